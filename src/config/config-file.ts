@@ -1,0 +1,83 @@
+/**
+ * Loading the config file (YAML or JSON): syntax errors with line and column, schema violations with the JSON
+ * path, the line, the bad value and what is allowed.
+ */
+import { readFile } from 'node:fs/promises'
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml'
+import { InputError } from '../errors.js'
+import { schemaProblems, type SchemaProblem } from '../schemas.js'
+import type { RawThresholdRule } from './thresholds.js'
+
+/** The config file as written (after schema validation). */
+export interface ConfigFile {
+  version?: 1
+  name?: string
+  suites?: Array<{
+    name?: string
+    command: string
+    results?: string
+    format?: string
+    timeout?: number | string
+    cwd?: string
+    env?: Record<string, string>
+    thresholds?: Record<string, RawThresholdRule>
+  }>
+  thresholds?: Record<string, RawThresholdRule>
+  overrides?: Array<{ scenarios: string | string[]; thresholds: Record<string, RawThresholdRule> }>
+  baseline?: { store?: 'file' | 'cache' | 'artifact'; dir?: string; history?: number; name?: string }
+  strict?: boolean
+}
+
+/** Reads and validates a config file; throws InputError naming the file, line and field. */
+export async function loadConfigFile(path: string, displayPath = path): Promise<ConfigFile> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new InputError(
+      code === 'ENOENT'
+        ? `config file ${displayPath} does not exist`
+        : `config file ${displayPath} cannot be read: ${(error as Error).message}`
+    )
+  }
+  return parseConfigText(text, displayPath)
+}
+
+/** Parses config text (YAML, of which JSON is a subset) and validates it against the schema. */
+export function parseConfigText(text: string, displayPath: string): ConfigFile {
+  const lineCounter = new LineCounter()
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  if (document.errors.length > 0) {
+    const messages = document.errors.slice(0, 5).map((error) => {
+      const position = error.linePos?.[0]
+      const where = position ? `${displayPath}:${position.line}:${position.col}` : displayPath
+      return `${where}: ${error.message.split('\n')[0]}`
+    })
+    throw new InputError(`config file is not valid YAML/JSON:\n  ${messages.join('\n  ')}`)
+  }
+  const data: unknown = document.toJS() ?? {}
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new InputError(`${displayPath}: the config must be a mapping of keys (name, suites, thresholds, ...)`)
+  }
+  const problems = schemaProblems('config', data)
+  if (problems.length > 0) {
+    const lines = problems.map((problem) => `${locate(document, lineCounter, problem, displayPath)}: ${problem.message}`)
+    throw new InputError(`config file ${displayPath} is invalid:\n  ${lines.join('\n  ')}`)
+  }
+  return data as ConfigFile
+}
+
+/** "file:line" of the node a JSON pointer designates, falling back to its nearest existing parent. */
+function locate(document: Document, lineCounter: LineCounter, problem: SchemaProblem, displayPath: string): string {
+  const path = problem.pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part))
+  for (let length = path.length; length >= 0; length--) {
+    const node = document.getIn(path.slice(0, length), true)
+    if (isNode(node) && node.range) return `${displayPath}:${lineCounter.linePos(node.range[0]).line}`
+  }
+  return displayPath
+}

@@ -1,0 +1,201 @@
+/**
+ * Turns the config file plus what the edge gave (action inputs or CLI flags) into one GateSettings.
+ * Precedence: explicit inputs/flags > config file > defaults.
+ */
+import { existsSync } from 'node:fs'
+import { isAbsolute, relative, resolve } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { InputError } from '../errors.js'
+import { thresholdsProblems } from '../schemas.js'
+import { loadConfigFile, type ConfigFile } from './config-file.js'
+import { parseDurationMs } from './durations.js'
+import {
+  DEFAULT_BASELINE_DIR,
+  DEFAULT_CONFIG_PATH,
+  DEFAULT_GATE_NAME,
+  DEFAULT_HISTORY_LIMIT,
+  DEFAULT_SUITE_TIMEOUT_MS,
+  type BaselineStoreKind,
+  type GateSettings,
+  type RunSource,
+  type SuiteSettings,
+  type ThresholdRule
+} from './settings.js'
+import { hasAnyThreshold, parseThresholdMap, type RawThresholdRule } from './thresholds.js'
+
+/** What an entry point (Action or CLI) says, before the config file is merged in. */
+export interface EdgeSettings {
+  rootDir: string
+  /** Config path as given; relative to rootDir. */
+  configPath?: string
+  /** True when the user named the config explicitly: then a missing file is an error. */
+  configExplicit: boolean
+  name?: string
+  command?: string
+  resultsPath?: string
+  format?: string
+  timeout?: string
+  /** Inline thresholds as YAML/JSON text (a metric → rule map). */
+  thresholdsText?: string
+  /** Where the inline thresholds came from, for messages (e.g. "input 'thresholds'"). */
+  thresholdsSource?: string
+  baselineStore?: BaselineStoreKind
+  defaultBaselineStore: BaselineStoreKind
+  baselineDir?: string
+  baselineName?: string
+  historyLimit?: number
+  strict?: boolean
+  failOnRegression: boolean
+}
+
+/** The default when nothing sets a threshold: gate every metric on a 20% change for the worse. */
+export const DEFAULT_THRESHOLDS: Record<string, RawThresholdRule> = { '*': '+20%' }
+
+export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings> {
+  const configRelative = edge.configPath ?? DEFAULT_CONFIG_PATH
+  const configPath = resolve(edge.rootDir, configRelative)
+  let config: ConfigFile = {}
+  let configUsed: string | undefined
+  if (existsSync(configPath) || edge.configExplicit) {
+    config = await loadConfigFile(configPath, displayPath(edge.rootDir, configPath))
+    configUsed = configPath
+  }
+  const where = configUsed ? displayPath(edge.rootDir, configUsed) : 'config'
+
+  const source = resolveSource(edge, config, where)
+  const thresholds = resolveThresholds(edge, config, where, source)
+  const name = edge.name || config.name || DEFAULT_GATE_NAME
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
+    throw new InputError(
+      `gate name "${name}" is invalid: use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit)`
+    )
+  }
+  const historyLimit = edge.historyLimit ?? config.baseline?.history ?? DEFAULT_HISTORY_LIMIT
+  const baselineName = edge.baselineName || config.baseline?.name
+  if (baselineName && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(baselineName)) {
+    throw new InputError(`baseline name "${baselineName}" is invalid: use letters, digits, '.', '_' and '-'`)
+  }
+  const settings: GateSettings = {
+    name,
+    rootDir: edge.rootDir,
+    source,
+    thresholds,
+    baseline: {
+      store: edge.baselineStore ?? config.baseline?.store ?? edge.defaultBaselineStore,
+      dir: resolve(edge.rootDir, edge.baselineDir ?? config.baseline?.dir ?? DEFAULT_BASELINE_DIR),
+      historyLimit,
+      ...(baselineName ? { name: baselineName } : {})
+    },
+    strict: edge.strict ?? config.strict ?? false,
+    failOnRegression: edge.failOnRegression
+  }
+  if (configUsed) settings.configPath = configUsed
+  return settings
+}
+
+function displayPath(rootDir: string, path: string): string {
+  const shown = relative(rootDir, path)
+  return shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : path
+}
+
+function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): RunSource {
+  const format = edge.format || 'auto'
+  if (edge.command) {
+    const suite: SuiteSettings = {
+      name: 'command',
+      command: edge.command,
+      format,
+      timeoutMs: edge.timeout ? parseDurationMs(edge.timeout, 'timeout') : DEFAULT_SUITE_TIMEOUT_MS,
+      cwd: edge.rootDir,
+      env: {}
+    }
+    if (edge.resultsPath) suite.resultsPath = resolve(edge.rootDir, edge.resultsPath)
+    return { kind: 'suites', suites: [suite] }
+  }
+  if (edge.resultsPath) return { kind: 'results-file', path: resolve(edge.rootDir, edge.resultsPath), format }
+  if (config.suites && config.suites.length > 0) {
+    const names = new Set<string>()
+    const suites = config.suites.map((suite, index) => {
+      const name = suite.name ?? (config.suites!.length === 1 ? 'suite' : `suite-${index + 1}`)
+      if (names.has(name)) throw new InputError(`${where}: /suites/${index}/name: "${name}" is used by two suites`)
+      names.add(name)
+      const cwd = resolve(edge.rootDir, suite.cwd ?? '.')
+      const settings: SuiteSettings = {
+        name,
+        command: suite.command,
+        format: edge.format || suite.format || 'auto',
+        timeoutMs:
+          suite.timeout !== undefined
+            ? parseDurationMs(suite.timeout, `${where}: /suites/${index}/timeout`)
+            : edge.timeout
+              ? parseDurationMs(edge.timeout, 'timeout')
+              : DEFAULT_SUITE_TIMEOUT_MS,
+        cwd,
+        env: suite.env ?? {}
+      }
+      if (suite.results) settings.resultsPath = resolve(cwd, suite.results)
+      return settings
+    })
+    return { kind: 'suites', suites }
+  }
+  throw new InputError(
+    `nothing to run: give a benchmark command (input 'command' / --command), a results file (input 'results' / --results), or suites in ${where === 'config' ? DEFAULT_CONFIG_PATH : where}`
+  )
+}
+
+function resolveThresholds(edge: EdgeSettings, config: ConfigFile, where: string, source: RunSource): ThresholdRule[] {
+  const rules: ThresholdRule[] = []
+  if (config.thresholds) rules.push({ metrics: parseThresholdMap(config.thresholds, `${where}: /thresholds`) })
+  if (source.kind === 'suites') {
+    config.suites?.forEach((suite, index) => {
+      const suiteName = source.suites[index]?.name
+      if (suite.thresholds && suiteName) {
+        rules.push({ suite: suiteName, metrics: parseThresholdMap(suite.thresholds, `${where}: /suites/${index}/thresholds`) })
+      }
+    })
+  }
+  config.overrides?.forEach((override, index) => {
+    rules.push({
+      scenarios: Array.isArray(override.scenarios) ? override.scenarios : [override.scenarios],
+      metrics: parseThresholdMap(override.thresholds, `${where}: /overrides/${index}/thresholds`)
+    })
+  })
+  if (edge.thresholdsText && edge.thresholdsText.trim() !== '') {
+    rules.push({ metrics: parseInlineThresholds(edge.thresholdsText, edge.thresholdsSource ?? 'thresholds') })
+  }
+  if (!hasAnyThreshold(rules)) rules.unshift({ metrics: parseThresholdMap(DEFAULT_THRESHOLDS, 'default thresholds') })
+  return rules
+}
+
+/** Inline thresholds: a YAML or JSON map such as "p95: +20%\np99: < 300ms", or "p95=+20%, p99=<300ms". */
+export function parseInlineThresholds(text: string, source: string): ThresholdRule['metrics'] {
+  let data: unknown
+  const looksLikePairs = !text.includes(':') && text.includes('=')
+  if (looksLikePairs) {
+    data = Object.fromEntries(
+      text
+        .split(/[,\n]/)
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .map((part) => {
+          const at = part.indexOf('=')
+          if (at <= 0) throw new InputError(`${source}: "${part}" is not metric=rule (e.g. p95=+20%)`)
+          return [part.slice(0, at).trim(), part.slice(at + 1).trim()]
+        })
+    )
+  } else {
+    try {
+      data = parseYaml(text)
+    } catch (error) {
+      throw new InputError(`${source}: not valid YAML: ${(error as Error).message.split('\n')[0]}`)
+    }
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new InputError(`${source}: expected a map of metric to rule, e.g. "p95: +20%"`)
+  }
+  const problems = thresholdsProblems(data)
+  if (problems.length > 0) {
+    throw new InputError(`${source} is invalid:\n  ${problems.map((p) => p.message).join('\n  ')}`)
+  }
+  return parseThresholdMap(data as Record<string, RawThresholdRule>, source)
+}

@@ -1,0 +1,86 @@
+/**
+ * Typed settings: everything a gate run needs, parsed once at the edge (action inputs, CLI flags, config file).
+ * Nothing downstream reads process.env, process.argv or core.getInput.
+ */
+import type { Direction } from '../results/model.js'
+
+export type BaselineStoreKind = 'file' | 'cache' | 'artifact'
+
+/** One benchmark command and where its results land. */
+export interface SuiteSettings {
+  name: string
+  command: string
+  /** Absolute path of the results file the command writes; undefined means parse its standard output. */
+  resultsPath?: string
+  /** Parser name, or 'auto' to detect from the content. */
+  format: string
+  timeoutMs: number
+  cwd: string
+  env: Record<string, string>
+}
+
+/** What produces the current results. */
+export type RunSource =
+  | { kind: 'suites'; suites: SuiteSettings[] }
+  | { kind: 'results-file'; path: string; format: string }
+
+/** One parsed threshold expression. */
+export type ThresholdExpression =
+  | {
+      kind: 'relative'
+      /** Worse-by fraction: 0.2 for "+20%" on a lower-is-better metric or "-20%" on a higher-is-better one. */
+      worseFraction: number
+      /** The sign the user wrote, if any: checked against the metric's direction when it is known. */
+      sign?: '+' | '-'
+      text: string
+    }
+  | { kind: 'absolute'; operator: '<' | '<=' | '>' | '>='; value: number; unit: string; text: string }
+
+/** The warn and fail levels for one metric, and where they were defined (for messages). */
+export interface MetricThreshold {
+  warn: ThresholdExpression[]
+  fail: ThresholdExpression[]
+  direction?: Direction
+  definedAt: string
+}
+
+/** A set of metric rules that applies to some scenarios. Later rules win over earlier ones. */
+export interface ThresholdRule {
+  /** Scenario name globs; undefined means every scenario. */
+  scenarios?: string[]
+  /** Applies only to scenarios produced by this suite. */
+  suite?: string
+  /** Metric name or glob → threshold. */
+  metrics: Record<string, MetricThreshold>
+}
+
+export interface BaselineSettings {
+  store: BaselineStoreKind
+  /** Absolute directory of the file store. */
+  dir: string
+  historyLimit: number
+  /** A pinned baseline to compare against instead of the rolling one. */
+  name?: string
+}
+
+export interface GateSettings {
+  /** Tells several gates in one repository apart (sticky comment, baseline keys). */
+  name: string
+  /** Directory relative paths resolve against (the repository root / workspace). */
+  rootDir: string
+  /** The config file these settings came from, if any (for messages). */
+  configPath?: string
+  source: RunSource
+  thresholds: ThresholdRule[]
+  baseline: BaselineSettings
+  /** Exit 1 on warn and inconclusive too. */
+  strict: boolean
+  /** Exit 1 on regressions (the Action's fail-on-regression; always true on the CLI). */
+  failOnRegression: boolean
+}
+
+export const DEFAULT_GATE_NAME = 'default'
+export const DEFAULT_CONFIG_PATH = '.github/perf-gate.yml'
+export const DEFAULT_BASELINE_DIR = '.perf-gate'
+export const DEFAULT_HISTORY_LIMIT = 20
+export const DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1000

@@ -1,0 +1,125 @@
+/**
+ * Threshold rules: parsing the config's expressions ("+20%", "< 300ms", {warn, fail}) and finding the rule
+ * that applies to one scenario's metric.
+ */
+import { InputError } from '../errors.js'
+import { lookupUnit, parseQuantity } from '../results/units.js'
+import type { Direction } from '../results/model.js'
+import type { MetricThreshold, ThresholdExpression, ThresholdRule } from './settings.js'
+
+/** The raw shape of a rule as written in YAML/JSON (already schema-checked). */
+export type RawThresholdRule =
+  | string
+  | string[]
+  | { warn?: string | string[]; fail?: string | string[]; direction?: Direction }
+
+/** Parses one expression; `where` names the place it came from (config path + JSON path, or an input). */
+export function parseThresholdExpression(text: string, where: string): ThresholdExpression {
+  const trimmed = text.trim()
+  const relative = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed)
+  if (relative) {
+    const percent = Number(relative[2])
+    if (percent <= 0) throw new InputError(`${where}: threshold "${text}" must be a change above 0%`)
+    const sign = relative[1] as '+' | '-' | undefined
+    return { kind: 'relative', worseFraction: percent / 100, ...(sign ? { sign } : {}), text: trimmed }
+  }
+  const absolute = /^(<=|>=|<|>)\s*(.+)$/.exec(trimmed)
+  if (absolute) {
+    const quantity = parseQuantity(absolute[2]!)
+    if (!quantity) {
+      throw new InputError(
+        `${where}: threshold "${text}" has no number after "${absolute[1]}"; write e.g. "< 300ms" or ">= 1000 req/s"`
+      )
+    }
+    const unit = quantity.unit.trim()
+    if (unit !== '' && !lookupUnit(unit)) {
+      throw new InputError(
+        `${where}: threshold "${text}" has unknown unit "${unit}"; allowed: ns, us, ms, s, min, B, kB, KiB, MB, MiB, GB, GiB, ops/s, req/s, B/s, MB/s, %, count (or no unit: the metric's own)`
+      )
+    }
+    return {
+      kind: 'absolute',
+      operator: absolute[1] as '<' | '<=' | '>' | '>=',
+      value: quantity.value,
+      unit,
+      text: trimmed
+    }
+  }
+  throw new InputError(
+    `${where}: threshold "${text}" is not understood; write a relative change such as "+20%" or an absolute budget such as "< 300ms"`
+  )
+}
+
+function asList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return []
+  return Array.isArray(value) ? value : [value]
+}
+
+/** Parses one metric's rule. A bare expression or list means the fail level. */
+export function parseMetricThreshold(raw: RawThresholdRule, where: string): MetricThreshold {
+  if (typeof raw === 'string' || Array.isArray(raw)) {
+    return {
+      warn: [],
+      fail: asList(raw).map((text, i) => parseThresholdExpression(text, Array.isArray(raw) ? `${where}/${i}` : where)),
+      definedAt: where
+    }
+  }
+  const parseLevel = (level: 'warn' | 'fail'): ThresholdExpression[] => {
+    const value = raw[level]
+    return asList(value).map((text, i) =>
+      parseThresholdExpression(text, Array.isArray(value) ? `${where}/${level}/${i}` : `${where}/${level}`)
+    )
+  }
+  const threshold: MetricThreshold = { warn: parseLevel('warn'), fail: parseLevel('fail'), definedAt: where }
+  if (raw.direction) threshold.direction = raw.direction
+  return threshold
+}
+
+/** Parses a metric → rule map. */
+export function parseThresholdMap(raw: Record<string, RawThresholdRule>, where: string): Record<string, MetricThreshold> {
+  const metrics: Record<string, MetricThreshold> = {}
+  for (const [metric, rule] of Object.entries(raw)) {
+    metrics[metric] = parseMetricThreshold(rule, `${where}/${escapePointer(metric)}`)
+  }
+  return metrics
+}
+
+function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1')
+}
+
+/** Glob match with `*` (any run) and `?` (one character); everything else literal. */
+export function globMatches(pattern: string, name: string): boolean {
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === name
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  return new RegExp(`^${source}$`, 's').test(name)
+}
+
+/** Within one rule an exact metric name beats a glob; among globs, the longest pattern (most specific) wins. */
+function matchMetric(metrics: Record<string, MetricThreshold>, metric: string): MetricThreshold | undefined {
+  if (Object.hasOwn(metrics, metric)) return metrics[metric]
+  const globs = Object.keys(metrics)
+    .filter((pattern) => globMatches(pattern, metric))
+    .sort((a, b) => b.length - a.length)
+  return globs.length > 0 ? metrics[globs[0]!] : undefined
+}
+
+/** Finds the threshold for one scenario's metric: the last matching rule wins. */
+export function resolveThreshold(
+  rules: ThresholdRule[],
+  scenario: { name: string; suite?: string },
+  metric: string
+): MetricThreshold | undefined {
+  let found: MetricThreshold | undefined
+  for (const rule of rules) {
+    if (rule.suite !== undefined && rule.suite !== scenario.suite) continue
+    if (rule.scenarios && !rule.scenarios.some((pattern) => globMatches(pattern, scenario.name))) continue
+    found = matchMetric(rule.metrics, metric) ?? found
+  }
+  return found
+}
+
+/** True when no rule sets any threshold at all. */
+export function hasAnyThreshold(rules: ThresholdRule[]): boolean {
+  return rules.some((rule) => Object.keys(rule.metrics).length > 0)
+}

@@ -1,0 +1,13 @@
+import type { Results } from '../results/model.js'
+
+/** A parser of one results format. Each lives in its own module and is listed in registry.ts. */
+export interface ResultsFormat {
+  /** Name used in `format:` (e.g. "perf-gate", "k6", "hyperfine"). */
+  name: string
+  /** One line for --help and error messages. */
+  description: string
+  /** True when the text is certainly this format (used by `format: auto`). Must be cheap and never throw. */
+  detect(text: string, fileName: string): boolean
+  /** Parses the text; throws InputError naming `source` and the line or field on malformed input. */
+  parse(text: string, source: string): Results
+}

@@ -1,0 +1,124 @@
+/**
+ * Units: which family a unit belongs to, conversions inside a family, and readable formatting.
+ * Unknown units are kept as opaque text: they compare only with themselves.
+ */
+import type { Direction } from './model.js'
+
+export type UnitFamily = 'time' | 'bytes' | 'rate' | 'ratio' | 'count' | 'opaque'
+
+interface KnownUnit {
+  family: UnitFamily
+  /** Factor to the family's base unit (µs for time, bytes for bytes, per second for rates). */
+  factor: number
+  canonical: string
+}
+
+const KNOWN_UNITS: Record<string, KnownUnit> = {}
+function define(family: UnitFamily, canonical: string, factor: number, aliases: string[]): void {
+  for (const name of [canonical, ...aliases]) KNOWN_UNITS[name.toLowerCase()] = { family, factor, canonical }
+}
+define('time', 'ns', 1e-3, ['nanoseconds', 'nanosecond', 'nsec'])
+define('time', 'µs', 1, ['us', 'μs', 'microseconds', 'microsecond', 'usec'])
+define('time', 'ms', 1e3, ['milliseconds', 'millisecond', 'msec'])
+define('time', 's', 1e6, ['sec', 'secs', 'seconds', 'second'])
+define('time', 'min', 60e6, ['minutes', 'minute'])
+define('bytes', 'B', 1, ['bytes', 'byte'])
+define('bytes', 'kB', 1e3, ['kb'])
+define('bytes', 'KiB', 1024, [])
+define('bytes', 'MB', 1e6, [])
+define('bytes', 'MiB', 1024 ** 2, [])
+define('bytes', 'GB', 1e9, [])
+define('bytes', 'GiB', 1024 ** 3, [])
+define('rate', 'ops/s', 1, ['op/s', 'ops', 'hz', 'iterations/s', 'it/s'])
+define('rate', 'req/s', 1, ['rps', 'requests/s'])
+define('rate', 'B/s', 1, ['bytes/s'])
+define('rate', 'kB/s', 1e3, [])
+define('rate', 'MB/s', 1e6, [])
+define('rate', 'MiB/s', 1024 ** 2, [])
+define('ratio', '%', 1, ['percent'])
+define('count', 'count', 1, ['1', 'n', 'x'])
+
+/** Returns the known unit for a unit text, or undefined for opaque units. */
+export function lookupUnit(unit: string): KnownUnit | undefined {
+  return KNOWN_UNITS[unit.trim().toLowerCase()]
+}
+
+export function unitFamily(unit: string): UnitFamily {
+  return lookupUnit(unit)?.family ?? 'opaque'
+}
+
+/** The canonical spelling of a unit (`us` → `µs`), or the text itself when opaque. */
+export function canonicalUnit(unit: string): string {
+  return lookupUnit(unit)?.canonical ?? unit.trim()
+}
+
+/** Rates are better when higher; everything else (time, bytes, counts, custom) when lower. */
+export function inferDirection(unit: string): Direction {
+  const known = lookupUnit(unit)
+  if (known) return known.family === 'rate' ? 'higher' : 'lower'
+  return /\/\s*s(ec)?$/i.test(unit.trim()) ? 'higher' : 'lower'
+}
+
+/** Converts a value between two units of the same family; undefined when they do not convert. */
+export function convertValue(value: number, from: string, to: string): number | undefined {
+  const a = lookupUnit(from)
+  const b = lookupUnit(to)
+  if (!a || !b) return canonicalUnit(from) === canonicalUnit(to) ? value : undefined
+  // Rates convert only between the same kind of thing per second (bytes per second vs requests per second do not).
+  if (a.family !== b.family) return undefined
+  if (a.family === 'rate' && rateKind(a.canonical) !== rateKind(b.canonical)) return undefined
+  return (value * a.factor) / b.factor
+}
+
+function rateKind(canonical: string): string {
+  return canonical.endsWith('B/s') ? 'bytes' : canonical
+}
+
+/** Splits "300ms", "1.5 s", "1,000 req/s", "2MB" into value and unit. */
+export function parseQuantity(text: string): { value: number; unit: string } | undefined {
+  const match = /^\s*([-+]?(?:\d[\d_,]*\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([^\d\s].*?)?\s*$/i.exec(text)
+  if (!match) return undefined
+  const value = Number(match[1]!.replace(/[_,]/g, ''))
+  if (!Number.isFinite(value)) return undefined
+  return { value, unit: match[2] ?? '' }
+}
+
+const TIME_DISPLAY: Array<[string, number]> = [
+  ['s', 1e6],
+  ['ms', 1e3],
+  ['µs', 1],
+  ['ns', 1e-3]
+]
+const BYTE_DISPLAY: Array<[string, number]> = [
+  ['GiB', 1024 ** 3],
+  ['MiB', 1024 ** 2],
+  ['KiB', 1024],
+  ['B', 1]
+]
+
+/** Formats a value for people: time in the largest unit that keeps it ≥ 1 (µs/ms/s), bytes in binary units. */
+export function formatQuantity(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return String(value)
+  const known = lookupUnit(unit)
+  if (known?.family === 'time' || known?.family === 'bytes') {
+    const base = value * known.factor
+    const scale = known.family === 'time' ? TIME_DISPLAY : BYTE_DISPLAY
+    const magnitude = Math.abs(base)
+    const [name, factor] = scale.find(([, f]) => magnitude >= f) ?? scale[scale.length - 1]!
+    return `${formatNumber(base / factor)} ${name}`
+  }
+  if (known?.family === 'ratio') return `${formatNumber(value)}%`
+  const shown = known?.family === 'count' ? '' : canonicalUnit(unit)
+  return shown ? `${formatNumber(value)} ${shown}` : formatNumber(value)
+}
+
+/** Three significant digits, with thousands separators for large values. */
+export function formatNumber(value: number): string {
+  if (value === 0) return '0'
+  const magnitude = Math.abs(value)
+  if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US')
+  if (magnitude >= 100) return value.toFixed(0)
+  if (magnitude >= 10) return value.toFixed(1)
+  if (magnitude >= 1) return value.toFixed(2)
+  return value.toPrecision(3)
+}
