@@ -50,8 +50,8 @@ export function parseConfigText(text: string, displayPath: string): ConfigFile {
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
   if (document.errors.length > 0) {
     const messages = document.errors.slice(0, 5).map((error) => {
-      const position = error.linePos?.[0]
-      const where = position ? `${displayPath}:${position.line}:${position.col}` : displayPath
+      const position = lineCounter.linePos(error.pos[0])
+      const where = `${displayPath}:${position.line}:${position.col}`
       return `${where}: ${error.message.split('\n')[0]}`
     })
     throw new InputError(`config file is not valid YAML/JSON:\n  ${messages.join('\n  ')}`)
