@@ -7271,9 +7271,9 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -7295,7 +7295,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -7307,10 +7307,10 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
+    exports.isMap = isMap2;
     exports.isNode = isNode2;
     exports.isPair = isPair;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.isSeq = isSeq;
   }
 });
@@ -11419,9 +11419,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -11457,7 +11457,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -11497,7 +11497,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep && !props.found) {
+        if (!isMap2 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -11520,7 +11520,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -11552,7 +11552,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -11568,7 +11568,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -12855,7 +12855,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -12939,7 +12939,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -15044,14 +15044,17 @@ function describeErrors(errors, data) {
   const generic = /* @__PURE__ */ new Set(["type", "anyOf", "oneOf", "if"]);
   const problems = [];
   const seen = /* @__PURE__ */ new Set();
-  const add = (pointer, message) => {
-    if (!seen.has(message)) problems.push({ pointer, message });
+  const add = (pointer, message, key) => {
+    if (!seen.has(message)) problems.push(key === void 0 ? { pointer, message } : { pointer, message, key });
     seen.add(message);
   };
   for (const [pointer, group] of byPath) {
     const specific = group.filter((error) => !generic.has(error.keyword));
     if (specific.length > 0) {
-      for (const error of specific) add(pointer, describeError(error, data));
+      for (const error of specific) {
+        const unknownKey = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : void 0;
+        add(pointer, describeError(error, data), unknownKey);
+      }
       continue;
     }
     const types = [...new Set(group.filter((e) => e.keyword === "type").map((e) => String(e.params.type)))];
@@ -15319,6 +15322,11 @@ function parseConfigText(text, displayPath2) {
 }
 function locate(document, lineCounter, problem, displayPath2) {
   const path = problem.pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
+  if (problem.key !== void 0) {
+    const parent = path.length === 0 ? document.contents : document.getIn(path, true);
+    const pair = (0, import_yaml.isMap)(parent) ? parent.items.find((item) => (0, import_yaml.isScalar)(item.key) && item.key.value === problem.key) : void 0;
+    if (pair && (0, import_yaml.isNode)(pair.key) && pair.key.range) return `${displayPath2}:${lineCounter.linePos(pair.key.range[0]).line}`;
+  }
   for (let length = path.length; length >= 0; length--) {
     const node = document.getIn(path.slice(0, length), true);
     if ((0, import_yaml.isNode)(node) && node.range) return `${displayPath2}:${lineCounter.linePos(node.range[0]).line}`;
@@ -15631,7 +15639,7 @@ function resolveThresholds(edge, config, where, source) {
   if (edge.thresholdsText && edge.thresholdsText.trim() !== "") {
     rules.push({ metrics: parseInlineThresholds(edge.thresholdsText, edge.thresholdsSource ?? "thresholds") });
   }
-  if (!hasAnyThreshold(rules)) rules.unshift({ metrics: parseThresholdMap(DEFAULT_THRESHOLDS, "default thresholds") });
+  if (!hasAnyThreshold(rules)) rules.unshift({ metrics: parseThresholdMap(DEFAULT_THRESHOLDS, "default thresholds"), isDefault: true });
   return rules;
 }
 function parseInlineThresholds(text, source) {
@@ -16249,7 +16257,9 @@ function severity(status) {
   return METRIC_STATUS_ORDER.indexOf(status);
 }
 function describeOutcomes(worst, outcomes) {
-  const others = outcomes.filter((o) => o !== worst && o.status !== "pass" && o.reason !== worst.reason);
+  const others = outcomes.filter(
+    (o) => o !== worst && o.status !== "pass" && o.reason !== worst.reason && !(worst.status === "fail" && o.status === "warn")
+  );
   return [worst.reason, ...others.map((o) => o.reason)].join(" ");
 }
 function evaluateExpression(expression, level, context) {
@@ -16630,8 +16640,7 @@ function exitCodeFor(report, settings) {
 }
 function notesFor(settings) {
   const notes = [];
-  const defaults = settings.thresholds.find((rule) => Object.values(rule.metrics).some((t) => t.definedAt === "default thresholds"));
-  if (defaults) notes.push("No thresholds are configured, so every metric is gated on a 20% change for the worse (set `thresholds` to choose).");
+  if (settings.thresholds.some((rule) => rule.isDefault)) notes.push("No thresholds are configured, so every metric is gated on a 20% change for the worse (set `thresholds` to choose).");
   if (settings.strict) notes.push("Strict mode: warnings and inconclusive results fail the gate too.");
   if (!settings.failOnRegression) notes.push("fail-on-regression is off: regressions are reported but do not fail the job.");
   return notes;

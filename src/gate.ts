@@ -106,8 +106,7 @@ export function exitCodeFor(report: GateReport, settings: GateSettings): number 
 
 function notesFor(settings: GateSettings): string[] {
   const notes: string[] = []
-  const defaults = settings.thresholds.find((rule) => Object.values(rule.metrics).some((t) => t.definedAt === 'default thresholds'))
-  if (defaults) notes.push('No thresholds are configured, so every metric is gated on a 20% change for the worse (set `thresholds` to choose).')
+  if (settings.thresholds.some((rule) => rule.isDefault)) notes.push('No thresholds are configured, so every metric is gated on a 20% change for the worse (set `thresholds` to choose).')
   if (settings.strict) notes.push('Strict mode: warnings and inconclusive results fail the gate too.')
   if (!settings.failOnRegression) notes.push('fail-on-regression is off: regressions are reported but do not fail the job.')
   return notes

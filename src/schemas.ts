@@ -35,6 +35,8 @@ export type SchemaName = keyof typeof validators
 export interface SchemaProblem {
   pointer: string
   message: string
+  /** For an unknown key: the key, so that a caller can point at its line. */
+  key?: string
 }
 
 /** Validates data against a named schema; returns readable problems (empty when valid). */
@@ -59,14 +61,17 @@ function describeErrors(errors: ErrorObject[], data: unknown): SchemaProblem[] {
   const generic = new Set(['type', 'anyOf', 'oneOf', 'if'])
   const problems: SchemaProblem[] = []
   const seen = new Set<string>()
-  const add = (pointer: string, message: string): void => {
-    if (!seen.has(message)) problems.push({ pointer, message })
+  const add = (pointer: string, message: string, key?: string): void => {
+    if (!seen.has(message)) problems.push(key === undefined ? { pointer, message } : { pointer, message, key })
     seen.add(message)
   }
   for (const [pointer, group] of byPath) {
     const specific = group.filter((error) => !generic.has(error.keyword))
     if (specific.length > 0) {
-      for (const error of specific) add(pointer, describeError(error, data))
+      for (const error of specific) {
+        const unknownKey = error.keyword === 'additionalProperties' ? String((error.params as { additionalProperty: unknown }).additionalProperty) : undefined
+        add(pointer, describeError(error, data), unknownKey)
+      }
       continue
     }
     const types = [...new Set(group.filter((e) => e.keyword === 'type').map((e) => String((e.params as { type: unknown }).type)))]

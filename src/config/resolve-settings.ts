@@ -162,7 +162,7 @@ function resolveThresholds(edge: EdgeSettings, config: ConfigFile, where: string
   if (edge.thresholdsText && edge.thresholdsText.trim() !== '') {
     rules.push({ metrics: parseInlineThresholds(edge.thresholdsText, edge.thresholdsSource ?? 'thresholds') })
   }
-  if (!hasAnyThreshold(rules)) rules.unshift({ metrics: parseThresholdMap(DEFAULT_THRESHOLDS, 'default thresholds') })
+  if (!hasAnyThreshold(rules)) rules.unshift({ metrics: parseThresholdMap(DEFAULT_THRESHOLDS, 'default thresholds'), isDefault: true })
   return rules
 }
 

@@ -54,6 +54,8 @@ export interface ThresholdRule {
   suite?: string
   /** Metric name or glob → threshold. */
   metrics: Record<string, MetricThreshold>
+  /** The built-in default, used when nothing configures a threshold. */
+  isDefault?: boolean
 }
 
 export interface BaselineSettings {

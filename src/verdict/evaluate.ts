@@ -222,7 +222,10 @@ function severity(status: MetricStatus): number {
 }
 
 function describeOutcomes(worst: ExpressionOutcome, outcomes: ExpressionOutcome[]): string {
-  const others = outcomes.filter((o) => o !== worst && o.status !== 'pass' && o.reason !== worst.reason)
+  // A crossed warn level says nothing new once the fail level is crossed.
+  const others = outcomes.filter(
+    (o) => o !== worst && o.status !== 'pass' && o.reason !== worst.reason && !(worst.status === 'fail' && o.status === 'warn')
+  )
   return [worst.reason, ...others.map((o) => o.reason)].join(' ')
 }
 
