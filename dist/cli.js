@@ -14947,12 +14947,13 @@ var report_schema_default = {
           reason: { type: "string" },
           confirmation: {
             type: "object",
-            required: ["status", "change", "reason"],
+            required: ["status", "reason", "pairs"],
             additionalProperties: false,
             properties: {
               status: { $ref: "#/definitions/status" },
               change: { $ref: "#/definitions/change" },
-              reason: { type: "string" }
+              reason: { type: "string" },
+              pairs: { type: "integer", minimum: 0 }
             }
           }
         }

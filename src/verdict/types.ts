@@ -60,7 +60,7 @@ export interface MetricVerdict {
   /** A sentence a reviewer can act on: why this status. */
   reason: string
   /** Result of same-runner confirmation, when it ran for this metric. */
-  confirmation?: { status: MetricStatus; change: ChangeEstimate; reason: string }
+  confirmation?: { status: MetricStatus; change?: ChangeEstimate; reason: string; pairs: number }
 }
 
 export interface GateVerdict {

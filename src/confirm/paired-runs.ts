@@ -1,0 +1,142 @@
+/**
+ * Same-runner confirmation: base and head run alternately on this machine, in pairs with ABBA order
+ * (pair 1: base→head, pair 2: head→base, ...), so slow drifts of the runner hit both arms alike. After each planned
+ * look, every undecided metric is judged on the pairs so far; measuring stops when all are decided, at the last
+ * look, or when the time budget is spent. A pair's evidence is one log-ratio per metric: ln(head / base) of the
+ * medians of that run's trials.
+ */
+import { median } from 'simple-statistics'
+import type { Logger } from '../log.js'
+import type { Direction, Results } from '../results/model.js'
+import type { ChangeEstimate } from '../verdict/types.js'
+import { metricSeries } from '../verdict/evaluate.js'
+
+export type Arm = 'base' | 'head'
+
+/** Runs one arm once and returns its results (a whole suite run, or one load trial per scenario). */
+export interface ArmRunner {
+  run(arm: Arm, pairIndex: number): Promise<Results>
+}
+
+/** A metric to confirm: its threshold as a "worse by" fraction. */
+export interface ConfirmTarget {
+  scenario: string
+  metric: string
+  direction: Direction
+  worseFraction: number
+}
+
+export type PairedOutcome = 'fail' | 'pass' | 'improved' | 'continue' | 'inconclusive'
+
+export interface PairedDecision {
+  outcome: PairedOutcome
+  change: ChangeEstimate
+  reason: string
+}
+
+/** Judges one metric on the pairs so far (`logRatios[i] = ln(head_i / base_i)`) at look `look` of `looks`. */
+export type PairedDecider = (
+  logRatios: number[],
+  target: ConfirmTarget,
+  look: { index: number; count: number; metricsGated: number }
+) => PairedDecision
+
+export interface ConfirmationOptions {
+  targets: ConfirmTarget[]
+  runner: ArmRunner
+  decide: PairedDecider
+  /** Pair counts at which to look, ascending, e.g. [6, 12, 20]. */
+  looks: number[]
+  log: Logger
+  /** Stop adding pairs after this time (ms since epoch); undecided metrics become inconclusive. */
+  deadline?: number
+  now?: () => number
+}
+
+export interface TargetConfirmation {
+  target: ConfirmTarget
+  outcome: Exclude<PairedOutcome, 'continue'>
+  /** Absent when no pair could be measured. */
+  change?: ChangeEstimate
+  reason: string
+  pairs: number
+}
+
+export interface ConfirmationResult {
+  confirmations: TargetConfirmation[]
+  pairs: number
+  looks: number
+  elapsedMs: number
+}
+
+function key(target: { scenario: string; metric: string }): string {
+  return `${target.scenario}\u0000${target.metric}`
+}
+
+/** The median of one metric's trial values in one arm's results, converted to a common unit. */
+function armValue(results: Results, target: ConfirmTarget, unit: string | undefined): { value: number; unit: string } | undefined {
+  const scenario = results.scenarios.find((s) => s.name === target.scenario)
+  const series = scenario && metricSeries(scenario, target.metric, unit)
+  return series ? { value: median(series.values), unit: series.unit } : undefined
+}
+
+export async function confirmOnSameRunner(options: ConfirmationOptions): Promise<ConfirmationResult> {
+  const now = options.now ?? Date.now
+  const started = now()
+  const looks = [...new Set(options.looks)].filter((n) => n >= 2).sort((a, b) => a - b)
+  const pending = new Map(options.targets.map((target) => [key(target), target]))
+  const ratios = new Map<string, number[]>(options.targets.map((target) => [key(target), []]))
+  const units = new Map<string, string>()
+  const done: TargetConfirmation[] = []
+  let pairs = 0
+  let looksTaken = 0
+
+  for (const [lookIndex, lookAt] of looks.entries()) {
+    while (pairs < lookAt && pending.size > 0) {
+      if (options.deadline !== undefined && now() >= options.deadline) break
+      const order: Arm[] = pairs % 2 === 0 ? ['base', 'head'] : ['head', 'base']
+      const runs: Partial<Record<Arm, Results>> = {}
+      for (const arm of order) runs[arm] = await options.runner.run(arm, pairs)
+      pairs++
+      for (const target of pending.values()) {
+        const k = key(target)
+        const base = armValue(runs.base!, target, units.get(k))
+        const head = base && armValue(runs.head!, target, base.unit)
+        if (!base || !head || base.value <= 0 || head.value <= 0) continue
+        units.set(k, base.unit)
+        ratios.get(k)!.push(Math.log(head.value / base.value))
+      }
+      options.log.progress(`confirmation: ${pairs} pair(s) of base and head measured, ${pending.size} metric(s) undecided`)
+    }
+    if (pending.size === 0) break
+    const outOfTime = options.deadline !== undefined && now() >= options.deadline
+    if (pairs < 2) break
+    looksTaken++
+    const last = lookIndex === looks.length - 1 || outOfTime
+    for (const target of [...pending.values()]) {
+      const logRatios = ratios.get(key(target))!
+      const decision = options.decide(logRatios, target, { index: lookIndex, count: looks.length, metricsGated: options.targets.length })
+      if (decision.outcome !== 'continue' || last) {
+        const outcome = decision.outcome === 'continue' ? 'inconclusive' : decision.outcome
+        const reason =
+          decision.outcome === 'continue'
+            ? `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? ' (time budget spent)' : ''}.`
+            : decision.reason
+        done.push({ target, outcome, change: decision.change, reason, pairs: logRatios.length })
+        pending.delete(key(target))
+      }
+    }
+    options.log.info(`Confirmation look ${looksTaken} at ${pairs} pairs: ${options.targets.length - pending.size} of ${options.targets.length} metric(s) decided.`)
+    if (last) break
+  }
+  options.log.progressDone()
+  for (const target of pending.values()) {
+    done.push({
+      target,
+      outcome: 'inconclusive',
+      reason: `Not enough pairs were measured (${pairs}) before the time budget ran out.`,
+      pairs: ratios.get(key(target))!.length
+    })
+  }
+  return { confirmations: done, pairs, looks: looksTaken, elapsedMs: now() - started }
+}
