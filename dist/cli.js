@@ -17174,7 +17174,7 @@ async function settingsFromFlags(values, io, extra = {}) {
   if (text("timeout")) edge.timeout = text("timeout");
   if (text("thresholds")) edge.thresholdsText = text("thresholds");
   if (text("baseline-dir")) edge.baselineDir = text("baseline-dir");
-  if (typeof values.baseline === "string" && extra.baselineName === void 0) edge.baselineName = values.baseline;
+  if (typeof values.baseline === "string" && !("baselineName" in extra)) edge.baselineName = values.baseline;
   if (values.strict) edge.strict = true;
   const settings = await resolveSettings(edge);
   if (settings.baseline.store !== "file") {
@@ -17218,7 +17218,7 @@ async function compareCommand(args, io) {
   const format = values.format ?? "auto";
   const current = await readResultsArgument(resolve2(io.cwd, currentPath), currentPath, format);
   const baseline = await readResultsArgument(resolve2(io.cwd, baselinePath), baselinePath, format);
-  const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: void 0 });
+  const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: "" });
   const lookup = { baseline: baseline.record, history: [baseline.record], problems: [] };
   const store = {
     description: `file ${baselinePath}`,

@@ -235,7 +235,8 @@ async function settingsFromFlags(values: Record<string, string | boolean | undef
   if (text('timeout')) edge.timeout = text('timeout')!
   if (text('thresholds')) edge.thresholdsText = text('thresholds')!
   if (text('baseline-dir')) edge.baselineDir = text('baseline-dir')!
-  if (typeof values.baseline === 'string' && extra.baselineName === undefined) edge.baselineName = values.baseline
+  // `run --baseline <name>` picks a pinned baseline; `compare --baseline <file>` means a file and is handled there.
+  if (typeof values.baseline === 'string' && !('baselineName' in extra)) edge.baselineName = values.baseline
   if (values.strict) edge.strict = true
   const settings = await resolveSettings(edge)
   if (settings.baseline.store !== 'file') {
@@ -283,7 +284,7 @@ async function compareCommand(args: string[], io: CliIo): Promise<number> {
   const format = (values.format as string | undefined) ?? 'auto'
   const current = await readResultsArgument(resolve(io.cwd, currentPath), currentPath, format)
   const baseline = await readResultsArgument(resolve(io.cwd, baselinePath), baselinePath, format)
-  const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: undefined })
+  const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: '' })
   const lookup: BaselineLookup = { baseline: baseline.record, history: [baseline.record], problems: [] }
   const store: BaselineStore = {
     description: `file ${baselinePath}`,
