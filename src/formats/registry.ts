@@ -6,9 +6,19 @@ import { InputError } from '../errors.js'
 import { normalizeResults } from '../results/normalize.js'
 import type { Results } from '../results/model.js'
 import type { ResultsFormat } from './format.js'
+import { goBenchFormat } from './go-bench.js'
+import { googleBenchmarkFormat } from './google-benchmark.js'
+import { hyperfineFormat } from './hyperfine.js'
 import { perfGateFormat } from './perf-gate.js'
+import { pytestBenchmarkFormat } from './pytest-benchmark.js'
 
-export const RESULTS_FORMATS: readonly ResultsFormat[] = [perfGateFormat]
+export const RESULTS_FORMATS: readonly ResultsFormat[] = [
+  perfGateFormat,
+  hyperfineFormat,
+  pytestBenchmarkFormat,
+  goBenchFormat,
+  googleBenchmarkFormat
+]
 
 export function formatNames(): string[] {
   return RESULTS_FORMATS.map((format) => format.name)
