@@ -14,7 +14,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   ajv: Ajv
 ) => Ajv
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
+// strictRequired is off because `anyOf: [{required: [a]}, {required: [b]}]` (one of two keys) is intended.
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true })
 addFormats(ajv)
 ajv.addSchema(resultsSchema)
 ajv.addSchema(configSchema)
@@ -34,6 +35,8 @@ export type SchemaName = keyof typeof validators
 export interface SchemaProblem {
   pointer: string
   message: string
+  /** For an unknown key: the key, so that a caller can point at its line. */
+  key?: string
 }
 
 /** Validates data against a named schema; returns readable problems (empty when valid). */
@@ -51,19 +54,34 @@ export function thresholdsProblems(data: unknown): SchemaProblem[] {
 }
 
 function describeErrors(errors: ErrorObject[], data: unknown): SchemaProblem[] {
-  // anyOf/oneOf failures repeat every branch's complaint; keep the most specific (deepest) ones.
-  const deepest = Math.max(...errors.map((e) => e.instancePath.split('/').length))
-  const relevant = errors.filter(
-    (e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword) || e.instancePath.split('/').length === deepest
-  )
-  const seen = new Set<string>()
+  // Errors at one path: a specific complaint (pattern, enum, unknown key...) makes the generic ones noise, i.e. the
+  // "must be number/array/object" of the anyOf branches the value was never meant for.
+  const byPath = new Map<string, ErrorObject[]>()
+  for (const error of errors) byPath.set(error.instancePath, [...(byPath.get(error.instancePath) ?? []), error])
+  const generic = new Set(['type', 'anyOf', 'oneOf', 'if'])
   const problems: SchemaProblem[] = []
-  for (const error of relevant) {
-    const message = describeError(error, data)
-    if (!seen.has(message)) problems.push({ pointer: error.instancePath, message })
+  const seen = new Set<string>()
+  const add = (pointer: string, message: string, key?: string): void => {
+    if (!seen.has(message)) problems.push(key === undefined ? { pointer, message } : { pointer, message, key })
     seen.add(message)
   }
-  return problems.slice(0, 20)
+  for (const [pointer, group] of byPath) {
+    const specific = group.filter((error) => !generic.has(error.keyword))
+    if (specific.length > 0) {
+      for (const error of specific) {
+        const unknownKey = error.keyword === 'additionalProperties' ? String((error.params as { additionalProperty: unknown }).additionalProperty) : undefined
+        add(pointer, describeError(error, data), unknownKey)
+      }
+      continue
+    }
+    const types = [...new Set(group.filter((e) => e.keyword === 'type').map((e) => String((e.params as { type: unknown }).type)))]
+    if (types.length > 0) add(pointer, `${pointer || '/'}: expected ${types.join(' or ')}, got ${show(valueAt(data, pointer))}`)
+    else for (const error of group) add(pointer, describeError(error, data))
+  }
+  // A child's complaint explains its parent's anyOf failure; drop parents whose children spoke.
+  return problems
+    .filter((problem) => !problems.some((other) => other !== problem && other.pointer.startsWith(`${problem.pointer}/`) && /anyOf|must match a schema/.test(problem.message)))
+    .slice(0, 20)
 }
 
 function describeError(error: ErrorObject, data: unknown): string {

@@ -3,7 +3,7 @@
  * path, the line, the bad value and what is allowed.
  */
 import { readFile } from 'node:fs/promises'
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml'
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml'
 import { InputError } from '../errors.js'
 import { schemaProblems, type SchemaProblem } from '../schemas.js'
 import type { RawThresholdRule } from './thresholds.js'
@@ -50,8 +50,8 @@ export function parseConfigText(text: string, displayPath: string): ConfigFile {
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
   if (document.errors.length > 0) {
     const messages = document.errors.slice(0, 5).map((error) => {
-      const position = error.linePos?.[0]
-      const where = position ? `${displayPath}:${position.line}:${position.col}` : displayPath
+      const position = lineCounter.linePos(error.pos[0])
+      const where = `${displayPath}:${position.line}:${position.col}`
       return `${where}: ${error.message.split('\n')[0]}`
     })
     throw new InputError(`config file is not valid YAML/JSON:\n  ${messages.join('\n  ')}`)
@@ -75,6 +75,12 @@ function locate(document: Document, lineCounter: LineCounter, problem: SchemaPro
     .slice(1)
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part))
+  if (problem.key !== undefined) {
+    // Point at the unknown key itself, not at the mapping that holds it.
+    const parent = path.length === 0 ? document.contents : document.getIn(path, true)
+    const pair = isMap(parent) ? parent.items.find((item) => isScalar(item.key) && item.key.value === problem.key) : undefined
+    if (pair && isNode(pair.key) && pair.key.range) return `${displayPath}:${lineCounter.linePos(pair.key.range[0]).line}`
+  }
   for (let length = path.length; length >= 0; length--) {
     const node = document.getIn(path.slice(0, length), true)
     if (isNode(node) && node.range) return `${displayPath}:${lineCounter.linePos(node.range[0]).line}`

@@ -3,9 +3,10 @@
  * Precedence: explicit inputs/flags > config file > defaults.
  */
 import { existsSync } from 'node:fs'
-import { isAbsolute, relative, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { InputError } from '../errors.js'
+import { displayPath } from '../paths.js'
 import { thresholdsProblems } from '../schemas.js'
 import { loadConfigFile, type ConfigFile } from './config-file.js'
 import { parseDurationMs } from './durations.js'
@@ -30,6 +31,8 @@ export interface EdgeSettings {
   configPath?: string
   /** True when the user named the config explicitly: then a missing file is an error. */
   configExplicit: boolean
+  /** Nothing to run is fine (store-only commands such as `baseline list`). */
+  sourceOptional?: boolean
   name?: string
   command?: string
   resultsPath?: string
@@ -49,7 +52,7 @@ export interface EdgeSettings {
 }
 
 /** The default when nothing sets a threshold: gate every metric on a 20% change for the worse. */
-export const DEFAULT_THRESHOLDS: Record<string, RawThresholdRule> = { '*': '+20%' }
+export const DEFAULT_THRESHOLDS: Record<string, RawThresholdRule> = { '*': '20%' }
 
 export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings> {
   const configRelative = edge.configPath ?? DEFAULT_CONFIG_PATH
@@ -93,11 +96,6 @@ export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings>
   return settings
 }
 
-function displayPath(rootDir: string, path: string): string {
-  const shown = relative(rootDir, path)
-  return shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : path
-}
-
 function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): RunSource {
   const format = edge.format || 'auto'
   if (edge.command) {
@@ -138,6 +136,7 @@ function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): R
     })
     return { kind: 'suites', suites }
   }
+  if (edge.sourceOptional) return { kind: 'none' }
   throw new InputError(
     `nothing to run: give a benchmark command (input 'command' / --command), a results file (input 'results' / --results), or suites in ${where === 'config' ? DEFAULT_CONFIG_PATH : where}`
   )
@@ -163,7 +162,7 @@ function resolveThresholds(edge: EdgeSettings, config: ConfigFile, where: string
   if (edge.thresholdsText && edge.thresholdsText.trim() !== '') {
     rules.push({ metrics: parseInlineThresholds(edge.thresholdsText, edge.thresholdsSource ?? 'thresholds') })
   }
-  if (!hasAnyThreshold(rules)) rules.unshift({ metrics: parseThresholdMap(DEFAULT_THRESHOLDS, 'default thresholds') })
+  if (!hasAnyThreshold(rules)) rules.unshift({ metrics: parseThresholdMap(DEFAULT_THRESHOLDS, 'default thresholds'), isDefault: true })
   return rules
 }
 

@@ -23,6 +23,8 @@ export interface SuiteSettings {
 export type RunSource =
   | { kind: 'suites'; suites: SuiteSettings[] }
   | { kind: 'results-file'; path: string; format: string }
+  /** Commands that only touch the baseline store need nothing to run. */
+  | { kind: 'none' }
 
 /** One parsed threshold expression. */
 export type ThresholdExpression =
@@ -52,6 +54,8 @@ export interface ThresholdRule {
   suite?: string
   /** Metric name or glob → threshold. */
   metrics: Record<string, MetricThreshold>
+  /** The built-in default, used when nothing configures a threshold. */
+  isDefault?: boolean
 }
 
 export interface BaselineSettings {

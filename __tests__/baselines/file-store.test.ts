@@ -1,0 +1,70 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readdirSync, writeFileSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { FileBaselineStore } from '../../src/baselines/file-store.js'
+import { baselineRecord } from '../../src/gate.js'
+import type { RunContext } from '../../src/context.js'
+import { resultsWith } from '../support/results-builder.js'
+import { scratchDir } from '../support/spawn-dist.js'
+
+const results = resultsWith({ s: { p95: { values: [1, 2, 3], unit: 'ms' } } })
+const context = (sha: string): RunContext => ({ event: 'push', sha, ref: 'refs/heads/main', runner: 'local' })
+const at = (minute: number): Date => new Date(Date.UTC(2026, 10, 23, 10, minute))
+
+describe('file baseline store', () => {
+  test('history newest first, limited; the base commit is preferred; older ones pruned', async () => {
+    const dir = scratchDir()
+    const store = new FileBaselineStore(dir, '.perf-gate', 3)
+    for (let i = 0; i < 5; i++) await store.save(baselineRecord('api', results, context(`${i}`.repeat(40)), at(i)))
+    assert.equal(readdirSync(join(dir, 'api/history')).length, 3, 'pruned to the history limit')
+    const newest = await store.load({ gate: 'api', historyLimit: 10 })
+    assert.deepEqual(newest.history.map((r) => r.source.sha![0]), ['4', '3', '2'])
+    assert.equal(newest.baseline!.source.sha![0], '4')
+    assert.deepEqual(newest.problems, [])
+    const atBase = await store.load({ gate: 'api', historyLimit: 10, preferSha: '3'.repeat(40) })
+    assert.equal(atBase.baseline!.source.sha![0], '3')
+    const missingBase = await store.load({ gate: 'api', historyLimit: 10, preferSha: 'f'.repeat(40) })
+    assert.equal(missingBase.baseline!.source.sha![0], '4')
+    assert.match(missingBase.problems[0]!, /no baseline saved at the base commit fffffff; using the newest one/)
+  })
+
+  test('no baseline yet is reported, not silent', async () => {
+    const lookup = await new FileBaselineStore(scratchDir(), '.perf-gate').load({ gate: 'api', historyLimit: 5 })
+    assert.equal(lookup.baseline, undefined)
+    assert.match(lookup.problems[0]!, /no baseline saved yet for gate "api" in file store at \.perf-gate/)
+  })
+
+  test('corrupt, truncated and newer baselines are reported and skipped, never used', async () => {
+    const dir = scratchDir()
+    const store = new FileBaselineStore(dir, '.perf-gate')
+    const good = await store.save(baselineRecord('api', results, context('a'.repeat(40)), at(1)))
+    const historyDir = join(dir, 'api/history')
+    const goodText = readFileSync(join(historyDir, `${good.id}.json`), 'utf8')
+    writeFileSync(join(historyDir, '20261123T110000Z-truncated.json'), goodText.slice(0, goodText.length / 2))
+    writeFileSync(join(historyDir, '20261123T120000Z-newer.json'), JSON.stringify({ ...JSON.parse(goodText), schemaVersion: 9 }))
+    writeFileSync(join(historyDir, '20261123T130000Z-invalid.json'), JSON.stringify({ ...JSON.parse(goodText), results: { scenarios: 'no' } }))
+    const lookup = await store.load({ gate: 'api', historyLimit: 10 })
+    assert.equal(lookup.baseline!.id, good.id)
+    assert.equal(lookup.history.length, 1)
+    assert.equal(lookup.problems.length, 3)
+    assert.match(lookup.problems.join('\n'), /truncated\.json is corrupt or truncated/)
+    assert.match(lookup.problems.join('\n'), /newer\.json was written by a newer perf-gate \(schemaVersion 9\)/)
+    assert.match(lookup.problems.join('\n'), /invalid\.json is invalid \(\/results/)
+  })
+
+  test('pinned baselines are kept apart from the rolling history and never pruned', async () => {
+    const dir = scratchDir()
+    const store = new FileBaselineStore(dir, '.perf-gate', 1)
+    await store.save(baselineRecord('api', results, context('1'.repeat(40)), at(1), 'release-1.4'))
+    await store.save(baselineRecord('api', results, context('2'.repeat(40)), at(2)))
+    await store.save(baselineRecord('api', results, context('3'.repeat(40)), at(3)))
+    const pinned = await store.load({ gate: 'api', historyLimit: 5, name: 'release-1.4' })
+    assert.equal(pinned.baseline!.source.sha![0], '1')
+    assert.equal(pinned.baseline!.name, 'release-1.4')
+    const missing = await store.load({ gate: 'api', historyLimit: 5, name: 'release-9' })
+    assert.match(missing.problems[0]!, /pinned baseline "release-9" does not exist/)
+    const list = await store.list('api')
+    assert.deepEqual(list.map((s) => s.name ?? s.sha![0]), ['3', 'release-1.4'])
+  })
+})

@@ -1,0 +1,118 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseConfigText, loadConfigFile } from '../../src/config/config-file.js'
+import { parseInlineThresholds, resolveSettings, type EdgeSettings } from '../../src/config/resolve-settings.js'
+import { InputError } from '../../src/errors.js'
+import { scratchDir } from '../support/spawn-dist.js'
+
+function rejects(text: string, ...patterns: RegExp[]): void {
+  assert.throws(
+    () => parseConfigText(text, 'perf-gate.yml'),
+    (error: unknown) => {
+      assert.ok(error instanceof InputError, String(error))
+      for (const pattern of patterns) assert.match(error.message, pattern)
+      return true
+    }
+  )
+}
+
+describe('config file', () => {
+  test('a complete config in YAML and the same in JSON parse alike', () => {
+    const yaml = `$schema: ../schemas/config.schema.json
+version: 1
+name: api
+suites:
+  - name: unit
+    command: npm run bench
+    results: out/bench.json
+    format: perf-gate
+    timeout: 5m
+    env: { NODE_ENV: production }
+    thresholds:
+      mean: { warn: +10%, fail: +25% }
+thresholds:
+  p95: +20%
+  p99: [< 300ms, +30%]
+  rps: { fail: -15%, direction: higher }
+overrides:
+  - scenarios: "GET /report*"
+    thresholds: { p95: +50% }
+baseline: { store: cache, dir: .perf, history: 30, name: release-1.4 }
+strict: true
+`
+    const fromYaml = parseConfigText(yaml, 'c.yml')
+    const fromJson = parseConfigText(JSON.stringify(fromYaml), 'c.json')
+    assert.deepEqual(fromJson, fromYaml)
+    assert.equal(fromYaml.suites![0]!.timeout, '5m')
+  })
+
+  test('unknown keys name the path, the line and the allowed keys', () => {
+    rejects('suites:\n  - command: x\n    comand: y\n', /perf-gate\.yml:3: \/suites\/0: unknown key "comand"; allowed: name, command, results, format, timeout, cwd, env, thresholds/)
+    rejects('threshold:\n  p95: +20%\n', /perf-gate\.yml:1: \(top level\): unknown key "threshold"; allowed: \$schema, version, name, suites, thresholds, overrides, baseline, strict/)
+  })
+
+  test('wrong types show the bad value', () => {
+    rejects('suites:\n  - command: 42\n', /perf-gate\.yml:2: \/suites\/0\/command: expected string, got 42/)
+    rejects('strict: "yes"\n', /\/strict: expected boolean, got "yes"/)
+    rejects('version: 2\n', /\/version: 2 is not allowed; expected 1/)
+    rejects('name: "my gate!"\n', /\/name: "my gate!" is not valid \(letters, digits/)
+  })
+
+  test('invalid YAML gives file, line and column; a non-mapping is rejected', () => {
+    rejects('suites: [\n', /perf-gate\.yml:\d+:\d+: /)
+    rejects('- a\n- b\n', /the config must be a mapping/)
+    rejects('name: a\nname: b\n', /perf-gate\.yml:2:1: Map keys must be unique/)
+  })
+
+  test('a missing file names the file', async () => {
+    await assert.rejects(loadConfigFile('/nonexistent/perf-gate.yml', 'perf-gate.yml'), /config file perf-gate\.yml does not exist/)
+  })
+})
+
+describe('settings', () => {
+  const edge = (rootDir: string, extra: Partial<EdgeSettings> = {}): EdgeSettings => ({
+    rootDir,
+    configExplicit: false,
+    defaultBaselineStore: 'file',
+    failOnRegression: true,
+    ...extra
+  })
+
+  test('a missing default config is fine when a command is given; defaults fill the rest', async () => {
+    const dir = scratchDir()
+    const settings = await resolveSettings(edge(dir, { command: 'make bench', resultsPath: 'out.json' }))
+    assert.equal(settings.name, 'default')
+    assert.deepEqual(settings.source, {
+      kind: 'suites',
+      suites: [{ name: 'command', command: 'make bench', format: 'auto', timeoutMs: 600000, cwd: dir, env: {}, resultsPath: join(dir, 'out.json') }]
+    })
+    assert.equal(settings.baseline.dir, join(dir, '.perf-gate'))
+    assert.equal(settings.thresholds.length, 1, 'the default rule')
+    assert.equal(settings.thresholds[0]!.isDefault, true)
+    assert.equal(settings.thresholds[0]!.metrics['*']!.fail[0]!.text, '20%')
+  })
+
+  test('inputs win over the config; inline thresholds come last so they win', async () => {
+    const dir = scratchDir()
+    writeFileSync(join(dir, 'gate.yml'), 'name: from-config\nsuites:\n  - command: a\n    timeout: 30s\nthresholds:\n  p95: +20%\n')
+    const settings = await resolveSettings(edge(dir, { configPath: 'gate.yml', configExplicit: true, name: 'from-input', thresholdsText: 'p95: +5%' }))
+    assert.equal(settings.name, 'from-input')
+    assert.equal(settings.configPath, join(dir, 'gate.yml'))
+    assert.equal(settings.source.kind === 'suites' && settings.source.suites[0]!.timeoutMs, 30000)
+    assert.equal(settings.thresholds.at(-1)!.metrics.p95!.fail[0]!.text, '+5%')
+  })
+
+  test('nothing to run is an error that says what to give', async () => {
+    await assert.rejects(resolveSettings(edge(scratchDir())), /nothing to run: give a benchmark command/)
+  })
+
+  test('inline thresholds accept YAML maps and metric=rule pairs', () => {
+    assert.deepEqual(Object.keys(parseInlineThresholds('p95: +20%\np99: < 300ms', 'input')), ['p95', 'p99'])
+    const pairs = parseInlineThresholds('p95=+20%, p99=<300ms', '--thresholds')
+    assert.equal(pairs.p99!.fail[0]!.kind, 'absolute')
+    assert.throws(() => parseInlineThresholds('- p95', 'input'), /input: expected a map of metric to rule/)
+    assert.throws(() => parseInlineThresholds('p95: { fail: +20%, colour: red }', 'input'), /input is invalid:\n\s+\/p95: unknown key "colour"; allowed: warn, fail, direction/)
+  })
+})

@@ -1,0 +1,103 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { micromark } from 'micromark'
+import { gfm, gfmHtml } from 'micromark-extension-gfm'
+import { renderMarkdownReport } from '../../src/report/markdown.js'
+import { escapeMarkdown, escapeTerminal } from '../../src/report/escape.js'
+import { renderTerminalReport } from '../../src/report/terminal.js'
+import { schemaProblems } from '../../src/schemas.js'
+import type { GateReport } from '../../src/report/report-model.js'
+import type { MetricStatus, MetricVerdict } from '../../src/verdict/types.js'
+import { summarize } from '../../src/verdict/evaluate.js'
+
+function row(scenario: string, status: MetricStatus, extra: Partial<MetricVerdict> = {}): MetricVerdict {
+  return {
+    scenario,
+    metric: 'p95',
+    unit: 'ms',
+    direction: 'lower',
+    status,
+    gated: true,
+    baseline: { value: 10, values: [10, 10.1, 9.9] },
+    current: { value: status === 'fail' ? 15 : 10.1, values: [10.1] },
+    change: { ratio: status === 'fail' ? 1.5 : 1.01, method: 'trials', interval: { low: 1.4, high: 1.6, confidence: 0.99 } },
+    threshold: { warn: ['+10%'], fail: ['+20%'] },
+    reason: `reason for ${scenario}`,
+    ...extra
+  }
+}
+
+function report(metrics: MetricVerdict[]): GateReport {
+  const verdict = summarize(metrics, true)
+  return {
+    schemaVersion: 1,
+    gate: 'api',
+    verdict: verdict.status,
+    generatedAt: '2026-11-23T10:00:00.000Z',
+    counts: verdict.counts,
+    regressions: verdict.counts.fail,
+    current: { scenarios: metrics.length, sha: 'c'.repeat(40) },
+    baseline: { id: 'x', savedAt: '2026-11-23T08:00:00.000Z', ageSeconds: 7200, sha: 'b'.repeat(40), ref: 'refs/heads/main', store: 'file store', runnerDiffers: false, historySize: 3 },
+    baselineProblems: [],
+    notes: [],
+    links: { runUrl: 'https://github.com/o/r/actions/runs/1', repositoryUrl: 'https://github.com/o/r' },
+    metrics
+  }
+}
+
+function html(markdown: string): string {
+  return micromark(markdown, { extensions: [gfm()], htmlExtensions: [gfmHtml()], allowDangerousHtml: true })
+}
+
+/** The cells of every row of every table, as rendered by a GitHub-flavoured Markdown renderer. */
+function tableRows(rendered: string): string[][] {
+  return [...rendered.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((match) => [...match[1]!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((cell) => cell[1]!))
+}
+
+describe('Markdown report', () => {
+  test('headline, regressions first, unchanged rows folded, baseline commit linked', () => {
+    const text = renderMarkdownReport(report([row('a', 'pass'), row('b', 'fail'), row('c', 'warn'), row('d', 'improved'), row('e', 'pass')]))
+    assert.match(text, /\*\*❌ 1 regression · ⚠️ 1 warning · 🚀 1 improved · ✅ 2 unchanged\*\*/)
+    assert.match(text, /\[`bbbbbbb`\]\(https:\/\/github\.com\/o\/r\/commit\/b{40}\) on main, saved 2 h ago/)
+    const rendered = html(text)
+    const rows = tableRows(rendered)
+    assert.deepEqual(rows.filter((r) => r.length === 9 && r[1] !== 'Scenario').map((r) => r[1]), ['b', 'c', 'd', 'a', 'e'])
+    assert.ok(rendered.indexOf('<summary>✅ 2 unchanged metrics</summary>') < rendered.indexOf('<td>a</td>'), 'unchanged rows are inside <details>')
+  })
+
+  test('hostile names cannot break the table, inject HTML or mention people', () => {
+    const hostile = 'GET /a|b <img src=x onerror=alert(1)> @octocat `x` **bold** [link](javascript:alert(1))\nnext line'
+    const text = renderMarkdownReport(report([row(hostile, 'fail', { metric: 'p95|<script>', unit: '</td>' })]))
+    const rendered = html(text)
+    assert.doesNotMatch(rendered, /<img|<script|<\/td>\s*<\/td>|href="javascript/i)
+    assert.doesNotMatch(rendered, /@octocat/, 'no mention survives as plain text')
+    const rows = tableRows(rendered).filter((r) => r[1] !== 'Scenario')
+    assert.equal(rows[0]!.length, 9, 'the row keeps its nine cells')
+    assert.match(rows[0]![1]!, /GET \/a\|b &lt;img src=x onerror=alert\(1\)&gt; @.*octocat `x` \*\*bold\*\* \[link\]\(javascript:alert\(1\)\) next line/)
+    assert.equal(escapeTerminal('evil\u001b[2J\u001b]0;title\u0007name'), 'evil ]0;title name')
+    assert.equal(escapeMarkdown('a'.repeat(300)).length, 200)
+  })
+
+  test('size guard: 5,000 rows stay under a comment limit and say where the full table is', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => row(`scenario-${i}`, i % 10 === 0 ? 'fail' : 'pass'))
+    const full = renderMarkdownReport(report(many))
+    assert.ok(full.length > 65536)
+    const comment = renderMarkdownReport(report(many), { maxChars: 65536, fullReportHint: 'the job summary' })
+    assert.ok(comment.length <= 65536, `${comment.length}`)
+    assert.match(comment, /not shown here to stay within the size limit; the full table is in the job summary/)
+    assert.match(comment, /❌ 500 regressions/)
+    const rows = tableRows(html(comment)).filter((r) => r[1] !== 'Scenario')
+    assert.ok(rows.length > 0 && rows.every((r) => r[8] === '<strong>fail</strong>'), 'the rows kept are the regressions')
+  })
+
+  test('the report validates against its schema, and the terminal table lists notable rows', () => {
+    const r = report([row('a', 'fail'), row('b', 'pass')])
+    assert.deepEqual(schemaProblems('report', JSON.parse(JSON.stringify(r))), [])
+    const terminal = renderTerminalReport(r, { color: false })
+    assert.match(terminal, /perf-gate · api: FAIL/)
+    assert.match(terminal, /✗\s+a\s+p95\s+10\.0 ms \(3×\)\s+15\.0 ms\s+\+50\.0%\s+\+40\.0% … \+60\.0%\s+\+20%; warn \+10%\s+fail/)
+    assert.match(terminal, /1 unchanged metric\(s\) not shown/)
+    assert.doesNotMatch(terminal, /\u001b\[/)
+    assert.match(renderTerminalReport(r, { color: true }), /\u001b\[31m/)
+  })
+})

@@ -1,0 +1,45 @@
+import { describe, test } from 'node:test'
+import { readFileSync } from 'node:fs'
+import assert from 'node:assert/strict'
+import { runCommand } from '../../src/run/command.js'
+import { MemoryLogger } from '../../src/log.js'
+import { scratchDir } from '../support/spawn-dist.js'
+
+/** Running (not a zombie waiting to be reaped by whoever adopted it). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return false
+  }
+}
+
+describe('command runner', () => {
+  test('streams output to the log, keeps stdout, and reports the exit code', async () => {
+    const log = new MemoryLogger()
+    const outcome = await runCommand({ command: 'echo out; echo err >&2; echo "$GREETING"; exit 3', cwd: scratchDir(), env: { GREETING: 'hi' }, timeoutMs: 10000 }, log)
+    assert.equal(outcome.exitCode, 3)
+    assert.equal(outcome.timedOut, false)
+    assert.equal(outcome.stdout, 'out\nhi\n')
+    assert.deepEqual(log.lines.filter((l) => l.startsWith('info:')).length, 3)
+    // Two pipes have no common order: both streams are in the tail, each in its own order.
+    assert.deepEqual(outcome.outputTail.split('\n').sort(), ['err', 'hi', 'out'])
+  })
+
+  test('at the time limit the whole process group dies, grandchildren included', async () => {
+    const dir = scratchDir()
+    const outcome = await runCommand({ command: 'sleep 60 & echo $! > child.pid; sleep 60', cwd: dir, env: {}, timeoutMs: 500 }, new MemoryLogger())
+    assert.equal(outcome.timedOut, true)
+    const grandchild = Number(readFileSync(`${dir}/child.pid`, 'utf8'))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    assert.equal(alive(grandchild), false, 'the background child was killed too')
+  })
+
+  test('cancellation stops the command', async () => {
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 200)
+    const outcome = await runCommand({ command: 'sleep 30', cwd: scratchDir(), env: {}, timeoutMs: 60000 }, new MemoryLogger(), controller.signal)
+    assert.equal(outcome.cancelled, true)
+    assert.notEqual(outcome.exitCode, 0)
+  })
+})

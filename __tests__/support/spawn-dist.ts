@@ -1,0 +1,151 @@
+/**
+ * Runs the bundled entries as users do: dist/index.js as the Actions runner runs it (INPUT_* variables with the
+ * runner's name mangling, GITHUB_EVENT_PATH, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_WORKSPACE, RUNNER_TEMP),
+ * and dist/cli.js as a terminal does.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..')
+export const ACTION_ENTRY = join(REPO_ROOT, 'dist', 'index.js')
+export const CLI_ENTRY = join(REPO_ROOT, 'dist', 'cli.js')
+
+export interface ProcessResult {
+  exitCode: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Spawns node on a script and collects its output; kills it after `timeoutMs`. */
+export function runNode(script: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<ProcessResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${script} ${args.join(' ')} did not finish within ${options.timeoutMs ?? 60000} ms\n${stdout}\n${stderr}`))
+    }, options.timeoutMs ?? 60000)
+    child.on('error', reject)
+    child.on('close', (exitCode) => {
+      clearTimeout(timer)
+      resolvePromise({ exitCode, stdout, stderr })
+    })
+  })
+}
+
+/** A scratch directory for one test. */
+export function scratchDir(prefix = 'perf-gate-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/** The environment a test child gets: the parent's PATH and HOME only, nothing of GitHub's. */
+export function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' }
+  return { ...env, ...extra }
+}
+
+export interface ActionRun extends ProcessResult {
+  outputs: Record<string, string>
+  summary: string
+  workspace: string
+  runnerTemp: string
+}
+
+export interface ActionRunOptions {
+  workspace: string
+  inputs: Record<string, string>
+  event: 'push' | 'pull_request' | 'workflow_dispatch' | string
+  payload: unknown
+  env?: NodeJS.ProcessEnv
+  sha?: string
+  ref?: string
+  timeoutMs?: number
+}
+
+/** Runs dist/index.js the way the Actions runner does. */
+export async function runActionEntry(options: ActionRunOptions): Promise<ActionRun> {
+  const home = scratchDir('perf-gate-runner-')
+  const runnerTemp = join(home, 'temp')
+  mkdirSync(runnerTemp, { recursive: true })
+  const eventPath = join(home, 'event.json')
+  writeFileSync(eventPath, JSON.stringify(options.payload))
+  const outputPath = join(home, 'output.txt')
+  const summaryPath = join(home, 'summary.md')
+  writeFileSync(outputPath, '')
+  writeFileSync(summaryPath, '')
+  const env: NodeJS.ProcessEnv = baseEnv({
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_EVENT_NAME: options.event,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_OUTPUT: outputPath,
+    GITHUB_STEP_SUMMARY: summaryPath,
+    GITHUB_WORKSPACE: options.workspace,
+    GITHUB_REPOSITORY: 'octo/shop',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SHA: options.sha ?? 'a'.repeat(40),
+    GITHUB_REF: options.ref ?? 'refs/heads/main',
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_OS: 'Linux',
+    ...options.env
+  })
+  for (const [name, value] of Object.entries(options.inputs)) {
+    // The runner's mangling: spaces become underscores, upper case; hyphens stay.
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  }
+  const result = await runNode(ACTION_ENTRY, [], { cwd: options.workspace, env, timeoutMs: options.timeoutMs ?? 60000 })
+  return {
+    ...result,
+    outputs: parseGithubOutput(readFileSync(outputPath, 'utf8')),
+    summary: existsSync(summaryPath) ? readFileSync(summaryPath, 'utf8') : '',
+    workspace: options.workspace,
+    runnerTemp
+  }
+}
+
+/** Parses the GITHUB_OUTPUT file: name<<DELIMITER ... DELIMITER blocks (and name=value lines). */
+export function parseGithubOutput(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]!)
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2]!, i + 1)
+      outputs[heredoc[1]!] = lines.slice(i + 1, end).join('\n')
+      i = end
+    } else if (lines[i]!.includes('=')) {
+      const at = lines[i]!.indexOf('=')
+      outputs[lines[i]!.slice(0, at)] = lines[i]!.slice(at + 1)
+    }
+  }
+  return outputs
+}
+
+/** Runs dist/cli.js in `cwd`. */
+export function runCliEntry(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 60000): Promise<ProcessResult> {
+  return runNode(CLI_ENTRY, args, { cwd, env: baseEnv(env), timeoutMs })
+}
+
+/** Event payloads as GitHub sends them (the fields perf-gate reads). */
+export function pushPayload(defaultBranch = 'main'): unknown {
+  return { ref: `refs/heads/${defaultBranch}`, repository: { full_name: 'octo/shop', default_branch: defaultBranch } }
+}
+
+export function pullRequestPayload(options: { number?: number; baseSha: string; headRepo?: string }): unknown {
+  return {
+    number: options.number ?? 7,
+    repository: { full_name: 'octo/shop', default_branch: 'main' },
+    pull_request: {
+      number: options.number ?? 7,
+      base: { sha: options.baseSha, ref: 'main' },
+      head: { sha: 'c'.repeat(40), ref: 'feature', repo: { full_name: options.headRepo ?? 'octo/shop' } }
+    }
+  }
+}

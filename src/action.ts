@@ -1,0 +1,168 @@
+/**
+ * The Action's edge: inputs and the runner's environment → settings and context; real adapters wired in;
+ * the gate run; then the job summary, annotations, outputs and exit code.
+ */
+import { readFile, writeFile, mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import * as core from '@actions/core'
+import { FileBaselineStore } from './baselines/file-store.js'
+import type { BaselineStore } from './baselines/store.js'
+import { resolveSettings } from './config/resolve-settings.js'
+import { DEFAULT_CONFIG_PATH, type BaselineStoreKind, type GateSettings } from './config/settings.js'
+import { EXIT_BAD_INPUT, EXIT_REGRESSION, InputError, exitCodeOf, messageOf } from './errors.js'
+import { runGate, type GateOutcome } from './gate.js'
+import { contextFromActionsEnv } from './github/context.js'
+import type { Logger } from './log.js'
+import { renderMarkdownReport } from './report/markdown.js'
+import { displayPath } from './paths.js'
+
+/** GitHub's limit for one step's job summary. */
+const SUMMARY_LIMIT_CHARS = 1024 * 1024 - 1024
+/** GitHub's limit for one comment body, less room for a marker. */
+export const COMMENT_LIMIT_CHARS = 65_536 - 512
+
+export const actionLogger: Logger = {
+  info: (message) => core.info(message),
+  warn: (message) => core.warning(message),
+  error: (message) => core.error(message),
+  debug: (message) => core.debug(message),
+  addSecret: (value) => core.setSecret(value),
+  progress: (line) => core.info(line),
+  progressDone: () => {}
+}
+
+/** Reads a boolean input strictly: true/false (any case) or empty for the default. */
+function booleanInput(name: string, fallback: boolean): boolean {
+  const raw = core.getInput(name).trim().toLowerCase()
+  if (raw === '') return fallback
+  if (['true', 'yes', 'on', '1'].includes(raw)) return true
+  if (['false', 'no', 'off', '0'].includes(raw)) return false
+  throw new InputError(`input '${name}' must be true or false, got "${core.getInput(name)}"`)
+}
+
+function choiceInput<T extends string>(name: string, choices: readonly T[]): T | undefined {
+  const raw = core.getInput(name).trim()
+  if (raw === '') return undefined
+  if (!choices.includes(raw as T)) throw new InputError(`input '${name}' must be one of ${choices.join(', ')}, got "${raw}"`)
+  return raw as T
+}
+
+function positiveIntegerInput(name: string): number | undefined {
+  const raw = core.getInput(name).trim()
+  if (raw === '') return undefined
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) throw new InputError(`input '${name}' must be a whole number ≥ 1, got "${raw}"`)
+  return value
+}
+
+export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const log = actionLogger
+  try {
+    const workspace = env.GITHUB_WORKSPACE || process.cwd()
+    const rootDir = join(workspace, core.getInput('working-directory') || '.')
+    const payload = await readEventPayload(env.GITHUB_EVENT_PATH)
+    const context = contextFromActionsEnv(env, payload)
+    const configInput = core.getInput('config')
+    const settings = await resolveSettings({
+      rootDir,
+      configPath: configInput || DEFAULT_CONFIG_PATH,
+      configExplicit: configInput !== '' && configInput !== DEFAULT_CONFIG_PATH,
+      name: core.getInput('name'),
+      command: core.getInput('command'),
+      resultsPath: core.getInput('results'),
+      format: core.getInput('format'),
+      timeout: core.getInput('timeout'),
+      thresholdsText: core.getInput('thresholds'),
+      thresholdsSource: "input 'thresholds'",
+      ...optional('baselineStore', choiceInput<BaselineStoreKind>('baseline-store', ['file', 'cache', 'artifact'])),
+      defaultBaselineStore: 'file',
+      ...optional('baselineDir', core.getInput('baseline-dir') || undefined),
+      ...optional('baselineName', core.getInput('baseline') || undefined),
+      ...optional('historyLimit', positiveIntegerInput('history')),
+      strict: booleanInput('strict', false),
+      failOnRegression: booleanInput('fail-on-regression', true)
+    })
+    const promote = booleanInput('promote', false)
+    const saveMode = choiceInput('save-baseline', ['auto', 'never'] as const) ?? 'auto'
+    const store = createStore(settings)
+    const outcome = await runGate(
+      settings,
+      { log, store, context, now: () => new Date() },
+      { save: saveMode === 'never' ? 'never' : promote ? 'promote' : 'auto', ...optional('promoteAs', core.getInput('promote-as') || undefined) }
+    )
+    await publish(settings, outcome, env)
+    return outcome.exitCode
+  } catch (error) {
+    const exitCode = exitCodeOf(error)
+    const kind = exitCode === EXIT_BAD_INPUT ? 'configuration error' : 'the run failed'
+    core.setFailed(`perf-gate: ${kind}: ${messageOf(error)}`)
+    await writeFailureSummary(kind, messageOf(error))
+    core.setOutput('error', messageOf(error))
+    return exitCode
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+}
+
+function createStore(settings: GateSettings): BaselineStore {
+  switch (settings.baseline.store) {
+    case 'file':
+      return new FileBaselineStore(settings.baseline.dir, displayPath(settings.rootDir, settings.baseline.dir), settings.baseline.historyLimit)
+    default:
+      throw new InputError(`baseline-store "${settings.baseline.store}" is not available in this version; use file`)
+  }
+}
+
+async function readEventPayload(path: string | undefined): Promise<unknown> {
+  if (!path) return {}
+  try {
+    return JSON.parse(await readFile(path, 'utf8'))
+  } catch (error) {
+    core.warning(`cannot read the event payload ${path}: ${messageOf(error)}`)
+    return {}
+  }
+}
+
+/** Job summary, annotations, outputs, and the JSON report file. */
+async function publish(settings: GateSettings, outcome: GateOutcome, env: NodeJS.ProcessEnv): Promise<void> {
+  const { report } = outcome
+  const reportDir = join(env.RUNNER_TEMP || settings.rootDir, 'perf-gate')
+  await mkdir(reportDir, { recursive: true })
+  const reportPath = join(reportDir, `${settings.name}-report.json`)
+  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`)
+
+  const summary = renderMarkdownReport(report, { maxChars: SUMMARY_LIMIT_CHARS, fullReportHint: `the JSON report (${reportPath})` })
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write()
+  else core.info(summary)
+
+  for (const metric of report.metrics) {
+    const title = `perf-gate ${settings.name}: ${metric.scenario} · ${metric.metric}`
+    if (metric.status === 'fail') core.error(metric.reason, { title })
+    else if (metric.status === 'warn') core.warning(metric.reason, { title })
+  }
+  core.setOutput('verdict', report.verdict)
+  core.setOutput('regressions', String(report.regressions))
+  core.setOutput('report-json', reportPath)
+  // Outputs are read by later steps (e.g. a comment step): keep them to a comment's size.
+  core.setOutput('markdown', renderMarkdownReport(report, { maxChars: COMMENT_LIMIT_CHARS, fullReportHint: 'the job summary' }))
+  core.setOutput('baseline-saved', outcome.saved ? outcome.saved.id : '')
+  if (outcome.exitCode === EXIT_REGRESSION) {
+    core.setFailed(
+      report.verdict === 'fail'
+        ? `perf-gate: ${report.regressions} regression(s) beyond threshold`
+        : `perf-gate: ${report.verdict} (strict mode)`
+    )
+  }
+}
+
+async function writeFailureSummary(kind: string, message: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  try {
+    const fence = '`'.repeat(Math.max(3, ...(message.match(/`+/g) ?? []).map((run) => run.length + 1)))
+    await core.summary.addRaw(`### ❗ perf-gate: ${kind}\n\nNo verdict was reached and no baseline was written.\n\n${fence}\n${message}\n${fence}\n`).write()
+  } catch {
+    // A summary is a courtesy here; the failure itself is already reported.
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The file baseline store (CLI default, and the Action's `baseline-store: file`):
+ *   <dir>/<gate>/history/<id>.json   rolling baselines, newest id last when sorted
+ *   <dir>/<gate>/pinned/<name>.json  pinned (named) baselines
+ * Writes go to a temporary file and are renamed into place, so a crash never leaves a truncated baseline.
+ */
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { schemaProblems } from '../schemas.js'
+import {
+  BASELINE_SCHEMA_VERSION,
+  type BaselineLookup,
+  type BaselineQuery,
+  type BaselineRecord,
+  type BaselineStore,
+  type BaselineSummary,
+  type SavedBaseline
+} from './store.js'
+
+export class FileBaselineStore implements BaselineStore {
+  readonly description: string
+
+  constructor(
+    private readonly dir: string,
+    displayDir = dir,
+    /** Rolling baselines beyond this many are deleted after a save. */
+    private readonly historyLimit = 20
+  ) {
+    this.description = `file store at ${displayDir}`
+  }
+
+  async load(query: BaselineQuery): Promise<BaselineLookup> {
+    const problems: string[] = []
+    if (query.name) {
+      const path = this.pinnedPath(query.gate, query.name)
+      const record = await this.readRecord(path, problems)
+      if (!record) {
+        if (problems.length === 0) problems.push(`pinned baseline "${query.name}" does not exist in ${this.description}`)
+        return { history: [], problems }
+      }
+      return { baseline: record, history: [record], problems }
+    }
+    const ids = await this.historyIds(query.gate)
+    const records: BaselineRecord[] = []
+    for (const id of ids.reverse()) {
+      const record = await this.readRecord(join(this.historyDir(query.gate), `${id}.json`), problems)
+      if (record) records.push(record)
+      if (records.length >= query.historyLimit) break
+    }
+    if (records.length === 0) {
+      if (problems.length === 0) problems.push(`no baseline saved yet for gate "${query.gate}" in ${this.description}`)
+      return { history: [], problems }
+    }
+    const atBase = query.preferSha ? records.find((r) => r.source.sha === query.preferSha) : undefined
+    if (query.preferSha && !atBase) {
+      problems.push(`no baseline saved at the base commit ${query.preferSha.slice(0, 7)}; using the newest one`)
+    }
+    return { baseline: atBase ?? records[0]!, history: records, problems }
+  }
+
+  async save(record: BaselineRecord): Promise<SavedBaseline> {
+    const path = record.name ? this.pinnedPath(record.gate, record.name) : join(this.historyDir(record.gate), `${record.id}.json`)
+    await writeAtomically(path, `${JSON.stringify(record, null, 2)}\n`)
+    if (!record.name) await this.prune(record.gate, this.historyLimit)
+    return { id: record.id, location: relative(process.cwd(), path) || path }
+  }
+
+  /** Deletes the oldest rolling baselines beyond `keep`. */
+  async prune(gate: string, keep: number): Promise<string[]> {
+    const ids = await this.historyIds(gate)
+    const doomed = ids.slice(0, Math.max(0, ids.length - keep))
+    for (const id of doomed) await rm(join(this.historyDir(gate), `${id}.json`), { force: true })
+    return doomed
+  }
+
+  async list(gate: string): Promise<BaselineSummary[]> {
+    const summaries: BaselineSummary[] = []
+    const problems: string[] = []
+    const add = (record: BaselineRecord | undefined): void => {
+      if (!record) return
+      const summary: BaselineSummary = { id: record.id, savedAt: record.savedAt, scenarios: record.results.scenarios.length }
+      if (record.name) summary.name = record.name
+      if (record.source.sha) summary.sha = record.source.sha
+      if (record.source.ref) summary.ref = record.source.ref
+      summaries.push(summary)
+    }
+    for (const id of (await this.historyIds(gate)).reverse()) {
+      add(await this.readRecord(join(this.historyDir(gate), `${id}.json`), problems))
+    }
+    for (const file of await listJson(join(this.dir, gate, 'pinned'))) {
+      add(await this.readRecord(join(this.dir, gate, 'pinned', file), problems))
+    }
+    return summaries
+  }
+
+  /** Reads one record by id ("latest" for the newest rolling one, or a pinned name). */
+  async read(gate: string, idOrName: string): Promise<{ record?: BaselineRecord; problems: string[] }> {
+    const problems: string[] = []
+    if (idOrName === 'latest') {
+      const lookup = await this.load({ gate, historyLimit: 1 })
+      return lookup.baseline ? { record: lookup.baseline, problems: lookup.problems } : { problems: lookup.problems }
+    }
+    const pinned = await this.readRecord(this.pinnedPath(gate, idOrName), problems)
+    if (pinned) return { record: pinned, problems }
+    const rolling = await this.readRecord(join(this.historyDir(gate), `${idOrName}.json`), problems)
+    if (rolling) return { record: rolling, problems }
+    if (problems.length === 0) problems.push(`no baseline "${idOrName}" for gate "${gate}" in ${this.description}`)
+    return { problems }
+  }
+
+  private historyDir(gate: string): string {
+    return join(this.dir, gate, 'history')
+  }
+
+  private pinnedPath(gate: string, name: string): string {
+    return join(this.dir, gate, 'pinned', `${name}.json`)
+  }
+
+  private async historyIds(gate: string): Promise<string[]> {
+    return (await listJson(this.historyDir(gate))).map((file) => file.slice(0, -'.json'.length)).sort()
+  }
+
+  /** Reads and validates a record; a corrupt, truncated or newer one is reported in `problems` and skipped. */
+  private async readRecord(path: string, problems: string[]): Promise<BaselineRecord | undefined> {
+    let text: string
+    try {
+      text = await readFile(path, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      problems.push(`baseline ${path} cannot be read: ${(error as Error).message}`)
+      return undefined
+    }
+    return validateBaselineText(text, path, problems)
+  }
+}
+
+/** Parses and validates a stored baseline; problems name the file and field. */
+export function validateBaselineText(text: string, source: string, problems: string[]): BaselineRecord | undefined {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    problems.push(`baseline ${source} is corrupt or truncated (${(error as Error).message}); ignoring it`)
+    return undefined
+  }
+  const version = (data as { schemaVersion?: unknown })?.schemaVersion
+  if (typeof version === 'number' && version > BASELINE_SCHEMA_VERSION) {
+    problems.push(`baseline ${source} was written by a newer perf-gate (schemaVersion ${version}); ignoring it`)
+    return undefined
+  }
+  const invalid = schemaProblems('baseline', data)
+  if (invalid.length > 0) {
+    problems.push(`baseline ${source} is invalid (${invalid.slice(0, 3).map((p) => p.message).join('; ')}); ignoring it`)
+    return undefined
+  }
+  return data as BaselineRecord
+}
+
+async function listJson(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((file) => file.endsWith('.json'))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true })
+  const temporary = `${path}.${process.pid}.tmp`
+  await writeFile(temporary, text)
+  await rename(temporary, path)
+}

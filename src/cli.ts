@@ -1,0 +1,424 @@
+/**
+ * The CLI's edge: argv → settings and a local context; the file store and the terminal report wired in.
+ *   perf-gate run | compare | baseline list|show|promote | help
+ * Exit codes: 0 pass (warn and inconclusive too, unless --strict), 1 regression, 2 the run failed,
+ * 3 bad configuration or input.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { basename, dirname, resolve } from 'node:path'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { FileBaselineStore, validateBaselineText } from './baselines/file-store.js'
+import type { BaselineLookup, BaselineRecord, BaselineStore } from './baselines/store.js'
+import { resolveSettings, type EdgeSettings } from './config/resolve-settings.js'
+import { DEFAULT_CONFIG_PATH, type GateSettings } from './config/settings.js'
+import type { RunContext } from './context.js'
+import { EXIT_BAD_INPUT, EXIT_PASS, InputError, exitCodeOf, messageOf } from './errors.js'
+import { parseResultsText } from './formats/registry.js'
+import { runGate, type GateOutcome } from './gate.js'
+import type { Logger } from './log.js'
+import { displayPath } from './paths.js'
+import { renderMarkdownReport } from './report/markdown.js'
+import type { GateReport } from './report/report-model.js'
+import { renderTerminalReport } from './report/terminal.js'
+import type { Results } from './results/model.js'
+import { formatAge } from './report/format-cells.js'
+
+export const VERSION = '0.1.0'
+
+/** What the CLI talks to: streams and the working directory, so tests can run it in-process too. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean }
+  stderr: NodeJS.WritableStream & { isTTY?: boolean }
+  cwd: string
+  env: NodeJS.ProcessEnv
+}
+
+const COMMON_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  name: { type: 'string', short: 'n' },
+  thresholds: { type: 'string', short: 't' },
+  format: { type: 'string', short: 'f' },
+  'baseline-dir': { type: 'string' },
+  json: { type: 'string' },
+  markdown: { type: 'string' },
+  strict: { type: 'boolean' },
+  all: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' }
+} as const satisfies ParseArgsConfig['options']
+
+const HELP: Record<string, string> = {
+  main: `perf-gate ${VERSION}: stop performance regressions before they merge.
+
+Usage: perf-gate <command> [options]
+
+Commands:
+  run                 run the configured suite, compare with the baseline, report
+  compare             compare two results files (no suite is run)
+  baseline list       list stored baselines
+  baseline show [id]  print a stored baseline (default: latest)
+  baseline promote    save results as the new baseline (a file, or run the suite)
+  help [command]      show help for a command
+
+Exit codes: 0 pass (warn and inconclusive too, unless --strict), 1 regression,
+2 the run itself failed or timed out, 3 bad configuration or input.
+Run 'perf-gate <command> --help' for the options of a command.`,
+  run: `Usage: perf-gate run [options]
+
+Runs the suite from the config file (default ${DEFAULT_CONFIG_PATH}) or --command,
+compares with the newest baseline in the file store, prints the table and exits
+with the verdict.
+
+Options:
+  -c, --config <file>      config file (YAML or JSON)
+      --command <cmd>      benchmark command to run instead of the config's suites
+      --results <file>     file the command writes (or, without --command, results to gate as they are)
+  -f, --format <name>      results format (default: auto)
+      --timeout <duration> time limit of the command (e.g. 90s, 10m; default 10m)
+  -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%" or "p95=+20%,p99=<300ms"
+  -n, --name <gate>        gate name (default: the config's name, or "default")
+      --baseline-dir <dir> file store directory (default .perf-gate beside the config)
+      --baseline <name>    compare against a pinned baseline instead of the newest
+      --save-baseline      save this run's results as the new baseline
+      --json <file>        write the machine-readable report
+      --markdown <file>    write the Markdown table
+      --strict             exit 1 on warn and inconclusive too
+      --all                show unchanged metrics too
+      --no-color           plain output
+  -q, --quiet              no suite output, only the report`,
+  compare: `Usage: perf-gate compare --baseline <file> --current <file> [options]
+
+Compares two results files (or saved baseline files) with the thresholds of the
+config file or --thresholds. Runs nothing and saves nothing.
+
+Options:
+      --baseline <file>    the baseline results (a results file or a saved baseline)
+      --current <file>     the current results
+  -f, --format <name>      format of both files (default: auto)
+  -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%"
+  -c, --config <file>      config file for thresholds
+      --json <file>        write the machine-readable report
+      --markdown <file>    write the Markdown table
+      --strict             exit 1 on warn and inconclusive too
+      --all                show unchanged metrics too
+      --no-color           plain output`,
+  baseline: `Usage: perf-gate baseline <list|show|promote> [options]
+
+  list                     list stored baselines of the gate, newest first
+  show [id|name|latest]    print one stored baseline as JSON (default: latest)
+  promote [results-file]   save a results file as the new baseline; without a file,
+                           run the configured suite and save its results
+      --as <name>          save as a pinned (named) baseline, e.g. release-1.4
+
+Options:
+  -c, --config <file>      config file
+  -n, --name <gate>        gate name
+      --baseline-dir <dir> file store directory (default .perf-gate)
+  -f, --format <name>      format of the results file (default: auto)`
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(`${HELP[rest[0] ?? 'main'] ?? HELP.main}\n`)
+        return command === undefined ? EXIT_BAD_INPUT : EXIT_PASS
+      case '--version':
+      case '-V':
+        io.stdout.write(`${VERSION}\n`)
+        return EXIT_PASS
+      case 'run':
+        return await runCommand(rest, io)
+      case 'compare':
+        return await compareCommand(rest, io)
+      case 'baseline':
+        return await baselineCommand(rest, io)
+      default:
+        throw new InputError(`unknown command "${command}"; commands: run, compare, baseline, help`)
+    }
+  } catch (error) {
+    io.stderr.write(`perf-gate: ${messageOf(error)}\n`)
+    return exitCodeOf(error)
+  }
+}
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  allowPositionals = false
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args, options, allowPositionals, strict: true })
+    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals }
+  } catch (error) {
+    throw new InputError(`${messageOf(error).replace(/^TypeError \[[A-Z_]+\]: /, '')}; see --help`)
+  }
+}
+
+function cliLogger(io: CliIo, quiet: boolean): Logger {
+  const secrets: string[] = []
+  const mask = (text: string): string => secrets.reduce((masked, secret) => masked.split(secret).join('***'), text)
+  const live = io.stderr.isTTY === true
+  let liveLine = false
+  const write = (text: string): void => {
+    if (liveLine) {
+      io.stderr.write('\r\u001b[2K')
+      liveLine = false
+    }
+    io.stderr.write(`${mask(text)}\n`)
+  }
+  return {
+    info: (message) => {
+      if (!quiet) write(message)
+    },
+    warn: (message) => write(`warning: ${message}`),
+    error: (message) => write(`error: ${message}`),
+    debug: (message) => {
+      if (io.env.PERF_GATE_DEBUG) write(`debug: ${message}`)
+    },
+    addSecret: (value) => {
+      if (value) secrets.push(value)
+    },
+    progress: (line) => {
+      if (quiet) return
+      if (live) {
+        io.stderr.write(`\r\u001b[2K${mask(line)}`)
+        liveLine = true
+      } else write(line)
+    },
+    progressDone: () => {
+      if (liveLine) io.stderr.write('\n')
+      liveLine = false
+    }
+  }
+}
+
+/** The local context: git's commit and branch when inside a repository. */
+function localContext(cwd: string): RunContext {
+  const git = (...args: string[]): string | undefined => {
+    try {
+      return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || undefined
+    } catch {
+      return undefined
+    }
+  }
+  const context: RunContext = { event: 'local', runner: 'local' }
+  const sha = git('rev-parse', 'HEAD')
+  const branch = git('symbolic-ref', '-q', 'HEAD')
+  if (sha) context.sha = sha
+  if (branch) context.ref = branch
+  return context
+}
+
+async function settingsFromFlags(values: Record<string, string | boolean | undefined>, io: CliIo, extra: Partial<EdgeSettings> = {}): Promise<GateSettings> {
+  const config = values.config as string | undefined
+  const edge: EdgeSettings = {
+    rootDir: io.cwd,
+    configPath: config ?? DEFAULT_CONFIG_PATH,
+    configExplicit: config !== undefined,
+    defaultBaselineStore: 'file',
+    failOnRegression: true,
+    thresholdsSource: '--thresholds',
+    ...extra
+  }
+  const text = (key: string): string | undefined => (typeof values[key] === 'string' ? (values[key] as string) : undefined)
+  if (text('name')) edge.name = text('name')!
+  if (text('command')) edge.command = text('command')!
+  if (text('results')) edge.resultsPath = text('results')!
+  if (text('format')) edge.format = text('format')!
+  if (text('timeout')) edge.timeout = text('timeout')!
+  if (text('thresholds')) edge.thresholdsText = text('thresholds')!
+  if (text('baseline-dir')) edge.baselineDir = text('baseline-dir')!
+  if (typeof values.baseline === 'string' && extra.baselineName === undefined) edge.baselineName = values.baseline
+  if (values.strict) edge.strict = true
+  const settings = await resolveSettings(edge)
+  if (settings.baseline.store !== 'file') {
+    // The config may say cache or artifact for the Action; locally, the file store is what exists.
+    settings.baseline.store = 'file'
+  }
+  return settings
+}
+
+function fileStore(settings: GateSettings): FileBaselineStore {
+  return new FileBaselineStore(settings.baseline.dir, displayPath(settings.rootDir, settings.baseline.dir), settings.baseline.historyLimit)
+}
+
+async function runCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, {
+    ...COMMON_OPTIONS,
+    command: { type: 'string' },
+    results: { type: 'string' },
+    timeout: { type: 'string' },
+    baseline: { type: 'string' },
+    'save-baseline': { type: 'boolean' }
+  })
+  if (values.help) return help(io, 'run')
+  const settings = await settingsFromFlags(values, io)
+  const log = cliLogger(io, values.quiet === true)
+  const controller = cancelOnSignals()
+  try {
+    const outcome = await runGate(
+      settings,
+      { log, store: fileStore(settings), context: localContext(io.cwd), now: () => new Date(), signal: controller.signal },
+      { save: values['save-baseline'] ? 'promote' : 'never' }
+    )
+    return await finish(outcome, values, io)
+  } finally {
+    controller.dispose()
+  }
+}
+
+async function compareCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { ...COMMON_OPTIONS, baseline: { type: 'string' }, current: { type: 'string' } })
+  if (values.help) return help(io, 'compare')
+  const baselinePath = values.baseline as string | undefined
+  const currentPath = values.current as string | undefined
+  if (!baselinePath || !currentPath) throw new InputError('compare needs both --baseline <file> and --current <file>')
+  const format = (values.format as string | undefined) ?? 'auto'
+  const current = await readResultsArgument(resolve(io.cwd, currentPath), currentPath, format)
+  const baseline = await readResultsArgument(resolve(io.cwd, baselinePath), baselinePath, format)
+  const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: undefined })
+  const lookup: BaselineLookup = { baseline: baseline.record, history: [baseline.record], problems: [] }
+  const store: BaselineStore = {
+    description: `file ${baselinePath}`,
+    load: async () => lookup,
+    save: async () => {
+      throw new Error('compare never saves a baseline')
+    },
+    list: async () => []
+  }
+  const outcome = await runGate(
+    settings,
+    { log: cliLogger(io, true), store, context: { event: 'local', runner: 'local' }, now: () => new Date(), produce: async () => current.results },
+    { save: 'never' }
+  )
+  return finish(outcome, values, io)
+}
+
+/** A results file in any format, or a saved baseline record (whose results are used). */
+async function readResultsArgument(path: string, shown: string, format: string): Promise<{ results: Results; record: BaselineRecord }> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new InputError(
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${shown} does not exist` : `${shown} cannot be read: ${messageOf(error)}`
+    )
+  }
+  if (/^\s*\{/.test(text) && /"gate"\s*:/.test(text) && /"results"\s*:/.test(text) && /"savedAt"\s*:/.test(text)) {
+    const problems: string[] = []
+    const record = validateBaselineText(text, shown, problems)
+    if (!record) throw new InputError(problems.join('; '))
+    return { results: record.results, record }
+  }
+  const results = parseResultsText(text, format, shown)
+  const record: BaselineRecord = {
+    schemaVersion: 1,
+    gate: 'compare',
+    id: basename(shown).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'file',
+    // A plain results file has no save time; its modification time is the honest stand-in.
+    savedAt: new Date((await stat(path)).mtimeMs).toISOString(),
+    source: { event: 'file', ...(results.git?.sha ? { sha: results.git.sha } : {}) },
+    scenarioSet: '',
+    results
+  }
+  if (results.environment) record.environment = results.environment
+  return { results, record }
+}
+
+async function baselineCommand(args: string[], io: CliIo): Promise<number> {
+  const [action, ...rest] = args
+  if (action === undefined || action === '--help' || action === '-h') return help(io, 'baseline')
+  const { values, positionals } = parse(rest, { ...COMMON_OPTIONS, as: { type: 'string' }, results: { type: 'string' }, command: { type: 'string' }, timeout: { type: 'string' } }, true)
+  if (values.help) return help(io, 'baseline')
+  switch (action) {
+    case 'list': {
+      const settings = await settingsForStore(values, io)
+      const summaries = await fileStore(settings).list(settings.name)
+      if (summaries.length === 0) {
+        io.stdout.write(`No baselines for gate "${settings.name}" in ${displayPath(io.cwd, settings.baseline.dir)}.\n`)
+        return EXIT_PASS
+      }
+      const now = Date.now()
+      for (const summary of summaries) {
+        const age = formatAge(Math.round((now - Date.parse(summary.savedAt)) / 1000))
+        const what = summary.name ? `pinned "${summary.name}"` : summary.id
+        io.stdout.write(`${what}\t${summary.savedAt} (${age} ago)\t${summary.sha?.slice(0, 7) ?? '-'}\t${summary.scenarios} scenario(s)\n`)
+      }
+      return EXIT_PASS
+    }
+    case 'show': {
+      const settings = await settingsForStore(values, io)
+      const found = await fileStore(settings).read(settings.name, positionals[0] ?? 'latest')
+      if (!found.record) throw new InputError(found.problems.join('; '))
+      io.stdout.write(`${JSON.stringify(found.record, null, 2)}\n`)
+      return EXIT_PASS
+    }
+    case 'promote': {
+      const file = positionals[0]
+      const settings = await settingsFromFlags(file ? { ...values, results: file, command: undefined } : values, io)
+      const log = cliLogger(io, values.quiet === true)
+      const outcome = await runGate(
+        settings,
+        { log, store: fileStore(settings), context: localContext(io.cwd), now: () => new Date() },
+        { save: 'promote', ...(typeof values.as === 'string' ? { promoteAs: values.as } : {}) }
+      )
+      if (!outcome.saved) throw new InputError(`the baseline was not saved: ${outcome.saveDecision.reason}`)
+      io.stdout.write(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location}\n`)
+      return EXIT_PASS
+    }
+    default:
+      throw new InputError(`unknown baseline command "${action}"; use list, show or promote`)
+  }
+}
+
+/** Settings for commands that only touch the store: a missing suite is fine there. */
+async function settingsForStore(values: Record<string, string | boolean | undefined>, io: CliIo): Promise<GateSettings> {
+  return settingsFromFlags(values, io, { sourceOptional: true })
+}
+
+async function finish(outcome: GateOutcome, values: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
+  await writeReports(outcome.report, values, io)
+  const color = values['no-color'] !== true && io.stdout.isTTY === true && !io.env.NO_COLOR
+  io.stdout.write(renderTerminalReport(outcome.report, { color, all: values.all === true }))
+  return outcome.exitCode
+}
+
+async function writeReports(report: GateReport, values: Record<string, string | boolean | undefined>, io: CliIo): Promise<void> {
+  const targets: Array<[string | boolean | undefined, () => string]> = [
+    [values.json, () => `${JSON.stringify(report, null, 2)}\n`],
+    [values.markdown, () => renderMarkdownReport(report)]
+  ]
+  for (const [target, render] of targets) {
+    if (typeof target !== 'string') continue
+    const path = resolve(io.cwd, target)
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, render())
+  }
+}
+
+function help(io: CliIo, command: string): number {
+  io.stdout.write(`${HELP[command]}\n`)
+  return EXIT_PASS
+}
+
+/** Ctrl-C stops the suite's whole process group before perf-gate exits. */
+function cancelOnSignals(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController()
+  const onSignal = (): void => controller.abort()
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+  }
+}

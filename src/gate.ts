@@ -1,0 +1,169 @@
+/**
+ * One run of the gate, the same for the Action and the CLI:
+ *   settings → run → results → baseline(s) → verdicts → report → exit code → save?
+ * All I/O comes in through `GateDeps`, so the whole pipeline runs in tests without GitHub.
+ */
+import { randomBytes } from 'node:crypto'
+import { decideBaselineSave, type SaveDecision } from './baselines/save-policy.js'
+import { BASELINE_SCHEMA_VERSION, type BaselineLookup, type BaselineRecord, type BaselineStore, type SavedBaseline } from './baselines/store.js'
+import type { GateSettings, RunSource } from './config/settings.js'
+import type { RunContext } from './context.js'
+import { EXIT_PASS, EXIT_REGRESSION, messageOf } from './errors.js'
+import type { Logger } from './log.js'
+import { buildReport } from './report/build-report.js'
+import type { GateReport } from './report/report-model.js'
+import { currentEnvironment } from './results/environment.js'
+import type { Results } from './results/model.js'
+import { produceResults, type RunDeps } from './run/run-source.js'
+import { evaluate } from './verdict/evaluate.js'
+
+export interface GateDeps {
+  log: Logger
+  store: BaselineStore
+  context: RunContext
+  now: () => Date
+  signal?: AbortSignal
+  /** Produces the current results; defaults to running the configured source. */
+  produce?: (source: RunSource, deps: RunDeps) => Promise<Results>
+}
+
+export interface GateOptions {
+  /** auto: save on a push to the default branch; promote: save now (explicit); never. */
+  save: 'auto' | 'promote' | 'never'
+  /** With promote: save as this pinned (named) baseline instead of the rolling one. */
+  promoteAs?: string
+}
+
+export interface GateOutcome {
+  results: Results
+  report: GateReport
+  exitCode: number
+  saveDecision: SaveDecision
+  saved?: SavedBaseline
+}
+
+export async function runGate(settings: GateSettings, deps: GateDeps, options: GateOptions): Promise<GateOutcome> {
+  const produce = deps.produce ?? produceResults
+  const runDeps: RunDeps = { log: deps.log, rootDir: settings.rootDir }
+  if (deps.signal) runDeps.signal = deps.signal
+  const results = stampIdentity(await produce(settings.source, runDeps), deps.context)
+
+  const lookup = await lookupBaseline(settings, deps)
+  const verdict = evaluate({
+    current: results,
+    history: lookup.history.map((record) => record.results),
+    rules: settings.thresholds,
+    ...(lookup.baseline ? { baseline: lookup.baseline.results } : {})
+  })
+  const report = buildReport({
+    gate: settings.name,
+    verdict,
+    current: results,
+    lookup,
+    storeDescription: deps.store.description,
+    context: deps.context,
+    now: deps.now(),
+    notes: notesFor(settings)
+  })
+
+  const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true })
+  const outcome: GateOutcome = { results, report, exitCode: exitCodeFor(report, settings), saveDecision }
+  if (saveDecision.save) {
+    const record = baselineRecord(settings.name, results, deps.context, deps.now(), options.save === 'promote' ? options.promoteAs : undefined)
+    outcome.saved = await deps.store.save(record)
+    deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
+  } else {
+    deps.log.info(`Baseline not saved: ${saveDecision.reason}.`)
+  }
+  return outcome
+}
+
+/** A storage failure never fails the run: it becomes a problem in the report, and the gate goes on without. */
+async function lookupBaseline(settings: GateSettings, deps: GateDeps): Promise<BaselineLookup> {
+  const query = {
+    gate: settings.name,
+    historyLimit: settings.baseline.historyLimit,
+    ...(settings.baseline.name ? { name: settings.baseline.name } : {}),
+    ...(deps.context.pullRequest?.baseSha ? { preferSha: deps.context.pullRequest.baseSha } : {})
+  }
+  try {
+    const lookup = await deps.store.load(query)
+    for (const problem of lookup.problems) deps.log.warn(`Baseline: ${problem}`)
+    return lookup
+  } catch (error) {
+    const problem = `the ${deps.store.description} could not be read: ${messageOf(error)}`
+    deps.log.warn(`Baseline: ${problem}`)
+    return { history: [], problems: [problem] }
+  }
+}
+
+/** Exit 1 for regressions (unless fail-on-regression is off), and for warn/inconclusive in strict mode. */
+export function exitCodeFor(report: GateReport, settings: GateSettings): number {
+  if (report.verdict === 'fail') return settings.failOnRegression ? EXIT_REGRESSION : EXIT_PASS
+  if (settings.strict && (report.verdict === 'warn' || report.verdict === 'inconclusive')) return EXIT_REGRESSION
+  return EXIT_PASS
+}
+
+function notesFor(settings: GateSettings): string[] {
+  const notes: string[] = []
+  if (settings.thresholds.some((rule) => rule.isDefault)) notes.push('No thresholds are configured, so every metric is gated on a 20% change for the worse (set `thresholds` to choose).')
+  if (settings.strict) notes.push('Strict mode: warnings and inconclusive results fail the gate too.')
+  if (!settings.failOnRegression) notes.push('fail-on-regression is off: regressions are reported but do not fail the job.')
+  return notes
+}
+
+/** Fills in the git identity and the environment when the results do not carry them. */
+function stampIdentity(results: Results, context: RunContext): Results {
+  const git = { ...results.git }
+  if (!git.sha && context.sha) git.sha = context.sha
+  if (!git.ref && context.ref) git.ref = context.ref
+  return {
+    ...results,
+    createdAt: results.createdAt ?? new Date().toISOString(),
+    environment: results.environment ?? currentEnvironment(context.runner),
+    ...(git.sha || git.ref ? { git } : {})
+  }
+}
+
+/** Names of scenarios and metrics: tells "the suite changed" apart from "the numbers changed". */
+export function scenarioSetOf(results: Results): string {
+  const names = results.scenarios
+    .map((scenario) => `${scenario.name}:${[...new Set(scenario.trials.flatMap((t) => Object.keys(t.metrics)))].sort().join(',')}`)
+    .sort()
+  let hash = 0x811c9dc5
+  for (const char of names.join('\n')) {
+    hash ^= char.codePointAt(0)!
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return hash.toString(16).padStart(8, '0')
+}
+
+/** A baseline record for these results; `pinnedName` makes it a named baseline. */
+export function baselineRecord(
+  gate: string,
+  results: Results,
+  context: RunContext,
+  now: Date,
+  pinnedName?: string
+): BaselineRecord {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  const sha = results.git?.sha ?? context.sha
+  const record: BaselineRecord = {
+    schemaVersion: BASELINE_SCHEMA_VERSION,
+    gate,
+    id: `${stamp}-${sha ? sha.slice(0, 7) : 'local'}-${randomBytes(2).toString('hex')}`,
+    savedAt: now.toISOString(),
+    source: {
+      event: context.event,
+      ...(sha ? { sha } : {}),
+      ...(results.git?.ref ?? context.ref ? { ref: (results.git?.ref ?? context.ref)! } : {}),
+      ...(context.runId ? { runId: context.runId } : {}),
+      ...(context.runUrl ? { runUrl: context.runUrl } : {})
+    },
+    scenarioSet: scenarioSetOf(results),
+    results
+  }
+  if (pinnedName) record.name = pinnedName
+  if (results.environment) record.environment = results.environment
+  return record
+}

@@ -1,0 +1,99 @@
+/**
+ * Builds the report model from the verdicts, the current results and the baseline lookup.
+ */
+import { median } from 'simple-statistics'
+import type { RunContext } from '../context.js'
+import type { BaselineLookup } from '../baselines/store.js'
+import { describeEnvironmentDifference } from '../results/environment.js'
+import type { Results } from '../results/model.js'
+import type { GateVerdict } from '../verdict/types.js'
+import { metricSeries } from '../verdict/evaluate.js'
+import { REPORT_SCHEMA_VERSION, type GateReport, type ReportBaseline } from './report-model.js'
+
+export interface ReportInput {
+  gate: string
+  verdict: GateVerdict
+  current: Results
+  lookup: BaselineLookup
+  storeDescription: string
+  context: RunContext
+  now: Date
+  notes: string[]
+}
+
+/** How many metric series the trend chart may show. */
+const MAX_TREND_SERIES = 6
+
+export function buildReport(input: ReportInput): GateReport {
+  const { verdict, lookup, context } = input
+  const report: GateReport = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    gate: input.gate,
+    verdict: verdict.status,
+    generatedAt: input.now.toISOString(),
+    counts: verdict.counts,
+    regressions: verdict.counts.fail,
+    current: { scenarios: input.current.scenarios.length },
+    baselineProblems: [...lookup.problems],
+    notes: [...input.notes],
+    links: {},
+    metrics: verdict.metrics
+  }
+  if (input.current.git?.sha) report.current.sha = input.current.git.sha
+  if (input.current.git?.ref) report.current.ref = input.current.git.ref
+  if (input.current.environment) report.current.environment = input.current.environment
+  if (context.runUrl) report.links.runUrl = context.runUrl
+  if (context.repositoryUrl) report.links.repositoryUrl = context.repositoryUrl
+
+  const record = lookup.baseline
+  if (record) {
+    const difference = describeEnvironmentDifference(record.environment, input.current.environment)
+    const baseline: ReportBaseline = {
+      id: record.id,
+      savedAt: record.savedAt,
+      ageSeconds: Math.max(0, Math.round((input.now.getTime() - Date.parse(record.savedAt)) / 1000)),
+      store: input.storeDescription,
+      runnerDiffers: difference !== undefined,
+      historySize: lookup.history.length
+    }
+    if (record.source.sha) baseline.sha = record.source.sha
+    if (record.source.ref) baseline.ref = record.source.ref
+    if (record.name) baseline.name = record.name
+    if (record.source.runUrl) baseline.runUrl = record.source.runUrl
+    if (record.environment) baseline.environment = record.environment
+    report.baseline = baseline
+    if (difference) {
+      report.baselineProblems.push(
+        `the baseline was measured on a different kind of machine (${difference}); differences may come from the runner, not the code`
+      )
+    }
+  }
+  const trends = buildTrends(input)
+  if (trends.length > 0) report.trends = trends
+  return report
+}
+
+/** Per gated metric: the median of each stored baseline (oldest first), then this run. */
+function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
+  const history = [...input.lookup.history].reverse()
+  if (history.length === 0) return []
+  const interesting = input.verdict.metrics
+    .filter((m) => m.gated && m.current)
+    .sort((a, b) => statusRank(a.status) - statusRank(b.status))
+    .slice(0, MAX_TREND_SERIES)
+  return interesting.map((metric) => {
+    const points: Array<{ label: string; value: number }> = []
+    for (const record of history) {
+      const scenario = record.results.scenarios.find((s) => s.name === metric.scenario)
+      const series = scenario && metricSeries(scenario, metric.metric, metric.unit)
+      if (series) points.push({ label: record.source.sha?.slice(0, 7) ?? record.savedAt.slice(5, 10), value: median(series.values) })
+    }
+    points.push({ label: 'this run', value: metric.current!.value })
+    return { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points }
+  })
+}
+
+const RANK = ['fail', 'warn', 'inconclusive', 'improved', 'pass', 'new', 'no-baseline', 'removed', 'info']
+function statusRank(status: string): number {
+  return RANK.indexOf(status)
+}

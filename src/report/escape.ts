@@ -1,0 +1,27 @@
+/**
+ * Escaping of anything that comes from results (scenario and metric names, units, messages) before it reaches
+ * Markdown or a terminal: no broken tables, no HTML, no @mentions, no terminal control sequences.
+ */
+
+const MAX_NAME_LENGTH = 200
+
+/** Text for a Markdown table cell or inline prose: literal, on one line, inert. */
+export function escapeMarkdown(text: string, maxLength = MAX_NAME_LENGTH): string {
+  const oneLine = clip(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' '), maxLength)
+  return oneLine
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_{}[\]()#+!|~^$=-])/g, '\\$1')
+    .replace(/@/g, '@&#8203;')
+    .replace(/:(?=\w)/g, '&#58;')
+}
+
+/** Text for a terminal: no escape sequences or other control characters from untrusted names. */
+export function escapeTerminal(text: string, maxLength = MAX_NAME_LENGTH): string {
+  return clip(text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' '), maxLength)
+}
+
+function clip(text: string, maxLength: number): string {
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text
+}

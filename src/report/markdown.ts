@@ -1,0 +1,167 @@
+/**
+ * The Markdown report, shared by the PR comment, the job summary and `--markdown`. It leads with a one-line
+ * headline, shows regressed and warned rows first, and folds unchanged rows under <details>. A size guard keeps
+ * it under `maxChars` by dropping the unchanged rows first, then trailing rows, and saying where the rest is.
+ */
+import type { MetricVerdict } from '../verdict/types.js'
+import { escapeMarkdown } from './escape.js'
+import {
+  GATE_GUIDANCE,
+  GATE_ICON,
+  STATUS_ICON,
+  formatAge,
+  formatChange,
+  formatInterval,
+  formatThreshold,
+  formatValue,
+  headlineParts,
+  orderRows,
+  pluralize
+} from './format-cells.js'
+import type { GateReport } from './report-model.js'
+
+export interface MarkdownOptions {
+  /** Hard limit on the output length in characters (comment: 65,536; summary: 1 MiB). */
+  maxChars?: number
+  /** Where the full table can be found when rows are cut (e.g. "the job summary"). */
+  fullReportHint?: string
+  /** Extra Markdown appended inside the limit, e.g. a trend chart (dropped first when space is short). */
+  extra?: string
+}
+
+const HEADER = '| | Scenario | Metric | Baseline | Current | Change | Interval | Threshold | Verdict |\n|---|---|---|---|---|---|---|---|---|'
+
+export function renderMarkdownReport(report: GateReport, options: MarkdownOptions = {}): string {
+  const maxChars = options.maxChars ?? Number.POSITIVE_INFINITY
+  const { notable, unchanged } = orderRows(report.metrics)
+  const attempts: Array<() => string> = [
+    () => compose(report, notable, unchanged, notable.length, unchanged.length, options, true),
+    () => compose(report, notable, unchanged, notable.length, unchanged.length, options, false),
+    () => compose(report, notable, unchanged, notable.length, 0, options, false)
+  ]
+  for (const attempt of attempts) {
+    const text = attempt()
+    if (text.length <= maxChars) return text
+  }
+  // Binary search the number of notable rows that fit.
+  let low = 0
+  let high = notable.length
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2)
+    if (compose(report, notable, unchanged, middle, 0, options, false).length <= maxChars) low = middle
+    else high = middle - 1
+  }
+  const text = compose(report, notable, unchanged, low, 0, options, false)
+  return text.length <= maxChars ? text : `${text.slice(0, Math.max(0, maxChars - 40))}\n\n_(report cut to fit)_\n`
+}
+
+function compose(
+  report: GateReport,
+  notable: MetricVerdict[],
+  unchanged: MetricVerdict[],
+  notableShown: number,
+  unchangedShown: number,
+  options: MarkdownOptions,
+  withExtra: boolean
+): string {
+  const lines: string[] = []
+  const gate = escapeMarkdown(report.gate)
+  lines.push(`### ${GATE_ICON[report.verdict]} perf-gate · ${gate}: ${report.verdict}`)
+  lines.push('')
+  lines.push(`**${headlineParts(report.counts).map((p) => `${p.icon} ${p.text}`).join(' · ') || 'no metrics'}**`)
+  lines.push('')
+  lines.push(describeBaseline(report))
+  for (const problem of report.baselineProblems) lines.push(`> ⚠️ ${escapeMarkdown(capitalize(problem), 1000)}`)
+  // Notes are perf-gate's own sentences (no names from results), so they keep their Markdown.
+  for (const note of report.notes) lines.push(`> ℹ️ ${note}`)
+  if (report.baselineProblems.length > 0 || report.notes.length > 0) lines.push('')
+  lines.push(GATE_GUIDANCE[report.verdict])
+  lines.push('')
+
+  if (notable.length > 0) {
+    lines.push(HEADER)
+    for (const row of notable.slice(0, notableShown)) lines.push(renderRow(row))
+    lines.push('')
+    const reasons = notable.slice(0, notableShown).filter((row) => row.status !== 'no-baseline')
+    if (reasons.length > 0) {
+      lines.push('<details><summary>Why</summary>', '')
+      for (const row of reasons) {
+        lines.push(`- ${STATUS_ICON[row.status]} **${escapeMarkdown(row.scenario)}** · ${escapeMarkdown(row.metric)}: ${escapeMarkdown(row.reason, 2000)}`)
+      }
+      lines.push('', '</details>', '')
+    }
+  }
+  const hiddenNotable = notable.length - notableShown
+  const hiddenUnchanged = unchanged.length - unchangedShown
+  if (unchanged.length > 0 && unchangedShown > 0) {
+    lines.push(`<details><summary>${STATUS_ICON.pass} ${pluralize(unchanged.length, 'unchanged metric')}</summary>`, '')
+    lines.push(HEADER)
+    for (const row of unchanged.slice(0, unchangedShown)) lines.push(renderRow(row))
+    lines.push('', '</details>', '')
+  }
+  if (hiddenNotable > 0 || hiddenUnchanged > 0) {
+    const parts: string[] = []
+    if (hiddenNotable > 0) parts.push(pluralize(hiddenNotable, 'changed row'))
+    if (hiddenUnchanged > 0) parts.push(pluralize(hiddenUnchanged, 'unchanged row'))
+    lines.push(`_${parts.join(' and ')} not shown here to stay within the size limit; the full table is in ${options.fullReportHint ?? 'the JSON report'}._`, '')
+  }
+  if (withExtra && options.extra) lines.push(options.extra, '')
+  lines.push(footer(report))
+  return `${lines.join('\n')}\n`
+}
+
+function renderRow(row: MetricVerdict): string {
+  const cells = [
+    STATUS_ICON[row.status],
+    escapeMarkdown(row.scenario),
+    escapeMarkdown(row.metric),
+    escapeMarkdown(formatValue(row, 'baseline')),
+    escapeMarkdown(formatValue(row, 'current')),
+    escapeMarkdown(formatChange(row)),
+    escapeMarkdown(formatInterval(row)),
+    escapeMarkdown(formatThreshold(row)),
+    row.status === 'fail' ? '**fail**' : escapeMarkdown(row.status)
+  ]
+  return `| ${cells.join(' | ')} |`
+}
+
+function describeBaseline(report: GateReport): string {
+  const baseline = report.baseline
+  if (!baseline) return '**No baseline**: relative thresholds were not checked (absolute budgets were).'
+  const commit = baseline.sha ? commitLink(report, baseline.sha) : escapeMarkdown(baseline.id)
+  const named = baseline.name ? ` (pinned baseline “${escapeMarkdown(baseline.name)}”)` : ''
+  const branch = baseline.ref ? ` on ${escapeMarkdown(baseline.ref.replace(/^refs\/heads\//, ''))}` : ''
+  const runner = baseline.environment ? `, measured on ${escapeMarkdown(describeRunner(baseline.environment))}` : ''
+  const run = baseline.runUrl ? ` ([run](${safeUrl(baseline.runUrl)}))` : ''
+  const history = baseline.historySize > 1 ? `; ${baseline.historySize} stored baselines inform the noise estimate` : ''
+  return `Baseline: ${commit}${named}${branch}, saved ${formatAge(baseline.ageSeconds)} ago${runner}${run}${history}.`
+}
+
+function describeRunner(environment: NonNullable<GateReport['current']['environment']>): string {
+  return [environment.runner, environment.os, environment.cpuModel, environment.cores ? `${environment.cores} cores` : undefined]
+    .filter(Boolean)
+    .join(' · ')
+}
+
+function commitLink(report: GateReport, sha: string): string {
+  if (!/^[0-9a-f]{7,64}$/i.test(sha)) return escapeMarkdown(sha.slice(0, 12))
+  const short = `\`${sha.slice(0, 7)}\``
+  const repository = report.links.repositoryUrl
+  return repository ? `[${short}](${safeUrl(`${repository}/commit/${sha}`)})` : short
+}
+
+function footer(report: GateReport): string {
+  const parts = [`perf-gate · ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC`]
+  if (report.links.runUrl) parts.unshift(`[Workflow run](${safeUrl(report.links.runUrl)})`)
+  if (report.current.sha) parts.push(`current ${commitLink(report, report.current.sha)}`)
+  return `<sub>${parts.join(' · ')}</sub>`
+}
+
+/** Only http(s) links, with characters that would end a Markdown link escaped. */
+function safeUrl(url: string): string {
+  return /^https?:\/\//.test(url) ? url.replace(/[()<>\s]/g, encodeURIComponent) : '#'
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}

@@ -1,0 +1,129 @@
+/**
+ * Runs a user's command in a shell with a time limit. Output is streamed to the log line by line and kept
+ * (stdout in full for parsing, a tail of both for error messages). At the limit, or when cancelled, the whole
+ * process group is killed: benchmark suites often start servers and workers of their own.
+ */
+import { spawn } from 'node:child_process'
+import type { Logger } from '../log.js'
+
+export interface CommandSpec {
+  command: string
+  cwd: string
+  env: Record<string, string>
+  timeoutMs: number
+}
+
+export interface CommandOutcome {
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+  timedOut: boolean
+  cancelled: boolean
+  stdout: string
+  /** The last lines of stdout and stderr interleaved, for error messages. */
+  outputTail: string
+  durationMs: number
+}
+
+const TAIL_LINES = 30
+const KILL_GRACE_MS = 3000
+const MAX_STDOUT_BYTES = 64 * 1024 * 1024
+
+export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortSignal): Promise<CommandOutcome> {
+  const started = Date.now()
+  const child = spawn(spec.command, {
+    shell: true,
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const tail: string[] = []
+  const stdoutChunks: Buffer[] = []
+  let stdoutBytes = 0
+  const relay = (stream: NodeJS.ReadableStream, keep: boolean): void => {
+    let pending = ''
+    stream.on('data', (chunk: Buffer) => {
+      if (keep && stdoutBytes < MAX_STDOUT_BYTES) {
+        stdoutChunks.push(chunk)
+        stdoutBytes += chunk.length
+      }
+      pending += chunk.toString('utf8')
+      const lines = pending.split('\n')
+      pending = lines.pop() ?? ''
+      for (const line of lines) emit(line)
+    })
+    stream.on('end', () => {
+      if (pending) emit(pending)
+      pending = ''
+    })
+  }
+  const emit = (line: string): void => {
+    log.info(`  │ ${line}`)
+    tail.push(line)
+    if (tail.length > TAIL_LINES) tail.shift()
+  }
+  relay(child.stdout, true)
+  relay(child.stderr, false)
+
+  let timedOut = false
+  let cancelled = false
+  let killTimer: NodeJS.Timeout | undefined
+  const killGroup = (): void => {
+    signalGroup(child.pid, 'SIGTERM')
+    killTimer ??= setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS)
+  }
+  const limit = setTimeout(() => {
+    timedOut = true
+    killGroup()
+  }, spec.timeoutMs)
+  const onAbort = (): void => {
+    cancelled = true
+    killGroup()
+  }
+  signal?.addEventListener('abort', onAbort, { once: true })
+
+  const { exitCode, exitSignal } = await new Promise<{ exitCode: number | null; exitSignal: NodeJS.Signals | null }>(
+    (resolve) => {
+      child.on('error', (error) => {
+        emit(`cannot start the command: ${error.message}`)
+        resolve({ exitCode: 127, exitSignal: null })
+      })
+      child.on('exit', (code, exitSignal) => resolve({ exitCode: code, exitSignal }))
+    }
+  )
+  clearTimeout(limit)
+  signal?.removeEventListener('abort', onAbort)
+  // Leftovers of the suite (background servers, workers) die with it; they would skew the next measurement.
+  signalGroup(child.pid, 'SIGTERM')
+  await waitForStreams(child.stdout, child.stderr)
+  if (killTimer) clearTimeout(killTimer)
+  return {
+    exitCode,
+    signal: exitSignal,
+    timedOut,
+    cancelled,
+    stdout: Buffer.concat(stdoutChunks).toString('utf8'),
+    outputTail: tail.join('\n'),
+    durationMs: Date.now() - started
+  }
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    // The group is already gone.
+  }
+}
+
+/** Waits until both streams end, but not forever: a grandchild may hold a pipe open after the group was signalled. */
+async function waitForStreams(...streams: NodeJS.ReadableStream[]): Promise<void> {
+  await Promise.race([
+    Promise.all(streams.map((stream) => new Promise<void>((resolve) => {
+      if ((stream as { readableEnded?: boolean }).readableEnded) resolve()
+      else stream.once('close', () => resolve())
+    }))),
+    new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())
+  ])
+}

@@ -1,0 +1,113 @@
+/**
+ * Produces the current results from the configured source: benchmark suites (commands), or a results file
+ * someone else produced. Every failure here is a run failure (exit 2) or bad input (exit 3), never a verdict.
+ */
+import { readFile, stat } from 'node:fs/promises'
+import type { RunSource, SuiteSettings } from '../config/settings.js'
+import { InputError, RunError } from '../errors.js'
+import { parseResultsText } from '../formats/registry.js'
+import type { Logger } from '../log.js'
+import { displayPath } from '../paths.js'
+import type { Results, Scenario } from '../results/model.js'
+import { runCommand } from './command.js'
+
+export interface RunDeps {
+  log: Logger
+  rootDir: string
+  signal?: AbortSignal
+}
+
+/** Runs every suite (or reads the results file) and merges their scenarios into one Results. */
+export async function produceResults(source: RunSource, deps: RunDeps): Promise<Results> {
+  if (source.kind === 'none') throw new InputError('nothing to run: give a command, a results file, or suites in the config')
+  if (source.kind === 'results-file') {
+    const shown = displayPath(deps.rootDir, source.path)
+    const text = await readResultsFile(source.path, shown)
+    return parseResultsText(text, source.format, shown)
+  }
+  const scenarios: Scenario[] = []
+  const origin = new Map<string, string>()
+  let first: Results | undefined
+  for (const suite of source.suites) {
+    const results = await runSuite(suite, deps)
+    first ??= results
+    for (const scenario of results.scenarios) {
+      const clash = origin.get(scenario.name)
+      if (clash) {
+        throw new InputError(`scenario "${scenario.name}" is produced by both suite "${clash}" and suite "${suite.name}"; names must be unique`)
+      }
+      origin.set(scenario.name, suite.name)
+      scenarios.push({ ...scenario, labels: { ...scenario.labels, suite: suite.name } })
+    }
+  }
+  return { ...first!, scenarios }
+}
+
+async function runSuite(suite: SuiteSettings, deps: RunDeps): Promise<Results> {
+  const resultsShown = suite.resultsPath ? displayPath(deps.rootDir, suite.resultsPath) : undefined
+  const before = suite.resultsPath ? await modifiedAt(suite.resultsPath) : undefined
+  deps.log.info(`Running suite "${suite.name}": ${suite.command}`)
+  const outcome = await runCommand(
+    { command: suite.command, cwd: suite.cwd, env: suite.env, timeoutMs: suite.timeoutMs },
+    deps.log,
+    deps.signal
+  )
+  const tail = outcome.outputTail ? `\nLast output:\n${indent(outcome.outputTail)}` : ''
+  if (outcome.cancelled) throw new RunError(`suite "${suite.name}" was cancelled; its processes were stopped.${tail}`)
+  if (outcome.timedOut) {
+    throw new RunError(
+      `suite "${suite.name}" timed out after ${formatMs(suite.timeoutMs)}; its whole process group was killed. Raise the suite's timeout if it needs longer.${tail}`
+    )
+  }
+  if (outcome.exitCode !== 0) {
+    const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`
+    throw new RunError(`suite "${suite.name}" failed: \`${suite.command}\` ${how}.${tail}`)
+  }
+  deps.log.info(`Suite "${suite.name}" finished in ${formatMs(outcome.durationMs)}.`)
+  if (!suite.resultsPath) {
+    if (outcome.stdout.trim() === '') {
+      throw new RunError(`suite "${suite.name}" printed nothing on standard output, and no results file is configured`)
+    }
+    return parseResultsText(outcome.stdout, suite.format, `standard output of suite "${suite.name}"`)
+  }
+  const after = await modifiedAt(suite.resultsPath)
+  if (after === undefined) {
+    throw new RunError(`suite "${suite.name}" finished but did not write its results file ${resultsShown}`)
+  }
+  if (before !== undefined && after <= before) {
+    throw new RunError(
+      `suite "${suite.name}" did not update its results file ${resultsShown}: it still holds an earlier run's results`
+    )
+  }
+  return parseResultsText(await readResultsFile(suite.resultsPath, resultsShown!), suite.format, resultsShown!)
+}
+
+async function readResultsFile(path: string, shown: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new InputError(code === 'ENOENT' ? `results file ${shown} does not exist` : `results file ${shown} cannot be read: ${(error as Error).message}`)
+  }
+}
+
+async function modifiedAt(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).mtimeMs
+  } catch {
+    return undefined
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n')
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`
+  return `${(ms / 60_000).toFixed(1)} min`
+}

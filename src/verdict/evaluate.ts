@@ -1,0 +1,325 @@
+/**
+ * Thresholds → verdicts: a pure function of (current results, baseline history, threshold rules).
+ */
+import { median } from 'simple-statistics'
+import { resolveThreshold } from '../config/thresholds.js'
+import type { MetricThreshold, ThresholdExpression, ThresholdRule } from '../config/settings.js'
+import { InputError } from '../errors.js'
+import type { Direction, Results, Scenario } from '../results/model.js'
+import { convertValue, formatQuantity } from '../results/units.js'
+import {
+  DEFAULT_DECISION_OPTIONS,
+  estimateChange,
+  judgeRelativeChange,
+  type DecisionOptions,
+  type RelativeEvidence
+} from './relative-change.js'
+import {
+  METRIC_STATUS_ORDER,
+  type ArmSummary,
+  type ChangeEstimate,
+  type GateStatus,
+  type GateVerdict,
+  type MetricStatus,
+  type MetricVerdict
+} from './types.js'
+
+export interface EvaluationInput {
+  current: Results
+  /** The chosen baseline's results; undefined when there is none. */
+  baseline?: Results
+  /** Older baselines' results, newest first (may include the chosen one first). */
+  history: Results[]
+  rules: ThresholdRule[]
+  options?: DecisionOptions
+}
+
+/** Per-trial values of one metric, converted to `unit`; undefined when the scenario has no such metric. */
+export interface MetricSeries {
+  unit: string
+  direction: Direction
+  values: number[]
+}
+
+/** Collects a metric's per-trial values from a scenario, converting every trial to the first trial's unit. */
+export function metricSeries(scenario: Scenario, metric: string, unit?: string): MetricSeries | undefined {
+  const values: number[] = []
+  let first: { unit: string; direction: Direction } | undefined
+  for (const trial of scenario.trials) {
+    const measured = trial.metrics[metric]
+    if (!measured) continue
+    first ??= { unit: unit ?? measured.unit, direction: measured.direction }
+    const converted = convertValue(measured.value, measured.unit, first.unit)
+    if (converted === undefined) return undefined
+    values.push(converted)
+  }
+  return first && values.length > 0 ? { ...first, values } : undefined
+}
+
+/** Metric names of a scenario in first-seen order. */
+function metricNames(scenario: Scenario): string[] {
+  const names = new Set<string>()
+  for (const trial of scenario.trials) for (const name of Object.keys(trial.metrics)) names.add(name)
+  return [...names]
+}
+
+function arm(values: number[]): ArmSummary {
+  return { value: median(values), values }
+}
+
+/** Evaluates every scenario × metric of the current results (plus metrics only the baseline has). */
+export function evaluate(input: EvaluationInput): GateVerdict {
+  const options = input.options ?? DEFAULT_DECISION_OPTIONS
+  const metrics: MetricVerdict[] = []
+  const baselineScenarios = new Map((input.baseline?.scenarios ?? []).map((s) => [s.name, s]))
+  for (const scenario of input.current.scenarios) {
+    const baselineScenario = baselineScenarios.get(scenario.name)
+    for (const metric of metricNames(scenario)) {
+      metrics.push(evaluateMetric(input, scenario, baselineScenario, metric, options))
+    }
+    if (baselineScenario) {
+      const currentNames = new Set(metricNames(scenario))
+      for (const metric of metricNames(baselineScenario).filter((name) => !currentNames.has(name))) {
+        metrics.push(removedMetric(input.rules, baselineScenario, metric, 'the metric is no longer reported'))
+      }
+    }
+  }
+  const currentNames = new Set(input.current.scenarios.map((s) => s.name))
+  for (const scenario of input.baseline?.scenarios ?? []) {
+    if (currentNames.has(scenario.name)) continue
+    for (const metric of metricNames(scenario)) {
+      metrics.push(removedMetric(input.rules, scenario, metric, 'the scenario did not run'))
+    }
+  }
+  return summarize(metrics, input.baseline !== undefined)
+}
+
+/** Builds the gate verdict from metric verdicts. */
+export function summarize(metrics: MetricVerdict[], hasBaseline: boolean): GateVerdict {
+  const counts = Object.fromEntries(METRIC_STATUS_ORDER.map((status) => [status, 0])) as Record<MetricStatus, number>
+  for (const verdict of metrics) counts[verdict.status]++
+  let status: GateStatus = 'pass'
+  if (counts.fail > 0) status = 'fail'
+  else if (counts.warn > 0) status = 'warn'
+  else if (counts.inconclusive > 0) status = 'inconclusive'
+  else if (!hasBaseline || counts['no-baseline'] > 0) status = 'no-baseline'
+  return { status, metrics, counts }
+}
+
+function scenarioRef(scenario: Scenario): { name: string; suite?: string } {
+  const suite = scenario.labels?.suite
+  return suite === undefined ? { name: scenario.name } : { name: scenario.name, suite }
+}
+
+function thresholdTexts(threshold: MetricThreshold): { warn: string[]; fail: string[] } {
+  return { warn: threshold.warn.map((e) => e.text), fail: threshold.fail.map((e) => e.text) }
+}
+
+function removedMetric(rules: ThresholdRule[], scenario: Scenario, metric: string, why: string): MetricVerdict {
+  const series = metricSeries(scenario, metric)!
+  const threshold = resolveThreshold(rules, scenarioRef(scenario), metric)
+  const verdict: MetricVerdict = {
+    scenario: scenario.name,
+    metric,
+    unit: series.unit,
+    direction: threshold?.direction ?? series.direction,
+    status: 'removed',
+    gated: threshold !== undefined,
+    baseline: arm(series.values),
+    reason: `In the baseline but not in this run: ${why}.`
+  }
+  if (threshold) verdict.threshold = thresholdTexts(threshold)
+  return verdict
+}
+
+interface ExpressionOutcome {
+  status: MetricStatus
+  reason: string
+  change?: ChangeEstimate
+}
+
+function evaluateMetric(
+  input: EvaluationInput,
+  scenario: Scenario,
+  baselineScenario: Scenario | undefined,
+  metric: string,
+  options: DecisionOptions
+): MetricVerdict {
+  const current = metricSeries(scenario, metric)!
+  const threshold = resolveThreshold(input.rules, scenarioRef(scenario), metric)
+  const direction = threshold?.direction ?? current.direction
+  const verdict: MetricVerdict = {
+    scenario: scenario.name,
+    metric,
+    unit: current.unit,
+    direction,
+    status: 'info',
+    gated: threshold !== undefined,
+    current: arm(current.values),
+    reason: ''
+  }
+  if (threshold) verdict.threshold = thresholdTexts(threshold)
+
+  // The baseline side, converted to the current unit; a unit that no longer converts cannot be compared.
+  let baselineValues: number[] | undefined
+  let comparisonProblem: string | undefined
+  if (baselineScenario) {
+    const baseline = metricSeries(baselineScenario, metric)
+    if (baseline) {
+      const converted = baseline.values.map((value) => convertValue(value, baseline.unit, current.unit))
+      if (converted.every((value): value is number => value !== undefined)) {
+        baselineValues = converted
+        verdict.baseline = arm(converted)
+      } else {
+        comparisonProblem = `the unit changed from ${baseline.unit} to ${current.unit}, which do not convert`
+      }
+    }
+  }
+  const evidence: RelativeEvidence | undefined = baselineValues
+    ? { baseline: baselineValues, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction }
+    : undefined
+  if (evidence) verdict.change = estimateChange(evidence, options)
+
+  if (!threshold) {
+    verdict.status = verdict.baseline ? 'info' : input.baseline ? 'new' : 'info'
+    verdict.reason = comparisonProblem
+      ? `Not compared: ${comparisonProblem}.`
+      : 'Not gated: no threshold applies to this metric.'
+    return verdict
+  }
+
+  const outcomes: ExpressionOutcome[] = []
+  for (const [level, expressions] of [
+    ['fail', threshold.fail],
+    ['warn', threshold.warn]
+  ] as const) {
+    for (const expression of expressions) {
+      outcomes.push(
+        evaluateExpression(expression, level, {
+          metric,
+          direction,
+          current,
+          evidence,
+          hasBaselineRun: input.baseline !== undefined,
+          baselineScenarioExists: baselineScenario !== undefined,
+          comparisonProblem,
+          definedAt: threshold.definedAt,
+          options
+        })
+      )
+    }
+  }
+  const worst = outcomes.reduce((a, b) => (severity(b.status) < severity(a.status) ? b : a))
+  verdict.status = worst.status
+  verdict.reason = describeOutcomes(worst, outcomes)
+  const decisive = worst.change ?? outcomes.find((o) => o.change)?.change
+  if (decisive) verdict.change = decisive
+  return verdict
+}
+
+function severity(status: MetricStatus): number {
+  return METRIC_STATUS_ORDER.indexOf(status)
+}
+
+function describeOutcomes(worst: ExpressionOutcome, outcomes: ExpressionOutcome[]): string {
+  // A crossed warn level says nothing new once the fail level is crossed.
+  const others = outcomes.filter(
+    (o) => o !== worst && o.status !== 'pass' && o.reason !== worst.reason && !(worst.status === 'fail' && o.status === 'warn')
+  )
+  return [worst.reason, ...others.map((o) => o.reason)].join(' ')
+}
+
+interface ExpressionContext {
+  metric: string
+  direction: Direction
+  current: MetricSeries
+  evidence: RelativeEvidence | undefined
+  hasBaselineRun: boolean
+  baselineScenarioExists: boolean
+  comparisonProblem: string | undefined
+  definedAt: string
+  options: DecisionOptions
+}
+
+function evaluateExpression(
+  expression: ThresholdExpression,
+  level: 'fail' | 'warn',
+  context: ExpressionContext
+): ExpressionOutcome {
+  if (expression.kind === 'absolute') return evaluateBudget(expression, level, context)
+  checkSign(expression, context)
+  if (!context.evidence) {
+    if (context.comparisonProblem) return { status: 'inconclusive', reason: `Cannot compare: ${context.comparisonProblem}.` }
+    if (!context.hasBaselineRun) {
+      return {
+        status: 'no-baseline',
+        reason: `No baseline to compare against, so ${expression.text} was not checked.`
+      }
+    }
+    return {
+      status: 'new',
+      reason: context.baselineScenarioExists
+        ? `New metric: the baseline does not have it, so ${expression.text} was not checked.`
+        : `New scenario: the baseline does not have it, so ${expression.text} was not checked.`
+    }
+  }
+  const estimate = estimateChange(context.evidence, context.options)
+  const judged = judgeRelativeChange(estimate, expression.worseFraction, context.direction, context.options)
+  const status: MetricStatus =
+    judged.outcome === 'regressed' ? level : judged.outcome === 'improved' ? 'improved' : judged.outcome === 'inconclusive' ? 'inconclusive' : 'pass'
+  // An inconclusive warn level is not worth a reviewer's attention when the fail level decided.
+  return { status: level === 'warn' && status === 'inconclusive' ? 'pass' : status, reason: capitalize(judged.reason) + '.', change: estimate }
+}
+
+/** A "+20%" on a higher-is-better metric (or "-20%" on a lower-is-better one) is almost surely a mistake. */
+function checkSign(expression: Extract<ThresholdExpression, { kind: 'relative' }>, context: ExpressionContext): void {
+  if (!expression.sign) return
+  const expected = context.direction === 'lower' ? '+' : '-'
+  if (expression.sign !== expected) {
+    const better = context.direction === 'lower' ? 'lower' : 'higher'
+    throw new InputError(
+      `${context.definedAt}: "${expression.text}" on metric "${context.metric}" (${better} is better) would call an improvement a regression; write "${expected}${expression.text.replace(/^[-+]\s*/, '')}" or "${expression.text.replace(/^[-+]\s*/, '')}" (worse by that much)`
+    )
+  }
+}
+
+function evaluateBudget(
+  expression: Extract<ThresholdExpression, { kind: 'absolute' }>,
+  level: 'fail' | 'warn',
+  context: ExpressionContext
+): ExpressionOutcome {
+  const unit = context.current.unit
+  const limit = expression.unit === '' ? expression.value : convertValue(expression.value, expression.unit, unit)
+  if (limit === undefined) {
+    throw new InputError(
+      `${context.definedAt}: budget "${expression.text}" is in ${expression.unit}, but metric "${context.metric}" is measured in ${unit}; they do not convert`
+    )
+  }
+  const value = median(context.current.values)
+  const holds =
+    expression.operator === '<'
+      ? value < limit
+      : expression.operator === '<='
+        ? value <= limit
+        : expression.operator === '>'
+          ? value > limit
+          : value >= limit
+  const shown = formatQuantity(value, unit)
+  if (holds) return { status: 'pass', reason: `${shown} is within the budget ${expression.text}.` }
+  return { status: level, reason: `${shown} breaks the ${level === 'fail' ? '' : 'warn '}budget ${expression.text}.` }
+}
+
+function historyValues(input: EvaluationInput, scenario: string, metric: string, unit: string): number[][] {
+  const history: number[][] = []
+  for (const results of input.history) {
+    const found = results.scenarios.find((s) => s.name === scenario)
+    const series = found && metricSeries(found, metric, unit)
+    if (series) history.push(series.values)
+  }
+  return history
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
