@@ -6,14 +6,26 @@ import { InputError } from '../errors.js'
 import { normalizeResults } from '../results/normalize.js'
 import type { Results } from '../results/model.js'
 import type { ResultsFormat } from './format.js'
+import { artilleryFormat } from './artillery.js'
+import { autocannonFormat } from './autocannon.js'
 import { goBenchFormat } from './go-bench.js'
 import { googleBenchmarkFormat } from './google-benchmark.js'
+import { heyFormat } from './hey.js'
 import { hyperfineFormat } from './hyperfine.js'
+import { k6Format } from './k6.js'
+import { locustFormat } from './locust.js'
 import { perfGateFormat } from './perf-gate.js'
 import { pytestBenchmarkFormat } from './pytest-benchmark.js'
+import { wrkFormat } from './wrk.js'
 
 export const RESULTS_FORMATS: readonly ResultsFormat[] = [
   perfGateFormat,
+  autocannonFormat,
+  k6Format,
+  locustFormat,
+  heyFormat,
+  wrkFormat,
+  artilleryFormat,
   hyperfineFormat,
   pytestBenchmarkFormat,
   goBenchFormat,

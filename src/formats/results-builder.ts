@@ -87,3 +87,13 @@ export function isoTimestamp(value: unknown): string | undefined {
   const date = new Date(value)
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString()
 }
+
+/** A load scenario's name from its URL: the path and query, stable when only the host or port changes between runs. */
+export function urlScenarioName(url: string): string {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.pathname}${parsed.search}`
+  } catch {
+    return url
+  }
+}
