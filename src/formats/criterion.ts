@@ -98,7 +98,7 @@ function estimateMetrics(root: JsonNode): Record<string, MetricValue> {
 /** `target/criterion/fib/20/new/estimates.json` → `fib/20`; otherwise the file name without extension. */
 function benchmarkIdFromPath(source: string): string {
   const normalized = source.replace(/\\/g, '/')
-  const match = /(?:^|\/)criterion\/(.+?)\/(?:new|base)\/[^/]+$/.exec(normalized)
+  const match = /^(?:.*\/)?criterion\/(.+?)\/(?:new|base)\/[^/]+$/.exec(normalized)
   if (match) return match[1]!
   const folder = /(?:^|\/)([^/]+)\/(?:new|base)\/[^/]+$/.exec(normalized)
   if (folder) return folder[1]!
