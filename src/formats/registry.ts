@@ -6,9 +6,39 @@ import { InputError } from '../errors.js'
 import { normalizeResults } from '../results/normalize.js'
 import type { Results } from '../results/model.js'
 import type { ResultsFormat } from './format.js'
+import { artilleryFormat } from './artillery.js'
+import { autocannonFormat } from './autocannon.js'
+import { benchmarkJsFormat } from './benchmarkjs.js'
+import { criterionFormat } from './criterion.js'
+import { goBenchFormat } from './go-bench.js'
+import { googleBenchmarkFormat } from './google-benchmark.js'
+import { heyFormat } from './hey.js'
+import { hyperfineFormat } from './hyperfine.js'
+import { jmhFormat } from './jmh.js'
+import { k6Format } from './k6.js'
+import { locustFormat } from './locust.js'
 import { perfGateFormat } from './perf-gate.js'
+import { pytestBenchmarkFormat } from './pytest-benchmark.js'
+import { tinybenchFormat } from './tinybench.js'
+import { wrkFormat } from './wrk.js'
 
-export const RESULTS_FORMATS: readonly ResultsFormat[] = [perfGateFormat]
+export const RESULTS_FORMATS: readonly ResultsFormat[] = [
+  perfGateFormat,
+  autocannonFormat,
+  k6Format,
+  locustFormat,
+  heyFormat,
+  wrkFormat,
+  artilleryFormat,
+  hyperfineFormat,
+  pytestBenchmarkFormat,
+  goBenchFormat,
+  googleBenchmarkFormat,
+  criterionFormat,
+  jmhFormat,
+  benchmarkJsFormat,
+  tinybenchFormat
+]
 
 export function formatNames(): string[] {
   return RESULTS_FORMATS.map((format) => format.name)

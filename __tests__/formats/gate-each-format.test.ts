@@ -1,0 +1,106 @@
+/** Each format gated end to end through the CLI's `compare` command (in-process), as a user would run it. */
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { runCli } from '../../src/cli.js'
+import { schemaProblems } from '../../src/schemas.js'
+import { fixtureText } from '../support/format-fixtures.js'
+
+interface GateRun {
+  exitCode: number
+  output: string
+  reportProblems: string[]
+  report: { verdict: string; metrics: Array<{ scenario: string; metric: string; status: string }> }
+}
+
+function sink(chunks: string[]): Writable {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk))
+      done()
+    }
+  })
+}
+
+async function compare(baselineText: string, currentText: string, fileName: string, format: string, thresholds: string): Promise<GateRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'perf-gate-formats-'))
+  writeFileSync(join(dir, `base-${fileName}`), baselineText)
+  writeFileSync(join(dir, fileName), currentText)
+  const chunks: string[] = []
+  const exitCode = await runCli(
+    ['compare', '--baseline', `base-${fileName}`, '--current', fileName, '--format', format, '--thresholds', thresholds, '--json', 'report.json', '--no-color'],
+    { stdout: sink(chunks), stderr: sink(chunks), cwd: dir, env: {} }
+  )
+  const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))
+  const reportProblems = schemaProblems('report', report).map((problem) => problem.message)
+  return { exitCode, output: chunks.join(''), report, reportProblems }
+}
+
+/** Every committed fixture, the format it is in, and a metric that must appear in the report. */
+const CASES: Array<[file: string, format: string, metric: string]> = [
+  ['autocannon-3-runs.ndjson', 'autocannon', 'p99'],
+  ['k6-summary-export.json', 'k6', 'p95'],
+  ['locust_stats.csv', 'locust', 'p95'],
+  ['hey.txt', 'hey', 'p95'],
+  ['hey.csv', 'hey', 'p95'],
+  ['wrk-3-runs.txt', 'wrk', 'rps'],
+  ['artillery-report.json', 'artillery', 'p95'],
+  ['hyperfine.json', 'hyperfine', 'time'],
+  ['pytest-benchmark.json', 'pytest-benchmark', 'time'],
+  ['go-bench.txt', 'go', 'allocs'],
+  ['google-benchmark-repetitions.json', 'google-benchmark', 'time'],
+  ['cargo-criterion.ndjson', 'criterion', 'time'],
+  ['jmh.json', 'jmh', 'time'],
+  ['benchmarkjs.txt', 'benchmarkjs', 'ops'],
+  ['tinybench-results.json', 'tinybench', 'p99']
+]
+
+describe('gating each format end to end (perf-gate compare --format)', () => {
+  for (const [file, format, metric] of CASES) {
+    test(`${format}: ${file} against itself passes and reports ${metric}`, async () => {
+      const text = fixtureText(file)
+      const run = await compare(text, text, file.split('/').pop()!, format, `${metric}: 20%`)
+      assert.equal(run.exitCode, 0, run.output)
+      assert.ok(run.report.metrics.some((m) => m.metric === metric), `no ${metric} in ${JSON.stringify(run.report.metrics.map((m) => m.metric))}`)
+      assert.ok(run.report.metrics.every((m) => m.status !== 'fail'))
+    })
+  }
+
+  // Zero-valued metrics (0 allocs/op, 0% errors, autocannon's 0 ms p50) are real measurements the parsers keep;
+  // the verdict code currently gives them change.ratio = NaN, which the JSON report writes as null.
+  test('reports of fixtures with zero-valued metrics validate against report.schema.json', { todo: 'verdict: change.ratio of a 0 → 0 metric is NaN (outside src/formats)' }, async () => {
+    for (const [file, format, metric] of CASES) {
+      const text = fixtureText(file)
+      const run = await compare(text, text, file.split('/').pop()!, format, `${metric}: 20%`)
+      assert.deepEqual(run.reportProblems, [], `${format}: ${file}`)
+    }
+  })
+
+  test('go: ns/op 50% slower over -count 3 fails the gate', async () => {
+    const text = fixtureText('go-bench.txt')
+    const slower = text.replace(/([\d.]+) ns\/op/g, (_, value: string) => `${(Number(value) * 1.5).toFixed(2)} ns/op`)
+    const run = await compare(text, slower, 'go-bench.txt', 'go', 'time: 10%')
+    assert.equal(run.exitCode, 1, run.output)
+    assert.ok(run.report.metrics.some((m) => m.scenario === 'BenchmarkFib/n=15' && m.metric === 'time' && m.status === 'fail'))
+  })
+
+  test('hyperfine: every run 50% slower fails the gate', async () => {
+    const text = fixtureText('hyperfine.json')
+    const data = JSON.parse(text)
+    for (const result of data.results) result.times = result.times.map((t: number) => t * 1.5)
+    const run = await compare(text, JSON.stringify(data), 'hyperfine.json', 'hyperfine', 'time: 10%')
+    assert.equal(run.exitCode, 1, run.output)
+    assert.equal(run.report.verdict, 'fail')
+  })
+
+  test('wrk: throughput halved over three runs fails the gate (higher is better)', async () => {
+    const text = fixtureText('wrk-3-runs.txt')
+    const slower = text.replace(/Requests\/sec:\s+([\d.]+)/g, (_, value: string) => `Requests/sec: ${(Number(value) / 2).toFixed(2)}`)
+    const run = await compare(text, slower, 'wrk.txt', 'wrk', 'rps: 10%')
+    assert.equal(run.exitCode, 1, run.output)
+    assert.ok(run.report.metrics.some((m) => m.metric === 'rps' && m.status === 'fail'))
+  })
+})

@@ -1,0 +1,63 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readdirSync } from 'node:fs'
+import { InputError } from '../../src/errors.js'
+import { formatNames, parseResultsText, RESULTS_FORMATS } from '../../src/formats/registry.js'
+import { assertParseError, fixtureText, needsShared, SHARED_FIXTURES_DIR, sharedFixtureText } from '../support/format-fixtures.js'
+
+/** Committed fixtures and the format `auto` must pick for each. */
+const OWN: Record<string, string> = {
+  'autocannon.json': 'autocannon', 'autocannon-3-runs.ndjson': 'autocannon', 'k6-summary-export.json': 'k6',
+  'locust_stats.csv': 'locust', 'hey.txt': 'hey', 'hey.csv': 'hey', 'wrk-latency.txt': 'wrk', 'wrk-3-runs.txt': 'wrk',
+  'artillery-report.json': 'artillery', 'hyperfine.json': 'hyperfine', 'hyperfine-params.json': 'hyperfine',
+  'pytest-benchmark.json': 'pytest-benchmark', 'go-bench.txt': 'go', 'go-bench.json': 'go',
+  'google-benchmark.json': 'google-benchmark', 'google-benchmark-repetitions.json': 'google-benchmark',
+  'google-benchmark-aggregates.json': 'google-benchmark', 'cargo-criterion.ndjson': 'criterion',
+  'criterion/target/criterion/fib/20/new/sample.json': 'criterion', 'criterion/target/criterion/fib/20/new/estimates.json': 'criterion',
+  'jmh.json': 'jmh', 'benchmarkjs.txt': 'benchmarkjs', 'tinybench-table.txt': 'tinybench', 'tinybench-table.json': 'tinybench',
+  'tinybench-results.json': 'tinybench'
+}
+
+/** Shared real files that are results (the others are explained errors, tested per format). */
+const SHARED_FORMAT_BY_PREFIX: Array<[string, string]> = [
+  ['artillery-v2', 'artillery'], ['autocannon', 'autocannon'], ['benchmarkjs', 'benchmarkjs'], ['criterion-book-fib-iterative-new-estimates', 'criterion'],
+  ['criterion-book-fib-iterative-new-sample', 'criterion'], ['go-bench', 'go'], ['google-benchmark', 'google-benchmark'], ['hey', 'hey'],
+  ['hyperfine', 'hyperfine'], ['jmh', 'jmh'], ['k6', 'k6'], ['locust-stats-custom', 'locust'], ['locust-stats-motiur12', 'locust'],
+  ['tinybench', 'tinybench'], ['wrk', 'wrk']
+]
+
+function detected(text: string): string[] {
+  return RESULTS_FORMATS.filter((format) => format.detect(text, 'file')).map((format) => format.name)
+}
+
+describe('format registry', () => {
+  test('format names are unique and include every parser', () => {
+    assert.equal(new Set(formatNames()).size, formatNames().length)
+    assert.deepEqual(formatNames(), ['perf-gate', 'autocannon', 'k6', 'locust', 'hey', 'wrk', 'artillery', 'hyperfine', 'pytest-benchmark', 'go', 'google-benchmark', 'criterion', 'jmh', 'benchmarkjs', 'tinybench'])
+  })
+
+  test('each committed fixture is detected by exactly one parser', () => {
+    for (const [file, format] of Object.entries(OWN)) assert.deepEqual(detected(fixtureText(file)), [format], file)
+    const listed = new Set(Object.keys(OWN))
+    const unlisted = readdirSync(new URL('../fixtures/formats/', import.meta.url)).filter((name) => /\.(json|txt|csv|ndjson)$/.test(name) && !listed.has(name))
+    assert.deepEqual(unlisted, [], 'every fixture file is listed here')
+  })
+
+  test('perf-gate results are detected only as perf-gate', () => {
+    const own = parseResultsText(fixtureText('go-bench.txt'), 'go', 'go-bench.txt')
+    assert.deepEqual(detected(JSON.stringify(own)), ['perf-gate'])
+  })
+
+  test('each real file is detected by exactly one parser', needsShared, () => {
+    for (const name of readdirSync(SHARED_FIXTURES_DIR!)) {
+      const format = SHARED_FORMAT_BY_PREFIX.find(([prefix]) => name.startsWith(prefix))?.[1]
+      if (!format) continue
+      assert.deepEqual(detected(sharedFixtureText(name)!), [format], name)
+    }
+  })
+
+  test('unknown formats and undetectable text are input errors that list the formats', () => {
+    assertParseError('x', 'gatling', 'r.txt', /unknown results format "gatling"; known formats: auto, perf-gate, autocannon, .*tinybench/, InputError)
+    assertParseError('hello\n', 'auto', 'r.txt', /r\.txt: cannot tell which format .*set format to one of: perf-gate, .*tinybench/, InputError)
+  })
+})
