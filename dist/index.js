@@ -3696,10 +3696,10 @@ var require_webidl = __commonJS({
         }
       }
     };
-    webidl.argumentLengthCheck = function({ length }, min, ctx) {
-      if (length < min) {
+    webidl.argumentLengthCheck = function({ length }, min2, ctx) {
+      if (length < min2) {
         throw webidl.errors.exception({
-          message: `${min} argument${min !== 1 ? "s" : ""} required, but${length ? " only" : ""} ${length} found.`,
+          message: `${min2} argument${min2 !== 1 ? "s" : ""} required, but${length ? " only" : ""} ${length} found.`,
           header: ctx
         });
       }
@@ -4589,7 +4589,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function entries() {
+          value: function entries2() {
             webidl.brandCheck(this, object);
             return makeIterator(this, "key+value");
           }
@@ -5444,9 +5444,9 @@ var require_body = __commonJS({
     var random;
     try {
       const crypto2 = __require("node:crypto");
-      random = (max) => crypto2.randomInt(0, max);
+      random = (max2) => crypto2.randomInt(0, max2);
     } catch {
-      random = (max) => Math.floor(Math.random(max));
+      random = (max2) => Math.floor(Math.random(max2));
     }
     var textEncoder = new TextEncoder();
     function noop() {
@@ -5657,9 +5657,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries = new URLSearchParams(value.toString());
+                  const entries2 = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name, value2] of entries) {
+                  for (const [name, value2] of entries2) {
                     fd.append(name, value2);
                   }
                   return fd;
@@ -10705,11 +10705,11 @@ var require_mock_utils = __commonJS({
     }
     function buildHeadersFromArray(headers) {
       const clone = headers.slice();
-      const entries = [];
+      const entries2 = [];
       for (let index = 0; index < clone.length; index += 2) {
-        entries.push([clone[index], clone[index + 1]]);
+        entries2.push([clone[index], clone[index + 1]]);
       }
-      return Object.fromEntries(entries);
+      return Object.fromEntries(entries2);
     }
     function matchHeaders(mockDispatch2, headers) {
       if (typeof mockDispatch2.headers === "function") {
@@ -20121,14 +20121,14 @@ var require_codegen = __commonJS({
         return replaceName(expr);
       if (!canOptimize(expr))
         return expr;
-      return new code_1._Code(expr._items.reduce((items, c) => {
+      return new code_1._Code(expr._items.reduce((items2, c) => {
         if (c instanceof code_1.Name)
           c = replaceName(c);
         if (c instanceof code_1._Code)
-          items.push(...c._items);
+          items2.push(...c._items);
         else
-          items.push(c);
-        return items;
+          items2.push(c);
+        return items2;
       }, []));
       function replaceName(n) {
         const c = constants3[n.str];
@@ -20286,7 +20286,7 @@ var require_util9 = __commonJS({
         mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => gen.assign(to, (0, codegen_1._)`${from} === true ? true : ${to} > ${from} ? ${to} : ${from}`)),
         mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => gen.assign(to, from === true ? true : (0, codegen_1._)`${to} > ${from} ? ${to} : ${from}`)),
         mergeValues: (from, to) => from === true ? true : Math.max(from, to),
-        resultToName: (gen, items) => gen.var("items", items)
+        resultToName: (gen, items2) => gen.var("items", items2)
       })
     };
     function evaluatedPropsToName(gen, ps) {
@@ -20794,13 +20794,13 @@ var require_defaults = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
     function assignDefaults(it, ty) {
-      const { properties, items } = it.schema;
+      const { properties, items: items2 } = it.schema;
       if (ty === "object" && properties) {
         for (const key in properties) {
           assignDefault(it, key, properties[key].default);
         }
-      } else if (ty === "array" && Array.isArray(items)) {
-        items.forEach((sch, i) => assignDefault(it, i, sch.default));
+      } else if (ty === "array" && Array.isArray(items2)) {
+        items2.forEach((sch, i) => assignDefault(it, i, sch.default));
       }
     }
     exports.assignDefaults = assignDefaults;
@@ -21604,11 +21604,11 @@ var require_validate = __commonJS({
         gen.return((0, codegen_1._)`${names_1.default.errors} === 0`);
       }
     }
-    function assignEvaluated({ gen, evaluated, props, items }) {
+    function assignEvaluated({ gen, evaluated, props, items: items2 }) {
       if (props instanceof codegen_1.Name)
         gen.assign((0, codegen_1._)`${evaluated}.props`, props);
-      if (items instanceof codegen_1.Name)
-        gen.assign((0, codegen_1._)`${evaluated}.items`, items);
+      if (items2 instanceof codegen_1.Name)
+        gen.assign((0, codegen_1._)`${evaluated}.items`, items2);
     }
     function schemaKeywords(it, types, typeErrors, errsCount) {
       const { gen, schema, data, allErrors, opts, self } = it;
@@ -22071,12 +22071,12 @@ var require_compile = __commonJS({
           validate.source = { validateName, validateCode, scopeValues: gen._values };
         }
         if (this.opts.unevaluated) {
-          const { props, items } = schemaCxt;
+          const { props, items: items2 } = schemaCxt;
           validate.evaluated = {
             props: props instanceof codegen_1.Name ? void 0 : props,
-            items: items instanceof codegen_1.Name ? void 0 : items,
+            items: items2 instanceof codegen_1.Name ? void 0 : items2,
             dynamicProps: props instanceof codegen_1.Name,
-            dynamicItems: items instanceof codegen_1.Name
+            dynamicItems: items2 instanceof codegen_1.Name
           };
           if (validate.source)
             validate.source.evaluated = (0, codegen_1.stringify)(validate.evaluated);
@@ -24142,8 +24142,8 @@ var require_ref = __commonJS({
               it.items = util_1.mergeEvaluated.items(gen, schEvaluated.items, it.items);
             }
           } else {
-            const items = gen.var("items", (0, codegen_1._)`${source}.evaluated.items`);
-            it.items = util_1.mergeEvaluated.items(gen, items, it.items, codegen_1.Name);
+            const items2 = gen.var("items", (0, codegen_1._)`${source}.evaluated.items`);
+            it.items = util_1.mergeEvaluated.items(gen, items2, it.items, codegen_1.Name);
           }
         }
       }
@@ -24683,28 +24683,28 @@ var require_additionalItems = __commonJS({
       error: error2,
       code(cxt) {
         const { parentSchema, it } = cxt;
-        const { items } = parentSchema;
-        if (!Array.isArray(items)) {
+        const { items: items2 } = parentSchema;
+        if (!Array.isArray(items2)) {
           (0, util_1.checkStrictMode)(it, '"additionalItems" is ignored when "items" is not an array of schemas');
           return;
         }
-        validateAdditionalItems(cxt, items);
+        validateAdditionalItems(cxt, items2);
       }
     };
-    function validateAdditionalItems(cxt, items) {
+    function validateAdditionalItems(cxt, items2) {
       const { gen, schema, data, keyword, it } = cxt;
       it.items = true;
       const len = gen.const("len", (0, codegen_1._)`${data}.length`);
       if (schema === false) {
-        cxt.setParams({ len: items.length });
-        cxt.pass((0, codegen_1._)`${len} <= ${items.length}`);
+        cxt.setParams({ len: items2.length });
+        cxt.pass((0, codegen_1._)`${len} <= ${items2.length}`);
       } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
-        const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items.length}`);
+        const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items2.length}`);
         gen.if((0, codegen_1.not)(valid), () => validateItems(valid));
         cxt.ok(valid);
       }
       function validateItems(valid) {
-        gen.forRange("i", items.length, len, (i) => {
+        gen.forRange("i", items2.length, len, (i) => {
           cxt.subschema({ keyword, dataProp: i, dataPropType: util_1.Type.Num }, valid);
           if (!it.allErrors)
             gen.if((0, codegen_1.not)(valid), () => gen.break());
@@ -24833,8 +24833,8 @@ var require_contains = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
     var error2 = {
-      message: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1.str)`must contain at least ${min} valid item(s)` : (0, codegen_1.str)`must contain at least ${min} and no more than ${max} valid item(s)`,
-      params: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1._)`{minContains: ${min}}` : (0, codegen_1._)`{minContains: ${min}, maxContains: ${max}}`
+      message: ({ params: { min: min2, max: max2 } }) => max2 === void 0 ? (0, codegen_1.str)`must contain at least ${min2} valid item(s)` : (0, codegen_1.str)`must contain at least ${min2} and no more than ${max2} valid item(s)`,
+      params: ({ params: { min: min2, max: max2 } }) => max2 === void 0 ? (0, codegen_1._)`{minContains: ${min2}}` : (0, codegen_1._)`{minContains: ${min2}, maxContains: ${max2}}`
     };
     var def = {
       keyword: "contains",
@@ -24845,40 +24845,40 @@ var require_contains = __commonJS({
       error: error2,
       code(cxt) {
         const { gen, schema, parentSchema, data, it } = cxt;
-        let min;
-        let max;
+        let min2;
+        let max2;
         const { minContains, maxContains } = parentSchema;
         if (it.opts.next) {
-          min = minContains === void 0 ? 1 : minContains;
-          max = maxContains;
+          min2 = minContains === void 0 ? 1 : minContains;
+          max2 = maxContains;
         } else {
-          min = 1;
+          min2 = 1;
         }
         const len = gen.const("len", (0, codegen_1._)`${data}.length`);
-        cxt.setParams({ min, max });
-        if (max === void 0 && min === 0) {
+        cxt.setParams({ min: min2, max: max2 });
+        if (max2 === void 0 && min2 === 0) {
           (0, util_1.checkStrictMode)(it, `"minContains" == 0 without "maxContains": "contains" keyword ignored`);
           return;
         }
-        if (max !== void 0 && min > max) {
+        if (max2 !== void 0 && min2 > max2) {
           (0, util_1.checkStrictMode)(it, `"minContains" > "maxContains" is always invalid`);
           cxt.fail();
           return;
         }
         if ((0, util_1.alwaysValidSchema)(it, schema)) {
-          let cond = (0, codegen_1._)`${len} >= ${min}`;
-          if (max !== void 0)
-            cond = (0, codegen_1._)`${cond} && ${len} <= ${max}`;
+          let cond = (0, codegen_1._)`${len} >= ${min2}`;
+          if (max2 !== void 0)
+            cond = (0, codegen_1._)`${cond} && ${len} <= ${max2}`;
           cxt.pass(cond);
           return;
         }
         it.items = true;
         const valid = gen.name("valid");
-        if (max === void 0 && min === 1) {
+        if (max2 === void 0 && min2 === 1) {
           validateItems(valid, () => gen.if(valid, () => gen.break()));
-        } else if (min === 0) {
+        } else if (min2 === 0) {
           gen.let(valid, true);
-          if (max !== void 0)
+          if (max2 !== void 0)
             gen.if((0, codegen_1._)`${data}.length > 0`, validateItemsWithCount);
         } else {
           gen.let(valid, false);
@@ -24903,14 +24903,14 @@ var require_contains = __commonJS({
         }
         function checkLimits(count) {
           gen.code((0, codegen_1._)`${count}++`);
-          if (max === void 0) {
-            gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true).break());
+          if (max2 === void 0) {
+            gen.if((0, codegen_1._)`${count} >= ${min2}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count} > ${max}`, () => gen.assign(valid, false).break());
-            if (min === 1)
+            gen.if((0, codegen_1._)`${count} > ${max2}`, () => gen.assign(valid, false).break());
+            if (min2 === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count} >= ${min2}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -26156,7 +26156,7 @@ var require_formats = __commonJS({
         if (!matches)
           return false;
         const hr = +matches[1];
-        const min = +matches[2];
+        const min2 = +matches[2];
         const sec = +matches[3];
         const tz = matches[4];
         const tzSign = matches[5] === "-" ? -1 : 1;
@@ -26164,9 +26164,9 @@ var require_formats = __commonJS({
         const tzM = +(matches[7] || 0);
         if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
           return false;
-        if (hr <= 23 && min <= 59 && sec < 60)
+        if (hr <= 23 && min2 <= 59 && sec < 60)
           return true;
-        const utcMin = min - tzM * tzSign;
+        const utcMin = min2 - tzM * tzSign;
         const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
         return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
       };
@@ -28205,13 +28205,13 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    function stringifyBlockCollection({ comment, items: items2 }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent: indent2, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
@@ -28254,7 +28254,7 @@ ${indent2}${line}` : "\n";
         onChompKeep();
       return str;
     }
-    function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+    function stringifyFlowCollection({ items: items2 }, ctx, { flowChars, itemIndent }) {
       const { indent: indent2, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
@@ -28265,8 +28265,8 @@ ${indent2}${line}` : "\n";
       let reqNewline = false;
       let linesAtValue = 0;
       const lines = [];
-      for (let i = 0; i < items.length; ++i) {
-        const item = items[i];
+      for (let i = 0; i < items2.length; ++i) {
+        const item = items2[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
@@ -28297,11 +28297,11 @@ ${indent2}${line}` : "\n";
           reqNewline = true;
         let str = stringify.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
-        if (i < items.length - 1) {
+        if (i < items2.length - 1) {
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum2, line) => sum2 + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -28317,7 +28317,7 @@ ${indent2}${line}` : "\n";
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines.reduce((sum2, line) => sum2 + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
@@ -28354,9 +28354,9 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
+    function findPair(items2, key) {
       const k = identity.isScalar(key) ? key.value : key;
-      for (const it of items) {
+      for (const it of items2) {
         if (identity.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
@@ -28908,7 +28908,7 @@ var require_schema2 = __commonJS({
         stringify: stringifyJSON
       }
     ];
-    var jsonError = {
+    var jsonError2 = {
       default: true,
       tag: "",
       test: /^/,
@@ -28917,7 +28917,7 @@ var require_schema2 = __commonJS({
         return str;
       }
     };
-    var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
+    var schema = [map.map, seq.seq].concat(jsonScalars, jsonError2);
     exports.schema = schema;
   }
 });
@@ -30304,12 +30304,12 @@ var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
-    function mapIncludes(ctx, items, search) {
+    function mapIncludes(ctx, items2, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      return items2.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
   }
@@ -34030,9 +34030,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addList(items, ordered = false) {
+  addList(items2, ordered = false) {
     const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item) => this.wrap("li", item)).join("");
+    const listItems = items2.map((item) => this.wrap("li", item)).join("");
     const element = this.wrap(tag, listItems);
     return this.addRaw(element).addEOL();
   }
@@ -34293,7 +34293,7 @@ var config_schema_default = {
         name: { type: "string", minLength: 1, maxLength: 100 },
         command: { type: "string", minLength: 1, description: "Shell command that runs the benchmarks." },
         results: { type: "string", minLength: 1, description: "File the command writes its results to. When omitted, its standard output is parsed." },
-        format: { type: "string", minLength: 1, description: "Format of the results: perf-gate, or auto to detect. Default: auto." },
+        format: { type: "string", minLength: 1, description: "Format of the results: perf-gate, autocannon, k6, locust, hey, wrk, artillery, hyperfine, pytest-benchmark, go, google-benchmark, criterion, jmh, benchmarkjs, tinybench, or auto to detect. Default: auto." },
         timeout: { $ref: "#/definitions/duration" },
         cwd: { type: "string", minLength: 1 },
         env: { type: "object", additionalProperties: { type: "string" } },
@@ -35311,6 +35311,89 @@ function decideBaselineSave(context, request) {
 }
 
 // node_modules/simple-statistics/dist/simple-statistics.mjs
+function sum(x) {
+  if (x.length === 0) {
+    return 0;
+  }
+  var sum2 = x[0];
+  var correction = 0;
+  var transition;
+  if (typeof sum2 !== "number") {
+    return Number.NaN;
+  }
+  for (var i = 1; i < x.length; i++) {
+    if (typeof x[i] !== "number") {
+      return Number.NaN;
+    }
+    transition = sum2 + x[i];
+    if (Math.abs(sum2) >= Math.abs(x[i])) {
+      correction += sum2 - transition + x[i];
+    } else {
+      correction += x[i] - transition + sum2;
+    }
+    sum2 = transition;
+  }
+  return sum2 + correction;
+}
+function mean(x) {
+  if (x.length === 0) {
+    throw new Error("mean requires at least one data point");
+  }
+  return sum(x) / x.length;
+}
+function sumNthPowerDeviations(x, n) {
+  var meanValue = mean(x);
+  var sum2 = 0;
+  var tempValue;
+  var i;
+  if (n === 2) {
+    for (i = 0; i < x.length; i++) {
+      tempValue = x[i] - meanValue;
+      sum2 += tempValue * tempValue;
+    }
+  } else {
+    for (i = 0; i < x.length; i++) {
+      sum2 += Math.pow(x[i] - meanValue, n);
+    }
+  }
+  return sum2;
+}
+function sampleVariance(x) {
+  if (x.length < 2) {
+    throw new Error("sampleVariance requires at least two data points");
+  }
+  var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
+  var besselsCorrection = x.length - 1;
+  return sumSquaredDeviationsValue / besselsCorrection;
+}
+function sampleStandardDeviation(x) {
+  var sampleVarianceX = sampleVariance(x);
+  return Math.sqrt(sampleVarianceX);
+}
+function max(x) {
+  if (x.length === 0) {
+    throw new Error("max requires at least one data point");
+  }
+  var value = x[0];
+  for (var i = 1; i < x.length; i++) {
+    if (x[i] > value) {
+      value = x[i];
+    }
+  }
+  return value;
+}
+function min(x) {
+  if (x.length === 0) {
+    throw new Error("min requires at least one data point");
+  }
+  var value = x[0];
+  for (var i = 1; i < x.length; i++) {
+    if (x[i] < value) {
+      value = x[i];
+    }
+  }
+  return value;
+}
 function quantileSorted(x, p) {
   var idx = (x.length - 1) * p;
   if (x.length === 0) {
@@ -35497,13 +35580,13 @@ var g = 607 / 128;
 var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
 var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
 function cumulativeDistribution(z2) {
-  var sum = z2;
+  var sum2 = z2;
   var tmp = z2;
   for (var i = 1; i < 30; i++) {
     tmp *= z2 * z2 / (2 * i + 1);
-    sum += tmp;
+    sum2 += tmp;
   }
-  return Math.round((0.5 + sum / SQRT_2PI$1 * Math.exp(-z2 * z2 / 2)) * 1e4) / 1e4;
+  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z2 * z2 / 2)) * 1e4) / 1e4;
 }
 var standardNormalTable = [];
 for (z = 0; z <= 3.09; z += 0.01) {
@@ -35719,7 +35802,7 @@ function evaluateMetric(input, scenario, baselineScenario, metric, options) {
     }
   }
   const evidence = baselineValues ? { baseline: baselineValues, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction } : void 0;
-  if (evidence) verdict.change = estimateChange(evidence, options);
+  if (evidence && allPositive(evidence)) verdict.change = estimateChange(evidence, options);
   if (!threshold) {
     verdict.status = verdict.baseline ? "info" : input.baseline ? "new" : "info";
     verdict.reason = comparisonProblem ? `Not compared: ${comparisonProblem}.` : "Not gated: no threshold applies to this metric.";
@@ -35778,6 +35861,7 @@ function evaluateExpression(expression, level, context) {
       reason: context.baselineScenarioExists ? `New metric: the baseline does not have it, so ${expression.text} was not checked.` : `New scenario: the baseline does not have it, so ${expression.text} was not checked.`
     };
   }
+  if (!allPositive(context.evidence)) return judgeNonPositive(context.evidence, expression, level);
   const estimate = estimateChange(context.evidence, context.options);
   const judged = judgeRelativeChange(estimate, expression.worseFraction, context.direction, context.options);
   const status = judged.outcome === "regressed" ? level : judged.outcome === "improved" ? "improved" : judged.outcome === "inconclusive" ? "inconclusive" : "pass";
@@ -35792,6 +35876,24 @@ function checkSign(expression, context) {
       `${context.definedAt}: "${expression.text}" on metric "${context.metric}" (${better} is better) would call an improvement a regression; write "${expected}${expression.text.replace(/^[-+]\s*/, "")}" or "${expression.text.replace(/^[-+]\s*/, "")}" (worse by that much)`
     );
   }
+}
+function allPositive(evidence) {
+  return evidence.baseline.every((v) => v > 0) && evidence.current.every((v) => v > 0);
+}
+function judgeNonPositive(evidence, expression, level) {
+  const base = median(evidence.baseline);
+  const current = median(evidence.current);
+  if (base < 0 || current < 0) {
+    return { status: "inconclusive", reason: `A relative threshold (${expression.text}) cannot judge values below zero; use an absolute budget.` };
+  }
+  if (base === current) return { status: "pass", reason: `Unchanged at ${current}.` };
+  const rose = current > base;
+  const worse = evidence.direction === "lower" ? rose : !rose;
+  if (base > 0) {
+    const ratio = current / base;
+    return worse ? { status: level, reason: `Fell from ${base} to 0, beyond the ${expression.text} threshold.`, change: { ratio, method: "point" } } : { status: "improved", reason: `Fell from ${base} to 0.`, change: { ratio, method: "point" } };
+  }
+  return worse ? { status: level, reason: `Rose from 0 to ${current}: any rise from zero is beyond the ${expression.text} threshold.` } : { status: "improved", reason: `Rose from 0 to ${current}.` };
 }
 function evaluateBudget(expression, level, context) {
   const unit = context.current.unit;
@@ -35915,9 +36017,6 @@ function normalizeResults(results, format) {
   };
 }
 
-// src/results/model.ts
-var RESULTS_SCHEMA_VERSION = 1;
-
 // src/formats/json-text.ts
 function parseJsonText(text, source) {
   try {
@@ -35936,6 +36035,1086 @@ function parseJsonText(text, source) {
     }
     throw new InputError(`${where}: not valid JSON (${message.replace(/ in JSON at position \d+.*$/, "")})`);
   }
+}
+
+// src/formats/json-reader.ts
+function jsonRoot(value, source) {
+  return { value, pointer: "", source };
+}
+function describeJsonValue(value) {
+  if (value === void 0) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+function jsonError(node, expected) {
+  return new InputError(`${node.source}: ${node.pointer || "/"}: expected ${expected}, got ${describeJsonValue(node.value)}`);
+}
+function escapePointer2(key) {
+  return key.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function isJsonObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function asObject(node, expected = "an object") {
+  if (!isJsonObject(node.value)) throw jsonError(node, expected);
+  return node.value;
+}
+function child(node, key) {
+  const value = isJsonObject(node.value) ? node.value[key] : void 0;
+  return { value, pointer: `${node.pointer}/${escapePointer2(key)}`, source: node.source };
+}
+function entries(node, expected = "an object") {
+  return Object.keys(asObject(node, expected)).map((key) => [key, child(node, key)]);
+}
+function items(node, expected = "an array") {
+  if (!Array.isArray(node.value)) throw jsonError(node, expected);
+  return node.value.map((value, index) => ({ value, pointer: `${node.pointer}/${index}`, source: node.source }));
+}
+function numberAt(node, options = {}) {
+  const value = node.value;
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  if (options.numericString && typeof value === "string" && /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(value)) {
+    return Number(value);
+  }
+  throw jsonError(node, "a number");
+}
+function optionalNumberAt(node, options = {}) {
+  return node.value === void 0 || node.value === null ? void 0 : numberAt(node, options);
+}
+function stringAt(node) {
+  if (typeof node.value !== "string" || node.value.trim() === "") throw jsonError(node, "a non-empty string");
+  return node.value;
+}
+function optionalStringAt(node) {
+  return node.value === void 0 || node.value === null ? void 0 : stringAt(node);
+}
+function numbersAt(node) {
+  return items(node, "an array of numbers").map((item) => numberAt(item));
+}
+
+// src/results/model.ts
+var RESULTS_SCHEMA_VERSION = 1;
+
+// src/formats/results-builder.ts
+function metricValue(value, unit, direction) {
+  const canonical = canonicalUnit(unit);
+  return { value, unit: canonical, direction: direction ?? inferDirection(canonical) };
+}
+function percentileMetricName(percent) {
+  return `p${Number(percent.toFixed(6))}`;
+}
+var ScenarioCollector = class {
+  byName = /* @__PURE__ */ new Map();
+  /** Appends a trial to the scenario `name`, creating it with `kind` and `labels` the first time. */
+  addTrial(name, trial, options = {}) {
+    if (Object.keys(trial.metrics).length === 0) return;
+    let scenario = this.byName.get(name);
+    if (!scenario) {
+      scenario = { name, ...options.kind ? { kind: options.kind } : {}, trials: [] };
+      if (options.labels && Object.keys(options.labels).length > 0) scenario.labels = { ...options.labels };
+      this.byName.set(name, scenario);
+    }
+    scenario.trials.push(trial);
+  }
+  get size() {
+    return this.byName.size;
+  }
+  scenarios() {
+    return [...this.byName.values()];
+  }
+};
+function buildResults(format, scenarios, source, extra = {}) {
+  if (scenarios.length === 0) {
+    throw new InputError(`${source}: ${extra.nothingFound ?? `no benchmarks found in this ${format} output`}`);
+  }
+  const environment = extra.environment && Object.keys(extra.environment).length > 0 ? extra.environment : void 0;
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    producer: { name: format, format, ...extra.producerVersion ? { version: extra.producerVersion } : {} },
+    ...extra.createdAt ? { createdAt: extra.createdAt } : {},
+    ...environment ? { environment } : {},
+    scenarios
+  };
+}
+var SUMMARY_PERCENTILES = [50, 90, 95, 99, 99.9];
+function summarizeSamples(samples, unit) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const metrics = {
+    mean: metricValue(mean(sorted), unit),
+    min: metricValue(min(sorted), unit),
+    max: metricValue(max(sorted), unit)
+  };
+  if (sorted.length > 1) metrics.stdev = metricValue(sampleStandardDeviation(sorted), unit);
+  for (const percent of SUMMARY_PERCENTILES) {
+    metrics[percentileMetricName(percent)] = metricValue(quantileSorted(sorted, percent / 100), unit);
+  }
+  return metrics;
+}
+function isoTimestamp(value) {
+  if (typeof value !== "string" && typeof value !== "number") return void 0;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? void 0 : date.toISOString();
+}
+function urlScenarioName(url) {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return url;
+  }
+}
+
+// src/formats/artillery.ts
+var SUMMARY_STATS = {
+  min: "min",
+  max: "max",
+  mean: "mean",
+  median: "p50",
+  p50: "p50",
+  p75: "p75",
+  p90: "p90",
+  p95: "p95",
+  p99: "p99",
+  p999: "p99.9"
+};
+var ENDPOINT_PREFIX = "plugins.metrics-by-endpoint.response_time.";
+var artilleryFormat = {
+  name: "artillery",
+  description: "Artillery run --output JSON report (v2, and the 1.x layout)",
+  detect(text) {
+    if (!/^\s*\{/.test(text) || !/"aggregate"\s*:\s*\{/.test(text)) return false;
+    return /"summaries"\s*:/.test(text) || /"latency"\s*:/.test(text) && /"rps"\s*:/.test(text);
+  },
+  parse(text, source) {
+    const root = jsonRoot(parseJsonText(text, source), source);
+    asObject(root, "an Artillery report object");
+    const aggregate = child(root, "aggregate");
+    asObject(aggregate, 'the "aggregate" report object');
+    const collector = new ScenarioCollector();
+    if (isJsonObject(child(aggregate, "summaries").value)) readV2(aggregate, collector);
+    else readV1(aggregate, collector);
+    return buildResults("artillery", collector.scenarios(), source, {
+      nothingFound: "no response times in the Artillery report (did any request complete?)"
+    });
+  }
+};
+function summaryMetrics(summary2, unit) {
+  const metrics = {};
+  for (const [key, value] of entries(summary2)) {
+    const name = SUMMARY_STATS[key];
+    if (!name) continue;
+    const number = optionalNumberAt(value);
+    if (number !== void 0) metrics[name] = metricValue(number, unit);
+  }
+  return metrics;
+}
+function readV2(aggregate, collector) {
+  const counters = child(aggregate, "counters");
+  const counter = (name) => optionalNumberAt(child(counters, name));
+  const counterNames = isJsonObject(counters.value) ? Object.keys(counters.value) : [];
+  const first = optionalNumberAt(child(aggregate, "firstCounterAt"));
+  const last = optionalNumberAt(child(aggregate, "lastCounterAt"));
+  const durationSeconds = first !== void 0 && last !== void 0 && last > first ? (last - first) / 1e3 : void 0;
+  const failureShare = (prefix, requests, extraErrors) => {
+    if (!requests) return void 0;
+    const non2xx = counterNames.filter((name) => name.startsWith(`${prefix}codes.`) && !name.slice(`${prefix}codes.`.length).startsWith("2")).reduce((sum2, name) => sum2 + (counter(name) ?? 0), 0);
+    return metricValue(100 * (non2xx + extraErrors) / requests, "%");
+  };
+  const withDuration = (metrics) => ({ metrics, ...durationSeconds ? { durationSeconds } : {} });
+  for (const [name, summary2] of entries(child(aggregate, "summaries"))) {
+    if (name === "http.response_time") {
+      const metrics = summaryMetrics(summary2, "ms");
+      const requests = counter("http.requests");
+      if (requests !== void 0 && durationSeconds) metrics.rps = metricValue(requests / durationSeconds, "req/s");
+      const errors = counterNames.filter((key) => key.startsWith("errors.")).reduce((sum2, key) => sum2 + (counter(key) ?? 0), 0);
+      const share = failureShare("http.", requests, errors);
+      if (share) metrics.errors = share;
+      collector.addTrial(name, withDuration(metrics), { kind: "load" });
+    } else if (name.startsWith(ENDPOINT_PREFIX)) {
+      const endpoint = name.slice(ENDPOINT_PREFIX.length);
+      const metrics = summaryMetrics(summary2, "ms");
+      const prefix = `plugins.metrics-by-endpoint.${endpoint}.`;
+      const requests = counterNames.filter((key) => key.startsWith(`${prefix}codes.`)).reduce((sum2, key) => sum2 + (counter(key) ?? 0), 0);
+      const share = failureShare(prefix, requests, 0);
+      if (share) metrics.errors = share;
+      collector.addTrial(endpoint, withDuration(metrics), { kind: "load" });
+    } else if (name === "vusers.session_length") {
+      collector.addTrial(name, withDuration(summaryMetrics(summary2, "ms")), { kind: "load" });
+    }
+  }
+}
+function readV1(aggregate, collector) {
+  const metrics = summaryMetrics(child(aggregate, "latency"), "ms");
+  if (Object.keys(metrics).length === 0) return;
+  const rps = optionalNumberAt(child(child(aggregate, "rps"), "mean"));
+  if (rps !== void 0) metrics.rps = metricValue(rps, "req/s");
+  const completed = optionalNumberAt(child(aggregate, "requestsCompleted"));
+  if (completed) {
+    const codes = isJsonObject(child(aggregate, "codes").value) ? entries(child(aggregate, "codes")) : [];
+    const non2xx = codes.filter(([code]) => !code.startsWith("2")).reduce((sum2, [, count]) => sum2 + numberAt(count), 0);
+    const errors = isJsonObject(child(aggregate, "errors").value) ? entries(child(aggregate, "errors")).reduce((sum2, [, count]) => sum2 + numberAt(count), 0) : 0;
+    metrics.errors = metricValue(100 * (non2xx + errors) / (completed + errors), "%");
+  }
+  const trial = { metrics };
+  const raw = child(aggregate, "latencies").value;
+  if (Array.isArray(raw) && raw.length > 0) {
+    const samples = raw.flatMap((entry) => Array.isArray(entry) && typeof entry[2] === "number" ? [entry[2]] : []);
+    if (samples.length > 0) trial.distributions = { latency: { unit: "ns", samples } };
+  }
+  collector.addTrial("http.response_time", trial, { kind: "load" });
+}
+
+// src/formats/autocannon.ts
+var LATENCY_PERCENTILES = [
+  ["p50", 50],
+  ["p75", 75],
+  ["p90", 90],
+  ["p97_5", 97.5],
+  ["p99", 99],
+  ["p99_9", 99.9]
+];
+var autocannonFormat = {
+  name: "autocannon",
+  description: "autocannon --json output (one JSON per line; several runs become trials)",
+  detect(text) {
+    return /^\s*\{/.test(text) && /"latency"\s*:\s*\{/.test(text) && /"requests"\s*:\s*\{/.test(text) && /"throughput"\s*:\s*\{/.test(text) && /"p97_5"\s*:/.test(text);
+  },
+  parse(text, source) {
+    const collector = new ScenarioCollector();
+    for (const document of jsonDocuments(text, source)) {
+      asObject(document, "an autocannon result object");
+      const url = optionalStringAt(child(document, "url"));
+      const name = optionalStringAt(child(document, "title")) ?? (url ? urlScenarioName(url) : void 0);
+      if (!name) throw jsonError(child(document, "url"), "the URL (or a title) the run targeted");
+      collector.addTrial(name, trialOf(document), { kind: "load", ...url ? { labels: { url } } : {} });
+    }
+    return buildResults("autocannon", collector.scenarios(), source);
+  }
+};
+function jsonDocuments(text, source) {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
+  if (lines.length > 1 && lines.every((line) => /^\s*\{.*\}\s*$/.test(line))) {
+    return text.split(/\r?\n/).flatMap((line, index) => {
+      if (line.trim() === "") return [];
+      const where = `${source}:${index + 1}`;
+      return [jsonRoot(parseJsonText(line, where), where)];
+    });
+  }
+  return [jsonRoot(parseJsonText(text, source), source)];
+}
+function trialOf(document) {
+  const latency = child(document, "latency");
+  asObject(latency);
+  const metrics = {};
+  for (const [key, percent] of LATENCY_PERCENTILES) {
+    const value = optionalNumberAt(child(latency, key));
+    if (value !== void 0) metrics[percentileMetricName(percent)] = metricValue(value, "ms");
+  }
+  metrics.mean = metricValue(numberAt(child(latency, "mean")), "ms");
+  for (const [key, name] of [["stddev", "stdev"], ["min", "min"], ["max", "max"]]) {
+    const value = optionalNumberAt(child(latency, key));
+    if (value !== void 0) metrics[name] = metricValue(value, "ms");
+  }
+  const durationSeconds = numberAt(child(document, "duration"));
+  if (durationSeconds <= 0) throw jsonError(child(document, "duration"), "a positive duration in seconds");
+  const requests = child(document, "requests");
+  const completed = numberAt(child(requests, "total"));
+  metrics.rps = metricValue(completed / durationSeconds, "req/s");
+  const bytes = optionalNumberAt(child(child(document, "throughput"), "total"));
+  if (bytes !== void 0) metrics.throughput = metricValue(bytes / durationSeconds, "B/s");
+  const failed = (optionalNumberAt(child(document, "errors")) ?? 0) + (optionalNumberAt(child(document, "non2xx")) ?? 0);
+  const attempted = Math.max(optionalNumberAt(child(requests, "sent")) ?? 0, completed + (optionalNumberAt(child(document, "errors")) ?? 0));
+  if (attempted > 0) metrics.errors = metricValue(100 * failed / attempted, "%");
+  const trial = { metrics, durationSeconds };
+  const startedAt = isJsonObject(document.value) ? isoTimestamp(document.value.start) : void 0;
+  if (startedAt) trial.startedAt = startedAt;
+  if (completed === 0 && failed === 0) throw new InputError(`${document.source}: ${document.pointer || "/"}: the run completed no requests`);
+  return trial;
+}
+
+// src/formats/text-lines.ts
+function numberedLines(text) {
+  return text.split(/\r?\n/).map((line, index) => ({ number: index + 1, text: line }));
+}
+function quoteLine(text) {
+  const trimmed = text.trim();
+  return JSON.stringify(trimmed.length > 100 ? `${trimmed.slice(0, 97)}...` : trimmed);
+}
+function lineError(source, line, expected) {
+  return new InputError(`${source}:${line.number}: expected ${expected}, got ${quoteLine(line.text)}`);
+}
+function scenarioNameFromSource(source, fallback) {
+  if (/\s/.test(source) || !/\.[A-Za-z0-9]+$/.test(source)) return fallback;
+  const base = source.split(/[\\/]/).pop() ?? source;
+  const name = base.replace(/\.[A-Za-z0-9]+$/, "");
+  return name === "" ? fallback : name;
+}
+
+// src/formats/benchmarkjs.ts
+var RESULT_LINE = /^(.+?) x ([\d,]+(?:\.\d+)?) ops\/sec (?:±|\+-)(\d+(?:\.\d+)?)% \((\d+) runs? sampled\)$/;
+var benchmarkJsFormat = {
+  name: "benchmarkjs",
+  description: 'benchmark.js cycle lines ("name x 1,234 ops/sec ±0.5% (90 runs sampled)")',
+  detect(text) {
+    return /^.+ x [\d,]+(\.\d+)? ops\/sec (±|\+-)[\d.]+% \(\d+ runs? sampled\)\s*$/m.test(text);
+  },
+  parse(text, source) {
+    const collector = new ScenarioCollector();
+    for (const line of numberedLines(text)) {
+      const trimmed = line.text.trim();
+      const match = RESULT_LINE.exec(trimmed);
+      if (!match) {
+        if (/ x [\d,.]+ ops\/sec/.test(trimmed)) throw lineError(source, line, '"name x 1,234 ops/sec ±0.5% (90 runs sampled)"');
+        continue;
+      }
+      const [, name, hz] = match;
+      collector.addTrial(name, { metrics: { ops: metricValue(Number(hz.replace(/,/g, "")), "ops/s") } }, { kind: "benchmark" });
+    }
+    return buildResults("benchmarkjs", collector.scenarios(), source, { nothingFound: 'no "name x N ops/sec ±X% (N runs sampled)" lines' });
+  }
+};
+
+// src/formats/criterion.ts
+var ESTIMATES = [
+  [["mean", "Mean"], "mean"],
+  [["median", "Median"], "median"],
+  [["std_dev", "StdDev"], "stdev"],
+  [["median_abs_dev", "MedianAbsDev"], "mad"]
+];
+var criterionFormat = {
+  name: "criterion",
+  description: "Criterion.rs: cargo-criterion --message-format=json, or new/sample.json or new/estimates.json",
+  detect(text) {
+    if (/"reason"\s*:\s*"benchmark-complete"/.test(text)) return true;
+    if (/^\s*\{\s*"(Mean|mean)"\s*:\s*\{\s*"confidence_interval"/.test(text)) return true;
+    if (/^\s*\{/.test(text) && /"iters"\s*:\s*\[/.test(text) && /"times"\s*:\s*\[/.test(text)) return true;
+    if (/^\s*\{\s*"group_id"\s*:/.test(text) && /"full_id"\s*:/.test(text)) return true;
+    return /^\s*\[\s*\[\s*[\d.]/.test(text);
+  },
+  parse(text, source) {
+    const collector = new ScenarioCollector();
+    if (/"reason"\s*:/.test(text) && /^\s*\{[^\n]*"reason"/.test(text)) {
+      readMessages(text, source, collector);
+      return buildResults("criterion", collector.scenarios(), source, { nothingFound: 'no "benchmark-complete" messages from cargo-criterion' });
+    }
+    const root = jsonRoot(parseJsonText(text, source), source);
+    const name = benchmarkIdFromPath(source);
+    if (Array.isArray(root.value)) {
+      const [iters, times] = items(root, "sample.json: [[iterations...], [times...]]");
+      if (!iters || !times) throw jsonError(root, "two arrays: iteration counts and measured times");
+      addSamples(collector, name, iters, times);
+    } else {
+      const document = asObject(root, "a Criterion sample.json or estimates.json object");
+      if ("iters" in document || "times" in document) addSamples(collector, name, child(root, "iters"), child(root, "times"));
+      else if ("group_id" in document && "full_id" in document) {
+        throw new InputError(`${source}: this is Criterion's benchmark.json, which holds no measurements; give new/sample.json or new/estimates.json`);
+      } else collector.addTrial(name, { metrics: estimateMetrics(root) }, { kind: "benchmark" });
+    }
+    return buildResults("criterion", collector.scenarios(), source);
+  }
+};
+function readMessages(text, source, collector) {
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (line.trim() === "") return;
+    const where = `${source}:${index + 1}`;
+    const message = jsonRoot(parseJsonText(line, where), where);
+    if (!isJsonObject(message.value) || message.value.reason !== "benchmark-complete") return;
+    const id = stringAt(child(message, "id"));
+    const unit = optionalStringAt(child(message, "unit")) ?? "ns";
+    addSamples(collector, id, child(message, "iteration_count"), child(message, "measured_values"), unit);
+  });
+}
+function addSamples(collector, name, itersNode, timesNode, unit = "ns") {
+  const iters = numbersAt(itersNode);
+  const times = numbersAt(timesNode);
+  if (iters.length !== times.length) throw jsonError(timesNode, `${iters.length} measured times, one per iteration count`);
+  iters.forEach((count, index) => {
+    if (count <= 0) throw jsonError({ ...itersNode, pointer: `${itersNode.pointer}/${index}`, value: count }, "a positive iteration count");
+    collector.addTrial(name, { metrics: { time: metricValue(times[index] / count, unit) } }, { kind: "benchmark" });
+  });
+}
+function estimateMetrics(root) {
+  const document = asObject(root);
+  const keys = Object.keys(document);
+  if (keys.length > 0 && keys.every((key) => ["mean", "Mean", "median", "Median"].includes(key))) {
+    throw new InputError(`${root.source}: this looks like Criterion's change/estimates.json (relative changes, not times); give new/estimates.json`);
+  }
+  const point = (key) => numberAt(child(child(root, key), "point_estimate"));
+  const metrics = {};
+  for (const [names, metric] of ESTIMATES) {
+    const key = names.find((name) => isJsonObject(document[name]));
+    if (key) metrics[metric] = metricValue(point(key), "ns");
+  }
+  const slopeKey = ["slope", "Slope"].find((name) => isJsonObject(document[name]));
+  const headline = slopeKey ? point(slopeKey) : metrics.mean?.value;
+  if (headline === void 0) throw jsonError(child(root, "mean"), "an estimate object with point_estimate");
+  return { time: metricValue(headline, "ns"), ...metrics };
+}
+function benchmarkIdFromPath(source) {
+  const normalized = source.replace(/\\/g, "/");
+  const match = /^(?:.*\/)?criterion\/(.+?)\/(?:new|base)\/[^/]+$/.exec(normalized);
+  if (match) return match[1];
+  const folder = /(?:^|\/)([^/]+)\/(?:new|base)\/[^/]+$/.exec(normalized);
+  if (folder) return folder[1];
+  return normalized.split("/").pop().replace(/\.json$/, "") || "criterion";
+}
+
+// src/formats/go-bench.ts
+var RESULT_LINE2 = /^(Benchmark\S*)\s+(\d+)\s+(\S.*)$/;
+var NAME_ONLY_LINE = /^Benchmark\S*\s*$/;
+var EXPECTED_LINE = '"BenchmarkName-8  N  X ns/op [Y unit ...]"';
+var GO_UNITS = {
+  "ns/op": { name: "time", unit: "ns" },
+  "B/op": { name: "bytes", unit: "B" },
+  "allocs/op": { name: "allocs", unit: "allocs/op" },
+  "MB/s": { name: "throughput", unit: "MB/s" }
+};
+var goBenchFormat = {
+  name: "go",
+  description: "`go test -bench` output, text or -json (-count repeats become trials; -benchmem and custom metrics)",
+  detect(text) {
+    if (isGoTestJson(text)) return /"Output":"Benchmark[^"]*ns\/op/.test(text);
+    return /^Benchmark\S*\s+\d+\s+[\d.]+(e[-+]?\d+)? ns\/op/m.test(text);
+  },
+  parse(text, source) {
+    const plain = isGoTestJson(text) ? goTestJsonOutput(text, source) : text;
+    const environment = {};
+    const results = [];
+    let pkg;
+    for (const line of numberedLines(plain)) {
+      const trimmed = line.text.trim();
+      const header = /^(goos|goarch|pkg|cpu):\s*(.*)$/.exec(trimmed);
+      if (header) {
+        const [, key, value] = header;
+        if (key === "goos") environment.os = value;
+        else if (key === "goarch") environment.arch = value;
+        else if (key === "cpu") environment.cpuModel = value;
+        else pkg = value;
+        continue;
+      }
+      if (/^--- FAIL: Benchmark/.test(trimmed) || /^FAIL\s/.test(trimmed) || /^panic: /.test(trimmed)) {
+        throw new RunError(`${source}:${line.number}: go test reported a failure: ${quoteLine(trimmed)}`);
+      }
+      if (!trimmed.startsWith("Benchmark") || NAME_ONLY_LINE.test(trimmed)) continue;
+      results.push({ ...parseResultLine(line, trimmed, source), ...pkg ? { pkg } : {} });
+    }
+    const packages = new Set(results.map((result) => result.pkg));
+    const collector = new ScenarioCollector();
+    for (const result of results) {
+      const name = packages.size > 1 && result.pkg ? `${result.pkg}.${result.name}` : result.name;
+      const labels = {};
+      if (result.pkg) labels.pkg = result.pkg;
+      if (result.procs) labels.procs = result.procs;
+      collector.addTrial(name, { metrics: result.metrics }, { kind: "benchmark", labels });
+    }
+    return buildResults("go", collector.scenarios(), source, {
+      environment,
+      nothingFound: 'no benchmark result lines found (expected lines like "BenchmarkName-8  1000  123 ns/op"); was -bench given?'
+    });
+  }
+};
+function parseResultLine(line, trimmed, source) {
+  const match = RESULT_LINE2.exec(trimmed);
+  if (!match) throw lineError(source, line, EXPECTED_LINE);
+  const [, fullName, , rest] = match;
+  const procsMatch = /^(.*\S)-(\d+)$/.exec(fullName);
+  const name = procsMatch ? procsMatch[1] : fullName;
+  const tokens = rest.trim().split(/\s+/);
+  if (tokens.length % 2 !== 0) throw lineError(source, line, `${EXPECTED_LINE} (value and unit pairs)`);
+  const metrics = {};
+  for (let i = 0; i < tokens.length; i += 2) {
+    const value = Number(tokens[i]);
+    const unit = tokens[i + 1];
+    if (!Number.isFinite(value) || /^[-+\d.]/.test(unit)) {
+      throw lineError(source, line, `${EXPECTED_LINE}; "${tokens[i]} ${unit}" is not a number and a unit`);
+    }
+    const known = GO_UNITS[unit];
+    metrics[known?.name ?? unit] = metricValue(value, known?.unit ?? unit);
+  }
+  return { name, ...procsMatch ? { procs: procsMatch[2] } : {}, metrics };
+}
+function isGoTestJson(text) {
+  return /^\s*\{"Time":"[^"]*","Action":"/.test(text) || /^\s*\{"Action":"/.test(text);
+}
+function goTestJsonOutput(text, source) {
+  let output = "";
+  for (const line of numberedLines(text)) {
+    if (line.text.trim() === "") continue;
+    let event;
+    try {
+      event = JSON.parse(line.text);
+    } catch {
+      throw lineError(source, line, "a `go test -json` event (one JSON object per line)");
+    }
+    const field = event.Output;
+    if (typeof field === "string") output += field;
+  }
+  return output;
+}
+
+// src/formats/google-benchmark.ts
+var ROW_FIELDS = /* @__PURE__ */ new Set([
+  "name",
+  "family_index",
+  "per_family_instance_index",
+  "run_name",
+  "run_type",
+  "repetitions",
+  "repetition_index",
+  "threads",
+  "iterations",
+  "real_time",
+  "cpu_time",
+  "time_unit",
+  "aggregate_name",
+  "aggregate_unit",
+  "error_occurred",
+  "error_message",
+  "skipped",
+  "skip_message",
+  "label",
+  "big_o",
+  "rms",
+  "complexity_n"
+]);
+var KNOWN_COUNTERS = { bytes_per_second: "B/s", items_per_second: "items/s" };
+var googleBenchmarkFormat = {
+  name: "google-benchmark",
+  description: "Google Benchmark JSON (repetitions become trials; aggregates when only they were reported)",
+  detect(text) {
+    return /^\s*\{/.test(text) && /"benchmarks"\s*:/.test(text) && /"context"\s*:/.test(text) && /"real_time"\s*:/.test(text);
+  },
+  parse(text, source) {
+    const root = jsonRoot(parseJsonText(text, source), source);
+    asObject(root, 'an object with "context" and "benchmarks" (Google Benchmark JSON)');
+    const rows = items(child(root, "benchmarks")).map((node) => readRow(node)).filter((row) => row !== void 0);
+    const runNames = [...new Set(rows.map((row) => row.runName))];
+    const collector = new ScenarioCollector();
+    for (const runName of runNames) {
+      const own = rows.filter((row) => row.runName === runName);
+      const iterations = own.filter((row) => row.runType === "iteration");
+      if (iterations.length > 0) {
+        for (const row of iterations) collector.addTrial(runName, { metrics: rowMetrics(row.node) }, { kind: "benchmark" });
+        continue;
+      }
+      const byAggregate = new Map(own.map((row) => [row.aggregateName, row]));
+      const mean2 = byAggregate.get("mean");
+      if (!mean2) continue;
+      const metrics = rowMetrics(mean2.node);
+      const median2 = byAggregate.get("median");
+      if (median2) metrics.median = timeMetric(median2.node, "real_time");
+      const stddev = byAggregate.get("stddev");
+      if (stddev) metrics.stdev = timeMetric(stddev.node, "real_time");
+      collector.addTrial(runName, { metrics }, { kind: "benchmark" });
+    }
+    const context = child(root, "context");
+    return buildResults("google-benchmark", collector.scenarios(), source, {
+      environment: environmentOf(context),
+      createdAt: isJsonObject(context.value) ? isoTimestamp(context.value.date) : void 0,
+      producerVersion: isJsonObject(context.value) && typeof context.value.library_version === "string" ? context.value.library_version : void 0
+    });
+  }
+};
+function readRow(node) {
+  const row = asObject(node);
+  const name = stringAt(child(node, "name"));
+  if (row.error_occurred === true) {
+    const message = typeof row.error_message === "string" ? row.error_message : "no message";
+    throw new RunError(`${node.source}: ${node.pointer}: benchmark "${name}" reported an error: ${message}`);
+  }
+  if (row.skipped === true || typeof row.skipped === "string" && row.skipped !== "NotSkipped") return void 0;
+  const runName = optionalStringAt(child(node, "run_name")) ?? name;
+  const runType = row.run_type === void 0 ? "iteration" : row.run_type;
+  if (runType !== "iteration" && runType !== "aggregate") throw jsonError(child(node, "run_type"), '"iteration" or "aggregate"');
+  const aggregateName = typeof row.aggregate_name === "string" ? row.aggregate_name : void 0;
+  return { node, runName, runType, ...aggregateName ? { aggregateName } : {} };
+}
+function timeMetric(row, field) {
+  return metricValue(numberAt(child(row, field)), stringAt(child(row, "time_unit")));
+}
+function rowMetrics(row) {
+  const metrics = { time: timeMetric(row, "real_time"), cpu: timeMetric(row, "cpu_time") };
+  for (const [field, value] of entries(row)) {
+    if (ROW_FIELDS.has(field) || typeof value.value !== "number") continue;
+    metrics[field] = metricValue(numberAt(value), KNOWN_COUNTERS[field] ?? "");
+  }
+  return metrics;
+}
+function environmentOf(context) {
+  if (!isJsonObject(context.value)) return {};
+  const cores = context.value.num_cpus;
+  return typeof cores === "number" && Number.isInteger(cores) && cores > 0 ? { cores } : {};
+}
+
+// src/formats/csv.ts
+function parseCsv(text, source) {
+  const records = [];
+  let fields = [];
+  let field = "";
+  let line = 1;
+  let recordLine = 1;
+  let quoted = false;
+  let quoteLine2 = 0;
+  let index = 0;
+  const endRecord = () => {
+    fields.push(field);
+    if (!(fields.length === 1 && fields[0].trim() === "")) records.push({ line: recordLine, fields });
+    fields = [];
+    field = "";
+  };
+  while (index < text.length) {
+    const char = text[index];
+    if (quoted) {
+      if (char === '"' && text[index + 1] === '"') {
+        field += '"';
+        index += 2;
+        continue;
+      }
+      if (char === '"') quoted = false;
+      else {
+        if (char === "\n") line++;
+        field += char;
+      }
+      index++;
+      continue;
+    }
+    if (char === '"' && field === "") {
+      quoted = true;
+      quoteLine2 = line;
+    } else if (char === ",") {
+      fields.push(field);
+      field = "";
+    } else if (char === "\n" || char === "\r") {
+      if (char === "\r" && text[index + 1] === "\n") index++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else field += char;
+    index++;
+  }
+  if (quoted) throw new InputError(`${source}:${quoteLine2}: a quoted field is not closed before the end of the file`);
+  if (field !== "" || fields.length > 0) endRecord();
+  return records;
+}
+
+// src/formats/hey.ts
+var CSV_HEADER = "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset";
+var heyFormat = {
+  name: "hey",
+  description: "hey text report or hey -o csv",
+  detect(text) {
+    if (text.trimStart().startsWith(CSV_HEADER)) return true;
+    return /^Summary:\s*$/m.test(text) && /^\s*Requests\/sec:\s/m.test(text) && /^\s*Total:\s+[\d.]+ secs/m.test(text);
+  },
+  parse(text, source) {
+    const name = scenarioNameFromSource(source, "hey");
+    const trials = text.trimStart().startsWith(CSV_HEADER) ? [csvTrial(text, source)] : textTrials(text, source);
+    const collector = new ScenarioCollector();
+    for (const trial of trials) collector.addTrial(name, trial, { kind: "load" });
+    return buildResults("hey", collector.scenarios(), source, { nothingFound: 'no hey report found (expected a "Summary:" section)' });
+  }
+};
+function textTrials(text, source) {
+  const lines = numberedLines(text);
+  const starts = lines.filter((line) => /^Summary:\s*$/.test(line.text.trim()));
+  return starts.map((start, index) => {
+    const end = starts[index + 1]?.number ?? lines.length + 1;
+    return textTrial(lines.slice(start.number, end - 1), start, source);
+  });
+}
+function seconds(line, text, source, expected) {
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw lineError(source, line, expected);
+  return value;
+}
+function textTrial(lines, start, source) {
+  const metrics = {};
+  let durationSeconds;
+  let section = "summary";
+  let statusTotal = 0;
+  let non2xx = 0;
+  let errorTotal = 0;
+  for (const line of lines) {
+    const trimmed = line.text.trim();
+    if (trimmed === "") continue;
+    if (/^[A-Z][^:]*:$/.test(trimmed)) {
+      section = trimmed.slice(0, -1).toLowerCase();
+      continue;
+    }
+    if (section === "summary") {
+      const field = /^(Total|Slowest|Fastest|Average|Requests\/sec):\s*(\S+)/.exec(trimmed);
+      if (!field) continue;
+      const value = seconds(line, field[2], source, `"${field[1]}: <number>${field[1] === "Requests/sec" ? "" : " secs"}"`);
+      if (field[1] === "Total") durationSeconds = value;
+      else if (field[1] === "Slowest") metrics.max = metricValue(value, "s");
+      else if (field[1] === "Fastest") metrics.min = metricValue(value, "s");
+      else if (field[1] === "Average") metrics.mean = metricValue(value, "s");
+      else metrics.rps = metricValue(value, "req/s");
+    } else if (section === "latency distribution") {
+      const match = /^(\d+(?:\.\d+)?)%\s+in\s+(\S+)\s+secs$/.exec(trimmed);
+      if (!match) throw lineError(source, line, '"NN% in X secs"');
+      metrics[percentileMetricName(Number(match[1]))] = metricValue(seconds(line, match[2], source, '"NN% in X secs"'), "s");
+    } else if (section === "status code distribution") {
+      const match = /^\[(\d+)\]\s+(\d+)\s+responses?$/.exec(trimmed);
+      if (!match) throw lineError(source, line, '"[200] N responses"');
+      const count = Number(match[2]);
+      statusTotal += count;
+      if (!match[1].startsWith("2")) non2xx += count;
+    } else if (section === "error distribution") {
+      const match = /^\[(\d+)\]\s/.exec(trimmed);
+      if (!match) throw lineError(source, line, '"[N] error message"');
+      errorTotal += Number(match[1]);
+    }
+  }
+  if (metrics.rps === void 0 || durationSeconds === void 0) {
+    throw new InputError(`${source}:${start.number}: the hey report is incomplete: expected "Total: X secs" and "Requests/sec: N" in its Summary`);
+  }
+  const attempted = statusTotal + errorTotal;
+  if (attempted > 0) metrics.errors = metricValue(100 * (non2xx + errorTotal) / attempted, "%");
+  return { metrics, durationSeconds };
+}
+function csvTrial(text, source) {
+  const records = parseCsv(text.trimStart(), source).slice(1);
+  const latencies = [];
+  let endSeconds = 0;
+  let non2xx = 0;
+  for (const record of records) {
+    const [responseTime, , , , , , status, offset] = record.fields.map((field) => Number(field));
+    if (record.fields.length !== 8 || !Number.isFinite(responseTime) || !Number.isFinite(status) || !Number.isFinite(offset)) {
+      throw new InputError(`${source}:${record.line}: expected 8 numbers as in the header (${CSV_HEADER}), got ${JSON.stringify(record.fields.join(","))}`);
+    }
+    latencies.push(responseTime);
+    endSeconds = Math.max(endSeconds, offset + responseTime);
+    if (status < 200 || status >= 300) non2xx++;
+  }
+  if (latencies.length === 0) throw new InputError(`${source}: the hey CSV has a header but no request rows`);
+  const metrics = summarizeSamples(latencies, "s");
+  if (endSeconds > 0) metrics.rps = metricValue(latencies.length / endSeconds, "req/s");
+  metrics.errors = metricValue(100 * non2xx / latencies.length, "%");
+  return {
+    metrics,
+    ...endSeconds > 0 ? { durationSeconds: endSeconds } : {},
+    distributions: { latency: { unit: "s", samples: latencies } }
+  };
+}
+
+// src/formats/hyperfine.ts
+var hyperfineFormat = {
+  name: "hyperfine",
+  description: "hyperfine --export-json (each run is a trial)",
+  detect(text) {
+    return /^\s*\{/.test(text) && /"results"\s*:\s*\[/.test(text) && /"command"\s*:/.test(text) && /"times"\s*:/.test(text);
+  },
+  parse(text, source) {
+    const root = jsonRoot(parseJsonText(text, source), source);
+    asObject(root, 'an object with "results" (hyperfine --export-json)');
+    const collector = new ScenarioCollector();
+    for (const result of items(child(root, "results"))) {
+      asObject(result);
+      const command = stringAt(child(result, "command"));
+      const times = numbersAt(child(result, "times"));
+      const memoryNode = child(result, "memory_usage_byte");
+      const memory = memoryNode.value === void 0 || memoryNode.value === null ? void 0 : numbersAt(memoryNode);
+      if (memory && memory.length !== times.length) throw jsonError(memoryNode, `${times.length} values, one per run`);
+      const labels = parameterLabels(child(result, "parameters"));
+      if (times.length === 0) {
+        const mean2 = optionalNumberAt(child(result, "mean"));
+        if (mean2 === void 0) throw jsonError(child(result, "times"), "per-run times (or at least a mean)");
+        collector.addTrial(command, { metrics: { time: metricValue(mean2, "s") } }, { kind: "benchmark", labels });
+        continue;
+      }
+      times.forEach((seconds2, run) => {
+        const trial = { metrics: { time: metricValue(seconds2, "s") } };
+        if (memory) trial.metrics.memory = metricValue(memory[run], "B");
+        collector.addTrial(command, trial, { kind: "benchmark", labels });
+      });
+    }
+    return buildResults("hyperfine", collector.scenarios(), source, { nothingFound: 'no benchmark results in "results"' });
+  }
+};
+function parameterLabels(node) {
+  if (node.value === void 0 || node.value === null) return {};
+  return Object.fromEntries(entries(node).map(([key, value]) => [`parameter.${key}`, String(value.value)]));
+}
+
+// src/formats/jmh.ts
+var RATE_FACTORS = { s: 1, ms: 1e3, us: 1e6, "µs": 1e6, ns: 1e9, min: 1 / 60 };
+var jmhFormat = {
+  name: "jmh",
+  description: "JMH -rf json (every measurement iteration is a trial)",
+  detect(text) {
+    return /^\s*\[/.test(text) && /"primaryMetric"\s*:/.test(text) && /"benchmark"\s*:/.test(text);
+  },
+  parse(text, source) {
+    const root = jsonRoot(parseJsonText(text, source), source);
+    const benchmarks = items(root, "an array of JMH benchmark results");
+    const names = benchmarks.map((node) => baseName(node));
+    const collector = new ScenarioCollector();
+    benchmarks.forEach((node, index) => {
+      const mode = stringAt(child(node, "mode"));
+      const name = names.filter((other) => other === names[index]).length > 1 ? `${names[index]} [${mode}]` : names[index];
+      const primary = child(node, "primaryMetric");
+      asObject(primary);
+      const primaryName = mode === "thrpt" ? "ops" : "time";
+      const series = [
+        { name: primaryName, values: metricValues(primary, mode === "thrpt" ? "higher" : "lower") }
+      ];
+      const secondaries = child(node, "secondaryMetrics");
+      if (isJsonObject(secondaries.value)) {
+        for (const [key, metric] of entries(secondaries)) {
+          const unit = typeof child(metric, "scoreUnit").value === "string" ? child(metric, "scoreUnit").value : "";
+          series.push({ name: key.replace(/^[·.]+/, ""), values: metricValues(metric, /^ops\//.test(unit) ? "higher" : "lower") });
+        }
+      }
+      const trials = Math.max(...series.map((entry) => entry.values.length));
+      for (let trial = 0; trial < trials; trial++) {
+        const metrics = {};
+        for (const entry of series) {
+          const value = entry.values.length === trials ? entry.values[trial] : void 0;
+          if (value) metrics[entry.name] = value;
+        }
+        collector.addTrial(name, { metrics }, { kind: "benchmark", labels: { mode } });
+      }
+    });
+    return buildResults("jmh", collector.scenarios(), source, { nothingFound: "no JMH benchmark results with finite scores" });
+  }
+};
+function baseName(node) {
+  const benchmark = stringAt(child(node, "benchmark"));
+  const params = child(node, "params");
+  if (!isJsonObject(params.value) || Object.keys(params.value).length === 0) return benchmark;
+  return `${benchmark}(${entries(params).map(([key, value]) => `${key}=${String(value.value)}`).join(", ")})`;
+}
+function jmhNumber(node) {
+  if (typeof node.value === "number" && Number.isFinite(node.value)) return node.value;
+  if (node.value === "NaN" || node.value === "+INF" || node.value === "-INF" || node.value === "Infinity" || node.value === "-Infinity") return void 0;
+  throw jsonError(node, 'a number (or "NaN", "+INF", "-INF")');
+}
+function unitOf(scoreUnit) {
+  const rate = /^ops\/(s|ms|us|µs|ns|min)$/.exec(scoreUnit);
+  if (rate) return { unit: "ops/s", factor: RATE_FACTORS[rate[1]] };
+  const time = /^(s|ms|us|µs|ns|min)\/op$/.exec(scoreUnit);
+  if (time) return { unit: time[1], factor: 1 };
+  return { unit: scoreUnit, factor: 1 };
+}
+function metricValues(metric, direction) {
+  const { unit, factor } = unitOf(stringAt(child(metric, "scoreUnit")));
+  const make = (value) => value === void 0 ? void 0 : metricValue(value * factor, unit, direction);
+  const raw = child(metric, "rawData");
+  if (Array.isArray(raw.value) && raw.value.length > 0) {
+    return items(raw).flatMap((fork) => items(fork, "an array of iteration scores").map((value) => make(jmhNumber(value))));
+  }
+  const histogram = child(metric, "rawDataHistogram");
+  if (Array.isArray(histogram.value) && histogram.value.length > 0) {
+    return items(histogram).flatMap(
+      (fork) => items(fork).map((iteration) => {
+        let total = 0;
+        let count = 0;
+        for (const pair of items(iteration, "an array of [value, count] pairs")) {
+          const [value, times] = items(pair, "a [value, count] pair").map((entry) => jmhNumber(entry));
+          if (value === void 0 || times === void 0) continue;
+          total += value * times;
+          count += times;
+        }
+        return make(count > 0 ? total / count : void 0);
+      })
+    );
+  }
+  return [make(jmhNumber(child(metric, "score")))];
+}
+
+// src/formats/k6.ts
+var BUILTIN_TIME_TRENDS = /^(http_req_[a-z_]+|iteration_duration|group_duration|ws_[a-z_]+|grpc_req_duration|browser_[a-z_]+)(\{.*\})?$/;
+var TREND_STATS = { avg: "mean", min: "min", max: "max", med: "p50" };
+var k6Format = {
+  name: "k6",
+  description: "k6 --summary-export JSON (legacy), handleSummary JSON, or the machine-readable summary",
+  detect(text) {
+    if (!/^\s*\{/.test(text) || !/"metrics"\s*:/.test(text)) return false;
+    return /"root_group"\s*:/.test(text) || /"k6Version"\s*:/.test(text) || /"type"\s*:\s*"trend"/.test(text) && /"contains"\s*:/.test(text);
+  },
+  parse(text, source) {
+    const root = jsonRoot(parseJsonText(text, source), source);
+    asObject(root, "a k6 summary object");
+    const metrics = readMetrics(root);
+    const byName = new Map(metrics.map((metric) => [metric.name, metric]));
+    const durationSeconds = testDurationSeconds(root);
+    const collector = new ScenarioCollector();
+    for (const metric of metrics) {
+      if (metric.type !== "trend") continue;
+      const trial = { metrics: trendMetrics(metric), ...durationSeconds !== void 0 ? { durationSeconds } : {} };
+      if (metric.name === "http_req_duration") {
+        const requests = byName.get("http_reqs");
+        if (requests && typeof child(requests.values, "rate").value === "number") {
+          trial.metrics.rps = metricValue(numberAt(child(requests.values, "rate")), "req/s");
+        }
+        const failed = byName.get("http_req_failed");
+        if (failed) trial.metrics.errors = metricValue(100 * rateValue(failed), "%");
+      }
+      if (metric.name === "iteration_duration") {
+        const iterations = byName.get("iterations");
+        if (iterations && typeof child(iterations.values, "rate").value === "number") {
+          trial.metrics.ops = metricValue(numberAt(child(iterations.values, "rate")), "ops/s");
+        }
+      }
+      collector.addTrial(metric.name, trial, { kind: "load" });
+    }
+    const k6Version = child(child(root, "metadata"), "k6Version").value;
+    return buildResults("k6", collector.scenarios(), source, {
+      nothingFound: "no Trend metrics (such as http_req_duration) in this k6 summary",
+      producerVersion: typeof k6Version === "string" ? k6Version : void 0
+    });
+  }
+};
+function readMetrics(root) {
+  const results = child(root, "results");
+  if (isJsonObject(results.value) && Array.isArray(results.value.metrics)) {
+    return items(child(results, "metrics")).map((node) => ({
+      name: stringAt(child(node, "name")),
+      type: metricType(child(node, "type")),
+      contains: typeof child(node, "contains").value === "string" ? child(node, "contains").value : void 0,
+      values: objectNode(child(node, "values"))
+    }));
+  }
+  return entries(child(root, "metrics"), "an object of k6 metrics").map(([name, node]) => {
+    const metric = asObject(node);
+    if ("values" in metric) {
+      return {
+        name,
+        type: metricType(child(node, "type")),
+        contains: typeof metric.contains === "string" ? metric.contains : void 0,
+        values: objectNode(child(node, "values"))
+      };
+    }
+    return { name, type: legacyType(node), values: node };
+  });
+}
+function objectNode(node) {
+  asObject(node);
+  return node;
+}
+function metricType(node) {
+  const type = node.value;
+  if (type === "trend" || type === "counter" || type === "rate" || type === "gauge") return type;
+  throw jsonError(node, 'one of "trend", "counter", "rate", "gauge"');
+}
+function legacyType(node) {
+  const values = asObject(node);
+  if ("avg" in values || "med" in values || Object.keys(values).some((key) => /^p\(/.test(key))) return "trend";
+  if ("passes" in values || "fails" in values) return "rate";
+  if ("count" in values) return "counter";
+  return "gauge";
+}
+function trendMetrics(metric) {
+  const unit = metric.contains === "time" ? "ms" : metric.contains === "data" ? "B" : metric.contains === void 0 && BUILTIN_TIME_TRENDS.test(metric.name) ? "ms" : "";
+  const metrics = {};
+  for (const [key, value] of entries(metric.values)) {
+    if (key === "thresholds" || key === "count") continue;
+    const percentile = /^p\((\d+(?:\.\d+)?)\)$/.exec(key);
+    const name = percentile ? `p${Number(percentile[1])}` : TREND_STATS[key];
+    if (!name) continue;
+    metrics[name] = metricValue(numberAt(value), unit);
+  }
+  return metrics;
+}
+function rateValue(metric) {
+  const values = asObject(metric.values);
+  return numberAt(child(metric.values, "rate" in values ? "rate" : "value"));
+}
+function testDurationSeconds(root) {
+  const ms = child(child(root, "state"), "testRunDurationMs").value;
+  if (typeof ms === "number" && ms >= 0) return ms / 1e3;
+  const seconds2 = child(child(root, "config"), "duration").value;
+  return typeof seconds2 === "number" && seconds2 >= 0 ? seconds2 : void 0;
+}
+
+// src/formats/locust.ts
+var COLUMNS = {
+  type: ["type", "method"],
+  name: ["name"],
+  requests: ["request count", "# requests"],
+  failures: ["failure count", "# failures"],
+  mean: ["average response time"],
+  min: ["min response time"],
+  max: ["max response time"],
+  rps: ["requests/s"]
+};
+var locustFormat = {
+  name: "locust",
+  description: "Locust --csv statistics (<prefix>_stats.csv)",
+  detect(text) {
+    return /^\uFEFF?"?(Type|Method)"?,"?Name"?,"?(Request Count|# requests)"?,/.test(text) || /^\uFEFF?Timestamp,User Count,Type,Name,/.test(text);
+  },
+  parse(text, source) {
+    const records = parseCsv(text.replace(/^\uFEFF/, ""), source);
+    const header = records[0];
+    if (!header) throw new InputError(`${source}: the file is empty; expected Locust's _stats.csv`);
+    const columns = header.fields.map((field) => field.trim().toLowerCase());
+    if (columns[0] === "timestamp") {
+      throw new InputError(`${source}: this is Locust's _stats_history.csv (a time series); give the _stats.csv file written next to it`);
+    }
+    const column = (names, required) => {
+      const index = columns.findIndex((name) => names.includes(name));
+      if (index < 0 && required) {
+        throw new InputError(`${source}:${header.line}: expected a "${names[0]}" column in the Locust stats header, got ${JSON.stringify(header.fields.join(","))}`);
+      }
+      return index < 0 ? void 0 : index;
+    };
+    const at = {
+      type: column(COLUMNS.type, false),
+      name: column(COLUMNS.name, true),
+      requests: column(COLUMNS.requests, true),
+      failures: column(COLUMNS.failures, false),
+      mean: column(COLUMNS.mean, true),
+      min: column(COLUMNS.min, false),
+      max: column(COLUMNS.max, false),
+      rps: column(COLUMNS.rps, false)
+    };
+    const percentiles = columns.flatMap((name, index) => {
+      const match = /^(\d+(?:\.\d+)?)%$/.exec(name);
+      return match && Number(match[1]) < 100 ? [{ index, percent: Number(match[1]) }] : [];
+    });
+    const collector = new ScenarioCollector();
+    for (const record of records.slice(1)) {
+      if (record.fields.length !== columns.length) {
+        throw new InputError(`${source}:${record.line}: expected ${columns.length} fields as in the header, got ${record.fields.length}`);
+      }
+      const cell = (index, what) => readCell(record, index, what, source);
+      const requests = cell(at.requests, "a request count");
+      if (requests === 0) continue;
+      const type = at.type === void 0 ? "" : record.fields[at.type].trim();
+      const rowName = record.fields[at.name].trim();
+      const name = type ? `${type} ${rowName}` : rowName;
+      const metrics = {};
+      for (const { index, percent } of percentiles) {
+        const value = cell(index, `a response time in ms for ${columns[index]}`);
+        if (value !== void 0) metrics[percentileMetricName(percent)] = metricValue(value, "ms");
+      }
+      for (const [key, index] of [["mean", at.mean], ["min", at.min], ["max", at.max]]) {
+        const value = cell(index, `a response time in ms`);
+        if (value !== void 0) metrics[key] = metricValue(value, "ms");
+      }
+      const rps = cell(at.rps, "requests per second");
+      if (rps !== void 0) metrics.rps = metricValue(rps, "req/s");
+      const failures = cell(at.failures, "a failure count");
+      if (failures !== void 0) metrics.errors = metricValue(100 * failures / requests, "%");
+      collector.addTrial(name, { metrics }, { kind: "load", ...type ? { labels: { type } } : {} });
+    }
+    return buildResults("locust", collector.scenarios(), source, { nothingFound: "no request rows with requests in this Locust stats file" });
+  }
+};
+function readCell(record, index, what, source) {
+  if (index === void 0) return void 0;
+  const text = record.fields[index].trim();
+  if (text === "" || text === "N/A") return void 0;
+  const value = Number(text);
+  if (!Number.isFinite(value)) {
+    throw new InputError(`${source}:${record.line}: field ${index + 1}: expected ${what}, got ${JSON.stringify(text)}`);
+  }
+  return value;
 }
 
 // src/formats/perf-gate.ts
@@ -35975,8 +37154,282 @@ function validateResults(data, source) {
   return results;
 }
 
+// src/formats/pytest-benchmark.ts
+var pytestBenchmarkFormat = {
+  name: "pytest-benchmark",
+  description: "pytest-benchmark --benchmark-json (each round is a trial)",
+  detect(text) {
+    return /^\s*\{/.test(text) && /"benchmarks"\s*:/.test(text) && /"fullname"\s*:/.test(text) && /"stats"\s*:/.test(text);
+  },
+  parse(text, source) {
+    const root = jsonRoot(parseJsonText(text, source), source);
+    asObject(root, 'an object with "benchmarks" (pytest-benchmark --benchmark-json)');
+    const collector = new ScenarioCollector();
+    for (const benchmark of items(child(root, "benchmarks"))) {
+      asObject(benchmark);
+      const name = optionalStringAt(child(benchmark, "fullname")) ?? stringAt(child(benchmark, "name"));
+      const labels = {};
+      const group = optionalStringAt(child(benchmark, "group"));
+      if (group) labels.group = group;
+      const param = child(benchmark, "param").value;
+      if (param !== void 0 && param !== null) labels.param = String(param);
+      const stats = child(benchmark, "stats");
+      asObject(stats);
+      const data = child(stats, "data");
+      if (data.value !== void 0 && data.value !== null) {
+        for (const seconds2 of numbersAt(data)) {
+          collector.addTrial(name, { metrics: { time: metricValue(seconds2, "s") } }, { kind: "benchmark", labels });
+        }
+        continue;
+      }
+      collector.addTrial(name, { metrics: aggregateMetrics(stats) }, { kind: "benchmark", labels });
+    }
+    return buildResults("pytest-benchmark", collector.scenarios(), source, {
+      environment: environmentOf2(child(root, "machine_info")),
+      producerVersion: typeof asObject(root).version === "string" ? asObject(root).version : void 0
+    });
+  }
+};
+function aggregateMetrics(stats) {
+  const metrics = { time: metricValue(numberAt(child(stats, "mean")), "s") };
+  for (const [field, name] of [["median", "median"], ["min", "min"], ["max", "max"], ["stddev", "stdev"]]) {
+    const value = optionalNumberAt(child(stats, field));
+    if (value !== void 0) metrics[name] = metricValue(value, "s");
+  }
+  const ops = optionalNumberAt(child(stats, "ops"));
+  if (ops !== void 0) metrics.ops = metricValue(ops, "ops/s");
+  return metrics;
+}
+function environmentOf2(machine) {
+  if (!isJsonObject(machine.value)) return {};
+  const info2 = machine.value;
+  const cpu = isJsonObject(info2.cpu) ? info2.cpu : {};
+  const environment = {};
+  if (typeof info2.system === "string" && info2.system) environment.os = info2.system;
+  if (typeof info2.machine === "string" && info2.machine) environment.arch = info2.machine;
+  const brand = cpu.brand_raw ?? cpu.brand;
+  if (typeof brand === "string" && brand) environment.cpuModel = brand;
+  if (typeof cpu.count === "number" && Number.isInteger(cpu.count) && cpu.count > 0) environment.cores = cpu.count;
+  return environment;
+}
+
+// src/formats/tinybench.ts
+var LATENCY_FIELDS = { mean: "mean", min: "min", max: "max", sd: "stdev", p50: "p50", p75: "p75", p99: "p99", p995: "p99.5", p999: "p99.9" };
+var tinybenchFormat = {
+  name: "tinybench",
+  description: "tinybench console.table(bench.table()) text, bench.table() JSON, or task results JSON",
+  detect(text) {
+    if (/[│|]\s*\(index\)\s*[│|]\s*Task [Nn]ame\s*[│|]/.test(text)) return true;
+    if (/^\s*\[/.test(text) && /"Task [Nn]ame"\s*:/.test(text)) return true;
+    return /^\s*\[/.test(text) && /"result"\s*:\s*\{/.test(text) && /"(latency|hz)"\s*:/.test(text) && /"name"\s*:/.test(text);
+  },
+  parse(text, source) {
+    const collector = new ScenarioCollector();
+    if (/^\s*\[/.test(text)) {
+      const root = jsonRoot(parseJsonText(text, source), source);
+      for (const row of items(root, "an array of tinybench rows or tasks")) {
+        asObject(row);
+        const table = asObject(row);
+        if ("result" in table) collector.addTrial(stringAt(child(row, "name")), taskTrial(row), { kind: "benchmark" });
+        else {
+          const name = String(table["Task name"] ?? table["Task Name"] ?? "");
+          if (!name) throw new InputError(`${source}: ${row.pointer}: expected a "Task name" field`);
+          collector.addTrial(name, { metrics: tableMetrics(Object.entries(table).map(([key, value]) => [key, String(value)]), `${source}: ${row.pointer}`) }, { kind: "benchmark" });
+        }
+      }
+    } else {
+      readConsoleTable(text, source, collector);
+    }
+    return buildResults("tinybench", collector.scenarios(), source, { nothingFound: "no tinybench tasks found" });
+  }
+};
+function readConsoleTable(text, source, collector) {
+  let header;
+  for (const line of numberedLines(text)) {
+    const trimmed = line.text.trim();
+    if (!/^[│|]/.test(trimmed)) continue;
+    const cells = trimmed.replace(/^[│|]|[│|]$/g, "").split(/[│|]/).map((cell) => cell.trim().replace(/^'(.*)'$/, "$1"));
+    if (!header) {
+      header = cells;
+      continue;
+    }
+    const row = header.map((name2, index) => [name2, cells[index] ?? ""]);
+    const name = row.find(([key]) => /^Task [Nn]ame$/.test(key))?.[1];
+    if (!name) continue;
+    collector.addTrial(name, { metrics: tableMetrics(row, `${source}:${line.number}`) }, { kind: "benchmark" });
+  }
+}
+function cellNumber(text, where, column) {
+  const match = /^[-+]?[\d,]*\.?\d+(e[-+]?\d+)?/i.exec(text.trim().replace(/^±/, ""));
+  if (!match) throw new InputError(`${where}: column "${column}": expected a number, got ${JSON.stringify(text)}`);
+  return Number(match[0].replace(/,/g, ""));
+}
+function tableMetrics(row, where) {
+  const metrics = {};
+  for (const [column, text] of row) {
+    const unit = /\(([^)]+)\)\s*$/.exec(column)?.[1];
+    if (/^Latency avg/i.test(column) || /^Average Time/i.test(column)) metrics.mean = metricValue(cellNumber(text, where, column), unit ?? "ns");
+    else if (/^Latency med/i.test(column)) metrics.p50 = metricValue(cellNumber(text, where, column), unit ?? "ns");
+    else if (/^Throughput avg/i.test(column) || /^ops\/sec$/i.test(column)) metrics.ops = metricValue(cellNumber(text, where, column), "ops/s");
+  }
+  if (Object.keys(metrics).length === 0) throw new InputError(`${where}: expected tinybench columns such as "Latency avg (ns)" or "ops/sec"`);
+  return metrics;
+}
+function taskTrial(row) {
+  const result = child(row, "result");
+  asObject(result);
+  const state = child(result, "state").value;
+  const error2 = child(result, "error").value;
+  if (state === "errored" || state === "aborted" || error2 !== void 0) {
+    throw new RunError(`${row.source}: ${row.pointer}: task "${stringAt(child(row, "name"))}" did not complete (${state ?? "error"})`);
+  }
+  const latency = child(result, "latency");
+  const metrics = {};
+  const trial = { metrics };
+  if (isJsonObject(latency.value)) {
+    for (const [field, name] of Object.entries(LATENCY_FIELDS)) {
+      const value = optionalNumberAt(child(latency, field));
+      if (value !== void 0) metrics[name] = metricValue(value, "ms");
+    }
+    const ops = optionalNumberAt(child(child(result, "throughput"), "mean"));
+    if (ops !== void 0) metrics.ops = metricValue(ops, "ops/s");
+    if (Array.isArray(child(latency, "samples").value)) trial.distributions = { latency: { unit: "ms", samples: numbersAt(child(latency, "samples")) } };
+  } else {
+    for (const [field, name] of [["mean", "mean"], ["min", "min"], ["max", "max"], ["sd", "stdev"], ["p75", "p75"], ["p99", "p99"], ["p995", percentileMetricName(99.5)], ["p999", "p99.9"]]) {
+      const value = optionalNumberAt(child(result, field));
+      if (value !== void 0) metrics[name] = metricValue(value, "ms");
+    }
+    const hz = optionalNumberAt(child(result, "hz"));
+    if (hz !== void 0) metrics.ops = metricValue(hz, "ops/s");
+    if (Array.isArray(child(result, "samples").value)) trial.distributions = { latency: { unit: "ms", samples: numbersAt(child(result, "samples")) } };
+  }
+  return trial;
+}
+
+// src/formats/wrk.ts
+var RUNNING_LINE = /^Running\s+(\S+)\s+test\s+@\s+(\S+)/;
+var BINARY_FACTORS = { "": 1, B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+var wrkFormat = {
+  name: "wrk",
+  description: "wrk or wrk2 text output (--latency; several runs in one file become trials)",
+  detect(text) {
+    return /^\s*Running\s+\S+\s+test\s+@\s+\S+/m.test(text) && /threads and \d+ connections/.test(text) && /^\s*Requests\/sec:/m.test(text);
+  },
+  parse(text, source) {
+    const lines = numberedLines(text);
+    const starts = lines.filter((line) => RUNNING_LINE.test(line.text.trim()));
+    const collector = new ScenarioCollector();
+    starts.forEach((start, index) => {
+      const end = starts[index + 1]?.number ?? lines.length + 1;
+      const url = RUNNING_LINE.exec(start.text.trim())[2];
+      collector.addTrial(urlScenarioName(url), reportTrial(lines.slice(start.number, end - 1), start, source), {
+        kind: "load",
+        labels: { url }
+      });
+    });
+    return buildResults("wrk", collector.scenarios(), source, { nothingFound: 'no wrk report found (expected "Running 30s test @ URL")' });
+  }
+};
+function duration(text, line, source) {
+  const match = /^(\d+(?:\.\d+)?)(us|ms|s|m|h)$/.exec(text);
+  if (!match) throw lineError(source, line, `a duration like "635.91us" or "1.20ms" where ${JSON.stringify(text)} stands`);
+  const value = Number(match[1]);
+  if (match[2] === "m") return metricValue(value, "min");
+  if (match[2] === "h") return metricValue(value * 3600, "s");
+  return metricValue(value, match[2]);
+}
+function reportTrial(lines, start, source) {
+  const metrics = {};
+  let durationSeconds;
+  let requests;
+  let failed = 0;
+  let spectrum;
+  let uncorrected = false;
+  for (const line of lines) {
+    const trimmed = line.text.trim();
+    if (/^(Latency Distribution|Detailed Percentile spectrum)/.test(trimmed) || /^Uncorrected Latency/i.test(trimmed)) {
+      uncorrected = /Uncorrected/i.test(trimmed);
+    }
+    if (uncorrected) continue;
+    if (trimmed.startsWith("Latency ") && !trimmed.startsWith("Latency Distribution")) {
+      const columns = trimmed.split(/\s+/);
+      if (columns.length < 4) throw lineError(source, line, '"Latency  <avg>  <stdev>  <max>  <+/- stdev>"');
+      metrics.mean = duration(columns[1], line, source);
+      metrics.stdev = duration(columns[2], line, source);
+      metrics.max = duration(columns[3], line, source);
+      continue;
+    }
+    const percentile = /^(\d+(?:\.\d+)?)%\s+(\S+)$/.exec(trimmed);
+    if (percentile) {
+      const percent = Number(percentile[1]);
+      if (percent < 100) metrics[percentileMetricName(percent)] = duration(percentile[2], line, source);
+      continue;
+    }
+    if (/^Detailed Percentile spectrum/.test(trimmed)) {
+      spectrum = [];
+      continue;
+    }
+    const spectrumRow = /^(\d+(?:\.\d+)?)\s+(\d(?:\.\d+)?)\s+\d+\s+(?:[\d.]+|inf)$/.exec(trimmed);
+    if (spectrum && spectrumRow) {
+      spectrum.push({ value: Number(spectrumRow[1]), fraction: Number(spectrumRow[2]) });
+      continue;
+    }
+    const total = /^(\d+)\s+requests in\s+(\S+),/.exec(trimmed);
+    if (total) {
+      requests = Number(total[1]);
+      const elapsed = duration(total[2], line, source);
+      durationSeconds = elapsed.unit === "min" ? elapsed.value * 60 : elapsed.unit === "s" ? elapsed.value : elapsed.value / (elapsed.unit === "ms" ? 1e3 : 1e6);
+      continue;
+    }
+    const socketErrors = /^Socket errors:\s*connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(trimmed);
+    if (socketErrors) {
+      failed += socketErrors.slice(1, 5).reduce((sum2, count) => sum2 + Number(count), 0);
+      continue;
+    }
+    const non2xx = /^Non-2xx or 3xx responses:\s*(\d+)/.exec(trimmed);
+    if (non2xx) {
+      failed += Number(non2xx[1]);
+      continue;
+    }
+    const rps = /^Requests\/sec:\s*(\S+)$/.exec(trimmed);
+    if (rps) {
+      const value = Number(rps[1]);
+      if (!Number.isFinite(value)) throw lineError(source, line, '"Requests/sec: <number>"');
+      metrics.rps = metricValue(value, "req/s");
+      continue;
+    }
+    const transfer = /^Transfer\/sec:\s*(\d+(?:\.\d+)?)(B|KB|MB|GB|TB)?$/.exec(trimmed);
+    if (transfer) metrics.throughput = metricValue(Number(transfer[1]) * BINARY_FACTORS[transfer[2] ?? ""], "B/s");
+  }
+  if (spectrum && spectrum.length > 0 && metrics.p95 === void 0) {
+    const row = spectrum.find((entry) => entry.fraction >= 0.95);
+    if (row) metrics.p95 = metricValue(row.value, "ms");
+  }
+  if (metrics.rps === void 0 || requests === void 0) {
+    throw new InputError(`${source}:${start.number}: the wrk report is incomplete: expected "N requests in T" and "Requests/sec: N" after "${start.text.trim()}"`);
+  }
+  if (requests > 0 || failed > 0) metrics.errors = metricValue(100 * failed / Math.max(requests, failed), "%");
+  return { metrics, ...durationSeconds !== void 0 ? { durationSeconds } : {} };
+}
+
 // src/formats/registry.ts
-var RESULTS_FORMATS = [perfGateFormat];
+var RESULTS_FORMATS = [
+  perfGateFormat,
+  autocannonFormat,
+  k6Format,
+  locustFormat,
+  heyFormat,
+  wrkFormat,
+  artilleryFormat,
+  hyperfineFormat,
+  pytestBenchmarkFormat,
+  goBenchFormat,
+  googleBenchmarkFormat,
+  criterionFormat,
+  jmhFormat,
+  benchmarkJsFormat,
+  tinybenchFormat
+];
 function formatNames() {
   return RESULTS_FORMATS.map((format) => format.name);
 }
@@ -36016,7 +37469,7 @@ var KILL_GRACE_MS = 3e3;
 var MAX_STDOUT_BYTES = 64 * 1024 * 1024;
 async function runCommand(spec, log, signal) {
   const started = Date.now();
-  const child = spawn(spec.command, {
+  const child2 = spawn(spec.command, {
     shell: true,
     cwd: spec.cwd,
     env: { ...process.env, ...spec.env },
@@ -36048,14 +37501,14 @@ async function runCommand(spec, log, signal) {
     tail.push(line);
     if (tail.length > TAIL_LINES) tail.shift();
   };
-  relay(child.stdout, true);
-  relay(child.stderr, false);
+  relay(child2.stdout, true);
+  relay(child2.stderr, false);
   let timedOut = false;
   let cancelled = false;
   let killTimer;
   const killGroup = () => {
-    signalGroup(child.pid, "SIGTERM");
-    killTimer ??= setTimeout(() => signalGroup(child.pid, "SIGKILL"), KILL_GRACE_MS);
+    signalGroup(child2.pid, "SIGTERM");
+    killTimer ??= setTimeout(() => signalGroup(child2.pid, "SIGKILL"), KILL_GRACE_MS);
   };
   const limit = setTimeout(() => {
     timedOut = true;
@@ -36068,17 +37521,17 @@ async function runCommand(spec, log, signal) {
   signal?.addEventListener("abort", onAbort, { once: true });
   const { exitCode, exitSignal } = await new Promise(
     (resolve2) => {
-      child.on("error", (error2) => {
+      child2.on("error", (error2) => {
         emit(`cannot start the command: ${error2.message}`);
         resolve2({ exitCode: 127, exitSignal: null });
       });
-      child.on("exit", (code, exitSignal2) => resolve2({ exitCode: code, exitSignal: exitSignal2 }));
+      child2.on("exit", (code, exitSignal2) => resolve2({ exitCode: code, exitSignal: exitSignal2 }));
     }
   );
   clearTimeout(limit);
   signal?.removeEventListener("abort", onAbort);
-  signalGroup(child.pid, "SIGTERM");
-  await waitForStreams(child.stdout, child.stderr);
+  signalGroup(child2.pid, "SIGTERM");
+  await waitForStreams(child2.stdout, child2.stderr);
   if (killTimer) clearTimeout(killTimer);
   return {
     exitCode,
@@ -36402,11 +37855,11 @@ function formatThreshold(verdict) {
 function pluralize(count, singular, plural = `${singular}s`) {
   return `${count} ${count === 1 ? singular : plural}`;
 }
-function formatAge(seconds) {
-  if (seconds < 90) return `${seconds} s`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 36 * 3600) return `${Math.round(seconds / 3600)} h`;
-  return `${Math.round(seconds / 86400)} days`;
+function formatAge(seconds2) {
+  if (seconds2 < 90) return `${seconds2} s`;
+  if (seconds2 < 90 * 60) return `${Math.round(seconds2 / 60)} min`;
+  if (seconds2 < 36 * 3600) return `${Math.round(seconds2 / 3600)} h`;
+  return `${Math.round(seconds2 / 86400)} days`;
 }
 function headlineParts(counts) {
   const unchanged = counts.pass + counts.info;

@@ -14,7 +14,7 @@ import { resolveSettings, type EdgeSettings } from './config/resolve-settings.js
 import { DEFAULT_CONFIG_PATH, type GateSettings } from './config/settings.js'
 import type { RunContext } from './context.js'
 import { EXIT_BAD_INPUT, EXIT_PASS, InputError, exitCodeOf, messageOf } from './errors.js'
-import { parseResultsText } from './formats/registry.js'
+import { formatNames, parseResultsText } from './formats/registry.js'
 import { runGate, type GateOutcome } from './gate.js'
 import type { Logger } from './log.js'
 import { displayPath } from './paths.js'
@@ -75,7 +75,7 @@ Options:
   -c, --config <file>      config file (YAML or JSON)
       --command <cmd>      benchmark command to run instead of the config's suites
       --results <file>     file the command writes (or, without --command, results to gate as they are)
-  -f, --format <name>      results format (default: auto)
+  -f, --format <name>      results format: auto (default), ${formatNames().join(', ')}
       --timeout <duration> time limit of the command (e.g. 90s, 10m; default 10m)
   -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%" or "p95=+20%,p99=<300ms"
   -n, --name <gate>        gate name (default: the config's name, or "default")

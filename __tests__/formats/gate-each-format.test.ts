@@ -69,9 +69,8 @@ describe('gating each format end to end (perf-gate compare --format)', () => {
     })
   }
 
-  // Zero-valued metrics (0 allocs/op, 0% errors, autocannon's 0 ms p50) are real measurements the parsers keep;
-  // the verdict code currently gives them change.ratio = NaN, which the JSON report writes as null.
-  test('reports of fixtures with zero-valued metrics validate against report.schema.json', { todo: 'verdict: change.ratio of a 0 → 0 metric is NaN (outside src/formats)' }, async () => {
+  // Zero-valued metrics (0 allocs/op, 0% errors, autocannon's 0 ms p50) are real measurements the parsers keep.
+  test('reports of fixtures with zero-valued metrics validate against report.schema.json', async () => {
     for (const [file, format, metric] of CASES) {
       const text = fixtureText(file)
       const run = await compare(text, text, file.split('/').pop()!, format, `${metric}: 20%`)

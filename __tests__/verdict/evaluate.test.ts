@@ -91,6 +91,20 @@ describe('verdicts', () => {
     assert.match(odd.reason, /unit changed from ms to widgets/)
   })
 
+  test('zeros: 0 → 0 is unchanged, 0 → 3 allocations is a regression, negative values need a budget', () => {
+    const counts = (values: number[]) => resultsWith({ s: { allocs: { values, unit: 'count' } } })
+    const judge = (before: number[], after: number[]) =>
+      verdictOf(evaluate({ current: counts(after), baseline: counts(before), history: [], rules: rules({ allocs: '+10%' }) }), 's', 'allocs')
+    const same = judge([0, 0, 0], [0, 0, 0])
+    assert.equal(same.status, 'pass')
+    assert.equal(same.change, undefined, 'no ratio is made up for 0 → 0')
+    const rose = judge([0, 0, 0], [3, 3, 3])
+    assert.equal(rose.status, 'fail')
+    assert.match(rose.reason, /Rose from 0 to 3/)
+    assert.equal(judge([3, 3, 3], [0, 0, 0]).status, 'improved')
+    assert.equal(judge([-5, -4, -6], [-1, -2, -1]).status, 'inconclusive')
+  })
+
   test('the gate status is led by the worst metric', () => {
     const current = resultsWith({ s: { p95: { values: around(140, 6), unit: 'ms' }, rps: { values: around(850, 6), unit: 'req/s' } } })
     const gate = evaluate({ current, baseline: base, history: [base], rules: rules({ p95: '+20%', rps: { warn: '-10%', fail: '-30%' } }) })

@@ -178,7 +178,7 @@ function evaluateMetric(
   const evidence: RelativeEvidence | undefined = baselineValues
     ? { baseline: baselineValues, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction }
     : undefined
-  if (evidence) verdict.change = estimateChange(evidence, options)
+  if (evidence && allPositive(evidence)) verdict.change = estimateChange(evidence, options)
 
   if (!threshold) {
     verdict.status = verdict.baseline ? 'info' : input.baseline ? 'new' : 'info'
@@ -263,6 +263,7 @@ function evaluateExpression(
         : `New scenario: the baseline does not have it, so ${expression.text} was not checked.`
     }
   }
+  if (!allPositive(context.evidence)) return judgeNonPositive(context.evidence, expression, level)
   const estimate = estimateChange(context.evidence, context.options)
   const judged = judgeRelativeChange(estimate, expression.worseFraction, context.direction, context.options)
   const status: MetricStatus =
@@ -281,6 +282,39 @@ function checkSign(expression: Extract<ThresholdExpression, { kind: 'relative' }
       `${context.definedAt}: "${expression.text}" on metric "${context.metric}" (${better} is better) would call an improvement a regression; write "${expected}${expression.text.replace(/^[-+]\s*/, '')}" or "${expression.text.replace(/^[-+]\s*/, '')}" (worse by that much)`
     )
   }
+}
+
+/** Ratios and their logarithms need positive values on both sides. */
+function allPositive(evidence: RelativeEvidence): boolean {
+  return evidence.baseline.every((v) => v > 0) && evidence.current.every((v) => v > 0)
+}
+
+/**
+ * Counts such as allocations or errors are often 0, where a ratio means nothing: 0 → 0 is no change, 0 → 3 is a
+ * regression of a lower-is-better metric, and values that can be negative only work with absolute budgets.
+ */
+function judgeNonPositive(
+  evidence: RelativeEvidence,
+  expression: Extract<ThresholdExpression, { kind: 'relative' }>,
+  level: 'fail' | 'warn'
+): ExpressionOutcome {
+  const base = median(evidence.baseline)
+  const current = median(evidence.current)
+  if (base < 0 || current < 0) {
+    return { status: 'inconclusive', reason: `A relative threshold (${expression.text}) cannot judge values below zero; use an absolute budget.` }
+  }
+  if (base === current) return { status: 'pass', reason: `Unchanged at ${current}.` }
+  const rose = current > base
+  const worse = evidence.direction === 'lower' ? rose : !rose
+  if (base > 0) {
+    const ratio = current / base
+    return worse
+      ? { status: level, reason: `Fell from ${base} to 0, beyond the ${expression.text} threshold.`, change: { ratio, method: 'point' } }
+      : { status: 'improved', reason: `Fell from ${base} to 0.`, change: { ratio, method: 'point' } }
+  }
+  return worse
+    ? { status: level, reason: `Rose from 0 to ${current}: any rise from zero is beyond the ${expression.text} threshold.` }
+    : { status: 'improved', reason: `Rose from 0 to ${current}.` }
 }
 
 function evaluateBudget(
