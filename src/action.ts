@@ -80,7 +80,11 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
       ...optional('baselineName', core.getInput('baseline') || undefined),
       ...optional('historyLimit', positiveIntegerInput('history')),
       strict: booleanInput('strict', false),
-      failOnRegression: booleanInput('fail-on-regression', true)
+      failOnRegression: booleanInput('fail-on-regression', true),
+      compareTo: core.getInput('compare-to'),
+      build: core.getInput('build'),
+      confirm: core.getInput('confirm'),
+      confirmBudget: core.getInput('confirm-budget')
     })
     const promote = booleanInput('promote', false)
     const saveMode = choiceInput('save-baseline', ['auto', 'never'] as const) ?? 'auto'

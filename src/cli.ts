@@ -82,6 +82,13 @@ Options:
       --baseline-dir <dir> file store directory (default .perf-gate beside the config)
       --baseline <name>    compare against a pinned baseline instead of the newest
       --save-baseline      save this run's results as the new baseline
+      --compare-to <what>  stored (default): stored baselines, confirming suspected
+                           regressions on this machine; base-commit: measure --base and
+                           this checkout alternately and decide every metric from the pairs
+      --base <ref>         the base commit for A/B (e.g. origin/main)
+      --build <cmd>        builds the base commit's checkout before it is measured
+      --confirm <when>     on-regression (default) or never
+      --confirm-budget <d> time budget for A/B pairs (default 15m)
       --json <file>        write the machine-readable report
       --markdown <file>    write the Markdown table
       --strict             exit 1 on warn and inconclusive too
@@ -216,6 +223,15 @@ function localContext(cwd: string): RunContext {
   return context
 }
 
+/** A commit for --base: any ref git knows (origin/main, a tag, a sha). */
+function resolveCommit(ref: string, cwd: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()
+  } catch {
+    throw new InputError(`--base: "${ref}" is not a commit git knows here (try origin/main, a tag or a sha; fetch it first in a shallow clone)`)
+  }
+}
+
 async function settingsFromFlags(values: Record<string, string | boolean | undefined>, io: CliIo, extra: Partial<EdgeSettings> = {}): Promise<GateSettings> {
   const config = values.config as string | undefined
   const edge: EdgeSettings = {
@@ -257,10 +273,22 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
     results: { type: 'string' },
     timeout: { type: 'string' },
     baseline: { type: 'string' },
-    'save-baseline': { type: 'boolean' }
+    'save-baseline': { type: 'boolean' },
+    'compare-to': { type: 'string' },
+    base: { type: 'string' },
+    build: { type: 'string' },
+    confirm: { type: 'string' },
+    'confirm-budget': { type: 'string' }
   })
   if (values.help) return help(io, 'run')
-  const settings = await settingsFromFlags(values, io)
+  const base = values.base ? resolveCommit(values.base, io.cwd) : undefined
+  const settings = await settingsFromFlags(values, io, {
+    ...(values['compare-to'] ? { compareTo: values['compare-to'] } : {}),
+    ...(values.build ? { build: values.build } : {}),
+    ...(values.confirm ? { confirm: values.confirm } : {}),
+    ...(values['confirm-budget'] ? { confirmBudget: values['confirm-budget'] } : {}),
+    ...(base ? { base } : {})
+  })
   const log = cliLogger(io, values.quiet === true)
   const controller = cancelOnSignals()
   try {
@@ -284,7 +312,7 @@ async function compareCommand(args: string[], io: CliIo): Promise<number> {
   const format = (values.format as string | undefined) ?? 'auto'
   const current = await readResultsArgument(resolve(io.cwd, currentPath), currentPath, format)
   const baseline = await readResultsArgument(resolve(io.cwd, baselinePath), baselinePath, format)
-  const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: '' })
+  const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: '', confirm: 'never' })
   const lookup: BaselineLookup = { baseline: baseline.record, history: [baseline.record], problems: [] }
   const store: BaselineStore = {
     description: `file ${baselinePath}`,
@@ -363,7 +391,7 @@ async function baselineCommand(args: string[], io: CliIo): Promise<number> {
     }
     case 'promote': {
       const file = positionals[0]
-      const settings = await settingsFromFlags(file ? { ...values, results: file, command: undefined } : values, io)
+      const settings = await settingsFromFlags(file ? { ...values, results: file, command: undefined } : values, io, { confirm: 'never' })
       const log = cliLogger(io, values.quiet === true)
       const outcome = await runGate(
         settings,

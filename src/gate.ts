@@ -16,6 +16,9 @@ import { currentEnvironment } from './results/environment.js'
 import type { Results } from './results/model.js'
 import { produceResults, type RunDeps } from './run/run-source.js'
 import { evaluate } from './verdict/evaluate.js'
+import { baseCommitOf, confirmOnBaseCommit } from './confirm/confirm-on-base.js'
+import type { BaseWorktree } from './confirm/base-worktree.js'
+import type { PairedDecider } from './confirm/paired-runs.js'
 
 export interface GateDeps {
   log: Logger
@@ -25,6 +28,12 @@ export interface GateDeps {
   signal?: AbortSignal
   /** Produces the current results; defaults to running the configured source. */
   produce?: (source: RunSource, deps: RunDeps) => Promise<Results>
+  /** Decides a metric from same-runner A/B pairs (the statistics of src/stats). */
+  decide: PairedDecider
+  /** Checks out and builds the base commit for A/B; defaults to a git worktree beside the workspace. */
+  prepareWorktree?: (repoTop: string, sha: string) => Promise<BaseWorktree>
+  /** Milliseconds clock for budgets; defaults to Date.now. */
+  clock?: () => number
 }
 
 export interface GateOptions {
@@ -49,12 +58,23 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context)
 
   const lookup = await lookupBaseline(settings, deps)
-  const verdict = evaluate({
+  const stored = evaluate({
     current: results,
     history: lookup.history.map((record) => record.results),
     rules: settings.thresholds,
     ...(lookup.baseline ? { baseline: lookup.baseline.results } : {})
   })
+  const notes = notesFor(settings)
+  const confirmed = await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== undefined, {
+    log: deps.log,
+    now: deps.clock ?? Date.now,
+    produce,
+    decide: deps.decide,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.prepareWorktree ? { prepareWorktree: deps.prepareWorktree } : {})
+  })
+  if (confirmed.note) notes.push(confirmed.note)
+  const verdict = confirmed.verdict
   const report = buildReport({
     gate: settings.name,
     verdict,
@@ -63,7 +83,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     storeDescription: deps.store.description,
     context: deps.context,
     now: deps.now(),
-    notes: notesFor(settings)
+    notes
   })
 
   const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true })

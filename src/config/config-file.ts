@@ -26,6 +26,9 @@ export interface ConfigFile {
   overrides?: Array<{ scenarios: string | string[]; thresholds: Record<string, RawThresholdRule> }>
   baseline?: { store?: 'file' | 'cache' | 'artifact'; dir?: string; history?: number; name?: string }
   strict?: boolean
+  'compare-to'?: 'stored' | 'base-commit'
+  build?: string
+  confirm?: { when?: 'on-regression' | 'never'; looks?: number[]; budget?: number | string; 'build-timeout'?: number | string }
 }
 
 /** Reads and validates a config file; throws InputError naming the file, line and field. */

@@ -12,11 +12,15 @@ import { loadConfigFile, type ConfigFile } from './config-file.js'
 import { parseDurationMs } from './durations.js'
 import {
   DEFAULT_BASELINE_DIR,
+  DEFAULT_BUILD_TIMEOUT_MS,
+  DEFAULT_CONFIRM_BUDGET_MS,
+  DEFAULT_CONFIRM_LOOKS,
   DEFAULT_CONFIG_PATH,
   DEFAULT_GATE_NAME,
   DEFAULT_HISTORY_LIMIT,
   DEFAULT_SUITE_TIMEOUT_MS,
   type BaselineStoreKind,
+  type ConfirmSettings,
   type GateSettings,
   type RunSource,
   type SuiteSettings,
@@ -49,6 +53,12 @@ export interface EdgeSettings {
   historyLimit?: number
   strict?: boolean
   failOnRegression: boolean
+  /** Same-runner A/B (inputs compare-to, build, confirm, confirm-budget; CLI flags of the same names, --base). */
+  compareTo?: string
+  build?: string
+  confirm?: string
+  confirmBudget?: string
+  base?: string
 }
 
 /** The default when nothing sets a threshold: gate every metric on a 20% change for the worse. */
@@ -90,10 +100,47 @@ export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings>
       ...(baselineName ? { name: baselineName } : {})
     },
     strict: edge.strict ?? config.strict ?? false,
-    failOnRegression: edge.failOnRegression
+    failOnRegression: edge.failOnRegression,
+    confirm: resolveConfirm(edge, config, where)
   }
   if (configUsed) settings.configPath = configUsed
   return settings
+}
+
+function resolveConfirm(edge: EdgeSettings, config: ConfigFile, where: string): ConfirmSettings {
+  const compareTo = choice(edge.compareTo, ['stored', 'base-commit'] as const, "input 'compare-to'") ?? config['compare-to'] ?? 'stored'
+  const when = choice(edge.confirm, ['on-regression', 'never'] as const, "input 'confirm'") ?? config.confirm?.when ?? 'on-regression'
+  const budget = edge.confirmBudget
+    ? parseDurationMs(edge.confirmBudget, "input 'confirm-budget'")
+    : config.confirm?.budget !== undefined
+      ? parseDurationMs(config.confirm.budget, `${where}: /confirm/budget`)
+      : DEFAULT_CONFIRM_BUDGET_MS
+  const looks = config.confirm?.looks ?? DEFAULT_CONFIRM_LOOKS
+  if (looks.some((n, i) => i > 0 && n <= looks[i - 1]!)) {
+    throw new InputError(`${where}: /confirm/looks: ${JSON.stringify(looks)} must be pair counts in increasing order, e.g. [4, 8, 14]`)
+  }
+  const settings: ConfirmSettings = {
+    compareTo,
+    when,
+    buildTimeoutMs:
+      config.confirm?.['build-timeout'] !== undefined
+        ? parseDurationMs(config.confirm['build-timeout'], `${where}: /confirm/build-timeout`)
+        : DEFAULT_BUILD_TIMEOUT_MS,
+    looks,
+    budgetMs: budget
+  }
+  const build = edge.build || config.build
+  if (build) settings.build = build
+  if (edge.base) settings.base = edge.base
+  return settings
+}
+
+/** An enumerated input: undefined when empty, else one of `choices` or an InputError naming the input. */
+function choice<T extends string>(raw: string | undefined, choices: readonly T[], where: string): T | undefined {
+  const value = raw?.trim()
+  if (!value) return undefined
+  if (!choices.includes(value as T)) throw new InputError(`${where} must be one of ${choices.join(', ')}, got "${value}"`)
+  return value as T
 }
 
 function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): RunSource {

@@ -67,6 +67,25 @@ export interface BaselineSettings {
   name?: string
 }
 
+/**
+ * Same-runner A/B: what the current run is compared with, and when the base commit is measured on this runner.
+ * - compareTo 'stored': verdicts against stored baselines; suspected regressions are confirmed (confirm 'on-regression').
+ * - compareTo 'base-commit': every gated metric is decided by A/B pairs from the start.
+ */
+export interface ConfirmSettings {
+  compareTo: 'stored' | 'base-commit'
+  when: 'on-regression' | 'never'
+  /** Builds the base commit's checkout before it is measured (run in the working directory's place there). */
+  build?: string
+  buildTimeoutMs: number
+  /** Pair counts at which to look, ascending. */
+  looks: number[]
+  /** Wall-clock budget for confirmation (build excluded). */
+  budgetMs: number
+  /** The base commit or ref, when the event does not say (CLI: --base). */
+  base?: string
+}
+
 export interface GateSettings {
   /** Tells several gates in one repository apart (sticky comment, baseline keys). */
   name: string
@@ -81,6 +100,7 @@ export interface GateSettings {
   strict: boolean
   /** Exit 1 on regressions (the Action's fail-on-regression; always true on the CLI). */
   failOnRegression: boolean
+  confirm: ConfirmSettings
 }
 
 export const DEFAULT_GATE_NAME = 'default'
@@ -88,3 +108,6 @@ export const DEFAULT_CONFIG_PATH = '.github/perf-gate.yml'
 export const DEFAULT_BASELINE_DIR = '.perf-gate'
 export const DEFAULT_HISTORY_LIMIT = 20
 export const DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1000
+export const DEFAULT_CONFIRM_LOOKS = [4, 8, 14]
+export const DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1000
+export const DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1000

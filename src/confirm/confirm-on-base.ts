@@ -1,0 +1,177 @@
+/**
+ * Wires same-runner confirmation into a gate run: picks the metrics to confirm from the stored-baseline verdicts,
+ * checks out and builds the base commit beside the workspace, measures base and head alternately (ABBA pairs),
+ * and folds the A/B decisions back into the verdicts. The stored comparison stays in the verdict for the report;
+ * the A/B result decides the status, because it is measured on one machine at one time.
+ */
+import { relative, join, isAbsolute } from 'node:path'
+import { resolveThreshold } from '../config/thresholds.js'
+import type { GateSettings, RunSource } from '../config/settings.js'
+import { messageOf } from '../errors.js'
+import type { Logger } from '../log.js'
+import type { Results } from '../results/model.js'
+import type { RunDeps } from '../run/run-source.js'
+import { summarize } from '../verdict/evaluate.js'
+import type { GateVerdict, MetricStatus, MetricVerdict } from '../verdict/types.js'
+import { prepareBaseWorktree, repositoryTop, type BaseWorktree } from './base-worktree.js'
+import { confirmOnSameRunner, type ConfirmTarget, type ConfirmationResult, type PairedDecider } from './paired-runs.js'
+
+export interface ConfirmDeps {
+  log: Logger
+  signal?: AbortSignal
+  now: () => number
+  produce: (source: RunSource, deps: RunDeps) => Promise<Results>
+  decide: PairedDecider
+  /** Checks out and builds the base commit; defaults to a git worktree. */
+  prepareWorktree?: (repoTop: string, sha: string) => Promise<BaseWorktree>
+}
+
+export interface ConfirmOutcome {
+  verdict: GateVerdict
+  /** A line for the report's notes: what was confirmed, how many pairs, how long; or why nothing was. */
+  note?: string
+  result?: ConfirmationResult
+}
+
+/** Statuses worth a second look on the same runner. */
+const SUSPECT: ReadonlySet<MetricStatus> = new Set(['fail', 'warn', 'inconclusive'])
+
+/**
+ * The metrics to confirm, each with its relative fail level as a "worse by" fraction. Absolute budgets are plain
+ * comparisons and are never confirmed; with compare-to base-commit every metric with a relative level is.
+ */
+export function confirmationTargets(verdict: GateVerdict, current: Results, settings: GateSettings): ConfirmTarget[] {
+  const suites = new Map(current.scenarios.map((scenario) => [scenario.name, scenario.labels?.suite]))
+  const everything = settings.confirm.compareTo === 'base-commit'
+  const targets: ConfirmTarget[] = []
+  for (const metric of verdict.metrics) {
+    if (!metric.gated || !metric.current) continue
+    if (!everything && !SUSPECT.has(metric.status)) continue
+    const suite = suites.get(metric.scenario)
+    const threshold = resolveThreshold(settings.thresholds, { name: metric.scenario, ...(suite ? { suite } : {}) }, metric.metric)
+    const levels = [...(threshold?.fail ?? []), ...(threshold?.fail.length ? [] : (threshold?.warn ?? []))]
+    const fractions = levels.flatMap((level) => (level.kind === 'relative' ? [level.worseFraction] : []))
+    if (fractions.length === 0) continue
+    targets.push({ scenario: metric.scenario, metric: metric.metric, direction: metric.direction, worseFraction: Math.min(...fractions) })
+  }
+  return targets
+}
+
+/**
+ * The same source, run from the base checkout: every path under the repository's top level moves to the same
+ * place under the checkout. A results file someone else produced cannot be re-measured: undefined.
+ */
+export function relocateSource(source: RunSource, repoTop: string, checkoutDir: string): RunSource | undefined {
+  const move = (path: string): string => {
+    const rel = relative(repoTop, path)
+    return rel.startsWith('..') || isAbsolute(rel) ? path : join(checkoutDir, rel)
+  }
+  switch (source.kind) {
+    case 'suites':
+      return {
+        kind: 'suites',
+        suites: source.suites.map((suite) => ({
+          ...suite,
+          cwd: move(suite.cwd),
+          ...(suite.resultsPath ? { resultsPath: move(suite.resultsPath) } : {})
+        }))
+      }
+    default:
+      return undefined
+  }
+}
+
+/** Folds A/B decisions into the verdicts: the confirmed status wins, the stored comparison stays as context. */
+export function applyConfirmation(verdict: GateVerdict, result: ConfirmationResult, hasBaseline: boolean): GateVerdict {
+  const byKey = new Map(result.confirmations.map((c) => [`${c.target.scenario}\u0000${c.target.metric}`, c]))
+  const metrics = verdict.metrics.map((metric): MetricVerdict => {
+    const confirmation = byKey.get(`${metric.scenario}\u0000${metric.metric}`)
+    if (!confirmation) return metric
+    const status: MetricStatus = confirmation.outcome
+    const stored = metric.status === 'no-baseline' ? '' : ` Against the stored baseline it was ${metric.status}: ${metric.reason}`
+    return {
+      ...metric,
+      status,
+      reason: `Same-runner A/B (${confirmation.pairs} pairs of base and head): ${confirmation.reason}${stored}`,
+      confirmation: {
+        status,
+        reason: confirmation.reason,
+        pairs: confirmation.pairs,
+        ...(confirmation.change ? { change: confirmation.change } : {})
+      }
+    }
+  })
+  return summarize(metrics, hasBaseline || result.confirmations.length > 0)
+}
+
+/** The base commit to measure: the PR's base, else the configured one (CLI --base), else none. */
+export function baseCommitOf(settings: GateSettings, pullRequestBaseSha: string | undefined): string | undefined {
+  return settings.confirm.base ?? pullRequestBaseSha
+}
+
+/**
+ * Runs confirmation when there is something to confirm and a base commit to compare with. Failures to check out,
+ * build or run the base commit never fail the gate: the stored-baseline verdicts stand and a note says why.
+ */
+export async function confirmOnBaseCommit(
+  settings: GateSettings,
+  verdict: GateVerdict,
+  current: Results,
+  baseSha: string | undefined,
+  hasBaseline: boolean,
+  deps: ConfirmDeps
+): Promise<ConfirmOutcome> {
+  const wanted = settings.confirm.compareTo === 'base-commit' || settings.confirm.when === 'on-regression'
+  if (!wanted) return { verdict }
+  const targets = confirmationTargets(verdict, current, settings)
+  if (targets.length === 0) return { verdict }
+  if (!baseSha) {
+    return settings.confirm.compareTo === 'base-commit'
+      ? { verdict, note: 'compare-to base-commit needs a base commit: run on a pull request, or pass --base <commit> to the CLI.' }
+      : { verdict }
+  }
+  const repoTop = await repositoryTop(settings.rootDir).catch(() => undefined)
+  if (!repoTop) return { verdict, note: `Same-runner confirmation skipped: ${settings.rootDir} is not a git checkout.` }
+  if (!relocateSource(settings.source, repoTop, repoTop)) return { verdict, note: 'Same-runner confirmation skipped: results read from a file cannot be re-measured on the base commit.' }
+
+  const short = baseSha.slice(0, 7)
+  deps.log.info(`Confirming ${targets.length} metric(s) on this runner against the base commit ${short}...`)
+  let worktree: BaseWorktree | undefined
+  try {
+    const prepare =
+      deps.prepareWorktree ??
+      ((top: string, sha: string) =>
+        prepareBaseWorktree(top, sha, { ...(settings.confirm.build ? { command: settings.confirm.build } : {}), timeoutMs: settings.confirm.buildTimeoutMs }, deps.log, deps.signal))
+    worktree = await prepare(repoTop, baseSha)
+    const baseSource = relocateSource(settings.source, repoTop, worktree.dir)!
+    const baseRoot = join(worktree.dir, relative(repoTop, settings.rootDir))
+    const runDeps = (rootDir: string): RunDeps => ({ log: deps.log, rootDir, ...(deps.signal ? { signal: deps.signal } : {}) })
+    const result = await confirmOnSameRunner({
+      targets,
+      runner: {
+        run: (arm) => (arm === 'base' ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(settings.source, runDeps(settings.rootDir)))
+      },
+      decide: deps.decide,
+      looks: settings.confirm.looks,
+      log: deps.log,
+      deadline: deps.now() + settings.confirm.budgetMs,
+      now: deps.now
+    })
+    const seconds = (result.elapsedMs / 1000).toFixed(0)
+    const note =
+      `Same-runner A/B against the base commit ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds} s ` +
+      `(${(result.elapsedMs / 1000 / Math.max(1, targets.length)).toFixed(1)} s of measuring per verdict).`
+    return { verdict: applyConfirmation(verdict, result, hasBaseline), note, result }
+  } catch (error) {
+    if (deps.signal?.aborted) throw error
+    const why = messageOf(error)
+    deps.log.warn(`Same-runner confirmation could not run: ${why}`)
+    return { verdict, note: `Same-runner confirmation against ${short} could not run, so the stored-baseline verdicts stand: ${firstLine(why)}` }
+  } finally {
+    await worktree?.remove().catch((error: unknown) => deps.log.warn(`could not remove the base checkout: ${messageOf(error)}`))
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!
+}
