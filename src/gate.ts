@@ -29,7 +29,7 @@ export interface GateDeps {
   /** Produces the current results; defaults to running the configured source. */
   produce?: (source: RunSource, deps: RunDeps) => Promise<Results>
   /** Decides a metric from same-runner A/B pairs (the statistics of src/stats). */
-  decide: PairedDecider
+  decide?: PairedDecider
   /** Checks out and builds the base commit for A/B; defaults to a git worktree beside the workspace. */
   prepareWorktree?: (repoTop: string, sha: string) => Promise<BaseWorktree>
   /** Milliseconds clock for budgets; defaults to Date.now. */
@@ -65,7 +65,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     ...(lookup.baseline ? { baseline: lookup.baseline.results } : {})
   })
   const notes = notesFor(settings)
-  const confirmed = await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== undefined, {
+  const confirmed = !deps.decide ? { verdict: stored, note: undefined } : await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== undefined, {
     log: deps.log,
     now: deps.clock ?? Date.now,
     produce,
