@@ -281,12 +281,13 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
     'confirm-budget': { type: 'string' }
   })
   if (values.help) return help(io, 'run')
-  const base = values.base ? resolveCommit(values.base, io.cwd) : undefined
+  const text = (key: string): string | undefined => (typeof values[key as keyof typeof values] === 'string' ? (values[key as keyof typeof values] as string) : undefined)
+  const base = text('base') ? resolveCommit(text('base')!, io.cwd) : undefined
   const settings = await settingsFromFlags(values, io, {
-    ...(values['compare-to'] ? { compareTo: values['compare-to'] } : {}),
-    ...(values.build ? { build: values.build } : {}),
-    ...(values.confirm ? { confirm: values.confirm } : {}),
-    ...(values['confirm-budget'] ? { confirmBudget: values['confirm-budget'] } : {}),
+    ...(text('compare-to') ? { compareTo: text('compare-to')! } : {}),
+    ...(text('build') ? { build: text('build')! } : {}),
+    ...(text('confirm') ? { confirm: text('confirm')! } : {}),
+    ...(text('confirm-budget') ? { confirmBudget: text('confirm-budget')! } : {}),
     ...(base ? { base } : {})
   })
   const log = cliLogger(io, values.quiet === true)
