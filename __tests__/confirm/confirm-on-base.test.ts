@@ -1,0 +1,181 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { FileBaselineStore } from '../../src/baselines/file-store.js'
+import { applyConfirmation, confirmationTargets, relocateSource } from '../../src/confirm/confirm-on-base.js'
+import type { PairedDecider } from '../../src/confirm/paired-runs.js'
+import { resolveSettings } from '../../src/config/resolve-settings.js'
+import { baselineRecord, runGate } from '../../src/gate.js'
+import { MemoryLogger } from '../../src/log.js'
+import { evaluate } from '../../src/verdict/evaluate.js'
+import { resultsWith } from '../support/results-builder.js'
+import { scratchDir } from '../support/spawn-dist.js'
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd }).toString().trim()
+}
+
+/** Fails when the mean log-ratio is beyond the threshold, passes when it is below half of it (wiring test only). */
+const meanRatioDecider: PairedDecider = (logRatios, target) => {
+  const mean = logRatios.reduce((a, b) => a + b, 0) / logRatios.length
+  const worse = target.direction === 'lower' ? Math.exp(mean) - 1 : Math.exp(-mean) - 1
+  const change = { ratio: Math.exp(mean), method: 'paired' as const, sampleSize: logRatios.length }
+  if (worse >= target.worseFraction) return { outcome: 'fail', change, reason: `${(worse * 100).toFixed(0)}% worse on this runner.` }
+  if (worse < target.worseFraction / 2) return { outcome: 'pass', change, reason: 'Within the threshold on this runner.' }
+  return { outcome: 'continue', change, reason: 'Undecided.' }
+}
+
+/** A repository whose benchmark reports `work.txt` × 100 µs per call; base commit 1×, head `headWork`×. */
+function repoWithBench(headWork: number): { repo: string; baseSha: string } {
+  const repo = scratchDir()
+  git(repo, 'init', '-q')
+  writeFileSync(
+    join(repo, 'bench.mjs'),
+    `import { readFileSync, writeFileSync } from 'node:fs'
+const work = Number(readFileSync(new URL('./work.txt', import.meta.url), 'utf8'))
+const trials = [0.99, 1.01, 1].map((wobble) => ({ metrics: { mean: { value: work * 100 * wobble, unit: 'us', direction: 'lower' } } }))
+writeFileSync('results.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ name: 'parse', trials }] }))
+`
+  )
+  writeFileSync(join(repo, 'work.txt'), '1')
+  git(repo, 'add', '.')
+  git(repo, 'commit', '-qm', 'base')
+  const baseSha = git(repo, 'rev-parse', 'HEAD')
+  writeFileSync(join(repo, 'work.txt'), String(headWork))
+  git(repo, 'commit', '-qam', 'head', '--allow-empty')
+  return { repo, baseSha }
+}
+
+async function settingsFor(repo: string, extra: Record<string, string> = {}) {
+  return resolveSettings({
+    rootDir: repo,
+    configExplicit: false,
+    command: 'node bench.mjs',
+    resultsPath: 'results.json',
+    thresholdsText: 'mean: +10%',
+    defaultBaselineStore: 'file',
+    baselineDir: join(repo, '.perf-gate'),
+    failOnRegression: true,
+    confirm: 'on-regression',
+    ...extra
+  })
+}
+
+describe('same-runner confirmation in the gate', () => {
+  test('compare-to base-commit measures the base commit and head alternately and fails a real regression', async () => {
+    const { repo, baseSha } = repoWithBench(1.3)
+    const settings = await settingsFor(repo, { compareTo: 'base-commit' })
+    const log = new MemoryLogger()
+    const outcome = await runGate(
+      settings,
+      {
+        log,
+        store: new FileBaselineStore(settings.baseline.dir, '.perf-gate', 20),
+        context: { event: 'pull_request', runner: 'local', pullRequest: { number: 3, baseSha, isFork: false } },
+        now: () => new Date(),
+        decide: meanRatioDecider
+      },
+      { save: 'auto' }
+    )
+    const metric = outcome.report.metrics.find((m) => m.metric === 'mean')!
+    assert.equal(metric.status, 'fail')
+    assert.equal(metric.confirmation?.pairs, 4)
+    assert.ok(Math.abs(metric.confirmation!.change!.ratio - 1.3) < 0.01)
+    assert.match(metric.reason, /^Same-runner A\/B \(4 pairs of base and head\): 30% worse/)
+    assert.equal(outcome.exitCode, 1)
+    assert.ok(outcome.report.notes.some((note) => /A\/B against the base commit [0-9a-f]{7}: 4 pairs in 1 look/.test(note)))
+    assert.doesNotMatch(git(repo, 'worktree', 'list'), /perf-gate-base/, 'the base checkout is removed')
+  })
+
+  test('a stored baseline from a faster runner looks like a regression; the A/B on this runner clears it', async () => {
+    const { repo, baseSha } = repoWithBench(1)
+    const settings = await settingsFor(repo)
+    const store = new FileBaselineStore(settings.baseline.dir, '.perf-gate', 20)
+    // Saved on a machine 40% faster: 60 µs where this runner measures 100 µs for the same code.
+    const fast = resultsWith({ parse: { mean: { values: [59, 60, 61], unit: 'us' } } })
+    await store.save(baselineRecord(settings.name, fast, { event: 'push', runner: 'other', sha: baseSha }, new Date()))
+    const outcome = await runGate(
+      settings,
+      {
+        log: new MemoryLogger(),
+        store,
+        context: { event: 'pull_request', runner: 'local', pullRequest: { number: 3, baseSha, isFork: false } },
+        now: () => new Date(),
+        decide: meanRatioDecider
+      },
+      { save: 'auto' }
+    )
+    const metric = outcome.report.metrics.find((m) => m.metric === 'mean')!
+    assert.equal(metric.status, 'pass')
+    assert.match(metric.reason, /Against the stored baseline it was (fail|inconclusive)/)
+    assert.equal(outcome.exitCode, 0)
+  })
+
+  test('a base commit that cannot be built leaves the stored verdicts standing, with a note', async () => {
+    const { repo, baseSha } = repoWithBench(1.3)
+    const settings = await settingsFor(repo, { compareTo: 'base-commit', build: 'echo broken >&2; exit 4' })
+    const outcome = await runGate(
+      settings,
+      {
+        log: new MemoryLogger(),
+        store: new FileBaselineStore(settings.baseline.dir, '.perf-gate', 20),
+        context: { event: 'pull_request', runner: 'local', pullRequest: { number: 3, baseSha, isFork: false } },
+        now: () => new Date(),
+        decide: meanRatioDecider
+      },
+      { save: 'auto' }
+    )
+    assert.equal(outcome.report.verdict, 'no-baseline')
+    assert.ok(outcome.report.notes.some((note) => /could not run, so the stored-baseline verdicts stand: building the base commit [0-9a-f]{7} failed/.test(note)))
+  })
+})
+
+describe('confirmation targets and relocation', () => {
+  test('only suspected, gated metrics with a relative level are confirmed; budgets never', async () => {
+    const settings = await resolveSettings({
+      rootDir: '/repo',
+      configExplicit: false,
+      resultsPath: 'r.json',
+      thresholdsText: 'p95: +10%\np99: < 300ms\nrps: { warn: -5%, fail: -15% }',
+      defaultBaselineStore: 'file',
+      failOnRegression: true
+    })
+    const baseline = resultsWith({ s: { p95: { values: [100, 100, 100], unit: 'ms' }, p99: { values: [200, 200, 200], unit: 'ms' }, rps: { values: [1000, 1000, 1000], unit: 'req/s' } } })
+    const current = resultsWith({ s: { p95: { values: [150, 150, 150], unit: 'ms' }, p99: { values: [400, 400, 400], unit: 'ms' }, rps: { values: [1000, 1000, 1000], unit: 'req/s' } } })
+    const verdict = evaluate({ current, baseline, history: [baseline], rules: settings.thresholds })
+    const targets = confirmationTargets(verdict, current, settings)
+    assert.deepEqual(targets.map((t) => `${t.metric}:${t.worseFraction}`), ['p95:0.1'])
+    const everything = confirmationTargets(verdict, current, { ...settings, confirm: { ...settings.confirm, compareTo: 'base-commit' } })
+    assert.deepEqual(everything.map((t) => `${t.metric}:${t.worseFraction}`).sort(), ['p95:0.1', 'rps:0.15'])
+  })
+
+  test('paths under the repository move to the base checkout; results files cannot be re-measured', () => {
+    const source = relocateSource(
+      { kind: 'suites', suites: [{ name: 'a', command: 'x', format: 'auto', timeoutMs: 1, cwd: '/repo/app', resultsPath: '/repo/app/out.json', env: {} }] },
+      '/repo',
+      '/tmp/base'
+    )
+    assert.deepEqual(source?.kind === 'suites' && [source.suites[0]!.cwd, source.suites[0]!.resultsPath], ['/tmp/base/app', '/tmp/base/app/out.json'])
+    assert.equal(relocateSource({ kind: 'results-file', path: '/repo/r.json', format: 'auto' }, '/repo', '/tmp/base'), undefined)
+  })
+
+  test('the A/B outcome decides the status; metrics it did not cover keep theirs', () => {
+    const baseline = resultsWith({ s: { p95: { values: [100, 100, 100], unit: 'ms' }, p50: { values: [10, 10, 10], unit: 'ms' } } })
+    const current = resultsWith({ s: { p95: { values: [150, 150, 150], unit: 'ms' }, p50: { values: [10, 10, 10], unit: 'ms' } } })
+    const rules = [{ metrics: { '*': { warn: [], fail: [{ kind: 'relative' as const, worseFraction: 0.1, text: '+10%' }], definedAt: 't' } } }]
+    const verdict = evaluate({ current, baseline, history: [baseline], rules })
+    const target = { scenario: 's', metric: 'p95', direction: 'lower' as const, worseFraction: 0.1 }
+    const folded = applyConfirmation(
+      verdict,
+      { confirmations: [{ target, outcome: 'pass', reason: 'Within.', pairs: 8, change: { ratio: 1.01, method: 'paired' } }], pairs: 8, looks: 2, elapsedMs: 1 },
+      true
+    )
+    const p95 = folded.metrics.find((m) => m.metric === 'p95')!
+    assert.equal(p95.status, 'pass')
+    assert.equal(p95.confirmation?.change?.ratio, 1.01)
+    assert.equal(folded.metrics.find((m) => m.metric === 'p50')!.status, verdict.metrics.find((m) => m.metric === 'p50')!.status)
+    assert.notEqual(folded.status, 'fail')
+  })
+})
