@@ -8,6 +8,7 @@ import configSchema from '../schemas/config.schema.json' with { type: 'json' }
 import resultsSchema from '../schemas/results.schema.json' with { type: 'json' }
 import reportSchema from '../schemas/report.schema.json' with { type: 'json' }
 import baselineSchema from '../schemas/baseline.schema.json' with { type: 'json' }
+import shardSchema from '../schemas/shard.schema.json' with { type: 'json' }
 
 // ajv-formats is CommonJS with a default export; under ESM interop the function may sit one level down.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
@@ -24,7 +25,8 @@ const validators = {
   config: ajv.getSchema(configSchema.$id) as ValidateFunction,
   results: ajv.getSchema(resultsSchema.$id) as ValidateFunction,
   report: ajv.compile(reportSchema),
-  baseline: ajv.compile(baselineSchema)
+  baseline: ajv.compile(baselineSchema),
+  shard: ajv.compile(shardSchema)
 }
 
 const thresholdsValidator = ajv.compile({ $ref: `${configSchema.$id}#/definitions/thresholds` })
