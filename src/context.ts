@@ -15,6 +15,8 @@ export interface RunContext {
   repositoryUrl?: string
   runUrl?: string
   runId?: string
+  /** 1 for the first attempt of a workflow run, 2 after a re-run, ... */
+  runAttempt?: number
   /** Runner label for the environment fingerprint ("github-actions:ubuntu24", "local"). */
   runner: string
 }

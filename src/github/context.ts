@@ -28,6 +28,7 @@ export function contextFromActionsEnv(env: NodeJS.ProcessEnv, payload: unknown):
   if (repository) context.repositoryUrl = `${server}/${repository}`
   if (repository && env.GITHUB_RUN_ID) {
     context.runId = env.GITHUB_RUN_ID
+    if (env.GITHUB_RUN_ATTEMPT && /^\d+$/.test(env.GITHUB_RUN_ATTEMPT)) context.runAttempt = Number(env.GITHUB_RUN_ATTEMPT)
     context.runUrl = `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}${env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : ''}`
   }
   const pr = event.pull_request

@@ -24,6 +24,7 @@ export interface ShardReport {
   split: 'scenarios' | 'load'
   sha?: string
   runId?: string
+  runAttempt?: number
   startedAt?: string
   results: Results
 }
