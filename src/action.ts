@@ -9,8 +9,14 @@ import { FileBaselineStore } from './baselines/file-store.js'
 import type { BaselineStore } from './baselines/store.js'
 import { resolveSettings } from './config/resolve-settings.js'
 import { DEFAULT_CONFIG_PATH, type BaselineStoreKind, type GateSettings } from './config/settings.js'
-import { EXIT_BAD_INPUT, EXIT_REGRESSION, InputError, exitCodeOf, messageOf } from './errors.js'
-import { runGate, type GateOutcome } from './gate.js'
+import { EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION, InputError, exitCodeOf, messageOf } from './errors.js'
+import { runGate, stampIdentity, type GateDeps, type GateOutcome } from './gate.js'
+import type { RunContext } from './context.js'
+import { produceResults } from './run/run-source.js'
+import { escapeMarkdown } from './report/escape.js'
+import { ArtifactShardTransport } from './shards/artifact-transport.js'
+import { collectShards, shardShare, uploadShard } from './shards/shard-mode.js'
+import { formatShard, parseShardSpec, type ShardSpec } from './shards/shard-spec.js'
 import { contextFromActionsEnv } from './github/context.js'
 import type { Logger } from './log.js'
 import { renderMarkdownReport } from './report/markdown.js'
@@ -63,7 +69,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     const payload = await readEventPayload(env.GITHUB_EVENT_PATH)
     const context = contextFromActionsEnv(env, payload)
     const configInput = core.getInput('config')
-    const settings = await resolveSettings({
+    let settings = await resolveSettings({
       rootDir,
       configPath: configInput || DEFAULT_CONFIG_PATH,
       configExplicit: configInput !== '' && configInput !== DEFAULT_CONFIG_PATH,
@@ -86,13 +92,26 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
       confirm: core.getInput('confirm'),
       confirmBudget: core.getInput('confirm-budget')
     })
+    const mode = choiceInput('mode', ACTION_MODES) ?? 'gate'
+    const workDir = join(env.RUNNER_TEMP || settings.rootDir, 'perf-gate')
+    if (mode === 'shard') return await runShardMode(settings, context, shardInput(), workDir)
+
     const promote = booleanInput('promote', false)
     const saveMode = choiceInput('save-baseline', ['auto', 'never'] as const) ?? 'auto'
+    let notes: string[] = []
+    let produce: GateDeps['produce']
+    if (mode === 'aggregate') {
+      const collected = await collectShards(settings.name, { ...optional('total', positiveIntegerInput('shards')), ...optional('sha', context.sha) }, new ArtifactShardTransport(), log)
+      notes = collected.notes
+      produce = async () => collected.results
+      // The shards measured; the aggregate job cannot re-measure the base commit on their runners.
+      settings = { ...settings, confirm: { ...settings.confirm, when: 'never', compareTo: 'stored' } }
+    }
     const store = createStore(settings)
     const outcome = await runGate(
       settings,
-      { log, store, context, now: () => new Date() },
-      { save: saveMode === 'never' ? 'never' : promote ? 'promote' : 'auto', ...optional('promoteAs', core.getInput('promote-as') || undefined) }
+      { log, store, context, now: () => new Date(), ...optional('produce', produce) },
+      { save: saveMode === 'never' ? 'never' : promote ? 'promote' : 'auto', ...optional('promoteAs', core.getInput('promote-as') || undefined), notes }
     )
     await publish(settings, outcome, env)
     return outcome.exitCode
@@ -104,6 +123,37 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     core.setOutput('error', messageOf(error))
     return exitCode
   }
+}
+
+const ACTION_MODES = ['gate', 'shard', 'aggregate'] as const
+
+/** The shard of this job: `shard: 2/8`, or `shard-index` (0-based, e.g. strategy.job-index) with `shards`. */
+function shardInput(): ShardSpec {
+  const text = core.getInput('shard').trim()
+  if (text) return parseShardSpec(text, "input 'shard'")
+  const index = core.getInput('shard-index').trim()
+  const total = positiveIntegerInput('shards')
+  if (index === '' || total === undefined) {
+    throw new InputError("mode shard needs input 'shard' (e.g. 2/8) or 'shard-index' (0-based, e.g. ${{ strategy.job-index }}) with 'shards'")
+  }
+  if (!/^\d+$/.test(index)) throw new InputError(`input 'shard-index' must be a whole number from 0, got "${index}"`)
+  return parseShardSpec(`${Number(index) + 1}/${total}`, "inputs 'shard-index' and 'shards'")
+}
+
+/** Runs this shard's share and uploads it for the aggregate job: no verdict, no comment, no baseline. */
+async function runShardMode(settings: GateSettings, context: RunContext, shard: ShardSpec, workDir: string): Promise<number> {
+  const share = shardShare(settings.source, shard)
+  const runDeps = { log: actionLogger, rootDir: settings.rootDir }
+  const results = stampIdentity(await produceResults(share.source, runDeps), context)
+  const report = await uploadShard(settings.name, shard, share.split, results, context, new ArtifactShardTransport(), workDir, actionLogger)
+  const scenarios = report.results.scenarios.map((scenario) => scenario.name)
+  core.setOutput('shard', formatShard(shard))
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary
+      .addRaw(`### perf-gate ${escapeMarkdown(settings.name)}: shard ${formatShard(shard)}\n\nMeasured ${scenarios.length} scenario(s) and uploaded them for the aggregate job; the verdict comes from there.\n`)
+      .write()
+  }
+  return EXIT_PASS
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -41,6 +41,8 @@ export interface GateOptions {
   save: 'auto' | 'promote' | 'never'
   /** With promote: save as this pinned (named) baseline instead of the rolling one. */
   promoteAs?: string
+  /** Lines for the report's notes from the edge (e.g. how shards were merged). */
+  notes?: string[]
 }
 
 export interface GateOutcome {
@@ -64,7 +66,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     rules: settings.thresholds,
     ...(lookup.baseline ? { baseline: lookup.baseline.results } : {})
   })
-  const notes = notesFor(settings)
+  const notes = [...(options.notes ?? []), ...notesFor(settings)]
   const confirmed = !deps.decide ? { verdict: stored, note: undefined } : await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== undefined, {
     log: deps.log,
     now: deps.clock ?? Date.now,
@@ -133,7 +135,7 @@ function notesFor(settings: GateSettings): string[] {
 }
 
 /** Fills in the git identity and the environment when the results do not carry them. */
-function stampIdentity(results: Results, context: RunContext): Results {
+export function stampIdentity(results: Results, context: RunContext): Results {
   const git = { ...results.git }
   if (!git.sha && context.sha) git.sha = context.sha
   if (!git.ref && context.ref) git.ref = context.ref
