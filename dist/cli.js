@@ -21,9 +21,9 @@ var __commonJS = (cb, mod) => function __require2() {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+    for (let key2 of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key2) && key2 !== except)
+        __defProp(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
   }
   return to;
 };
@@ -172,15 +172,15 @@ var require_code = __commonJS({
       return JSON.stringify(x).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
     exports.safeStringify = safeStringify;
-    function getProperty(key) {
-      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _`[${key}]`;
+    function getProperty(key2) {
+      return typeof key2 == "string" && exports.IDENTIFIER.test(key2) ? new _Code(`.${key2}`) : _`[${key2}]`;
     }
     exports.getProperty = getProperty;
-    function getEsmExportName(key) {
-      if (typeof key == "string" && exports.IDENTIFIER.test(key)) {
-        return new _Code(`${key}`);
+    function getEsmExportName(key2) {
+      if (typeof key2 == "string" && exports.IDENTIFIER.test(key2)) {
+        return new _Code(`${key2}`);
       }
-      throw new Error(`CodeGen: invalid export name: ${key}, use explicit $id name mapping`);
+      throw new Error(`CodeGen: invalid export name: ${key2}, use explicit $id name mapping`);
     }
     exports.getEsmExportName = getEsmExportName;
     function regexpCode(rx) {
@@ -807,11 +807,11 @@ var require_codegen = __commonJS({
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
         const code = ["{"];
-        for (const [key, value] of keyValues) {
+        for (const [key2, value] of keyValues) {
           if (code.length > 1)
             code.push(",");
-          code.push(key);
-          if (key !== value || this.opts.es5) {
+          code.push(key2);
+          if (key2 !== value || this.opts.es5) {
             code.push(":");
             (0, code_1.addCodeArg)(code, value);
           }
@@ -1086,17 +1086,17 @@ var require_util = __commonJS({
       if (typeof schema === "boolean")
         return;
       const rules = self.RULES.keywords;
-      for (const key in schema) {
-        if (!rules[key])
-          checkStrictMode(it, `unknown keyword: "${key}"`);
+      for (const key2 in schema) {
+        if (!rules[key2])
+          checkStrictMode(it, `unknown keyword: "${key2}"`);
       }
     }
     exports.checkUnknownRules = checkUnknownRules;
     function schemaHasRules(schema, rules) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key in schema)
-        if (rules[key])
+      for (const key2 in schema)
+        if (rules[key2])
           return true;
       return false;
     }
@@ -1104,8 +1104,8 @@ var require_util = __commonJS({
     function schemaHasRulesButRef(schema, RULES) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key in schema)
-        if (key !== "$ref" && RULES.all[key])
+      for (const key2 in schema)
+        if (key2 !== "$ref" && RULES.all[key2])
           return true;
       return false;
     }
@@ -1683,8 +1683,8 @@ var require_defaults = __commonJS({
     function assignDefaults(it, ty) {
       const { properties, items: items2 } = it.schema;
       if (ty === "object" && properties) {
-        for (const key in properties) {
-          assignDefault(it, key, properties[key].default);
+        for (const key2 in properties) {
+          assignDefault(it, key2, properties[key2].default);
         }
       } else if (ty === "array" && Array.isArray(items2)) {
         items2.forEach((sch, i) => assignDefault(it, i, sch.default));
@@ -2068,8 +2068,8 @@ var require_fast_deep_equal = __commonJS({
         for (i = length; i-- !== 0; )
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
         for (i = length; i-- !== 0; ) {
-          var key = keys[i];
-          if (!equal(a[key], b[key])) return false;
+          var key2 = keys[i];
+          if (!equal(a[key2], b[key2])) return false;
         }
         return true;
       }
@@ -2141,20 +2141,20 @@ var require_json_schema_traverse = __commonJS({
     function _traverse(opts, pre, post, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
       if (schema && typeof schema == "object" && !Array.isArray(schema)) {
         pre(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-        for (var key in schema) {
-          var sch = schema[key];
+        for (var key2 in schema) {
+          var sch = schema[key2];
           if (Array.isArray(sch)) {
-            if (key in traverse.arrayKeywords) {
+            if (key2 in traverse.arrayKeywords) {
               for (var i = 0; i < sch.length; i++)
-                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema, i);
+                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key2 + "/" + i, rootSchema, jsonPtr, key2, schema, i);
             }
-          } else if (key in traverse.propsKeywords) {
+          } else if (key2 in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema, prop);
+                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key2 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key2, schema, prop);
             }
-          } else if (key in traverse.keywords || opts.allKeys && !(key in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema);
+          } else if (key2 in traverse.keywords || opts.allKeys && !(key2 in traverse.skipKeywords)) {
+            _traverse(opts, pre, post, sch, jsonPtr + "/" + key2, rootSchema, jsonPtr, key2, schema);
           }
         }
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
@@ -2211,10 +2211,10 @@ var require_resolve = __commonJS({
       "$dynamicAnchor"
     ]);
     function hasRef(schema) {
-      for (const key in schema) {
-        if (REF_KEYWORDS.has(key))
+      for (const key2 in schema) {
+        if (REF_KEYWORDS.has(key2))
           return true;
-        const sch = schema[key];
+        const sch = schema[key2];
         if (Array.isArray(sch) && sch.some(hasRef))
           return true;
         if (typeof sch == "object" && hasRef(sch))
@@ -2224,14 +2224,14 @@ var require_resolve = __commonJS({
     }
     function countKeys(schema) {
       let count = 0;
-      for (const key in schema) {
-        if (key === "$ref")
+      for (const key2 in schema) {
+        if (key2 === "$ref")
           return Infinity;
         count++;
-        if (SIMPLE_INLINED.has(key))
+        if (SIMPLE_INLINED.has(key2))
           continue;
-        if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count += countKeys(sch));
+        if (typeof schema[key2] == "object") {
+          (0, util_1.eachItem)(schema[key2], (sch) => count += countKeys(sch));
         }
         if (count === Infinity)
           return Infinity;
@@ -2420,8 +2420,8 @@ var require_validate = __commonJS({
     function schemaCxtHasRules({ schema, self }) {
       if (typeof schema == "boolean")
         return !schema;
-      for (const key in schema)
-        if (self.RULES.all[key])
+      for (const key2 in schema)
+        if (self.RULES.all[key2])
           return true;
       return false;
     }
@@ -3914,50 +3914,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative3, options, skipNormalization) {
+    function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse2(serialize(base, options), options);
-        relative3 = parse2(serialize(relative3, options), options);
+        relative4 = parse2(serialize(relative4, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative3.scheme) {
-        target.scheme = relative3.scheme;
-        target.userinfo = relative3.userinfo;
-        target.host = relative3.host;
-        target.port = relative3.port;
-        target.path = removeDotSegments(relative3.path || "");
-        target.query = relative3.query;
+      if (!options.tolerant && relative4.scheme) {
+        target.scheme = relative4.scheme;
+        target.userinfo = relative4.userinfo;
+        target.host = relative4.host;
+        target.port = relative4.port;
+        target.path = removeDotSegments(relative4.path || "");
+        target.query = relative4.query;
       } else {
-        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
-          target.userinfo = relative3.userinfo;
-          target.host = relative3.host;
-          target.port = relative3.port;
-          target.path = removeDotSegments(relative3.path || "");
-          target.query = relative3.query;
+        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
+          target.userinfo = relative4.userinfo;
+          target.host = relative4.host;
+          target.port = relative4.port;
+          target.path = removeDotSegments(relative4.path || "");
+          target.query = relative4.query;
         } else {
-          if (!relative3.path) {
+          if (!relative4.path) {
             target.path = base.path;
-            if (relative3.query !== void 0) {
-              target.query = relative3.query;
+            if (relative4.query !== void 0) {
+              target.query = relative4.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative3.path[0] === "/") {
-              target.path = removeDotSegments(relative3.path);
+            if (relative4.path[0] === "/") {
+              target.path = removeDotSegments(relative4.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative3.path;
+                target.path = "/" + relative4.path;
               } else if (!base.path) {
-                target.path = relative3.path;
+                target.path = relative4.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative3.query;
+            target.query = relative4.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -3965,7 +3965,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative3.fragment;
+      target.fragment = relative4.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -4516,7 +4516,7 @@ var require_core = __commonJS({
         }
       }
       // Adds schema to the instance
-      addSchema(schema, key, _meta, _validateSchema = this.opts.validateSchema) {
+      addSchema(schema, key2, _meta, _validateSchema = this.opts.validateSchema) {
         if (Array.isArray(schema)) {
           for (const sch of schema)
             this.addSchema(sch, void 0, _meta, _validateSchema);
@@ -4530,15 +4530,15 @@ var require_core = __commonJS({
             throw new Error(`schema ${schemaId} must be string`);
           }
         }
-        key = (0, resolve_1.normalizeId)(key || id);
-        this._checkUnique(key);
-        this.schemas[key] = this._addSchema(schema, _meta, key, _validateSchema, true);
+        key2 = (0, resolve_1.normalizeId)(key2 || id);
+        this._checkUnique(key2);
+        this.schemas[key2] = this._addSchema(schema, _meta, key2, _validateSchema, true);
         return this;
       }
       // Add schema that will be used to validate other schemas
       // options in META_IGNORE_OPTIONS are alway set to false
-      addMetaSchema(schema, key, _validateSchema = this.opts.validateSchema) {
-        this.addSchema(schema, key, true, _validateSchema);
+      addMetaSchema(schema, key2, _validateSchema = this.opts.validateSchema) {
+        this.addSchema(schema, key2, true, _validateSchema);
         return this;
       }
       //  Validate schema against its meta-schema
@@ -4694,14 +4694,14 @@ var require_core = __commonJS({
           let keywords = metaSchema;
           for (const seg of segments)
             keywords = keywords[seg];
-          for (const key in rules) {
-            const rule = rules[key];
+          for (const key2 in rules) {
+            const rule = rules[key2];
             if (typeof rule != "object")
               continue;
             const { $data } = rule.definition;
-            const schema = keywords[key];
+            const schema = keywords[key2];
             if ($data && schema)
-              keywords[key] = schemaOrData(schema);
+              keywords[key2] = schemaOrData(schema);
           }
         }
         return metaSchema;
@@ -4774,10 +4774,10 @@ var require_core = __commonJS({
     Ajv2.MissingRefError = ref_error_1.default;
     exports.default = Ajv2;
     function checkOptions(checkOpts, options, msg, log = "error") {
-      for (const key in checkOpts) {
-        const opt = key;
+      for (const key2 in checkOpts) {
+        const opt = key2;
         if (opt in options)
-          this.logger[log](`${msg}: option ${key}. ${checkOpts[opt]}`);
+          this.logger[log](`${msg}: option ${key2}. ${checkOpts[opt]}`);
       }
     }
     function getSchEnv(keyRef) {
@@ -4791,8 +4791,8 @@ var require_core = __commonJS({
       if (Array.isArray(optsSchemas))
         this.addSchema(optsSchemas);
       else
-        for (const key in optsSchemas)
-          this.addSchema(optsSchemas[key], key);
+        for (const key2 in optsSchemas)
+          this.addSchema(optsSchemas[key2], key2);
     }
     function addInitialFormats() {
       for (const name in this.opts.formats) {
@@ -5840,11 +5840,11 @@ var require_dependencies = __commonJS({
     function splitDependencies({ schema }) {
       const propertyDeps = {};
       const schemaDeps = {};
-      for (const key in schema) {
-        if (key === "__proto__")
+      for (const key2 in schema) {
+        if (key2 === "__proto__")
           continue;
-        const deps = Array.isArray(schema[key]) ? propertyDeps : schemaDeps;
-        deps[key] = schema[key];
+        const deps = Array.isArray(schema[key2]) ? propertyDeps : schemaDeps;
+        deps[key2] = schema[key2];
       }
       return [propertyDeps, schemaDeps];
     }
@@ -5921,13 +5921,13 @@ var require_propertyNames = __commonJS({
         if ((0, util_1.alwaysValidSchema)(it, schema))
           return;
         const valid = gen.name("valid");
-        gen.forIn("key", data, (key) => {
-          cxt.setParams({ propertyName: key });
+        gen.forIn("key", data, (key2) => {
+          cxt.setParams({ propertyName: key2 });
           cxt.subschema({
             keyword: "propertyNames",
-            data: key,
+            data: key2,
             dataTypes: ["string"],
-            propertyName: key,
+            propertyName: key2,
             compositeRule: true
           }, valid);
           gen.if((0, codegen_1.not)(valid), () => {
@@ -5976,38 +5976,38 @@ var require_additionalProperties = __commonJS({
         checkAdditionalProperties();
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
         function checkAdditionalProperties() {
-          gen.forIn("key", data, (key) => {
+          gen.forIn("key", data, (key2) => {
             if (!props.length && !patProps.length)
-              additionalPropertyCode(key);
+              additionalPropertyCode(key2);
             else
-              gen.if(isAdditional(key), () => additionalPropertyCode(key));
+              gen.if(isAdditional(key2), () => additionalPropertyCode(key2));
           });
         }
-        function isAdditional(key) {
+        function isAdditional(key2) {
           let definedProp;
           if (props.length > 8) {
             const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
-            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key);
+            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key2);
           } else if (props.length) {
-            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key} === ${p}`));
+            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key2} === ${p}`));
           } else {
             definedProp = codegen_1.nil;
           }
           if (patProps.length) {
-            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key})`));
+            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key2})`));
           }
           return (0, codegen_1.not)(definedProp);
         }
-        function deleteAdditional(key) {
-          gen.code((0, codegen_1._)`delete ${data}[${key}]`);
+        function deleteAdditional(key2) {
+          gen.code((0, codegen_1._)`delete ${data}[${key2}]`);
         }
-        function additionalPropertyCode(key) {
+        function additionalPropertyCode(key2) {
           if (opts.removeAdditional === "all" || opts.removeAdditional && schema === false) {
-            deleteAdditional(key);
+            deleteAdditional(key2);
             return;
           }
           if (schema === false) {
-            cxt.setParams({ additionalProperty: key });
+            cxt.setParams({ additionalProperty: key2 });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -6016,22 +6016,22 @@ var require_additionalProperties = __commonJS({
           if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
             const valid = gen.name("valid");
             if (opts.removeAdditional === "failing") {
-              applyAdditionalSchema(key, valid, false);
+              applyAdditionalSchema(key2, valid, false);
               gen.if((0, codegen_1.not)(valid), () => {
                 cxt.reset();
-                deleteAdditional(key);
+                deleteAdditional(key2);
               });
             } else {
-              applyAdditionalSchema(key, valid);
+              applyAdditionalSchema(key2, valid);
               if (!allErrors)
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
             }
           }
         }
-        function applyAdditionalSchema(key, valid, errors) {
+        function applyAdditionalSchema(key2, valid, errors) {
           const subschema = {
             keyword: "additionalProperties",
-            dataProp: key,
+            dataProp: key2,
             dataPropType: util_1.Type.Str
           };
           if (errors === false) {
@@ -6156,19 +6156,19 @@ var require_patternProperties = __commonJS({
           }
         }
         function validateProperties(pat) {
-          gen.forIn("key", data, (key) => {
-            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key})`, () => {
+          gen.forIn("key", data, (key2) => {
+            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key2})`, () => {
               const alwaysValid = alwaysValidPatterns.includes(pat);
               if (!alwaysValid) {
                 cxt.subschema({
                   keyword: "patternProperties",
                   schemaProp: pat,
-                  dataProp: key,
+                  dataProp: key2,
                   dataPropType: util_2.Type.Str
                 }, valid);
               }
               if (it.opts.unevaluated && props !== true) {
-                gen.assign((0, codegen_1._)`${props}[${key}]`, true);
+                gen.assign((0, codegen_1._)`${props}[${key2}]`, true);
               } else if (!alwaysValid && !it.allErrors) {
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
               }
@@ -7335,11 +7335,11 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path) {
-      const ctrl = callVisitor(key, node, visitor, path);
+    function visit_(key2, node, visitor, path) {
+      const ctrl = callVisitor(key2, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visit_(key, ctrl, visitor, path);
+        replaceNode(key2, path, ctrl);
+        return visit_(key2, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -7383,11 +7383,11 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path) {
-      const ctrl = await callVisitor(key, node, visitor, path);
+    async function visitAsync_(key2, node, visitor, path) {
+      const ctrl = await callVisitor(key2, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visitAsync_(key, ctrl, visitor, path);
+        replaceNode(key2, path, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -7437,27 +7437,27 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path) {
+    function callVisitor(key2, node, visitor, path) {
       if (typeof visitor === "function")
-        return visitor(key, node, path);
+        return visitor(key2, node, path);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path);
+        return visitor.Map?.(key2, node, path);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path);
+        return visitor.Seq?.(key2, node, path);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path);
+        return visitor.Pair?.(key2, node, path);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path);
+        return visitor.Scalar?.(key2, node, path);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path);
+        return visitor.Alias?.(key2, node, path);
       return void 0;
     }
-    function replaceNode(key, path, node) {
+    function replaceNode(key2, path, node) {
       const parent = path[path.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key] = node;
+        parent.items[key2] = node;
       } else if (identity.isPair(parent)) {
-        if (key === "key")
+        if (key2 === "key")
           parent.key = node;
         else
           parent.value = node;
@@ -7718,7 +7718,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj, key, val) {
+    function applyReviver(reviver, obj, key2, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -7758,7 +7758,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key, val);
+      return reviver.call(obj, key2, val);
     }
     exports.applyReviver = applyReviver;
   }
@@ -8121,14 +8121,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path))
           this.add(value);
         else {
-          const [key, ...rest] = path;
-          const node = this.get(key, true);
+          const [key2, ...rest] = path;
+          const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
       /**
@@ -8136,14 +8136,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0)
-          return this.delete(key);
-        const node = this.get(key, true);
+          return this.delete(key2);
+        const node = this.get(key2, true);
         if (identity.isCollection(node))
           return node.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -8151,8 +8151,8 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path, keepScalar) {
-        const [key, ...rest] = path;
-        const node = this.get(key, true);
+        const [key2, ...rest] = path;
+        const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
         else
@@ -8170,10 +8170,10 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0)
-          return this.has(key);
-        const node = this.get(key, true);
+          return this.has(key2);
+        const node = this.get(key2, true);
         return identity.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
@@ -8181,17 +8181,17 @@ var require_Collection = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path, value) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key2, value);
         } else {
-          const node = this.get(key, true);
+          const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
     };
@@ -8769,19 +8769,19 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      let keyComment = identity.isNode(key2) && key2.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity.isCollection(key2) || !identity.isNode(key2) && typeof key2 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar.Scalar.BLOCK_FOLDED || key2.type === Scalar.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -8789,7 +8789,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -8933,7 +8933,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = (ctx, key2) => (merge.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -8950,14 +8950,14 @@ var require_merge = __commonJS({
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key2, value2] of srcMap) {
         if (map instanceof Map) {
-          if (!map.has(key))
-            map.set(key, value2);
+          if (!map.has(key2))
+            map.set(key2, value2);
         } else if (map instanceof Set) {
-          map.add(key);
-        } else if (!Object.prototype.hasOwnProperty.call(map, key)) {
-          Object.defineProperty(map, key, {
+          map.add(key2);
+        } else if (!Object.prototype.hasOwnProperty.call(map, key2)) {
+          Object.defineProperty(map, key2, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -8985,19 +8985,19 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map, { key, value }) {
-      if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map, value);
-      else if (merge.isMergeKey(ctx, key))
+    function addPairToJSMap(ctx, map, { key: key2, value }) {
+      if (identity.isNode(key2) && key2.addToJSMap)
+        key2.addToJSMap(ctx, map, value);
+      else if (merge.isMergeKey(ctx, key2))
         merge.addMergeToJSMap(ctx, map, value);
       else {
-        const jsKey = toJS.toJS(key, "", ctx);
+        const jsKey = toJS.toJS(key2, "", ctx);
         if (map instanceof Map) {
           map.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map instanceof Set) {
           map.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key, jsKey, ctx);
+          const stringKey = stringifyKey(key2, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map)
             Object.defineProperty(map, stringKey, {
@@ -9012,19 +9012,19 @@ var require_addPairToJSMap = __commonJS({
       }
       return map;
     }
-    function stringifyKey(key, jsKey, ctx) {
+    function stringifyKey(key2, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx?.doc) {
+      if (identity.isNode(key2) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key.toString(strCtx);
+        const strKey = key2.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -9048,24 +9048,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
-      const k = createNode.createNode(key, void 0, ctx);
+    function createPair(key2, value, ctx) {
+      const k = createNode.createNode(key2, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key2, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
-        this.key = key;
+        this.key = key2;
         this.value = value;
       }
       clone(schema) {
-        let { key, value } = this;
-        if (identity.isNode(key))
-          key = key.clone(schema);
+        let { key: key2, value } = this;
+        if (identity.isNode(key2))
+          key2 = key2.clone(schema);
         if (identity.isNode(value))
           value = value.clone(schema);
-        return new _Pair(key, value);
+        return new _Pair(key2, value);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -9241,11 +9241,11 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items2, key) {
-      const k = identity.isScalar(key) ? key.value : key;
+    function findPair(items2, key2) {
+      const k = identity.isScalar(key2) ? key2.value : key2;
       for (const it of items2) {
         if (identity.isPair(it)) {
-          if (it.key === key || it.key === k)
+          if (it.key === key2 || it.key === k)
             return it;
           if (identity.isScalar(it.key) && it.key.value === k)
             return it;
@@ -9268,20 +9268,20 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add = (key, value) => {
+        const add = (key2, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key))
+            value = replacer.call(obj, key2, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key2))
             return;
           if (value !== void 0 || keepUndefined)
-            map.items.push(Pair.createPair(key, value, ctx));
+            map.items.push(Pair.createPair(key2, value, ctx));
         };
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
+          for (const [key2, value] of obj)
+            add(key2, value);
         } else if (obj && typeof obj === "object") {
-          for (const key of Object.keys(obj))
-            add(key, obj[key]);
+          for (const key2 of Object.keys(obj))
+            add(key2, obj[key2]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map.items.sort(schema.sortMapEntries);
@@ -9321,23 +9321,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key) {
-        const it = findPair(this.items, key);
+      delete(key2) {
+        const it = findPair(this.items, key2);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const it = findPair(this.items, key);
+      get(key2, keepScalar) {
+        const it = findPair(this.items, key2);
         const node = it?.value;
         return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
       }
-      has(key) {
-        return !!findPair(this.items, key);
+      has(key2) {
+        return !!findPair(this.items, key2);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key2, value) {
+        this.add(new Pair.Pair(key2, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -9426,15 +9426,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        const idx = asItemIndex(key);
+      delete(key2) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const idx = asItemIndex(key);
+      get(key2, keepScalar) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -9446,8 +9446,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key) {
-        const idx = asItemIndex(key);
+      has(key2) {
+        const idx = asItemIndex(key2);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -9457,10 +9457,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
-        const idx = asItemIndex(key);
+      set(key2, value) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key}.`);
+          throw new Error(`Expected a valid index, not ${key2}.`);
         const prev = this.items[idx];
         if (identity.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
@@ -9494,8 +9494,8 @@ var require_YAMLSeq = __commonJS({
           let i = 0;
           for (let it of obj) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key, it);
+              const key2 = obj instanceof Set ? it : String(i++);
+              it = replacer.call(obj, key2, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -9503,8 +9503,8 @@ var require_YAMLSeq = __commonJS({
         return seq;
       }
     };
-    function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+    function asItemIndex(key2) {
+      let idx = identity.isScalar(key2) ? key2.value : key2;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -9918,25 +9918,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key, value;
+          let key2, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key = it[0];
+              key2 = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key = keys[0];
-              value = it[key];
+              key2 = keys[0];
+              value = it[key2];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key = it;
+            key2 = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key2, value, ctx));
         }
       return pairs2;
     }
@@ -9983,16 +9983,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map);
         for (const pair of this.items) {
-          let key, value;
+          let key2, value;
           if (identity.isPair(pair)) {
-            key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            key2 = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key2, ctx);
           } else {
-            key = toJS.toJS(pair, "", ctx);
+            key2 = toJS.toJS(pair, "", ctx);
           }
-          if (map.has(key))
+          if (map.has(key2))
             throw new Error("Ordered maps must not include duplicate keys");
-          map.set(key, value);
+          map.set(key2, value);
         }
         return map;
       }
@@ -10013,12 +10013,12 @@ var require_omap = __commonJS({
       resolve(seq, onError) {
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
-        for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
-            if (seenKeys.includes(key.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+        for (const { key: key2 } of pairs$1.items) {
+          if (identity.isScalar(key2)) {
+            if (seenKeys.includes(key2.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key2.value}`);
             } else {
-              seenKeys.push(key.value);
+              seenKeys.push(key2.value);
             }
           }
         }
@@ -10203,14 +10203,14 @@ var require_set = __commonJS({
         super(schema);
         this.tag = _YAMLSet.tag;
       }
-      add(key) {
+      add(key2) {
         let pair;
-        if (identity.isPair(key))
-          pair = key;
-        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+        if (identity.isPair(key2))
+          pair = key2;
+        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
+          pair = new Pair.Pair(key2.key, null);
         else
-          pair = new Pair.Pair(key, null);
+          pair = new Pair.Pair(key2, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -10219,18 +10219,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+      get(key2, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key2);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
+      set(key2, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap.findPair(this.items, key2);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair.Pair(key2));
         }
       }
       toJSON(_, ctx) {
@@ -10477,7 +10477,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -10493,7 +10493,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -10757,8 +10757,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
-        const k = this.createNode(key, null, options);
+      createPair(key2, value, options = {}) {
+        const k = this.createNode(key2, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k, v);
       }
@@ -10766,8 +10766,8 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+      delete(key2) {
+        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
       }
       /**
        * Removes a value from the document.
@@ -10787,8 +10787,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+      get(key2, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -10803,8 +10803,8 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+      has(key2) {
+        return identity.isCollection(this.contents) ? this.contents.has(key2) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -10818,11 +10818,11 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key2, value) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key2], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key2, value);
         }
       }
       /**
@@ -11130,24 +11130,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
-    function containsNewline(key) {
-      if (!key)
+    function containsNewline(key2) {
+      if (!key2)
         return null;
-      switch (key.type) {
+      switch (key2.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key.source.includes("\n"))
+          if (key2.source.includes("\n"))
             return true;
-          if (key.end) {
-            for (const st of key.end)
+          if (key2.end) {
+            for (const st of key2.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key.items) {
+          for (const it of key2.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -11221,10 +11221,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key: key2, sep, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key2 ?? sep?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -11232,10 +11232,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key) {
-            if (key.type === "block-seq")
+          if (key2) {
+            if (key2.type === "block-seq")
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key && key.indent !== bm.indent)
+            else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep) {
@@ -11248,17 +11248,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
+            onError(key2 ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        const keyNode = key2 ? composeNode(ctx, key2, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -11268,7 +11268,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
-          startOnNewline: !key || key.type === "block-scalar"
+          startOnNewline: !key2 || key2.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -11432,11 +11432,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key: key2, sep, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key2 ?? sep?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
@@ -11457,9 +11457,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
-              key,
+              key2,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -11506,8 +11506,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
-          if (isBlock(key))
+          const keyNode = key2 ? composeNode(ctx, key2, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep ?? [], {
@@ -12657,9 +12657,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
-        for (const key of Object.keys(token))
-          if (key !== "type" && key !== "offset")
-            delete token[key];
+        for (const key2 of Object.keys(token))
+          if (key2 !== "type" && key2 !== "offset")
+            delete token[key2];
         Object.assign(token, { type: "block-scalar", indent: indent2, props, source: body });
       }
     }
@@ -12707,9 +12707,9 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent2 = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key of Object.keys(token))
-            if (key !== "type" && key !== "offset")
-              delete token[key];
+          for (const key2 of Object.keys(token))
+            if (key2 !== "type" && key2 !== "offset")
+              delete token[key2];
           Object.assign(token, { type, indent: indent2, source, end });
         }
       }
@@ -12764,12 +12764,12 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key: key2, sep, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
-      if (key)
-        res += stringifyToken(key);
+      if (key2)
+        res += stringifyToken(key2);
       if (sep)
         for (const st of sep)
           res += st.source;
@@ -14101,7 +14101,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
-                  const key = it.key;
+                  const key2 = it.key;
                   const sep = it.sep;
                   sep.push(this.sourceToken);
                   delete it.key;
@@ -14110,7 +14110,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key: key2, sep }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -14649,7 +14649,33 @@ var config_schema_default = {
         name: { $ref: "#/definitions/baselineName" }
       }
     },
-    strict: { type: "boolean", description: "Treat warn and inconclusive as failures (exit 1)." }
+    strict: { type: "boolean", description: "Treat warn and inconclusive as failures (exit 1)." },
+    "compare-to": {
+      enum: ["stored", "base-commit"],
+      description: "stored: compare with stored baselines and confirm suspected regressions on this runner; base-commit: decide every gated metric by measuring the base commit and this one alternately on this runner. Default: stored."
+    },
+    build: {
+      type: "string",
+      minLength: 1,
+      description: "Command that builds a checkout of the base commit before it is measured (e.g. npm ci && npm run build)."
+    },
+    confirm: {
+      type: "object",
+      additionalProperties: false,
+      description: "Same-runner confirmation: base and head measured alternately (ABBA pairs) until every suspected regression is decided.",
+      properties: {
+        when: { enum: ["on-regression", "never"], description: "Confirm metrics that look like regressions or are inconclusive against stored baselines. Default: on-regression." },
+        looks: {
+          type: "array",
+          minItems: 1,
+          maxItems: 10,
+          items: { type: "integer", minimum: 2, maximum: 200 },
+          description: "Pair counts at which the data is looked at, increasing. Default: [4, 8, 14]."
+        },
+        budget: { $ref: "#/definitions/duration", description: "Time budget for the pairs (the build excluded). Default: 15m." },
+        "build-timeout": { $ref: "#/definitions/duration", description: "Time limit of the build command. Default: 20m." }
+      }
+    }
   },
   definitions: {
     gateName: {
@@ -15016,6 +15042,36 @@ var baseline_schema_default = {
   }
 };
 
+// schemas/shard.schema.json
+var shard_schema_default = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: "https://github.com/perf-gate/perf-gate/schemas/shard.schema.json",
+  title: "perf-gate shard results",
+  description: "What one shard of a matrix uploads for the aggregate job: its share of the results and who measured them.",
+  type: "object",
+  additionalProperties: false,
+  required: ["schemaVersion", "gate", "shard", "split", "results"],
+  properties: {
+    schemaVersion: { const: 1 },
+    gate: { type: "string", minLength: 1, maxLength: 64 },
+    shard: {
+      type: "object",
+      additionalProperties: false,
+      required: ["index", "total"],
+      properties: {
+        index: { type: "integer", minimum: 1, maximum: 256 },
+        total: { type: "integer", minimum: 1, maximum: 256 }
+      }
+    },
+    split: { enum: ["scenarios", "load"], description: "scenarios: each shard ran its own scenarios; load: every shard ran every scenario at a share of the load." },
+    sha: { type: "string", pattern: "^[0-9a-f]{7,64}$" },
+    runId: { type: "string" },
+    runAttempt: { type: "integer", minimum: 1, description: "The workflow run attempt that measured it: after a re-run the newest attempt of each shard wins." },
+    startedAt: { type: "string" },
+    results: { $ref: "https://github.com/perf-gate/perf-gate/schemas/results.schema.json" }
+  }
+};
+
 // src/schemas.ts
 var addFormats = import_ajv_formats.default.default ?? import_ajv_formats.default;
 var ajv = new import_ajv.Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
@@ -15026,7 +15082,8 @@ var validators = {
   config: ajv.getSchema(config_schema_default.$id),
   results: ajv.getSchema(results_schema_default.$id),
   report: ajv.compile(report_schema_default),
-  baseline: ajv.compile(baseline_schema_default)
+  baseline: ajv.compile(baseline_schema_default),
+  shard: ajv.compile(shard_schema_default)
 };
 var thresholdsValidator = ajv.compile({ $ref: `${config_schema_default.$id}#/definitions/thresholds` });
 function schemaProblems(schema, data) {
@@ -15045,8 +15102,8 @@ function describeErrors(errors, data) {
   const generic = /* @__PURE__ */ new Set(["type", "anyOf", "oneOf", "if"]);
   const problems = [];
   const seen = /* @__PURE__ */ new Set();
-  const add = (pointer, message, key) => {
-    if (!seen.has(message)) problems.push(key === void 0 ? { pointer, message } : { pointer, message, key });
+  const add = (pointer, message, key2) => {
+    if (!seen.has(message)) problems.push(key2 === void 0 ? { pointer, message } : { pointer, message, key: key2 });
     seen.add(message);
   };
   for (const [pointer, group] of byPath) {
@@ -15093,9 +15150,9 @@ function describeError(error, data) {
 function valueAt(data, pointer) {
   let node = data;
   for (const raw of pointer.split("/").slice(1)) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const key2 = raw.replace(/~1/g, "/").replace(/~0/g, "~");
     if (node === null || typeof node !== "object") return void 0;
-    node = node[key];
+    node = node[key2];
   }
   return node;
 }
@@ -15356,6 +15413,9 @@ var DEFAULT_CONFIG_PATH = ".github/perf-gate.yml";
 var DEFAULT_BASELINE_DIR = ".perf-gate";
 var DEFAULT_HISTORY_LIMIT = 20;
 var DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1e3;
+var DEFAULT_CONFIRM_LOOKS = [4, 8, 14];
+var DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1e3;
+var DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1e3;
 
 // src/results/units.ts
 var KNOWN_UNITS = {};
@@ -15450,11 +15510,11 @@ function formatNumber(value) {
 // src/config/thresholds.ts
 function parseThresholdExpression(text, where) {
   const trimmed = text.trim();
-  const relative3 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
-  if (relative3) {
-    const percent = Number(relative3[2]);
+  const relative4 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
+  if (relative4) {
+    const percent = Number(relative4[2]);
     if (percent <= 0) throw new InputError(`${where}: threshold "${text}" must be a change above 0%`);
-    const sign = relative3[1];
+    const sign = relative4[1];
     return { kind: "relative", worseFraction: percent / 100, ...sign ? { sign } : {}, text: trimmed };
   }
   const absolute = /^(<=|>=|<|>)\s*(.+)$/.exec(trimmed);
@@ -15512,8 +15572,8 @@ function parseThresholdMap(raw, where) {
   }
   return metrics;
 }
-function escapePointer(key) {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
+function escapePointer(key2) {
+  return key2.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 function globMatches(pattern, name) {
   if (!pattern.includes("*") && !pattern.includes("?")) return pattern === name;
@@ -15575,10 +15635,37 @@ async function resolveSettings(edge) {
       ...baselineName ? { name: baselineName } : {}
     },
     strict: edge.strict ?? config.strict ?? false,
-    failOnRegression: edge.failOnRegression
+    failOnRegression: edge.failOnRegression,
+    confirm: resolveConfirm(edge, config, where)
   };
   if (configUsed) settings.configPath = configUsed;
   return settings;
+}
+function resolveConfirm(edge, config, where) {
+  const compareTo = choice(edge.compareTo, ["stored", "base-commit"], "input 'compare-to'") ?? config["compare-to"] ?? "stored";
+  const when = choice(edge.confirm, ["on-regression", "never"], "input 'confirm'") ?? config.confirm?.when ?? "on-regression";
+  const budget = edge.confirmBudget ? parseDurationMs(edge.confirmBudget, "input 'confirm-budget'") : config.confirm?.budget !== void 0 ? parseDurationMs(config.confirm.budget, `${where}: /confirm/budget`) : DEFAULT_CONFIRM_BUDGET_MS;
+  const looks = config.confirm?.looks ?? DEFAULT_CONFIRM_LOOKS;
+  if (looks.some((n, i) => i > 0 && n <= looks[i - 1])) {
+    throw new InputError(`${where}: /confirm/looks: ${JSON.stringify(looks)} must be pair counts in increasing order, e.g. [4, 8, 14]`);
+  }
+  const settings = {
+    compareTo,
+    when,
+    buildTimeoutMs: config.confirm?.["build-timeout"] !== void 0 ? parseDurationMs(config.confirm["build-timeout"], `${where}: /confirm/build-timeout`) : DEFAULT_BUILD_TIMEOUT_MS,
+    looks,
+    budgetMs: budget
+  };
+  const build = edge.build || config.build;
+  if (build) settings.build = build;
+  if (edge.base) settings.base = edge.base;
+  return settings;
+}
+function choice(raw, choices, where) {
+  const value = raw?.trim();
+  if (!value) return void 0;
+  if (!choices.includes(value)) throw new InputError(`${where} must be one of ${choices.join(", ")}, got "${value}"`);
+  return value;
 }
 function resolveSource(edge, config, where) {
   const format = edge.format || "auto";
@@ -15727,8 +15814,8 @@ function describeJsonValue(value) {
 function jsonError(node, expected) {
   return new InputError(`${node.source}: ${node.pointer || "/"}: expected ${expected}, got ${describeJsonValue(node.value)}`);
 }
-function escapePointer2(key) {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
+function escapePointer2(key2) {
+  return key2.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 function isJsonObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -15737,12 +15824,12 @@ function asObject(node, expected = "an object") {
   if (!isJsonObject(node.value)) throw jsonError(node, expected);
   return node.value;
 }
-function child(node, key) {
-  const value = isJsonObject(node.value) ? node.value[key] : void 0;
-  return { value, pointer: `${node.pointer}/${escapePointer2(key)}`, source: node.source };
+function child(node, key2) {
+  const value = isJsonObject(node.value) ? node.value[key2] : void 0;
+  return { value, pointer: `${node.pointer}/${escapePointer2(key2)}`, source: node.source };
 }
 function entries(node, expected = "an object") {
-  return Object.keys(asObject(node, expected)).map((key) => [key, child(node, key)]);
+  return Object.keys(asObject(node, expected)).map((key2) => [key2, child(node, key2)]);
 }
 function items(node, expected = "an array") {
   if (!Array.isArray(node.value)) throw jsonError(node, expected);
@@ -16200,8 +16287,8 @@ var artilleryFormat = {
 };
 function summaryMetrics(summary, unit) {
   const metrics = {};
-  for (const [key, value] of entries(summary)) {
-    const name = SUMMARY_STATS[key];
+  for (const [key2, value] of entries(summary)) {
+    const name = SUMMARY_STATS[key2];
     if (!name) continue;
     const number = optionalNumberAt(value);
     if (number !== void 0) metrics[name] = metricValue(number, unit);
@@ -16226,7 +16313,7 @@ function readV2(aggregate, collector) {
       const metrics = summaryMetrics(summary, "ms");
       const requests = counter("http.requests");
       if (requests !== void 0 && durationSeconds) metrics.rps = metricValue(requests / durationSeconds, "req/s");
-      const errors = counterNames.filter((key) => key.startsWith("errors.")).reduce((sum2, key) => sum2 + (counter(key) ?? 0), 0);
+      const errors = counterNames.filter((key2) => key2.startsWith("errors.")).reduce((sum2, key2) => sum2 + (counter(key2) ?? 0), 0);
       const share = failureShare("http.", requests, errors);
       if (share) metrics.errors = share;
       collector.addTrial(name, withDuration(metrics), { kind: "load" });
@@ -16234,7 +16321,7 @@ function readV2(aggregate, collector) {
       const endpoint = name.slice(ENDPOINT_PREFIX.length);
       const metrics = summaryMetrics(summary, "ms");
       const prefix = `plugins.metrics-by-endpoint.${endpoint}.`;
-      const requests = counterNames.filter((key) => key.startsWith(`${prefix}codes.`)).reduce((sum2, key) => sum2 + (counter(key) ?? 0), 0);
+      const requests = counterNames.filter((key2) => key2.startsWith(`${prefix}codes.`)).reduce((sum2, key2) => sum2 + (counter(key2) ?? 0), 0);
       const share = failureShare(prefix, requests, 0);
       if (share) metrics.errors = share;
       collector.addTrial(endpoint, withDuration(metrics), { kind: "load" });
@@ -16306,13 +16393,13 @@ function trialOf(document) {
   const latency = child(document, "latency");
   asObject(latency);
   const metrics = {};
-  for (const [key, percent] of LATENCY_PERCENTILES) {
-    const value = optionalNumberAt(child(latency, key));
+  for (const [key2, percent] of LATENCY_PERCENTILES) {
+    const value = optionalNumberAt(child(latency, key2));
     if (value !== void 0) metrics[percentileMetricName(percent)] = metricValue(value, "ms");
   }
   metrics.mean = metricValue(numberAt(child(latency, "mean")), "ms");
-  for (const [key, name] of [["stddev", "stdev"], ["min", "min"], ["max", "max"]]) {
-    const value = optionalNumberAt(child(latency, key));
+  for (const [key2, name] of [["stddev", "stdev"], ["min", "min"], ["max", "max"]]) {
+    const value = optionalNumberAt(child(latency, key2));
     if (value !== void 0) metrics[name] = metricValue(value, "ms");
   }
   const durationSeconds = numberAt(child(document, "duration"));
@@ -16436,14 +16523,14 @@ function addSamples(collector, name, itersNode, timesNode, unit = "ns") {
 function estimateMetrics(root) {
   const document = asObject(root);
   const keys = Object.keys(document);
-  if (keys.length > 0 && keys.every((key) => ["mean", "Mean", "median", "Median"].includes(key))) {
+  if (keys.length > 0 && keys.every((key2) => ["mean", "Mean", "median", "Median"].includes(key2))) {
     throw new InputError(`${root.source}: this looks like Criterion's change/estimates.json (relative changes, not times); give new/estimates.json`);
   }
-  const point = (key) => numberAt(child(child(root, key), "point_estimate"));
+  const point = (key2) => numberAt(child(child(root, key2), "point_estimate"));
   const metrics = {};
   for (const [names, metric] of ESTIMATES) {
-    const key = names.find((name) => isJsonObject(document[name]));
-    if (key) metrics[metric] = metricValue(point(key), "ns");
+    const key2 = names.find((name) => isJsonObject(document[name]));
+    if (key2) metrics[metric] = metricValue(point(key2), "ns");
   }
   const slopeKey = ["slope", "Slope"].find((name) => isJsonObject(document[name]));
   const headline = slopeKey ? point(slopeKey) : metrics.mean?.value;
@@ -16485,10 +16572,10 @@ var goBenchFormat = {
       const trimmed = line.text.trim();
       const header = /^(goos|goarch|pkg|cpu):\s*(.*)$/.exec(trimmed);
       if (header) {
-        const [, key, value] = header;
-        if (key === "goos") environment.os = value;
-        else if (key === "goarch") environment.arch = value;
-        else if (key === "cpu") environment.cpuModel = value;
+        const [, key2, value] = header;
+        if (key2 === "goos") environment.os = value;
+        else if (key2 === "goarch") environment.arch = value;
+        else if (key2 === "cpu") environment.cpuModel = value;
         else pkg = value;
         continue;
       }
@@ -16834,7 +16921,7 @@ var hyperfineFormat = {
 };
 function parameterLabels(node) {
   if (node.value === void 0 || node.value === null) return {};
-  return Object.fromEntries(entries(node).map(([key, value]) => [`parameter.${key}`, String(value.value)]));
+  return Object.fromEntries(entries(node).map(([key2, value]) => [`parameter.${key2}`, String(value.value)]));
 }
 
 // src/formats/jmh.ts
@@ -16861,9 +16948,9 @@ var jmhFormat = {
       ];
       const secondaries = child(node, "secondaryMetrics");
       if (isJsonObject(secondaries.value)) {
-        for (const [key, metric] of entries(secondaries)) {
+        for (const [key2, metric] of entries(secondaries)) {
           const unit = typeof child(metric, "scoreUnit").value === "string" ? child(metric, "scoreUnit").value : "";
-          series.push({ name: key.replace(/^[·.]+/, ""), values: metricValues(metric, /^ops\//.test(unit) ? "higher" : "lower") });
+          series.push({ name: key2.replace(/^[·.]+/, ""), values: metricValues(metric, /^ops\//.test(unit) ? "higher" : "lower") });
         }
       }
       const trials = Math.max(...series.map((entry) => entry.values.length));
@@ -16883,7 +16970,7 @@ function baseName(node) {
   const benchmark = stringAt(child(node, "benchmark"));
   const params = child(node, "params");
   if (!isJsonObject(params.value) || Object.keys(params.value).length === 0) return benchmark;
-  return `${benchmark}(${entries(params).map(([key, value]) => `${key}=${String(value.value)}`).join(", ")})`;
+  return `${benchmark}(${entries(params).map(([key2, value]) => `${key2}=${String(value.value)}`).join(", ")})`;
 }
 function jmhNumber(node) {
   if (typeof node.value === "number" && Number.isFinite(node.value)) return node.value;
@@ -17000,7 +17087,7 @@ function metricType(node) {
 }
 function legacyType(node) {
   const values = asObject(node);
-  if ("avg" in values || "med" in values || Object.keys(values).some((key) => /^p\(/.test(key))) return "trend";
+  if ("avg" in values || "med" in values || Object.keys(values).some((key2) => /^p\(/.test(key2))) return "trend";
   if ("passes" in values || "fails" in values) return "rate";
   if ("count" in values) return "counter";
   return "gauge";
@@ -17008,10 +17095,10 @@ function legacyType(node) {
 function trendMetrics(metric) {
   const unit = metric.contains === "time" ? "ms" : metric.contains === "data" ? "B" : metric.contains === void 0 && BUILTIN_TIME_TRENDS.test(metric.name) ? "ms" : "";
   const metrics = {};
-  for (const [key, value] of entries(metric.values)) {
-    if (key === "thresholds" || key === "count") continue;
-    const percentile = /^p\((\d+(?:\.\d+)?)\)$/.exec(key);
-    const name = percentile ? `p${Number(percentile[1])}` : TREND_STATS[key];
+  for (const [key2, value] of entries(metric.values)) {
+    if (key2 === "thresholds" || key2 === "count") continue;
+    const percentile = /^p\((\d+(?:\.\d+)?)\)$/.exec(key2);
+    const name = percentile ? `p${Number(percentile[1])}` : TREND_STATS[key2];
     if (!name) continue;
     metrics[name] = metricValue(numberAt(value), unit);
   }
@@ -17090,9 +17177,9 @@ var locustFormat = {
         const value = cell(index, `a response time in ms for ${columns[index]}`);
         if (value !== void 0) metrics[percentileMetricName(percent)] = metricValue(value, "ms");
       }
-      for (const [key, index] of [["mean", at.mean], ["min", at.min], ["max", at.max]]) {
+      for (const [key2, index] of [["mean", at.mean], ["min", at.min], ["max", at.max]]) {
         const value = cell(index, `a response time in ms`);
-        if (value !== void 0) metrics[key] = metricValue(value, "ms");
+        if (value !== void 0) metrics[key2] = metricValue(value, "ms");
       }
       const rps = cell(at.rps, "requests per second");
       if (rps !== void 0) metrics.rps = metricValue(rps, "req/s");
@@ -17231,7 +17318,7 @@ var tinybenchFormat = {
         else {
           const name = String(table["Task name"] ?? table["Task Name"] ?? "");
           if (!name) throw new InputError(`${source}: ${row.pointer}: expected a "Task name" field`);
-          collector.addTrial(name, { metrics: tableMetrics(Object.entries(table).map(([key, value]) => [key, String(value)]), `${source}: ${row.pointer}`) }, { kind: "benchmark" });
+          collector.addTrial(name, { metrics: tableMetrics(Object.entries(table).map(([key2, value]) => [key2, String(value)]), `${source}: ${row.pointer}`) }, { kind: "benchmark" });
         }
       }
     } else {
@@ -17251,7 +17338,7 @@ function readConsoleTable(text, source, collector) {
       continue;
     }
     const row = header.map((name2, index) => [name2, cells[index] ?? ""]);
-    const name = row.find(([key]) => /^Task [Nn]ame$/.test(key))?.[1];
+    const name = row.find(([key2]) => /^Task [Nn]ame$/.test(key2))?.[1];
     if (!name) continue;
     collector.addTrial(name, { metrics: tableMetrics(row, `${source}:${line.number}`) }, { kind: "benchmark" });
   }
@@ -18036,6 +18123,237 @@ function formatMs(ms) {
   return `${(ms / 6e4).toFixed(1)} min`;
 }
 
+// src/confirm/confirm-on-base.ts
+import { relative as relative3, join as join3, isAbsolute as isAbsolute2 } from "node:path";
+
+// src/confirm/base-worktree.ts
+import { execFile } from "node:child_process";
+import { mkdtemp, rm as rm2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join2 } from "node:path";
+import { promisify } from "node:util";
+var execFileAsync = promisify(execFile);
+async function git(cwd, ...args) {
+  const { stdout } = await execFileAsync("git", args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+  return stdout.trim();
+}
+async function repositoryTop(dir) {
+  try {
+    return await git(dir, "rev-parse", "--show-toplevel");
+  } catch (error) {
+    throw new RunError(`same-runner confirmation needs a git checkout, but ${dir} is not inside one (${error.message.split("\n")[0]})`);
+  }
+}
+async function prepareBaseWorktree(repoTop, sha, build, log, signal) {
+  try {
+    await git(repoTop, "cat-file", "-e", `${sha}^{commit}`);
+  } catch {
+    log.info(`Fetching the base commit ${sha.slice(0, 7)} (not in this clone)...`);
+    try {
+      await git(repoTop, "fetch", "--no-tags", "--depth=1", "origin", sha);
+    } catch (error) {
+      throw new RunError(
+        `the base commit ${sha.slice(0, 7)} is not in this clone and could not be fetched (${error.message.split("\n")[0]}); use actions/checkout with fetch-depth: 0`
+      );
+    }
+  }
+  const dir = join2(await mkdtemp(join2(tmpdir(), "perf-gate-base-")), "checkout");
+  await git(repoTop, "worktree", "add", "--detach", "--force", dir, sha);
+  const worktree = {
+    dir,
+    remove: async () => {
+      await git(repoTop, "worktree", "remove", "--force", dir).catch(() => void 0);
+      await rm2(join2(dir, ".."), { recursive: true, force: true });
+    }
+  };
+  if (build.command) {
+    log.info(`Building the base commit ${sha.slice(0, 7)}: ${build.command}`);
+    const outcome = await runCommand({ command: build.command, cwd: dir, env: build.env ?? {}, timeoutMs: build.timeoutMs }, log, signal);
+    if (outcome.exitCode !== 0 || outcome.timedOut) {
+      await worktree.remove();
+      const how = outcome.timedOut ? "timed out" : `exited with code ${outcome.exitCode}`;
+      throw new RunError(`building the base commit ${sha.slice(0, 7)} failed: \`${build.command}\` ${how}.
+Last output:
+${outcome.outputTail}`);
+    }
+  }
+  return worktree;
+}
+
+// src/confirm/paired-runs.ts
+function key(target) {
+  return `${target.scenario}\0${target.metric}`;
+}
+function armValue(results, target, unit) {
+  const scenario = results.scenarios.find((s) => s.name === target.scenario);
+  const series = scenario && metricSeries(scenario, target.metric, unit);
+  return series ? { value: median(series.values), unit: series.unit } : void 0;
+}
+async function confirmOnSameRunner(options) {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const looks = [...new Set(options.looks)].filter((n) => n >= 2).sort((a, b) => a - b);
+  const pending = new Map(options.targets.map((target) => [key(target), target]));
+  const ratios = new Map(options.targets.map((target) => [key(target), []]));
+  const units = /* @__PURE__ */ new Map();
+  const done = [];
+  let pairs = 0;
+  let looksTaken = 0;
+  for (const [lookIndex, lookAt] of looks.entries()) {
+    while (pairs < lookAt && pending.size > 0) {
+      if (options.deadline !== void 0 && now() >= options.deadline) break;
+      const order = pairs % 2 === 0 ? ["base", "head"] : ["head", "base"];
+      const runs = {};
+      for (const arm2 of order) runs[arm2] = await options.runner.run(arm2, pairs);
+      pairs++;
+      for (const target of pending.values()) {
+        const k = key(target);
+        const base = armValue(runs.base, target, units.get(k));
+        const head = base && armValue(runs.head, target, base.unit);
+        if (!base || !head || base.value <= 0 || head.value <= 0) continue;
+        units.set(k, base.unit);
+        ratios.get(k).push(Math.log(head.value / base.value));
+      }
+      options.log.progress(`confirmation: ${pairs} pair(s) of base and head measured, ${pending.size} metric(s) undecided`);
+    }
+    if (pending.size === 0) break;
+    const outOfTime = options.deadline !== void 0 && now() >= options.deadline;
+    if (pairs < 2) break;
+    looksTaken++;
+    const last = lookIndex === looks.length - 1 || outOfTime;
+    for (const target of [...pending.values()]) {
+      const logRatios = ratios.get(key(target));
+      const decision = options.decide(logRatios, target, { index: lookIndex, count: looks.length, metricsGated: options.targets.length });
+      if (decision.outcome !== "continue" || last) {
+        const outcome = decision.outcome === "continue" ? "inconclusive" : decision.outcome;
+        const reason = decision.outcome === "continue" ? `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? " (time budget spent)" : ""}.` : decision.reason;
+        done.push({ target, outcome, change: decision.change, reason, pairs: logRatios.length });
+        pending.delete(key(target));
+      }
+    }
+    options.log.info(`Confirmation look ${looksTaken} at ${pairs} pairs: ${options.targets.length - pending.size} of ${options.targets.length} metric(s) decided.`);
+    if (last) break;
+  }
+  options.log.progressDone();
+  for (const target of pending.values()) {
+    done.push({
+      target,
+      outcome: "inconclusive",
+      reason: `Not enough pairs were measured (${pairs}) before the time budget ran out.`,
+      pairs: ratios.get(key(target)).length
+    });
+  }
+  return { confirmations: done, pairs, looks: looksTaken, elapsedMs: now() - started };
+}
+
+// src/confirm/confirm-on-base.ts
+var SUSPECT = /* @__PURE__ */ new Set(["fail", "warn", "inconclusive"]);
+function confirmationTargets(verdict, current, settings) {
+  const suites = new Map(current.scenarios.map((scenario) => [scenario.name, scenario.labels?.suite]));
+  const everything = settings.confirm.compareTo === "base-commit";
+  const targets = [];
+  for (const metric of verdict.metrics) {
+    if (!metric.gated || !metric.current) continue;
+    if (!everything && !SUSPECT.has(metric.status)) continue;
+    const suite = suites.get(metric.scenario);
+    const threshold = resolveThreshold(settings.thresholds, { name: metric.scenario, ...suite ? { suite } : {} }, metric.metric);
+    const levels = [...threshold?.fail ?? [], ...threshold?.fail.length ? [] : threshold?.warn ?? []];
+    const fractions = levels.flatMap((level) => level.kind === "relative" ? [level.worseFraction] : []);
+    if (fractions.length === 0) continue;
+    targets.push({ scenario: metric.scenario, metric: metric.metric, direction: metric.direction, worseFraction: Math.min(...fractions) });
+  }
+  return targets;
+}
+function relocateSource(source, repoTop, checkoutDir) {
+  const move = (path) => {
+    const rel = relative3(repoTop, path);
+    return rel.startsWith("..") || isAbsolute2(rel) ? path : join3(checkoutDir, rel);
+  };
+  switch (source.kind) {
+    case "suites":
+      return {
+        kind: "suites",
+        suites: source.suites.map((suite) => ({
+          ...suite,
+          cwd: move(suite.cwd),
+          ...suite.resultsPath ? { resultsPath: move(suite.resultsPath) } : {}
+        }))
+      };
+    default:
+      return void 0;
+  }
+}
+function applyConfirmation(verdict, result, hasBaseline) {
+  const byKey = new Map(result.confirmations.map((c) => [`${c.target.scenario}\0${c.target.metric}`, c]));
+  const metrics = verdict.metrics.map((metric) => {
+    const confirmation = byKey.get(`${metric.scenario}\0${metric.metric}`);
+    if (!confirmation) return metric;
+    const status = confirmation.outcome;
+    const stored = metric.status === "no-baseline" ? "" : ` Against the stored baseline it was ${metric.status}: ${metric.reason}`;
+    return {
+      ...metric,
+      status,
+      reason: `Same-runner A/B (${confirmation.pairs} pairs of base and head): ${confirmation.reason}${stored}`,
+      confirmation: {
+        status,
+        reason: confirmation.reason,
+        pairs: confirmation.pairs,
+        ...confirmation.change ? { change: confirmation.change } : {}
+      }
+    };
+  });
+  return summarize(metrics, hasBaseline || result.confirmations.length > 0);
+}
+function baseCommitOf(settings, pullRequestBaseSha) {
+  return settings.confirm.base ?? pullRequestBaseSha;
+}
+async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBaseline, deps) {
+  const wanted = settings.confirm.compareTo === "base-commit" || settings.confirm.when === "on-regression";
+  if (!wanted) return { verdict };
+  const targets = confirmationTargets(verdict, current, settings);
+  if (targets.length === 0) return { verdict };
+  if (!baseSha) {
+    return settings.confirm.compareTo === "base-commit" ? { verdict, note: "compare-to base-commit needs a base commit: run on a pull request, or pass --base <commit> to the CLI." } : { verdict };
+  }
+  const repoTop = await repositoryTop(settings.rootDir).catch(() => void 0);
+  if (!repoTop) return { verdict, note: `Same-runner confirmation skipped: ${settings.rootDir} is not a git checkout.` };
+  if (!relocateSource(settings.source, repoTop, repoTop)) return { verdict, note: "Same-runner confirmation skipped: results read from a file cannot be re-measured on the base commit." };
+  const short = baseSha.slice(0, 7);
+  deps.log.info(`Confirming ${targets.length} metric(s) on this runner against the base commit ${short}...`);
+  let worktree;
+  try {
+    const prepare = deps.prepareWorktree ?? ((top, sha) => prepareBaseWorktree(top, sha, { ...settings.confirm.build ? { command: settings.confirm.build } : {}, timeoutMs: settings.confirm.buildTimeoutMs }, deps.log, deps.signal));
+    worktree = await prepare(repoTop, baseSha);
+    const baseSource = relocateSource(settings.source, repoTop, worktree.dir);
+    const baseRoot = join3(worktree.dir, relative3(repoTop, settings.rootDir));
+    const runDeps = (rootDir) => ({ log: deps.log, rootDir, ...deps.signal ? { signal: deps.signal } : {} });
+    const result = await confirmOnSameRunner({
+      targets,
+      runner: {
+        run: (arm2) => arm2 === "base" ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(settings.source, runDeps(settings.rootDir))
+      },
+      decide: deps.decide,
+      looks: settings.confirm.looks,
+      log: deps.log,
+      deadline: deps.now() + settings.confirm.budgetMs,
+      now: deps.now
+    });
+    const seconds2 = (result.elapsedMs / 1e3).toFixed(0);
+    const note = `Same-runner A/B against the base commit ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds2} s (${(result.elapsedMs / 1e3 / Math.max(1, targets.length)).toFixed(1)} s of measuring per verdict).`;
+    return { verdict: applyConfirmation(verdict, result, hasBaseline), note, result };
+  } catch (error) {
+    if (deps.signal?.aborted) throw error;
+    const why = messageOf(error);
+    deps.log.warn(`Same-runner confirmation could not run: ${why}`);
+    return { verdict, note: `Same-runner confirmation against ${short} could not run, so the stored-baseline verdicts stand: ${firstLine(why)}` };
+  } finally {
+    await worktree?.remove().catch((error) => deps.log.warn(`could not remove the base checkout: ${messageOf(error)}`));
+  }
+}
+function firstLine(text) {
+  return text.split("\n")[0];
+}
+
 // src/gate.ts
 async function runGate(settings, deps, options) {
   const produce = deps.produce ?? produceResults;
@@ -18043,12 +18361,23 @@ async function runGate(settings, deps, options) {
   if (deps.signal) runDeps.signal = deps.signal;
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context);
   const lookup = await lookupBaseline(settings, deps);
-  const verdict = evaluate({
+  const stored = evaluate({
     current: results,
     history: lookup.history.map((record) => record.results),
     rules: settings.thresholds,
     ...lookup.baseline ? { baseline: lookup.baseline.results } : {}
   });
+  const notes = [...options.notes ?? [], ...notesFor(settings)];
+  const confirmed = !deps.decide ? { verdict: stored, note: void 0 } : await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== void 0, {
+    log: deps.log,
+    now: deps.clock ?? Date.now,
+    produce,
+    decide: deps.decide,
+    ...deps.signal ? { signal: deps.signal } : {},
+    ...deps.prepareWorktree ? { prepareWorktree: deps.prepareWorktree } : {}
+  });
+  if (confirmed.note) notes.push(confirmed.note);
+  const verdict = confirmed.verdict;
   const report = buildReport({
     gate: settings.name,
     verdict,
@@ -18057,7 +18386,7 @@ async function runGate(settings, deps, options) {
     storeDescription: deps.store.description,
     context: deps.context,
     now: deps.now(),
-    notes: notesFor(settings)
+    notes
   });
   const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true });
   const outcome = { results, report, exitCode: exitCodeFor(report, settings), saveDecision };
@@ -18100,14 +18429,14 @@ function notesFor(settings) {
   return notes;
 }
 function stampIdentity(results, context) {
-  const git = { ...results.git };
-  if (!git.sha && context.sha) git.sha = context.sha;
-  if (!git.ref && context.ref) git.ref = context.ref;
+  const git2 = { ...results.git };
+  if (!git2.sha && context.sha) git2.sha = context.sha;
+  if (!git2.ref && context.ref) git2.ref = context.ref;
   return {
     ...results,
     createdAt: results.createdAt ?? (/* @__PURE__ */ new Date()).toISOString(),
     environment: results.environment ?? currentEnvironment(context.runner),
-    ...git.sha || git.ref ? { git } : {}
+    ...git2.sha || git2.ref ? { git: git2 } : {}
   };
 }
 function scenarioSetOf(results) {
@@ -18480,6 +18809,13 @@ Options:
       --baseline-dir <dir> file store directory (default .perf-gate beside the config)
       --baseline <name>    compare against a pinned baseline instead of the newest
       --save-baseline      save this run's results as the new baseline
+      --compare-to <what>  stored (default): stored baselines, confirming suspected
+                           regressions on this machine; base-commit: measure --base and
+                           this checkout alternately and decide every metric from the pairs
+      --base <ref>         the base commit for A/B (e.g. origin/main)
+      --build <cmd>        builds the base commit's checkout before it is measured
+      --confirm <when>     on-regression (default) or never
+      --confirm-budget <d> time budget for A/B pairs (default 15m)
       --json <file>        write the machine-readable report
       --markdown <file>    write the Markdown table
       --strict             exit 1 on warn and inconclusive too
@@ -18594,7 +18930,7 @@ function cliLogger(io, quiet) {
   };
 }
 function localContext(cwd) {
-  const git = (...args) => {
+  const git2 = (...args) => {
     try {
       return execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "ignore"] }).toString().trim() || void 0;
     } catch {
@@ -18602,11 +18938,18 @@ function localContext(cwd) {
     }
   };
   const context = { event: "local", runner: "local" };
-  const sha = git("rev-parse", "HEAD");
-  const branch = git("symbolic-ref", "-q", "HEAD");
+  const sha = git2("rev-parse", "HEAD");
+  const branch = git2("symbolic-ref", "-q", "HEAD");
   if (sha) context.sha = sha;
   if (branch) context.ref = branch;
   return context;
+}
+function resolveCommit(ref, cwd) {
+  try {
+    return execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+  } catch {
+    throw new InputError(`--base: "${ref}" is not a commit git knows here (try origin/main, a tag or a sha; fetch it first in a shallow clone)`);
+  }
 }
 async function settingsFromFlags(values, io, extra = {}) {
   const config = values.config;
@@ -18619,7 +18962,7 @@ async function settingsFromFlags(values, io, extra = {}) {
     thresholdsSource: "--thresholds",
     ...extra
   };
-  const text = (key) => typeof values[key] === "string" ? values[key] : void 0;
+  const text = (key2) => typeof values[key2] === "string" ? values[key2] : void 0;
   if (text("name")) edge.name = text("name");
   if (text("command")) edge.command = text("command");
   if (text("results")) edge.resultsPath = text("results");
@@ -18645,10 +18988,23 @@ async function runCommand2(args, io) {
     results: { type: "string" },
     timeout: { type: "string" },
     baseline: { type: "string" },
-    "save-baseline": { type: "boolean" }
+    "save-baseline": { type: "boolean" },
+    "compare-to": { type: "string" },
+    base: { type: "string" },
+    build: { type: "string" },
+    confirm: { type: "string" },
+    "confirm-budget": { type: "string" }
   });
   if (values.help) return help(io, "run");
-  const settings = await settingsFromFlags(values, io);
+  const text = (key2) => typeof values[key2] === "string" ? values[key2] : void 0;
+  const base = text("base") ? resolveCommit(text("base"), io.cwd) : void 0;
+  const settings = await settingsFromFlags(values, io, {
+    ...text("compare-to") ? { compareTo: text("compare-to") } : {},
+    ...text("build") ? { build: text("build") } : {},
+    ...text("confirm") ? { confirm: text("confirm") } : {},
+    ...text("confirm-budget") ? { confirmBudget: text("confirm-budget") } : {},
+    ...base ? { base } : {}
+  });
   const log = cliLogger(io, values.quiet === true);
   const controller = cancelOnSignals();
   try {
@@ -18671,7 +19027,7 @@ async function compareCommand(args, io) {
   const format = values.format ?? "auto";
   const current = await readResultsArgument(resolve2(io.cwd, currentPath), currentPath, format);
   const baseline = await readResultsArgument(resolve2(io.cwd, baselinePath), baselinePath, format);
-  const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: "" });
+  const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: "", confirm: "never" });
   const lookup = { baseline: baseline.record, history: [baseline.record], problems: [] };
   const store = {
     description: `file ${baselinePath}`,
@@ -18750,7 +19106,7 @@ async function baselineCommand(args, io) {
     }
     case "promote": {
       const file = positionals[0];
-      const settings = await settingsFromFlags(file ? { ...values, results: file, command: void 0 } : values, io);
+      const settings = await settingsFromFlags(file ? { ...values, results: file, command: void 0 } : values, io, { confirm: "never" });
       const log = cliLogger(io, values.quiet === true);
       const outcome = await runGate(
         settings,
