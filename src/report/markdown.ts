@@ -27,6 +27,8 @@ export interface MarkdownOptions {
   fullReportHint?: string
   /** Extra Markdown appended inside the limit, e.g. a trend chart (dropped first when space is short). */
   extra?: string
+  /** Leave the unchanged rows out entirely (a short comment body; the hint says where the full table is). */
+  changedOnly?: boolean
 }
 
 const HEADER = '| | Scenario | Metric | Baseline | Current | Change | Interval | Threshold | Verdict |\n|---|---|---|---|---|---|---|---|---|'
@@ -39,7 +41,7 @@ export function renderMarkdownReport(report: GateReport, options: MarkdownOption
     () => compose(report, notable, unchanged, notable.length, unchanged.length, options, false),
     () => compose(report, notable, unchanged, notable.length, 0, options, false)
   ]
-  for (const attempt of attempts) {
+  for (const attempt of options.changedOnly ? attempts.slice(2) : attempts) {
     const text = attempt()
     if (text.length <= maxChars) return text
   }
