@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { zipFiles } from './zip.js'
 
 export interface RecordedRequest {
   method: string
@@ -59,6 +60,8 @@ export class FakeGitHubApi {
   readonly commitComments: Array<{ id: number; sha: string; body: string; html_url: string }> = []
   /** Pull requests by number: what GET /repos/{o}/{r}/pulls/{n} answers. */
   readonly pulls = new Map<number, { number: number; head: { sha: string; repo: { full_name: string } | null }; state: string }>()
+  /** Workflow run artifacts: GET .../actions/runs/{id}/artifacts lists them; .../artifacts/{id}/zip redirects to a ZIP. */
+  readonly artifacts: Array<{ id: number; runId: number; name: string; zip: Buffer; created_at: string }> = []
   /** Page size the list endpoints use when the client does not ask (GitHub's default is 30). */
   defaultPerPage = 30
   private readonly routes: Route[] = []
@@ -73,10 +76,33 @@ export class FakeGitHubApi {
     this.route('POST', `${repo}/issues/:number/comments`, (request, params) => this.createComment(request, Number(params.number)))
     this.route('PATCH', `${repo}/issues/comments/:id`, (request, params) => this.updateComment(request, Number(params.id)))
     this.route('POST', `${repo}/commits/:sha/comments`, (request, params) => this.createCommitComment(request, params.sha!))
+    this.route('GET', `${repo}/actions/runs/:run/artifacts`, (request, params) => {
+      const name = request.query.get('name')
+      const found = this.artifacts.filter((a) => a.runId === Number(params.run) && (name === null || a.name === name))
+      const artifacts = found.map((a) => ({ id: a.id, name: a.name, size_in_bytes: a.zip.length, expired: false, created_at: a.created_at }))
+      return { status: 200, body: { total_count: artifacts.length, artifacts } }
+    })
+    this.route('GET', `${repo}/actions/artifacts/:id/:format`, (_request, params) => {
+      const artifact = this.artifacts.find((a) => a.id === Number(params.id))
+      if (!artifact) return notFound()
+      // GitHub answers with a redirect to a signed blob URL.
+      return { status: 302, headers: { location: `${this.baseUrl}/blob/artifact-${artifact.id}.zip?sig=signed` } }
+    })
+    this.route('GET', '/blob/:file', (_request, params) => {
+      const artifact = this.artifacts.find((a) => `artifact-${a.id}.zip` === params.file)
+      return artifact ? { status: 200, body: artifact.zip, headers: { 'content-type': 'application/zip' } } : notFound()
+    })
     this.route('GET', `${repo}/pulls/:number`, (_request, params) => {
       const pull = this.pulls.get(Number(params.number))
       return pull ? { status: 200, body: pull } : notFound()
     })
+  }
+
+  /** Adds an artifact to a workflow run, with its files zipped as GitHub serves them. */
+  addArtifact(runId: number, name: string, files: Record<string, string>): number {
+    const id = this.nextId++
+    this.artifacts.push({ id, runId, name, zip: zipFiles(files), created_at: new Date().toISOString() })
+    return id
   }
 
   /** Adds (or overrides: later routes win) a handler for `method` and a path pattern with `:name` segments. */
@@ -151,7 +177,8 @@ export class FakeGitHubApi {
     const answer = await this.dispatch(request)
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', ...answer.headers }
     response.writeHead(answer.status, headers)
-    response.end(answer.body === undefined ? '' : typeof answer.body === 'string' && !headers['content-type']!.includes('json') ? answer.body : JSON.stringify(answer.body))
+    if (Buffer.isBuffer(answer.body)) response.end(answer.body)
+    else response.end(answer.body === undefined ? '' : typeof answer.body === 'string' && !headers['content-type']!.includes('json') ? answer.body : JSON.stringify(answer.body))
   }
 
   private async dispatch(request: RecordedRequest): Promise<FakeResponse> {
