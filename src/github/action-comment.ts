@@ -36,6 +36,7 @@ export interface ReviewerViewInput {
 export async function publishReviewerView(input: ReviewerViewInput): Promise<string | undefined> {
   const { context, log } = input
   const pr = context.pullRequest
+  let reportUploaded = false
   if (pr && (input.uploadReport === 'true' || (input.uploadReport === 'auto' && pr.isFork))) {
     const artifact = buildReportArtifact(input.report, context)
     if (artifact) {
@@ -45,6 +46,7 @@ export async function publishReviewerView(input: ReviewerViewInput): Promise<str
         await mkdir(dirname(file), { recursive: true })
         await writeFile(file, JSON.stringify(artifact))
         await uploadReportArtifact(name, file)
+        reportUploaded = true
         log.info(`perf-gate: uploaded the report as artifact ${name} for the comment workflow (mode: comment)`)
       } catch (error) {
         log.warn(`perf-gate: ${messageOf(error)}`)
@@ -53,7 +55,7 @@ export async function publishReviewerView(input: ReviewerViewInput): Promise<str
   }
   const client = commentClient(input.env)
   try {
-    return await publishComments({ name: input.name, report: input.report, context, settings: input.settings, client, log })
+    return await publishComments({ name: input.name, report: input.report, context, settings: input.settings, client, log, reportUploaded })
   } catch (error) {
     log.warn(`perf-gate: commenting failed: ${messageOf(error)}`)
     return undefined

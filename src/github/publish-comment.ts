@@ -48,6 +48,8 @@ export interface PublishCommentInput {
   client: CommentClient | undefined
   log: Logger
   retry?: RetryPolicy
+  /** The report artifact was uploaded for a `mode: comment` workflow, so a 403 here is expected, not a problem. */
+  reportUploaded?: boolean
 }
 
 /** Posts the PR comment (pull requests) or the commit comment (regressions on the default branch); returns the URL. */
@@ -73,6 +75,10 @@ export async function publishComments(input: PublishCommentInput): Promise<strin
       },
       input.retry
     )
+    if (outcome.action === 'forbidden' && input.reportUploaded) {
+      log.info(`perf-gate: this token cannot comment (HTTP 403, as on fork pull requests); the report artifact was uploaded for the workflow_run workflow with mode: comment to post it`)
+      return undefined
+    }
     return logOutcome(outcome, `pull request #${pullRequest.number}`, log)
   }
   if (settings.commitComment && isDefaultBranchPush(context) && report.verdict === 'fail' && context.sha) {
