@@ -19,15 +19,13 @@ import { collectShards, shardShare, uploadShard } from './shards/shard-mode.js'
 import { formatShard, parseShardSpec, type ShardSpec } from './shards/shard-spec.js'
 import { contextFromActionsEnv } from './github/context.js'
 import type { Logger } from './log.js'
-import { renderMarkdownReport } from './report/markdown.js'
+import { SUMMARY_LIMIT_BYTES, renderMarkdownReport } from './report/markdown.js'
 import { renderTrendCharts } from './report/trend-chart.js'
 import { displayPath } from './paths.js'
 import { COMMENT_MODES } from './github/pr-comment.js'
 import { publishReviewerView, runCommentModeAction } from './github/action-comment.js'
 import type { CommentSettings } from './github/publish-comment.js'
 
-/** GitHub's limit for one step's job summary. */
-const SUMMARY_LIMIT_CHARS = 1024 * 1024 - 1024
 /** GitHub's limit for one comment body, less room for a marker. */
 export const COMMENT_LIMIT_CHARS = 65_536 - 512
 
@@ -202,7 +200,7 @@ async function publish(settings: GateSettings, outcome: GateOutcome, env: NodeJS
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`)
 
   const chart = renderTrendCharts(report.trends)
-  const summary = renderMarkdownReport(report, { maxChars: SUMMARY_LIMIT_CHARS, fullReportHint: `the JSON report (${reportPath})`, ...optional('extra', chart || undefined) })
+  const summary = renderMarkdownReport(report, { maxBytes: SUMMARY_LIMIT_BYTES, fullReportHint: `the JSON report (${reportPath})`, ...optional('extra', chart || undefined) })
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write()
   else core.info(summary)
 

@@ -92,6 +92,13 @@ describe('PR comment through the bundled Action', () => {
     assert.match(botComments(21)[0]!.body, /perf-gate · api: pass/)
     assert.equal(second.outputs['comment-url'], comment.html_url)
     assert.equal(api.requestsTo('PATCH', new RegExp(`/issues/comments/${comment.id}$`)).length, 1)
+
+    // Same numbers again: on-change leaves the comment alone (only the run link, time and baseline age differ).
+    const third = await run({ ...pr, inputs: { ...gateInputs, comment: 'on-change' }, env: { SLOWDOWN: '1', GITHUB_RUN_ID: '4243' } })
+    assert.equal(third.exitCode, 0, third.stdout + third.stderr)
+    assert.equal(api.requestsTo('PATCH', new RegExp(`/issues/comments/${comment.id}$`)).length, 1, 'no update')
+    assert.match(third.stdout, /the comment on pull request #21 is up to date/)
+    assert.equal(third.outputs['comment-url'], comment.html_url)
   })
 
   test('a fork PR (403) gets one explanation, the summary, and exits by the verdict alone', async () => {

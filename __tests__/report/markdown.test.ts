@@ -64,3 +64,13 @@ describe('Markdown report', () => {
     assert.match(renderTerminalReport(r, { color: true }), /\u001b\[31m/)
   })
 })
+
+describe('Markdown size guard in bytes', () => {
+  test('a job summary limit counts UTF-8 bytes, not characters', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => row(`сценарий-${i}-${'ж'.repeat(60)}`, i % 3 === 0 ? 'fail' : 'pass'))
+    const text = renderMarkdownReport(report(many), { maxBytes: 200_000, fullReportHint: 'the JSON report' })
+    assert.ok(Buffer.byteLength(text) <= 200_000, `${Buffer.byteLength(text)}`)
+    assert.ok(text.length < 200_000)
+    assert.match(text, /not shown here to stay within the size limit; the full table is in the JSON report/)
+  })
+})

@@ -8,16 +8,13 @@ import * as core from '@actions/core'
 import type { RunContext } from '../context.js'
 import { EXIT_PASS, InputError, messageOf } from '../errors.js'
 import type { Logger } from '../log.js'
-import { renderMarkdownReport } from '../report/markdown.js'
+import { SUMMARY_LIMIT_BYTES, renderMarkdownReport } from '../report/markdown.js'
 import type { GateReport } from '../report/report-model.js'
 import { renderTrendCharts } from '../report/trend-chart.js'
 import { buildReportArtifact, reportArtifactName, runCommentMode } from './comment-mode.js'
 import { OctokitCommentClient, createOctokit, parseRepository } from './octokit-client.js'
 import { publishComments, type CommentSettings } from './publish-comment.js'
 import { ActionsReportArtifactSource, uploadReportArtifact } from './report-artifact-store.js'
-
-/** GitHub's limit for one step's job summary, less headroom. */
-const SUMMARY_LIMIT_CHARS = 1024 * 1024 - 1024
 
 export interface ReviewerViewInput {
   name: string
@@ -89,7 +86,7 @@ export async function runCommentModeAction(env: NodeJS.ProcessEnv, payload: unkn
     core.setOutput('regressions', String(result.report.regressions))
     if (env.GITHUB_STEP_SUMMARY) {
       const chart = renderTrendCharts(result.report.trends)
-      const text = renderMarkdownReport(result.report, { maxChars: SUMMARY_LIMIT_CHARS - 200, fullReportHint: 'the report artifact', ...(chart ? { extra: chart } : {}) })
+      const text = renderMarkdownReport(result.report, { maxBytes: SUMMARY_LIMIT_BYTES - 200, fullReportHint: 'the report artifact', ...(chart ? { extra: chart } : {}) })
       await core.summary.addRaw(`_Report of pull request #${result.pullRequest}, posted by mode: comment._\n\n${text}`).write()
     }
   }
