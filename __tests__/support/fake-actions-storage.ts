@@ -116,16 +116,6 @@ export class FakeActionsStorage {
     return this.blobs.get(blob)
   }
 
-  /** Registers an artifact made by another run (e.g. a fork's), with its zip bytes. */
-  addArtifact(run: FakeRun, name: string, zip: Buffer, options: { expiresAt?: string } = {}): FakeArtifact {
-    const backendId = `run-${run.id}`
-    this.runs.set(backendId, run)
-    const artifact: FakeArtifact = { id: this.nextId++, name, runBackendId: backendId, blob: `artifacts/${backendId}/${name}.zip`, finalized: true, createdAt: this.tick(), ...options }
-    this.blobs.set(artifact.blob, zip)
-    this.artifacts.push(artifact)
-    return artifact
-  }
-
   /** Strictly increasing timestamps, so "newest" is well defined even within one millisecond. */
   private tick(): number {
     this.clock = Math.max(this.clock + 1, Date.now())
