@@ -8,7 +8,7 @@ import { decideBaselineSave, type SaveDecision } from './baselines/save-policy.j
 import { BASELINE_SCHEMA_VERSION, type BaselineLookup, type BaselineRecord, type BaselineStore, type SavedBaseline } from './baselines/store.js'
 import type { GateSettings, RunSource } from './config/settings.js'
 import type { RunContext } from './context.js'
-import { EXIT_PASS, EXIT_REGRESSION, messageOf } from './errors.js'
+import { EXIT_PASS, EXIT_REGRESSION, EXIT_RUN_FAILED, messageOf } from './errors.js'
 import type { Logger } from './log.js'
 import { buildReport } from './report/build-report.js'
 import type { GateReport } from './report/report-model.js'
@@ -51,6 +51,8 @@ export interface GateOutcome {
   exitCode: number
   saveDecision: SaveDecision
   saved?: SavedBaseline
+  /** Why a due save failed (storage outage); the run still reports. */
+  saveFailure?: string
 }
 
 export async function runGate(settings: GateSettings, deps: GateDeps, options: GateOptions): Promise<GateOutcome> {
@@ -92,12 +94,36 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   const outcome: GateOutcome = { results, report, exitCode: exitCodeFor(report, settings), saveDecision }
   if (saveDecision.save) {
     const record = baselineRecord(settings.name, results, deps.context, deps.now(), options.save === 'promote' ? options.promoteAs : undefined)
-    outcome.saved = await deps.store.save(record)
-    deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
+    try {
+      outcome.saved = await deps.store.save(record)
+      deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
+    } catch (error) {
+      // A storage outage does not fail the run (the verdict stands) unless fail-on-missing-baseline asks for it.
+      outcome.saveFailure = messageOf(error)
+      report.notes.push(`The baseline was not saved: ${outcome.saveFailure}`)
+      deps.log.warn(`Baseline not saved: ${outcome.saveFailure}`)
+    }
   } else {
     deps.log.info(`Baseline not saved: ${saveDecision.reason}.`)
   }
+  const missing = missingBaselineFailure(settings, lookup, saveDecision, outcome.saveFailure)
+  if (missing) {
+    report.notes.push(missing)
+    deps.log.error(missing)
+    outcome.exitCode = EXIT_RUN_FAILED
+  }
   return outcome
+}
+
+/**
+ * With fail-on-missing-baseline: the reason the run fails (exit 2) because no baseline could be read, or a due
+ * baseline could not be saved. A run that saves the first baseline (nothing to read yet) is not a failure.
+ */
+export function missingBaselineFailure(settings: GateSettings, lookup: BaselineLookup, save: SaveDecision, saveFailure?: string): string | undefined {
+  if (!settings.baseline.failOnMissing) return undefined
+  if (saveFailure) return 'fail-on-missing-baseline: the baseline could not be saved, so the step fails (exit 2).'
+  if (lookup.baseline || save.save) return undefined
+  return `fail-on-missing-baseline: no baseline could be read (${lookup.problems.join('; ') || 'none stored'}), so the step fails (exit 2).`
 }
 
 /** A storage failure never fails the run: it becomes a problem in the report, and the gate goes on without. */

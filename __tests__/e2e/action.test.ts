@@ -22,7 +22,7 @@ function workspace(): string {
   return dir
 }
 
-const inputs = { command: 'node bench.mjs', results: 'bench.json', thresholds: 'p95: +20%\nrps: -20%', name: 'api' }
+const inputs = { command: 'node bench.mjs', results: 'bench.json', thresholds: 'p95: +20%\nrps: -20%', name: 'api', 'baseline-store': 'file' }
 const BASE_SHA = 'b'.repeat(40)
 
 describe('Action entry', () => {

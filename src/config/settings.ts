@@ -65,6 +65,10 @@ export interface BaselineSettings {
   historyLimit: number
   /** A pinned baseline to compare against instead of the rolling one. */
   name?: string
+  /** Exit 2 when no baseline can be read (or a due one cannot be saved) instead of reporting without one. */
+  failOnMissing?: boolean
+  /** How long baseline artifacts are kept (artifact store), in days. */
+  retentionDays?: number
 }
 
 /**
