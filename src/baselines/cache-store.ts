@@ -84,8 +84,8 @@ export class CacheBaselineStore implements BaselineStore {
     if (!record.name) {
       const problems: string[] = []
       const previous = await this.restoreRecords(rollingPrefix(record.gate), problems)
-      const lookup = chooseBaseline(previous, { gate: record.gate, historyLimit: this.historyLimit - 1 }, this.description, [])
-      records = [record, ...lookup.history]
+      const lookup = chooseBaseline(previous, { gate: record.gate, historyLimit: this.historyLimit }, this.description, [])
+      records = [record, ...lookup.history].slice(0, Math.max(1, this.historyLimit))
     }
     const key = cacheKeyOf(record)
     await this.writeEntry(records)
