@@ -75,6 +75,21 @@ describe('Actions cache baseline store', () => {
     assert.match(missing.problems.join('\n'), /no baseline saved at the base commit 9999999; using the newest one/)
   })
 
+  test('history survives the eviction of older entries and is trimmed to the limit', async () => {
+    const store = new CacheBaselineStore(workspace, 3)
+    for (const digit of [1, 2, 3, 4]) {
+      asJob(60 + digit, MAIN)
+      await store.save(baselineRecord('evict', results, push(digit), at(20 + digit)))
+    }
+    // The service evicts every entry but the newest (unused for 7 days).
+    const older = fake.cacheEntries.filter((e) => e.key.startsWith('perf-gate/v1/evict/') && !e.key.includes(`/${sha(4)}/`))
+    for (const entry of older) fake.cacheEntries.splice(fake.cacheEntries.indexOf(entry), 1)
+    asJob(70, PULL)
+    const lookup = await store.load({ gate: 'evict', historyLimit: 20 })
+    assert.deepEqual(lookup.history.map((r) => r.source.sha), [sha(4), sha(3), sha(2)])
+    assert.deepEqual(lookup.problems, [])
+  })
+
   test('a PR cannot see caches saved by another PR; nothing saved yet is reported', async () => {
     asJob(20, [{ scope: 'refs/pull/8/merge', permission: 3 }, { scope: 'refs/heads/main', permission: 1 }])
     const store = new CacheBaselineStore(workspace, 20)
