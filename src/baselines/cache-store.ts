@@ -49,6 +49,8 @@ export const toolkitCacheClient: CacheClient = {
 export class CacheBaselineStore implements BaselineStore {
   readonly description = 'Actions cache'
   private readonly dir: string
+  /** The newest entry's records as this run's load found them. */
+  private newestRolling?: { gate: string; records: BaselineRecord[] }
 
   constructor(
     /** The directory CACHE_PATHS are relative to: the step's working directory (the workspace). */
@@ -68,6 +70,8 @@ export class CacheBaselineStore implements BaselineStore {
     }
     const prefix = query.name ? pinnedPrefix(query.gate, query.name) : rollingPrefix(query.gate)
     const records = await this.restoreRecords(prefix, problems)
+    // A push loads, then saves: the save extends the history read here instead of restoring it again.
+    if (!query.name && problems.length === 0) this.newestRolling = { gate: query.gate, records: [...records] }
     if (query.preferSha && !query.name && !records.some((record) => record.source.sha === query.preferSha) && problems.length === 0) {
       // The newest entry's history does not reach back to the base commit: look for that commit's own entry.
       records.push(...(await this.restoreRecords(`${rollingPrefix(query.gate)}${query.preferSha}/`, problems)))
@@ -82,8 +86,7 @@ export class CacheBaselineStore implements BaselineStore {
     if (!this.client.available()) throw new RunError('cannot save the baseline: the Actions cache is not available to this step (ACTIONS_RESULTS_URL is not set)')
     let records = [record]
     if (!record.name) {
-      const problems: string[] = []
-      const previous = await this.restoreRecords(rollingPrefix(record.gate), problems)
+      const previous = this.newestRolling?.gate === record.gate ? this.newestRolling.records : await this.restoreRecords(rollingPrefix(record.gate), [])
       const lookup = chooseBaseline(previous, { gate: record.gate, historyLimit: this.historyLimit }, this.description, [])
       records = [record, ...lookup.history].slice(0, Math.max(1, this.historyLimit))
     }
@@ -96,6 +99,7 @@ export class CacheBaselineStore implements BaselineStore {
     } finally {
       await rm(this.dir, { recursive: true, force: true })
     }
+    if (!record.name) this.newestRolling = { gate: record.gate, records }
     return { id: record.id, location: `Actions cache key ${key}` }
   }
 
