@@ -12,13 +12,14 @@ import { EXIT_PASS, EXIT_REGRESSION, EXIT_RUN_FAILED, messageOf } from './errors
 import type { Logger } from './log.js'
 import { buildReport } from './report/build-report.js'
 import type { GateReport } from './report/report-model.js'
-import { currentEnvironment } from './results/environment.js'
+import { currentEnvironment, describeEnvironmentDifference } from './results/environment.js'
 import type { Results } from './results/model.js'
 import { produceResults, type RunDeps } from './run/run-source.js'
 import { evaluate } from './verdict/evaluate.js'
 import { baseCommitOf, confirmOnBaseCommit } from './confirm/confirm-on-base.js'
 import type { BaseWorktree } from './confirm/base-worktree.js'
 import type { PairedDecider } from './confirm/paired-runs.js'
+import { createPairedDecider } from './stats/paired-decider.js'
 
 export interface GateDeps {
   log: Logger
@@ -28,7 +29,7 @@ export interface GateDeps {
   signal?: AbortSignal
   /** Produces the current results; defaults to running the configured source. */
   produce?: (source: RunSource, deps: RunDeps) => Promise<Results>
-  /** Decides a metric from same-runner A/B pairs (the statistics of src/stats). */
+  /** Decides a metric from same-runner A/B pairs; defaults to the shipped rule of src/stats/paired-decider.ts. */
   decide?: PairedDecider
   /** Checks out and builds the base commit for A/B; defaults to a git worktree beside the workspace. */
   prepareWorktree?: (repoTop: string, sha: string) => Promise<BaseWorktree>
@@ -66,14 +67,15 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     current: results,
     history: lookup.history.map((record) => record.results),
     rules: settings.thresholds,
+    sameMachine: measuredOnThisMachine(deps.context, results, lookup.baseline?.results),
     ...(lookup.baseline ? { baseline: lookup.baseline.results } : {})
   })
   const notes = [...(options.notes ?? []), ...notesFor(settings)]
-  const confirmed = !deps.decide ? { verdict: stored, note: undefined } : await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== undefined, {
+  const confirmed = await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== undefined, {
     log: deps.log,
     now: deps.clock ?? Date.now,
     produce,
-    decide: deps.decide,
+    decide: deps.decide ?? createPairedDecider(),
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...(deps.prepareWorktree ? { prepareWorktree: deps.prepareWorktree } : {})
   })
@@ -143,6 +145,16 @@ async function lookupBaseline(settings: GateSettings, deps: GateDeps): Promise<B
     deps.log.warn(`Baseline: ${problem}`)
     return { history: [], problems: [problem] }
   }
+}
+
+/**
+ * Local runs compare against baselines this same machine measured (the file store, or two files a developer
+ * compares): there, within-run trials are the whole noise. On CI every job may land on another machine.
+ */
+export function measuredOnThisMachine(context: RunContext, current: Results, baseline: Results | undefined): boolean {
+  if (context.runner !== 'local' || !baseline) return false
+  if ((baseline.environment?.runner ?? 'local') !== 'local') return false
+  return describeEnvironmentDifference(current.environment, baseline.environment) === undefined
 }
 
 /** Exit 1 for regressions (unless fail-on-regression is off), and for warn/inconclusive in strict mode. */

@@ -121,7 +121,7 @@ function resolveConfirm(edge: EdgeSettings, config: ConfigFile, where: string): 
       : DEFAULT_CONFIRM_BUDGET_MS
   const looks = config.confirm?.looks ?? DEFAULT_CONFIRM_LOOKS
   if (looks.some((n, i) => i > 0 && n <= looks[i - 1]!)) {
-    throw new InputError(`${where}: /confirm/looks: ${JSON.stringify(looks)} must be pair counts in increasing order, e.g. [4, 8, 14]`)
+    throw new InputError(`${where}: /confirm/looks: ${JSON.stringify(looks)} must be pair counts in increasing order, e.g. [6, 12, 20]`)
   }
   const settings: ConfirmSettings = {
     compareTo,

@@ -112,6 +112,6 @@ export const DEFAULT_CONFIG_PATH = '.github/perf-gate.yml'
 export const DEFAULT_BASELINE_DIR = '.perf-gate'
 export const DEFAULT_HISTORY_LIMIT = 20
 export const DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1000
-export const DEFAULT_CONFIRM_LOOKS = [4, 8, 14]
+export const DEFAULT_CONFIRM_LOOKS = [6, 12, 20]
 export const DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1000
 export const DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1000
