@@ -69,16 +69,18 @@ describe('Action entry with cache and artifact baselines', () => {
     assert.equal(second.exitCode, 0, second.stdout + second.stderr)
     assert.equal(reportOf(second).baseline?.sha, sha('b'), 'the second push compares with the first')
     assert.equal(keysOf('api').length, 2, 'a second push writes a new key')
+    // A third one: with 3+ stored baselines the verdicts can tell runner noise from a change.
+    assert.equal((await job({ gate: 'api', store: 'cache', push: sha('8') })).exitCode, 0)
 
     const pr = await job({ gate: 'api', store: 'cache', baseSha: sha('b'), env: { SLOWDOWN: '1.5' } })
-    assert.equal(pr.exitCode, 1, pr.stdout + pr.stderr)
+    assert.equal(pr.exitCode, 1, pr.summary + pr.stdout.split("\n").filter((l) => !l.startsWith("::debug")).join("\n"))
     assert.equal(pr.outputs.verdict, 'fail')
     assert.match(pr.summary, /Baseline: \[`bbbbbbb`\]\(https:\/\/github\.com\/octo\/shop\/commit\/b{40}\) on main, saved .* ago/, 'the report names the base commit and its age')
-    assert.match(pr.summary, /2 stored baselines inform the noise estimate/, 'history grew to two')
-    assert.equal(reportOf(pr).baseline?.historySize, 2)
+    assert.match(pr.summary, /3 stored baselines inform the noise estimate/, 'history grew to three')
+    assert.equal(reportOf(pr).baseline?.historySize, 3)
     assert.equal(pr.outputs['baseline-saved'], '')
     assert.match(pr.stdout, /Baseline not saved: pull request runs never write baselines/)
-    assert.equal(keysOf('api').length, 2, 'a pull request never saves')
+    assert.equal(keysOf('api').length, 3, 'a pull request never saves')
   })
 
   test('cache: two pushes saving at once both land with distinct keys', async () => {
