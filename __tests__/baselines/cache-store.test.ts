@@ -142,6 +142,14 @@ describe('Actions cache baseline store', () => {
     await assert.rejects(store.save(record), (error: unknown) => error instanceof RunError && error.message.includes(cacheKeyOf(record)) && /Failed to save/.test(error.message))
   })
 
+  test('a cache service that cannot be reached is a problem line', async () => {
+    asJob(80, MAIN)
+    process.env.ACTIONS_RESULTS_URL = 'http://127.0.0.1:9/'
+    const lookup = await new CacheBaselineStore(workspace, 20).load({ gate: 'api', historyLimit: 5 })
+    assert.equal(lookup.baseline, undefined)
+    assert.match(lookup.problems[0]!, /the Actions cache could not be read \(Failed to restore: .*ECONNREFUSED.*\); continuing without a stored baseline/)
+  })
+
   test('without ACTIONS_RESULTS_URL the store says the cache is unavailable', async () => {
     const url = process.env.ACTIONS_RESULTS_URL
     delete process.env.ACTIONS_RESULTS_URL

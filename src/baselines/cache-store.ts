@@ -209,6 +209,7 @@ export async function captureFailures<T>(call: () => Promise<T>): Promise<CacheC
   }
 }
 
+/** Undoes @actions/core's escaping; one line, since problems are shown as single report lines. */
 function decodeCommandData(text: string): string {
-  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+  return text.replace(/(?:%0D)?%0A\s*/g, ' ').replace(/%0D/g, ' ').replace(/%25/g, '%').trim()
 }
