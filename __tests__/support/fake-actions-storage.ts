@@ -214,7 +214,10 @@ export class FakeActionsStorage {
     }
     if (method === 'ListArtifacts') {
       const nameFilter = (input.name_filter as string | undefined) ?? undefined
-      const listed = own.filter((a) => a.finalized && (!nameFilter || a.name === nameFilter))
+      // Int64Value wrappers travel as a bare string in protobuf JSON (downloadArtifact asks by id this way).
+      const rawId = input.id_filter as string | number | { value?: string } | undefined
+      const idFilter = rawId === undefined ? undefined : Number(typeof rawId === 'object' ? rawId.value : rawId)
+      const listed = own.filter((a) => a.finalized && (!nameFilter || a.name === nameFilter) && (idFilter === undefined || a.id === idFilter))
       return send(response, 200, {
         artifacts: listed.map((a) => ({
           workflow_run_backend_id: a.runBackendId,
