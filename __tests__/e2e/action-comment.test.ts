@@ -22,7 +22,7 @@ writeFileSync('bench.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ nam
 `
 const BASE_SHA = 'b'.repeat(40)
 const HEAD_SHA = 'c'.repeat(40)
-const gateInputs = { command: 'node bench.mjs', results: 'bench.json', thresholds: 'p95: +20%\nrps: -20%', name: 'api', 'github-token': 'test-token' }
+const gateInputs = { command: 'node bench.mjs', results: 'bench.json', thresholds: 'p95: +20%\nrps: -20%', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file' }
 
 let entry = ''
 const api = new FakeGitHubApi()
@@ -38,6 +38,16 @@ after(() => api.stop())
 
 function run(options: Omit<ActionRunOptions, 'entry'>) {
   return runActionEntry({ ...options, entry, env: { GITHUB_API_URL: api.url, ...options.env } })
+}
+
+/** Four pushes to main (the last at BASE_SHA) with a little runner spread: enough history for a verdict. */
+async function seedHistory(ws: string): Promise<void> {
+  for (const [index, slowdown] of ['1.01', '0.99', '1.02', '1'].entries()) {
+    const sha = index === 3 ? BASE_SHA : String(index).repeat(40)
+    const push = await run({ workspace: ws, inputs: gateInputs, event: 'push', payload: pushPayload(), sha, env: { SLOWDOWN: slowdown } })
+    assert.equal(push.exitCode, 0, push.stdout + push.stderr)
+    assert.equal(push.outputs['comment-url'], '', 'no comment on a push')
+  }
 }
 
 function benchWorkspace(): string {
@@ -70,9 +80,7 @@ function warnings(stdout: string): string[] {
 describe('PR comment through the bundled Action', () => {
   test('first PR run creates the comment, the next push updates the same one; summary has the trend chart', async () => {
     const ws = benchWorkspace()
-    const push = await run({ workspace: ws, inputs: gateInputs, event: 'push', payload: pushPayload(), sha: BASE_SHA })
-    assert.equal(push.exitCode, 0, push.stdout + push.stderr)
-    assert.equal(push.outputs['comment-url'], '', 'no comment on a push')
+    await seedHistory(ws)
     const pr = { workspace: ws, inputs: gateInputs, event: 'pull_request', payload: pullRequestPayload({ number: 21, baseSha: BASE_SHA }), ref: 'refs/pull/21/merge' }
 
     const first = await run({ ...pr, env: { SLOWDOWN: '1.5' } })
@@ -103,7 +111,7 @@ describe('PR comment through the bundled Action', () => {
 
   test('a fork PR (403) gets one explanation, the summary, and exits by the verdict alone', async () => {
     const ws = benchWorkspace()
-    await run({ workspace: ws, inputs: gateInputs, event: 'push', payload: pushPayload(), sha: BASE_SHA })
+    await seedHistory(ws)
     api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 403 })
     const fork = await run({
       workspace: ws,
@@ -129,7 +137,7 @@ describe('PR comment through the bundled Action', () => {
     api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 422, message: 'Validation Failed: Body is too long (maximum is 65536 characters)' })
     const result = await run({
       workspace: ws,
-      inputs: { results: 'results.json', thresholds: 'time: < 100ms', name: 'api', 'github-token': 'test-token' },
+      inputs: { results: 'results.json', thresholds: 'time: < 100ms', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file' },
       event: 'pull_request',
       payload: pullRequestPayload({ number: 23, baseSha: BASE_SHA })
     })
@@ -152,7 +160,7 @@ describe('PR comment through the bundled Action', () => {
     const ws = resultsWorkspace(Array.from({ length: 5000 }, (_, i) => `scenario-${i}`))
     const result = await run({
       workspace: ws,
-      inputs: { results: 'results.json', thresholds: 'time: < 100ms', name: 'api', 'github-token': 'test-token' },
+      inputs: { results: 'results.json', thresholds: 'time: < 100ms', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file' },
       event: 'pull_request',
       payload: pullRequestPayload({ number: 24, baseSha: BASE_SHA }),
       timeoutMs: 120_000
@@ -171,7 +179,7 @@ describe('PR comment through the bundled Action', () => {
     const sha = 'e'.repeat(40)
     const result = await run({
       workspace: ws,
-      inputs: { results: 'results.json', thresholds: 'time: < 100ms', name: 'api', 'github-token': 'test-token', 'commit-comment': 'true', 'save-baseline': 'never' },
+      inputs: { results: 'results.json', thresholds: 'time: < 100ms', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file', 'commit-comment': 'true', 'save-baseline': 'never' },
       event: 'push',
       payload: pushPayload(),
       sha
@@ -190,7 +198,7 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
 
   before(async () => {
     const ws = benchWorkspace()
-    await run({ workspace: ws, inputs: gateInputs, event: 'push', payload: pushPayload(), sha: BASE_SHA })
+    await seedHistory(ws)
     const pr = await run({ workspace: ws, inputs: { ...gateInputs, comment: 'never' }, event: 'pull_request', payload: pullRequestPayload({ number: 31, baseSha: BASE_SHA }), env: { SLOWDOWN: '1.5' } })
     report = JSON.parse(readFileSync(pr.outputs['report-json']!, 'utf8'))
   })
@@ -202,7 +210,7 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
   function commentRun(runId: number, extra: { pullRequests?: unknown[] } = {}) {
     return run({
       workspace: scratchDir('perf-gate-ws-'),
-      inputs: { mode: 'comment', name: 'api', 'github-token': 'test-token' },
+      inputs: { mode: 'comment', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file' },
       event: 'workflow_run',
       payload: { workflow_run: { id: runId, event: 'pull_request', head_sha: HEAD_SHA, pull_requests: extra.pullRequests ?? [] }, repository: { full_name: 'octo/shop' } }
     })

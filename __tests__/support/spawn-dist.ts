@@ -65,7 +65,7 @@ export interface ActionRunOptions {
   sha?: string
   ref?: string
   timeoutMs?: number
-  /** The bundled Action to run (default dist/index.js), e.g. a fresh build in a temp dir. */
+  /** The bundle to run instead of dist/index.js (e.g. a fresh build in a scratch directory). */
   entry?: string
 }
 
