@@ -10,6 +10,7 @@ import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { REPO_ROOT, pullRequestPayload, pushPayload, runActionEntry, runNode, scratchDir, type ActionRunOptions } from '../support/spawn-dist.js'
 import { BOT_LOGIN, FakeGitHubApi } from '../support/fake-github-api.js'
+import { FakeActionsStorage } from '../support/fake-actions-storage.js'
 import { commentMarker } from '../../src/github/pr-comment.js'
 
 const BENCH_SCRIPT = `import { writeFileSync } from 'node:fs'
@@ -231,6 +232,41 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
     const again = await commentRun(RUN_ID)
     assert.equal(again.exitCode, 0)
     assert.equal((api.issueComments.get(31) ?? []).filter((c) => c.body.startsWith(commentMarker('api'))).length, 1)
+  })
+
+  test('both workflows end to end: a fork PR uploads its report (real upload), the workflow_run posts it (real download)', async () => {
+    const storage = await new FakeActionsStorage().start()
+    try {
+      const ws = benchWorkspace()
+      await seedHistory(ws)
+      const prRunId = 9200
+      // A fork's read-only token.
+      api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 403 })
+      const fork = await run({
+        workspace: ws,
+        inputs: gateInputs,
+        event: 'pull_request',
+        payload: pullRequestPayload({ number: 33, baseSha: BASE_SHA, headRepo: 'mallory/shop' }),
+        env: { ...storage.env({ id: prRunId, headBranch: 'feature', headSha: HEAD_SHA, headRepositoryId: 999 }, []), GITHUB_API_URL: api.url, GITHUB_RUN_ID: String(prRunId), SLOWDOWN: '1.5' }
+      })
+      assert.equal(fork.exitCode, 1, fork.stdout + fork.stderr)
+      assert.match(fork.stdout, /uploaded the report as artifact perf-gate-report-api/)
+      assert.equal(warnings(fork.stdout).filter((line) => line.includes('could not comment')).length, 0, 'the 403 is expected: the artifact carries the report')
+      assert.equal((api.issueComments.get(33) ?? []).length, 0)
+      const uploaded = storage.artifacts.find((a) => a.name === 'perf-gate-report-api' && a.finalized)
+      assert.ok(uploaded, 'the artifact was uploaded')
+      api.addArtifact(prRunId, 'perf-gate-report-api', storage.blobOf(uploaded.blob)!)
+      api.pulls.set(33, { number: 33, state: 'open', head: { sha: HEAD_SHA, repo: { full_name: 'mallory/shop' } } })
+
+      const comment = await commentRun(prRunId)
+      assert.equal(comment.exitCode, 0, comment.stdout + comment.stderr)
+      const posted = botComments(33)
+      assert.equal(posted.length, 1)
+      assert.match(posted[0]!.body, /❌ 2 regressions/)
+      assert.equal(comment.outputs['comment-url'], posted[0]!.html_url)
+    } finally {
+      await storage.close()
+    }
   })
 
   test('rejects a tampered artifact, a foreign head SHA, and a PR that is not at the run head', async () => {

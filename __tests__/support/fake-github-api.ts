@@ -98,10 +98,11 @@ export class FakeGitHubApi {
     })
   }
 
-  /** Adds an artifact to a workflow run, with its files zipped as GitHub serves them. */
-  addArtifact(runId: number, name: string, files: Record<string, string>): number {
+  /** Adds an artifact to a workflow run: files (zipped as GitHub serves them) or the ZIP an upload produced. */
+  addArtifact(runId: number, name: string, content: Record<string, string> | Buffer): number {
     const id = this.nextId++
-    this.artifacts.push({ id, runId, name, zip: zipFiles(files), created_at: new Date().toISOString() })
+    const zip = Buffer.isBuffer(content) ? content : zipFiles(content)
+    this.artifacts.push({ id, runId, name, zip, created_at: new Date().toISOString() })
     return id
   }
 
