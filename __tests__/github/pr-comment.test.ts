@@ -55,7 +55,8 @@ describe('sticky comment decision', () => {
     const second = ours(body, { id: 2 })
     const decision = decideComment({ mode: 'always', existing: [previous, second], body, crossedThreshold: false })
     assert.equal(decision.kind === 'update' && decision.comment.id, 1, 'the oldest of duplicates is kept current')
-    assert.equal(stableContent(`a\n${FOOTER_A}`), 'a')
+    assert.equal(stableContent(`a\r\n${FOOTER_A}`), 'a')
+    assert.equal(decideComment({ mode: 'always', existing: [ours(body.replace(/\n/g, '\r\n'))], body, crossedThreshold: false }).kind, 'skip', 'CRLF from the API')
   })
 })
 
@@ -115,6 +116,13 @@ describe('sticky comment through Octokit against the fake GitHub API', () => {
     assert.equal(outcome.action, 'forbidden')
     assert.match(outcome.action === 'forbidden' ? outcome.message : '', /Resource not accessible by integration.*fork.*workflow_run.*mode: comment/s)
     assert.equal(api.requests.length - before, 2, 'one list, one create')
+  })
+
+  test('a rate-limit 403 is a failure, not a fork problem', async () => {
+    api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 403, message: 'API rate limit exceeded for installation ID 1.' })
+    const outcome = await syncComment(client, request(17, 'x'), FAST_RETRY)
+    assert.equal(outcome.action, 'failed')
+    assert.match(outcome.action === 'failed' ? outcome.message : '', /HTTP 403.*rate limit/)
   })
 
   test('422 body too long falls back to the short body', async () => {

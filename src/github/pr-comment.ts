@@ -6,7 +6,6 @@
  * Failures never fail the step: 5xx and network errors are retried a few times with backoff; a 403 (fork PRs and
  * read-only tokens) becomes one explanatory warning; a 422 "body too long" is retried once with the short body.
  */
-import { createHash } from 'node:crypto'
 import { messageOf } from '../errors.js'
 
 export const COMMENT_MODES = ['always', 'on-change', 'on-regression', 'never'] as const
@@ -59,7 +58,7 @@ export function isOurComment(comment: ExistingComment, name: string, author?: st
  * Two bodies with the same stable content show the same verdicts, values, changes and baseline.
  */
 export function stableContent(body: string): string {
-  return body
+  return normalizeNewlines(body)
     .split('\n')
     .filter((line) => !/^<sub>.*<\/sub>$/.test(line.trim()))
     .join('\n')
@@ -67,9 +66,9 @@ export function stableContent(body: string): string {
     .trimEnd()
 }
 
-/** A short fingerprint of the stable content, for logs. */
-export function contentDigest(body: string): string {
-  return createHash('sha256').update(stableContent(body)).digest('hex').slice(0, 12)
+/** GitHub may hand a body back with CRLF line ends; compare bodies as LF. */
+function normalizeNewlines(text: string): string {
+  return text.replace(/\r\n?/g, '\n')
 }
 
 export type CommentDecision =
@@ -99,7 +98,7 @@ export function decideComment(input: DecisionInput): CommentDecision {
     }
     return { kind: 'create' }
   }
-  if (current.body === body) return { kind: 'skip', reason: 'the comment already shows this report', comment: current }
+  if (normalizeNewlines(current.body) === normalizeNewlines(body)) return { kind: 'skip', reason: 'the comment already shows this report', comment: current }
   if (mode === 'on-change' && stableContent(current.body) === stableContent(body)) {
     return { kind: 'skip', reason: "comment is 'on-change' and only the run link, time or baseline age changed", comment: current }
   }
@@ -197,7 +196,8 @@ export function forbiddenExplanation(what: string, detail: string): string {
 
 function classifyFailure(error: unknown, what: string): SyncOutcome {
   const status = statusOf(error)
-  if (status === 403) return { action: 'forbidden', message: forbiddenExplanation(what, messageOf(error)) }
+  // A rate limit also answers 403; it is not a permission problem, so it gets no fork advice.
+  if (status === 403 && !/rate limit/i.test(messageOf(error))) return { action: 'forbidden', message: forbiddenExplanation(what, messageOf(error)) }
   return { action: 'failed', message: `perf-gate could not ${what}${status ? ` (HTTP ${status})` : ''}: ${messageOf(error)}` }
 }
 
