@@ -65,19 +65,26 @@ describe('report artifact', () => {
   test('mode comment posts on the PR named by the artifact once the head SHA matches', async () => {
     const github = new MemoryGitHub()
     github.heads.set(5, HEAD)
-    const text = JSON.stringify(buildReportArtifact(report([row('a', 'fail'), row('b', 'pass')]), prContext))
+    const tampered = report([row('a', 'fail'), row('b', 'pass')], { links: { runUrl: 'https://evil.example/run', repositoryUrl: 'https://evil.example/o/r' } })
+    tampered.baseline!.runUrl = 'https://evil.example/baseline-run'
+    const text = JSON.stringify(buildReportArtifact(tampered, prContext))
     const downloads: Array<[string, number]> = []
     const source: ReportArtifactSource = { download: async (name, runId) => (downloads.push([name, runId]), text) }
     const log = new MemoryLogger()
     const payload = { workflow_run: { id: 77, event: 'pull_request', head_sha: HEAD, pull_requests: [] } }
-    const result = await runCommentMode({ name: 'api', payload, mode: 'always', source, client: github, log, retry: NO_WAIT })
+    const repositoryUrl = 'https://github.com/octo/shop'
+    const result = await runCommentMode({ name: 'api', payload, mode: 'always', source, client: github, repositoryUrl, log, retry: NO_WAIT })
     assert.deepEqual(downloads, [['perf-gate-report-api', 77]])
     assert.equal(result.pullRequest, 5)
     assert.ok(github.comments.get(5)![0]!.body.startsWith(`${commentMarker('api')}\n### ❌ perf-gate · api: fail`))
     assert.equal(result.commentUrl, github.comments.get(5)![0]!.url)
-    const push = await runCommentMode({ name: 'api', payload: { workflow_run: { id: 78, event: 'push', head_sha: HEAD } }, mode: 'always', source, client: github, log })
+    const body = github.comments.get(5)![0]!.body
+    assert.doesNotMatch(body, /evil\.example/, 'links from the artifact are not trusted')
+    assert.match(body, /\[Workflow run\]\(https:\/\/github\.com\/octo\/shop\/actions\/runs\/77\)/)
+    assert.match(body, /\(https:\/\/github\.com\/octo\/shop\/commit\/b{40}\)/)
+    const push = await runCommentMode({ name: 'api', payload: { workflow_run: { id: 78, event: 'push', head_sha: HEAD } }, mode: 'always', source, client: github, repositoryUrl, log })
     assert.deepEqual(push, {})
-    await assert.rejects(runCommentMode({ name: 'api', payload: {}, mode: 'always', source, client: github, log }), /triggered by workflow_run/)
+    await assert.rejects(runCommentMode({ name: 'api', payload: {}, mode: 'always', source, client: github, repositoryUrl, log }), /triggered by workflow_run/)
   })
 })
 

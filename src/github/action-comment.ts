@@ -78,6 +78,7 @@ export async function runCommentModeAction(env: NodeJS.ProcessEnv, payload: unkn
     ...(settings.author ? { author: settings.author } : {}),
     source: new ActionsReportArtifactSource(token, repository),
     client: new OctokitCommentClient(createOctokit(token, env), repository),
+    repositoryUrl: `${(env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/$/, '')}/${repository.owner}/${repository.repo}`,
     log
   })
   core.setOutput('comment-url', result.commentUrl ?? '')

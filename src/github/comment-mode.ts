@@ -67,6 +67,19 @@ export function parseReportArtifact(text: string, expectedGate: string, source: 
   return envelope as ReportArtifact
 }
 
+/**
+ * Links come from this workflow, not from the artifact: a tampered report could point "Workflow run" or the commit
+ * links anywhere. The run link becomes the triggering run; a baseline run link survives only inside this repository.
+ */
+export function withTrustedLinks(report: GateReport, repositoryUrl: string, runId: number): GateReport {
+  const trusted: GateReport = { ...report, links: { repositoryUrl, runUrl: `${repositoryUrl}/actions/runs/${runId}` } }
+  if (report.baseline) {
+    const { runUrl, ...baseline } = report.baseline
+    trusted.baseline = runUrl?.startsWith(`${repositoryUrl}/actions/runs/`) ? { ...baseline, runUrl } : baseline
+  }
+  return trusted
+}
+
 /** Downloads a named artifact of another workflow run and returns its one JSON file's text. */
 export interface ReportArtifactSource {
   /** Undefined when the run has no artifact of that name. */
@@ -95,6 +108,8 @@ export interface CommentModeInput {
   author?: string
   source: ReportArtifactSource
   client: CommentClient & PullRequestLookup
+  /** This repository's web URL (e.g. https://github.com/octo/shop): links in the comment are rebuilt from it. */
+  repositoryUrl: string
   log: Logger
   retry?: RetryPolicy
 }
@@ -143,7 +158,7 @@ export async function runCommentMode(input: CommentModeInput): Promise<CommentMo
     input.log.warn(`perf-gate: pull request #${number} is at ${headSha.slice(0, 12)}, not at ${run.head_sha.slice(0, 12)} which run ${run.id} built; not commenting`)
     return { pullRequest: number }
   }
-  const report = artifact.report
+  const report = withTrustedLinks(artifact.report, input.repositoryUrl, run.id)
   const outcome = await syncComment(
     input.client,
     {
