@@ -190,6 +190,19 @@ describe('PR comment through the bundled Action', () => {
     assert.ok(posted, 'a commit comment was posted')
     assert.equal(result.outputs['comment-url'], posted.html_url)
     assert.match(posted.body, /❌ 1 regression/)
+    // Re-running the job finds that comment and leaves one comment on the commit.
+    const rerun = await run({
+      workspace: ws,
+      inputs: { results: 'results.json', thresholds: 'time: < 100ms', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file', 'commit-comment': 'true', 'save-baseline': 'never' },
+      event: 'push',
+      payload: pushPayload(),
+      sha,
+      env: { GITHUB_RUN_ATTEMPT: '2' }
+    })
+    assert.equal(rerun.exitCode, 1)
+    assert.equal(api.commitComments.filter((c) => c.sha === sha).length, 1)
+    assert.equal(rerun.outputs['comment-url'], posted.html_url)
+    assert.match(api.commitComments.find((c) => c.sha === sha)!.body, /actions\/runs\/4242\/attempts\/2/)
   })
 })
 

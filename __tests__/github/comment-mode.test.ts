@@ -14,7 +14,7 @@ const NO_WAIT: RetryPolicy = { attempts: 2, initialDelayMillis: 0, sleep: async 
 /** An in-memory GitHub: comments per issue, PR heads, and a switch to answer 403. */
 class MemoryGitHub implements CommentClient {
   readonly comments = new Map<number, ExistingComment[]>()
-  readonly commitComments: Array<{ sha: string; body: string }> = []
+  readonly commitComments: Array<ExistingComment & { sha: string }> = []
   readonly heads = new Map<number, string>()
   forbidden = false
   private id = 1
@@ -34,9 +34,17 @@ class MemoryGitHub implements CommentClient {
     }
     throw Object.assign(new Error('Not Found'), { status: 404 })
   }
+  async listCommitComments(sha: string) {
+    return this.commitComments.filter((c) => c.sha === sha)
+  }
   async createCommitComment(sha: string, body: string) {
-    this.commitComments.push({ sha, body })
-    return { id: this.id++, url: `https://github.com/o/r/commit/${sha}` }
+    const comment = { id: this.id++, sha, body, url: `https://github.com/o/r/commit/${sha}`, authorLogin: 'github-actions[bot]', authorIsBot: true }
+    this.commitComments.push(comment)
+    return comment
+  }
+  async updateCommitComment(id: number, body: string) {
+    const comment = this.commitComments.find((c) => c.id === id)!
+    return Object.assign(comment, { body })
   }
   async pullRequestHeadSha(number: number) {
     const head = this.heads.get(number)
@@ -113,5 +121,10 @@ describe('publishComments', () => {
     const url = await publishComments({ name: 'api', report: report([row('a', 'fail')]), context: push, settings: on, client: github, log })
     assert.equal(url, `https://github.com/o/r/commit/${'d'.repeat(40)}`)
     assert.equal(github.commitComments.length, 1)
+    // A re-run of the same push updates that comment instead of adding a second one.
+    const rerun = report([row('a', 'fail'), row('b', 'fail')])
+    assert.equal(await publishComments({ name: 'api', report: rerun, context: push, settings: on, client: github, log }), url)
+    assert.equal(github.commitComments.length, 1)
+    assert.match(github.commitComments[0]!.body, /❌ 2 regressions/)
   })
 })

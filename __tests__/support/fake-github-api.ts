@@ -57,7 +57,7 @@ export class FakeGitHubApi {
   readonly requests: RecordedRequest[] = []
   /** Issue (PR) comments by issue number. */
   readonly issueComments = new Map<number, FakeComment[]>()
-  readonly commitComments: Array<{ id: number; sha: string; body: string; html_url: string }> = []
+  readonly commitComments: Array<FakeComment & { sha: string }> = []
   /** Pull requests by number: what GET /repos/{o}/{r}/pulls/{n} answers. */
   readonly pulls = new Map<number, { number: number; head: { sha: string; repo: { full_name: string } | null }; state: string }>()
   /** Workflow run artifacts: GET .../actions/runs/{id}/artifacts lists them; .../artifacts/{id}/zip redirects to a ZIP. */
@@ -76,6 +76,16 @@ export class FakeGitHubApi {
     this.route('POST', `${repo}/issues/:number/comments`, (request, params) => this.createComment(request, Number(params.number)))
     this.route('PATCH', `${repo}/issues/comments/:id`, (request, params) => this.updateComment(request, Number(params.id)))
     this.route('POST', `${repo}/commits/:sha/comments`, (request, params) => this.createCommitComment(request, params.sha!))
+    this.route('GET', `${repo}/commits/:sha/comments`, (request, params) => this.page(request, this.commitComments.filter((c) => c.sha === params.sha)))
+    this.route('PATCH', `${repo}/comments/:id`, (request, params) => {
+      const comment = this.commitComments.find((c) => c.id === Number(params.id))
+      const body = bodyOf(request)
+      if (!comment) return notFound()
+      if (body === undefined) return validationFailed('body is missing')
+      if (body.length > COMMENT_BODY_LIMIT) return tooLong()
+      Object.assign(comment, { body, updated_at: new Date().toISOString() })
+      return { status: 200, body: comment }
+    })
     this.route('GET', `${repo}/actions/runs/:run/artifacts`, (request, params) => {
       const name = request.query.get('name')
       const found = this.artifacts.filter((a) => a.runId === Number(params.run) && (name === null || a.name === name))
@@ -208,7 +218,11 @@ export class FakeGitHubApi {
   }
 
   private listComments(request: RecordedRequest, issue: number): FakeResponse {
-    const all = this.issueComments.get(issue) ?? []
+    return this.page(request, this.issueComments.get(issue) ?? [])
+  }
+
+  /** One page of a list, with GitHub's Link header (per_page up to 100, default `defaultPerPage`). */
+  private page(request: RecordedRequest, all: unknown[]): FakeResponse {
     const perPage = Math.min(100, Number(request.query.get('per_page') ?? this.defaultPerPage) || this.defaultPerPage)
     const page = Math.max(1, Number(request.query.get('page') ?? 1) || 1)
     const lastPage = Math.max(1, Math.ceil(all.length / perPage))
@@ -250,8 +264,8 @@ export class FakeGitHubApi {
     const body = bodyOf(request)
     if (body === undefined) return validationFailed('body is missing')
     if (body.length > COMMENT_BODY_LIMIT) return tooLong()
-    const id = this.nextId++
-    const comment = { id, sha, body, html_url: `https://github.com/${this.repository}/commit/${sha}#commitcomment-${id}` }
+    const comment = { ...this.makeComment(0, body, BOT_LOGIN), sha }
+    comment.html_url = `https://github.com/${this.repository}/commit/${sha}#commitcomment-${comment.id}`
     this.commitComments.push(comment)
     return { status: 201, body: comment }
   }

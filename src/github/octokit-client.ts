@@ -23,6 +23,10 @@ export function createOctokit(token: string, env: NodeJS.ProcessEnv = process.en
   return getOctokit(token, { baseUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/$/, '') })
 }
 
+function toExistingComment(comment: { id: number; body?: string | null; html_url: string; user: { login: string; type: string } | null }): ExistingComment {
+  return { id: comment.id, body: comment.body ?? '', url: comment.html_url, authorLogin: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot' }
+}
+
 export class OctokitCommentClient implements CommentClient {
   constructor(
     private readonly octokit: Octokit,
@@ -31,13 +35,7 @@ export class OctokitCommentClient implements CommentClient {
 
   async listIssueComments(issue: number): Promise<ExistingComment[]> {
     const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...this.repository, issue_number: issue, per_page: 100 })
-    return comments.map((comment) => ({
-      id: comment.id,
-      body: comment.body ?? '',
-      url: comment.html_url,
-      authorLogin: comment.user?.login ?? '',
-      authorIsBot: comment.user?.type === 'Bot'
-    }))
+    return comments.map(toExistingComment)
   }
 
   async createIssueComment(issue: number, body: string): Promise<{ id: number; url: string }> {
@@ -47,6 +45,16 @@ export class OctokitCommentClient implements CommentClient {
 
   async updateIssueComment(id: number, body: string): Promise<{ id: number; url: string }> {
     const { data } = await this.octokit.rest.issues.updateComment({ ...this.repository, comment_id: id, body })
+    return { id: data.id, url: data.html_url }
+  }
+
+  async listCommitComments(sha: string): Promise<ExistingComment[]> {
+    const comments = await this.octokit.paginate(this.octokit.rest.repos.listCommentsForCommit, { ...this.repository, commit_sha: sha, per_page: 100 })
+    return comments.map(toExistingComment)
+  }
+
+  async updateCommitComment(id: number, body: string): Promise<{ id: number; url: string }> {
+    const { data } = await this.octokit.rest.repos.updateCommitComment({ ...this.repository, comment_id: id, body })
     return { id: data.id, url: data.html_url }
   }
 

@@ -29,7 +29,10 @@ export interface CommentClient {
   listIssueComments(issue: number): Promise<ExistingComment[]>
   createIssueComment(issue: number, body: string): Promise<{ id: number; url: string }>
   updateIssueComment(id: number, body: string): Promise<{ id: number; url: string }>
+  /** Every comment on a commit, oldest first (all pages). */
+  listCommitComments(sha: string): Promise<ExistingComment[]>
   createCommitComment(sha: string, body: string): Promise<{ id: number; url: string }>
+  updateCommitComment(id: number, body: string): Promise<{ id: number; url: string }>
 }
 
 /** The hidden marker on the first line of our comment for gate `name`; the name is percent-encoded so that no
@@ -167,17 +170,21 @@ export async function syncComment(client: CommentClient, request: SyncRequest, r
   }
 }
 
-/** Posts a commit comment (e.g. when a regression landed on the default branch). Never throws. */
+/** Posts a commit comment (e.g. when a regression landed on the default branch), or updates ours on a re-run. Never throws. */
 export async function postCommitComment(
   client: CommentClient,
   sha: string,
   name: string,
   markdown: string,
-  retry: RetryPolicy = DEFAULT_RETRY
+  retry: RetryPolicy = DEFAULT_RETRY,
+  author?: string
 ): Promise<SyncOutcome> {
+  const body = commentBody(name, markdown)
   try {
-    const written = await withRetry(() => client.createCommitComment(sha, commentBody(name, markdown)), retry)
-    return { action: 'created', ...written, short: false }
+    const existing = (await withRetry(() => client.listCommitComments(sha), retry)).find((comment) => isOurComment(comment, name, author))
+    if (existing && normalizeNewlines(existing.body) === normalizeNewlines(body)) return { action: 'unchanged', id: existing.id, url: existing.url, short: false }
+    const written = await withRetry(() => (existing ? client.updateCommitComment(existing.id, body) : client.createCommitComment(sha, body)), retry)
+    return { action: existing ? 'updated' : 'created', ...written, short: false }
   } catch (error) {
     return classifyFailure(error, `comment on commit ${sha.slice(0, 7)}`)
   }

@@ -86,7 +86,7 @@ export async function publishComments(input: PublishCommentInput): Promise<strin
       log.warn('perf-gate: no commit comment: input github-token is empty or GITHUB_REPOSITORY is not set')
       return undefined
     }
-    const outcome = await postCommitComment(input.client, context.sha, name, commentMarkdown(report, name, { changedOnly: true }), input.retry)
+    const outcome = await postCommitComment(input.client, context.sha, name, commentMarkdown(report, name, { changedOnly: true }), input.retry, settings.author)
     return logOutcome(outcome, `commit ${context.sha.slice(0, 7)}`, log)
   }
   return undefined
