@@ -1,6 +1,10 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { micromark } from 'micromark'
+import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { renderTrendCharts } from '../../src/report/trend-chart.js'
+import { commentMarkdown } from '../../src/github/publish-comment.js'
+import { report, row } from '../support/report-builder.js'
 
 const labels = ['aaaaaaa', 'bbbbbbb', 'this run']
 const trend = (scenario: string, metric: string, unit: string, values: number[]) => ({
@@ -38,4 +42,11 @@ describe('trend chart', () => {
     assert.match(chart, /  title "msinjected"\n/)
     assert.doesNotMatch(hostile, /<script/)
   })
+})
+
+test('in a comment the chart is a mermaid code block inside <details>, after the tables', () => {
+  const text = commentMarkdown(report([row('a', 'fail'), row('b', 'pass')], { trends: [trend('a', 'p95', 'ms', [10, 10, 15])] }), 'api')
+  const html = micromark(text, { extensions: [gfm()], htmlExtensions: [gfmHtml()], allowDangerousHtml: true })
+  assert.match(html, /<details open><summary>📈 Trend[^<]*<\/summary>\n<pre><code class="language-mermaid">xychart-beta\n/)
+  assert.ok(html.indexOf('language-mermaid') > html.lastIndexOf('</table>'), 'the table stays the primary view')
 })
