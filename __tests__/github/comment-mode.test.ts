@@ -1,5 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { micromark } from 'micromark'
+import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { MemoryLogger } from '../../src/log.js'
 import { RunError } from '../../src/errors.js'
 import { buildReportArtifact, parseReportArtifact, reportArtifactName, runCommentMode, type ReportArtifactSource } from '../../src/github/comment-mode.js'
@@ -75,6 +77,7 @@ describe('report artifact', () => {
     github.heads.set(5, HEAD)
     const tampered = report([row('a', 'fail'), row('b', 'pass')], { links: { runUrl: 'https://evil.example/run', repositoryUrl: 'https://evil.example/o/r' } })
     tampered.baseline!.runUrl = 'https://evil.example/baseline-run'
+    tampered.notes = ['<img src=x onerror=alert(1)> ping @octocat [click](https://evil.example/phish)']
     const text = JSON.stringify(buildReportArtifact(tampered, prContext))
     const downloads: Array<[string, number]> = []
     const source: ReportArtifactSource = { download: async (name, runId) => (downloads.push([name, runId]), text) }
@@ -87,7 +90,10 @@ describe('report artifact', () => {
     assert.ok(github.comments.get(5)![0]!.body.startsWith(`${commentMarker('api')}\n### ❌ perf-gate · api: fail`))
     assert.equal(result.commentUrl, github.comments.get(5)![0]!.url)
     const body = github.comments.get(5)![0]!.body
-    assert.doesNotMatch(body, /evil\.example/, 'links from the artifact are not trusted')
+    assert.doesNotMatch(body, /<img|@octocat|\]\(https:\/\/evil/, 'notes from the artifact are escaped')
+    const html = micromark(body, { extensions: [gfm()], htmlExtensions: [gfmHtml()], allowDangerousHtml: true })
+    assert.doesNotMatch(html, /href="[^"]*evil/, 'no link from the artifact survives')
+    assert.match(html, /evil\.example\/phish/, 'the note is still shown, as text')
     assert.match(body, /\[Workflow run\]\(https:\/\/github\.com\/octo\/shop\/actions\/runs\/77\)/)
     assert.match(body, /\(https:\/\/github\.com\/octo\/shop\/commit\/b{40}\)/)
     const push = await runCommentMode({ name: 'api', payload: { workflow_run: { id: 78, event: 'push', head_sha: HEAD } }, mode: 'always', source, client: github, repositoryUrl, log })

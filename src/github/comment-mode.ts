@@ -10,6 +10,7 @@ import type { RunContext } from '../context.js'
 import type { Logger } from '../log.js'
 import type { GateReport } from '../report/report-model.js'
 import { schemaProblems } from '../schemas.js'
+import { escapeMarkdown } from '../report/escape.js'
 import { commentMarkdown, crossedThreshold, logOutcome } from './publish-comment.js'
 import { syncComment, type CommentClient, type CommentMode, type RetryPolicy } from './pr-comment.js'
 
@@ -68,11 +69,17 @@ export function parseReportArtifact(text: string, expectedGate: string, source: 
 }
 
 /**
- * Links come from this workflow, not from the artifact: a tampered report could point "Workflow run" or the commit
- * links anywhere. The run link becomes the triggering run; a baseline run link survives only inside this repository.
+ * The parts of an untrusted report that the renderer would trust, made safe. Links come from this workflow: a
+ * tampered report could point "Workflow run" or the commit links anywhere, so the run link becomes the triggering
+ * run and a baseline run link survives only inside this repository. Notes are rendered as Markdown for perf-gate's
+ * own sentences; from an artifact they are escaped like any name.
  */
-export function withTrustedLinks(report: GateReport, repositoryUrl: string, runId: number): GateReport {
-  const trusted: GateReport = { ...report, links: { repositoryUrl, runUrl: `${repositoryUrl}/actions/runs/${runId}` } }
+export function sanitizeUntrustedReport(report: GateReport, repositoryUrl: string, runId: number): GateReport {
+  const trusted: GateReport = {
+    ...report,
+    notes: report.notes.map((note) => escapeMarkdown(note, 1000)),
+    links: { repositoryUrl, runUrl: `${repositoryUrl}/actions/runs/${runId}` }
+  }
   if (report.baseline) {
     const { runUrl, ...baseline } = report.baseline
     trusted.baseline = runUrl?.startsWith(`${repositoryUrl}/actions/runs/`) ? { ...baseline, runUrl } : baseline
@@ -158,7 +165,7 @@ export async function runCommentMode(input: CommentModeInput): Promise<CommentMo
     input.log.warn(`perf-gate: pull request #${number} is at ${headSha.slice(0, 12)}, not at ${run.head_sha.slice(0, 12)} which run ${run.id} built; not commenting`)
     return { pullRequest: number }
   }
-  const report = withTrustedLinks(artifact.report, input.repositoryUrl, run.id)
+  const report = sanitizeUntrustedReport(artifact.report, input.repositoryUrl, run.id)
   const outcome = await syncComment(
     input.client,
     {
