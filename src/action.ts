@@ -25,7 +25,7 @@ import { SUMMARY_LIMIT_BYTES, renderMarkdownReport } from './report/markdown.js'
 import { renderTrendCharts } from './report/trend-chart.js'
 import { displayPath } from './paths.js'
 import { COMMENT_MODES } from './github/pr-comment.js'
-import { publishReviewerView, runCommentModeAction } from './github/action-comment.js'
+import { publishReviewerView, runCommentModeAction, type ReviewerViewInput } from './github/action-comment.js'
 import type { CommentSettings } from './github/publish-comment.js'
 
 /** GitHub's limit for one comment body, less room for a marker. */
@@ -103,6 +103,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     const workDir = join(env.RUNNER_TEMP || settings.rootDir, 'perf-gate')
     if (mode === 'shard') return await runShardMode(settings, context, shardInput(), workDir)
 
+    // Read before measuring, so that a bad value fails in seconds rather than after the suite.
+    const reviewerInputs = reviewerViewInputs()
     const promote = booleanInput('promote', false)
     const saveMode = choiceInput('save-baseline', ['auto', 'never'] as const) ?? 'auto'
     let notes: string[] = []
@@ -120,7 +122,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
       { log, store, context, now: () => new Date(), ...optional('produce', produce) },
       { save: saveMode === 'never' ? 'never' : promote ? 'promote' : 'auto', ...optional('promoteAs', core.getInput('promote-as') || undefined), notes }
     )
-    await publish(settings, outcome, env, context)
+    await publish(settings, outcome, env, context, reviewerInputs)
     return outcome.exitCode
   } catch (error) {
     const exitCode = exitCodeOf(error)
@@ -133,6 +135,11 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
 }
 
 const ACTION_MODES = ['gate', 'shard', 'aggregate', 'comment'] as const
+
+/** Inputs for the PR comment and the report artifact. */
+function reviewerViewInputs(): Pick<ReviewerViewInput, 'settings' | 'uploadReport'> {
+  return { settings: commentSettings(), uploadReport: choiceInput('upload-report', ['auto', 'true', 'false'] as const) ?? 'auto' }
+}
 
 /** Inputs comment, comment-author and commit-comment. */
 function commentSettings(): CommentSettings {
@@ -206,7 +213,13 @@ async function readEventPayload(path: string | undefined): Promise<unknown> {
 }
 
 /** Job summary, annotations, outputs, and the JSON report file. */
-async function publish(settings: GateSettings, outcome: GateOutcome, env: NodeJS.ProcessEnv, context: RunContext): Promise<void> {
+async function publish(
+  settings: GateSettings,
+  outcome: GateOutcome,
+  env: NodeJS.ProcessEnv,
+  context: RunContext,
+  reviewerInputs: Pick<ReviewerViewInput, 'settings' | 'uploadReport'>
+): Promise<void> {
   const { report } = outcome
   const reportDir = join(env.RUNNER_TEMP || settings.rootDir, 'perf-gate')
   await mkdir(reportDir, { recursive: true })
@@ -236,8 +249,7 @@ async function publish(settings: GateSettings, outcome: GateOutcome, env: NodeJS
     reportPath,
     context,
     env,
-    settings: commentSettings(),
-    uploadReport: choiceInput('upload-report', ['auto', 'true', 'false'] as const) ?? 'auto',
+    ...reviewerInputs,
     log: actionLogger
   })
   core.setOutput('comment-url', commentUrl ?? '')

@@ -175,6 +175,14 @@ describe('PR comment through the bundled Action', () => {
     assert.ok(result.outputs.markdown!.length <= 65_536)
   })
 
+  test('a bad comment input is a configuration error before anything runs', async () => {
+    const ws = benchWorkspace()
+    const result = await run({ workspace: ws, inputs: { ...gateInputs, comment: 'sometimes' }, event: 'pull_request', payload: pullRequestPayload({ number: 25, baseSha: BASE_SHA }) })
+    assert.equal(result.exitCode, 3, result.stdout)
+    assert.match(result.stdout, /input 'comment' must be one of always, on-change, on-regression, never, got "sometimes"/)
+    assert.doesNotMatch(result.stdout, /Running suite/)
+  })
+
   test('commit-comment on a default-branch push that regressed against an absolute budget', async () => {
     const ws = resultsWorkspace(['parse'])
     const sha = 'e'.repeat(40)
