@@ -21,11 +21,13 @@ import { collectShards, shardShare, uploadShard } from './shards/shard-mode.js'
 import { formatShard, parseShardSpec, type ShardSpec } from './shards/shard-spec.js'
 import { contextFromActionsEnv } from './github/context.js'
 import type { Logger } from './log.js'
-import { renderMarkdownReport } from './report/markdown.js'
+import { SUMMARY_LIMIT_BYTES, renderMarkdownReport } from './report/markdown.js'
+import { renderTrendCharts } from './report/trend-chart.js'
 import { displayPath } from './paths.js'
+import { COMMENT_MODES } from './github/pr-comment.js'
+import { publishReviewerView, runCommentModeAction, type ReviewerViewInput } from './github/action-comment.js'
+import type { CommentSettings } from './github/publish-comment.js'
 
-/** GitHub's limit for one step's job summary. */
-const SUMMARY_LIMIT_CHARS = 1024 * 1024 - 1024
 /** GitHub's limit for one comment body, less room for a marker. */
 export const COMMENT_LIMIT_CHARS = 65_536 - 512
 
@@ -70,6 +72,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     const rootDir = join(workspace, core.getInput('working-directory') || '.')
     const payload = await readEventPayload(env.GITHUB_EVENT_PATH)
     const context = contextFromActionsEnv(env, payload)
+    if (choiceInput('mode', ACTION_MODES) === 'comment') return await runCommentModeAction(env, payload, core.getInput('name') || 'default', commentSettings(), log)
     const configInput = core.getInput('config')
     let settings = await resolveSettings({
       rootDir,
@@ -100,6 +103,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     const workDir = join(env.RUNNER_TEMP || settings.rootDir, 'perf-gate')
     if (mode === 'shard') return await runShardMode(settings, context, shardInput(), workDir)
 
+    // Read before measuring, so that a bad value fails in seconds rather than after the suite.
+    const reviewerInputs = reviewerViewInputs()
     const promote = booleanInput('promote', false)
     const saveMode = choiceInput('save-baseline', ['auto', 'never'] as const) ?? 'auto'
     let notes: string[] = []
@@ -117,7 +122,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
       { log, store, context, now: () => new Date(), ...optional('produce', produce) },
       { save: saveMode === 'never' ? 'never' : promote ? 'promote' : 'auto', ...optional('promoteAs', core.getInput('promote-as') || undefined), notes }
     )
-    await publish(settings, outcome, env)
+    await publish(settings, outcome, env, context, reviewerInputs)
     return outcome.exitCode
   } catch (error) {
     const exitCode = exitCodeOf(error)
@@ -129,7 +134,21 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
   }
 }
 
-const ACTION_MODES = ['gate', 'shard', 'aggregate'] as const
+const ACTION_MODES = ['gate', 'shard', 'aggregate', 'comment'] as const
+
+/** Inputs for the PR comment and the report artifact. */
+function reviewerViewInputs(): Pick<ReviewerViewInput, 'settings' | 'uploadReport'> {
+  return { settings: commentSettings(), uploadReport: choiceInput('upload-report', ['auto', 'true', 'false'] as const) ?? 'auto' }
+}
+
+/** Inputs comment, comment-author and commit-comment. */
+function commentSettings(): CommentSettings {
+  return {
+    mode: choiceInput('comment', COMMENT_MODES) ?? 'always',
+    commitComment: booleanInput('commit-comment', false),
+    ...optional('author', core.getInput('comment-author').trim() || undefined)
+  }
+}
 
 /** The shard of this job: `shard: 2/8`, or `shard-index` (0-based, e.g. strategy.job-index) with `shards`. */
 function shardInput(): ShardSpec {
@@ -194,14 +213,21 @@ async function readEventPayload(path: string | undefined): Promise<unknown> {
 }
 
 /** Job summary, annotations, outputs, and the JSON report file. */
-async function publish(settings: GateSettings, outcome: GateOutcome, env: NodeJS.ProcessEnv): Promise<void> {
+async function publish(
+  settings: GateSettings,
+  outcome: GateOutcome,
+  env: NodeJS.ProcessEnv,
+  context: RunContext,
+  reviewerInputs: Pick<ReviewerViewInput, 'settings' | 'uploadReport'>
+): Promise<void> {
   const { report } = outcome
   const reportDir = join(env.RUNNER_TEMP || settings.rootDir, 'perf-gate')
   await mkdir(reportDir, { recursive: true })
   const reportPath = join(reportDir, `${settings.name}-report.json`)
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`)
 
-  const summary = renderMarkdownReport(report, { maxChars: SUMMARY_LIMIT_CHARS, fullReportHint: `the JSON report (${reportPath})` })
+  const chart = renderTrendCharts(report.trends)
+  const summary = renderMarkdownReport(report, { maxBytes: SUMMARY_LIMIT_BYTES, fullReportHint: `the JSON report (${reportPath})`, ...optional('extra', chart || undefined) })
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write()
   else core.info(summary)
 
@@ -216,6 +242,17 @@ async function publish(settings: GateSettings, outcome: GateOutcome, env: NodeJS
   // Outputs are read by later steps (e.g. a comment step): keep them to a comment's size.
   core.setOutput('markdown', renderMarkdownReport(report, { maxChars: COMMENT_LIMIT_CHARS, fullReportHint: 'the job summary' }))
   core.setOutput('baseline-saved', outcome.saved ? outcome.saved.id : '')
+  // After the summary: a comment that fails (fork, read-only token) must not cost the reader the summary.
+  const commentUrl = await publishReviewerView({
+    name: settings.name,
+    report,
+    reportPath,
+    context,
+    env,
+    ...reviewerInputs,
+    log: actionLogger
+  })
+  core.setOutput('comment-url', commentUrl ?? '')
   if (outcome.exitCode === EXIT_RUN_FAILED) core.setFailed('perf-gate: fail-on-missing-baseline: no baseline could be read (or the due one saved); see the report notes')
   if (outcome.exitCode === EXIT_REGRESSION) {
     core.setFailed(

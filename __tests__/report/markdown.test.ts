@@ -6,44 +6,7 @@ import { renderMarkdownReport } from '../../src/report/markdown.js'
 import { escapeMarkdown, escapeTerminal } from '../../src/report/escape.js'
 import { renderTerminalReport } from '../../src/report/terminal.js'
 import { schemaProblems } from '../../src/schemas.js'
-import type { GateReport } from '../../src/report/report-model.js'
-import type { MetricStatus, MetricVerdict } from '../../src/verdict/types.js'
-import { summarize } from '../../src/verdict/evaluate.js'
-
-function row(scenario: string, status: MetricStatus, extra: Partial<MetricVerdict> = {}): MetricVerdict {
-  return {
-    scenario,
-    metric: 'p95',
-    unit: 'ms',
-    direction: 'lower',
-    status,
-    gated: true,
-    baseline: { value: 10, values: [10, 10.1, 9.9] },
-    current: { value: status === 'fail' ? 15 : 10.1, values: [10.1] },
-    change: { ratio: status === 'fail' ? 1.5 : 1.01, method: 'trials', interval: { low: 1.4, high: 1.6, confidence: 0.99 } },
-    threshold: { warn: ['+10%'], fail: ['+20%'] },
-    reason: `reason for ${scenario}`,
-    ...extra
-  }
-}
-
-function report(metrics: MetricVerdict[]): GateReport {
-  const verdict = summarize(metrics, true)
-  return {
-    schemaVersion: 1,
-    gate: 'api',
-    verdict: verdict.status,
-    generatedAt: '2026-11-23T10:00:00.000Z',
-    counts: verdict.counts,
-    regressions: verdict.counts.fail,
-    current: { scenarios: metrics.length, sha: 'c'.repeat(40) },
-    baseline: { id: 'x', savedAt: '2026-11-23T08:00:00.000Z', ageSeconds: 7200, sha: 'b'.repeat(40), ref: 'refs/heads/main', store: 'file store', runnerDiffers: false, historySize: 3 },
-    baselineProblems: [],
-    notes: [],
-    links: { runUrl: 'https://github.com/o/r/actions/runs/1', repositoryUrl: 'https://github.com/o/r' },
-    metrics
-  }
-}
+import { report, row } from '../support/report-builder.js'
 
 function html(markdown: string): string {
   return micromark(markdown, { extensions: [gfm()], htmlExtensions: [gfmHtml()], allowDangerousHtml: true })
@@ -99,5 +62,15 @@ describe('Markdown report', () => {
     assert.match(terminal, /1 unchanged metric\(s\) not shown/)
     assert.doesNotMatch(terminal, /\u001b\[/)
     assert.match(renderTerminalReport(r, { color: true }), /\u001b\[31m/)
+  })
+})
+
+describe('Markdown size guard in bytes', () => {
+  test('a job summary limit counts UTF-8 bytes, not characters', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => row(`сценарий-${i}-${'ж'.repeat(60)}`, i % 3 === 0 ? 'fail' : 'pass'))
+    const text = renderMarkdownReport(report(many), { maxBytes: 200_000, fullReportHint: 'the JSON report' })
+    assert.ok(Buffer.byteLength(text) <= 200_000, `${Buffer.byteLength(text)}`)
+    assert.ok(text.length < 200_000)
+    assert.match(text, /not shown here to stay within the size limit; the full table is in the JSON report/)
   })
 })

@@ -14,7 +14,8 @@ export function escapeMarkdown(text: string, maxLength = MAX_NAME_LENGTH): strin
     .replace(/>/g, '&gt;')
     .replace(/([\\`*_{}[\]()#+!|~^$=-])/g, '\\$1')
     .replace(/@/g, '@&#8203;')
-    .replace(/:(?=\w)/g, '&#58;')
+    // "javascript:" links and GFM autolinks of "https://..." in names: both need the colon.
+    .replace(/:(?=[\w/])/g, '&#58;')
 }
 
 /** Text for a terminal: no escape sequences or other control characters from untrusted names. */

@@ -23,36 +23,48 @@ import type { GateReport } from './report-model.js'
 export interface MarkdownOptions {
   /** Hard limit on the output length in characters (comment: 65,536; summary: 1 MiB). */
   maxChars?: number
+  /** Hard limit on the UTF-8 size in bytes (a job summary's 1 MiB counts bytes; emoji take 3-4). */
+  maxBytes?: number
   /** Where the full table can be found when rows are cut (e.g. "the job summary"). */
   fullReportHint?: string
   /** Extra Markdown appended inside the limit, e.g. a trend chart (dropped first when space is short). */
   extra?: string
+  /** Leave the unchanged rows out entirely (a short comment body; the hint says where the full table is). */
+  changedOnly?: boolean
 }
+
+/** GitHub's limit for one step's job summary (1 MiB of UTF-8), less headroom for other writers. */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024
 
 const HEADER = '| | Scenario | Metric | Baseline | Current | Change | Interval | Threshold | Verdict |\n|---|---|---|---|---|---|---|---|---|'
 
 export function renderMarkdownReport(report: GateReport, options: MarkdownOptions = {}): string {
   const maxChars = options.maxChars ?? Number.POSITIVE_INFINITY
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
+  const fits = (text: string): boolean => text.length <= maxChars && (maxBytes === Number.POSITIVE_INFINITY || Buffer.byteLength(text) <= maxBytes)
   const { notable, unchanged } = orderRows(report.metrics)
   const attempts: Array<() => string> = [
     () => compose(report, notable, unchanged, notable.length, unchanged.length, options, true),
     () => compose(report, notable, unchanged, notable.length, unchanged.length, options, false),
     () => compose(report, notable, unchanged, notable.length, 0, options, false)
   ]
-  for (const attempt of attempts) {
+  for (const attempt of options.changedOnly ? attempts.slice(2) : attempts) {
     const text = attempt()
-    if (text.length <= maxChars) return text
+    if (fits(text)) return text
   }
   // Binary search the number of notable rows that fit.
   let low = 0
   let high = notable.length
   while (low < high) {
     const middle = Math.ceil((low + high) / 2)
-    if (compose(report, notable, unchanged, middle, 0, options, false).length <= maxChars) low = middle
+    if (fits(compose(report, notable, unchanged, middle, 0, options, false))) low = middle
     else high = middle - 1
   }
   const text = compose(report, notable, unchanged, low, 0, options, false)
-  return text.length <= maxChars ? text : `${text.slice(0, Math.max(0, maxChars - 40))}\n\n_(report cut to fit)_\n`
+  if (fits(text)) return text
+  // Last resort: cut characters; a limit in bytes is met by cutting a quarter of it as characters (≤ 4 bytes each).
+  const limit = Math.min(maxChars, Math.floor(maxBytes / 4))
+  return `${text.slice(0, Math.max(0, limit - 40))}\n\n_(report cut to fit)_\n`
 }
 
 function compose(

@@ -1,0 +1,136 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { micromark } from 'micromark'
+import { gfm, gfmHtml } from 'micromark-extension-gfm'
+import { MemoryLogger } from '../../src/log.js'
+import { RunError } from '../../src/errors.js'
+import { buildReportArtifact, parseReportArtifact, reportArtifactName, runCommentMode, type ReportArtifactSource } from '../../src/github/comment-mode.js'
+import { publishComments } from '../../src/github/publish-comment.js'
+import { commentMarker, type CommentClient, type ExistingComment, type RetryPolicy } from '../../src/github/pr-comment.js'
+import type { RunContext } from '../../src/context.js'
+import { report, row } from '../support/report-builder.js'
+
+const HEAD = 'c'.repeat(40)
+const NO_WAIT: RetryPolicy = { attempts: 2, initialDelayMillis: 0, sleep: async () => {} }
+
+/** An in-memory GitHub: comments per issue, PR heads, and a switch to answer 403. */
+class MemoryGitHub implements CommentClient {
+  readonly comments = new Map<number, ExistingComment[]>()
+  readonly commitComments: Array<ExistingComment & { sha: string }> = []
+  readonly heads = new Map<number, string>()
+  forbidden = false
+  private id = 1
+  async listIssueComments(issue: number) {
+    return this.comments.get(issue) ?? []
+  }
+  async createIssueComment(issue: number, body: string) {
+    if (this.forbidden) throw Object.assign(new Error('Resource not accessible by integration'), { status: 403 })
+    const comment = { id: this.id++, body, url: `https://github.com/o/r/pull/${issue}#c${this.id}`, authorLogin: 'github-actions[bot]', authorIsBot: true }
+    this.comments.set(issue, [...(this.comments.get(issue) ?? []), comment])
+    return comment
+  }
+  async updateIssueComment(id: number, body: string) {
+    for (const list of this.comments.values()) {
+      const comment = list.find((c) => c.id === id)
+      if (comment) return Object.assign(comment, { body })
+    }
+    throw Object.assign(new Error('Not Found'), { status: 404 })
+  }
+  async listCommitComments(sha: string) {
+    return this.commitComments.filter((c) => c.sha === sha)
+  }
+  async createCommitComment(sha: string, body: string) {
+    const comment = { id: this.id++, sha, body, url: `https://github.com/o/r/commit/${sha}`, authorLogin: 'github-actions[bot]', authorIsBot: true }
+    this.commitComments.push(comment)
+    return comment
+  }
+  async updateCommitComment(id: number, body: string) {
+    const comment = this.commitComments.find((c) => c.id === id)!
+    return Object.assign(comment, { body })
+  }
+  async pullRequestHeadSha(number: number) {
+    const head = this.heads.get(number)
+    if (!head) throw Object.assign(new Error('Not Found'), { status: 404 })
+    return head
+  }
+}
+
+const prContext: RunContext = { event: 'pull_request', runner: 'x', pullRequest: { number: 5, headSha: HEAD, isFork: true } }
+
+describe('report artifact', () => {
+  test('round trip, and refusals that name what is wrong', () => {
+    const r = report([row('a', 'fail')])
+    const artifact = buildReportArtifact(r, prContext)!
+    assert.deepEqual(artifact.pullRequest, { number: 5, headSha: HEAD })
+    assert.equal(buildReportArtifact(r, { event: 'push', runner: 'x' }), undefined)
+    const text = JSON.stringify(artifact)
+    assert.deepEqual(parseReportArtifact(text, 'api', 'artifact x'), JSON.parse(text))
+    assert.throws(() => parseReportArtifact(text, 'web', 'artifact x'), /report of gate "api", not "web"/)
+    assert.throws(() => parseReportArtifact(JSON.stringify({ ...artifact, pullRequest: { number: 0, headSha: HEAD } }), 'api', 'artifact x'), /PR number ≥ 1/)
+    assert.throws(() => parseReportArtifact(JSON.stringify({ ...artifact, kind: 'other' }), 'api', 'artifact x'), RunError)
+    assert.throws(() => parseReportArtifact(' '.repeat(17 * 1024 * 1024), 'api', 'artifact x'), /more than the 16777216 a report can be/)
+    assert.equal(reportArtifactName('a/b:c'), 'perf-gate-report-a_b_c')
+  })
+
+  test('mode comment posts on the PR named by the artifact once the head SHA matches', async () => {
+    const github = new MemoryGitHub()
+    github.heads.set(5, HEAD)
+    const tampered = report([row('a', 'fail'), row('b', 'pass')], { links: { runUrl: 'https://evil.example/run', repositoryUrl: 'https://evil.example/o/r' } })
+    tampered.baseline!.runUrl = 'https://evil.example/baseline-run'
+    tampered.notes = ['<img src=x onerror=alert(1)> ping @octocat [click](https://evil.example/phish)']
+    const text = JSON.stringify(buildReportArtifact(tampered, prContext))
+    const downloads: Array<[string, number]> = []
+    const source: ReportArtifactSource = { download: async (name, runId) => (downloads.push([name, runId]), text) }
+    const log = new MemoryLogger()
+    const payload = { workflow_run: { id: 77, event: 'pull_request', head_sha: HEAD, pull_requests: [] } }
+    const repositoryUrl = 'https://github.com/octo/shop'
+    const result = await runCommentMode({ name: 'api', payload, mode: 'always', source, client: github, repositoryUrl, log, retry: NO_WAIT })
+    assert.deepEqual(downloads, [['perf-gate-report-api', 77]])
+    assert.equal(result.pullRequest, 5)
+    assert.ok(github.comments.get(5)![0]!.body.startsWith(`${commentMarker('api')}\n### ❌ perf-gate · api: fail`))
+    assert.equal(result.commentUrl, github.comments.get(5)![0]!.url)
+    const body = github.comments.get(5)![0]!.body
+    assert.doesNotMatch(body, /<img|@octocat|\]\(https:\/\/evil/, 'notes from the artifact are escaped')
+    const html = micromark(body, { extensions: [gfm()], htmlExtensions: [gfmHtml()], allowDangerousHtml: true })
+    assert.doesNotMatch(html, /href="[^"]*evil/, 'no link from the artifact survives')
+    assert.match(html, /evil\.example\/phish/, 'the note is still shown, as text')
+    assert.match(body, /\[Workflow run\]\(https:\/\/github\.com\/octo\/shop\/actions\/runs\/77\)/)
+    assert.match(body, /\(https:\/\/github\.com\/octo\/shop\/commit\/b{40}\)/)
+    const push = await runCommentMode({ name: 'api', payload: { workflow_run: { id: 78, event: 'push', head_sha: HEAD } }, mode: 'always', source, client: github, repositoryUrl, log })
+    assert.deepEqual(push, {})
+    await assert.rejects(runCommentMode({ name: 'api', payload: {}, mode: 'always', source, client: github, repositoryUrl, log }), /triggered by workflow_run/)
+  })
+})
+
+describe('publishComments', () => {
+  test('a fork that uploaded its report logs the 403 as expected; without the upload it warns once', async () => {
+    const github = new MemoryGitHub()
+    github.forbidden = true
+    const settings = { mode: 'always' as const, commitComment: false }
+    const quiet = new MemoryLogger()
+    await publishComments({ name: 'api', report: report([row('a', 'fail')]), context: prContext, settings, client: github, log: quiet, retry: NO_WAIT, reportUploaded: true })
+    assert.equal(quiet.lines.filter((l) => l.startsWith('warn')).length, 0)
+    assert.match(quiet.lines.join('\n'), /report artifact was uploaded/)
+    const loud = new MemoryLogger()
+    await publishComments({ name: 'api', report: report([row('a', 'fail')]), context: prContext, settings, client: github, log: loud, retry: NO_WAIT })
+    assert.equal(loud.lines.filter((l) => l.startsWith('warn')).length, 1)
+  })
+
+  test('commit comments only for a failing push to the default branch, when asked', async () => {
+    const github = new MemoryGitHub()
+    const push: RunContext = { event: 'push', runner: 'x', ref: 'refs/heads/main', defaultBranch: 'main', sha: 'd'.repeat(40) }
+    const log = new MemoryLogger()
+    const on = { mode: 'always' as const, commitComment: true }
+    assert.equal(await publishComments({ name: 'api', report: report([row('a', 'pass')]), context: push, settings: on, client: github, log }), undefined)
+    assert.equal(await publishComments({ name: 'api', report: report([row('a', 'fail')]), context: { ...push, ref: 'refs/heads/dev' }, settings: on, client: github, log }), undefined)
+    assert.equal(await publishComments({ name: 'api', report: report([row('a', 'fail')]), context: push, settings: { ...on, commitComment: false }, client: github, log }), undefined)
+    const url = await publishComments({ name: 'api', report: report([row('a', 'fail')]), context: push, settings: on, client: github, log })
+    assert.equal(url, `https://github.com/o/r/commit/${'d'.repeat(40)}`)
+    assert.equal(github.commitComments.length, 1)
+    // A re-run of the same push updates that comment instead of adding a second one.
+    const rerun = report([row('a', 'fail'), row('b', 'fail')])
+    assert.equal(await publishComments({ name: 'api', report: rerun, context: push, settings: on, client: github, log }), url)
+    assert.equal(github.commitComments.length, 1)
+    assert.match(github.commitComments[0]!.body, /❌ 2 regressions/)
+  })
+})

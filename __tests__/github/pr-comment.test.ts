@@ -1,0 +1,142 @@
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import {
+  commentBody,
+  commentMarker,
+  decideComment,
+  isOurComment,
+  postCommitComment,
+  stableContent,
+  syncComment,
+  type ExistingComment,
+  type RetryPolicy,
+  type SyncRequest
+} from '../../src/github/pr-comment.js'
+import { OctokitCommentClient, createOctokit } from '../../src/github/octokit-client.js'
+import { BOT_LOGIN, FakeGitHubApi } from '../support/fake-github-api.js'
+
+const sleeps: number[] = []
+const FAST_RETRY: RetryPolicy = { attempts: 3, initialDelayMillis: 5, sleep: async (ms) => void sleeps.push(ms) }
+
+function ours(body: string, extra: Partial<ExistingComment> = {}): ExistingComment {
+  return { id: 1, body, url: 'https://github.com/o/r/pull/7#issuecomment-1', authorLogin: BOT_LOGIN, authorIsBot: true, ...extra }
+}
+
+const FOOTER_A = '<sub>[Workflow run](https://github.com/o/r/actions/runs/1) · perf-gate · 2026-11-23 10:00 UTC · current `aaaaaaa`</sub>'
+const FOOTER_B = '<sub>[Workflow run](https://github.com/o/r/actions/runs/2) · perf-gate · 2026-11-23 11:00 UTC · current `bbbbbbb`</sub>'
+const TABLE = '| ✅ | GET /cart | p95 | 10 ms | 10 ms | +0.1% |'
+
+describe('sticky comment decision', () => {
+  test('the marker is the exact first line, per gate name, and cannot be forged by names or users', () => {
+    assert.equal(commentMarker('api'), '<!-- perf-gate:api -->')
+    assert.equal(commentMarker('a --> <b>'), '<!-- perf-gate:a%20--%3E%20%3Cb%3E -->')
+    assert.notEqual(commentMarker('api'), commentMarker('api '))
+    const body = commentBody('api', 'table')
+    assert.ok(isOurComment(ours(body), 'api'))
+    assert.equal(isOurComment(ours(body), 'api-2'), false, 'another gate')
+    assert.equal(isOurComment(ours(`quoted: ${body}`), 'api'), false, 'marker not on the first line')
+    assert.equal(isOurComment(ours(body, { authorLogin: 'mallory', authorIsBot: false }), 'api'), false, 'a user pasted the marker')
+    assert.ok(isOurComment(ours(body, { authorLogin: 'perf-bot', authorIsBot: false }), 'api', 'perf-bot'), 'configured author')
+  })
+
+  test('always / on-change / on-regression / never', () => {
+    const body = commentBody('api', `${TABLE}\n\nBaseline: x on main, saved 2 h ago.\n${FOOTER_B}`)
+    const previous = ours(commentBody('api', `${TABLE}\n\nBaseline: x on main, saved 5 min ago.\n${FOOTER_A}`))
+    assert.deepEqual(decideComment({ mode: 'always', existing: [], body, crossedThreshold: false }), { kind: 'create' })
+    assert.equal(decideComment({ mode: 'always', existing: [previous], body, crossedThreshold: false }).kind, 'update')
+    assert.equal(decideComment({ mode: 'on-change', existing: [previous], body, crossedThreshold: false }).kind, 'skip', 'only footer and age differ')
+    const changed = body.replace('+0.1%', '+25.0%')
+    assert.equal(decideComment({ mode: 'on-change', existing: [previous], body: changed, crossedThreshold: true }).kind, 'update')
+    assert.equal(decideComment({ mode: 'on-regression', existing: [], body, crossedThreshold: false }).kind, 'skip', 'nothing to say yet')
+    assert.equal(decideComment({ mode: 'on-regression', existing: [], body, crossedThreshold: true }).kind, 'create')
+    assert.equal(decideComment({ mode: 'on-regression', existing: [previous], body, crossedThreshold: false }).kind, 'update', 'green again: keep it current')
+    assert.equal(decideComment({ mode: 'never', existing: [previous], body, crossedThreshold: true }).kind, 'skip')
+    assert.equal(decideComment({ mode: 'always', existing: [ours(body)], body, crossedThreshold: false }).kind, 'skip', 'identical body: no API call')
+    const second = ours(body, { id: 2 })
+    const decision = decideComment({ mode: 'always', existing: [previous, second], body, crossedThreshold: false })
+    assert.equal(decision.kind === 'update' && decision.comment.id, 1, 'the oldest of duplicates is kept current')
+    assert.equal(stableContent(`a\r\n${FOOTER_A}`), 'a')
+    assert.equal(decideComment({ mode: 'always', existing: [ours(body.replace(/\n/g, '\r\n'))], body, crossedThreshold: false }).kind, 'skip', 'CRLF from the API')
+  })
+})
+
+describe('sticky comment through Octokit against the fake GitHub API', () => {
+  const api = new FakeGitHubApi()
+  let client: OctokitCommentClient
+  before(async () => {
+    await api.start()
+    client = new OctokitCommentClient(createOctokit('test-token', { GITHUB_API_URL: api.url }), { owner: 'octo', repo: 'shop' })
+  })
+  after(() => api.stop())
+
+  const request = (issue: number, markdown: string, extra: Partial<SyncRequest> = {}): SyncRequest => ({
+    name: 'api',
+    issue,
+    mode: 'always',
+    markdown,
+    shortMarkdown: () => 'short table',
+    crossedThreshold: true,
+    ...extra
+  })
+
+  test('creates once, then updates the same comment found across pages; ignores forged markers', async () => {
+    for (let i = 0; i < 130; i++) api.seedComment(11, `chatter ${i}`, i % 2 ? 'alice' : BOT_LOGIN)
+    api.seedComment(11, commentBody('api', 'forged by a user'), 'mallory')
+    const first = await syncComment(client, request(11, 'run 1'), FAST_RETRY)
+    assert.equal(first.action, 'created')
+    const second = await syncComment(client, request(11, 'run 2'), FAST_RETRY)
+    assert.equal(second.action, 'updated')
+    assert.equal(first.action === 'created' && second.action === 'updated' && first.id === second.id, true)
+    const ourComments = api.issueComments.get(11)!.filter((c) => c.body.startsWith(commentMarker('api')))
+    assert.equal(ourComments.find((c) => c.user.login === BOT_LOGIN)!.body, commentBody('api', 'run 2'))
+    assert.equal(api.issueComments.get(11)!.find((c) => c.user.login === 'mallory')!.body, commentBody('api', 'forged by a user'), 'forged comment untouched')
+    const pages = api.requestsTo('GET', /\/issues\/11\/comments$/).map((r) => r.query.get('page') ?? '1')
+    assert.deepEqual(pages.slice(0, 2), ['1', '2'], 'Link-header pagination followed')
+    assert.equal(api.requestsTo('GET', /\/issues\/11\/comments$/)[0]!.headers.authorization, 'token test-token')
+  })
+
+  test('5xx answers are retried with backoff; a persistent outage ends as a failure, not an exception', async () => {
+    sleeps.length = 0
+    api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 502 })
+    api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 500 })
+    const outcome = await syncComment(client, request(12, 'after retry'), FAST_RETRY)
+    assert.equal(outcome.action, 'created')
+    assert.deepEqual(sleeps, [5, 10])
+    api.fail('GET', '/repos/:owner/:repo/issues/:number/comments', { status: 503, times: 3 })
+    const down = await syncComment(client, request(13, 'never'), FAST_RETRY)
+    assert.equal(down.action, 'failed')
+    assert.match(down.action === 'failed' ? down.message : '', /HTTP 503/)
+    assert.equal(api.requestsTo('GET', /\/issues\/13\/comments$/).length, 3, 'bounded attempts')
+  })
+
+  test('403 from a read-only token is explained once and not retried', async () => {
+    api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 403 })
+    const before = api.requests.length
+    const outcome = await syncComment(client, request(14, 'x'), FAST_RETRY)
+    assert.equal(outcome.action, 'forbidden')
+    assert.match(outcome.action === 'forbidden' ? outcome.message : '', /Resource not accessible by integration.*fork.*workflow_run.*mode: comment/s)
+    assert.equal(api.requests.length - before, 2, 'one list, one create')
+  })
+
+  test('a rate-limit 403 is a failure, not a fork problem', async () => {
+    api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 403, message: 'API rate limit exceeded for installation ID 1.' })
+    const outcome = await syncComment(client, request(17, 'x'), FAST_RETRY)
+    assert.equal(outcome.action, 'failed')
+    assert.match(outcome.action === 'failed' ? outcome.message : '', /HTTP 403.*rate limit/)
+  })
+
+  test('422 body too long falls back to the short body', async () => {
+    const outcome = await syncComment(client, request(15, 'x'.repeat(70_000)), FAST_RETRY)
+    assert.equal(outcome.action === 'created' && outcome.short, true)
+    assert.equal(api.issueComments.get(15)![0]!.body, commentBody('api', 'short table'))
+  })
+
+  test('on-regression creates nothing while green; commit comments post', async () => {
+    const outcome = await syncComment(client, request(16, 'green', { mode: 'on-regression', crossedThreshold: false }), FAST_RETRY)
+    assert.equal(outcome.action, 'skipped')
+    assert.equal(api.issueComments.get(16), undefined)
+    const commit = await postCommitComment(client, 'd'.repeat(40), 'api', 'regression landed', FAST_RETRY)
+    assert.equal(commit.action, 'created')
+    assert.equal(api.commitComments.at(-1)!.sha, 'd'.repeat(40))
+  })
+})

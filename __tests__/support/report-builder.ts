@@ -1,0 +1,42 @@
+/** Small GateReport and MetricVerdict builders for report and comment tests. */
+import type { GateReport } from '../../src/report/report-model.js'
+import type { MetricStatus, MetricVerdict } from '../../src/verdict/types.js'
+import { summarize } from '../../src/verdict/evaluate.js'
+
+/** One p95 row of `scenario` with `status` (fail rows are +50%, others +1%). */
+export function row(scenario: string, status: MetricStatus, extra: Partial<MetricVerdict> = {}): MetricVerdict {
+  return {
+    scenario,
+    metric: 'p95',
+    unit: 'ms',
+    direction: 'lower',
+    status,
+    gated: true,
+    baseline: { value: 10, values: [10, 10.1, 9.9] },
+    current: { value: status === 'fail' ? 15 : 10.1, values: [10.1] },
+    change: { ratio: status === 'fail' ? 1.5 : 1.01, method: 'trials', interval: { low: 1.4, high: 1.6, confidence: 0.99 } },
+    threshold: { warn: ['+10%'], fail: ['+20%'] },
+    reason: `reason for ${scenario}`,
+    ...extra
+  }
+}
+
+/** A report of gate "api" over `metrics`, with a baseline two hours old. */
+export function report(metrics: MetricVerdict[], extra: Partial<GateReport> = {}): GateReport {
+  const verdict = summarize(metrics, true)
+  return {
+    schemaVersion: 1,
+    gate: 'api',
+    verdict: verdict.status,
+    generatedAt: '2026-11-23T10:00:00.000Z',
+    counts: verdict.counts,
+    regressions: verdict.counts.fail,
+    current: { scenarios: metrics.length, sha: 'c'.repeat(40) },
+    baseline: { id: 'x', savedAt: '2026-11-23T08:00:00.000Z', ageSeconds: 7200, sha: 'b'.repeat(40), ref: 'refs/heads/main', store: 'file store', runnerDiffers: false, historySize: 3 },
+    baselineProblems: [],
+    notes: [],
+    links: { runUrl: 'https://github.com/o/r/actions/runs/1', repositoryUrl: 'https://github.com/o/r' },
+    metrics,
+    ...extra
+  }
+}

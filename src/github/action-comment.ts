@@ -1,0 +1,95 @@
+/**
+ * The Action's glue for the reviewer's view: upload the report artifact (fork PRs, or when asked), post the sticky
+ * comment or the commit comment, and `mode: comment` for the workflow_run half of the two-workflow setup.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import * as core from '@actions/core'
+import type { RunContext } from '../context.js'
+import { EXIT_PASS, InputError, messageOf } from '../errors.js'
+import type { Logger } from '../log.js'
+import { SUMMARY_LIMIT_BYTES, renderMarkdownReport } from '../report/markdown.js'
+import type { GateReport } from '../report/report-model.js'
+import { renderTrendCharts } from '../report/trend-chart.js'
+import { buildReportArtifact, reportArtifactName, runCommentMode } from './comment-mode.js'
+import { OctokitCommentClient, createOctokit, parseRepository } from './octokit-client.js'
+import { publishComments, type CommentSettings } from './publish-comment.js'
+import { ActionsReportArtifactSource, uploadReportArtifact } from './report-artifact-store.js'
+
+export interface ReviewerViewInput {
+  name: string
+  report: GateReport
+  /** The JSON report already written for the `report-json` output. */
+  reportPath: string
+  context: RunContext
+  env: NodeJS.ProcessEnv
+  settings: CommentSettings
+  /** auto: upload the report artifact on pull requests from forks (they cannot comment); true: on every PR. */
+  uploadReport: 'auto' | 'true' | 'false'
+  log: Logger
+}
+
+/** Uploads the report artifact when due and posts the comment; returns the comment URL. Never throws. */
+export async function publishReviewerView(input: ReviewerViewInput): Promise<string | undefined> {
+  const { context, log } = input
+  const pr = context.pullRequest
+  let reportUploaded = false
+  if (pr && (input.uploadReport === 'true' || (input.uploadReport === 'auto' && pr.isFork))) {
+    const artifact = buildReportArtifact(input.report, context)
+    if (artifact) {
+      const name = reportArtifactName(input.name)
+      const file = join(dirname(input.reportPath), 'artifact', `${name}.json`)
+      try {
+        await mkdir(dirname(file), { recursive: true })
+        await writeFile(file, JSON.stringify(artifact))
+        await uploadReportArtifact(name, file)
+        reportUploaded = true
+        log.info(`perf-gate: uploaded the report as artifact ${name} for the comment workflow (mode: comment)`)
+      } catch (error) {
+        log.warn(`perf-gate: ${messageOf(error)}`)
+      }
+    }
+  }
+  const client = commentClient(input.env)
+  try {
+    return await publishComments({ name: input.name, report: input.report, context, settings: input.settings, client, log, reportUploaded })
+  } catch (error) {
+    log.warn(`perf-gate: commenting failed: ${messageOf(error)}`)
+    return undefined
+  }
+}
+
+function commentClient(env: NodeJS.ProcessEnv): OctokitCommentClient | undefined {
+  const token = core.getInput('github-token').trim()
+  const repository = parseRepository(env.GITHUB_REPOSITORY)
+  return token && repository ? new OctokitCommentClient(createOctokit(token, env), repository) : undefined
+}
+
+/** `mode: comment`: post the report of the triggering pull_request run on its PR. Exit 0 unless the artifact is bad. */
+export async function runCommentModeAction(env: NodeJS.ProcessEnv, payload: unknown, name: string, settings: CommentSettings, log: Logger): Promise<number> {
+  const token = core.getInput('github-token').trim()
+  const repository = parseRepository(env.GITHUB_REPOSITORY)
+  if (!token) throw new InputError("mode comment needs input 'github-token' (with pull-requests: write and actions: read)")
+  if (!repository) throw new InputError(`mode comment needs GITHUB_REPOSITORY as owner/name, got "${env.GITHUB_REPOSITORY ?? ''}"`)
+  const result = await runCommentMode({
+    name,
+    payload,
+    mode: settings.mode,
+    ...(settings.author ? { author: settings.author } : {}),
+    source: new ActionsReportArtifactSource(token, repository),
+    client: new OctokitCommentClient(createOctokit(token, env), repository),
+    repositoryUrl: `${(env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/$/, '')}/${repository.owner}/${repository.repo}`,
+    log
+  })
+  core.setOutput('comment-url', result.commentUrl ?? '')
+  if (result.report) {
+    core.setOutput('verdict', result.report.verdict)
+    core.setOutput('regressions', String(result.report.regressions))
+    if (env.GITHUB_STEP_SUMMARY) {
+      const chart = renderTrendCharts(result.report.trends)
+      const text = renderMarkdownReport(result.report, { maxBytes: SUMMARY_LIMIT_BYTES - 200, fullReportHint: 'the report artifact', ...(chart ? { extra: chart } : {}) })
+      await core.summary.addRaw(`_Report of pull request #${result.pullRequest}, posted by mode: comment._\n\n${text}`).write()
+    }
+  }
+  return EXIT_PASS
+}

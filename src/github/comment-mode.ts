@@ -1,0 +1,184 @@
+/**
+ * The fork-safe two-workflow mode. The `pull_request` run (read-only token on forks) uploads its report as the
+ * artifact `perf-gate-report-<name>`; a `workflow_run` workflow on the default branch (write token, no PR code)
+ * runs perf-gate with `mode: comment`: it downloads that artifact, treats it as untrusted data (size limit, schema,
+ * PR number checked against the run's head SHA), re-renders the Markdown from the validated model, and posts the
+ * sticky comment.
+ */
+import { RunError, messageOf } from '../errors.js'
+import type { RunContext } from '../context.js'
+import type { Logger } from '../log.js'
+import type { GateReport } from '../report/report-model.js'
+import { schemaProblems } from '../schemas.js'
+import { escapeMarkdown } from '../report/escape.js'
+import { commentMarkdown, crossedThreshold, logOutcome } from './publish-comment.js'
+import { syncComment, type CommentClient, type CommentMode, type RetryPolicy } from './pr-comment.js'
+
+export const REPORT_ARTIFACT_KIND = 'perf-gate-pr-report'
+/** A report artifact bigger than this is refused before parsing (a 5,000-row report is about 3 MB). */
+export const MAX_REPORT_ARTIFACT_BYTES = 16 * 1024 * 1024
+/** More metrics than this is not a report perf-gate wrote. */
+const MAX_METRICS = 50_000
+
+/** What the pull_request run uploads: the report plus the PR it belongs to. */
+export interface ReportArtifact {
+  kind: typeof REPORT_ARTIFACT_KIND
+  schemaVersion: 1
+  pullRequest: { number: number; headSha: string }
+  report: GateReport
+}
+
+/** The artifact name for gate `name` (artifact names may not hold " : < > | * ? \ / or line breaks). */
+export function reportArtifactName(name: string): string {
+  return `perf-gate-report-${name.replace(/[":<>|*?\\/\r\n]/g, '_')}`
+}
+
+/** The artifact body for a pull request run; undefined outside pull requests (nothing to comment on). */
+export function buildReportArtifact(report: GateReport, context: RunContext): ReportArtifact | undefined {
+  const pr = context.pullRequest
+  if (!pr?.headSha) return undefined
+  return { kind: REPORT_ARTIFACT_KIND, schemaVersion: 1, pullRequest: { number: pr.number, headSha: pr.headSha }, report }
+}
+
+/** Parses and validates an artifact from another workflow. Throws RunError naming what is wrong. */
+export function parseReportArtifact(text: string, expectedGate: string, source: string): ReportArtifact {
+  const bytes = Buffer.byteLength(text)
+  if (bytes > MAX_REPORT_ARTIFACT_BYTES) throw new RunError(`${source} is ${bytes} bytes, more than the ${MAX_REPORT_ARTIFACT_BYTES} a report can be; refusing it`)
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw new RunError(`${source} is not JSON: ${messageOf(error)}`)
+  }
+  const envelope = data as Partial<ReportArtifact> | null
+  if (!envelope || typeof envelope !== 'object' || envelope.kind !== REPORT_ARTIFACT_KIND || envelope.schemaVersion !== 1) {
+    throw new RunError(`${source} is not a perf-gate report artifact (expected kind "${REPORT_ARTIFACT_KIND}", schemaVersion 1)`)
+  }
+  const extra = Object.keys(envelope).filter((key) => !['kind', 'schemaVersion', 'pullRequest', 'report'].includes(key))
+  if (extra.length > 0) throw new RunError(`${source}: unknown key "${extra[0]}"`)
+  const pr = envelope.pullRequest
+  if (!pr || !Number.isSafeInteger(pr.number) || pr.number < 1 || typeof pr.headSha !== 'string' || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(pr.headSha)) {
+    throw new RunError(`${source}: /pullRequest must hold a PR number ≥ 1 and a 40-hex headSha, got ${JSON.stringify(pr)?.slice(0, 120)}`)
+  }
+  const problems = schemaProblems('report', envelope.report)
+  if (problems.length > 0) throw new RunError(`${source}: /report does not match schemas/report.schema.json: ${problems.map((p) => p.message).slice(0, 5).join('; ')}`)
+  const report = envelope.report as GateReport
+  if (report.metrics.length > MAX_METRICS) throw new RunError(`${source}: ${report.metrics.length} metrics is more than ${MAX_METRICS}; refusing it`)
+  if (report.gate !== expectedGate) throw new RunError(`${source} is the report of gate "${report.gate.slice(0, 80)}", not "${expectedGate}"`)
+  return envelope as ReportArtifact
+}
+
+/**
+ * The parts of an untrusted report that the renderer would trust, made safe. Links come from this workflow: a
+ * tampered report could point "Workflow run" or the commit links anywhere, so the run link becomes the triggering
+ * run and a baseline run link survives only inside this repository. Notes are rendered as Markdown for perf-gate's
+ * own sentences; from an artifact they are escaped like any name.
+ */
+export function sanitizeUntrustedReport(report: GateReport, repositoryUrl: string, runId: number): GateReport {
+  const trusted: GateReport = {
+    ...report,
+    notes: report.notes.map((note) => escapeMarkdown(note, 1000)),
+    links: { repositoryUrl, runUrl: `${repositoryUrl}/actions/runs/${runId}` }
+  }
+  if (report.baseline) {
+    const { runUrl, ...baseline } = report.baseline
+    trusted.baseline = runUrl?.startsWith(`${repositoryUrl}/actions/runs/`) ? { ...baseline, runUrl } : baseline
+  }
+  return trusted
+}
+
+/** Downloads a named artifact of another workflow run and returns its one JSON file's text. */
+export interface ReportArtifactSource {
+  /** Undefined when the run has no artifact of that name. */
+  download(artifactName: string, workflowRunId: number): Promise<string | undefined>
+}
+
+/** The head commit of a pull request, from the API. */
+export interface PullRequestLookup {
+  pullRequestHeadSha(number: number): Promise<string>
+}
+
+/** The fields of the `workflow_run` event payload this mode reads. */
+interface WorkflowRunPayload {
+  workflow_run?: {
+    id?: number
+    event?: string
+    head_sha?: string
+    pull_requests?: Array<{ number?: number; head?: { sha?: string } }>
+  }
+}
+
+export interface CommentModeInput {
+  name: string
+  payload: unknown
+  mode: CommentMode
+  author?: string
+  source: ReportArtifactSource
+  client: CommentClient & PullRequestLookup
+  /** This repository's web URL (e.g. https://github.com/octo/shop): links in the comment are rebuilt from it. */
+  repositoryUrl: string
+  log: Logger
+  retry?: RetryPolicy
+}
+
+export interface CommentModeResult {
+  report?: GateReport
+  pullRequest?: number
+  commentUrl?: string
+}
+
+/** Runs `mode: comment`. Throws RunError for a tampered or mismatched artifact; skips quietly when there is none. */
+export async function runCommentMode(input: CommentModeInput): Promise<CommentModeResult> {
+  const run = (input.payload as WorkflowRunPayload | null)?.workflow_run
+  if (!run || typeof run.id !== 'number' || typeof run.head_sha !== 'string') {
+    throw new RunError('mode comment runs in a workflow triggered by workflow_run (the event payload has no workflow_run with id and head_sha)')
+  }
+  if (run.event && run.event !== 'pull_request') {
+    input.log.info(`perf-gate: the triggering run was a ${run.event} event, not pull_request; nothing to comment on`)
+    return {}
+  }
+  const artifactName = reportArtifactName(input.name)
+  const text = await input.source.download(artifactName, run.id)
+  if (text === undefined) {
+    input.log.warn(`perf-gate: run ${run.id} has no artifact ${artifactName}: did the gate run with upload-report (automatic on fork PRs) and the same name?`)
+    return {}
+  }
+  const artifact = parseReportArtifact(text, input.name, `artifact ${artifactName} of run ${run.id}`)
+  const number = artifact.pullRequest.number
+  if (artifact.pullRequest.headSha !== run.head_sha) {
+    throw new RunError(`artifact ${artifactName} claims head ${artifact.pullRequest.headSha.slice(0, 12)} but run ${run.id} built ${run.head_sha.slice(0, 12)}; refusing it`)
+  }
+  // For same-repository PRs the payload lists the PR; for forks it is empty, so the API has the last word.
+  const listed = (run.pull_requests ?? []).filter((pr) => typeof pr.number === 'number')
+  if (listed.length > 0 && !listed.some((pr) => pr.number === number)) {
+    throw new RunError(`artifact ${artifactName} names PR #${number}, but run ${run.id} belongs to ${listed.map((pr) => `#${pr.number}`).join(', ')}; refusing it`)
+  }
+  let headSha: string
+  try {
+    headSha = await input.client.pullRequestHeadSha(number)
+  } catch (error) {
+    throw new RunError(`cannot read pull request #${number} to check the artifact: ${messageOf(error)}`)
+  }
+  if (headSha !== run.head_sha) {
+    // Either the artifact names someone else's PR, or a newer push superseded this run (its own workflow_run will
+    // comment): in both cases this report must not land on that PR, but the second is routine, so no failure.
+    input.log.warn(`perf-gate: pull request #${number} is at ${headSha.slice(0, 12)}, not at ${run.head_sha.slice(0, 12)} which run ${run.id} built; not commenting`)
+    return { pullRequest: number }
+  }
+  const report = sanitizeUntrustedReport(artifact.report, input.repositoryUrl, run.id)
+  const outcome = await syncComment(
+    input.client,
+    {
+      name: input.name,
+      issue: number,
+      mode: input.mode,
+      markdown: commentMarkdown(report, input.name),
+      shortMarkdown: () => commentMarkdown(report, input.name, { changedOnly: true }),
+      crossedThreshold: crossedThreshold(report),
+      ...(input.author ? { author: input.author } : {})
+    },
+    input.retry
+  )
+  const commentUrl = logOutcome(outcome, `pull request #${number}`, input.log)
+  return { report, pullRequest: number, ...(commentUrl ? { commentUrl } : {}) }
+}

@@ -1,0 +1,71 @@
+/**
+ * CommentClient and PullRequestLookup over the real Octokit from @actions/github (REST). The base URL comes from
+ * GITHUB_API_URL (GitHub Enterprise, or the local fake API in tests).
+ */
+import { getOctokit } from '@actions/github'
+import type { CommentClient, ExistingComment } from './pr-comment.js'
+
+type Octokit = ReturnType<typeof getOctokit>
+
+export interface RepositoryRef {
+  owner: string
+  repo: string
+}
+
+/** "octo/shop" → { owner, repo }; undefined when malformed. */
+export function parseRepository(fullName: string | undefined): RepositoryRef | undefined {
+  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(fullName ?? '')
+  return match ? { owner: match[1]!, repo: match[2]! } : undefined
+}
+
+/** An Octokit for `token` against GITHUB_API_URL (read now, not at import time). */
+export function createOctokit(token: string, env: NodeJS.ProcessEnv = process.env): Octokit {
+  return getOctokit(token, { baseUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/$/, '') })
+}
+
+function toExistingComment(comment: { id: number; body?: string | null; html_url: string; user: { login: string; type: string } | null }): ExistingComment {
+  return { id: comment.id, body: comment.body ?? '', url: comment.html_url, authorLogin: comment.user?.login ?? '', authorIsBot: comment.user?.type === 'Bot' }
+}
+
+export class OctokitCommentClient implements CommentClient {
+  constructor(
+    private readonly octokit: Octokit,
+    private readonly repository: RepositoryRef
+  ) {}
+
+  async listIssueComments(issue: number): Promise<ExistingComment[]> {
+    const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...this.repository, issue_number: issue, per_page: 100 })
+    return comments.map(toExistingComment)
+  }
+
+  async createIssueComment(issue: number, body: string): Promise<{ id: number; url: string }> {
+    const { data } = await this.octokit.rest.issues.createComment({ ...this.repository, issue_number: issue, body })
+    return { id: data.id, url: data.html_url }
+  }
+
+  async updateIssueComment(id: number, body: string): Promise<{ id: number; url: string }> {
+    const { data } = await this.octokit.rest.issues.updateComment({ ...this.repository, comment_id: id, body })
+    return { id: data.id, url: data.html_url }
+  }
+
+  async listCommitComments(sha: string): Promise<ExistingComment[]> {
+    const comments = await this.octokit.paginate(this.octokit.rest.repos.listCommentsForCommit, { ...this.repository, commit_sha: sha, per_page: 100 })
+    return comments.map(toExistingComment)
+  }
+
+  async updateCommitComment(id: number, body: string): Promise<{ id: number; url: string }> {
+    const { data } = await this.octokit.rest.repos.updateCommitComment({ ...this.repository, comment_id: id, body })
+    return { id: data.id, url: data.html_url }
+  }
+
+  async createCommitComment(sha: string, body: string): Promise<{ id: number; url: string }> {
+    const { data } = await this.octokit.rest.repos.createCommitComment({ ...this.repository, commit_sha: sha, body })
+    return { id: data.id, url: data.html_url }
+  }
+
+  /** The head commit of a pull request (to check a report artifact's PR number against the run's head SHA). */
+  async pullRequestHeadSha(number: number): Promise<string> {
+    const { data } = await this.octokit.rest.pulls.get({ ...this.repository, pull_number: number })
+    return data.head.sha
+  }
+}
