@@ -32,10 +32,10 @@ export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Re
   try {
     if (server && !source.server!.freshPerTrial) await server.start(readyUrlOf(source))
     for (const scenario of source.scenarios) {
-      await checkReachable(scenario, server)
       const trials: Trial[] = []
       for (let index = 0; index < scenario.trials; index++) {
         if (server && source.server!.freshPerTrial) await server.start(readyUrlOf(source))
+        if (index === 0) await checkReachable(scenario, server)
         trials.push(await runTrial(scenario, index, deps, server))
         if (server && source.server!.freshPerTrial) await server.stop()
       }
