@@ -90,7 +90,18 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
       compareTo: core.getInput('compare-to'),
       build: core.getInput('build'),
       confirm: core.getInput('confirm'),
-      confirmBudget: core.getInput('confirm-budget')
+      confirmBudget: core.getInput('confirm-budget'),
+      load: {
+        url: core.getInput('url'),
+        connections: core.getInput('connections'),
+        duration: core.getInput('duration'),
+        rate: core.getInput('rate'),
+        trials: core.getInput('trials'),
+        profile: core.getInput('profile'),
+        start: core.getInput('start'),
+        readyUrl: core.getInput('ready-url')
+      },
+      env
     })
     const mode = choiceInput('mode', ACTION_MODES) ?? 'gate'
     const workDir = join(env.RUNNER_TEMP || settings.rootDir, 'perf-gate')
