@@ -119,6 +119,8 @@ export class TrialRecorder {
     metrics[ERROR_RATE_METRIC.non2xx] = metricValue(percentOf(this.unexpectedStatus), '%')
     metrics[ERROR_RATE_METRIC.timeout] = metricValue(percentOf(this.timeouts), '%')
     metrics[ERROR_RATE_METRIC.connection] = metricValue(percentOf(this.connectionErrors), '%')
+    // What shard merges weight error ratios by; more requests in the same time is better.
+    metrics.requests = metricValue(attempted, 'count', 'higher')
     const trial: Trial = { metrics, durationSeconds, startedAt: startedAt.toISOString() }
     if (histogram.totalCount > 0) trial.distributions = { latency: { unit: LATENCY_UNIT, hdrHistogram: encodeHistogram(histogram) } }
     return trial
