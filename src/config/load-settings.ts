@@ -50,6 +50,8 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 /** Header names whose values are credentials. */
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|token|key|secret|password|session/i
+/** Query parameter names whose values are credentials. */
+const SECRET_PARAM = /token|key|secret|password|session|auth|signature|sig$/i
 /** `${{ env.NAME }}` or `${{ secrets.NAME }}`: read from the environment, always treated as a secret. */
 const PLACEHOLDER = /\$\{\{\s*(env|secrets)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g
 
@@ -72,7 +74,7 @@ export function resolveLoadSource(
   let scenarios: LoadScenarioSettings[]
   if (url) {
     const endpoint = parseEndpoint({ url }, "input 'url'", baseUrl, env, secrets)
-    scenarios = [buildScenario(urlScenarioName(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'")]
+    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'")]
   } else {
     const names = new Set<string>()
     scenarios = config!.scenarios.map((scenario, index) => {
@@ -96,7 +98,15 @@ export function resolveLoadSource(
 
 function defaultName(endpoints: LoadEndpointSettings[]): string {
   const first = endpoints[0]!
-  return `${first.method} ${urlScenarioName(first.url)}`
+  return `${first.method} ${redactedPath(first.url)}`
+}
+
+/** Path and query of a URL for names, with credential-looking query values (api_key=..., token=...) as ***. */
+function redactedPath(url: string): string {
+  const parsed = new URL(url)
+  const names = [...parsed.searchParams.keys()].filter((name) => SECRET_PARAM.test(name))
+  for (const name of names) parsed.searchParams.set(name, '***')
+  return urlScenarioName(parsed.href)
 }
 
 function profileName(raw: string | undefined, where: string): LoadProfileName | undefined {
@@ -174,6 +184,7 @@ function parseEndpoint(
     throw new InputError(`${at}/method: "${endpoint.method}" is not an HTTP method; use one of ${METHODS.join(', ')}`)
   }
   const url = endpointUrl(endpoint, at, baseUrl)
+  for (const secret of querySecrets(url)) secrets.add(secret)
   const headers: Record<string, string> = {}
   for (const [name, raw] of Object.entries(endpoint.headers ?? {})) {
     if (!HEADER_NAME.test(name)) throw new InputError(`${at}/headers: "${name}" is not a valid header name (letters, digits and !#$%&'*+.^_\`|~-)`)
@@ -223,6 +234,11 @@ function endpointUrl(endpoint: LoadEndpointConfig, at: string, baseUrl: string |
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(`${at}/url: "${url.href}" must be http:// or https://`)
   if (url.username || url.password) throw new InputError(`${at}/url: put credentials in an Authorization header, not in the URL (they would be logged)`)
   return url.href
+}
+
+/** Credential-looking query values of an endpoint URL, to be masked in logs. */
+function querySecrets(url: string): string[] {
+  return [...new URL(url).searchParams].filter(([name, value]) => SECRET_PARAM.test(name) && value !== '').map(([, value]) => value)
 }
 
 function expectedStatuses(status: number | number[] | undefined): number[] {

@@ -160,6 +160,21 @@ describe('load settings', () => {
     )
   })
 
+  test('credential-looking query values are masked and kept out of scenario names', async () => {
+    const root = scratchDir()
+    const settings = await resolveSettings({
+      rootDir: root,
+      configExplicit: false,
+      defaultBaselineStore: 'file',
+      failOnRegression: true,
+      load: { url: 'http://127.0.0.1:8080/search?q=shoes&api_key=abc123secret' }
+    })
+    const source = settings.source as LoadSource
+    assert.equal(source.scenarios[0]!.name, '/search?q=shoes&api_key=***')
+    assert.ok(source.secrets.includes('abc123secret'))
+    assert.equal(source.scenarios[0]!.endpoints[0]!.url, 'http://127.0.0.1:8080/search?q=shoes&api_key=abc123secret', 'the request itself keeps the key')
+  })
+
   test('the schema rejects unknown load keys with the line', () => {
     assert.throws(() => parseConfigText('load:\n  scenarios:\n    - endpoints: [{ url: "http://h/" }]\n      conections: 3\n', 'perf-gate.yml'), /perf-gate\.yml:4.*conections/s)
   })
