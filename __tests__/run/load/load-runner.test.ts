@@ -86,6 +86,15 @@ describe('load runner against a real server', () => {
     assert.ok(timeout > 0, `timeouts ${timeout}%`)
     assert.ok(Math.abs(metric(trial, 'errors') - (non2xx + connection + timeout)) < 1e-9)
     assert.ok(metric(trial, 'errors') < 50)
+    // Timed-out requests count in the latency too: the maximum is at least the 1 s time limit.
+    assert.ok(metric(trial, 'max') >= 1000, `max ${metric(trial, 'max')} ms`)
+  })
+
+  test('a server that closes the connection after every response (Connection: close) is not failing', async () => {
+    const results = await runLoad(source(scenario('closing', [endpoint(`${server.url}/one-per-connection`)], { trials: 1 })), { log: new MemoryLogger() })
+    const trial = results.scenarios[0]!.trials[0]!
+    assert.equal(metric(trial, 'errors'), 0)
+    assert.ok(metric(trial, 'rps') > 0)
   })
 
   test('a trial where most requests fail is a RunError naming the server and the statuses', async () => {

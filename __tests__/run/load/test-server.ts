@@ -12,7 +12,8 @@ export interface TestServer {
 
 /**
  * Routes: /fast (immediate 200), /sleep?ms=N (200 after N ms), /fail (500), /mostly-fail (500 three times out of
- * four), /close (destroys the socket without answering), /created (201), anything else 404.
+ * four), /close (destroys the socket without answering), /one-per-connection (answers with Connection: close),
+ * /created (201), anything else 404.
  */
 export async function startTestServer(): Promise<TestServer> {
   const seen: TestServer['seen'] = new Map()
@@ -45,6 +46,10 @@ export async function startTestServer(): Promise<TestServer> {
           return
         case '/close':
           request.socket.destroy()
+          return
+        case '/one-per-connection':
+          response.setHeader('connection', 'close')
+          response.end('bye')
           return
         case '/created':
           response.statusCode = 201

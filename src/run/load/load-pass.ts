@@ -15,6 +15,8 @@
  *   bursty per-second cap on top and switch on its wrong correction).
  * - failures are counted by kind: a status the endpoint does not expect, a timeout, a connection error (refused,
  *   reset, or a connection closed by the server while a request was in flight, which autocannon silently drops).
+ *   Responses with an unexpected status keep their latency (like autocannon); a timed-out request's wait is
+ *   recorded too, so a server that stops answering does not look fast.
  */
 import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
@@ -50,6 +52,7 @@ interface AutocannonConnection {
   on(event: 'request' | 'timeout', listener: () => void): void
   on(event: 'response', listener: (statusCode: number, bytes: number, durationMs: number) => void): void
   on(event: 'connError', listener: (error: NodeJS.ErrnoException) => void): void
+  on(event: 'headers', listener: (info: { shouldKeepAlive?: boolean }) => void): void
 }
 
 /** Due times of an open-loop schedule: request k at start + k / rate (ms on the performance clock). */
@@ -98,6 +101,8 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
     /** When each in-flight request's latency starts (due time in open loop, write time otherwise), in order. */
     const startTimes: number[] = []
     let dueTime: number | undefined
+    let timedOutStart: number | undefined
+    let closeAnnounced = false
     if (schedule) {
       const send = connection._doRequest.bind(connection)
       connection._doRequest = () => {
@@ -122,12 +127,21 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
     connection._connect = () => {
       // autocannon reconnects when the server ends the connection, forgetting the request in flight.
       if (connection.pipelinedRequests.size() > 0) {
-        if (recording) recorder.recordFailure('connection', 'connection closed by the server with a request in flight')
+        // A server that answers with "Connection: close" closes after every response; autocannon has already
+        // written the next request on that connection by then. That one was never going to be served: no error.
+        if (recording && !closeAnnounced) recorder.recordFailure('connection', 'connection closed by the server with a request in flight')
         connection.pipelinedRequests.clear()
       }
+      closeAnnounced = false
+      // After a timeout autocannon reconnects (and sends anew) before it emits 'timeout': keep the start of the
+      // request that timed out for that event.
+      timedOutStart = startTimes[0]
       startTimes.length = 0
       connect()
     }
+    connection.on('headers', (info) => {
+      closeAnnounced = info.shouldKeepAlive === false
+    })
     connection.on('request', () => {
       startTimes.push(dueTime ?? performance.now())
       dueTime = undefined
@@ -140,10 +154,11 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       recorder.recordResponse(now - started, statusCode, bytes, lastStatusExpected)
     })
     connection.on('timeout', () => {
-      startTimes.length = 0
+      const started = timedOutStart
+      timedOutStart = undefined
       if (!recording) return
       lastOutcomeMs = performance.now()
-      recorder.recordFailure('timeout')
+      recorder.recordFailure('timeout', 'timeout', started === undefined ? undefined : lastOutcomeMs - started)
     })
     connection.on('connError', (error) => {
       // A failed connection's request never reached the server; autocannon would match its queue entry to the

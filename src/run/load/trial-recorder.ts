@@ -61,7 +61,14 @@ export class TrialRecorder {
     else this.unexpectedStatus++
   }
 
-  recordFailure(kind: Exclude<FailureKind, 'non2xx'>, message?: string): void {
+  /**
+   * Records a request that failed without a response. A timed-out request's wait (`waitedMs`, at least the time
+   * limit) also goes into the latency histogram: leaving it out would make a server that stops answering look fast.
+   */
+  recordFailure(kind: Exclude<FailureKind, 'non2xx'>, message?: string, waitedMs?: number): void {
+    if (kind === 'timeout' && waitedMs !== undefined) {
+      this.latencyMicros.recordValue(Math.min(LATENCY_HIGHEST_MICROS, Math.max(LATENCY_LOWEST_MICROS, Math.round(waitedMs * 1000))))
+    }
     if (kind === 'timeout') this.timeouts++
     else {
       this.connectionErrors++
