@@ -5,11 +5,13 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as core from '@actions/core'
+import { ArtifactBaselineStore } from './baselines/artifact-store.js'
+import { CacheBaselineStore } from './baselines/cache-store.js'
 import { FileBaselineStore } from './baselines/file-store.js'
 import type { BaselineStore } from './baselines/store.js'
 import { resolveSettings } from './config/resolve-settings.js'
 import { DEFAULT_CONFIG_PATH, type BaselineStoreKind, type GateSettings } from './config/settings.js'
-import { EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION, InputError, exitCodeOf, messageOf } from './errors.js'
+import { EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION, EXIT_RUN_FAILED, InputError, exitCodeOf, messageOf } from './errors.js'
 import { runGate, stampIdentity, type GateDeps, type GateOutcome } from './gate.js'
 import type { RunContext } from './context.js'
 import { produceResults } from './run/run-source.js'
@@ -82,10 +84,12 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
       thresholdsText: core.getInput('thresholds'),
       thresholdsSource: "input 'thresholds'",
       ...optional('baselineStore', choiceInput<BaselineStoreKind>('baseline-store', ['file', 'cache', 'artifact'])),
-      defaultBaselineStore: 'file',
+      defaultBaselineStore: 'cache',
       ...optional('baselineDir', core.getInput('baseline-dir') || undefined),
       ...optional('baselineName', core.getInput('baseline') || undefined),
       ...optional('historyLimit', positiveIntegerInput('history')),
+      failOnMissingBaseline: booleanInput('fail-on-missing-baseline', false),
+      ...optional('artifactRetentionDays', positiveIntegerInput('baseline-retention-days')),
       strict: booleanInput('strict', false),
       failOnRegression: booleanInput('fail-on-regression', true),
       compareTo: core.getInput('compare-to'),
@@ -119,7 +123,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
       // The shards measured; the aggregate job cannot re-measure the base commit on their runners.
       settings = { ...settings, confirm: { ...settings.confirm, when: 'never', compareTo: 'stored' } }
     }
-    const store = createStore(settings)
+    const store = createStore(settings, context, env)
     const outcome = await runGate(
       settings,
       { log, store, context, now: () => new Date(), ...optional('produce', produce) },
@@ -172,12 +176,22 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 }
 
-function createStore(settings: GateSettings): BaselineStore {
-  switch (settings.baseline.store) {
+/** The baseline store the settings ask for: Actions cache (default), workflow artifacts, or files in the workspace. */
+function createStore(settings: GateSettings, context: RunContext, env: NodeJS.ProcessEnv): BaselineStore {
+  const { baseline } = settings
+  switch (baseline.store) {
     case 'file':
-      return new FileBaselineStore(settings.baseline.dir, displayPath(settings.rootDir, settings.baseline.dir), settings.baseline.historyLimit)
-    default:
-      throw new InputError(`baseline-store "${settings.baseline.store}" is not available in this version; use file`)
+      return new FileBaselineStore(baseline.dir, displayPath(settings.rootDir, baseline.dir), baseline.historyLimit)
+    case 'cache':
+      // @actions/cache resolves its paths against the step's working directory and archives them from the workspace.
+      return new CacheBaselineStore(process.cwd(), baseline.historyLimit)
+    case 'artifact':
+      return new ArtifactBaselineStore({
+        repository: env.GITHUB_REPOSITORY ?? '',
+        token: core.getInput('github-token') || env.GITHUB_TOKEN || '',
+        ...optional('defaultBranch', context.defaultBranch),
+        ...optional('retentionDays', baseline.retentionDays)
+      })
   }
 }
 
@@ -214,6 +228,7 @@ async function publish(settings: GateSettings, outcome: GateOutcome, env: NodeJS
   // Outputs are read by later steps (e.g. a comment step): keep them to a comment's size.
   core.setOutput('markdown', renderMarkdownReport(report, { maxChars: COMMENT_LIMIT_CHARS, fullReportHint: 'the job summary' }))
   core.setOutput('baseline-saved', outcome.saved ? outcome.saved.id : '')
+  if (outcome.exitCode === EXIT_RUN_FAILED) core.setFailed('perf-gate: fail-on-missing-baseline: no baseline could be read (or the due one saved); see the report notes')
   if (outcome.exitCode === EXIT_REGRESSION) {
     core.setFailed(
       report.verdict === 'fail'

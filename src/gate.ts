@@ -8,17 +8,18 @@ import { decideBaselineSave, type SaveDecision } from './baselines/save-policy.j
 import { BASELINE_SCHEMA_VERSION, type BaselineLookup, type BaselineRecord, type BaselineStore, type SavedBaseline } from './baselines/store.js'
 import type { GateSettings, RunSource } from './config/settings.js'
 import type { RunContext } from './context.js'
-import { EXIT_PASS, EXIT_REGRESSION, messageOf } from './errors.js'
+import { EXIT_PASS, EXIT_REGRESSION, EXIT_RUN_FAILED, messageOf } from './errors.js'
 import type { Logger } from './log.js'
 import { buildReport } from './report/build-report.js'
 import type { GateReport } from './report/report-model.js'
-import { currentEnvironment } from './results/environment.js'
+import { currentEnvironment, describeEnvironmentDifference } from './results/environment.js'
 import type { Results } from './results/model.js'
 import { produceResults, type RunDeps } from './run/run-source.js'
 import { evaluate } from './verdict/evaluate.js'
 import { baseCommitOf, confirmOnBaseCommit } from './confirm/confirm-on-base.js'
 import type { BaseWorktree } from './confirm/base-worktree.js'
 import type { PairedDecider } from './confirm/paired-runs.js'
+import { createPairedDecider } from './stats/paired-decider.js'
 
 export interface GateDeps {
   log: Logger
@@ -28,7 +29,7 @@ export interface GateDeps {
   signal?: AbortSignal
   /** Produces the current results; defaults to running the configured source. */
   produce?: (source: RunSource, deps: RunDeps) => Promise<Results>
-  /** Decides a metric from same-runner A/B pairs (the statistics of src/stats). */
+  /** Decides a metric from same-runner A/B pairs; defaults to the shipped rule of src/stats/paired-decider.ts. */
   decide?: PairedDecider
   /** Checks out and builds the base commit for A/B; defaults to a git worktree beside the workspace. */
   prepareWorktree?: (repoTop: string, sha: string) => Promise<BaseWorktree>
@@ -51,6 +52,8 @@ export interface GateOutcome {
   exitCode: number
   saveDecision: SaveDecision
   saved?: SavedBaseline
+  /** Why a due save failed (storage outage); the run still reports. */
+  saveFailure?: string
 }
 
 export async function runGate(settings: GateSettings, deps: GateDeps, options: GateOptions): Promise<GateOutcome> {
@@ -64,14 +67,15 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     current: results,
     history: lookup.history.map((record) => record.results),
     rules: settings.thresholds,
+    sameMachine: measuredOnThisMachine(deps.context, results, lookup.baseline?.results),
     ...(lookup.baseline ? { baseline: lookup.baseline.results } : {})
   })
   const notes = [...(options.notes ?? []), ...notesFor(settings)]
-  const confirmed = !deps.decide ? { verdict: stored, note: undefined } : await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== undefined, {
+  const confirmed = await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== undefined, {
     log: deps.log,
     now: deps.clock ?? Date.now,
     produce,
-    decide: deps.decide,
+    decide: deps.decide ?? createPairedDecider(),
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...(deps.prepareWorktree ? { prepareWorktree: deps.prepareWorktree } : {})
   })
@@ -92,12 +96,36 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   const outcome: GateOutcome = { results, report, exitCode: exitCodeFor(report, settings), saveDecision }
   if (saveDecision.save) {
     const record = baselineRecord(settings.name, results, deps.context, deps.now(), options.save === 'promote' ? options.promoteAs : undefined)
-    outcome.saved = await deps.store.save(record)
-    deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
+    try {
+      outcome.saved = await deps.store.save(record)
+      deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
+    } catch (error) {
+      // A storage outage does not fail the run (the verdict stands) unless fail-on-missing-baseline asks for it.
+      outcome.saveFailure = messageOf(error)
+      report.notes.push(`The baseline was not saved: ${outcome.saveFailure}`)
+      deps.log.warn(`Baseline not saved: ${outcome.saveFailure}`)
+    }
   } else {
     deps.log.info(`Baseline not saved: ${saveDecision.reason}.`)
   }
+  const missing = missingBaselineFailure(settings, lookup, saveDecision, outcome.saveFailure)
+  if (missing) {
+    report.notes.push(missing)
+    deps.log.error(missing)
+    outcome.exitCode = EXIT_RUN_FAILED
+  }
   return outcome
+}
+
+/**
+ * With fail-on-missing-baseline: the reason the run fails (exit 2) because no baseline could be read, or a due
+ * baseline could not be saved. A run that saves the first baseline (nothing to read yet) is not a failure.
+ */
+export function missingBaselineFailure(settings: GateSettings, lookup: BaselineLookup, save: SaveDecision, saveFailure?: string): string | undefined {
+  if (!settings.baseline.failOnMissing) return undefined
+  if (saveFailure) return 'fail-on-missing-baseline: the baseline could not be saved, so the step fails (exit 2).'
+  if (lookup.baseline || save.save) return undefined
+  return `fail-on-missing-baseline: no baseline could be read (${lookup.problems.join('; ') || 'none stored'}), so the step fails (exit 2).`
 }
 
 /** A storage failure never fails the run: it becomes a problem in the report, and the gate goes on without. */
@@ -117,6 +145,16 @@ async function lookupBaseline(settings: GateSettings, deps: GateDeps): Promise<B
     deps.log.warn(`Baseline: ${problem}`)
     return { history: [], problems: [problem] }
   }
+}
+
+/**
+ * Local runs compare against baselines this same machine measured (the file store, or two files a developer
+ * compares): there, within-run trials are the whole noise. On CI every job may land on another machine.
+ */
+export function measuredOnThisMachine(context: RunContext, current: Results, baseline: Results | undefined): boolean {
+  if (context.runner !== 'local' || !baseline) return false
+  if ((baseline.environment?.runner ?? 'local') !== 'local') return false
+  return describeEnvironmentDifference(current.environment, baseline.environment) === undefined
 }
 
 /** Exit 1 for regressions (unless fail-on-regression is off), and for warn/inconclusive in strict mode. */

@@ -81,11 +81,11 @@ describe('same-runner confirmation in the gate', () => {
     )
     const metric = outcome.report.metrics.find((m) => m.metric === 'mean')!
     assert.equal(metric.status, 'fail')
-    assert.equal(metric.confirmation?.pairs, 4)
+    assert.equal(metric.confirmation?.pairs, 6)
     assert.ok(Math.abs(metric.confirmation!.change!.ratio - 1.3) < 0.01)
-    assert.match(metric.reason, /^Same-runner A\/B \(4 pairs of base and head\): 30% worse/)
+    assert.match(metric.reason, /^Same-runner A\/B \(6 pairs of base and head\): 30% worse/)
     assert.equal(outcome.exitCode, 1)
-    assert.ok(outcome.report.notes.some((note) => /A\/B against the base commit [0-9a-f]{7}: 4 pairs in 1 look/.test(note)))
+    assert.ok(outcome.report.notes.some((note) => /A\/B against the base commit [0-9a-f]{7}: 6 pairs in 1 look/.test(note)))
     assert.doesNotMatch(git(repo, 'worktree', 'list'), /perf-gate-base/, 'the base checkout is removed')
   })
 
@@ -103,13 +103,14 @@ describe('same-runner confirmation in the gate', () => {
         store,
         context: { event: 'pull_request', runner: 'local', pullRequest: { number: 3, baseSha, isFork: false } },
         now: () => new Date(),
-        decide: meanRatioDecider
+        // the shipped paired rule decides
       },
       { save: 'auto' }
     )
     const metric = outcome.report.metrics.find((m) => m.metric === 'mean')!
     assert.equal(metric.status, 'pass')
     assert.match(metric.reason, /Against the stored baseline it was (fail|inconclusive)/)
+    assert.match(metric.reason, /^Same-runner A\/B \(6 pairs of base and head\): .*within \+10%/, 'quiet unchanged code is decided at the first look')
     assert.equal(outcome.exitCode, 0)
   })
 

@@ -22,8 +22,20 @@ function workspace(): string {
   return dir
 }
 
-const inputs = { command: 'node bench.mjs', results: 'bench.json', thresholds: 'p95: +20%\nrps: -20%', name: 'api' }
+const inputs = { command: 'node bench.mjs', results: 'bench.json', thresholds: 'p95: +20%\nrps: -20%', name: 'api', 'baseline-store': 'file' }
 const BASE_SHA = 'b'.repeat(40)
+
+/**
+ * Four pushes to main, the last at BASE_SHA, each on a "runner" a little faster or slower: the history whose
+ * run-to-run spread lets the stored comparison decide (one stored run alone never fails a PR).
+ */
+async function seedHistory(ws: string): Promise<void> {
+  for (const [index, slowdown] of ['1.01', '0.99', '1.02', '1'].entries()) {
+    const sha = index === 3 ? BASE_SHA : String(index).repeat(40)
+    const push = await runActionEntry({ workspace: ws, inputs, event: 'push', payload: pushPayload(), sha, env: { SLOWDOWN: slowdown } })
+    assert.equal(push.exitCode, 0, push.stdout + push.stderr)
+  }
+}
 
 describe('Action entry', () => {
   test('a push to the default branch saves a baseline; a pull request compares against it and fails on a regression', async () => {
@@ -41,6 +53,17 @@ describe('Action entry', () => {
     assert.equal(record.source.event, 'push')
     assert.match(record.source.runUrl, /^https:\/\/github\.com\/octo\/shop\/actions\/runs\/4242$/)
 
+    const alone = await runActionEntry({
+      workspace: ws,
+      inputs,
+      event: 'pull_request',
+      payload: pullRequestPayload({ baseSha: BASE_SHA }),
+      env: { SLOWDOWN: '1.5' }
+    })
+    assert.equal(alone.outputs.verdict, 'inconclusive', 'one stored run from another runner never fails a PR on its own')
+    assert.equal(alone.exitCode, 0)
+
+    await seedHistory(ws)
     const pr = await runActionEntry({
       workspace: ws,
       inputs,
@@ -61,12 +84,12 @@ describe('Action entry', () => {
     const report = JSON.parse(readFileSync(pr.outputs['report-json']!, 'utf8'))
     assert.deepEqual(schemaProblems('report', report), [])
     assert.equal(report.baseline.sha, BASE_SHA)
-    assert.equal(readdirSync(join(ws, '.perf-gate/api/history')).length, 1, 'a pull request never saves')
+    assert.equal(readdirSync(join(ws, '.perf-gate/api/history')).length, 5, 'a pull request never saves')
   })
 
   test('fail-on-regression false reports the regression but passes the step', async () => {
     const ws = workspace()
-    await runActionEntry({ workspace: ws, inputs, event: 'push', payload: pushPayload(), sha: BASE_SHA })
+    await seedHistory(ws)
     const pr = await runActionEntry({
       workspace: ws,
       inputs: { ...inputs, 'fail-on-regression': 'false' },

@@ -65,6 +65,8 @@ export interface ActionRunOptions {
   sha?: string
   ref?: string
   timeoutMs?: number
+  /** The bundle to run instead of dist/index.js (e.g. a fresh build in a scratch directory). */
+  entry?: string
 }
 
 /** Runs dist/index.js the way the Actions runner does. */
@@ -100,7 +102,7 @@ export async function runActionEntry(options: ActionRunOptions): Promise<ActionR
     // The runner's mangling: spaces become underscores, upper case; hyphens stay.
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
-  const result = await runNode(ACTION_ENTRY, [], { cwd: options.workspace, env, timeoutMs: options.timeoutMs ?? 60000 })
+  const result = await runNode(options.entry ?? ACTION_ENTRY, [], { cwd: options.workspace, env, timeoutMs: options.timeoutMs ?? 60000 })
   return {
     ...result,
     outputs: parseGithubOutput(readFileSync(outputPath, 'utf8')),

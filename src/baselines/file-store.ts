@@ -6,9 +6,9 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import { schemaProblems } from '../schemas.js'
+import { chooseBaseline, validateBaselineText } from './select.js'
+export { validateBaselineText } from './select.js'
 import {
-  BASELINE_SCHEMA_VERSION,
   type BaselineLookup,
   type BaselineQuery,
   type BaselineRecord,
@@ -31,31 +31,18 @@ export class FileBaselineStore implements BaselineStore {
 
   async load(query: BaselineQuery): Promise<BaselineLookup> {
     const problems: string[] = []
-    if (query.name) {
-      const path = this.pinnedPath(query.gate, query.name)
-      const record = await this.readRecord(path, problems)
-      if (!record) {
-        if (problems.length === 0) problems.push(`pinned baseline "${query.name}" does not exist in ${this.description}`)
-        return { history: [], problems }
-      }
-      return { baseline: record, history: [record], problems }
-    }
-    const ids = await this.historyIds(query.gate)
     const records: BaselineRecord[] = []
-    for (const id of ids.reverse()) {
-      const record = await this.readRecord(join(this.historyDir(query.gate), `${id}.json`), problems)
+    if (query.name) {
+      const record = await this.readRecord(this.pinnedPath(query.gate, query.name), problems)
       if (record) records.push(record)
-      if (records.length >= query.historyLimit) break
+    } else {
+      for (const id of (await this.historyIds(query.gate)).reverse()) {
+        const record = await this.readRecord(join(this.historyDir(query.gate), `${id}.json`), problems)
+        if (record) records.push(record)
+        if (records.length >= query.historyLimit) break
+      }
     }
-    if (records.length === 0) {
-      if (problems.length === 0) problems.push(`no baseline saved yet for gate "${query.gate}" in ${this.description}`)
-      return { history: [], problems }
-    }
-    const atBase = query.preferSha ? records.find((r) => r.source.sha === query.preferSha) : undefined
-    if (query.preferSha && !atBase) {
-      problems.push(`no baseline saved at the base commit ${query.preferSha.slice(0, 7)}; using the newest one`)
-    }
-    return { baseline: atBase ?? records[0]!, history: records, problems }
+    return chooseBaseline(records, query, this.description, problems)
   }
 
   async save(record: BaselineRecord): Promise<SavedBaseline> {
@@ -132,28 +119,6 @@ export class FileBaselineStore implements BaselineStore {
     }
     return validateBaselineText(text, path, problems)
   }
-}
-
-/** Parses and validates a stored baseline; problems name the file and field. */
-export function validateBaselineText(text: string, source: string, problems: string[]): BaselineRecord | undefined {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (error) {
-    problems.push(`baseline ${source} is corrupt or truncated (${(error as Error).message}); ignoring it`)
-    return undefined
-  }
-  const version = (data as { schemaVersion?: unknown })?.schemaVersion
-  if (typeof version === 'number' && version > BASELINE_SCHEMA_VERSION) {
-    problems.push(`baseline ${source} was written by a newer perf-gate (schemaVersion ${version}); ignoring it`)
-    return undefined
-  }
-  const invalid = schemaProblems('baseline', data)
-  if (invalid.length > 0) {
-    problems.push(`baseline ${source} is invalid (${invalid.slice(0, 3).map((p) => p.message).join('; ')}); ignoring it`)
-    return undefined
-  }
-  return data as BaselineRecord
 }
 
 async function listJson(dir: string): Promise<string[]> {

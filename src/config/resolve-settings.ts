@@ -52,6 +52,8 @@ export interface EdgeSettings {
   baselineDir?: string
   baselineName?: string
   historyLimit?: number
+  failOnMissingBaseline?: boolean
+  artifactRetentionDays?: number
   strict?: boolean
   failOnRegression: boolean
   /** Same-runner A/B (inputs compare-to, build, confirm, confirm-budget; CLI flags of the same names, --base). */
@@ -102,7 +104,9 @@ export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings>
       store: edge.baselineStore ?? config.baseline?.store ?? edge.defaultBaselineStore,
       dir: resolve(edge.rootDir, edge.baselineDir ?? config.baseline?.dir ?? DEFAULT_BASELINE_DIR),
       historyLimit,
-      ...(baselineName ? { name: baselineName } : {})
+      ...(baselineName ? { name: baselineName } : {}),
+      ...(edge.failOnMissingBaseline ? { failOnMissing: true } : {}),
+      ...(edge.artifactRetentionDays ? { retentionDays: edge.artifactRetentionDays } : {})
     },
     strict: edge.strict ?? config.strict ?? false,
     failOnRegression: edge.failOnRegression,
@@ -122,7 +126,7 @@ function resolveConfirm(edge: EdgeSettings, config: ConfigFile, where: string): 
       : DEFAULT_CONFIRM_BUDGET_MS
   const looks = config.confirm?.looks ?? DEFAULT_CONFIRM_LOOKS
   if (looks.some((n, i) => i > 0 && n <= looks[i - 1]!)) {
-    throw new InputError(`${where}: /confirm/looks: ${JSON.stringify(looks)} must be pair counts in increasing order, e.g. [4, 8, 14]`)
+    throw new InputError(`${where}: /confirm/looks: ${JSON.stringify(looks)} must be pair counts in increasing order, e.g. [6, 12, 20]`)
   }
   const settings: ConfirmSettings = {
     compareTo,

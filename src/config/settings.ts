@@ -117,6 +117,10 @@ export interface BaselineSettings {
   historyLimit: number
   /** A pinned baseline to compare against instead of the rolling one. */
   name?: string
+  /** Exit 2 when no baseline can be read (or a due one cannot be saved) instead of reporting without one. */
+  failOnMissing?: boolean
+  /** How long baseline artifacts are kept (artifact store), in days. */
+  retentionDays?: number
 }
 
 /**
@@ -160,6 +164,6 @@ export const DEFAULT_CONFIG_PATH = '.github/perf-gate.yml'
 export const DEFAULT_BASELINE_DIR = '.perf-gate'
 export const DEFAULT_HISTORY_LIMIT = 20
 export const DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1000
-export const DEFAULT_CONFIRM_LOOKS = [4, 8, 14]
+export const DEFAULT_CONFIRM_LOOKS = [6, 12, 20]
 export const DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1000
 export const DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1000

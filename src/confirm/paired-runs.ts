@@ -38,7 +38,7 @@ export interface PairedDecision {
 export type PairedDecider = (
   logRatios: number[],
   target: ConfirmTarget,
-  look: { index: number; count: number; metricsGated: number }
+  look: { index: number; count: number; metricsGated: number; plannedPairs: number }
 ) => PairedDecision
 
 export interface ConfirmationOptions {
@@ -115,7 +115,12 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
     const last = lookIndex === looks.length - 1 || outOfTime
     for (const target of [...pending.values()]) {
       const logRatios = ratios.get(key(target))!
-      const decision = options.decide(logRatios, target, { index: lookIndex, count: looks.length, metricsGated: options.targets.length })
+      const decision = options.decide(logRatios, target, {
+        index: lookIndex,
+        count: looks.length,
+        metricsGated: options.targets.length,
+        plannedPairs: looks[looks.length - 1]!
+      })
       if (decision.outcome !== 'continue' || last) {
         const outcome = decision.outcome === 'continue' ? 'inconclusive' : decision.outcome
         const reason =

@@ -2,6 +2,7 @@
  * Thresholds → verdicts: a pure function of (current results, baseline history, threshold rules).
  */
 import { median } from 'simple-statistics'
+import { alphaPerTest } from '../stats/error-budget.js'
 import { resolveThreshold } from '../config/thresholds.js'
 import type { MetricThreshold, ThresholdExpression, ThresholdRule } from '../config/settings.js'
 import { InputError } from '../errors.js'
@@ -31,7 +32,10 @@ export interface EvaluationInput {
   /** Older baselines' results, newest first (may include the chosen one first). */
   history: Results[]
   rules: ThresholdRule[]
-  options?: DecisionOptions
+  /** The gate's whole one-sided error budget and noise floor; the budget is split across the gated comparisons. */
+  options?: Partial<Pick<DecisionOptions, 'alpha' | 'noiseFloor' | 'passAlpha'>>
+  /** The baseline was measured on this very machine (local runs), so trials alone may decide. */
+  sameMachine?: boolean
 }
 
 /** Per-trial values of one metric, converted to `unit`; undefined when the scenario has no such metric. */
@@ -69,9 +73,14 @@ function arm(values: number[]): ArmSummary {
 
 /** Evaluates every scenario × metric of the current results (plus metrics only the baseline has). */
 export function evaluate(input: EvaluationInput): GateVerdict {
-  const options = input.options ?? DEFAULT_DECISION_OPTIONS
-  const metrics: MetricVerdict[] = []
   const baselineScenarios = new Map((input.baseline?.scenarios ?? []).map((s) => [s.name, s]))
+  const options: DecisionOptions = {
+    noiseFloor: input.options?.noiseFloor ?? DEFAULT_DECISION_OPTIONS.noiseFloor,
+    passAlpha: input.options?.passAlpha ?? DEFAULT_DECISION_OPTIONS.passAlpha,
+    alpha: alphaPerTest(input.options?.alpha ?? DEFAULT_DECISION_OPTIONS.alpha, countRelativeComparisons(input, baselineScenarios)),
+    sameMachine: input.sameMachine ?? false
+  }
+  const metrics: MetricVerdict[] = []
   for (const scenario of input.current.scenarios) {
     const baselineScenario = baselineScenarios.get(scenario.name)
     for (const metric of metricNames(scenario)) {
@@ -92,6 +101,19 @@ export function evaluate(input: EvaluationInput): GateVerdict {
     }
   }
   return summarize(metrics, input.baseline !== undefined)
+}
+
+/** How many scenario × metric comparisons a relative threshold will judge: the family the error budget covers. */
+function countRelativeComparisons(input: EvaluationInput, baselineScenarios: Map<string, Scenario>): number {
+  let count = 0
+  for (const scenario of input.current.scenarios) {
+    if (!baselineScenarios.has(scenario.name)) continue
+    for (const metric of metricNames(scenario)) {
+      const threshold = resolveThreshold(input.rules, scenarioRef(scenario), metric)
+      if (threshold && [...threshold.fail, ...threshold.warn].some((e) => e.kind === 'relative')) count++
+    }
+  }
+  return count
 }
 
 /** Builds the gate verdict from metric verdicts. */
@@ -264,16 +286,23 @@ function evaluateExpression(
     }
   }
   if (!allPositive(context.evidence)) return judgeNonPositive(context.evidence, expression, level)
-  const estimate = estimateChange(context.evidence, context.options)
-  const judged = judgeRelativeChange(estimate, expression.worseFraction, context.direction, context.options)
+  const judged = judgeRelativeChange(context.evidence, expression, context.options)
   const status: MetricStatus =
     judged.outcome === 'regressed' ? level : judged.outcome === 'improved' ? 'improved' : judged.outcome === 'inconclusive' ? 'inconclusive' : 'pass'
   // An inconclusive warn level is not worth a reviewer's attention when the fail level decided.
-  return { status: level === 'warn' && status === 'inconclusive' ? 'pass' : status, reason: capitalize(judged.reason) + '.', change: estimate }
+  return { status: level === 'warn' && status === 'inconclusive' ? 'pass' : status, reason: judged.reason, change: judged.change }
 }
 
-/** A "+20%" on a higher-is-better metric (or "-20%" on a lower-is-better one) is almost surely a mistake. */
+/**
+ * A "+20%" on a higher-is-better metric (or "-20%" on a lower-is-better one) is almost surely a mistake, and a
+ * higher-is-better number cannot drop by 100% or more.
+ */
 function checkSign(expression: Extract<ThresholdExpression, { kind: 'relative' }>, context: ExpressionContext): void {
+  if (context.direction === 'higher' && expression.worseFraction >= 1) {
+    throw new InputError(
+      `${context.definedAt}: "${expression.text}" on metric "${context.metric}" (higher is better) can never be reached: it cannot drop by 100% or more; use a smaller drop such as "-50%" or an absolute budget`
+    )
+  }
   if (!expression.sign) return
   const expected = context.direction === 'lower' ? '+' : '-'
   if (expression.sign !== expected) {
@@ -352,8 +381,3 @@ function historyValues(input: EvaluationInput, scenario: string, metric: string,
   }
   return history
 }
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
-}
-

@@ -1,17 +1,38 @@
 /**
- * Estimating a relative change between baseline and current trials, and judging it against a "worse by T" threshold.
- * First version: medians compared as a point estimate. The statistics issue replaces the internals with intervals
- * on log-ratios of per-trial statistics; the exported shapes stay.
+ * A relative threshold ("+20%") judged on stored baselines: the change is estimated on log-ratios of per-trial
+ * values, with the strongest evidence the data allows, and the decision rule of src/stats decides.
+ *
+ * Evidence, strongest first:
+ * - history: three or more stored runs give the run-to-run spread of the default branch, so a change has to stand
+ *   out from the noise main itself shows (a prediction-style interval, one current run against one stored run);
+ * - trials: two or more trials per side give a Welch interval, which only knows the noise *within* a run. It is
+ *   trusted to fail only when both runs come from the same machine (a developer's own baselines); across CI runners
+ *   it can still pass or show an improvement, but a suspected regression stays inconclusive;
+ * - point: one value per side. The same machine may still compare the two numbers; across runners a number that
+ *   is well within the threshold passes (the usual pre-screen: at most half the threshold) and anything else is
+ *   inconclusive, because a single stored value is never enough to fail on its own.
+ * Inconclusive is what same-runner confirmation (src/confirm) exists to settle.
  */
 import { median } from 'simple-statistics'
 import type { Direction } from '../results/model.js'
+import { DEFAULT_ALPHA, DEFAULT_NOISE_FLOOR, DEFAULT_PASS_ALPHA } from '../stats/error-budget.js'
+import {
+  badnessOf,
+  decide,
+  describeRatio,
+  describeRatioInterval,
+  tooNoisyFor,
+  worseLimitLog,
+  type Decision
+} from '../stats/decision-rule.js'
+import { boundsAt, historyLogEstimate, runLog, welchLogEstimate, type LogEstimate } from '../stats/log-ratio-intervals.js'
 import type { ChangeEstimate } from './types.js'
 
 /** Everything known about one metric on both sides. Values are per trial, in trial order. */
 export interface RelativeEvidence {
   baseline: number[]
   current: number[]
-  /** Per-trial values of older stored baselines (newest first), for run-to-run noise. May be empty. */
+  /** Per-trial values of stored baselines (newest first, the chosen baseline included), for run-to-run noise. */
   history: number[][]
   direction: Direction
 }
@@ -20,40 +41,184 @@ export interface RelativeEvidence {
 export interface DecisionOptions {
   /** Changes below this fraction are never called regressions or improvements (default 0.03). */
   noiseFloor: number
-  /** One-sided error budget for this metric (already split across metrics and looks by the caller). */
+  /** One-sided error budget of a failure for this one comparison (already split across metrics and looks). */
   alpha: number
+  /** One-sided error of a pass ("the interval rules the threshold out"), default 5%. */
+  passAlpha: number
+  /** Both sides were measured on the same machine, so within-run noise is the whole noise. */
+  sameMachine: boolean
 }
 
-export const DEFAULT_DECISION_OPTIONS: DecisionOptions = { noiseFloor: 0.03, alpha: 0.01 }
+export const DEFAULT_DECISION_OPTIONS: DecisionOptions = {
+  noiseFloor: DEFAULT_NOISE_FLOOR,
+  alpha: DEFAULT_ALPHA,
+  passAlpha: DEFAULT_PASS_ALPHA,
+  sameMachine: false
+}
+
+/** Stored runs needed before their spread is trusted as the run-to-run noise. */
+export const MIN_HISTORY_RUNS = 3
 
 export type RelativeOutcome = 'regressed' | 'within' | 'inconclusive' | 'improved'
 
-/** Estimates current/baseline. */
-export function estimateChange(evidence: RelativeEvidence, _options: DecisionOptions = DEFAULT_DECISION_OPTIONS): ChangeEstimate {
-  const base = median(evidence.baseline)
-  const current = median(evidence.current)
-  return { ratio: current / base, method: 'point', sampleSize: Math.min(evidence.baseline.length, evidence.current.length) }
+/** What a relative threshold is: its "worse by" fraction and the text the user wrote. */
+export interface RelativeLimit {
+  worseFraction: number
+  text: string
 }
 
-/** Fraction by which the metric got worse (negative when it got better). */
-export function worseFractionOf(ratio: number, direction: Direction): number {
-  return direction === 'lower' ? ratio - 1 : 1 / ratio - 1
+export interface Judgement {
+  outcome: RelativeOutcome
+  /** A sentence in the metric's own terms ("12.0% higher", "30.0% lower"). */
+  reason: string
+  change: ChangeEstimate
 }
 
-/** Judges an estimate against "worse by at most `worseFraction`". */
-export function judgeRelativeChange(
-  estimate: ChangeEstimate,
-  worseFraction: number,
+/** The strongest estimate the evidence allows: history of stored runs, else trials, else none (one value per side). */
+export function bestEstimate(evidence: RelativeEvidence, options: DecisionOptions): { estimate: LogEstimate; method: 'history' | 'trials' } | undefined {
+  const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0))
+  if (!options.sameMachine && history.length >= MIN_HISTORY_RUNS) {
+    const estimate = historyLogEstimate(runLog(evidence.current), runLog(evidence.baseline), history.map(runLog))
+    if (estimate) return { estimate, method: 'history' }
+  }
+  const estimate = welchLogEstimate(evidence.baseline.map(Math.log), evidence.current.map(Math.log))
+  return estimate ? { estimate, method: 'trials' } : undefined
+}
+
+/** Estimates current / baseline with an interval from the strongest evidence available (for display). */
+export function estimateChange(evidence: RelativeEvidence, options: DecisionOptions = DEFAULT_DECISION_OPTIONS): ChangeEstimate {
+  const best = bestEstimate(evidence, options)
+  return best ? changeEstimateOf(best.estimate, best.method, evidence.direction, options) : pointChange(evidence)
+}
+
+function pointChange(evidence: RelativeEvidence): ChangeEstimate {
+  return { ratio: median(evidence.current) / median(evidence.baseline), method: 'point', sampleSize: Math.min(evidence.baseline.length, evidence.current.length) }
+}
+
+/** A log estimate as the verdict's change: the ratio, its two-sided interval at the pass confidence, the strict bound. */
+export function changeEstimateOf(estimate: LogEstimate, method: ChangeEstimate['method'], direction: Direction, options: DecisionOptions): ChangeEstimate {
+  const shown = boundsAt(estimate, options.passAlpha)
+  const strict = boundsAt(estimate, options.alpha)
+  return {
+    ratio: Math.exp(estimate.estimate),
+    interval: { low: Math.exp(shown.low), high: Math.exp(shown.high), confidence: 1 - 2 * options.passAlpha },
+    strictBound: { ratio: Math.exp(direction === 'lower' ? strict.low : strict.high), confidence: 1 - options.alpha },
+    method,
+    noise: estimate.noise,
+    sampleSize: estimate.sampleSize
+  }
+}
+
+/** Judges the evidence of stored baselines against "worse by at most `limit.worseFraction`". */
+export function judgeRelativeChange(evidence: RelativeEvidence, limit: RelativeLimit, options: DecisionOptions = DEFAULT_DECISION_OPTIONS): Judgement {
+  const best = bestEstimate(evidence, options)
+  if (!best) return judgeSingleValues(pointChange(evidence), limit, evidence.direction, options)
+  return judgeLogEstimate(best.estimate, best.method, limit, evidence.direction, options)
+}
+
+/**
+ * One value per side: the same machine may still compare the two numbers; across runners a number well within the
+ * threshold (at most half of it, the usual pre-screen) passes and anything else is inconclusive.
+ */
+function judgeSingleValues(change: ChangeEstimate, limit: RelativeLimit, direction: Direction, options: DecisionOptions): Judgement {
+  const limitLog = worseLimitLog(limit.worseFraction, direction)
+  const badness = direction === 'lower' ? Math.log(change.ratio) : -Math.log(change.ratio)
+  const words = capitalize(describeRatio(change.ratio))
+  const single = 'one value per side, so no interval; measure several trials for one'
+  if (options.sameMachine) {
+    const decision = decide({ estimate: badness, low: badness, high: badness }, limitLog, Math.log1p(options.noiseFloor))
+    return { outcome: outcomeOf(decision), reason: `${words}: ${verdictWords(decision, limit.text)} (${single}).`, change }
+  }
+  if (badness <= limitLog / 2) return { outcome: 'within', reason: `${words}, well within ${limit.text} (${single}).`, change }
+  return {
+    outcome: 'inconclusive',
+    reason: `${words}, but one stored value from another runner cannot tell that from runner-to-runner noise (${single}, or let same-runner confirmation decide).`,
+    change
+  }
+}
+
+/** The decision rule on one estimate (history, trials or same-runner pairs), with a reason a reviewer can act on. */
+export function judgeLogEstimate(
+  estimate: LogEstimate,
+  method: Exclude<ChangeEstimate['method'], 'point'>,
+  limit: RelativeLimit,
   direction: Direction,
-  options: DecisionOptions = DEFAULT_DECISION_OPTIONS
-): { outcome: RelativeOutcome; reason: string } {
-  const worse = worseFractionOf(estimate.ratio, direction)
-  const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`
-  if (worse >= worseFraction) {
-    return { outcome: 'regressed', reason: `${percent(worse)} worse, at or beyond the ${percent(worseFraction)} threshold` }
+  options: DecisionOptions
+): Judgement {
+  const change = changeEstimateOf(estimate, method, direction, options)
+  const limitLog = worseLimitLog(limit.worseFraction, direction)
+  const floorLog = Math.log1p(options.noiseFloor)
+  const badness = badnessOf(estimate.estimate, { strict: boundsAt(estimate, options.alpha), pass: boundsAt(estimate, options.passAlpha) }, direction)
+  const words = capitalize(describeRatio(change.ratio))
+  const interval = `${formatConfidence(change.interval!.confidence)} interval ${describeRatioInterval(change.interval!.low, change.interval!.high)}`
+  const evidence = evidenceWords(change)
+  let decision = decide(badness, limitLog, floorLog)
+  if (decision === 'improved' && -badness.estimate < floorLog) decision = 'within'
+  // Within-run trials know nothing of the spread between runners: they may rule a regression out, never in.
+  if (decision === 'regressed' && method === 'trials' && !options.sameMachine) {
+    return {
+      outcome: 'inconclusive',
+      reason: `${words}, beyond ${limit.text} (${interval}), but the stored baseline ran on another runner and its trials only show the noise within one run; same-runner confirmation or ${MIN_HISTORY_RUNS}+ stored baselines can decide.`,
+      change
+    }
   }
-  if (-worse >= Math.max(worseFraction, options.noiseFloor)) {
-    return { outcome: 'improved', reason: `${percent(-worse)} better` }
+  if (decision === 'undecided' && tooNoisyFor(badness, limitLog)) {
+    return {
+      outcome: 'inconclusive',
+      reason: `${words} (${interval}): too noisy to judge ${limit.text} (${evidence}: ±${(change.noise! * 100).toFixed(1)}% per ${unitOfNoise(change)}), so even no change could not be shown to stay within it. Use same-runner confirmation, more trials, or a larger threshold.`,
+      change
+    }
   }
-  return { outcome: 'within', reason: `${worse >= 0 ? `${percent(worse)} worse` : `${percent(-worse)} better`}, within the ${percent(worseFraction)} threshold` }
+  const strict = change.strictBound!
+  const certainty =
+    decision === 'regressed'
+      ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}`
+      : decision === 'undecided' && badness.estimate >= limitLog
+        ? `; not yet ${formatConfidence(strict.confidence)} sure it is beyond the ${(options.noiseFloor * 100).toFixed(0)}% noise floor`
+        : ''
+  return { outcome: outcomeOf(decision), reason: `${words}: ${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`, change }
+}
+
+function outcomeOf(decision: Decision): RelativeOutcome {
+  return decision === 'undecided' ? 'inconclusive' : decision
+}
+
+function verdictWords(decision: Decision, limitText: string): string {
+  switch (decision) {
+    case 'regressed':
+      return `reaches ${limitText}, and the change is beyond noise`
+    case 'improved':
+      return 'better, beyond noise'
+    case 'within':
+      return `within ${limitText}`
+    case 'undecided':
+      return `cannot tell yet whether it reaches ${limitText}`
+  }
+}
+
+function evidenceWords(estimate: ChangeEstimate): string {
+  const n = estimate.sampleSize ?? 0
+  switch (estimate.method) {
+    case 'history':
+      return `run-to-run noise from ${n} stored runs`
+    case 'trials':
+      return `${n} trials per side`
+    case 'paired':
+      return `${n} same-runner pairs`
+    case 'point':
+      return 'one value per side'
+  }
+}
+
+function unitOfNoise(estimate: ChangeEstimate): string {
+  return estimate.method === 'history' ? 'run' : estimate.method === 'paired' ? 'pair' : 'trial'
+}
+
+/** 0.9933 → "99.3%", 0.98 → "98%". */
+export function formatConfidence(confidence: number): string {
+  return `${Number.parseFloat((confidence * 100).toFixed(1))}%`
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }

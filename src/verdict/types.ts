@@ -28,8 +28,13 @@ export interface ArmSummary {
 export interface ChangeEstimate {
   /** current / baseline; > 1 means the number went up (worse for lower-is-better metrics). */
   ratio: number
-  /** Confidence interval of the ratio, when there is enough data for one. */
+  /** Confidence interval of the ratio, when there is enough data for one (two-sided, 90% by default). */
   interval?: { low: number; high: number; confidence: number }
+  /**
+   * The bound on the worse side at the failure confidence (the error budget split across metrics and looks):
+   * a failure needs it beyond the noise floor.
+   */
+  strictBound?: { ratio: number; confidence: number }
   /**
    * - point: medians compared without an interval (too few trials);
    * - trials: independent trials of each side (Welch interval on log values);

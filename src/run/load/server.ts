@@ -155,8 +155,13 @@ export class ManagedServer {
     const killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS)
     await this.exited
     clearTimeout(killTimer)
-    // Grandchildren that ignored SIGTERM and outlived the leader go too.
+    // Grandchildren that ignored SIGTERM or outlived the leader go too, and are gone before the next trial's
+    // server (same port) starts.
     signalGroup(child.pid, 'SIGKILL')
+    if (child.pid !== undefined) {
+      const deadline = Date.now() + KILL_GRACE_MS
+      while (Date.now() < deadline && (await groupAlive(child.pid))) await new Promise((resolve) => setTimeout(resolve, 20))
+    }
   }
 
   /** Starts a new memory window (after warm-up). */
@@ -196,6 +201,50 @@ export class ManagedServer {
   }
 }
 
+interface ProcessEntry {
+  ppid: number
+  pgrp: number
+  /** One letter: R, S, D, Z (zombie), ... */
+  state: string
+}
+
+/** pid → parent, process group and state of the given /proc entries (all of them by default). */
+async function readProcessTable(entries?: string[]): Promise<Map<number, ProcessEntry>> {
+  const names = entries ?? (await readdir('/proc')).filter((name) => /^\d+$/.test(name))
+  const table = new Map<number, ProcessEntry>()
+  await Promise.all(
+    names.map(async (name) => {
+      try {
+        const stat = await readFile(`/proc/${name}/stat`, 'utf8')
+        // Fields after the command name (which may hold spaces and parentheses): state ppid pgrp ...
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        table.set(Number(name), { state: fields[0]!, ppid: Number(fields[1]), pgrp: Number(fields[2]) })
+      } catch {
+        // The process ended meanwhile.
+      }
+    })
+  )
+  return table
+}
+
+/** Whether any process of the group still runs (zombies, which only wait to be reaped, do not count). */
+async function groupAlive(pgid: number): Promise<boolean> {
+  if (process.platform === 'linux') {
+    try {
+      for (const entry of (await readProcessTable()).values()) if (entry.pgrp === pgid && entry.state !== 'Z') return true
+      return false
+    } catch {
+      // No /proc: fall through to the signal probe.
+    }
+  }
+  try {
+    process.kill(-pgid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Resident memory (VmRSS) summed over `rootPid`, its descendants and its process group, from /proc. */
 export async function processTreeRssBytes(rootPid: number): Promise<number | undefined> {
   let entries: string[]
@@ -204,19 +253,7 @@ export async function processTreeRssBytes(rootPid: number): Promise<number | und
   } catch {
     return undefined
   }
-  const parentOf = new Map<number, { ppid: number; pgrp: number }>()
-  await Promise.all(
-    entries.map(async (name) => {
-      try {
-        const stat = await readFile(`/proc/${name}/stat`, 'utf8')
-        // Fields after the command name (which may hold spaces and parentheses): state ppid pgrp ...
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-        parentOf.set(Number(name), { ppid: Number(fields[1]), pgrp: Number(fields[2]) })
-      } catch {
-        // The process ended meanwhile.
-      }
-    })
-  )
+  const parentOf = await readProcessTable(entries)
   const members = new Set<number>([rootPid])
   let grew = true
   while (grew) {

@@ -1,0 +1,105 @@
+/** The artifact store through the real @actions/artifact client and Octokit against the local fake services. */
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { baselineRecord } from '../../src/gate.js'
+import type { RunContext } from '../../src/context.js'
+import { RunError } from '../../src/errors.js'
+import { currentEnvironment } from '../../src/results/environment.js'
+import { resultsWith } from '../support/results-builder.js'
+import { scratchDir } from '../support/spawn-dist.js'
+import { FakeActionsStorage, REPOSITORY_ID, type FakeRun } from '../support/fake-actions-storage.js'
+
+type ArtifactModule = typeof import('../../src/baselines/artifact-store.js')
+
+const results = { ...resultsWith({ 'GET /cart': { p95: { values: [20, 21, 22], unit: 'ms' } } }), environment: currentEnvironment('github-actions:test') }
+const sha = (digit: number): string => String(digit).repeat(40)
+const at = (minute: number): Date => new Date(Date.UTC(2026, 10, 23, 11, minute))
+const push = (digit: number): RunContext => ({ event: 'push', sha: sha(digit), ref: 'refs/heads/main', runner: 'github-actions:test' })
+const FORK_REPOSITORY_ID = 999
+
+describe('workflow artifact baseline store', () => {
+  let fake: FakeActionsStorage
+  let artifacts: ArtifactModule
+  const saved = { ...process.env }
+  /** Switches this process to a job of `run` (the runtime token names it). */
+  const asRun = (run: FakeRun): void => {
+    Object.assign(process.env, fake.env(run, []))
+  }
+  const mainRun = (id: number, digit: number): FakeRun => ({ id, headBranch: 'main', headSha: sha(digit), headRepositoryId: REPOSITORY_ID })
+  const store = (): InstanceType<ArtifactModule['ArtifactBaselineStore']> =>
+    new artifacts.ArtifactBaselineStore({ repository: 'octo/shop', defaultBranch: 'main', token: 'ghs_test' })
+
+  before(async () => {
+    fake = await new FakeActionsStorage().start()
+    // @actions/github reads GITHUB_API_URL when first imported: set it, then import the store.
+    Object.assign(process.env, fake.env(mainRun(1, 1), []), { RUNNER_TEMP: scratchDir('perf-gate-runner-temp-') })
+    artifacts = await import('../../src/baselines/artifact-store.js')
+  })
+  after(async () => {
+    process.env = saved
+    await fake.close()
+  })
+
+  test('pushes upload; a PR gets its base commit, never a fork branch named main, never an expired artifact', async () => {
+    asRun(mainRun(11, 1))
+    const first = await store().save(baselineRecord('api', results, push(1), at(1)))
+    assert.match(first.location, /workflow artifact perf-gate-baseline-api \(#\d+, kept 90 days\)/)
+    asRun(mainRun(12, 2))
+    await store().save(baselineRecord('api', results, push(2), at(2)))
+    asRun({ id: 13, headBranch: 'main', headSha: sha(6), headRepositoryId: FORK_REPOSITORY_ID })
+    await store().save(baselineRecord('api', results, { ...push(6) }, at(3)))
+    assert.equal(fake.artifacts.length, 3)
+    assert.ok(fake.artifacts.every((a) => a.expiresAt && Date.parse(a.expiresAt) > Date.now() + 80 * 86400_000), '90 days retention')
+
+    asRun({ id: 14, headBranch: 'feature', headSha: sha(7), headRepositoryId: REPOSITORY_ID })
+    const newest = await store().load({ gate: 'api', historyLimit: 20 })
+    assert.deepEqual(newest.problems, [])
+    assert.equal(newest.baseline?.source.sha, sha(2), 'the fork run is newer but never chosen')
+    assert.deepEqual(newest.history.map((r) => r.source.sha), [sha(2), sha(1)])
+    const atBase = await store().load({ gate: 'api', historyLimit: 20, preferSha: sha(1) })
+    assert.equal(atBase.baseline?.source.sha, sha(1))
+    const forkBase = await store().load({ gate: 'api', historyLimit: 20, preferSha: sha(6) })
+    assert.equal(forkBase.baseline?.source.sha, sha(2))
+    assert.match(forkBase.problems.join('\n'), /no baseline saved at the base commit 6666666/)
+
+    for (const artifact of fake.artifacts) artifact.expiresAt = new Date(Date.now() - 1000).toISOString()
+    const expired = await store().load({ gate: 'api', historyLimit: 20 })
+    assert.equal(expired.baseline, undefined)
+    assert.match(expired.problems.join('\n'), /every baseline artifact from the main branch has expired/)
+  })
+
+  test('a corrupt artifact is rejected with a message and the next one is used', async () => {
+    asRun(mainRun(21, 3))
+    await store().save(baselineRecord('web', results, push(3), at(10)))
+    asRun(mainRun(22, 4))
+    const dir = scratchDir()
+    writeFileSync(join(dir, 'baseline.json'), '{"schemaVersion":1,"gate":"web","id":"trunc')
+    await artifacts.toolkitArtifactApi('octo/shop', 'ghs_test').upload('perf-gate-baseline-web', join(dir, 'baseline.json'), dir, 1)
+    const lookup = await store().load({ gate: 'web', historyLimit: 5 })
+    assert.equal(lookup.baseline?.source.sha, sha(3))
+    assert.match(lookup.problems.join('\n'), /baseline artifact perf-gate-baseline-web #\d+ \(run 22\) is corrupt or truncated/)
+  })
+
+  test('403 without actions: read names the permission; other failures degrade with a message', async () => {
+    fake.fail('rest-list', 403, 1)
+    const denied = await store().load({ gate: 'api', historyLimit: 5 })
+    assert.equal(denied.baseline, undefined)
+    assert.match(denied.problems[0]!, /listing the workflow artifacts named perf-gate-baseline-api was refused \(403: .*\): the workflow needs `permissions: actions: read`/)
+    fake.fail('rest-list', 500, 1)
+    const down = await store().load({ gate: 'api', historyLimit: 5 })
+    assert.match(down.problems[0]!, /listing the workflow artifacts named perf-gate-baseline-api failed \(.*\); continuing without a stored baseline/)
+    fake.fail('CreateArtifact', 403, 1)
+    await assert.rejects(store().save(baselineRecord('api', results, push(5), at(30))), (error: unknown) => error instanceof RunError && /uploading the baseline as workflow artifact perf-gate-baseline-api failed/.test(error.message))
+  })
+
+  test('pinned baselines have their own artifact name', async () => {
+    asRun({ id: 31, headBranch: 'release', headSha: sha(8), headRepositoryId: REPOSITORY_ID })
+    await store().save(baselineRecord('pin', results, { ...push(8), event: 'workflow_dispatch' }, at(40), 'release-1.4'))
+    assert.equal(fake.artifacts.at(-1)?.name, 'perf-gate-baseline-pin@release-1.4')
+    const pinned = await store().load({ gate: 'pin', name: 'release-1.4', historyLimit: 5 })
+    assert.equal(pinned.baseline?.name, 'release-1.4')
+    assert.equal((await store().load({ gate: 'pin', historyLimit: 5 })).baseline, undefined)
+  })
+})

@@ -1,0 +1,76 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { studentTQuantile } from '../../src/stats/t-distribution.js'
+import { boundsAt, historyLogEstimate, pairedLogEstimate, trimmedPairedLogEstimate, welchLogEstimate } from '../../src/stats/log-ratio-intervals.js'
+import { alphaPerTest } from '../../src/stats/error-budget.js'
+
+function close(actual: number, expected: number, tolerance: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} is not ${expected} ± ${tolerance}`)
+}
+
+// Student (1908) sleep data, as shipped with R (`sleep`): extra hours of sleep under two drugs, same 10 patients.
+const drug1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+const drug2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+
+describe('Student t quantiles against published tables', () => {
+  test('critical values', () => {
+    close(studentTQuantile(0.975, 1), 12.7062, 1e-4, 't(0.975, 1)')
+    close(studentTQuantile(0.975, 5), 2.5706, 1e-4, 't(0.975, 5)')
+    close(studentTQuantile(0.95, 10), 1.8125, 1e-4, 't(0.95, 10)')
+    close(studentTQuantile(0.995, 20), 2.8453, 1e-4, 't(0.995, 20)')
+    close(studentTQuantile(0.999, 30), 3.3852, 1e-4, 't(0.999, 30)')
+    close(studentTQuantile(0.975, 17.776), 2.1020, 1e-3, 'fractional degrees of freedom (Welch)')
+    close(studentTQuantile(0.975, 1e6), 1.95996, 1e-4, 'tends to the normal quantile')
+  })
+  test('refuses what is not a probability', () => {
+    assert.throws(() => studentTQuantile(1, 5), /probability 1 is not in \(0, 1\)/)
+    assert.throws(() => studentTQuantile(0.9, 0), /degrees of freedom 0/)
+  })
+})
+
+describe('intervals against R reference values', () => {
+  test('paired t: t.test(drug2, drug1, paired = TRUE) gives 1.58, CI 0.7001142 … 2.4598858', () => {
+    const estimate = pairedLogEstimate(drug2.map((value, i) => value - drug1[i]!))!
+    close(estimate.estimate, 1.58, 1e-12, 'mean difference')
+    close(estimate.standardError, 0.3889587, 1e-6, 'standard error')
+    assert.equal(estimate.degreesOfFreedom, 9)
+    const { low, high } = boundsAt(estimate, 0.025)
+    close(low, 0.7001142, 1e-6, 'lower bound')
+    close(high, 2.4598858, 1e-6, 'upper bound')
+  })
+  test('Welch: t.test(drug1, drug2) gives df 17.776, CI −3.3654832 … 0.2054832', () => {
+    const estimate = welchLogEstimate(drug2, drug1)!
+    close(estimate.estimate, -1.58, 1e-12, 'difference of means')
+    close(estimate.degreesOfFreedom, 17.776, 1e-3, 'Welch–Satterthwaite df')
+    const { low, high } = boundsAt(estimate, 0.025)
+    close(low, -3.3654832, 1e-5, 'lower bound')
+    close(high, 0.2054832, 1e-5, 'upper bound')
+  })
+  test('Yuen trimmed mean: worked example with one wild pair', () => {
+    const estimate = trimmedPairedLogEstimate([1, 2, 3, 4, 5, 6, 7, 8, 9, 100])!
+    // 20% trimmed: 3..8 → mean 5.5; winsorized 3,3,3,4,5,6,7,8,8,8 → variance 42.5 / 9; se = √(9 · 42.5/9 / (6 · 5)).
+    close(estimate.estimate, 5.5, 1e-12, 'trimmed mean')
+    close(estimate.standardError, Math.sqrt(42.5 / 30), 1e-12, 'winsorized standard error')
+    assert.equal(estimate.degreesOfFreedom, 5)
+    const plain = pairedLogEstimate([1, 2, 3, 4, 5, 6, 7, 8, 9, 100])!
+    assert.ok(plain.estimate > 14 && plain.standardError > 9, 'the plain mean is carried away by the wild value')
+    assert.deepEqual(trimmedPairedLogEstimate([0.1, 0.2, 0.15, 0.3]), pairedLogEstimate([0.1, 0.2, 0.15, 0.3]), 'below 5 pairs nothing is trimmed')
+  })
+  test('history: one run against one, with the spread of the stored runs', () => {
+    const logs = [0, 0.1, -0.1, 0.05, -0.05].map((x) => x)
+    const estimate = historyLogEstimate(0.2, 0, logs)!
+    close(estimate.noise, Math.sqrt(0.025 / 4), 1e-12, 'run-to-run sd')
+    close(estimate.standardError, Math.sqrt(0.025 / 4) * Math.SQRT2, 1e-12, 'both runs carry that spread')
+    assert.equal(estimate.degreesOfFreedom, 4)
+    assert.equal(historyLogEstimate(0.2, 0, [0, 0.1]), undefined, 'two stored runs are not a spread')
+  })
+  test('identical values give a zero-width interval, not NaN', () => {
+    const estimate = welchLogEstimate([1, 1, 1], [2, 2, 2])!
+    assert.deepEqual(boundsAt(estimate, 0.01), { low: 1, high: 1 })
+  })
+  test('the error budget is split across metrics and looks (Bonferroni)', () => {
+    assert.equal(alphaPerTest(0.01, 4, 1), 0.0025)
+    assert.equal(alphaPerTest(0.006, 2, 3), 0.001)
+    assert.equal(alphaPerTest(0.01, 0), 0.01, 'no gated metric still gets the whole budget')
+  })
+})

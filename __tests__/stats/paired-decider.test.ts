@@ -1,0 +1,56 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createPairedDecider, relativeThresholdText } from '../../src/stats/paired-decider.js'
+import type { ConfirmTarget } from '../../src/confirm/paired-runs.js'
+
+const decide = createPairedDecider()
+const latency: ConfirmTarget = { scenario: 'GET /items', metric: 'latency_p95', direction: 'lower', worseFraction: 0.1 }
+const throughput: ConfirmTarget = { scenario: 'GET /items', metric: 'requests_per_second', direction: 'higher', worseFraction: 0.2 }
+const look = (index: number) => ({ index, count: 3, metricsGated: 1, plannedPairs: 20 })
+/** ln-ratios around `center` with a small alternating wobble. */
+const pairs = (center: number, n: number, wobble = 0.01) => Array.from({ length: n }, (_, i) => Math.log(center) + (i % 2 === 0 ? wobble : -wobble) * (1 + (i % 3) / 2))
+
+describe('the same-runner paired rule', () => {
+  test('quiet unchanged code passes at the first look', () => {
+    const decision = decide(pairs(1.0, 6), latency, look(0))
+    assert.equal(decision.outcome, 'pass')
+    assert.equal(decision.change.method, 'paired')
+    assert.equal(decision.change.sampleSize, 6)
+    assert.match(decision.reason, /within \+10% \(90% interval .*6 same-runner pairs\)/)
+  })
+  test('a clear regression is confirmed by the next look before it fails', () => {
+    assert.equal(decide(pairs(1.3, 6), latency, look(0)).outcome, 'continue')
+    const failed = decide(pairs(1.3, 12), latency, look(1))
+    assert.equal(failed.outcome, 'fail')
+    assert.match(failed.reason, /^30\.0% higher: reaches \+10%, and the change is beyond noise/)
+    assert.ok(failed.change.interval!.low > 1.25 && failed.change.interval!.high < 1.35)
+  })
+  test('a few disturbed pairs cannot carry a failure: the typical pair must agree', () => {
+    const disturbed = [...pairs(1.0, 8), Math.log(2), Math.log(2.1), Math.log(1.9), Math.log(2.2)]
+    const decision = decide(disturbed, latency, look(2))
+    assert.notEqual(decision.outcome, 'fail')
+  })
+  test('higher-is-better: a 30% drop in throughput fails a -20% threshold, worded as a drop', () => {
+    const failed = decide(pairs(0.7, 12), throughput, look(1))
+    assert.equal(failed.outcome, 'fail')
+    assert.match(failed.reason, /^30\.0% lower: reaches -20%/)
+    assert.equal(decide(pairs(1.3, 6), throughput, look(0)).outcome, 'improved')
+  })
+  test('a runner too noisy for the threshold stops early as inconclusive, and says why', () => {
+    const noisy = [0.3, -0.28, 0.25, -0.3, 0.05, -0.02, 0.29, -0.27, 0.31, -0.3, 0.02, 0.0]
+    assert.equal(decide(noisy.slice(0, 6), latency, look(0)).outcome, 'continue', 'never judged hopeless on the first handful')
+    const stopped = decide(noisy, latency, look(1))
+    assert.equal(stopped.outcome, 'inconclusive')
+    assert.match(stopped.reason, /too noisy for \+10%: at ±\d+\.\d% per pair, even 20 pairs could not rule it out/)
+  })
+  test('undecided at the last look is inconclusive, never a failure', () => {
+    const straddling = pairs(1.1, 20, 0.08)
+    const decision = decide(straddling, latency, look(2))
+    assert.equal(decision.outcome, 'inconclusive')
+    assert.match(decision.reason, /cannot tell yet whether it reaches \+10%/)
+  })
+  test('thresholds are written back in the metric\'s terms', () => {
+    assert.equal(relativeThresholdText(0.1, 'lower'), '+10%')
+    assert.equal(relativeThresholdText(0.125, 'higher'), '-12.5%')
+  })
+})

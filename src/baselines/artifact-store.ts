@@ -1,0 +1,182 @@
+/**
+ * Baselines as workflow artifacts (@actions/artifact): kept for the retention period (default 90 days) rather than
+ * until 7 days unused, and readable from other workflows.
+ *
+ * A save uploads one artifact, `perf-gate-baseline-<gate>` (pinned: `perf-gate-baseline-<gate>@<name>`), holding
+ * the record. A load lists the repository's artifacts of that name through the REST API, keeps those that have not
+ * expired and were made by a run on the default branch of THIS repository (a fork's branch may also be called main:
+ * its run's head repository differs), newest first, and downloads them with `findBy` (needs `actions: read`).
+ */
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DefaultArtifactClient } from '@actions/artifact'
+import { getOctokit } from '@actions/github'
+import { RunError, messageOf } from '../errors.js'
+import { chooseBaseline, validateBaselineText } from './select.js'
+import type { BaselineLookup, BaselineQuery, BaselineRecord, BaselineStore, BaselineSummary, SavedBaseline } from './store.js'
+
+export const DEFAULT_ARTIFACT_RETENTION_DAYS = 90
+
+/** The fields of GET /repos/{owner}/{repo}/actions/artifacts this store reads. */
+export interface ListedArtifact {
+  id: number
+  name: string
+  expired: boolean
+  created_at: string | null
+  workflow_run?: { id?: number; repository_id?: number; head_repository_id?: number; head_branch?: string | null; head_sha?: string } | null
+}
+
+/** The GitHub calls this store makes (injectable; the default is the toolkit). */
+export interface ArtifactApi {
+  list(name: string): Promise<ListedArtifact[]>
+  /** Downloads (and unzips) artifact `id` of run `runId` into `path`. */
+  download(id: number, runId: number, path: string): Promise<void>
+  upload(name: string, file: string, rootDir: string, retentionDays: number): Promise<number>
+}
+
+export interface ArtifactStoreOptions {
+  /** owner/name of this repository. */
+  repository: string
+  defaultBranch?: string
+  token: string
+  retentionDays?: number
+  api?: ArtifactApi
+}
+
+/** @actions/artifact for uploads and downloads, Octokit (GITHUB_API_URL) for listing other runs' artifacts. */
+export function toolkitArtifactApi(repository: string, token: string): ArtifactApi {
+  const [owner, repo] = repository.split('/') as [string, string]
+  const client = new DefaultArtifactClient()
+  return {
+    async list(name) {
+      const octokit = getOctokit(token)
+      const response = await octokit.rest.actions.listArtifactsForRepo({ owner, repo, name, per_page: 100 })
+      return response.data.artifacts as ListedArtifact[]
+    },
+    async download(id, runId, path) {
+      await client.downloadArtifact(id, { path, findBy: { token, workflowRunId: runId, repositoryOwner: owner, repositoryName: repo } })
+    },
+    async upload(name, file, rootDir, retentionDays) {
+      const uploaded = await client.uploadArtifact(name, [file], rootDir, { retentionDays })
+      return uploaded.id ?? 0
+    }
+  }
+}
+
+export class ArtifactBaselineStore implements BaselineStore {
+  readonly description = 'workflow artifacts'
+  private readonly api: ArtifactApi
+  private readonly retentionDays: number
+
+  constructor(private readonly options: ArtifactStoreOptions) {
+    this.api = options.api ?? toolkitArtifactApi(options.repository, options.token)
+    this.retentionDays = options.retentionDays ?? DEFAULT_ARTIFACT_RETENTION_DAYS
+  }
+
+  async load(query: BaselineQuery): Promise<BaselineLookup> {
+    const problems: string[] = []
+    const name = artifactNameOf(query.gate, query.name)
+    let listed: ListedArtifact[]
+    try {
+      listed = await this.api.list(name)
+    } catch (error) {
+      problems.push(describeApiFailure(`listing the workflow artifacts named ${name}`, error))
+      return { history: [], problems }
+    }
+    const candidates = this.trusted(listed, query.name !== undefined, problems)
+    // The base commit's artifact first, then the newest ones, until the history is full.
+    const atBase = query.preferSha ? candidates.find((artifact) => artifact.workflow_run?.head_sha === query.preferSha) : undefined
+    const wanted = query.name ? candidates.slice(0, 1) : candidates.slice(0, Math.max(1, query.historyLimit))
+    if (atBase && !wanted.includes(atBase)) wanted.push(atBase)
+    const records: BaselineRecord[] = []
+    const dir = await mkdtemp(join(tmpdir(), 'perf-gate-artifacts-'))
+    try {
+      for (const artifact of wanted) {
+        const record = await this.fetchRecord(artifact, join(dir, String(artifact.id)), problems)
+        if (record) records.push(record)
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+    return chooseBaseline(records, query, this.description, problems)
+  }
+
+  async save(record: BaselineRecord): Promise<SavedBaseline> {
+    const name = artifactNameOf(record.gate, record.name)
+    const dir = await mkdtemp(join(tmpdir(), 'perf-gate-baseline-'))
+    try {
+      const file = join(dir, 'baseline.json')
+      await writeFile(file, `${JSON.stringify(record, null, 2)}\n`)
+      const id = await this.api.upload(name, file, dir, this.retentionDays)
+      return { id: record.id, location: `workflow artifact ${name} (#${id}, kept ${this.retentionDays} days)` }
+    } catch (error) {
+      throw new RunError(`uploading the baseline as workflow artifact ${name} failed: ${messageOf(error)}`)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+
+  async list(gate: string): Promise<BaselineSummary[]> {
+    const lookup = await this.load({ gate, historyLimit: 20 })
+    return lookup.history.map((record) => ({
+      id: record.id,
+      savedAt: record.savedAt,
+      scenarios: record.results.scenarios.length,
+      ...(record.source.sha ? { sha: record.source.sha } : {}),
+      ...(record.source.ref ? { ref: record.source.ref } : {})
+    }))
+  }
+
+  /** Non-expired artifacts of this repository's own runs (on the default branch unless pinned), newest first. */
+  private trusted(listed: ListedArtifact[], pinned: boolean, problems: string[]): ListedArtifact[] {
+    const branch = this.options.defaultBranch
+    if (!pinned && !branch) {
+      problems.push('the default branch is unknown (no repository in the event payload), so no baseline artifact can be trusted')
+      return []
+    }
+    const own = listed.filter((artifact) => {
+      const run = artifact.workflow_run
+      return run?.id !== undefined && run.head_repository_id !== undefined && run.head_repository_id === run.repository_id && (pinned || run.head_branch === branch)
+    })
+    const live = own.filter((artifact) => !artifact.expired)
+    if (live.length === 0 && own.length > 0) {
+      problems.push(`every baseline artifact from ${pinned ? 'this repository' : `the ${branch} branch`} has expired (retention ${this.retentionDays} days); a push to ${branch ?? 'the default branch'} saves a new one`)
+    }
+    return live.sort((a, b) => Date.parse(b.created_at ?? '') - Date.parse(a.created_at ?? '') || b.id - a.id)
+  }
+
+  private async fetchRecord(artifact: ListedArtifact, path: string, problems: string[]): Promise<BaselineRecord | undefined> {
+    const source = `artifact ${artifact.name} #${artifact.id} (run ${artifact.workflow_run!.id})`
+    try {
+      await this.api.download(artifact.id, artifact.workflow_run!.id!, path)
+    } catch (error) {
+      problems.push(describeApiFailure(`downloading ${source}`, error))
+      return undefined
+    }
+    const files = (await readdir(path).catch(() => [] as string[])).filter((file) => file.endsWith('.json'))
+    if (files.length !== 1) {
+      problems.push(`${source} should hold one baseline JSON file, it holds ${files.length}; ignoring it`)
+      return undefined
+    }
+    return validateBaselineText(await readFile(join(path, files[0]!), 'utf8'), source, problems)
+  }
+}
+
+/** The artifact name of a gate's rolling baseline, or of a pinned one. */
+export function artifactNameOf(gate: string, pinnedName?: string): string {
+  return pinnedName ? `perf-gate-baseline-${gate}@${pinnedName}` : `perf-gate-baseline-${gate}`
+}
+
+/** Says what failed and, for the usual causes, what to do about it. */
+function describeApiFailure(what: string, error: unknown): string {
+  const status = (error as { status?: number }).status
+  const message = messageOf(error)
+  if (status === 403 && /rate limit/i.test(message)) return `${what} hit the API rate limit (${message}); continuing without a stored baseline`
+  if (status === 403 || status === 404) {
+    return `${what} was refused (${status}: ${message}): the workflow needs \`permissions: actions: read\` to read artifacts of other runs; continuing without a stored baseline`
+  }
+  if (status === 429) return `${what} hit the API rate limit (${message}); continuing without a stored baseline`
+  if (status === 410) return `${what} failed: the artifact has expired; continuing without it`
+  return `${what} failed (${message}); continuing without a stored baseline`
+}

@@ -1,0 +1,215 @@
+/**
+ * Baselines in the GitHub Actions cache (@actions/cache), the Action's default store.
+ *
+ * Cache entries are immutable, so every save writes a new key; readers find entries through key prefixes, which the
+ * service answers with the newest matching entry (per scope: a PR reads its own ref, then its base branch):
+ *   perf-gate/v1/<gate>/rolling/<sha>/<scenario set>/<runner fingerprint>/<id>   rolling baselines
+ *   perf-gate/v1/<gate>/pinned/<name>/<id>                                      pinned baselines
+ * The commit comes before the scenario set and runner, so a PR finds its base commit's baseline even after the suite
+ * or the runner changed (the report then says so). Each entry holds the new record plus the previous history trimmed
+ * to the limit, so the newest entry alone carries the history, and eviction of older entries loses nothing.
+ * Two pushes saving at once both land (distinct ids); each carries the history it saw.
+ *
+ * @actions/cache never throws for service trouble: it logs a warning and returns "miss" (restore) or -1 (save).
+ * To tell an outage from an empty cache, the toolkit client below reads those log lines back (see captureFailures).
+ */
+import { createHash } from 'node:crypto'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import * as cache from '@actions/cache'
+import { RunError } from '../errors.js'
+import type { EnvironmentFingerprint } from '../results/model.js'
+import { chooseBaseline, validateBaselineText } from './select.js'
+import type { BaselineLookup, BaselineQuery, BaselineRecord, BaselineStore, BaselineSummary, SavedBaseline } from './store.js'
+
+/** The cache "version" hashes this exact array: never change it, or no old entry is found again. */
+export const CACHE_PATHS = ['.perf-gate-cache']
+const KEY_ROOT = 'perf-gate/v1'
+
+/** The result of one cache call, with the toolkit's failure message when the service failed. */
+export interface CacheCall<T> {
+  value: T
+  failure?: string
+}
+
+/** The two calls of @actions/cache this store needs (injectable so tests can also drive the real one). */
+export interface CacheClient {
+  available(): boolean
+  save(paths: string[], key: string): Promise<CacheCall<number>>
+  restore(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<CacheCall<string | undefined>>
+}
+
+/** The real @actions/cache, with its logged failures captured. */
+export const toolkitCacheClient: CacheClient = {
+  available: () => cache.isFeatureAvailable(),
+  save: (paths, key) => captureFailures(() => cache.saveCache(paths, key)),
+  restore: (paths, primaryKey, restoreKeys) => captureFailures(() => cache.restoreCache(paths, primaryKey, restoreKeys))
+}
+
+export class CacheBaselineStore implements BaselineStore {
+  readonly description = 'Actions cache'
+  private readonly dir: string
+  /** The newest entry's records as this run's load found them. */
+  private newestRolling?: { gate: string; records: BaselineRecord[] }
+
+  constructor(
+    /** The directory CACHE_PATHS are relative to: the step's working directory (the workspace). */
+    workingDir: string,
+    /** How many past baselines each entry carries. */
+    private readonly historyLimit = 20,
+    private readonly client: CacheClient = toolkitCacheClient
+  ) {
+    this.dir = join(workingDir, CACHE_PATHS[0]!)
+  }
+
+  async load(query: BaselineQuery): Promise<BaselineLookup> {
+    const problems: string[] = []
+    if (!this.client.available()) {
+      problems.push('the Actions cache is not available to this step (ACTIONS_RESULTS_URL is not set: is it running outside GitHub Actions, or on a GitHub Enterprise Server without the cache?)')
+      return { history: [], problems }
+    }
+    const prefix = query.name ? pinnedPrefix(query.gate, query.name) : rollingPrefix(query.gate)
+    const records = await this.restoreRecords(prefix, problems)
+    // A push loads, then saves: the save extends the history read here instead of restoring it again.
+    if (!query.name && problems.length === 0) this.newestRolling = { gate: query.gate, records: [...records] }
+    if (query.preferSha && !query.name && !records.some((record) => record.source.sha === query.preferSha) && problems.length === 0) {
+      // The newest entry's history does not reach back to the base commit: look for that commit's own entry.
+      records.push(...(await this.restoreRecords(`${rollingPrefix(query.gate)}${query.preferSha}/`, problems)))
+    }
+    if (records.length === 0 && problems.length === 0) {
+      problems.push(query.name ? `pinned baseline "${query.name}" does not exist in the Actions cache` : `no baseline saved yet for gate "${query.gate}" in the Actions cache (or it was evicted after 7 days unused)`)
+    }
+    return chooseBaseline(records, query, this.description, problems)
+  }
+
+  async save(record: BaselineRecord): Promise<SavedBaseline> {
+    if (!this.client.available()) throw new RunError('cannot save the baseline: the Actions cache is not available to this step (ACTIONS_RESULTS_URL is not set)')
+    let records = [record]
+    if (!record.name) {
+      const previous = this.newestRolling?.gate === record.gate ? this.newestRolling.records : await this.restoreRecords(rollingPrefix(record.gate), [])
+      const lookup = chooseBaseline(previous, { gate: record.gate, historyLimit: this.historyLimit }, this.description, [])
+      records = [record, ...lookup.history].slice(0, Math.max(1, this.historyLimit))
+    }
+    const key = cacheKeyOf(record)
+    await this.writeEntry(records)
+    try {
+      const saved = await this.client.save(CACHE_PATHS, key)
+      // Keys are unique per save, so -1 never means "already saved": it is a failure the toolkit only logged.
+      if (saved.failure !== undefined || saved.value === -1) throw new RunError(`saving the baseline to the Actions cache under key ${key} failed: ${saved.failure ?? 'the cache service did not accept it'}`)
+    } finally {
+      await rm(this.dir, { recursive: true, force: true })
+    }
+    if (!record.name) this.newestRolling = { gate: record.gate, records }
+    return { id: record.id, location: `Actions cache key ${key}` }
+  }
+
+  async list(gate: string): Promise<BaselineSummary[]> {
+    const lookup = await this.load({ gate, historyLimit: this.historyLimit })
+    return lookup.history.map((record) => ({
+      id: record.id,
+      savedAt: record.savedAt,
+      scenarios: record.results.scenarios.length,
+      ...(record.name ? { name: record.name } : {}),
+      ...(record.source.sha ? { sha: record.source.sha } : {}),
+      ...(record.source.ref ? { ref: record.source.ref } : {})
+    }))
+  }
+
+  /** Restores the newest entry under `prefix` and returns its valid records; failures become problems. */
+  private async restoreRecords(prefix: string, problems: string[]): Promise<BaselineRecord[]> {
+    await rm(this.dir, { recursive: true, force: true })
+    try {
+      const restored = await this.client.restore(CACHE_PATHS, prefix, [])
+      if (restored.failure) {
+        problems.push(`the Actions cache could not be read (${restored.failure}); continuing without a stored baseline`)
+        return []
+      }
+      if (!restored.value) return []
+      const records: BaselineRecord[] = []
+      for (const file of (await readdirOrEmpty(this.dir)).sort()) {
+        const record = validateBaselineText(await readFile(join(this.dir, file), 'utf8'), `from cache key ${restored.value} (${file})`, problems)
+        if (record) records.push(record)
+      }
+      if (records.length === 0 && !problems.some((problem) => problem.includes(restored.value!))) {
+        problems.push(`cache entry ${restored.value} holds no baseline records; ignoring it`)
+      }
+      return records
+    } finally {
+      await rm(this.dir, { recursive: true, force: true })
+    }
+  }
+
+  private async writeEntry(records: BaselineRecord[]): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true })
+    await mkdir(this.dir, { recursive: true })
+    for (const [index, record] of records.entries()) {
+      await writeFile(join(this.dir, `${String(index).padStart(3, '0')}.json`), `${JSON.stringify(record)}\n`)
+    }
+  }
+}
+
+function rollingPrefix(gate: string): string {
+  return `${KEY_ROOT}/${segment(gate)}/rolling/`
+}
+
+function pinnedPrefix(gate: string, name: string): string {
+  return `${KEY_ROOT}/${segment(gate)}/pinned/${segment(name)}/`
+}
+
+/** The unique, immutable key of one save. */
+export function cacheKeyOf(record: BaselineRecord): string {
+  if (record.name) return `${pinnedPrefix(record.gate, record.name)}${segment(record.id)}`
+  const sha = record.source.sha ?? 'no-commit'
+  return `${rollingPrefix(record.gate)}${sha}/${record.scenarioSet}/${runnerFingerprint(record.environment)}/${segment(record.id)}`
+}
+
+/** OS, core count and a short hash of the CPU model: what makes numbers from two machines incomparable. */
+export function runnerFingerprint(environment: EnvironmentFingerprint | undefined): string {
+  if (!environment) return 'unknown-runner'
+  const cpu = createHash('sha256').update(environment.cpuModel ?? '').digest('hex').slice(0, 8)
+  return `${environment.os ?? 'os'}-${environment.arch ?? 'arch'}-${environment.cores ?? 0}c-${cpu}`
+}
+
+/** Keys cannot hold commas, and '/' separates segments. */
+function segment(text: string): string {
+  return text.replace(/[%/,\s]/g, (char) => `%${char.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`)
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((file) => file.endsWith('.json'))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+}
+
+/**
+ * Runs a toolkit call and collects the failures it only logged ("Failed to restore: …", "Failed to save: …",
+ * rate-limit warnings). @actions/core writes them to stdout as workflow commands; the output still goes through.
+ */
+export async function captureFailures<T>(call: () => Promise<T>): Promise<CacheCall<T>> {
+  const failures: string[] = []
+  const write = process.stdout.write
+  process.stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+    for (const line of String(chunk).split(/\r?\n/)) {
+      const match = /^(?:::(?:warning|error)[^:]*::)?((?:Failed to (?:save|restore)|Cache reservation failed|You've hit a rate limit).*)$/.exec(line)
+      if (match) failures.push(decodeCommandData(match[1]!))
+    }
+    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest)
+  } as typeof process.stdout.write
+  try {
+    const value = await call()
+    return failures.length > 0 ? { value, failure: failures.join('; ') } : { value }
+  } catch (error) {
+    // Only key validation errors are thrown; ours are well formed, so this is a bug worth a clear line.
+    return { value: undefined as T, failure: `@actions/cache failed: ${(error as Error).message}` }
+  } finally {
+    process.stdout.write = write
+  }
+}
+
+/** Undoes @actions/core's escaping; one line, since problems are shown as single report lines. */
+function decodeCommandData(text: string): string {
+  return text.replace(/(?:%0D)?%0A\s*/g, ' ').replace(/%0D/g, ' ').replace(/%25/g, '%').trim()
+}

@@ -1,0 +1,74 @@
+/**
+ * The sequential rule for same-runner A/B pairs. At each planned look, every undecided metric is judged on the
+ * pairs so far with a paired t interval on log-ratios, its error budget split across metrics and looks:
+ * fail when the estimate reaches the threshold and the interval is beyond the noise floor (and most pairs agree:
+ * the median pair is beyond the floor too, so one disturbed pair cannot carry a failure); pass when the interval
+ * rules the threshold out; otherwise measure more pairs, and at the last look report inconclusive.
+ * The noise guard stops early when even the planned maximum of pairs could not rule the threshold out at the spread
+ * seen so far: the runner is too noisy for the threshold asked, and more pairs would only spend the budget.
+ */
+import { median } from 'simple-statistics'
+import type { Direction } from '../results/model.js'
+import type { PairedDecider, PairedDecision } from '../confirm/paired-runs.js'
+import { judgeLogEstimate } from '../verdict/relative-change.js'
+import { alphaPerTest, DEFAULT_ALPHA, DEFAULT_NOISE_FLOOR, DEFAULT_PASS_ALPHA } from './error-budget.js'
+import { worseLimitLog } from './decision-rule.js'
+import { trimmedPairedLogEstimate } from './log-ratio-intervals.js'
+import { studentTQuantile } from './t-distribution.js'
+
+export interface PairedRuleOptions {
+  /** The whole one-sided error budget of one confirmation (split across its metrics and looks). */
+  alpha: number
+  /** One-sided error of a pass, per metric and look. */
+  passAlpha: number
+  noiseFloor: number
+}
+
+export const DEFAULT_PAIRED_RULE: PairedRuleOptions = { alpha: DEFAULT_ALPHA, passAlpha: DEFAULT_PASS_ALPHA, noiseFloor: DEFAULT_NOISE_FLOOR }
+
+/** "+10%" for a lower-is-better metric, "-10%" for a higher-is-better one. */
+export function relativeThresholdText(worseFraction: number, direction: Direction): string {
+  return `${direction === 'lower' ? '+' : '-'}${Number.parseFloat((worseFraction * 100).toFixed(2))}%`
+}
+
+export function createPairedDecider(rule: PairedRuleOptions = DEFAULT_PAIRED_RULE): PairedDecider {
+  return (logRatios, target, look) => {
+    const options = { alpha: alphaPerTest(rule.alpha, look.metricsGated, look.count), passAlpha: rule.passAlpha, noiseFloor: rule.noiseFloor, sameMachine: true }
+    const estimate = trimmedPairedLogEstimate(logRatios)
+    if (!estimate) {
+      return { outcome: 'continue', change: { ratio: Math.exp(logRatios[0] ?? 0), method: 'paired', sampleSize: logRatios.length }, reason: 'Fewer than 2 pairs measured.' }
+    }
+    const limit = { worseFraction: target.worseFraction, text: relativeThresholdText(target.worseFraction, target.direction) }
+    const judged = judgeLogEstimate(estimate, 'paired', limit, target.direction, options)
+    const last = look.index >= look.count - 1
+    const decision = (outcome: PairedDecision['outcome'], reason = judged.reason): PairedDecision => ({ outcome, change: judged.change, reason })
+
+    if (judged.outcome === 'regressed') {
+      const typicalPair = median(logRatios) * (target.direction === 'lower' ? 1 : -1)
+      // A failure is confirmed by the next look's pairs before it is reported: failures are rare, so this costs
+      // little, and it keeps an unlucky first handful of pairs from failing a PR on its own.
+      if (typicalPair > Math.log1p(rule.noiseFloor)) return decision(look.index === 0 && !last ? 'continue' : 'fail')
+      const why = `${judged.reason} But the median pair is not beyond the ${(rule.noiseFloor * 100).toFixed(0)}% noise floor: a few disturbed pairs carry the estimate.`
+      return decision(last ? 'inconclusive' : 'continue', why)
+    }
+    if (judged.outcome === 'within') return decision('pass')
+    if (judged.outcome === 'improved') return decision('improved')
+    // The first look has too few pairs to judge the runner's noise; from the second on, stop when hopeless.
+    if (last) return decision('inconclusive')
+    if (look.index === 0) return decision('continue')
+    // Projected: the same spread over the planned maximum of pairs (standard error shrinks with √n).
+    const planned = Math.max(look.plannedPairs, estimate.sampleSize)
+    const plannedError = estimate.standardError * Math.sqrt(estimate.sampleSize / planned)
+    const plannedHalfWidth = studentTQuantile(1 - options.passAlpha, Math.max(1, estimate.degreesOfFreedom * (planned / estimate.sampleSize))) * plannedError
+    const limitLog = worseLimitLog(target.worseFraction, target.direction)
+    const worse = target.direction === 'lower' ? estimate.estimate : -estimate.estimate
+    // Hopeless only when it cannot pass and does not look like a failure in the making either.
+    if (plannedHalfWidth >= limitLog && worse < limitLog) {
+      return decision(
+        'inconclusive',
+        `${judged.reason} The runner is too noisy for ${limit.text}: at ±${(estimate.noise * 100).toFixed(1)}% per pair, even ${planned} pairs could not rule it out, so measuring stopped early.`
+      )
+    }
+    return decision('continue')
+  }
+}
