@@ -143,7 +143,10 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       closeAnnounced = info.shouldKeepAlive === false
     })
     connection.on('request', () => {
-      startTimes.push(dueTime ?? performance.now())
+      const now = performance.now()
+      // Late (every connection was busy): from the due time, so the wait counts. Early (timers fire on whole
+      // milliseconds, so a request may leave up to 1 ms before it is due): from the actual send.
+      startTimes.push(dueTime === undefined ? now : Math.min(dueTime, now))
       dueTime = undefined
     })
     connection.on('response', (statusCode, bytes) => {
