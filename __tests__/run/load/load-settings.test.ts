@@ -120,7 +120,8 @@ describe('load settings', () => {
 
   test('bad input names the JSON path, the value and what is allowed', async () => {
     const scenarioWith = (endpoint: string, knobs = ''): string => `load:\n  scenarios:\n    - endpoints:\n        - ${endpoint}\n${knobs}`
-    await rejectsWith(scenarioWith('{ url: "http://h/", method: FETCH }'), /\/load\/scenarios\/0\/endpoints\/0\/method: "FETCH" is not an HTTP method; use one of GET, HEAD/)
+    await rejectsWith(scenarioWith('{ url: "http://h/", method: FETCH }'), /\/load\/scenarios\/0\/endpoints\/0\/method: "FETCH" is not an HTTP method; use one of GET, POST/)
+    await rejectsWith(scenarioWith('{ url: "http://h/", method: head }'), /endpoints\/0\/method: HEAD cannot be load-tested here/)
     await rejectsWith(scenarioWith('{ path: /items }'), /\/load\/scenarios\/0\/endpoints\/0\/path: "\/items" needs load\.base-url/)
     await rejectsWith(scenarioWith('{ url: "/items" }'), /endpoints\/0\/url: "\/items" is not an absolute URL/)
     await rejectsWith(scenarioWith('{ url: "ftp://h/x" }'), /must be http:\/\/ or https:\/\//)
