@@ -178,11 +178,13 @@ describe('load runner against a real server', () => {
     // One connection, a 20 ms endpoint, 200 requests/s due: the server can serve 50/s, so request k waits behind
     // k-1 others. Measured from the intended send time, the late requests show that wait (closed-loop numbers
     // would stay near 20 ms: coordinated omission).
+    const log = new MemoryLogger()
     const behind = await runLoad(
       source(scenario('behind', [endpoint(`${server.url}/sleep?ms=20`)], { trials: 1, durationSeconds: 0.6, ratePerSecond: 200, connections: 1 })),
-      { log: new MemoryLogger() }
+      { log }
     )
     assert.ok(metric(behind.scenarios[0]!.trials[0]!, 'p99') > 100, `p99 ${metric(behind.scenarios[0]!.trials[0]!, 'p99')} ms`)
+    assert.ok(log.lines.some((line) => /^warn: load behind trial 1\/1: \d+ of \d+ requests left late: 1 connection\(s\) could not keep up with 200 requests\/s/.test(line)), log.lines.join('\n'))
   })
 
   test('progress lines name the scenario, trial, requests, rate and errors', async () => {

@@ -41,7 +41,12 @@ export interface LoadPassOutcome {
   /** Length of the recorded window. */
   durationSeconds: number
   cancelled: boolean
+  /** Open loop: requests sent more than LATE_MS after their due time (every connection was busy). */
+  lateSends: number
 }
+
+/** A request sent this much after its due time was held back by busy connections, not by timer granularity. */
+export const LATE_MS = 2
 
 /** The parts of autocannon's connection object (lib/httpClient.js) the instrumentation relies on. */
 interface AutocannonConnection {
@@ -95,6 +100,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
   const schedule = options.ratePerSecond ? new ArrivalSchedule(startMs, options.ratePerSecond) : undefined
   const pending = new Set<NodeJS.Timeout>()
   let lastOutcomeMs: number | undefined
+  let lateSends = 0
 
   const setupClient = (client: autocannon.Client): void => {
     const connection = client as unknown as AutocannonConnection
@@ -146,6 +152,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       const now = performance.now()
       // Late (every connection was busy): from the due time, so the wait counts. Early (timers fire on whole
       // milliseconds, so a request may leave up to 1 ms before it is due): from the actual send.
+      if (dueTime !== undefined && recording && now - dueTime > LATE_MS) lateSends++
       startTimes.push(dueTime === undefined ? now : Math.min(dueTime, now))
       dueTime = undefined
     })
@@ -219,5 +226,5 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
   // By request count: the window ends with the last outcome, not at autocannon's next sample tick.
   endedAtMs ??= lastOutcomeMs ?? performance.now()
   recording = false
-  return { startedAt, durationSeconds: (endedAtMs - startMs) / 1000, cancelled }
+  return { startedAt, durationSeconds: (endedAtMs - startMs) / 1000, cancelled, lateSends }
 }

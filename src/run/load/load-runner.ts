@@ -101,6 +101,11 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
         `${label}: ${percent}% of ${recorder.attempted} requests to ${origin(scenario)} failed (${recorder.describeFailures()}); a trial where most requests fail is a failed run, not a fast one`
       )
     }
+    if (scenario.ratePerSecond && outcome.lateSends > 0.1 * recorder.attempted) {
+      deps.log.warn(
+        `${label}: ${outcome.lateSends} of ${recorder.attempted} requests left late: ${scenario.connections} connection(s) could not keep up with ${scenario.ratePerSecond} requests/s at this latency. The latency includes that wait (as it would for users); raise connections to measure the server at this rate.`
+      )
+    }
     deps.log.info(
       `${label}: ${recorder.attempted} requests in ${outcome.durationSeconds.toFixed(1)} s, ${(recorder.completed / outcome.durationSeconds).toFixed(0)} req/s, p50 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(50))}, p99 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(99))}, ${recorder.failed} errors`
     )
