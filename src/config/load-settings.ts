@@ -143,7 +143,8 @@ function buildScenario(
   const duration = edge.duration?.trim() ? parseDurationMs(edge.duration, "input 'duration'") / 1000 : seconds(pick('duration')) ?? profile.durationSeconds
   const trials = edge.trials?.trim() ? wholeNumber(edge.trials, "input 'trials'", 1, 100) : ((pick('trials')?.value as number | undefined) ?? profile.trials)
   const warmup = pick('warmup')
-  const warmupSeconds = warmup === undefined ? profile.warmupSeconds : warmup.value === 0 ? 0 : parseDurationMs(warmup.value!, warmup.at) / 1000
+  const noWarmup = warmup !== undefined && /^\s*0+(\.0*)?\s*(ms|s|m|min|h)?\s*$/.test(String(warmup.value))
+  const warmupSeconds = warmup === undefined ? profile.warmupSeconds : noWarmup ? 0 : parseDurationMs(warmup.value!, warmup.at) / 1000
   const timeout = pick('timeout')
   const timeoutSeconds = timeout === undefined ? DEFAULT_LOAD_TIMEOUT_SECONDS : parseDurationMs(timeout.value!, timeout.at) / 1000
   if (timeoutSeconds < 1) throw new InputError(`${timeout!.at}: "${timeout!.value}" is too short; a request timeout is at least 1s`)

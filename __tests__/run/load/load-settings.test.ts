@@ -90,6 +90,8 @@ describe('load settings', () => {
     assert.equal(quick.connections, LOAD_PROFILES.smoke.connections, 'the input profile wins over the config profile')
     assert.equal(quick.trials, 2, 'the input wins over the profile')
     assert.equal(quick.durationSeconds, 4, 'fields set in the config still win over a profile')
+    const noWarmup = (await loadFrom(`load:\n  warmup: 0s\n  scenarios: [{ endpoints: [{ url: "http://127.0.0.1:3000/" }] }]\n`)).scenarios[0]!
+    assert.equal(noWarmup.warmupSeconds, 0)
     const standard = (await loadFrom(`load:\n  scenarios: [{ endpoints: [{ url: "http://127.0.0.1:3000/" }] }]\n`)).scenarios[0]!
     assert.deepEqual(
       { connections: standard.connections, durationSeconds: standard.durationSeconds, warmupSeconds: standard.warmupSeconds, trials: standard.trials },
