@@ -17,6 +17,7 @@ describe('Action entry with load', () => {
       payload: pushPayload(),
       inputs: {
         name: 'api',
+        'baseline-store': 'file',
         url: `http://127.0.0.1:${port}/items`,
         start: `node "${CLI_ENTRY}" demo-server --port ${port} --latency-ms 1`,
         'ready-url': '/health',
