@@ -32,7 +32,7 @@ describe('load runner against a real server', () => {
     assert.equal(results.scenarios.length, 1)
     const [only] = results.scenarios
     assert.equal(only!.kind, 'load')
-    assert.equal(only!.labels?.endpoints, 'GET /fast')
+    assert.deepEqual(only!.labels, { endpoints: 'GET /fast', connections: '2', duration: '0.5s' })
     assert.equal(only!.trials.length, 2)
     for (const trial of only!.trials) {
       for (const name of ['p50', 'p90', 'p95', 'p99', 'p99.9', 'mean', 'stdev', 'max']) {

@@ -39,7 +39,7 @@ export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Re
         trials.push(await runTrial(scenario, index, deps, server))
         if (server && source.server!.freshPerTrial) await server.stop()
       }
-      scenarios.push({ name: scenario.name, kind: 'load', trials, labels: { endpoints: describeEndpoints(scenario) } })
+      scenarios.push({ name: scenario.name, kind: 'load', trials, labels: scenarioLabels(scenario) })
     }
   } finally {
     await server?.stop()
@@ -49,6 +49,16 @@ export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Re
 
 function readyUrlOf(source: LoadSource): string {
   return source.server?.readyUrl ?? new URL(source.scenarios[0]!.endpoints[0]!.url).origin + '/'
+}
+
+/** How the scenario was loaded, so that a report can tell when a baseline was measured differently. */
+function scenarioLabels(scenario: LoadScenarioSettings): Record<string, string> {
+  return {
+    endpoints: describeEndpoints(scenario),
+    connections: String(scenario.connections),
+    ...(scenario.ratePerSecond ? { rate: `${scenario.ratePerSecond}/s` } : {}),
+    ...(scenario.requests ? { requests: String(scenario.requests) } : { duration: `${scenario.durationSeconds}s` })
+  }
 }
 
 /** Method and path of every endpoint, never the host, query secrets or headers: "GET /items, POST /orders". */
