@@ -178,7 +178,11 @@ async function checkReachable(scenario: LoadScenarioSettings, server: ManagedSer
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message))
   })
   if (problem) {
-    const hint = server ? '' : ' Is the server running? Give a start command (input \'start\' / --start, or load.server.start) to have perf-gate start it.'
+    const hint = /^(ENOTFOUND|EAI_AGAIN)$/.test(problem)
+      ? ' The host name does not resolve: check the URL.'
+      : server
+        ? ''
+        : ' Is the server running? Give a start command (input \'start\' / --start, or load.server.start) to have perf-gate start it.'
     throw new RunError(`load scenario "${scenario.name}": cannot connect to ${url.origin} (${problem}).${hint}`)
   }
 }
