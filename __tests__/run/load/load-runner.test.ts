@@ -145,6 +145,13 @@ describe('load runner against a real server', () => {
     assert.ok(sent > 40, `the server saw ${sent} requests, warm-up included`)
   })
 
+  test('by request count against a server that drops every connection: the pass ends and fails, it does not hang', async () => {
+    await assert.rejects(
+      runLoad(source(scenario('dropped', [endpoint(`${server.url}/close`)], { trials: 1, requests: 50 })), { log: new MemoryLogger() }),
+      /load dropped trial 1\/1: 100\.0% of \d+ requests .* failed \(\d+ connection error\(s\) \(connection closed by the server with a request in flight\)\)/
+    )
+  })
+
   test('method, headers and body reach the server; secret header values stay out of results and logs', async () => {
     const log = new MemoryLogger()
     const load: LoadSource = {

@@ -162,6 +162,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       if (!recording || started === undefined) return
       lastOutcomeMs = now
       recorder.recordResponse(now - started, statusCode, bytes, lastStatusExpected)
+      endWhenCounted()
     })
     connection.on('timeout', () => {
       const started = timedOutStart
@@ -169,6 +170,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       if (!recording) return
       lastOutcomeMs = performance.now()
       recorder.recordFailure('timeout', 'timeout', started === undefined ? undefined : lastOutcomeMs - started)
+      endWhenCounted()
     })
     connection.on('connError', (error) => {
       // A failed connection's request never reached the server; autocannon would match its queue entry to the
@@ -178,10 +180,18 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       if (!recording) return
       lastOutcomeMs = performance.now()
       recorder.recordFailure('connection', error.code ?? error.message)
+      endWhenCounted()
     })
   }
 
   const amount = options.requests
+  /**
+   * By request count, the pass ends when that many requests have an outcome. autocannon counts responses only:
+   * against a server that went away it would reconnect forever.
+   */
+  const endWhenCounted = (): void => {
+    if (amount !== undefined && recorder.attempted >= amount) finish()
+  }
   const connections = amount ? Math.min(options.connections, amount) : options.connections
   const startedAt = new Date()
   const instance = autocannon({
