@@ -152,6 +152,17 @@ describe('load runner against a real server', () => {
     )
   })
 
+  test('a server (not started by perf-gate) that goes away mid-trial ends the trial within seconds as a failed run', async () => {
+    const doomed = await startTestServer()
+    setTimeout(() => void doomed.close(), 500)
+    const started = Date.now()
+    await assert.rejects(
+      runLoad(source(scenario('doomed', [endpoint(`${doomed.url}/fast`)], { trials: 1, durationSeconds: 30 })), { log: new MemoryLogger() }),
+      /load doomed trial 1\/1: stopped after \d+\.\d s: for 3 s every request to http:\/\/127\.0\.0\.1:\d+ failed \(\d+ connection error\(s\) \(ECONN(RESET|REFUSED)\)\)\. The server stopped answering\./
+    )
+    assert.ok(Date.now() - started < 10_000)
+  })
+
   test('method, headers and body reach the server; secret header values stay out of results and logs', async () => {
     const log = new MemoryLogger()
     const load: LoadSource = {

@@ -43,7 +43,11 @@ export interface LoadPassOutcome {
   cancelled: boolean
   /** Open loop: requests sent more than LATE_MS after their due time (every connection was busy). */
   lateSends: number
+  /** Ended early: every request failed for FAILING_SECONDS_TO_STOP seconds in a row. */
+  stoppedFailing: boolean
 }
+
+export const FAILING_SECONDS_TO_STOP = 3
 
 /** A request sent this much after its due time was held back by busy connections, not by timer granularity. */
 export const LATE_MS = 2
@@ -207,6 +211,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
   } as autocannon.Options) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>
 
   let cancelled = false
+  let stoppedFailing = false
   let endedAtMs: number | undefined
   const finish = (): void => {
     if (endedAtMs !== undefined) return
@@ -217,6 +222,21 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
     instance.stop()
   }
   const deadline = amount ? undefined : setTimeout(finish, options.durationSeconds * 1000)
+  // A server that stops answering mid-run (one perf-gate does not own) would otherwise be hammered with
+  // reconnects until the end of a possibly long pass: three seconds in a row of nothing but failures end it.
+  let failingSeconds = 0
+  let seen = { attempted: 0, failed: 0 }
+  const watchdog = setInterval(() => {
+    const attempted = recorder.attempted - seen.attempted
+    const failed = recorder.failed - seen.failed
+    seen = { attempted: recorder.attempted, failed: recorder.failed }
+    failingSeconds = attempted > 0 && failed === attempted ? failingSeconds + 1 : 0
+    if (failingSeconds >= FAILING_SECONDS_TO_STOP) {
+      stoppedFailing = true
+      finish()
+    }
+  }, 1000)
+  watchdog.unref()
   const onAbort = (): void => {
     cancelled = true
     finish()
@@ -231,10 +251,11 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
     })
   } finally {
     if (deadline) clearTimeout(deadline)
+    clearInterval(watchdog)
     options.signal?.removeEventListener('abort', onAbort)
   }
   // By request count: the window ends with the last outcome, not at autocannon's next sample tick.
   endedAtMs ??= lastOutcomeMs ?? performance.now()
   recording = false
-  return { startedAt, durationSeconds: (endedAtMs - startMs) / 1000, cancelled, lateSends }
+  return { startedAt, durationSeconds: (endedAtMs - startMs) / 1000, cancelled, lateSends, stoppedFailing }
 }

@@ -10,7 +10,7 @@ import { RunError } from '../../errors.js'
 import { buildResults } from '../../formats/results-builder.js'
 import type { Logger } from '../../log.js'
 import type { Results, Scenario, Trial } from '../../results/model.js'
-import { runLoadPass } from './load-pass.js'
+import { FAILING_SECONDS_TO_STOP, runLoadPass } from './load-pass.js'
 import { ManagedServer, type ServerMemory } from './server.js'
 import { TrialRecorder } from './trial-recorder.js'
 
@@ -86,6 +86,9 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
       const outcome = await runLoadPass({ ...pass, durationSeconds: scenario.warmupSeconds, recorder: warmup })
       checkServer()
       if (outcome.cancelled) throw new RunError(`${label} was cancelled during warm-up`)
+      if (outcome.stoppedFailing) {
+        throw new RunError(`${label}: during warm-up, every request to ${origin(scenario)} failed for ${FAILING_SECONDS_TO_STOP} s (${warmup.describeFailures()})`)
+      }
     } finally {
       warmup.destroy()
     }
@@ -102,6 +105,11 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
     }
     checkServer()
     if (outcome.cancelled) throw new RunError(`${label} was cancelled`)
+    if (outcome.stoppedFailing) {
+      throw new RunError(
+        `${label}: stopped after ${outcome.durationSeconds.toFixed(1)} s: for ${FAILING_SECONDS_TO_STOP} s every request to ${origin(scenario)} failed (${recorder.describeFailures()}).${recorder.unexpectedStatus === 0 ? ' The server stopped answering.' : ''}`
+      )
+    }
     if (recorder.attempted === 0) {
       throw new RunError(`${label}: no request completed in ${outcome.durationSeconds.toFixed(1)} s against ${describeEndpoints(scenario)} (${origin(scenario)})`)
     }
