@@ -46,8 +46,8 @@ export class TrialRecorder {
   timeouts = 0
   connectionErrors = 0
   bytes = 0
-  /** Status codes seen with how often, for messages about failing trials. */
-  readonly statusCounts = new Map<number, number>()
+  /** Unexpected status codes with how often, for messages about failing trials. */
+  readonly unexpectedStatusCounts = new Map<number, number>()
   /** The first connection error's message (ECONNREFUSED ...), for messages. */
   firstConnectionError: string | undefined
 
@@ -56,9 +56,11 @@ export class TrialRecorder {
     const micros = Math.min(LATENCY_HIGHEST_MICROS, Math.max(LATENCY_LOWEST_MICROS, Math.round(latencyMs * 1000)))
     this.latencyMicros.recordValue(micros)
     this.bytes += bytes
-    this.statusCounts.set(statusCode, (this.statusCounts.get(statusCode) ?? 0) + 1)
     if (expected) this.succeeded++
-    else this.unexpectedStatus++
+    else {
+      this.unexpectedStatus++
+      this.unexpectedStatusCounts.set(statusCode, (this.unexpectedStatusCounts.get(statusCode) ?? 0) + 1)
+    }
   }
 
   /**
@@ -97,7 +99,7 @@ export class TrialRecorder {
   /** "3 × 500, 2 timeouts, 1 connection error (ECONNREFUSED)" — what went wrong, for messages. */
   describeFailures(): string {
     const parts: string[] = []
-    const statuses = [...this.statusCounts.entries()].sort((a, b) => b[1] - a[1]).map(([status, count]) => `${count} × HTTP ${status}`)
+    const statuses = [...this.unexpectedStatusCounts.entries()].sort((a, b) => b[1] - a[1]).map(([status, count]) => `${count} × HTTP ${status}`)
     if (this.unexpectedStatus > 0) parts.push(`${this.unexpectedStatus} unexpected status (${statuses.join(', ')})`)
     if (this.timeouts > 0) parts.push(`${this.timeouts} timeout(s)`)
     if (this.connectionErrors > 0) parts.push(`${this.connectionErrors} connection error(s)${this.firstConnectionError ? ` (${this.firstConnectionError})` : ''}`)
