@@ -8,6 +8,7 @@ const helper = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { 
 const hoard = []
 createServer((request, response) => {
   hoard.push(Buffer.alloc(1024, 1))
+  if (process.env.LOG_EVERY_REQUEST) console.log(`request ${request.method} ${request.url}`)
   response.end('ok')
 }).listen(port, '127.0.0.1', () => {
   console.log(`server pid ${process.pid} helper pid ${helper.pid} listening on ${port}`)

@@ -71,6 +71,24 @@ describe('server lifecycle', () => {
     }
   })
 
+  test('a server that logs every request does not flood the log: a few lines, then only the tail is kept', async () => {
+    const port = await freePort()
+    const log = new MemoryLogger()
+    await runLoad(
+      {
+        kind: 'load',
+        scenarios: [scenario('chatty', [endpoint(`http://127.0.0.1:${port}/`)], { durationSeconds: 0.5, trials: 1 })],
+        server: serverSettings(`exec node ${FIXTURE} ${port}`, { env: { LOG_EVERY_REQUEST: '1' } }),
+        secrets: []
+      },
+      { log }
+    )
+    const readyAt = log.lines.findIndex((line) => line.includes('Server ready at'))
+    const shown = log.lines.slice(readyAt).filter((line) => line.includes('│ request GET /'))
+    assert.ok(shown.length > 0 && shown.length <= 20, `${shown.length} request lines shown after the server was ready`)
+    assert.ok(log.lines.some((line) => line.includes('further server output is not shown')))
+  })
+
   test('a fresh server per trial is started and stopped for every trial', async () => {
     const port = await freePort()
     const log = new MemoryLogger()

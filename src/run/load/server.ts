@@ -11,6 +11,7 @@ import type { Logger } from '../../log.js'
 import { signalGroup } from '../command.js'
 
 const TAIL_LINES = 30
+const LINES_SHOWN_AFTER_READY = 20
 const KILL_GRACE_MS = 3000
 const READY_POLL_MS = 100
 export const MEMORY_SAMPLE_MS = 250
@@ -32,6 +33,8 @@ export class ManagedServer {
   private memoryTimer: NodeJS.Timeout | undefined
   private memorySamplesMiB: number[] = []
   private memoryUnsupportedNoted = false
+  private ready = false
+  private linesShownAfterReady = 0
 
   constructor(
     private readonly settings: ServerSettings,
@@ -59,6 +62,8 @@ export class ManagedServer {
   async start(readyUrl: string): Promise<void> {
     if (this.child) await this.stop()
     this.tail.length = 0
+    this.ready = false
+    this.linesShownAfterReady = 0
     this.exitDescription = undefined
     this.death = new AbortController()
     this.log.info(`Starting server: ${this.settings.start}`)
@@ -102,7 +107,15 @@ export class ManagedServer {
   }
 
   private emit(line: string): void {
-    this.log.info(`  │ ${line}`)
+    // Servers that log every request would flood the log (and slow the run) under load: after it is ready, a few
+    // more lines are shown, the rest only kept as the tail for error messages.
+    if (!this.ready || this.linesShownAfterReady < LINES_SHOWN_AFTER_READY) {
+      this.log.info(`  │ ${line}`)
+      if (this.ready) this.linesShownAfterReady++
+    } else if (this.linesShownAfterReady === LINES_SHOWN_AFTER_READY) {
+      this.log.info(`  │ (further server output is not shown; its last ${TAIL_LINES} lines appear if the run fails)`)
+      this.linesShownAfterReady++
+    }
     this.tail.push(line)
     if (this.tail.length > TAIL_LINES) this.tail.shift()
   }
@@ -129,6 +142,7 @@ export class ManagedServer {
         const response = await fetch(readyUrl, { signal: AbortSignal.timeout(Math.max(100, Math.min(2000, deadline - Date.now()))) })
         await response.body?.cancel()
         if (response.status < 500) {
+          this.ready = true
           this.log.info(`Server ready at ${readyUrl} after ${Date.now() - started} ms.`)
           return
         }
