@@ -17,6 +17,7 @@ import type { RunContext } from './context.js'
 import { produceResults } from './run/run-source.js'
 import { escapeMarkdown } from './report/escape.js'
 import { ArtifactShardTransport } from './shards/artifact-transport.js'
+import { splitLoadSource } from './run/load/split-load.js'
 import { collectShards, shardShare, uploadShard } from './shards/shard-mode.js'
 import { formatShard, parseShardSpec, type ShardSpec } from './shards/shard-spec.js'
 import { contextFromActionsEnv } from './github/context.js'
@@ -97,7 +98,18 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
       compareTo: core.getInput('compare-to'),
       build: core.getInput('build'),
       confirm: core.getInput('confirm'),
-      confirmBudget: core.getInput('confirm-budget')
+      confirmBudget: core.getInput('confirm-budget'),
+      load: {
+        url: core.getInput('url'),
+        connections: core.getInput('connections'),
+        duration: core.getInput('duration'),
+        rate: core.getInput('rate'),
+        trials: core.getInput('trials'),
+        profile: core.getInput('profile'),
+        start: core.getInput('start'),
+        readyUrl: core.getInput('ready-url')
+      },
+      env
     })
     const mode = choiceInput('mode', ACTION_MODES) ?? 'gate'
     const workDir = join(env.RUNNER_TEMP || settings.rootDir, 'perf-gate')
@@ -165,7 +177,7 @@ function shardInput(): ShardSpec {
 
 /** Runs this shard's share and uploads it for the aggregate job: no verdict, no comment, no baseline. */
 async function runShardMode(settings: GateSettings, context: RunContext, shard: ShardSpec, workDir: string): Promise<number> {
-  const share = shardShare(settings.source, shard)
+  const share = shardShare(settings.source, shard, splitLoadSource)
   const runDeps = { log: actionLogger, rootDir: settings.rootDir }
   const results = stampIdentity(await produceResults(share.source, runDeps), context)
   const report = await uploadShard(settings.name, shard, share.split, results, context, new ArtifactShardTransport(), workDir, actionLogger)

@@ -10,7 +10,9 @@ import { basename, dirname, resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { FileBaselineStore, validateBaselineText } from './baselines/file-store.js'
 import type { BaselineLookup, BaselineRecord, BaselineStore } from './baselines/store.js'
+import type { LoadEdgeSettings } from './config/load-settings.js'
 import { resolveSettings, type EdgeSettings } from './config/resolve-settings.js'
+import { parseDemoServerArgs, startDemoServer } from './demo/demo-server.js'
 import { DEFAULT_CONFIG_PATH, type GateSettings } from './config/settings.js'
 import type { RunContext } from './context.js'
 import { EXIT_BAD_INPUT, EXIT_PASS, InputError, exitCodeOf, messageOf } from './errors.js'
@@ -60,6 +62,7 @@ Commands:
   baseline list       list stored baselines
   baseline show [id]  print a stored baseline (default: latest)
   baseline promote    save results as the new baseline (a file, or run the suite)
+  demo-server         start the built-in demo HTTP server (for examples and trying load)
   help [command]      show help for a command
 
 Exit codes: 0 pass (warn and inconclusive too, unless --strict), 1 regression,
@@ -77,6 +80,14 @@ Options:
       --results <file>     file the command writes (or, without --command, results to gate as they are)
   -f, --format <name>      results format: auto (default), ${formatNames().join(', ')}
       --timeout <duration> time limit of the command (e.g. 90s, 10m; default 10m)
+      --url <url>          load one endpoint with autocannon instead (or use load: in the config)
+      --connections <n>    load: concurrent connections
+      --duration <d>       load: length of each trial (e.g. 10s)
+      --rate <n>           load: fixed arrival rate in requests/s (open loop)
+      --trials <n>         load: number of trials
+      --profile <name>     load preset: smoke (quick), standard, stress, soak
+      --start <cmd>        load: command that starts the server (stopped at the end)
+      --ready-url <url>    load: URL (or path) polled until the server answers
   -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%" or "p95=+20%,p99=<300ms"
   -n, --name <gate>        gate name (default: the config's name, or "default")
       --baseline-dir <dir> file store directory (default .perf-gate beside the config)
@@ -95,6 +106,16 @@ Options:
       --all                show unchanged metrics too
       --no-color           plain output
   -q, --quiet              no suite output, only the report`,
+  'demo-server': `Usage: perf-gate demo-server [options]
+
+Starts a small HTTP server for trying load gates: /fast answers after the latency,
+/items returns JSON after twice the latency, /health answers at once.
+Prints "listening on http://127.0.0.1:PORT" when ready; stops on Ctrl-C.
+
+Options:
+      --port <n>           port (default 0: any free port)
+      --latency-ms <ms>    base latency of /fast (default 1)
+      --factor <x>         multiplies every latency (default 1, or PERF_GATE_DEMO_FACTOR)`,
   compare: `Usage: perf-gate compare --baseline <file> --current <file> [options]
 
 Compares two results files (or saved baseline files) with the thresholds of the
@@ -146,8 +167,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await compareCommand(rest, io)
       case 'baseline':
         return await baselineCommand(rest, io)
+      case 'demo-server':
+        return await demoServerCommand(rest, io)
       default:
-        throw new InputError(`unknown command "${command}"; commands: run, compare, baseline, help`)
+        throw new InputError(`unknown command "${command}"; commands: run, compare, baseline, demo-server, help`)
     }
   } catch (error) {
     io.stderr.write(`perf-gate: ${messageOf(error)}\n`)
@@ -232,6 +255,18 @@ function resolveCommit(ref: string, cwd: string): string {
   }
 }
 
+/** Load flags of `run` and the edge setting each fills. */
+const LOAD_FLAGS: Array<[string, keyof LoadEdgeSettings]> = [
+  ['url', 'url'],
+  ['connections', 'connections'],
+  ['duration', 'duration'],
+  ['rate', 'rate'],
+  ['trials', 'trials'],
+  ['profile', 'profile'],
+  ['start', 'start'],
+  ['ready-url', 'readyUrl']
+]
+
 async function settingsFromFlags(values: Record<string, string | boolean | undefined>, io: CliIo, extra: Partial<EdgeSettings> = {}): Promise<GateSettings> {
   const config = values.config as string | undefined
   const edge: EdgeSettings = {
@@ -254,6 +289,10 @@ async function settingsFromFlags(values: Record<string, string | boolean | undef
   // `run --baseline <name>` picks a pinned baseline; `compare --baseline <file>` means a file and is handled there.
   if (typeof values.baseline === 'string' && !('baselineName' in extra)) edge.baselineName = values.baseline
   if (values.strict) edge.strict = true
+  const load: LoadEdgeSettings = {}
+  for (const [flag, key] of LOAD_FLAGS) if (text(flag)) load[key] = text(flag)!
+  if (Object.keys(load).length > 0) edge.load = load
+  edge.env = io.env
   const settings = await resolveSettings(edge)
   if (settings.baseline.store !== 'file') {
     // The config may say cache or artifact for the Action; locally, the file store is what exists.
@@ -278,7 +317,15 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
     base: { type: 'string' },
     build: { type: 'string' },
     confirm: { type: 'string' },
-    'confirm-budget': { type: 'string' }
+    'confirm-budget': { type: 'string' },
+    url: { type: 'string' },
+    connections: { type: 'string' },
+    duration: { type: 'string' },
+    rate: { type: 'string' },
+    trials: { type: 'string' },
+    profile: { type: 'string' },
+    start: { type: 'string' },
+    'ready-url': { type: 'string' }
   })
   if (values.help) return help(io, 'run')
   const text = (key: string): string | undefined => (typeof values[key as keyof typeof values] === 'string' ? (values[key as keyof typeof values] as string) : undefined)
@@ -451,4 +498,24 @@ function cancelOnSignals(): { signal: AbortSignal; dispose: () => void } {
       process.off('SIGTERM', onSignal)
     }
   }
+}
+
+/** `perf-gate demo-server`: runs until SIGINT/SIGTERM. */
+async function demoServerCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { port: { type: 'string' }, 'latency-ms': { type: 'string' }, factor: { type: 'string' }, help: { type: 'boolean', short: 'h' } })
+  if (values.help) return help(io, 'demo-server')
+  const options = parseDemoServerArgs(values as Record<string, string | undefined>, io.env)
+  const server = await startDemoServer(options)
+  io.stdout.write(`listening on ${server.url} (latency ${options.latencyMs} ms × factor ${options.factor})\n`)
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+  await server.close()
+  return EXIT_PASS
 }

@@ -22,6 +22,7 @@ export interface ConfigFile {
     env?: Record<string, string>
     thresholds?: Record<string, RawThresholdRule>
   }>
+  load?: LoadConfig
   thresholds?: Record<string, RawThresholdRule>
   overrides?: Array<{ scenarios: string | string[]; thresholds: Record<string, RawThresholdRule> }>
   baseline?: { store?: 'file' | 'cache' | 'artifact'; dir?: string; history?: number; name?: string }
@@ -29,6 +30,42 @@ export interface ConfigFile {
   'compare-to'?: 'stored' | 'base-commit'
   build?: string
   confirm?: { when?: 'on-regression' | 'never'; looks?: number[]; budget?: number | string; 'build-timeout'?: number | string }
+}
+
+/** Load knobs that a scenario sets or inherits from `load:` (and from a profile). */
+export interface LoadKnobsConfig {
+  connections?: number
+  duration?: number | string
+  requests?: number
+  warmup?: number | string
+  trials?: number
+  rate?: number
+  timeout?: number | string
+}
+
+export interface LoadEndpointConfig {
+  method?: string
+  url?: string
+  path?: string
+  headers?: Record<string, string>
+  body?: string | Record<string, unknown> | unknown[]
+  status?: number | number[]
+}
+
+export interface LoadScenarioConfig extends LoadKnobsConfig {
+  name?: string
+  profile?: LoadProfileName
+  endpoints: LoadEndpointConfig[]
+}
+
+export type LoadProfileName = 'smoke' | 'quick' | 'standard' | 'stress' | 'soak'
+
+/** The `load:` section. */
+export interface LoadConfig extends LoadKnobsConfig {
+  'base-url'?: string
+  profile?: LoadProfileName
+  server?: { start: string; 'ready-url'?: string; 'ready-timeout'?: number | string; 'fresh-per-trial'?: boolean; cwd?: string; env?: Record<string, string> }
+  scenarios: LoadScenarioConfig[]
 }
 
 /** Reads and validates a config file; throws InputError naming the file, line and field. */

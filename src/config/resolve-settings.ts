@@ -26,6 +26,7 @@ import {
   type SuiteSettings,
   type ThresholdRule
 } from './settings.js'
+import { resolveLoadSource, type LoadEdgeSettings } from './load-settings.js'
 import { hasAnyThreshold, parseThresholdMap, type RawThresholdRule } from './thresholds.js'
 
 /** What an entry point (Action or CLI) says, before the config file is merged in. */
@@ -61,6 +62,10 @@ export interface EdgeSettings {
   confirm?: string
   confirmBudget?: string
   base?: string
+  /** Load shortcuts (inputs/flags url, connections, duration, rate, trials, profile, start, ready-url). */
+  load?: LoadEdgeSettings
+  /** Environment for `${{ env.X }}` / `${{ secrets.X }}` placeholders in load headers and bodies. */
+  env?: Record<string, string | undefined>
 }
 
 /** The default when nothing sets a threshold: gate every metric on a 20% change for the worse. */
@@ -162,6 +167,13 @@ function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): R
     return { kind: 'suites', suites: [suite] }
   }
   if (edge.resultsPath) return { kind: 'results-file', path: resolve(edge.rootDir, edge.resultsPath), format }
+  const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {})
+  if (load) {
+    if (config.load && config.suites && config.suites.length > 0) {
+      throw new InputError(`${where}: has both suites and load; a gate runs one of them. Give each its own config file and gate name.`)
+    }
+    return load
+  }
   if (config.suites && config.suites.length > 0) {
     const names = new Set<string>()
     const suites = config.suites.map((suite, index) => {
@@ -189,7 +201,7 @@ function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): R
   }
   if (edge.sourceOptional) return { kind: 'none' }
   throw new InputError(
-    `nothing to run: give a benchmark command (input 'command' / --command), a results file (input 'results' / --results), or suites in ${where === 'config' ? DEFAULT_CONFIG_PATH : where}`
+    `nothing to run: give a benchmark command (input 'command' / --command), a results file (input 'results' / --results), a URL to load (input 'url' / --url), or suites or load in ${where === 'config' ? DEFAULT_CONFIG_PATH : where}`
   )
 }
 

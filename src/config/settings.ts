@@ -23,8 +23,60 @@ export interface SuiteSettings {
 export type RunSource =
   | { kind: 'suites'; suites: SuiteSettings[] }
   | { kind: 'results-file'; path: string; format: string }
+  /** HTTP endpoint load with autocannon (src/run/load). */
+  | LoadSource
   /** Commands that only touch the baseline store need nothing to run. */
   | { kind: 'none' }
+
+/** One endpoint of a load scenario; requests cycle through a scenario's endpoints in order. */
+export interface LoadEndpointSettings {
+  method: string
+  /** Absolute http(s) URL (a configured path is resolved against the base URL when settings are parsed). */
+  url: string
+  headers: Record<string, string>
+  body?: string
+  /** Statuses that count as success; empty means any 2xx. Others count as errors of kind non-2xx. */
+  expectedStatus: number[]
+}
+
+/** One load scenario: its endpoints and how hard, how long and how often to hit them. */
+export interface LoadScenarioSettings {
+  name: string
+  endpoints: LoadEndpointSettings[]
+  connections: number
+  /** Length of each measured part; ignored when `requests` is set. */
+  durationSeconds: number
+  /** Measured part by request count instead of duration. */
+  requests?: number
+  /** Load applied before each trial's measured part, then discarded. 0 for none. */
+  warmupSeconds: number
+  trials: number
+  /** Fixed arrival rate (requests per second over all connections, open loop); undefined for closed loop. */
+  ratePerSecond?: number
+  /** Per-request time limit. */
+  timeoutSeconds: number
+}
+
+/** A server perf-gate starts, waits for, watches and stops. */
+export interface ServerSettings {
+  /** Shell command that starts the server (runs in its own process group). */
+  start: string
+  cwd: string
+  env: Record<string, string>
+  /** Polled until it answers (any HTTP status below 500); undefined means the first endpoint's origin. */
+  readyUrl?: string
+  readyTimeoutMs: number
+  /** Start a new server for every trial (and stop it after), instead of one for the whole run. */
+  freshPerTrial: boolean
+}
+
+export interface LoadSource {
+  kind: 'load'
+  scenarios: LoadScenarioSettings[]
+  server?: ServerSettings
+  /** Values (header secrets) to mask in logs; results never carry headers at all. */
+  secrets: string[]
+}
 
 /** One parsed threshold expression. */
 export type ThresholdExpression =

@@ -76,6 +76,9 @@ export function relocateSource(source: RunSource, repoTop: string, checkoutDir: 
           ...(suite.resultsPath ? { resultsPath: move(suite.resultsPath) } : {})
         }))
       }
+    case 'load':
+      // Only a server perf-gate starts can be the base commit's: an external URL serves whatever runs there.
+      return source.server ? { ...source, server: { ...source.server, cwd: move(source.server.cwd) } } : undefined
     default:
       return undefined
   }

@@ -108,7 +108,8 @@ export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortS
   }
 }
 
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+/** Sends `signal` to the whole process group led by `pid` (spawned with `detached: true`); gone groups are fine. */
+export function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return
   try {
     process.kill(-pid, signal)

@@ -10,6 +10,7 @@ import type { Logger } from '../log.js'
 import { displayPath } from '../paths.js'
 import type { Results, Scenario } from '../results/model.js'
 import { runCommand } from './command.js'
+import { runLoad } from './load/load-runner.js'
 
 export interface RunDeps {
   log: Logger
@@ -24,6 +25,9 @@ export async function produceResults(source: RunSource, deps: RunDeps): Promise<
     const shown = displayPath(deps.rootDir, source.path)
     const text = await readResultsFile(source.path, shown)
     return parseResultsText(text, source.format, shown)
+  }
+  if (source.kind === 'load') {
+    return runLoad(source, { log: deps.log, ...(deps.signal ? { signal: deps.signal } : {}) })
   }
   const scenarios: Scenario[] = []
   const origin = new Map<string, string>()

@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import type { LoadSource } from '../../../src/config/settings.js'
+import { RunError } from '../../../src/errors.js'
+import { MemoryLogger } from '../../../src/log.js'
+import { decodeHistogram, mergeEncodedHistograms } from '../../../src/results/histogram.js'
+import type { Trial } from '../../../src/results/model.js'
+import { runLoad } from '../../../src/run/load/load-runner.js'
+import { endpoint, scenario, startTestServer, type TestServer } from './test-server.js'
+
+function source(...scenarios: LoadSource['scenarios']): LoadSource {
+  return { kind: 'load', scenarios, secrets: [] }
+}
+
+function metric(trial: Trial, name: string): number {
+  const value = trial.metrics[name]?.value
+  assert.notEqual(value, undefined, `metric ${name} is missing`)
+  return value!
+}
+
+describe('load runner against a real server', () => {
+  let server: TestServer
+  before(async () => {
+    server = await startTestServer()
+  })
+  after(async () => {
+    await server.close()
+  })
+
+  test('records every trial with microsecond histograms; sub-millisecond latency is not 0', async () => {
+    const results = await runLoad(source(scenario('fast', [endpoint(`${server.url}/fast`)])), { log: new MemoryLogger() })
+    assert.equal(results.scenarios.length, 1)
+    const [only] = results.scenarios
+    assert.equal(only!.kind, 'load')
+    assert.deepEqual(only!.labels, { endpoints: 'GET /fast', connections: '2', duration: '0.5s' })
+    assert.equal(only!.trials.length, 2)
+    for (const trial of only!.trials) {
+      for (const name of ['p50', 'p90', 'p95', 'p99', 'p99.9', 'mean', 'stdev', 'max']) {
+        assert.equal(trial.metrics[name]!.unit, 'ms', name)
+        assert.equal(trial.metrics[name]!.direction, 'lower', name)
+      }
+      assert.ok(metric(trial, 'p50') > 0, 'p50 of a loopback endpoint is above 0')
+      assert.ok(metric(trial, 'p50') <= metric(trial, 'p99'))
+      assert.ok(metric(trial, 'rps') > 0)
+      assert.equal(trial.metrics.rps!.unit, 'req/s')
+      assert.equal(trial.metrics.rps!.direction, 'higher')
+      assert.ok(metric(trial, 'throughput') > 0)
+      assert.equal(metric(trial, 'errors'), 0)
+      const distribution = trial.distributions?.latency
+      assert.equal(distribution?.unit, 'µs')
+      const histogram = decodeHistogram(distribution!.hdrHistogram!, 'trial')
+      // The histogram and the metrics agree: p50 in ms is the histogram's µs value / 1000.
+      assert.equal(histogram.getValueAtPercentile(50) / 1000, metric(trial, 'p50'))
+      assert.ok(histogram.totalCount > 10)
+      histogram.destroy()
+    }
+    const merged = mergeEncodedHistograms(only!.trials.map((trial, i) => ({ base64: trial.distributions!.latency!.hdrHistogram!, where: `trial ${i}` })))
+    const counts = only!.trials.map((trial) => decodeHistogram(trial.distributions!.latency!.hdrHistogram!, 't').totalCount)
+    assert.equal(merged.totalCount, counts[0]! + counts[1]!)
+    merged.destroy()
+  })
+
+  test('latency includes the server time (a 5 ms endpoint reports p50 of at least 5 ms)', async () => {
+    const results = await runLoad(source(scenario('sleepy', [endpoint(`${server.url}/sleep?ms=5`)], { trials: 1 })), { log: new MemoryLogger() })
+    assert.ok(metric(results.scenarios[0]!.trials[0]!, 'p50') >= 5)
+  })
+
+  test('counts unexpected statuses, dropped connections and timeouts separately', async () => {
+    const mixed = scenario(
+      'mixed',
+      [
+        ...Array.from({ length: 8 }, () => endpoint(`${server.url}/fast`)),
+        endpoint(`${server.url}/fail`),
+        endpoint(`${server.url}/close`),
+        endpoint(`${server.url}/sleep?ms=3000`)
+      ],
+      { trials: 1, connections: 4, durationSeconds: 1.5, timeoutSeconds: 1 }
+    )
+    const results = await runLoad(source(mixed), { log: new MemoryLogger() })
+    const trial = results.scenarios[0]!.trials[0]!
+    const non2xx = metric(trial, 'errors_non2xx')
+    const connection = metric(trial, 'errors_connection')
+    const timeout = metric(trial, 'errors_timeout')
+    assert.ok(non2xx > 0, `non-2xx ${non2xx}%`)
+    assert.ok(connection > 0, `connection ${connection}%`)
+    assert.ok(timeout > 0, `timeouts ${timeout}%`)
+    assert.ok(Math.abs(metric(trial, 'errors') - (non2xx + connection + timeout)) < 1e-9)
+    assert.ok(metric(trial, 'errors') < 50)
+    // Timed-out requests count in the latency too: the maximum is at least the 1 s time limit.
+    assert.ok(metric(trial, 'max') >= 1000, `max ${metric(trial, 'max')} ms`)
+  })
+
+  test('a server that closes the connection after every response (Connection: close) is not failing', async () => {
+    const results = await runLoad(source(scenario('closing', [endpoint(`${server.url}/one-per-connection`)], { trials: 1 })), { log: new MemoryLogger() })
+    const trial = results.scenarios[0]!.trials[0]!
+    assert.equal(metric(trial, 'errors'), 0)
+    assert.ok(metric(trial, 'rps') > 0)
+  })
+
+  test('a trial where most requests fail is a RunError naming the server and the statuses', async () => {
+    await assert.rejects(
+      runLoad(source(scenario('failing', [endpoint(`${server.url}/mostly-fail`)], { trials: 1 })), { log: new MemoryLogger() }),
+      (error: unknown) => {
+        assert.ok(error instanceof RunError)
+        assert.match(error.message, /load failing trial 1\/1: 7\d\.\d% of \d+ requests to http:\/\/127\.0\.0\.1:\d+ failed/)
+        assert.match(error.message, /HTTP 500/)
+        return true
+      }
+    )
+  })
+
+  test('expected status: 201 counts as success when configured, 200 then counts as an error', async () => {
+    const ok = await runLoad(source(scenario('created', [endpoint(`${server.url}/created`, { expectedStatus: [201] })], { trials: 1 })), { log: new MemoryLogger() })
+    assert.equal(metric(ok.scenarios[0]!.trials[0]!, 'errors'), 0)
+    await assert.rejects(
+      runLoad(source(scenario('wrong', [endpoint(`${server.url}/fast`, { expectedStatus: [201] })], { trials: 1 })), { log: new MemoryLogger() }),
+      /100\.0% of \d+ requests .* failed \(\d+ unexpected status \(\d+ × HTTP 200\)\)/
+    )
+  })
+
+  test('a port with nothing listening fails within seconds, naming the URL', async () => {
+    const closed = await startTestServer()
+    const url = closed.url
+    await closed.close()
+    const started = Date.now()
+    await assert.rejects(runLoad(source(scenario('nowhere', [endpoint(`${url}/fast`)])), { log: new MemoryLogger() }), (error: unknown) => {
+      assert.ok(error instanceof RunError)
+      assert.ok(error.message.includes(`cannot connect to ${url} (ECONNREFUSED)`), error.message)
+      return true
+    })
+    assert.ok(Date.now() - started < 5000)
+  })
+
+  test('by request count: exactly that many requests are measured; the warm-up is sent but discarded', async () => {
+    const before = server.seen.get('GET /created')?.count ?? 0
+    const results = await runLoad(
+      source(scenario('counted', [endpoint(`${server.url}/created`, { expectedStatus: [201] })], { trials: 1, requests: 40, warmupSeconds: 0.3 })),
+      { log: new MemoryLogger() }
+    )
+    const trial = results.scenarios[0]!.trials[0]!
+    const histogram = decodeHistogram(trial.distributions!.latency!.hdrHistogram!, 'trial')
+    assert.equal(histogram.totalCount, 40)
+    histogram.destroy()
+    const sent = (server.seen.get('GET /created')?.count ?? 0) - before
+    assert.ok(sent > 40, `the server saw ${sent} requests, warm-up included`)
+  })
+
+  test('by request count against a server that drops every connection: the pass ends and fails, it does not hang', async () => {
+    await assert.rejects(
+      runLoad(source(scenario('dropped', [endpoint(`${server.url}/close`)], { trials: 1, requests: 50 })), { log: new MemoryLogger() }),
+      /load dropped trial 1\/1: 100\.0% of \d+ requests .* failed \(\d+ connection error\(s\) \(connection closed by the server with a request in flight\)\)/
+    )
+  })
+
+  test('a server (not started by perf-gate) that goes away mid-trial ends the trial within seconds as a failed run', async () => {
+    const doomed = await startTestServer()
+    setTimeout(() => void doomed.close(), 500)
+    const started = Date.now()
+    await assert.rejects(
+      runLoad(source(scenario('doomed', [endpoint(`${doomed.url}/fast`)], { trials: 1, durationSeconds: 30 })), { log: new MemoryLogger() }),
+      /load doomed trial 1\/1: stopped after \d+\.\d s: for 3 s every request to http:\/\/127\.0\.0\.1:\d+ failed \(\d+ connection error\(s\) \(ECONN(RESET|REFUSED)\)\)\. The server stopped answering\./
+    )
+    assert.ok(Date.now() - started < 10_000)
+  })
+
+  test('method, headers and body reach the server; secret header values stay out of results and logs', async () => {
+    const log = new MemoryLogger()
+    const load: LoadSource = {
+      kind: 'load',
+      scenarios: [
+        scenario(
+          'post',
+          [endpoint(`${server.url}/created`, { method: 'POST', headers: { authorization: 'Bearer s3cr3t-token', 'content-type': 'application/json' }, body: '{"a":1}', expectedStatus: [201] })],
+          { trials: 1, durationSeconds: 0.3 }
+        )
+      ],
+      secrets: ['Bearer s3cr3t-token']
+    }
+    const results = await runLoad(load, { log })
+    const seen = server.seen.get('POST /created')
+    assert.equal(seen?.headers.authorization, 'Bearer s3cr3t-token')
+    assert.equal(seen?.body, '{"a":1}')
+    const json = JSON.stringify(results)
+    assert.ok(!json.includes('s3cr3t'), 'results carry no header values')
+    assert.equal(results.scenarios[0]!.labels?.endpoints, 'POST /created')
+    log.info('header was Bearer s3cr3t-token')
+    assert.ok(!log.lines.join('\n').includes('s3cr3t'))
+  })
+
+  test('fixed arrival rate: the schedule sets the request count, and latency counts from the intended send time', async () => {
+    const paced = await runLoad(source(scenario('paced', [endpoint(`${server.url}/fast`)], { trials: 1, durationSeconds: 1, ratePerSecond: 100, connections: 4 })), {
+      log: new MemoryLogger()
+    })
+    const pacedCount = decodeHistogram(paced.scenarios[0]!.trials[0]!.distributions!.latency!.hdrHistogram!, 't').totalCount
+    assert.ok(pacedCount >= 85 && pacedCount <= 102, `${pacedCount} requests at 100/s for 1 s`)
+    // One connection, a 20 ms endpoint, 200 requests/s due: the server can serve 50/s, so request k waits behind
+    // k-1 others. Measured from the intended send time, the late requests show that wait (closed-loop numbers
+    // would stay near 20 ms: coordinated omission).
+    const log = new MemoryLogger()
+    const behind = await runLoad(
+      source(scenario('behind', [endpoint(`${server.url}/sleep?ms=20`)], { trials: 1, durationSeconds: 0.6, ratePerSecond: 200, connections: 1 })),
+      { log }
+    )
+    assert.ok(metric(behind.scenarios[0]!.trials[0]!, 'p99') > 100, `p99 ${metric(behind.scenarios[0]!.trials[0]!, 'p99')} ms`)
+    assert.ok(log.lines.some((line) => /^warn: load behind trial 1\/1: \d+ of \d+ requests left late: 1 connection\(s\) could not keep up with 200 requests\/s/.test(line)), log.lines.join('\n'))
+  })
+
+  test('progress lines name the scenario, trial, requests, rate and errors', async () => {
+    const log = new MemoryLogger()
+    await runLoad(source(scenario('watched', [endpoint(`${server.url}/fast`)], { trials: 1, durationSeconds: 0.5 })), { log, progressIntervalMs: 100 })
+    assert.ok(
+      log.lines.some((line) => /^progress: load watched trial 1\/1: \d+ requests, \d+ req\/s, 0 errors$/.test(line)),
+      log.lines.join('\n')
+    )
+  })
+})

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { parseConfigText } from '../../../src/config/config-file.js'
+import { LOAD_PROFILES, resolveLoadSource } from '../../../src/config/load-settings.js'
+import { resolveSettings, type EdgeSettings } from '../../../src/config/resolve-settings.js'
+import type { LoadSource } from '../../../src/config/settings.js'
+import { InputError } from '../../../src/errors.js'
+import { scratchDir } from '../../support/spawn-dist.js'
+
+const FILE = '.github/perf-gate.yml'
+
+/** Resolves settings from a config text written into a scratch repository. */
+async function loadFrom(yaml: string, extra: Partial<EdgeSettings> = {}): Promise<LoadSource> {
+  const root = scratchDir()
+  mkdirSync(join(root, '.github'), { recursive: true })
+  writeFileSync(join(root, FILE), yaml)
+  const settings = await resolveSettings({ rootDir: root, configExplicit: false, defaultBaselineStore: 'file', failOnRegression: true, ...extra })
+  assert.equal(settings.source.kind, 'load')
+  return settings.source as LoadSource
+}
+
+async function rejectsWith(yaml: string, pattern: RegExp, extra: Partial<EdgeSettings> = {}): Promise<void> {
+  await assert.rejects(loadFrom(yaml, extra), (error: unknown) => {
+    assert.ok(error instanceof InputError, String(error))
+    assert.match(error.message, pattern)
+    return true
+  })
+}
+
+describe('load settings', () => {
+  test('a full load section: base URL, paths, headers, JSON body, statuses, server, per-scenario knobs', async () => {
+    const source = await loadFrom(`load:
+  base-url: http://127.0.0.1:3000
+  profile: smoke
+  connections: 4
+  server:
+    start: node server.js
+    ready-url: /health
+    ready-timeout: 5s
+    fresh-per-trial: true
+  scenarios:
+    - name: items
+      endpoints:
+        - path: /items?limit=5
+        - method: post
+          path: /orders
+          headers: { x-tenant: acme }
+          body: { sku: 42 }
+          status: [200, 201]
+      duration: 2s
+      rate: 50
+    - endpoints: [{ url: "http://127.0.0.1:3000/fast" }]
+      trials: 7
+      requests: 1000
+`)
+    const [items, fast] = source.scenarios
+    assert.equal(items!.name, 'items')
+    assert.deepEqual(items!.endpoints, [
+      { method: 'GET', url: 'http://127.0.0.1:3000/items?limit=5', headers: {}, expectedStatus: [] },
+      { method: 'POST', url: 'http://127.0.0.1:3000/orders', headers: { 'x-tenant': 'acme', 'content-type': 'application/json' }, body: '{"sku":42}', expectedStatus: [200, 201] }
+    ])
+    assert.equal(items!.connections, 4)
+    assert.equal(items!.durationSeconds, 2)
+    assert.equal(items!.ratePerSecond, 50)
+    assert.equal(items!.trials, LOAD_PROFILES.smoke.trials)
+    assert.equal(items!.warmupSeconds, LOAD_PROFILES.smoke.warmupSeconds)
+    assert.equal(fast!.name, 'GET /fast #2')
+    assert.equal(fast!.trials, 7)
+    assert.equal(fast!.requests, 1000)
+    assert.equal(fast!.timeoutSeconds, 10)
+    assert.equal(source.server?.start, 'node server.js')
+    assert.equal(source.server?.readyUrl, 'http://127.0.0.1:3000/health')
+    assert.equal(source.server?.readyTimeoutMs, 5000)
+    assert.equal(source.server?.freshPerTrial, true)
+  })
+
+  test('profiles are presets; quick is smoke; fields and inputs override them one by one', async () => {
+    const yaml = `load:
+  profile: stress
+  duration: 4s
+  scenarios: [{ endpoints: [{ url: "http://127.0.0.1:3000/" }] }]
+`
+    const stress = (await loadFrom(yaml)).scenarios[0]!
+    assert.equal(stress.connections, LOAD_PROFILES.stress.connections)
+    assert.equal(stress.trials, LOAD_PROFILES.stress.trials)
+    assert.equal(stress.durationSeconds, 4, 'the field wins over the profile')
+    const quick = (await loadFrom(yaml, { load: { profile: 'quick', trials: '2' } })).scenarios[0]!
+    assert.equal(quick.connections, LOAD_PROFILES.smoke.connections, 'the input profile wins over the config profile')
+    assert.equal(quick.trials, 2, 'the input wins over the profile')
+    assert.equal(quick.durationSeconds, 4, 'fields set in the config still win over a profile')
+    const noWarmup = (await loadFrom(`load:\n  warmup: 0s\n  scenarios: [{ endpoints: [{ url: "http://127.0.0.1:3000/" }] }]\n`)).scenarios[0]!
+    assert.equal(noWarmup.warmupSeconds, 0)
+    const standard = (await loadFrom(`load:\n  scenarios: [{ endpoints: [{ url: "http://127.0.0.1:3000/" }] }]\n`)).scenarios[0]!
+    assert.deepEqual(
+      { connections: standard.connections, durationSeconds: standard.durationSeconds, warmupSeconds: standard.warmupSeconds, trials: standard.trials },
+      LOAD_PROFILES.standard
+    )
+    await rejectsWith(yaml, /input 'profile' must be one of smoke \(or quick\), standard, stress, soak; got "heavy"/, { load: { profile: 'heavy' } })
+  })
+
+  test('the url input is a one-endpoint scenario named by its path, with start and ready-url', async () => {
+    const root = scratchDir()
+    const settings = await resolveSettings({
+      rootDir: root,
+      configExplicit: false,
+      defaultBaselineStore: 'file',
+      failOnRegression: true,
+      load: { url: 'http://127.0.0.1:8080/api/items?x=1', connections: '3', duration: '1s', rate: '20', start: 'npm start', readyUrl: '/healthz' }
+    })
+    const source = settings.source as LoadSource
+    assert.equal(source.kind, 'load')
+    assert.equal(source.scenarios[0]!.name, '/api/items?x=1')
+    assert.equal(source.scenarios[0]!.connections, 3)
+    assert.equal(source.scenarios[0]!.durationSeconds, 1)
+    assert.equal(source.scenarios[0]!.ratePerSecond, 20)
+    assert.equal(source.server?.start, 'npm start')
+    assert.equal(source.server?.readyUrl, 'http://127.0.0.1:8080/healthz')
+    assert.equal(source.server?.cwd, root)
+  })
+
+  test('bad input names the JSON path, the value and what is allowed', async () => {
+    const scenarioWith = (endpoint: string, knobs = ''): string => `load:\n  scenarios:\n    - endpoints:\n        - ${endpoint}\n${knobs}`
+    await rejectsWith(scenarioWith('{ url: "http://h/", method: FETCH }'), /\/load\/scenarios\/0\/endpoints\/0\/method: "FETCH" is not an HTTP method; use one of GET, POST/)
+    await rejectsWith(scenarioWith('{ url: "http://h/", method: head }'), /endpoints\/0\/method: HEAD cannot be load-tested here/)
+    await rejectsWith(scenarioWith('{ path: /items }'), /\/load\/scenarios\/0\/endpoints\/0\/path: "\/items" needs load\.base-url/)
+    await rejectsWith(scenarioWith('{ url: "/items" }'), /endpoints\/0\/url: "\/items" is not an absolute URL/)
+    await rejectsWith(scenarioWith('{ url: "ftp://h/x" }'), /must be http:\/\/ or https:\/\//)
+    await rejectsWith(scenarioWith('{ url: "http://h/", headers: { "bad header": x } }'), /endpoints\/0\/headers: "bad header" is not a valid header name/)
+    await rejectsWith(scenarioWith('{ url: "http://h/", body: "x" }'), /endpoints\/0\/body: a GET request has no body/)
+    await rejectsWith(scenarioWith('{ url: "http://h/" }', '      timeout: 500ms\n'), /\/load\/scenarios\/0\/timeout: "500ms" is too short; a request timeout is at least 1s/)
+    await rejectsWith(scenarioWith('{ url: "http://h/" }', '      duration: soon\n'), /perf-gate\.yml:\d+.*\/load\/scenarios\/0\/duration/s)
+    await rejectsWith(scenarioWith('{ url: "http://a/" }\n        - { url: "http://b/" }'), /\/load\/scenarios\/0\/endpoints: all endpoints of a scenario must be on one server/)
+    await rejectsWith(scenarioWith('{ url: "http://h/", status: 42 }'), /\/load\/scenarios\/0\/endpoints\/0\/status/)
+    await rejectsWith(`load:\n  scenarios: [{ name: a, endpoints: [{ url: "http://h/" }] }, { name: a, endpoints: [{ url: "http://h/" }] }]\n`, /\/load\/scenarios\/1\/name: "a" is used by two load scenarios/)
+    await rejectsWith(`suites: [{ command: "true" }]\nload:\n  scenarios: [{ endpoints: [{ url: "http://h/" }] }]\n`, /has both suites and load/)
+    await rejectsWith(scenarioWith('{ url: "http://h/" }'), /input 'connections' must be a whole number from 1 to 10000, got "many"/, { load: { connections: 'many' } })
+  })
+
+  test('secrets: credential headers and ${{ secrets.X }} placeholders are collected for masking', async () => {
+    const source = await loadFrom(
+      `load:
+  scenarios:
+    - endpoints:
+        - url: http://127.0.0.1:3000/me
+          headers:
+            Authorization: Bearer abcdefgh12345
+            x-api-key: k-0123456789
+            x-trace: \${{ secrets.TRACE_ID }}
+            accept: application/json
+`,
+      { env: { TRACE_ID: 'trace-from-env-42' } }
+    )
+    const headers = source.scenarios[0]!.endpoints[0]!.headers
+    assert.equal(headers['x-trace'], 'trace-from-env-42')
+    for (const secret of ['Bearer abcdefgh12345', 'abcdefgh12345', 'k-0123456789', 'trace-from-env-42']) assert.ok(source.secrets.includes(secret), secret)
+    assert.ok(!source.secrets.includes('application/json'))
+    await rejectsWith(
+      `load:\n  scenarios: [{ endpoints: [{ url: "http://h/", headers: { authorization: "\${{ secrets.API_TOKEN }}" } }] }]\n`,
+      /endpoints\/0\/headers\/authorization: \$\{\{ secrets\.API_TOKEN \}\} is not set; put API_TOKEN in the environment/,
+      { env: {} }
+    )
+  })
+
+  test('credential-looking query values are masked and kept out of scenario names', async () => {
+    const root = scratchDir()
+    const settings = await resolveSettings({
+      rootDir: root,
+      configExplicit: false,
+      defaultBaselineStore: 'file',
+      failOnRegression: true,
+      load: { url: 'http://127.0.0.1:8080/search?q=shoes&api_key=abc123secret' }
+    })
+    const source = settings.source as LoadSource
+    assert.equal(source.scenarios[0]!.name, '/search?q=shoes&api_key=***')
+    assert.ok(source.secrets.includes('abc123secret'))
+    assert.equal(source.scenarios[0]!.endpoints[0]!.url, 'http://127.0.0.1:8080/search?q=shoes&api_key=abc123secret', 'the request itself keeps the key')
+  })
+
+  test('the schema rejects unknown load keys with the line', () => {
+    assert.throws(() => parseConfigText('load:\n  scenarios:\n    - endpoints: [{ url: "http://h/" }]\n      conections: 3\n', 'perf-gate.yml'), /perf-gate\.yml:4.*conections/s)
+  })
+
+  test('no url and no load section: no load source', () => {
+    assert.equal(resolveLoadSource({}, undefined, 'config', '/', {}), undefined)
+  })
+})

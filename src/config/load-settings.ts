@@ -1,0 +1,299 @@
+/**
+ * The load source from the config's `load:` section and the edge's shortcuts (input/flag `url`, `connections`,
+ * `duration`, `rate`, `trials`, `profile`, `start`, `ready-url`).
+ *
+ * Precedence for each knob: input/flag > the scenario's field > the `load:` field > the profile (input/flag
+ * profile, else the scenario's, else the section's, else `standard`). Messages name the JSON path.
+ */
+import { resolve } from 'node:path'
+import { InputError } from '../errors.js'
+import { urlScenarioName } from '../formats/results-builder.js'
+import type { LoadConfig, LoadEndpointConfig, LoadKnobsConfig, LoadProfileName } from './config-file.js'
+import { parseDurationMs } from './durations.js'
+import type { LoadEndpointSettings, LoadScenarioSettings, LoadSource, ServerSettings } from './settings.js'
+
+/** What the Action inputs / CLI flags say about load (all raw text, as given). */
+export interface LoadEdgeSettings {
+  url?: string
+  connections?: string
+  duration?: string
+  rate?: string
+  trials?: string
+  profile?: string
+  start?: string
+  readyUrl?: string
+}
+
+interface LoadProfile {
+  connections: number
+  durationSeconds: number
+  warmupSeconds: number
+  trials: number
+}
+
+/** Presets users know from load-testing practice. `quick` is an alias of `smoke`. */
+export const LOAD_PROFILES: Readonly<Record<Exclude<LoadProfileName, 'quick'>, LoadProfile>> = {
+  /** Does it work at all, and roughly how fast: seconds per scenario. */
+  smoke: { connections: 5, durationSeconds: 3, warmupSeconds: 1, trials: 3 },
+  /** The PR gate default: enough trials for a confidence interval in about a minute per scenario. */
+  standard: { connections: 10, durationSeconds: 10, warmupSeconds: 3, trials: 5 },
+  /** Many connections: behaviour near saturation. */
+  stress: { connections: 100, durationSeconds: 30, warmupSeconds: 5, trials: 3 },
+  /** Long and moderate: memory growth and slow degradation. */
+  soak: { connections: 10, durationSeconds: 600, warmupSeconds: 30, trials: 1 }
+}
+export const DEFAULT_LOAD_PROFILE = 'standard'
+export const DEFAULT_LOAD_TIMEOUT_SECONDS = 10
+export const DEFAULT_READY_TIMEOUT_MS = 30_000
+
+/** HEAD is left out: autocannon's parser then waits for a body that never comes, and every request times out. */
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** Header names whose values are credentials. */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|token|key|secret|password|session/i
+/** Query parameter names whose values are credentials. */
+const SECRET_PARAM = /token|key|secret|password|session|auth|signature|sig$/i
+/** `${{ env.NAME }}` or `${{ secrets.NAME }}`: read from the environment, always treated as a secret. */
+const PLACEHOLDER = /\$\{\{\s*(env|secrets)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g
+
+/**
+ * The load source, or undefined when neither the edge (`url`) nor the config (`load:`) asks for load.
+ * `where` names the config file in messages; `env` resolves `${{ env.X }}` / `${{ secrets.X }}` placeholders.
+ */
+export function resolveLoadSource(
+  edge: LoadEdgeSettings,
+  config: LoadConfig | undefined,
+  where: string,
+  rootDir: string,
+  env: Record<string, string | undefined>
+): LoadSource | undefined {
+  const url = edge.url?.trim()
+  if (!url && !config) return undefined
+  const secrets = new Set<string>()
+  const edgeProfile = profileName(edge.profile, "input 'profile'")
+  const baseUrl = config?.['base-url']
+  let scenarios: LoadScenarioSettings[]
+  if (url) {
+    const endpoint = parseEndpoint({ url }, "input 'url'", baseUrl, env, secrets)
+    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'")]
+  } else {
+    const names = new Set<string>()
+    scenarios = config!.scenarios.map((scenario, index) => {
+      const at = `${where}: /load/scenarios/${index}`
+      const endpoints = scenario.endpoints.map((endpoint, e) => parseEndpoint(endpoint, `${at}/endpoints/${e}`, baseUrl, env, secrets))
+      const origins = new Set(endpoints.map((endpoint) => new URL(endpoint.url).origin))
+      if (origins.size > 1) {
+        throw new InputError(`${at}/endpoints: all endpoints of a scenario must be on one server; found ${[...origins].join(', ')}. Make one scenario per server.`)
+      }
+      const name = scenario.name ?? (config!.scenarios.length === 1 ? defaultName(endpoints) : `${defaultName(endpoints)} #${index + 1}`)
+      if (names.has(name)) throw new InputError(`${at}/name: "${name}" is used by two load scenarios`)
+      names.add(name)
+      return buildScenario(name, endpoints, scenario, config, edge, edgeProfile, at)
+    })
+  }
+  const source: LoadSource = { kind: 'load', scenarios, secrets: [...secrets] }
+  const server = resolveServer(edge, config, where, rootDir, scenarios[0]!)
+  if (server) source.server = server
+  return source
+}
+
+function defaultName(endpoints: LoadEndpointSettings[]): string {
+  const first = endpoints[0]!
+  return `${first.method} ${redactedPath(first.url)}`
+}
+
+/** Path and query of a URL for names, with credential-looking query values (api_key=..., token=...) as ***. */
+function redactedPath(url: string): string {
+  const parsed = new URL(url)
+  const names = [...parsed.searchParams.keys()].filter((name) => SECRET_PARAM.test(name))
+  for (const name of names) parsed.searchParams.set(name, '***')
+  return urlScenarioName(parsed.href)
+}
+
+function profileName(raw: string | undefined, where: string): LoadProfileName | undefined {
+  const value = raw?.trim()
+  if (!value) return undefined
+  if (value in LOAD_PROFILES || value === 'quick') return value as LoadProfileName
+  throw new InputError(`${where} must be one of smoke (or quick), standard, stress, soak; got "${value}"`)
+}
+
+function profileOf(name: LoadProfileName): LoadProfile {
+  return LOAD_PROFILES[name === 'quick' ? 'smoke' : name]
+}
+
+function buildScenario(
+  name: string,
+  endpoints: LoadEndpointSettings[],
+  own: LoadKnobsConfig & { profile?: LoadProfileName },
+  config: LoadConfig | undefined,
+  edge: LoadEdgeSettings,
+  edgeProfile: LoadProfileName | undefined,
+  at: string
+): LoadScenarioSettings {
+  const profile = profileOf(edgeProfile ?? own.profile ?? config?.profile ?? DEFAULT_LOAD_PROFILE)
+  const section = config ?? ({} as LoadKnobsConfig)
+  const sectionAt = at.replace(/\/scenarios\/\d+$/, '')
+  /** The scenario's field, else the section's, with the path of whichever was used. */
+  const pick = <K extends keyof LoadKnobsConfig>(key: K): { value: LoadKnobsConfig[K]; at: string } | undefined =>
+    own[key] !== undefined ? { value: own[key], at: `${at}/${key}` } : section[key] !== undefined ? { value: section[key], at: `${sectionAt}/${key}` } : undefined
+
+  const connections = edge.connections?.trim()
+    ? wholeNumber(edge.connections, "input 'connections'", 1, 10_000)
+    : ((pick('connections')?.value as number | undefined) ?? profile.connections)
+  const duration = edge.duration?.trim() ? parseDurationMs(edge.duration, "input 'duration'") / 1000 : seconds(pick('duration')) ?? profile.durationSeconds
+  const trials = edge.trials?.trim() ? wholeNumber(edge.trials, "input 'trials'", 1, 100) : ((pick('trials')?.value as number | undefined) ?? profile.trials)
+  const warmup = pick('warmup')
+  const noWarmup = warmup !== undefined && /^\s*0+(\.0*)?\s*(ms|s|m|min|h)?\s*$/.test(String(warmup.value))
+  const warmupSeconds = warmup === undefined ? profile.warmupSeconds : noWarmup ? 0 : parseDurationMs(warmup.value!, warmup.at) / 1000
+  const timeout = pick('timeout')
+  const timeoutSeconds = timeout === undefined ? DEFAULT_LOAD_TIMEOUT_SECONDS : parseDurationMs(timeout.value!, timeout.at) / 1000
+  if (timeoutSeconds < 1) throw new InputError(`${timeout!.at}: "${timeout!.value}" is too short; a request timeout is at least 1s`)
+  const rate = edge.rate?.trim() ? positiveNumber(edge.rate, "input 'rate'") : (pick('rate')?.value as number | undefined)
+  const requests = edge.duration?.trim() ? undefined : (pick('requests')?.value as number | undefined)
+  const scenario: LoadScenarioSettings = { name, endpoints, connections, durationSeconds: duration, warmupSeconds, trials, timeoutSeconds }
+  if (requests !== undefined) scenario.requests = requests
+  if (rate !== undefined) scenario.ratePerSecond = rate
+  return scenario
+}
+
+function seconds(picked: { value: number | string | undefined; at: string } | undefined): number | undefined {
+  return picked?.value === undefined ? undefined : parseDurationMs(picked.value, picked.at) / 1000
+}
+
+function wholeNumber(raw: string, where: string, min: number, max: number): number {
+  const value = Number(raw.trim())
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InputError(`${where} must be a whole number from ${min} to ${max}, got "${raw}"`)
+  }
+  return value
+}
+
+function positiveNumber(raw: string, where: string): number {
+  const value = Number(raw.trim())
+  if (!Number.isFinite(value) || value <= 0) throw new InputError(`${where} must be a positive number of requests per second, got "${raw}"`)
+  return value
+}
+
+function parseEndpoint(
+  endpoint: LoadEndpointConfig,
+  at: string,
+  baseUrl: string | undefined,
+  env: Record<string, string | undefined>,
+  secrets: Set<string>
+): LoadEndpointSettings {
+  const method = (endpoint.method ?? 'GET').trim().toUpperCase()
+  if (method === 'HEAD') throw new InputError(`${at}/method: HEAD cannot be load-tested here (the load generator would wait for a body after every response); use GET`)
+  if (!(METHODS as readonly string[]).includes(method)) {
+    throw new InputError(`${at}/method: "${endpoint.method}" is not an HTTP method; use one of ${METHODS.join(', ')}`)
+  }
+  const url = endpointUrl(endpoint, at, baseUrl)
+  for (const secret of querySecrets(url)) secrets.add(secret)
+  const headers: Record<string, string> = {}
+  for (const [name, raw] of Object.entries(endpoint.headers ?? {})) {
+    if (!HEADER_NAME.test(name)) throw new InputError(`${at}/headers: "${name}" is not a valid header name (letters, digits and !#$%&'*+.^_\`|~-)`)
+    const { text, interpolated } = interpolate(raw, `${at}/headers/${name}`, env)
+    if (/[\r\n\0]/.test(text)) throw new InputError(`${at}/headers/${name}: the value contains a line break or NUL, which HTTP headers cannot carry`)
+    if (interpolated || SECRET_HEADER.test(name)) {
+      secrets.add(text)
+      // The bare credential too (e.g. the token after "Bearer "), so no log line shows it.
+      for (const word of text.split(/\s+/)) if (word.length >= 8) secrets.add(word)
+    }
+    headers[name] = text
+  }
+  const settings: LoadEndpointSettings = { method, url, headers, expectedStatus: expectedStatuses(endpoint.status) }
+  if (endpoint.body !== undefined) {
+    if (method === 'GET') throw new InputError(`${at}/body: a ${method} request has no body; use POST, PUT or PATCH, or remove the body`)
+    if (typeof endpoint.body === 'string') {
+      const { text, interpolated } = interpolate(endpoint.body, `${at}/body`, env)
+      if (interpolated) secrets.add(text)
+      settings.body = text
+    } else {
+      settings.body = JSON.stringify(endpoint.body)
+      if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json'
+    }
+  }
+  return settings
+}
+
+function endpointUrl(endpoint: LoadEndpointConfig, at: string, baseUrl: string | undefined): string {
+  if (endpoint.url !== undefined && endpoint.path !== undefined) throw new InputError(`${at}: give either url or path, not both`)
+  let url: URL
+  if (endpoint.url !== undefined) {
+    try {
+      url = new URL(endpoint.url)
+    } catch {
+      throw new InputError(`${at}/url: "${endpoint.url}" is not an absolute URL; write e.g. http://127.0.0.1:3000/items, or use path with load.base-url`)
+    }
+  } else if (endpoint.path !== undefined) {
+    if (!baseUrl) throw new InputError(`${at}/path: "${endpoint.path}" needs load.base-url (e.g. base-url: http://127.0.0.1:3000), or give a full url`)
+    try {
+      url = new URL(endpoint.path, baseUrl)
+    } catch {
+      throw new InputError(`${at}/path: "${endpoint.path}" does not resolve against base-url "${baseUrl}"`)
+    }
+  } else {
+    throw new InputError(`${at}: an endpoint needs url (absolute) or path (on load.base-url)`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(`${at}/url: "${url.href}" must be http:// or https://`)
+  if (url.username || url.password) throw new InputError(`${at}/url: put credentials in an Authorization header, not in the URL (they would be logged)`)
+  return url.href
+}
+
+/** Credential-looking query values of an endpoint URL, to be masked in logs. */
+function querySecrets(url: string): string[] {
+  return [...new URL(url).searchParams].filter(([name, value]) => SECRET_PARAM.test(name) && value !== '').map(([, value]) => value)
+}
+
+function expectedStatuses(status: number | number[] | undefined): number[] {
+  if (status === undefined) return []
+  return Array.isArray(status) ? status : [status]
+}
+
+function interpolate(text: string, at: string, env: Record<string, string | undefined>): { text: string; interpolated: boolean } {
+  let interpolated = false
+  const result = text.replace(PLACEHOLDER, (whole, _kind: string, name: string) => {
+    const value = env[name]
+    if (value === undefined || value === '') {
+      throw new InputError(`${at}: ${whole} is not set; put ${name} in the environment of the perf-gate step (env: ${name}: \${{ secrets.${name} }})`)
+    }
+    interpolated = true
+    return value
+  })
+  return { text: result, interpolated }
+}
+
+function resolveServer(
+  edge: LoadEdgeSettings,
+  config: LoadConfig | undefined,
+  where: string,
+  rootDir: string,
+  first: LoadScenarioSettings
+): ServerSettings | undefined {
+  const configured = config?.server
+  const start = edge.start?.trim() || configured?.start
+  if (!start) {
+    if (edge.readyUrl?.trim()) throw new InputError(`input 'ready-url' needs a start command (input 'start'): perf-gate only waits for servers it starts`)
+    return undefined
+  }
+  const base = config?.['base-url'] ?? new URL(first.endpoints[0]!.url).origin + '/'
+  const rawReady = edge.readyUrl?.trim() || configured?.['ready-url']
+  const readyAt = edge.readyUrl?.trim() ? "input 'ready-url'" : `${where}: /load/server/ready-url`
+  let readyUrl: string | undefined
+  if (rawReady) {
+    try {
+      readyUrl = new URL(rawReady, base).href
+    } catch {
+      throw new InputError(`${readyAt}: "${rawReady}" is neither a URL nor a path on ${base}`)
+    }
+  }
+  const server: ServerSettings = {
+    start,
+    cwd: resolve(rootDir, configured?.cwd ?? '.'),
+    env: configured?.env ?? {},
+    readyTimeoutMs:
+      configured?.['ready-timeout'] !== undefined ? parseDurationMs(configured['ready-timeout'], `${where}: /load/server/ready-timeout`) : DEFAULT_READY_TIMEOUT_MS,
+    freshPerTrial: configured?.['fresh-per-trial'] ?? false
+  }
+  if (readyUrl) server.readyUrl = readyUrl
+  return server
+}

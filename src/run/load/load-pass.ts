@@ -1,0 +1,261 @@
+/**
+ * One pass of load with autocannon (a warm-up or a trial's measured part), recorded by perf-gate itself.
+ *
+ * autocannon's own numbers are not used: its histogram truncates latencies to whole milliseconds, and with a rate
+ * set it both sends in bursts at the start of every second (its per-connection counter resets once a second) and
+ * "corrects" coordinated omission with a 1 ms expected interval whatever the rate. So:
+ * - every connection (autocannon "client") is instrumented in `setupClient`: the time each request is written is
+ *   queued per connection (responses come back in order on a connection), and each response's latency goes into
+ *   our HdrHistogram in microseconds;
+ * - with a fixed arrival rate (open loop) perf-gate paces the requests itself, like wrk2: request k of the pass is
+ *   due at start + k / rate. A connection that is ready to send claims the next due time and waits for it; when
+ *   every connection is busy the due times pass and requests go out late. Latency is measured from the due
+ *   (intended) time, not from the actual write, so the wait behind a slow server counts: that is the honest
+ *   answer to coordinated omission. autocannon's `overallRate` is deliberately not passed (it would add its
+ *   bursty per-second cap on top and switch on its wrong correction).
+ * - failures are counted by kind: a status the endpoint does not expect, a timeout, a connection error (refused,
+ *   reset, or a connection closed by the server while a request was in flight, which autocannon silently drops).
+ *   Responses with an unexpected status keep their latency (like autocannon); a timed-out request's wait is
+ *   recorded too, so a server that stops answering does not look fast.
+ */
+import { performance } from 'node:perf_hooks'
+import autocannon from 'autocannon'
+import type { LoadEndpointSettings } from '../../config/settings.js'
+import type { TrialRecorder } from './trial-recorder.js'
+
+export interface LoadPassOptions {
+  /** Endpoints cycled in order on every connection; all share one origin (checked when settings are parsed). */
+  endpoints: LoadEndpointSettings[]
+  connections: number
+  /** Length of the pass; ignored when `requests` is set. */
+  durationSeconds: number
+  requests?: number
+  ratePerSecond?: number
+  timeoutSeconds: number
+  recorder: TrialRecorder
+  signal?: AbortSignal
+}
+
+export interface LoadPassOutcome {
+  startedAt: Date
+  /** Length of the recorded window. */
+  durationSeconds: number
+  cancelled: boolean
+  /** Open loop: requests sent more than LATE_MS after their due time (every connection was busy). */
+  lateSends: number
+  /** Ended early: every request failed for FAILING_SECONDS_TO_STOP seconds in a row. */
+  stoppedFailing: boolean
+}
+
+export const FAILING_SECONDS_TO_STOP = 3
+
+/** A request sent this much after its due time was held back by busy connections, not by timer granularity. */
+export const LATE_MS = 2
+
+/** The parts of autocannon's connection object (lib/httpClient.js) the instrumentation relies on. */
+interface AutocannonConnection {
+  destroyed: boolean
+  _doRequest(): void
+  _connect(): void
+  pipelinedRequests: { size(): number; clear(): void }
+  on(event: 'request' | 'timeout', listener: () => void): void
+  on(event: 'response', listener: (statusCode: number, bytes: number, durationMs: number) => void): void
+  on(event: 'connError', listener: (error: NodeJS.ErrnoException) => void): void
+  on(event: 'headers', listener: (info: { shouldKeepAlive?: boolean }) => void): void
+}
+
+/** Due times of an open-loop schedule: request k at start + k / rate (ms on the performance clock). */
+export class ArrivalSchedule {
+  private next = 0
+  constructor(
+    private readonly startMs: number,
+    private readonly ratePerSecond: number
+  ) {}
+
+  /** Claims the next request's due time. */
+  claim(): number {
+    return this.startMs + (this.next++ * 1000) / this.ratePerSecond
+  }
+}
+
+/** Runs one pass and records into `options.recorder`; resolves when the pass is over (or cancelled). */
+export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOutcome> {
+  const { recorder, endpoints } = options
+  const origin = new URL(endpoints[0]!.url)
+  const expected = endpoints.map((endpoint) => endpoint.expectedStatus)
+  let recording = true
+  // autocannon calls an endpoint's onResponse and then, synchronously, emits the connection's 'response':
+  // the verdict on the status is handed over through this variable.
+  let lastStatusExpected = true
+  const requests = endpoints.map((endpoint, index) => {
+    const url = new URL(endpoint.url)
+    return {
+      method: endpoint.method as autocannon.Request['method'],
+      path: `${url.pathname}${url.search}`,
+      headers: endpoint.headers,
+      ...(endpoint.body !== undefined ? { body: endpoint.body } : {}),
+      onResponse: (status: number) => {
+        const accepted = expected[index]!
+        lastStatusExpected = accepted.length === 0 ? status >= 200 && status < 300 : accepted.includes(status)
+      }
+    }
+  })
+  const startMs = performance.now()
+  const schedule = options.ratePerSecond ? new ArrivalSchedule(startMs, options.ratePerSecond) : undefined
+  const pending = new Set<NodeJS.Timeout>()
+  let lastOutcomeMs: number | undefined
+  let lateSends = 0
+
+  const setupClient = (client: autocannon.Client): void => {
+    const connection = client as unknown as AutocannonConnection
+    /** When each in-flight request's latency starts (due time in open loop, write time otherwise), in order. */
+    const startTimes: number[] = []
+    let dueTime: number | undefined
+    let timedOutStart: number | undefined
+    let closeAnnounced = false
+    if (schedule) {
+      const send = connection._doRequest.bind(connection)
+      connection._doRequest = () => {
+        if (connection.destroyed || !recording) return
+        const due = schedule.claim()
+        const go = (): void => {
+          if (connection.destroyed || !recording) return
+          dueTime = due
+          send()
+        }
+        const waitMs = due - performance.now()
+        if (waitMs >= 1) {
+          const timer = setTimeout(() => {
+            pending.delete(timer)
+            go()
+          }, Math.floor(waitMs))
+          pending.add(timer)
+        } else go()
+      }
+    }
+    const connect = connection._connect.bind(connection)
+    connection._connect = () => {
+      // autocannon reconnects when the server ends the connection, forgetting the request in flight.
+      if (connection.pipelinedRequests.size() > 0) {
+        // A server that answers with "Connection: close" closes after every response; autocannon has already
+        // written the next request on that connection by then. That one was never going to be served: no error.
+        if (recording && !closeAnnounced) recorder.recordFailure('connection', 'connection closed by the server with a request in flight')
+        connection.pipelinedRequests.clear()
+      }
+      closeAnnounced = false
+      // After a timeout autocannon reconnects (and sends anew) before it emits 'timeout': keep the start of the
+      // request that timed out for that event.
+      timedOutStart = startTimes[0]
+      startTimes.length = 0
+      connect()
+    }
+    connection.on('headers', (info) => {
+      closeAnnounced = info.shouldKeepAlive === false
+    })
+    connection.on('request', () => {
+      const now = performance.now()
+      // Late (every connection was busy): from the due time, so the wait counts. Early (timers fire on whole
+      // milliseconds, so a request may leave up to 1 ms before it is due): from the actual send.
+      if (dueTime !== undefined && recording && now - dueTime > LATE_MS) lateSends++
+      startTimes.push(dueTime === undefined ? now : Math.min(dueTime, now))
+      dueTime = undefined
+    })
+    connection.on('response', (statusCode, bytes) => {
+      const now = performance.now()
+      const started = startTimes.shift()
+      if (!recording || started === undefined) return
+      lastOutcomeMs = now
+      recorder.recordResponse(now - started, statusCode, bytes, lastStatusExpected)
+      endWhenCounted()
+    })
+    connection.on('timeout', () => {
+      const started = timedOutStart
+      timedOutStart = undefined
+      if (!recording) return
+      lastOutcomeMs = performance.now()
+      recorder.recordFailure('timeout', 'timeout', started === undefined ? undefined : lastOutcomeMs - started)
+      endWhenCounted()
+    })
+    connection.on('connError', (error) => {
+      // A failed connection's request never reached the server; autocannon would match its queue entry to the
+      // next connection's first response.
+      startTimes.length = 0
+      connection.pipelinedRequests.clear()
+      if (!recording) return
+      lastOutcomeMs = performance.now()
+      recorder.recordFailure('connection', error.code ?? error.message)
+      endWhenCounted()
+    })
+  }
+
+  const amount = options.requests
+  /**
+   * By request count, the pass ends when that many requests have an outcome. autocannon counts responses only:
+   * against a server that went away it would reconnect forever.
+   */
+  const endWhenCounted = (): void => {
+    if (amount !== undefined && recorder.attempted >= amount) finish()
+  }
+  const connections = amount ? Math.min(options.connections, amount) : options.connections
+  const startedAt = new Date()
+  const instance = autocannon({
+    url: origin.origin,
+    connections,
+    pipelining: 1,
+    timeout: options.timeoutSeconds,
+    requests,
+    setupClient,
+    // Stop promptly after our own deadline (autocannon checks for the end only at each sample tick).
+    sampleInt: 100,
+    ...(amount ? { amount } : { duration: options.durationSeconds + 60 })
+  } as autocannon.Options) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>
+
+  let cancelled = false
+  let stoppedFailing = false
+  let endedAtMs: number | undefined
+  const finish = (): void => {
+    if (endedAtMs !== undefined) return
+    endedAtMs = performance.now()
+    recording = false
+    for (const timer of pending) clearTimeout(timer)
+    pending.clear()
+    instance.stop()
+  }
+  const deadline = amount ? undefined : setTimeout(finish, options.durationSeconds * 1000)
+  // A server that stops answering mid-run (one perf-gate does not own) would otherwise be hammered with
+  // reconnects until the end of a possibly long pass: three seconds in a row of nothing but failures end it.
+  let failingSeconds = 0
+  let seen = { attempted: 0, failed: 0 }
+  const watchdog = setInterval(() => {
+    const attempted = recorder.attempted - seen.attempted
+    const failed = recorder.failed - seen.failed
+    seen = { attempted: recorder.attempted, failed: recorder.failed }
+    failingSeconds = attempted > 0 && failed === attempted ? failingSeconds + 1 : 0
+    if (failingSeconds >= FAILING_SECONDS_TO_STOP) {
+      stoppedFailing = true
+      finish()
+    }
+  }, 1000)
+  watchdog.unref()
+  const onAbort = (): void => {
+    cancelled = true
+    finish()
+  }
+  options.signal?.addEventListener('abort', onAbort, { once: true })
+  if (options.signal?.aborted) onAbort()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      // Bad options reject the promise and are also emitted as 'error', which must have a listener.
+      instance.on('error', reject)
+      void instance.then(() => resolve(), reject)
+    })
+  } finally {
+    if (deadline) clearTimeout(deadline)
+    clearInterval(watchdog)
+    options.signal?.removeEventListener('abort', onAbort)
+  }
+  // By request count: the window ends with the last outcome, not at autocannon's next sample tick.
+  endedAtMs ??= lastOutcomeMs ?? performance.now()
+  recording = false
+  return { startedAt, durationSeconds: (endedAtMs - startMs) / 1000, cancelled, lateSends, stoppedFailing }
+}

@@ -1,0 +1,200 @@
+/**
+ * Runs a load source: for every scenario, N trials, each a warm-up (load applied, then discarded) and a measured
+ * part recorded by perf-gate (see load-pass.ts). A trial in which most requests failed is a failed run, never a
+ * fast result. While perf-gate owns the server (a `start` command), it is started, waited for, watched for memory
+ * and stopped here.
+ */
+import { connect } from 'node:net'
+import type { LoadScenarioSettings, LoadSource } from '../../config/settings.js'
+import { RunError } from '../../errors.js'
+import { buildResults } from '../../formats/results-builder.js'
+import type { Logger } from '../../log.js'
+import type { Results, Scenario, Trial } from '../../results/model.js'
+import { FAILING_SECONDS_TO_STOP, runLoadPass } from './load-pass.js'
+import { ManagedServer, type ServerMemory } from './server.js'
+import { TrialRecorder } from './trial-recorder.js'
+
+export interface LoadRunDeps {
+  log: Logger
+  signal?: AbortSignal
+  /** Interval of progress lines (default 5 s). */
+  progressIntervalMs?: number
+}
+
+/** More than this fraction of failed requests makes a trial a failed run. */
+export const MAX_FAILURE_FRACTION = 0.5
+
+/** Runs every scenario's trials and returns them as load scenarios of one Results. */
+export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Results> {
+  for (const secret of source.secrets) deps.log.addSecret(secret)
+  const scenarios: Scenario[] = []
+  const server = source.server ? new ManagedServer(source.server, deps.log, deps.signal) : undefined
+  try {
+    if (server && !source.server!.freshPerTrial) await server.start(readyUrlOf(source))
+    for (const scenario of source.scenarios) {
+      const trials: Trial[] = []
+      for (let index = 0; index < scenario.trials; index++) {
+        if (server && source.server!.freshPerTrial) await server.start(readyUrlOf(source))
+        if (index === 0) await checkReachable(scenario, server)
+        trials.push(await runTrial(scenario, index, deps, server))
+        if (server && source.server!.freshPerTrial) await server.stop()
+      }
+      scenarios.push({ name: scenario.name, kind: 'load', trials, labels: scenarioLabels(scenario) })
+    }
+  } finally {
+    await server?.stop()
+  }
+  return buildResults('perf-gate', scenarios, 'load', { createdAt: new Date().toISOString() })
+}
+
+function readyUrlOf(source: LoadSource): string {
+  return source.server?.readyUrl ?? new URL(source.scenarios[0]!.endpoints[0]!.url).origin + '/'
+}
+
+/** How the scenario was loaded, so that a report can tell when a baseline was measured differently. */
+function scenarioLabels(scenario: LoadScenarioSettings): Record<string, string> {
+  return {
+    endpoints: describeEndpoints(scenario),
+    connections: String(scenario.connections),
+    ...(scenario.ratePerSecond ? { rate: `${scenario.ratePerSecond}/s` } : {}),
+    ...(scenario.requests ? { requests: String(scenario.requests) } : { duration: `${scenario.durationSeconds}s` })
+  }
+}
+
+/** Method and path of every endpoint, never the host, query secrets or headers: "GET /items, POST /orders". */
+export function describeEndpoints(scenario: LoadScenarioSettings): string {
+  return scenario.endpoints.map((endpoint) => `${endpoint.method} ${new URL(endpoint.url).pathname}`).join(', ')
+}
+
+async function runTrial(scenario: LoadScenarioSettings, index: number, deps: LoadRunDeps, server: ManagedServer | undefined): Promise<Trial> {
+  const label = `load ${scenario.name} trial ${index + 1}/${scenario.trials}`
+  const signals = [deps.signal, server?.deathSignal].filter((signal): signal is AbortSignal => signal !== undefined)
+  const pass = {
+    endpoints: scenario.endpoints,
+    connections: scenario.connections,
+    ...(scenario.ratePerSecond ? { ratePerSecond: scenario.ratePerSecond } : {}),
+    timeoutSeconds: scenario.timeoutSeconds,
+    ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {})
+  }
+  const checkServer = (): void => {
+    const failure = server?.failure
+    if (failure) throw new RunError(`${label}: ${failure}`)
+  }
+  if (scenario.warmupSeconds > 0) {
+    const warmup = new TrialRecorder()
+    try {
+      const outcome = await runLoadPass({ ...pass, durationSeconds: scenario.warmupSeconds, recorder: warmup })
+      checkServer()
+      if (outcome.cancelled) throw new RunError(`${label} was cancelled during warm-up`)
+      if (outcome.stoppedFailing) {
+        throw new RunError(`${label}: during warm-up, every request to ${origin(scenario)} failed for ${FAILING_SECONDS_TO_STOP} s (${warmup.describeFailures()})`)
+      }
+    } finally {
+      warmup.destroy()
+    }
+  }
+  server?.resetMemory()
+  const recorder = new TrialRecorder()
+  try {
+    const progress = startProgress(label, recorder, deps)
+    let outcome
+    try {
+      outcome = await runLoadPass({ ...pass, durationSeconds: scenario.durationSeconds, ...(scenario.requests ? { requests: scenario.requests } : {}), recorder })
+    } finally {
+      progress.stop()
+    }
+    checkServer()
+    if (outcome.cancelled) throw new RunError(`${label} was cancelled`)
+    if (outcome.stoppedFailing) {
+      throw new RunError(
+        `${label}: stopped after ${outcome.durationSeconds.toFixed(1)} s: for ${FAILING_SECONDS_TO_STOP} s every request to ${origin(scenario)} failed (${recorder.describeFailures()}).${recorder.unexpectedStatus === 0 ? ' The server stopped answering.' : ''}`
+      )
+    }
+    if (recorder.attempted === 0) {
+      throw new RunError(`${label}: no request completed in ${outcome.durationSeconds.toFixed(1)} s against ${describeEndpoints(scenario)} (${origin(scenario)})`)
+    }
+    if (recorder.failureFraction > MAX_FAILURE_FRACTION) {
+      const percent = (100 * recorder.failureFraction).toFixed(1)
+      throw new RunError(
+        `${label}: ${percent}% of ${recorder.attempted} requests to ${origin(scenario)} failed (${recorder.describeFailures()}); a trial where most requests fail is a failed run, not a fast one`
+      )
+    }
+    if (scenario.ratePerSecond && outcome.lateSends > 0.1 * recorder.attempted) {
+      deps.log.warn(
+        `${label}: ${outcome.lateSends} of ${recorder.attempted} requests left late: ${scenario.connections} connection(s) could not keep up with ${scenario.ratePerSecond} requests/s at this latency. The latency includes that wait (as it would for users); raise connections to measure the server at this rate.`
+      )
+    }
+    deps.log.info(
+      `${label}: ${recorder.attempted} requests in ${outcome.durationSeconds.toFixed(1)} s, ${(recorder.completed / outcome.durationSeconds).toFixed(0)} req/s, p50 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(50))}, p99 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(99))}, ${recorder.failed} errors`
+    )
+    const trial = recorder.toTrial(outcome.durationSeconds, outcome.startedAt)
+    if (server) addMemoryMetrics(trial, server.memory())
+    return trial
+  } finally {
+    recorder.destroy()
+  }
+}
+
+function addMemoryMetrics(trial: Trial, memory: ServerMemory | undefined): void {
+  if (!memory) return
+  trial.metrics.server_rss_peak = { value: memory.peakMiB, unit: 'MiB', direction: 'lower' }
+  trial.metrics.server_rss_growth = { value: memory.growthMiB, unit: 'MiB', direction: 'lower' }
+}
+
+function startProgress(label: string, recorder: TrialRecorder, deps: LoadRunDeps): { stop(): void } {
+  let lastCount = 0
+  let lastAt = Date.now()
+  const intervalMs = deps.progressIntervalMs ?? 5000
+  const timer = setInterval(() => {
+    const now = Date.now()
+    const count = recorder.completed
+    const rate = ((count - lastCount) * 1000) / Math.max(1, now - lastAt)
+    lastCount = count
+    lastAt = now
+    deps.log.progress(`${label}: ${recorder.attempted} requests, ${rate.toFixed(0)} req/s, ${recorder.failed} errors`)
+  }, intervalMs)
+  timer.unref()
+  return {
+    stop() {
+      clearInterval(timer)
+      deps.log.progressDone()
+    }
+  }
+}
+
+function origin(scenario: LoadScenarioSettings): string {
+  return new URL(scenario.endpoints[0]!.url).origin
+}
+
+/**
+ * Fails within seconds, naming the URL, when nothing listens there (connection refused, unknown host): otherwise
+ * autocannon would spin through a whole trial of connection errors.
+ */
+async function checkReachable(scenario: LoadScenarioSettings, server: ManagedServer | undefined): Promise<void> {
+  const url = new URL(scenario.endpoints[0]!.url)
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80))
+  const problem = await new Promise<string | undefined>((resolve) => {
+    const socket = connect({ host: url.hostname, port, timeout: 5000 })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(undefined)
+    })
+    socket.once('timeout', () => {
+      socket.destroy()
+      resolve('no answer within 5 s')
+    })
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message))
+  })
+  if (problem) {
+    const hint = /^(ENOTFOUND|EAI_AGAIN)$/.test(problem)
+      ? ' The host name does not resolve: check the URL.'
+      : server
+        ? ''
+        : ' Is the server running? Give a start command (input \'start\' / --start, or load.server.start) to have perf-gate start it.'
+    throw new RunError(`load scenario "${scenario.name}": cannot connect to ${url.origin} (${problem}).${hint}`)
+  }
+}
+
+function formatMicros(micros: number): string {
+  return micros < 1000 ? `${micros} µs` : `${(micros / 1000).toFixed(2)} ms`
+}

@@ -1,0 +1,297 @@
+/**
+ * The server under load when perf-gate owns it: started from a shell command in its own process group, polled
+ * until ready, watched (an exit during load fails the run with its last output), sampled for resident memory,
+ * and stopped as a whole group (also on failure and cancellation).
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readdir, readFile } from 'node:fs/promises'
+import type { ServerSettings } from '../../config/settings.js'
+import { RunError } from '../../errors.js'
+import type { Logger } from '../../log.js'
+import { signalGroup } from '../command.js'
+
+const TAIL_LINES = 30
+const LINES_SHOWN_AFTER_READY = 20
+const KILL_GRACE_MS = 3000
+const READY_POLL_MS = 100
+export const MEMORY_SAMPLE_MS = 250
+
+/** Resident memory of the server's process tree over the watched window. */
+export interface ServerMemory {
+  peakMiB: number
+  /** Last sample minus first sample. */
+  growthMiB: number
+  samples: number
+}
+
+export class ManagedServer {
+  private child: ChildProcess | undefined
+  private exited: Promise<void> = Promise.resolve()
+  private exitDescription: string | undefined
+  private death = new AbortController()
+  private readonly tail: string[] = []
+  private memoryTimer: NodeJS.Timeout | undefined
+  private memorySamplesMiB: number[] = []
+  private memoryUnsupportedNoted = false
+  private ready = false
+  private linesShownAfterReady = 0
+
+  constructor(
+    private readonly settings: ServerSettings,
+    private readonly log: Logger,
+    private readonly signal?: AbortSignal
+  ) {}
+
+  /** The process group leader's pid while the server runs. */
+  get pid(): number | undefined {
+    return this.child?.pid
+  }
+
+  /** Aborted when the server exits by itself: load against it stops at once. */
+  get deathSignal(): AbortSignal {
+    return this.death.signal
+  }
+
+  /** Why the server stopped on its own, with its last output; undefined while it runs. */
+  get failure(): string | undefined {
+    if (this.exitDescription === undefined) return undefined
+    return `the server (\`${this.settings.start}\`) ${this.exitDescription} during the load run.${this.outputTail()}`
+  }
+
+  /** Starts the server and waits until `readyUrl` answers (any status below 500). */
+  async start(readyUrl: string): Promise<void> {
+    if (this.child) await this.stop()
+    this.tail.length = 0
+    this.ready = false
+    this.linesShownAfterReady = 0
+    this.exitDescription = undefined
+    this.death = new AbortController()
+    this.log.info(`Starting server: ${this.settings.start}`)
+    const child = spawn(this.settings.start, {
+      shell: true,
+      cwd: this.settings.cwd,
+      env: { ...process.env, ...this.settings.env },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    this.child = child
+    this.relay(child.stdout!)
+    this.relay(child.stderr!)
+    this.exited = new Promise<void>((resolve) => {
+      child.once('error', (error) => {
+        this.exitDescription ??= `could not be started (${error.message})`
+        resolve()
+      })
+      child.once('exit', (code, signal) => {
+        this.exitDescription ??= signal ? `was killed by ${signal}` : `exited with code ${code}`
+        if (this.child === child) this.death.abort()
+        resolve()
+      })
+    })
+    this.startMemorySampling()
+    await this.waitUntilReady(readyUrl)
+  }
+
+  private relay(stream: NodeJS.ReadableStream): void {
+    let pending = ''
+    stream.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8')
+      const lines = pending.split('\n')
+      pending = lines.pop() ?? ''
+      for (const line of lines) this.emit(line)
+    })
+    stream.on('end', () => {
+      if (pending) this.emit(pending)
+      pending = ''
+    })
+  }
+
+  private emit(line: string): void {
+    // Servers that log every request would flood the log (and slow the run) under load: after it is ready, a few
+    // more lines are shown, the rest only kept as the tail for error messages.
+    if (!this.ready || this.linesShownAfterReady < LINES_SHOWN_AFTER_READY) {
+      this.log.info(`  │ ${line}`)
+      if (this.ready) this.linesShownAfterReady++
+    } else if (this.linesShownAfterReady === LINES_SHOWN_AFTER_READY) {
+      this.log.info(`  │ (further server output is not shown; its last ${TAIL_LINES} lines appear if the run fails)`)
+      this.linesShownAfterReady++
+    }
+    this.tail.push(line)
+    if (this.tail.length > TAIL_LINES) this.tail.shift()
+  }
+
+  private outputTail(): string {
+    return this.tail.length > 0 ? `\nLast output:\n${this.tail.map((line) => `  ${line}`).join('\n')}` : '\n(It printed nothing.)'
+  }
+
+  private async waitUntilReady(readyUrl: string): Promise<void> {
+    const started = Date.now()
+    const deadline = started + this.settings.readyTimeoutMs
+    let lastProblem = 'no answer yet'
+    while (Date.now() < deadline) {
+      if (this.signal?.aborted) {
+        await this.stop()
+        throw new RunError(`cancelled while waiting for the server to answer at ${readyUrl}`)
+      }
+      if (this.exitDescription !== undefined) {
+        const description = this.exitDescription
+        await this.stop()
+        throw new RunError(`the server (\`${this.settings.start}\`) ${description} before it answered at ${readyUrl}.${this.outputTail()}`)
+      }
+      try {
+        const response = await fetch(readyUrl, { signal: AbortSignal.timeout(Math.max(100, Math.min(2000, deadline - Date.now()))) })
+        await response.body?.cancel()
+        if (response.status < 500) {
+          this.ready = true
+          this.log.info(`Server ready at ${readyUrl} after ${Date.now() - started} ms.`)
+          return
+        }
+        lastProblem = `HTTP ${response.status}`
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string } }).cause
+        lastProblem = cause?.code ?? (error as Error).message
+      }
+      await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS))
+    }
+    await this.stop()
+    throw new RunError(
+      `the server (\`${this.settings.start}\`) did not answer at ${readyUrl} within ${(this.settings.readyTimeoutMs / 1000).toFixed(1)} s (last: ${lastProblem}); its process group was stopped. Check the ready URL, or raise the ready timeout.${this.outputTail()}`
+    )
+  }
+
+  /** Stops the whole process group: SIGTERM, then SIGKILL after a grace period. */
+  async stop(): Promise<void> {
+    const child = this.child
+    this.stopMemorySampling()
+    if (!child) return
+    this.child = undefined
+    signalGroup(child.pid, 'SIGTERM')
+    const killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS)
+    await this.exited
+    clearTimeout(killTimer)
+    // Grandchildren that ignored SIGTERM or outlived the leader go too, and are gone before the next trial's
+    // server (same port) starts.
+    signalGroup(child.pid, 'SIGKILL')
+    if (child.pid !== undefined) {
+      const deadline = Date.now() + KILL_GRACE_MS
+      while (Date.now() < deadline && (await groupAlive(child.pid))) await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+
+  /** Starts a new memory window (after warm-up). */
+  resetMemory(): void {
+    this.memorySamplesMiB = []
+    void this.sampleMemory()
+  }
+
+  /** Peak and growth of resident memory since the last reset; undefined where it cannot be read. */
+  memory(): ServerMemory | undefined {
+    const samples = this.memorySamplesMiB
+    if (samples.length === 0) return undefined
+    return { peakMiB: Math.max(...samples), growthMiB: samples[samples.length - 1]! - samples[0]!, samples: samples.length }
+  }
+
+  private startMemorySampling(): void {
+    this.memorySamplesMiB = []
+    if (process.platform !== 'linux') {
+      if (!this.memoryUnsupportedNoted) this.log.info('Server memory is sampled on Linux only (/proc); server_rss_* metrics are skipped here.')
+      this.memoryUnsupportedNoted = true
+      return
+    }
+    this.memoryTimer = setInterval(() => void this.sampleMemory(), MEMORY_SAMPLE_MS)
+    this.memoryTimer.unref()
+  }
+
+  private stopMemorySampling(): void {
+    if (this.memoryTimer) clearInterval(this.memoryTimer)
+    this.memoryTimer = undefined
+  }
+
+  private async sampleMemory(): Promise<void> {
+    const pid = this.child?.pid
+    if (pid === undefined || process.platform !== 'linux') return
+    const bytes = await processTreeRssBytes(pid)
+    if (bytes !== undefined && this.child?.pid === pid) this.memorySamplesMiB.push(bytes / 1024 ** 2)
+  }
+}
+
+interface ProcessEntry {
+  ppid: number
+  pgrp: number
+  /** One letter: R, S, D, Z (zombie), ... */
+  state: string
+}
+
+/** pid → parent, process group and state of the given /proc entries (all of them by default). */
+async function readProcessTable(entries?: string[]): Promise<Map<number, ProcessEntry>> {
+  const names = entries ?? (await readdir('/proc')).filter((name) => /^\d+$/.test(name))
+  const table = new Map<number, ProcessEntry>()
+  await Promise.all(
+    names.map(async (name) => {
+      try {
+        const stat = await readFile(`/proc/${name}/stat`, 'utf8')
+        // Fields after the command name (which may hold spaces and parentheses): state ppid pgrp ...
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        table.set(Number(name), { state: fields[0]!, ppid: Number(fields[1]), pgrp: Number(fields[2]) })
+      } catch {
+        // The process ended meanwhile.
+      }
+    })
+  )
+  return table
+}
+
+/** Whether any process of the group still runs (zombies, which only wait to be reaped, do not count). */
+async function groupAlive(pgid: number): Promise<boolean> {
+  if (process.platform === 'linux') {
+    try {
+      for (const entry of (await readProcessTable()).values()) if (entry.pgrp === pgid && entry.state !== 'Z') return true
+      return false
+    } catch {
+      // No /proc: fall through to the signal probe.
+    }
+  }
+  try {
+    process.kill(-pgid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Resident memory (VmRSS) summed over `rootPid`, its descendants and its process group, from /proc. */
+export async function processTreeRssBytes(rootPid: number): Promise<number | undefined> {
+  let entries: string[]
+  try {
+    entries = (await readdir('/proc')).filter((name) => /^\d+$/.test(name))
+  } catch {
+    return undefined
+  }
+  const parentOf = await readProcessTable(entries)
+  const members = new Set<number>([rootPid])
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const [pid, { ppid, pgrp }] of parentOf) {
+      if (!members.has(pid) && (members.has(ppid) || pgrp === rootPid)) {
+        members.add(pid)
+        grew = true
+      }
+    }
+  }
+  let total = 0
+  let found = false
+  for (const pid of members) {
+    try {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8')
+      const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)
+      if (match) {
+        total += Number(match[1]) * 1024
+        found = true
+      }
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found ? total : undefined
+}

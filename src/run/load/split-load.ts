@@ -1,0 +1,41 @@
+/**
+ * A load source's share for one shard of a job matrix: every shard runs every scenario at the same time, each
+ * with 1/N of the arrival rate (or of the connections, and of the request count), so the merged trial is the load
+ * the user configured. Plugs into shardShare (src/shards/shard-mode.ts) as its `splitLoad`.
+ */
+import type { LoadScenarioSettings, RunSource } from '../../config/settings.js'
+import { InputError } from '../../errors.js'
+import type { ShardSpec } from '../../shards/shard-spec.js'
+
+/** This shard's part of `total` whole units: the remainder goes to the first shards. */
+export function shareOf(total: number, shard: ShardSpec): number {
+  return Math.floor(total / shard.total) + (shard.index - 1 < total % shard.total ? 1 : 0)
+}
+
+/** The load source scaled down to one shard's share; undefined for sources that are not load. */
+export function splitLoadSource(source: RunSource, shard: ShardSpec): RunSource | undefined {
+  if (source.kind !== 'load') return undefined
+  return { ...source, scenarios: source.scenarios.map((scenario) => splitScenario(scenario, shard)) }
+}
+
+function splitScenario(scenario: LoadScenarioSettings, shard: ShardSpec): LoadScenarioSettings {
+  const split: LoadScenarioSettings = { ...scenario }
+  if (scenario.ratePerSecond !== undefined) {
+    // Open loop: the rate divides; each shard keeps enough connections to carry its rate.
+    split.ratePerSecond = scenario.ratePerSecond / shard.total
+    split.connections = Math.max(1, Math.ceil(scenario.connections / shard.total))
+  } else {
+    if (scenario.connections < shard.total) {
+      throw new InputError(
+        `load scenario "${scenario.name}": ${scenario.connections} connection(s) cannot be split over ${shard.total} shards; use at least ${shard.total} connections, or a rate`
+      )
+    }
+    split.connections = shareOf(scenario.connections, shard)
+  }
+  if (scenario.requests !== undefined) {
+    const requests = shareOf(scenario.requests, shard)
+    if (requests < 1) throw new InputError(`load scenario "${scenario.name}": ${scenario.requests} request(s) cannot be split over ${shard.total} shards`)
+    split.requests = requests
+  }
+  return split
+}

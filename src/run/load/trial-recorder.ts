@@ -1,0 +1,142 @@
+/**
+ * What one load trial measured: every response's latency in an HdrHistogram at microsecond resolution (never
+ * arrays: ten million requests cost a few kilobytes), bytes, and failures counted by kind. Turned into a Trial of
+ * the results model with the same metric names and units the autocannon format parser uses (p50 … in ms, rps,
+ * throughput, errors in %), plus p95 and per-kind error rates autocannon itself does not give.
+ */
+import * as hdr from 'hdr-histogram-js'
+import { metricValue, percentileMetricName } from '../../formats/results-builder.js'
+import { encodeHistogram } from '../../results/histogram.js'
+import type { MetricValue, Trial } from '../../results/model.js'
+
+/** 1 µs .. 60 s at 3 significant digits: every latency a request can have before its timeout. */
+export const LATENCY_LOWEST_MICROS = 1
+export const LATENCY_HIGHEST_MICROS = 60_000_000
+export const LATENCY_UNIT = 'µs'
+
+/** The percentiles every load trial reports (p95 included, which autocannon lacks). */
+export const LOAD_PERCENTILES = [50, 90, 95, 99, 99.9] as const
+
+export type FailureKind = 'non2xx' | 'timeout' | 'connection'
+
+/** Metric names of the error rates, by kind; `errors` is their sum. */
+export const ERROR_RATE_METRIC: Readonly<Record<FailureKind, string>> = {
+  non2xx: 'errors_non2xx',
+  timeout: 'errors_timeout',
+  connection: 'errors_connection'
+}
+
+export function createLatencyHistogram(): hdr.Histogram {
+  return hdr.build({
+    bitBucketSize: 64,
+    numberOfSignificantValueDigits: 3,
+    lowestDiscernibleValue: LATENCY_LOWEST_MICROS,
+    highestTrackableValue: LATENCY_HIGHEST_MICROS,
+    autoResize: true
+  })
+}
+
+/** Counts and latencies of one measured part (or of a warm-up, which is then thrown away). */
+export class TrialRecorder {
+  readonly latencyMicros = createLatencyHistogram()
+  /** Responses with an expected status. */
+  succeeded = 0
+  /** Responses with a status the endpoint does not expect (non-2xx unless configured otherwise). */
+  unexpectedStatus = 0
+  timeouts = 0
+  connectionErrors = 0
+  bytes = 0
+  /** Unexpected status codes with how often, for messages about failing trials. */
+  readonly unexpectedStatusCounts = new Map<number, number>()
+  /** The first connection error's message (ECONNREFUSED ...), for messages. */
+  firstConnectionError: string | undefined
+
+  /** Records one completed response. `latencyMs` may have any fraction; it is stored in whole µs (at least 1). */
+  recordResponse(latencyMs: number, statusCode: number, bytes: number, expected: boolean): void {
+    const micros = Math.min(LATENCY_HIGHEST_MICROS, Math.max(LATENCY_LOWEST_MICROS, Math.round(latencyMs * 1000)))
+    this.latencyMicros.recordValue(micros)
+    this.bytes += bytes
+    if (expected) this.succeeded++
+    else {
+      this.unexpectedStatus++
+      this.unexpectedStatusCounts.set(statusCode, (this.unexpectedStatusCounts.get(statusCode) ?? 0) + 1)
+    }
+  }
+
+  /**
+   * Records a request that failed without a response. A timed-out request's wait (`waitedMs`, at least the time
+   * limit) also goes into the latency histogram: leaving it out would make a server that stops answering look fast.
+   */
+  recordFailure(kind: Exclude<FailureKind, 'non2xx'>, message?: string, waitedMs?: number): void {
+    if (kind === 'timeout' && waitedMs !== undefined) {
+      this.latencyMicros.recordValue(Math.min(LATENCY_HIGHEST_MICROS, Math.max(LATENCY_LOWEST_MICROS, Math.round(waitedMs * 1000))))
+    }
+    if (kind === 'timeout') this.timeouts++
+    else {
+      this.connectionErrors++
+      this.firstConnectionError ??= message
+    }
+  }
+
+  get completed(): number {
+    return this.succeeded + this.unexpectedStatus
+  }
+
+  get failed(): number {
+    return this.unexpectedStatus + this.timeouts + this.connectionErrors
+  }
+
+  /** Every request that got an outcome: a response, a timeout or a connection error. */
+  get attempted(): number {
+    return this.completed + this.timeouts + this.connectionErrors
+  }
+
+  /** Fraction of attempted requests that failed (0 when nothing was attempted). */
+  get failureFraction(): number {
+    return this.attempted === 0 ? 0 : this.failed / this.attempted
+  }
+
+  /** "3 × 500, 2 timeouts, 1 connection error (ECONNREFUSED)" — what went wrong, for messages. */
+  describeFailures(): string {
+    const parts: string[] = []
+    const statuses = [...this.unexpectedStatusCounts.entries()].sort((a, b) => b[1] - a[1]).map(([status, count]) => `${count} × HTTP ${status}`)
+    if (this.unexpectedStatus > 0) parts.push(`${this.unexpectedStatus} unexpected status (${statuses.join(', ')})`)
+    if (this.timeouts > 0) parts.push(`${this.timeouts} timeout(s)`)
+    if (this.connectionErrors > 0) parts.push(`${this.connectionErrors} connection error(s)${this.firstConnectionError ? ` (${this.firstConnectionError})` : ''}`)
+    return parts.join(', ') || 'no failures'
+  }
+
+  /** The trial in the results model; latency metrics in ms (read from the µs histogram), rates per second. */
+  toTrial(durationSeconds: number, startedAt: Date): Trial {
+    const metrics: Record<string, MetricValue> = {}
+    const histogram = this.latencyMicros
+    if (histogram.totalCount > 0) {
+      for (const percent of LOAD_PERCENTILES) {
+        metrics[percentileMetricName(percent)] = metricValue(histogram.getValueAtPercentile(percent) / 1000, 'ms')
+      }
+      metrics.mean = metricValue(histogram.mean / 1000, 'ms')
+      metrics.stdev = metricValue(histogram.stdDeviation / 1000, 'ms')
+      metrics.min = metricValue(histogram.minNonZeroValue / 1000, 'ms')
+      metrics.max = metricValue(histogram.maxValue / 1000, 'ms')
+    }
+    const seconds = Math.max(durationSeconds, 1e-9)
+    metrics.rps = metricValue(this.completed / seconds, 'req/s')
+    metrics.throughput = metricValue(this.bytes / seconds, 'B/s')
+    const attempted = this.attempted
+    const percentOf = (count: number): number => (attempted === 0 ? 0 : (100 * count) / attempted)
+    metrics.errors = metricValue(percentOf(this.failed), '%')
+    metrics[ERROR_RATE_METRIC.non2xx] = metricValue(percentOf(this.unexpectedStatus), '%')
+    metrics[ERROR_RATE_METRIC.timeout] = metricValue(percentOf(this.timeouts), '%')
+    metrics[ERROR_RATE_METRIC.connection] = metricValue(percentOf(this.connectionErrors), '%')
+    // What shard merges weight error ratios by; more requests in the same time is better.
+    metrics.requests = metricValue(attempted, 'count', 'higher')
+    const trial: Trial = { metrics, durationSeconds, startedAt: startedAt.toISOString() }
+    if (histogram.totalCount > 0) trial.distributions = { latency: { unit: LATENCY_UNIT, hdrHistogram: encodeHistogram(histogram) } }
+    return trial
+  }
+
+  /** Frees the histogram's memory (hdr-histogram-js may hold WebAssembly memory). */
+  destroy(): void {
+    this.latencyMicros.destroy()
+  }
+}
