@@ -61011,6 +61011,10 @@ function relocateSource(source, repoTop, checkoutDir) {
       return void 0;
   }
 }
+function armSource(source) {
+  if (source.kind !== "load") return source;
+  return { ...source, scenarios: source.scenarios.map((scenario) => ({ ...scenario, trials: 1 })) };
+}
 function applyConfirmation(verdict, result, hasBaseline) {
   const byKey = new Map(result.confirmations.map((c) => [`${c.target.scenario}\0${c.target.metric}`, c]));
   const metrics = verdict.metrics.map((metric) => {
@@ -61052,13 +61056,14 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
   try {
     const prepare = deps.prepareWorktree ?? ((top, sha) => prepareBaseWorktree(top, sha, { ...settings.confirm.build ? { command: settings.confirm.build } : {}, timeoutMs: settings.confirm.buildTimeoutMs }, deps.log, deps.signal));
     worktree = await prepare(repoTop, baseSha);
-    const baseSource = relocateSource(settings.source, repoTop, worktree.dir);
+    const baseSource = armSource(relocateSource(settings.source, repoTop, worktree.dir));
+    const headSource = armSource(settings.source);
     const baseRoot = join3(worktree.dir, relative3(repoTop, settings.rootDir));
     const runDeps = (rootDir) => ({ log: deps.log, rootDir, ...deps.signal ? { signal: deps.signal } : {} });
     const result = await confirmOnSameRunner({
       targets,
       runner: {
-        run: (arm2) => arm2 === "base" ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(settings.source, runDeps(settings.rootDir))
+        run: (arm2) => arm2 === "base" ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(headSource, runDeps(settings.rootDir))
       },
       decide: deps.decide,
       looks: settings.confirm.looks,

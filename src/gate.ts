@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { decideBaselineSave, type SaveDecision } from './baselines/save-policy.js'
 import { BASELINE_SCHEMA_VERSION, type BaselineLookup, type BaselineRecord, type BaselineStore, type SavedBaseline } from './baselines/store.js'
 import type { GateSettings, RunSource } from './config/settings.js'
+import { defaultThresholdsNote } from './config/resolve-settings.js'
 import type { RunContext } from './context.js'
 import { EXIT_PASS, EXIT_REGRESSION, EXIT_RUN_FAILED, messageOf } from './errors.js'
 import type { Logger } from './log.js'
@@ -166,7 +167,7 @@ export function exitCodeFor(report: GateReport, settings: GateSettings): number 
 
 function notesFor(settings: GateSettings): string[] {
   const notes: string[] = []
-  if (settings.thresholds.some((rule) => rule.isDefault)) notes.push('No thresholds are configured, so every metric is gated on a 20% change for the worse (set `thresholds` to choose).')
+  if (settings.thresholds.some((rule) => rule.isDefault)) notes.push(defaultThresholdsNote(settings.source))
   if (settings.strict) notes.push('Strict mode: warnings and inconclusive results fail the gate too.')
   if (!settings.failOnRegression) notes.push('fail-on-regression is off: regressions are reported but do not fail the job.')
   return notes

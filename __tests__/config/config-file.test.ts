@@ -94,6 +94,17 @@ describe('settings', () => {
     assert.equal(settings.thresholds[0]!.metrics['*']!.fail[0]!.text, '20%')
   })
 
+  test('endpoint load without thresholds gates latency, throughput and errors, not every noisy metric', async () => {
+    const dir = scratchDir()
+    const settings = await resolveSettings(edge(dir, { load: { url: 'http://127.0.0.1:9/items' } }))
+    assert.equal(settings.source.kind, 'load')
+    const rule = settings.thresholds[0]!
+    assert.equal(rule.isDefault, true)
+    assert.deepEqual(Object.keys(rule.metrics).sort(), ['errors', 'p50', 'p95', 'p99', 'rps'])
+    assert.equal(rule.metrics['errors']!.fail[0]!.kind, 'absolute')
+    assert.equal(rule.metrics['rps']!.fail[0]!.text, '20%')
+  })
+
   test('inputs win over the config; inline thresholds come last so they win', async () => {
     const dir = scratchDir()
     writeFileSync(join(dir, 'gate.yml'), 'name: from-config\nsuites:\n  - command: a\n    timeout: 30s\nthresholds:\n  p95: +20%\n')

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FileBaselineStore } from '../../src/baselines/file-store.js'
-import { applyConfirmation, confirmationTargets, relocateSource } from '../../src/confirm/confirm-on-base.js'
+import { applyConfirmation, armSource, confirmationTargets, relocateSource } from '../../src/confirm/confirm-on-base.js'
 import type { PairedDecider } from '../../src/confirm/paired-runs.js'
 import { resolveSettings } from '../../src/config/resolve-settings.js'
 import { baselineRecord, runGate } from '../../src/gate.js'
@@ -160,6 +160,17 @@ describe('confirmation targets and relocation', () => {
     )
     assert.deepEqual(source?.kind === 'suites' && [source.suites[0]!.cwd, source.suites[0]!.resultsPath], ['/tmp/base/app', '/tmp/base/app/out.json'])
     assert.equal(relocateSource({ kind: 'results-file', path: '/repo/r.json', format: 'auto' }, '/repo', '/tmp/base'), undefined)
+  })
+
+  test('a load arm is one trial per scenario with the gate\'s own warm-up, rate and duration', () => {
+    const scenario = { name: 'api', endpoints: [], connections: 4, durationSeconds: 2, warmupSeconds: 1, trials: 5, ratePerSecond: 200, timeoutSeconds: 10 }
+    const server = { start: 'npm start', cwd: '/repo', env: {}, readyTimeoutMs: 1000, freshPerTrial: false }
+    const arm = armSource({ kind: 'load', scenarios: [scenario, { ...scenario, name: 'b', trials: 3 }], server, secrets: [] })
+    assert.ok(arm.kind === 'load')
+    assert.deepEqual(arm.scenarios.map((s) => s.trials), [1, 1])
+    assert.deepEqual({ ...arm.scenarios[0]!, trials: 5 }, scenario)
+    const suites = { kind: 'suites' as const, suites: [] }
+    assert.equal(armSource(suites), suites)
   })
 
   test('the A/B outcome decides the status; metrics it did not cover keep theirs', () => {

@@ -71,6 +71,20 @@ export interface EdgeSettings {
 /** The default when nothing sets a threshold: gate every metric on a 20% change for the worse. */
 export const DEFAULT_THRESHOLDS: Record<string, RawThresholdRule> = { '*': '20%' }
 
+/**
+ * The default for endpoint load: the latencies and throughput a service owner watches, and an error budget.
+ * Not `*`: max, stdev and p99.9 of a short trial swing widely, error percentages start at 0 (where any single
+ * failed request would be "infinitely worse"), and memory growth is a soak-test signal, not a PR gate.
+ */
+export const DEFAULT_LOAD_THRESHOLDS: Record<string, RawThresholdRule> = { p50: '20%', p95: '20%', p99: '20%', rps: '20%', errors: '< 1%' }
+
+/** The note a report carries when the default thresholds are in use. */
+export function defaultThresholdsNote(source: RunSource): string {
+  return source.kind === 'load'
+    ? 'No thresholds are configured, so p50, p95, p99 and rps are gated on a 20% change for the worse and errors on < 1% (set `thresholds` to choose).'
+    : 'No thresholds are configured, so every metric is gated on a 20% change for the worse (set `thresholds` to choose).'
+}
+
 export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings> {
   const configRelative = edge.configPath ?? DEFAULT_CONFIG_PATH
   const configPath = resolve(edge.rootDir, configRelative)
@@ -225,7 +239,10 @@ function resolveThresholds(edge: EdgeSettings, config: ConfigFile, where: string
   if (edge.thresholdsText && edge.thresholdsText.trim() !== '') {
     rules.push({ metrics: parseInlineThresholds(edge.thresholdsText, edge.thresholdsSource ?? 'thresholds') })
   }
-  if (!hasAnyThreshold(rules)) rules.unshift({ metrics: parseThresholdMap(DEFAULT_THRESHOLDS, 'default thresholds'), isDefault: true })
+  if (!hasAnyThreshold(rules)) {
+    const defaults = source.kind === 'load' ? DEFAULT_LOAD_THRESHOLDS : DEFAULT_THRESHOLDS
+    rules.unshift({ metrics: parseThresholdMap(defaults, 'default thresholds'), isDefault: true })
+  }
   return rules
 }
 

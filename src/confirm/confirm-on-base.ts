@@ -84,6 +84,16 @@ export function relocateSource(source: RunSource, repoTop: string, checkoutDir: 
   }
 }
 
+/**
+ * What one arm measures per pair. A load arm is one trial per scenario, and every arm run starts its own server:
+ * the pair, not the trial, is the unit of A/B evidence, and a fresh server per trial keeps one arm's warm caches
+ * (or leaks) from leaking into the next. Warm-up, rate and duration stay those of the gate. Suites run whole.
+ */
+export function armSource(source: RunSource): RunSource {
+  if (source.kind !== 'load') return source
+  return { ...source, scenarios: source.scenarios.map((scenario) => ({ ...scenario, trials: 1 })) }
+}
+
 /** Folds A/B decisions into the verdicts: the confirmed status wins, the stored comparison stays as context. */
 export function applyConfirmation(verdict: GateVerdict, result: ConfirmationResult, hasBaseline: boolean): GateVerdict {
   const byKey = new Map(result.confirmations.map((c) => [`${c.target.scenario}\u0000${c.target.metric}`, c]))
@@ -146,13 +156,14 @@ export async function confirmOnBaseCommit(
       ((top: string, sha: string) =>
         prepareBaseWorktree(top, sha, { ...(settings.confirm.build ? { command: settings.confirm.build } : {}), timeoutMs: settings.confirm.buildTimeoutMs }, deps.log, deps.signal))
     worktree = await prepare(repoTop, baseSha)
-    const baseSource = relocateSource(settings.source, repoTop, worktree.dir)!
+    const baseSource = armSource(relocateSource(settings.source, repoTop, worktree.dir)!)
+    const headSource = armSource(settings.source)
     const baseRoot = join(worktree.dir, relative(repoTop, settings.rootDir))
     const runDeps = (rootDir: string): RunDeps => ({ log: deps.log, rootDir, ...(deps.signal ? { signal: deps.signal } : {}) })
     const result = await confirmOnSameRunner({
       targets,
       runner: {
-        run: (arm) => (arm === 'base' ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(settings.source, runDeps(settings.rootDir)))
+        run: (arm) => (arm === 'base' ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(headSource, runDeps(settings.rootDir)))
       },
       decide: deps.decide,
       looks: settings.confirm.looks,
