@@ -20,6 +20,8 @@ import { ArtifactShardTransport } from './shards/artifact-transport.js'
 import { splitLoadSource } from './run/load/split-load.js'
 import { collectShards, shardShare, uploadShard } from './shards/shard-mode.js'
 import { formatShard, parseShardSpec, type ShardSpec } from './shards/shard-spec.js'
+import { DEFAULT_SHARD_WAIT_MS, ShardStartBarrier } from './shards/start-barrier.js'
+import { parseDurationMs } from './config/durations.js'
 import { contextFromActionsEnv } from './github/context.js'
 import type { Logger } from './log.js'
 import { SUMMARY_LIMIT_BYTES, renderMarkdownReport } from './report/markdown.js'
@@ -175,17 +177,42 @@ function shardInput(): ShardSpec {
   return parseShardSpec(`${Number(index) + 1}/${total}`, "inputs 'shard-index' and 'shards'")
 }
 
-/** Runs this shard's share and uploads it for the aggregate job: no verdict, no comment, no baseline. */
+/**
+ * Runs this shard's share and uploads it for the aggregate job: no verdict, no comment, no baseline. Load shards
+ * first meet at a barrier, so that all apply their share of the load at one agreed time.
+ */
 async function runShardMode(settings: GateSettings, context: RunContext, shard: ShardSpec, workDir: string): Promise<number> {
   const share = shardShare(settings.source, shard, splitLoadSource)
-  const runDeps = { log: actionLogger, rootDir: settings.rootDir }
-  const results = stampIdentity(await produceResults(share.source, runDeps), context)
-  const report = await uploadShard(settings.name, shard, share.split, results, context, new ArtifactShardTransport(), workDir, actionLogger)
+  const waitInput = core.getInput('shard-wait').trim()
+  const waitMs = waitInput ? parseDurationMs(waitInput, "input 'shard-wait'") : DEFAULT_SHARD_WAIT_MS
+  const transport = new ArtifactShardTransport()
+  const barrier =
+    share.split === 'load' && shard.total > 1
+      ? new ShardStartBarrier({ gate: settings.name, shard, attempt: context.runAttempt ?? 1, transport, workDir: join(workDir, 'start'), log: actionLogger, waitMs })
+      : undefined
+  let results
+  try {
+    results = await produceResults(share.source, {
+      log: actionLogger,
+      rootDir: settings.rootDir,
+      ...optional('beforeFirstLoad', barrier ? async () => void (await barrier.wait()) : undefined)
+    })
+  } catch (error) {
+    // Siblings still waiting at the barrier stop at once instead of at their deadline.
+    await barrier?.abandon()
+    throw error
+  }
+  results = stampIdentity(results, context)
+  const agreed = barrier?.agreed
+  const report = await uploadShard(settings.name, shard, share.split, results, context, transport, workDir, actionLogger, optional('agreedStartAt', agreed?.startAt.toISOString()))
   const scenarios = report.results.scenarios.map((scenario) => scenario.name)
   core.setOutput('shard', formatShard(shard))
   if (process.env.GITHUB_STEP_SUMMARY) {
+    const start = agreed
+      ? ` The load started at the time all ${shard.total} shards agreed on, ${agreed.startAt.toISOString()}${agreed.lateMs > 500 ? ` (this shard ${(agreed.lateMs / 1000).toFixed(1)} s late)` : ''}.`
+      : ''
     await core.summary
-      .addRaw(`### perf-gate ${escapeMarkdown(settings.name)}: shard ${formatShard(shard)}\n\nMeasured ${scenarios.length} scenario(s) and uploaded them for the aggregate job; the verdict comes from there.\n`)
+      .addRaw(`### perf-gate ${escapeMarkdown(settings.name)}: shard ${formatShard(shard)}\n\nMeasured ${scenarios.length} scenario(s) and uploaded them for the aggregate job; the verdict comes from there.${start}\n`)
       .write()
   }
   return EXIT_PASS

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import * as hdr from 'hdr-histogram-js'
 import { decodeHistogram } from '../../src/results/histogram.js'
 import type { Results } from '../../src/results/model.js'
-import { checkShardSet, mergeShardResults, parseShardReport, type ShardReport } from '../../src/shards/merge-shards.js'
+import { checkShardSet, isShardUploadOf, loadWindowNotes, mergeShardResults, parseShardReport, type ShardReport } from '../../src/shards/merge-shards.js'
 
 const environment = { os: 'linux', arch: 'x64', cores: 4, runner: 'github-actions:ubuntu-24.04', cpuModel: 'AMD EPYC 7763' }
 const sha = 'a'.repeat(40)
@@ -102,6 +102,40 @@ describe('merging load shards', () => {
     const c = loadShard(2, 2, [latencies(100, 200, 10)])
     c.results.scenarios[0]!.name = 'GET /other'
     assert.throws(() => mergeShardResults([a, c]), /shard 2\/2 measured scenario "GET \/other", which shard 1\/2 did not/)
+  })
+
+  test("the shards' measured windows: a note when they overlap poorly, none when they line up", () => {
+    const agreedStartAt = '2026-03-01T12:00:05.000Z'
+    const timed = (index: number, startsMs: number[]): ShardReport => {
+      const report = loadShard(index, 3, startsMs.map(() => latencies(100, 200, 10)), { agreedStartAt })
+      report.results.scenarios[0]!.trials.forEach((trial, t) => {
+        trial.startedAt = new Date(Date.parse(agreedStartAt) + startsMs[t]!).toISOString()
+        trial.durationSeconds = 10
+      })
+      return report
+    }
+    // Within 0.3 s of each other on 10 s trials: fine.
+    assert.deepEqual(loadWindowNotes([timed(1, [1000, 11_500]), timed(2, [1100, 11_700]), timed(3, [1300, 11_600])]), [])
+    // Shard 3 started its first trial 4 s late, and drifted 1.5 s on the second.
+    const notes = loadWindowNotes([timed(1, [1000, 11_500]), timed(2, [1100, 11_600]), timed(3, [5000, 13_000])])
+    assert.equal(notes.length, 1, notes.join('\n'))
+    assert.match(notes[0]!, /overlapped for only 60% of trial 1 of "GET \/items" \(shard 3\/3 started 4\.0 s after shard 1\/3\) and 1 other trial\(s\) below 90%: .*less than the configured load/)
+    // A shard that did not wait, and shards that agreed on different starts.
+    const lone = timed(2, [1100, 11_600])
+    delete lone.agreedStartAt
+    assert.match(loadWindowNotes([timed(1, [1000, 11_500]), lone])[0]!, /Shard 2\/3 did not wait for the agreed start/)
+    const other = { ...timed(2, [1100, 11_600]), agreedStartAt: '2026-03-01T12:00:09.000Z' }
+    assert.match(loadWindowNotes([timed(1, [1000, 11_500]), other])[0]!, /agreed on starts 4\.0 s apart/)
+    // Scenario shards ran different things at different times, by design.
+    assert.deepEqual(loadWindowNotes([{ ...timed(1, [0]), split: 'scenarios' }, { ...timed(2, [60_000]), split: 'scenarios' }]), [])
+  })
+
+  test("upload names are matched to their gate exactly: gate \"api\" does not take gate \"api-2\"'s shards", () => {
+    assert.ok(isShardUploadOf('api', 'perf-gate-shard-api-1-of-4-a1-xyz'))
+    assert.ok(!isShardUploadOf('api', 'perf-gate-shard-api-2-1-of-4-a1-xyz'))
+    assert.ok(isShardUploadOf('api-2', 'perf-gate-shard-api-2-1-of-4-a1-xyz'))
+    assert.ok(isShardUploadOf('a.b', 'perf-gate-shard-a.b-1-of-4'))
+    assert.ok(!isShardUploadOf('a.b', 'perf-gate-shard-axb-1-of-4'))
   })
 })
 

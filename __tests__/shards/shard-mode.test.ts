@@ -13,6 +13,9 @@ class MemoryTransport implements ShardTransport {
   async upload(name: string, file: string): Promise<void> {
     this.uploads.set(name, await readFile(file, 'utf8'))
   }
+  async list(prefix: string) {
+    return [...this.uploads.keys()].filter((name) => name.startsWith(prefix))
+  }
   async downloadAll(prefix: string) {
     return [...this.uploads].filter(([name]) => name.startsWith(prefix)).map(([name, text]) => ({ name, text }))
   }
@@ -51,5 +54,22 @@ describe('shard mode', () => {
     // Two jobs that both claimed shard 1 in one attempt are named, not silently merged.
     await uploadShard('api', { index: 1, total: 2 }, 'scenarios', shardResults('a', 5), { event: 'push', runner: 'x', sha, runId: '9', runAttempt: 1 }, transport, dir, log)
     await assert.rejects(collectShards('api', { sha }, transport, log), /shard 1\/2 reported twice/)
+  })
+
+  test('a gate whose name extends another\'s keeps its own shards; load shards carry their agreed start into the note', async () => {
+    const transport = new MemoryTransport()
+    const log = new MemoryLogger()
+    const dir = scratchDir()
+    const context = { event: 'push', runner: 'x', sha: 'c'.repeat(40), runId: '9', runAttempt: 1 }
+    const loadResults = { ...resultsWith({ 'GET /': { requests: { values: [10], unit: 'count' } } }), environment }
+    const agreedStartAt = '2026-03-01T12:00:05.000Z'
+    for (const index of [1, 2]) await uploadShard('api', { index, total: 2 }, 'load', loadResults, context, transport, dir, log, { agreedStartAt })
+    await uploadShard('api-2', { index: 1, total: 1 }, 'scenarios', { ...resultsWith({ other: { mean: { values: [1], unit: 'ms' } } }), environment }, context, transport, dir, log)
+    const { results, notes, reports } = await collectShards('api', { total: 2 }, transport, log)
+    assert.equal(reports.length, 2)
+    assert.deepEqual(results.scenarios.map((s) => s.name), ['GET /'])
+    assert.equal(results.scenarios[0]!.trials[0]!.metrics.requests!.value, 20)
+    assert.equal(reports[0]!.agreedStartAt, agreedStartAt)
+    assert.match(notes[0]!, /load histograms added, rates summed; the load started together at 2026-03-01T12:00:05\.000Z/)
   })
 })

@@ -1,4 +1,8 @@
-/** A minimal ZIP writer (stored entries, no compression): what an Actions artifact download returns. */
+/**
+ * A minimal ZIP writer (stored entries, no compression): what an Actions artifact download returns; and a reader
+ * for what @actions/artifact uploads (stored or deflated entries, found through the central directory).
+ */
+import { inflateRawSync } from 'node:zlib'
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n
@@ -52,4 +56,33 @@ export function zipFiles(files: Record<string, string | Buffer>): Buffer {
   end.writeUInt32LE(centralSize, 12)
   end.writeUInt32LE(offset, 16)
   return Buffer.concat([...locals, ...centrals, end])
+}
+
+/** Reads a ZIP archive into name → content (stored and deflated entries; no ZIP64). */
+export function unzipFiles(zip: Buffer): Record<string, Buffer> {
+  let end = zip.length - 22
+  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--
+  if (end < 0) throw new Error('not a ZIP archive: no end of central directory')
+  const count = zip.readUInt16LE(end + 10)
+  let at = zip.readUInt32LE(end + 16)
+  const files: Record<string, Buffer> = {}
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error(`bad central directory entry at ${at}`)
+    const method = zip.readUInt16LE(at + 10)
+    const compressedSize = zip.readUInt32LE(at + 20)
+    const nameLength = zip.readUInt16LE(at + 28)
+    const extraLength = zip.readUInt16LE(at + 30)
+    const commentLength = zip.readUInt16LE(at + 32)
+    const localOffset = zip.readUInt32LE(at + 42)
+    const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8')
+    const dataStart = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28)
+    const data = zip.subarray(dataStart, dataStart + compressedSize)
+    if (!name.endsWith('/')) files[name] = method === 8 ? inflateRawSync(data) : method === 0 ? Buffer.from(data) : assertNever(method)
+    at += 46 + nameLength + extraLength + commentLength
+  }
+  return files
+}
+
+function assertNever(method: number): never {
+  throw new Error(`ZIP compression method ${method} is not supported`)
 }

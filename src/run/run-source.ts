@@ -16,6 +16,8 @@ export interface RunDeps {
   log: Logger
   rootDir: string
   signal?: AbortSignal
+  /** Load only: awaited once right before the first load (see LoadRunDeps.beforeFirstLoad). */
+  beforeFirstLoad?: () => Promise<void>
 }
 
 /** Runs every suite (or reads the results file) and merges their scenarios into one Results. */
@@ -27,7 +29,7 @@ export async function produceResults(source: RunSource, deps: RunDeps): Promise<
     return parseResultsText(text, source.format, shown)
   }
   if (source.kind === 'load') {
-    return runLoad(source, { log: deps.log, ...(deps.signal ? { signal: deps.signal } : {}) })
+    return runLoad(source, { log: deps.log, ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.beforeFirstLoad ? { beforeFirstLoad: deps.beforeFirstLoad } : {}) })
   }
   const scenarios: Scenario[] = []
   const origin = new Map<string, string>()

@@ -23,17 +23,16 @@ export class ArtifactShardTransport implements ShardTransport {
     }
   }
 
+  async list(prefix: string): Promise<string[]> {
+    return (await this.listRun(prefix)).map((artifact) => artifact.name)
+  }
+
   async downloadAll(prefix: string): Promise<Array<{ name: string; text: string }>> {
-    let artifacts
-    try {
-      ;({ artifacts } = await this.client.listArtifacts())
-    } catch (error) {
-      throw new RunError(`listing this run's artifacts to find the shards failed: ${messageOf(error)}`)
-    }
+    const artifacts = await this.listRun(prefix)
     const downloads: Array<{ name: string; text: string }> = []
     const root = await mkdtemp(join(tmpdir(), 'perf-gate-shards-'))
     try {
-      for (const artifact of artifacts.filter((a) => a.name.startsWith(prefix))) {
+      for (const artifact of artifacts) {
         const path = join(root, String(artifact.id))
         try {
           await this.client.downloadArtifact(artifact.id, { path })
@@ -48,5 +47,15 @@ export class ArtifactShardTransport implements ShardTransport {
       await rm(root, { recursive: true, force: true })
     }
     return downloads
+  }
+
+  /** This run's artifacts (every attempt's) whose name starts with `prefix`. */
+  private async listRun(prefix: string): Promise<Array<{ id: number; name: string }>> {
+    try {
+      const { artifacts } = await this.client.listArtifacts()
+      return artifacts.filter((artifact) => artifact.name.startsWith(prefix))
+    } catch (error) {
+      throw new RunError(`listing this run's artifacts (${prefix}*) failed: ${messageOf(error)}`)
+    }
   }
 }

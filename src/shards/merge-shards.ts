@@ -26,12 +26,20 @@ export interface ShardReport {
   runId?: string
   runAttempt?: number
   startedAt?: string
+  /** Load shards: the start every shard agreed on at the barrier (start-barrier.ts). */
+  agreedStartAt?: string
   results: Results
 }
 
 /** The artifact one shard uploads; the aggregate job finds them by this name. */
 export function shardArtifactName(gate: string, shard: ShardSpec): string {
   return `perf-gate-shard-${gate}-${shard.index}-of-${shard.total}`
+}
+
+/** True for an upload name of `gate`'s shards (anchored: gate "api" does not take the uploads of gate "api-2"). */
+export function isShardUploadOf(gate: string, name: string): boolean {
+  const escaped = gate.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(`^perf-gate-shard-${escaped}-\\d+-of-\\d+(-|$)`).test(name)
 }
 
 /** Parses and validates one shard's upload; `where` names the artifact for messages. */
@@ -88,6 +96,60 @@ export function checkShardSet(reports: ShardReport[], expected: ShardExpectation
     throw new RunError(`shard ${formatShard(odd.shard)} measured commit ${odd.sha!.slice(0, 7)}, shard ${formatShard(first!.shard)} ${first!.sha!.slice(0, 7)}; all shards must measure one commit`)
   }
   return environmentNotes(reports)
+}
+
+/** Below this overlap of the shards' measured windows, a merged trial did not carry the whole load throughout. */
+export const MIN_WINDOW_OVERLAP = 0.9
+
+/**
+ * Load shards: did they measure at the same time? For every trial, the shards' measured windows (startedAt +
+ * durationSeconds) should overlap almost entirely; a shard that started late, or trials that drifted apart, mean the
+ * server carried only part of the load for part of the time and latencies look better than they are. A note, not an
+ * error: the figures are still the exact merge of what was measured.
+ */
+export function loadWindowNotes(reports: ShardReport[]): string[] {
+  if (reports[0]?.split !== 'load') return []
+  const notes: string[] = []
+  const agreed = reports.filter((report) => report.agreedStartAt !== undefined)
+  const without = reports.filter((report) => report.agreedStartAt === undefined)
+  if (agreed.length > 0 && without.length > 0) {
+    notes.push(`Shard${without.length > 1 ? 's' : ''} ${without.map((report) => formatShard(report.shard)).join(', ')} did not wait for the agreed start of the load.`)
+  }
+  const starts = agreed.map((report) => Date.parse(report.agreedStartAt!)).filter(Number.isFinite)
+  if (starts.length > 1 && Math.max(...starts) - Math.min(...starts) > 1000) {
+    notes.push(`The shards agreed on starts ${formatSeconds(Math.max(...starts) - Math.min(...starts))} apart; they should agree on one.`)
+  }
+  const poor: Array<{ scenario: string; trial: number; overlap: number; early: ShardSpec; late: ShardSpec; lagMs: number }> = []
+  for (const scenario of reports[0]!.results.scenarios) {
+    for (let t = 0; t < scenario.trials.length; t++) {
+      const windows = reports.map((report) => {
+        const trial = report.results.scenarios.find((s) => s.name === scenario.name)?.trials[t]
+        const start = trial?.startedAt ? Date.parse(trial.startedAt) : NaN
+        return { shard: report.shard, start, end: start + (trial?.durationSeconds ?? NaN) * 1000 }
+      })
+      if (windows.some((w) => !Number.isFinite(w.start) || !Number.isFinite(w.end))) continue
+      const longest = Math.max(...windows.map((w) => w.end - w.start))
+      if (!(longest > 0)) continue
+      const overlap = Math.max(0, Math.min(...windows.map((w) => w.end)) - Math.max(...windows.map((w) => w.start))) / longest
+      if (overlap >= MIN_WINDOW_OVERLAP) continue
+      const byStart = [...windows].sort((a, b) => a.start - b.start)
+      poor.push({ scenario: scenario.name, trial: t + 1, overlap, early: byStart[0]!.shard, late: byStart[byStart.length - 1]!.shard, lagMs: byStart[byStart.length - 1]!.start - byStart[0]!.start })
+    }
+  }
+  if (poor.length > 0) {
+    const worst = poor.reduce((a, b) => (b.overlap < a.overlap ? b : a))
+    const others = poor.length > 1 ? ` and ${poor.length - 1} other trial(s) below ${Math.round(MIN_WINDOW_OVERLAP * 100)}%` : ''
+    notes.push(
+      `The shards' measured windows overlapped for only ${Math.round(worst.overlap * 100)}% of trial ${worst.trial} of "${worst.scenario}" ` +
+        `(shard ${formatShard(worst.late)} started ${formatSeconds(worst.lagMs)} after shard ${formatShard(worst.early)})${others}: ` +
+        `for part of the time the server carried less than the configured load, so latencies may look better than they are.`
+    )
+  }
+  return notes
+}
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`
 }
 
 /** OS, architecture and core count must agree; CPU models may differ within a runner pool (a note, not an error). */

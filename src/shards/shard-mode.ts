@@ -13,12 +13,14 @@ import type { RunContext } from '../context.js'
 import type { Logger } from '../log.js'
 import type { Results } from '../results/model.js'
 import { formatShard, assignToShard, type ShardSpec } from './shard-spec.js'
-import { SHARD_SCHEMA_VERSION, checkShardSet, mergeShardResults, parseShardReport, shardArtifactName, type ShardReport } from './merge-shards.js'
+import { SHARD_SCHEMA_VERSION, checkShardSet, isShardUploadOf, loadWindowNotes, mergeShardResults, parseShardReport, shardArtifactName, type ShardReport } from './merge-shards.js'
 
 /** Moves shard uploads between the matrix jobs and the aggregate job. */
 export interface ShardTransport {
   /** Uploads one file under a name unique to this job. */
   upload(name: string, file: string): Promise<void>
+  /** Names of this workflow run's uploads that start with `prefix` (cheap: nothing is downloaded). */
+  list(prefix: string): Promise<string[]>
   /** Every upload of this workflow run whose name starts with `prefix`, with its text. */
   downloadAll(prefix: string): Promise<Array<{ name: string; text: string }>>
 }
@@ -59,13 +61,15 @@ export async function uploadShard(
   context: RunContext,
   transport: ShardTransport,
   workDir: string,
-  log: Logger
+  log: Logger,
+  timing: Pick<ShardReport, 'agreedStartAt'> = {}
 ): Promise<ShardReport> {
   const report: ShardReport = {
     schemaVersion: SHARD_SCHEMA_VERSION,
     gate,
     shard,
     split,
+    ...timing,
     results,
     ...(results.git?.sha ?? context.sha ? { sha: (results.git?.sha ?? context.sha)! } : {}),
     ...(context.runId ? { runId: context.runId } : {}),
@@ -91,17 +95,22 @@ export async function collectShards(
   transport: ShardTransport,
   log: Logger
 ): Promise<{ results: Results; notes: string[]; reports: ShardReport[] }> {
-  const uploads = await transport.downloadAll(shardPrefix(gate))
+  const uploads = (await transport.downloadAll(shardPrefix(gate))).filter((upload) => isShardUploadOf(gate, upload.name))
   const reports = uploads.map((upload) => parseShardReport(upload.text, `shard upload ${upload.name}`))
   const newestAttempt = new Map<number, number>()
   for (const report of reports) newestAttempt.set(report.shard.index, Math.max(newestAttempt.get(report.shard.index) ?? 0, report.runAttempt ?? 1))
   const current = reports.filter((report) => (report.runAttempt ?? 1) === newestAttempt.get(report.shard.index))
   if (current.length < reports.length) log.info(`Ignored ${reports.length - current.length} shard upload(s) of earlier attempts, replaced by re-runs.`)
   const notes = checkShardSet(current, { gate, ...expected })
+  const timingNotes = loadWindowNotes(current)
+  for (const note of timingNotes) log.warn(note)
   const results = mergeShardResults(current)
   const total = current[0]!.shard.total
   log.info(`Merged ${total} shard(s) of gate "${gate}": ${results.scenarios.length} scenario(s).`)
-  notes.unshift(`Measured by ${total} shards of a job matrix and merged exactly (${current[0]!.split === 'load' ? 'load histograms added, rates summed' : 'each scenario from one shard'}).`)
+  const agreedStart = current.find((report) => report.agreedStartAt)?.agreedStartAt
+  const how = current[0]!.split === 'load' ? `load histograms added, rates summed${agreedStart ? `; the load started together at ${agreedStart}` : ''}` : 'each scenario from one shard'
+  notes.unshift(`Measured by ${total} shards of a job matrix and merged exactly (${how}).`)
+  notes.push(...timingNotes)
   return { results, notes, reports: current }
 }
 

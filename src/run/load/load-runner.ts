@@ -19,6 +19,11 @@ export interface LoadRunDeps {
   signal?: AbortSignal
   /** Interval of progress lines (default 5 s). */
   progressIntervalMs?: number
+  /**
+   * Called once, when the server (if perf-gate starts one) answers, right before the first load (warm-up
+   * included): a load shard waits here for the agreed start of all shards (src/shards/start-barrier.ts).
+   */
+  beforeFirstLoad?: () => Promise<void>
 }
 
 /** More than this fraction of failed requests makes a trial a failed run. */
@@ -29,6 +34,7 @@ export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Re
   for (const secret of source.secrets) deps.log.addSecret(secret)
   const scenarios: Scenario[] = []
   const server = source.server ? new ManagedServer(source.server, deps.log, deps.signal) : undefined
+  let waited = false
   try {
     if (server && !source.server!.freshPerTrial) await server.start(readyUrlOf(source))
     for (const scenario of source.scenarios) {
@@ -36,6 +42,12 @@ export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Re
       for (let index = 0; index < scenario.trials; index++) {
         if (server && source.server!.freshPerTrial) await server.start(readyUrlOf(source))
         if (index === 0) await checkReachable(scenario, server)
+        if (!waited) {
+          waited = true
+          await deps.beforeFirstLoad?.()
+          // A server that died while this shard waited is a failure now, not a trial of connection errors.
+          if (server?.failure) throw new RunError(`load ${scenario.name}: ${server.failure}`)
+        }
         trials.push(await runTrial(scenario, index, deps, server))
         if (server && source.server!.freshPerTrial) await server.stop()
       }
