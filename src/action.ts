@@ -6,7 +6,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { ArtifactBaselineStore } from './baselines/artifact-store.js'
-import { CacheBaselineStore } from './baselines/cache-store.js'
+import { CacheBaselineStore, restCacheKeyLister, toolkitCacheClient } from './baselines/cache-store.js'
 import { FileBaselineStore } from './baselines/file-store.js'
 import type { BaselineStore } from './baselines/store.js'
 import { resolveSettings } from './config/resolve-settings.js'
@@ -26,6 +26,7 @@ import { SUMMARY_LIMIT_BYTES, renderMarkdownReport } from './report/markdown.js'
 import { renderTrendCharts } from './report/trend-chart.js'
 import { displayPath } from './paths.js'
 import { COMMENT_MODES } from './github/pr-comment.js'
+import { parseRepository } from './github/octokit-client.js'
 import { publishReviewerView, runCommentModeAction, type ReviewerViewInput } from './github/action-comment.js'
 import type { CommentSettings } from './github/publish-comment.js'
 
@@ -201,15 +202,22 @@ function createStore(settings: GateSettings, context: RunContext, env: NodeJS.Pr
   switch (baseline.store) {
     case 'file':
       return new FileBaselineStore(baseline.dir, displayPath(settings.rootDir, baseline.dir), baseline.historyLimit)
-    case 'cache':
+    case 'cache': {
+      // Listing keys (actions: read) finds baselines saved at the same moment as the newest entry; see cache-store.ts.
+      const repository = parseRepository(env.GITHUB_REPOSITORY)
+      const token = core.getInput('github-token').trim()
+      const listKeys =
+        repository && token && context.defaultBranch ? restCacheKeyLister(repository, token, `refs/heads/${context.defaultBranch}`, env) : undefined
       // @actions/cache resolves its paths against the step's working directory and archives them from the workspace.
-      return new CacheBaselineStore(process.cwd(), baseline.historyLimit)
+      return new CacheBaselineStore(process.cwd(), baseline.historyLimit, toolkitCacheClient, { debug: (line) => core.debug(line), ...optional('listKeys', listKeys) })
+    }
     case 'artifact':
       return new ArtifactBaselineStore({
         repository: env.GITHUB_REPOSITORY ?? '',
         token: core.getInput('github-token') || env.GITHUB_TOKEN || '',
         ...optional('defaultBranch', context.defaultBranch),
-        ...optional('retentionDays', baseline.retentionDays)
+        ...optional('retentionDays', baseline.retentionDays),
+        debug: (line) => core.debug(line)
       })
   }
 }

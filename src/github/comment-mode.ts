@@ -80,6 +80,7 @@ export function sanitizeUntrustedReport(report: GateReport, repositoryUrl: strin
     notes: report.notes.map((note) => escapeMarkdown(note, 1000)),
     links: { repositoryUrl, runUrl: `${repositoryUrl}/actions/runs/${runId}` }
   }
+  if (report.baselineAbsence?.advice) trusted.baselineAbsence = { ...report.baselineAbsence, advice: escapeMarkdown(report.baselineAbsence.advice, 1000) }
   if (report.baseline) {
     const { runUrl, ...baseline } = report.baseline
     trusted.baseline = runUrl?.startsWith(`${repositoryUrl}/actions/runs/`) ? { ...baseline, runUrl } : baseline
