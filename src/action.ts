@@ -45,8 +45,13 @@ export const actionLogger: Logger = {
 
 /** Reads a boolean input strictly: true/false (any case) or empty for the default. */
 function booleanInput(name: string, fallback: boolean): boolean {
+  return optionalBooleanInput(name) ?? fallback
+}
+
+/** A boolean input that the config file may set when the input is empty (action.yml gives it no default). */
+function optionalBooleanInput(name: string): boolean | undefined {
   const raw = core.getInput(name).trim().toLowerCase()
-  if (raw === '') return fallback
+  if (raw === '') return undefined
   if (['true', 'yes', 'on', '1'].includes(raw)) return true
   if (['false', 'no', 'off', '0'].includes(raw)) return false
   throw new InputError(`input '${name}' must be true or false, got "${core.getInput(name)}"`)
@@ -92,9 +97,9 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
       ...optional('baselineDir', core.getInput('baseline-dir') || undefined),
       ...optional('baselineName', core.getInput('baseline') || undefined),
       ...optional('historyLimit', positiveIntegerInput('history')),
-      failOnMissingBaseline: booleanInput('fail-on-missing-baseline', false),
+      ...optional('failOnMissingBaseline', optionalBooleanInput('fail-on-missing-baseline')),
       ...optional('artifactRetentionDays', positiveIntegerInput('baseline-retention-days')),
-      strict: booleanInput('strict', false),
+      ...optional('strict', optionalBooleanInput('strict')),
       failOnRegression: booleanInput('fail-on-regression', true),
       compareTo: core.getInput('compare-to'),
       build: core.getInput('build'),

@@ -43,14 +43,19 @@ describe('Action entry with cache and artifact baselines', () => {
   }
 
   /** One job: a push to main (sha) or a PR against base `baseSha`; `run` overrides what the REST API says of it. */
-  function job(options: { gate: string; store: string; push?: string; baseSha?: string; run?: Partial<FakeRun>; inputs?: Record<string, string>; env?: Record<string, string> }): Promise<ActionRun> {
+  function job(options: { gate: string; store: string; push?: string; baseSha?: string; run?: Partial<FakeRun>; inputs?: Record<string, string>; env?: Record<string, string>; config?: string }): Promise<ActionRun> {
     const runId = nextRunId++
+    const ws = workspace()
+    if (options.config !== undefined) {
+      mkdirSync(join(ws, '.github'), { recursive: true })
+      writeFileSync(join(ws, '.github/perf-gate.yml'), options.config)
+    }
     const headSha = options.push ?? sha('c')
     const run: FakeRun = { id: runId, headBranch: options.push ? 'main' : 'feature', headSha, headRepositoryId: REPOSITORY_ID, ...options.run }
     const inputs = { command: 'node bench.mjs', results: 'bench.json', thresholds: 'p95: +20%', name: options.gate, 'baseline-store': options.store, 'github-token': 'ghs_test', ...options.inputs }
     const env = { ...fake.env(run, options.push ? MAIN_SCOPES : PULL_SCOPES), GITHUB_RUN_ID: String(runId), ...options.env }
-    if (options.push) return runActionEntry({ entry, workspace: workspace(), inputs, event: 'push', payload: pushPayload(), sha: options.push, env })
-    return runActionEntry({ entry, workspace: workspace(), inputs, event: 'pull_request', payload: pullRequestPayload({ baseSha: options.baseSha! }), ref: 'refs/pull/7/merge', sha: headSha, env })
+    if (options.push) return runActionEntry({ entry, workspace: ws, inputs, event: 'push', payload: pushPayload(), sha: options.push, env })
+    return runActionEntry({ entry, workspace: ws, inputs, event: 'pull_request', payload: pullRequestPayload({ baseSha: options.baseSha! }), ref: 'refs/pull/7/merge', sha: headSha, env })
   }
 
   const keysOf = (gate: string): string[] => fake.cacheEntries.filter((e) => e.finalized && e.key.startsWith(`perf-gate/v1/${gate}/`)).map((e) => e.key)
@@ -146,6 +151,17 @@ describe('Action entry with cache and artifact baselines', () => {
 
     const firstPush = await job({ gate: 'fresh', store: 'cache', push: sha('a'), inputs: { 'fail-on-missing-baseline': 'true' } })
     assert.equal(firstPush.exitCode, 0, 'the push that saves the first baseline does not fail for having none')
+  })
+
+  test('config file: baseline.fail-on-missing and strict apply when the inputs are empty; an input still wins', async () => {
+    const config = 'baseline:\n  fail-on-missing: true\nstrict: true\n'
+    const fromConfig = await job({ gate: 'cfg', store: 'cache', baseSha: sha('4'), config })
+    assert.equal(fromConfig.exitCode, 2, fromConfig.stdout + fromConfig.stderr)
+    assert.match(fromConfig.stdout, /::error::fail-on-missing-baseline: no baseline could be read \(nothing has been saved for gate "cfg" in the Actions cache yet/)
+    assert.match(fromConfig.summary, /Strict mode: warnings and inconclusive results fail the gate too/)
+    const overridden = await job({ gate: 'cfg', store: 'cache', baseSha: sha('4'), config, inputs: { 'fail-on-missing-baseline': 'false', strict: 'false' } })
+    assert.equal(overridden.exitCode, 0, overridden.stdout + overridden.stderr)
+    assert.doesNotMatch(overridden.summary, /Strict mode/)
   })
 
   test('artifact: the newest baseline of this repository\'s main is used, never a fork branch named main', async () => {
