@@ -260,6 +260,8 @@ async function publish(
     const title = `perf-gate ${settings.name}: ${metric.scenario} · ${metric.metric}`
     if (metric.status === 'fail') core.error(metric.reason, { title })
     else if (metric.status === 'warn') core.warning(metric.reason, { title })
+    // A notice, not a warning: reviewers see it among the run's annotations without it reading as a failure.
+    else if (metric.status === 'inconclusive' && metric.gated) core.notice(metric.reason, { title })
   }
   core.setOutput('verdict', report.verdict)
   core.setOutput('regressions', String(report.regressions))

@@ -36,6 +36,12 @@ class MemoryGitHub implements CommentClient {
     }
     throw Object.assign(new Error('Not Found'), { status: 404 })
   }
+  async deleteIssueComment(id: number) {
+    for (const [issue, list] of this.comments) {
+      if (list.some((c) => c.id === id)) return void this.comments.set(issue, list.filter((c) => c.id !== id))
+    }
+    throw Object.assign(new Error('Not Found'), { status: 404 })
+  }
   async listCommitComments(sha: string) {
     return this.commitComments.filter((c) => c.sha === sha)
   }
