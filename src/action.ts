@@ -79,7 +79,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     const rootDir = join(workspace, core.getInput('working-directory') || '.')
     const payload = await readEventPayload(env.GITHUB_EVENT_PATH)
     const context = contextFromActionsEnv(env, payload)
-    if (choiceInput('mode', ACTION_MODES) === 'comment') return await runCommentModeAction(env, payload, core.getInput('name') || 'default', commentSettings(), log)
+    if (choiceInput('mode', ACTION_MODES) === 'comment') return await runCommentModeAction(env, payload, core.getInput('name').trim() || undefined, commentSettings(), log)
     const configInput = core.getInput('config')
     let settings = await resolveSettings({
       rootDir,

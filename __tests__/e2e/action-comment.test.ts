@@ -276,10 +276,12 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
     return JSON.stringify({ kind: 'perf-gate-pr-report', schemaVersion: 1, pullRequest: { number: 31, headSha: HEAD_SHA }, report, ...overrides })
   }
 
-  function commentRun(runId: number, extra: { pullRequests?: unknown[] } = {}) {
+  /** The workflow_run job; `name` undefined leaves the input out (the runner passes nothing for it). */
+  function commentRun(runId: number, extra: { pullRequests?: unknown[]; name?: string | undefined } = { name: 'api' }) {
+    const name = 'name' in extra ? extra.name : 'api'
     return run({
       workspace: scratchDir('perf-gate-ws-'),
-      inputs: { mode: 'comment', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file' },
+      inputs: { mode: 'comment', ...(name === undefined ? {} : { name }), 'github-token': 'test-token', 'baseline-store': 'file' },
       event: 'workflow_run',
       payload: { workflow_run: { id: runId, event: 'pull_request', head_sha: HEAD_SHA, pull_requests: extra.pullRequests ?? [] }, repository: { full_name: 'octo/shop' } }
     })
@@ -335,6 +337,23 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
     } finally {
       await storage.close()
     }
+  })
+
+  test('without input name the gate comes from the validated artifact; a name that disagrees is refused', async () => {
+    api.pulls.set(34, { number: 34, state: 'open', head: { sha: HEAD_SHA, repo: { full_name: 'mallory/shop' } } })
+    api.addArtifact(9301, 'perf-gate-report-api', { 'perf-gate-report-api.json': artifact({ pullRequest: { number: 34, headSha: HEAD_SHA } }) })
+    const unnamed = await commentRun(9301, { name: undefined })
+    assert.equal(unnamed.exitCode, 0, unnamed.stdout + unnamed.stderr)
+    assert.match(unnamed.stdout, /commenting for gate "api", the report run 9301 uploaded \(input 'name' is empty\)/)
+    const posted = (api.issueComments.get(34) ?? []).filter((c) => c.body.startsWith(commentMarker('api')))
+    assert.equal(posted.length, 1)
+    assert.equal(unnamed.outputs['comment-url'], posted[0]!.html_url)
+
+    const writes = api.requestsTo('POST', /\/comments$/).length + api.requestsTo('PATCH', /\/comments\//).length
+    const wrong = await commentRun(9301, { name: 'web' })
+    assert.equal(wrong.exitCode, 3, wrong.stdout)
+    assert.match(wrong.stdout, /::error::perf-gate: configuration error: input 'name' is "web", but run 9301 uploaded the report of gate "api" \(perf-gate-report-api\), not perf-gate-report-web/)
+    assert.equal(api.requestsTo('POST', /\/comments$/).length + api.requestsTo('PATCH', /\/comments\//).length, writes, 'no comment written')
   })
 
   test('rejects a tampered artifact, a foreign head SHA, and a PR that is not at the run head', async () => {
