@@ -6,7 +6,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { ArtifactBaselineStore } from './baselines/artifact-store.js'
-import { CacheBaselineStore } from './baselines/cache-store.js'
+import { CacheBaselineStore, restCacheKeyLister, toolkitCacheClient } from './baselines/cache-store.js'
 import { FileBaselineStore } from './baselines/file-store.js'
 import type { BaselineStore } from './baselines/store.js'
 import { resolveSettings } from './config/resolve-settings.js'
@@ -28,6 +28,7 @@ import { SUMMARY_LIMIT_BYTES, renderMarkdownReport } from './report/markdown.js'
 import { renderTrendCharts } from './report/trend-chart.js'
 import { displayPath } from './paths.js'
 import { COMMENT_MODES } from './github/pr-comment.js'
+import { parseRepository } from './github/octokit-client.js'
 import { publishReviewerView, runCommentModeAction, type ReviewerViewInput } from './github/action-comment.js'
 import type { CommentSettings } from './github/publish-comment.js'
 
@@ -46,8 +47,13 @@ export const actionLogger: Logger = {
 
 /** Reads a boolean input strictly: true/false (any case) or empty for the default. */
 function booleanInput(name: string, fallback: boolean): boolean {
+  return optionalBooleanInput(name) ?? fallback
+}
+
+/** A boolean input that the config file may set when the input is empty (action.yml gives it no default). */
+function optionalBooleanInput(name: string): boolean | undefined {
   const raw = core.getInput(name).trim().toLowerCase()
-  if (raw === '') return fallback
+  if (raw === '') return undefined
   if (['true', 'yes', 'on', '1'].includes(raw)) return true
   if (['false', 'no', 'off', '0'].includes(raw)) return false
   throw new InputError(`input '${name}' must be true or false, got "${core.getInput(name)}"`)
@@ -75,7 +81,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     const rootDir = join(workspace, core.getInput('working-directory') || '.')
     const payload = await readEventPayload(env.GITHUB_EVENT_PATH)
     const context = contextFromActionsEnv(env, payload)
-    if (choiceInput('mode', ACTION_MODES) === 'comment') return await runCommentModeAction(env, payload, core.getInput('name') || 'default', commentSettings(), log)
+    if (choiceInput('mode', ACTION_MODES) === 'comment') return await runCommentModeAction(env, payload, core.getInput('name').trim() || undefined, commentSettings(), log)
     const configInput = core.getInput('config')
     let settings = await resolveSettings({
       rootDir,
@@ -93,9 +99,9 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
       ...optional('baselineDir', core.getInput('baseline-dir') || undefined),
       ...optional('baselineName', core.getInput('baseline') || undefined),
       ...optional('historyLimit', positiveIntegerInput('history')),
-      failOnMissingBaseline: booleanInput('fail-on-missing-baseline', false),
+      ...optional('failOnMissingBaseline', optionalBooleanInput('fail-on-missing-baseline')),
       ...optional('artifactRetentionDays', positiveIntegerInput('baseline-retention-days')),
-      strict: booleanInput('strict', false),
+      ...optional('strict', optionalBooleanInput('strict')),
       failOnRegression: booleanInput('fail-on-regression', true),
       compareTo: core.getInput('compare-to'),
       build: core.getInput('build'),
@@ -228,15 +234,22 @@ function createStore(settings: GateSettings, context: RunContext, env: NodeJS.Pr
   switch (baseline.store) {
     case 'file':
       return new FileBaselineStore(baseline.dir, displayPath(settings.rootDir, baseline.dir), baseline.historyLimit)
-    case 'cache':
+    case 'cache': {
+      // Listing keys (actions: read) finds baselines saved at the same moment as the newest entry; see cache-store.ts.
+      const repository = parseRepository(env.GITHUB_REPOSITORY)
+      const token = core.getInput('github-token').trim()
+      const listKeys =
+        repository && token && context.defaultBranch ? restCacheKeyLister(repository, token, `refs/heads/${context.defaultBranch}`, env) : undefined
       // @actions/cache resolves its paths against the step's working directory and archives them from the workspace.
-      return new CacheBaselineStore(process.cwd(), baseline.historyLimit)
+      return new CacheBaselineStore(process.cwd(), baseline.historyLimit, toolkitCacheClient, { debug: (line) => core.debug(line), ...optional('listKeys', listKeys) })
+    }
     case 'artifact':
       return new ArtifactBaselineStore({
         repository: env.GITHUB_REPOSITORY ?? '',
         token: core.getInput('github-token') || env.GITHUB_TOKEN || '',
         ...optional('defaultBranch', context.defaultBranch),
-        ...optional('retentionDays', baseline.retentionDays)
+        ...optional('retentionDays', baseline.retentionDays),
+        debug: (line) => core.debug(line)
       })
   }
 }
@@ -274,6 +287,8 @@ async function publish(
     const title = `perf-gate ${settings.name}: ${metric.scenario} · ${metric.metric}`
     if (metric.status === 'fail') core.error(metric.reason, { title })
     else if (metric.status === 'warn') core.warning(metric.reason, { title })
+    // A notice, not a warning: reviewers see it among the run's annotations without it reading as a failure.
+    else if (metric.status === 'inconclusive' && metric.gated) core.notice(metric.reason, { title })
   }
   core.setOutput('verdict', report.verdict)
   core.setOutput('regressions', String(report.regressions))

@@ -15,7 +15,7 @@ import { resolveSettings, type EdgeSettings } from './config/resolve-settings.js
 import { parseDemoServerArgs, startDemoServer } from './demo/demo-server.js'
 import { DEFAULT_CONFIG_PATH, type GateSettings } from './config/settings.js'
 import type { RunContext } from './context.js'
-import { EXIT_BAD_INPUT, EXIT_PASS, InputError, exitCodeOf, messageOf } from './errors.js'
+import { EXIT_BAD_INPUT, EXIT_PASS, InputError, RunError, exitCodeOf, messageOf } from './errors.js'
 import { formatNames, parseResultsText } from './formats/registry.js'
 import { runGate, type GateOutcome } from './gate.js'
 import type { Logger } from './log.js'
@@ -93,6 +93,10 @@ Options:
       --baseline-dir <dir> file store directory (default .perf-gate beside the config)
       --baseline <name>    compare against a pinned baseline instead of the newest
       --save-baseline      save this run's results as the new baseline
+      --fail-on-missing-baseline
+                           exit 2 when no baseline can be read (none saved, or it is
+                           corrupt or from a newer perf-gate) instead of reporting
+                           without one (config: baseline.fail-on-missing)
       --compare-to <what>  stored (default): stored baselines, confirming suspected
                            regressions on this machine; base-commit: measure --base and
                            this checkout alternately and decide every metric from the pairs
@@ -124,6 +128,9 @@ config file or --thresholds. Runs nothing and saves nothing.
 Options:
       --baseline <file>    the baseline results (a results file or a saved baseline)
       --current <file>     the current results
+      --fail-on-missing-baseline
+                           exit 2 (not 3) when the --baseline file is missing or cannot
+                           be used (config: baseline.fail-on-missing)
   -f, --format <name>      format of both files (default: auto)
   -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%"
   -c, --config <file>      config file for thresholds
@@ -289,6 +296,7 @@ async function settingsFromFlags(values: Record<string, string | boolean | undef
   // `run --baseline <name>` picks a pinned baseline; `compare --baseline <file>` means a file and is handled there.
   if (typeof values.baseline === 'string' && !('baselineName' in extra)) edge.baselineName = values.baseline
   if (values.strict) edge.strict = true
+  if (values['fail-on-missing-baseline']) edge.failOnMissingBaseline = true
   const load: LoadEdgeSettings = {}
   for (const [flag, key] of LOAD_FLAGS) if (text(flag)) load[key] = text(flag)!
   if (Object.keys(load).length > 0) edge.load = load
@@ -313,6 +321,7 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
     timeout: { type: 'string' },
     baseline: { type: 'string' },
     'save-baseline': { type: 'boolean' },
+    'fail-on-missing-baseline': { type: 'boolean' },
     'compare-to': { type: 'string' },
     base: { type: 'string' },
     build: { type: 'string' },
@@ -352,15 +361,22 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 async function compareCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, { ...COMMON_OPTIONS, baseline: { type: 'string' }, current: { type: 'string' } })
+  const { values } = parse(args, { ...COMMON_OPTIONS, baseline: { type: 'string' }, current: { type: 'string' }, 'fail-on-missing-baseline': { type: 'boolean' } })
   if (values.help) return help(io, 'compare')
   const baselinePath = values.baseline as string | undefined
   const currentPath = values.current as string | undefined
   if (!baselinePath || !currentPath) throw new InputError('compare needs both --baseline <file> and --current <file>')
   const format = (values.format as string | undefined) ?? 'auto'
   const current = await readResultsArgument(resolve(io.cwd, currentPath), currentPath, format)
-  const baseline = await readResultsArgument(resolve(io.cwd, baselinePath), baselinePath, format)
   const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: '', confirm: 'never' })
+  let baseline: { results: Results; record: BaselineRecord }
+  try {
+    baseline = await readResultsArgument(resolve(io.cwd, baselinePath), baselinePath, format)
+  } catch (error) {
+    // Without the flag a baseline file that cannot be used is bad input (exit 3); with it, a missing baseline (exit 2).
+    if (!settings.baseline.failOnMissing || !(error instanceof InputError)) throw error
+    throw new RunError(`fail-on-missing-baseline: no baseline could be read (${messageOf(error)}), so the run fails (exit 2).`)
+  }
   const lookup: BaselineLookup = { baseline: baseline.record, history: [baseline.record], problems: [] }
   const store: BaselineStore = {
     description: `file ${baselinePath}`,

@@ -124,9 +124,9 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
  */
 export function missingBaselineFailure(settings: GateSettings, lookup: BaselineLookup, save: SaveDecision, saveFailure?: string): string | undefined {
   if (!settings.baseline.failOnMissing) return undefined
-  if (saveFailure) return 'fail-on-missing-baseline: the baseline could not be saved, so the step fails (exit 2).'
+  if (saveFailure) return 'fail-on-missing-baseline: the baseline could not be saved, so the run fails (exit 2).'
   if (lookup.baseline || save.save) return undefined
-  return `fail-on-missing-baseline: no baseline could be read (${lookup.problems.join('; ') || 'none stored'}), so the step fails (exit 2).`
+  return `fail-on-missing-baseline: no baseline could be read (${lookup.problems.join('; ') || 'none stored'}), so the run fails (exit 2).`
 }
 
 /** A storage failure never fails the run: it becomes a problem in the report, and the gate goes on without. */
@@ -142,9 +142,10 @@ async function lookupBaseline(settings: GateSettings, deps: GateDeps): Promise<B
     for (const problem of lookup.problems) deps.log.warn(`Baseline: ${problem}`)
     return lookup
   } catch (error) {
-    const problem = `the ${deps.store.description} could not be read: ${messageOf(error)}`
+    const reason = messageOf(error)
+    const problem = `the ${deps.store.description} could not be read: ${reason}`
     deps.log.warn(`Baseline: ${problem}`)
-    return { history: [], problems: [problem] }
+    return { history: [], problems: [problem], absence: { kind: 'unreadable', reason, advice: 'Re-run the job; if it keeps failing, report it with this message.' } }
   }
 }
 

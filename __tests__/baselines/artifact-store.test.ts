@@ -68,6 +68,24 @@ describe('workflow artifact baseline store', () => {
     const expired = await store().load({ gate: 'api', historyLimit: 20 })
     assert.equal(expired.baseline, undefined)
     assert.match(expired.problems.join('\n'), /every baseline artifact from the main branch has expired/)
+    assert.equal(expired.absence?.kind, 'not-saved', 'expired is "none to read", not a read failure')
+    assert.match(expired.absence?.advice ?? '', /baseline-retention-days/)
+  })
+
+  test('an artifact that expired or was deleted after the listing is skipped with a debug line, not a problem', async () => {
+    asRun(mainRun(41, 1))
+    await store().save(baselineRecord('gone', results, push(1), at(50)))
+    asRun(mainRun(42, 2))
+    await store().save(baselineRecord('gone', results, push(2), at(51)))
+    const debug: string[] = []
+    fake.fail('rest-zip', 410, 1)
+    const lookup = await new artifacts.ArtifactBaselineStore({ repository: 'octo/shop', defaultBranch: 'main', token: 'ghs_test', debug: (line) => debug.push(line) }).load({
+      gate: 'gone',
+      historyLimit: 5
+    })
+    assert.equal(lookup.baseline?.source.sha, sha(1), 'the newest one is gone; the one before it is used')
+    assert.deepEqual(lookup.problems, [])
+    assert.match(debug.join('\n'), /artifact perf-gate-baseline-gone #\d+ \(run 42\) is gone .*; skipping it/)
   })
 
   test('a corrupt artifact is rejected with a message and the next one is used', async () => {
@@ -87,9 +105,13 @@ describe('workflow artifact baseline store', () => {
     const denied = await store().load({ gate: 'api', historyLimit: 5 })
     assert.equal(denied.baseline, undefined)
     assert.match(denied.problems[0]!, /listing the workflow artifacts named perf-gate-baseline-api was refused \(403: .*\): the workflow needs `permissions: actions: read`/)
+    assert.equal(denied.absence?.kind, 'unreadable')
+    assert.match(denied.absence!.reason, /^listing the workflow artifacts named perf-gate-baseline-api was refused \(403: /)
+    assert.match(denied.absence!.advice!, /Add `permissions: actions: read`/)
     fake.fail('rest-list', 500, 1)
     const down = await store().load({ gate: 'api', historyLimit: 5 })
     assert.match(down.problems[0]!, /listing the workflow artifacts named perf-gate-baseline-api failed \(.*\); continuing without a stored baseline/)
+    assert.equal(down.absence?.kind, 'unreadable')
     fake.fail('CreateArtifact', 403, 1)
     await assert.rejects(store().save(baselineRecord('api', results, push(5), at(30))), (error: unknown) => error instanceof RunError && /uploading the baseline as workflow artifact perf-gate-baseline-api failed/.test(error.message))
   })

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CACHE_PATHS, CacheBaselineStore, cacheKeyOf, runnerFingerprint, toolkitCacheClient } from '../../src/baselines/cache-store.js'
+import { CACHE_PATHS, CacheBaselineStore, cacheKeyOf, restCacheKeyLister, runnerFingerprint, toolkitCacheClient } from '../../src/baselines/cache-store.js'
 import { baselineRecord } from '../../src/gate.js'
 import type { RunContext } from '../../src/context.js'
 import { RunError } from '../../src/errors.js'
@@ -18,6 +18,8 @@ const at = (minute: number): Date => new Date(Date.UTC(2026, 10, 23, 10, minute)
 const push = (digit: number): RunContext => ({ event: 'push', sha: sha(digit), ref: 'refs/heads/main', runner: 'github-actions:test' })
 const MAIN: CacheScope[] = [{ scope: 'refs/heads/main', permission: 3 }]
 const PULL: CacheScope[] = [{ scope: 'refs/pull/7/merge', permission: 3 }, { scope: 'refs/heads/main', permission: 1 }]
+/** The REST lister against the fake (GITHUB_API_URL of the current job's environment). */
+const lister = () => restCacheKeyLister({ owner: 'octo', repo: 'shop' }, 'ghs_test', 'refs/heads/main', process.env)
 
 describe('Actions cache baseline store', () => {
   let fake: FakeActionsStorage
@@ -97,7 +99,75 @@ describe('Actions cache baseline store', () => {
     asJob(21, PULL)
     const lookup = await store.load({ gate: 'pr-only', historyLimit: 20 })
     assert.equal(lookup.baseline, undefined)
-    assert.match(lookup.problems[0]!, /no baseline saved yet for gate "pr-only" in the Actions cache/)
+    assert.match(lookup.problems[0]!, /nothing has been saved for gate "pr-only" in the Actions cache yet \(or it was evicted after 7 days unused\)/)
+    assert.equal(lookup.absence?.kind, 'not-saved')
+    assert.match(lookup.absence!.advice!, /A push to the default branch saves the first one/)
+  })
+
+  test('two pushes saving at once: a later reader that can list keys sees both; without listing it sees the newest alone', async () => {
+    // Both load before either saves (the race): each entry carries only its own record.
+    const first = new CacheBaselineStore(workspace, 20)
+    const second = new CacheBaselineStore(workspace, 20)
+    asJob(91, MAIN)
+    await first.load({ gate: 'race', historyLimit: 20 })
+    asJob(92, MAIN)
+    await second.load({ gate: 'race', historyLimit: 20 })
+    asJob(91, MAIN)
+    await first.save(baselineRecord('race', results, push(1), at(41)))
+    asJob(92, MAIN)
+    await second.save(baselineRecord('race', results, push(2), at(42)))
+
+    asJob(93, PULL)
+    const alone = await new CacheBaselineStore(workspace, 20).load({ gate: 'race', historyLimit: 20 })
+    assert.deepEqual(alone.history.map((r) => r.source.sha), [sha(2)], 'a prefix restore returns the newest entry only: the sibling miss')
+
+    const debug: string[] = []
+    const listing = new CacheBaselineStore(workspace, 20, toolkitCacheClient, { listKeys: lister(), debug: (line) => debug.push(line) })
+    const both = await listing.load({ gate: 'race', historyLimit: 20 })
+    assert.deepEqual(both.history.map((r) => r.source.sha), [sha(2), sha(1)])
+    assert.deepEqual(both.problems, [])
+    assert.match(debug.join('\n'), new RegExp(`cache entry perf-gate/v1/race/rolling/${sha(1)}/.* was saved beside the newest one`))
+
+    // The next push carries both on, so even a reader without listing sees them from then on.
+    asJob(94, MAIN)
+    const next = new CacheBaselineStore(workspace, 20, toolkitCacheClient, { listKeys: lister() })
+    await next.load({ gate: 'race', historyLimit: 20 })
+    await next.save(baselineRecord('race', results, push(3), at(43)))
+    asJob(95, PULL)
+    const healed = await new CacheBaselineStore(workspace, 20).load({ gate: 'race', historyLimit: 20 })
+    assert.deepEqual(healed.history.map((r) => r.source.sha), [sha(3), sha(2), sha(1)])
+  })
+
+  test('listing that is refused, and a listed entry evicted before its restore, are debug lines, never problems', async () => {
+    // Two pushes at once again: the second entry does not carry the first.
+    const [first, second] = [new CacheBaselineStore(workspace, 20), new CacheBaselineStore(workspace, 20)]
+    asJob(96, MAIN)
+    await first.load({ gate: 'gone', historyLimit: 20 })
+    await second.load({ gate: 'gone', historyLimit: 20 })
+    await first.save(baselineRecord('gone', results, push(1), at(45)))
+    await second.save(baselineRecord('gone', results, push(2), at(46)))
+    // The first entry is evicted between the listing and its restore.
+    const older = fake.cacheEntries.find((e) => e.key.startsWith(`perf-gate/v1/gone/rolling/${sha(1)}/`))!
+    older.evicted = true
+    const debug: string[] = []
+    asJob(98, PULL)
+    const lookup = await new CacheBaselineStore(workspace, 20, toolkitCacheClient, { listKeys: lister(), debug: (line) => debug.push(line) }).load({
+      gate: 'gone',
+      historyLimit: 20
+    })
+    assert.deepEqual(lookup.history.map((r) => r.source.sha), [sha(2)])
+    assert.deepEqual(lookup.problems, [])
+    assert.match(debug.join('\n'), /cache entry perf-gate\/v1\/gone\/rolling\/1{40}\/.* is listed but could not be restored \(evicted since it was listed\?\); skipping it/)
+
+    fake.fail('rest-caches', 403, 1)
+    debug.length = 0
+    const refused = await new CacheBaselineStore(workspace, 20, toolkitCacheClient, { listKeys: lister(), debug: (line) => debug.push(line) }).load({
+      gate: 'gone',
+      historyLimit: 20
+    })
+    assert.equal(refused.baseline?.source.sha, sha(2))
+    assert.deepEqual(refused.problems, [])
+    assert.match(debug.join('\n'), /cannot list the cache entries under perf-gate\/v1\/gone\/rolling\/ .*needs permissions: actions: read/)
   })
 
   test('pinned baselines live apart from the rolling ones', async () => {
@@ -123,6 +193,8 @@ describe('Actions cache baseline store', () => {
     const text = lookup.problems.join('\n')
     assert.match(text, /baseline from cache key perf-gate\/v1\/bad\/rolling\/corrupt\/x\/y\/z \(000\.json\) is corrupt or truncated/)
     assert.match(text, /written by a newer perf-gate \(schemaVersion 99\)/)
+    assert.equal(lookup.absence?.kind, 'rejected', 'found but refused: neither "nothing saved" nor "could not be read"')
+    assert.match(lookup.absence!.reason, /\(000\.json\) is corrupt or truncated/)
   })
 
   test('service failures become problem lines, not exceptions; a failed save is a RunError naming the key', async () => {
@@ -132,10 +204,15 @@ describe('Actions cache baseline store', () => {
     const denied = await store.load({ gate: 'api', historyLimit: 5 })
     assert.equal(denied.baseline, undefined)
     assert.match(denied.problems.join('\n'), /the Actions cache could not be read \(Failed to restore: .*403.*\); continuing without a stored baseline/)
+    assert.equal(denied.absence?.kind, 'unreadable')
+    assert.match(denied.absence!.reason, /^Failed to restore: .*403/)
+    assert.match(denied.absence!.advice!, /token may not read the Actions cache/)
 
     fake.fail('GetCacheEntryDownloadURL', 429, 1)
     const limited = await store.load({ gate: 'api', historyLimit: 5 })
     assert.match(limited.problems.join('\n'), /could not be read \(.*rate limit/i)
+    assert.equal(limited.absence?.kind, 'unreadable')
+    assert.match(limited.absence!.advice!, /rate-limited/)
 
     fake.fail('CreateCacheEntry', 403, 1)
     const record = baselineRecord('api', results, push(5), at(50))
@@ -156,6 +233,7 @@ describe('Actions cache baseline store', () => {
     try {
       const lookup = await new CacheBaselineStore(workspace, 20).load({ gate: 'api', historyLimit: 5 })
       assert.match(lookup.problems[0]!, /the Actions cache is not available to this step/)
+      assert.equal(lookup.absence?.kind, 'unreadable')
     } finally {
       process.env.ACTIONS_RESULTS_URL = url
     }

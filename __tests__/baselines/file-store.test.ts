@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readdirSync, writeFileSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FileBaselineStore } from '../../src/baselines/file-store.js'
 import { baselineRecord } from '../../src/gate.js'
@@ -32,7 +32,21 @@ describe('file baseline store', () => {
   test('no baseline yet is reported, not silent', async () => {
     const lookup = await new FileBaselineStore(scratchDir(), '.perf-gate').load({ gate: 'api', historyLimit: 5 })
     assert.equal(lookup.baseline, undefined)
-    assert.match(lookup.problems[0]!, /no baseline saved yet for gate "api" in file store at \.perf-gate/)
+    assert.match(lookup.problems[0]!, /nothing has been saved for gate "api" in file store at \.perf-gate yet/)
+    assert.equal(lookup.absence?.kind, 'not-saved')
+    assert.equal(lookup.absence?.reason, lookup.problems[0])
+    assert.match(lookup.absence?.advice ?? '', /perf-gate run --save-baseline/)
+  })
+
+  test('a store holding only a rejected baseline says so, apart from "nothing saved"', async () => {
+    const dir = scratchDir()
+    mkdirSync(join(dir, 'api/history'), { recursive: true })
+    writeFileSync(join(dir, 'api/history/20261123T110000Z-truncated.json'), '{"schemaVersion": 1, "gate": "a')
+    const lookup = await new FileBaselineStore(dir, '.perf-gate').load({ gate: 'api', historyLimit: 5 })
+    assert.equal(lookup.baseline, undefined)
+    assert.equal(lookup.absence?.kind, 'rejected')
+    assert.match(lookup.absence!.reason, /truncated\.json is corrupt or truncated/)
+    assert.ok(lookup.problems[0]!.includes(lookup.absence!.reason), 'the reason is the problem line it summarises')
   })
 
   test('corrupt, truncated and newer baselines are reported and skipped, never used', async () => {

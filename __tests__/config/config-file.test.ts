@@ -56,6 +56,8 @@ strict: true
   test('wrong types show the bad value', () => {
     rejects('suites:\n  - command: 42\n', /perf-gate\.yml:2: \/suites\/0\/command: expected string, got 42/)
     rejects('strict: "yes"\n', /\/strict: expected boolean, got "yes"/)
+    rejects('baseline:\n  fail-on-missing: 1\n', /perf-gate\.yml:2: \/baseline\/fail-on-missing: expected boolean, got 1/)
+    rejects('baseline:\n  fail-on-missed: true\n', /\/baseline: unknown key "fail-on-missed"; allowed: store, dir, history, name, fail-on-missing/)
     rejects('version: 2\n', /\/version: 2 is not allowed; expected 1/)
     rejects('name: "my gate!"\n', /\/name: "my gate!" is not valid \(letters, digits/)
   })
@@ -113,6 +115,18 @@ describe('settings', () => {
     assert.equal(settings.configPath, join(dir, 'gate.yml'))
     assert.equal(settings.source.kind === 'suites' && settings.source.suites[0]!.timeoutMs, 30000)
     assert.equal(settings.thresholds.at(-1)!.metrics.p95!.fail[0]!.text, '+5%')
+  })
+
+  test('baseline.fail-on-missing comes from the config unless the edge (input, flag) says otherwise', async () => {
+    const dir = scratchDir()
+    writeFileSync(join(dir, 'gate.yml'), 'baseline:\n  fail-on-missing: true\nstrict: true\n')
+    const fromConfig = await resolveSettings(edge(dir, { configPath: 'gate.yml', configExplicit: true, command: 'x' }))
+    assert.equal(fromConfig.baseline.failOnMissing, true)
+    assert.equal(fromConfig.strict, true)
+    const overridden = await resolveSettings(edge(dir, { configPath: 'gate.yml', configExplicit: true, command: 'x', failOnMissingBaseline: false, strict: false }))
+    assert.equal(overridden.baseline.failOnMissing ?? false, false)
+    assert.equal(overridden.strict, false)
+    assert.equal((await resolveSettings(edge(scratchDir(), { command: 'x' }))).baseline.failOnMissing ?? false, false)
   })
 
   test('nothing to run is an error that says what to give', async () => {

@@ -11,7 +11,7 @@ import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { REPO_ROOT, pullRequestPayload, pushPayload, runActionEntry, runNode, scratchDir, type ActionRunOptions } from '../support/spawn-dist.js'
 import { BOT_LOGIN, FakeGitHubApi } from '../support/fake-github-api.js'
 import { FakeActionsStorage } from '../support/fake-actions-storage.js'
-import { commentMarker } from '../../src/github/pr-comment.js'
+import { commentBody, commentMarker } from '../../src/github/pr-comment.js'
 
 const BENCH_SCRIPT = `import { writeFileSync } from 'node:fs'
 const factor = Number(process.env.SLOWDOWN ?? 1)
@@ -108,6 +108,53 @@ describe('PR comment through the bundled Action', () => {
     assert.equal(api.requestsTo('PATCH', new RegExp(`/issues/comments/${comment.id}$`)).length, 1, 'no update')
     assert.match(third.stdout, /the comment on pull request #21 is up to date/)
     assert.equal(third.outputs['comment-url'], comment.html_url)
+  })
+
+  test('duplicate comments from racing jobs converge: the oldest is updated, the other bot duplicates deleted', async () => {
+    const ws = benchWorkspace()
+    const pr = { workspace: ws, inputs: gateInputs, event: 'pull_request', payload: pullRequestPayload({ number: 26, baseSha: BASE_SHA }), ref: 'refs/pull/26/merge' }
+    // Two jobs of the same gate start together: each finds no comment, each may create one.
+    const racing = await Promise.all([run(pr), run(pr)])
+    for (const result of racing) assert.equal(result.exitCode, 0, result.stdout + result.stderr)
+    // Make the race certain, as if both had created one; a user quoting the marker is not ours to delete.
+    api.seedComment(26, commentBody('api', 'left by a racing run'))
+    const pasted = api.seedComment(26, commentBody('api', 'quoted by a user'), 'alice')
+    const ours = botComments(26)
+    assert.ok(ours.length >= 2)
+
+    const next = await run(pr)
+    assert.equal(next.exitCode, 0, next.stdout + next.stderr)
+    assert.deepEqual(botComments(26).map((c) => c.id), [ours[0]!.id], 'one comment left: the oldest')
+    assert.match(botComments(26)[0]!.body, /perf-gate · api: no-baseline/)
+    assert.equal(next.outputs['comment-url'], ours[0]!.html_url)
+    for (const duplicate of ours.slice(1)) assert.equal(api.requestsTo('DELETE', new RegExp(`/issues/comments/${duplicate.id}$`)).length, 1)
+    assert.match(next.stdout, new RegExp(`deleted ${ours.length - 1} duplicate comment\\(s\\) on pull request #26 left by runs that raced`))
+    assert.ok(api.issueComments.get(26)!.some((c) => c.id === pasted.id), "the user's comment stays")
+    assert.equal(warnings(next.stdout).filter((line) => /comment/.test(line)).length, 0, next.stdout)
+  })
+
+  test('inconclusive gated metrics get a notice annotation each, titled like failures, and fail nothing', async () => {
+    const ws = benchWorkspace()
+    // One stored run: a 1.5x slowdown cannot be told from runner noise yet.
+    const push = await run({ workspace: ws, inputs: gateInputs, event: 'push', payload: pushPayload(), sha: BASE_SHA })
+    assert.equal(push.exitCode, 0, push.stdout + push.stderr)
+    const pr = await run({
+      workspace: ws,
+      inputs: { ...gateInputs, comment: 'never' },
+      event: 'pull_request',
+      payload: pullRequestPayload({ number: 27, baseSha: BASE_SHA }),
+      env: { SLOWDOWN: '1.5' }
+    })
+    assert.equal(pr.exitCode, 0, pr.stdout + pr.stderr)
+    assert.equal(pr.outputs.verdict, 'inconclusive')
+    const notices = pr.stdout.split('\n').filter((line) => line.startsWith('::notice'))
+    assert.deepEqual(
+      notices.map((line) => /^::notice title=([^:]*)::/.exec(line)?.[1]),
+      ['perf-gate api%3A GET /cart · p95', 'perf-gate api%3A GET /cart · rps'],
+      pr.stdout
+    )
+    assert.ok(notices.every((line) => line.length > 60), 'each carries the reason')
+    assert.doesNotMatch(pr.stdout, /^::(error|warning) title=/m, 'nothing looks like a failure')
   })
 
   test('a fork PR (403) gets one explanation, the summary, and exits by the verdict alone', async () => {
@@ -229,10 +276,12 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
     return JSON.stringify({ kind: 'perf-gate-pr-report', schemaVersion: 1, pullRequest: { number: 31, headSha: HEAD_SHA }, report, ...overrides })
   }
 
-  function commentRun(runId: number, extra: { pullRequests?: unknown[] } = {}) {
+  /** The workflow_run job; `name` undefined leaves the input out (the runner passes nothing for it). */
+  function commentRun(runId: number, extra: { pullRequests?: unknown[]; name?: string | undefined } = { name: 'api' }) {
+    const name = 'name' in extra ? extra.name : 'api'
     return run({
       workspace: scratchDir('perf-gate-ws-'),
-      inputs: { mode: 'comment', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file' },
+      inputs: { mode: 'comment', ...(name === undefined ? {} : { name }), 'github-token': 'test-token', 'baseline-store': 'file' },
       event: 'workflow_run',
       payload: { workflow_run: { id: runId, event: 'pull_request', head_sha: HEAD_SHA, pull_requests: extra.pullRequests ?? [] }, repository: { full_name: 'octo/shop' } }
     })
@@ -288,6 +337,23 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
     } finally {
       await storage.close()
     }
+  })
+
+  test('without input name the gate comes from the validated artifact; a name that disagrees is refused', async () => {
+    api.pulls.set(34, { number: 34, state: 'open', head: { sha: HEAD_SHA, repo: { full_name: 'mallory/shop' } } })
+    api.addArtifact(9301, 'perf-gate-report-api', { 'perf-gate-report-api.json': artifact({ pullRequest: { number: 34, headSha: HEAD_SHA } }) })
+    const unnamed = await commentRun(9301, { name: undefined })
+    assert.equal(unnamed.exitCode, 0, unnamed.stdout + unnamed.stderr)
+    assert.match(unnamed.stdout, /commenting for gate "api", the report run 9301 uploaded \(input 'name' is empty\)/)
+    const posted = (api.issueComments.get(34) ?? []).filter((c) => c.body.startsWith(commentMarker('api')))
+    assert.equal(posted.length, 1)
+    assert.equal(unnamed.outputs['comment-url'], posted[0]!.html_url)
+
+    const writes = api.requestsTo('POST', /\/comments$/).length + api.requestsTo('PATCH', /\/comments\//).length
+    const wrong = await commentRun(9301, { name: 'web' })
+    assert.equal(wrong.exitCode, 3, wrong.stdout)
+    assert.match(wrong.stdout, /::error::perf-gate: configuration error: input 'name' is "web", but run 9301 uploaded the report of gate "api" \(perf-gate-report-api\), not perf-gate-report-web/)
+    assert.equal(api.requestsTo('POST', /\/comments$/).length + api.requestsTo('PATCH', /\/comments\//).length, writes, 'no comment written')
   })
 
   test('rejects a tampered artifact, a foreign head SHA, and a PR that is not at the run head', async () => {

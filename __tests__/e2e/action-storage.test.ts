@@ -43,14 +43,19 @@ describe('Action entry with cache and artifact baselines', () => {
   }
 
   /** One job: a push to main (sha) or a PR against base `baseSha`; `run` overrides what the REST API says of it. */
-  function job(options: { gate: string; store: string; push?: string; baseSha?: string; run?: Partial<FakeRun>; inputs?: Record<string, string>; env?: Record<string, string> }): Promise<ActionRun> {
+  function job(options: { gate: string; store: string; push?: string; baseSha?: string; run?: Partial<FakeRun>; inputs?: Record<string, string>; env?: Record<string, string>; config?: string }): Promise<ActionRun> {
     const runId = nextRunId++
+    const ws = workspace()
+    if (options.config !== undefined) {
+      mkdirSync(join(ws, '.github'), { recursive: true })
+      writeFileSync(join(ws, '.github/perf-gate.yml'), options.config)
+    }
     const headSha = options.push ?? sha('c')
     const run: FakeRun = { id: runId, headBranch: options.push ? 'main' : 'feature', headSha, headRepositoryId: REPOSITORY_ID, ...options.run }
     const inputs = { command: 'node bench.mjs', results: 'bench.json', thresholds: 'p95: +20%', name: options.gate, 'baseline-store': options.store, 'github-token': 'ghs_test', ...options.inputs }
     const env = { ...fake.env(run, options.push ? MAIN_SCOPES : PULL_SCOPES), GITHUB_RUN_ID: String(runId), ...options.env }
-    if (options.push) return runActionEntry({ entry, workspace: workspace(), inputs, event: 'push', payload: pushPayload(), sha: options.push, env })
-    return runActionEntry({ entry, workspace: workspace(), inputs, event: 'pull_request', payload: pullRequestPayload({ baseSha: options.baseSha! }), ref: 'refs/pull/7/merge', sha: headSha, env })
+    if (options.push) return runActionEntry({ entry, workspace: ws, inputs, event: 'push', payload: pushPayload(), sha: options.push, env })
+    return runActionEntry({ entry, workspace: ws, inputs, event: 'pull_request', payload: pullRequestPayload({ baseSha: options.baseSha! }), ref: 'refs/pull/7/merge', sha: headSha, env })
   }
 
   const keysOf = (gate: string): string[] => fake.cacheEntries.filter((e) => e.finalized && e.key.startsWith(`perf-gate/v1/${gate}/`)).map((e) => e.key)
@@ -61,6 +66,8 @@ describe('Action entry with cache and artifact baselines', () => {
     const first = await job({ gate: 'api', store: 'cache', push: sha('b') })
     assert.equal(first.exitCode, 0, first.stdout + first.stderr)
     assert.equal(first.outputs.verdict, 'no-baseline')
+    assert.match(first.summary, /^\*\*No baseline yet\*\*: nothing has been saved for gate "api" in the Actions cache yet .*A push to the default branch saves the first one/m)
+    assert.doesNotMatch(first.summary, /could not be read|rejected/)
     assert.match(first.outputs['baseline-saved']!, /b{7}/)
     assert.equal(keysOf('api').length, 1)
     assert.match(keysOf('api')[0]!, new RegExp(`^perf-gate/v1/api/rolling/${sha('b')}/`))
@@ -83,12 +90,34 @@ describe('Action entry with cache and artifact baselines', () => {
     assert.equal(keysOf('api').length, 3, 'a pull request never saves')
   })
 
-  test('cache: two pushes saving at once both land with distinct keys', async () => {
+  test('cache: two pushes saving at once both land with distinct keys, and the next run\'s history has both', async () => {
+    // Both jobs have loaded before either saves, so neither entry carries the other.
+    fake.hold('CreateCacheEntry', 2)
     const runs = await Promise.all([job({ gate: 'race', store: 'cache', push: sha('1') }), job({ gate: 'race', store: 'cache', push: sha('2') })])
     for (const run of runs) assert.equal(run.exitCode, 0, run.stdout + run.stderr)
     const keys = keysOf('race')
     assert.equal(keys.length, 2)
     assert.notEqual(keys[0], keys[1])
+
+    // The token may list cache keys (the fake grants it): the sibling the newest entry lacks is restored by its key.
+    const pr = await job({ gate: 'race', store: 'cache', baseSha: sha('1') })
+    assert.equal(pr.exitCode, 0, pr.stdout + pr.stderr)
+    assert.equal(reportOf(pr).baseline?.historySize, 2, 'both racing baselines are in the history')
+    assert.match(pr.stdout, /::debug::Baseline \(Actions cache\): cache entry perf-gate\/v1\/race\/rolling\/.* was saved beside the newest one/)
+
+    // Without actions: read, the newest entry alone: the sibling miss, said in the debug log and never an error.
+    fake.fail('rest-caches', 403, 1)
+    const unlisted = await job({ gate: 'race', store: 'cache', baseSha: sha('9') })
+    assert.equal(unlisted.exitCode, 0, unlisted.stdout + unlisted.stderr)
+    assert.equal(reportOf(unlisted).baseline?.historySize, 1, 'the newest entry does not carry its sibling')
+    assert.match(unlisted.stdout, /::debug::Baseline \(Actions cache\): cannot list the cache entries under perf-gate\/v1\/race\/rolling\/ .*actions: read/)
+    assert.doesNotMatch(unlisted.stdout, /::(warning|error)[^\n]*(list|cache entr)/)
+
+    // The next push carries both on: from then on every reader sees them, listing or not.
+    assert.equal((await job({ gate: 'race', store: 'cache', push: sha('3') })).exitCode, 0)
+    fake.fail('rest-caches', 403, 1)
+    const healed = await job({ gate: 'race', store: 'cache', baseSha: sha('3') })
+    assert.equal(reportOf(healed).baseline?.historySize, 3)
   })
 
   test('cache: a corrupt baseline is rejected with a message and the run reports without it', async () => {
@@ -97,7 +126,9 @@ describe('Action entry with cache and artifact baselines', () => {
     assert.equal(pr.exitCode, 0, pr.stdout + pr.stderr)
     assert.equal(pr.outputs.verdict, 'no-baseline')
     assert.match(reportOf(pr).baselineProblems.join('\n'), /baseline from cache key perf-gate\/v1\/broken\/rolling\/e{40}\/x\/y\/z \(000\.json\) is corrupt or truncated/)
-    assert.match(pr.summary, /is corrupt or truncated/)
+    assert.match(pr.summary, /^⚠️ \*\*No baseline: the stored baseline was rejected\*\* \(baseline from cache key .* is corrupt or truncated .*\); nothing was compared with a baseline/m)
+    assert.match(pr.summary, /the next push to the default branch saves a fresh baseline/)
+    assert.doesNotMatch(pr.summary, /No baseline yet|could not be read/)
   })
 
   test('cache: a 403 degrades to no baseline with a message; fail-on-missing-baseline makes it exit 2', async () => {
@@ -107,7 +138,10 @@ describe('Action entry with cache and artifact baselines', () => {
     assert.equal(degraded.exitCode, 0, degraded.stdout + degraded.stderr)
     assert.equal(degraded.outputs.verdict, 'no-baseline')
     assert.match(reportOf(degraded).baselineProblems.join('\n'), /the Actions cache could not be read \(Failed to restore: .*\(403\) Forbidden/)
-    assert.match(degraded.summary, /The Actions cache could not be read/)
+    assert.match(degraded.summary, /^⚠️ \*\*No baseline: the Actions cache could not be read\*\* \(Failed to restore: .*403.*\); nothing was compared with a baseline .*and one may well exist\. This run's token may not read the Actions cache/m)
+    assert.match(degraded.summary, /which is not the same as having none/)
+    assert.doesNotMatch(degraded.summary, /No baseline yet|no baseline to compare against yet/i)
+    assert.match(degraded.outputs.markdown!, /No baseline: the Actions cache could not be read/, 'the comment-sized Markdown says it too')
 
     fake.fail('GetCacheEntryDownloadURL', 403, 1)
     const strict = await job({ gate: 'down', store: 'cache', baseSha: sha('f'), inputs: { 'fail-on-missing-baseline': 'true' } })
@@ -117,6 +151,17 @@ describe('Action entry with cache and artifact baselines', () => {
 
     const firstPush = await job({ gate: 'fresh', store: 'cache', push: sha('a'), inputs: { 'fail-on-missing-baseline': 'true' } })
     assert.equal(firstPush.exitCode, 0, 'the push that saves the first baseline does not fail for having none')
+  })
+
+  test('config file: baseline.fail-on-missing and strict apply when the inputs are empty; an input still wins', async () => {
+    const config = 'baseline:\n  fail-on-missing: true\nstrict: true\n'
+    const fromConfig = await job({ gate: 'cfg', store: 'cache', baseSha: sha('4'), config })
+    assert.equal(fromConfig.exitCode, 2, fromConfig.stdout + fromConfig.stderr)
+    assert.match(fromConfig.stdout, /::error::fail-on-missing-baseline: no baseline could be read \(nothing has been saved for gate "cfg" in the Actions cache yet/)
+    assert.match(fromConfig.summary, /Strict mode: warnings and inconclusive results fail the gate too/)
+    const overridden = await job({ gate: 'cfg', store: 'cache', baseSha: sha('4'), config, inputs: { 'fail-on-missing-baseline': 'false', strict: 'false' } })
+    assert.equal(overridden.exitCode, 0, overridden.stdout + overridden.stderr)
+    assert.doesNotMatch(overridden.summary, /Strict mode/)
   })
 
   test('artifact: the newest baseline of this repository\'s main is used, never a fork branch named main', async () => {
@@ -140,7 +185,7 @@ describe('Action entry with cache and artifact baselines', () => {
     assert.equal(denied.exitCode, 0, denied.stdout + denied.stderr)
     assert.equal(denied.outputs.verdict, 'no-baseline')
     assert.match(reportOf(denied).baselineProblems.join('\n'), /was refused \(403: .*\): the workflow needs `permissions: actions: read`/)
-    assert.match(denied.summary, /permissions: actions: read/)
+    assert.match(denied.summary, /^⚠️ \*\*No baseline: the workflow artifacts could not be read\*\* \(listing the workflow artifacts named perf\\-gate\\-baseline\\-art was refused \\\(403.*Add `permissions: actions: read`/m)
     fake.fail('rest-list', 500, 1)
     const down = await job({ gate: 'art', store: 'artifact', baseSha: sha('1'), inputs: { 'fail-on-missing-baseline': 'true' } })
     assert.equal(down.exitCode, 2, down.stdout + down.stderr)

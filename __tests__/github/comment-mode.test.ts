@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { MemoryLogger } from '../../src/log.js'
-import { RunError } from '../../src/errors.js'
+import { InputError, RunError } from '../../src/errors.js'
 import { buildReportArtifact, parseReportArtifact, reportArtifactName, runCommentMode, type ReportArtifactSource } from '../../src/github/comment-mode.js'
 import { publishComments } from '../../src/github/publish-comment.js'
 import { commentMarker, type CommentClient, type ExistingComment, type RetryPolicy } from '../../src/github/pr-comment.js'
@@ -33,6 +33,12 @@ class MemoryGitHub implements CommentClient {
     for (const list of this.comments.values()) {
       const comment = list.find((c) => c.id === id)
       if (comment) return Object.assign(comment, { body })
+    }
+    throw Object.assign(new Error('Not Found'), { status: 404 })
+  }
+  async deleteIssueComment(id: number) {
+    for (const [issue, list] of this.comments) {
+      if (list.some((c) => c.id === id)) return void this.comments.set(issue, list.filter((c) => c.id !== id))
     }
     throw Object.assign(new Error('Not Found'), { status: 404 })
   }
@@ -80,7 +86,7 @@ describe('report artifact', () => {
     tampered.notes = ['<img src=x onerror=alert(1)> ping @octocat [click](https://evil.example/phish)']
     const text = JSON.stringify(buildReportArtifact(tampered, prContext))
     const downloads: Array<[string, number]> = []
-    const source: ReportArtifactSource = { download: async (name, runId) => (downloads.push([name, runId]), text) }
+    const source: ReportArtifactSource = { download: async (name, runId) => (downloads.push([name, runId]), text), list: async () => ['perf-gate-report-api'] }
     const log = new MemoryLogger()
     const payload = { workflow_run: { id: 77, event: 'pull_request', head_sha: HEAD, pull_requests: [] } }
     const repositoryUrl = 'https://github.com/octo/shop'
@@ -99,6 +105,53 @@ describe('report artifact', () => {
     const push = await runCommentMode({ name: 'api', payload: { workflow_run: { id: 78, event: 'push', head_sha: HEAD } }, mode: 'always', source, client: github, repositoryUrl, log })
     assert.deepEqual(push, {})
     await assert.rejects(runCommentMode({ name: 'api', payload: {}, mode: 'always', source, client: github, repositoryUrl, log }), /triggered by workflow_run/)
+  })
+})
+
+describe('mode comment: which gate', () => {
+  const payload = { workflow_run: { id: 88, event: 'pull_request', head_sha: HEAD, pull_requests: [] } }
+  const repositoryUrl = 'https://github.com/octo/shop'
+  /** A run whose artifacts are these names → texts. */
+  const run = (artifacts: Record<string, string>): ReportArtifactSource => ({
+    download: async (name) => artifacts[name],
+    list: async () => [...Object.keys(artifacts), 'coverage-report']
+  })
+  const artifactOf = (gate: string): string => JSON.stringify(buildReportArtifact({ ...report([row('a', 'fail')]), gate }, prContext))
+  const comment = (name: string | undefined, source: ReportArtifactSource, github = new MemoryGitHub(), log = new MemoryLogger()) => {
+    github.heads.set(5, HEAD)
+    return runCommentMode({ ...(name ? { name } : {}), payload, mode: 'always', source, client: github, repositoryUrl, log, retry: NO_WAIT })
+  }
+
+  test('without input name, the gate comes from the one report artifact of the run', async () => {
+    const github = new MemoryGitHub()
+    const log = new MemoryLogger()
+    const result = await comment(undefined, run({ 'perf-gate-report-web': artifactOf('web') }), github, log)
+    assert.equal(result.report?.gate, 'web')
+    assert.ok(github.comments.get(5)![0]!.body.startsWith(`${commentMarker('web')}\n### ❌ perf-gate · web: fail`))
+    assert.match(log.lines.join('\n'), /commenting for gate "web", the report run 88 uploaded \(input 'name' is empty\)/)
+    // None uploaded: routine (same-repository PRs comment themselves), a warning and no comment.
+    const none = new MemoryLogger()
+    assert.deepEqual(await comment(undefined, run({}), new MemoryGitHub(), none), {})
+    assert.match(none.lines.join('\n'), /run 88 has no perf-gate report artifact \(perf-gate-report-<name>\)/)
+  })
+
+  test('refusals: a name that disagrees with the artifact, several gates without a name, a report under another gate\'s name', async () => {
+    await assert.rejects(
+      comment('api', run({ 'perf-gate-report-web': artifactOf('web') })),
+      (error: unknown) =>
+        error instanceof InputError &&
+        /input 'name' is "api", but run 88 uploaded the report of gate "web" \(perf-gate-report-web\), not perf-gate-report-api: set 'name' to the gate of the pull_request workflow, or leave it empty/.test(error.message)
+    )
+    await assert.rejects(
+      comment(undefined, run({ 'perf-gate-report-web': artifactOf('web'), 'perf-gate-report-api': artifactOf('api') })),
+      (error: unknown) => error instanceof InputError && /run 88 uploaded the reports of 2 gates \(perf-gate-report-api, perf-gate-report-web\): set input 'name'/.test(error.message)
+    )
+    await assert.rejects(comment('api', run({ 'perf-gate-report-api': artifactOf('web') })), (error: unknown) => error instanceof RunError && /report of gate "web", not "api"/.test(error.message))
+    await assert.rejects(
+      comment(undefined, run({ 'perf-gate-report-api': artifactOf('web') })),
+      (error: unknown) => error instanceof RunError && /artifact perf-gate-report-api of run 88 holds the report of gate "web", whose artifact would be perf-gate-report-web; refusing it/.test(error.message)
+    )
+    await assert.rejects(comment(undefined, run({ 'perf-gate-report-a_b': artifactOf('a b') })), /\/report\/gate "a b" is not a gate name perf-gate writes/)
   })
 })
 

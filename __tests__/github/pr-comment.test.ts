@@ -95,6 +95,34 @@ describe('sticky comment through Octokit against the fake GitHub API', () => {
     assert.equal(api.requestsTo('GET', /\/issues\/11\/comments$/)[0]!.headers.authorization, 'token test-token')
   })
 
+  test('duplicates from racing runs: the oldest is kept current, the others by the same author are deleted', async () => {
+    const oldest = api.seedComment(18, commentBody('api', 'run A'))
+    api.seedComment(18, 'chatter', 'alice')
+    const racer = api.seedComment(18, commentBody('api', 'run B'))
+    const pasted = api.seedComment(18, commentBody('api', 'a user quoting the marker'), 'mallory')
+    const otherBot = api.seedComment(18, commentBody('api', 'another app'), 'other-app[bot]')
+    const otherGate = api.seedComment(18, commentBody('web', 'gate web'))
+    const outcome = await syncComment(client, request(18, 'run C'), FAST_RETRY)
+    assert.equal(outcome.action, 'updated')
+    assert.equal(outcome.action === 'updated' && outcome.id, oldest.id)
+    assert.deepEqual(outcome.action === 'updated' && outcome.duplicates, { deleted: [racer.id], failed: [] })
+    const left = api.issueComments.get(18)!.map((c) => c.id)
+    assert.deepEqual(left, [oldest.id, left[1], pasted.id, otherBot.id, otherGate.id], 'only the same-author duplicate is gone')
+    assert.equal(api.requestsTo('DELETE', /\/issues\/comments\/\d+$/).length, 1)
+
+    // Unchanged content still converges; a duplicate another run deleted first (404) counts as gone; a 403 is reported.
+    const again = api.seedComment(18, commentBody('api', 'run C'))
+    const third = api.seedComment(18, commentBody('api', 'run C'))
+    api.route('DELETE', '/repos/:owner/:repo/issues/comments/' + third.id, () => ({ status: 403, body: { message: 'Resource not accessible by integration' } }))
+    api.issueComments.get(18)!.splice(api.issueComments.get(18)!.findIndex((c) => c.id === again.id), 1)
+    const listed = [...api.issueComments.get(18)!]
+    api.route('GET', '/repos/:owner/:repo/issues/18/comments', () => ({ status: 200, body: [...listed.slice(0, 1), again, ...listed.slice(1)] }))
+    const unchanged = await syncComment(client, request(18, 'run C'), FAST_RETRY)
+    assert.equal(unchanged.action, 'unchanged')
+    assert.equal(unchanged.action === 'unchanged' && unchanged.duplicates?.deleted[0], again.id, '404: already deleted by the other run')
+    assert.match(unchanged.action === 'unchanged' ? unchanged.duplicates!.failed[0]! : '', /HTTP 403 Resource not accessible/)
+  })
+
   test('5xx answers are retried with backoff; a persistent outage ends as a failure, not an exception', async () => {
     sleeps.length = 0
     api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 502 })

@@ -6,6 +6,7 @@ import { renderMarkdownReport } from '../../src/report/markdown.js'
 import { escapeMarkdown, escapeTerminal } from '../../src/report/escape.js'
 import { renderTerminalReport } from '../../src/report/terminal.js'
 import { schemaProblems } from '../../src/schemas.js'
+import type { GateReport } from '../../src/report/report-model.js'
 import { report, row } from '../support/report-builder.js'
 
 function html(markdown: string): string {
@@ -62,6 +63,58 @@ describe('Markdown report', () => {
     assert.match(terminal, /1 unchanged metric\(s\) not shown/)
     assert.doesNotMatch(terminal, /\u001b\[/)
     assert.match(renderTerminalReport(r, { color: true }), /\u001b\[31m/)
+  })
+})
+
+describe('a missing baseline, by cause', () => {
+  const noBaseline = (absence: GateReport['baselineAbsence'], problems: string[]): GateReport => {
+    const { baseline: _baseline, ...rest } = report([row('a', 'no-baseline', { baseline: undefined, change: undefined })])
+    return { ...rest, baselineProblems: problems, ...(absence ? { baselineAbsence: absence } : {}) }
+  }
+  const cacheDown = 'Failed to restore: Cache service responded with 503'
+  const cases = {
+    'not-saved': noBaseline(
+      { kind: 'not-saved', store: 'Actions cache', reason: 'nothing has been saved for gate "api" in the Actions cache yet', advice: 'A push to the default branch saves the first one.' },
+      ['nothing has been saved for gate "api" in the Actions cache yet']
+    ),
+    unreadable: noBaseline(
+      { kind: 'unreadable', store: 'Actions cache', reason: cacheDown, advice: 'Re-run the job once the cache answers again.' },
+      [`the Actions cache could not be read (${cacheDown}); continuing without a stored baseline`, 'another problem']
+    ),
+    rejected: noBaseline(
+      { kind: 'rejected', store: 'workflow artifacts', reason: 'baseline artifact x #3 (run 9) was written by a newer perf-gate (schemaVersion 2)', advice: 'Update perf-gate in this workflow.' },
+      ['baseline artifact x #3 (run 9) was written by a newer perf-gate (schemaVersion 2); ignoring it']
+    )
+  }
+
+  test('"never saved", "could not be read" and "rejected" read differently, each with what to do', () => {
+    const saved = renderMarkdownReport(cases['not-saved'])
+    assert.match(saved, /^\*\*No baseline yet\*\*: nothing has been saved for gate "api" in the Actions cache yet; relative thresholds were not checked \(absolute budgets were\)\. A push to the default branch saves the first one\.$/m)
+    assert.match(saved, /A baseline is saved by the next push to the default branch/)
+    assert.doesNotMatch(saved, /could not be read|rejected/)
+
+    const unreadable = renderMarkdownReport(cases.unreadable)
+    assert.match(unreadable, /^⚠️ \*\*No baseline: the Actions cache could not be read\*\* \(Failed to restore: Cache service responded with 503\); nothing was compared with a baseline/m)
+    assert.match(unreadable, /and one may well exist\. Re-run the job once the cache answers again\./)
+    assert.match(unreadable, /not the same as having none/)
+    assert.doesNotMatch(unreadable, /no baseline to compare against yet|saves the first one/i)
+    assert.equal(unreadable.match(/Cache service responded with 503/g)?.length, 1, 'the problem line the headline tells is not repeated')
+    assert.match(unreadable, /^> ⚠️ Another problem$/m, 'other problems still get their line')
+
+    const rejected = renderMarkdownReport(cases.rejected)
+    assert.match(rejected, /^⚠️ \*\*No baseline: the stored baseline was rejected\*\* \(baseline artifact x \\#3 \\\(run 9\\\) was written by a newer perf\\-gate \\\(schemaVersion 2\\\)\); nothing was compared with a baseline \(absolute budgets were still checked\)\. Update perf-gate in this workflow\.$/m)
+    assert.match(rejected, /the stored baseline was rejected\. The next push/)
+
+    for (const r of Object.values(cases)) assert.deepEqual(schemaProblems('report', JSON.parse(JSON.stringify(r))), [])
+  })
+
+  test('the terminal says the same, and a report without a cause keeps the plain line', () => {
+    assert.match(renderTerminalReport(cases['not-saved'], { color: false }), /^no baseline yet: nothing has been saved for gate "api" in the Actions cache yet; relative thresholds were not checked\. A push/m)
+    const unreadable = renderTerminalReport(cases.unreadable, { color: false })
+    assert.match(unreadable, /^no baseline: the Actions cache could not be read \(Failed to restore: Cache service responded with 503\); nothing was compared\. Re-run/m)
+    assert.equal(unreadable.match(/503/g)?.length, 1)
+    assert.match(renderTerminalReport(cases.rejected, { color: false }), /^no baseline: the stored baseline was rejected \(/m)
+    assert.match(renderMarkdownReport(noBaseline(undefined, [])), /^\*\*No baseline\*\*: relative thresholds were not checked/m)
   })
 })
 

@@ -5,6 +5,7 @@
  *   - Twirp  /twirp/github.actions.results.api.v1.ArtifactService/{CreateArtifact,FinalizeArtifact,ListArtifacts,GetSignedArtifactURL}
  *   - signed blob URLs /devstoreaccount1/<container>/<blob>?sig=… (single PUT, PUT ?comp=block / ?comp=blocklist, GET with Range)
  *   - REST   GET /repos/{o}/{r}/actions/artifacts?name=…  and  GET …/actions/artifacts/{id}/zip → 302 to the blob
+ *   - REST   GET /repos/{o}/{r}/actions/caches?key=…&ref=… (cache entries by key prefix, newest first)
  * The runtime token is a JWT like the runner's: `scp` names the run and job ("Actions.Results:<run>:<job>") and `ac`
  * lists the cache scopes with permissions (1 read, 2 write, 3 both), which is how the real service scopes caches:
  * a run writes to its first writable scope and reads its scopes in order (a PR: its merge ref, then the base branch).
@@ -38,6 +39,8 @@ export interface FakeCacheEntry {
   blob: string
   finalized: boolean
   createdAt: number
+  /** True: listed by the REST API but gone from the cache service (evicted between the list and the restore). */
+  evicted?: boolean
 }
 
 export interface FakeArtifact {
@@ -50,7 +53,7 @@ export interface FakeArtifact {
   expiresAt?: string
 }
 
-/** Routes failures can be injected on: a Twirp method name, 'blob-put', 'blob-get', 'rest-list', 'rest-zip'. */
+/** Routes failures can be injected on: a Twirp method name, 'blob-put', 'blob-get', 'rest-list', 'rest-zip', 'rest-caches'. */
 export type FakeRoute = string
 
 interface Failure {
@@ -70,6 +73,7 @@ export class FakeActionsStorage {
   private readonly blocks = new Map<string, Buffer>()
   private readonly runs = new Map<string, FakeRun>()
   private readonly failures = new Map<FakeRoute, Failure>()
+  private readonly holds = new Map<FakeRoute, { count: number; waiting: Array<() => void> }>()
   private readonly server = createServer((request, response) => {
     this.handle(request, response).catch((error: unknown) => send(response, 500, { msg: String(error) }))
   })
@@ -107,6 +111,26 @@ export class FakeActionsStorage {
     this.failures.set(route, { status, remaining: times })
   }
 
+  /**
+   * Holds requests on `route` until `count` of them have arrived, then lets them all through (later ones pass at
+   * once). On 'CreateCacheEntry' with 2, two jobs have both loaded before either saves: a deterministic race.
+   */
+  hold(route: FakeRoute, count: number): void {
+    this.holds.set(route, { count, waiting: [] })
+  }
+
+  private async passHold(route: FakeRoute): Promise<void> {
+    const hold = this.holds.get(route)
+    if (!hold) return
+    await new Promise<void>((resolve) => {
+      hold.waiting.push(resolve)
+      if (hold.waiting.length >= hold.count) {
+        this.holds.delete(route)
+        for (const release of hold.waiting) release()
+      }
+    })
+  }
+
   /** Overwrites a stored blob (to simulate a corrupt or truncated upload). */
   replaceBlob(blob: string, bytes: Buffer): void {
     this.blobs.set(blob, bytes)
@@ -139,6 +163,7 @@ export class FakeActionsStorage {
     if (url.pathname.startsWith(BLOB_PREFIX)) return this.handleBlob(request, response, url, body)
     if (url.pathname.startsWith('/twirp/')) {
       const method = url.pathname.split('/').pop()!
+      await this.passHold(method)
       if (this.injected(method, response)) return
       const claims = tokenClaims(request.headers.authorization)
       if (!claims) return send(response, 401, { code: 'unauthenticated', msg: 'missing or malformed runtime token' })
@@ -183,7 +208,7 @@ export class FakeActionsStorage {
   private lookupCache(scopes: CacheScope[], version: string, keys: string[]): FakeCacheEntry | undefined {
     for (const { scope, permission } of scopes) {
       if (!(permission & 1)) continue
-      const candidates = this.cacheEntries.filter((e) => e.finalized && e.scope === scope && e.version === version)
+      const candidates = this.cacheEntries.filter((e) => e.finalized && !e.evicted && e.scope === scope && e.version === version)
       for (const key of keys) {
         const exact = candidates.find((e) => e.key === key)
         if (exact) return exact
@@ -247,6 +272,24 @@ export class FakeActionsStorage {
       if (isExpired(artifact)) return send(response, 410, { message: 'Artifact has expired' })
       response.writeHead(302, { location: this.signedUrl(artifact.blob) }).end()
       return
+    }
+    if (/^\/repos\/[^/]+\/[^/]+\/actions\/caches$/.test(url.pathname)) {
+      if (this.injected('rest-caches', response)) return
+      const key = url.searchParams.get('key')
+      const ref = url.searchParams.get('ref')
+      const listed = this.cacheEntries
+        .filter((e) => e.finalized && (!key || e.key.startsWith(key)) && (!ref || e.scope === ref))
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .map((e) => ({
+          id: this.cacheEntries.indexOf(e) + 1,
+          ref: e.scope,
+          key: e.key,
+          version: e.version,
+          created_at: new Date(e.createdAt).toISOString(),
+          last_accessed_at: new Date(e.createdAt).toISOString(),
+          size_in_bytes: this.blobs.get(e.blob)?.length ?? 0
+        }))
+      return send(response, 200, { total_count: listed.length, actions_caches: listed.slice(0, Number(url.searchParams.get('per_page') ?? 30)) })
     }
     if (/^\/repos\/[^/]+\/[^/]+\/actions\/artifacts$/.test(url.pathname)) {
       if (this.injected('rest-list', response)) return

@@ -1,7 +1,8 @@
 /**
  * A local fake of the GitHub REST API on 127.0.0.1 (node:http), reached by the real Octokit from @actions/github
- * when GITHUB_API_URL points at it. It keeps issue comments, commit comments and pull requests in memory, pages
- * lists with Link headers as GitHub does, records every request, and injects failures per route.
+ * when GITHUB_API_URL points at it. It keeps issue comments (list, create, update, delete), commit comments and pull
+ * requests in memory, pages lists with Link headers as GitHub does, records every request, and injects failures per
+ * route.
  *
  * Other tests add routes with `route(method, pattern, handler)`; a pattern is a path with `:name` segments.
  */
@@ -75,6 +76,7 @@ export class FakeGitHubApi {
     this.route('GET', `${repo}/issues/:number/comments`, (request, params) => this.listComments(request, Number(params.number)))
     this.route('POST', `${repo}/issues/:number/comments`, (request, params) => this.createComment(request, Number(params.number)))
     this.route('PATCH', `${repo}/issues/comments/:id`, (request, params) => this.updateComment(request, Number(params.id)))
+    this.route('DELETE', `${repo}/issues/comments/:id`, (_request, params) => this.deleteComment(Number(params.id)))
     this.route('POST', `${repo}/commits/:sha/comments`, (request, params) => this.createCommitComment(request, params.sha!))
     this.route('GET', `${repo}/commits/:sha/comments`, (request, params) => this.page(request, this.commitComments.filter((c) => c.sha === params.sha)))
     this.route('PATCH', `${repo}/comments/:id`, (request, params) => {
@@ -255,6 +257,16 @@ export class FakeGitHubApi {
         comment.body = body
         comment.updated_at = new Date().toISOString()
         return { status: 200, body: comment }
+      }
+    }
+    return notFound()
+  }
+
+  private deleteComment(id: number): FakeResponse {
+    for (const [issue, comments] of this.issueComments) {
+      if (comments.some((c) => c.id === id)) {
+        this.issueComments.set(issue, comments.filter((c) => c.id !== id))
+        return { status: 204 }
       }
     }
     return notFound()

@@ -14,7 +14,16 @@ import { DefaultArtifactClient } from '@actions/artifact'
 import { getOctokit } from '@actions/github'
 import { RunError, messageOf } from '../errors.js'
 import { chooseBaseline, validateBaselineText } from './select.js'
-import type { BaselineLookup, BaselineQuery, BaselineRecord, BaselineStore, BaselineSummary, SavedBaseline } from './store.js'
+import {
+  noteTrouble,
+  type BaselineLookup,
+  type BaselineQuery,
+  type BaselineRecord,
+  type BaselineStore,
+  type BaselineSummary,
+  type LookupTrouble,
+  type SavedBaseline
+} from './store.js'
 
 export const DEFAULT_ARTIFACT_RETENTION_DAYS = 90
 
@@ -42,6 +51,8 @@ export interface ArtifactStoreOptions {
   token: string
   retentionDays?: number
   api?: ArtifactApi
+  /** Lines for the debug log (artifacts that expired or were deleted between listing and download). */
+  debug?: (message: string) => void
 }
 
 /** @actions/artifact for uploads and downloads, Octokit (GITHUB_API_URL) for listing other runs' artifacts. */
@@ -76,15 +87,18 @@ export class ArtifactBaselineStore implements BaselineStore {
 
   async load(query: BaselineQuery): Promise<BaselineLookup> {
     const problems: string[] = []
+    const trouble: LookupTrouble = {}
     const name = artifactNameOf(query.gate, query.name)
     let listed: ListedArtifact[]
     try {
       listed = await this.api.list(name)
     } catch (error) {
-      problems.push(describeApiFailure(`listing the workflow artifacts named ${name}`, error))
-      return { history: [], problems }
+      const failure = describeApiFailure(`listing the workflow artifacts named ${name}`, error)
+      problems.push(failure.problem)
+      noteTrouble(trouble, 'unreadable', failure.reason, failure.advice)
+      return chooseBaseline([], query, this.description, problems, trouble)
     }
-    const candidates = this.trusted(listed, query.name !== undefined, problems)
+    const candidates = this.trusted(listed, query.name !== undefined, problems, trouble)
     // The base commit's artifact first, then the newest ones, until the history is full.
     const atBase = query.preferSha ? candidates.find((artifact) => artifact.workflow_run?.head_sha === query.preferSha) : undefined
     const wanted = query.name ? candidates.slice(0, 1) : candidates.slice(0, Math.max(1, query.historyLimit))
@@ -93,13 +107,19 @@ export class ArtifactBaselineStore implements BaselineStore {
     const dir = await mkdtemp(join(tmpdir(), 'perf-gate-artifacts-'))
     try {
       for (const artifact of wanted) {
-        const record = await this.fetchRecord(artifact, join(dir, String(artifact.id)), problems)
+        const record = await this.fetchRecord(artifact, join(dir, String(artifact.id)), problems, trouble)
         if (record) records.push(record)
       }
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
-    return chooseBaseline(records, query, this.description, problems)
+    if (records.length === 0 && problems.length === 0 && wanted.length > 0) {
+      // Every listed artifact was gone by the time it was downloaded (skipped with debug lines): none to read.
+      const reason = `the baseline artifacts named ${name} expired or were deleted before they could be downloaded`
+      problems.push(reason)
+      noteTrouble(trouble, 'not-saved', reason, 'A push to the default branch saves a new one.')
+    }
+    return chooseBaseline(records, query, this.description, problems, trouble)
   }
 
   async save(record: BaselineRecord): Promise<SavedBaseline> {
@@ -129,10 +149,12 @@ export class ArtifactBaselineStore implements BaselineStore {
   }
 
   /** Non-expired artifacts of this repository's own runs (on the default branch unless pinned), newest first. */
-  private trusted(listed: ListedArtifact[], pinned: boolean, problems: string[]): ListedArtifact[] {
+  private trusted(listed: ListedArtifact[], pinned: boolean, problems: string[], trouble: LookupTrouble): ListedArtifact[] {
     const branch = this.options.defaultBranch
     if (!pinned && !branch) {
-      problems.push('the default branch is unknown (no repository in the event payload), so no baseline artifact can be trusted')
+      const reason = 'the default branch is unknown (no repository in the event payload), so no baseline artifact can be trusted'
+      problems.push(reason)
+      noteTrouble(trouble, 'unreadable', reason, 'Run the gate on an event whose payload names the repository (push, pull_request), or compare with a pinned baseline (`baseline:`).')
       return []
     }
     const own = listed.filter((artifact) => {
@@ -141,25 +163,36 @@ export class ArtifactBaselineStore implements BaselineStore {
     })
     const live = own.filter((artifact) => !artifact.expired)
     if (live.length === 0 && own.length > 0) {
-      problems.push(`every baseline artifact from ${pinned ? 'this repository' : `the ${branch} branch`} has expired (retention ${this.retentionDays} days); a push to ${branch ?? 'the default branch'} saves a new one`)
+      const reason = `every baseline artifact from ${pinned ? 'this repository' : `the ${branch} branch`} has expired (retention ${this.retentionDays} days)`
+      problems.push(`${reason}; a push to ${branch ?? 'the default branch'} saves a new one`)
+      noteTrouble(trouble, 'not-saved', reason, `A push to ${branch ?? 'the default branch'} saves a new one; raise \`baseline-retention-days\` if pushes are further apart.`)
     }
     return live.sort((a, b) => Date.parse(b.created_at ?? '') - Date.parse(a.created_at ?? '') || b.id - a.id)
   }
 
-  private async fetchRecord(artifact: ListedArtifact, path: string, problems: string[]): Promise<BaselineRecord | undefined> {
+  private async fetchRecord(artifact: ListedArtifact, path: string, problems: string[], trouble: LookupTrouble): Promise<BaselineRecord | undefined> {
     const source = `artifact ${artifact.name} #${artifact.id} (run ${artifact.workflow_run!.id})`
     try {
       await this.api.download(artifact.id, artifact.workflow_run!.id!, path)
     } catch (error) {
-      problems.push(describeApiFailure(`downloading ${source}`, error))
+      if (isGone(error)) {
+        // Listed a moment ago, expired or deleted since: one history entry less, not a problem for the reader.
+        this.options.debug?.(`Baseline (workflow artifacts): ${source} is gone (${messageOf(error)}); skipping it`)
+        return undefined
+      }
+      const failure = describeApiFailure(`downloading ${source}`, error)
+      problems.push(failure.problem)
+      noteTrouble(trouble, 'unreadable', failure.reason, failure.advice)
       return undefined
     }
     const files = (await readdir(path).catch(() => [] as string[])).filter((file) => file.endsWith('.json'))
     if (files.length !== 1) {
-      problems.push(`${source} should hold one baseline JSON file, it holds ${files.length}; ignoring it`)
+      const reason = `${source} should hold one baseline JSON file, it holds ${files.length}`
+      problems.push(`${reason}; ignoring it`)
+      noteTrouble(trouble, 'rejected', reason, 'perf-gate ignores it; the next push to the default branch saves a fresh baseline.')
       return undefined
     }
-    return validateBaselineText(await readFile(join(path, files[0]!), 'utf8'), source, problems)
+    return validateBaselineText(await readFile(join(path, files[0]!), 'utf8'), source, problems, trouble)
   }
 }
 
@@ -168,15 +201,29 @@ export function artifactNameOf(gate: string, pinnedName?: string): string {
   return pinnedName ? `perf-gate-baseline-${gate}@${pinnedName}` : `perf-gate-baseline-${gate}`
 }
 
-/** Says what failed and, for the usual causes, what to do about it. */
-function describeApiFailure(what: string, error: unknown): string {
+/** An artifact that expired or was deleted after it was listed (410 Gone, or 404 once listing worked). */
+function isGone(error: unknown): boolean {
+  const status = (error as { status?: number }).status
+  return status === 410 || status === 404 || /\b(410|404)\b|expired|not found/i.test(messageOf(error))
+}
+
+/** Says what failed (`reason`, for the report's headline; `problem`, the full line) and what to do about it. */
+function describeApiFailure(what: string, error: unknown): { reason: string; problem: string; advice: string } {
   const status = (error as { status?: number }).status
   const message = messageOf(error)
-  if (status === 403 && /rate limit/i.test(message)) return `${what} hit the API rate limit (${message}); continuing without a stored baseline`
-  if (status === 403 || status === 404) {
-    return `${what} was refused (${status}: ${message}): the workflow needs \`permissions: actions: read\` to read artifacts of other runs; continuing without a stored baseline`
+  const rateLimited = (status === 403 && /rate limit/i.test(message)) || status === 429
+  if (rateLimited) {
+    const reason = `${what} hit the API rate limit (${message})`
+    return { reason, problem: `${reason}; continuing without a stored baseline`, advice: 'Re-run the job once the rate limit resets.' }
   }
-  if (status === 429) return `${what} hit the API rate limit (${message}); continuing without a stored baseline`
-  if (status === 410) return `${what} failed: the artifact has expired; continuing without it`
-  return `${what} failed (${message}); continuing without a stored baseline`
+  if (status === 403 || status === 404) {
+    const reason = `${what} was refused (${status}: ${message})`
+    return {
+      reason,
+      problem: `${reason}: the workflow needs \`permissions: actions: read\` to read artifacts of other runs; continuing without a stored baseline`,
+      advice: 'Add `permissions: actions: read` to the workflow (or the job): reading artifacts of other runs needs it.'
+    }
+  }
+  const reason = `${what} failed (${message})`
+  return { reason, problem: `${reason}; continuing without a stored baseline`, advice: 'The GitHub API failed; re-run the job once it answers again.' }
 }

@@ -8,7 +8,14 @@
  * The commit comes before the scenario set and runner, so a PR finds its base commit's baseline even after the suite
  * or the runner changed (the report then says so). Each entry holds the new record plus the previous history trimmed
  * to the limit, so the newest entry alone carries the history, and eviction of older entries loses nothing.
- * Two pushes saving at once both land (distinct ids); each carries the history it saw.
+ *
+ * Two pushes saving at once both land (distinct ids), but each carries only the history it saw: neither holds the
+ * other. A prefix restore returns the newest entry alone, and the cache has no way to list or compare-and-swap, so
+ * with the cache API only, the sibling that finished first is missing from the history of every later run (it stays
+ * under its own key, where a PR based on its commit still finds it). The REST API can list keys
+ * (GET /repos/{o}/{r}/actions/caches, needs `actions: read`): when a `listKeys` is given, a load also restores the
+ * entries among the newest `historyLimit` keys that the newest entry does not carry, and the next save carries them
+ * on, so the history heals. An entry listed but gone by the time it is restored (evicted) is skipped with a debug line.
  *
  * @actions/cache never throws for service trouble: it logs a warning and returns "miss" (restore) or -1 (save).
  * To tell an outage from an empty cache, the toolkit client below reads those log lines back (see captureFailures).
@@ -17,10 +24,20 @@ import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as cache from '@actions/cache'
-import { RunError } from '../errors.js'
+import { RunError, messageOf } from '../errors.js'
+import { createOctokit, type RepositoryRef } from '../github/octokit-client.js'
 import type { EnvironmentFingerprint } from '../results/model.js'
-import { chooseBaseline, validateBaselineText } from './select.js'
-import type { BaselineLookup, BaselineQuery, BaselineRecord, BaselineStore, BaselineSummary, SavedBaseline } from './store.js'
+import { SAVE_ADVICE, chooseBaseline, promoteAdvice, validateBaselineText } from './select.js'
+import {
+  noteTrouble,
+  type BaselineLookup,
+  type BaselineQuery,
+  type BaselineRecord,
+  type BaselineStore,
+  type BaselineSummary,
+  type LookupTrouble,
+  type SavedBaseline
+} from './store.js'
 
 /** The cache "version" hashes this exact array: never change it, or no old entry is found again. */
 export const CACHE_PATHS = ['.perf-gate-cache']
@@ -46,10 +63,35 @@ export const toolkitCacheClient: CacheClient = {
   restore: (paths, primaryKey, restoreKeys) => captureFailures(() => cache.restoreCache(paths, primaryKey, restoreKeys))
 }
 
+/**
+ * Lists the keys of the default branch's cache entries that start with `prefix`, newest first (the REST API; needs
+ * `actions: read`). Throws when it cannot.
+ */
+export type CacheKeyLister = (prefix: string) => Promise<string[]>
+
+/** Lists through GET /repos/{owner}/{repo}/actions/caches, newest first, entries of `ref` only (one page of 100). */
+export function restCacheKeyLister(repository: RepositoryRef, token: string, ref: string, env: NodeJS.ProcessEnv = process.env): CacheKeyLister {
+  return async (prefix) => {
+    const octokit = createOctokit(token, env)
+    const { data } = await octokit.rest.actions.getActionsCacheList({ ...repository, key: prefix, ref, sort: 'created_at', direction: 'desc', per_page: 100 })
+    return data.actions_caches.map((entry) => entry.key ?? '').filter((key) => key.startsWith(prefix))
+  }
+}
+
+export interface CacheStoreExtras {
+  /** Finds entries saved beside the newest one (see the top of this file); without it, history is the newest entry's. */
+  listKeys?: CacheKeyLister
+  /** Lines for the debug log (entries skipped, listing unavailable). */
+  debug?: (message: string) => void
+}
+
+const NOT_AVAILABLE =
+  'the Actions cache is not available to this step (ACTIONS_RESULTS_URL is not set: is it running outside GitHub Actions, or on a GitHub Enterprise Server without the cache?)'
+
 export class CacheBaselineStore implements BaselineStore {
   readonly description = 'Actions cache'
   private readonly dir: string
-  /** The newest entry's records as this run's load found them. */
+  /** The newest entry's records (plus the siblings found beside it) as this run's load found them. */
   private newestRolling?: { gate: string; records: BaselineRecord[] }
 
   constructor(
@@ -57,29 +99,41 @@ export class CacheBaselineStore implements BaselineStore {
     workingDir: string,
     /** How many past baselines each entry carries. */
     private readonly historyLimit = 20,
-    private readonly client: CacheClient = toolkitCacheClient
+    private readonly client: CacheClient = toolkitCacheClient,
+    private readonly extras: CacheStoreExtras = {}
   ) {
     this.dir = join(workingDir, CACHE_PATHS[0]!)
   }
 
   async load(query: BaselineQuery): Promise<BaselineLookup> {
     const problems: string[] = []
+    const trouble: LookupTrouble = {}
     if (!this.client.available()) {
-      problems.push('the Actions cache is not available to this step (ACTIONS_RESULTS_URL is not set: is it running outside GitHub Actions, or on a GitHub Enterprise Server without the cache?)')
-      return { history: [], problems }
+      problems.push(NOT_AVAILABLE)
+      noteTrouble(trouble, 'unreadable', NOT_AVAILABLE, 'Run the gate in a GitHub Actions job on github.com, or choose `baseline-store: artifact` (or `file`).')
+      return chooseBaseline([], query, this.description, problems, trouble)
     }
     const prefix = query.name ? pinnedPrefix(query.gate, query.name) : rollingPrefix(query.gate)
-    const records = await this.restoreRecords(prefix, problems)
-    // A push loads, then saves: the save extends the history read here instead of restoring it again.
-    if (!query.name && problems.length === 0) this.newestRolling = { gate: query.gate, records: [...records] }
-    if (query.preferSha && !query.name && !records.some((record) => record.source.sha === query.preferSha) && problems.length === 0) {
+    const records = await this.restoreRecords(prefix, problems, trouble)
+    if (!query.name && !trouble.unreadable) {
+      records.push(...(await this.siblingsOf(prefix, records)))
+      // A push loads, then saves: the save extends the history read here instead of restoring it again.
+      this.newestRolling = { gate: query.gate, records: [...records] }
+    }
+    if (query.preferSha && !query.name && !records.some((record) => record.source.sha === query.preferSha) && !trouble.unreadable) {
       // The newest entry's history does not reach back to the base commit: look for that commit's own entry.
-      records.push(...(await this.restoreRecords(`${rollingPrefix(query.gate)}${query.preferSha}/`, problems)))
+      const atBase = await this.restoreRecords(`${rollingPrefix(query.gate)}${query.preferSha}/`, problems, trouble)
+      if (atBase.length === 0) this.debug(`no cache entry for the base commit ${query.preferSha.slice(0, 7)} (none saved there, or evicted after 7 days unused)`)
+      records.push(...atBase)
     }
     if (records.length === 0 && problems.length === 0) {
-      problems.push(query.name ? `pinned baseline "${query.name}" does not exist in the Actions cache` : `no baseline saved yet for gate "${query.gate}" in the Actions cache (or it was evicted after 7 days unused)`)
+      const reason = query.name
+        ? `pinned baseline "${query.name}" does not exist in the Actions cache (never promoted, or evicted after 7 days unused)`
+        : `nothing has been saved for gate "${query.gate}" in the Actions cache yet (or it was evicted after 7 days unused)`
+      problems.push(reason)
+      noteTrouble(trouble, 'not-saved', reason, query.name ? promoteAdvice(query.name) : SAVE_ADVICE)
     }
-    return chooseBaseline(records, query, this.description, problems)
+    return chooseBaseline(records, query, this.description, problems, trouble)
   }
 
   async save(record: BaselineRecord): Promise<SavedBaseline> {
@@ -115,28 +169,74 @@ export class CacheBaselineStore implements BaselineStore {
     }))
   }
 
-  /** Restores the newest entry under `prefix` and returns its valid records; failures become problems. */
-  private async restoreRecords(prefix: string, problems: string[]): Promise<BaselineRecord[]> {
+  /**
+   * The records of entries among the newest `historyLimit` keys under `prefix` that `known` does not hold: baselines
+   * saved at the same moment as the newest entry (see the top of this file). Never fails: what cannot be listed or
+   * restored (no `actions: read`, an entry evicted since it was listed) is a debug line.
+   */
+  private async siblingsOf(prefix: string, known: BaselineRecord[]): Promise<BaselineRecord[]> {
+    if (!this.extras.listKeys) return []
+    let keys: string[]
+    try {
+      keys = await this.extras.listKeys(prefix)
+    } catch (error) {
+      this.debug(
+        `cannot list the cache entries under ${prefix} (${messageOf(error)}): the history is the newest entry's alone, which misses a baseline saved at the same moment as it (listing needs permissions: actions: read)`
+      )
+      return []
+    }
+    const ids = new Set(known.map((record) => segment(record.id)))
+    const missing = keys
+      .filter((key) => key.startsWith(prefix))
+      .slice(0, Math.max(1, this.historyLimit))
+      .filter((key) => !ids.has(key.slice(key.lastIndexOf('/') + 1)))
+    const found: BaselineRecord[] = []
+    for (const key of missing) {
+      const problems: string[] = []
+      const records = await this.restoreRecords(key, problems, undefined, true)
+      if (records.length === 0) {
+        this.debug(`cache entry ${key} is listed but could not be restored (evicted since it was listed?${problems.length > 0 ? ` ${problems.join('; ')}` : ''}); skipping it`)
+        continue
+      }
+      this.debug(`cache entry ${key} was saved beside the newest one; its baseline joins the history`)
+      found.push(...records)
+    }
+    return found
+  }
+
+  /**
+   * Restores the newest entry under `prefix` (or, `exact`, the entry of that key) and returns its valid records;
+   * failures become problems, and causes of a missing baseline are noted in `trouble`.
+   */
+  private async restoreRecords(prefix: string, problems: string[], trouble?: LookupTrouble, exact = false): Promise<BaselineRecord[]> {
     await rm(this.dir, { recursive: true, force: true })
     try {
       const restored = await this.client.restore(CACHE_PATHS, prefix, [])
       if (restored.failure) {
         problems.push(`the Actions cache could not be read (${restored.failure}); continuing without a stored baseline`)
+        noteTrouble(trouble, 'unreadable', restored.failure, cacheFailureAdvice(restored.failure))
         return []
       }
       if (!restored.value) return []
+      if (exact && restored.value !== prefix) return []
       const records: BaselineRecord[] = []
       for (const file of (await readdirOrEmpty(this.dir)).sort()) {
-        const record = validateBaselineText(await readFile(join(this.dir, file), 'utf8'), `from cache key ${restored.value} (${file})`, problems)
+        const record = validateBaselineText(await readFile(join(this.dir, file), 'utf8'), `from cache key ${restored.value} (${file})`, problems, trouble)
         if (record) records.push(record)
       }
       if (records.length === 0 && !problems.some((problem) => problem.includes(restored.value!))) {
-        problems.push(`cache entry ${restored.value} holds no baseline records; ignoring it`)
+        const reason = `cache entry ${restored.value} holds no baseline records`
+        problems.push(`${reason}; ignoring it`)
+        noteTrouble(trouble, 'rejected', reason, 'perf-gate ignores it; the next push to the default branch saves a fresh baseline.')
       }
       return records
     } finally {
       await rm(this.dir, { recursive: true, force: true })
     }
+  }
+
+  private debug(message: string): void {
+    this.extras.debug?.(`Baseline (Actions cache): ${message}`)
   }
 
   private async writeEntry(records: BaselineRecord[]): Promise<void> {
@@ -146,6 +246,15 @@ export class CacheBaselineStore implements BaselineStore {
       await writeFile(join(this.dir, `${String(index).padStart(3, '0')}.json`), `${JSON.stringify(record)}\n`)
     }
   }
+}
+
+/** What to do about a cache read that failed, by the kind of failure. */
+function cacheFailureAdvice(failure: string): string {
+  if (/rate limit|\b429\b/i.test(failure)) return 'The cache service rate-limited this run; re-run the job in a while.'
+  if (/\b40[13]\b|forbidden|unauthori[sz]ed|permission/i.test(failure)) {
+    return "This run's token may not read the Actions cache (untrusted triggers get a restricted one): run the gate on `pull_request`, or keep baselines as workflow artifacts (`baseline-store: artifact` with `permissions: actions: read`)."
+  }
+  return 'The cache service failed or could not be reached; re-run the job once it answers again.'
 }
 
 function rollingPrefix(gate: string): string {

@@ -14,7 +14,9 @@ import {
   type BaselineRecord,
   type BaselineStore,
   type BaselineSummary,
-  type SavedBaseline
+  type LookupTrouble,
+  type SavedBaseline,
+  noteTrouble
 } from './store.js'
 
 export class FileBaselineStore implements BaselineStore {
@@ -31,18 +33,28 @@ export class FileBaselineStore implements BaselineStore {
 
   async load(query: BaselineQuery): Promise<BaselineLookup> {
     const problems: string[] = []
+    const trouble: LookupTrouble = {}
     const records: BaselineRecord[] = []
     if (query.name) {
-      const record = await this.readRecord(this.pinnedPath(query.gate, query.name), problems)
+      const record = await this.readRecord(this.pinnedPath(query.gate, query.name), problems, trouble)
       if (record) records.push(record)
     } else {
-      for (const id of (await this.historyIds(query.gate)).reverse()) {
-        const record = await this.readRecord(join(this.historyDir(query.gate), `${id}.json`), problems)
+      let ids: string[]
+      try {
+        ids = await this.historyIds(query.gate)
+      } catch (error) {
+        const reason = `the history of gate "${query.gate}" in the ${this.description} cannot be listed: ${(error as Error).message}`
+        problems.push(reason)
+        noteTrouble(trouble, 'unreadable', reason, 'Check that the baseline directory is readable by this job.')
+        ids = []
+      }
+      for (const id of ids.reverse()) {
+        const record = await this.readRecord(join(this.historyDir(query.gate), `${id}.json`), problems, trouble)
         if (record) records.push(record)
         if (records.length >= query.historyLimit) break
       }
     }
-    return chooseBaseline(records, query, this.description, problems)
+    return chooseBaseline(records, query, this.description, problems, trouble)
   }
 
   async save(record: BaselineRecord): Promise<SavedBaseline> {
@@ -108,16 +120,18 @@ export class FileBaselineStore implements BaselineStore {
   }
 
   /** Reads and validates a record; a corrupt, truncated or newer one is reported in `problems` and skipped. */
-  private async readRecord(path: string, problems: string[]): Promise<BaselineRecord | undefined> {
+  private async readRecord(path: string, problems: string[], trouble?: LookupTrouble): Promise<BaselineRecord | undefined> {
     let text: string
     try {
       text = await readFile(path, 'utf8')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-      problems.push(`baseline ${path} cannot be read: ${(error as Error).message}`)
+      const reason = `baseline ${path} cannot be read: ${(error as Error).message}`
+      problems.push(reason)
+      noteTrouble(trouble, 'unreadable', reason, 'Check that the baseline directory is readable by this job.')
       return undefined
     }
-    return validateBaselineText(text, path, problems)
+    return validateBaselineText(text, path, problems, trouble)
   }
 }
 

@@ -43,12 +43,39 @@ export interface BaselineQuery {
   historyLimit: number
 }
 
+/**
+ * Why a lookup ended without a baseline. A reviewer must be able to tell these apart: "nothing saved yet" is routine
+ * on a new gate, while "could not be read" means a baseline may well exist and the comparison was lost.
+ * - not-saved: the store answered and holds none for this gate (none saved yet, evicted, expired, no such pinned name);
+ * - unreadable: the store could not be read (service down, 403, rate limit, not available to this step);
+ * - rejected: stored baselines were found and refused (corrupt, truncated, invalid, written by a newer perf-gate).
+ */
+export type BaselineAbsenceKind = 'not-saved' | 'unreadable' | 'rejected'
+
+export interface BaselineAbsence {
+  kind: BaselineAbsenceKind
+  /** The cause in words (the service's answer, what is wrong with the record); a substring of one of `problems`. */
+  reason: string
+  /** What to do about it (perf-gate's own sentence; may hold Markdown code spans). */
+  advice?: string
+}
+
 /** The outcome of a lookup; `problems` explains a missing or skipped baseline in words for the report. */
 export interface BaselineLookup {
   baseline?: BaselineRecord
   /** Past baselines, newest first, including the chosen one. */
   history: BaselineRecord[]
   problems: string[]
+  /** Set when there is no baseline: why. */
+  absence?: BaselineAbsence
+}
+
+/** The first cause of each kind a store ran into while looking (see chooseBaseline). */
+export type LookupTrouble = Partial<Record<BaselineAbsenceKind, Omit<BaselineAbsence, 'kind'>>>
+
+/** Records a cause unless one of that kind is already recorded (the first one is the one to show). */
+export function noteTrouble(trouble: LookupTrouble | undefined, kind: BaselineAbsenceKind, reason: string, advice?: string): void {
+  if (trouble && !trouble[kind]) trouble[kind] = advice ? { reason, advice } : { reason }
 }
 
 export interface SavedBaseline {
@@ -69,6 +96,7 @@ export interface BaselineSummary {
 export interface BaselineStore {
   /** One line for the report: "file store at .perf-gate/", "Actions cache", ... */
   readonly description: string
+  /** Answers with problems (and an absence) instead of throwing when the storage fails. */
   load(query: BaselineQuery): Promise<BaselineLookup>
   save(record: BaselineRecord): Promise<SavedBaseline>
   list(gate: string): Promise<BaselineSummary[]>

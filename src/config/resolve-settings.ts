@@ -52,6 +52,7 @@ export interface EdgeSettings {
   baselineDir?: string
   baselineName?: string
   historyLimit?: number
+  /** Undefined: the config's baseline.fail-on-missing decides (else false). */
   failOnMissingBaseline?: boolean
   artifactRetentionDays?: number
   strict?: boolean
@@ -119,7 +120,7 @@ export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings>
       dir: resolve(edge.rootDir, edge.baselineDir ?? config.baseline?.dir ?? DEFAULT_BASELINE_DIR),
       historyLimit,
       ...(baselineName ? { name: baselineName } : {}),
-      ...(edge.failOnMissingBaseline ? { failOnMissing: true } : {}),
+      ...((edge.failOnMissingBaseline ?? config.baseline?.['fail-on-missing']) ? { failOnMissing: true } : {}),
       ...(edge.artifactRetentionDays ? { retentionDays: edge.artifactRetentionDays } : {})
     },
     strict: edge.strict ?? config.strict ?? false,

@@ -65,14 +65,17 @@ function commentClient(env: NodeJS.ProcessEnv): OctokitCommentClient | undefined
   return token && repository ? new OctokitCommentClient(createOctokit(token, env), repository) : undefined
 }
 
-/** `mode: comment`: post the report of the triggering pull_request run on its PR. Exit 0 unless the artifact is bad. */
-export async function runCommentModeAction(env: NodeJS.ProcessEnv, payload: unknown, name: string, settings: CommentSettings, log: Logger): Promise<number> {
+/**
+ * `mode: comment`: post the report of the triggering pull_request run on its PR. Exit 0 unless the artifact is bad
+ * (2) or input 'name' does not match the reports the run uploaded (3). Without 'name', the gate is the artifact's.
+ */
+export async function runCommentModeAction(env: NodeJS.ProcessEnv, payload: unknown, name: string | undefined, settings: CommentSettings, log: Logger): Promise<number> {
   const token = core.getInput('github-token').trim()
   const repository = parseRepository(env.GITHUB_REPOSITORY)
   if (!token) throw new InputError("mode comment needs input 'github-token' (with pull-requests: write and actions: read)")
   if (!repository) throw new InputError(`mode comment needs GITHUB_REPOSITORY as owner/name, got "${env.GITHUB_REPOSITORY ?? ''}"`)
   const result = await runCommentMode({
-    name,
+    ...(name ? { name } : {}),
     payload,
     mode: settings.mode,
     ...(settings.author ? { author: settings.author } : {}),

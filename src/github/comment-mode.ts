@@ -5,7 +5,7 @@
  * PR number checked against the run's head SHA), re-renders the Markdown from the validated model, and posts the
  * sticky comment.
  */
-import { RunError, messageOf } from '../errors.js'
+import { InputError, RunError, messageOf } from '../errors.js'
 import type { RunContext } from '../context.js'
 import type { Logger } from '../log.js'
 import type { GateReport } from '../report/report-model.js'
@@ -28,9 +28,13 @@ export interface ReportArtifact {
   report: GateReport
 }
 
+const REPORT_ARTIFACT_PREFIX = 'perf-gate-report-'
+/** What a gate name may be (as checked when settings are read); a report from an artifact must hold one. */
+const GATE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+
 /** The artifact name for gate `name` (artifact names may not hold " : < > | * ? \ / or line breaks). */
 export function reportArtifactName(name: string): string {
-  return `perf-gate-report-${name.replace(/[":<>|*?\\/\r\n]/g, '_')}`
+  return `${REPORT_ARTIFACT_PREFIX}${name.replace(/[":<>|*?\\/\r\n]/g, '_')}`
 }
 
 /** The artifact body for a pull request run; undefined outside pull requests (nothing to comment on). */
@@ -40,8 +44,11 @@ export function buildReportArtifact(report: GateReport, context: RunContext): Re
   return { kind: REPORT_ARTIFACT_KIND, schemaVersion: 1, pullRequest: { number: pr.number, headSha: pr.headSha }, report }
 }
 
-/** Parses and validates an artifact from another workflow. Throws RunError naming what is wrong. */
-export function parseReportArtifact(text: string, expectedGate: string, source: string): ReportArtifact {
+/**
+ * Parses and validates an artifact from another workflow. Throws RunError naming what is wrong. Without
+ * `expectedGate` (input 'name' empty) the gate is the report's own, which must then be a valid gate name.
+ */
+export function parseReportArtifact(text: string, expectedGate: string | undefined, source: string): ReportArtifact {
   const bytes = Buffer.byteLength(text)
   if (bytes > MAX_REPORT_ARTIFACT_BYTES) throw new RunError(`${source} is ${bytes} bytes, more than the ${MAX_REPORT_ARTIFACT_BYTES} a report can be; refusing it`)
   let data: unknown
@@ -64,7 +71,8 @@ export function parseReportArtifact(text: string, expectedGate: string, source: 
   if (problems.length > 0) throw new RunError(`${source}: /report does not match schemas/report.schema.json: ${problems.map((p) => p.message).slice(0, 5).join('; ')}`)
   const report = envelope.report as GateReport
   if (report.metrics.length > MAX_METRICS) throw new RunError(`${source}: ${report.metrics.length} metrics is more than ${MAX_METRICS}; refusing it`)
-  if (report.gate !== expectedGate) throw new RunError(`${source} is the report of gate "${report.gate.slice(0, 80)}", not "${expectedGate}"`)
+  if (expectedGate !== undefined && report.gate !== expectedGate) throw new RunError(`${source} is the report of gate "${report.gate.slice(0, 80)}", not "${expectedGate}"`)
+  if (!GATE_NAME.test(report.gate)) throw new RunError(`${source}: /report/gate ${JSON.stringify(report.gate.slice(0, 80))} is not a gate name perf-gate writes; refusing it`)
   return envelope as ReportArtifact
 }
 
@@ -80,6 +88,7 @@ export function sanitizeUntrustedReport(report: GateReport, repositoryUrl: strin
     notes: report.notes.map((note) => escapeMarkdown(note, 1000)),
     links: { repositoryUrl, runUrl: `${repositoryUrl}/actions/runs/${runId}` }
   }
+  if (report.baselineAbsence?.advice) trusted.baselineAbsence = { ...report.baselineAbsence, advice: escapeMarkdown(report.baselineAbsence.advice, 1000) }
   if (report.baseline) {
     const { runUrl, ...baseline } = report.baseline
     trusted.baseline = runUrl?.startsWith(`${repositoryUrl}/actions/runs/`) ? { ...baseline, runUrl } : baseline
@@ -91,6 +100,8 @@ export function sanitizeUntrustedReport(report: GateReport, repositoryUrl: strin
 export interface ReportArtifactSource {
   /** Undefined when the run has no artifact of that name. */
   download(artifactName: string, workflowRunId: number): Promise<string | undefined>
+  /** The names of the run's artifacts. */
+  list(workflowRunId: number): Promise<string[]>
 }
 
 /** The head commit of a pull request, from the API. */
@@ -109,7 +120,8 @@ interface WorkflowRunPayload {
 }
 
 export interface CommentModeInput {
-  name: string
+  /** The gate (input 'name'); undefined: the one gate whose report the triggering run uploaded. */
+  name?: string
   payload: unknown
   mode: CommentMode
   author?: string
@@ -137,13 +149,16 @@ export async function runCommentMode(input: CommentModeInput): Promise<CommentMo
     input.log.info(`perf-gate: the triggering run was a ${run.event} event, not pull_request; nothing to comment on`)
     return {}
   }
-  const artifactName = reportArtifactName(input.name)
-  const text = await input.source.download(artifactName, run.id)
-  if (text === undefined) {
-    input.log.warn(`perf-gate: run ${run.id} has no artifact ${artifactName}: did the gate run with upload-report (automatic on fork PRs) and the same name?`)
-    return {}
-  }
+  const found = await findReportArtifact(input, run.id)
+  if (!found) return {}
+  const { artifactName, text } = found
   const artifact = parseReportArtifact(text, input.name, `artifact ${artifactName} of run ${run.id}`)
+  // Named after the artifact, the gate must be the report's own: a report of another gate under this name is refused.
+  const name = artifact.report.gate
+  if (reportArtifactName(name) !== artifactName) {
+    throw new RunError(`artifact ${artifactName} of run ${run.id} holds the report of gate "${name}", whose artifact would be ${reportArtifactName(name)}; refusing it`)
+  }
+  if (!input.name) input.log.info(`perf-gate: commenting for gate "${name}", the report run ${run.id} uploaded (input 'name' is empty)`)
   const number = artifact.pullRequest.number
   if (artifact.pullRequest.headSha !== run.head_sha) {
     throw new RunError(`artifact ${artifactName} claims head ${artifact.pullRequest.headSha.slice(0, 12)} but run ${run.id} built ${run.head_sha.slice(0, 12)}; refusing it`)
@@ -169,11 +184,11 @@ export async function runCommentMode(input: CommentModeInput): Promise<CommentMo
   const outcome = await syncComment(
     input.client,
     {
-      name: input.name,
+      name,
       issue: number,
       mode: input.mode,
-      markdown: commentMarkdown(report, input.name),
-      shortMarkdown: () => commentMarkdown(report, input.name, { changedOnly: true }),
+      markdown: commentMarkdown(report, name),
+      shortMarkdown: () => commentMarkdown(report, name, { changedOnly: true }),
       crossedThreshold: crossedThreshold(report),
       ...(input.author ? { author: input.author } : {})
     },
@@ -181,4 +196,40 @@ export async function runCommentMode(input: CommentModeInput): Promise<CommentMo
   )
   const commentUrl = logOutcome(outcome, `pull request #${number}`, input.log)
   return { report, pullRequest: number, ...(commentUrl ? { commentUrl } : {}) }
+}
+
+/**
+ * The triggering run's report artifact: `perf-gate-report-<name>` for input 'name', else the run's only report
+ * artifact. Undefined (with a warning) when the run uploaded none, which is routine: same-repository PRs comment
+ * themselves. An input name that matches none of the reports the run did upload is a configuration error, and so
+ * is an empty name when the run uploaded reports of several gates.
+ */
+async function findReportArtifact(input: CommentModeInput, runId: number): Promise<{ artifactName: string; text: string } | undefined> {
+  const reportsOf = async (): Promise<string[]> => (await input.source.list(runId)).filter((name) => name.startsWith(REPORT_ARTIFACT_PREFIX)).sort()
+  if (input.name) {
+    const artifactName = reportArtifactName(input.name)
+    const text = await input.source.download(artifactName, runId)
+    if (text !== undefined) return { artifactName, text }
+    const others = await reportsOf()
+    if (others.length > 0) {
+      const gates = others.map((name) => `"${name.slice(REPORT_ARTIFACT_PREFIX.length)}"`).join(', ')
+      throw new InputError(
+        `input 'name' is "${input.name}", but run ${runId} uploaded the report of gate ${gates} (${others.join(', ')}), not ${artifactName}: set 'name' to the gate of the pull_request workflow, or leave it empty to take it from the artifact`
+      )
+    }
+    input.log.warn(`perf-gate: run ${runId} has no artifact ${artifactName}: did the gate run with upload-report (automatic on fork PRs) and the same name?`)
+    return undefined
+  }
+  const reports = await reportsOf()
+  if (reports.length === 0) {
+    input.log.warn(`perf-gate: run ${runId} has no perf-gate report artifact (${REPORT_ARTIFACT_PREFIX}<name>): did the gate run with upload-report (automatic on fork PRs)?`)
+    return undefined
+  }
+  if (reports.length > 1) {
+    throw new InputError(`run ${runId} uploaded the reports of ${reports.length} gates (${reports.join(', ')}): set input 'name' to the gate this job comments for (one comment job per gate)`)
+  }
+  const artifactName = reports[0]!
+  const text = await input.source.download(artifactName, runId)
+  if (text === undefined) throw new RunError(`artifact ${artifactName} of run ${runId} was listed but could not be found for download`)
+  return { artifactName, text }
 }

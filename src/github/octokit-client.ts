@@ -48,6 +48,10 @@ export class OctokitCommentClient implements CommentClient {
     return { id: data.id, url: data.html_url }
   }
 
+  async deleteIssueComment(id: number): Promise<void> {
+    await this.octokit.rest.issues.deleteComment({ ...this.repository, comment_id: id })
+  }
+
   async listCommitComments(sha: string): Promise<ExistingComment[]> {
     const comments = await this.octokit.paginate(this.octokit.rest.repos.listCommentsForCommit, { ...this.repository, commit_sha: sha, per_page: 100 })
     return comments.map(toExistingComment)

@@ -29,6 +29,7 @@ export interface CommentClient {
   listIssueComments(issue: number): Promise<ExistingComment[]>
   createIssueComment(issue: number, body: string): Promise<{ id: number; url: string }>
   updateIssueComment(id: number, body: string): Promise<{ id: number; url: string }>
+  deleteIssueComment(id: number): Promise<void>
   /** Every comment on a commit, oldest first (all pages). */
   listCommitComments(sha: string): Promise<ExistingComment[]>
   createCommitComment(sha: string, body: string): Promise<{ id: number; url: string }>
@@ -122,7 +123,14 @@ export interface SyncRequest {
 }
 
 export type SyncOutcome =
-  | { action: 'created' | 'updated' | 'unchanged'; url: string; id: number; short: boolean }
+  | {
+      action: 'created' | 'updated' | 'unchanged'
+      url: string
+      id: number
+      short: boolean
+      /** Duplicates of this comment (same marker and author, left by racing runs) deleted, and the ones that could not be. */
+      duplicates?: { deleted: number[]; failed: string[] }
+    }
   | { action: 'skipped'; reason: string }
   | { action: 'forbidden'; message: string }
   | { action: 'failed'; message: string }
@@ -150,24 +158,57 @@ export async function syncComment(client: CommentClient, request: SyncRequest, r
     const existing = all.filter((comment) => isOurComment(comment, request.name, request.author))
     const decision = decideComment({ mode: request.mode, existing, body, crossedThreshold: request.crossedThreshold })
     if (decision.kind === 'skip') {
-      return decision.comment
-        ? { action: 'unchanged', url: decision.comment.url, id: decision.comment.id, short: false }
-        : { action: 'skipped', reason: decision.reason }
+      if (!decision.comment) return { action: 'skipped', reason: decision.reason }
+      return withDuplicates({ action: 'unchanged', url: decision.comment.url, id: decision.comment.id, short: false }, await removeDuplicates(client, existing, decision.comment, retry))
     }
     const write = (text: string): Promise<{ id: number; url: string }> =>
       decision.kind === 'create' ? client.createIssueComment(request.issue, text) : client.updateIssueComment(decision.comment.id, text)
     const action = decision.kind === 'create' ? 'created' : 'updated'
+    let written: { id: number; url: string }
+    let short = false
     try {
-      const written = await withRetry(() => write(body), retry)
-      return { action, ...written, short: false }
+      written = await withRetry(() => write(body), retry)
     } catch (error) {
       if (!isTooLong(error)) throw error
-      const written = await withRetry(() => write(commentBody(request.name, request.shortMarkdown())), retry)
-      return { action, ...written, short: true }
+      written = await withRetry(() => write(commentBody(request.name, request.shortMarkdown())), retry)
+      short = true
     }
+    const duplicates = decision.kind === 'update' ? await removeDuplicates(client, existing, decision.comment, retry) : undefined
+    return withDuplicates({ action, ...written, short }, duplicates)
   } catch (error) {
     return classifyFailure(error, 'comment on the pull request')
   }
+}
+
+/**
+ * Two runs of one gate on one PR that start together both find no comment and both create one. The next run keeps
+ * the oldest (the one reviewers saw first) and deletes the others with the same marker and the same author, so the
+ * PR converges to one comment. A duplicate already gone (another run deleted it) counts as deleted; other failures
+ * are returned for a warning and never fail the comment itself.
+ */
+async function removeDuplicates(
+  client: CommentClient,
+  existing: ExistingComment[],
+  kept: ExistingComment,
+  retry: RetryPolicy
+): Promise<{ deleted: number[]; failed: string[] } | undefined> {
+  const duplicates = existing.filter((comment) => comment.id !== kept.id && comment.authorLogin === kept.authorLogin)
+  if (duplicates.length === 0) return undefined
+  const result = { deleted: [] as number[], failed: [] as string[] }
+  for (const duplicate of duplicates) {
+    try {
+      await withRetry(() => client.deleteIssueComment(duplicate.id), retry)
+      result.deleted.push(duplicate.id)
+    } catch (error) {
+      if (statusOf(error) === 404) result.deleted.push(duplicate.id)
+      else result.failed.push(`${duplicate.url}: ${statusOf(error) ? `HTTP ${statusOf(error)} ` : ''}${messageOf(error)}`)
+    }
+  }
+  return result
+}
+
+function withDuplicates<T extends object>(outcome: T, duplicates: { deleted: number[]; failed: string[] } | undefined): T {
+  return duplicates ? { ...outcome, duplicates } : outcome
 }
 
 /** Posts a commit comment (e.g. when a regression landed on the default branch), or updates ours on a re-run. Never throws. */

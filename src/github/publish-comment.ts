@@ -98,9 +98,11 @@ export function logOutcome(outcome: SyncOutcome, where: string, log: Logger): st
     case 'created':
     case 'updated':
       log.info(`perf-gate: ${outcome.action} the comment on ${where}${outcome.short ? ' (short form: GitHub rejected the full table as too long)' : ''}: ${outcome.url}`)
+      logDuplicates(outcome, where, log)
       return outcome.url
     case 'unchanged':
       log.info(`perf-gate: the comment on ${where} is up to date: ${outcome.url}`)
+      logDuplicates(outcome, where, log)
       return outcome.url
     case 'skipped':
       log.info(`perf-gate: no comment on ${where}: ${outcome.reason}`)
@@ -110,4 +112,12 @@ export function logOutcome(outcome: SyncOutcome, where: string, log: Logger): st
       log.warn(outcome.message)
       return undefined
   }
+}
+
+function logDuplicates(outcome: Extract<SyncOutcome, { url: string }>, where: string, log: Logger): void {
+  const { deleted, failed } = outcome.duplicates ?? { deleted: [], failed: [] }
+  if (deleted.length > 0) {
+    log.info(`perf-gate: deleted ${deleted.length} duplicate comment(s) on ${where} left by runs that raced (kept the oldest, ${outcome.url})`)
+  }
+  for (const failure of failed) log.warn(`perf-gate: could not delete a duplicate comment on ${where} (${failure}); the oldest one is kept current`)
 }

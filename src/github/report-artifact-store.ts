@@ -30,8 +30,21 @@ export class ActionsReportArtifactSource implements ReportArtifactSource {
     private readonly repository: RepositoryRef
   ) {}
 
+  async list(workflowRunId: number): Promise<string[]> {
+    try {
+      const { artifacts } = await this.client.listArtifacts({ findBy: this.findBy(workflowRunId) })
+      return artifacts.map((artifact) => artifact.name)
+    } catch (error) {
+      throw new RunError(`listing the artifacts of run ${workflowRunId} failed: ${messageOf(error)}`)
+    }
+  }
+
+  private findBy(workflowRunId: number) {
+    return { token: this.token, workflowRunId, repositoryOwner: this.repository.owner, repositoryName: this.repository.repo }
+  }
+
   async download(artifactName: string, workflowRunId: number): Promise<string | undefined> {
-    const findBy = { token: this.token, workflowRunId, repositoryOwner: this.repository.owner, repositoryName: this.repository.repo }
+    const findBy = this.findBy(workflowRunId)
     let id: number
     try {
       ;({ artifact: { id } } = await this.client.getArtifact(artifactName, { findBy }))

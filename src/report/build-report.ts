@@ -46,6 +46,7 @@ export function buildReport(input: ReportInput): GateReport {
   if (context.repositoryUrl) report.links.repositoryUrl = context.repositoryUrl
 
   const record = lookup.baseline
+  if (!record && lookup.absence) report.baselineAbsence = { ...lookup.absence, store: input.storeDescription }
   if (record) {
     const difference = describeEnvironmentDifference(record.environment, input.current.environment)
     const baseline: ReportBaseline = {

@@ -3,6 +3,7 @@
  */
 import { formatQuantity } from '../results/units.js'
 import type { GateStatus, MetricStatus, MetricVerdict } from '../verdict/types.js'
+import type { GateReport } from './report-model.js'
 
 export const STATUS_ICON: Record<MetricStatus, string> = {
   fail: '❌',
@@ -111,4 +112,23 @@ export const GATE_GUIDANCE: Record<GateStatus, string> = {
   'no-baseline':
     'There is no baseline to compare against yet, so relative thresholds were not checked. A baseline is saved by the next push to the default branch (or `perf-gate baseline promote`).',
   pass: 'Every gated metric is within its threshold.'
+}
+
+/** The guidance line for this report: a missing baseline that could not be read is not "none saved yet". */
+export function guidanceFor(report: GateReport): string {
+  if (report.verdict === 'no-baseline') {
+    switch (report.baselineAbsence?.kind) {
+      case 'unreadable':
+        return 'Relative thresholds were not checked because the stored baselines could not be read, which is not the same as having none. Fix the cause above and re-run the job.'
+      case 'rejected':
+        return 'Relative thresholds were not checked because the stored baseline was rejected. The next push to the default branch saves a fresh one.'
+    }
+  }
+  return GATE_GUIDANCE[report.verdict]
+}
+
+/** The baseline problems still worth a line of their own: the one the absence headline already tells is left out. */
+export function problemsBesideAbsence(report: GateReport): string[] {
+  const reason = report.baselineAbsence?.reason
+  return reason ? report.baselineProblems.filter((problem) => !problem.includes(reason)) : report.baselineProblems
 }

@@ -6,7 +6,6 @@
 import type { MetricVerdict } from '../verdict/types.js'
 import { escapeMarkdown } from './escape.js'
 import {
-  GATE_GUIDANCE,
   GATE_ICON,
   STATUS_ICON,
   formatAge,
@@ -14,9 +13,11 @@ import {
   formatInterval,
   formatThreshold,
   formatValue,
+  guidanceFor,
   headlineParts,
   orderRows,
-  pluralize
+  pluralize,
+  problemsBesideAbsence
 } from './format-cells.js'
 import type { GateReport } from './report-model.js'
 
@@ -83,11 +84,12 @@ function compose(
   lines.push(`**${headlineParts(report.counts).map((p) => `${p.icon} ${p.text}`).join(' · ') || 'no metrics'}**`)
   lines.push('')
   lines.push(describeBaseline(report))
-  for (const problem of report.baselineProblems) lines.push(`> ⚠️ ${escapeMarkdown(capitalize(problem), 1000)}`)
+  const problems = problemsBesideAbsence(report)
+  for (const problem of problems) lines.push(`> ⚠️ ${escapeMarkdown(capitalize(problem), 1000)}`)
   // Notes are perf-gate's own sentences (no names from results), so they keep their Markdown.
   for (const note of report.notes) lines.push(`> ℹ️ ${note}`)
-  if (report.baselineProblems.length > 0 || report.notes.length > 0) lines.push('')
-  lines.push(GATE_GUIDANCE[report.verdict])
+  if (problems.length > 0 || report.notes.length > 0) lines.push('')
+  lines.push(guidanceFor(report))
   lines.push('')
 
   if (notable.length > 0) {
@@ -139,7 +141,7 @@ function renderRow(row: MetricVerdict): string {
 
 function describeBaseline(report: GateReport): string {
   const baseline = report.baseline
-  if (!baseline) return '**No baseline**: relative thresholds were not checked (absolute budgets were).'
+  if (!baseline) return describeAbsence(report)
   const commit = baseline.sha ? commitLink(report, baseline.sha) : escapeMarkdown(baseline.id)
   const named = baseline.name ? ` (pinned baseline “${escapeMarkdown(baseline.name)}”)` : ''
   const branch = baseline.ref ? ` on ${escapeMarkdown(baseline.ref.replace(/^refs\/heads\//, ''))}` : ''
@@ -147,6 +149,23 @@ function describeBaseline(report: GateReport): string {
   const run = baseline.runUrl ? ` ([run](${safeUrl(baseline.runUrl)}))` : ''
   const history = baseline.historySize > 1 ? `; ${baseline.historySize} stored baselines inform the noise estimate` : ''
   return `Baseline: ${commit}${named}${branch}, saved ${formatAge(baseline.ageSeconds)} ago${runner}${run}${history}.`
+}
+
+/** Without a baseline: never saved, could not be read, or rejected, in words a reviewer can act on. */
+function describeAbsence(report: GateReport): string {
+  const absence = report.baselineAbsence
+  if (!absence) return '**No baseline**: relative thresholds were not checked (absolute budgets were).'
+  const reason = escapeMarkdown(absence.reason, 1000)
+  // Advice is perf-gate's own sentence (escaped when the report came from an artifact), so it keeps its Markdown.
+  const advice = absence.advice ? ` ${absence.advice}` : ''
+  switch (absence.kind) {
+    case 'not-saved':
+      return `**No baseline yet**: ${reason}; relative thresholds were not checked (absolute budgets were).${advice}`
+    case 'unreadable':
+      return `⚠️ **No baseline: the ${escapeMarkdown(absence.store)} could not be read** (${reason}); nothing was compared with a baseline (absolute budgets were still checked), and one may well exist.${advice}`
+    case 'rejected':
+      return `⚠️ **No baseline: the stored baseline was rejected** (${reason}); nothing was compared with a baseline (absolute budgets were still checked).${advice}`
+  }
 }
 
 function describeRunner(environment: NonNullable<GateReport['current']['environment']>): string {

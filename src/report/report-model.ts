@@ -2,6 +2,7 @@
  * The report model: everything a renderer needs, built once from verdicts and the baseline lookup.
  * Markdown (comment, summary), JSON and terminal renderers all read this; none computes verdicts.
  */
+import type { BaselineAbsenceKind } from '../baselines/store.js'
 import type { EnvironmentFingerprint } from '../results/model.js'
 import type { GateStatus, MetricStatus, MetricVerdict } from '../verdict/types.js'
 
@@ -24,6 +25,16 @@ export interface ReportBaseline {
   historySize: number
 }
 
+export interface ReportBaselineAbsence {
+  kind: BaselineAbsenceKind
+  /** The store that was asked ("Actions cache", "workflow artifacts", ...). */
+  store: string
+  /** The cause in words; the problem line it comes from is not repeated in the Markdown. */
+  reason: string
+  /** What to do about it (perf-gate's own sentence, Markdown). */
+  advice?: string
+}
+
 export interface GateReport {
   schemaVersion: number
   gate: string
@@ -36,6 +47,8 @@ export interface GateReport {
   baseline?: ReportBaseline
   /** Why there is no baseline, or what is odd about it (stale, other runner, skipped as corrupt). */
   baselineProblems: string[]
+  /** When there is no baseline: whether none was saved, the store could not be read, or what it held was rejected. */
+  baselineAbsence?: ReportBaselineAbsence
   /** Other things a reader should know (default thresholds in use, strict mode, ...). */
   notes: string[]
   /** Links for the reader: the run, the repository (for commit links). */

@@ -4,14 +4,15 @@
 import type { MetricStatus } from '../verdict/types.js'
 import { escapeTerminal } from './escape.js'
 import {
-  GATE_GUIDANCE,
   formatAge,
   formatChange,
   formatInterval,
   formatThreshold,
   formatValue,
+  guidanceFor,
   headlineParts,
-  orderRows
+  orderRows,
+  problemsBesideAbsence
 } from './format-cells.js'
 import type { GateReport } from './report-model.js'
 
@@ -42,9 +43,9 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
     const what = b.name ? `pinned "${escapeTerminal(b.name)}"` : b.sha ? b.sha.slice(0, 7) : escapeTerminal(b.id)
     lines.push(paint(DIM, `baseline ${what}, saved ${formatAge(b.ageSeconds)} ago (${escapeTerminal(b.store)})`))
   } else {
-    lines.push(paint(COLORS.warn, 'no baseline: relative thresholds were not checked'))
+    lines.push(paint(COLORS.warn, describeAbsence(report)))
   }
-  for (const problem of report.baselineProblems) lines.push(paint(COLORS.warn, `! ${escapeTerminal(problem, 1000)}`))
+  for (const problem of problemsBesideAbsence(report)) lines.push(paint(COLORS.warn, `! ${escapeTerminal(problem, 1000)}`))
   for (const note of report.notes) lines.push(paint(DIM, `note: ${escapeTerminal(note, 1000)}`))
   lines.push('')
 
@@ -73,8 +74,23 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
     }
   }
   if (!options.all && unchanged.length > 0) lines.push(paint(DIM, `${unchanged.length} unchanged metric(s) not shown (--all shows them)`))
-  lines.push(GATE_GUIDANCE[report.verdict].replace(/`/g, ''))
+  lines.push(guidanceFor(report).replace(/`/g, ''))
   return `${lines.join('\n')}\n`
+}
+
+function describeAbsence(report: GateReport): string {
+  const absence = report.baselineAbsence
+  if (!absence) return 'no baseline: relative thresholds were not checked'
+  const reason = escapeTerminal(absence.reason, 1000)
+  const advice = absence.advice ? ` ${escapeTerminal(absence.advice, 1000).replace(/`/g, '')}` : ''
+  switch (absence.kind) {
+    case 'not-saved':
+      return `no baseline yet: ${reason}; relative thresholds were not checked.${advice}`
+    case 'unreadable':
+      return `no baseline: the ${escapeTerminal(absence.store)} could not be read (${reason}); nothing was compared.${advice}`
+    case 'rejected':
+      return `no baseline: the stored baseline was rejected (${reason}); nothing was compared.${advice}`
+  }
 }
 
 function mark(status: MetricStatus): string {
