@@ -6,7 +6,7 @@
  * per request times a factor read from `factor.txt`). Three commits: the base (factor 1), an unchanged head
  * (factor 1, a README edit) and a slow head (factor 1.3: +30% latency). Each replication runs, as a developer
  * would from a terminal with the bundled CLI:
- *   1. on the base commit: `perf-gate run --save-baseline` (the stored baseline: one run of the base), then
+ *   1. on the base commit: `perf-gate baseline promote` (measures and stores one run of the base), then
  *   2. on the head commit: `perf-gate run --compare-to base-commit --base <base>`: its own run, then base and head
  *      alternately in ABBA pairs on this machine, each arm one trial on a fresh server, in planned looks.
  * The gate's threshold is `p95: +10%`. Its exit code is the verdict (1 = fail).
@@ -110,7 +110,7 @@ async function makeRepository(port: number): Promise<{ dir: string; base: string
 
 async function replicate(dir: string, base: string, head: string): Promise<Replication> {
   git(dir, 'checkout', '-q', base)
-  const saved = await runCli(dir, ['run', '--save-baseline', '--quiet'])
+  const saved = await runCli(dir, ['baseline', 'promote', '--quiet'])
   if (saved.code !== 0) throw new Error(`saving the base run failed (exit ${saved.code}):\n${saved.output}`)
   git(dir, 'checkout', '-q', head)
   const reportPath = join(dir, '.perf-gate', 'report.json')

@@ -55890,7 +55890,11 @@ var config_schema_default = {
         store: { enum: ["file", "cache", "artifact"], description: "Where baselines live. CLI default: file; Action default: cache." },
         dir: { type: "string", minLength: 1, description: "Directory of the file store, relative to this file's repository root. Default: .perf-gate" },
         history: { type: "integer", minimum: 1, maximum: 200, description: "How many past baselines to keep. Default: 20." },
-        name: { $ref: "#/definitions/baselineName" }
+        name: { $ref: "#/definitions/baselineName" },
+        "fail-on-missing": {
+          type: "boolean",
+          description: "Exit 2 when no baseline can be read (nothing saved, storage outage, missing permission, rejected record) or a due one cannot be saved, instead of reporting without one. The Action input fail-on-missing-baseline and the CLI flag --fail-on-missing-baseline win. Default: false."
+        }
       }
     },
     strict: { type: "boolean", description: "Treat warn and inconclusive as failures (exit 1)." },
@@ -56414,6 +56418,18 @@ var report_schema_default = {
         scenarios: { type: "integer", minimum: 0 }
       }
     },
+    baselineAbsence: {
+      type: "object",
+      description: "When there is no baseline, why: none saved (not-saved), the store could not be read (unreadable), or what it held was refused (rejected).",
+      required: ["kind", "store", "reason"],
+      additionalProperties: false,
+      properties: {
+        kind: { enum: ["not-saved", "unreadable", "rejected"] },
+        store: { type: "string" },
+        reason: { type: "string" },
+        advice: { type: "string" }
+      }
+    },
     baseline: {
       type: "object",
       required: ["id", "savedAt", "ageSeconds", "store", "runnerDiffers", "historySize"],
@@ -56562,6 +56578,7 @@ var shard_schema_default = {
     runId: { type: "string" },
     runAttempt: { type: "integer", minimum: 1, description: "The workflow run attempt that measured it: after a re-run the newest attempt of each shard wins." },
     startedAt: { type: "string" },
+    agreedStartAt: { type: "string", description: "Load shards: the start every shard agreed on (ISO 8601), from the latest ready time plus a margin." },
     results: { $ref: "https://github.com/perf-gate/perf-gate/schemas/results.schema.json" }
   }
 };
@@ -56658,41 +56675,52 @@ function show(value) {
 
 // src/baselines/store.ts
 var BASELINE_SCHEMA_VERSION = 1;
+function noteTrouble(trouble, kind, reason, advice) {
+  if (trouble && !trouble[kind]) trouble[kind] = advice ? { reason, advice } : { reason };
+}
 
 // src/baselines/select.ts
-function validateBaselineText(text, source, problems) {
+var REJECTED_ADVICE = "perf-gate ignores it; the next push to the default branch saves a fresh baseline (or promote one with `perf-gate baseline promote`).";
+function validateBaselineText(text, source, problems, trouble) {
+  const reject = (reason, advice = REJECTED_ADVICE) => {
+    problems.push(`${reason}; ignoring it`);
+    noteTrouble(trouble, "rejected", reason, advice);
+    return void 0;
+  };
   let data;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    problems.push(`baseline ${source} is corrupt or truncated (${error.message}); ignoring it`);
-    return void 0;
+    return reject(`baseline ${source} is corrupt or truncated (${error.message})`);
   }
   const version = data?.schemaVersion;
   if (typeof version === "number" && version > BASELINE_SCHEMA_VERSION) {
-    problems.push(`baseline ${source} was written by a newer perf-gate (schemaVersion ${version}); ignoring it`);
-    return void 0;
+    return reject(
+      `baseline ${source} was written by a newer perf-gate (schemaVersion ${version})`,
+      "Update perf-gate in this workflow to the version that saved it (or newer); older versions cannot read it."
+    );
   }
   const invalid = schemaProblems("baseline", data);
-  if (invalid.length > 0) {
-    problems.push(`baseline ${source} is invalid (${invalid.slice(0, 3).map((p) => p.message).join("; ")}); ignoring it`);
-    return void 0;
-  }
+  if (invalid.length > 0) return reject(`baseline ${source} is invalid (${invalid.slice(0, 3).map((p) => p.message).join("; ")})`);
   return data;
 }
 function newestFirst(a, b) {
   return b.savedAt.localeCompare(a.savedAt) || b.id.localeCompare(a.id);
 }
-function chooseBaseline(records, query, storeDescription, problems = []) {
+function chooseBaseline(records, query, storeDescription, problems = [], trouble = {}) {
   const seen = /* @__PURE__ */ new Set();
   const candidates = records.filter((record) => record.gate === query.gate && (query.name ? record.name === query.name : !record.name)).sort(newestFirst).filter((record) => !seen.has(record.id) && seen.add(record.id));
   if (candidates.length === 0) {
-    if (problems.length === 0) {
-      problems.push(
-        query.name ? `pinned baseline "${query.name}" does not exist in ${storeDescription}` : `no baseline saved yet for gate "${query.gate}" in ${storeDescription}`
-      );
+    if (!trouble.unreadable && !trouble.rejected && !trouble["not-saved"]) {
+      if (problems.length > 0) {
+        noteTrouble(trouble, "unreadable", problems[0]);
+      } else {
+        const reason = query.name ? `pinned baseline "${query.name}" does not exist in ${storeDescription}` : `nothing has been saved for gate "${query.gate}" in ${storeDescription} yet`;
+        problems.push(reason);
+        noteTrouble(trouble, "not-saved", reason, query.name ? promoteAdvice(query.name) : SAVE_ADVICE);
+      }
     }
-    return { history: [], problems };
+    return { history: [], problems, absence: absenceOf(trouble) };
   }
   if (query.name) return { baseline: candidates[0], history: [candidates[0]], problems };
   const history = candidates.slice(0, Math.max(1, query.historyLimit));
@@ -56702,6 +56730,17 @@ function chooseBaseline(records, query, storeDescription, problems = []) {
   }
   if (atBase && !history.includes(atBase)) history.push(atBase);
   return { baseline: atBase ?? history[0], history, problems };
+}
+var SAVE_ADVICE = "A push to the default branch saves the first one (locally: `perf-gate run --save-baseline`).";
+function promoteAdvice(name) {
+  return `Pin it first: \`promote: true\` with \`promote-as: ${name}\` on a workflow_dispatch run (locally: \`perf-gate baseline promote --as ${name}\`).`;
+}
+function absenceOf(trouble) {
+  for (const kind of ["unreadable", "rejected", "not-saved"]) {
+    const cause = trouble[kind];
+    if (cause) return { kind, ...cause };
+  }
+  return void 0;
 }
 
 // src/baselines/file-store.ts
@@ -56716,18 +56755,28 @@ var FileBaselineStore = class {
   description;
   async load(query) {
     const problems = [];
+    const trouble = {};
     const records = [];
     if (query.name) {
-      const record = await this.readRecord(this.pinnedPath(query.gate, query.name), problems);
+      const record = await this.readRecord(this.pinnedPath(query.gate, query.name), problems, trouble);
       if (record) records.push(record);
     } else {
-      for (const id of (await this.historyIds(query.gate)).reverse()) {
-        const record = await this.readRecord(join(this.historyDir(query.gate), `${id}.json`), problems);
+      let ids;
+      try {
+        ids = await this.historyIds(query.gate);
+      } catch (error) {
+        const reason = `the history of gate "${query.gate}" in the ${this.description} cannot be listed: ${error.message}`;
+        problems.push(reason);
+        noteTrouble(trouble, "unreadable", reason, "Check that the baseline directory is readable by this job.");
+        ids = [];
+      }
+      for (const id of ids.reverse()) {
+        const record = await this.readRecord(join(this.historyDir(query.gate), `${id}.json`), problems, trouble);
         if (record) records.push(record);
         if (records.length >= query.historyLimit) break;
       }
     }
-    return chooseBaseline(records, query, this.description, problems);
+    return chooseBaseline(records, query, this.description, problems, trouble);
   }
   async save(record) {
     const path = record.name ? this.pinnedPath(record.gate, record.name) : join(this.historyDir(record.gate), `${record.id}.json`);
@@ -56786,16 +56835,18 @@ var FileBaselineStore = class {
     return (await listJson(this.historyDir(gate))).map((file) => file.slice(0, -".json".length)).sort();
   }
   /** Reads and validates a record; a corrupt, truncated or newer one is reported in `problems` and skipped. */
-  async readRecord(path, problems) {
+  async readRecord(path, problems, trouble) {
     let text;
     try {
       text = await readFile(path, "utf8");
     } catch (error) {
       if (error.code === "ENOENT") return void 0;
-      problems.push(`baseline ${path} cannot be read: ${error.message}`);
+      const reason = `baseline ${path} cannot be read: ${error.message}`;
+      problems.push(reason);
+      noteTrouble(trouble, "unreadable", reason, "Check that the baseline directory is readable by this job.");
       return void 0;
     }
-    return validateBaselineText(text, path, problems);
+    return validateBaselineText(text, path, problems, trouble);
   }
 };
 async function listJson(dir) {
@@ -57711,6 +57762,10 @@ function hasAnyThreshold(rules) {
 
 // src/config/resolve-settings.ts
 var DEFAULT_THRESHOLDS = { "*": "20%" };
+var DEFAULT_LOAD_THRESHOLDS = { p50: "20%", p95: "20%", p99: "20%", rps: "20%", errors: "< 1%" };
+function defaultThresholdsNote(source) {
+  return source.kind === "load" ? "No thresholds are configured, so p50, p95, p99 and rps are gated on a 20% change for the worse and errors on < 1% (set `thresholds` to choose)." : "No thresholds are configured, so every metric is gated on a 20% change for the worse (set `thresholds` to choose).";
+}
 async function resolveSettings(edge) {
   const configRelative = edge.configPath ?? DEFAULT_CONFIG_PATH;
   const configPath = resolve2(edge.rootDir, configRelative);
@@ -57744,7 +57799,7 @@ async function resolveSettings(edge) {
       dir: resolve2(edge.rootDir, edge.baselineDir ?? config.baseline?.dir ?? DEFAULT_BASELINE_DIR),
       historyLimit,
       ...baselineName ? { name: baselineName } : {},
-      ...edge.failOnMissingBaseline ? { failOnMissing: true } : {},
+      ...edge.failOnMissingBaseline ?? config.baseline?.["fail-on-missing"] ? { failOnMissing: true } : {},
       ...edge.artifactRetentionDays ? { retentionDays: edge.artifactRetentionDays } : {}
     },
     strict: edge.strict ?? config.strict ?? false,
@@ -57847,7 +57902,10 @@ function resolveThresholds(edge, config, where, source) {
   if (edge.thresholdsText && edge.thresholdsText.trim() !== "") {
     rules.push({ metrics: parseInlineThresholds(edge.thresholdsText, edge.thresholdsSource ?? "thresholds") });
   }
-  if (!hasAnyThreshold(rules)) rules.unshift({ metrics: parseThresholdMap(DEFAULT_THRESHOLDS, "default thresholds"), isDefault: true });
+  if (!hasAnyThreshold(rules)) {
+    const defaults = source.kind === "load" ? DEFAULT_LOAD_THRESHOLDS : DEFAULT_THRESHOLDS;
+    rules.unshift({ metrics: parseThresholdMap(defaults, "default thresholds"), isDefault: true });
+  }
   return rules;
 }
 function parseInlineThresholds(text, source) {
@@ -59499,7 +59557,7 @@ var DEFAULT_DECISION_OPTIONS = {
 var MIN_HISTORY_RUNS = 3;
 function bestEstimate(evidence, options) {
   const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0));
-  if (!options.sameMachine && history.length >= MIN_HISTORY_RUNS) {
+  if (history.length >= MIN_HISTORY_RUNS) {
     const estimate2 = historyLogEstimate(runLog(evidence.current), runLog(evidence.baseline), history.map(runLog));
     if (estimate2) return { estimate: estimate2, method: "history" };
   }
@@ -59898,6 +59956,7 @@ function buildReport(input) {
   if (context.runUrl) report.links.runUrl = context.runUrl;
   if (context.repositoryUrl) report.links.repositoryUrl = context.repositoryUrl;
   const record = lookup.baseline;
+  if (!record && lookup.absence) report.baselineAbsence = { ...lookup.absence, store: input.storeDescription };
   if (record) {
     const difference = describeEnvironmentDifference(record.environment, input.current.environment);
     const baseline = {
@@ -60601,6 +60660,7 @@ async function runLoad(source, deps) {
   for (const secret of source.secrets) deps.log.addSecret(secret);
   const scenarios = [];
   const server = source.server ? new ManagedServer(source.server, deps.log, deps.signal) : void 0;
+  let waited = false;
   try {
     if (server && !source.server.freshPerTrial) await server.start(readyUrlOf(source));
     for (const scenario of source.scenarios) {
@@ -60608,6 +60668,11 @@ async function runLoad(source, deps) {
       for (let index = 0; index < scenario.trials; index++) {
         if (server && source.server.freshPerTrial) await server.start(readyUrlOf(source));
         if (index === 0) await checkReachable(scenario, server);
+        if (!waited) {
+          waited = true;
+          await deps.beforeFirstLoad?.();
+          if (server?.failure) throw new RunError(`load ${scenario.name}: ${server.failure}`);
+        }
         trials.push(await runTrial(scenario, index, deps, server));
         if (server && source.server.freshPerTrial) await server.stop();
       }
@@ -60761,7 +60826,7 @@ async function produceResults(source, deps) {
     return parseResultsText(text, source.format, shown);
   }
   if (source.kind === "load") {
-    return runLoad(source, { log: deps.log, ...deps.signal ? { signal: deps.signal } : {} });
+    return runLoad(source, { log: deps.log, ...deps.signal ? { signal: deps.signal } : {}, ...deps.beforeFirstLoad ? { beforeFirstLoad: deps.beforeFirstLoad } : {} });
   }
   const scenarios = [];
   const origin2 = /* @__PURE__ */ new Map();
@@ -61188,9 +61253,9 @@ async function runGate(settings, deps, options) {
 }
 function missingBaselineFailure(settings, lookup, save, saveFailure) {
   if (!settings.baseline.failOnMissing) return void 0;
-  if (saveFailure) return "fail-on-missing-baseline: the baseline could not be saved, so the step fails (exit 2).";
+  if (saveFailure) return "fail-on-missing-baseline: the baseline could not be saved, so the run fails (exit 2).";
   if (lookup.baseline || save.save) return void 0;
-  return `fail-on-missing-baseline: no baseline could be read (${lookup.problems.join("; ") || "none stored"}), so the step fails (exit 2).`;
+  return `fail-on-missing-baseline: no baseline could be read (${lookup.problems.join("; ") || "none stored"}), so the run fails (exit 2).`;
 }
 async function lookupBaseline(settings, deps) {
   const query = {
@@ -61204,9 +61269,10 @@ async function lookupBaseline(settings, deps) {
     for (const problem of lookup.problems) deps.log.warn(`Baseline: ${problem}`);
     return lookup;
   } catch (error) {
-    const problem = `the ${deps.store.description} could not be read: ${messageOf(error)}`;
+    const reason = messageOf(error);
+    const problem = `the ${deps.store.description} could not be read: ${reason}`;
     deps.log.warn(`Baseline: ${problem}`);
-    return { history: [], problems: [problem] };
+    return { history: [], problems: [problem], absence: { kind: "unreadable", reason, advice: "Re-run the job; if it keeps failing, report it with this message." } };
   }
 }
 function measuredOnThisMachine(context, current, baseline) {
@@ -61221,7 +61287,7 @@ function exitCodeFor(report, settings) {
 }
 function notesFor(settings) {
   const notes = [];
-  if (settings.thresholds.some((rule) => rule.isDefault)) notes.push("No thresholds are configured, so every metric is gated on a 20% change for the worse (set `thresholds` to choose).");
+  if (settings.thresholds.some((rule) => rule.isDefault)) notes.push(defaultThresholdsNote(settings.source));
   if (settings.strict) notes.push("Strict mode: warnings and inconclusive results fail the gate too.");
   if (!settings.failOnRegression) notes.push("fail-on-regression is off: regressions are reported but do not fail the job.");
   return notes;
@@ -61366,6 +61432,21 @@ var GATE_GUIDANCE = {
   "no-baseline": "There is no baseline to compare against yet, so relative thresholds were not checked. A baseline is saved by the next push to the default branch (or `perf-gate baseline promote`).",
   pass: "Every gated metric is within its threshold."
 };
+function guidanceFor(report) {
+  if (report.verdict === "no-baseline") {
+    switch (report.baselineAbsence?.kind) {
+      case "unreadable":
+        return "Relative thresholds were not checked because the stored baselines could not be read, which is not the same as having none. Fix the cause above and re-run the job.";
+      case "rejected":
+        return "Relative thresholds were not checked because the stored baseline was rejected. The next push to the default branch saves a fresh one.";
+    }
+  }
+  return GATE_GUIDANCE[report.verdict];
+}
+function problemsBesideAbsence(report) {
+  const reason = report.baselineAbsence?.reason;
+  return reason ? report.baselineProblems.filter((problem) => !problem.includes(reason)) : report.baselineProblems;
+}
 
 // src/report/markdown.ts
 var SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024;
@@ -61407,10 +61488,11 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
   lines.push(`**${headlineParts(report.counts).map((p) => `${p.icon} ${p.text}`).join(" · ") || "no metrics"}**`);
   lines.push("");
   lines.push(describeBaseline(report));
-  for (const problem of report.baselineProblems) lines.push(`> ⚠️ ${escapeMarkdown(capitalize2(problem), 1e3)}`);
+  const problems = problemsBesideAbsence(report);
+  for (const problem of problems) lines.push(`> ⚠️ ${escapeMarkdown(capitalize2(problem), 1e3)}`);
   for (const note of report.notes) lines.push(`> ℹ️ ${note}`);
-  if (report.baselineProblems.length > 0 || report.notes.length > 0) lines.push("");
-  lines.push(GATE_GUIDANCE[report.verdict]);
+  if (problems.length > 0 || report.notes.length > 0) lines.push("");
+  lines.push(guidanceFor(report));
   lines.push("");
   if (notable.length > 0) {
     lines.push(HEADER);
@@ -61460,7 +61542,7 @@ function renderRow(row) {
 }
 function describeBaseline(report) {
   const baseline = report.baseline;
-  if (!baseline) return "**No baseline**: relative thresholds were not checked (absolute budgets were).";
+  if (!baseline) return describeAbsence(report);
   const commit = baseline.sha ? commitLink(report, baseline.sha) : escapeMarkdown(baseline.id);
   const named = baseline.name ? ` (pinned baseline “${escapeMarkdown(baseline.name)}”)` : "";
   const branch = baseline.ref ? ` on ${escapeMarkdown(baseline.ref.replace(/^refs\/heads\//, ""))}` : "";
@@ -61468,6 +61550,20 @@ function describeBaseline(report) {
   const run = baseline.runUrl ? ` ([run](${safeUrl(baseline.runUrl)}))` : "";
   const history = baseline.historySize > 1 ? `; ${baseline.historySize} stored baselines inform the noise estimate` : "";
   return `Baseline: ${commit}${named}${branch}, saved ${formatAge(baseline.ageSeconds)} ago${runner}${run}${history}.`;
+}
+function describeAbsence(report) {
+  const absence = report.baselineAbsence;
+  if (!absence) return "**No baseline**: relative thresholds were not checked (absolute budgets were).";
+  const reason = escapeMarkdown(absence.reason, 1e3);
+  const advice = absence.advice ? ` ${absence.advice}` : "";
+  switch (absence.kind) {
+    case "not-saved":
+      return `**No baseline yet**: ${reason}; relative thresholds were not checked (absolute budgets were).${advice}`;
+    case "unreadable":
+      return `⚠️ **No baseline: the ${escapeMarkdown(absence.store)} could not be read** (${reason}); nothing was compared with a baseline (absolute budgets were still checked), and one may well exist.${advice}`;
+    case "rejected":
+      return `⚠️ **No baseline: the stored baseline was rejected** (${reason}); nothing was compared with a baseline (absolute budgets were still checked).${advice}`;
+  }
 }
 function describeRunner(environment) {
   return [environment.runner, environment.os, environment.cpuModel, environment.cores ? `${environment.cores} cores` : void 0].filter(Boolean).join(" · ");
@@ -61512,9 +61608,9 @@ function renderTerminalReport(report, options) {
     const what = b.name ? `pinned "${escapeTerminal(b.name)}"` : b.sha ? b.sha.slice(0, 7) : escapeTerminal(b.id);
     lines.push(paint(DIM, `baseline ${what}, saved ${formatAge(b.ageSeconds)} ago (${escapeTerminal(b.store)})`));
   } else {
-    lines.push(paint(COLORS.warn, "no baseline: relative thresholds were not checked"));
+    lines.push(paint(COLORS.warn, describeAbsence2(report)));
   }
-  for (const problem of report.baselineProblems) lines.push(paint(COLORS.warn, `! ${escapeTerminal(problem, 1e3)}`));
+  for (const problem of problemsBesideAbsence(report)) lines.push(paint(COLORS.warn, `! ${escapeTerminal(problem, 1e3)}`));
   for (const note of report.notes) lines.push(paint(DIM, `note: ${escapeTerminal(note, 1e3)}`));
   lines.push("");
   const { notable, unchanged } = orderRows(report.metrics);
@@ -61542,9 +61638,23 @@ function renderTerminalReport(report, options) {
     }
   }
   if (!options.all && unchanged.length > 0) lines.push(paint(DIM, `${unchanged.length} unchanged metric(s) not shown (--all shows them)`));
-  lines.push(GATE_GUIDANCE[report.verdict].replace(/`/g, ""));
+  lines.push(guidanceFor(report).replace(/`/g, ""));
   return `${lines.join("\n")}
 `;
+}
+function describeAbsence2(report) {
+  const absence = report.baselineAbsence;
+  if (!absence) return "no baseline: relative thresholds were not checked";
+  const reason = escapeTerminal(absence.reason, 1e3);
+  const advice = absence.advice ? ` ${escapeTerminal(absence.advice, 1e3).replace(/`/g, "")}` : "";
+  switch (absence.kind) {
+    case "not-saved":
+      return `no baseline yet: ${reason}; relative thresholds were not checked.${advice}`;
+    case "unreadable":
+      return `no baseline: the ${escapeTerminal(absence.store)} could not be read (${reason}); nothing was compared.${advice}`;
+    case "rejected":
+      return `no baseline: the stored baseline was rejected (${reason}); nothing was compared.${advice}`;
+  }
 }
 function mark(status) {
   switch (status) {
@@ -61621,6 +61731,10 @@ Options:
       --baseline-dir <dir> file store directory (default .perf-gate beside the config)
       --baseline <name>    compare against a pinned baseline instead of the newest
       --save-baseline      save this run's results as the new baseline
+      --fail-on-missing-baseline
+                           exit 2 when no baseline can be read (none saved, or it is
+                           corrupt or from a newer perf-gate) instead of reporting
+                           without one (config: baseline.fail-on-missing)
       --compare-to <what>  stored (default): stored baselines, confirming suspected
                            regressions on this machine; base-commit: measure --base and
                            this checkout alternately and decide every metric from the pairs
@@ -61652,6 +61766,9 @@ config file or --thresholds. Runs nothing and saves nothing.
 Options:
       --baseline <file>    the baseline results (a results file or a saved baseline)
       --current <file>     the current results
+      --fail-on-missing-baseline
+                           exit 2 (not 3) when the --baseline file is missing or cannot
+                           be used (config: baseline.fail-on-missing)
   -f, --format <name>      format of both files (default: auto)
   -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%"
   -c, --config <file>      config file for thresholds
@@ -61806,6 +61923,7 @@ async function settingsFromFlags(values, io, extra = {}) {
   if (text("baseline-dir")) edge.baselineDir = text("baseline-dir");
   if (typeof values.baseline === "string" && !("baselineName" in extra)) edge.baselineName = values.baseline;
   if (values.strict) edge.strict = true;
+  if (values["fail-on-missing-baseline"]) edge.failOnMissingBaseline = true;
   const load = {};
   for (const [flag, key2] of LOAD_FLAGS) if (text(flag)) load[key2] = text(flag);
   if (Object.keys(load).length > 0) edge.load = load;
@@ -61827,6 +61945,7 @@ async function runCommand2(args, io) {
     timeout: { type: "string" },
     baseline: { type: "string" },
     "save-baseline": { type: "boolean" },
+    "fail-on-missing-baseline": { type: "boolean" },
     "compare-to": { type: "string" },
     base: { type: "string" },
     build: { type: "string" },
@@ -61865,15 +61984,21 @@ async function runCommand2(args, io) {
   }
 }
 async function compareCommand(args, io) {
-  const { values } = parse(args, { ...COMMON_OPTIONS, baseline: { type: "string" }, current: { type: "string" } });
+  const { values } = parse(args, { ...COMMON_OPTIONS, baseline: { type: "string" }, current: { type: "string" }, "fail-on-missing-baseline": { type: "boolean" } });
   if (values.help) return help(io, "compare");
   const baselinePath = values.baseline;
   const currentPath = values.current;
   if (!baselinePath || !currentPath) throw new InputError("compare needs both --baseline <file> and --current <file>");
   const format = values.format ?? "auto";
   const current = await readResultsArgument(resolve3(io.cwd, currentPath), currentPath, format);
-  const baseline = await readResultsArgument(resolve3(io.cwd, baselinePath), baselinePath, format);
   const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: "", confirm: "never" });
+  let baseline;
+  try {
+    baseline = await readResultsArgument(resolve3(io.cwd, baselinePath), baselinePath, format);
+  } catch (error) {
+    if (!settings.baseline.failOnMissing || !(error instanceof InputError)) throw error;
+    throw new RunError(`fail-on-missing-baseline: no baseline could be read (${messageOf(error)}), so the run fails (exit 2).`);
+  }
   const lookup = { baseline: baseline.record, history: [baseline.record], problems: [] };
   const store = {
     description: `file ${baselinePath}`,

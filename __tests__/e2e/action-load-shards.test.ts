@@ -7,7 +7,6 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -15,7 +14,7 @@ import { join } from 'node:path'
 import * as hdr from 'hdr-histogram-js'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
-import { REPO_ROOT, pullRequestPayload, runActionEntry, scratchDir, type ActionRun } from '../support/spawn-dist.js'
+import { bundleActionEntry, pullRequestPayload, runActionEntry, scratchDir, type ActionRun } from '../support/spawn-dist.js'
 import { FakeActionsStorage, REPOSITORY_ID, type FakeRun } from '../support/fake-actions-storage.js'
 import { BOT_LOGIN, FakeGitHubApi } from '../support/fake-github-api.js'
 import { unzipFiles } from '../support/zip.js'
@@ -38,9 +37,7 @@ describe('Action entry: a load split over a 4-shard matrix, merged by the aggreg
   let nextRunId = 700
 
   before(async () => {
-    const out = scratchDir('perf-gate-dist-')
-    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs'), '--outdir', out], { cwd: REPO_ROOT })
-    entry = join(out, 'index.js')
+    entry = bundleActionEntry()
     fake = await new FakeActionsStorage().start()
     await api.start()
     // The service under load: a few milliseconds per request, as a real endpoint would take.

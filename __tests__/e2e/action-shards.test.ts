@@ -5,10 +5,9 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { REPO_ROOT, pushPayload, runActionEntry, scratchDir, type ActionRun } from '../support/spawn-dist.js'
+import { bundleActionEntry, pushPayload, runActionEntry, scratchDir, type ActionRun } from '../support/spawn-dist.js'
 import { FakeActionsStorage, REPOSITORY_ID, type FakeRun } from '../support/fake-actions-storage.js'
 import type { Results } from '../../src/results/model.js'
 
@@ -35,9 +34,7 @@ describe('Action entry: shard and aggregate modes across a job matrix', () => {
   let nextRunId = 500
 
   before(async () => {
-    const out = scratchDir('perf-gate-dist-')
-    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs'), '--outdir', out], { cwd: REPO_ROOT })
-    entry = join(out, 'index.js')
+    entry = bundleActionEntry()
     fake = await new FakeActionsStorage().start()
   })
   after(async () => fake.close())

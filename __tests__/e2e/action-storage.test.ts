@@ -5,12 +5,12 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CACHE_PATHS } from '../../src/baselines/cache-store.js'
-import { REPO_ROOT, pullRequestPayload, pushPayload, runActionEntry, scratchDir, type ActionRun } from '../support/spawn-dist.js'
+import { REPO_ROOT, bundleActionEntry, pullRequestPayload, pushPayload, runActionEntry, scratchDir, type ActionRun } from '../support/spawn-dist.js'
 import { FakeActionsStorage, REPOSITORY_ID, type CacheScope, type FakeRun } from '../support/fake-actions-storage.js'
 
 const BENCH_SCRIPT = `import { writeFileSync } from 'node:fs'
@@ -29,9 +29,7 @@ describe('Action entry with cache and artifact baselines', () => {
   let nextRunId = 100
 
   before(async () => {
-    const out = scratchDir('perf-gate-dist-')
-    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs'), '--outdir', out], { cwd: REPO_ROOT })
-    entry = join(out, 'index.js')
+    entry = bundleActionEntry()
     fake = await new FakeActionsStorage().start()
   })
   after(async () => fake.close())

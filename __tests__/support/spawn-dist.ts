@@ -3,7 +3,7 @@
  * runner's name mangling, GITHUB_EVENT_PATH, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_WORKSPACE, RUNNER_TEMP),
  * and dist/cli.js as a terminal does.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -41,6 +41,16 @@ export function runNode(script: string, args: string[], options: { cwd: string; 
 /** A scratch directory for one test. */
 export function scratchDir(prefix = 'perf-gate-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/**
+ * The Action entry bundled from the current sources into a scratch directory, exactly as scripts/build.mjs builds
+ * dist/: for suites that must exercise this checkout's code even before dist/ is rebuilt and committed.
+ */
+export function bundleActionEntry(): string {
+  const out = scratchDir('perf-gate-dist-')
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs'), '--outdir', out], { cwd: REPO_ROOT })
+  return join(out, 'index.js')
 }
 
 /** The environment a test child gets: the parent's PATH and HOME only, nothing of GitHub's. */

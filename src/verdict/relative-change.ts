@@ -5,9 +5,11 @@
  * Evidence, strongest first:
  * - history: three or more stored runs give the run-to-run spread of the default branch, so a change has to stand
  *   out from the noise main itself shows (a prediction-style interval, one current run against one stored run);
+ *   This wins on the same machine too: a laptop or runner measured minutes apart differs by more than its trials
+ *   within one run show (background load, thermal state), and history is what knows how much;
  * - trials: two or more trials per side give a Welch interval, which only knows the noise *within* a run. It is
- *   trusted to fail only when both runs come from the same machine (a developer's own baselines); across CI runners
- *   it can still pass or show an improvement, but a suspected regression stays inconclusive;
+ *   trusted to fail only when both runs come from the same machine (a developer's first baselines); across CI
+ *   runners it can still pass or show an improvement, but a suspected regression stays inconclusive;
  * - point: one value per side. The same machine may still compare the two numbers; across runners a number that
  *   is well within the threshold passes (the usual pre-screen: at most half the threshold) and anything else is
  *   inconclusive, because a single stored value is never enough to fail on its own.
@@ -77,7 +79,7 @@ export interface Judgement {
 /** The strongest estimate the evidence allows: history of stored runs, else trials, else none (one value per side). */
 export function bestEstimate(evidence: RelativeEvidence, options: DecisionOptions): { estimate: LogEstimate; method: 'history' | 'trials' } | undefined {
   const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0))
-  if (!options.sameMachine && history.length >= MIN_HISTORY_RUNS) {
+  if (history.length >= MIN_HISTORY_RUNS) {
     const estimate = historyLogEstimate(runLog(evidence.current), runLog(evidence.baseline), history.map(runLog))
     if (estimate) return { estimate, method: 'history' }
   }
