@@ -29,6 +29,24 @@ const validators = {
   shard: ajv.compile(shardSchema)
 }
 
+// A report made by a newer perf-gate (the pull_request run may use a newer release than the workflow_run workflow
+// that posts it) may carry fields this version does not know. Dropping them where the schema closes an object keeps
+// the comment working across an upgrade; what remains must still match this version's schema in full, and the
+// renderer reads only known fields.
+let reportWithoutUnknownFields: ValidateFunction | undefined
+
+/** Validates a report from another run after removing fields unknown to this version (it mutates `data`). */
+export function foreignReportProblems(data: unknown): SchemaProblem[] {
+  if (!reportWithoutUnknownFields) {
+    const lenient = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, removeAdditional: true })
+    addFormats(lenient)
+    lenient.addSchema(resultsSchema)
+    reportWithoutUnknownFields = lenient.compile(reportSchema)
+  }
+  if (reportWithoutUnknownFields(data)) return []
+  return describeErrors(reportWithoutUnknownFields.errors ?? [], data)
+}
+
 const thresholdsValidator = ajv.compile({ $ref: `${configSchema.$id}#/definitions/thresholds` })
 
 export type SchemaName = keyof typeof validators

@@ -78,6 +78,17 @@ describe('report artifact', () => {
     assert.equal(reportArtifactName('a/b:c'), 'perf-gate-report-a_b_c')
   })
 
+  test('a report from a newer perf-gate loses the fields this version does not know, and must still be valid', () => {
+    const artifact = buildReportArtifact(report([row('a', 'fail')]), prContext)!
+    const newer = JSON.parse(JSON.stringify(artifact)) as { report: Record<string, unknown> & { metrics: Array<Record<string, unknown>> } }
+    newer.report.futureSummary = { text: '<b>new</b>' }
+    newer.report.metrics[0]!.futureField = 42
+    const parsed = parseReportArtifact(JSON.stringify(newer), 'api', 'artifact x')
+    assert.deepEqual(parsed, JSON.parse(JSON.stringify(artifact)))
+    delete (newer.report as { verdict?: unknown }).verdict
+    assert.throws(() => parseReportArtifact(JSON.stringify(newer), 'api', 'artifact x'), /\/report does not match/)
+  })
+
   test('mode comment posts on the PR named by the artifact once the head SHA matches', async () => {
     const github = new MemoryGitHub()
     github.heads.set(5, HEAD)

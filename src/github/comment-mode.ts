@@ -9,7 +9,7 @@ import { InputError, RunError, messageOf } from '../errors.js'
 import type { RunContext } from '../context.js'
 import type { Logger } from '../log.js'
 import type { GateReport } from '../report/report-model.js'
-import { schemaProblems } from '../schemas.js'
+import { foreignReportProblems } from '../schemas.js'
 import { escapeMarkdown } from '../report/escape.js'
 import { commentMarkdown, crossedThreshold, logOutcome } from './publish-comment.js'
 import { syncComment, type CommentClient, type CommentMode, type RetryPolicy } from './pr-comment.js'
@@ -67,7 +67,7 @@ export function parseReportArtifact(text: string, expectedGate: string | undefin
   if (!pr || !Number.isSafeInteger(pr.number) || pr.number < 1 || typeof pr.headSha !== 'string' || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(pr.headSha)) {
     throw new RunError(`${source}: /pullRequest must hold a PR number ≥ 1 and a 40-hex headSha, got ${JSON.stringify(pr)?.slice(0, 120)}`)
   }
-  const problems = schemaProblems('report', envelope.report)
+  const problems = foreignReportProblems(envelope.report)
   if (problems.length > 0) throw new RunError(`${source}: /report does not match schemas/report.schema.json: ${problems.map((p) => p.message).slice(0, 5).join('; ')}`)
   const report = envelope.report as GateReport
   if (report.metrics.length > MAX_METRICS) throw new RunError(`${source}: ${report.metrics.length} metrics is more than ${MAX_METRICS}; refusing it`)
