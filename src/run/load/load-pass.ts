@@ -58,6 +58,8 @@ interface AutocannonConnection {
   _doRequest(): void
   _connect(): void
   pipelinedRequests: { size(): number; clear(): void }
+  /** The current socket (replaced on every reconnect). */
+  conn: { prependListener(event: 'data', listener: () => void): void }
   on(event: 'request' | 'timeout', listener: () => void): void
   on(event: 'response', listener: (statusCode: number, bytes: number, durationMs: number) => void): void
   on(event: 'connError', listener: (error: NodeJS.ErrnoException) => void): void
@@ -113,6 +115,14 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
     let dueTime: number | undefined
     let timedOutStart: number | undefined
     let closeAnnounced = false
+    /**
+     * When the bytes that complete a response arrived. autocannon parses a chunk and runs its own bookkeeping before
+     * it emits 'response'; stamping at the chunk's arrival keeps that generator-side work out of the latency.
+     */
+    let arrivedAt: number | undefined
+    const stampArrival = (): void => {
+      arrivedAt = performance.now()
+    }
     if (schedule) {
       const send = connection._doRequest.bind(connection)
       connection._doRequest = () => {
@@ -148,6 +158,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       timedOutStart = startTimes[0]
       startTimes.length = 0
       connect()
+      connection.conn.prependListener('data', stampArrival)
     }
     connection.on('headers', (info) => {
       closeAnnounced = info.shouldKeepAlive === false
@@ -161,7 +172,8 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       dueTime = undefined
     })
     connection.on('response', (statusCode, bytes) => {
-      const now = performance.now()
+      const now = arrivedAt ?? performance.now()
+      arrivedAt = undefined
       const started = startTimes.shift()
       if (!recording || started === undefined) return
       lastOutcomeMs = now
