@@ -60155,6 +60155,10 @@ async function runLoadPass(options) {
     let dueTime;
     let timedOutStart;
     let closeAnnounced = false;
+    let arrivedAt;
+    const stampArrival = () => {
+      arrivedAt = performance2.now();
+    };
     if (schedule) {
       const send = connection._doRequest.bind(connection);
       connection._doRequest = () => {
@@ -60185,6 +60189,7 @@ async function runLoadPass(options) {
       timedOutStart = startTimes[0];
       startTimes.length = 0;
       connect2();
+      connection.conn.prependListener("data", stampArrival);
     };
     connection.on("headers", (info) => {
       closeAnnounced = info.shouldKeepAlive === false;
@@ -60196,7 +60201,8 @@ async function runLoadPass(options) {
       dueTime = void 0;
     });
     connection.on("response", (statusCode, bytes) => {
-      const now = performance2.now();
+      const now = arrivedAt ?? performance2.now();
+      arrivedAt = void 0;
       const started = startTimes.shift();
       if (!recording || started === void 0) return;
       lastOutcomeMs = now;
