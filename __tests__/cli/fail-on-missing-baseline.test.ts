@@ -2,22 +2,12 @@
 import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { describe, test } from 'node:test'
-import { runCli } from '../../src/cli.js'
+import { runCliInProcess } from '../support/cli-in-process.js'
 import { around, resultsWith } from '../support/results-builder.js'
 import { scratchDir } from '../support/spawn-dist.js'
 
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-  const code = await runCli(args, { stdout, stderr, cwd, env: { NO_COLOR: '1', PATH: process.env.PATH } })
-  return { code, stdout: out, stderr: err }
-}
+const cli = runCliInProcess
 
 function workspace(config?: string): string {
   const dir = scratchDir()

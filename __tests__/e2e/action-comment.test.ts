@@ -9,18 +9,12 @@ import { join } from 'node:path'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { REPO_ROOT, pullRequestPayload, pushPayload, runActionEntry, runNode, scratchDir, type ActionRunOptions } from '../support/spawn-dist.js'
+import { SLOWDOWN_BENCH_SCRIPT } from '../support/bench-script.js'
 import { BOT_LOGIN, FakeGitHubApi } from '../support/fake-github-api.js'
 import { FakeActionsStorage } from '../support/fake-actions-storage.js'
 import { commentBody, commentMarker } from '../../src/github/pr-comment.js'
 
-const BENCH_SCRIPT = `import { writeFileSync } from 'node:fs'
-const factor = Number(process.env.SLOWDOWN ?? 1)
-const trials = [-2, -1, 0, 1, 2].map((k) => ({ metrics: {
-  p95: { value: 20 * factor * (1 + 0.01 * k), unit: 'ms' },
-  rps: { value: 500 / factor * (1 + 0.01 * k), unit: 'req/s' }
-} }))
-writeFileSync('bench.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ name: 'GET /cart', trials }] }))
-`
+const BENCH_SCRIPT = SLOWDOWN_BENCH_SCRIPT
 const BASE_SHA = 'b'.repeat(40)
 const HEAD_SHA = 'c'.repeat(40)
 const gateInputs = { command: 'node bench.mjs', results: 'bench.json', thresholds: 'p95: +20%\nrps: -20%', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file' }

@@ -4,17 +4,10 @@ import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pullRequestPayload, pushPayload, runActionEntry, scratchDir } from '../support/spawn-dist.js'
+import { SLOWDOWN_BENCH_SCRIPT } from '../support/bench-script.js'
 import { schemaProblems } from '../../src/schemas.js'
 
-const BENCH_SCRIPT = `import { writeFileSync } from 'node:fs'
-const factor = Number(process.env.SLOWDOWN ?? 1)
-const trials = [-2, -1, 0, 1, 2].map((k) => ({ metrics: {
-  p95: { value: 20 * factor * (1 + 0.01 * k), unit: 'ms' },
-  rps: { value: 500 / factor * (1 + 0.01 * k), unit: 'req/s' }
-} }))
-writeFileSync('bench.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ name: 'GET /cart', trials }] }))
-console.log('bench done')
-`
+const BENCH_SCRIPT = SLOWDOWN_BENCH_SCRIPT
 
 function workspace(): string {
   const dir = scratchDir('perf-gate-ws-')

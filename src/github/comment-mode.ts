@@ -11,7 +11,7 @@ import type { Logger } from '../log.js'
 import type { GateReport } from '../report/report-model.js'
 import { foreignReportProblems } from '../schemas.js'
 import { escapeMarkdown } from '../report/escape.js'
-import { commentMarkdown, crossedThreshold, logOutcome } from './publish-comment.js'
+import { logOutcome, reportCommentRequest } from './publish-comment.js'
 import { syncComment, type CommentClient, type CommentMode, type RetryPolicy } from './pr-comment.js'
 
 export const REPORT_ARTIFACT_KIND = 'perf-gate-pr-report'
@@ -181,19 +181,7 @@ export async function runCommentMode(input: CommentModeInput): Promise<CommentMo
     return { pullRequest: number }
   }
   const report = sanitizeUntrustedReport(artifact.report, input.repositoryUrl, run.id)
-  const outcome = await syncComment(
-    input.client,
-    {
-      name,
-      issue: number,
-      mode: input.mode,
-      markdown: commentMarkdown(report, name),
-      shortMarkdown: () => commentMarkdown(report, name, { changedOnly: true }),
-      crossedThreshold: crossedThreshold(report),
-      ...(input.author ? { author: input.author } : {})
-    },
-    input.retry
-  )
+  const outcome = await syncComment(input.client, reportCommentRequest(report, name, number, input.mode, input.author), input.retry)
   const commentUrl = logOutcome(outcome, `pull request #${number}`, input.log)
   return { report, pullRequest: number, ...(commentUrl ? { commentUrl } : {}) }
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js'
 import { renderMarkdownReport } from '../report/markdown.js'
 import type { GateReport } from '../report/report-model.js'
 import { renderTrendCharts } from '../report/trend-chart.js'
-import { commentMarker, postCommitComment, syncComment, type CommentClient, type CommentMode, type RetryPolicy, type SyncOutcome } from './pr-comment.js'
+import { commentMarker, postCommitComment, syncComment, type CommentClient, type CommentMode, type RetryPolicy, type SyncOutcome, type SyncRequest } from './pr-comment.js'
 
 /** GitHub's documented limit for a comment body. */
 export const COMMENT_BODY_LIMIT_CHARS = 65_536
@@ -35,6 +35,19 @@ export function commentMarkdown(report: GateReport, name: string, options: { cha
 }
 
 /** True when a metric failed or warned: what `comment: on-regression` waits for. */
+/** What to sync on a PR for one report: the full comment, its changed-rows fallback, and whether it may start one. */
+export function reportCommentRequest(report: GateReport, name: string, issue: number, mode: CommentMode, author: string | undefined): SyncRequest {
+  return {
+    name,
+    issue,
+    mode,
+    markdown: commentMarkdown(report, name),
+    shortMarkdown: () => commentMarkdown(report, name, { changedOnly: true }),
+    crossedThreshold: crossedThreshold(report),
+    ...(author ? { author } : {})
+  }
+}
+
 export function crossedThreshold(report: GateReport): boolean {
   return report.counts.fail > 0 || report.counts.warn > 0
 }
@@ -62,19 +75,7 @@ export async function publishComments(input: PublishCommentInput): Promise<strin
       log.warn('perf-gate: no PR comment: input github-token is empty or GITHUB_REPOSITORY is not set')
       return undefined
     }
-    const outcome = await syncComment(
-      input.client,
-      {
-        name,
-        issue: pullRequest.number,
-        mode: settings.mode,
-        markdown: commentMarkdown(report, name),
-        shortMarkdown: () => commentMarkdown(report, name, { changedOnly: true }),
-        crossedThreshold: crossedThreshold(report),
-        ...(settings.author ? { author: settings.author } : {})
-      },
-      input.retry
-    )
+    const outcome = await syncComment(input.client, reportCommentRequest(report, name, pullRequest.number, settings.mode, settings.author), input.retry)
     if (outcome.action === 'forbidden' && input.reportUploaded) {
       log.info(`perf-gate: this token cannot comment (HTTP 403, as on fork pull requests); the report artifact was uploaded for the workflow_run workflow with mode: comment to post it`)
       return undefined

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { runCli } from '../../../src/cli.js'
+import { runCliInProcess } from '../../support/cli-in-process.js'
 import { decodeHistogram } from '../../../src/results/histogram.js'
 import type { Results } from '../../../src/results/model.js'
 import { scratchDir } from '../../support/spawn-dist.js'
@@ -14,16 +13,7 @@ const BIN = fileURLToPath(new URL('../../../src/bin.ts', import.meta.url))
 /** tsx by absolute URL: the server command runs in a scratch directory without node_modules. */
 const TSX = import.meta.resolve('tsx')
 
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
-  const code = await runCli(args, { stdout, stderr, cwd, env: { NO_COLOR: '1', PATH: process.env.PATH, ...env } })
-  return { code, stdout: out, stderr: err }
-}
+const cli = runCliInProcess
 
 /** The text of every file under a directory, recursively. */
 function allFiles(dir: string): string[] {
