@@ -61381,6 +61381,13 @@ function orderRows(metrics) {
   const notable = metrics.filter(isNotable).map((verdict, index) => ({ verdict, index })).sort((a, b) => NOTABLE_ORDER.indexOf(a.verdict.status) - NOTABLE_ORDER.indexOf(b.verdict.status) || a.index - b.index).map((entry) => entry.verdict);
   return { notable, unchanged: metrics.filter((verdict) => !isNotable(verdict)) };
 }
+function describeFolded(rows) {
+  const unchanged = rows.filter((row) => row.status !== "info").length;
+  const ungated = rows.length - unchanged;
+  if (ungated === 0) return pluralize(unchanged, "unchanged metric");
+  if (unchanged === 0) return `${pluralize(ungated, "metric")} not gated`;
+  return `${unchanged} unchanged · ${ungated} not gated`;
+}
 function formatValue(verdict, side) {
   const summary = verdict[side];
   if (!summary) return "—";
@@ -61418,7 +61425,6 @@ function formatAge(seconds3) {
   return `${Math.round(seconds3 / 86400)} days`;
 }
 function headlineParts(counts) {
-  const unchanged = counts.pass + counts.info;
   const parts = [
     { icon: STATUS_ICON.fail, text: pluralize(counts.fail, "regression"), count: counts.fail },
     { icon: STATUS_ICON.warn, text: pluralize(counts.warn, "warning"), count: counts.warn },
@@ -61427,7 +61433,8 @@ function headlineParts(counts) {
     { icon: STATUS_ICON["no-baseline"], text: `${counts["no-baseline"]} without baseline`, count: counts["no-baseline"] },
     { icon: STATUS_ICON.new, text: `${counts.new} new`, count: counts.new },
     { icon: STATUS_ICON.removed, text: `${counts.removed} removed`, count: counts.removed },
-    { icon: STATUS_ICON.pass, text: `${unchanged} unchanged`, count: unchanged }
+    { icon: STATUS_ICON.pass, text: `${counts.pass} unchanged`, count: counts.pass },
+    { icon: STATUS_ICON.info, text: `${counts.info} not gated`, count: counts.info }
   ];
   return parts.filter((part) => part.count > 0).map(({ icon, text }) => ({ icon, text }));
 }
@@ -61516,7 +61523,7 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
   const hiddenNotable = notable.length - notableShown;
   const hiddenUnchanged = unchanged.length - unchangedShown;
   if (unchanged.length > 0 && unchangedShown > 0) {
-    lines.push(`<details><summary>${STATUS_ICON.pass} ${pluralize(unchanged.length, "unchanged metric")}</summary>`, "");
+    lines.push(`<details><summary>${STATUS_ICON.pass} ${describeFolded(unchanged)}</summary>`, "");
     lines.push(HEADER);
     for (const row of unchanged.slice(0, unchangedShown)) lines.push(renderRow(row));
     lines.push("", "</details>", "");
@@ -61524,7 +61531,7 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
   if (hiddenNotable > 0 || hiddenUnchanged > 0) {
     const parts = [];
     if (hiddenNotable > 0) parts.push(pluralize(hiddenNotable, "changed row"));
-    if (hiddenUnchanged > 0) parts.push(pluralize(hiddenUnchanged, "unchanged row"));
+    if (hiddenUnchanged > 0) parts.push(describeFolded(unchanged.slice(unchangedShown)));
     lines.push(`_${parts.join(" and ")} not shown here to stay within the size limit; the full table is in ${options.fullReportHint ?? "the JSON report"}._`, "");
   }
   if (withExtra && options.extra) lines.push(options.extra, "");
@@ -61643,7 +61650,7 @@ function renderTerminalReport(report, options) {
       lines.push(`${mark(row.status)} ${escapeTerminal(row.scenario, 60)} · ${escapeTerminal(row.metric, 30)}: ${escapeTerminal(row.reason, 1e3)}`);
     }
   }
-  if (!options.all && unchanged.length > 0) lines.push(paint(DIM, `${unchanged.length} unchanged metric(s) not shown (--all shows them)`));
+  if (!options.all && unchanged.length > 0) lines.push(paint(DIM, `Not shown: ${describeFolded(unchanged)} (--all shows them)`));
   lines.push(guidanceFor(report).replace(/`/g, ""));
   return `${lines.join("\n")}
 `;

@@ -29,6 +29,14 @@ describe('Markdown report', () => {
     assert.ok(rendered.indexOf('<summary>✅ 2 unchanged metrics</summary>') < rendered.indexOf('<td>a</td>'), 'unchanged rows are inside <details>')
   })
 
+  test('metrics without a threshold are counted as not gated, never as unchanged', () => {
+    const text = renderMarkdownReport(report([row('a', 'pass'), row('b', 'fail'), row('c', 'info'), row('d', 'info')]))
+    assert.match(text, /\*\*❌ 1 regression · ✅ 1 unchanged · ℹ️ 2 not gated\*\*/)
+    assert.match(text, /<summary>✅ 1 unchanged · 2 not gated<\/summary>/)
+    const onlyUngated = renderTerminalReport(report([row('b', 'fail'), row('c', 'info')]), { color: false })
+    assert.match(onlyUngated, /Not shown: 1 metric not gated \(--all shows them\)/)
+  })
+
   test('hostile names cannot break the table, inject HTML or mention people', () => {
     const hostile = 'GET /a|b <img src=x onerror=alert(1)> @octocat `x` **bold** [link](javascript:alert(1))\nnext line'
     const text = renderMarkdownReport(report([row(hostile, 'fail', { metric: 'p95|<script>', unit: '</td>' })]))
@@ -60,7 +68,7 @@ describe('Markdown report', () => {
     const terminal = renderTerminalReport(r, { color: false })
     assert.match(terminal, /perf-gate · api: FAIL/)
     assert.match(terminal, /✗\s+a\s+p95\s+10\.0 ms \(3×\)\s+15\.0 ms\s+\+50\.0%\s+\+40\.0% … \+60\.0%\s+\+20%; warn \+10%\s+fail/)
-    assert.match(terminal, /1 unchanged metric\(s\) not shown/)
+    assert.match(terminal, /Not shown: 1 unchanged metric \(--all shows them\)/)
     assert.doesNotMatch(terminal, /\u001b\[/)
     assert.match(renderTerminalReport(r, { color: true }), /\u001b\[31m/)
   })

@@ -42,6 +42,18 @@ export function orderRows(metrics: MetricVerdict[]): { notable: MetricVerdict[];
   return { notable, unchanged: metrics.filter((verdict) => !isNotable(verdict)) }
 }
 
+/**
+ * What the folded rows are: "2 unchanged metrics", "30 metrics not gated", or "2 unchanged · 30 not gated".
+ * Metrics without a threshold are measured and shown, but "unchanged" would claim a comparison nobody asked for.
+ */
+export function describeFolded(rows: MetricVerdict[]): string {
+  const unchanged = rows.filter((row) => row.status !== 'info').length
+  const ungated = rows.length - unchanged
+  if (ungated === 0) return pluralize(unchanged, 'unchanged metric')
+  if (unchanged === 0) return `${pluralize(ungated, 'metric')} not gated`
+  return `${unchanged} unchanged · ${ungated} not gated`
+}
+
 export function formatValue(verdict: MetricVerdict, side: 'baseline' | 'current'): string {
   const summary = verdict[side]
   if (!summary) return '—'
@@ -89,7 +101,6 @@ export function formatAge(seconds: number): string {
 
 /** The parts of the headline: "2 regressions", "1 warning", "14 unchanged", ... (only non-zero ones). */
 export function headlineParts(counts: Record<MetricStatus, number>): Array<{ icon: string; text: string }> {
-  const unchanged = counts.pass + counts.info
   const parts: Array<{ icon: string; text: string; count: number }> = [
     { icon: STATUS_ICON.fail, text: pluralize(counts.fail, 'regression'), count: counts.fail },
     { icon: STATUS_ICON.warn, text: pluralize(counts.warn, 'warning'), count: counts.warn },
@@ -98,7 +109,8 @@ export function headlineParts(counts: Record<MetricStatus, number>): Array<{ ico
     { icon: STATUS_ICON['no-baseline'], text: `${counts['no-baseline']} without baseline`, count: counts['no-baseline'] },
     { icon: STATUS_ICON.new, text: `${counts.new} new`, count: counts.new },
     { icon: STATUS_ICON.removed, text: `${counts.removed} removed`, count: counts.removed },
-    { icon: STATUS_ICON.pass, text: `${unchanged} unchanged`, count: unchanged }
+    { icon: STATUS_ICON.pass, text: `${counts.pass} unchanged`, count: counts.pass },
+    { icon: STATUS_ICON.info, text: `${counts.info} not gated`, count: counts.info }
   ]
   return parts.filter((part) => part.count > 0).map(({ icon, text }) => ({ icon, text }))
 }

@@ -8,6 +8,7 @@ import { escapeMarkdown } from './escape.js'
 import {
   GATE_ICON,
   STATUS_ICON,
+  describeFolded,
   formatAge,
   formatChange,
   formatInterval,
@@ -108,7 +109,7 @@ function compose(
   const hiddenNotable = notable.length - notableShown
   const hiddenUnchanged = unchanged.length - unchangedShown
   if (unchanged.length > 0 && unchangedShown > 0) {
-    lines.push(`<details><summary>${STATUS_ICON.pass} ${pluralize(unchanged.length, 'unchanged metric')}</summary>`, '')
+    lines.push(`<details><summary>${STATUS_ICON.pass} ${describeFolded(unchanged)}</summary>`, '')
     lines.push(HEADER)
     for (const row of unchanged.slice(0, unchangedShown)) lines.push(renderRow(row))
     lines.push('', '</details>', '')
@@ -116,7 +117,7 @@ function compose(
   if (hiddenNotable > 0 || hiddenUnchanged > 0) {
     const parts: string[] = []
     if (hiddenNotable > 0) parts.push(pluralize(hiddenNotable, 'changed row'))
-    if (hiddenUnchanged > 0) parts.push(pluralize(hiddenUnchanged, 'unchanged row'))
+    if (hiddenUnchanged > 0) parts.push(describeFolded(unchanged.slice(unchangedShown)))
     lines.push(`_${parts.join(' and ')} not shown here to stay within the size limit; the full table is in ${options.fullReportHint ?? 'the JSON report'}._`, '')
   }
   if (withExtra && options.extra) lines.push(options.extra, '')

@@ -11,6 +11,7 @@ import {
   formatValue,
   guidanceFor,
   headlineParts,
+  describeFolded,
   orderRows,
   problemsBesideAbsence
 } from './format-cells.js'
@@ -73,7 +74,7 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
       lines.push(`${mark(row.status)} ${escapeTerminal(row.scenario, 60)} · ${escapeTerminal(row.metric, 30)}: ${escapeTerminal(row.reason, 1000)}`)
     }
   }
-  if (!options.all && unchanged.length > 0) lines.push(paint(DIM, `${unchanged.length} unchanged metric(s) not shown (--all shows them)`))
+  if (!options.all && unchanged.length > 0) lines.push(paint(DIM, `Not shown: ${describeFolded(unchanged)} (--all shows them)`))
   lines.push(guidanceFor(report).replace(/`/g, ''))
   return `${lines.join('\n')}\n`
 }
