@@ -57378,6 +57378,11 @@ function formatQuantity(value, unit) {
     const [name, factor] = scale.find(([, f]) => magnitude >= f) ?? scale[scale.length - 1];
     return `${formatNumber(base / factor)} ${name}`;
   }
+  if (known?.family === "rate" && rateKind(known.canonical) === "bytes") {
+    const base = value * known.factor;
+    const [name, factor] = BYTE_DISPLAY.find(([, f]) => Math.abs(base) >= f) ?? BYTE_DISPLAY[BYTE_DISPLAY.length - 1];
+    return `${formatNumber(base / factor)} ${name}/s`;
+  }
   if (known?.family === "ratio") return `${formatNumber(value)}%`;
   const shown = known?.family === "count" ? "" : canonicalUnit(unit);
   return shown ? `${formatNumber(value)} ${shown}` : formatNumber(value);
@@ -61452,6 +61457,8 @@ function guidanceFor(report) {
         return "Relative thresholds were not checked because the stored baselines could not be read, which is not the same as having none. Fix the cause above and re-run the job.";
       case "rejected":
         return "Relative thresholds were not checked because the stored baseline was rejected. The next push to the default branch saves a fresh one.";
+      case "not-saved":
+        return "Nothing is blocked by relative thresholds until then; absolute budgets still apply.";
     }
   }
   return GATE_GUIDANCE[report.verdict];
@@ -61523,7 +61530,8 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
   const hiddenNotable = notable.length - notableShown;
   const hiddenUnchanged = unchanged.length - unchangedShown;
   if (unchanged.length > 0 && unchangedShown > 0) {
-    lines.push(`<details><summary>${STATUS_ICON.pass} ${describeFolded(unchanged)}</summary>`, "");
+    const icon = unchanged.some((row) => row.status !== "info") ? STATUS_ICON.pass : STATUS_ICON.info;
+    lines.push(`<details><summary>${icon} ${describeFolded(unchanged)}</summary>`, "");
     lines.push(HEADER);
     for (const row of unchanged.slice(0, unchangedShown)) lines.push(renderRow(row));
     lines.push("", "</details>", "");

@@ -21,5 +21,8 @@ test('units: conversion, direction, parsing and display', () => {
   assert.equal(formatQuantity(0.2, 'ms'), '200 µs')
   assert.equal(formatQuantity(3_500_000, 'B'), '3.34 MiB')
   assert.equal(formatQuantity(12345, 'req/s'), '12,345 req/s')
+  assert.equal(formatQuantity(183_086, 'B/s'), '179 KiB/s')
+  assert.equal(formatQuantity(2.5, 'MB/s'), '2.38 MiB/s')
+  assert.equal(formatQuantity(512, 'bytes/s'), '512 B/s')
   assert.equal(formatQuantity(12, 'count'), '12.0')
 })

@@ -134,6 +134,9 @@ export function guidanceFor(report: GateReport): string {
         return 'Relative thresholds were not checked because the stored baselines could not be read, which is not the same as having none. Fix the cause above and re-run the job.'
       case 'rejected':
         return 'Relative thresholds were not checked because the stored baseline was rejected. The next push to the default branch saves a fresh one.'
+      case 'not-saved':
+        // The absence line above already says how the first baseline gets saved.
+        return 'Nothing is blocked by relative thresholds until then; absolute budgets still apply.'
     }
   }
   return GATE_GUIDANCE[report.verdict]

@@ -109,7 +109,8 @@ function compose(
   const hiddenNotable = notable.length - notableShown
   const hiddenUnchanged = unchanged.length - unchangedShown
   if (unchanged.length > 0 && unchangedShown > 0) {
-    lines.push(`<details><summary>${STATUS_ICON.pass} ${describeFolded(unchanged)}</summary>`, '')
+    const icon = unchanged.some((row) => row.status !== 'info') ? STATUS_ICON.pass : STATUS_ICON.info
+    lines.push(`<details><summary>${icon} ${describeFolded(unchanged)}</summary>`, '')
     lines.push(HEADER)
     for (const row of unchanged.slice(0, unchangedShown)) lines.push(renderRow(row))
     lines.push('', '</details>', '')

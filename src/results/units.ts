@@ -96,7 +96,7 @@ const BYTE_DISPLAY: Array<[string, number]> = [
   ['B', 1]
 ]
 
-/** Formats a value for people: time in the largest unit that keeps it ≥ 1 (µs/ms/s), bytes in binary units. */
+/** Formats a value for people: time in the largest unit that keeps it ≥ 1 (µs/ms/s), bytes and bytes/s in binary units. */
 export function formatQuantity(value: number, unit: string): string {
   if (!Number.isFinite(value)) return String(value)
   const known = lookupUnit(unit)
@@ -106,6 +106,11 @@ export function formatQuantity(value: number, unit: string): string {
     const magnitude = Math.abs(base)
     const [name, factor] = scale.find(([, f]) => magnitude >= f) ?? scale[scale.length - 1]!
     return `${formatNumber(base / factor)} ${name}`
+  }
+  if (known?.family === 'rate' && rateKind(known.canonical) === 'bytes') {
+    const base = value * known.factor
+    const [name, factor] = BYTE_DISPLAY.find(([, f]) => Math.abs(base) >= f) ?? BYTE_DISPLAY[BYTE_DISPLAY.length - 1]!
+    return `${formatNumber(base / factor)} ${name}/s`
   }
   if (known?.family === 'ratio') return `${formatNumber(value)}%`
   const shown = known?.family === 'count' ? '' : canonicalUnit(unit)
