@@ -1,6 +1,6 @@
 /**
  * The verdicts of the real gate, live on loopback, beside the naive rule:
- *   npm run build && node --import tsx bench/verdict-live.ts      (about 20 minutes on 2 cores)
+ *   npm run build && node --import tsx bench/verdict-live.ts      (about 25 minutes on 2 cores)
  *
  * A scratch git repository holds a load gate against the built-in demo server (`perf-gate demo-server`, 10 ms
  * per request times a factor read from `factor.txt`). Three commits: the base (factor 1), an unchanged head
