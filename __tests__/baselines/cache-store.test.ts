@@ -238,4 +238,20 @@ describe('Actions cache baseline store', () => {
       process.env.ACTIONS_RESULTS_URL = url
     }
   })
+
+  test('the REST key listing pages until it has the history it needs, newest first', async () => {
+    asJob(40, MAIN)
+    const prefix = 'perf-gate-paging/'
+    for (let i = 0; i < 250; i++) {
+      fake.cacheEntries.push({ key: `${prefix}${String(i).padStart(3, '0')}`, version: 'v', scope: 'refs/heads/main', blob: `none/${i}`, finalized: true, createdAt: 1_000 + i })
+    }
+    const before = fake.requests.length
+    const keys = await lister()(prefix, 150)
+    assert.equal(keys.length, 150)
+    assert.equal(keys[0], `${prefix}249`)
+    assert.equal(keys[149], `${prefix}100`)
+    const pages = fake.requests.slice(before).filter((line) => line.includes('/actions/caches'))
+    assert.equal(pages.length, 2, pages.join('\n'))
+    assert.deepEqual(await lister()(prefix, 3), [`${prefix}249`, `${prefix}248`, `${prefix}247`])
+  })
 })

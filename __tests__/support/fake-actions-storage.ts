@@ -5,7 +5,7 @@
  *   - Twirp  /twirp/github.actions.results.api.v1.ArtifactService/{CreateArtifact,FinalizeArtifact,ListArtifacts,GetSignedArtifactURL}
  *   - signed blob URLs /devstoreaccount1/<container>/<blob>?sig=… (single PUT, PUT ?comp=block / ?comp=blocklist, GET with Range)
  *   - REST   GET /repos/{o}/{r}/actions/artifacts?name=…  and  GET …/actions/artifacts/{id}/zip → 302 to the blob
- *   - REST   GET /repos/{o}/{r}/actions/caches?key=…&ref=… (cache entries by key prefix, newest first)
+ *   - REST   GET /repos/{o}/{r}/actions/caches?key=…&ref=…&per_page=…&page=… (cache entries by key prefix, newest first)
  * The runtime token is a JWT like the runner's: `scp` names the run and job ("Actions.Results:<run>:<job>") and `ac`
  * lists the cache scopes with permissions (1 read, 2 write, 3 both), which is how the real service scopes caches:
  * a run writes to its first writable scope and reads its scopes in order (a PR: its merge ref, then the base branch).
@@ -289,7 +289,9 @@ export class FakeActionsStorage {
           last_accessed_at: new Date(e.createdAt).toISOString(),
           size_in_bytes: this.blobs.get(e.blob)?.length ?? 0
         }))
-      return send(response, 200, { total_count: listed.length, actions_caches: listed.slice(0, Number(url.searchParams.get('per_page') ?? 30)) })
+      const perPage = Number(url.searchParams.get('per_page') ?? 30)
+      const page = Number(url.searchParams.get('page') ?? 1)
+      return send(response, 200, { total_count: listed.length, actions_caches: listed.slice((page - 1) * perPage, page * perPage) })
     }
     if (/^\/repos\/[^/]+\/[^/]+\/actions\/artifacts$/.test(url.pathname)) {
       if (this.injected('rest-list', response)) return

@@ -67,14 +67,21 @@ export const toolkitCacheClient: CacheClient = {
  * Lists the keys of the default branch's cache entries that start with `prefix`, newest first (the REST API; needs
  * `actions: read`). Throws when it cannot.
  */
-export type CacheKeyLister = (prefix: string) => Promise<string[]>
+export type CacheKeyLister = (prefix: string, atMost: number) => Promise<string[]>
 
-/** Lists through GET /repos/{owner}/{repo}/actions/caches, newest first, entries of `ref` only (one page of 100). */
+const CACHE_LIST_PAGE = 100
+
+/** Lists through GET /repos/{owner}/{repo}/actions/caches, newest first, entries of `ref` only, page by page. */
 export function restCacheKeyLister(repository: RepositoryRef, token: string, ref: string, env: NodeJS.ProcessEnv = process.env): CacheKeyLister {
-  return async (prefix) => {
+  return async (prefix, atMost) => {
     const octokit = createOctokit(token, env)
-    const { data } = await octokit.rest.actions.getActionsCacheList({ ...repository, key: prefix, ref, sort: 'created_at', direction: 'desc', per_page: 100 })
-    return data.actions_caches.map((entry) => entry.key ?? '').filter((key) => key.startsWith(prefix))
+    const keys: string[] = []
+    for (let page = 1; keys.length < atMost; page++) {
+      const { data } = await octokit.rest.actions.getActionsCacheList({ ...repository, key: prefix, ref, sort: 'created_at', direction: 'desc', per_page: CACHE_LIST_PAGE, page })
+      keys.push(...data.actions_caches.map((entry) => entry.key ?? '').filter((key) => key.startsWith(prefix)))
+      if (data.actions_caches.length < CACHE_LIST_PAGE) break
+    }
+    return keys.slice(0, atMost)
   }
 }
 
@@ -178,7 +185,7 @@ export class CacheBaselineStore implements BaselineStore {
     if (!this.extras.listKeys) return []
     let keys: string[]
     try {
-      keys = await this.extras.listKeys(prefix)
+      keys = await this.extras.listKeys(prefix, Math.max(1, this.historyLimit))
     } catch (error) {
       this.debug(
         `cannot list the cache entries under ${prefix} (${messageOf(error)}): the history is the newest entry's alone, which misses a baseline saved at the same moment as it (listing needs permissions: actions: read)`
