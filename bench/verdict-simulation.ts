@@ -64,7 +64,7 @@ function run(center: number, trialNoise: number, trials: number, runnerNoise: nu
 const rules = [{ metrics: parseThresholdMap({ latency_p95: `+${THRESHOLD * 100}%` }, 'simulation') }]
 const decide = createPairedDecider()
 const quiet = new MemoryLogger()
-const target = { scenario: 'GET /items', metric: 'latency_p95', direction: 'lower' as const, worseFraction: THRESHOLD }
+const target = { scenario: 'GET /items', metric: 'latency_p95', direction: 'lower' as const, worseFraction: THRESHOLD, text: `+${THRESHOLD * 100}%` }
 
 /** Same-runner A/B: arms alternate on one machine; every arm run is a single trial (the hardest case). */
 async function pairedVerdict(effect: number, trialNoise: number): Promise<{ outcome: string; pairs: number }> {

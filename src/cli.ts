@@ -327,14 +327,7 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
     build: { type: 'string' },
     confirm: { type: 'string' },
     'confirm-budget': { type: 'string' },
-    url: { type: 'string' },
-    connections: { type: 'string' },
-    duration: { type: 'string' },
-    rate: { type: 'string' },
-    trials: { type: 'string' },
-    profile: { type: 'string' },
-    start: { type: 'string' },
-    'ready-url': { type: 'string' }
+    ...Object.fromEntries(LOAD_FLAGS.map(([flag]) => [flag, { type: 'string' as const }]))
   })
   if (values.help) return help(io, 'run')
   const text = (key: string): string | undefined => (typeof values[key as keyof typeof values] === 'string' ? (values[key as keyof typeof values] as string) : undefined)

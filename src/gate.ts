@@ -122,7 +122,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
  * With fail-on-missing-baseline: the reason the run fails (exit 2) because no baseline could be read, or a due
  * baseline could not be saved. A run that saves the first baseline (nothing to read yet) is not a failure.
  */
-export function missingBaselineFailure(settings: GateSettings, lookup: BaselineLookup, save: SaveDecision, saveFailure?: string): string | undefined {
+function missingBaselineFailure(settings: GateSettings, lookup: BaselineLookup, save: SaveDecision, saveFailure?: string): string | undefined {
   if (!settings.baseline.failOnMissing) return undefined
   if (saveFailure) return 'fail-on-missing-baseline: the baseline could not be saved, so the run fails (exit 2).'
   if (lookup.baseline || save.save) return undefined
@@ -153,7 +153,7 @@ async function lookupBaseline(settings: GateSettings, deps: GateDeps): Promise<B
  * Local runs compare against baselines this same machine measured (the file store, or two files a developer
  * compares): there, within-run trials are the whole noise. On CI every job may land on another machine.
  */
-export function measuredOnThisMachine(context: RunContext, current: Results, baseline: Results | undefined): boolean {
+function measuredOnThisMachine(context: RunContext, current: Results, baseline: Results | undefined): boolean {
   if (context.runner !== 'local' || !baseline) return false
   if ((baseline.environment?.runner ?? 'local') !== 'local') return false
   return describeEnvironmentDifference(current.environment, baseline.environment) === undefined

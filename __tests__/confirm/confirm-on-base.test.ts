@@ -178,7 +178,7 @@ describe('confirmation targets and relocation', () => {
     const current = resultsWith({ s: { p95: { values: [150, 150, 150], unit: 'ms' }, p50: { values: [10, 10, 10], unit: 'ms' } } })
     const rules = [{ metrics: { '*': { warn: [], fail: [{ kind: 'relative' as const, worseFraction: 0.1, text: '+10%' }], definedAt: 't' } } }]
     const verdict = evaluate({ current, baseline, history: [baseline], rules })
-    const target = { scenario: 's', metric: 'p95', direction: 'lower' as const, worseFraction: 0.1 }
+    const target = { scenario: 's', metric: 'p95', direction: 'lower' as const, worseFraction: 0.1, text: '+10%' }
     const folded = applyConfirmation(
       verdict,
       { confirmations: [{ target, outcome: 'pass', reason: 'Within.', pairs: 8, change: { ratio: 1.01, method: 'paired' } }], pairs: 8, looks: 2, elapsedMs: 1 },

@@ -24,7 +24,7 @@ const decideAfter = (needed: number): PairedDecider => (logRatios) => {
   return { outcome: mean > Math.log(1.1) ? 'fail' : 'pass', change: { ratio: Math.exp(mean), method: 'paired', sampleSize: logRatios.length }, reason: 'decided.' }
 }
 
-const target = { scenario: 's', metric: 'p95', direction: 'lower' as const, worseFraction: 0.1 }
+const target = { scenario: 's', metric: 'p95', direction: 'lower' as const, worseFraction: 0.1, text: '+10%' }
 
 describe('same-runner confirmation', () => {
   test('pairs run in ABBA order and stop at the first look that decides', async () => {

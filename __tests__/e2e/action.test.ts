@@ -7,11 +7,10 @@ import { pullRequestPayload, pushPayload, runActionEntry, scratchDir } from '../
 import { SLOWDOWN_BENCH_SCRIPT } from '../support/bench-script.js'
 import { schemaProblems } from '../../src/schemas.js'
 
-const BENCH_SCRIPT = SLOWDOWN_BENCH_SCRIPT
 
 function workspace(): string {
   const dir = scratchDir('perf-gate-ws-')
-  writeFileSync(join(dir, 'bench.mjs'), BENCH_SCRIPT)
+  writeFileSync(join(dir, 'bench.mjs'), SLOWDOWN_BENCH_SCRIPT)
   return dir
 }
 

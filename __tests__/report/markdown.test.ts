@@ -132,7 +132,6 @@ describe('Markdown size guard in bytes', () => {
     const many = Array.from({ length: 3000 }, (_, i) => row(`сценарий-${i}-${'ж'.repeat(60)}`, i % 3 === 0 ? 'fail' : 'pass'))
     const text = renderMarkdownReport(report(many), { maxBytes: 200_000, fullReportHint: 'the JSON report' })
     assert.ok(Buffer.byteLength(text) <= 200_000, `${Buffer.byteLength(text)}`)
-    assert.ok(text.length < 200_000)
     assert.match(text, /not shown here to stay within the size limit; the full table is in the JSON report/)
   })
 })

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { canonicalUnit, convertValue, formatQuantity, inferDirection, parseQuantity } from '../../src/results/units.js'
+import { canonicalUnit, convertValue, formatPercentChange, formatQuantity, inferDirection, parseQuantity } from '../../src/results/units.js'
 
 test('units: conversion, direction, parsing and display', () => {
   assert.equal(convertValue(1.5, 's', 'ms'), 1500)
@@ -24,5 +24,10 @@ test('units: conversion, direction, parsing and display', () => {
   assert.equal(formatQuantity(183_086, 'B/s'), '179 KiB/s')
   assert.equal(formatQuantity(2.5, 'MB/s'), '2.38 MiB/s')
   assert.equal(formatQuantity(512, 'bytes/s'), '512 B/s')
+  assert.equal(formatPercentChange(1.1234), '+12.3%')
+  assert.equal(formatPercentChange(0.9), '-10.0%')
+  assert.equal(formatPercentChange(0.9, '−'), '−10.0%')
+  assert.equal(formatPercentChange(2.5), '+150%')
+  assert.equal(formatPercentChange(0.99999), '0.0%')
   assert.equal(formatQuantity(12, 'count'), '12.0')
 })

@@ -1,11 +1,11 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createPairedDecider, relativeThresholdText } from '../../src/stats/paired-decider.js'
+import { createPairedDecider } from '../../src/stats/paired-decider.js'
 import type { ConfirmTarget } from '../../src/confirm/paired-runs.js'
 
 const decide = createPairedDecider()
-const latency: ConfirmTarget = { scenario: 'GET /items', metric: 'latency_p95', direction: 'lower', worseFraction: 0.1 }
-const throughput: ConfirmTarget = { scenario: 'GET /items', metric: 'requests_per_second', direction: 'higher', worseFraction: 0.2 }
+const latency: ConfirmTarget = { scenario: 'GET /items', metric: 'latency_p95', direction: 'lower', worseFraction: 0.1, text: '+10%' }
+const throughput: ConfirmTarget = { scenario: 'GET /items', metric: 'requests_per_second', direction: 'higher', worseFraction: 0.2, text: '-20%' }
 const look = (index: number) => ({ index, count: 3, metricsGated: 1, plannedPairs: 20 })
 /** ln-ratios around `center` with a small alternating wobble. */
 const pairs = (center: number, n: number, wobble = 0.01) => Array.from({ length: n }, (_, i) => Math.log(center) + (i % 2 === 0 ? wobble : -wobble) * (1 + (i % 3) / 2))
@@ -49,8 +49,9 @@ describe('the same-runner paired rule', () => {
     assert.equal(decision.outcome, 'inconclusive')
     assert.match(decision.reason, /cannot tell yet whether it reaches \+10%/)
   })
-  test('thresholds are written back in the metric\'s terms', () => {
-    assert.equal(relativeThresholdText(0.1, 'lower'), '+10%')
-    assert.equal(relativeThresholdText(0.125, 'higher'), '-12.5%')
+  test('reasons name the threshold as the user wrote it', () => {
+    const unsigned = decide(pairs(0.7, 12), { ...throughput, text: '20%' }, look(1))
+    assert.equal(unsigned.outcome, 'fail')
+    assert.match(unsigned.reason, /reaches 20%,/)
   })
 })

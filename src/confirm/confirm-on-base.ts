@@ -50,9 +50,10 @@ export function confirmationTargets(verdict: GateVerdict, current: Results, sett
     const suite = suites.get(metric.scenario)
     const threshold = resolveThreshold(settings.thresholds, { name: metric.scenario, ...(suite ? { suite } : {}) }, metric.metric)
     const levels = [...(threshold?.fail ?? []), ...(threshold?.fail.length ? [] : (threshold?.warn ?? []))]
-    const fractions = levels.flatMap((level) => (level.kind === 'relative' ? [level.worseFraction] : []))
-    if (fractions.length === 0) continue
-    targets.push({ scenario: metric.scenario, metric: metric.metric, direction: metric.direction, worseFraction: Math.min(...fractions) })
+    const relative = levels.flatMap((level) => (level.kind === 'relative' ? [level] : []))
+    if (relative.length === 0) continue
+    const tightest = relative.reduce((a, b) => (b.worseFraction < a.worseFraction ? b : a))
+    targets.push({ scenario: metric.scenario, metric: metric.metric, direction: metric.direction, worseFraction: tightest.worseFraction, text: tightest.text })
   }
   return targets
 }

@@ -18,12 +18,13 @@ export interface ArmRunner {
   run(arm: Arm, pairIndex: number): Promise<Results>
 }
 
-/** A metric to confirm: its threshold as a "worse by" fraction. */
+/** A metric to confirm: its threshold as a "worse by" fraction, and as the user wrote it. */
 export interface ConfirmTarget {
   scenario: string
   metric: string
   direction: Direction
   worseFraction: number
+  text: string
 }
 
 export type PairedOutcome = 'fail' | 'pass' | 'improved' | 'continue' | 'inconclusive'

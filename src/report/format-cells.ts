@@ -1,7 +1,7 @@
 /**
  * Cell texts shared by the Markdown and terminal renderers: values, changes, intervals, thresholds, statuses.
  */
-import { formatQuantity } from '../results/units.js'
+import { formatPercentChange, formatQuantity } from '../results/units.js'
 import type { GateStatus, MetricStatus, MetricVerdict } from '../verdict/types.js'
 import type { GateReport } from './report-model.js'
 
@@ -61,22 +61,14 @@ export function formatValue(verdict: MetricVerdict, side: 'baseline' | 'current'
   return `${formatQuantity(summary.value, verdict.unit)}${trials}`
 }
 
-/** Signed percent change of the number itself (+ means it went up). */
-export function formatSignedPercent(ratio: number): string {
-  const percent = (ratio - 1) * 100
-  const digits = Math.abs(percent) >= 100 ? 0 : 1
-  const text = percent.toFixed(digits)
-  return percent > 0 && text !== (0).toFixed(digits) ? `+${text}%` : `${text}%`
-}
-
 export function formatChange(verdict: MetricVerdict): string {
-  return verdict.change ? formatSignedPercent(verdict.change.ratio) : '—'
+  return verdict.change ? formatPercentChange(verdict.change.ratio) : '—'
 }
 
 export function formatInterval(verdict: MetricVerdict): string {
   const interval = verdict.change?.interval
   if (!interval) return '—'
-  return `${formatSignedPercent(interval.low)} … ${formatSignedPercent(interval.high)}`
+  return `${formatPercentChange(interval.low)} … ${formatPercentChange(interval.high)}`
 }
 
 export function formatThreshold(verdict: MetricVerdict): string {

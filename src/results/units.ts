@@ -100,21 +100,18 @@ const BYTE_DISPLAY: Array<[string, number]> = [
 export function formatQuantity(value: number, unit: string): string {
   if (!Number.isFinite(value)) return String(value)
   const known = lookupUnit(unit)
-  if (known?.family === 'time' || known?.family === 'bytes') {
-    const base = value * known.factor
-    const scale = known.family === 'time' ? TIME_DISPLAY : BYTE_DISPLAY
-    const magnitude = Math.abs(base)
-    const [name, factor] = scale.find(([, f]) => magnitude >= f) ?? scale[scale.length - 1]!
-    return `${formatNumber(base / factor)} ${name}`
-  }
-  if (known?.family === 'rate' && rateKind(known.canonical) === 'bytes') {
-    const base = value * known.factor
-    const [name, factor] = BYTE_DISPLAY.find(([, f]) => Math.abs(base) >= f) ?? BYTE_DISPLAY[BYTE_DISPLAY.length - 1]!
-    return `${formatNumber(base / factor)} ${name}/s`
-  }
+  if (known?.family === 'time') return scaled(value * known.factor, TIME_DISPLAY, '')
+  if (known?.family === 'bytes') return scaled(value * known.factor, BYTE_DISPLAY, '')
+  if (known?.family === 'rate' && rateKind(known.canonical) === 'bytes') return scaled(value * known.factor, BYTE_DISPLAY, '/s')
   if (known?.family === 'ratio') return `${formatNumber(value)}%`
   const shown = known?.family === 'count' ? '' : canonicalUnit(unit)
   return shown ? `${formatNumber(value)} ${shown}` : formatNumber(value)
+}
+
+/** A value in its family's base unit, in the largest display unit that keeps it ≥ 1. */
+function scaled(base: number, scale: Array<[string, number]>, suffix: string): string {
+  const [name, factor] = scale.find(([, f]) => Math.abs(base) >= f) ?? scale[scale.length - 1]!
+  return `${formatNumber(base / factor)} ${name}${suffix}`
 }
 
 /** Three significant digits, with thousands separators for large values. */
@@ -126,4 +123,15 @@ export function formatNumber(value: number): string {
   if (magnitude >= 10) return value.toFixed(1)
   if (magnitude >= 1) return value.toFixed(2)
   return value.toPrecision(3)
+}
+
+/**
+ * A ratio as the signed percent change of the number: 1.123 → "+12.3%", 0.9 → "-10.0%", whole percents from 100%
+ * up, no sign on a change that rounds to zero. `minus` is "-" in tables, "−" (the typographic minus) in sentences.
+ */
+export function formatPercentChange(ratio: number, minus = '-'): string {
+  const percent = (ratio - 1) * 100
+  const text = Math.abs(percent).toFixed(Math.abs(percent) >= 100 ? 0 : 1)
+  if (Number(text) === 0) return `${text}%`
+  return `${percent < 0 ? minus : '+'}${text}%`
 }

@@ -8,6 +8,7 @@
  * alone fails on a real 1% change, size alone fails on noise.
  */
 import type { Direction } from '../results/model.js'
+import { formatPercentChange } from '../results/units.js'
 
 export type Decision = 'regressed' | 'improved' | 'within' | 'undecided'
 
@@ -21,6 +22,11 @@ export interface Badness {
   high: number
   /** The strict bound on the better side: an improvement needs it beyond the noise floor (defaults to `high`). */
   strictHigh?: number
+}
+
+/** A log-ratio turned so that positive means worse. */
+export function worseLog(logRatio: number, direction: Direction): number {
+  return direction === 'lower' ? logRatio : -logRatio
 }
 
 /** Orients a log estimate and its bounds (strict: at the failure confidence; pass: at the pass confidence). */
@@ -56,19 +62,12 @@ export function tooNoisyFor(badness: Badness, limitLog: number): boolean {
 
 /** "12.3% higher", "4.0% lower", "unchanged": a ratio in the metric's own terms. */
 export function describeRatio(ratio: number): string {
-  const percent = (ratio - 1) * 100
-  if (Math.abs(percent) < 0.05) return 'unchanged'
-  const digits = Math.abs(percent) >= 100 ? 0 : 1
-  return `${Math.abs(percent).toFixed(digits)}% ${percent > 0 ? 'higher' : 'lower'}`
+  const magnitude = formatPercentChange(ratio).replace(/^[-+]/, '')
+  if (magnitude === '0.0%') return 'unchanged'
+  return `${magnitude} ${ratio > 1 ? 'higher' : 'lower'}`
 }
 
 /** "−3.1% … +7.9%": an interval of ratios as signed changes of the number. */
 export function describeRatioInterval(low: number, high: number): string {
-  const signed = (ratio: number): string => {
-    const percent = (ratio - 1) * 100
-    const digits = Math.abs(percent) >= 100 ? 0 : 1
-    const text = Math.abs(percent).toFixed(digits)
-    return `${percent < 0 && Number(text) !== 0 ? '−' : '+'}${text}%`
-  }
-  return `${signed(low)} … ${signed(high)}`
+  return `${formatPercentChange(low, '−')} … ${formatPercentChange(high, '−')}`
 }

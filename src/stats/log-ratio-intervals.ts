@@ -78,6 +78,9 @@ export function welchLogEstimate(baselineLogs: number[], currentLogs: number[]):
   return { estimate: mean(currentLogs) - mean(baselineLogs), standardError, degreesOfFreedom, noise, sampleSize: Math.min(nb, nc) }
 }
 
+/** Stored runs needed before their spread is trusted as the run-to-run noise. */
+export const MIN_HISTORY_RUNS = 3
+
 /**
  * One current run against one stored run, with the run-to-run spread taken from the stored history (runs of the
  * default branch, each on whatever runner it got). Both runs carry that spread, hence √2; the t quantile with
@@ -86,7 +89,7 @@ export function welchLogEstimate(baselineLogs: number[], currentLogs: number[]):
  */
 export function historyLogEstimate(currentLog: number, baselineLog: number, historyLogs: number[]): LogEstimate | undefined {
   const n = historyLogs.length
-  if (n < 3) return undefined
+  if (n < MIN_HISTORY_RUNS) return undefined
   const noise = sampleStandardDeviation(historyLogs)
   return { estimate: currentLog - baselineLog, standardError: noise * Math.SQRT2, degreesOfFreedom: n - 1, noise, sampleSize: n }
 }

@@ -8,43 +8,30 @@
  * seen so far: the runner is too noisy for the threshold asked, and more pairs would only spend the budget.
  */
 import { median } from 'simple-statistics'
-import type { Direction } from '../results/model.js'
 import type { PairedDecider, PairedDecision } from '../confirm/paired-runs.js'
-import { judgeLogEstimate } from '../verdict/relative-change.js'
-import { alphaPerTest, DEFAULT_ALPHA, DEFAULT_NOISE_FLOOR, DEFAULT_PASS_ALPHA } from './error-budget.js'
-import { worseLimitLog } from './decision-rule.js'
+import { DEFAULT_DECISION_OPTIONS, judgeLogEstimate, type DecisionOptions } from '../verdict/relative-change.js'
+import { alphaPerTest } from './error-budget.js'
+import { worseLimitLog, worseLog } from './decision-rule.js'
 import { trimmedPairedLogEstimate } from './log-ratio-intervals.js'
 import { studentTQuantile } from './t-distribution.js'
 
-export interface PairedRuleOptions {
-  /** The whole one-sided error budget of one confirmation (split across its metrics and looks). */
-  alpha: number
-  /** One-sided error of a pass, per metric and look. */
-  passAlpha: number
-  noiseFloor: number
-}
+/** The decision options of stored comparisons; `alpha` is the whole budget of one confirmation (split across its metrics and looks). */
+export type PairedRuleOptions = Omit<DecisionOptions, 'sameMachine'>
 
-export const DEFAULT_PAIRED_RULE: PairedRuleOptions = { alpha: DEFAULT_ALPHA, passAlpha: DEFAULT_PASS_ALPHA, noiseFloor: DEFAULT_NOISE_FLOOR }
-
-/** "+10%" for a lower-is-better metric, "-10%" for a higher-is-better one. */
-export function relativeThresholdText(worseFraction: number, direction: Direction): string {
-  return `${direction === 'lower' ? '+' : '-'}${Number.parseFloat((worseFraction * 100).toFixed(2))}%`
-}
-
-export function createPairedDecider(rule: PairedRuleOptions = DEFAULT_PAIRED_RULE): PairedDecider {
+export function createPairedDecider(rule: PairedRuleOptions = DEFAULT_DECISION_OPTIONS): PairedDecider {
   return (logRatios, target, look) => {
     const options = { alpha: alphaPerTest(rule.alpha, look.metricsGated, look.count), passAlpha: rule.passAlpha, noiseFloor: rule.noiseFloor, sameMachine: true }
     const estimate = trimmedPairedLogEstimate(logRatios)
     if (!estimate) {
       return { outcome: 'continue', change: { ratio: Math.exp(logRatios[0] ?? 0), method: 'paired', sampleSize: logRatios.length }, reason: 'Fewer than 2 pairs measured.' }
     }
-    const limit = { worseFraction: target.worseFraction, text: relativeThresholdText(target.worseFraction, target.direction) }
+    const limit = { worseFraction: target.worseFraction, text: target.text }
     const judged = judgeLogEstimate(estimate, 'paired', limit, target.direction, options)
     const last = look.index >= look.count - 1
     const decision = (outcome: PairedDecision['outcome'], reason = judged.reason): PairedDecision => ({ outcome, change: judged.change, reason })
 
     if (judged.outcome === 'regressed') {
-      const typicalPair = median(logRatios) * (target.direction === 'lower' ? 1 : -1)
+      const typicalPair = worseLog(median(logRatios), target.direction)
       // A failure is confirmed by the next look's pairs before it is reported: failures are rare, so this costs
       // little, and it keeps an unlucky first handful of pairs from failing a PR on its own.
       if (typicalPair > Math.log1p(rule.noiseFloor)) return decision(look.index === 0 && !last ? 'continue' : 'fail')
@@ -61,7 +48,7 @@ export function createPairedDecider(rule: PairedRuleOptions = DEFAULT_PAIRED_RUL
     const plannedError = estimate.standardError * Math.sqrt(estimate.sampleSize / planned)
     const plannedHalfWidth = studentTQuantile(1 - options.passAlpha, Math.max(1, estimate.degreesOfFreedom * (planned / estimate.sampleSize))) * plannedError
     const limitLog = worseLimitLog(target.worseFraction, target.direction)
-    const worse = target.direction === 'lower' ? estimate.estimate : -estimate.estimate
+    const worse = worseLog(estimate.estimate, target.direction)
     // Hopeless only when it cannot pass and does not look like a failure in the making either.
     if (plannedHalfWidth >= limitLog && worse < limitLog) {
       return decision(

@@ -10,8 +10,10 @@ import type { Direction, Results, Scenario } from '../results/model.js'
 import { convertValue, formatQuantity } from '../results/units.js'
 import {
   DEFAULT_DECISION_OPTIONS,
+  bestEstimate,
   estimateChange,
   judgeRelativeChange,
+  type BestEstimate,
   type DecisionOptions,
   type RelativeEvidence
 } from './relative-change.js'
@@ -200,7 +202,8 @@ function evaluateMetric(
   const evidence: RelativeEvidence | undefined = baselineValues
     ? { baseline: baselineValues, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction }
     : undefined
-  if (evidence && allPositive(evidence)) verdict.change = estimateChange(evidence, options)
+  const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : undefined
+  if (evidence && allPositive(evidence)) verdict.change = estimateChange(evidence, best, options)
 
   if (!threshold) {
     verdict.status = verdict.baseline ? 'info' : input.baseline ? 'new' : 'info'
@@ -222,6 +225,7 @@ function evaluateMetric(
           direction,
           current,
           evidence,
+          best,
           hasBaselineRun: input.baseline !== undefined,
           baselineScenarioExists: baselineScenario !== undefined,
           comparisonProblem,
@@ -256,6 +260,8 @@ interface ExpressionContext {
   direction: Direction
   current: MetricSeries
   evidence: RelativeEvidence | undefined
+  /** The estimate of `evidence`, computed once for every level of the threshold. */
+  best: BestEstimate | undefined
   hasBaselineRun: boolean
   baselineScenarioExists: boolean
   comparisonProblem: string | undefined
@@ -286,7 +292,7 @@ function evaluateExpression(
     }
   }
   if (!allPositive(context.evidence)) return judgeNonPositive(context.evidence, expression, level)
-  const judged = judgeRelativeChange(context.evidence, expression, context.options)
+  const judged = judgeRelativeChange(context.evidence, context.best, expression, context.options)
   const status: MetricStatus =
     judged.outcome === 'regressed' ? level : judged.outcome === 'improved' ? 'improved' : judged.outcome === 'inconclusive' ? 'inconclusive' : 'pass'
   // An inconclusive warn level is not worth a reviewer's attention when the fail level decided.

@@ -25,9 +25,10 @@ import {
   describeRatioInterval,
   tooNoisyFor,
   worseLimitLog,
+  worseLog,
   type Decision
 } from '../stats/decision-rule.js'
-import { boundsAt, historyLogEstimate, runLog, welchLogEstimate, type LogEstimate } from '../stats/log-ratio-intervals.js'
+import { MIN_HISTORY_RUNS, boundsAt, historyLogEstimate, runLog, welchLogEstimate, type LogEstimate } from '../stats/log-ratio-intervals.js'
 import type { ChangeEstimate } from './types.js'
 
 /** Everything known about one metric on both sides. Values are per trial, in trial order. */
@@ -58,9 +59,6 @@ export const DEFAULT_DECISION_OPTIONS: DecisionOptions = {
   sameMachine: false
 }
 
-/** Stored runs needed before their spread is trusted as the run-to-run noise. */
-export const MIN_HISTORY_RUNS = 3
-
 export type RelativeOutcome = 'regressed' | 'within' | 'inconclusive' | 'improved'
 
 /** What a relative threshold is: its "worse by" fraction and the text the user wrote. */
@@ -76,35 +74,46 @@ export interface Judgement {
   change: ChangeEstimate
 }
 
-/** The strongest estimate the evidence allows: history of stored runs, else trials, else none (one value per side). */
-export function bestEstimate(evidence: RelativeEvidence, options: DecisionOptions): { estimate: LogEstimate; method: 'history' | 'trials' } | undefined {
-  const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0))
-  if (history.length >= MIN_HISTORY_RUNS) {
-    const estimate = historyLogEstimate(runLog(evidence.current), runLog(evidence.baseline), history.map(runLog))
-    if (estimate) return { estimate, method: 'history' }
-  }
-  const estimate = welchLogEstimate(evidence.baseline.map(Math.log), evidence.current.map(Math.log))
-  return estimate ? { estimate, method: 'trials' } : undefined
+/** An estimate with the kind of evidence it came from. */
+export interface BestEstimate {
+  estimate: LogEstimate
+  method: 'history' | 'trials'
 }
 
-/** Estimates current / baseline with an interval from the strongest evidence available (for display). */
-export function estimateChange(evidence: RelativeEvidence, options: DecisionOptions = DEFAULT_DECISION_OPTIONS): ChangeEstimate {
-  const best = bestEstimate(evidence, options)
-  return best ? changeEstimateOf(best.estimate, best.method, evidence.direction, options) : pointChange(evidence)
+/**
+ * The strongest estimate the evidence allows: history of stored runs, else trials, else none (one value per side).
+ * Computed once per metric; the displayed change and every threshold level are judged on it.
+ */
+export function bestEstimate(evidence: RelativeEvidence): BestEstimate | undefined {
+  const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0))
+  const fromHistory = historyLogEstimate(runLog(evidence.current), runLog(evidence.baseline), history.map(runLog))
+  if (fromHistory) return { estimate: fromHistory, method: 'history' }
+  const fromTrials = welchLogEstimate(evidence.baseline.map(Math.log), evidence.current.map(Math.log))
+  return fromTrials ? { estimate: fromTrials, method: 'trials' } : undefined
+}
+
+/** The change from baseline to current with an interval from the strongest evidence available (for display). */
+export function estimateChange(evidence: RelativeEvidence, best: BestEstimate | undefined, options: DecisionOptions): ChangeEstimate {
+  return best ? changeEstimateOf(best.estimate, boundsOf(best.estimate, options), best.method, evidence.direction, options) : pointChange(evidence)
 }
 
 function pointChange(evidence: RelativeEvidence): ChangeEstimate {
   return { ratio: median(evidence.current) / median(evidence.baseline), method: 'point', sampleSize: Math.min(evidence.baseline.length, evidence.current.length) }
 }
 
+type Bounds = { strict: { low: number; high: number }; pass: { low: number; high: number } }
+
+/** The interval at the failure confidence (strict) and at the pass confidence. */
+function boundsOf(estimate: LogEstimate, options: DecisionOptions): Bounds {
+  return { strict: boundsAt(estimate, options.alpha), pass: boundsAt(estimate, options.passAlpha) }
+}
+
 /** A log estimate as the verdict's change: the ratio, its two-sided interval at the pass confidence, the strict bound. */
-export function changeEstimateOf(estimate: LogEstimate, method: ChangeEstimate['method'], direction: Direction, options: DecisionOptions): ChangeEstimate {
-  const shown = boundsAt(estimate, options.passAlpha)
-  const strict = boundsAt(estimate, options.alpha)
+function changeEstimateOf(estimate: LogEstimate, bounds: Bounds, method: ChangeEstimate['method'], direction: Direction, options: DecisionOptions): ChangeEstimate {
   return {
     ratio: Math.exp(estimate.estimate),
-    interval: { low: Math.exp(shown.low), high: Math.exp(shown.high), confidence: 1 - 2 * options.passAlpha },
-    strictBound: { ratio: Math.exp(direction === 'lower' ? strict.low : strict.high), confidence: 1 - options.alpha },
+    interval: { low: Math.exp(bounds.pass.low), high: Math.exp(bounds.pass.high), confidence: 1 - 2 * options.passAlpha },
+    strictBound: { ratio: Math.exp(direction === 'lower' ? bounds.strict.low : bounds.strict.high), confidence: 1 - options.alpha },
     method,
     noise: estimate.noise,
     sampleSize: estimate.sampleSize
@@ -112,8 +121,7 @@ export function changeEstimateOf(estimate: LogEstimate, method: ChangeEstimate['
 }
 
 /** Judges the evidence of stored baselines against "worse by at most `limit.worseFraction`". */
-export function judgeRelativeChange(evidence: RelativeEvidence, limit: RelativeLimit, options: DecisionOptions = DEFAULT_DECISION_OPTIONS): Judgement {
-  const best = bestEstimate(evidence, options)
+export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstimate | undefined, limit: RelativeLimit, options: DecisionOptions): Judgement {
   if (!best) return judgeSingleValues(pointChange(evidence), limit, evidence.direction, options)
   return judgeLogEstimate(best.estimate, best.method, limit, evidence.direction, options)
 }
@@ -124,7 +132,7 @@ export function judgeRelativeChange(evidence: RelativeEvidence, limit: RelativeL
  */
 function judgeSingleValues(change: ChangeEstimate, limit: RelativeLimit, direction: Direction, options: DecisionOptions): Judgement {
   const limitLog = worseLimitLog(limit.worseFraction, direction)
-  const badness = direction === 'lower' ? Math.log(change.ratio) : -Math.log(change.ratio)
+  const badness = worseLog(Math.log(change.ratio), direction)
   const words = capitalize(describeRatio(change.ratio))
   const single = 'one value per side, so no interval; measure several trials for one'
   if (options.sameMachine) {
@@ -147,15 +155,15 @@ export function judgeLogEstimate(
   direction: Direction,
   options: DecisionOptions
 ): Judgement {
-  const change = changeEstimateOf(estimate, method, direction, options)
+  const bounds = boundsOf(estimate, options)
+  const change = changeEstimateOf(estimate, bounds, method, direction, options)
   const limitLog = worseLimitLog(limit.worseFraction, direction)
   const floorLog = Math.log1p(options.noiseFloor)
-  const badness = badnessOf(estimate.estimate, { strict: boundsAt(estimate, options.alpha), pass: boundsAt(estimate, options.passAlpha) }, direction)
+  const badness = badnessOf(estimate.estimate, bounds, direction)
   const words = capitalize(describeRatio(change.ratio))
   const interval = `${formatConfidence(change.interval!.confidence)} interval ${describeRatioInterval(change.interval!.low, change.interval!.high)}`
   const evidence = evidenceWords(change)
-  let decision = decide(badness, limitLog, floorLog)
-  if (decision === 'improved' && -badness.estimate < floorLog) decision = 'within'
+  const decision = decide(badness, limitLog, floorLog)
   // Within-run trials know nothing of the spread between runners: they may rule a regression out, never in.
   if (decision === 'regressed' && method === 'trials' && !options.sameMachine) {
     return {
@@ -217,7 +225,7 @@ function unitOfNoise(estimate: ChangeEstimate): string {
 }
 
 /** 0.9933 → "99.3%", 0.98 → "98%". */
-export function formatConfidence(confidence: number): string {
+function formatConfidence(confidence: number): string {
   return `${Number.parseFloat((confidence * 100).toFixed(1))}%`
 }
 
