@@ -24,16 +24,15 @@ import { DEFAULT_SHARD_WAIT_MS, ShardStartBarrier } from './shards/start-barrier
 import { parseDurationMs } from './config/durations.js'
 import { contextFromActionsEnv } from './github/context.js'
 import type { Logger } from './log.js'
-import { SUMMARY_LIMIT_BYTES, renderMarkdownReport } from './report/markdown.js'
-import { renderTrendCharts } from './report/trend-chart.js'
+import { SUMMARY_LIMIT_BYTES, renderMarkdownReport, renderReportWithTrends } from './report/markdown.js'
 import { displayPath } from './paths.js'
 import { COMMENT_MODES } from './github/pr-comment.js'
 import { parseRepository } from './github/octokit-client.js'
-import { publishReviewerView, runCommentModeAction, type ReviewerViewInput } from './github/action-comment.js'
-import type { CommentSettings } from './github/publish-comment.js'
+import { githubTokenInput, publishReviewerView, runCommentModeAction, type ReviewerViewInput } from './github/action-comment.js'
+import { COMMENT_BODY_LIMIT_CHARS, type CommentSettings } from './github/publish-comment.js'
 
-/** GitHub's limit for one comment body, less room for a marker. */
-export const COMMENT_LIMIT_CHARS = 65_536 - 512
+/** The `markdown` output: GitHub's limit for one comment body, less room for a marker a later step may add. */
+const MARKDOWN_OUTPUT_LIMIT_CHARS = COMMENT_BODY_LIMIT_CHARS - 512
 
 export const actionLogger: Logger = {
   info: (message) => core.info(message),
@@ -237,20 +236,25 @@ function createStore(settings: GateSettings, context: RunContext, env: NodeJS.Pr
     case 'cache': {
       // Listing keys (actions: read) finds baselines saved at the same moment as the newest entry; see cache-store.ts.
       const repository = parseRepository(env.GITHUB_REPOSITORY)
-      const token = core.getInput('github-token').trim()
+      const token = githubTokenInput(env)
       const listKeys =
         repository && token && context.defaultBranch ? restCacheKeyLister(repository, token, `refs/heads/${context.defaultBranch}`, env) : undefined
       // @actions/cache resolves its paths against the step's working directory and archives them from the workspace.
       return new CacheBaselineStore(process.cwd(), baseline.historyLimit, toolkitCacheClient, { debug: (line) => core.debug(line), ...optional('listKeys', listKeys) })
     }
-    case 'artifact':
+    case 'artifact': {
+      const repository = parseRepository(env.GITHUB_REPOSITORY)
+      if (!repository) throw new InputError(`baseline-store artifact needs GITHUB_REPOSITORY as owner/name, got "${env.GITHUB_REPOSITORY ?? ''}"`)
       return new ArtifactBaselineStore({
-        repository: env.GITHUB_REPOSITORY ?? '',
-        token: core.getInput('github-token') || env.GITHUB_TOKEN || '',
+        repository,
+        token: githubTokenInput(env),
+        env,
+        historyLimit: baseline.historyLimit,
         ...optional('defaultBranch', context.defaultBranch),
         ...optional('retentionDays', baseline.retentionDays),
         debug: (line) => core.debug(line)
       })
+    }
   }
 }
 
@@ -278,8 +282,7 @@ async function publish(
   const reportPath = join(reportDir, `${settings.name}-report.json`)
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`)
 
-  const chart = renderTrendCharts(report.trends)
-  const summary = renderMarkdownReport(report, { maxBytes: SUMMARY_LIMIT_BYTES, fullReportHint: `the JSON report (${reportPath})`, ...optional('extra', chart || undefined) })
+  const summary = renderReportWithTrends(report, { maxBytes: SUMMARY_LIMIT_BYTES, fullReportHint: `the JSON report (${reportPath})` })
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write()
   else core.info(summary)
 
@@ -294,7 +297,7 @@ async function publish(
   core.setOutput('regressions', String(report.regressions))
   core.setOutput('report-json', reportPath)
   // Outputs are read by later steps (e.g. a comment step): keep them to a comment's size.
-  core.setOutput('markdown', renderMarkdownReport(report, { maxChars: COMMENT_LIMIT_CHARS, fullReportHint: 'the job summary' }))
+  core.setOutput('markdown', renderMarkdownReport(report, { maxChars: MARKDOWN_OUTPUT_LIMIT_CHARS, fullReportHint: 'the job summary' }))
   core.setOutput('baseline-saved', outcome.saved ? outcome.saved.id : '')
   // After the summary: a comment that fails (fork, read-only token) must not cost the reader the summary.
   const commentUrl = await publishReviewerView({

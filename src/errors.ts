@@ -28,3 +28,20 @@ export function exitCodeOf(error: unknown): number {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
+
+/** The HTTP status an API error carries (Octokit's RequestError and the like); undefined when it has none. */
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null | undefined)?.status
+  return typeof status === 'number' ? status : undefined
+}
+
+/**
+ * True when GitHub refused for its rate limit: a 429, a 403 that says so, or, without an HTTP status (a toolkit's
+ * logged failure line), a message that says so.
+ */
+export function isRateLimited(error: unknown): boolean {
+  const status = statusOf(error)
+  const message = messageOf(error)
+  if (status === undefined) return /rate limit|\b429\b/i.test(message)
+  return status === 429 || (status === 403 && /rate limit/i.test(message))
+}

@@ -16,7 +16,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 ) => Ajv
 
 // strictRequired is off because `anyOf: [{required: [a]}, {required: [b]}]` (one of two keys) is intended.
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true })
+const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true } as const
+const ajv = new Ajv(AJV_OPTIONS)
 addFormats(ajv)
 ajv.addSchema(resultsSchema)
 ajv.addSchema(configSchema)
@@ -38,7 +39,7 @@ let reportWithoutUnknownFields: ValidateFunction | undefined
 /** Validates a report from another run after removing fields unknown to this version (it mutates `data`). */
 export function foreignReportProblems(data: unknown): SchemaProblem[] {
   if (!reportWithoutUnknownFields) {
-    const lenient = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, removeAdditional: true })
+    const lenient = new Ajv({ ...AJV_OPTIONS, removeAdditional: true })
     addFormats(lenient)
     lenient.addSchema(resultsSchema)
     reportWithoutUnknownFields = lenient.compile(reportSchema)

@@ -18,6 +18,7 @@ const sha = (digit: number): string => String(digit).repeat(40)
 const at = (minute: number): Date => new Date(Date.UTC(2026, 10, 23, 11, minute))
 const push = (digit: number): RunContext => ({ event: 'push', sha: sha(digit), ref: 'refs/heads/main', runner: 'github-actions:test' })
 const FORK_REPOSITORY_ID = 999
+const REPOSITORY = { owner: 'octo', repo: 'shop' }
 
 describe('workflow artifact baseline store', () => {
   let fake: FakeActionsStorage
@@ -28,12 +29,14 @@ describe('workflow artifact baseline store', () => {
     Object.assign(process.env, fake.env(run, []))
   }
   const mainRun = (id: number, digit: number): FakeRun => ({ id, headBranch: 'main', headSha: sha(digit), headRepositoryId: REPOSITORY_ID })
-  const store = (): InstanceType<ArtifactModule['ArtifactBaselineStore']> =>
-    new artifacts.ArtifactBaselineStore({ repository: 'octo/shop', defaultBranch: 'main', token: 'ghs_test' })
+  const store = (options: { historyLimit?: number } = {}): InstanceType<ArtifactModule['ArtifactBaselineStore']> =>
+    new artifacts.ArtifactBaselineStore({ repository: REPOSITORY, defaultBranch: 'main', token: 'ghs_test', ...options })
 
   before(async () => {
     fake = await new FakeActionsStorage().start()
-    // @actions/github reads GITHUB_API_URL when first imported: set it, then import the store.
+    // The store's own listing reads GITHUB_API_URL when it is created, but @actions/artifact downloads other runs'
+    // artifacts through @actions/github's default client, whose base URL is read when @actions/github is first
+    // imported: set it, then import the store.
     Object.assign(process.env, fake.env(mainRun(1, 1), []), { RUNNER_TEMP: scratchDir('perf-gate-runner-temp-') })
     artifacts = await import('../../src/baselines/artifact-store.js')
   })
@@ -79,7 +82,7 @@ describe('workflow artifact baseline store', () => {
     await store().save(baselineRecord('gone', results, push(2), at(51)))
     const debug: string[] = []
     fake.fail('rest-zip', 410, 1)
-    const lookup = await new artifacts.ArtifactBaselineStore({ repository: 'octo/shop', defaultBranch: 'main', token: 'ghs_test', debug: (line) => debug.push(line) }).load({
+    const lookup = await new artifacts.ArtifactBaselineStore({ repository: REPOSITORY, defaultBranch: 'main', token: 'ghs_test', debug: (line) => debug.push(line) }).load({
       gate: 'gone',
       historyLimit: 5
     })
@@ -94,7 +97,7 @@ describe('workflow artifact baseline store', () => {
     asRun(mainRun(22, 4))
     const dir = scratchDir()
     writeFileSync(join(dir, 'baseline.json'), '{"schemaVersion":1,"gate":"web","id":"trunc')
-    await artifacts.toolkitArtifactApi('octo/shop', 'ghs_test').upload('perf-gate-baseline-web', join(dir, 'baseline.json'), dir, 1)
+    await artifacts.toolkitArtifactApi(REPOSITORY, 'ghs_test').upload('perf-gate-baseline-web', join(dir, 'baseline.json'), dir, 1)
     const lookup = await store().load({ gate: 'web', historyLimit: 5 })
     assert.equal(lookup.baseline?.source.sha, sha(3))
     assert.match(lookup.problems.join('\n'), /baseline artifact perf-gate-baseline-web #\d+ \(run 22\) is corrupt or truncated/)
@@ -123,5 +126,33 @@ describe('workflow artifact baseline store', () => {
     const pinned = await store().load({ gate: 'pin', name: 'release-1.4', historyLimit: 5 })
     assert.equal(pinned.baseline?.name, 'release-1.4')
     assert.equal((await store().load({ gate: 'pin', historyLimit: 5 })).baseline, undefined)
+  })
+
+  test('the listing pages through the REST API (100 a page) up to the history size, and stops at a short page', async () => {
+    asRun(mainRun(51, 1))
+    await store().save(baselineRecord('paged', results, push(1), at(60)))
+    // 100 newer artifacts of that name from a feature branch: listed, never trusted, never downloaded.
+    fake.addListedOnly({ id: 52, headBranch: 'feature', headSha: sha(9), headRepositoryId: REPOSITORY_ID }, 'perf-gate-baseline-paged', 100)
+    asRun(mainRun(53, 2))
+    await store().save(baselineRecord('paged', results, push(2), at(61)))
+    const listings = (): URLSearchParams[] =>
+      fake.requests
+        .filter((line) => line.startsWith('GET /repos/octo/shop/actions/artifacts?'))
+        .map((line) => new URL(line.slice('GET '.length), fake.url).searchParams)
+        .filter((query) => query.get('name') === 'perf-gate-baseline-paged')
+    const pages = (from: number): string[] => listings().slice(from).map((query) => `${query.get('page')}/${query.get('per_page')}`)
+
+    const long = await store({ historyLimit: 150 }).list('paged')
+    assert.deepEqual(long.map((summary) => summary.sha), [sha(2), sha(1)], 'the first baseline is 102nd in the listing, on page 2')
+    assert.deepEqual(pages(0), ['1/100', '2/100'], 'the short second page ends the listing')
+    const fillers = new Set(fake.artifacts.filter((artifact) => artifact.blob.includes('/listed-only-')).map((artifact) => artifact.id))
+    assert.equal(fillers.size, 100)
+    const downloaded = fake.requests.map((line) => /\/actions\/artifacts\/(\d+)\/zip$/.exec(line)?.[1]).filter((id) => id !== undefined)
+    assert.ok(!downloaded.some((id) => fillers.has(Number(id))), 'untrusted artifacts are never downloaded')
+
+    const seen = listings().length
+    const short = await store({ historyLimit: 1 }).list('paged')
+    assert.deepEqual(short.map((summary) => summary.sha), [sha(2)], 'list() shows the store\'s history size')
+    assert.deepEqual(pages(seen), ['1/100'], 'one full page already holds more than the history needs')
   })
 })

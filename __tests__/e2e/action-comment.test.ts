@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
-import { REPO_ROOT, pullRequestPayload, pushPayload, runActionEntry, runNode, scratchDir, type ActionRunOptions } from '../support/spawn-dist.js'
+import { bundleActionEntry, pullRequestPayload, pushPayload, runActionEntry, scratchDir, type ActionRunOptions } from '../support/spawn-dist.js'
 import { SLOWDOWN_BENCH_SCRIPT } from '../support/bench-script.js'
 import { BOT_LOGIN, FakeGitHubApi } from '../support/fake-github-api.js'
 import { FakeActionsStorage } from '../support/fake-actions-storage.js'
@@ -23,10 +23,7 @@ let entry = ''
 const api = new FakeGitHubApi()
 
 before(async () => {
-  const outdir = scratchDir('perf-gate-dist-')
-  const build = await runNode(join(REPO_ROOT, 'scripts', 'build.mjs'), ['--outdir', outdir], { cwd: REPO_ROOT, env: process.env, timeoutMs: 120_000 })
-  assert.equal(build.exitCode, 0, build.stderr)
-  entry = join(outdir, 'index.js')
+  entry = bundleActionEntry()
   await api.start()
 })
 after(() => api.stop())
@@ -104,26 +101,32 @@ describe('PR comment through the bundled Action', () => {
     assert.equal(third.outputs['comment-url'], comment.html_url)
   })
 
-  test('duplicate comments from racing jobs converge: the oldest is updated, the other bot duplicates deleted', async () => {
+  test('duplicate comments left by racing jobs converge: the oldest is updated, the other bot duplicate deleted', async () => {
     const ws = benchWorkspace()
     const pr = { workspace: ws, inputs: gateInputs, event: 'pull_request', payload: pullRequestPayload({ number: 26, baseSha: BASE_SHA }), ref: 'refs/pull/26/merge' }
-    // Two jobs of the same gate start together: each finds no comment, each may create one.
-    const racing = await Promise.all([run(pr), run(pr)])
-    for (const result of racing) assert.equal(result.exitCode, 0, result.stdout + result.stderr)
-    // Make the race certain, as if both had created one; a user quoting the marker is not ours to delete.
-    api.seedComment(26, commentBody('api', 'left by a racing run'))
+    // Two jobs of the gate that started together each found no comment and each created one: seeded, so the race is
+    // certain. A user quoting the marker is not ours to delete.
+    const oldest = api.seedComment(26, commentBody('api', 'created by the first racing job'))
+    const duplicate = api.seedComment(26, commentBody('api', 'created by the second racing job'))
     const pasted = api.seedComment(26, commentBody('api', 'quoted by a user'), 'alice')
-    const ours = botComments(26)
-    assert.ok(ours.length >= 2)
 
     const next = await run(pr)
     assert.equal(next.exitCode, 0, next.stdout + next.stderr)
-    assert.deepEqual(botComments(26).map((c) => c.id), [ours[0]!.id], 'one comment left: the oldest')
-    assert.match(botComments(26)[0]!.body, /perf-gate · api: no-baseline/)
-    assert.equal(next.outputs['comment-url'], ours[0]!.html_url)
-    for (const duplicate of ours.slice(1)) assert.equal(api.requestsTo('DELETE', new RegExp(`/issues/comments/${duplicate.id}$`)).length, 1)
-    assert.match(next.stdout, new RegExp(`deleted ${ours.length - 1} duplicate comment\\(s\\) on pull request #26 left by runs that raced`))
-    assert.ok(api.issueComments.get(26)!.some((c) => c.id === pasted.id), "the user's comment stays")
+    assert.deepEqual(
+      api.issueComments.get(26)!.map((c) => c.id),
+      [oldest.id, pasted.id],
+      "converged: the oldest bot comment and the user's comment are left"
+    )
+    assert.match(botComments(26)[0]!.body, /^<!-- perf-gate:api -->\n### .* perf-gate · api: no-baseline/, 'the oldest now shows this report')
+    assert.equal(next.outputs['comment-url'], oldest.html_url)
+    assert.equal(api.requestsTo('PATCH', new RegExp(`/issues/comments/${oldest.id}$`)).length, 1, 'the oldest is updated in place')
+    assert.equal(api.requestsTo('POST', /\/issues\/26\/comments$/).length, 0, 'no new comment')
+    assert.equal(api.requestsTo('DELETE', new RegExp(`/issues/comments/${duplicate.id}$`)).length, 1)
+    assert.equal(api.requestsTo('DELETE', new RegExp(`/issues/comments/${pasted.id}$`)).length, 0)
+    assert.ok(
+      next.stdout.includes(`deleted 1 duplicate comment(s) on pull request #26 left by runs that raced (kept the oldest, ${oldest.html_url})`),
+      next.stdout
+    )
     assert.equal(warnings(next.stdout).filter((line) => /comment/.test(line)).length, 0, next.stdout)
   })
 

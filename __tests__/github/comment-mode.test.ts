@@ -4,7 +4,7 @@ import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { MemoryLogger } from '../../src/log.js'
 import { InputError, RunError } from '../../src/errors.js'
-import { buildReportArtifact, parseReportArtifact, reportArtifactName, runCommentMode, type ReportArtifactSource } from '../../src/github/comment-mode.js'
+import { buildReportArtifact, parseReportArtifact, reportArtifactName, runCommentMode, type ListedReportArtifact, type ReportArtifactSource } from '../../src/github/comment-mode.js'
 import { publishComments } from '../../src/github/publish-comment.js'
 import { commentMarker, type CommentClient, type ExistingComment, type RetryPolicy } from '../../src/github/pr-comment.js'
 import type { RunContext } from '../../src/context.js'
@@ -96,13 +96,18 @@ describe('report artifact', () => {
     tampered.baseline!.runUrl = 'https://evil.example/baseline-run'
     tampered.notes = ['<img src=x onerror=alert(1)> ping @octocat [click](https://evil.example/phish)']
     const text = JSON.stringify(buildReportArtifact(tampered, prContext))
-    const downloads: Array<[string, number]> = []
-    const source: ReportArtifactSource = { download: async (name, runId) => (downloads.push([name, runId]), text), list: async () => ['perf-gate-report-api'] }
+    const downloads: Array<[ListedReportArtifact, number]> = []
+    const lists: number[] = []
+    const source: ReportArtifactSource = {
+      download: async (artifact, runId) => (downloads.push([artifact, runId]), text),
+      list: async (runId) => (lists.push(runId), [{ id: 7, name: 'coverage' }, { id: 8, name: 'perf-gate-report-api' }])
+    }
     const log = new MemoryLogger()
     const payload = { workflow_run: { id: 77, event: 'pull_request', head_sha: HEAD, pull_requests: [] } }
     const repositoryUrl = 'https://github.com/octo/shop'
     const result = await runCommentMode({ name: 'api', payload, mode: 'always', source, client: github, repositoryUrl, log, retry: NO_WAIT })
-    assert.deepEqual(downloads, [['perf-gate-report-api', 77]])
+    assert.deepEqual(downloads, [[{ id: 8, name: 'perf-gate-report-api' }, 77]], 'the listed artifact, by its id')
+    assert.deepEqual(lists, [77], 'one listing, no lookup by name')
     assert.equal(result.pullRequest, 5)
     assert.ok(github.comments.get(5)![0]!.body.startsWith(`${commentMarker('api')}\n### ❌ perf-gate · api: fail`))
     assert.equal(result.commentUrl, github.comments.get(5)![0]!.url)
@@ -124,8 +129,8 @@ describe('mode comment: which gate', () => {
   const repositoryUrl = 'https://github.com/octo/shop'
   /** A run whose artifacts are these names → texts. */
   const run = (artifacts: Record<string, string>): ReportArtifactSource => ({
-    download: async (name) => artifacts[name],
-    list: async () => [...Object.keys(artifacts), 'coverage-report']
+    download: async ({ name }) => artifacts[name] ?? assert.fail(`download of unlisted artifact ${name}`),
+    list: async () => [...Object.keys(artifacts), 'coverage-report'].map((name, index) => ({ id: index + 1, name }))
   })
   const artifactOf = (gate: string): string => JSON.stringify(buildReportArtifact({ ...report([row('a', 'fail')]), gate }, prContext))
   const comment = (name: string | undefined, source: ReportArtifactSource, github = new MemoryGitHub(), log = new MemoryLogger()) => {

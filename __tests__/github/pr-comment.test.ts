@@ -13,6 +13,7 @@ import {
   type SyncRequest
 } from '../../src/github/pr-comment.js'
 import { OctokitCommentClient, createOctokit } from '../../src/github/octokit-client.js'
+import { isRateLimited, statusOf } from '../../src/errors.js'
 import { BOT_LOGIN, FakeGitHubApi } from '../support/fake-github-api.js'
 
 const sleeps: number[] = []
@@ -60,6 +61,21 @@ describe('sticky comment decision', () => {
   })
 })
 
+describe('API errors', () => {
+  test('statusOf reads a numeric status of anything, null and strings included; isRateLimited tells a rate limit from a refusal', () => {
+    const failure = (status: unknown, message: string): Error => Object.assign(new Error(message), { status })
+    assert.equal(statusOf(failure(403, 'x')), 403)
+    for (const value of [null, undefined, 'HTTP 403', 403, failure('403', 'x'), {}]) assert.equal(statusOf(value), undefined, String(value))
+    assert.equal(isRateLimited(failure(429, 'Too Many Requests')), true)
+    assert.equal(isRateLimited(failure(403, 'API rate limit exceeded for installation ID 1.')), true)
+    assert.equal(isRateLimited(failure(403, 'Resource not accessible by integration')), false)
+    assert.equal(isRateLimited(failure(500, 'rate limit of the proxy')), false, 'only 403 and 429 answers are rate limits')
+    assert.equal(isRateLimited("You've hit a rate limit, your rate limit will reset in 60 seconds"), true, 'a logged toolkit failure has no status')
+    assert.equal(isRateLimited(new Error('Failed to restore: HTTP 429')), true)
+    assert.equal(isRateLimited(null), false)
+  })
+})
+
 describe('sticky comment through Octokit against the fake GitHub API', () => {
   const api = new FakeGitHubApi()
   let client: OctokitCommentClient
@@ -97,7 +113,7 @@ describe('sticky comment through Octokit against the fake GitHub API', () => {
 
   test('duplicates from racing runs: the oldest is kept current, the others by the same author are deleted', async () => {
     const oldest = api.seedComment(18, commentBody('api', 'run A'))
-    api.seedComment(18, 'chatter', 'alice')
+    const chatter = api.seedComment(18, 'chatter', 'alice')
     const racer = api.seedComment(18, commentBody('api', 'run B'))
     const pasted = api.seedComment(18, commentBody('api', 'a user quoting the marker'), 'mallory')
     const otherBot = api.seedComment(18, commentBody('api', 'another app'), 'other-app[bot]')
@@ -107,7 +123,7 @@ describe('sticky comment through Octokit against the fake GitHub API', () => {
     assert.equal(outcome.action === 'updated' && outcome.id, oldest.id)
     assert.deepEqual(outcome.action === 'updated' && outcome.duplicates, { deleted: [racer.id], failed: [] })
     const left = api.issueComments.get(18)!.map((c) => c.id)
-    assert.deepEqual(left, [oldest.id, left[1], pasted.id, otherBot.id, otherGate.id], 'only the same-author duplicate is gone')
+    assert.deepEqual(left, [oldest.id, chatter.id, pasted.id, otherBot.id, otherGate.id], 'only the same-author duplicate is gone')
     assert.equal(api.requestsTo('DELETE', /\/issues\/comments\/\d+$/).length, 1)
 
     // Unchanged content still converges; a duplicate another run deleted first (404) counts as gone; a 403 is reported.

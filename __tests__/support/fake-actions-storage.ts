@@ -4,7 +4,7 @@
  *   - Twirp  /twirp/github.actions.results.api.v1.CacheService/{CreateCacheEntry,FinalizeCacheEntryUpload,GetCacheEntryDownloadURL}
  *   - Twirp  /twirp/github.actions.results.api.v1.ArtifactService/{CreateArtifact,FinalizeArtifact,ListArtifacts,GetSignedArtifactURL}
  *   - signed blob URLs /devstoreaccount1/<container>/<blob>?sig=… (single PUT, PUT ?comp=block / ?comp=blocklist, GET with Range)
- *   - REST   GET /repos/{o}/{r}/actions/artifacts?name=…  and  GET …/actions/artifacts/{id}/zip → 302 to the blob
+ *   - REST   GET /repos/{o}/{r}/actions/artifacts?name=…&per_page=…&page=…  and  GET …/actions/artifacts/{id}/zip → 302 to the blob
  *   - REST   GET /repos/{o}/{r}/actions/caches?key=…&ref=…&per_page=…&page=… (cache entries by key prefix, newest first)
  * The runtime token is a JWT like the runner's: `scp` names the run and job ("Actions.Results:<run>:<job>") and `ac`
  * lists the cache scopes with permissions (1 read, 2 write, 3 both), which is how the real service scopes caches:
@@ -94,8 +94,7 @@ export class FakeActionsStorage {
 
   /** The variables a job on this run gets from the runner; `scopes` are its cache scopes in lookup order. */
   env(run: FakeRun, scopes: CacheScope[]): Record<string, string> {
-    const backendId = `run-${run.id}`
-    this.runs.set(backendId, run)
+    const backendId = this.register(run)
     return {
       ACTIONS_RESULTS_URL: `${this.url}/`,
       ACTIONS_RUNTIME_TOKEN: runtimeToken(backendId, `job-${run.id}`, scopes),
@@ -103,6 +102,17 @@ export class FakeActionsStorage {
       GITHUB_SERVER_URL: 'https://github.com',
       GITHUB_API_URL: this.url,
       GITHUB_REPOSITORY_ID: String(REPOSITORY_ID)
+    }
+  }
+
+  /**
+   * Adds `count` artifacts named `name` to `run` that the REST API lists but that hold nothing: cheap filler for
+   * listing pages (they must never be downloaded).
+   */
+  addListedOnly(run: FakeRun, name: string, count: number): void {
+    const backendId = this.register(run)
+    for (let index = 0; index < count; index++) {
+      this.artifacts.push({ id: this.nextId++, name, runBackendId: backendId, blob: `artifacts/${backendId}/listed-only-${index}.zip`, finalized: true, createdAt: this.tick() })
     }
   }
 
@@ -131,13 +141,15 @@ export class FakeActionsStorage {
     })
   }
 
-  /** Overwrites a stored blob (to simulate a corrupt or truncated upload). */
-  replaceBlob(blob: string, bytes: Buffer): void {
-    this.blobs.set(blob, bytes)
-  }
-
   blobOf(blob: string): Buffer | undefined {
     return this.blobs.get(blob)
+  }
+
+  /** Makes `run` known to the REST API (what it says of the run behind an artifact); returns its backend id. */
+  private register(run: FakeRun): string {
+    const backendId = `run-${run.id}`
+    this.runs.set(backendId, run)
+    return backendId
   }
 
   /** Strictly increasing timestamps, so "newest" is well defined even within one millisecond. */
@@ -312,7 +324,9 @@ export class FakeActionsStorage {
             workflow_run: { id: run.id, repository_id: REPOSITORY_ID, head_repository_id: run.headRepositoryId, head_branch: run.headBranch, head_sha: run.headSha }
           }
         })
-      return send(response, 200, { total_count: listed.length, artifacts: listed })
+      const perPage = Number(url.searchParams.get('per_page') ?? 30)
+      const page = Number(url.searchParams.get('page') ?? 1)
+      return send(response, 200, { total_count: listed.length, artifacts: listed.slice((page - 1) * perPage, page * perPage) })
     }
     send(response, 404, { message: 'Not Found' })
   }
@@ -366,7 +380,7 @@ interface Claims {
 }
 
 /** A JWT shaped like the runner's ACTIONS_RUNTIME_TOKEN (unsigned: the fake trusts its own tokens). */
-export function runtimeToken(runBackendId: string, jobBackendId: string, scopes: CacheScope[]): string {
+function runtimeToken(runBackendId: string, jobBackendId: string, scopes: CacheScope[]): string {
   const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
   const payload = {
     scp: `Actions.GenericRead:00000000 Actions.Results:${runBackendId}:${jobBackendId}`,

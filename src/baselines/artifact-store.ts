@@ -3,17 +3,20 @@
  * until 7 days unused, and readable from other workflows.
  *
  * A save uploads one artifact, `perf-gate-baseline-<gate>` (pinned: `perf-gate-baseline-<gate>@<name>`), holding
- * the record. A load lists the repository's artifacts of that name through the REST API, keeps those that have not
- * expired and were made by a run on the default branch of THIS repository (a fork's branch may also be called main:
- * its run's head repository differs), newest first, and downloads them with `findBy` (needs `actions: read`).
+ * the record. A load lists the repository's artifacts of that name through the REST API (page by page: the newest
+ * 100, or as many as the history holds if more), keeps those that have not expired and were made by a run on the
+ * default branch of THIS repository (a fork's branch may also be called main: its run's head repository differs),
+ * newest first, and downloads them with `findBy` (needs `actions: read`).
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DefaultArtifactClient } from '@actions/artifact'
-import { getOctokit } from '@actions/github'
-import { RunError, messageOf } from '../errors.js'
-import { chooseBaseline, validateBaselineText } from './select.js'
+import { DEFAULT_HISTORY_LIMIT } from '../config/settings.js'
+import { RunError, isRateLimited, messageOf, statusOf } from '../errors.js'
+import { ArtifactContentError, readSingleJsonArtifact } from '../github/artifact-json.js'
+import { createOctokit, type RepositoryRef } from '../github/octokit-client.js'
+import { chooseBaseline, summarizeBaseline, validateBaselineText } from './select.js'
 import {
   noteTrouble,
   type BaselineLookup,
@@ -25,7 +28,7 @@ import {
   type SavedBaseline
 } from './store.js'
 
-export const DEFAULT_ARTIFACT_RETENTION_DAYS = 90
+const DEFAULT_ARTIFACT_RETENTION_DAYS = 90
 
 /** The fields of GET /repos/{owner}/{repo}/actions/artifacts this store reads. */
 export interface ListedArtifact {
@@ -38,35 +41,48 @@ export interface ListedArtifact {
 
 /** The GitHub calls this store makes (injectable; the default is the toolkit). */
 export interface ArtifactApi {
-  list(name: string): Promise<ListedArtifact[]>
+  /** This repository's artifacts named `name`, newest first, at most `atMost` of them (page by page). */
+  list(name: string, atMost: number): Promise<ListedArtifact[]>
   /** Downloads (and unzips) artifact `id` of run `runId` into `path`. */
   download(id: number, runId: number, path: string): Promise<void>
   upload(name: string, file: string, rootDir: string, retentionDays: number): Promise<number>
 }
 
 export interface ArtifactStoreOptions {
-  /** owner/name of this repository. */
-  repository: string
+  repository: RepositoryRef
   defaultBranch?: string
   token: string
   retentionDays?: number
+  /** How many baselines `list` shows: the `history` setting (a load reads as many as its query asks). */
+  historyLimit?: number
   api?: ArtifactApi
+  /** Where GITHUB_API_URL is read for the listing (default: this process's environment). */
+  env?: NodeJS.ProcessEnv
   /** Lines for the debug log (artifacts that expired or were deleted between listing and download). */
   debug?: (message: string) => void
 }
 
+/** The page size of the artifact listing (GitHub's largest). */
+const ARTIFACT_LIST_PAGE = 100
+/** The least a load lists: besides the newest `historyLimit`, the base commit's artifact may be further back. */
+const ARTIFACT_LIST_MIN = 100
+
 /** @actions/artifact for uploads and downloads, Octokit (GITHUB_API_URL) for listing other runs' artifacts. */
-export function toolkitArtifactApi(repository: string, token: string): ArtifactApi {
-  const [owner, repo] = repository.split('/') as [string, string]
+export function toolkitArtifactApi(repository: RepositoryRef, token: string, env: NodeJS.ProcessEnv = process.env): ArtifactApi {
   const client = new DefaultArtifactClient()
+  const octokit = createOctokit(token, env)
   return {
-    async list(name) {
-      const octokit = getOctokit(token)
-      const response = await octokit.rest.actions.listArtifactsForRepo({ owner, repo, name, per_page: 100 })
-      return response.data.artifacts as ListedArtifact[]
+    async list(name, atMost) {
+      const listed: ListedArtifact[] = []
+      for (let page = 1; listed.length < atMost; page++) {
+        const { data } = await octokit.rest.actions.listArtifactsForRepo({ ...repository, name, per_page: ARTIFACT_LIST_PAGE, page })
+        listed.push(...(data.artifacts as ListedArtifact[]))
+        if (data.artifacts.length < ARTIFACT_LIST_PAGE) break
+      }
+      return listed.slice(0, atMost)
     },
     async download(id, runId, path) {
-      await client.downloadArtifact(id, { path, findBy: { token, workflowRunId: runId, repositoryOwner: owner, repositoryName: repo } })
+      await client.downloadArtifact(id, { path, findBy: { token, workflowRunId: runId, repositoryOwner: repository.owner, repositoryName: repository.repo } })
     },
     async upload(name, file, rootDir, retentionDays) {
       const uploaded = await client.uploadArtifact(name, [file], rootDir, { retentionDays })
@@ -79,10 +95,12 @@ export class ArtifactBaselineStore implements BaselineStore {
   readonly description = 'workflow artifacts'
   private readonly api: ArtifactApi
   private readonly retentionDays: number
+  private readonly historyLimit: number
 
   constructor(private readonly options: ArtifactStoreOptions) {
-    this.api = options.api ?? toolkitArtifactApi(options.repository, options.token)
+    this.api = options.api ?? toolkitArtifactApi(options.repository, options.token, options.env)
     this.retentionDays = options.retentionDays ?? DEFAULT_ARTIFACT_RETENTION_DAYS
+    this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT
   }
 
   async load(query: BaselineQuery): Promise<BaselineLookup> {
@@ -91,7 +109,7 @@ export class ArtifactBaselineStore implements BaselineStore {
     const name = artifactNameOf(query.gate, query.name)
     let listed: ListedArtifact[]
     try {
-      listed = await this.api.list(name)
+      listed = await this.api.list(name, Math.max(query.historyLimit, ARTIFACT_LIST_MIN))
     } catch (error) {
       const failure = describeApiFailure(`listing the workflow artifacts named ${name}`, error)
       problems.push(failure.problem)
@@ -104,14 +122,9 @@ export class ArtifactBaselineStore implements BaselineStore {
     const wanted = query.name ? candidates.slice(0, 1) : candidates.slice(0, Math.max(1, query.historyLimit))
     if (atBase && !wanted.includes(atBase)) wanted.push(atBase)
     const records: BaselineRecord[] = []
-    const dir = await mkdtemp(join(tmpdir(), 'perf-gate-artifacts-'))
-    try {
-      for (const artifact of wanted) {
-        const record = await this.fetchRecord(artifact, join(dir, String(artifact.id)), problems, trouble)
-        if (record) records.push(record)
-      }
-    } finally {
-      await rm(dir, { recursive: true, force: true })
+    for (const artifact of wanted) {
+      const record = await this.fetchRecord(artifact, problems, trouble)
+      if (record) records.push(record)
     }
     if (records.length === 0 && problems.length === 0 && wanted.length > 0) {
       // Every listed artifact was gone by the time it was downloaded (skipped with debug lines): none to read.
@@ -138,14 +151,8 @@ export class ArtifactBaselineStore implements BaselineStore {
   }
 
   async list(gate: string): Promise<BaselineSummary[]> {
-    const lookup = await this.load({ gate, historyLimit: 20 })
-    return lookup.history.map((record) => ({
-      id: record.id,
-      savedAt: record.savedAt,
-      scenarios: record.results.scenarios.length,
-      ...(record.source.sha ? { sha: record.source.sha } : {}),
-      ...(record.source.ref ? { ref: record.source.ref } : {})
-    }))
+    const lookup = await this.load({ gate, historyLimit: this.historyLimit })
+    return lookup.history.map(summarizeBaseline)
   }
 
   /** Non-expired artifacts of this repository's own runs (on the default branch unless pinned), newest first. */
@@ -170,11 +177,17 @@ export class ArtifactBaselineStore implements BaselineStore {
     return live.sort((a, b) => Date.parse(b.created_at ?? '') - Date.parse(a.created_at ?? '') || b.id - a.id)
   }
 
-  private async fetchRecord(artifact: ListedArtifact, path: string, problems: string[], trouble: LookupTrouble): Promise<BaselineRecord | undefined> {
+  private async fetchRecord(artifact: ListedArtifact, problems: string[], trouble: LookupTrouble): Promise<BaselineRecord | undefined> {
     const source = `artifact ${artifact.name} #${artifact.id} (run ${artifact.workflow_run!.id})`
+    let text: string
     try {
-      await this.api.download(artifact.id, artifact.workflow_run!.id!, path)
+      text = await readSingleJsonArtifact((path) => this.api.download(artifact.id, artifact.workflow_run!.id!, path), { label: source })
     } catch (error) {
+      if (error instanceof ArtifactContentError) {
+        problems.push(`${error.message}; ignoring it`)
+        noteTrouble(trouble, 'rejected', error.message, 'perf-gate ignores it; the next push to the default branch saves a fresh baseline.')
+        return undefined
+      }
       if (isGone(error)) {
         // Listed a moment ago, expired or deleted since: one history entry less, not a problem for the reader.
         this.options.debug?.(`Baseline (workflow artifacts): ${source} is gone (${messageOf(error)}); skipping it`)
@@ -185,34 +198,26 @@ export class ArtifactBaselineStore implements BaselineStore {
       noteTrouble(trouble, 'unreadable', failure.reason, failure.advice)
       return undefined
     }
-    const files = (await readdir(path).catch(() => [] as string[])).filter((file) => file.endsWith('.json'))
-    if (files.length !== 1) {
-      const reason = `${source} should hold one baseline JSON file, it holds ${files.length}`
-      problems.push(`${reason}; ignoring it`)
-      noteTrouble(trouble, 'rejected', reason, 'perf-gate ignores it; the next push to the default branch saves a fresh baseline.')
-      return undefined
-    }
-    return validateBaselineText(await readFile(join(path, files[0]!), 'utf8'), source, problems, trouble)
+    return validateBaselineText(text, source, problems, trouble)
   }
 }
 
 /** The artifact name of a gate's rolling baseline, or of a pinned one. */
-export function artifactNameOf(gate: string, pinnedName?: string): string {
+function artifactNameOf(gate: string, pinnedName?: string): string {
   return pinnedName ? `perf-gate-baseline-${gate}@${pinnedName}` : `perf-gate-baseline-${gate}`
 }
 
 /** An artifact that expired or was deleted after it was listed (410 Gone, or 404 once listing worked). */
 function isGone(error: unknown): boolean {
-  const status = (error as { status?: number }).status
+  const status = statusOf(error)
   return status === 410 || status === 404 || /\b(410|404)\b|expired|not found/i.test(messageOf(error))
 }
 
 /** Says what failed (`reason`, for the report's headline; `problem`, the full line) and what to do about it. */
 function describeApiFailure(what: string, error: unknown): { reason: string; problem: string; advice: string } {
-  const status = (error as { status?: number }).status
+  const status = statusOf(error)
   const message = messageOf(error)
-  const rateLimited = (status === 403 && /rate limit/i.test(message)) || status === 429
-  if (rateLimited) {
+  if (isRateLimited(error)) {
     const reason = `${what} hit the API rate limit (${message})`
     return { reason, problem: `${reason}; continuing without a stored baseline`, advice: 'Re-run the job once the rate limit resets.' }
   }

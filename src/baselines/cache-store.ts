@@ -24,10 +24,10 @@ import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as cache from '@actions/cache'
-import { RunError, messageOf } from '../errors.js'
+import { RunError, isRateLimited, messageOf } from '../errors.js'
 import { createOctokit, type RepositoryRef } from '../github/octokit-client.js'
 import type { EnvironmentFingerprint } from '../results/model.js'
-import { SAVE_ADVICE, chooseBaseline, promoteAdvice, validateBaselineText } from './select.js'
+import { SAVE_ADVICE, chooseBaseline, promoteAdvice, summarizeBaseline, validateBaselineText } from './select.js'
 import {
   noteTrouble,
   type BaselineLookup,
@@ -64,8 +64,8 @@ export const toolkitCacheClient: CacheClient = {
 }
 
 /**
- * Lists the keys of the default branch's cache entries that start with `prefix`, newest first (the REST API; needs
- * `actions: read`). Throws when it cannot.
+ * Lists the keys of the default branch's cache entries that start with `prefix`, newest first, at most `atMost` of
+ * them (the REST API; needs `actions: read`). Throws when it cannot.
  */
 export type CacheKeyLister = (prefix: string, atMost: number) => Promise<string[]>
 
@@ -166,14 +166,7 @@ export class CacheBaselineStore implements BaselineStore {
 
   async list(gate: string): Promise<BaselineSummary[]> {
     const lookup = await this.load({ gate, historyLimit: this.historyLimit })
-    return lookup.history.map((record) => ({
-      id: record.id,
-      savedAt: record.savedAt,
-      scenarios: record.results.scenarios.length,
-      ...(record.name ? { name: record.name } : {}),
-      ...(record.source.sha ? { sha: record.source.sha } : {}),
-      ...(record.source.ref ? { ref: record.source.ref } : {})
-    }))
+    return lookup.history.map(summarizeBaseline)
   }
 
   /**
@@ -193,10 +186,7 @@ export class CacheBaselineStore implements BaselineStore {
       return []
     }
     const ids = new Set(known.map((record) => segment(record.id)))
-    const missing = keys
-      .filter((key) => key.startsWith(prefix))
-      .slice(0, Math.max(1, this.historyLimit))
-      .filter((key) => !ids.has(key.slice(key.lastIndexOf('/') + 1)))
+    const missing = keys.filter((key) => !ids.has(key.slice(key.lastIndexOf('/') + 1)))
     const found: BaselineRecord[] = []
     for (const key of missing) {
       const problems: string[] = []
@@ -257,7 +247,7 @@ export class CacheBaselineStore implements BaselineStore {
 
 /** What to do about a cache read that failed, by the kind of failure. */
 function cacheFailureAdvice(failure: string): string {
-  if (/rate limit|\b429\b/i.test(failure)) return 'The cache service rate-limited this run; re-run the job in a while.'
+  if (isRateLimited(failure)) return 'The cache service rate-limited this run; re-run the job in a while.'
   if (/\b40[13]\b|forbidden|unauthori[sz]ed|permission/i.test(failure)) {
     return "This run's token may not read the Actions cache (untrusted triggers get a restricted one): run the gate on `pull_request`, or keep baselines as workflow artifacts (`baseline-store: artifact` with `permissions: actions: read`)."
   }

@@ -6,8 +6,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import { chooseBaseline, validateBaselineText } from './select.js'
-export { validateBaselineText } from './select.js'
+import { chooseBaseline, summarizeBaseline, validateBaselineText } from './select.js'
 import {
   type BaselineLookup,
   type BaselineQuery,
@@ -76,12 +75,7 @@ export class FileBaselineStore implements BaselineStore {
     const summaries: BaselineSummary[] = []
     const problems: string[] = []
     const add = (record: BaselineRecord | undefined): void => {
-      if (!record) return
-      const summary: BaselineSummary = { id: record.id, savedAt: record.savedAt, scenarios: record.results.scenarios.length }
-      if (record.name) summary.name = record.name
-      if (record.source.sha) summary.sha = record.source.sha
-      if (record.source.ref) summary.ref = record.source.ref
-      summaries.push(summary)
+      if (record) summaries.push(summarizeBaseline(record))
     }
     for (const id of (await this.historyIds(gate)).reverse()) {
       add(await this.readRecord(join(this.historyDir(gate), `${id}.json`), problems))

@@ -12,6 +12,7 @@ import {
   type BaselineLookup,
   type BaselineQuery,
   type BaselineRecord,
+  type BaselineSummary,
   type LookupTrouble
 } from './store.js'
 
@@ -46,8 +47,20 @@ export function validateBaselineText(text: string, source: string, problems: str
   return data as BaselineRecord
 }
 
+/** One line of `baseline list`: what every store says about a record it holds. */
+export function summarizeBaseline(record: BaselineRecord): BaselineSummary {
+  return {
+    id: record.id,
+    savedAt: record.savedAt,
+    scenarios: record.results.scenarios.length,
+    ...(record.name ? { name: record.name } : {}),
+    ...(record.source.sha ? { sha: record.source.sha } : {}),
+    ...(record.source.ref ? { ref: record.source.ref } : {})
+  }
+}
+
 /** Newest first: by savedAt, then by id (ids sort by time too). */
-export function newestFirst(a: BaselineRecord, b: BaselineRecord): number {
+function newestFirst(a: BaselineRecord, b: BaselineRecord): number {
   return b.savedAt.localeCompare(a.savedAt) || b.id.localeCompare(a.id)
 }
 
@@ -102,7 +115,7 @@ export function promoteAdvice(name: string): string {
 }
 
 /** The absence to report: a read failure first (a baseline may exist), then a rejected record, then none saved. */
-export function absenceOf(trouble: LookupTrouble): BaselineAbsence | undefined {
+function absenceOf(trouble: LookupTrouble): BaselineAbsence | undefined {
   for (const kind of ['unreadable', 'rejected', 'not-saved'] as const) {
     const cause = trouble[kind]
     if (cause) return { kind, ...cause }

@@ -8,13 +8,17 @@ import * as core from '@actions/core'
 import type { RunContext } from '../context.js'
 import { EXIT_PASS, InputError, messageOf } from '../errors.js'
 import type { Logger } from '../log.js'
-import { SUMMARY_LIMIT_BYTES, renderMarkdownReport } from '../report/markdown.js'
+import { SUMMARY_LIMIT_BYTES, renderReportWithTrends } from '../report/markdown.js'
 import type { GateReport } from '../report/report-model.js'
-import { renderTrendCharts } from '../report/trend-chart.js'
 import { buildReportArtifact, reportArtifactName, runCommentMode } from './comment-mode.js'
 import { OctokitCommentClient, createOctokit, parseRepository } from './octokit-client.js'
 import { publishComments, type CommentSettings } from './publish-comment.js'
 import { ActionsReportArtifactSource, uploadReportArtifact } from './report-artifact-store.js'
+
+/** The token for the GitHub API: input 'github-token' (trimmed), else the GITHUB_TOKEN variable; '' when neither is set. */
+export function githubTokenInput(env: NodeJS.ProcessEnv): string {
+  return core.getInput('github-token').trim() || env.GITHUB_TOKEN?.trim() || ''
+}
 
 export interface ReviewerViewInput {
   name: string
@@ -60,7 +64,7 @@ export async function publishReviewerView(input: ReviewerViewInput): Promise<str
 }
 
 function commentClient(env: NodeJS.ProcessEnv): OctokitCommentClient | undefined {
-  const token = core.getInput('github-token').trim()
+  const token = githubTokenInput(env)
   const repository = parseRepository(env.GITHUB_REPOSITORY)
   return token && repository ? new OctokitCommentClient(createOctokit(token, env), repository) : undefined
 }
@@ -70,9 +74,9 @@ function commentClient(env: NodeJS.ProcessEnv): OctokitCommentClient | undefined
  * (2) or input 'name' does not match the reports the run uploaded (3). Without 'name', the gate is the artifact's.
  */
 export async function runCommentModeAction(env: NodeJS.ProcessEnv, payload: unknown, name: string | undefined, settings: CommentSettings, log: Logger): Promise<number> {
-  const token = core.getInput('github-token').trim()
+  const token = githubTokenInput(env)
   const repository = parseRepository(env.GITHUB_REPOSITORY)
-  if (!token) throw new InputError("mode comment needs input 'github-token' (with pull-requests: write and actions: read)")
+  if (!token) throw new InputError("mode comment needs input 'github-token' (or GITHUB_TOKEN) with pull-requests: write and actions: read")
   if (!repository) throw new InputError(`mode comment needs GITHUB_REPOSITORY as owner/name, got "${env.GITHUB_REPOSITORY ?? ''}"`)
   const result = await runCommentMode({
     ...(name ? { name } : {}),
@@ -89,8 +93,7 @@ export async function runCommentModeAction(env: NodeJS.ProcessEnv, payload: unkn
     core.setOutput('verdict', result.report.verdict)
     core.setOutput('regressions', String(result.report.regressions))
     if (env.GITHUB_STEP_SUMMARY) {
-      const chart = renderTrendCharts(result.report.trends)
-      const text = renderMarkdownReport(result.report, { maxBytes: SUMMARY_LIMIT_BYTES - 200, fullReportHint: 'the report artifact', ...(chart ? { extra: chart } : {}) })
+      const text = renderReportWithTrends(result.report, { maxBytes: SUMMARY_LIMIT_BYTES - 200, fullReportHint: 'the report artifact' })
       await core.summary.addRaw(`_Report of pull request #${result.pullRequest}, posted by mode: comment._\n\n${text}`).write()
     }
   }

@@ -14,7 +14,7 @@ import { escapeMarkdown } from '../report/escape.js'
 import { logOutcome, reportCommentRequest } from './publish-comment.js'
 import { syncComment, type CommentClient, type CommentMode, type RetryPolicy } from './pr-comment.js'
 
-export const REPORT_ARTIFACT_KIND = 'perf-gate-pr-report'
+const REPORT_ARTIFACT_KIND = 'perf-gate-pr-report'
 /** A report artifact bigger than this is refused before parsing (a 5,000-row report is about 3 MB). */
 export const MAX_REPORT_ARTIFACT_BYTES = 16 * 1024 * 1024
 /** More metrics than this is not a report perf-gate wrote. */
@@ -82,7 +82,7 @@ export function parseReportArtifact(text: string, expectedGate: string | undefin
  * run and a baseline run link survives only inside this repository. Notes are rendered as Markdown for perf-gate's
  * own sentences; from an artifact they are escaped like any name.
  */
-export function sanitizeUntrustedReport(report: GateReport, repositoryUrl: string, runId: number): GateReport {
+function sanitizeUntrustedReport(report: GateReport, repositoryUrl: string, runId: number): GateReport {
   const trusted: GateReport = {
     ...report,
     notes: report.notes.map((note) => escapeMarkdown(note, 1000)),
@@ -96,12 +96,18 @@ export function sanitizeUntrustedReport(report: GateReport, repositoryUrl: strin
   return trusted
 }
 
-/** Downloads a named artifact of another workflow run and returns its one JSON file's text. */
+/** An artifact of another workflow run, as its listing names it. */
+export interface ListedReportArtifact {
+  id: number
+  name: string
+}
+
+/** Lists the artifacts of another workflow run and downloads one of them. */
 export interface ReportArtifactSource {
-  /** Undefined when the run has no artifact of that name. */
-  download(artifactName: string, workflowRunId: number): Promise<string | undefined>
-  /** The names of the run's artifacts. */
-  list(workflowRunId: number): Promise<string[]>
+  /** The run's artifacts: of several with one name (re-run attempts), the newest. */
+  list(workflowRunId: number): Promise<ListedReportArtifact[]>
+  /** The text of the artifact's one JSON file; throws RunError when it cannot be had. */
+  download(artifact: ListedReportArtifact, workflowRunId: number): Promise<string>
 }
 
 /** The head commit of a pull request, from the API. */
@@ -193,31 +199,30 @@ export async function runCommentMode(input: CommentModeInput): Promise<CommentMo
  * is an empty name when the run uploaded reports of several gates.
  */
 async function findReportArtifact(input: CommentModeInput, runId: number): Promise<{ artifactName: string; text: string } | undefined> {
-  const reportsOf = async (): Promise<string[]> => (await input.source.list(runId)).filter((name) => name.startsWith(REPORT_ARTIFACT_PREFIX)).sort()
+  const reports = (await input.source.list(runId))
+    .filter((artifact) => artifact.name.startsWith(REPORT_ARTIFACT_PREFIX))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const names = reports.map((artifact) => artifact.name)
+  const fetch = async (artifact: ListedReportArtifact) => ({ artifactName: artifact.name, text: await input.source.download(artifact, runId) })
   if (input.name) {
     const artifactName = reportArtifactName(input.name)
-    const text = await input.source.download(artifactName, runId)
-    if (text !== undefined) return { artifactName, text }
-    const others = await reportsOf()
-    if (others.length > 0) {
-      const gates = others.map((name) => `"${name.slice(REPORT_ARTIFACT_PREFIX.length)}"`).join(', ')
+    const wanted = reports.find((artifact) => artifact.name === artifactName)
+    if (wanted) return fetch(wanted)
+    if (reports.length > 0) {
+      const gates = names.map((name) => `"${name.slice(REPORT_ARTIFACT_PREFIX.length)}"`).join(', ')
       throw new InputError(
-        `input 'name' is "${input.name}", but run ${runId} uploaded the report of gate ${gates} (${others.join(', ')}), not ${artifactName}: set 'name' to the gate of the pull_request workflow, or leave it empty to take it from the artifact`
+        `input 'name' is "${input.name}", but run ${runId} uploaded the report of gate ${gates} (${names.join(', ')}), not ${artifactName}: set 'name' to the gate of the pull_request workflow, or leave it empty to take it from the artifact`
       )
     }
     input.log.warn(`perf-gate: run ${runId} has no artifact ${artifactName}: did the gate run with upload-report (automatic on fork PRs) and the same name?`)
     return undefined
   }
-  const reports = await reportsOf()
   if (reports.length === 0) {
     input.log.warn(`perf-gate: run ${runId} has no perf-gate report artifact (${REPORT_ARTIFACT_PREFIX}<name>): did the gate run with upload-report (automatic on fork PRs)?`)
     return undefined
   }
   if (reports.length > 1) {
-    throw new InputError(`run ${runId} uploaded the reports of ${reports.length} gates (${reports.join(', ')}): set input 'name' to the gate this job comments for (one comment job per gate)`)
+    throw new InputError(`run ${runId} uploaded the reports of ${reports.length} gates (${names.join(', ')}): set input 'name' to the gate this job comments for (one comment job per gate)`)
   }
-  const artifactName = reports[0]!
-  const text = await input.source.download(artifactName, runId)
-  if (text === undefined) throw new RunError(`artifact ${artifactName} of run ${runId} was listed but could not be found for download`)
-  return { artifactName, text }
+  return fetch(reports[0]!)
 }

@@ -6,7 +6,7 @@
  * Failures never fail the step: 5xx and network errors are retried a few times with backoff; a 403 (fork PRs and
  * read-only tokens) becomes one explanatory warning; a 422 "body too long" is retried once with the short body.
  */
-import { messageOf } from '../errors.js'
+import { isRateLimited, messageOf, statusOf } from '../errors.js'
 
 export const COMMENT_MODES = ['always', 'on-change', 'on-regression', 'never'] as const
 /** always: create or update on every run; on-change: leave the comment alone when only volatile parts differ;
@@ -143,7 +143,7 @@ export interface RetryPolicy {
   sleep: (millis: number) => Promise<void>
 }
 
-export const DEFAULT_RETRY: RetryPolicy = {
+const DEFAULT_RETRY: RetryPolicy = {
   attempts: 4,
   initialDelayMillis: 1000,
   sleep: (millis) => new Promise((resolve) => setTimeout(resolve, millis))
@@ -232,7 +232,7 @@ export async function postCommitComment(
 }
 
 /** The one warning a 403 deserves: why it happens and what to do. */
-export function forbiddenExplanation(what: string, detail: string): string {
+function forbiddenExplanation(what: string, detail: string): string {
   return (
     `perf-gate could not ${what}: GitHub answered 403 (${detail}). ` +
     'The token is read-only here, which is what GitHub gives pull requests from forks (and Dependabot), or the ' +
@@ -245,12 +245,12 @@ export function forbiddenExplanation(what: string, detail: string): string {
 function classifyFailure(error: unknown, what: string): SyncOutcome {
   const status = statusOf(error)
   // A rate limit also answers 403; it is not a permission problem, so it gets no fork advice.
-  if (status === 403 && !/rate limit/i.test(messageOf(error))) return { action: 'forbidden', message: forbiddenExplanation(what, messageOf(error)) }
+  if (status === 403 && !isRateLimited(error)) return { action: 'forbidden', message: forbiddenExplanation(what, messageOf(error)) }
   return { action: 'failed', message: `perf-gate could not ${what}${status ? ` (HTTP ${status})` : ''}: ${messageOf(error)}` }
 }
 
 /** Runs `call`, retrying 5xx answers and network errors with exponential backoff, at most `attempts` times. */
-export async function withRetry<T>(call: () => Promise<T>, retry: RetryPolicy): Promise<T> {
+async function withRetry<T>(call: () => Promise<T>, retry: RetryPolicy): Promise<T> {
   let delay = retry.initialDelayMillis
   for (let attempt = 1; ; attempt++) {
     try {
@@ -261,11 +261,6 @@ export async function withRetry<T>(call: () => Promise<T>, retry: RetryPolicy): 
       delay *= 2
     }
   }
-}
-
-export function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status
-  return typeof status === 'number' ? status : undefined
 }
 
 function isTransient(error: unknown): boolean {

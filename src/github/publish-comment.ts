@@ -4,15 +4,14 @@
  */
 import { isDefaultBranchPush, type RunContext } from '../context.js'
 import type { Logger } from '../log.js'
-import { renderMarkdownReport } from '../report/markdown.js'
+import { renderReportWithTrends } from '../report/markdown.js'
 import type { GateReport } from '../report/report-model.js'
-import { renderTrendCharts } from '../report/trend-chart.js'
 import { commentMarker, postCommitComment, syncComment, type CommentClient, type CommentMode, type RetryPolicy, type SyncOutcome, type SyncRequest } from './pr-comment.js'
 
 /** GitHub's documented limit for a comment body. */
 export const COMMENT_BODY_LIMIT_CHARS = 65_536
 /** Where a reader finds what a cut comment leaves out. */
-export const COMMENT_FULL_REPORT_HINT = 'the job summary and the JSON report (output `report-json`, or the report artifact when uploaded)'
+const COMMENT_FULL_REPORT_HINT = 'the job summary and the JSON report (output `report-json`, or the report artifact when uploaded)'
 
 export interface CommentSettings {
   mode: CommentMode
@@ -25,16 +24,9 @@ export interface CommentSettings {
 /** The comment's Markdown (without the marker), sized so that marker + body fits GitHub's limit. */
 export function commentMarkdown(report: GateReport, name: string, options: { changedOnly?: boolean } = {}): string {
   const maxChars = COMMENT_BODY_LIMIT_CHARS - commentMarker(name).length - 1
-  const chart = renderTrendCharts(report.trends)
-  return renderMarkdownReport(report, {
-    maxChars,
-    fullReportHint: COMMENT_FULL_REPORT_HINT,
-    ...(chart ? { extra: chart } : {}),
-    ...(options.changedOnly ? { changedOnly: true } : {})
-  })
+  return renderReportWithTrends(report, { maxChars, fullReportHint: COMMENT_FULL_REPORT_HINT, ...(options.changedOnly ? { changedOnly: true } : {}) })
 }
 
-/** True when a metric failed or warned: what `comment: on-regression` waits for. */
 /** What to sync on a PR for one report: the full comment, its changed-rows fallback, and whether it may start one. */
 export function reportCommentRequest(report: GateReport, name: string, issue: number, mode: CommentMode, author: string | undefined): SyncRequest {
   return {
@@ -48,7 +40,8 @@ export function reportCommentRequest(report: GateReport, name: string, issue: nu
   }
 }
 
-export function crossedThreshold(report: GateReport): boolean {
+/** True when a metric failed or warned: what `comment: on-regression` waits for. */
+function crossedThreshold(report: GateReport): boolean {
   return report.counts.fail > 0 || report.counts.warn > 0
 }
 
@@ -72,7 +65,7 @@ export async function publishComments(input: PublishCommentInput): Promise<strin
   if (pullRequest) {
     if (settings.mode === 'never') return undefined
     if (!input.client) {
-      log.warn('perf-gate: no PR comment: input github-token is empty or GITHUB_REPOSITORY is not set')
+      log.warn('perf-gate: no PR comment: no token (input github-token and GITHUB_TOKEN are empty) or GITHUB_REPOSITORY is not set')
       return undefined
     }
     const outcome = await syncComment(input.client, reportCommentRequest(report, name, pullRequest.number, settings.mode, settings.author), input.retry)
@@ -84,7 +77,7 @@ export async function publishComments(input: PublishCommentInput): Promise<strin
   }
   if (settings.commitComment && isDefaultBranchPush(context) && report.verdict === 'fail' && context.sha) {
     if (!input.client) {
-      log.warn('perf-gate: no commit comment: input github-token is empty or GITHUB_REPOSITORY is not set')
+      log.warn('perf-gate: no commit comment: no token (input github-token and GITHUB_TOKEN are empty) or GITHUB_REPOSITORY is not set')
       return undefined
     }
     const outcome = await postCommitComment(input.client, context.sha, name, commentMarkdown(report, name, { changedOnly: true }), input.retry, settings.author)

@@ -1,13 +1,12 @@
 /**
  * Report artifacts through @actions/artifact: the pull_request run uploads `perf-gate-report-<name>`; the
- * workflow_run run downloads it from the triggering run (needs `actions: read` and the token).
+ * workflow_run run lists and downloads it from the triggering run (needs `actions: read` and the token).
  */
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname } from 'node:path'
 import { DefaultArtifactClient } from '@actions/artifact'
 import { RunError, messageOf } from '../errors.js'
-import { MAX_REPORT_ARTIFACT_BYTES, type ReportArtifactSource } from './comment-mode.js'
+import { ArtifactContentError, readSingleJsonArtifact } from './artifact-json.js'
+import { MAX_REPORT_ARTIFACT_BYTES, type ListedReportArtifact, type ReportArtifactSource } from './comment-mode.js'
 import type { RepositoryRef } from './octokit-client.js'
 
 /** Long enough for a slow review queue; the comment workflow runs minutes after the upload. */
@@ -30,43 +29,30 @@ export class ActionsReportArtifactSource implements ReportArtifactSource {
     private readonly repository: RepositoryRef
   ) {}
 
-  async list(workflowRunId: number): Promise<string[]> {
+  async list(workflowRunId: number): Promise<ListedReportArtifact[]> {
     try {
-      const { artifacts } = await this.client.listArtifacts({ findBy: this.findBy(workflowRunId) })
-      return artifacts.map((artifact) => artifact.name)
+      // latest: of several artifacts with one name (re-run attempts), the newest, as a lookup by name would find.
+      const { artifacts } = await this.client.listArtifacts({ latest: true, findBy: this.findBy(workflowRunId) })
+      return artifacts.map(({ id, name }) => ({ id, name }))
     } catch (error) {
       throw new RunError(`listing the artifacts of run ${workflowRunId} failed: ${messageOf(error)}`)
     }
   }
 
-  private findBy(workflowRunId: number) {
-    return { token: this.token, workflowRunId, repositoryOwner: this.repository.owner, repositoryName: this.repository.repo }
+  async download(artifact: ListedReportArtifact, workflowRunId: number): Promise<string> {
+    const findBy = this.findBy(workflowRunId)
+    try {
+      return await readSingleJsonArtifact((path) => this.client.downloadArtifact(artifact.id, { path, findBy }).then(() => undefined), {
+        label: `artifact ${artifact.name}`,
+        maxBytes: MAX_REPORT_ARTIFACT_BYTES
+      })
+    } catch (error) {
+      if (error instanceof ArtifactContentError) throw new RunError(error.message)
+      throw new RunError(`downloading artifact ${artifact.name} of run ${workflowRunId} failed: ${messageOf(error)}`)
+    }
   }
 
-  async download(artifactName: string, workflowRunId: number): Promise<string | undefined> {
-    const findBy = this.findBy(workflowRunId)
-    let id: number
-    try {
-      ;({ artifact: { id } } = await this.client.getArtifact(artifactName, { findBy }))
-    } catch (error) {
-      if (/not found|no artifact/i.test(messageOf(error))) return undefined
-      throw new RunError(`looking up artifact ${artifactName} of run ${workflowRunId} failed: ${messageOf(error)}`)
-    }
-    const path = await mkdtemp(join(tmpdir(), 'perf-gate-report-'))
-    try {
-      try {
-        await this.client.downloadArtifact(id, { path, findBy })
-      } catch (error) {
-        throw new RunError(`downloading artifact ${artifactName} of run ${workflowRunId} failed: ${messageOf(error)}`)
-      }
-      const files = (await readdir(path)).filter((file) => file.endsWith('.json'))
-      if (files.length !== 1) throw new RunError(`artifact ${artifactName} should hold one JSON file, it holds ${files.length}`)
-      const file = join(path, files[0]!)
-      const { size } = await stat(file)
-      if (size > MAX_REPORT_ARTIFACT_BYTES) throw new RunError(`artifact ${artifactName} holds ${size} bytes, more than a report can be; refusing it`)
-      return await readFile(file, 'utf8')
-    } finally {
-      await rm(path, { recursive: true, force: true })
-    }
+  private findBy(workflowRunId: number) {
+    return { token: this.token, workflowRunId, repositoryOwner: this.repository.owner, repositoryName: this.repository.repo }
   }
 }

@@ -21,6 +21,7 @@ import {
   problemsBesideAbsence
 } from './format-cells.js'
 import type { GateReport } from './report-model.js'
+import { renderTrendCharts } from './trend-chart.js'
 
 export interface MarkdownOptions {
   /** Hard limit on the output length in characters (comment: 65,536; summary: 1 MiB). */
@@ -39,6 +40,12 @@ export interface MarkdownOptions {
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024
 
 const HEADER = '| | Scenario | Metric | Baseline | Current | Change | Interval | Threshold | Verdict |\n|---|---|---|---|---|---|---|---|---|'
+
+/** The report with its trend charts as the extra part (the first to go when space is short): summaries and comments. */
+export function renderReportWithTrends(report: GateReport, options: Omit<MarkdownOptions, 'extra'> = {}): string {
+  const chart = renderTrendCharts(report.trends)
+  return renderMarkdownReport(report, { ...options, ...(chart ? { extra: chart } : {}) })
+}
 
 export function renderMarkdownReport(report: GateReport, options: MarkdownOptions = {}): string {
   const maxChars = options.maxChars ?? Number.POSITIVE_INFINITY
