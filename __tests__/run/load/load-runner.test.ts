@@ -237,6 +237,17 @@ describe('load runner against a real server', () => {
     assert.ok(count >= 85 && count <= 102, `${count} requests at 100/s for 1 s`)
   })
 
+  test('fixed arrival rate slower per connection than the time limit: the wait for a due time is not a timeout', async () => {
+    // 1 request/s over 2 connections: each connection sends every 2 s, with a 1 s time limit per request.
+    const results = await runLoad(
+      source(scenario('sparse', [endpoint(`${server.url}/fast`)], { trials: 1, durationSeconds: 2.2, ratePerSecond: 1, connections: 2, timeoutSeconds: 1 })),
+      { log: new MemoryLogger() }
+    )
+    const trial = results.scenarios[0]!.trials[0]!
+    assert.equal(metric(trial, 'errors'), 0)
+    assert.ok(metric(trial, 'requests') >= 2)
+  })
+
   test('progress lines name the scenario, trial, requests, rate and errors', async () => {
     const log = new MemoryLogger()
     await runLoad(source(scenario('watched', [endpoint(`${server.url}/fast`)], { trials: 1, durationSeconds: 0.5 })), { log, progressIntervalMs: 100 })

@@ -58,6 +58,9 @@ interface AutocannonConnection {
   _doRequest(): void
   _connect(): void
   pipelinedRequests: { size(): number; clear(): void }
+  /** The request time limit in ms, and its timer: restarted at every write, it fires `timeout` when it runs out. */
+  timeout: number
+  timeoutTicker: { reschedule(ms: number): void }
   /**
    * Which of the `requests` was written last. With pipelining 1 that is the one in flight: autocannon emits
    * 'response' before it moves on to the next request (kOnMessageComplete, then `_doRequest()`).
@@ -167,8 +170,12 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
         due = schedule.claim()
         const now = performance.now()
         const waitMs = due - now
-        if (waitMs >= 1) timer = setTimeout(fire, Math.floor(waitMs))
-        else fire(now)
+        if (waitMs >= 1) {
+          // autocannon's time limit runs from the last write: waiting for the due time is not a request taking
+          // long (at a low rate per connection the wait can exceed the limit).
+          connection.timeoutTicker.reschedule(waitMs + connection.timeout)
+          timer = setTimeout(fire, Math.floor(waitMs))
+        } else fire(now)
       }
       cancelWaits.push(() => {
         if (timer !== undefined) clearTimeout(timer)
