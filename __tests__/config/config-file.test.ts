@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseConfigText, loadConfigFile } from '../../src/config/config-file.js'
-import { parseInlineThresholds, resolveSettings, type EdgeSettings } from '../../src/config/resolve-settings.js'
+import { defaultThresholdsNote, parseInlineThresholds, resolveSettings, type EdgeSettings } from '../../src/config/resolve-settings.js'
 import { InputError } from '../../src/errors.js'
 import { scratchDir } from '../support/spawn-dist.js'
 
@@ -94,6 +94,10 @@ describe('settings', () => {
     assert.equal(settings.thresholds.length, 1, 'the default rule')
     assert.equal(settings.thresholds[0]!.isDefault, true)
     assert.equal(settings.thresholds[0]!.metrics['*']!.fail[0]!.text, '20%')
+    assert.equal(
+      defaultThresholdsNote(settings.source),
+      'No thresholds are configured, so every metric is gated on a 20% change for the worse (set `thresholds` to choose).'
+    )
   })
 
   test('endpoint load without thresholds gates latency, throughput and errors, not every noisy metric', async () => {
@@ -105,6 +109,10 @@ describe('settings', () => {
     assert.deepEqual(Object.keys(rule.metrics).sort(), ['errors', 'p50', 'p95', 'p99', 'rps'])
     assert.equal(rule.metrics['errors']!.fail[0]!.kind, 'absolute')
     assert.equal(rule.metrics['rps']!.fail[0]!.text, '20%')
+    assert.equal(
+      defaultThresholdsNote(settings.source),
+      'No thresholds are configured, so p50, p95, p99 and rps are gated on a 20% change for the worse and errors on < 1% (set `thresholds` to choose).'
+    )
   })
 
   test('inputs win over the config; inline thresholds come last so they win', async () => {

@@ -10,14 +10,17 @@ import { scratchDir } from '../support/spawn-dist.js'
 /** Uploads kept in memory, as a run's artifacts would be. */
 class MemoryTransport implements ShardTransport {
   readonly uploads = new Map<string, string>()
+  readonly downloaded: string[] = []
   async upload(name: string, file: string): Promise<void> {
     this.uploads.set(name, await readFile(file, 'utf8'))
   }
   async list(prefix: string) {
     return [...this.uploads.keys()].filter((name) => name.startsWith(prefix))
   }
-  async downloadAll(prefix: string) {
-    return [...this.uploads].filter(([name]) => name.startsWith(prefix)).map(([name, text]) => ({ name, text }))
+  async downloadAll(prefix: string, accept: (name: string) => boolean) {
+    const wanted = [...this.uploads].filter(([name]) => name.startsWith(prefix) && accept(name))
+    this.downloaded.push(...wanted.map(([name]) => name))
+    return wanted.map(([name, text]) => ({ name, text }))
   }
 }
 
@@ -67,6 +70,9 @@ describe('shard mode', () => {
     await uploadShard('api-2', { index: 1, total: 1 }, 'scenarios', { ...resultsWith({ other: { mean: { values: [1], unit: 'ms' } } }), environment }, context, transport, dir, log)
     const { results, notes, reports } = await collectShards('api', { total: 2 }, transport, log)
     assert.equal(reports.length, 2)
+    // Gate api-2's upload shares the prefix of gate api, but is not even downloaded.
+    assert.equal(transport.downloaded.length, 2, transport.downloaded.join(', '))
+    assert.ok(transport.downloaded.every((name) => /^perf-gate-shard-api-[12]-of-2-/.test(name)), transport.downloaded.join(', '))
     assert.deepEqual(results.scenarios.map((s) => s.name), ['GET /'])
     assert.equal(results.scenarios[0]!.trials[0]!.metrics.requests!.value, 20)
     assert.equal(reports[0]!.agreedStartAt, agreedStartAt)

@@ -140,13 +140,11 @@ function buildScenario(
   const connections = edge.connections?.trim()
     ? wholeNumber(edge.connections, "input 'connections'", 1, 10_000)
     : ((pick('connections')?.value as number | undefined) ?? profile.connections)
-  const duration = edge.duration?.trim() ? parseDurationMs(edge.duration, "input 'duration'") / 1000 : seconds(pick('duration')) ?? profile.durationSeconds
+  const duration = seconds(edge.duration?.trim() ? { value: edge.duration, at: "input 'duration'" } : pick('duration')) ?? profile.durationSeconds
   const trials = edge.trials?.trim() ? wholeNumber(edge.trials, "input 'trials'", 1, 100) : ((pick('trials')?.value as number | undefined) ?? profile.trials)
-  const warmup = pick('warmup')
-  const noWarmup = warmup !== undefined && /^\s*0+(\.0*)?\s*(ms|s|m|min|h)?\s*$/.test(String(warmup.value))
-  const warmupSeconds = warmup === undefined ? profile.warmupSeconds : noWarmup ? 0 : parseDurationMs(warmup.value!, warmup.at) / 1000
+  const warmupSeconds = seconds(pick('warmup'), { allowZero: true }) ?? profile.warmupSeconds
   const timeout = pick('timeout')
-  const timeoutSeconds = timeout === undefined ? DEFAULT_LOAD_TIMEOUT_SECONDS : parseDurationMs(timeout.value!, timeout.at) / 1000
+  const timeoutSeconds = seconds(timeout) ?? DEFAULT_LOAD_TIMEOUT_SECONDS
   if (timeoutSeconds < 1) throw new InputError(`${timeout!.at}: "${timeout!.value}" is too short; a request timeout is at least 1s`)
   const rate = edge.rate?.trim() ? positiveNumber(edge.rate, "input 'rate'") : (pick('rate')?.value as number | undefined)
   const requests = edge.duration?.trim() ? undefined : (pick('requests')?.value as number | undefined)
@@ -156,8 +154,9 @@ function buildScenario(
   return scenario
 }
 
-function seconds(picked: { value: number | string | undefined; at: string } | undefined): number | undefined {
-  return picked?.value === undefined ? undefined : parseDurationMs(picked.value, picked.at) / 1000
+/** A picked duration in seconds; undefined when not set. */
+function seconds(picked: { value: number | string | undefined; at: string } | undefined, options?: { allowZero?: boolean }): number | undefined {
+  return picked?.value === undefined ? undefined : parseDurationMs(picked.value, picked.at, options) / 1000
 }
 
 function wholeNumber(raw: string, where: string, min: number, max: number): number {

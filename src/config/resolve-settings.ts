@@ -70,20 +70,38 @@ export interface EdgeSettings {
 }
 
 /** The default when nothing sets a threshold: gate every metric on a 20% change for the worse. */
-export const DEFAULT_THRESHOLDS: Record<string, RawThresholdRule> = { '*': '20%' }
+const DEFAULT_THRESHOLDS: Record<string, string> = { '*': '20%' }
 
 /**
  * The default for endpoint load: the latencies and throughput a service owner watches, and an error budget.
  * Not `*`: max, stdev and p99.9 of a short trial swing widely, error percentages start at 0 (where any single
  * failed request would be "infinitely worse"), and memory growth is a soak-test signal, not a PR gate.
  */
-export const DEFAULT_LOAD_THRESHOLDS: Record<string, RawThresholdRule> = { p50: '20%', p95: '20%', p99: '20%', rps: '20%', errors: '< 1%' }
+const DEFAULT_LOAD_THRESHOLDS: Record<string, string> = { p50: '20%', p95: '20%', p99: '20%', rps: '20%', errors: '< 1%' }
 
-/** The note a report carries when the default thresholds are in use. */
+function defaultThresholdsOf(source: RunSource): Record<string, string> {
+  return source.kind === 'load' ? DEFAULT_LOAD_THRESHOLDS : DEFAULT_THRESHOLDS
+}
+
+/**
+ * The note a report carries when the default thresholds are in use, written from them: "No thresholds are
+ * configured, so p50, p95, p99 and rps are gated on a 20% change for the worse and errors on < 1% (...)".
+ */
 export function defaultThresholdsNote(source: RunSource): string {
-  return source.kind === 'load'
-    ? 'No thresholds are configured, so p50, p95, p99 and rps are gated on a 20% change for the worse and errors on < 1% (set `thresholds` to choose).'
-    : 'No thresholds are configured, so every metric is gated on a 20% change for the worse (set `thresholds` to choose).'
+  const metricsByRule = new Map<string, string[]>()
+  for (const [metric, rule] of Object.entries(defaultThresholdsOf(source))) metricsByRule.set(rule, [...(metricsByRule.get(rule) ?? []), metric])
+  const clauses = [...metricsByRule].map(([rule, metrics], index) => {
+    const who = metrics.includes('*') ? 'every metric' : listWords(metrics)
+    const gated = index > 0 ? '' : metrics.length > 1 ? ' are gated' : ' is gated'
+    const how = /^\+?\d+(\.\d+)?%$/.test(rule) ? `a ${rule.replace(/^\+/, '')} change for the worse` : rule
+    return `${who}${gated} on ${how}`
+  })
+  return `No thresholds are configured, so ${listWords(clauses)} (set \`thresholds\` to choose).`
+}
+
+/** "a", "a and b", "a, b and c". */
+function listWords(words: string[]): string {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`
 }
 
 export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings> {
@@ -241,8 +259,7 @@ function resolveThresholds(edge: EdgeSettings, config: ConfigFile, where: string
     rules.push({ metrics: parseInlineThresholds(edge.thresholdsText, edge.thresholdsSource ?? 'thresholds') })
   }
   if (!hasAnyThreshold(rules)) {
-    const defaults = source.kind === 'load' ? DEFAULT_LOAD_THRESHOLDS : DEFAULT_THRESHOLDS
-    rules.unshift({ metrics: parseThresholdMap(defaults, 'default thresholds'), isDefault: true })
+    rules.unshift({ metrics: parseThresholdMap(defaultThresholdsOf(source), 'default thresholds'), isDefault: true })
   }
   return rules
 }

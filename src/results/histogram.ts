@@ -19,9 +19,23 @@ export function encodeHistogram(histogram: hdr.Histogram): string {
   return hdr.encodeIntoCompressedBase64(histogram)
 }
 
+/**
+ * An empty histogram at 3 significant digits from 1 unit up, growing as needed; `highestTrackable` sets its
+ * initial range (recorders clamp to it).
+ */
+export function buildHistogram(highestTrackable?: number): hdr.Histogram {
+  return hdr.build({
+    bitBucketSize: 64,
+    numberOfSignificantValueDigits: 3,
+    lowestDiscernibleValue: 1,
+    ...(highestTrackable !== undefined ? { highestTrackableValue: highestTrackable } : {}),
+    autoResize: true
+  })
+}
+
 /** Adds encoded histograms into one (exact: counts per bucket add). */
 export function mergeEncodedHistograms(encoded: Array<{ base64: string; where: string }>): hdr.Histogram {
-  const merged = hdr.build({ bitBucketSize: 64, numberOfSignificantValueDigits: 3, autoResize: true, lowestDiscernibleValue: 1 })
+  const merged = buildHistogram()
   for (const { base64, where } of encoded) {
     const histogram = decodeHistogram(base64, where)
     merged.add(histogram)

@@ -29,7 +29,7 @@ export async function produceResults(source: RunSource, deps: RunDeps): Promise<
     return parseResultsText(text, source.format, shown)
   }
   if (source.kind === 'load') {
-    return runLoad(source, { log: deps.log, ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.beforeFirstLoad ? { beforeFirstLoad: deps.beforeFirstLoad } : {}) })
+    return runLoad(source, deps)
   }
   const scenarios: Scenario[] = []
   const origin = new Map<string, string>()

@@ -27,8 +27,8 @@ export class ArtifactShardTransport implements ShardTransport {
     return (await this.listRun(prefix)).map((artifact) => artifact.name)
   }
 
-  async downloadAll(prefix: string): Promise<Array<{ name: string; text: string }>> {
-    const artifacts = await this.listRun(prefix)
+  async downloadAll(prefix: string, accept: (name: string) => boolean): Promise<Array<{ name: string; text: string }>> {
+    const artifacts = (await this.listRun(prefix)).filter((artifact) => accept(artifact.name))
     const downloads: Array<{ name: string; text: string }> = []
     const root = await mkdtemp(join(tmpdir(), 'perf-gate-shards-'))
     try {

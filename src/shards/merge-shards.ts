@@ -12,7 +12,7 @@ import { convertValue, unitFamily } from '../results/units.js'
 import { encodeHistogram, mergeEncodedHistograms, refreshHistogramMetrics } from '../results/histogram.js'
 import type { EnvironmentFingerprint, MetricValue, Results, Scenario, Trial } from '../results/model.js'
 import { schemaProblems } from '../schemas.js'
-import { formatShard, type ShardSpec } from './shard-spec.js'
+import { escapeRegExp, formatShard, type ShardSpec } from './shard-spec.js'
 
 export const SHARD_SCHEMA_VERSION = 1
 
@@ -38,8 +38,7 @@ export function shardArtifactName(gate: string, shard: ShardSpec): string {
 
 /** True for an upload name of `gate`'s shards (anchored: gate "api" does not take the uploads of gate "api-2"). */
 export function isShardUploadOf(gate: string, name: string): boolean {
-  const escaped = gate.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  return new RegExp(`^perf-gate-shard-${escaped}-\\d+-of-\\d+(-|$)`).test(name)
+  return new RegExp(`^perf-gate-shard-${escapeRegExp(gate)}-\\d+-of-\\d+(-|$)`).test(name)
 }
 
 /** Parses and validates one shard's upload; `where` names the artifact for messages. */
@@ -99,7 +98,7 @@ export function checkShardSet(reports: ShardReport[], expected: ShardExpectation
 }
 
 /** Below this overlap of the shards' measured windows, a merged trial did not carry the whole load throughout. */
-export const MIN_WINDOW_OVERLAP = 0.9
+const MIN_WINDOW_OVERLAP = 0.9
 
 /**
  * Load shards: did they measure at the same time? For every trial, the shards' measured windows (startedAt +

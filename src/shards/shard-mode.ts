@@ -21,8 +21,11 @@ export interface ShardTransport {
   upload(name: string, file: string): Promise<void>
   /** Names of this workflow run's uploads that start with `prefix` (cheap: nothing is downloaded). */
   list(prefix: string): Promise<string[]>
-  /** Every upload of this workflow run whose name starts with `prefix`, with its text. */
-  downloadAll(prefix: string): Promise<Array<{ name: string; text: string }>>
+  /**
+   * Every upload of this workflow run whose name starts with `prefix` and passes `accept`, with its text; the
+   * others are not downloaded.
+   */
+  downloadAll(prefix: string, accept: (name: string) => boolean): Promise<Array<{ name: string; text: string }>>
 }
 
 /**
@@ -95,7 +98,8 @@ export async function collectShards(
   transport: ShardTransport,
   log: Logger
 ): Promise<{ results: Results; notes: string[]; reports: ShardReport[] }> {
-  const uploads = (await transport.downloadAll(shardPrefix(gate))).filter((upload) => isShardUploadOf(gate, upload.name))
+  // The prefix of gate "api" also matches gate "api-2"'s uploads: only this gate's are downloaded.
+  const uploads = await transport.downloadAll(shardPrefix(gate), (name) => isShardUploadOf(gate, name))
   const reports = uploads.map((upload) => parseShardReport(upload.text, `shard upload ${upload.name}`))
   const newestAttempt = new Map<number, number>()
   for (const report of reports) newestAttempt.set(report.shard.index, Math.max(newestAttempt.get(report.shard.index) ?? 0, report.runAttempt ?? 1))

@@ -29,3 +29,8 @@ export function assignToShard<T>(items: T[], nameOf: (item: T) => string, shard:
 export function formatShard(shard: ShardSpec): string {
   return `${shard.index}/${shard.total}`
 }
+
+/** `text` as a literal inside a regular expression (gate names in upload-name patterns). */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

@@ -15,14 +15,11 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { RunError, messageOf } from '../errors.js'
 import type { Logger } from '../log.js'
-import { formatShard, type ShardSpec } from './shard-spec.js'
+import type { ShardTransport } from './shard-mode.js'
+import { escapeRegExp, formatShard, type ShardSpec } from './shard-spec.js'
 
 /** What the barrier needs of a shard transport: upload a file under a name, list the run's upload names. */
-export interface MarkerTransport {
-  upload(name: string, file: string): Promise<void>
-  /** Names of this workflow run's uploads that start with `prefix`. */
-  list(prefix: string): Promise<string[]>
-}
+export type MarkerTransport = Pick<ShardTransport, 'upload' | 'list'>
 
 /** Wall-clock time (ms since the epoch) and sleeping, replaceable in tests. */
 export interface BarrierClock {
@@ -30,18 +27,18 @@ export interface BarrierClock {
   sleep(ms: number): Promise<void>
 }
 
-export const systemClock: BarrierClock = {
+const systemClock: BarrierClock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
 }
 
 /** How often the run's markers are listed while waiting. */
-export const BARRIER_POLL_MS = 2000
+const BARRIER_POLL_MS = 2000
 /**
  * From the last shard's ready time to the start: the last marker's upload (about a second) plus one poll of the
  * others, with room to spare. A shard that learns of the start only after it has passed starts at once and says so.
  */
-export const BARRIER_MARGIN_MS = 5000
+const BARRIER_MARGIN_MS = 5000
 /** Default of input 'shard-wait': matrix jobs may queue for runners. */
 export const DEFAULT_SHARD_WAIT_MS = 10 * 60_000
 /** A waiting shard says so this often. */
@@ -73,7 +70,7 @@ export interface AgreedStart {
 }
 
 /** Every marker of a gate starts with this. */
-export function startMarkerPrefix(gate: string): string {
+function startMarkerPrefix(gate: string): string {
   return `perf-gate-start-${gate}-`
 }
 
@@ -92,8 +89,7 @@ interface Marker {
 
 /** Parses a marker name of `gate` (anchored, so gate "api" never reads the markers of gate "api-2"). */
 export function parseStartMarker(gate: string, name: string): Marker | undefined {
-  const escaped = gate.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  const match = new RegExp(`^perf-gate-start-${escaped}-(\\d+)-of-(\\d+)-a(\\d+)-(ready|failed)-(\\d+)$`).exec(name)
+  const match = new RegExp(`^perf-gate-start-${escapeRegExp(gate)}-(\\d+)-of-(\\d+)-a(\\d+)-(ready|failed)-(\\d+)$`).exec(name)
   if (!match) return undefined
   return { index: Number(match[1]), total: Number(match[2]), attempt: Number(match[3]), state: match[4] as Marker['state'], atMs: Number(match[5]) }
 }

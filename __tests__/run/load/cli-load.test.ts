@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { runCliInProcess } from '../../support/cli-in-process.js'
 import { decodeHistogram } from '../../../src/results/histogram.js'
 import type { Results } from '../../../src/results/model.js'
+import { freePort } from '../../support/free-port.js'
 import { scratchDir } from '../../support/spawn-dist.js'
 import { startTestServer } from './test-server.js'
 
@@ -54,7 +55,7 @@ describe('perf-gate run with load', () => {
 
   test('config with a start command and a secret header: the secret is in no file perf-gate writes', async () => {
     const dir = scratchDir()
-    const port = 20_000 + Math.floor(Math.random() * 20_000)
+    const port = await freePort()
     writeFileSync(
       join(dir, 'perf-gate.yml'),
       `load:

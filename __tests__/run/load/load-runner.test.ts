@@ -118,6 +118,24 @@ describe('load runner against a real server', () => {
     )
   })
 
+  test('expected statuses per endpoint: each response is judged by the endpoint it answers', async () => {
+    // One connection cycles the endpoints in order: 30 requests are 10 of each. Only the last endpoint's
+    // responses (201 where 200 is expected) fail; judged by a neighbour's statuses, none or 20 would.
+    const results = await runLoad(
+      source(
+        scenario(
+          'per-endpoint',
+          [endpoint(`${server.url}/created`, { expectedStatus: [201] }), endpoint(`${server.url}/fast`), endpoint(`${server.url}/created`, { expectedStatus: [200] })],
+          { trials: 1, connections: 1, requests: 30 }
+        )
+      ),
+      { log: new MemoryLogger() }
+    )
+    const trial = results.scenarios[0]!.trials[0]!
+    assert.equal(metric(trial, 'requests'), 30)
+    assert.equal(metric(trial, 'errors_non2xx'), (100 * 10) / 30)
+  })
+
   test('a port with nothing listening fails within seconds, naming the URL', async () => {
     const closed = await startTestServer()
     const url = closed.url
@@ -203,6 +221,31 @@ describe('load runner against a real server', () => {
     )
     assert.ok(metric(behind.scenarios[0]!.trials[0]!, 'p99') > 100, `p99 ${metric(behind.scenarios[0]!.trials[0]!, 'p99')} ms`)
     assert.ok(log.lines.some((line) => /^warn: load behind trial 1\/1: \d+ of \d+ requests left late: 1 connection\(s\) could not keep up with 200 requests\/s/.test(line)), log.lines.join('\n'))
+  })
+
+  test('fixed arrival rate against a server that closes the connection after every response: one request at a time, none lost', async () => {
+    // The server closes the connection while the next request waits for its due time; autocannon reconnects and
+    // asks for a request again: the waiting one goes out on the new connection, once.
+    const log = new MemoryLogger()
+    const results = await runLoad(
+      source(scenario('paced-closing', [endpoint(`${server.url}/one-per-connection`)], { trials: 1, durationSeconds: 1, ratePerSecond: 100, connections: 2 })),
+      { log }
+    )
+    const trial = results.scenarios[0]!.trials[0]!
+    assert.equal(metric(trial, 'errors'), 0)
+    const count = metric(trial, 'requests')
+    assert.ok(count >= 85 && count <= 102, `${count} requests at 100/s for 1 s`)
+  })
+
+  test('fixed arrival rate slower per connection than the time limit: the wait for a due time is not a timeout', async () => {
+    // 1 request/s over 2 connections: each connection sends every 2 s, with a 1 s time limit per request.
+    const results = await runLoad(
+      source(scenario('sparse', [endpoint(`${server.url}/fast`)], { trials: 1, durationSeconds: 2.2, ratePerSecond: 1, connections: 2, timeoutSeconds: 1 })),
+      { log: new MemoryLogger() }
+    )
+    const trial = results.scenarios[0]!.trials[0]!
+    assert.equal(metric(trial, 'errors'), 0)
+    assert.ok(metric(trial, 'requests') >= 2)
   })
 
   test('progress lines name the scenario, trial, requests, rate and errors', async () => {

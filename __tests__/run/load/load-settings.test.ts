@@ -11,6 +11,14 @@ import { scratchDir } from '../../support/spawn-dist.js'
 
 const FILE = '.github/perf-gate.yml'
 
+/** Resolves settings from the load inputs alone (no config file), in a scratch repository. */
+async function loadFromInputs(load: NonNullable<EdgeSettings['load']>): Promise<{ root: string; source: LoadSource }> {
+  const root = scratchDir()
+  const settings = await resolveSettings({ rootDir: root, configExplicit: false, defaultBaselineStore: 'file', failOnRegression: true, load })
+  assert.equal(settings.source.kind, 'load')
+  return { root, source: settings.source as LoadSource }
+}
+
 /** Resolves settings from a config text written into a scratch repository. */
 async function loadFrom(yaml: string, extra: Partial<EdgeSettings> = {}): Promise<LoadSource> {
   const root = scratchDir()
@@ -90,8 +98,12 @@ describe('load settings', () => {
     assert.equal(quick.connections, LOAD_PROFILES.smoke.connections, 'the input profile wins over the config profile')
     assert.equal(quick.trials, 2, 'the input wins over the profile')
     assert.equal(quick.durationSeconds, 4, 'fields set in the config still win over a profile')
-    const noWarmup = (await loadFrom(`load:\n  warmup: 0s\n  scenarios: [{ endpoints: [{ url: "http://127.0.0.1:3000/" }] }]\n`)).scenarios[0]!
-    assert.equal(noWarmup.warmupSeconds, 0)
+    for (const zero of ['0', '0s', '0.0ms', '"0 min"']) {
+      const noWarmup = (await loadFrom(`load:\n  warmup: ${zero}\n  scenarios: [{ endpoints: [{ url: "http://127.0.0.1:3000/" }] }]\n`)).scenarios[0]!
+      assert.equal(noWarmup.warmupSeconds, 0, zero)
+    }
+    const halfSecond = (await loadFrom(`load:\n  warmup: 500ms\n  scenarios: [{ endpoints: [{ url: "http://127.0.0.1:3000/" }] }]\n`)).scenarios[0]!
+    assert.equal(halfSecond.warmupSeconds, 0.5)
     const standard = (await loadFrom(`load:\n  scenarios: [{ endpoints: [{ url: "http://127.0.0.1:3000/" }] }]\n`)).scenarios[0]!
     assert.deepEqual(
       { connections: standard.connections, durationSeconds: standard.durationSeconds, warmupSeconds: standard.warmupSeconds, trials: standard.trials },
@@ -101,16 +113,14 @@ describe('load settings', () => {
   })
 
   test('the url input is a one-endpoint scenario named by its path, with start and ready-url', async () => {
-    const root = scratchDir()
-    const settings = await resolveSettings({
-      rootDir: root,
-      configExplicit: false,
-      defaultBaselineStore: 'file',
-      failOnRegression: true,
-      load: { url: 'http://127.0.0.1:8080/api/items?x=1', connections: '3', duration: '1s', rate: '20', start: 'npm start', readyUrl: '/healthz' }
+    const { root, source } = await loadFromInputs({
+      url: 'http://127.0.0.1:8080/api/items?x=1',
+      connections: '3',
+      duration: '1s',
+      rate: '20',
+      start: 'npm start',
+      readyUrl: '/healthz'
     })
-    const source = settings.source as LoadSource
-    assert.equal(source.kind, 'load')
     assert.equal(source.scenarios[0]!.name, '/api/items?x=1')
     assert.equal(source.scenarios[0]!.connections, 3)
     assert.equal(source.scenarios[0]!.durationSeconds, 1)
@@ -131,6 +141,8 @@ describe('load settings', () => {
     await rejectsWith(scenarioWith('{ url: "http://h/", body: "x" }'), /endpoints\/0\/body: a GET request has no body/)
     await rejectsWith(scenarioWith('{ url: "http://h/" }', '      timeout: 500ms\n'), /\/load\/scenarios\/0\/timeout: "500ms" is too short; a request timeout is at least 1s/)
     await rejectsWith(scenarioWith('{ url: "http://h/" }', '      duration: soon\n'), /perf-gate\.yml:\d+.*\/load\/scenarios\/0\/duration/s)
+    await rejectsWith(scenarioWith('{ url: "http://h/" }', '      duration: 0s\n'), /\/load\/scenarios\/0\/duration: "0s" is not a duration/)
+    await rejectsWith(scenarioWith('{ url: "http://h/" }'), /input 'duration': "0ms" is not a duration/, { load: { duration: '0ms' } })
     await rejectsWith(scenarioWith('{ url: "http://a/" }\n        - { url: "http://b/" }'), /\/load\/scenarios\/0\/endpoints: all endpoints of a scenario must be on one server/)
     await rejectsWith(scenarioWith('{ url: "http://h/", status: 42 }'), /\/load\/scenarios\/0\/endpoints\/0\/status/)
     await rejectsWith(`load:\n  scenarios: [{ name: a, endpoints: [{ url: "http://h/" }] }, { name: a, endpoints: [{ url: "http://h/" }] }]\n`, /\/load\/scenarios\/1\/name: "a" is used by two load scenarios/)
@@ -164,15 +176,7 @@ describe('load settings', () => {
   })
 
   test('credential-looking query values are masked and kept out of scenario names', async () => {
-    const root = scratchDir()
-    const settings = await resolveSettings({
-      rootDir: root,
-      configExplicit: false,
-      defaultBaselineStore: 'file',
-      failOnRegression: true,
-      load: { url: 'http://127.0.0.1:8080/search?q=shoes&api_key=abc123secret' }
-    })
-    const source = settings.source as LoadSource
+    const { source } = await loadFromInputs({ url: 'http://127.0.0.1:8080/search?q=shoes&api_key=abc123secret' })
     assert.equal(source.scenarios[0]!.name, '/search?q=shoes&api_key=***')
     assert.ok(source.secrets.includes('abc123secret'))
     assert.equal(source.scenarios[0]!.endpoints[0]!.url, 'http://127.0.0.1:8080/search?q=shoes&api_key=abc123secret', 'the request itself keeps the key')

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { describe, test } from 'node:test'
 import type { LoadSource, ServerSettings } from '../../../src/config/settings.js'
@@ -8,17 +7,10 @@ import { RunError } from '../../../src/errors.js'
 import { MemoryLogger } from '../../../src/log.js'
 import { runLoad } from '../../../src/run/load/load-runner.js'
 import { processTreeRssBytes } from '../../../src/run/load/server.js'
+import { freePort } from '../../support/free-port.js'
 import { endpoint, scenario } from './test-server.js'
 
 const FIXTURE = fileURLToPath(new URL('./fixture-server.mjs', import.meta.url))
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as { port: number }).port
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 /** Whether a process still runs (a zombie waiting for a parent that never reaps it counts as gone). */
 function alive(pid: number): boolean {

@@ -4,9 +4,9 @@
  * autocannon's own numbers are not used: its histogram truncates latencies to whole milliseconds, and with a rate
  * set it both sends in bursts at the start of every second (its per-connection counter resets once a second) and
  * "corrects" coordinated omission with a 1 ms expected interval whatever the rate. So:
- * - every connection (autocannon "client") is instrumented in `setupClient`: the time each request is written is
- *   queued per connection (responses come back in order on a connection), and each response's latency goes into
- *   our HdrHistogram in microseconds;
+ * - every connection (autocannon "client") is instrumented in `setupClient`: with pipelining 1 a connection has
+ *   one request in flight, whose write time it keeps; each response's latency goes into our HdrHistogram in
+ *   microseconds;
  * - with a fixed arrival rate (open loop) perf-gate paces the requests itself, like wrk2: request k of the pass is
  *   due at start + k / rate. A connection that is ready to send claims the next due time and waits for it; when
  *   every connection is busy the due times pass and requests go out late. Latency is measured from the due
@@ -50,7 +50,7 @@ export interface LoadPassOutcome {
 export const FAILING_SECONDS_TO_STOP = 3
 
 /** A request sent this much after its due time was held back by busy connections, not by timer granularity. */
-export const LATE_MS = 2
+const LATE_MS = 2
 
 /** The parts of autocannon's connection object (lib/httpClient.js) the instrumentation relies on. */
 interface AutocannonConnection {
@@ -58,6 +58,14 @@ interface AutocannonConnection {
   _doRequest(): void
   _connect(): void
   pipelinedRequests: { size(): number; clear(): void }
+  /** The request time limit in ms, and its timer: restarted at every write, it fires `timeout` when it runs out. */
+  timeout: number
+  timeoutTicker: { reschedule(ms: number): void }
+  /**
+   * Which of the `requests` was written last. With pipelining 1 that is the one in flight: autocannon emits
+   * 'response' before it moves on to the next request (kOnMessageComplete, then `_doRequest()`).
+   */
+  requestIterator: { currentRequestIndex: number }
   /** The current socket (replaced on every reconnect). */
   conn: { prependListener(event: 'data', listener: () => void): void }
   on(event: 'request' | 'timeout', listener: () => void): void
@@ -80,39 +88,60 @@ export class ArrivalSchedule {
   }
 }
 
+type StatusCheck = (status: number) => boolean
+
+const anySuccess: StatusCheck = (status) => status >= 200 && status < 300
+
+/** Per endpoint, whether a status is expected: any 2xx, or one of its configured statuses. Equal lists share a check. */
+function statusChecks(endpoints: LoadEndpointSettings[]): StatusCheck[] {
+  const byList = new Map<string, StatusCheck>()
+  return endpoints.map(({ expectedStatus }) => {
+    const key = [...new Set(expectedStatus)].sort((a, b) => a - b).join(',')
+    let check = byList.get(key)
+    if (!check) {
+      const accepted = new Set(expectedStatus)
+      check = accepted.size === 0 ? anySuccess : (status) => accepted.has(status)
+      byList.set(key, check)
+    }
+    return check
+  })
+}
+
 /** Runs one pass and records into `options.recorder`; resolves when the pass is over (or cancelled). */
 export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOutcome> {
   const { recorder, endpoints } = options
   const origin = new URL(endpoints[0]!.url)
-  const expected = endpoints.map((endpoint) => endpoint.expectedStatus)
+  const checks = statusChecks(endpoints)
+  /** The check of every endpoint when they all share one (the usual case): no lookup per response. */
+  const sharedCheck = checks.every((check) => check === checks[0]) ? checks[0] : undefined
   let recording = true
-  // autocannon calls an endpoint's onResponse and then, synchronously, emits the connection's 'response':
-  // the verdict on the status is handed over through this variable.
-  let lastStatusExpected = true
-  const requests = endpoints.map((endpoint, index) => {
+  // No `onResponse`: autocannon would build a headers object for every response to call it.
+  const requests = endpoints.map((endpoint) => {
     const url = new URL(endpoint.url)
     return {
       method: endpoint.method as autocannon.Request['method'],
       path: `${url.pathname}${url.search}`,
       headers: endpoint.headers,
-      ...(endpoint.body !== undefined ? { body: endpoint.body } : {}),
-      onResponse: (status: number) => {
-        const accepted = expected[index]!
-        lastStatusExpected = accepted.length === 0 ? status >= 200 && status < 300 : accepted.includes(status)
-      }
+      ...(endpoint.body !== undefined ? { body: endpoint.body } : {})
     }
   })
   const startMs = performance.now()
   const schedule = options.ratePerSecond ? new ArrivalSchedule(startMs, options.ratePerSecond) : undefined
-  const pending = new Set<NodeJS.Timeout>()
+  /** Per connection (open loop): cancels its waiting send. */
+  const cancelWaits: Array<() => void> = []
   let lastOutcomeMs: number | undefined
   let lateSends = 0
 
   const setupClient = (client: autocannon.Client): void => {
     const connection = client as unknown as AutocannonConnection
-    /** When each in-flight request's latency starts (due time in open loop, write time otherwise), in order. */
-    const startTimes: number[] = []
+    /**
+     * When the request in flight's latency starts (due time in open loop, write time otherwise). With pipelining 1
+     * a connection has at most one request in flight.
+     */
+    let started: number | undefined
+    /** Open loop: the due time and actual send time of the request being written. */
     let dueTime: number | undefined
+    let sentAt: number | undefined
     let timedOutStart: number | undefined
     let closeAnnounced = false
     /**
@@ -125,23 +154,33 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
     }
     if (schedule) {
       const send = connection._doRequest.bind(connection)
-      connection._doRequest = () => {
+      /** The claimed due time of the next send, and the timer that waits for it (one per connection). */
+      let due = 0
+      let timer: NodeJS.Timeout | undefined
+      const fire = (now: number = performance.now()): void => {
+        timer = undefined
         if (connection.destroyed || !recording) return
-        const due = schedule.claim()
-        const go = (): void => {
-          if (connection.destroyed || !recording) return
-          dueTime = due
-          send()
-        }
-        const waitMs = due - performance.now()
-        if (waitMs >= 1) {
-          const timer = setTimeout(() => {
-            pending.delete(timer)
-            go()
-          }, Math.floor(waitMs))
-          pending.add(timer)
-        } else go()
+        dueTime = due
+        sentAt = now
+        send()
       }
+      connection._doRequest = () => {
+        // A reconnect while the next send waits for its due time: that send goes out on the new socket.
+        if (connection.destroyed || !recording || timer !== undefined) return
+        due = schedule.claim()
+        const now = performance.now()
+        const waitMs = due - now
+        if (waitMs >= 1) {
+          // autocannon's time limit runs from the last write: waiting for the due time is not a request taking
+          // long (at a low rate per connection the wait can exceed the limit).
+          connection.timeoutTicker.reschedule(waitMs + connection.timeout)
+          timer = setTimeout(fire, Math.floor(waitMs))
+        } else fire(now)
+      }
+      cancelWaits.push(() => {
+        if (timer !== undefined) clearTimeout(timer)
+        timer = undefined
+      })
     }
     const connect = connection._connect.bind(connection)
     connection._connect = () => {
@@ -149,14 +188,14 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       if (connection.pipelinedRequests.size() > 0) {
         // A server that answers with "Connection: close" closes after every response; autocannon has already
         // written the next request on that connection by then. That one was never going to be served: no error.
-        if (recording && !closeAnnounced) recorder.recordFailure('connection', 'connection closed by the server with a request in flight')
+        if (recording && !closeAnnounced) recorder.recordConnectionError('connection closed by the server with a request in flight')
         connection.pipelinedRequests.clear()
       }
       closeAnnounced = false
       // After a timeout autocannon reconnects (and sends anew) before it emits 'timeout': keep the start of the
       // request that timed out for that event.
-      timedOutStart = startTimes[0]
-      startTimes.length = 0
+      timedOutStart = started
+      started = undefined
       connect()
       connection.conn.prependListener('data', stampArrival)
     }
@@ -164,38 +203,45 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       closeAnnounced = info.shouldKeepAlive === false
     })
     connection.on('request', () => {
-      const now = performance.now()
+      if (dueTime === undefined) {
+        started = performance.now()
+        return
+      }
+      const now = sentAt!
       // Late (every connection was busy): from the due time, so the wait counts. Early (timers fire on whole
       // milliseconds, so a request may leave up to 1 ms before it is due): from the actual send.
-      if (dueTime !== undefined && recording && now - dueTime > LATE_MS) lateSends++
-      startTimes.push(dueTime === undefined ? now : Math.min(dueTime, now))
+      if (recording && now - dueTime > LATE_MS) lateSends++
+      started = Math.min(dueTime, now)
       dueTime = undefined
+      sentAt = undefined
     })
     connection.on('response', (statusCode, bytes) => {
       const now = arrivedAt ?? performance.now()
       arrivedAt = undefined
-      const started = startTimes.shift()
-      if (!recording || started === undefined) return
+      const start = started
+      started = undefined
+      if (!recording || start === undefined) return
       lastOutcomeMs = now
-      recorder.recordResponse(now - started, statusCode, bytes, lastStatusExpected)
+      const expected = sharedCheck ? sharedCheck(statusCode) : checks[connection.requestIterator.currentRequestIndex]!(statusCode)
+      recorder.recordResponse(now - start, statusCode, bytes, expected)
       endWhenCounted()
     })
     connection.on('timeout', () => {
-      const started = timedOutStart
+      const start = timedOutStart
       timedOutStart = undefined
       if (!recording) return
       lastOutcomeMs = performance.now()
-      recorder.recordFailure('timeout', 'timeout', started === undefined ? undefined : lastOutcomeMs - started)
+      recorder.recordTimeout(start === undefined ? undefined : lastOutcomeMs - start)
       endWhenCounted()
     })
     connection.on('connError', (error) => {
       // A failed connection's request never reached the server; autocannon would match its queue entry to the
       // next connection's first response.
-      startTimes.length = 0
+      started = undefined
       connection.pipelinedRequests.clear()
       if (!recording) return
       lastOutcomeMs = performance.now()
-      recorder.recordFailure('connection', error.code ?? error.message)
+      recorder.recordConnectionError(error.code ?? error.message)
       endWhenCounted()
     })
   }
@@ -229,8 +275,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
     if (endedAtMs !== undefined) return
     endedAtMs = performance.now()
     recording = false
-    for (const timer of pending) clearTimeout(timer)
-    pending.clear()
+    for (const cancel of cancelWaits) cancel()
     instance.stop()
   }
   const deadline = amount ? undefined : setTimeout(finish, options.durationSeconds * 1000)

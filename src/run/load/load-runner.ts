@@ -27,7 +27,7 @@ export interface LoadRunDeps {
 }
 
 /** More than this fraction of failed requests makes a trial a failed run. */
-export const MAX_FAILURE_FRACTION = 0.5
+const MAX_FAILURE_FRACTION = 0.5
 
 /** Runs every scenario's trials and returns them as load scenarios of one Results. */
 export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Results> {
@@ -74,7 +74,7 @@ function scenarioLabels(scenario: LoadScenarioSettings): Record<string, string> 
 }
 
 /** Method and path of every endpoint, never the host, query secrets or headers: "GET /items, POST /orders". */
-export function describeEndpoints(scenario: LoadScenarioSettings): string {
+function describeEndpoints(scenario: LoadScenarioSettings): string {
   return scenario.endpoints.map((endpoint) => `${endpoint.method} ${new URL(endpoint.url).pathname}`).join(', ')
 }
 

@@ -14,14 +14,24 @@ const TAIL_LINES = 30
 const LINES_SHOWN_AFTER_READY = 20
 const KILL_GRACE_MS = 3000
 const READY_POLL_MS = 100
-export const MEMORY_SAMPLE_MS = 250
+const MEMORY_SAMPLE_MS = 250
+/**
+ * How often the server's process tree is looked up anew (a scan of all of /proc); the ticks in between read only
+ * the known members' memory. Servers start their workers at start-up, so the tree rarely changes during load.
+ */
+const PROCESS_TREE_REFRESH_MS = 2000
 
 /** Resident memory of the server's process tree over the watched window. */
 export interface ServerMemory {
   peakMiB: number
   /** Last sample minus first sample. */
   growthMiB: number
-  samples: number
+}
+
+interface MemoryWindow {
+  firstMiB: number
+  lastMiB: number
+  peakMiB: number
 }
 
 export class ManagedServer {
@@ -31,7 +41,11 @@ export class ManagedServer {
   private death = new AbortController()
   private readonly tail: string[] = []
   private memoryTimer: NodeJS.Timeout | undefined
-  private memorySamplesMiB: number[] = []
+  private memoryWindow: MemoryWindow | undefined
+  /** The server's process tree (under `rootPid`) as last looked up. */
+  private tree: { rootPid: number; pids: number[]; foundAt: number } | undefined
+  /** A sample is being taken: the next tick is skipped rather than overlapping it. */
+  private sampling = false
   private memoryUnsupportedNoted = false
   private ready = false
   private linesShownAfterReady = 0
@@ -41,11 +55,6 @@ export class ManagedServer {
     private readonly log: Logger,
     private readonly signal?: AbortSignal
   ) {}
-
-  /** The process group leader's pid while the server runs. */
-  get pid(): number | undefined {
-    return this.child?.pid
-  }
 
   /** Aborted when the server exits by itself: load against it stops at once. */
   get deathSignal(): AbortSignal {
@@ -180,19 +189,20 @@ export class ManagedServer {
 
   /** Starts a new memory window (after warm-up). */
   resetMemory(): void {
-    this.memorySamplesMiB = []
+    this.memoryWindow = undefined
     void this.sampleMemory()
   }
 
   /** Peak and growth of resident memory since the last reset; undefined where it cannot be read. */
   memory(): ServerMemory | undefined {
-    const samples = this.memorySamplesMiB
-    if (samples.length === 0) return undefined
-    return { peakMiB: Math.max(...samples), growthMiB: samples[samples.length - 1]! - samples[0]!, samples: samples.length }
+    const window = this.memoryWindow
+    if (!window) return undefined
+    return { peakMiB: window.peakMiB, growthMiB: window.lastMiB - window.firstMiB }
   }
 
   private startMemorySampling(): void {
-    this.memorySamplesMiB = []
+    this.memoryWindow = undefined
+    this.tree = undefined
     if (process.platform !== 'linux') {
       if (!this.memoryUnsupportedNoted) this.log.info('Server memory is sampled on Linux only (/proc); server_rss_* metrics are skipped here.')
       this.memoryUnsupportedNoted = true
@@ -209,9 +219,29 @@ export class ManagedServer {
 
   private async sampleMemory(): Promise<void> {
     const pid = this.child?.pid
-    if (pid === undefined || process.platform !== 'linux') return
-    const bytes = await processTreeRssBytes(pid)
-    if (bytes !== undefined && this.child?.pid === pid) this.memorySamplesMiB.push(bytes / 1024 ** 2)
+    if (pid === undefined || process.platform !== 'linux' || this.sampling) return
+    this.sampling = true
+    try {
+      const bytes = await rssBytes(await this.treeOf(pid))
+      if (bytes === undefined || this.child?.pid !== pid) return
+      const mib = bytes / 1024 ** 2
+      const window = this.memoryWindow
+      if (window) {
+        window.lastMiB = mib
+        window.peakMiB = Math.max(window.peakMiB, mib)
+      } else this.memoryWindow = { firstMiB: mib, lastMiB: mib, peakMiB: mib }
+    } finally {
+      this.sampling = false
+    }
+  }
+
+  /** The pids of the server's process tree, looked up anew at most every PROCESS_TREE_REFRESH_MS. */
+  private async treeOf(rootPid: number): Promise<number[]> {
+    const now = Date.now()
+    if (this.tree?.rootPid !== rootPid || now - this.tree.foundAt >= PROCESS_TREE_REFRESH_MS) {
+      this.tree = { rootPid, pids: (await processTree(rootPid)) ?? [rootPid], foundAt: now }
+    }
+    return this.tree.pids
   }
 }
 
@@ -222,9 +252,9 @@ interface ProcessEntry {
   state: string
 }
 
-/** pid → parent, process group and state of the given /proc entries (all of them by default). */
-async function readProcessTable(entries?: string[]): Promise<Map<number, ProcessEntry>> {
-  const names = entries ?? (await readdir('/proc')).filter((name) => /^\d+$/.test(name))
+/** pid → parent, process group and state of every process, from /proc (throws without /proc). */
+async function readProcessTable(): Promise<Map<number, ProcessEntry>> {
+  const names = (await readdir('/proc')).filter((name) => /^\d+$/.test(name))
   const table = new Map<number, ProcessEntry>()
   await Promise.all(
     names.map(async (name) => {
@@ -261,13 +291,18 @@ async function groupAlive(pgid: number): Promise<boolean> {
 
 /** Resident memory (VmRSS) summed over `rootPid`, its descendants and its process group, from /proc. */
 export async function processTreeRssBytes(rootPid: number): Promise<number | undefined> {
-  let entries: string[]
+  const pids = await processTree(rootPid)
+  return pids === undefined ? undefined : rssBytes(pids)
+}
+
+/** `rootPid`, its descendants and the members of its process group, from /proc; undefined without /proc. */
+async function processTree(rootPid: number): Promise<number[] | undefined> {
+  let parentOf: Map<number, ProcessEntry>
   try {
-    entries = (await readdir('/proc')).filter((name) => /^\d+$/.test(name))
+    parentOf = await readProcessTable()
   } catch {
     return undefined
   }
-  const parentOf = await readProcessTable(entries)
   const members = new Set<number>([rootPid])
   let grew = true
   while (grew) {
@@ -279,9 +314,14 @@ export async function processTreeRssBytes(rootPid: number): Promise<number | und
       }
     }
   }
+  return [...members]
+}
+
+/** Resident memory (VmRSS) summed over `pids`; undefined when none of them could be read. */
+async function rssBytes(pids: number[]): Promise<number | undefined> {
   let total = 0
   let found = false
-  for (const pid of members) {
+  for (const pid of pids) {
     try {
       const status = await readFile(`/proc/${pid}/status`, 'utf8')
       const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)

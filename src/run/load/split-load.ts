@@ -8,7 +8,7 @@ import { InputError } from '../../errors.js'
 import type { ShardSpec } from '../../shards/shard-spec.js'
 
 /** This shard's part of `total` whole units: the remainder goes to the first shards. */
-export function shareOf(total: number, shard: ShardSpec): number {
+function shareOf(total: number, shard: ShardSpec): number {
   return Math.floor(total / shard.total) + (shard.index - 1 < total % shard.total ? 1 : 0)
 }
 

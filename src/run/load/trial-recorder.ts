@@ -4,41 +4,35 @@
  * the results model with the same metric names and units the autocannon format parser uses (p50 … in ms, rps,
  * throughput, errors in %), plus p95 and per-kind error rates autocannon itself does not give.
  */
-import * as hdr from 'hdr-histogram-js'
-import { metricValue, percentileMetricName } from '../../formats/results-builder.js'
-import { encodeHistogram } from '../../results/histogram.js'
+import { metricValue } from '../../formats/results-builder.js'
+import { buildHistogram, encodeHistogram, histogramMetric } from '../../results/histogram.js'
 import type { MetricValue, Trial } from '../../results/model.js'
 
 /** 1 µs .. 60 s at 3 significant digits: every latency a request can have before its timeout. */
-export const LATENCY_LOWEST_MICROS = 1
-export const LATENCY_HIGHEST_MICROS = 60_000_000
-export const LATENCY_UNIT = 'µs'
+const LATENCY_LOWEST_MICROS = 1
+const LATENCY_HIGHEST_MICROS = 60_000_000
+const LATENCY_UNIT = 'µs'
 
-/** The percentiles every load trial reports (p95 included, which autocannon lacks). */
-export const LOAD_PERCENTILES = [50, 90, 95, 99, 99.9] as const
+/** The latency metrics every load trial reports, read from the histogram (p95 included, which autocannon lacks). */
+const LATENCY_METRICS = ['p50', 'p90', 'p95', 'p99', 'p99.9', 'mean', 'stdev', 'min', 'max']
 
-export type FailureKind = 'non2xx' | 'timeout' | 'connection'
+type FailureKind = 'non2xx' | 'timeout' | 'connection'
 
 /** Metric names of the error rates, by kind; `errors` is their sum. */
-export const ERROR_RATE_METRIC: Readonly<Record<FailureKind, string>> = {
+const ERROR_RATE_METRIC: Readonly<Record<FailureKind, string>> = {
   non2xx: 'errors_non2xx',
   timeout: 'errors_timeout',
   connection: 'errors_connection'
 }
 
-export function createLatencyHistogram(): hdr.Histogram {
-  return hdr.build({
-    bitBucketSize: 64,
-    numberOfSignificantValueDigits: 3,
-    lowestDiscernibleValue: LATENCY_LOWEST_MICROS,
-    highestTrackableValue: LATENCY_HIGHEST_MICROS,
-    autoResize: true
-  })
+/** A latency in ms as whole µs within the histogram's range. */
+function toMicros(ms: number): number {
+  return Math.min(LATENCY_HIGHEST_MICROS, Math.max(LATENCY_LOWEST_MICROS, Math.round(ms * 1000)))
 }
 
 /** Counts and latencies of one measured part (or of a warm-up, which is then thrown away). */
 export class TrialRecorder {
-  readonly latencyMicros = createLatencyHistogram()
+  readonly latencyMicros = buildHistogram(LATENCY_HIGHEST_MICROS)
   /** Responses with an expected status. */
   succeeded = 0
   /** Responses with a status the endpoint does not expect (non-2xx unless configured otherwise). */
@@ -53,8 +47,7 @@ export class TrialRecorder {
 
   /** Records one completed response. `latencyMs` may have any fraction; it is stored in whole µs (at least 1). */
   recordResponse(latencyMs: number, statusCode: number, bytes: number, expected: boolean): void {
-    const micros = Math.min(LATENCY_HIGHEST_MICROS, Math.max(LATENCY_LOWEST_MICROS, Math.round(latencyMs * 1000)))
-    this.latencyMicros.recordValue(micros)
+    this.latencyMicros.recordValue(toMicros(latencyMs))
     this.bytes += bytes
     if (expected) this.succeeded++
     else {
@@ -64,18 +57,18 @@ export class TrialRecorder {
   }
 
   /**
-   * Records a request that failed without a response. A timed-out request's wait (`waitedMs`, at least the time
-   * limit) also goes into the latency histogram: leaving it out would make a server that stops answering look fast.
+   * Records a request that timed out. Its wait (`waitedMs`, at least the time limit) also goes into the latency
+   * histogram: leaving it out would make a server that stops answering look fast.
    */
-  recordFailure(kind: Exclude<FailureKind, 'non2xx'>, message?: string, waitedMs?: number): void {
-    if (kind === 'timeout' && waitedMs !== undefined) {
-      this.latencyMicros.recordValue(Math.min(LATENCY_HIGHEST_MICROS, Math.max(LATENCY_LOWEST_MICROS, Math.round(waitedMs * 1000))))
-    }
-    if (kind === 'timeout') this.timeouts++
-    else {
-      this.connectionErrors++
-      this.firstConnectionError ??= message
-    }
+  recordTimeout(waitedMs?: number): void {
+    if (waitedMs !== undefined) this.latencyMicros.recordValue(toMicros(waitedMs))
+    this.timeouts++
+  }
+
+  /** Records a request that failed without a response: refused, reset, closed with the request in flight. */
+  recordConnectionError(message: string): void {
+    this.connectionErrors++
+    this.firstConnectionError ??= message
   }
 
   get completed(): number {
@@ -111,13 +104,7 @@ export class TrialRecorder {
     const metrics: Record<string, MetricValue> = {}
     const histogram = this.latencyMicros
     if (histogram.totalCount > 0) {
-      for (const percent of LOAD_PERCENTILES) {
-        metrics[percentileMetricName(percent)] = metricValue(histogram.getValueAtPercentile(percent) / 1000, 'ms')
-      }
-      metrics.mean = metricValue(histogram.mean / 1000, 'ms')
-      metrics.stdev = metricValue(histogram.stdDeviation / 1000, 'ms')
-      metrics.min = metricValue(histogram.minNonZeroValue / 1000, 'ms')
-      metrics.max = metricValue(histogram.maxValue / 1000, 'ms')
+      for (const name of LATENCY_METRICS) metrics[name] = metricValue(histogramMetric(histogram, name)! / 1000, 'ms')
     }
     const seconds = Math.max(durationSeconds, 1e-9)
     metrics.rps = metricValue(this.completed / seconds, 'req/s')
