@@ -27597,7 +27597,7 @@ var require_colors = __commonJS({
       }
       return str.replace(matchOperatorsRe, "\\$&");
     };
-    function build3(_styles) {
+    function build2(_styles) {
       var builder = function builder2() {
         return applyStyle.apply(builder2, arguments);
       };
@@ -27612,7 +27612,7 @@ var require_colors = __commonJS({
         ansiStyles[key2].closeRe = new RegExp(escapeStringRegexp(ansiStyles[key2].close), "g");
         ret[key2] = {
           get: function() {
-            return build3(this._styles.concat(key2));
+            return build2(this._styles.concat(key2));
           }
         };
       });
@@ -27671,7 +27671,7 @@ var require_colors = __commonJS({
       Object.keys(styles).forEach(function(name) {
         ret[name] = {
           get: function() {
-            return build3([name]);
+            return build2([name]);
           }
         };
       });
@@ -37501,7 +37501,7 @@ var require_HistogramBuilder = __commonJS({
       numberOfSignificantValueDigits: 3,
       useWebAssembly: false
     };
-    var build3 = (request = exports2.defaultRequest) => {
+    var build2 = (request = exports2.defaultRequest) => {
       const parameters = Object.assign({}, exports2.defaultRequest, request);
       if (request.useWebAssembly && wasm_1.webAssemblyAvailable) {
         return wasm_1.WasmHistogram.build(parameters);
@@ -37511,7 +37511,7 @@ var require_HistogramBuilder = __commonJS({
       histogram.autoResize = parameters.autoResize;
       return histogram;
     };
-    exports2.build = build3;
+    exports2.build = build2;
   }
 });
 
@@ -37804,11 +37804,11 @@ var require_hdr_histogram_percentiles_obj = __commonJS({
 // node_modules/autocannon/lib/histUtil.js
 var require_histUtil = __commonJS({
   "node_modules/autocannon/lib/histUtil.js"(exports2) {
-    var hdr3 = require_dist4();
+    var hdr2 = require_dist4();
     var histUtil = require_hdr_histogram_percentiles_obj();
-    hdr3.initWebAssemblySync();
+    hdr2.initWebAssemblySync();
     var getHistograms = ({
-      latencies = hdr3.build({
+      latencies = hdr2.build({
         useWebAssembly: true,
         bitBucketSize: 64,
         autoResize: true,
@@ -37816,7 +37816,7 @@ var require_histUtil = __commonJS({
         highestTrackableValue: 1e4,
         numberOfSignificantValueDigits: 5
       }),
-      requests = hdr3.build({
+      requests = hdr2.build({
         useWebAssembly: true,
         bitBucketSize: 64,
         autoResize: true,
@@ -37824,7 +37824,7 @@ var require_histUtil = __commonJS({
         highestTrackableValue: 1e6,
         numberOfSignificantValueDigits: 3
       }),
-      throughput = hdr3.build({
+      throughput = hdr2.build({
         useWebAssembly: true,
         bitBucketSize: 64,
         autoResize: true,
@@ -37839,11 +37839,11 @@ var require_histUtil = __commonJS({
     });
     function encodeHist(h) {
       if (h.__custom) return null;
-      return hdr3.encodeIntoCompressedBase64(h);
+      return hdr2.encodeIntoCompressedBase64(h);
     }
     function decodeHist(str) {
       if (!str) return null;
-      return hdr3.decodeFromCompressedBase64(str);
+      return hdr2.decodeFromCompressedBase64(str);
     }
     exports2.getHistograms = getHistograms;
     exports2.encodeHist = encodeHist;
@@ -49633,8 +49633,8 @@ var require_coerce = __commonJS({
       const minor = match[3] || "0";
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build3 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse2(`${major}.${minor}.${patch}${prerelease}${build3}`, options);
+      const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse2(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
     };
     module2.exports = coerce;
   }
@@ -56585,7 +56585,8 @@ var shard_schema_default = {
 
 // src/schemas.ts
 var addFormats = import_ajv_formats.default.default ?? import_ajv_formats.default;
-var ajv = new import_ajv.Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+var AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true };
+var ajv = new import_ajv.Ajv(AJV_OPTIONS);
 addFormats(ajv);
 ajv.addSchema(results_schema_default);
 ajv.addSchema(config_schema_default);
@@ -56704,6 +56705,16 @@ function validateBaselineText(text, source, problems, trouble) {
   if (invalid.length > 0) return reject(`baseline ${source} is invalid (${invalid.slice(0, 3).map((p) => p.message).join("; ")})`);
   return data;
 }
+function summarizeBaseline(record) {
+  return {
+    id: record.id,
+    savedAt: record.savedAt,
+    scenarios: record.results.scenarios.length,
+    ...record.name ? { name: record.name } : {},
+    ...record.source.sha ? { sha: record.source.sha } : {},
+    ...record.source.ref ? { ref: record.source.ref } : {}
+  };
+}
 function newestFirst(a, b) {
   return b.savedAt.localeCompare(a.savedAt) || b.id.localeCompare(a.id);
 }
@@ -56796,12 +56807,7 @@ var FileBaselineStore = class {
     const summaries = [];
     const problems = [];
     const add = (record) => {
-      if (!record) return;
-      const summary = { id: record.id, savedAt: record.savedAt, scenarios: record.results.scenarios.length };
-      if (record.name) summary.name = record.name;
-      if (record.source.sha) summary.sha = record.source.sha;
-      if (record.source.ref) summary.ref = record.source.ref;
-      summaries.push(summary);
+      if (record) summaries.push(summarizeBaseline(record));
     };
     for (const id of (await this.historyIds(gate)).reverse()) {
       add(await this.readRecord(join(this.historyDir(gate), `${id}.json`), problems));
@@ -56951,16 +56957,15 @@ function locate(document2, lineCounter, problem, displayPath2) {
 
 // src/config/durations.ts
 var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, min: 6e4, h: 36e5 };
-function parseDurationMs(value, where) {
+function parseDurationMs(value, where, { allowZero = false } = {}) {
+  let ms;
   if (typeof value === "number") {
-    if (value > 0 && Number.isFinite(value)) return value * 1e3;
+    if (Number.isFinite(value)) ms = value * 1e3;
   } else {
     const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/.exec(value);
-    if (match) {
-      const ms = Number(match[1]) * UNIT_MS[match[2] ?? "s"];
-      if (ms > 0) return ms;
-    }
+    if (match) ms = Number(match[1]) * UNIT_MS[match[2] ?? "s"];
   }
+  if (ms !== void 0 && (ms > 0 || allowZero && ms === 0)) return ms;
   throw new InputError(`${where}: "${value}" is not a duration; write e.g. 500ms, 30s, 10m or 1h`);
 }
 
@@ -57371,21 +57376,16 @@ var BYTE_DISPLAY = [
 function formatQuantity(value, unit) {
   if (!Number.isFinite(value)) return String(value);
   const known = lookupUnit(unit);
-  if (known?.family === "time" || known?.family === "bytes") {
-    const base = value * known.factor;
-    const scale = known.family === "time" ? TIME_DISPLAY : BYTE_DISPLAY;
-    const magnitude = Math.abs(base);
-    const [name, factor] = scale.find(([, f]) => magnitude >= f) ?? scale[scale.length - 1];
-    return `${formatNumber(base / factor)} ${name}`;
-  }
-  if (known?.family === "rate" && rateKind(known.canonical) === "bytes") {
-    const base = value * known.factor;
-    const [name, factor] = BYTE_DISPLAY.find(([, f]) => Math.abs(base) >= f) ?? BYTE_DISPLAY[BYTE_DISPLAY.length - 1];
-    return `${formatNumber(base / factor)} ${name}/s`;
-  }
+  if (known?.family === "time") return scaled(value * known.factor, TIME_DISPLAY, "");
+  if (known?.family === "bytes") return scaled(value * known.factor, BYTE_DISPLAY, "");
+  if (known?.family === "rate" && rateKind(known.canonical) === "bytes") return scaled(value * known.factor, BYTE_DISPLAY, "/s");
   if (known?.family === "ratio") return `${formatNumber(value)}%`;
   const shown = known?.family === "count" ? "" : canonicalUnit(unit);
   return shown ? `${formatNumber(value)} ${shown}` : formatNumber(value);
+}
+function scaled(base, scale, suffix) {
+  const [name, factor] = scale.find(([, f]) => Math.abs(base) >= f) ?? scale[scale.length - 1];
+  return `${formatNumber(base / factor)} ${name}${suffix}`;
 }
 function formatNumber(value) {
   if (value === 0) return "0";
@@ -57395,6 +57395,12 @@ function formatNumber(value) {
   if (magnitude >= 10) return value.toFixed(1);
   if (magnitude >= 1) return value.toFixed(2);
   return value.toPrecision(3);
+}
+function formatPercentChange(ratio, minus = "-") {
+  const percent = (ratio - 1) * 100;
+  const text = Math.abs(percent).toFixed(Math.abs(percent) >= 100 ? 0 : 1);
+  if (Number(text) === 0) return `${text}%`;
+  return `${percent < 0 ? minus : "+"}${text}%`;
 }
 
 // src/formats/results-builder.ts
@@ -57540,13 +57546,11 @@ function buildScenario(name, endpoints, own, config, edge, edgeProfile, at) {
   const sectionAt = at.replace(/\/scenarios\/\d+$/, "");
   const pick = (key2) => own[key2] !== void 0 ? { value: own[key2], at: `${at}/${key2}` } : section[key2] !== void 0 ? { value: section[key2], at: `${sectionAt}/${key2}` } : void 0;
   const connections = edge.connections?.trim() ? wholeNumber(edge.connections, "input 'connections'", 1, 1e4) : pick("connections")?.value ?? profile.connections;
-  const duration2 = edge.duration?.trim() ? parseDurationMs(edge.duration, "input 'duration'") / 1e3 : seconds(pick("duration")) ?? profile.durationSeconds;
+  const duration2 = seconds(edge.duration?.trim() ? { value: edge.duration, at: "input 'duration'" } : pick("duration")) ?? profile.durationSeconds;
   const trials = edge.trials?.trim() ? wholeNumber(edge.trials, "input 'trials'", 1, 100) : pick("trials")?.value ?? profile.trials;
-  const warmup = pick("warmup");
-  const noWarmup = warmup !== void 0 && /^\s*0+(\.0*)?\s*(ms|s|m|min|h)?\s*$/.test(String(warmup.value));
-  const warmupSeconds = warmup === void 0 ? profile.warmupSeconds : noWarmup ? 0 : parseDurationMs(warmup.value, warmup.at) / 1e3;
+  const warmupSeconds = seconds(pick("warmup"), { allowZero: true }) ?? profile.warmupSeconds;
   const timeout = pick("timeout");
-  const timeoutSeconds = timeout === void 0 ? DEFAULT_LOAD_TIMEOUT_SECONDS : parseDurationMs(timeout.value, timeout.at) / 1e3;
+  const timeoutSeconds = seconds(timeout) ?? DEFAULT_LOAD_TIMEOUT_SECONDS;
   if (timeoutSeconds < 1) throw new InputError(`${timeout.at}: "${timeout.value}" is too short; a request timeout is at least 1s`);
   const rate = edge.rate?.trim() ? positiveNumber(edge.rate, "input 'rate'") : pick("rate")?.value;
   const requests = edge.duration?.trim() ? void 0 : pick("requests")?.value;
@@ -57555,8 +57559,8 @@ function buildScenario(name, endpoints, own, config, edge, edgeProfile, at) {
   if (rate !== void 0) scenario.ratePerSecond = rate;
   return scenario;
 }
-function seconds(picked) {
-  return picked?.value === void 0 ? void 0 : parseDurationMs(picked.value, picked.at) / 1e3;
+function seconds(picked, options) {
+  return picked?.value === void 0 ? void 0 : parseDurationMs(picked.value, picked.at, options) / 1e3;
 }
 function wholeNumber(raw, where, min2, max3) {
   const value = Number(raw.trim());
@@ -57768,8 +57772,22 @@ function hasAnyThreshold(rules) {
 // src/config/resolve-settings.ts
 var DEFAULT_THRESHOLDS = { "*": "20%" };
 var DEFAULT_LOAD_THRESHOLDS = { p50: "20%", p95: "20%", p99: "20%", rps: "20%", errors: "< 1%" };
+function defaultThresholdsOf(source) {
+  return source.kind === "load" ? DEFAULT_LOAD_THRESHOLDS : DEFAULT_THRESHOLDS;
+}
 function defaultThresholdsNote(source) {
-  return source.kind === "load" ? "No thresholds are configured, so p50, p95, p99 and rps are gated on a 20% change for the worse and errors on < 1% (set `thresholds` to choose)." : "No thresholds are configured, so every metric is gated on a 20% change for the worse (set `thresholds` to choose).";
+  const metricsByRule = /* @__PURE__ */ new Map();
+  for (const [metric, rule] of Object.entries(defaultThresholdsOf(source))) metricsByRule.set(rule, [...metricsByRule.get(rule) ?? [], metric]);
+  const clauses = [...metricsByRule].map(([rule, metrics], index) => {
+    const who = metrics.includes("*") ? "every metric" : listWords(metrics);
+    const gated = index > 0 ? "" : metrics.length > 1 ? " are gated" : " is gated";
+    const how = /^\+?\d+(\.\d+)?%$/.test(rule) ? `a ${rule.replace(/^\+/, "")} change for the worse` : rule;
+    return `${who}${gated} on ${how}`;
+  });
+  return `No thresholds are configured, so ${listWords(clauses)} (set \`thresholds\` to choose).`;
+}
+function listWords(words) {
+  return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
 }
 async function resolveSettings(edge) {
   const configRelative = edge.configPath ?? DEFAULT_CONFIG_PATH;
@@ -57829,8 +57847,8 @@ function resolveConfirm(edge, config, where) {
     looks,
     budgetMs: budget
   };
-  const build3 = edge.build || config.build;
-  if (build3) settings.build = build3;
+  const build2 = edge.build || config.build;
+  if (build2) settings.build = build2;
   if (edge.base) settings.base = edge.base;
   return settings;
 }
@@ -57908,8 +57926,7 @@ function resolveThresholds(edge, config, where, source) {
     rules.push({ metrics: parseInlineThresholds(edge.thresholdsText, edge.thresholdsSource ?? "thresholds") });
   }
   if (!hasAnyThreshold(rules)) {
-    const defaults = source.kind === "load" ? DEFAULT_LOAD_THRESHOLDS : DEFAULT_THRESHOLDS;
-    rules.unshift({ metrics: parseThresholdMap(defaults, "default thresholds"), isDefault: true });
+    rules.unshift({ metrics: parseThresholdMap(defaultThresholdsOf(source), "default thresholds"), isDefault: true });
   }
   return rules;
 }
@@ -59465,6 +59482,9 @@ function alphaPerTest(alpha, gatedMetrics, looks = 1) {
 var DEFAULT_PASS_ALPHA = 0.05;
 
 // src/stats/decision-rule.ts
+function worseLog(logRatio, direction) {
+  return direction === "lower" ? logRatio : -logRatio;
+}
 function badnessOf(estimate, bounds, direction) {
   return direction === "lower" ? { estimate, low: bounds.strict.low, high: bounds.pass.high, strictHigh: bounds.strict.high } : { estimate: -estimate, low: -bounds.strict.high, high: -bounds.pass.low, strictHigh: -bounds.strict.low };
 }
@@ -59482,19 +59502,12 @@ function tooNoisyFor(badness, limitLog) {
   return badness.high - badness.estimate >= limitLog;
 }
 function describeRatio(ratio) {
-  const percent = (ratio - 1) * 100;
-  if (Math.abs(percent) < 0.05) return "unchanged";
-  const digits = Math.abs(percent) >= 100 ? 0 : 1;
-  return `${Math.abs(percent).toFixed(digits)}% ${percent > 0 ? "higher" : "lower"}`;
+  const magnitude = formatPercentChange(ratio).replace(/^[-+]/, "");
+  if (magnitude === "0.0%") return "unchanged";
+  return `${magnitude} ${ratio > 1 ? "higher" : "lower"}`;
 }
 function describeRatioInterval(low, high) {
-  const signed = (ratio) => {
-    const percent = (ratio - 1) * 100;
-    const digits = Math.abs(percent) >= 100 ? 0 : 1;
-    const text = Math.abs(percent).toFixed(digits);
-    return `${percent < 0 && Number(text) !== 0 ? "−" : "+"}${text}%`;
-  };
-  return `${signed(low)} … ${signed(high)}`;
+  return `${formatPercentChange(low, "−")} … ${formatPercentChange(high, "−")}`;
 }
 
 // src/stats/t-distribution.ts
@@ -59542,9 +59555,10 @@ function welchLogEstimate(baselineLogs, currentLogs) {
   const noise = Math.sqrt(((nb - 1) * sb2 + (nc - 1) * sc2) / (nb + nc - 2));
   return { estimate: mean(currentLogs) - mean(baselineLogs), standardError, degreesOfFreedom, noise, sampleSize: Math.min(nb, nc) };
 }
+var MIN_HISTORY_RUNS = 3;
 function historyLogEstimate(currentLog, baselineLog, historyLogs) {
   const n = historyLogs.length;
-  if (n < 3) return void 0;
+  if (n < MIN_HISTORY_RUNS) return void 0;
   const noise = sampleStandardDeviation(historyLogs);
   return { estimate: currentLog - baselineLog, standardError: noise * Math.SQRT2, degreesOfFreedom: n - 1, noise, sampleSize: n };
 }
@@ -59559,43 +59573,39 @@ var DEFAULT_DECISION_OPTIONS = {
   passAlpha: DEFAULT_PASS_ALPHA,
   sameMachine: false
 };
-var MIN_HISTORY_RUNS = 3;
-function bestEstimate(evidence, options) {
+function bestEstimate(evidence) {
   const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0));
-  if (history.length >= MIN_HISTORY_RUNS) {
-    const estimate2 = historyLogEstimate(runLog(evidence.current), runLog(evidence.baseline), history.map(runLog));
-    if (estimate2) return { estimate: estimate2, method: "history" };
-  }
-  const estimate = welchLogEstimate(evidence.baseline.map(Math.log), evidence.current.map(Math.log));
-  return estimate ? { estimate, method: "trials" } : void 0;
+  const fromHistory = historyLogEstimate(runLog(evidence.current), runLog(evidence.baseline), history.map(runLog));
+  if (fromHistory) return { estimate: fromHistory, method: "history" };
+  const fromTrials = welchLogEstimate(evidence.baseline.map(Math.log), evidence.current.map(Math.log));
+  return fromTrials ? { estimate: fromTrials, method: "trials" } : void 0;
 }
-function estimateChange(evidence, options = DEFAULT_DECISION_OPTIONS) {
-  const best = bestEstimate(evidence, options);
-  return best ? changeEstimateOf(best.estimate, best.method, evidence.direction, options) : pointChange(evidence);
+function estimateChange(evidence, best, options) {
+  return best ? changeEstimateOf(best.estimate, boundsOf(best.estimate, options), best.method, evidence.direction, options) : pointChange(evidence);
 }
 function pointChange(evidence) {
   return { ratio: median(evidence.current) / median(evidence.baseline), method: "point", sampleSize: Math.min(evidence.baseline.length, evidence.current.length) };
 }
-function changeEstimateOf(estimate, method, direction, options) {
-  const shown = boundsAt(estimate, options.passAlpha);
-  const strict = boundsAt(estimate, options.alpha);
+function boundsOf(estimate, options) {
+  return { strict: boundsAt(estimate, options.alpha), pass: boundsAt(estimate, options.passAlpha) };
+}
+function changeEstimateOf(estimate, bounds, method, direction, options) {
   return {
     ratio: Math.exp(estimate.estimate),
-    interval: { low: Math.exp(shown.low), high: Math.exp(shown.high), confidence: 1 - 2 * options.passAlpha },
-    strictBound: { ratio: Math.exp(direction === "lower" ? strict.low : strict.high), confidence: 1 - options.alpha },
+    interval: { low: Math.exp(bounds.pass.low), high: Math.exp(bounds.pass.high), confidence: 1 - 2 * options.passAlpha },
+    strictBound: { ratio: Math.exp(direction === "lower" ? bounds.strict.low : bounds.strict.high), confidence: 1 - options.alpha },
     method,
     noise: estimate.noise,
     sampleSize: estimate.sampleSize
   };
 }
-function judgeRelativeChange(evidence, limit, options = DEFAULT_DECISION_OPTIONS) {
-  const best = bestEstimate(evidence, options);
+function judgeRelativeChange(evidence, best, limit, options) {
   if (!best) return judgeSingleValues(pointChange(evidence), limit, evidence.direction, options);
   return judgeLogEstimate(best.estimate, best.method, limit, evidence.direction, options);
 }
 function judgeSingleValues(change, limit, direction, options) {
   const limitLog = worseLimitLog(limit.worseFraction, direction);
-  const badness = direction === "lower" ? Math.log(change.ratio) : -Math.log(change.ratio);
+  const badness = worseLog(Math.log(change.ratio), direction);
   const words = capitalize(describeRatio(change.ratio));
   const single = "one value per side, so no interval; measure several trials for one";
   if (options.sameMachine) {
@@ -59610,15 +59620,15 @@ function judgeSingleValues(change, limit, direction, options) {
   };
 }
 function judgeLogEstimate(estimate, method, limit, direction, options) {
-  const change = changeEstimateOf(estimate, method, direction, options);
+  const bounds = boundsOf(estimate, options);
+  const change = changeEstimateOf(estimate, bounds, method, direction, options);
   const limitLog = worseLimitLog(limit.worseFraction, direction);
   const floorLog = Math.log1p(options.noiseFloor);
-  const badness = badnessOf(estimate.estimate, { strict: boundsAt(estimate, options.alpha), pass: boundsAt(estimate, options.passAlpha) }, direction);
+  const badness = badnessOf(estimate.estimate, bounds, direction);
   const words = capitalize(describeRatio(change.ratio));
   const interval = `${formatConfidence(change.interval.confidence)} interval ${describeRatioInterval(change.interval.low, change.interval.high)}`;
   const evidence = evidenceWords(change);
-  let decision = decide(badness, limitLog, floorLog);
-  if (decision === "improved" && -badness.estimate < floorLog) decision = "within";
+  const decision = decide(badness, limitLog, floorLog);
   if (decision === "regressed" && method === "trials" && !options.sameMachine) {
     return {
       outcome: "inconclusive",
@@ -59814,7 +59824,8 @@ function evaluateMetric(input, scenario, baselineScenario, metric, options) {
     }
   }
   const evidence = baselineValues ? { baseline: baselineValues, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction } : void 0;
-  if (evidence && allPositive(evidence)) verdict.change = estimateChange(evidence, options);
+  const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : void 0;
+  if (evidence && allPositive(evidence)) verdict.change = estimateChange(evidence, best, options);
   if (!threshold) {
     verdict.status = verdict.baseline ? "info" : input.baseline ? "new" : "info";
     verdict.reason = comparisonProblem ? `Not compared: ${comparisonProblem}.` : "Not gated: no threshold applies to this metric.";
@@ -59832,6 +59843,7 @@ function evaluateMetric(input, scenario, baselineScenario, metric, options) {
           direction,
           current,
           evidence,
+          best,
           hasBaselineRun: input.baseline !== void 0,
           baselineScenarioExists: baselineScenario !== void 0,
           comparisonProblem,
@@ -59874,7 +59886,7 @@ function evaluateExpression(expression, level, context) {
     };
   }
   if (!allPositive(context.evidence)) return judgeNonPositive(context.evidence, expression, level);
-  const judged = judgeRelativeChange(context.evidence, expression, context.options);
+  const judged = judgeRelativeChange(context.evidence, context.best, expression, context.options);
   const status = judged.outcome === "regressed" ? level : judged.outcome === "improved" ? "improved" : judged.outcome === "inconclusive" ? "inconclusive" : "pass";
   return { status: level === "warn" && status === "inconclusive" ? "pass" : status, reason: judged.reason, change: judged.change };
 }
@@ -60130,34 +60142,45 @@ var ArrivalSchedule = class {
     return this.startMs + this.next++ * 1e3 / this.ratePerSecond;
   }
 };
+var anySuccess = (status) => status >= 200 && status < 300;
+function statusChecks(endpoints) {
+  const byList = /* @__PURE__ */ new Map();
+  return endpoints.map(({ expectedStatus }) => {
+    const key2 = [...new Set(expectedStatus)].sort((a, b) => a - b).join(",");
+    let check = byList.get(key2);
+    if (!check) {
+      const accepted = new Set(expectedStatus);
+      check = accepted.size === 0 ? anySuccess : (status) => accepted.has(status);
+      byList.set(key2, check);
+    }
+    return check;
+  });
+}
 async function runLoadPass(options) {
   const { recorder, endpoints } = options;
   const origin2 = new URL(endpoints[0].url);
-  const expected = endpoints.map((endpoint) => endpoint.expectedStatus);
+  const checks = statusChecks(endpoints);
+  const sharedCheck = checks.every((check) => check === checks[0]) ? checks[0] : void 0;
   let recording = true;
-  let lastStatusExpected = true;
-  const requests = endpoints.map((endpoint, index) => {
+  const requests = endpoints.map((endpoint) => {
     const url = new URL(endpoint.url);
     return {
       method: endpoint.method,
       path: `${url.pathname}${url.search}`,
       headers: endpoint.headers,
-      ...endpoint.body !== void 0 ? { body: endpoint.body } : {},
-      onResponse: (status) => {
-        const accepted = expected[index];
-        lastStatusExpected = accepted.length === 0 ? status >= 200 && status < 300 : accepted.includes(status);
-      }
+      ...endpoint.body !== void 0 ? { body: endpoint.body } : {}
     };
   });
   const startMs = performance2.now();
   const schedule = options.ratePerSecond ? new ArrivalSchedule(startMs, options.ratePerSecond) : void 0;
-  const pending = /* @__PURE__ */ new Set();
+  const cancelWaits = [];
   let lastOutcomeMs;
   let lateSends = 0;
   const setupClient = (client) => {
     const connection = client;
-    const startTimes = [];
+    let started;
     let dueTime;
+    let sentAt;
     let timedOutStart;
     let closeAnnounced = false;
     let arrivedAt;
@@ -60166,33 +60189,39 @@ async function runLoadPass(options) {
     };
     if (schedule) {
       const send = connection._doRequest.bind(connection);
-      connection._doRequest = () => {
+      let due = 0;
+      let timer;
+      const fire = (now = performance2.now()) => {
+        timer = void 0;
         if (connection.destroyed || !recording) return;
-        const due = schedule.claim();
-        const go = () => {
-          if (connection.destroyed || !recording) return;
-          dueTime = due;
-          send();
-        };
-        const waitMs = due - performance2.now();
-        if (waitMs >= 1) {
-          const timer = setTimeout(() => {
-            pending.delete(timer);
-            go();
-          }, Math.floor(waitMs));
-          pending.add(timer);
-        } else go();
+        dueTime = due;
+        sentAt = now;
+        send();
       };
+      connection._doRequest = () => {
+        if (connection.destroyed || !recording || timer !== void 0) return;
+        due = schedule.claim();
+        const now = performance2.now();
+        const waitMs = due - now;
+        if (waitMs >= 1) {
+          connection.timeoutTicker.reschedule(waitMs + connection.timeout);
+          timer = setTimeout(fire, Math.floor(waitMs));
+        } else fire(now);
+      };
+      cancelWaits.push(() => {
+        if (timer !== void 0) clearTimeout(timer);
+        timer = void 0;
+      });
     }
     const connect2 = connection._connect.bind(connection);
     connection._connect = () => {
       if (connection.pipelinedRequests.size() > 0) {
-        if (recording && !closeAnnounced) recorder.recordFailure("connection", "connection closed by the server with a request in flight");
+        if (recording && !closeAnnounced) recorder.recordConnectionError("connection closed by the server with a request in flight");
         connection.pipelinedRequests.clear();
       }
       closeAnnounced = false;
-      timedOutStart = startTimes[0];
-      startTimes.length = 0;
+      timedOutStart = started;
+      started = void 0;
       connect2();
       connection.conn.prependListener("data", stampArrival);
     };
@@ -60200,34 +60229,41 @@ async function runLoadPass(options) {
       closeAnnounced = info.shouldKeepAlive === false;
     });
     connection.on("request", () => {
-      const now = performance2.now();
-      if (dueTime !== void 0 && recording && now - dueTime > LATE_MS) lateSends++;
-      startTimes.push(dueTime === void 0 ? now : Math.min(dueTime, now));
+      if (dueTime === void 0) {
+        started = performance2.now();
+        return;
+      }
+      const now = sentAt;
+      if (recording && now - dueTime > LATE_MS) lateSends++;
+      started = Math.min(dueTime, now);
       dueTime = void 0;
+      sentAt = void 0;
     });
     connection.on("response", (statusCode, bytes) => {
       const now = arrivedAt ?? performance2.now();
       arrivedAt = void 0;
-      const started = startTimes.shift();
-      if (!recording || started === void 0) return;
+      const start = started;
+      started = void 0;
+      if (!recording || start === void 0) return;
       lastOutcomeMs = now;
-      recorder.recordResponse(now - started, statusCode, bytes, lastStatusExpected);
+      const expected = sharedCheck ? sharedCheck(statusCode) : checks[connection.requestIterator.currentRequestIndex](statusCode);
+      recorder.recordResponse(now - start, statusCode, bytes, expected);
       endWhenCounted();
     });
     connection.on("timeout", () => {
-      const started = timedOutStart;
+      const start = timedOutStart;
       timedOutStart = void 0;
       if (!recording) return;
       lastOutcomeMs = performance2.now();
-      recorder.recordFailure("timeout", "timeout", started === void 0 ? void 0 : lastOutcomeMs - started);
+      recorder.recordTimeout(start === void 0 ? void 0 : lastOutcomeMs - start);
       endWhenCounted();
     });
     connection.on("connError", (error) => {
-      startTimes.length = 0;
+      started = void 0;
       connection.pipelinedRequests.clear();
       if (!recording) return;
       lastOutcomeMs = performance2.now();
-      recorder.recordFailure("connection", error.code ?? error.message);
+      recorder.recordConnectionError(error.code ?? error.message);
       endWhenCounted();
     });
   };
@@ -60255,8 +60291,7 @@ async function runLoadPass(options) {
     if (endedAtMs !== void 0) return;
     endedAtMs = performance2.now();
     recording = false;
-    for (const timer of pending) clearTimeout(timer);
-    pending.clear();
+    for (const cancel of cancelWaits) cancel();
     instance.stop();
   };
   const deadline = amount ? void 0 : setTimeout(finish2, options.durationSeconds * 1e3);
@@ -60302,6 +60337,7 @@ var LINES_SHOWN_AFTER_READY = 20;
 var KILL_GRACE_MS2 = 3e3;
 var READY_POLL_MS = 100;
 var MEMORY_SAMPLE_MS = 250;
+var PROCESS_TREE_REFRESH_MS = 2e3;
 var ManagedServer = class {
   constructor(settings, log, signal) {
     this.settings = settings;
@@ -60317,14 +60353,14 @@ var ManagedServer = class {
   death = new AbortController();
   tail = [];
   memoryTimer;
-  memorySamplesMiB = [];
+  memoryWindow;
+  /** The server's process tree (under `rootPid`) as last looked up. */
+  tree;
+  /** A sample is being taken: the next tick is skipped rather than overlapping it. */
+  sampling = false;
   memoryUnsupportedNoted = false;
   ready = false;
   linesShownAfterReady = 0;
-  /** The process group leader's pid while the server runs. */
-  get pid() {
-    return this.child?.pid;
-  }
   /** Aborted when the server exits by itself: load against it stops at once. */
   get deathSignal() {
     return this.death.signal;
@@ -60448,17 +60484,18 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
   }
   /** Starts a new memory window (after warm-up). */
   resetMemory() {
-    this.memorySamplesMiB = [];
+    this.memoryWindow = void 0;
     void this.sampleMemory();
   }
   /** Peak and growth of resident memory since the last reset; undefined where it cannot be read. */
   memory() {
-    const samples = this.memorySamplesMiB;
-    if (samples.length === 0) return void 0;
-    return { peakMiB: Math.max(...samples), growthMiB: samples[samples.length - 1] - samples[0], samples: samples.length };
+    const window2 = this.memoryWindow;
+    if (!window2) return void 0;
+    return { peakMiB: window2.peakMiB, growthMiB: window2.lastMiB - window2.firstMiB };
   }
   startMemorySampling() {
-    this.memorySamplesMiB = [];
+    this.memoryWindow = void 0;
+    this.tree = void 0;
     if (process.platform !== "linux") {
       if (!this.memoryUnsupportedNoted) this.log.info("Server memory is sampled on Linux only (/proc); server_rss_* metrics are skipped here.");
       this.memoryUnsupportedNoted = true;
@@ -60473,13 +60510,32 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
   }
   async sampleMemory() {
     const pid = this.child?.pid;
-    if (pid === void 0 || process.platform !== "linux") return;
-    const bytes = await processTreeRssBytes(pid);
-    if (bytes !== void 0 && this.child?.pid === pid) this.memorySamplesMiB.push(bytes / 1024 ** 2);
+    if (pid === void 0 || process.platform !== "linux" || this.sampling) return;
+    this.sampling = true;
+    try {
+      const bytes = await rssBytes(await this.treeOf(pid));
+      if (bytes === void 0 || this.child?.pid !== pid) return;
+      const mib = bytes / 1024 ** 2;
+      const window2 = this.memoryWindow;
+      if (window2) {
+        window2.lastMiB = mib;
+        window2.peakMiB = Math.max(window2.peakMiB, mib);
+      } else this.memoryWindow = { firstMiB: mib, lastMiB: mib, peakMiB: mib };
+    } finally {
+      this.sampling = false;
+    }
+  }
+  /** The pids of the server's process tree, looked up anew at most every PROCESS_TREE_REFRESH_MS. */
+  async treeOf(rootPid) {
+    const now = Date.now();
+    if (this.tree?.rootPid !== rootPid || now - this.tree.foundAt >= PROCESS_TREE_REFRESH_MS) {
+      this.tree = { rootPid, pids: await processTree(rootPid) ?? [rootPid], foundAt: now };
+    }
+    return this.tree.pids;
   }
 };
-async function readProcessTable(entries2) {
-  const names = entries2 ?? (await readdir2("/proc")).filter((name) => /^\d+$/.test(name));
+async function readProcessTable() {
+  const names = (await readdir2("/proc")).filter((name) => /^\d+$/.test(name));
   const table = /* @__PURE__ */ new Map();
   await Promise.all(
     names.map(async (name) => {
@@ -60508,14 +60564,13 @@ async function groupAlive(pgid) {
     return false;
   }
 }
-async function processTreeRssBytes(rootPid) {
-  let entries2;
+async function processTree(rootPid) {
+  let parentOf;
   try {
-    entries2 = (await readdir2("/proc")).filter((name) => /^\d+$/.test(name));
+    parentOf = await readProcessTable();
   } catch {
     return void 0;
   }
-  const parentOf = await readProcessTable(entries2);
   const members = /* @__PURE__ */ new Set([rootPid]);
   let grew = true;
   while (grew) {
@@ -60527,9 +60582,12 @@ async function processTreeRssBytes(rootPid) {
       }
     }
   }
+  return [...members];
+}
+async function rssBytes(pids) {
   let total = 0;
   let found = false;
-  for (const pid of members) {
+  for (const pid of pids) {
     try {
       const status = await readFile3(`/proc/${pid}/status`, "utf8");
       const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
@@ -60543,36 +60601,62 @@ async function processTreeRssBytes(rootPid) {
   return found ? total : void 0;
 }
 
-// src/run/load/trial-recorder.ts
-var hdr2 = __toESM(require_dist4(), 1);
-
 // src/results/histogram.ts
 var hdr = __toESM(require_dist4(), 1);
 function encodeHistogram(histogram) {
   return hdr.encodeIntoCompressedBase64(histogram);
+}
+function buildHistogram(highestTrackable) {
+  return hdr.build({
+    bitBucketSize: 64,
+    numberOfSignificantValueDigits: 3,
+    lowestDiscernibleValue: 1,
+    ...highestTrackable !== void 0 ? { highestTrackableValue: highestTrackable } : {},
+    autoResize: true
+  });
+}
+var PERCENTILE_OF_METRIC = {
+  p50: 50,
+  p75: 75,
+  p90: 90,
+  p95: 95,
+  p97_5: 97.5,
+  p99: 99,
+  "p99.9": 99.9,
+  "p99.99": 99.99
+};
+function histogramMetric(histogram, metric) {
+  const percentile = PERCENTILE_OF_METRIC[metric];
+  if (percentile !== void 0) return histogram.getValueAtPercentile(percentile);
+  switch (metric) {
+    case "mean":
+      return histogram.mean;
+    case "stdev":
+      return histogram.stdDeviation;
+    case "min":
+      return histogram.minNonZeroValue;
+    case "max":
+      return histogram.maxValue;
+    default:
+      return void 0;
+  }
 }
 
 // src/run/load/trial-recorder.ts
 var LATENCY_LOWEST_MICROS = 1;
 var LATENCY_HIGHEST_MICROS = 6e7;
 var LATENCY_UNIT = "µs";
-var LOAD_PERCENTILES = [50, 90, 95, 99, 99.9];
+var LATENCY_METRICS = ["p50", "p90", "p95", "p99", "p99.9", "mean", "stdev", "min", "max"];
 var ERROR_RATE_METRIC = {
   non2xx: "errors_non2xx",
   timeout: "errors_timeout",
   connection: "errors_connection"
 };
-function createLatencyHistogram() {
-  return hdr2.build({
-    bitBucketSize: 64,
-    numberOfSignificantValueDigits: 3,
-    lowestDiscernibleValue: LATENCY_LOWEST_MICROS,
-    highestTrackableValue: LATENCY_HIGHEST_MICROS,
-    autoResize: true
-  });
+function toMicros(ms) {
+  return Math.min(LATENCY_HIGHEST_MICROS, Math.max(LATENCY_LOWEST_MICROS, Math.round(ms * 1e3)));
 }
 var TrialRecorder = class {
-  latencyMicros = createLatencyHistogram();
+  latencyMicros = buildHistogram(LATENCY_HIGHEST_MICROS);
   /** Responses with an expected status. */
   succeeded = 0;
   /** Responses with a status the endpoint does not expect (non-2xx unless configured otherwise). */
@@ -60586,8 +60670,7 @@ var TrialRecorder = class {
   firstConnectionError;
   /** Records one completed response. `latencyMs` may have any fraction; it is stored in whole µs (at least 1). */
   recordResponse(latencyMs, statusCode, bytes, expected) {
-    const micros = Math.min(LATENCY_HIGHEST_MICROS, Math.max(LATENCY_LOWEST_MICROS, Math.round(latencyMs * 1e3)));
-    this.latencyMicros.recordValue(micros);
+    this.latencyMicros.recordValue(toMicros(latencyMs));
     this.bytes += bytes;
     if (expected) this.succeeded++;
     else {
@@ -60596,18 +60679,17 @@ var TrialRecorder = class {
     }
   }
   /**
-   * Records a request that failed without a response. A timed-out request's wait (`waitedMs`, at least the time
-   * limit) also goes into the latency histogram: leaving it out would make a server that stops answering look fast.
+   * Records a request that timed out. Its wait (`waitedMs`, at least the time limit) also goes into the latency
+   * histogram: leaving it out would make a server that stops answering look fast.
    */
-  recordFailure(kind, message, waitedMs) {
-    if (kind === "timeout" && waitedMs !== void 0) {
-      this.latencyMicros.recordValue(Math.min(LATENCY_HIGHEST_MICROS, Math.max(LATENCY_LOWEST_MICROS, Math.round(waitedMs * 1e3))));
-    }
-    if (kind === "timeout") this.timeouts++;
-    else {
-      this.connectionErrors++;
-      this.firstConnectionError ??= message;
-    }
+  recordTimeout(waitedMs) {
+    if (waitedMs !== void 0) this.latencyMicros.recordValue(toMicros(waitedMs));
+    this.timeouts++;
+  }
+  /** Records a request that failed without a response: refused, reset, closed with the request in flight. */
+  recordConnectionError(message) {
+    this.connectionErrors++;
+    this.firstConnectionError ??= message;
   }
   get completed() {
     return this.succeeded + this.unexpectedStatus;
@@ -60637,13 +60719,7 @@ var TrialRecorder = class {
     const metrics = {};
     const histogram = this.latencyMicros;
     if (histogram.totalCount > 0) {
-      for (const percent of LOAD_PERCENTILES) {
-        metrics[percentileMetricName(percent)] = metricValue(histogram.getValueAtPercentile(percent) / 1e3, "ms");
-      }
-      metrics.mean = metricValue(histogram.mean / 1e3, "ms");
-      metrics.stdev = metricValue(histogram.stdDeviation / 1e3, "ms");
-      metrics.min = metricValue(histogram.minNonZeroValue / 1e3, "ms");
-      metrics.max = metricValue(histogram.maxValue / 1e3, "ms");
+      for (const name of LATENCY_METRICS) metrics[name] = metricValue(histogramMetric(histogram, name) / 1e3, "ms");
     }
     const seconds3 = Math.max(durationSeconds, 1e-9);
     metrics.rps = metricValue(this.completed / seconds3, "req/s");
@@ -60837,7 +60913,7 @@ async function produceResults(source, deps) {
     return parseResultsText(text, source.format, shown);
   }
   if (source.kind === "load") {
-    return runLoad(source, { log: deps.log, ...deps.signal ? { signal: deps.signal } : {}, ...deps.beforeFirstLoad ? { beforeFirstLoad: deps.beforeFirstLoad } : {} });
+    return runLoad(source, deps);
   }
   const scenarios = [];
   const origin2 = /* @__PURE__ */ new Map();
@@ -60941,7 +61017,7 @@ async function repositoryTop(dir) {
     throw new RunError(`same-runner confirmation needs a git checkout, but ${dir} is not inside one (${error.message.split("\n")[0]})`);
   }
 }
-async function prepareBaseWorktree(repoTop, sha, build3, log, signal) {
+async function prepareBaseWorktree(repoTop, sha, build2, log, signal) {
   try {
     await git(repoTop, "cat-file", "-e", `${sha}^{commit}`);
   } catch {
@@ -60963,13 +61039,13 @@ async function prepareBaseWorktree(repoTop, sha, build3, log, signal) {
       await rm2(join2(dir, ".."), { recursive: true, force: true });
     }
   };
-  if (build3.command) {
-    log.info(`Building the base commit ${sha.slice(0, 7)}: ${build3.command}`);
-    const outcome = await runCommand({ command: build3.command, cwd: dir, env: build3.env ?? {}, timeoutMs: build3.timeoutMs }, log, signal);
+  if (build2.command) {
+    log.info(`Building the base commit ${sha.slice(0, 7)}: ${build2.command}`);
+    const outcome = await runCommand({ command: build2.command, cwd: dir, env: build2.env ?? {}, timeoutMs: build2.timeoutMs }, log, signal);
     if (outcome.exitCode !== 0 || outcome.timedOut) {
       await worktree.remove();
       const how = outcome.timedOut ? "timed out" : `exited with code ${outcome.exitCode}`;
-      throw new RunError(`building the base commit ${sha.slice(0, 7)} failed: \`${build3.command}\` ${how}.
+      throw new RunError(`building the base commit ${sha.slice(0, 7)} failed: \`${build2.command}\` ${how}.
 Last output:
 ${outcome.outputTail}`);
     }
@@ -61060,9 +61136,10 @@ function confirmationTargets(verdict, current, settings) {
     const suite = suites.get(metric.scenario);
     const threshold = resolveThreshold(settings.thresholds, { name: metric.scenario, ...suite ? { suite } : {} }, metric.metric);
     const levels = [...threshold?.fail ?? [], ...threshold?.fail.length ? [] : threshold?.warn ?? []];
-    const fractions = levels.flatMap((level) => level.kind === "relative" ? [level.worseFraction] : []);
-    if (fractions.length === 0) continue;
-    targets.push({ scenario: metric.scenario, metric: metric.metric, direction: metric.direction, worseFraction: Math.min(...fractions) });
+    const relative4 = levels.flatMap((level) => level.kind === "relative" ? [level] : []);
+    if (relative4.length === 0) continue;
+    const tightest = relative4.reduce((a, b) => b.worseFraction < a.worseFraction ? b : a);
+    targets.push({ scenario: metric.scenario, metric: metric.metric, direction: metric.direction, worseFraction: tightest.worseFraction, text: tightest.text });
   }
   return targets;
 }
@@ -61164,23 +61241,19 @@ function firstLine(text) {
 }
 
 // src/stats/paired-decider.ts
-var DEFAULT_PAIRED_RULE = { alpha: DEFAULT_ALPHA, passAlpha: DEFAULT_PASS_ALPHA, noiseFloor: DEFAULT_NOISE_FLOOR };
-function relativeThresholdText(worseFraction, direction) {
-  return `${direction === "lower" ? "+" : "-"}${Number.parseFloat((worseFraction * 100).toFixed(2))}%`;
-}
-function createPairedDecider(rule = DEFAULT_PAIRED_RULE) {
+function createPairedDecider(rule = DEFAULT_DECISION_OPTIONS) {
   return (logRatios, target, look) => {
     const options = { alpha: alphaPerTest(rule.alpha, look.metricsGated, look.count), passAlpha: rule.passAlpha, noiseFloor: rule.noiseFloor, sameMachine: true };
     const estimate = trimmedPairedLogEstimate(logRatios);
     if (!estimate) {
       return { outcome: "continue", change: { ratio: Math.exp(logRatios[0] ?? 0), method: "paired", sampleSize: logRatios.length }, reason: "Fewer than 2 pairs measured." };
     }
-    const limit = { worseFraction: target.worseFraction, text: relativeThresholdText(target.worseFraction, target.direction) };
+    const limit = { worseFraction: target.worseFraction, text: target.text };
     const judged = judgeLogEstimate(estimate, "paired", limit, target.direction, options);
     const last = look.index >= look.count - 1;
     const decision = (outcome, reason = judged.reason) => ({ outcome, change: judged.change, reason });
     if (judged.outcome === "regressed") {
-      const typicalPair = median(logRatios) * (target.direction === "lower" ? 1 : -1);
+      const typicalPair = worseLog(median(logRatios), target.direction);
       if (typicalPair > Math.log1p(rule.noiseFloor)) return decision(look.index === 0 && !last ? "continue" : "fail");
       const why = `${judged.reason} But the median pair is not beyond the ${(rule.noiseFloor * 100).toFixed(0)}% noise floor: a few disturbed pairs carry the estimate.`;
       return decision(last ? "inconclusive" : "continue", why);
@@ -61193,7 +61266,7 @@ function createPairedDecider(rule = DEFAULT_PAIRED_RULE) {
     const plannedError = estimate.standardError * Math.sqrt(estimate.sampleSize / planned);
     const plannedHalfWidth = studentTQuantile(1 - options.passAlpha, Math.max(1, estimate.degreesOfFreedom * (planned / estimate.sampleSize))) * plannedError;
     const limitLog = worseLimitLog(target.worseFraction, target.direction);
-    const worse = target.direction === "lower" ? estimate.estimate : -estimate.estimate;
+    const worse = worseLog(estimate.estimate, target.direction);
     if (plannedHalfWidth >= limitLog && worse < limitLog) {
       return decision(
         "inconclusive",
@@ -61399,19 +61472,13 @@ function formatValue(verdict, side) {
   const trials = summary.values.length > 1 ? ` (${summary.values.length}×)` : "";
   return `${formatQuantity(summary.value, verdict.unit)}${trials}`;
 }
-function formatSignedPercent(ratio) {
-  const percent = (ratio - 1) * 100;
-  const digits = Math.abs(percent) >= 100 ? 0 : 1;
-  const text = percent.toFixed(digits);
-  return percent > 0 && text !== 0 .toFixed(digits) ? `+${text}%` : `${text}%`;
-}
 function formatChange(verdict) {
-  return verdict.change ? formatSignedPercent(verdict.change.ratio) : "—";
+  return verdict.change ? formatPercentChange(verdict.change.ratio) : "—";
 }
 function formatInterval(verdict) {
   const interval = verdict.change?.interval;
   if (!interval) return "—";
-  return `${formatSignedPercent(interval.low)} … ${formatSignedPercent(interval.high)}`;
+  return `${formatPercentChange(interval.low)} … ${formatPercentChange(interval.high)}`;
 }
 function formatThreshold(verdict) {
   if (!verdict.threshold) return "—";
@@ -61972,14 +62039,7 @@ async function runCommand2(args, io) {
     build: { type: "string" },
     confirm: { type: "string" },
     "confirm-budget": { type: "string" },
-    url: { type: "string" },
-    connections: { type: "string" },
-    duration: { type: "string" },
-    rate: { type: "string" },
-    trials: { type: "string" },
-    profile: { type: "string" },
-    start: { type: "string" },
-    "ready-url": { type: "string" }
+    ...Object.fromEntries(LOAD_FLAGS.map(([flag]) => [flag, { type: "string" }]))
   });
   if (values.help) return help(io, "run");
   const text = (key2) => typeof values[key2] === "string" ? values[key2] : void 0;
