@@ -73,7 +73,11 @@ function positiveIntegerInput(name: string): number | undefined {
   return value
 }
 
-export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/**
+ * The Action (the typescript-action template's `run()`, which @github/local-action calls): returns the exit code,
+ * and sets the failure through `core.setFailed` so a runner that ignores the return value still sees it.
+ */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const log = actionLogger
   try {
     const workspace = env.GITHUB_WORKSPACE || process.cwd()
