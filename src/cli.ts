@@ -26,8 +26,7 @@ import type { GateReport } from './report/report-model.js'
 import { renderTerminalReport } from './report/terminal.js'
 import type { Results } from './results/model.js'
 import { formatAge } from './report/format-cells.js'
-
-export const VERSION = '0.1.0'
+import { VERSION } from './version.js'
 
 /** What the CLI talks to: streams and the working directory, so tests can run it in-process too. */
 export interface CliIo {
