@@ -24,6 +24,7 @@ import { displayPath } from './paths.js'
 import { renderMarkdownReport } from './report/markdown.js'
 import type { GateReport } from './report/report-model.js'
 import { renderTerminalReport } from './report/terminal.js'
+import { shouldUseColor } from './report/terminal-style.js'
 import type { Results } from './results/model.js'
 import { formatAge } from './report/format-cells.js'
 import { VERSION } from './version.js'
@@ -201,7 +202,8 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(
 function cliLogger(io: CliIo, quiet: boolean): Logger {
   const secrets: string[] = []
   const mask = (text: string): string => secrets.reduce((masked, secret) => masked.split(secret).join('***'), text)
-  const live = io.stderr.isTTY === true
+  // TERM=dumb cannot clear a line; it gets plain lines.
+  const live = io.stderr.isTTY === true && io.env.TERM !== 'dumb'
   let liveLine = false
   const write = (text: string): void => {
     if (liveLine) {
@@ -232,7 +234,9 @@ function cliLogger(io: CliIo, quiet: boolean): Logger {
     progressDone: () => {
       if (liveLine) io.stderr.write('\n')
       liveLine = false
-    }
+    },
+    // A live line can move every second; lines in a log every few seconds are enough.
+    progressIntervalMs: live ? 1000 : 5000
   }
 }
 
@@ -471,7 +475,7 @@ async function settingsForStore(values: Record<string, string | boolean | undefi
 
 async function finish(outcome: GateOutcome, values: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
   await writeReports(outcome.report, values, io)
-  const color = values['no-color'] !== true && io.stdout.isTTY === true && !io.env.NO_COLOR
+  const color = shouldUseColor(io.stdout, io.env, values['no-color'] === true)
   io.stdout.write(renderTerminalReport(outcome.report, { color, all: values.all === true }))
   return outcome.exitCode
 }

@@ -15,6 +15,8 @@ export interface Logger {
    */
   progress(line: string): void
   progressDone(): void
+  /** How often long steps should call progress: often for a live terminal line, every few seconds in CI logs. */
+  readonly progressIntervalMs?: number
 }
 
 /** A logger that keeps lines in memory, for tests and for capturing output. */
