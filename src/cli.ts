@@ -91,7 +91,7 @@ Options:
       --ready-url <url>    load: URL (or path) polled until the server answers
   -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%" or "p95=+20%,p99=<300ms"
   -n, --name <gate>        gate name (default: the config's name, or "default")
-      --baseline-dir <dir> file store directory (default .perf-gate beside the config)
+      --baseline-dir <dir> file store directory (default .perf-gate in the current directory)
       --baseline <name>    compare against a pinned baseline instead of the newest
       --save-baseline      save this run's results as the new baseline
       --fail-on-missing-baseline
@@ -151,7 +151,7 @@ Options:
 Options:
   -c, --config <file>      config file
   -n, --name <gate>        gate name
-      --baseline-dir <dir> file store directory (default .perf-gate)
+      --baseline-dir <dir> file store directory (default .perf-gate in the current directory)
   -f, --format <name>      format of the results file (default: auto)`
 }
 
