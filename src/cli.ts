@@ -24,7 +24,7 @@ import { displayPath } from './paths.js'
 import { renderMarkdownReport } from './report/markdown.js'
 import type { GateReport } from './report/report-model.js'
 import { renderTerminalReport } from './report/terminal.js'
-import { shouldUseColor } from './report/terminal-style.js'
+import { shouldUseColor, truncateToWidth } from './report/terminal-style.js'
 import type { Results } from './results/model.js'
 import { formatAge } from './report/format-cells.js'
 import { VERSION } from './version.js'
@@ -227,7 +227,8 @@ function cliLogger(io: CliIo, quiet: boolean): Logger {
     progress: (line) => {
       if (quiet) return
       if (live) {
-        io.stderr.write(`\r\u001b[2K${mask(line)}`)
+        const columns = (io.stderr as { columns?: number }).columns
+        io.stderr.write(`\r\u001b[2K${columns ? truncateToWidth(mask(line), columns - 1) : mask(line)}`)
         liveLine = true
       } else write(line)
     },

@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { cpSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -54,4 +55,30 @@ test('a load longer than the progress interval prints its percentage and time le
   assert.equal(run.exitCode, 0, run.stderr)
   assert.match(run.stderr, /^load \/fast trial 1\/1: \d{1,3}% · \d+s left · \d+ requests, \d+ req\/s, 0 errors$/m)
   assert.doesNotMatch(run.stderr, /\r|\u001b\[2K/, 'no live-line control codes in a log')
+})
+
+/** util-linux `script` gives the CLI a real terminal (a pty); without it these tests cannot see what a terminal shows. */
+const hasScript = spawnSync('sh', ['-c', 'command -v script'], { encoding: 'utf8' }).status === 0
+const needsPty = hasScript ? {} : { skip: 'needs util-linux `script` to run the CLI in a pseudo-terminal' }
+
+function inTerminal(args: string[], env: NodeJS.ProcessEnv, cwd: string): { status: number | null; output: string } {
+  const command = [process.execPath, CLI_ENTRY, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ')
+  const { NO_COLOR: _noColor, ...plain } = baseEnv()
+  const run = spawnSync('script', ['-qfec', command, '/dev/null'], { cwd, encoding: 'utf8', env: { ...plain, ...env }, timeout: 60_000 })
+  return { status: run.status, output: run.stdout }
+}
+
+test('in a terminal: one live progress line redrawn every second with percentage and time left; colour unless TERM=dumb', { ...needsPty, timeout: 90_000 }, async () => {
+  const port = await freePort()
+  const dir = scratchDir()
+  const load = ['run', '--url', `http://127.0.0.1:${port}/fast`, '--start', `node "${CLI_ENTRY}" demo-server --port ${port}`, '--ready-url', '/health', '--duration', '3s', '--trials', '1', '--connections', '2']
+  const live = inTerminal(load, { TERM: 'xterm-256color' }, dir)
+  assert.equal(live.status, 0, live.output)
+  const redraws = live.output.match(/\r\u001b\[2Kload \/fast trial 1\/1: \d{1,3}% · \d+s left · /g) ?? []
+  assert.ok(redraws.length >= 2, `live redraws: ${redraws.length}\n${JSON.stringify(live.output)}`)
+  assert.ok(live.output.includes('\u001b[1m'), 'the report is coloured in a colour terminal')
+
+  const dumb = inTerminal(load, { TERM: 'dumb' }, dir)
+  assert.equal(dumb.status, 0, dumb.output)
+  assert.doesNotMatch(dumb.output, /\u001b\[/, 'TERM=dumb: no escape codes at all, neither colour nor line redraws')
 })

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { displayWidth, padEndToWidth, shouldUseColor } from '../../src/report/terminal-style.js'
+import { displayWidth, padEndToWidth, shouldUseColor, truncateToWidth } from '../../src/report/terminal-style.js'
 import { renderTerminalReport } from '../../src/report/terminal.js'
 import { report, row } from '../support/report-builder.js'
 
@@ -43,6 +43,12 @@ describe('display width', () => {
     assert.equal(displayWidth('e\u0301'), 1)
     assert.equal(displayWidth('\u001b[31mred\u001b[0m'), 3)
     assert.equal(padEndToWidth('東京', 6), '東京  ')
+  })
+
+  test('a live line is cut to the terminal width by columns, never inside a glyph', () => {
+    assert.equal(truncateToWidth('short', 10), 'short')
+    assert.equal(truncateToWidth('load 東京 trial 1/5: 40%', 10), 'load 東京…')
+    assert.ok(displayWidth(truncateToWidth('🚀🚀🚀🚀🚀🚀', 7)) <= 7)
   })
 
   test('the terminal table keeps its columns aligned with emoji and CJK scenario names', () => {

@@ -34,3 +34,14 @@ export function padEndToWidth(text: string, width: number): string {
 export function padStartToWidth(text: string, width: number): string {
   return ' '.repeat(Math.max(0, width - displayWidth(text))) + text
 }
+
+/** `text` cut to at most `width` terminal columns, with `…` when cut (a live line must not wrap, or `\r` cannot redraw it). */
+export function truncateToWidth(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text
+  let kept = ''
+  for (const { segment } of new Intl.Segmenter().segment(text)) {
+    if (displayWidth(kept + segment) > width - 1) break
+    kept += segment
+  }
+  return `${kept}…`
+}
