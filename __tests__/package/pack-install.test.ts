@@ -102,4 +102,43 @@ test('npm pack → offline install → npx perf-gate --help and compare; lean in
   for (const name of ['compareResults', 'parseResults', 'runGate', 'FileBaselineStore', 'renderMarkdownReport']) assert.ok(seen.keys.includes(name), `exports ${name}`)
   assert.ok(!existsSync(marker), 'importing the package ran the configured command')
   assert.deepEqual(readdirSync(join(project, 'ws')), [], 'importing the package wrote nothing')
+
+  // The types that ship with it: a TypeScript user's code type-checks, and a wrong use is caught (not `any`).
+  const tsc = (file: string) =>
+    spawnSync(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'node_modules/typescript/bin/tsc'),
+        '--noEmit',
+        '--strict',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--skipLibCheck',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(REPO_ROOT, 'node_modules/@types'),
+        file
+      ],
+      { cwd: project, encoding: 'utf8' }
+    )
+  writeFileSync(
+    join(project, 'uses-api.ts'),
+    `import { compareResults, parseResults, type Results } from 'perf-gate'
+const before: Results = parseResults('{}', 'auto', 'before.json')
+const outcome = await compareResults(before, before, { thresholds: 'p95: +20%' })
+const verdict: string = outcome.report.verdict
+const code: number = outcome.exitCode
+console.log(verdict, code)
+`
+  )
+  const typed = tsc('uses-api.ts')
+  assert.equal(typed.status, 0, typed.stdout)
+  writeFileSync(join(project, 'misuses-api.ts'), `import { VERSION } from 'perf-gate'\nconst wrong: number = VERSION\nconsole.log(wrong)\n`)
+  const misuse = tsc('misuses-api.ts')
+  assert.match(misuse.stdout, /Type 'string' is not assignable to type 'number'/)
 })
