@@ -3,7 +3,7 @@
  * of any supported format, compare two results with thresholds, or run the whole gate with your own baseline
  * store and results producer. Importing this module runs nothing: no Action, no CLI, no server.
  */
-import { BASELINE_SCHEMA_VERSION, type BaselineLookup, type BaselineRecord, type BaselineStore } from './baselines/store.js'
+import { givenBaselineStore, unsavedBaselineRecord } from './baselines/given-baseline.js'
 import { resolveSettings } from './config/resolve-settings.js'
 import { DEFAULT_CONFIG_PATH } from './config/settings.js'
 import { MemoryLogger, type Logger } from './log.js'
@@ -12,6 +12,7 @@ import type { Results } from './results/model.js'
 
 export { VERSION } from './version.js'
 export { parseResultsText as parseResults, formatNames } from './formats/registry.js'
+/** Runs the whole pipeline; give `context.event: 'local'` for a programmatic run (it may then save with `save: 'promote'`). */
 export { runGate, type GateDeps, type GateOptions, type GateOutcome } from './gate.js'
 export { resolveSettings, type EdgeSettings } from './config/resolve-settings.js'
 export type { GateSettings } from './config/settings.js'
@@ -60,28 +61,11 @@ export async function compareResults(baseline: Results, current: Results, option
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.strict ? { strict: true } : {})
   })
-  const record: BaselineRecord = {
-    schemaVersion: BASELINE_SCHEMA_VERSION,
-    gate: settings.name,
-    id: 'baseline',
-    savedAt: new Date().toISOString(),
-    source: { event: 'api', ...(baseline.git?.sha ? { sha: baseline.git.sha } : {}) },
-    scenarioSet: '',
-    results: baseline,
-    ...(baseline.environment ? { environment: baseline.environment } : {})
-  }
-  const lookup: BaselineLookup = { baseline: record, history: [record], problems: [] }
-  const store: BaselineStore = {
-    description: 'the given baseline results',
-    load: async () => lookup,
-    save: async () => {
-      throw new Error('compareResults never saves a baseline')
-    },
-    list: async () => []
-  }
+  const record = unsavedBaselineRecord(baseline, { gate: settings.name, id: 'baseline', savedAt: new Date().toISOString(), event: 'api' })
+  const store = givenBaselineStore(record, 'the given baseline results')
   return runGate(
     settings,
-    { log: options.log ?? new MemoryLogger(), store, context: { event: 'api', runner: 'local' }, now: () => new Date(), produce: async () => current },
+    { log: options.log ?? new MemoryLogger(), store, context: { event: 'local', runner: 'local' }, now: () => new Date(), produce: async () => current },
     { save: 'never' }
   )
 }

@@ -10,7 +10,8 @@ import { basename, dirname, resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { FileBaselineStore } from './baselines/file-store.js'
 import { validateBaselineText } from './baselines/select.js'
-import type { BaselineLookup, BaselineRecord, BaselineStore } from './baselines/store.js'
+import type { BaselineRecord } from './baselines/store.js'
+import { givenBaselineStore, unsavedBaselineRecord } from './baselines/given-baseline.js'
 import type { LoadEdgeSettings } from './config/load-settings.js'
 import { resolveSettings, type EdgeSettings } from './config/resolve-settings.js'
 import { parseDemoServerArgs, startDemoServer } from './demo/demo-server.js'
@@ -375,15 +376,7 @@ async function compareCommand(args: string[], io: CliIo): Promise<number> {
     if (!settings.baseline.failOnMissing || !(error instanceof InputError)) throw error
     throw new RunError(`fail-on-missing-baseline: no baseline could be read (${messageOf(error)}), so the run fails (exit 2).`)
   }
-  const lookup: BaselineLookup = { baseline: baseline.record, history: [baseline.record], problems: [] }
-  const store: BaselineStore = {
-    description: `file ${baselinePath}`,
-    load: async () => lookup,
-    save: async () => {
-      throw new Error('compare never saves a baseline')
-    },
-    list: async () => []
-  }
+  const store = givenBaselineStore(baseline.record, `file ${baselinePath}`)
   const outcome = await runGate(
     settings,
     { log: cliLogger(io, true), store, context: { event: 'local', runner: 'local' }, now: () => new Date(), produce: async () => current.results },
@@ -409,17 +402,13 @@ async function readResultsArgument(path: string, shown: string, format: string):
     return { results: record.results, record }
   }
   const results = parseResultsText(text, format, shown)
-  const record: BaselineRecord = {
-    schemaVersion: 1,
+  const record = unsavedBaselineRecord(results, {
     gate: 'compare',
     id: basename(shown).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'file',
     // A plain results file has no save time; its modification time is the honest stand-in.
     savedAt: new Date((await stat(path)).mtimeMs).toISOString(),
-    source: { event: 'file', ...(results.git?.sha ? { sha: results.git.sha } : {}) },
-    scenarioSet: '',
-    results
-  }
-  if (results.environment) record.environment = results.environment
+    event: 'file'
+  })
   return { results, record }
 }
 
