@@ -3,7 +3,7 @@
 // committed in the example's file store. Fails unless the run ends with a verdict output.
 // Usage: npm run local-action
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -41,7 +41,12 @@ try {
     console.error(`local-action: no verdict output (exit ${run.status ?? run.signal}); see the log above`)
     process.exit(1)
   }
-  console.log(`local-action: the Action ran from src/main.ts; verdict ${verdict}`)
+  const summaryText = readFileSync(summary, 'utf8')
+  if (!summaryText.includes('perf-gate')) {
+    console.error('local-action: the job summary was not written (the core.summary stub?)')
+    process.exit(1)
+  }
+  console.log(`local-action: the Action ran from src/main.ts; verdict ${verdict}; job summary ${summaryText.length} characters`)
 } finally {
   rmSync(scratch, { recursive: true, force: true })
 }
