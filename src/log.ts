@@ -2,6 +2,9 @@
  * Where the gate writes what it is doing. The Action maps these to @actions/core; the CLI to stderr.
  * A secret registered with addSecret is masked everywhere the logger writes.
  */
+/** The prefix run/ gives each line it relays from a child process (suite, server, build); the Action folds them. */
+export const RELAYED_OUTPUT_PREFIX = '  │ '
+
 export interface Logger {
   info(message: string): void
   warn(message: string): void

@@ -6,10 +6,7 @@
  * lines outside the fold (run/ puts them in its errors).
  */
 import * as core from '@actions/core'
-import type { Logger } from '../log.js'
-
-/** The prefix run/ gives each relayed line of a child process's output. */
-export const RELAYED_OUTPUT_PREFIX = '  │ '
+import { RELAYED_OUTPUT_PREFIX, type Logger } from '../log.js'
 
 export interface GroupingLogger extends Logger {
   /** Closes an open group; call before writing to the log by other means (core.setFailed, a summary echo). */
