@@ -1,6 +1,9 @@
 // Runs the Action's source (src/main.ts) under GitHub's @github/local-action, the typescript-action template's local
 // runner, against the tiny example in examples/local-action: a hyperfine results file gated against a baseline
-// committed in the example's file store. Fails unless the run ends with a verdict output.
+// committed in the example's file store. Fails unless the run ends with a verdict output and a job summary.
+// The file store, because local-action's stub of @actions/cache (it emulates 5.0.3; we use 6.x) has no
+// isFeatureAvailable(): with `baseline-store: cache` the run reports "the Actions cache could not be read:
+// cache.isFeatureAvailable is not a function" and ends no-baseline. Its core stub still writes `::set-output`.
 // Usage: npm run local-action
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
