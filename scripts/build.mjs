@@ -1,9 +1,9 @@
-// Bundles the Action (dist/index.js) and the CLI (dist/cli.js) with esbuild.
+// Bundles the Action (dist/index.js), the CLI (dist/cli.js) and the programmatic API (dist/api.js) with esbuild.
 // Usage: node scripts/build.mjs [--outdir <dir>]
 // esbuild rather than Rollup: one deterministic pass in about a second, so `check-dist` is cheap enough to run
 // in CI and before every stop; CommonJS dependencies (autocannon) get a real `require` from the banner below.
 import { build } from 'esbuild'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, readFile, rm } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 
@@ -16,6 +16,9 @@ await mkdir(outdir, { recursive: true })
 const requireShim =
   "import { createRequire as __perfGateCreateRequire } from 'node:module'; const require = __perfGateCreateRequire(import.meta.url);"
 
+// The version is written once, in package.json; the bundles get it here (src/version.ts).
+const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'))
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -23,8 +26,12 @@ const common = {
   target: 'node20',
   logLevel: 'warning',
   legalComments: 'eof',
-  charset: 'utf8'
+  charset: 'utf8',
+  define: { PERF_GATE_VERSION: JSON.stringify(version) }
 }
 
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: `${outdir}/index.js`, banner: { js: requireShim } })
 await build({ ...common, entryPoints: ['src/bin.ts'], outfile: `${outdir}/cli.js`, banner: { js: `#!/usr/bin/env node\n${requireShim}` } })
+// The package's `exports`: importing it must run nothing, so no entry code and no CommonJS shim beyond what the
+// bundled modules need.
+await build({ ...common, entryPoints: ['src/api.ts'], outfile: `${outdir}/api.js`, banner: { js: requireShim } })

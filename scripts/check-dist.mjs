@@ -1,13 +1,15 @@
 // Fails when the committed dist/ differs from a fresh build of src/ (the bundles are what the runner executes).
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const fresh = mkdtempSync(join(tmpdir(), 'perf-gate-dist-'))
 try {
   execFileSync(process.execPath, ['scripts/build.mjs', '--outdir', fresh], { stdio: 'inherit' })
-  const names = new Set([...readdirSync('dist'), ...readdirSync(fresh)])
+  // Files only: dist/types/ is built by `npm pack` (prepack) for the npm package and is not committed.
+  const bundles = (dir) => readdirSync(dir).filter((name) => statSync(join(dir, name)).isFile())
+  const names = new Set([...bundles('dist'), ...bundles(fresh)])
   const stale = []
   for (const name of names) {
     let committed

@@ -41,13 +41,19 @@ const result = spawnSync(
 )
 let passed = 0
 let failed = 0
+let skipped = 0
+// Skipped tests are counted and their reasons listed, so a skip is never silent.
+const skipReasons = new Map()
 try {
   const report = readFileSync(tap, 'utf8')
   passed = Number(/^# pass (\d+)/m.exec(report)?.[1] ?? 0)
   failed = Number(/^# fail (\d+)/m.exec(report)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(report)?.[1] ?? 0)
+  skipped = Number(/^# skipped (\d+)/m.exec(report)?.[1] ?? 0)
+  for (const match of report.matchAll(/^\s*ok \d+ - .*# SKIP ?(.*)$/gm)) skipReasons.set(match[1] || '(no reason given)', (skipReasons.get(match[1] || '(no reason given)') ?? 0) + 1)
 } catch {
   failed = Math.max(failed, 1)
 }
 rmSync(scratch, { recursive: true, force: true })
-console.log(`${passed} passed, ${failed} failed`)
+for (const [reason, count] of skipReasons) console.log(`skipped ${count}: ${reason}`)
+console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`)
 process.exit(result.status === 0 && failed === 0 && passed > 0 ? 0 : 1)

@@ -10,7 +10,8 @@ import { basename, dirname, resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { FileBaselineStore } from './baselines/file-store.js'
 import { validateBaselineText } from './baselines/select.js'
-import type { BaselineLookup, BaselineRecord, BaselineStore } from './baselines/store.js'
+import type { BaselineRecord } from './baselines/store.js'
+import { givenBaselineStore, unsavedBaselineRecord } from './baselines/given-baseline.js'
 import type { LoadEdgeSettings } from './config/load-settings.js'
 import { resolveSettings, type EdgeSettings } from './config/resolve-settings.js'
 import { parseDemoServerArgs, startDemoServer } from './demo/demo-server.js'
@@ -24,10 +25,10 @@ import { displayPath } from './paths.js'
 import { renderMarkdownReport } from './report/markdown.js'
 import type { GateReport } from './report/report-model.js'
 import { renderTerminalReport } from './report/terminal.js'
+import { shouldUseColor, truncateToWidth } from './report/terminal-style.js'
 import type { Results } from './results/model.js'
 import { formatAge } from './report/format-cells.js'
-
-export const VERSION = '0.1.0'
+import { VERSION } from './version.js'
 
 /** What the CLI talks to: streams and the working directory, so tests can run it in-process too. */
 export interface CliIo {
@@ -91,7 +92,7 @@ Options:
       --ready-url <url>    load: URL (or path) polled until the server answers
   -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%" or "p95=+20%,p99=<300ms"
   -n, --name <gate>        gate name (default: the config's name, or "default")
-      --baseline-dir <dir> file store directory (default .perf-gate beside the config)
+      --baseline-dir <dir> file store directory (default .perf-gate in the current directory)
       --baseline <name>    compare against a pinned baseline instead of the newest
       --save-baseline      save this run's results as the new baseline
       --fail-on-missing-baseline
@@ -151,7 +152,7 @@ Options:
 Options:
   -c, --config <file>      config file
   -n, --name <gate>        gate name
-      --baseline-dir <dir> file store directory (default .perf-gate)
+      --baseline-dir <dir> file store directory (default .perf-gate in the current directory)
   -f, --format <name>      format of the results file (default: auto)`
 }
 
@@ -202,7 +203,8 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(
 function cliLogger(io: CliIo, quiet: boolean): Logger {
   const secrets: string[] = []
   const mask = (text: string): string => secrets.reduce((masked, secret) => masked.split(secret).join('***'), text)
-  const live = io.stderr.isTTY === true
+  // TERM=dumb cannot clear a line; it gets plain lines.
+  const live = io.stderr.isTTY === true && io.env.TERM !== 'dumb'
   let liveLine = false
   const write = (text: string): void => {
     if (liveLine) {
@@ -226,14 +228,17 @@ function cliLogger(io: CliIo, quiet: boolean): Logger {
     progress: (line) => {
       if (quiet) return
       if (live) {
-        io.stderr.write(`\r\u001b[2K${mask(line)}`)
+        const columns = (io.stderr as { columns?: number }).columns
+        io.stderr.write(`\r\u001b[2K${columns ? truncateToWidth(mask(line), columns - 1) : mask(line)}`)
         liveLine = true
       } else write(line)
     },
     progressDone: () => {
       if (liveLine) io.stderr.write('\n')
       liveLine = false
-    }
+    },
+    // A live line can move every second; lines in a log every few seconds are enough.
+    progressIntervalMs: live ? 1000 : 5000
   }
 }
 
@@ -371,15 +376,7 @@ async function compareCommand(args: string[], io: CliIo): Promise<number> {
     if (!settings.baseline.failOnMissing || !(error instanceof InputError)) throw error
     throw new RunError(`fail-on-missing-baseline: no baseline could be read (${messageOf(error)}), so the run fails (exit 2).`)
   }
-  const lookup: BaselineLookup = { baseline: baseline.record, history: [baseline.record], problems: [] }
-  const store: BaselineStore = {
-    description: `file ${baselinePath}`,
-    load: async () => lookup,
-    save: async () => {
-      throw new Error('compare never saves a baseline')
-    },
-    list: async () => []
-  }
+  const store = givenBaselineStore(baseline.record, `file ${baselinePath}`)
   const outcome = await runGate(
     settings,
     { log: cliLogger(io, true), store, context: { event: 'local', runner: 'local' }, now: () => new Date(), produce: async () => current.results },
@@ -405,17 +402,13 @@ async function readResultsArgument(path: string, shown: string, format: string):
     return { results: record.results, record }
   }
   const results = parseResultsText(text, format, shown)
-  const record: BaselineRecord = {
-    schemaVersion: 1,
+  const record = unsavedBaselineRecord(results, {
     gate: 'compare',
     id: basename(shown).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'file',
     // A plain results file has no save time; its modification time is the honest stand-in.
     savedAt: new Date((await stat(path)).mtimeMs).toISOString(),
-    source: { event: 'file', ...(results.git?.sha ? { sha: results.git.sha } : {}) },
-    scenarioSet: '',
-    results
-  }
-  if (results.environment) record.environment = results.environment
+    event: 'file'
+  })
   return { results, record }
 }
 
@@ -472,7 +465,7 @@ async function settingsForStore(values: Record<string, string | boolean | undefi
 
 async function finish(outcome: GateOutcome, values: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
   await writeReports(outcome.report, values, io)
-  const color = values['no-color'] !== true && io.stdout.isTTY === true && !io.env.NO_COLOR
+  const color = shouldUseColor(io.stdout, io.env, values['no-color'] === true)
   io.stdout.write(renderTerminalReport(outcome.report, { color, all: values.all === true }))
   return outcome.exitCode
 }

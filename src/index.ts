@@ -1,4 +1,4 @@
-// Entry of the bundled Action (dist/index.js): all logic lives in action.ts so tests can drive it.
-import { runAction } from './action.js'
+// Entry of the bundled Action (dist/index.js): all logic lives in main.ts so tests and local tools can drive it.
+import { run } from './main.js'
 
-process.exitCode = await runAction()
+process.exitCode = await run()

@@ -2,6 +2,9 @@
  * Where the gate writes what it is doing. The Action maps these to @actions/core; the CLI to stderr.
  * A secret registered with addSecret is masked everywhere the logger writes.
  */
+/** The prefix run/ gives each line it relays from a child process (suite, server, build); the Action folds them. */
+export const RELAYED_OUTPUT_PREFIX = '  │ '
+
 export interface Logger {
   info(message: string): void
   warn(message: string): void
@@ -15,6 +18,8 @@ export interface Logger {
    */
   progress(line: string): void
   progressDone(): void
+  /** How often long steps should call progress: often for a live terminal line, every few seconds in CI logs. */
+  readonly progressIntervalMs?: number
 }
 
 /** A logger that keeps lines in memory, for tests and for capturing output. */

@@ -11,7 +11,9 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const FIXTURES_DIR = join(repoRoot, '__tests__/fixtures/formats')
 
 /** ../shared/fixtures next to the project (a worktree one level deeper also finds it); undefined in a user's clone. */
-export const SHARED_FIXTURES_DIR = [join(repoRoot, '../shared/fixtures'), join(repoRoot, '../../shared/fixtures')].find((dir) => existsSync(dir))
+export const SHARED_FIXTURES_DIR = [process.env.PERF_GATE_SHARED_FIXTURES, join(repoRoot, '../shared/fixtures'), join(repoRoot, '../../shared/fixtures')].find(
+  (dir): dir is string => dir !== undefined && existsSync(dir)
+)
 
 /** Text of a committed fixture (path relative to __tests__/fixtures/formats). */
 export function fixtureText(name: string): string {
@@ -24,7 +26,11 @@ export function sharedFixtureText(name: string): string | undefined {
 }
 
 /** Skip option for tests that need ../shared/fixtures. */
-export const needsShared = SHARED_FIXTURES_DIR ? {} : { skip: 'no ../shared/fixtures next to the project' }
+export const needsShared = SHARED_FIXTURES_DIR
+  ? {}
+  : {
+      skip: 'needs real-world tool output kept outside the repository (../shared/fixtures beside it, or PERF_GATE_SHARED_FIXTURES=<dir>); the committed fixtures cover every format'
+    }
 
 /**
  * Parses text with the named format, checks that `format: auto` picks the same parser and that the output

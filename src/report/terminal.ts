@@ -16,6 +16,7 @@ import {
   problemsBesideAbsence
 } from './format-cells.js'
 import type { GateReport } from './report-model.js'
+import { displayWidth, padEndToWidth } from './terminal-style.js'
 
 export interface TerminalOptions {
   color: boolean
@@ -65,8 +66,8 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
       formatThreshold(row),
       row.status
     ])
-    const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column]!.length)))
-    const format = (line: string[]): string => line.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()
+    const widths = header.map((title, column) => Math.max(displayWidth(title), ...cells.map((line) => displayWidth(line[column]!))))
+    const format = (line: string[]): string => line.map((cell, column) => padEndToWidth(cell, widths[column]!)).join('  ').trimEnd()
     lines.push(paint(BOLD, format(header)))
     rows.forEach((row, index) => lines.push(paint(COLORS[row.status], format(cells[index]!))))
     lines.push('')

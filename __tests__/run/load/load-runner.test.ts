@@ -248,11 +248,11 @@ describe('load runner against a real server', () => {
     assert.ok(metric(trial, 'requests') >= 2)
   })
 
-  test('progress lines name the scenario, trial, requests, rate and errors', async () => {
+  test('progress lines name the scenario, trial, percentage, time left, requests, rate and errors', async () => {
     const log = new MemoryLogger()
     await runLoad(source(scenario('watched', [endpoint(`${server.url}/fast`)], { trials: 1, durationSeconds: 0.5 })), { log, progressIntervalMs: 100 })
     assert.ok(
-      log.lines.some((line) => /^progress: load watched trial 1\/1: \d+ requests, \d+ req\/s, 0 errors$/.test(line)),
+      log.lines.some((line) => /^progress: load watched trial 1\/1: \d{1,3}% · \d+s left · \d+ requests, \d+ req\/s, 0 errors$/.test(line)),
       log.lines.join('\n')
     )
   })

@@ -13,6 +13,7 @@ import type { Results, Scenario, Trial } from '../../results/model.js'
 import { FAILING_SECONDS_TO_STOP, runLoadPass } from './load-pass.js'
 import { ManagedServer, type ServerMemory } from './server.js'
 import { TrialRecorder } from './trial-recorder.js'
+import { describeProgress, type ProgressState } from '../progress-text.js'
 
 export interface LoadRunDeps {
   log: Logger
@@ -108,7 +109,8 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
   server?.resetMemory()
   const recorder = new TrialRecorder()
   try {
-    const progress = startProgress(label, recorder, deps)
+    const laterSeconds = (scenario.trials - index - 1) * (scenario.durationSeconds + scenario.warmupSeconds)
+    const progress = startProgress(label, recorder, deps, { plannedSeconds: scenario.durationSeconds, ...(scenario.requests ? { planned: scenario.requests } : {}), laterSeconds })
     let outcome
     try {
       outcome = await runLoadPass({ ...pass, durationSeconds: scenario.durationSeconds, ...(scenario.requests ? { requests: scenario.requests } : {}), recorder })
@@ -153,17 +155,19 @@ function addMemoryMetrics(trial: Trial, memory: ServerMemory | undefined): void 
   trial.metrics.server_rss_growth = { value: memory.growthMiB, unit: 'MiB', direction: 'lower' }
 }
 
-function startProgress(label: string, recorder: TrialRecorder, deps: LoadRunDeps): { stop(): void } {
+function startProgress(label: string, recorder: TrialRecorder, deps: LoadRunDeps, plan: Omit<ProgressState, 'elapsedSeconds' | 'done'>): { stop(): void } {
   let lastCount = 0
-  let lastAt = Date.now()
-  const intervalMs = deps.progressIntervalMs ?? 5000
+  const startedAt = Date.now()
+  let lastAt = startedAt
+  const intervalMs = deps.progressIntervalMs ?? deps.log.progressIntervalMs ?? 5000
   const timer = setInterval(() => {
     const now = Date.now()
     const count = recorder.completed
     const rate = ((count - lastCount) * 1000) / Math.max(1, now - lastAt)
     lastCount = count
     lastAt = now
-    deps.log.progress(`${label}: ${recorder.attempted} requests, ${rate.toFixed(0)} req/s, ${recorder.failed} errors`)
+    const where = describeProgress({ ...plan, elapsedSeconds: (now - startedAt) / 1000, done: recorder.attempted })
+    deps.log.progress(`${label}: ${where ? `${where} · ` : ''}${recorder.attempted} requests, ${rate.toFixed(0)} req/s, ${recorder.failed} errors`)
   }, intervalMs)
   timer.unref()
   return {

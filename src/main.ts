@@ -23,7 +23,7 @@ import { formatShard, parseShardSpec, type ShardSpec } from './shards/shard-spec
 import { DEFAULT_SHARD_WAIT_MS, ShardStartBarrier } from './shards/start-barrier.js'
 import { parseDurationMs } from './config/durations.js'
 import { contextFromActionsEnv } from './github/context.js'
-import type { Logger } from './log.js'
+import { createActionLogger } from './github/action-log.js'
 import { SUMMARY_LIMIT_BYTES, renderMarkdownReport, renderReportWithTrends } from './report/markdown.js'
 import { displayPath } from './paths.js'
 import { COMMENT_MODES } from './github/pr-comment.js'
@@ -34,15 +34,8 @@ import { COMMENT_BODY_LIMIT_CHARS, type CommentSettings } from './github/publish
 /** The `markdown` output: GitHub's limit for one comment body, less room for a marker a later step may add. */
 const MARKDOWN_OUTPUT_LIMIT_CHARS = COMMENT_BODY_LIMIT_CHARS - 512
 
-export const actionLogger: Logger = {
-  info: (message) => core.info(message),
-  warn: (message) => core.warning(message),
-  error: (message) => core.error(message),
-  debug: (message) => core.debug(message),
-  addSecret: (value) => core.setSecret(value),
-  progress: (line) => core.info(line),
-  progressDone: () => {}
-}
+/** @actions/core, with the output of started processes folded into groups (github/action-log.ts). */
+export const actionLogger = createActionLogger()
 
 /** Reads a boolean input strictly: true/false (any case) or empty for the default. */
 function booleanInput(name: string, fallback: boolean): boolean {
@@ -73,7 +66,11 @@ function positiveIntegerInput(name: string): number | undefined {
   return value
 }
 
-export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/**
+ * The Action (the typescript-action template's `run()`, which @github/local-action calls): returns the exit code,
+ * and sets the failure through `core.setFailed` so a runner that ignores the return value still sees it.
+ */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const log = actionLogger
   try {
     const workspace = env.GITHUB_WORKSPACE || process.cwd()
@@ -144,6 +141,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     await publish(settings, outcome, env, context, reviewerInputs)
     return outcome.exitCode
   } catch (error) {
+    log.closeGroup()
     const exitCode = exitCodeOf(error)
     const kind = exitCode === EXIT_BAD_INPUT ? 'configuration error' : 'the run failed'
     core.setFailed(`perf-gate: ${kind}: ${messageOf(error)}`)
@@ -276,6 +274,7 @@ async function publish(
   context: RunContext,
   reviewerInputs: Pick<ReviewerViewInput, 'settings' | 'uploadReport'>
 ): Promise<void> {
+  actionLogger.closeGroup()
   const { report } = outcome
   const reportDir = join(env.RUNNER_TEMP || settings.rootDir, 'perf-gate')
   await mkdir(reportDir, { recursive: true })
