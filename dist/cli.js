@@ -1781,14 +1781,14 @@ var require_code2 = __commonJS({
     }
     exports2.callValidateCode = callValidateCode;
     var newRegExp = (0, codegen_1._)`new RegExp`;
-    function usePattern({ gen, it: { opts } }, pattern) {
+    function usePattern({ gen, it: { opts } }, pattern2) {
       const u = opts.unicodeRegExp ? "u" : "";
       const { regExp } = opts.code;
-      const rx = regExp(pattern, u);
+      const rx = regExp(pattern2, u);
       return gen.scopeValue("pattern", {
         key: rx.toString(),
         ref: rx,
-        code: (0, codegen_1._)`${regExp.code === "new RegExp" ? newRegExp : (0, util_2.useFunc)(gen, regExp)}(${pattern}, ${u})`
+        code: (0, codegen_1._)`${regExp.code === "new RegExp" ? newRegExp : (0, util_2.useFunc)(gen, regExp)}(${pattern2}, ${u})`
       });
     }
     exports2.usePattern = usePattern;
@@ -1873,8 +1873,8 @@ var require_keyword = __commonJS({
       var _a;
       const { gen, keyword, schema, parentSchema, $data, it } = cxt;
       checkAsyncKeyword(it, def);
-      const validate = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
-      const validateRef = useKeyword(gen, keyword, validate);
+      const validate2 = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
+      const validateRef = useKeyword(gen, keyword, validate2);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
       cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
@@ -2947,28 +2947,28 @@ var require_compile = __commonJS({
         if (this.opts.code.process)
           sourceCode = this.opts.code.process(sourceCode, sch);
         const makeValidate = new Function(`${names_1.default.self}`, `${names_1.default.scope}`, sourceCode);
-        const validate = makeValidate(this, this.scope.get());
-        this.scope.value(validateName, { ref: validate });
-        validate.errors = null;
-        validate.schema = sch.schema;
-        validate.schemaEnv = sch;
+        const validate2 = makeValidate(this, this.scope.get());
+        this.scope.value(validateName, { ref: validate2 });
+        validate2.errors = null;
+        validate2.schema = sch.schema;
+        validate2.schemaEnv = sch;
         if (sch.$async)
-          validate.$async = true;
+          validate2.$async = true;
         if (this.opts.code.source === true) {
-          validate.source = { validateName, validateCode, scopeValues: gen._values };
+          validate2.source = { validateName, validateCode, scopeValues: gen._values };
         }
         if (this.opts.unevaluated) {
           const { props, items: items2 } = schemaCxt;
-          validate.evaluated = {
+          validate2.evaluated = {
             props: props instanceof codegen_1.Name ? void 0 : props,
             items: items2 instanceof codegen_1.Name ? void 0 : items2,
             dynamicProps: props instanceof codegen_1.Name,
             dynamicItems: items2 instanceof codegen_1.Name
           };
-          if (validate.source)
-            validate.source.evaluated = (0, codegen_1.stringify)(validate.evaluated);
+          if (validate2.source)
+            validate2.source.evaluated = (0, codegen_1.stringify)(validate2.evaluated);
         }
-        sch.validate = validate;
+        sch.validate = validate2;
         return sch;
       } catch (e) {
         delete sch.validate;
@@ -4706,10 +4706,10 @@ var require_core = __commonJS({
         }
         return metaSchema;
       }
-      _removeAllSchemas(schemas, regex) {
+      _removeAllSchemas(schemas, regex2) {
         for (const keyRef in schemas) {
           const sch = schemas[keyRef];
-          if (!regex || regex.test(keyRef)) {
+          if (!regex2 || regex2.test(keyRef)) {
             if (typeof sch == "string") {
               delete schemas[keyRef];
             } else if (sch && !sch.meta) {
@@ -6947,8 +6947,8 @@ var require_formats = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.formatNames = exports2.fastFormats = exports2.fullFormats = void 0;
-    function fmtDef(validate, compare2) {
-      return { validate, compare: compare2 };
+    function fmtDef(validate2, compare2) {
+      return { validate: validate2, compare: compare2 };
     }
     exports2.fullFormats = {
       // date: http://tools.ietf.org/html/rfc3339#section-5.6
@@ -6972,7 +6972,7 @@ var require_formats = __commonJS({
       // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
       ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
       ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
-      regex,
+      regex: regex2,
       // uuid: http://tools.ietf.org/html/rfc4122
       uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
       // JSON-pointer: https://tools.ietf.org/html/rfc6901
@@ -7131,7 +7131,7 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str) {
+    function regex2(str) {
       if (Z_ANCHOR.test(str))
         return false;
       try {
@@ -26643,26 +26643,26 @@ var require_debug2 = __commonJS({
   }
 });
 
-// node_modules/string-width/node_modules/ansi-regex/index.js
+// node_modules/cli-table3/node_modules/ansi-regex/index.js
 var require_ansi_regex = __commonJS({
-  "node_modules/string-width/node_modules/ansi-regex/index.js"(exports2, module2) {
+  "node_modules/cli-table3/node_modules/ansi-regex/index.js"(exports2, module2) {
     "use strict";
     module2.exports = ({ onlyFirst = false } = {}) => {
-      const pattern = [
+      const pattern2 = [
         "[\\u001B\\u009B][[\\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]+)*|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]*)*)?\\u0007)",
         "(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PR-TZcf-ntqry=><~]))"
       ].join("|");
-      return new RegExp(pattern, onlyFirst ? void 0 : "g");
+      return new RegExp(pattern2, onlyFirst ? void 0 : "g");
     };
   }
 });
 
-// node_modules/string-width/node_modules/strip-ansi/index.js
+// node_modules/cli-table3/node_modules/strip-ansi/index.js
 var require_strip_ansi = __commonJS({
-  "node_modules/string-width/node_modules/strip-ansi/index.js"(exports2, module2) {
+  "node_modules/cli-table3/node_modules/strip-ansi/index.js"(exports2, module2) {
     "use strict";
-    var ansiRegex = require_ansi_regex();
-    module2.exports = (string) => typeof string === "string" ? string.replace(ansiRegex(), "") : string;
+    var ansiRegex2 = require_ansi_regex();
+    module2.exports = (string) => typeof string === "string" ? string.replace(ansiRegex2(), "") : string;
   }
 });
 
@@ -26709,18 +26709,18 @@ var require_emoji_regex = __commonJS({
   }
 });
 
-// node_modules/string-width/index.js
+// node_modules/cli-table3/node_modules/string-width/index.js
 var require_string_width = __commonJS({
-  "node_modules/string-width/index.js"(exports2, module2) {
+  "node_modules/cli-table3/node_modules/string-width/index.js"(exports2, module2) {
     "use strict";
-    var stripAnsi = require_strip_ansi();
+    var stripAnsi2 = require_strip_ansi();
     var isFullwidthCodePoint = require_is_fullwidth_code_point();
     var emojiRegex = require_emoji_regex();
-    var stringWidth = (string) => {
+    var stringWidth2 = (string) => {
       if (typeof string !== "string" || string.length === 0) {
         return 0;
       }
-      string = stripAnsi(string);
+      string = stripAnsi2(string);
       if (string.length === 0) {
         return 0;
       }
@@ -26741,15 +26741,15 @@ var require_string_width = __commonJS({
       }
       return width;
     };
-    module2.exports = stringWidth;
-    module2.exports.default = stringWidth;
+    module2.exports = stringWidth2;
+    module2.exports.default = stringWidth2;
   }
 });
 
 // node_modules/cli-table3/src/utils.js
 var require_utils2 = __commonJS({
   "node_modules/cli-table3/src/utils.js"(exports2, module2) {
-    var stringWidth = require_string_width();
+    var stringWidth2 = require_string_width();
     function codeRegex(capture) {
       return capture ? /\u001b\[((?:\d*;){0,5}\d*)m/g : /\u001b\[(?:\d*;){0,5}\d*m/g;
     }
@@ -26758,7 +26758,7 @@ var require_utils2 = __commonJS({
       let stripped = ("" + str).replace(code, "");
       let split = stripped.split("\n");
       return split.reduce(function(memo, s) {
-        return stringWidth(s) > memo ? stringWidth(s) : memo;
+        return stringWidth2(s) > memo ? stringWidth2(s) : memo;
       }, 0);
     }
     function repeat(str, times) {
@@ -29535,9 +29535,9 @@ var require_has_flag2 = __commonJS({
   }
 });
 
-// node_modules/supports-color/index.js
+// node_modules/chalk/node_modules/supports-color/index.js
 var require_supports_color = __commonJS({
-  "node_modules/supports-color/index.js"(exports2, module2) {
+  "node_modules/chalk/node_modules/supports-color/index.js"(exports2, module2) {
     "use strict";
     var os = __require("os");
     var tty = __require("tty");
@@ -29716,7 +29716,7 @@ var require_templates = __commonJS({
         if (!Number.isNaN(number)) {
           results.push(number);
         } else if (matches = chunk.match(STRING_REGEX)) {
-          results.push(matches[2].replace(ESCAPE_REGEX, (m, escape2, character) => escape2 ? unescape(escape2) : character));
+          results.push(matches[2].replace(ESCAPE_REGEX, (m, escape3, character) => escape3 ? unescape(escape3) : character));
         } else {
           throw new Error(`Invalid Chalk template style argument: ${chunk} (in style '${name}')`);
         }
@@ -53951,8 +53951,8 @@ var require_lodash = __commonJS({
       if (!isObject(value) || isMasked(value)) {
         return false;
       }
-      var pattern = isFunction(value) || isHostObject(value) ? reIsNative : reIsHostCtor;
-      return pattern.test(toSource(value));
+      var pattern2 = isFunction(value) || isHostObject(value) ? reIsNative : reIsHostCtor;
+      return pattern2.test(toSource(value));
     }
     function baseKeys(object) {
       if (!isPrototype(object)) {
@@ -55849,7 +55849,7 @@ var import_ajv_formats = __toESM(require_dist(), 1);
 // schemas/config.schema.json
 var config_schema_default = {
   $schema: "http://json-schema.org/draft-07/schema#",
-  $id: "https://github.com/perf-gate/perf-gate/schemas/config.schema.json",
+  $id: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/config.schema.json",
   title: "perf-gate configuration",
   description: "What to run, how to judge it, and where baselines live. Default location: .github/perf-gate.yml",
   type: "object",
@@ -55888,7 +55888,7 @@ var config_schema_default = {
       additionalProperties: false,
       properties: {
         store: { enum: ["file", "cache", "artifact"], description: "Where baselines live. CLI default: file; Action default: cache." },
-        dir: { type: "string", minLength: 1, description: "Directory of the file store, relative to this file's repository root. Default: .perf-gate" },
+        dir: { type: "string", minLength: 1, description: "Directory of the file store, relative to the working directory (the CLI's current directory; the Action's working-directory input). Default: .perf-gate" },
         history: { type: "integer", minimum: 1, maximum: 200, description: "How many past baselines to keep. Default: 20." },
         name: { $ref: "#/definitions/baselineName" },
         "fail-on-missing": {
@@ -56243,7 +56243,7 @@ var config_schema_default = {
 // schemas/results.schema.json
 var results_schema_default = {
   $schema: "http://json-schema.org/draft-07/schema#",
-  $id: "https://github.com/perf-gate/perf-gate/schemas/results.schema.json",
+  $id: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json",
   title: "perf-gate results",
   description: "Results of one run: scenarios, each with trials of named metrics. What `command` suites write and what every parser produces.",
   type: "object",
@@ -56345,7 +56345,7 @@ var results_schema_default = {
 // schemas/report.schema.json
 var report_schema_default = {
   $schema: "http://json-schema.org/draft-07/schema#",
-  $id: "https://github.com/perf-gate/perf-gate/schemas/report.schema.json",
+  $id: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/report.schema.json",
   title: "perf-gate report",
   description: "The machine-readable report of one gate run (--json, output report-json).",
   type: "object",
@@ -56383,7 +56383,7 @@ var report_schema_default = {
         sampleSize: { type: "integer", minimum: 0 }
       }
     },
-    environment: { $ref: "https://github.com/perf-gate/perf-gate/schemas/results.schema.json#/properties/environment" }
+    environment: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json#/properties/environment" }
   },
   properties: {
     schemaVersion: { const: 1 },
@@ -56523,7 +56523,7 @@ var report_schema_default = {
 // schemas/baseline.schema.json
 var baseline_schema_default = {
   $schema: "http://json-schema.org/draft-07/schema#",
-  $id: "https://github.com/perf-gate/perf-gate/schemas/baseline.schema.json",
+  $id: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/baseline.schema.json",
   title: "perf-gate baseline",
   description: "A saved baseline: results plus where and when they were made.",
   type: "object",
@@ -56546,16 +56546,16 @@ var baseline_schema_default = {
         runUrl: { type: "string" }
       }
     },
-    environment: { $ref: "https://github.com/perf-gate/perf-gate/schemas/results.schema.json#/properties/environment" },
+    environment: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json#/properties/environment" },
     scenarioSet: { type: "string" },
-    results: { $ref: "https://github.com/perf-gate/perf-gate/schemas/results.schema.json" }
+    results: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json" }
   }
 };
 
 // schemas/shard.schema.json
 var shard_schema_default = {
   $schema: "http://json-schema.org/draft-07/schema#",
-  $id: "https://github.com/perf-gate/perf-gate/schemas/shard.schema.json",
+  $id: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/shard.schema.json",
   title: "perf-gate shard results",
   description: "What one shard of a matrix uploads for the aggregate job: its share of the results and who measured them.",
   type: "object",
@@ -56579,7 +56579,7 @@ var shard_schema_default = {
     runAttempt: { type: "integer", minimum: 1, description: "The workflow run attempt that measured it: after a re-run the newest attempt of each shard wins." },
     startedAt: { type: "string" },
     agreedStartAt: { type: "string", description: "Load shards: the start every shard agreed on (ISO 8601), from the latest ready time plus a margin." },
-    results: { $ref: "https://github.com/perf-gate/perf-gate/schemas/results.schema.json" }
+    results: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json" }
   }
 };
 
@@ -56599,14 +56599,14 @@ var validators = {
 };
 var thresholdsValidator = ajv.compile({ $ref: `${config_schema_default.$id}#/definitions/thresholds` });
 function schemaProblems(schema, data) {
-  const validate = validators[schema];
-  if (validate(data)) return [];
-  return describeErrors(validate.errors ?? [], data);
+  const validate2 = validators[schema];
+  if (validate2(data)) return [];
+  return describeErrors(validate2.errors ?? [], data);
 }
 function thresholdsProblems(data) {
-  const validate = thresholdsValidator;
-  if (validate(data)) return [];
-  return describeErrors(validate.errors ?? [], data);
+  const validate2 = thresholdsValidator;
+  if (validate2(data)) return [];
+  return describeErrors(validate2.errors ?? [], data);
 }
 function describeErrors(errors, data) {
   const byPath = /* @__PURE__ */ new Map();
@@ -56868,6 +56868,31 @@ async function writeAtomically(path, text) {
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, text);
   await rename(temporary, path);
+}
+
+// src/baselines/given-baseline.ts
+function unsavedBaselineRecord(results, origin2) {
+  const record = {
+    schemaVersion: BASELINE_SCHEMA_VERSION,
+    gate: origin2.gate,
+    id: origin2.id,
+    savedAt: origin2.savedAt,
+    source: { event: origin2.event, ...results.git?.sha ? { sha: results.git.sha } : {} },
+    scenarioSet: "",
+    results
+  };
+  if (results.environment) record.environment = results.environment;
+  return record;
+}
+function givenBaselineStore(record, description) {
+  return {
+    description,
+    load: async () => ({ baseline: record, history: [record], problems: [] }),
+    save: async () => {
+      throw new Error(`${description}: a given baseline is never saved`);
+    },
+    list: async () => []
+  };
 }
 
 // src/config/resolve-settings.ts
@@ -57746,21 +57771,21 @@ function parseThresholdMap(raw, where) {
 function escapePointer(key2) {
   return key2.replace(/~/g, "~0").replace(/\//g, "~1");
 }
-function globMatches(pattern, name) {
-  if (!pattern.includes("*") && !pattern.includes("?")) return pattern === name;
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+function globMatches(pattern2, name) {
+  if (!pattern2.includes("*") && !pattern2.includes("?")) return pattern2 === name;
+  const source = pattern2.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${source}$`, "s").test(name);
 }
 function matchMetric(metrics, metric) {
   if (Object.hasOwn(metrics, metric)) return metrics[metric];
-  const globs = Object.keys(metrics).filter((pattern) => globMatches(pattern, metric)).sort((a, b) => b.length - a.length);
+  const globs = Object.keys(metrics).filter((pattern2) => globMatches(pattern2, metric)).sort((a, b) => b.length - a.length);
   return globs.length > 0 ? metrics[globs[0]] : void 0;
 }
 function resolveThreshold(rules, scenario, metric) {
   let found;
   for (const rule of rules) {
     if (rule.suite !== void 0 && rule.suite !== scenario.suite) continue;
-    if (rule.scenarios && !rule.scenarios.some((pattern) => globMatches(pattern, scenario.name))) continue;
+    if (rule.scenarios && !rule.scenarios.some((pattern2) => globMatches(pattern2, scenario.name))) continue;
     found = matchMetric(rule.metrics, metric) ?? found;
   }
   return found;
@@ -60741,6 +60766,26 @@ var TrialRecorder = class {
   }
 };
 
+// src/run/progress-text.ts
+function describeProgress(state) {
+  let fraction;
+  if (state.planned !== void 0 && state.planned > 0 && state.done !== void 0) fraction = state.done / state.planned;
+  else if (state.plannedSeconds !== void 0 && state.plannedSeconds > 0) fraction = state.elapsedSeconds / state.plannedSeconds;
+  if (fraction === void 0) return "";
+  fraction = Math.min(1, Math.max(0, fraction));
+  const partLeft = state.plannedSeconds !== void 0 && state.planned === void 0 ? Math.max(0, state.plannedSeconds - state.elapsedSeconds) : fraction > 0 ? state.elapsedSeconds * (1 - fraction) / fraction : void 0;
+  const percent = `${Math.floor(fraction * 100)}%`;
+  if (partLeft === void 0) return percent;
+  return `${percent} · ${formatDuration(partLeft + (state.laterSeconds ?? 0))} left`;
+}
+function formatDuration(seconds3) {
+  const total = Math.max(0, Math.round(seconds3));
+  if (total < 60) return `${total}s`;
+  const minutes = Math.floor(total / 60);
+  if (minutes < 60) return `${minutes}m ${String(total % 60).padStart(2, "0")}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+}
+
 // src/run/load/load-runner.ts
 var MAX_FAILURE_FRACTION = 0.5;
 async function runLoad(source, deps) {
@@ -60814,7 +60859,8 @@ async function runTrial(scenario, index, deps, server) {
   server?.resetMemory();
   const recorder = new TrialRecorder();
   try {
-    const progress = startProgress(label, recorder, deps);
+    const laterSeconds = (scenario.trials - index - 1) * (scenario.durationSeconds + scenario.warmupSeconds);
+    const progress = startProgress(label, recorder, deps, { plannedSeconds: scenario.durationSeconds, ...scenario.requests ? { planned: scenario.requests } : {}, laterSeconds });
     let outcome;
     try {
       outcome = await runLoadPass({ ...pass, durationSeconds: scenario.durationSeconds, ...scenario.requests ? { requests: scenario.requests } : {}, recorder });
@@ -60857,17 +60903,19 @@ function addMemoryMetrics(trial, memory) {
   trial.metrics.server_rss_peak = { value: memory.peakMiB, unit: "MiB", direction: "lower" };
   trial.metrics.server_rss_growth = { value: memory.growthMiB, unit: "MiB", direction: "lower" };
 }
-function startProgress(label, recorder, deps) {
+function startProgress(label, recorder, deps, plan) {
   let lastCount = 0;
-  let lastAt = Date.now();
-  const intervalMs = deps.progressIntervalMs ?? 5e3;
+  const startedAt = Date.now();
+  let lastAt = startedAt;
+  const intervalMs = deps.progressIntervalMs ?? deps.log.progressIntervalMs ?? 5e3;
   const timer = setInterval(() => {
     const now = Date.now();
     const count = recorder.completed;
     const rate = (count - lastCount) * 1e3 / Math.max(1, now - lastAt);
     lastCount = count;
     lastAt = now;
-    deps.log.progress(`${label}: ${recorder.attempted} requests, ${rate.toFixed(0)} req/s, ${recorder.failed} errors`);
+    const where = describeProgress({ ...plan, elapsedSeconds: (now - startedAt) / 1e3, done: recorder.attempted });
+    deps.log.progress(`${label}: ${where ? `${where} · ` : ""}${recorder.attempted} requests, ${rate.toFixed(0)} req/s, ${recorder.failed} errors`);
   }, intervalMs);
   timer.unref();
   return {
@@ -61675,6 +61723,266 @@ function capitalize2(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+// src/report/terminal-style.ts
+import { WriteStream } from "node:tty";
+
+// node_modules/ansi-regex/index.js
+var ST = String.raw`(?:\u001B\u005C|\u009C)`;
+var stringControls = String.raw`\u0018\u001A\u001B\u0080-\u009F`;
+var osc = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${ST})`;
+var controlString = String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls}]*${ST}`;
+var linuxPalette = String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${ST})?`;
+var csi = String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`;
+var escape2 = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
+var pattern = `${linuxPalette}|${osc}|${controlString}|${csi}|${escape2}`;
+function ansiRegex({ onlyFirst = false } = {}) {
+  return new RegExp(pattern, onlyFirst ? void 0 : "g");
+}
+
+// node_modules/strip-ansi/index.js
+var regex = ansiRegex();
+function stripAnsi(string) {
+  if (typeof string !== "string") {
+    throw new TypeError(`Expected a \`string\`, got \`${typeof string}\``);
+  }
+  if (!string.includes("\x1B") && !string.includes("")) {
+    return string;
+  }
+  return string.replace(regex, "");
+}
+
+// node_modules/get-east-asian-width/lookup-data.js
+var ambiguousMinimalCodePoint = 161;
+var ambiguousMaximumCodePoint = 1114109;
+var ambiguousRanges = [161, 161, 164, 164, 167, 168, 170, 170, 173, 174, 176, 180, 182, 186, 188, 191, 198, 198, 208, 208, 215, 216, 222, 225, 230, 230, 232, 234, 236, 237, 240, 240, 242, 243, 247, 250, 252, 252, 254, 254, 257, 257, 273, 273, 275, 275, 283, 283, 294, 295, 299, 299, 305, 307, 312, 312, 319, 322, 324, 324, 328, 331, 333, 333, 338, 339, 358, 359, 363, 363, 462, 462, 464, 464, 466, 466, 468, 468, 470, 470, 472, 472, 474, 474, 476, 476, 593, 593, 609, 609, 708, 708, 711, 711, 713, 715, 717, 717, 720, 720, 728, 731, 733, 733, 735, 735, 768, 879, 913, 929, 931, 937, 945, 961, 963, 969, 1025, 1025, 1040, 1103, 1105, 1105, 8208, 8208, 8211, 8214, 8216, 8217, 8220, 8221, 8224, 8226, 8228, 8231, 8240, 8240, 8242, 8243, 8245, 8245, 8251, 8251, 8254, 8254, 8308, 8308, 8319, 8319, 8321, 8324, 8364, 8364, 8451, 8451, 8453, 8453, 8457, 8457, 8467, 8467, 8470, 8470, 8481, 8482, 8486, 8486, 8491, 8491, 8531, 8532, 8539, 8542, 8544, 8555, 8560, 8569, 8585, 8585, 8592, 8601, 8632, 8633, 8658, 8658, 8660, 8660, 8679, 8679, 8704, 8704, 8706, 8707, 8711, 8712, 8715, 8715, 8719, 8719, 8721, 8721, 8725, 8725, 8730, 8730, 8733, 8736, 8739, 8739, 8741, 8741, 8743, 8748, 8750, 8750, 8756, 8759, 8764, 8765, 8776, 8776, 8780, 8780, 8786, 8786, 8800, 8801, 8804, 8807, 8810, 8811, 8814, 8815, 8834, 8835, 8838, 8839, 8853, 8853, 8857, 8857, 8869, 8869, 8895, 8895, 8978, 8978, 9312, 9449, 9451, 9547, 9552, 9587, 9600, 9615, 9618, 9621, 9632, 9633, 9635, 9641, 9650, 9651, 9654, 9655, 9660, 9661, 9664, 9665, 9670, 9672, 9675, 9675, 9678, 9681, 9698, 9701, 9711, 9711, 9733, 9734, 9737, 9737, 9742, 9743, 9756, 9756, 9758, 9758, 9792, 9792, 9794, 9794, 9824, 9825, 9827, 9829, 9831, 9834, 9836, 9837, 9839, 9839, 9886, 9887, 9919, 9919, 9926, 9933, 9935, 9939, 9941, 9953, 9955, 9955, 9960, 9961, 9963, 9969, 9972, 9972, 9974, 9977, 9979, 9980, 9982, 9983, 10045, 10045, 10102, 10111, 11094, 11097, 12872, 12879, 57344, 63743, 65024, 65039, 65533, 65533, 127232, 127242, 127248, 127277, 127280, 127337, 127344, 127373, 127375, 127376, 127387, 127404, 917760, 917999, 983040, 1048573, 1048576, 1114109];
+var fullwidthMinimalCodePoint = 12288;
+var fullwidthMaximumCodePoint = 65510;
+var fullwidthRanges = [12288, 12288, 65281, 65376, 65504, 65510];
+var wideMinimalCodePoint = 4352;
+var wideMaximumCodePoint = 262141;
+var wideRanges = [4352, 4447, 8986, 8987, 9001, 9002, 9193, 9196, 9200, 9200, 9203, 9203, 9725, 9726, 9748, 9749, 9776, 9783, 9800, 9811, 9855, 9855, 9866, 9871, 9875, 9875, 9889, 9889, 9898, 9899, 9917, 9918, 9924, 9925, 9934, 9934, 9940, 9940, 9962, 9962, 9970, 9971, 9973, 9973, 9978, 9978, 9981, 9981, 9989, 9989, 9994, 9995, 10024, 10024, 10060, 10060, 10062, 10062, 10067, 10069, 10071, 10071, 10133, 10135, 10160, 10160, 10175, 10175, 11035, 11036, 11088, 11088, 11093, 11093, 11904, 11929, 11931, 12019, 12032, 12245, 12272, 12287, 12289, 12350, 12353, 12438, 12441, 12543, 12549, 12591, 12593, 12686, 12688, 12773, 12783, 12830, 12832, 12871, 12880, 42124, 42128, 42182, 43360, 43388, 44032, 55203, 63744, 64255, 65040, 65049, 65072, 65106, 65108, 65126, 65128, 65131, 94176, 94180, 94192, 94198, 94208, 101594, 101631, 101664, 101760, 101874, 101888, 102801, 102816, 102866, 110576, 110579, 110581, 110587, 110589, 110590, 110592, 110888, 110898, 110898, 110928, 110930, 110933, 110933, 110948, 110952, 110960, 111355, 119552, 119638, 119648, 119670, 126980, 126980, 127183, 127183, 127374, 127374, 127377, 127386, 127406, 127406, 127488, 127490, 127504, 127547, 127552, 127560, 127568, 127569, 127584, 127589, 127744, 127776, 127789, 127797, 127799, 127868, 127870, 127891, 127904, 127946, 127951, 127955, 127968, 127984, 127988, 127988, 127992, 128062, 128064, 128064, 128066, 128252, 128255, 128317, 128331, 128334, 128336, 128359, 128378, 128378, 128405, 128406, 128420, 128420, 128507, 128591, 128640, 128709, 128716, 128716, 128720, 128722, 128725, 128729, 128732, 128735, 128747, 128748, 128756, 128764, 128986, 128986, 128992, 129003, 129008, 129008, 129292, 129338, 129340, 129349, 129351, 129535, 129648, 129660, 129664, 129734, 129736, 129736, 129740, 129757, 129759, 129771, 129775, 129786, 131072, 196605, 196608, 262141];
+
+// node_modules/get-east-asian-width/utilities.js
+var isInRange = (ranges, codePoint) => {
+  let low = 0;
+  let high = Math.floor(ranges.length / 2) - 1;
+  while (low <= high) {
+    const mid = Math.floor((low + high) / 2);
+    const i = mid * 2;
+    if (codePoint < ranges[i]) {
+      high = mid - 1;
+    } else if (codePoint > ranges[i + 1]) {
+      low = mid + 1;
+    } else {
+      return true;
+    }
+  }
+  return false;
+};
+
+// node_modules/get-east-asian-width/lookup.js
+var commonCjkCodePoint = 19968;
+var [wideFastPathStart, wideFastPathEnd] = /* @__PURE__ */ findWideFastPathRange(wideRanges);
+function findWideFastPathRange(ranges) {
+  let fastPathStart = ranges[0];
+  let fastPathEnd = ranges[1];
+  for (let index = 0; index < ranges.length; index += 2) {
+    const start = ranges[index];
+    const end = ranges[index + 1];
+    if (commonCjkCodePoint >= start && commonCjkCodePoint <= end) {
+      return [start, end];
+    }
+    if (end - start > fastPathEnd - fastPathStart) {
+      fastPathStart = start;
+      fastPathEnd = end;
+    }
+  }
+  return [fastPathStart, fastPathEnd];
+}
+var isAmbiguous = (codePoint) => {
+  if (codePoint < ambiguousMinimalCodePoint || codePoint > ambiguousMaximumCodePoint) {
+    return false;
+  }
+  return isInRange(ambiguousRanges, codePoint);
+};
+var isFullwidth = (codePoint) => {
+  if (codePoint < fullwidthMinimalCodePoint || codePoint > fullwidthMaximumCodePoint) {
+    return false;
+  }
+  return isInRange(fullwidthRanges, codePoint);
+};
+var isWide = (codePoint) => {
+  if (codePoint >= wideFastPathStart && codePoint <= wideFastPathEnd) {
+    return true;
+  }
+  if (codePoint < wideMinimalCodePoint || codePoint > wideMaximumCodePoint) {
+    return false;
+  }
+  return isInRange(wideRanges, codePoint);
+};
+
+// node_modules/get-east-asian-width/index.js
+function validate(codePoint) {
+  if (!Number.isSafeInteger(codePoint)) {
+    throw new TypeError(`Expected a code point, got \`${typeof codePoint}\`.`);
+  }
+}
+function eastAsianWidth(codePoint, { ambiguousAsWide = false } = {}) {
+  validate(codePoint);
+  if (isFullwidth(codePoint) || isWide(codePoint) || ambiguousAsWide && isAmbiguous(codePoint)) {
+    return 2;
+  }
+  return 1;
+}
+
+// node_modules/string-width/index.js
+var segmenter = new Intl.Segmenter();
+var visibleCharacterRegex = new RegExp("[^\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Nonspacing_Mark}\\p{Enclosing_Mark}\\p{Surrogate}]", "v");
+var spacingMarkRegex = new RegExp("\\p{Spacing_Mark}", "v");
+var rgiEmojiRegex = new RegExp("^\\p{RGI_Emoji}$", "v");
+var unqualifiedKeycapRegex = /^[\d#*]\u20E3$/;
+var extendedPictographicRegex = new RegExp("\\p{Extended_Pictographic}", "gu");
+function isDoubleWidthNonRgiEmojiSequence(segment) {
+  if (segment.length > 50) {
+    return false;
+  }
+  if (unqualifiedKeycapRegex.test(segment)) {
+    return true;
+  }
+  if (segment.includes("‍")) {
+    const pictographics = segment.match(extendedPictographicRegex);
+    return pictographics !== null && pictographics.length >= 2;
+  }
+  return false;
+}
+function baseVisible(segment) {
+  const index = segment.search(visibleCharacterRegex);
+  return index === -1 ? void 0 : segment.slice(index);
+}
+function isHangulLeadingJamo(codePoint) {
+  return codePoint >= 4352 && codePoint <= 4447 || codePoint >= 43360 && codePoint <= 43388;
+}
+function isHangulVowelJamo(codePoint) {
+  return codePoint >= 4448 && codePoint <= 4519 || codePoint >= 55216 && codePoint <= 55238;
+}
+function isHangulTrailingJamo(codePoint) {
+  return codePoint >= 4520 && codePoint <= 4607 || codePoint >= 55243 && codePoint <= 55291;
+}
+function isHangulJamo(codePoint) {
+  return isHangulLeadingJamo(codePoint) || isHangulVowelJamo(codePoint) || isHangulTrailingJamo(codePoint);
+}
+function hangulClusterWidth(visibleSegment, eastAsianWidthOptions) {
+  const codePoints = [];
+  for (const character of visibleSegment) {
+    if (!visibleCharacterRegex.test(character)) {
+      continue;
+    }
+    codePoints.push(character.codePointAt(0));
+  }
+  if (codePoints.length === 0) {
+    return void 0;
+  }
+  let width = 0;
+  for (let index = 0; index < codePoints.length; index++) {
+    const codePoint = codePoints[index];
+    if (!isHangulJamo(codePoint)) {
+      if (width === 0) {
+        return void 0;
+      }
+      for (let remaining = index; remaining < codePoints.length; remaining++) {
+        width += eastAsianWidth(codePoints[remaining], eastAsianWidthOptions);
+      }
+      return width;
+    }
+    if (isHangulLeadingJamo(codePoint) && isHangulVowelJamo(codePoints[index + 1])) {
+      width += 2;
+      index += isHangulTrailingJamo(codePoints[index + 2]) ? 2 : 1;
+      continue;
+    }
+    width += eastAsianWidth(codePoint, eastAsianWidthOptions);
+  }
+  return width;
+}
+function trailingWidth(visibleSegment, eastAsianWidthOptions) {
+  let extra = 0;
+  let first = true;
+  for (const character of visibleSegment) {
+    if (first) {
+      first = false;
+      continue;
+    }
+    if (spacingMarkRegex.test(character) || character >= "＀" && character <= "￯") {
+      extra += eastAsianWidth(character.codePointAt(0), eastAsianWidthOptions);
+    }
+  }
+  return extra;
+}
+function stringWidth(input, options = {}) {
+  if (typeof input !== "string" || input.length === 0) {
+    return 0;
+  }
+  const {
+    ambiguousIsNarrow = true,
+    countAnsiEscapeCodes = false
+  } = options;
+  let string = input;
+  if (!countAnsiEscapeCodes && (string.includes("\x1B") || string.includes(""))) {
+    string = stripAnsi(string);
+  }
+  if (string.length === 0) {
+    return 0;
+  }
+  if (/^[\u0020-\u007E]*$/.test(string)) {
+    return string.length;
+  }
+  let width = 0;
+  const eastAsianWidthOptions = { ambiguousAsWide: !ambiguousIsNarrow };
+  for (const { segment } of segmenter.segment(string)) {
+    const visibleSegment = baseVisible(segment);
+    if (visibleSegment === void 0) {
+      continue;
+    }
+    if (rgiEmojiRegex.test(segment) || isDoubleWidthNonRgiEmojiSequence(segment)) {
+      width += 2;
+      continue;
+    }
+    const hangulWidth = hangulClusterWidth(visibleSegment, eastAsianWidthOptions);
+    if (hangulWidth !== void 0) {
+      width += hangulWidth;
+      continue;
+    }
+    const codePoint = visibleSegment.codePointAt(0);
+    width += eastAsianWidth(codePoint, eastAsianWidthOptions);
+    width += trailingWidth(visibleSegment, eastAsianWidthOptions);
+  }
+  return width;
+}
+
+// src/report/terminal-style.ts
+function shouldUseColor(stream, env, noColorFlag = false) {
+  if (noColorFlag) return false;
+  const forced = env.FORCE_COLOR !== void 0;
+  const depthEnv = forced ? { ...env, NO_COLOR: void 0, NODE_DISABLE_COLORS: void 0 } : env;
+  const depth = WriteStream.prototype.getColorDepth.call(stream, depthEnv);
+  if (depth <= 1) return false;
+  return forced || stream.isTTY === true;
+}
+function displayWidth(text) {
+  return stringWidth(text);
+}
+function padEndToWidth(text, width) {
+  return text + " ".repeat(Math.max(0, width - displayWidth(text)));
+}
+function truncateToWidth(text, width) {
+  if (displayWidth(text) <= width) return text;
+  let kept = "";
+  for (const { segment } of new Intl.Segmenter().segment(text)) {
+    if (displayWidth(kept + segment) > width - 1) break;
+    kept += segment;
+  }
+  return `${kept}…`;
+}
+
 // src/report/terminal.ts
 var COLORS = {
   fail: "\x1B[31m",
@@ -61716,8 +62024,8 @@ function renderTerminalReport(report, options) {
       formatThreshold(row),
       row.status
     ]);
-    const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
-    const format = (line) => line.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
+    const widths = header.map((title, column) => Math.max(displayWidth(title), ...cells.map((line) => displayWidth(line[column]))));
+    const format = (line) => line.map((cell, column) => padEndToWidth(cell, widths[column])).join("  ").trimEnd();
     lines.push(paint(BOLD, format(header)));
     rows.forEach((row, index) => lines.push(paint(COLORS[row.status], format(cells[index]))));
     lines.push("");
@@ -61761,8 +62069,10 @@ function mark(status) {
   }
 }
 
+// src/version.ts
+var VERSION = true ? "0.1.0" : JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
+
 // src/cli.ts
-var VERSION = "0.1.0";
 var COMMON_OPTIONS = {
   config: { type: "string", short: "c" },
   name: { type: "string", short: "n" },
@@ -61816,7 +62126,7 @@ Options:
       --ready-url <url>    load: URL (or path) polled until the server answers
   -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%" or "p95=+20%,p99=<300ms"
   -n, --name <gate>        gate name (default: the config's name, or "default")
-      --baseline-dir <dir> file store directory (default .perf-gate beside the config)
+      --baseline-dir <dir> file store directory (default .perf-gate in the current directory)
       --baseline <name>    compare against a pinned baseline instead of the newest
       --save-baseline      save this run's results as the new baseline
       --fail-on-missing-baseline
@@ -61876,7 +62186,7 @@ Options:
 Options:
   -c, --config <file>      config file
   -n, --name <gate>        gate name
-      --baseline-dir <dir> file store directory (default .perf-gate)
+      --baseline-dir <dir> file store directory (default .perf-gate in the current directory)
   -f, --format <name>      format of the results file (default: auto)`
 };
 async function runCli(argv, io) {
@@ -61923,7 +62233,7 @@ function parse(args, options, allowPositionals = false) {
 function cliLogger(io, quiet) {
   const secrets = [];
   const mask = (text) => secrets.reduce((masked, secret) => masked.split(secret).join("***"), text);
-  const live = io.stderr.isTTY === true;
+  const live = io.stderr.isTTY === true && io.env.TERM !== "dumb";
   let liveLine = false;
   const write = (text) => {
     if (liveLine) {
@@ -61948,14 +62258,17 @@ function cliLogger(io, quiet) {
     progress: (line) => {
       if (quiet) return;
       if (live) {
-        io.stderr.write(`\r\x1B[2K${mask(line)}`);
+        const columns = io.stderr.columns;
+        io.stderr.write(`\r\x1B[2K${columns ? truncateToWidth(mask(line), columns - 1) : mask(line)}`);
         liveLine = true;
       } else write(line);
     },
     progressDone: () => {
       if (liveLine) io.stderr.write("\n");
       liveLine = false;
-    }
+    },
+    // A live line can move every second; lines in a log every few seconds are enough.
+    progressIntervalMs: live ? 1e3 : 5e3
   };
 }
 function localContext(cwd) {
@@ -62080,15 +62393,7 @@ async function compareCommand(args, io) {
     if (!settings.baseline.failOnMissing || !(error instanceof InputError)) throw error;
     throw new RunError(`fail-on-missing-baseline: no baseline could be read (${messageOf(error)}), so the run fails (exit 2).`);
   }
-  const lookup = { baseline: baseline.record, history: [baseline.record], problems: [] };
-  const store = {
-    description: `file ${baselinePath}`,
-    load: async () => lookup,
-    save: async () => {
-      throw new Error("compare never saves a baseline");
-    },
-    list: async () => []
-  };
+  const store = givenBaselineStore(baseline.record, `file ${baselinePath}`);
   const outcome = await runGate(
     settings,
     { log: cliLogger(io, true), store, context: { event: "local", runner: "local" }, now: () => /* @__PURE__ */ new Date(), produce: async () => current.results },
@@ -62112,17 +62417,13 @@ async function readResultsArgument(path, shown, format) {
     return { results: record2.results, record: record2 };
   }
   const results = parseResultsText(text, format, shown);
-  const record = {
-    schemaVersion: 1,
+  const record = unsavedBaselineRecord(results, {
     gate: "compare",
     id: basename(shown).replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[^A-Za-z0-9]+/, "") || "file",
     // A plain results file has no save time; its modification time is the honest stand-in.
     savedAt: new Date((await stat2(path)).mtimeMs).toISOString(),
-    source: { event: "file", ...results.git?.sha ? { sha: results.git.sha } : {} },
-    scenarioSet: "",
-    results
-  };
-  if (results.environment) record.environment = results.environment;
+    event: "file"
+  });
   return { results, record };
 }
 async function baselineCommand(args, io) {
@@ -62179,7 +62480,7 @@ async function settingsForStore(values, io) {
 }
 async function finish(outcome, values, io) {
   await writeReports(outcome.report, values, io);
-  const color = values["no-color"] !== true && io.stdout.isTTY === true && !io.env.NO_COLOR;
+  const color = shouldUseColor(io.stdout, io.env, values["no-color"] === true);
   io.stdout.write(renderTerminalReport(outcome.report, { color, all: values.all === true }));
   return outcome.exitCode;
 }
