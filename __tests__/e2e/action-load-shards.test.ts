@@ -157,9 +157,8 @@ describe('Action entry: a load split over a 4-shard matrix, merged by the aggreg
       return figures
     })
     for (const figures of byHand) assert.ok(figures.count > 0 && figures.requests >= figures.count, JSON.stringify(figures))
-    assert.deepEqual(metric('p95').current!.values, byHand.map((f) => f.p95))
-    assert.deepEqual(metric('p99').current!.values, byHand.map((f) => f.p99))
-    for (const name of ['requests', 'rps'] as const) {
+    // The same histogram sums; µs → ms conversion may differ in the last bit (22.923000000000002 vs 22.923).
+    for (const name of ['p95', 'p99', 'requests', 'rps'] as const) {
       const values = metric(name).current!.values
       assert.equal(values.length, 2)
       values.forEach((value, t) => assert.ok(Math.abs(value - byHand[t]![name]) <= 1e-9 * byHand[t]![name], `${name} trial ${t + 1}: ${value} vs ${byHand[t]![name]}`))
