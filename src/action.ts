@@ -10,6 +10,7 @@ import { CacheBaselineStore, restCacheKeyLister, toolkitCacheClient } from './ba
 import { FileBaselineStore } from './baselines/file-store.js'
 import type { BaselineStore } from './baselines/store.js'
 import { resolveSettings } from './config/resolve-settings.js'
+import { cancelOnSignals, throwIfCancelled } from './run/cancellation.js'
 import { DEFAULT_CONFIG_PATH, type BaselineStoreKind, type GateSettings } from './config/settings.js'
 import { EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION, EXIT_RUN_FAILED, InputError, exitCodeOf, messageOf } from './errors.js'
 import { runGate, stampIdentity, type GateDeps, type GateOutcome } from './gate.js'
@@ -75,6 +76,9 @@ function positiveIntegerInput(name: string): number | undefined {
 
 export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const log = actionLogger
+  // A cancelled job (SIGINT, then SIGTERM) stops every process group the run started and saves nothing.
+  const cancellation = cancelOnSignals()
+  const { signal } = cancellation
   try {
     const workspace = env.GITHUB_WORKSPACE || process.cwd()
     const rootDir = join(workspace, core.getInput('working-directory') || '.')
@@ -120,7 +124,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     })
     const mode = choiceInput('mode', ACTION_MODES) ?? 'gate'
     const workDir = join(env.RUNNER_TEMP || settings.rootDir, 'perf-gate')
-    if (mode === 'shard') return await runShardMode(settings, context, shardInput(), workDir)
+    if (mode === 'shard') return await runShardMode(settings, context, shardInput(), workDir, signal)
 
     // Read before measuring, so that a bad value fails in seconds rather than after the suite.
     const reviewerInputs = reviewerViewInputs()
@@ -138,19 +142,38 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     const store = createStore(settings, context, env)
     const outcome = await runGate(
       settings,
-      { log, store, context, now: () => new Date(), ...optional('produce', produce) },
+      { log, store, context, now: () => new Date(), signal, ...optional('produce', produce) },
       { save: saveMode === 'never' ? 'never' : promote ? 'promote' : 'auto', ...optional('promoteAs', core.getInput('promote-as') || undefined), notes }
     )
+    throwIfCancelled(signal, 'after the measurement')
     await publish(settings, outcome, env, context, reviewerInputs)
     return outcome.exitCode
   } catch (error) {
+    if (cancellation.receivedSignal) return await reportCancelled(cancellation.receivedSignal)
     const exitCode = exitCodeOf(error)
     const kind = exitCode === EXIT_BAD_INPUT ? 'configuration error' : 'the run failed'
     core.setFailed(`perf-gate: ${kind}: ${messageOf(error)}`)
     await writeFailureSummary(kind, messageOf(error))
     core.setOutput('error', messageOf(error))
     return exitCode
+  } finally {
+    cancellation.dispose()
   }
+}
+
+/** The job was cancelled: one summary line, no verdict, no baseline (every started process was stopped). */
+async function reportCancelled(received: NodeJS.Signals): Promise<number> {
+  const message = `perf-gate: cancelled (${received}); every process it started was stopped and no baseline was written`
+  core.setFailed(message)
+  core.setOutput('error', message)
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    try {
+      await core.summary.addRaw(`### ⏹ perf-gate: cancelled\n\nThe run was cancelled (${received}): no verdict was reached, every process it started was stopped, and no baseline was written.\n`).write()
+    } catch {
+      // A summary is a courtesy here.
+    }
+  }
+  return EXIT_RUN_FAILED
 }
 
 const ACTION_MODES = ['gate', 'shard', 'aggregate', 'comment'] as const
@@ -186,7 +209,7 @@ function shardInput(): ShardSpec {
  * Runs this shard's share and uploads it for the aggregate job: no verdict, no comment, no baseline. Load shards
  * first meet at a barrier, so that all apply their share of the load at one agreed time.
  */
-async function runShardMode(settings: GateSettings, context: RunContext, shard: ShardSpec, workDir: string): Promise<number> {
+async function runShardMode(settings: GateSettings, context: RunContext, shard: ShardSpec, workDir: string, signal: AbortSignal): Promise<number> {
   const share = shardShare(settings.source, shard, splitLoadSource)
   const waitInput = core.getInput('shard-wait').trim()
   const waitMs = waitInput ? parseDurationMs(waitInput, "input 'shard-wait'") : DEFAULT_SHARD_WAIT_MS
@@ -200,6 +223,7 @@ async function runShardMode(settings: GateSettings, context: RunContext, shard: 
     results = await produceResults(share.source, {
       log: actionLogger,
       rootDir: settings.rootDir,
+      signal,
       ...optional('beforeFirstLoad', barrier ? async () => void (await barrier.wait()) : undefined)
     })
   } catch (error) {
@@ -207,6 +231,7 @@ async function runShardMode(settings: GateSettings, context: RunContext, shard: 
     await barrier?.abandon()
     throw error
   }
+  throwIfCancelled(signal, 'before the shard was uploaded')
   results = stampIdentity(results, context)
   const agreed = barrier?.agreed
   const report = await uploadShard(settings.name, shard, share.split, results, context, transport, workDir, actionLogger, optional('agreedStartAt', agreed?.startAt.toISOString()))

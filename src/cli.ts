@@ -21,6 +21,7 @@ import { formatNames, parseResultsText } from './formats/registry.js'
 import { runGate, type GateOutcome } from './gate.js'
 import type { Logger } from './log.js'
 import { displayPath } from './paths.js'
+import { cancelOnSignals } from './run/cancellation.js'
 import { renderMarkdownReport } from './report/markdown.js'
 import type { GateReport } from './report/report-model.js'
 import { renderTerminalReport } from './report/terminal.js'
@@ -493,21 +494,6 @@ async function writeReports(report: GateReport, values: Record<string, string | 
 function help(io: CliIo, command: string): number {
   io.stdout.write(`${HELP[command]}\n`)
   return EXIT_PASS
-}
-
-/** Ctrl-C stops the suite's whole process group before perf-gate exits. */
-function cancelOnSignals(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController()
-  const onSignal = (): void => controller.abort()
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    }
-  }
 }
 
 /** `perf-gate demo-server`: runs until SIGINT/SIGTERM. */

@@ -21,6 +21,7 @@ import { baseCommitOf, confirmOnBaseCommit } from './confirm/confirm-on-base.js'
 import type { BaseWorktree } from './confirm/base-worktree.js'
 import type { PairedDecider } from './confirm/paired-runs.js'
 import { createPairedDecider } from './stats/paired-decider.js'
+import { throwIfCancelled } from './run/cancellation.js'
 
 export interface GateDeps {
   log: Logger
@@ -93,6 +94,8 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     notes
   })
 
+  // A cancelled run unwinds here at the latest: whatever it measured is not saved.
+  throwIfCancelled(deps.signal, 'before the baseline was saved')
   const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true })
   const outcome: GateOutcome = { results, report, exitCode: exitCodeFor(report, settings), saveDecision }
   if (saveDecision.save) {
