@@ -9,6 +9,7 @@ import { ArtifactBaselineStore } from './baselines/artifact-store.js'
 import { CacheBaselineStore, restCacheKeyLister, toolkitCacheClient } from './baselines/cache-store.js'
 import { FileBaselineStore } from './baselines/file-store.js'
 import type { BaselineStore } from './baselines/store.js'
+import { checkStoreName } from './config/names.js'
 import { resolveSettings } from './config/resolve-settings.js'
 import { cancelOnSignals, throwIfCancelled } from './run/cancellation.js'
 import { DEFAULT_CONFIG_PATH, type BaselineStoreKind, type GateSettings } from './config/settings.js'
@@ -130,6 +131,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     const reviewerInputs = reviewerViewInputs()
     const promote = booleanInput('promote', false)
     const saveMode = choiceInput('save-baseline', ['auto', 'never'] as const) ?? 'auto'
+    const promoteAs = core.getInput('promote-as').trim() || undefined
+    if (promoteAs) checkStoreName(promoteAs, 'baseline name', "input 'promote-as'")
     let notes: string[] = []
     let produce: GateDeps['produce']
     if (mode === 'aggregate') {
@@ -143,7 +146,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<n
     const outcome = await runGate(
       settings,
       { log, store, context, now: () => new Date(), signal, ...optional('produce', produce) },
-      { save: saveMode === 'never' ? 'never' : promote ? 'promote' : 'auto', ...optional('promoteAs', core.getInput('promote-as') || undefined), notes }
+      { save: saveMode === 'never' ? 'never' : promote ? 'promote' : 'auto', ...optional('promoteAs', promoteAs), notes }
     )
     throwIfCancelled(signal, 'after the measurement')
     await publish(settings, outcome, env, context, reviewerInputs)

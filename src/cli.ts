@@ -12,6 +12,7 @@ import { FileBaselineStore } from './baselines/file-store.js'
 import { validateBaselineText } from './baselines/select.js'
 import type { BaselineLookup, BaselineRecord, BaselineStore } from './baselines/store.js'
 import type { LoadEdgeSettings } from './config/load-settings.js'
+import { checkStoreName } from './config/names.js'
 import { resolveSettings, type EdgeSettings } from './config/resolve-settings.js'
 import { parseDemoServerArgs, startDemoServer } from './demo/demo-server.js'
 import { DEFAULT_CONFIG_PATH, type GateSettings } from './config/settings.js'
@@ -450,6 +451,7 @@ async function baselineCommand(args: string[], io: CliIo): Promise<number> {
     }
     case 'promote': {
       const file = positionals[0]
+      if (typeof values.as === 'string') checkStoreName(values.as, 'baseline name', '--as')
       const settings = await settingsFromFlags(file ? { ...values, results: file, command: undefined } : values, io, { confirm: 'never' })
       const log = cliLogger(io, values.quiet === true)
       const outcome = await runGate(

@@ -22,6 +22,7 @@ import type { BaseWorktree } from './confirm/base-worktree.js'
 import type { PairedDecider } from './confirm/paired-runs.js'
 import { createPairedDecider } from './stats/paired-decider.js'
 import { throwIfCancelled } from './run/cancellation.js'
+import { checkStoreName } from './config/names.js'
 
 export interface GateDeps {
   log: Logger
@@ -59,6 +60,8 @@ export interface GateOutcome {
 }
 
 export async function runGate(settings: GateSettings, deps: GateDeps, options: GateOptions): Promise<GateOutcome> {
+  // Before measuring: a pinned name becomes part of a path, a cache key or an artifact name.
+  if (options.promoteAs !== undefined) checkStoreName(options.promoteAs, 'baseline name', 'promote as')
   const produce = deps.produce ?? produceResults
   const runDeps: RunDeps = { log: deps.log, rootDir: settings.rootDir }
   if (deps.signal) runDeps.signal = deps.signal

@@ -6,6 +6,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
+import { containedPath } from './contained-path.js'
 import { chooseBaseline, summarizeBaseline, validateBaselineText } from './select.js'
 import {
   type BaselineLookup,
@@ -48,7 +49,7 @@ export class FileBaselineStore implements BaselineStore {
         ids = []
       }
       for (const id of ids.reverse()) {
-        const record = await this.readRecord(join(this.historyDir(query.gate), `${id}.json`), problems, trouble)
+        const record = await this.readRecord(this.historyPath(query.gate, id), problems, trouble)
         if (record) records.push(record)
         if (records.length >= query.historyLimit) break
       }
@@ -57,7 +58,7 @@ export class FileBaselineStore implements BaselineStore {
   }
 
   async save(record: BaselineRecord): Promise<SavedBaseline> {
-    const path = record.name ? this.pinnedPath(record.gate, record.name) : join(this.historyDir(record.gate), `${record.id}.json`)
+    const path = record.name ? this.pinnedPath(record.gate, record.name) : this.historyPath(record.gate, record.id)
     await writeAtomically(path, `${JSON.stringify(record, null, 2)}\n`)
     if (!record.name) await this.prune(record.gate, this.historyLimit)
     return { id: record.id, location: relative(process.cwd(), path) || path }
@@ -67,7 +68,7 @@ export class FileBaselineStore implements BaselineStore {
   async prune(gate: string, keep: number): Promise<string[]> {
     const ids = await this.historyIds(gate)
     const doomed = ids.slice(0, Math.max(0, ids.length - keep))
-    for (const id of doomed) await rm(join(this.historyDir(gate), `${id}.json`), { force: true })
+    for (const id of doomed) await rm(this.historyPath(gate, id), { force: true })
     return doomed
   }
 
@@ -78,10 +79,10 @@ export class FileBaselineStore implements BaselineStore {
       if (record) summaries.push(summarizeBaseline(record))
     }
     for (const id of (await this.historyIds(gate)).reverse()) {
-      add(await this.readRecord(join(this.historyDir(gate), `${id}.json`), problems))
+      add(await this.readRecord(this.historyPath(gate, id), problems))
     }
-    for (const file of await listJson(join(this.dir, gate, 'pinned'))) {
-      add(await this.readRecord(join(this.dir, gate, 'pinned', file), problems))
+    for (const file of await listJson(containedPath(this.dir, gate, 'pinned'))) {
+      add(await this.readRecord(containedPath(this.dir, gate, 'pinned', file), problems))
     }
     return summaries
   }
@@ -95,18 +96,23 @@ export class FileBaselineStore implements BaselineStore {
     }
     const pinned = await this.readRecord(this.pinnedPath(gate, idOrName), problems)
     if (pinned) return { record: pinned, problems }
-    const rolling = await this.readRecord(join(this.historyDir(gate), `${idOrName}.json`), problems)
+    const rolling = await this.readRecord(this.historyPath(gate, idOrName), problems)
     if (rolling) return { record: rolling, problems }
     if (problems.length === 0) problems.push(`no baseline "${idOrName}" for gate "${gate}" in ${this.description}`)
     return { problems }
   }
 
+  // Every path is built here and checked to stay inside the store, whatever a name or id holds.
   private historyDir(gate: string): string {
-    return join(this.dir, gate, 'history')
+    return containedPath(this.dir, gate, 'history')
+  }
+
+  private historyPath(gate: string, id: string): string {
+    return containedPath(this.historyDir(gate), `${id}.json`)
   }
 
   private pinnedPath(gate: string, name: string): string {
-    return join(this.dir, gate, 'pinned', `${name}.json`)
+    return containedPath(this.dir, gate, 'pinned', `${name}.json`)
   }
 
   private async historyIds(gate: string): Promise<string[]> {

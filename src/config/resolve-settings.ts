@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import { checkStoreName } from './names.js'
 import { InputError } from '../errors.js'
 import { displayPath } from '../paths.js'
 import { thresholdsProblems } from '../schemas.js'
@@ -118,16 +119,10 @@ export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings>
   const source = resolveSource(edge, config, where)
   const thresholds = resolveThresholds(edge, config, where, source)
   const name = edge.name || config.name || DEFAULT_GATE_NAME
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
-    throw new InputError(
-      `gate name "${name}" is invalid: use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit)`
-    )
-  }
+  checkStoreName(name, 'gate name')
   const historyLimit = edge.historyLimit ?? config.baseline?.history ?? DEFAULT_HISTORY_LIMIT
   const baselineName = edge.baselineName || config.baseline?.name
-  if (baselineName && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(baselineName)) {
-    throw new InputError(`baseline name "${baselineName}" is invalid: use letters, digits, '.', '_' and '-'`)
-  }
+  if (baselineName) checkStoreName(baselineName, 'baseline name')
   const settings: GateSettings = {
     name,
     rootDir: edge.rootDir,
