@@ -25,7 +25,7 @@ export interface ConfigFile {
   load?: LoadConfig
   thresholds?: Record<string, RawThresholdRule>
   overrides?: Array<{ scenarios: string | string[]; thresholds: Record<string, RawThresholdRule> }>
-  baseline?: { store?: 'file' | 'cache' | 'artifact'; dir?: string; history?: number; name?: string; 'fail-on-missing'?: boolean }
+  baseline?: { store?: 'file' | 'cache' | 'artifact'; dir?: string; history?: number; name?: string; 'fail-on-missing'?: boolean; 'save-over-error-budget'?: boolean }
   strict?: boolean
   'compare-to'?: 'stored' | 'base-commit'
   build?: string

@@ -134,6 +134,7 @@ export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings>
       historyLimit,
       ...(baselineName ? { name: baselineName } : {}),
       ...((edge.failOnMissingBaseline ?? config.baseline?.['fail-on-missing']) ? { failOnMissing: true } : {}),
+      ...(config.baseline?.['save-over-error-budget'] ? { saveOverErrorBudget: true } : {}),
       ...(edge.artifactRetentionDays ? { retentionDays: edge.artifactRetentionDays } : {})
     },
     strict: edge.strict ?? config.strict ?? false,
