@@ -459,6 +459,7 @@ async function baselineCommand(args: string[], io: CliIo): Promise<number> {
         { log, store: fileStore(settings), context: localContext(io.cwd), now: () => new Date() },
         { save: 'promote', ...(typeof values.as === 'string' ? { promoteAs: values.as } : {}) }
       )
+      if (outcome.saveFailure) throw new RunError(`the baseline was not saved: ${outcome.saveFailure}`)
       if (!outcome.saved) throw new InputError(`the baseline was not saved: ${outcome.saveDecision.reason}`)
       io.stdout.write(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location}\n`)
       return EXIT_PASS

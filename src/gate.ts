@@ -120,6 +120,11 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   } else {
     deps.log.info(`Baseline not saved: ${saveDecision.reason}.`)
   }
+  if (outcome.saveFailure && options.save === 'promote') {
+    // A save that was asked for (promotion, --save-baseline) and did not happen is a failed run, not a pass.
+    deps.log.error(`The baseline was asked for and not saved, so the run fails (exit 2): ${outcome.saveFailure}`)
+    outcome.exitCode = EXIT_RUN_FAILED
+  }
   const missing = missingBaselineFailure(settings, lookup, saveDecision, outcome.saveFailure)
   if (missing) {
     report.notes.push(missing)

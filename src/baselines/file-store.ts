@@ -2,11 +2,13 @@
  * The file baseline store (CLI default, and the Action's `baseline-store: file`):
  *   <dir>/<gate>/history/<id>.json   rolling baselines, newest id last when sorted
  *   <dir>/<gate>/pinned/<name>.json  pinned (named) baselines
- * Writes go to a temporary file and are renamed into place, so a crash never leaves a truncated baseline.
+ * Writes go to a temporary file and are renamed into place, so a crash never leaves a truncated baseline; large
+ * records are gzip-compressed (see record-file.ts).
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { readdir, rm } from 'node:fs/promises'
+import { relative } from 'node:path'
 import { containedPath } from './contained-path.js'
+import { readRecordFile, writeRecordFile } from './record-file.js'
 import { chooseBaseline, summarizeBaseline, validateBaselineText } from './select.js'
 import {
   type BaselineLookup,
@@ -59,7 +61,7 @@ export class FileBaselineStore implements BaselineStore {
 
   async save(record: BaselineRecord): Promise<SavedBaseline> {
     const path = record.name ? this.pinnedPath(record.gate, record.name) : this.historyPath(record.gate, record.id)
-    await writeAtomically(path, `${JSON.stringify(record, null, 2)}\n`)
+    await writeRecordFile(path, record)
     if (!record.name) await this.prune(record.gate, this.historyLimit)
     return { id: record.id, location: relative(process.cwd(), path) || path }
   }
@@ -123,7 +125,7 @@ export class FileBaselineStore implements BaselineStore {
   private async readRecord(path: string, problems: string[], trouble?: LookupTrouble): Promise<BaselineRecord | undefined> {
     let text: string
     try {
-      text = await readFile(path, 'utf8')
+      text = await readRecordFile(path)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       const reason = `baseline ${path} cannot be read: ${(error as Error).message}`
@@ -142,11 +144,4 @@ async function listJson(dir: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
     throw error
   }
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true })
-  const temporary = `${path}.${process.pid}.tmp`
-  await writeFile(temporary, text)
-  await rename(temporary, path)
 }

@@ -65,7 +65,8 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
       formatThreshold(row),
       row.status
     ])
-    const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column]!.length)))
+    // A fold, not Math.max(...spread): a spread of 100,000 rows overflows the call stack.
+    const widths = header.map((title, column) => cells.reduce((width, line) => Math.max(width, line[column]!.length), title.length))
     const format = (line: string[]): string => line.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()
     lines.push(paint(BOLD, format(header)))
     rows.forEach((row, index) => lines.push(paint(COLORS[row.status], format(cells[index]!))))
