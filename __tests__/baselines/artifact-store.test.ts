@@ -111,13 +111,28 @@ describe('workflow artifact baseline store', () => {
     assert.equal(denied.absence?.kind, 'unreadable')
     assert.match(denied.absence!.reason, /^listing the workflow artifacts named perf-gate-baseline-api was refused \(403: /)
     assert.match(denied.absence!.advice!, /Add `permissions: actions: read`/)
-    fake.fail('rest-list', 500, 1)
+    // A persistent outage: the first call and its 3 retries all fail.
+    fake.fail('rest-list', 500, 4)
     const down = await store().load({ gate: 'api', historyLimit: 5 })
     assert.match(down.problems[0]!, /listing the workflow artifacts named perf-gate-baseline-api failed \(.*\); continuing without a stored baseline/)
     assert.equal(down.absence?.kind, 'unreadable')
     fake.fail('CreateArtifact', 403, 1)
     await assert.rejects(store().save(baselineRecord('api', results, push(5), at(30))), (error: unknown) => error instanceof RunError && /uploading the baseline as workflow artifact perf-gate-baseline-api failed/.test(error.message))
   })
+
+  for (const fault of ['rate-limit-once', 'api-5xx-once'] as const) {
+    test(`${fault} on the artifact listing (GET /repos/{o}/{r}/actions/artifacts) is retried: the baseline is found`, async () => {
+      asRun(mainRun(fault === 'api-5xx-once' ? 16 : 17, 3))
+      await store().save(baselineRecord(`retry-${fault}`, results, push(3), at(5)))
+      asRun({ id: 15, headBranch: 'feature', headSha: sha(7), headRepositoryId: REPOSITORY_ID })
+      const before = fake.requests.filter((r) => /\/actions\/artifacts\?/.test(r)).length
+      fake.fault('rest-list', fault)
+      const lookup = await store().load({ gate: `retry-${fault}`, historyLimit: 5 })
+      assert.deepEqual(lookup.problems, [])
+      assert.equal(lookup.baseline?.source.sha, sha(3), 'the baseline was found after the retry')
+      assert.ok(fake.requests.filter((r) => /\/actions\/artifacts\?/.test(r)).length - before >= 2, 'the faulted listing was retried')
+    })
+  }
 
   test('pinned baselines have their own artifact name', async () => {
     asRun({ id: 31, headBranch: 'release', headSha: sha(8), headRepositoryId: REPOSITORY_ID })

@@ -12,7 +12,7 @@ import type { GateReport } from '../report/report-model.js'
 import { foreignReportProblems } from '../schemas.js'
 import { escapeMarkdown } from '../report/escape.js'
 import { logOutcome, reportCommentRequest } from './publish-comment.js'
-import { syncComment, type CommentClient, type CommentMode, type RetryPolicy } from './pr-comment.js'
+import { syncComment, type CommentClient, type CommentMode } from './pr-comment.js'
 
 const REPORT_ARTIFACT_KIND = 'perf-gate-pr-report'
 /** A report artifact bigger than this is refused before parsing (a 5,000-row report is about 3 MB). */
@@ -136,7 +136,6 @@ export interface CommentModeInput {
   /** This repository's web URL (e.g. https://github.com/octo/shop): links in the comment are rebuilt from it. */
   repositoryUrl: string
   log: Logger
-  retry?: RetryPolicy
 }
 
 export interface CommentModeResult {
@@ -187,7 +186,7 @@ export async function runCommentMode(input: CommentModeInput): Promise<CommentMo
     return { pullRequest: number }
   }
   const report = sanitizeUntrustedReport(artifact.report, input.repositoryUrl, run.id)
-  const outcome = await syncComment(input.client, reportCommentRequest(report, name, number, input.mode, input.author), input.retry)
+  const outcome = await syncComment(input.client, reportCommentRequest(report, name, number, input.mode, input.author))
   const commentUrl = logOutcome(outcome, `pull request #${number}`, input.log)
   return { report, pullRequest: number, ...(commentUrl ? { commentUrl } : {}) }
 }
