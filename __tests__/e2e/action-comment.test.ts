@@ -175,6 +175,30 @@ describe('PR comment through the bundled Action', () => {
     assert.equal(botComments(22).length, 0)
   })
 
+  for (const [fault, issue] of [['rate-limit-once', 41], ['api-5xx-once', 42]] as const) {
+    test(`${fault} on every GitHub API path: the Action's comment still lands (bounded retries honour x-ratelimit-reset)`, async () => {
+      const ws = resultsWorkspace(['a', 'b'])
+      api.seedComment(issue, commentBody('api', 'from an earlier run'))
+      api.faultEveryPath(fault)
+      try {
+        const result = await run({
+          workspace: ws,
+          inputs: { results: 'results.json', thresholds: 'time: < 100ms', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file' },
+          event: 'pull_request',
+          payload: pullRequestPayload({ number: issue, baseSha: BASE_SHA })
+        })
+        assert.equal(result.exitCode, 1, result.stdout + result.stderr)
+        assert.match(result.outputs['comment-url'] ?? '', new RegExp(`/pull/${issue}#issuecomment-`))
+        assert.equal(botComments(issue).length, 1)
+        assert.doesNotMatch(botComments(issue)[0]!.body, /from an earlier run/, 'updated')
+        assert.ok(api.requestsTo('GET', new RegExp(`/issues/${issue}/comments$`)).length >= 2, 'the faulted listing was retried')
+        assert.ok(api.requestsTo('PATCH', /\/issues\/comments\/\d+$/).length >= 2, 'the faulted update was retried')
+      } finally {
+        api.faultEveryPath(undefined)
+      }
+    })
+  }
+
   test('a 5xx is retried, a 422 "too long" falls back to the changed rows; hostile names keep the table intact', async () => {
     const hostile = ['GET /a|b <script>alert(1)</script> @octocat `x`\nnext', 'plain', 'p|i|p|e', '<img src=x onerror=1>', '@admin ping']
     const ws = resultsWorkspace([...hostile, ...Array.from({ length: 15 }, (_, i) => `ok-${i}`)])
