@@ -11,6 +11,7 @@ import { FileBaselineStore } from './baselines/file-store.js'
 import type { BaselineStore } from './baselines/store.js'
 import { checkStoreName } from './config/names.js'
 import { resolveSettings } from './config/resolve-settings.js'
+import { reportAnnotations } from './github/annotations.js'
 import { cancelOnSignals, throwIfCancelled } from './run/cancellation.js'
 import { DEFAULT_CONFIG_PATH, type BaselineStoreKind, type GateSettings } from './config/settings.js'
 import { EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION, EXIT_RUN_FAILED, InputError, exitCodeOf, messageOf } from './errors.js'
@@ -314,13 +315,7 @@ async function publish(
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write()
   else core.info(summary)
 
-  for (const metric of report.metrics) {
-    const title = `perf-gate ${settings.name}: ${metric.scenario} · ${metric.metric}`
-    if (metric.status === 'fail') core.error(metric.reason, { title })
-    else if (metric.status === 'warn') core.warning(metric.reason, { title })
-    // A notice, not a warning: reviewers see it among the run's annotations without it reading as a failure.
-    else if (metric.status === 'inconclusive' && metric.gated) core.notice(metric.reason, { title })
-  }
+  for (const annotation of reportAnnotations(settings.name, report.metrics)) core[annotation.level](annotation.message, { title: annotation.title })
   core.setOutput('verdict', report.verdict)
   core.setOutput('regressions', String(report.regressions))
   core.setOutput('report-json', reportPath)

@@ -298,13 +298,17 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
   }
 
   /** The workflow_run job; `name` undefined leaves the input out (the runner passes nothing for it). */
+  /** The triggering run built HEAD_SHA of mallory/shop's branch feature (a fork PR: pull_requests is empty). */
   function commentRun(runId: number, extra: { pullRequests?: unknown[]; name?: string | undefined } = { name: 'api' }) {
     const name = 'name' in extra ? extra.name : 'api'
     return run({
       workspace: scratchDir('perf-gate-ws-'),
       inputs: { mode: 'comment', ...(name === undefined ? {} : { name }), 'github-token': 'test-token', 'baseline-store': 'file' },
       event: 'workflow_run',
-      payload: { workflow_run: { id: runId, event: 'pull_request', head_sha: HEAD_SHA, pull_requests: extra.pullRequests ?? [] }, repository: { full_name: 'octo/shop' } }
+      payload: {
+        workflow_run: { id: runId, event: 'pull_request', head_sha: HEAD_SHA, head_branch: 'feature', head_repository: { full_name: 'mallory/shop' }, pull_requests: extra.pullRequests ?? [] },
+        repository: { full_name: 'octo/shop' }
+      }
     })
   }
 
@@ -378,12 +382,20 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
   })
 
   test('rejects a tampered artifact, a foreign head SHA, and a PR that is not at the run head', async () => {
-    api.pulls.set(32, { number: 32, state: 'open', head: { sha: 'f'.repeat(40), repo: { full_name: 'octo/shop' } } })
+    // PR 32 is the run's own branch, pushed to since; PR 33 is someone else's.
+    api.pulls.set(32, { number: 32, state: 'open', head: { sha: 'f'.repeat(40), ref: 'feature', repo: { full_name: 'mallory/shop' } } })
+    api.pulls.set(33, { number: 33, state: 'open', head: { sha: 'e'.repeat(40), ref: 'main', repo: { full_name: 'octo/shop' } } })
     const cases: Array<{ runId: number; text: string; exit: number; message: RegExp; pullRequests?: unknown[] }> = [
       { runId: 9101, text: artifact({ markdown: '<script>alert(1)</script>' }), exit: 2, message: /unknown key "markdown"/ },
       { runId: 9102, text: artifact({ report: { ...(report as object), verdict: 'pwned' } }), exit: 2, message: /\/report does not match schemas\/report\.schema\.json: \/verdict/ },
       { runId: 9103, text: artifact({ pullRequest: { number: 31, headSha: 'd'.repeat(40) } }), exit: 2, message: /claims head dddddddddddd but run 9103 built cccccccccccc/ },
-      { runId: 9104, text: artifact({ pullRequest: { number: 32, headSha: HEAD_SHA } }), exit: 0, message: /pull request #32 is at ffffffffffff, not at cccccccccccc/ },
+      { runId: 9104, text: artifact({ pullRequest: { number: 32, headSha: HEAD_SHA } }), exit: 0, message: /pull request #32 is at ffffffffffff, not at cccccccccccc .*a newer push superseded it/ },
+      {
+        runId: 9107,
+        text: artifact({ pullRequest: { number: 33, headSha: HEAD_SHA } }),
+        exit: 2,
+        message: /names PR #33, whose head is octo\/shop:main at eeeeeeeeeeee, but run 9107 built mallory\/shop:feature at cccccccccccc; refusing it/
+      },
       { runId: 9105, text: artifact(), exit: 2, message: /names PR #31, but run 9105 belongs to #40/, pullRequests: [{ number: 40, head: { sha: HEAD_SHA } }] },
       { runId: 9106, text: 'not json', exit: 2, message: /is not JSON/ }
     ]

@@ -53,10 +53,10 @@ class MemoryGitHub implements CommentClient {
     const comment = this.commitComments.find((c) => c.id === id)!
     return Object.assign(comment, { body })
   }
-  async pullRequestHeadSha(number: number) {
+  async pullRequestHead(number: number) {
     const head = this.heads.get(number)
     if (!head) throw Object.assign(new Error('Not Found'), { status: 404 })
-    return head
+    return { sha: head }
   }
 }
 

@@ -77,7 +77,7 @@ export class FakeGitHubApi {
   readonly issueComments = new Map<number, FakeComment[]>()
   readonly commitComments: Array<FakeComment & { sha: string }> = []
   /** Pull requests by number: what GET /repos/{o}/{r}/pulls/{n} answers. */
-  readonly pulls = new Map<number, { number: number; head: { sha: string; repo: { full_name: string } | null }; state: string }>()
+  readonly pulls = new Map<number, { number: number; head: { sha: string; ref?: string; repo: { full_name: string } | null }; state: string }>()
   /** Workflow run artifacts: GET .../actions/runs/{id}/artifacts lists them; .../artifacts/{id}/zip redirects to a ZIP. */
   readonly artifacts: Array<{ id: number; runId: number; name: string; zip: Buffer; created_at: string }> = []
   /** Page size the list endpoints use when the client does not ask (GitHub's default is 30). */

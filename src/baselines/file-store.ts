@@ -66,10 +66,16 @@ export class FileBaselineStore implements BaselineStore {
     return { id: record.id, location: relative(process.cwd(), path) || path }
   }
 
-  /** Deletes the oldest rolling baselines beyond `keep`. */
+  /**
+   * Deletes the oldest rolling baselines beyond `keep`. Only records this version can read count and go: a record
+   * it cannot read (a newer perf-gate's, or a damaged one) is kept for whoever can, never deleted unseen.
+   */
   async prune(gate: string, keep: number): Promise<string[]> {
-    const ids = await this.historyIds(gate)
-    const doomed = ids.slice(0, Math.max(0, ids.length - keep))
+    const readable: string[] = []
+    for (const id of await this.historyIds(gate)) {
+      if (await this.readRecord(this.historyPath(gate, id), [])) readable.push(id)
+    }
+    const doomed = readable.slice(0, Math.max(0, readable.length - keep))
     for (const id of doomed) await rm(this.historyPath(gate, id), { force: true })
     return doomed
   }

@@ -9,7 +9,7 @@ import { checkStoreName } from './names.js'
 import { InputError } from '../errors.js'
 import { displayPath } from '../paths.js'
 import { thresholdsProblems } from '../schemas.js'
-import { loadConfigFile, type ConfigFile } from './config-file.js'
+import { loadConfigFile, withConfigLine, type ConfigFile } from './config-file.js'
 import { parseDurationMs } from './durations.js'
 import {
   DEFAULT_BASELINE_DIR,
@@ -115,7 +115,15 @@ export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings>
     configUsed = configPath
   }
   const where = configUsed ? displayPath(edge.rootDir, configUsed) : 'config'
+  try {
+    return settingsFrom(edge, config, where, configUsed)
+  } catch (error) {
+    // Values the schema accepts but the settings refuse (a unit, a duration) are named by JSON path: add the line.
+    throw withConfigLine(error, config, where)
+  }
+}
 
+function settingsFrom(edge: EdgeSettings, config: ConfigFile, where: string, configUsed: string | undefined): GateSettings {
   const source = resolveSource(edge, config, where)
   const thresholds = resolveThresholds(edge, config, where, source)
   const name = edge.name || config.name || DEFAULT_GATE_NAME

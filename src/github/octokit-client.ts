@@ -102,9 +102,9 @@ export class OctokitCommentClient implements CommentClient {
     return { id: data.id, url: data.html_url }
   }
 
-  /** The head commit of a pull request (to check a report artifact's PR number against the run's head SHA). */
-  async pullRequestHeadSha(number: number): Promise<string> {
+  /** The head of a pull request (to check a report artifact's PR number against the run's head). */
+  async pullRequestHead(number: number): Promise<{ sha: string; branch: string; repository?: string }> {
     const { data } = await this.octokit.rest.pulls.get({ ...this.repository, pull_number: number })
-    return data.head.sha
+    return { sha: data.head.sha, branch: data.head.ref, ...(data.head.repo?.full_name ? { repository: data.head.repo.full_name } : {}) }
   }
 }
