@@ -4,12 +4,13 @@
  * and the job summary must say "cancelled". Also: a suite that times out never hangs the CLI.
  */
 import assert from 'node:assert/strict'
-import type { ChildProcess } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { execFileSync, type ChildProcess } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { freePort } from '../support/free-port.js'
-import { pushPayload, REPO_ROOT, runActionEntry, runCliEntry, scratchDir } from '../support/spawn-dist.js'
+import { pullRequestPayload, pushPayload, REPO_ROOT, runActionEntry, runCliEntry, scratchDir } from '../support/spawn-dist.js'
+import { around, resultsWith } from '../support/results-builder.js'
 
 const FIXTURE_SERVER = join(REPO_ROOT, '__tests__/run/load/fixture-server.mjs')
 /** A member of the started group that ignores SIGTERM (it needs SIGKILL) and holds the group's stdout. */
@@ -107,6 +108,43 @@ describe('cancellation of the Action', linuxOnly, () => {
     assert.match(run.summary, /perf-gate: cancelled/)
     assert.deepEqual(groupMembers(Number(readFileSync(pgidFile, 'utf8'))), [], 'no survivor of the suite group')
     assert.equal(existsSync(join(ws, '.perf-gate')), false, 'no baseline written')
+  })
+})
+
+describe('cancellation during same-runner A/B', linuxOnly, () => {
+  test('SIGINT while the base commit builds: the build group is gone, the base worktree removed, summary says cancelled', async () => {
+    const ws = scratchDir('perf-gate-ws-')
+    const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: ws }).toString().trim()
+    git('init', '-q')
+    writeFileSync(join(ws, 'results.json'), JSON.stringify(resultsWith({ s: { time: { values: around(10, 3), unit: 'ms' } } })))
+    git('add', '.')
+    git('commit', '-qm', 'base')
+    const baseSha = git('rev-parse', 'HEAD')
+    writeFileSync(join(ws, 'change.txt'), 'head\n')
+    git('add', '.')
+    git('commit', '-qm', 'head')
+    const marker = scratchDir('perf-gate-build-')
+    const pgidFile = join(marker, 'build.pgid')
+    const run = await runActionEntry({
+      workspace: ws,
+      event: 'pull_request',
+      payload: pullRequestPayload({ baseSha }),
+      inputs: {
+        name: 'ab',
+        'baseline-store': 'file',
+        command: 'cat results.json',
+        format: 'perf-gate',
+        thresholds: 'time: +20%',
+        'compare-to': 'base-commit',
+        build: `${STUBBORN} echo $$ > "${pgidFile}"; sleep 120`
+      },
+      timeoutMs: 30000,
+      onSpawn: cancelWhen(() => existsSync(pgidFile) && readFileSync(pgidFile, 'utf8').endsWith('\n'), 'the base build to start')
+    })
+    assert.equal(run.exitCode, 2, run.stdout + run.stderr)
+    assert.match(run.summary, /perf-gate: cancelled/)
+    assert.deepEqual(groupMembers(Number(readFileSync(pgidFile, 'utf8'))), [], 'no survivor of the base build group')
+    assert.doesNotMatch(git('worktree', 'list'), /perf-gate-base/, 'the base worktree was removed')
   })
 })
 
