@@ -171,6 +171,17 @@ describe('sticky comment through Octokit against the fake GitHub API', () => {
     })
   }
 
+  test('a secondary rate limit (403 with retry-after) is waited out and retried', async () => {
+    api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', {
+      status: 403,
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      headers: { 'retry-after': '1' }
+    })
+    const outcome = await syncComment(client, request(22, 'after the secondary limit'))
+    assert.equal(outcome.action, 'created', JSON.stringify(outcome))
+    assert.equal(api.requestsTo('POST', /\/issues\/22\/comments$/).length, 2, 'the refused create and its retry')
+  })
+
   test('a rate limit that resets beyond the bounded wait is not waited for: the comment fails with the reason', async () => {
     const later = String(Math.ceil(Date.now() / 1000) + 3600)
     api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 403, message: 'API rate limit exceeded for installation ID 1.', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': later } })
