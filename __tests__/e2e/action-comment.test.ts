@@ -193,6 +193,7 @@ describe('PR comment through the bundled Action', () => {
         assert.doesNotMatch(botComments(issue)[0]!.body, /from an earlier run/, 'updated')
         assert.ok(api.requestsTo('GET', new RegExp(`/issues/${issue}/comments$`)).length >= 2, 'the faulted listing was retried')
         assert.ok(api.requestsTo('PATCH', /\/issues\/comments\/\d+$/).length >= 2, 'the faulted update was retried')
+        if (fault === 'rate-limit-once') assert.match(result.stdout, /::warning::GitHub rate limit on GET .*\/issues\/\d+\/comments.*: retrying in \d s/, 'the wait is said in the log')
       } finally {
         api.faultEveryPath(undefined)
       }
