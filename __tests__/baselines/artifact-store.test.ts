@@ -134,6 +134,17 @@ describe('workflow artifact baseline store', () => {
     })
   }
 
+  test('a large record (over 5,000 scenarios) is uploaded gzip-compressed and read back whole', async () => {
+    const many = resultsWith(Object.fromEntries(Array.from({ length: 5001 }, (_, i) => [`bench-${i}`, { t: { values: [i + 1], unit: 'ms' } }])))
+    asRun(mainRun(61, 4))
+    await store().save(baselineRecord('large', many, push(4), at(45)))
+    asRun({ id: 62, headBranch: 'feature', headSha: sha(7), headRepositoryId: REPOSITORY_ID })
+    const lookup = await store().load({ gate: 'large', historyLimit: 5 })
+    assert.deepEqual(lookup.problems, [])
+    assert.equal(lookup.baseline?.results.scenarios.length, 5001)
+    assert.equal(lookup.baseline?.results.scenarios[5000]!.trials[0]!.metrics.t!.value, 5001)
+  })
+
   test('pinned baselines have their own artifact name', async () => {
     asRun({ id: 31, headBranch: 'release', headSha: sha(8), headRepositoryId: REPOSITORY_ID })
     await store().save(baselineRecord('pin', results, { ...push(8), event: 'workflow_dispatch' }, at(40), 'release-1.4'))
