@@ -13,6 +13,7 @@ import { validateBaselineText } from './baselines/select.js'
 import type { BaselineRecord } from './baselines/store.js'
 import { givenBaselineStore, unsavedBaselineRecord } from './baselines/given-baseline.js'
 import type { LoadEdgeSettings } from './config/load-settings.js'
+import { checkStoreName } from './config/names.js'
 import { resolveSettings, type EdgeSettings } from './config/resolve-settings.js'
 import { parseDemoServerArgs, startDemoServer } from './demo/demo-server.js'
 import { DEFAULT_CONFIG_PATH, type GateSettings } from './config/settings.js'
@@ -22,6 +23,7 @@ import { formatNames, parseResultsText } from './formats/registry.js'
 import { runGate, type GateOutcome } from './gate.js'
 import type { Logger } from './log.js'
 import { displayPath } from './paths.js'
+import { cancelOnSignals } from './run/cancellation.js'
 import { renderMarkdownReport } from './report/markdown.js'
 import type { GateReport } from './report/report-model.js'
 import { renderTerminalReport } from './report/terminal.js'
@@ -442,6 +444,7 @@ async function baselineCommand(args: string[], io: CliIo): Promise<number> {
     }
     case 'promote': {
       const file = positionals[0]
+      if (typeof values.as === 'string') checkStoreName(values.as, 'baseline name', '--as')
       const settings = await settingsFromFlags(file ? { ...values, results: file, command: undefined } : values, io, { confirm: 'never' })
       const log = cliLogger(io, values.quiet === true)
       const outcome = await runGate(
@@ -449,6 +452,7 @@ async function baselineCommand(args: string[], io: CliIo): Promise<number> {
         { log, store: fileStore(settings), context: localContext(io.cwd), now: () => new Date() },
         { save: 'promote', ...(typeof values.as === 'string' ? { promoteAs: values.as } : {}) }
       )
+      if (outcome.saveFailure) throw new RunError(`the baseline was not saved: ${outcome.saveFailure}`)
       if (!outcome.saved) throw new InputError(`the baseline was not saved: ${outcome.saveDecision.reason}`)
       io.stdout.write(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location}\n`)
       return EXIT_PASS
@@ -486,21 +490,6 @@ async function writeReports(report: GateReport, values: Record<string, string | 
 function help(io: CliIo, command: string): number {
   io.stdout.write(`${HELP[command]}\n`)
   return EXIT_PASS
-}
-
-/** Ctrl-C stops the suite's whole process group before perf-gate exits. */
-function cancelOnSignals(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController()
-  const onSignal = (): void => controller.abort()
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    }
-  }
 }
 
 /** `perf-gate demo-server`: runs until SIGINT/SIGTERM. */

@@ -17,10 +17,13 @@ import { currentEnvironment, describeEnvironmentDifference } from './results/env
 import type { Results } from './results/model.js'
 import { produceResults, type RunDeps } from './run/run-source.js'
 import { evaluate } from './verdict/evaluate.js'
+import type { MetricVerdict } from './verdict/types.js'
 import { baseCommitOf, confirmOnBaseCommit } from './confirm/confirm-on-base.js'
 import type { BaseWorktree } from './confirm/base-worktree.js'
 import type { PairedDecider } from './confirm/paired-runs.js'
 import { createPairedDecider } from './stats/paired-decider.js'
+import { throwIfCancelled } from './run/cancellation.js'
+import { checkStoreName } from './config/names.js'
 
 export interface GateDeps {
   log: Logger
@@ -58,6 +61,8 @@ export interface GateOutcome {
 }
 
 export async function runGate(settings: GateSettings, deps: GateDeps, options: GateOptions): Promise<GateOutcome> {
+  // Before measuring: a pinned name becomes part of a path, a cache key or an artifact name.
+  if (options.promoteAs !== undefined) checkStoreName(options.promoteAs, 'baseline name', 'promote as')
   const produce = deps.produce ?? produceResults
   const runDeps: RunDeps = { log: deps.log, rootDir: settings.rootDir }
   if (deps.signal) runDeps.signal = deps.signal
@@ -93,7 +98,13 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     notes
   })
 
-  const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true })
+  // A cancelled run unwinds here at the latest: whatever it measured is not saved.
+  throwIfCancelled(deps.signal, 'before the baseline was saved')
+  const overBudget = settings.baseline.saveOverErrorBudget ? undefined : errorBudgetBreach(verdict.metrics)
+  const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true, ...(overBudget ? { notABaseline: overBudget } : {}) })
+  if (overBudget && options.save !== 'never') {
+    report.notes.push(`This run is not saved as a baseline: ${overBudget} (set baseline.save-over-error-budget: true to save such runs).`)
+  }
   const outcome: GateOutcome = { results, report, exitCode: exitCodeFor(report, settings), saveDecision }
   if (saveDecision.save) {
     const record = baselineRecord(settings.name, results, deps.context, deps.now(), options.save === 'promote' ? options.promoteAs : undefined)
@@ -109,6 +120,11 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   } else {
     deps.log.info(`Baseline not saved: ${saveDecision.reason}.`)
   }
+  if (outcome.saveFailure && options.save === 'promote') {
+    // A save that was asked for (promotion, --save-baseline) and did not happen is a failed run, not a pass.
+    deps.log.error(`The baseline was asked for and not saved, so the run fails (exit 2): ${outcome.saveFailure}`)
+    outcome.exitCode = EXIT_RUN_FAILED
+  }
   const missing = missingBaselineFailure(settings, lookup, saveDecision, outcome.saveFailure)
   if (missing) {
     report.notes.push(missing)
@@ -116,6 +132,17 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     outcome.exitCode = EXIT_RUN_FAILED
   }
   return outcome
+}
+
+/**
+ * Why a run must not become a baseline: its requests failed beyond the error budget (an `errors` metric failed),
+ * so it measured a failing service, not the service's speed. Undefined when the budget held.
+ */
+function errorBudgetBreach(metrics: MetricVerdict[]): string | undefined {
+  const over = metrics.filter((metric) => metric.status === 'fail' && /^errors(_|$)/.test(metric.metric))
+  if (over.length === 0) return undefined
+  const shown = over.slice(0, 3).map((metric) => `${metric.scenario} ${metric.metric} ${metric.current?.value.toFixed(1) ?? '?'}${metric.unit}`)
+  return `its requests failed beyond the error budget (${shown.join(', ')}${over.length > 3 ? `, and ${over.length - 3} more` : ''})`
 }
 
 /**

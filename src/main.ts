@@ -9,7 +9,10 @@ import { ArtifactBaselineStore } from './baselines/artifact-store.js'
 import { CacheBaselineStore, restCacheKeyLister, toolkitCacheClient } from './baselines/cache-store.js'
 import { FileBaselineStore } from './baselines/file-store.js'
 import type { BaselineStore } from './baselines/store.js'
+import { checkStoreName } from './config/names.js'
 import { resolveSettings } from './config/resolve-settings.js'
+import { reportAnnotations } from './github/annotations.js'
+import { cancelOnSignals, throwIfCancelled } from './run/cancellation.js'
 import { DEFAULT_CONFIG_PATH, type BaselineStoreKind, type GateSettings } from './config/settings.js'
 import { EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION, EXIT_RUN_FAILED, InputError, exitCodeOf, messageOf } from './errors.js'
 import { runGate, stampIdentity, type GateDeps, type GateOutcome } from './gate.js'
@@ -72,6 +75,9 @@ function positiveIntegerInput(name: string): number | undefined {
  */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const log = actionLogger
+  // A cancelled job (SIGINT, then SIGTERM) stops every process group the run started and saves nothing.
+  const cancellation = cancelOnSignals()
+  const { signal } = cancellation
   try {
     const workspace = env.GITHUB_WORKSPACE || process.cwd()
     const rootDir = join(workspace, core.getInput('working-directory') || '.')
@@ -117,12 +123,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
     })
     const mode = choiceInput('mode', ACTION_MODES) ?? 'gate'
     const workDir = join(env.RUNNER_TEMP || settings.rootDir, 'perf-gate')
-    if (mode === 'shard') return await runShardMode(settings, context, shardInput(), workDir)
+    if (mode === 'shard') return await runShardMode(settings, context, shardInput(), workDir, signal)
 
     // Read before measuring, so that a bad value fails in seconds rather than after the suite.
     const reviewerInputs = reviewerViewInputs()
     const promote = booleanInput('promote', false)
     const saveMode = choiceInput('save-baseline', ['auto', 'never'] as const) ?? 'auto'
+    const promoteAs = core.getInput('promote-as').trim() || undefined
+    if (promoteAs) checkStoreName(promoteAs, 'baseline name', "input 'promote-as'")
     let notes: string[] = []
     let produce: GateDeps['produce']
     if (mode === 'aggregate') {
@@ -135,12 +143,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
     const store = createStore(settings, context, env)
     const outcome = await runGate(
       settings,
-      { log, store, context, now: () => new Date(), ...optional('produce', produce) },
-      { save: saveMode === 'never' ? 'never' : promote ? 'promote' : 'auto', ...optional('promoteAs', core.getInput('promote-as') || undefined), notes }
+      { log, store, context, now: () => new Date(), signal, ...optional('produce', produce) },
+      { save: saveMode === 'never' ? 'never' : promote ? 'promote' : 'auto', ...optional('promoteAs', promoteAs), notes }
     )
+    throwIfCancelled(signal, 'after the measurement')
     await publish(settings, outcome, env, context, reviewerInputs)
     return outcome.exitCode
   } catch (error) {
+    if (cancellation.receivedSignal) return await reportCancelled(cancellation.receivedSignal)
     log.closeGroup()
     const exitCode = exitCodeOf(error)
     const kind = exitCode === EXIT_BAD_INPUT ? 'configuration error' : 'the run failed'
@@ -148,7 +158,24 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
     await writeFailureSummary(kind, messageOf(error))
     core.setOutput('error', messageOf(error))
     return exitCode
+  } finally {
+    cancellation.dispose()
   }
+}
+
+/** The job was cancelled: one summary line, no verdict, no baseline (every started process was stopped). */
+async function reportCancelled(received: NodeJS.Signals): Promise<number> {
+  const message = `perf-gate: cancelled (${received}); every process it started was stopped and no baseline was written`
+  core.setFailed(message)
+  core.setOutput('error', message)
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    try {
+      await core.summary.addRaw(`### ⏹ perf-gate: cancelled\n\nThe run was cancelled (${received}): no verdict was reached, every process it started was stopped, and no baseline was written.\n`).write()
+    } catch {
+      // A summary is a courtesy here.
+    }
+  }
+  return EXIT_RUN_FAILED
 }
 
 const ACTION_MODES = ['gate', 'shard', 'aggregate', 'comment'] as const
@@ -184,7 +211,7 @@ function shardInput(): ShardSpec {
  * Runs this shard's share and uploads it for the aggregate job: no verdict, no comment, no baseline. Load shards
  * first meet at a barrier, so that all apply their share of the load at one agreed time.
  */
-async function runShardMode(settings: GateSettings, context: RunContext, shard: ShardSpec, workDir: string): Promise<number> {
+async function runShardMode(settings: GateSettings, context: RunContext, shard: ShardSpec, workDir: string, signal: AbortSignal): Promise<number> {
   const share = shardShare(settings.source, shard, splitLoadSource)
   const waitInput = core.getInput('shard-wait').trim()
   const waitMs = waitInput ? parseDurationMs(waitInput, "input 'shard-wait'") : DEFAULT_SHARD_WAIT_MS
@@ -198,6 +225,7 @@ async function runShardMode(settings: GateSettings, context: RunContext, shard: 
     results = await produceResults(share.source, {
       log: actionLogger,
       rootDir: settings.rootDir,
+      signal,
       ...optional('beforeFirstLoad', barrier ? async () => void (await barrier.wait()) : undefined)
     })
   } catch (error) {
@@ -205,6 +233,7 @@ async function runShardMode(settings: GateSettings, context: RunContext, shard: 
     await barrier?.abandon()
     throw error
   }
+  throwIfCancelled(signal, 'before the shard was uploaded')
   results = stampIdentity(results, context)
   const agreed = barrier?.agreed
   const report = await uploadShard(settings.name, shard, share.split, results, context, transport, workDir, actionLogger, optional('agreedStartAt', agreed?.startAt.toISOString()))
@@ -285,13 +314,7 @@ async function publish(
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write()
   else core.info(summary)
 
-  for (const metric of report.metrics) {
-    const title = `perf-gate ${settings.name}: ${metric.scenario} · ${metric.metric}`
-    if (metric.status === 'fail') core.error(metric.reason, { title })
-    else if (metric.status === 'warn') core.warning(metric.reason, { title })
-    // A notice, not a warning: reviewers see it among the run's annotations without it reading as a failure.
-    else if (metric.status === 'inconclusive' && metric.gated) core.notice(metric.reason, { title })
-  }
+  for (const annotation of reportAnnotations(settings.name, report.metrics)) core[annotation.level](annotation.message, { title: annotation.title })
   core.setOutput('verdict', report.verdict)
   core.setOutput('regressions', String(report.regressions))
   core.setOutput('report-json', reportPath)

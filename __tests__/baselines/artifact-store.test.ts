@@ -111,12 +111,38 @@ describe('workflow artifact baseline store', () => {
     assert.equal(denied.absence?.kind, 'unreadable')
     assert.match(denied.absence!.reason, /^listing the workflow artifacts named perf-gate-baseline-api was refused \(403: /)
     assert.match(denied.absence!.advice!, /Add `permissions: actions: read`/)
-    fake.fail('rest-list', 500, 1)
+    // A persistent outage: the first call and its 3 retries all fail.
+    fake.fail('rest-list', 500, 4)
     const down = await store().load({ gate: 'api', historyLimit: 5 })
     assert.match(down.problems[0]!, /listing the workflow artifacts named perf-gate-baseline-api failed \(.*\); continuing without a stored baseline/)
     assert.equal(down.absence?.kind, 'unreadable')
     fake.fail('CreateArtifact', 403, 1)
     await assert.rejects(store().save(baselineRecord('api', results, push(5), at(30))), (error: unknown) => error instanceof RunError && /uploading the baseline as workflow artifact perf-gate-baseline-api failed/.test(error.message))
+  })
+
+  for (const fault of ['rate-limit-once', 'api-5xx-once'] as const) {
+    test(`${fault} on the artifact listing (GET /repos/{o}/{r}/actions/artifacts) is retried: the baseline is found`, async () => {
+      asRun(mainRun(fault === 'api-5xx-once' ? 16 : 17, 3))
+      await store().save(baselineRecord(`retry-${fault}`, results, push(3), at(5)))
+      asRun({ id: 15, headBranch: 'feature', headSha: sha(7), headRepositoryId: REPOSITORY_ID })
+      const before = fake.requests.filter((r) => /\/actions\/artifacts\?/.test(r)).length
+      fake.fault('rest-list', fault)
+      const lookup = await store().load({ gate: `retry-${fault}`, historyLimit: 5 })
+      assert.deepEqual(lookup.problems, [])
+      assert.equal(lookup.baseline?.source.sha, sha(3), 'the baseline was found after the retry')
+      assert.ok(fake.requests.filter((r) => /\/actions\/artifacts\?/.test(r)).length - before >= 2, 'the faulted listing was retried')
+    })
+  }
+
+  test('a large record (over 5,000 scenarios) is uploaded gzip-compressed and read back whole', async () => {
+    const many = resultsWith(Object.fromEntries(Array.from({ length: 5001 }, (_, i) => [`bench-${i}`, { t: { values: [i + 1], unit: 'ms' } }])))
+    asRun(mainRun(61, 4))
+    await store().save(baselineRecord('large', many, push(4), at(45)))
+    asRun({ id: 62, headBranch: 'feature', headSha: sha(7), headRepositoryId: REPOSITORY_ID })
+    const lookup = await store().load({ gate: 'large', historyLimit: 5 })
+    assert.deepEqual(lookup.problems, [])
+    assert.equal(lookup.baseline?.results.scenarios.length, 5001)
+    assert.equal(lookup.baseline?.results.scenarios[5000]!.trials[0]!.metrics.t!.value, 5001)
   })
 
   test('pinned baselines have their own artifact name', async () => {

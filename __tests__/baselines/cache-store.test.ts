@@ -170,6 +170,22 @@ describe('Actions cache baseline store', () => {
     assert.match(debug.join('\n'), /cannot list the cache entries under perf-gate\/v1\/gone\/rolling\/ .*needs permissions: actions: read/)
   })
 
+  for (const fault of ['rate-limit-once', 'api-5xx-once'] as const) {
+    test(`${fault} on the cache-key listing (GET /repos/{o}/{r}/actions/caches) is retried: the listing still finds every key`, async () => {
+      asJob(98, PULL)
+      const debug: string[] = []
+      fake.fault('rest-caches', fault)
+      const before = fake.requests.filter((r) => /\/actions\/caches\?/.test(r)).length
+      const lookup = await new CacheBaselineStore(workspace, 20, toolkitCacheClient, { listKeys: lister(), debug: (line) => debug.push(line) }).load({
+        gate: 'gone',
+        historyLimit: 20
+      })
+      assert.equal(lookup.baseline?.source.sha, sha(2))
+      assert.doesNotMatch(debug.join('\n'), /cannot list the cache entries/, 'the listing got through after the retry')
+      assert.ok(fake.requests.filter((r) => /\/actions\/caches\?/.test(r)).length - before >= 2, 'the faulted listing was retried')
+    })
+  }
+
   test('pinned baselines live apart from the rolling ones', async () => {
     asJob(30, MAIN)
     const store = new CacheBaselineStore(workspace, 20)

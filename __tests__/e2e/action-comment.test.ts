@@ -175,6 +175,31 @@ describe('PR comment through the bundled Action', () => {
     assert.equal(botComments(22).length, 0)
   })
 
+  for (const [fault, issue] of [['rate-limit-once', 41], ['api-5xx-once', 42]] as const) {
+    test(`${fault} on every GitHub API path: the Action's comment still lands (bounded retries honour x-ratelimit-reset)`, async () => {
+      const ws = resultsWorkspace(['a', 'b'])
+      api.seedComment(issue, commentBody('api', 'from an earlier run'))
+      api.faultEveryPath(fault)
+      try {
+        const result = await run({
+          workspace: ws,
+          inputs: { results: 'results.json', thresholds: 'time: < 100ms', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file' },
+          event: 'pull_request',
+          payload: pullRequestPayload({ number: issue, baseSha: BASE_SHA })
+        })
+        assert.equal(result.exitCode, 1, result.stdout + result.stderr)
+        assert.match(result.outputs['comment-url'] ?? '', new RegExp(`/pull/${issue}#issuecomment-`))
+        assert.equal(botComments(issue).length, 1)
+        assert.doesNotMatch(botComments(issue)[0]!.body, /from an earlier run/, 'updated')
+        assert.ok(api.requestsTo('GET', new RegExp(`/issues/${issue}/comments$`)).length >= 2, 'the faulted listing was retried')
+        assert.ok(api.requestsTo('PATCH', /\/issues\/comments\/\d+$/).length >= 2, 'the faulted update was retried')
+        if (fault === 'rate-limit-once') assert.match(result.stdout, /::warning::GitHub rate limit on GET .*\/issues\/\d+\/comments.*: retrying in \d s/, 'the wait is said in the log')
+      } finally {
+        api.faultEveryPath(undefined)
+      }
+    })
+  }
+
   test('a 5xx is retried, a 422 "too long" falls back to the changed rows; hostile names keep the table intact', async () => {
     const hostile = ['GET /a|b <script>alert(1)</script> @octocat `x`\nnext', 'plain', 'p|i|p|e', '<img src=x onerror=1>', '@admin ping']
     const ws = resultsWorkspace([...hostile, ...Array.from({ length: 15 }, (_, i) => `ok-${i}`)])
@@ -274,13 +299,17 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
   }
 
   /** The workflow_run job; `name` undefined leaves the input out (the runner passes nothing for it). */
+  /** The triggering run built HEAD_SHA of mallory/shop's branch feature (a fork PR: pull_requests is empty). */
   function commentRun(runId: number, extra: { pullRequests?: unknown[]; name?: string | undefined } = { name: 'api' }) {
     const name = 'name' in extra ? extra.name : 'api'
     return run({
       workspace: scratchDir('perf-gate-ws-'),
       inputs: { mode: 'comment', ...(name === undefined ? {} : { name }), 'github-token': 'test-token', 'baseline-store': 'file' },
       event: 'workflow_run',
-      payload: { workflow_run: { id: runId, event: 'pull_request', head_sha: HEAD_SHA, pull_requests: extra.pullRequests ?? [] }, repository: { full_name: 'octo/shop' } }
+      payload: {
+        workflow_run: { id: runId, event: 'pull_request', head_sha: HEAD_SHA, head_branch: 'feature', head_repository: { full_name: 'mallory/shop' }, pull_requests: extra.pullRequests ?? [] },
+        repository: { full_name: 'octo/shop' }
+      }
     })
   }
 
@@ -354,12 +383,20 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
   })
 
   test('rejects a tampered artifact, a foreign head SHA, and a PR that is not at the run head', async () => {
-    api.pulls.set(32, { number: 32, state: 'open', head: { sha: 'f'.repeat(40), repo: { full_name: 'octo/shop' } } })
+    // PR 32 is the run's own branch, pushed to since; PR 33 is someone else's.
+    api.pulls.set(32, { number: 32, state: 'open', head: { sha: 'f'.repeat(40), ref: 'feature', repo: { full_name: 'mallory/shop' } } })
+    api.pulls.set(33, { number: 33, state: 'open', head: { sha: 'e'.repeat(40), ref: 'main', repo: { full_name: 'octo/shop' } } })
     const cases: Array<{ runId: number; text: string; exit: number; message: RegExp; pullRequests?: unknown[] }> = [
       { runId: 9101, text: artifact({ markdown: '<script>alert(1)</script>' }), exit: 2, message: /unknown key "markdown"/ },
       { runId: 9102, text: artifact({ report: { ...(report as object), verdict: 'pwned' } }), exit: 2, message: /\/report does not match schemas\/report\.schema\.json: \/verdict/ },
       { runId: 9103, text: artifact({ pullRequest: { number: 31, headSha: 'd'.repeat(40) } }), exit: 2, message: /claims head dddddddddddd but run 9103 built cccccccccccc/ },
-      { runId: 9104, text: artifact({ pullRequest: { number: 32, headSha: HEAD_SHA } }), exit: 0, message: /pull request #32 is at ffffffffffff, not at cccccccccccc/ },
+      { runId: 9104, text: artifact({ pullRequest: { number: 32, headSha: HEAD_SHA } }), exit: 0, message: /pull request #32 is at ffffffffffff, not at cccccccccccc .*a newer push superseded it/ },
+      {
+        runId: 9107,
+        text: artifact({ pullRequest: { number: 33, headSha: HEAD_SHA } }),
+        exit: 2,
+        message: /names PR #33, whose head is octo\/shop:main at eeeeeeeeeeee, but run 9107 built mallory\/shop:feature at cccccccccccc; refusing it/
+      },
       { runId: 9105, text: artifact(), exit: 2, message: /names PR #31, but run 9105 belongs to #40/, pullRequests: [{ number: 40, head: { sha: HEAD_SHA } }] },
       { runId: 9106, text: 'not json', exit: 2, message: /is not JSON/ }
     ]

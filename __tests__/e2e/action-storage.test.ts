@@ -184,7 +184,8 @@ describe('Action entry with cache and artifact baselines', () => {
     assert.equal(denied.outputs.verdict, 'no-baseline')
     assert.match(reportOf(denied).baselineProblems.join('\n'), /was refused \(403: .*\): the workflow needs `permissions: actions: read`/)
     assert.match(denied.summary, /^⚠️ \*\*No baseline: the workflow artifacts could not be read\*\* \(listing the workflow artifacts named perf\\-gate\\-baseline\\-art was refused \\\(403.*Add `permissions: actions: read`/m)
-    fake.fail('rest-list', 500, 1)
+    // A persistent outage: the first call and its 3 retries all fail.
+    fake.fail('rest-list', 500, 4)
     const down = await job({ gate: 'art', store: 'artifact', baseSha: sha('1'), inputs: { 'fail-on-missing-baseline': 'true' } })
     assert.equal(down.exitCode, 2, down.stdout + down.stderr)
     assert.match(reportOf(down).baselineProblems.join('\n'), /listing the workflow artifacts named perf-gate-baseline-art failed/)

@@ -6,12 +6,11 @@ import { MemoryLogger } from '../../src/log.js'
 import { InputError, RunError } from '../../src/errors.js'
 import { buildReportArtifact, parseReportArtifact, reportArtifactName, runCommentMode, type ListedReportArtifact, type ReportArtifactSource } from '../../src/github/comment-mode.js'
 import { publishComments } from '../../src/github/publish-comment.js'
-import { commentMarker, type CommentClient, type ExistingComment, type RetryPolicy } from '../../src/github/pr-comment.js'
+import { commentMarker, type CommentClient, type ExistingComment } from '../../src/github/pr-comment.js'
 import type { RunContext } from '../../src/context.js'
 import { report, row } from '../support/report-builder.js'
 
 const HEAD = 'c'.repeat(40)
-const NO_WAIT: RetryPolicy = { attempts: 2, initialDelayMillis: 0, sleep: async () => {} }
 
 /** An in-memory GitHub: comments per issue, PR heads, and a switch to answer 403. */
 class MemoryGitHub implements CommentClient {
@@ -54,10 +53,10 @@ class MemoryGitHub implements CommentClient {
     const comment = this.commitComments.find((c) => c.id === id)!
     return Object.assign(comment, { body })
   }
-  async pullRequestHeadSha(number: number) {
+  async pullRequestHead(number: number) {
     const head = this.heads.get(number)
     if (!head) throw Object.assign(new Error('Not Found'), { status: 404 })
-    return head
+    return { sha: head }
   }
 }
 
@@ -105,7 +104,7 @@ describe('report artifact', () => {
     const log = new MemoryLogger()
     const payload = { workflow_run: { id: 77, event: 'pull_request', head_sha: HEAD, pull_requests: [] } }
     const repositoryUrl = 'https://github.com/octo/shop'
-    const result = await runCommentMode({ name: 'api', payload, mode: 'always', source, client: github, repositoryUrl, log, retry: NO_WAIT })
+    const result = await runCommentMode({ name: 'api', payload, mode: 'always', source, client: github, repositoryUrl, log })
     assert.deepEqual(downloads, [[{ id: 8, name: 'perf-gate-report-api' }, 77]], 'the listed artifact, by its id')
     assert.deepEqual(lists, [77], 'one listing, no lookup by name')
     assert.equal(result.pullRequest, 5)
@@ -135,7 +134,7 @@ describe('mode comment: which gate', () => {
   const artifactOf = (gate: string): string => JSON.stringify(buildReportArtifact({ ...report([row('a', 'fail')]), gate }, prContext))
   const comment = (name: string | undefined, source: ReportArtifactSource, github = new MemoryGitHub(), log = new MemoryLogger()) => {
     github.heads.set(5, HEAD)
-    return runCommentMode({ ...(name ? { name } : {}), payload, mode: 'always', source, client: github, repositoryUrl, log, retry: NO_WAIT })
+    return runCommentMode({ ...(name ? { name } : {}), payload, mode: 'always', source, client: github, repositoryUrl, log })
   }
 
   test('without input name, the gate comes from the one report artifact of the run', async () => {
@@ -177,11 +176,11 @@ describe('publishComments', () => {
     github.forbidden = true
     const settings = { mode: 'always' as const, commitComment: false }
     const quiet = new MemoryLogger()
-    await publishComments({ name: 'api', report: report([row('a', 'fail')]), context: prContext, settings, client: github, log: quiet, retry: NO_WAIT, reportUploaded: true })
+    await publishComments({ name: 'api', report: report([row('a', 'fail')]), context: prContext, settings, client: github, log: quiet, reportUploaded: true })
     assert.equal(quiet.lines.filter((l) => l.startsWith('warn')).length, 0)
     assert.match(quiet.lines.join('\n'), /report artifact was uploaded/)
     const loud = new MemoryLogger()
-    await publishComments({ name: 'api', report: report([row('a', 'fail')]), context: prContext, settings, client: github, log: loud, retry: NO_WAIT })
+    await publishComments({ name: 'api', report: report([row('a', 'fail')]), context: prContext, settings, client: github, log: loud })
     assert.equal(loud.lines.filter((l) => l.startsWith('warn')).length, 1)
   })
 

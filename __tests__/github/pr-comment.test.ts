@@ -9,15 +9,12 @@ import {
   stableContent,
   syncComment,
   type ExistingComment,
-  type RetryPolicy,
   type SyncRequest
 } from '../../src/github/pr-comment.js'
 import { OctokitCommentClient, createOctokit } from '../../src/github/octokit-client.js'
 import { isRateLimited, statusOf } from '../../src/errors.js'
 import { BOT_LOGIN, FakeGitHubApi } from '../support/fake-github-api.js'
 
-const sleeps: number[] = []
-const FAST_RETRY: RetryPolicy = { attempts: 3, initialDelayMillis: 5, sleep: async (ms) => void sleeps.push(ms) }
 
 function ours(body: string, extra: Partial<ExistingComment> = {}): ExistingComment {
   return { id: 1, body, url: 'https://github.com/o/r/pull/7#issuecomment-1', authorLogin: BOT_LOGIN, authorIsBot: true, ...extra }
@@ -81,7 +78,7 @@ describe('sticky comment through Octokit against the fake GitHub API', () => {
   let client: OctokitCommentClient
   before(async () => {
     await api.start()
-    client = new OctokitCommentClient(createOctokit('test-token', { GITHUB_API_URL: api.url }), { owner: 'octo', repo: 'shop' })
+    client = new OctokitCommentClient(createOctokit('test-token', { GITHUB_API_URL: api.url }, { retryUnitMillis: 5 }), { owner: 'octo', repo: 'shop' })
   })
   after(() => api.stop())
 
@@ -98,9 +95,9 @@ describe('sticky comment through Octokit against the fake GitHub API', () => {
   test('creates once, then updates the same comment found across pages; ignores forged markers', async () => {
     for (let i = 0; i < 130; i++) api.seedComment(11, `chatter ${i}`, i % 2 ? 'alice' : BOT_LOGIN)
     api.seedComment(11, commentBody('api', 'forged by a user'), 'mallory')
-    const first = await syncComment(client, request(11, 'run 1'), FAST_RETRY)
+    const first = await syncComment(client, request(11, 'run 1'))
     assert.equal(first.action, 'created')
-    const second = await syncComment(client, request(11, 'run 2'), FAST_RETRY)
+    const second = await syncComment(client, request(11, 'run 2'))
     assert.equal(second.action, 'updated')
     assert.equal(first.action === 'created' && second.action === 'updated' && first.id === second.id, true)
     const ourComments = api.issueComments.get(11)!.filter((c) => c.body.startsWith(commentMarker('api')))
@@ -118,7 +115,7 @@ describe('sticky comment through Octokit against the fake GitHub API', () => {
     const pasted = api.seedComment(18, commentBody('api', 'a user quoting the marker'), 'mallory')
     const otherBot = api.seedComment(18, commentBody('api', 'another app'), 'other-app[bot]')
     const otherGate = api.seedComment(18, commentBody('web', 'gate web'))
-    const outcome = await syncComment(client, request(18, 'run C'), FAST_RETRY)
+    const outcome = await syncComment(client, request(18, 'run C'))
     assert.equal(outcome.action, 'updated')
     assert.equal(outcome.action === 'updated' && outcome.id, oldest.id)
     assert.deepEqual(outcome.action === 'updated' && outcome.duplicates, { deleted: [racer.id], failed: [] })
@@ -133,30 +130,71 @@ describe('sticky comment through Octokit against the fake GitHub API', () => {
     api.issueComments.get(18)!.splice(api.issueComments.get(18)!.findIndex((c) => c.id === again.id), 1)
     const listed = [...api.issueComments.get(18)!]
     api.route('GET', '/repos/:owner/:repo/issues/18/comments', () => ({ status: 200, body: [...listed.slice(0, 1), again, ...listed.slice(1)] }))
-    const unchanged = await syncComment(client, request(18, 'run C'), FAST_RETRY)
+    const unchanged = await syncComment(client, request(18, 'run C'))
     assert.equal(unchanged.action, 'unchanged')
     assert.equal(unchanged.action === 'unchanged' && unchanged.duplicates?.deleted[0], again.id, '404: already deleted by the other run')
     assert.match(unchanged.action === 'unchanged' ? unchanged.duplicates!.failed[0]! : '', /HTTP 403 Resource not accessible/)
   })
 
-  test('5xx answers are retried with backoff; a persistent outage ends as a failure, not an exception', async () => {
-    sleeps.length = 0
+  test('5xx answers are retried by the client; a persistent outage ends as a failure after bounded attempts', async () => {
     api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 502 })
     api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 500 })
-    const outcome = await syncComment(client, request(12, 'after retry'), FAST_RETRY)
+    const outcome = await syncComment(client, request(12, 'after retry'))
     assert.equal(outcome.action, 'created')
-    assert.deepEqual(sleeps, [5, 10])
-    api.fail('GET', '/repos/:owner/:repo/issues/:number/comments', { status: 503, times: 3 })
-    const down = await syncComment(client, request(13, 'never'), FAST_RETRY)
+    assert.equal(api.requestsTo('POST', /\/issues\/12\/comments$/).length, 3, '502, 500, then created')
+    api.fail('GET', '/repos/:owner/:repo/issues/:number/comments', { status: 503, times: 4 })
+    const down = await syncComment(client, request(13, 'never'))
     assert.equal(down.action, 'failed')
     assert.match(down.action === 'failed' ? down.message : '', /HTTP 503/)
-    assert.equal(api.requestsTo('GET', /\/issues\/13\/comments$/).length, 3, 'bounded attempts')
+    assert.equal(api.requestsTo('GET', /\/issues\/13\/comments$/).length, 4, 'bounded attempts: the first and 3 retries')
+  })
+
+  for (const [fault, issue, shaChar] of [['rate-limit-once', 19, 'e'], ['api-5xx-once', 21, 'f']] as const) {
+    test(`${fault} on every path (list, create, update, delete, commit comments): the comment still lands`, async () => {
+      const sha = shaChar.repeat(40)
+      api.seedComment(issue, commentBody('api', 'old'))
+      api.seedComment(issue, commentBody('api', 'duplicate from a racing run'))
+      api.faultEveryPath(fault)
+      try {
+        const outcome = await syncComment(client, request(issue, `after ${fault}`))
+        assert.equal(outcome.action, 'updated', JSON.stringify(outcome))
+        assert.deepEqual(api.issueComments.get(issue)!.map((c) => c.body), [commentBody('api', `after ${fault}`)], 'updated, and the duplicate deleted')
+        const commit = await postCommitComment(client, sha, 'api', `landed after ${fault}`)
+        assert.equal(commit.action, 'created', JSON.stringify(commit))
+        for (const [method, path] of [['GET', new RegExp(`/issues/${issue}/comments$`)], ['PATCH', /\/issues\/comments\/\d+$/], ['DELETE', /\/issues\/comments\/\d+$/], ['POST', new RegExp(`/commits/${sha}/comments$`)]] as const) {
+          const statuses = api.requestsTo(method, path).length
+          assert.ok(statuses >= 2, `${method} ${path}: the faulted request was retried`)
+        }
+      } finally {
+        api.faultEveryPath(undefined)
+      }
+    })
+  }
+
+  test('a secondary rate limit (403 with retry-after) is waited out and retried', async () => {
+    api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', {
+      status: 403,
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      headers: { 'retry-after': '1' }
+    })
+    const outcome = await syncComment(client, request(22, 'after the secondary limit'))
+    assert.equal(outcome.action, 'created', JSON.stringify(outcome))
+    assert.equal(api.requestsTo('POST', /\/issues\/22\/comments$/).length, 2, 'the refused create and its retry')
+  })
+
+  test('a rate limit that resets beyond the bounded wait is not waited for: the comment fails with the reason', async () => {
+    const later = String(Math.ceil(Date.now() / 1000) + 3600)
+    api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 403, message: 'API rate limit exceeded for installation ID 1.', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': later } })
+    const outcome = await syncComment(client, request(20, 'x'))
+    assert.equal(outcome.action, 'failed')
+    assert.match(outcome.action === 'failed' ? outcome.message : '', /HTTP 403.*rate limit/)
+    assert.equal(api.requestsTo('POST', /\/issues\/20\/comments$/).length, 1, 'no wait of an hour')
   })
 
   test('403 from a read-only token is explained once and not retried', async () => {
     api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 403 })
     const before = api.requests.length
-    const outcome = await syncComment(client, request(14, 'x'), FAST_RETRY)
+    const outcome = await syncComment(client, request(14, 'x'))
     assert.equal(outcome.action, 'forbidden')
     assert.match(outcome.action === 'forbidden' ? outcome.message : '', /Resource not accessible by integration.*fork.*workflow_run.*mode: comment/s)
     assert.equal(api.requests.length - before, 2, 'one list, one create')
@@ -164,22 +202,22 @@ describe('sticky comment through Octokit against the fake GitHub API', () => {
 
   test('a rate-limit 403 is a failure, not a fork problem', async () => {
     api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 403, message: 'API rate limit exceeded for installation ID 1.' })
-    const outcome = await syncComment(client, request(17, 'x'), FAST_RETRY)
+    const outcome = await syncComment(client, request(17, 'x'))
     assert.equal(outcome.action, 'failed')
     assert.match(outcome.action === 'failed' ? outcome.message : '', /HTTP 403.*rate limit/)
   })
 
   test('422 body too long falls back to the short body', async () => {
-    const outcome = await syncComment(client, request(15, 'x'.repeat(70_000)), FAST_RETRY)
+    const outcome = await syncComment(client, request(15, 'x'.repeat(70_000)))
     assert.equal(outcome.action === 'created' && outcome.short, true)
     assert.equal(api.issueComments.get(15)![0]!.body, commentBody('api', 'short table'))
   })
 
   test('on-regression creates nothing while green; commit comments post', async () => {
-    const outcome = await syncComment(client, request(16, 'green', { mode: 'on-regression', crossedThreshold: false }), FAST_RETRY)
+    const outcome = await syncComment(client, request(16, 'green', { mode: 'on-regression', crossedThreshold: false }))
     assert.equal(outcome.action, 'skipped')
     assert.equal(api.issueComments.get(16), undefined)
-    const commit = await postCommitComment(client, 'd'.repeat(40), 'api', 'regression landed', FAST_RETRY)
+    const commit = await postCommitComment(client, 'd'.repeat(40), 'api', 'regression landed')
     assert.equal(commit.action, 'created')
     assert.equal(api.commitComments.at(-1)!.sha, 'd'.repeat(40))
   })

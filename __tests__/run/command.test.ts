@@ -2,6 +2,7 @@ import { describe, test } from 'node:test'
 import { readFileSync } from 'node:fs'
 import assert from 'node:assert/strict'
 import { runCommand } from '../../src/run/command.js'
+import { KILL_GRACE_MS } from '../../src/run/process-group.js'
 import { MemoryLogger } from '../../src/log.js'
 import { scratchDir } from '../support/spawn-dist.js'
 
@@ -41,5 +42,30 @@ describe('command runner', () => {
     const outcome = await runCommand({ command: 'sleep 30', cwd: scratchDir(), env: {}, timeoutMs: 60000 }, new MemoryLogger(), controller.signal)
     assert.equal(outcome.cancelled, true)
     assert.notEqual(outcome.exitCode, 0)
+  })
+
+  // A descendant that ignores SIGTERM and keeps the stdout pipe open: the shell leader dies on SIGTERM, the
+  // descendant does not. The runner must escalate to SIGKILL on the group and return within the limit + grace.
+  const stubborn = `(trap '' TERM; exec sleep 60) & echo $! > child.pid`
+
+  test('a timed-out suite whose descendant ignores SIGTERM and holds stdout: the group is SIGKILLed and the run returns', async () => {
+    const dir = scratchDir()
+    const started = Date.now()
+    const outcome = await runCommand({ command: `${stubborn}; sleep 60`, cwd: dir, env: {}, timeoutMs: 300 }, new MemoryLogger())
+    const elapsedMs = Date.now() - started
+    assert.equal(outcome.timedOut, true)
+    const descendant = Number(readFileSync(`${dir}/child.pid`, 'utf8'))
+    assert.equal(alive(descendant), false, 'the descendant that ignored SIGTERM was killed')
+    // Bounded: the time limit, the SIGTERM grace and the SIGKILL wait; nowhere near the descendant's 60 s.
+    assert.ok(elapsedMs < 300 + KILL_GRACE_MS + 5000, `returned after ${elapsedMs} ms`)
+  })
+
+  test('after a normal finish, a leftover that ignores SIGTERM and holds stdout is killed too', async () => {
+    const dir = scratchDir()
+    const outcome = await runCommand({ command: `${stubborn}; echo done`, cwd: dir, env: {}, timeoutMs: 60000 }, new MemoryLogger())
+    assert.equal(outcome.exitCode, 0)
+    assert.equal(outcome.stdout, 'done\n')
+    const leftover = Number(readFileSync(`${dir}/child.pid`, 'utf8'))
+    assert.equal(alive(leftover), false, 'the leftover was killed')
   })
 })

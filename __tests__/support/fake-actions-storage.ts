@@ -60,7 +60,12 @@ interface Failure {
   status: number
   /** How many more requests fail; Infinity for all. */
   remaining: number
+  /** A rate limit as the REST API answers it: 403 with x-ratelimit-remaining 0 and a reset 1 s ahead. */
+  rateLimit?: boolean
 }
+
+/** REST routes that transient faults (rate-limit-once, api-5xx-once) apply to. */
+export const REST_ROUTES = ['rest-list', 'rest-zip', 'rest-caches'] as const
 
 export const REPOSITORY_ID = 101
 
@@ -122,6 +127,14 @@ export class FakeActionsStorage {
   }
 
   /**
+   * Injects a transient fault once on `route`: 'rate-limit-once' (403 "API rate limit exceeded",
+   * x-ratelimit-remaining 0, reset 1 s ahead) or 'api-5xx-once' (502). A client with retries gets through.
+   */
+  fault(route: FakeRoute, fault: 'rate-limit-once' | 'api-5xx-once'): void {
+    this.failures.set(route, fault === 'api-5xx-once' ? { status: 502, remaining: 1 } : { status: 403, remaining: 1, rateLimit: true })
+  }
+
+  /**
    * Holds requests on `route` until `count` of them have arrived, then lets them all through (later ones pass at
    * once). On 'CreateCacheEntry' with 2, two jobs have both loaded before either saves: a deterministic race.
    */
@@ -163,7 +176,16 @@ export class FakeActionsStorage {
     if (!failure || failure.remaining <= 0) return false
     failure.remaining--
     if (failure.status === 429) response.setHeader('Retry-After', '60')
-    const message = failure.status === 403 ? 'Resource not accessible by integration' : `injected ${failure.status}`
+    if (failure.rateLimit) {
+      response.setHeader('x-ratelimit-limit', '5000')
+      response.setHeader('x-ratelimit-remaining', '0')
+      response.setHeader('x-ratelimit-reset', String(Math.ceil(Date.now() / 1000) + 1))
+    }
+    const message = failure.rateLimit
+      ? 'API rate limit exceeded for installation ID 1.'
+      : failure.status === 403
+        ? 'Resource not accessible by integration'
+        : `injected ${failure.status}`
     send(response, failure.status, { code: 'injected', msg: message, message })
     return true
   }

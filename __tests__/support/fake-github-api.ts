@@ -40,6 +40,23 @@ export interface InjectedFailure {
   status: number
   times?: number
   message?: string
+  headers?: Record<string, string>
+}
+
+/**
+ * Transient faults as GitHub produces them, each answering one request:
+ * - rate-limit-once: 403 "API rate limit exceeded" with x-ratelimit-remaining: 0 and x-ratelimit-reset 1 s ahead;
+ * - api-5xx-once: 502 Bad Gateway.
+ */
+export type TransientFault = 'rate-limit-once' | 'api-5xx-once'
+
+export function transientFailure(fault: TransientFault): InjectedFailure {
+  if (fault === 'api-5xx-once') return { status: 502, message: 'Server Error' }
+  return {
+    status: 403,
+    message: 'API rate limit exceeded for installation ID 1.',
+    headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) }
+  }
 }
 
 export const BOT_LOGIN = 'github-actions[bot]'
@@ -60,7 +77,7 @@ export class FakeGitHubApi {
   readonly issueComments = new Map<number, FakeComment[]>()
   readonly commitComments: Array<FakeComment & { sha: string }> = []
   /** Pull requests by number: what GET /repos/{o}/{r}/pulls/{n} answers. */
-  readonly pulls = new Map<number, { number: number; head: { sha: string; repo: { full_name: string } | null }; state: string }>()
+  readonly pulls = new Map<number, { number: number; head: { sha: string; ref?: string; repo: { full_name: string } | null }; state: string }>()
   /** Workflow run artifacts: GET .../actions/runs/{id}/artifacts lists them; .../artifacts/{id}/zip redirects to a ZIP. */
   readonly artifacts: Array<{ id: number; runId: number; name: string; zip: Buffer; created_at: string }> = []
   /** Page size the list endpoints use when the client does not ask (GitHub's default is 30). */
@@ -68,6 +85,8 @@ export class FakeGitHubApi {
   private readonly routes: Route[] = []
   private readonly failures = new Map<string, InjectedFailure[]>()
   private nextId = 1000
+  private everyPathFault: TransientFault | undefined
+  private readonly faultedRoutes = new Set<string>()
   private server: Server | undefined
   private baseUrl = ''
 
@@ -138,6 +157,17 @@ export class FakeGitHubApi {
     this.failures.set(key, [...(this.failures.get(key) ?? []), { times: 1, ...failure }])
   }
 
+  /** Injects `fault` once on `method pattern` (as given to route()). */
+  fault(fault: TransientFault, method: string, pattern: string): void {
+    this.fail(method, pattern, transientFailure(fault))
+  }
+
+  /** Injects `fault` once on every route: the first request to each path fails, the retry must succeed. */
+  faultEveryPath(fault: TransientFault | undefined): void {
+    this.everyPathFault = fault
+    this.faultedRoutes.clear()
+  }
+
   /** Adds a comment as if someone had posted it already (e.g. a user pasting our marker). */
   seedComment(issue: number, body: string, login = BOT_LOGIN): FakeComment {
     const comment = this.makeComment(issue, body, login)
@@ -199,7 +229,13 @@ export class FakeGitHubApi {
       if (route.method !== request.method) continue
       const match = route.regex.exec(request.path)
       if (!match) continue
-      const injected = this.takeFailure(`${route.method} ${route.pattern}`)
+      const key = `${route.method} ${route.pattern}`
+      // The signed blob URL is not the REST API (it is storage): no API faults there.
+      if (this.everyPathFault && !this.faultedRoutes.has(key) && !route.pattern.startsWith('/blob/')) {
+        this.faultedRoutes.add(key)
+        this.fail(route.method, route.pattern, transientFailure(this.everyPathFault))
+      }
+      const injected = this.takeFailure(key)
       if (injected) return injected
       const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]))
       return route.handler(request, params)
@@ -216,7 +252,8 @@ export class FakeGitHubApi {
     const message =
       failure.message ??
       (failure.status === 403 ? 'Resource not accessible by integration' : failure.status >= 500 ? 'Server Error' : 'Validation Failed')
-    return { status: failure.status, body: { message, documentation_url: 'https://docs.github.com/rest', status: String(failure.status) } }
+    const headers = failure.headers ? { headers: { ...failure.headers } } : {}
+    return { status: failure.status, body: { message, documentation_url: 'https://docs.github.com/rest', status: String(failure.status) }, ...headers }
   }
 
   private listComments(request: RecordedRequest, issue: number): FakeResponse {

@@ -3,7 +3,7 @@
  * runner's name mangling, GITHUB_EVENT_PATH, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_WORKSPACE, RUNNER_TEMP),
  * and dist/cli.js as a terminal does.
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -19,9 +19,14 @@ export interface ProcessResult {
 }
 
 /** Spawns node on a script and collects its output; kills it after `timeoutMs`. */
-export function runNode(script: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<ProcessResult> {
+export function runNode(
+  script: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (child: ChildProcess) => void }
+): Promise<ProcessResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    options.onSpawn?.(child)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -77,6 +82,8 @@ export interface ActionRunOptions {
   timeoutMs?: number
   /** The bundle to run instead of dist/index.js (e.g. a fresh build in a scratch directory). */
   entry?: string
+  /** Gets the spawned entry process (e.g. to send it the runner's cancellation signals). */
+  onSpawn?: (child: ChildProcess) => void
 }
 
 /** Runs dist/index.js the way the Actions runner does. */
@@ -112,7 +119,7 @@ export async function runActionEntry(options: ActionRunOptions): Promise<ActionR
     // The runner's mangling: spaces become underscores, upper case; hyphens stay.
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
-  const result = await runNode(options.entry ?? ACTION_ENTRY, [], { cwd: options.workspace, env, timeoutMs: options.timeoutMs ?? 60000 })
+  const result = await runNode(options.entry ?? ACTION_ENTRY, [], { cwd: options.workspace, env, timeoutMs: options.timeoutMs ?? 60000, ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}) })
   return {
     ...result,
     outputs: parseGithubOutput(readFileSync(outputPath, 'utf8')),

@@ -8,13 +8,14 @@
  * default branch of THIS repository (a fork's branch may also be called main: its run's head repository differs),
  * newest first, and downloads them with `findBy` (needs `actions: read`).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DefaultArtifactClient } from '@actions/artifact'
 import { DEFAULT_HISTORY_LIMIT } from '../config/settings.js'
 import { RunError, isRateLimited, messageOf, statusOf } from '../errors.js'
 import { ArtifactContentError, readSingleJsonArtifact } from '../github/artifact-json.js'
+import { readRecordFile, writeRecordFile } from './record-file.js'
 import { createOctokit, type RepositoryRef } from '../github/octokit-client.js'
 import { chooseBaseline, summarizeBaseline, validateBaselineText } from './select.js'
 import {
@@ -140,7 +141,7 @@ export class ArtifactBaselineStore implements BaselineStore {
     const dir = await mkdtemp(join(tmpdir(), 'perf-gate-baseline-'))
     try {
       const file = join(dir, 'baseline.json')
-      await writeFile(file, `${JSON.stringify(record, null, 2)}\n`)
+      await writeRecordFile(file, record)
       const id = await this.api.upload(name, file, dir, this.retentionDays)
       return { id: record.id, location: `workflow artifact ${name} (#${id}, kept ${this.retentionDays} days)` }
     } catch (error) {
@@ -181,7 +182,7 @@ export class ArtifactBaselineStore implements BaselineStore {
     const source = `artifact ${artifact.name} #${artifact.id} (run ${artifact.workflow_run!.id})`
     let text: string
     try {
-      text = await readSingleJsonArtifact((path) => this.api.download(artifact.id, artifact.workflow_run!.id!, path), { label: source })
+      text = await readSingleJsonArtifact((path) => this.api.download(artifact.id, artifact.workflow_run!.id!, path), { label: source, read: readRecordFile })
     } catch (error) {
       if (error instanceof ArtifactContentError) {
         problems.push(`${error.message}; ignoring it`)

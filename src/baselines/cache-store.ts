@@ -21,12 +21,13 @@
  * To tell an outage from an empty cache, the toolkit client below reads those log lines back (see captureFailures).
  */
 import { createHash } from 'node:crypto'
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as cache from '@actions/cache'
 import { RunError, isRateLimited, messageOf } from '../errors.js'
 import { createOctokit, type RepositoryRef } from '../github/octokit-client.js'
 import type { EnvironmentFingerprint } from '../results/model.js'
+import { readRecordFile, writeRecordFile } from './record-file.js'
 import { SAVE_ADVICE, chooseBaseline, promoteAdvice, summarizeBaseline, validateBaselineText } from './select.js'
 import {
   noteTrouble,
@@ -218,7 +219,7 @@ export class CacheBaselineStore implements BaselineStore {
       if (exact && restored.value !== prefix) return []
       const records: BaselineRecord[] = []
       for (const file of (await readdirOrEmpty(this.dir)).sort()) {
-        const record = validateBaselineText(await readFile(join(this.dir, file), 'utf8'), `from cache key ${restored.value} (${file})`, problems, trouble)
+        const record = validateBaselineText(await readRecordFile(join(this.dir, file)), `from cache key ${restored.value} (${file})`, problems, trouble)
         if (record) records.push(record)
       }
       if (records.length === 0 && !problems.some((problem) => problem.includes(restored.value!))) {
@@ -240,7 +241,7 @@ export class CacheBaselineStore implements BaselineStore {
     await rm(this.dir, { recursive: true, force: true })
     await mkdir(this.dir, { recursive: true })
     for (const [index, record] of records.entries()) {
-      await writeFile(join(this.dir, `${String(index).padStart(3, '0')}.json`), `${JSON.stringify(record)}\n`)
+      await writeRecordFile(join(this.dir, `${String(index).padStart(3, '0')}.json`), record)
     }
   }
 }

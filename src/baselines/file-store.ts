@@ -2,10 +2,13 @@
  * The file baseline store (CLI default, and the Action's `baseline-store: file`):
  *   <dir>/<gate>/history/<id>.json   rolling baselines, newest id last when sorted
  *   <dir>/<gate>/pinned/<name>.json  pinned (named) baselines
- * Writes go to a temporary file and are renamed into place, so a crash never leaves a truncated baseline.
+ * Writes go to a temporary file and are renamed into place, so a crash never leaves a truncated baseline; large
+ * records are gzip-compressed (see record-file.ts).
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { readdir, rm } from 'node:fs/promises'
+import { relative } from 'node:path'
+import { containedPath } from './contained-path.js'
+import { readRecordFile, writeRecordFile } from './record-file.js'
 import { chooseBaseline, summarizeBaseline, validateBaselineText } from './select.js'
 import {
   type BaselineLookup,
@@ -48,7 +51,7 @@ export class FileBaselineStore implements BaselineStore {
         ids = []
       }
       for (const id of ids.reverse()) {
-        const record = await this.readRecord(join(this.historyDir(query.gate), `${id}.json`), problems, trouble)
+        const record = await this.readRecord(this.historyPath(query.gate, id), problems, trouble)
         if (record) records.push(record)
         if (records.length >= query.historyLimit) break
       }
@@ -57,17 +60,23 @@ export class FileBaselineStore implements BaselineStore {
   }
 
   async save(record: BaselineRecord): Promise<SavedBaseline> {
-    const path = record.name ? this.pinnedPath(record.gate, record.name) : join(this.historyDir(record.gate), `${record.id}.json`)
-    await writeAtomically(path, `${JSON.stringify(record, null, 2)}\n`)
+    const path = record.name ? this.pinnedPath(record.gate, record.name) : this.historyPath(record.gate, record.id)
+    await writeRecordFile(path, record)
     if (!record.name) await this.prune(record.gate, this.historyLimit)
     return { id: record.id, location: relative(process.cwd(), path) || path }
   }
 
-  /** Deletes the oldest rolling baselines beyond `keep`. */
+  /**
+   * Deletes the oldest rolling baselines beyond `keep`. Only records this version can read count and go: a record
+   * it cannot read (a newer perf-gate's, or a damaged one) is kept for whoever can, never deleted unseen.
+   */
   async prune(gate: string, keep: number): Promise<string[]> {
-    const ids = await this.historyIds(gate)
-    const doomed = ids.slice(0, Math.max(0, ids.length - keep))
-    for (const id of doomed) await rm(join(this.historyDir(gate), `${id}.json`), { force: true })
+    const readable: string[] = []
+    for (const id of await this.historyIds(gate)) {
+      if (await this.readRecord(this.historyPath(gate, id), [])) readable.push(id)
+    }
+    const doomed = readable.slice(0, Math.max(0, readable.length - keep))
+    for (const id of doomed) await rm(this.historyPath(gate, id), { force: true })
     return doomed
   }
 
@@ -78,10 +87,10 @@ export class FileBaselineStore implements BaselineStore {
       if (record) summaries.push(summarizeBaseline(record))
     }
     for (const id of (await this.historyIds(gate)).reverse()) {
-      add(await this.readRecord(join(this.historyDir(gate), `${id}.json`), problems))
+      add(await this.readRecord(this.historyPath(gate, id), problems))
     }
-    for (const file of await listJson(join(this.dir, gate, 'pinned'))) {
-      add(await this.readRecord(join(this.dir, gate, 'pinned', file), problems))
+    for (const file of await listJson(containedPath(this.dir, gate, 'pinned'))) {
+      add(await this.readRecord(containedPath(this.dir, gate, 'pinned', file), problems))
     }
     return summaries
   }
@@ -95,18 +104,23 @@ export class FileBaselineStore implements BaselineStore {
     }
     const pinned = await this.readRecord(this.pinnedPath(gate, idOrName), problems)
     if (pinned) return { record: pinned, problems }
-    const rolling = await this.readRecord(join(this.historyDir(gate), `${idOrName}.json`), problems)
+    const rolling = await this.readRecord(this.historyPath(gate, idOrName), problems)
     if (rolling) return { record: rolling, problems }
     if (problems.length === 0) problems.push(`no baseline "${idOrName}" for gate "${gate}" in ${this.description}`)
     return { problems }
   }
 
+  // Every path is built here and checked to stay inside the store, whatever a name or id holds.
   private historyDir(gate: string): string {
-    return join(this.dir, gate, 'history')
+    return containedPath(this.dir, gate, 'history')
+  }
+
+  private historyPath(gate: string, id: string): string {
+    return containedPath(this.historyDir(gate), `${id}.json`)
   }
 
   private pinnedPath(gate: string, name: string): string {
-    return join(this.dir, gate, 'pinned', `${name}.json`)
+    return containedPath(this.dir, gate, 'pinned', `${name}.json`)
   }
 
   private async historyIds(gate: string): Promise<string[]> {
@@ -117,7 +131,7 @@ export class FileBaselineStore implements BaselineStore {
   private async readRecord(path: string, problems: string[], trouble?: LookupTrouble): Promise<BaselineRecord | undefined> {
     let text: string
     try {
-      text = await readFile(path, 'utf8')
+      text = await readRecordFile(path)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       const reason = `baseline ${path} cannot be read: ${(error as Error).message}`
@@ -136,11 +150,4 @@ async function listJson(dir: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
     throw error
   }
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true })
-  const temporary = `${path}.${process.pid}.tmp`
-  await writeFile(temporary, text)
-  await rename(temporary, path)
 }

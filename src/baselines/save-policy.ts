@@ -9,6 +9,8 @@ export interface SaveRequest {
   mode: 'auto' | 'promote' | 'never'
   /** The run completed and its results are valid. */
   complete: boolean
+  /** Why these results, though complete, must not become a baseline (e.g. its requests failed beyond the budget). */
+  notABaseline?: string
 }
 
 export interface SaveDecision {
@@ -18,6 +20,7 @@ export interface SaveDecision {
 
 export function decideBaselineSave(context: RunContext, request: SaveRequest): SaveDecision {
   if (!request.complete) return { save: false, reason: 'the run did not complete, so its results are not a baseline' }
+  if (request.notABaseline) return { save: false, reason: request.notABaseline }
   if (request.mode === 'never') return { save: false, reason: 'saving baselines is turned off' }
   const event = context.event
   if (event === 'pull_request' || event === 'pull_request_target' || context.pullRequest) {

@@ -3,7 +3,7 @@
  * path, the line, the bad value and what is allowed.
  */
 import { readFile } from 'node:fs/promises'
-import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml'
+import { LineCounter, parseDocument, isMap, isNode, isScalar, visit, type Document } from 'yaml'
 import { InputError } from '../errors.js'
 import { schemaProblems, type SchemaProblem } from '../schemas.js'
 import type { RawThresholdRule } from './thresholds.js'
@@ -25,7 +25,7 @@ export interface ConfigFile {
   load?: LoadConfig
   thresholds?: Record<string, RawThresholdRule>
   overrides?: Array<{ scenarios: string | string[]; thresholds: Record<string, RawThresholdRule> }>
-  baseline?: { store?: 'file' | 'cache' | 'artifact'; dir?: string; history?: number; name?: string; 'fail-on-missing'?: boolean }
+  baseline?: { store?: 'file' | 'cache' | 'artifact'; dir?: string; history?: number; name?: string; 'fail-on-missing'?: boolean; 'save-over-error-budget'?: boolean }
   strict?: boolean
   'compare-to'?: 'stored' | 'base-commit'
   build?: string
@@ -92,7 +92,10 @@ export function parseConfigText(text: string, displayPath: string): ConfigFile {
     const messages = document.errors.slice(0, 5).map((error) => {
       const position = lineCounter.linePos(error.pos[0])
       const where = `${displayPath}:${position.line}:${position.col}`
-      return `${where}: ${error.message.split('\n')[0]}`
+      // The parser notices a missing closing quote at the end of the file; the reader needs where it opened.
+      const opened = /quote/i.test(error.message) ? unclosedQuoteStart(document, error.pos[0]) : undefined
+      const openedAt = opened === undefined ? '' : ` (the quote opened at ${displayPath}:${lineCounter.linePos(opened).line}:${lineCounter.linePos(opened).col})`
+      return `${where}: ${error.message.split('\n')[0]}${openedAt}`
     })
     throw new InputError(`config file is not valid YAML/JSON:\n  ${messages.join('\n  ')}`)
   }
@@ -105,7 +108,49 @@ export function parseConfigText(text: string, displayPath: string): ConfigFile {
     const lines = problems.map((problem) => `${locate(document, lineCounter, problem, displayPath)}: ${problem.message}`)
     throw new InputError(`config file ${displayPath} is invalid:\n  ${lines.join('\n  ')}`)
   }
+  locators.set(data, (pointer) => lineOf(document, lineCounter, pointer))
   return data as ConfigFile
+}
+
+/** Where the quoted scalar that runs to `errorOffset` (an unclosed quote) starts; undefined if none does. */
+function unclosedQuoteStart(document: Document, errorOffset: number): number | undefined {
+  let start: number | undefined
+  visit(document, {
+    Scalar(_key, node) {
+      if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range && node.range[1] >= errorOffset) start ??= node.range[0]
+    }
+  })
+  return start
+}
+
+/** The line of a JSON pointer in the file each parsed config came from (the yaml library's positions). */
+const locators = new WeakMap<object, (pointer: string) => number | undefined>()
+
+/**
+ * An InputError about a config value, "<file>: /json/pointer: …", with the value's line added:
+ * "<file>:12: /json/pointer: …". Other errors pass through unchanged.
+ */
+export function withConfigLine(error: unknown, config: ConfigFile, where: string): unknown {
+  if (!(error instanceof InputError)) return error
+  const prefix = `${where}: /`
+  if (!error.message.startsWith(prefix)) return error
+  const pointer = /^\/[^:\s]*/.exec(error.message.slice(prefix.length - 1))?.[0]
+  const line = pointer === undefined ? undefined : locators.get(config)?.(pointer)
+  if (line === undefined) return error
+  return new InputError(`${where}:${line}: ${error.message.slice(where.length + 2)}`)
+}
+
+function lineOf(document: Document, lineCounter: LineCounter, pointer: string): number | undefined {
+  const path = pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part))
+  for (let length = path.length; length >= 0; length--) {
+    const node = document.getIn(path.slice(0, length), true)
+    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line
+  }
+  return undefined
 }
 
 /** "file:line" of the node a JSON pointer designates, falling back to its nearest existing parent. */

@@ -5,10 +5,11 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import { checkStoreName } from './names.js'
 import { InputError } from '../errors.js'
 import { displayPath } from '../paths.js'
 import { thresholdsProblems } from '../schemas.js'
-import { loadConfigFile, type ConfigFile } from './config-file.js'
+import { loadConfigFile, withConfigLine, type ConfigFile } from './config-file.js'
 import { parseDurationMs } from './durations.js'
 import {
   DEFAULT_BASELINE_DIR,
@@ -114,20 +115,22 @@ export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings>
     configUsed = configPath
   }
   const where = configUsed ? displayPath(edge.rootDir, configUsed) : 'config'
+  try {
+    return settingsFrom(edge, config, where, configUsed)
+  } catch (error) {
+    // Values the schema accepts but the settings refuse (a unit, a duration) are named by JSON path: add the line.
+    throw withConfigLine(error, config, where)
+  }
+}
 
+function settingsFrom(edge: EdgeSettings, config: ConfigFile, where: string, configUsed: string | undefined): GateSettings {
   const source = resolveSource(edge, config, where)
   const thresholds = resolveThresholds(edge, config, where, source)
   const name = edge.name || config.name || DEFAULT_GATE_NAME
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
-    throw new InputError(
-      `gate name "${name}" is invalid: use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit)`
-    )
-  }
+  checkStoreName(name, 'gate name')
   const historyLimit = edge.historyLimit ?? config.baseline?.history ?? DEFAULT_HISTORY_LIMIT
   const baselineName = edge.baselineName || config.baseline?.name
-  if (baselineName && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(baselineName)) {
-    throw new InputError(`baseline name "${baselineName}" is invalid: use letters, digits, '.', '_' and '-'`)
-  }
+  if (baselineName) checkStoreName(baselineName, 'baseline name')
   const settings: GateSettings = {
     name,
     rootDir: edge.rootDir,
@@ -139,6 +142,7 @@ export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings>
       historyLimit,
       ...(baselineName ? { name: baselineName } : {}),
       ...((edge.failOnMissingBaseline ?? config.baseline?.['fail-on-missing']) ? { failOnMissing: true } : {}),
+      ...(config.baseline?.['save-over-error-budget'] ? { saveOverErrorBudget: true } : {}),
       ...(edge.artifactRetentionDays ? { retentionDays: edge.artifactRetentionDays } : {})
     },
     strict: edge.strict ?? config.strict ?? false,

@@ -119,6 +119,8 @@ export interface BaselineSettings {
   name?: string
   /** Exit 2 when no baseline can be read (or a due one cannot be saved) instead of reporting without one. */
   failOnMissing?: boolean
+  /** Save a run whose error rate failed its budget anyway (opt-in; by default such a run is never a baseline). */
+  saveOverErrorBudget?: boolean
   /** How long baseline artifacts are kept (artifact store), in days. */
   retentionDays?: number
 }

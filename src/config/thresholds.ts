@@ -72,7 +72,26 @@ export function parseMetricThreshold(raw: RawThresholdRule, where: string): Metr
   }
   const threshold: MetricThreshold = { warn: parseLevel('warn'), fail: parseLevel('fail'), definedAt: where }
   if (raw.direction) threshold.direction = raw.direction
+  for (const warn of threshold.warn) {
+    for (const fail of threshold.fail) {
+      if (looserThan(warn, fail)) {
+        throw new InputError(
+          `${where}: warn "${warn.text}" is looser than fail "${fail.text}", so it could never warn before failing; the warn level must be reached first (e.g. warn: "+10%", fail: "+30%")`
+        )
+      }
+    }
+  }
   return threshold
+}
+
+/** Whether `warn` is only crossed after `fail` is (comparable expressions only: same kind, sign, operator and unit). */
+function looserThan(warn: ThresholdExpression, fail: ThresholdExpression): boolean {
+  if (warn.kind === 'relative' && fail.kind === 'relative') return warn.sign === fail.sign && warn.worseFraction > fail.worseFraction
+  if (warn.kind === 'absolute' && fail.kind === 'absolute') {
+    if (warn.unit !== fail.unit || warn.operator[0] !== fail.operator[0]) return false
+    return warn.operator.startsWith('<') ? warn.value > fail.value : warn.value < fail.value
+  }
+  return false
 }
 
 /** Parses a metric → rule map. */

@@ -54,7 +54,7 @@ export async function publishReviewerView(input: ReviewerViewInput): Promise<str
       }
     }
   }
-  const client = commentClient(input.env)
+  const client = commentClient(input.env, log)
   try {
     return await publishComments({ name: input.name, report: input.report, context, settings: input.settings, client, log, reportUploaded })
   } catch (error) {
@@ -63,10 +63,11 @@ export async function publishReviewerView(input: ReviewerViewInput): Promise<str
   }
 }
 
-function commentClient(env: NodeJS.ProcessEnv): OctokitCommentClient | undefined {
+function commentClient(env: NodeJS.ProcessEnv, log: Logger): OctokitCommentClient | undefined {
   const token = githubTokenInput(env)
   const repository = parseRepository(env.GITHUB_REPOSITORY)
-  return token && repository ? new OctokitCommentClient(createOctokit(token, env), repository) : undefined
+  // A rate-limit wait is said in the log: otherwise the step would sit silent for up to a minute.
+  return token && repository ? new OctokitCommentClient(createOctokit(token, env, { onWait: (line) => log.warn(line) }), repository) : undefined
 }
 
 /**
@@ -84,7 +85,7 @@ export async function runCommentModeAction(env: NodeJS.ProcessEnv, payload: unkn
     mode: settings.mode,
     ...(settings.author ? { author: settings.author } : {}),
     source: new ActionsReportArtifactSource(token, repository),
-    client: new OctokitCommentClient(createOctokit(token, env), repository),
+    client: new OctokitCommentClient(createOctokit(token, env, { onWait: (line) => log.warn(line) }), repository),
     repositoryUrl: `${(env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/$/, '')}/${repository.owner}/${repository.repo}`,
     log
   })

@@ -15,7 +15,10 @@ export class ArtifactContentError extends Error {
  * Runs `download` into a fresh temporary directory and returns the text of the one JSON file it left there. Errors of
  * `download` propagate unchanged; the wrong contents throw ArtifactContentError, whose message starts with `label`.
  */
-export async function readSingleJsonArtifact(download: (dir: string) => Promise<void>, options: { label: string; maxBytes?: number }): Promise<string> {
+export async function readSingleJsonArtifact(
+  download: (dir: string) => Promise<void>,
+  options: { label: string; maxBytes?: number; read?: (path: string) => Promise<string> }
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'perf-gate-artifact-'))
   try {
     await download(dir)
@@ -26,7 +29,7 @@ export async function readSingleJsonArtifact(download: (dir: string) => Promise<
       const { size } = await stat(file)
       if (size > options.maxBytes) throw new ArtifactContentError(`${options.label} holds ${size} bytes, more than the limit of ${options.maxBytes} bytes; refusing it`)
     }
-    return await readFile(file, 'utf8')
+    return await (options.read ?? ((path: string) => readFile(path, 'utf8')))(file)
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

@@ -12,7 +12,7 @@ import type { GateReport } from '../report/report-model.js'
 import { foreignReportProblems } from '../schemas.js'
 import { escapeMarkdown } from '../report/escape.js'
 import { logOutcome, reportCommentRequest } from './publish-comment.js'
-import { syncComment, type CommentClient, type CommentMode, type RetryPolicy } from './pr-comment.js'
+import { syncComment, type CommentClient, type CommentMode } from './pr-comment.js'
 
 const REPORT_ARTIFACT_KIND = 'perf-gate-pr-report'
 /** A report artifact bigger than this is refused before parsing (a 5,000-row report is about 3 MB). */
@@ -110,9 +110,15 @@ export interface ReportArtifactSource {
   download(artifact: ListedReportArtifact, workflowRunId: number): Promise<string>
 }
 
-/** The head commit of a pull request, from the API. */
+/** The head of a pull request, from the API: its commit, branch and repository (owner/name). */
+export interface PullRequestHead {
+  sha: string
+  branch?: string
+  repository?: string
+}
+
 export interface PullRequestLookup {
-  pullRequestHeadSha(number: number): Promise<string>
+  pullRequestHead(number: number): Promise<PullRequestHead>
 }
 
 /** The fields of the `workflow_run` event payload this mode reads. */
@@ -121,6 +127,8 @@ interface WorkflowRunPayload {
     id?: number
     event?: string
     head_sha?: string
+    head_branch?: string
+    head_repository?: { full_name?: string }
     pull_requests?: Array<{ number?: number; head?: { sha?: string } }>
   }
 }
@@ -136,7 +144,6 @@ export interface CommentModeInput {
   /** This repository's web URL (e.g. https://github.com/octo/shop): links in the comment are rebuilt from it. */
   repositoryUrl: string
   log: Logger
-  retry?: RetryPolicy
 }
 
 export interface CommentModeResult {
@@ -174,20 +181,27 @@ export async function runCommentMode(input: CommentModeInput): Promise<CommentMo
   if (listed.length > 0 && !listed.some((pr) => pr.number === number)) {
     throw new RunError(`artifact ${artifactName} names PR #${number}, but run ${run.id} belongs to ${listed.map((pr) => `#${pr.number}`).join(', ')}; refusing it`)
   }
-  let headSha: string
+  let head: PullRequestHead
   try {
-    headSha = await input.client.pullRequestHeadSha(number)
+    head = await input.client.pullRequestHead(number)
   } catch (error) {
     throw new RunError(`cannot read pull request #${number} to check the artifact: ${messageOf(error)}`)
   }
-  if (headSha !== run.head_sha) {
-    // Either the artifact names someone else's PR, or a newer push superseded this run (its own workflow_run will
-    // comment): in both cases this report must not land on that PR, but the second is routine, so no failure.
-    input.log.warn(`perf-gate: pull request #${number} is at ${headSha.slice(0, 12)}, not at ${run.head_sha.slice(0, 12)} which run ${run.id} built; not commenting`)
-    return { pullRequest: number }
+  if (head.sha !== run.head_sha) {
+    const runBranch = `${run.head_repository?.full_name ?? '?'}:${run.head_branch ?? '?'}`
+    const prBranch = `${head.repository ?? '?'}:${head.branch ?? '?'}`
+    // A newer push to the same branch superseded this run (its own workflow_run will comment): routine, no failure.
+    if (run.head_branch && run.head_repository?.full_name && prBranch === runBranch) {
+      input.log.warn(`perf-gate: pull request #${number} is at ${head.sha.slice(0, 12)}, not at ${run.head_sha.slice(0, 12)} which run ${run.id} built; a newer push superseded it; not commenting`)
+      return { pullRequest: number }
+    }
+    // Otherwise the artifact names someone else's PR (a fork-style payload lists none to check against): refuse.
+    throw new RunError(
+      `artifact ${artifactName} names PR #${number}, whose head is ${prBranch} at ${head.sha.slice(0, 12)}, but run ${run.id} built ${runBranch} at ${run.head_sha.slice(0, 12)}; refusing it`
+    )
   }
   const report = sanitizeUntrustedReport(artifact.report, input.repositoryUrl, run.id)
-  const outcome = await syncComment(input.client, reportCommentRequest(report, name, number, input.mode, input.author), input.retry)
+  const outcome = await syncComment(input.client, reportCommentRequest(report, name, number, input.mode, input.author))
   const commentUrl = logOutcome(outcome, `pull request #${number}`, input.log)
   return { report, pullRequest: number, ...(commentUrl ? { commentUrl } : {}) }
 }

@@ -135,31 +135,20 @@ export type SyncOutcome =
   | { action: 'forbidden'; message: string }
   | { action: 'failed'; message: string }
 
-export interface RetryPolicy {
-  /** Total attempts per call, the first included. */
-  attempts: number
-  /** Delay before the second attempt; doubled after each failure. */
-  initialDelayMillis: number
-  sleep: (millis: number) => Promise<void>
-}
-
-const DEFAULT_RETRY: RetryPolicy = {
-  attempts: 4,
-  initialDelayMillis: 1000,
-  sleep: (millis) => new Promise((resolve) => setTimeout(resolve, millis))
-}
-
-/** Finds, decides, and creates or updates the sticky comment. Never throws. */
-export async function syncComment(client: CommentClient, request: SyncRequest, retry: RetryPolicy = DEFAULT_RETRY): Promise<SyncOutcome> {
+/**
+ * Finds, decides, and creates or updates the sticky comment. Never throws. Transient failures (5xx, rate limits)
+ * are retried by the client (see createOctokit in octokit-client.ts) within a bounded wait.
+ */
+export async function syncComment(client: CommentClient, request: SyncRequest): Promise<SyncOutcome> {
   if (request.mode === 'never') return { action: 'skipped', reason: "comment is 'never'" }
   const body = commentBody(request.name, request.markdown)
   try {
-    const all = await withRetry(() => client.listIssueComments(request.issue), retry)
+    const all = await client.listIssueComments(request.issue)
     const existing = all.filter((comment) => isOurComment(comment, request.name, request.author))
     const decision = decideComment({ mode: request.mode, existing, body, crossedThreshold: request.crossedThreshold })
     if (decision.kind === 'skip') {
       if (!decision.comment) return { action: 'skipped', reason: decision.reason }
-      return withDuplicates({ action: 'unchanged', url: decision.comment.url, id: decision.comment.id, short: false }, await removeDuplicates(client, existing, decision.comment, retry))
+      return withDuplicates({ action: 'unchanged', url: decision.comment.url, id: decision.comment.id, short: false }, await removeDuplicates(client, existing, decision.comment))
     }
     const write = (text: string): Promise<{ id: number; url: string }> =>
       decision.kind === 'create' ? client.createIssueComment(request.issue, text) : client.updateIssueComment(decision.comment.id, text)
@@ -167,13 +156,13 @@ export async function syncComment(client: CommentClient, request: SyncRequest, r
     let written: { id: number; url: string }
     let short = false
     try {
-      written = await withRetry(() => write(body), retry)
+      written = await write(body)
     } catch (error) {
       if (!isTooLong(error)) throw error
-      written = await withRetry(() => write(commentBody(request.name, request.shortMarkdown())), retry)
+      written = await write(commentBody(request.name, request.shortMarkdown()))
       short = true
     }
-    const duplicates = decision.kind === 'update' ? await removeDuplicates(client, existing, decision.comment, retry) : undefined
+    const duplicates = decision.kind === 'update' ? await removeDuplicates(client, existing, decision.comment) : undefined
     return withDuplicates({ action, ...written, short }, duplicates)
   } catch (error) {
     return classifyFailure(error, 'comment on the pull request')
@@ -189,15 +178,14 @@ export async function syncComment(client: CommentClient, request: SyncRequest, r
 async function removeDuplicates(
   client: CommentClient,
   existing: ExistingComment[],
-  kept: ExistingComment,
-  retry: RetryPolicy
+  kept: ExistingComment
 ): Promise<{ deleted: number[]; failed: string[] } | undefined> {
   const duplicates = existing.filter((comment) => comment.id !== kept.id && comment.authorLogin === kept.authorLogin)
   if (duplicates.length === 0) return undefined
   const result = { deleted: [] as number[], failed: [] as string[] }
   for (const duplicate of duplicates) {
     try {
-      await withRetry(() => client.deleteIssueComment(duplicate.id), retry)
+      await client.deleteIssueComment(duplicate.id)
       result.deleted.push(duplicate.id)
     } catch (error) {
       if (statusOf(error) === 404) result.deleted.push(duplicate.id)
@@ -217,14 +205,13 @@ export async function postCommitComment(
   sha: string,
   name: string,
   markdown: string,
-  retry: RetryPolicy = DEFAULT_RETRY,
   author?: string
 ): Promise<SyncOutcome> {
   const body = commentBody(name, markdown)
   try {
-    const existing = (await withRetry(() => client.listCommitComments(sha), retry)).find((comment) => isOurComment(comment, name, author))
+    const existing = (await client.listCommitComments(sha)).find((comment) => isOurComment(comment, name, author))
     if (existing && normalizeNewlines(existing.body) === normalizeNewlines(body)) return { action: 'unchanged', id: existing.id, url: existing.url, short: false }
-    const written = await withRetry(() => (existing ? client.updateCommitComment(existing.id, body) : client.createCommitComment(sha, body)), retry)
+    const written = await (existing ? client.updateCommitComment(existing.id, body) : client.createCommitComment(sha, body))
     return { action: existing ? 'updated' : 'created', ...written, short: false }
   } catch (error) {
     return classifyFailure(error, `comment on commit ${sha.slice(0, 7)}`)
@@ -247,26 +234,6 @@ function classifyFailure(error: unknown, what: string): SyncOutcome {
   // A rate limit also answers 403; it is not a permission problem, so it gets no fork advice.
   if (status === 403 && !isRateLimited(error)) return { action: 'forbidden', message: forbiddenExplanation(what, messageOf(error)) }
   return { action: 'failed', message: `perf-gate could not ${what}${status ? ` (HTTP ${status})` : ''}: ${messageOf(error)}` }
-}
-
-/** Runs `call`, retrying 5xx answers and network errors with exponential backoff, at most `attempts` times. */
-async function withRetry<T>(call: () => Promise<T>, retry: RetryPolicy): Promise<T> {
-  let delay = retry.initialDelayMillis
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call()
-    } catch (error) {
-      if (attempt >= retry.attempts || !isTransient(error)) throw error
-      await retry.sleep(delay)
-      delay *= 2
-    }
-  }
-}
-
-function isTransient(error: unknown): boolean {
-  const status = statusOf(error)
-  // No status: the request never got an answer (connection reset, DNS, timeout).
-  return status === undefined || status >= 500 || status === 429
 }
 
 function isTooLong(error: unknown): boolean {

@@ -6,7 +6,7 @@ import { isDefaultBranchPush, type RunContext } from '../context.js'
 import type { Logger } from '../log.js'
 import { renderReportWithTrends } from '../report/markdown.js'
 import type { GateReport } from '../report/report-model.js'
-import { commentMarker, postCommitComment, syncComment, type CommentClient, type CommentMode, type RetryPolicy, type SyncOutcome, type SyncRequest } from './pr-comment.js'
+import { commentMarker, postCommitComment, syncComment, type CommentClient, type CommentMode, type SyncOutcome, type SyncRequest } from './pr-comment.js'
 
 /** GitHub's documented limit for a comment body. */
 export const COMMENT_BODY_LIMIT_CHARS = 65_536
@@ -53,7 +53,6 @@ export interface PublishCommentInput {
   /** Undefined when there is no token or repository to talk to. */
   client: CommentClient | undefined
   log: Logger
-  retry?: RetryPolicy
   /** The report artifact was uploaded for a `mode: comment` workflow, so a 403 here is expected, not a problem. */
   reportUploaded?: boolean
 }
@@ -68,7 +67,7 @@ export async function publishComments(input: PublishCommentInput): Promise<strin
       log.warn('perf-gate: no PR comment: no token (input github-token and GITHUB_TOKEN are empty) or GITHUB_REPOSITORY is not set')
       return undefined
     }
-    const outcome = await syncComment(input.client, reportCommentRequest(report, name, pullRequest.number, settings.mode, settings.author), input.retry)
+    const outcome = await syncComment(input.client, reportCommentRequest(report, name, pullRequest.number, settings.mode, settings.author))
     if (outcome.action === 'forbidden' && input.reportUploaded) {
       log.info(`perf-gate: this token cannot comment (HTTP 403, as on fork pull requests); the report artifact was uploaded for the workflow_run workflow with mode: comment to post it`)
       return undefined
@@ -80,7 +79,7 @@ export async function publishComments(input: PublishCommentInput): Promise<strin
       log.warn('perf-gate: no commit comment: no token (input github-token and GITHUB_TOKEN are empty) or GITHUB_REPOSITORY is not set')
       return undefined
     }
-    const outcome = await postCommitComment(input.client, context.sha, name, commentMarkdown(report, name, { changedOnly: true }), input.retry, settings.author)
+    const outcome = await postCommitComment(input.client, context.sha, name, commentMarkdown(report, name, { changedOnly: true }), settings.author)
     return logOutcome(outcome, `commit ${context.sha.slice(0, 7)}`, log)
   }
   return undefined

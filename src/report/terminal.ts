@@ -66,7 +66,8 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
       formatThreshold(row),
       row.status
     ])
-    const widths = header.map((title, column) => Math.max(displayWidth(title), ...cells.map((line) => displayWidth(line[column]!))))
+    // A fold, not Math.max(...spread): a spread of 100,000 rows overflows the call stack.
+    const widths = header.map((title, column) => cells.reduce((width, line) => Math.max(width, displayWidth(line[column]!)), displayWidth(title)))
     const format = (line: string[]): string => line.map((cell, column) => padEndToWidth(cell, widths[column]!)).join('  ').trimEnd()
     lines.push(paint(BOLD, format(header)))
     rows.forEach((row, index) => lines.push(paint(COLORS[row.status], format(cells[index]!))))

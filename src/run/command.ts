@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process'
 import type { Logger } from '../log.js'
+import { stopGroup } from './process-group.js'
 
 export interface CommandSpec {
   command: string
@@ -25,7 +26,6 @@ export interface CommandOutcome {
 }
 
 const TAIL_LINES = 30
-const KILL_GRACE_MS = 3000
 const MAX_STDOUT_BYTES = 64 * 1024 * 1024
 
 export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortSignal): Promise<CommandOutcome> {
@@ -67,20 +67,19 @@ export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortS
 
   let timedOut = false
   let cancelled = false
-  let killTimer: NodeJS.Timeout | undefined
-  const killGroup = (): void => {
-    signalGroup(child.pid, 'SIGTERM')
-    killTimer ??= setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS)
-  }
+  // One stop for the group, whoever asks first (time limit, cancellation, or the leader's exit).
+  let stopping: Promise<void> | undefined
+  const stop = (): Promise<void> => (stopping ??= stopGroup(child.pid))
   const limit = setTimeout(() => {
     timedOut = true
-    killGroup()
+    void stop()
   }, spec.timeoutMs)
   const onAbort = (): void => {
     cancelled = true
-    killGroup()
+    void stop()
   }
   signal?.addEventListener('abort', onAbort, { once: true })
+  if (signal?.aborted) onAbort()
 
   const { exitCode, exitSignal } = await new Promise<{ exitCode: number | null; exitSignal: NodeJS.Signals | null }>(
     (resolve) => {
@@ -93,10 +92,13 @@ export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortS
   )
   clearTimeout(limit)
   signal?.removeEventListener('abort', onAbort)
-  // Leftovers of the suite (background servers, workers) die with it; they would skew the next measurement.
-  signalGroup(child.pid, 'SIGTERM')
+  // Leftovers of the suite (background servers, workers) die with it; they would skew the next measurement. The
+  // shell leader's exit says nothing about them: a descendant that ignores SIGTERM gets SIGKILL with the group.
+  await stop()
   await waitForStreams(child.stdout, child.stderr)
-  if (killTimer) clearTimeout(killTimer)
+  // A process that left the group (setsid) may still hold a pipe: stop reading rather than wait for it.
+  child.stdout.destroy()
+  child.stderr.destroy()
   return {
     exitCode,
     signal: exitSignal,
@@ -105,16 +107,6 @@ export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortS
     stdout: Buffer.concat(stdoutChunks).toString('utf8'),
     outputTail: tail.join('\n'),
     durationMs: Date.now() - started
-  }
-}
-
-/** Sends `signal` to the whole process group led by `pid` (spawned with `detached: true`); gone groups are fine. */
-export function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return
-  try {
-    process.kill(-pid, signal)
-  } catch {
-    // The group is already gone.
   }
 }
 

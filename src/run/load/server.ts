@@ -4,11 +4,11 @@
  * and stopped as a whole group (also on failure and cancellation).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import type { ServerSettings } from '../../config/settings.js'
 import { RunError } from '../../errors.js'
 import type { Logger } from '../../log.js'
-import { signalGroup } from '../command.js'
+import { groupAlive, readProcessTable, signalGroup, type ProcessEntry } from '../process-group.js'
 
 const TAIL_LINES = 30
 const LINES_SHOWN_AFTER_READY = 20
@@ -242,50 +242,6 @@ export class ManagedServer {
       this.tree = { rootPid, pids: (await processTree(rootPid)) ?? [rootPid], foundAt: now }
     }
     return this.tree.pids
-  }
-}
-
-interface ProcessEntry {
-  ppid: number
-  pgrp: number
-  /** One letter: R, S, D, Z (zombie), ... */
-  state: string
-}
-
-/** pid → parent, process group and state of every process, from /proc (throws without /proc). */
-async function readProcessTable(): Promise<Map<number, ProcessEntry>> {
-  const names = (await readdir('/proc')).filter((name) => /^\d+$/.test(name))
-  const table = new Map<number, ProcessEntry>()
-  await Promise.all(
-    names.map(async (name) => {
-      try {
-        const stat = await readFile(`/proc/${name}/stat`, 'utf8')
-        // Fields after the command name (which may hold spaces and parentheses): state ppid pgrp ...
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-        table.set(Number(name), { state: fields[0]!, ppid: Number(fields[1]), pgrp: Number(fields[2]) })
-      } catch {
-        // The process ended meanwhile.
-      }
-    })
-  )
-  return table
-}
-
-/** Whether any process of the group still runs (zombies, which only wait to be reaped, do not count). */
-async function groupAlive(pgid: number): Promise<boolean> {
-  if (process.platform === 'linux') {
-    try {
-      for (const entry of (await readProcessTable()).values()) if (entry.pgrp === pgid && entry.state !== 'Z') return true
-      return false
-    } catch {
-      // No /proc: fall through to the signal probe.
-    }
-  }
-  try {
-    process.kill(-pgid, 0)
-    return true
-  } catch {
-    return false
   }
 }
 

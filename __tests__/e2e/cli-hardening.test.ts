@@ -1,0 +1,54 @@
+/** Small hardening through the bundled CLI (dist/cli.js): broken pipes, contradictory thresholds, config positions. */
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { CLI_ENTRY, runCliEntry, scratchDir } from '../support/spawn-dist.js'
+import { around, resultsWith } from '../support/results-builder.js'
+
+function resultsDir(): string {
+  const dir = scratchDir()
+  const rows = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`bench-${i}`, { time: { values: around(10, 3), unit: 'ms' } }]))
+  writeFileSync(join(dir, 'results.json'), JSON.stringify(resultsWith(rows)))
+  return dir
+}
+
+describe('CLI hardening', () => {
+  test('perf-gate … | head: a reader that closes early costs no error and no regression exit code', () => {
+    const dir = resultsDir()
+    // bash reports the exit status of perf-gate itself (PIPESTATUS), after head closed the pipe after one line.
+    const out = execFileSync('bash', ['-c', `node "${CLI_ENTRY}" compare --baseline results.json --current results.json --all 2>err.txt | head -1; echo "status=\${PIPESTATUS[0]}"; cat err.txt`], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
+      encoding: 'utf8'
+    })
+    assert.match(out, /status=0/, out)
+    assert.doesNotMatch(out, /EPIPE|Error:|at /, 'quiet: no stack, no error line')
+  })
+
+  test('warn looser than fail ({ warn: +30%, fail: +10% }) is bad input: exit 3 naming both', async () => {
+    const dir = resultsDir()
+    const run = await runCliEntry(['compare', '--baseline', 'results.json', '--current', 'results.json', '--thresholds', '{ time: { warn: "+30%", fail: "+10%" } }'], dir)
+    assert.equal(run.exitCode, 3, run.stdout + run.stderr)
+    assert.match(run.stderr, /\/time: warn "\+30%" is looser than fail "\+10%"/)
+    const absolute = await runCliEntry(['compare', '--baseline', 'results.json', '--current', 'results.json', '--thresholds', '{ time: { warn: "< 300ms", fail: "< 200ms" } }'], dir)
+    assert.equal(absolute.exitCode, 3, absolute.stdout + absolute.stderr)
+  })
+
+  test('a unit error in the config names the file, the line and the JSON path', async () => {
+    const dir = scratchDir()
+    writeFileSync(join(dir, 'perf-gate.yml'), 'name: api\nsuites:\n  - command: echo\n    format: go\nthresholds:\n  p95: "< 3 parsecs"\n')
+    const run = await runCliEntry(['run', '-c', 'perf-gate.yml'], dir)
+    assert.equal(run.exitCode, 3, run.stdout + run.stderr)
+    assert.match(run.stderr, /perf-gate\.yml:6: \/thresholds\/p95: threshold "< 3 parsecs" has unknown unit "parsecs"/)
+  })
+
+  test('an unclosed quote is reported where it opens', async () => {
+    const dir = scratchDir()
+    writeFileSync(join(dir, 'perf-gate.yml'), 'name: api\nthresholds:\n  p95: "+20%\n  p99: +30%\nsuites:\n  - command: echo\n')
+    const run = await runCliEntry(['run', '-c', 'perf-gate.yml'], dir)
+    assert.equal(run.exitCode, 3, run.stdout + run.stderr)
+    assert.match(run.stderr, /Missing closing "quote \(the quote opened at perf-gate\.yml:3:8\)/)
+  })
+})

@@ -1,0 +1,54 @@
+/**
+ * Baseline records on disk. A small record is pretty JSON (readable, diffable). A large one (many scenarios) is
+ * written streamed, one scenario at a time, through gzip: one JSON string of a 200 MB record with indentation
+ * exceeds what a JavaScript string can hold ("Invalid string length"). Readers accept both, told apart by gzip's
+ * magic bytes, so the file name stays `<id>.json` either way.
+ */
+import { createWriteStream } from 'node:fs'
+import { mkdir, readFile, rename, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { gunzipSync, createGzip } from 'node:zlib'
+import type { BaselineRecord } from './store.js'
+
+/** Records with more scenarios than this are written streamed and gzip-compressed. */
+export const STREAMED_RECORD_SCENARIOS = 5000
+
+/** Writes `record` to `path` atomically (a temporary file renamed into place): a crash never leaves half a record. */
+export async function writeRecordFile(path: string, record: BaselineRecord): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`
+  try {
+    const large = record.results.scenarios.length > STREAMED_RECORD_SCENARIOS
+    const out = createWriteStream(temporary, { flags: 'wx' })
+    if (large) await pipeline(Readable.from(streamedJson(record)), createGzip(), out)
+    else await pipeline(Readable.from([`${JSON.stringify(record, null, 2)}\n`]), out)
+    await rename(temporary, path)
+  } catch (error) {
+    await rm(temporary, { force: true })
+    throw error
+  }
+}
+
+/** The text of a record file, plain or gzip-compressed. */
+export async function readRecordFile(path: string): Promise<string> {
+  const bytes = await readFile(path)
+  return (isGzip(bytes) ? gunzipSync(bytes) : bytes).toString('utf8')
+}
+
+function isGzip(bytes: Buffer): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b
+}
+
+/** Compact JSON of the record, scenario by scenario: no single string holds the whole record. */
+function* streamedJson(record: BaselineRecord): Generator<string> {
+  const { results, ...head } = record
+  const { scenarios, ...resultsHead } = results
+  const headJson = JSON.stringify({ ...head, results: { ...resultsHead, scenarios: [] } })
+  // The head ends in `"scenarios":[]}}`: open the array there and close it after the last scenario.
+  const open = headJson.lastIndexOf('[]}}')
+  yield headJson.slice(0, open + 1)
+  for (let index = 0; index < scenarios.length; index++) yield `${index === 0 ? '' : ','}${JSON.stringify(scenarios[index])}`
+  yield `]}}\n`
+}
