@@ -2987,7 +2987,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve4.call(this, root, ref);
+      let _sch = resolve5.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3014,7 +3014,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve4(root, ref) {
+    function resolve5(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -3878,7 +3878,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve4(baseURI, relativeURI, options) {
+    function resolve5(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -3914,50 +3914,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative4, options, skipNormalization) {
+    function resolveComponent(base, relative5, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse2(serialize(base, options), options);
-        relative4 = parse2(serialize(relative4, options), options);
+        relative5 = parse2(serialize(relative5, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative4.scheme) {
-        target.scheme = relative4.scheme;
-        target.userinfo = relative4.userinfo;
-        target.host = relative4.host;
-        target.port = relative4.port;
-        target.path = removeDotSegments(relative4.path || "");
-        target.query = relative4.query;
+      if (!options.tolerant && relative5.scheme) {
+        target.scheme = relative5.scheme;
+        target.userinfo = relative5.userinfo;
+        target.host = relative5.host;
+        target.port = relative5.port;
+        target.path = removeDotSegments(relative5.path || "");
+        target.query = relative5.query;
       } else {
-        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
-          target.userinfo = relative4.userinfo;
-          target.host = relative4.host;
-          target.port = relative4.port;
-          target.path = removeDotSegments(relative4.path || "");
-          target.query = relative4.query;
+        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
+          target.userinfo = relative5.userinfo;
+          target.host = relative5.host;
+          target.port = relative5.port;
+          target.path = removeDotSegments(relative5.path || "");
+          target.query = relative5.query;
         } else {
-          if (!relative4.path) {
+          if (!relative5.path) {
             target.path = base.path;
-            if (relative4.query !== void 0) {
-              target.query = relative4.query;
+            if (relative5.query !== void 0) {
+              target.query = relative5.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative4.path[0] === "/") {
-              target.path = removeDotSegments(relative4.path);
+            if (relative5.path[0] === "/") {
+              target.path = removeDotSegments(relative5.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative4.path;
+                target.path = "/" + relative5.path;
               } else if (!base.path) {
-                target.path = relative4.path;
+                target.path = relative5.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative4.query;
+            target.query = relative5.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -3965,7 +3965,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative4.fragment;
+      target.fragment = relative5.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -4269,7 +4269,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve4,
+      resolve: resolve5,
       resolveComponent,
       equal,
       serialize,
@@ -7323,7 +7323,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -7332,9 +7332,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key2, node, visitor, path) {
       const ctrl = callVisitor(key2, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -7468,7 +7468,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports2.visit = visit;
+    exports2.visit = visit2;
     exports2.visitAsync = visitAsync;
   }
 });
@@ -7478,7 +7478,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -7622,7 +7622,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -7649,7 +7649,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -7660,7 +7660,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -7840,7 +7840,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -7866,7 +7866,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -11221,10 +11221,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key: key2, sep, value } = collItem;
+        const { start, key: key2, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep?.[0],
+          next: key2 ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -11238,7 +11238,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -11262,7 +11262,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -11278,7 +11278,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -11369,7 +11369,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep2 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -11383,13 +11383,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep2 + cb;
+              sep2 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
@@ -11432,18 +11432,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key: key2, sep, value } = collItem;
+        const { start, key: key2, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep?.[0],
+          next: key2 ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -11497,8 +11497,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap2 && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -11510,7 +11510,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -11521,8 +11521,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+              if (sep2)
+                for (const st of sep2) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -11539,7 +11539,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -11719,7 +11719,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -11736,24 +11736,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent2.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep2 + indent2.slice(trimIndent) + content;
+          sep2 = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent2.slice(trimIndent) + content;
-          sep = "\n";
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent2.slice(trimIndent) + content;
+          sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep2 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep2 + content;
+          sep2 = " ";
           prevMoreIndented = false;
         }
       }
@@ -11936,25 +11936,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep2 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep2 === "\n")
+            res += sep2;
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep2 + lm;
+          sep2 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -12764,14 +12764,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key: key2, sep, value }) {
+    function stringifyItem({ start, key: key2, sep: sep2, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key2)
         res += stringifyToken(key2);
-      if (sep)
-        for (const st of sep)
+      if (sep2)
+        for (const st of sep2)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -12788,15 +12788,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -12807,8 +12807,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path) => {
-      const parent = visit.itemAtPath(cst, path.slice(0, -1));
+    visit2.parentCollection = (cst, path) => {
+      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -12839,7 +12839,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports2.visit = visit;
+    exports2.visit = visit2;
   }
 });
 
@@ -13938,18 +13938,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep2;
           if (scalar.end) {
-            sep = scalar.end;
-            sep.push(this.sourceToken);
+            sep2 = scalar.end;
+            sep2.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep = [this.sourceToken];
+            sep2 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            items: [{ start, key: scalar, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -14102,15 +14102,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key2 = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep2 = it.sep;
+                  sep2.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key: key2, sep }]
+                    items: [{ start: start2, key: key2, sep: sep2 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -14304,13 +14304,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -14555,7 +14555,7 @@ var require_dist2 = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports2.Composer = composer.Composer;
     exports2.Document = Document.Document;
     exports2.Schema = Schema.Schema;
@@ -14583,8 +14583,8 @@ var require_dist2 = __commonJS({
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
     exports2.stringify = publicApi.stringify;
-    exports2.visit = visit.visit;
-    exports2.visitAsync = visit.visitAsync;
+    exports2.visit = visit2.visit;
+    exports2.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -35971,11 +35971,11 @@ var require_wasm = __commonJS({
     "use strict";
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
+        return value instanceof P ? value : new P(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -35991,7 +35991,7 @@ var require_wasm = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -48658,7 +48658,7 @@ var require_form_data = __commonJS({
 var require_multipart = __commonJS({
   "node_modules/autocannon/lib/multipart.js"(exports2, module2) {
     "use strict";
-    var { resolve: resolve4, basename: basename2 } = __require("path");
+    var { resolve: resolve5, basename: basename2 } = __require("path");
     var { readFileSync } = __require("fs");
     var FormData = require_form_data();
     function getFormData(string) {
@@ -48666,7 +48666,7 @@ var require_multipart = __commonJS({
         return JSON.parse(string);
       } catch (error) {
         try {
-          const path = resolve4(string);
+          const path = resolve5(string);
           const data = readFileSync(path, "utf8");
           return JSON.parse(data);
         } catch (error2) {
@@ -55360,10 +55360,10 @@ var require_init = __commonJS({
     }
     function run(opts) {
       const tracker = new EE();
-      const promise = new Promise((resolve4, reject) => {
+      const promise = new Promise((resolve5, reject) => {
         _init(opts, tracker, (err, results) => {
           if (err) return reject(err);
-          resolve4(results);
+          resolve5(results);
         });
       });
       tracker.then = promise.then.bind(promise);
@@ -55379,13 +55379,13 @@ var require_init = __commonJS({
       };
       const mainTracker = new EE();
       const warmUpTracker = new EE();
-      const promise = new Promise((resolve4, reject) => {
+      const promise = new Promise((resolve5, reject) => {
         _init(warmupOpts, warmUpTracker, (err, warmupResults) => {
           if (err) return reject(err);
           _init(opts, mainTracker, (err2, results) => {
             if (err2) return reject(err2);
             results.warmup = warmupResults;
-            resolve4(results);
+            resolve5(results);
           });
         });
       });
@@ -55834,13 +55834,88 @@ var require_autocannon = __commonJS({
 
 // src/cli.ts
 import { execFileSync } from "node:child_process";
-import { mkdir as mkdir2, readFile as readFile5, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
-import { basename, dirname, resolve as resolve3 } from "node:path";
+import { mkdir as mkdir2, readFile as readFile6, stat as stat2, writeFile } from "node:fs/promises";
+import { basename, dirname as dirname2, resolve as resolve4 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/baselines/file-store.ts
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { readdir, rm as rm2 } from "node:fs/promises";
+import { relative as relative2 } from "node:path";
+
+// src/baselines/contained-path.ts
+import { isAbsolute, relative, resolve, sep } from "node:path";
+
+// src/errors.ts
+var InputError = class extends Error {
+  name = "InputError";
+  exitCode = 3;
+};
+var RunError = class extends Error {
+  name = "RunError";
+  exitCode = 2;
+};
+var EXIT_PASS = 0;
+var EXIT_REGRESSION = 1;
+var EXIT_RUN_FAILED = 2;
+var EXIT_BAD_INPUT = 3;
+function exitCodeOf(error) {
+  return error instanceof InputError ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
+}
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// src/baselines/contained-path.ts
+function containedPath(root, ...parts) {
+  const base = resolve(root);
+  const path = resolve(base, ...parts);
+  const inside = relative(base, path);
+  if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside) || parts.some((part) => part.includes("\0"))) {
+    throw new InputError(`refusing a baseline path outside the store ${base}: ${JSON.stringify(parts.join("/"))}`);
+  }
+  return path;
+}
+
+// src/baselines/record-file.ts
+import { createWriteStream } from "node:fs";
+import { mkdir, readFile, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { gunzipSync, createGzip } from "node:zlib";
+var STREAMED_RECORD_SCENARIOS = 5e3;
+async function writeRecordFile(path, record) {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
+  try {
+    const large = record.results.scenarios.length > STREAMED_RECORD_SCENARIOS;
+    const out = createWriteStream(temporary, { flags: "wx" });
+    if (large) await pipeline(Readable.from(streamedJson(record)), createGzip(), out);
+    else await pipeline(Readable.from([`${JSON.stringify(record, null, 2)}
+`]), out);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+async function readRecordFile(path) {
+  const bytes = await readFile(path);
+  return (isGzip(bytes) ? gunzipSync(bytes) : bytes).toString("utf8");
+}
+function isGzip(bytes) {
+  return bytes.length >= 2 && bytes[0] === 31 && bytes[1] === 139;
+}
+function* streamedJson(record) {
+  const { results, ...head } = record;
+  const { scenarios, ...resultsHead } = results;
+  const headJson = JSON.stringify({ ...head, results: { ...resultsHead, scenarios: [] } });
+  const open = headJson.lastIndexOf("[]}}");
+  yield headJson.slice(0, open + 1);
+  for (let index = 0; index < scenarios.length; index++) yield `${index === 0 ? "" : ","}${JSON.stringify(scenarios[index])}`;
+  yield `]}}
+`;
+}
 
 // src/schemas.ts
 var import_ajv = __toESM(require_ajv(), 1);
@@ -55894,6 +55969,10 @@ var config_schema_default = {
         "fail-on-missing": {
           type: "boolean",
           description: "Exit 2 when no baseline can be read (nothing saved, storage outage, missing permission, rejected record) or a due one cannot be saved, instead of reporting without one. The Action input fail-on-missing-baseline and the CLI flag --fail-on-missing-baseline win. Default: false."
+        },
+        "save-over-error-budget": {
+          type: "boolean",
+          description: "Save a run whose error rate failed its budget (e.g. errors: < 1%) as a baseline anyway. Such a run measured a failing service, not its latency, so by default it is never saved. Default: false."
         }
       }
     },
@@ -56782,7 +56861,7 @@ var FileBaselineStore = class {
         ids = [];
       }
       for (const id of ids.reverse()) {
-        const record = await this.readRecord(join(this.historyDir(query.gate), `${id}.json`), problems, trouble);
+        const record = await this.readRecord(this.historyPath(query.gate, id), problems, trouble);
         if (record) records.push(record);
         if (records.length >= query.historyLimit) break;
       }
@@ -56790,17 +56869,22 @@ var FileBaselineStore = class {
     return chooseBaseline(records, query, this.description, problems, trouble);
   }
   async save(record) {
-    const path = record.name ? this.pinnedPath(record.gate, record.name) : join(this.historyDir(record.gate), `${record.id}.json`);
-    await writeAtomically(path, `${JSON.stringify(record, null, 2)}
-`);
+    const path = record.name ? this.pinnedPath(record.gate, record.name) : this.historyPath(record.gate, record.id);
+    await writeRecordFile(path, record);
     if (!record.name) await this.prune(record.gate, this.historyLimit);
-    return { id: record.id, location: relative(process.cwd(), path) || path };
+    return { id: record.id, location: relative2(process.cwd(), path) || path };
   }
-  /** Deletes the oldest rolling baselines beyond `keep`. */
+  /**
+   * Deletes the oldest rolling baselines beyond `keep`. Only records this version can read count and go: a record
+   * it cannot read (a newer perf-gate's, or a damaged one) is kept for whoever can, never deleted unseen.
+   */
   async prune(gate, keep) {
-    const ids = await this.historyIds(gate);
-    const doomed = ids.slice(0, Math.max(0, ids.length - keep));
-    for (const id of doomed) await rm(join(this.historyDir(gate), `${id}.json`), { force: true });
+    const readable = [];
+    for (const id of await this.historyIds(gate)) {
+      if (await this.readRecord(this.historyPath(gate, id), [])) readable.push(id);
+    }
+    const doomed = readable.slice(0, Math.max(0, readable.length - keep));
+    for (const id of doomed) await rm2(this.historyPath(gate, id), { force: true });
     return doomed;
   }
   async list(gate) {
@@ -56810,10 +56894,10 @@ var FileBaselineStore = class {
       if (record) summaries.push(summarizeBaseline(record));
     };
     for (const id of (await this.historyIds(gate)).reverse()) {
-      add(await this.readRecord(join(this.historyDir(gate), `${id}.json`), problems));
+      add(await this.readRecord(this.historyPath(gate, id), problems));
     }
-    for (const file of await listJson(join(this.dir, gate, "pinned"))) {
-      add(await this.readRecord(join(this.dir, gate, "pinned", file), problems));
+    for (const file of await listJson(containedPath(this.dir, gate, "pinned"))) {
+      add(await this.readRecord(containedPath(this.dir, gate, "pinned", file), problems));
     }
     return summaries;
   }
@@ -56826,16 +56910,20 @@ var FileBaselineStore = class {
     }
     const pinned = await this.readRecord(this.pinnedPath(gate, idOrName), problems);
     if (pinned) return { record: pinned, problems };
-    const rolling = await this.readRecord(join(this.historyDir(gate), `${idOrName}.json`), problems);
+    const rolling = await this.readRecord(this.historyPath(gate, idOrName), problems);
     if (rolling) return { record: rolling, problems };
     if (problems.length === 0) problems.push(`no baseline "${idOrName}" for gate "${gate}" in ${this.description}`);
     return { problems };
   }
+  // Every path is built here and checked to stay inside the store, whatever a name or id holds.
   historyDir(gate) {
-    return join(this.dir, gate, "history");
+    return containedPath(this.dir, gate, "history");
+  }
+  historyPath(gate, id) {
+    return containedPath(this.historyDir(gate), `${id}.json`);
   }
   pinnedPath(gate, name) {
-    return join(this.dir, gate, "pinned", `${name}.json`);
+    return containedPath(this.dir, gate, "pinned", `${name}.json`);
   }
   async historyIds(gate) {
     return (await listJson(this.historyDir(gate))).map((file) => file.slice(0, -".json".length)).sort();
@@ -56844,7 +56932,7 @@ var FileBaselineStore = class {
   async readRecord(path, problems, trouble) {
     let text;
     try {
-      text = await readFile(path, "utf8");
+      text = await readRecordFile(path);
     } catch (error) {
       if (error.code === "ENOENT") return void 0;
       const reason = `baseline ${path} cannot be read: ${error.message}`;
@@ -56862,12 +56950,6 @@ async function listJson(dir) {
     if (error.code === "ENOENT") return [];
     throw error;
   }
-}
-async function writeAtomically(path, text) {
-  await mkdir(join(path, ".."), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
 }
 
 // src/baselines/given-baseline.ts
@@ -56895,36 +56977,26 @@ function givenBaselineStore(record, description) {
   };
 }
 
+// src/config/names.ts
+var STORE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+var RULE = "use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit)";
+function checkStoreName(name, what, source) {
+  if (!STORE_NAME_PATTERN.test(name)) {
+    throw new InputError(`${what} ${JSON.stringify(name)}${source ? ` (${source})` : ""} is invalid: ${RULE}`);
+  }
+  return name;
+}
+
 // src/config/resolve-settings.ts
 var import_yaml2 = __toESM(require_dist2(), 1);
 import { existsSync } from "node:fs";
-import { resolve as resolve2 } from "node:path";
-
-// src/errors.ts
-var InputError = class extends Error {
-  name = "InputError";
-  exitCode = 3;
-};
-var RunError = class extends Error {
-  name = "RunError";
-  exitCode = 2;
-};
-var EXIT_PASS = 0;
-var EXIT_REGRESSION = 1;
-var EXIT_RUN_FAILED = 2;
-var EXIT_BAD_INPUT = 3;
-function exitCodeOf(error) {
-  return error instanceof InputError ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
-}
-function messageOf(error) {
-  return error instanceof Error ? error.message : String(error);
-}
+import { resolve as resolve3 } from "node:path";
 
 // src/paths.ts
-import { isAbsolute, relative as relative2 } from "node:path";
+import { isAbsolute as isAbsolute2, relative as relative3 } from "node:path";
 function displayPath(rootDir, path) {
-  const shown = relative2(rootDir, path);
-  return shown && !shown.startsWith("..") && !isAbsolute(shown) ? shown : path;
+  const shown = relative3(rootDir, path);
+  return shown && !shown.startsWith("..") && !isAbsolute2(shown) ? shown : path;
 }
 
 // src/config/config-file.ts
@@ -56949,7 +57021,9 @@ function parseConfigText(text, displayPath2) {
     const messages = document2.errors.slice(0, 5).map((error) => {
       const position = lineCounter.linePos(error.pos[0]);
       const where = `${displayPath2}:${position.line}:${position.col}`;
-      return `${where}: ${error.message.split("\n")[0]}`;
+      const opened = /quote/i.test(error.message) ? unclosedQuoteStart(document2, error.pos[0]) : void 0;
+      const openedAt = opened === void 0 ? "" : ` (the quote opened at ${displayPath2}:${lineCounter.linePos(opened).line}:${lineCounter.linePos(opened).col})`;
+      return `${where}: ${error.message.split("\n")[0]}${openedAt}`;
     });
     throw new InputError(`config file is not valid YAML/JSON:
   ${messages.join("\n  ")}`);
@@ -56964,7 +57038,35 @@ function parseConfigText(text, displayPath2) {
     throw new InputError(`config file ${displayPath2} is invalid:
   ${lines.join("\n  ")}`);
   }
+  locators.set(data, (pointer) => lineOf(document2, lineCounter, pointer));
   return data;
+}
+function unclosedQuoteStart(document2, errorOffset) {
+  let start;
+  (0, import_yaml.visit)(document2, {
+    Scalar(_key, node) {
+      if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && node.range && node.range[1] >= errorOffset) start ??= node.range[0];
+    }
+  });
+  return start;
+}
+var locators = /* @__PURE__ */ new WeakMap();
+function withConfigLine(error, config, where) {
+  if (!(error instanceof InputError)) return error;
+  const prefix = `${where}: /`;
+  if (!error.message.startsWith(prefix)) return error;
+  const pointer = /^\/[^:\s]*/.exec(error.message.slice(prefix.length - 1))?.[0];
+  const line = pointer === void 0 ? void 0 : locators.get(config)?.(pointer);
+  if (line === void 0) return error;
+  return new InputError(`${where}:${line}: ${error.message.slice(where.length + 2)}`);
+}
+function lineOf(document2, lineCounter, pointer) {
+  const path = pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
+  for (let length = path.length; length >= 0; length--) {
+    const node = document2.getIn(path.slice(0, length), true);
+    if ((0, import_yaml.isNode)(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return void 0;
 }
 function locate(document2, lineCounter, problem, displayPath2) {
   const path = problem.pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
@@ -57005,7 +57107,7 @@ var DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1e3;
 var DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1e3;
 
 // src/config/load-settings.ts
-import { resolve } from "node:path";
+import { resolve as resolve2 } from "node:path";
 
 // node_modules/simple-statistics/dist/simple-statistics.mjs
 function sum(x) {
@@ -57694,7 +57796,7 @@ function resolveServer(edge, config, where, rootDir, first) {
   }
   const server = {
     start,
-    cwd: resolve(rootDir, configured?.cwd ?? "."),
+    cwd: resolve2(rootDir, configured?.cwd ?? "."),
     env: configured?.env ?? {},
     readyTimeoutMs: configured?.["ready-timeout"] !== void 0 ? parseDurationMs(configured["ready-timeout"], `${where}: /load/server/ready-timeout`) : DEFAULT_READY_TIMEOUT_MS,
     freshPerTrial: configured?.["fresh-per-trial"] ?? false
@@ -57706,11 +57808,11 @@ function resolveServer(edge, config, where, rootDir, first) {
 // src/config/thresholds.ts
 function parseThresholdExpression(text, where) {
   const trimmed = text.trim();
-  const relative4 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
-  if (relative4) {
-    const percent = Number(relative4[2]);
+  const relative5 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
+  if (relative5) {
+    const percent = Number(relative5[2]);
     if (percent <= 0) throw new InputError(`${where}: threshold "${text}" must be a change above 0%`);
-    const sign = relative4[1];
+    const sign = relative5[1];
     return { kind: "relative", worseFraction: percent / 100, ...sign ? { sign } : {}, text: trimmed };
   }
   const absolute = /^(<=|>=|<|>)\s*(.+)$/.exec(trimmed);
@@ -57759,7 +57861,24 @@ function parseMetricThreshold(raw, where) {
   };
   const threshold = { warn: parseLevel("warn"), fail: parseLevel("fail"), definedAt: where };
   if (raw.direction) threshold.direction = raw.direction;
+  for (const warn of threshold.warn) {
+    for (const fail of threshold.fail) {
+      if (looserThan(warn, fail)) {
+        throw new InputError(
+          `${where}: warn "${warn.text}" is looser than fail "${fail.text}", so it could never warn before failing; the warn level must be reached first (e.g. warn: "+10%", fail: "+30%")`
+        );
+      }
+    }
+  }
   return threshold;
+}
+function looserThan(warn, fail) {
+  if (warn.kind === "relative" && fail.kind === "relative") return warn.sign === fail.sign && warn.worseFraction > fail.worseFraction;
+  if (warn.kind === "absolute" && fail.kind === "absolute") {
+    if (warn.unit !== fail.unit || warn.operator[0] !== fail.operator[0]) return false;
+    return warn.operator.startsWith("<") ? warn.value > fail.value : warn.value < fail.value;
+  }
+  return false;
 }
 function parseThresholdMap(raw, where) {
   const metrics = {};
@@ -57816,7 +57935,7 @@ function listWords(words) {
 }
 async function resolveSettings(edge) {
   const configRelative = edge.configPath ?? DEFAULT_CONFIG_PATH;
-  const configPath = resolve2(edge.rootDir, configRelative);
+  const configPath = resolve3(edge.rootDir, configRelative);
   let config = {};
   let configUsed;
   if (existsSync(configPath) || edge.configExplicit) {
@@ -57824,19 +57943,20 @@ async function resolveSettings(edge) {
     configUsed = configPath;
   }
   const where = configUsed ? displayPath(edge.rootDir, configUsed) : "config";
+  try {
+    return settingsFrom(edge, config, where, configUsed);
+  } catch (error) {
+    throw withConfigLine(error, config, where);
+  }
+}
+function settingsFrom(edge, config, where, configUsed) {
   const source = resolveSource(edge, config, where);
   const thresholds = resolveThresholds(edge, config, where, source);
   const name = edge.name || config.name || DEFAULT_GATE_NAME;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
-    throw new InputError(
-      `gate name "${name}" is invalid: use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit)`
-    );
-  }
+  checkStoreName(name, "gate name");
   const historyLimit = edge.historyLimit ?? config.baseline?.history ?? DEFAULT_HISTORY_LIMIT;
   const baselineName = edge.baselineName || config.baseline?.name;
-  if (baselineName && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(baselineName)) {
-    throw new InputError(`baseline name "${baselineName}" is invalid: use letters, digits, '.', '_' and '-'`);
-  }
+  if (baselineName) checkStoreName(baselineName, "baseline name");
   const settings = {
     name,
     rootDir: edge.rootDir,
@@ -57844,10 +57964,11 @@ async function resolveSettings(edge) {
     thresholds,
     baseline: {
       store: edge.baselineStore ?? config.baseline?.store ?? edge.defaultBaselineStore,
-      dir: resolve2(edge.rootDir, edge.baselineDir ?? config.baseline?.dir ?? DEFAULT_BASELINE_DIR),
+      dir: resolve3(edge.rootDir, edge.baselineDir ?? config.baseline?.dir ?? DEFAULT_BASELINE_DIR),
       historyLimit,
       ...baselineName ? { name: baselineName } : {},
       ...edge.failOnMissingBaseline ?? config.baseline?.["fail-on-missing"] ? { failOnMissing: true } : {},
+      ...config.baseline?.["save-over-error-budget"] ? { saveOverErrorBudget: true } : {},
       ...edge.artifactRetentionDays ? { retentionDays: edge.artifactRetentionDays } : {}
     },
     strict: edge.strict ?? config.strict ?? false,
@@ -57894,10 +58015,10 @@ function resolveSource(edge, config, where) {
       cwd: edge.rootDir,
       env: {}
     };
-    if (edge.resultsPath) suite.resultsPath = resolve2(edge.rootDir, edge.resultsPath);
+    if (edge.resultsPath) suite.resultsPath = resolve3(edge.rootDir, edge.resultsPath);
     return { kind: "suites", suites: [suite] };
   }
-  if (edge.resultsPath) return { kind: "results-file", path: resolve2(edge.rootDir, edge.resultsPath), format };
+  if (edge.resultsPath) return { kind: "results-file", path: resolve3(edge.rootDir, edge.resultsPath), format };
   const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {});
   if (load) {
     if (config.load && config.suites && config.suites.length > 0) {
@@ -57911,7 +58032,7 @@ function resolveSource(edge, config, where) {
       const name = suite.name ?? (config.suites.length === 1 ? "suite" : `suite-${index + 1}`);
       if (names.has(name)) throw new InputError(`${where}: /suites/${index}/name: "${name}" is used by two suites`);
       names.add(name);
-      const cwd = resolve2(edge.rootDir, suite.cwd ?? ".");
+      const cwd = resolve3(edge.rootDir, suite.cwd ?? ".");
       const settings = {
         name,
         command: suite.command,
@@ -57920,7 +58041,7 @@ function resolveSource(edge, config, where) {
         cwd,
         env: suite.env ?? {}
       };
-      if (suite.results) settings.resultsPath = resolve2(cwd, suite.results);
+      if (suite.results) settings.resultsPath = resolve3(cwd, suite.results);
       return settings;
     });
     return { kind: "suites", suites };
@@ -58031,17 +58152,17 @@ async function startDemoServer(options) {
     }
   });
   server.keepAliveTimeout = 3e4;
-  await new Promise((resolve4, reject) => {
+  await new Promise((resolve5, reject) => {
     server.once("error", reject);
-    server.listen(options.port, options.host, () => resolve4());
+    server.listen(options.port, options.host, () => resolve5());
   });
   const port = server.address().port;
   return {
     url: `http://${options.host}:${port}`,
     port,
-    close: () => new Promise((resolve4) => {
+    close: () => new Promise((resolve5) => {
       server.closeAllConnections();
-      server.close(() => resolve4());
+      server.close(() => resolve5());
     })
   };
 }
@@ -59454,6 +59575,7 @@ import { randomBytes } from "node:crypto";
 // src/baselines/save-policy.ts
 function decideBaselineSave(context, request) {
   if (!request.complete) return { save: false, reason: "the run did not complete, so its results are not a baseline" };
+  if (request.notABaseline) return { save: false, reason: request.notABaseline };
   if (request.mode === "never") return { save: false, reason: "saving baselines is turned off" };
   const event = context.event;
   if (event === "pull_request" || event === "pull_request_target" || context.pullRequest) {
@@ -60046,12 +60168,71 @@ function statusRank(status) {
 }
 
 // src/run/run-source.ts
-import { readFile as readFile4, stat } from "node:fs/promises";
+import { readFile as readFile5, stat } from "node:fs/promises";
 
 // src/run/command.ts
 import { spawn } from "node:child_process";
-var TAIL_LINES = 30;
+
+// src/run/process-group.ts
+import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
 var KILL_GRACE_MS = 3e3;
+var KILLED_WAIT_MS = 1e3;
+var POLL_MS = 25;
+function signalGroup(pid, signal) {
+  if (pid === void 0) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+  }
+}
+async function stopGroup(pid, graceMs = KILL_GRACE_MS) {
+  if (pid === void 0 || !await groupAlive(pid)) return;
+  signalGroup(pid, "SIGTERM");
+  if (await waitForGroupExit(pid, graceMs)) return;
+  signalGroup(pid, "SIGKILL");
+  await waitForGroupExit(pid, KILLED_WAIT_MS);
+}
+async function waitForGroupExit(pgid, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (; ; ) {
+    if (!await groupAlive(pgid)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve5) => setTimeout(resolve5, POLL_MS));
+  }
+}
+async function readProcessTable() {
+  const names = (await readdir2("/proc")).filter((name) => /^\d+$/.test(name));
+  const table = /* @__PURE__ */ new Map();
+  await Promise.all(
+    names.map(async (name) => {
+      try {
+        const stat3 = await readFile3(`/proc/${name}/stat`, "utf8");
+        const fields = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
+        table.set(Number(name), { state: fields[0], ppid: Number(fields[1]), pgrp: Number(fields[2]) });
+      } catch {
+      }
+    })
+  );
+  return table;
+}
+async function groupAlive(pgid) {
+  if (process.platform === "linux") {
+    try {
+      for (const entry of (await readProcessTable()).values()) if (entry.pgrp === pgid && entry.state !== "Z") return true;
+      return false;
+    } catch {
+    }
+  }
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// src/run/command.ts
+var TAIL_LINES = 30;
 var MAX_STDOUT_BYTES = 64 * 1024 * 1024;
 async function runCommand(spec, log, signal) {
   const started = Date.now();
@@ -60091,34 +60272,33 @@ async function runCommand(spec, log, signal) {
   relay(child2.stderr, false);
   let timedOut = false;
   let cancelled = false;
-  let killTimer;
-  const killGroup = () => {
-    signalGroup(child2.pid, "SIGTERM");
-    killTimer ??= setTimeout(() => signalGroup(child2.pid, "SIGKILL"), KILL_GRACE_MS);
-  };
+  let stopping;
+  const stop = () => stopping ??= stopGroup(child2.pid);
   const limit = setTimeout(() => {
     timedOut = true;
-    killGroup();
+    void stop();
   }, spec.timeoutMs);
   const onAbort = () => {
     cancelled = true;
-    killGroup();
+    void stop();
   };
   signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) onAbort();
   const { exitCode, exitSignal } = await new Promise(
-    (resolve4) => {
+    (resolve5) => {
       child2.on("error", (error) => {
         emit(`cannot start the command: ${error.message}`);
-        resolve4({ exitCode: 127, exitSignal: null });
+        resolve5({ exitCode: 127, exitSignal: null });
       });
-      child2.on("exit", (code, exitSignal2) => resolve4({ exitCode: code, exitSignal: exitSignal2 }));
+      child2.on("exit", (code, exitSignal2) => resolve5({ exitCode: code, exitSignal: exitSignal2 }));
     }
   );
   clearTimeout(limit);
   signal?.removeEventListener("abort", onAbort);
-  signalGroup(child2.pid, "SIGTERM");
+  await stop();
   await waitForStreams(child2.stdout, child2.stderr);
-  if (killTimer) clearTimeout(killTimer);
+  child2.stdout.destroy();
+  child2.stderr.destroy();
   return {
     exitCode,
     signal: exitSignal,
@@ -60129,20 +60309,13 @@ async function runCommand(spec, log, signal) {
     durationMs: Date.now() - started
   };
 }
-function signalGroup(pid, signal) {
-  if (pid === void 0) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-  }
-}
 async function waitForStreams(...streams) {
   await Promise.race([
-    Promise.all(streams.map((stream) => new Promise((resolve4) => {
-      if (stream.readableEnded) resolve4();
-      else stream.once("close", () => resolve4());
+    Promise.all(streams.map((stream) => new Promise((resolve5) => {
+      if (stream.readableEnded) resolve5();
+      else stream.once("close", () => resolve5());
     }))),
-    new Promise((resolve4) => setTimeout(resolve4, 2e3).unref())
+    new Promise((resolve5) => setTimeout(resolve5, 2e3).unref())
   ]);
 }
 
@@ -60340,9 +60513,9 @@ async function runLoadPass(options) {
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
   try {
-    await new Promise((resolve4, reject) => {
+    await new Promise((resolve5, reject) => {
       instance.on("error", reject);
-      void instance.then(() => resolve4(), reject);
+      void instance.then(() => resolve5(), reject);
     });
   } finally {
     if (deadline) clearTimeout(deadline);
@@ -60356,7 +60529,7 @@ async function runLoadPass(options) {
 
 // src/run/load/server.ts
 import { spawn as spawn2 } from "node:child_process";
-import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 var TAIL_LINES2 = 30;
 var LINES_SHOWN_AFTER_READY = 20;
 var KILL_GRACE_MS2 = 3e3;
@@ -60414,15 +60587,15 @@ var ManagedServer = class {
     this.child = child2;
     this.relay(child2.stdout);
     this.relay(child2.stderr);
-    this.exited = new Promise((resolve4) => {
+    this.exited = new Promise((resolve5) => {
       child2.once("error", (error) => {
         this.exitDescription ??= `could not be started (${error.message})`;
-        resolve4();
+        resolve5();
       });
       child2.once("exit", (code, signal) => {
         this.exitDescription ??= signal ? `was killed by ${signal}` : `exited with code ${code}`;
         if (this.child === child2) this.death.abort();
-        resolve4();
+        resolve5();
       });
     });
     this.startMemorySampling();
@@ -60484,7 +60657,7 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
         const cause = error.cause;
         lastProblem = cause?.code ?? error.message;
       }
-      await new Promise((resolve4) => setTimeout(resolve4, READY_POLL_MS));
+      await new Promise((resolve5) => setTimeout(resolve5, READY_POLL_MS));
     }
     await this.stop();
     throw new RunError(
@@ -60504,7 +60677,7 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
     signalGroup(child2.pid, "SIGKILL");
     if (child2.pid !== void 0) {
       const deadline = Date.now() + KILL_GRACE_MS2;
-      while (Date.now() < deadline && await groupAlive(child2.pid)) await new Promise((resolve4) => setTimeout(resolve4, 20));
+      while (Date.now() < deadline && await groupAlive(child2.pid)) await new Promise((resolve5) => setTimeout(resolve5, 20));
     }
   }
   /** Starts a new memory window (after warm-up). */
@@ -60559,36 +60732,6 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
     return this.tree.pids;
   }
 };
-async function readProcessTable() {
-  const names = (await readdir2("/proc")).filter((name) => /^\d+$/.test(name));
-  const table = /* @__PURE__ */ new Map();
-  await Promise.all(
-    names.map(async (name) => {
-      try {
-        const stat3 = await readFile3(`/proc/${name}/stat`, "utf8");
-        const fields = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
-        table.set(Number(name), { state: fields[0], ppid: Number(fields[1]), pgrp: Number(fields[2]) });
-      } catch {
-      }
-    })
-  );
-  return table;
-}
-async function groupAlive(pgid) {
-  if (process.platform === "linux") {
-    try {
-      for (const entry of (await readProcessTable()).values()) if (entry.pgrp === pgid && entry.state !== "Z") return true;
-      return false;
-    } catch {
-    }
-  }
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 async function processTree(rootPid) {
   let parentOf;
   try {
@@ -60614,7 +60757,7 @@ async function rssBytes(pids) {
   let found = false;
   for (const pid of pids) {
     try {
-      const status = await readFile3(`/proc/${pid}/status`, "utf8");
+      const status = await readFile4(`/proc/${pid}/status`, "utf8");
       const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
       if (match) {
         total += Number(match[1]) * 1024;
@@ -60931,17 +61074,17 @@ function origin(scenario) {
 async function checkReachable(scenario, server) {
   const url = new URL(scenario.endpoints[0].url);
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-  const problem = await new Promise((resolve4) => {
+  const problem = await new Promise((resolve5) => {
     const socket = connect({ host: url.hostname, port, timeout: 5e3 });
     socket.once("connect", () => {
       socket.destroy();
-      resolve4(void 0);
+      resolve5(void 0);
     });
     socket.once("timeout", () => {
       socket.destroy();
-      resolve4("no answer within 5 s");
+      resolve5("no answer within 5 s");
     });
-    socket.once("error", (error) => resolve4(error.code ?? error.message));
+    socket.once("error", (error) => resolve5(error.code ?? error.message));
   });
   if (problem) {
     const hint = /^(ENOTFOUND|EAI_AGAIN)$/.test(problem) ? " The host name does not resolve: check the URL." : server ? "" : " Is the server running? Give a start command (input 'start' / --start, or load.server.start) to have perf-gate start it.";
@@ -61022,7 +61165,7 @@ ${indent(outcome.outputTail)}` : "";
 }
 async function readResultsFile(path, shown) {
   try {
-    return await readFile4(path, "utf8");
+    return await readFile5(path, "utf8");
   } catch (error) {
     const code = error.code;
     throw new InputError(code === "ENOENT" ? `results file ${shown} does not exist` : `results file ${shown} cannot be read: ${error.message}`);
@@ -61045,13 +61188,13 @@ function formatMs(ms) {
 }
 
 // src/confirm/confirm-on-base.ts
-import { relative as relative3, join as join3, isAbsolute as isAbsolute2 } from "node:path";
+import { relative as relative4, join as join2, isAbsolute as isAbsolute3 } from "node:path";
 
 // src/confirm/base-worktree.ts
 import { execFile } from "node:child_process";
-import { mkdtemp, rm as rm2 } from "node:fs/promises";
+import { mkdtemp, rm as rm3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join2 } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
 async function git(cwd, ...args) {
@@ -61078,13 +61221,13 @@ async function prepareBaseWorktree(repoTop, sha, build2, log, signal) {
       );
     }
   }
-  const dir = join2(await mkdtemp(join2(tmpdir(), "perf-gate-base-")), "checkout");
+  const dir = join(await mkdtemp(join(tmpdir(), "perf-gate-base-")), "checkout");
   await git(repoTop, "worktree", "add", "--detach", "--force", dir, sha);
   const worktree = {
     dir,
     remove: async () => {
       await git(repoTop, "worktree", "remove", "--force", dir).catch(() => void 0);
-      await rm2(join2(dir, ".."), { recursive: true, force: true });
+      await rm3(join(dir, ".."), { recursive: true, force: true });
     }
   };
   if (build2.command) {
@@ -61184,17 +61327,17 @@ function confirmationTargets(verdict, current, settings) {
     const suite = suites.get(metric.scenario);
     const threshold = resolveThreshold(settings.thresholds, { name: metric.scenario, ...suite ? { suite } : {} }, metric.metric);
     const levels = [...threshold?.fail ?? [], ...threshold?.fail.length ? [] : threshold?.warn ?? []];
-    const relative4 = levels.flatMap((level) => level.kind === "relative" ? [level] : []);
-    if (relative4.length === 0) continue;
-    const tightest = relative4.reduce((a, b) => b.worseFraction < a.worseFraction ? b : a);
+    const relative5 = levels.flatMap((level) => level.kind === "relative" ? [level] : []);
+    if (relative5.length === 0) continue;
+    const tightest = relative5.reduce((a, b) => b.worseFraction < a.worseFraction ? b : a);
     targets.push({ scenario: metric.scenario, metric: metric.metric, direction: metric.direction, worseFraction: tightest.worseFraction, text: tightest.text });
   }
   return targets;
 }
 function relocateSource(source, repoTop, checkoutDir) {
   const move = (path) => {
-    const rel = relative3(repoTop, path);
-    return rel.startsWith("..") || isAbsolute2(rel) ? path : join3(checkoutDir, rel);
+    const rel = relative4(repoTop, path);
+    return rel.startsWith("..") || isAbsolute3(rel) ? path : join2(checkoutDir, rel);
   };
   switch (source.kind) {
     case "suites":
@@ -61259,7 +61402,7 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
     worktree = await prepare(repoTop, baseSha);
     const baseSource = armSource(relocateSource(settings.source, repoTop, worktree.dir));
     const headSource = armSource(settings.source);
-    const baseRoot = join3(worktree.dir, relative3(repoTop, settings.rootDir));
+    const baseRoot = join2(worktree.dir, relative4(repoTop, settings.rootDir));
     const runDeps = (rootDir) => ({ log: deps.log, rootDir, ...deps.signal ? { signal: deps.signal } : {} });
     const result = await confirmOnSameRunner({
       targets,
@@ -61325,8 +61468,38 @@ function createPairedDecider(rule = DEFAULT_DECISION_OPTIONS) {
   };
 }
 
+// src/run/cancellation.ts
+var CANCEL_EXIT_DEADLINE_MS = 6500;
+var CANCELLED_EXIT_CODE = 2;
+function cancelOnSignals(options = {}) {
+  const controller = new AbortController();
+  let received;
+  const onSignal = (name) => {
+    if (received) return;
+    received = name;
+    controller.abort(new RunError(`cancelled by ${name}`));
+    setTimeout(() => process.exit(CANCELLED_EXIT_CODE), options.exitDeadlineMs ?? CANCEL_EXIT_DEADLINE_MS).unref();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    get receivedSignal() {
+      return received;
+    },
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+  };
+}
+function throwIfCancelled(signal, what) {
+  if (signal?.aborted) throw new RunError(`cancelled ${what}`);
+}
+
 // src/gate.ts
 async function runGate(settings, deps, options) {
+  if (options.promoteAs !== void 0) checkStoreName(options.promoteAs, "baseline name", "promote as");
   const produce = deps.produce ?? produceResults;
   const runDeps = { log: deps.log, rootDir: settings.rootDir };
   if (deps.signal) runDeps.signal = deps.signal;
@@ -61360,7 +61533,12 @@ async function runGate(settings, deps, options) {
     now: deps.now(),
     notes
   });
-  const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true });
+  throwIfCancelled(deps.signal, "before the baseline was saved");
+  const overBudget = settings.baseline.saveOverErrorBudget ? void 0 : errorBudgetBreach(verdict.metrics);
+  const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true, ...overBudget ? { notABaseline: overBudget } : {} });
+  if (overBudget && options.save !== "never") {
+    report.notes.push(`This run is not saved as a baseline: ${overBudget} (set baseline.save-over-error-budget: true to save such runs).`);
+  }
   const outcome = { results, report, exitCode: exitCodeFor(report, settings), saveDecision };
   if (saveDecision.save) {
     const record = baselineRecord(settings.name, results, deps.context, deps.now(), options.save === "promote" ? options.promoteAs : void 0);
@@ -61375,6 +61553,10 @@ async function runGate(settings, deps, options) {
   } else {
     deps.log.info(`Baseline not saved: ${saveDecision.reason}.`);
   }
+  if (outcome.saveFailure && options.save === "promote") {
+    deps.log.error(`The baseline was asked for and not saved, so the run fails (exit 2): ${outcome.saveFailure}`);
+    outcome.exitCode = EXIT_RUN_FAILED;
+  }
   const missing = missingBaselineFailure(settings, lookup, saveDecision, outcome.saveFailure);
   if (missing) {
     report.notes.push(missing);
@@ -61382,6 +61564,12 @@ async function runGate(settings, deps, options) {
     outcome.exitCode = EXIT_RUN_FAILED;
   }
   return outcome;
+}
+function errorBudgetBreach(metrics) {
+  const over = metrics.filter((metric) => metric.status === "fail" && /^errors(_|$)/.test(metric.metric));
+  if (over.length === 0) return void 0;
+  const shown = over.slice(0, 3).map((metric) => `${metric.scenario} ${metric.metric} ${metric.current?.value.toFixed(1) ?? "?"}${metric.unit}`);
+  return `its requests failed beyond the error budget (${shown.join(", ")}${over.length > 3 ? `, and ${over.length - 3} more` : ""})`;
 }
 function missingBaselineFailure(settings, lookup, save, saveFailure) {
   if (!settings.baseline.failOnMissing) return void 0;
@@ -62024,7 +62212,7 @@ function renderTerminalReport(report, options) {
       formatThreshold(row),
       row.status
     ]);
-    const widths = header.map((title, column) => Math.max(displayWidth(title), ...cells.map((line) => displayWidth(line[column]))));
+    const widths = header.map((title, column) => cells.reduce((width, line) => Math.max(width, displayWidth(line[column])), displayWidth(title)));
     const format = (line) => line.map((cell, column) => padEndToWidth(cell, widths[column])).join("  ").trimEnd();
     lines.push(paint(BOLD, format(header)));
     rows.forEach((row, index) => lines.push(paint(COLORS[row.status], format(cells[index]))));
@@ -62384,11 +62572,11 @@ async function compareCommand(args, io) {
   const currentPath = values.current;
   if (!baselinePath || !currentPath) throw new InputError("compare needs both --baseline <file> and --current <file>");
   const format = values.format ?? "auto";
-  const current = await readResultsArgument(resolve3(io.cwd, currentPath), currentPath, format);
+  const current = await readResultsArgument(resolve4(io.cwd, currentPath), currentPath, format);
   const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: "", confirm: "never" });
   let baseline;
   try {
-    baseline = await readResultsArgument(resolve3(io.cwd, baselinePath), baselinePath, format);
+    baseline = await readResultsArgument(resolve4(io.cwd, baselinePath), baselinePath, format);
   } catch (error) {
     if (!settings.baseline.failOnMissing || !(error instanceof InputError)) throw error;
     throw new RunError(`fail-on-missing-baseline: no baseline could be read (${messageOf(error)}), so the run fails (exit 2).`);
@@ -62404,7 +62592,7 @@ async function compareCommand(args, io) {
 async function readResultsArgument(path, shown, format) {
   let text;
   try {
-    text = await readFile5(path, "utf8");
+    text = await readFile6(path, "utf8");
   } catch (error) {
     throw new InputError(
       error.code === "ENOENT" ? `${shown} does not exist` : `${shown} cannot be read: ${messageOf(error)}`
@@ -62459,6 +62647,7 @@ async function baselineCommand(args, io) {
     }
     case "promote": {
       const file = positionals[0];
+      if (typeof values.as === "string") checkStoreName(values.as, "baseline name", "--as");
       const settings = await settingsFromFlags(file ? { ...values, results: file, command: void 0 } : values, io, { confirm: "never" });
       const log = cliLogger(io, values.quiet === true);
       const outcome = await runGate(
@@ -62466,6 +62655,7 @@ async function baselineCommand(args, io) {
         { log, store: fileStore(settings), context: localContext(io.cwd), now: () => /* @__PURE__ */ new Date() },
         { save: "promote", ...typeof values.as === "string" ? { promoteAs: values.as } : {} }
       );
+      if (outcome.saveFailure) throw new RunError(`the baseline was not saved: ${outcome.saveFailure}`);
       if (!outcome.saved) throw new InputError(`the baseline was not saved: ${outcome.saveDecision.reason}`);
       io.stdout.write(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location}
 `);
@@ -62492,28 +62682,15 @@ async function writeReports(report, values, io) {
   ];
   for (const [target, render] of targets) {
     if (typeof target !== "string") continue;
-    const path = resolve3(io.cwd, target);
-    await mkdir2(dirname(path), { recursive: true });
-    await writeFile2(path, render());
+    const path = resolve4(io.cwd, target);
+    await mkdir2(dirname2(path), { recursive: true });
+    await writeFile(path, render());
   }
 }
 function help(io, command) {
   io.stdout.write(`${HELP[command]}
 `);
   return EXIT_PASS;
-}
-function cancelOnSignals() {
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    }
-  };
 }
 async function demoServerCommand(args, io) {
   const { values } = parse(args, { port: { type: "string" }, "latency-ms": { type: "string" }, factor: { type: "string" }, help: { type: "boolean", short: "h" } });
@@ -62522,11 +62699,11 @@ async function demoServerCommand(args, io) {
   const server = await startDemoServer(options);
   io.stdout.write(`listening on ${server.url} (latency ${options.latencyMs} ms × factor ${options.factor})
 `);
-  await new Promise((resolve4) => {
+  await new Promise((resolve5) => {
     const stop = () => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
-      resolve4();
+      resolve5();
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
@@ -62536,6 +62713,9 @@ async function demoServerCommand(args, io) {
 }
 
 // src/bin.ts
+process.stdout.on("error", (error) => {
+  if (error.code !== "EPIPE") throw error;
+});
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
