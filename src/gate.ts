@@ -18,6 +18,7 @@ import type { Results } from './results/model.js'
 import { produceResults, type RunDeps } from './run/run-source.js'
 import { evaluate } from './verdict/evaluate.js'
 import type { MetricVerdict } from './verdict/types.js'
+import { distrustSaturatedGenerator } from './verdict/generator-saturation.js'
 import { baseCommitOf, confirmOnBaseCommit } from './confirm/confirm-on-base.js'
 import type { BaseWorktree } from './confirm/base-worktree.js'
 import type { PairedDecider } from './confirm/paired-runs.js'
@@ -69,14 +70,15 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context)
 
   const lookup = await lookupBaseline(settings, deps)
-  const stored = evaluate({
+  const evaluated = evaluate({
     current: results,
     history: lookup.history.map((record) => record.results),
     rules: settings.thresholds,
     sameMachine: measuredOnThisMachine(deps.context, results, lookup.baseline?.results),
     ...(lookup.baseline ? { baseline: lookup.baseline.results } : {})
   })
-  const notes = [...(options.notes ?? []), ...notesFor(settings)]
+  const { verdict: stored, notes: generatorNotes } = distrustSaturatedGenerator(evaluated, results, lookup.baseline !== undefined)
+  const notes = [...(options.notes ?? []), ...notesFor(settings), ...generatorNotes]
   const confirmed = await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== undefined, {
     log: deps.log,
     now: deps.clock ?? Date.now,

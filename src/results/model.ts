@@ -26,12 +26,33 @@ export interface Distribution {
   samples?: number[]
 }
 
+/** How healthy perf-gate's own load generator was during a trial (load runs only). */
+export interface GeneratorHealth {
+  /** CPU time of the generator's process over the trial, as a share of one core. */
+  cpu: number
+  /** p99 of the generator's event-loop delay. */
+  eventLoopDelayP99Ms: number
+  /** Open loop: p99 of how late a send left its due time while its connection was free (the generator's own lag). */
+  lagP99Ms?: number
+  /** Open loop: share of sends that left late because every connection was busy (a slow server or too few connections). */
+  queuedLateFraction?: number
+  /** Requests still in flight when the trial ended: their wait up to the end is in the latency histogram. */
+  inFlightAtEnd: number
+  /** Open loop: requests due before the end but never sent: their wait up to the end is in the latency histogram. */
+  unsentAtEnd: number
+  /** The generator, not the server, set the pace: latency verdicts of this trial are not trusted to fail. */
+  saturated: boolean
+  saturatedBecause?: string
+}
+
 /** One repetition of a scenario: the unit of evidence for verdicts. */
 export interface Trial {
   metrics: Record<string, MetricValue>
   distributions?: Record<string, Distribution>
   startedAt?: string
   durationSeconds?: number
+  /** Load trials: how healthy the generator was. */
+  generator?: GeneratorHealth
 }
 
 /** An endpoint under load or one benchmark. */

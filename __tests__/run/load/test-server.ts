@@ -13,11 +13,13 @@ export interface TestServer {
 /**
  * Routes: /fast (immediate 200), /sleep?ms=N (200 after N ms), /fail (500), /mostly-fail (500 three times out of
  * four), /close (destroys the socket without answering), /one-per-connection (answers with Connection: close),
- * /created (201), anything else 404.
+ * /created (201), /stall-after?after=A&until=U (fast for A ms after its first request, then held until U ms),
+ * anything else 404.
  */
 export async function startTestServer(): Promise<TestServer> {
   const seen: TestServer['seen'] = new Map()
   let counter = 0
+  let stallOrigin: number | undefined
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -51,6 +53,15 @@ export async function startTestServer(): Promise<TestServer> {
           response.setHeader('connection', 'close')
           response.end('bye')
           return
+        case '/stall-after': {
+          // Fast until `after` ms past the first request to this route, then every answer waits until `until` ms.
+          stallOrigin ??= Date.now()
+          const elapsed = Date.now() - stallOrigin
+          const until = Number(url.searchParams.get('until') ?? 0)
+          if (elapsed < Number(url.searchParams.get('after') ?? 0)) response.end('ok')
+          else setTimeout(() => response.end('late'), Math.max(0, until - elapsed))
+          return
+        }
         case '/created':
           response.statusCode = 201
           response.end('{}')

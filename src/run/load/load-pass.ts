@@ -21,6 +21,8 @@
 import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import type { LoadEndpointSettings } from '../../config/settings.js'
+import type { GeneratorHealth } from '../../results/model.js'
+import { GeneratorHealthMonitor } from './generator-health.js'
 import type { TrialRecorder } from './trial-recorder.js'
 
 export interface LoadPassOptions {
@@ -45,6 +47,8 @@ export interface LoadPassOutcome {
   lateSends: number
   /** Ended early: every request failed for FAILING_SECONDS_TO_STOP seconds in a row. */
   stoppedFailing: boolean
+  /** How healthy the generator was, and what the end of the window cut off. */
+  generator: GeneratorHealth
 }
 
 export const FAILING_SECONDS_TO_STOP = 3
@@ -85,6 +89,13 @@ export class ArrivalSchedule {
   /** Claims the next request's due time. */
   claim(): number {
     return this.startMs + (this.next++ * 1000) / this.ratePerSecond
+  }
+
+  /** Claims every due time up to `endMs` that no connection claimed: requests the schedule owed but never sent. */
+  claimOverdue(endMs: number): number[] {
+    const overdue: number[] = []
+    while (this.startMs + (this.next * 1000) / this.ratePerSecond <= endMs) overdue.push(this.claim())
+    return overdue
   }
 }
 
@@ -129,6 +140,10 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
   const schedule = options.ratePerSecond ? new ArrivalSchedule(startMs, options.ratePerSecond) : undefined
   /** Per connection (open loop): cancels its waiting send. */
   const cancelWaits: Array<() => void> = []
+  /** Per connection: when the request it owes started waiting (in flight, or due and waiting to be sent), if any. */
+  const owedSince: Array<() => number | undefined> = []
+  const health = new GeneratorHealthMonitor()
+  let cutOff = { inFlight: 0, unsent: 0 }
   let lastOutcomeMs: number | undefined
   let lateSends = 0
 
@@ -157,9 +172,11 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       /** The claimed due time of the next send, and the timer that waits for it (one per connection). */
       let due = 0
       let timer: NodeJS.Timeout | undefined
-      const fire = (now: number = performance.now()): void => {
+      const fire = (now: number = performance.now(), fromTimer = true): void => {
         timer = undefined
         if (connection.destroyed || !recording) return
+        if (fromTimer) health.recordTimedSend(now - due)
+        else health.recordImmediateSend(now - due, LATE_MS)
         dueTime = due
         sentAt = now
         send()
@@ -175,12 +192,16 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
           // long (at a low rate per connection the wait can exceed the limit).
           connection.timeoutTicker.reschedule(waitMs + connection.timeout)
           timer = setTimeout(fire, Math.floor(waitMs))
-        } else fire(now)
+        } else fire(now, false)
       }
       cancelWaits.push(() => {
         if (timer !== undefined) clearTimeout(timer)
         timer = undefined
       })
+      // A send still waiting on its timer although its due time passed (the event loop was busy) is owed too.
+      owedSince.push(() => started ?? (timer !== undefined ? due : undefined))
+    } else {
+      owedSince.push(() => started)
     }
     const connect = connection._connect.bind(connection)
     connection._connect = () => {
@@ -271,14 +292,35 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
   let cancelled = false
   let stoppedFailing = false
   let endedAtMs: number | undefined
-  const finish = (): void => {
+  const finish = (atDeadline = false): void => {
     if (endedAtMs !== undefined) return
     endedAtMs = performance.now()
+    if (atDeadline) cutOff = accountCutOff(endedAtMs)
     recording = false
     for (const cancel of cancelWaits) cancel()
     instance.stop()
   }
-  const deadline = amount ? undefined : setTimeout(finish, options.durationSeconds * 1000)
+  /**
+   * The deadline cuts off what is owed: requests in flight, and (open loop) requests due but not sent. Dropping them
+   * would hide a server that stalls across the end of a trial; their wait up to the end is a lower bound of their
+   * latency, and it goes into the histogram.
+   */
+  const accountCutOff = (endMs: number): { inFlight: number; unsent: number } => {
+    let inFlight = 0
+    let unsent = 0
+    for (const since of owedSince) {
+      const start = since()
+      if (start === undefined || start > endMs) continue
+      inFlight++
+      recorder.recordCutOff(endMs - start)
+    }
+    for (const due of schedule?.claimOverdue(endMs) ?? []) {
+      unsent++
+      recorder.recordCutOff(endMs - due)
+    }
+    return { inFlight, unsent }
+  }
+  const deadline = amount ? undefined : setTimeout(() => finish(true), options.durationSeconds * 1000)
   // A server that stops answering mid-run (one perf-gate does not own) would otherwise be hammered with
   // reconnects until the end of a possibly long pass: three seconds in a row of nothing but failures end it.
   let failingSeconds = 0
@@ -314,5 +356,5 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
   // By request count: the window ends with the last outcome, not at autocannon's next sample tick.
   endedAtMs ??= lastOutcomeMs ?? performance.now()
   recording = false
-  return { startedAt, durationSeconds: (endedAtMs - startMs) / 1000, cancelled, lateSends, stoppedFailing }
+  return { startedAt, durationSeconds: (endedAtMs - startMs) / 1000, cancelled, lateSends, stoppedFailing, generator: health.finish(schedule !== undefined, cutOff, recorder.latencyMicros.getValueAtPercentile(50) / 1000) }
 }

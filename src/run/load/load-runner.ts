@@ -11,6 +11,7 @@ import { buildResults } from '../../formats/results-builder.js'
 import type { Logger } from '../../log.js'
 import type { Results, Scenario, Trial } from '../../results/model.js'
 import { FAILING_SECONDS_TO_STOP, runLoadPass } from './load-pass.js'
+import { describeLateSends } from './generator-health.js'
 import { ManagedServer, type ServerMemory } from './server.js'
 import { TrialRecorder } from './trial-recorder.js'
 import { describeProgress, type ProgressState } from '../progress-text.js'
@@ -133,15 +134,26 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
         `${label}: ${percent}% of ${recorder.attempted} requests to ${origin(scenario)} failed (${recorder.describeFailures()}); a trial where most requests fail is a failed run, not a fast one`
       )
     }
-    if (scenario.ratePerSecond && outcome.lateSends > 0.1 * recorder.attempted) {
+    const generator = outcome.generator
+    const p50Ms = recorder.latencyMicros.getValueAtPercentile(50) / 1000
+    const p99Ms = recorder.latencyMicros.getValueAtPercentile(99) / 1000
+    // Any share of late sends is worth a line: it is part of the latency, and its cause decides what to do.
+    if (scenario.ratePerSecond && (outcome.lateSends > 0.01 * recorder.attempted || generator.saturated)) {
       deps.log.warn(
-        `${label}: ${outcome.lateSends} of ${recorder.attempted} requests left late: ${scenario.connections} connection(s) could not keep up with ${scenario.ratePerSecond} requests/s at this latency. The latency includes that wait (as it would for users); raise connections to measure the server at this rate.`
+        `${label}: ${outcome.lateSends} of ${recorder.attempted} requests left late (latency counts from the due time): ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, p99Ms, p50Ms)}.`
+      )
+    } else if (generator.saturated) {
+      deps.log.warn(`${label}: the load generator was saturated (${generator.saturatedBecause}); latency verdicts of this trial cannot fail.`)
+    }
+    if (generator.inFlightAtEnd + generator.unsentAtEnd > 0) {
+      deps.log.info(
+        `${label}: the end of the window cut off ${generator.inFlightAtEnd} request(s) in flight${generator.unsentAtEnd > 0 ? ` and ${generator.unsentAtEnd} due but unsent` : ''}; their wait up to the end is in the latency.`
       )
     }
     deps.log.info(
-      `${label}: ${recorder.attempted} requests in ${outcome.durationSeconds.toFixed(1)} s, ${(recorder.completed / outcome.durationSeconds).toFixed(0)} req/s, p50 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(50))}, p99 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(99))}, ${recorder.failed} errors`
+      `${label}: ${recorder.attempted} requests in ${outcome.durationSeconds.toFixed(1)} s, ${(recorder.completed / outcome.durationSeconds).toFixed(0)} req/s, p50 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(50))}, p99 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(99))}, ${recorder.failed} errors; generator CPU ${(generator.cpu * 100).toFixed(0)}%`
     )
-    const trial = recorder.toTrial(outcome.durationSeconds, outcome.startedAt)
+    const trial = recorder.toTrial(outcome.durationSeconds, outcome.startedAt, generator)
     if (server) addMemoryMetrics(trial, server.memory())
     return trial
   } finally {

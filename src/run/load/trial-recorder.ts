@@ -6,7 +6,7 @@
  */
 import { metricValue } from '../../formats/results-builder.js'
 import { buildHistogram, encodeHistogram, histogramMetric } from '../../results/histogram.js'
-import type { MetricValue, Trial } from '../../results/model.js'
+import type { GeneratorHealth, MetricValue, Trial } from '../../results/model.js'
 
 /** 1 µs .. 60 s at 3 significant digits: every latency a request can have before its timeout. */
 const LATENCY_LOWEST_MICROS = 1
@@ -65,6 +65,16 @@ export class TrialRecorder {
     this.timeouts++
   }
 
+  /**
+   * Records requests the trial's end cut off: in flight at the deadline, or (open loop) due but never sent. Each
+   * one's wait up to the end goes into the latency histogram: a server that stalls across the end of a trial must
+   * not look fast. They are not failures (the server may still have answered) and count in no rate.
+   */
+  recordCutOff(waitedMs: number, count = 1): void {
+    if (count <= 0) return
+    this.latencyMicros.recordValueWithCount(toMicros(waitedMs), count)
+  }
+
   /** Records a request that failed without a response: refused, reset, closed with the request in flight. */
   recordConnectionError(message: string): void {
     this.connectionErrors++
@@ -100,7 +110,7 @@ export class TrialRecorder {
   }
 
   /** The trial in the results model; latency metrics in ms (read from the µs histogram), rates per second. */
-  toTrial(durationSeconds: number, startedAt: Date): Trial {
+  toTrial(durationSeconds: number, startedAt: Date, generator?: GeneratorHealth): Trial {
     const metrics: Record<string, MetricValue> = {}
     const histogram = this.latencyMicros
     if (histogram.totalCount > 0) {
@@ -119,6 +129,7 @@ export class TrialRecorder {
     metrics.requests = metricValue(attempted, 'count', 'higher')
     const trial: Trial = { metrics, durationSeconds, startedAt: startedAt.toISOString() }
     if (histogram.totalCount > 0) trial.distributions = { latency: { unit: LATENCY_UNIT, hdrHistogram: encodeHistogram(histogram) } }
+    if (generator) trial.generator = generator
     return trial
   }
 

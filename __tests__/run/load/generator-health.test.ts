@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import type { GeneratorHealth } from '../../../src/results/model.js'
+import { GeneratorHealthMonitor, describeLateSends } from '../../../src/run/load/generator-health.js'
+
+const healthy: GeneratorHealth = { cpu: 0.3, eventLoopDelayP99Ms: 0.5, inFlightAtEnd: 0, unsentAtEnd: 0, saturated: false, lagP99Ms: 0.2, queuedLateFraction: 0.3 }
+
+describe('generator health', () => {
+  test('late sends are put down to the likely cause', () => {
+    // Enough connections at the median latency, but a tail 100× the median held them all: a stall.
+    assert.match(describeLateSends(healthy, 10, 1000, 500, 1), /server stalled \(p99 500\.0 ms against p50 1\.00 ms\)/)
+    // 1 connection, 200 req/s at 20 ms: 4 connections are needed at the median.
+    assert.match(describeLateSends(healthy, 1, 200, 25, 20), /1 connection\(s\) cannot carry 200 requests\/s .*about 4 needed/)
+    const saturated = { ...healthy, saturated: true, saturatedBecause: 'generator CPU at 97% of a core' }
+    assert.match(describeLateSends(saturated, 10, 1000, 500, 1), /generator was saturated \(generator CPU at 97% of a core\)/)
+  })
+
+  test('a generator whose timers fire off schedule while connections are free is saturated; queueing behind busy connections is not', () => {
+    const lagging = new GeneratorHealthMonitor()
+    for (let i = 0; i < 100; i++) lagging.recordTimedSend(i < 5 ? 8 : 0.1)
+    const lagged = lagging.finish(true, { inFlight: 0, unsent: 0 }, 2)
+    assert.equal(lagged.saturated, true)
+    assert.match(lagged.saturatedBecause!, /off schedule/)
+
+    const queueing = new GeneratorHealthMonitor()
+    for (let i = 0; i < 100; i++) queueing.recordImmediateSend(50, 2)
+    const queued = queueing.finish(true, { inFlight: 2, unsent: 40 }, 2)
+    assert.equal(queued.queuedLateFraction, 1)
+    assert.equal(queued.inFlightAtEnd, 2)
+    assert.equal(queued.unsentAtEnd, 40)
+    assert.ok(!queued.saturatedBecause?.includes('off schedule'), 'waiting for a busy connection is the server’s time, not the generator’s')
+
+    // A lag that is small next to the latency measured does not make a slow endpoint's figures untrustworthy.
+    const slowEndpoint = new GeneratorHealthMonitor()
+    for (let i = 0; i < 100; i++) slowEndpoint.recordTimedSend(3)
+    assert.ok(!slowEndpoint.finish(true, { inFlight: 0, unsent: 0 }, 200).saturatedBecause?.includes('off schedule'))
+  })
+})

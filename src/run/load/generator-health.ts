@@ -1,0 +1,96 @@
+/**
+ * How healthy the load generator was during one measured pass. A generator that cannot keep its own schedule
+ * measures itself, not the server (k6's guidance: results are unreliable above ~80% generator CPU), and the two
+ * ways an open-loop request can leave late mean different things:
+ * - lag: the connection was free but the timer fired late (the generator's event loop was busy): generator trouble;
+ * - queueing: every connection was busy when the request was due (a slow or stalled server, or too few
+ *   connections): the wait is part of the latency, as it would be for users, and is not the generator's fault.
+ */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
+import { buildHistogram } from '../../results/histogram.js'
+import type { GeneratorHealth } from '../../results/model.js'
+
+/** Above this share of one core the generator is the bottleneck. */
+export const SATURATED_CPU = 0.9
+/**
+ * Open loop: a p99 timer lag above this (or above a tenth of the median latency, when that is larger) means sends
+ * left off schedule because of the generator; the lag is part of every latency measured from the due time.
+ */
+export const SATURATED_LAG_MS = 1
+const SATURATED_LAG_SHARE_OF_MEDIAN = 0.1
+
+const LAG_HIGHEST_MICROS = 60_000_000
+
+/** Watches one pass: CPU of this process, event-loop delay, and (open loop) each send's lateness by cause. */
+export class GeneratorHealthMonitor {
+  private readonly cpuStart = process.cpuUsage()
+  private readonly wallStart = process.hrtime.bigint()
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 })
+  private readonly lagMicros = buildHistogram(LAG_HIGHEST_MICROS)
+  private sends = 0
+  private queuedLate = 0
+
+  constructor() {
+    this.loopDelay.enable()
+  }
+
+  /** A send that waited on a timer for its due time: how late the timer fired. */
+  recordTimedSend(lagMs: number): void {
+    this.sends++
+    this.lagMicros.recordValue(Math.min(LAG_HIGHEST_MICROS, Math.max(0, Math.round(lagMs * 1000))))
+  }
+
+  /** A send that left at once; `lateMs` > 0 when its due time had passed because every connection was busy. */
+  recordImmediateSend(lateMs: number, lateThresholdMs: number): void {
+    this.sends++
+    if (lateMs > lateThresholdMs) this.queuedLate++
+  }
+
+  /** Stops watching and sums up; `openLoop` says whether sends followed a schedule. */
+  finish(openLoop: boolean, unfinished: { inFlight: number; unsent: number }, medianLatencyMs: number): GeneratorHealth {
+    this.loopDelay.disable()
+    const wallMicros = Number(process.hrtime.bigint() - this.wallStart) / 1000
+    const cpu = process.cpuUsage(this.cpuStart)
+    const cpuShare = wallMicros > 0 ? (cpu.user + cpu.system) / wallMicros : 0
+    const health: GeneratorHealth = {
+      cpu: round(cpuShare, 3),
+      eventLoopDelayP99Ms: round(this.loopDelay.percentile(99) / 1e6, 3),
+      inFlightAtEnd: unfinished.inFlight,
+      unsentAtEnd: unfinished.unsent,
+      saturated: false
+    }
+    if (openLoop && this.sends > 0) {
+      health.lagP99Ms = round(this.lagMicros.getValueAtPercentile(99) / 1000, 3)
+      health.queuedLateFraction = round(this.queuedLate / this.sends, 4)
+    }
+    const reasons: string[] = []
+    if (cpuShare > SATURATED_CPU) reasons.push(`generator CPU at ${(cpuShare * 100).toFixed(0)}% of a core`)
+    const lagLimit = Math.max(SATURATED_LAG_MS, SATURATED_LAG_SHARE_OF_MEDIAN * medianLatencyMs)
+    if ((health.lagP99Ms ?? 0) > lagLimit) reasons.push(`sends left up to ${health.lagP99Ms} ms off schedule (p99) with connections free`)
+    if (reasons.length > 0) {
+      health.saturated = true
+      health.saturatedBecause = reasons.join('; ')
+    }
+    this.lagMicros.destroy()
+    return health
+  }
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits
+  return Math.round(value * scale) / scale
+}
+
+/**
+ * The likely cause of late sends, for the log: a generator that could not keep up, a server that stalled (a few
+ * very slow answers held every connection), or simply too few connections for the rate at this latency.
+ */
+export function describeLateSends(health: GeneratorHealth, connections: number, ratePerSecond: number, p99Ms: number, p50Ms: number): string {
+  if (health.saturated) return `the generator was saturated (${health.saturatedBecause}); its figures describe the generator, not the server`
+  // Little's law: the connections needed at the median latency. If they suffice, a stall (slow tail) held them.
+  const needed = Math.ceil((ratePerSecond * p50Ms) / 1000)
+  if (needed < connections && p99Ms > 10 * Math.max(p50Ms, 0.001)) {
+    return `the server stalled (p99 ${p99Ms.toFixed(1)} ms against p50 ${p50Ms.toFixed(2)} ms) and held every connection; the wait is in the latency, as users would see it`
+  }
+  return `${connections} connection(s) cannot carry ${ratePerSecond} requests/s at this latency (about ${needed} needed at the median); raise connections to measure the server at this rate`
+}
