@@ -18542,8 +18542,8 @@ var require_kernel_rempio2 = __commonJS({
 var require_main61 = __commonJS({
   "node_modules/@stdlib/math-base-special-round/lib/main.js"(exports2, module2) {
     "use strict";
-    var round = Math.round;
-    module2.exports = round;
+    var round2 = Math.round;
+    module2.exports = round2;
   }
 });
 
@@ -18560,7 +18560,7 @@ var require_lib86 = __commonJS({
 var require_rempio2_medium = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports2, module2) {
     "use strict";
-    var round = require_lib86();
+    var round2 = require_lib86();
     var getHighWord = require_lib30();
     var INVPIO2 = 0.6366197723675814;
     var PIO2_1 = 1.5707963267341256;
@@ -18578,7 +18578,7 @@ var require_rempio2_medium = __commonJS({
       var w;
       var i;
       var j;
-      n = round(x * INVPIO2);
+      n = round2(x * INVPIO2);
       r = x - n * PIO2_1;
       w = n * PIO2_1T;
       j = ix >> 20 | 0;
@@ -23457,7 +23457,7 @@ var require_inverse_students_t = __commonJS({
     var erfcinv = require_lib123();
     var floor = require_lib39();
     var ldexp = require_lib59();
-    var round = require_lib86();
+    var round2 = require_lib86();
     var acos = require_lib124();
     var sqrt = require_lib41();
     var abs = require_lib44();
@@ -23547,7 +23547,7 @@ var require_inverse_students_t = __commonJS({
                 result = inverseStudentsTTailSeries(df, u);
               }
             } else {
-              crossover = ldexp(1, round(df / -0.654));
+              crossover = ldexp(1, round2(df / -0.654));
               if (u > crossover) {
                 result = inverseStudentsTHill(df, u);
               } else {
@@ -23565,7 +23565,7 @@ var require_inverse_students_t = __commonJS({
           result = inverseStudentsTTailSeries(df, u);
         }
       } else {
-        crossover = ldexp(1, round(df / -0.654));
+        crossover = ldexp(1, round2(df / -0.654));
         if (u > crossover) {
           result = inverseStudentsTHill(df, u);
         } else {
@@ -30533,16 +30533,16 @@ var require_Histogram = __commonJS({
     exports2.NO_TAG = "NO TAG";
     var toSummary = (histogram) => {
       const { totalCount, maxValue, numberOfSignificantValueDigits } = histogram;
-      const round = (0, formatters_1.keepSignificantDigits)(numberOfSignificantValueDigits);
+      const round2 = (0, formatters_1.keepSignificantDigits)(numberOfSignificantValueDigits);
       return {
-        p50: round(histogram.getValueAtPercentile(50)),
-        p75: round(histogram.getValueAtPercentile(75)),
-        p90: round(histogram.getValueAtPercentile(90)),
-        p97_5: round(histogram.getValueAtPercentile(97.5)),
-        p99: round(histogram.getValueAtPercentile(99)),
-        p99_9: round(histogram.getValueAtPercentile(99.9)),
-        p99_99: round(histogram.getValueAtPercentile(99.99)),
-        p99_999: round(histogram.getValueAtPercentile(99.999)),
+        p50: round2(histogram.getValueAtPercentile(50)),
+        p75: round2(histogram.getValueAtPercentile(75)),
+        p90: round2(histogram.getValueAtPercentile(90)),
+        p97_5: round2(histogram.getValueAtPercentile(97.5)),
+        p99: round2(histogram.getValueAtPercentile(99)),
+        p99_9: round2(histogram.getValueAtPercentile(99.9)),
+        p99_99: round2(histogram.getValueAtPercentile(99.99)),
+        p99_999: round2(histogram.getValueAtPercentile(99.999)),
         max: maxValue,
         totalCount
       };
@@ -47966,7 +47966,7 @@ var require_get_intrinsic = __commonJS({
     var max3 = require_max();
     var min2 = require_min();
     var pow = require_pow();
-    var round = require_round();
+    var round2 = require_round();
     var sign = require_sign();
     var $gOPD = require_gopd();
     var $defineProperty = require_es_define_property();
@@ -48073,7 +48073,7 @@ var require_get_intrinsic = __commonJS({
       "%Math.max%": max3,
       "%Math.min%": min2,
       "%Math.pow%": pow,
-      "%Math.round%": round,
+      "%Math.round%": round2,
       "%Math.sign%": sign,
       "%Reflect.getPrototypeOf%": $ReflectGPO
     };
@@ -56378,7 +56378,24 @@ var results_schema_default = {
           additionalProperties: { $ref: "#/definitions/distribution" }
         },
         startedAt: { type: "string", format: "date-time" },
-        durationSeconds: { type: "number", minimum: 0 }
+        durationSeconds: { type: "number", minimum: 0 },
+        generator: { $ref: "#/definitions/generatorHealth" }
+      }
+    },
+    generatorHealth: {
+      type: "object",
+      description: "How healthy perf-gate's own load generator was during the trial.",
+      required: ["cpu", "eventLoopDelayP99Ms", "inFlightAtEnd", "unsentAtEnd", "saturated"],
+      additionalProperties: false,
+      properties: {
+        cpu: { type: "number", minimum: 0, description: "CPU time of the generator over the trial, as a share of one core." },
+        eventLoopDelayP99Ms: { type: "number", minimum: 0 },
+        lagP99Ms: { type: "number", minimum: 0, description: "Open loop: p99 of how late a send left its due time while its connection was free." },
+        queuedLateFraction: { type: "number", minimum: 0, maximum: 1, description: "Open loop: share of sends that left late because every connection was busy." },
+        inFlightAtEnd: { type: "integer", minimum: 0, description: "Requests in flight when the trial ended; their wait up to the end is in the latency histogram." },
+        unsentAtEnd: { type: "integer", minimum: 0, description: "Open loop: requests due before the end but never sent; their wait up to the end is in the latency histogram." },
+        saturated: { type: "boolean" },
+        saturatedBecause: { type: "string" }
       }
     },
     metric: {
@@ -60021,6 +60038,119 @@ import { connect } from "node:net";
 // src/run/load/load-pass.ts
 var import_autocannon2 = __toESM(require_autocannon(), 1);
 import { performance } from "node:perf_hooks";
+
+// src/run/load/generator-health.ts
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
+// src/results/histogram.ts
+var hdr = __toESM(require_dist4(), 1);
+function encodeHistogram(histogram) {
+  return hdr.encodeIntoCompressedBase64(histogram);
+}
+function buildHistogram(highestTrackable) {
+  return hdr.build({
+    bitBucketSize: 64,
+    numberOfSignificantValueDigits: 3,
+    lowestDiscernibleValue: 1,
+    ...highestTrackable !== void 0 ? { highestTrackableValue: highestTrackable } : {},
+    autoResize: true
+  });
+}
+var PERCENTILE_OF_METRIC = {
+  p50: 50,
+  p75: 75,
+  p90: 90,
+  p95: 95,
+  p97_5: 97.5,
+  p99: 99,
+  "p99.9": 99.9,
+  "p99.99": 99.99
+};
+function histogramMetric(histogram, metric) {
+  const percentile = PERCENTILE_OF_METRIC[metric];
+  if (percentile !== void 0) return histogram.getValueAtPercentile(percentile);
+  switch (metric) {
+    case "mean":
+      return histogram.mean;
+    case "stdev":
+      return histogram.stdDeviation;
+    case "min":
+      return histogram.minNonZeroValue;
+    case "max":
+      return histogram.maxValue;
+    default:
+      return void 0;
+  }
+}
+
+// src/run/load/generator-health.ts
+var SATURATED_CPU = 0.9;
+var SATURATED_LAG_MS = 1;
+var SATURATED_LAG_SHARE_OF_MEDIAN = 0.1;
+var LAG_HIGHEST_MICROS = 6e7;
+var GeneratorHealthMonitor = class {
+  cpuStart = process.cpuUsage();
+  wallStart = process.hrtime.bigint();
+  loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  lagMicros = buildHistogram(LAG_HIGHEST_MICROS);
+  sends = 0;
+  queuedLate = 0;
+  constructor() {
+    this.loopDelay.enable();
+  }
+  /** A send that waited on a timer for its due time: how late the timer fired. */
+  recordTimedSend(lagMs) {
+    this.sends++;
+    this.lagMicros.recordValue(Math.min(LAG_HIGHEST_MICROS, Math.max(0, Math.round(lagMs * 1e3))));
+  }
+  /** A send that left at once; `lateMs` > 0 when its due time had passed because every connection was busy. */
+  recordImmediateSend(lateMs, lateThresholdMs) {
+    this.sends++;
+    if (lateMs > lateThresholdMs) this.queuedLate++;
+  }
+  /** Stops watching and sums up; `openLoop` says whether sends followed a schedule. */
+  finish(openLoop, unfinished, medianLatencyMs) {
+    this.loopDelay.disable();
+    const wallMicros = Number(process.hrtime.bigint() - this.wallStart) / 1e3;
+    const cpu = process.cpuUsage(this.cpuStart);
+    const cpuShare = wallMicros > 0 ? (cpu.user + cpu.system) / wallMicros : 0;
+    const health = {
+      cpu: round(cpuShare, 3),
+      eventLoopDelayP99Ms: round(this.loopDelay.percentile(99) / 1e6, 3),
+      inFlightAtEnd: unfinished.inFlight,
+      unsentAtEnd: unfinished.unsent,
+      saturated: false
+    };
+    if (openLoop && this.sends > 0) {
+      health.lagP99Ms = round(this.lagMicros.getValueAtPercentile(99) / 1e3, 3);
+      health.queuedLateFraction = round(this.queuedLate / this.sends, 4);
+    }
+    const reasons = [];
+    if (cpuShare > SATURATED_CPU) reasons.push(`generator CPU at ${(cpuShare * 100).toFixed(0)}% of a core`);
+    const lagLimit = Math.max(SATURATED_LAG_MS, SATURATED_LAG_SHARE_OF_MEDIAN * medianLatencyMs);
+    if ((health.lagP99Ms ?? 0) > lagLimit) reasons.push(`sends left up to ${health.lagP99Ms} ms off schedule (p99) with connections free`);
+    if (reasons.length > 0) {
+      health.saturated = true;
+      health.saturatedBecause = reasons.join("; ");
+    }
+    this.lagMicros.destroy();
+    return health;
+  }
+};
+function round(value, digits) {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+function describeLateSends(health, connections, ratePerSecond, p99Ms, p50Ms) {
+  if (health.saturated) return `the generator was saturated (${health.saturatedBecause}); its figures describe the generator, not the server`;
+  const needed = Math.ceil(ratePerSecond * p50Ms / 1e3);
+  if (needed < connections && p99Ms > 10 * Math.max(p50Ms, 1e-3)) {
+    return `the server stalled (p99 ${p99Ms.toFixed(1)} ms against p50 ${p50Ms.toFixed(2)} ms) and held every connection; the wait is in the latency, as users would see it`;
+  }
+  return `${connections} connection(s) cannot carry ${ratePerSecond} requests/s at this latency (about ${needed} needed at the median); raise connections to measure the server at this rate`;
+}
+
+// src/run/load/load-pass.ts
 var FAILING_SECONDS_TO_STOP = 3;
 var LATE_MS = 2;
 var ArrivalSchedule = class {
@@ -60034,6 +60164,12 @@ var ArrivalSchedule = class {
   /** Claims the next request's due time. */
   claim() {
     return this.startMs + this.next++ * 1e3 / this.ratePerSecond;
+  }
+  /** Claims every due time up to `endMs` that no connection claimed: requests the schedule owed but never sent. */
+  claimOverdue(endMs) {
+    const overdue = [];
+    while (this.startMs + this.next * 1e3 / this.ratePerSecond <= endMs) overdue.push(this.claim());
+    return overdue;
   }
 };
 var anySuccess = (status) => status >= 200 && status < 300;
@@ -60068,6 +60204,9 @@ async function runLoadPass(options) {
   const startMs = performance.now();
   const schedule = options.ratePerSecond ? new ArrivalSchedule(startMs, options.ratePerSecond) : void 0;
   const cancelWaits = [];
+  const owedSince = [];
+  const health = new GeneratorHealthMonitor();
+  let cutOff = { inFlight: 0, unsent: 0 };
   let lastOutcomeMs;
   let lateSends = 0;
   const setupClient = (client) => {
@@ -60085,9 +60224,11 @@ async function runLoadPass(options) {
       const send = connection._doRequest.bind(connection);
       let due = 0;
       let timer;
-      const fire = (now = performance.now()) => {
+      const fire = (now = performance.now(), fromTimer = true) => {
         timer = void 0;
         if (connection.destroyed || !recording) return;
+        if (fromTimer) health.recordTimedSend(now - due);
+        else health.recordImmediateSend(now - due, LATE_MS);
         dueTime = due;
         sentAt = now;
         send();
@@ -60100,12 +60241,15 @@ async function runLoadPass(options) {
         if (waitMs >= 1) {
           connection.timeoutTicker.reschedule(waitMs + connection.timeout);
           timer = setTimeout(fire, Math.floor(waitMs));
-        } else fire(now);
+        } else fire(now, false);
       };
       cancelWaits.push(() => {
         if (timer !== void 0) clearTimeout(timer);
         timer = void 0;
       });
+      owedSince.push(() => started ?? (timer !== void 0 ? due : void 0));
+    } else {
+      owedSince.push(() => started);
     }
     const connect2 = connection._connect.bind(connection);
     connection._connect = () => {
@@ -60181,14 +60325,30 @@ async function runLoadPass(options) {
   let cancelled = false;
   let stoppedFailing = false;
   let endedAtMs;
-  const finish = () => {
+  const finish = (atDeadline = false) => {
     if (endedAtMs !== void 0) return;
     endedAtMs = performance.now();
+    if (atDeadline) cutOff = accountCutOff(endedAtMs);
     recording = false;
     for (const cancel of cancelWaits) cancel();
     instance.stop();
   };
-  const deadline = amount ? void 0 : setTimeout(finish, options.durationSeconds * 1e3);
+  const accountCutOff = (endMs) => {
+    let inFlight = 0;
+    let unsent = 0;
+    for (const since of owedSince) {
+      const start = since();
+      if (start === void 0 || start > endMs) continue;
+      inFlight++;
+      recorder.recordCutOff(endMs - start);
+    }
+    for (const due of schedule?.claimOverdue(endMs) ?? []) {
+      unsent++;
+      recorder.recordCutOff(endMs - due);
+    }
+    return { inFlight, unsent };
+  };
+  const deadline = amount ? void 0 : setTimeout(() => finish(true), options.durationSeconds * 1e3);
   let failingSeconds = 0;
   let seen = { attempted: 0, failed: 0 };
   const watchdog = setInterval(() => {
@@ -60220,7 +60380,7 @@ async function runLoadPass(options) {
   }
   endedAtMs ??= lastOutcomeMs ?? performance.now();
   recording = false;
-  return { startedAt, durationSeconds: (endedAtMs - startMs) / 1e3, cancelled, lateSends, stoppedFailing };
+  return { startedAt, durationSeconds: (endedAtMs - startMs) / 1e3, cancelled, lateSends, stoppedFailing, generator: health.finish(schedule !== void 0, cutOff, recorder.latencyMicros.getValueAtPercentile(50) / 1e3) };
 }
 
 // src/run/load/server.ts
@@ -60465,47 +60625,6 @@ async function rssBytes(pids) {
   return found ? total : void 0;
 }
 
-// src/results/histogram.ts
-var hdr = __toESM(require_dist4(), 1);
-function encodeHistogram(histogram) {
-  return hdr.encodeIntoCompressedBase64(histogram);
-}
-function buildHistogram(highestTrackable) {
-  return hdr.build({
-    bitBucketSize: 64,
-    numberOfSignificantValueDigits: 3,
-    lowestDiscernibleValue: 1,
-    ...highestTrackable !== void 0 ? { highestTrackableValue: highestTrackable } : {},
-    autoResize: true
-  });
-}
-var PERCENTILE_OF_METRIC = {
-  p50: 50,
-  p75: 75,
-  p90: 90,
-  p95: 95,
-  p97_5: 97.5,
-  p99: 99,
-  "p99.9": 99.9,
-  "p99.99": 99.99
-};
-function histogramMetric(histogram, metric) {
-  const percentile = PERCENTILE_OF_METRIC[metric];
-  if (percentile !== void 0) return histogram.getValueAtPercentile(percentile);
-  switch (metric) {
-    case "mean":
-      return histogram.mean;
-    case "stdev":
-      return histogram.stdDeviation;
-    case "min":
-      return histogram.minNonZeroValue;
-    case "max":
-      return histogram.maxValue;
-    default:
-      return void 0;
-  }
-}
-
 // src/run/load/trial-recorder.ts
 var LATENCY_LOWEST_MICROS = 1;
 var LATENCY_HIGHEST_MICROS = 6e7;
@@ -60550,6 +60669,15 @@ var TrialRecorder = class {
     if (waitedMs !== void 0) this.latencyMicros.recordValue(toMicros(waitedMs));
     this.timeouts++;
   }
+  /**
+   * Records requests the trial's end cut off: in flight at the deadline, or (open loop) due but never sent. Each
+   * one's wait up to the end goes into the latency histogram: a server that stalls across the end of a trial must
+   * not look fast. They are not failures (the server may still have answered) and count in no rate.
+   */
+  recordCutOff(waitedMs, count = 1) {
+    if (count <= 0) return;
+    this.latencyMicros.recordValueWithCount(toMicros(waitedMs), count);
+  }
   /** Records a request that failed without a response: refused, reset, closed with the request in flight. */
   recordConnectionError(message) {
     this.connectionErrors++;
@@ -60579,7 +60707,7 @@ var TrialRecorder = class {
     return parts.join(", ") || "no failures";
   }
   /** The trial in the results model; latency metrics in ms (read from the µs histogram), rates per second. */
-  toTrial(durationSeconds, startedAt) {
+  toTrial(durationSeconds, startedAt, generator) {
     const metrics = {};
     const histogram = this.latencyMicros;
     if (histogram.totalCount > 0) {
@@ -60597,6 +60725,7 @@ var TrialRecorder = class {
     metrics.requests = metricValue(attempted, "count", "higher");
     const trial = { metrics, durationSeconds, startedAt: startedAt.toISOString() };
     if (histogram.totalCount > 0) trial.distributions = { latency: { unit: LATENCY_UNIT, hdrHistogram: encodeHistogram(histogram) } };
+    if (generator) trial.generator = generator;
     return trial;
   }
   /** Frees the histogram's memory (hdr-histogram-js may hold WebAssembly memory). */
@@ -60722,15 +60851,25 @@ async function runTrial(scenario, index, deps, server) {
         `${label}: ${percent}% of ${recorder.attempted} requests to ${origin(scenario)} failed (${recorder.describeFailures()}); a trial where most requests fail is a failed run, not a fast one`
       );
     }
-    if (scenario.ratePerSecond && outcome.lateSends > 0.1 * recorder.attempted) {
+    const generator = outcome.generator;
+    const p50Ms = recorder.latencyMicros.getValueAtPercentile(50) / 1e3;
+    const p99Ms = recorder.latencyMicros.getValueAtPercentile(99) / 1e3;
+    if (scenario.ratePerSecond && (outcome.lateSends > 0.01 * recorder.attempted || generator.saturated)) {
       deps.log.warn(
-        `${label}: ${outcome.lateSends} of ${recorder.attempted} requests left late: ${scenario.connections} connection(s) could not keep up with ${scenario.ratePerSecond} requests/s at this latency. The latency includes that wait (as it would for users); raise connections to measure the server at this rate.`
+        `${label}: ${outcome.lateSends} of ${recorder.attempted} requests left late (latency counts from the due time): ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, p99Ms, p50Ms)}.`
+      );
+    } else if (generator.saturated) {
+      deps.log.warn(`${label}: the load generator was saturated (${generator.saturatedBecause}); latency verdicts of this trial cannot fail.`);
+    }
+    if (generator.inFlightAtEnd + generator.unsentAtEnd > 0) {
+      deps.log.info(
+        `${label}: the end of the window cut off ${generator.inFlightAtEnd} request(s) in flight${generator.unsentAtEnd > 0 ? ` and ${generator.unsentAtEnd} due but unsent` : ""}; their wait up to the end is in the latency.`
       );
     }
     deps.log.info(
-      `${label}: ${recorder.attempted} requests in ${outcome.durationSeconds.toFixed(1)} s, ${(recorder.completed / outcome.durationSeconds).toFixed(0)} req/s, p50 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(50))}, p99 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(99))}, ${recorder.failed} errors`
+      `${label}: ${recorder.attempted} requests in ${outcome.durationSeconds.toFixed(1)} s, ${(recorder.completed / outcome.durationSeconds).toFixed(0)} req/s, p50 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(50))}, p99 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(99))}, ${recorder.failed} errors; generator CPU ${(generator.cpu * 100).toFixed(0)}%`
     );
-    const trial = recorder.toTrial(outcome.durationSeconds, outcome.startedAt);
+    const trial = recorder.toTrial(outcome.durationSeconds, outcome.startedAt, generator);
     if (server) addMemoryMetrics(trial, server.memory());
     return trial;
   } finally {
@@ -60881,6 +61020,29 @@ function formatMs(ms) {
   if (ms < 1e3) return `${Math.round(ms)} ms`;
   if (ms < 12e4) return `${(ms / 1e3).toFixed(1)} s`;
   return `${(ms / 6e4).toFixed(1)} min`;
+}
+
+// src/verdict/generator-saturation.ts
+var DISTORTED = /* @__PURE__ */ new Set(["p50", "p75", "p90", "p95", "p99", "p99.9", "mean", "stdev", "max", "min", "rps", "throughput"]);
+function saturatedScenarios(current) {
+  const saturated = /* @__PURE__ */ new Map();
+  for (const scenario of current.scenarios) {
+    const trials = scenario.trials.filter((trial) => trial.generator?.saturated);
+    if (trials.length === 0) continue;
+    saturated.set(scenario.name, `${trials.length} of ${scenario.trials.length} trial(s): ${trials[0].generator.saturatedBecause ?? "saturated"}`);
+  }
+  return saturated;
+}
+function distrustSaturatedGenerator(verdict, current, hasBaseline) {
+  const saturated = saturatedScenarios(current);
+  if (saturated.size === 0) return { verdict, notes: [] };
+  const metrics = verdict.metrics.map((metric) => {
+    const why = saturated.get(metric.scenario);
+    if (!why || !DISTORTED.has(metric.metric) || metric.status !== "fail" && metric.status !== "warn") return metric;
+    return { ...metric, status: "inconclusive", reason: `The load generator was saturated (${why}), so this cannot fail: ${metric.reason}` };
+  });
+  const notes = [...saturated].map(([scenario, why]) => `${scenario}: the load generator was saturated in ${why}; give it more CPU or lower the load.`);
+  return { verdict: summarize(metrics, hasBaseline), notes };
 }
 
 // src/confirm/confirm-on-base.ts
@@ -61177,14 +61339,15 @@ async function runGate(settings, deps, options) {
   if (deps.signal) runDeps.signal = deps.signal;
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context);
   const lookup = await lookupBaseline(settings, deps);
-  const stored = evaluate({
+  const evaluated = evaluate({
     current: results,
     history: lookup.history.map((record) => record.results),
     rules: settings.thresholds,
     sameMachine: measuredOnThisMachine(deps.context, results, lookup.baseline?.results),
     ...lookup.baseline ? { baseline: lookup.baseline.results } : {}
   });
-  const notes = [...options.notes ?? [], ...notesFor(settings)];
+  const { verdict: stored, notes: generatorNotes } = distrustSaturatedGenerator(evaluated, results, lookup.baseline !== void 0);
+  const notes = [...options.notes ?? [], ...notesFor(settings), ...generatorNotes];
   const confirmed = await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== void 0, {
     log: deps.log,
     now: deps.clock ?? Date.now,
