@@ -55883,6 +55883,11 @@ var EXIT_BAD_INPUT = 3;
 function messageOf(error) {
   return error instanceof Error ? error.message : String(error);
 }
+var MEASURED = /* @__PURE__ */ Symbol("perf-gate measured before failing");
+function attachMeasured(error, measured) {
+  if (measured && measured.scenarios.length > 0 && typeof error === "object" && error !== null) error[MEASURED] = measured;
+  return error;
+}
 
 // src/config/names.ts
 var STORE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -56463,7 +56468,13 @@ var report_schema_default = {
         sampleSize: { type: "integer", minimum: 0 }
       }
     },
-    environment: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json#/properties/environment" }
+    environment: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json#/properties/environment" },
+    summaryValue: {
+      type: "object",
+      required: ["value", "unit"],
+      additionalProperties: false,
+      properties: { value: { type: "number" }, unit: { type: "string" } }
+    }
   },
   properties: {
     schemaVersion: { const: 1 },
@@ -56487,6 +56498,29 @@ var report_schema_default = {
       }
     },
     regressions: { type: "integer", minimum: 0 },
+    hasRegressions: { type: "boolean", description: "True when any gated metric failed." },
+    scenarios: {
+      type: "array",
+      description: "Per scenario: medians over its trials of the figures asked for first.",
+      items: {
+        type: "object",
+        required: ["scenario", "trials"],
+        additionalProperties: false,
+        properties: {
+          scenario: { type: "string" },
+          kind: { enum: ["benchmark", "load"] },
+          suite: { type: "string" },
+          trials: { type: "integer", minimum: 0 },
+          median: { $ref: "#/definitions/summaryValue" },
+          p90: { $ref: "#/definitions/summaryValue" },
+          p95: { $ref: "#/definitions/summaryValue" },
+          p99: { $ref: "#/definitions/summaryValue" },
+          rps: { $ref: "#/definitions/summaryValue" },
+          successRate: { $ref: "#/definitions/summaryValue" },
+          memoryGrowth: { $ref: "#/definitions/summaryValue" }
+        }
+      }
+    },
     current: {
       type: "object",
       required: ["scenarios"],
@@ -58414,6 +58448,42 @@ function historyValues(input, scenario, metric, unit) {
   return history;
 }
 
+// src/report/scenario-summary.ts
+var TYPICAL = ["p50", "median", "mean"];
+var DIRECT = [
+  ["p90", "p90"],
+  ["p95", "p95"],
+  ["p99", "p99"],
+  ["rps", "rps"],
+  ["memoryGrowth", "server_rss_growth"]
+];
+function summarizeScenarios(results) {
+  return results.scenarios.map(summarizeScenario);
+}
+function summarizeScenario(scenario) {
+  const summary = { scenario: scenario.name, trials: scenario.trials.length };
+  if (scenario.kind) summary.kind = scenario.kind;
+  if (scenario.labels?.suite) summary.suite = scenario.labels.suite;
+  const medianOf = (metric) => {
+    const series = metricSeries(scenario, metric);
+    return series ? { value: median(series.values), unit: series.unit } : void 0;
+  };
+  for (const metric of TYPICAL) {
+    const value = medianOf(metric);
+    if (value) {
+      summary.median = value;
+      break;
+    }
+  }
+  for (const [field, metric] of DIRECT) {
+    const value = medianOf(metric);
+    if (value) summary[field] = value;
+  }
+  const errors = medianOf("errors");
+  if (errors && errors.unit === "%") summary.successRate = { value: 100 - errors.value, unit: "%" };
+  return summary;
+}
+
 // src/report/report-model.ts
 var REPORT_SCHEMA_VERSION = 1;
 
@@ -58432,7 +58502,9 @@ function buildReport(input) {
     baselineProblems: [...lookup.problems],
     notes: [...input.notes],
     links: {},
-    metrics: verdict.metrics
+    metrics: verdict.metrics,
+    hasRegressions: verdict.counts.fail > 0,
+    scenarios: summarizeScenarios(input.current)
   };
   if (input.current.git?.sha) report.current.sha = input.current.git.sha;
   if (input.current.git?.ref) report.current.ref = input.current.git.ref;
@@ -60945,7 +61017,12 @@ async function produceResults(source, deps) {
   const origin2 = /* @__PURE__ */ new Map();
   let first;
   for (const suite of source.suites) {
-    const results = await runSuite(suite, deps);
+    let results;
+    try {
+      results = await runSuite(suite, deps);
+    } catch (error) {
+      throw attachMeasured(error, first ? { ...first, scenarios } : void 0);
+    }
     first ??= results;
     for (const scenario of results.scenarios) {
       const clash = origin2.get(scenario.name);

@@ -55864,6 +55864,14 @@ function exitCodeOf(error) {
 function messageOf(error) {
   return error instanceof Error ? error.message : String(error);
 }
+var MEASURED = /* @__PURE__ */ Symbol("perf-gate measured before failing");
+function attachMeasured(error, measured) {
+  if (measured && measured.scenarios.length > 0 && typeof error === "object" && error !== null) error[MEASURED] = measured;
+  return error;
+}
+function measuredBefore(error) {
+  return typeof error === "object" && error !== null ? error[MEASURED] : void 0;
+}
 
 // src/baselines/contained-path.ts
 function containedPath(root, ...parts) {
@@ -56479,7 +56487,13 @@ var report_schema_default = {
         sampleSize: { type: "integer", minimum: 0 }
       }
     },
-    environment: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json#/properties/environment" }
+    environment: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json#/properties/environment" },
+    summaryValue: {
+      type: "object",
+      required: ["value", "unit"],
+      additionalProperties: false,
+      properties: { value: { type: "number" }, unit: { type: "string" } }
+    }
   },
   properties: {
     schemaVersion: { const: 1 },
@@ -56503,6 +56517,29 @@ var report_schema_default = {
       }
     },
     regressions: { type: "integer", minimum: 0 },
+    hasRegressions: { type: "boolean", description: "True when any gated metric failed." },
+    scenarios: {
+      type: "array",
+      description: "Per scenario: medians over its trials of the figures asked for first.",
+      items: {
+        type: "object",
+        required: ["scenario", "trials"],
+        additionalProperties: false,
+        properties: {
+          scenario: { type: "string" },
+          kind: { enum: ["benchmark", "load"] },
+          suite: { type: "string" },
+          trials: { type: "integer", minimum: 0 },
+          median: { $ref: "#/definitions/summaryValue" },
+          p90: { $ref: "#/definitions/summaryValue" },
+          p95: { $ref: "#/definitions/summaryValue" },
+          p99: { $ref: "#/definitions/summaryValue" },
+          rps: { $ref: "#/definitions/summaryValue" },
+          successRate: { $ref: "#/definitions/summaryValue" },
+          memoryGrowth: { $ref: "#/definitions/summaryValue" }
+        }
+      }
+    },
     current: {
       type: "object",
       required: ["scenarios"],
@@ -60111,6 +60148,42 @@ function historyValues(input, scenario, metric, unit) {
   return history;
 }
 
+// src/report/scenario-summary.ts
+var TYPICAL = ["p50", "median", "mean"];
+var DIRECT = [
+  ["p90", "p90"],
+  ["p95", "p95"],
+  ["p99", "p99"],
+  ["rps", "rps"],
+  ["memoryGrowth", "server_rss_growth"]
+];
+function summarizeScenarios(results) {
+  return results.scenarios.map(summarizeScenario);
+}
+function summarizeScenario(scenario) {
+  const summary = { scenario: scenario.name, trials: scenario.trials.length };
+  if (scenario.kind) summary.kind = scenario.kind;
+  if (scenario.labels?.suite) summary.suite = scenario.labels.suite;
+  const medianOf = (metric) => {
+    const series = metricSeries(scenario, metric);
+    return series ? { value: median(series.values), unit: series.unit } : void 0;
+  };
+  for (const metric of TYPICAL) {
+    const value = medianOf(metric);
+    if (value) {
+      summary.median = value;
+      break;
+    }
+  }
+  for (const [field, metric] of DIRECT) {
+    const value = medianOf(metric);
+    if (value) summary[field] = value;
+  }
+  const errors = medianOf("errors");
+  if (errors && errors.unit === "%") summary.successRate = { value: 100 - errors.value, unit: "%" };
+  return summary;
+}
+
 // src/report/report-model.ts
 var REPORT_SCHEMA_VERSION = 1;
 
@@ -60129,7 +60202,9 @@ function buildReport(input) {
     baselineProblems: [...lookup.problems],
     notes: [...input.notes],
     links: {},
-    metrics: verdict.metrics
+    metrics: verdict.metrics,
+    hasRegressions: verdict.counts.fail > 0,
+    scenarios: summarizeScenarios(input.current)
   };
   if (input.current.git?.sha) report.current.sha = input.current.git.sha;
   if (input.current.git?.ref) report.current.ref = input.current.git.ref;
@@ -61249,7 +61324,12 @@ async function produceResults(source, deps) {
   const origin2 = /* @__PURE__ */ new Map();
   let first;
   for (const suite of source.suites) {
-    const results = await runSuite(suite, deps);
+    let results;
+    try {
+      results = await runSuite(suite, deps);
+    } catch (error) {
+      throw attachMeasured(error, first ? { ...first, scenarios } : void 0);
+    }
     first ??= results;
     for (const scenario of results.scenarios) {
       const clash = origin2.get(scenario.name);
@@ -62074,6 +62154,21 @@ function capitalize2(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+// src/report/failure-report.ts
+function buildFailureReport(gate, error, now, cancelled = false) {
+  const exitCode = exitCodeOf(error);
+  const measured = measuredBefore(error);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    gate,
+    verdict: "error",
+    generatedAt: now.toISOString(),
+    hasRegressions: false,
+    error: { message: messageOf(error), exitCode, kind: cancelled ? "cancelled" : exitCode === 3 ? "configuration error" : "run failed" },
+    scenarios: measured ? summarizeScenarios(measured) : []
+  };
+}
+
 // src/report/terminal-style.ts
 import { WriteStream } from "node:tty";
 
@@ -62491,7 +62586,8 @@ Options:
       --build <cmd>        builds the base commit's checkout before it is measured
       --confirm <when>     on-regression (default) or never
       --confirm-budget <d> time budget for A/B pairs (default 15m)
-      --json <file>        write the machine-readable report
+      --json <file>        write the machine-readable report (- for standard output;
+                           the table then goes to stderr; written on failure too)
       --markdown <file>    write the Markdown table
       --strict             exit 1 on warn and inconclusive too
       --all                show unchanged metrics too
@@ -62521,7 +62617,8 @@ Options:
   -f, --format <name>      format of both files (default: auto)
   -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%"
   -c, --config <file>      config file for thresholds
-      --json <file>        write the machine-readable report
+      --json <file>        write the machine-readable report (- for standard output;
+                           the table then goes to stderr; written on failure too)
       --markdown <file>    write the Markdown table
       --strict             exit 1 on warn and inconclusive too
       --all                show unchanged metrics too
@@ -62707,14 +62804,20 @@ async function runCommand2(args, io) {
   });
   if (values.help) return help(io, "run");
   const text = (key2) => typeof values[key2] === "string" ? values[key2] : void 0;
-  const base = text("base") ? resolveCommit(text("base"), io.cwd) : void 0;
-  const settings = await settingsFromFlags(values, io, {
-    ...text("compare-to") ? { compareTo: text("compare-to") } : {},
-    ...text("build") ? { build: text("build") } : {},
-    ...text("confirm") ? { confirm: text("confirm") } : {},
-    ...text("confirm-budget") ? { confirmBudget: text("confirm-budget") } : {},
-    ...base ? { base } : {}
-  });
+  let settings;
+  try {
+    const base = text("base") ? resolveCommit(text("base"), io.cwd) : void 0;
+    settings = await settingsFromFlags(values, io, {
+      ...text("compare-to") ? { compareTo: text("compare-to") } : {},
+      ...text("build") ? { build: text("build") } : {},
+      ...text("confirm") ? { confirm: text("confirm") } : {},
+      ...text("confirm-budget") ? { confirmBudget: text("confirm-budget") } : {},
+      ...base ? { base } : {}
+    });
+  } catch (error) {
+    await writeFailureJson(text("name") ?? "default", error, values, io, false);
+    throw error;
+  }
   const log = cliLogger(io, values.quiet === true);
   const controller = cancelOnSignals();
   try {
@@ -62724,6 +62827,9 @@ async function runCommand2(args, io) {
       { save: values["save-baseline"] ? "promote" : "never" }
     );
     return await finish(outcome, values, io);
+  } catch (error) {
+    await writeFailureJson(settings.name, error, values, io, controller.signal.aborted);
+    throw error;
   } finally {
     controller.dispose();
   }
@@ -62833,9 +62939,21 @@ async function settingsForStore(values, io) {
 }
 async function finish(outcome, values, io) {
   await writeReports(outcome.report, values, io);
-  const color = shouldUseColor(io.stdout, io.env, values["no-color"] === true);
-  io.stdout.write(renderTerminalReport(outcome.report, { color, all: values.all === true }));
+  const terminal = values.json === "-" || values.markdown === "-" ? io.stderr : io.stdout;
+  const color = shouldUseColor(terminal, io.env, values["no-color"] === true);
+  terminal.write(renderTerminalReport(outcome.report, { color, all: values.all === true }));
   return outcome.exitCode;
+}
+async function writeFailureJson(gate, error, values, io, cancelled) {
+  if (typeof values.json !== "string") return;
+  const text = `${JSON.stringify(buildFailureReport(gate, error, /* @__PURE__ */ new Date(), cancelled), null, 2)}
+`;
+  if (values.json === "-") io.stdout.write(text);
+  else {
+    const path = resolve4(io.cwd, values.json);
+    await mkdir2(dirname2(path), { recursive: true });
+    await writeFile(path, text);
+  }
 }
 async function writeReports(report, values, io) {
   const targets = [
@@ -62843,8 +62961,13 @@ async function writeReports(report, values, io) {
 `],
     [values.markdown, () => renderMarkdownReport(report)]
   ];
+  if (values.json === "-" && values.markdown === "-") throw new InputError("--json - and --markdown - both ask for standard output; write one of them to a file");
   for (const [target, render] of targets) {
     if (typeof target !== "string") continue;
+    if (target === "-") {
+      io.stdout.write(render());
+      continue;
+    }
     const path = resolve4(io.cwd, target);
     await mkdir2(dirname2(path), { recursive: true });
     await writeFile(path, render());

@@ -26,6 +26,7 @@ import { displayPath } from './paths.js'
 import { cancelOnSignals } from './run/cancellation.js'
 import { renderMarkdownReport } from './report/markdown.js'
 import type { GateReport } from './report/report-model.js'
+import { buildFailureReport } from './report/failure-report.js'
 import { renderTerminalReport } from './report/terminal.js'
 import { shouldUseColor, truncateToWidth } from './report/terminal-style.js'
 import type { Results } from './results/model.js'
@@ -108,7 +109,8 @@ Options:
       --build <cmd>        builds the base commit's checkout before it is measured
       --confirm <when>     on-regression (default) or never
       --confirm-budget <d> time budget for A/B pairs (default 15m)
-      --json <file>        write the machine-readable report
+      --json <file>        write the machine-readable report (- for standard output;
+                           the table then goes to stderr; written on failure too)
       --markdown <file>    write the Markdown table
       --strict             exit 1 on warn and inconclusive too
       --all                show unchanged metrics too
@@ -138,7 +140,8 @@ Options:
   -f, --format <name>      format of both files (default: auto)
   -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%"
   -c, --config <file>      config file for thresholds
-      --json <file>        write the machine-readable report
+      --json <file>        write the machine-readable report (- for standard output;
+                           the table then goes to stderr; written on failure too)
       --markdown <file>    write the Markdown table
       --strict             exit 1 on warn and inconclusive too
       --all                show unchanged metrics too
@@ -339,14 +342,20 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
   })
   if (values.help) return help(io, 'run')
   const text = (key: string): string | undefined => (typeof values[key as keyof typeof values] === 'string' ? (values[key as keyof typeof values] as string) : undefined)
-  const base = text('base') ? resolveCommit(text('base')!, io.cwd) : undefined
-  const settings = await settingsFromFlags(values, io, {
-    ...(text('compare-to') ? { compareTo: text('compare-to')! } : {}),
-    ...(text('build') ? { build: text('build')! } : {}),
-    ...(text('confirm') ? { confirm: text('confirm')! } : {}),
-    ...(text('confirm-budget') ? { confirmBudget: text('confirm-budget')! } : {}),
-    ...(base ? { base } : {})
-  })
+  let settings: GateSettings
+  try {
+    const base = text('base') ? resolveCommit(text('base')!, io.cwd) : undefined
+    settings = await settingsFromFlags(values, io, {
+      ...(text('compare-to') ? { compareTo: text('compare-to')! } : {}),
+      ...(text('build') ? { build: text('build')! } : {}),
+      ...(text('confirm') ? { confirm: text('confirm')! } : {}),
+      ...(text('confirm-budget') ? { confirmBudget: text('confirm-budget')! } : {}),
+      ...(base ? { base } : {})
+    })
+  } catch (error) {
+    await writeFailureJson(text('name') ?? 'default', error, values, io, false)
+    throw error
+  }
   const log = cliLogger(io, values.quiet === true)
   const controller = cancelOnSignals()
   try {
@@ -356,6 +365,9 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
       { save: values['save-baseline'] ? 'promote' : 'never' }
     )
     return await finish(outcome, values, io)
+  } catch (error) {
+    await writeFailureJson(settings.name, error, values, io, controller.signal.aborted)
+    throw error
   } finally {
     controller.dispose()
   }
@@ -469,9 +481,23 @@ async function settingsForStore(values: Record<string, string | boolean | undefi
 
 async function finish(outcome: GateOutcome, values: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
   await writeReports(outcome.report, values, io)
-  const color = shouldUseColor(io.stdout, io.env, values['no-color'] === true)
-  io.stdout.write(renderTerminalReport(outcome.report, { color, all: values.all === true }))
+  // A report written to standard output (`--json -`) keeps it clean for the reader: the table goes to stderr.
+  const terminal = values.json === '-' || values.markdown === '-' ? io.stderr : io.stdout
+  const color = shouldUseColor(terminal, io.env, values['no-color'] === true)
+  terminal.write(renderTerminalReport(outcome.report, { color, all: values.all === true }))
   return outcome.exitCode
+}
+
+/** With --json, a run that could not reach a verdict still writes a JSON document: the error and what was measured. */
+async function writeFailureJson(gate: string, error: unknown, values: Record<string, string | boolean | undefined>, io: CliIo, cancelled: boolean): Promise<void> {
+  if (typeof values.json !== 'string') return
+  const text = `${JSON.stringify(buildFailureReport(gate, error, new Date(), cancelled), null, 2)}\n`
+  if (values.json === '-') io.stdout.write(text)
+  else {
+    const path = resolve(io.cwd, values.json)
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, text)
+  }
 }
 
 async function writeReports(report: GateReport, values: Record<string, string | boolean | undefined>, io: CliIo): Promise<void> {
@@ -479,8 +505,13 @@ async function writeReports(report: GateReport, values: Record<string, string | 
     [values.json, () => `${JSON.stringify(report, null, 2)}\n`],
     [values.markdown, () => renderMarkdownReport(report)]
   ]
+  if (values.json === '-' && values.markdown === '-') throw new InputError('--json - and --markdown - both ask for standard output; write one of them to a file')
   for (const [target, render] of targets) {
     if (typeof target !== 'string') continue
+    if (target === '-') {
+      io.stdout.write(render())
+      continue
+    }
     const path = resolve(io.cwd, target)
     await mkdir(dirname(path), { recursive: true })
     await writeFile(path, render())

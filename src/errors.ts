@@ -2,6 +2,7 @@
  * Failures that end a gate run, each with the exit code it maps to.
  * Regressions are not errors: they are verdicts (exit 1).
  */
+import type { Results } from './results/model.js'
 
 /** Bad configuration or input: a file, field or flag the user must fix (exit 3). */
 export class InputError extends Error {
@@ -44,4 +45,17 @@ export function isRateLimited(error: unknown): boolean {
   const message = messageOf(error)
   if (status === undefined) return /rate limit|\b429\b/i.test(message)
   return status === 429 || (status === 403 && /rate limit/i.test(message))
+}
+
+/** What a failed run had measured before it failed (earlier suites' scenarios), for the failure's JSON report. */
+const MEASURED = Symbol('perf-gate measured before failing')
+
+/** Attaches the results measured before `error` (kept on the error object; the message is unchanged). */
+export function attachMeasured<T>(error: T, measured: Results | undefined): T {
+  if (measured && measured.scenarios.length > 0 && typeof error === 'object' && error !== null) (error as Record<symbol, unknown>)[MEASURED] = measured
+  return error
+}
+
+export function measuredBefore(error: unknown): Results | undefined {
+  return typeof error === 'object' && error !== null ? ((error as Record<symbol, unknown>)[MEASURED] as Results | undefined) : undefined
 }

@@ -5,6 +5,7 @@
 import type { BaselineAbsenceKind } from '../baselines/store.js'
 import type { EnvironmentFingerprint } from '../results/model.js'
 import type { GateStatus, MetricStatus, MetricVerdict } from '../verdict/types.js'
+import type { ScenarioSummary } from './scenario-summary.js'
 
 export const REPORT_SCHEMA_VERSION = 1
 
@@ -54,6 +55,10 @@ export interface GateReport {
   /** Links for the reader: the run, the repository (for commit links). */
   links: { runUrl?: string; repositoryUrl?: string }
   metrics: MetricVerdict[]
+  /** True when any gated metric failed: the one flag an agent or a later step needs. */
+  hasRegressions?: boolean
+  /** Per scenario: the figures asked for first (median, p90/p95/p99, rps, success rate, memory growth). */
+  scenarios?: ScenarioSummary[]
   /** Per-scenario, per-metric history values (oldest first) for trend charts. */
   trends?: Array<{ scenario: string; metric: string; unit: string; points: Array<{ label: string; value: number }> }>
 }

@@ -4,7 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises'
 import type { RunSource, SuiteSettings } from '../config/settings.js'
-import { InputError, RunError } from '../errors.js'
+import { InputError, RunError, attachMeasured } from '../errors.js'
 import { parseResultsText } from '../formats/registry.js'
 import type { Logger } from '../log.js'
 import { displayPath } from '../paths.js'
@@ -35,7 +35,13 @@ export async function produceResults(source: RunSource, deps: RunDeps): Promise<
   const origin = new Map<string, string>()
   let first: Results | undefined
   for (const suite of source.suites) {
-    const results = await runSuite(suite, deps)
+    let results: Results
+    try {
+      results = await runSuite(suite, deps)
+    } catch (error) {
+      // The suites that did finish are still worth reporting (as JSON) next to the failure.
+      throw attachMeasured(error, first ? { ...first, scenarios } : undefined)
+    }
     first ??= results
     for (const scenario of results.scenarios) {
       const clash = origin.get(scenario.name)
