@@ -55992,7 +55992,24 @@ var config_schema_default = {
         "build-timeout": { $ref: "#/definitions/duration", description: "Time limit of the build command. Default: 20m." }
       }
     },
-    load: { $ref: "#/definitions/load" }
+    load: { $ref: "#/definitions/load" },
+    profiles: {
+      type: "object",
+      description: "Load presets of your own (e.g. light, medium, heavy), selected like the built-in ones by --profile / input profile / profile:. Each sets the knobs it names; a built-in name here redefines that preset.",
+      propertyNames: { pattern: "^[a-z][a-z0-9-]{0,39}$" },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          connections: { type: "integer", minimum: 1, maximum: 1e4 },
+          duration: { $ref: "#/definitions/duration" },
+          warmup: { $ref: "#/definitions/duration" },
+          trials: { type: "integer", minimum: 1, maximum: 100 },
+          rate: { type: "number", exclusiveMinimum: 0, description: "Fixed arrival rate in requests/s over all connections (open loop)." }
+        }
+      }
+    }
   },
   definitions: {
     load: {
@@ -56228,13 +56245,8 @@ var config_schema_default = {
       maximum: 599
     },
     loadProfile: {
-      enum: [
-        "smoke",
-        "quick",
-        "standard",
-        "stress",
-        "soak"
-      ],
+      type: "string",
+      pattern: "^[a-z][a-z0-9-]{0,39}$",
       description: "Preset of connections, duration, warm-up and trials: smoke (alias quick), standard, stress, soak. Fields set explicitly win."
     },
     gateName: {
@@ -57407,16 +57419,20 @@ var HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 var SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|token|key|secret|password|session/i;
 var SECRET_PARAM = /token|key|secret|password|session|auth|signature|sig$/i;
 var PLACEHOLDER = /\$\{\{\s*(env|secrets)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-function resolveLoadSource(edge, config, where, rootDir, env) {
+function resolveLoadSource(edge, config, where, rootDir, env, customProfiles = {}) {
   const url = edge.url?.trim();
   if (!url && !config) return void 0;
   const secrets = /* @__PURE__ */ new Set();
+  const profiles = profileTable(customProfiles, where);
+  const profileName = (raw, at) => checkProfileName(raw, at, profiles);
   const edgeProfile = profileName(edge.profile, "input 'profile'");
+  profileName(config?.profile, `${where}: /load/profile`);
+  config?.scenarios.forEach((scenario, index) => profileName(scenario.profile, `${where}: /load/scenarios/${index}/profile`));
   const baseUrl = config?.["base-url"];
   let scenarios;
   if (url) {
     const endpoint = parseEndpoint({ url }, "input 'url'", baseUrl, env, secrets);
-    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'")];
+    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'", profiles)];
   } else {
     const names = /* @__PURE__ */ new Set();
     scenarios = config.scenarios.map((scenario, index) => {
@@ -57429,10 +57445,10 @@ function resolveLoadSource(edge, config, where, rootDir, env) {
       const name = scenario.name ?? (config.scenarios.length === 1 ? defaultName(endpoints) : `${defaultName(endpoints)} #${index + 1}`);
       if (names.has(name)) throw new InputError(`${at}/name: "${name}" is used by two load scenarios`);
       names.add(name);
-      return buildScenario(name, endpoints, scenario, config, edge, edgeProfile, at);
+      return buildScenario(name, endpoints, scenario, config, edge, edgeProfile, at, profiles);
     });
   }
-  const source = { kind: "load", scenarios, secrets: [...secrets] };
+  const source = { kind: "load", scenarios, secrets: [...secrets], profiles: Object.fromEntries(profiles) };
   const server = resolveServer(edge, config, where, rootDir, scenarios[0]);
   if (server) source.server = server;
   return source;
@@ -57447,17 +57463,30 @@ function redactedPath(url) {
   for (const name of names) parsed.searchParams.set(name, "***");
   return urlScenarioName(parsed.href);
 }
-function profileName(raw, where) {
+function profileTable(custom, where) {
+  const table = new Map(Object.entries(LOAD_PROFILES));
+  table.set("quick", LOAD_PROFILES.smoke);
+  for (const [name, own] of Object.entries(custom)) {
+    const at = `${where}: /profiles/${name}`;
+    const profile = {
+      connections: own.connections ?? LOAD_PROFILES.standard.connections,
+      durationSeconds: seconds(own.duration === void 0 ? void 0 : { value: own.duration, at: `${at}/duration` }) ?? LOAD_PROFILES.standard.durationSeconds,
+      warmupSeconds: seconds(own.warmup === void 0 ? void 0 : { value: own.warmup, at: `${at}/warmup` }, { allowZero: true }) ?? LOAD_PROFILES.standard.warmupSeconds,
+      trials: own.trials ?? LOAD_PROFILES.standard.trials
+    };
+    if (own.rate !== void 0) profile.ratePerSecond = own.rate;
+    table.set(name, profile);
+  }
+  return table;
+}
+function checkProfileName(raw, where, profiles) {
   const value = raw?.trim();
   if (!value) return void 0;
-  if (value in LOAD_PROFILES || value === "quick") return value;
-  throw new InputError(`${where} must be one of smoke (or quick), standard, stress, soak; got "${value}"`);
+  if (profiles.has(value)) return value;
+  throw new InputError(`${where} must be one of ${[...profiles.keys()].join(", ")} (define your own under profiles:); got "${value}"`);
 }
-function profileOf(name) {
-  return LOAD_PROFILES[name === "quick" ? "smoke" : name];
-}
-function buildScenario(name, endpoints, own, config, edge, edgeProfile, at) {
-  const profile = profileOf(edgeProfile ?? own.profile ?? config?.profile ?? DEFAULT_LOAD_PROFILE);
+function buildScenario(name, endpoints, own, config, edge, edgeProfile, at, profiles) {
+  const profile = profiles.get(edgeProfile ?? own.profile ?? config?.profile ?? DEFAULT_LOAD_PROFILE);
   const section = config ?? {};
   const sectionAt = at.replace(/\/scenarios\/\d+$/, "");
   const pick = (key2) => own[key2] !== void 0 ? { value: own[key2], at: `${at}/${key2}` } : section[key2] !== void 0 ? { value: section[key2], at: `${sectionAt}/${key2}` } : void 0;
@@ -57468,7 +57497,7 @@ function buildScenario(name, endpoints, own, config, edge, edgeProfile, at) {
   const timeout = pick("timeout");
   const timeoutSeconds = seconds(timeout) ?? DEFAULT_LOAD_TIMEOUT_SECONDS;
   if (timeoutSeconds < 1) throw new InputError(`${timeout.at}: "${timeout.value}" is too short; a request timeout is at least 1s`);
-  const rate = edge.rate?.trim() ? positiveNumber(edge.rate, "input 'rate'") : pick("rate")?.value;
+  const rate = edge.rate?.trim() ? positiveNumber(edge.rate, "input 'rate'") : pick("rate")?.value ?? profile.ratePerSecond;
   const requests = edge.duration?.trim() ? void 0 : pick("requests")?.value;
   const scenario = { name, endpoints, connections, durationSeconds: duration2, warmupSeconds, trials, timeoutSeconds };
   if (requests !== void 0) scenario.requests = requests;
@@ -57808,7 +57837,7 @@ function resolveSource(edge, config, where) {
     return { kind: "suites", suites: [suite] };
   }
   if (edge.resultsPath) return { kind: "results-file", path: resolve2(edge.rootDir, edge.resultsPath), format };
-  const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {});
+  const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {}, config.profiles);
   if (load) {
     if (config.load && config.suites && config.suites.length > 0) {
       throw new InputError(`${where}: has both suites and load; a gate runs one of them. Give each its own config file and gate name.`);
@@ -57947,6 +57976,13 @@ function decideBaselineSave(context, request) {
     return { save: false, reason: `${context.ref ?? "this ref"} is not the default branch ${context.defaultBranch}` };
   }
   return { save: true, reason: `push to the default branch ${context.defaultBranch}` };
+}
+
+// src/config/select-suites.ts
+function scopeToSuites(results, suites) {
+  if (!suites) return results;
+  const wanted = new Set(suites);
+  return { ...results, scenarios: results.scenarios.filter((scenario) => scenario.labels?.suite !== void 0 && wanted.has(scenario.labels.suite)) };
 }
 
 // src/results/environment.ts
@@ -61418,10 +61454,10 @@ async function runGate(settings, deps, options) {
   const lookup = await lookupBaseline(settings, deps);
   const evaluated = evaluate({
     current: results,
-    history: lookup.history.map((record) => record.results),
+    history: lookup.history.map((record) => scopeToSuites(record.results, settings.suiteScope)),
     rules: settings.thresholds,
     sameMachine: measuredOnThisMachine(deps.context, results, lookup.baseline?.results),
-    ...lookup.baseline ? { baseline: lookup.baseline.results } : {}
+    ...lookup.baseline ? { baseline: scopeToSuites(lookup.baseline.results, settings.suiteScope) } : {}
   });
   const { verdict: stored, notes: generatorNotes } = distrustSaturatedGenerator(evaluated, results, lookup.baseline !== void 0);
   const notes = [...options.notes ?? [], ...notesFor(settings), ...generatorNotes];
@@ -61447,7 +61483,9 @@ async function runGate(settings, deps, options) {
   });
   throwIfCancelled(deps.signal, "before the baseline was saved");
   const overBudget = settings.baseline.saveOverErrorBudget ? void 0 : errorBudgetBreach(verdict.metrics);
-  const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true, ...overBudget ? { notABaseline: overBudget } : {} });
+  const partial = settings.suiteScope ? `only suite(s) ${settings.suiteScope.join(", ")} ran (--suite), and a baseline holds every suite` : void 0;
+  const notABaseline = overBudget ?? partial;
+  const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true, ...notABaseline ? { notABaseline } : {} });
   if (overBudget && options.save !== "never") {
     report.notes.push(`This run is not saved as a baseline: ${overBudget} (set baseline.save-over-error-budget: true to save such runs).`);
   }

@@ -3914,50 +3914,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative5, options, skipNormalization) {
+    function resolveComponent(base, relative6, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse2(serialize(base, options), options);
-        relative5 = parse2(serialize(relative5, options), options);
+        relative6 = parse2(serialize(relative6, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative5.scheme) {
-        target.scheme = relative5.scheme;
-        target.userinfo = relative5.userinfo;
-        target.host = relative5.host;
-        target.port = relative5.port;
-        target.path = removeDotSegments(relative5.path || "");
-        target.query = relative5.query;
+      if (!options.tolerant && relative6.scheme) {
+        target.scheme = relative6.scheme;
+        target.userinfo = relative6.userinfo;
+        target.host = relative6.host;
+        target.port = relative6.port;
+        target.path = removeDotSegments(relative6.path || "");
+        target.query = relative6.query;
       } else {
-        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
-          target.userinfo = relative5.userinfo;
-          target.host = relative5.host;
-          target.port = relative5.port;
-          target.path = removeDotSegments(relative5.path || "");
-          target.query = relative5.query;
+        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
+          target.userinfo = relative6.userinfo;
+          target.host = relative6.host;
+          target.port = relative6.port;
+          target.path = removeDotSegments(relative6.path || "");
+          target.query = relative6.query;
         } else {
-          if (!relative5.path) {
+          if (!relative6.path) {
             target.path = base.path;
-            if (relative5.query !== void 0) {
-              target.query = relative5.query;
+            if (relative6.query !== void 0) {
+              target.query = relative6.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative5.path[0] === "/") {
-              target.path = removeDotSegments(relative5.path);
+            if (relative6.path[0] === "/") {
+              target.path = removeDotSegments(relative6.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative5.path;
+                target.path = "/" + relative6.path;
               } else if (!base.path) {
-                target.path = relative5.path;
+                target.path = relative6.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative5.query;
+            target.query = relative6.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -3965,7 +3965,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative5.fragment;
+      target.fragment = relative6.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -56011,7 +56011,24 @@ var config_schema_default = {
         "build-timeout": { $ref: "#/definitions/duration", description: "Time limit of the build command. Default: 20m." }
       }
     },
-    load: { $ref: "#/definitions/load" }
+    load: { $ref: "#/definitions/load" },
+    profiles: {
+      type: "object",
+      description: "Load presets of your own (e.g. light, medium, heavy), selected like the built-in ones by --profile / input profile / profile:. Each sets the knobs it names; a built-in name here redefines that preset.",
+      propertyNames: { pattern: "^[a-z][a-z0-9-]{0,39}$" },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          connections: { type: "integer", minimum: 1, maximum: 1e4 },
+          duration: { $ref: "#/definitions/duration" },
+          warmup: { $ref: "#/definitions/duration" },
+          trials: { type: "integer", minimum: 1, maximum: 100 },
+          rate: { type: "number", exclusiveMinimum: 0, description: "Fixed arrival rate in requests/s over all connections (open loop)." }
+        }
+      }
+    }
   },
   definitions: {
     load: {
@@ -56247,13 +56264,8 @@ var config_schema_default = {
       maximum: 599
     },
     loadProfile: {
-      enum: [
-        "smoke",
-        "quick",
-        "standard",
-        "stress",
-        "soak"
-      ],
+      type: "string",
+      pattern: "^[a-z][a-z0-9-]{0,39}$",
       description: "Preset of connections, duration, warm-up and trials: smoke (alias quick), standard, stress, soak. Fields set explicitly win."
     },
     gateName: {
@@ -57672,16 +57684,20 @@ var HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 var SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|token|key|secret|password|session/i;
 var SECRET_PARAM = /token|key|secret|password|session|auth|signature|sig$/i;
 var PLACEHOLDER = /\$\{\{\s*(env|secrets)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-function resolveLoadSource(edge, config, where, rootDir, env) {
+function resolveLoadSource(edge, config, where, rootDir, env, customProfiles = {}) {
   const url = edge.url?.trim();
   if (!url && !config) return void 0;
   const secrets = /* @__PURE__ */ new Set();
+  const profiles = profileTable(customProfiles, where);
+  const profileName = (raw, at) => checkProfileName(raw, at, profiles);
   const edgeProfile = profileName(edge.profile, "input 'profile'");
+  profileName(config?.profile, `${where}: /load/profile`);
+  config?.scenarios.forEach((scenario, index) => profileName(scenario.profile, `${where}: /load/scenarios/${index}/profile`));
   const baseUrl = config?.["base-url"];
   let scenarios;
   if (url) {
     const endpoint = parseEndpoint({ url }, "input 'url'", baseUrl, env, secrets);
-    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'")];
+    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'", profiles)];
   } else {
     const names = /* @__PURE__ */ new Set();
     scenarios = config.scenarios.map((scenario, index) => {
@@ -57694,10 +57710,10 @@ function resolveLoadSource(edge, config, where, rootDir, env) {
       const name = scenario.name ?? (config.scenarios.length === 1 ? defaultName(endpoints) : `${defaultName(endpoints)} #${index + 1}`);
       if (names.has(name)) throw new InputError(`${at}/name: "${name}" is used by two load scenarios`);
       names.add(name);
-      return buildScenario(name, endpoints, scenario, config, edge, edgeProfile, at);
+      return buildScenario(name, endpoints, scenario, config, edge, edgeProfile, at, profiles);
     });
   }
-  const source = { kind: "load", scenarios, secrets: [...secrets] };
+  const source = { kind: "load", scenarios, secrets: [...secrets], profiles: Object.fromEntries(profiles) };
   const server = resolveServer(edge, config, where, rootDir, scenarios[0]);
   if (server) source.server = server;
   return source;
@@ -57712,17 +57728,30 @@ function redactedPath(url) {
   for (const name of names) parsed.searchParams.set(name, "***");
   return urlScenarioName(parsed.href);
 }
-function profileName(raw, where) {
+function profileTable(custom, where) {
+  const table = new Map(Object.entries(LOAD_PROFILES));
+  table.set("quick", LOAD_PROFILES.smoke);
+  for (const [name, own] of Object.entries(custom)) {
+    const at = `${where}: /profiles/${name}`;
+    const profile = {
+      connections: own.connections ?? LOAD_PROFILES.standard.connections,
+      durationSeconds: seconds(own.duration === void 0 ? void 0 : { value: own.duration, at: `${at}/duration` }) ?? LOAD_PROFILES.standard.durationSeconds,
+      warmupSeconds: seconds(own.warmup === void 0 ? void 0 : { value: own.warmup, at: `${at}/warmup` }, { allowZero: true }) ?? LOAD_PROFILES.standard.warmupSeconds,
+      trials: own.trials ?? LOAD_PROFILES.standard.trials
+    };
+    if (own.rate !== void 0) profile.ratePerSecond = own.rate;
+    table.set(name, profile);
+  }
+  return table;
+}
+function checkProfileName(raw, where, profiles) {
   const value = raw?.trim();
   if (!value) return void 0;
-  if (value in LOAD_PROFILES || value === "quick") return value;
-  throw new InputError(`${where} must be one of smoke (or quick), standard, stress, soak; got "${value}"`);
+  if (profiles.has(value)) return value;
+  throw new InputError(`${where} must be one of ${[...profiles.keys()].join(", ")} (define your own under profiles:); got "${value}"`);
 }
-function profileOf(name) {
-  return LOAD_PROFILES[name === "quick" ? "smoke" : name];
-}
-function buildScenario(name, endpoints, own, config, edge, edgeProfile, at) {
-  const profile = profileOf(edgeProfile ?? own.profile ?? config?.profile ?? DEFAULT_LOAD_PROFILE);
+function buildScenario(name, endpoints, own, config, edge, edgeProfile, at, profiles) {
+  const profile = profiles.get(edgeProfile ?? own.profile ?? config?.profile ?? DEFAULT_LOAD_PROFILE);
   const section = config ?? {};
   const sectionAt = at.replace(/\/scenarios\/\d+$/, "");
   const pick = (key2) => own[key2] !== void 0 ? { value: own[key2], at: `${at}/${key2}` } : section[key2] !== void 0 ? { value: section[key2], at: `${sectionAt}/${key2}` } : void 0;
@@ -57733,7 +57762,7 @@ function buildScenario(name, endpoints, own, config, edge, edgeProfile, at) {
   const timeout = pick("timeout");
   const timeoutSeconds = seconds(timeout) ?? DEFAULT_LOAD_TIMEOUT_SECONDS;
   if (timeoutSeconds < 1) throw new InputError(`${timeout.at}: "${timeout.value}" is too short; a request timeout is at least 1s`);
-  const rate = edge.rate?.trim() ? positiveNumber(edge.rate, "input 'rate'") : pick("rate")?.value;
+  const rate = edge.rate?.trim() ? positiveNumber(edge.rate, "input 'rate'") : pick("rate")?.value ?? profile.ratePerSecond;
   const requests = edge.duration?.trim() ? void 0 : pick("requests")?.value;
   const scenario = { name, endpoints, connections, durationSeconds: duration2, warmupSeconds, trials, timeoutSeconds };
   if (requests !== void 0) scenario.requests = requests;
@@ -57862,11 +57891,11 @@ function resolveServer(edge, config, where, rootDir, first) {
 // src/config/thresholds.ts
 function parseThresholdExpression(text, where) {
   const trimmed = text.trim();
-  const relative5 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
-  if (relative5) {
-    const percent = Number(relative5[2]);
+  const relative6 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
+  if (relative6) {
+    const percent = Number(relative6[2]);
     if (percent <= 0) throw new InputError(`${where}: threshold "${text}" must be a change above 0%`);
-    const sign = relative5[1];
+    const sign = relative6[1];
     return { kind: "relative", worseFraction: percent / 100, ...sign ? { sign } : {}, text: trimmed };
   }
   const absolute = /^(<=|>=|<|>)\s*(.+)$/.exec(trimmed);
@@ -58073,7 +58102,7 @@ function resolveSource(edge, config, where) {
     return { kind: "suites", suites: [suite] };
   }
   if (edge.resultsPath) return { kind: "results-file", path: resolve3(edge.rootDir, edge.resultsPath), format };
-  const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {});
+  const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {}, config.profiles);
   if (load) {
     if (config.load && config.suites && config.suites.length > 0) {
       throw new InputError(`${where}: has both suites and load; a gate runs one of them. Give each its own config file and gate name.`);
@@ -59647,6 +59676,47 @@ function decideBaselineSave(context, request) {
     return { save: false, reason: `${context.ref ?? "this ref"} is not the default branch ${context.defaultBranch}` };
   }
   return { save: true, reason: `push to the default branch ${context.defaultBranch}` };
+}
+
+// src/config/closest-name.ts
+function closestName(name, known) {
+  let best;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { name: candidate, distance };
+  }
+  return best && best.distance <= Math.max(1, Math.floor(name.length / 3)) ? best.name : void 0;
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+// src/config/select-suites.ts
+function selectSuites(settings, names) {
+  if (!names || names.length === 0) return settings;
+  const source = settings.source;
+  if (source.kind !== "suites") {
+    throw new InputError(`--suite needs suites in the config (${settings.configPath ?? "none read"}); this gate runs ${source.kind === "load" ? "load scenarios" : "no suites"}`);
+  }
+  const known = source.suites.map((suite) => suite.name);
+  for (const name of names) {
+    if (known.includes(name)) continue;
+    const near = closestName(name, known);
+    throw new InputError(`--suite ${name}: no such suite${near ? ` (did you mean "${near}"?)` : ""}; suites: ${known.join(", ")}`);
+  }
+  const wanted = new Set(names);
+  return { ...settings, source: { kind: "suites", suites: source.suites.filter((suite) => wanted.has(suite.name)) }, suiteScope: [...wanted] };
+}
+function scopeToSuites(results, suites) {
+  if (!suites) return results;
+  const wanted = new Set(suites);
+  return { ...results, scenarios: results.scenarios.filter((scenario) => scenario.labels?.suite !== void 0 && wanted.has(scenario.labels.suite)) };
 }
 
 // src/results/environment.ts
@@ -61569,9 +61639,9 @@ function confirmationTargets(verdict, current, settings) {
     const suite = suites.get(metric.scenario);
     const threshold = resolveThreshold(settings.thresholds, { name: metric.scenario, ...suite ? { suite } : {} }, metric.metric);
     const levels = [...threshold?.fail ?? [], ...threshold?.fail.length ? [] : threshold?.warn ?? []];
-    const relative5 = levels.flatMap((level) => level.kind === "relative" ? [level] : []);
-    if (relative5.length === 0) continue;
-    const tightest = relative5.reduce((a, b) => b.worseFraction < a.worseFraction ? b : a);
+    const relative6 = levels.flatMap((level) => level.kind === "relative" ? [level] : []);
+    if (relative6.length === 0) continue;
+    const tightest = relative6.reduce((a, b) => b.worseFraction < a.worseFraction ? b : a);
     targets.push({ scenario: metric.scenario, metric: metric.metric, direction: metric.direction, worseFraction: tightest.worseFraction, text: tightest.text });
   }
   return targets;
@@ -61749,10 +61819,10 @@ async function runGate(settings, deps, options) {
   const lookup = await lookupBaseline(settings, deps);
   const evaluated = evaluate({
     current: results,
-    history: lookup.history.map((record) => record.results),
+    history: lookup.history.map((record) => scopeToSuites(record.results, settings.suiteScope)),
     rules: settings.thresholds,
     sameMachine: measuredOnThisMachine(deps.context, results, lookup.baseline?.results),
-    ...lookup.baseline ? { baseline: lookup.baseline.results } : {}
+    ...lookup.baseline ? { baseline: scopeToSuites(lookup.baseline.results, settings.suiteScope) } : {}
   });
   const { verdict: stored, notes: generatorNotes } = distrustSaturatedGenerator(evaluated, results, lookup.baseline !== void 0);
   const notes = [...options.notes ?? [], ...notesFor(settings), ...generatorNotes];
@@ -61778,7 +61848,9 @@ async function runGate(settings, deps, options) {
   });
   throwIfCancelled(deps.signal, "before the baseline was saved");
   const overBudget = settings.baseline.saveOverErrorBudget ? void 0 : errorBudgetBreach(verdict.metrics);
-  const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true, ...overBudget ? { notABaseline: overBudget } : {} });
+  const partial = settings.suiteScope ? `only suite(s) ${settings.suiteScope.join(", ")} ran (--suite), and a baseline holds every suite` : void 0;
+  const notABaseline = overBudget ?? partial;
+  const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true, ...notABaseline ? { notABaseline } : {} });
   if (overBudget && options.save !== "never") {
     report.notes.push(`This run is not saved as a baseline: ${overBudget} (set baseline.save-over-error-budget: true to save such runs).`);
   }
@@ -62169,6 +62241,46 @@ function buildFailureReport(gate, error, now, cancelled = false) {
   };
 }
 
+// src/config/describe-setup.ts
+import { relative as relative5 } from "node:path";
+function describeGateSetup(settings, options) {
+  const lines = [`Gate "${settings.name}"${settings.configPath ? ` from ${relative5(options.cwd, settings.configPath) || settings.configPath}` : ""}`];
+  const source = settings.source;
+  const shown = (path) => relative5(options.cwd, path) || ".";
+  if (source.kind === "suites") {
+    lines.push("", `Suites (${source.suites.length}):`);
+    for (const suite of source.suites) {
+      lines.push(`  ${suite.name}`);
+      lines.push(`    command  ${suite.command}${suite.cwd !== options.cwd ? `   (in ${shown(suite.cwd)})` : ""}`);
+      lines.push(`    results  ${suite.resultsPath ? shown(suite.resultsPath) : "standard output"}, format ${suite.format}, time limit ${formatSeconds(suite.timeoutMs / 1e3)}`);
+    }
+  } else if (source.kind === "load") {
+    lines.push("", `Load scenarios (${source.scenarios.length}):`);
+    for (const scenario of source.scenarios) {
+      const shape = scenario.requests ? `${scenario.requests} requests` : `${formatSeconds(scenario.durationSeconds)} after ${formatSeconds(scenario.warmupSeconds)} warm-up`;
+      const pace = scenario.ratePerSecond ? `${scenario.ratePerSecond} req/s over ${scenario.connections} connections` : `${scenario.connections} connections`;
+      lines.push(`  ${scenario.name}: ${scenario.trials} trial(s) of ${shape}, ${pace}`);
+      for (const endpoint of scenario.endpoints) lines.push(`    ${endpoint.method} ${endpoint.url}`);
+    }
+    if (source.server) lines.push(`  server: ${source.server.start}${source.server.readyUrl ? ` (ready at ${source.server.readyUrl})` : ""}`);
+  } else if (source.kind === "results-file") {
+    lines.push("", `Results file: ${shown(source.path)} (format ${source.format})`);
+  } else {
+    lines.push("", "Nothing to run is configured (no suites, no load).");
+  }
+  lines.push("", "Load profiles (--profile, profile:):");
+  const profiles = (source.kind === "load" ? source.profiles : void 0) ?? LOAD_PROFILES;
+  for (const [name, profile] of Object.entries(profiles)) {
+    const pace = profile.ratePerSecond ? `${profile.ratePerSecond} req/s over ${profile.connections} connections` : `${profile.connections} connections`;
+    lines.push(`  ${name.padEnd(9)} ${profile.trials} trial(s) × ${formatSeconds(profile.durationSeconds)} after ${formatSeconds(profile.warmupSeconds)} warm-up, ${pace}`);
+  }
+  return `${lines.join("\n")}
+`;
+}
+function formatSeconds(seconds3) {
+  return seconds3 >= 60 && seconds3 % 60 === 0 ? `${seconds3 / 60} min` : `${Number(seconds3.toFixed(2))} s`;
+}
+
 // src/report/terminal-style.ts
 import { WriteStream } from "node:tty";
 
@@ -62541,6 +62653,7 @@ Usage: perf-gate <command> [options]
 Commands:
   run                 run the configured suite, compare with the baseline, report
   compare             compare two results files (no suite is run)
+  list                what the config defines: suites, load scenarios, profiles
   baseline list       list stored baselines
   baseline show [id]  print a stored baseline (default: latest)
   baseline promote    save results as the new baseline (a file, or run the suite)
@@ -62559,6 +62672,8 @@ with the verdict.
 Options:
   -c, --config <file>      config file (YAML or JSON)
       --command <cmd>      benchmark command to run instead of the config's suites
+      --suite <name>       run only this suite of the config (repeatable); compared on
+                           its own scenarios, never saved as the baseline
       --results <file>     file the command writes (or, without --command, results to gate as they are)
   -f, --format <name>      results format: auto (default), ${formatNames().join(", ")}
       --timeout <duration> time limit of the command (e.g. 90s, 10m; default 10m)
@@ -62623,6 +62738,12 @@ Options:
       --strict             exit 1 on warn and inconclusive too
       --all                show unchanged metrics too
       --no-color           plain output`,
+  list: `Usage: perf-gate list [-c <config>] [--profile <name>]
+
+Prints what the config file (default ${DEFAULT_CONFIG_PATH}) defines: each suite (its
+command, results file, format, time limit), each load scenario (endpoints, connections,
+duration, trials, rate, as the profile sets them) and the load profiles with their knobs.
+Run one suite with 'perf-gate run --suite <name>'.`,
   baseline: `Usage: perf-gate baseline <list|show|promote> [options]
 
   list                     list stored baselines of the gate, newest first
@@ -62661,8 +62782,10 @@ async function runCli(argv, io) {
         return await baselineCommand(rest, io);
       case "demo-server":
         return await demoServerCommand(rest, io);
+      case "list":
+        return await listCommand(rest, io);
       default:
-        throw new InputError(`unknown command "${command}"; commands: run, compare, baseline, demo-server, help`);
+        throw new InputError(`unknown command "${command}"; commands: run, compare, list, baseline, demo-server, help`);
     }
   } catch (error) {
     io.stderr.write(`perf-gate: ${messageOf(error)}
@@ -62796,6 +62919,7 @@ async function runCommand2(args, io) {
     "save-baseline": { type: "boolean" },
     "fail-on-missing-baseline": { type: "boolean" },
     "compare-to": { type: "string" },
+    suite: { type: "string", multiple: true },
     base: { type: "string" },
     build: { type: "string" },
     confirm: { type: "string" },
@@ -62814,6 +62938,11 @@ async function runCommand2(args, io) {
       ...text("confirm-budget") ? { confirmBudget: text("confirm-budget") } : {},
       ...base ? { base } : {}
     });
+    const suites = values.suite;
+    if (suites?.length && values["save-baseline"]) {
+      throw new InputError("--save-baseline with --suite would save only some suites as the baseline; run every suite to save one");
+    }
+    settings = selectSuites(settings, suites);
   } catch (error) {
     await writeFailureJson(text("name") ?? "default", error, values, io, false);
     throw error;
@@ -62976,6 +63105,13 @@ async function writeReports(report, values, io) {
 function help(io, command) {
   io.stdout.write(`${HELP[command]}
 `);
+  return EXIT_PASS;
+}
+async function listCommand(args, io) {
+  const { values } = parse(args, { config: COMMON_OPTIONS.config, profile: { type: "string" }, help: { type: "boolean", short: "h" } });
+  if (values.help) return help(io, "list");
+  const settings = await settingsForStore(values, io);
+  io.stdout.write(describeGateSetup(settings, { cwd: io.cwd }));
   return EXIT_PASS;
 }
 async function demoServerCommand(args, io) {

@@ -27,6 +27,8 @@ import { cancelOnSignals } from './run/cancellation.js'
 import { renderMarkdownReport } from './report/markdown.js'
 import type { GateReport } from './report/report-model.js'
 import { buildFailureReport } from './report/failure-report.js'
+import { describeGateSetup } from './config/describe-setup.js'
+import { selectSuites } from './config/select-suites.js'
 import { renderTerminalReport } from './report/terminal.js'
 import { shouldUseColor, truncateToWidth } from './report/terminal-style.js'
 import type { Results } from './results/model.js'
@@ -64,6 +66,7 @@ Usage: perf-gate <command> [options]
 Commands:
   run                 run the configured suite, compare with the baseline, report
   compare             compare two results files (no suite is run)
+  list                what the config defines: suites, load scenarios, profiles
   baseline list       list stored baselines
   baseline show [id]  print a stored baseline (default: latest)
   baseline promote    save results as the new baseline (a file, or run the suite)
@@ -82,6 +85,8 @@ with the verdict.
 Options:
   -c, --config <file>      config file (YAML or JSON)
       --command <cmd>      benchmark command to run instead of the config's suites
+      --suite <name>       run only this suite of the config (repeatable); compared on
+                           its own scenarios, never saved as the baseline
       --results <file>     file the command writes (or, without --command, results to gate as they are)
   -f, --format <name>      results format: auto (default), ${formatNames().join(', ')}
       --timeout <duration> time limit of the command (e.g. 90s, 10m; default 10m)
@@ -146,6 +151,12 @@ Options:
       --strict             exit 1 on warn and inconclusive too
       --all                show unchanged metrics too
       --no-color           plain output`,
+  list: `Usage: perf-gate list [-c <config>] [--profile <name>]
+
+Prints what the config file (default ${DEFAULT_CONFIG_PATH}) defines: each suite (its
+command, results file, format, time limit), each load scenario (endpoints, connections,
+duration, trials, rate, as the profile sets them) and the load profiles with their knobs.
+Run one suite with 'perf-gate run --suite <name>'.`,
   baseline: `Usage: perf-gate baseline <list|show|promote> [options]
 
   list                     list stored baselines of the gate, newest first
@@ -183,8 +194,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await baselineCommand(rest, io)
       case 'demo-server':
         return await demoServerCommand(rest, io)
+      case 'list':
+        return await listCommand(rest, io)
       default:
-        throw new InputError(`unknown command "${command}"; commands: run, compare, baseline, demo-server, help`)
+        throw new InputError(`unknown command "${command}"; commands: run, compare, list, baseline, demo-server, help`)
     }
   } catch (error) {
     io.stderr.write(`perf-gate: ${messageOf(error)}\n`)
@@ -334,6 +347,7 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
     'save-baseline': { type: 'boolean' },
     'fail-on-missing-baseline': { type: 'boolean' },
     'compare-to': { type: 'string' },
+    suite: { type: 'string', multiple: true },
     base: { type: 'string' },
     build: { type: 'string' },
     confirm: { type: 'string' },
@@ -352,6 +366,11 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
       ...(text('confirm-budget') ? { confirmBudget: text('confirm-budget')! } : {}),
       ...(base ? { base } : {})
     })
+    const suites = values.suite as unknown as string[] | undefined
+    if (suites?.length && values['save-baseline']) {
+      throw new InputError('--save-baseline with --suite would save only some suites as the baseline; run every suite to save one')
+    }
+    settings = selectSuites(settings, suites)
   } catch (error) {
     await writeFailureJson(text('name') ?? 'default', error, values, io, false)
     throw error
@@ -520,6 +539,15 @@ async function writeReports(report: GateReport, values: Record<string, string | 
 
 function help(io: CliIo, command: string): number {
   io.stdout.write(`${HELP[command]}\n`)
+  return EXIT_PASS
+}
+
+/** `perf-gate list`: the suites, load scenarios and profiles a config defines, with what each does. */
+async function listCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { config: COMMON_OPTIONS.config, profile: { type: 'string' }, help: { type: 'boolean', short: 'h' } })
+  if (values.help) return help(io, 'list')
+  const settings = await settingsForStore(values, io)
+  io.stdout.write(describeGateSetup(settings, { cwd: io.cwd }))
   return EXIT_PASS
 }
 

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { decideBaselineSave, type SaveDecision } from './baselines/save-policy.js'
+import { scopeToSuites } from './config/select-suites.js'
 import { BASELINE_SCHEMA_VERSION, type BaselineLookup, type BaselineRecord, type BaselineStore, type SavedBaseline } from './baselines/store.js'
 import type { GateSettings, RunSource } from './config/settings.js'
 import { defaultThresholdsNote } from './config/resolve-settings.js'
@@ -72,10 +73,10 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   const lookup = await lookupBaseline(settings, deps)
   const evaluated = evaluate({
     current: results,
-    history: lookup.history.map((record) => record.results),
+    history: lookup.history.map((record) => scopeToSuites(record.results, settings.suiteScope)),
     rules: settings.thresholds,
     sameMachine: measuredOnThisMachine(deps.context, results, lookup.baseline?.results),
-    ...(lookup.baseline ? { baseline: lookup.baseline.results } : {})
+    ...(lookup.baseline ? { baseline: scopeToSuites(lookup.baseline.results, settings.suiteScope) } : {})
   })
   const { verdict: stored, notes: generatorNotes } = distrustSaturatedGenerator(evaluated, results, lookup.baseline !== undefined)
   const notes = [...(options.notes ?? []), ...notesFor(settings), ...generatorNotes]
@@ -103,7 +104,10 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   // A cancelled run unwinds here at the latest: whatever it measured is not saved.
   throwIfCancelled(deps.signal, 'before the baseline was saved')
   const overBudget = settings.baseline.saveOverErrorBudget ? undefined : errorBudgetBreach(verdict.metrics)
-  const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true, ...(overBudget ? { notABaseline: overBudget } : {}) })
+  // Some suites of the gate (`--suite`) are part of a run: saved, they would drop the other suites from the baseline.
+  const partial = settings.suiteScope ? `only suite(s) ${settings.suiteScope.join(', ')} ran (--suite), and a baseline holds every suite` : undefined
+  const notABaseline = overBudget ?? partial
+  const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true, ...(notABaseline ? { notABaseline } : {}) })
   if (overBudget && options.save !== 'never') {
     report.notes.push(`This run is not saved as a baseline: ${overBudget} (set baseline.save-over-error-budget: true to save such runs).`)
   }

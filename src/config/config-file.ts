@@ -23,6 +23,8 @@ export interface ConfigFile {
     thresholds?: Record<string, RawThresholdRule>
   }>
   load?: LoadConfig
+  /** Load presets of the user's own, by name. */
+  profiles?: Record<string, LoadProfileConfig>
   thresholds?: Record<string, RawThresholdRule>
   overrides?: Array<{ scenarios: string | string[]; thresholds: Record<string, RawThresholdRule> }>
   baseline?: { store?: 'file' | 'cache' | 'artifact'; dir?: string; history?: number; name?: string; 'fail-on-missing'?: boolean; 'save-over-error-budget'?: boolean }
@@ -58,7 +60,17 @@ export interface LoadScenarioConfig extends LoadKnobsConfig {
   endpoints: LoadEndpointConfig[]
 }
 
-export type LoadProfileName = 'smoke' | 'quick' | 'standard' | 'stress' | 'soak'
+/** A built-in preset (smoke, quick, standard, stress, soak) or one defined under `profiles:`. */
+export type LoadProfileName = string
+
+/** A preset of one's own under `profiles:`: the knobs it sets (the rest come from `standard`). */
+export interface LoadProfileConfig {
+  connections?: number
+  duration?: number | string
+  warmup?: number | string
+  trials?: number
+  rate?: number
+}
 
 /** The `load:` section. */
 export interface LoadConfig extends LoadKnobsConfig {

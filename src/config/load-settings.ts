@@ -8,9 +8,9 @@
 import { resolve } from 'node:path'
 import { InputError } from '../errors.js'
 import { urlScenarioName } from '../formats/results-builder.js'
-import type { LoadConfig, LoadEndpointConfig, LoadKnobsConfig, LoadProfileName } from './config-file.js'
+import type { LoadConfig, LoadEndpointConfig, LoadKnobsConfig, LoadProfileConfig, LoadProfileName } from './config-file.js'
 import { parseDurationMs } from './durations.js'
-import type { LoadEndpointSettings, LoadScenarioSettings, LoadSource, ServerSettings } from './settings.js'
+import type { LoadEndpointSettings, LoadProfileSettings, LoadScenarioSettings, LoadSource, ServerSettings } from './settings.js'
 
 /** What the Action inputs / CLI flags say about load (all raw text, as given). */
 export interface LoadEdgeSettings {
@@ -24,15 +24,10 @@ export interface LoadEdgeSettings {
   readyUrl?: string
 }
 
-interface LoadProfile {
-  connections: number
-  durationSeconds: number
-  warmupSeconds: number
-  trials: number
-}
+type LoadProfile = LoadProfileSettings
 
 /** Presets users know from load-testing practice. `quick` is an alias of `smoke`. */
-export const LOAD_PROFILES: Readonly<Record<Exclude<LoadProfileName, 'quick'>, LoadProfile>> = {
+export const LOAD_PROFILES: Readonly<Record<'smoke' | 'standard' | 'stress' | 'soak', LoadProfile>> = {
   /** Does it work at all, and roughly how fast: seconds per scenario. */
   smoke: { connections: 5, durationSeconds: 3, warmupSeconds: 1, trials: 3 },
   /** The PR gate default: enough trials for a confidence interval in about a minute per scenario. */
@@ -65,17 +60,22 @@ export function resolveLoadSource(
   config: LoadConfig | undefined,
   where: string,
   rootDir: string,
-  env: Record<string, string | undefined>
+  env: Record<string, string | undefined>,
+  customProfiles: Record<string, LoadProfileConfig> = {}
 ): LoadSource | undefined {
   const url = edge.url?.trim()
   if (!url && !config) return undefined
   const secrets = new Set<string>()
+  const profiles = profileTable(customProfiles, where)
+  const profileName = (raw: string | undefined, at: string): LoadProfileName | undefined => checkProfileName(raw, at, profiles)
   const edgeProfile = profileName(edge.profile, "input 'profile'")
+  profileName(config?.profile, `${where}: /load/profile`)
+  config?.scenarios.forEach((scenario, index) => profileName(scenario.profile, `${where}: /load/scenarios/${index}/profile`))
   const baseUrl = config?.['base-url']
   let scenarios: LoadScenarioSettings[]
   if (url) {
     const endpoint = parseEndpoint({ url }, "input 'url'", baseUrl, env, secrets)
-    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'")]
+    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'", profiles)]
   } else {
     const names = new Set<string>()
     scenarios = config!.scenarios.map((scenario, index) => {
@@ -88,10 +88,10 @@ export function resolveLoadSource(
       const name = scenario.name ?? (config!.scenarios.length === 1 ? defaultName(endpoints) : `${defaultName(endpoints)} #${index + 1}`)
       if (names.has(name)) throw new InputError(`${at}/name: "${name}" is used by two load scenarios`)
       names.add(name)
-      return buildScenario(name, endpoints, scenario, config, edge, edgeProfile, at)
+      return buildScenario(name, endpoints, scenario, config, edge, edgeProfile, at, profiles)
     })
   }
-  const source: LoadSource = { kind: 'load', scenarios, secrets: [...secrets] }
+  const source: LoadSource = { kind: 'load', scenarios, secrets: [...secrets], profiles: Object.fromEntries(profiles) }
   const server = resolveServer(edge, config, where, rootDir, scenarios[0]!)
   if (server) source.server = server
   return source
@@ -110,15 +110,29 @@ function redactedPath(url: string): string {
   return urlScenarioName(parsed.href)
 }
 
-function profileName(raw: string | undefined, where: string): LoadProfileName | undefined {
-  const value = raw?.trim()
-  if (!value) return undefined
-  if (value in LOAD_PROFILES || value === 'quick') return value as LoadProfileName
-  throw new InputError(`${where} must be one of smoke (or quick), standard, stress, soak; got "${value}"`)
+/** The built-in presets (and `quick` for smoke), then the config's own (which may redefine a built-in). */
+function profileTable(custom: Record<string, LoadProfileConfig>, where: string): Map<string, LoadProfile> {
+  const table = new Map<string, LoadProfile>(Object.entries(LOAD_PROFILES))
+  table.set('quick', LOAD_PROFILES.smoke)
+  for (const [name, own] of Object.entries(custom)) {
+    const at = `${where}: /profiles/${name}`
+    const profile: LoadProfile = {
+      connections: own.connections ?? LOAD_PROFILES.standard.connections,
+      durationSeconds: seconds(own.duration === undefined ? undefined : { value: own.duration, at: `${at}/duration` }) ?? LOAD_PROFILES.standard.durationSeconds,
+      warmupSeconds: seconds(own.warmup === undefined ? undefined : { value: own.warmup, at: `${at}/warmup` }, { allowZero: true }) ?? LOAD_PROFILES.standard.warmupSeconds,
+      trials: own.trials ?? LOAD_PROFILES.standard.trials
+    }
+    if (own.rate !== undefined) profile.ratePerSecond = own.rate
+    table.set(name, profile)
+  }
+  return table
 }
 
-function profileOf(name: LoadProfileName): LoadProfile {
-  return LOAD_PROFILES[name === 'quick' ? 'smoke' : name]
+function checkProfileName(raw: string | undefined, where: string, profiles: Map<string, LoadProfile>): LoadProfileName | undefined {
+  const value = raw?.trim()
+  if (!value) return undefined
+  if (profiles.has(value)) return value
+  throw new InputError(`${where} must be one of ${[...profiles.keys()].join(', ')} (define your own under profiles:); got "${value}"`)
 }
 
 function buildScenario(
@@ -128,9 +142,10 @@ function buildScenario(
   config: LoadConfig | undefined,
   edge: LoadEdgeSettings,
   edgeProfile: LoadProfileName | undefined,
-  at: string
+  at: string,
+  profiles: Map<string, LoadProfile>
 ): LoadScenarioSettings {
-  const profile = profileOf(edgeProfile ?? own.profile ?? config?.profile ?? DEFAULT_LOAD_PROFILE)
+  const profile = profiles.get(edgeProfile ?? own.profile ?? config?.profile ?? DEFAULT_LOAD_PROFILE)!
   const section = config ?? ({} as LoadKnobsConfig)
   const sectionAt = at.replace(/\/scenarios\/\d+$/, '')
   /** The scenario's field, else the section's, with the path of whichever was used. */
@@ -146,7 +161,7 @@ function buildScenario(
   const timeout = pick('timeout')
   const timeoutSeconds = seconds(timeout) ?? DEFAULT_LOAD_TIMEOUT_SECONDS
   if (timeoutSeconds < 1) throw new InputError(`${timeout!.at}: "${timeout!.value}" is too short; a request timeout is at least 1s`)
-  const rate = edge.rate?.trim() ? positiveNumber(edge.rate, "input 'rate'") : (pick('rate')?.value as number | undefined)
+  const rate = edge.rate?.trim() ? positiveNumber(edge.rate, "input 'rate'") : ((pick('rate')?.value as number | undefined) ?? profile.ratePerSecond)
   const requests = edge.duration?.trim() ? undefined : (pick('requests')?.value as number | undefined)
   const scenario: LoadScenarioSettings = { name, endpoints, connections, durationSeconds: duration, warmupSeconds, trials, timeoutSeconds }
   if (requests !== undefined) scenario.requests = requests

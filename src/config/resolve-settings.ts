@@ -204,7 +204,7 @@ function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): R
     return { kind: 'suites', suites: [suite] }
   }
   if (edge.resultsPath) return { kind: 'results-file', path: resolve(edge.rootDir, edge.resultsPath), format }
-  const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {})
+  const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {}, config.profiles)
   if (load) {
     if (config.load && config.suites && config.suites.length > 0) {
       throw new InputError(`${where}: has both suites and load; a gate runs one of them. Give each its own config file and gate name.`)

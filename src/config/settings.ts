@@ -76,6 +76,17 @@ export interface LoadSource {
   server?: ServerSettings
   /** Values (header secrets) to mask in logs; results never carry headers at all. */
   secrets: string[]
+  /** The presets the scenarios could be built from: built-in and the config's own `profiles:` (for `perf-gate list`). */
+  profiles?: Record<string, LoadProfileSettings>
+}
+
+/** A load preset: connections, trial length, warm-up, trials, and optionally a fixed arrival rate. */
+export interface LoadProfileSettings {
+  connections: number
+  durationSeconds: number
+  warmupSeconds: number
+  trials: number
+  ratePerSecond?: number
 }
 
 /** One parsed threshold expression. */
@@ -159,6 +170,8 @@ export interface GateSettings {
   /** Exit 1 on regressions (the Action's fail-on-regression; always true on the CLI). */
   failOnRegression: boolean
   confirm: ConfirmSettings
+  /** Set when only some suites run (`--suite`): baselines are compared on those suites' scenarios only. */
+  suiteScope?: string[]
 }
 
 export const DEFAULT_GATE_NAME = 'default'

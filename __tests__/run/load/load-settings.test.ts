@@ -109,7 +109,7 @@ describe('load settings', () => {
       { connections: standard.connections, durationSeconds: standard.durationSeconds, warmupSeconds: standard.warmupSeconds, trials: standard.trials },
       LOAD_PROFILES.standard
     )
-    await rejectsWith(yaml, /input 'profile' must be one of smoke \(or quick\), standard, stress, soak; got "heavy"/, { load: { profile: 'heavy' } })
+    await rejectsWith(yaml, /input 'profile' must be one of smoke, standard, stress, soak, quick \(define your own under profiles:\); got "heavy"/, { load: { profile: 'heavy' } })
   })
 
   test('the url input is a one-endpoint scenario named by its path, with start and ready-url', async () => {

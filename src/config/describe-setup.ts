@@ -1,0 +1,45 @@
+/**
+ * What a gate's config defines, in words a terminal reader scans: its suites, its load scenarios as the chosen
+ * profile sets them, and the load profiles. Reads the resolved settings only; runs nothing.
+ */
+import { relative } from 'node:path'
+import { LOAD_PROFILES } from './load-settings.js'
+import type { GateSettings } from './settings.js'
+
+export function describeGateSetup(settings: GateSettings, options: { cwd: string }): string {
+  const lines: string[] = [`Gate "${settings.name}"${settings.configPath ? ` from ${relative(options.cwd, settings.configPath) || settings.configPath}` : ''}`]
+  const source = settings.source
+  const shown = (path: string): string => relative(options.cwd, path) || '.'
+  if (source.kind === 'suites') {
+    lines.push('', `Suites (${source.suites.length}):`)
+    for (const suite of source.suites) {
+      lines.push(`  ${suite.name}`)
+      lines.push(`    command  ${suite.command}${suite.cwd !== options.cwd ? `   (in ${shown(suite.cwd)})` : ''}`)
+      lines.push(`    results  ${suite.resultsPath ? shown(suite.resultsPath) : 'standard output'}, format ${suite.format}, time limit ${formatSeconds(suite.timeoutMs / 1000)}`)
+    }
+  } else if (source.kind === 'load') {
+    lines.push('', `Load scenarios (${source.scenarios.length}):`)
+    for (const scenario of source.scenarios) {
+      const shape = scenario.requests ? `${scenario.requests} requests` : `${formatSeconds(scenario.durationSeconds)} after ${formatSeconds(scenario.warmupSeconds)} warm-up`
+      const pace = scenario.ratePerSecond ? `${scenario.ratePerSecond} req/s over ${scenario.connections} connections` : `${scenario.connections} connections`
+      lines.push(`  ${scenario.name}: ${scenario.trials} trial(s) of ${shape}, ${pace}`)
+      for (const endpoint of scenario.endpoints) lines.push(`    ${endpoint.method} ${endpoint.url}`)
+    }
+    if (source.server) lines.push(`  server: ${source.server.start}${source.server.readyUrl ? ` (ready at ${source.server.readyUrl})` : ''}`)
+  } else if (source.kind === 'results-file') {
+    lines.push('', `Results file: ${shown(source.path)} (format ${source.format})`)
+  } else {
+    lines.push('', 'Nothing to run is configured (no suites, no load).')
+  }
+  lines.push('', 'Load profiles (--profile, profile:):')
+  const profiles = (source.kind === 'load' ? source.profiles : undefined) ?? LOAD_PROFILES
+  for (const [name, profile] of Object.entries(profiles)) {
+    const pace = profile.ratePerSecond ? `${profile.ratePerSecond} req/s over ${profile.connections} connections` : `${profile.connections} connections`
+    lines.push(`  ${name.padEnd(9)} ${profile.trials} trial(s) × ${formatSeconds(profile.durationSeconds)} after ${formatSeconds(profile.warmupSeconds)} warm-up, ${pace}`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+function formatSeconds(seconds: number): string {
+  return seconds >= 60 && seconds % 60 === 0 ? `${seconds / 60} min` : `${Number(seconds.toFixed(2))} s`
+}
