@@ -344,8 +344,8 @@ function judgeNonPositive(
   if (base > 0) {
     const ratio = current / base
     return worse
-      ? { status: level, reason: `Fell from ${base} to 0, beyond the ${expression.text} threshold.`, change: { ratio, method: 'point' } }
-      : { status: 'improved', reason: `Fell from ${base} to 0.`, change: { ratio, method: 'point' } }
+      ? { status: level, reason: `Fell from ${base} to 0, beyond the ${expression.text} threshold.`, change: { ratio, method: 'point', levels: { baseline: base, current } } }
+      : { status: 'improved', reason: `Fell from ${base} to 0.`, change: { ratio, method: 'point', levels: { baseline: base, current } } }
   }
   return worse
     ? { status: level, reason: `Rose from 0 to ${current}: any rise from zero is beyond the ${expression.text} threshold.` }
