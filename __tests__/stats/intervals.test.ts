@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { studentTQuantile } from '../../src/stats/t-distribution.js'
+import { studentTCdf, studentTQuantile } from '../../src/stats/t-distribution.js'
 import { sampleStandardDeviation } from 'simple-statistics'
 import {
   MIN_RUN_NOISE,
@@ -13,7 +13,7 @@ import {
   withinRunSpread,
   withoutOutlyingTrials
 } from '../../src/stats/log-ratio-intervals.js'
-import { alphaPerTest } from '../../src/stats/error-budget.js'
+import { alphaPerTest, holmAlphas } from '../../src/stats/error-budget.js'
 
 function close(actual: number, expected: number, tolerance: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} is not ${expected} ± ${tolerance}`)
@@ -108,6 +108,17 @@ describe('intervals against R reference values', () => {
   test('identical values give a zero-width interval, not NaN', () => {
     const estimate = welchLogEstimate([1, 1, 1], [2, 2, 2])!
     assert.deepEqual(boundsAt(estimate, 0.01), { low: 1, high: 1 })
+  })
+  test('Holm: the most certain comparison at alpha / m, the next at alpha / (m − 1) while each is rejected', () => {
+    assert.deepEqual(holmAlphas([0.0001, 0.5, 0.002], 0.006), [0.002, 0.006, 0.003], 'by p: 0.002/2 rejected, so the least certain gets 0.006')
+    assert.deepEqual(holmAlphas([0.0001, 0.004, 0.5], 0.006), [0.002, 0.003, 0.003], '0.004 is not below 0.003: the rest stop there')
+    assert.deepEqual(holmAlphas([0.0001, 0.0002, 0.001], 0.006), [0.002, 0.003, 0.006], 'all rejected: the last gets the whole budget')
+    assert.deepEqual(holmAlphas([0.9, 0.8], 0.01), [0.005, 0.005], 'none certain: every one stays at Bonferroni')
+    assert.deepEqual(holmAlphas([], 0.01), [])
+  })
+  test('t distribution function inverts the quantile', () => {
+    close(studentTCdf(studentTQuantile(0.975, 5), 5), 0.975, 1e-9, 'cdf(quantile)')
+    close(studentTCdf(0, 3), 0.5, 1e-12, 'symmetric')
   })
   test('the error budget is split across metrics and looks (Bonferroni)', () => {
     assert.equal(alphaPerTest(0.01, 4, 1), 0.0025)
