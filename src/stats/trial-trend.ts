@@ -5,8 +5,9 @@
  * - a rank trend test (Mann–Kendall, exact for untied data through the distribution of inversions) together with a
  *   size (Sen's slope over the run ≥ `MIN_DRIFT`), or every step between consecutive trials the same way and at
  *   least `MIN_DRIFT` (the only signal 3 trials can give: Mann–Kendall cannot reach significance below 5);
- * - the warm-up case: the first trial lies beyond all the others by at least `MIN_DRIFT`, and the others do not
- *   trend. Dropping that one trial leaves steady trials.
+ * - the warm-up case: the first trial lies beyond all the others by at least `MIN_DRIFT` and twice the others' own
+ *   range (so that noisy trials do not make one by chance), and the others do not trend. Dropping that one trial
+ *   leaves steady trials.
  */
 import { median } from 'simple-statistics'
 
@@ -18,8 +19,8 @@ export const TREND_P = 0.02
 
 export type TrialTrend =
   | { kind: 'steady' }
-  /** The first trial stands apart from steady others: drop it. */
-  | { kind: 'warm-up' }
+  /** The first trial stands apart from steady others, above or below them: a warm-up when that is the worse side. */
+  | { kind: 'warm-up'; direction: 'up' | 'down' }
   /** The trials drift up or down (their values, not better or worse). */
   | { kind: 'drift'; direction: 'up' | 'down' }
 
@@ -76,9 +77,11 @@ export function trialTrend(values: number[]): TrialTrend {
   const logs = values.map(Math.log)
   const rest = logs.slice(1)
   const first = logs[0]!
-  const apart = first - Math.max(...rest) >= MIN_DRIFT || Math.min(...rest) - first >= MIN_DRIFT
+  const gap = Math.max(MIN_DRIFT, 2 * (Math.max(...rest) - Math.min(...rest)))
+  const above = first - Math.max(...rest) >= gap
+  const below = Math.min(...rest) - first >= gap
   const drift = driftOf(logs)
   // The first trial alone is off (the others steady, and enough of them to tell): a warm-up that one trial absorbed.
-  if (apart && !driftOf(rest) && (!drift || rest.length >= 3)) return { kind: 'warm-up' }
+  if ((above || below) && !driftOf(rest) && (!drift || rest.length >= 3)) return { kind: 'warm-up', direction: above ? 'up' : 'down' }
   return drift ? { kind: 'drift', direction: drift } : { kind: 'steady' }
 }

@@ -100,7 +100,8 @@ export function steadyTrials(evidence: RelativeEvidence): { baseline: number[]; 
   let drift: Drift | undefined
   const steady = (side: Drift['side'], values: number[]): number[] => {
     const trend = trialTrend(values)
-    if (trend.kind === 'warm-up') return values.slice(1)
+    // A cold first trial is worse than the rest; one that is better is not a warm-up, and is kept.
+    if (trend.kind === 'warm-up') return (trend.direction === 'up') === (evidence.direction === 'lower') ? values.slice(1) : values
     if (trend.kind === 'drift' && !drift) drift = { side, getting: (trend.direction === 'down') === (evidence.direction === 'lower') ? 'better' : 'worse' }
     return values
   }
