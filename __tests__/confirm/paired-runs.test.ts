@@ -35,6 +35,10 @@ describe('same-runner confirmation', () => {
     assert.equal(result.looks, 1)
     assert.equal(result.confirmations[0]!.outcome, 'fail')
     assert.ok(Math.abs(result.confirmations[0]!.change!.ratio - 1.3) < 0.02)
+    // The arms as the pairs saw them: the base arm's geometric mean, the head arm at the decided ratio from it.
+    const { levels, ratio } = result.confirmations[0]!.change!
+    assert.ok(levels && Math.abs(levels.baseline - 10) < 0.2, JSON.stringify(levels))
+    assert.ok(Math.abs(levels.current / levels.baseline - ratio) < 1e-12)
   })
 
   test('undecided at the last look is inconclusive, never a failure', async () => {

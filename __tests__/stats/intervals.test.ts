@@ -1,8 +1,19 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { studentTQuantile } from '../../src/stats/t-distribution.js'
-import { boundsAt, historyLogEstimate, pairedLogEstimate, trimmedPairedLogEstimate, welchLogEstimate } from '../../src/stats/log-ratio-intervals.js'
-import { alphaPerTest } from '../../src/stats/error-budget.js'
+import { studentTCdf, studentTQuantile } from '../../src/stats/t-distribution.js'
+import { sampleStandardDeviation } from 'simple-statistics'
+import {
+  MIN_RUN_NOISE,
+  boundsAt,
+  historyLogEstimate,
+  pairedLogEstimate,
+  robustSpread,
+  trimmedPairedLogEstimate,
+  welchLogEstimate,
+  withinRunSpread,
+  withoutOutlyingTrials
+} from '../../src/stats/log-ratio-intervals.js'
+import { alphaPerTest, holmAlphas } from '../../src/stats/error-budget.js'
 
 function close(actual: number, expected: number, tolerance: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} is not ${expected} ± ${tolerance}`)
@@ -56,17 +67,58 @@ describe('intervals against R reference values', () => {
     assert.ok(plain.estimate > 14 && plain.standardError > 9, 'the plain mean is carried away by the wild value')
     assert.deepEqual(trimmedPairedLogEstimate([0.1, 0.2, 0.15, 0.3]), pairedLogEstimate([0.1, 0.2, 0.15, 0.3]), 'below 5 pairs nothing is trimmed')
   })
-  test('history: one run against one, with the spread of the stored runs', () => {
-    const logs = [0, 0.1, -0.1, 0.05, -0.05].map((x) => x)
-    const estimate = historyLogEstimate(0.2, 0, logs)!
-    close(estimate.noise, Math.sqrt(0.025 / 4), 1e-12, 'run-to-run sd')
-    close(estimate.standardError, Math.sqrt(0.025 / 4) * Math.SQRT2, 1e-12, 'both runs carry that spread')
+  test('history: this run against the median of the stored runs, a prediction interval with a floored spread', () => {
+    const logs = [0, 0.1, -0.1, 0.05, -0.05]
+    const estimate = historyLogEstimate(0.2, logs)!
+    close(estimate.noise, Math.sqrt(0.025 / 4), 1e-12, 'below 8 runs: the plain sd of the stored runs')
+    close(estimate.standardError, Math.sqrt(0.025 / 4) * Math.sqrt(1 + Math.PI / 10), 1e-12, 'one new run plus the median of 5')
     assert.equal(estimate.degreesOfFreedom, 4)
-    assert.equal(historyLogEstimate(0.2, 0, [0, 0.1]), undefined, 'two stored runs are not a spread')
+    assert.equal(estimate.baselineLog, 0)
+    assert.equal(historyLogEstimate(0.2, [0, 0.1]), undefined, 'two stored runs are not a spread')
+    assert.equal(historyLogEstimate(0.2, [0, 0, 0])!.noise, MIN_RUN_NOISE, 'identical stored values get the floor')
+    assert.equal(historyLogEstimate(0.2, [0, 0, 0], 0.05)!.noise, 0.05, "never narrower than the trials' own spread")
+  })
+  test('robust spread: from 8 runs one wild run is winsorized; below, the sd (a wild run only widens it)', () => {
+    const calm = [0, 0.02, -0.02, 0.01, -0.01, 0.03, -0.03, 0.015, -0.015, 0]
+    const wild = [...calm.slice(0, 9), 0.7]
+    const calmSpread = robustSpread(calm)
+    assert.equal(calmSpread.degreesOfFreedom, 7)
+    assert.ok(robustSpread(wild).spread < 1.5 * calmSpread.spread, `${robustSpread(wild).spread} vs ${calmSpread.spread}`)
+    assert.ok(sampleStandardDeviation(wild) > 10 * calmSpread.spread, 'the plain sd would be blown up')
+    assert.deepEqual(robustSpread([0, 0.1, -0.1]), { spread: 0.1, degreesOfFreedom: 2 })
+  })
+  test('within-run spread: trials around their run median, pooled, one shocked trial ignored', () => {
+    const runs = [
+      [100, 102, 98, 101, 99],
+      [200, 204, 196, 202, 300]
+    ]
+    const spread = withinRunSpread(runs)
+    assert.ok(spread > 0.005 && spread < 0.03, `${spread}`)
+    assert.equal(withinRunSpread([[5], [7]]), 0, 'one-trial runs show no spread')
+  })
+  test('outlying trials: one per side, on the worse side only, from 4 trials', () => {
+    const base = [0, 0.01, -0.01, 0.005, -0.005].map((x) => x)
+    const shocked = [0.1, 0.11, 0.09, 0.4, 0.1]
+    const { baseline, current } = withoutOutlyingTrials(base, shocked, 1)
+    assert.deepEqual(baseline, base)
+    assert.deepEqual(current, [0.1, 0.11, 0.09, 0.1])
+    assert.deepEqual(withoutOutlyingTrials(base, shocked, -1).current, shocked, 'a surprisingly good trial is kept')
+    assert.deepEqual(withoutOutlyingTrials([0, 0.01, 0.5], [0, 0.01, 0.02], 1).baseline, [0, 0.01, 0.5], 'three trials keep all')
   })
   test('identical values give a zero-width interval, not NaN', () => {
     const estimate = welchLogEstimate([1, 1, 1], [2, 2, 2])!
     assert.deepEqual(boundsAt(estimate, 0.01), { low: 1, high: 1 })
+  })
+  test('Holm: the most certain comparison at alpha / m, the next at alpha / (m − 1) while each is rejected', () => {
+    assert.deepEqual(holmAlphas([0.0001, 0.5, 0.002], 0.006), [0.002, 0.006, 0.003], 'by p: 0.002/2 rejected, so the least certain gets 0.006')
+    assert.deepEqual(holmAlphas([0.0001, 0.004, 0.5], 0.006), [0.002, 0.003, 0.003], '0.004 is not below 0.003: the rest stop there')
+    assert.deepEqual(holmAlphas([0.0001, 0.0002, 0.001], 0.006), [0.002, 0.003, 0.006], 'all rejected: the last gets the whole budget')
+    assert.deepEqual(holmAlphas([0.9, 0.8], 0.01), [0.005, 0.005], 'none certain: every one stays at Bonferroni')
+    assert.deepEqual(holmAlphas([], 0.01), [])
+  })
+  test('t distribution function inverts the quantile', () => {
+    close(studentTCdf(studentTQuantile(0.975, 5), 5), 0.975, 1e-9, 'cdf(quantile)')
+    close(studentTCdf(0, 3), 0.5, 1e-12, 'symmetric')
   })
   test('the error budget is split across metrics and looks (Bonferroni)', () => {
     assert.equal(alphaPerTest(0.01, 4, 1), 0.0025)

@@ -81,12 +81,23 @@ function armValue(results: Results, target: ConfirmTarget, unit: string | undefi
   return series ? { value: median(series.values), unit: series.unit } : undefined
 }
 
+/**
+ * The arms as the pairs saw them: the base arm's geometric mean, and the head arm at the estimated ratio from it, so
+ * that head / base is the decided ratio (the decider sees only log-ratios).
+ */
+function withLevels(change: ChangeEstimate, baseLogs: number[]): ChangeEstimate {
+  if (change.levels || baseLogs.length === 0) return change
+  const baseline = Math.exp(baseLogs.reduce((a, b) => a + b, 0) / baseLogs.length)
+  return { ...change, levels: { baseline, current: baseline * change.ratio } }
+}
+
 export async function confirmOnSameRunner(options: ConfirmationOptions): Promise<ConfirmationResult> {
   const now = options.now ?? Date.now
   const started = now()
   const looks = [...new Set(options.looks)].filter((n) => n >= 2).sort((a, b) => a - b)
   const pending = new Map(options.targets.map((target) => [key(target), target]))
   const ratios = new Map<string, number[]>(options.targets.map((target) => [key(target), []]))
+  const baseLogs = new Map<string, number[]>(options.targets.map((target) => [key(target), []]))
   const units = new Map<string, string>()
   const done: TargetConfirmation[] = []
   let pairs = 0
@@ -106,6 +117,7 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
         if (!base || !head || base.value <= 0 || head.value <= 0) continue
         units.set(k, base.unit)
         ratios.get(k)!.push(Math.log(head.value / base.value))
+        baseLogs.get(k)!.push(Math.log(base.value))
       }
       options.log.progress(`confirmation: ${pairs} pair(s) of base and head measured, ${pending.size} metric(s) undecided`)
     }
@@ -128,7 +140,7 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
           decision.outcome === 'continue'
             ? `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? ' (time budget spent)' : ''}.`
             : decision.reason
-        done.push({ target, outcome, change: decision.change, reason, pairs: logRatios.length })
+        done.push({ target, outcome, change: withLevels(decision.change, baseLogs.get(key(target))!), reason, pairs: logRatios.length })
         pending.delete(key(target))
       }
     }

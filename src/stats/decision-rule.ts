@@ -9,6 +9,8 @@
  */
 import type { Direction } from '../results/model.js'
 import { formatPercentChange } from '../results/units.js'
+import type { LogEstimate } from './log-ratio-intervals.js'
+import { studentTCdf } from './t-distribution.js'
 
 export type Decision = 'regressed' | 'improved' | 'within' | 'undecided'
 
@@ -43,6 +45,16 @@ export function badnessOf(estimate: number, bounds: { strict: { low: number; hig
 export function worseLimitLog(worseFraction: number, direction: Direction): number {
   if (direction === 'lower') return Math.log1p(worseFraction)
   return worseFraction >= 1 ? Number.POSITIVE_INFINITY : -Math.log1p(-worseFraction)
+}
+
+/**
+ * One-sided p-value of "no worse than the noise floor" on one estimate: small when the change is surely worse than the
+ * floor. The family's error budget is split on these (Holm).
+ */
+export function pWorseThanFloor(estimate: LogEstimate, direction: Direction, floorLog: number): number {
+  const beyond = worseLog(estimate.estimate, direction) - floorLog
+  if (estimate.standardError === 0) return beyond > 0 ? 0 : 1
+  return 1 - studentTCdf(beyond / estimate.standardError, estimate.degreesOfFreedom)
 }
 
 export function decide(badness: Badness, limitLog: number, floorLog: number): Decision {

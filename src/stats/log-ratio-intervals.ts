@@ -21,6 +21,11 @@ export interface LogEstimate {
   noise: number
   /** Pairs, trials (the smaller side) or stored runs behind the estimate. */
   sampleSize: number
+  /**
+   * ln of the baseline arm's representative value (the level the estimate is measured from), when the estimator has
+   * one: the current arm's level is then `baselineLog + estimate`, so the two levels' ratio is the estimate's ratio.
+   */
+  baselineLog?: number
 }
 
 /** One-sided bounds, each at confidence 1 − alpha (together a 1 − 2·alpha interval). */
@@ -75,23 +80,101 @@ export function welchLogEstimate(baselineLogs: number[], currentLogs: number[]):
   const standardError = Math.sqrt(vb + vc)
   const degreesOfFreedom = standardError === 0 ? nb + nc - 2 : (vb + vc) ** 2 / (vb ** 2 / (nb - 1) + vc ** 2 / (nc - 1))
   const noise = Math.sqrt(((nb - 1) * sb2 + (nc - 1) * sc2) / (nb + nc - 2))
-  return { estimate: mean(currentLogs) - mean(baselineLogs), standardError, degreesOfFreedom, noise, sampleSize: Math.min(nb, nc) }
+  const baselineLog = mean(baselineLogs)
+  return { estimate: mean(currentLogs) - baselineLog, standardError, degreesOfFreedom, noise, sampleSize: Math.min(nb, nc), baselineLog }
+}
+
+/** How far (in robust sds of the pooled trials) a trial must stand from its side's median to be set aside. */
+const OUTLYING_TRIAL_SDS = 4
+/** ... and at least this far (log), so that trials a few % apart are never set aside on tight data. */
+const OUTLYING_TRIAL_MIN = Math.log(1.05)
+
+/**
+ * Each side without its one outlying trial on the worse side, if it has one: a trial more than 4 robust sds (and 5%)
+ * worse than its side's median, the robust sd pooled over both sides' deviations (1.4826 · median absolute
+ * deviation). A noisy neighbour hits about one trial in 30 with a one-sided +10–50% (interference only ever slows);
+ * kept, such a trial inflates the sd so much that even a +30% change cannot be shown; dropped, the remaining trials
+ * decide. Only the worse side is trimmed, on both arms alike, so unchanged code stays unchanged; a trial that is
+ * surprisingly good is kept. At most one per side, only from 4 trials. `worse` is +1 when higher values are worse.
+ */
+export function withoutOutlyingTrials(baselineLogs: number[], currentLogs: number[], worse: 1 | -1): { baseline: number[]; current: number[] } {
+  const deviations = (logs: number[]): number[] => {
+    const center = median(logs)
+    return logs.map((x) => x - center)
+  }
+  const sides = [baselineLogs, currentLogs].map((logs) => ({ logs, deviations: deviations(logs) }))
+  const pooled = sides.flatMap((side) => side.deviations.map(Math.abs))
+  const cutoff = Math.max(OUTLYING_TRIAL_SDS * 1.4826 * median(pooled), OUTLYING_TRIAL_MIN)
+  const [baseline, current] = sides.map(({ logs, deviations }) => {
+    if (logs.length < 4) return logs
+    let worst = 0
+    for (let i = 1; i < logs.length; i++) if (worse * deviations[i]! > worse * deviations[worst]!) worst = i
+    return worse * deviations[worst]! > cutoff ? logs.filter((_, i) => i !== worst) : logs
+  })
+  return { baseline: baseline!, current: current! }
 }
 
 /** Stored runs needed before their spread is trusted as the run-to-run noise. */
 export const MIN_HISTORY_RUNS = 3
 
 /**
- * One current run against one stored run, with the run-to-run spread taken from the stored history (runs of the
- * default branch, each on whatever runner it got). Both runs carry that spread, hence √2; the t quantile with
- * n − 1 degrees of freedom pays for estimating it from few runs. Real changes on the default branch inflate the
- * spread, which only makes the gate more careful.
+ * The least run-to-run noise a stored history is credited with (log sd): no two runs on shared CI machines agree
+ * better than about 2%, and three identical stored values (quantized percentiles do this) must not give a
+ * zero-width interval.
  */
-export function historyLogEstimate(currentLog: number, baselineLog: number, historyLogs: number[]): LogEstimate | undefined {
+export const MIN_RUN_NOISE = 0.02
+
+/** Stored runs from which the spread winsorizes its extremes (below, n − 3 degrees of freedom cost too much). */
+const WINSORIZE_FROM = 8
+
+/**
+ * A run-to-run spread that one wild run cannot shrink or blow up. From 8 runs on: the sd of the runs with the
+ * lowest and the highest winsorized (set to their neighbours), scaled so that its square is unbiased for normal
+ * runs (factor 1 + 1.7 / (n − 2.57), fitted by simulation: 1.70 at 5 runs, 1.23 at 10, 1.10 at 20), with n − 3
+ * degrees of freedom (Yuen's h − 1). It keeps most of the sd's efficiency, unlike the median absolute deviation (37%),
+ * whose small-sample swings once let unchanged code fail. Below 8 runs: the plain sd with n − 1 (a wild run only
+ * widens it, which makes the gate more careful, never bolder; the center is a median, which it cannot move).
+ */
+export function robustSpread(logs: number[]): { spread: number; degreesOfFreedom: number } {
+  const n = logs.length
+  if (n < 2) return { spread: 0, degreesOfFreedom: 0 }
+  if (n < WINSORIZE_FROM) return { spread: sampleStandardDeviation(logs), degreesOfFreedom: n - 1 }
+  const sorted = [...logs].sort((a, b) => a - b)
+  sorted[0] = sorted[1]!
+  sorted[n - 1] = sorted[n - 2]!
+  return { spread: sampleStandardDeviation(sorted) * (1 + 1.7 / (n - 2.57)), degreesOfFreedom: n - 3 }
+}
+
+/**
+ * One current run against the stored history of the default branch (each stored run on whatever runner it got):
+ * the baseline level is the median of the stored runs (one wild stored run cannot move it), the run-to-run spread
+ * is robust (`robustSpread`) and never narrower than the trials' own spread (`withinRunNoise`) or `MIN_RUN_NOISE`.
+ * The interval is a prediction interval for one new run: its own spread plus that of the median of n runs
+ * (π/2 · σ² / n), with the t quantile paying for estimating the spread from few runs.
+ */
+export function historyLogEstimate(currentLog: number, historyLogs: number[], withinRunNoise = 0): LogEstimate | undefined {
   const n = historyLogs.length
   if (n < MIN_HISTORY_RUNS) return undefined
-  const noise = sampleStandardDeviation(historyLogs)
-  return { estimate: currentLog - baselineLog, standardError: noise * Math.SQRT2, degreesOfFreedom: n - 1, noise, sampleSize: n }
+  const baselineLog = median(historyLogs)
+  const { spread, degreesOfFreedom } = robustSpread(historyLogs)
+  const noise = Math.max(spread, withinRunNoise, MIN_RUN_NOISE)
+  const standardError = noise * Math.sqrt(1 + Math.PI / (2 * n))
+  return { estimate: currentLog - baselineLog, standardError, degreesOfFreedom, noise, sampleSize: n, baselineLog }
+}
+
+/**
+ * The spread of single trials around their run's median, pooled over runs with 2+ trials (1.4826 · median absolute
+ * deviation, so one shocked trial does not count as the noise); 0 when no run has 2 trials.
+ */
+export function withinRunSpread(runs: number[][]): number {
+  const deviations: number[] = []
+  for (const run of runs) {
+    if (run.length < 2) continue
+    const logs = run.map(Math.log)
+    const center = median(logs)
+    for (const x of logs) deviations.push(Math.abs(x - center))
+  }
+  return deviations.length === 0 ? 0 : 1.4826 * median(deviations)
 }
 
 /** The log of a run's representative value: the median of its trials (robust to one disturbed trial). */

@@ -2,7 +2,8 @@
  * Thresholds → verdicts: a pure function of (current results, baseline history, threshold rules).
  */
 import { median } from 'simple-statistics'
-import { alphaPerTest } from '../stats/error-budget.js'
+import { holmAlphas } from '../stats/error-budget.js'
+import { pWorseThanFloor } from '../stats/decision-rule.js'
 import { resolveThreshold } from '../config/thresholds.js'
 import type { MetricThreshold, ThresholdExpression, ThresholdRule } from '../config/settings.js'
 import { InputError } from '../errors.js'
@@ -79,14 +80,16 @@ export function evaluate(input: EvaluationInput): GateVerdict {
   const options: DecisionOptions = {
     noiseFloor: input.options?.noiseFloor ?? DEFAULT_DECISION_OPTIONS.noiseFloor,
     passAlpha: input.options?.passAlpha ?? DEFAULT_DECISION_OPTIONS.passAlpha,
-    alpha: alphaPerTest(input.options?.alpha ?? DEFAULT_DECISION_OPTIONS.alpha, countRelativeComparisons(input, baselineScenarios)),
+    alpha: input.options?.alpha ?? DEFAULT_DECISION_OPTIONS.alpha,
     sameMachine: input.sameMachine ?? false
   }
+  const alphas = familyAlphas(input, baselineScenarios, options)
   const metrics: MetricVerdict[] = []
   for (const scenario of input.current.scenarios) {
     const baselineScenario = baselineScenarios.get(scenario.name)
     for (const metric of metricNames(scenario)) {
-      metrics.push(evaluateMetric(input, scenario, baselineScenario, metric, options))
+      const alpha = alphas.get(comparisonKey(scenario.name, metric)) ?? options.alpha
+      metrics.push(evaluateMetric(input, scenario, baselineScenario, metric, { ...options, alpha }))
     }
     if (baselineScenario) {
       const currentNames = new Set(metricNames(scenario))
@@ -105,17 +108,43 @@ export function evaluate(input: EvaluationInput): GateVerdict {
   return summarize(metrics, input.baseline !== undefined)
 }
 
-/** How many scenario × metric comparisons a relative threshold will judge: the family the error budget covers. */
-function countRelativeComparisons(input: EvaluationInput, baselineScenarios: Map<string, Scenario>): number {
-  let count = 0
+function comparisonKey(scenario: string, metric: string): string {
+  return `${scenario}\u0000${metric}`
+}
+
+/**
+ * The family the error budget covers: every scenario × metric a relative threshold will judge. Each gets its alpha
+ * by Holm's step-down on its p-value of "worse than the noise floor" (src/stats/error-budget.ts); a comparison with
+ * no estimate (one value per side, values ≤ 0) counts as a member that is never certain.
+ */
+function familyAlphas(input: EvaluationInput, baselineScenarios: Map<string, Scenario>, options: DecisionOptions): Map<string, number> {
+  const keys: string[] = []
+  const pValues: number[] = []
+  const floorLog = Math.log1p(options.noiseFloor)
   for (const scenario of input.current.scenarios) {
-    if (!baselineScenarios.has(scenario.name)) continue
+    const baselineScenario = baselineScenarios.get(scenario.name)
+    if (!baselineScenario) continue
     for (const metric of metricNames(scenario)) {
       const threshold = resolveThreshold(input.rules, scenarioRef(scenario), metric)
-      if (threshold && [...threshold.fail, ...threshold.warn].some((e) => e.kind === 'relative')) count++
+      if (!threshold || ![...threshold.fail, ...threshold.warn].some((e) => e.kind === 'relative')) continue
+      const evidence = relativeEvidence(input, scenario, baselineScenario, metric, threshold.direction ?? metricSeries(scenario, metric)!.direction)
+      const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : undefined
+      keys.push(comparisonKey(scenario.name, metric))
+      pValues.push(best ? pWorseThanFloor(best.estimate, evidence!.direction, floorLog) : 1)
     }
   }
-  return count
+  const alphas = holmAlphas(pValues, options.alpha)
+  return new Map(keys.map((key, i) => [key, alphas[i]!]))
+}
+
+/** Both sides of one metric in the current unit, with the stored history; undefined when they cannot be compared. */
+function relativeEvidence(input: EvaluationInput, scenario: Scenario, baselineScenario: Scenario, metric: string, direction: Direction): RelativeEvidence | undefined {
+  const current = metricSeries(scenario, metric)!
+  const baseline = metricSeries(baselineScenario, metric)
+  if (!baseline) return undefined
+  const converted = baseline.values.map((value) => convertValue(value, baseline.unit, current.unit))
+  if (!converted.every((value): value is number => value !== undefined)) return undefined
+  return { baseline: converted, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction }
 }
 
 /** Builds the gate verdict from metric verdicts. */
@@ -344,8 +373,8 @@ function judgeNonPositive(
   if (base > 0) {
     const ratio = current / base
     return worse
-      ? { status: level, reason: `Fell from ${base} to 0, beyond the ${expression.text} threshold.`, change: { ratio, method: 'point' } }
-      : { status: 'improved', reason: `Fell from ${base} to 0.`, change: { ratio, method: 'point' } }
+      ? { status: level, reason: `Fell from ${base} to 0, beyond the ${expression.text} threshold.`, change: { ratio, method: 'point', levels: { baseline: base, current } } }
+      : { status: 'improved', reason: `Fell from ${base} to 0.`, change: { ratio, method: 'point', levels: { baseline: base, current } } }
   }
   return worse
     ? { status: level, reason: `Rose from 0 to ${current}: any rise from zero is beyond the ${expression.text} threshold.` }

@@ -4,16 +4,16 @@
  *
  * Evidence, strongest first:
  * - history: three or more stored runs give the run-to-run spread of the default branch, so a change has to stand
- *   out from the noise main itself shows (a prediction-style interval, one current run against one stored run);
- *   This wins on the same machine too: a laptop or runner measured minutes apart differs by more than its trials
- *   within one run show (background load, thermal state), and history is what knows how much;
+ *   out from the noise main itself shows: this run against the median of the stored runs, with a robust spread
+ *   that is never narrower than the trials' own spread or a floor (src/stats/log-ratio-intervals.ts). This wins on
+ *   the same machine too: a machine measured minutes apart differs by more than its trials within one run show;
  * - trials: two or more trials per side give a Welch interval, which only knows the noise *within* a run. It is
- *   trusted to fail only when both runs come from the same machine (a developer's first baselines); across CI
- *   runners it can still pass or show an improvement, but a suspected regression stays inconclusive;
- * - point: one value per side. The same machine may still compare the two numbers; across runners a number that
- *   is well within the threshold passes (the usual pre-screen: at most half the threshold) and anything else is
- *   inconclusive, because a single stored value is never enough to fail on its own.
- * Inconclusive is what same-runner confirmation (src/confirm) exists to settle.
+ *   trusted to fail only when both runs come from the same machine; across CI runners it can still pass or show an
+ *   improvement, but a suspected regression stays inconclusive;
+ * - one value per side: no evidence of the noise at all, so a relative threshold is never decided on it (neither
+ *   fail, pass nor improved): inconclusive, naming what gives evidence (`repeat`, stored history, A/B).
+ * Trials that trend are cleaned first (src/stats/trial-trend.ts): a warm-up first trial is dropped; a side that
+ * still drifts is inconclusive. Inconclusive is what same-runner confirmation (src/confirm) exists to settle.
  */
 import { median } from 'simple-statistics'
 import type { Direction } from '../results/model.js'
@@ -28,8 +28,10 @@ import {
   worseLog,
   type Decision
 } from '../stats/decision-rule.js'
-import { MIN_HISTORY_RUNS, boundsAt, historyLogEstimate, runLog, welchLogEstimate, type LogEstimate } from '../stats/log-ratio-intervals.js'
+import { MIN_HISTORY_RUNS, boundsAt, historyLogEstimate, runLog, welchLogEstimate, withinRunSpread, withoutOutlyingTrials, type LogEstimate } from '../stats/log-ratio-intervals.js'
+import { trialTrend } from '../stats/trial-trend.js'
 import type { ChangeEstimate } from './types.js'
+import { formatPercentChange } from '../results/units.js'
 
 /** Everything known about one metric on both sides. Values are per trial, in trial order. */
 export interface RelativeEvidence {
@@ -39,6 +41,9 @@ export interface RelativeEvidence {
   history: number[][]
   direction: Direction
 }
+
+/** Trials this run needs before stored history may fail it (its median must shrug off one slow trial). */
+export const MIN_TRIALS_TO_FAIL_ON_HISTORY = 3
 
 /** Options of the decision rule. */
 export interface DecisionOptions {
@@ -78,6 +83,31 @@ export interface Judgement {
 export interface BestEstimate {
   estimate: LogEstimate
   method: 'history' | 'trials'
+  /** A side whose trials drift even without their first: the estimate is shown, but nothing is decided on it. */
+  drift?: Drift
+  /** Trials of this run behind the estimate (after a warm-up trial was dropped). */
+  currentTrials: number
+}
+
+/** Which side's trials drift, and whether that made the metric better or worse from trial to trial. */
+export interface Drift {
+  side: 'baseline' | 'current'
+  getting: 'better' | 'worse'
+}
+
+/** Each side's trials without a warm-up first trial; the first side that still drifts. */
+export function steadyTrials(evidence: RelativeEvidence): { baseline: number[]; current: number[]; drift?: Drift } {
+  let drift: Drift | undefined
+  const steady = (side: Drift['side'], values: number[]): number[] => {
+    const trend = trialTrend(values)
+    // A cold first trial is worse than the rest; one that is better is not a warm-up, and is kept.
+    if (trend.kind === 'warm-up') return (trend.direction === 'up') === (evidence.direction === 'lower') ? values.slice(1) : values
+    if (trend.kind === 'drift' && !drift) drift = { side, getting: (trend.direction === 'down') === (evidence.direction === 'lower') ? 'better' : 'worse' }
+    return values
+  }
+  const baseline = steady('baseline', evidence.baseline)
+  const current = steady('current', evidence.current)
+  return drift ? { baseline, current, drift } : { baseline, current }
 }
 
 /**
@@ -85,11 +115,16 @@ export interface BestEstimate {
  * Computed once per metric; the displayed change and every threshold level are judged on it.
  */
 export function bestEstimate(evidence: RelativeEvidence): BestEstimate | undefined {
+  const { baseline, current, drift } = steadyTrials(evidence)
+  const withDrift = (best: BestEstimate): BestEstimate => (drift ? { ...best, drift } : best)
   const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0))
-  const fromHistory = historyLogEstimate(runLog(evidence.current), runLog(evidence.baseline), history.map(runLog))
-  if (fromHistory) return { estimate: fromHistory, method: 'history' }
-  const fromTrials = welchLogEstimate(evidence.baseline.map(Math.log), evidence.current.map(Math.log))
-  return fromTrials ? { estimate: fromTrials, method: 'trials' } : undefined
+  // The trials' own spread, as it moves the median of this run's trials (π/2 · σ² / n for a median).
+  const trialsFloor = withinRunSpread([current, ...history]) * Math.sqrt(Math.PI / (2 * current.length))
+  const fromHistory = historyLogEstimate(runLog(current), history.map(runLog), trialsFloor)
+  if (fromHistory) return withDrift({ estimate: fromHistory, method: 'history', currentTrials: current.length })
+  const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === 'lower' ? 1 : -1)
+  const fromTrials = welchLogEstimate(steadyLogs.baseline, steadyLogs.current)
+  return fromTrials ? withDrift({ estimate: fromTrials, method: 'trials', currentTrials: current.length }) : undefined
 }
 
 /** The change from baseline to current with an interval from the strongest evidence available (for display). */
@@ -98,7 +133,8 @@ export function estimateChange(evidence: RelativeEvidence, best: BestEstimate | 
 }
 
 function pointChange(evidence: RelativeEvidence): ChangeEstimate {
-  return { ratio: median(evidence.current) / median(evidence.baseline), method: 'point', sampleSize: Math.min(evidence.baseline.length, evidence.current.length) }
+  const levels = { baseline: median(evidence.baseline), current: median(evidence.current) }
+  return { ratio: levels.current / levels.baseline, method: 'point', sampleSize: Math.min(evidence.baseline.length, evidence.current.length), levels }
 }
 
 type Bounds = { strict: { low: number; high: number }; pass: { low: number; high: number } }
@@ -116,33 +152,51 @@ function changeEstimateOf(estimate: LogEstimate, bounds: Bounds, method: ChangeE
     strictBound: { ratio: Math.exp(direction === 'lower' ? bounds.strict.low : bounds.strict.high), confidence: 1 - options.alpha },
     method,
     noise: estimate.noise,
-    sampleSize: estimate.sampleSize
+    sampleSize: estimate.sampleSize,
+    ...(estimate.baselineLog === undefined ? {} : { levels: levelsOf(estimate.baselineLog, estimate.estimate) })
   }
+}
+
+/** The two arms' levels in the metric's unit, so that current / baseline is the estimate's ratio. */
+export function levelsOf(baselineLog: number, estimate: number): { baseline: number; current: number } {
+  const baseline = Math.exp(baselineLog)
+  return { baseline, current: baseline * Math.exp(estimate) }
 }
 
 /** Judges the evidence of stored baselines against "worse by at most `limit.worseFraction`". */
 export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstimate | undefined, limit: RelativeLimit, options: DecisionOptions): Judgement {
-  if (!best) return judgeSingleValues(pointChange(evidence), limit, evidence.direction, options)
-  return judgeLogEstimate(best.estimate, best.method, limit, evidence.direction, options)
+  if (!best) return judgeSingleValues(evidence, limit)
+  const judged = judgeLogEstimate(best.estimate, best.method, limit, evidence.direction, options)
+  // One or two trials of this run: one slow trial (a noisy neighbour hits one run in tens) looks just like a
+  // regression, and the stored runs cannot tell them apart. The median of 3+ trials shrugs one off.
+  if (judged.outcome === 'regressed' && best.method === 'history' && best.currentTrials < MIN_TRIALS_TO_FAIL_ON_HISTORY) {
+    const words = `${formatPercentChange(judged.change.ratio)} on ${best.currentTrials} trial${best.currentTrials === 1 ? '' : 's'} of this run`
+    return { outcome: 'inconclusive', reason: `${words}: one slow trial looks the same. \`repeat: 5\` or A/B can decide.`, change: judged.change }
+  }
+  // Most trials must agree: the medians too must differ by the threshold, so that one or two slow trials that
+  // escaped the outlier rule cannot carry a failure on their own (as for same-runner pairs).
+  if (judged.outcome === 'regressed' && best.method === 'trials') {
+    const typical = worseLog(Math.log(median(evidence.current) / median(evidence.baseline)), evidence.direction)
+    if (typical < worseLimitLog(limit.worseFraction, evidence.direction)) {
+      return { outcome: 'inconclusive', reason: `${judged.reason.replace(/\.$/, '')}, but the median trial is within it: a few trials carry the change.`, change: judged.change }
+    }
+  }
+  if (!best.drift) return judged
+  const { side, getting } = best.drift
+  const advice = getting === 'better' ? 'still getting faster: lengthen warm-up' : 'getting slower from one to the next: check for a leak or throttling'
+  return { outcome: 'inconclusive', reason: `${capitalize(side)} trials ${advice}; they are not independent evidence.`, change: judged.change }
 }
 
 /**
- * One value per side: the same machine may still compare the two numbers; across runners a number well within the
- * threshold (at most half of it, the usual pre-screen) passes and anything else is inconclusive.
+ * One value per side (or one trial against several): nothing shows how much the number moves by itself, so the
+ * threshold is not judged at all: a naive "+12% > +10%" fails unchanged code a few times in a hundred.
  */
-function judgeSingleValues(change: ChangeEstimate, limit: RelativeLimit, direction: Direction, options: DecisionOptions): Judgement {
-  const limitLog = worseLimitLog(limit.worseFraction, direction)
-  const badness = worseLog(Math.log(change.ratio), direction)
-  const words = capitalize(describeRatio(change.ratio))
-  const single = 'one value per side, so no interval; measure several trials for one'
-  if (options.sameMachine) {
-    const decision = decide({ estimate: badness, low: badness, high: badness }, limitLog, Math.log1p(options.noiseFloor))
-    return { outcome: outcomeOf(decision), reason: `${words}: ${verdictWords(decision, limit.text)} (${single}).`, change }
-  }
-  if (badness <= limitLog / 2) return { outcome: 'within', reason: `${words}, well within ${limit.text} (${single}).`, change }
+function judgeSingleValues(evidence: RelativeEvidence, limit: RelativeLimit): Judgement {
+  const change = pointChange(evidence)
+  const sides = evidence.baseline.length === 1 && evidence.current.length === 1 ? 'one value per side' : `${evidence.baseline.length} vs ${evidence.current.length} trials`
   return {
     outcome: 'inconclusive',
-    reason: `${words}, but one stored value from another runner cannot tell that from runner-to-runner noise (${single}, or let same-runner confirmation decide).`,
+    reason: `${formatPercentChange(change.ratio)} on ${sides}: no measure of noise to judge ${limit.text}. Add \`repeat\`, 3+ stored runs or A/B.`,
     change
   }
 }
@@ -168,14 +222,14 @@ export function judgeLogEstimate(
   if (decision === 'regressed' && method === 'trials' && !options.sameMachine) {
     return {
       outcome: 'inconclusive',
-      reason: `${words}, beyond ${limit.text} (${interval}), but the stored baseline ran on another runner and its trials only show the noise within one run; same-runner confirmation or ${MIN_HISTORY_RUNS}+ stored baselines can decide.`,
+      reason: `${words}, beyond ${limit.text} (${interval}), but trials of one run miss runner-to-runner noise: A/B or ${MIN_HISTORY_RUNS}+ stored runs can decide.`,
       change
     }
   }
   if (decision === 'undecided' && tooNoisyFor(badness, limitLog)) {
     return {
       outcome: 'inconclusive',
-      reason: `${words} (${interval}): too noisy to judge ${limit.text} (${evidence}: ±${(change.noise! * 100).toFixed(1)}% per ${unitOfNoise(change)}), so even no change could not be shown to stay within it. Use same-runner confirmation, more trials, or a larger threshold.`,
+      reason: `${words} (${interval}): too noisy to judge ${limit.text} at ±${(change.noise! * 100).toFixed(1)}% per ${unitOfNoise(change)} (${evidence}).${adviceForNoise(method)}`,
       change
     }
   }
@@ -184,9 +238,21 @@ export function judgeLogEstimate(
     decision === 'regressed'
       ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}`
       : decision === 'undecided' && badness.estimate >= limitLog
-        ? `; not yet ${formatConfidence(strict.confidence)} sure it is beyond the ${(options.noiseFloor * 100).toFixed(0)}% noise floor`
+        ? `; not ${formatConfidence(strict.confidence)} sure it is beyond the ${(options.noiseFloor * 100).toFixed(0)}% floor`
         : ''
   return { outcome: outcomeOf(decision), reason: `${words}: ${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`, change }
+}
+
+/** What gives more evidence, by the evidence that was too noisy (no advice to use what was used). */
+function adviceForNoise(method: Exclude<ChangeEstimate['method'], 'point'>): string {
+  switch (method) {
+    case 'paired':
+      return ''
+    case 'history':
+      return ' A/B can decide.'
+    case 'trials':
+      return ' More trials or A/B can decide.'
+  }
 }
 
 function outcomeOf(decision: Decision): RelativeOutcome {
@@ -196,13 +262,13 @@ function outcomeOf(decision: Decision): RelativeOutcome {
 function verdictWords(decision: Decision, limitText: string): string {
   switch (decision) {
     case 'regressed':
-      return `reaches ${limitText}, and the change is beyond noise`
+      return `beyond ${limitText} and beyond noise`
     case 'improved':
       return 'better, beyond noise'
     case 'within':
       return `within ${limitText}`
     case 'undecided':
-      return `cannot tell yet whether it reaches ${limitText}`
+      return `cannot tell whether it reaches ${limitText}`
   }
 }
 
@@ -210,7 +276,7 @@ function evidenceWords(estimate: ChangeEstimate): string {
   const n = estimate.sampleSize ?? 0
   switch (estimate.method) {
     case 'history':
-      return `run-to-run noise from ${n} stored runs`
+      return `${n} stored runs`
     case 'trials':
       return `${n} trials per side`
     case 'paired':

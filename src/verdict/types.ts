@@ -46,6 +46,11 @@ export interface ChangeEstimate {
   noise?: number
   /** Number of pairs or trials behind the estimate. */
   sampleSize?: number
+  /**
+   * The two arms' representative values as the estimator saw them, in the metric's unit (e.g. geometric means of
+   * trials, the median of stored runs): `levels.current / levels.baseline === ratio` up to float rounding.
+   */
+  levels?: { baseline: number; current: number }
 }
 
 /** One scenario × metric. */

@@ -1,0 +1,33 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mannKendallP, mannKendallS, senSlope, trialTrend } from '../../src/stats/trial-trend.js'
+
+describe('trend across a side\'s trials', () => {
+  test('Mann–Kendall: S and its exact two-sided p-value', () => {
+    assert.equal(mannKendallS([1, 2, 3, 4, 5]), 10)
+    assert.equal(mannKendallS([5, 4, 3, 2, 1]), -10)
+    assert.equal(mannKendallS([1, 3, 2]), 1)
+    // 5 values: only the 2 perfectly ordered of 120 permutations reach |S| = 10.
+    assert.equal(mannKendallP(10, 5), 2 / 120)
+    // |S| ≥ 8: one inversion or fewer from either order: (1 + 4) · 2 of 120.
+    assert.equal(mannKendallP(8, 5), 10 / 120)
+    assert.equal(mannKendallP(0, 4), 1)
+    // Against brute force: every permutation of 6 values.
+    const permutations = (items: number[]): number[][] =>
+      items.length <= 1 ? [items] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]))
+    const all = permutations([1, 2, 3, 4, 5, 6]).map(mannKendallS)
+    for (const s of [1, 5, 9, 13, 15]) assert.equal(mannKendallP(s, 6), all.filter((x) => Math.abs(x) >= s).length / all.length, `|S| ≥ ${s}`)
+    assert.equal(senSlope([1, 2, 3, 4, 20]), 1, 'one wild trial does not move it')
+  })
+  test('steady, warm-up and drift', () => {
+    assert.deepEqual(trialTrend([100, 102, 99, 101, 100]), { kind: 'steady' })
+    assert.deepEqual(trialTrend([100, 103]), { kind: 'steady' }, 'two trials cannot trend')
+    assert.deepEqual(trialTrend([1929, 3178, 4738]), { kind: 'drift', direction: 'up' }, 'three trials each 10%+ beyond the last')
+    assert.deepEqual(trialTrend([150, 100, 101]), { kind: 'warm-up', direction: 'up' }, 'a first trial apart from two that agree')
+    assert.deepEqual(trialTrend([60, 95, 100, 98, 101]), { kind: 'warm-up', direction: 'down' })
+    assert.deepEqual(trialTrend([112, 90, 100, 95, 104]), { kind: 'steady' }, 'apart by 10%, but not by twice the spread of the others')
+    assert.deepEqual(trialTrend([100, 106, 112, 119, 127, 134]), { kind: 'drift', direction: 'up' }, 'monotone, significant and 30% in all')
+    assert.deepEqual(trialTrend([100, 101, 102, 103, 104]), { kind: 'steady' }, 'a significant but small drift (4%) is noise-sized')
+    assert.deepEqual(trialTrend([100, 0, 101]), { kind: 'steady' }, 'non-positive values are not judged')
+  })
+})
