@@ -15214,112 +15214,8 @@ var require_lib5 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js
-var require_main5 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports2, module2) {
-    "use strict";
-    function evalpoly(c, x) {
-      var p;
-      var i;
-      i = c.length;
-      if (i < 2 || x === 0) {
-        if (i === 0) {
-          return 0;
-        }
-        return c[0];
-      }
-      i -= 1;
-      p = c[i] * x + c[i - 1];
-      i -= 2;
-      while (i >= 0) {
-        p = p * x + c[i];
-        i -= 1;
-      }
-      return p;
-    }
-    module2.exports = evalpoly;
-  }
-});
-
-// node_modules/@stdlib/function-ctor/lib/main.js
-var require_main6 = __commonJS({
-  "node_modules/@stdlib/function-ctor/lib/main.js"(exports2, module2) {
-    "use strict";
-    var Fcn = Function;
-    module2.exports = Fcn;
-  }
-});
-
-// node_modules/@stdlib/function-ctor/lib/index.js
-var require_lib6 = __commonJS({
-  "node_modules/@stdlib/function-ctor/lib/index.js"(exports2, module2) {
-    "use strict";
-    var main = require_main6();
-    module2.exports = main;
-  }
-});
-
-// node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js
-var require_factory = __commonJS({
-  "node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports2, module2) {
-    "use strict";
-    var Fcn = require_lib6();
-    var evalpoly = require_main5();
-    function factory(c) {
-      var f;
-      var n;
-      var m;
-      var i;
-      if (c.length > 500) {
-        return polyval;
-      }
-      f = "return function evalpoly(x){";
-      n = c.length;
-      if (n === 0) {
-        f += "return 0.0;";
-      } else if (n === 1) {
-        f += "return " + c[0] + ";";
-      } else {
-        f += "if(x===0.0){return " + c[0] + ";}";
-        f += "return " + c[0];
-        m = n - 1;
-        for (i = 1; i < n; i++) {
-          f += "+x*";
-          if (i < m) {
-            f += "(";
-          }
-          f += c[i];
-        }
-        for (i = 0; i < m - 1; i++) {
-          f += ")";
-        }
-        f += ";";
-      }
-      f += "}";
-      f += "//# sourceURL=evalpoly.factory.js";
-      return new Fcn(f)();
-      function polyval(x) {
-        return evalpoly(c, x);
-      }
-    }
-    module2.exports = factory;
-  }
-});
-
-// node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js
-var require_lib7 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports2, module2) {
-    "use strict";
-    var setReadOnly = require_lib5();
-    var main = require_main5();
-    var factory = require_factory();
-    setReadOnly(main, "factory", factory);
-    module2.exports = main;
-  }
-});
-
 // node_modules/@stdlib/math-base-assert-is-nan/lib/main.js
-var require_main7 = __commonJS({
+var require_main5 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-nan/lib/main.js"(exports2, module2) {
     "use strict";
     function isnan(x) {
@@ -15330,16 +15226,16 @@ var require_main7 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-nan/lib/index.js
-var require_lib8 = __commonJS({
+var require_lib6 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-nan/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main7();
+    var main = require_main5();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/assert-has-symbol-support/lib/main.js
-var require_main8 = __commonJS({
+var require_main6 = __commonJS({
   "node_modules/@stdlib/assert-has-symbol-support/lib/main.js"(exports2, module2) {
     "use strict";
     function hasSymbolSupport() {
@@ -15350,19 +15246,19 @@ var require_main8 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-symbol-support/lib/index.js
-var require_lib9 = __commonJS({
+var require_lib7 = __commonJS({
   "node_modules/@stdlib/assert-has-symbol-support/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main8();
+    var main = require_main6();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js
-var require_main9 = __commonJS({
+var require_main7 = __commonJS({
   "node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js"(exports2, module2) {
     "use strict";
-    var hasSymbols = require_lib9();
+    var hasSymbols = require_lib7();
     var FLG = hasSymbols();
     function hasToStringTagSupport() {
       return FLG && typeof Symbol.toStringTag === "symbol";
@@ -15372,10 +15268,10 @@ var require_main9 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js
-var require_lib10 = __commonJS({
+var require_lib8 = __commonJS({
   "node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main9();
+    var main = require_main7();
     module2.exports = main;
   }
 });
@@ -15390,7 +15286,7 @@ var require_tostring = __commonJS({
 });
 
 // node_modules/@stdlib/utils-native-class/lib/main.js
-var require_main10 = __commonJS({
+var require_main8 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/main.js"(exports2, module2) {
     "use strict";
     var toStr = require_tostring();
@@ -15402,7 +15298,7 @@ var require_main10 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-own-property/lib/main.js
-var require_main11 = __commonJS({
+var require_main9 = __commonJS({
   "node_modules/@stdlib/assert-has-own-property/lib/main.js"(exports2, module2) {
     "use strict";
     var has = Object.prototype.hasOwnProperty;
@@ -15417,16 +15313,16 @@ var require_main11 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-own-property/lib/index.js
-var require_lib11 = __commonJS({
+var require_lib9 = __commonJS({
   "node_modules/@stdlib/assert-has-own-property/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main11();
+    var main = require_main9();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/symbol-ctor/lib/main.js
-var require_main12 = __commonJS({
+var require_main10 = __commonJS({
   "node_modules/@stdlib/symbol-ctor/lib/main.js"(exports2, module2) {
     "use strict";
     var Sym = typeof Symbol === "function" ? Symbol : void 0;
@@ -15435,10 +15331,10 @@ var require_main12 = __commonJS({
 });
 
 // node_modules/@stdlib/symbol-ctor/lib/index.js
-var require_lib12 = __commonJS({
+var require_lib10 = __commonJS({
   "node_modules/@stdlib/symbol-ctor/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main12();
+    var main = require_main10();
     module2.exports = main;
   }
 });
@@ -15447,7 +15343,7 @@ var require_lib12 = __commonJS({
 var require_tostringtag = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/tostringtag.js"(exports2, module2) {
     "use strict";
-    var Symbol2 = require_lib12();
+    var Symbol2 = require_lib10();
     var toStrTag = typeof Symbol2 === "function" ? Symbol2.toStringTag : "";
     module2.exports = toStrTag;
   }
@@ -15457,7 +15353,7 @@ var require_tostringtag = __commonJS({
 var require_polyfill2 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/polyfill.js"(exports2, module2) {
     "use strict";
-    var hasOwnProp = require_lib11();
+    var hasOwnProp = require_lib9();
     var toStringTag = require_tostringtag();
     var toStr = require_tostring();
     function nativeClass(v) {
@@ -15487,11 +15383,11 @@ var require_polyfill2 = __commonJS({
 });
 
 // node_modules/@stdlib/utils-native-class/lib/index.js
-var require_lib13 = __commonJS({
+var require_lib11 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/index.js"(exports2, module2) {
     "use strict";
-    var hasToStringTag = require_lib10();
-    var builtin = require_main10();
+    var hasToStringTag = require_lib8();
+    var builtin = require_main8();
     var polyfill = require_polyfill2();
     var main;
     if (hasToStringTag()) {
@@ -15504,10 +15400,10 @@ var require_lib13 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint32array/lib/main.js
-var require_main13 = __commonJS({
+var require_main11 = __commonJS({
   "node_modules/@stdlib/assert-is-uint32array/lib/main.js"(exports2, module2) {
     "use strict";
-    var nativeClass = require_lib13();
+    var nativeClass = require_lib11();
     var hasUint32Array = typeof Uint32Array === "function";
     function isUint32Array(value) {
       return hasUint32Array && value instanceof Uint32Array || // eslint-disable-line stdlib/require-globals
@@ -15518,16 +15414,16 @@ var require_main13 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint32array/lib/index.js
-var require_lib14 = __commonJS({
+var require_lib12 = __commonJS({
   "node_modules/@stdlib/assert-is-uint32array/lib/index.js"(exports2, module2) {
     "use strict";
-    var isUint32Array = require_main13();
+    var isUint32Array = require_main11();
     module2.exports = isUint32Array;
   }
 });
 
 // node_modules/@stdlib/constants-uint32-max/lib/index.js
-var require_lib15 = __commonJS({
+var require_lib13 = __commonJS({
   "node_modules/@stdlib/constants-uint32-max/lib/index.js"(exports2, module2) {
     "use strict";
     var UINT32_MAX = 4294967295;
@@ -15545,11 +15441,11 @@ var require_uint32array = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint32array-support/lib/main.js
-var require_main14 = __commonJS({
+var require_main12 = __commonJS({
   "node_modules/@stdlib/assert-has-uint32array-support/lib/main.js"(exports2, module2) {
     "use strict";
-    var isUint32Array = require_lib14();
-    var UINT32_MAX = require_lib15();
+    var isUint32Array = require_lib12();
+    var UINT32_MAX = require_lib13();
     var GlobalUint32Array = require_uint32array();
     function hasUint32ArraySupport() {
       var bool;
@@ -15574,16 +15470,16 @@ var require_main14 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint32array-support/lib/index.js
-var require_lib16 = __commonJS({
+var require_lib14 = __commonJS({
   "node_modules/@stdlib/assert-has-uint32array-support/lib/index.js"(exports2, module2) {
     "use strict";
-    var hasUint32ArraySupport = require_main14();
+    var hasUint32ArraySupport = require_main12();
     module2.exports = hasUint32ArraySupport;
   }
 });
 
 // node_modules/@stdlib/array-uint32/lib/main.js
-var require_main15 = __commonJS({
+var require_main13 = __commonJS({
   "node_modules/@stdlib/array-uint32/lib/main.js"(exports2, module2) {
     "use strict";
     var ctor = typeof Uint32Array === "function" ? Uint32Array : void 0;
@@ -15603,11 +15499,11 @@ var require_polyfill3 = __commonJS({
 });
 
 // node_modules/@stdlib/array-uint32/lib/index.js
-var require_lib17 = __commonJS({
+var require_lib15 = __commonJS({
   "node_modules/@stdlib/array-uint32/lib/index.js"(exports2, module2) {
     "use strict";
-    var hasUint32ArraySupport = require_lib16();
-    var builtin = require_main15();
+    var hasUint32ArraySupport = require_lib14();
+    var builtin = require_main13();
     var polyfill = require_polyfill3();
     var ctor;
     if (hasUint32ArraySupport()) {
@@ -15620,10 +15516,10 @@ var require_lib17 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-float64array/lib/main.js
-var require_main16 = __commonJS({
+var require_main14 = __commonJS({
   "node_modules/@stdlib/assert-is-float64array/lib/main.js"(exports2, module2) {
     "use strict";
-    var nativeClass = require_lib13();
+    var nativeClass = require_lib11();
     var hasFloat64Array = typeof Float64Array === "function";
     function isFloat64Array(value) {
       return hasFloat64Array && value instanceof Float64Array || // eslint-disable-line stdlib/require-globals
@@ -15634,10 +15530,10 @@ var require_main16 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-float64array/lib/index.js
-var require_lib18 = __commonJS({
+var require_lib16 = __commonJS({
   "node_modules/@stdlib/assert-is-float64array/lib/index.js"(exports2, module2) {
     "use strict";
-    var isFloat64Array = require_main16();
+    var isFloat64Array = require_main14();
     module2.exports = isFloat64Array;
   }
 });
@@ -15652,10 +15548,10 @@ var require_float64array = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-float64array-support/lib/main.js
-var require_main17 = __commonJS({
+var require_main15 = __commonJS({
   "node_modules/@stdlib/assert-has-float64array-support/lib/main.js"(exports2, module2) {
     "use strict";
-    var isFloat64Array = require_lib18();
+    var isFloat64Array = require_lib16();
     var GlobalFloat64Array = require_float64array();
     function hasFloat64ArraySupport() {
       var bool;
@@ -15676,16 +15572,16 @@ var require_main17 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-float64array-support/lib/index.js
-var require_lib19 = __commonJS({
+var require_lib17 = __commonJS({
   "node_modules/@stdlib/assert-has-float64array-support/lib/index.js"(exports2, module2) {
     "use strict";
-    var hasFloat64ArraySupport = require_main17();
+    var hasFloat64ArraySupport = require_main15();
     module2.exports = hasFloat64ArraySupport;
   }
 });
 
 // node_modules/@stdlib/array-float64/lib/main.js
-var require_main18 = __commonJS({
+var require_main16 = __commonJS({
   "node_modules/@stdlib/array-float64/lib/main.js"(exports2, module2) {
     "use strict";
     var ctor = typeof Float64Array === "function" ? Float64Array : void 0;
@@ -15705,11 +15601,11 @@ var require_polyfill4 = __commonJS({
 });
 
 // node_modules/@stdlib/array-float64/lib/index.js
-var require_lib20 = __commonJS({
+var require_lib18 = __commonJS({
   "node_modules/@stdlib/array-float64/lib/index.js"(exports2, module2) {
     "use strict";
-    var hasFloat64ArraySupport = require_lib19();
-    var builtin = require_main18();
+    var hasFloat64ArraySupport = require_lib17();
+    var builtin = require_main16();
     var polyfill = require_polyfill4();
     var ctor;
     if (hasFloat64ArraySupport()) {
@@ -15722,10 +15618,10 @@ var require_lib20 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint8array/lib/main.js
-var require_main19 = __commonJS({
+var require_main17 = __commonJS({
   "node_modules/@stdlib/assert-is-uint8array/lib/main.js"(exports2, module2) {
     "use strict";
-    var nativeClass = require_lib13();
+    var nativeClass = require_lib11();
     var hasUint8Array = typeof Uint8Array === "function";
     function isUint8Array(value) {
       return hasUint8Array && value instanceof Uint8Array || // eslint-disable-line stdlib/require-globals
@@ -15736,16 +15632,16 @@ var require_main19 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint8array/lib/index.js
-var require_lib21 = __commonJS({
+var require_lib19 = __commonJS({
   "node_modules/@stdlib/assert-is-uint8array/lib/index.js"(exports2, module2) {
     "use strict";
-    var isUint8Array = require_main19();
+    var isUint8Array = require_main17();
     module2.exports = isUint8Array;
   }
 });
 
 // node_modules/@stdlib/constants-uint8-max/lib/index.js
-var require_lib22 = __commonJS({
+var require_lib20 = __commonJS({
   "node_modules/@stdlib/constants-uint8-max/lib/index.js"(exports2, module2) {
     "use strict";
     var UINT8_MAX = 255 | 0;
@@ -15763,11 +15659,11 @@ var require_uint8array = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint8array-support/lib/main.js
-var require_main20 = __commonJS({
+var require_main18 = __commonJS({
   "node_modules/@stdlib/assert-has-uint8array-support/lib/main.js"(exports2, module2) {
     "use strict";
-    var isUint8Array = require_lib21();
-    var UINT8_MAX = require_lib22();
+    var isUint8Array = require_lib19();
+    var UINT8_MAX = require_lib20();
     var GlobalUint8Array = require_uint8array();
     function hasUint8ArraySupport() {
       var bool;
@@ -15792,16 +15688,16 @@ var require_main20 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint8array-support/lib/index.js
-var require_lib23 = __commonJS({
+var require_lib21 = __commonJS({
   "node_modules/@stdlib/assert-has-uint8array-support/lib/index.js"(exports2, module2) {
     "use strict";
-    var hasUint8ArraySupport = require_main20();
+    var hasUint8ArraySupport = require_main18();
     module2.exports = hasUint8ArraySupport;
   }
 });
 
 // node_modules/@stdlib/array-uint8/lib/main.js
-var require_main21 = __commonJS({
+var require_main19 = __commonJS({
   "node_modules/@stdlib/array-uint8/lib/main.js"(exports2, module2) {
     "use strict";
     var ctor = typeof Uint8Array === "function" ? Uint8Array : void 0;
@@ -15821,11 +15717,11 @@ var require_polyfill5 = __commonJS({
 });
 
 // node_modules/@stdlib/array-uint8/lib/index.js
-var require_lib24 = __commonJS({
+var require_lib22 = __commonJS({
   "node_modules/@stdlib/array-uint8/lib/index.js"(exports2, module2) {
     "use strict";
-    var hasUint8ArraySupport = require_lib23();
-    var builtin = require_main21();
+    var hasUint8ArraySupport = require_lib21();
+    var builtin = require_main19();
     var polyfill = require_polyfill5();
     var ctor;
     if (hasUint8ArraySupport()) {
@@ -15838,10 +15734,10 @@ var require_lib24 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint16array/lib/main.js
-var require_main22 = __commonJS({
+var require_main20 = __commonJS({
   "node_modules/@stdlib/assert-is-uint16array/lib/main.js"(exports2, module2) {
     "use strict";
-    var nativeClass = require_lib13();
+    var nativeClass = require_lib11();
     var hasUint16Array = typeof Uint16Array === "function";
     function isUint16Array(value) {
       return hasUint16Array && value instanceof Uint16Array || // eslint-disable-line stdlib/require-globals
@@ -15852,16 +15748,16 @@ var require_main22 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-uint16array/lib/index.js
-var require_lib25 = __commonJS({
+var require_lib23 = __commonJS({
   "node_modules/@stdlib/assert-is-uint16array/lib/index.js"(exports2, module2) {
     "use strict";
-    var isUint16Array = require_main22();
+    var isUint16Array = require_main20();
     module2.exports = isUint16Array;
   }
 });
 
 // node_modules/@stdlib/constants-uint16-max/lib/index.js
-var require_lib26 = __commonJS({
+var require_lib24 = __commonJS({
   "node_modules/@stdlib/constants-uint16-max/lib/index.js"(exports2, module2) {
     "use strict";
     var UINT16_MAX = 65535 | 0;
@@ -15879,11 +15775,11 @@ var require_uint16array = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint16array-support/lib/main.js
-var require_main23 = __commonJS({
+var require_main21 = __commonJS({
   "node_modules/@stdlib/assert-has-uint16array-support/lib/main.js"(exports2, module2) {
     "use strict";
-    var isUint16Array = require_lib25();
-    var UINT16_MAX = require_lib26();
+    var isUint16Array = require_lib23();
+    var UINT16_MAX = require_lib24();
     var GlobalUint16Array = require_uint16array();
     function hasUint16ArraySupport() {
       var bool;
@@ -15908,16 +15804,16 @@ var require_main23 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-uint16array-support/lib/index.js
-var require_lib27 = __commonJS({
+var require_lib25 = __commonJS({
   "node_modules/@stdlib/assert-has-uint16array-support/lib/index.js"(exports2, module2) {
     "use strict";
-    var hasUint16ArraySupport = require_main23();
+    var hasUint16ArraySupport = require_main21();
     module2.exports = hasUint16ArraySupport;
   }
 });
 
 // node_modules/@stdlib/array-uint16/lib/main.js
-var require_main24 = __commonJS({
+var require_main22 = __commonJS({
   "node_modules/@stdlib/array-uint16/lib/main.js"(exports2, module2) {
     "use strict";
     var ctor = typeof Uint16Array === "function" ? Uint16Array : void 0;
@@ -15937,11 +15833,11 @@ var require_polyfill6 = __commonJS({
 });
 
 // node_modules/@stdlib/array-uint16/lib/index.js
-var require_lib28 = __commonJS({
+var require_lib26 = __commonJS({
   "node_modules/@stdlib/array-uint16/lib/index.js"(exports2, module2) {
     "use strict";
-    var hasUint16ArraySupport = require_lib27();
-    var builtin = require_main24();
+    var hasUint16ArraySupport = require_lib25();
+    var builtin = require_main22();
     var polyfill = require_polyfill6();
     var ctor;
     if (hasUint16ArraySupport()) {
@@ -15957,8 +15853,8 @@ var require_lib28 = __commonJS({
 var require_ctors = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/ctors.js"(exports2, module2) {
     "use strict";
-    var Uint8Array2 = require_lib24();
-    var Uint16Array2 = require_lib28();
+    var Uint8Array2 = require_lib22();
+    var Uint16Array2 = require_lib26();
     var ctors = {
       "uint16": Uint16Array2,
       "uint8": Uint8Array2
@@ -15968,7 +15864,7 @@ var require_ctors = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-little-endian/lib/main.js
-var require_main25 = __commonJS({
+var require_main23 = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/main.js"(exports2, module2) {
     "use strict";
     var ctors = require_ctors();
@@ -15987,10 +15883,10 @@ var require_main25 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-is-little-endian/lib/index.js
-var require_lib29 = __commonJS({
+var require_lib27 = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/index.js"(exports2, module2) {
     "use strict";
-    var IS_LITTLE_ENDIAN = require_main25();
+    var IS_LITTLE_ENDIAN = require_main23();
     module2.exports = IS_LITTLE_ENDIAN;
   }
 });
@@ -15999,7 +15895,7 @@ var require_lib29 = __commonJS({
 var require_high = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js"(exports2, module2) {
     "use strict";
-    var isLittleEndian = require_lib29();
+    var isLittleEndian = require_lib27();
     var HIGH;
     if (isLittleEndian === true) {
       HIGH = 1;
@@ -16011,11 +15907,11 @@ var require_high = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js
-var require_main26 = __commonJS({
+var require_main24 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js"(exports2, module2) {
     "use strict";
-    var Uint32Array2 = require_lib17();
-    var Float64Array2 = require_lib20();
+    var Uint32Array2 = require_lib15();
+    var Float64Array2 = require_lib18();
     var HIGH = require_high();
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
@@ -16028,10 +15924,10 @@ var require_main26 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js
-var require_lib30 = __commonJS({
+var require_lib28 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main26();
+    var main = require_main24();
     module2.exports = main;
   }
 });
@@ -16040,7 +15936,7 @@ var require_lib30 = __commonJS({
 var require_high2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports2, module2) {
     "use strict";
-    var isLittleEndian = require_lib29();
+    var isLittleEndian = require_lib27();
     var HIGH;
     if (isLittleEndian === true) {
       HIGH = 1;
@@ -16052,11 +15948,11 @@ var require_high2 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js
-var require_main27 = __commonJS({
+var require_main25 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports2, module2) {
     "use strict";
-    var Uint32Array2 = require_lib17();
-    var Float64Array2 = require_lib20();
+    var Uint32Array2 = require_lib15();
+    var Float64Array2 = require_lib18();
     var HIGH = require_high2();
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
@@ -16070,10 +15966,10 @@ var require_main27 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js
-var require_lib31 = __commonJS({
+var require_lib29 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main27();
+    var main = require_main25();
     module2.exports = main;
   }
 });
@@ -16082,7 +15978,7 @@ var require_lib31 = __commonJS({
 var require_indices = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/indices.js"(exports2, module2) {
     "use strict";
-    var isLittleEndian = require_lib29();
+    var isLittleEndian = require_lib27();
     var indices;
     var HIGH;
     var LOW;
@@ -16102,11 +15998,11 @@ var require_indices = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-from-words/lib/main.js
-var require_main28 = __commonJS({
+var require_main26 = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/main.js"(exports2, module2) {
     "use strict";
-    var Uint32Array2 = require_lib17();
-    var Float64Array2 = require_lib20();
+    var Uint32Array2 = require_lib15();
+    var Float64Array2 = require_lib18();
     var indices = require_indices();
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
@@ -16122,16 +16018,16 @@ var require_main28 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-from-words/lib/index.js
-var require_lib32 = __commonJS({
+var require_lib30 = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main28();
+    var main = require_main26();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/constants-float64-pinf/lib/index.js
-var require_lib33 = __commonJS({
+var require_lib31 = __commonJS({
   "node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_PINF = Number.POSITIVE_INFINITY;
@@ -16140,7 +16036,7 @@ var require_lib33 = __commonJS({
 });
 
 // node_modules/@stdlib/number-ctor/lib/main.js
-var require_main29 = __commonJS({
+var require_main27 = __commonJS({
   "node_modules/@stdlib/number-ctor/lib/main.js"(exports2, module2) {
     "use strict";
     module2.exports = Number;
@@ -16148,26 +16044,26 @@ var require_main29 = __commonJS({
 });
 
 // node_modules/@stdlib/number-ctor/lib/index.js
-var require_lib34 = __commonJS({
+var require_lib32 = __commonJS({
   "node_modules/@stdlib/number-ctor/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main29();
+    var main = require_main27();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/constants-float64-ninf/lib/index.js
-var require_lib35 = __commonJS({
+var require_lib33 = __commonJS({
   "node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports2, module2) {
     "use strict";
-    var Number2 = require_lib34();
+    var Number2 = require_lib32();
     var FLOAT64_NINF = Number2.NEGATIVE_INFINITY;
     module2.exports = FLOAT64_NINF;
   }
 });
 
 // node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js
-var require_lib36 = __commonJS({
+var require_lib34 = __commonJS({
   "node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_EXPONENT_BIAS = 1023 | 0;
@@ -16176,7 +16072,7 @@ var require_lib36 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js
-var require_lib37 = __commonJS({
+var require_lib35 = __commonJS({
   "node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js"(exports2, module2) {
     "use strict";
     var HALF_LN2 = 0.34657359027997264;
@@ -16199,17 +16095,17 @@ var require_polyval_q = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-expm1/lib/main.js
-var require_main30 = __commonJS({
+var require_main28 = __commonJS({
   "node_modules/@stdlib/math-base-special-expm1/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var getHighWord = require_lib30();
-    var setHighWord = require_lib31();
-    var fromWords = require_lib32();
-    var PINF = require_lib33();
-    var NINF = require_lib35();
-    var FLOAT64_EXPONENT_BIAS = require_lib36();
-    var HALF_LN2 = require_lib37();
+    var isnan = require_lib6();
+    var getHighWord = require_lib28();
+    var setHighWord = require_lib29();
+    var fromWords = require_lib30();
+    var PINF = require_lib31();
+    var NINF = require_lib33();
+    var FLOAT64_EXPONENT_BIAS = require_lib34();
+    var HALF_LN2 = require_lib35();
     var polyval = require_polyval_q();
     var OVERFLOW_THRESHOLD = 709.782712893384;
     var LN2_HI = 0.6931471803691238;
@@ -16334,16 +16230,16 @@ var require_main30 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-expm1/lib/index.js
-var require_lib38 = __commonJS({
+var require_lib36 = __commonJS({
   "node_modules/@stdlib/math-base-special-expm1/lib/index.js"(exports2, module2) {
     "use strict";
-    var expm1 = require_main30();
+    var expm1 = require_main28();
     module2.exports = expm1;
   }
 });
 
 // node_modules/@stdlib/math-base-special-floor/lib/main.js
-var require_main31 = __commonJS({
+var require_main29 = __commonJS({
   "node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports2, module2) {
     "use strict";
     var floor = Math.floor;
@@ -16352,10 +16248,10 @@ var require_main31 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-floor/lib/index.js
-var require_lib39 = __commonJS({
+var require_lib37 = __commonJS({
   "node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main31();
+    var main = require_main29();
     module2.exports = main;
   }
 });
@@ -16375,15 +16271,15 @@ var require_polyval_lp = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-log1p/lib/main.js
-var require_main32 = __commonJS({
+var require_main30 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1p/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var getHighWord = require_lib30();
-    var setHighWord = require_lib31();
-    var PINF = require_lib33();
-    var NINF = require_lib35();
-    var FLOAT64_EXPONENT_BIAS = require_lib36();
+    var isnan = require_lib6();
+    var getHighWord = require_lib28();
+    var setHighWord = require_lib29();
+    var PINF = require_lib31();
+    var NINF = require_lib33();
+    var FLOAT64_EXPONENT_BIAS = require_lib34();
     var polyval = require_polyval_lp();
     var LN2_HI = 0.6931471803691238;
     var LN2_LO = 19082149292705877e-26;
@@ -16484,16 +16380,16 @@ var require_main32 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-log1p/lib/index.js
-var require_lib40 = __commonJS({
+var require_lib38 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1p/lib/index.js"(exports2, module2) {
     "use strict";
-    var log1p = require_main32();
+    var log1p = require_main30();
     module2.exports = log1p;
   }
 });
 
 // node_modules/@stdlib/math-base-special-sqrt/lib/main.js
-var require_main33 = __commonJS({
+var require_main31 = __commonJS({
   "node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports2, module2) {
     "use strict";
     var sqrt = Math.sqrt;
@@ -16502,16 +16398,16 @@ var require_main33 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-sqrt/lib/index.js
-var require_lib41 = __commonJS({
+var require_lib39 = __commonJS({
   "node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main33();
+    var main = require_main31();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js
-var require_lib42 = __commonJS({
+var require_lib40 = __commonJS({
   "node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var FOURTH_PI = 0.7853981633974483;
@@ -16580,12 +16476,12 @@ var require_rational_rs = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-asin/lib/main.js
-var require_main34 = __commonJS({
+var require_main32 = __commonJS({
   "node_modules/@stdlib/math-base-special-asin/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var sqrt = require_lib41();
-    var PIO4 = require_lib42();
+    var isnan = require_lib6();
+    var sqrt = require_lib39();
+    var PIO4 = require_lib40();
     var ratevalPQ = require_rational_pq();
     var ratevalRS = require_rational_rs();
     var MOREBITS = 6123233995736766e-32;
@@ -16630,16 +16526,16 @@ var require_main34 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-asin/lib/index.js
-var require_lib43 = __commonJS({
+var require_lib41 = __commonJS({
   "node_modules/@stdlib/math-base-special-asin/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main34();
+    var main = require_main32();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/math-base-special-abs/lib/main.js
-var require_main35 = __commonJS({
+var require_main33 = __commonJS({
   "node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports2, module2) {
     "use strict";
     function abs(x) {
@@ -16650,16 +16546,16 @@ var require_main35 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-abs/lib/index.js
-var require_lib44 = __commonJS({
+var require_lib42 = __commonJS({
   "node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main35();
+    var main = require_main33();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/math-base-special-ceil/lib/main.js
-var require_main36 = __commonJS({
+var require_main34 = __commonJS({
   "node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports2, module2) {
     "use strict";
     var ceil = Math.ceil;
@@ -16668,20 +16564,20 @@ var require_main36 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-ceil/lib/index.js
-var require_lib45 = __commonJS({
+var require_lib43 = __commonJS({
   "node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main36();
+    var main = require_main34();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/math-base-special-trunc/lib/main.js
-var require_main37 = __commonJS({
+var require_main35 = __commonJS({
   "node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports2, module2) {
     "use strict";
-    var floor = require_lib39();
-    var ceil = require_lib45();
+    var floor = require_lib37();
+    var ceil = require_lib43();
     function trunc(x) {
       if (x < 0) {
         return ceil(x);
@@ -16693,16 +16589,16 @@ var require_main37 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-trunc/lib/index.js
-var require_lib46 = __commonJS({
+var require_lib44 = __commonJS({
   "node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main37();
+    var main = require_main35();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js
-var require_lib47 = __commonJS({
+var require_lib45 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX_BASE2_EXPONENT = 1023 | 0;
@@ -16711,7 +16607,7 @@ var require_lib47 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js
-var require_lib48 = __commonJS({
+var require_lib46 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL = -1023 | 0;
@@ -16720,7 +16616,7 @@ var require_lib48 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js
-var require_lib49 = __commonJS({
+var require_lib47 = __commonJS({
   "node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL = -1074 | 0;
@@ -16729,11 +16625,11 @@ var require_lib49 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js
-var require_main38 = __commonJS({
+var require_main36 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports2, module2) {
     "use strict";
-    var PINF = require_lib33();
-    var NINF = require_lib35();
+    var PINF = require_lib31();
+    var NINF = require_lib33();
     function isInfinite(x) {
       return x === PINF || x === NINF;
     }
@@ -16742,16 +16638,16 @@ var require_main38 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js
-var require_lib50 = __commonJS({
+var require_lib48 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main38();
+    var main = require_main36();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js
-var require_lib51 = __commonJS({
+var require_lib49 = __commonJS({
   "node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_HIGH_WORD_SIGN_MASK = 2147483648 >>> 0;
@@ -16760,7 +16656,7 @@ var require_lib51 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js
-var require_lib52 = __commonJS({
+var require_lib50 = __commonJS({
   "node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_HIGH_WORD_ABS_MASK = 2147483647 >>> 0;
@@ -16772,7 +16668,7 @@ var require_lib52 = __commonJS({
 var require_indices2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports2, module2) {
     "use strict";
-    var isLittleEndian = require_lib29();
+    var isLittleEndian = require_lib27();
     var indices;
     var HIGH;
     var LOW;
@@ -16795,8 +16691,8 @@ var require_indices2 = __commonJS({
 var require_assign = __commonJS({
   "node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports2, module2) {
     "use strict";
-    var Uint32Array2 = require_lib17();
-    var Float64Array2 = require_lib20();
+    var Uint32Array2 = require_lib15();
+    var Float64Array2 = require_lib18();
     var indices = require_indices2();
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
@@ -16813,7 +16709,7 @@ var require_assign = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-to-words/lib/main.js
-var require_main39 = __commonJS({
+var require_main37 = __commonJS({
   "node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports2, module2) {
     "use strict";
     var fcn = require_assign();
@@ -16825,11 +16721,11 @@ var require_main39 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-to-words/lib/index.js
-var require_lib53 = __commonJS({
+var require_lib51 = __commonJS({
   "node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports2, module2) {
     "use strict";
     var setReadOnly = require_lib5();
-    var main = require_main39();
+    var main = require_main37();
     var assign = require_assign();
     setReadOnly(main, "assign", assign);
     module2.exports = main;
@@ -16837,14 +16733,14 @@ var require_lib53 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-copysign/lib/main.js
-var require_main40 = __commonJS({
+var require_main38 = __commonJS({
   "node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports2, module2) {
     "use strict";
-    var SIGN_MASK = require_lib51();
-    var ABS_MASK = require_lib52();
-    var toWords = require_lib53();
-    var getHighWord = require_lib30();
-    var fromWords = require_lib32();
+    var SIGN_MASK = require_lib49();
+    var ABS_MASK = require_lib50();
+    var toWords = require_lib51();
+    var getHighWord = require_lib28();
+    var fromWords = require_lib30();
     var WORDS = [0, 0];
     function copysign(x, y) {
       var hx;
@@ -16862,16 +16758,16 @@ var require_main40 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-copysign/lib/index.js
-var require_lib54 = __commonJS({
+var require_lib52 = __commonJS({
   "node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main40();
+    var main = require_main38();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js
-var require_lib55 = __commonJS({
+var require_lib53 = __commonJS({
   "node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_SMALLEST_NORMAL = 22250738585072014e-324;
@@ -16883,10 +16779,10 @@ var require_lib55 = __commonJS({
 var require_assign2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports2, module2) {
     "use strict";
-    var FLOAT64_SMALLEST_NORMAL = require_lib55();
-    var isInfinite = require_lib50();
-    var isnan = require_lib8();
-    var abs = require_lib44();
+    var FLOAT64_SMALLEST_NORMAL = require_lib53();
+    var isInfinite = require_lib48();
+    var isnan = require_lib6();
+    var abs = require_lib42();
     var SCALAR = 4503599627370496;
     function normalize(x, out, stride, offset) {
       if (isnan(x) || isInfinite(x)) {
@@ -16908,7 +16804,7 @@ var require_assign2 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-normalize/lib/main.js
-var require_main41 = __commonJS({
+var require_main39 = __commonJS({
   "node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports2, module2) {
     "use strict";
     var fcn = require_assign2();
@@ -16920,11 +16816,11 @@ var require_main41 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-normalize/lib/index.js
-var require_lib56 = __commonJS({
+var require_lib54 = __commonJS({
   "node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports2, module2) {
     "use strict";
     var setReadOnly = require_lib5();
-    var main = require_main41();
+    var main = require_main39();
     var assign = require_assign2();
     setReadOnly(main, "assign", assign);
     module2.exports = main;
@@ -16932,7 +16828,7 @@ var require_lib56 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js
-var require_lib57 = __commonJS({
+var require_lib55 = __commonJS({
   "node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_HIGH_WORD_EXPONENT_MASK = 2146435072;
@@ -16941,12 +16837,12 @@ var require_lib57 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-exponent/lib/main.js
-var require_main42 = __commonJS({
+var require_main40 = __commonJS({
   "node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports2, module2) {
     "use strict";
-    var getHighWord = require_lib30();
-    var EXP_MASK = require_lib57();
-    var BIAS = require_lib36();
+    var getHighWord = require_lib28();
+    var EXP_MASK = require_lib55();
+    var BIAS = require_lib34();
     function exponent(x) {
       var high = getHighWord(x);
       high = (high & EXP_MASK) >>> 20;
@@ -16957,31 +16853,31 @@ var require_main42 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-exponent/lib/index.js
-var require_lib58 = __commonJS({
+var require_lib56 = __commonJS({
   "node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main42();
+    var main = require_main40();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/math-base-special-ldexp/lib/main.js
-var require_main43 = __commonJS({
+var require_main41 = __commonJS({
   "node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports2, module2) {
     "use strict";
-    var PINF = require_lib33();
-    var NINF = require_lib35();
-    var BIAS = require_lib36();
-    var MAX_EXPONENT = require_lib47();
-    var MAX_SUBNORMAL_EXPONENT = require_lib48();
-    var MIN_SUBNORMAL_EXPONENT = require_lib49();
-    var isnan = require_lib8();
-    var isInfinite = require_lib50();
-    var copysign = require_lib54();
-    var normalize = require_lib56().assign;
-    var floatExp = require_lib58();
-    var toWords = require_lib53();
-    var fromWords = require_lib32();
+    var PINF = require_lib31();
+    var NINF = require_lib33();
+    var BIAS = require_lib34();
+    var MAX_EXPONENT = require_lib45();
+    var MAX_SUBNORMAL_EXPONENT = require_lib46();
+    var MIN_SUBNORMAL_EXPONENT = require_lib47();
+    var isnan = require_lib6();
+    var isInfinite = require_lib48();
+    var copysign = require_lib52();
+    var normalize = require_lib54().assign;
+    var floatExp = require_lib56();
+    var toWords = require_lib51();
+    var fromWords = require_lib30();
     var TWO52_INV = 2220446049250313e-31;
     var CLEAR_EXP_MASK = 2148532223 >>> 0;
     var FRAC = [0, 0];
@@ -17023,10 +16919,10 @@ var require_main43 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-ldexp/lib/index.js
-var require_lib59 = __commonJS({
+var require_lib57 = __commonJS({
   "node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main43();
+    var main = require_main41();
     module2.exports = main;
   }
 });
@@ -17049,7 +16945,7 @@ var require_polyval_p = __commonJS({
 var require_expmulti = __commonJS({
   "node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports2, module2) {
     "use strict";
-    var ldexp = require_lib59();
+    var ldexp = require_lib57();
     var polyvalP = require_polyval_p();
     function expmulti(hi, lo, k) {
       var r;
@@ -17067,13 +16963,13 @@ var require_expmulti = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-exp/lib/main.js
-var require_main44 = __commonJS({
+var require_main42 = __commonJS({
   "node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var trunc = require_lib46();
-    var NINF = require_lib35();
-    var PINF = require_lib33();
+    var isnan = require_lib6();
+    var trunc = require_lib44();
+    var NINF = require_lib33();
+    var PINF = require_lib31();
     var expmulti = require_expmulti();
     var LN2_HI = 0.6931471803691238;
     var LN2_LO = 19082149292705877e-26;
@@ -17115,19 +17011,19 @@ var require_main44 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-exp/lib/index.js
-var require_lib60 = __commonJS({
+var require_lib58 = __commonJS({
   "node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main44();
+    var main = require_main42();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-integer/lib/main.js
-var require_main45 = __commonJS({
+var require_main43 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-integer/lib/main.js"(exports2, module2) {
     "use strict";
-    var floor = require_lib39();
+    var floor = require_lib37();
     function isInteger(x) {
       return floor(x) === x;
     }
@@ -17136,19 +17032,19 @@ var require_main45 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-integer/lib/index.js
-var require_lib61 = __commonJS({
+var require_lib59 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-integer/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main45();
+    var main = require_main43();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-even/lib/main.js
-var require_main46 = __commonJS({
+var require_main44 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-even/lib/main.js"(exports2, module2) {
     "use strict";
-    var isInteger = require_lib61();
+    var isInteger = require_lib59();
     function isEven(x) {
       return isInteger(x / 2);
     }
@@ -17157,19 +17053,19 @@ var require_main46 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-even/lib/index.js
-var require_lib62 = __commonJS({
+var require_lib60 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-even/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main46();
+    var main = require_main44();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-odd/lib/main.js
-var require_main47 = __commonJS({
+var require_main45 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-odd/lib/main.js"(exports2, module2) {
     "use strict";
-    var isEven = require_lib62();
+    var isEven = require_lib60();
     function isOdd(x) {
       if (x > 0) {
         return isEven(x - 1);
@@ -17181,10 +17077,10 @@ var require_main47 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-odd/lib/index.js
-var require_lib63 = __commonJS({
+var require_lib61 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-odd/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main47();
+    var main = require_main45();
     module2.exports = main;
   }
 });
@@ -17193,7 +17089,7 @@ var require_lib63 = __commonJS({
 var require_low = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports2, module2) {
     "use strict";
-    var isLittleEndian = require_lib29();
+    var isLittleEndian = require_lib27();
     var LOW;
     if (isLittleEndian === true) {
       LOW = 0;
@@ -17205,11 +17101,11 @@ var require_low = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js
-var require_main48 = __commonJS({
+var require_main46 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports2, module2) {
     "use strict";
-    var Uint32Array2 = require_lib17();
-    var Float64Array2 = require_lib20();
+    var Uint32Array2 = require_lib15();
+    var Float64Array2 = require_lib18();
     var LOW = require_low();
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
@@ -17223,16 +17119,16 @@ var require_main48 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js
-var require_lib64 = __commonJS({
+var require_lib62 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main48();
+    var main = require_main46();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js
-var require_main49 = __commonJS({
+var require_main47 = __commonJS({
   "node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js"(exports2, module2) {
     "use strict";
     function uint32ToInt32(x) {
@@ -17243,10 +17139,10 @@ var require_main49 = __commonJS({
 });
 
 // node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js
-var require_lib65 = __commonJS({
+var require_lib63 = __commonJS({
   "node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js"(exports2, module2) {
     "use strict";
-    var uint32ToInt32 = require_main49();
+    var uint32ToInt32 = require_main47();
     module2.exports = uint32ToInt32;
   }
 });
@@ -17255,10 +17151,10 @@ var require_lib65 = __commonJS({
 var require_x_is_zero = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js"(exports2, module2) {
     "use strict";
-    var isOdd = require_lib63();
-    var copysign = require_lib54();
-    var NINF = require_lib35();
-    var PINF = require_lib33();
+    var isOdd = require_lib61();
+    var copysign = require_lib52();
+    var NINF = require_lib33();
+    var PINF = require_lib31();
     function pow(x, y) {
       if (y === NINF) {
         return PINF;
@@ -17285,8 +17181,8 @@ var require_x_is_zero = __commonJS({
 var require_y_is_huge = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js"(exports2, module2) {
     "use strict";
-    var ABS_MASK = require_lib52();
-    var getHighWord = require_lib30();
+    var ABS_MASK = require_lib50();
+    var getHighWord = require_lib28();
     var HIGH_MAX_NEAR_UNITY = 1072693247 | 0;
     var HUGE = 1e300;
     var TINY = 1e-300;
@@ -17314,8 +17210,8 @@ var require_y_is_huge = __commonJS({
 var require_y_is_infinite = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js"(exports2, module2) {
     "use strict";
-    var abs = require_lib44();
-    var PINF = require_lib33();
+    var abs = require_lib42();
+    var PINF = require_lib31();
     function pow(x, y) {
       if (x === -1) {
         return (x - x) / (x - x);
@@ -17333,7 +17229,7 @@ var require_y_is_infinite = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js
-var require_lib66 = __commonJS({
+var require_lib64 = __commonJS({
   "node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS = 20 | 0;
@@ -17359,11 +17255,11 @@ var require_polyval_l = __commonJS({
 var require_log2ax = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/log2ax.js"(exports2, module2) {
     "use strict";
-    var getHighWord = require_lib30();
-    var setLowWord = require_lib64();
-    var setHighWord = require_lib31();
-    var BIAS = require_lib36();
-    var HIGH_NUM_SIGNIFICAND_BITS = require_lib66();
+    var getHighWord = require_lib28();
+    var setLowWord = require_lib62();
+    var setHighWord = require_lib29();
+    var BIAS = require_lib34();
+    var HIGH_NUM_SIGNIFICAND_BITS = require_lib64();
     var polyvalL = require_polyval_l();
     var HIGH_SIGNIFICAND_MASK = 1048575 | 0;
     var HIGH_MIN_NORMAL_EXP = 1048576 | 0;
@@ -17485,7 +17381,7 @@ var require_polyval_w = __commonJS({
 var require_logx = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/logx.js"(exports2, module2) {
     "use strict";
-    var setLowWord = require_lib64();
+    var setLowWord = require_lib62();
     var polyvalW = require_polyval_w();
     var INV_LN2 = 1.4426950408889634;
     var INV_LN2_HI = 1.4426950216293335;
@@ -17513,7 +17409,7 @@ var require_logx = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-ln-two/lib/index.js
-var require_lib67 = __commonJS({
+var require_lib65 = __commonJS({
   "node_modules/@stdlib/constants-float64-ln-two/lib/index.js"(exports2, module2) {
     "use strict";
     var LN2 = 0.6931471805599453;
@@ -17522,7 +17418,7 @@ var require_lib67 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js
-var require_lib68 = __commonJS({
+var require_lib66 = __commonJS({
   "node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_HIGH_WORD_SIGNIFICAND_MASK = 1048575;
@@ -17548,16 +17444,16 @@ var require_polyval_p2 = __commonJS({
 var require_pow2 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/pow2.js"(exports2, module2) {
     "use strict";
-    var getHighWord = require_lib30();
-    var setHighWord = require_lib31();
-    var setLowWord = require_lib64();
-    var uint32ToInt32 = require_lib65();
-    var ldexp = require_lib59();
-    var LN2 = require_lib67();
-    var BIAS = require_lib36();
-    var ABS_MASK = require_lib52();
-    var HIGH_SIGNIFICAND_MASK = require_lib68();
-    var HIGH_NUM_SIGNIFICAND_BITS = require_lib66();
+    var getHighWord = require_lib28();
+    var setHighWord = require_lib29();
+    var setLowWord = require_lib62();
+    var uint32ToInt32 = require_lib63();
+    var ldexp = require_lib57();
+    var LN2 = require_lib65();
+    var BIAS = require_lib34();
+    var ABS_MASK = require_lib50();
+    var HIGH_SIGNIFICAND_MASK = require_lib66();
+    var HIGH_NUM_SIGNIFICAND_BITS = require_lib64();
     var polyvalP = require_polyval_p2();
     var HIGH_MIN_NORMAL_EXP = 1048576 | 0;
     var HIGH_BIASED_EXP_NEG_1 = 1071644672 | 0;
@@ -17614,21 +17510,21 @@ var require_pow2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-pow/lib/main.js
-var require_main50 = __commonJS({
+var require_main48 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var isOdd = require_lib63();
-    var isInfinite = require_lib50();
-    var isInteger = require_lib61();
-    var sqrt = require_lib41();
-    var abs = require_lib44();
-    var toWords = require_lib53();
-    var setLowWord = require_lib64();
-    var uint32ToInt32 = require_lib65();
-    var NINF = require_lib35();
-    var PINF = require_lib33();
-    var ABS_MASK = require_lib52();
+    var isnan = require_lib6();
+    var isOdd = require_lib61();
+    var isInfinite = require_lib48();
+    var isInteger = require_lib59();
+    var sqrt = require_lib39();
+    var abs = require_lib42();
+    var toWords = require_lib51();
+    var setLowWord = require_lib62();
+    var uint32ToInt32 = require_lib63();
+    var NINF = require_lib33();
+    var PINF = require_lib31();
+    var ABS_MASK = require_lib50();
     var xIsZero = require_x_is_zero();
     var yIsHuge = require_y_is_huge();
     var yIsInfinite = require_y_is_infinite();
@@ -17787,16 +17683,16 @@ var require_main50 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-pow/lib/index.js
-var require_lib69 = __commonJS({
+var require_lib67 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main50();
+    var main = require_main48();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/constants-float64-e/lib/index.js
-var require_lib70 = __commonJS({
+var require_lib68 = __commonJS({
   "node_modules/@stdlib/constants-float64-e/lib/index.js"(exports2, module2) {
     "use strict";
     var E = 2.718281828459045;
@@ -17805,7 +17701,7 @@ var require_lib70 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-eps/lib/index.js
-var require_lib71 = __commonJS({
+var require_lib69 = __commonJS({
   "node_modules/@stdlib/constants-float64-eps/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_EPSILON = 2220446049250313e-31;
@@ -17844,17 +17740,17 @@ var require_lanczos_sum_expg_scaled = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-beta/lib/main.js
-var require_main51 = __commonJS({
+var require_main49 = __commonJS({
   "node_modules/@stdlib/math-base-special-beta/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var log1p = require_lib40();
-    var sqrt = require_lib41();
-    var abs = require_lib44();
-    var exp = require_lib60();
-    var pow = require_lib69();
-    var E = require_lib70();
-    var EPSILON = require_lib71();
+    var isnan = require_lib6();
+    var log1p = require_lib38();
+    var sqrt = require_lib39();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var E = require_lib68();
+    var EPSILON = require_lib69();
     var lanczosSumExpGScaled = require_lanczos_sum_expg_scaled();
     var G = 10.900511;
     function beta(a, b) {
@@ -17917,19 +17813,19 @@ var require_main51 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-beta/lib/index.js
-var require_lib72 = __commonJS({
+var require_lib70 = __commonJS({
   "node_modules/@stdlib/math-base-special-beta/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main51();
+    var main = require_main49();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js
-var require_main52 = __commonJS({
+var require_main50 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js"(exports2, module2) {
     "use strict";
-    var PINF = require_lib33();
+    var PINF = require_lib31();
     function isPositiveZero(x) {
       return x === 0 && 1 / x === PINF;
     }
@@ -17938,21 +17834,21 @@ var require_main52 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js
-var require_lib73 = __commonJS({
+var require_lib71 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main52();
+    var main = require_main50();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/math-base-special-max/lib/main.js
-var require_main53 = __commonJS({
+var require_main51 = __commonJS({
   "node_modules/@stdlib/math-base-special-max/lib/main.js"(exports2, module2) {
     "use strict";
-    var isPositiveZero = require_lib73();
-    var isnan = require_lib8();
-    var PINF = require_lib33();
+    var isPositiveZero = require_lib71();
+    var isnan = require_lib6();
+    var PINF = require_lib31();
     function max3(x, y) {
       if (isnan(x) || isnan(y)) {
         return NaN;
@@ -17976,19 +17872,19 @@ var require_main53 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-max/lib/index.js
-var require_lib74 = __commonJS({
+var require_lib72 = __commonJS({
   "node_modules/@stdlib/math-base-special-max/lib/index.js"(exports2, module2) {
     "use strict";
-    var max3 = require_main53();
+    var max3 = require_main51();
     module2.exports = max3;
   }
 });
 
 // node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js
-var require_main54 = __commonJS({
+var require_main52 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js"(exports2, module2) {
     "use strict";
-    var NINF = require_lib35();
+    var NINF = require_lib33();
     function isNegativeZero(x) {
       return x === 0 && 1 / x === NINF;
     }
@@ -17997,21 +17893,21 @@ var require_main54 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js
-var require_lib75 = __commonJS({
+var require_lib73 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main54();
+    var main = require_main52();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/math-base-special-min/lib/main.js
-var require_main55 = __commonJS({
+var require_main53 = __commonJS({
   "node_modules/@stdlib/math-base-special-min/lib/main.js"(exports2, module2) {
     "use strict";
-    var isNegativeZero = require_lib75();
-    var isnan = require_lib8();
-    var NINF = require_lib35();
+    var isNegativeZero = require_lib73();
+    var isnan = require_lib6();
+    var NINF = require_lib33();
     function min2(x, y) {
       if (isnan(x) || isnan(y)) {
         return NaN;
@@ -18035,16 +17931,16 @@ var require_main55 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-min/lib/index.js
-var require_lib76 = __commonJS({
+var require_lib74 = __commonJS({
   "node_modules/@stdlib/math-base-special-min/lib/index.js"(exports2, module2) {
     "use strict";
-    var min2 = require_main55();
+    var min2 = require_main53();
     module2.exports = min2;
   }
 });
 
 // node_modules/@stdlib/constants-float64-max/lib/index.js
-var require_lib77 = __commonJS({
+var require_lib75 = __commonJS({
   "node_modules/@stdlib/constants-float64-max/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX = 17976931348623157e292;
@@ -18053,7 +17949,7 @@ var require_lib77 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-int32-max/lib/index.js
-var require_lib78 = __commonJS({
+var require_lib76 = __commonJS({
   "node_modules/@stdlib/constants-int32-max/lib/index.js"(exports2, module2) {
     "use strict";
     var INT32_MAX = 2147483647 | 0;
@@ -18062,7 +17958,7 @@ var require_lib78 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-half-pi/lib/index.js
-var require_lib79 = __commonJS({
+var require_lib77 = __commonJS({
   "node_modules/@stdlib/constants-float64-half-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var HALF_PI = 1.5707963267948966;
@@ -18071,7 +17967,7 @@ var require_lib79 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-pi/lib/index.js
-var require_lib80 = __commonJS({
+var require_lib78 = __commonJS({
   "node_modules/@stdlib/constants-float64-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var PI = 3.141592653589793;
@@ -18108,7 +18004,7 @@ var require_polyval_c46 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js
-var require_main56 = __commonJS({
+var require_main54 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js"(exports2, module2) {
     "use strict";
     var polyval13 = require_polyval_c13();
@@ -18131,16 +18027,16 @@ var require_main56 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js
-var require_lib81 = __commonJS({
+var require_lib79 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main56();
+    var main = require_main54();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js
-var require_main57 = __commonJS({
+var require_main55 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js"(exports2, module2) {
     "use strict";
     var S1 = -0.16666666666666632;
@@ -18168,10 +18064,10 @@ var require_main57 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js
-var require_lib82 = __commonJS({
+var require_lib80 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main57();
+    var main = require_main55();
     module2.exports = main;
   }
 });
@@ -18180,7 +18076,7 @@ var require_lib82 = __commonJS({
 var require_low2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports2, module2) {
     "use strict";
-    var isLittleEndian = require_lib29();
+    var isLittleEndian = require_lib27();
     var LOW;
     if (isLittleEndian === true) {
       LOW = 0;
@@ -18192,11 +18088,11 @@ var require_low2 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js
-var require_main58 = __commonJS({
+var require_main56 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js"(exports2, module2) {
     "use strict";
-    var Uint32Array2 = require_lib17();
-    var Float64Array2 = require_lib20();
+    var Uint32Array2 = require_lib15();
+    var Float64Array2 = require_lib18();
     var LOW = require_low2();
     var FLOAT64_VIEW = new Float64Array2(1);
     var UINT32_VIEW = new Uint32Array2(FLOAT64_VIEW.buffer);
@@ -18209,16 +18105,16 @@ var require_main58 = __commonJS({
 });
 
 // node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js
-var require_lib83 = __commonJS({
+var require_lib81 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main58();
+    var main = require_main56();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/array-base-filled/lib/main.js
-var require_main59 = __commonJS({
+var require_main57 = __commonJS({
   "node_modules/@stdlib/array-base-filled/lib/main.js"(exports2, module2) {
     "use strict";
     function filled(value, len) {
@@ -18235,19 +18131,19 @@ var require_main59 = __commonJS({
 });
 
 // node_modules/@stdlib/array-base-filled/lib/index.js
-var require_lib84 = __commonJS({
+var require_lib82 = __commonJS({
   "node_modules/@stdlib/array-base-filled/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main59();
+    var main = require_main57();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/array-base-zeros/lib/main.js
-var require_main60 = __commonJS({
+var require_main58 = __commonJS({
   "node_modules/@stdlib/array-base-zeros/lib/main.js"(exports2, module2) {
     "use strict";
-    var filled = require_lib84();
+    var filled = require_lib82();
     function zeros(len) {
       return filled(0, len);
     }
@@ -18256,10 +18152,10 @@ var require_main60 = __commonJS({
 });
 
 // node_modules/@stdlib/array-base-zeros/lib/index.js
-var require_lib85 = __commonJS({
+var require_lib83 = __commonJS({
   "node_modules/@stdlib/array-base-zeros/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main60();
+    var main = require_main58();
     module2.exports = main;
   }
 });
@@ -18268,9 +18164,9 @@ var require_lib85 = __commonJS({
 var require_kernel_rempio2 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js"(exports2, module2) {
     "use strict";
-    var floor = require_lib39();
-    var ldexp = require_lib59();
-    var zeros = require_lib85();
+    var floor = require_lib37();
+    var ldexp = require_lib57();
+    var zeros = require_lib83();
     var IPIO2 = [
       10680707,
       7228996,
@@ -18540,7 +18436,7 @@ var require_kernel_rempio2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-round/lib/main.js
-var require_main61 = __commonJS({
+var require_main59 = __commonJS({
   "node_modules/@stdlib/math-base-special-round/lib/main.js"(exports2, module2) {
     "use strict";
     var round2 = Math.round;
@@ -18549,10 +18445,10 @@ var require_main61 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-round/lib/index.js
-var require_lib86 = __commonJS({
+var require_lib84 = __commonJS({
   "node_modules/@stdlib/math-base-special-round/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main61();
+    var main = require_main59();
     module2.exports = main;
   }
 });
@@ -18561,8 +18457,8 @@ var require_lib86 = __commonJS({
 var require_rempio2_medium = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports2, module2) {
     "use strict";
-    var round2 = require_lib86();
-    var getHighWord = require_lib30();
+    var round2 = require_lib84();
+    var getHighWord = require_lib28();
     var INVPIO2 = 0.6366197723675814;
     var PIO2_1 = 1.5707963267341256;
     var PIO2_1T = 6077100506506192e-26;
@@ -18610,15 +18506,15 @@ var require_rempio2_medium = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-rempio2/lib/main.js
-var require_main62 = __commonJS({
+var require_main60 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/main.js"(exports2, module2) {
     "use strict";
-    var ABS_MASK = require_lib52();
-    var EXPONENT_MASK = require_lib57();
-    var SIGNIFICAND_MASK = require_lib68();
-    var getHighWord = require_lib30();
-    var getLowWord = require_lib83();
-    var fromWords = require_lib32();
+    var ABS_MASK = require_lib50();
+    var EXPONENT_MASK = require_lib55();
+    var SIGNIFICAND_MASK = require_lib66();
+    var getHighWord = require_lib28();
+    var getLowWord = require_lib81();
+    var fromWords = require_lib30();
     var rempio2Kernel = require_kernel_rempio2();
     var rempio2Medium = require_rempio2_medium();
     var ZERO = 0;
@@ -18747,24 +18643,24 @@ var require_main62 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-rempio2/lib/index.js
-var require_lib87 = __commonJS({
+var require_lib85 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/index.js"(exports2, module2) {
     "use strict";
-    var rempio2 = require_main62();
+    var rempio2 = require_main60();
     module2.exports = rempio2;
   }
 });
 
 // node_modules/@stdlib/math-base-special-sin/lib/main.js
-var require_main63 = __commonJS({
+var require_main61 = __commonJS({
   "node_modules/@stdlib/math-base-special-sin/lib/main.js"(exports2, module2) {
     "use strict";
-    var HIGH_WORD_ABS_MASK = require_lib52();
-    var HIGH_WORD_EXPONENT_MASK = require_lib57();
-    var getHighWord = require_lib30();
-    var kernelCos = require_lib81();
-    var kernelSin = require_lib82();
-    var rempio2 = require_lib87();
+    var HIGH_WORD_ABS_MASK = require_lib50();
+    var HIGH_WORD_EXPONENT_MASK = require_lib55();
+    var getHighWord = require_lib28();
+    var kernelCos = require_lib79();
+    var kernelSin = require_lib80();
+    var rempio2 = require_lib85();
     var PIO4_HIGH_WORD = 1072243195 | 0;
     var SMALL_HIGH_WORD = 1045430272 | 0;
     var Y = [0, 0];
@@ -18799,16 +18695,16 @@ var require_main63 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-sin/lib/index.js
-var require_lib88 = __commonJS({
+var require_lib86 = __commonJS({
   "node_modules/@stdlib/math-base-special-sin/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main63();
+    var main = require_main61();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js
-var require_lib89 = __commonJS({
+var require_lib87 = __commonJS({
   "node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var SQRT_TWO_PI = 2.5066282746310007;
@@ -18834,9 +18730,9 @@ var require_polyval_s = __commonJS({
 var require_stirling_approximation = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js"(exports2, module2) {
     "use strict";
-    var SQRT_TWO_PI = require_lib89();
-    var pow = require_lib69();
-    var exp = require_lib60();
+    var SQRT_TWO_PI = require_lib87();
+    var pow = require_lib67();
+    var exp = require_lib58();
     var polyval = require_polyval_s();
     var MAX_STIRLING = 143.01608;
     function gamma(x) {
@@ -18859,7 +18755,7 @@ var require_stirling_approximation = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-eulergamma/lib/index.js
-var require_lib90 = __commonJS({
+var require_lib88 = __commonJS({
   "node_modules/@stdlib/constants-float64-eulergamma/lib/index.js"(exports2, module2) {
     "use strict";
     var EULERGAMMA = 0.5772156649015329;
@@ -18871,7 +18767,7 @@ var require_lib90 = __commonJS({
 var require_small_approximation = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js"(exports2, module2) {
     "use strict";
-    var EULER = require_lib90();
+    var EULER = require_lib88();
     function gamma(x, z2) {
       return z2 / ((1 + EULER * x) * x);
     }
@@ -18910,18 +18806,18 @@ var require_rational_pq2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma/lib/main.js
-var require_main64 = __commonJS({
+var require_main62 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var isInteger = require_lib61();
-    var isNegativeZero = require_lib75();
-    var abs = require_lib44();
-    var floor = require_lib39();
-    var sin = require_lib88();
-    var PINF = require_lib33();
-    var NINF = require_lib35();
-    var PI = require_lib80();
+    var isnan = require_lib6();
+    var isInteger = require_lib59();
+    var isNegativeZero = require_lib73();
+    var abs = require_lib42();
+    var floor = require_lib37();
+    var sin = require_lib86();
+    var PINF = require_lib31();
+    var NINF = require_lib33();
+    var PI = require_lib78();
     var stirlingApprox = require_stirling_approximation();
     var smallApprox = require_small_approximation();
     var rateval = require_rational_pq2();
@@ -18994,16 +18890,16 @@ var require_main64 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma/lib/index.js
-var require_lib91 = __commonJS({
+var require_lib89 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main64();
+    var main = require_main62();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js
-var require_lib92 = __commonJS({
+var require_lib90 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX_NTH_FACTORIAL = 170 | 0;
@@ -19191,14 +19087,14 @@ var require_factorials = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-factorial/lib/main.js
-var require_main65 = __commonJS({
+var require_main63 = __commonJS({
   "node_modules/@stdlib/math-base-special-factorial/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var isInteger = require_lib61();
-    var gamma = require_lib91();
-    var PINF = require_lib33();
-    var FLOAT64_MAX_NTH_FACTORIAL = require_lib92();
+    var isnan = require_lib6();
+    var isInteger = require_lib59();
+    var gamma = require_lib89();
+    var PINF = require_lib31();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib90();
     var FACTORIALS = require_factorials();
     function factorial(x) {
       if (isnan(x)) {
@@ -19220,10 +19116,10 @@ var require_main65 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-factorial/lib/index.js
-var require_lib93 = __commonJS({
+var require_lib91 = __commonJS({
   "node_modules/@stdlib/math-base-special-factorial/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main65();
+    var main = require_main63();
     module2.exports = main;
   }
 });
@@ -19259,7 +19155,7 @@ var require_rational_pq3 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js
-var require_main66 = __commonJS({
+var require_main64 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js"(exports2, module2) {
     "use strict";
     var gammaLanczosSum = require_rational_pq3();
@@ -19268,16 +19164,16 @@ var require_main66 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js
-var require_lib94 = __commonJS({
+var require_lib92 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main66();
+    var main = require_main64();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js
-var require_lib95 = __commonJS({
+var require_lib93 = __commonJS({
   "node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_GAMMA_LANCZOS_G = 10.900511;
@@ -19289,16 +19185,16 @@ var require_lib95 = __commonJS({
 var require_gamma_delta_ratio_lanczos = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js"(exports2, module2) {
     "use strict";
-    var lanczosSum = require_lib94();
-    var gamma = require_lib91();
-    var log1p = require_lib40();
-    var abs = require_lib44();
-    var exp = require_lib60();
-    var pow = require_lib69();
-    var EPSILON = require_lib71();
-    var E = require_lib70();
-    var G = require_lib95();
-    var FLOAT64_MAX_NTH_FACTORIAL = require_lib92();
+    var lanczosSum = require_lib92();
+    var gamma = require_lib89();
+    var log1p = require_lib38();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var EPSILON = require_lib69();
+    var E = require_lib68();
+    var G = require_lib93();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib90();
     var FACTORIAL_169 = 4269068009004705e289;
     function gammaDeltaRatioLanczos(z2, delta) {
       var result;
@@ -19336,14 +19232,14 @@ var require_gamma_delta_ratio_lanczos = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js
-var require_main67 = __commonJS({
+var require_main65 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js"(exports2, module2) {
     "use strict";
-    var abs = require_lib44();
-    var floor = require_lib39();
-    var gamma = require_lib91();
-    var factorial = require_lib93();
-    var FLOAT64_MAX_NTH_FACTORIAL = require_lib92();
+    var abs = require_lib42();
+    var floor = require_lib37();
+    var gamma = require_lib89();
+    var factorial = require_lib91();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib90();
     var gammaDeltaRatioLanczos = require_gamma_delta_ratio_lanczos();
     function gammaDeltaRatio(z2, delta) {
       var result;
@@ -19392,10 +19288,10 @@ var require_main67 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js
-var require_lib96 = __commonJS({
+var require_lib94 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main67();
+    var main = require_main65();
     module2.exports = main;
   }
 });
@@ -19429,14 +19325,14 @@ var require_polyval_q2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-ln/lib/main.js
-var require_main68 = __commonJS({
+var require_main66 = __commonJS({
   "node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports2, module2) {
     "use strict";
-    var getHighWord = require_lib30();
-    var setHighWord = require_lib31();
-    var isnan = require_lib8();
-    var BIAS = require_lib36();
-    var NINF = require_lib35();
+    var getHighWord = require_lib28();
+    var setHighWord = require_lib29();
+    var isnan = require_lib6();
+    var BIAS = require_lib34();
+    var NINF = require_lib33();
     var polyvalP = require_polyval_p3();
     var polyvalQ = require_polyval_q2();
     var LN2_HI = 0.6931471803691238;
@@ -19521,24 +19417,24 @@ var require_main68 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-ln/lib/index.js
-var require_lib97 = __commonJS({
+var require_lib95 = __commonJS({
   "node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main68();
+    var main = require_main66();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/math-base-special-cos/lib/main.js
-var require_main69 = __commonJS({
+var require_main67 = __commonJS({
   "node_modules/@stdlib/math-base-special-cos/lib/main.js"(exports2, module2) {
     "use strict";
-    var getHighWord = require_lib30();
-    var kernelCos = require_lib81();
-    var kernelSin = require_lib82();
-    var rempio2 = require_lib87();
-    var ABS_MASK = require_lib52();
-    var EXPONENT_MASK = require_lib57();
+    var getHighWord = require_lib28();
+    var kernelCos = require_lib79();
+    var kernelSin = require_lib80();
+    var rempio2 = require_lib85();
+    var ABS_MASK = require_lib50();
+    var EXPONENT_MASK = require_lib55();
     var buffer = [0, 0];
     var HIGH_WORD_PIO4 = 1072243195 | 0;
     var HIGH_WORD_TWO_NEG_27 = 1044381696 | 0;
@@ -19573,25 +19469,25 @@ var require_main69 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-cos/lib/index.js
-var require_lib98 = __commonJS({
+var require_lib96 = __commonJS({
   "node_modules/@stdlib/math-base-special-cos/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main69();
+    var main = require_main67();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/math-base-special-sinpi/lib/main.js
-var require_main70 = __commonJS({
+var require_main68 = __commonJS({
   "node_modules/@stdlib/math-base-special-sinpi/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var isInfinite = require_lib50();
-    var cos = require_lib98();
-    var sin = require_lib88();
-    var abs = require_lib44();
-    var copysign = require_lib54();
-    var PI = require_lib80();
+    var isnan = require_lib6();
+    var isInfinite = require_lib48();
+    var cos = require_lib96();
+    var sin = require_lib86();
+    var abs = require_lib42();
+    var copysign = require_lib52();
+    var PI = require_lib78();
     function sinpi(x) {
       var ar;
       var r;
@@ -19629,10 +19525,10 @@ var require_main70 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-sinpi/lib/index.js
-var require_lib99 = __commonJS({
+var require_lib97 = __commonJS({
   "node_modules/@stdlib/math-base-special-sinpi/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main70();
+    var main = require_main68();
     module2.exports = main;
   }
 });
@@ -19778,17 +19674,17 @@ var require_polyval_w2 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/main.js
-var require_main71 = __commonJS({
+var require_main69 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var isInfinite = require_lib50();
-    var abs = require_lib44();
-    var ln = require_lib97();
-    var trunc = require_lib46();
-    var sinpi = require_lib99();
-    var PI = require_lib80();
-    var PINF = require_lib33();
+    var isnan = require_lib6();
+    var isInfinite = require_lib48();
+    var abs = require_lib42();
+    var ln = require_lib95();
+    var trunc = require_lib44();
+    var sinpi = require_lib97();
+    var PI = require_lib78();
+    var PINF = require_lib31();
     var polyvalA1 = require_polyval_a1();
     var polyvalA2 = require_polyval_a2();
     var polyvalR = require_polyval_r();
@@ -19952,16 +19848,16 @@ var require_main71 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/index.js
-var require_lib100 = __commonJS({
+var require_lib98 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main71();
+    var main = require_main69();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/constants-float64-max-ln/lib/index.js
-var require_lib101 = __commonJS({
+var require_lib99 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-ln/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MAX_LN = 709.782712893384;
@@ -19970,7 +19866,7 @@ var require_lib101 = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js
-var require_lib102 = __commonJS({
+var require_lib100 = __commonJS({
   "node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_SQRT_EPSILON = 14901161193847656e-24;
@@ -19979,7 +19875,7 @@ var require_lib102 = __commonJS({
 });
 
 // node_modules/@stdlib/utils-eval/lib/index.js
-var require_lib103 = __commonJS({
+var require_lib101 = __commonJS({
   "node_modules/@stdlib/utils-eval/lib/index.js"(exports2, module2) {
     "use strict";
     var evil = eval;
@@ -19988,10 +19884,10 @@ var require_lib103 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-generator-support/lib/main.js
-var require_main72 = __commonJS({
+var require_main70 = __commonJS({
   "node_modules/@stdlib/assert-has-generator-support/lib/main.js"(exports2, module2) {
     "use strict";
-    var evil = require_lib103();
+    var evil = require_lib101();
     function hasGeneratorSupport() {
       var bool;
       try {
@@ -20007,10 +19903,10 @@ var require_main72 = __commonJS({
 });
 
 // node_modules/@stdlib/assert-has-generator-support/lib/index.js
-var require_lib104 = __commonJS({
+var require_lib102 = __commonJS({
   "node_modules/@stdlib/assert-has-generator-support/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main72();
+    var main = require_main70();
     module2.exports = main;
   }
 });
@@ -20019,8 +19915,8 @@ var require_lib104 = __commonJS({
 var require_generators = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js"(exports2, module2) {
     "use strict";
-    var abs = require_lib44();
-    var EPS = require_lib71();
+    var abs = require_lib42();
+    var EPS = require_lib69();
     var MAX_TERMS = 1e6;
     function sumSeries(generator, options) {
       var isgenerator;
@@ -20060,8 +19956,8 @@ var require_generators = __commonJS({
 var require_basic = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js"(exports2, module2) {
     "use strict";
-    var abs = require_lib44();
-    var EPS = require_lib71();
+    var abs = require_lib42();
+    var EPS = require_lib69();
     var MAX_TERMS = 1e6;
     function sumSeries(generator, options) {
       var tolerance;
@@ -20087,10 +19983,10 @@ var require_basic = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-tools-sum-series/lib/index.js
-var require_lib105 = __commonJS({
+var require_lib103 = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/index.js"(exports2, module2) {
     "use strict";
-    var hasGeneratorSupport = require_lib104();
+    var hasGeneratorSupport = require_lib102();
     var generator = require_generators();
     var basic = require_basic();
     var sumSeries;
@@ -20127,7 +20023,7 @@ var require_tgamma_i_large_x_series = __commonJS({
 var require_tgamma_i_large_x = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js"(exports2, module2) {
     "use strict";
-    var sumSeries = require_lib105();
+    var sumSeries = require_lib103();
     var tgammaILargeXSeries = require_tgamma_i_large_x_series();
     function tgammaILargeX(a, x) {
       var result;
@@ -20144,7 +20040,7 @@ var require_tgamma_i_large_x = __commonJS({
 var require_finite_gamma_q = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js"(exports2, module2) {
     "use strict";
-    var exp = require_lib60();
+    var exp = require_lib58();
     function finiteGammaQ(a, x) {
       var term;
       var sum2;
@@ -20279,14 +20175,14 @@ var require_polyval_sb = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-erfc/lib/main.js
-var require_main73 = __commonJS({
+var require_main71 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var exp = require_lib60();
-    var setLowWord = require_lib64();
-    var PINF = require_lib33();
-    var NINF = require_lib35();
+    var isnan = require_lib6();
+    var exp = require_lib58();
+    var setLowWord = require_lib62();
+    var PINF = require_lib31();
+    var NINF = require_lib33();
     var polyvalPP = require_polyval_pp();
     var polyvalQQ = require_polyval_qq();
     var polyvalPA = require_polyval_pa();
@@ -20387,10 +20283,10 @@ var require_main73 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-erfc/lib/index.js
-var require_lib106 = __commonJS({
+var require_lib104 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main73();
+    var main = require_main71();
     module2.exports = main;
   }
 });
@@ -20399,10 +20295,10 @@ var require_lib106 = __commonJS({
 var require_finite_half_gamma_q = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js"(exports2, module2) {
     "use strict";
-    var erfc = require_lib106();
-    var sqrt = require_lib41();
-    var exp = require_lib60();
-    var PI = require_lib80();
+    var erfc = require_lib104();
+    var sqrt = require_lib39();
+    var exp = require_lib58();
+    var PI = require_lib78();
     function finiteHalfGammaQ(a, x) {
       var half;
       var term;
@@ -20430,7 +20326,7 @@ var require_finite_half_gamma_q = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-min-ln/lib/index.js
-var require_lib107 = __commonJS({
+var require_lib105 = __commonJS({
   "node_modules/@stdlib/constants-float64-min-ln/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_MIN_LN = -708.3964185322641;
@@ -20442,11 +20338,11 @@ var require_lib107 = __commonJS({
 var require_full_igamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js"(exports2, module2) {
     "use strict";
-    var exp = require_lib60();
-    var pow = require_lib69();
-    var ln = require_lib97();
-    var MAX_LN = require_lib101();
-    var MIN_LN = require_lib107();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var ln = require_lib95();
+    var MAX_LN = require_lib99();
+    var MIN_LN = require_lib105();
     function fullIGammaPrefix(a, z2) {
       var prefix;
       var alz;
@@ -20474,6 +20370,110 @@ var require_full_igamma_prefix = __commonJS({
   }
 });
 
+// node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js
+var require_main72 = __commonJS({
+  "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports2, module2) {
+    "use strict";
+    function evalpoly(c, x) {
+      var p;
+      var i;
+      i = c.length;
+      if (i < 2 || x === 0) {
+        if (i === 0) {
+          return 0;
+        }
+        return c[0];
+      }
+      i -= 1;
+      p = c[i] * x + c[i - 1];
+      i -= 2;
+      while (i >= 0) {
+        p = p * x + c[i];
+        i -= 1;
+      }
+      return p;
+    }
+    module2.exports = evalpoly;
+  }
+});
+
+// node_modules/@stdlib/function-ctor/lib/main.js
+var require_main73 = __commonJS({
+  "node_modules/@stdlib/function-ctor/lib/main.js"(exports2, module2) {
+    "use strict";
+    var Fcn = Function;
+    module2.exports = Fcn;
+  }
+});
+
+// node_modules/@stdlib/function-ctor/lib/index.js
+var require_lib106 = __commonJS({
+  "node_modules/@stdlib/function-ctor/lib/index.js"(exports2, module2) {
+    "use strict";
+    var main = require_main73();
+    module2.exports = main;
+  }
+});
+
+// node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js
+var require_factory = __commonJS({
+  "node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports2, module2) {
+    "use strict";
+    var Fcn = require_lib106();
+    var evalpoly = require_main72();
+    function factory(c) {
+      var f;
+      var n;
+      var m;
+      var i;
+      if (c.length > 500) {
+        return polyval;
+      }
+      f = "return function evalpoly(x){";
+      n = c.length;
+      if (n === 0) {
+        f += "return 0.0;";
+      } else if (n === 1) {
+        f += "return " + c[0] + ";";
+      } else {
+        f += "if(x===0.0){return " + c[0] + ";}";
+        f += "return " + c[0];
+        m = n - 1;
+        for (i = 1; i < n; i++) {
+          f += "+x*";
+          if (i < m) {
+            f += "(";
+          }
+          f += c[i];
+        }
+        for (i = 0; i < m - 1; i++) {
+          f += ")";
+        }
+        f += ";";
+      }
+      f += "}";
+      f += "//# sourceURL=evalpoly.factory.js";
+      return new Fcn(f)();
+      function polyval(x) {
+        return evalpoly(c, x);
+      }
+    }
+    module2.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js
+var require_lib107 = __commonJS({
+  "node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports2, module2) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main = require_main72();
+    var factory = require_factory();
+    setReadOnly(main, "factory", factory);
+    module2.exports = main;
+  }
+});
+
 // node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js
 var require_log1p_series = __commonJS({
   "node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js"(exports2, module2) {
@@ -20497,10 +20497,10 @@ var require_log1p_series = __commonJS({
 var require_main74 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1pmx/lib/main.js"(exports2, module2) {
     "use strict";
-    var abs = require_lib44();
-    var ln = require_lib97();
-    var FLOAT_EPS = require_lib71();
-    var sumSeries = require_lib105();
+    var abs = require_lib42();
+    var ln = require_lib95();
+    var FLOAT_EPS = require_lib69();
+    var sumSeries = require_lib103();
     var log1pSeries = require_log1p_series();
     function log1pmx(x) {
       var opts;
@@ -20672,11 +20672,11 @@ var require_polyval_c8 = __commonJS({
 var require_igamma_temme_large = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js"(exports2, module2) {
     "use strict";
-    var evalpoly = require_lib7();
+    var evalpoly = require_lib107();
     var log1pmx = require_lib108();
-    var erfc = require_lib106();
-    var sqrt = require_lib41();
-    var exp = require_lib60();
+    var erfc = require_lib104();
+    var sqrt = require_lib39();
+    var exp = require_lib58();
     var TWO_PI = require_lib109();
     var polyvalC0 = require_polyval_c0();
     var polyvalC1 = require_polyval_c1();
@@ -20747,7 +20747,7 @@ var require_lower_incomplete_gamma_series = __commonJS({
 var require_lower_gamma_series = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js"(exports2, module2) {
     "use strict";
-    var sumSeries = require_lib105();
+    var sumSeries = require_lib103();
     var lowerIncompleteGammaSeries = require_lower_incomplete_gamma_series();
     function lowerGammaSeries(a, z2, initialValue) {
       var result;
@@ -20816,21 +20816,21 @@ var require_regularised_gamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js"(exports2, module2) {
     "use strict";
     var lanczosSumExpGScaled = require_lib110();
-    var gammaln = require_lib100();
-    var gamma = require_lib91();
+    var gammaln = require_lib98();
+    var gamma = require_lib89();
     var log1pmx = require_lib108();
-    var sqrt = require_lib41();
-    var abs = require_lib44();
-    var exp = require_lib60();
-    var pow = require_lib69();
-    var max3 = require_lib74();
-    var min2 = require_lib76();
-    var ln = require_lib97();
-    var FLOAT64_MAX = require_lib77();
-    var MAX_LN = require_lib101();
-    var MIN_LN = require_lib107();
-    var G = require_lib95();
-    var E = require_lib70();
+    var sqrt = require_lib39();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var max3 = require_lib72();
+    var min2 = require_lib74();
+    var ln = require_lib95();
+    var FLOAT64_MAX = require_lib75();
+    var MAX_LN = require_lib99();
+    var MIN_LN = require_lib105();
+    var G = require_lib93();
+    var E = require_lib68();
     function regularisedGammaPrefix(a, z2) {
       var prefix;
       var amza;
@@ -20882,13 +20882,13 @@ var require_regularised_gamma_prefix = __commonJS({
 var require_main76 = __commonJS({
   "node_modules/@stdlib/math-base-special-powm1/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var isinfinite = require_lib50();
-    var abs = require_lib44();
-    var expm1 = require_lib38();
-    var ln = require_lib97();
-    var pow = require_lib69();
-    var trunc = require_lib46();
+    var isnan = require_lib6();
+    var isinfinite = require_lib48();
+    var abs = require_lib42();
+    var expm1 = require_lib36();
+    var ln = require_lib95();
+    var pow = require_lib67();
+    var trunc = require_lib44();
     function powm1(b, x) {
       var result;
       var y;
@@ -21027,8 +21027,8 @@ var require_rational_p3q3 = __commonJS({
 var require_lgamma_small_imp = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js"(exports2, module2) {
     "use strict";
-    var ln = require_lib97();
-    var EPS = require_lib71();
+    var ln = require_lib95();
+    var EPS = require_lib69();
     var rateval1 = require_rational_p1q1();
     var rateval2 = require_rational_p2q2();
     var rateval3 = require_rational_p3q3();
@@ -21086,10 +21086,10 @@ var require_lgamma_small_imp = __commonJS({
 var require_main77 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js"(exports2, module2) {
     "use strict";
-    var gamma = require_lib91();
-    var expm1 = require_lib38();
-    var log1p = require_lib40();
-    var isnan = require_lib8();
+    var gamma = require_lib89();
+    var expm1 = require_lib36();
+    var log1p = require_lib38();
+    var isnan = require_lib6();
     var lgammaSmallImp = require_lgamma_small_imp();
     function gamma1pm1(x) {
       if (isnan(x)) {
@@ -21151,7 +21151,7 @@ var require_tgamma_small_upper_part = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js"(exports2, module2) {
     "use strict";
     var powm1 = require_lib111();
-    var sumSeries = require_lib105();
+    var sumSeries = require_lib103();
     var gamma1pm1 = require_lib112();
     var smallGamma2Series = require_small_gamma2_series();
     function tgammaSmallUpperPart(a, x, invert) {
@@ -21193,9 +21193,9 @@ var require_lib113 = __commonJS({
 var require_generators2 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js"(exports2, module2) {
     "use strict";
-    var abs = require_lib44();
+    var abs = require_lib42();
     var FLOAT32_SMALLEST_NORMAL = require_lib113();
-    var EPS = require_lib71();
+    var EPS = require_lib69();
     var MAX_ITER = 1e6;
     function continuedFractionA(gen, factor, maxIter) {
       var isgenerator;
@@ -21326,8 +21326,8 @@ var require_generators2 = __commonJS({
 var require_basic2 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js"(exports2, module2) {
     "use strict";
-    var abs = require_lib44();
-    var EPS = require_lib71();
+    var abs = require_lib42();
+    var EPS = require_lib69();
     var FLOAT32_SMALLEST_NORMAL = require_lib113();
     var MAX_ITER = 1e6;
     function continuedFractionA(gen, factor, maxIter) {
@@ -21417,7 +21417,7 @@ var require_basic2 = __commonJS({
 var require_lib114 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js"(exports2, module2) {
     "use strict";
-    var hasGeneratorSupport = require_lib104();
+    var hasGeneratorSupport = require_lib102();
     var generator = require_generators2();
     var basic = require_basic2();
     var continuedFraction;
@@ -21470,14 +21470,14 @@ var require_upper_gamma_fraction = __commonJS({
 var require_igamma_final = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js"(exports2, module2) {
     "use strict";
-    var floor = require_lib39();
-    var gamma = require_lib91();
-    var abs = require_lib44();
-    var pow = require_lib69();
-    var ln = require_lib97();
-    var SQRT_EPSILON = require_lib102();
-    var FLOAT64_MAX = require_lib77();
-    var MAX_LN = require_lib101();
+    var floor = require_lib37();
+    var gamma = require_lib89();
+    var abs = require_lib42();
+    var pow = require_lib67();
+    var ln = require_lib95();
+    var SQRT_EPSILON = require_lib100();
+    var FLOAT64_MAX = require_lib75();
+    var MAX_LN = require_lib99();
     var tgammaILargeX = require_tgamma_i_large_x();
     var finiteGammaQ = require_finite_gamma_q();
     var finiteHalfGammaQ = require_finite_half_gamma_q();
@@ -21647,13 +21647,13 @@ var require_igamma_final = __commonJS({
 var require_main78 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/main.js"(exports2, module2) {
     "use strict";
-    var gammaln = require_lib100();
-    var exp = require_lib60();
-    var ln = require_lib97();
-    var SQRT_TWO_PI = require_lib89();
-    var MAX_LN = require_lib101();
-    var PINF = require_lib33();
-    var FLOAT64_MAX_NTH_FACTORIAL = require_lib92();
+    var gammaln = require_lib98();
+    var exp = require_lib58();
+    var ln = require_lib95();
+    var SQRT_TWO_PI = require_lib87();
+    var MAX_LN = require_lib99();
+    var PINF = require_lib31();
+    var FLOAT64_MAX_NTH_FACTORIAL = require_lib90();
     var igammaFinal = require_igamma_final();
     var lowerGammaSeries = require_lower_gamma_series();
     var upperGammaFraction = require_upper_gamma_fraction();
@@ -21715,11 +21715,11 @@ var require_lib115 = __commonJS({
 var require_full_igamma_prefix2 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js"(exports2, module2) {
     "use strict";
-    var exp = require_lib60();
-    var pow = require_lib69();
-    var ln = require_lib97();
-    var MAX_LN = require_lib101();
-    var MIN_LN = require_lib107();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var ln = require_lib95();
+    var MAX_LN = require_lib99();
+    var MIN_LN = require_lib105();
     function fullIGammaPrefix(a, z2) {
       var prefix;
       var alz;
@@ -21750,20 +21750,20 @@ var require_regularized_gamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js"(exports2, module2) {
     "use strict";
     var lanczosSumExpGScaled = require_lib110();
-    var gammaln = require_lib100();
-    var gamma = require_lib91();
-    var log1p = require_lib40();
-    var sqrt = require_lib41();
-    var abs = require_lib44();
-    var exp = require_lib60();
-    var pow = require_lib69();
-    var max3 = require_lib74();
-    var min2 = require_lib76();
-    var ln = require_lib97();
-    var MAX_LN = require_lib101();
-    var MIN_LN = require_lib107();
-    var G = require_lib95();
-    var E = require_lib70();
+    var gammaln = require_lib98();
+    var gamma = require_lib89();
+    var log1p = require_lib38();
+    var sqrt = require_lib39();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var max3 = require_lib72();
+    var min2 = require_lib74();
+    var ln = require_lib95();
+    var MAX_LN = require_lib99();
+    var MIN_LN = require_lib105();
+    var G = require_lib93();
+    var E = require_lib68();
     function regularizedGammaPrefix(a, z2) {
       var prefix;
       var amza;
@@ -21815,15 +21815,15 @@ var require_regularized_gamma_prefix = __commonJS({
 var require_beta_small_b_large_a_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js"(exports2, module2) {
     "use strict";
-    var gammaDeltaRatio = require_lib96();
-    var factorial = require_lib93();
+    var gammaDeltaRatio = require_lib94();
+    var factorial = require_lib91();
     var gammainc = require_lib115();
-    var log1p = require_lib40();
-    var abs = require_lib44();
-    var pow = require_lib69();
-    var ln = require_lib97();
-    var MIN_VALUE = require_lib55();
-    var EPSILON = require_lib71();
+    var log1p = require_lib38();
+    var abs = require_lib42();
+    var pow = require_lib67();
+    var ln = require_lib95();
+    var MIN_VALUE = require_lib53();
+    var EPSILON = require_lib69();
     var fullIGammaPrefix = require_full_igamma_prefix2();
     var regularizedGammaPrefix = require_regularized_gamma_prefix();
     var p = new Array(30);
@@ -21930,8 +21930,8 @@ var require_rising_factorial_ratio = __commonJS({
 var require_main79 = __commonJS({
   "node_modules/@stdlib/math-base-special-maxabs/lib/main.js"(exports2, module2) {
     "use strict";
-    var abs = require_lib44();
-    var max3 = require_lib74();
+    var abs = require_lib42();
+    var max3 = require_lib72();
     function maxabs(x, y) {
       return max3(abs(x), abs(y));
     }
@@ -21952,8 +21952,8 @@ var require_lib116 = __commonJS({
 var require_main80 = __commonJS({
   "node_modules/@stdlib/math-base-special-minabs/lib/main.js"(exports2, module2) {
     "use strict";
-    var abs = require_lib44();
-    var min2 = require_lib76();
+    var abs = require_lib42();
+    var min2 = require_lib74();
     function minabs(x, y) {
       return min2(abs(x), abs(y));
     }
@@ -21977,18 +21977,18 @@ var require_ibeta_power_terms = __commonJS({
     var lanczosSumExpGScaled = require_lib110();
     var maxabs = require_lib116();
     var minabs = require_lib117();
-    var expm1 = require_lib38();
-    var log1p = require_lib40();
-    var sqrt = require_lib41();
-    var abs = require_lib44();
-    var exp = require_lib60();
-    var pow = require_lib69();
-    var min2 = require_lib76();
-    var ln = require_lib97();
-    var MAX_LN = require_lib101();
-    var MIN_LN = require_lib107();
-    var G = require_lib95();
-    var E = require_lib70();
+    var expm1 = require_lib36();
+    var log1p = require_lib38();
+    var sqrt = require_lib39();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var min2 = require_lib74();
+    var ln = require_lib95();
+    var MAX_LN = require_lib99();
+    var MIN_LN = require_lib105();
+    var G = require_lib93();
+    var E = require_lib68();
     function ibetaPowerTerms(a, b, x, y, normalized) {
       var result;
       var smallA;
@@ -22242,11 +22242,11 @@ var require_binary_gcd = __commonJS({
 var require_main81 = __commonJS({
   "node_modules/@stdlib/math-base-special-gcd/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var isInteger = require_lib61();
-    var PINF = require_lib33();
-    var NINF = require_lib35();
-    var INT32_MAX = require_lib78();
+    var isnan = require_lib6();
+    var isInteger = require_lib59();
+    var PINF = require_lib31();
+    var NINF = require_lib33();
+    var INT32_MAX = require_lib76();
     var bitwise = require_bitwise_binary_gcd();
     var largeIntegers = require_binary_gcd();
     function gcd(a, b) {
@@ -22288,11 +22288,11 @@ var require_main82 = __commonJS({
   "node_modules/@stdlib/math-base-special-binomcoef/lib/main.js"(exports2, module2) {
     "use strict";
     var MAX_SAFE_INTEGER = require_lib118();
-    var PINF = require_lib33();
-    var isInteger = require_lib61();
-    var isnan = require_lib8();
-    var isOdd = require_lib63();
-    var floor = require_lib39();
+    var PINF = require_lib31();
+    var isInteger = require_lib59();
+    var isnan = require_lib6();
+    var isOdd = require_lib61();
+    var floor = require_lib37();
     var gcd = require_lib119();
     function binomcoef(n, k) {
       var res;
@@ -22372,9 +22372,9 @@ var require_binomial_ccdf = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js"(exports2, module2) {
     "use strict";
     var binomcoef = require_lib120();
-    var floor = require_lib39();
-    var pow = require_lib69();
-    var MIN_VALUE = require_lib55();
+    var floor = require_lib37();
+    var pow = require_lib67();
+    var MIN_VALUE = require_lib53();
     function binomialCCDF(n, k, x, y) {
       var startTerm;
       var result;
@@ -22456,17 +22456,17 @@ var require_ibeta_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js"(exports2, module2) {
     "use strict";
     var lanczosSumExpGScaled = require_lib110();
-    var sumSeries = require_lib105();
-    var log1p = require_lib40();
-    var sqrt = require_lib41();
-    var exp = require_lib60();
-    var pow = require_lib69();
-    var ln = require_lib97();
-    var MIN_VALUE = require_lib55();
-    var MAX_LN = require_lib101();
-    var MIN_LN = require_lib107();
-    var G = require_lib95();
-    var E = require_lib70();
+    var sumSeries = require_lib103();
+    var log1p = require_lib38();
+    var sqrt = require_lib39();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var ln = require_lib95();
+    var MIN_VALUE = require_lib53();
+    var MAX_LN = require_lib99();
+    var MIN_LN = require_lib105();
+    var G = require_lib93();
+    var E = require_lib68();
     var opts = {
       "maxTerms": 100
     };
@@ -22536,22 +22536,22 @@ var require_ibeta_series = __commonJS({
 var require_assign3 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var expm1 = require_lib38();
-    var floor = require_lib39();
-    var log1p = require_lib40();
-    var asin = require_lib43();
-    var beta = require_lib72();
-    var sqrt = require_lib41();
-    var exp = require_lib60();
-    var pow = require_lib69();
-    var max3 = require_lib74();
-    var min2 = require_lib76();
-    var MAX_FLOAT64 = require_lib77();
-    var MIN_FLOAT64 = require_lib55();
-    var MAX_INT32 = require_lib78();
-    var HALF_PI = require_lib79();
-    var PI = require_lib80();
+    var isnan = require_lib6();
+    var expm1 = require_lib36();
+    var floor = require_lib37();
+    var log1p = require_lib38();
+    var asin = require_lib41();
+    var beta = require_lib70();
+    var sqrt = require_lib39();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var max3 = require_lib72();
+    var min2 = require_lib74();
+    var MAX_FLOAT64 = require_lib75();
+    var MIN_FLOAT64 = require_lib53();
+    var MAX_INT32 = require_lib76();
+    var HALF_PI = require_lib77();
+    var PI = require_lib78();
     var betaSmallBLargeASeries = require_beta_small_b_large_a_series();
     var risingFactorialRatio = require_rising_factorial_ratio();
     var ibetaPowerTerms = require_ibeta_power_terms();
@@ -22907,6 +22907,110 @@ var require_lib122 = __commonJS({
   }
 });
 
+// node_modules/@stdlib/stats-base-dists-t-cdf/lib/main.js
+var require_main85 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-t-cdf/lib/main.js"(exports2, module2) {
+    "use strict";
+    var betainc = require_lib122();
+    var isnan = require_lib6();
+    var pow = require_lib67();
+    function cdf(x, v) {
+      var x2;
+      var p;
+      var z2;
+      if (isnan(x) || isnan(v) || v <= 0) {
+        return NaN;
+      }
+      if (x === 0) {
+        return 0.5;
+      }
+      x2 = pow(x, 2);
+      if (v > 2 * x2) {
+        z2 = x2 / (v + x2);
+        p = betainc(z2, 0.5, v / 2, true, true) / 2;
+      } else {
+        z2 = v / (v + x2);
+        p = betainc(z2, v / 2, 0.5, true, false) / 2;
+      }
+      return x > 0 ? 1 - p : p;
+    }
+    module2.exports = cdf;
+  }
+});
+
+// node_modules/@stdlib/utils-constant-function/lib/main.js
+var require_main86 = __commonJS({
+  "node_modules/@stdlib/utils-constant-function/lib/main.js"(exports2, module2) {
+    "use strict";
+    function wrap(value) {
+      return constantFunction;
+      function constantFunction() {
+        return value;
+      }
+    }
+    module2.exports = wrap;
+  }
+});
+
+// node_modules/@stdlib/utils-constant-function/lib/index.js
+var require_lib123 = __commonJS({
+  "node_modules/@stdlib/utils-constant-function/lib/index.js"(exports2, module2) {
+    "use strict";
+    var main = require_main86();
+    module2.exports = main;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-t-cdf/lib/factory.js
+var require_factory2 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-t-cdf/lib/factory.js"(exports2, module2) {
+    "use strict";
+    var constantFunction = require_lib123();
+    var betainc = require_lib122();
+    var isnan = require_lib6();
+    var pow = require_lib67();
+    function factory(v) {
+      if (isnan(v) || v <= 0) {
+        return constantFunction(NaN);
+      }
+      return cdf;
+      function cdf(x) {
+        var x2;
+        var p;
+        var z2;
+        if (isnan(x)) {
+          return NaN;
+        }
+        if (x === 0) {
+          return 0.5;
+        }
+        x2 = pow(x, 2);
+        if (v > 2 * x2) {
+          z2 = x2 / (v + x2);
+          p = betainc(z2, 0.5, v / 2, true, true) / 2;
+        } else {
+          z2 = v / (v + x2);
+          p = betainc(z2, v / 2, 0.5, true, false) / 2;
+        }
+        return x > 0 ? 1 - p : p;
+      }
+    }
+    module2.exports = factory;
+  }
+});
+
+// node_modules/@stdlib/stats-base-dists-t-cdf/lib/index.js
+var require_lib124 = __commonJS({
+  "node_modules/@stdlib/stats-base-dists-t-cdf/lib/index.js"(exports2, module2) {
+    "use strict";
+    var setReadOnly = require_lib5();
+    var main = require_main85();
+    var factory = require_factory2();
+    setReadOnly(main, "factory", factory);
+    module2.exports = main;
+  }
+});
+
 // node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p1q1.js
 var require_rational_p1q12 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p1q1.js"(exports2, module2) {
@@ -23058,14 +23162,14 @@ var require_rational_p5q5 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-erfcinv/lib/main.js
-var require_main85 = __commonJS({
+var require_main87 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var sqrt = require_lib41();
-    var ln = require_lib97();
-    var PINF = require_lib33();
-    var NINF = require_lib35();
+    var isnan = require_lib6();
+    var sqrt = require_lib39();
+    var ln = require_lib95();
+    var PINF = require_lib31();
+    var NINF = require_lib33();
     var rationalFcnR1 = require_rational_p1q12();
     var rationalFcnR2 = require_rational_p2q22();
     var rationalFcnR3 = require_rational_p3q32();
@@ -23136,22 +23240,22 @@ var require_main85 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-erfcinv/lib/index.js
-var require_lib123 = __commonJS({
+var require_lib125 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main85();
+    var main = require_main87();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/math-base-special-acos/lib/main.js
-var require_main86 = __commonJS({
+var require_main88 = __commonJS({
   "node_modules/@stdlib/math-base-special-acos/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
-    var asin = require_lib43();
-    var sqrt = require_lib41();
-    var PIO4 = require_lib42();
+    var isnan = require_lib6();
+    var asin = require_lib41();
+    var sqrt = require_lib39();
+    var PIO4 = require_lib40();
     var MOREBITS = 6123233995736766e-32;
     function acos(x) {
       var z2;
@@ -23174,16 +23278,16 @@ var require_main86 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-acos/lib/index.js
-var require_lib124 = __commonJS({
+var require_lib126 = __commonJS({
   "node_modules/@stdlib/math-base-special-acos/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main86();
+    var main = require_main88();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/constants-float64-sqrt-two/lib/index.js
-var require_lib125 = __commonJS({
+var require_lib127 = __commonJS({
   "node_modules/@stdlib/constants-float64-sqrt-two/lib/index.js"(exports2, module2) {
     "use strict";
     var SQRT2 = 1.4142135623730951;
@@ -23321,10 +23425,10 @@ var require_polyval_co22 = __commonJS({
 var require_inverse_students_t_body_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_body_series.js"(exports2, module2) {
     "use strict";
-    var gammaDeltaRatio = require_lib96();
-    var evalpoly = require_lib7();
-    var sqrt = require_lib41();
-    var PI = require_lib80();
+    var gammaDeltaRatio = require_lib94();
+    var evalpoly = require_lib107();
+    var sqrt = require_lib39();
+    var PI = require_lib78();
     var polyval1 = require_polyval_co14();
     var polyval2 = require_polyval_co15();
     var polyval3 = require_polyval_co16();
@@ -23360,11 +23464,11 @@ var require_inverse_students_t_body_series = __commonJS({
 var require_inverse_students_t_tail_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_tail_series.js"(exports2, module2) {
     "use strict";
-    var gammaDeltaRatio = require_lib96();
-    var evalpoly = require_lib7();
-    var sqrt = require_lib41();
-    var pow = require_lib69();
-    var PI = require_lib80();
+    var gammaDeltaRatio = require_lib94();
+    var evalpoly = require_lib107();
+    var sqrt = require_lib39();
+    var pow = require_lib67();
+    var PI = require_lib78();
     var d = [0, 0, 0, 0, 0, 0, 0];
     function inverseStudentsTTailSeries(df, v) {
       var result;
@@ -23410,12 +23514,12 @@ var require_inverse_students_t_tail_series = __commonJS({
 var require_inverse_students_t_hill = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_hill.js"(exports2, module2) {
     "use strict";
-    var erfcinv = require_lib123();
-    var expm1 = require_lib38();
-    var sqrt = require_lib41();
-    var pow = require_lib69();
-    var HALF_PI = require_lib79();
-    var SQRT2 = require_lib125();
+    var erfcinv = require_lib125();
+    var expm1 = require_lib36();
+    var sqrt = require_lib39();
+    var pow = require_lib67();
+    var HALF_PI = require_lib77();
+    var SQRT2 = require_lib127();
     function inverseStudentsTHill(ndf, u) {
       var a;
       var b;
@@ -23455,18 +23559,18 @@ var require_inverse_students_t_hill = __commonJS({
 var require_inverse_students_t = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t.js"(exports2, module2) {
     "use strict";
-    var erfcinv = require_lib123();
-    var floor = require_lib39();
-    var ldexp = require_lib59();
-    var round2 = require_lib86();
-    var acos = require_lib124();
-    var sqrt = require_lib41();
-    var abs = require_lib44();
-    var cos = require_lib98();
-    var pow = require_lib69();
-    var sin = require_lib88();
-    var SQRT2 = require_lib125();
-    var PI = require_lib80();
+    var erfcinv = require_lib125();
+    var floor = require_lib37();
+    var ldexp = require_lib57();
+    var round2 = require_lib84();
+    var acos = require_lib126();
+    var sqrt = require_lib39();
+    var abs = require_lib42();
+    var cos = require_lib96();
+    var pow = require_lib67();
+    var sin = require_lib86();
+    var SQRT2 = require_lib127();
+    var PI = require_lib78();
     var inverseStudentsTBodySeries = require_inverse_students_t_body_series();
     var inverseStudentsTTailSeries = require_inverse_students_t_tail_series();
     var inverseStudentsTHill = require_inverse_students_t_hill();
@@ -23606,11 +23710,11 @@ var require_find_ibeta_inv_from_t_dist = __commonJS({
 var require_temme1 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme1.js"(exports2, module2) {
     "use strict";
-    var evalpoly = require_lib7();
-    var erfcinv = require_lib123();
-    var sqrt = require_lib41();
-    var exp = require_lib60();
-    var SQRT2 = require_lib125();
+    var evalpoly = require_lib107();
+    var erfcinv = require_lib125();
+    var sqrt = require_lib39();
+    var exp = require_lib58();
+    var SQRT2 = require_lib127();
     var workspace = [0, 0, 0, 0, 0, 0, 0];
     var terms = [0, 0, 0, 0];
     function temme1(a, b, z2) {
@@ -23667,8 +23771,8 @@ var require_temme1 = __commonJS({
 var require_root_finder = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/root_finder.js"(exports2, module2) {
     "use strict";
-    var ln = require_lib97();
-    var MAX_VALUE = require_lib77();
+    var ln = require_lib95();
+    var MAX_VALUE = require_lib75();
     var BIG = MAX_VALUE / 4;
     function temmeRootFinder(t, a) {
       return roots;
@@ -23693,10 +23797,10 @@ var require_root_finder = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-signum/lib/main.js
-var require_main87 = __commonJS({
+var require_main89 = __commonJS({
   "node_modules/@stdlib/math-base-special-signum/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
+    var isnan = require_lib6();
     function signum(x) {
       if (x === 0 || isnan(x)) {
         return x;
@@ -23708,10 +23812,10 @@ var require_main87 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-signum/lib/index.js
-var require_lib126 = __commonJS({
+var require_lib128 = __commonJS({
   "node_modules/@stdlib/math-base-special-signum/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main87();
+    var main = require_main89();
     module2.exports = main;
   }
 });
@@ -23720,10 +23824,10 @@ var require_lib126 = __commonJS({
 var require_newton_raphson = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/newton_raphson.js"(exports2, module2) {
     "use strict";
-    var sign = require_lib126();
-    var abs = require_lib44();
-    var ldexp = require_lib59();
-    var MAX_VALUE = require_lib77();
+    var sign = require_lib128();
+    var abs = require_lib42();
+    var ldexp = require_lib57();
+    var MAX_VALUE = require_lib75();
     function newtonRaphsonIterate(fun, guess, min2, max3, digits, maxIter) {
       var f0last;
       var delta1;
@@ -23994,14 +24098,14 @@ var require_polyval_co13 = __commonJS({
 var require_temme2 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme2.js"(exports2, module2) {
     "use strict";
-    var evalpoly = require_lib7();
-    var erfcinv = require_lib123();
-    var abs = require_lib44();
-    var exp = require_lib60();
-    var ln = require_lib97();
-    var sqrt = require_lib41();
-    var sin = require_lib88();
-    var cos = require_lib98();
+    var evalpoly = require_lib107();
+    var erfcinv = require_lib125();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var ln = require_lib95();
+    var sqrt = require_lib39();
+    var sin = require_lib86();
+    var cos = require_lib96();
     var temmeRootFinder = require_root_finder();
     var newtonRaphsonIterate = require_newton_raphson();
     var polyval1 = require_polyval_co1();
@@ -24542,7 +24646,7 @@ var require_src = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float32-max/lib/index.js
-var require_lib127 = __commonJS({
+var require_lib129 = __commonJS({
   "node_modules/@stdlib/constants-float32-max/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT32_MAX = 34028234663852886e22;
@@ -24556,10 +24660,10 @@ var require_higher_newton = __commonJS({
     "use strict";
     var logger = require_src();
     var gammainc = require_lib115();
-    var abs = require_lib44();
-    var exp = require_lib60();
-    var ln = require_lib97();
-    var MAX_FLOAT32 = require_lib127();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var ln = require_lib95();
+    var MAX_FLOAT32 = require_lib129();
     var debug = logger("gammaincinv:higher_newton");
     function higherNewton(x0, a, m, p, q, lgama, invfp, pcase) {
       var dlnr;
@@ -24660,10 +24764,10 @@ var require_polyval_ak2 = __commonJS({
 var require_lambdaeta = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/lambdaeta.js"(exports2, module2) {
     "use strict";
-    var abs = require_lib44();
-    var exp = require_lib60();
-    var ln = require_lib97();
-    var evalpoly = require_lib7();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var ln = require_lib95();
+    var evalpoly = require_lib107();
     var polyvalAK1 = require_polyval_ak1();
     var polyvalAK2 = require_polyval_ak2();
     var THRESHOLD = 1e-8;
@@ -24722,7 +24826,7 @@ var require_lambdaeta = __commonJS({
 });
 
 // node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js
-var require_lib128 = __commonJS({
+var require_lib130 = __commonJS({
   "node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js"(exports2, module2) {
     "use strict";
     var LN_SQRT_TWO_PI = 0.9189385332046728;
@@ -24808,11 +24912,11 @@ var require_polyval_d = __commonJS({
 var require_stirling = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/stirling.js"(exports2, module2) {
     "use strict";
-    var gammaln = require_lib100();
-    var ln = require_lib97();
-    var LN_SQRT_TWO_PI = require_lib128();
+    var gammaln = require_lib98();
+    var ln = require_lib95();
+    var LN_SQRT_TWO_PI = require_lib130();
     var SMALLEST_FLOAT32 = require_lib113();
-    var MAX_FLOAT32 = require_lib127();
+    var MAX_FLOAT32 = require_lib129();
     var chepolsum = require_chepolsum();
     var polyvalC = require_polyval_c();
     var polyvalD = require_polyval_d();
@@ -24849,11 +24953,11 @@ var require_stirling = __commonJS({
 var require_gamstar = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/gamstar.js"(exports2, module2) {
     "use strict";
-    var exp = require_lib60();
-    var gamma = require_lib91();
-    var ln = require_lib97();
-    var FLOAT32_MAX = require_lib127();
-    var SQRT_TWO_PI = require_lib89();
+    var exp = require_lib58();
+    var gamma = require_lib89();
+    var ln = require_lib95();
+    var FLOAT32_MAX = require_lib129();
+    var SQRT_TWO_PI = require_lib87();
     var stirling = require_stirling();
     function gamstar(x) {
       if (x >= 3) {
@@ -24902,8 +25006,8 @@ var require_rational_ak0bk0 = __commonJS({
 var require_eps1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps1.js"(exports2, module2) {
     "use strict";
-    var abs = require_lib44();
-    var ln = require_lib97();
+    var abs = require_lib42();
+    var ln = require_lib95();
     var lambdaeta = require_lambdaeta();
     var rateval = require_rational_ak0bk0();
     function eps1(eta) {
@@ -25012,7 +25116,7 @@ var require_rational_ak3bk3 = __commonJS({
 var require_eps2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps2.js"(exports2, module2) {
     "use strict";
-    var ln = require_lib97();
+    var ln = require_lib95();
     var rateval1 = require_rational_ak1bk1();
     var rateval2 = require_rational_ak2bk2();
     var rateval3 = require_rational_ak3bk3();
@@ -25194,7 +25298,7 @@ var require_rational_ak8bk8 = __commonJS({
 var require_eps3 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps3.js"(exports2, module2) {
     "use strict";
-    var ln = require_lib97();
+    var ln = require_lib95();
     var rational1 = require_rational_ak4bk4();
     var rational2 = require_rational_ak5bk5();
     var rational3 = require_rational_ak6bk6();
@@ -25236,18 +25340,18 @@ var require_compute = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/compute.js"(exports2, module2) {
     "use strict";
     var logger = require_src();
-    var evalpoly = require_lib7();
-    var gammaln = require_lib100();
-    var erfcinv = require_lib123();
-    var gamma = require_lib91();
-    var sqrt = require_lib41();
-    var abs = require_lib44();
-    var exp = require_lib60();
-    var min2 = require_lib76();
-    var pow = require_lib69();
-    var ln = require_lib97();
-    var SQRT_TWO_PI = require_lib89();
-    var MAX_FLOAT32 = require_lib127();
+    var evalpoly = require_lib107();
+    var gammaln = require_lib98();
+    var erfcinv = require_lib125();
+    var gamma = require_lib89();
+    var sqrt = require_lib39();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var min2 = require_lib74();
+    var pow = require_lib67();
+    var ln = require_lib95();
+    var SQRT_TWO_PI = require_lib87();
+    var MAX_FLOAT32 = require_lib129();
     var TWO_PI = require_lib109();
     var higherNewton = require_higher_newton();
     var lambdaeta = require_lambdaeta();
@@ -25463,12 +25567,12 @@ var require_compute = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/main.js
-var require_main88 = __commonJS({
+var require_main90 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/main.js"(exports2, module2) {
     "use strict";
-    var isnan = require_lib8();
+    var isnan = require_lib6();
     var FLOAT32_SMALLEST = require_lib113();
-    var PINF = require_lib33();
+    var PINF = require_lib31();
     var compute = require_compute();
     function gammaincinv(p, a, upper) {
       if (isnan(p) || isnan(a)) {
@@ -25502,16 +25606,16 @@ var require_main88 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/index.js
-var require_lib129 = __commonJS({
+var require_lib131 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main88();
+    var main = require_main90();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/constants-float64-smallest-subnormal/lib/index.js
-var require_lib130 = __commonJS({
+var require_lib132 = __commonJS({
   "node_modules/@stdlib/constants-float64-smallest-subnormal/lib/index.js"(exports2, module2) {
     "use strict";
     var FLOAT64_SMALLEST_SUBNORMAL = 5e-324;
@@ -25523,10 +25627,10 @@ var require_lib130 = __commonJS({
 var require_temme3 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme3.js"(exports2, module2) {
     "use strict";
-    var gammaincinv = require_lib129();
-    var ln = require_lib97();
-    var sqrt = require_lib41();
-    var SMALLEST_SUBNORMAL = require_lib130();
+    var gammaincinv = require_lib131();
+    var ln = require_lib95();
+    var sqrt = require_lib39();
+    var SMALLEST_SUBNORMAL = require_lib132();
     var temmeRootFinder = require_root_finder();
     var newtonRaphsonIterate = require_newton_raphson();
     function temme3(a, b, p, q) {
@@ -25617,11 +25721,11 @@ var require_temme3 = __commonJS({
 var require_halley_iterate = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/halley_iterate.js"(exports2, module2) {
     "use strict";
-    var abs = require_lib44();
-    var ldexp = require_lib59();
-    var sign = require_lib126();
-    var max3 = require_lib74();
-    var MAX_VALUE = require_lib77();
+    var abs = require_lib42();
+    var ldexp = require_lib57();
+    var sign = require_lib128();
+    var max3 = require_lib72();
+    var MAX_VALUE = require_lib75();
     function halleyIterate(fun, guess, minimum, maximum, digits, maxIter) {
       var convergence;
       var outOfBounds;
@@ -25766,9 +25870,9 @@ var require_ibeta_roots = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/ibeta_roots.js"(exports2, module2) {
     "use strict";
     var kernelBetainc = require_lib121().assign;
-    var abs = require_lib44();
-    var FLOAT64_MAX = require_lib77();
-    var FLOAT64_MIN_NORM = require_lib55();
+    var abs = require_lib42();
+    var FLOAT64_MAX = require_lib75();
+    var FLOAT64_MIN_NORM = require_lib53();
     function ibetaRoots(a, b, target, invert) {
       return roots;
       function roots(x) {
@@ -25809,26 +25913,26 @@ var require_ibeta_roots = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/main.js
-var require_main89 = __commonJS({
+var require_main91 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/main.js"(exports2, module2) {
     "use strict";
-    var evalpoly = require_lib7();
+    var evalpoly = require_lib107();
     var betainc = require_lib122();
-    var expm1 = require_lib38();
-    var log1p = require_lib40();
-    var asin = require_lib43();
-    var beta = require_lib72();
-    var sqrt = require_lib41();
-    var abs = require_lib44();
-    var exp = require_lib60();
-    var pow = require_lib69();
-    var sin = require_lib88();
-    var max3 = require_lib74();
-    var min2 = require_lib76();
-    var ln = require_lib97();
-    var FLOAT64_MIN_NORM = require_lib55();
-    var HALF_PI = require_lib79();
-    var EPSILON = require_lib71();
+    var expm1 = require_lib36();
+    var log1p = require_lib38();
+    var asin = require_lib41();
+    var beta = require_lib70();
+    var sqrt = require_lib39();
+    var abs = require_lib42();
+    var exp = require_lib58();
+    var pow = require_lib67();
+    var sin = require_lib86();
+    var max3 = require_lib72();
+    var min2 = require_lib74();
+    var ln = require_lib95();
+    var FLOAT64_MIN_NORM = require_lib53();
+    var HALF_PI = require_lib77();
+    var EPSILON = require_lib69();
     var findIBetaInvFromTDist = require_find_ibeta_inv_from_t_dist();
     var temme1 = require_temme1();
     var temme2 = require_temme2();
@@ -26122,22 +26226,22 @@ var require_main89 = __commonJS({
 });
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/index.js
-var require_lib131 = __commonJS({
+var require_lib133 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/index.js"(exports2, module2) {
     "use strict";
-    var main = require_main89();
+    var main = require_main91();
     module2.exports = main;
   }
 });
 
 // node_modules/@stdlib/stats-base-dists-t-quantile/lib/main.js
-var require_main90 = __commonJS({
+var require_main92 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-quantile/lib/main.js"(exports2, module2) {
     "use strict";
-    var kernelBetaincinv = require_lib131();
-    var isnan = require_lib8();
-    var sign = require_lib126();
-    var sqrt = require_lib41();
+    var kernelBetaincinv = require_lib133();
+    var isnan = require_lib6();
+    var sign = require_lib128();
+    var sqrt = require_lib39();
     function quantile2(p, v) {
       var prob;
       var xs;
@@ -26152,38 +26256,15 @@ var require_main90 = __commonJS({
   }
 });
 
-// node_modules/@stdlib/utils-constant-function/lib/main.js
-var require_main91 = __commonJS({
-  "node_modules/@stdlib/utils-constant-function/lib/main.js"(exports2, module2) {
-    "use strict";
-    function wrap(value) {
-      return constantFunction;
-      function constantFunction() {
-        return value;
-      }
-    }
-    module2.exports = wrap;
-  }
-});
-
-// node_modules/@stdlib/utils-constant-function/lib/index.js
-var require_lib132 = __commonJS({
-  "node_modules/@stdlib/utils-constant-function/lib/index.js"(exports2, module2) {
-    "use strict";
-    var main = require_main91();
-    module2.exports = main;
-  }
-});
-
 // node_modules/@stdlib/stats-base-dists-t-quantile/lib/factory.js
-var require_factory2 = __commonJS({
+var require_factory3 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-quantile/lib/factory.js"(exports2, module2) {
     "use strict";
-    var constantFunction = require_lib132();
-    var kernelBetaincinv = require_lib131();
-    var isnan = require_lib8();
-    var sign = require_lib126();
-    var sqrt = require_lib41();
+    var constantFunction = require_lib123();
+    var kernelBetaincinv = require_lib133();
+    var isnan = require_lib6();
+    var sign = require_lib128();
+    var sqrt = require_lib39();
     function factory(v) {
       if (isnan(v) || v <= 0) {
         return constantFunction(NaN);
@@ -26205,12 +26286,12 @@ var require_factory2 = __commonJS({
 });
 
 // node_modules/@stdlib/stats-base-dists-t-quantile/lib/index.js
-var require_lib133 = __commonJS({
+var require_lib134 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-quantile/lib/index.js"(exports2, module2) {
     "use strict";
     var setReadOnly = require_lib5();
-    var main = require_main90();
-    var factory = require_factory2();
+    var main = require_main92();
+    var factory = require_factory3();
     setReadOnly(main, "factory", factory);
     module2.exports = main;
   }
@@ -56496,7 +56577,14 @@ var report_schema_default = {
         },
         method: { enum: ["point", "trials", "history", "paired"] },
         noise: { type: "number", minimum: 0 },
-        sampleSize: { type: "integer", minimum: 0 }
+        sampleSize: { type: "integer", minimum: 0 },
+        levels: {
+          description: "The two arms' representative values as the estimator saw them, in the metric's unit; current / baseline is ratio.",
+          type: "object",
+          additionalProperties: false,
+          required: ["baseline", "current"],
+          properties: { baseline: { type: "number" }, current: { type: "number" } }
+        }
       }
     },
     environment: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json#/properties/environment" },
@@ -57998,7 +58086,7 @@ function hasAnyThreshold(rules) {
 
 // src/config/resolve-settings.ts
 var DEFAULT_THRESHOLDS = { "*": "20%" };
-var DEFAULT_LOAD_THRESHOLDS = { p50: "20%", p95: "20%", p99: "20%", rps: "20%", errors: "< 1%" };
+var DEFAULT_LOAD_THRESHOLDS = { p50: "20%", p95: "20%", rps: "20%", errors: "< 1%" };
 function defaultThresholdsOf(source) {
   return source.kind === "load" ? DEFAULT_LOAD_THRESHOLDS : DEFAULT_THRESHOLDS;
 }
@@ -59745,12 +59833,37 @@ function describeEnvironmentDifference(a, b) {
 }
 
 // src/stats/error-budget.ts
-var DEFAULT_ALPHA = 5e-3;
+var DEFAULT_ALPHA = 2e-3;
 var DEFAULT_NOISE_FLOOR = 0.03;
 function alphaPerTest(alpha, gatedMetrics, looks = 1) {
   return alpha / (Math.max(1, gatedMetrics) * Math.max(1, looks));
 }
+function holmAlphas(pValues, alpha) {
+  const m = pValues.length;
+  const order = pValues.map((p, index) => ({ p, index })).sort((a, b) => a.p - b.p);
+  const levels = new Array(m);
+  let stopped;
+  order.forEach(({ p, index }, rank) => {
+    const level = stopped ?? alpha / (m - rank);
+    if (stopped === void 0 && p > level) stopped = level;
+    levels[index] = level;
+  });
+  return levels;
+}
 var DEFAULT_PASS_ALPHA = 0.05;
+
+// src/stats/t-distribution.ts
+var import_stats_base_dists_t_cdf = __toESM(require_lib124(), 1);
+var import_stats_base_dists_t_quantile = __toESM(require_lib134(), 1);
+function studentTQuantile(probability, degreesOfFreedom) {
+  if (!(probability > 0 && probability < 1)) throw new RangeError(`t quantile: probability ${probability} is not in (0, 1)`);
+  if (!(degreesOfFreedom > 0)) throw new RangeError(`t quantile: degrees of freedom ${degreesOfFreedom} must be above 0`);
+  return (0, import_stats_base_dists_t_quantile.default)(probability, degreesOfFreedom);
+}
+function studentTCdf(t, degreesOfFreedom) {
+  if (!(degreesOfFreedom > 0)) throw new RangeError(`t distribution: degrees of freedom ${degreesOfFreedom} must be above 0`);
+  return (0, import_stats_base_dists_t_cdf.default)(t, degreesOfFreedom);
+}
 
 // src/stats/decision-rule.ts
 function worseLog(logRatio, direction) {
@@ -59762,6 +59875,11 @@ function badnessOf(estimate, bounds, direction) {
 function worseLimitLog(worseFraction, direction) {
   if (direction === "lower") return Math.log1p(worseFraction);
   return worseFraction >= 1 ? Number.POSITIVE_INFINITY : -Math.log1p(-worseFraction);
+}
+function pWorseThanFloor(estimate, direction, floorLog) {
+  const beyond = worseLog(estimate.estimate, direction) - floorLog;
+  if (estimate.standardError === 0) return beyond > 0 ? 0 : 1;
+  return 1 - studentTCdf(beyond / estimate.standardError, estimate.degreesOfFreedom);
 }
 function decide(badness, limitLog, floorLog) {
   if (badness.estimate >= limitLog && badness.low > floorLog) return "regressed";
@@ -59779,14 +59897,6 @@ function describeRatio(ratio) {
 }
 function describeRatioInterval(low, high) {
   return `${formatPercentChange(low, "−")} … ${formatPercentChange(high, "−")}`;
-}
-
-// src/stats/t-distribution.ts
-var import_stats_base_dists_t_quantile = __toESM(require_lib133(), 1);
-function studentTQuantile(probability, degreesOfFreedom) {
-  if (!(probability > 0 && probability < 1)) throw new RangeError(`t quantile: probability ${probability} is not in (0, 1)`);
-  if (!(degreesOfFreedom > 0)) throw new RangeError(`t quantile: degrees of freedom ${degreesOfFreedom} must be above 0`);
-  return (0, import_stats_base_dists_t_quantile.default)(probability, degreesOfFreedom);
 }
 
 // src/stats/log-ratio-intervals.ts
@@ -59824,38 +59934,152 @@ function welchLogEstimate(baselineLogs, currentLogs) {
   const standardError = Math.sqrt(vb + vc);
   const degreesOfFreedom = standardError === 0 ? nb + nc - 2 : (vb + vc) ** 2 / (vb ** 2 / (nb - 1) + vc ** 2 / (nc - 1));
   const noise = Math.sqrt(((nb - 1) * sb2 + (nc - 1) * sc2) / (nb + nc - 2));
-  return { estimate: mean(currentLogs) - mean(baselineLogs), standardError, degreesOfFreedom, noise, sampleSize: Math.min(nb, nc) };
+  const baselineLog = mean(baselineLogs);
+  return { estimate: mean(currentLogs) - baselineLog, standardError, degreesOfFreedom, noise, sampleSize: Math.min(nb, nc), baselineLog };
+}
+var OUTLYING_TRIAL_SDS = 4;
+var OUTLYING_TRIAL_MIN = Math.log(1.05);
+function withoutOutlyingTrials(baselineLogs, currentLogs, worse) {
+  const deviations = (logs) => {
+    const center = median(logs);
+    return logs.map((x) => x - center);
+  };
+  const sides = [baselineLogs, currentLogs].map((logs) => ({ logs, deviations: deviations(logs) }));
+  const pooled = sides.flatMap((side) => side.deviations.map(Math.abs));
+  const cutoff = Math.max(OUTLYING_TRIAL_SDS * 1.4826 * median(pooled), OUTLYING_TRIAL_MIN);
+  const [baseline, current] = sides.map(({ logs, deviations: deviations2 }) => {
+    if (logs.length < 4) return logs;
+    let worst = 0;
+    for (let i = 1; i < logs.length; i++) if (worse * deviations2[i] > worse * deviations2[worst]) worst = i;
+    return worse * deviations2[worst] > cutoff ? logs.filter((_, i) => i !== worst) : logs;
+  });
+  return { baseline, current };
 }
 var MIN_HISTORY_RUNS = 3;
-function historyLogEstimate(currentLog, baselineLog, historyLogs) {
+var MIN_RUN_NOISE = 0.02;
+var WINSORIZE_FROM = 8;
+function robustSpread(logs) {
+  const n = logs.length;
+  if (n < 2) return { spread: 0, degreesOfFreedom: 0 };
+  if (n < WINSORIZE_FROM) return { spread: sampleStandardDeviation(logs), degreesOfFreedom: n - 1 };
+  const sorted = [...logs].sort((a, b) => a - b);
+  sorted[0] = sorted[1];
+  sorted[n - 1] = sorted[n - 2];
+  return { spread: sampleStandardDeviation(sorted) * (1 + 1.7 / (n - 2.57)), degreesOfFreedom: n - 3 };
+}
+function historyLogEstimate(currentLog, historyLogs, withinRunNoise = 0) {
   const n = historyLogs.length;
   if (n < MIN_HISTORY_RUNS) return void 0;
-  const noise = sampleStandardDeviation(historyLogs);
-  return { estimate: currentLog - baselineLog, standardError: noise * Math.SQRT2, degreesOfFreedom: n - 1, noise, sampleSize: n };
+  const baselineLog = median(historyLogs);
+  const { spread, degreesOfFreedom } = robustSpread(historyLogs);
+  const noise = Math.max(spread, withinRunNoise, MIN_RUN_NOISE);
+  const standardError = noise * Math.sqrt(1 + Math.PI / (2 * n));
+  return { estimate: currentLog - baselineLog, standardError, degreesOfFreedom, noise, sampleSize: n, baselineLog };
+}
+function withinRunSpread(runs) {
+  const deviations = [];
+  for (const run of runs) {
+    if (run.length < 2) continue;
+    const logs = run.map(Math.log);
+    const center = median(logs);
+    for (const x of logs) deviations.push(Math.abs(x - center));
+  }
+  return deviations.length === 0 ? 0 : 1.4826 * median(deviations);
 }
 function runLog(values) {
   return Math.log(median(values));
 }
 
+// src/stats/trial-trend.ts
+var MIN_DRIFT = Math.log(1.1);
+var TREND_P = 0.02;
+function mannKendallS(values) {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) s += Math.sign(values[j] - values[i]);
+  return s;
+}
+function mannKendallP(s, n) {
+  if (n < 2) return 1;
+  let counts = [1];
+  for (let m = 2; m <= n; m++) {
+    const next = new Array(counts.length + m - 1).fill(0);
+    for (let k = 0; k < counts.length; k++) for (let add = 0; add < m; add++) next[k + add] += counts[k];
+    counts = next;
+  }
+  const pairs = n * (n - 1) / 2;
+  const total = counts.reduce((a, b) => a + b, 0);
+  let tail = 0;
+  counts.forEach((count, inversions) => {
+    if (Math.abs(pairs - 2 * inversions) >= Math.abs(s)) tail += count;
+  });
+  return tail / total;
+}
+function senSlope(values) {
+  const slopes = [];
+  for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) slopes.push((values[j] - values[i]) / (j - i));
+  return slopes.length === 0 ? 0 : median(slopes);
+}
+function driftOf(logs) {
+  const n = logs.length;
+  if (n < 3) return void 0;
+  const steps = logs.slice(1).map((x, i) => x - logs[i]);
+  if (steps.every((step) => step >= MIN_DRIFT)) return "up";
+  if (steps.every((step) => step <= -MIN_DRIFT)) return "down";
+  if (n < 5) return void 0;
+  const slope = senSlope(logs);
+  if (Math.abs(slope) * (n - 1) < MIN_DRIFT) return void 0;
+  return mannKendallP(mannKendallS(logs), n) <= TREND_P ? slope > 0 ? "up" : "down" : void 0;
+}
+function trialTrend(values) {
+  if (values.length < 3 || values.some((v) => !(v > 0))) return { kind: "steady" };
+  const logs = values.map(Math.log);
+  const rest = logs.slice(1);
+  const first = logs[0];
+  const gap = Math.max(MIN_DRIFT, 2 * (Math.max(...rest) - Math.min(...rest)));
+  const above = first - Math.max(...rest) >= gap;
+  const below = Math.min(...rest) - first >= gap;
+  const drift = driftOf(logs);
+  if ((above || below) && !driftOf(rest) && (!drift || rest.length >= 3)) return { kind: "warm-up", direction: above ? "up" : "down" };
+  return drift ? { kind: "drift", direction: drift } : { kind: "steady" };
+}
+
 // src/verdict/relative-change.ts
+var MIN_TRIALS_TO_FAIL_ON_HISTORY = 3;
 var DEFAULT_DECISION_OPTIONS = {
   noiseFloor: DEFAULT_NOISE_FLOOR,
   alpha: DEFAULT_ALPHA,
   passAlpha: DEFAULT_PASS_ALPHA,
   sameMachine: false
 };
+function steadyTrials(evidence) {
+  let drift;
+  const steady = (side, values) => {
+    const trend = trialTrend(values);
+    if (trend.kind === "warm-up") return trend.direction === "up" === (evidence.direction === "lower") ? values.slice(1) : values;
+    if (trend.kind === "drift" && !drift) drift = { side, getting: trend.direction === "down" === (evidence.direction === "lower") ? "better" : "worse" };
+    return values;
+  };
+  const baseline = steady("baseline", evidence.baseline);
+  const current = steady("current", evidence.current);
+  return drift ? { baseline, current, drift } : { baseline, current };
+}
 function bestEstimate(evidence) {
+  const { baseline, current, drift } = steadyTrials(evidence);
+  const withDrift = (best) => drift ? { ...best, drift } : best;
   const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0));
-  const fromHistory = historyLogEstimate(runLog(evidence.current), runLog(evidence.baseline), history.map(runLog));
-  if (fromHistory) return { estimate: fromHistory, method: "history" };
-  const fromTrials = welchLogEstimate(evidence.baseline.map(Math.log), evidence.current.map(Math.log));
-  return fromTrials ? { estimate: fromTrials, method: "trials" } : void 0;
+  const trialsFloor = withinRunSpread([current, ...history]) * Math.sqrt(Math.PI / (2 * current.length));
+  const fromHistory = historyLogEstimate(runLog(current), history.map(runLog), trialsFloor);
+  if (fromHistory) return withDrift({ estimate: fromHistory, method: "history", currentTrials: current.length });
+  const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === "lower" ? 1 : -1);
+  const fromTrials = welchLogEstimate(steadyLogs.baseline, steadyLogs.current);
+  return fromTrials ? withDrift({ estimate: fromTrials, method: "trials", currentTrials: current.length }) : void 0;
 }
 function estimateChange(evidence, best, options) {
   return best ? changeEstimateOf(best.estimate, boundsOf(best.estimate, options), best.method, evidence.direction, options) : pointChange(evidence);
 }
 function pointChange(evidence) {
-  return { ratio: median(evidence.current) / median(evidence.baseline), method: "point", sampleSize: Math.min(evidence.baseline.length, evidence.current.length) };
+  const levels = { baseline: median(evidence.baseline), current: median(evidence.current) };
+  return { ratio: levels.current / levels.baseline, method: "point", sampleSize: Math.min(evidence.baseline.length, evidence.current.length), levels };
 }
 function boundsOf(estimate, options) {
   return { strict: boundsAt(estimate, options.alpha), pass: boundsAt(estimate, options.passAlpha) };
@@ -59867,26 +60091,38 @@ function changeEstimateOf(estimate, bounds, method, direction, options) {
     strictBound: { ratio: Math.exp(direction === "lower" ? bounds.strict.low : bounds.strict.high), confidence: 1 - options.alpha },
     method,
     noise: estimate.noise,
-    sampleSize: estimate.sampleSize
+    sampleSize: estimate.sampleSize,
+    ...estimate.baselineLog === void 0 ? {} : { levels: levelsOf(estimate.baselineLog, estimate.estimate) }
   };
 }
-function judgeRelativeChange(evidence, best, limit, options) {
-  if (!best) return judgeSingleValues(pointChange(evidence), limit, evidence.direction, options);
-  return judgeLogEstimate(best.estimate, best.method, limit, evidence.direction, options);
+function levelsOf(baselineLog, estimate) {
+  const baseline = Math.exp(baselineLog);
+  return { baseline, current: baseline * Math.exp(estimate) };
 }
-function judgeSingleValues(change, limit, direction, options) {
-  const limitLog = worseLimitLog(limit.worseFraction, direction);
-  const badness = worseLog(Math.log(change.ratio), direction);
-  const words = capitalize(describeRatio(change.ratio));
-  const single = "one value per side, so no interval; measure several trials for one";
-  if (options.sameMachine) {
-    const decision = decide({ estimate: badness, low: badness, high: badness }, limitLog, Math.log1p(options.noiseFloor));
-    return { outcome: outcomeOf(decision), reason: `${words}: ${verdictWords(decision, limit.text)} (${single}).`, change };
+function judgeRelativeChange(evidence, best, limit, options) {
+  if (!best) return judgeSingleValues(evidence, limit);
+  const judged = judgeLogEstimate(best.estimate, best.method, limit, evidence.direction, options);
+  if (judged.outcome === "regressed" && best.method === "history" && best.currentTrials < MIN_TRIALS_TO_FAIL_ON_HISTORY) {
+    const words = `${formatPercentChange(judged.change.ratio)} on ${best.currentTrials} trial${best.currentTrials === 1 ? "" : "s"} of this run`;
+    return { outcome: "inconclusive", reason: `${words}: one slow trial looks the same. \`repeat: 5\` or A/B can decide.`, change: judged.change };
   }
-  if (badness <= limitLog / 2) return { outcome: "within", reason: `${words}, well within ${limit.text} (${single}).`, change };
+  if (judged.outcome === "regressed" && best.method === "trials") {
+    const typical = worseLog(Math.log(median(evidence.current) / median(evidence.baseline)), evidence.direction);
+    if (typical < worseLimitLog(limit.worseFraction, evidence.direction)) {
+      return { outcome: "inconclusive", reason: `${judged.reason.replace(/\.$/, "")}, but the median trial is within it: a few trials carry the change.`, change: judged.change };
+    }
+  }
+  if (!best.drift) return judged;
+  const { side, getting } = best.drift;
+  const advice = getting === "better" ? "still getting faster: lengthen warm-up" : "getting slower from one to the next: check for a leak or throttling";
+  return { outcome: "inconclusive", reason: `${capitalize(side)} trials ${advice}; they are not independent evidence.`, change: judged.change };
+}
+function judgeSingleValues(evidence, limit) {
+  const change = pointChange(evidence);
+  const sides = evidence.baseline.length === 1 && evidence.current.length === 1 ? "one value per side" : `${evidence.baseline.length} vs ${evidence.current.length} trials`;
   return {
     outcome: "inconclusive",
-    reason: `${words}, but one stored value from another runner cannot tell that from runner-to-runner noise (${single}, or let same-runner confirmation decide).`,
+    reason: `${formatPercentChange(change.ratio)} on ${sides}: no measure of noise to judge ${limit.text}. Add \`repeat\`, 3+ stored runs or A/B.`,
     change
   };
 }
@@ -59903,20 +60139,30 @@ function judgeLogEstimate(estimate, method, limit, direction, options) {
   if (decision === "regressed" && method === "trials" && !options.sameMachine) {
     return {
       outcome: "inconclusive",
-      reason: `${words}, beyond ${limit.text} (${interval}), but the stored baseline ran on another runner and its trials only show the noise within one run; same-runner confirmation or ${MIN_HISTORY_RUNS}+ stored baselines can decide.`,
+      reason: `${words}, beyond ${limit.text} (${interval}), but trials of one run miss runner-to-runner noise: A/B or ${MIN_HISTORY_RUNS}+ stored runs can decide.`,
       change
     };
   }
   if (decision === "undecided" && tooNoisyFor(badness, limitLog)) {
     return {
       outcome: "inconclusive",
-      reason: `${words} (${interval}): too noisy to judge ${limit.text} (${evidence}: ±${(change.noise * 100).toFixed(1)}% per ${unitOfNoise(change)}), so even no change could not be shown to stay within it. Use same-runner confirmation, more trials, or a larger threshold.`,
+      reason: `${words} (${interval}): too noisy to judge ${limit.text} at ±${(change.noise * 100).toFixed(1)}% per ${unitOfNoise(change)} (${evidence}).${adviceForNoise(method)}`,
       change
     };
   }
   const strict = change.strictBound;
-  const certainty = decision === "regressed" ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : decision === "undecided" && badness.estimate >= limitLog ? `; not yet ${formatConfidence(strict.confidence)} sure it is beyond the ${(options.noiseFloor * 100).toFixed(0)}% noise floor` : "";
+  const certainty = decision === "regressed" ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : decision === "undecided" && badness.estimate >= limitLog ? `; not ${formatConfidence(strict.confidence)} sure it is beyond the ${(options.noiseFloor * 100).toFixed(0)}% floor` : "";
   return { outcome: outcomeOf(decision), reason: `${words}: ${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`, change };
+}
+function adviceForNoise(method) {
+  switch (method) {
+    case "paired":
+      return "";
+    case "history":
+      return " A/B can decide.";
+    case "trials":
+      return " More trials or A/B can decide.";
+  }
 }
 function outcomeOf(decision) {
   return decision === "undecided" ? "inconclusive" : decision;
@@ -59924,20 +60170,20 @@ function outcomeOf(decision) {
 function verdictWords(decision, limitText) {
   switch (decision) {
     case "regressed":
-      return `reaches ${limitText}, and the change is beyond noise`;
+      return `beyond ${limitText} and beyond noise`;
     case "improved":
       return "better, beyond noise";
     case "within":
       return `within ${limitText}`;
     case "undecided":
-      return `cannot tell yet whether it reaches ${limitText}`;
+      return `cannot tell whether it reaches ${limitText}`;
   }
 }
 function evidenceWords(estimate) {
   const n = estimate.sampleSize ?? 0;
   switch (estimate.method) {
     case "history":
-      return `run-to-run noise from ${n} stored runs`;
+      return `${n} stored runs`;
     case "trials":
       return `${n} trials per side`;
     case "paired":
@@ -59996,14 +60242,16 @@ function evaluate(input) {
   const options = {
     noiseFloor: input.options?.noiseFloor ?? DEFAULT_DECISION_OPTIONS.noiseFloor,
     passAlpha: input.options?.passAlpha ?? DEFAULT_DECISION_OPTIONS.passAlpha,
-    alpha: alphaPerTest(input.options?.alpha ?? DEFAULT_DECISION_OPTIONS.alpha, countRelativeComparisons(input, baselineScenarios)),
+    alpha: input.options?.alpha ?? DEFAULT_DECISION_OPTIONS.alpha,
     sameMachine: input.sameMachine ?? false
   };
+  const alphas = familyAlphas(input, baselineScenarios, options);
   const metrics = [];
   for (const scenario of input.current.scenarios) {
     const baselineScenario = baselineScenarios.get(scenario.name);
     for (const metric of metricNames(scenario)) {
-      metrics.push(evaluateMetric(input, scenario, baselineScenario, metric, options));
+      const alpha = alphas.get(comparisonKey(scenario.name, metric)) ?? options.alpha;
+      metrics.push(evaluateMetric(input, scenario, baselineScenario, metric, { ...options, alpha }));
     }
     if (baselineScenario) {
       const currentNames2 = new Set(metricNames(scenario));
@@ -60021,16 +60269,35 @@ function evaluate(input) {
   }
   return summarize(metrics, input.baseline !== void 0);
 }
-function countRelativeComparisons(input, baselineScenarios) {
-  let count = 0;
+function comparisonKey(scenario, metric) {
+  return `${scenario}\0${metric}`;
+}
+function familyAlphas(input, baselineScenarios, options) {
+  const keys = [];
+  const pValues = [];
+  const floorLog = Math.log1p(options.noiseFloor);
   for (const scenario of input.current.scenarios) {
-    if (!baselineScenarios.has(scenario.name)) continue;
+    const baselineScenario = baselineScenarios.get(scenario.name);
+    if (!baselineScenario) continue;
     for (const metric of metricNames(scenario)) {
       const threshold = resolveThreshold(input.rules, scenarioRef(scenario), metric);
-      if (threshold && [...threshold.fail, ...threshold.warn].some((e) => e.kind === "relative")) count++;
+      if (!threshold || ![...threshold.fail, ...threshold.warn].some((e) => e.kind === "relative")) continue;
+      const evidence = relativeEvidence(input, scenario, baselineScenario, metric, threshold.direction ?? metricSeries(scenario, metric).direction);
+      const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : void 0;
+      keys.push(comparisonKey(scenario.name, metric));
+      pValues.push(best ? pWorseThanFloor(best.estimate, evidence.direction, floorLog) : 1);
     }
   }
-  return count;
+  const alphas = holmAlphas(pValues, options.alpha);
+  return new Map(keys.map((key2, i) => [key2, alphas[i]]));
+}
+function relativeEvidence(input, scenario, baselineScenario, metric, direction) {
+  const current = metricSeries(scenario, metric);
+  const baseline = metricSeries(baselineScenario, metric);
+  if (!baseline) return void 0;
+  const converted = baseline.values.map((value) => convertValue(value, baseline.unit, current.unit));
+  if (!converted.every((value) => value !== void 0)) return void 0;
+  return { baseline: converted, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction };
 }
 function summarize(metrics, hasBaseline) {
   const counts = Object.fromEntries(METRIC_STATUS_ORDER.map((status2) => [status2, 0]));
@@ -60190,7 +60457,7 @@ function judgeNonPositive(evidence, expression, level) {
   const worse = evidence.direction === "lower" ? rose : !rose;
   if (base > 0) {
     const ratio = current / base;
-    return worse ? { status: level, reason: `Fell from ${base} to 0, beyond the ${expression.text} threshold.`, change: { ratio, method: "point" } } : { status: "improved", reason: `Fell from ${base} to 0.`, change: { ratio, method: "point" } };
+    return worse ? { status: level, reason: `Fell from ${base} to 0, beyond the ${expression.text} threshold.`, change: { ratio, method: "point", levels: { baseline: base, current } } } : { status: "improved", reason: `Fell from ${base} to 0.`, change: { ratio, method: "point", levels: { baseline: base, current } } };
   }
   return worse ? { status: level, reason: `Rose from 0 to ${current}: any rise from zero is beyond the ${expression.text} threshold.` } : { status: "improved", reason: `Rose from 0 to ${current}.` };
 }
@@ -61565,12 +61832,18 @@ function armValue(results, target, unit) {
   const series = scenario && metricSeries(scenario, target.metric, unit);
   return series ? { value: median(series.values), unit: series.unit } : void 0;
 }
+function withLevels(change, baseLogs) {
+  if (change.levels || baseLogs.length === 0) return change;
+  const baseline = Math.exp(baseLogs.reduce((a, b) => a + b, 0) / baseLogs.length);
+  return { ...change, levels: { baseline, current: baseline * change.ratio } };
+}
 async function confirmOnSameRunner(options) {
   const now = options.now ?? Date.now;
   const started = now();
   const looks = [...new Set(options.looks)].filter((n) => n >= 2).sort((a, b) => a - b);
   const pending = new Map(options.targets.map((target) => [key(target), target]));
   const ratios = new Map(options.targets.map((target) => [key(target), []]));
+  const baseLogs = new Map(options.targets.map((target) => [key(target), []]));
   const units = /* @__PURE__ */ new Map();
   const done = [];
   let pairs = 0;
@@ -61589,6 +61862,7 @@ async function confirmOnSameRunner(options) {
         if (!base || !head || base.value <= 0 || head.value <= 0) continue;
         units.set(k, base.unit);
         ratios.get(k).push(Math.log(head.value / base.value));
+        baseLogs.get(k).push(Math.log(base.value));
       }
       options.log.progress(`confirmation: ${pairs} pair(s) of base and head measured, ${pending.size} metric(s) undecided`);
     }
@@ -61608,7 +61882,7 @@ async function confirmOnSameRunner(options) {
       if (decision.outcome !== "continue" || last) {
         const outcome = decision.outcome === "continue" ? "inconclusive" : decision.outcome;
         const reason = decision.outcome === "continue" ? `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? " (time budget spent)" : ""}.` : decision.reason;
-        done.push({ target, outcome, change: decision.change, reason, pairs: logRatios.length });
+        done.push({ target, outcome, change: withLevels(decision.change, baseLogs.get(key(target))), reason, pairs: logRatios.length });
         pending.delete(key(target));
       }
     }
@@ -63176,9 +63450,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
 @stdlib/utils-define-property/lib/index.js:
 @stdlib/utils-define-nonenumerable-read-only-property/lib/main.js:
 @stdlib/utils-define-nonenumerable-read-only-property/lib/index.js:
-@stdlib/math-base-tools-evalpoly/lib/main.js:
-@stdlib/math-base-tools-evalpoly/lib/factory.js:
-@stdlib/math-base-tools-evalpoly/lib/index.js:
 @stdlib/math-base-assert-is-nan/lib/main.js:
 @stdlib/math-base-assert-is-nan/lib/index.js:
 @stdlib/assert-has-symbol-support/lib/main.js:
@@ -63343,6 +63614,9 @@ process.exitCode = await runCli(process.argv.slice(2), {
 @stdlib/math-base-tools-sum-series/lib/index.js:
 @stdlib/math-base-special-erfc/lib/index.js:
 @stdlib/constants-float64-min-ln/lib/index.js:
+@stdlib/math-base-tools-evalpoly/lib/main.js:
+@stdlib/math-base-tools-evalpoly/lib/factory.js:
+@stdlib/math-base-tools-evalpoly/lib/index.js:
 @stdlib/constants-float64-two-pi/lib/index.js:
 @stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js:
 @stdlib/math-base-special-powm1/lib/index.js:
@@ -63367,6 +63641,11 @@ process.exitCode = await runCli(process.argv.slice(2), {
 @stdlib/math-base-special-kernel-betainc/lib/index.js:
 @stdlib/math-base-special-betainc/lib/main.js:
 @stdlib/math-base-special-betainc/lib/index.js:
+@stdlib/stats-base-dists-t-cdf/lib/main.js:
+@stdlib/utils-constant-function/lib/main.js:
+@stdlib/utils-constant-function/lib/index.js:
+@stdlib/stats-base-dists-t-cdf/lib/factory.js:
+@stdlib/stats-base-dists-t-cdf/lib/index.js:
 @stdlib/math-base-special-erfcinv/lib/index.js:
 @stdlib/math-base-special-acos/lib/index.js:
 @stdlib/constants-float64-sqrt-two/lib/index.js:
@@ -63388,8 +63667,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
 @stdlib/constants-float64-smallest-subnormal/lib/index.js:
 @stdlib/math-base-special-kernel-betaincinv/lib/index.js:
 @stdlib/stats-base-dists-t-quantile/lib/main.js:
-@stdlib/utils-constant-function/lib/main.js:
-@stdlib/utils-constant-function/lib/index.js:
 @stdlib/stats-base-dists-t-quantile/lib/factory.js:
 @stdlib/stats-base-dists-t-quantile/lib/index.js:
   (**
@@ -63423,8 +63700,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
 @stdlib/string-format/lib/is_string.js:
 @stdlib/string-format/lib/main.js:
 @stdlib/string-format/lib/index.js:
-@stdlib/function-ctor/lib/main.js:
-@stdlib/function-ctor/lib/index.js:
 @stdlib/math-base-special-expm1/lib/polyval_q.js:
 @stdlib/math-base-special-log1p/lib/polyval_lp.js:
 @stdlib/math-base-special-asin/lib/rational_pq.js:
@@ -63444,6 +63719,8 @@ process.exitCode = await runCli(process.argv.slice(2), {
 @stdlib/math-base-special-erfc/lib/polyval_sa.js:
 @stdlib/math-base-special-erfc/lib/polyval_rb.js:
 @stdlib/math-base-special-erfc/lib/polyval_sb.js:
+@stdlib/function-ctor/lib/main.js:
+@stdlib/function-ctor/lib/index.js:
 @stdlib/math-base-special-gammainc/lib/polyval_c0.js:
 @stdlib/math-base-special-gammainc/lib/polyval_c1.js:
 @stdlib/math-base-special-gammainc/lib/polyval_c2.js:
