@@ -31,7 +31,7 @@ export interface ConfigFile {
   strict?: boolean
   'compare-to'?: 'stored' | 'base-commit'
   build?: string
-  confirm?: { when?: 'on-regression' | 'never'; looks?: number[]; budget?: number | string; 'build-timeout'?: number | string }
+  confirm?: { when?: 'on-regression' | 'never'; looks?: number[]; budget?: number | string; 'build-timeout'?: number | string; method?: 'sequential' | 'duet' }
 }
 
 /** Load knobs that a scenario sets or inherits from `load:` (and from a profile). */

@@ -16,6 +16,7 @@ import {
   DEFAULT_BUILD_TIMEOUT_MS,
   DEFAULT_CONFIRM_BUDGET_MS,
   DEFAULT_CONFIRM_LOOKS,
+  DEFAULT_DUET_LOOKS,
   DEFAULT_CONFIG_PATH,
   DEFAULT_GATE_NAME,
   DEFAULT_HISTORY_LIMIT,
@@ -163,7 +164,8 @@ function resolveConfirm(edge: EdgeSettings, config: ConfigFile, where: string): 
     : config.confirm?.budget !== undefined
       ? parseDurationMs(config.confirm.budget, `${where}: /confirm/budget`)
       : DEFAULT_CONFIRM_BUDGET_MS
-  const looks = config.confirm?.looks ?? DEFAULT_CONFIRM_LOOKS
+  const method = config.confirm?.method ?? 'sequential'
+  const looks = config.confirm?.looks ?? (method === 'duet' ? DEFAULT_DUET_LOOKS : DEFAULT_CONFIRM_LOOKS)
   if (looks.some((n, i) => i > 0 && n <= looks[i - 1]!)) {
     throw new InputError(`${where}: /confirm/looks: ${JSON.stringify(looks)} must be pair counts in increasing order, e.g. [6, 12, 20]`)
   }
@@ -175,7 +177,8 @@ function resolveConfirm(edge: EdgeSettings, config: ConfigFile, where: string): 
         ? parseDurationMs(config.confirm['build-timeout'], `${where}: /confirm/build-timeout`)
         : DEFAULT_BUILD_TIMEOUT_MS,
     looks,
-    budgetMs: budget
+    budgetMs: budget,
+    method
   }
   const build = edge.build || config.build
   if (build) settings.build = build

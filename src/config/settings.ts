@@ -153,6 +153,8 @@ export interface ConfirmSettings {
   budgetMs: number
   /** The base commit or ref, when the event does not say (CLI: --base). */
   base?: string
+  /** Load A/B: arms one after the other with a fresh server each (sequential), or both servers loaded together (duet). */
+  method: 'sequential' | 'duet'
 }
 
 export interface GateSettings {
@@ -180,5 +182,7 @@ export const DEFAULT_BASELINE_DIR = '.perf-gate'
 export const DEFAULT_HISTORY_LIMIT = 20
 export const DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1000
 export const DEFAULT_CONFIRM_LOOKS = [6, 12, 20]
+/** Duet slices are cheap (1 s, no server restart): more of them. */
+export const DEFAULT_DUET_LOOKS = [10, 20, 40, 80]
 export const DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1000
 export const DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1000

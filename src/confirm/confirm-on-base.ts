@@ -14,6 +14,9 @@ import type { RunDeps } from '../run/run-source.js'
 import { summarize } from '../verdict/evaluate.js'
 import type { GateVerdict, MetricStatus, MetricVerdict } from '../verdict/types.js'
 import { prepareBaseWorktree, repositoryTop, type BaseWorktree } from './base-worktree.js'
+import { startDuetIfAsked } from './duet/start-duet.js'
+import type { DuetSession } from './duet/duet-load.js'
+import { duetArmRunner } from './duet/duet-runner.js'
 import { confirmOnSameRunner, type ConfirmTarget, type ConfirmationResult, type PairedDecider } from './paired-runs.js'
 
 export interface ConfirmDeps {
@@ -151,6 +154,7 @@ export async function confirmOnBaseCommit(
   const short = baseSha.slice(0, 7)
   deps.log.info(`Confirming ${targets.length} metric(s) on this runner against the base commit ${short}...`)
   let worktree: BaseWorktree | undefined
+  let duet: DuetSession | undefined
   try {
     const prepare =
       deps.prepareWorktree ??
@@ -161,11 +165,12 @@ export async function confirmOnBaseCommit(
     const headSource = armSource(settings.source)
     const baseRoot = join(worktree.dir, relative(repoTop, settings.rootDir))
     const runDeps = (rootDir: string): RunDeps => ({ log: deps.log, rootDir, ...(deps.signal ? { signal: deps.signal } : {}) })
+    duet = await startDuetIfAsked(settings, baseSource, headSource, deps.log, deps.signal)
     const result = await confirmOnSameRunner({
       targets,
-      runner: {
-        run: (arm) => (arm === 'base' ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(headSource, runDeps(settings.rootDir)))
-      },
+      runner: duet
+        ? duetArmRunner(duet)
+        : { run: (arm) => (arm === 'base' ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(headSource, runDeps(settings.rootDir))) },
       decide: deps.decide,
       looks: settings.confirm.looks,
       log: deps.log,
@@ -175,7 +180,7 @@ export async function confirmOnBaseCommit(
     const seconds = (result.elapsedMs / 1000).toFixed(0)
     const note =
       `Same-runner A/B against the base commit ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds} s ` +
-      `(${(result.elapsedMs / 1000 / Math.max(1, targets.length)).toFixed(1)} s of measuring per verdict).`
+      `(${(result.elapsedMs / 1000 / Math.max(1, targets.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ''}.`
     return { verdict: applyConfirmation(verdict, result, hasBaseline), note, result }
   } catch (error) {
     if (deps.signal?.aborted) throw error
@@ -183,6 +188,7 @@ export async function confirmOnBaseCommit(
     deps.log.warn(`Same-runner confirmation could not run: ${why}`)
     return { verdict, note: `Same-runner confirmation against ${short} could not run, so the stored-baseline verdicts stand: ${firstLine(why)}` }
   } finally {
+    await duet?.stop()
     await worktree?.remove().catch((error: unknown) => deps.log.warn(`could not remove the base checkout: ${messageOf(error)}`))
   }
 }

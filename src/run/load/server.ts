@@ -129,7 +129,8 @@ export class ManagedServer {
     if (this.tail.length > TAIL_LINES) this.tail.shift()
   }
 
-  private outputTail(): string {
+  /** The server's last output lines, for error messages ("" when it printed nothing). */
+  outputTail(): string {
     return this.tail.length > 0 ? `\nLast output:\n${this.tail.map((line) => `  ${line}`).join('\n')}` : '\n(It printed nothing.)'
   }
 
