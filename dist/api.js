@@ -56070,7 +56070,11 @@ var config_schema_default = {
           description: "Pair counts at which the data is looked at, increasing. Default: [6, 12, 20]."
         },
         budget: { $ref: "#/definitions/duration", description: "Time budget for the pairs (the build excluded). Default: 15m." },
-        "build-timeout": { $ref: "#/definitions/duration", description: "Time limit of the build command. Default: 20m." }
+        "build-timeout": { $ref: "#/definitions/duration", description: "Time limit of the build command. Default: 20m." },
+        method: {
+          enum: ["sequential", "duet"],
+          description: "How a load A/B measures: sequential (each pair starts a fresh server per arm, one after the other; the default) or duet (both servers side by side, loaded together in 1 s slices; the server must listen on the port perf-gate gives it in PORT). Suites are always sequential."
+        }
       }
     },
     load: { $ref: "#/definitions/load" },
@@ -56992,6 +56996,7 @@ var DEFAULT_BASELINE_DIR = ".perf-gate";
 var DEFAULT_HISTORY_LIMIT = 20;
 var DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1e3;
 var DEFAULT_CONFIRM_LOOKS = [6, 12, 20];
+var DEFAULT_DUET_LOOKS = [10, 20, 40, 80];
 var DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1e3;
 var DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1e3;
 
@@ -57888,7 +57893,8 @@ function resolveConfirm(edge, config, where) {
   const compareTo = choice(edge.compareTo, ["stored", "base-commit"], "input 'compare-to'") ?? config["compare-to"] ?? "stored";
   const when = choice(edge.confirm, ["on-regression", "never"], "input 'confirm'") ?? config.confirm?.when ?? "on-regression";
   const budget = edge.confirmBudget ? parseDurationMs(edge.confirmBudget, "input 'confirm-budget'") : config.confirm?.budget !== void 0 ? parseDurationMs(config.confirm.budget, `${where}: /confirm/budget`) : DEFAULT_CONFIRM_BUDGET_MS;
-  const looks = config.confirm?.looks ?? DEFAULT_CONFIRM_LOOKS;
+  const method = config.confirm?.method ?? "sequential";
+  const looks = config.confirm?.looks ?? (method === "duet" ? DEFAULT_DUET_LOOKS : DEFAULT_CONFIRM_LOOKS);
   if (looks.some((n, i) => i > 0 && n <= looks[i - 1])) {
     throw new InputError(`${where}: /confirm/looks: ${JSON.stringify(looks)} must be pair counts in increasing order, e.g. [6, 12, 20]`);
   }
@@ -57897,7 +57903,8 @@ function resolveConfirm(edge, config, where) {
     when,
     buildTimeoutMs: config.confirm?.["build-timeout"] !== void 0 ? parseDurationMs(config.confirm["build-timeout"], `${where}: /confirm/build-timeout`) : DEFAULT_BUILD_TIMEOUT_MS,
     looks,
-    budgetMs: budget
+    budgetMs: budget,
+    method
   };
   const build2 = edge.build || config.build;
   if (build2) settings.build = build2;
@@ -60856,6 +60863,7 @@ var ManagedServer = class {
     this.tail.push(line);
     if (this.tail.length > TAIL_LINES2) this.tail.shift();
   }
+  /** The server's last output lines, for error messages ("" when it printed nothing). */
   outputTail() {
     return this.tail.length > 0 ? `
 Last output:
@@ -61482,6 +61490,165 @@ ${outcome.outputTail}`);
   return worktree;
 }
 
+// src/run/load/free-port.ts
+import { createServer } from "node:net";
+async function freeLoopbackPort() {
+  return new Promise((resolve4, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => port > 0 ? resolve4(port) : reject(new Error("the OS gave no free port")));
+    });
+  });
+}
+
+// src/confirm/duet/duet-load.ts
+var DUET_SLICE_SECONDS = 1;
+var OFFERED_SHARE_OF_CAPACITY = 0.5;
+var MIN_WARMUP_SECONDS = 2;
+var SATURATED_SHARE = 0.9;
+var MAX_FAILURE_FRACTION2 = 0.5;
+var DuetSession = class _DuetSession {
+  constructor(sides, log, signal) {
+    this.sides = sides;
+    this.log = log;
+    this.signal = signal;
+  }
+  sides;
+  log;
+  signal;
+  /** Per scenario: the open-loop rate each arm is offered. */
+  rates = /* @__PURE__ */ new Map();
+  saturatedSlices = 0;
+  slices = 0;
+  /** Starts both servers on free ports (passed as PORT), waits for both, and warms them up together. */
+  static async start(arms, log, signal) {
+    const sides = {};
+    try {
+      for (const arm2 of ["base", "head"]) sides[arm2] = await startSide(arm2, arms[arm2], log, signal);
+      const session = new _DuetSession(sides, log, signal);
+      await session.warmUp();
+      return session;
+    } catch (error) {
+      await Promise.all(Object.values(sides).map((side) => side.server.stop()));
+      throw error;
+    }
+  }
+  /** What the report should say about how the duet was run. */
+  describe() {
+    const rates = [...this.rates].map(([scenario, rate]) => `${scenario} at ${rate} req/s per arm`).join(", ");
+    const saturated = this.saturatedSlices > 0 ? `; ${this.saturatedSlices} of ${this.slices} slice(s) had an arm behind the offered rate` : "";
+    return `duet: base and head servers side by side, loaded together in ${DUET_SLICE_SECONDS} s slices (${rates})${saturated}`;
+  }
+  /** Measures one slice of every scenario on both arms at once: one trial per scenario and arm. */
+  async slice() {
+    const trials = { base: [], head: [] };
+    for (const [index, scenario] of this.sides.base.scenarios.entries()) {
+      const rate = this.rates.get(scenario.name);
+      const [base, head] = await Promise.all(
+        ["base", "head"].map((arm2) => this.measure(arm2, this.sides[arm2].scenarios[index], DUET_SLICE_SECONDS, rate))
+      );
+      this.slices++;
+      if ([base, head].some((recorded) => recorded.metrics.rps.value < SATURATED_SHARE * rate)) this.saturatedSlices++;
+      trials.base.push({ name: scenario.name, trial: base });
+      trials.head.push({ name: scenario.name, trial: head });
+    }
+    const results = (arm2) => buildResults("perf-gate", trials[arm2].map(({ name, trial }) => ({ name, kind: "load", trials: [trial] })), "load", { createdAt: (/* @__PURE__ */ new Date()).toISOString() });
+    return { base: results("base"), head: results("head") };
+  }
+  async stop() {
+    await Promise.all([this.sides.base.server.stop(), this.sides.head.server.stop()]);
+  }
+  /** Both arms warm up together in closed loop; their rates then set the offered load (unless a rate is fixed). */
+  async warmUp() {
+    for (const [index, scenario] of this.sides.base.scenarios.entries()) {
+      const seconds3 = Math.max(MIN_WARMUP_SECONDS, scenario.warmupSeconds);
+      const [base, head] = await Promise.all(["base", "head"].map((arm2) => this.measure(arm2, this.sides[arm2].scenarios[index], seconds3)));
+      const capacity = Math.min(base.metrics.rps.value, head.metrics.rps.value);
+      const rate = scenario.ratePerSecond ?? Math.max(1, Math.floor(OFFERED_SHARE_OF_CAPACITY * capacity));
+      this.rates.set(scenario.name, rate);
+      this.log.info(
+        `duet ${scenario.name}: warmed up together (base ${base.metrics.rps.value.toFixed(0)} req/s, head ${head.metrics.rps.value.toFixed(0)} req/s closed loop); offering ${rate} req/s to each arm`
+      );
+    }
+  }
+  /** One pass on one arm; a pass where most requests failed, or a server that died, is a run failure naming the arm. */
+  async measure(arm2, scenario, seconds3, rate) {
+    const side = this.sides[arm2];
+    const recorder = new TrialRecorder();
+    try {
+      const outcome = await runLoadPass({
+        endpoints: scenario.endpoints,
+        connections: scenario.connections,
+        durationSeconds: seconds3,
+        ...rate ? { ratePerSecond: rate } : {},
+        timeoutSeconds: scenario.timeoutSeconds,
+        recorder,
+        signal: this.signal ? AbortSignal.any([this.signal, side.server.deathSignal]) : side.server.deathSignal
+      });
+      if (side.server.failure) throw new RunError(`duet A/B: the ${arm2} arm's ${side.server.failure}`);
+      if (outcome.cancelled) throw new RunError(`duet A/B: cancelled while loading the ${arm2} arm`);
+      if (recorder.attempted === 0 || recorder.failureFraction > MAX_FAILURE_FRACTION2) {
+        throw new RunError(`duet A/B: the ${arm2} arm's server failed ${recorder.attempted === 0 ? "to answer any request" : `${(100 * recorder.failureFraction).toFixed(0)}% of requests (${recorder.describeFailures()})`} at ${scenario.endpoints[0].url}.${side.server.outputTail()}`);
+      }
+      return recorder.toTrial(outcome.durationSeconds, outcome.startedAt, outcome.generator);
+    } finally {
+      recorder.destroy();
+    }
+  }
+};
+async function startSide(arm2, source, log, signal) {
+  if (!source.server) throw new RunError("duet A/B needs a server perf-gate starts (load.server.start)");
+  const port = await freeLoopbackPort();
+  const onPort = (url) => {
+    const parsed = new URL(url);
+    parsed.port = String(port);
+    return parsed.href;
+  };
+  const scenarios = source.scenarios.map((scenario) => ({ ...scenario, endpoints: scenario.endpoints.map((endpoint) => ({ ...endpoint, url: onPort(endpoint.url) })) }));
+  const readyUrl = onPort(source.server.readyUrl ?? new URL(scenarios[0].endpoints[0].url).origin + "/");
+  const server = new ManagedServer({ ...source.server, env: { ...source.server.env, PORT: String(port) } }, log, signal);
+  try {
+    await server.start(readyUrl);
+  } catch (error) {
+    await server.stop();
+    const message = error instanceof Error ? error.message : String(error);
+    throw new RunError(
+      `duet A/B: the ${arm2} arm's server did not answer at ${readyUrl}: ${message}
+In duet A/B both servers run at once, so perf-gate gives each a free port in the PORT environment variable; make the server listen on process.env.PORT (or set confirm.method: sequential).`
+    );
+  }
+  return { arm: arm2, server, scenarios };
+}
+
+// src/confirm/duet/start-duet.ts
+async function startDuetIfAsked(settings, base, head, log, signal) {
+  if (settings.confirm.method !== "duet") return void 0;
+  if (base.kind !== "load" || head.kind !== "load" || !base.server || !head.server) {
+    log.info("confirm.method duet applies to load with a server perf-gate starts; this A/B runs sequentially.");
+    return void 0;
+  }
+  return DuetSession.start({ base, head }, log, signal);
+}
+
+// src/confirm/duet/duet-runner.ts
+function duetArmRunner(session) {
+  const slices = /* @__PURE__ */ new Map();
+  return {
+    run: async (arm2, pairIndex) => {
+      let slice = slices.get(pairIndex);
+      if (!slice) {
+        slice = await session.slice();
+        slices.clear();
+        slices.set(pairIndex, slice);
+      }
+      return slice[arm2];
+    }
+  };
+}
+
 // src/confirm/paired-runs.ts
 function key(target) {
   return `${target.scenario}\0${target.metric}`;
@@ -61642,6 +61809,7 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
   const short = baseSha.slice(0, 7);
   deps.log.info(`Confirming ${targets.length} metric(s) on this runner against the base commit ${short}...`);
   let worktree;
+  let duet;
   try {
     const prepare = deps.prepareWorktree ?? ((top, sha) => prepareBaseWorktree(top, sha, { ...settings.confirm.build ? { command: settings.confirm.build } : {}, timeoutMs: settings.confirm.buildTimeoutMs }, deps.log, deps.signal));
     worktree = await prepare(repoTop, baseSha);
@@ -61649,11 +61817,10 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
     const headSource = armSource(settings.source);
     const baseRoot = join2(worktree.dir, relative2(repoTop, settings.rootDir));
     const runDeps = (rootDir) => ({ log: deps.log, rootDir, ...deps.signal ? { signal: deps.signal } : {} });
+    duet = await startDuetIfAsked(settings, baseSource, headSource, deps.log, deps.signal);
     const result = await confirmOnSameRunner({
       targets,
-      runner: {
-        run: (arm2) => arm2 === "base" ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(headSource, runDeps(settings.rootDir))
-      },
+      runner: duet ? duetArmRunner(duet) : { run: (arm2) => arm2 === "base" ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(headSource, runDeps(settings.rootDir)) },
       decide: deps.decide,
       looks: settings.confirm.looks,
       log: deps.log,
@@ -61661,7 +61828,7 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
       now: deps.now
     });
     const seconds3 = (result.elapsedMs / 1e3).toFixed(0);
-    const note = `Same-runner A/B against the base commit ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds3} s (${(result.elapsedMs / 1e3 / Math.max(1, targets.length)).toFixed(1)} s of measuring per verdict).`;
+    const note = `Same-runner A/B against the base commit ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds3} s (${(result.elapsedMs / 1e3 / Math.max(1, targets.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ""}.`;
     return { verdict: applyConfirmation(verdict, result, hasBaseline), note, result };
   } catch (error) {
     if (deps.signal?.aborted) throw error;
@@ -61669,6 +61836,7 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
     deps.log.warn(`Same-runner confirmation could not run: ${why}`);
     return { verdict, note: `Same-runner confirmation against ${short} could not run, so the stored-baseline verdicts stand: ${firstLine(why)}` };
   } finally {
+    await duet?.stop();
     await worktree?.remove().catch((error) => deps.log.warn(`could not remove the base checkout: ${messageOf(error)}`));
   }
 }
