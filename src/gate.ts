@@ -3,7 +3,7 @@
  *   settings → run → results → baseline(s) → verdicts → report → exit code → save?
  * All I/O comes in through `GateDeps`, so the whole pipeline runs in tests without GitHub.
  */
-import { randomBytes } from 'node:crypto'
+import { newBaselineId } from './baselines/baseline-id.js'
 import { decideBaselineSave, type SaveDecision } from './baselines/save-policy.js'
 import { BASELINE_SCHEMA_VERSION, type BaselineLookup, type BaselineRecord, type BaselineStore, type SavedBaseline } from './baselines/store.js'
 import type { GateSettings, RunSource } from './config/settings.js'
@@ -208,12 +208,11 @@ export function baselineRecord(
   now: Date,
   pinnedName?: string
 ): BaselineRecord {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
   const sha = results.git?.sha ?? context.sha
   const record: BaselineRecord = {
     schemaVersion: BASELINE_SCHEMA_VERSION,
     gate,
-    id: `${stamp}-${sha ? sha.slice(0, 7) : 'local'}-${randomBytes(2).toString('hex')}`,
+    id: newBaselineId(now, sha),
     savedAt: now.toISOString(),
     source: {
       event: context.event,

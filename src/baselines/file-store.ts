@@ -2,10 +2,12 @@
  * The file baseline store (CLI default, and the Action's `baseline-store: file`):
  *   <dir>/<gate>/history/<id>.json   rolling baselines, newest id last when sorted
  *   <dir>/<gate>/pinned/<name>.json  pinned (named) baselines
- * Writes go to a temporary file and are renamed into place, so a crash never leaves a truncated baseline.
+ * Writes go to a temporary file and are moved into place, so a crash never leaves a truncated baseline. A rolling
+ * baseline is never written over another: the move is an exclusive create, and on a clash the record gets a new id.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { link, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
+import { newBaselineId } from './baseline-id.js'
 import { chooseBaseline, summarizeBaseline, validateBaselineText } from './select.js'
 import {
   type BaselineLookup,
@@ -57,10 +59,22 @@ export class FileBaselineStore implements BaselineStore {
   }
 
   async save(record: BaselineRecord): Promise<SavedBaseline> {
-    const path = record.name ? this.pinnedPath(record.gate, record.name) : join(this.historyDir(record.gate), `${record.id}.json`)
-    await writeAtomically(path, `${JSON.stringify(record, null, 2)}\n`)
-    if (!record.name) await this.prune(record.gate, this.historyLimit)
-    return { id: record.id, location: relative(process.cwd(), path) || path }
+    if (record.name) {
+      // Promoting a named baseline replaces it on purpose.
+      const path = this.pinnedPath(record.gate, record.name)
+      await writeAtomically(path, `${JSON.stringify(record, null, 2)}\n`)
+      return { id: record.id, location: relative(process.cwd(), path) || path }
+    }
+    let saved = record
+    for (let attempt = 0; ; attempt++) {
+      const path = join(this.historyDir(saved.gate), `${saved.id}.json`)
+      if (await createExclusively(path, `${JSON.stringify(saved, null, 2)}\n`)) {
+        await this.prune(saved.gate, this.historyLimit)
+        return { id: saved.id, location: relative(process.cwd(), path) || path }
+      }
+      if (attempt >= 5) throw new Error(`baseline ${path} already exists, and so did ${attempt} fresh ids; nothing was overwritten`)
+      saved = { ...saved, id: newBaselineId(new Date(Date.parse(saved.savedAt) || Date.now()), saved.source.sha) }
+    }
   }
 
   /** Deletes the oldest rolling baselines beyond `keep`. */
@@ -135,6 +149,34 @@ async function listJson(dir: string): Promise<string[]> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
     throw error
+  }
+}
+
+/**
+ * Writes `text` to a temporary file and hard-links it to `path`: link(2) fails when `path` exists, so this is an
+ * atomic exclusive create (a reader never sees a half-written file, unlike writeFile with flag `wx`). False on a clash.
+ */
+async function createExclusively(path: string, text: string): Promise<boolean> {
+  await mkdir(join(path, '..'), { recursive: true })
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+  await writeFile(temporary, text)
+  try {
+    await link(temporary, path)
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error
+    // A file system without hard links: exclusive create directly (still never overwrites).
+    try {
+      await writeFile(path, text, { flag: 'wx' })
+      return true
+    } catch (fallback) {
+      if ((fallback as NodeJS.ErrnoException).code === 'EEXIST') return false
+      throw fallback
+    }
+  } finally {
+    await unlink(temporary).catch(() => undefined)
   }
 }
 
