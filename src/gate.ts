@@ -59,7 +59,8 @@ export interface GateOutcome {
 
 export async function runGate(settings: GateSettings, deps: GateDeps, options: GateOptions): Promise<GateOutcome> {
   const produce = deps.produce ?? produceResults
-  const runDeps: RunDeps = { log: deps.log, rootDir: settings.rootDir }
+  const runNotes: string[] = []
+  const runDeps: RunDeps = { log: deps.log, rootDir: settings.rootDir, notes: runNotes }
   if (deps.signal) runDeps.signal = deps.signal
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context)
 
@@ -71,7 +72,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     sameMachine: measuredOnThisMachine(deps.context, results, lookup.baseline?.results),
     ...(lookup.baseline ? { baseline: lookup.baseline.results } : {})
   })
-  const notes = [...(options.notes ?? []), ...notesFor(settings)]
+  const notes = [...(options.notes ?? []), ...runNotes, ...notesFor(settings)]
   const confirmed = await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== undefined, {
     log: deps.log,
     now: deps.clock ?? Date.now,

@@ -18,6 +18,7 @@ export interface ConfigFile {
     results?: string
     format?: string
     timeout?: number | string
+    repeat?: number
     cwd?: string
     env?: Record<string, string>
     thresholds?: Record<string, RawThresholdRule>

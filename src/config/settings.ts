@@ -17,6 +17,8 @@ export interface SuiteSettings {
   timeoutMs: number
   cwd: string
   env: Record<string, string>
+  /** Runs of the command, each adding its trials; undefined: once, or DEFAULT_SINGLE_VALUE_RUNS when a run gives one value per benchmark. */
+  repeat?: number
 }
 
 /** What produces the current results. */
