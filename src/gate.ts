@@ -17,6 +17,7 @@ import { currentEnvironment, describeEnvironmentDifference } from './results/env
 import type { Results } from './results/model.js'
 import { produceResults, type RunDeps } from './run/run-source.js'
 import { evaluate } from './verdict/evaluate.js'
+import { checkRulesMatch } from './verdict/rule-coverage.js'
 import { baseCommitOf, confirmOnBaseCommit } from './confirm/confirm-on-base.js'
 import type { BaseWorktree } from './confirm/base-worktree.js'
 import type { PairedDecider } from './confirm/paired-runs.js'
@@ -65,6 +66,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context)
 
   const lookup = await lookupBaseline(settings, deps)
+  checkRulesMatch(settings.thresholds, lookup.baseline ? [results, lookup.baseline.results] : [results])
   const stored = evaluate({
     current: results,
     history: lookup.history.map((record) => record.results),

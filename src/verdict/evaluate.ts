@@ -7,6 +7,7 @@ import { resolveThreshold } from '../config/thresholds.js'
 import type { MetricThreshold, ThresholdExpression, ThresholdRule } from '../config/settings.js'
 import { InputError } from '../errors.js'
 import type { Direction, Results, Scenario } from '../results/model.js'
+import { scenariosByName } from '../results/scenario-index.js'
 import { convertValue, formatQuantity } from '../results/units.js'
 import {
   DEFAULT_DECISION_OPTIONS,
@@ -381,7 +382,7 @@ function evaluateBudget(
 function historyValues(input: EvaluationInput, scenario: string, metric: string, unit: string): number[][] {
   const history: number[][] = []
   for (const results of input.history) {
-    const found = results.scenarios.find((s) => s.name === scenario)
+    const found = scenariosByName(results).get(scenario)
     const series = found && metricSeries(found, metric, unit)
     if (series) history.push(series.values)
   }
