@@ -18,6 +18,7 @@ import type { Results } from './results/model.js'
 import { produceResults, type RunDeps } from './run/run-source.js'
 import { evaluate } from './verdict/evaluate.js'
 import { checkRulesMatch } from './verdict/rule-coverage.js'
+import { checkScenariosOverlap } from './verdict/scenario-overlap.js'
 import { baseCommitOf, confirmOnBaseCommit } from './confirm/confirm-on-base.js'
 import type { BaseWorktree } from './confirm/base-worktree.js'
 import type { PairedDecider } from './confirm/paired-runs.js'
@@ -66,11 +67,14 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context)
 
   const lookup = await lookupBaseline(settings, deps)
+  // An explicit save (promote) may start over with new scenario names; every other run must compare something.
+  if (lookup.baseline && options.save !== 'promote') checkScenariosOverlap(results, lookup.baseline.results, lookup.baseline.id)
   checkRulesMatch(settings.thresholds, lookup.baseline ? [results, lookup.baseline.results] : [results])
   const stored = evaluate({
     current: results,
     history: lookup.history.map((record) => record.results),
     rules: settings.thresholds,
+    removed: settings.removed,
     sameMachine: measuredOnThisMachine(deps.context, results, lookup.baseline?.results),
     ...(lookup.baseline ? { baseline: lookup.baseline.results } : {})
   })

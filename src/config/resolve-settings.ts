@@ -145,7 +145,8 @@ export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings>
     },
     strict: edge.strict ?? config.strict ?? false,
     failOnRegression: edge.failOnRegression,
-    confirm: resolveConfirm(edge, config, where)
+    confirm: resolveConfirm(edge, config, where),
+    removed: typeof config.removed === 'string' ? [{ scenarios: '*', policy: config.removed }] : Object.entries(config.removed ?? {}).map(([scenarios, policy]) => ({ scenarios, policy }))
   }
   if (configUsed) settings.configPath = configUsed
   return settings

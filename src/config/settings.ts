@@ -159,6 +159,15 @@ export interface GateSettings {
   /** Exit 1 on regressions (the Action's fail-on-regression; always true on the CLI). */
   failOnRegression: boolean
   confirm: ConfirmSettings
+  /** What a gated baseline scenario or metric missing from this run does, by scenario glob; the last match wins, default fail. */
+  removed: RemovedRule[]
+}
+
+export type RemovedPolicy = 'fail' | 'warn' | 'ignore'
+
+export interface RemovedRule {
+  scenarios: string
+  policy: RemovedPolicy
 }
 
 export const DEFAULT_GATE_NAME = 'default'
