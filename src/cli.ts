@@ -90,6 +90,7 @@ Options:
       --results <file>     file the command writes (or, without --command, results to gate as they are)
   -f, --format <name>      results format: auto (default), ${formatNames().join(', ')}
       --timeout <duration> time limit of the command (e.g. 90s, 10m; default 10m)
+      --repeat <n>         runs of each suite's command, each adding trials (default: once, or 5 when a run gives one value)
       --url <url>          load one endpoint with autocannon instead (or use load: in the config)
       --connections <n>    load: concurrent connections
       --duration <d>       load: length of each trial (e.g. 10s)
@@ -315,6 +316,7 @@ async function settingsFromFlags(values: Record<string, string | boolean | undef
   if (text('results')) edge.resultsPath = text('results')!
   if (text('format')) edge.format = text('format')!
   if (text('timeout')) edge.timeout = text('timeout')!
+  if (text('repeat')) edge.repeat = text('repeat')!
   if (text('thresholds')) edge.thresholdsText = text('thresholds')!
   if (text('baseline-dir')) edge.baselineDir = text('baseline-dir')!
   // `run --baseline <name>` picks a pinned baseline; `compare --baseline <file>` means a file and is handled there.
@@ -343,6 +345,7 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
     command: { type: 'string' },
     results: { type: 'string' },
     timeout: { type: 'string' },
+    repeat: { type: 'string' },
     baseline: { type: 'string' },
     'save-baseline': { type: 'boolean' },
     'fail-on-missing-baseline': { type: 'boolean' },

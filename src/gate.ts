@@ -3,7 +3,7 @@
  *   settings → run → results → baseline(s) → verdicts → report → exit code → save?
  * All I/O comes in through `GateDeps`, so the whole pipeline runs in tests without GitHub.
  */
-import { randomBytes } from 'node:crypto'
+import { newBaselineId } from './baselines/baseline-id.js'
 import { decideBaselineSave, type SaveDecision } from './baselines/save-policy.js'
 import { scopeToSuites } from './config/select-suites.js'
 import { BASELINE_SCHEMA_VERSION, type BaselineLookup, type BaselineRecord, type BaselineStore, type SavedBaseline } from './baselines/store.js'
@@ -20,6 +20,8 @@ import { produceResults, type RunDeps } from './run/run-source.js'
 import { evaluate } from './verdict/evaluate.js'
 import type { MetricVerdict } from './verdict/types.js'
 import { distrustSaturatedGenerator } from './verdict/generator-saturation.js'
+import { checkRulesMatch } from './verdict/rule-coverage.js'
+import { checkScenariosOverlap } from './verdict/scenario-overlap.js'
 import { baseCommitOf, confirmOnBaseCommit } from './confirm/confirm-on-base.js'
 import type { BaseWorktree } from './confirm/base-worktree.js'
 import type { PairedDecider } from './confirm/paired-runs.js'
@@ -66,20 +68,25 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   // Before measuring: a pinned name becomes part of a path, a cache key or an artifact name.
   if (options.promoteAs !== undefined) checkStoreName(options.promoteAs, 'baseline name', 'promote as')
   const produce = deps.produce ?? produceResults
-  const runDeps: RunDeps = { log: deps.log, rootDir: settings.rootDir }
+  const runNotes: string[] = []
+  const runDeps: RunDeps = { log: deps.log, rootDir: settings.rootDir, notes: runNotes }
   if (deps.signal) runDeps.signal = deps.signal
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context)
 
   const lookup = await lookupBaseline(settings, deps)
+  // An explicit save (promote) may start over with new scenario names; every other run must compare something.
+  if (lookup.baseline && options.save !== 'promote') checkScenariosOverlap(results, lookup.baseline.results, lookup.baseline.id)
+  checkRulesMatch(settings.thresholds, lookup.baseline ? [results, lookup.baseline.results] : [results])
   const evaluated = evaluate({
     current: results,
     history: lookup.history.map((record) => scopeToSuites(record.results, settings.suiteScope)),
     rules: settings.thresholds,
+    removed: settings.removed,
     sameMachine: measuredOnThisMachine(deps.context, results, lookup.baseline?.results),
     ...(lookup.baseline ? { baseline: scopeToSuites(lookup.baseline.results, settings.suiteScope) } : {})
   })
   const { verdict: stored, notes: generatorNotes } = distrustSaturatedGenerator(evaluated, results, lookup.baseline !== undefined)
-  const notes = [...(options.notes ?? []), ...notesFor(settings), ...generatorNotes]
+  const notes = [...(options.notes ?? []), ...runNotes, ...notesFor(settings), ...generatorNotes]
   const confirmed = await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== undefined, {
     log: deps.log,
     now: deps.clock ?? Date.now,
@@ -241,12 +248,11 @@ export function baselineRecord(
   now: Date,
   pinnedName?: string
 ): BaselineRecord {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
   const sha = results.git?.sha ?? context.sha
   const record: BaselineRecord = {
     schemaVersion: BASELINE_SCHEMA_VERSION,
     gate,
-    id: `${stamp}-${sha ? sha.slice(0, 7) : 'local'}-${randomBytes(2).toString('hex')}`,
+    id: newBaselineId(now, sha),
     savedAt: now.toISOString(),
     source: {
       event: context.event,

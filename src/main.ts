@@ -94,6 +94,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
       resultsPath: core.getInput('results'),
       format: core.getInput('format'),
       timeout: core.getInput('timeout'),
+      ...optional('repeat', core.getInput('repeat') || undefined),
       thresholdsText: core.getInput('thresholds'),
       thresholdsSource: "input 'thresholds'",
       ...optional('baselineStore', choiceInput<BaselineStoreKind>('baseline-store', ['file', 'cache', 'artifact'])),

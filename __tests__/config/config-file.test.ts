@@ -49,7 +49,7 @@ strict: true
   })
 
   test('unknown keys name the path, the line and the allowed keys', () => {
-    rejects('suites:\n  - command: x\n    comand: y\n', /perf-gate\.yml:3: \/suites\/0: unknown key "comand"; allowed: name, command, results, format, timeout, cwd, env, thresholds/)
+    rejects('suites:\n  - command: x\n    comand: y\n', /perf-gate\.yml:3: \/suites\/0: unknown key "comand"; allowed: name, command, results, format, timeout, repeat, cwd, env, thresholds/)
     rejects('threshold:\n  p95: +20%\n', /perf-gate\.yml:1: \(top level\): unknown key "threshold"; allowed: \$schema, version, name, suites, thresholds, overrides, baseline, strict/)
   })
 

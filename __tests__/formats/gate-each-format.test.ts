@@ -1,7 +1,7 @@
 /** Each format gated end to end through the CLI's `compare` command (in-process), as a user would run it. */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -27,11 +27,13 @@ function sink(chunks: string[]): Writable {
 
 async function compare(baselineText: string, currentText: string, fileName: string, format: string, thresholds: string): Promise<GateRun> {
   const dir = mkdtempSync(join(tmpdir(), 'perf-gate-formats-'))
-  writeFileSync(join(dir, `base-${fileName}`), baselineText)
+  // The baseline under the same file name: text formats such as hey may name their scenario after the file.
+  mkdirSync(join(dir, 'base'))
+  writeFileSync(join(dir, 'base', fileName), baselineText)
   writeFileSync(join(dir, fileName), currentText)
   const chunks: string[] = []
   const exitCode = await runCli(
-    ['compare', '--baseline', `base-${fileName}`, '--current', fileName, '--format', format, '--thresholds', thresholds, '--json', 'report.json', '--no-color'],
+    ['compare', '--baseline', join('base', fileName), '--current', fileName, '--format', format, '--thresholds', thresholds, '--json', 'report.json', '--no-color'],
     { stdout: sink(chunks), stderr: sink(chunks), cwd: dir, env: {} }
   )
   const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))

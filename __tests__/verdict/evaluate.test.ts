@@ -213,11 +213,26 @@ describe('verdicts', () => {
     assert.match(verdictOf(gate, 's', 'p50').reason, /New metric/)
     assert.equal(verdictOf(gate, 't', 'p95').status, 'new')
     assert.match(verdictOf(gate, 't', 'p95').reason, /New scenario/)
-    assert.equal(verdictOf(gate, 's', 'rps').status, 'removed')
-    assert.equal(verdictOf(gate, 'gone', 'p95').status, 'removed')
-    assert.equal(gate.status, 'pass')
+    // Nothing compared is never a pass: gated metrics missing from this run fail by default.
+    assert.equal(verdictOf(gate, 's', 'rps').status, 'fail')
+    assert.match(verdictOf(gate, 's', 'rps').reason, /Gated in the baseline but missing here \(the metric is no longer reported\): nothing compared/)
+    assert.equal(verdictOf(gate, 'gone', 'p95').status, 'fail')
+    assert.match(verdictOf(gate, 'gone', 'p95').reason, /\(the scenario did not run\).*Set `removed: warn` or `ignore`/)
+    assert.equal(gate.status, 'fail')
     assert.equal(gate.counts.new, 2)
-    assert.equal(gate.counts.removed, 2)
+    assert.equal(gate.counts.fail, 2)
+
+    const relaxed = evaluate({ current, baseline, history: [baseline], rules: rules({ '*': '20%' }), removed: [{ scenarios: 'go*', policy: 'ignore' }, { scenarios: 's', policy: 'warn' }] })
+    assert.equal(verdictOf(relaxed, 'gone', 'p95').status, 'removed', 'ignore: shown as removed, not gating')
+    assert.equal(verdictOf(relaxed, 's', 'rps').status, 'warn')
+    assert.equal(relaxed.status, 'warn')
+
+    const lastWins = evaluate({ current, baseline, history: [baseline], rules: rules({ '*': '20%' }), removed: [{ scenarios: '*', policy: 'ignore' }, { scenarios: 'gone', policy: 'fail' }] })
+    assert.equal(verdictOf(lastWins, 'gone', 'p95').status, 'fail')
+    assert.equal(verdictOf(lastWins, 's', 'rps').status, 'removed')
+
+    const ungated = evaluate({ current, baseline, history: [baseline], rules: rules({ p50: '20%' }) })
+    assert.equal(verdictOf(ungated, 'gone', 'p95').status, 'removed', 'a metric no rule gates is information only')
   })
 
   test('units convert between baseline and current; incompatible units cannot be compared', () => {

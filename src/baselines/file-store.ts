@@ -2,11 +2,13 @@
  * The file baseline store (CLI default, and the Action's `baseline-store: file`):
  *   <dir>/<gate>/history/<id>.json   rolling baselines, newest id last when sorted
  *   <dir>/<gate>/pinned/<name>.json  pinned (named) baselines
- * Writes go to a temporary file and are renamed into place, so a crash never leaves a truncated baseline; large
- * records are gzip-compressed (see record-file.ts).
+* Writes go to a temporary file and are moved into place, so a crash never leaves a truncated baseline; large
+ * records are gzip-compressed (see record-file.ts). A rolling baseline is never written over another: the move is
+ * an exclusive create, and on a clash the record gets a new id.
  */
 import { readdir, rm } from 'node:fs/promises'
 import { relative } from 'node:path'
+import { newBaselineId } from './baseline-id.js'
 import { containedPath } from './contained-path.js'
 import { readRecordFile, writeRecordFile } from './record-file.js'
 import { chooseBaseline, summarizeBaseline, validateBaselineText } from './select.js'
@@ -60,10 +62,22 @@ export class FileBaselineStore implements BaselineStore {
   }
 
   async save(record: BaselineRecord): Promise<SavedBaseline> {
-    const path = record.name ? this.pinnedPath(record.gate, record.name) : this.historyPath(record.gate, record.id)
-    await writeRecordFile(path, record)
-    if (!record.name) await this.prune(record.gate, this.historyLimit)
-    return { id: record.id, location: relative(process.cwd(), path) || path }
+    if (record.name) {
+      // Promoting a named baseline replaces it on purpose.
+      const path = this.pinnedPath(record.gate, record.name)
+      await writeRecordFile(path, record)
+      return { id: record.id, location: relative(process.cwd(), path) || path }
+    }
+    let saved = record
+    for (let attempt = 0; ; attempt++) {
+      const path = this.historyPath(saved.gate, saved.id)
+      if (await writeRecordFile(path, saved, { exclusive: true })) {
+        await this.prune(saved.gate, this.historyLimit)
+        return { id: saved.id, location: relative(process.cwd(), path) || path }
+      }
+      if (attempt >= 5) throw new Error(`baseline ${path} already exists, and so did ${attempt} fresh ids; nothing was overwritten`)
+      saved = { ...saved, id: newBaselineId(new Date(Date.parse(saved.savedAt) || Date.now()), saved.source.sha) }
+    }
   }
 
   /**

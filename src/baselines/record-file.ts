@@ -4,8 +4,8 @@
  * exceeds what a JavaScript string can hold ("Invalid string length"). Readers accept both, told apart by gzip's
  * magic bytes, so the file name stays `<id>.json` either way.
  */
-import { createWriteStream } from 'node:fs'
-import { mkdir, readFile, rename, rm } from 'node:fs/promises'
+import { constants as fsConstants, createWriteStream } from 'node:fs'
+import { copyFile, link, mkdir, readFile, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -15,8 +15,12 @@ import type { BaselineRecord } from './store.js'
 /** Records with more scenarios than this are written streamed and gzip-compressed. */
 export const STREAMED_RECORD_SCENARIOS = 5000
 
-/** Writes `record` to `path` atomically (a temporary file renamed into place): a crash never leaves half a record. */
-export async function writeRecordFile(path: string, record: BaselineRecord): Promise<void> {
+/**
+ * Writes `record` to `path` atomically (a temporary file moved into place): a crash never leaves half a record.
+ * With `exclusive`, an existing file at `path` is never replaced: the move is a hard link, which fails when the
+ * name exists (an atomic exclusive create), and the answer is false.
+ */
+export async function writeRecordFile(path: string, record: BaselineRecord, options: { exclusive?: boolean } = {}): Promise<boolean> {
   await mkdir(dirname(path), { recursive: true })
   const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`
   try {
@@ -24,10 +28,31 @@ export async function writeRecordFile(path: string, record: BaselineRecord): Pro
     const out = createWriteStream(temporary, { flags: 'wx' })
     if (large) await pipeline(Readable.from(streamedJson(record)), createGzip(), out)
     else await pipeline(Readable.from([`${JSON.stringify(record, null, 2)}\n`]), out)
+    if (options.exclusive) return await placeExclusively(temporary, path)
     await rename(temporary, path)
-  } catch (error) {
+    return true
+  } finally {
     await rm(temporary, { force: true })
-    throw error
+  }
+}
+
+/** Gives `temporary` the name `path` unless that name exists; false on a clash. */
+async function placeExclusively(temporary: string, path: string): Promise<boolean> {
+  try {
+    await link(temporary, path)
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error
+    // A file system without hard links: an exclusive copy (still never overwrites).
+    try {
+      await copyFile(temporary, path, fsConstants.COPYFILE_EXCL)
+      return true
+    } catch (fallback) {
+      if ((fallback as NodeJS.ErrnoException).code === 'EEXIST') return false
+      throw fallback
+    }
   }
 }
 

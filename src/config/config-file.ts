@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { LineCounter, parseDocument, isMap, isNode, isScalar, visit, type Document } from 'yaml'
 import { InputError } from '../errors.js'
 import { schemaProblems, type SchemaProblem } from '../schemas.js'
+import type { RemovedPolicy } from './settings.js'
 import type { RawThresholdRule } from './thresholds.js'
 
 /** The config file as written (after schema validation). */
@@ -18,6 +19,7 @@ export interface ConfigFile {
     results?: string
     format?: string
     timeout?: number | string
+    repeat?: number
     cwd?: string
     env?: Record<string, string>
     thresholds?: Record<string, RawThresholdRule>
@@ -29,6 +31,7 @@ export interface ConfigFile {
   overrides?: Array<{ scenarios: string | string[]; thresholds: Record<string, RawThresholdRule> }>
   baseline?: { store?: 'file' | 'cache' | 'artifact'; dir?: string; history?: number; name?: string; 'fail-on-missing'?: boolean; 'save-over-error-budget'?: boolean }
   strict?: boolean
+  removed?: RemovedPolicy | Record<string, RemovedPolicy>
   'compare-to'?: 'stored' | 'base-commit'
   build?: string
   confirm?: { when?: 'on-regression' | 'never'; looks?: number[]; budget?: number | string; 'build-timeout'?: number | string; method?: 'sequential' | 'duet' }

@@ -45,6 +45,8 @@ export interface EdgeSettings {
   resultsPath?: string
   format?: string
   timeout?: string
+  /** Runs of each suite's command (input 'repeat' / --repeat); overrides the config's `repeat`. */
+  repeat?: string
   /** Inline thresholds as YAML/JSON text (a metric → rule map). */
   thresholdsText?: string
   /** Where the inline thresholds came from, for messages (e.g. "input 'thresholds'"). */
@@ -150,7 +152,8 @@ function settingsFrom(edge: EdgeSettings, config: ConfigFile, where: string, con
     },
     strict: edge.strict ?? config.strict ?? false,
     failOnRegression: edge.failOnRegression,
-    confirm: resolveConfirm(edge, config, where)
+    confirm: resolveConfirm(edge, config, where),
+    removed: typeof config.removed === 'string' ? [{ scenarios: '*', policy: config.removed }] : Object.entries(config.removed ?? {}).map(([scenarios, policy]) => ({ scenarios, policy }))
   }
   if (configUsed) settings.configPath = configUsed
   return settings
@@ -194,6 +197,15 @@ function choice<T extends string>(raw: string | undefined, choices: readonly T[]
   return value as T
 }
 
+/** The edge's repeat count: a whole number from 1 to 1000, or an InputError naming the input. */
+function edgeRepeat(edge: EdgeSettings): number | undefined {
+  const raw = edge.repeat?.trim()
+  if (!raw) return undefined
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1 || value > 1000) throw new InputError(`repeat must be a whole number from 1 to 1000, got "${raw}"`)
+  return value
+}
+
 function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): RunSource {
   const format = edge.format || 'auto'
   if (edge.command) {
@@ -205,6 +217,8 @@ function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): R
       cwd: edge.rootDir,
       env: {}
     }
+    const repeat = edgeRepeat(edge)
+    if (repeat !== undefined) suite.repeat = repeat
     if (edge.resultsPath) suite.resultsPath = resolve(edge.rootDir, edge.resultsPath)
     return { kind: 'suites', suites: [suite] }
   }
@@ -237,6 +251,8 @@ function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): R
         env: suite.env ?? {}
       }
       if (suite.results) settings.resultsPath = resolve(cwd, suite.results)
+      const repeat = edgeRepeat(edge) ?? suite.repeat
+      if (repeat !== undefined) settings.repeat = repeat
       return settings
     })
     return { kind: 'suites', suites }

@@ -17,6 +17,8 @@ export interface SuiteSettings {
   timeoutMs: number
   cwd: string
   env: Record<string, string>
+  /** Runs of the command, each adding its trials; undefined: once, or DEFAULT_SINGLE_VALUE_RUNS when a run gives one value per benchmark. */
+  repeat?: number
 }
 
 /** What produces the current results. */
@@ -174,6 +176,15 @@ export interface GateSettings {
   confirm: ConfirmSettings
   /** Set when only some suites run (`--suite`): baselines are compared on those suites' scenarios only. */
   suiteScope?: string[]
+  /** What a gated baseline scenario or metric missing from this run does, by scenario glob; the last match wins, default fail. */
+  removed: RemovedRule[]
+}
+
+export type RemovedPolicy = 'fail' | 'warn' | 'ignore'
+
+export interface RemovedRule {
+  scenarios: string
+  policy: RemovedPolicy
 }
 
 export const DEFAULT_GATE_NAME = 'default'

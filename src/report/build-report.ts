@@ -5,6 +5,7 @@ import { median } from 'simple-statistics'
 import type { RunContext } from '../context.js'
 import type { BaselineLookup } from '../baselines/store.js'
 import { describeEnvironmentDifference } from '../results/environment.js'
+import { scenariosByName } from '../results/scenario-index.js'
 import type { Results } from '../results/model.js'
 import type { GateVerdict } from '../verdict/types.js'
 import { metricSeries } from '../verdict/evaluate.js'
@@ -88,7 +89,7 @@ function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
   return interesting.map((metric) => {
     const points: Array<{ label: string; value: number }> = []
     for (const record of history) {
-      const scenario = record.results.scenarios.find((s) => s.name === metric.scenario)
+      const scenario = scenariosByName(record.results).get(metric.scenario)
       const series = scenario && metricSeries(scenario, metric.metric, metric.unit)
       if (series) points.push({ label: record.source.sha?.slice(0, 7) ?? record.savedAt.slice(5, 10), value: median(series.values) })
     }

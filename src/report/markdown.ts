@@ -102,13 +102,13 @@ function compose(
 
   if (notable.length > 0) {
     lines.push(HEADER)
-    for (const row of notable.slice(0, notableShown)) lines.push(renderRow(row))
+    for (const row of notable.slice(0, notableShown)) lines.push(renderedOnce(row, 'row'))
     lines.push('')
     const reasons = notable.slice(0, notableShown).filter((row) => row.status !== 'no-baseline')
     if (reasons.length > 0) {
       lines.push('<details><summary>Why</summary>', '')
       for (const row of reasons) {
-        lines.push(`- ${STATUS_ICON[row.status]} **${escapeMarkdown(row.scenario)}** · ${escapeMarkdown(row.metric)}: ${escapeMarkdown(row.reason, 2000)}`)
+        lines.push(renderedOnce(row, 'reason'))
       }
       lines.push('', '</details>', '')
     }
@@ -119,7 +119,7 @@ function compose(
     const icon = unchanged.some((row) => row.status !== 'info') ? STATUS_ICON.pass : STATUS_ICON.info
     lines.push(`<details><summary>${icon} ${describeFolded(unchanged)}</summary>`, '')
     lines.push(HEADER)
-    for (const row of unchanged.slice(0, unchangedShown)) lines.push(renderRow(row))
+    for (const row of unchanged.slice(0, unchangedShown)) lines.push(renderedOnce(row, 'row'))
     lines.push('', '</details>', '')
   }
   if (hiddenNotable > 0 || hiddenUnchanged > 0) {
@@ -131,6 +131,22 @@ function compose(
   if (withExtra && options.extra) lines.push(options.extra, '')
   lines.push(footer(report))
   return `${lines.join('\n')}\n`
+}
+
+/**
+ * Fitting the report into a size limit composes it several times (with and without extras, then a binary search on
+ * the rows shown); each row's table line and reason line are escaped and formatted once and reused, so the fitting
+ * costs joins, not re-rendering (escaping was 12.5 % of the gate's time at 10,000 scenarios).
+ */
+const renderedLines = new WeakMap<MetricVerdict, { row?: string; reason?: string }>()
+
+function renderedOnce(row: MetricVerdict, part: 'row' | 'reason'): string {
+  let cached = renderedLines.get(row)
+  if (!cached) renderedLines.set(row, (cached = {}))
+  return (cached[part] ??=
+    part === 'row'
+      ? renderRow(row)
+      : `- ${STATUS_ICON[row.status]} **${escapeMarkdown(row.scenario)}** · ${escapeMarkdown(row.metric)}: ${escapeMarkdown(row.reason, 2000)}`)
 }
 
 function renderRow(row: MetricVerdict): string {

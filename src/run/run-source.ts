@@ -11,6 +11,7 @@ import { displayPath } from '../paths.js'
 import type { Results, Scenario } from '../results/model.js'
 import { runCommand } from './command.js'
 import { runLoad } from './load/load-runner.js'
+import { mergeRuns, plannedRuns, repeatNote } from './suite-repeats.js'
 
 export interface RunDeps {
   log: Logger
@@ -18,6 +19,8 @@ export interface RunDeps {
   signal?: AbortSignal
   /** Load only: awaited once right before the first load (see LoadRunDeps.beforeFirstLoad). */
   beforeFirstLoad?: () => Promise<void>
+  /** Lines for the report's notes (e.g. how many times a suite's command ran). */
+  notes?: string[]
 }
 
 /** Runs every suite (or reads the results file) and merges their scenarios into one Results. */
@@ -37,7 +40,7 @@ export async function produceResults(source: RunSource, deps: RunDeps): Promise<
   for (const suite of source.suites) {
     let results: Results
     try {
-      results = await runSuite(suite, deps)
+      results = await runSuiteRepeated(suite, deps)
     } catch (error) {
       // The suites that did finish are still worth reporting (as JSON) next to the failure.
       throw attachMeasured(error, first ? { ...first, scenarios } : undefined)
@@ -55,10 +58,22 @@ export async function produceResults(source: RunSource, deps: RunDeps): Promise<
   return { ...first!, scenarios }
 }
 
-async function runSuite(suite: SuiteSettings, deps: RunDeps): Promise<Results> {
+/** Runs a suite's command `repeat` times (or, unset, once and then to the default when each run gives one value). */
+async function runSuiteRepeated(suite: SuiteSettings, deps: RunDeps): Promise<Results> {
+  const runs = [await runSuite(suite, deps, 1, suite.repeat)]
+  const total = plannedRuns(suite.repeat, runs[0]!)
+  for (let run = 2; run <= total; run++) runs.push(await runSuite(suite, deps, run, total))
+  const note = repeatNote(suite.name, total, suite.repeat)
+  if (total > 1) deps.log.info(note)
+  if (total > 1 || suite.repeat !== undefined) deps.notes?.push(note)
+  return mergeRuns(runs)
+}
+
+async function runSuite(suite: SuiteSettings, deps: RunDeps, run: number, total: number | undefined): Promise<Results> {
   const resultsShown = suite.resultsPath ? displayPath(deps.rootDir, suite.resultsPath) : undefined
   const before = suite.resultsPath ? await modifiedAt(suite.resultsPath) : undefined
-  deps.log.info(`Running suite "${suite.name}": ${suite.command}`)
+  const ofRuns = total === undefined ? (run > 1 ? ` (run ${run})` : '') : total > 1 ? ` (run ${run} of ${total})` : ''
+  deps.log.info(`Running suite "${suite.name}"${ofRuns}: ${suite.command}`)
   const outcome = await runCommand(
     { command: suite.command, cwd: suite.cwd, env: suite.env, timeoutMs: suite.timeoutMs },
     deps.log,

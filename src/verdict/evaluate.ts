@@ -5,9 +5,11 @@ import { median } from 'simple-statistics'
 import { holmAlphas } from '../stats/error-budget.js'
 import { pWorseThanFloor } from '../stats/decision-rule.js'
 import { resolveThreshold } from '../config/thresholds.js'
-import type { MetricThreshold, ThresholdExpression, ThresholdRule } from '../config/settings.js'
+import type { MetricThreshold, RemovedRule, ThresholdExpression, ThresholdRule } from '../config/settings.js'
+import { removedStatus } from './removed-policy.js'
 import { InputError } from '../errors.js'
 import type { Direction, Results, Scenario } from '../results/model.js'
+import { scenariosByName } from '../results/scenario-index.js'
 import { convertValue, formatQuantity } from '../results/units.js'
 import {
   DEFAULT_DECISION_OPTIONS,
@@ -39,6 +41,8 @@ export interface EvaluationInput {
   options?: Partial<Pick<DecisionOptions, 'alpha' | 'noiseFloor' | 'passAlpha'>>
   /** The baseline was measured on this very machine (local runs), so trials alone may decide. */
   sameMachine?: boolean
+  /** What a gated metric missing from this run does, by scenario glob (last match wins); default fail. */
+  removed?: RemovedRule[]
 }
 
 /** Per-trial values of one metric, converted to `unit`; undefined when the scenario has no such metric. */
@@ -94,7 +98,7 @@ export function evaluate(input: EvaluationInput): GateVerdict {
     if (baselineScenario) {
       const currentNames = new Set(metricNames(scenario))
       for (const metric of metricNames(baselineScenario).filter((name) => !currentNames.has(name))) {
-        metrics.push(removedMetric(input.rules, baselineScenario, metric, 'the metric is no longer reported'))
+        metrics.push(removedMetric(input, baselineScenario, metric, 'the metric is no longer reported'))
       }
     }
   }
@@ -102,7 +106,7 @@ export function evaluate(input: EvaluationInput): GateVerdict {
   for (const scenario of input.baseline?.scenarios ?? []) {
     if (currentNames.has(scenario.name)) continue
     for (const metric of metricNames(scenario)) {
-      metrics.push(removedMetric(input.rules, scenario, metric, 'the scenario did not run'))
+      metrics.push(removedMetric(input, scenario, metric, 'the scenario did not run'))
     }
   }
   return summarize(metrics, input.baseline !== undefined)
@@ -168,9 +172,10 @@ function thresholdTexts(threshold: MetricThreshold): { warn: string[]; fail: str
   return { warn: threshold.warn.map((e) => e.text), fail: threshold.fail.map((e) => e.text) }
 }
 
-function removedMetric(rules: ThresholdRule[], scenario: Scenario, metric: string, why: string): MetricVerdict {
+/** A metric of the baseline missing from this run: when gated, it fails (or warns) by the `removed` setting: nothing compared is never a pass. */
+function removedMetric(input: EvaluationInput, scenario: Scenario, metric: string, why: string): MetricVerdict {
   const series = metricSeries(scenario, metric)!
-  const threshold = resolveThreshold(rules, scenarioRef(scenario), metric)
+  const threshold = resolveThreshold(input.rules, scenarioRef(scenario), metric)
   const verdict: MetricVerdict = {
     scenario: scenario.name,
     metric,
@@ -181,6 +186,7 @@ function removedMetric(rules: ThresholdRule[], scenario: Scenario, metric: strin
     baseline: arm(series.values),
     reason: `In the baseline but not in this run: ${why}.`
   }
+  if (threshold) Object.assign(verdict, removedStatus(input.removed ?? [], scenario.name, why))
   if (threshold) verdict.threshold = thresholdTexts(threshold)
   return verdict
 }
@@ -410,7 +416,7 @@ function evaluateBudget(
 function historyValues(input: EvaluationInput, scenario: string, metric: string, unit: string): number[][] {
   const history: number[][] = []
   for (const results of input.history) {
-    const found = results.scenarios.find((s) => s.name === scenario)
+    const found = scenariosByName(results).get(scenario)
     const series = found && metricSeries(found, metric, unit)
     if (series) history.push(series.values)
   }

@@ -1,0 +1,69 @@
+/**
+ * Nothing compared is never a pass, through the bundled CLI on crafted files: a lost benchmark fails naming it,
+ * disjoint scenario sets and rules that match nothing are input errors (exit 3).
+ */
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { runCliEntry, scratchDir } from '../support/spawn-dist.js'
+
+const scenario = (name: string, p95: number) => ({
+  name,
+  trials: [0.98, 0.99, 1, 1.01, 1.02].map((k) => ({ metrics: { p50: { value: (p95 / 2) * k, unit: 'ms' }, p95: { value: p95 * k, unit: 'ms' } } }))
+})
+
+function files(baseline: string[], current: string[], config?: string): string {
+  const dir = scratchDir()
+  writeFileSync(join(dir, 'base.json'), JSON.stringify({ schemaVersion: 1, scenarios: baseline.map((name) => scenario(name, 10)) }))
+  writeFileSync(join(dir, 'head.json'), JSON.stringify({ schemaVersion: 1, scenarios: current.map((name) => scenario(name, 10)) }))
+  if (config) {
+    mkdirSync(join(dir, '.github'))
+    writeFileSync(join(dir, '.github/perf-gate.yml'), config)
+  }
+  return dir
+}
+
+const compare = (dir: string, ...extra: string[]) => runCliEntry(['compare', '--baseline', 'base.json', '--current', 'head.json', ...extra], dir)
+
+describe('nothing compared is never a pass (dist/cli.js)', () => {
+  test('a suite that lost a benchmark fails naming it; `removed` relaxes it per scenario glob', async () => {
+    const dir = files(['parse', 'render', 'legacy/old'], ['parse', 'render'], 'thresholds:\n  p95: +10%\n')
+    const lost = await compare(dir)
+    assert.equal(lost.exitCode, 1, lost.stderr)
+    assert.match(lost.stdout, /FAIL/)
+    assert.match(lost.stdout, /✗  legacy\/old\s+p95\s+10\.0 ms \(5×\)\s+—.*fail/)
+    assert.match(lost.stdout, /legacy\/old · p95: Gated in the baseline but missing here \(the scenario did not run\)/)
+
+    writeFileSync(join(dir, '.github/perf-gate.yml'), 'thresholds:\n  p95: +10%\nremoved:\n  "legacy/*": warn\n')
+    const warned = await compare(dir)
+    assert.equal(warned.exitCode, 0, warned.stderr)
+    assert.match(warned.stdout, /WARN/)
+    writeFileSync(join(dir, '.github/perf-gate.yml'), 'thresholds:\n  p95: +10%\nremoved: ignore\n')
+    const ignored = await compare(dir)
+    assert.equal(ignored.exitCode, 0, ignored.stderr)
+    assert.match(ignored.stdout, /PASS/)
+  })
+
+  test('baseline and current sharing no scenario is exit 3 naming both sets', async () => {
+    const dir = files(['hey-base.txt', 'other'], ['hey-head.txt'])
+    const run = await compare(dir)
+    assert.equal(run.exitCode, 3)
+    assert.match(run.stderr, /share no scenario, so nothing can be compared/)
+    assert.match(run.stderr, /this run: "hey-head\.txt"/)
+    assert.match(run.stderr, /baseline: "hey-base\.txt", "other"/)
+    assert.doesNotMatch(run.stdout, /PASS/)
+  })
+
+  test('a typo in a rule is exit 3 with the metrics that exist and a did-you-mean', async () => {
+    const dir = files(['parse'], ['parse'])
+    for (const [rule, hint] of [['p96', 'p95'], ['P95', 'p95']] as const) {
+      const run = await compare(dir, '--thresholds', `${rule}: +20%`)
+      assert.equal(run.exitCode, 3, run.stdout)
+      assert.match(run.stderr, new RegExp(`rule "${rule}" matches no metric; metrics here: p50, p95 \\(did you mean "${hint}"\\?\\)`))
+    }
+    const glob = await compare(dir, '--thresholds', 'latency_*: +20%')
+    assert.equal(glob.exitCode, 3)
+    assert.match(glob.stderr, /rule "latency_\*" matches no metric; metrics here: p50, p95/)
+  })
+})

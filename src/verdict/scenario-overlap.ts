@@ -1,0 +1,23 @@
+/**
+ * A baseline and a run that share no scenario compared nothing: a hey baseline against a current file of another
+ * name, a go baseline against pytest results. That is an input error (exit 3) naming both sets, never a pass.
+ */
+import { InputError } from '../errors.js'
+import type { Results } from '../results/model.js'
+
+export function checkScenariosOverlap(current: Results, baseline: Results, baselineLabel: string): void {
+  if (current.scenarios.length === 0 || baseline.scenarios.length === 0) return
+  const currentNames = new Set(current.scenarios.map((s) => s.name))
+  if (baseline.scenarios.some((s) => currentNames.has(s.name))) return
+  throw new InputError(
+    `this run and the baseline (${baselineLabel}) share no scenario, so nothing can be compared.\n` +
+      `  this run: ${few(current.scenarios.map((s) => s.name))}\n` +
+      `  baseline: ${few(baseline.scenarios.map((s) => s.name))}\n` +
+      'Compare results of the same benchmarks (scenario names must match), or give this gate another name to start a new baseline.'
+  )
+}
+
+function few(names: string[], max = 5): string {
+  const shown = names.slice(0, max).map((name) => `"${name}"`).join(', ')
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown
+}
