@@ -3345,10 +3345,10 @@ var require_utils = __commonJS({
         return removeDotSegments(path);
       }
       const segments = path.split("/");
-      const last = segments.length - 1;
+      const last2 = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
-      for (let i = 0; i <= last; i++) {
+      for (let i = 0; i <= last2; i++) {
         const segment = segments[i];
         if (segment === "." || segment === "..") {
           if (segment === "..") {
@@ -3358,7 +3358,7 @@ var require_utils = __commonJS({
               output.push("..");
             }
           }
-          trailingDirectory = i === last;
+          trailingDirectory = i === last2;
         } else {
           output.push(segment);
         }
@@ -11102,8 +11102,8 @@ var require_resolve_props = __commonJS({
             hasSpace = false;
         }
       }
-      const last = tokens[tokens.length - 1];
-      const end = last ? last.offset + last.source.length : offset;
+      const last2 = tokens[tokens.length - 1];
+      const end = last2 ? last2.offset + last2.source.length : offset;
       if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
         onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
       }
@@ -11951,9 +11951,9 @@ var require_resolve_flow_scalar = __commonJS({
         }
         pos = line.lastIndex;
       }
-      const last = /[ \t]*(.*)/sy;
-      last.lastIndex = pos;
-      match = last.exec(source);
+      const last2 = /[ \t]*(.*)/sy;
+      last2.lastIndex = pos;
+      match = last2.exec(source);
       return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
@@ -13860,12 +13860,12 @@ var require_parser = __commonJS({
               yield* this.pop(token);
           }
           if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
-            const last = token.items[token.items.length - 1];
-            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
+            const last2 = token.items[token.items.length - 1];
+            if (last2 && !last2.sep && !last2.value && last2.start.length > 0 && findNonEmptyIndex(last2.start) === -1 && (token.indent === 0 || last2.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
               if (top.type === "document")
-                top.end = last.start;
+                top.end = last2.start;
               else
-                top.items.push({ start: last.start });
+                top.items.push({ start: last2.start });
               token.items.splice(-1, 1);
             }
           }
@@ -13989,8 +13989,8 @@ var require_parser = __commonJS({
             this.onKeyLine = false;
             if (it.value) {
               const end = "end" in it.value ? it.value.end : void 0;
-              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
-              if (last?.type === "comment")
+              const last2 = Array.isArray(end) ? end[end.length - 1] : void 0;
+              if (last2?.type === "comment")
                 end?.push(this.sourceToken);
               else
                 map.items.push({ start: [this.sourceToken] });
@@ -14182,8 +14182,8 @@ var require_parser = __commonJS({
           case "newline":
             if (it.value) {
               const end = "end" in it.value ? it.value.end : void 0;
-              const last = Array.isArray(end) ? end[end.length - 1] : void 0;
-              if (last?.type === "comment")
+              const last2 = Array.isArray(end) ? end[end.length - 1] : void 0;
+              if (last2?.type === "comment")
                 end?.push(this.sourceToken);
               else
                 seq.items.push({ start: [this.sourceToken] });
@@ -14585,6 +14585,1782 @@ var require_dist2 = __commonJS({
     exports2.stringify = publicApi.stringify;
     exports2.visit = visit2.visit;
     exports2.visitAsync = visit2.visitAsync;
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports2, module2) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module2.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils2 = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports2) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports2.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports2.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports2.isRegexChar = (str) => str.length === 1 && exports2.hasRegexChars(str);
+    exports2.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports2.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports2.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform2 = navigator.platform.toLowerCase();
+        return platform2 === "win32" || platform2 === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports2.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports2.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports2.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports2.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports2.wrapOutput = (input, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports2.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last2 = segs[segs.length - 1];
+      if (last2 === "") {
+        return segs[segs.length - 2];
+      }
+      return last2;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports2, module2) {
+    "use strict";
+    var utils = require_utils2();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value2 = input.slice(n2, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value2);
+            prevIndex = i;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module2.exports = scan;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports2, module2) {
+    "use strict";
+    var constants = require_constants();
+    var utils = require_utils2();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern2, requireEnd = true) => {
+      if (pattern2[0] !== "+" && pattern2[0] !== "*" || pattern2[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern2.length; i++) {
+        const ch = pattern2[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern2.length - 1) {
+              return;
+            }
+            return {
+              type: pattern2[0],
+              body: pattern2.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern2) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern2.length) {
+        const match = parseRepeatedExtglob(pattern2.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern2) => {
+      let depth = 0;
+      let value = pattern2.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max3 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max3) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse2 = (input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max3 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max3) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max3}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input.slice(token.startIndex, state.index + 1);
+        const body = input.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open = tokens[token.tokensIndex];
+          open.type = "text";
+          open.value = literal;
+          open.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open);
+          push(open);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse2.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max3 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max3) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max3}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module2.exports = parse2;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
+    "use strict";
+    var scan = require_scan();
+    var parse2 = require_parse();
+    var utils = require_utils2();
+    var constants = require_constants();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch2 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch2(input, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = opts.windows;
+      const regex2 = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const state = regex2.state;
+      delete regex2.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch2.test(input, regex2, options, { glob, posix });
+        const result = { glob, state, regex: regex2, posix, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch2.test = (input, regex2, options, { glob, posix } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format ? format(input) : input;
+      if (match === false) {
+        output = format ? format(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch2.matchBase(input, regex2, options, posix);
+        } else {
+          match = regex2.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+      return regex2.test(utils.basename(input, { windows: posix }));
+    };
+    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
+    picomatch2.parse = (pattern2, options) => {
+      if (Array.isArray(pattern2)) return pattern2.map((p) => picomatch2.parse(p, options));
+      return parse2(pattern2, { ...options, fastpaths: false });
+    };
+    picomatch2.scan = (input, options) => scan(input, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex2 = picomatch2.toRegex(source, options);
+      if (returnState === true) {
+        regex2.state = state;
+      }
+      return regex2;
+    };
+    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse2.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse2(input, options);
+      }
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch2.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch2.constants = constants;
+    module2.exports = picomatch2;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports2, module2) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils2();
+    function picomatch2(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    Object.assign(picomatch2, pico);
+    module2.exports = picomatch2;
   }
 });
 
@@ -26828,7 +28604,7 @@ var require_string_width = __commonJS({
 });
 
 // node_modules/cli-table3/src/utils.js
-var require_utils2 = __commonJS({
+var require_utils3 = __commonJS({
   "node_modules/cli-table3/src/utils.js"(exports2, module2) {
     var stringWidth2 = require_string_width();
     function codeRegex(capture) {
@@ -27794,7 +29570,7 @@ var require_safe = __commonJS({
 var require_cell = __commonJS({
   "node_modules/cli-table3/src/cell.js"(exports2, module2) {
     var { info, debug } = require_debug2();
-    var utils = require_utils2();
+    var utils = require_utils3();
     var Cell = class _Cell {
       /**
        * A representation of a cell within the table.
@@ -28405,7 +30181,7 @@ var require_layout_manager = __commonJS({
 var require_table = __commonJS({
   "node_modules/cli-table3/src/table.js"(exports2, module2) {
     var debug = require_debug2();
-    var utils = require_utils2();
+    var utils = require_utils3();
     var tableLayout = require_layout_manager();
     var Table = class extends Array {
       constructor(opts) {
@@ -29366,7 +31142,7 @@ var require_route = __commonJS({
       }
       return graph;
     }
-    function link(from, to) {
+    function link2(from, to) {
       return function(args) {
         return to(from(args));
       };
@@ -29377,7 +31153,7 @@ var require_route = __commonJS({
       let cur = graph[toModel].parent;
       while (graph[cur].parent) {
         path.unshift(graph[cur].parent);
-        fn = link(conversions[graph[cur].parent][cur], fn);
+        fn = link2(conversions[graph[cur].parent][cur], fn);
         cur = graph[cur].parent;
       }
       fn.conversion = path;
@@ -32084,8 +33860,8 @@ var require_trees = __commonJS({
       s.bi_valid = 0;
       init_block(s);
     }
-    function _tr_stored_block(s, buf, stored_len, last) {
-      send_bits(s, (STORED_BLOCK << 1) + (last ? 1 : 0), 3);
+    function _tr_stored_block(s, buf, stored_len, last2) {
+      send_bits(s, (STORED_BLOCK << 1) + (last2 ? 1 : 0), 3);
       copy_block(s, buf, stored_len, true);
     }
     function _tr_align(s) {
@@ -32093,7 +33869,7 @@ var require_trees = __commonJS({
       send_code(s, END_BLOCK, static_ltree);
       bi_flush(s);
     }
-    function _tr_flush_block(s, buf, stored_len, last) {
+    function _tr_flush_block(s, buf, stored_len, last2) {
       var opt_lenb, static_lenb;
       var max_blindex = 0;
       if (s.level > 0) {
@@ -32112,17 +33888,17 @@ var require_trees = __commonJS({
         opt_lenb = static_lenb = stored_len + 5;
       }
       if (stored_len + 4 <= opt_lenb && buf !== -1) {
-        _tr_stored_block(s, buf, stored_len, last);
+        _tr_stored_block(s, buf, stored_len, last2);
       } else if (s.strategy === Z_FIXED || static_lenb === opt_lenb) {
-        send_bits(s, (STATIC_TREES << 1) + (last ? 1 : 0), 3);
+        send_bits(s, (STATIC_TREES << 1) + (last2 ? 1 : 0), 3);
         compress_block(s, static_ltree, static_dtree);
       } else {
-        send_bits(s, (DYN_TREES << 1) + (last ? 1 : 0), 3);
+        send_bits(s, (DYN_TREES << 1) + (last2 ? 1 : 0), 3);
         send_all_trees(s, s.l_desc.max_code + 1, s.d_desc.max_code + 1, max_blindex + 1);
         compress_block(s, s.dyn_ltree, s.dyn_dtree);
       }
       init_block(s);
-      if (last) {
+      if (last2) {
         bi_windup(s);
       }
     }
@@ -32311,8 +34087,8 @@ var require_deflate = __commonJS({
         s.pending_out = 0;
       }
     }
-    function flush_block_only(s, last) {
-      trees._tr_flush_block(s, s.block_start >= 0 ? s.block_start : -1, s.strstart - s.block_start, last);
+    function flush_block_only(s, last2) {
+      trees._tr_flush_block(s, s.block_start >= 0 ? s.block_start : -1, s.strstart - s.block_start, last2);
       s.block_start = s.strstart;
       flush_pending(s.strm);
     }
@@ -33609,7 +35385,7 @@ var require_inffast = __commonJS({
     module2.exports = function inflate_fast(strm, start) {
       var state;
       var _in;
-      var last;
+      var last2;
       var _out;
       var beg;
       var end;
@@ -33634,7 +35410,7 @@ var require_inffast = __commonJS({
       state = strm.state;
       _in = strm.next_in;
       input = strm.input;
-      last = _in + (strm.avail_in - 5);
+      last2 = _in + (strm.avail_in - 5);
       _out = strm.next_out;
       output = strm.output;
       beg = _out - (start - strm.avail_out);
@@ -33813,14 +35589,14 @@ var require_inffast = __commonJS({
               }
               break;
             }
-        } while (_in < last && _out < end);
+        } while (_in < last2 && _out < end);
       len = bits >> 3;
       _in -= len;
       bits -= len << 3;
       hold &= (1 << bits) - 1;
       strm.next_in = _in;
       strm.next_out = _out;
-      strm.avail_in = _in < last ? 5 + (last - _in) : 5 - (_in - last);
+      strm.avail_in = _in < last2 ? 5 + (last2 - _in) : 5 - (_in - last2);
       strm.avail_out = _out < end ? 257 + (end - _out) : 257 - (_out - end);
       state.hold = hold;
       state.bits = bits;
@@ -35385,7 +37161,7 @@ var require_inflate = __commonJS({
 });
 
 // node_modules/pako/lib/zlib/constants.js
-var require_constants = __commonJS({
+var require_constants2 = __commonJS({
   "node_modules/pako/lib/zlib/constants.js"(exports2, module2) {
     "use strict";
     module2.exports = {
@@ -35458,7 +37234,7 @@ var require_inflate2 = __commonJS({
     var zlib_inflate = require_inflate();
     var utils = require_common();
     var strings = require_strings();
-    var c = require_constants();
+    var c = require_constants2();
     var msg = require_messages();
     var ZStream = require_zstream();
     var GZheader = require_gzheader();
@@ -35632,7 +37408,7 @@ var require_pako = __commonJS({
     var assign = require_common().assign;
     var deflate = require_deflate2();
     var inflate = require_inflate2();
-    var constants = require_constants();
+    var constants = require_constants2();
     var pako2 = {};
     assign(pako2, deflate, inflate, constants);
     module2.exports = pako2;
@@ -48258,10 +50034,10 @@ var require_get_intrinsic = __commonJS({
     var reEscapeChar = /\\(\\)?/g;
     var stringToPath = function stringToPath2(string) {
       var first = $strSlice(string, 0, 1);
-      var last = $strSlice(string, -1);
-      if (first === "%" && last !== "%") {
+      var last2 = $strSlice(string, -1);
+      if (first === "%" && last2 !== "%") {
         throw new $SyntaxError("invalid intrinsic syntax, expected closing `%`");
-      } else if (last === "%" && first !== "%") {
+      } else if (last2 === "%" && first !== "%") {
         throw new $SyntaxError("invalid intrinsic syntax, expected opening `%`");
       }
       var result = [];
@@ -48317,8 +50093,8 @@ var require_get_intrinsic = __commonJS({
       for (var i = 1, isOwn = true; i < parts.length; i += 1) {
         var part = parts[i];
         var first = $strSlice(part, 0, 1);
-        var last = $strSlice(part, -1);
-        if ((first === '"' || first === "'" || first === "`" || (last === '"' || last === "'" || last === "`")) && first !== last) {
+        var last2 = $strSlice(part, -1);
+        if ((first === '"' || first === "'" || first === "`" || (last2 === '"' || last2 === "'" || last2 === "`")) && first !== last2) {
           throw new $SyntaxError("property names with quotes must have matching quotes");
         }
         if (part === "constructor" || !isOwn) {
@@ -48849,7 +50625,7 @@ var require_parseHAR = __commonJS({
 });
 
 // node_modules/semver/internal/constants.js
-var require_constants2 = __commonJS({
+var require_constants3 = __commonJS({
   "node_modules/semver/internal/constants.js"(exports2, module2) {
     "use strict";
     var SEMVER_SPEC_VERSION = "2.0.0";
@@ -48926,7 +50702,7 @@ var require_re = __commonJS({
       MAX_SAFE_COMPONENT_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
       MAX_LENGTH
-    } = require_constants2();
+    } = require_constants3();
     var debug = require_debug3();
     exports2 = module2.exports = {};
     var re = exports2.re = [];
@@ -49055,7 +50831,7 @@ var require_semver = __commonJS({
   "node_modules/semver/classes/semver.js"(exports2, module2) {
     "use strict";
     var debug = require_debug3();
-    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants2();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants3();
     var { safeRe: re, t } = require_re();
     var parseOptions = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
@@ -49343,7 +51119,7 @@ var require_semver = __commonJS({
 });
 
 // node_modules/semver/functions/parse.js
-var require_parse = __commonJS({
+var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
@@ -49368,7 +51144,7 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module2) {
     "use strict";
-    var parse2 = require_parse();
+    var parse2 = require_parse2();
     var valid = (version, options) => {
       const v = parse2(version, options);
       return v ? v.version : null;
@@ -49381,7 +51157,7 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
-    var parse2 = require_parse();
+    var parse2 = require_parse2();
     var clean = (version, options) => {
       const s = parse2(version.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
@@ -49418,7 +51194,7 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports2, module2) {
     "use strict";
-    var parse2 = require_parse();
+    var parse2 = require_parse2();
     var diff = (version1, version2) => {
       const v1 = parse2(version1, null, true);
       const v2 = parse2(version2, null, true);
@@ -49492,7 +51268,7 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports2, module2) {
     "use strict";
-    var parse2 = require_parse();
+    var parse2 = require_parse2();
     var prerelease = (version, options) => {
       const parsed = parse2(version, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
@@ -49680,7 +51456,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse2 = require_parse();
+    var parse2 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version, options) => {
       if (version instanceof SemVer) {
@@ -49725,8 +51501,8 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
-    var parse2 = require_parse();
-    var constants = require_constants2();
+    var parse2 = require_parse2();
+    var constants = require_constants3();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
       if (!constants.RELEASE_TYPES.includes(truncation)) {
@@ -49808,7 +51584,7 @@ var require_trim_comparator_whitespace = __commonJS({
       MAX_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
       WHITESPACE_CHARACTERS
-    } = require_constants2();
+    } = require_constants3();
     var whitespace = new Uint8Array(65536);
     for (const char of WHITESPACE_CHARACTERS) {
       whitespace[char.charCodeAt(0)] = 1;
@@ -50150,7 +51926,7 @@ var require_range2 = __commonJS({
       tildeTrimReplace,
       caretTrimReplace
     } = require_re();
-    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants2();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants3();
     var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
     var isNullSet = (c) => c.value === "<0.0.0-0";
     var isAny = (c) => c.value === "";
@@ -50969,10 +52745,10 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module2) {
     "use strict";
     var internalRe = require_re();
-    var constants = require_constants2();
+    var constants = require_constants3();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse2 = require_parse();
+    var parse2 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -52748,24 +54524,24 @@ var require_buffer = __commonJS({
       offset = offset >>> 0;
       validateNumber(offset, "offset");
       const first = this[offset];
-      const last = this[offset + 7];
-      if (first === void 0 || last === void 0) {
+      const last2 = this[offset + 7];
+      if (first === void 0 || last2 === void 0) {
         boundsError(offset, this.length - 8);
       }
       const lo = first + this[++offset] * 2 ** 8 + this[++offset] * 2 ** 16 + this[++offset] * 2 ** 24;
-      const hi = this[++offset] + this[++offset] * 2 ** 8 + this[++offset] * 2 ** 16 + last * 2 ** 24;
+      const hi = this[++offset] + this[++offset] * 2 ** 8 + this[++offset] * 2 ** 16 + last2 * 2 ** 24;
       return BigInt(lo) + (BigInt(hi) << BigInt(32));
     });
     Buffer2.prototype.readBigUInt64BE = defineBigIntMethod(function readBigUInt64BE(offset) {
       offset = offset >>> 0;
       validateNumber(offset, "offset");
       const first = this[offset];
-      const last = this[offset + 7];
-      if (first === void 0 || last === void 0) {
+      const last2 = this[offset + 7];
+      if (first === void 0 || last2 === void 0) {
         boundsError(offset, this.length - 8);
       }
       const hi = first * 2 ** 24 + this[++offset] * 2 ** 16 + this[++offset] * 2 ** 8 + this[++offset];
-      const lo = this[++offset] * 2 ** 24 + this[++offset] * 2 ** 16 + this[++offset] * 2 ** 8 + last;
+      const lo = this[++offset] * 2 ** 24 + this[++offset] * 2 ** 16 + this[++offset] * 2 ** 8 + last2;
       return (BigInt(hi) << BigInt(32)) + BigInt(lo);
     });
     Buffer2.prototype.readIntLE = function readIntLE(offset, byteLength2, noAssert) {
@@ -52828,24 +54604,24 @@ var require_buffer = __commonJS({
       offset = offset >>> 0;
       validateNumber(offset, "offset");
       const first = this[offset];
-      const last = this[offset + 7];
-      if (first === void 0 || last === void 0) {
+      const last2 = this[offset + 7];
+      if (first === void 0 || last2 === void 0) {
         boundsError(offset, this.length - 8);
       }
-      const val = this[offset + 4] + this[offset + 5] * 2 ** 8 + this[offset + 6] * 2 ** 16 + (last << 24);
+      const val = this[offset + 4] + this[offset + 5] * 2 ** 8 + this[offset + 6] * 2 ** 16 + (last2 << 24);
       return (BigInt(val) << BigInt(32)) + BigInt(first + this[++offset] * 2 ** 8 + this[++offset] * 2 ** 16 + this[++offset] * 2 ** 24);
     });
     Buffer2.prototype.readBigInt64BE = defineBigIntMethod(function readBigInt64BE(offset) {
       offset = offset >>> 0;
       validateNumber(offset, "offset");
       const first = this[offset];
-      const last = this[offset + 7];
-      if (first === void 0 || last === void 0) {
+      const last2 = this[offset + 7];
+      if (first === void 0 || last2 === void 0) {
         boundsError(offset, this.length - 8);
       }
       const val = (first << 24) + // Overflow
       this[++offset] * 2 ** 16 + this[++offset] * 2 ** 8 + this[++offset];
-      return (BigInt(val) << BigInt(32)) + BigInt(this[++offset] * 2 ** 24 + this[++offset] * 2 ** 16 + this[++offset] * 2 ** 8 + last);
+      return (BigInt(val) << BigInt(32)) + BigInt(this[++offset] * 2 ** 24 + this[++offset] * 2 ** 16 + this[++offset] * 2 ** 8 + last2);
     });
     Buffer2.prototype.readFloatLE = function readFloatLE(offset, noAssert) {
       offset = offset >>> 0;
@@ -55923,6 +57699,101 @@ import { parseArgs } from "node:util";
 import { readdir, rm as rm2 } from "node:fs/promises";
 import { relative as relative2 } from "node:path";
 
+// src/baselines/baseline-id.ts
+import { randomInt } from "node:crypto";
+
+// node_modules/uuid/dist/esm/stringify.js
+var byteToHex = [];
+for (let i = 0; i < 256; ++i) {
+  byteToHex.push((i + 256).toString(16).slice(1));
+}
+function unsafeStringify(arr, offset = 0) {
+  return (byteToHex[arr[offset + 0]] + byteToHex[arr[offset + 1]] + byteToHex[arr[offset + 2]] + byteToHex[arr[offset + 3]] + "-" + byteToHex[arr[offset + 4]] + byteToHex[arr[offset + 5]] + "-" + byteToHex[arr[offset + 6]] + byteToHex[arr[offset + 7]] + "-" + byteToHex[arr[offset + 8]] + byteToHex[arr[offset + 9]] + "-" + byteToHex[arr[offset + 10]] + byteToHex[arr[offset + 11]] + byteToHex[arr[offset + 12]] + byteToHex[arr[offset + 13]] + byteToHex[arr[offset + 14]] + byteToHex[arr[offset + 15]]).toLowerCase();
+}
+
+// node_modules/uuid/dist/esm/rng.js
+import { randomFillSync } from "crypto";
+var rnds8Pool = new Uint8Array(256);
+var poolPtr = rnds8Pool.length;
+function rng() {
+  if (poolPtr > rnds8Pool.length - 16) {
+    randomFillSync(rnds8Pool);
+    poolPtr = 0;
+  }
+  return rnds8Pool.slice(poolPtr, poolPtr += 16);
+}
+
+// node_modules/uuid/dist/esm/v7.js
+var _state = {};
+function v7(options, buf, offset) {
+  let bytes;
+  if (options) {
+    bytes = v7Bytes(options.random ?? options.rng?.() ?? rng(), options.msecs, options.seq, buf, offset);
+  } else {
+    const now = Date.now();
+    const rnds = rng();
+    updateV7State(_state, now, rnds);
+    bytes = v7Bytes(rnds, _state.msecs, _state.seq, buf, offset);
+  }
+  return buf ?? unsafeStringify(bytes);
+}
+function updateV7State(state, now, rnds) {
+  state.msecs ??= -Infinity;
+  state.seq ??= 0;
+  if (now > state.msecs) {
+    state.seq = rnds[6] << 23 | rnds[7] << 16 | rnds[8] << 8 | rnds[9];
+    state.msecs = now;
+  } else {
+    state.seq = state.seq + 1 | 0;
+    if (state.seq === 0) {
+      state.msecs++;
+    }
+  }
+  return state;
+}
+function v7Bytes(rnds, msecs, seq, buf, offset = 0) {
+  if (rnds.length < 16) {
+    throw new Error("Random bytes length must be >= 16");
+  }
+  if (!buf) {
+    buf = new Uint8Array(16);
+    offset = 0;
+  } else {
+    if (offset < 0 || offset + 16 > buf.length) {
+      throw new RangeError(`UUID byte range ${offset}:${offset + 15} is out of buffer bounds`);
+    }
+  }
+  msecs ??= Date.now();
+  seq ??= rnds[6] * 127 << 24 | rnds[7] << 16 | rnds[8] << 8 | rnds[9];
+  buf[offset++] = msecs / 1099511627776 & 255;
+  buf[offset++] = msecs / 4294967296 & 255;
+  buf[offset++] = msecs / 16777216 & 255;
+  buf[offset++] = msecs / 65536 & 255;
+  buf[offset++] = msecs / 256 & 255;
+  buf[offset++] = msecs & 255;
+  buf[offset++] = 112 | seq >>> 28 & 15;
+  buf[offset++] = seq >>> 20 & 255;
+  buf[offset++] = 128 | seq >>> 14 & 63;
+  buf[offset++] = seq >>> 6 & 255;
+  buf[offset++] = seq << 2 & 255 | rnds[10] & 3;
+  buf[offset++] = rnds[11];
+  buf[offset++] = rnds[12];
+  buf[offset++] = rnds[13];
+  buf[offset++] = rnds[14];
+  buf[offset++] = rnds[15];
+  return buf;
+}
+var v7_default = v7;
+
+// src/baselines/baseline-id.ts
+var last = { msecs: -1, seq: 0 };
+function newBaselineId(now, sha) {
+  const msecs = now.getTime();
+  last = msecs === last.msecs ? { msecs, seq: last.seq + 1 >>> 0 } : { msecs, seq: randomInt(0, 2 ** 31) };
+  const stamp = now.toISOString().replace(/[-:.]/g, "");
+  return `${stamp}-${v7_default({ msecs, seq: last.seq })}-${sha ? sha.slice(0, 7) : "local"}`;
+}
+
 // src/baselines/contained-path.ts
 import { isAbsolute, relative, resolve, sep } from "node:path";
 
@@ -55966,14 +57837,14 @@ function containedPath(root, ...parts) {
 }
 
 // src/baselines/record-file.ts
-import { createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm } from "node:fs/promises";
+import { constants as fsConstants, createWriteStream } from "node:fs";
+import { copyFile, link, mkdir, readFile, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { gunzipSync, createGzip } from "node:zlib";
 var STREAMED_RECORD_SCENARIOS = 5e3;
-async function writeRecordFile(path, record) {
+async function writeRecordFile(path, record, options = {}) {
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
   try {
@@ -55982,10 +57853,28 @@ async function writeRecordFile(path, record) {
     if (large) await pipeline(Readable.from(streamedJson(record)), createGzip(), out);
     else await pipeline(Readable.from([`${JSON.stringify(record, null, 2)}
 `]), out);
+    if (options.exclusive) return await placeExclusively(temporary, path);
     await rename(temporary, path);
-  } catch (error) {
+    return true;
+  } finally {
     await rm(temporary, { force: true });
-    throw error;
+  }
+}
+async function placeExclusively(temporary, path) {
+  try {
+    await link(temporary, path);
+    return true;
+  } catch (error) {
+    const code = error.code;
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS") throw error;
+    try {
+      await copyFile(temporary, path, fsConstants.COPYFILE_EXCL);
+      return true;
+    } catch (fallback) {
+      if (fallback.code === "EEXIST") return false;
+      throw fallback;
+    }
   }
 }
 async function readRecordFile(path) {
@@ -56066,6 +57955,13 @@ var config_schema_default = {
       }
     },
     strict: { type: "boolean", description: "Treat warn and inconclusive as failures (exit 1)." },
+    removed: {
+      description: "What a gated baseline scenario or metric missing from this run does: fail (default), warn or ignore. One word for all scenarios, or scenario name globs to a word (the last matching glob wins).",
+      anyOf: [
+        { $ref: "#/definitions/removedPolicy" },
+        { type: "object", propertyNames: { minLength: 1, maxLength: 200 }, additionalProperties: { $ref: "#/definitions/removedPolicy" } }
+      ]
+    },
     "compare-to": {
       enum: ["stored", "base-commit"],
       description: "stored: compare with stored baselines and confirm suspected regressions on this runner; base-commit: decide every gated metric by measuring the base commit and this one alternately on this runner. Default: stored."
@@ -56373,6 +58269,7 @@ var config_schema_default = {
         }
       ]
     },
+    removedPolicy: { enum: ["fail", "warn", "ignore"] },
     suite: {
       type: "object",
       additionalProperties: false,
@@ -56383,6 +58280,12 @@ var config_schema_default = {
         results: { type: "string", minLength: 1, description: "File the command writes its results to. When omitted, its standard output is parsed." },
         format: { type: "string", minLength: 1, description: "Format of the results: perf-gate, autocannon, k6, locust, hey, wrk, artillery, hyperfine, pytest-benchmark, go, google-benchmark, criterion, jmh, benchmarkjs, tinybench, or auto to detect. Default: auto." },
         timeout: { $ref: "#/definitions/duration" },
+        repeat: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1e3,
+          description: "Runs of the command; each run's values are trials (formats that hold repeats keep theirs). Default: once, or 5 times when a run reports one value per benchmark."
+        },
         cwd: { type: "string", minLength: 1 },
         env: { type: "object", additionalProperties: { type: "string" } },
         thresholds: { $ref: "#/definitions/thresholds" }
@@ -57027,10 +58930,21 @@ var FileBaselineStore = class {
     return chooseBaseline(records, query, this.description, problems, trouble);
   }
   async save(record) {
-    const path = record.name ? this.pinnedPath(record.gate, record.name) : this.historyPath(record.gate, record.id);
-    await writeRecordFile(path, record);
-    if (!record.name) await this.prune(record.gate, this.historyLimit);
-    return { id: record.id, location: relative2(process.cwd(), path) || path };
+    if (record.name) {
+      const path = this.pinnedPath(record.gate, record.name);
+      await writeRecordFile(path, record);
+      return { id: record.id, location: relative2(process.cwd(), path) || path };
+    }
+    let saved = record;
+    for (let attempt = 0; ; attempt++) {
+      const path = this.historyPath(saved.gate, saved.id);
+      if (await writeRecordFile(path, saved, { exclusive: true })) {
+        await this.prune(saved.gate, this.historyLimit);
+        return { id: saved.id, location: relative2(process.cwd(), path) || path };
+      }
+      if (attempt >= 5) throw new Error(`baseline ${path} already exists, and so did ${attempt} fresh ids; nothing was overwritten`);
+      saved = { ...saved, id: newBaselineId(new Date(Date.parse(saved.savedAt) || Date.now()), saved.source.sha) };
+    }
   }
   /**
    * Deletes the oldest rolling baselines beyond `keep`. Only records this version can read count and go: a record
@@ -57982,6 +59896,7 @@ function resolveServer(edge, config, where, rootDir, first) {
 }
 
 // src/config/thresholds.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
 function parseThresholdExpression(text, where) {
   const trimmed = text.trim();
   const relative6 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
@@ -58067,10 +59982,15 @@ function escapePointer(key2) {
   return key2.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 function globMatches(pattern2, name) {
-  if (!pattern2.includes("*") && !pattern2.includes("?")) return pattern2 === name;
-  const source = pattern2.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${source}$`, "s").test(name);
+  if (pattern2 === name) return true;
+  let matcher = compiledGlobs.get(pattern2);
+  if (!matcher) {
+    matcher = (0, import_picomatch.default)(pattern2, { bash: true, dot: true });
+    compiledGlobs.set(pattern2, matcher);
+  }
+  return matcher(name);
 }
+var compiledGlobs = /* @__PURE__ */ new Map();
 function matchMetric(metrics, metric) {
   if (Object.hasOwn(metrics, metric)) return metrics[metric];
   const globs = Object.keys(metrics).filter((pattern2) => globMatches(pattern2, metric)).sort((a, b) => b.length - a.length);
@@ -58149,7 +60069,8 @@ function settingsFrom(edge, config, where, configUsed) {
     },
     strict: edge.strict ?? config.strict ?? false,
     failOnRegression: edge.failOnRegression,
-    confirm: resolveConfirm(edge, config, where)
+    confirm: resolveConfirm(edge, config, where),
+    removed: typeof config.removed === "string" ? [{ scenarios: "*", policy: config.removed }] : Object.entries(config.removed ?? {}).map(([scenarios, policy]) => ({ scenarios, policy }))
   };
   if (configUsed) settings.configPath = configUsed;
   return settings;
@@ -58182,6 +60103,13 @@ function choice(raw, choices, where) {
   if (!choices.includes(value)) throw new InputError(`${where} must be one of ${choices.join(", ")}, got "${value}"`);
   return value;
 }
+function edgeRepeat(edge) {
+  const raw = edge.repeat?.trim();
+  if (!raw) return void 0;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 1e3) throw new InputError(`repeat must be a whole number from 1 to 1000, got "${raw}"`);
+  return value;
+}
 function resolveSource(edge, config, where) {
   const format = edge.format || "auto";
   if (edge.command) {
@@ -58193,6 +60121,8 @@ function resolveSource(edge, config, where) {
       cwd: edge.rootDir,
       env: {}
     };
+    const repeat = edgeRepeat(edge);
+    if (repeat !== void 0) suite.repeat = repeat;
     if (edge.resultsPath) suite.resultsPath = resolve3(edge.rootDir, edge.resultsPath);
     return { kind: "suites", suites: [suite] };
   }
@@ -58220,6 +60150,8 @@ function resolveSource(edge, config, where) {
         env: suite.env ?? {}
       };
       if (suite.results) settings.resultsPath = resolve3(cwd, suite.results);
+      const repeat = edgeRepeat(edge) ?? suite.repeat;
+      if (repeat !== void 0) settings.repeat = repeat;
       return settings;
     });
     return { kind: "suites", suites };
@@ -58361,15 +60293,14 @@ function normalizeResults(results, format) {
     producer: results.producer ?? { name: format, format },
     scenarios: results.scenarios.map((scenario) => ({
       ...scenario,
-      trials: scenario.trials.map((trial) => ({
-        ...trial,
-        metrics: Object.fromEntries(
-          Object.entries(trial.metrics).map(([name, metric]) => [
-            name,
-            { ...metric, direction: metric.direction ?? inferDirection(metric.unit) }
-          ])
-        )
-      }))
+      trials: scenario.trials.map((trial) => {
+        const metrics = {};
+        for (const name of Object.keys(trial.metrics)) {
+          const metric = trial.metrics[name];
+          metrics[name] = metric.direction ? { ...metric } : { ...metric, direction: inferDirection(metric.unit) };
+        }
+        return { ...trial, metrics };
+      })
     }))
   };
 }
@@ -58501,8 +60432,8 @@ function readV2(aggregate, collector) {
   const counter = (name) => optionalNumberAt(child(counters, name));
   const counterNames = isJsonObject(counters.value) ? Object.keys(counters.value) : [];
   const first = optionalNumberAt(child(aggregate, "firstCounterAt"));
-  const last = optionalNumberAt(child(aggregate, "lastCounterAt"));
-  const durationSeconds = first !== void 0 && last !== void 0 && last > first ? (last - first) / 1e3 : void 0;
+  const last2 = optionalNumberAt(child(aggregate, "lastCounterAt"));
+  const durationSeconds = first !== void 0 && last2 !== void 0 && last2 > first ? (last2 - first) / 1e3 : void 0;
   const failureShare = (prefix, requests, extraErrors) => {
     if (!requests) return void 0;
     const non2xx = counterNames.filter((name) => name.startsWith(`${prefix}codes.`) && !name.slice(`${prefix}codes.`.length).startsWith("2")).reduce((sum2, name) => sum2 + (counter(name) ?? 0), 0);
@@ -59747,9 +61678,6 @@ function detectFormat(text, source) {
   );
 }
 
-// src/gate.ts
-import { randomBytes } from "node:crypto";
-
 // src/baselines/save-policy.ts
 function decideBaselineSave(context, request) {
   if (!request.complete) return { save: false, reason: "the run did not complete, so its results are not a baseline" };
@@ -59839,6 +61767,18 @@ function describeEnvironmentDifference(a, b) {
   return differences.length > 0 ? differences.join(", ") : void 0;
 }
 
+// src/results/scenario-index.ts
+var indexes = /* @__PURE__ */ new WeakMap();
+function scenariosByName(results) {
+  let index = indexes.get(results);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const scenario of results.scenarios) if (!index.has(scenario.name)) index.set(scenario.name, scenario);
+    indexes.set(results, index);
+  }
+  return index;
+}
+
 // src/stats/error-budget.ts
 var DEFAULT_ALPHA = 2e-3;
 var DEFAULT_NOISE_FLOOR = 0.03;
@@ -59904,6 +61844,19 @@ function describeRatio(ratio) {
 }
 function describeRatioInterval(low, high) {
   return `${formatPercentChange(low, "−")} … ${formatPercentChange(high, "−")}`;
+}
+
+// src/verdict/removed-policy.ts
+function removedPolicyFor(rules, scenario) {
+  let policy = "fail";
+  for (const rule of rules) if (globMatches(rule.scenarios, scenario)) policy = rule.policy;
+  return policy;
+}
+function removedStatus(rules, scenario, why) {
+  const policy = removedPolicyFor(rules, scenario);
+  if (policy === "ignore") return { status: "removed", reason: `In the baseline but not in this run: ${why} (removed: ignore).` };
+  const advice = policy === "fail" ? " Dropped on purpose? Set `removed: warn` or `ignore` for it." : "";
+  return { status: policy, reason: `Gated in the baseline but missing here (${why}): nothing compared.${advice}` };
 }
 
 // src/stats/log-ratio-intervals.ts
@@ -60263,7 +62216,7 @@ function evaluate(input) {
     if (baselineScenario) {
       const currentNames2 = new Set(metricNames(scenario));
       for (const metric of metricNames(baselineScenario).filter((name) => !currentNames2.has(name))) {
-        metrics.push(removedMetric(input.rules, baselineScenario, metric, "the metric is no longer reported"));
+        metrics.push(removedMetric(input, baselineScenario, metric, "the metric is no longer reported"));
       }
     }
   }
@@ -60271,7 +62224,7 @@ function evaluate(input) {
   for (const scenario of input.baseline?.scenarios ?? []) {
     if (currentNames.has(scenario.name)) continue;
     for (const metric of metricNames(scenario)) {
-      metrics.push(removedMetric(input.rules, scenario, metric, "the scenario did not run"));
+      metrics.push(removedMetric(input, scenario, metric, "the scenario did not run"));
     }
   }
   return summarize(metrics, input.baseline !== void 0);
@@ -60323,9 +62276,9 @@ function scenarioRef(scenario) {
 function thresholdTexts(threshold) {
   return { warn: threshold.warn.map((e) => e.text), fail: threshold.fail.map((e) => e.text) };
 }
-function removedMetric(rules, scenario, metric, why) {
+function removedMetric(input, scenario, metric, why) {
   const series = metricSeries(scenario, metric);
-  const threshold = resolveThreshold(rules, scenarioRef(scenario), metric);
+  const threshold = resolveThreshold(input.rules, scenarioRef(scenario), metric);
   const verdict = {
     scenario: scenario.name,
     metric,
@@ -60336,6 +62289,7 @@ function removedMetric(rules, scenario, metric, why) {
     baseline: arm(series.values),
     reason: `In the baseline but not in this run: ${why}.`
   };
+  if (threshold) Object.assign(verdict, removedStatus(input.removed ?? [], scenario.name, why));
   if (threshold) verdict.threshold = thresholdTexts(threshold);
   return verdict;
 }
@@ -60485,7 +62439,7 @@ function evaluateBudget(expression, level, context) {
 function historyValues(input, scenario, metric, unit) {
   const history = [];
   for (const results of input.history) {
-    const found = results.scenarios.find((s) => s.name === scenario);
+    const found = scenariosByName(results).get(scenario);
     const series = found && metricSeries(found, metric, unit);
     if (series) history.push(series.values);
   }
@@ -60590,7 +62544,7 @@ function buildTrends(input) {
   return interesting.map((metric) => {
     const points = [];
     for (const record of history) {
-      const scenario = record.results.scenarios.find((s) => s.name === metric.scenario);
+      const scenario = scenariosByName(record.results).get(metric.scenario);
       const series = scenario && metricSeries(scenario, metric.metric, metric.unit);
       if (series) points.push({ label: record.source.sha?.slice(0, 7) ?? record.savedAt.slice(5, 10), value: median(series.values) });
     }
@@ -61654,6 +63608,32 @@ function formatMicros(micros) {
   return micros < 1e3 ? `${micros} µs` : `${(micros / 1e3).toFixed(2)} ms`;
 }
 
+// src/run/suite-repeats.ts
+var DEFAULT_SINGLE_VALUE_RUNS = 5;
+function holdsOneValuePerScenario(results) {
+  return results.scenarios.length > 0 && results.scenarios.every((scenario) => scenario.trials.length <= 1);
+}
+function plannedRuns(configured, first) {
+  if (configured !== void 0) return configured;
+  return holdsOneValuePerScenario(first) ? DEFAULT_SINGLE_VALUE_RUNS : 1;
+}
+function mergeRuns(runs) {
+  const byName = /* @__PURE__ */ new Map();
+  for (const run of runs) {
+    for (const scenario of run.scenarios) {
+      const merged = byName.get(scenario.name);
+      if (merged) merged.trials.push(...scenario.trials);
+      else byName.set(scenario.name, { ...scenario, trials: [...scenario.trials] });
+    }
+  }
+  return { ...runs[0], scenarios: [...byName.values()] };
+}
+function repeatNote(suite, runs, configured) {
+  if (runs === 1) return `Suite "${suite}": the command ran once${configured === 1 ? " (repeat: 1)" : ""}.`;
+  const why = configured !== void 0 ? `repeat: ${configured}` : "each run reports one value per benchmark, so it was repeated to measure the noise; set repeat to change";
+  return `Suite "${suite}": the command ran ${runs} times (${why}); each run's values are trials of its benchmarks.`;
+}
+
 // src/run/run-source.ts
 async function produceResults(source, deps) {
   if (source.kind === "none") throw new InputError("nothing to run: give a command, a results file, or suites in the config");
@@ -61671,7 +63651,7 @@ async function produceResults(source, deps) {
   for (const suite of source.suites) {
     let results;
     try {
-      results = await runSuite(suite, deps);
+      results = await runSuiteRepeated(suite, deps);
     } catch (error) {
       throw attachMeasured(error, first ? { ...first, scenarios } : void 0);
     }
@@ -61687,10 +63667,20 @@ async function produceResults(source, deps) {
   }
   return { ...first, scenarios };
 }
-async function runSuite(suite, deps) {
+async function runSuiteRepeated(suite, deps) {
+  const runs = [await runSuite(suite, deps, 1, suite.repeat)];
+  const total = plannedRuns(suite.repeat, runs[0]);
+  for (let run = 2; run <= total; run++) runs.push(await runSuite(suite, deps, run, total));
+  const note = repeatNote(suite.name, total, suite.repeat);
+  if (total > 1) deps.log.info(note);
+  if (total > 1 || suite.repeat !== void 0) deps.notes?.push(note);
+  return mergeRuns(runs);
+}
+async function runSuite(suite, deps, run, total) {
   const resultsShown = suite.resultsPath ? displayPath(deps.rootDir, suite.resultsPath) : void 0;
   const before = suite.resultsPath ? await modifiedAt(suite.resultsPath) : void 0;
-  deps.log.info(`Running suite "${suite.name}": ${suite.command}`);
+  const ofRuns = total === void 0 ? run > 1 ? ` (run ${run})` : "" : total > 1 ? ` (run ${run} of ${total})` : "";
+  deps.log.info(`Running suite "${suite.name}"${ofRuns}: ${suite.command}`);
   const outcome = await runCommand(
     { command: suite.command, cwd: suite.cwd, env: suite.env, timeoutMs: suite.timeoutMs },
     deps.log,
@@ -61772,6 +63762,96 @@ function distrustSaturatedGenerator(verdict, current, hasBaseline) {
   });
   const notes = [...saturated].map(([scenario, why]) => `${scenario}: the load generator was saturated in ${why}; give it more CPU or lower the load.`);
   return { verdict: summarize(metrics, hasBaseline), notes };
+}
+
+// src/verdict/rule-coverage.ts
+function checkRulesMatch(rules, results) {
+  const scenarios = results.flatMap((r) => r.scenarios);
+  if (scenarios.length === 0) return;
+  const problems = [];
+  for (const rule of rules) {
+    if (rule.isDefault) continue;
+    const inScope = scenarios.filter((s) => rule.suite === void 0 || s.labels?.suite === rule.suite);
+    const chosen = inScope.filter((s) => !rule.scenarios || rule.scenarios.some((pattern2) => globMatches(pattern2, s.name)));
+    const firstWhere = Object.values(rule.metrics)[0]?.definedAt;
+    if (rule.scenarios && chosen.length === 0) {
+      const names = [...new Set(inScope.map((s) => s.name))];
+      problems.push(
+        `${firstWhere ? `${firstWhere.replace(/\/[^/]*$/, "")}: ` : ""}scenarios ${rule.scenarios.map((p) => `"${p}"`).join(", ")} match no scenario${rule.suite ? ` of suite "${rule.suite}"` : ""}; scenarios here: ${sample(names)}${suggestion(rule.scenarios, names)}`
+      );
+      continue;
+    }
+    const metrics = metricNamesOf(chosen);
+    for (const [pattern2, threshold] of Object.entries(rule.metrics)) {
+      if (metrics.some((metric) => globMatches(pattern2, metric))) continue;
+      problems.push(`${threshold.definedAt}: rule "${pattern2}" matches no metric; metrics here: ${sample(metrics)}${suggestion([pattern2], metrics)}`);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems.join("\n"));
+}
+function metricNamesOf(scenarios) {
+  const names = /* @__PURE__ */ new Set();
+  for (const scenario of scenarios) for (const trial of scenario.trials) for (const name of Object.keys(trial.metrics)) names.add(name);
+  return [...names];
+}
+function sample(names, max3 = 12) {
+  if (names.length === 0) return "(none)";
+  const shown = names.slice(0, max3).join(", ");
+  return names.length > max3 ? `${shown} and ${names.length - max3} more` : shown;
+}
+function suggestion(patterns, names) {
+  for (const pattern2 of patterns) {
+    const found = closestName2(pattern2, names);
+    if (found) return ` (did you mean "${found}"?)`;
+  }
+  return "";
+}
+function closestName2(pattern2, names) {
+  const lower = pattern2.toLowerCase();
+  const sameCase = names.find((name) => name.toLowerCase() === lower);
+  if (sameCase) return sameCase;
+  let best;
+  for (const name of names) {
+    const distance = editDistance2(lower, name.toLowerCase());
+    const gap = characterGap(lower, name.toLowerCase());
+    if (distance > Math.min(2, Math.floor(pattern2.length / 3) || 1)) continue;
+    if (!best || distance < best.distance || distance === best.distance && gap < best.gap) best = { name, distance, gap };
+  }
+  if (best) return best.name;
+  const literal = lower.split(/[*?[\]{}(),!]+/).map((part) => part.replace(/[_.\-/\s]+$/, "")).sort((a, b) => b.length - a.length)[0] ?? "";
+  return literal.length >= 3 ? names.find((name) => name.toLowerCase().includes(literal)) : void 0;
+}
+function characterGap(a, b) {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+  let gap = 0;
+  for (let i = 0; i < a.length; i++) gap += Math.abs(a.charCodeAt(i) - b.charCodeAt(i));
+  return gap;
+}
+function editDistance2(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+// src/verdict/scenario-overlap.ts
+function checkScenariosOverlap(current, baseline, baselineLabel) {
+  if (current.scenarios.length === 0 || baseline.scenarios.length === 0) return;
+  const currentNames = new Set(current.scenarios.map((s) => s.name));
+  if (baseline.scenarios.some((s) => currentNames.has(s.name))) return;
+  throw new InputError(
+    `this run and the baseline (${baselineLabel}) share no scenario, so nothing can be compared.
+  this run: ${few(current.scenarios.map((s) => s.name))}
+  baseline: ${few(baseline.scenarios.map((s) => s.name))}
+Compare results of the same benchmarks (scenario names must match), or give this gate another name to start a new baseline.`
+  );
+}
+function few(names, max3 = 5) {
+  const shown = names.slice(0, max3).map((name) => `"${name}"`).join(", ");
+  return names.length > max3 ? `${shown} and ${names.length - max3} more` : shown;
 }
 
 // src/confirm/confirm-on-base.ts
@@ -62037,7 +64117,7 @@ async function confirmOnSameRunner(options) {
     const outOfTime = options.deadline !== void 0 && now() >= options.deadline;
     if (pairs < 2) break;
     looksTaken++;
-    const last = lookIndex === looks.length - 1 || outOfTime;
+    const last2 = lookIndex === looks.length - 1 || outOfTime;
     for (const target of [...pending.values()]) {
       const logRatios = ratios.get(key(target));
       const decision = options.decide(logRatios, target, {
@@ -62046,7 +64126,7 @@ async function confirmOnSameRunner(options) {
         metricsGated: options.targets.length,
         plannedPairs: looks[looks.length - 1]
       });
-      if (decision.outcome !== "continue" || last) {
+      if (decision.outcome !== "continue" || last2) {
         const outcome = decision.outcome === "continue" ? "inconclusive" : decision.outcome;
         const reason = decision.outcome === "continue" ? `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? " (time budget spent)" : ""}.` : decision.reason;
         done.push({ target, outcome, change: withLevels(decision.change, baseLogs.get(key(target))), reason, pairs: logRatios.length });
@@ -62054,7 +64134,7 @@ async function confirmOnSameRunner(options) {
       }
     }
     options.log.info(`Confirmation look ${looksTaken} at ${pairs} pairs: ${options.targets.length - pending.size} of ${options.targets.length} metric(s) decided.`);
-    if (last) break;
+    if (last2) break;
   }
   options.log.progressDone();
   for (const target of pending.values()) {
@@ -62195,17 +64275,17 @@ function createPairedDecider(rule = DEFAULT_DECISION_OPTIONS) {
     }
     const limit = { worseFraction: target.worseFraction, text: target.text };
     const judged = judgeLogEstimate(estimate, "paired", limit, target.direction, options);
-    const last = look.index >= look.count - 1;
+    const last2 = look.index >= look.count - 1;
     const decision = (outcome, reason = judged.reason) => ({ outcome, change: judged.change, reason });
     if (judged.outcome === "regressed") {
       const typicalPair = worseLog(median(logRatios), target.direction);
-      if (typicalPair > Math.log1p(rule.noiseFloor)) return decision(look.index === 0 && !last ? "continue" : "fail");
+      if (typicalPair > Math.log1p(rule.noiseFloor)) return decision(look.index === 0 && !last2 ? "continue" : "fail");
       const why = `${judged.reason} But the median pair is not beyond the ${(rule.noiseFloor * 100).toFixed(0)}% noise floor: a few disturbed pairs carry the estimate.`;
-      return decision(last ? "inconclusive" : "continue", why);
+      return decision(last2 ? "inconclusive" : "continue", why);
     }
     if (judged.outcome === "within") return decision("pass");
     if (judged.outcome === "improved") return decision("improved");
-    if (last) return decision("inconclusive");
+    if (last2) return decision("inconclusive");
     if (look.index === 0) return decision("continue");
     const planned = Math.max(look.plannedPairs, estimate.sampleSize);
     const plannedError = estimate.standardError * Math.sqrt(estimate.sampleSize / planned);
@@ -62255,19 +64335,23 @@ function throwIfCancelled(signal, what) {
 async function runGate(settings, deps, options) {
   if (options.promoteAs !== void 0) checkStoreName(options.promoteAs, "baseline name", "promote as");
   const produce = deps.produce ?? produceResults;
-  const runDeps = { log: deps.log, rootDir: settings.rootDir };
+  const runNotes = [];
+  const runDeps = { log: deps.log, rootDir: settings.rootDir, notes: runNotes };
   if (deps.signal) runDeps.signal = deps.signal;
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context);
   const lookup = await lookupBaseline(settings, deps);
+  if (lookup.baseline && options.save !== "promote") checkScenariosOverlap(results, lookup.baseline.results, lookup.baseline.id);
+  checkRulesMatch(settings.thresholds, lookup.baseline ? [results, lookup.baseline.results] : [results]);
   const evaluated = evaluate({
     current: results,
     history: lookup.history.map((record) => scopeToSuites(record.results, settings.suiteScope)),
     rules: settings.thresholds,
+    removed: settings.removed,
     sameMachine: measuredOnThisMachine(deps.context, results, lookup.baseline?.results),
     ...lookup.baseline ? { baseline: scopeToSuites(lookup.baseline.results, settings.suiteScope) } : {}
   });
   const { verdict: stored, notes: generatorNotes } = distrustSaturatedGenerator(evaluated, results, lookup.baseline !== void 0);
-  const notes = [...options.notes ?? [], ...notesFor(settings), ...generatorNotes];
+  const notes = [...options.notes ?? [], ...runNotes, ...notesFor(settings), ...generatorNotes];
   const confirmed = await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== void 0, {
     log: deps.log,
     now: deps.clock ?? Date.now,
@@ -62390,12 +64474,11 @@ function scenarioSetOf(results) {
   return hash.toString(16).padStart(8, "0");
 }
 function baselineRecord(gate, results, context, now, pinnedName) {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const sha = results.git?.sha ?? context.sha;
   const record = {
     schemaVersion: BASELINE_SCHEMA_VERSION,
     gate,
-    id: `${stamp}-${sha ? sha.slice(0, 7) : "local"}-${randomBytes(2).toString("hex")}`,
+    id: newBaselineId(now, sha),
     savedAt: now.toISOString(),
     source: {
       event: context.event,
@@ -62576,13 +64659,13 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
   lines.push("");
   if (notable.length > 0) {
     lines.push(HEADER);
-    for (const row of notable.slice(0, notableShown)) lines.push(renderRow(row));
+    for (const row of notable.slice(0, notableShown)) lines.push(renderedOnce(row, "row"));
     lines.push("");
     const reasons = notable.slice(0, notableShown).filter((row) => row.status !== "no-baseline");
     if (reasons.length > 0) {
       lines.push("<details><summary>Why</summary>", "");
       for (const row of reasons) {
-        lines.push(`- ${STATUS_ICON[row.status]} **${escapeMarkdown(row.scenario)}** · ${escapeMarkdown(row.metric)}: ${escapeMarkdown(row.reason, 2e3)}`);
+        lines.push(renderedOnce(row, "reason"));
       }
       lines.push("", "</details>", "");
     }
@@ -62593,7 +64676,7 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
     const icon = unchanged.some((row) => row.status !== "info") ? STATUS_ICON.pass : STATUS_ICON.info;
     lines.push(`<details><summary>${icon} ${describeFolded(unchanged)}</summary>`, "");
     lines.push(HEADER);
-    for (const row of unchanged.slice(0, unchangedShown)) lines.push(renderRow(row));
+    for (const row of unchanged.slice(0, unchangedShown)) lines.push(renderedOnce(row, "row"));
     lines.push("", "</details>", "");
   }
   if (hiddenNotable > 0 || hiddenUnchanged > 0) {
@@ -62606,6 +64689,12 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
   lines.push(footer(report));
   return `${lines.join("\n")}
 `;
+}
+var renderedLines = /* @__PURE__ */ new WeakMap();
+function renderedOnce(row, part) {
+  let cached = renderedLines.get(row);
+  if (!cached) renderedLines.set(row, cached = {});
+  return cached[part] ??= part === "row" ? renderRow(row) : `- ${STATUS_ICON[row.status]} **${escapeMarkdown(row.scenario)}** · ${escapeMarkdown(row.metric)}: ${escapeMarkdown(row.reason, 2e3)}`;
 }
 function renderRow(row) {
   const cells = [
@@ -63119,6 +65208,7 @@ Options:
       --results <file>     file the command writes (or, without --command, results to gate as they are)
   -f, --format <name>      results format: auto (default), ${formatNames().join(", ")}
       --timeout <duration> time limit of the command (e.g. 90s, 10m; default 10m)
+      --repeat <n>         runs of each suite's command, each adding trials (default: once, or 5 when a run gives one value)
       --url <url>          load one endpoint with autocannon instead (or use load: in the config)
       --connections <n>    load: concurrent connections
       --duration <d>       load: length of each trial (e.g. 10s)
@@ -63333,6 +65423,7 @@ async function settingsFromFlags(values, io, extra = {}) {
   if (text("results")) edge.resultsPath = text("results");
   if (text("format")) edge.format = text("format");
   if (text("timeout")) edge.timeout = text("timeout");
+  if (text("repeat")) edge.repeat = text("repeat");
   if (text("thresholds")) edge.thresholdsText = text("thresholds");
   if (text("baseline-dir")) edge.baselineDir = text("baseline-dir");
   if (typeof values.baseline === "string" && !("baselineName" in extra)) edge.baselineName = values.baseline;
@@ -63357,6 +65448,7 @@ async function runCommand2(args, io) {
     command: { type: "string" },
     results: { type: "string" },
     timeout: { type: "string" },
+    repeat: { type: "string" },
     baseline: { type: "string" },
     "save-baseline": { type: "boolean" },
     "fail-on-missing-baseline": { type: "boolean" },
