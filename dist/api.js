@@ -59973,6 +59973,38 @@ function decideBaselineSave(context, request) {
   return { save: true, reason: `push to the default branch ${context.defaultBranch}` };
 }
 
+// src/config/closest-name.ts
+function closestName(pattern2, names) {
+  const lower = pattern2.toLowerCase();
+  const sameCase = names.find((name) => name.toLowerCase() === lower);
+  if (sameCase) return sameCase;
+  let best;
+  for (const name of names) {
+    const distance = editDistance(lower, name.toLowerCase());
+    const gap = characterGap(lower, name.toLowerCase());
+    if (distance > Math.min(2, Math.floor(pattern2.length / 3) || 1)) continue;
+    if (!best || distance < best.distance || distance === best.distance && gap < best.gap) best = { name, distance, gap };
+  }
+  if (best) return best.name;
+  const literal = lower.split(/[*?[\]{}(),!]+/).map((part) => part.replace(/[_.\-/\s]+$/, "")).sort((a, b) => b.length - a.length)[0] ?? "";
+  return literal.length >= 3 ? names.find((name) => name.toLowerCase().includes(literal)) : void 0;
+}
+function characterGap(a, b) {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+  let gap = 0;
+  for (let i = 0; i < a.length; i++) gap += Math.abs(a.charCodeAt(i) - b.charCodeAt(i));
+  return gap;
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
 // src/config/select-suites.ts
 function scopeToSuites(results, suites) {
   if (!suites) return results;
@@ -63435,36 +63467,6 @@ function suggestion(patterns, names) {
     if (found) return ` (did you mean "${found}"?)`;
   }
   return "";
-}
-function closestName(pattern2, names) {
-  const lower = pattern2.toLowerCase();
-  const sameCase = names.find((name) => name.toLowerCase() === lower);
-  if (sameCase) return sameCase;
-  let best;
-  for (const name of names) {
-    const distance = editDistance(lower, name.toLowerCase());
-    const gap = characterGap(lower, name.toLowerCase());
-    if (distance > Math.min(2, Math.floor(pattern2.length / 3) || 1)) continue;
-    if (!best || distance < best.distance || distance === best.distance && gap < best.gap) best = { name, distance, gap };
-  }
-  if (best) return best.name;
-  const literal = lower.split(/[*?[\]{}(),!]+/).map((part) => part.replace(/[_.\-/\s]+$/, "")).sort((a, b) => b.length - a.length)[0] ?? "";
-  return literal.length >= 3 ? names.find((name) => name.toLowerCase().includes(literal)) : void 0;
-}
-function characterGap(a, b) {
-  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
-  let gap = 0;
-  for (let i = 0; i < a.length; i++) gap += Math.abs(a.charCodeAt(i) - b.charCodeAt(i));
-  return gap;
-}
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    previous = row;
-  }
-  return previous[b.length];
 }
 
 // src/verdict/scenario-overlap.ts
