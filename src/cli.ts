@@ -473,7 +473,7 @@ async function settingsForStore(values: Record<string, string | boolean | undefi
 async function finish(outcome: GateOutcome, values: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
   await writeReports(outcome.report, values, io)
   const color = values['no-color'] !== true && io.stdout.isTTY === true && !io.env.NO_COLOR
-  io.stdout.write(renderTerminalReport(outcome.report, { color, all: values.all === true }))
+  io.stdout.write(renderTerminalReport(outcome.report, { color, all: values.all === true, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) }))
   return outcome.exitCode
 }
 

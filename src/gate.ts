@@ -63,7 +63,8 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   if (deps.signal) runDeps.signal = deps.signal
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context)
 
-  const lookup = await lookupBaseline(settings, deps)
+  const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true })
+  const lookup = await lookupBaseline(settings, deps, saveDecision.save)
   const stored = evaluate({
     current: results,
     history: lookup.history.map((record) => record.results),
@@ -82,6 +83,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   })
   if (confirmed.note) notes.push(confirmed.note)
   const verdict = confirmed.verdict
+  if (confirmed.failure) deps.log.warn(`Same-runner confirmation failed: ${confirmed.failure}`)
   const report = buildReport({
     gate: settings.name,
     verdict,
@@ -92,13 +94,14 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     now: deps.now(),
     notes
   })
+  if (confirmed.failure) report.confirmationFailure = confirmed.failure
 
-  const saveDecision = decideBaselineSave(deps.context, { mode: options.save, complete: true })
   const outcome: GateOutcome = { results, report, exitCode: exitCodeFor(report, settings), saveDecision }
   if (saveDecision.save) {
     const record = baselineRecord(settings.name, results, deps.context, deps.now(), options.save === 'promote' ? options.promoteAs : undefined)
     try {
       outcome.saved = await deps.store.save(record)
+      report.saved = { id: outcome.saved.id, first: !lookup.baseline, ...(record.source.sha ? { sha: record.source.sha } : {}) }
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
     } catch (error) {
       // A storage outage does not fail the run (the verdict stands) unless fail-on-missing-baseline asks for it.
@@ -109,7 +112,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   } else {
     deps.log.info(`Baseline not saved: ${saveDecision.reason}.`)
   }
-  const missing = missingBaselineFailure(settings, lookup, saveDecision, outcome.saveFailure)
+  const missing = verdict.targetsOnly ? undefined : missingBaselineFailure(settings, lookup, saveDecision, outcome.saveFailure)
   if (missing) {
     report.notes.push(missing)
     deps.log.error(missing)
@@ -130,7 +133,7 @@ function missingBaselineFailure(settings: GateSettings, lookup: BaselineLookup, 
 }
 
 /** A storage failure never fails the run: it becomes a problem in the report, and the gate goes on without. */
-async function lookupBaseline(settings: GateSettings, deps: GateDeps): Promise<BaselineLookup> {
+async function lookupBaseline(settings: GateSettings, deps: GateDeps, saving: boolean): Promise<BaselineLookup> {
   const query = {
     gate: settings.name,
     historyLimit: settings.baseline.historyLimit,
@@ -139,7 +142,12 @@ async function lookupBaseline(settings: GateSettings, deps: GateDeps): Promise<B
   }
   try {
     const lookup = await deps.store.load(query)
-    for (const problem of lookup.problems) deps.log.warn(`Baseline: ${problem}`)
+    // A run that saves the first baseline is how it should go: no warning annotation for "none saved yet".
+    const firstSave = saving && !lookup.baseline && lookup.absence?.kind === 'not-saved'
+    for (const problem of lookup.problems) {
+      if (firstSave) deps.log.info(`Baseline: ${problem}`)
+      else deps.log.warn(`Baseline: ${problem}`)
+    }
     return lookup
   } catch (error) {
     const reason = messageOf(error)

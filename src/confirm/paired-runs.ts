@@ -61,6 +61,8 @@ export interface TargetConfirmation {
   change?: ChangeEstimate
   reason: string
   pairs: number
+  /** Each arm's value per pair (median of that run's trials), in pair order: the A/B arms as the report shows them. */
+  arms: { base: number[]; head: number[] }
 }
 
 export interface ConfirmationResult {
@@ -87,6 +89,7 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
   const looks = [...new Set(options.looks)].filter((n) => n >= 2).sort((a, b) => a - b)
   const pending = new Map(options.targets.map((target) => [key(target), target]))
   const ratios = new Map<string, number[]>(options.targets.map((target) => [key(target), []]))
+  const arms = new Map<string, { base: number[]; head: number[] }>(options.targets.map((target) => [key(target), { base: [], head: [] }]))
   const units = new Map<string, string>()
   const done: TargetConfirmation[] = []
   let pairs = 0
@@ -106,6 +109,8 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
         if (!base || !head || base.value <= 0 || head.value <= 0) continue
         units.set(k, base.unit)
         ratios.get(k)!.push(Math.log(head.value / base.value))
+        arms.get(k)!.base.push(base.value)
+        arms.get(k)!.head.push(head.value)
       }
       options.log.progress(`confirmation: ${pairs} pair(s) of base and head measured, ${pending.size} metric(s) undecided`)
     }
@@ -128,7 +133,7 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
           decision.outcome === 'continue'
             ? `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? ' (time budget spent)' : ''}.`
             : decision.reason
-        done.push({ target, outcome, change: decision.change, reason, pairs: logRatios.length })
+        done.push({ target, outcome, change: decision.change, reason, pairs: logRatios.length, arms: arms.get(key(target))! })
         pending.delete(key(target))
       }
     }
@@ -141,7 +146,8 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
       target,
       outcome: 'inconclusive',
       reason: `Not enough pairs were measured (${pairs}) before the time budget ran out.`,
-      pairs: ratios.get(key(target))!.length
+      pairs: ratios.get(key(target))!.length,
+      arms: arms.get(key(target))!
     })
   }
   return { confirmations: done, pairs, looks: looksTaken, elapsedMs: now() - started }

@@ -8,6 +8,7 @@ import { describeEnvironmentDifference } from '../results/environment.js'
 import type { Results } from '../results/model.js'
 import type { GateVerdict } from '../verdict/types.js'
 import { metricSeries } from '../verdict/evaluate.js'
+import { countLabels } from '../verdict/labels.js'
 import { REPORT_SCHEMA_VERSION, type GateReport, type ReportBaseline } from './report-model.js'
 
 export interface ReportInput {
@@ -37,8 +38,11 @@ export function buildReport(input: ReportInput): GateReport {
     baselineProblems: [...lookup.problems],
     notes: [...input.notes],
     links: {},
-    metrics: verdict.metrics
+    metrics: verdict.metrics,
+    labelCounts: countLabels(verdict.metrics)
   }
+  if (verdict.targetsOnly) report.targetsOnly = true
+  if (context.pullRequest?.headSha) report.current.headSha = context.pullRequest.headSha
   if (input.current.git?.sha) report.current.sha = input.current.git.sha
   if (input.current.git?.ref) report.current.ref = input.current.git.ref
   if (input.current.environment) report.current.environment = input.current.environment

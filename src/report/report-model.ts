@@ -4,7 +4,7 @@
  */
 import type { BaselineAbsenceKind } from '../baselines/store.js'
 import type { EnvironmentFingerprint } from '../results/model.js'
-import type { GateStatus, MetricStatus, MetricVerdict } from '../verdict/types.js'
+import type { GateStatus, LabelKind, MetricStatus, MetricVerdict } from '../verdict/types.js'
 
 export const REPORT_SCHEMA_VERSION = 1
 
@@ -43,7 +43,8 @@ export interface GateReport {
   counts: Record<MetricStatus, number>
   /** Number of failing metrics. */
   regressions: number
-  current: { sha?: string; ref?: string; environment?: EnvironmentFingerprint; scenarios: number }
+  /** sha: the commit measured (on a PR, the merge commit GitHub checks out); headSha: the PR's head commit. */
+  current: { sha?: string; headSha?: string; ref?: string; environment?: EnvironmentFingerprint; scenarios: number }
   baseline?: ReportBaseline
   /** Why there is no baseline, or what is odd about it (stale, other runner, skipped as corrupt). */
   baselineProblems: string[]
@@ -54,6 +55,14 @@ export interface GateReport {
   /** Links for the reader: the run, the repository (for commit links). */
   links: { runUrl?: string; repositoryUrl?: string }
   metrics: MetricVerdict[]
+  /** How many rows carry each label: what the headline counts (ungated rows only in the folded section). */
+  labelCounts?: Record<LabelKind, number>
+  /** Every gated metric is held to absolute budgets only: no baseline was needed. */
+  targetsOnly?: boolean
+  /** confirm: on-regression could not run: why (the stored-baseline verdicts stand). */
+  confirmationFailure?: string
+  /** The baseline this run saved; first when there was none to compare against. */
+  saved?: { id: string; sha?: string; first: boolean }
   /** Per-scenario, per-metric history values (oldest first) for trend charts. */
   trends?: Array<{ scenario: string; metric: string; unit: string; points: Array<{ label: string; value: number }> }>
 }

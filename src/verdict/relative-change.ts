@@ -94,11 +94,26 @@ export function bestEstimate(evidence: RelativeEvidence): BestEstimate | undefin
 
 /** The change from baseline to current with an interval from the strongest evidence available (for display). */
 export function estimateChange(evidence: RelativeEvidence, best: BestEstimate | undefined, options: DecisionOptions): ChangeEstimate {
-  return best ? changeEstimateOf(best.estimate, boundsOf(best.estimate, options), best.method, evidence.direction, options) : pointChange(evidence)
+  return best ? withLevels(changeEstimateOf(best.estimate, boundsOf(best.estimate, options), best.method, evidence.direction, options), evidence) : pointChange(evidence)
 }
 
 function pointChange(evidence: RelativeEvidence): ChangeEstimate {
-  return { ratio: median(evidence.current) / median(evidence.baseline), method: 'point', sampleSize: Math.min(evidence.baseline.length, evidence.current.length) }
+  const levels = { baseline: median(evidence.baseline), current: median(evidence.current) }
+  return { ratio: levels.current / levels.baseline, method: 'point', sampleSize: Math.min(evidence.baseline.length, evidence.current.length), levels }
+}
+
+/**
+ * The arms' representative values as the estimator saw them, so that Baseline / Current / Change agree: the
+ * geometric means of trials (the Welch estimate is their log difference), the medians of the two runs for history
+ * (runLog). The current level is baseline × ratio, so the identity holds to float rounding.
+ */
+function withLevels(change: ChangeEstimate, evidence: RelativeEvidence): ChangeEstimate {
+  const baseline = change.method === 'trials' ? Math.exp(mean(evidence.baseline.map(Math.log))) : median(evidence.baseline)
+  return { ...change, levels: { baseline, current: baseline * change.ratio } }
+}
+
+function mean(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length
 }
 
 type Bounds = { strict: { low: number; high: number }; pass: { low: number; high: number } }
@@ -123,7 +138,8 @@ function changeEstimateOf(estimate: LogEstimate, bounds: Bounds, method: ChangeE
 /** Judges the evidence of stored baselines against "worse by at most `limit.worseFraction`". */
 export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstimate | undefined, limit: RelativeLimit, options: DecisionOptions): Judgement {
   if (!best) return judgeSingleValues(pointChange(evidence), limit, evidence.direction, options)
-  return judgeLogEstimate(best.estimate, best.method, limit, evidence.direction, options)
+  const judged = judgeLogEstimate(best.estimate, best.method, limit, evidence.direction, options)
+  return { ...judged, change: withLevels(judged.change, evidence) }
 }
 
 /**
