@@ -31,8 +31,18 @@ export const NOTABLE_ORDER: readonly LabelKind[] = ['regression', 'warning', 'in
 /** Rows folded away: passing without news, and metrics nobody set a threshold for. */
 const FOLDED_ORDER: readonly LabelKind[] = ['within threshold', 'unchanged', 'not gated']
 
+/** Shown rows: notable labels, and rows where the deciding evidence overruled another (A/B against stored). */
 export function isNotable(verdict: MetricVerdict): boolean {
-  return NOTABLE_ORDER.includes(labelKindOf(verdict))
+  return NOTABLE_ORDER.includes(labelKindOf(verdict)) || overruled(verdict)
+}
+
+function overruled(verdict: MetricVerdict): boolean {
+  return verdict.context !== undefined && verdict.context.status !== 'info' && verdict.context.status !== verdict.status
+}
+
+function notableRank(verdict: MetricVerdict): number {
+  const rank = NOTABLE_ORDER.indexOf(labelKindOf(verdict))
+  return rank >= 0 ? rank : NOTABLE_ORDER.length
 }
 
 /** Notable rows first (by NOTABLE_ORDER, stable), then the rest in their original order. */
@@ -40,7 +50,7 @@ export function orderRows(metrics: MetricVerdict[]): { notable: MetricVerdict[];
   const notable = metrics
     .filter(isNotable)
     .map((verdict, index) => ({ verdict, index }))
-    .sort((a, b) => NOTABLE_ORDER.indexOf(labelKindOf(a.verdict)) - NOTABLE_ORDER.indexOf(labelKindOf(b.verdict)) || a.index - b.index)
+    .sort((a, b) => notableRank(a.verdict) - notableRank(b.verdict) || a.index - b.index)
     .map((entry) => entry.verdict)
   return { notable, unchanged: metrics.filter((verdict) => !isNotable(verdict)) }
 }
