@@ -78,7 +78,11 @@ export function buildReport(input: ReportInput): GateReport {
   return report
 }
 
-/** Per gated metric: the median of each stored baseline (oldest first), then this run. */
+/**
+ * Per gated metric: the median of each stored baseline (oldest first), then this run's median (the same statistic,
+ * so the points compare; the row's own cells may show another evidence's levels). The baseline compared with is
+ * marked.
+ */
 function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
   const history = [...input.lookup.history].reverse()
   if (history.length === 0) return []
@@ -87,13 +91,17 @@ function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
     .sort((a, b) => statusRank(a.status) - statusRank(b.status))
     .slice(0, MAX_TREND_SERIES)
   return interesting.map((metric) => {
-    const points: Array<{ label: string; value: number }> = []
+    const points: NonNullable<GateReport['trends']>[number]['points'] = []
     for (const record of history) {
       const scenario = record.results.scenarios.find((s) => s.name === metric.scenario)
       const series = scenario && metricSeries(scenario, metric.metric, metric.unit)
-      if (series) points.push({ label: record.source.sha?.slice(0, 7) ?? record.savedAt.slice(5, 10), value: median(series.values) })
+      if (!series) continue
+      const point = { label: record.source.sha?.slice(0, 7) ?? record.savedAt.slice(5, 10), value: median(series.values) }
+      points.push(record.id === input.lookup.baseline?.id ? { ...point, role: 'baseline' as const } : point)
     }
-    points.push({ label: 'this run', value: metric.current!.value })
+    const current = input.current.scenarios.find((s) => s.name === metric.scenario)
+    const series = current && metricSeries(current, metric.metric, metric.unit)
+    points.push({ label: 'this run', value: series ? median(series.values) : metric.current!.value, role: 'current' })
     return { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points }
   })
 }

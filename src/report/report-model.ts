@@ -64,5 +64,5 @@ export interface GateReport {
   /** The baseline this run saved; first when there was none to compare against. */
   saved?: { id: string; sha?: string; first: boolean }
   /** Per-scenario, per-metric history values (oldest first) for trend charts. */
-  trends?: Array<{ scenario: string; metric: string; unit: string; points: Array<{ label: string; value: number }> }>
+  trends?: Array<{ scenario: string; metric: string; unit: string; points: Array<{ label: string; value: number; role?: 'baseline' | 'current' }> }>
 }
