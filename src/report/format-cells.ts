@@ -26,14 +26,16 @@ export const GATE_ICON: Record<GateStatus, string> = {
   pass: '✅'
 }
 
-/** Rows a reviewer must see first, in this order (met targets too: a targets-only gate is read as a ✓ list). */
+/** Rows a reviewer must see first, in this order (met targets when the gate is targets-only: read as a ✓ list). */
 export const NOTABLE_ORDER: readonly LabelKind[] = ['regression', 'warning', 'inconclusive', 'improved', 'no baseline', 'new', 'removed', 'target met']
 /** Rows folded away: passing without news, and metrics nobody set a threshold for. */
-const FOLDED_ORDER: readonly LabelKind[] = ['within threshold', 'unchanged', 'not gated']
+const FOLDED_ORDER: readonly LabelKind[] = ['target met', 'within threshold', 'unchanged', 'not gated']
 
 /** Shown rows: notable labels, and rows where the deciding evidence overruled another (A/B against stored). */
-export function isNotable(verdict: MetricVerdict): boolean {
-  return NOTABLE_ORDER.includes(labelKindOf(verdict)) || overruled(verdict)
+export function isNotable(verdict: MetricVerdict, showMetTargets = false): boolean {
+  const kind = labelKindOf(verdict)
+  if (kind === 'target met') return showMetTargets
+  return NOTABLE_ORDER.includes(kind) || overruled(verdict)
 }
 
 function overruled(verdict: MetricVerdict): boolean {
@@ -46,13 +48,13 @@ function notableRank(verdict: MetricVerdict): number {
 }
 
 /** Notable rows first (by NOTABLE_ORDER, stable), then the rest in their original order. */
-export function orderRows(metrics: MetricVerdict[]): { notable: MetricVerdict[]; unchanged: MetricVerdict[] } {
+export function orderRows(metrics: MetricVerdict[], showMetTargets = false): { notable: MetricVerdict[]; unchanged: MetricVerdict[] } {
   const notable = metrics
-    .filter(isNotable)
+    .filter((verdict) => isNotable(verdict, showMetTargets))
     .map((verdict, index) => ({ verdict, index }))
     .sort((a, b) => notableRank(a.verdict) - notableRank(b.verdict) || a.index - b.index)
     .map((entry) => entry.verdict)
-  return { notable, unchanged: metrics.filter((verdict) => !isNotable(verdict)) }
+  return { notable, unchanged: metrics.filter((verdict) => !isNotable(verdict, showMetTargets)) }
 }
 
 /**
@@ -64,9 +66,11 @@ export function describeFolded(rows: MetricVerdict[]): string {
   const parts = FOLDED_ORDER.filter((kind) => counts[kind] > 0)
   if (parts.length === 1) {
     const kind = parts[0]!
-    return kind === 'not gated' ? `${pluralize(counts[kind], 'metric')} not gated` : pluralize(counts[kind], `${kind} metric`)
+    if (kind === 'not gated') return `${pluralize(counts[kind], 'metric')} not gated`
+    if (kind === 'target met') return `${pluralize(counts[kind], 'target')} met`
+    return pluralize(counts[kind], `${kind} metric`)
   }
-  return parts.map((kind) => `${counts[kind]} ${kind}`).join(' · ')
+  return parts.map((kind) => (kind === 'target met' ? `${pluralize(counts[kind], 'target')} met` : `${counts[kind]} ${kind}`)).join(' · ')
 }
 
 /** The Verdict cell: the row's label ("within threshold", "✓ < 300 ms"). */

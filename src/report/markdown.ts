@@ -55,7 +55,7 @@ export function renderMarkdownReport(report: GateReport, options: MarkdownOption
   const maxChars = options.maxChars ?? Number.POSITIVE_INFINITY
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
   const fits = (text: string): boolean => text.length <= maxChars && (maxBytes === Number.POSITIVE_INFINITY || Buffer.byteLength(text) <= maxBytes)
-  const { notable, unchanged } = orderRows(report.metrics)
+  const { notable, unchanged } = orderRows(report.metrics, report.targetsOnly === true && !options.changedOnly)
   const attempts: Array<() => string> = [
     () => compose(report, notable, unchanged, notable.length, unchanged.length, options, true),
     () => compose(report, notable, unchanged, notable.length, unchanged.length, options, false),

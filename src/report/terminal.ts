@@ -62,7 +62,7 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
   for (const note of report.notes) lines.push(paint(DIM, `note: ${escapeTerminal(note, 1000)}`))
   lines.push('')
 
-  const { notable, unchanged } = orderRows(report.metrics)
+  const { notable, unchanged } = orderRows(report.metrics, report.targetsOnly === true)
   const rows = options.all ? [...notable, ...unchanged] : notable
   if (rows.length > 0) {
     const header = ['', 'scenario', 'metric', 'baseline', 'current', 'change', 'interval', 'threshold', 'verdict']
