@@ -506,7 +506,8 @@ async function finish(outcome: GateOutcome, values: Record<string, string | bool
   // A report written to standard output (`--json -`) keeps it clean for the reader: the table goes to stderr.
   const terminal = values.json === '-' || values.markdown === '-' ? io.stderr : io.stdout
   const color = shouldUseColor(terminal, io.env, values['no-color'] === true)
-  terminal.write(renderTerminalReport(outcome.report, { color, all: values.all === true }))
+  const columns = (terminal as { columns?: number }).columns
+  terminal.write(renderTerminalReport(outcome.report, { color, all: values.all === true, ...(columns ? { width: columns } : {}) }))
   return outcome.exitCode
 }
 

@@ -73,7 +73,10 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   if (deps.signal) runDeps.signal = deps.signal
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context)
 
-  const lookup = await lookupBaseline(settings, deps)
+  // Whether a save is due decides only how "no baseline yet" is logged (a first save is how it should go); the
+  // decision that counts is made below, once the run's verdict is known.
+  const saveDue = decideBaselineSave(deps.context, { mode: options.save, complete: true }).save
+  const lookup = await lookupBaseline(settings, deps, saveDue)
   // An explicit save (promote) may start over with new scenario names; every other run must compare something.
   if (lookup.baseline && options.save !== 'promote') checkScenariosOverlap(results, lookup.baseline.results, lookup.baseline.id)
   checkRulesMatch(settings.thresholds, lookup.baseline ? [results, lookup.baseline.results] : [results])
@@ -97,6 +100,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   })
   if (confirmed.note) notes.push(confirmed.note)
   const verdict = confirmed.verdict
+  if (confirmed.failure) deps.log.warn(`Same-runner confirmation failed: ${confirmed.failure}`)
   const report = buildReport({
     gate: settings.name,
     verdict,
@@ -107,6 +111,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     now: deps.now(),
     notes
   })
+  if (confirmed.failure) report.confirmationFailure = confirmed.failure
 
   // A cancelled run unwinds here at the latest: whatever it measured is not saved.
   throwIfCancelled(deps.signal, 'before the baseline was saved')
@@ -123,6 +128,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     const record = baselineRecord(settings.name, results, deps.context, deps.now(), options.save === 'promote' ? options.promoteAs : undefined)
     try {
       outcome.saved = await deps.store.save(record)
+      report.saved = { id: outcome.saved.id, first: !lookup.baseline, ...(record.source.sha ? { sha: record.source.sha } : {}) }
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
     } catch (error) {
       // A storage outage does not fail the run (the verdict stands) unless fail-on-missing-baseline asks for it.
@@ -138,7 +144,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     deps.log.error(`The baseline was asked for and not saved, so the run fails (exit 2): ${outcome.saveFailure}`)
     outcome.exitCode = EXIT_RUN_FAILED
   }
-  const missing = missingBaselineFailure(settings, lookup, saveDecision, outcome.saveFailure)
+  const missing = verdict.targetsOnly ? undefined : missingBaselineFailure(settings, lookup, saveDecision, outcome.saveFailure)
   if (missing) {
     report.notes.push(missing)
     deps.log.error(missing)
@@ -170,7 +176,7 @@ function missingBaselineFailure(settings: GateSettings, lookup: BaselineLookup, 
 }
 
 /** A storage failure never fails the run: it becomes a problem in the report, and the gate goes on without. */
-async function lookupBaseline(settings: GateSettings, deps: GateDeps): Promise<BaselineLookup> {
+async function lookupBaseline(settings: GateSettings, deps: GateDeps, saving: boolean): Promise<BaselineLookup> {
   const query = {
     gate: settings.name,
     historyLimit: settings.baseline.historyLimit,
@@ -179,7 +185,12 @@ async function lookupBaseline(settings: GateSettings, deps: GateDeps): Promise<B
   }
   try {
     const lookup = await deps.store.load(query)
-    for (const problem of lookup.problems) deps.log.warn(`Baseline: ${problem}`)
+    // A run that saves the first baseline is how it should go: no warning annotation for "none saved yet".
+    const firstSave = saving && !lookup.baseline && lookup.absence?.kind === 'not-saved'
+    for (const problem of lookup.problems) {
+      if (firstSave) deps.log.info(`Baseline: ${problem}`)
+      else deps.log.warn(`Baseline: ${problem}`)
+    }
     return lookup
   } catch (error) {
     const reason = messageOf(error)

@@ -34,6 +34,18 @@ describe('fail-on-missing-baseline on the CLI', () => {
     assert.equal((await cli(['run', '--results', 'results.json', '--thresholds', 'p95: +20%', '--fail-on-missing-baseline'], dir)).code, 0)
   })
 
+  test('run: a targets-only gate (every rule absolute) needs no baseline: pass, "all N targets met", ✓ rows, the flag does not apply', async () => {
+    const dir = workspace()
+    const run = await cli(['run', '--results', 'results.json', '--thresholds', 'p95: < 50ms', '--fail-on-missing-baseline', '--no-color'], dir)
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stdout, /perf-gate · default: PASS\nall 1 target met\nno baseline needed: every threshold is an absolute target/)
+    assert.match(run.stdout, /✓\s+GET \/a\s+p95\s+—\s+10\.0 ms \(5×\)\s+—\s+—\s+< 50ms\s+✓ < 50ms/)
+    assert.doesNotMatch(run.stderr, /fail-on-missing-baseline/)
+    const broken = await cli(['run', '--results', 'results.json', '--thresholds', 'p95: < 5ms', '--fail-on-missing-baseline', '--no-color'], dir)
+    assert.equal(broken.code, 1, 'a broken target is a regression, baseline or not')
+    assert.match(broken.stdout, /✗ < 5ms/)
+  })
+
   test('run: a rejected baseline counts as missing', async () => {
     const dir = workspace()
     await cli(['run', '--results', 'results.json', '--save-baseline'], dir)

@@ -10,6 +10,7 @@ import { resolveSettings } from '../../src/config/resolve-settings.js'
 import { baselineRecord, runGate } from '../../src/gate.js'
 import { MemoryLogger } from '../../src/log.js'
 import { evaluate } from '../../src/verdict/evaluate.js'
+import { renderMarkdownReport } from '../../src/report/markdown.js'
 import { resultsWith } from '../support/results-builder.js'
 import { scratchDir } from '../support/spawn-dist.js'
 
@@ -81,9 +82,11 @@ describe('same-runner confirmation in the gate', () => {
     )
     const metric = outcome.report.metrics.find((m) => m.metric === 'mean')!
     assert.equal(metric.status, 'fail')
-    assert.equal(metric.confirmation?.pairs, 6)
-    assert.ok(Math.abs(metric.confirmation!.change!.ratio - 1.3) < 0.01)
-    assert.match(metric.reason, /^Same-runner A\/B \(6 pairs of base and head\): 30% worse/)
+    assert.equal(metric.decidedBy, 'paired')
+    assert.equal(metric.baseline?.values.length, 6, 'the row shows the base arm of the A/B pairs')
+    assert.ok(Math.abs(metric.change!.ratio - 1.3) < 0.01)
+    assert.ok(Math.abs(metric.current!.value / metric.baseline!.value - metric.change!.ratio) < 1e-9, 'the cells agree')
+    assert.match(metric.reason, /^Same-runner A\/B, 6 pairs: 30% worse/)
     assert.equal(outcome.exitCode, 1)
     assert.ok(outcome.report.notes.some((note) => /A\/B against the base commit [0-9a-f]{7}: 6 pairs in 1 look/.test(note)))
     assert.doesNotMatch(git(repo, 'worktree', 'list'), /perf-gate-base/, 'the base checkout is removed')
@@ -109,14 +112,43 @@ describe('same-runner confirmation in the gate', () => {
     )
     const metric = outcome.report.metrics.find((m) => m.metric === 'mean')!
     assert.equal(metric.status, 'pass')
-    assert.match(metric.reason, /Against the stored baseline it was (fail|inconclusive)/)
-    assert.match(metric.reason, /^Same-runner A\/B \(6 pairs of base and head\): .*within \+10%/, 'quiet unchanged code is decided at the first look')
+    assert.match(metric.context?.status ?? '', /^(fail|inconclusive)$/, 'the stored comparison is kept as non-deciding context')
+    assert.ok(metric.context!.change!.ratio > 1.4, 'the stored comparison saw the faster runner')
+    assert.ok(metric.change!.ratio < 1.1, 'the row shows the A/B estimate, not the stored comparison')
+    assert.doesNotMatch(metric.reason, /same-runner confirmation/i, 'no advice to run what just ran')
+    assert.match(metric.reason, /^Same-runner A\/B, 6 pairs: .*within \+10%/, 'quiet unchanged code is decided at the first look')
     assert.equal(outcome.exitCode, 0)
   })
 
-  test('a base commit that cannot be built leaves the stored verdicts standing, with a note', async () => {
+  test('a requested A/B whose base cannot be built is a run failure (exit 2) with the build output, never a fallback', async () => {
     const { repo, baseSha } = repoWithBench(1.3)
-    const settings = await settingsFor(repo, { compareTo: 'base-commit', build: 'echo broken >&2; exit 4' })
+    const settings = await settingsFor(repo, { compareTo: 'base-commit', build: 'echo broken-dependency >&2; exit 4' })
+    const run = runGate(
+      settings,
+      {
+        log: new MemoryLogger(),
+        store: new FileBaselineStore(settings.baseline.dir, '.perf-gate', 20),
+        context: { event: 'pull_request', runner: 'local', pullRequest: { number: 3, baseSha, isFork: false } },
+        now: () => new Date(),
+        decide: meanRatioDecider
+      },
+      { save: 'auto' }
+    )
+    await assert.rejects(run, (error: Error & { exitCode?: number }) => {
+      assert.equal(error.exitCode, 2)
+      assert.match(error.message, /compare-to base-commit: the same-runner A\/B against [0-9a-f]{7} could not run: building the base commit/)
+      assert.match(error.message, /broken-dependency/, 'the build output tail is in the message')
+      return true
+    })
+    assert.doesNotMatch(git(repo, 'worktree', 'list'), /perf-gate-base/, 'the base checkout is removed')
+  })
+
+  test('with confirm: on-regression, a base that cannot be built leaves the verdicts as they stood and the headline says so', async () => {
+    const { repo, baseSha } = repoWithBench(1.3)
+    const settings = await settingsFor(repo, { build: 'echo broken >&2; exit 4' })
+    const store = new FileBaselineStore(settings.baseline.dir, '.perf-gate', 20)
+    const slow = resultsWith({ parse: { mean: { values: [59, 60, 61], unit: 'us' } } })
+    await store.save(baselineRecord(settings.name, slow, { event: 'push', runner: 'other', sha: baseSha }, new Date()))
     const outcome = await runGate(
       settings,
       {
@@ -128,8 +160,11 @@ describe('same-runner confirmation in the gate', () => {
       },
       { save: 'auto' }
     )
-    assert.equal(outcome.report.verdict, 'no-baseline')
-    assert.ok(outcome.report.notes.some((note) => /could not run, so the stored-baseline verdicts stand: building the base commit [0-9a-f]{7} failed/.test(note)))
+    const metric = outcome.report.metrics.find((m) => m.metric === 'mean')!
+    assert.ok(!['pass', 'improved'].includes(metric.status), `a suspicion never becomes a pass when confirmation cannot run (${metric.status})`)
+    assert.notEqual(metric.decidedBy, 'paired')
+    assert.match(outcome.report.confirmationFailure ?? '', /building the base commit [0-9a-f]{7} failed/)
+    assert.match(renderMarkdownReport(outcome.report), /Same\\?-runner confirmation failed, so the verdicts against the stored baseline stand: building the base commit/)
   })
 })
 
@@ -181,12 +216,22 @@ describe('confirmation targets and relocation', () => {
     const target = { scenario: 's', metric: 'p95', direction: 'lower' as const, worseFraction: 0.1, text: '+10%' }
     const folded = applyConfirmation(
       verdict,
-      { confirmations: [{ target, outcome: 'pass', reason: 'Within.', pairs: 8, change: { ratio: 1.01, method: 'paired' } }], pairs: 8, looks: 2, elapsedMs: 1 },
+      {
+        confirmations: [
+          { target, outcome: 'pass', reason: 'Within.', pairs: 8, change: { ratio: 1.01, method: 'paired' }, arms: { base: [100, 101, 99, 100, 100, 100, 100, 100], head: [101, 102, 100, 101, 101, 101, 101, 101] } }
+        ],
+        pairs: 8,
+        looks: 2,
+        elapsedMs: 1
+      },
       true
     )
     const p95 = folded.metrics.find((m) => m.metric === 'p95')!
     assert.equal(p95.status, 'pass')
-    assert.equal(p95.confirmation?.change?.ratio, 1.01)
+    assert.equal(p95.change?.ratio, 1.01, 'the row shows the A/B estimate')
+    assert.equal(p95.decidedBy, 'paired')
+    assert.equal(p95.context?.status, verdict.metrics.find((m) => m.metric === 'p95')!.status, 'the stored comparison stays as non-deciding context')
+    assert.ok(Math.abs(p95.current!.value / p95.baseline!.value - 1.01) < 1e-12)
     assert.equal(folded.metrics.find((m) => m.metric === 'p50')!.status, verdict.metrics.find((m) => m.metric === 'p50')!.status)
     assert.notEqual(folded.status, 'fail')
   })

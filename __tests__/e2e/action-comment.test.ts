@@ -82,7 +82,7 @@ describe('PR comment through the bundled Action', () => {
     assert.equal(first.outputs['comment-url'], comment.html_url)
     assert.match(comment.body, /^<!-- perf-gate:api -->\n### ❌ perf-gate · api: fail/)
     assert.match(comment.body, /\*\*❌ 2 regressions\*\*/)
-    assert.match(first.summary, /```mermaid\nxychart-beta\n/)
+    assert.match(first.summary, /📈 Trend[\s\S]*\| Scenario · Metric \| Trend \(oldest → this run\) \|/)
     assert.match(first.stdout, /created the comment on pull request #21/)
 
     const second = await run({ ...pr, env: { SLOWDOWN: '1' } })
@@ -216,7 +216,7 @@ describe('PR comment through the bundled Action', () => {
     const body = botComments(23)[0]!.body
     assert.match(result.stdout, /short form: GitHub rejected the full table as too long/)
     assert.doesNotMatch(body, /<summary>✅/, 'short body: no unchanged rows')
-    assert.match(body, /18 unchanged metrics not shown here .* the full table is in the job summary/)
+    assert.match(body, /18 targets met not shown here .* the full table is in the job summary/)
     const rows = tableRows(body).filter((r) => r[1] !== 'Scenario')
     assert.equal(rows.length, 2, 'the two regressions')
     assert.ok(rows.every((r) => r.length === 9), JSON.stringify(rows))

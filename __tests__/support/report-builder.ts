@@ -2,10 +2,11 @@
 import type { GateReport } from '../../src/report/report-model.js'
 import type { MetricStatus, MetricVerdict } from '../../src/verdict/types.js'
 import { summarize } from '../../src/verdict/evaluate.js'
+import { labelOf } from '../../src/verdict/labels.js'
 
 /** One p95 row of `scenario` with `status` (fail rows are +50%, others +1%). */
 export function row(scenario: string, status: MetricStatus, extra: Partial<MetricVerdict> = {}): MetricVerdict {
-  return {
+  const built: MetricVerdict = {
     scenario,
     metric: 'p95',
     unit: 'ms',
@@ -14,11 +15,18 @@ export function row(scenario: string, status: MetricStatus, extra: Partial<Metri
     gated: true,
     baseline: { value: 10, values: [10, 10.1, 9.9] },
     current: { value: status === 'fail' ? 15 : 10.1, values: [10.1] },
-    change: { ratio: status === 'fail' ? 1.5 : 1.01, method: 'trials', interval: { low: 1.4, high: 1.6, confidence: 0.99 } },
+    change:
+      status === 'fail'
+        ? { ratio: 1.5, method: 'trials', interval: { low: 1.4, high: 1.6, confidence: 0.99 } }
+        : status === 'improved'
+          ? { ratio: 0.8, method: 'trials', interval: { low: 0.75, high: 0.85, confidence: 0.99 } }
+          : { ratio: 1.01, method: 'trials', interval: { low: 0.99, high: 1.02, confidence: 0.99 } },
     threshold: { warn: ['+10%'], fail: ['+20%'] },
     reason: `reason for ${scenario}`,
     ...extra
   }
+  built.label = labelOf(built, 0.03)
+  return built
 }
 
 /** A report of gate "api" over `metrics`, with a baseline two hours old. */

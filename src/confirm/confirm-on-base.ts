@@ -7,12 +7,14 @@
 import { relative, join, isAbsolute } from 'node:path'
 import { resolveThreshold } from '../config/thresholds.js'
 import type { GateSettings, RunSource } from '../config/settings.js'
-import { messageOf } from '../errors.js'
+import { RunError, messageOf } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { Results } from '../results/model.js'
 import type { RunDeps } from '../run/run-source.js'
-import { summarize } from '../verdict/evaluate.js'
-import type { GateVerdict, MetricStatus, MetricVerdict } from '../verdict/types.js'
+import { methodOf, summarize } from '../verdict/evaluate.js'
+import { labelOf } from '../verdict/labels.js'
+import type { ChangeEstimate, GateVerdict, MetricStatus, MetricVerdict } from '../verdict/types.js'
+import { DEFAULT_NOISE_FLOOR } from '../stats/error-budget.js'
 import { prepareBaseWorktree, repositoryTop, type BaseWorktree } from './base-worktree.js'
 import { startDuetIfAsked } from './duet/start-duet.js'
 import type { DuetSession } from './duet/duet-load.js'
@@ -34,6 +36,8 @@ export interface ConfirmOutcome {
   /** A line for the report's notes: what was confirmed, how many pairs, how long; or why nothing was. */
   note?: string
   result?: ConfirmationResult
+  /** confirm: on-regression could not run: why (the verdicts stand as the stored comparison left them). */
+  failure?: string
 }
 
 /** Statuses worth a second look on the same runner. */
@@ -98,27 +102,64 @@ export function armSource(source: RunSource): RunSource {
   return { ...source, scenarios: source.scenarios.map((scenario) => ({ ...scenario, trials: 1 })) }
 }
 
-/** Folds A/B decisions into the verdicts: the confirmed status wins, the stored comparison stays as context. */
-export function applyConfirmation(verdict: GateVerdict, result: ConfirmationResult, hasBaseline: boolean): GateVerdict {
+/**
+ * Folds A/B decisions into the verdicts: where A/B decided, the row is the A/B evidence (its base and head arms,
+ * its estimate, status, label and reason); the stored comparison is kept as non-deciding context.
+ */
+export function applyConfirmation(verdict: GateVerdict, result: ConfirmationResult, hasBaseline: boolean, noiseFloor = DEFAULT_NOISE_FLOOR): GateVerdict {
   const byKey = new Map(result.confirmations.map((c) => [`${c.target.scenario}\u0000${c.target.metric}`, c]))
   const metrics = verdict.metrics.map((metric): MetricVerdict => {
     const confirmation = byKey.get(`${metric.scenario}\u0000${metric.metric}`)
     if (!confirmation) return metric
-    const status: MetricStatus = confirmation.outcome
-    const stored = metric.status === 'no-baseline' ? '' : ` Against the stored baseline it was ${metric.status}: ${metric.reason}`
-    return {
+    const change = confirmation.change && pairedLevels(confirmation.change, confirmation.arms.base)
+    const row: MetricVerdict = {
       ...metric,
-      status,
-      reason: `Same-runner A/B (${confirmation.pairs} pairs of base and head): ${confirmation.reason}${stored}`,
-      confirmation: {
-        status,
-        reason: confirmation.reason,
-        pairs: confirmation.pairs,
-        ...(confirmation.change ? { change: confirmation.change } : {})
+      status: confirmation.outcome,
+      decidedBy: 'paired',
+      reason: `Same-runner A/B, ${confirmation.pairs} pairs: ${withoutConfirmationAdvice(confirmation.reason)}`
+    }
+    delete row.baseline
+    delete row.current
+    delete row.change
+    delete row.label
+    delete row.context
+    if (change?.levels) {
+      row.baseline = { value: change.levels.baseline, values: confirmation.arms.base }
+      row.current = { value: change.levels.current, values: confirmation.arms.head }
+    }
+    if (change) row.change = change
+    if (metric.status !== 'no-baseline' && metric.decidedBy !== 'none') {
+      row.context = {
+        method: metric.decidedBy ?? methodOf(metric.change),
+        status: metric.status,
+        reason: metric.reason,
+        ...(metric.baseline ? { baseline: metric.baseline } : {}),
+        ...(metric.current ? { current: metric.current } : {}),
+        ...(metric.change ? { change: metric.change } : {})
       }
     }
+    row.label = labelOf(row, noiseFloor)
+    if (row.status === 'pass' && row.label.kind === 'improved') row.status = 'improved'
+    return row
   })
   return summarize(metrics, hasBaseline || result.confirmations.length > 0)
+}
+
+/**
+ * The paired estimate's arms: the base arm's geometric mean, and base × ratio for the head arm (the geometric mean
+ * of the head arm itself when no pair was trimmed), so that head / base === the A/B ratio shown.
+ */
+function pairedLevels(change: ChangeEstimate, base: number[]): ChangeEstimate {
+  if (base.length === 0 || base.some((v) => v <= 0)) return change
+  const baseline = Math.exp(base.reduce((sum, v) => sum + Math.log(v), 0) / base.length)
+  return { ...change, levels: { baseline, current: baseline * change.ratio } }
+}
+
+/** Advice to "use same-runner confirmation" means nothing once it ran: more pairs or a larger threshold can decide. */
+function withoutConfirmationAdvice(reason: string): string {
+  return reason
+    .replace(/Use same-runner confirmation, more trials, or a larger threshold\./, 'More pairs (more or later confirm looks) or a larger threshold can decide.')
+    .replace(/,? ?(or )?(use |let )?same-runner confirmation( decide)?/gi, '')
 }
 
 /** The base commit to measure: the PR's base, else the configured one (CLI --base), else none. */
@@ -127,8 +168,10 @@ export function baseCommitOf(settings: GateSettings, pullRequestBaseSha: string 
 }
 
 /**
- * Runs confirmation when there is something to confirm and a base commit to compare with. Failures to check out,
- * build or run the base commit never fail the gate: the stored-baseline verdicts stand and a note says why.
+ * Runs confirmation when there is something to confirm and a base commit to compare with. A requested A/B
+ * (compare-to base-commit) whose base cannot be checked out, built or run is a run failure (RunError, exit 2),
+ * never a quiet fallback to the stored comparison. With confirm: on-regression the stored-baseline verdicts stand
+ * as they were (inconclusive stays inconclusive) and `failure` says why, for the headline.
  */
 export async function confirmOnBaseCommit(
   settings: GateSettings,
@@ -147,9 +190,14 @@ export async function confirmOnBaseCommit(
       ? { verdict, note: 'compare-to base-commit needs a base commit: run on a pull request, or pass --base <commit> to the CLI.' }
       : { verdict }
   }
+  const requested = settings.confirm.compareTo === 'base-commit'
+  const cannotRun = (why: string): ConfirmOutcome => {
+    if (requested) throw new RunError(`compare-to base-commit: the same-runner A/B against ${baseSha.slice(0, 7)} could not run: ${why}`)
+    return { verdict, failure: why, note: `Same-runner confirmation could not run, so the stored-baseline verdicts stand: ${why}` }
+  }
   const repoTop = await repositoryTop(settings.rootDir).catch(() => undefined)
-  if (!repoTop) return { verdict, note: `Same-runner confirmation skipped: ${settings.rootDir} is not a git checkout.` }
-  if (!relocateSource(settings.source, repoTop, repoTop)) return { verdict, note: 'Same-runner confirmation skipped: results read from a file cannot be re-measured on the base commit.' }
+  if (!repoTop) return cannotRun(`${settings.rootDir} is not a git checkout`)
+  if (!relocateSource(settings.source, repoTop, repoTop)) return cannotRun('results read from a file cannot be re-measured on the base commit')
 
   const short = baseSha.slice(0, 7)
   deps.log.info(`Confirming ${targets.length} metric(s) on this runner against the base commit ${short}...`)
@@ -185,8 +233,18 @@ export async function confirmOnBaseCommit(
   } catch (error) {
     if (deps.signal?.aborted) throw error
     const why = messageOf(error)
+    const advice = settings.confirm.build
+      ? ''
+      : '\nThe base commit is measured in a fresh checkout without installed dependencies or build output: set `build:` (CLI --build, Action input build), e.g. "npm ci && npm run build".'
+    if (requested) {
+      throw new RunError(`compare-to base-commit: the same-runner A/B against ${short} could not run: ${tail(why)}${advice}`)
+    }
     deps.log.warn(`Same-runner confirmation could not run: ${why}`)
-    return { verdict, note: `Same-runner confirmation against ${short} could not run, so the stored-baseline verdicts stand: ${firstLine(why)}` }
+    return {
+      verdict,
+      failure: `${firstLine(why)}${settings.confirm.build ? '' : ' (set `build:` if the base checkout needs installing or building)'}`,
+      note: `Same-runner confirmation against ${short} could not run, so the stored-baseline verdicts stand: ${firstLine(why)}`
+    }
   } finally {
     await duet?.stop()
     await worktree?.remove().catch((error: unknown) => deps.log.warn(`could not remove the base checkout: ${messageOf(error)}`))
@@ -195,4 +253,10 @@ export async function confirmOnBaseCommit(
 
 function firstLine(text: string): string {
   return text.split('\n')[0]!
+}
+
+/** The first line and the last lines of an error (a build's output tail), bounded for a log and a report. */
+function tail(text: string): string {
+  const lines = text.split('\n')
+  return lines.length <= 16 ? text : [lines[0]!, '…', ...lines.slice(-15)].join('\n')
 }

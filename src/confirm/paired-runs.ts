@@ -61,6 +61,8 @@ export interface TargetConfirmation {
   change?: ChangeEstimate
   reason: string
   pairs: number
+  /** Each arm's value per pair (median of that run's trials), in pair order: the A/B arms as the report shows them. */
+  arms: { base: number[]; head: number[] }
 }
 
 export interface ConfirmationResult {
@@ -98,6 +100,7 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
   const pending = new Map(options.targets.map((target) => [key(target), target]))
   const ratios = new Map<string, number[]>(options.targets.map((target) => [key(target), []]))
   const baseLogs = new Map<string, number[]>(options.targets.map((target) => [key(target), []]))
+  const arms = new Map<string, { base: number[]; head: number[] }>(options.targets.map((target) => [key(target), { base: [], head: [] }]))
   const units = new Map<string, string>()
   const done: TargetConfirmation[] = []
   let pairs = 0
@@ -118,6 +121,8 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
         units.set(k, base.unit)
         ratios.get(k)!.push(Math.log(head.value / base.value))
         baseLogs.get(k)!.push(Math.log(base.value))
+        arms.get(k)!.base.push(base.value)
+        arms.get(k)!.head.push(head.value)
       }
       options.log.progress(`confirmation: ${pairs} pair(s) of base and head measured, ${pending.size} metric(s) undecided`)
     }
@@ -140,7 +145,7 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
           decision.outcome === 'continue'
             ? `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? ' (time budget spent)' : ''}.`
             : decision.reason
-        done.push({ target, outcome, change: withLevels(decision.change, baseLogs.get(key(target))!), reason, pairs: logRatios.length })
+        done.push({ target, outcome, change: withLevels(decision.change, baseLogs.get(key(target))!), reason, pairs: logRatios.length, arms: arms.get(key(target))! })
         pending.delete(key(target))
       }
     }
@@ -153,7 +158,8 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
       target,
       outcome: 'inconclusive',
       reason: `Not enough pairs were measured (${pairs}) before the time budget ran out.`,
-      pairs: ratios.get(key(target))!.length
+      pairs: ratios.get(key(target))!.length,
+      arms: arms.get(key(target))!
     })
   }
   return { confirmations: done, pairs, looks: looksTaken, elapsedMs: now() - started }

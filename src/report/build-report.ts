@@ -10,6 +10,7 @@ import type { Results } from '../results/model.js'
 import type { GateVerdict } from '../verdict/types.js'
 import { metricSeries } from '../verdict/evaluate.js'
 import { summarizeScenarios } from './scenario-summary.js'
+import { countLabels } from '../verdict/labels.js'
 import { REPORT_SCHEMA_VERSION, type GateReport, type ReportBaseline } from './report-model.js'
 
 export interface ReportInput {
@@ -41,8 +42,11 @@ export function buildReport(input: ReportInput): GateReport {
     links: {},
     metrics: verdict.metrics,
     hasRegressions: verdict.counts.fail > 0,
-    scenarios: summarizeScenarios(input.current)
+    scenarios: summarizeScenarios(input.current),
+    labelCounts: countLabels(verdict.metrics)
   }
+  if (verdict.targetsOnly) report.targetsOnly = true
+  if (context.pullRequest?.headSha) report.current.headSha = context.pullRequest.headSha
   if (input.current.git?.sha) report.current.sha = input.current.git.sha
   if (input.current.git?.ref) report.current.ref = input.current.git.ref
   if (input.current.environment) report.current.environment = input.current.environment
@@ -78,7 +82,11 @@ export function buildReport(input: ReportInput): GateReport {
   return report
 }
 
-/** Per gated metric: the median of each stored baseline (oldest first), then this run. */
+/**
+ * Per gated metric: the median of each stored baseline (oldest first), then this run's median (the same statistic,
+ * so the points compare; the row's own cells may show another evidence's levels). The baseline compared with is
+ * marked.
+ */
 function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
   const history = [...input.lookup.history].reverse()
   if (history.length === 0) return []
@@ -87,13 +95,17 @@ function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
     .sort((a, b) => statusRank(a.status) - statusRank(b.status))
     .slice(0, MAX_TREND_SERIES)
   return interesting.map((metric) => {
-    const points: Array<{ label: string; value: number }> = []
+    const points: NonNullable<GateReport['trends']>[number]['points'] = []
     for (const record of history) {
       const scenario = scenariosByName(record.results).get(metric.scenario)
       const series = scenario && metricSeries(scenario, metric.metric, metric.unit)
-      if (series) points.push({ label: record.source.sha?.slice(0, 7) ?? record.savedAt.slice(5, 10), value: median(series.values) })
+      if (!series) continue
+      const point = { label: record.source.sha?.slice(0, 7) ?? record.savedAt.slice(5, 10), value: median(series.values) }
+      points.push(record.id === input.lookup.baseline?.id ? { ...point, role: 'baseline' as const } : point)
     }
-    points.push({ label: 'this run', value: metric.current!.value })
+    const current = input.current.scenarios.find((s) => s.name === metric.scenario)
+    const series = current && metricSeries(current, metric.metric, metric.unit)
+    points.push({ label: 'this run', value: series ? median(series.values) : metric.current!.value, role: 'current' })
     return { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points }
   })
 }

@@ -2,7 +2,8 @@
  * Cell texts shared by the Markdown and terminal renderers: values, changes, intervals, thresholds, statuses.
  */
 import { formatPercentChange, formatQuantity } from '../results/units.js'
-import type { GateStatus, MetricStatus, MetricVerdict } from '../verdict/types.js'
+import type { ContextEvidence, EvidenceMethod, GateStatus, LabelKind, MetricStatus, MetricVerdict } from '../verdict/types.js'
+import { countLabels, labelKindOf } from '../verdict/labels.js'
 import type { GateReport } from './report-model.js'
 
 export const STATUS_ICON: Record<MetricStatus, string> = {
@@ -25,40 +26,91 @@ export const GATE_ICON: Record<GateStatus, string> = {
   pass: '✅'
 }
 
-/** Rows a reviewer must see first, in this order; the rest are "unchanged". */
-export const NOTABLE_ORDER: readonly MetricStatus[] = ['fail', 'warn', 'inconclusive', 'improved', 'no-baseline', 'new', 'removed']
+/** Rows a reviewer must see first, in this order (met targets when the gate is targets-only: read as a ✓ list). */
+export const NOTABLE_ORDER: readonly LabelKind[] = ['regression', 'warning', 'inconclusive', 'improved', 'no baseline', 'new', 'removed', 'target met']
+/** Rows folded away: passing without news, and metrics nobody set a threshold for. */
+const FOLDED_ORDER: readonly LabelKind[] = ['target met', 'within threshold', 'unchanged', 'not gated']
 
-export function isNotable(verdict: MetricVerdict): boolean {
-  return NOTABLE_ORDER.includes(verdict.status)
+/** Shown rows: notable labels, and rows where the deciding evidence overruled another (A/B against stored). */
+export function isNotable(verdict: MetricVerdict, showMetTargets = false): boolean {
+  const kind = labelKindOf(verdict)
+  if (kind === 'target met') return showMetTargets
+  return NOTABLE_ORDER.includes(kind) || overruled(verdict)
+}
+
+function overruled(verdict: MetricVerdict): boolean {
+  return verdict.context !== undefined && verdict.context.status !== 'info' && verdict.context.status !== verdict.status
+}
+
+function notableRank(verdict: MetricVerdict): number {
+  const rank = NOTABLE_ORDER.indexOf(labelKindOf(verdict))
+  return rank >= 0 ? rank : NOTABLE_ORDER.length
 }
 
 /** Notable rows first (by NOTABLE_ORDER, stable), then the rest in their original order. */
-export function orderRows(metrics: MetricVerdict[]): { notable: MetricVerdict[]; unchanged: MetricVerdict[] } {
+export function orderRows(metrics: MetricVerdict[], showMetTargets = false): { notable: MetricVerdict[]; unchanged: MetricVerdict[] } {
   const notable = metrics
-    .filter(isNotable)
+    .filter((verdict) => isNotable(verdict, showMetTargets))
     .map((verdict, index) => ({ verdict, index }))
-    .sort((a, b) => NOTABLE_ORDER.indexOf(a.verdict.status) - NOTABLE_ORDER.indexOf(b.verdict.status) || a.index - b.index)
+    .sort((a, b) => notableRank(a.verdict) - notableRank(b.verdict) || a.index - b.index)
     .map((entry) => entry.verdict)
-  return { notable, unchanged: metrics.filter((verdict) => !isNotable(verdict)) }
+  return { notable, unchanged: metrics.filter((verdict) => !isNotable(verdict, showMetTargets)) }
 }
 
 /**
- * What the folded rows are: "2 unchanged metrics", "30 metrics not gated", or "2 unchanged · 30 not gated".
+ * What the folded rows are, by label: "2 unchanged metrics", "3 within threshold · 30 not gated".
  * Metrics without a threshold are measured and shown, but "unchanged" would claim a comparison nobody asked for.
  */
 export function describeFolded(rows: MetricVerdict[]): string {
-  const unchanged = rows.filter((row) => row.status !== 'info').length
-  const ungated = rows.length - unchanged
-  if (ungated === 0) return pluralize(unchanged, 'unchanged metric')
-  if (unchanged === 0) return `${pluralize(ungated, 'metric')} not gated`
-  return `${unchanged} unchanged · ${ungated} not gated`
+  const counts = countLabels(rows)
+  const parts = FOLDED_ORDER.filter((kind) => counts[kind] > 0)
+  if (parts.length === 1) {
+    const kind = parts[0]!
+    if (kind === 'not gated') return `${pluralize(counts[kind], 'metric')} not gated`
+    if (kind === 'target met') return `${pluralize(counts[kind], 'target')} met`
+    return pluralize(counts[kind], `${kind} metric`)
+  }
+  return parts.map((kind) => (kind === 'target met' ? `${pluralize(counts[kind], 'target')} met` : `${counts[kind]} ${kind}`)).join(' · ')
+}
+
+/** The Verdict cell: the row's label ("within threshold", "✓ < 300 ms"). */
+export function formatLabel(verdict: MetricVerdict): string {
+  return verdict.label?.text ?? verdict.status
 }
 
 export function formatValue(verdict: MetricVerdict, side: 'baseline' | 'current'): string {
   const summary = verdict[side]
   if (!summary) return '—'
-  const trials = summary.values.length > 1 ? ` (${summary.values.length}×)` : ''
-  return `${formatQuantity(summary.value, verdict.unit)}${trials}`
+  const count = summary.values.length > 1 ? ` (${summary.values.length}×)` : ''
+  return `${formatQuantity(summary.value, verdict.unit)}${count}`
+}
+
+const METHOD_WORDS: Record<EvidenceMethod, string> = {
+  paired: 'same-runner A/B',
+  history: 'stored baselines',
+  trials: 'stored baseline (trials)',
+  single: 'stored baseline (one value per side)',
+  budget: 'budget',
+  none: 'nothing compared'
+}
+
+/** Evidence that did not decide, in one line: "stored baselines: -49.4% (-60.1% … -35.0%), pass: <reason>". */
+export function describeContext(context: ContextEvidence): string {
+  const change = context.change
+  const interval = change?.interval ? ` (${formatPercentChange(change.interval.low)} … ${formatPercentChange(change.interval.high)})` : ''
+  const figures = change ? ` ${formatPercentChange(change.ratio)}${interval},` : ''
+  return `${METHOD_WORDS[context.method]}:${figures} ${context.status === 'info' ? '' : `${context.status}: `}${context.reason}`
+}
+
+/** How the values were summarized, for a line under the table. */
+export function describeStatistic(rows: MetricVerdict[]): string | undefined {
+  const methods = new Set(rows.filter((row) => row.change?.levels).map((row) => row.decidedBy))
+  const parts: string[] = []
+  if (methods.has('trials')) parts.push('geometric mean of trials (trials)')
+  if (methods.has('history')) parts.push('median of the run, spread from stored runs (history)')
+  if (methods.has('paired')) parts.push('geometric mean of each arm over same-runner A/B pairs (paired)')
+  if (methods.has('single')) parts.push('the one value per side (single)')
+  return parts.length > 0 ? `Baseline and Current are the values the estimate compared: ${parts.join('; ')}; (n×) counts trials or pairs.` : undefined
 }
 
 export function formatChange(verdict: MetricVerdict): string {
@@ -91,18 +143,24 @@ export function formatAge(seconds: number): string {
   return `${Math.round(seconds / 86400)} days`
 }
 
-/** The parts of the headline: "2 regressions", "1 warning", "14 unchanged", ... (only non-zero ones). */
-export function headlineParts(counts: Record<MetricStatus, number>): Array<{ icon: string; text: string }> {
+/**
+ * The parts of the headline: "2 regressions", "1 warning", "3 within threshold", ... — the labels the rows show,
+ * only non-zero ones. Ungated metrics are told once, in the folded section, not here.
+ */
+export function headlineParts(report: Pick<GateReport, 'metrics' | 'labelCounts' | 'targetsOnly' | 'verdict'>): Array<{ icon: string; text: string }> {
+  const counts = report.labelCounts ?? countLabels(report.metrics)
+  if (report.targetsOnly && report.verdict === 'pass') return [{ icon: STATUS_ICON.pass, text: `all ${pluralize(counts['target met'], 'target')} met` }]
   const parts: Array<{ icon: string; text: string; count: number }> = [
-    { icon: STATUS_ICON.fail, text: pluralize(counts.fail, 'regression'), count: counts.fail },
-    { icon: STATUS_ICON.warn, text: pluralize(counts.warn, 'warning'), count: counts.warn },
+    { icon: STATUS_ICON.fail, text: pluralize(counts.regression, 'regression'), count: counts.regression },
+    { icon: STATUS_ICON.warn, text: pluralize(counts.warning, 'warning'), count: counts.warning },
     { icon: STATUS_ICON.inconclusive, text: `${counts.inconclusive} inconclusive`, count: counts.inconclusive },
     { icon: STATUS_ICON.improved, text: `${counts.improved} improved`, count: counts.improved },
-    { icon: STATUS_ICON['no-baseline'], text: `${counts['no-baseline']} without baseline`, count: counts['no-baseline'] },
+    { icon: STATUS_ICON['no-baseline'], text: `${counts['no baseline']} without baseline`, count: counts['no baseline'] },
     { icon: STATUS_ICON.new, text: `${counts.new} new`, count: counts.new },
     { icon: STATUS_ICON.removed, text: `${counts.removed} removed`, count: counts.removed },
-    { icon: STATUS_ICON.pass, text: `${counts.pass} unchanged`, count: counts.pass },
-    { icon: STATUS_ICON.info, text: `${counts.info} not gated`, count: counts.info }
+    { icon: STATUS_ICON.pass, text: `${pluralize(counts['target met'], 'target')} met`, count: counts['target met'] },
+    { icon: STATUS_ICON.pass, text: `${counts['within threshold']} within threshold`, count: counts['within threshold'] },
+    { icon: STATUS_ICON.pass, text: `${counts.unchanged} unchanged`, count: counts.unchanged }
   ]
   return parts.filter((part) => part.count > 0).map(({ icon, text }) => ({ icon, text }))
 }
@@ -118,8 +176,17 @@ export const GATE_GUIDANCE: Record<GateStatus, string> = {
   pass: 'Every gated metric is within its threshold.'
 }
 
+/** The line under the headline when confirm: on-regression could not run. */
+export function confirmationFailureLine(report: GateReport): string | undefined {
+  return report.confirmationFailure
+    ? `Same-runner confirmation failed, so the verdicts against the stored baseline stand: ${report.confirmationFailure}`
+    : undefined
+}
+
 /** The guidance line for this report: a missing baseline that could not be read is not "none saved yet". */
 export function guidanceFor(report: GateReport): string {
+  if (report.targetsOnly && report.verdict === 'pass') return 'Every threshold is an absolute target, so no baseline is needed; every target is met.'
+  if (report.saved?.first) return 'Relative thresholds are checked from the next pull request on; absolute budgets were checked now.'
   if (report.verdict === 'no-baseline') {
     switch (report.baselineAbsence?.kind) {
       case 'unreadable':

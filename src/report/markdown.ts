@@ -8,6 +8,10 @@ import { escapeMarkdown } from './escape.js'
 import {
   GATE_ICON,
   STATUS_ICON,
+  confirmationFailureLine,
+  describeContext,
+  describeStatistic,
+  formatLabel,
   describeFolded,
   formatAge,
   formatChange,
@@ -51,7 +55,7 @@ export function renderMarkdownReport(report: GateReport, options: MarkdownOption
   const maxChars = options.maxChars ?? Number.POSITIVE_INFINITY
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
   const fits = (text: string): boolean => text.length <= maxChars && (maxBytes === Number.POSITIVE_INFINITY || Buffer.byteLength(text) <= maxBytes)
-  const { notable, unchanged } = orderRows(report.metrics)
+  const { notable, unchanged } = orderRows(report.metrics, report.targetsOnly === true && !options.changedOnly)
   const attempts: Array<() => string> = [
     () => compose(report, notable, unchanged, notable.length, unchanged.length, options, true),
     () => compose(report, notable, unchanged, notable.length, unchanged.length, options, false),
@@ -89,8 +93,10 @@ function compose(
   const gate = escapeMarkdown(report.gate)
   lines.push(`### ${GATE_ICON[report.verdict]} perf-gate · ${gate}: ${report.verdict}`)
   lines.push('')
-  lines.push(`**${headlineParts(report.counts).map((p) => `${p.icon} ${p.text}`).join(' · ') || 'no metrics'}**`)
+  lines.push(`**${headlineParts(report).map((p) => `${p.icon} ${p.text}`).join(' · ') || 'no gated metrics'}**`)
   lines.push('')
+  const confirmationFailure = confirmationFailureLine(report)
+  if (confirmationFailure) lines.push(`> ❗ ${escapeMarkdown(confirmationFailure, 1000)}`, '')
   lines.push(describeBaseline(report))
   const problems = problemsBesideAbsence(report)
   for (const problem of problems) lines.push(`> ⚠️ ${escapeMarkdown(capitalize(problem), 1000)}`)
@@ -104,7 +110,9 @@ function compose(
     lines.push(HEADER)
     for (const row of notable.slice(0, notableShown)) lines.push(renderedOnce(row, 'row'))
     lines.push('')
-    const reasons = notable.slice(0, notableShown).filter((row) => row.status !== 'no-baseline')
+    const statistic = describeStatistic(notable.slice(0, notableShown))
+    if (statistic) lines.push(`<sub>${statistic}</sub>`, '')
+    const reasons = notable.slice(0, notableShown).filter((row) => row.status !== 'no-baseline' && row.label?.kind !== 'target met')
     if (reasons.length > 0) {
       lines.push('<details><summary>Why</summary>', '')
       for (const row of reasons) {
@@ -146,7 +154,8 @@ function renderedOnce(row: MetricVerdict, part: 'row' | 'reason'): string {
   return (cached[part] ??=
     part === 'row'
       ? renderRow(row)
-      : `- ${STATUS_ICON[row.status]} **${escapeMarkdown(row.scenario)}** · ${escapeMarkdown(row.metric)}: ${escapeMarkdown(row.reason, 2000)}`)
+      : `- ${STATUS_ICON[row.status]} **${escapeMarkdown(row.scenario)}** · ${escapeMarkdown(row.metric)}: ${escapeMarkdown(row.reason, 2000)}` +
+        (row.context ? `\n  <br>Not deciding: ${escapeMarkdown(describeContext(row.context), 2000)}` : ''))
 }
 
 function renderRow(row: MetricVerdict): string {
@@ -159,13 +168,18 @@ function renderRow(row: MetricVerdict): string {
     escapeMarkdown(formatChange(row)),
     escapeMarkdown(formatInterval(row)),
     escapeMarkdown(formatThreshold(row)),
-    row.status === 'fail' ? '**fail**' : escapeMarkdown(row.status)
+    row.status === 'fail' ? `**${escapeMarkdown(formatLabel(row))}**` : escapeMarkdown(formatLabel(row))
   ]
   return `| ${cells.join(' | ')} |`
 }
 
 function describeBaseline(report: GateReport): string {
   const baseline = report.baseline
+  if (report.saved?.first) {
+    const commit = report.saved.sha ? `, commit ${commitLink(report, report.saved.sha)}` : ''
+    return `**Baseline saved** (\`${escapeMarkdown(report.saved.id)}\`${commit}): the next pull request compares against it.`
+  }
+  if (!baseline && report.targetsOnly) return 'No baseline needed: every threshold is an absolute target.'
   if (!baseline) return describeAbsence(report)
   const commit = baseline.sha ? commitLink(report, baseline.sha) : escapeMarkdown(baseline.id)
   const named = baseline.name ? ` (pinned baseline “${escapeMarkdown(baseline.name)}”)` : ''
@@ -209,7 +223,10 @@ function commitLink(report: GateReport, sha: string): string {
 function footer(report: GateReport): string {
   const parts = [`perf-gate · ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC`]
   if (report.links.runUrl) parts.unshift(`[Workflow run](${safeUrl(report.links.runUrl)})`)
-  if (report.current.sha) parts.push(`current ${commitLink(report, report.current.sha)}`)
+  if (report.current.headSha) parts.push(`PR head ${commitLink(report, report.current.headSha)}`)
+  if (report.current.sha && report.current.sha !== report.current.headSha) {
+    parts.push(`${report.current.headSha ? 'measured on merge commit' : 'commit'} ${commitLink(report, report.current.sha)}`)
+  }
   return `<sub>${parts.join(' · ')}</sub>`
 }
 

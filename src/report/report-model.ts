@@ -4,7 +4,7 @@
  */
 import type { BaselineAbsenceKind } from '../baselines/store.js'
 import type { EnvironmentFingerprint } from '../results/model.js'
-import type { GateStatus, MetricStatus, MetricVerdict } from '../verdict/types.js'
+import type { GateStatus, LabelKind, MetricStatus, MetricVerdict } from '../verdict/types.js'
 import type { ScenarioSummary } from './scenario-summary.js'
 
 export const REPORT_SCHEMA_VERSION = 1
@@ -44,7 +44,8 @@ export interface GateReport {
   counts: Record<MetricStatus, number>
   /** Number of failing metrics. */
   regressions: number
-  current: { sha?: string; ref?: string; environment?: EnvironmentFingerprint; scenarios: number }
+  /** sha: the commit measured (on a PR, the merge commit GitHub checks out); headSha: the PR's head commit. */
+  current: { sha?: string; headSha?: string; ref?: string; environment?: EnvironmentFingerprint; scenarios: number }
   baseline?: ReportBaseline
   /** Why there is no baseline, or what is odd about it (stale, other runner, skipped as corrupt). */
   baselineProblems: string[]
@@ -59,6 +60,14 @@ export interface GateReport {
   hasRegressions?: boolean
   /** Per scenario: the figures asked for first (median, p90/p95/p99, rps, success rate, memory growth). */
   scenarios?: ScenarioSummary[]
+  /** How many rows carry each label: what the headline counts (ungated rows only in the folded section). */
+  labelCounts?: Record<LabelKind, number>
+  /** Every gated metric is held to absolute budgets only: no baseline was needed. */
+  targetsOnly?: boolean
+  /** confirm: on-regression could not run: why (the stored-baseline verdicts stand). */
+  confirmationFailure?: string
+  /** The baseline this run saved; first when there was none to compare against. */
+  saved?: { id: string; sha?: string; first: boolean }
   /** Per-scenario, per-metric history values (oldest first) for trend charts. */
-  trends?: Array<{ scenario: string; metric: string; unit: string; points: Array<{ label: string; value: number }> }>
+  trends?: Array<{ scenario: string; metric: string; unit: string; points: Array<{ label: string; value: number; role?: 'baseline' | 'current' }> }>
 }

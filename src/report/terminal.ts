@@ -4,6 +4,10 @@
 import type { MetricStatus } from '../verdict/types.js'
 import { escapeTerminal } from './escape.js'
 import {
+  confirmationFailureLine,
+  describeContext,
+  describeStatistic,
+  formatLabel,
   formatAge,
   formatChange,
   formatInterval,
@@ -22,6 +26,8 @@ export interface TerminalOptions {
   color: boolean
   /** Show unchanged rows too (default: only a count). */
   all?: boolean
+  /** Terminal width in columns: reasons are wrapped to it (default 100). */
+  width?: number
 }
 
 const COLORS: Partial<Record<MetricStatus, string>> = {
@@ -39,8 +45,14 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
   const paint = (code: string | undefined, text: string): string => (options.color && code ? `${code}${text}${RESET}` : text)
   const lines: string[] = []
   lines.push(paint(BOLD, `perf-gate · ${escapeTerminal(report.gate)}: ${report.verdict.toUpperCase()}`))
-  lines.push(headlineParts(report.counts).map((p) => p.text).join(' · ') || 'no metrics')
-  if (report.baseline) {
+  lines.push(headlineParts(report).map((p) => p.text).join(' · ') || 'no gated metrics')
+  const confirmationFailure = confirmationFailureLine(report)
+  if (confirmationFailure) lines.push(paint(COLORS.fail, `! ${escapeTerminal(confirmationFailure, 1000)}`))
+  if (report.saved?.first) {
+    lines.push(`baseline saved (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ''}): the next PR compares against it`)
+  } else if (!report.baseline && report.targetsOnly) {
+    lines.push(paint(DIM, 'no baseline needed: every threshold is an absolute target'))
+  } else if (report.baseline) {
     const b = report.baseline
     const what = b.name ? `pinned "${escapeTerminal(b.name)}"` : b.sha ? b.sha.slice(0, 7) : escapeTerminal(b.id)
     lines.push(paint(DIM, `baseline ${what}, saved ${formatAge(b.ageSeconds)} ago (${escapeTerminal(b.store)})`))
@@ -51,7 +63,7 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
   for (const note of report.notes) lines.push(paint(DIM, `note: ${escapeTerminal(note, 1000)}`))
   lines.push('')
 
-  const { notable, unchanged } = orderRows(report.metrics)
+  const { notable, unchanged } = orderRows(report.metrics, report.targetsOnly === true)
   const rows = options.all ? [...notable, ...unchanged] : notable
   if (rows.length > 0) {
     const header = ['', 'scenario', 'metric', 'baseline', 'current', 'change', 'interval', 'threshold', 'verdict']
@@ -64,7 +76,7 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
       formatChange(row),
       formatInterval(row),
       formatThreshold(row),
-      row.status
+      formatLabel(row)
     ])
     // A fold, not Math.max(...spread): a spread of 100,000 rows overflows the call stack.
     const widths = header.map((title, column) => cells.reduce((width, line) => Math.max(width, displayWidth(line[column]!)), displayWidth(title)))
@@ -72,8 +84,12 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
     lines.push(paint(BOLD, format(header)))
     rows.forEach((row, index) => lines.push(paint(COLORS[row.status], format(cells[index]!))))
     lines.push('')
-    for (const row of notable.filter((r) => r.status !== 'no-baseline')) {
-      lines.push(`${mark(row.status)} ${escapeTerminal(row.scenario, 60)} · ${escapeTerminal(row.metric, 30)}: ${escapeTerminal(row.reason, 1000)}`)
+    const width = Math.max(40, options.width ?? 100)
+    const statistic = describeStatistic(rows)
+    if (statistic) lines.push(...wrap(paint(DIM, statistic), width, ''), '')
+    for (const row of notable.filter((r) => r.status !== 'no-baseline' && r.label?.kind !== 'target met')) {
+      lines.push(...wrap(`${mark(row.status)} ${escapeTerminal(row.scenario, 60)} · ${escapeTerminal(row.metric, 30)}: ${escapeTerminal(row.reason, 1000)}`, width, '  '))
+      if (row.context) lines.push(...wrap(paint(DIM, `not deciding: ${escapeTerminal(describeContext(row.context), 1000)}`), width, '  ', '  '))
     }
   }
   if (!options.all && unchanged.length > 0) lines.push(paint(DIM, `Not shown: ${describeFolded(unchanged)} (--all shows them)`))
@@ -94,6 +110,27 @@ function describeAbsence(report: GateReport): string {
     case 'rejected':
       return `no baseline: the stored baseline was rejected (${reason}); nothing was compared.${advice}`
   }
+}
+
+/** Word-wraps `text` to `width` columns; continuation lines start with `indent`. */
+function wrap(text: string, width: number, indent: string, first = ''): string[] {
+  const lines: string[] = []
+  let line = first
+  for (const word of text.split(' ')) {
+    if (line.trim().length > 0 && visibleLength(line) + 1 + visibleLength(word) > width) {
+      lines.push(line)
+      line = indent + word
+    } else {
+      line = line.length === 0 || line === first ? `${line}${word}` : `${line} ${word}`
+    }
+  }
+  if (line.length > 0) lines.push(line)
+  return lines
+}
+
+function visibleLength(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '').length
 }
 
 function mark(status: MetricStatus): string {

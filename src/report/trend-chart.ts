@@ -1,65 +1,71 @@
 /**
- * Mermaid `xychart-beta` trend charts of the gated metrics over the baseline history plus this run: one chart per
- * unit, a few series each. GitHub pins an older Mermaid without legends, so each chart is followed by a Markdown
- * legend in series order. The table stays the primary view; a chart is an extra that is dropped first for space.
+ * The trend of each gated metric over the stored baselines and this run, as a Markdown table: one row per metric,
+ * a sparkline normalized to that metric's own range (so a 0.3 ms series is not flattened under a 47 ms one), the
+ * oldest value, the baseline this run was compared with, this run, and this run against the oldest. A table renders
+ * wherever GitHub renders Markdown; GitHub's pinned Mermaid (xychart-beta) has no legend and no distinguishable
+ * colours, which made lines impossible to name. Absent with fewer than 3 points: two runs show runner mood, not a
+ * trend.
  */
+import { formatPercentChange, formatQuantity } from '../results/units.js'
 import type { GateReport } from './report-model.js'
 import { escapeMarkdown } from './escape.js'
 
 type Trend = NonNullable<GateReport['trends']>[number]
 
 export interface TrendChartOptions {
-  /** Most charts (one per unit and x axis). */
-  maxCharts?: number
-  /** Most lines in one chart. */
-  maxSeriesPerChart?: number
+  /** Most rows (metrics). */
+  maxRows?: number
+  /** Fewest points a trend needs to be shown. */
+  minPoints?: number
 }
 
-/** Markdown with one ```mermaid block per unit, or '' when there is no history to draw. */
+const BARS = '▁▂▃▄▅▆▇█'
+
+/** Markdown with one trend table, or '' when no metric has enough history. */
 export function renderTrendCharts(trends: GateReport['trends'], options: TrendChartOptions = {}): string {
-  const maxCharts = options.maxCharts ?? 3
-  const maxSeries = options.maxSeriesPerChart ?? 4
-  // A chart needs a shared x axis: group by unit and by the exact label sequence; a line needs two points.
-  const groups = new Map<string, Trend[]>()
-  for (const trend of trends ?? []) {
-    if (trend.points.length < 2) continue
-    const key = `${trend.unit}\u0000${trend.points.map((p) => p.label).join('\u0000')}`
-    const group = groups.get(key) ?? []
-    if (group.length < maxSeries) group.push(trend)
-    groups.set(key, group)
-  }
-  const charts = [...groups.values()].slice(0, maxCharts).map(renderChart)
-  if (charts.length === 0) return ''
-  return ['<details open><summary>📈 Trend over the stored baselines and this run</summary>', '', ...charts, '</details>'].join('\n')
+  const minPoints = options.minPoints ?? 3
+  const rows = (trends ?? []).filter((trend) => trend.points.length >= minPoints).slice(0, options.maxRows ?? 6)
+  if (rows.length === 0) return ''
+  return [
+    '<details open><summary>📈 Trend over the stored baselines and this run</summary>',
+    '',
+    '| Scenario · Metric | Trend (oldest → this run) | Oldest | Compared with | This run | This run vs oldest |',
+    '|---|---|---|---|---|---|',
+    ...rows.map(renderRow),
+    '',
+    '<sub>Each sparkline spans its own metric’s range; ◆ marks the stored baseline this run was compared with, ● this run. Values are medians of each run’s trials.</sub>',
+    '',
+    '</details>'
+  ].join('\n')
 }
 
-function renderChart(series: Trend[]): string {
-  const unit = mermaidText(series[0]!.unit) || 'value'
-  const labels = series[0]!.points.map((point) => `"${mermaidText(point.label) || '?'}"`)
-  const values = series.flatMap((trend) => trend.points.map((point) => point.value)).filter(Number.isFinite)
+function renderRow(trend: Trend): string {
+  const points = trend.points
+  const first = points[0]!
+  const last = points[points.length - 1]!
+  const compared = points.find((point) => point.role === 'baseline')
+  const cells = [
+    `${escapeMarkdown(trend.scenario)} · ${escapeMarkdown(trend.metric)}`,
+    `\`${sparkline(points)}\``,
+    escapeMarkdown(formatQuantity(first.value, trend.unit)),
+    compared ? `◆ ${escapeMarkdown(formatQuantity(compared.value, trend.unit))} (${escapeMarkdown(compared.label)})` : '—',
+    `● ${escapeMarkdown(formatQuantity(last.value, trend.unit))}`,
+    first.value > 0 && last.value > 0 ? escapeMarkdown(formatPercentChange(last.value / first.value)) : '—'
+  ]
+  return `| ${cells.join(' | ')} |`
+}
+
+/** One bar per point, scaled to the series' own min–max; ◆ after the compared baseline's bar, ● before this run's. */
+export function sparkline(points: Trend['points']): string {
+  const values = points.map((point) => point.value).filter(Number.isFinite)
   const low = Math.min(...values)
   const high = Math.max(...values)
-  const pad = high > low ? (high - low) * 0.1 : Math.abs(high) * 0.1 || 1
-  const lines = [
-    '```mermaid',
-    'xychart-beta',
-    `  title "${unit}"`,
-    `  x-axis [${labels.join(', ')}]`,
-    `  y-axis "${unit}" ${round(Math.max(0, low - pad))} --> ${round(high + pad)}`,
-    ...series.map((trend) => `  line [${trend.points.map((point) => round(point.value)).join(', ')}]`),
-    '```',
-    ''
-  ]
-  const legend = series.map((trend, index) => `${index + 1}. ${escapeMarkdown(trend.scenario)} · ${escapeMarkdown(trend.metric)}`)
-  return [...lines, `Lines in order: ${legend.join('; ')}.`, ''].join('\n')
-}
-
-/** Text inside a Mermaid string: no quotes, brackets, fences or line breaks from untrusted names. */
-function mermaidText(text: string): string {
-  return text.replace(/[^\p{L}\p{N} ./%_:+-]/gu, '').slice(0, 24)
-}
-
-function round(value: number): string {
-  if (!Number.isFinite(value)) return '0'
-  return String(Number(value.toPrecision(4)))
+  return points
+    .map((point, index) => {
+      const level = high > low ? Math.round(((point.value - low) / (high - low)) * (BARS.length - 1)) : 3
+      const bar = BARS[Math.max(0, Math.min(BARS.length - 1, level))]!
+      if (index === points.length - 1) return `●${bar}`
+      return point.role === 'baseline' ? `${bar}◆` : bar
+    })
+    .join('')
 }

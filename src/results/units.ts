@@ -117,7 +117,8 @@ function scaled(base: number, scale: Array<[string, number]>, suffix: string): s
 /** Three significant digits, with thousands separators for large values. */
 export function formatNumber(value: number): string {
   if (value === 0) return '0'
-  const magnitude = Math.abs(value)
+  // Round first, so that 9.9997 reads "10.0", not "10.00" (a digit more than any other value shows).
+  const magnitude = Math.abs(Number(value.toPrecision(3)))
   if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US')
   if (magnitude >= 100) return value.toFixed(0)
   if (magnitude >= 10) return value.toFixed(1)

@@ -10,7 +10,8 @@ import { removedStatus } from './removed-policy.js'
 import { InputError } from '../errors.js'
 import type { Direction, Results, Scenario } from '../results/model.js'
 import { scenariosByName } from '../results/scenario-index.js'
-import { convertValue, formatQuantity } from '../results/units.js'
+import { convertValue, formatPercentChange, formatQuantity } from '../results/units.js'
+import { labelOf } from './labels.js'
 import {
   DEFAULT_DECISION_OPTIONS,
   bestEstimate,
@@ -24,6 +25,7 @@ import {
   METRIC_STATUS_ORDER,
   type ArmSummary,
   type ChangeEstimate,
+  type EvidenceMethod,
   type GateStatus,
   type GateVerdict,
   type MetricStatus,
@@ -74,8 +76,15 @@ function metricNames(scenario: Scenario): string[] {
   return [...names]
 }
 
-function arm(values: number[]): ArmSummary {
-  return { value: median(values), values }
+/** An arm shown at `level` (the estimator's representative value), else at the median of its values. */
+function arm(values: number[], level?: number): ArmSummary {
+  return { value: level ?? median(values), values }
+}
+
+/** The evidence kind of an estimate. */
+export function methodOf(change: ChangeEstimate | undefined): EvidenceMethod {
+  if (!change) return 'none'
+  return change.method === 'point' ? 'single' : change.method
 }
 
 /** Evaluates every scenario × metric of the current results (plus metrics only the baseline has). */
@@ -151,16 +160,21 @@ function relativeEvidence(input: EvaluationInput, scenario: Scenario, baselineSc
   return { baseline: converted, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction }
 }
 
-/** Builds the gate verdict from metric verdicts. */
+/**
+ * Builds the gate verdict from metric verdicts. A gate whose every gated metric is held to absolute budgets only
+ * needs no baseline: it passes when all targets are met.
+ */
 export function summarize(metrics: MetricVerdict[], hasBaseline: boolean): GateVerdict {
   const counts = Object.fromEntries(METRIC_STATUS_ORDER.map((status) => [status, 0])) as Record<MetricStatus, number>
   for (const verdict of metrics) counts[verdict.status]++
+  const gated = metrics.filter((m) => m.gated && m.status !== 'removed')
+  const targetsOnly = gated.length > 0 && gated.every((m) => m.threshold?.absoluteOnly === true)
   let status: GateStatus = 'pass'
   if (counts.fail > 0) status = 'fail'
   else if (counts.warn > 0) status = 'warn'
   else if (counts.inconclusive > 0) status = 'inconclusive'
-  else if (!hasBaseline || counts['no-baseline'] > 0) status = 'no-baseline'
-  return { status, metrics, counts }
+  else if (!targetsOnly && (!hasBaseline || counts['no-baseline'] > 0)) status = 'no-baseline'
+  return { status, metrics, counts, ...(targetsOnly ? { targetsOnly } : {}) }
 }
 
 function scenarioRef(scenario: Scenario): { name: string; suite?: string } {
@@ -168,8 +182,9 @@ function scenarioRef(scenario: Scenario): { name: string; suite?: string } {
   return suite === undefined ? { name: scenario.name } : { name: scenario.name, suite }
 }
 
-function thresholdTexts(threshold: MetricThreshold): { warn: string[]; fail: string[] } {
-  return { warn: threshold.warn.map((e) => e.text), fail: threshold.fail.map((e) => e.text) }
+function thresholdTexts(threshold: MetricThreshold): NonNullable<MetricVerdict['threshold']> {
+  const absoluteOnly = [...threshold.fail, ...threshold.warn].every((e) => e.kind === 'absolute')
+  return { warn: threshold.warn.map((e) => e.text), fail: threshold.fail.map((e) => e.text), ...(absoluteOnly ? { absoluteOnly } : {}) }
 }
 
 /** A metric of the baseline missing from this run: when gated, it fails (or warns) by the `removed` setting: nothing compared is never a pass. */
@@ -184,7 +199,9 @@ function removedMetric(input: EvaluationInput, scenario: Scenario, metric: strin
     status: 'removed',
     gated: threshold !== undefined,
     baseline: arm(series.values),
-    reason: `In the baseline but not in this run: ${why}.`
+    reason: `In the baseline but not in this run: ${why}.`,
+    decidedBy: 'none',
+    label: { kind: 'removed', text: 'removed' }
   }
   if (threshold) Object.assign(verdict, removedStatus(input.removed ?? [], scenario.name, why))
   if (threshold) verdict.threshold = thresholdTexts(threshold)
@@ -195,6 +212,8 @@ interface ExpressionOutcome {
   status: MetricStatus
   reason: string
   change?: ChangeEstimate
+  /** The budget text when an absolute budget produced this outcome. */
+  budget?: string
 }
 
 function evaluateMetric(
@@ -238,13 +257,15 @@ function evaluateMetric(
     ? { baseline: baselineValues, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction }
     : undefined
   const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : undefined
-  if (evidence && allPositive(evidence)) verdict.change = estimateChange(evidence, best, options)
+  if (evidence && allPositive(evidence)) showEstimate(verdict, estimateChange(evidence, best, options))
 
   if (!threshold) {
     verdict.status = verdict.baseline ? 'info' : input.baseline ? 'new' : 'info'
     verdict.reason = comparisonProblem
       ? `Not compared: ${comparisonProblem}.`
       : 'Not gated: no threshold applies to this metric.'
+    verdict.decidedBy = methodOf(verdict.change)
+    verdict.label = labelOf(verdict, options.noiseFloor)
     return verdict
   }
 
@@ -270,11 +291,7 @@ function evaluateMetric(
       )
     }
   }
-  const worst = outcomes.reduce((a, b) => (severity(b.status) < severity(a.status) ? b : a))
-  verdict.status = worst.status
-  verdict.reason = describeOutcomes(worst, outcomes)
-  const decisive = worst.change ?? outcomes.find((o) => o.change)?.change
-  if (decisive) verdict.change = decisive
+  composeRow(verdict, outcomes, current.values, options.noiseFloor)
   return verdict
 }
 
@@ -282,12 +299,48 @@ function severity(status: MetricStatus): number {
   return METRIC_STATUS_ORDER.indexOf(status)
 }
 
-function describeOutcomes(worst: ExpressionOutcome, outcomes: ExpressionOutcome[]): string {
-  // A crossed warn level says nothing new once the fail level is crossed.
-  const others = outcomes.filter(
-    (o) => o !== worst && o.status !== 'pass' && o.reason !== worst.reason && !(worst.status === 'fail' && o.status === 'warn')
+/** Shows an estimate on the row: the arms at the estimator's levels, so that Baseline / Current / Change agree. */
+function showEstimate(verdict: MetricVerdict, change: ChangeEstimate): void {
+  verdict.change = change
+  if (change.levels && verdict.baseline && verdict.current) {
+    verdict.baseline = arm(verdict.baseline.values, change.levels.baseline)
+    verdict.current = arm(verdict.current.values, change.levels.current)
+  }
+}
+
+/**
+ * One deciding outcome per row: the most severe, a relative comparison before a budget of the same severity (it
+ * says more). The row shows that outcome's evidence and its one reason; a budget-decided row shows the value the
+ * budget judged, and the stored comparison, if any, only as context.
+ */
+function composeRow(verdict: MetricVerdict, outcomes: ExpressionOutcome[], currentValues: number[], noiseFloor: number): void {
+  const deciding = outcomes.reduce((a, b) =>
+    severity(b.status) < severity(a.status) || (severity(b.status) === severity(a.status) && a.budget !== undefined && b.budget === undefined) ? b : a
   )
-  return [worst.reason, ...others.map((o) => o.reason)].join(' ')
+  verdict.status = deciding.status
+  verdict.reason = deciding.reason
+  if (deciding.budget !== undefined) {
+    if (verdict.change && verdict.baseline) {
+      verdict.context = {
+        method: methodOf(verdict.change),
+        status: 'info',
+        reason: `Against the baseline: ${formatPercentChange(verdict.change.ratio)} (not deciding: the budget decides this metric).`,
+        baseline: verdict.baseline,
+        ...(verdict.current ? { current: verdict.current } : {}),
+        change: verdict.change
+      }
+    }
+    delete verdict.baseline
+    delete verdict.change
+    verdict.current = arm(currentValues)
+    verdict.decidedBy = 'budget'
+  } else {
+    if (deciding.change) showEstimate(verdict, deciding.change)
+    verdict.decidedBy = deciding.status === 'no-baseline' || deciding.status === 'new' ? 'none' : methodOf(verdict.change)
+  }
+  verdict.label = labelOf(verdict, noiseFloor, deciding.budget)
+  // An interval wholly beyond the noise floor on the better side is an improvement, whatever the rule's wording.
+  if (verdict.status === 'pass' && verdict.label.kind === 'improved') verdict.status = 'improved'
 }
 
 interface ExpressionContext {
@@ -409,8 +462,9 @@ function evaluateBudget(
           ? value > limit
           : value >= limit
   const shown = formatQuantity(value, unit)
-  if (holds) return { status: 'pass', reason: `${shown} is within the budget ${expression.text}.` }
-  return { status: level, reason: `${shown} breaks the ${level === 'fail' ? '' : 'warn '}budget ${expression.text}.` }
+  const budget = expression.text
+  if (holds) return { status: 'pass', reason: `${shown} is within the budget ${budget}.`, budget }
+  return { status: level, reason: `${shown} breaks the ${level === 'fail' ? '' : 'warn '}budget ${budget}.`, budget }
 }
 
 function historyValues(input: EvaluationInput, scenario: string, metric: string, unit: string): number[][] {

@@ -16,12 +16,56 @@ export type MetricStatus = 'fail' | 'warn' | 'inconclusive' | 'no-baseline' | 'n
 /** The gate's overall verdict, as published in the `verdict` output. */
 export type GateStatus = 'fail' | 'warn' | 'inconclusive' | 'no-baseline' | 'pass'
 
-/** One side of a comparison: the per-trial values of a metric and the value shown for it. */
+/** One side of a comparison, as the deciding evidence saw it: its values and the value shown for it. */
 export interface ArmSummary {
-  /** The representative value (median of the trials' values). */
+  /**
+   * The representative value: the level the deciding estimate used (`change.levels`), so that
+   * current.value / baseline.value === change.ratio; the median of the values when nothing was estimated.
+   */
   value: number
-  /** Per-trial values, in trial order. */
+  /** Per-trial values in trial order (for A/B: the per-pair values of this arm, in pair order). */
   values: number[]
+}
+
+/**
+ * The evidence that decided a row:
+ * - paired: same-runner A/B pairs; history: stored runs' spread; trials: trials of both sides;
+ * - single: one value per side (never decides a relative threshold by itself); budget: an absolute target;
+ * - none: nothing compared (no baseline, new, removed, not gated without a baseline).
+ */
+export type EvidenceMethod = 'paired' | 'history' | 'trials' | 'single' | 'budget' | 'none'
+
+/**
+ * What a row says, in the words the headline counts: the status refined by the interval (a pass is "unchanged"
+ * only when its interval lies within the noise floor on both sides), or the budget it was held to.
+ */
+export type LabelKind =
+  | 'regression'
+  | 'warning'
+  | 'inconclusive'
+  | 'improved'
+  | 'within threshold'
+  | 'unchanged'
+  | 'target met'
+  | 'no baseline'
+  | 'new'
+  | 'removed'
+  | 'not gated'
+
+export interface RowLabel {
+  kind: LabelKind
+  /** The text in the Verdict cell: the kind, or the budget ("✓ < 300 ms", "✗ < 300 ms"). */
+  text: string
+}
+
+/** Evidence that did not decide the row (e.g. the stored comparison when A/B decided): shown in the "why" only. */
+export interface ContextEvidence {
+  method: EvidenceMethod
+  status: MetricStatus
+  reason: string
+  baseline?: ArmSummary
+  current?: ArmSummary
+  change?: ChangeEstimate
 }
 
 /** How the change from baseline to current was estimated. */
@@ -65,18 +109,24 @@ export interface MetricVerdict {
   baseline?: ArmSummary
   current?: ArmSummary
   change?: ChangeEstimate
-  /** The threshold texts that applied, by level. */
-  threshold?: { warn: string[]; fail: string[] }
-  /** A sentence a reviewer can act on: why this status. */
+  /** The threshold texts that applied, by level; absoluteOnly when every level is an absolute budget. */
+  threshold?: { warn: string[]; fail: string[]; absoluteOnly?: boolean }
+  /** One sentence from the deciding evidence a reviewer can act on: why this status. */
   reason: string
-  /** Result of same-runner confirmation, when it ran for this metric. */
-  confirmation?: { status: MetricStatus; change?: ChangeEstimate; reason: string; pairs: number }
+  /** The evidence that decided this row; baseline, current and change above are that evidence's. */
+  decidedBy?: EvidenceMethod
+  /** The Verdict cell and what the headline counts. */
+  label?: RowLabel
+  /** Evidence that did not decide (the stored comparison when A/B decided), for the "why" details only. */
+  context?: ContextEvidence
 }
 
 export interface GateVerdict {
   status: GateStatus
   metrics: MetricVerdict[]
   counts: Record<MetricStatus, number>
+  /** Every gated metric is held to absolute budgets only: no baseline is needed to decide. */
+  targetsOnly?: boolean
 }
 
 /** Most severe first: the gate's overall status is led by the worst metric. */
