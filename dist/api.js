@@ -10523,8 +10523,8 @@ var require_utils = __commonJS({
       }
       if (bestLength < 2) return hextets.join(":");
       const head = hextets.slice(0, bestStart).join(":");
-      const tail = hextets.slice(bestStart + bestLength).join(":");
-      return head + "::" + tail;
+      const tail2 = hextets.slice(bestStart + bestLength).join(":");
+      return head + "::" + tail2;
     }
     function normalizeIPv6Address(input) {
       const compression = input.indexOf("::");
@@ -24717,13 +24717,13 @@ var require_main85 = __commonJS({
 var require_main86 = __commonJS({
   "node_modules/@stdlib/utils-constant-function/lib/main.js"(exports2, module2) {
     "use strict";
-    function wrap(value) {
+    function wrap2(value) {
       return constantFunction;
       function constantFunction() {
         return value;
       }
     }
-    module2.exports = wrap;
+    module2.exports = wrap2;
   }
 });
 
@@ -31270,7 +31270,7 @@ var require_ansi_styles = __commonJS({
       });
     };
     var colorConvert;
-    var makeDynamicStyles = (wrap, targetSpace, identity, isBackground) => {
+    var makeDynamicStyles = (wrap2, targetSpace, identity, isBackground) => {
       if (colorConvert === void 0) {
         colorConvert = require_color_convert();
       }
@@ -31279,9 +31279,9 @@ var require_ansi_styles = __commonJS({
       for (const [sourceSpace, suite] of Object.entries(colorConvert)) {
         const name = sourceSpace === "ansi16" ? "ansi" : sourceSpace;
         if (sourceSpace === targetSpace) {
-          styles[name] = wrap(identity, offset);
+          styles[name] = wrap2(identity, offset);
         } else if (typeof suite === "object") {
-          styles[name] = wrap(suite[targetSpace], offset);
+          styles[name] = wrap2(suite[targetSpace], offset);
         }
       }
       return styles;
@@ -34664,15 +34664,15 @@ var require_deflate = __commonJS({
       if (!strm) {
         return Z_STREAM_ERROR;
       }
-      var wrap = 1;
+      var wrap2 = 1;
       if (level === Z_DEFAULT_COMPRESSION) {
         level = 6;
       }
       if (windowBits < 0) {
-        wrap = 0;
+        wrap2 = 0;
         windowBits = -windowBits;
       } else if (windowBits > 15) {
-        wrap = 2;
+        wrap2 = 2;
         windowBits -= 16;
       }
       if (memLevel < 1 || memLevel > MAX_MEM_LEVEL || method !== Z_DEFLATED || windowBits < 8 || windowBits > 15 || level < 0 || level > 9 || strategy < 0 || strategy > Z_FIXED) {
@@ -34684,7 +34684,7 @@ var require_deflate = __commonJS({
       var s = new DeflateState();
       strm.state = s;
       s.strm = strm;
-      s.wrap = wrap;
+      s.wrap = wrap2;
       s.gzhead = null;
       s.w_bits = windowBits;
       s.w_size = 1 << s.w_bits;
@@ -34977,7 +34977,7 @@ var require_deflate = __commonJS({
       var dictLength = dictionary.length;
       var s;
       var str, n;
-      var wrap;
+      var wrap2;
       var avail;
       var next;
       var input;
@@ -34986,16 +34986,16 @@ var require_deflate = __commonJS({
         return Z_STREAM_ERROR;
       }
       s = strm.state;
-      wrap = s.wrap;
-      if (wrap === 2 || wrap === 1 && s.status !== INIT_STATE || s.lookahead) {
+      wrap2 = s.wrap;
+      if (wrap2 === 2 || wrap2 === 1 && s.status !== INIT_STATE || s.lookahead) {
         return Z_STREAM_ERROR;
       }
-      if (wrap === 1) {
+      if (wrap2 === 1) {
         strm.adler = adler32(strm.adler, dictionary, dictLength, 0);
       }
       s.wrap = 0;
       if (dictLength >= s.w_size) {
-        if (wrap === 0) {
+        if (wrap2 === 0) {
           zero(s.head);
           s.strstart = 0;
           s.block_start = 0;
@@ -35035,7 +35035,7 @@ var require_deflate = __commonJS({
       strm.next_in = next;
       strm.input = input;
       strm.avail_in = avail;
-      s.wrap = wrap;
+      s.wrap = wrap2;
       return Z_OK;
     }
     exports2.deflateInit = deflateInit;
@@ -36055,17 +36055,17 @@ var require_inflate = __commonJS({
       return inflateResetKeep(strm);
     }
     function inflateReset2(strm, windowBits) {
-      var wrap;
+      var wrap2;
       var state;
       if (!strm || !strm.state) {
         return Z_STREAM_ERROR;
       }
       state = strm.state;
       if (windowBits < 0) {
-        wrap = 0;
+        wrap2 = 0;
         windowBits = -windowBits;
       } else {
-        wrap = (windowBits >> 4) + 1;
+        wrap2 = (windowBits >> 4) + 1;
         if (windowBits < 48) {
           windowBits &= 15;
         }
@@ -36076,7 +36076,7 @@ var require_inflate = __commonJS({
       if (state.window !== null && state.wbits !== windowBits) {
         state.window = null;
       }
-      state.wrap = wrap;
+      state.wrap = wrap2;
       state.wbits = windowBits;
       return inflateReset(strm);
     }
@@ -37294,7 +37294,7 @@ var require_inflate2 = __commonJS({
       var chunkSize = this.options.chunkSize;
       var dictionary = this.options.dictionary;
       var status, _mode;
-      var next_out_utf8, tail, utf8str;
+      var next_out_utf8, tail2, utf8str;
       var allowBufError = false;
       if (this.ended) {
         return false;
@@ -37332,12 +37332,12 @@ var require_inflate2 = __commonJS({
           if (strm.avail_out === 0 || status === c.Z_STREAM_END || strm.avail_in === 0 && (_mode === c.Z_FINISH || _mode === c.Z_SYNC_FLUSH)) {
             if (this.options.to === "string") {
               next_out_utf8 = strings.utf8border(strm.output, strm.next_out);
-              tail = strm.next_out - next_out_utf8;
+              tail2 = strm.next_out - next_out_utf8;
               utf8str = strings.buf2string(strm.output, next_out_utf8);
-              strm.next_out = tail;
-              strm.avail_out = chunkSize - tail;
-              if (tail) {
-                utils.arraySet(strm.output, strm.output, next_out_utf8, tail, 0);
+              strm.next_out = tail2;
+              strm.avail_out = chunkSize - tail2;
+              if (tail2) {
+                utils.arraySet(strm.output, strm.output, next_out_utf8, tail2, 0);
               }
               this.onData(utf8str);
             } else {
@@ -58362,6 +58362,10 @@ var report_schema_default = {
         }
       }
     },
+    method: { enum: ["paired", "history", "trials", "single", "budget", "none"] },
+    labelKind: {
+      enum: ["regression", "warning", "inconclusive", "improved", "within threshold", "unchanged", "target met", "no baseline", "new", "removed", "not gated"]
+    },
     environment: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json#/properties/environment" },
     summaryValue: {
       type: "object",
@@ -58421,6 +58425,7 @@ var report_schema_default = {
       additionalProperties: false,
       properties: {
         sha: { type: "string" },
+        headSha: { type: "string" },
         ref: { type: "string" },
         environment: { $ref: "#/definitions/environment" },
         scenarios: { type: "integer", minimum: 0 }
@@ -58485,23 +58490,48 @@ var report_schema_default = {
             additionalProperties: false,
             properties: {
               warn: { type: "array", items: { type: "string" } },
-              fail: { type: "array", items: { type: "string" } }
+              fail: { type: "array", items: { type: "string" } },
+              absoluteOnly: { type: "boolean" }
             }
           },
           reason: { type: "string" },
-          confirmation: {
+          decidedBy: { $ref: "#/definitions/method" },
+          label: {
             type: "object",
-            required: ["status", "reason", "pairs"],
+            required: ["kind", "text"],
+            additionalProperties: false,
+            properties: { kind: { $ref: "#/definitions/labelKind" }, text: { type: "string" } }
+          },
+          context: {
+            type: "object",
+            description: "Evidence that did not decide the row (e.g. the stored comparison when A/B decided).",
+            required: ["method", "status", "reason"],
             additionalProperties: false,
             properties: {
+              method: { $ref: "#/definitions/method" },
               status: { $ref: "#/definitions/status" },
-              change: { $ref: "#/definitions/change" },
               reason: { type: "string" },
-              pairs: { type: "integer", minimum: 0 }
+              baseline: { $ref: "#/definitions/arm" },
+              current: { $ref: "#/definitions/arm" },
+              change: { $ref: "#/definitions/change" }
             }
           }
         }
       }
+    },
+    labelCounts: {
+      type: "object",
+      description: "How many rows carry each label: what the headline counts.",
+      propertyNames: { $ref: "#/definitions/labelKind" },
+      additionalProperties: { type: "integer", minimum: 0 }
+    },
+    targetsOnly: { type: "boolean" },
+    confirmationFailure: { type: "string" },
+    saved: {
+      type: "object",
+      required: ["id", "first"],
+      additionalProperties: false,
+      properties: { id: { type: "string" }, sha: { type: "string" }, first: { type: "boolean" } }
     },
     trends: {
       type: "array",
@@ -58519,7 +58549,7 @@ var report_schema_default = {
               type: "object",
               required: ["label", "value"],
               additionalProperties: false,
-              properties: { label: { type: "string" }, value: { type: "number" } }
+              properties: { label: { type: "string" }, value: { type: "number" }, role: { enum: ["baseline", "current"] } }
             }
           }
         }
@@ -59200,7 +59230,7 @@ function scaled(base, scale, suffix) {
 }
 function formatNumber(value) {
   if (value === 0) return "0";
-  const magnitude = Math.abs(value);
+  const magnitude = Math.abs(Number(value.toPrecision(3)));
   if (magnitude >= 1e3) return Math.round(value).toLocaleString("en-US");
   if (magnitude >= 100) return value.toFixed(0);
   if (magnitude >= 10) return value.toFixed(1);
@@ -60129,6 +60159,57 @@ function removedStatus(rules, scenario, why) {
   return { status: policy, reason: `Gated in the baseline but missing here (${why}): nothing compared.${advice}` };
 }
 
+// src/verdict/labels.ts
+var BY_STATUS = {
+  fail: "regression",
+  warn: "warning",
+  inconclusive: "inconclusive",
+  improved: "improved",
+  "no-baseline": "no baseline",
+  new: "new",
+  removed: "removed",
+  info: "not gated"
+};
+function labelOf(row, noiseFloor, budget) {
+  if (row.decidedBy === "budget" && budget && (row.status === "pass" || row.status === "fail" || row.status === "warn")) {
+    const mark2 = row.status === "pass" ? "✓" : row.status === "fail" ? "✗" : "!";
+    return { kind: row.status === "pass" ? "target met" : row.status === "fail" ? "regression" : "warning", text: `${mark2} ${budget}` };
+  }
+  if (row.status !== "pass") return plain(BY_STATUS[row.status]);
+  const interval = row.change?.interval;
+  if (!interval) return plain("within threshold");
+  const floor = Math.log1p(noiseFloor);
+  const low = Math.log(interval.low);
+  const high = Math.log(interval.high);
+  if (low >= -floor && high <= floor) return plain("unchanged");
+  const betterBeyond = row.direction === "lower" ? high < -floor : low > floor;
+  return plain(betterBeyond ? "improved" : "within threshold");
+}
+function plain(kind) {
+  return { kind, text: kind };
+}
+var LABEL_ORDER = [
+  "regression",
+  "warning",
+  "inconclusive",
+  "improved",
+  "no baseline",
+  "new",
+  "removed",
+  "target met",
+  "within threshold",
+  "unchanged",
+  "not gated"
+];
+function countLabels(rows) {
+  const counts = Object.fromEntries(LABEL_ORDER.map((kind) => [kind, 0]));
+  for (const row of rows) counts[labelKindOf(row)]++;
+  return counts;
+}
+function labelKindOf(row) {
+  return row.label?.kind ?? (row.status === "pass" ? "within threshold" : BY_STATUS[row.status]);
+}
+
 // src/stats/log-ratio-intervals.ts
 function boundsAt(estimate, alpha) {
   if (estimate.standardError === 0) return { low: estimate.estimate, high: estimate.estimate };
@@ -60238,11 +60319,11 @@ function mannKendallP(s, n) {
   }
   const pairs = n * (n - 1) / 2;
   const total = counts.reduce((a, b) => a + b, 0);
-  let tail = 0;
+  let tail2 = 0;
   counts.forEach((count, inversions) => {
-    if (Math.abs(pairs - 2 * inversions) >= Math.abs(s)) tail += count;
+    if (Math.abs(pairs - 2 * inversions) >= Math.abs(s)) tail2 += count;
   });
-  return tail / total;
+  return tail2 / total;
 }
 function senSlope(values) {
   const slopes = [];
@@ -60464,8 +60545,12 @@ function metricNames(scenario) {
   for (const trial of scenario.trials) for (const name of Object.keys(trial.metrics)) names.add(name);
   return [...names];
 }
-function arm(values) {
-  return { value: median(values), values };
+function arm(values, level) {
+  return { value: level ?? median(values), values };
+}
+function methodOf(change) {
+  if (!change) return "none";
+  return change.method === "point" ? "single" : change.method;
 }
 function evaluate(input) {
   const baselineScenarios = new Map((input.baseline?.scenarios ?? []).map((s) => [s.name, s]));
@@ -60532,19 +60617,22 @@ function relativeEvidence(input, scenario, baselineScenario, metric, direction) 
 function summarize(metrics, hasBaseline) {
   const counts = Object.fromEntries(METRIC_STATUS_ORDER.map((status2) => [status2, 0]));
   for (const verdict of metrics) counts[verdict.status]++;
+  const gated = metrics.filter((m) => m.gated && m.status !== "removed");
+  const targetsOnly = gated.length > 0 && gated.every((m) => m.threshold?.absoluteOnly === true);
   let status = "pass";
   if (counts.fail > 0) status = "fail";
   else if (counts.warn > 0) status = "warn";
   else if (counts.inconclusive > 0) status = "inconclusive";
-  else if (!hasBaseline || counts["no-baseline"] > 0) status = "no-baseline";
-  return { status, metrics, counts };
+  else if (!targetsOnly && (!hasBaseline || counts["no-baseline"] > 0)) status = "no-baseline";
+  return { status, metrics, counts, ...targetsOnly ? { targetsOnly } : {} };
 }
 function scenarioRef(scenario) {
   const suite = scenario.labels?.suite;
   return suite === void 0 ? { name: scenario.name } : { name: scenario.name, suite };
 }
 function thresholdTexts(threshold) {
-  return { warn: threshold.warn.map((e) => e.text), fail: threshold.fail.map((e) => e.text) };
+  const absoluteOnly = [...threshold.fail, ...threshold.warn].every((e) => e.kind === "absolute");
+  return { warn: threshold.warn.map((e) => e.text), fail: threshold.fail.map((e) => e.text), ...absoluteOnly ? { absoluteOnly } : {} };
 }
 function removedMetric(input, scenario, metric, why) {
   const series = metricSeries(scenario, metric);
@@ -60557,7 +60645,9 @@ function removedMetric(input, scenario, metric, why) {
     status: "removed",
     gated: threshold !== void 0,
     baseline: arm(series.values),
-    reason: `In the baseline but not in this run: ${why}.`
+    reason: `In the baseline but not in this run: ${why}.`,
+    decidedBy: "none",
+    label: { kind: "removed", text: "removed" }
   };
   if (threshold) Object.assign(verdict, removedStatus(input.removed ?? [], scenario.name, why));
   if (threshold) verdict.threshold = thresholdTexts(threshold);
@@ -60594,10 +60684,12 @@ function evaluateMetric(input, scenario, baselineScenario, metric, options) {
   }
   const evidence = baselineValues ? { baseline: baselineValues, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction } : void 0;
   const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : void 0;
-  if (evidence && allPositive(evidence)) verdict.change = estimateChange(evidence, best, options);
+  if (evidence && allPositive(evidence)) showEstimate(verdict, estimateChange(evidence, best, options));
   if (!threshold) {
     verdict.status = verdict.baseline ? "info" : input.baseline ? "new" : "info";
     verdict.reason = comparisonProblem ? `Not compared: ${comparisonProblem}.` : "Not gated: no threshold applies to this metric.";
+    verdict.decidedBy = methodOf(verdict.change);
+    verdict.label = labelOf(verdict, options.noiseFloor);
     return verdict;
   }
   const outcomes = [];
@@ -60622,21 +60714,46 @@ function evaluateMetric(input, scenario, baselineScenario, metric, options) {
       );
     }
   }
-  const worst = outcomes.reduce((a, b) => severity(b.status) < severity(a.status) ? b : a);
-  verdict.status = worst.status;
-  verdict.reason = describeOutcomes(worst, outcomes);
-  const decisive = worst.change ?? outcomes.find((o) => o.change)?.change;
-  if (decisive) verdict.change = decisive;
+  composeRow(verdict, outcomes, current.values, options.noiseFloor);
   return verdict;
 }
 function severity(status) {
   return METRIC_STATUS_ORDER.indexOf(status);
 }
-function describeOutcomes(worst, outcomes) {
-  const others = outcomes.filter(
-    (o) => o !== worst && o.status !== "pass" && o.reason !== worst.reason && !(worst.status === "fail" && o.status === "warn")
+function showEstimate(verdict, change) {
+  verdict.change = change;
+  if (change.levels && verdict.baseline && verdict.current) {
+    verdict.baseline = arm(verdict.baseline.values, change.levels.baseline);
+    verdict.current = arm(verdict.current.values, change.levels.current);
+  }
+}
+function composeRow(verdict, outcomes, currentValues, noiseFloor) {
+  const deciding = outcomes.reduce(
+    (a, b) => severity(b.status) < severity(a.status) || severity(b.status) === severity(a.status) && a.budget !== void 0 && b.budget === void 0 ? b : a
   );
-  return [worst.reason, ...others.map((o) => o.reason)].join(" ");
+  verdict.status = deciding.status;
+  verdict.reason = deciding.reason;
+  if (deciding.budget !== void 0) {
+    if (verdict.change && verdict.baseline) {
+      verdict.context = {
+        method: methodOf(verdict.change),
+        status: "info",
+        reason: `Against the baseline: ${formatPercentChange(verdict.change.ratio)} (not deciding: the budget decides this metric).`,
+        baseline: verdict.baseline,
+        ...verdict.current ? { current: verdict.current } : {},
+        change: verdict.change
+      };
+    }
+    delete verdict.baseline;
+    delete verdict.change;
+    verdict.current = arm(currentValues);
+    verdict.decidedBy = "budget";
+  } else {
+    if (deciding.change) showEstimate(verdict, deciding.change);
+    verdict.decidedBy = deciding.status === "no-baseline" || deciding.status === "new" ? "none" : methodOf(verdict.change);
+  }
+  verdict.label = labelOf(verdict, noiseFloor, deciding.budget);
+  if (verdict.status === "pass" && verdict.label.kind === "improved") verdict.status = "improved";
 }
 function evaluateExpression(expression, level, context) {
   if (expression.kind === "absolute") return evaluateBudget(expression, level, context);
@@ -60703,8 +60820,9 @@ function evaluateBudget(expression, level, context) {
   const value = median(context.current.values);
   const holds = expression.operator === "<" ? value < limit : expression.operator === "<=" ? value <= limit : expression.operator === ">" ? value > limit : value >= limit;
   const shown = formatQuantity(value, unit);
-  if (holds) return { status: "pass", reason: `${shown} is within the budget ${expression.text}.` };
-  return { status: level, reason: `${shown} breaks the ${level === "fail" ? "" : "warn "}budget ${expression.text}.` };
+  const budget = expression.text;
+  if (holds) return { status: "pass", reason: `${shown} is within the budget ${budget}.`, budget };
+  return { status: level, reason: `${shown} breaks the ${level === "fail" ? "" : "warn "}budget ${budget}.`, budget };
 }
 function historyValues(input, scenario, metric, unit) {
   const history = [];
@@ -60772,8 +60890,11 @@ function buildReport(input) {
     links: {},
     metrics: verdict.metrics,
     hasRegressions: verdict.counts.fail > 0,
-    scenarios: summarizeScenarios(input.current)
+    scenarios: summarizeScenarios(input.current),
+    labelCounts: countLabels(verdict.metrics)
   };
+  if (verdict.targetsOnly) report.targetsOnly = true;
+  if (context.pullRequest?.headSha) report.current.headSha = context.pullRequest.headSha;
   if (input.current.git?.sha) report.current.sha = input.current.git.sha;
   if (input.current.git?.ref) report.current.ref = input.current.git.ref;
   if (input.current.environment) report.current.environment = input.current.environment;
@@ -60815,10 +60936,14 @@ function buildTrends(input) {
     const points = [];
     for (const record of history) {
       const scenario = scenariosByName(record.results).get(metric.scenario);
-      const series = scenario && metricSeries(scenario, metric.metric, metric.unit);
-      if (series) points.push({ label: record.source.sha?.slice(0, 7) ?? record.savedAt.slice(5, 10), value: median(series.values) });
+      const series2 = scenario && metricSeries(scenario, metric.metric, metric.unit);
+      if (!series2) continue;
+      const point = { label: record.source.sha?.slice(0, 7) ?? record.savedAt.slice(5, 10), value: median(series2.values) };
+      points.push(record.id === input.lookup.baseline?.id ? { ...point, role: "baseline" } : point);
     }
-    points.push({ label: "this run", value: metric.current.value });
+    const current = input.current.scenarios.find((s) => s.name === metric.scenario);
+    const series = current && metricSeries(current, metric.metric, metric.unit);
+    points.push({ label: "this run", value: series ? median(series.values) : metric.current.value, role: "current" });
     return { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points };
   });
 }
@@ -61240,11 +61365,11 @@ var goBenchFormat = {
     return /^Benchmark\S*\s+\d+\s+[\d.]+(e[-+]?\d+)? ns\/op/m.test(text);
   },
   parse(text, source) {
-    const plain = isGoTestJson(text) ? goTestJsonOutput(text, source) : text;
+    const plain2 = isGoTestJson(text) ? goTestJsonOutput(text, source) : text;
     const environment = {};
     const results = [];
     let pkg;
-    for (const line of numberedLines(plain)) {
+    for (const line of numberedLines(plain2)) {
       const trimmed = line.text.trim();
       const header = /^(goos|goarch|pkg|cpu):\s*(.*)$/.exec(trimmed);
       if (header) {
@@ -62295,7 +62420,7 @@ async function runCommand(spec, log, signal) {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"]
   });
-  const tail = [];
+  const tail2 = [];
   const stdoutChunks = [];
   let stdoutBytes = 0;
   const relay = (stream, keep) => {
@@ -62317,8 +62442,8 @@ async function runCommand(spec, log, signal) {
   };
   const emit = (line) => {
     log.info(`  │ ${line}`);
-    tail.push(line);
-    if (tail.length > TAIL_LINES) tail.shift();
+    tail2.push(line);
+    if (tail2.length > TAIL_LINES) tail2.shift();
   };
   relay(child2.stdout, true);
   relay(child2.stderr, false);
@@ -62357,7 +62482,7 @@ async function runCommand(spec, log, signal) {
     timedOut,
     cancelled,
     stdout: Buffer.concat(stdoutChunks).toString("utf8"),
-    outputTail: tail.join("\n"),
+    outputTail: tail2.join("\n"),
     durationMs: Date.now() - started
   };
 }
@@ -63348,18 +63473,18 @@ async function runSuite(suite, deps, run, total) {
     deps.log,
     deps.signal
   );
-  const tail = outcome.outputTail ? `
+  const tail2 = outcome.outputTail ? `
 Last output:
 ${indent(outcome.outputTail)}` : "";
-  if (outcome.cancelled) throw new RunError(`suite "${suite.name}" was cancelled; its processes were stopped.${tail}`);
+  if (outcome.cancelled) throw new RunError(`suite "${suite.name}" was cancelled; its processes were stopped.${tail2}`);
   if (outcome.timedOut) {
     throw new RunError(
-      `suite "${suite.name}" timed out after ${formatMs(suite.timeoutMs)}; its whole process group was killed. Raise the suite's timeout if it needs longer.${tail}`
+      `suite "${suite.name}" timed out after ${formatMs(suite.timeoutMs)}; its whole process group was killed. Raise the suite's timeout if it needs longer.${tail2}`
     );
   }
   if (outcome.exitCode !== 0) {
     const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`;
-    throw new RunError(`suite "${suite.name}" failed: \`${suite.command}\` ${how}.${tail}`);
+    throw new RunError(`suite "${suite.name}" failed: \`${suite.command}\` ${how}.${tail2}`);
   }
   deps.log.info(`Suite "${suite.name}" finished in ${formatMs(outcome.durationMs)}.`);
   if (!suite.resultsPath) {
@@ -63723,6 +63848,7 @@ async function confirmOnSameRunner(options) {
   const pending = new Map(options.targets.map((target) => [key(target), target]));
   const ratios = new Map(options.targets.map((target) => [key(target), []]));
   const baseLogs = new Map(options.targets.map((target) => [key(target), []]));
+  const arms = new Map(options.targets.map((target) => [key(target), { base: [], head: [] }]));
   const units = /* @__PURE__ */ new Map();
   const done = [];
   let pairs = 0;
@@ -63742,6 +63868,8 @@ async function confirmOnSameRunner(options) {
         units.set(k, base.unit);
         ratios.get(k).push(Math.log(head.value / base.value));
         baseLogs.get(k).push(Math.log(base.value));
+        arms.get(k).base.push(base.value);
+        arms.get(k).head.push(head.value);
       }
       options.log.progress(`confirmation: ${pairs} pair(s) of base and head measured, ${pending.size} metric(s) undecided`);
     }
@@ -63761,7 +63889,7 @@ async function confirmOnSameRunner(options) {
       if (decision.outcome !== "continue" || last2) {
         const outcome = decision.outcome === "continue" ? "inconclusive" : decision.outcome;
         const reason = decision.outcome === "continue" ? `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? " (time budget spent)" : ""}.` : decision.reason;
-        done.push({ target, outcome, change: withLevels(decision.change, baseLogs.get(key(target))), reason, pairs: logRatios.length });
+        done.push({ target, outcome, change: withLevels(decision.change, baseLogs.get(key(target))), reason, pairs: logRatios.length, arms: arms.get(key(target)) });
         pending.delete(key(target));
       }
     }
@@ -63774,7 +63902,8 @@ async function confirmOnSameRunner(options) {
       target,
       outcome: "inconclusive",
       reason: `Not enough pairs were measured (${pairs}) before the time budget ran out.`,
-      pairs: ratios.get(key(target)).length
+      pairs: ratios.get(key(target)).length,
+      arms: arms.get(key(target))
     });
   }
   return { confirmations: done, pairs, looks: looksTaken, elapsedMs: now() - started };
@@ -63824,26 +63953,51 @@ function armSource(source) {
   if (source.kind !== "load") return source;
   return { ...source, scenarios: source.scenarios.map((scenario) => ({ ...scenario, trials: 1 })) };
 }
-function applyConfirmation(verdict, result, hasBaseline) {
+function applyConfirmation(verdict, result, hasBaseline, noiseFloor = DEFAULT_NOISE_FLOOR) {
   const byKey = new Map(result.confirmations.map((c) => [`${c.target.scenario}\0${c.target.metric}`, c]));
   const metrics = verdict.metrics.map((metric) => {
     const confirmation = byKey.get(`${metric.scenario}\0${metric.metric}`);
     if (!confirmation) return metric;
-    const status = confirmation.outcome;
-    const stored = metric.status === "no-baseline" ? "" : ` Against the stored baseline it was ${metric.status}: ${metric.reason}`;
-    return {
+    const change = confirmation.change && pairedLevels(confirmation.change, confirmation.arms.base);
+    const row = {
       ...metric,
-      status,
-      reason: `Same-runner A/B (${confirmation.pairs} pairs of base and head): ${confirmation.reason}${stored}`,
-      confirmation: {
-        status,
-        reason: confirmation.reason,
-        pairs: confirmation.pairs,
-        ...confirmation.change ? { change: confirmation.change } : {}
-      }
+      status: confirmation.outcome,
+      decidedBy: "paired",
+      reason: `Same-runner A/B, ${confirmation.pairs} pairs: ${withoutConfirmationAdvice(confirmation.reason)}`
     };
+    delete row.baseline;
+    delete row.current;
+    delete row.change;
+    delete row.label;
+    delete row.context;
+    if (change?.levels) {
+      row.baseline = { value: change.levels.baseline, values: confirmation.arms.base };
+      row.current = { value: change.levels.current, values: confirmation.arms.head };
+    }
+    if (change) row.change = change;
+    if (metric.status !== "no-baseline" && metric.decidedBy !== "none") {
+      row.context = {
+        method: metric.decidedBy ?? methodOf(metric.change),
+        status: metric.status,
+        reason: metric.reason,
+        ...metric.baseline ? { baseline: metric.baseline } : {},
+        ...metric.current ? { current: metric.current } : {},
+        ...metric.change ? { change: metric.change } : {}
+      };
+    }
+    row.label = labelOf(row, noiseFloor);
+    if (row.status === "pass" && row.label.kind === "improved") row.status = "improved";
+    return row;
   });
   return summarize(metrics, hasBaseline || result.confirmations.length > 0);
+}
+function pairedLevels(change, base) {
+  if (base.length === 0 || base.some((v) => v <= 0)) return change;
+  const baseline = Math.exp(base.reduce((sum2, v) => sum2 + Math.log(v), 0) / base.length);
+  return { ...change, levels: { baseline, current: baseline * change.ratio } };
+}
+function withoutConfirmationAdvice(reason) {
+  return reason.replace(/Use same-runner confirmation, more trials, or a larger threshold\./, "More pairs (more or later confirm looks) or a larger threshold can decide.").replace(/,? ?(or )?(use |let )?same-runner confirmation( decide)?/gi, "");
 }
 function baseCommitOf(settings, pullRequestBaseSha) {
   return settings.confirm.base ?? pullRequestBaseSha;
@@ -63856,9 +64010,14 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
   if (!baseSha) {
     return settings.confirm.compareTo === "base-commit" ? { verdict, note: "compare-to base-commit needs a base commit: run on a pull request, or pass --base <commit> to the CLI." } : { verdict };
   }
+  const requested = settings.confirm.compareTo === "base-commit";
+  const cannotRun = (why) => {
+    if (requested) throw new RunError(`compare-to base-commit: the same-runner A/B against ${baseSha.slice(0, 7)} could not run: ${why}`);
+    return { verdict, failure: why, note: `Same-runner confirmation could not run, so the stored-baseline verdicts stand: ${why}` };
+  };
   const repoTop = await repositoryTop(settings.rootDir).catch(() => void 0);
-  if (!repoTop) return { verdict, note: `Same-runner confirmation skipped: ${settings.rootDir} is not a git checkout.` };
-  if (!relocateSource(settings.source, repoTop, repoTop)) return { verdict, note: "Same-runner confirmation skipped: results read from a file cannot be re-measured on the base commit." };
+  if (!repoTop) return cannotRun(`${settings.rootDir} is not a git checkout`);
+  if (!relocateSource(settings.source, repoTop, repoTop)) return cannotRun("results read from a file cannot be re-measured on the base commit");
   const short = baseSha.slice(0, 7);
   deps.log.info(`Confirming ${targets.length} metric(s) on this runner against the base commit ${short}...`);
   let worktree;
@@ -63886,8 +64045,16 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
   } catch (error) {
     if (deps.signal?.aborted) throw error;
     const why = messageOf(error);
+    const advice = settings.confirm.build ? "" : '\nThe base commit is measured in a fresh checkout without installed dependencies or build output: set `build:` (CLI --build, Action input build), e.g. "npm ci && npm run build".';
+    if (requested) {
+      throw new RunError(`compare-to base-commit: the same-runner A/B against ${short} could not run: ${tail(why)}${advice}`);
+    }
     deps.log.warn(`Same-runner confirmation could not run: ${why}`);
-    return { verdict, note: `Same-runner confirmation against ${short} could not run, so the stored-baseline verdicts stand: ${firstLine(why)}` };
+    return {
+      verdict,
+      failure: `${firstLine(why)}${settings.confirm.build ? "" : " (set `build:` if the base checkout needs installing or building)"}`,
+      note: `Same-runner confirmation against ${short} could not run, so the stored-baseline verdicts stand: ${firstLine(why)}`
+    };
   } finally {
     await duet?.stop();
     await worktree?.remove().catch((error) => deps.log.warn(`could not remove the base checkout: ${messageOf(error)}`));
@@ -63895,6 +64062,10 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
 }
 function firstLine(text) {
   return text.split("\n")[0];
+}
+function tail(text) {
+  const lines = text.split("\n");
+  return lines.length <= 16 ? text : [lines[0], "…", ...lines.slice(-15)].join("\n");
 }
 
 // src/stats/paired-decider.ts
@@ -63947,7 +64118,8 @@ async function runGate(settings, deps, options) {
   const runDeps = { log: deps.log, rootDir: settings.rootDir, notes: runNotes };
   if (deps.signal) runDeps.signal = deps.signal;
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context);
-  const lookup = await lookupBaseline(settings, deps);
+  const saveDue = decideBaselineSave(deps.context, { mode: options.save, complete: true }).save;
+  const lookup = await lookupBaseline(settings, deps, saveDue);
   if (lookup.baseline && options.save !== "promote") checkScenariosOverlap(results, lookup.baseline.results, lookup.baseline.id);
   checkRulesMatch(settings.thresholds, lookup.baseline ? [results, lookup.baseline.results] : [results]);
   const evaluated = evaluate({
@@ -63970,6 +64142,7 @@ async function runGate(settings, deps, options) {
   });
   if (confirmed.note) notes.push(confirmed.note);
   const verdict = confirmed.verdict;
+  if (confirmed.failure) deps.log.warn(`Same-runner confirmation failed: ${confirmed.failure}`);
   const report = buildReport({
     gate: settings.name,
     verdict,
@@ -63980,6 +64153,7 @@ async function runGate(settings, deps, options) {
     now: deps.now(),
     notes
   });
+  if (confirmed.failure) report.confirmationFailure = confirmed.failure;
   throwIfCancelled(deps.signal, "before the baseline was saved");
   const overBudget = settings.baseline.saveOverErrorBudget ? void 0 : errorBudgetBreach(verdict.metrics);
   const partial = settings.suiteScope ? `only suite(s) ${settings.suiteScope.join(", ")} ran (--suite), and a baseline holds every suite` : void 0;
@@ -63993,6 +64167,7 @@ async function runGate(settings, deps, options) {
     const record = baselineRecord(settings.name, results, deps.context, deps.now(), options.save === "promote" ? options.promoteAs : void 0);
     try {
       outcome.saved = await deps.store.save(record);
+      report.saved = { id: outcome.saved.id, first: !lookup.baseline, ...record.source.sha ? { sha: record.source.sha } : {} };
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`);
     } catch (error) {
       outcome.saveFailure = messageOf(error);
@@ -64006,7 +64181,7 @@ async function runGate(settings, deps, options) {
     deps.log.error(`The baseline was asked for and not saved, so the run fails (exit 2): ${outcome.saveFailure}`);
     outcome.exitCode = EXIT_RUN_FAILED;
   }
-  const missing = missingBaselineFailure(settings, lookup, saveDecision, outcome.saveFailure);
+  const missing = verdict.targetsOnly ? void 0 : missingBaselineFailure(settings, lookup, saveDecision, outcome.saveFailure);
   if (missing) {
     report.notes.push(missing);
     deps.log.error(missing);
@@ -64026,7 +64201,7 @@ function missingBaselineFailure(settings, lookup, save, saveFailure) {
   if (lookup.baseline || save.save) return void 0;
   return `fail-on-missing-baseline: no baseline could be read (${lookup.problems.join("; ") || "none stored"}), so the run fails (exit 2).`;
 }
-async function lookupBaseline(settings, deps) {
+async function lookupBaseline(settings, deps, saving) {
   const query = {
     gate: settings.name,
     historyLimit: settings.baseline.historyLimit,
@@ -64035,7 +64210,11 @@ async function lookupBaseline(settings, deps) {
   };
   try {
     const lookup = await deps.store.load(query);
-    for (const problem of lookup.problems) deps.log.warn(`Baseline: ${problem}`);
+    const firstSave = saving && !lookup.baseline && lookup.absence?.kind === "not-saved";
+    for (const problem of lookup.problems) {
+      if (firstSave) deps.log.info(`Baseline: ${problem}`);
+      else deps.log.warn(`Baseline: ${problem}`);
+    }
     return lookup;
   } catch (error) {
     const reason = messageOf(error);
@@ -64417,26 +64596,66 @@ var GATE_ICON = {
   "no-baseline": "⚪",
   pass: "✅"
 };
-var NOTABLE_ORDER = ["fail", "warn", "inconclusive", "improved", "no-baseline", "new", "removed"];
-function isNotable(verdict) {
-  return NOTABLE_ORDER.includes(verdict.status);
+var NOTABLE_ORDER = ["regression", "warning", "inconclusive", "improved", "no baseline", "new", "removed", "target met"];
+var FOLDED_ORDER = ["target met", "within threshold", "unchanged", "not gated"];
+function isNotable(verdict, showMetTargets = false) {
+  const kind = labelKindOf(verdict);
+  if (kind === "target met") return showMetTargets;
+  return NOTABLE_ORDER.includes(kind) || overruled(verdict);
 }
-function orderRows(metrics) {
-  const notable = metrics.filter(isNotable).map((verdict, index) => ({ verdict, index })).sort((a, b) => NOTABLE_ORDER.indexOf(a.verdict.status) - NOTABLE_ORDER.indexOf(b.verdict.status) || a.index - b.index).map((entry) => entry.verdict);
-  return { notable, unchanged: metrics.filter((verdict) => !isNotable(verdict)) };
+function overruled(verdict) {
+  return verdict.context !== void 0 && verdict.context.status !== "info" && verdict.context.status !== verdict.status;
+}
+function notableRank(verdict) {
+  const rank = NOTABLE_ORDER.indexOf(labelKindOf(verdict));
+  return rank >= 0 ? rank : NOTABLE_ORDER.length;
+}
+function orderRows(metrics, showMetTargets = false) {
+  const notable = metrics.filter((verdict) => isNotable(verdict, showMetTargets)).map((verdict, index) => ({ verdict, index })).sort((a, b) => notableRank(a.verdict) - notableRank(b.verdict) || a.index - b.index).map((entry) => entry.verdict);
+  return { notable, unchanged: metrics.filter((verdict) => !isNotable(verdict, showMetTargets)) };
 }
 function describeFolded(rows) {
-  const unchanged = rows.filter((row) => row.status !== "info").length;
-  const ungated = rows.length - unchanged;
-  if (ungated === 0) return pluralize(unchanged, "unchanged metric");
-  if (unchanged === 0) return `${pluralize(ungated, "metric")} not gated`;
-  return `${unchanged} unchanged · ${ungated} not gated`;
+  const counts = countLabels(rows);
+  const parts = FOLDED_ORDER.filter((kind) => counts[kind] > 0);
+  if (parts.length === 1) {
+    const kind = parts[0];
+    if (kind === "not gated") return `${pluralize(counts[kind], "metric")} not gated`;
+    if (kind === "target met") return `${pluralize(counts[kind], "target")} met`;
+    return pluralize(counts[kind], `${kind} metric`);
+  }
+  return parts.map((kind) => kind === "target met" ? `${pluralize(counts[kind], "target")} met` : `${counts[kind]} ${kind}`).join(" · ");
+}
+function formatLabel(verdict) {
+  return verdict.label?.text ?? verdict.status;
 }
 function formatValue(verdict, side) {
   const summary = verdict[side];
   if (!summary) return "—";
-  const trials = summary.values.length > 1 ? ` (${summary.values.length}×)` : "";
-  return `${formatQuantity(summary.value, verdict.unit)}${trials}`;
+  const count = summary.values.length > 1 ? ` (${summary.values.length}×)` : "";
+  return `${formatQuantity(summary.value, verdict.unit)}${count}`;
+}
+var METHOD_WORDS = {
+  paired: "same-runner A/B",
+  history: "stored baselines",
+  trials: "stored baseline (trials)",
+  single: "stored baseline (one value per side)",
+  budget: "budget",
+  none: "nothing compared"
+};
+function describeContext(context) {
+  const change = context.change;
+  const interval = change?.interval ? ` (${formatPercentChange(change.interval.low)} … ${formatPercentChange(change.interval.high)})` : "";
+  const figures = change ? ` ${formatPercentChange(change.ratio)}${interval},` : "";
+  return `${METHOD_WORDS[context.method]}:${figures} ${context.status === "info" ? "" : `${context.status}: `}${context.reason}`;
+}
+function describeStatistic(rows) {
+  const methods = new Set(rows.filter((row) => row.change?.levels).map((row) => row.decidedBy));
+  const parts = [];
+  if (methods.has("trials")) parts.push("geometric mean of trials (trials)");
+  if (methods.has("history")) parts.push("median of the run, spread from stored runs (history)");
+  if (methods.has("paired")) parts.push("geometric mean of each arm over same-runner A/B pairs (paired)");
+  if (methods.has("single")) parts.push("the one value per side (single)");
+  return parts.length > 0 ? `Baseline and Current are the values the estimate compared: ${parts.join("; ")}; (n×) counts trials or pairs.` : void 0;
 }
 function formatChange(verdict) {
   return verdict.change ? formatPercentChange(verdict.change.ratio) : "—";
@@ -64462,17 +64681,20 @@ function formatAge(seconds3) {
   if (seconds3 < 36 * 3600) return `${Math.round(seconds3 / 3600)} h`;
   return `${Math.round(seconds3 / 86400)} days`;
 }
-function headlineParts(counts) {
+function headlineParts(report) {
+  const counts = report.labelCounts ?? countLabels(report.metrics);
+  if (report.targetsOnly && report.verdict === "pass") return [{ icon: STATUS_ICON.pass, text: `all ${pluralize(counts["target met"], "target")} met` }];
   const parts = [
-    { icon: STATUS_ICON.fail, text: pluralize(counts.fail, "regression"), count: counts.fail },
-    { icon: STATUS_ICON.warn, text: pluralize(counts.warn, "warning"), count: counts.warn },
+    { icon: STATUS_ICON.fail, text: pluralize(counts.regression, "regression"), count: counts.regression },
+    { icon: STATUS_ICON.warn, text: pluralize(counts.warning, "warning"), count: counts.warning },
     { icon: STATUS_ICON.inconclusive, text: `${counts.inconclusive} inconclusive`, count: counts.inconclusive },
     { icon: STATUS_ICON.improved, text: `${counts.improved} improved`, count: counts.improved },
-    { icon: STATUS_ICON["no-baseline"], text: `${counts["no-baseline"]} without baseline`, count: counts["no-baseline"] },
+    { icon: STATUS_ICON["no-baseline"], text: `${counts["no baseline"]} without baseline`, count: counts["no baseline"] },
     { icon: STATUS_ICON.new, text: `${counts.new} new`, count: counts.new },
     { icon: STATUS_ICON.removed, text: `${counts.removed} removed`, count: counts.removed },
-    { icon: STATUS_ICON.pass, text: `${counts.pass} unchanged`, count: counts.pass },
-    { icon: STATUS_ICON.info, text: `${counts.info} not gated`, count: counts.info }
+    { icon: STATUS_ICON.pass, text: `${pluralize(counts["target met"], "target")} met`, count: counts["target met"] },
+    { icon: STATUS_ICON.pass, text: `${counts["within threshold"]} within threshold`, count: counts["within threshold"] },
+    { icon: STATUS_ICON.pass, text: `${counts.unchanged} unchanged`, count: counts.unchanged }
   ];
   return parts.filter((part) => part.count > 0).map(({ icon, text }) => ({ icon, text }));
 }
@@ -64483,7 +64705,12 @@ var GATE_GUIDANCE = {
   "no-baseline": "There is no baseline to compare against yet, so relative thresholds were not checked. A baseline is saved by the next push to the default branch (or `perf-gate baseline promote`).",
   pass: "Every gated metric is within its threshold."
 };
+function confirmationFailureLine(report) {
+  return report.confirmationFailure ? `Same-runner confirmation failed, so the verdicts against the stored baseline stand: ${report.confirmationFailure}` : void 0;
+}
 function guidanceFor(report) {
+  if (report.targetsOnly && report.verdict === "pass") return "Every threshold is an absolute target, so no baseline is needed; every target is met.";
+  if (report.saved?.first) return "Relative thresholds are checked from the next pull request on; absolute budgets were checked now.";
   if (report.verdict === "no-baseline") {
     switch (report.baselineAbsence?.kind) {
       case "unreadable":
@@ -64508,7 +64735,7 @@ function renderMarkdownReport(report, options = {}) {
   const maxChars = options.maxChars ?? Number.POSITIVE_INFINITY;
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   const fits = (text2) => text2.length <= maxChars && (maxBytes === Number.POSITIVE_INFINITY || Buffer.byteLength(text2) <= maxBytes);
-  const { notable, unchanged } = orderRows(report.metrics);
+  const { notable, unchanged } = orderRows(report.metrics, report.targetsOnly === true && !options.changedOnly);
   const attempts = [
     () => compose(report, notable, unchanged, notable.length, unchanged.length, options, true),
     () => compose(report, notable, unchanged, notable.length, unchanged.length, options, false),
@@ -64538,8 +64765,10 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
   const gate = escapeMarkdown(report.gate);
   lines.push(`### ${GATE_ICON[report.verdict]} perf-gate · ${gate}: ${report.verdict}`);
   lines.push("");
-  lines.push(`**${headlineParts(report.counts).map((p) => `${p.icon} ${p.text}`).join(" · ") || "no metrics"}**`);
+  lines.push(`**${headlineParts(report).map((p) => `${p.icon} ${p.text}`).join(" · ") || "no gated metrics"}**`);
   lines.push("");
+  const confirmationFailure = confirmationFailureLine(report);
+  if (confirmationFailure) lines.push(`> ❗ ${escapeMarkdown(confirmationFailure, 1e3)}`, "");
   lines.push(describeBaseline(report));
   const problems = problemsBesideAbsence(report);
   for (const problem of problems) lines.push(`> ⚠️ ${escapeMarkdown(capitalize2(problem), 1e3)}`);
@@ -64551,7 +64780,9 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
     lines.push(HEADER);
     for (const row of notable.slice(0, notableShown)) lines.push(renderedOnce(row, "row"));
     lines.push("");
-    const reasons = notable.slice(0, notableShown).filter((row) => row.status !== "no-baseline");
+    const statistic = describeStatistic(notable.slice(0, notableShown));
+    if (statistic) lines.push(`<sub>${statistic}</sub>`, "");
+    const reasons = notable.slice(0, notableShown).filter((row) => row.status !== "no-baseline" && row.label?.kind !== "target met");
     if (reasons.length > 0) {
       lines.push("<details><summary>Why</summary>", "");
       for (const row of reasons) {
@@ -64584,7 +64815,8 @@ var renderedLines = /* @__PURE__ */ new WeakMap();
 function renderedOnce(row, part) {
   let cached = renderedLines.get(row);
   if (!cached) renderedLines.set(row, cached = {});
-  return cached[part] ??= part === "row" ? renderRow(row) : `- ${STATUS_ICON[row.status]} **${escapeMarkdown(row.scenario)}** · ${escapeMarkdown(row.metric)}: ${escapeMarkdown(row.reason, 2e3)}`;
+  return cached[part] ??= part === "row" ? renderRow(row) : `- ${STATUS_ICON[row.status]} **${escapeMarkdown(row.scenario)}** · ${escapeMarkdown(row.metric)}: ${escapeMarkdown(row.reason, 2e3)}` + (row.context ? `
+  <br>Not deciding: ${escapeMarkdown(describeContext(row.context), 2e3)}` : "");
 }
 function renderRow(row) {
   const cells = [
@@ -64596,12 +64828,17 @@ function renderRow(row) {
     escapeMarkdown(formatChange(row)),
     escapeMarkdown(formatInterval(row)),
     escapeMarkdown(formatThreshold(row)),
-    row.status === "fail" ? "**fail**" : escapeMarkdown(row.status)
+    row.status === "fail" ? `**${escapeMarkdown(formatLabel(row))}**` : escapeMarkdown(formatLabel(row))
   ];
   return `| ${cells.join(" | ")} |`;
 }
 function describeBaseline(report) {
   const baseline = report.baseline;
+  if (report.saved?.first) {
+    const commit2 = report.saved.sha ? `, commit ${commitLink(report, report.saved.sha)}` : "";
+    return `**Baseline saved** (\`${escapeMarkdown(report.saved.id)}\`${commit2}): the next pull request compares against it.`;
+  }
+  if (!baseline && report.targetsOnly) return "No baseline needed: every threshold is an absolute target.";
   if (!baseline) return describeAbsence(report);
   const commit = baseline.sha ? commitLink(report, baseline.sha) : escapeMarkdown(baseline.id);
   const named = baseline.name ? ` (pinned baseline “${escapeMarkdown(baseline.name)}”)` : "";
@@ -64637,7 +64874,10 @@ function commitLink(report, sha) {
 function footer(report) {
   const parts = [`perf-gate · ${report.generatedAt.slice(0, 16).replace("T", " ")} UTC`];
   if (report.links.runUrl) parts.unshift(`[Workflow run](${safeUrl(report.links.runUrl)})`);
-  if (report.current.sha) parts.push(`current ${commitLink(report, report.current.sha)}`);
+  if (report.current.headSha) parts.push(`PR head ${commitLink(report, report.current.headSha)}`);
+  if (report.current.sha && report.current.sha !== report.current.headSha) {
+    parts.push(`${report.current.headSha ? "measured on merge commit" : "commit"} ${commitLink(report, report.current.sha)}`);
+  }
   return `<sub>${parts.join(" · ")}</sub>`;
 }
 function safeUrl(url) {
@@ -64902,8 +65142,14 @@ function renderTerminalReport(report, options) {
   const paint = (code, text) => options.color && code ? `${code}${text}${RESET}` : text;
   const lines = [];
   lines.push(paint(BOLD, `perf-gate · ${escapeTerminal(report.gate)}: ${report.verdict.toUpperCase()}`));
-  lines.push(headlineParts(report.counts).map((p) => p.text).join(" · ") || "no metrics");
-  if (report.baseline) {
+  lines.push(headlineParts(report).map((p) => p.text).join(" · ") || "no gated metrics");
+  const confirmationFailure = confirmationFailureLine(report);
+  if (confirmationFailure) lines.push(paint(COLORS.fail, `! ${escapeTerminal(confirmationFailure, 1e3)}`));
+  if (report.saved?.first) {
+    lines.push(`baseline saved (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ""}): the next PR compares against it`);
+  } else if (!report.baseline && report.targetsOnly) {
+    lines.push(paint(DIM, "no baseline needed: every threshold is an absolute target"));
+  } else if (report.baseline) {
     const b = report.baseline;
     const what = b.name ? `pinned "${escapeTerminal(b.name)}"` : b.sha ? b.sha.slice(0, 7) : escapeTerminal(b.id);
     lines.push(paint(DIM, `baseline ${what}, saved ${formatAge(b.ageSeconds)} ago (${escapeTerminal(b.store)})`));
@@ -64913,7 +65159,7 @@ function renderTerminalReport(report, options) {
   for (const problem of problemsBesideAbsence(report)) lines.push(paint(COLORS.warn, `! ${escapeTerminal(problem, 1e3)}`));
   for (const note of report.notes) lines.push(paint(DIM, `note: ${escapeTerminal(note, 1e3)}`));
   lines.push("");
-  const { notable, unchanged } = orderRows(report.metrics);
+  const { notable, unchanged } = orderRows(report.metrics, report.targetsOnly === true);
   const rows = options.all ? [...notable, ...unchanged] : notable;
   if (rows.length > 0) {
     const header = ["", "scenario", "metric", "baseline", "current", "change", "interval", "threshold", "verdict"];
@@ -64926,15 +65172,19 @@ function renderTerminalReport(report, options) {
       formatChange(row),
       formatInterval(row),
       formatThreshold(row),
-      row.status
+      formatLabel(row)
     ]);
-    const widths = header.map((title, column) => cells.reduce((width, line) => Math.max(width, displayWidth(line[column])), displayWidth(title)));
+    const widths = header.map((title, column) => cells.reduce((width2, line) => Math.max(width2, displayWidth(line[column])), displayWidth(title)));
     const format = (line) => line.map((cell, column) => padEndToWidth(cell, widths[column])).join("  ").trimEnd();
     lines.push(paint(BOLD, format(header)));
     rows.forEach((row, index) => lines.push(paint(COLORS[row.status], format(cells[index]))));
     lines.push("");
-    for (const row of notable.filter((r) => r.status !== "no-baseline")) {
-      lines.push(`${mark(row.status)} ${escapeTerminal(row.scenario, 60)} · ${escapeTerminal(row.metric, 30)}: ${escapeTerminal(row.reason, 1e3)}`);
+    const width = Math.max(40, options.width ?? 100);
+    const statistic = describeStatistic(rows);
+    if (statistic) lines.push(...wrap(paint(DIM, statistic), width, ""), "");
+    for (const row of notable.filter((r) => r.status !== "no-baseline" && r.label?.kind !== "target met")) {
+      lines.push(...wrap(`${mark(row.status)} ${escapeTerminal(row.scenario, 60)} · ${escapeTerminal(row.metric, 30)}: ${escapeTerminal(row.reason, 1e3)}`, width, "  "));
+      if (row.context) lines.push(...wrap(paint(DIM, `not deciding: ${escapeTerminal(describeContext(row.context), 1e3)}`), width, "  ", "  "));
     }
   }
   if (!options.all && unchanged.length > 0) lines.push(paint(DIM, `Not shown: ${describeFolded(unchanged)} (--all shows them)`));
@@ -64955,6 +65205,23 @@ function describeAbsence2(report) {
     case "rejected":
       return `no baseline: the stored baseline was rejected (${reason}); nothing was compared.${advice}`;
   }
+}
+function wrap(text, width, indent2, first = "") {
+  const lines = [];
+  let line = first;
+  for (const word of text.split(" ")) {
+    if (line.trim().length > 0 && visibleLength(line) + 1 + visibleLength(word) > width) {
+      lines.push(line);
+      line = indent2 + word;
+    } else {
+      line = line.length === 0 || line === first ? `${line}${word}` : `${line} ${word}`;
+    }
+  }
+  if (line.length > 0) lines.push(line);
+  return lines;
+}
+function visibleLength(text) {
+  return text.replace(/\u001b\[[0-9;]*m/g, "").length;
 }
 function mark(status) {
   switch (status) {
