@@ -179,7 +179,8 @@ export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstima
   if (judged.outcome === 'regressed' && best.method === 'trials') {
     const typical = worseLog(Math.log(median(evidence.current) / median(evidence.baseline)), evidence.direction)
     if (typical < worseLimitLog(limit.worseFraction, evidence.direction)) {
-      return { outcome: 'inconclusive', reason: `${judged.reason.replace(/\.$/, '')}, but the median trial is within it: a few trials carry the change.`, change: judged.change }
+      const ratio = formatPercentChange(judged.change.ratio)
+      return { outcome: 'inconclusive', reason: `${ratio} on average, but the median trial is within ${limit.text}: a few slow trials carry the change. More trials or A/B can decide.`, change: judged.change }
     }
   }
   if (!best.drift) return judged
