@@ -123,6 +123,12 @@ describe('verdicts', () => {
     const warmUp = judge([2500, 4780, 4800, 4760, 4790])
     assert.equal(warmUp.status, 'pass', warmUp.reason)
     assert.equal(warmUp.change!.sampleSize, 4)
+    // Against stored history only this run's trials are evidence: a drifting chosen baseline does not matter.
+    const drifting = resultsWith({ s: { rps: { values: [3000, 3600, 4300], unit: 'req/s' } } })
+    const history = [drifting, ...[4800, 4790, 4810].map((v) => resultsWith({ s: { rps: { values: [v, v + 5, v - 5], unit: 'req/s' } } }))]
+    const againstHistory = verdictOf(evaluate({ current: resultsWith({ s: { rps: { values: [4790, 4800, 4805], unit: 'req/s' } } }), baseline: drifting, history, rules: rules({ rps: '-10%' }) }), 's', 'rps')
+    assert.equal(againstHistory.change!.method, 'history')
+    assert.doesNotMatch(againstHistory.reason, /getting/)
     const leaking = judge([4800, 4200, 3700, 3200, 2800])
     assert.equal(leaking.status, 'inconclusive')
     assert.match(leaking.reason, /^Current trials getting slower from one to the next: check for a leak or throttling/)
@@ -135,6 +141,10 @@ describe('verdicts', () => {
     assert.equal(verdict.status, 'fail', verdict.reason)
     assert.ok(Math.abs(verdict.change!.ratio - 1.18) < 0.003, `${verdict.change!.ratio}`)
     assert.ok(Math.abs(verdict.change!.levels!.current / verdict.change!.levels!.baseline - verdict.change!.ratio) < 1e-12)
+    // Two slow trials of five carry a mean beyond the threshold while the median trial is within it: not a failure.
+    const carried = resultsWith({ s: { p95: { values: [101, 150, 100, 152, 102], unit: 'ms' } } })
+    const carriedVerdict = verdictOf(evaluate({ current: carried, baseline, history: [baseline], rules: rules({ p95: '+10%' }), sameMachine: true }), 's', 'p95')
+    assert.notEqual(carriedVerdict.status, 'fail')
   })
 
   test('the error budget is split across the gated metrics: more metrics, wider intervals', () => {

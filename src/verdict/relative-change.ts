@@ -95,19 +95,17 @@ export interface Drift {
   getting: 'better' | 'worse'
 }
 
-/** Each side's trials without a warm-up first trial; the first side that still drifts. */
-export function steadyTrials(evidence: RelativeEvidence): { baseline: number[]; current: number[]; drift?: Drift } {
-  let drift: Drift | undefined
+/** Each side's trials without a warm-up first trial, and the sides that still drift. */
+export function steadyTrials(evidence: RelativeEvidence): { baseline: number[]; current: number[]; drifts: Drift[] } {
+  const drifts: Drift[] = []
   const steady = (side: Drift['side'], values: number[]): number[] => {
     const trend = trialTrend(values)
     // A cold first trial is worse than the rest; one that is better is not a warm-up, and is kept.
     if (trend.kind === 'warm-up') return (trend.direction === 'up') === (evidence.direction === 'lower') ? values.slice(1) : values
-    if (trend.kind === 'drift' && !drift) drift = { side, getting: (trend.direction === 'down') === (evidence.direction === 'lower') ? 'better' : 'worse' }
+    if (trend.kind === 'drift') drifts.push({ side, getting: (trend.direction === 'down') === (evidence.direction === 'lower') ? 'better' : 'worse' })
     return values
   }
-  const baseline = steady('baseline', evidence.baseline)
-  const current = steady('current', evidence.current)
-  return drift ? { baseline, current, drift } : { baseline, current }
+  return { baseline: steady('baseline', evidence.baseline), current: steady('current', evidence.current), drifts }
 }
 
 /**
@@ -115,16 +113,19 @@ export function steadyTrials(evidence: RelativeEvidence): { baseline: number[]; 
  * Computed once per metric; the displayed change and every threshold level are judged on it.
  */
 export function bestEstimate(evidence: RelativeEvidence): BestEstimate | undefined {
-  const { baseline, current, drift } = steadyTrials(evidence)
-  const withDrift = (best: BestEstimate): BestEstimate => (drift ? { ...best, drift } : best)
+  const { baseline, current, drifts } = steadyTrials(evidence)
   const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0))
   // The trials' own spread, as it moves the median of this run's trials (π/2 · σ² / n for a median).
   const trialsFloor = withinRunSpread([current, ...history]) * Math.sqrt(Math.PI / (2 * current.length))
   const fromHistory = historyLogEstimate(runLog(current), history.map(runLog), trialsFloor)
-  if (fromHistory) return withDrift({ estimate: fromHistory, method: 'history', currentTrials: current.length })
+  if (fromHistory) {
+    // Against history only this run's trials are evidence; the chosen baseline's trials are not used.
+    const drift = drifts.find((d) => d.side === 'current')
+    return { estimate: fromHistory, method: 'history', currentTrials: current.length, ...(drift ? { drift } : {}) }
+  }
   const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === 'lower' ? 1 : -1)
   const fromTrials = welchLogEstimate(steadyLogs.baseline, steadyLogs.current)
-  return fromTrials ? withDrift({ estimate: fromTrials, method: 'trials', currentTrials: current.length }) : undefined
+  return fromTrials ? { estimate: fromTrials, method: 'trials', currentTrials: current.length, ...(drifts[0] ? { drift: drifts[0] } : {}) } : undefined
 }
 
 /** The change from baseline to current with an interval from the strongest evidence available (for display). */
@@ -178,7 +179,8 @@ export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstima
   if (judged.outcome === 'regressed' && best.method === 'trials') {
     const typical = worseLog(Math.log(median(evidence.current) / median(evidence.baseline)), evidence.direction)
     if (typical < worseLimitLog(limit.worseFraction, evidence.direction)) {
-      return { outcome: 'inconclusive', reason: `${judged.reason.replace(/\.$/, '')}, but the median trial is within it: a few trials carry the change.`, change: judged.change }
+      const ratio = formatPercentChange(judged.change.ratio)
+      return { outcome: 'inconclusive', reason: `${ratio} on average, but the median trial is within ${limit.text}: a few slow trials carry the change. More trials or A/B can decide.`, change: judged.change }
     }
   }
   if (!best.drift) return judged
