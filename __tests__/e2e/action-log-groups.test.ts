@@ -45,6 +45,12 @@ test('a passing suite: the output folded, the verdict lines outside', async () =
   const lines = run.stdout.split('\n')
   const end = lines.indexOf('::endgroup::')
   assert.ok(lines.findIndex((line) => line.startsWith('::group::Output: Running suite')) < end && end > 0, run.stdout)
-  assert.ok(!lines.slice(end + 1).some((line) => /^suite line/.test(line)), 'no suite output after the fold')
+  // A one-value tool is run several times (repeat): each run's output has a fold of its own.
+  let folded = false
+  for (const line of lines) {
+    if (line.startsWith('::group::')) folded = true
+    else if (line === '::endgroup::') folded = false
+    else if (/^suite line/.test(line)) assert.ok(folded, `suite output outside a fold: ${line}`)
+  }
   assert.equal(lines.filter((line) => line === '::endgroup::').length, lines.filter((line) => line.startsWith('::group::')).length, 'every group is closed')
 })
