@@ -55,7 +55,11 @@ const CASES: Array<[file: string, format: string, metric: string]> = [
   ['cargo-criterion.ndjson', 'criterion', 'time'],
   ['jmh.json', 'jmh', 'time'],
   ['benchmarkjs.txt', 'benchmarkjs', 'ops'],
-  ['tinybench-results.json', 'tinybench', 'p99']
+  ['tinybench-results.json', 'tinybench', 'p99'],
+  ['vitest-bench.json', 'vitest', 'time'],
+  ['bmf.json', 'bmf', 'time'],
+  ['custom-smaller-is-better.json', 'custom-smaller-is-better', 'value'],
+  ['custom-bigger-is-better.json', 'custom-bigger-is-better', 'value']
 ]
 
 describe('gating each format end to end (perf-gate compare --format)', () => {

@@ -22,6 +22,10 @@ import { perfGateFormat } from './perf-gate.js'
 import { pytestBenchmarkFormat } from './pytest-benchmark.js'
 import { tinybenchFormat } from './tinybench.js'
 import { wrkFormat } from './wrk.js'
+import { vitestBenchFormat } from './vitest-bench.js'
+import { mitataFormat } from './mitata.js'
+import { bencherMetricFormat } from './bencher-metric-format.js'
+import { customBiggerIsBetterFormat, customSmallerIsBetterFormat } from './github-action-benchmark.js'
 
 export const RESULTS_FORMATS: readonly ResultsFormat[] = [
   perfGateFormat,
@@ -38,7 +42,12 @@ export const RESULTS_FORMATS: readonly ResultsFormat[] = [
   criterionFormat,
   jmhFormat,
   benchmarkJsFormat,
-  tinybenchFormat
+  tinybenchFormat,
+  vitestBenchFormat,
+  mitataFormat,
+  bencherMetricFormat,
+  customSmallerIsBetterFormat,
+  customBiggerIsBetterFormat
 ]
 
 export function formatNames(): string[] {
@@ -124,7 +133,7 @@ function nearMisses(text: string, source: string): string {
     if (!close) continue
     try {
       format.parse(text, source)
-      reasons.push(`${format.name} came close but its detection refused it`)
+      reasons.push(`${format.name} reads it (set format: ${format.name})`)
     } catch (error) {
       reasons.push(`${format.name} came close but refused it: ${(error as Error).message.replace(`${source}`, '').replace(/^[:\s]+/, '')}`)
     }
