@@ -58,6 +58,9 @@ const CASES: Array<[file: string, format: string, metric: string]> = [
   ['tinybench-results.json', 'tinybench', 'p99'],
   ['vitest-bench.json', 'vitest', 'time'],
   ['bmf.json', 'bmf', 'time'],
+  ['catch2-console.txt', 'catch2', 'time'],
+  ['catch2.xml', 'catch2', 'time'],
+  ['libtest-bench-3-runs.txt', 'libtest', 'time'],
   ['custom-smaller-is-better.json', 'custom-smaller-is-better', 'value'],
   ['custom-bigger-is-better.json', 'custom-bigger-is-better', 'value']
 ]

@@ -25,6 +25,8 @@ import { wrkFormat } from './wrk.js'
 import { vitestBenchFormat } from './vitest-bench.js'
 import { mitataFormat } from './mitata.js'
 import { bencherMetricFormat } from './bencher-metric-format.js'
+import { catch2Format } from './catch2.js'
+import { libtestBenchFormat } from './libtest-bench.js'
 import { customBiggerIsBetterFormat, customSmallerIsBetterFormat } from './github-action-benchmark.js'
 
 export const RESULTS_FORMATS: readonly ResultsFormat[] = [
@@ -46,6 +48,8 @@ export const RESULTS_FORMATS: readonly ResultsFormat[] = [
   vitestBenchFormat,
   mitataFormat,
   bencherMetricFormat,
+  catch2Format,
+  libtestBenchFormat,
   customSmallerIsBetterFormat,
   customBiggerIsBetterFormat
 ]
