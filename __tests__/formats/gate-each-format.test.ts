@@ -58,6 +58,7 @@ const CASES: Array<[file: string, format: string, metric: string]> = [
   ['tinybench-results.json', 'tinybench', 'p99'],
   ['vitest-bench.json', 'vitest', 'time'],
   ['bmf.json', 'bmf', 'time'],
+  ['deno-bench.json', 'deno', 'time'],
   ['catch2-console.txt', 'catch2', 'time'],
   ['catch2.xml', 'catch2', 'time'],
   ['libtest-bench-3-runs.txt', 'libtest', 'time'],

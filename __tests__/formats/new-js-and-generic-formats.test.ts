@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { gzipSync, gunzipSync } from 'node:zlib'
 import { runCli } from '../../src/cli.js'
-import { InputError } from '../../src/errors.js'
+import { InputError, RunError } from '../../src/errors.js'
 import { parseResultsText } from '../../src/formats/registry.js'
 import { assertParseError, FIXTURES_DIR, fixtureText, parseChecked, scenarioNamed, trialValues } from '../support/format-fixtures.js'
 
@@ -58,6 +58,19 @@ describe('mitata JSON (mitata 1.0.34, real run, stored gzipped)', () => {
     const worse = await compare({ 'base.json.gz': gzipSync(text), 'current.json.gz': gzipSync(JSON.stringify(slower)) }, 'time: 10%')
     assert.equal(worse.exitCode, 1, worse.output)
     assert.match(worse.output, /fib > fib\(15\)/)
+  })
+})
+
+describe('deno bench --json (Deno 2.9.6 from the npm "deno" package, real run)', () => {
+  test('one scenario per bench, group-prefixed; avg is time (ns); failed benches are run failures', () => {
+    const results = parseChecked(fixtureText('deno-bench.json'), 'deno')
+    assert.deepEqual(results.scenarios.map((s) => s.name), ['sort 100', 'fib > fib(10)', 'fib > fib(15)'])
+    assert.deepEqual(scenarioNamed(results, 'fib > fib(10)').trials[0]!.metrics.time, { value: 1919, unit: 'ns', direction: 'lower' })
+    assert.equal(scenarioNamed(results, 'fib > fib(15)').trials[0]!.metrics['p99.9']!.value, 8046769)
+    assert.equal(results.environment?.os, 'linux')
+    const doc = JSON.parse(fixtureText('deno-bench.json'))
+    doc.benches[1].results[0] = { failed: 'Error: boom' }
+    assertParseError(JSON.stringify(doc), 'deno', 'd.json', /^d\.json: \/benches\/1\/results\/0: bench "fib > fib\(10\)" failed: Error: boom$/, RunError)
   })
 })
 

@@ -16,7 +16,8 @@ const OWN: Record<string, string> = {
   'criterion/target/criterion/fib/20/new/sample.json': 'criterion', 'criterion/target/criterion/fib/20/new/estimates.json': 'criterion',
   'jmh.json': 'jmh', 'benchmarkjs.txt': 'benchmarkjs', 'tinybench-table.txt': 'tinybench', 'tinybench-table.json': 'tinybench',
   'tinybench-results.json': 'tinybench', 'vitest-bench.json': 'vitest', 'bmf.json': 'bmf',
-  'catch2-console.txt': 'catch2', 'catch2.xml': 'catch2', 'libtest-bench.txt': 'libtest', 'libtest-bench-3-runs.txt': 'libtest'
+  'catch2-console.txt': 'catch2', 'catch2.xml': 'catch2', 'libtest-bench.txt': 'libtest', 'libtest-bench-3-runs.txt': 'libtest',
+  'deno-bench.json': 'deno'
 }
 
 /** Fixtures `auto` must refuse because the file cannot say its format (the user names it). */
@@ -37,7 +38,7 @@ function detected(text: string): string[] {
 describe('format registry', () => {
   test('format names are unique and include every parser', () => {
     assert.equal(new Set(formatNames()).size, formatNames().length)
-    assert.deepEqual(formatNames(), ['perf-gate', 'autocannon', 'k6', 'locust', 'hey', 'wrk', 'artillery', 'hyperfine', 'pytest-benchmark', 'go', 'google-benchmark', 'criterion', 'jmh', 'benchmarkjs', 'tinybench', 'vitest', 'mitata', 'bmf', 'catch2', 'libtest', 'custom-smaller-is-better', 'custom-bigger-is-better'])
+    assert.deepEqual(formatNames(), ['perf-gate', 'autocannon', 'k6', 'locust', 'hey', 'wrk', 'artillery', 'hyperfine', 'pytest-benchmark', 'go', 'google-benchmark', 'criterion', 'jmh', 'benchmarkjs', 'tinybench', 'vitest', 'mitata', 'deno', 'bmf', 'catch2', 'libtest', 'custom-smaller-is-better', 'custom-bigger-is-better'])
   })
 
   test('each committed fixture is detected by exactly one parser', () => {

@@ -26,6 +26,7 @@ import { vitestBenchFormat } from './vitest-bench.js'
 import { mitataFormat } from './mitata.js'
 import { bencherMetricFormat } from './bencher-metric-format.js'
 import { catch2Format } from './catch2.js'
+import { denoBenchFormat } from './deno-bench.js'
 import { libtestBenchFormat } from './libtest-bench.js'
 import { customBiggerIsBetterFormat, customSmallerIsBetterFormat } from './github-action-benchmark.js'
 
@@ -47,6 +48,7 @@ export const RESULTS_FORMATS: readonly ResultsFormat[] = [
   tinybenchFormat,
   vitestBenchFormat,
   mitataFormat,
+  denoBenchFormat,
   bencherMetricFormat,
   catch2Format,
   libtestBenchFormat,
