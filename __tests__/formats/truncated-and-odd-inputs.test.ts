@@ -102,6 +102,17 @@ describe('how files are read', () => {
     assertParseError(wrk.slice(0, wrk.indexOf('Requests/sec')), 'auto', 'wrk.txt', /cannot tell which format.*wrk came close but refused it: 1: the wrk report is incomplete/, InputError)
   })
 
+  test('hey results saved under different file names still meet: the scenario is never named after the file', async () => {
+    const text = fixtureText('hey.txt')
+    const run = await cli(['compare', '--baseline', 'main-api-items.txt', '--current', 'pr-1234.txt', '--format', 'hey', '--thresholds', 'p95: 20%', '--strict', '--no-color'], {
+      'main-api-items.txt': text,
+      'pr-1234.txt': text
+    })
+    assert.equal(run.exitCode, 0, run.output)
+    assert.doesNotMatch(run.output, /new|removed/i)
+    assert.match(run.output, /1 unchanged/)
+  })
+
   test('environment fields are normalised (Linux and linux are one OS)', () => {
     const pytest = JSON.parse(fixtureText('pytest-benchmark.json'))
     pytest.machine_info.system = 'Linux'
