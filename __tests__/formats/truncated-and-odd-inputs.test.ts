@@ -89,8 +89,10 @@ describe('how files are read', () => {
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.alloc(2000, 0xff)])
     const binary = await cli(['compare', '--baseline', 'a.bin', '--current', 'go-bench.txt', '--no-color'], { 'a.bin': png, 'go-bench.txt': text })
     assert.equal(binary.exitCode, 3, binary.output)
-    assert.match(binary.output, /a\.bin: looks like binary data, not a results report \(it starts with "\\u\{fffd\}PNG\\x0d\\n\\x1a\\n\\x00/)
+    assert.match(binary.output, /a\.bin: looks like binary data, not a results report \(it starts with "\\x89PNG\\x0d\\x0a\\x1a\\x0a\\x00/)
     assert.ok(binary.output.length < 2000, 'the raw bytes are not echoed')
+    // A suite's standard output is text already: the same refusal, from the characters.
+    assertParseError(`\u0000\u0001ELF${'\u0000'.repeat(500)}`, 'go', 'standard output of suite "s"', /^standard output of suite "s": looks like binary data.*"\\x00\\x01ELF\\x00/, InputError)
   })
 
   test('under auto, a truncated k6 or wrk file says which formats came close and why each refused', () => {
