@@ -20,6 +20,7 @@ import { DEFAULT_CONFIG_PATH, type GateSettings } from './config/settings.js'
 import type { RunContext } from './context.js'
 import { EXIT_BAD_INPUT, EXIT_PASS, InputError, RunError, exitCodeOf, messageOf } from './errors.js'
 import { formatNames, parseResultsText } from './formats/registry.js'
+import { decodeResultsBytes } from './formats/results-file.js'
 import { runGate, type GateOutcome } from './gate.js'
 import type { Logger } from './log.js'
 import { displayPath } from './paths.js'
@@ -425,8 +426,9 @@ async function compareCommand(args: string[], io: CliIo): Promise<number> {
 async function readResultsArgument(path: string, shown: string, format: string): Promise<{ results: Results; record: BaselineRecord }> {
   let text: string
   try {
-    text = await readFile(path, 'utf8')
+    text = decodeResultsBytes(await readFile(path), shown)
   } catch (error) {
+    if (error instanceof InputError) throw error
     throw new InputError(
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${shown} does not exist` : `${shown} cannot be read: ${messageOf(error)}`
     )

@@ -57,7 +57,15 @@ const CASES: Array<[file: string, format: string, metric: string]> = [
   ['cargo-criterion.ndjson', 'criterion', 'time'],
   ['jmh.json', 'jmh', 'time'],
   ['benchmarkjs.txt', 'benchmarkjs', 'ops'],
-  ['tinybench-results.json', 'tinybench', 'p99']
+  ['tinybench-results.json', 'tinybench', 'p99'],
+  ['vitest-bench.json', 'vitest', 'time'],
+  ['bmf.json', 'bmf', 'time'],
+  ['deno-bench.json', 'deno', 'time'],
+  ['catch2-console.txt', 'catch2', 'time'],
+  ['catch2.xml', 'catch2', 'time'],
+  ['libtest-bench-3-runs.txt', 'libtest', 'time'],
+  ['custom-smaller-is-better.json', 'custom-smaller-is-better', 'value'],
+  ['custom-bigger-is-better.json', 'custom-bigger-is-better', 'value']
 ]
 
 describe('gating each format end to end (perf-gate compare --format)', () => {

@@ -1,13 +1,15 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { InputError } from '../../src/errors.js'
+import { parseResultsText } from '../../src/formats/registry.js'
 import { assertParseError, fixtureText, needsShared, parseChecked, sharedFixtureText } from '../support/format-fixtures.js'
 
 describe('hey', () => {
-  test('text report: summary, percentiles in seconds, rps; the scenario is named after the file', () => {
+  test('text report: summary, percentiles in seconds, rps; the scenario is named after the suite, never the file', () => {
     const results = parseChecked(fixtureText('hey.txt'), 'hey', 'results/api-items.txt')
     const scenario = results.scenarios[0]!
-    assert.equal(scenario.name, 'api-items')
+    assert.equal(scenario.name, 'hey')
+    assert.equal(parseResultsText(fixtureText('hey.txt'), 'hey', 'results/other-name.txt', { suite: 'api' }).scenarios[0]!.name, 'api')
     const metrics = scenario.trials[0]!.metrics
     assert.deepEqual(metrics.p95, { value: 0.0036, unit: 's', direction: 'lower' })
     assert.deepEqual(metrics.mean, { value: 0.0011, unit: 's', direction: 'lower' })

@@ -25,7 +25,7 @@ describe('hyperfine --export-json', () => {
   test('errors name the JSON path; no results is an error', () => {
     assertParseError('{"results":[{"command":"x","times":[1,"2"]}]}', 'hyperfine', 'h.json', /^h\.json: \/results\/0\/times\/1: expected a number, got "2"$/, InputError)
     assertParseError('{"results":[]}', 'hyperfine', 'h.json', /no benchmark results/, InputError)
-    assertParseError('{"results":[{"command":"x","times":[1,2', 'hyperfine', 'h.json', /^h\.json(:\d+:\d+)?: not valid JSON/, InputError)
+    assertParseError('{"results":[{"command":"x","times":[1,2', 'hyperfine', 'h.json', /^h\.json:1:40: the JSON ends before it is complete; the file looks truncated$/, InputError)
   })
 
   test('real file: 9 commands × 10 runs', needsShared, () => {

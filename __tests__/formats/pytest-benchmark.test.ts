@@ -12,7 +12,7 @@ describe('pytest-benchmark --benchmark-json', () => {
     assert.equal(fib.trials.length, data.benchmarks[0].stats.rounds)
     assert.deepEqual(trialValues(fib, 'time'), data.benchmarks[0].stats.data)
     assert.equal(scenarioNamed(results, 'sources/test_pybench.py::test_sorted').trials.length, 20)
-    assert.equal(results.environment?.os, 'Linux')
+    assert.equal(results.environment?.os, 'linux')
     assert.equal(results.producer?.version, data.version)
   })
 

@@ -15,8 +15,13 @@ const OWN: Record<string, string> = {
   'google-benchmark-aggregates.json': 'google-benchmark', 'cargo-criterion.ndjson': 'criterion',
   'criterion/target/criterion/fib/20/new/sample.json': 'criterion', 'criterion/target/criterion/fib/20/new/estimates.json': 'criterion',
   'jmh.json': 'jmh', 'benchmarkjs.txt': 'benchmarkjs', 'tinybench-table.txt': 'tinybench', 'tinybench-table.json': 'tinybench',
-  'tinybench-results.json': 'tinybench'
+  'tinybench-results.json': 'tinybench', 'vitest-bench.json': 'vitest', 'bmf.json': 'bmf',
+  'catch2-console.txt': 'catch2', 'catch2.xml': 'catch2', 'libtest-bench.txt': 'libtest', 'libtest-bench-3-runs.txt': 'libtest',
+  'deno-bench.json': 'deno'
 }
+
+/** Fixtures `auto` must refuse because the file cannot say its format (the user names it). */
+const NAMED_ONLY = ['custom-smaller-is-better.json', 'custom-bigger-is-better.json']
 
 /** Shared real files that are results (the others are explained errors, tested per format). */
 const SHARED_FORMAT_BY_PREFIX: Array<[string, string]> = [
@@ -33,13 +38,14 @@ function detected(text: string): string[] {
 describe('format registry', () => {
   test('format names are unique and include every parser', () => {
     assert.equal(new Set(formatNames()).size, formatNames().length)
-    assert.deepEqual(formatNames(), ['perf-gate', 'autocannon', 'k6', 'locust', 'hey', 'wrk', 'artillery', 'hyperfine', 'pytest-benchmark', 'go', 'google-benchmark', 'criterion', 'jmh', 'benchmarkjs', 'tinybench'])
+    assert.deepEqual(formatNames(), ['perf-gate', 'autocannon', 'k6', 'locust', 'hey', 'wrk', 'artillery', 'hyperfine', 'pytest-benchmark', 'go', 'google-benchmark', 'criterion', 'jmh', 'benchmarkjs', 'tinybench', 'vitest', 'mitata', 'deno', 'bmf', 'catch2', 'libtest', 'custom-smaller-is-better', 'custom-bigger-is-better'])
   })
 
   test('each committed fixture is detected by exactly one parser', () => {
     for (const [file, format] of Object.entries(OWN)) assert.deepEqual(detected(fixtureText(file)), [format], file)
-    const listed = new Set(Object.keys(OWN))
-    const unlisted = readdirSync(new URL('../fixtures/formats/', import.meta.url)).filter((name) => /\.(json|txt|csv|ndjson)$/.test(name) && !listed.has(name))
+    for (const file of NAMED_ONLY) assert.deepEqual(detected(fixtureText(file)), [], file)
+    const listed = new Set([...Object.keys(OWN), ...NAMED_ONLY])
+    const unlisted = readdirSync(new URL('../fixtures/formats/', import.meta.url)).filter((name) => /\.(json|txt|csv|ndjson|xml)$/.test(name) && !listed.has(name))
     assert.deepEqual(unlisted, [], 'every fixture file is listed here')
   })
 

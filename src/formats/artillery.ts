@@ -8,7 +8,7 @@ import type { MetricValue, Trial } from '../results/model.js'
 import type { ResultsFormat } from './format.js'
 import { parseJsonText } from './json-text.js'
 import { asObject, child, entries, isJsonObject, jsonRoot, numberAt, optionalNumberAt, type JsonNode } from './json-reader.js'
-import { buildResults, metricValue, ScenarioCollector } from './results-builder.js'
+import { buildResults, isoTimestamp, metricValue, ScenarioCollector } from './results-builder.js'
 
 const SUMMARY_STATS: Record<string, string> = {
   min: 'min', max: 'max', mean: 'mean', median: 'p50', p50: 'p50', p75: 'p75', p90: 'p90', p95: 'p95', p99: 'p99', p999: 'p99.9'
@@ -29,8 +29,12 @@ export const artilleryFormat: ResultsFormat = {
     asObject(aggregate, 'the "aggregate" report object')
     const collector = new ScenarioCollector()
     if (isJsonObject(child(aggregate, 'summaries').value)) readV2(aggregate, collector)
-    else readV1(aggregate, collector)
+    else readV1(aggregate, child(root, 'intermediate'), collector)
+    const first = optionalNumberAt(child(aggregate, 'firstCounterAt'))
+    // v2 says when its first counter was taken (ms since the epoch); 1.x stamps its aggregate.
+    const createdAt = isoTimestamp(child(aggregate, 'timestamp').value) ?? (first !== undefined ? isoTimestamp(first) : undefined)
     return buildResults('artillery', collector.scenarios(), source, {
+      ...(createdAt ? { createdAt } : {}),
       nothingFound: 'no response times in the Artillery report (did any request complete?)'
     })
   }
@@ -85,7 +89,7 @@ function readV2(aggregate: JsonNode, collector: ScenarioCollector): void {
   }
 }
 
-function readV1(aggregate: JsonNode, collector: ScenarioCollector): void {
+function readV1(aggregate: JsonNode, intermediate: JsonNode, collector: ScenarioCollector): void {
   const metrics = summaryMetrics(child(aggregate, 'latency'), 'ms')
   if (Object.keys(metrics).length === 0) return
   const rps = optionalNumberAt(child(child(aggregate, 'rps'), 'mean'))
@@ -98,11 +102,12 @@ function readV1(aggregate: JsonNode, collector: ScenarioCollector): void {
     metrics.errors = metricValue((100 * (non2xx + errors)) / (completed + errors), '%')
   }
   const trial: Trial = { metrics }
-  // Artillery 1.x kept every request as [timestamp, id, latency in ns, status code].
+  // Artillery 1.x kept every request as [timestamp, id, latency in ns, status code], in aggregate.latencies or, per
+  // reporting period, in intermediate[].latencies (the aggregate then often has none).
   const raw = child(aggregate, 'latencies').value
-  if (Array.isArray(raw) && raw.length > 0) {
-    const samples = raw.flatMap((entry) => (Array.isArray(entry) && typeof entry[2] === 'number' ? [entry[2] as number] : []))
-    if (samples.length > 0) trial.distributions = { latency: { unit: 'ns', samples } }
-  }
+  const periods = Array.isArray(intermediate.value) ? intermediate.value : []
+  const requests = Array.isArray(raw) && raw.length > 0 ? raw : periods.flatMap((period: unknown) => (isJsonObject(period) && Array.isArray(period.latencies) ? period.latencies : []))
+  const samples = requests.flatMap((entry: unknown) => (Array.isArray(entry) && typeof entry[2] === 'number' ? [entry[2] as number] : []))
+  if (samples.length > 0) trial.distributions = { latency: { unit: 'ns', samples } }
   collector.addTrial('http.response_time', trial, { kind: 'load' })
 }

@@ -29,7 +29,9 @@ export const autocannonFormat: ResultsFormat = {
       if (!name) throw jsonError(child(document, 'url'), 'the URL (or a title) the run targeted')
       collector.addTrial(name, trialOf(document), { kind: 'load', ...(url ? { labels: { url } } : {}) })
     }
-    return buildResults('autocannon', collector.scenarios(), source)
+    // The file's time is its first run's start.
+    const createdAt = collector.scenarios().flatMap((scenario) => scenario.trials.map((trial) => trial.startedAt)).find((at) => at !== undefined)
+    return buildResults('autocannon', collector.scenarios(), source, createdAt ? { createdAt } : {})
   }
 }
 

@@ -16,7 +16,13 @@ export const benchmarkJsFormat: ResultsFormat = {
   },
   parse(text, source) {
     const collector = new ScenarioCollector()
-    for (const line of numberedLines(text)) {
+    const lines = numberedLines(text)
+    // The last line written may have been cut mid-number ("String#indexOf x 1,1"): that is a truncated file.
+    const last = [...lines].reverse().find((line) => line.text.trim() !== '')
+    if (last && !RESULT_LINE.test(last.text.trim()) && /^.+ x \d[\d,.]*/.test(last.text.trim())) {
+      throw lineError(source, last, '"name x 1,234 ops/sec ±0.5% (90 runs sampled)"; the file looks truncated')
+    }
+    for (const line of lines) {
       const trimmed = line.text.trim()
       const match = RESULT_LINE.exec(trimmed)
       if (!match) {

@@ -20,6 +20,15 @@ const ROW_FIELDS = new Set([
 /** Counters whose meaning the library fixes. Other user counters have no unit in the JSON. */
 const KNOWN_COUNTERS: Record<string, string> = { bytes_per_second: 'B/s', items_per_second: 'items/s' }
 
+/** Aggregate rows of versions that wrote no aggregate_name: "BM_x/8_mean". */
+const AGGREGATE_SUFFIX = /^(.+)_(mean|median|stddev|cv)$/
+
+/**
+ * A rate counter (`kIsRate`, shown as "/s" on the console) is higher-is-better. The JSON carries no flags, so the
+ * unit comes from the name: counters ending in `_per_second`, `PerSecond`, `/s` or `_rate` are per second.
+ */
+const RATE_COUNTER = /(_per_second|PerSecond|\/s|_rate)$/
+
 interface Row {
   node: JsonNode
   runName: string
@@ -73,10 +82,12 @@ function readRow(node: JsonNode): Row | undefined {
     throw new RunError(`${node.source}: ${node.pointer}: benchmark "${name}" reported an error: ${message}`)
   }
   if (row.skipped === true || (typeof row.skipped === 'string' && row.skipped !== 'NotSkipped')) return undefined
-  const runName = optionalStringAt(child(node, 'run_name')) ?? name
-  const runType = row.run_type === undefined ? 'iteration' : row.run_type
+  // Versions before aggregate_name (and before run_type) name aggregate rows "<run>_mean", "<run>_median"...
+  const suffix = AGGREGATE_SUFFIX.exec(name)
+  const runType = row.run_type === undefined ? (suffix && row.run_name === undefined ? 'aggregate' : 'iteration') : row.run_type
   if (runType !== 'iteration' && runType !== 'aggregate') throw jsonError(child(node, 'run_type'), '"iteration" or "aggregate"')
-  const aggregateName = typeof row.aggregate_name === 'string' ? row.aggregate_name : undefined
+  const aggregateName = typeof row.aggregate_name === 'string' ? row.aggregate_name : runType === 'aggregate' ? suffix?.[2] : undefined
+  const runName = optionalStringAt(child(node, 'run_name')) ?? (runType === 'aggregate' && suffix ? suffix[1]! : name)
   return { node, runName, runType, ...(aggregateName ? { aggregateName } : {}) }
 }
 
@@ -88,7 +99,7 @@ function rowMetrics(row: JsonNode): Record<string, MetricValue> {
   const metrics: Record<string, MetricValue> = { time: timeMetric(row, 'real_time'), cpu: timeMetric(row, 'cpu_time') }
   for (const [field, value] of entries(row)) {
     if (ROW_FIELDS.has(field) || typeof value.value !== 'number') continue
-    metrics[field] = metricValue(numberAt(value), KNOWN_COUNTERS[field] ?? '')
+    metrics[field] = metricValue(numberAt(value), KNOWN_COUNTERS[field] ?? (RATE_COUNTER.test(field) ? '/s' : ''))
   }
   return metrics
 }

@@ -1,14 +1,15 @@
 /**
  * hey output: the default text report (several reports in one file become trials) or `-o csv` (one row per
  * successful request, summarised here, with the raw latencies kept as a distribution). Times are in seconds.
- * hey does not print the URL, so the scenario is named after the results file (or "hey" for standard output).
+ * hey does not print the URL, so the scenario is named after the suite that ran it, else "hey": never after the file
+ * name, so that a baseline and a current result saved under different names still meet.
  */
 import { InputError } from '../errors.js'
 import type { MetricValue, Trial } from '../results/model.js'
 import { parseCsv } from './csv.js'
 import type { ResultsFormat } from './format.js'
 import { buildResults, metricValue, percentileMetricName, ScenarioCollector, summarizeSamples } from './results-builder.js'
-import { lineError, numberedLines, scenarioNameFromSource, type TextLine } from './text-lines.js'
+import { lineError, numberedLines, type TextLine } from './text-lines.js'
 
 const CSV_HEADER = 'response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset'
 
@@ -19,9 +20,15 @@ export const heyFormat: ResultsFormat = {
     if (text.trimStart().startsWith(CSV_HEADER)) return true
     return /^Summary:\s*$/m.test(text) && /^\s*Requests\/sec:\s/m.test(text) && /^\s*Total:\s+[\d.]+ secs/m.test(text)
   },
-  parse(text, source) {
-    const name = scenarioNameFromSource(source, 'hey')
-    const trials = text.trimStart().startsWith(CSV_HEADER) ? [csvTrial(text, source)] : textTrials(text, source)
+  parse(text, source, context = {}) {
+    const name = context.suite ?? 'hey'
+    const csv = text.trimStart().startsWith(CSV_HEADER)
+    // hey ends every line with a line break: a last line without one was cut off mid-write.
+    if (!/\n\s*$/.test(text)) {
+      const lines = numberedLines(text.trimEnd())
+      throw lineError(source, lines[lines.length - 1]!, `a complete ${csv ? 'CSV row' : 'line'} ending in a line break; the file looks truncated`)
+    }
+    const trials = csv ? [csvTrial(text, source)] : textTrials(text, source)
     const collector = new ScenarioCollector()
     for (const trial of trials) collector.addTrial(name, trial, { kind: 'load' })
     return buildResults('hey', collector.scenarios(), source, { nothingFound: 'no hey report found (expected a "Summary:" section)' })
@@ -84,6 +91,10 @@ function textTrial(lines: TextLine[], start: TextLine, source: string): Trial {
   }
   if (metrics.rps === undefined || durationSeconds === undefined) {
     throw new InputError(`${source}:${start.number}: the hey report is incomplete: expected "Total: X secs" and "Requests/sec: N" in its Summary`)
+  }
+  // hey ends each report with its status code (and error) distribution: without one the report was cut off.
+  if (statusTotal + errorTotal === 0) {
+    throw new InputError(`${source}:${start.number}: the hey report that starts here has no "Status code distribution:" or "Error distribution:" block, its end; the file looks truncated`)
   }
   const attempted = statusTotal + errorTotal
   if (attempted > 0) metrics.errors = metricValue((100 * (non2xx + errorTotal)) / attempted, '%')

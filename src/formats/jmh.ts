@@ -40,7 +40,7 @@ export const jmhFormat: ResultsFormat = {
           series.push({ name: key.replace(/^[·.]+/, ''), values: metricValues(metric, /^ops\//.test(unit) ? 'higher' : 'lower') })
         }
       }
-      const trials = Math.max(...series.map((entry) => entry.values.length))
+      const trials = series[0]!.values.length
       for (let trial = 0; trial < trials; trial++) {
         const metrics: Record<string, MetricValue> = {}
         for (const entry of series) {
@@ -48,6 +48,11 @@ export const jmhFormat: ResultsFormat = {
           if (value) metrics[entry.name] = value
         }
         collector.addTrial(name, { metrics }, { kind: 'benchmark', labels: { mode } })
+      }
+      // A secondary metric sampled a different number of times (gc.count only in iterations that collected…) cannot
+      // share the primary's trials: its values are the trials of a scenario of their own, "<benchmark>:<metric>".
+      for (const entry of series.slice(1).filter((other) => other.values.length !== trials)) {
+        for (const value of entry.values) if (value) collector.addTrial(`${name}:${entry.name}`, { metrics: { [entry.name]: value } }, { kind: 'benchmark', labels: { mode } })
       }
     })
     return buildResults('jmh', collector.scenarios(), source, { nothingFound: 'no JMH benchmark results with finite scores' })

@@ -21,6 +21,8 @@ export function jsonRoot(value: unknown, source: string): JsonNode {
 export function describeJsonValue(value: unknown): string {
   if (value === undefined) return 'nothing'
   if (value === null) return 'null'
+  // JSON.parse turns 1e999 into Infinity, which JSON.stringify would show as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (out of range)`
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'object') return 'an object'
   const text = JSON.stringify(value)
@@ -66,11 +68,13 @@ export function items(node: JsonNode, expected = 'an array'): JsonNode[] {
 /** A finite number (with `numericString`, also a number written as a string, as autocannon sometimes does). */
 export function numberAt(node: JsonNode, options: { numericString?: boolean } = {}): number {
   const value = node.value
-  if (typeof value === 'number' && Number.isFinite(value)) return value
-  if (options.numericString && typeof value === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(value)) {
-    return Number(value)
-  }
-  throw jsonError(node, 'a number')
+  let number: number | undefined
+  if (typeof value === 'number') number = value
+  else if (options.numericString && typeof value === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(value)) number = Number(value)
+  if (number === undefined) throw jsonError(node, 'a number')
+  // Beyond ±1e100 no tool measures anything, and the statistics would overflow (1e308 squared is Infinity).
+  if (!Number.isFinite(number) || Math.abs(number) > 1e100) throw jsonError(node, 'a finite number within ±1e100')
+  return number
 }
 
 /** A number, or undefined when the field is missing or null. */

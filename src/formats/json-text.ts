@@ -1,21 +1,27 @@
 import { InputError } from '../errors.js'
 
-/** JSON.parse with an error that names the file, line and column instead of a character offset. */
+/** Line and column (from 1) of a character offset. */
+export function lineColumnAt(text: string, offset: number): string {
+  const before = text.slice(0, offset)
+  return `${before.split('\n').length}:${before.length - before.lastIndexOf('\n')}`
+}
+
+/**
+ * JSON.parse with an error that names the file, line and column instead of a character offset. A document that
+ * stops before it is complete (the parser ran out of input) is called truncated, at the line:column of its end.
+ */
 export function parseJsonText(text: string, source: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
     const message = (error as Error).message
+    if (text.trim() === '') throw new InputError(`${source}: the file is empty; expected JSON`)
     const offset = /position (\d+)/.exec(message)
-    let where = source
-    if (offset) {
-      const before = text.slice(0, Number(offset[1]))
-      const line = before.split('\n').length
-      const column = before.length - before.lastIndexOf('\n')
-      where = `${source}:${line}:${column}`
-    } else if (text.trim() === '') {
-      throw new InputError(`${source}: the file is empty; expected JSON`)
+    const end = text.trimEnd().length
+    if (/Unexpected end of JSON input/.test(message) || (offset && Number(offset[1]) >= end)) {
+      throw new InputError(`${source}:${lineColumnAt(text, end)}: the JSON ends before it is complete; the file looks truncated`)
     }
+    const where = offset ? `${source}:${lineColumnAt(text, Number(offset[1]))}` : source
     throw new InputError(`${where}: not valid JSON (${message.replace(/ in JSON at position \d+.*$/, '')})`)
   }
 }

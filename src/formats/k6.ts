@@ -32,6 +32,9 @@ export const k6Format: ResultsFormat = {
     if (!/^\s*\{/.test(text) || !/"metrics"\s*:/.test(text)) return false
     return /"root_group"\s*:/.test(text) || /"k6Version"\s*:/.test(text) || (/"type"\s*:\s*"trend"/.test(text) && /"contains"\s*:/.test(text))
   },
+  resembles(text) {
+    return /^\s*\{/.test(text) && /"metrics"\s*:/.test(text) && /"(http_req_duration|iteration_duration|vus|data_received)"/.test(text)
+  },
   parse(text, source) {
     const root = jsonRoot(parseJsonText(text, source), source)
     asObject(root, 'a k6 summary object')

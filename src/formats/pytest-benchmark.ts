@@ -6,7 +6,7 @@ import type { EnvironmentFingerprint, MetricValue } from '../results/model.js'
 import type { ResultsFormat } from './format.js'
 import { parseJsonText } from './json-text.js'
 import { asObject, child, isJsonObject, items, jsonRoot, numberAt, numbersAt, optionalNumberAt, optionalStringAt, stringAt, type JsonNode } from './json-reader.js'
-import { buildResults, metricValue, ScenarioCollector } from './results-builder.js'
+import { buildResults, isoTimestamp, metricValue, ScenarioCollector } from './results-builder.js'
 
 export const pytestBenchmarkFormat: ResultsFormat = {
   name: 'pytest-benchmark',
@@ -39,6 +39,7 @@ export const pytestBenchmarkFormat: ResultsFormat = {
     }
     return buildResults('pytest-benchmark', collector.scenarios(), source, {
       environment: environmentOf(child(root, 'machine_info')),
+      createdAt: isoTimestamp(asObject(root).datetime),
       producerVersion: typeof asObject(root).version === 'string' ? (asObject(root).version as string) : undefined
     })
   }
@@ -50,7 +51,8 @@ function aggregateMetrics(stats: JsonNode): Record<string, MetricValue> {
     const value = optionalNumberAt(child(stats, field))
     if (value !== undefined) metrics[name] = metricValue(value, 's')
   }
-  const ops = optionalNumberAt(child(stats, 'ops'))
+  // Files of the 2015 layout have no "ops": it is one over the mean, as later versions compute it.
+  const ops = optionalNumberAt(child(stats, 'ops')) ?? (metrics.time!.value > 0 ? 1 / metrics.time!.value : undefined)
   if (ops !== undefined) metrics.ops = metricValue(ops, 'ops/s')
   return metrics
 }

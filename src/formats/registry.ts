@@ -5,7 +5,8 @@
 import { InputError } from '../errors.js'
 import { normalizeResults } from '../results/normalize.js'
 import type { Results } from '../results/model.js'
-import type { ResultsFormat } from './format.js'
+import { unitFamily } from '../results/units.js'
+import type { ParseContext, ResultsFormat } from './format.js'
 import { artilleryFormat } from './artillery.js'
 import { autocannonFormat } from './autocannon.js'
 import { benchmarkJsFormat } from './benchmarkjs.js'
@@ -21,6 +22,13 @@ import { perfGateFormat } from './perf-gate.js'
 import { pytestBenchmarkFormat } from './pytest-benchmark.js'
 import { tinybenchFormat } from './tinybench.js'
 import { wrkFormat } from './wrk.js'
+import { vitestBenchFormat } from './vitest-bench.js'
+import { mitataFormat } from './mitata.js'
+import { bencherMetricFormat } from './bencher-metric-format.js'
+import { catch2Format } from './catch2.js'
+import { denoBenchFormat } from './deno-bench.js'
+import { libtestBenchFormat } from './libtest-bench.js'
+import { customBiggerIsBetterFormat, customSmallerIsBetterFormat } from './github-action-benchmark.js'
 
 export const RESULTS_FORMATS: readonly ResultsFormat[] = [
   perfGateFormat,
@@ -37,22 +45,65 @@ export const RESULTS_FORMATS: readonly ResultsFormat[] = [
   criterionFormat,
   jmhFormat,
   benchmarkJsFormat,
-  tinybenchFormat
+  tinybenchFormat,
+  vitestBenchFormat,
+  mitataFormat,
+  denoBenchFormat,
+  bencherMetricFormat,
+  catch2Format,
+  libtestBenchFormat,
+  customSmallerIsBetterFormat,
+  customBiggerIsBetterFormat
 ]
 
 export function formatNames(): string[] {
   return RESULTS_FORMATS.map((format) => format.name)
 }
 
-/** Parses results text in a named format (or 'auto'), then normalises directions and units. */
-export function parseResultsText(text: string, format: string, source: string): Results {
+/**
+ * Parses results text in a named format (or 'auto'), checks every value is a measurement (finite, in range, no
+ * negative time), then normalises directions and units. `context.suite` names the suite whose output this is: formats
+ * whose output names no target (hey) name their scenario after it.
+ */
+export function parseResultsText(text: string, format: string, source: string, context: ParseContext = {}): Results {
+  binaryCheck(text, source)
   const parser = format === 'auto' ? detectFormat(text, source) : RESULTS_FORMATS.find((f) => f.name === format)
   if (!parser) {
     throw new InputError(`unknown results format "${format}"; known formats: auto, ${formatNames().join(', ')}`)
   }
-  const results = parser.parse(text, source)
+  const results = parser.parse(text, source, context)
   if (results.scenarios.length === 0) throw new InputError(`${source}: no benchmarks or scenarios found`)
+  checkValues(results, source)
   return normalizeResults(results, parser.name)
+}
+
+/** Largest magnitude accepted: beyond it sums of squares overflow and no tool measures anything that large. */
+const LARGEST_VALUE = 1e100
+
+/** Rejects non-finite, out-of-range and negative-time values, naming scenario, trial and metric (exit 3). */
+function checkValues(results: Results, source: string): void {
+  for (const scenario of results.scenarios) {
+    scenario.trials.forEach((trial, index) => {
+      const where = (what: string): string => `${source}: scenario "${scenario.name}", trial ${index + 1}, ${what}`
+      for (const [name, metric] of Object.entries(trial.metrics)) {
+        const problem = valueProblem(metric.value, metric.unit)
+        if (problem) throw new InputError(`${where(`metric ${name}`)}: ${problem}`)
+      }
+      for (const [name, distribution] of Object.entries(trial.distributions ?? {})) {
+        const samples = distribution.samples ?? []
+        const bad = samples.findIndex((sample) => valueProblem(sample, distribution.unit) !== undefined)
+        if (bad >= 0) throw new InputError(`${where(`${name} sample ${bad + 1}`)}: ${valueProblem(samples[bad]!, distribution.unit)}`)
+      }
+    })
+  }
+}
+
+function valueProblem(value: number, unit: string): string | undefined {
+  if (!Number.isFinite(value)) return `${value} is not a finite number`
+  if (Math.abs(value) > LARGEST_VALUE) return `${value} is out of range (beyond ±1e100)`
+  const family = unitFamily(unit)
+  if (value < 0 && (family === 'time' || family === 'bytes' || family === 'rate')) return `${value} ${unit} is negative; a ${family} cannot be`
+  return undefined
 }
 
 function detectFormat(text: string, source: string): ResultsFormat {
@@ -67,10 +118,53 @@ function detectFormat(text: string, source: string): ResultsFormat {
   if (candidates.length === 1) return candidates[0]!
   if (candidates.length === 0) {
     throw new InputError(
-      `${source}: cannot tell which format these results are in; set format to one of: ${formatNames().join(', ')}`
+      `${source}: cannot tell which format these results are in; set format to one of: ${formatNames().join(', ')}${nearMisses(text, source)}`
     )
   }
   throw new InputError(
     `${source}: the results could be ${candidates.map((c) => c.name).join(' or ')}; set format explicitly`
   )
+}
+
+/** For formats the text resembles without being accepted: why each refused it (a truncated k6 or wrk file…). */
+function nearMisses(text: string, source: string): string {
+  const reasons: string[] = []
+  for (const format of RESULTS_FORMATS) {
+    let close = false
+    try {
+      close = format.resembles?.(text) ?? false
+    } catch {
+      close = false
+    }
+    if (!close) continue
+    try {
+      format.parse(text, source)
+      reasons.push(`${format.name} reads it (set format: ${format.name})`)
+    } catch (error) {
+      reasons.push(`${format.name} came close but refused it: ${(error as Error).message.replace(`${source}`, '').replace(/^[:\s]+/, '')}`)
+    }
+  }
+  return reasons.length > 0 ? `. ${reasons.join('; ')}` : ''
+}
+
+/** Text with NUL or many replacement characters is not a results report: say so with a short escaped prefix. */
+function binaryCheck(text: string, source: string): void {
+  const head = text.slice(0, 4096)
+  const replacements = (head.match(/\uFFFD/g) ?? []).length
+  if (!head.includes('\u0000') && replacements <= Math.max(2, head.length / 100)) return
+  throw new InputError(`${source}: looks like binary data, not a results report (it starts with "${escapedPrefix(text)}")`)
+}
+
+/** The first 32 characters with control and non-ASCII characters escaped. */
+export function escapedPrefix(text: string): string {
+  const chars = [...text.slice(0, 32)]
+  const escaped = chars
+    .map((char) => {
+      const code = char.codePointAt(0)!
+      if (code >= 0x20 && code < 0x7f && char !== '"' && char !== '\\') return char
+      if (char === '\n') return '\\n'
+      return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`
+    })
+    .join('')
+  return text.length > 32 ? `${escaped}…` : escaped
 }

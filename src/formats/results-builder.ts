@@ -4,7 +4,7 @@
  */
 import { max, mean, min, quantileSorted, sampleStandardDeviation } from 'simple-statistics'
 import { InputError } from '../errors.js'
-import { RESULTS_SCHEMA_VERSION, type Direction, type MetricValue, type Results, type Scenario, type Trial } from '../results/model.js'
+import { RESULTS_SCHEMA_VERSION, type Direction, type EnvironmentFingerprint, type MetricValue, type Results, type Scenario, type Trial } from '../results/model.js'
 import { canonicalUnit, inferDirection } from '../results/units.js'
 
 /** A metric value with its unit spelled canonically (`us` → `µs`) and its direction inferred unless given. */
@@ -53,7 +53,7 @@ export function buildResults(
   if (scenarios.length === 0) {
     throw new InputError(`${source}: ${extra.nothingFound ?? `no benchmarks found in this ${format} output`}`)
   }
-  const environment = extra.environment && Object.keys(extra.environment).length > 0 ? extra.environment : undefined
+  const environment = extra.environment && Object.keys(extra.environment).length > 0 ? normalizeEnvironment(extra.environment) : undefined
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     producer: { name: format, format, ...(extra.producerVersion ? { version: extra.producerVersion } : {}) },
@@ -61,6 +61,24 @@ export function buildResults(
     ...(environment ? { environment } : {}),
     scenarios
   }
+}
+
+/** Spellings of one OS or architecture across tools, as Node names them (`Linux` → `linux`, `x86_64` → `x64`). */
+const OS_NAMES: Record<string, string> = { windows: 'win32', macos: 'darwin', osx: 'darwin', 'mac os x': 'darwin' }
+const ARCH_NAMES: Record<string, string> = { x86_64: 'x64', amd64: 'x64', aarch64: 'arm64', arm64: 'arm64', i386: 'ia32', i686: 'ia32', x86: 'ia32' }
+
+/** The environment with OS and architecture spelled as perf-gate's own runs spell them, so tools compare. */
+export function normalizeEnvironment(environment: EnvironmentFingerprint): EnvironmentFingerprint {
+  const normalized = { ...environment }
+  if (normalized.os) {
+    const os = normalized.os.trim().toLowerCase()
+    normalized.os = OS_NAMES[os] ?? os
+  }
+  if (normalized.arch) {
+    const arch = normalized.arch.trim().toLowerCase()
+    normalized.arch = ARCH_NAMES[arch] ?? arch
+  }
+  return normalized
 }
 
 /** The percentiles reported when a parser summarises raw samples itself. */

@@ -25,12 +25,3 @@ export function quoteLine(text: string): string {
 export function lineError(source: string, line: TextLine, expected: string): InputError {
   return new InputError(`${source}:${line.number}: expected ${expected}, got ${quoteLine(line.text)}`)
 }
-
-/** A scenario name for tools whose output names nothing: the results file's name without extension, or `fallback`. */
-export function scenarioNameFromSource(source: string, fallback: string): string {
-  // Sources that are not file paths ("standard output of suite ...") keep the tool's name.
-  if (/\s/.test(source) || !/\.[A-Za-z0-9]+$/.test(source)) return fallback
-  const base = source.split(/[\\/]/).pop() ?? source
-  const name = base.replace(/\.[A-Za-z0-9]+$/, '')
-  return name === '' ? fallback : name
-}

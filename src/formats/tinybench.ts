@@ -9,7 +9,7 @@ import type { ResultsFormat } from './format.js'
 import { parseJsonText } from './json-text.js'
 import { asObject, child, isJsonObject, items, jsonRoot, numbersAt, optionalNumberAt, stringAt, type JsonNode } from './json-reader.js'
 import { buildResults, metricValue, percentileMetricName, ScenarioCollector } from './results-builder.js'
-import { numberedLines } from './text-lines.js'
+import { lineError, numberedLines, type TextLine } from './text-lines.js'
 
 /** Statistics fields of a tinybench ≥ 3 latency object and the metric each becomes. */
 const LATENCY_FIELDS: Record<string, string> = { mean: 'mean', min: 'min', max: 'max', sd: 'stdev', p50: 'p50', p75: 'p75', p99: 'p99', p995: 'p99.5', p999: 'p99.9' }
@@ -45,19 +45,26 @@ export const tinybenchFormat: ResultsFormat = {
 
 function readConsoleTable(text: string, source: string, collector: ScenarioCollector): void {
   let header: string[] | undefined
+  // console.table draws a box: a table opened by "┌" must be closed by "└", or rows after the cut would be lost.
+  let open: TextLine | undefined
   for (const line of numberedLines(text)) {
     const trimmed = line.text.trim()
+    if (trimmed.startsWith('┌')) open = line
+    if (trimmed.startsWith('└')) open = undefined
     if (!/^[│|]/.test(trimmed)) continue
+    if (!/[│|]$/.test(trimmed)) throw lineError(source, line, 'a table row ending in "│"; the file looks truncated')
     const cells = trimmed.replace(/^[│|]|[│|]$/g, '').split(/[│|]/).map((cell) => cell.trim().replace(/^'(.*)'$/, '$1'))
     if (!header) {
       header = cells
       continue
     }
+    if (cells.length !== header.length) throw lineError(source, line, `a table row of ${header.length} cells like the header`)
     const row = header.map((name, index): [string, string] => [name, cells[index] ?? ''])
     const name = row.find(([key]) => /^Task [Nn]ame$/.test(key))?.[1]
     if (!name) continue
     collector.addTrial(name, { metrics: tableMetrics(row, `${source}:${line.number}`) }, { kind: 'benchmark' })
   }
+  if (open) throw new InputError(`${source}:${open.number}: the table that opens here has no closing "└" border; the file looks truncated`)
 }
 
 /** Leading number of a table cell: "63768 ± 4.02%" → 63768, "1,234" → 1234. */

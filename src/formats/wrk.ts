@@ -18,6 +18,9 @@ export const wrkFormat: ResultsFormat = {
   detect(text) {
     return /^\s*Running\s+\S+\s+test\s+@\s+\S+/m.test(text) && /threads and \d+ connections/.test(text) && /^\s*Requests\/sec:/m.test(text)
   },
+  resembles(text) {
+    return /^\s*Running\s+\S+\s+test\s+@\s+\S+/m.test(text)
+  },
   parse(text, source) {
     const lines = numberedLines(text)
     const starts = lines.filter((line) => RUNNING_LINE.test(line.text.trim()))
@@ -25,7 +28,9 @@ export const wrkFormat: ResultsFormat = {
     starts.forEach((start, index) => {
       const end = starts[index + 1]?.number ?? lines.length + 1
       const url = RUNNING_LINE.exec(start.text.trim())![2]!
-      collector.addTrial(urlScenarioName(url), reportTrial(lines.slice(start.number, end - 1), start, source), {
+      // The last report of a file without a final line break was cut mid-line.
+      const lastLineComplete = index < starts.length - 1 || /\n\s*$/.test(text)
+      collector.addTrial(urlScenarioName(url), reportTrial(lines.slice(start.number, end - 1), start, source, lastLineComplete), {
         kind: 'load',
         labels: { url }
       })
@@ -44,13 +49,16 @@ function duration(text: string, line: TextLine, source: string): MetricValue {
   return metricValue(value, match[2]!)
 }
 
-function reportTrial(lines: TextLine[], start: TextLine, source: string): Trial {
+function reportTrial(lines: TextLine[], start: TextLine, source: string, lastLineComplete: boolean): Trial {
   const metrics: Record<string, MetricValue> = {}
   let durationSeconds: number | undefined
   let requests: number | undefined
   let failed = 0
   let spectrum: Array<{ value: number; fraction: number }> | undefined
   let uncorrected = false
+  // "Transfer/sec" is the last line wrk prints (Lua done() output may follow it); some wrk versions end at
+  // "Requests/sec", which then must be a complete line. Anything else is a report cut off.
+  let ended = false
   for (const line of lines) {
     const trimmed = line.text.trim()
     // wrk2 -U also prints the uncorrected spectrum; only the corrected (recorded) latency counts.
@@ -103,10 +111,14 @@ function reportTrial(lines: TextLine[], start: TextLine, source: string): Trial 
       const value = Number(rps[1])
       if (!Number.isFinite(value)) throw lineError(source, line, '"Requests/sec: <number>"')
       metrics.rps = metricValue(value, 'req/s')
+      if (line.number < lines[lines.length - 1]!.number || lastLineComplete) ended = true
       continue
     }
     const transfer = /^Transfer\/sec:\s*(\d+(?:\.\d+)?)(B|KB|MB|GB|TB)?$/.exec(trimmed)
-    if (transfer) metrics.throughput = metricValue(Number(transfer[1]) * BINARY_FACTORS[transfer[2] ?? '']!, 'B/s')
+    if (transfer) {
+      metrics.throughput = metricValue(Number(transfer[1]) * BINARY_FACTORS[transfer[2] ?? '']!, 'B/s')
+      ended = line.number < lines[lines.length - 1]!.number || lastLineComplete
+    } else if (/^Transfer\/sec:/.test(trimmed)) throw lineError(source, line, '"Transfer/sec: <number>[KB|MB|GB]"')
   }
   // wrk2's spectrum (in ms) gives the p95 its summary lacks.
   if (spectrum && spectrum.length > 0 && metrics.p95 === undefined) {
@@ -115,6 +127,9 @@ function reportTrial(lines: TextLine[], start: TextLine, source: string): Trial 
   }
   if (metrics.rps === undefined || requests === undefined) {
     throw new InputError(`${source}:${start.number}: the wrk report is incomplete: expected "N requests in T" and "Requests/sec: N" after "${start.text.trim()}"`)
+  }
+  if (!ended) {
+    throw new InputError(`${source}:${start.number}: the wrk report that starts here ends before its complete "Requests/sec:" and "Transfer/sec:" lines; the file looks truncated`)
   }
   if (requests > 0 || failed > 0) metrics.errors = metricValue((100 * failed) / Math.max(requests, failed), '%')
   return { metrics, ...(durationSeconds !== undefined ? { durationSeconds } : {}) }

@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises'
 import type { RunSource, SuiteSettings } from '../config/settings.js'
 import { InputError, RunError, attachMeasured } from '../errors.js'
 import { parseResultsText } from '../formats/registry.js'
+import { decodeResultsBytes } from '../formats/results-file.js'
 import type { Logger } from '../log.js'
 import { displayPath } from '../paths.js'
 import type { Results, Scenario } from '../results/model.js'
@@ -95,7 +96,7 @@ async function runSuite(suite: SuiteSettings, deps: RunDeps, run: number, total:
     if (outcome.stdout.trim() === '') {
       throw new RunError(`suite "${suite.name}" printed nothing on standard output, and no results file is configured`)
     }
-    return parseResultsText(outcome.stdout, suite.format, `standard output of suite "${suite.name}"`)
+    return parseResultsText(outcome.stdout, suite.format, `standard output of suite "${suite.name}"`, { suite: suite.name })
   }
   const after = await modifiedAt(suite.resultsPath)
   if (after === undefined) {
@@ -106,13 +107,14 @@ async function runSuite(suite: SuiteSettings, deps: RunDeps, run: number, total:
       `suite "${suite.name}" did not update its results file ${resultsShown}: it still holds an earlier run's results`
     )
   }
-  return parseResultsText(await readResultsFile(suite.resultsPath, resultsShown!), suite.format, resultsShown!)
+  return parseResultsText(await readResultsFile(suite.resultsPath, resultsShown!), suite.format, resultsShown!, { suite: suite.name })
 }
 
 async function readResultsFile(path: string, shown: string): Promise<string> {
   try {
-    return await readFile(path, 'utf8')
+    return decodeResultsBytes(await readFile(path), shown)
   } catch (error) {
+    if (error instanceof InputError) throw error
     const code = (error as NodeJS.ErrnoException).code
     throw new InputError(code === 'ENOENT' ? `results file ${shown} does not exist` : `results file ${shown} cannot be read: ${(error as Error).message}`)
   }
