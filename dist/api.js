@@ -69428,6 +69428,9 @@ function guidanceFor(report) {
         return "Nothing is blocked by relative thresholds until then; absolute budgets still apply.";
     }
   }
+  if (report.verdict === "fail" && report.metrics.every((metric) => metric.status !== "fail" || metric.current === void 0)) {
+    return "A gated metric of the baseline is missing from this run, so it was not compared; run it again, or set `removed:` if it was dropped on purpose.";
+  }
   return GATE_GUIDANCE[report.verdict];
 }
 function problemsBesideAbsence(report) {

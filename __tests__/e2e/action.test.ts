@@ -37,7 +37,7 @@ describe('Action entry', () => {
     assert.equal(push.outputs.verdict, 'no-baseline')
     assert.equal(push.outputs.regressions, '0')
     assert.ok(push.outputs['baseline-saved'], 'a baseline id is published')
-    assert.match(push.summary, /No baseline/)
+    assert.match(push.summary, /\*\*Baseline saved\*\* \(`[^`]+`, commit /, 'the first save is said')
     const saved = readdirSync(join(ws, '.perf-gate/api/history'))
     assert.equal(saved.length, 1)
     const record = JSON.parse(readFileSync(join(ws, '.perf-gate/api/history', saved[0]!), 'utf8'))

@@ -32,8 +32,9 @@ describe('nothing compared is never a pass (dist/cli.js)', () => {
     const lost = await compare(dir)
     assert.equal(lost.exitCode, 1, lost.stderr)
     assert.match(lost.stdout, /FAIL/)
-    assert.match(lost.stdout, /✗  legacy\/old\s+p95\s+10\.0 ms \(5×\)\s+—.*fail/)
+    assert.match(lost.stdout, /✗  legacy\/old\s+p95\s+10\.0 ms \(5×\)\s+—.*removed/)
     assert.match(lost.stdout, /legacy\/old · p95: Gated in the baseline but missing here \(the scenario did not run\)/)
+    assert.match(lost.stdout, /A gated metric of the baseline is missing from this run, so it was not compared/)
 
     writeFileSync(join(dir, '.github/perf-gate.yml'), 'thresholds:\n  p95: +10%\nremoved:\n  "legacy/*": warn\n')
     const warned = await compare(dir)

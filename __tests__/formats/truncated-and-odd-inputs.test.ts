@@ -106,13 +106,15 @@ describe('how files are read', () => {
 
   test('hey results saved under different file names still meet: the scenario is never named after the file', async () => {
     const text = fixtureText('hey.txt')
-    const run = await cli(['compare', '--baseline', 'main-api-items.txt', '--current', 'pr-1234.txt', '--format', 'hey', '--thresholds', 'p95: 20%', '--strict', '--no-color'], {
+    const run = await cli(['compare', '--baseline', 'main-api-items.txt', '--current', 'pr-1234.txt', '--format', 'hey', '--thresholds', 'p95: 20%', '--no-color'], {
       'main-api-items.txt': text,
       'pr-1234.txt': text
     })
     assert.equal(run.exitCode, 0, run.output)
     assert.doesNotMatch(run.output, /new|removed/i)
-    assert.match(run.output, /1 unchanged/)
+    // Matched by name; one hey run per side shows no noise, so the row is compared but not judged.
+    assert.match(run.output, /1 inconclusive/)
+    assert.match(run.output, /one value per side/)
   })
 
   test('environment fields are normalised (Linux and linux are one OS)', () => {

@@ -198,6 +198,10 @@ export function guidanceFor(report: GateReport): string {
         return 'Nothing is blocked by relative thresholds until then; absolute budgets still apply.'
     }
   }
+  // A gate failed only by gated metrics that did not run compared nothing: "got worse" would be untrue.
+  if (report.verdict === 'fail' && report.metrics.every((metric) => metric.status !== 'fail' || metric.current === undefined)) {
+    return 'A gated metric of the baseline is missing from this run, so it was not compared; run it again, or set `removed:` if it was dropped on purpose.'
+  }
   return GATE_GUIDANCE[report.verdict]
 }
 
