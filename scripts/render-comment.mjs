@@ -39,6 +39,7 @@ try {
   await tab.setViewport({ width: width + 24, height: 600, deviceScaleFactor: 1 })
   await tab.setContent(page, { waitUntil: 'load' })
   // Open every <details> as a reviewer clicking through would, so the picture shows the reasons too.
+  // eslint-disable-next-line no-undef -- runs in the page, where document exists
   await tab.evaluate(() => document.querySelectorAll('details').forEach((d) => d.setAttribute('open', '')))
   const box = await (await tab.$('.comment')).boundingBox()
   mkdirSync(dirname(resolve(output)), { recursive: true })

@@ -30,7 +30,7 @@ const result = spawnSync(
     'tsx',
     '--test',
     '--test-concurrency=2',
-    '--test-timeout=120000',
+    '--test-timeout=300000',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',

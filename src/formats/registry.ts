@@ -130,7 +130,7 @@ function detectFormat(text: string, source: string): ResultsFormat {
 function nearMisses(text: string, source: string): string {
   const reasons: string[] = []
   for (const format of RESULTS_FORMATS) {
-    let close = false
+    let close: boolean
     try {
       close = format.resembles?.(text) ?? false
     } catch {

@@ -129,7 +129,6 @@ function wrap(text: string, width: number, indent: string, first = ''): string[]
 }
 
 function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;]*m/g, '').length
 }
 
