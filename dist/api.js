@@ -67000,7 +67000,7 @@ function detectFormat(text, source) {
 function nearMisses(text, source) {
   const reasons = [];
   for (const format of RESULTS_FORMATS) {
-    let close = false;
+    let close;
     try {
       close = format.resembles?.(text) ?? false;
     } catch {
