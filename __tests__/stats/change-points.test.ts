@@ -112,3 +112,19 @@ describe('change points: hand-made series', () => {
     assert.throws(() => detectChangePoints([1, 2], { windowLength: 1 }), /window length 1/)
   })
 })
+
+describe('change points: the minimum segment', () => {
+  test('one run hit by a shock makes a one-run segment at the default (Otava) but not with three runs a side', () => {
+    const series = noisy(Array.from({ length: 40 }, () => 100), 0.01, 21)
+    series[39] = 160
+    assert.deepEqual(detectChangePoints(series, { minMagnitude: 0.1 }).map((point) => point.index), [39])
+    assert.deepEqual(detectChangePoints(series, { minMagnitude: 0.1, minSegment: 3 }), [])
+    series[25] = 170
+    assert.deepEqual(detectChangePoints(series, { minMagnitude: 0.1, minSegment: 3 }), [])
+  })
+  test('a step held for three runs is kept with three runs a side', () => {
+    const series = noisy(Array.from({ length: 40 }, (_, i) => (i < 37 ? 100 : 125)), 0.01, 22)
+    assert.deepEqual(detectChangePoints(series, { minMagnitude: 0.1, minSegment: 3 }).map((point) => point.index), [37])
+    assert.deepEqual(detectChangePoints(series.slice(0, 39), { minMagnitude: 0.1, minSegment: 3 }), [])
+  })
+})

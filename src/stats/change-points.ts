@@ -3,7 +3,8 @@
  * Apache Otava (formerly Hunter; Fleming et al., ICPE 2023, https://doi.org/10.1145/3578244.3583719) does it:
  * split each window recursively at the point that maximises the energy-distance statistic Q̂ (Matteson & James 2014)
  * while the t-test between the two neighbouring segments is significant at 10× the target p, then merge away the
- * weak points (p above the target or a step smaller than the minimum magnitude), recomputing the neighbours each time.
+ * weak points (p above the target, a step smaller than the minimum magnitude, or optionally a segment shorter than a
+ * minimum), recomputing the neighbours each time.
  * No maintained JS implementation exists (npm has none of E-Divisive / Otava), so this is a port of Otava's
  * algorithm, tested against its published test series. Pure: no I/O, imports nothing above stats.
  */
@@ -28,6 +29,11 @@ export interface ChangePointOptions {
   maxPValue?: number
   /** Smallest relative step kept, as max(|after/before − 1|, |before/after − 1|) (Otava's min_magnitude). */
   minMagnitude?: number
+  /**
+   * Fewest runs on each side of a kept change point (1 = Otava). A run hit by a one-sided shock makes a one-run
+   * segment that the t-test finds significant; asking for a few runs after the step trades delay for false points.
+   */
+  minSegment?: number
 }
 
 interface Segment {
@@ -172,6 +178,7 @@ export function detectChangePoints(series: readonly number[], options: ChangePoi
   const windowLength = options.windowLength ?? 50
   const maxPValue = options.maxPValue ?? 0.001
   const minMagnitude = options.minMagnitude ?? 0
+  const minSegment = options.minSegment ?? 1
   if (!(windowLength >= 2)) throw new RangeError(`change points: window length ${windowLength} must be at least 2`)
   for (const [i, value] of series.entries()) if (!Number.isFinite(value)) throw new RangeError(`change points: value ${i} is ${value}, not a finite number`)
   const firstPassPValue = maxPValue < 0.05 ? maxPValue * 10 : maxPValue < 0.5 ? maxPValue * 2 : maxPValue
@@ -185,11 +192,15 @@ export function detectChangePoints(series: readonly number[], options: ChangePoi
   }
   const indexes = [...weak].sort((a, b) => a - b)
   const points = indexes.map((index) => statsAt(series, index, indexes))
-  // Merge: drop the weakest point (largest p if any is above the target, else the smallest step below the minimum)
+  // Merge: drop the weakest point (among points next to a too-short segment if any, the largest p if any is above the
+  // target, else the smallest step below the minimum)
   // and recompute its two neighbours against their new neighbours, until every point is strong.
+  const segmentOf = (at: number) =>
+    Math.min(points[at]!.index - (at > 0 ? points[at - 1]!.index : 0), (at + 1 < points.length ? points[at + 1]!.index : series.length) - points[at]!.index)
   while (points.length > 0) {
-    let weakest = points.reduce((worst, point) => (!(point.pValue <= worst.pValue) ? point : worst))
-    if (weakest.pValue < maxPValue) {
+    const short = points.filter((_, at) => segmentOf(at) < minSegment)
+    let weakest = (short.length > 0 ? short : points).reduce((worst, point) => (!(point.pValue <= worst.pValue) ? point : worst))
+    if (short.length === 0 && weakest.pValue < maxPValue) {
       weakest = points.reduce((least, point) => (magnitude(point) < magnitude(least) ? point : least))
       if (magnitude(weakest) > minMagnitude) break
     }
