@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { decideBaselineSave, type SaveDecision } from './baselines/save-policy.js'
-import { BASELINE_SCHEMA_VERSION, type BaselineLookup, type BaselineRecord, type BaselineStore, type SavedBaseline } from './baselines/store.js'
+import { BASELINE_SCHEMA_VERSION, type BaselineLookup, type BaselineRecord, type BaselineStore, type RecordedVerdict, type SavedBaseline } from './baselines/store.js'
 import type { GateSettings, RunSource } from './config/settings.js'
 import { defaultThresholdsNote } from './config/resolve-settings.js'
 import type { RunContext } from './context.js'
@@ -17,6 +17,7 @@ import { currentEnvironment, describeEnvironmentDifference } from './results/env
 import type { Results } from './results/model.js'
 import { produceResults, type RunDeps } from './run/run-source.js'
 import { evaluate } from './verdict/evaluate.js'
+import type { GateVerdict } from './verdict/types.js'
 import { baseCommitOf, confirmOnBaseCommit } from './confirm/confirm-on-base.js'
 import type { BaseWorktree } from './confirm/base-worktree.js'
 import type { PairedDecider } from './confirm/paired-runs.js'
@@ -97,6 +98,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   const outcome: GateOutcome = { results, report, exitCode: exitCodeFor(report, settings), saveDecision }
   if (saveDecision.save) {
     const record = baselineRecord(settings.name, results, deps.context, deps.now(), options.save === 'promote' ? options.promoteAs : undefined)
+    record.verdict = recordedVerdict(verdict)
     try {
       outcome.saved = await deps.store.save(record)
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
@@ -198,6 +200,15 @@ export function scenarioSetOf(results: Results): string {
     hash = Math.imul(hash, 0x01000193) >>> 0
   }
   return hash.toString(16).padStart(8, '0')
+}
+
+/** The compact verdict stored with a baseline: the gate's status and the metrics that failed, warned or improved. */
+export function recordedVerdict(verdict: GateVerdict): RecordedVerdict {
+  const metrics: RecordedVerdict['metrics'] = []
+  for (const row of verdict.metrics) {
+    if (row.status === 'fail' || row.status === 'warn' || row.status === 'improved') metrics.push({ scenario: row.scenario, metric: row.metric, status: row.status })
+  }
+  return { status: verdict.status, metrics }
 }
 
 /** A baseline record for these results; `pinnedName` makes it a named baseline. */
