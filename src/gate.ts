@@ -56,6 +56,8 @@ export interface GateOutcome {
   saved?: SavedBaseline
   /** Why a due save failed (storage outage); the run still reports. */
   saveFailure?: string
+  /** When saved: the stored runs of the gate including the new one, newest first (for change points on the history). */
+  history?: BaselineRecord[]
 }
 
 export async function runGate(settings: GateSettings, deps: GateDeps, options: GateOptions): Promise<GateOutcome> {
@@ -101,6 +103,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     record.verdict = recordedVerdict(verdict)
     try {
       outcome.saved = await deps.store.save(record)
+      outcome.history = [record, ...lookup.history.filter((stored) => stored.id !== record.id)]
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
     } catch (error) {
       // A storage outage does not fail the run (the verdict stands) unless fail-on-missing-baseline asks for it.
