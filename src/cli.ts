@@ -1,6 +1,6 @@
 /**
  * The CLI's edge: argv → settings and a local context; the file store and the terminal report wired in.
- *   perf-gate run | compare | baseline list|show|promote | help
+ *   perf-gate run | compare | baseline list|show|promote | history | help
  * Exit codes: 0 pass (warn and inconclusive too, unless --strict), 1 regression, 2 the run failed,
  * 3 bad configuration or input.
  */
@@ -35,6 +35,7 @@ import { shouldUseColor, truncateToWidth } from './report/terminal-style.js'
 import type { Results } from './results/model.js'
 import { formatAge } from './report/format-cells.js'
 import { VERSION } from './version.js'
+import { historyCommand, HISTORY_HELP } from './history/history-command.js'
 
 /** What the CLI talks to: streams and the working directory, so tests can run it in-process too. */
 export interface CliIo {
@@ -71,6 +72,7 @@ Commands:
   baseline list       list stored baselines
   baseline show [id]  print a stored baseline (default: latest)
   baseline promote    save results as the new baseline (a file, or run the suite)
+  history             stored runs × gated metrics, with change points
   demo-server         start the built-in demo HTTP server (for examples and trying load)
   help [command]      show help for a command
 
@@ -133,6 +135,7 @@ Options:
       --port <n>           port (default 0: any free port)
       --latency-ms <ms>    base latency of /fast (default 1)
       --factor <x>         multiplies every latency (default 1, or PERF_GATE_DEMO_FACTOR)`,
+  history: HISTORY_HELP,
   compare: `Usage: perf-gate compare --baseline <file> --current <file> [options]
 
 Compares two results files (or saved baseline files) with the thresholds of the
@@ -198,8 +201,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await demoServerCommand(rest, io)
       case 'list':
         return await listCommand(rest, io)
+      case 'history':
+        return await historyCliCommand(rest, io)
       default:
-        throw new InputError(`unknown command "${command}"; commands: run, compare, list, baseline, demo-server, help`)
+        throw new InputError(`unknown command "${command}"; commands: run, compare, list, history, baseline, demo-server, help`)
     }
   } catch (error) {
     io.stderr.write(`perf-gate: ${messageOf(error)}\n`)
@@ -496,6 +501,23 @@ async function baselineCommand(args: string[], io: CliIo): Promise<number> {
     default:
       throw new InputError(`unknown baseline command "${action}"; use list, show or promote`)
   }
+}
+
+async function historyCliCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, {
+    config: COMMON_OPTIONS.config,
+    name: COMMON_OPTIONS.name,
+    thresholds: COMMON_OPTIONS.thresholds,
+    'baseline-dir': COMMON_OPTIONS['baseline-dir'],
+    scenario: { type: 'string', multiple: true },
+    last: { type: 'string' },
+    json: { type: 'boolean' },
+    markdown: { type: 'boolean' },
+    help: COMMON_OPTIONS.help
+  })
+  if (values.help) return help(io, 'history')
+  const settings = await settingsForStore(values, io)
+  return historyCommand(settings, fileStore(settings), values, io)
 }
 
 /** Settings for commands that only touch the store: a missing suite is fine there. */

@@ -6,7 +6,7 @@
 import { newBaselineId } from './baselines/baseline-id.js'
 import { decideBaselineSave, type SaveDecision } from './baselines/save-policy.js'
 import { scopeToSuites } from './config/select-suites.js'
-import { BASELINE_SCHEMA_VERSION, type BaselineLookup, type BaselineRecord, type BaselineStore, type SavedBaseline } from './baselines/store.js'
+import { BASELINE_SCHEMA_VERSION, type BaselineLookup, type BaselineRecord, type BaselineStore, type RecordedVerdict, type SavedBaseline } from './baselines/store.js'
 import type { GateSettings, RunSource } from './config/settings.js'
 import { defaultThresholdsNote } from './config/resolve-settings.js'
 import type { RunContext } from './context.js'
@@ -18,7 +18,7 @@ import { currentEnvironment, describeEnvironmentDifference } from './results/env
 import type { Results } from './results/model.js'
 import { produceResults, type RunDeps } from './run/run-source.js'
 import { evaluate } from './verdict/evaluate.js'
-import type { MetricVerdict } from './verdict/types.js'
+import type { GateVerdict, MetricVerdict } from './verdict/types.js'
 import { distrustSaturatedGenerator } from './verdict/generator-saturation.js'
 import { checkRulesMatch } from './verdict/rule-coverage.js'
 import { checkScenariosOverlap } from './verdict/scenario-overlap.js'
@@ -62,6 +62,8 @@ export interface GateOutcome {
   saved?: SavedBaseline
   /** Why a due save failed (storage outage); the run still reports. */
   saveFailure?: string
+  /** When saved: the stored runs of the gate including the new one, newest first (for change points on the history). */
+  history?: BaselineRecord[]
 }
 
 export async function runGate(settings: GateSettings, deps: GateDeps, options: GateOptions): Promise<GateOutcome> {
@@ -126,9 +128,11 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   const outcome: GateOutcome = { results, report, exitCode: exitCodeFor(report, settings), saveDecision }
   if (saveDecision.save) {
     const record = baselineRecord(settings.name, results, deps.context, deps.now(), options.save === 'promote' ? options.promoteAs : undefined)
+    record.verdict = recordedVerdict(verdict)
     try {
       outcome.saved = await deps.store.save(record)
       report.saved = { id: outcome.saved.id, first: !lookup.baseline, ...(record.source.sha ? { sha: record.source.sha } : {}) }
+      outcome.history = [record, ...lookup.history.filter((stored) => stored.id !== record.id)]
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
     } catch (error) {
       // A storage outage does not fail the run (the verdict stands) unless fail-on-missing-baseline asks for it.
@@ -249,6 +253,15 @@ export function scenarioSetOf(results: Results): string {
     hash = Math.imul(hash, 0x01000193) >>> 0
   }
   return hash.toString(16).padStart(8, '0')
+}
+
+/** The compact verdict stored with a baseline: the gate's status and the metrics that failed, warned or improved. */
+export function recordedVerdict(verdict: GateVerdict): RecordedVerdict {
+  const metrics: RecordedVerdict['metrics'] = []
+  for (const row of verdict.metrics) {
+    if (row.status === 'fail' || row.status === 'warn' || row.status === 'improved') metrics.push({ scenario: row.scenario, metric: row.metric, status: row.status })
+  }
+  return { status: verdict.status, metrics }
 }
 
 /** A baseline record for these results; `pinnedName` makes it a named baseline. */

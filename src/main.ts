@@ -33,9 +33,12 @@ import { COMMENT_MODES } from './github/pr-comment.js'
 import { parseRepository } from './github/octokit-client.js'
 import { githubTokenInput, publishReviewerView, runCommentModeAction, type ReviewerViewInput } from './github/action-comment.js'
 import { COMMENT_BODY_LIMIT_CHARS, type CommentSettings } from './github/publish-comment.js'
+import { pushHistory } from './history/push-summary.js'
 
 /** The `markdown` output: GitHub's limit for one comment body, less room for a marker a later step may add. */
 const MARKDOWN_OUTPUT_LIMIT_CHARS = COMMENT_BODY_LIMIT_CHARS - 512
+/** Characters of the history section a push adds to the job summary. */
+const HISTORY_SUMMARY_CHARS = 20_000
 
 /** @actions/core, with the output of started processes folded into groups (github/action-log.ts). */
 export const actionLogger = createActionLogger()
@@ -311,9 +314,14 @@ async function publish(
   const reportPath = join(reportDir, `${settings.name}-report.json`)
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`)
 
-  const summary = renderReportWithTrends(report, { maxBytes: SUMMARY_LIMIT_BYTES, fullReportHint: `the JSON report (${reportPath})` })
-  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summary).write()
-  else core.info(summary)
+  // A push that saved its run also gets the history with its change points (≤ HISTORY_SUMMARY_CHARS, ~3 bytes a char).
+  const history = outcome.history ? pushHistory(outcome.history, settings.thresholds, { lastRuns: 20, maxChars: HISTORY_SUMMARY_CHARS }) : undefined
+  const summaryBytes = SUMMARY_LIMIT_BYTES - (history?.markdown ? 3 * HISTORY_SUMMARY_CHARS : 0)
+  const summary = renderReportWithTrends(report, { maxBytes: summaryBytes, fullReportHint: `the JSON report (${reportPath})` })
+  const fullSummary = history?.markdown ? `${summary}\n\n${history.markdown}` : summary
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(fullSummary).write()
+  else core.info(fullSummary)
+  for (const { message } of history?.recentSteps ?? []) core.warning(message, { title: `perf-gate ${settings.name}: change point` })
 
   for (const annotation of reportAnnotations(settings.name, report.metrics)) core[annotation.level](annotation.message, { title: annotation.title })
   core.setOutput('verdict', report.verdict)

@@ -30,6 +30,14 @@ export interface BaselineRecord {
   /** Hash of the scenario and metric names, to tell a changed suite from a changed number. */
   scenarioSet: string
   results: Results
+  /** The verdict of the run that saved this record: the gate's status and its notable metrics (for `perf-gate history`). */
+  verdict?: RecordedVerdict
+}
+
+/** A compact verdict kept with a stored run: only the metrics that failed, warned or improved. */
+export interface RecordedVerdict {
+  status: 'fail' | 'warn' | 'inconclusive' | 'no-baseline' | 'pass'
+  metrics: { scenario: string; metric: string; status: 'fail' | 'warn' | 'improved' }[]
 }
 
 /** What to look for. */
