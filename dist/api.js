@@ -58586,7 +58586,29 @@ var baseline_schema_default = {
     },
     environment: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json#/properties/environment" },
     scenarioSet: { type: "string" },
-    results: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json" }
+    results: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json" },
+    verdict: {
+      type: "object",
+      description: "The verdict of the run that saved this baseline: status and the metrics that failed, warned or improved.",
+      required: ["status", "metrics"],
+      additionalProperties: false,
+      properties: {
+        status: { enum: ["fail", "warn", "inconclusive", "no-baseline", "pass"] },
+        metrics: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["scenario", "metric", "status"],
+            additionalProperties: false,
+            properties: {
+              scenario: { type: "string" },
+              metric: { type: "string" },
+              status: { enum: ["fail", "warn", "improved"] }
+            }
+          }
+        }
+      }
+    }
   }
 };
 
@@ -68872,9 +68894,11 @@ async function runGate(settings, deps, options) {
   const outcome = { results, report, exitCode: exitCodeFor(report, settings), saveDecision };
   if (saveDecision.save) {
     const record = baselineRecord(settings.name, results, deps.context, deps.now(), options.save === "promote" ? options.promoteAs : void 0);
+    record.verdict = recordedVerdict(verdict);
     try {
       outcome.saved = await deps.store.save(record);
       report.saved = { id: outcome.saved.id, first: !lookup.baseline, ...record.source.sha ? { sha: record.source.sha } : {} };
+      outcome.history = [record, ...lookup.history.filter((stored2) => stored2.id !== record.id)];
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`);
     } catch (error) {
       outcome.saveFailure = messageOf(error);
@@ -68966,6 +68990,13 @@ function scenarioSetOf(results) {
     hash = Math.imul(hash, 16777619) >>> 0;
   }
   return hash.toString(16).padStart(8, "0");
+}
+function recordedVerdict(verdict) {
+  const metrics = [];
+  for (const row of verdict.metrics) {
+    if (row.status === "fail" || row.status === "warn" || row.status === "improved") metrics.push({ scenario: row.scenario, metric: row.metric, status: row.status });
+  }
+  return { status: verdict.status, metrics };
 }
 function baselineRecord(gate, results, context, now, pinnedName) {
   const sha = results.git?.sha ?? context.sha;

@@ -32352,8 +32352,8 @@ var require_formatters = __commonJS({
       const valueDigits = numberOfDigits(value);
       if (valueDigits > digits) {
         const extraDigits = valueDigits - digits;
-        const magnitude = pow(10, extraDigits);
-        return value - value % magnitude;
+        const magnitude2 = pow(10, extraDigits);
+        return value - value % magnitude2;
       }
       return value;
     };
@@ -32726,7 +32726,7 @@ var require_JsHistogram = __commonJS({
         }
         return totalValue / this.totalCount;
       }
-      getStdDeviation(mean2 = this.mean) {
+      getStdDeviation(mean3 = this.mean) {
         if (this.totalCount === 0) {
           return 0;
         }
@@ -32734,7 +32734,7 @@ var require_JsHistogram = __commonJS({
         this.recordedValuesIterator.reset();
         while (this.recordedValuesIterator.hasNext()) {
           const iterationValue = this.recordedValuesIterator.next();
-          const deviation = this.medianEquivalentValue(iterationValue.valueIteratedTo) - mean2;
+          const deviation = this.medianEquivalentValue(iterationValue.valueIteratedTo) - mean3;
           geometric_deviation_total += deviation * deviation * iterationValue.countAddedInThisIterationStep;
         }
         const std_deviation = Math.sqrt(geometric_deviation_total / this.totalCount);
@@ -32749,12 +32749,12 @@ var require_JsHistogram = __commonJS({
         if (this.totalCount === 0) {
           return 0;
         }
-        const mean2 = this.mean;
+        const mean3 = this.mean;
         let geometric_deviation_total = 0;
         this.recordedValuesIterator.reset();
         while (this.recordedValuesIterator.hasNext()) {
           const iterationValue = this.recordedValuesIterator.next();
-          const deviation = this.medianEquivalentValue(iterationValue.valueIteratedTo) - mean2;
+          const deviation = this.medianEquivalentValue(iterationValue.valueIteratedTo) - mean3;
           geometric_deviation_total += deviation * deviation * iterationValue.countAddedInThisIterationStep;
         }
         const std_deviation = Math.sqrt(geometric_deviation_total / this.totalCount);
@@ -32809,14 +32809,14 @@ var require_JsHistogram = __commonJS({
         if (!useCsvFormat) {
           const formatter = (0, formatters_1.floatFormatter)(12, this.numberOfSignificantValueDigits);
           const _mean = this.mean;
-          const mean2 = formatter(_mean / outputValueUnitScalingRatio);
+          const mean3 = formatter(_mean / outputValueUnitScalingRatio);
           const std_deviation = formatter(this.getStdDeviation(_mean) / outputValueUnitScalingRatio);
           const max4 = formatter(this.maxValue / outputValueUnitScalingRatio);
           const intFormatter = (0, formatters_1.integerFormatter)(12);
           const totalCount = intFormatter(this.totalCount);
           const bucketCount = intFormatter(this.bucketCount);
           const subBucketCount = intFormatter(this.subBucketCount);
-          result += `#[Mean    = ${mean2}, StdDeviation   = ${std_deviation}]
+          result += `#[Mean    = ${mean3}, StdDeviation   = ${std_deviation}]
 #[Max     = ${max4}, Total count    = ${totalCount}]
 #[Buckets = ${bucketCount}, SubBuckets     = ${subBucketCount}]
 `;
@@ -39600,11 +39600,11 @@ var require_hdr_histogram_percentiles_obj = __commonJS({
       99.999
     ];
     module2.exports.histAsObj = function(hist, total) {
-      const mean2 = Math.ceil(getMean(hist) * 100) / 100;
+      const mean3 = Math.ceil(getMean(hist) * 100) / 100;
       const result = {
-        average: mean2,
+        average: mean3,
         // added for backward compat with wrk
-        mean: mean2,
+        mean: mean3,
         stddev: Math.ceil(getStdDeviation(hist) * 100) / 100,
         min: getMin(hist),
         max: getMax(hist)
@@ -58718,7 +58718,29 @@ var baseline_schema_default = {
     },
     environment: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json#/properties/environment" },
     scenarioSet: { type: "string" },
-    results: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json" }
+    results: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json" },
+    verdict: {
+      type: "object",
+      description: "The verdict of the run that saved this baseline: status and the metrics that failed, warned or improved.",
+      required: ["status", "metrics"],
+      additionalProperties: false,
+      properties: {
+        status: { enum: ["fail", "warn", "inconclusive", "no-baseline", "pass"] },
+        metrics: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["scenario", "metric", "status"],
+            additionalProperties: false,
+            properties: {
+              scenario: { type: "string" },
+              metric: { type: "string" },
+              status: { enum: ["fail", "warn", "improved"] }
+            }
+          }
+        }
+      }
+    }
   }
 };
 
@@ -59622,11 +59644,11 @@ function scaled(base, scale, suffix) {
 }
 function formatNumber(value) {
   if (value === 0) return "0";
-  const magnitude = Math.abs(Number(value.toPrecision(3)));
-  if (magnitude >= 1e3) return Math.round(value).toLocaleString("en-US");
-  if (magnitude >= 100) return value.toFixed(0);
-  if (magnitude >= 10) return value.toFixed(1);
-  if (magnitude >= 1) return value.toFixed(2);
+  const magnitude2 = Math.abs(Number(value.toPrecision(3)));
+  if (magnitude2 >= 1e3) return Math.round(value).toLocaleString("en-US");
+  if (magnitude2 >= 100) return value.toFixed(0);
+  if (magnitude2 >= 10) return value.toFixed(1);
+  if (magnitude2 >= 1) return value.toFixed(2);
   return value.toPrecision(3);
 }
 function formatPercentChange(ratio, minus = "-") {
@@ -60872,9 +60894,9 @@ var googleBenchmarkFormat = {
         continue;
       }
       const byAggregate = new Map(own.map((row) => [row.aggregateName, row]));
-      const mean2 = byAggregate.get("mean");
-      if (!mean2) continue;
-      const metrics = rowMetrics(mean2.node);
+      const mean3 = byAggregate.get("mean");
+      if (!mean3) continue;
+      const metrics = rowMetrics(mean3.node);
       const median2 = byAggregate.get("median");
       if (median2) metrics.median = timeMetric(median2.node, "real_time");
       const stddev = byAggregate.get("stddev");
@@ -61101,9 +61123,9 @@ var hyperfineFormat = {
       if (memory && memory.length !== times.length) throw jsonError(memoryNode, `${times.length} values, one per run`);
       const labels = parameterLabels(child(result, "parameters"));
       if (times.length === 0) {
-        const mean2 = optionalNumberAt(child(result, "mean"));
-        if (mean2 === void 0) throw jsonError(child(result, "times"), "per-run times (or at least a mean)");
-        collector.addTrial(command, { metrics: { time: metricValue(mean2, "s") } }, { kind: "benchmark", labels });
+        const mean3 = optionalNumberAt(child(result, "mean"));
+        if (mean3 === void 0) throw jsonError(child(result, "times"), "per-run times (or at least a mean)");
+        collector.addTrial(command, { metrics: { time: metricValue(mean3, "s") } }, { kind: "benchmark", labels });
         continue;
       }
       times.forEach((seconds3, run) => {
@@ -66104,13 +66126,13 @@ function parseConsole(text, source) {
     }
     const name = [...pendingName, first[1]].filter((part) => part !== "").join(" ");
     pendingName = [];
-    const mean2 = STAT_ROW.exec(lines[index + 1]?.text.trim() ?? "");
+    const mean3 = STAT_ROW.exec(lines[index + 1]?.text.trim() ?? "");
     const deviation = STAT_ROW.exec(lines[index + 2]?.text.trim() ?? "");
-    if (!mean2) throw lineError(source, lines[index + 1] ?? line, '"<mean> <low mean> <high mean>" with units');
+    if (!mean3) throw lineError(source, lines[index + 1] ?? line, '"<mean> <low mean> <high mean>" with units');
     if (!deviation) throw lineError(source, lines[index + 2] ?? line, '"<std dev> <low std dev> <high std dev>" with units');
     collector.addTrial(
       testCase ? `${testCase} > ${name}` : name,
-      { metrics: { time: metricValue(Number(mean2[1]), mean2[2]), stdev: metricValue(Number(deviation[1]), deviation[2]) } },
+      { metrics: { time: metricValue(Number(mean3[1]), mean3[2]), stdev: metricValue(Number(deviation[1]), deviation[2]) } },
       { kind: "benchmark" }
     );
     index += 2;
@@ -66586,9 +66608,9 @@ function tooNoisyFor(badness, limitLog) {
   return badness.high - badness.estimate >= limitLog;
 }
 function describeRatio(ratio) {
-  const magnitude = formatPercentChange(ratio).replace(/^[-+]/, "");
-  if (magnitude === "0.0%") return "unchanged";
-  return `${magnitude} ${ratio > 1 ? "higher" : "lower"}`;
+  const magnitude2 = formatPercentChange(ratio).replace(/^[-+]/, "");
+  if (magnitude2 === "0.0%") return "unchanged";
+  return `${magnitude2} ${ratio > 1 ? "higher" : "lower"}`;
 }
 function describeRatioInterval(low, high) {
   return `${formatPercentChange(low, "−")} … ${formatPercentChange(high, "−")}`;
@@ -69247,9 +69269,11 @@ async function runGate(settings, deps, options) {
   const outcome = { results, report, exitCode: exitCodeFor(report, settings), saveDecision };
   if (saveDecision.save) {
     const record = baselineRecord(settings.name, results, deps.context, deps.now(), options.save === "promote" ? options.promoteAs : void 0);
+    record.verdict = recordedVerdict(verdict);
     try {
       outcome.saved = await deps.store.save(record);
       report.saved = { id: outcome.saved.id, first: !lookup.baseline, ...record.source.sha ? { sha: record.source.sha } : {} };
+      outcome.history = [record, ...lookup.history.filter((stored2) => stored2.id !== record.id)];
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`);
     } catch (error) {
       outcome.saveFailure = messageOf(error);
@@ -69341,6 +69365,13 @@ function scenarioSetOf(results) {
     hash = Math.imul(hash, 16777619) >>> 0;
   }
   return hash.toString(16).padStart(8, "0");
+}
+function recordedVerdict(verdict) {
+  const metrics = [];
+  for (const row of verdict.metrics) {
+    if (row.status === "fail" || row.status === "warn" || row.status === "improved") metrics.push({ scenario: row.scenario, metric: row.metric, status: row.status });
+  }
+  return { status: verdict.status, metrics };
 }
 function baselineRecord(gate, results, context, now, pinnedName) {
   const sha = results.git?.sha ?? context.sha;
@@ -70121,6 +70152,362 @@ function mark(status) {
 // src/version.ts
 var VERSION = true ? "0.1.0" : JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
 
+// src/stats/change-points.ts
+var import_stats_base_dists_t_cdf2 = __toESM(require_lib124(), 1);
+function distancePrefix(series) {
+  const n = series.length;
+  const prefix = [new Float64Array(n)];
+  for (let i = 0; i < n; i++) {
+    const row = new Float64Array(n);
+    const previous = prefix[i];
+    for (let j = 0; j < n; j++) row[j] = previous[j] + Math.abs(series[i] - series[j]);
+    prefix.push(row);
+  }
+  return prefix;
+}
+function bestSplit(series, segment, prefix = distancePrefix(series)) {
+  const { start, end } = segment;
+  const between = (from, to, column) => prefix[to][column] - prefix[from][column];
+  let best = { index: start + 1, qHat: Number.NEGATIVE_INFINITY };
+  let withinX = 0;
+  for (let tau = start + 1; tau < end; tau++) {
+    if (tau > start + 1) withinX += between(start, tau - 1, tau - 1);
+    const n = tau - start;
+    let across = 0;
+    let withinY = 0;
+    for (let kappa = start + 2; kappa <= end; kappa++) {
+      let q = 0;
+      if (kappa > tau) {
+        const last2 = kappa - 1;
+        across += between(start, tau, last2);
+        withinY += between(tau, last2, last2);
+        const m = kappa - tau;
+        q = 2 / (m + n) * across - (n > 1 ? 2 * m / ((m + n) * (n - 1)) * withinX : 0) - (m > 1 ? 2 * n / ((m + n) * (m - 1)) * withinY : 0);
+      }
+      if (q > best.qHat) best = { index: tau, qHat: q };
+    }
+  }
+  return best;
+}
+function mean2(values) {
+  let sum2 = 0;
+  for (const value of values) sum2 += value;
+  return sum2 / values.length;
+}
+function populationSd(values, average) {
+  if (values.length < 2) return 0;
+  let sum2 = 0;
+  for (const value of values) sum2 += (value - average) ** 2;
+  return Math.sqrt(sum2 / values.length);
+}
+function compareSegments(left, right) {
+  if (left.length === 0 || right.length === 0) throw new RangeError("change points: a segment is empty");
+  const meanBefore = mean2(left);
+  const meanAfter = mean2(right);
+  const n1 = left.length;
+  const n2 = right.length;
+  if (n1 + n2 <= 2) return { pValue: 1, meanBefore, meanAfter };
+  const sd1 = populationSd(left, meanBefore);
+  const sd2 = populationSd(right, meanAfter);
+  const df = n1 + n2 - 2;
+  const pooled = ((n1 - 1) * sd1 ** 2 + (n2 - 1) * sd2 ** 2) / df;
+  const t = (meanBefore - meanAfter) / Math.sqrt(pooled * (1 / n1 + 1 / n2));
+  const pValue = Number.isNaN(t) ? Number.NaN : 2 * (0, import_stats_base_dists_t_cdf2.default)(-Math.abs(t), df);
+  return { pValue, meanBefore, meanAfter };
+}
+function segmentsBetween(indexes2, start, end) {
+  const bounds = [start, ...indexes2, end];
+  const segments = [];
+  for (let i = 0; i + 1 < bounds.length; i++) if (bounds[i] !== bounds[i + 1]) segments.push({ start: bounds[i], end: bounds[i + 1] });
+  return segments;
+}
+function statsAt(series, index, sortedIndexes) {
+  const position = sortedIndexes.indexOf(index);
+  const from = position > 0 ? sortedIndexes[position - 1] : 0;
+  const to = position >= 0 && position + 1 < sortedIndexes.length ? sortedIndexes[position + 1] : series.length;
+  const { pValue, meanBefore, meanAfter } = compareSegments(series.slice(from, index), series.slice(index, to));
+  return { index, pValue, meanBefore, meanAfter, change: meanBefore === 0 ? 0 : meanAfter / meanBefore - 1 };
+}
+function eDivisive(series, maxPValue, start = 0, end = series.length) {
+  const window2 = series.slice(start, end);
+  const prefix = distancePrefix(window2);
+  const found = [];
+  for (; ; ) {
+    const segments = segmentsBetween(found, 0, window2.length).filter((segment) => segment.end - segment.start > 1);
+    if (segments.length === 0) break;
+    let candidate;
+    let home;
+    for (const segment of segments) {
+      const split = bestSplit(window2, segment, prefix);
+      if (candidate === void 0 || split.qHat > candidate.qHat) {
+        candidate = split;
+        home = segment;
+      }
+    }
+    const { pValue } = compareSegments(window2.slice(home.start, candidate.index), window2.slice(candidate.index, home.end));
+    if (!(pValue <= maxPValue)) break;
+    found.push(candidate.index);
+    found.sort((a, b) => a - b);
+  }
+  return found.map((index) => index + start);
+}
+function magnitude(point) {
+  if (point.meanBefore === 0 || point.meanAfter === 0) return 0;
+  return Math.max(Math.abs(point.meanAfter / point.meanBefore - 1), Math.abs(point.meanBefore / point.meanAfter - 1));
+}
+function detectChangePoints(series, options = {}) {
+  const windowLength = options.windowLength ?? 50;
+  const maxPValue = options.maxPValue ?? 1e-3;
+  const minMagnitude = options.minMagnitude ?? 0;
+  const minSegment = options.minSegment ?? 1;
+  if (!(windowLength >= 2)) throw new RangeError(`change points: window length ${windowLength} must be at least 2`);
+  for (const [i, value] of series.entries()) if (!Number.isFinite(value)) throw new RangeError(`change points: value ${i} is ${value}, not a finite number`);
+  const firstPassPValue = maxPValue < 0.05 ? maxPValue * 10 : maxPValue < 0.5 ? maxPValue * 2 : maxPValue;
+  const step = Math.floor(windowLength / 2);
+  const weak = /* @__PURE__ */ new Set();
+  for (let start = 0; start < series.length; ) {
+    const end = Math.min(start + windowLength, series.length);
+    const found = eDivisive(series, firstPassPValue, start, end);
+    for (const index of found) weak.add(index);
+    start = Math.max(found.at(-1) ?? 0, start + step);
+  }
+  const indexes2 = [...weak].sort((a, b) => a - b);
+  const points = indexes2.map((index) => statsAt(series, index, indexes2));
+  const segmentOf = (at) => Math.min(points[at].index - (at > 0 ? points[at - 1].index : 0), (at + 1 < points.length ? points[at + 1].index : series.length) - points[at].index);
+  while (points.length > 0) {
+    const short = points.filter((_, at2) => segmentOf(at2) < minSegment);
+    let weakest = (short.length > 0 ? short : points).reduce((worst, point) => !(point.pValue <= worst.pValue) ? point : worst);
+    if (short.length === 0 && weakest.pValue < maxPValue) {
+      weakest = points.reduce((least, point) => magnitude(point) < magnitude(least) ? point : least);
+      if (magnitude(weakest) > minMagnitude) break;
+    }
+    const at = points.indexOf(weakest);
+    points.splice(at, 1);
+    const remaining = points.map((point) => point.index);
+    for (const neighbour of [at, at + 1]) if (neighbour < points.length) points[neighbour] = statsAt(series, points[neighbour].index, remaining);
+  }
+  return points;
+}
+
+// src/history/history-table.ts
+var DEFAULT_MIN_MAGNITUDE = 0.1;
+var CHANGE_POINT_MAX_P = 1e-3;
+var CHANGE_POINT_MIN_SEGMENT = 3;
+function geometricMean(values) {
+  if (values.some((value) => !(value > 0))) return values.reduce((sum2, value) => sum2 + value, 0) / values.length;
+  return Math.exp(values.reduce((sum2, value) => sum2 + Math.log(value), 0) / values.length);
+}
+function smallestRelative(rules, scenario, metric) {
+  const threshold = resolveThreshold(rules, scenario, metric);
+  if (!threshold || threshold.warn.length + threshold.fail.length === 0) return { gated: false };
+  const fractions = [...threshold.warn, ...threshold.fail].flatMap((level) => level.kind === "relative" && Number.isFinite(level.worseFraction) ? [level.worseFraction] : []);
+  return fractions.length > 0 ? { gated: true, fraction: Math.min(...fractions) } : { gated: true };
+}
+function buildHistoryTable(records, options) {
+  const ordered = [...records].filter((record) => record.name === void 0).sort((a, b) => a.savedAt.localeCompare(b.savedAt) || a.id.localeCompare(b.id));
+  const columns = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const record of [...ordered].reverse()) {
+    for (const scenario of record.results.scenarios) {
+      if (options.scenarios?.length && !options.scenarios.some((pattern2) => globMatches(pattern2, scenario.name))) continue;
+      const suite = scenario.labels?.suite;
+      for (const trial of scenario.trials) {
+        for (const [metric, value] of Object.entries(trial.metrics)) {
+          const key2 = JSON.stringify([scenario.name, metric]);
+          if (seen.has(key2)) continue;
+          seen.add(key2);
+          const rule = smallestRelative(options.rules, suite === void 0 ? { name: scenario.name } : { name: scenario.name, suite }, metric);
+          if (!rule.gated) continue;
+          columns.push({ scenario: scenario.name, metric, unit: value.unit, direction: value.direction, minMagnitude: rule.fraction ?? DEFAULT_MIN_MAGNITUDE });
+        }
+      }
+    }
+  }
+  const runs = ordered.map((record) => {
+    const marks = new Map((record.verdict?.metrics ?? []).map((entry) => [JSON.stringify([entry.scenario, entry.metric]), entry.status]));
+    const runner = record.environment?.runner ?? record.results.environment?.runner;
+    return {
+      id: record.id,
+      ...record.source.sha ? { commit: record.source.sha } : {},
+      time: record.savedAt,
+      ...runner ? { runner } : {},
+      values: columns.map((column) => {
+        const scenario = record.results.scenarios.find((candidate) => candidate.name === column.scenario);
+        const series = scenario && metricSeries(scenario, column.metric, column.unit);
+        return series ? geometricMean(series.values) : null;
+      }),
+      marks: columns.map((column) => marks.get(JSON.stringify([column.scenario, column.metric])))
+    };
+  });
+  const changePoints = [];
+  columns.forEach((column, columnIndex) => {
+    const present = runs.flatMap((run, runIndex) => run.values[columnIndex] === null ? [] : [{ runIndex, value: run.values[columnIndex] }]);
+    const points = detectChangePoints(
+      present.map((entry) => entry.value),
+      { minMagnitude: column.minMagnitude, maxPValue: CHANGE_POINT_MAX_P, minSegment: CHANGE_POINT_MIN_SEGMENT }
+    );
+    for (const point of points) {
+      const runIndex = present[point.index].runIndex;
+      const run = runs[runIndex];
+      changePoints.push({
+        scenario: column.scenario,
+        metric: column.metric,
+        column: columnIndex,
+        run: runIndex,
+        id: run.id,
+        ...run.commit ? { commit: run.commit } : {},
+        size: point.change,
+        pValue: point.pValue,
+        worse: column.direction === "lower" ? point.change > 0 : point.change < 0
+      });
+    }
+  });
+  return { columns, runs, changePoints };
+}
+
+// src/history/render-history.ts
+var MARK_ICON = { fail: "❌", warn: "⚠️", improved: "🚀" };
+var STEP_WORSE = "📉";
+var STEP_BETTER = "📈";
+function historyJson(table) {
+  return {
+    columns: table.columns.map(({ scenario, metric, unit, direction, minMagnitude }) => ({ scenario, metric, unit, direction, minMagnitude })),
+    runs: table.runs.map((run) => {
+      const values = {};
+      table.columns.forEach((column, index) => {
+        values[column.scenario] ??= {};
+        values[column.scenario][column.metric] = run.values[index] ?? null;
+      });
+      return { id: run.id, commit: run.commit ?? null, time: run.time, runner: run.runner ?? null, values };
+    }),
+    changePoints: table.changePoints.map(({ scenario, metric, id, commit, size, pValue, worse }) => ({ scenario, metric, id, commit: commit ?? null, size, pValue, worse }))
+  };
+}
+function cellText(table, runIndex, column) {
+  const value = table.runs[runIndex].values[column];
+  if (value === null || value === void 0) return "—";
+  let previous;
+  for (let i = runIndex - 1; i >= 0 && (previous === null || previous === void 0); i--) previous = table.runs[i].values[column];
+  const change = previous !== null && previous !== void 0 && previous !== 0 ? ` ${formatPercentChange(value / previous)}` : "";
+  const mark2 = table.runs[runIndex].marks[column];
+  const step = table.changePoints.find((point) => point.column === column && point.run === runIndex);
+  const marks = [mark2 ? MARK_ICON[mark2] : "", step ? step.worse ? STEP_WORSE : STEP_BETTER : ""].filter(Boolean).join(" ");
+  return `${formatQuantity(value, table.columns[column].unit)}${change}${marks ? ` ${marks}` : ""}`;
+}
+function describeStep(point, table, escape3, code) {
+  const commit = point.commit ? code(point.commit.slice(0, 7)) : code(point.id);
+  const size = formatPercentChange(1 + point.size);
+  return `${point.worse ? STEP_WORSE : STEP_BETTER} ${escape3(point.scenario)} · ${escape3(point.metric)}: ${size} step starting at ${commit} (${formatP(point.pValue)}, ${table.runs.length - point.run} run(s) on the new level)`;
+}
+function formatP(pValue) {
+  return pValue < 1e-6 ? "p < 0.000001" : `p = ${pValue.toPrecision(2)}`;
+}
+var LEGEND = `Marks: ❌ failed, ⚠️ warned, 🚀 improved (the verdict of that run); ${STEP_WORSE} / ${STEP_BETTER} a change point (a step the bad / good way starts at that run).`;
+function historyMarkdown(table, options = {}) {
+  if (table.columns.length === 0) return "_No gated metrics in the stored runs._\n";
+  const header = ["Run", "Commit", "Date", "Runner", ...table.columns.map((column) => `${escapeMarkdown(column.scenario)} · ${escapeMarkdown(column.metric)}`)];
+  const lines = (count2) => {
+    const rows = [];
+    for (let i = table.runs.length - 1; i >= Math.max(0, table.runs.length - count2); i--) {
+      const run = table.runs[i];
+      const cells = [
+        `\`${escapeMarkdown(run.id, 60).replace(/\\/g, "")}\``,
+        run.commit ? `\`${run.commit.slice(0, 7).replace(/[^0-9a-zA-Z]/g, "")}\`` : "—",
+        run.time.slice(0, 16).replace("T", " "),
+        run.runner ? escapeMarkdown(run.runner, 40) : "—",
+        ...table.columns.map((_, column) => cellText(table, i, column))
+      ];
+      rows.push(`| ${cells.join(" | ")} |`);
+    }
+    return rows;
+  };
+  const steps = table.changePoints.map((point) => `- ${describeStep(point, table, escapeMarkdown, (text2) => `\`${text2.replace(/`/g, "")}\``)}`);
+  const build2 = (count2) => {
+    const shown = Math.min(count2, table.runs.length);
+    const parts = [
+      `| ${header.join(" | ")} |`,
+      `|${header.map(() => "---").join("|")}|`,
+      ...lines(count2),
+      "",
+      `${shown} of ${table.runs.length} stored run(s), newest first. ${LEGEND}`
+    ];
+    if (steps.length > 0) parts.push("", "**Change points** (E-Divisive means, p ≤ 0.001, step ≥ the threshold):", ...steps);
+    return `${parts.join("\n")}
+`;
+  };
+  let count = options.lastRuns ?? table.runs.length;
+  let text = build2(count);
+  while (options.maxChars !== void 0 && text.length > options.maxChars && count > 1) text = build2(--count);
+  return text;
+}
+function historyText(table, lastRuns) {
+  if (table.columns.length === 0) return "No gated metrics in the stored runs.\n";
+  const header = ["run", "commit", "date", "runner", ...table.columns.map((column) => escapeTerminal(`${column.scenario} · ${column.metric}`))];
+  const rows = [];
+  const count = lastRuns ?? table.runs.length;
+  for (let i = table.runs.length - 1; i >= Math.max(0, table.runs.length - count); i--) {
+    const run = table.runs[i];
+    rows.push([
+      escapeTerminal(run.id),
+      run.commit?.slice(0, 7) ?? "-",
+      run.time.slice(0, 16).replace("T", " "),
+      escapeTerminal(run.runner ?? "-"),
+      ...table.columns.map((_, column) => cellText(table, i, column))
+    ]);
+  }
+  const widths = header.map((cell, column) => Math.max([...cell].length, ...rows.map((row) => [...row[column]].length)));
+  const line = (cells) => cells.map((cell, column) => cell + " ".repeat(widths[column] - [...cell].length)).join("  ").trimEnd();
+  const steps = table.changePoints.map((point) => describeStep(point, table, escapeTerminal, (text) => text));
+  return [line(header), ...rows.map(line), "", LEGEND, ...steps.length > 0 ? ["", "Change points (E-Divisive means, p ≤ 0.001, step ≥ the threshold):", ...steps] : []].join("\n") + "\n";
+}
+
+// src/history/history-command.ts
+var HISTORY_HELP = `Usage: perf-gate history [options]
+
+Prints the stored runs of the gate, newest first: one row per run (commit, date,
+runner), one column per gated metric (a metric with a threshold), each value with
+its change to the run before, the marks of the verdict recorded with that run
+(❌ failed, ⚠️ warned, 🚀 improved) and the change points found in the history
+(📉 a step the bad way, 📈 the good way; E-Divisive means as Apache Otava does it,
+p ≤ 0.001, step at least the metric's threshold).
+
+Options:
+      --scenario <glob>    only these scenarios (repeatable)
+      --last <n>           show the last n runs (change points use every stored run)
+      --json               print JSON: runs (id, commit, time, runner, values) and
+                           changePoints (scenario, metric, id, commit, size, pValue)
+      --markdown           print a Markdown table
+  -c, --config <file>      config file (thresholds, gate name, store)
+  -n, --name <gate>        gate name
+  -t, --thresholds <rules> inline thresholds, e.g. "p95: +10%"
+      --baseline-dir <dir> file store directory (default .perf-gate)`;
+async function historyCommand(settings, store, values, io) {
+  if (values.json && values.markdown) throw new InputError("history: use either --json or --markdown, not both");
+  let last2;
+  if (typeof values.last === "string") {
+    last2 = Number(values.last);
+    if (!Number.isInteger(last2) || last2 < 1) throw new InputError(`history: --last must be a whole number of runs of at least 1, not "${values.last}"`);
+  }
+  const scenarios = Array.isArray(values.scenario) ? values.scenario : typeof values.scenario === "string" ? [values.scenario] : [];
+  const lookup = await store.load({ gate: settings.name, historyLimit: Math.max(settings.baseline.historyLimit, last2 ?? 0) });
+  for (const problem of lookup.problems) io.stderr.write(`perf-gate: ${problem}
+`);
+  if (lookup.history.length === 0) {
+    if (lookup.absence && lookup.absence.kind !== "not-saved") throw new RunError(`history: the stored runs of gate "${settings.name}" could not be read: ${lookup.absence.reason}`);
+    if (values.json) io.stdout.write(`${JSON.stringify({ columns: [], runs: [], changePoints: [] }, null, 2)}
+`);
+    else io.stdout.write(`No stored runs for gate "${settings.name}" in ${store.description}.
+`);
+    return EXIT_PASS;
+  }
+  const table = buildHistoryTable(lookup.history, { rules: settings.thresholds, scenarios });
+  if (values.json) io.stdout.write(`${JSON.stringify(historyJson(table), null, 2)}
+`);
+  else if (values.markdown) io.stdout.write(historyMarkdown(table, last2 === void 0 ? {} : { lastRuns: last2 }));
+  else io.stdout.write(historyText(table, last2));
+  return EXIT_PASS;
+}
+
 // src/cli.ts
 var COMMON_OPTIONS = {
   config: { type: "string", short: "c" },
@@ -70148,6 +70535,7 @@ Commands:
   baseline list       list stored baselines
   baseline show [id]  print a stored baseline (default: latest)
   baseline promote    save results as the new baseline (a file, or run the suite)
+  history             stored runs × gated metrics, with change points
   demo-server         start the built-in demo HTTP server (for examples and trying load)
   help [command]      show help for a command
 
@@ -70210,6 +70598,7 @@ Options:
       --port <n>           port (default 0: any free port)
       --latency-ms <ms>    base latency of /fast (default 1)
       --factor <x>         multiplies every latency (default 1, or PERF_GATE_DEMO_FACTOR)`,
+  history: HISTORY_HELP,
   compare: `Usage: perf-gate compare --baseline <file> --current <file> [options]
 
 Compares two results files (or saved baseline files) with the thresholds of the
@@ -70276,8 +70665,10 @@ async function runCli(argv, io) {
         return await demoServerCommand(rest, io);
       case "list":
         return await listCommand(rest, io);
+      case "history":
+        return await historyCliCommand(rest, io);
       default:
-        throw new InputError(`unknown command "${command}"; commands: run, compare, list, baseline, demo-server, help`);
+        throw new InputError(`unknown command "${command}"; commands: run, compare, list, history, baseline, demo-server, help`);
     }
   } catch (error) {
     io.stderr.write(`perf-gate: ${messageOf(error)}
@@ -70557,6 +70948,22 @@ async function baselineCommand(args, io) {
     default:
       throw new InputError(`unknown baseline command "${action}"; use list, show or promote`);
   }
+}
+async function historyCliCommand(args, io) {
+  const { values } = parse(args, {
+    config: COMMON_OPTIONS.config,
+    name: COMMON_OPTIONS.name,
+    thresholds: COMMON_OPTIONS.thresholds,
+    "baseline-dir": COMMON_OPTIONS["baseline-dir"],
+    scenario: { type: "string", multiple: true },
+    last: { type: "string" },
+    json: { type: "boolean" },
+    markdown: { type: "boolean" },
+    help: COMMON_OPTIONS.help
+  });
+  if (values.help) return help(io, "history");
+  const settings = await settingsForStore(values, io);
+  return historyCommand(settings, fileStore(settings), values, io);
 }
 async function settingsForStore(values, io) {
   return settingsFromFlags(values, io, { sourceOptional: true });
