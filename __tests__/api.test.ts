@@ -40,7 +40,15 @@ test('runGate with an injected store: it reads the baseline from it and saves a 
     list: async () => []
   }
   const root = scratchDir()
-  const settings = await resolveSettings({ rootDir: root, configExplicit: false, defaultBaselineStore: 'file', failOnRegression: true, resultsPath: 'r.json', confirm: 'never', thresholdsText: 'time: +50%' })
+  const settings = await resolveSettings({
+    rootDir: root,
+    configExplicit: false,
+    defaultBaselineStore: 'file',
+    failOnRegression: true,
+    resultsPath: 'r.json',
+    confirm: 'never',
+    thresholdsText: 'time: +50%'
+  })
   const outcome = await runGate(
     settings,
     { log: new MemoryLogger(), store, context: { event: 'local', runner: 'local' }, now: () => new Date(), produce: async () => example('results.json') },

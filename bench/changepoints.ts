@@ -19,7 +19,9 @@
 import { parseArgs } from 'node:util'
 import { detectChangePoints } from '../src/stats/change-points.js'
 
-const { values: flags } = parseArgs({ options: { reps: { type: 'string', default: '300' }, seed: { type: 'string', default: '1' }, 'min-segment': { type: 'string', default: '3' } } })
+const { values: flags } = parseArgs({
+  options: { reps: { type: 'string', default: '300' }, seed: { type: 'string', default: '1' }, 'min-segment': { type: 'string', default: '3' } }
+})
 const reps = Number(flags.reps)
 const NOISE = [0.03, 0.05, 0.1]
 const SHOCK_RATE = 0.1
@@ -50,9 +52,13 @@ type Scenario = 'step' | 'drift' | 'none'
 const LEVEL: Record<Scenario, (i: number) => number> = {
   step: (i) => (i < EVENT_AT ? 1 : 1.2),
   drift: (i) => 1.05 ** Math.min(Math.max(i - EVENT_AT + 1, 0), 6),
-  none: () => 1,
+  none: () => 1
 }
-const EVENT_SPAN: Record<Scenario, [number, number] | undefined> = { step: [EVENT_AT - 2, EVENT_AT + 2], drift: [EVENT_AT - 2, EVENT_AT + 5 + 2], none: undefined }
+const EVENT_SPAN: Record<Scenario, [number, number] | undefined> = {
+  step: [EVENT_AT - 2, EVENT_AT + 2],
+  drift: [EVENT_AT - 2, EVENT_AT + 5 + 2],
+  none: undefined
+}
 
 function series(scenario: Scenario, noise: number): number[] {
   return Array.from({ length: EVENT_AT + AFTER }, (_, i) => {
@@ -89,7 +95,9 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
 }
 
-console.log(`Change points over the last ${HISTORY} runs at every push, min magnitude ${THRESHOLD * 100} %, p ≤ 0.001, ≥ ${MIN_SEGMENT} runs per segment; ${reps} series per row;`)
+console.log(
+  `Change points over the last ${HISTORY} runs at every push, min magnitude ${THRESHOLD * 100} %, p ≤ 0.001, ≥ ${MIN_SEGMENT} runs per segment; ${reps} series per row;`
+)
 console.log(`${SHOCK_RATE * 100} % of runs hit by a one-sided shock |N(0, ${SHOCK_SD})|; event at push ${EVENT_AT}, ${AFTER} pushes after.\n`)
 console.log('| noise | series | detected | delay median (p90), pushes | false change points / 100 pushes |')
 console.log('|---|---|---|---|---|')

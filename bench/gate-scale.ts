@@ -36,7 +36,13 @@ function resultsDocument(scenarios: number, shift: number): string {
     const trials = []
     for (let t = 0; t < TRIALS; t++) {
       const k = 1 + 0.01 * (t - 2) + shift
-      trials.push({ metrics: { p50: { value: +(5 * k).toFixed(4), unit: 'ms' }, p95: { value: +(10 * k).toFixed(4), unit: 'ms' }, rps: { value: +(900 / k).toFixed(2), unit: 'req/s' } } })
+      trials.push({
+        metrics: {
+          p50: { value: +(5 * k).toFixed(4), unit: 'ms' },
+          p95: { value: +(10 * k).toFixed(4), unit: 'ms' },
+          rps: { value: +(900 / k).toFixed(2), unit: 'req/s' }
+        }
+      })
     }
     list.push({ name: `GET /items/${i}`, trials })
   }
@@ -153,7 +159,9 @@ async function main(): Promise<void> {
   const full = process.argv.includes('--full')
   const sizes = quick ? [10, 1000, 10000] : [10, 1000, 10000, 100000]
   const rows: CaseResult[] = []
-  console.log('scenarios × 5 trials | stored | total (above start-up) | parse | gate (read+compare+report+save) | render all | warm save into this store | into an empty one | peak memory')
+  console.log(
+    'scenarios × 5 trials | stored | total (above start-up) | parse | gate (read+compare+report+save) | render all | warm save into this store | into an empty one | peak memory'
+  )
   for (const scenarios of sizes) {
     for (const stored of [1, 20]) {
       if (scenarios === 100000 && stored === 20 && !full) {
@@ -177,7 +185,10 @@ async function main(): Promise<void> {
     if (!base) continue
     for (const n of [10000, 100000]) {
       const r = find(n, stored)
-      if (r) console.log(`time per scenario, ${stored} stored: ${n.toLocaleString('en')} vs 1,000 = ${(perScenario(r) / perScenario(base)).toFixed(2)}× (target ≤ 1.5×)`)
+      if (r)
+        console.log(
+          `time per scenario, ${stored} stored: ${n.toLocaleString('en')} vs 1,000 = ${(perScenario(r) / perScenario(base)).toFixed(2)}× (target ≤ 1.5×)`
+        )
     }
   }
   for (const r of rows.filter((row) => row.stored === 20 && row.scenarios >= 1000)) {

@@ -76,7 +76,10 @@ interface AutocannonJson {
 }
 
 function autocannonCli(url: string, connections = CONNECTIONS, seconds = SECONDS): AutocannonJson {
-  const text = execFileSync(AUTOCANNON, ['-c', String(connections), '-d', String(seconds), '--json', url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+  const text = execFileSync(AUTOCANNON, ['-c', String(connections), '-d', String(seconds), '--json', url], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore']
+  })
   return JSON.parse(text.trim().split('\n').pop()!) as AutocannonJson
 }
 
@@ -210,7 +213,7 @@ const recorder = new TrialRecorder()
 for (let index = 0; index < 10_000_000; index++) recorder.recordResponse(0.05 + (index % 10_000) * 0.037, 200, 120, true)
 const after = process.memoryUsage()
 const growthMiB = Math.max(after.rss - before.rss, after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / 1024 ** 2
-const encodedKiB = (recorder.toTrial(1, new Date()).distributions!.latency!.hdrHistogram!.length / 1024)
+const encodedKiB = recorder.toTrial(1, new Date()).distributions!.latency!.hdrHistogram!.length / 1024
 recorder.destroy()
 console.log(row('', 'MiB', '', '', 'target < 50 MB'))
 console.log(row('memory growth (rss or heap)', growthMiB, '', '', verdict(growthMiB * 1.048576 < 50)))

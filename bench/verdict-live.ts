@@ -171,7 +171,9 @@ async function main(): Promise<void> {
     await rm(repo.dir, { recursive: true, force: true })
   }
   console.log('\nThreshold p95 +10% for the gate; the naive rule fails one run against one stored run above +20% on p95.')
-  console.log(`${'runs'.padEnd(26)} ${'n'.padStart(4)}  ${'gate fail'.padStart(9)}  ${'naive fail'.padStart(11)}  ${'first look'.padStart(10)}  ${'mean pairs'.padStart(10)}  ${'time/verdict'.padStart(14)}`)
+  console.log(
+    `${'runs'.padEnd(26)} ${'n'.padStart(4)}  ${'gate fail'.padStart(9)}  ${'naive fail'.padStart(11)}  ${'first look'.padStart(10)}  ${'mean pairs'.padStart(10)}  ${'time/verdict'.padStart(14)}`
+  )
   console.log(line('unchanged (A/A)', results.same))
   console.log(line(`+${Math.round((SLOW_FACTOR - 1) * 100)}% latency`, results.slow))
   const falseFails = results.same.filter((r) => r.exitCode === 1).length

@@ -72,7 +72,9 @@ function run(effect: number, scenarios: number, trials: number, trialNoise: numb
     schemaVersion: 1,
     scenarios: SCENARIOS.slice(0, scenarios).map((name) => ({
       name,
-      trials: Array.from({ length: trials }, () => ({ metrics: { p95: { value: trial(100 * (1 + effect) * machine, trialNoise), unit: 'ms', direction: 'lower' as const } } }))
+      trials: Array.from({ length: trials }, () => ({
+        metrics: { p95: { value: trial(100 * (1 + effect) * machine, trialNoise), unit: 'ms', direction: 'lower' as const } }
+      }))
     }))
   }
 }
@@ -117,7 +119,13 @@ function storedStatuses(path: StoredPath, effect: number, scenarios: number, tri
 
 /** Same-runner A/B: arms alternate on one machine, each arm one trial of every scenario. */
 async function pairedStatuses(effect: number, scenarios: number, trialNoise: number): Promise<string[]> {
-  const targets: ConfirmTarget[] = SCENARIOS.slice(0, scenarios).map((scenario) => ({ scenario, metric: 'p95', direction: 'lower', worseFraction: THRESHOLD, text: `+${THRESHOLD * 100}%` }))
+  const targets: ConfirmTarget[] = SCENARIOS.slice(0, scenarios).map((scenario) => ({
+    scenario,
+    metric: 'p95',
+    direction: 'lower',
+    worseFraction: THRESHOLD,
+    text: `+${THRESHOLD * 100}%`
+  }))
   const runner = { run: async (arm: Arm): Promise<Results> => run(arm === 'head' ? effect : 0, scenarios, 1, trialNoise, 0) }
   const result = await confirmOnSameRunner({ targets, runner, decide, looks: DEFAULT_CONFIRM_LOOKS, log: quiet })
   quiet.lines.length = 0
@@ -142,7 +150,13 @@ const trialPaths: StoredPath[] = [
 ]
 const historyPaths: StoredPath[] = [3, 5, 10].flatMap((history) => [
   { name: `history of ${history}, 1 trial/run, run noise 3%`, trials: 1, history, runNoise: 0.03, sameMachine: false },
-  ...[0.03, 0.05].map((runNoise) => ({ name: `history of ${history}, 5 trials/run, run noise ${runNoise * 100}%`, trials: 5, history, runNoise, sameMachine: false }))
+  ...[0.03, 0.05].map((runNoise) => ({
+    name: `history of ${history}, 5 trials/run, run noise ${runNoise * 100}%`,
+    trials: 5,
+    history,
+    runNoise,
+    sameMachine: false
+  }))
 ])
 
 /**
@@ -156,7 +170,9 @@ function historyCeiling(runNoise: number, history: number): string {
 }
 
 const started = Date.now()
-console.log(`Verdict simulation: threshold +${THRESHOLD * 100}% on p95; ${REPS} unchanged gates per row, ${Math.ceil(REPS / 4)} per true change (A/B: ${AB_REPS} and ${Math.ceil(AB_REPS / 4)}); seed ${flags.seed}.`)
+console.log(
+  `Verdict simulation: threshold +${THRESHOLD * 100}% on p95; ${REPS} unchanged gates per row, ${Math.ceil(REPS / 4)} per true change (A/B: ${AB_REPS} and ${Math.ceil(AB_REPS / 4)}); seed ${flags.seed}.`
+)
 console.log(`Noise: trial log-sd 2%, 3% or 5% (history rows: ${HISTORY_TRIAL_NOISE * 100}%); 1 trial in 30 shocked by |N(0, ${SHOCK_SD})| (slower only);`)
 console.log('runs on one machine ±1%; stored runs on other runners ±3% or ±5% (run noise). Several scenarios: 3, all with the same true change.')
 console.log('A/A fail: gates where any scenario failed unchanged code; A/A inconclusive and +N%: per scenario (+N%: share that failed).\n')
@@ -173,7 +189,13 @@ interface Row {
 }
 const rows: Row[] = []
 
-async function row(name: string, trialNoise: number, scenarios: number, reps: number, statuses: (effect: number) => Promise<string[]> | string[]): Promise<void> {
+async function row(
+  name: string,
+  trialNoise: number,
+  scenarios: number,
+  reps: number,
+  statuses: (effect: number) => Promise<string[]> | string[]
+): Promise<void> {
   if (flags.only && !new RegExp(flags.only).test(name)) return
   const cells: Cell[] = []
   for (const effect of EFFECTS) {
@@ -203,10 +225,12 @@ for (const path of trialPaths) {
 }
 await row('5 v 5 trials, same machine (p99-like noise)', P99_LIKE_NOISE, 1, REPS, (effect) => storedStatuses(trialPaths[2]!, effect, 1, P99_LIKE_NOISE))
 for (const path of historyPaths) {
-  for (const scenarios of [1, 3]) await row(path.name, HISTORY_TRIAL_NOISE, scenarios, REPS, (effect) => storedStatuses(path, effect, scenarios, HISTORY_TRIAL_NOISE))
+  for (const scenarios of [1, 3])
+    await row(path.name, HISTORY_TRIAL_NOISE, scenarios, REPS, (effect) => storedStatuses(path, effect, scenarios, HISTORY_TRIAL_NOISE))
 }
 for (const trialNoise of TRIAL_NOISES) {
-  for (const scenarios of [1, 3]) await row(`A/B pairs, looks ${DEFAULT_CONFIRM_LOOKS.join('/')}`, trialNoise, scenarios, AB_REPS, (effect) => pairedStatuses(effect, scenarios, trialNoise))
+  for (const scenarios of [1, 3])
+    await row(`A/B pairs, looks ${DEFAULT_CONFIRM_LOOKS.join('/')}`, trialNoise, scenarios, AB_REPS, (effect) => pairedStatuses(effect, scenarios, trialNoise))
 }
 
 console.log('\nBest possible on stored history (one current run, run noise known exactly, 0.1% false fails): +20% caught')
@@ -217,12 +241,18 @@ console.log('\nTargets (issue 14):')
 const check = (what: string, ok: boolean, figures: string): void => console.log(`  ${ok ? 'met   ' : 'MISSED'} ${what}: ${figures}`)
 for (const r of rows.filter((r) => r.name === '5 v 5 trials, same machine')) {
   const label = `5 v 5, trial noise ${r.trialNoise * 100}%, ${r.scenarios} scenario(s)`
-  check(`${label}: A/A fail ≤ 0.1%, inconclusive ≤ 10%, +18% ≥ 99%`, r.aaFail <= 0.001 && r.aaInconclusive <= 0.1 && r.caught.get(0.18)! >= 0.99,
-    `${percent(r.aaFail * 1e6, 1e6)}, ${percent(r.aaInconclusive * 1e6, 1e6)}, ${percent(r.caught.get(0.18)! * 1e6, 1e6)}`)
+  check(
+    `${label}: A/A fail ≤ 0.1%, inconclusive ≤ 10%, +18% ≥ 99%`,
+    r.aaFail <= 0.001 && r.aaInconclusive <= 0.1 && r.caught.get(0.18)! >= 0.99,
+    `${percent(r.aaFail * 1e6, 1e6)}, ${percent(r.aaInconclusive * 1e6, 1e6)}, ${percent(r.caught.get(0.18)! * 1e6, 1e6)}`
+  )
 }
 for (const r of rows.filter((r) => r.name.startsWith('history') && r.name.includes('5 trials'))) {
-  check(`${r.name}, ${r.scenarios} scenario(s): A/A fail ≤ 0.1%, +20% ≥ 95%`, r.aaFail <= 0.001 && r.caught.get(0.2)! >= 0.95,
-    `${percent(r.aaFail * 1e6, 1e6)}, ${percent(r.caught.get(0.2)! * 1e6, 1e6)}`)
+  check(
+    `${r.name}, ${r.scenarios} scenario(s): A/A fail ≤ 0.1%, +20% ≥ 95%`,
+    r.aaFail <= 0.001 && r.caught.get(0.2)! >= 0.95,
+    `${percent(r.aaFail * 1e6, 1e6)}, ${percent(r.caught.get(0.2)! * 1e6, 1e6)}`
+  )
 }
 for (const r of rows.filter((r) => r.name.startsWith('1 v 1') || r.name.includes('1 trial/run'))) {
   check(`${r.name}, trial noise ${r.trialNoise * 100}%, ${r.scenarios} scenario(s): never fails unchanged code`, r.aaFail === 0, percent(r.aaFail * 1e6, 1e6))

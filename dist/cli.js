@@ -58823,7 +58823,9 @@ function describeErrors(errors, data) {
     if (types.length > 0) add(pointer, `${pointer || "/"}: expected ${types.join(" or ")}, got ${show(valueAt(data, pointer))}`);
     else for (const error of group) add(pointer, describeError(error, data));
   }
-  return problems.filter((problem) => !problems.some((other) => other !== problem && other.pointer.startsWith(`${problem.pointer}/`) && /anyOf|must match a schema/.test(problem.message))).slice(0, 20);
+  return problems.filter(
+    (problem) => !problems.some((other) => other !== problem && other.pointer.startsWith(`${problem.pointer}/`) && /anyOf|must match a schema/.test(problem.message))
+  ).slice(0, 20);
 }
 function describeError(error, data) {
   const path = error.instancePath || "/";
@@ -58894,7 +58896,10 @@ function validateBaselineText(text, source, problems, trouble) {
     );
   }
   const invalid = schemaProblems("baseline", data);
-  if (invalid.length > 0) return reject(`baseline ${source} is invalid (${invalid.slice(0, 3).map((p) => p.message).join("; ")})`);
+  if (invalid.length > 0)
+    return reject(
+      `baseline ${source} is invalid (${invalid.slice(0, 3).map((p) => p.message).join("; ")})`
+    );
   return data;
 }
 function summarizeBaseline(record) {
@@ -59781,7 +59786,9 @@ function resolveLoadSource(edge, config, where, rootDir, env, customProfiles = {
       const endpoints = scenario.endpoints.map((endpoint, e) => parseEndpoint(endpoint, `${at}/endpoints/${e}`, baseUrl, env, secrets));
       const origins = new Set(endpoints.map((endpoint) => new URL(endpoint.url).origin));
       if (origins.size > 1) {
-        throw new InputError(`${at}/endpoints: all endpoints of a scenario must be on one server; found ${[...origins].join(", ")}. Make one scenario per server.`);
+        throw new InputError(
+          `${at}/endpoints: all endpoints of a scenario must be on one server; found ${[...origins].join(", ")}. Make one scenario per server.`
+        );
       }
       const name = scenario.name ?? (config.scenarios.length === 1 ? defaultName(endpoints) : `${defaultName(endpoints)} #${index + 1}`);
       if (names.has(name)) throw new InputError(`${at}/name: "${name}" is used by two load scenarios`);
@@ -59862,7 +59869,8 @@ function positiveNumber(raw, where) {
 }
 function parseEndpoint(endpoint, at, baseUrl, env, secrets) {
   const method = (endpoint.method ?? "GET").trim().toUpperCase();
-  if (method === "HEAD") throw new InputError(`${at}/method: HEAD cannot be load-tested here (the load generator would wait for a body after every response); use GET`);
+  if (method === "HEAD")
+    throw new InputError(`${at}/method: HEAD cannot be load-tested here (the load generator would wait for a body after every response); use GET`);
   if (!METHODS.includes(method)) {
     throw new InputError(`${at}/method: "${endpoint.method}" is not an HTTP method; use one of ${METHODS.join(", ")}`);
   }
@@ -59979,9 +59987,7 @@ function parseThresholdExpression(text, where) {
   if (absolute) {
     const quantity = parseQuantity(absolute[2]);
     if (!quantity) {
-      throw new InputError(
-        `${where}: threshold "${text}" has no number after "${absolute[1]}"; write e.g. "< 300ms" or ">= 1000 req/s"`
-      );
+      throw new InputError(`${where}: threshold "${text}" has no number after "${absolute[1]}"; write e.g. "< 300ms" or ">= 1000 req/s"`);
     }
     const unit = quantity.unit.trim();
     if (unit !== "" && !lookupUnit(unit)) {
@@ -59997,9 +60003,7 @@ function parseThresholdExpression(text, where) {
       text: trimmed
     };
   }
-  throw new InputError(
-    `${where}: threshold "${text}" is not understood; write a relative change such as "+20%" or an absolute budget such as "< 300ms"`
-  );
+  throw new InputError(`${where}: threshold "${text}" is not understood; write a relative change such as "+20%" or an absolute budget such as "< 300ms"`);
 }
 function asList(value) {
   if (value === void 0) return [];
@@ -60015,9 +60019,7 @@ function parseMetricThreshold(raw, where) {
   }
   const parseLevel = (level) => {
     const value = raw[level];
-    return asList(value).map(
-      (text, i) => parseThresholdExpression(text, Array.isArray(value) ? `${where}/${level}/${i}` : `${where}/${level}`)
-    );
+    return asList(value).map((text, i) => parseThresholdExpression(text, Array.isArray(value) ? `${where}/${level}/${i}` : `${where}/${level}`));
   };
   const threshold = { warn: parseLevel("warn"), fail: parseLevel("fail"), definedAt: where };
   if (raw.direction) threshold.direction = raw.direction;
@@ -60606,7 +60608,11 @@ function trialOf(document2) {
     if (value !== void 0) metrics[percentileMetricName(percent)] = metricValue(value, "ms");
   }
   metrics.mean = metricValue(numberAt(child(latency, "mean")), "ms");
-  for (const [key2, name] of [["stddev", "stdev"], ["min", "min"], ["max", "max"]]) {
+  for (const [key2, name] of [
+    ["stddev", "stdev"],
+    ["min", "min"],
+    ["max", "max"]
+  ]) {
     const value = optionalNumberAt(child(latency, key2));
     if (value !== void 0) metrics[name] = metricValue(value, "ms");
   }
@@ -61072,7 +61078,9 @@ function textTrial(lines, start, source) {
     throw new InputError(`${source}:${start.number}: the hey report is incomplete: expected "Total: X secs" and "Requests/sec: N" in its Summary`);
   }
   if (statusTotal + errorTotal === 0) {
-    throw new InputError(`${source}:${start.number}: the hey report that starts here has no "Status code distribution:" or "Error distribution:" block, its end; the file looks truncated`);
+    throw new InputError(
+      `${source}:${start.number}: the hey report that starts here has no "Status code distribution:" or "Error distribution:" block, its end; the file looks truncated`
+    );
   }
   const attempted = statusTotal + errorTotal;
   if (attempted > 0) metrics.errors = metricValue(100 * (non2xx + errorTotal) / attempted, "%");
@@ -61143,7 +61151,7 @@ function parameterLabels(node) {
 }
 
 // src/formats/jmh.ts
-var RATE_FACTORS = { s: 1, ms: 1e3, us: 1e6, "µs": 1e6, ns: 1e9, min: 1 / 60 };
+var RATE_FACTORS = { s: 1, ms: 1e3, us: 1e6, µs: 1e6, ns: 1e9, min: 1 / 60 };
 var jmhFormat = {
   name: "jmh",
   description: "JMH -rf json (every measurement iteration is a trial)",
@@ -61181,7 +61189,8 @@ var jmhFormat = {
         collector.addTrial(name, { metrics }, { kind: "benchmark", labels: { mode } });
       }
       for (const entry of series.slice(1).filter((other) => other.values.length !== trials)) {
-        for (const value of entry.values) if (value) collector.addTrial(`${name}:${entry.name}`, { metrics: { [entry.name]: value } }, { kind: "benchmark", labels: { mode } });
+        for (const value of entry.values)
+          if (value) collector.addTrial(`${name}:${entry.name}`, { metrics: { [entry.name]: value } }, { kind: "benchmark", labels: { mode } });
       }
     });
     return buildResults("jmh", collector.scenarios(), source, { nothingFound: "no JMH benchmark results with finite scores" });
@@ -61367,7 +61376,9 @@ var locustFormat = {
     const column = (names, required) => {
       const index = columns.findIndex((name) => names.includes(name));
       if (index < 0 && required) {
-        throw new InputError(`${source}:${header.line}: expected a "${names[0]}" column in the Locust stats header, got ${JSON.stringify(header.fields.join(","))}`);
+        throw new InputError(
+          `${source}:${header.line}: expected a "${names[0]}" column in the Locust stats header, got ${JSON.stringify(header.fields.join(","))}`
+        );
       }
       return index < 0 ? void 0 : index;
     };
@@ -61401,7 +61412,11 @@ var locustFormat = {
         const value = cell(index, `a response time in ms for ${columns[index]}`);
         if (value !== void 0) metrics[percentileMetricName(percent)] = metricValue(value, "ms");
       }
-      for (const [key2, index] of [["mean", at.mean], ["min", at.min], ["max", at.max]]) {
+      for (const [key2, index] of [
+        ["mean", at.mean],
+        ["min", at.min],
+        ["max", at.max]
+      ]) {
         const value = cell(index, `a response time in ms`);
         if (value !== void 0) metrics[key2] = metricValue(value, "ms");
       }
@@ -61442,9 +61457,7 @@ function validateResults(data, source) {
   }
   const version = data.schemaVersion;
   if (typeof version === "number" && version > RESULTS_SCHEMA_VERSION) {
-    throw new InputError(
-      `${source}: schemaVersion ${version} is newer than this perf-gate understands (${RESULTS_SCHEMA_VERSION}); upgrade perf-gate`
-    );
+    throw new InputError(`${source}: schemaVersion ${version} is newer than this perf-gate understands (${RESULTS_SCHEMA_VERSION}); upgrade perf-gate`);
   }
   const problems = schemaProblems("results", data);
   if (problems.length > 0) {
@@ -61501,7 +61514,12 @@ var pytestBenchmarkFormat = {
 };
 function aggregateMetrics(stats) {
   const metrics = { time: metricValue(numberAt(child(stats, "mean")), "s") };
-  for (const [field, name] of [["median", "median"], ["min", "min"], ["max", "max"], ["stddev", "stdev"]]) {
+  for (const [field, name] of [
+    ["median", "median"],
+    ["min", "min"],
+    ["max", "max"],
+    ["stddev", "stdev"]
+  ]) {
     const value = optionalNumberAt(child(stats, field));
     if (value !== void 0) metrics[name] = metricValue(value, "s");
   }
@@ -61523,7 +61541,17 @@ function environmentOf2(machine) {
 }
 
 // src/formats/tinybench.ts
-var LATENCY_FIELDS = { mean: "mean", min: "min", max: "max", sd: "stdev", p50: "p50", p75: "p75", p99: "p99", p995: "p99.5", p999: "p99.9" };
+var LATENCY_FIELDS = {
+  mean: "mean",
+  min: "min",
+  max: "max",
+  sd: "stdev",
+  p50: "p50",
+  p75: "p75",
+  p99: "p99",
+  p995: "p99.5",
+  p999: "p99.9"
+};
 var tinybenchFormat = {
   name: "tinybench",
   description: "tinybench console.table(bench.table()) text, bench.table() JSON, or task results JSON",
@@ -61543,7 +61571,16 @@ var tinybenchFormat = {
         else {
           const name = String(table["Task name"] ?? table["Task Name"] ?? "");
           if (!name) throw new InputError(`${source}: ${row.pointer}: expected a "Task name" field`);
-          collector.addTrial(name, { metrics: tableMetrics(Object.entries(table).map(([key2, value]) => [key2, String(value)]), `${source}: ${row.pointer}`) }, { kind: "benchmark" });
+          collector.addTrial(
+            name,
+            {
+              metrics: tableMetrics(
+                Object.entries(table).map(([key2, value]) => [key2, String(value)]),
+                `${source}: ${row.pointer}`
+              )
+            },
+            { kind: "benchmark" }
+          );
         }
       }
     } else {
@@ -61610,7 +61647,16 @@ function taskTrial(row) {
     if (ops !== void 0) metrics.ops = metricValue(ops, "ops/s");
     if (Array.isArray(child(latency, "samples").value)) trial.distributions = { latency: { unit: "ms", samples: numbersAt(child(latency, "samples")) } };
   } else {
-    for (const [field, name] of [["mean", "mean"], ["min", "min"], ["max", "max"], ["sd", "stdev"], ["p75", "p75"], ["p99", "p99"], ["p995", percentileMetricName(99.5)], ["p999", "p99.9"]]) {
+    for (const [field, name] of [
+      ["mean", "mean"],
+      ["min", "min"],
+      ["max", "max"],
+      ["sd", "stdev"],
+      ["p75", "p75"],
+      ["p99", "p99"],
+      ["p995", percentileMetricName(99.5)],
+      ["p999", "p99.9"]
+    ]) {
       const value = optionalNumberAt(child(result, field));
       if (value !== void 0) metrics[name] = metricValue(value, "ms");
     }
@@ -61730,10 +61776,14 @@ function reportTrial(lines, start, source, lastLineComplete) {
     if (row) metrics.p95 = metricValue(row.value, "ms");
   }
   if (metrics.rps === void 0 || requests === void 0) {
-    throw new InputError(`${source}:${start.number}: the wrk report is incomplete: expected "N requests in T" and "Requests/sec: N" after "${start.text.trim()}"`);
+    throw new InputError(
+      `${source}:${start.number}: the wrk report is incomplete: expected "N requests in T" and "Requests/sec: N" after "${start.text.trim()}"`
+    );
   }
   if (!ended) {
-    throw new InputError(`${source}:${start.number}: the wrk report that starts here ends before its complete "Requests/sec:" and "Transfer/sec:" lines; the file looks truncated`);
+    throw new InputError(
+      `${source}:${start.number}: the wrk report that starts here ends before its complete "Requests/sec:" and "Transfer/sec:" lines; the file looks truncated`
+    );
   }
   if (requests > 0 || failed > 0) metrics.errors = metricValue(100 * failed / Math.max(requests, failed), "%");
   return { metrics, ...durationSeconds !== void 0 ? { durationSeconds } : {} };
@@ -61860,7 +61910,9 @@ var bencherMetricFormat = {
       const root = JSON.parse(text);
       if (!isJsonObject(root) || Object.keys(root).length === 0) return false;
       return Object.values(root).every(
-        (measures) => isJsonObject(measures) && Object.keys(measures).length > 0 && Object.values(measures).every((measure) => isJsonObject(measure) && typeof measure.value === "number" && Object.keys(measure).every((key2) => /^(value|lower_value|upper_value)$/.test(key2)))
+        (measures) => isJsonObject(measures) && Object.keys(measures).length > 0 && Object.values(measures).every(
+          (measure) => isJsonObject(measure) && typeof measure.value === "number" && Object.keys(measure).every((key2) => /^(value|lower_value|upper_value)$/.test(key2))
+        )
       );
     } catch {
       return false;
@@ -66205,7 +66257,8 @@ var denoBenchFormat = {
       const name = `${group ? `${group} > ` : ""}${stringAt(child(bench, "name"))}`;
       for (const result of items(child(bench, "results"))) {
         const failed = child(result, "failed").value;
-        if (failed !== void 0) throw new RunError(`${source}: ${result.pointer}: bench "${name}" failed: ${typeof failed === "string" ? failed : JSON.stringify(failed)}`);
+        if (failed !== void 0)
+          throw new RunError(`${source}: ${result.pointer}: bench "${name}" failed: ${typeof failed === "string" ? failed : JSON.stringify(failed)}`);
         const ok = child(result, "ok");
         asObject(ok, 'an object { "ok": { ...statistics } } or { "failed": ... }');
         const metrics = { time: metricValue(numberAt(child(ok, "avg")), "ns") };
@@ -66244,7 +66297,8 @@ var libtestBenchFormat = {
     for (const line of numberedLines(text)) {
       const trimmed = line.text.trim();
       if (/^running \d+ tests?$/.test(trimmed)) {
-        if (open) throw new InputError(`${source}:${open.number}: the run that starts here has no "test result:" line before the next run; the file looks truncated`);
+        if (open)
+          throw new InputError(`${source}:${open.number}: the run that starts here has no "test result:" line before the next run; the file looks truncated`);
         open = line;
         continue;
       }
@@ -66286,7 +66340,11 @@ function customFormat(name, direction, tool) {
       for (const entry of items(root, `an array of { "name", "unit", "value" } (github-action-benchmark ${tool})`)) {
         asObject(entry);
         const unit = stringAt(child(entry, "unit"));
-        collector.addTrial(stringAt(child(entry, "name")), { metrics: { value: metricValue(numberAt(child(entry, "value")), unit, direction) } }, { kind: "benchmark" });
+        collector.addTrial(
+          stringAt(child(entry, "name")),
+          { metrics: { value: metricValue(numberAt(child(entry, "value")), unit, direction) } },
+          { kind: "benchmark" }
+        );
       }
       if (collector.size === 0) throw new InputError(`${source}: the ${tool} array is empty`);
       return buildResults(name, collector.scenarios(), source);
@@ -66375,9 +66433,7 @@ function detectFormat(text, source) {
       `${source}: cannot tell which format these results are in; set format to one of: ${formatNames().join(", ")}${nearMisses(text, source)}`
     );
   }
-  throw new InputError(
-    `${source}: the results could be ${candidates.map((c) => c.name).join(" or ")}; set format explicitly`
-  );
+  throw new InputError(`${source}: the results could be ${candidates.map((c) => c.name).join(" or ")}; set format explicitly`);
 }
 function nearMisses(text, source) {
   const reasons = [];
@@ -66495,7 +66551,9 @@ function selectSuites(settings, names) {
   if (!names || names.length === 0) return settings;
   const source = settings.source;
   if (source.kind !== "suites") {
-    throw new InputError(`--suite needs suites in the config (${settings.configPath ?? "none read"}); this gate runs ${source.kind === "load" ? "load scenarios" : "no suites"}`);
+    throw new InputError(
+      `--suite needs suites in the config (${settings.configPath ?? "none read"}); this gate runs ${source.kind === "load" ? "load scenarios" : "no suites"}`
+    );
   }
   const known = source.suites.map((suite) => suite.name);
   for (const name of names) {
@@ -66891,7 +66949,11 @@ function judgeRelativeChange(evidence, best, limit, options) {
     const typical = worseLog(Math.log(median(evidence.current) / median(evidence.baseline)), evidence.direction);
     if (typical < worseLimitLog(limit.worseFraction, evidence.direction)) {
       const ratio = formatPercentChange(judged.change.ratio);
-      return { outcome: "inconclusive", reason: `${ratio} on average, but the median trial is within ${limit.text}: a few slow trials carry the change. More trials or A/B can decide.`, change: judged.change };
+      return {
+        outcome: "inconclusive",
+        reason: `${ratio} on average, but the median trial is within ${limit.text}: a few slow trials carry the change. More trials or A/B can decide.`,
+        change: judged.change
+      };
     }
   }
   if (!best.drift) return judged;
@@ -66985,17 +67047,7 @@ function capitalize(text) {
 }
 
 // src/verdict/types.ts
-var METRIC_STATUS_ORDER = [
-  "fail",
-  "warn",
-  "inconclusive",
-  "no-baseline",
-  "removed",
-  "new",
-  "improved",
-  "pass",
-  "info"
-];
+var METRIC_STATUS_ORDER = ["fail", "warn", "inconclusive", "no-baseline", "removed", "new", "improved", "pass", "info"];
 
 // src/verdict/evaluate.ts
 function metricSeries(scenario, metric, unit) {
@@ -67276,7 +67328,11 @@ function judgeNonPositive(evidence, expression, level) {
   const worse = evidence.direction === "lower" ? rose : !rose;
   if (base > 0) {
     const ratio = current / base;
-    return worse ? { status: level, reason: `Fell from ${base} to 0, beyond the ${expression.text} threshold.`, change: { ratio, method: "point", levels: { baseline: base, current } } } : { status: "improved", reason: `Fell from ${base} to 0.`, change: { ratio, method: "point", levels: { baseline: base, current } } };
+    return worse ? {
+      status: level,
+      reason: `Fell from ${base} to 0, beyond the ${expression.text} threshold.`,
+      change: { ratio, method: "point", levels: { baseline: base, current } }
+    } : { status: "improved", reason: `Fell from ${base} to 0.`, change: { ratio, method: "point", levels: { baseline: base, current } } };
   }
   return worse ? { status: level, reason: `Rose from 0 to ${current}: any rise from zero is beyond the ${expression.text} threshold.` } : { status: "improved", reason: `Rose from 0 to ${current}.` };
 }
@@ -67540,15 +67596,13 @@ async function runCommand(spec, log, signal) {
   };
   signal?.addEventListener("abort", onAbort, { once: true });
   if (signal?.aborted) onAbort();
-  const { exitCode, exitSignal } = await new Promise(
-    (resolve5) => {
-      child2.on("error", (error) => {
-        emit(`cannot start the command: ${error.message}`);
-        resolve5({ exitCode: 127, exitSignal: null });
-      });
-      child2.on("exit", (code, exitSignal2) => resolve5({ exitCode: code, exitSignal: exitSignal2 }));
-    }
-  );
+  const { exitCode, exitSignal } = await new Promise((resolve5) => {
+    child2.on("error", (error) => {
+      emit(`cannot start the command: ${error.message}`);
+      resolve5({ exitCode: 127, exitSignal: null });
+    });
+    child2.on("exit", (code, exitSignal2) => resolve5({ exitCode: code, exitSignal: exitSignal2 }));
+  });
   clearTimeout(limit);
   signal?.removeEventListener("abort", onAbort);
   await stop();
@@ -67567,10 +67621,14 @@ async function runCommand(spec, log, signal) {
 }
 async function waitForStreams(...streams) {
   await Promise.race([
-    Promise.all(streams.map((stream) => new Promise((resolve5) => {
-      if (stream.readableEnded) resolve5();
-      else stream.once("close", () => resolve5());
-    }))),
+    Promise.all(
+      streams.map(
+        (stream) => new Promise((resolve5) => {
+          if (stream.readableEnded) resolve5();
+          else stream.once("close", () => resolve5());
+        })
+      )
+    ),
     new Promise((resolve5) => setTimeout(resolve5, 2e3).unref())
   ]);
 }
@@ -67923,7 +67981,14 @@ async function runLoadPass(options) {
   }
   endedAtMs ??= lastOutcomeMs ?? performance2.now();
   recording = false;
-  return { startedAt, durationSeconds: (endedAtMs - startMs) / 1e3, cancelled, lateSends, stoppedFailing, generator: health.finish(schedule !== void 0, cutOff, recorder.latencyMicros.getValueAtPercentile(50) / 1e3) };
+  return {
+    startedAt,
+    durationSeconds: (endedAtMs - startMs) / 1e3,
+    cancelled,
+    lateSends,
+    stoppedFailing,
+    generator: health.finish(schedule !== void 0, cutOff, recorder.latencyMicros.getValueAtPercentile(50) / 1e3)
+  };
 }
 
 // src/run/load/server.ts
@@ -68247,7 +68312,8 @@ var TrialRecorder = class {
     const statuses = [...this.unexpectedStatusCounts.entries()].sort((a, b) => b[1] - a[1]).map(([status, count]) => `${count} × HTTP ${status}`);
     if (this.unexpectedStatus > 0) parts.push(`${this.unexpectedStatus} unexpected status (${statuses.join(", ")})`);
     if (this.timeouts > 0) parts.push(`${this.timeouts} timeout(s)`);
-    if (this.connectionErrors > 0) parts.push(`${this.connectionErrors} connection error(s)${this.firstConnectionError ? ` (${this.firstConnectionError})` : ""}`);
+    if (this.connectionErrors > 0)
+      parts.push(`${this.connectionErrors} connection error(s)${this.firstConnectionError ? ` (${this.firstConnectionError})` : ""}`);
     return parts.join(", ") || "no failures";
   }
   /** The trial in the results model; latency metrics in ms (read from the µs histogram), rates per second. */
@@ -68362,7 +68428,9 @@ async function runTrial2(scenario, index, deps, server) {
       checkServer();
       if (outcome.cancelled) throw new RunError(`${label} was cancelled during warm-up`);
       if (outcome.stoppedFailing) {
-        throw new RunError(`${label}: during warm-up, every request to ${origin(scenario)} failed for ${FAILING_SECONDS_TO_STOP} s (${warmup.describeFailures()})`);
+        throw new RunError(
+          `${label}: during warm-up, every request to ${origin(scenario)} failed for ${FAILING_SECONDS_TO_STOP} s (${warmup.describeFailures()})`
+        );
       }
     } finally {
       warmup.destroy();
@@ -68372,10 +68440,19 @@ async function runTrial2(scenario, index, deps, server) {
   const recorder = new TrialRecorder();
   try {
     const laterSeconds = (scenario.trials - index - 1) * (scenario.durationSeconds + scenario.warmupSeconds);
-    const progress = startProgress(label, recorder, deps, { plannedSeconds: scenario.durationSeconds, ...scenario.requests ? { planned: scenario.requests } : {}, laterSeconds });
+    const progress = startProgress(label, recorder, deps, {
+      plannedSeconds: scenario.durationSeconds,
+      ...scenario.requests ? { planned: scenario.requests } : {},
+      laterSeconds
+    });
     let outcome;
     try {
-      outcome = await runLoadPass({ ...pass, durationSeconds: scenario.durationSeconds, ...scenario.requests ? { requests: scenario.requests } : {}, recorder });
+      outcome = await runLoadPass({
+        ...pass,
+        durationSeconds: scenario.durationSeconds,
+        ...scenario.requests ? { requests: scenario.requests } : {},
+        recorder
+      });
     } finally {
       progress.stop();
     }
@@ -68387,7 +68464,9 @@ async function runTrial2(scenario, index, deps, server) {
       );
     }
     if (recorder.attempted === 0) {
-      throw new RunError(`${label}: no request completed in ${outcome.durationSeconds.toFixed(1)} s against ${describeEndpoints(scenario)} (${origin(scenario)})`);
+      throw new RunError(
+        `${label}: no request completed in ${outcome.durationSeconds.toFixed(1)} s against ${describeEndpoints(scenario)} (${origin(scenario)})`
+      );
     }
     if (recorder.failureFraction > MAX_FAILURE_FRACTION) {
       const percent = (100 * recorder.failureFraction).toFixed(1);
@@ -68547,11 +68626,7 @@ async function runSuite(suite, deps, run, total) {
   const before = suite.resultsPath ? await modifiedAt(suite.resultsPath) : void 0;
   const ofRuns = total === void 0 ? run > 1 ? ` (run ${run})` : "" : total > 1 ? ` (run ${run} of ${total})` : "";
   deps.log.info(`Running suite "${suite.name}"${ofRuns}: ${suite.command}`);
-  const outcome = await runCommand(
-    { command: suite.command, cwd: suite.cwd, env: suite.env, timeoutMs: suite.timeoutMs },
-    deps.log,
-    deps.signal
-  );
+  const outcome = await runCommand({ command: suite.command, cwd: suite.cwd, env: suite.env, timeoutMs: suite.timeoutMs }, deps.log, deps.signal);
   const tail2 = outcome.outputTail ? `
 Last output:
 ${indent(outcome.outputTail)}` : "";
@@ -68577,9 +68652,7 @@ ${indent(outcome.outputTail)}` : "";
     throw new RunError(`suite "${suite.name}" finished but did not write its results file ${resultsShown}`);
   }
   if (before !== void 0 && after <= before) {
-    throw new RunError(
-      `suite "${suite.name}" did not update its results file ${resultsShown}: it still holds an earlier run's results`
-    );
+    throw new RunError(`suite "${suite.name}" did not update its results file ${resultsShown}: it still holds an earlier run's results`);
   }
   return parseResultsText(await readResultsFile(suite.resultsPath, resultsShown), suite.format, resultsShown, { suite: suite.name });
 }
@@ -68813,7 +68886,12 @@ var DuetSession = class _DuetSession {
       trials.base.push({ name: scenario.name, trial: base });
       trials.head.push({ name: scenario.name, trial: head });
     }
-    const results = (arm2) => buildResults("perf-gate", trials[arm2].map(({ name, trial }) => ({ name, kind: "load", trials: [trial] })), "load", { createdAt: (/* @__PURE__ */ new Date()).toISOString() });
+    const results = (arm2) => buildResults(
+      "perf-gate",
+      trials[arm2].map(({ name, trial }) => ({ name, kind: "load", trials: [trial] })),
+      "load",
+      { createdAt: (/* @__PURE__ */ new Date()).toISOString() }
+    );
     return { base: results("base"), head: results("head") };
   }
   async stop() {
@@ -68849,7 +68927,9 @@ var DuetSession = class _DuetSession {
       if (side.server.failure) throw new RunError(`duet A/B: the ${arm2} arm's ${side.server.failure}`);
       if (outcome.cancelled) throw new RunError(`duet A/B: cancelled while loading the ${arm2} arm`);
       if (recorder.attempted === 0 || recorder.failureFraction > MAX_FAILURE_FRACTION2) {
-        throw new RunError(`duet A/B: the ${arm2} arm's server failed ${recorder.attempted === 0 ? "to answer any request" : `${(100 * recorder.failureFraction).toFixed(0)}% of requests (${recorder.describeFailures()})`} at ${scenario.endpoints[0].url}.${side.server.outputTail()}`);
+        throw new RunError(
+          `duet A/B: the ${arm2} arm's server failed ${recorder.attempted === 0 ? "to answer any request" : `${(100 * recorder.failureFraction).toFixed(0)}% of requests (${recorder.describeFailures()})`} at ${scenario.endpoints[0].url}.${side.server.outputTail()}`
+        );
       }
       return recorder.toTrial(outcome.durationSeconds, outcome.startedAt, outcome.generator);
     } finally {
@@ -68865,7 +68945,10 @@ async function startSide(arm2, source, log, signal) {
     parsed.port = String(port);
     return parsed.href;
   };
-  const scenarios = source.scenarios.map((scenario) => ({ ...scenario, endpoints: scenario.endpoints.map((endpoint) => ({ ...endpoint, url: onPort(endpoint.url) })) }));
+  const scenarios = source.scenarios.map((scenario) => ({
+    ...scenario,
+    endpoints: scenario.endpoints.map((endpoint) => ({ ...endpoint, url: onPort(endpoint.url) }))
+  }));
   const readyUrl = onPort(source.server.readyUrl ?? new URL(scenarios[0].endpoints[0].url).origin + "/");
   const server = new ManagedServer({ ...source.server, env: { ...source.server.env, PORT: String(port) } }, log, signal);
   try {
@@ -68969,11 +69052,20 @@ async function confirmOnSameRunner(options) {
       if (decision.outcome !== "continue" || last2) {
         const outcome = decision.outcome === "continue" ? "inconclusive" : decision.outcome;
         const reason = decision.outcome === "continue" ? `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? " (time budget spent)" : ""}.` : decision.reason;
-        done.push({ target, outcome, change: withLevels(decision.change, baseLogs.get(key(target))), reason, pairs: logRatios.length, arms: arms.get(key(target)) });
+        done.push({
+          target,
+          outcome,
+          change: withLevels(decision.change, baseLogs.get(key(target))),
+          reason,
+          pairs: logRatios.length,
+          arms: arms.get(key(target))
+        });
         pending.delete(key(target));
       }
     }
-    options.log.info(`Confirmation look ${looksTaken} at ${pairs} pairs: ${options.targets.length - pending.size} of ${options.targets.length} metric(s) decided.`);
+    options.log.info(
+      `Confirmation look ${looksTaken} at ${pairs} pairs: ${options.targets.length - pending.size} of ${options.targets.length} metric(s) decided.`
+    );
     if (last2) break;
   }
   options.log.progressDone();
@@ -69103,7 +69195,13 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
   let worktree;
   let duet;
   try {
-    const prepare = deps.prepareWorktree ?? ((top, sha) => prepareBaseWorktree(top, sha, { ...settings.confirm.build ? { command: settings.confirm.build } : {}, timeoutMs: settings.confirm.buildTimeoutMs }, deps.log, deps.signal));
+    const prepare = deps.prepareWorktree ?? ((top, sha) => prepareBaseWorktree(
+      top,
+      sha,
+      { ...settings.confirm.build ? { command: settings.confirm.build } : {}, timeoutMs: settings.confirm.buildTimeoutMs },
+      deps.log,
+      deps.signal
+    ));
     worktree = await prepare(repoTop, baseSha);
     const baseSource = armSource(relocateSource(settings.source, repoTop, worktree.dir));
     const headSource = armSource(settings.source);
@@ -69151,10 +69249,19 @@ function tail(text) {
 // src/stats/paired-decider.ts
 function createPairedDecider(rule = DEFAULT_DECISION_OPTIONS) {
   return (logRatios, target, look) => {
-    const options = { alpha: alphaPerTest(rule.alpha, look.metricsGated, look.count), passAlpha: rule.passAlpha, noiseFloor: rule.noiseFloor, sameMachine: true };
+    const options = {
+      alpha: alphaPerTest(rule.alpha, look.metricsGated, look.count),
+      passAlpha: rule.passAlpha,
+      noiseFloor: rule.noiseFloor,
+      sameMachine: true
+    };
     const estimate = trimmedPairedLogEstimate(logRatios);
     if (!estimate) {
-      return { outcome: "continue", change: { ratio: Math.exp(logRatios[0] ?? 0), method: "paired", sampleSize: logRatios.length }, reason: "Fewer than 2 pairs measured." };
+      return {
+        outcome: "continue",
+        change: { ratio: Math.exp(logRatios[0] ?? 0), method: "paired", sampleSize: logRatios.length },
+        reason: "Fewer than 2 pairs measured."
+      };
     }
     const limit = { worseFraction: target.worseFraction, text: target.text };
     const judged = judgeLogEstimate(estimate, "paired", limit, target.direction, options);
@@ -69236,14 +69343,21 @@ async function runGate(settings, deps, options) {
   });
   const { verdict: stored, notes: generatorNotes } = distrustSaturatedGenerator(evaluated, results, lookup.baseline !== void 0);
   const notes = [...options.notes ?? [], ...runNotes, ...notesFor(settings), ...generatorNotes];
-  const confirmed = await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== void 0, {
-    log: deps.log,
-    now: deps.clock ?? Date.now,
-    produce,
-    decide: deps.decide ?? createPairedDecider(),
-    ...deps.signal ? { signal: deps.signal } : {},
-    ...deps.prepareWorktree ? { prepareWorktree: deps.prepareWorktree } : {}
-  });
+  const confirmed = await confirmOnBaseCommit(
+    settings,
+    stored,
+    results,
+    baseCommitOf(settings, deps.context.pullRequest?.baseSha),
+    lookup.baseline !== void 0,
+    {
+      log: deps.log,
+      now: deps.clock ?? Date.now,
+      produce,
+      decide: deps.decide ?? createPairedDecider(),
+      ...deps.signal ? { signal: deps.signal } : {},
+      ...deps.prepareWorktree ? { prepareWorktree: deps.prepareWorktree } : {}
+    }
+  );
   if (confirmed.note) notes.push(confirmed.note);
   const verdict = confirmed.verdict;
   if (confirmed.failure) deps.log.warn(`Same-runner confirmation failed: ${confirmed.failure}`);
@@ -69326,7 +69440,11 @@ async function lookupBaseline(settings, deps, saving) {
     const reason = messageOf(error);
     const problem = `the ${deps.store.description} could not be read: ${reason}`;
     deps.log.warn(`Baseline: ${problem}`);
-    return { history: [], problems: [problem], absence: { kind: "unreadable", reason, advice: "Re-run the job; if it keeps failing, report it with this message." } };
+    return {
+      history: [],
+      problems: [problem],
+      absence: { kind: "unreadable", reason, advice: "Re-run the job; if it keeps failing, report it with this message." }
+    };
   }
 }
 function measuredOnThisMachine(context, current, baseline) {
@@ -69369,7 +69487,8 @@ function scenarioSetOf(results) {
 function recordedVerdict(verdict) {
   const metrics = [];
   for (const row of verdict.metrics) {
-    if (row.status === "fail" || row.status === "warn" || row.status === "improved") metrics.push({ scenario: row.scenario, metric: row.metric, status: row.status });
+    if (row.status === "fail" || row.status === "warn" || row.status === "improved")
+      metrics.push({ scenario: row.scenario, metric: row.metric, status: row.status });
   }
   return { status: verdict.status, metrics };
 }
@@ -69599,7 +69718,9 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
   const gate = escapeMarkdown(report.gate);
   lines.push(`### ${GATE_ICON[report.verdict]} perf-gate · ${gate}: ${report.verdict}`);
   lines.push("");
-  lines.push(`**${headlineParts(report).map((p) => `${p.icon} ${p.text}`).join(" · ") || "no gated metrics"}**`);
+  lines.push(
+    `**${headlineParts(report).map((p) => `${p.icon} ${p.text}`).join(" · ") || "no gated metrics"}**`
+  );
   lines.push("");
   const confirmationFailure = confirmationFailureLine(report);
   if (confirmationFailure) lines.push(`> ❗ ${escapeMarkdown(confirmationFailure, 1e3)}`, "");
@@ -69638,7 +69759,10 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
     const parts = [];
     if (hiddenNotable > 0) parts.push(pluralize(hiddenNotable, "changed row"));
     if (hiddenUnchanged > 0) parts.push(describeFolded(unchanged.slice(unchangedShown)));
-    lines.push(`_${parts.join(" and ")} not shown here to stay within the size limit; the full table is in ${options.fullReportHint ?? "the JSON report"}._`, "");
+    lines.push(
+      `_${parts.join(" and ")} not shown here to stay within the size limit; the full table is in ${options.fullReportHint ?? "the JSON report"}._`,
+      ""
+    );
   }
   if (withExtra && options.extra) lines.push(options.extra, "");
   lines.push(footer(report));
@@ -69747,7 +69871,9 @@ function describeGateSetup(settings, options) {
     for (const suite of source.suites) {
       lines.push(`  ${suite.name}`);
       lines.push(`    command  ${suite.command}${suite.cwd !== options.cwd ? `   (in ${shown(suite.cwd)})` : ""}`);
-      lines.push(`    results  ${suite.resultsPath ? shown(suite.resultsPath) : "standard output"}, format ${suite.format}, time limit ${formatSeconds(suite.timeoutMs / 1e3)}`);
+      lines.push(
+        `    results  ${suite.resultsPath ? shown(suite.resultsPath) : "standard output"}, format ${suite.format}, time limit ${formatSeconds(suite.timeoutMs / 1e3)}`
+      );
     }
   } else if (source.kind === "load") {
     lines.push("", `Load scenarios (${source.scenarios.length}):`);
@@ -69767,7 +69893,9 @@ function describeGateSetup(settings, options) {
   const profiles = (source.kind === "load" ? source.profiles : void 0) ?? LOAD_PROFILES;
   for (const [name, profile] of Object.entries(profiles)) {
     const pace = profile.ratePerSecond ? `${profile.ratePerSecond} req/s over ${profile.connections} connections` : `${profile.connections} connections`;
-    lines.push(`  ${name.padEnd(9)} ${profile.trials} trial(s) × ${formatSeconds(profile.durationSeconds)} after ${formatSeconds(profile.warmupSeconds)} warm-up, ${pace}`);
+    lines.push(
+      `  ${name.padEnd(9)} ${profile.trials} trial(s) × ${formatSeconds(profile.durationSeconds)} after ${formatSeconds(profile.warmupSeconds)} warm-up, ${pace}`
+    );
   }
   return `${lines.join("\n")}
 `;
@@ -70051,11 +70179,15 @@ function renderTerminalReport(report, options) {
   const paint = (code, text) => options.color && code ? `${code}${text}${RESET}` : text;
   const lines = [];
   lines.push(paint(BOLD, `perf-gate · ${escapeTerminal(report.gate)}: ${report.verdict.toUpperCase()}`));
-  lines.push(headlineParts(report).map((p) => p.text).join(" · ") || "no gated metrics");
+  lines.push(
+    headlineParts(report).map((p) => p.text).join(" · ") || "no gated metrics"
+  );
   const confirmationFailure = confirmationFailureLine(report);
   if (confirmationFailure) lines.push(paint(COLORS.fail, `! ${escapeTerminal(confirmationFailure, 1e3)}`));
   if (report.saved?.first) {
-    lines.push(`baseline saved (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ""}): the next PR compares against it`);
+    lines.push(
+      `baseline saved (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ""}): the next PR compares against it`
+    );
   } else if (!report.baseline && report.targetsOnly) {
     lines.push(paint(DIM, "no baseline needed: every threshold is an absolute target"));
   } else if (report.baseline) {
@@ -70092,7 +70224,9 @@ function renderTerminalReport(report, options) {
     const statistic = describeStatistic(rows);
     if (statistic) lines.push(...wrap(paint(DIM, statistic), width, ""), "");
     for (const row of notable.filter((r) => r.status !== "no-baseline" && r.label?.kind !== "target met")) {
-      lines.push(...wrap(`${mark(row.status)} ${escapeTerminal(row.scenario, 60)} · ${escapeTerminal(row.metric, 30)}: ${escapeTerminal(row.reason, 1e3)}`, width, "  "));
+      lines.push(
+        ...wrap(`${mark(row.status)} ${escapeTerminal(row.scenario, 60)} · ${escapeTerminal(row.metric, 30)}: ${escapeTerminal(row.reason, 1e3)}`, width, "  ")
+      );
       if (row.context) lines.push(...wrap(paint(DIM, `not deciding: ${escapeTerminal(describeContext(row.context), 1e3)}`), width, "  ", "  "));
     }
   }
@@ -70300,7 +70434,9 @@ function geometricMean(values) {
 function smallestRelative(rules, scenario, metric) {
   const threshold = resolveThreshold(rules, scenario, metric);
   if (!threshold || threshold.warn.length + threshold.fail.length === 0) return { gated: false };
-  const fractions = [...threshold.warn, ...threshold.fail].flatMap((level) => level.kind === "relative" && Number.isFinite(level.worseFraction) ? [level.worseFraction] : []);
+  const fractions = [...threshold.warn, ...threshold.fail].flatMap(
+    (level) => level.kind === "relative" && Number.isFinite(level.worseFraction) ? [level.worseFraction] : []
+  );
   return fractions.length > 0 ? { gated: true, fraction: Math.min(...fractions) } : { gated: true };
 }
 function buildHistoryTable(records, options) {
@@ -70380,7 +70516,15 @@ function historyJson(table) {
       });
       return { id: run.id, commit: run.commit ?? null, time: run.time, runner: run.runner ?? null, values };
     }),
-    changePoints: table.changePoints.map(({ scenario, metric, id, commit, size, pValue, worse }) => ({ scenario, metric, id, commit: commit ?? null, size, pValue, worse }))
+    changePoints: table.changePoints.map(({ scenario, metric, id, commit, size, pValue, worse }) => ({
+      scenario,
+      metric,
+      id,
+      commit: commit ?? null,
+      size,
+      pValue,
+      worse
+    }))
   };
 }
 function cellText(table, runIndex, column) {
@@ -70458,7 +70602,13 @@ function historyText(table, lastRuns) {
   const widths = header.map((cell, column) => Math.max([...cell].length, ...rows.map((row) => [...row[column]].length)));
   const line = (cells) => cells.map((cell, column) => cell + " ".repeat(widths[column] - [...cell].length)).join("  ").trimEnd();
   const steps = table.changePoints.map((point) => describeStep(point, table, escapeTerminal, (text) => text));
-  return [line(header), ...rows.map(line), "", LEGEND, ...steps.length > 0 ? ["", "Change points (E-Divisive means, p ≤ 0.001, step ≥ the threshold):", ...steps] : []].join("\n") + "\n";
+  return [
+    line(header),
+    ...rows.map(line),
+    "",
+    LEGEND,
+    ...steps.length > 0 ? ["", "Change points (E-Divisive means, p ≤ 0.001, step ≥ the threshold):", ...steps] : []
+  ].join("\n") + "\n";
 }
 
 // src/history/history-command.ts
@@ -70493,7 +70643,8 @@ async function historyCommand(settings, store, values, io) {
   for (const problem of lookup.problems) io.stderr.write(`perf-gate: ${problem}
 `);
   if (lookup.history.length === 0) {
-    if (lookup.absence && lookup.absence.kind !== "not-saved") throw new RunError(`history: the stored runs of gate "${settings.name}" could not be read: ${lookup.absence.reason}`);
+    if (lookup.absence && lookup.absence.kind !== "not-saved")
+      throw new RunError(`history: the stored runs of gate "${settings.name}" could not be read: ${lookup.absence.reason}`);
     if (values.json) io.stdout.write(`${JSON.stringify({ columns: [], runs: [], changePoints: [] }, null, 2)}
 `);
     else io.stdout.write(`No stored runs for gate "${settings.name}" in ${store.description}.
@@ -70849,7 +71000,12 @@ async function runCommand2(args, io) {
   }
 }
 async function compareCommand(args, io) {
-  const { values } = parse(args, { ...COMMON_OPTIONS, baseline: { type: "string" }, current: { type: "string" }, "fail-on-missing-baseline": { type: "boolean" } });
+  const { values } = parse(args, {
+    ...COMMON_OPTIONS,
+    baseline: { type: "string" },
+    current: { type: "string" },
+    "fail-on-missing-baseline": { type: "boolean" }
+  });
   if (values.help) return help(io, "compare");
   const baselinePath = values.baseline;
   const currentPath = values.current;
@@ -70878,9 +71034,7 @@ async function readResultsArgument(path, shown, format) {
     text = decodeResultsBytes(await readFile6(path), shown);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(
-      error.code === "ENOENT" ? `${shown} does not exist` : `${shown} cannot be read: ${messageOf(error)}`
-    );
+    throw new InputError(error.code === "ENOENT" ? `${shown} does not exist` : `${shown} cannot be read: ${messageOf(error)}`);
   }
   if (/^\s*\{/.test(text) && /"gate"\s*:/.test(text) && /"results"\s*:/.test(text) && /"savedAt"\s*:/.test(text)) {
     const problems = [];
@@ -70901,7 +71055,11 @@ async function readResultsArgument(path, shown, format) {
 async function baselineCommand(args, io) {
   const [action, ...rest] = args;
   if (action === void 0 || action === "--help" || action === "-h") return help(io, "baseline");
-  const { values, positionals } = parse(rest, { ...COMMON_OPTIONS, as: { type: "string" }, results: { type: "string" }, command: { type: "string" }, timeout: { type: "string" } }, true);
+  const { values, positionals } = parse(
+    rest,
+    { ...COMMON_OPTIONS, as: { type: "string" }, results: { type: "string" }, command: { type: "string" }, timeout: { type: "string" } },
+    true
+  );
   if (values.help) return help(io, "baseline");
   switch (action) {
     case "list": {
@@ -70993,7 +71151,8 @@ async function writeReports(report, values, io) {
 `],
     [values.markdown, () => renderMarkdownReport(report)]
   ];
-  if (values.json === "-" && values.markdown === "-") throw new InputError("--json - and --markdown - both ask for standard output; write one of them to a file");
+  if (values.json === "-" && values.markdown === "-")
+    throw new InputError("--json - and --markdown - both ask for standard output; write one of them to a file");
   for (const [target, render] of targets) {
     if (typeof target !== "string") continue;
     if (target === "-") {
@@ -71018,7 +71177,12 @@ async function listCommand(args, io) {
   return EXIT_PASS;
 }
 async function demoServerCommand(args, io) {
-  const { values } = parse(args, { port: { type: "string" }, "latency-ms": { type: "string" }, factor: { type: "string" }, help: { type: "boolean", short: "h" } });
+  const { values } = parse(args, {
+    port: { type: "string" },
+    "latency-ms": { type: "string" },
+    factor: { type: "string" },
+    help: { type: "boolean", short: "h" }
+  });
   if (values.help) return help(io, "demo-server");
   const options = parseDemoServerArgs(values, io.env);
   const server = await startDemoServer(options);

@@ -13,8 +13,7 @@ await rm(outdir, { recursive: true, force: true })
 await mkdir(outdir, { recursive: true })
 
 // CommonJS modules bundled into ESM call require() for Node built-ins and check require.main.
-const requireShim =
-  "import { createRequire as __perfGateCreateRequire } from 'node:module'; const require = __perfGateCreateRequire(import.meta.url);"
+const requireShim = "import { createRequire as __perfGateCreateRequire } from 'node:module'; const require = __perfGateCreateRequire(import.meta.url);"
 
 // The version is written once, in package.json; the bundles get it here (src/version.ts).
 const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'))

@@ -15,7 +15,9 @@ const work = mkdtempSync(join(tmpdir(), 'perf-gate-example-'))
 cpSync(resolve('examples/quickstart'), work, { recursive: true })
 
 function step(title, args, env = {}) {
-  const prefix = Object.entries(env).map(([key, value]) => `${key}=${value} `).join('')
+  const prefix = Object.entries(env)
+    .map(([key, value]) => `${key}=${value} `)
+    .join('')
   console.log(`\n$ ${prefix}perf-gate ${args.join(' ')}    # ${title}`)
   const result = spawnSync(process.execPath, [cli, ...args], { cwd: work, stdio: 'inherit', env: { ...process.env, PERF_GATE_CLI: cli, ...env } })
   console.log(`(exit code ${result.status})`)
@@ -27,8 +29,12 @@ try {
   const saved = step('start the demo server, load it, save a baseline', ['run', '--config', 'perf-gate.yml', '--save-baseline', '--quiet'])
   if (saved !== 0) process.exitCode = saved
   else {
-    const exitCode = step('the same endpoints, 1.5 times slower: a regression', ['run', '--config', 'perf-gate.yml', '--quiet'], { PERF_GATE_DEMO_FACTOR: '1.5' })
-    console.log(exitCode === 1 ? `\nperf-gate caught the regression (exit 1) in ${Math.round((Date.now() - started) / 1000)} s.` : `\nunexpected exit code ${exitCode}`)
+    const exitCode = step('the same endpoints, 1.5 times slower: a regression', ['run', '--config', 'perf-gate.yml', '--quiet'], {
+      PERF_GATE_DEMO_FACTOR: '1.5'
+    })
+    console.log(
+      exitCode === 1 ? `\nperf-gate caught the regression (exit 1) in ${Math.round((Date.now() - started) / 1000)} s.` : `\nunexpected exit code ${exitCode}`
+    )
   }
 } finally {
   rmSync(work, { recursive: true, force: true })

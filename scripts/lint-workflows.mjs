@@ -13,7 +13,12 @@ if (process.argv[2] === '--one') {
 }
 
 const dir = '.github/workflows'
-const files = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).map((name) => join(dir, name))
+const files =
+  process.argv.length > 2
+    ? process.argv.slice(2)
+    : readdirSync(dir)
+        .filter((name) => /\.ya?ml$/.test(name))
+        .map((name) => join(dir, name))
 let failed = 0
 for (const file of files) {
   const run = spawnSync(process.execPath, [import.meta.filename, '--one', file], { stdio: 'inherit' })

@@ -30,7 +30,12 @@ try {
     INPUT_COMMENT: 'never'
   }
   const envFile = join(scratch, '.env')
-  writeFileSync(envFile, Object.entries(env).map(([name, value]) => `${name}=${JSON.stringify(value)}\n`).join(''))
+  writeFileSync(
+    envFile,
+    Object.entries(env)
+      .map(([name, value]) => `${name}=${JSON.stringify(value)}\n`)
+      .join('')
+  )
   const run = spawnSync(join(root, 'node_modules', '.bin', 'local-action'), ['run', root, 'src/main.ts', envFile], {
     cwd: root,
     encoding: 'utf8',

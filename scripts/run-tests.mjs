@@ -49,7 +49,8 @@ try {
   passed = Number(/^# pass (\d+)/m.exec(report)?.[1] ?? 0)
   failed = Number(/^# fail (\d+)/m.exec(report)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(report)?.[1] ?? 0)
   skipped = Number(/^# skipped (\d+)/m.exec(report)?.[1] ?? 0)
-  for (const match of report.matchAll(/^\s*ok \d+ - .*# SKIP ?(.*)$/gm)) skipReasons.set(match[1] || '(no reason given)', (skipReasons.get(match[1] || '(no reason given)') ?? 0) + 1)
+  for (const match of report.matchAll(/^\s*ok \d+ - .*# SKIP ?(.*)$/gm))
+    skipReasons.set(match[1] || '(no reason given)', (skipReasons.get(match[1] || '(no reason given)') ?? 0) + 1)
 } catch {
   failed = Math.max(failed, 1)
 }

@@ -271,7 +271,11 @@ function cliLogger(io: CliIo, quiet: boolean): Logger {
 function localContext(cwd: string): RunContext {
   const git = (...args: string[]): string | undefined => {
     try {
-      return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || undefined
+      return (
+        execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
+          .toString()
+          .trim() || undefined
+      )
     } catch {
       return undefined
     }
@@ -287,7 +291,9 @@ function localContext(cwd: string): RunContext {
 /** A commit for --base: any ref git knows (origin/main, a tag, a sha). */
 function resolveCommit(ref: string, cwd: string): string {
   try {
-    return execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()
+    return execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim()
   } catch {
     throw new InputError(`--base: "${ref}" is not a commit git knows here (try origin/main, a tag or a sha; fetch it first in a shallow clone)`)
   }
@@ -364,7 +370,8 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
     ...Object.fromEntries(LOAD_FLAGS.map(([flag]) => [flag, { type: 'string' as const }]))
   })
   if (values.help) return help(io, 'run')
-  const text = (key: string): string | undefined => (typeof values[key as keyof typeof values] === 'string' ? (values[key as keyof typeof values] as string) : undefined)
+  const text = (key: string): string | undefined =>
+    typeof values[key as keyof typeof values] === 'string' ? (values[key as keyof typeof values] as string) : undefined
   let settings: GateSettings
   try {
     const base = text('base') ? resolveCommit(text('base')!, io.cwd) : undefined
@@ -402,7 +409,12 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 async function compareCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, { ...COMMON_OPTIONS, baseline: { type: 'string' }, current: { type: 'string' }, 'fail-on-missing-baseline': { type: 'boolean' } })
+  const { values } = parse(args, {
+    ...COMMON_OPTIONS,
+    baseline: { type: 'string' },
+    current: { type: 'string' },
+    'fail-on-missing-baseline': { type: 'boolean' }
+  })
   if (values.help) return help(io, 'compare')
   const baselinePath = values.baseline as string | undefined
   const currentPath = values.current as string | undefined
@@ -434,9 +446,7 @@ async function readResultsArgument(path: string, shown: string, format: string):
     text = decodeResultsBytes(await readFile(path), shown)
   } catch (error) {
     if (error instanceof InputError) throw error
-    throw new InputError(
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${shown} does not exist` : `${shown} cannot be read: ${messageOf(error)}`
-    )
+    throw new InputError((error as NodeJS.ErrnoException).code === 'ENOENT' ? `${shown} does not exist` : `${shown} cannot be read: ${messageOf(error)}`)
   }
   if (/^\s*\{/.test(text) && /"gate"\s*:/.test(text) && /"results"\s*:/.test(text) && /"savedAt"\s*:/.test(text)) {
     const problems: string[] = []
@@ -447,7 +457,10 @@ async function readResultsArgument(path: string, shown: string, format: string):
   const results = parseResultsText(text, format, shown)
   const record = unsavedBaselineRecord(results, {
     gate: 'compare',
-    id: basename(shown).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '') || 'file',
+    id:
+      basename(shown)
+        .replace(/[^A-Za-z0-9._-]+/g, '_')
+        .replace(/^[^A-Za-z0-9]+/, '') || 'file',
     // A plain results file has no save time; its modification time is the honest stand-in.
     savedAt: new Date((await stat(path)).mtimeMs).toISOString(),
     event: 'file'
@@ -458,7 +471,11 @@ async function readResultsArgument(path: string, shown: string, format: string):
 async function baselineCommand(args: string[], io: CliIo): Promise<number> {
   const [action, ...rest] = args
   if (action === undefined || action === '--help' || action === '-h') return help(io, 'baseline')
-  const { values, positionals } = parse(rest, { ...COMMON_OPTIONS, as: { type: 'string' }, results: { type: 'string' }, command: { type: 'string' }, timeout: { type: 'string' } }, true)
+  const { values, positionals } = parse(
+    rest,
+    { ...COMMON_OPTIONS, as: { type: 'string' }, results: { type: 'string' }, command: { type: 'string' }, timeout: { type: 'string' } },
+    true
+  )
   if (values.help) return help(io, 'baseline')
   switch (action) {
     case 'list': {
@@ -536,7 +553,13 @@ async function finish(outcome: GateOutcome, values: Record<string, string | bool
 }
 
 /** With --json, a run that could not reach a verdict still writes a JSON document: the error and what was measured. */
-async function writeFailureJson(gate: string, error: unknown, values: Record<string, string | boolean | undefined>, io: CliIo, cancelled: boolean): Promise<void> {
+async function writeFailureJson(
+  gate: string,
+  error: unknown,
+  values: Record<string, string | boolean | undefined>,
+  io: CliIo,
+  cancelled: boolean
+): Promise<void> {
   if (typeof values.json !== 'string') return
   const text = `${JSON.stringify(buildFailureReport(gate, error, new Date(), cancelled), null, 2)}\n`
   if (values.json === '-') io.stdout.write(text)
@@ -552,7 +575,8 @@ async function writeReports(report: GateReport, values: Record<string, string | 
     [values.json, () => `${JSON.stringify(report, null, 2)}\n`],
     [values.markdown, () => renderMarkdownReport(report)]
   ]
-  if (values.json === '-' && values.markdown === '-') throw new InputError('--json - and --markdown - both ask for standard output; write one of them to a file')
+  if (values.json === '-' && values.markdown === '-')
+    throw new InputError('--json - and --markdown - both ask for standard output; write one of them to a file')
   for (const [target, render] of targets) {
     if (typeof target !== 'string') continue
     if (target === '-') {
@@ -581,7 +605,12 @@ async function listCommand(args: string[], io: CliIo): Promise<number> {
 
 /** `perf-gate demo-server`: runs until SIGINT/SIGTERM. */
 async function demoServerCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, { port: { type: 'string' }, 'latency-ms': { type: 'string' }, factor: { type: 'string' }, help: { type: 'boolean', short: 'h' } })
+  const { values } = parse(args, {
+    port: { type: 'string' },
+    'latency-ms': { type: 'string' },
+    factor: { type: 'string' },
+    help: { type: 'boolean', short: 'h' }
+  })
   if (values.help) return help(io, 'demo-server')
   const options = parseDemoServerArgs(values as Record<string, string | undefined>, io.env)
   const server = await startDemoServer(options)

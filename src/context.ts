@@ -23,9 +23,5 @@ export interface RunContext {
 
 /** True for a push to the repository's default branch. */
 export function isDefaultBranchPush(context: RunContext): boolean {
-  return (
-    context.event === 'push' &&
-    context.defaultBranch !== undefined &&
-    context.ref === `refs/heads/${context.defaultBranch}`
-  )
+  return context.event === 'push' && context.defaultBranch !== undefined && context.ref === `refs/heads/${context.defaultBranch}`
 }

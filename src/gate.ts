@@ -6,7 +6,14 @@
 import { newBaselineId } from './baselines/baseline-id.js'
 import { decideBaselineSave, type SaveDecision } from './baselines/save-policy.js'
 import { scopeToSuites } from './config/select-suites.js'
-import { BASELINE_SCHEMA_VERSION, type BaselineLookup, type BaselineRecord, type BaselineStore, type RecordedVerdict, type SavedBaseline } from './baselines/store.js'
+import {
+  BASELINE_SCHEMA_VERSION,
+  type BaselineLookup,
+  type BaselineRecord,
+  type BaselineStore,
+  type RecordedVerdict,
+  type SavedBaseline
+} from './baselines/store.js'
 import type { GateSettings, RunSource } from './config/settings.js'
 import { defaultThresholdsNote } from './config/resolve-settings.js'
 import type { RunContext } from './context.js'
@@ -92,14 +99,21 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   })
   const { verdict: stored, notes: generatorNotes } = distrustSaturatedGenerator(evaluated, results, lookup.baseline !== undefined)
   const notes = [...(options.notes ?? []), ...runNotes, ...notesFor(settings), ...generatorNotes]
-  const confirmed = await confirmOnBaseCommit(settings, stored, results, baseCommitOf(settings, deps.context.pullRequest?.baseSha), lookup.baseline !== undefined, {
-    log: deps.log,
-    now: deps.clock ?? Date.now,
-    produce,
-    decide: deps.decide ?? createPairedDecider(),
-    ...(deps.signal ? { signal: deps.signal } : {}),
-    ...(deps.prepareWorktree ? { prepareWorktree: deps.prepareWorktree } : {})
-  })
+  const confirmed = await confirmOnBaseCommit(
+    settings,
+    stored,
+    results,
+    baseCommitOf(settings, deps.context.pullRequest?.baseSha),
+    lookup.baseline !== undefined,
+    {
+      log: deps.log,
+      now: deps.clock ?? Date.now,
+      produce,
+      decide: deps.decide ?? createPairedDecider(),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.prepareWorktree ? { prepareWorktree: deps.prepareWorktree } : {})
+    }
+  )
   if (confirmed.note) notes.push(confirmed.note)
   const verdict = confirmed.verdict
   if (confirmed.failure) deps.log.warn(`Same-runner confirmation failed: ${confirmed.failure}`)
@@ -200,7 +214,11 @@ async function lookupBaseline(settings: GateSettings, deps: GateDeps, saving: bo
     const reason = messageOf(error)
     const problem = `the ${deps.store.description} could not be read: ${reason}`
     deps.log.warn(`Baseline: ${problem}`)
-    return { history: [], problems: [problem], absence: { kind: 'unreadable', reason, advice: 'Re-run the job; if it keeps failing, report it with this message.' } }
+    return {
+      history: [],
+      problems: [problem],
+      absence: { kind: 'unreadable', reason, advice: 'Re-run the job; if it keeps failing, report it with this message.' }
+    }
   }
 }
 
@@ -259,19 +277,14 @@ export function scenarioSetOf(results: Results): string {
 export function recordedVerdict(verdict: GateVerdict): RecordedVerdict {
   const metrics: RecordedVerdict['metrics'] = []
   for (const row of verdict.metrics) {
-    if (row.status === 'fail' || row.status === 'warn' || row.status === 'improved') metrics.push({ scenario: row.scenario, metric: row.metric, status: row.status })
+    if (row.status === 'fail' || row.status === 'warn' || row.status === 'improved')
+      metrics.push({ scenario: row.scenario, metric: row.metric, status: row.status })
   }
   return { status: verdict.status, metrics }
 }
 
 /** A baseline record for these results; `pinnedName` makes it a named baseline. */
-export function baselineRecord(
-  gate: string,
-  results: Results,
-  context: RunContext,
-  now: Date,
-  pinnedName?: string
-): BaselineRecord {
+export function baselineRecord(gate: string, results: Results, context: RunContext, now: Date, pinnedName?: string): BaselineRecord {
   const sha = results.git?.sha ?? context.sha
   const record: BaselineRecord = {
     schemaVersion: BASELINE_SCHEMA_VERSION,
@@ -281,7 +294,7 @@ export function baselineRecord(
     source: {
       event: context.event,
       ...(sha ? { sha } : {}),
-      ...(results.git?.ref ?? context.ref ? { ref: (results.git?.ref ?? context.ref)! } : {}),
+      ...((results.git?.ref ?? context.ref) ? { ref: (results.git?.ref ?? context.ref)! } : {}),
       ...(context.runId ? { runId: context.runId } : {}),
       ...(context.runUrl ? { runUrl: context.runUrl } : {})
     },

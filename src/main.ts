@@ -86,7 +86,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
     const rootDir = join(workspace, core.getInput('working-directory') || '.')
     const payload = await readEventPayload(env.GITHUB_EVENT_PATH)
     const context = contextFromActionsEnv(env, payload)
-    if (choiceInput('mode', ACTION_MODES) === 'comment') return await runCommentModeAction(env, payload, core.getInput('name').trim() || undefined, commentSettings(), log)
+    if (choiceInput('mode', ACTION_MODES) === 'comment')
+      return await runCommentModeAction(env, payload, core.getInput('name').trim() || undefined, commentSettings(), log)
     const configInput = core.getInput('config')
     let settings = await resolveSettings({
       rootDir,
@@ -138,7 +139,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
     let notes: string[] = []
     let produce: GateDeps['produce']
     if (mode === 'aggregate') {
-      const collected = await collectShards(settings.name, { ...optional('total', positiveIntegerInput('shards')), ...optional('sha', context.sha) }, new ArtifactShardTransport(), log)
+      const collected = await collectShards(
+        settings.name,
+        { ...optional('total', positiveIntegerInput('shards')), ...optional('sha', context.sha) },
+        new ArtifactShardTransport(),
+        log
+      )
       notes = collected.notes
       produce = async () => collected.results
       // The shards measured; the aggregate job cannot re-measure the base commit on their runners.
@@ -174,7 +180,11 @@ async function reportCancelled(received: NodeJS.Signals): Promise<number> {
   core.setOutput('error', message)
   if (process.env.GITHUB_STEP_SUMMARY) {
     try {
-      await core.summary.addRaw(`### ⏹ perf-gate: cancelled\n\nThe run was cancelled (${received}): no verdict was reached, every process it started was stopped, and no baseline was written.\n`).write()
+      await core.summary
+        .addRaw(
+          `### ⏹ perf-gate: cancelled\n\nThe run was cancelled (${received}): no verdict was reached, every process it started was stopped, and no baseline was written.\n`
+        )
+        .write()
     } catch {
       // A summary is a courtesy here.
     }
@@ -222,7 +232,15 @@ async function runShardMode(settings: GateSettings, context: RunContext, shard: 
   const transport = new ArtifactShardTransport()
   const barrier =
     share.split === 'load' && shard.total > 1
-      ? new ShardStartBarrier({ gate: settings.name, shard, attempt: context.runAttempt ?? 1, transport, workDir: join(workDir, 'start'), log: actionLogger, waitMs })
+      ? new ShardStartBarrier({
+          gate: settings.name,
+          shard,
+          attempt: context.runAttempt ?? 1,
+          transport,
+          workDir: join(workDir, 'start'),
+          log: actionLogger,
+          waitMs
+        })
       : undefined
   let results
   try {
@@ -240,7 +258,17 @@ async function runShardMode(settings: GateSettings, context: RunContext, shard: 
   throwIfCancelled(signal, 'before the shard was uploaded')
   results = stampIdentity(results, context)
   const agreed = barrier?.agreed
-  const report = await uploadShard(settings.name, shard, share.split, results, context, transport, workDir, actionLogger, optional('agreedStartAt', agreed?.startAt.toISOString()))
+  const report = await uploadShard(
+    settings.name,
+    shard,
+    share.split,
+    results,
+    context,
+    transport,
+    workDir,
+    actionLogger,
+    optional('agreedStartAt', agreed?.startAt.toISOString())
+  )
   const scenarios = report.results.scenarios.map((scenario) => scenario.name)
   core.setOutput('shard', formatShard(shard))
   if (process.env.GITHUB_STEP_SUMMARY) {
@@ -248,7 +276,9 @@ async function runShardMode(settings: GateSettings, context: RunContext, shard: 
       ? ` The load started at the time all ${shard.total} shards agreed on, ${agreed.startAt.toISOString()}${agreed.lateMs > 500 ? ` (this shard ${(agreed.lateMs / 1000).toFixed(1)} s late)` : ''}.`
       : ''
     await core.summary
-      .addRaw(`### perf-gate ${escapeMarkdown(settings.name)}: shard ${formatShard(shard)}\n\nMeasured ${scenarios.length} scenario(s) and uploaded them for the aggregate job; the verdict comes from there.${start}\n`)
+      .addRaw(
+        `### perf-gate ${escapeMarkdown(settings.name)}: shard ${formatShard(shard)}\n\nMeasured ${scenarios.length} scenario(s) and uploaded them for the aggregate job; the verdict comes from there.${start}\n`
+      )
       .write()
   }
   return EXIT_PASS
@@ -271,7 +301,10 @@ function createStore(settings: GateSettings, context: RunContext, env: NodeJS.Pr
       const listKeys =
         repository && token && context.defaultBranch ? restCacheKeyLister(repository, token, `refs/heads/${context.defaultBranch}`, env) : undefined
       // @actions/cache resolves its paths against the step's working directory and archives them from the workspace.
-      return new CacheBaselineStore(process.cwd(), baseline.historyLimit, toolkitCacheClient, { debug: (line) => core.debug(line), ...optional('listKeys', listKeys) })
+      return new CacheBaselineStore(process.cwd(), baseline.historyLimit, toolkitCacheClient, {
+        debug: (line) => core.debug(line),
+        ...optional('listKeys', listKeys)
+      })
     }
     case 'artifact': {
       const repository = parseRepository(env.GITHUB_REPOSITORY)
@@ -341,13 +374,10 @@ async function publish(
     log: actionLogger
   })
   core.setOutput('comment-url', commentUrl ?? '')
-  if (outcome.exitCode === EXIT_RUN_FAILED) core.setFailed('perf-gate: fail-on-missing-baseline: no baseline could be read (or the due one saved); see the report notes')
+  if (outcome.exitCode === EXIT_RUN_FAILED)
+    core.setFailed('perf-gate: fail-on-missing-baseline: no baseline could be read (or the due one saved); see the report notes')
   if (outcome.exitCode === EXIT_REGRESSION) {
-    core.setFailed(
-      report.verdict === 'fail'
-        ? `perf-gate: ${report.regressions} regression(s) beyond threshold`
-        : `perf-gate: ${report.verdict} (strict mode)`
-    )
+    core.setFailed(report.verdict === 'fail' ? `perf-gate: ${report.regressions} regression(s) beyond threshold` : `perf-gate: ${report.verdict} (strict mode)`)
   }
 }
 

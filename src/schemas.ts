@@ -11,9 +11,7 @@ import baselineSchema from '../schemas/baseline.schema.json' with { type: 'json'
 import shardSchema from '../schemas/shard.schema.json' with { type: 'json' }
 
 // ajv-formats is CommonJS with a default export; under ESM interop the function may sit one level down.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  ajv: Ajv
-) => Ajv
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv
 
 // strictRequired is off because `anyOf: [{required: [a]}, {required: [b]}]` (one of two keys) is intended.
 const AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true } as const
@@ -101,7 +99,10 @@ function describeErrors(errors: ErrorObject[], data: unknown): SchemaProblem[] {
   }
   // A child's complaint explains its parent's anyOf failure; drop parents whose children spoke.
   return problems
-    .filter((problem) => !problems.some((other) => other !== problem && other.pointer.startsWith(`${problem.pointer}/`) && /anyOf|must match a schema/.test(problem.message)))
+    .filter(
+      (problem) =>
+        !problems.some((other) => other !== problem && other.pointer.startsWith(`${problem.pointer}/`) && /anyOf|must match a schema/.test(problem.message))
+    )
     .slice(0, 20)
 }
 

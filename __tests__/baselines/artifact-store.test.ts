@@ -54,13 +54,19 @@ describe('workflow artifact baseline store', () => {
     asRun({ id: 13, headBranch: 'main', headSha: sha(6), headRepositoryId: FORK_REPOSITORY_ID })
     await store().save(baselineRecord('api', results, { ...push(6) }, at(3)))
     assert.equal(fake.artifacts.length, 3)
-    assert.ok(fake.artifacts.every((a) => a.expiresAt && Date.parse(a.expiresAt) > Date.now() + 80 * 86400_000), '90 days retention')
+    assert.ok(
+      fake.artifacts.every((a) => a.expiresAt && Date.parse(a.expiresAt) > Date.now() + 80 * 86400_000),
+      '90 days retention'
+    )
 
     asRun({ id: 14, headBranch: 'feature', headSha: sha(7), headRepositoryId: REPOSITORY_ID })
     const newest = await store().load({ gate: 'api', historyLimit: 20 })
     assert.deepEqual(newest.problems, [])
     assert.equal(newest.baseline?.source.sha, sha(2), 'the fork run is newer but never chosen')
-    assert.deepEqual(newest.history.map((r) => r.source.sha), [sha(2), sha(1)])
+    assert.deepEqual(
+      newest.history.map((r) => r.source.sha),
+      [sha(2), sha(1)]
+    )
     const atBase = await store().load({ gate: 'api', historyLimit: 20, preferSha: sha(1) })
     assert.equal(atBase.baseline?.source.sha, sha(1))
     const forkBase = await store().load({ gate: 'api', historyLimit: 20, preferSha: sha(6) })
@@ -82,7 +88,12 @@ describe('workflow artifact baseline store', () => {
     await store().save(baselineRecord('gone', results, push(2), at(51)))
     const debug: string[] = []
     fake.fail('rest-zip', 410, 1)
-    const lookup = await new artifacts.ArtifactBaselineStore({ repository: REPOSITORY, defaultBranch: 'main', token: 'ghs_test', debug: (line) => debug.push(line) }).load({
+    const lookup = await new artifacts.ArtifactBaselineStore({
+      repository: REPOSITORY,
+      defaultBranch: 'main',
+      token: 'ghs_test',
+      debug: (line) => debug.push(line)
+    }).load({
       gate: 'gone',
       historyLimit: 5
     })
@@ -107,7 +118,10 @@ describe('workflow artifact baseline store', () => {
     fake.fail('rest-list', 403, 1)
     const denied = await store().load({ gate: 'api', historyLimit: 5 })
     assert.equal(denied.baseline, undefined)
-    assert.match(denied.problems[0]!, /listing the workflow artifacts named perf-gate-baseline-api was refused \(403: .*\): the workflow needs `permissions: actions: read`/)
+    assert.match(
+      denied.problems[0]!,
+      /listing the workflow artifacts named perf-gate-baseline-api was refused \(403: .*\): the workflow needs `permissions: actions: read`/
+    )
     assert.equal(denied.absence?.kind, 'unreadable')
     assert.match(denied.absence!.reason, /^listing the workflow artifacts named perf-gate-baseline-api was refused \(403: /)
     assert.match(denied.absence!.advice!, /Add `permissions: actions: read`/)
@@ -117,7 +131,10 @@ describe('workflow artifact baseline store', () => {
     assert.match(down.problems[0]!, /listing the workflow artifacts named perf-gate-baseline-api failed \(.*\); continuing without a stored baseline/)
     assert.equal(down.absence?.kind, 'unreadable')
     fake.fail('CreateArtifact', 403, 1)
-    await assert.rejects(store().save(baselineRecord('api', results, push(5), at(30))), (error: unknown) => error instanceof RunError && /uploading the baseline as workflow artifact perf-gate-baseline-api failed/.test(error.message))
+    await assert.rejects(
+      store().save(baselineRecord('api', results, push(5), at(30))),
+      (error: unknown) => error instanceof RunError && /uploading the baseline as workflow artifact perf-gate-baseline-api failed/.test(error.message)
+    )
   })
 
   for (const fault of ['rate-limit-once', 'api-5xx-once'] as const) {
@@ -166,10 +183,17 @@ describe('workflow artifact baseline store', () => {
         .filter((line) => line.startsWith('GET /repos/octo/shop/actions/artifacts?'))
         .map((line) => new URL(line.slice('GET '.length), fake.url).searchParams)
         .filter((query) => query.get('name') === 'perf-gate-baseline-paged')
-    const pages = (from: number): string[] => listings().slice(from).map((query) => `${query.get('page')}/${query.get('per_page')}`)
+    const pages = (from: number): string[] =>
+      listings()
+        .slice(from)
+        .map((query) => `${query.get('page')}/${query.get('per_page')}`)
 
     const long = await store({ historyLimit: 150 }).list('paged')
-    assert.deepEqual(long.map((summary) => summary.sha), [sha(2), sha(1)], 'the first baseline is 102nd in the listing, on page 2')
+    assert.deepEqual(
+      long.map((summary) => summary.sha),
+      [sha(2), sha(1)],
+      'the first baseline is 102nd in the listing, on page 2'
+    )
     assert.deepEqual(pages(0), ['1/100', '2/100'], 'the short second page ends the listing')
     const fillers = new Set(fake.artifacts.filter((artifact) => artifact.blob.includes('/listed-only-')).map((artifact) => artifact.id))
     assert.equal(fillers.size, 100)
@@ -178,7 +202,11 @@ describe('workflow artifact baseline store', () => {
 
     const seen = listings().length
     const short = await store({ historyLimit: 1 }).list('paged')
-    assert.deepEqual(short.map((summary) => summary.sha), [sha(2)], 'list() shows the store\'s history size')
+    assert.deepEqual(
+      short.map((summary) => summary.sha),
+      [sha(2)],
+      "list() shows the store's history size"
+    )
     assert.deepEqual(pages(seen), ['1/100'], 'one full page already holds more than the history needs')
   })
 })

@@ -17,7 +17,10 @@ const sha = (digit: number): string => String(digit).repeat(40)
 const at = (minute: number): Date => new Date(Date.UTC(2026, 10, 23, 10, minute))
 const push = (digit: number): RunContext => ({ event: 'push', sha: sha(digit), ref: 'refs/heads/main', runner: 'github-actions:test' })
 const MAIN: CacheScope[] = [{ scope: 'refs/heads/main', permission: 3 }]
-const PULL: CacheScope[] = [{ scope: 'refs/pull/7/merge', permission: 3 }, { scope: 'refs/heads/main', permission: 1 }]
+const PULL: CacheScope[] = [
+  { scope: 'refs/pull/7/merge', permission: 3 },
+  { scope: 'refs/heads/main', permission: 1 }
+]
 /** The REST lister against the fake (GITHUB_API_URL of the current job's environment). */
 const lister = () => restCacheKeyLister({ owner: 'octo', repo: 'shop' }, 'ghs_test', 'refs/heads/main', process.env)
 
@@ -57,7 +60,10 @@ describe('Actions cache baseline store', () => {
     const atBase = await store.load({ gate: 'api', historyLimit: 20, preferSha: sha(1) })
     assert.deepEqual(atBase.problems, [])
     assert.equal(atBase.baseline?.source.sha, sha(1), 'the base commit wins over the newer one')
-    assert.deepEqual(atBase.history.map((r) => r.source.sha), [sha(2), sha(1)])
+    assert.deepEqual(
+      atBase.history.map((r) => r.source.sha),
+      [sha(2), sha(1)]
+    )
     const newest = await store.load({ gate: 'api', historyLimit: 20 })
     assert.equal(newest.baseline?.source.sha, sha(2))
   })
@@ -71,7 +77,10 @@ describe('Actions cache baseline store', () => {
     asJob(7, PULL)
     const lookup = await store.load({ gate: 'web', historyLimit: 2, preferSha: sha(4) })
     assert.equal(lookup.baseline?.source.sha, sha(4))
-    assert.deepEqual(lookup.history.map((r) => r.source.sha), [sha(6), sha(5), sha(4)])
+    assert.deepEqual(
+      lookup.history.map((r) => r.source.sha),
+      [sha(6), sha(5), sha(4)]
+    )
     const missing = await store.load({ gate: 'web', historyLimit: 2, preferSha: sha(9) })
     assert.equal(missing.baseline?.source.sha, sha(6))
     assert.match(missing.problems.join('\n'), /no baseline saved at the base commit 9999999; using the newest one/)
@@ -88,12 +97,18 @@ describe('Actions cache baseline store', () => {
     for (const entry of older) fake.cacheEntries.splice(fake.cacheEntries.indexOf(entry), 1)
     asJob(70, PULL)
     const lookup = await store.load({ gate: 'evict', historyLimit: 20 })
-    assert.deepEqual(lookup.history.map((r) => r.source.sha), [sha(4), sha(3), sha(2)])
+    assert.deepEqual(
+      lookup.history.map((r) => r.source.sha),
+      [sha(4), sha(3), sha(2)]
+    )
     assert.deepEqual(lookup.problems, [])
   })
 
   test('a PR cannot see caches saved by another PR; nothing saved yet is reported', async () => {
-    asJob(20, [{ scope: 'refs/pull/8/merge', permission: 3 }, { scope: 'refs/heads/main', permission: 1 }])
+    asJob(20, [
+      { scope: 'refs/pull/8/merge', permission: 3 },
+      { scope: 'refs/heads/main', permission: 1 }
+    ])
     const store = new CacheBaselineStore(workspace, 20)
     await store.save(baselineRecord('pr-only', results, push(8), at(30)))
     asJob(21, PULL)
@@ -119,12 +134,19 @@ describe('Actions cache baseline store', () => {
 
     asJob(93, PULL)
     const alone = await new CacheBaselineStore(workspace, 20).load({ gate: 'race', historyLimit: 20 })
-    assert.deepEqual(alone.history.map((r) => r.source.sha), [sha(2)], 'a prefix restore returns the newest entry only: the sibling miss')
+    assert.deepEqual(
+      alone.history.map((r) => r.source.sha),
+      [sha(2)],
+      'a prefix restore returns the newest entry only: the sibling miss'
+    )
 
     const debug: string[] = []
     const listing = new CacheBaselineStore(workspace, 20, toolkitCacheClient, { listKeys: lister(), debug: (line) => debug.push(line) })
     const both = await listing.load({ gate: 'race', historyLimit: 20 })
-    assert.deepEqual(both.history.map((r) => r.source.sha), [sha(2), sha(1)])
+    assert.deepEqual(
+      both.history.map((r) => r.source.sha),
+      [sha(2), sha(1)]
+    )
     assert.deepEqual(both.problems, [])
     assert.match(debug.join('\n'), new RegExp(`cache entry perf-gate/v1/race/rolling/${sha(1)}/.* was saved beside the newest one`))
 
@@ -135,7 +157,10 @@ describe('Actions cache baseline store', () => {
     await next.save(baselineRecord('race', results, push(3), at(43)))
     asJob(95, PULL)
     const healed = await new CacheBaselineStore(workspace, 20).load({ gate: 'race', historyLimit: 20 })
-    assert.deepEqual(healed.history.map((r) => r.source.sha), [sha(3), sha(2), sha(1)])
+    assert.deepEqual(
+      healed.history.map((r) => r.source.sha),
+      [sha(3), sha(2), sha(1)]
+    )
   })
 
   test('listing that is refused, and a listed entry evicted before its restore, are debug lines, never problems', async () => {
@@ -155,9 +180,15 @@ describe('Actions cache baseline store', () => {
       gate: 'gone',
       historyLimit: 20
     })
-    assert.deepEqual(lookup.history.map((r) => r.source.sha), [sha(2)])
+    assert.deepEqual(
+      lookup.history.map((r) => r.source.sha),
+      [sha(2)]
+    )
     assert.deepEqual(lookup.problems, [])
-    assert.match(debug.join('\n'), /cache entry perf-gate\/v1\/gone\/rolling\/1{40}\/.* is listed but could not be restored \(evicted since it was listed\?\); skipping it/)
+    assert.match(
+      debug.join('\n'),
+      /cache entry perf-gate\/v1\/gone\/rolling\/1{40}\/.* is listed but could not be restored \(evicted since it was listed\?\); skipping it/
+    )
 
     fake.fail('rest-caches', 403, 1)
     debug.length = 0
@@ -232,7 +263,10 @@ describe('Actions cache baseline store', () => {
 
     fake.fail('CreateCacheEntry', 403, 1)
     const record = baselineRecord('api', results, push(5), at(50))
-    await assert.rejects(store.save(record), (error: unknown) => error instanceof RunError && error.message.includes(cacheKeyOf(record)) && /Failed to save/.test(error.message))
+    await assert.rejects(
+      store.save(record),
+      (error: unknown) => error instanceof RunError && error.message.includes(cacheKeyOf(record)) && /Failed to save/.test(error.message)
+    )
   })
 
   test('a cache service that cannot be reached is a problem line', async () => {
@@ -259,7 +293,14 @@ describe('Actions cache baseline store', () => {
     asJob(40, MAIN)
     const prefix = 'perf-gate-paging/'
     for (let i = 0; i < 250; i++) {
-      fake.cacheEntries.push({ key: `${prefix}${String(i).padStart(3, '0')}`, version: 'v', scope: 'refs/heads/main', blob: `none/${i}`, finalized: true, createdAt: 1_000 + i })
+      fake.cacheEntries.push({
+        key: `${prefix}${String(i).padStart(3, '0')}`,
+        version: 'v',
+        scope: 'refs/heads/main',
+        blob: `none/${i}`,
+        finalized: true,
+        createdAt: 1_000 + i
+      })
     }
     const before = fake.requests.length
     const keys = await lister()(prefix, 150)

@@ -19,7 +19,10 @@ describe('file baseline store', () => {
     for (let i = 0; i < 5; i++) await store.save(baselineRecord('api', results, context(`${i}`.repeat(40)), at(i)))
     assert.equal(readdirSync(join(dir, 'api/history')).length, 3, 'pruned to the history limit')
     const newest = await store.load({ gate: 'api', historyLimit: 10 })
-    assert.deepEqual(newest.history.map((r) => r.source.sha![0]), ['4', '3', '2'])
+    assert.deepEqual(
+      newest.history.map((r) => r.source.sha![0]),
+      ['4', '3', '2']
+    )
     assert.equal(newest.baseline!.source.sha![0], '4')
     assert.deepEqual(newest.problems, [])
     const atBase = await store.load({ gate: 'api', historyLimit: 10, preferSha: '3'.repeat(40) })
@@ -79,7 +82,10 @@ describe('file baseline store', () => {
     const missing = await store.load({ gate: 'api', historyLimit: 5, name: 'release-9' })
     assert.match(missing.problems[0]!, /pinned baseline "release-9" does not exist/)
     const list = await store.list('api')
-    assert.deepEqual(list.map((s) => s.name ?? s.sha![0]), ['3', 'release-1.4'])
+    assert.deepEqual(
+      list.map((s) => s.name ?? s.sha![0]),
+      ['3', 'release-1.4']
+    )
   })
 
   test('pruning keeps the records it cannot read (a newer perf-gate record, a damaged one) and deletes only readable old ones', async () => {

@@ -53,14 +53,20 @@ describe('path safety', () => {
     assert.match(pinned.stderr, /baseline name "\.\.\/\.\.\/\.\.\/package" is invalid/)
   })
 
-  test("Action: promote-as ../../../package with the file store exits 3 before measuring; package.json is untouched", async () => {
+  test('Action: promote-as ../../../package with the file store exits 3 before measuring; package.json is untouched', async () => {
     const ws = workspaceWithPackage()
     mkdirSync(join(ws, 'out'))
     const run = await runActionEntry({
       workspace: ws,
       event: 'push',
       payload: pushPayload(),
-      inputs: { 'baseline-store': 'file', command: 'touch out/measured; cat results.json', format: 'perf-gate', promote: 'true', 'promote-as': '../../../package' }
+      inputs: {
+        'baseline-store': 'file',
+        command: 'touch out/measured; cat results.json',
+        format: 'perf-gate',
+        promote: 'true',
+        'promote-as': '../../../package'
+      }
     })
     assert.equal(run.exitCode, 3, run.stdout + run.stderr)
     assert.match(run.stdout, /::error::perf-gate: configuration error: baseline name "\.\.\/\.\.\/\.\.\/package" \(input 'promote-as'\) is invalid/)

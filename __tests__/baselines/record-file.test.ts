@@ -11,7 +11,10 @@ function resultsOf(count: number): Results {
   return {
     schemaVersion: 1,
     git: { sha: 'a'.repeat(40) },
-    scenarios: Array.from({ length: count }, (_, index) => ({ name: `s${index}`, trials: [{ metrics: { t: { value: index + 0.5, unit: 'ms', direction: 'lower' as const } } }] }))
+    scenarios: Array.from({ length: count }, (_, index) => ({
+      name: `s${index}`,
+      trials: [{ metrics: { t: { value: index + 0.5, unit: 'ms', direction: 'lower' as const } } }]
+    }))
   }
 }
 

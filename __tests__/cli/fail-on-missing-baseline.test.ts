@@ -25,7 +25,10 @@ describe('fail-on-missing-baseline on the CLI', () => {
 
     const strict = await cli(['run', '--results', 'results.json', '--thresholds', 'p95: +20%', '--fail-on-missing-baseline'], dir)
     assert.equal(strict.code, 2, strict.stderr)
-    assert.match(strict.stderr, /error: fail-on-missing-baseline: no baseline could be read \(nothing has been saved for gate "default" in file store at \.perf-gate yet\), so the run fails \(exit 2\)\./)
+    assert.match(
+      strict.stderr,
+      /error: fail-on-missing-baseline: no baseline could be read \(nothing has been saved for gate "default" in file store at \.perf-gate yet\), so the run fails \(exit 2\)\./
+    )
     assert.match(strict.stdout, /no baseline yet/, 'the report is still printed')
 
     // Saving the first baseline is not a failure for having none; the next run has one.
@@ -58,7 +61,7 @@ describe('fail-on-missing-baseline on the CLI', () => {
     assert.match(run.stderr, /fail-on-missing-baseline: no baseline could be read \(baseline .* is corrupt or truncated/)
   })
 
-  test('the config file\'s baseline.fail-on-missing does the same; it is validated like every key', async () => {
+  test("the config file's baseline.fail-on-missing does the same; it is validated like every key", async () => {
     const dir = workspace('baseline:\n  fail-on-missing: true\nthresholds:\n  p95: +20%\n')
     const run = await cli(['run', '--config', 'gate.yml', '--results', 'results.json'], dir)
     assert.equal(run.code, 2, run.stderr)
@@ -77,7 +80,10 @@ describe('fail-on-missing-baseline on the CLI', () => {
     assert.match(missing.stderr, /nope\.json does not exist/)
     const flagged = await cli(['compare', '--baseline', 'nope.json', '--current', 'results.json', '--fail-on-missing-baseline'], dir)
     assert.equal(flagged.code, 2)
-    assert.match(flagged.stderr, /^perf-gate: fail-on-missing-baseline: no baseline could be read \(nope\.json does not exist\), so the run fails \(exit 2\)\.$/m)
+    assert.match(
+      flagged.stderr,
+      /^perf-gate: fail-on-missing-baseline: no baseline could be read \(nope\.json does not exist\), so the run fails \(exit 2\)\.$/m
+    )
     const present = await cli(['compare', '--baseline', 'results.json', '--current', 'results.json', '--fail-on-missing-baseline'], dir)
     assert.equal(present.code, 0, present.stderr)
   })

@@ -14,7 +14,18 @@ function twoSuites(): string {
   writeFileSync(join(dir, 'db.json'), JSON.stringify(resultsWith({ 'query users': { p95: { values: around(4, 5), unit: 'ms' } } })))
   writeFileSync(
     join(dir, 'perf-gate.yml'),
-    ['suites:', '  - name: api', '    command: cat api.json', '    format: perf-gate', '  - name: db', '    command: cat db.json', '    format: perf-gate', 'thresholds:', '  p95: +20%', ''].join('\n')
+    [
+      'suites:',
+      '  - name: api',
+      '    command: cat api.json',
+      '    format: perf-gate',
+      '  - name: db',
+      '    command: cat db.json',
+      '    format: perf-gate',
+      'thresholds:',
+      '  p95: +20%',
+      ''
+    ].join('\n')
   )
   return dir
 }
@@ -51,7 +62,7 @@ describe('suites by name', () => {
   })
 })
 
-describe('load profiles of one\'s own', () => {
+describe("load profiles of one's own", () => {
   const config = [
     'profiles:',
     '  light: { connections: 2, duration: 1s, warmup: 0s, trials: 2 }',
@@ -80,6 +91,9 @@ describe('load profiles of one\'s own', () => {
     writeFileSync(join(dir, 'perf-gate.yml'), config.replace('profile: light', 'profile: medium'))
     const run = await runCliInProcess(['list', '--config', 'perf-gate.yml'], dir)
     assert.equal(run.code, 3)
-    assert.match(run.stderr, /\/load\/profile must be one of smoke, standard, stress, soak, quick, light, heavy \(define your own under profiles:\); got "medium"/)
+    assert.match(
+      run.stderr,
+      /\/load\/profile must be one of smoke, standard, stress, soak, quick, light, heavy \(define your own under profiles:\); got "medium"/
+    )
   })
 })

@@ -49,8 +49,14 @@ strict: true
   })
 
   test('unknown keys name the path, the line and the allowed keys', () => {
-    rejects('suites:\n  - command: x\n    comand: y\n', /perf-gate\.yml:3: \/suites\/0: unknown key "comand"; allowed: name, command, results, format, timeout, repeat, cwd, env, thresholds/)
-    rejects('threshold:\n  p95: +20%\n', /perf-gate\.yml:1: \(top level\): unknown key "threshold"; allowed: \$schema, version, name, suites, thresholds, overrides, baseline, strict/)
+    rejects(
+      'suites:\n  - command: x\n    comand: y\n',
+      /perf-gate\.yml:3: \/suites\/0: unknown key "comand"; allowed: name, command, results, format, timeout, repeat, cwd, env, thresholds/
+    )
+    rejects(
+      'threshold:\n  p95: +20%\n',
+      /perf-gate\.yml:1: \(top level\): unknown key "threshold"; allowed: \$schema, version, name, suites, thresholds, overrides, baseline, strict/
+    )
   })
 
   test('wrong types show the bad value', () => {
@@ -131,7 +137,9 @@ describe('settings', () => {
     const fromConfig = await resolveSettings(edge(dir, { configPath: 'gate.yml', configExplicit: true, command: 'x' }))
     assert.equal(fromConfig.baseline.failOnMissing, true)
     assert.equal(fromConfig.strict, true)
-    const overridden = await resolveSettings(edge(dir, { configPath: 'gate.yml', configExplicit: true, command: 'x', failOnMissingBaseline: false, strict: false }))
+    const overridden = await resolveSettings(
+      edge(dir, { configPath: 'gate.yml', configExplicit: true, command: 'x', failOnMissingBaseline: false, strict: false })
+    )
     assert.equal(overridden.baseline.failOnMissing ?? false, false)
     assert.equal(overridden.strict, false)
     assert.equal((await resolveSettings(edge(scratchDir(), { command: 'x' }))).baseline.failOnMissing ?? false, false)
@@ -146,6 +154,9 @@ describe('settings', () => {
     const pairs = parseInlineThresholds('p95=+20%, p99=<300ms', '--thresholds')
     assert.equal(pairs.p99!.fail[0]!.kind, 'absolute')
     assert.throws(() => parseInlineThresholds('- p95', 'input'), /input: expected a map of metric to rule/)
-    assert.throws(() => parseInlineThresholds('p95: { fail: +20%, colour: red }', 'input'), /input is invalid:\n\s+\/p95: unknown key "colour"; allowed: warn, fail, direction/)
+    assert.throws(
+      () => parseInlineThresholds('p95: { fail: +20%, colour: red }', 'input'),
+      /input is invalid:\n\s+\/p95: unknown key "colour"; allowed: warn, fail, direction/
+    )
   })
 })

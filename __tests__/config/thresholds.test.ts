@@ -18,11 +18,14 @@ describe('threshold expressions', () => {
   })
 
   test('bad expressions name where they came from and what to write', () => {
-    assert.throws(() => parseThresholdExpression('< 3 furlongs', 'cfg: /thresholds/p99'), (error: unknown) => {
-      assert.ok(error instanceof InputError)
-      assert.match(error.message, /^cfg: \/thresholds\/p99: threshold "< 3 furlongs" has unknown unit "furlongs"; allowed: /)
-      return true
-    })
+    assert.throws(
+      () => parseThresholdExpression('< 3 furlongs', 'cfg: /thresholds/p99'),
+      (error: unknown) => {
+        assert.ok(error instanceof InputError)
+        assert.match(error.message, /^cfg: \/thresholds\/p99: threshold "< 3 furlongs" has unknown unit "furlongs"; allowed: /)
+        return true
+      }
+    )
     assert.throws(() => parseThresholdExpression('0%', 'w'), /must be a change above 0%/)
     assert.throws(() => parseThresholdExpression('faster', 'w'), /w: threshold "faster" is not understood/)
   })

@@ -8,7 +8,9 @@ import { MemoryLogger } from '../../src/log.js'
 import { scratchDir } from '../support/spawn-dist.js'
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd }).toString().trim()
+  return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd })
+    .toString()
+    .trim()
 }
 
 test('the base commit is checked out beside the workspace, built, and removed', async () => {

@@ -15,7 +15,9 @@ import { resultsWith } from '../support/results-builder.js'
 import { scratchDir } from '../support/spawn-dist.js'
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd }).toString().trim()
+  return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd })
+    .toString()
+    .trim()
 }
 
 /** Fails when the mean log-ratio is beyond the threshold, passes when it is below half of it (wiring test only). */
@@ -105,7 +107,7 @@ describe('same-runner confirmation in the gate', () => {
         log: new MemoryLogger(),
         store,
         context: { event: 'pull_request', runner: 'local', pullRequest: { number: 3, baseSha, isFork: false } },
-        now: () => new Date(),
+        now: () => new Date()
         // the shipped paired rule decides
       },
       { save: 'auto' }
@@ -164,7 +166,10 @@ describe('same-runner confirmation in the gate', () => {
     assert.ok(!['pass', 'improved'].includes(metric.status), `a suspicion never becomes a pass when confirmation cannot run (${metric.status})`)
     assert.notEqual(metric.decidedBy, 'paired')
     assert.match(outcome.report.confirmationFailure ?? '', /building the base commit [0-9a-f]{7} failed/)
-    assert.match(renderMarkdownReport(outcome.report), /Same\\?-runner confirmation failed, so the verdicts against the stored baseline stand: building the base commit/)
+    assert.match(
+      renderMarkdownReport(outcome.report),
+      /Same\\?-runner confirmation failed, so the verdicts against the stored baseline stand: building the base commit/
+    )
   })
 })
 
@@ -178,11 +183,18 @@ describe('confirmation targets and relocation', () => {
       defaultBaselineStore: 'file',
       failOnRegression: true
     })
-    const baseline = resultsWith({ s: { p95: { values: [100, 100, 100], unit: 'ms' }, p99: { values: [200, 200, 200], unit: 'ms' }, rps: { values: [1000, 1000, 1000], unit: 'req/s' } } })
-    const current = resultsWith({ s: { p95: { values: [150, 150, 150], unit: 'ms' }, p99: { values: [400, 400, 400], unit: 'ms' }, rps: { values: [1000, 1000, 1000], unit: 'req/s' } } })
+    const baseline = resultsWith({
+      s: { p95: { values: [100, 100, 100], unit: 'ms' }, p99: { values: [200, 200, 200], unit: 'ms' }, rps: { values: [1000, 1000, 1000], unit: 'req/s' } }
+    })
+    const current = resultsWith({
+      s: { p95: { values: [150, 150, 150], unit: 'ms' }, p99: { values: [400, 400, 400], unit: 'ms' }, rps: { values: [1000, 1000, 1000], unit: 'req/s' } }
+    })
     const verdict = evaluate({ current, baseline, history: [baseline], rules: settings.thresholds })
     const targets = confirmationTargets(verdict, current, settings)
-    assert.deepEqual(targets.map((t) => `${t.metric}:${t.worseFraction}`), ['p95:0.1'])
+    assert.deepEqual(
+      targets.map((t) => `${t.metric}:${t.worseFraction}`),
+      ['p95:0.1']
+    )
     const everything = confirmationTargets(verdict, current, { ...settings, confirm: { ...settings.confirm, compareTo: 'base-commit' } })
     assert.deepEqual(everything.map((t) => `${t.metric}:${t.worseFraction}`).sort(), ['p95:0.1', 'rps:0.15'])
   })
@@ -197,12 +209,15 @@ describe('confirmation targets and relocation', () => {
     assert.equal(relocateSource({ kind: 'results-file', path: '/repo/r.json', format: 'auto' }, '/repo', '/tmp/base'), undefined)
   })
 
-  test('a load arm is one trial per scenario with the gate\'s own warm-up, rate and duration', () => {
+  test("a load arm is one trial per scenario with the gate's own warm-up, rate and duration", () => {
     const scenario = { name: 'api', endpoints: [], connections: 4, durationSeconds: 2, warmupSeconds: 1, trials: 5, ratePerSecond: 200, timeoutSeconds: 10 }
     const server = { start: 'npm start', cwd: '/repo', env: {}, readyTimeoutMs: 1000, freshPerTrial: false }
     const arm = armSource({ kind: 'load', scenarios: [scenario, { ...scenario, name: 'b', trials: 3 }], server, secrets: [] })
     assert.ok(arm.kind === 'load')
-    assert.deepEqual(arm.scenarios.map((s) => s.trials), [1, 1])
+    assert.deepEqual(
+      arm.scenarios.map((s) => s.trials),
+      [1, 1]
+    )
     assert.deepEqual({ ...arm.scenarios[0]!, trials: 5 }, scenario)
     const suites = { kind: 'suites' as const, suites: [] }
     assert.equal(armSource(suites), suites)
@@ -218,7 +233,14 @@ describe('confirmation targets and relocation', () => {
       verdict,
       {
         confirmations: [
-          { target, outcome: 'pass', reason: 'Within.', pairs: 8, change: { ratio: 1.01, method: 'paired' }, arms: { base: [100, 101, 99, 100, 100, 100, 100, 100], head: [101, 102, 100, 101, 101, 101, 101, 101] } }
+          {
+            target,
+            outcome: 'pass',
+            reason: 'Within.',
+            pairs: 8,
+            change: { ratio: 1.01, method: 'paired' },
+            arms: { base: [100, 101, 99, 100, 100, 100, 100, 100], head: [101, 102, 100, 101, 101, 101, 101, 101] }
+          }
         ],
         pairs: 8,
         looks: 2,

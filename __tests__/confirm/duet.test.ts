@@ -11,7 +11,9 @@ import { runCliEntry, scratchDir } from '../support/spawn-dist.js'
 import { freePort } from '../support/free-port.js'
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd }).toString().trim()
+  return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd })
+    .toString()
+    .trim()
 }
 
 /** A server answering /work after `delayMs`; it listens on PORT (or a fixed port when `ignorePort`). */
@@ -61,7 +63,12 @@ describe('duet A/B', () => {
     const report = JSON.parse(execFileSync('cat', [join(dir, 'report.json')]).toString())
     const p50 = report.metrics.find((m: { metric: string }) => m.metric === 'p50')
     assert.equal(p50.status, 'fail', p50.reason)
-    assert.ok(report.notes.some((note: string) => /duet: base and head servers side by side, loaded together in 1 s slices \(GET \/work at \d+ req\/s per arm\)/.test(note)), report.notes.join('\n'))
+    assert.ok(
+      report.notes.some((note: string) =>
+        /duet: base and head servers side by side, loaded together in 1 s slices \(GET \/work at \d+ req\/s per arm\)/.test(note)
+      ),
+      report.notes.join('\n')
+    )
     assert.match(run.stderr, /duet GET \/work: warmed up together/)
     assert.doesNotMatch(git(dir, 'worktree', 'list'), /perf-gate-base/, 'the base checkout is removed')
   })

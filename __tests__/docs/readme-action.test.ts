@@ -18,7 +18,9 @@ function tableNames(text: string, heading: string): string[] {
   const start = text.indexOf(`## ${heading}\n`)
   assert.ok(start >= 0, `a "## ${heading}" section`)
   const section = text.slice(start).split('\n').slice(1).join('\n').split('\n#')[0]!
-  return [...section.matchAll(/^\| ([^|]+) \|/gm)].flatMap((row) => [...row[1]!.matchAll(/`([a-z-]+)`/g)].map((name) => name[1]!)).filter((name) => name !== 'input')
+  return [...section.matchAll(/^\| ([^|]+) \|/gm)]
+    .flatMap((row) => [...row[1]!.matchAll(/`([a-z-]+)`/g)].map((name) => name[1]!))
+    .filter((name) => name !== 'input')
 }
 
 test('docs/reference/ is generated from action.yml and the config schema and is up to date', () => {

@@ -19,7 +19,14 @@ const work = Number(readFileSync('work.txt', 'utf8')) * Number(process.env.RUNNE
 const trials = [0.99, 1.01, 1, 1.005, 0.995].map((w) => ({ metrics: { p95: { value: work * 100 * w, unit: 'ms', direction: 'lower' } } }))
 writeFileSync('bench.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ name: 'GET /report', trials }] }))
 `
-const inputs = { command: 'node bench.mjs', results: 'bench.json', thresholds: 'p95: +20%', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file' }
+const inputs = {
+  command: 'node bench.mjs',
+  results: 'bench.json',
+  thresholds: 'p95: +20%',
+  name: 'api',
+  'github-token': 'test-token',
+  'baseline-store': 'file'
+}
 
 let entry = ''
 const api = new FakeGitHubApi()

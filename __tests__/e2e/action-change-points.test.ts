@@ -36,7 +36,14 @@ describe('Action: change points on the default branch', () => {
     const sha = shaOf(index)
     const run: FakeRun = { id: 500 + index, headBranch: 'main', headSha: sha, headRepositoryId: REPOSITORY_ID }
     const slowdown = (1 + WIGGLE[index]! / 100) * (index >= STEP_AT ? 1.3 : 1)
-    const inputs = { command: 'node bench.mjs', results: 'bench.json', thresholds: 'p95: +10%', name: 'drift', 'baseline-store': 'cache', 'github-token': 'ghs_test' }
+    const inputs = {
+      command: 'node bench.mjs',
+      results: 'bench.json',
+      thresholds: 'p95: +10%',
+      name: 'drift',
+      'baseline-store': 'cache',
+      'github-token': 'ghs_test'
+    }
     const env = { ...fake.env(run, MAIN_SCOPES), GITHUB_RUN_ID: String(500 + index), SLOWDOWN: String(slowdown) }
     return runActionEntry({ entry, workspace: ws, inputs, event: 'push', payload: pushPayload(), sha, env })
   }
@@ -57,9 +64,19 @@ describe('Action: change points on the default branch', () => {
     assert.ok(flagged >= STEP_AT && flagged <= STEP_AT + 3, `flagged at push ${flagged}`)
     const summary = runs[flagged]!.summary
     const short = shaOf(STEP_AT).slice(0, 7)
-    assert.match(summary, new RegExp(`GET /cart · p95: a \\+(2[5-9]|3[0-5])\\.\\d% step in the stored history starts at commit ${short} \\(E-Divisive means, p (=|&lt;) [0-9.e-]+\\)`))
+    assert.match(
+      summary,
+      new RegExp(
+        `GET /cart · p95: a \\+(2[5-9]|3[0-5])\\.\\d% step in the stored history starts at commit ${short} \\(E-Divisive means, p (=|&lt;) [0-9.e-]+\\)`
+      )
+    )
     assert.match(summary, new RegExp(`^\\| \`[^|]+\` \\| \`${short}\` \\|[^\\n]*❌ 📉 \\|$`, 'm'), 'the row of the step commit carries its marks')
-    assert.match(runs[flagged]!.stdout, new RegExp(`::warning title=perf-gate drift%3A change point::GET /cart · p95: a \\+[0-9.]+%25 step in the stored history starts at commit ${short} \\(E-Divisive means, p < 0\\.000001\\)`))
+    assert.match(
+      runs[flagged]!.stdout,
+      new RegExp(
+        `::warning title=perf-gate drift%3A change point::GET /cart · p95: a \\+[0-9.]+%25 step in the stored history starts at commit ${short} \\(E-Divisive means, p < 0\\.000001\\)`
+      )
+    )
     assert.match(runs.at(-1)!.summary, /\*\*Change points\*\*[^]*📉 GET \/cart · p95/, 'still listed on later pushes')
   })
 })

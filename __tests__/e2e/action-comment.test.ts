@@ -17,7 +17,14 @@ import { commentBody, commentMarker } from '../../src/github/pr-comment.js'
 const BENCH_SCRIPT = SLOWDOWN_BENCH_SCRIPT
 const BASE_SHA = 'b'.repeat(40)
 const HEAD_SHA = 'c'.repeat(40)
-const gateInputs = { command: 'node bench.mjs', results: 'bench.json', thresholds: 'p95: +20%\nrps: -20%', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file' }
+const gateInputs = {
+  command: 'node bench.mjs',
+  results: 'bench.json',
+  thresholds: 'p95: +20%\nrps: -20%',
+  name: 'api',
+  'github-token': 'test-token',
+  'baseline-store': 'file'
+}
 
 let entry = ''
 const api = new FakeGitHubApi()
@@ -73,7 +80,13 @@ describe('PR comment through the bundled Action', () => {
   test('first PR run creates the comment, the next push updates the same one; summary has the trend chart', async () => {
     const ws = benchWorkspace()
     await seedHistory(ws)
-    const pr = { workspace: ws, inputs: gateInputs, event: 'pull_request', payload: pullRequestPayload({ number: 21, baseSha: BASE_SHA }), ref: 'refs/pull/21/merge' }
+    const pr = {
+      workspace: ws,
+      inputs: gateInputs,
+      event: 'pull_request',
+      payload: pullRequestPayload({ number: 21, baseSha: BASE_SHA }),
+      ref: 'refs/pull/21/merge'
+    }
 
     const first = await run({ ...pr, env: { SLOWDOWN: '1.5' } })
     assert.equal(first.exitCode, 1, first.stdout + first.stderr)
@@ -103,7 +116,13 @@ describe('PR comment through the bundled Action', () => {
 
   test('duplicate comments left by racing jobs converge: the oldest is updated, the other bot duplicate deleted', async () => {
     const ws = benchWorkspace()
-    const pr = { workspace: ws, inputs: gateInputs, event: 'pull_request', payload: pullRequestPayload({ number: 26, baseSha: BASE_SHA }), ref: 'refs/pull/26/merge' }
+    const pr = {
+      workspace: ws,
+      inputs: gateInputs,
+      event: 'pull_request',
+      payload: pullRequestPayload({ number: 26, baseSha: BASE_SHA }),
+      ref: 'refs/pull/26/merge'
+    }
     // Two jobs of the gate that started together each found no comment and each created one: seeded, so the race is
     // certain. A user quoting the marker is not ours to delete.
     const oldest = api.seedComment(26, commentBody('api', 'created by the first racing job'))
@@ -150,7 +169,10 @@ describe('PR comment through the bundled Action', () => {
       ['perf-gate api%3A GET /cart · p95', 'perf-gate api%3A GET /cart · rps'],
       pr.stdout
     )
-    assert.ok(notices.every((line) => line.length > 60), 'each carries the reason')
+    assert.ok(
+      notices.every((line) => line.length > 60),
+      'each carries the reason'
+    )
     assert.doesNotMatch(pr.stdout, /^::(error|warning) title=/m, 'nothing looks like a failure')
   })
 
@@ -175,7 +197,10 @@ describe('PR comment through the bundled Action', () => {
     assert.equal(botComments(22).length, 0)
   })
 
-  for (const [fault, issue] of [['rate-limit-once', 41], ['api-5xx-once', 42]] as const) {
+  for (const [fault, issue] of [
+    ['rate-limit-once', 41],
+    ['api-5xx-once', 42]
+  ] as const) {
     test(`${fault} on every GitHub API path: the Action's comment still lands (bounded retries honour x-ratelimit-reset)`, async () => {
       const ws = resultsWorkspace(['a', 'b'])
       api.seedComment(issue, commentBody('api', 'from an earlier run'))
@@ -193,7 +218,8 @@ describe('PR comment through the bundled Action', () => {
         assert.doesNotMatch(botComments(issue)[0]!.body, /from an earlier run/, 'updated')
         assert.ok(api.requestsTo('GET', new RegExp(`/issues/${issue}/comments$`)).length >= 2, 'the faulted listing was retried')
         assert.ok(api.requestsTo('PATCH', /\/issues\/comments\/\d+$/).length >= 2, 'the faulted update was retried')
-        if (fault === 'rate-limit-once') assert.match(result.stdout, /::warning::GitHub rate limit on GET .*\/issues\/\d+\/comments.*: retrying in \d s/, 'the wait is said in the log')
+        if (fault === 'rate-limit-once')
+          assert.match(result.stdout, /::warning::GitHub rate limit on GET .*\/issues\/\d+\/comments.*: retrying in \d s/, 'the wait is said in the log')
       } finally {
         api.faultEveryPath(undefined)
       }
@@ -204,7 +230,10 @@ describe('PR comment through the bundled Action', () => {
     const hostile = ['GET /a|b <script>alert(1)</script> @octocat `x`\nnext', 'plain', 'p|i|p|e', '<img src=x onerror=1>', '@admin ping']
     const ws = resultsWorkspace([...hostile, ...Array.from({ length: 15 }, (_, i) => `ok-${i}`)])
     api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 502 })
-    api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 422, message: 'Validation Failed: Body is too long (maximum is 65536 characters)' })
+    api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', {
+      status: 422,
+      message: 'Validation Failed: Body is too long (maximum is 65536 characters)'
+    })
     const result = await run({
       workspace: ws,
       inputs: { results: 'results.json', thresholds: 'time: < 100ms', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file' },
@@ -219,7 +248,10 @@ describe('PR comment through the bundled Action', () => {
     assert.match(body, /18 targets met not shown here .* the full table is in the job summary/)
     const rows = tableRows(body).filter((r) => r[1] !== 'Scenario')
     assert.equal(rows.length, 2, 'the two regressions')
-    assert.ok(rows.every((r) => r.length === 9), JSON.stringify(rows))
+    assert.ok(
+      rows.every((r) => r.length === 9),
+      JSON.stringify(rows)
+    )
     assert.doesNotMatch(body, /<script|<img|@octocat|@admin/)
     const summaryRows = tableRows(result.summary).filter((r) => r[1] !== 'Scenario')
     assert.equal(summaryRows.length, 20, 'the summary keeps the full table')
@@ -246,7 +278,12 @@ describe('PR comment through the bundled Action', () => {
 
   test('a bad comment input is a configuration error before anything runs', async () => {
     const ws = benchWorkspace()
-    const result = await run({ workspace: ws, inputs: { ...gateInputs, comment: 'sometimes' }, event: 'pull_request', payload: pullRequestPayload({ number: 25, baseSha: BASE_SHA }) })
+    const result = await run({
+      workspace: ws,
+      inputs: { ...gateInputs, comment: 'sometimes' },
+      event: 'pull_request',
+      payload: pullRequestPayload({ number: 25, baseSha: BASE_SHA })
+    })
     assert.equal(result.exitCode, 3, result.stdout)
     assert.match(result.stdout, /input 'comment' must be one of always, on-change, on-regression, never, got "sometimes"/)
     assert.doesNotMatch(result.stdout, /Running suite/)
@@ -257,7 +294,15 @@ describe('PR comment through the bundled Action', () => {
     const sha = 'e'.repeat(40)
     const result = await run({
       workspace: ws,
-      inputs: { results: 'results.json', thresholds: 'time: < 100ms', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file', 'commit-comment': 'true', 'save-baseline': 'never' },
+      inputs: {
+        results: 'results.json',
+        thresholds: 'time: < 100ms',
+        name: 'api',
+        'github-token': 'test-token',
+        'baseline-store': 'file',
+        'commit-comment': 'true',
+        'save-baseline': 'never'
+      },
       event: 'push',
       payload: pushPayload(),
       sha
@@ -270,7 +315,15 @@ describe('PR comment through the bundled Action', () => {
     // Re-running the job finds that comment and leaves one comment on the commit.
     const rerun = await run({
       workspace: ws,
-      inputs: { results: 'results.json', thresholds: 'time: < 100ms', name: 'api', 'github-token': 'test-token', 'baseline-store': 'file', 'commit-comment': 'true', 'save-baseline': 'never' },
+      inputs: {
+        results: 'results.json',
+        thresholds: 'time: < 100ms',
+        name: 'api',
+        'github-token': 'test-token',
+        'baseline-store': 'file',
+        'commit-comment': 'true',
+        'save-baseline': 'never'
+      },
       event: 'push',
       payload: pushPayload(),
       sha,
@@ -290,7 +343,13 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
   before(async () => {
     const ws = benchWorkspace()
     await seedHistory(ws)
-    const pr = await run({ workspace: ws, inputs: { ...gateInputs, comment: 'never' }, event: 'pull_request', payload: pullRequestPayload({ number: 31, baseSha: BASE_SHA }), env: { SLOWDOWN: '1.5' } })
+    const pr = await run({
+      workspace: ws,
+      inputs: { ...gateInputs, comment: 'never' },
+      event: 'pull_request',
+      payload: pullRequestPayload({ number: 31, baseSha: BASE_SHA }),
+      env: { SLOWDOWN: '1.5' }
+    })
     report = JSON.parse(readFileSync(pr.outputs['report-json']!, 'utf8'))
   })
 
@@ -307,7 +366,14 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
       inputs: { mode: 'comment', ...(name === undefined ? {} : { name }), 'github-token': 'test-token', 'baseline-store': 'file' },
       event: 'workflow_run',
       payload: {
-        workflow_run: { id: runId, event: 'pull_request', head_sha: HEAD_SHA, head_branch: 'feature', head_repository: { full_name: 'mallory/shop' }, pull_requests: extra.pullRequests ?? [] },
+        workflow_run: {
+          id: runId,
+          event: 'pull_request',
+          head_sha: HEAD_SHA,
+          head_branch: 'feature',
+          head_repository: { full_name: 'mallory/shop' },
+          pull_requests: extra.pullRequests ?? []
+        },
         repository: { full_name: 'octo/shop' }
       }
     })
@@ -343,7 +409,12 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
         inputs: gateInputs,
         event: 'pull_request',
         payload: pullRequestPayload({ number: 33, baseSha: BASE_SHA, headRepo: 'mallory/shop' }),
-        env: { ...storage.env({ id: prRunId, headBranch: 'feature', headSha: HEAD_SHA, headRepositoryId: 999 }, []), GITHUB_API_URL: api.url, GITHUB_RUN_ID: String(prRunId), SLOWDOWN: '1.5' }
+        env: {
+          ...storage.env({ id: prRunId, headBranch: 'feature', headSha: HEAD_SHA, headRepositoryId: 999 }, []),
+          GITHUB_API_URL: api.url,
+          GITHUB_RUN_ID: String(prRunId),
+          SLOWDOWN: '1.5'
+        }
       })
       assert.equal(fork.exitCode, 1, fork.stdout + fork.stderr)
       assert.match(fork.stdout, /uploaded the report as artifact perf-gate-report-api/)
@@ -378,7 +449,10 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
     const writes = api.requestsTo('POST', /\/comments$/).length + api.requestsTo('PATCH', /\/comments\//).length
     const wrong = await commentRun(9301, { name: 'web' })
     assert.equal(wrong.exitCode, 3, wrong.stdout)
-    assert.match(wrong.stdout, /::error::perf-gate: configuration error: input 'name' is "web", but run 9301 uploaded the report of gate "api" \(perf-gate-report-api\), not perf-gate-report-web/)
+    assert.match(
+      wrong.stdout,
+      /::error::perf-gate: configuration error: input 'name' is "web", but run 9301 uploaded the report of gate "api" \(perf-gate-report-api\), not perf-gate-report-web/
+    )
     assert.equal(api.requestsTo('POST', /\/comments$/).length + api.requestsTo('PATCH', /\/comments\//).length, writes, 'no comment written')
   })
 
@@ -388,9 +462,24 @@ describe('mode comment (workflow_run) through the bundled Action', () => {
     api.pulls.set(33, { number: 33, state: 'open', head: { sha: 'e'.repeat(40), ref: 'main', repo: { full_name: 'octo/shop' } } })
     const cases: Array<{ runId: number; text: string; exit: number; message: RegExp; pullRequests?: unknown[] }> = [
       { runId: 9101, text: artifact({ markdown: '<script>alert(1)</script>' }), exit: 2, message: /unknown key "markdown"/ },
-      { runId: 9102, text: artifact({ report: { ...(report as object), verdict: 'pwned' } }), exit: 2, message: /\/report does not match schemas\/report\.schema\.json: \/verdict/ },
-      { runId: 9103, text: artifact({ pullRequest: { number: 31, headSha: 'd'.repeat(40) } }), exit: 2, message: /claims head dddddddddddd but run 9103 built cccccccccccc/ },
-      { runId: 9104, text: artifact({ pullRequest: { number: 32, headSha: HEAD_SHA } }), exit: 0, message: /pull request #32 is at ffffffffffff, not at cccccccccccc .*a newer push superseded it/ },
+      {
+        runId: 9102,
+        text: artifact({ report: { ...(report as object), verdict: 'pwned' } }),
+        exit: 2,
+        message: /\/report does not match schemas\/report\.schema\.json: \/verdict/
+      },
+      {
+        runId: 9103,
+        text: artifact({ pullRequest: { number: 31, headSha: 'd'.repeat(40) } }),
+        exit: 2,
+        message: /claims head dddddddddddd but run 9103 built cccccccccccc/
+      },
+      {
+        runId: 9104,
+        text: artifact({ pullRequest: { number: 32, headSha: HEAD_SHA } }),
+        exit: 0,
+        message: /pull request #32 is at ffffffffffff, not at cccccccccccc .*a newer push superseded it/
+      },
       {
         runId: 9107,
         text: artifact({ pullRequest: { number: 33, headSha: HEAD_SHA } }),

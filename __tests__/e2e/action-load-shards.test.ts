@@ -118,10 +118,17 @@ describe('Action entry: a load split over a 4-shard matrix, merged by the aggreg
     }
     assert.equal(agreedStarts.size, 1, `one agreed start: ${[...agreedStarts].join(', ')}`)
     assert.equal(api.requests.length, 0, 'shards post no comment')
-    assert.equal(fake.artifacts.filter((a) => a.runBackendId === `run-${run.id}` && a.name.startsWith('perf-gate-start-api-')).length, 4, 'one ready marker per shard')
+    assert.equal(
+      fake.artifacts.filter((a) => a.runBackendId === `run-${run.id}` && a.name.startsWith('perf-gate-start-api-')).length,
+      4,
+      'one ready marker per shard'
+    )
 
     const reports = uploadedShards(run)
-    assert.deepEqual(reports.map((r) => `${r.shard.index}/${r.shard.total} ${r.split}`), ['1/4 load', '2/4 load', '3/4 load', '4/4 load'])
+    assert.deepEqual(
+      reports.map((r) => `${r.shard.index}/${r.shard.total} ${r.split}`),
+      ['1/4 load', '2/4 load', '3/4 load', '4/4 load']
+    )
     for (const report of reports) {
       assert.equal(report.agreedStartAt, [...agreedStarts][0])
       assert.equal(report.results.scenarios[0]!.labels?.rate, '40/s', 'each shard ran a quarter of the rate')
@@ -132,7 +139,10 @@ describe('Action entry: a load split over a 4-shard matrix, merged by the aggreg
     assert.equal(aggregate.exitCode, 0, aggregate.stdout + aggregate.stderr)
     assert.equal(aggregate.outputs.verdict, 'no-baseline')
     const report = JSON.parse(readFileSync(aggregate.outputs['report-json']!, 'utf8')) as { metrics: MetricVerdict[]; notes: string[] }
-    assert.ok(report.notes.some((note) => /Measured by 4 shards .* the load started together at /.test(note)), report.notes.join('\n'))
+    assert.ok(
+      report.notes.some((note) => /Measured by 4 shards .* the load started together at /.test(note)),
+      report.notes.join('\n')
+    )
     const metric = (name: string): MetricVerdict => {
       const found = report.metrics.find((m) => m.scenario === '/items' && m.metric === name)
       assert.ok(found, `${name} in ${report.metrics.map((m) => `${m.scenario}·${m.metric}`).join(', ')}`)
@@ -164,7 +174,9 @@ describe('Action entry: a load split over a 4-shard matrix, merged by the aggreg
     for (const name of ['p95', 'p99', 'requests', 'rps'] as const) {
       const values = metric(name).current!.values
       assert.equal(values.length, 2)
-      values.forEach((value, t) => assert.ok(Math.abs(value - byHand[t]![name]) <= 1e-9 * byHand[t]![name], `${name} trial ${t + 1}: ${value} vs ${byHand[t]![name]}`))
+      values.forEach((value, t) =>
+        assert.ok(Math.abs(value - byHand[t]![name]) <= 1e-9 * byHand[t]![name], `${name} trial ${t + 1}: ${value} vs ${byHand[t]![name]}`)
+      )
     }
     assert.ok(served >= byHand[0]!.count + byHand[1]!.count, 'the loopback server answered every measured request')
 

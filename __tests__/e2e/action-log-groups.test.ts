@@ -40,7 +40,13 @@ test('a failing suite: its output inside one group, the error after the group re
 test('a passing suite: the output folded, the verdict lines outside', async () => {
   const ws = scratchDir()
   suiteScript(ws, false)
-  const run = await runActionEntry({ entry, workspace: ws, inputs: { command: 'node suite.mjs', format: 'perf-gate', 'save-baseline': 'never' }, event: 'push', payload: pushPayload() })
+  const run = await runActionEntry({
+    entry,
+    workspace: ws,
+    inputs: { command: 'node suite.mjs', format: 'perf-gate', 'save-baseline': 'never' },
+    event: 'push',
+    payload: pushPayload()
+  })
   assert.equal(run.exitCode, 0, run.stdout + run.stderr)
   const lines = run.stdout.split('\n')
   const end = lines.indexOf('::endgroup::')

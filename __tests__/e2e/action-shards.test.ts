@@ -76,20 +76,32 @@ describe('Action entry: shard and aggregate modes across a job matrix', () => {
       measured.push(...[...shard.stdout.matchAll(/Running suite "(\w+)"/g)].map((m) => m[1]!))
     }
     assert.deepEqual(measured.sort(), Object.keys(SUITES).sort(), 'every suite ran on exactly one shard')
-    assert.equal(fake.artifacts.filter((a) => a.name.startsWith('perf-gate-shard-shop-')).length, 4, JSON.stringify(fake.artifacts.map((a) => [a.id, a.name, a.runBackendId, a.blob])))
+    assert.equal(
+      fake.artifacts.filter((a) => a.name.startsWith('perf-gate-shard-shop-')).length,
+      4,
+      JSON.stringify(fake.artifacts.map((a) => [a.id, a.name, a.runBackendId, a.blob]))
+    )
 
     const aggregate = await job(run, { mode: 'aggregate', shards: '4' })
     assert.equal(aggregate.exitCode, 0, aggregate.stdout + aggregate.stderr)
     assert.equal(aggregate.outputs.verdict, 'no-baseline')
-    const report = JSON.parse(readFileSync(aggregate.outputs['report-json']!, 'utf8')) as { metrics: Array<{ scenario: string; current?: { value: number } }>; notes: string[] }
+    const report = JSON.parse(readFileSync(aggregate.outputs['report-json']!, 'utf8')) as {
+      metrics: Array<{ scenario: string; current?: { value: number } }>
+      notes: string[]
+    }
     const scenarios = report.metrics.map((m) => m.scenario).sort()
     assert.deepEqual(scenarios, Object.keys(SUITES).sort())
     for (const [name, ms] of Object.entries(SUITES)) {
       assert.ok(Math.abs(report.metrics.find((m) => m.scenario === name)!.current!.value - ms) < 1e-9, `${name} keeps its measured median`)
     }
-    assert.ok(report.notes.some((note) => /4 shards/.test(note)), report.notes.join('\n'))
+    assert.ok(
+      report.notes.some((note) => /4 shards/.test(note)),
+      report.notes.join('\n')
+    )
     assert.ok(aggregate.outputs['baseline-saved'], 'the aggregate of a push to main saves the merged baseline')
-    const saved = JSON.parse(readFileSync(join(aggregate.workspace, '.perf-gate/shop/history', readdirOnly(join(aggregate.workspace, '.perf-gate/shop/history'))), 'utf8')) as { results: Results }
+    const saved = JSON.parse(
+      readFileSync(join(aggregate.workspace, '.perf-gate/shop/history', readdirOnly(join(aggregate.workspace, '.perf-gate/shop/history'))), 'utf8')
+    ) as { results: Results }
     assert.equal(saved.results.scenarios.length, 5)
   })
 

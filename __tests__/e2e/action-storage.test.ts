@@ -20,7 +20,10 @@ writeFileSync('bench.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ nam
 `
 const sha = (char: string): string => char.repeat(40)
 const MAIN_SCOPES: CacheScope[] = [{ scope: 'refs/heads/main', permission: 3 }]
-const PULL_SCOPES: CacheScope[] = [{ scope: 'refs/pull/7/merge', permission: 3 }, { scope: 'refs/heads/main', permission: 1 }]
+const PULL_SCOPES: CacheScope[] = [
+  { scope: 'refs/pull/7/merge', permission: 3 },
+  { scope: 'refs/heads/main', permission: 1 }
+]
 const FORK_REPOSITORY_ID = 999
 
 describe('Action entry with cache and artifact baselines', () => {
@@ -41,7 +44,16 @@ describe('Action entry with cache and artifact baselines', () => {
   }
 
   /** One job: a push to main (sha) or a PR against base `baseSha`; `run` overrides what the REST API says of it. */
-  function job(options: { gate: string; store: string; push?: string; baseSha?: string; run?: Partial<FakeRun>; inputs?: Record<string, string>; env?: Record<string, string>; config?: string }): Promise<ActionRun> {
+  function job(options: {
+    gate: string
+    store: string
+    push?: string
+    baseSha?: string
+    run?: Partial<FakeRun>
+    inputs?: Record<string, string>
+    env?: Record<string, string>
+    config?: string
+  }): Promise<ActionRun> {
     const runId = nextRunId++
     const ws = workspace()
     if (options.config !== undefined) {
@@ -50,10 +62,27 @@ describe('Action entry with cache and artifact baselines', () => {
     }
     const headSha = options.push ?? sha('c')
     const run: FakeRun = { id: runId, headBranch: options.push ? 'main' : 'feature', headSha, headRepositoryId: REPOSITORY_ID, ...options.run }
-    const inputs = { command: 'node bench.mjs', results: 'bench.json', thresholds: 'p95: +20%', name: options.gate, 'baseline-store': options.store, 'github-token': 'ghs_test', ...options.inputs }
+    const inputs = {
+      command: 'node bench.mjs',
+      results: 'bench.json',
+      thresholds: 'p95: +20%',
+      name: options.gate,
+      'baseline-store': options.store,
+      'github-token': 'ghs_test',
+      ...options.inputs
+    }
     const env = { ...fake.env(run, options.push ? MAIN_SCOPES : PULL_SCOPES), GITHUB_RUN_ID: String(runId), ...options.env }
     if (options.push) return runActionEntry({ entry, workspace: ws, inputs, event: 'push', payload: pushPayload(), sha: options.push, env })
-    return runActionEntry({ entry, workspace: ws, inputs, event: 'pull_request', payload: pullRequestPayload({ baseSha: options.baseSha! }), ref: 'refs/pull/7/merge', sha: headSha, env })
+    return runActionEntry({
+      entry,
+      workspace: ws,
+      inputs,
+      event: 'pull_request',
+      payload: pullRequestPayload({ baseSha: options.baseSha! }),
+      ref: 'refs/pull/7/merge',
+      sha: headSha,
+      env
+    })
   }
 
   const keysOf = (gate: string): string[] => fake.cacheEntries.filter((e) => e.finalized && e.key.startsWith(`perf-gate/v1/${gate}/`)).map((e) => e.key)
@@ -64,7 +93,11 @@ describe('Action entry with cache and artifact baselines', () => {
     const first = await job({ gate: 'api', store: 'cache', push: sha('b') })
     assert.equal(first.exitCode, 0, first.stdout + first.stderr)
     assert.equal(first.outputs.verdict, 'no-baseline')
-    assert.match(first.summary, /^\*\*Baseline saved\*\* \(`[^`]+`, commit \[`bbbbbbb`\]\([^)]+\)\): the next pull request compares against it\.$/m, 'the first save is said')
+    assert.match(
+      first.summary,
+      /^\*\*Baseline saved\*\* \(`[^`]+`, commit \[`bbbbbbb`\]\([^)]+\)\): the next pull request compares against it\.$/m,
+      'the first save is said'
+    )
     assert.doesNotMatch(first.stdout, /::warning::Baseline/, 'no warning annotation for the first save')
     assert.doesNotMatch(first.summary, /could not be read|rejected/)
     assert.match(first.outputs['baseline-saved']!, /b{7}/)
@@ -81,9 +114,21 @@ describe('Action entry with cache and artifact baselines', () => {
     // Three identical stored runs prove little about the runner-to-runner noise (2 degrees of freedom, a 2% floor):
     // +50% stays inconclusive there (docs/verdicts.md), a doubling fails.
     const pr = await job({ gate: 'api', store: 'cache', baseSha: sha('b'), env: { SLOWDOWN: '2' } })
-    assert.equal(pr.exitCode, 1, pr.summary + pr.stdout.split("\n").filter((l) => !l.startsWith("::debug")).join("\n"))
+    assert.equal(
+      pr.exitCode,
+      1,
+      pr.summary +
+        pr.stdout
+          .split('\n')
+          .filter((l) => !l.startsWith('::debug'))
+          .join('\n')
+    )
     assert.equal(pr.outputs.verdict, 'fail')
-    assert.match(pr.summary, /Baseline: \[`bbbbbbb`\]\(https:\/\/github\.com\/octo\/shop\/commit\/b{40}\) on main, saved .* ago/, 'the report names the base commit and its age')
+    assert.match(
+      pr.summary,
+      /Baseline: \[`bbbbbbb`\]\(https:\/\/github\.com\/octo\/shop\/commit\/b{40}\) on main, saved .* ago/,
+      'the report names the base commit and its age'
+    )
     assert.match(pr.summary, /3 stored baselines inform the noise estimate/, 'history grew to three')
     assert.equal(reportOf(pr).baseline?.historySize, 3)
     assert.equal(pr.outputs['baseline-saved'], '')
@@ -91,7 +136,7 @@ describe('Action entry with cache and artifact baselines', () => {
     assert.equal(keysOf('api').length, 3, 'a pull request never saves')
   })
 
-  test('cache: two pushes saving at once both land with distinct keys, and the next run\'s history has both', async () => {
+  test("cache: two pushes saving at once both land with distinct keys, and the next run's history has both", async () => {
     // Both jobs have loaded before either saves, so neither entry carries the other.
     fake.hold('CreateCacheEntry', 2)
     const runs = await Promise.all([job({ gate: 'race', store: 'cache', push: sha('1') }), job({ gate: 'race', store: 'cache', push: sha('2') })])
@@ -126,8 +171,14 @@ describe('Action entry with cache and artifact baselines', () => {
     const pr = await job({ gate: 'broken', store: 'cache', baseSha: sha('e') })
     assert.equal(pr.exitCode, 0, pr.stdout + pr.stderr)
     assert.equal(pr.outputs.verdict, 'no-baseline')
-    assert.match(reportOf(pr).baselineProblems.join('\n'), /baseline from cache key perf-gate\/v1\/broken\/rolling\/e{40}\/x\/y\/z \(000\.json\) is corrupt or truncated/)
-    assert.match(pr.summary, /^⚠️ \*\*No baseline: the stored baseline was rejected\*\* \(baseline from cache key .* is corrupt or truncated .*\); nothing was compared with a baseline/m)
+    assert.match(
+      reportOf(pr).baselineProblems.join('\n'),
+      /baseline from cache key perf-gate\/v1\/broken\/rolling\/e{40}\/x\/y\/z \(000\.json\) is corrupt or truncated/
+    )
+    assert.match(
+      pr.summary,
+      /^⚠️ \*\*No baseline: the stored baseline was rejected\*\* \(baseline from cache key .* is corrupt or truncated .*\); nothing was compared with a baseline/m
+    )
     assert.match(pr.summary, /the next push to the default branch saves a fresh baseline/)
     assert.doesNotMatch(pr.summary, /No baseline yet|could not be read/)
   })
@@ -139,7 +190,10 @@ describe('Action entry with cache and artifact baselines', () => {
     assert.equal(degraded.exitCode, 0, degraded.stdout + degraded.stderr)
     assert.equal(degraded.outputs.verdict, 'no-baseline')
     assert.match(reportOf(degraded).baselineProblems.join('\n'), /the Actions cache could not be read \(Failed to restore: .*\(403\) Forbidden/)
-    assert.match(degraded.summary, /^⚠️ \*\*No baseline: the Actions cache could not be read\*\* \(Failed to restore: .*403.*\); nothing was compared with a baseline .*and one may well exist\. This run's token may not read the Actions cache/m)
+    assert.match(
+      degraded.summary,
+      /^⚠️ \*\*No baseline: the Actions cache could not be read\*\* \(Failed to restore: .*403.*\); nothing was compared with a baseline .*and one may well exist\. This run's token may not read the Actions cache/m
+    )
     assert.match(degraded.summary, /which is not the same as having none/)
     assert.doesNotMatch(degraded.summary, /No baseline yet|no baseline to compare against yet/i)
     assert.match(degraded.outputs.markdown!, /No baseline: the Actions cache could not be read/, 'the comment-sized Markdown says it too')
@@ -158,14 +212,17 @@ describe('Action entry with cache and artifact baselines', () => {
     const config = 'baseline:\n  fail-on-missing: true\nstrict: true\n'
     const fromConfig = await job({ gate: 'cfg', store: 'cache', baseSha: sha('4'), config })
     assert.equal(fromConfig.exitCode, 2, fromConfig.stdout + fromConfig.stderr)
-    assert.match(fromConfig.stdout, /::error::fail-on-missing-baseline: no baseline could be read \(nothing has been saved for gate "cfg" in the Actions cache yet/)
+    assert.match(
+      fromConfig.stdout,
+      /::error::fail-on-missing-baseline: no baseline could be read \(nothing has been saved for gate "cfg" in the Actions cache yet/
+    )
     assert.match(fromConfig.summary, /Strict mode: warnings and inconclusive results fail the gate too/)
     const overridden = await job({ gate: 'cfg', store: 'cache', baseSha: sha('4'), config, inputs: { 'fail-on-missing-baseline': 'false', strict: 'false' } })
     assert.equal(overridden.exitCode, 0, overridden.stdout + overridden.stderr)
     assert.doesNotMatch(overridden.summary, /Strict mode/)
   })
 
-  test('artifact: the newest baseline of this repository\'s main is used, never a fork branch named main', async () => {
+  test("artifact: the newest baseline of this repository's main is used, never a fork branch named main", async () => {
     const main = await job({ gate: 'art', store: 'artifact', push: sha('1') })
     assert.equal(main.exitCode, 0, main.stdout + main.stderr)
     assert.match(main.stdout, /Saved baseline .* to workflow artifact perf-gate-baseline-art \(#\d+, kept 90 days\)/)
@@ -186,7 +243,10 @@ describe('Action entry with cache and artifact baselines', () => {
     assert.equal(denied.exitCode, 0, denied.stdout + denied.stderr)
     assert.equal(denied.outputs.verdict, 'no-baseline')
     assert.match(reportOf(denied).baselineProblems.join('\n'), /was refused \(403: .*\): the workflow needs `permissions: actions: read`/)
-    assert.match(denied.summary, /^⚠️ \*\*No baseline: the workflow artifacts could not be read\*\* \(listing the workflow artifacts named perf\\-gate\\-baseline\\-art was refused \\\(403.*Add `permissions: actions: read`/m)
+    assert.match(
+      denied.summary,
+      /^⚠️ \*\*No baseline: the workflow artifacts could not be read\*\* \(listing the workflow artifacts named perf\\-gate\\-baseline\\-art was refused \\\(403.*Add `permissions: actions: read`/m
+    )
     // A persistent outage: the first call and its 3 retries all fail.
     fake.fail('rest-list', 500, 4)
     const down = await job({ gate: 'art', store: 'artifact', baseSha: sha('1'), inputs: { 'fail-on-missing-baseline': 'true' } })
@@ -204,7 +264,13 @@ const saved = await toolkitCacheClient.save(${JSON.stringify(CACHE_PATHS)}, ${JS
 if (saved.failure || saved.value === -1) throw new Error(saved.failure)`
     await promisify(execFile)(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script], {
       cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_WORKSPACE: dir, RUNNER_TEMP: scratchDir(), ...fake.env({ id: nextRunId++, headBranch: 'main', headSha: sha('e'), headRepositoryId: REPOSITORY_ID }, MAIN_SCOPES) }
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GITHUB_WORKSPACE: dir,
+        RUNNER_TEMP: scratchDir(),
+        ...fake.env({ id: nextRunId++, headBranch: 'main', headSha: sha('e'), headRepositoryId: REPOSITORY_ID }, MAIN_SCOPES)
+      }
     })
   }
 })

@@ -7,7 +7,6 @@ import { pullRequestPayload, pushPayload, runActionEntry, scratchDir } from '../
 import { SLOWDOWN_BENCH_SCRIPT } from '../support/bench-script.js'
 import { schemaProblems } from '../../src/schemas.js'
 
-
 function workspace(): string {
   const dir = scratchDir('perf-gate-ws-')
   writeFileSync(join(dir, 'bench.mjs'), SLOWDOWN_BENCH_SCRIPT)
@@ -150,7 +149,12 @@ describe('Action entry', () => {
       join(ws, 'external.json'),
       JSON.stringify({ schemaVersion: 1, scenarios: [{ name: 'parse', trials: [{ metrics: { time: { value: 120, unit: 'ms' } } }] }] })
     )
-    const run = await runActionEntry({ workspace: ws, inputs: { results: 'external.json', thresholds: 'time: < 100ms' }, event: 'pull_request', payload: pullRequestPayload({ baseSha: BASE_SHA }) })
+    const run = await runActionEntry({
+      workspace: ws,
+      inputs: { results: 'external.json', thresholds: 'time: < 100ms' },
+      event: 'pull_request',
+      payload: pullRequestPayload({ baseSha: BASE_SHA })
+    })
     assert.equal(run.exitCode, 1, run.stdout)
     assert.equal(run.outputs.verdict, 'fail')
     assert.match(run.summary, /120 ms breaks the budget &lt; 100ms/)

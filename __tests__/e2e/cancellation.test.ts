@@ -114,7 +114,10 @@ describe('cancellation of the Action', linuxOnly, () => {
 describe('cancellation during same-runner A/B', linuxOnly, () => {
   test('SIGINT while the base commit builds: the build group is gone, the base worktree removed, summary says cancelled', async () => {
     const ws = scratchDir('perf-gate-ws-')
-    const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: ws }).toString().trim()
+    const git = (...args: string[]): string =>
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: ws })
+        .toString()
+        .trim()
     git('init', '-q')
     writeFileSync(join(ws, 'results.json'), JSON.stringify(resultsWith({ s: { time: { values: around(10, 3), unit: 'ms' } } })))
     git('add', '.')

@@ -34,15 +34,35 @@ writeFileSync('results.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ n
     writeFileSync(join(repo, 'work.txt'), '1.3')
     git(repo, 'commit', '-qam', 'head')
     const run = await runCliEntry(
-      ['run', '--command', 'node bench.mjs', '--results', 'results.json', '--thresholds', 'mean: +10%', '--compare-to', 'base-commit', '--base', 'HEAD~1', '--json', 'report.json'],
+      [
+        'run',
+        '--command',
+        'node bench.mjs',
+        '--results',
+        'results.json',
+        '--thresholds',
+        'mean: +10%',
+        '--compare-to',
+        'base-commit',
+        '--base',
+        'HEAD~1',
+        '--json',
+        'report.json'
+      ],
       repo
     )
     assert.equal(run.exitCode, 2, run.stderr)
     assert.match(run.stderr, /compare-to base-commit: the same-runner A\/B against [0-9a-f]{7} could not run: suite "command" failed/)
-    assert.match(run.stderr, /Cannot find package 'fastlib'/, 'the base run\'s error tail')
+    assert.match(run.stderr, /Cannot find package 'fastlib'/, "the base run's error tail")
     assert.match(run.stderr, /set `build:` \(CLI --build, Action input build\)/)
     assert.doesNotMatch(run.stdout, /PASS|improved/, 'no verdict from the stored comparison')
     assert.doesNotMatch(git(repo, 'worktree', 'list'), /perf-gate-base/, 'the base checkout is removed')
-    assert.ok(!existsSync(join(repo, '.perf-gate')) || !execFileSync('ls', [join(repo, '.perf-gate')]).toString().trim(), 'no baseline written')
+    assert.ok(
+      !existsSync(join(repo, '.perf-gate')) ||
+        !execFileSync('ls', [join(repo, '.perf-gate')])
+          .toString()
+          .trim(),
+      'no baseline written'
+    )
   })
 })

@@ -18,21 +18,34 @@ describe('CLI hardening', () => {
   test('perf-gate … | head: a reader that closes early costs no error and no regression exit code', () => {
     const dir = resultsDir()
     // bash reports the exit status of perf-gate itself (PIPESTATUS), after head closed the pipe after one line.
-    const out = execFileSync('bash', ['-c', `node "${CLI_ENTRY}" compare --baseline results.json --current results.json --all 2>err.txt | head -1; echo "status=\${PIPESTATUS[0]}"; cat err.txt`], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
-      encoding: 'utf8'
-    })
+    const out = execFileSync(
+      'bash',
+      [
+        '-c',
+        `node "${CLI_ENTRY}" compare --baseline results.json --current results.json --all 2>err.txt | head -1; echo "status=\${PIPESTATUS[0]}"; cat err.txt`
+      ],
+      {
+        cwd: dir,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
+        encoding: 'utf8'
+      }
+    )
     assert.match(out, /status=0/, out)
     assert.doesNotMatch(out, /EPIPE|Error:|at /, 'quiet: no stack, no error line')
   })
 
   test('warn looser than fail ({ warn: +30%, fail: +10% }) is bad input: exit 3 naming both', async () => {
     const dir = resultsDir()
-    const run = await runCliEntry(['compare', '--baseline', 'results.json', '--current', 'results.json', '--thresholds', '{ time: { warn: "+30%", fail: "+10%" } }'], dir)
+    const run = await runCliEntry(
+      ['compare', '--baseline', 'results.json', '--current', 'results.json', '--thresholds', '{ time: { warn: "+30%", fail: "+10%" } }'],
+      dir
+    )
     assert.equal(run.exitCode, 3, run.stdout + run.stderr)
     assert.match(run.stderr, /\/time: warn "\+30%" is looser than fail "\+10%"/)
-    const absolute = await runCliEntry(['compare', '--baseline', 'results.json', '--current', 'results.json', '--thresholds', '{ time: { warn: "< 300ms", fail: "< 200ms" } }'], dir)
+    const absolute = await runCliEntry(
+      ['compare', '--baseline', 'results.json', '--current', 'results.json', '--thresholds', '{ time: { warn: "< 300ms", fail: "< 200ms" } }'],
+      dir
+    )
     assert.equal(absolute.exitCode, 3, absolute.stdout + absolute.stderr)
   })
 

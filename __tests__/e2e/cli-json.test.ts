@@ -7,8 +7,12 @@ import { runCliEntry, scratchDir } from '../support/spawn-dist.js'
 import { around, resultsWith } from '../support/results-builder.js'
 import { schemaProblems } from '../../src/schemas.js'
 
-const baseline = resultsWith({ 'GET /users': { p50: { values: around(8, 5), unit: 'ms' }, p95: { values: around(10, 5), unit: 'ms' }, errors: { values: [0, 0, 0, 0, 0], unit: '%' } } })
-const slower = resultsWith({ 'GET /users': { p50: { values: around(12, 5), unit: 'ms' }, p95: { values: around(15, 5), unit: 'ms' }, errors: { values: [2, 2, 2, 2, 2], unit: '%' } } })
+const baseline = resultsWith({
+  'GET /users': { p50: { values: around(8, 5), unit: 'ms' }, p95: { values: around(10, 5), unit: 'ms' }, errors: { values: [0, 0, 0, 0, 0], unit: '%' } }
+})
+const slower = resultsWith({
+  'GET /users': { p50: { values: around(12, 5), unit: 'ms' }, p95: { values: around(15, 5), unit: 'ms' }, errors: { values: [2, 2, 2, 2, 2], unit: '%' } }
+})
 
 describe('JSON for agents', () => {
   test('--json - writes the report to standard output (the table goes to stderr), with hasRegressions and a summary per scenario', async () => {
@@ -34,7 +38,17 @@ describe('JSON for agents', () => {
     writeFileSync(join(dir, 'ok.json'), JSON.stringify(baseline))
     writeFileSync(
       join(dir, 'perf-gate.yml'),
-      ['suites:', '  - name: first', '    command: cat ok.json', '    format: perf-gate', '  - name: second', '    command: echo boom >&2; exit 4', 'thresholds:', '  p95: +20%', ''].join('\n')
+      [
+        'suites:',
+        '  - name: first',
+        '    command: cat ok.json',
+        '    format: perf-gate',
+        '  - name: second',
+        '    command: echo boom >&2; exit 4',
+        'thresholds:',
+        '  p95: +20%',
+        ''
+      ].join('\n')
     )
     const run = await runCliEntry(['run', '--config', 'perf-gate.yml', '--json', 'out/report.json'], dir)
     assert.equal(run.exitCode, 2, run.stderr)
@@ -44,7 +58,10 @@ describe('JSON for agents', () => {
     assert.equal(report.error.exitCode, 2)
     assert.equal(report.error.kind, 'run failed')
     assert.match(report.error.message, /suite "second" failed/)
-    assert.deepEqual(report.scenarios.map((s: { scenario: string; suite: string }) => `${s.suite}:${s.scenario}`), ['first:GET /users'])
+    assert.deepEqual(
+      report.scenarios.map((s: { scenario: string; suite: string }) => `${s.suite}:${s.scenario}`),
+      ['first:GET /users']
+    )
   })
 
   test('a configuration error with --json - still prints a JSON document (exit 3)', async () => {

@@ -58,7 +58,10 @@ describe('nothing compared is never a pass (dist/cli.js)', () => {
 
   test('a typo in a rule is exit 3 with the metrics that exist and a did-you-mean', async () => {
     const dir = files(['parse'], ['parse'])
-    for (const [rule, hint] of [['p96', 'p95'], ['P95', 'p95']] as const) {
+    for (const [rule, hint] of [
+      ['p96', 'p95'],
+      ['P95', 'p95']
+    ] as const) {
       const run = await compare(dir, '--thresholds', `${rule}: +20%`)
       assert.equal(run.exitCode, 3, run.stdout)
       assert.match(run.stderr, new RegExp(`rule "${rule}" matches no metric; metrics here: p50, p95 \\(did you mean "${hint}"\\?\\)`))

@@ -24,7 +24,10 @@ function project(repeatLine: string): string {
   const dir = scratchDir()
   writeFileSync(join(dir, 'bench.mjs'), TINYBENCH_STYLE_SCRIPT)
   mkdirSync(join(dir, '.github'))
-  writeFileSync(join(dir, '.github/perf-gate.yml'), `name: tiny\nsuites:\n  - name: tiny\n    command: node bench.mjs\n    format: tinybench\n${repeatLine}thresholds:\n  mean: +10%\n`)
+  writeFileSync(
+    join(dir, '.github/perf-gate.yml'),
+    `name: tiny\nsuites:\n  - name: tiny\n    command: node bench.mjs\n    format: tinybench\n${repeatLine}thresholds:\n  mean: +10%\n`
+  )
   return dir
 }
 
@@ -38,7 +41,11 @@ describe('perf-gate run with repeat (dist/cli.js, tinybench-style suite)', () =>
     assert.equal(runsIn(dir), 5, 'the command ran five times')
     const [file] = readdirSync(join(dir, '.perf-gate/tiny/history'))
     const baseline = JSON.parse(readFileSync(join(dir, '.perf-gate/tiny/history', file!), 'utf8'))
-    assert.deepEqual(baseline.results.scenarios.map((s: { trials: unknown[] }) => s.trials.length), [5, 5], 'five trials per benchmark')
+    assert.deepEqual(
+      baseline.results.scenarios.map((s: { trials: unknown[] }) => s.trials.length),
+      [5, 5],
+      'five trials per benchmark'
+    )
 
     const same = await runCliEntry(['run'], dir)
     assert.equal(same.exitCode, 0, `${same.stdout}\n${same.stderr}`)

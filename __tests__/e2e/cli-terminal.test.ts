@@ -18,14 +18,23 @@ function compareIn(env: NodeJS.ProcessEnv, extra: string[] = []) {
   cpSync(join(REPO_ROOT, 'examples/local-action/results.json'), join(dir, 'after.json'))
   // baseEnv sets NO_COLOR=1 for quiet tests; these set their own colour variables.
   const { NO_COLOR: _noColor, ...plain } = baseEnv()
-  return runNode(CLI_ENTRY, ['compare', '--baseline', 'before.json', '--current', 'after.json', '-t', 'time: +50%', '--all', ...extra], { cwd: dir, env: { ...plain, ...env } })
+  return runNode(CLI_ENTRY, ['compare', '--baseline', 'before.json', '--current', 'after.json', '-t', 'time: +50%', '--all', ...extra], {
+    cwd: dir,
+    env: { ...plain, ...env }
+  })
 }
 
 test('FORCE_COLOR colours a piped CI log; NO_COLOR, TERM=dumb, FORCE_COLOR=0 and --no-color keep it plain', async () => {
   const forced = await compareIn({ FORCE_COLOR: '1', CI: 'true', GITHUB_ACTIONS: 'true' })
   assert.equal(forced.exitCode, 0, forced.stderr)
   assert.ok(forced.stdout.includes(ESC), 'colour codes with FORCE_COLOR=1')
-  for (const [env, extra] of [[{ CI: 'true', GITHUB_ACTIONS: 'true' }, []], [{ NO_COLOR: '1' }, []], [{ TERM: 'dumb', CI: 'true' }, []], [{ FORCE_COLOR: '0' }, []], [{ FORCE_COLOR: '1' }, ['--no-color']]] as const) {
+  for (const [env, extra] of [
+    [{ CI: 'true', GITHUB_ACTIONS: 'true' }, []],
+    [{ NO_COLOR: '1' }, []],
+    [{ TERM: 'dumb', CI: 'true' }, []],
+    [{ FORCE_COLOR: '0' }, []],
+    [{ FORCE_COLOR: '1' }, ['--no-color']]
+  ] as const) {
     const run = await compareIn(env, [...extra])
     assert.equal(run.exitCode, 0, run.stderr)
     assert.ok(!run.stdout.includes(ESC), `no colour codes with ${JSON.stringify(env)} ${extra.join(' ')}`)
@@ -49,7 +58,21 @@ test('a load longer than the progress interval prints its percentage and time le
   const dir = scratchDir()
   const run = await runNode(
     CLI_ENTRY,
-    ['run', '--url', `http://127.0.0.1:${port}/fast`, '--start', `node "${CLI_ENTRY}" demo-server --port ${port}`, '--ready-url', '/health', '--duration', '6s', '--trials', '1', '--connections', '2'],
+    [
+      'run',
+      '--url',
+      `http://127.0.0.1:${port}/fast`,
+      '--start',
+      `node "${CLI_ENTRY}" demo-server --port ${port}`,
+      '--ready-url',
+      '/health',
+      '--duration',
+      '6s',
+      '--trials',
+      '1',
+      '--connections',
+      '2'
+    ],
     { cwd: dir, env: baseEnv({ CI: 'true' }), timeoutMs: 50_000 }
   )
   assert.equal(run.exitCode, 0, run.stderr)
@@ -68,17 +91,35 @@ function inTerminal(args: string[], env: NodeJS.ProcessEnv, cwd: string): { stat
   return { status: run.status, output: run.stdout }
 }
 
-test('in a terminal: one live progress line redrawn every second with percentage and time left; colour unless TERM=dumb', { ...needsPty, timeout: 90_000 }, async () => {
-  const port = await freePort()
-  const dir = scratchDir()
-  const load = ['run', '--url', `http://127.0.0.1:${port}/fast`, '--start', `node "${CLI_ENTRY}" demo-server --port ${port}`, '--ready-url', '/health', '--duration', '3s', '--trials', '1', '--connections', '2']
-  const live = inTerminal(load, { TERM: 'xterm-256color' }, dir)
-  assert.equal(live.status, 0, live.output)
-  const redraws = live.output.match(/\r\u001b\[2Kload \/fast trial 1\/1: \d{1,3}% · \d+s left · /g) ?? []
-  assert.ok(redraws.length >= 2, `live redraws: ${redraws.length}\n${JSON.stringify(live.output)}`)
-  assert.ok(live.output.includes('\u001b[1m'), 'the report is coloured in a colour terminal')
+test(
+  'in a terminal: one live progress line redrawn every second with percentage and time left; colour unless TERM=dumb',
+  { ...needsPty, timeout: 90_000 },
+  async () => {
+    const port = await freePort()
+    const dir = scratchDir()
+    const load = [
+      'run',
+      '--url',
+      `http://127.0.0.1:${port}/fast`,
+      '--start',
+      `node "${CLI_ENTRY}" demo-server --port ${port}`,
+      '--ready-url',
+      '/health',
+      '--duration',
+      '3s',
+      '--trials',
+      '1',
+      '--connections',
+      '2'
+    ]
+    const live = inTerminal(load, { TERM: 'xterm-256color' }, dir)
+    assert.equal(live.status, 0, live.output)
+    const redraws = live.output.match(/\r\u001b\[2Kload \/fast trial 1\/1: \d{1,3}% · \d+s left · /g) ?? []
+    assert.ok(redraws.length >= 2, `live redraws: ${redraws.length}\n${JSON.stringify(live.output)}`)
+    assert.ok(live.output.includes('\u001b[1m'), 'the report is coloured in a colour terminal')
 
-  const dumb = inTerminal(load, { TERM: 'dumb' }, dir)
-  assert.equal(dumb.status, 0, dumb.output)
-  assert.doesNotMatch(dumb.output, /\u001b\[/, 'TERM=dumb: no escape codes at all, neither colour nor line redraws')
-})
+    const dumb = inTerminal(load, { TERM: 'dumb' }, dir)
+    assert.equal(dumb.status, 0, dumb.output)
+    assert.doesNotMatch(dumb.output, /\u001b\[/, 'TERM=dumb: no escape codes at all, neither colour nor line redraws')
+  }
+)

@@ -26,7 +26,19 @@ describe('perf-gate compare', () => {
     writeJson(join(dir, 'base.json'), baseline)
     writeJson(join(dir, 'current.json'), slower)
     const run = await runCliEntry(
-      ['compare', '--baseline', 'base.json', '--current', 'current.json', '--thresholds', 'p95: +20%', '--json', 'out/report.json', '--markdown', 'out/report.md'],
+      [
+        'compare',
+        '--baseline',
+        'base.json',
+        '--current',
+        'current.json',
+        '--thresholds',
+        'p95: +20%',
+        '--json',
+        'out/report.json',
+        '--markdown',
+        'out/report.md'
+      ],
       dir
     )
     assert.equal(run.exitCode, 1, run.stderr + run.stdout)
@@ -37,7 +49,10 @@ describe('perf-gate compare', () => {
     assert.equal(report.verdict, 'fail')
     assert.equal(report.regressions, 1)
     const failing = report.metrics.filter((m: { status: string }) => m.status === 'fail')
-    assert.deepEqual(failing.map((m: { scenario: string; metric: string }) => `${m.scenario} ${m.metric}`), ['GET /users p95'])
+    assert.deepEqual(
+      failing.map((m: { scenario: string; metric: string }) => `${m.scenario} ${m.metric}`),
+      ['GET /users p95']
+    )
     const markdown = readFileSync(join(dir, 'out/report.md'), 'utf8')
     assert.match(markdown, /❌ 1 regression/)
     assert.match(markdown, /\| ❌ \| GET \/users \| p95 \| 10\.0 ms \\\(6×\\\) \| 15\.0 ms \\\(6×\\\) \| \\\+50\.0% \|/)

@@ -6,7 +6,10 @@ import { assertParseError, fixtureText, needsShared, parseChecked, scenarioNamed
 describe('Artillery JSON report', () => {
   test('v2: overall, per-endpoint and session-length scenarios; rps over the run; error share', () => {
     const results = parseChecked(fixtureText('artillery-report.json'), 'artillery')
-    assert.deepEqual(results.scenarios.map((s) => s.name), ['http.response_time', '/health', '/items', 'vusers.session_length'])
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      ['http.response_time', '/health', '/items', 'vusers.session_length']
+    )
     const overall = scenarioNamed(results, 'http.response_time').trials[0]!
     assert.deepEqual(overall.metrics.p95, { value: 77.5, unit: 'ms', direction: 'lower' })
     assert.deepEqual(overall.metrics['p99.9'], { value: 308.3, unit: 'ms', direction: 'lower' })
@@ -17,7 +20,20 @@ describe('Artillery JSON report', () => {
   })
 
   test('v1 layout with raw latencies keeps them as a distribution; a report without requests is an error', () => {
-    const v1 = { aggregate: { latency: { min: 1, max: 9, median: 4, p95: 8, p99: 9 }, rps: { mean: 5 }, requestsCompleted: 3, codes: { 200: 3 }, errors: {}, latencies: [[1, 'a', 1e6, 200], [2, 'b', 4e6, 200], [3, 'c', 9e6, 200]] } }
+    const v1 = {
+      aggregate: {
+        latency: { min: 1, max: 9, median: 4, p95: 8, p99: 9 },
+        rps: { mean: 5 },
+        requestsCompleted: 3,
+        codes: { 200: 3 },
+        errors: {},
+        latencies: [
+          [1, 'a', 1e6, 200],
+          [2, 'b', 4e6, 200],
+          [3, 'c', 9e6, 200]
+        ]
+      }
+    }
     const trial = parseChecked(JSON.stringify(v1), 'artillery').scenarios[0]!.trials[0]!
     assert.deepEqual(trial.distributions, { latency: { unit: 'ns', samples: [1e6, 4e6, 9e6] } })
     assert.equal(trial.metrics.p50!.value, 4)

@@ -25,7 +25,11 @@ describe('autocannon --json', () => {
     const text = fixtureText('autocannon-3-runs.ndjson')
     const results = parseChecked(text, 'autocannon')
     assert.equal(results.scenarios.length, 1)
-    const expected = text.trim().split('\n').map((line) => JSON.parse(line)).map((run) => run.latency.mean)
+    const expected = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .map((run) => run.latency.mean)
     assert.deepEqual(trialValues(results.scenarios[0]!, 'mean'), expected)
   })
 
@@ -33,7 +37,13 @@ describe('autocannon --json', () => {
     const [first] = fixtureText('autocannon-3-runs.ndjson').trim().split('\n')
     const broken = JSON.parse(first!)
     delete broken.latency.mean
-    assertParseError(`${first}\n${JSON.stringify(broken)}\n`, 'autocannon', 'ac.json', /^ac\.json:2: \/latency\/mean: expected a number, got nothing$/, InputError)
+    assertParseError(
+      `${first}\n${JSON.stringify(broken)}\n`,
+      'autocannon',
+      'ac.json',
+      /^ac\.json:2: \/latency\/mean: expected a number, got nothing$/,
+      InputError
+    )
   })
 
   test('real file: statusCodeStats counts as strings do not matter', needsShared, () => {

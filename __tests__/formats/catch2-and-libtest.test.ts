@@ -7,7 +7,10 @@ import { assertParseError, fixtureText, parseChecked, scenarioNamed, trialValues
 describe('Catch2', () => {
   test('console: one scenario per benchmark named by test case; mean is time and std dev stdev, in the printed unit', () => {
     const results = parseChecked(fixtureText('catch2-console.txt'), 'catch2')
-    assert.deepEqual(results.scenarios.map((s) => s.name), ['Fibonacci > fib 15', 'Fibonacci > fib 20', 'Sorting > sort 1000'])
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      ['Fibonacci > fib 15', 'Fibonacci > fib 20', 'Sorting > sort 1000']
+    )
     assert.deepEqual(scenarioNamed(results, 'Fibonacci > fib 15').trials[0]!.metrics.time, { value: 627.079, unit: 'ns', direction: 'lower' })
     assert.deepEqual(scenarioNamed(results, 'Fibonacci > fib 20').trials[0]!.metrics.stdev, { value: 441.541, unit: 'µs', direction: 'lower' })
   })
@@ -22,9 +25,21 @@ describe('Catch2', () => {
 
   test('truncated reports are refused: console without its summary, XML with open elements, a cut benchmark block', () => {
     const console = fixtureText('catch2-console.txt')
-    assertParseError(console.slice(0, console.indexOf('=====')), 'catch2', 'c.txt', /^c\.txt: the Catch2 report has no "test cases:" summary.*looks truncated$/, InputError)
+    assertParseError(
+      console.slice(0, console.indexOf('=====')),
+      'catch2',
+      'c.txt',
+      /^c\.txt: the Catch2 report has no "test cases:" summary.*looks truncated$/,
+      InputError
+    )
     const xml = fixtureText('catch2.xml')
-    assertParseError(xml.slice(0, xml.indexOf('<OverallResult ')), 'catch2', 'c.xml', /^c\.xml:\d+:\d+: the XML ends before its elements are closed; the file looks truncated$/, InputError)
+    assertParseError(
+      xml.slice(0, xml.indexOf('<OverallResult ')),
+      'catch2',
+      'c.xml',
+      /^c\.xml:\d+:\d+: the XML ends before its elements are closed; the file looks truncated$/,
+      InputError
+    )
     assertParseError(xml.slice(0, xml.indexOf('<OverallResult ')), 'auto', 'c.xml', /^c\.xml:\d+:\d+: the XML ends before its elements are closed/, InputError)
     const cutBlock = console.replace(/\n\s+5\.47264 ns[^\n]*/, '\n')
     assertParseError(cutBlock, 'catch2', 'c.txt', /^c\.txt:\d+: expected "<std dev> <low std dev> <high std dev>"/, InputError)
@@ -34,7 +49,10 @@ describe('Catch2', () => {
 describe('Rust libtest #[bench]', () => {
   test('one scenario per benchmark; ns/iter is time, MB/s throughput; runs appended are trials', () => {
     const one = parseChecked(fixtureText('libtest-bench.txt'), 'libtest')
-    assert.deepEqual(one.scenarios.map((s) => s.name), ['bench_fib_10', 'bench_fib_20', 'bench_sort_1000'])
+    assert.deepEqual(
+      one.scenarios.map((s) => s.name),
+      ['bench_fib_10', 'bench_fib_20', 'bench_sort_1000']
+    )
     assert.deepEqual(scenarioNamed(one, 'bench_fib_20').trials[0]!.metrics.time, { value: 61089.6, unit: 'ns', direction: 'lower' })
     assert.deepEqual(scenarioNamed(one, 'bench_sort_1000').trials[0]!.metrics.throughput, { value: 278, unit: 'MB/s', direction: 'higher' })
     const three = parseChecked(fixtureText('libtest-bench-3-runs.txt'), 'libtest')
@@ -43,8 +61,26 @@ describe('Rust libtest #[bench]', () => {
 
   test('a run cut before "test result:", a cut line, a failed benchmark', () => {
     const text = fixtureText('libtest-bench.txt')
-    assertParseError(text.slice(0, text.indexOf('test result')), 'libtest', 'l.txt', /^l\.txt:2: the run that starts here has no "test result:" line.*looks truncated$/, InputError)
-    assertParseError(text.replace('(+/- 2,774.52)', '(+/- 2,7'), 'libtest', 'l.txt', /^l\.txt:3: expected "test name \.\.\. bench: 1,234 ns\/iter \(\+\/- 56\)"/, InputError)
-    assertParseError(text.replace(/test bench_fib_20 .*/, 'test bench_fib_20    ... FAILED'), 'libtest', 'l.txt', /^l\.txt:4: test bench_fib_20 +\.\.\. FAILED$/, RunError)
+    assertParseError(
+      text.slice(0, text.indexOf('test result')),
+      'libtest',
+      'l.txt',
+      /^l\.txt:2: the run that starts here has no "test result:" line.*looks truncated$/,
+      InputError
+    )
+    assertParseError(
+      text.replace('(+/- 2,774.52)', '(+/- 2,7'),
+      'libtest',
+      'l.txt',
+      /^l\.txt:3: expected "test name \.\.\. bench: 1,234 ns\/iter \(\+\/- 56\)"/,
+      InputError
+    )
+    assertParseError(
+      text.replace(/test bench_fib_20 .*/, 'test bench_fib_20    ... FAILED'),
+      'libtest',
+      'l.txt',
+      /^l\.txt:4: test bench_fib_20 +\.\.\. FAILED$/,
+      RunError
+    )
   })
 })

@@ -8,7 +8,10 @@ const FOLDER = 'criterion/target/criterion/fib/20/new'
 describe('Criterion.rs', () => {
   test('cargo-criterion messages: each sample is a trial of time per iteration', () => {
     const results = parseChecked(fixtureText('cargo-criterion.ndjson'), 'criterion')
-    assert.deepEqual(results.scenarios.map((s) => s.name), ['fib/10', 'fib/20'])
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      ['fib/10', 'fib/20']
+    )
     assert.deepEqual(trialValues(scenarioNamed(results, 'fib/10'), 'time'), [205.12, 204.9, 205.85, 204.76])
     assert.equal(results.scenarios[0]!.trials[0]!.metrics.time!.unit, 'ns')
   })
@@ -27,13 +30,29 @@ describe('Criterion.rs', () => {
   })
 
   test('files that hold no times are explained', () => {
-    assertParseError('{"mean":{"confidence_interval":{},"point_estimate":0.01},"median":{"point_estimate":0.0}}', 'criterion', 'change/estimates.json', /change\/estimates\.json .*give new\/estimates\.json/, InputError)
-    assertParseError('{"group_id":"fib","function_id":"20","full_id":"fib/20"}', 'criterion', 'benchmark.json', /benchmark\.json, which holds no measurements/, InputError)
+    assertParseError(
+      '{"mean":{"confidence_interval":{},"point_estimate":0.01},"median":{"point_estimate":0.0}}',
+      'criterion',
+      'change/estimates.json',
+      /change\/estimates\.json .*give new\/estimates\.json/,
+      InputError
+    )
+    assertParseError(
+      '{"group_id":"fib","function_id":"20","full_id":"fib/20"}',
+      'criterion',
+      'benchmark.json',
+      /benchmark\.json, which holds no measurements/,
+      InputError
+    )
     assertParseError('{"iters":[1,2],"times":[5]}', 'criterion', 'sample.json', /^sample\.json: \/times: expected 2 measured times/, InputError)
   })
 
   test('real files: the pre-0.3 forms (PascalCase estimates, [[iters],[times]] samples)', needsShared, () => {
-    const estimates = parseChecked(sharedFixtureText('criterion-book-fib-iterative-new-estimates.json')!, 'criterion', 'criterion/Fibonacci/Iterative/new/estimates.json')
+    const estimates = parseChecked(
+      sharedFixtureText('criterion-book-fib-iterative-new-estimates.json')!,
+      'criterion',
+      'criterion/Fibonacci/Iterative/new/estimates.json'
+    )
     assert.equal(estimates.scenarios[0]!.name, 'Fibonacci/Iterative')
     assert.equal(estimates.scenarios[0]!.trials[0]!.metrics.time!.value, 4.708418938929127)
     const samples = parseChecked(sharedFixtureText('criterion-book-fib-iterative-new-sample.json')!, 'criterion')

@@ -33,7 +33,20 @@ async function compare(baselineText: string, currentText: string, fileName: stri
   writeFileSync(join(dir, fileName), currentText)
   const chunks: string[] = []
   const exitCode = await runCli(
-    ['compare', '--baseline', join('base', fileName), '--current', fileName, '--format', format, '--thresholds', thresholds, '--json', 'report.json', '--no-color'],
+    [
+      'compare',
+      '--baseline',
+      join('base', fileName),
+      '--current',
+      fileName,
+      '--format',
+      format,
+      '--thresholds',
+      thresholds,
+      '--json',
+      'report.json',
+      '--no-color'
+    ],
     { stdout: sink(chunks), stderr: sink(chunks), cwd: dir, env: {} }
   )
   const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))
@@ -74,7 +87,10 @@ describe('gating each format end to end (perf-gate compare --format)', () => {
       const text = fixtureText(file)
       const run = await compare(text, text, file.split('/').pop()!, format, `${metric}: 20%`)
       assert.equal(run.exitCode, 0, run.output)
-      assert.ok(run.report.metrics.some((m) => m.metric === metric), `no ${metric} in ${JSON.stringify(run.report.metrics.map((m) => m.metric))}`)
+      assert.ok(
+        run.report.metrics.some((m) => m.metric === metric),
+        `no ${metric} in ${JSON.stringify(run.report.metrics.map((m) => m.metric))}`
+      )
       assert.ok(run.report.metrics.every((m) => m.status !== 'fail'))
     })
   }

@@ -6,7 +6,10 @@ import { assertParseError, fixtureText, needsShared, parseChecked, scenarioNamed
 describe('go test -bench', () => {
   test('-count repeats become trials; -benchmem, MB/s and custom metrics keep their units and directions', () => {
     const results = parseChecked(fixtureText('go-bench.txt'), 'go', 'go-bench.txt')
-    assert.deepEqual(results.scenarios.map((s) => s.name), ['BenchmarkFib/n=10', 'BenchmarkFib/n=15', 'BenchmarkJoin'])
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      ['BenchmarkFib/n=10', 'BenchmarkFib/n=15', 'BenchmarkJoin']
+    )
     const join = scenarioNamed(results, 'BenchmarkJoin')
     assert.equal(join.trials.length, 3)
     assert.deepEqual(join.labels, { pkg: 'example.com/gobench', procs: '2' })
@@ -30,12 +33,27 @@ describe('go test -bench', () => {
   test('benchmarks of several packages are qualified by package', () => {
     const text = 'pkg: a/x\nBenchmarkA-4  10  5 ns/op\npkg: a/y\nBenchmarkA-4  10  7 ns/op\n'
     const results = parseChecked(text, 'go')
-    assert.deepEqual(results.scenarios.map((s) => s.name), ['a/x.BenchmarkA', 'a/y.BenchmarkA'])
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      ['a/x.BenchmarkA', 'a/y.BenchmarkA']
+    )
   })
 
   test('a malformed result line names the line and the expected shape', () => {
-    assertParseError('BenchmarkA-4  10  5 ns/op\nBenchmarkB-4  10  fast ns/op\n', 'go', 'bench.txt', /^bench\.txt:2: expected "BenchmarkName-8  N  X ns\/op/, InputError)
-    assertParseError('BenchmarkA-4  10  5 ns/op  7\n', 'go', 'bench.txt', /bench\.txt:1: .*value and unit pairs.*got "BenchmarkA-4  10  5 ns\/op  7"/, InputError)
+    assertParseError(
+      'BenchmarkA-4  10  5 ns/op\nBenchmarkB-4  10  fast ns/op\n',
+      'go',
+      'bench.txt',
+      /^bench\.txt:2: expected "BenchmarkName-8  N  X ns\/op/,
+      InputError
+    )
+    assertParseError(
+      'BenchmarkA-4  10  5 ns/op  7\n',
+      'go',
+      'bench.txt',
+      /bench\.txt:1: .*value and unit pairs.*got "BenchmarkA-4  10  5 ns\/op  7"/,
+      InputError
+    )
   })
 
   test('output without results is an error, a failed benchmark is a run failure', () => {
@@ -45,7 +63,13 @@ describe('go test -bench', () => {
 
   test('real files: benchstat inputs and the incumbent edge cases', needsShared, () => {
     const old = parseChecked(sharedFixtureText('go-bench-golang-perf-benchstat-old.txt')!, 'go')
-    assert.deepEqual(old.scenarios.map((s) => [s.name, s.trials.length]), [['BenchmarkEncode/format=json', 10], ['BenchmarkEncode/format=gob', 10]])
+    assert.deepEqual(
+      old.scenarios.map((s) => [s.name, s.trials.length]),
+      [
+        ['BenchmarkEncode/format=json', 10],
+        ['BenchmarkEncode/format=gob', 10]
+      ]
+    )
     const edge = parseChecked(sharedFixtureText('go-bench-github-action-benchmark-edgecases.txt')!, 'go')
     assert.deepEqual(trialValues(scenarioNamed(edge, 'BenchmarkFib/my/tabled/benchmark_-_20'), 'time'), [40537.456])
     assert.deepEqual(trialValues(scenarioNamed(edge, 'BenchmarkFib/my/tabled/benchmark_-_20,var1=13,var2=14'), 'time'), [40537.456])

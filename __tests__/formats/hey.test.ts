@@ -21,7 +21,10 @@ describe('hey', () => {
 
   test('several reports in one file become trials; error and non-2xx counts give the error share', () => {
     const report = fixtureText('hey.txt')
-    const failing = report.replace('[200]\t400 responses', '[200]\t380 responses\n  [503]\t10 responses\n\nError distribution:\n  [10]\tGet "http://x": dial tcp: connection refused')
+    const failing = report.replace(
+      '[200]\t400 responses',
+      '[200]\t380 responses\n  [503]\t10 responses\n\nError distribution:\n  [10]\tGet "http://x": dial tcp: connection refused'
+    )
     const results = parseChecked(`${report}\n${failing}`, 'hey')
     assert.equal(results.scenarios[0]!.trials.length, 2)
     assert.equal(results.scenarios[0]!.trials[1]!.metrics.errors!.value, 5)
@@ -29,9 +32,16 @@ describe('hey', () => {
 
   test('-o csv: per-request latencies summarised and kept as a distribution', () => {
     const text = fixtureText('hey.csv')
-    const rows = text.trim().split('\n').slice(1).map((line) => line.split(',').map(Number))
+    const rows = text
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',').map(Number))
     const trial = parseChecked(text, 'hey', 'hey.csv').scenarios[0]!.trials[0]!
-    assert.deepEqual(trial.distributions?.latency?.samples, rows.map((row) => row[0]))
+    assert.deepEqual(
+      trial.distributions?.latency?.samples,
+      rows.map((row) => row[0])
+    )
     assert.equal(trial.distributions?.latency?.unit, 's')
     assert.equal(trial.metrics.max!.value, Math.max(...rows.map((row) => row[0]!)))
     assert.ok(trial.metrics.p50!.value <= trial.metrics.p99!.value)
@@ -41,8 +51,20 @@ describe('hey', () => {
   test('truncated and malformed reports name the line', () => {
     const report = fixtureText('hey.txt')
     assertParseError(report.slice(0, report.indexOf('Requests/sec')), 'hey', 'hey.txt', /^hey\.txt:2: the hey report is incomplete/, InputError)
-    assertParseError(report.replace('95% in 0.0036 secs', '95% in fast secs'), 'hey', 'hey.txt', /^hey\.txt:\d+: expected "NN% in X secs", got "95% in fast secs"$/, InputError)
-    assertParseError('response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n0.1,0,0,0,0.1,0,200\n', 'hey', 'hey.csv', /^hey\.csv:2: expected 8 numbers/, InputError)
+    assertParseError(
+      report.replace('95% in 0.0036 secs', '95% in fast secs'),
+      'hey',
+      'hey.txt',
+      /^hey\.txt:\d+: expected "NN% in X secs", got "95% in fast secs"$/,
+      InputError
+    )
+    assertParseError(
+      'response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n0.1,0,0,0,0.1,0,200\n',
+      'hey',
+      'hey.csv',
+      /^hey\.csv:2: expected 8 numbers/,
+      InputError
+    )
   })
 
   test('real file: README output with tabs turned into spaces', needsShared, () => {

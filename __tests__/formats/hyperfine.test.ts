@@ -6,7 +6,10 @@ import { assertParseError, fixtureText, needsShared, parseChecked, scenarioNamed
 describe('hyperfine --export-json', () => {
   test('each run is a trial of time in seconds', () => {
     const results = parseChecked(fixtureText('hyperfine.json'), 'hyperfine')
-    assert.deepEqual(results.scenarios.map((s) => s.name), ['sleep 0.01', 'sleep 0.02'])
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      ['sleep 0.01', 'sleep 0.02']
+    )
     const data = JSON.parse(fixtureText('hyperfine.json'))
     assert.deepEqual(trialValues(results.scenarios[0]!, 'time'), data.results[0].times)
     assert.deepEqual(results.scenarios[0]!.trials[0]!.metrics.time!.unit, 's')
@@ -23,9 +26,21 @@ describe('hyperfine --export-json', () => {
   })
 
   test('errors name the JSON path; no results is an error', () => {
-    assertParseError('{"results":[{"command":"x","times":[1,"2"]}]}', 'hyperfine', 'h.json', /^h\.json: \/results\/0\/times\/1: expected a number, got "2"$/, InputError)
+    assertParseError(
+      '{"results":[{"command":"x","times":[1,"2"]}]}',
+      'hyperfine',
+      'h.json',
+      /^h\.json: \/results\/0\/times\/1: expected a number, got "2"$/,
+      InputError
+    )
     assertParseError('{"results":[]}', 'hyperfine', 'h.json', /no benchmark results/, InputError)
-    assertParseError('{"results":[{"command":"x","times":[1,2', 'hyperfine', 'h.json', /^h\.json:1:40: the JSON ends before it is complete; the file looks truncated$/, InputError)
+    assertParseError(
+      '{"results":[{"command":"x","times":[1,2',
+      'hyperfine',
+      'h.json',
+      /^h\.json:1:40: the JSON ends before it is complete; the file looks truncated$/,
+      InputError
+    )
   })
 
   test('real file: 9 commands × 10 runs', needsShared, () => {

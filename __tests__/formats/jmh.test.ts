@@ -18,7 +18,13 @@ describe('JMH -rf json', () => {
   })
 
   test('errors name the JSON path', () => {
-    assertParseError('[{"benchmark":"b","mode":"avgt","primaryMetric":{"scoreUnit":"ns/op","rawData":[[1,"x"]]}}]', 'jmh', 'j.json', /^j\.json: \/0\/primaryMetric\/rawData\/0\/1: expected a number \(or "NaN", "\+INF", "-INF"\), got "x"$/, InputError)
+    assertParseError(
+      '[{"benchmark":"b","mode":"avgt","primaryMetric":{"scoreUnit":"ns/op","rawData":[[1,"x"]]}}]',
+      'jmh',
+      'j.json',
+      /^j\.json: \/0\/primaryMetric\/rawData\/0\/1: expected a number \(or "NaN", "\+INF", "-INF"\), got "x"$/,
+      InputError
+    )
     assertParseError('[]', 'jmh', 'j.json', /no JMH benchmark results/, InputError)
   })
 

@@ -6,7 +6,10 @@ import { assertParseError, fixtureText, needsShared, parseChecked, scenarioNamed
 describe('k6 summaries', () => {
   test('legacy --summary-export: trends become scenarios; request and failure rates join http_req_duration', () => {
     const results = parseChecked(fixtureText('k6-summary-export.json'), 'k6')
-    assert.deepEqual(results.scenarios.map((s) => s.name), ['http_req_duration', 'http_req_duration{name:login}', 'iteration_duration'])
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      ['http_req_duration', 'http_req_duration{name:login}', 'iteration_duration']
+    )
     const http = scenarioNamed(results, 'http_req_duration').trials[0]!.metrics
     assert.deepEqual(http.p95, { value: 22.9, unit: 'ms', direction: 'lower' })
     assert.deepEqual(http.p50, { value: 11.8, unit: 'ms', direction: 'lower' })
@@ -17,7 +20,13 @@ describe('k6 summaries', () => {
 
   test('a summary without trends is an error; bad values name their path', () => {
     assertParseError('{"root_group":{},"metrics":{"vus":{"value":1,"min":1,"max":1}}}', 'k6', 'k6.json', /no Trend metrics/, InputError)
-    assertParseError('{"root_group":{},"metrics":{"t":{"avg":"x","med":1}}}', 'k6', 'k6.json', /^k6\.json: \/metrics\/t\/avg: expected a number, got "x"$/, InputError)
+    assertParseError(
+      '{"root_group":{},"metrics":{"t":{"avg":"x","med":1}}}',
+      'k6',
+      'k6.json',
+      /^k6\.json: \/metrics\/t\/avg: expected a number, got "x"$/,
+      InputError
+    )
   })
 
   test('real files: handleSummary (with sub-metrics and failures), k6 unit tests, machine-readable summary', needsShared, () => {

@@ -6,7 +6,10 @@ import { assertParseError, fixtureText, needsShared, parseChecked, scenarioNamed
 describe('Locust --csv stats', () => {
   test('one scenario per request row plus Aggregated; quoted names with commas; rows without requests skipped', () => {
     const results = parseChecked(fixtureText('locust_stats.csv'), 'locust', 'locust_stats.csv')
-    assert.deepEqual(results.scenarios.map((s) => s.name), ['GET /items', 'POST /search?q=a,b', 'Aggregated'])
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      ['GET /items', 'POST /search?q=a,b', 'Aggregated']
+    )
     const search = scenarioNamed(results, 'POST /search?q=a,b').trials[0]!.metrics
     assert.deepEqual(search.p95, { value: 52, unit: 'ms', direction: 'lower' })
     assert.deepEqual(search['p99.9'], { value: 120, unit: 'ms', direction: 'lower' })
@@ -18,9 +21,27 @@ describe('Locust --csv stats', () => {
 
   test('malformed rows name the line and field; the history file is pointed at the stats file', () => {
     const header = fixtureText('locust_stats.csv').split('\n')[0]
-    assertParseError(`${header}\nGET,/a,10,0,1,1,1,1,1,1,0,1,1,1,1,1,1,1,1,1,1\n`, 'locust', 's.csv', /^s\.csv:2: expected 22 fields as in the header, got 21$/, InputError)
-    assertParseError(`${header}\nGET,/a,ten,0,1,1,1,1,1,1,0,1,1,1,1,1,1,1,1,1,1,1\n`, 'locust', 's.csv', /^s\.csv:2: field 3: expected a request count, got "ten"$/, InputError)
-    assertParseError('Timestamp,User Count,Type,Name,Requests/s\n1,1,,Aggregated,0\n', 'locust', 'h.csv', /_stats_history\.csv .*give the _stats\.csv/, InputError)
+    assertParseError(
+      `${header}\nGET,/a,10,0,1,1,1,1,1,1,0,1,1,1,1,1,1,1,1,1,1\n`,
+      'locust',
+      's.csv',
+      /^s\.csv:2: expected 22 fields as in the header, got 21$/,
+      InputError
+    )
+    assertParseError(
+      `${header}\nGET,/a,ten,0,1,1,1,1,1,1,0,1,1,1,1,1,1,1,1,1,1,1\n`,
+      'locust',
+      's.csv',
+      /^s\.csv:2: field 3: expected a request count, got "ten"$/,
+      InputError
+    )
+    assertParseError(
+      'Timestamp,User Count,Type,Name,Requests/s\n1,1,,Aggregated,0\n',
+      'locust',
+      'h.csv',
+      /_stats_history\.csv .*give the _stats\.csv/,
+      InputError
+    )
     assertParseError(`${header}\n`, 'locust', 's.csv', /no request rows/, InputError)
   })
 

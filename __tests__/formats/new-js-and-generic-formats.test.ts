@@ -16,7 +16,10 @@ const mitataText = (): string => gunzipSync(readFileSync(join(FIXTURES_DIR, 'mit
 describe('vitest bench --outputJson (vitest 4.1.12, real run)', () => {
   test('one scenario per benchmark named by group and name; mean is time (ms), hz is ops; percentiles kept', () => {
     const results = parseChecked(fixtureText('vitest-bench.json'), 'vitest')
-    assert.deepEqual(results.scenarios.map((s) => s.name), ['fib.bench.js > sort 100', 'fib.bench.js > fib > fib(10)', 'fib.bench.js > fib > fib(15)'])
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      ['fib.bench.js > sort 100', 'fib.bench.js > fib > fib(10)', 'fib.bench.js > fib > fib(15)']
+    )
     const fib10 = scenarioNamed(results, 'fib.bench.js > fib > fib(10)').trials[0]!
     const raw = JSON.parse(fixtureText('vitest-bench.json')).files[0].groups[1].benchmarks[0]
     assert.deepEqual(fib10.metrics.time, { value: raw.mean, unit: 'ms', direction: 'lower' })
@@ -32,7 +35,13 @@ describe('vitest bench --outputJson (vitest 4.1.12, real run)', () => {
     const trial = parseChecked(JSON.stringify(doc), 'vitest').scenarios[0]!.trials[0]!
     assert.deepEqual(trial.distributions, { latency: { unit: 'ms', samples: [0.01, 0.02, 0.03] } })
     doc.files[0].groups[0].benchmarks[0].mean = 'fast'
-    assertParseError(JSON.stringify(doc), 'vitest', 'v.json', /^v\.json: \/files\/0\/groups\/0\/benchmarks\/0\/mean: expected a number, got "fast"$/, InputError)
+    assertParseError(
+      JSON.stringify(doc),
+      'vitest',
+      'v.json',
+      /^v\.json: \/files\/0\/groups\/0\/benchmarks\/0\/mean: expected a number, got "fast"$/,
+      InputError
+    )
   })
 })
 
@@ -40,7 +49,10 @@ describe('mitata JSON (mitata 1.0.34, real run, stored gzipped)', () => {
   test('one scenario per run, group-prefixed; avg is time (ns); samples kept; the calibration context ignored', () => {
     const text = mitataText()
     const results = parseChecked(text, 'mitata')
-    assert.deepEqual(results.scenarios.map((s) => s.name), ['fib > fib(10)', 'fib > fib(15)', 'sort 100'])
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      ['fib > fib(10)', 'fib > fib(15)', 'sort 100']
+    )
     const raw = JSON.parse(text).benchmarks[0].runs[0].stats
     const trial = scenarioNamed(results, 'fib > fib(10)').trials[0]!
     assert.deepEqual(trial.metrics.time, { value: raw.avg, unit: 'ns', direction: 'lower' })
@@ -52,7 +64,8 @@ describe('mitata JSON (mitata 1.0.34, real run, stored gzipped)', () => {
   test('the gzipped real file gates through the CLI: one run per side is compared (+30.0%) but never judged by the naive rule', async () => {
     const text = mitataText()
     const slower = JSON.parse(text)
-    for (const benchmark of slower.benchmarks) for (const run of benchmark.runs) for (const key of ['avg', 'min', 'max', 'p25', 'p50', 'p75', 'p99', 'p999']) run.stats[key] *= 1.3
+    for (const benchmark of slower.benchmarks)
+      for (const run of benchmark.runs) for (const key of ['avg', 'min', 'max', 'p25', 'p50', 'p75', 'p99', 'p999']) run.stats[key] *= 1.3
     const same = await compare({ 'base.json.gz': gzipSync(text), 'current.json.gz': gzipSync(text) }, 'time: 10%')
     assert.equal(same.exitCode, 0, same.output)
     const worse = await compare({ 'base.json.gz': gzipSync(text), 'current.json.gz': gzipSync(JSON.stringify(slower)) }, 'time: 10%')
@@ -65,7 +78,10 @@ describe('mitata JSON (mitata 1.0.34, real run, stored gzipped)', () => {
 describe('deno bench --json (Deno 2.9.6 from the npm "deno" package, real run)', () => {
   test('one scenario per bench, group-prefixed; avg is time (ns); failed benches are run failures', () => {
     const results = parseChecked(fixtureText('deno-bench.json'), 'deno')
-    assert.deepEqual(results.scenarios.map((s) => s.name), ['sort 100', 'fib > fib(10)', 'fib > fib(15)'])
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      ['sort 100', 'fib > fib(10)', 'fib > fib(15)']
+    )
     assert.deepEqual(scenarioNamed(results, 'fib > fib(10)').trials[0]!.metrics.time, { value: 1919, unit: 'ns', direction: 'lower' })
     assert.equal(scenarioNamed(results, 'fib > fib(15)').trials[0]!.metrics['p99.9']!.value, 8046769)
     assert.equal(results.environment?.os, 'linux')
@@ -96,7 +112,13 @@ describe('github-action-benchmark custom JSON', () => {
   })
 
   test('under auto the shape is refused with a pointer to the two format names', () => {
-    assertParseError(fixtureText('custom-bigger-is-better.json'), 'auto', 'c.json', /custom-smaller-is-better reads it \(set format: custom-smaller-is-better\); custom-bigger-is-better reads it/, InputError)
+    assertParseError(
+      fixtureText('custom-bigger-is-better.json'),
+      'auto',
+      'c.json',
+      /custom-smaller-is-better reads it \(set format: custom-smaller-is-better\); custom-bigger-is-better reads it/,
+      InputError
+    )
     assertParseError('[{"name":"a","unit":"ms"}]', 'custom-smaller-is-better', 'c.json', /^c\.json: \/0\/value: expected a number, got nothing$/, InputError)
   })
 })

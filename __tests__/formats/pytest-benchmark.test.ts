@@ -17,7 +17,9 @@ describe('pytest-benchmark --benchmark-json', () => {
   })
 
   test('without data (saved runs), one trial holds the aggregates', () => {
-    const saved = { benchmarks: [{ name: 't', fullname: 'a.py::t', group: 'g', stats: { min: 1, max: 3, mean: 2, stddev: 0.5, median: 2, ops: 0.5, rounds: 5 } }] }
+    const saved = {
+      benchmarks: [{ name: 't', fullname: 'a.py::t', group: 'g', stats: { min: 1, max: 3, mean: 2, stddev: 0.5, median: 2, ops: 0.5, rounds: 5 } }]
+    }
     const results = parseChecked(JSON.stringify(saved), 'pytest-benchmark')
     const metrics = results.scenarios[0]!.trials[0]!.metrics
     assert.deepEqual(Object.keys(metrics), ['time', 'median', 'min', 'max', 'stdev', 'ops'])
@@ -26,11 +28,23 @@ describe('pytest-benchmark --benchmark-json', () => {
   })
 
   test('errors name the JSON path', () => {
-    assertParseError('{"benchmarks":[{"fullname":"a","stats":{}}]}', 'pytest-benchmark', 'p.json', /^p\.json: \/benchmarks\/0\/stats\/mean: expected a number, got nothing$/, InputError)
+    assertParseError(
+      '{"benchmarks":[{"fullname":"a","stats":{}}]}',
+      'pytest-benchmark',
+      'p.json',
+      /^p\.json: \/benchmarks\/0\/stats\/mean: expected a number, got nothing$/,
+      InputError
+    )
     assertParseError('{"benchmarks":[],"machine_info":{}}', 'pytest-benchmark', 'p.json', /no benchmarks found/, InputError)
   })
 
   test('real file: its data array was cut short by hand, which is reported at the field', needsShared, () => {
-    assertParseError(sharedFixtureText('pytest-benchmark-json-github-action-benchmark.json')!, 'pytest-benchmark', 'p.json', /^p\.json: \/benchmarks\/0\/stats\/data\/4: expected a number, got "\.\.\. omitted/, InputError)
+    assertParseError(
+      sharedFixtureText('pytest-benchmark-json-github-action-benchmark.json')!,
+      'pytest-benchmark',
+      'p.json',
+      /^p\.json: \/benchmarks\/0\/stats\/data\/4: expected a number, got "\.\.\. omitted/,
+      InputError
+    )
   })
 })

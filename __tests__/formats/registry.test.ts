@@ -7,16 +7,37 @@ import { assertParseError, fixtureText, needsShared, SHARED_FIXTURES_DIR, shared
 
 /** Committed fixtures and the format `auto` must pick for each. */
 const OWN: Record<string, string> = {
-  'autocannon.json': 'autocannon', 'autocannon-3-runs.ndjson': 'autocannon', 'k6-summary-export.json': 'k6',
-  'locust_stats.csv': 'locust', 'hey.txt': 'hey', 'hey.csv': 'hey', 'wrk-latency.txt': 'wrk', 'wrk-3-runs.txt': 'wrk',
-  'artillery-report.json': 'artillery', 'hyperfine.json': 'hyperfine', 'hyperfine-params.json': 'hyperfine',
-  'pytest-benchmark.json': 'pytest-benchmark', 'go-bench.txt': 'go', 'go-bench.json': 'go',
-  'google-benchmark.json': 'google-benchmark', 'google-benchmark-repetitions.json': 'google-benchmark',
-  'google-benchmark-aggregates.json': 'google-benchmark', 'cargo-criterion.ndjson': 'criterion',
-  'criterion/target/criterion/fib/20/new/sample.json': 'criterion', 'criterion/target/criterion/fib/20/new/estimates.json': 'criterion',
-  'jmh.json': 'jmh', 'benchmarkjs.txt': 'benchmarkjs', 'tinybench-table.txt': 'tinybench', 'tinybench-table.json': 'tinybench',
-  'tinybench-results.json': 'tinybench', 'vitest-bench.json': 'vitest', 'bmf.json': 'bmf',
-  'catch2-console.txt': 'catch2', 'catch2.xml': 'catch2', 'libtest-bench.txt': 'libtest', 'libtest-bench-3-runs.txt': 'libtest',
+  'autocannon.json': 'autocannon',
+  'autocannon-3-runs.ndjson': 'autocannon',
+  'k6-summary-export.json': 'k6',
+  'locust_stats.csv': 'locust',
+  'hey.txt': 'hey',
+  'hey.csv': 'hey',
+  'wrk-latency.txt': 'wrk',
+  'wrk-3-runs.txt': 'wrk',
+  'artillery-report.json': 'artillery',
+  'hyperfine.json': 'hyperfine',
+  'hyperfine-params.json': 'hyperfine',
+  'pytest-benchmark.json': 'pytest-benchmark',
+  'go-bench.txt': 'go',
+  'go-bench.json': 'go',
+  'google-benchmark.json': 'google-benchmark',
+  'google-benchmark-repetitions.json': 'google-benchmark',
+  'google-benchmark-aggregates.json': 'google-benchmark',
+  'cargo-criterion.ndjson': 'criterion',
+  'criterion/target/criterion/fib/20/new/sample.json': 'criterion',
+  'criterion/target/criterion/fib/20/new/estimates.json': 'criterion',
+  'jmh.json': 'jmh',
+  'benchmarkjs.txt': 'benchmarkjs',
+  'tinybench-table.txt': 'tinybench',
+  'tinybench-table.json': 'tinybench',
+  'tinybench-results.json': 'tinybench',
+  'vitest-bench.json': 'vitest',
+  'bmf.json': 'bmf',
+  'catch2-console.txt': 'catch2',
+  'catch2.xml': 'catch2',
+  'libtest-bench.txt': 'libtest',
+  'libtest-bench-3-runs.txt': 'libtest',
   'deno-bench.json': 'deno'
 }
 
@@ -25,10 +46,21 @@ const NAMED_ONLY = ['custom-smaller-is-better.json', 'custom-bigger-is-better.js
 
 /** Shared real files that are results (the others are explained errors, tested per format). */
 const SHARED_FORMAT_BY_PREFIX: Array<[string, string]> = [
-  ['artillery-v2', 'artillery'], ['autocannon', 'autocannon'], ['benchmarkjs', 'benchmarkjs'], ['criterion-book-fib-iterative-new-estimates', 'criterion'],
-  ['criterion-book-fib-iterative-new-sample', 'criterion'], ['go-bench', 'go'], ['google-benchmark', 'google-benchmark'], ['hey', 'hey'],
-  ['hyperfine', 'hyperfine'], ['jmh', 'jmh'], ['k6', 'k6'], ['locust-stats-custom', 'locust'], ['locust-stats-motiur12', 'locust'],
-  ['tinybench', 'tinybench'], ['wrk', 'wrk']
+  ['artillery-v2', 'artillery'],
+  ['autocannon', 'autocannon'],
+  ['benchmarkjs', 'benchmarkjs'],
+  ['criterion-book-fib-iterative-new-estimates', 'criterion'],
+  ['criterion-book-fib-iterative-new-sample', 'criterion'],
+  ['go-bench', 'go'],
+  ['google-benchmark', 'google-benchmark'],
+  ['hey', 'hey'],
+  ['hyperfine', 'hyperfine'],
+  ['jmh', 'jmh'],
+  ['k6', 'k6'],
+  ['locust-stats-custom', 'locust'],
+  ['locust-stats-motiur12', 'locust'],
+  ['tinybench', 'tinybench'],
+  ['wrk', 'wrk']
 ]
 
 function detected(text: string): string[] {
@@ -38,14 +70,40 @@ function detected(text: string): string[] {
 describe('format registry', () => {
   test('format names are unique and include every parser', () => {
     assert.equal(new Set(formatNames()).size, formatNames().length)
-    assert.deepEqual(formatNames(), ['perf-gate', 'autocannon', 'k6', 'locust', 'hey', 'wrk', 'artillery', 'hyperfine', 'pytest-benchmark', 'go', 'google-benchmark', 'criterion', 'jmh', 'benchmarkjs', 'tinybench', 'vitest', 'mitata', 'deno', 'bmf', 'catch2', 'libtest', 'custom-smaller-is-better', 'custom-bigger-is-better'])
+    assert.deepEqual(formatNames(), [
+      'perf-gate',
+      'autocannon',
+      'k6',
+      'locust',
+      'hey',
+      'wrk',
+      'artillery',
+      'hyperfine',
+      'pytest-benchmark',
+      'go',
+      'google-benchmark',
+      'criterion',
+      'jmh',
+      'benchmarkjs',
+      'tinybench',
+      'vitest',
+      'mitata',
+      'deno',
+      'bmf',
+      'catch2',
+      'libtest',
+      'custom-smaller-is-better',
+      'custom-bigger-is-better'
+    ])
   })
 
   test('each committed fixture is detected by exactly one parser', () => {
     for (const [file, format] of Object.entries(OWN)) assert.deepEqual(detected(fixtureText(file)), [format], file)
     for (const file of NAMED_ONLY) assert.deepEqual(detected(fixtureText(file)), [], file)
     const listed = new Set([...Object.keys(OWN), ...NAMED_ONLY])
-    const unlisted = readdirSync(new URL('../fixtures/formats/', import.meta.url)).filter((name) => /\.(json|txt|csv|ndjson|xml)$/.test(name) && !listed.has(name))
+    const unlisted = readdirSync(new URL('../fixtures/formats/', import.meta.url)).filter(
+      (name) => /\.(json|txt|csv|ndjson|xml)$/.test(name) && !listed.has(name)
+    )
     assert.deepEqual(unlisted, [], 'every fixture file is listed here')
   })
 

@@ -26,12 +26,21 @@ describe('tinybench', () => {
 
   test('an errored task is a run failure; a bad cell names its row and column', () => {
     assertParseError('[{"name":"t","result":{"state":"errored","error":{}}}]', 'tinybench', 't.json', /t\.json: \/0: task "t" did not complete/, RunError)
-    assertParseError('[{"Task name":"t","Latency avg (ns)":"fast","Samples":1}]', 'tinybench', 't.json', /^t\.json: \/0: column "Latency avg \(ns\)": expected a number, got "fast"$/, InputError)
+    assertParseError(
+      '[{"Task name":"t","Latency avg (ns)":"fast","Samples":1}]',
+      'tinybench',
+      't.json',
+      /^t\.json: \/0: column "Latency avg \(ns\)": expected a number, got "fast"$/,
+      InputError
+    )
   })
 
   test('real file: the README table', needsShared, () => {
     const results = parseChecked(sharedFixtureText('tinybench-readme-console-table.txt')!, 'tinybench')
-    assert.deepEqual(results.scenarios.map((s) => s.name), ['faster task', 'slower task'])
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      ['faster task', 'slower task']
+    )
     assert.equal(results.scenarios[1]!.trials[0]!.metrics.p50!.value, 1652502)
   })
 })

@@ -10,11 +10,17 @@ describe('what real files lost', () => {
     const noName = doc.benchmarks.map(({ aggregate_name: _, aggregate_unit: __, ...row }: Record<string, unknown>) => row)
     const results = parseChecked(JSON.stringify({ ...doc, benchmarks: noName }), 'google-benchmark')
     const expected = parseChecked(fixtureText('google-benchmark-aggregates.json'), 'google-benchmark')
-    assert.deepEqual(results.scenarios.map((s) => s.name), expected.scenarios.map((s) => s.name))
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      expected.scenarios.map((s) => s.name)
+    )
     assert.deepEqual(results.scenarios[0]!.trials, expected.scenarios[0]!.trials)
     // Versions before run_type and run_name: "<run>_mean" rows are aggregates of "<run>".
     const oldest = doc.benchmarks.map(({ aggregate_name: _, aggregate_unit: __, run_name: ___, run_type: ____, ...row }: Record<string, unknown>) => row)
-    assert.deepEqual(parseChecked(JSON.stringify({ ...doc, benchmarks: oldest }), 'google-benchmark').scenarios.map((s) => s.name), expected.scenarios.map((s) => s.name))
+    assert.deepEqual(
+      parseChecked(JSON.stringify({ ...doc, benchmarks: oldest }), 'google-benchmark').scenarios.map((s) => s.name),
+      expected.scenarios.map((s) => s.name)
+    )
   })
 
   test('Google Benchmark: rate counters (kIsRate, "/s") are higher-is-better; plain counters stay unitless and lower', () => {
@@ -59,8 +65,18 @@ describe('what real files lost', () => {
         errors: {}
       },
       intermediate: [
-        { latencies: [[1458141744000, 'a', 1200000, 200], [1458141744100, 'b', 2100000, 200]] },
-        { latencies: [[1458141745000, 'c', 6000000, 200], [1458141745100, 'd', 9500000, 200]] }
+        {
+          latencies: [
+            [1458141744000, 'a', 1200000, 200],
+            [1458141744100, 'b', 2100000, 200]
+          ]
+        },
+        {
+          latencies: [
+            [1458141745000, 'c', 6000000, 200],
+            [1458141745100, 'd', 9500000, 200]
+          ]
+        }
       ]
     }
     const results = parseChecked(JSON.stringify(report), 'artillery')

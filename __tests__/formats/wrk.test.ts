@@ -25,7 +25,10 @@ describe('wrk and wrk2', () => {
   })
 
   test('socket errors and non-2xx responses give the error share', () => {
-    const text = fixtureText('wrk-latency.txt').replace('Requests/sec:', 'Socket errors: connect 0, read 2, write 0, timeout 10\n  Non-2xx or 3xx responses: 110\nRequests/sec:')
+    const text = fixtureText('wrk-latency.txt').replace(
+      'Requests/sec:',
+      'Socket errors: connect 0, read 2, write 0, timeout 10\n  Non-2xx or 3xx responses: 110\nRequests/sec:'
+    )
     assert.ok(Math.abs(parseChecked(text, 'wrk').scenarios[0]!.trials[0]!.metrics.errors!.value - (100 * 122) / 12186) < 1e-9)
   })
 

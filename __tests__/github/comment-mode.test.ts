@@ -4,7 +4,14 @@ import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { MemoryLogger } from '../../src/log.js'
 import { InputError, RunError } from '../../src/errors.js'
-import { buildReportArtifact, parseReportArtifact, reportArtifactName, runCommentMode, type ListedReportArtifact, type ReportArtifactSource } from '../../src/github/comment-mode.js'
+import {
+  buildReportArtifact,
+  parseReportArtifact,
+  reportArtifactName,
+  runCommentMode,
+  type ListedReportArtifact,
+  type ReportArtifactSource
+} from '../../src/github/comment-mode.js'
 import { publishComments } from '../../src/github/publish-comment.js'
 import { commentMarker, type CommentClient, type ExistingComment } from '../../src/github/pr-comment.js'
 import type { RunContext } from '../../src/context.js'
@@ -37,7 +44,11 @@ class MemoryGitHub implements CommentClient {
   }
   async deleteIssueComment(id: number) {
     for (const [issue, list] of this.comments) {
-      if (list.some((c) => c.id === id)) return void this.comments.set(issue, list.filter((c) => c.id !== id))
+      if (list.some((c) => c.id === id))
+        return void this.comments.set(
+          issue,
+          list.filter((c) => c.id !== id)
+        )
     }
     throw Object.assign(new Error('Not Found'), { status: 404 })
   }
@@ -99,7 +110,13 @@ describe('report artifact', () => {
     const lists: number[] = []
     const source: ReportArtifactSource = {
       download: async (artifact, runId) => (downloads.push([artifact, runId]), text),
-      list: async (runId) => (lists.push(runId), [{ id: 7, name: 'coverage' }, { id: 8, name: 'perf-gate-report-api' }])
+      list: async (runId) => (
+        lists.push(runId),
+        [
+          { id: 7, name: 'coverage' },
+          { id: 8, name: 'perf-gate-report-api' }
+        ]
+      )
     }
     const log = new MemoryLogger()
     const payload = { workflow_run: { id: 77, event: 'pull_request', head_sha: HEAD, pull_requests: [] } }
@@ -117,7 +134,15 @@ describe('report artifact', () => {
     assert.match(html, /evil\.example\/phish/, 'the note is still shown, as text')
     assert.match(body, /\[Workflow run\]\(https:\/\/github\.com\/octo\/shop\/actions\/runs\/77\)/)
     assert.match(body, /\(https:\/\/github\.com\/octo\/shop\/commit\/b{40}\)/)
-    const push = await runCommentMode({ name: 'api', payload: { workflow_run: { id: 78, event: 'push', head_sha: HEAD } }, mode: 'always', source, client: github, repositoryUrl, log })
+    const push = await runCommentMode({
+      name: 'api',
+      payload: { workflow_run: { id: 78, event: 'push', head_sha: HEAD } },
+      mode: 'always',
+      source,
+      client: github,
+      repositoryUrl,
+      log
+    })
     assert.deepEqual(push, {})
     await assert.rejects(runCommentMode({ name: 'api', payload: {}, mode: 'always', source, client: github, repositoryUrl, log }), /triggered by workflow_run/)
   })
@@ -150,21 +175,30 @@ describe('mode comment: which gate', () => {
     assert.match(none.lines.join('\n'), /run 88 has no perf-gate report artifact \(perf-gate-report-<name>\)/)
   })
 
-  test('refusals: a name that disagrees with the artifact, several gates without a name, a report under another gate\'s name', async () => {
+  test("refusals: a name that disagrees with the artifact, several gates without a name, a report under another gate's name", async () => {
     await assert.rejects(
       comment('api', run({ 'perf-gate-report-web': artifactOf('web') })),
       (error: unknown) =>
         error instanceof InputError &&
-        /input 'name' is "api", but run 88 uploaded the report of gate "web" \(perf-gate-report-web\), not perf-gate-report-api: set 'name' to the gate of the pull_request workflow, or leave it empty/.test(error.message)
+        /input 'name' is "api", but run 88 uploaded the report of gate "web" \(perf-gate-report-web\), not perf-gate-report-api: set 'name' to the gate of the pull_request workflow, or leave it empty/.test(
+          error.message
+        )
     )
     await assert.rejects(
       comment(undefined, run({ 'perf-gate-report-web': artifactOf('web'), 'perf-gate-report-api': artifactOf('api') })),
-      (error: unknown) => error instanceof InputError && /run 88 uploaded the reports of 2 gates \(perf-gate-report-api, perf-gate-report-web\): set input 'name'/.test(error.message)
+      (error: unknown) =>
+        error instanceof InputError &&
+        /run 88 uploaded the reports of 2 gates \(perf-gate-report-api, perf-gate-report-web\): set input 'name'/.test(error.message)
     )
-    await assert.rejects(comment('api', run({ 'perf-gate-report-api': artifactOf('web') })), (error: unknown) => error instanceof RunError && /report of gate "web", not "api"/.test(error.message))
+    await assert.rejects(
+      comment('api', run({ 'perf-gate-report-api': artifactOf('web') })),
+      (error: unknown) => error instanceof RunError && /report of gate "web", not "api"/.test(error.message)
+    )
     await assert.rejects(
       comment(undefined, run({ 'perf-gate-report-api': artifactOf('web') })),
-      (error: unknown) => error instanceof RunError && /artifact perf-gate-report-api of run 88 holds the report of gate "web", whose artifact would be perf-gate-report-web; refusing it/.test(error.message)
+      (error: unknown) =>
+        error instanceof RunError &&
+        /artifact perf-gate-report-api of run 88 holds the report of gate "web", whose artifact would be perf-gate-report-web; refusing it/.test(error.message)
     )
     await assert.rejects(comment(undefined, run({ 'perf-gate-report-a_b': artifactOf('a b') })), /\/report\/gate "a b" is not a gate name perf-gate writes/)
   })
@@ -190,8 +224,21 @@ describe('publishComments', () => {
     const log = new MemoryLogger()
     const on = { mode: 'always' as const, commitComment: true }
     assert.equal(await publishComments({ name: 'api', report: report([row('a', 'pass')]), context: push, settings: on, client: github, log }), undefined)
-    assert.equal(await publishComments({ name: 'api', report: report([row('a', 'fail')]), context: { ...push, ref: 'refs/heads/dev' }, settings: on, client: github, log }), undefined)
-    assert.equal(await publishComments({ name: 'api', report: report([row('a', 'fail')]), context: push, settings: { ...on, commitComment: false }, client: github, log }), undefined)
+    assert.equal(
+      await publishComments({
+        name: 'api',
+        report: report([row('a', 'fail')]),
+        context: { ...push, ref: 'refs/heads/dev' },
+        settings: on,
+        client: github,
+        log
+      }),
+      undefined
+    )
+    assert.equal(
+      await publishComments({ name: 'api', report: report([row('a', 'fail')]), context: push, settings: { ...on, commitComment: false }, client: github, log }),
+      undefined
+    )
     const url = await publishComments({ name: 'api', report: report([row('a', 'fail')]), context: push, settings: on, client: github, log })
     assert.equal(url, `https://github.com/o/r/commit/${'d'.repeat(40)}`)
     assert.equal(github.commitComments.length, 1)

@@ -15,7 +15,6 @@ import { OctokitCommentClient, createOctokit } from '../../src/github/octokit-cl
 import { isRateLimited, statusOf } from '../../src/errors.js'
 import { BOT_LOGIN, FakeGitHubApi } from '../support/fake-github-api.js'
 
-
 function ours(body: string, extra: Partial<ExistingComment> = {}): ExistingComment {
   return { id: 1, body, url: 'https://github.com/o/r/pull/7#issuecomment-1', authorLogin: BOT_LOGIN, authorIsBot: true, ...extra }
 }
@@ -54,7 +53,11 @@ describe('sticky comment decision', () => {
     const decision = decideComment({ mode: 'always', existing: [previous, second], body, crossedThreshold: false })
     assert.equal(decision.kind === 'update' && decision.comment.id, 1, 'the oldest of duplicates is kept current')
     assert.equal(stableContent(`a\r\n${FOOTER_A}`), 'a')
-    assert.equal(decideComment({ mode: 'always', existing: [ours(body.replace(/\n/g, '\r\n'))], body, crossedThreshold: false }).kind, 'skip', 'CRLF from the API')
+    assert.equal(
+      decideComment({ mode: 'always', existing: [ours(body.replace(/\n/g, '\r\n'))], body, crossedThreshold: false }).kind,
+      'skip',
+      'CRLF from the API'
+    )
   })
 })
 
@@ -127,7 +130,10 @@ describe('sticky comment through Octokit against the fake GitHub API', () => {
     const again = api.seedComment(18, commentBody('api', 'run C'))
     const third = api.seedComment(18, commentBody('api', 'run C'))
     api.route('DELETE', '/repos/:owner/:repo/issues/comments/' + third.id, () => ({ status: 403, body: { message: 'Resource not accessible by integration' } }))
-    api.issueComments.get(18)!.splice(api.issueComments.get(18)!.findIndex((c) => c.id === again.id), 1)
+    api.issueComments.get(18)!.splice(
+      api.issueComments.get(18)!.findIndex((c) => c.id === again.id),
+      1
+    )
     const listed = [...api.issueComments.get(18)!]
     api.route('GET', '/repos/:owner/:repo/issues/18/comments', () => ({ status: 200, body: [...listed.slice(0, 1), again, ...listed.slice(1)] }))
     const unchanged = await syncComment(client, request(18, 'run C'))
@@ -149,7 +155,10 @@ describe('sticky comment through Octokit against the fake GitHub API', () => {
     assert.equal(api.requestsTo('GET', /\/issues\/13\/comments$/).length, 4, 'bounded attempts: the first and 3 retries')
   })
 
-  for (const [fault, issue, shaChar] of [['rate-limit-once', 19, 'e'], ['api-5xx-once', 21, 'f']] as const) {
+  for (const [fault, issue, shaChar] of [
+    ['rate-limit-once', 19, 'e'],
+    ['api-5xx-once', 21, 'f']
+  ] as const) {
     test(`${fault} on every path (list, create, update, delete, commit comments): the comment still lands`, async () => {
       const sha = shaChar.repeat(40)
       api.seedComment(issue, commentBody('api', 'old'))
@@ -158,10 +167,19 @@ describe('sticky comment through Octokit against the fake GitHub API', () => {
       try {
         const outcome = await syncComment(client, request(issue, `after ${fault}`))
         assert.equal(outcome.action, 'updated', JSON.stringify(outcome))
-        assert.deepEqual(api.issueComments.get(issue)!.map((c) => c.body), [commentBody('api', `after ${fault}`)], 'updated, and the duplicate deleted')
+        assert.deepEqual(
+          api.issueComments.get(issue)!.map((c) => c.body),
+          [commentBody('api', `after ${fault}`)],
+          'updated, and the duplicate deleted'
+        )
         const commit = await postCommitComment(client, sha, 'api', `landed after ${fault}`)
         assert.equal(commit.action, 'created', JSON.stringify(commit))
-        for (const [method, path] of [['GET', new RegExp(`/issues/${issue}/comments$`)], ['PATCH', /\/issues\/comments\/\d+$/], ['DELETE', /\/issues\/comments\/\d+$/], ['POST', new RegExp(`/commits/${sha}/comments$`)]] as const) {
+        for (const [method, path] of [
+          ['GET', new RegExp(`/issues/${issue}/comments$`)],
+          ['PATCH', /\/issues\/comments\/\d+$/],
+          ['DELETE', /\/issues\/comments\/\d+$/],
+          ['POST', new RegExp(`/commits/${sha}/comments$`)]
+        ] as const) {
           const statuses = api.requestsTo(method, path).length
           assert.ok(statuses >= 2, `${method} ${path}: the faulted request was retried`)
         }
@@ -184,7 +202,11 @@ describe('sticky comment through Octokit against the fake GitHub API', () => {
 
   test('a rate limit that resets beyond the bounded wait is not waited for: the comment fails with the reason', async () => {
     const later = String(Math.ceil(Date.now() / 1000) + 3600)
-    api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', { status: 403, message: 'API rate limit exceeded for installation ID 1.', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': later } })
+    api.fail('POST', '/repos/:owner/:repo/issues/:number/comments', {
+      status: 403,
+      message: 'API rate limit exceeded for installation ID 1.',
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': later }
+    })
     const outcome = await syncComment(client, request(20, 'x'))
     assert.equal(outcome.action, 'failed')
     assert.match(outcome.action === 'failed' ? outcome.message : '', /HTTP 403.*rate limit/)

@@ -17,7 +17,9 @@ async function storeHistory(): Promise<string> {
   const dir = scratchDir()
   for (let i = 0; i < wiggle.length; i++) {
     const level = (1 + wiggle[i]! / 100) * (i >= STEP_AT ? 13 : 10)
-    const results = resultsWith({ 'GET /a': { p95: { values: [level * 0.99, level, level * 1.01], unit: 'ms' }, p50: { values: [5, 5.05, 4.95], unit: 'ms' } } })
+    const results = resultsWith({
+      'GET /a': { p95: { values: [level * 0.99, level, level * 1.01], unit: 'ms' }, p50: { values: [5, 5.05, 4.95], unit: 'ms' } }
+    })
     results.git = { sha: sha(i) }
     writeFileSync(join(dir, 'results.json'), JSON.stringify(results))
     const run = await cli(['run', '--results', 'results.json', '--thresholds', 'p95: +10%', '--save-baseline'], dir)
@@ -34,7 +36,11 @@ describe('perf-gate history', () => {
     assert.equal(json.code, 0, json.stderr)
     const history = JSON.parse(json.stdout)
     assert.equal(history.runs.length, wiggle.length)
-    assert.deepEqual(history.runs.map((run: { commit: string }) => run.commit), wiggle.map((_, i) => sha(i)), 'oldest first, with commits')
+    assert.deepEqual(
+      history.runs.map((run: { commit: string }) => run.commit),
+      wiggle.map((_, i) => sha(i)),
+      'oldest first, with commits'
+    )
     assert.deepEqual(Object.keys(history.runs[0].values['GET /a']), ['p95'], 'p50 has no threshold: not a column')
     assert.ok(Math.abs(history.runs[STEP_AT].values['GET /a'].p95 / (1.01 * 13) - 1) < 0.01)
     assert.equal(history.changePoints.length, 1, JSON.stringify(history.changePoints))

@@ -66,7 +66,21 @@ test('npm pack → offline install → npx perf-gate --help and compare; lean in
   const example = join(REPO_ROOT, 'examples/local-action')
   cpSync(join(example, 'baseline-results.json'), join(project, 'before.json'))
   cpSync(join(example, 'results.json'), join(project, 'after.json'))
-  const compared = npmIn(project, ['exec', '--offline', '--', 'perf-gate', 'compare', '--baseline', 'before.json', '--current', 'after.json', '-t', 'time: +50%', '--no-color', '--all'])
+  const compared = npmIn(project, [
+    'exec',
+    '--offline',
+    '--',
+    'perf-gate',
+    'compare',
+    '--baseline',
+    'before.json',
+    '--current',
+    'after.json',
+    '-t',
+    'time: +50%',
+    '--no-color',
+    '--all'
+  ])
   assert.equal(compared.status, 0, `${compared.stdout}\n${compared.stderr}`)
   assert.match(compared.stdout, /PASS/)
   assert.match(compared.stdout, /sleep 0\.01/)
@@ -99,7 +113,8 @@ test('npm pack → offline install → npx perf-gate --help and compare; lean in
   const seen = JSON.parse(probe.stdout) as { keys: string[]; exitCode: number | null; version: string }
   assert.equal(seen.exitCode, null, 'importing sets no exit code')
   assert.equal(seen.version, version)
-  for (const name of ['compareResults', 'parseResults', 'runGate', 'FileBaselineStore', 'renderMarkdownReport']) assert.ok(seen.keys.includes(name), `exports ${name}`)
+  for (const name of ['compareResults', 'parseResults', 'runGate', 'FileBaselineStore', 'renderMarkdownReport'])
+    assert.ok(seen.keys.includes(name), `exports ${name}`)
   assert.ok(!existsSync(marker), 'importing the package ran the configured command')
   assert.deepEqual(readdirSync(join(project, 'ws')), [], 'importing the package wrote nothing')
 

@@ -26,10 +26,16 @@ const rules: ThresholdRule[] = [
 
 /** Reports over: skewed trials (median ≠ geometric mean), history, budget-only, ungated, and A/B against a contradicting stored comparison. */
 function verdicts(): GateVerdict[] {
-  const skewedBase = resultsWith({ s: { p95: { values: [15.3, 15.1, 15.4, 40, 9], unit: 'ms' }, heap: { values: [100, 110, 105], unit: 'ms' }, other: { values: [5, 6, 50], unit: 'ms' } } })
-  const skewedHead = resultsWith({ s: { p95: { values: [12.3, 12.1, 30, 12.5, 11], unit: 'ms' }, heap: { values: [250, 240, 260], unit: 'ms' }, other: { values: [5, 7, 9], unit: 'ms' } } })
+  const skewedBase = resultsWith({
+    s: { p95: { values: [15.3, 15.1, 15.4, 40, 9], unit: 'ms' }, heap: { values: [100, 110, 105], unit: 'ms' }, other: { values: [5, 6, 50], unit: 'ms' } }
+  })
+  const skewedHead = resultsWith({
+    s: { p95: { values: [12.3, 12.1, 30, 12.5, 11], unit: 'ms' }, heap: { values: [250, 240, 260], unit: 'ms' }, other: { values: [5, 7, 9], unit: 'ms' } }
+  })
   const trials = evaluate({ current: skewedHead, baseline: skewedBase, history: [skewedBase], rules })
-  const history = [0, 1, 2, 3].map((i) => resultsWith({ s: { p95: { values: [27 + i, 26 + i, 40], unit: 'ms' }, heap: { values: [100], unit: 'ms' }, other: { values: [5], unit: 'ms' } } }))
+  const history = [0, 1, 2, 3].map((i) =>
+    resultsWith({ s: { p95: { values: [27 + i, 26 + i, 40], unit: 'ms' }, heap: { values: [100], unit: 'ms' }, other: { values: [5], unit: 'ms' } } })
+  )
   const withHistory = evaluate({ current: skewedHead, baseline: history[0]!, history, rules })
   const ab = applyConfirmation(
     trials,
@@ -82,12 +88,16 @@ describe('cells agree', () => {
     let rowsChecked = 0
     for (const verdict of verdicts()) {
       const r = report(verdict.metrics)
-      for (const line of unescape(renderMarkdownReport(r)).split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| | Scenario'))) {
+      for (const line of unescape(renderMarkdownReport(r))
+        .split('\n')
+        .filter((l) => l.startsWith('| ') && !l.startsWith('| | Scenario'))) {
         const cells = line.split(' | ')
         assertAgree(cells[3]!, cells[4]!, cells[5]!, `markdown ${line}`)
         rowsChecked++
       }
-      for (const line of renderTerminalReport(r, { color: false, all: true }).split('\n').filter((l) => /^[✗!?↑✓·] /.test(l) && /\d%/.test(l) && !l.includes(' · '))) {
+      for (const line of renderTerminalReport(r, { color: false, all: true })
+        .split('\n')
+        .filter((l) => /^[✗!?↑✓·] /.test(l) && /\d%/.test(l) && !l.includes(' · '))) {
         const cells = line.split(/\s{2,}/)
         assertAgree(cells[3]!, cells[4]!, cells[5]!, `terminal ${line}`)
         rowsChecked++

@@ -25,7 +25,10 @@ describe('Markdown report', () => {
     assert.match(text, /\[`bbbbbbb`\]\(https:\/\/github\.com\/o\/r\/commit\/b{40}\) on main, saved 2 h ago/)
     const rendered = html(text)
     const rows = tableRows(rendered)
-    assert.deepEqual(rows.filter((r) => r.length === 9 && r[1] !== 'Scenario').map((r) => r[1]), ['b', 'c', 'd', 'a', 'e'])
+    assert.deepEqual(
+      rows.filter((r) => r.length === 9 && r[1] !== 'Scenario').map((r) => r[1]),
+      ['b', 'c', 'd', 'a', 'e']
+    )
     assert.ok(rendered.indexOf('<summary>✅ 2 unchanged metrics</summary>') < rendered.indexOf('<td>a</td>'), 'unchanged rows are inside <details>')
   })
 
@@ -82,28 +85,44 @@ describe('a missing baseline, by cause', () => {
   const cacheDown = 'Failed to restore: Cache service responded with 503'
   const cases = {
     'not-saved': noBaseline(
-      { kind: 'not-saved', store: 'Actions cache', reason: 'nothing has been saved for gate "api" in the Actions cache yet', advice: 'A push to the default branch saves the first one.' },
+      {
+        kind: 'not-saved',
+        store: 'Actions cache',
+        reason: 'nothing has been saved for gate "api" in the Actions cache yet',
+        advice: 'A push to the default branch saves the first one.'
+      },
       ['nothing has been saved for gate "api" in the Actions cache yet']
     ),
-    unreadable: noBaseline(
-      { kind: 'unreadable', store: 'Actions cache', reason: cacheDown, advice: 'Re-run the job once the cache answers again.' },
-      [`the Actions cache could not be read (${cacheDown}); continuing without a stored baseline`, 'another problem']
-    ),
+    unreadable: noBaseline({ kind: 'unreadable', store: 'Actions cache', reason: cacheDown, advice: 'Re-run the job once the cache answers again.' }, [
+      `the Actions cache could not be read (${cacheDown}); continuing without a stored baseline`,
+      'another problem'
+    ]),
     rejected: noBaseline(
-      { kind: 'rejected', store: 'workflow artifacts', reason: 'baseline artifact x #3 (run 9) was written by a newer perf-gate (schemaVersion 2)', advice: 'Update perf-gate in this workflow.' },
+      {
+        kind: 'rejected',
+        store: 'workflow artifacts',
+        reason: 'baseline artifact x #3 (run 9) was written by a newer perf-gate (schemaVersion 2)',
+        advice: 'Update perf-gate in this workflow.'
+      },
       ['baseline artifact x #3 (run 9) was written by a newer perf-gate (schemaVersion 2); ignoring it']
     )
   }
 
   test('"never saved", "could not be read" and "rejected" read differently, each with what to do', () => {
     const saved = renderMarkdownReport(cases['not-saved'])
-    assert.match(saved, /^\*\*No baseline yet\*\*: nothing has been saved for gate "api" in the Actions cache yet; relative thresholds were not checked \(absolute budgets were\)\. A push to the default branch saves the first one\.$/m)
+    assert.match(
+      saved,
+      /^\*\*No baseline yet\*\*: nothing has been saved for gate "api" in the Actions cache yet; relative thresholds were not checked \(absolute budgets were\)\. A push to the default branch saves the first one\.$/m
+    )
     assert.match(saved, /^Nothing is blocked by relative thresholds until then; absolute budgets still apply\.$/m)
     assert.equal(saved.match(/push to the default branch/g)?.length, 1, 'how to get a baseline is said once')
     assert.doesNotMatch(saved, /could not be read|rejected/)
 
     const unreadable = renderMarkdownReport(cases.unreadable)
-    assert.match(unreadable, /^⚠️ \*\*No baseline: the Actions cache could not be read\*\* \(Failed to restore: Cache service responded with 503\); nothing was compared with a baseline/m)
+    assert.match(
+      unreadable,
+      /^⚠️ \*\*No baseline: the Actions cache could not be read\*\* \(Failed to restore: Cache service responded with 503\); nothing was compared with a baseline/m
+    )
     assert.match(unreadable, /and one may well exist\. Re-run the job once the cache answers again\./)
     assert.match(unreadable, /not the same as having none/)
     assert.doesNotMatch(unreadable, /no baseline to compare against yet|saves the first one/i)
@@ -111,16 +130,25 @@ describe('a missing baseline, by cause', () => {
     assert.match(unreadable, /^> ⚠️ Another problem$/m, 'other problems still get their line')
 
     const rejected = renderMarkdownReport(cases.rejected)
-    assert.match(rejected, /^⚠️ \*\*No baseline: the stored baseline was rejected\*\* \(baseline artifact x \\#3 \\\(run 9\\\) was written by a newer perf\\-gate \\\(schemaVersion 2\\\)\); nothing was compared with a baseline \(absolute budgets were still checked\)\. Update perf-gate in this workflow\.$/m)
+    assert.match(
+      rejected,
+      /^⚠️ \*\*No baseline: the stored baseline was rejected\*\* \(baseline artifact x \\#3 \\\(run 9\\\) was written by a newer perf\\-gate \\\(schemaVersion 2\\\)\); nothing was compared with a baseline \(absolute budgets were still checked\)\. Update perf-gate in this workflow\.$/m
+    )
     assert.match(rejected, /the stored baseline was rejected\. The next push/)
 
     for (const r of Object.values(cases)) assert.deepEqual(schemaProblems('report', JSON.parse(JSON.stringify(r))), [])
   })
 
   test('the terminal says the same, and a report without a cause keeps the plain line', () => {
-    assert.match(renderTerminalReport(cases['not-saved'], { color: false }), /^no baseline yet: nothing has been saved for gate "api" in the Actions cache yet; relative thresholds were not checked\. A push/m)
+    assert.match(
+      renderTerminalReport(cases['not-saved'], { color: false }),
+      /^no baseline yet: nothing has been saved for gate "api" in the Actions cache yet; relative thresholds were not checked\. A push/m
+    )
     const unreadable = renderTerminalReport(cases.unreadable, { color: false })
-    assert.match(unreadable, /^no baseline: the Actions cache could not be read \(Failed to restore: Cache service responded with 503\); nothing was compared\. Re-run/m)
+    assert.match(
+      unreadable,
+      /^no baseline: the Actions cache could not be read \(Failed to restore: Cache service responded with 503\); nothing was compared\. Re-run/m
+    )
     assert.equal(unreadable.match(/503/g)?.length, 1)
     assert.match(renderTerminalReport(cases.rejected, { color: false }), /^no baseline: the stored baseline was rejected \(/m)
     assert.match(renderMarkdownReport(noBaseline(undefined, [])), /^\*\*No baseline\*\*: relative thresholds were not checked/m)

@@ -17,7 +17,14 @@ const trend = (scenario: string, metric: string, unit: string, values: number[])
 describe('trend table', () => {
   test('one row per gated metric, each sparkline on its own range, compared baseline and this run marked', () => {
     const text = renderTrendCharts([
-      { ...trend('GET /cart', 'p95', 'ms', [10, 11, 15.123456]), points: [{ label: 'aaaaaaa', value: 10 }, { label: 'bbbbbbb', value: 11, role: 'baseline' as const }, { label: 'this run', value: 15.123456, role: 'current' as const }] },
+      {
+        ...trend('GET /cart', 'p95', 'ms', [10, 11, 15.123456]),
+        points: [
+          { label: 'aaaaaaa', value: 10 },
+          { label: 'bbbbbbb', value: 11, role: 'baseline' as const },
+          { label: 'this run', value: 15.123456, role: 'current' as const }
+        ]
+      },
       trend('GET /home', 'p95', 'ms', [0.3, 0.31, 0.29]),
       trend('GET /cart', 'rps', 'req/s', [500, 490, 330])
     ])

@@ -18,7 +18,9 @@ describe('scenarios by name', () => {
 
   test('a verdict finds each scenario in every stored baseline whatever the scenario order', () => {
     const current = resultsWith({ s: { p95: { values: around(100, 5), unit: 'ms' } }, t: { p95: { values: around(10, 5), unit: 'ms' } } })
-    const stored = [90, 100, 110].map((level) => resultsWith({ t: { p95: { values: around(10, 5), unit: 'ms' } }, s: { p95: { values: around(level, 5), unit: 'ms' } } }))
+    const stored = [90, 100, 110].map((level) =>
+      resultsWith({ t: { p95: { values: around(10, 5), unit: 'ms' } }, s: { p95: { values: around(level, 5), unit: 'ms' } } })
+    )
     const rules = [{ metrics: parseThresholdMap({ p95: '+20%' }, 'test') }]
     const verdict = evaluate({ current, baseline: stored[0]!, history: stored, rules })
     const row = verdict.metrics.find((m) => m.scenario === 's' && m.metric === 'p95')!

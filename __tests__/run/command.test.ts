@@ -18,7 +18,10 @@ function alive(pid: number): boolean {
 describe('command runner', () => {
   test('streams output to the log, keeps stdout, and reports the exit code', async () => {
     const log = new MemoryLogger()
-    const outcome = await runCommand({ command: 'echo out; echo err >&2; echo "$GREETING"; exit 3', cwd: scratchDir(), env: { GREETING: 'hi' }, timeoutMs: 10000 }, log)
+    const outcome = await runCommand(
+      { command: 'echo out; echo err >&2; echo "$GREETING"; exit 3', cwd: scratchDir(), env: { GREETING: 'hi' }, timeoutMs: 10000 },
+      log
+    )
     assert.equal(outcome.exitCode, 3)
     assert.equal(outcome.timedOut, false)
     assert.equal(outcome.stdout, 'out\nhi\n')

@@ -8,8 +8,14 @@ describe('suite repeats', () => {
     const first = resultsWith({ a: { p95: { values: [1, 2], unit: 'ms' } }, b: { p95: { values: [5], unit: 'ms' } } })
     const second = resultsWith({ a: { p95: { values: [3, 4], unit: 'ms' } }, c: { p95: { values: [9], unit: 'ms' } } })
     const merged = mergeRuns([first, second])
-    assert.deepEqual(merged.scenarios.map((s) => s.name), ['a', 'b', 'c'])
-    assert.deepEqual(merged.scenarios[0]!.trials.map((t) => t.metrics.p95!.value), [1, 2, 3, 4])
+    assert.deepEqual(
+      merged.scenarios.map((s) => s.name),
+      ['a', 'b', 'c']
+    )
+    assert.deepEqual(
+      merged.scenarios[0]!.trials.map((t) => t.metrics.p95!.value),
+      [1, 2, 3, 4]
+    )
     assert.equal(first.scenarios[0]!.trials.length, 2, 'the first run is not mutated')
   })
 

@@ -107,7 +107,12 @@ describe('merging load shards', () => {
   test("the shards' measured windows: a note when they overlap poorly, none when they line up", () => {
     const agreedStartAt = '2026-03-01T12:00:05.000Z'
     const timed = (index: number, startsMs: number[]): ShardReport => {
-      const report = loadShard(index, 3, startsMs.map(() => latencies(100, 200, 10)), { agreedStartAt })
+      const report = loadShard(
+        index,
+        3,
+        startsMs.map(() => latencies(100, 200, 10)),
+        { agreedStartAt }
+      )
       report.results.scenarios[0]!.trials.forEach((trial, t) => {
         trial.startedAt = new Date(Date.parse(agreedStartAt) + startsMs[t]!).toISOString()
         trial.durationSeconds = 10
@@ -119,7 +124,10 @@ describe('merging load shards', () => {
     // Shard 3 started its first trial 4 s late, and drifted 1.5 s on the second.
     const notes = loadWindowNotes([timed(1, [1000, 11_500]), timed(2, [1100, 11_600]), timed(3, [5000, 13_000])])
     assert.equal(notes.length, 1, notes.join('\n'))
-    assert.match(notes[0]!, /overlapped for only 60% of trial 1 of "GET \/items" \(shard 3\/3 started 4\.0 s after shard 1\/3\) and 1 other trial\(s\) below 90%: .*less than the configured load/)
+    assert.match(
+      notes[0]!,
+      /overlapped for only 60% of trial 1 of "GET \/items" \(shard 3\/3 started 4\.0 s after shard 1\/3\) and 1 other trial\(s\) below 90%: .*less than the configured load/
+    )
     // A shard that did not wait, and shards that agreed on different starts.
     const lone = timed(2, [1100, 11_600])
     delete lone.agreedStartAt
@@ -127,10 +135,16 @@ describe('merging load shards', () => {
     const other = { ...timed(2, [1100, 11_600]), agreedStartAt: '2026-03-01T12:00:09.000Z' }
     assert.match(loadWindowNotes([timed(1, [1000, 11_500]), other])[0]!, /agreed on starts 4\.0 s apart/)
     // Scenario shards ran different things at different times, by design.
-    assert.deepEqual(loadWindowNotes([{ ...timed(1, [0]), split: 'scenarios' }, { ...timed(2, [60_000]), split: 'scenarios' }]), [])
+    assert.deepEqual(
+      loadWindowNotes([
+        { ...timed(1, [0]), split: 'scenarios' },
+        { ...timed(2, [60_000]), split: 'scenarios' }
+      ]),
+      []
+    )
   })
 
-  test("upload names are matched to their gate exactly: gate \"api\" does not take gate \"api-2\"'s shards", () => {
+  test('upload names are matched to their gate exactly: gate "api" does not take gate "api-2"\'s shards', () => {
     assert.ok(isShardUploadOf('api', 'perf-gate-shard-api-1-of-4-a1-xyz'))
     assert.ok(!isShardUploadOf('api', 'perf-gate-shard-api-2-1-of-4-a1-xyz'))
     assert.ok(isShardUploadOf('api-2', 'perf-gate-shard-api-2-1-of-4-a1-xyz'))
@@ -145,12 +159,19 @@ describe('merging scenario shards', () => {
     gate: 'api',
     shard: { index, total: 2 },
     split: 'scenarios',
-    results: { schemaVersion: 1, environment, scenarios: names.map((name) => ({ name, trials: [{ metrics: { mean: { value: 1, unit: 'ms', direction: 'lower' } } }] })) }
+    results: {
+      schemaVersion: 1,
+      environment,
+      scenarios: names.map((name) => ({ name, trials: [{ metrics: { mean: { value: 1, unit: 'ms', direction: 'lower' } } }] }))
+    }
   })
 
   test('scenarios are united and labelled with their shard; one scenario from two shards is an error', () => {
     const merged = mergeShardResults([suiteShard(2, ['b', 'd']), suiteShard(1, ['a', 'c'])])
-    assert.deepEqual(merged.scenarios.map((s) => `${s.name}@${s.labels?.shard}`), ['a@1/2', 'c@1/2', 'b@2/2', 'd@2/2'])
+    assert.deepEqual(
+      merged.scenarios.map((s) => `${s.name}@${s.labels?.shard}`),
+      ['a@1/2', 'c@1/2', 'b@2/2', 'd@2/2']
+    )
     assert.throws(() => mergeShardResults([suiteShard(1, ['a']), suiteShard(2, ['a'])]), /scenario "a" was measured by shard 1\/2 and shard 2\/2/)
   })
 

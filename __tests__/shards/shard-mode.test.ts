@@ -44,22 +44,61 @@ describe('shard mode', () => {
     const dir = scratchDir()
     const sha = 'c'.repeat(40)
     const shardResults = (name: string, value: number) => ({ ...resultsWith({ [name]: { mean: { values: [value], unit: 'ms' } } }), environment })
-    await uploadShard('api', { index: 1, total: 2 }, 'scenarios', shardResults('a', 1), { event: 'push', runner: 'x', sha, runId: '9', runAttempt: 1 }, transport, dir, log)
-    await uploadShard('api', { index: 2, total: 2 }, 'scenarios', shardResults('b', 2), { event: 'push', runner: 'x', sha, runId: '9', runAttempt: 1 }, transport, dir, log)
-    await uploadShard('api', { index: 2, total: 2 }, 'scenarios', shardResults('b', 3), { event: 'push', runner: 'x', sha, runId: '9', runAttempt: 2 }, transport, dir, log)
+    await uploadShard(
+      'api',
+      { index: 1, total: 2 },
+      'scenarios',
+      shardResults('a', 1),
+      { event: 'push', runner: 'x', sha, runId: '9', runAttempt: 1 },
+      transport,
+      dir,
+      log
+    )
+    await uploadShard(
+      'api',
+      { index: 2, total: 2 },
+      'scenarios',
+      shardResults('b', 2),
+      { event: 'push', runner: 'x', sha, runId: '9', runAttempt: 1 },
+      transport,
+      dir,
+      log
+    )
+    await uploadShard(
+      'api',
+      { index: 2, total: 2 },
+      'scenarios',
+      shardResults('b', 3),
+      { event: 'push', runner: 'x', sha, runId: '9', runAttempt: 2 },
+      transport,
+      dir,
+      log
+    )
     await uploadShard('web', { index: 1, total: 1 }, 'scenarios', shardResults('z', 1), { event: 'push', runner: 'x', sha }, transport, dir, log)
     const { results, notes, reports } = await collectShards('api', { sha }, transport, log)
-    assert.deepEqual(results.scenarios.map((s) => `${s.name}=${s.trials[0]!.metrics.mean!.value}`), ['a=1', 'b=3'])
+    assert.deepEqual(
+      results.scenarios.map((s) => `${s.name}=${s.trials[0]!.metrics.mean!.value}`),
+      ['a=1', 'b=3']
+    )
     assert.equal(reports.length, 2)
     assert.match(notes[0]!, /Measured by 2 shards/)
     assert.ok(log.lines.some((line) => /Ignored 1 shard upload\(s\) of earlier attempts/.test(line)))
 
     // Two jobs that both claimed shard 1 in one attempt are named, not silently merged.
-    await uploadShard('api', { index: 1, total: 2 }, 'scenarios', shardResults('a', 5), { event: 'push', runner: 'x', sha, runId: '9', runAttempt: 1 }, transport, dir, log)
+    await uploadShard(
+      'api',
+      { index: 1, total: 2 },
+      'scenarios',
+      shardResults('a', 5),
+      { event: 'push', runner: 'x', sha, runId: '9', runAttempt: 1 },
+      transport,
+      dir,
+      log
+    )
     await assert.rejects(collectShards('api', { sha }, transport, log), /shard 1\/2 reported twice/)
   })
 
-  test('a gate whose name extends another\'s keeps its own shards; load shards carry their agreed start into the note', async () => {
+  test("a gate whose name extends another's keeps its own shards; load shards carry their agreed start into the note", async () => {
     const transport = new MemoryTransport()
     const log = new MemoryLogger()
     const dir = scratchDir()
@@ -67,13 +106,28 @@ describe('shard mode', () => {
     const loadResults = { ...resultsWith({ 'GET /': { requests: { values: [10], unit: 'count' } } }), environment }
     const agreedStartAt = '2026-03-01T12:00:05.000Z'
     for (const index of [1, 2]) await uploadShard('api', { index, total: 2 }, 'load', loadResults, context, transport, dir, log, { agreedStartAt })
-    await uploadShard('api-2', { index: 1, total: 1 }, 'scenarios', { ...resultsWith({ other: { mean: { values: [1], unit: 'ms' } } }), environment }, context, transport, dir, log)
+    await uploadShard(
+      'api-2',
+      { index: 1, total: 1 },
+      'scenarios',
+      { ...resultsWith({ other: { mean: { values: [1], unit: 'ms' } } }), environment },
+      context,
+      transport,
+      dir,
+      log
+    )
     const { results, notes, reports } = await collectShards('api', { total: 2 }, transport, log)
     assert.equal(reports.length, 2)
     // Gate api-2's upload shares the prefix of gate api, but is not even downloaded.
     assert.equal(transport.downloaded.length, 2, transport.downloaded.join(', '))
-    assert.ok(transport.downloaded.every((name) => /^perf-gate-shard-api-[12]-of-2-/.test(name)), transport.downloaded.join(', '))
-    assert.deepEqual(results.scenarios.map((s) => s.name), ['GET /'])
+    assert.ok(
+      transport.downloaded.every((name) => /^perf-gate-shard-api-[12]-of-2-/.test(name)),
+      transport.downloaded.join(', ')
+    )
+    assert.deepEqual(
+      results.scenarios.map((s) => s.name),
+      ['GET /']
+    )
     assert.equal(results.scenarios[0]!.trials[0]!.metrics.requests!.value, 20)
     assert.equal(reports[0]!.agreedStartAt, agreedStartAt)
     assert.match(notes[0]!, /load histograms added, rates summed; the load started together at 2026-03-01T12:00:05\.000Z/)

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { RunError } from '../../src/errors.js'
 import { MemoryLogger } from '../../src/log.js'
-import { ShardStartBarrier, parseStartMarker, startMarkerName, type BarrierClock, type MarkerTransport, type StartBarrierOptions } from '../../src/shards/start-barrier.js'
+import {
+  ShardStartBarrier,
+  parseStartMarker,
+  startMarkerName,
+  type BarrierClock,
+  type MarkerTransport,
+  type StartBarrierOptions
+} from '../../src/shards/start-barrier.js'
 import { scratchDir } from '../support/spawn-dist.js'
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z')
@@ -77,16 +84,30 @@ describe('agreed start of load shards', () => {
     const [name, text] = [...transport.uploads][0]!
     assert.deepEqual(parseStartMarker('api', name), { index: 2, total: 4, attempt: 1, state: 'ready', atMs: T0 })
     assert.equal(JSON.parse(text).at, new Date(T0).toISOString(), 'the marker holds its ready time')
-    assert.ok(log.lines.some((line) => /All 4 shards are ready; the load starts at 2026-03-01T12:00:17\.100Z/.test(line)), log.lines.join('\n'))
+    assert.ok(
+      log.lines.some((line) => /All 4 shards are ready; the load starts at 2026-03-01T12:00:17\.100Z/.test(line)),
+      log.lines.join('\n')
+    )
     assert.equal(await barrier.wait(), agreed, 'passed once')
   })
 
   test('every shard computes the same start from the same markers, whenever it arrived', async () => {
     const starts: number[] = []
-    for (const [index, readyAt] of [[1, T0 - 9000], [2, T0], [3, T0 + 4000], [4, T0 + 1000]] as const) {
+    for (const [index, readyAt] of [
+      [1, T0 - 9000],
+      [2, T0],
+      [3, T0 + 4000],
+      [4, T0 + 1000]
+    ] as const) {
       const { clock, transport, barrier } = setup({ shard: { index, total: 4 } })
       clock.time = readyAt
-      for (const [other, at] of [[1, T0 - 9000], [2, T0], [3, T0 + 4000], [4, T0 + 1000]] as const) if (other !== index) transport.sibling(other, 4, at)
+      for (const [other, at] of [
+        [1, T0 - 9000],
+        [2, T0],
+        [3, T0 + 4000],
+        [4, T0 + 1000]
+      ] as const)
+        if (other !== index) transport.sibling(other, 4, at)
       starts.push((await barrier.wait()).startAt.getTime())
     }
     assert.deepEqual(starts, [T0 + 9000, T0 + 9000, T0 + 9000, T0 + 9000])
@@ -136,7 +157,10 @@ describe('agreed start of load shards', () => {
     assert.equal(agreed.lateMs, clock.now() - (T0 + 6000))
     assert.ok(agreed.lateMs > 0)
     assert.ok(log.lines.some((line) => /^warn: .*listing the other shards' ready markers failed \(HTTP 503/.test(line)))
-    assert.ok(log.lines.some((line) => /^warn: Shard 1\/2 saw the last shard ready only .* after the agreed start/.test(line)), log.lines.join('\n'))
+    assert.ok(
+      log.lines.some((line) => /^warn: Shard 1\/2 saw the last shard ready only .* after the agreed start/.test(line)),
+      log.lines.join('\n')
+    )
   })
 
   test('four barriers on the real clock, sharing one transport, meet and agree on one start', async () => {
@@ -151,7 +175,18 @@ describe('agreed start of load shards', () => {
     }
     const dir = scratchDir()
     const barriers = [1, 2, 3, 4].map(
-      (index) => new ShardStartBarrier({ gate: 'web', shard: { index, total: 4 }, attempt: 1, transport: shared, workDir: dir, log: new MemoryLogger(), waitMs: 5000, pollMs: 10, marginMs: 100 })
+      (index) =>
+        new ShardStartBarrier({
+          gate: 'web',
+          shard: { index, total: 4 },
+          attempt: 1,
+          transport: shared,
+          workDir: dir,
+          log: new MemoryLogger(),
+          waitMs: 5000,
+          pollMs: 10,
+          marginMs: 100
+        })
     )
     const arrivals = barriers.map((barrier, i) => new Promise((resolve) => setTimeout(resolve, 40 * i)).then(() => barrier.wait()))
     const agreed = await Promise.all(arrivals)

@@ -56,7 +56,11 @@ describe('change points: Otava’s published test series', () => {
     const slow = slowBestSplit(otavaSequence)
     assert.equal(fast.index, slow.index)
     assert.ok(Math.abs(fast.qHat - slow.qHat) < 1e-9 * slow.qHat, `${fast.qHat} vs ${slow.qHat}`)
-    const random = noisy(Array.from({ length: 23 }, (_, i) => (i < 9 ? 10 : 13)), 0.1, 7)
+    const random = noisy(
+      Array.from({ length: 23 }, (_, i) => (i < 9 ? 10 : 13)),
+      0.1,
+      7
+    )
     const [fastRandom, slowRandom] = [bestSplit(random, { start: 0, end: random.length }), slowBestSplit(random)]
     assert.equal(fastRandom.index, slowRandom.index)
     assert.ok(Math.abs(fastRandom.qHat - slowRandom.qHat) < 1e-9 * slowRandom.qHat)
@@ -65,7 +69,10 @@ describe('change points: Otava’s published test series', () => {
     assert.deepEqual(eDivisive(otavaSequence, 0.01), [5, 8])
   })
   test('the windowed detector finds the one step of test_single_series at index 10', () => {
-    assert.deepEqual(detectChangePoints(otavaSingleSeries, { windowLength: 10, maxPValue: 0.0001 }).map((point) => point.index), [10])
+    assert.deepEqual(
+      detectChangePoints(otavaSingleSeries, { windowLength: 10, maxPValue: 0.0001 }).map((point) => point.index),
+      [10]
+    )
   })
   test('the significance test (test_significance_tester)', () => {
     const same = compareSegments([1.0, 1.02, 1.05, 0.95, 0.98], [1.0, 1.02, 1.05, 0.95, 0.98])
@@ -75,7 +82,10 @@ describe('change points: Otava’s published test series', () => {
   })
   test('sample.csv at Otava’s defaults: metric2 drops 12.9 % at aaa6, metric1 has no change point', () => {
     const points = detectChangePoints(otavaSampleMetric2)
-    assert.deepEqual(points.map((point) => point.index), [6])
+    assert.deepEqual(
+      points.map((point) => point.index),
+      [6]
+    )
     assert.equal((points[0]!.change * 100).toFixed(1), '-12.9')
     assert.ok(points[0]!.pValue <= 0.001)
     assert.deepEqual(detectChangePoints(otavaSampleMetric1), [])
@@ -85,25 +95,62 @@ describe('change points: Otava’s published test series', () => {
 describe('change points: hand-made series', () => {
   test('a flat series and a constant series have none', () => {
     assert.deepEqual(detectChangePoints(Array.from({ length: 40 }, () => 100)), [])
-    assert.deepEqual(detectChangePoints(noisy(Array.from({ length: 50 }, () => 100), 0.03, 11)), [])
+    assert.deepEqual(
+      detectChangePoints(
+        noisy(
+          Array.from({ length: 50 }, () => 100),
+          0.03,
+          11
+        )
+      ),
+      []
+    )
   })
   test('a +20 % step with 3 % noise is found where it starts, with its size', () => {
-    const series = noisy(Array.from({ length: 40 }, (_, i) => (i < 25 ? 100 : 120)), 0.03, 3)
+    const series = noisy(
+      Array.from({ length: 40 }, (_, i) => (i < 25 ? 100 : 120)),
+      0.03,
+      3
+    )
     const points = detectChangePoints(series, { minMagnitude: 0.1 })
-    assert.deepEqual(points.map((point) => point.index), [25])
+    assert.deepEqual(
+      points.map((point) => point.index),
+      [25]
+    )
     assert.ok(Math.abs(points[0]!.change - 0.2) < 0.04, `${points[0]!.change}`)
     assert.ok(points[0]!.meanAfter > points[0]!.meanBefore)
   })
   test('the minimum magnitude drops a real but small step; two big steps are both found', () => {
-    const small = noisy(Array.from({ length: 60 }, (_, i) => (i < 30 ? 100 : 104)), 0.005, 5)
-    assert.deepEqual(detectChangePoints(small, { minMagnitude: 0.02 }).map((point) => point.index), [30])
+    const small = noisy(
+      Array.from({ length: 60 }, (_, i) => (i < 30 ? 100 : 104)),
+      0.005,
+      5
+    )
+    assert.deepEqual(
+      detectChangePoints(small, { minMagnitude: 0.02 }).map((point) => point.index),
+      [30]
+    )
     assert.deepEqual(detectChangePoints(small, { minMagnitude: 0.1 }), [])
-    const twoSteps = noisy(Array.from({ length: 70 }, (_, i) => (i < 20 ? 100 : i < 45 ? 130 : 90)), 0.02, 9)
-    assert.deepEqual(detectChangePoints(twoSteps, { minMagnitude: 0.1 }).map((point) => point.index), [20, 45])
+    const twoSteps = noisy(
+      Array.from({ length: 70 }, (_, i) => (i < 20 ? 100 : i < 45 ? 130 : 90)),
+      0.02,
+      9
+    )
+    assert.deepEqual(
+      detectChangePoints(twoSteps, { minMagnitude: 0.1 }).map((point) => point.index),
+      [20, 45]
+    )
   })
   test('a window longer than the series and steps across window edges', () => {
-    const series = noisy(Array.from({ length: 120 }, (_, i) => (i < 37 ? 50 : i < 80 ? 70 : 50)), 0.02, 13)
-    assert.deepEqual(detectChangePoints(series, { windowLength: 30, minMagnitude: 0.1 }).map((point) => point.index), [37, 80])
+    const series = noisy(
+      Array.from({ length: 120 }, (_, i) => (i < 37 ? 50 : i < 80 ? 70 : 50)),
+      0.02,
+      13
+    )
+    assert.deepEqual(
+      detectChangePoints(series, { windowLength: 30, minMagnitude: 0.1 }).map((point) => point.index),
+      [37, 80]
+    )
     assert.deepEqual(detectChangePoints([5, 5]), [])
     assert.deepEqual(detectChangePoints([]), [])
   })
@@ -115,16 +162,30 @@ describe('change points: hand-made series', () => {
 
 describe('change points: the minimum segment', () => {
   test('one run hit by a shock makes a one-run segment at the default (Otava) but not with three runs a side', () => {
-    const series = noisy(Array.from({ length: 40 }, () => 100), 0.01, 21)
+    const series = noisy(
+      Array.from({ length: 40 }, () => 100),
+      0.01,
+      21
+    )
     series[39] = 160
-    assert.deepEqual(detectChangePoints(series, { minMagnitude: 0.1 }).map((point) => point.index), [39])
+    assert.deepEqual(
+      detectChangePoints(series, { minMagnitude: 0.1 }).map((point) => point.index),
+      [39]
+    )
     assert.deepEqual(detectChangePoints(series, { minMagnitude: 0.1, minSegment: 3 }), [])
     series[25] = 170
     assert.deepEqual(detectChangePoints(series, { minMagnitude: 0.1, minSegment: 3 }), [])
   })
   test('a step held for three runs is kept with three runs a side', () => {
-    const series = noisy(Array.from({ length: 40 }, (_, i) => (i < 37 ? 100 : 125)), 0.01, 22)
-    assert.deepEqual(detectChangePoints(series, { minMagnitude: 0.1, minSegment: 3 }).map((point) => point.index), [37])
+    const series = noisy(
+      Array.from({ length: 40 }, (_, i) => (i < 37 ? 100 : 125)),
+      0.01,
+      22
+    )
+    assert.deepEqual(
+      detectChangePoints(series, { minMagnitude: 0.1, minSegment: 3 }).map((point) => point.index),
+      [37]
+    )
     assert.deepEqual(detectChangePoints(series.slice(0, 39), { minMagnitude: 0.1, minSegment: 3 }), [])
   })
 })

@@ -30,7 +30,7 @@ describe('the decision rule', () => {
     assert.equal(tooNoisyFor({ estimate: 0, low: -0.2, high: 0.2 }, limit), true)
     assert.equal(tooNoisyFor({ estimate: 0, low: -0.05, high: 0.05 }, limit), false)
   })
-  test('changes worded in the metric\'s own terms', () => {
+  test("changes worded in the metric's own terms", () => {
     assert.equal(describeRatio(1.234), '23.4% higher')
     assert.equal(describeRatio(0.5), '50.0% lower')
     assert.equal(describeRatio(3), '200% higher')

@@ -30,7 +30,7 @@ describe('Student t quantiles against published tables', () => {
     close(studentTQuantile(0.95, 10), 1.8125, 1e-4, 't(0.95, 10)')
     close(studentTQuantile(0.995, 20), 2.8453, 1e-4, 't(0.995, 20)')
     close(studentTQuantile(0.999, 30), 3.3852, 1e-4, 't(0.999, 30)')
-    close(studentTQuantile(0.975, 17.776), 2.1020, 1e-3, 'fractional degrees of freedom (Welch)')
+    close(studentTQuantile(0.975, 17.776), 2.102, 1e-3, 'fractional degrees of freedom (Welch)')
     close(studentTQuantile(0.975, 1e6), 1.95996, 1e-4, 'tends to the normal quantile')
   })
   test('refuses what is not a probability', () => {

@@ -8,7 +8,8 @@ const latency: ConfirmTarget = { scenario: 'GET /items', metric: 'latency_p95', 
 const throughput: ConfirmTarget = { scenario: 'GET /items', metric: 'requests_per_second', direction: 'higher', worseFraction: 0.2, text: '-20%' }
 const look = (index: number) => ({ index, count: 3, metricsGated: 1, plannedPairs: 20 })
 /** ln-ratios around `center` with a small alternating wobble. */
-const pairs = (center: number, n: number, wobble = 0.01) => Array.from({ length: n }, (_, i) => Math.log(center) + (i % 2 === 0 ? wobble : -wobble) * (1 + (i % 3) / 2))
+const pairs = (center: number, n: number, wobble = 0.01) =>
+  Array.from({ length: n }, (_, i) => Math.log(center) + (i % 2 === 0 ? wobble : -wobble) * (1 + (i % 3) / 2))
 
 describe('the same-runner paired rule', () => {
   test('quiet unchanged code passes at the first look', () => {

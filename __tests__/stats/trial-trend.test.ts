@@ -2,7 +2,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mannKendallP, mannKendallS, senSlope, trialTrend } from '../../src/stats/trial-trend.js'
 
-describe('trend across a side\'s trials', () => {
+describe("trend across a side's trials", () => {
   test('Mann–Kendall: S and its exact two-sided p-value', () => {
     assert.equal(mannKendallS([1, 2, 3, 4, 5]), 10)
     assert.equal(mannKendallS([5, 4, 3, 2, 1]), -10)

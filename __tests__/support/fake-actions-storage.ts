@@ -117,7 +117,14 @@ export class FakeActionsStorage {
   addListedOnly(run: FakeRun, name: string, count: number): void {
     const backendId = this.register(run)
     for (let index = 0; index < count; index++) {
-      this.artifacts.push({ id: this.nextId++, name, runBackendId: backendId, blob: `artifacts/${backendId}/listed-only-${index}.zip`, finalized: true, createdAt: this.tick() })
+      this.artifacts.push({
+        id: this.nextId++,
+        name,
+        runBackendId: backendId,
+        blob: `artifacts/${backendId}/listed-only-${index}.zip`,
+        finalized: true,
+        createdAt: this.tick()
+      })
     }
   }
 
@@ -259,8 +266,16 @@ export class FakeActionsStorage {
     const name = String(input.name ?? '')
     const own = this.artifacts.filter((a) => a.runBackendId === runBackendId)
     if (method === 'CreateArtifact') {
-      if (own.some((a) => a.name === name && a.finalized)) return send(response, 409, { code: 'already_exists', msg: `an artifact with this name already exists on the workflow run` })
-      const artifact: FakeArtifact = { id: this.nextId++, name, runBackendId, blob: `artifacts/${runBackendId}/${name}.zip`, finalized: false, createdAt: this.tick() }
+      if (own.some((a) => a.name === name && a.finalized))
+        return send(response, 409, { code: 'already_exists', msg: `an artifact with this name already exists on the workflow run` })
+      const artifact: FakeArtifact = {
+        id: this.nextId++,
+        name,
+        runBackendId,
+        blob: `artifacts/${runBackendId}/${name}.zip`,
+        finalized: false,
+        createdAt: this.tick()
+      }
       if (typeof input.expires_at === 'string') artifact.expiresAt = input.expires_at
       this.artifacts.push(artifact)
       return send(response, 200, { ok: true, signed_upload_url: this.signedUrl(artifact.blob) })
@@ -343,7 +358,13 @@ export class FakeActionsStorage {
             expired: isExpired(a),
             created_at: new Date(a.createdAt).toISOString(),
             expires_at: a.expiresAt ?? null,
-            workflow_run: { id: run.id, repository_id: REPOSITORY_ID, head_repository_id: run.headRepositoryId, head_branch: run.headBranch, head_sha: run.headSha }
+            workflow_run: {
+              id: run.id,
+              repository_id: REPOSITORY_ID,
+              head_repository_id: run.headRepositoryId,
+              head_branch: run.headBranch,
+              head_sha: run.headSha
+            }
           }
         })
       const perPage = Number(url.searchParams.get('per_page') ?? 30)
@@ -383,7 +404,13 @@ export class FakeActionsStorage {
       const end = range && range[2] ? Math.min(Number(range[2]), bytes.length - 1) : bytes.length - 1
       const slice = bytes.subarray(start, end + 1)
       const type = blob.endsWith('.zip') ? 'application/zip' : 'application/octet-stream'
-      response.writeHead(range ? 206 : 200, { ...headers, 'content-type': type, 'content-length': slice.length, 'x-ms-blob-type': 'BlockBlob', ...(range ? { 'content-range': `bytes ${start}-${end}/${bytes.length}` } : {}) })
+      response.writeHead(range ? 206 : 200, {
+        ...headers,
+        'content-type': type,
+        'content-length': slice.length,
+        'x-ms-blob-type': 'BlockBlob',
+        ...(range ? { 'content-range': `bytes ${start}-${end}/${bytes.length}` } : {})
+      })
       response.end(request.method === 'HEAD' ? undefined : slice)
       return
     }
@@ -417,9 +444,15 @@ function tokenClaims(authorization: string | undefined): Claims | undefined {
   if (!token) return undefined
   try {
     const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { scp?: string; ac?: string }
-    const results = payload.scp?.split(' ').find((part) => part.startsWith('Actions.Results:'))?.split(':')
+    const results = payload.scp
+      ?.split(' ')
+      .find((part) => part.startsWith('Actions.Results:'))
+      ?.split(':')
     if (!results || results.length !== 3) return undefined
-    const scopes = (JSON.parse(payload.ac ?? '[]') as Array<{ Scope: string; Permission: 1 | 2 | 3 }>).map((s) => ({ scope: s.Scope, permission: s.Permission }))
+    const scopes = (JSON.parse(payload.ac ?? '[]') as Array<{ Scope: string; Permission: 1 | 2 | 3 }>).map((s) => ({
+      scope: s.Scope,
+      permission: s.Permission
+    }))
     return { runBackendId: results[1]!, jobBackendId: results[2]!, scopes }
   } catch {
     return undefined

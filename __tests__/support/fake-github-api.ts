@@ -97,7 +97,12 @@ export class FakeGitHubApi {
     this.route('PATCH', `${repo}/issues/comments/:id`, (request, params) => this.updateComment(request, Number(params.id)))
     this.route('DELETE', `${repo}/issues/comments/:id`, (_request, params) => this.deleteComment(Number(params.id)))
     this.route('POST', `${repo}/commits/:sha/comments`, (request, params) => this.createCommitComment(request, params.sha!))
-    this.route('GET', `${repo}/commits/:sha/comments`, (request, params) => this.page(request, this.commitComments.filter((c) => c.sha === params.sha)))
+    this.route('GET', `${repo}/commits/:sha/comments`, (request, params) =>
+      this.page(
+        request,
+        this.commitComments.filter((c) => c.sha === params.sha)
+      )
+    )
     this.route('PATCH', `${repo}/comments/:id`, (request, params) => {
       const comment = this.commitComments.find((c) => c.id === Number(params.id))
       const body = bodyOf(request)
@@ -221,7 +226,14 @@ export class FakeGitHubApi {
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', ...answer.headers }
     response.writeHead(answer.status, headers)
     if (Buffer.isBuffer(answer.body)) response.end(answer.body)
-    else response.end(answer.body === undefined ? '' : typeof answer.body === 'string' && !headers['content-type']!.includes('json') ? answer.body : JSON.stringify(answer.body))
+    else
+      response.end(
+        answer.body === undefined
+          ? ''
+          : typeof answer.body === 'string' && !headers['content-type']!.includes('json')
+            ? answer.body
+            : JSON.stringify(answer.body)
+      )
   }
 
   private async dispatch(request: RecordedRequest): Promise<FakeResponse> {
@@ -250,8 +262,7 @@ export class FakeGitHubApi {
     failure.times = (failure.times ?? 1) - 1
     if (failure.times <= 0) queue.shift()
     const message =
-      failure.message ??
-      (failure.status === 403 ? 'Resource not accessible by integration' : failure.status >= 500 ? 'Server Error' : 'Validation Failed')
+      failure.message ?? (failure.status === 403 ? 'Resource not accessible by integration' : failure.status >= 500 ? 'Server Error' : 'Validation Failed')
     const headers = failure.headers ? { headers: { ...failure.headers } } : {}
     return { status: failure.status, body: { message, documentation_url: 'https://docs.github.com/rest', status: String(failure.status) }, ...headers }
   }
@@ -302,7 +313,10 @@ export class FakeGitHubApi {
   private deleteComment(id: number): FakeResponse {
     for (const [issue, comments] of this.issueComments) {
       if (comments.some((c) => c.id === id)) {
-        this.issueComments.set(issue, comments.filter((c) => c.id !== id))
+        this.issueComments.set(
+          issue,
+          comments.filter((c) => c.id !== id)
+        )
         return { status: 204 }
       }
     }

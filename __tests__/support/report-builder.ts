@@ -40,7 +40,16 @@ export function report(metrics: MetricVerdict[], extra: Partial<GateReport> = {}
     counts: verdict.counts,
     regressions: verdict.counts.fail,
     current: { scenarios: metrics.length, sha: 'c'.repeat(40) },
-    baseline: { id: 'x', savedAt: '2026-11-23T08:00:00.000Z', ageSeconds: 7200, sha: 'b'.repeat(40), ref: 'refs/heads/main', store: 'file store', runnerDiffers: false, historySize: 3 },
+    baseline: {
+      id: 'x',
+      savedAt: '2026-11-23T08:00:00.000Z',
+      ageSeconds: 7200,
+      sha: 'b'.repeat(40),
+      ref: 'refs/heads/main',
+      store: 'file store',
+      runnerDiffers: false,
+      historySize: 3
+    },
     baselineProblems: [],
     notes: [],
     links: { runUrl: 'https://github.com/o/r/actions/runs/1', repositoryUrl: 'https://github.com/o/r' },

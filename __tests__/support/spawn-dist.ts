@@ -119,7 +119,12 @@ export async function runActionEntry(options: ActionRunOptions): Promise<ActionR
     // The runner's mangling: spaces become underscores, upper case; hyphens stay.
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
-  const result = await runNode(options.entry ?? ACTION_ENTRY, [], { cwd: options.workspace, env, timeoutMs: options.timeoutMs ?? 60000, ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}) })
+  const result = await runNode(options.entry ?? ACTION_ENTRY, [], {
+    cwd: options.workspace,
+    env,
+    timeoutMs: options.timeoutMs ?? 60000,
+    ...(options.onSpawn ? { onSpawn: options.onSpawn } : {})
+  })
   return {
     ...result,
     outputs: parseGithubOutput(readFileSync(outputPath, 'utf8')),

@@ -23,12 +23,16 @@ describe('verdicts', () => {
   test('same machine: a relative regression beyond the fail level fails, between warn and fail warns, within passes', () => {
     const current = (p95: number) => resultsWith({ s: { p95: { values: around(p95, 6), unit: 'ms' } } })
     const thresholds = rules({ p95: { warn: '+10%', fail: '+25%' } })
-    const judge = (p95: number) => verdictOf(evaluate({ current: current(p95), baseline: base, history: [base], rules: thresholds, sameMachine: true }), 's', 'p95')
+    const judge = (p95: number) =>
+      verdictOf(evaluate({ current: current(p95), baseline: base, history: [base], rules: thresholds, sameMachine: true }), 's', 'p95')
     const failed = judge(140)
     assert.equal(failed.status, 'fail')
     assert.equal(failed.change!.method, 'trials')
     assert.ok(failed.change!.interval!.low > 1.3 && failed.change!.interval!.high < 1.5, JSON.stringify(failed.change))
-    assert.match(failed.reason, /^40\.0% higher: beyond \+25% and beyond noise \(90% interval \+3\d\.\d% … \+4\d\.\d%, 6 trials per side; 99\.8% sure it is beyond 3\d\.\d% higher\)\.$/)
+    assert.match(
+      failed.reason,
+      /^40\.0% higher: beyond \+25% and beyond noise \(90% interval \+3\d\.\d% … \+4\d\.\d%, 6 trials per side; 99\.8% sure it is beyond 3\d\.\d% higher\)\.$/
+    )
     assert.ok(failed.reason.length <= 160, failed.reason)
     assert.equal(judge(115).status, 'warn')
     assert.equal(judge(101).status, 'pass')
@@ -40,7 +44,16 @@ describe('verdicts', () => {
     const p95 = verdictOf(evaluate({ current, baseline: base, history: [base], rules: rules({ p95: '+20%' }) }), 's', 'p95')
     assert.equal(p95.status, 'inconclusive')
     assert.match(p95.reason, /^40\.0% higher, beyond \+20% \(.*\), but trials of one run miss runner-to-runner noise: A\/B or 3\+ stored runs can decide\.$/)
-    const fine = verdictOf(evaluate({ current: resultsWith({ s: { p95: { values: around(101, 6), unit: 'ms' } } }), baseline: base, history: [base], rules: rules({ p95: '+20%' }) }), 's', 'p95')
+    const fine = verdictOf(
+      evaluate({
+        current: resultsWith({ s: { p95: { values: around(101, 6), unit: 'ms' } } }),
+        baseline: base,
+        history: [base],
+        rules: rules({ p95: '+20%' })
+      }),
+      's',
+      'p95'
+    )
     assert.equal(fine.status, 'pass', 'trials can still rule a regression out')
   })
 
@@ -48,7 +61,13 @@ describe('verdicts', () => {
     for (const sameMachine of [false, true]) {
       const single = (value: number) =>
         verdictOf(
-          evaluate({ current: resultsWith({ s: { p95: { values: [value], unit: 'ms' } } }), baseline: resultsWith({ s: { p95: { values: [100], unit: 'ms' } } }), history: [], rules: rules({ p95: '+20%' }), sameMachine }),
+          evaluate({
+            current: resultsWith({ s: { p95: { values: [value], unit: 'ms' } } }),
+            baseline: resultsWith({ s: { p95: { values: [100], unit: 'ms' } } }),
+            history: [],
+            rules: rules({ p95: '+20%' }),
+            sameMachine
+          }),
           's',
           'p95'
         )
@@ -60,7 +79,17 @@ describe('verdicts', () => {
       assert.equal(single(200).reason, '+100% on one value per side: no measure of noise to judge +20%. Add `repeat`, 3+ stored runs or A/B.')
       assert.deepEqual(single(200).change!.levels, { baseline: 100, current: 200 })
     }
-    const lopsided = verdictOf(evaluate({ current: resultsWith({ s: { p95: { values: [130], unit: 'ms' } } }), baseline: base, history: [base], rules: rules({ p95: '+20%' }), sameMachine: true }), 's', 'p95')
+    const lopsided = verdictOf(
+      evaluate({
+        current: resultsWith({ s: { p95: { values: [130], unit: 'ms' } } }),
+        baseline: base,
+        history: [base],
+        rules: rules({ p95: '+20%' }),
+        sameMachine: true
+      }),
+      's',
+      'p95'
+    )
     assert.equal(lopsided.status, 'inconclusive')
     assert.match(lopsided.reason, /on 6 vs 1 trials: no measure of noise/)
   })
@@ -70,7 +99,16 @@ describe('verdicts', () => {
     const runMedians = [100, 104, 97, 101, 96, 103, 99, 102, 98, 100]
     const history = runMedians.map((m) => resultsWith({ s: { p95: { values: around(m, 5, 0.01), unit: 'ms' } } }))
     const judge = (p95: number, threshold = '+20%') =>
-      verdictOf(evaluate({ current: resultsWith({ s: { p95: { values: around(p95, 5, 0.01), unit: 'ms' } } }), baseline: history[0]!, history, rules: rules({ p95: threshold }) }), 's', 'p95')
+      verdictOf(
+        evaluate({
+          current: resultsWith({ s: { p95: { values: around(p95, 5, 0.01), unit: 'ms' } } }),
+          baseline: history[0]!,
+          history,
+          rules: rules({ p95: threshold })
+        }),
+        's',
+        'p95'
+      )
     const regressed = judge(135)
     assert.equal(regressed.status, 'fail')
     assert.equal(regressed.change!.method, 'history')
@@ -92,7 +130,16 @@ describe('verdicts', () => {
     const stored = (values: number[]) => values.map((v) => resultsWith({ s: { p95: { values: [v], unit: 'ms' } } }))
     // Quantized percentiles: three identical stored values. The floor keeps an unchanged-looking +10.6% from failing.
     const identical = stored([723, 723, 723])
-    const quantized = verdictOf(evaluate({ current: resultsWith({ s: { p95: { values: [800, 799, 801], unit: 'ms' } } }), baseline: identical[0]!, history: identical, rules: rules({ p95: '+10%' }) }), 's', 'p95')
+    const quantized = verdictOf(
+      evaluate({
+        current: resultsWith({ s: { p95: { values: [800, 799, 801], unit: 'ms' } } }),
+        baseline: identical[0]!,
+        history: identical,
+        rules: rules({ p95: '+10%' })
+      }),
+      's',
+      'p95'
+    )
     assert.notEqual(quantized.status, 'fail')
     assert.ok(quantized.change!.interval!.high - quantized.change!.interval!.low > 0.05, JSON.stringify(quantized.change))
     assert.ok(quantized.change!.noise! >= 0.02, 'never narrower than the 2% floor')
@@ -100,7 +147,11 @@ describe('verdicts', () => {
     const wild = stored([100, 102, 99, 101, 180, 98, 100, 103, 97, 101])
     const calm = stored([100, 102, 99, 101, 100, 98, 100, 103, 97, 101])
     const judge = (history: Results[], values: number[]) =>
-      verdictOf(evaluate({ current: resultsWith({ s: { p95: { values, unit: 'ms' } } }), baseline: history[0]!, history, rules: rules({ p95: '+10%' }) }), 's', 'p95')
+      verdictOf(
+        evaluate({ current: resultsWith({ s: { p95: { values, unit: 'ms' } } }), baseline: history[0]!, history, rules: rules({ p95: '+10%' }) }),
+        's',
+        'p95'
+      )
     const withWild = judge(wild, [130, 131, 129])
     assert.equal(withWild.status, 'fail', withWild.reason)
     assert.ok(Math.abs(withWild.change!.levels!.baseline - Math.sqrt(100 * 101)) < 1e-9, 'median of the stored runs (on logs)')
@@ -114,7 +165,17 @@ describe('verdicts', () => {
   test('trials that trend: a warm-up first trial is dropped, a side that keeps drifting is inconclusive', () => {
     const baseline = resultsWith({ s: { rps: { values: [4800, 4750, 4790, 4770, 4810], unit: 'req/s' } } })
     const judge = (values: number[]) =>
-      verdictOf(evaluate({ current: resultsWith({ s: { rps: { values, unit: 'req/s' } } }), baseline, history: [baseline], rules: rules({ rps: '-10%' }), sameMachine: true }), 's', 'rps')
+      verdictOf(
+        evaluate({
+          current: resultsWith({ s: { rps: { values, unit: 'req/s' } } }),
+          baseline,
+          history: [baseline],
+          rules: rules({ rps: '-10%' }),
+          sameMachine: true
+        }),
+        's',
+        'rps'
+      )
     // The smoke run of issue 14: a fresh server still warming up, each trial faster than the last.
     const warming = judge([1929, 3178, 4738])
     assert.equal(warming.status, 'inconclusive')
@@ -126,7 +187,16 @@ describe('verdicts', () => {
     // Against stored history only this run's trials are evidence: a drifting chosen baseline does not matter.
     const drifting = resultsWith({ s: { rps: { values: [3000, 3600, 4300], unit: 'req/s' } } })
     const history = [drifting, ...[4800, 4790, 4810].map((v) => resultsWith({ s: { rps: { values: [v, v + 5, v - 5], unit: 'req/s' } } }))]
-    const againstHistory = verdictOf(evaluate({ current: resultsWith({ s: { rps: { values: [4790, 4800, 4805], unit: 'req/s' } } }), baseline: drifting, history, rules: rules({ rps: '-10%' }) }), 's', 'rps')
+    const againstHistory = verdictOf(
+      evaluate({
+        current: resultsWith({ s: { rps: { values: [4790, 4800, 4805], unit: 'req/s' } } }),
+        baseline: drifting,
+        history,
+        rules: rules({ rps: '-10%' })
+      }),
+      's',
+      'rps'
+    )
     assert.equal(againstHistory.change!.method, 'history')
     assert.doesNotMatch(againstHistory.reason, /getting/)
     const leaking = judge([4800, 4200, 3700, 3200, 2800])
@@ -143,7 +213,11 @@ describe('verdicts', () => {
     assert.ok(Math.abs(verdict.change!.levels!.current / verdict.change!.levels!.baseline - verdict.change!.ratio) < 1e-12)
     // Two slow trials of five carry a mean beyond the threshold while the median trial is within it: not a failure.
     const carried = resultsWith({ s: { p95: { values: [101, 150, 100, 152, 102], unit: 'ms' } } })
-    const carriedVerdict = verdictOf(evaluate({ current: carried, baseline, history: [baseline], rules: rules({ p95: '+10%' }), sameMachine: true }), 's', 'p95')
+    const carriedVerdict = verdictOf(
+      evaluate({ current: carried, baseline, history: [baseline], rules: rules({ p95: '+10%' }), sameMachine: true }),
+      's',
+      'p95'
+    )
     assert.notEqual(carriedVerdict.status, 'fail')
   })
 
@@ -153,7 +227,10 @@ describe('verdicts', () => {
     const current = resultsWith({ s: { p95: { values: [125], unit: 'ms' } } })
     const one = verdictOf(evaluate({ current, baseline: history[0]!, history, rules: rules({ p95: '+10%' }) }), 's', 'p95')
     const many = resultsWith(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`s${i}`, { p95: { values: [100], unit: 'ms' } }])))
-    const manyCurrent = resultsWith({ ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`s${i}`, { p95: { values: [100], unit: 'ms' } }])), s: { p95: { values: [125], unit: 'ms' } } })
+    const manyCurrent = resultsWith({
+      ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`s${i}`, { p95: { values: [100], unit: 'ms' } }])),
+      s: { p95: { values: [125], unit: 'ms' } }
+    })
     const manyBaseline = { ...many, scenarios: [...many.scenarios, ...history[0]!.scenarios] }
     const manyHistory = history.map((h) => ({ ...h, scenarios: [...many.scenarios, ...h.scenarios] }))
     const crowded = verdictOf(evaluate({ current: manyCurrent, baseline: manyBaseline, history: manyHistory, rules: rules({ p95: '+10%' }) }), 's', 'p95')
@@ -165,7 +242,8 @@ describe('verdicts', () => {
 
   test('Holm: when several scenarios move together, each certain one frees budget for the next', () => {
     const runs = (center: number) => around(center, 6, 0.01)
-    const scenarios = (center: number) => resultsWith(Object.fromEntries(['a', 'b', 'c'].map((name, i) => [name, { p95: { values: runs(center * (1 + i * 0.01)), unit: 'ms' } }])))
+    const scenarios = (center: number) =>
+      resultsWith(Object.fromEntries(['a', 'b', 'c'].map((name, i) => [name, { p95: { values: runs(center * (1 + i * 0.01)), unit: 'ms' } }])))
     const gate = evaluate({ current: scenarios(130), baseline: scenarios(100), history: [], rules: rules({ p95: '+10%' }), sameMachine: true })
     const confidences = gate.metrics.map((m) => m.change!.strictBound!.confidence).sort()
     assert.deepEqual(confidences, [1 - 0.002 / 3, 1 - 0.002 / 2, 1 - 0.002].sort())
@@ -181,7 +259,18 @@ describe('verdicts', () => {
     assert.ok(Math.abs(rps.change!.ratio - 0.7) < 0.002)
     assert.match(rps.reason, /^30\.0% lower: beyond -20%/, 'a drop is worded as a drop, not as "43% worse"')
     // "-20%" means the number dropped by a fifth: 830 of 1000 is within it, 790 is not.
-    const at = (value: number) => verdictOf(evaluate({ current: resultsWith({ s: { rps: { values: around(value, 6, 0.001), unit: 'req/s' } } }), baseline: resultsWith({ s: { rps: { values: around(1000, 6, 0.001), unit: 'req/s' } } }), history: [], rules: rules({ rps: '-20%' }), sameMachine: true }), 's', 'rps').status
+    const at = (value: number) =>
+      verdictOf(
+        evaluate({
+          current: resultsWith({ s: { rps: { values: around(value, 6, 0.001), unit: 'req/s' } } }),
+          baseline: resultsWith({ s: { rps: { values: around(1000, 6, 0.001), unit: 'req/s' } } }),
+          history: [],
+          rules: rules({ rps: '-20%' }),
+          sameMachine: true
+        }),
+        's',
+        'rps'
+      ).status
     assert.equal(at(830), 'pass')
     assert.equal(at(790), 'fail')
     assert.throws(() => evaluate({ current, baseline: base, history: [base], rules: rules({ rps: '-100%' }) }), /can never be reached/)
@@ -217,7 +306,10 @@ describe('verdicts', () => {
       s: { p95: { values: around(100, 6), unit: 'ms' }, p50: { values: around(50, 6), unit: 'ms' } },
       t: { p95: { values: around(5, 6), unit: 'ms' } }
     })
-    const baseline = resultsWith({ s: { p95: { values: around(100, 6), unit: 'ms' }, rps: { values: around(9, 6), unit: 'req/s' } }, gone: { p95: { values: [1], unit: 'ms' } } })
+    const baseline = resultsWith({
+      s: { p95: { values: around(100, 6), unit: 'ms' }, rps: { values: around(9, 6), unit: 'req/s' } },
+      gone: { p95: { values: [1], unit: 'ms' } }
+    })
     const gate = evaluate({ current, baseline, history: [baseline], rules: rules({ '*': '20%' }) })
     assert.equal(verdictOf(gate, 's', 'p50').status, 'new')
     assert.match(verdictOf(gate, 's', 'p50').reason, /New metric/)
@@ -232,12 +324,30 @@ describe('verdicts', () => {
     assert.equal(gate.counts.new, 2)
     assert.equal(gate.counts.fail, 2)
 
-    const relaxed = evaluate({ current, baseline, history: [baseline], rules: rules({ '*': '20%' }), removed: [{ scenarios: 'go*', policy: 'ignore' }, { scenarios: 's', policy: 'warn' }] })
+    const relaxed = evaluate({
+      current,
+      baseline,
+      history: [baseline],
+      rules: rules({ '*': '20%' }),
+      removed: [
+        { scenarios: 'go*', policy: 'ignore' },
+        { scenarios: 's', policy: 'warn' }
+      ]
+    })
     assert.equal(verdictOf(relaxed, 'gone', 'p95').status, 'removed', 'ignore: shown as removed, not gating')
     assert.equal(verdictOf(relaxed, 's', 'rps').status, 'warn')
     assert.equal(relaxed.status, 'warn')
 
-    const lastWins = evaluate({ current, baseline, history: [baseline], rules: rules({ '*': '20%' }), removed: [{ scenarios: '*', policy: 'ignore' }, { scenarios: 'gone', policy: 'fail' }] })
+    const lastWins = evaluate({
+      current,
+      baseline,
+      history: [baseline],
+      rules: rules({ '*': '20%' }),
+      removed: [
+        { scenarios: '*', policy: 'ignore' },
+        { scenarios: 'gone', policy: 'fail' }
+      ]
+    })
     assert.equal(verdictOf(lastWins, 'gone', 'p95').status, 'fail')
     assert.equal(verdictOf(lastWins, 's', 'rps').status, 'removed')
 

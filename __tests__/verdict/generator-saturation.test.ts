@@ -8,7 +8,14 @@ import { distrustSaturatedGenerator } from '../../src/verdict/generator-saturati
 function load(p95: number, saturated: boolean): Results {
   const trial = (value: number) => ({
     metrics: { p95: { value, unit: 'ms', direction: 'lower' as const }, errors: { value: 0, unit: '%', direction: 'lower' as const } },
-    generator: { cpu: saturated ? 0.98 : 0.4, eventLoopDelayP99Ms: 1, inFlightAtEnd: 0, unsentAtEnd: 0, saturated, ...(saturated ? { saturatedBecause: 'generator CPU at 98% of a core' } : {}) }
+    generator: {
+      cpu: saturated ? 0.98 : 0.4,
+      eventLoopDelayP99Ms: 1,
+      inFlightAtEnd: 0,
+      unsentAtEnd: 0,
+      saturated,
+      ...(saturated ? { saturatedBecause: 'generator CPU at 98% of a core' } : {})
+    }
   })
   return { schemaVersion: 1, scenarios: [{ name: 'GET /', kind: 'load', trials: [p95, p95 * 1.01, p95 * 0.99, p95 * 1.02, p95 * 0.98].map(trial) }] }
 }
@@ -25,7 +32,9 @@ describe('a saturated load generator', () => {
     assert.equal(p95.status, 'inconclusive')
     assert.match(p95.reason, /generator was saturated \(5 of 5 trial\(s\): generator CPU at 98% of a core\)/)
     assert.equal(trusted.verdict.status, 'inconclusive')
-    assert.deepEqual(trusted.notes, ['GET /: the load generator was saturated in 5 of 5 trial(s): generator CPU at 98% of a core; give it more CPU or lower the load.'])
+    assert.deepEqual(trusted.notes, [
+      'GET /: the load generator was saturated in 5 of 5 trial(s): generator CPU at 98% of a core; give it more CPU or lower the load.'
+    ])
   })
   test('leaves a healthy generator’s failure alone', () => {
     const baseline = load(10, false)

@@ -162,18 +162,30 @@ export class ArtifactBaselineStore implements BaselineStore {
     if (!pinned && !branch) {
       const reason = 'the default branch is unknown (no repository in the event payload), so no baseline artifact can be trusted'
       problems.push(reason)
-      noteTrouble(trouble, 'unreadable', reason, 'Run the gate on an event whose payload names the repository (push, pull_request), or compare with a pinned baseline (`baseline:`).')
+      noteTrouble(
+        trouble,
+        'unreadable',
+        reason,
+        'Run the gate on an event whose payload names the repository (push, pull_request), or compare with a pinned baseline (`baseline:`).'
+      )
       return []
     }
     const own = listed.filter((artifact) => {
       const run = artifact.workflow_run
-      return run?.id !== undefined && run.head_repository_id !== undefined && run.head_repository_id === run.repository_id && (pinned || run.head_branch === branch)
+      return (
+        run?.id !== undefined && run.head_repository_id !== undefined && run.head_repository_id === run.repository_id && (pinned || run.head_branch === branch)
+      )
     })
     const live = own.filter((artifact) => !artifact.expired)
     if (live.length === 0 && own.length > 0) {
       const reason = `every baseline artifact from ${pinned ? 'this repository' : `the ${branch} branch`} has expired (retention ${this.retentionDays} days)`
       problems.push(`${reason}; a push to ${branch ?? 'the default branch'} saves a new one`)
-      noteTrouble(trouble, 'not-saved', reason, `A push to ${branch ?? 'the default branch'} saves a new one; raise \`baseline-retention-days\` if pushes are further apart.`)
+      noteTrouble(
+        trouble,
+        'not-saved',
+        reason,
+        `A push to ${branch ?? 'the default branch'} saves a new one; raise \`baseline-retention-days\` if pushes are further apart.`
+      )
     }
     return live.sort((a, b) => Date.parse(b.created_at ?? '') - Date.parse(a.created_at ?? '') || b.id - a.id)
   }

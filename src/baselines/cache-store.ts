@@ -78,7 +78,15 @@ export function restCacheKeyLister(repository: RepositoryRef, token: string, ref
     const octokit = createOctokit(token, env)
     const keys: string[] = []
     for (let page = 1; keys.length < atMost; page++) {
-      const { data } = await octokit.rest.actions.getActionsCacheList({ ...repository, key: prefix, ref, sort: 'created_at', direction: 'desc', per_page: CACHE_LIST_PAGE, page })
+      const { data } = await octokit.rest.actions.getActionsCacheList({
+        ...repository,
+        key: prefix,
+        ref,
+        sort: 'created_at',
+        direction: 'desc',
+        per_page: CACHE_LIST_PAGE,
+        page
+      })
       keys.push(...data.actions_caches.map((entry) => entry.key ?? '').filter((key) => key.startsWith(prefix)))
       if (data.actions_caches.length < CACHE_LIST_PAGE) break
     }
@@ -131,7 +139,8 @@ export class CacheBaselineStore implements BaselineStore {
     if (query.preferSha && !query.name && !records.some((record) => record.source.sha === query.preferSha) && !trouble.unreadable) {
       // The newest entry's history does not reach back to the base commit: look for that commit's own entry.
       const atBase = await this.restoreRecords(`${rollingPrefix(query.gate)}${query.preferSha}/`, problems, trouble)
-      if (atBase.length === 0) this.debug(`no cache entry for the base commit ${query.preferSha.slice(0, 7)} (none saved there, or evicted after 7 days unused)`)
+      if (atBase.length === 0)
+        this.debug(`no cache entry for the base commit ${query.preferSha.slice(0, 7)} (none saved there, or evicted after 7 days unused)`)
       records.push(...atBase)
     }
     if (records.length === 0 && problems.length === 0) {
@@ -145,7 +154,8 @@ export class CacheBaselineStore implements BaselineStore {
   }
 
   async save(record: BaselineRecord): Promise<SavedBaseline> {
-    if (!this.client.available()) throw new RunError('cannot save the baseline: the Actions cache is not available to this step (ACTIONS_RESULTS_URL is not set)')
+    if (!this.client.available())
+      throw new RunError('cannot save the baseline: the Actions cache is not available to this step (ACTIONS_RESULTS_URL is not set)')
     let records = [record]
     if (!record.name) {
       const previous = this.newestRolling?.gate === record.gate ? this.newestRolling.records : await this.restoreRecords(rollingPrefix(record.gate), [])
@@ -157,7 +167,8 @@ export class CacheBaselineStore implements BaselineStore {
     try {
       const saved = await this.client.save(CACHE_PATHS, key)
       // Keys are unique per save, so -1 never means "already saved": it is a failure the toolkit only logged.
-      if (saved.failure !== undefined || saved.value === -1) throw new RunError(`saving the baseline to the Actions cache under key ${key} failed: ${saved.failure ?? 'the cache service did not accept it'}`)
+      if (saved.failure !== undefined || saved.value === -1)
+        throw new RunError(`saving the baseline to the Actions cache under key ${key} failed: ${saved.failure ?? 'the cache service did not accept it'}`)
     } finally {
       await rm(this.dir, { recursive: true, force: true })
     }
@@ -193,7 +204,9 @@ export class CacheBaselineStore implements BaselineStore {
       const problems: string[] = []
       const records = await this.restoreRecords(key, problems, undefined, true)
       if (records.length === 0) {
-        this.debug(`cache entry ${key} is listed but could not be restored (evicted since it was listed?${problems.length > 0 ? ` ${problems.join('; ')}` : ''}); skipping it`)
+        this.debug(
+          `cache entry ${key} is listed but could not be restored (evicted since it was listed?${problems.length > 0 ? ` ${problems.join('; ')}` : ''}); skipping it`
+        )
         continue
       }
       this.debug(`cache entry ${key} was saved beside the newest one; its baseline joins the history`)
@@ -273,7 +286,10 @@ export function cacheKeyOf(record: BaselineRecord): string {
 /** OS, core count and a short hash of the CPU model: what makes numbers from two machines incomparable. */
 export function runnerFingerprint(environment: EnvironmentFingerprint | undefined): string {
   if (!environment) return 'unknown-runner'
-  const cpu = createHash('sha256').update(environment.cpuModel ?? '').digest('hex').slice(0, 8)
+  const cpu = createHash('sha256')
+    .update(environment.cpuModel ?? '')
+    .digest('hex')
+    .slice(0, 8)
   return `${environment.os ?? 'os'}-${environment.arch ?? 'arch'}-${environment.cores ?? 0}c-${cpu}`
 }
 
@@ -318,5 +334,9 @@ export async function captureFailures<T>(call: () => Promise<T>): Promise<CacheC
 
 /** Undoes @actions/core's escaping; one line, since problems are shown as single report lines. */
 function decodeCommandData(text: string): string {
-  return text.replace(/(?:%0D)?%0A\s*/g, ' ').replace(/%0D/g, ' ').replace(/%25/g, '%').trim()
+  return text
+    .replace(/(?:%0D)?%0A\s*/g, ' ')
+    .replace(/%0D/g, ' ')
+    .replace(/%25/g, '%')
+    .trim()
 }

@@ -2,7 +2,7 @@
  * The file baseline store (CLI default, and the Action's `baseline-store: file`):
  *   <dir>/<gate>/history/<id>.json   rolling baselines, newest id last when sorted
  *   <dir>/<gate>/pinned/<name>.json  pinned (named) baselines
-* Writes go to a temporary file and are moved into place, so a crash never leaves a truncated baseline; large
+ * Writes go to a temporary file and are moved into place, so a crash never leaves a truncated baseline; large
  * records are gzip-compressed (see record-file.ts). A rolling baseline is never written over another: the move is
  * an exclusive create, and on a clash the record gets a new id.
  */

@@ -16,8 +16,7 @@ import {
   type LookupTrouble
 } from './store.js'
 
-const REJECTED_ADVICE =
-  'perf-gate ignores it; the next push to the default branch saves a fresh baseline (or promote one with `perf-gate baseline promote`).'
+const REJECTED_ADVICE = 'perf-gate ignores it; the next push to the default branch saves a fresh baseline (or promote one with `perf-gate baseline promote`).'
 
 /**
  * Parses and validates a stored baseline; problems name the source (file, cache key, artifact) and field. A rejected
@@ -43,7 +42,13 @@ export function validateBaselineText(text: string, source: string, problems: str
     )
   }
   const invalid = schemaProblems('baseline', data)
-  if (invalid.length > 0) return reject(`baseline ${source} is invalid (${invalid.slice(0, 3).map((p) => p.message).join('; ')})`)
+  if (invalid.length > 0)
+    return reject(
+      `baseline ${source} is invalid (${invalid
+        .slice(0, 3)
+        .map((p) => p.message)
+        .join('; ')})`
+    )
   return data as BaselineRecord
 }
 

@@ -18,7 +18,11 @@ export function closestName(pattern: string, names: readonly string[]): string |
   }
   if (best) return best.name
   // A glob such as "latency_*": a name containing its longest literal part ("latency").
-  const literal = lower.split(/[*?[\]{}(),!]+/).map((part) => part.replace(/[_.\-/\s]+$/, '')).sort((a, b) => b.length - a.length)[0] ?? ''
+  const literal =
+    lower
+      .split(/[*?[\]{}(),!]+/)
+      .map((part) => part.replace(/[_.\-/\s]+$/, ''))
+      .sort((a, b) => b.length - a.length)[0] ?? ''
   return literal.length >= 3 ? names.find((name) => name.toLowerCase().includes(literal)) : undefined
 }
 

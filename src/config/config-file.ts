@@ -29,7 +29,14 @@ export interface ConfigFile {
   profiles?: Record<string, LoadProfileConfig>
   thresholds?: Record<string, RawThresholdRule>
   overrides?: Array<{ scenarios: string | string[]; thresholds: Record<string, RawThresholdRule> }>
-  baseline?: { store?: 'file' | 'cache' | 'artifact'; dir?: string; history?: number; name?: string; 'fail-on-missing'?: boolean; 'save-over-error-budget'?: boolean }
+  baseline?: {
+    store?: 'file' | 'cache' | 'artifact'
+    dir?: string
+    history?: number
+    name?: string
+    'fail-on-missing'?: boolean
+    'save-over-error-budget'?: boolean
+  }
   strict?: boolean
   removed?: RemovedPolicy | Record<string, RemovedPolicy>
   'compare-to'?: 'stored' | 'base-commit'
@@ -91,9 +98,7 @@ export async function loadConfigFile(path: string, displayPath = path): Promise<
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     throw new InputError(
-      code === 'ENOENT'
-        ? `config file ${displayPath} does not exist`
-        : `config file ${displayPath} cannot be read: ${(error as Error).message}`
+      code === 'ENOENT' ? `config file ${displayPath} does not exist` : `config file ${displayPath} cannot be read: ${(error as Error).message}`
     )
   }
   return parseConfigText(text, displayPath)
@@ -109,7 +114,8 @@ export function parseConfigText(text: string, displayPath: string): ConfigFile {
       const where = `${displayPath}:${position.line}:${position.col}`
       // The parser notices a missing closing quote at the end of the file; the reader needs where it opened.
       const opened = /quote/i.test(error.message) ? unclosedQuoteStart(document, error.pos[0]) : undefined
-      const openedAt = opened === undefined ? '' : ` (the quote opened at ${displayPath}:${lineCounter.linePos(opened).line}:${lineCounter.linePos(opened).col})`
+      const openedAt =
+        opened === undefined ? '' : ` (the quote opened at ${displayPath}:${lineCounter.linePos(opened).line}:${lineCounter.linePos(opened).col})`
       return `${where}: ${error.message.split('\n')[0]}${openedAt}`
     })
     throw new InputError(`config file is not valid YAML/JSON:\n  ${messages.join('\n  ')}`)

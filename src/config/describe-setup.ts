@@ -15,12 +15,16 @@ export function describeGateSetup(settings: GateSettings, options: { cwd: string
     for (const suite of source.suites) {
       lines.push(`  ${suite.name}`)
       lines.push(`    command  ${suite.command}${suite.cwd !== options.cwd ? `   (in ${shown(suite.cwd)})` : ''}`)
-      lines.push(`    results  ${suite.resultsPath ? shown(suite.resultsPath) : 'standard output'}, format ${suite.format}, time limit ${formatSeconds(suite.timeoutMs / 1000)}`)
+      lines.push(
+        `    results  ${suite.resultsPath ? shown(suite.resultsPath) : 'standard output'}, format ${suite.format}, time limit ${formatSeconds(suite.timeoutMs / 1000)}`
+      )
     }
   } else if (source.kind === 'load') {
     lines.push('', `Load scenarios (${source.scenarios.length}):`)
     for (const scenario of source.scenarios) {
-      const shape = scenario.requests ? `${scenario.requests} requests` : `${formatSeconds(scenario.durationSeconds)} after ${formatSeconds(scenario.warmupSeconds)} warm-up`
+      const shape = scenario.requests
+        ? `${scenario.requests} requests`
+        : `${formatSeconds(scenario.durationSeconds)} after ${formatSeconds(scenario.warmupSeconds)} warm-up`
       const pace = scenario.ratePerSecond ? `${scenario.ratePerSecond} req/s over ${scenario.connections} connections` : `${scenario.connections} connections`
       lines.push(`  ${scenario.name}: ${scenario.trials} trial(s) of ${shape}, ${pace}`)
       for (const endpoint of scenario.endpoints) lines.push(`    ${endpoint.method} ${endpoint.url}`)
@@ -35,7 +39,9 @@ export function describeGateSetup(settings: GateSettings, options: { cwd: string
   const profiles = (source.kind === 'load' ? source.profiles : undefined) ?? LOAD_PROFILES
   for (const [name, profile] of Object.entries(profiles)) {
     const pace = profile.ratePerSecond ? `${profile.ratePerSecond} req/s over ${profile.connections} connections` : `${profile.connections} connections`
-    lines.push(`  ${name.padEnd(9)} ${profile.trials} trial(s) × ${formatSeconds(profile.durationSeconds)} after ${formatSeconds(profile.warmupSeconds)} warm-up, ${pace}`)
+    lines.push(
+      `  ${name.padEnd(9)} ${profile.trials} trial(s) × ${formatSeconds(profile.durationSeconds)} after ${formatSeconds(profile.warmupSeconds)} warm-up, ${pace}`
+    )
   }
   return `${lines.join('\n')}\n`
 }

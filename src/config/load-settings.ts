@@ -83,7 +83,9 @@ export function resolveLoadSource(
       const endpoints = scenario.endpoints.map((endpoint, e) => parseEndpoint(endpoint, `${at}/endpoints/${e}`, baseUrl, env, secrets))
       const origins = new Set(endpoints.map((endpoint) => new URL(endpoint.url).origin))
       if (origins.size > 1) {
-        throw new InputError(`${at}/endpoints: all endpoints of a scenario must be on one server; found ${[...origins].join(', ')}. Make one scenario per server.`)
+        throw new InputError(
+          `${at}/endpoints: all endpoints of a scenario must be on one server; found ${[...origins].join(', ')}. Make one scenario per server.`
+        )
       }
       const name = scenario.name ?? (config!.scenarios.length === 1 ? defaultName(endpoints) : `${defaultName(endpoints)} #${index + 1}`)
       if (names.has(name)) throw new InputError(`${at}/name: "${name}" is used by two load scenarios`)
@@ -118,8 +120,10 @@ function profileTable(custom: Record<string, LoadProfileConfig>, where: string):
     const at = `${where}: /profiles/${name}`
     const profile: LoadProfile = {
       connections: own.connections ?? LOAD_PROFILES.standard.connections,
-      durationSeconds: seconds(own.duration === undefined ? undefined : { value: own.duration, at: `${at}/duration` }) ?? LOAD_PROFILES.standard.durationSeconds,
-      warmupSeconds: seconds(own.warmup === undefined ? undefined : { value: own.warmup, at: `${at}/warmup` }, { allowZero: true }) ?? LOAD_PROFILES.standard.warmupSeconds,
+      durationSeconds:
+        seconds(own.duration === undefined ? undefined : { value: own.duration, at: `${at}/duration` }) ?? LOAD_PROFILES.standard.durationSeconds,
+      warmupSeconds:
+        seconds(own.warmup === undefined ? undefined : { value: own.warmup, at: `${at}/warmup` }, { allowZero: true }) ?? LOAD_PROFILES.standard.warmupSeconds,
       trials: own.trials ?? LOAD_PROFILES.standard.trials
     }
     if (own.rate !== undefined) profile.ratePerSecond = own.rate
@@ -150,7 +154,11 @@ function buildScenario(
   const sectionAt = at.replace(/\/scenarios\/\d+$/, '')
   /** The scenario's field, else the section's, with the path of whichever was used. */
   const pick = <K extends keyof LoadKnobsConfig>(key: K): { value: LoadKnobsConfig[K]; at: string } | undefined =>
-    own[key] !== undefined ? { value: own[key], at: `${at}/${key}` } : section[key] !== undefined ? { value: section[key], at: `${sectionAt}/${key}` } : undefined
+    own[key] !== undefined
+      ? { value: own[key], at: `${at}/${key}` }
+      : section[key] !== undefined
+        ? { value: section[key], at: `${sectionAt}/${key}` }
+        : undefined
 
   const connections = edge.connections?.trim()
     ? wholeNumber(edge.connections, "input 'connections'", 1, 10_000)
@@ -196,7 +204,8 @@ function parseEndpoint(
   secrets: Set<string>
 ): LoadEndpointSettings {
   const method = (endpoint.method ?? 'GET').trim().toUpperCase()
-  if (method === 'HEAD') throw new InputError(`${at}/method: HEAD cannot be load-tested here (the load generator would wait for a body after every response); use GET`)
+  if (method === 'HEAD')
+    throw new InputError(`${at}/method: HEAD cannot be load-tested here (the load generator would wait for a body after every response); use GET`)
   if (!(METHODS as readonly string[]).includes(method)) {
     throw new InputError(`${at}/method: "${endpoint.method}" is not an HTTP method; use one of ${METHODS.join(', ')}`)
   }
@@ -305,7 +314,9 @@ function resolveServer(
     cwd: resolve(rootDir, configured?.cwd ?? '.'),
     env: configured?.env ?? {},
     readyTimeoutMs:
-      configured?.['ready-timeout'] !== undefined ? parseDurationMs(configured['ready-timeout'], `${where}: /load/server/ready-timeout`) : DEFAULT_READY_TIMEOUT_MS,
+      configured?.['ready-timeout'] !== undefined
+        ? parseDurationMs(configured['ready-timeout'], `${where}: /load/server/ready-timeout`)
+        : DEFAULT_READY_TIMEOUT_MS,
     freshPerTrial: configured?.['fresh-per-trial'] ?? false
   }
   if (readyUrl) server.readyUrl = readyUrl

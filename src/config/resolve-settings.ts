@@ -153,7 +153,10 @@ function settingsFrom(edge: EdgeSettings, config: ConfigFile, where: string, con
     strict: edge.strict ?? config.strict ?? false,
     failOnRegression: edge.failOnRegression,
     confirm: resolveConfirm(edge, config, where),
-    removed: typeof config.removed === 'string' ? [{ scenarios: '*', policy: config.removed }] : Object.entries(config.removed ?? {}).map(([scenarios, policy]) => ({ scenarios, policy }))
+    removed:
+      typeof config.removed === 'string'
+        ? [{ scenarios: '*', policy: config.removed }]
+        : Object.entries(config.removed ?? {}).map(([scenarios, policy]) => ({ scenarios, policy }))
   }
   if (configUsed) settings.configPath = configUsed
   return settings

@@ -12,7 +12,9 @@ export function selectSuites(settings: GateSettings, names: string[] | undefined
   if (!names || names.length === 0) return settings
   const source = settings.source
   if (source.kind !== 'suites') {
-    throw new InputError(`--suite needs suites in the config (${settings.configPath ?? 'none read'}); this gate runs ${source.kind === 'load' ? 'load scenarios' : 'no suites'}`)
+    throw new InputError(
+      `--suite needs suites in the config (${settings.configPath ?? 'none read'}); this gate runs ${source.kind === 'load' ? 'load scenarios' : 'no suites'}`
+    )
   }
   const known = source.suites.map((suite) => suite.name)
   for (const name of names) {

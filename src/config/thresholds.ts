@@ -9,10 +9,7 @@ import type { Direction } from '../results/model.js'
 import type { MetricThreshold, ThresholdExpression, ThresholdRule } from './settings.js'
 
 /** The raw shape of a rule as written in YAML/JSON (already schema-checked). */
-export type RawThresholdRule =
-  | string
-  | string[]
-  | { warn?: string | string[]; fail?: string | string[]; direction?: Direction }
+export type RawThresholdRule = string | string[] | { warn?: string | string[]; fail?: string | string[]; direction?: Direction }
 
 /** Parses one expression; `where` names the place it came from (config path + JSON path, or an input). */
 export function parseThresholdExpression(text: string, where: string): ThresholdExpression {
@@ -28,9 +25,7 @@ export function parseThresholdExpression(text: string, where: string): Threshold
   if (absolute) {
     const quantity = parseQuantity(absolute[2]!)
     if (!quantity) {
-      throw new InputError(
-        `${where}: threshold "${text}" has no number after "${absolute[1]}"; write e.g. "< 300ms" or ">= 1000 req/s"`
-      )
+      throw new InputError(`${where}: threshold "${text}" has no number after "${absolute[1]}"; write e.g. "< 300ms" or ">= 1000 req/s"`)
     }
     const unit = quantity.unit.trim()
     if (unit !== '' && !lookupUnit(unit)) {
@@ -46,9 +41,7 @@ export function parseThresholdExpression(text: string, where: string): Threshold
       text: trimmed
     }
   }
-  throw new InputError(
-    `${where}: threshold "${text}" is not understood; write a relative change such as "+20%" or an absolute budget such as "< 300ms"`
-  )
+  throw new InputError(`${where}: threshold "${text}" is not understood; write a relative change such as "+20%" or an absolute budget such as "< 300ms"`)
 }
 
 function asList(value: string | string[] | undefined): string[] {
@@ -67,9 +60,7 @@ export function parseMetricThreshold(raw: RawThresholdRule, where: string): Metr
   }
   const parseLevel = (level: 'warn' | 'fail'): ThresholdExpression[] => {
     const value = raw[level]
-    return asList(value).map((text, i) =>
-      parseThresholdExpression(text, Array.isArray(value) ? `${where}/${level}/${i}` : `${where}/${level}`)
-    )
+    return asList(value).map((text, i) => parseThresholdExpression(text, Array.isArray(value) ? `${where}/${level}/${i}` : `${where}/${level}`))
   }
   const threshold: MetricThreshold = { warn: parseLevel('warn'), fail: parseLevel('fail'), definedAt: where }
   if (raw.direction) threshold.direction = raw.direction
@@ -137,11 +128,7 @@ function matchMetric(metrics: Record<string, MetricThreshold>, metric: string): 
 }
 
 /** Finds the threshold for one scenario's metric: the last matching rule wins. */
-export function resolveThreshold(
-  rules: ThresholdRule[],
-  scenario: { name: string; suite?: string },
-  metric: string
-): MetricThreshold | undefined {
+export function resolveThreshold(rules: ThresholdRule[], scenario: { name: string; suite?: string }, metric: string): MetricThreshold | undefined {
   let found: MetricThreshold | undefined
   for (const rule of rules) {
     if (rule.suite !== undefined && rule.suite !== scenario.suite) continue

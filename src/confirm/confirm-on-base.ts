@@ -207,7 +207,13 @@ export async function confirmOnBaseCommit(
     const prepare =
       deps.prepareWorktree ??
       ((top: string, sha: string) =>
-        prepareBaseWorktree(top, sha, { ...(settings.confirm.build ? { command: settings.confirm.build } : {}), timeoutMs: settings.confirm.buildTimeoutMs }, deps.log, deps.signal))
+        prepareBaseWorktree(
+          top,
+          sha,
+          { ...(settings.confirm.build ? { command: settings.confirm.build } : {}), timeoutMs: settings.confirm.buildTimeoutMs },
+          deps.log,
+          deps.signal
+        ))
     worktree = await prepare(repoTop, baseSha)
     const baseSource = armSource(relocateSource(settings.source, repoTop, worktree.dir)!)
     const headSource = armSource(settings.source)

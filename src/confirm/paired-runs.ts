@@ -145,11 +145,20 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
           decision.outcome === 'continue'
             ? `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? ' (time budget spent)' : ''}.`
             : decision.reason
-        done.push({ target, outcome, change: withLevels(decision.change, baseLogs.get(key(target))!), reason, pairs: logRatios.length, arms: arms.get(key(target))! })
+        done.push({
+          target,
+          outcome,
+          change: withLevels(decision.change, baseLogs.get(key(target))!),
+          reason,
+          pairs: logRatios.length,
+          arms: arms.get(key(target))!
+        })
         pending.delete(key(target))
       }
     }
-    options.log.info(`Confirmation look ${looksTaken} at ${pairs} pairs: ${options.targets.length - pending.size} of ${options.targets.length} metric(s) decided.`)
+    options.log.info(
+      `Confirmation look ${looksTaken} at ${pairs} pairs: ${options.targets.length - pending.size} of ${options.targets.length} metric(s) decided.`
+    )
     if (last) break
   }
   options.log.progressDone()

@@ -43,9 +43,10 @@ export function parseDemoServerArgs(values: Record<string, string | undefined>, 
     host: '127.0.0.1',
     port: number(values.port, '--port', 0, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'a port number (0 for any free port)'),
     latencyMs: number(values['latency-ms'], '--latency-ms', 1, (n) => n >= 0 && n <= 60_000, 'a latency in milliseconds (0 to 60000)'),
-    factor: values.factor !== undefined
-      ? number(values.factor, '--factor', 1, (n) => n > 0 && n <= 1000, 'a positive factor such as 1.5')
-      : number(envFactor, DEMO_FACTOR_ENV, 1, (n) => n > 0 && n <= 1000, 'a positive factor such as 1.5')
+    factor:
+      values.factor !== undefined
+        ? number(values.factor, '--factor', 1, (n) => n > 0 && n <= 1000, 'a positive factor such as 1.5')
+        : number(envFactor, DEMO_FACTOR_ENV, 1, (n) => n > 0 && n <= 1000, 'a positive factor such as 1.5')
   }
 }
 

@@ -11,7 +11,16 @@ import { asObject, child, entries, isJsonObject, jsonRoot, numberAt, optionalNum
 import { buildResults, isoTimestamp, metricValue, ScenarioCollector } from './results-builder.js'
 
 const SUMMARY_STATS: Record<string, string> = {
-  min: 'min', max: 'max', mean: 'mean', median: 'p50', p50: 'p50', p75: 'p75', p90: 'p90', p95: 'p95', p99: 'p99', p999: 'p99.9'
+  min: 'min',
+  max: 'max',
+  mean: 'mean',
+  median: 'p50',
+  p50: 'p50',
+  p75: 'p75',
+  p90: 'p90',
+  p95: 'p95',
+  p99: 'p99',
+  p999: 'p99.9'
 }
 const ENDPOINT_PREFIX = 'plugins.metrics-by-endpoint.response_time.'
 
@@ -106,7 +115,10 @@ function readV1(aggregate: JsonNode, intermediate: JsonNode, collector: Scenario
   // reporting period, in intermediate[].latencies (the aggregate then often has none).
   const raw = child(aggregate, 'latencies').value
   const periods = Array.isArray(intermediate.value) ? intermediate.value : []
-  const requests = Array.isArray(raw) && raw.length > 0 ? raw : periods.flatMap((period: unknown) => (isJsonObject(period) && Array.isArray(period.latencies) ? period.latencies : []))
+  const requests =
+    Array.isArray(raw) && raw.length > 0
+      ? raw
+      : periods.flatMap((period: unknown) => (isJsonObject(period) && Array.isArray(period.latencies) ? period.latencies : []))
   const samples = requests.flatMap((entry: unknown) => (Array.isArray(entry) && typeof entry[2] === 'number' ? [entry[2] as number] : []))
   if (samples.length > 0) trial.distributions = { latency: { unit: 'ns', samples } }
   collector.addTrial('http.response_time', trial, { kind: 'load' })

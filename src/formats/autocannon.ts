@@ -11,14 +11,25 @@ import { buildResults, isoTimestamp, metricValue, percentileMetricName, Scenario
 
 /** autocannon's percentile keys that carry perf-gate's usual percentiles (p95 does not exist there). */
 const LATENCY_PERCENTILES: Array<[string, number]> = [
-  ['p50', 50], ['p75', 75], ['p90', 90], ['p97_5', 97.5], ['p99', 99], ['p99_9', 99.9]
+  ['p50', 50],
+  ['p75', 75],
+  ['p90', 90],
+  ['p97_5', 97.5],
+  ['p99', 99],
+  ['p99_9', 99.9]
 ]
 
 export const autocannonFormat: ResultsFormat = {
   name: 'autocannon',
   description: 'autocannon --json output (one JSON per line; several runs become trials)',
   detect(text) {
-    return /^\s*\{/.test(text) && /"latency"\s*:\s*\{/.test(text) && /"requests"\s*:\s*\{/.test(text) && /"throughput"\s*:\s*\{/.test(text) && /"p97_5"\s*:/.test(text)
+    return (
+      /^\s*\{/.test(text) &&
+      /"latency"\s*:\s*\{/.test(text) &&
+      /"requests"\s*:\s*\{/.test(text) &&
+      /"throughput"\s*:\s*\{/.test(text) &&
+      /"p97_5"\s*:/.test(text)
+    )
   },
   parse(text, source) {
     const collector = new ScenarioCollector()
@@ -30,7 +41,10 @@ export const autocannonFormat: ResultsFormat = {
       collector.addTrial(name, trialOf(document), { kind: 'load', ...(url ? { labels: { url } } : {}) })
     }
     // The file's time is its first run's start.
-    const createdAt = collector.scenarios().flatMap((scenario) => scenario.trials.map((trial) => trial.startedAt)).find((at) => at !== undefined)
+    const createdAt = collector
+      .scenarios()
+      .flatMap((scenario) => scenario.trials.map((trial) => trial.startedAt))
+      .find((at) => at !== undefined)
     return buildResults('autocannon', collector.scenarios(), source, createdAt ? { createdAt } : {})
   }
 }
@@ -57,7 +71,11 @@ function trialOf(document: JsonNode): Trial {
     if (value !== undefined) metrics[percentileMetricName(percent)] = metricValue(value, 'ms')
   }
   metrics.mean = metricValue(numberAt(child(latency, 'mean')), 'ms')
-  for (const [key, name] of [['stddev', 'stdev'], ['min', 'min'], ['max', 'max']] as const) {
+  for (const [key, name] of [
+    ['stddev', 'stdev'],
+    ['min', 'min'],
+    ['max', 'max']
+  ] as const) {
     const value = optionalNumberAt(child(latency, key))
     if (value !== undefined) metrics[name] = metricValue(value, 'ms')
   }

@@ -30,7 +30,10 @@ export const bencherMetricFormat: ResultsFormat = {
         (measures) =>
           isJsonObject(measures) &&
           Object.keys(measures).length > 0 &&
-          Object.values(measures).every((measure) => isJsonObject(measure) && typeof measure.value === 'number' && Object.keys(measure).every((key) => /^(value|lower_value|upper_value)$/.test(key)))
+          Object.values(measures).every(
+            (measure) =>
+              isJsonObject(measure) && typeof measure.value === 'number' && Object.keys(measure).every((key) => /^(value|lower_value|upper_value)$/.test(key))
+          )
       )
     } catch {
       return false

@@ -102,5 +102,10 @@ function benchmarkIdFromPath(source: string): string {
   if (match) return match[1]!
   const folder = /(?:^|\/)([^/]+)\/(?:new|base)\/[^/]+$/.exec(normalized)
   if (folder) return folder[1]!
-  return normalized.split('/').pop()!.replace(/\.json$/, '') || 'criterion'
+  return (
+    normalized
+      .split('/')
+      .pop()!
+      .replace(/\.json$/, '') || 'criterion'
+  )
 }

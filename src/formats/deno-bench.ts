@@ -36,7 +36,8 @@ export const denoBenchFormat: ResultsFormat = {
       const name = `${group ? `${group} > ` : ''}${stringAt(child(bench, 'name'))}`
       for (const result of items(child(bench, 'results'))) {
         const failed = child(result, 'failed').value
-        if (failed !== undefined) throw new RunError(`${source}: ${result.pointer}: bench "${name}" failed: ${typeof failed === 'string' ? failed : JSON.stringify(failed)}`)
+        if (failed !== undefined)
+          throw new RunError(`${source}: ${result.pointer}: bench "${name}" failed: ${typeof failed === 'string' ? failed : JSON.stringify(failed)}`)
         const ok = child(result, 'ok')
         asObject(ok, 'an object { "ok": { ...statistics } } or { "failed": ... }')
         const metrics: Record<string, MetricValue> = { time: metricValue(numberAt(child(ok, 'avg')), 'ns') }

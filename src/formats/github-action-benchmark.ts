@@ -31,7 +31,11 @@ function customFormat(name: string, direction: Direction, tool: string): Results
       for (const entry of items(root, `an array of { "name", "unit", "value" } (github-action-benchmark ${tool})`)) {
         asObject(entry)
         const unit = stringAt(child(entry, 'unit'))
-        collector.addTrial(stringAt(child(entry, 'name')), { metrics: { value: metricValue(numberAt(child(entry, 'value')), unit, direction) } }, { kind: 'benchmark' })
+        collector.addTrial(
+          stringAt(child(entry, 'name')),
+          { metrics: { value: metricValue(numberAt(child(entry, 'value')), unit, direction) } },
+          { kind: 'benchmark' }
+        )
       }
       if (collector.size === 0) throw new InputError(`${source}: the ${tool} array is empty`)
       return buildResults(name, collector.scenarios(), source)

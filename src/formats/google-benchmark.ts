@@ -12,9 +12,28 @@ import { buildResults, isoTimestamp, metricValue, ScenarioCollector } from './re
 
 /** Row fields that are not counters. */
 const ROW_FIELDS = new Set([
-  'name', 'family_index', 'per_family_instance_index', 'run_name', 'run_type', 'repetitions', 'repetition_index',
-  'threads', 'iterations', 'real_time', 'cpu_time', 'time_unit', 'aggregate_name', 'aggregate_unit',
-  'error_occurred', 'error_message', 'skipped', 'skip_message', 'label', 'big_o', 'rms', 'complexity_n'
+  'name',
+  'family_index',
+  'per_family_instance_index',
+  'run_name',
+  'run_type',
+  'repetitions',
+  'repetition_index',
+  'threads',
+  'iterations',
+  'real_time',
+  'cpu_time',
+  'time_unit',
+  'aggregate_name',
+  'aggregate_unit',
+  'error_occurred',
+  'error_message',
+  'skipped',
+  'skip_message',
+  'label',
+  'big_o',
+  'rms',
+  'complexity_n'
 ])
 
 /** Counters whose meaning the library fixes. Other user counters have no unit in the JSON. */
@@ -45,7 +64,9 @@ export const googleBenchmarkFormat: ResultsFormat = {
   parse(text, source) {
     const root = jsonRoot(parseJsonText(text, source), source)
     asObject(root, 'an object with "context" and "benchmarks" (Google Benchmark JSON)')
-    const rows = items(child(root, 'benchmarks')).map((node) => readRow(node)).filter((row): row is Row => row !== undefined)
+    const rows = items(child(root, 'benchmarks'))
+      .map((node) => readRow(node))
+      .filter((row): row is Row => row !== undefined)
     const runNames = [...new Set(rows.map((row) => row.runName))]
     const collector = new ScenarioCollector()
     for (const runName of runNames) {

@@ -94,7 +94,9 @@ function textTrial(lines: TextLine[], start: TextLine, source: string): Trial {
   }
   // hey ends each report with its status code (and error) distribution: without one the report was cut off.
   if (statusTotal + errorTotal === 0) {
-    throw new InputError(`${source}:${start.number}: the hey report that starts here has no "Status code distribution:" or "Error distribution:" block, its end; the file looks truncated`)
+    throw new InputError(
+      `${source}:${start.number}: the hey report that starts here has no "Status code distribution:" or "Error distribution:" block, its end; the file looks truncated`
+    )
   }
   const attempted = statusTotal + errorTotal
   if (attempted > 0) metrics.errors = metricValue((100 * (non2xx + errorTotal)) / attempted, '%')

@@ -9,7 +9,7 @@ import { parseJsonText } from './json-text.js'
 import { asObject, child, entries, isJsonObject, items, jsonError, jsonRoot, stringAt, type JsonNode } from './json-reader.js'
 import { buildResults, metricValue, ScenarioCollector } from './results-builder.js'
 
-const RATE_FACTORS: Record<string, number> = { s: 1, ms: 1e3, us: 1e6, 'µs': 1e6, ns: 1e9, min: 1 / 60 }
+const RATE_FACTORS: Record<string, number> = { s: 1, ms: 1e3, us: 1e6, µs: 1e6, ns: 1e9, min: 1 / 60 }
 
 export const jmhFormat: ResultsFormat = {
   name: 'jmh',
@@ -52,7 +52,8 @@ export const jmhFormat: ResultsFormat = {
       // A secondary metric sampled a different number of times (gc.count only in iterations that collected…) cannot
       // share the primary's trials: its values are the trials of a scenario of their own, "<benchmark>:<metric>".
       for (const entry of series.slice(1).filter((other) => other.values.length !== trials)) {
-        for (const value of entry.values) if (value) collector.addTrial(`${name}:${entry.name}`, { metrics: { [entry.name]: value } }, { kind: 'benchmark', labels: { mode } })
+        for (const value of entry.values)
+          if (value) collector.addTrial(`${name}:${entry.name}`, { metrics: { [entry.name]: value } }, { kind: 'benchmark', labels: { mode } })
       }
     })
     return buildResults('jmh', collector.scenarios(), source, { nothingFound: 'no JMH benchmark results with finite scores' })
@@ -63,7 +64,9 @@ function baseName(node: JsonNode): string {
   const benchmark = stringAt(child(node, 'benchmark'))
   const params = child(node, 'params')
   if (!isJsonObject(params.value) || Object.keys(params.value).length === 0) return benchmark
-  return `${benchmark}(${entries(params).map(([key, value]) => `${key}=${String(value.value)}`).join(', ')})`
+  return `${benchmark}(${entries(params)
+    .map(([key, value]) => `${key}=${String(value.value)}`)
+    .join(', ')})`
 }
 
 /** A JMH number: finite numbers, or undefined for "NaN", "+INF", "-INF". */

@@ -116,7 +116,8 @@ function legacyType(node: JsonNode): K6MetricType {
 }
 
 function trendMetrics(metric: K6Metric): Record<string, MetricValue> {
-  const unit = metric.contains === 'time' ? 'ms' : metric.contains === 'data' ? 'B' : metric.contains === undefined && BUILTIN_TIME_TRENDS.test(metric.name) ? 'ms' : ''
+  const unit =
+    metric.contains === 'time' ? 'ms' : metric.contains === 'data' ? 'B' : metric.contains === undefined && BUILTIN_TIME_TRENDS.test(metric.name) ? 'ms' : ''
   const metrics: Record<string, MetricValue> = {}
   for (const [key, value] of entries(metric.values)) {
     if (key === 'thresholds' || key === 'count') continue

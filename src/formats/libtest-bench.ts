@@ -25,7 +25,8 @@ export const libtestBenchFormat: ResultsFormat = {
     for (const line of numberedLines(text)) {
       const trimmed = line.text.trim()
       if (/^running \d+ tests?$/.test(trimmed)) {
-        if (open) throw new InputError(`${source}:${open.number}: the run that starts here has no "test result:" line before the next run; the file looks truncated`)
+        if (open)
+          throw new InputError(`${source}:${open.number}: the run that starts here has no "test result:" line before the next run; the file looks truncated`)
         open = line
         continue
       }

@@ -38,7 +38,9 @@ export const locustFormat: ResultsFormat = {
     const column = (names: readonly string[], required: boolean): number | undefined => {
       const index = columns.findIndex((name) => names.includes(name))
       if (index < 0 && required) {
-        throw new InputError(`${source}:${header.line}: expected a "${names[0]}" column in the Locust stats header, got ${JSON.stringify(header.fields.join(','))}`)
+        throw new InputError(
+          `${source}:${header.line}: expected a "${names[0]}" column in the Locust stats header, got ${JSON.stringify(header.fields.join(','))}`
+        )
       }
       return index < 0 ? undefined : index
     }
@@ -73,7 +75,11 @@ export const locustFormat: ResultsFormat = {
         const value = cell(index, `a response time in ms for ${columns[index]}`)
         if (value !== undefined) metrics[percentileMetricName(percent)] = metricValue(value, 'ms')
       }
-      for (const [key, index] of [['mean', at.mean], ['min', at.min], ['max', at.max]] as const) {
+      for (const [key, index] of [
+        ['mean', at.mean],
+        ['min', at.min],
+        ['max', at.max]
+      ] as const) {
         const value = cell(index, `a response time in ms`)
         if (value !== undefined) metrics[key] = metricValue(value, 'ms')
       }

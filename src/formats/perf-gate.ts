@@ -23,9 +23,7 @@ export function validateResults(data: unknown, source: string): Results {
   }
   const version = (data as { schemaVersion?: unknown }).schemaVersion
   if (typeof version === 'number' && version > RESULTS_SCHEMA_VERSION) {
-    throw new InputError(
-      `${source}: schemaVersion ${version} is newer than this perf-gate understands (${RESULTS_SCHEMA_VERSION}); upgrade perf-gate`
-    )
+    throw new InputError(`${source}: schemaVersion ${version} is newer than this perf-gate understands (${RESULTS_SCHEMA_VERSION}); upgrade perf-gate`)
   }
   const problems = schemaProblems('results', data)
   if (problems.length > 0) {

@@ -5,7 +5,19 @@
 import type { EnvironmentFingerprint, MetricValue } from '../results/model.js'
 import type { ResultsFormat } from './format.js'
 import { parseJsonText } from './json-text.js'
-import { asObject, child, isJsonObject, items, jsonRoot, numberAt, numbersAt, optionalNumberAt, optionalStringAt, stringAt, type JsonNode } from './json-reader.js'
+import {
+  asObject,
+  child,
+  isJsonObject,
+  items,
+  jsonRoot,
+  numberAt,
+  numbersAt,
+  optionalNumberAt,
+  optionalStringAt,
+  stringAt,
+  type JsonNode
+} from './json-reader.js'
 import { buildResults, isoTimestamp, metricValue, ScenarioCollector } from './results-builder.js'
 
 export const pytestBenchmarkFormat: ResultsFormat = {
@@ -47,7 +59,12 @@ export const pytestBenchmarkFormat: ResultsFormat = {
 
 function aggregateMetrics(stats: JsonNode): Record<string, MetricValue> {
   const metrics: Record<string, MetricValue> = { time: metricValue(numberAt(child(stats, 'mean')), 's') }
-  for (const [field, name] of [['median', 'median'], ['min', 'min'], ['max', 'max'], ['stddev', 'stdev']] as const) {
+  for (const [field, name] of [
+    ['median', 'median'],
+    ['min', 'min'],
+    ['max', 'max'],
+    ['stddev', 'stdev']
+  ] as const) {
     const value = optionalNumberAt(child(stats, field))
     if (value !== undefined) metrics[name] = metricValue(value, 's')
   }

@@ -121,9 +121,7 @@ function detectFormat(text: string, source: string): ResultsFormat {
       `${source}: cannot tell which format these results are in; set format to one of: ${formatNames().join(', ')}${nearMisses(text, source)}`
     )
   }
-  throw new InputError(
-    `${source}: the results could be ${candidates.map((c) => c.name).join(' or ')}; set format explicitly`
-  )
+  throw new InputError(`${source}: the results could be ${candidates.map((c) => c.name).join(' or ')}; set format explicitly`)
 }
 
 /** For formats the text resembles without being accepted: why each refused it (a truncated k6 or wrk file…). */

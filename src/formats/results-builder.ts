@@ -4,7 +4,15 @@
  */
 import { max, mean, min, quantileSorted, sampleStandardDeviation } from 'simple-statistics'
 import { InputError } from '../errors.js'
-import { RESULTS_SCHEMA_VERSION, type Direction, type EnvironmentFingerprint, type MetricValue, type Results, type Scenario, type Trial } from '../results/model.js'
+import {
+  RESULTS_SCHEMA_VERSION,
+  type Direction,
+  type EnvironmentFingerprint,
+  type MetricValue,
+  type Results,
+  type Scenario,
+  type Trial
+} from '../results/model.js'
 import { canonicalUnit, inferDirection } from '../results/units.js'
 
 /** A metric value with its unit spelled canonically (`us` → `µs`) and its direction inferred unless given. */

@@ -12,7 +12,17 @@ import { buildResults, metricValue, percentileMetricName, ScenarioCollector } fr
 import { lineError, numberedLines, type TextLine } from './text-lines.js'
 
 /** Statistics fields of a tinybench ≥ 3 latency object and the metric each becomes. */
-const LATENCY_FIELDS: Record<string, string> = { mean: 'mean', min: 'min', max: 'max', sd: 'stdev', p50: 'p50', p75: 'p75', p99: 'p99', p995: 'p99.5', p999: 'p99.9' }
+const LATENCY_FIELDS: Record<string, string> = {
+  mean: 'mean',
+  min: 'min',
+  max: 'max',
+  sd: 'stdev',
+  p50: 'p50',
+  p75: 'p75',
+  p99: 'p99',
+  p995: 'p99.5',
+  p999: 'p99.9'
+}
 
 export const tinybenchFormat: ResultsFormat = {
   name: 'tinybench',
@@ -33,7 +43,16 @@ export const tinybenchFormat: ResultsFormat = {
         else {
           const name = String(table['Task name'] ?? table['Task Name'] ?? '')
           if (!name) throw new InputError(`${source}: ${row.pointer}: expected a "Task name" field`)
-          collector.addTrial(name, { metrics: tableMetrics(Object.entries(table).map(([key, value]) => [key, String(value)]), `${source}: ${row.pointer}`) }, { kind: 'benchmark' })
+          collector.addTrial(
+            name,
+            {
+              metrics: tableMetrics(
+                Object.entries(table).map(([key, value]) => [key, String(value)]),
+                `${source}: ${row.pointer}`
+              )
+            },
+            { kind: 'benchmark' }
+          )
         }
       }
     } else {
@@ -53,7 +72,10 @@ function readConsoleTable(text: string, source: string, collector: ScenarioColle
     if (trimmed.startsWith('└')) open = undefined
     if (!/^[│|]/.test(trimmed)) continue
     if (!/[│|]$/.test(trimmed)) throw lineError(source, line, 'a table row ending in "│"; the file looks truncated')
-    const cells = trimmed.replace(/^[│|]|[│|]$/g, '').split(/[│|]/).map((cell) => cell.trim().replace(/^'(.*)'$/, '$1'))
+    const cells = trimmed
+      .replace(/^[│|]|[│|]$/g, '')
+      .split(/[│|]/)
+      .map((cell) => cell.trim().replace(/^'(.*)'$/, '$1'))
     if (!header) {
       header = cells
       continue
@@ -108,7 +130,16 @@ function taskTrial(row: JsonNode): Trial {
     if (Array.isArray(child(latency, 'samples').value)) trial.distributions = { latency: { unit: 'ms', samples: numbersAt(child(latency, 'samples')) } }
   } else {
     // tinybench 2: flat fields, times in ms.
-    for (const [field, name] of [['mean', 'mean'], ['min', 'min'], ['max', 'max'], ['sd', 'stdev'], ['p75', 'p75'], ['p99', 'p99'], ['p995', percentileMetricName(99.5)], ['p999', 'p99.9']] as const) {
+    for (const [field, name] of [
+      ['mean', 'mean'],
+      ['min', 'min'],
+      ['max', 'max'],
+      ['sd', 'stdev'],
+      ['p75', 'p75'],
+      ['p99', 'p99'],
+      ['p995', percentileMetricName(99.5)],
+      ['p999', 'p99.9']
+    ] as const) {
       const value = optionalNumberAt(child(result, field))
       if (value !== undefined) metrics[name] = metricValue(value, 'ms')
     }

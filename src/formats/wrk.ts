@@ -126,10 +126,14 @@ function reportTrial(lines: TextLine[], start: TextLine, source: string, lastLin
     if (row) metrics.p95 = metricValue(row.value, 'ms')
   }
   if (metrics.rps === undefined || requests === undefined) {
-    throw new InputError(`${source}:${start.number}: the wrk report is incomplete: expected "N requests in T" and "Requests/sec: N" after "${start.text.trim()}"`)
+    throw new InputError(
+      `${source}:${start.number}: the wrk report is incomplete: expected "N requests in T" and "Requests/sec: N" after "${start.text.trim()}"`
+    )
   }
   if (!ended) {
-    throw new InputError(`${source}:${start.number}: the wrk report that starts here ends before its complete "Requests/sec:" and "Transfer/sec:" lines; the file looks truncated`)
+    throw new InputError(
+      `${source}:${start.number}: the wrk report that starts here ends before its complete "Requests/sec:" and "Transfer/sec:" lines; the file looks truncated`
+    )
   }
   if (requests > 0 || failed > 0) metrics.errors = metricValue((100 * failed) / Math.max(requests, failed), '%')
   return { metrics, ...(durationSeconds !== undefined ? { durationSeconds } : {}) }

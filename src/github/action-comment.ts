@@ -74,7 +74,13 @@ function commentClient(env: NodeJS.ProcessEnv, log: Logger): OctokitCommentClien
  * `mode: comment`: post the report of the triggering pull_request run on its PR. Exit 0 unless the artifact is bad
  * (2) or input 'name' does not match the reports the run uploaded (3). Without 'name', the gate is the artifact's.
  */
-export async function runCommentModeAction(env: NodeJS.ProcessEnv, payload: unknown, name: string | undefined, settings: CommentSettings, log: Logger): Promise<number> {
+export async function runCommentModeAction(
+  env: NodeJS.ProcessEnv,
+  payload: unknown,
+  name: string | undefined,
+  settings: CommentSettings,
+  log: Logger
+): Promise<number> {
   const token = githubTokenInput(env)
   const repository = parseRepository(env.GITHUB_REPOSITORY)
   if (!token) throw new InputError("mode comment needs input 'github-token' (or GITHUB_TOKEN) with pull-requests: write and actions: read")

@@ -27,7 +27,8 @@ export async function readSingleJsonArtifact(
     const file = join(dir, files[0]!)
     if (options.maxBytes !== undefined) {
       const { size } = await stat(file)
-      if (size > options.maxBytes) throw new ArtifactContentError(`${options.label} holds ${size} bytes, more than the limit of ${options.maxBytes} bytes; refusing it`)
+      if (size > options.maxBytes)
+        throw new ArtifactContentError(`${options.label} holds ${size} bytes, more than the limit of ${options.maxBytes} bytes; refusing it`)
     }
     return await (options.read ?? ((path: string) => readFile(path, 'utf8')))(file)
   } finally {

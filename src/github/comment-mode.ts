@@ -50,7 +50,8 @@ export function buildReportArtifact(report: GateReport, context: RunContext): Re
  */
 export function parseReportArtifact(text: string, expectedGate: string | undefined, source: string): ReportArtifact {
   const bytes = Buffer.byteLength(text)
-  if (bytes > MAX_REPORT_ARTIFACT_BYTES) throw new RunError(`${source} is ${bytes} bytes, more than the ${MAX_REPORT_ARTIFACT_BYTES} a report can be; refusing it`)
+  if (bytes > MAX_REPORT_ARTIFACT_BYTES)
+    throw new RunError(`${source} is ${bytes} bytes, more than the ${MAX_REPORT_ARTIFACT_BYTES} a report can be; refusing it`)
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -68,11 +69,19 @@ export function parseReportArtifact(text: string, expectedGate: string | undefin
     throw new RunError(`${source}: /pullRequest must hold a PR number ≥ 1 and a 40-hex headSha, got ${JSON.stringify(pr)?.slice(0, 120)}`)
   }
   const problems = foreignReportProblems(envelope.report)
-  if (problems.length > 0) throw new RunError(`${source}: /report does not match schemas/report.schema.json: ${problems.map((p) => p.message).slice(0, 5).join('; ')}`)
+  if (problems.length > 0)
+    throw new RunError(
+      `${source}: /report does not match schemas/report.schema.json: ${problems
+        .map((p) => p.message)
+        .slice(0, 5)
+        .join('; ')}`
+    )
   const report = envelope.report as GateReport
   if (report.metrics.length > MAX_METRICS) throw new RunError(`${source}: ${report.metrics.length} metrics is more than ${MAX_METRICS}; refusing it`)
-  if (expectedGate !== undefined && report.gate !== expectedGate) throw new RunError(`${source} is the report of gate "${report.gate.slice(0, 80)}", not "${expectedGate}"`)
-  if (!GATE_NAME.test(report.gate)) throw new RunError(`${source}: /report/gate ${JSON.stringify(report.gate.slice(0, 80))} is not a gate name perf-gate writes; refusing it`)
+  if (expectedGate !== undefined && report.gate !== expectedGate)
+    throw new RunError(`${source} is the report of gate "${report.gate.slice(0, 80)}", not "${expectedGate}"`)
+  if (!GATE_NAME.test(report.gate))
+    throw new RunError(`${source}: /report/gate ${JSON.stringify(report.gate.slice(0, 80))} is not a gate name perf-gate writes; refusing it`)
   return envelope as ReportArtifact
 }
 
@@ -169,17 +178,23 @@ export async function runCommentMode(input: CommentModeInput): Promise<CommentMo
   // Named after the artifact, the gate must be the report's own: a report of another gate under this name is refused.
   const name = artifact.report.gate
   if (reportArtifactName(name) !== artifactName) {
-    throw new RunError(`artifact ${artifactName} of run ${run.id} holds the report of gate "${name}", whose artifact would be ${reportArtifactName(name)}; refusing it`)
+    throw new RunError(
+      `artifact ${artifactName} of run ${run.id} holds the report of gate "${name}", whose artifact would be ${reportArtifactName(name)}; refusing it`
+    )
   }
   if (!input.name) input.log.info(`perf-gate: commenting for gate "${name}", the report run ${run.id} uploaded (input 'name' is empty)`)
   const number = artifact.pullRequest.number
   if (artifact.pullRequest.headSha !== run.head_sha) {
-    throw new RunError(`artifact ${artifactName} claims head ${artifact.pullRequest.headSha.slice(0, 12)} but run ${run.id} built ${run.head_sha.slice(0, 12)}; refusing it`)
+    throw new RunError(
+      `artifact ${artifactName} claims head ${artifact.pullRequest.headSha.slice(0, 12)} but run ${run.id} built ${run.head_sha.slice(0, 12)}; refusing it`
+    )
   }
   // For same-repository PRs the payload lists the PR; for forks it is empty, so the API has the last word.
   const listed = (run.pull_requests ?? []).filter((pr) => typeof pr.number === 'number')
   if (listed.length > 0 && !listed.some((pr) => pr.number === number)) {
-    throw new RunError(`artifact ${artifactName} names PR #${number}, but run ${run.id} belongs to ${listed.map((pr) => `#${pr.number}`).join(', ')}; refusing it`)
+    throw new RunError(
+      `artifact ${artifactName} names PR #${number}, but run ${run.id} belongs to ${listed.map((pr) => `#${pr.number}`).join(', ')}; refusing it`
+    )
   }
   let head: PullRequestHead
   try {
@@ -192,7 +207,9 @@ export async function runCommentMode(input: CommentModeInput): Promise<CommentMo
     const prBranch = `${head.repository ?? '?'}:${head.branch ?? '?'}`
     // A newer push to the same branch superseded this run (its own workflow_run will comment): routine, no failure.
     if (run.head_branch && run.head_repository?.full_name && prBranch === runBranch) {
-      input.log.warn(`perf-gate: pull request #${number} is at ${head.sha.slice(0, 12)}, not at ${run.head_sha.slice(0, 12)} which run ${run.id} built; a newer push superseded it; not commenting`)
+      input.log.warn(
+        `perf-gate: pull request #${number} is at ${head.sha.slice(0, 12)}, not at ${run.head_sha.slice(0, 12)} which run ${run.id} built; a newer push superseded it; not commenting`
+      )
       return { pullRequest: number }
     }
     // Otherwise the artifact names someone else's PR (a fork-style payload lists none to check against): refuse.
@@ -232,11 +249,15 @@ async function findReportArtifact(input: CommentModeInput, runId: number): Promi
     return undefined
   }
   if (reports.length === 0) {
-    input.log.warn(`perf-gate: run ${runId} has no perf-gate report artifact (${REPORT_ARTIFACT_PREFIX}<name>): did the gate run with upload-report (automatic on fork PRs)?`)
+    input.log.warn(
+      `perf-gate: run ${runId} has no perf-gate report artifact (${REPORT_ARTIFACT_PREFIX}<name>): did the gate run with upload-report (automatic on fork PRs)?`
+    )
     return undefined
   }
   if (reports.length > 1) {
-    throw new InputError(`run ${runId} uploaded the reports of ${reports.length} gates (${names.join(', ')}): set input 'name' to the gate this job comments for (one comment job per gate)`)
+    throw new InputError(
+      `run ${runId} uploaded the reports of ${reports.length} gates (${names.join(', ')}): set input 'name' to the gate this job comments for (one comment job per gate)`
+    )
   }
   return fetch(reports[0]!)
 }

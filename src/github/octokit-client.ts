@@ -39,13 +39,15 @@ export interface OctokitOptions {
 /** An Octokit for `token` against GITHUB_API_URL (read now, not at import time), with bounded retries. */
 export function createOctokit(token: string, env: NodeJS.ProcessEnv = process.env, options: OctokitOptions = {}): Octokit {
   const unit = options.retryUnitMillis ?? 1000
-  const onLimit = (kind: string) => (retryAfterSeconds: number, request: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
-    const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfterSeconds <= MAX_RATE_LIMIT_WAIT_SECONDS
-    options.onWait?.(
-      `GitHub ${kind} on ${request.method ?? ''} ${request.url ?? ''}: ${retrying ? `retrying in ${retryAfterSeconds} s` : `not waiting ${retryAfterSeconds} s (at most ${MAX_RATE_LIMIT_WAIT_SECONDS} s, ${RATE_LIMIT_RETRIES} retries)`}`
-    )
-    return retrying
-  }
+  const onLimit =
+    (kind: string) =>
+    (retryAfterSeconds: number, request: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
+      const retrying = retryCount < RATE_LIMIT_RETRIES && retryAfterSeconds <= MAX_RATE_LIMIT_WAIT_SECONDS
+      options.onWait?.(
+        `GitHub ${kind} on ${request.method ?? ''} ${request.url ?? ''}: ${retrying ? `retrying in ${retryAfterSeconds} s` : `not waiting ${retryAfterSeconds} s (at most ${MAX_RATE_LIMIT_WAIT_SECONDS} s, ${RATE_LIMIT_RETRIES} retries)`}`
+      )
+      return retrying
+    }
   return getOctokit(
     token,
     {

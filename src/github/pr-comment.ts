@@ -75,10 +75,7 @@ function normalizeNewlines(text: string): string {
   return text.replace(/\r\n?/g, '\n')
 }
 
-export type CommentDecision =
-  | { kind: 'create' }
-  | { kind: 'update'; comment: ExistingComment }
-  | { kind: 'skip'; reason: string; comment?: ExistingComment }
+export type CommentDecision = { kind: 'create' } | { kind: 'update'; comment: ExistingComment } | { kind: 'skip'; reason: string; comment?: ExistingComment }
 
 export interface DecisionInput {
   mode: CommentMode
@@ -148,7 +145,10 @@ export async function syncComment(client: CommentClient, request: SyncRequest): 
     const decision = decideComment({ mode: request.mode, existing, body, crossedThreshold: request.crossedThreshold })
     if (decision.kind === 'skip') {
       if (!decision.comment) return { action: 'skipped', reason: decision.reason }
-      return withDuplicates({ action: 'unchanged', url: decision.comment.url, id: decision.comment.id, short: false }, await removeDuplicates(client, existing, decision.comment))
+      return withDuplicates(
+        { action: 'unchanged', url: decision.comment.url, id: decision.comment.id, short: false },
+        await removeDuplicates(client, existing, decision.comment)
+      )
     }
     const write = (text: string): Promise<{ id: number; url: string }> =>
       decision.kind === 'create' ? client.createIssueComment(request.issue, text) : client.updateIssueComment(decision.comment.id, text)
@@ -200,17 +200,12 @@ function withDuplicates<T extends object>(outcome: T, duplicates: { deleted: num
 }
 
 /** Posts a commit comment (e.g. when a regression landed on the default branch), or updates ours on a re-run. Never throws. */
-export async function postCommitComment(
-  client: CommentClient,
-  sha: string,
-  name: string,
-  markdown: string,
-  author?: string
-): Promise<SyncOutcome> {
+export async function postCommitComment(client: CommentClient, sha: string, name: string, markdown: string, author?: string): Promise<SyncOutcome> {
   const body = commentBody(name, markdown)
   try {
     const existing = (await client.listCommitComments(sha)).find((comment) => isOurComment(comment, name, author))
-    if (existing && normalizeNewlines(existing.body) === normalizeNewlines(body)) return { action: 'unchanged', id: existing.id, url: existing.url, short: false }
+    if (existing && normalizeNewlines(existing.body) === normalizeNewlines(body))
+      return { action: 'unchanged', id: existing.id, url: existing.url, short: false }
     const written = await (existing ? client.updateCommitComment(existing.id, body) : client.createCommitComment(sha, body))
     return { action: existing ? 'updated' : 'created', ...written, short: false }
   } catch (error) {
@@ -223,7 +218,7 @@ function forbiddenExplanation(what: string, detail: string): string {
   return (
     `perf-gate could not ${what}: GitHub answered 403 (${detail}). ` +
     'The token is read-only here, which is what GitHub gives pull requests from forks (and Dependabot), or the ' +
-    "workflow lacks `permissions: pull-requests: write`. The verdict and the job summary are unaffected. To get the " +
+    'workflow lacks `permissions: pull-requests: write`. The verdict and the job summary are unaffected. To get the ' +
     'comment on fork pull requests, upload the report (`upload-report: true`) and post it from a second workflow on ' +
     '`workflow_run` with `mode: comment` (see "Pull request comments" in the README).'
   )

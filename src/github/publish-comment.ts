@@ -69,7 +69,9 @@ export async function publishComments(input: PublishCommentInput): Promise<strin
     }
     const outcome = await syncComment(input.client, reportCommentRequest(report, name, pullRequest.number, settings.mode, settings.author))
     if (outcome.action === 'forbidden' && input.reportUploaded) {
-      log.info(`perf-gate: this token cannot comment (HTTP 403, as on fork pull requests); the report artifact was uploaded for the workflow_run workflow with mode: comment to post it`)
+      log.info(
+        `perf-gate: this token cannot comment (HTTP 403, as on fork pull requests); the report artifact was uploaded for the workflow_run workflow with mode: comment to post it`
+      )
       return undefined
     }
     return logOutcome(outcome, `pull request #${pullRequest.number}`, log)
@@ -90,7 +92,9 @@ export function logOutcome(outcome: SyncOutcome, where: string, log: Logger): st
   switch (outcome.action) {
     case 'created':
     case 'updated':
-      log.info(`perf-gate: ${outcome.action} the comment on ${where}${outcome.short ? ' (short form: GitHub rejected the full table as too long)' : ''}: ${outcome.url}`)
+      log.info(
+        `perf-gate: ${outcome.action} the comment on ${where}${outcome.short ? ' (short form: GitHub rejected the full table as too long)' : ''}: ${outcome.url}`
+      )
       logDuplicates(outcome, where, log)
       return outcome.url
     case 'unchanged':

@@ -49,7 +49,8 @@ export async function historyCommand(
   const lookup = await store.load({ gate: settings.name, historyLimit: Math.max(settings.baseline.historyLimit, last ?? 0) })
   for (const problem of lookup.problems) io.stderr.write(`perf-gate: ${problem}\n`)
   if (lookup.history.length === 0) {
-    if (lookup.absence && lookup.absence.kind !== 'not-saved') throw new RunError(`history: the stored runs of gate "${settings.name}" could not be read: ${lookup.absence.reason}`)
+    if (lookup.absence && lookup.absence.kind !== 'not-saved')
+      throw new RunError(`history: the stored runs of gate "${settings.name}" could not be read: ${lookup.absence.reason}`)
     if (values.json) io.stdout.write(`${JSON.stringify({ columns: [], runs: [], changePoints: [] }, null, 2)}\n`)
     else io.stdout.write(`No stored runs for gate "${settings.name}" in ${store.description}.\n`)
     return EXIT_PASS

@@ -75,7 +75,9 @@ function geometricMean(values: number[]): number {
 function smallestRelative(rules: ThresholdRule[], scenario: { name: string; suite?: string }, metric: string): { gated: boolean; fraction?: number } {
   const threshold = resolveThreshold(rules, scenario, metric)
   if (!threshold || threshold.warn.length + threshold.fail.length === 0) return { gated: false }
-  const fractions = [...threshold.warn, ...threshold.fail].flatMap((level) => (level.kind === 'relative' && Number.isFinite(level.worseFraction) ? [level.worseFraction] : []))
+  const fractions = [...threshold.warn, ...threshold.fail].flatMap((level) =>
+    level.kind === 'relative' && Number.isFinite(level.worseFraction) ? [level.worseFraction] : []
+  )
   return fractions.length > 0 ? { gated: true, fraction: Math.min(...fractions) } : { gated: true }
 }
 

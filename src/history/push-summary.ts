@@ -29,14 +29,14 @@ export function describeChangePoint(step: HistoryChangePoint, escape: (text: str
   return `${escape(step.scenario)} · ${escape(step.metric)}: a ${formatPercentChange(1 + step.size)} step in the stored history starts at commit ${at} (E-Divisive means, ${p}).`
 }
 
-
 export function pushHistory(records: readonly BaselineRecord[], rules: ThresholdRule[], options: { lastRuns: number; maxChars: number }): PushHistory {
   const table = buildHistoryTable(records, { rules })
   if (table.columns.length === 0) return { markdown: '', recentSteps: [] }
   const recentSteps = table.changePoints
     .filter((step) => step.worse && step.run >= table.runs.length - RECENT_RUNS)
     .map((step) => ({ step, message: describeChangePoint(step) }))
-  const heading = recentSteps.length > 0 ? `### 📉 History: ${recentSteps.length} step(s) the bad way on the default branch` : '### History on the default branch'
+  const heading =
+    recentSteps.length > 0 ? `### 📉 History: ${recentSteps.length} step(s) the bad way on the default branch` : '### History on the default branch'
   const intro = recentSteps.map((entry) => `> [!WARNING]\n> ${describeChangePoint(entry.step, escapeMarkdown)}`).join('\n\n')
   const table_ = historyMarkdown(table, { lastRuns: options.lastRuns, maxChars: Math.max(1000, options.maxChars - heading.length - intro.length - 10) })
   return { markdown: `${heading}\n\n${intro ? `${intro}\n\n` : ''}${table_}`, recentSteps }

@@ -27,7 +27,15 @@ export function historyJson(table: HistoryTable): HistoryJson {
       })
       return { id: run.id, commit: run.commit ?? null, time: run.time, runner: run.runner ?? null, values }
     }),
-    changePoints: table.changePoints.map(({ scenario, metric, id, commit, size, pValue, worse }) => ({ scenario, metric, id, commit: commit ?? null, size, pValue, worse }))
+    changePoints: table.changePoints.map(({ scenario, metric, id, commit, size, pValue, worse }) => ({
+      scenario,
+      metric,
+      id,
+      commit: commit ?? null,
+      size,
+      pValue,
+      worse
+    }))
   }
 }
 
@@ -112,7 +120,19 @@ export function historyText(table: HistoryTable, lastRuns?: number): string {
     ])
   }
   const widths = header.map((cell, column) => Math.max([...cell].length, ...rows.map((row) => [...row[column]!].length)))
-  const line = (cells: string[]) => cells.map((cell, column) => cell + ' '.repeat(widths[column]! - [...cell].length)).join('  ').trimEnd()
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell + ' '.repeat(widths[column]! - [...cell].length))
+      .join('  ')
+      .trimEnd()
   const steps = table.changePoints.map((point) => describeStep(point, table, escapeTerminal, (text) => text))
-  return [line(header), ...rows.map(line), '', LEGEND, ...(steps.length > 0 ? ['', 'Change points (E-Divisive means, p ≤ 0.001, step ≥ the threshold):', ...steps] : [])].join('\n') + '\n'
+  return (
+    [
+      line(header),
+      ...rows.map(line),
+      '',
+      LEGEND,
+      ...(steps.length > 0 ? ['', 'Change points (E-Divisive means, p ≤ 0.001, step ≥ the threshold):', ...steps] : [])
+    ].join('\n') + '\n'
+  )
 }

@@ -8,14 +8,16 @@ const MAX_NAME_LENGTH = 200
 /** Text for a Markdown table cell or inline prose: literal, on one line, inert. */
 export function escapeMarkdown(text: string, maxLength = MAX_NAME_LENGTH): string {
   const oneLine = clip(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' '), maxLength)
-  return oneLine
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()#+!|~^$=-])/g, '\\$1')
-    .replace(/@/g, '@&#8203;')
-    // "javascript:" links and GFM autolinks of "https://..." in names: both need the colon.
-    .replace(/:(?=[\w/])/g, '&#58;')
+  return (
+    oneLine
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/([\\`*_{}[\]()#+!|~^$=-])/g, '\\$1')
+      .replace(/@/g, '@&#8203;')
+      // "javascript:" links and GFM autolinks of "https://..." in names: both need the colon.
+      .replace(/:(?=[\w/])/g, '&#58;')
+  )
 }
 
 /** Text for a terminal: no escape sequences or other control characters from untrusted names. */

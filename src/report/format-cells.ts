@@ -169,8 +169,7 @@ export function headlineParts(report: Pick<GateReport, 'metrics' | 'labelCounts'
 export const GATE_GUIDANCE: Record<GateStatus, string> = {
   fail: 'A gated metric got worse beyond its threshold, with enough evidence to rule out noise.',
   warn: 'A metric crossed a warn level; nothing is blocked.',
-  inconclusive:
-    'Some changes could not be told apart from runner noise. Nothing is blocked; re-run the job or add trials to decide.',
+  inconclusive: 'Some changes could not be told apart from runner noise. Nothing is blocked; re-run the job or add trials to decide.',
   'no-baseline':
     'There is no baseline to compare against yet, so relative thresholds were not checked. A baseline is saved by the next push to the default branch (or `perf-gate baseline promote`).',
   pass: 'Every gated metric is within its threshold.'

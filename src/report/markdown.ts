@@ -93,7 +93,13 @@ function compose(
   const gate = escapeMarkdown(report.gate)
   lines.push(`### ${GATE_ICON[report.verdict]} perf-gate · ${gate}: ${report.verdict}`)
   lines.push('')
-  lines.push(`**${headlineParts(report).map((p) => `${p.icon} ${p.text}`).join(' · ') || 'no gated metrics'}**`)
+  lines.push(
+    `**${
+      headlineParts(report)
+        .map((p) => `${p.icon} ${p.text}`)
+        .join(' · ') || 'no gated metrics'
+    }**`
+  )
   lines.push('')
   const confirmationFailure = confirmationFailureLine(report)
   if (confirmationFailure) lines.push(`> ❗ ${escapeMarkdown(confirmationFailure, 1000)}`, '')
@@ -134,7 +140,10 @@ function compose(
     const parts: string[] = []
     if (hiddenNotable > 0) parts.push(pluralize(hiddenNotable, 'changed row'))
     if (hiddenUnchanged > 0) parts.push(describeFolded(unchanged.slice(unchangedShown)))
-    lines.push(`_${parts.join(' and ')} not shown here to stay within the size limit; the full table is in ${options.fullReportHint ?? 'the JSON report'}._`, '')
+    lines.push(
+      `_${parts.join(' and ')} not shown here to stay within the size limit; the full table is in ${options.fullReportHint ?? 'the JSON report'}._`,
+      ''
+    )
   }
   if (withExtra && options.extra) lines.push(options.extra, '')
   lines.push(footer(report))
@@ -208,9 +217,7 @@ function describeAbsence(report: GateReport): string {
 }
 
 function describeRunner(environment: NonNullable<GateReport['current']['environment']>): string {
-  return [environment.runner, environment.os, environment.cpuModel, environment.cores ? `${environment.cores} cores` : undefined]
-    .filter(Boolean)
-    .join(' · ')
+  return [environment.runner, environment.os, environment.cpuModel, environment.cores ? `${environment.cores} cores` : undefined].filter(Boolean).join(' · ')
 }
 
 function commitLink(report: GateReport, sha: string): string {

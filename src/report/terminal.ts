@@ -45,11 +45,17 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
   const paint = (code: string | undefined, text: string): string => (options.color && code ? `${code}${text}${RESET}` : text)
   const lines: string[] = []
   lines.push(paint(BOLD, `perf-gate · ${escapeTerminal(report.gate)}: ${report.verdict.toUpperCase()}`))
-  lines.push(headlineParts(report).map((p) => p.text).join(' · ') || 'no gated metrics')
+  lines.push(
+    headlineParts(report)
+      .map((p) => p.text)
+      .join(' · ') || 'no gated metrics'
+  )
   const confirmationFailure = confirmationFailureLine(report)
   if (confirmationFailure) lines.push(paint(COLORS.fail, `! ${escapeTerminal(confirmationFailure, 1000)}`))
   if (report.saved?.first) {
-    lines.push(`baseline saved (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ''}): the next PR compares against it`)
+    lines.push(
+      `baseline saved (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ''}): the next PR compares against it`
+    )
   } else if (!report.baseline && report.targetsOnly) {
     lines.push(paint(DIM, 'no baseline needed: every threshold is an absolute target'))
   } else if (report.baseline) {
@@ -80,7 +86,11 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
     ])
     // A fold, not Math.max(...spread): a spread of 100,000 rows overflows the call stack.
     const widths = header.map((title, column) => cells.reduce((width, line) => Math.max(width, displayWidth(line[column]!)), displayWidth(title)))
-    const format = (line: string[]): string => line.map((cell, column) => padEndToWidth(cell, widths[column]!)).join('  ').trimEnd()
+    const format = (line: string[]): string =>
+      line
+        .map((cell, column) => padEndToWidth(cell, widths[column]!))
+        .join('  ')
+        .trimEnd()
     lines.push(paint(BOLD, format(header)))
     rows.forEach((row, index) => lines.push(paint(COLORS[row.status], format(cells[index]!))))
     lines.push('')
@@ -88,7 +98,9 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
     const statistic = describeStatistic(rows)
     if (statistic) lines.push(...wrap(paint(DIM, statistic), width, ''), '')
     for (const row of notable.filter((r) => r.status !== 'no-baseline' && r.label?.kind !== 'target met')) {
-      lines.push(...wrap(`${mark(row.status)} ${escapeTerminal(row.scenario, 60)} · ${escapeTerminal(row.metric, 30)}: ${escapeTerminal(row.reason, 1000)}`, width, '  '))
+      lines.push(
+        ...wrap(`${mark(row.status)} ${escapeTerminal(row.scenario, 60)} · ${escapeTerminal(row.metric, 30)}: ${escapeTerminal(row.reason, 1000)}`, width, '  ')
+      )
       if (row.context) lines.push(...wrap(paint(DIM, `not deciding: ${escapeTerminal(describeContext(row.context), 1000)}`), width, '  ', '  '))
     }
   }
@@ -148,4 +160,3 @@ function mark(status: MetricStatus): string {
       return '·'
   }
 }
-

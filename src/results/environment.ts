@@ -18,10 +18,7 @@ export function currentEnvironment(runner: string): EnvironmentFingerprint {
 }
 
 /** The parts that make numbers incomparable: a different OS, CPU model or core count. */
-export function describeEnvironmentDifference(
-  a: EnvironmentFingerprint | undefined,
-  b: EnvironmentFingerprint | undefined
-): string | undefined {
+export function describeEnvironmentDifference(a: EnvironmentFingerprint | undefined, b: EnvironmentFingerprint | undefined): string | undefined {
   if (!a || !b) return undefined
   const differences: string[] = []
   if (a.os && b.os && a.os !== b.os) differences.push(`OS ${a.os} vs ${b.os}`)

@@ -81,15 +81,13 @@ export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortS
   signal?.addEventListener('abort', onAbort, { once: true })
   if (signal?.aborted) onAbort()
 
-  const { exitCode, exitSignal } = await new Promise<{ exitCode: number | null; exitSignal: NodeJS.Signals | null }>(
-    (resolve) => {
-      child.on('error', (error) => {
-        emit(`cannot start the command: ${error.message}`)
-        resolve({ exitCode: 127, exitSignal: null })
-      })
-      child.on('exit', (code, exitSignal) => resolve({ exitCode: code, exitSignal }))
-    }
-  )
+  const { exitCode, exitSignal } = await new Promise<{ exitCode: number | null; exitSignal: NodeJS.Signals | null }>((resolve) => {
+    child.on('error', (error) => {
+      emit(`cannot start the command: ${error.message}`)
+      resolve({ exitCode: 127, exitSignal: null })
+    })
+    child.on('exit', (code, exitSignal) => resolve({ exitCode: code, exitSignal }))
+  })
   clearTimeout(limit)
   signal?.removeEventListener('abort', onAbort)
   // Leftovers of the suite (background servers, workers) die with it; they would skew the next measurement. The
@@ -113,10 +111,15 @@ export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortS
 /** Waits until both streams end, but not forever: a grandchild may hold a pipe open after the group was signalled. */
 async function waitForStreams(...streams: NodeJS.ReadableStream[]): Promise<void> {
   await Promise.race([
-    Promise.all(streams.map((stream) => new Promise<void>((resolve) => {
-      if ((stream as { readableEnded?: boolean }).readableEnded) resolve()
-      else stream.once('close', () => resolve())
-    }))),
+    Promise.all(
+      streams.map(
+        (stream) =>
+          new Promise<void>((resolve) => {
+            if ((stream as { readableEnded?: boolean }).readableEnded) resolve()
+            else stream.once('close', () => resolve())
+          })
+      )
+    ),
     new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())
   ])
 }

@@ -75,11 +75,7 @@ async function runSuite(suite: SuiteSettings, deps: RunDeps, run: number, total:
   const before = suite.resultsPath ? await modifiedAt(suite.resultsPath) : undefined
   const ofRuns = total === undefined ? (run > 1 ? ` (run ${run})` : '') : total > 1 ? ` (run ${run} of ${total})` : ''
   deps.log.info(`Running suite "${suite.name}"${ofRuns}: ${suite.command}`)
-  const outcome = await runCommand(
-    { command: suite.command, cwd: suite.cwd, env: suite.env, timeoutMs: suite.timeoutMs },
-    deps.log,
-    deps.signal
-  )
+  const outcome = await runCommand({ command: suite.command, cwd: suite.cwd, env: suite.env, timeoutMs: suite.timeoutMs }, deps.log, deps.signal)
   const tail = outcome.outputTail ? `\nLast output:\n${indent(outcome.outputTail)}` : ''
   if (outcome.cancelled) throw new RunError(`suite "${suite.name}" was cancelled; its processes were stopped.${tail}`)
   if (outcome.timedOut) {
@@ -103,9 +99,7 @@ async function runSuite(suite: SuiteSettings, deps: RunDeps, run: number, total:
     throw new RunError(`suite "${suite.name}" finished but did not write its results file ${resultsShown}`)
   }
   if (before !== undefined && after <= before) {
-    throw new RunError(
-      `suite "${suite.name}" did not update its results file ${resultsShown}: it still holds an earlier run's results`
-    )
+    throw new RunError(`suite "${suite.name}" did not update its results file ${resultsShown}: it still holds an earlier run's results`)
   }
   return parseResultsText(await readResultsFile(suite.resultsPath, resultsShown!), suite.format, resultsShown!, { suite: suite.name })
 }

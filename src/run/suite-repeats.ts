@@ -43,6 +43,9 @@ export function mergeRuns(runs: Results[]): Results {
 /** The report's note on how a suite's results were made. */
 export function repeatNote(suite: string, runs: number, configured: number | undefined): string {
   if (runs === 1) return `Suite "${suite}": the command ran once${configured === 1 ? ' (repeat: 1)' : ''}.`
-  const why = configured !== undefined ? `repeat: ${configured}` : 'each run reports one value per benchmark, so it was repeated to measure the noise; set repeat to change'
+  const why =
+    configured !== undefined
+      ? `repeat: ${configured}`
+      : 'each run reports one value per benchmark, so it was repeated to measure the noise; set repeat to change'
   return `Suite "${suite}": the command ran ${runs} times (${why}); each run's values are trials of its benchmarks.`
 }

@@ -74,12 +74,18 @@ export function checkShardSet(reports: ShardReport[], expected: ShardExpectation
     const name = formatShard(report.shard)
     if (report.gate !== expected.gate) throw new RunError(`shard ${name} belongs to gate "${report.gate}", not "${expected.gate}"`)
     if (report.shard.total !== total) throw new RunError(`shard ${name} says the matrix has ${report.shard.total} shards, but ${total} are expected`)
-    if (seen.has(report.shard.index)) throw new RunError(`shard ${name} reported twice (runs ${seen.get(report.shard.index)!.runId ?? '?'} and ${report.runId ?? '?'}); each shard must report once`)
+    if (seen.has(report.shard.index))
+      throw new RunError(
+        `shard ${name} reported twice (runs ${seen.get(report.shard.index)!.runId ?? '?'} and ${report.runId ?? '?'}); each shard must report once`
+      )
     seen.set(report.shard.index, report)
     if (expected.sha && report.sha && report.sha !== expected.sha) {
-      throw new RunError(`shard ${name} measured commit ${report.sha.slice(0, 7)}, but this run is for ${expected.sha.slice(0, 7)}; results of another commit cannot be merged`)
+      throw new RunError(
+        `shard ${name} measured commit ${report.sha.slice(0, 7)}, but this run is for ${expected.sha.slice(0, 7)}; results of another commit cannot be merged`
+      )
     }
-    if (report.split !== reports[0]!.split) throw new RunError(`shard ${name} split by ${report.split}, shard ${formatShard(reports[0]!.shard)} by ${reports[0]!.split}`)
+    if (report.split !== reports[0]!.split)
+      throw new RunError(`shard ${name} split by ${report.split}, shard ${formatShard(reports[0]!.shard)} by ${reports[0]!.split}`)
   }
   const missing = Array.from({ length: total }, (_, i) => i + 1).filter((index) => !seen.has(index))
   if (missing.length > 0) {
@@ -92,7 +98,9 @@ export function checkShardSet(reports: ShardReport[], expected: ShardExpectation
   if (shas.size > 1) {
     const [first, ...others] = reports.filter((report) => report.sha)
     const odd = others.find((report) => report.sha !== first!.sha)!
-    throw new RunError(`shard ${formatShard(odd.shard)} measured commit ${odd.sha!.slice(0, 7)}, shard ${formatShard(first!.shard)} ${first!.sha!.slice(0, 7)}; all shards must measure one commit`)
+    throw new RunError(
+      `shard ${formatShard(odd.shard)} measured commit ${odd.sha!.slice(0, 7)}, shard ${formatShard(first!.shard)} ${first!.sha!.slice(0, 7)}; all shards must measure one commit`
+    )
   }
   return environmentNotes(reports)
 }
@@ -112,7 +120,9 @@ export function loadWindowNotes(reports: ShardReport[]): string[] {
   const agreed = reports.filter((report) => report.agreedStartAt !== undefined)
   const without = reports.filter((report) => report.agreedStartAt === undefined)
   if (agreed.length > 0 && without.length > 0) {
-    notes.push(`Shard${without.length > 1 ? 's' : ''} ${without.map((report) => formatShard(report.shard)).join(', ')} did not wait for the agreed start of the load.`)
+    notes.push(
+      `Shard${without.length > 1 ? 's' : ''} ${without.map((report) => formatShard(report.shard)).join(', ')} did not wait for the agreed start of the load.`
+    )
   }
   const starts = agreed.map((report) => Date.parse(report.agreedStartAt!)).filter(Number.isFinite)
   if (starts.length > 1 && Math.max(...starts) - Math.min(...starts) > 1000) {
@@ -132,7 +142,14 @@ export function loadWindowNotes(reports: ShardReport[]): string[] {
       const overlap = Math.max(0, Math.min(...windows.map((w) => w.end)) - Math.max(...windows.map((w) => w.start))) / longest
       if (overlap >= MIN_WINDOW_OVERLAP) continue
       const byStart = [...windows].sort((a, b) => a.start - b.start)
-      poor.push({ scenario: scenario.name, trial: t + 1, overlap, early: byStart[0]!.shard, late: byStart[byStart.length - 1]!.shard, lagMs: byStart[byStart.length - 1]!.start - byStart[0]!.start })
+      poor.push({
+        scenario: scenario.name,
+        trial: t + 1,
+        overlap,
+        early: byStart[0]!.shard,
+        late: byStart[byStart.length - 1]!.shard,
+        lagMs: byStart[byStart.length - 1]!.start - byStart[0]!.start
+      })
     }
   }
   if (poor.length > 0) {
@@ -183,7 +200,10 @@ function unionOfScenarios(reports: ShardReport[]): Scenario[] {
   for (const report of reports) {
     for (const scenario of report.results.scenarios) {
       const other = origin.get(scenario.name)
-      if (other) throw new RunError(`scenario "${scenario.name}" was measured by shard ${formatShard(other)} and shard ${formatShard(report.shard)}; a scenario split gives each scenario to one shard`)
+      if (other)
+        throw new RunError(
+          `scenario "${scenario.name}" was measured by shard ${formatShard(other)} and shard ${formatShard(report.shard)}; a scenario split gives each scenario to one shard`
+        )
       origin.set(scenario.name, report.shard)
       scenarios.push({ ...scenario, labels: { ...scenario.labels, shard: formatShard(report.shard) } })
     }
@@ -195,7 +215,10 @@ function mergeLoadScenarios(reports: ShardReport[]): Scenario[] {
   const names = reports[0]!.results.scenarios.map((s) => s.name)
   for (const report of reports) {
     const extra = report.results.scenarios.find((s) => !names.includes(s.name))
-    if (extra) throw new RunError(`shard ${formatShard(report.shard)} measured scenario "${extra.name}", which shard ${formatShard(reports[0]!.shard)} did not; every load shard runs the same scenarios`)
+    if (extra)
+      throw new RunError(
+        `shard ${formatShard(report.shard)} measured scenario "${extra.name}", which shard ${formatShard(reports[0]!.shard)} did not; every load shard runs the same scenarios`
+      )
   }
   return names.map((name) => mergeLoadScenario(name, reports))
 }
@@ -203,19 +226,22 @@ function mergeLoadScenarios(reports: ShardReport[]): Scenario[] {
 function mergeLoadScenario(name: string, reports: ShardReport[]): Scenario {
   const parts = reports.map((report) => {
     const scenario = report.results.scenarios.find((s) => s.name === name)
-    if (!scenario) throw new RunError(`shard ${formatShard(report.shard)} has no scenario "${name}", which shard ${formatShard(reports[0]!.shard)} measured; every load shard runs every scenario`)
+    if (!scenario)
+      throw new RunError(
+        `shard ${formatShard(report.shard)} has no scenario "${name}", which shard ${formatShard(reports[0]!.shard)} measured; every load shard runs every scenario`
+      )
     return { shard: report.shard, scenario }
   })
   const trials = parts[0]!.scenario.trials.length
   for (const part of parts) {
     if (part.scenario.trials.length !== trials) {
-      throw new RunError(`shard ${formatShard(part.shard)} has ${part.scenario.trials.length} trial(s) of "${name}", shard ${formatShard(parts[0]!.shard)} ${trials}; load shards run the same trials`)
+      throw new RunError(
+        `shard ${formatShard(part.shard)} has ${part.scenario.trials.length} trial(s) of "${name}", shard ${formatShard(parts[0]!.shard)} ${trials}; load shards run the same trials`
+      )
     }
   }
   const merged: Trial[] = Array.from({ length: trials }, (_, t) =>
-    mergeTrials(
-      parts.map((part) => ({ trial: part.scenario.trials[t]!, where: `shard ${formatShard(part.shard)} "${name}" trial ${t + 1}` }))
-    )
+    mergeTrials(parts.map((part) => ({ trial: part.scenario.trials[t]!, where: `shard ${formatShard(part.shard)} "${name}" trial ${t + 1}` })))
   )
   const { labels, kind } = parts[0]!.scenario
   return { name, ...(kind ? { kind } : {}), ...(labels ? { labels } : {}), trials: merged }
@@ -228,7 +254,8 @@ function mergeTrials(parts: Array<{ trial: Trial; where: string }>): Trial {
   for (const name of new Set(parts.flatMap((part) => Object.keys(part.trial.distributions ?? {})))) {
     const encoded = parts.map((part) => {
       const distribution = part.trial.distributions?.[name]
-      if (!distribution?.hdrHistogram) throw new InputError(`${part.where}: distribution "${name}" has no HdrHistogram; load shards can only be merged from histograms`)
+      if (!distribution?.hdrHistogram)
+        throw new InputError(`${part.where}: distribution "${name}" has no HdrHistogram; load shards can only be merged from histograms`)
       return { base64: distribution.hdrHistogram, where: `${part.where} distribution "${name}"`, unit: distribution.unit }
     })
     const units = new Set(encoded.map((e) => e.unit))
@@ -252,7 +279,10 @@ function mergeTrials(parts: Array<{ trial: Trial; where: string }>): Trial {
     histogram.destroy()
   }
   const durations = parts.map((part) => part.trial.durationSeconds).filter((d): d is number => d !== undefined)
-  const starts = parts.map((part) => part.trial.startedAt).filter((s): s is string => s !== undefined).sort()
+  const starts = parts
+    .map((part) => part.trial.startedAt)
+    .filter((s): s is string => s !== undefined)
+    .sort()
   return {
     metrics: refreshed,
     ...(Object.keys(distributions).length > 0 ? { distributions } : {}),

@@ -13,7 +13,16 @@ import type { RunContext } from '../context.js'
 import type { Logger } from '../log.js'
 import type { Results } from '../results/model.js'
 import { formatShard, assignToShard, type ShardSpec } from './shard-spec.js'
-import { SHARD_SCHEMA_VERSION, checkShardSet, isShardUploadOf, loadWindowNotes, mergeShardResults, parseShardReport, shardArtifactName, type ShardReport } from './merge-shards.js'
+import {
+  SHARD_SCHEMA_VERSION,
+  checkShardSet,
+  isShardUploadOf,
+  loadWindowNotes,
+  mergeShardResults,
+  parseShardReport,
+  shardArtifactName,
+  type ShardReport
+} from './merge-shards.js'
 
 /** Moves shard uploads between the matrix jobs and the aggregate job. */
 export interface ShardTransport {
@@ -74,7 +83,7 @@ export async function uploadShard(
     split,
     ...timing,
     results,
-    ...(results.git?.sha ?? context.sha ? { sha: (results.git?.sha ?? context.sha)! } : {}),
+    ...((results.git?.sha ?? context.sha) ? { sha: (results.git?.sha ?? context.sha)! } : {}),
     ...(context.runId ? { runId: context.runId } : {}),
     ...(context.runAttempt ? { runAttempt: context.runAttempt } : {})
   }
@@ -112,9 +121,11 @@ export async function collectShards(
   const total = current[0]!.shard.total
   log.info(`Merged ${total} shard(s) of gate "${gate}": ${results.scenarios.length} scenario(s).`)
   const agreedStart = current.find((report) => report.agreedStartAt)?.agreedStartAt
-  const how = current[0]!.split === 'load' ? `load histograms added, rates summed${agreedStart ? `; the load started together at ${agreedStart}` : ''}` : 'each scenario from one shard'
+  const how =
+    current[0]!.split === 'load'
+      ? `load histograms added, rates summed${agreedStart ? `; the load started together at ${agreedStart}` : ''}`
+      : 'each scenario from one shard'
   notes.unshift(`Measured by ${total} shards of a job matrix and merged exactly (${how}).`)
   notes.push(...timingNotes)
   return { results, notes, reports: current }
 }
-

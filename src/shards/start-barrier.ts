@@ -124,7 +124,9 @@ export class ShardStartBarrier {
     const deadline = readyAtMs + waitMs
     let nextProgress = readyAtMs + PROGRESS_EVERY_MS
     let listProblem: string | undefined
-    log.info(`Shard ${formatShard(shard)} is ready; waiting for the other ${shard.total - 1} shard(s) so that all start the load together (at most ${formatWait(waitMs)}, input 'shard-wait').`)
+    log.info(
+      `Shard ${formatShard(shard)} is ready; waiting for the other ${shard.total - 1} shard(s) so that all start the load together (at most ${formatWait(waitMs)}, input 'shard-wait').`
+    )
     for (;;) {
       let markers: Marker[] | undefined
       try {
@@ -164,7 +166,9 @@ export class ShardStartBarrier {
         )
       }
       if (now >= nextProgress) {
-        log.info(`Shard ${formatShard(shard)}: still waiting for ${listShards(waitingFor, shard.total)} (${formatWait(now - readyAtMs)} of ${formatWait(waitMs)}).`)
+        log.info(
+          `Shard ${formatShard(shard)}: still waiting for ${listShards(waitingFor, shard.total)} (${formatWait(now - readyAtMs)} of ${formatWait(waitMs)}).`
+        )
         nextProgress = now + PROGRESS_EVERY_MS
       }
       await this.clock.sleep(Math.min(this.pollMs, deadline - now))
@@ -180,7 +184,9 @@ export class ShardStartBarrier {
     try {
       await this.uploadMarker('failed', this.clock.now())
     } catch (error) {
-      this.options.log.warn(`Shard ${formatShard(this.options.shard)}: could not tell the other shards that it failed (${messageOf(error)}); they wait until 'shard-wait' passes.`)
+      this.options.log.warn(
+        `Shard ${formatShard(this.options.shard)}: could not tell the other shards that it failed (${messageOf(error)}); they wait until 'shard-wait' passes.`
+      )
     }
   }
 
@@ -191,7 +197,9 @@ export class ShardStartBarrier {
       log.info(`All ${shard.total} shards are ready; the load starts at ${new Date(startMs).toISOString()} (in ${formatWait(startMs - now)}).`)
       await this.clock.sleep(startMs - now)
     } else {
-      log.warn(`Shard ${formatShard(shard)} saw the last shard ready only ${formatWait(now - startMs)} after the agreed start (${new Date(startMs).toISOString()}); it starts now, late. The aggregate notes how well the shards' windows overlapped.`)
+      log.warn(
+        `Shard ${formatShard(shard)} saw the last shard ready only ${formatWait(now - startMs)} after the agreed start (${new Date(startMs).toISOString()}); it starts now, late. The aggregate notes how well the shards' windows overlapped.`
+      )
     }
     this.passed = { readyAt: new Date(readyAtMs), startAt: new Date(startMs), lateMs: Math.max(0, now - startMs) }
     return this.passed

@@ -184,7 +184,7 @@ export function detectChangePoints(series: readonly number[], options: ChangePoi
   const firstPassPValue = maxPValue < 0.05 ? maxPValue * 10 : maxPValue < 0.5 ? maxPValue * 2 : maxPValue
   const step = Math.floor(windowLength / 2)
   const weak = new Set<number>()
-  for (let start = 0; start < series.length; ) {
+  for (let start = 0; start < series.length;) {
     const end = Math.min(start + windowLength, series.length)
     const found = eDivisive(series, firstPassPValue, start, end)
     for (const index of found) weak.add(index)

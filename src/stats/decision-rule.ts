@@ -32,7 +32,11 @@ export function worseLog(logRatio: number, direction: Direction): number {
 }
 
 /** Orients a log estimate and its bounds (strict: at the failure confidence; pass: at the pass confidence). */
-export function badnessOf(estimate: number, bounds: { strict: { low: number; high: number }; pass: { low: number; high: number } }, direction: Direction): Badness {
+export function badnessOf(
+  estimate: number,
+  bounds: { strict: { low: number; high: number }; pass: { low: number; high: number } },
+  direction: Direction
+): Badness {
   return direction === 'lower'
     ? { estimate, low: bounds.strict.low, high: bounds.pass.high, strictHigh: bounds.strict.high }
     : { estimate: -estimate, low: -bounds.strict.high, high: -bounds.pass.low, strictHigh: -bounds.strict.low }

@@ -20,10 +20,19 @@ export type PairedRuleOptions = Omit<DecisionOptions, 'sameMachine'>
 
 export function createPairedDecider(rule: PairedRuleOptions = DEFAULT_DECISION_OPTIONS): PairedDecider {
   return (logRatios, target, look) => {
-    const options = { alpha: alphaPerTest(rule.alpha, look.metricsGated, look.count), passAlpha: rule.passAlpha, noiseFloor: rule.noiseFloor, sameMachine: true }
+    const options = {
+      alpha: alphaPerTest(rule.alpha, look.metricsGated, look.count),
+      passAlpha: rule.passAlpha,
+      noiseFloor: rule.noiseFloor,
+      sameMachine: true
+    }
     const estimate = trimmedPairedLogEstimate(logRatios)
     if (!estimate) {
-      return { outcome: 'continue', change: { ratio: Math.exp(logRatios[0] ?? 0), method: 'paired', sampleSize: logRatios.length }, reason: 'Fewer than 2 pairs measured.' }
+      return {
+        outcome: 'continue',
+        change: { ratio: Math.exp(logRatios[0] ?? 0), method: 'paired', sampleSize: logRatios.length },
+        reason: 'Fewer than 2 pairs measured.'
+      }
     }
     const limit = { worseFraction: target.worseFraction, text: target.text }
     const judged = judgeLogEstimate(estimate, 'paired', limit, target.direction, options)

@@ -151,7 +151,13 @@ function familyAlphas(input: EvaluationInput, baselineScenarios: Map<string, Sce
 }
 
 /** Both sides of one metric in the current unit, with the stored history; undefined when they cannot be compared. */
-function relativeEvidence(input: EvaluationInput, scenario: Scenario, baselineScenario: Scenario, metric: string, direction: Direction): RelativeEvidence | undefined {
+function relativeEvidence(
+  input: EvaluationInput,
+  scenario: Scenario,
+  baselineScenario: Scenario,
+  metric: string,
+  direction: Direction
+): RelativeEvidence | undefined {
   const current = metricSeries(scenario, metric)!
   const baseline = metricSeries(baselineScenario, metric)
   if (!baseline) return undefined
@@ -261,9 +267,7 @@ function evaluateMetric(
 
   if (!threshold) {
     verdict.status = verdict.baseline ? 'info' : input.baseline ? 'new' : 'info'
-    verdict.reason = comparisonProblem
-      ? `Not compared: ${comparisonProblem}.`
-      : 'Not gated: no threshold applies to this metric.'
+    verdict.reason = comparisonProblem ? `Not compared: ${comparisonProblem}.` : 'Not gated: no threshold applies to this metric.'
     verdict.decidedBy = methodOf(verdict.change)
     verdict.label = labelOf(verdict, options.noiseFloor)
     return verdict
@@ -357,11 +361,7 @@ interface ExpressionContext {
   options: DecisionOptions
 }
 
-function evaluateExpression(
-  expression: ThresholdExpression,
-  level: 'fail' | 'warn',
-  context: ExpressionContext
-): ExpressionOutcome {
+function evaluateExpression(expression: ThresholdExpression, level: 'fail' | 'warn', context: ExpressionContext): ExpressionOutcome {
   if (expression.kind === 'absolute') return evaluateBudget(expression, level, context)
   checkSign(expression, context)
   if (!context.evidence) {
@@ -432,7 +432,11 @@ function judgeNonPositive(
   if (base > 0) {
     const ratio = current / base
     return worse
-      ? { status: level, reason: `Fell from ${base} to 0, beyond the ${expression.text} threshold.`, change: { ratio, method: 'point', levels: { baseline: base, current } } }
+      ? {
+          status: level,
+          reason: `Fell from ${base} to 0, beyond the ${expression.text} threshold.`,
+          change: { ratio, method: 'point', levels: { baseline: base, current } }
+        }
       : { status: 'improved', reason: `Fell from ${base} to 0.`, change: { ratio, method: 'point', levels: { baseline: base, current } } }
   }
   return worse
@@ -440,11 +444,7 @@ function judgeNonPositive(
     : { status: 'improved', reason: `Rose from 0 to ${current}.` }
 }
 
-function evaluateBudget(
-  expression: Extract<ThresholdExpression, { kind: 'absolute' }>,
-  level: 'fail' | 'warn',
-  context: ExpressionContext
-): ExpressionOutcome {
+function evaluateBudget(expression: Extract<ThresholdExpression, { kind: 'absolute' }>, level: 'fail' | 'warn', context: ExpressionContext): ExpressionOutcome {
   const unit = context.current.unit
   const limit = expression.unit === '' ? expression.value : convertValue(expression.value, expression.unit, unit)
   if (limit === undefined) {
@@ -454,13 +454,7 @@ function evaluateBudget(
   }
   const value = median(context.current.values)
   const holds =
-    expression.operator === '<'
-      ? value < limit
-      : expression.operator === '<='
-        ? value <= limit
-        : expression.operator === '>'
-          ? value > limit
-          : value >= limit
+    expression.operator === '<' ? value < limit : expression.operator === '<=' ? value <= limit : expression.operator === '>' ? value > limit : value >= limit
   const shown = formatQuantity(value, unit)
   const budget = expression.text
   if (holds) return { status: 'pass', reason: `${shown} is within the budget ${budget}.`, budget }

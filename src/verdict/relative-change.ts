@@ -18,17 +18,17 @@
 import { median } from 'simple-statistics'
 import type { Direction } from '../results/model.js'
 import { DEFAULT_ALPHA, DEFAULT_NOISE_FLOOR, DEFAULT_PASS_ALPHA } from '../stats/error-budget.js'
+import { badnessOf, decide, describeRatio, describeRatioInterval, tooNoisyFor, worseLimitLog, worseLog, type Decision } from '../stats/decision-rule.js'
 import {
-  badnessOf,
-  decide,
-  describeRatio,
-  describeRatioInterval,
-  tooNoisyFor,
-  worseLimitLog,
-  worseLog,
-  type Decision
-} from '../stats/decision-rule.js'
-import { MIN_HISTORY_RUNS, boundsAt, historyLogEstimate, runLog, welchLogEstimate, withinRunSpread, withoutOutlyingTrials, type LogEstimate } from '../stats/log-ratio-intervals.js'
+  MIN_HISTORY_RUNS,
+  boundsAt,
+  historyLogEstimate,
+  runLog,
+  welchLogEstimate,
+  withinRunSpread,
+  withoutOutlyingTrials,
+  type LogEstimate
+} from '../stats/log-ratio-intervals.js'
 import { trialTrend } from '../stats/trial-trend.js'
 import type { ChangeEstimate } from './types.js'
 import { formatPercentChange } from '../results/units.js'
@@ -146,7 +146,13 @@ function boundsOf(estimate: LogEstimate, options: DecisionOptions): Bounds {
 }
 
 /** A log estimate as the verdict's change: the ratio, its two-sided interval at the pass confidence, the strict bound. */
-function changeEstimateOf(estimate: LogEstimate, bounds: Bounds, method: ChangeEstimate['method'], direction: Direction, options: DecisionOptions): ChangeEstimate {
+function changeEstimateOf(
+  estimate: LogEstimate,
+  bounds: Bounds,
+  method: ChangeEstimate['method'],
+  direction: Direction,
+  options: DecisionOptions
+): ChangeEstimate {
   return {
     ratio: Math.exp(estimate.estimate),
     interval: { low: Math.exp(bounds.pass.low), high: Math.exp(bounds.pass.high), confidence: 1 - 2 * options.passAlpha },
@@ -180,7 +186,11 @@ export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstima
     const typical = worseLog(Math.log(median(evidence.current) / median(evidence.baseline)), evidence.direction)
     if (typical < worseLimitLog(limit.worseFraction, evidence.direction)) {
       const ratio = formatPercentChange(judged.change.ratio)
-      return { outcome: 'inconclusive', reason: `${ratio} on average, but the median trial is within ${limit.text}: a few slow trials carry the change. More trials or A/B can decide.`, change: judged.change }
+      return {
+        outcome: 'inconclusive',
+        reason: `${ratio} on average, but the median trial is within ${limit.text}: a few slow trials carry the change. More trials or A/B can decide.`,
+        change: judged.change
+      }
     }
   }
   if (!best.drift) return judged
@@ -195,7 +205,8 @@ export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstima
  */
 function judgeSingleValues(evidence: RelativeEvidence, limit: RelativeLimit): Judgement {
   const change = pointChange(evidence)
-  const sides = evidence.baseline.length === 1 && evidence.current.length === 1 ? 'one value per side' : `${evidence.baseline.length} vs ${evidence.current.length} trials`
+  const sides =
+    evidence.baseline.length === 1 && evidence.current.length === 1 ? 'one value per side' : `${evidence.baseline.length} vs ${evidence.current.length} trials`
   return {
     outcome: 'inconclusive',
     reason: `${formatPercentChange(change.ratio)} on ${sides}: no measure of noise to judge ${limit.text}. Add \`repeat\`, 3+ stored runs or A/B.`,

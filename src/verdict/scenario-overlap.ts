@@ -18,6 +18,9 @@ export function checkScenariosOverlap(current: Results, baseline: Results, basel
 }
 
 function few(names: string[], max = 5): string {
-  const shown = names.slice(0, max).map((name) => `"${name}"`).join(', ')
+  const shown = names
+    .slice(0, max)
+    .map((name) => `"${name}"`)
+    .join(', ')
   return names.length > max ? `${shown} and ${names.length - max} more` : shown
 }

@@ -40,17 +40,7 @@ export type EvidenceMethod = 'paired' | 'history' | 'trials' | 'single' | 'budge
  * only when its interval lies within the noise floor on both sides), or the budget it was held to.
  */
 export type LabelKind =
-  | 'regression'
-  | 'warning'
-  | 'inconclusive'
-  | 'improved'
-  | 'within threshold'
-  | 'unchanged'
-  | 'target met'
-  | 'no baseline'
-  | 'new'
-  | 'removed'
-  | 'not gated'
+  'regression' | 'warning' | 'inconclusive' | 'improved' | 'within threshold' | 'unchanged' | 'target met' | 'no baseline' | 'new' | 'removed' | 'not gated'
 
 export interface RowLabel {
   kind: LabelKind
@@ -130,14 +120,4 @@ export interface GateVerdict {
 }
 
 /** Most severe first: the gate's overall status is led by the worst metric. */
-export const METRIC_STATUS_ORDER: readonly MetricStatus[] = [
-  'fail',
-  'warn',
-  'inconclusive',
-  'no-baseline',
-  'removed',
-  'new',
-  'improved',
-  'pass',
-  'info'
-]
+export const METRIC_STATUS_ORDER: readonly MetricStatus[] = ['fail', 'warn', 'inconclusive', 'no-baseline', 'removed', 'new', 'improved', 'pass', 'info']

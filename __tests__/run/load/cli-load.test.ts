@@ -33,7 +33,26 @@ describe('perf-gate run with load', () => {
     const server = await startTestServer()
     const dir = scratchDir()
     try {
-      const run = await cli(['run', '--url', `${server.url}/fast`, '--connections', '2', '--duration', '0.4s', '--trials', '2', '--profile', 'smoke', '--save-baseline', '--json', 'report.json', '--quiet'], dir)
+      const run = await cli(
+        [
+          'run',
+          '--url',
+          `${server.url}/fast`,
+          '--connections',
+          '2',
+          '--duration',
+          '0.4s',
+          '--trials',
+          '2',
+          '--profile',
+          'smoke',
+          '--save-baseline',
+          '--json',
+          'report.json',
+          '--quiet'
+        ],
+        dir
+      )
       assert.equal(run.code, 0, run.stderr + run.stdout)
       const savedText = allFiles(join(dir, '.perf-gate')).find((text) => text.includes('"scenarios"'))
       assert.ok(savedText, 'a baseline file was written')
@@ -74,7 +93,9 @@ describe('perf-gate run with load', () => {
           headers: { authorization: "Bearer \${{ secrets.DEMO_TOKEN }}" }
 `
     )
-    const run = await cli(['run', '--config', 'perf-gate.yml', '--save-baseline', '--json', 'report.json', '--markdown', 'report.md'], dir, { DEMO_TOKEN: 'tok-very-secret-value' })
+    const run = await cli(['run', '--config', 'perf-gate.yml', '--save-baseline', '--json', 'report.json', '--markdown', 'report.md'], dir, {
+      DEMO_TOKEN: 'tok-very-secret-value'
+    })
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stderr, /Server ready at http:\/\/127\.0\.0\.1:\d+\/health/)
     const written = allText(dir)

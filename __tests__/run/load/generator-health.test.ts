@@ -3,7 +3,15 @@ import { describe, test } from 'node:test'
 import type { GeneratorHealth } from '../../../src/results/model.js'
 import { GeneratorHealthMonitor, describeLateSends } from '../../../src/run/load/generator-health.js'
 
-const healthy: GeneratorHealth = { cpu: 0.3, eventLoopDelayP99Ms: 0.5, inFlightAtEnd: 0, unsentAtEnd: 0, saturated: false, lagP99Ms: 0.2, queuedLateFraction: 0.3 }
+const healthy: GeneratorHealth = {
+  cpu: 0.3,
+  eventLoopDelayP99Ms: 0.5,
+  inFlightAtEnd: 0,
+  unsentAtEnd: 0,
+  saturated: false,
+  lagP99Ms: 0.2,
+  queuedLateFraction: 0.3
+}
 
 describe('generator health', () => {
   test('late sends are put down to the likely cause', () => {

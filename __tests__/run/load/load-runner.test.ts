@@ -110,7 +110,9 @@ describe('load runner against a real server', () => {
   })
 
   test('expected status: 201 counts as success when configured, 200 then counts as an error', async () => {
-    const ok = await runLoad(source(scenario('created', [endpoint(`${server.url}/created`, { expectedStatus: [201] })], { trials: 1 })), { log: new MemoryLogger() })
+    const ok = await runLoad(source(scenario('created', [endpoint(`${server.url}/created`, { expectedStatus: [201] })], { trials: 1 })), {
+      log: new MemoryLogger()
+    })
     assert.equal(metric(ok.scenarios[0]!.trials[0]!, 'errors'), 0)
     await assert.rejects(
       runLoad(source(scenario('wrong', [endpoint(`${server.url}/fast`, { expectedStatus: [201] })], { trials: 1 })), { log: new MemoryLogger() }),
@@ -125,7 +127,11 @@ describe('load runner against a real server', () => {
       source(
         scenario(
           'per-endpoint',
-          [endpoint(`${server.url}/created`, { expectedStatus: [201] }), endpoint(`${server.url}/fast`), endpoint(`${server.url}/created`, { expectedStatus: [200] })],
+          [
+            endpoint(`${server.url}/created`, { expectedStatus: [201] }),
+            endpoint(`${server.url}/fast`),
+            endpoint(`${server.url}/created`, { expectedStatus: [200] })
+          ],
           { trials: 1, connections: 1, requests: 30 }
         )
       ),
@@ -188,7 +194,14 @@ describe('load runner against a real server', () => {
       scenarios: [
         scenario(
           'post',
-          [endpoint(`${server.url}/created`, { method: 'POST', headers: { authorization: 'Bearer s3cr3t-token', 'content-type': 'application/json' }, body: '{"a":1}', expectedStatus: [201] })],
+          [
+            endpoint(`${server.url}/created`, {
+              method: 'POST',
+              headers: { authorization: 'Bearer s3cr3t-token', 'content-type': 'application/json' },
+              body: '{"a":1}',
+              expectedStatus: [201]
+            })
+          ],
           { trials: 1, durationSeconds: 0.3 }
         )
       ],
@@ -206,9 +219,12 @@ describe('load runner against a real server', () => {
   })
 
   test('fixed arrival rate: the schedule sets the request count, and latency counts from the intended send time', async () => {
-    const paced = await runLoad(source(scenario('paced', [endpoint(`${server.url}/fast`)], { trials: 1, durationSeconds: 1, ratePerSecond: 100, connections: 4 })), {
-      log: new MemoryLogger()
-    })
+    const paced = await runLoad(
+      source(scenario('paced', [endpoint(`${server.url}/fast`)], { trials: 1, durationSeconds: 1, ratePerSecond: 100, connections: 4 })),
+      {
+        log: new MemoryLogger()
+      }
+    )
     const pacedCount = decodeHistogram(paced.scenarios[0]!.trials[0]!.distributions!.latency!.hdrHistogram!, 't').totalCount
     // At most the 101 due times of [0 s, 1 s] plus what the 4 connections had in flight at the end (cut off, kept).
     assert.ok(pacedCount >= 85 && pacedCount <= 105, `${pacedCount} requests at 100/s for 1 s`)
@@ -221,7 +237,10 @@ describe('load runner against a real server', () => {
       { log }
     )
     assert.ok(metric(behind.scenarios[0]!.trials[0]!, 'p99') > 100, `p99 ${metric(behind.scenarios[0]!.trials[0]!, 'p99')} ms`)
-    assert.ok(log.lines.some((line) => /^warn: load behind trial 1\/1: \d+ of \d+ requests left late .*: 1 connection\(s\) cannot carry 200 requests\/s/.test(line)), log.lines.join('\n'))
+    assert.ok(
+      log.lines.some((line) => /^warn: load behind trial 1\/1: \d+ of \d+ requests left late .*: 1 connection\(s\) cannot carry 200 requests\/s/.test(line)),
+      log.lines.join('\n')
+    )
   })
 
   test('fixed arrival rate against a server that closes the connection after every response: one request at a time, none lost', async () => {
@@ -266,7 +285,14 @@ describe('load runner against a real server', () => {
       try {
         const log = new MemoryLogger()
         const results = await runLoad(
-          source(scenario('stall', [endpoint(`${stalling.url}/stall-after?after=800&until=3000`)], { durationSeconds: 1.4, trials: 1, ratePerSecond: 200, connections: 2 })),
+          source(
+            scenario('stall', [endpoint(`${stalling.url}/stall-after?after=800&until=3000`)], {
+              durationSeconds: 1.4,
+              trials: 1,
+              ratePerSecond: 200,
+              connections: 2
+            })
+          ),
           { log }
         )
         const trial = results.scenarios[0]!.trials[0]!
@@ -276,7 +302,10 @@ describe('load runner against a real server', () => {
         assert.ok(metric(trial, 'p99') >= 0.8 * frozenSeconds * 1000, `p99 ${metric(trial, 'p99')} ms shows the ${frozenSeconds * 1000} ms stall`)
         assert.ok(metric(trial, 'p95') >= 0.5 * frozenSeconds * 1000, `p95 ${metric(trial, 'p95')} ms`)
         // On a busy machine the generator itself may lag too; either way the log names a cause.
-        assert.ok(log.lines.some((line) => /server stalled|generator was saturated/.test(line)), `the log names the cause: ${log.lines.join('\n')}`)
+        assert.ok(
+          log.lines.some((line) => /server stalled|generator was saturated/.test(line)),
+          `the log names the cause: ${log.lines.join('\n')}`
+        )
       } finally {
         await stalling.close()
       }
@@ -284,9 +313,12 @@ describe('load runner against a real server', () => {
     test('closed loop: the requests in flight at the end keep their wait', async () => {
       const stalling = await startTestServer()
       try {
-        const results = await runLoad(source(scenario('stall', [endpoint(`${stalling.url}/stall-after?after=800&until=3000`)], { durationSeconds: 1.4, trials: 1 })), {
-          log: new MemoryLogger()
-        })
+        const results = await runLoad(
+          source(scenario('stall', [endpoint(`${stalling.url}/stall-after?after=800&until=3000`)], { durationSeconds: 1.4, trials: 1 })),
+          {
+            log: new MemoryLogger()
+          }
+        )
         const trial = results.scenarios[0]!.trials[0]!
         assert.equal(trial.generator!.inFlightAtEnd, 2, 'both connections were waiting')
         assert.equal(trial.generator!.unsentAtEnd, 0)

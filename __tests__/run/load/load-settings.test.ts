@@ -67,7 +67,13 @@ describe('load settings', () => {
     assert.equal(items!.name, 'items')
     assert.deepEqual(items!.endpoints, [
       { method: 'GET', url: 'http://127.0.0.1:3000/items?limit=5', headers: {}, expectedStatus: [] },
-      { method: 'POST', url: 'http://127.0.0.1:3000/orders', headers: { 'x-tenant': 'acme', 'content-type': 'application/json' }, body: '{"sku":42}', expectedStatus: [200, 201] }
+      {
+        method: 'POST',
+        url: 'http://127.0.0.1:3000/orders',
+        headers: { 'x-tenant': 'acme', 'content-type': 'application/json' },
+        body: '{"sku":42}',
+        expectedStatus: [200, 201]
+      }
     ])
     assert.equal(items!.connections, 4)
     assert.equal(items!.durationSeconds, 2)
@@ -109,7 +115,9 @@ describe('load settings', () => {
       { connections: standard.connections, durationSeconds: standard.durationSeconds, warmupSeconds: standard.warmupSeconds, trials: standard.trials },
       LOAD_PROFILES.standard
     )
-    await rejectsWith(yaml, /input 'profile' must be one of smoke, standard, stress, soak, quick \(define your own under profiles:\); got "heavy"/, { load: { profile: 'heavy' } })
+    await rejectsWith(yaml, /input 'profile' must be one of smoke, standard, stress, soak, quick \(define your own under profiles:\); got "heavy"/, {
+      load: { profile: 'heavy' }
+    })
   })
 
   test('the url input is a one-endpoint scenario named by its path, with start and ready-url', async () => {
@@ -132,22 +140,36 @@ describe('load settings', () => {
 
   test('bad input names the JSON path, the value and what is allowed', async () => {
     const scenarioWith = (endpoint: string, knobs = ''): string => `load:\n  scenarios:\n    - endpoints:\n        - ${endpoint}\n${knobs}`
-    await rejectsWith(scenarioWith('{ url: "http://h/", method: FETCH }'), /\/load\/scenarios\/0\/endpoints\/0\/method: "FETCH" is not an HTTP method; use one of GET, POST/)
+    await rejectsWith(
+      scenarioWith('{ url: "http://h/", method: FETCH }'),
+      /\/load\/scenarios\/0\/endpoints\/0\/method: "FETCH" is not an HTTP method; use one of GET, POST/
+    )
     await rejectsWith(scenarioWith('{ url: "http://h/", method: head }'), /endpoints\/0\/method: HEAD cannot be load-tested here/)
     await rejectsWith(scenarioWith('{ path: /items }'), /\/load\/scenarios\/0\/endpoints\/0\/path: "\/items" needs load\.base-url/)
     await rejectsWith(scenarioWith('{ url: "/items" }'), /endpoints\/0\/url: "\/items" is not an absolute URL/)
     await rejectsWith(scenarioWith('{ url: "ftp://h/x" }'), /must be http:\/\/ or https:\/\//)
     await rejectsWith(scenarioWith('{ url: "http://h/", headers: { "bad header": x } }'), /endpoints\/0\/headers: "bad header" is not a valid header name/)
     await rejectsWith(scenarioWith('{ url: "http://h/", body: "x" }'), /endpoints\/0\/body: a GET request has no body/)
-    await rejectsWith(scenarioWith('{ url: "http://h/" }', '      timeout: 500ms\n'), /\/load\/scenarios\/0\/timeout: "500ms" is too short; a request timeout is at least 1s/)
+    await rejectsWith(
+      scenarioWith('{ url: "http://h/" }', '      timeout: 500ms\n'),
+      /\/load\/scenarios\/0\/timeout: "500ms" is too short; a request timeout is at least 1s/
+    )
     await rejectsWith(scenarioWith('{ url: "http://h/" }', '      duration: soon\n'), /perf-gate\.yml:\d+.*\/load\/scenarios\/0\/duration/s)
     await rejectsWith(scenarioWith('{ url: "http://h/" }', '      duration: 0s\n'), /\/load\/scenarios\/0\/duration: "0s" is not a duration/)
     await rejectsWith(scenarioWith('{ url: "http://h/" }'), /input 'duration': "0ms" is not a duration/, { load: { duration: '0ms' } })
-    await rejectsWith(scenarioWith('{ url: "http://a/" }\n        - { url: "http://b/" }'), /\/load\/scenarios\/0\/endpoints: all endpoints of a scenario must be on one server/)
+    await rejectsWith(
+      scenarioWith('{ url: "http://a/" }\n        - { url: "http://b/" }'),
+      /\/load\/scenarios\/0\/endpoints: all endpoints of a scenario must be on one server/
+    )
     await rejectsWith(scenarioWith('{ url: "http://h/", status: 42 }'), /\/load\/scenarios\/0\/endpoints\/0\/status/)
-    await rejectsWith(`load:\n  scenarios: [{ name: a, endpoints: [{ url: "http://h/" }] }, { name: a, endpoints: [{ url: "http://h/" }] }]\n`, /\/load\/scenarios\/1\/name: "a" is used by two load scenarios/)
+    await rejectsWith(
+      `load:\n  scenarios: [{ name: a, endpoints: [{ url: "http://h/" }] }, { name: a, endpoints: [{ url: "http://h/" }] }]\n`,
+      /\/load\/scenarios\/1\/name: "a" is used by two load scenarios/
+    )
     await rejectsWith(`suites: [{ command: "true" }]\nload:\n  scenarios: [{ endpoints: [{ url: "http://h/" }] }]\n`, /has both suites and load/)
-    await rejectsWith(scenarioWith('{ url: "http://h/" }'), /input 'connections' must be a whole number from 1 to 10000, got "many"/, { load: { connections: 'many' } })
+    await rejectsWith(scenarioWith('{ url: "http://h/" }'), /input 'connections' must be a whole number from 1 to 10000, got "many"/, {
+      load: { connections: 'many' }
+    })
   })
 
   test('secrets: credential headers and ${{ secrets.X }} placeholders are collected for masking', async () => {
@@ -183,7 +205,10 @@ describe('load settings', () => {
   })
 
   test('the schema rejects unknown load keys with the line', () => {
-    assert.throws(() => parseConfigText('load:\n  scenarios:\n    - endpoints: [{ url: "http://h/" }]\n      conections: 3\n', 'perf-gate.yml'), /perf-gate\.yml:4.*conections/s)
+    assert.throws(
+      () => parseConfigText('load:\n  scenarios:\n    - endpoints: [{ url: "http://h/" }]\n      conections: 3\n', 'perf-gate.yml'),
+      /perf-gate\.yml:4.*conections/s
+    )
   })
 
   test('no url and no load section: no load source', () => {

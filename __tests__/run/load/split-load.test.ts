@@ -6,13 +6,23 @@ import { splitLoadSource } from '../../../src/run/load/split-load.js'
 import { shardShare } from '../../../src/shards/shard-mode.js'
 import { endpoint, scenario } from './test-server.js'
 
-const source = (extra: Parameters<typeof scenario>[2]): LoadSource => ({ kind: 'load', scenarios: [scenario('s', [endpoint('http://127.0.0.1:1/')], extra)], secrets: [] })
+const source = (extra: Parameters<typeof scenario>[2]): LoadSource => ({
+  kind: 'load',
+  scenarios: [scenario('s', [endpoint('http://127.0.0.1:1/')], extra)],
+  secrets: []
+})
 
 describe('splitting load over shards', () => {
   test('connections and requests divide with the remainder on the first shards; the shares add up', () => {
     const shares = [1, 2, 3].map((index) => (splitLoadSource(source({ connections: 10, requests: 1000 }), { index, total: 3 }) as LoadSource).scenarios[0]!)
-    assert.deepEqual(shares.map((s) => s.connections), [4, 3, 3])
-    assert.deepEqual(shares.map((s) => s.requests), [334, 333, 333])
+    assert.deepEqual(
+      shares.map((s) => s.connections),
+      [4, 3, 3]
+    )
+    assert.deepEqual(
+      shares.map((s) => s.requests),
+      [334, 333, 333]
+    )
   })
 
   test('a rate divides exactly', () => {
@@ -22,7 +32,10 @@ describe('splitting load over shards', () => {
   })
 
   test('too few connections to split is bad input; other sources are not split here', () => {
-    assert.throws(() => splitLoadSource(source({ connections: 2 }), { index: 1, total: 3 }), (error: unknown) => error instanceof InputError && /2 connection\(s\) cannot be split over 3 shards/.test(error.message))
+    assert.throws(
+      () => splitLoadSource(source({ connections: 2 }), { index: 1, total: 3 }),
+      (error: unknown) => error instanceof InputError && /2 connection\(s\) cannot be split over 3 shards/.test(error.message)
+    )
     assert.equal(splitLoadSource({ kind: 'none' }, { index: 1, total: 2 }), undefined)
   })
 

@@ -90,7 +90,12 @@ export class DuetSession {
       trials.head.push({ name: scenario.name, trial: head! })
     }
     const results = (arm: Arm): Results =>
-      buildResults('perf-gate', trials[arm].map(({ name, trial }) => ({ name, kind: 'load' as const, trials: [trial] })), 'load', { createdAt: new Date().toISOString() })
+      buildResults(
+        'perf-gate',
+        trials[arm].map(({ name, trial }) => ({ name, kind: 'load' as const, trials: [trial] })),
+        'load',
+        { createdAt: new Date().toISOString() }
+      )
     return { base: results('base'), head: results('head') }
   }
 
@@ -129,7 +134,9 @@ export class DuetSession {
       if (side.server.failure) throw new RunError(`duet A/B: the ${arm} arm's ${side.server.failure}`)
       if (outcome.cancelled) throw new RunError(`duet A/B: cancelled while loading the ${arm} arm`)
       if (recorder.attempted === 0 || recorder.failureFraction > MAX_FAILURE_FRACTION) {
-        throw new RunError(`duet A/B: the ${arm} arm's server failed ${recorder.attempted === 0 ? 'to answer any request' : `${(100 * recorder.failureFraction).toFixed(0)}% of requests (${recorder.describeFailures()})`} at ${scenario.endpoints[0]!.url}.${side.server.outputTail()}`)
+        throw new RunError(
+          `duet A/B: the ${arm} arm's server failed ${recorder.attempted === 0 ? 'to answer any request' : `${(100 * recorder.failureFraction).toFixed(0)}% of requests (${recorder.describeFailures()})`} at ${scenario.endpoints[0]!.url}.${side.server.outputTail()}`
+        )
       }
       return recorder.toTrial(outcome.durationSeconds, outcome.startedAt, outcome.generator)
     } finally {
@@ -147,7 +154,10 @@ async function startSide(arm: Arm, source: LoadSource, log: Logger, signal?: Abo
     parsed.port = String(port)
     return parsed.href
   }
-  const scenarios = source.scenarios.map((scenario) => ({ ...scenario, endpoints: scenario.endpoints.map((endpoint) => ({ ...endpoint, url: onPort(endpoint.url) })) }))
+  const scenarios = source.scenarios.map((scenario) => ({
+    ...scenario,
+    endpoints: scenario.endpoints.map((endpoint) => ({ ...endpoint, url: onPort(endpoint.url) }))
+  }))
   const readyUrl = onPort(source.server.readyUrl ?? new URL(scenarios[0]!.endpoints[0]!.url).origin + '/')
   const server = new ManagedServer({ ...source.server, env: { ...source.server.env, PORT: String(port) } }, log, signal)
   try {

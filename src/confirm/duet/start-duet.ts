@@ -3,7 +3,13 @@ import type { GateSettings, RunSource } from '../../config/settings.js'
 import type { Logger } from '../../log.js'
 import { DuetSession } from './duet-load.js'
 
-export async function startDuetIfAsked(settings: GateSettings, base: RunSource, head: RunSource, log: Logger, signal?: AbortSignal): Promise<DuetSession | undefined> {
+export async function startDuetIfAsked(
+  settings: GateSettings,
+  base: RunSource,
+  head: RunSource,
+  log: Logger,
+  signal?: AbortSignal
+): Promise<DuetSession | undefined> {
   if (settings.confirm.method !== 'duet') return undefined
   if (base.kind !== 'load' || head.kind !== 'load' || !base.server || !head.server) {
     log.info('confirm.method duet applies to load with a server perf-gate starts; this A/B runs sequentially.')

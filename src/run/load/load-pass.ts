@@ -356,5 +356,12 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
   // By request count: the window ends with the last outcome, not at autocannon's next sample tick.
   endedAtMs ??= lastOutcomeMs ?? performance.now()
   recording = false
-  return { startedAt, durationSeconds: (endedAtMs - startMs) / 1000, cancelled, lateSends, stoppedFailing, generator: health.finish(schedule !== undefined, cutOff, recorder.latencyMicros.getValueAtPercentile(50) / 1000) }
+  return {
+    startedAt,
+    durationSeconds: (endedAtMs - startMs) / 1000,
+    cancelled,
+    lateSends,
+    stoppedFailing,
+    generator: health.finish(schedule !== undefined, cutOff, recorder.latencyMicros.getValueAtPercentile(50) / 1000)
+  }
 }

@@ -101,7 +101,9 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
       checkServer()
       if (outcome.cancelled) throw new RunError(`${label} was cancelled during warm-up`)
       if (outcome.stoppedFailing) {
-        throw new RunError(`${label}: during warm-up, every request to ${origin(scenario)} failed for ${FAILING_SECONDS_TO_STOP} s (${warmup.describeFailures()})`)
+        throw new RunError(
+          `${label}: during warm-up, every request to ${origin(scenario)} failed for ${FAILING_SECONDS_TO_STOP} s (${warmup.describeFailures()})`
+        )
       }
     } finally {
       warmup.destroy()
@@ -111,10 +113,19 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
   const recorder = new TrialRecorder()
   try {
     const laterSeconds = (scenario.trials - index - 1) * (scenario.durationSeconds + scenario.warmupSeconds)
-    const progress = startProgress(label, recorder, deps, { plannedSeconds: scenario.durationSeconds, ...(scenario.requests ? { planned: scenario.requests } : {}), laterSeconds })
+    const progress = startProgress(label, recorder, deps, {
+      plannedSeconds: scenario.durationSeconds,
+      ...(scenario.requests ? { planned: scenario.requests } : {}),
+      laterSeconds
+    })
     let outcome
     try {
-      outcome = await runLoadPass({ ...pass, durationSeconds: scenario.durationSeconds, ...(scenario.requests ? { requests: scenario.requests } : {}), recorder })
+      outcome = await runLoadPass({
+        ...pass,
+        durationSeconds: scenario.durationSeconds,
+        ...(scenario.requests ? { requests: scenario.requests } : {}),
+        recorder
+      })
     } finally {
       progress.stop()
     }
@@ -126,7 +137,9 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
       )
     }
     if (recorder.attempted === 0) {
-      throw new RunError(`${label}: no request completed in ${outcome.durationSeconds.toFixed(1)} s against ${describeEndpoints(scenario)} (${origin(scenario)})`)
+      throw new RunError(
+        `${label}: no request completed in ${outcome.durationSeconds.toFixed(1)} s against ${describeEndpoints(scenario)} (${origin(scenario)})`
+      )
     }
     if (recorder.failureFraction > MAX_FAILURE_FRACTION) {
       const percent = (100 * recorder.failureFraction).toFixed(1)
@@ -218,7 +231,7 @@ async function checkReachable(scenario: LoadScenarioSettings, server: ManagedSer
       ? ' The host name does not resolve: check the URL.'
       : server
         ? ''
-        : ' Is the server running? Give a start command (input \'start\' / --start, or load.server.start) to have perf-gate start it.'
+        : " Is the server running? Give a start command (input 'start' / --start, or load.server.start) to have perf-gate start it."
     throw new RunError(`load scenario "${scenario.name}": cannot connect to ${url.origin} (${problem}).${hint}`)
   }
 }

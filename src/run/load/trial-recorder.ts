@@ -105,7 +105,8 @@ export class TrialRecorder {
     const statuses = [...this.unexpectedStatusCounts.entries()].sort((a, b) => b[1] - a[1]).map(([status, count]) => `${count} × HTTP ${status}`)
     if (this.unexpectedStatus > 0) parts.push(`${this.unexpectedStatus} unexpected status (${statuses.join(', ')})`)
     if (this.timeouts > 0) parts.push(`${this.timeouts} timeout(s)`)
-    if (this.connectionErrors > 0) parts.push(`${this.connectionErrors} connection error(s)${this.firstConnectionError ? ` (${this.firstConnectionError})` : ''}`)
+    if (this.connectionErrors > 0)
+      parts.push(`${this.connectionErrors} connection error(s)${this.firstConnectionError ? ` (${this.firstConnectionError})` : ''}`)
     return parts.join(', ') || 'no failures'
   }
 
