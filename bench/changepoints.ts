@@ -18,6 +18,7 @@
  */
 import { parseArgs } from 'node:util'
 import { detectChangePoints } from '../src/stats/change-points.js'
+import { seededRandom } from './seeded-random.js'
 
 const { values: flags } = parseArgs({
   options: { reps: { type: 'string', default: '300' }, seed: { type: 'string', default: '1' }, 'min-segment': { type: 'string', default: '3' } }
@@ -33,20 +34,7 @@ const AFTER = 20
 const FIRST_PUSH = 10
 const MIN_SEGMENT = Number(flags['min-segment'])
 
-/** Seeded PRNG (mulberry32) and standard normals (Box–Muller), so every run of the bench prints the same figures. */
-function generator(seed: number): { uniform: () => number; normal: () => number } {
-  let state = seed >>> 0
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const normal = (): number => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform())
-  return { uniform, normal }
-}
-const random = generator(Number(flags.seed))
+const random = seededRandom(Number(flags.seed))
 
 type Scenario = 'step' | 'drift' | 'none'
 const LEVEL: Record<Scenario, (i: number) => number> = {

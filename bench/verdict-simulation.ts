@@ -23,6 +23,7 @@ import type { Results } from '../src/results/model.js'
 import { createPairedDecider } from '../src/stats/paired-decider.js'
 import { cumulativeStdNormalProbability } from 'simple-statistics'
 import { evaluate } from '../src/verdict/evaluate.js'
+import { seededRandom } from './seeded-random.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -42,20 +43,7 @@ const SHOCK_RATE = 1 / 30
 const SHOCK_SD = 0.25
 const SAME_MACHINE_RUN_NOISE = 0.01
 
-/** Seeded PRNG (mulberry32) and standard normals (Box–Muller), so every run of the bench prints the same figures. */
-function generator(seed: number): { uniform: () => number; normal: () => number } {
-  let state = seed >>> 0
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const normal = (): number => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform())
-  return { uniform, normal }
-}
-const random = generator(Number(flags.seed))
+const random = seededRandom(Number(flags.seed))
 
 /** One trial's p95 in ms around `level`: per-trial noise, sometimes a one-sided shock. */
 function trial(level: number, trialNoise: number): number {
