@@ -67472,11 +67472,11 @@ async function runLoadPass(options) {
       const fire = (now = performance.now(), fromTimer = true) => {
         timer = void 0;
         if (connection.destroyed || !recording) return;
-        if (fromTimer) health.recordTimedSend(now - due);
-        else health.recordImmediateSend(now - due, LATE_MS);
         dueTime = due;
         sentAt = now;
         send();
+        if (fromTimer) health.recordTimedSend(now - due);
+        else health.recordImmediateSend(now - due, LATE_MS);
       };
       connection._doRequest = () => {
         if (connection.destroyed || !recording || timer !== void 0) return;

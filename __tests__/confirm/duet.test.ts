@@ -23,6 +23,8 @@ function server(delayMs: number, fixedPort: number, ignorePort = false): string 
 }
 
 async function repo(baseDelay: number, headDelay: number, ignorePort = false): Promise<string> {
+  // A server that ignores PORT never answers on its arm's port: a short ready timeout keeps that test quick.
+  const readyTimeout = ignorePort ? ['    ready-timeout: 5s'] : []
   const dir = scratchDir()
   const port = await freePort()
   git(dir, 'init', '-q')
@@ -38,6 +40,7 @@ async function repo(baseDelay: number, headDelay: number, ignorePort = false): P
       '  trials: 2',
       '  server:',
       '    start: node server.mjs',
+      ...readyTimeout,
       '  scenarios:',
       '    - endpoints: [{ path: /work }]',
       'confirm:',

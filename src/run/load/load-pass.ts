@@ -175,11 +175,12 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       const fire = (now: number = performance.now(), fromTimer = true): void => {
         timer = undefined
         if (connection.destroyed || !recording) return
-        if (fromTimer) health.recordTimedSend(now - due)
-        else health.recordImmediateSend(now - due, LATE_MS)
         dueTime = due
         sentAt = now
         send()
+        // Bookkeeping after the write, so that it adds nothing to the latency measured from `sentAt`.
+        if (fromTimer) health.recordTimedSend(now - due)
+        else health.recordImmediateSend(now - due, LATE_MS)
       }
       connection._doRequest = () => {
         // A reconnect while the next send waits for its due time: that send goes out on the new socket.
