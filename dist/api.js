@@ -68605,7 +68605,7 @@ async function startSide(arm2, source, log, signal) {
 In duet A/B both servers run at once, so perf-gate gives each a free port in the PORT environment variable; make the server listen on process.env.PORT (or set confirm.method: sequential).`
     );
   }
-  return { arm: arm2, server, scenarios };
+  return { server, scenarios };
 }
 
 // src/confirm/duet/start-duet.ts

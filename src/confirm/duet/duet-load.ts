@@ -37,7 +37,6 @@ export interface DuetArms {
 
 /** One arm's server and the scenarios pointed at its own port. */
 interface ArmSide {
-  arm: Arm
   server: ManagedServer
   scenarios: LoadScenarioSettings[]
 }
@@ -169,5 +168,5 @@ async function startSide(arm: Arm, source: LoadSource, log: Logger, signal?: Abo
       `duet A/B: the ${arm} arm's server did not answer at ${readyUrl}: ${message}\nIn duet A/B both servers run at once, so perf-gate gives each a free port in the PORT environment variable; make the server listen on process.env.PORT (or set confirm.method: sequential).`
     )
   }
-  return { arm, server, scenarios }
+  return { server, scenarios }
 }
