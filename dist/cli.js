@@ -69632,14 +69632,17 @@ function formatAge(seconds3) {
   return `${Math.round(seconds3 / 86400)} days`;
 }
 function headlineParts(report) {
-  const counts = report.labelCounts ?? countLabels(report.metrics);
+  const counts = { ...report.labelCounts ?? countLabels(report.metrics) };
   if (report.targetsOnly && report.verdict === "pass") return [{ icon: STATUS_ICON.pass, text: `all ${pluralize(counts["target met"], "target")} met` }];
+  const recorded = report.saved?.first ? counts["no baseline"] : 0;
+  if (recorded > 0) counts["no baseline"] = 0;
   const parts = [
     { icon: STATUS_ICON.fail, text: pluralize(counts.regression, "regression"), count: counts.regression },
     { icon: STATUS_ICON.warn, text: pluralize(counts.warning, "warning"), count: counts.warning },
     { icon: STATUS_ICON.inconclusive, text: `${counts.inconclusive} inconclusive`, count: counts.inconclusive },
     { icon: STATUS_ICON.improved, text: `${counts.improved} improved`, count: counts.improved },
     { icon: STATUS_ICON["no-baseline"], text: `${counts["no baseline"]} without baseline`, count: counts["no baseline"] },
+    { icon: "💾", text: `${pluralize(recorded, "metric")} recorded as the first baseline`, count: recorded },
     { icon: STATUS_ICON.new, text: `${counts.new} new`, count: counts.new },
     { icon: STATUS_ICON.removed, text: `${counts.removed} removed`, count: counts.removed },
     { icon: STATUS_ICON.pass, text: `${pluralize(counts["target met"], "target")} met`, count: counts["target met"] },
@@ -69647,6 +69650,9 @@ function headlineParts(report) {
     { icon: STATUS_ICON.pass, text: `${counts.unchanged} unchanged`, count: counts.unchanged }
   ];
   return parts.filter((part) => part.count > 0).map(({ icon, text }) => ({ icon, text }));
+}
+function headlineStatus(report) {
+  return report.saved?.first && report.verdict === "no-baseline" ? "first baseline saved" : report.verdict;
 }
 var GATE_GUIDANCE = {
   fail: "A gated metric got worse beyond its threshold, with enough evidence to rule out noise.",
@@ -69716,7 +69722,7 @@ _(report cut to fit)_
 function compose(report, notable, unchanged, notableShown, unchangedShown, options, withExtra) {
   const lines = [];
   const gate = escapeMarkdown(report.gate);
-  lines.push(`### ${GATE_ICON[report.verdict]} perf-gate · ${gate}: ${report.verdict}`);
+  lines.push(`### ${GATE_ICON[report.verdict]} perf-gate · ${gate}: ${headlineStatus(report)}`);
   lines.push("");
   lines.push(
     `**${headlineParts(report).map((p) => `${p.icon} ${p.text}`).join(" · ") || "no gated metrics"}**`
@@ -70178,7 +70184,7 @@ var DIM = "\x1B[2m";
 function renderTerminalReport(report, options) {
   const paint = (code, text) => options.color && code ? `${code}${text}${RESET}` : text;
   const lines = [];
-  lines.push(paint(BOLD, `perf-gate · ${escapeTerminal(report.gate)}: ${report.verdict.toUpperCase()}`));
+  lines.push(paint(BOLD, `perf-gate · ${escapeTerminal(report.gate)}: ${headlineStatus(report).toUpperCase()}`));
   lines.push(
     headlineParts(report).map((p) => p.text).join(" · ") || "no gated metrics"
   );

@@ -99,6 +99,9 @@ describe('Action entry with cache and artifact baselines', () => {
       'the first save is said'
     )
     assert.doesNotMatch(first.stdout, /::warning::Baseline/, 'no warning annotation for the first save')
+    assert.match(first.summary, /^### ⚪ perf-gate · [^:]+: first baseline saved$/m, 'the headline names the first save, not a missing baseline')
+    assert.match(first.summary, /recorded as the first baseline/)
+    assert.doesNotMatch(first.summary, /without baseline/)
     assert.doesNotMatch(first.summary, /could not be read|rejected/)
     assert.match(first.outputs['baseline-saved']!, /b{7}/)
     assert.equal(keysOf('api').length, 1)

@@ -147,15 +147,21 @@ export function formatAge(seconds: number): string {
  * The parts of the headline: "2 regressions", "1 warning", "3 within threshold", ... — the labels the rows show,
  * only non-zero ones. Ungated metrics are told once, in the folded section, not here.
  */
-export function headlineParts(report: Pick<GateReport, 'metrics' | 'labelCounts' | 'targetsOnly' | 'verdict'>): Array<{ icon: string; text: string }> {
-  const counts = report.labelCounts ?? countLabels(report.metrics)
+export function headlineParts(
+  report: Pick<GateReport, 'metrics' | 'labelCounts' | 'targetsOnly' | 'verdict' | 'saved'>
+): Array<{ icon: string; text: string }> {
+  const counts = { ...(report.labelCounts ?? countLabels(report.metrics)) }
   if (report.targetsOnly && report.verdict === 'pass') return [{ icon: STATUS_ICON.pass, text: `all ${pluralize(counts['target met'], 'target')} met` }]
+  // The first save is a beginning, not a shortfall: its metrics are recorded, not "without baseline".
+  const recorded = report.saved?.first ? counts['no baseline'] : 0
+  if (recorded > 0) counts['no baseline'] = 0
   const parts: Array<{ icon: string; text: string; count: number }> = [
     { icon: STATUS_ICON.fail, text: pluralize(counts.regression, 'regression'), count: counts.regression },
     { icon: STATUS_ICON.warn, text: pluralize(counts.warning, 'warning'), count: counts.warning },
     { icon: STATUS_ICON.inconclusive, text: `${counts.inconclusive} inconclusive`, count: counts.inconclusive },
     { icon: STATUS_ICON.improved, text: `${counts.improved} improved`, count: counts.improved },
     { icon: STATUS_ICON['no-baseline'], text: `${counts['no baseline']} without baseline`, count: counts['no baseline'] },
+    { icon: '💾', text: `${pluralize(recorded, 'metric')} recorded as the first baseline`, count: recorded },
     { icon: STATUS_ICON.new, text: `${counts.new} new`, count: counts.new },
     { icon: STATUS_ICON.removed, text: `${counts.removed} removed`, count: counts.removed },
     { icon: STATUS_ICON.pass, text: `${pluralize(counts['target met'], 'target')} met`, count: counts['target met'] },
@@ -163,6 +169,14 @@ export function headlineParts(report: Pick<GateReport, 'metrics' | 'labelCounts'
     { icon: STATUS_ICON.pass, text: `${counts.unchanged} unchanged`, count: counts.unchanged }
   ]
   return parts.filter((part) => part.count > 0).map(({ icon, text }) => ({ icon, text }))
+}
+
+/**
+ * The word after the gate's name: the verdict, except that a run which saved the first baseline says so instead of
+ * "no-baseline" (nothing was missing: this run is where the history starts). The JSON keeps the verdict.
+ */
+export function headlineStatus(report: Pick<GateReport, 'verdict' | 'saved'>): string {
+  return report.saved?.first && report.verdict === 'no-baseline' ? 'first baseline saved' : report.verdict
 }
 
 /** One sentence per gate status that tells a reviewer what to do. */

@@ -20,6 +20,7 @@ import {
   formatValue,
   guidanceFor,
   headlineParts,
+  headlineStatus,
   orderRows,
   pluralize,
   problemsBesideAbsence
@@ -91,7 +92,7 @@ function compose(
 ): string {
   const lines: string[] = []
   const gate = escapeMarkdown(report.gate)
-  lines.push(`### ${GATE_ICON[report.verdict]} perf-gate · ${gate}: ${report.verdict}`)
+  lines.push(`### ${GATE_ICON[report.verdict]} perf-gate · ${gate}: ${headlineStatus(report)}`)
   lines.push('')
   lines.push(
     `**${

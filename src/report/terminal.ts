@@ -15,6 +15,7 @@ import {
   formatValue,
   guidanceFor,
   headlineParts,
+  headlineStatus,
   describeFolded,
   orderRows,
   problemsBesideAbsence
@@ -44,7 +45,7 @@ const DIM = '\u001b[2m'
 export function renderTerminalReport(report: GateReport, options: TerminalOptions): string {
   const paint = (code: string | undefined, text: string): string => (options.color && code ? `${code}${text}${RESET}` : text)
   const lines: string[] = []
-  lines.push(paint(BOLD, `perf-gate · ${escapeTerminal(report.gate)}: ${report.verdict.toUpperCase()}`))
+  lines.push(paint(BOLD, `perf-gate · ${escapeTerminal(report.gate)}: ${headlineStatus(report).toUpperCase()}`))
   lines.push(
     headlineParts(report)
       .map((p) => p.text)
