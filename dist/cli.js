@@ -15589,16 +15589,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open.output;
+          state.output = token.output + open2.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -15818,15 +15818,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open = {
+          const open2 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open);
-          push(open);
+          braces.push(open2);
+          push(open2);
           continue;
         }
         if (value === "}") {
@@ -31745,18 +31745,18 @@ var require_source = __commonJS({
         }
       }
     });
-    var createStyler = (open, close, parent) => {
+    var createStyler = (open2, close, parent) => {
       let openAll;
       let closeAll;
       if (parent === void 0) {
-        openAll = open;
+        openAll = open2;
         closeAll = close;
       } else {
-        openAll = parent.openAll + open;
+        openAll = parent.openAll + open2;
         closeAll = close + parent.closeAll;
       }
       return {
-        open,
+        open: open2,
         close,
         openAll,
         closeAll,
@@ -57838,11 +57838,11 @@ function containedPath(root, ...parts) {
 
 // src/baselines/record-file.ts
 import { constants as fsConstants, createWriteStream } from "node:fs";
-import { copyFile, link, mkdir, readFile, rename, rm } from "node:fs/promises";
+import { copyFile, link, mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { gunzipSync, createGzip } from "node:zlib";
+import { constants as zlibConstants, gunzipSync, createGzip } from "node:zlib";
 var STREAMED_RECORD_SCENARIOS = 5e3;
 async function writeRecordFile(path, record, options = {}) {
   await mkdir(dirname(path), { recursive: true });
@@ -57881,6 +57881,21 @@ async function readRecordFile(path) {
   const bytes = await readFile(path);
   return (isGzip(bytes) ? gunzipSync(bytes) : bytes).toString("utf8");
 }
+var HEAD_BYTES = 4096;
+async function readRecordVersion(path) {
+  const file = await open(path, "r");
+  let head;
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await file.read(buffer, 0, HEAD_BYTES, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+  const text = (isGzip(head) ? gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH }) : head).toString("utf8", 0, HEAD_BYTES);
+  const match = /^\s*\{\s*"schemaVersion"\s*:\s*(\d+)/.exec(text);
+  return match ? Number(match[1]) : void 0;
+}
 function isGzip(bytes) {
   return bytes.length >= 2 && bytes[0] === 31 && bytes[1] === 139;
 }
@@ -57888,8 +57903,8 @@ function* streamedJson(record) {
   const { results, ...head } = record;
   const { scenarios, ...resultsHead } = results;
   const headJson = JSON.stringify({ ...head, results: { ...resultsHead, scenarios: [] } });
-  const open = headJson.lastIndexOf("[]}}");
-  yield headJson.slice(0, open + 1);
+  const open2 = headJson.lastIndexOf("[]}}");
+  yield headJson.slice(0, open2 + 1);
   for (let index = 0; index < scenarios.length; index++) yield `${index === 0 ? "" : ","}${JSON.stringify(scenarios[index])}`;
   yield `]}}
 `;
@@ -59006,15 +59021,21 @@ var FileBaselineStore = class {
   /**
    * Deletes the oldest rolling baselines beyond `keep`. Only records this version can read count and go: a record
    * it cannot read (a newer perf-gate's, or a damaged one) is kept for whoever can, never deleted unseen.
+   * Counting reads only each record's head (its schemaVersion), so a save costs the same into a deep store as into an
+   * empty one; a record about to be deleted is read in full first.
    */
   async prune(gate, keep) {
-    const readable = [];
-    for (const id of await this.historyIds(gate)) {
-      if (await this.readRecord(this.historyPath(gate, id), [])) readable.push(id);
+    const doomed = [];
+    let kept = 0;
+    for (const id of (await this.historyIds(gate)).reverse()) {
+      const path = this.historyPath(gate, id);
+      const version = await readRecordVersion(path).catch(() => void 0);
+      if (version === void 0 || version > BASELINE_SCHEMA_VERSION) continue;
+      if (kept < keep) kept++;
+      else if (await this.readRecord(path, [])) doomed.push(id);
     }
-    const doomed = readable.slice(0, Math.max(0, readable.length - keep));
     for (const id of doomed) await rm2(this.historyPath(gate, id), { force: true });
-    return doomed;
+    return doomed.reverse();
   }
   async list(gate) {
     const summaries = [];
@@ -61591,11 +61612,11 @@ var tinybenchFormat = {
 };
 function readConsoleTable(text, source, collector) {
   let header;
-  let open;
+  let open2;
   for (const line of numberedLines(text)) {
     const trimmed = line.text.trim();
-    if (trimmed.startsWith("┌")) open = line;
-    if (trimmed.startsWith("└")) open = void 0;
+    if (trimmed.startsWith("┌")) open2 = line;
+    if (trimmed.startsWith("└")) open2 = void 0;
     if (!/^[│|]/.test(trimmed)) continue;
     if (!/[│|]$/.test(trimmed)) throw lineError(source, line, 'a table row ending in "│"; the file looks truncated');
     const cells = trimmed.replace(/^[│|]|[│|]$/g, "").split(/[│|]/).map((cell) => cell.trim().replace(/^'(.*)'$/, "$1"));
@@ -61609,7 +61630,7 @@ function readConsoleTable(text, source, collector) {
     if (!name) continue;
     collector.addTrial(name, { metrics: tableMetrics(row, `${source}:${line.number}`) }, { kind: "benchmark" });
   }
-  if (open) throw new InputError(`${source}:${open.number}: the table that opens here has no closing "└" border; the file looks truncated`);
+  if (open2) throw new InputError(`${source}:${open2.number}: the table that opens here has no closing "└" border; the file looks truncated`);
 }
 function cellNumber(text, where, column) {
   const match = /^[-+]?[\d,]*\.?\d+(e[-+]?\d+)?/i.exec(text.trim().replace(/^±/, ""));
@@ -66293,17 +66314,17 @@ var libtestBenchFormat = {
   },
   parse(text, source) {
     const collector = new ScenarioCollector();
-    let open;
+    let open2;
     for (const line of numberedLines(text)) {
       const trimmed = line.text.trim();
       if (/^running \d+ tests?$/.test(trimmed)) {
-        if (open)
-          throw new InputError(`${source}:${open.number}: the run that starts here has no "test result:" line before the next run; the file looks truncated`);
-        open = line;
+        if (open2)
+          throw new InputError(`${source}:${open2.number}: the run that starts here has no "test result:" line before the next run; the file looks truncated`);
+        open2 = line;
         continue;
       }
       if (/^test result: /.test(trimmed)) {
-        open = void 0;
+        open2 = void 0;
         continue;
       }
       if (/^test .+ \.\.\. FAILED$/.test(trimmed)) throw new RunError(`${source}:${line.number}: ${trimmed}`);
@@ -66314,7 +66335,7 @@ var libtestBenchFormat = {
       if (match[4] !== void 0) metrics.throughput = metricValue(number(match[4]), "MB/s");
       collector.addTrial(match[1], { metrics }, { kind: "benchmark" });
     }
-    if (open) throw new InputError(`${source}:${open.number}: the run that starts here has no "test result:" line, its last; the file looks truncated`);
+    if (open2) throw new InputError(`${source}:${open2.number}: the run that starts here has no "test result:" line, its last; the file looks truncated`);
     return buildResults("libtest", collector.scenarios(), source, { nothingFound: 'no "test name ... bench: N ns/iter" lines' });
   }
 };
@@ -70154,8 +70175,9 @@ function shouldUseColor(stream, env, noColorFlag = false) {
   if (depth <= 1) return false;
   return forced || stream.isTTY === true;
 }
+var ONE_COLUMN_EACH = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u22ff\u2500-\u259f]*$/;
 function displayWidth(text) {
-  return stringWidth(text);
+  return ONE_COLUMN_EACH.test(text) ? text.length : stringWidth(text);
 }
 function padEndToWidth(text, width) {
   return text + " ".repeat(Math.max(0, width - displayWidth(text)));

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { displayWidth, padEndToWidth, shouldUseColor, truncateToWidth } from '../../src/report/terminal-style.js'
+import stringWidth from 'string-width'
+import { displayWidth, ONE_COLUMN_EACH, padEndToWidth, shouldUseColor, truncateToWidth } from '../../src/report/terminal-style.js'
 import { renderTerminalReport } from '../../src/report/terminal.js'
 import { report, row } from '../support/report-builder.js'
 
@@ -57,5 +58,18 @@ describe('display width', () => {
     assert.equal(tableLines.length, 3, text)
     const metricColumn = tableLines.map((line) => displayWidth(line.slice(0, line.indexOf(' p95 ') + 1)))
     assert.equal(new Set(metricColumn).size, 1, `the metric column starts at one screen column: ${metricColumn.join(', ')}\n${text}`)
+  })
+})
+
+describe('the width fast path', () => {
+  test('every character it takes as one column is one column to string-width; others still go through string-width', () => {
+    const wrong: string[] = []
+    for (let code = 0; code <= 0xffff; code++) {
+      const char = String.fromCharCode(code)
+      if (ONE_COLUMN_EACH.test(char) && stringWidth(char) !== 1) wrong.push(code.toString(16))
+    }
+    assert.deepEqual(wrong, [])
+    for (const text of ['12.3 µs (5×)', '−3.1% … +7.9%', 'soft\u00adhyphen', '測定', '✅ ok', '\u001b[31mred\u001b[0m'])
+      assert.equal(displayWidth(text), stringWidth(text), text)
   })
 })

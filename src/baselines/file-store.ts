@@ -10,9 +10,10 @@ import { readdir, rm } from 'node:fs/promises'
 import { relative } from 'node:path'
 import { newBaselineId } from './baseline-id.js'
 import { containedPath } from './contained-path.js'
-import { readRecordFile, writeRecordFile } from './record-file.js'
+import { readRecordFile, readRecordVersion, writeRecordFile } from './record-file.js'
 import { chooseBaseline, summarizeBaseline, validateBaselineText } from './select.js'
 import {
+  BASELINE_SCHEMA_VERSION,
   type BaselineLookup,
   type BaselineQuery,
   type BaselineRecord,
@@ -83,15 +84,21 @@ export class FileBaselineStore implements BaselineStore {
   /**
    * Deletes the oldest rolling baselines beyond `keep`. Only records this version can read count and go: a record
    * it cannot read (a newer perf-gate's, or a damaged one) is kept for whoever can, never deleted unseen.
+   * Counting reads only each record's head (its schemaVersion), so a save costs the same into a deep store as into an
+   * empty one; a record about to be deleted is read in full first.
    */
   async prune(gate: string, keep: number): Promise<string[]> {
-    const readable: string[] = []
-    for (const id of await this.historyIds(gate)) {
-      if (await this.readRecord(this.historyPath(gate, id), [])) readable.push(id)
+    const doomed: string[] = []
+    let kept = 0
+    for (const id of (await this.historyIds(gate)).reverse()) {
+      const path = this.historyPath(gate, id)
+      const version = await readRecordVersion(path).catch(() => undefined)
+      if (version === undefined || version > BASELINE_SCHEMA_VERSION) continue
+      if (kept < keep) kept++
+      else if (await this.readRecord(path, [])) doomed.push(id)
     }
-    const doomed = readable.slice(0, Math.max(0, readable.length - keep))
     for (const id of doomed) await rm(this.historyPath(gate, id), { force: true })
-    return doomed
+    return doomed.reverse()
   }
 
   async list(gate: string): Promise<BaselineSummary[]> {

@@ -5,11 +5,11 @@
  * magic bytes, so the file name stays `<id>.json` either way.
  */
 import { constants as fsConstants, createWriteStream } from 'node:fs'
-import { copyFile, link, mkdir, readFile, rename, rm } from 'node:fs/promises'
+import { copyFile, link, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { gunzipSync, createGzip } from 'node:zlib'
+import { constants as zlibConstants, gunzipSync, createGzip } from 'node:zlib'
 import type { BaselineRecord } from './store.js'
 
 /** Records with more scenarios than this are written streamed and gzip-compressed. */
@@ -60,6 +60,29 @@ async function placeExclusively(temporary: string, path: string): Promise<boolea
 export async function readRecordFile(path: string): Promise<string> {
   const bytes = await readFile(path)
   return (isGzip(bytes) ? gunzipSync(bytes) : bytes).toString('utf8')
+}
+
+/** Bytes read for a record's head: the schemaVersion comes first in every record perf-gate writes. */
+const HEAD_BYTES = 4096
+
+/**
+ * The schemaVersion of a record file from its first bytes alone (plain or gzip), or undefined when the head does not
+ * say it: cheap enough to run over a whole history without parsing each record.
+ */
+export async function readRecordVersion(path: string): Promise<number | undefined> {
+  const file = await open(path, 'r')
+  let head: Buffer
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES)
+    const { bytesRead } = await file.read(buffer, 0, HEAD_BYTES, 0)
+    head = buffer.subarray(0, bytesRead)
+  } finally {
+    await file.close()
+  }
+  // A prefix of a gzip stream inflates as far as it goes with a sync flush instead of failing on the missing end.
+  const text = (isGzip(head) ? gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH }) : head).toString('utf8', 0, HEAD_BYTES)
+  const match = /^\s*\{\s*"schemaVersion"\s*:\s*(\d+)/.exec(text)
+  return match ? Number(match[1]) : undefined
 }
 
 function isGzip(bytes: Buffer): boolean {
