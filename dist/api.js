@@ -69216,14 +69216,21 @@ async function readRecordVersion(path) {
 function isGzip(bytes) {
   return bytes.length >= 2 && bytes[0] === 31 && bytes[1] === 139;
 }
+var STREAMED_CHUNK_CHARS = 1 << 20;
 function* streamedJson(record) {
   const { results, ...head } = record;
   const { scenarios, ...resultsHead } = results;
   const headJson = JSON.stringify({ ...head, results: { ...resultsHead, scenarios: [] } });
   const open2 = headJson.lastIndexOf("[]}}");
-  yield headJson.slice(0, open2 + 1);
-  for (let index = 0; index < scenarios.length; index++) yield `${index === 0 ? "" : ","}${JSON.stringify(scenarios[index])}`;
-  yield `]}}
+  let chunk = headJson.slice(0, open2 + 1);
+  for (let index = 0; index < scenarios.length; index++) {
+    chunk += `${index === 0 ? "" : ","}${JSON.stringify(scenarios[index])}`;
+    if (chunk.length >= STREAMED_CHUNK_CHARS) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  yield `${chunk}]}}
 `;
 }
 
@@ -69357,23 +69364,20 @@ var FileBaselineStore = class {
     }
   }
   /**
-   * Deletes the oldest rolling baselines beyond `keep`. Only records this version can read count and go: a record
-   * it cannot read (a newer perf-gate's, or a damaged one) is kept for whoever can, never deleted unseen.
-   * Counting reads only each record's head (its schemaVersion), so a save costs the same into a deep store as into an
-   * empty one; a record about to be deleted is read in full first.
+   * Deletes the oldest rolling baselines beyond `keep`. Only records this version writes count and go: a newer
+   * perf-gate's record, or a file whose head does not say what it is, is kept for whoever can read it, never deleted
+   * unseen. Only each record's head (its schemaVersion) is read, so a save costs about the same into a deep store as
+   * into an empty one.
    */
   async prune(gate, keep) {
-    const doomed = [];
-    let kept = 0;
-    for (const id of (await this.historyIds(gate)).reverse()) {
-      const path = this.historyPath(gate, id);
-      const version = await readRecordVersion(path).catch(() => void 0);
-      if (version === void 0 || version > BASELINE_SCHEMA_VERSION) continue;
-      if (kept < keep) kept++;
-      else if (await this.readRecord(path, [])) doomed.push(id);
+    const ours = [];
+    for (const id of await this.historyIds(gate)) {
+      const version = await readRecordVersion(this.historyPath(gate, id)).catch(() => void 0);
+      if (version !== void 0 && version <= BASELINE_SCHEMA_VERSION) ours.push(id);
     }
+    const doomed = ours.slice(0, Math.max(0, ours.length - keep));
     for (const id of doomed) await rm3(this.historyPath(gate, id), { force: true });
-    return doomed.reverse();
+    return doomed;
   }
   async list(gate) {
     const summaries = [];

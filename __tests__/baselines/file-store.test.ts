@@ -88,7 +88,7 @@ describe('file baseline store', () => {
     )
   })
 
-  test('pruning keeps the records it cannot read (a newer perf-gate record, a damaged one) and deletes only readable old ones', async () => {
+  test('pruning keeps the records it cannot tell are its own (a newer perf-gate record, an unknown head) and deletes old ones of its own', async () => {
     const dir = scratchDir()
     const store = new FileBaselineStore(dir, '.perf-gate', 2)
     const historyDir = join(dir, 'api/history')
@@ -96,12 +96,14 @@ describe('file baseline store', () => {
     const newer = JSON.stringify({ ...baselineRecord('api', results, context('9'.repeat(40)), at(0)), schemaVersion: 9 })
     // Named to sort oldest: a prune by name alone would delete them first.
     writeFileSync(join(historyDir, '20200101T000000Z-newer.json'), newer)
-    writeFileSync(join(historyDir, '20200101T000001Z-damaged.json'), '{"schemaVersion": 1, "gate": "api", "resu')
+    writeFileSync(join(historyDir, '20200101T000001Z-unknown.json'), 'not a record at all')
+    writeFileSync(join(historyDir, '20200101T000002Z-truncated.json'), '{"schemaVersion": 1, "gate": "api", "resu')
     for (let i = 0; i < 4; i++) await store.save(baselineRecord('api', results, context(`${i}`.repeat(40)), at(i)))
     const left = readdirSync(historyDir).sort()
     assert.ok(left.includes('20200101T000000Z-newer.json'), 'the newer record is kept')
-    assert.ok(left.includes('20200101T000001Z-damaged.json'), 'the damaged record is kept')
-    assert.equal(left.length, 4, `two readable records kept (the limit), plus the two unreadable: ${left.join(', ')}`)
+    assert.ok(left.includes('20200101T000001Z-unknown.json'), 'a file that does not say what it is is kept')
+    assert.ok(!left.includes('20200101T000002Z-truncated.json'), 'an old record of ours goes, readable or not')
+    assert.equal(left.length, 4, `two records of ours kept (the limit), plus the two that are not ours: ${left.join(', ')}`)
     assert.equal(readFileSync(join(historyDir, '20200101T000000Z-newer.json'), 'utf8'), newer)
   })
 })

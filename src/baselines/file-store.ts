@@ -82,23 +82,20 @@ export class FileBaselineStore implements BaselineStore {
   }
 
   /**
-   * Deletes the oldest rolling baselines beyond `keep`. Only records this version can read count and go: a record
-   * it cannot read (a newer perf-gate's, or a damaged one) is kept for whoever can, never deleted unseen.
-   * Counting reads only each record's head (its schemaVersion), so a save costs the same into a deep store as into an
-   * empty one; a record about to be deleted is read in full first.
+   * Deletes the oldest rolling baselines beyond `keep`. Only records this version writes count and go: a newer
+   * perf-gate's record, or a file whose head does not say what it is, is kept for whoever can read it, never deleted
+   * unseen. Only each record's head (its schemaVersion) is read, so a save costs about the same into a deep store as
+   * into an empty one.
    */
   async prune(gate: string, keep: number): Promise<string[]> {
-    const doomed: string[] = []
-    let kept = 0
-    for (const id of (await this.historyIds(gate)).reverse()) {
-      const path = this.historyPath(gate, id)
-      const version = await readRecordVersion(path).catch(() => undefined)
-      if (version === undefined || version > BASELINE_SCHEMA_VERSION) continue
-      if (kept < keep) kept++
-      else if (await this.readRecord(path, [])) doomed.push(id)
+    const ours: string[] = []
+    for (const id of await this.historyIds(gate)) {
+      const version = await readRecordVersion(this.historyPath(gate, id)).catch(() => undefined)
+      if (version !== undefined && version <= BASELINE_SCHEMA_VERSION) ours.push(id)
     }
+    const doomed = ours.slice(0, Math.max(0, ours.length - keep))
     for (const id of doomed) await rm(this.historyPath(gate, id), { force: true })
-    return doomed.reverse()
+    return doomed
   }
 
   async list(gate: string): Promise<BaselineSummary[]> {
