@@ -9,7 +9,7 @@ import {
   pairedLogEstimate,
   robustSpread,
   trimmedPairedLogEstimate,
-  welchLogEstimate,
+  trialsLogEstimate,
   withinRunSpread,
   withoutOutlyingTrials
 } from '../../src/stats/log-ratio-intervals.js'
@@ -49,13 +49,20 @@ describe('intervals against R reference values', () => {
     close(low, 0.7001142, 1e-6, 'lower bound')
     close(high, 2.4598858, 1e-6, 'upper bound')
   })
-  test('Welch: t.test(drug1, drug2) gives df 17.776, CI −3.3654832 … 0.2054832', () => {
-    const estimate = welchLogEstimate(drug2, drug1)!
+  test('pooled: t.test(drug1, drug2, var.equal = TRUE) gives df 18, CI −3.363874 … 0.203874', () => {
+    const estimate = trialsLogEstimate(drug2, drug1)!
     close(estimate.estimate, -1.58, 1e-12, 'difference of means')
-    close(estimate.degreesOfFreedom, 17.776, 1e-3, 'Welch–Satterthwaite df')
+    assert.equal(estimate.degreesOfFreedom, 18)
     const { low, high } = boundsAt(estimate, 0.025)
-    close(low, -3.3654832, 1e-5, 'lower bound')
-    close(high, 0.2054832, 1e-5, 'upper bound')
+    close(low, -3.363874, 1e-5, 'lower bound')
+    close(high, 0.203874, 1e-5, 'upper bound')
+  })
+  test('pooled: one tight side does not collapse the degrees of freedom (Welch fell towards 3 here)', () => {
+    const tight = [0, 0.001, -0.001, 0.0005, -0.0005]
+    const spread = [0.15, 0.1, 0.2, 0.12, 0.18]
+    const estimate = trialsLogEstimate(tight, spread)!
+    assert.equal(estimate.degreesOfFreedom, 8)
+    assert.ok(boundsAt(estimate, 0.002).low > 0.03, 'a clear +16% is shown beyond a 3% floor')
   })
   test('Yuen trimmed mean: worked example with one wild pair', () => {
     const estimate = trimmedPairedLogEstimate([1, 2, 3, 4, 5, 6, 7, 8, 9, 100])!
@@ -106,7 +113,7 @@ describe('intervals against R reference values', () => {
     assert.deepEqual(withoutOutlyingTrials([0, 0.01, 0.5], [0, 0.01, 0.02], 1).baseline, [0, 0.01, 0.5], 'three trials keep all')
   })
   test('identical values give a zero-width interval, not NaN', () => {
-    const estimate = welchLogEstimate([1, 1, 1], [2, 2, 2])!
+    const estimate = trialsLogEstimate([1, 1, 1], [2, 2, 2])!
     assert.deepEqual(boundsAt(estimate, 0.01), { low: 1, high: 1 })
   })
   test('Holm: the most certain comparison at alpha / m, the next at alpha / (m − 1) while each is rejected', () => {

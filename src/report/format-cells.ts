@@ -81,7 +81,9 @@ export function formatLabel(verdict: MetricVerdict): string {
 export function formatValue(verdict: MetricVerdict, side: 'baseline' | 'current'): string {
   const summary = verdict[side]
   if (!summary) return '—'
-  const count = summary.values.length > 1 ? ` (${summary.values.length}×)` : ''
+  // "4 of 5×": the estimate set a warm-up or outlying trial aside, and the cell says so rather than overstate the evidence.
+  const used = summary.used !== undefined ? `${summary.used} of ` : ''
+  const count = summary.values.length > 1 ? ` (${used}${summary.values.length}×)` : ''
   return `${formatQuantity(summary.value, verdict.unit)}${count}`
 }
 
@@ -110,7 +112,9 @@ export function describeStatistic(rows: MetricVerdict[]): string | undefined {
   if (methods.has('history')) parts.push('median of the run, spread from stored runs (history)')
   if (methods.has('paired')) parts.push('geometric mean of each arm over same-runner A/B pairs (paired)')
   if (methods.has('single')) parts.push('the one value per side (single)')
-  return parts.length > 0 ? `Baseline and Current are the values the estimate compared: ${parts.join('; ')}; (n×) counts trials or pairs.` : undefined
+  const setAside = rows.some((row) => row.baseline?.used !== undefined || row.current?.used !== undefined)
+  const counts = `(n×) counts trials or pairs${setAside ? '; (k of n×): k used, a warm-up or outlying trial set aside' : ''}`
+  return parts.length > 0 ? `Baseline and Current are the values the estimate compared: ${parts.join('; ')}; ${counts}.` : undefined
 }
 
 export function formatChange(verdict: MetricVerdict): string {

@@ -15,7 +15,7 @@ import { median } from 'simple-statistics'
 export const MIN_DRIFT = Math.log(1.1)
 
 /** Two-sided Mann–Kendall p-value below which a monotone trend is taken as real. */
-export const TREND_P = 0.02
+export const TREND_P = 0.01
 
 export type TrialTrend =
   | { kind: 'steady' }

@@ -77,8 +77,8 @@ function metricNames(scenario: Scenario): string[] {
 }
 
 /** An arm shown at `level` (the estimator's representative value), else at the median of its values. */
-function arm(values: number[], level?: number): ArmSummary {
-  return { value: level ?? median(values), values }
+function arm(values: number[], level?: number, used?: number): ArmSummary {
+  return { value: level ?? median(values), values, ...(used !== undefined && used < values.length ? { used } : {}) }
 }
 
 /** The evidence kind of an estimate. */
@@ -307,8 +307,8 @@ function severity(status: MetricStatus): number {
 function showEstimate(verdict: MetricVerdict, change: ChangeEstimate): void {
   verdict.change = change
   if (change.levels && verdict.baseline && verdict.current) {
-    verdict.baseline = arm(verdict.baseline.values, change.levels.baseline)
-    verdict.current = arm(verdict.current.values, change.levels.current)
+    verdict.baseline = arm(verdict.baseline.values, change.levels.baseline, change.used?.baseline)
+    verdict.current = arm(verdict.current.values, change.levels.current, change.used?.current)
   }
 }
 

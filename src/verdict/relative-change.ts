@@ -7,7 +7,7 @@
  *   out from the noise main itself shows: this run against the median of the stored runs, with a robust spread
  *   that is never narrower than the trials' own spread or a floor (src/stats/log-ratio-intervals.ts). This wins on
  *   the same machine too: a machine measured minutes apart differs by more than its trials within one run show;
- * - trials: two or more trials per side give a Welch interval, which only knows the noise *within* a run. It is
+ * - trials: two or more trials per side give a pooled t interval, which only knows the noise *within* a run. It is
  *   trusted to fail only when both runs come from the same machine; across CI runners it can still pass or show an
  *   improvement, but a suspected regression stays inconclusive;
  * - one value per side: no evidence of the noise at all, so a relative threshold is never decided on it (neither
@@ -24,7 +24,7 @@ import {
   boundsAt,
   historyLogEstimate,
   runLog,
-  welchLogEstimate,
+  trialsLogEstimate,
   withinRunSpread,
   withoutOutlyingTrials,
   type LogEstimate
@@ -121,10 +121,11 @@ export function bestEstimate(evidence: RelativeEvidence): BestEstimate | undefin
   if (fromHistory) {
     // Against history only this run's trials are evidence; the chosen baseline's trials are not used.
     const drift = drifts.find((d) => d.side === 'current')
-    return { estimate: fromHistory, method: 'history', currentTrials: current.length, ...(drift ? { drift } : {}) }
+    const used = { baseline: evidence.baseline.length, current: current.length }
+    return { estimate: { ...fromHistory, used }, method: 'history', currentTrials: current.length, ...(drift ? { drift } : {}) }
   }
   const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === 'lower' ? 1 : -1)
-  const fromTrials = welchLogEstimate(steadyLogs.baseline, steadyLogs.current)
+  const fromTrials = trialsLogEstimate(steadyLogs.baseline, steadyLogs.current)
   return fromTrials ? { estimate: fromTrials, method: 'trials', currentTrials: current.length, ...(drifts[0] ? { drift: drifts[0] } : {}) } : undefined
 }
 
@@ -160,6 +161,7 @@ function changeEstimateOf(
     method,
     noise: estimate.noise,
     sampleSize: estimate.sampleSize,
+    ...(estimate.used ? { used: estimate.used } : {}),
     ...(estimate.baselineLog === undefined ? {} : { levels: levelsOf(estimate.baselineLog, estimate.estimate) })
   }
 }
@@ -303,9 +305,16 @@ function unitOfNoise(estimate: ChangeEstimate): string {
   return estimate.method === 'history' ? 'run' : estimate.method === 'paired' ? 'pair' : 'trial'
 }
 
-/** 0.9933 → "99.3%", 0.98 → "98%". */
-function formatConfidence(confidence: number): string {
-  return `${Number.parseFloat((confidence * 100).toFixed(1))}%`
+/**
+ * 0.9933 → "99.3%", 0.98 → "98%", 0.99996 → "99.996%": as many digits as it takes not to round a split confidence up
+ * to a certainty nobody has ("not 100% sure").
+ */
+export function formatConfidence(confidence: number): string {
+  for (let digits = 1; digits <= 4; digits++) {
+    const percent = Number.parseFloat((confidence * 100).toFixed(digits))
+    if (percent < 100 || confidence >= 1) return `${percent}%`
+  }
+  return '> 99.99%'
 }
 
 function capitalize(text: string): string {

@@ -25,6 +25,8 @@ export interface ArmSummary {
   value: number
   /** Per-trial values in trial order (for A/B: the per-pair values of this arm, in pair order). */
   values: number[]
+  /** How many of `values` the deciding estimate used, when fewer (a warm-up or outlying trial was set aside). */
+  used?: number
 }
 
 /**
@@ -71,7 +73,7 @@ export interface ChangeEstimate {
   strictBound?: { ratio: number; confidence: number }
   /**
    * - point: medians compared without an interval (too few trials);
-   * - trials: independent trials of each side (Welch interval on log values);
+   * - trials: independent trials of each side (pooled t interval on log values);
    * - history: current trials against the spread of stored baselines;
    * - paired: same-runner A/B pairs (paired interval on log-ratios).
    */
@@ -80,6 +82,8 @@ export interface ChangeEstimate {
   noise?: number
   /** Number of pairs or trials behind the estimate. */
   sampleSize?: number
+  /** Values of each side the estimate used, when a warm-up or outlying trial was set aside. */
+  used?: { baseline: number; current: number }
   /**
    * The two arms' representative values as the estimator saw them, in the metric's unit (e.g. geometric means of
    * trials, the median of stored runs): `levels.current / levels.baseline === ratio` up to float rounding.
