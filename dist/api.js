@@ -58329,7 +58329,11 @@ var report_schema_default = {
       type: "object",
       required: ["value", "values"],
       additionalProperties: false,
-      properties: { value: { type: "number" }, values: { type: "array", items: { type: "number" } } }
+      properties: {
+        value: { type: "number" },
+        values: { type: "array", items: { type: "number" } },
+        used: { type: "integer", minimum: 0, description: "How many of values the deciding estimate used, when a warm-up or outlying trial was set aside." }
+      }
     },
     change: {
       type: "object",
@@ -58353,6 +58357,12 @@ var report_schema_default = {
         method: { enum: ["point", "trials", "history", "paired"] },
         noise: { type: "number", minimum: 0 },
         sampleSize: { type: "integer", minimum: 0 },
+        used: {
+          type: "object",
+          required: ["baseline", "current"],
+          additionalProperties: false,
+          properties: { baseline: { type: "integer", minimum: 0 }, current: { type: "integer", minimum: 0 } }
+        },
         levels: {
           description: "The two arms' representative values as the estimator saw them, in the metric's unit; current / baseline is ratio.",
           type: "object",
@@ -60272,19 +60282,25 @@ function trimmedPairedLogEstimate(logRatios, trim = 0.2) {
   const standardError = Math.sqrt((n - 1) * winsorizedVariance / (h * (h - 1)));
   return { estimate: mean(kept), standardError, degreesOfFreedom: h - 1, noise: standardError * Math.sqrt(n), sampleSize: n };
 }
-function welchLogEstimate(baselineLogs, currentLogs) {
+function trialsLogEstimate(baselineLogs, currentLogs) {
   const nb = baselineLogs.length;
   const nc = currentLogs.length;
   if (nb < 2 || nc < 2) return void 0;
   const sb2 = sampleStandardDeviation(baselineLogs) ** 2;
   const sc2 = sampleStandardDeviation(currentLogs) ** 2;
-  const vb = sb2 / nb;
-  const vc = sc2 / nc;
-  const standardError = Math.sqrt(vb + vc);
-  const degreesOfFreedom = standardError === 0 ? nb + nc - 2 : (vb + vc) ** 2 / (vb ** 2 / (nb - 1) + vc ** 2 / (nc - 1));
-  const noise = Math.sqrt(((nb - 1) * sb2 + (nc - 1) * sc2) / (nb + nc - 2));
+  const degreesOfFreedom = nb + nc - 2;
+  const noise = Math.sqrt(((nb - 1) * sb2 + (nc - 1) * sc2) / degreesOfFreedom);
+  const standardError = noise * Math.sqrt(1 / nb + 1 / nc);
   const baselineLog = mean(baselineLogs);
-  return { estimate: mean(currentLogs) - baselineLog, standardError, degreesOfFreedom, noise, sampleSize: Math.min(nb, nc), baselineLog };
+  return {
+    estimate: mean(currentLogs) - baselineLog,
+    standardError,
+    degreesOfFreedom,
+    noise,
+    sampleSize: Math.min(nb, nc),
+    baselineLog,
+    used: { baseline: nb, current: nc }
+  };
 }
 var OUTLYING_TRIAL_SDS = 4;
 var OUTLYING_TRIAL_MIN = Math.log(1.05);
@@ -60341,7 +60357,7 @@ function runLog(values) {
 
 // src/stats/trial-trend.ts
 var MIN_DRIFT = Math.log(1.1);
-var TREND_P = 0.02;
+var TREND_P = 0.01;
 function mannKendallS(values) {
   let s = 0;
   for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) s += Math.sign(values[j] - values[i]);
@@ -60417,10 +60433,11 @@ function bestEstimate(evidence) {
   const fromHistory = historyLogEstimate(runLog(current), history.map(runLog), trialsFloor);
   if (fromHistory) {
     const drift = drifts.find((d) => d.side === "current");
-    return { estimate: fromHistory, method: "history", currentTrials: current.length, ...drift ? { drift } : {} };
+    const used = { baseline: evidence.baseline.length, current: current.length };
+    return { estimate: { ...fromHistory, used }, method: "history", currentTrials: current.length, ...drift ? { drift } : {} };
   }
   const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === "lower" ? 1 : -1);
-  const fromTrials = welchLogEstimate(steadyLogs.baseline, steadyLogs.current);
+  const fromTrials = trialsLogEstimate(steadyLogs.baseline, steadyLogs.current);
   return fromTrials ? { estimate: fromTrials, method: "trials", currentTrials: current.length, ...drifts[0] ? { drift: drifts[0] } : {} } : void 0;
 }
 function estimateChange(evidence, best, options) {
@@ -60441,6 +60458,7 @@ function changeEstimateOf(estimate, bounds, method, direction, options) {
     method,
     noise: estimate.noise,
     sampleSize: estimate.sampleSize,
+    ...estimate.used ? { used: estimate.used } : {},
     ...estimate.baselineLog === void 0 ? {} : { levels: levelsOf(estimate.baselineLog, estimate.estimate) }
   };
 }
@@ -60550,7 +60568,11 @@ function unitOfNoise(estimate) {
   return estimate.method === "history" ? "run" : estimate.method === "paired" ? "pair" : "trial";
 }
 function formatConfidence(confidence) {
-  return `${Number.parseFloat((confidence * 100).toFixed(1))}%`;
+  for (let digits = 1; digits <= 4; digits++) {
+    const percent = Number.parseFloat((confidence * 100).toFixed(digits));
+    if (percent < 100 || confidence >= 1) return `${percent}%`;
+  }
+  return "> 99.99%";
 }
 function capitalize(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -60578,8 +60600,8 @@ function metricNames(scenario) {
   for (const trial of scenario.trials) for (const name of Object.keys(trial.metrics)) names.add(name);
   return [...names];
 }
-function arm(values, level) {
-  return { value: level ?? median(values), values };
+function arm(values, level, used) {
+  return { value: level ?? median(values), values, ...used !== void 0 && used < values.length ? { used } : {} };
 }
 function methodOf(change) {
   if (!change) return "none";
@@ -60756,8 +60778,8 @@ function severity(status) {
 function showEstimate(verdict, change) {
   verdict.change = change;
   if (change.levels && verdict.baseline && verdict.current) {
-    verdict.baseline = arm(verdict.baseline.values, change.levels.baseline);
-    verdict.current = arm(verdict.current.values, change.levels.current);
+    verdict.baseline = arm(verdict.baseline.values, change.levels.baseline, change.used?.baseline);
+    verdict.current = arm(verdict.current.values, change.levels.current, change.used?.current);
   }
 }
 function composeRow(verdict, outcomes, currentValues, noiseFloor) {
@@ -69511,7 +69533,8 @@ function formatLabel(verdict) {
 function formatValue(verdict, side) {
   const summary = verdict[side];
   if (!summary) return "—";
-  const count = summary.values.length > 1 ? ` (${summary.values.length}×)` : "";
+  const used = summary.used !== void 0 ? `${summary.used} of ` : "";
+  const count = summary.values.length > 1 ? ` (${used}${summary.values.length}×)` : "";
   return `${formatQuantity(summary.value, verdict.unit)}${count}`;
 }
 var METHOD_WORDS = {
@@ -69535,7 +69558,9 @@ function describeStatistic(rows) {
   if (methods.has("history")) parts.push("median of the run, spread from stored runs (history)");
   if (methods.has("paired")) parts.push("geometric mean of each arm over same-runner A/B pairs (paired)");
   if (methods.has("single")) parts.push("the one value per side (single)");
-  return parts.length > 0 ? `Baseline and Current are the values the estimate compared: ${parts.join("; ")}; (n×) counts trials or pairs.` : void 0;
+  const setAside = rows.some((row) => row.baseline?.used !== void 0 || row.current?.used !== void 0);
+  const counts = `(n×) counts trials or pairs${setAside ? "; (k of n×): k used, a warm-up or outlying trial set aside" : ""}`;
+  return parts.length > 0 ? `Baseline and Current are the values the estimate compared: ${parts.join("; ")}; ${counts}.` : void 0;
 }
 function formatChange(verdict) {
   return verdict.change ? formatPercentChange(verdict.change.ratio) : "—";
