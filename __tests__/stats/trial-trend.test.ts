@@ -31,3 +31,17 @@ describe("trend across a side's trials", () => {
     assert.deepEqual(trialTrend([100, 0, 101]), { kind: 'steady' }, 'non-positive values are not judged')
   })
 })
+
+describe('many trials', () => {
+  test('10,000 samples are judged on block means (the exact test on them would not finish): steady noise is steady, a drift over the run is a drift', () => {
+    let seed = 7
+    const noise = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return 1 + 0.02 * (seed / 2 ** 31 - 0.5)
+    }
+    const steady = Array.from({ length: 10_000 }, () => 100 * noise())
+    const drifting = Array.from({ length: 10_000 }, (_, i) => 100 * (1 + (0.3 * i) / 10_000) * noise())
+    assert.deepEqual(trialTrend(steady), { kind: 'steady' })
+    assert.deepEqual(trialTrend(drifting), { kind: 'drift', direction: 'up' })
+  })
+})

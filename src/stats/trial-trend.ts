@@ -71,9 +71,34 @@ function driftOf(logs: number[]): 'up' | 'down' | undefined {
   return mannKendallP(mannKendallS(logs), n) <= TREND_P ? (slope > 0 ? 'up' : 'down') : undefined
 }
 
+/**
+ * Above this many trials (formats that keep every sample as a trial: Julia BenchmarkTools, Criterion, BenchmarkDotNet
+ * measurements), the trend is tested on this many consecutive block means: the exact Mann–Kendall tail and Sen's
+ * slope grow faster than n² (10,000 samples took minutes), and a drift over the run shows in block means as well.
+ */
+export const MAX_TREND_POINTS = 64
+
+/** Means of `blocks` consecutive, nearly equal groups of `logs`, in order. */
+function blockMeans(logs: number[], blocks: number): number[] {
+  const means: number[] = []
+  for (let b = 0; b < blocks; b++) {
+    const start = Math.floor((b * logs.length) / blocks)
+    const end = Math.floor(((b + 1) * logs.length) / blocks)
+    let sum = 0
+    for (let i = start; i < end; i++) sum += logs[i]!
+    means.push(sum / (end - start))
+  }
+  return means
+}
+
 /** Whether a side's trials (positive values, in trial order) are steady, warming up, or drifting. */
 export function trialTrend(values: number[]): TrialTrend {
   if (values.length < 3 || values.some((v) => !(v > 0))) return { kind: 'steady' }
+  if (values.length > MAX_TREND_POINTS) {
+    // Many samples: only a drift over the run is looked for (one cold sample among thousands moves nothing).
+    const drift = driftOf(blockMeans(values.map(Math.log), MAX_TREND_POINTS))
+    return drift ? { kind: 'drift', direction: drift } : { kind: 'steady' }
+  }
   const logs = values.map(Math.log)
   const rest = logs.slice(1)
   const first = logs[0]!
