@@ -78,7 +78,11 @@ const CASES: Array<[file: string, format: string, metric: string]> = [
   ['catch2.xml', 'catch2', 'time'],
   ['libtest-bench-3-runs.txt', 'libtest', 'time'],
   ['custom-smaller-is-better.json', 'custom-smaller-is-better', 'value'],
-  ['custom-bigger-is-better.json', 'custom-bigger-is-better', 'value']
+  ['custom-bigger-is-better.json', 'custom-bigger-is-better', 'value'],
+  ['benchmarkdotnet-report-full.json', 'benchmarkdotnet', 'time'],
+  ['julia-benchmarktools-trial.json', 'julia', 'time'],
+  ['julia-benchmarktools-estimates.json', 'julia', 'time'],
+  ['asv-results.json', 'asv', 'time']
 ]
 
 describe('gating each format end to end (perf-gate compare --format)', () => {
@@ -119,6 +123,43 @@ describe('gating each format end to end (perf-gate compare --format)', () => {
     const run = await compare(text, JSON.stringify(data), 'hyperfine.json', 'hyperfine', 'time: 10%')
     assert.equal(run.exitCode, 1, run.output)
     assert.equal(run.report.verdict, 'fail')
+  })
+
+  test('BenchmarkDotNet: every workload measurement of one benchmark 25% slower fails that benchmark only', async () => {
+    const text = fixtureText('benchmarkdotnet-report-full.json')
+    const data = JSON.parse(text)
+    for (const measurement of data.Benchmarks[1].Measurements) measurement.Nanoseconds *= 1.25
+    const run = await compare(text, JSON.stringify(data), 'report-full.json', 'benchmarkdotnet', 'time: 10%')
+    assert.equal(run.exitCode, 1, run.output)
+    const time = run.report.metrics.filter((m) => m.metric === 'time')
+    assert.deepEqual(
+      time.map((m) => [m.scenario, m.status]),
+      [
+        ['Benchmark.StringConcat', 'pass'],
+        ['Benchmark.StringJoin', 'fail']
+      ]
+    )
+  })
+
+  test('Julia BenchmarkTools: every sample of a Trial 30% slower fails the gate', async () => {
+    const text = fixtureText('julia-benchmarktools-trial.json')
+    const data = JSON.parse(text)
+    data[1].data.mlogit[1].times = data[1].data.mlogit[1].times.map((t: number) => t * 1.3)
+    const run = await compare(text, JSON.stringify(data), 'results.json', 'julia', 'time: 10%')
+    assert.equal(run.exitCode, 1, run.output)
+    assert.ok(run.report.metrics.some((m) => m.scenario === 'mlogit' && m.metric === 'time' && m.status === 'fail'))
+  })
+
+  test('asv without recorded samples: a 40% slower median is one value per side, inconclusive, never a pass', async () => {
+    const text = fixtureText('asv-results.json')
+    const data = JSON.parse(text)
+    const result = data.result_columns.indexOf('result')
+    const row = data.results['benchmark_datacatalog.TimeDataCatalog.time_load']
+    row[result] = row[result].map((t: number) => t * 1.4)
+    const run = await compare(text, JSON.stringify(data), 'results.json', 'asv', 'time: 10%')
+    const slower = run.report.metrics.find((m) => m.scenario === 'benchmark_datacatalog.TimeDataCatalog.time_load' && m.metric === 'time')
+    assert.equal(slower?.status, 'inconclusive', run.output)
+    assert.notEqual(run.report.verdict, 'pass')
   })
 
   test('wrk: throughput halved over three runs fails the gate (higher is better)', async () => {

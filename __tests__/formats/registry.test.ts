@@ -38,7 +38,17 @@ const OWN: Record<string, string> = {
   'catch2.xml': 'catch2',
   'libtest-bench.txt': 'libtest',
   'libtest-bench-3-runs.txt': 'libtest',
-  'deno-bench.json': 'deno'
+  'deno-bench.json': 'deno',
+  'benchmarkdotnet-report-full.json': 'benchmarkdotnet',
+  'benchmarkdotnet-report-full-run2.json': 'benchmarkdotnet',
+  'benchmarkdotnet-report-brief.json': 'benchmarkdotnet',
+  'benchmarkdotnet-0.12-github-action-benchmark.json': 'benchmarkdotnet',
+  'julia-benchmarktools-estimates.json': 'julia',
+  'julia-benchmarktools-estimates-1.6.json': 'julia',
+  'julia-benchmarktools-trial.json': 'julia',
+  'asv-results.json': 'asv',
+  'asv-results-previous.json': 'asv',
+  'asv-results-version1.json': 'asv'
 }
 
 /** Fixtures `auto` must refuse because the file cannot say its format (the user names it). */
@@ -92,6 +102,9 @@ describe('format registry', () => {
       'bmf',
       'catch2',
       'libtest',
+      'benchmarkdotnet',
+      'julia',
+      'asv',
       'custom-smaller-is-better',
       'custom-bigger-is-better'
     ])

@@ -29,6 +29,9 @@ import { catch2Format } from './catch2.js'
 import { denoBenchFormat } from './deno-bench.js'
 import { libtestBenchFormat } from './libtest-bench.js'
 import { customBiggerIsBetterFormat, customSmallerIsBetterFormat } from './github-action-benchmark.js'
+import { benchmarkDotNetFormat } from './benchmarkdotnet.js'
+import { juliaBenchmarkToolsFormat } from './julia-benchmarktools.js'
+import { asvFormat } from './asv.js'
 
 export const RESULTS_FORMATS: readonly ResultsFormat[] = [
   perfGateFormat,
@@ -52,6 +55,9 @@ export const RESULTS_FORMATS: readonly ResultsFormat[] = [
   bencherMetricFormat,
   catch2Format,
   libtestBenchFormat,
+  benchmarkDotNetFormat,
+  juliaBenchmarkToolsFormat,
+  asvFormat,
   customSmallerIsBetterFormat,
   customBiggerIsBetterFormat
 ]
