@@ -91,6 +91,13 @@ describe('same-runner confirmation in the gate', () => {
     assert.match(metric.reason, /^Same-runner A\/B, 6 pairs: 30% worse/)
     assert.equal(outcome.exitCode, 1)
     assert.ok(outcome.report.notes.some((note) => /A\/B against the base commit [0-9a-f]{7}: 6 pairs in 1 look/.test(note)))
+    assert.ok(
+      outcome.report.notes.some((note) =>
+        /one command run per arm, in randomized ABBA blocks \(seed \d+; b base, h head\): ((bh·hb|hb·bh) ?){3}\.$/.test(note)
+      ),
+      `the note says in what order the 6 pairs ran: ${outcome.report.notes.join(' | ')}`
+    )
+    assert.equal(log.lines.filter((line) => line.startsWith('info: Running suite')).length, 1 + 12, 'the gate run, then one command run per arm of each pair')
     assert.doesNotMatch(git(repo, 'worktree', 'list'), /perf-gate-base/, 'the base checkout is removed')
   })
 
@@ -219,8 +226,8 @@ describe('confirmation targets and relocation', () => {
       [1, 1]
     )
     assert.deepEqual({ ...arm.scenarios[0]!, trials: 5 }, scenario)
-    const suites = { kind: 'suites' as const, suites: [] }
-    assert.equal(armSource(suites), suites)
+    const file = { kind: 'results-file' as const, path: '/r.json', format: 'auto' }
+    assert.equal(armSource(file), file)
   })
 
   test('the A/B outcome decides the status; metrics it did not cover keep theirs', () => {

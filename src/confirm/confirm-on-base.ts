@@ -19,6 +19,8 @@ import { prepareBaseWorktree, repositoryTop, type BaseWorktree } from './base-wo
 import { startDuetIfAsked } from './duet/start-duet.js'
 import type { DuetSession } from './duet/duet-load.js'
 import { duetArmRunner } from './duet/duet-runner.js'
+import { InterleavedSchedule, interleavedArmRunner, randomScheduleSeed } from './interleaved-runs.js'
+import { oneRunEach } from '../run/suite-repeats.js'
 import { confirmOnSameRunner, type ConfirmTarget, type ConfirmationResult, type PairedDecider } from './paired-runs.js'
 
 export interface ConfirmDeps {
@@ -29,6 +31,8 @@ export interface ConfirmDeps {
   decide: PairedDecider
   /** Checks out and builds the base commit; defaults to a git worktree. */
   prepareWorktree?: (repoTop: string, sha: string) => Promise<BaseWorktree>
+  /** Seeds the randomized ABBA order of interleaved suite runs; defaults to a fresh random seed. */
+  scheduleSeed?: number
 }
 
 export interface ConfirmOutcome {
@@ -95,9 +99,11 @@ export function relocateSource(source: RunSource, repoTop: string, checkoutDir: 
 /**
  * What one arm measures per pair. A load arm is one trial per scenario, and every arm run starts its own server:
  * the pair, not the trial, is the unit of A/B evidence, and a fresh server per trial keeps one arm's warm caches
- * (or leaks) from leaking into the next. Warm-up, rate and duration stay those of the gate. Suites run whole.
+ * (or leaks) from leaking into the next. Warm-up, rate and duration stay those of the gate. A suite arm is one run
+ * of each command (interleaved-runs.ts): its repeats become pairs.
  */
 export function armSource(source: RunSource): RunSource {
+  if (source.kind === 'suites') return { ...source, suites: oneRunEach(source.suites) }
   if (source.kind !== 'load') return source
   return { ...source, scenarios: source.scenarios.map((scenario) => ({ ...scenario, trials: 1 })) }
 }
@@ -220,11 +226,13 @@ export async function confirmOnBaseCommit(
     const baseRoot = join(worktree.dir, relative(repoTop, settings.rootDir))
     const runDeps = (rootDir: string): RunDeps => ({ log: deps.log, rootDir, ...(deps.signal ? { signal: deps.signal } : {}) })
     duet = await startDuetIfAsked(settings, baseSource, headSource, deps.log, deps.signal)
+    const runArm = (arm: 'base' | 'head') =>
+      arm === 'base' ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(headSource, runDeps(settings.rootDir))
+    const interleaved =
+      settings.source.kind === 'suites' ? interleavedArmRunner(runArm, new InterleavedSchedule(deps.scheduleSeed ?? randomScheduleSeed())) : undefined
     const result = await confirmOnSameRunner({
       targets,
-      runner: duet
-        ? duetArmRunner(duet)
-        : { run: (arm) => (arm === 'base' ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(headSource, runDeps(settings.rootDir))) },
+      runner: duet ? duetArmRunner(duet) : (interleaved ?? { run: runArm }),
       decide: deps.decide,
       looks: settings.confirm.looks,
       log: deps.log,
@@ -234,7 +242,7 @@ export async function confirmOnBaseCommit(
     const seconds = (result.elapsedMs / 1000).toFixed(0)
     const note =
       `Same-runner A/B against the base commit ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds} s ` +
-      `(${(result.elapsedMs / 1000 / Math.max(1, targets.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ''}.`
+      `(${(result.elapsedMs / 1000 / Math.max(1, targets.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ''}${interleaved ? `; ${interleaved.describe()}` : ''}.`
     return { verdict: applyConfirmation(verdict, result, hasBaseline), note, result }
   } catch (error) {
     if (deps.signal?.aborted) throw error
