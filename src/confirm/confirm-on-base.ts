@@ -16,6 +16,8 @@ import { labelOf } from '../verdict/labels.js'
 import type { ChangeEstimate, GateVerdict, MetricStatus, MetricVerdict } from '../verdict/types.js'
 import { DEFAULT_NOISE_FLOOR } from '../stats/error-budget.js'
 import { prepareBaseWorktree, repositoryTop, type BaseWorktree } from './base-worktree.js'
+import type { BaseBuildCache } from './base-build-cache.js'
+import { MissingInstallError } from './base-dependencies.js'
 import { startDuetIfAsked } from './duet/start-duet.js'
 import type { DuetSession } from './duet/duet-load.js'
 import { duetArmRunner } from './duet/duet-runner.js'
@@ -33,6 +35,8 @@ export interface ConfirmDeps {
   prepareWorktree?: (repoTop: string, sha: string) => Promise<BaseWorktree>
   /** Seeds the randomized ABBA order of interleaved suite runs; defaults to a fresh random seed. */
   scheduleSeed?: number
+  /** Keeps base builds across runs (the Action's cache); without it every run builds the base. */
+  baseBuildCache?: BaseBuildCache
 }
 
 export interface ConfirmOutcome {
@@ -216,7 +220,12 @@ export async function confirmOnBaseCommit(
         prepareBaseWorktree(
           top,
           sha,
-          { ...(settings.confirm.build ? { command: settings.confirm.build } : {}), timeoutMs: settings.confirm.buildTimeoutMs },
+          {
+            ...(settings.confirm.build ? { command: settings.confirm.build } : {}),
+            timeoutMs: settings.confirm.buildTimeoutMs,
+            projectDir: settings.rootDir,
+            ...(deps.baseBuildCache ? { cache: deps.baseBuildCache } : {})
+          },
           deps.log,
           deps.signal
         ))
@@ -247,16 +256,19 @@ export async function confirmOnBaseCommit(
   } catch (error) {
     if (deps.signal?.aborted) throw error
     const why = messageOf(error)
-    const advice = settings.confirm.build
-      ? ''
-      : '\nThe base commit is measured in a fresh checkout without installed dependencies or build output: set `build:` (CLI --build, Action input build), e.g. "npm ci && npm run build".'
+    // A missing install already says exactly what to set.
+    const named = error instanceof MissingInstallError
+    const advice =
+      settings.confirm.build || named
+        ? ''
+        : '\nThe base commit is measured in a fresh checkout without installed dependencies or build output: set `build:` (CLI --build, Action input build), e.g. "npm ci && npm run build".'
     if (requested) {
       throw new RunError(`compare-to base-commit: the same-runner A/B against ${short} could not run: ${tail(why)}${advice}`)
     }
     deps.log.warn(`Same-runner confirmation could not run: ${why}`)
     return {
       verdict,
-      failure: `${firstLine(why)}${settings.confirm.build ? '' : ' (set `build:` if the base checkout needs installing or building)'}`,
+      failure: `${firstLine(why)}${settings.confirm.build || named ? '' : ' (set `build:` if the base checkout needs installing or building)'}`,
       note: `Same-runner confirmation against ${short} could not run, so the stored-baseline verdicts stand: ${firstLine(why)}`
     }
   } finally {
