@@ -113,6 +113,14 @@ test("identical lockfile: the head's node_modules is copied in and only the non-
   } finally {
     await worktree.remove()
   }
+  // Without build: at all, the reused tree is all the base needs to import its dependencies.
+  const bare = await prepareBaseWorktree(repo, sha, { timeoutMs: 60000, projectDir: repo }, new MemoryLogger())
+  try {
+    assert.equal(execFileSync(process.execPath, ['build.mjs'], { cwd: bare.dir, encoding: 'utf8' }), '')
+    assert.equal(readFileSync(join(bare.dir, 'built.txt'), 'utf8'), '1')
+  } finally {
+    await bare.remove()
+  }
 })
 
 test('a lockfile that changed: build: installs; without build:, exit 2 before measuring, naming the build to set', async () => {

@@ -10,6 +10,7 @@
  * PR pays the build, its later runs do not.
  */
 import { createHash } from 'node:crypto'
+import { rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { CacheClient } from '../baselines/cache-store.js'
 
@@ -18,7 +19,7 @@ export interface BaseBuildCache {
   readonly checkoutDir: string
   /** Restores the entry of exactly `key` into `dir`: true on a hit. Never throws (an unreadable cache is a miss). */
   restore(dir: string, key: string): Promise<{ hit: boolean; problem?: string }>
-  /** Saves `dir` (without its .git link) under `key`. Never throws: a failed save is a line in the log. */
+  /** Saves `dir` (without its .git link) under `key`: a failed save is a problem for the log, not a run failure. */
   save(dir: string, key: string): Promise<{ saved: boolean; problem?: string }>
 }
 
@@ -30,26 +31,30 @@ export function baseBuildKey(sha: string, lockHash: string, build: string, proje
   return `${KEY_ROOT}/${platform}/${sha}/${recipe}`
 }
 
-/** The paths of a cached base build: the whole checkout but the `.git` file that links it to this clone. */
-function pathsOf(dir: string): string[] {
-  return [dir, `!${join(dir, '.git')}`]
-}
-
 /** The base build cache on the Actions cache (@actions/cache through the baseline store's client). */
 export function actionsBaseBuildCache(client: CacheClient, runnerTemp: string): BaseBuildCache {
   return {
     checkoutDir: join(runnerTemp, 'perf-gate-base', 'checkout'),
     restore: async (dir, key) => {
-      const restored = await client.restore(pathsOf(dir), key, [])
+      const restored = await client.restore([dir], key, [])
       if (restored.failure) return { hit: false, problem: restored.failure }
       return { hit: restored.value === key }
     },
     save: async (dir, key) => {
-      const saved = await client.save(pathsOf(dir), key)
-      if (saved.failure !== undefined) return { saved: false, problem: saved.failure }
-      // -1 without a logged failure: the key exists (another run of this PR saved the same build first).
-      if (saved.value === -1) return { saved: false, problem: 'the cache service did not accept it (already saved by a concurrent run?)' }
-      return { saved: true }
+      // The `.git` file links the checkout to this clone's worktree list: never part of the entry (tar archives a
+      // directory whole, so it is moved aside while the archive is made).
+      const link = join(dir, '.git')
+      const aside = join(dir, '..', 'checkout.git-link')
+      await rename(link, aside)
+      try {
+        const saved = await client.save([dir], key)
+        if (saved.failure !== undefined) return { saved: false, problem: saved.failure }
+        // -1 without a logged failure: the key exists (another run of this PR saved the same build first).
+        if (saved.value === -1) return { saved: false, problem: 'the cache service did not accept it (already saved by a concurrent run?)' }
+        return { saved: true }
+      } finally {
+        await rename(aside, link)
+      }
     }
   }
 }

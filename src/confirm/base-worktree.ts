@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { RunError } from '../errors.js'
+import { RunError, messageOf } from '../errors.js'
 import type { Logger } from '../log.js'
 import { runCommand } from '../run/command.js'
 import { baseBuildKey, type BaseBuildCache } from './base-build-cache.js'
@@ -102,7 +102,7 @@ async function installAndBuild(repoTop: string, dir: string, sha: string, build:
   const { remaining, skipped } = plan.reuse && build.command ? withoutInstallSteps(build.command) : { remaining: build.command ?? '', skipped: [] }
   const key = build.cache && remaining ? baseBuildKey(sha, lockfilesHash(plan.comparison), remaining, projectRel) : undefined
   if (key) {
-    const restored = await build.cache!.restore(dir, key)
+    const restored = await build.cache!.restore(dir, key).catch((error: unknown) => ({ hit: false, problem: messageOf(error) }))
     if (restored.hit) {
       log.info(`Base build of ${short}: restored from the Actions cache (key ${key}); \`${remaining}\` not run.`)
       return
@@ -125,7 +125,7 @@ async function installAndBuild(repoTop: string, dir: string, sha: string, build:
   }
   if (signal?.aborted) return
   if (key) {
-    const saved = await build.cache!.save(dir, key)
+    const saved = await build.cache!.save(dir, key).catch((error: unknown) => ({ saved: false, problem: messageOf(error) }))
     log.info(
       saved.saved
         ? `Base build of ${short}: saved to the Actions cache (key ${key}); the next run of this pull request restores it.`
