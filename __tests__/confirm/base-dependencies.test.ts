@@ -49,8 +49,11 @@ describe('base dependencies: lockfile comparison', () => {
     assert.equal(plan.summary, 'base dependencies: not reused (package-lock.json differs); `build:` installs them')
     const added = checkouts({ 'pnpm-lock.yaml': 'a', 'node_modules/x': '' }, {})
     assert.match((await planDependencies(added.head, added.base, '')).summary, /not reused \(pnpm-lock\.yaml not in the base\)/)
-    const notInstalled = checkouts({ 'yarn.lock': 'a' }, { 'yarn.lock': 'a' })
-    assert.match((await planDependencies(notInstalled.head, notInstalled.base, '')).summary, /yarn\.lock identical, but the head has no node_modules/)
+    const notInstalled = checkouts({ 'yarn.lock': 'a', '.pnp.cjs': '' }, { 'yarn.lock': 'a' })
+    assert.match(
+      (await planDependencies(notInstalled.head, notInstalled.base, '')).summary,
+      /yarn\.lock identical, but the head has no node_modules to reuse \(Yarn Plug'n'Play\)/
+    )
     const none = checkouts({ 'index.js': '' }, { 'index.js': '' })
     assert.equal(await compareLockfiles(none.head, none.base, ''), undefined)
     assert.match((await planDependencies(none.head, none.base, '')).summary, /no lockfile found/)
@@ -111,6 +114,10 @@ describe('base dependencies: build steps and missing installs', () => {
     assert.equal(await missingNodeInstall(npm.base, '', await compareLockfiles(npm.head, npm.base, '')), 'npm ci && npm run build')
     const pnpm = checkouts({}, { 'package.json': '{"devDependencies":{"x":"1"}}', 'pnpm-lock.yaml': 'x' })
     assert.equal(await missingNodeInstall(pnpm.base, '', await compareLockfiles(pnpm.head, pnpm.base, '')), 'pnpm install --frozen-lockfile')
+    const berry = checkouts({}, { 'package.json': '{"dependencies":{"x":"1"}}', 'yarn.lock': 'x', '.yarnrc.yml': 'nodeLinker: node-modules\n' })
+    assert.equal(await missingNodeInstall(berry.base, '', await compareLockfiles(berry.head, berry.base, '')), 'yarn install --immutable')
+    const classic = checkouts({}, { 'package.json': '{"dependencies":{"x":"1"}}', 'yarn.lock': 'x' })
+    assert.equal(await missingNodeInstall(classic.base, '', await compareLockfiles(classic.head, classic.base, '')), 'yarn install --frozen-lockfile')
     const noLock = checkouts({}, { 'packages/api/package.json': '{"dependencies":{"x":"1"}}' })
     assert.equal(await missingNodeInstall(noLock.base, 'packages/api'), 'npm install')
     // Installed (here or above), or nothing to install: nothing to say.

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { bundleActionEntry, pullRequestPayload, runActionEntry, scratchDir } from '../support/spawn-dist.js'
+import { bundleActionEntry, pullRequestPayload, runActionEntry, scratchDir, type ActionRun } from '../support/spawn-dist.js'
 import { nodeProjectRepo } from '../support/node-project.js'
 import { FakeActionsStorage, REPOSITORY_ID, type CacheScope } from '../support/fake-actions-storage.js'
 
@@ -31,13 +31,13 @@ describe('the base build through the bundled Action and the Actions cache', () =
   })
   after(async () => fake.close())
 
-  test('the first PR run builds the base and saves it; the second restores it and does not build', async () => {
+  test('the first PR run builds the base and saves it; the second restores it and does not build; base-build-cache: false builds', async () => {
     const { repo, baseSha, headSha } = nodeProjectRepo({ lockfileChanges: true })
     const buildLog = join(scratchDir(), 'builds.txt')
     // The runner's temp directory is the same place on every run of a job (as on hosted runners).
     const runnerTemp = scratchDir('perf-gate-runner-temp-')
-    const runs = []
-    for (const runId of [501, 502]) {
+    const runs: ActionRun[] = []
+    for (const runId of [501, 502, 503]) {
       const run = { id: runId, headBranch: 'feature', headSha, headRepositoryId: REPOSITORY_ID }
       runs.push(
         await runActionEntry({
@@ -52,7 +52,9 @@ describe('the base build through the bundled Action and the Actions cache', () =
             'github-token': 'ghs_test',
             'compare-to': 'base-commit',
             build: 'npm ci --offline --no-audit --no-fund && npm run build',
-            'confirm-budget': '90s'
+            'confirm-budget': '90s',
+            // The third run turns the cache off.
+            ...(runId === 503 ? { 'base-build-cache': 'false' } : {})
           },
           event: 'pull_request',
           payload: pullRequestPayload({ baseSha }),
@@ -63,8 +65,8 @@ describe('the base build through the bundled Action and the Actions cache', () =
         })
       )
     }
-    const [first, second] = runs as [Awaited<ReturnType<typeof runActionEntry>>, Awaited<ReturnType<typeof runActionEntry>>]
-    for (const run of [first, second]) {
+    const [first, second, third] = runs as [ActionRun, ActionRun, ActionRun]
+    for (const run of [first, second, third]) {
       assert.equal(run.exitCode, 1, run.stdout + run.stderr)
       assert.equal(run.outputs.verdict, 'fail', 'the A/B on this runner catches the 30% slowdown')
       assert.match(run.summary, /one command run per arm, in randomized ABBA blocks \(seed \d+; b base, h head\): (bh|hb)/, 'the note says the order')
@@ -77,8 +79,10 @@ describe('the base build through the bundled Action and the Actions cache', () =
       /Base build of [0-9a-f]{7}: restored from the Actions cache \(key perf-gate-base\/v1\/.*\); `npm ci --offline --no-audit --no-fund && npm run build` not run\./
     )
     assert.doesNotMatch(second.stdout, /Building the base commit/)
+    assert.doesNotMatch(third.stdout, /Actions cache \(key perf-gate-base/, 'base-build-cache: false neither restores nor saves')
+    assert.match(third.stdout, /Building the base commit [0-9a-f]{7}: npm ci/)
     const builds = readFileSync(buildLog, 'utf8').trim().split('\n')
-    assert.equal(builds.length, 1, `the base was built once, in the first run: ${builds.join(', ')}`)
+    assert.equal(builds.length, 2, `the base was built in the first run and, with the cache off, the third: ${builds.join(', ')}`)
     const entries = fake.cacheEntries.filter((e) => e.finalized && e.key.startsWith('perf-gate-base/'))
     assert.equal(entries.length, 1)
     assert.equal(entries[0]!.scope, 'refs/pull/7/merge')

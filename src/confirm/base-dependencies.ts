@@ -123,7 +123,8 @@ export async function planDependencies(headTop: string, baseTop: string, project
   const from = join(headTop, comparison.dir, 'node_modules')
   const to = join(baseTop, comparison.dir, 'node_modules')
   if (!(await isDirectory(from))) {
-    return { comparison, summary: `base dependencies${where}: ${names} identical, but the head has no node_modules to reuse${otherNote}` }
+    const pnp = (await readIfFile(join(headTop, comparison.dir, '.pnp.cjs'))) !== undefined ? " (Yarn Plug'n'Play)" : ''
+    return { comparison, summary: `base dependencies${where}: ${names} identical, but the head has no node_modules to reuse${pnp}${otherNote}` }
   }
   if (await isDirectory(to)) return { comparison, summary: `base dependencies${where}: the base checkout has its own node_modules${otherNote}` }
   return { comparison, reuse: { from, to }, summary: `base dependencies${where}: reused head's node_modules (${names} identical)${otherNote}` }
@@ -191,7 +192,9 @@ export async function missingNodeInstall(baseTop: string, projectRel: string, co
   }
   if (manifestDir === undefined || dependencies === 0) return undefined
   const lock = comparison?.lockfiles.find((lockfile) => lockfile.ecosystem === 'node' && lockfile.inBase)
-  const install = (lock && LOCKFILES.find((kind) => kind.file === lock.file)?.install) ?? 'npm install'
+  // Yarn 2+ (a .yarnrc.yml) spells the frozen install --immutable.
+  const berry = lock?.file === 'yarn.lock' && (await readIfFile(join(baseTop, comparison!.dir, '.yarnrc.yml'))) !== undefined
+  const install = berry ? 'yarn install --immutable' : ((lock && LOCKFILES.find((kind) => kind.file === lock.file)?.install) ?? 'npm install')
   const manifest = JSON.parse((await readIfFile(join(baseTop, manifestDir, 'package.json')))!.toString('utf8')) as { scripts?: Record<string, string> }
   const runner = install.split(' ')[0]!
   const build = manifest.scripts?.build ? `${install} && ${runner} run build` : install
