@@ -191,3 +191,28 @@ test('a cached base build is restored instead of built; a failed build is never 
   )
   assert.equal(failing.entries.size + entries.size, 1)
 })
+
+test('a cache that cannot be read or written costs a log line, never the run', async () => {
+  const repo = nodeProject()
+  const sha = git(repo, 'rev-parse', 'HEAD')
+  const cache: BaseBuildCache = {
+    checkoutDir: join(scratchDir('perf-gate-runner-temp-'), 'perf-gate-base', 'checkout'),
+    restore: async () => ({ hit: false, problem: 'Failed to restore: Cache service responded with 503' }),
+    save: async () => {
+      throw new Error('Failed to save: connection reset')
+    }
+  }
+  const log = new MemoryLogger()
+  const worktree = await prepareBaseWorktree(repo, sha, { command: 'npm run build', timeoutMs: 60000, projectDir: repo, cache }, log)
+  try {
+    assert.equal(readFileSync(join(worktree.dir, 'built.txt'), 'utf8'), '1')
+    assert.ok(
+      log.lines.some((line) => /not in the Actions cache yet \(Failed to restore: Cache service responded with 503\)/.test(line)),
+      log.lines.join('\n')
+    )
+    assert.ok(log.lines.some((line) => /not saved to the Actions cache: Failed to save: connection reset/.test(line)))
+    assert.ok(existsSync(join(worktree.dir, '.git')), 'the checkout keeps its link to the clone')
+  } finally {
+    await worktree.remove()
+  }
+})
