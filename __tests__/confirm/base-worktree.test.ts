@@ -1,9 +1,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { BaseBuildCache } from '../../src/confirm/base-build-cache.js'
+import { actionsBaseBuildCache, type BaseBuildCache } from '../../src/confirm/base-build-cache.js'
+import type { CacheClient } from '../../src/baselines/cache-store.js'
 import { MissingInstallError } from '../../src/confirm/base-dependencies.js'
 import { prepareBaseWorktree, repositoryTop } from '../../src/confirm/base-worktree.js'
 import { MemoryLogger } from '../../src/log.js'
@@ -61,7 +62,7 @@ function nodeProject(): string {
   )
   writeFileSync(
     join(repo, 'build.mjs'),
-    "import { writeFileSync } from 'node:fs'\nimport { factor } from 'fastlib'\nwriteFileSync('built.txt', String(factor()))\n"
+    "import { appendFileSync, writeFileSync } from 'node:fs'\nimport { factor } from 'fastlib'\nwriteFileSync('built.txt', String(factor()))\nif (process.env.BUILD_LOG) appendFileSync(process.env.BUILD_LOG, 'built\\n')\n"
   )
   writeFileSync(join(repo, '.gitignore'), 'node_modules\nbuilt.txt\n')
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--silent'], { cwd: repo })
@@ -83,10 +84,11 @@ function memoryCache(checkoutDir: string) {
       cpSync(saved, dir, { recursive: true, verbatimSymlinks: true })
       return { hit: true }
     },
-    save: async (dir, key) => {
+    save: async (dir, key, leaveOut = []) => {
       calls.push(`save ${key}`)
       const copy = scratchDir('perf-gate-cache-entry-')
-      cpSync(dir, copy, { recursive: true, verbatimSymlinks: true, filter: (path) => !path.endsWith('/.git') })
+      const out = ['.git', ...leaveOut].map((rel) => join(dir, rel))
+      cpSync(dir, copy, { recursive: true, verbatimSymlinks: true, filter: (path) => !out.includes(path) })
       entries.set(key, copy)
       return { saved: true }
     }
@@ -215,4 +217,53 @@ test('a cache that cannot be read or written costs a log line, never the run', a
   } finally {
     await worktree.remove()
   }
+})
+
+test("identical lockfile with a cache: the entry holds the build without the head's node_modules, which a hit copies again", async () => {
+  const repo = nodeProject()
+  const sha = git(repo, 'rev-parse', 'HEAD')
+  const buildLog = join(scratchDir(), 'builds.txt')
+  const { cache, entries } = memoryCache(join(scratchDir('perf-gate-runner-temp-'), 'perf-gate-base', 'checkout'))
+  for (const run of [1, 2]) {
+    const log = new MemoryLogger()
+    const options = { command: 'npm ci --offline && npm run build', env: { BUILD_LOG: buildLog }, timeoutMs: 60000, projectDir: repo, cache }
+    const worktree = await prepareBaseWorktree(repo, sha, options, log)
+    try {
+      assert.equal(readFileSync(join(worktree.dir, 'built.txt'), 'utf8'), '1')
+      assert.ok(existsSync(join(worktree.dir, 'node_modules/fastlib/index.js')), `run ${run}: the dependencies are there`)
+      if (run === 2) {
+        assert.ok(
+          log.lines.some((line) => /restored from the Actions cache .*`npm run build` not run; base dependencies: reused head's node_modules/.test(line)),
+          log.lines.join('\n')
+        )
+      }
+    } finally {
+      await worktree.remove()
+    }
+  }
+  assert.equal(readFileSync(buildLog, 'utf8'), 'built\n', 'built once')
+  const [entry] = [...entries.values()]
+  assert.ok(existsSync(join(entry!, 'built.txt')) && !existsSync(join(entry!, 'node_modules')), 'the entry holds the build, not the copied node_modules')
+})
+
+test('the Actions cache client saves the checkout without its .git link and what it is told to leave out, and puts them back', async () => {
+  const runnerTemp = scratchDir('perf-gate-runner-temp-')
+  const seen: string[][] = []
+  const client: CacheClient = {
+    available: () => true,
+    restore: async () => ({ value: undefined }),
+    save: async (paths) => {
+      seen.push(paths, readdirSync(paths[0]!).sort())
+      return { value: 7 }
+    }
+  }
+  const cache = actionsBaseBuildCache(client, runnerTemp)
+  assert.equal(cache.checkoutDir, join(runnerTemp, 'perf-gate-base', 'checkout'))
+  mkdirSync(join(cache.checkoutDir, 'node_modules'), { recursive: true })
+  writeFileSync(join(cache.checkoutDir, '.git'), 'gitdir: /x\n')
+  writeFileSync(join(cache.checkoutDir, 'built.txt'), '1')
+  assert.deepEqual(await cache.save(cache.checkoutDir, 'k', ['node_modules']), { saved: true })
+  assert.deepEqual(seen, [[cache.checkoutDir], ['built.txt']])
+  assert.deepEqual(readdirSync(cache.checkoutDir).sort(), ['.git', 'built.txt', 'node_modules'], 'everything is back')
+  assert.deepEqual(await cache.restore(cache.checkoutDir, 'k'), { hit: false })
 })

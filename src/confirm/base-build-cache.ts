@@ -19,8 +19,12 @@ export interface BaseBuildCache {
   readonly checkoutDir: string
   /** Restores the entry of exactly `key` into `dir`: true on a hit. Never throws (an unreadable cache is a miss). */
   restore(dir: string, key: string): Promise<{ hit: boolean; problem?: string }>
-  /** Saves `dir` (without its .git link) under `key`: a failed save is a problem for the log, not a run failure. */
-  save(dir: string, key: string): Promise<{ saved: boolean; problem?: string }>
+  /**
+   * Saves `dir` under `key`, without its .git link and without `leaveOut` (paths inside `dir`, e.g. a node_modules
+   * copied from the head, which the next run copies again rather than downloads): a failed save is a problem for the
+   * log, not a run failure.
+   */
+  save(dir: string, key: string, leaveOut?: string[]): Promise<{ saved: boolean; problem?: string }>
 }
 
 const KEY_ROOT = 'perf-gate-base/v1'
@@ -40,20 +44,28 @@ export function actionsBaseBuildCache(client: CacheClient, runnerTemp: string): 
       if (restored.failure) return { hit: false, problem: restored.failure }
       return { hit: restored.value === key }
     },
-    save: async (dir, key) => {
-      // The `.git` file links the checkout to this clone's worktree list: never part of the entry (tar archives a
-      // directory whole, so it is moved aside while the archive is made).
-      const link = join(dir, '.git')
-      const aside = join(dir, '..', 'checkout.git-link')
-      await rename(link, aside)
+    save: async (dir, key, leaveOut = []) => {
+      // tar archives a directory whole, so what stays out is moved aside while the archive is made. The `.git` file
+      // links the checkout to this clone's worktree list and is never part of an entry.
+      const moved: Array<[string, string]> = []
       try {
+        for (const [index, rel] of ['.git', ...leaveOut].entries()) {
+          const aside = join(dir, '..', `checkout.aside-${index}`)
+          if (
+            await rename(join(dir, rel), aside).then(
+              () => true,
+              () => false
+            )
+          )
+            moved.push([join(dir, rel), aside])
+        }
         const saved = await client.save([dir], key)
         if (saved.failure !== undefined) return { saved: false, problem: saved.failure }
         // -1 without a logged failure: the key exists (another run of this PR saved the same build first).
         if (saved.value === -1) return { saved: false, problem: 'the cache service did not accept it (already saved by a concurrent run?)' }
         return { saved: true }
       } finally {
-        await rename(aside, link)
+        for (const [path, aside] of moved) await rename(aside, path)
       }
     }
   }

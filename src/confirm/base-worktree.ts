@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import { RunError, messageOf } from '../errors.js'
 import type { Logger } from '../log.js'
@@ -104,7 +104,9 @@ async function installAndBuild(repoTop: string, dir: string, sha: string, build:
   if (key) {
     const restored = await build.cache!.restore(dir, key).catch((error: unknown) => ({ hit: false, problem: messageOf(error) }))
     if (restored.hit) {
-      log.info(`Base build of ${short}: restored from the Actions cache (key ${key}); \`${remaining}\` not run.`)
+      // An entry made beside a reused node_modules holds the build alone: the dependencies come from the head again.
+      if (plan.reuse) await copyInstalledTree(plan.reuse.from, plan.reuse.to)
+      log.info(`Base build of ${short}: restored from the Actions cache (key ${key}); \`${remaining}\` not run${plan.reuse ? `; ${plan.summary}` : ''}.`)
       return
     }
     log.info(`Base build of ${short}: not in the Actions cache yet${restored.problem ? ` (${restored.problem})` : ''} (key ${key}).`)
@@ -125,7 +127,8 @@ async function installAndBuild(repoTop: string, dir: string, sha: string, build:
   }
   if (signal?.aborted) return
   if (key) {
-    const saved = await build.cache!.save(dir, key).catch((error: unknown) => ({ saved: false, problem: messageOf(error) }))
+    const leaveOut = plan.reuse ? [relative(dir, plan.reuse.to)] : []
+    const saved = await build.cache!.save(dir, key, leaveOut).catch((error: unknown) => ({ saved: false, problem: messageOf(error) }))
     log.info(
       saved.saved
         ? `Base build of ${short}: saved to the Actions cache (key ${key}); the next run of this pull request restores it.`
