@@ -138,7 +138,10 @@ test('a lockfile that changed: build: installs; without build:, exit 2 before me
     { command: 'npm ci --offline --no-audit && npm run build', timeoutMs: 60000, projectDir: repo },
     log
   )
-  assert.ok(log.lines.includes('info: base dependencies: not reused (package-lock.json differs); `build:` installs them.'), log.lines.join('\n'))
+  assert.ok(
+    log.lines.includes("info: base dependencies: head's node_modules not reused (package-lock.json differs); `build:` installs them."),
+    log.lines.join('\n')
+  )
   assert.equal(readFileSync(join(worktree.dir, 'built.txt'), 'utf8'), '1')
   await worktree.remove()
 
@@ -147,7 +150,7 @@ test('a lockfile that changed: build: installs; without build:, exit 2 before me
     assert.ok(error instanceof MissingInstallError && error.exitCode === 2)
     assert.match(
       error.message,
-      /the base checkout has no node_modules, but its package\.json lists dependencies, and `build:` is not set \(not reused \(package-lock\.json differs\)/
+      /the base checkout has no node_modules, but its package\.json lists dependencies, and `build:` is not set \(the head's node_modules cannot stand in: package-lock\.json differs\)\./
     )
     assert.match(error.message, /Set build: "npm ci && npm run build"/)
     return true

@@ -71,7 +71,7 @@ describe('the base build through the bundled Action and the Actions cache', () =
       assert.equal(run.outputs.verdict, 'fail', 'the A/B on this runner catches the 30% slowdown')
       assert.match(run.summary, /one command run per arm, in randomized ABBA blocks \(seed \d+; b base, h head\): (bh|hb)/, 'the note says the order')
     }
-    assert.match(first.stdout, /base dependencies: not reused \(package-lock\.json differs\); `build:` installs them\./)
+    assert.match(first.stdout, /base dependencies: head's node_modules not reused \(package-lock\.json differs\); `build:` installs them\./)
     assert.match(first.stdout, /Base build of [0-9a-f]{7}: not in the Actions cache yet \(key perf-gate-base\/v1\//)
     assert.match(first.stdout, /Base build of [0-9a-f]{7}: saved to the Actions cache \(key perf-gate-base\/v1\/[^/]+\/[0-9a-f]{40}\/[0-9a-f]{24}\)/)
     assert.match(

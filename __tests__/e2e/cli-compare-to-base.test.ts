@@ -103,7 +103,7 @@ writeFileSync('results.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ n
     assert.equal(run.exitCode, 2, run.stdout + run.stderr)
     assert.match(
       run.stderr,
-      /compare-to base-commit: the same-runner A\/B against [0-9a-f]{7} could not run: the base checkout has no node_modules, but its package\.json lists dependencies, and `build:` is not set \(not reused \(package-lock\.json differs\); `build:` installs them\)\. Set build: "npm ci && npm run build"/
+      /compare-to base-commit: the same-runner A\/B against [0-9a-f]{7} could not run: the base checkout has no node_modules, but its package\.json lists dependencies, and `build:` is not set \(the head's node_modules cannot stand in: package-lock\.json differs\)\. Set build: "npm ci && npm run build"/
     )
     assert.doesNotMatch(run.stderr, /Cannot find|ERR_MODULE_NOT_FOUND/, 'not a cryptic module-not-found')
     assert.equal((run.stdout + run.stderr).match(/Running suite/g)?.length ?? 0, 1, 'only the head ran, never the base')

@@ -76,6 +76,8 @@ export interface DependencyPlan {
   reuse?: { from: string; to: string }
   /** "base dependencies: reused head's node_modules (package-lock.json identical)" */
   summary: string
+  /** Why the head's node_modules was not reused ("package-lock.json differs"), when it was not. */
+  notReused?: string
 }
 
 /** Finds the lockfiles for `projectRel` (relative to each checkout's top) and compares them between head and base. */
@@ -106,25 +108,29 @@ export async function compareLockfiles(headTop: string, baseTop: string, project
  */
 export async function planDependencies(headTop: string, baseTop: string, projectRel: string): Promise<DependencyPlan> {
   const comparison = await compareLockfiles(headTop, baseTop, projectRel)
-  if (!comparison) return { summary: 'base dependencies: no lockfile found, so nothing of the head is reused' }
+  if (!comparison) return { notReused: 'no lockfile to compare', summary: 'base dependencies: no lockfile found, so nothing of the head is reused' }
   const where = comparison.dir === '' ? '' : ` in ${comparison.dir}`
   const node = comparison.lockfiles.filter((lock) => lock.ecosystem === 'node')
   const others = comparison.lockfiles.filter((lock) => lock.ecosystem !== 'node')
   const otherNote = others.length > 0 ? `; ${others.map(describeShared).join('; ')}` : ''
-  if (node.length === 0) return { comparison, summary: `base dependencies${where}: ${others.map(describeShared).join('; ')}` }
+  if (node.length === 0) return { comparison, notReused: 'not a Node project', summary: `base dependencies${where}: ${others.map(describeShared).join('; ')}` }
   const names = node.map((lock) => lock.file).join(', ')
   const differing = node.filter((lock) => !lock.identical)
   if (differing.length > 0) {
     const why = differing.map((lock) =>
       !lock.inBase ? `${lock.file} not in the base` : !lock.inHead ? `${lock.file} not in the head` : `${lock.file} differs`
     )
-    return { comparison, summary: `base dependencies${where}: not reused (${why.join(', ')}); \`build:\` installs them${otherNote}` }
+    return { comparison, notReused: why.join(', '), summary: `base dependencies${where}: head's node_modules not reused (${why.join(', ')})${otherNote}` }
   }
   const from = join(headTop, comparison.dir, 'node_modules')
   const to = join(baseTop, comparison.dir, 'node_modules')
   if (!(await isDirectory(from))) {
     const pnp = (await readIfFile(join(headTop, comparison.dir, '.pnp.cjs'))) !== undefined ? " (Yarn Plug'n'Play)" : ''
-    return { comparison, summary: `base dependencies${where}: ${names} identical, but the head has no node_modules to reuse${pnp}${otherNote}` }
+    return {
+      comparison,
+      notReused: `the head has no node_modules${pnp}`,
+      summary: `base dependencies${where}: ${names} identical, but the head has no node_modules to reuse${pnp}${otherNote}`
+    }
   }
   if (await isDirectory(to)) return { comparison, summary: `base dependencies${where}: the base checkout has its own node_modules${otherNote}` }
   return { comparison, reuse: { from, to }, summary: `base dependencies${where}: reused head's node_modules (${names} identical)${otherNote}` }
@@ -260,10 +266,11 @@ export function projectRelative(repoTop: string, projectDir: string): string {
 
 /** The base checkout needs an install that nothing does: exit 2 before measuring, naming the `build:` to set. */
 export class MissingInstallError extends RunError {
-  constructor(projectRel: string, build: string, planSummary: string) {
+  constructor(projectRel: string, build: string, notReused: string | undefined) {
     const where = projectRel === '' ? '' : ` (${projectRel})`
+    const why = notReused ? ` (the head's node_modules cannot stand in: ${notReused})` : ''
     super(
-      `the base checkout${where} has no node_modules, but its package.json lists dependencies, and \`build:\` is not set (${planSummary.replace(/^base dependencies[^:]*: /, '')}). ` +
+      `the base checkout${where} has no node_modules, but its package.json lists dependencies, and \`build:\` is not set${why}. ` +
         `Set build: "${build}" (config \`build:\`, Action input build, CLI --build "${build}").`
     )
   }

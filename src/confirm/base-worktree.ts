@@ -112,10 +112,11 @@ async function installAndBuild(repoTop: string, dir: string, sha: string, build:
     log.info(`Base build of ${short}: not in the Actions cache yet${restored.problem ? ` (${restored.problem})` : ''} (key ${key}).`)
   }
   if (plan.reuse) await copyInstalledTree(plan.reuse.from, plan.reuse.to)
-  log.info(`${plan.summary}${skipped.length > 0 ? `; skipped ${skipped.map((step) => `\`${step}\``).join(', ')} of \`build:\`` : ''}.`)
+  const installs = plan.notReused && build.command ? '; `build:` installs them' : ''
+  log.info(`${plan.summary}${skipped.length > 0 ? `; skipped ${skipped.map((step) => `\`${step}\``).join(', ')} of \`build:\`` : installs}.`)
   if (!build.command) {
     const advice = await missingNodeInstall(dir, projectRel, plan.comparison)
-    if (advice) throw new MissingInstallError(projectRel, advice, plan.summary)
+    if (advice) throw new MissingInstallError(projectRel, advice, plan.notReused)
     return
   }
   if (!remaining) return
