@@ -2,7 +2,7 @@
  * Does the order of base and head runs in a suite A/B matter? Simulated with the gate's own code: confirmOnSameRunner()
  * with the shipped paired decider, fed by command runs in today's fixed ABBA order (pair 1 base→head, pair 2
  * head→base, …) or in randomized ABBA blocks (src/confirm/interleaved-runs.ts). Threshold +10% on a lower-is-better
- * metric, looks [6, 12, 20] pairs, one command run per arm.
+ * metric, looks [10, 20, 40, 80] pairs (the suite default), one command run per arm.
  *
  * Noise per command run, heavy-tailed as on real runners (NOTES.md): log-sd 3%, and with probability 1/30 a one-sided
  * shock |N(0, 0.25)| (slower only). On top, a periodic disturbance: every `period`-th command run of the runner is
@@ -14,7 +14,7 @@
  * Usage: node --import tsx bench/interleaved-order.ts [--reps 1000] [--seed 1]
  */
 import { parseArgs } from 'node:util'
-import { DEFAULT_CONFIRM_LOOKS } from '../src/config/settings.js'
+import { DEFAULT_SUITE_LOOKS } from '../src/config/settings.js'
 import { InterleavedSchedule, interleavedArmRunner } from '../src/confirm/interleaved-runs.js'
 import { confirmOnSameRunner, type Arm, type ArmRunner, type ConfirmTarget } from '../src/confirm/paired-runs.js'
 import { MemoryLogger } from '../src/log.js'
@@ -55,7 +55,7 @@ async function decideOnce(order: Order, effect: number, period: number | undefin
   const runArm = commandRuns(effect, period)
   const runner: ArmRunner =
     order === 'fixed ABBA' ? { run: (arm) => runArm(arm) } : interleavedArmRunner(runArm, new InterleavedSchedule(Math.floor(random.uniform() * 2 ** 32)))
-  const result = await confirmOnSameRunner({ targets: [target], runner, decide, looks: DEFAULT_CONFIRM_LOOKS, log: new MemoryLogger() })
+  const result = await confirmOnSameRunner({ targets: [target], runner, decide, looks: DEFAULT_SUITE_LOOKS, log: new MemoryLogger() })
   const confirmation = result.confirmations[0]!
   return { outcome: confirmation.outcome, pairs: result.pairs, error: Math.abs((confirmation.change?.ratio ?? 1) - (1 + effect)) }
 }
@@ -64,7 +64,7 @@ function percent(count: number): string {
   return `${((count / REPS) * 100).toFixed(1)}%`.padStart(7)
 }
 
-console.log(`Suite A/B, threshold +10%, looks ${DEFAULT_CONFIRM_LOOKS.join('/')} pairs, ${REPS} decisions per row, seed ${flags.seed}`)
+console.log(`Suite A/B, threshold +10%, looks ${DEFAULT_SUITE_LOOKS.join('/')} pairs, ${REPS} decisions per row, seed ${flags.seed}`)
 console.log('order              disturbance      change   fail    pass+impr  inconcl.  median pairs  median |error|')
 for (const period of [undefined, 4, 6]) {
   for (const effect of [0, 0.05, 0.3]) {
