@@ -9,6 +9,7 @@ import {
   lockfilesHash,
   missingNodeInstall,
   planDependencies,
+  projectRelative,
   withoutInstallSteps
 } from '../../src/confirm/base-dependencies.js'
 import { scratchDir } from '../support/spawn-dist.js'
@@ -161,4 +162,10 @@ describe('base dependencies: the copied tree', () => {
     assert.match(execFileSync('cat', [join(head, 'node_modules/fastlib/index.js')], { encoding: 'utf8' }), /=> 2/)
     assert.ok(existsSync(join(head, 'node_modules/@org/lib/index.js')))
   })
+})
+
+test('the project directory relative to the top; outside it (another spelling of the path), the top', () => {
+  assert.equal(projectRelative('/w/repo', '/w/repo'), '')
+  assert.equal(projectRelative('/w/repo', '/w/repo/packages/api/'), 'packages/api')
+  assert.equal(projectRelative('/private/tmp/repo', '/tmp/repo/packages/api'), '')
 })

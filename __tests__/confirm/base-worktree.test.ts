@@ -270,3 +270,23 @@ test('the Actions cache client saves the checkout without its .git link and what
   assert.deepEqual(readdirSync(cache.checkoutDir).sort(), ['.git', 'built.txt', 'node_modules'], 'everything is back')
   assert.deepEqual(await cache.restore(cache.checkoutDir, 'k'), { hit: false })
 })
+
+test("build: runs in the base checkout's copy of the working directory", async () => {
+  const repo = scratchDir()
+  git(repo, 'init', '-q')
+  mkdirSync(join(repo, 'packages/api'), { recursive: true })
+  writeFileSync(join(repo, 'packages/api/version.txt'), 'base\n')
+  git(repo, 'add', '.')
+  git(repo, 'commit', '-qm', 'base')
+  const worktree = await prepareBaseWorktree(
+    repo,
+    git(repo, 'rev-parse', 'HEAD'),
+    { command: 'cp version.txt built.txt', timeoutMs: 10000, projectDir: join(repo, 'packages/api') },
+    new MemoryLogger()
+  )
+  try {
+    assert.equal(readFileSync(join(worktree.dir, 'packages/api/built.txt'), 'utf8'), 'base\n')
+  } finally {
+    await worktree.remove()
+  }
+})

@@ -18,7 +18,7 @@ import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { constants } from 'node:fs'
 import { cp, readFile, stat } from 'node:fs/promises'
-import { dirname, join, relative, sep } from 'node:path'
+import { dirname, isAbsolute, join, relative, sep } from 'node:path'
 import { RunError } from '../errors.js'
 import { promisify } from 'node:util'
 
@@ -249,7 +249,7 @@ function normalizeRel(rel: string): string {
   const clean = rel
     .split(sep)
     .join('/')
-    .replace(/^\.\/?/, '')
+    .replace(/^(\.\/)+/, '')
     .replace(/\/+$/, '')
   return clean === '.' ? '' : clean
 }
@@ -259,9 +259,10 @@ function parentRel(rel: string): string {
   return parent === '.' ? '' : parent
 }
 
-/** The project directory relative to the top, for both checkouts. */
+/** The project directory relative to the top, for both checkouts ('' when it is not under the top as spelled). */
 export function projectRelative(repoTop: string, projectDir: string): string {
-  return normalizeRel(relative(repoTop, projectDir))
+  const rel = normalizeRel(relative(repoTop, projectDir))
+  return rel === '..' || rel.startsWith('../') || isAbsolute(rel) ? '' : rel
 }
 
 /** The base checkout needs an install that nothing does: exit 2 before measuring, naming the `build:` to set. */

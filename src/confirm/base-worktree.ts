@@ -121,7 +121,8 @@ async function installAndBuild(repoTop: string, dir: string, sha: string, build:
   }
   if (!remaining) return
   log.info(`Building the base commit ${short}: ${remaining}`)
-  const outcome = await runCommand({ command: remaining, cwd: dir, env: build.env ?? {}, timeoutMs: build.timeoutMs }, log, signal)
+  // In the working directory's place, as suites run (settings.ts: ConfirmSettings.build).
+  const outcome = await runCommand({ command: remaining, cwd: join(dir, projectRel), env: build.env ?? {}, timeoutMs: build.timeoutMs }, log, signal)
   if (outcome.exitCode !== 0 || outcome.timedOut) {
     const how = outcome.timedOut ? 'timed out' : `exited with code ${outcome.exitCode}`
     throw new RunError(`building the base commit ${short} failed: \`${remaining}\` ${how}.\nLast output:\n${outcome.outputTail}`)
