@@ -31,6 +31,7 @@ import { checkRulesMatch } from './verdict/rule-coverage.js'
 import { checkScenariosOverlap } from './verdict/scenario-overlap.js'
 import { baseCommitOf, confirmOnBaseCommit } from './confirm/confirm-on-base.js'
 import type { BaseWorktree } from './confirm/base-worktree.js'
+import type { BaseBuildCache } from './confirm/base-build-cache.js'
 import type { PairedDecider } from './confirm/paired-runs.js'
 import { createPairedDecider } from './stats/paired-decider.js'
 import { throwIfCancelled } from './run/cancellation.js'
@@ -48,6 +49,8 @@ export interface GateDeps {
   decide?: PairedDecider
   /** Checks out and builds the base commit for A/B; defaults to a git worktree beside the workspace. */
   prepareWorktree?: (repoTop: string, sha: string) => Promise<BaseWorktree>
+  /** Keeps the base commit's build across runs (the Action: the Actions cache); without it every A/B builds the base. */
+  baseBuildCache?: BaseBuildCache
   /** Milliseconds clock for budgets; defaults to Date.now. */
   clock?: () => number
 }
@@ -111,7 +114,8 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
       produce,
       decide: deps.decide ?? createPairedDecider(),
       ...(deps.signal ? { signal: deps.signal } : {}),
-      ...(deps.prepareWorktree ? { prepareWorktree: deps.prepareWorktree } : {})
+      ...(deps.prepareWorktree ? { prepareWorktree: deps.prepareWorktree } : {}),
+      ...(deps.baseBuildCache ? { baseBuildCache: deps.baseBuildCache } : {})
     }
   )
   if (confirmed.note) notes.push(confirmed.note)

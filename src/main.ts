@@ -8,6 +8,7 @@ import * as core from '@actions/core'
 import { ArtifactBaselineStore } from './baselines/artifact-store.js'
 import { CacheBaselineStore, restCacheKeyLister, toolkitCacheClient } from './baselines/cache-store.js'
 import { FileBaselineStore } from './baselines/file-store.js'
+import { actionsBaseBuildCache, type BaseBuildCache } from './confirm/base-build-cache.js'
 import type { BaselineStore } from './baselines/store.js'
 import { checkStoreName } from './config/names.js'
 import { resolveSettings } from './config/resolve-settings.js'
@@ -153,7 +154,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
     const store = createStore(settings, context, env)
     const outcome = await runGate(
       settings,
-      { log, store, context, now: () => new Date(), signal, ...optional('produce', produce) },
+      { log, store, context, now: () => new Date(), signal, ...optional('produce', produce), ...optional('baseBuildCache', baseBuildCache(env)) },
       { save: saveMode === 'never' ? 'never' : promote ? 'promote' : 'auto', ...optional('promoteAs', promoteAs), notes }
     )
     throwIfCancelled(signal, 'after the measurement')
@@ -286,6 +287,15 @@ async function runShardMode(settings: GateSettings, context: RunContext, shard: 
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+}
+
+/**
+ * The Actions cache for the base commit's build (same-runner A/B), unless turned off (`base-build-cache: false`) or
+ * the cache service is not there.
+ */
+function baseBuildCache(env: NodeJS.ProcessEnv): BaseBuildCache | undefined {
+  if (!booleanInput('base-build-cache', true) || !env.RUNNER_TEMP || !toolkitCacheClient.available()) return undefined
+  return actionsBaseBuildCache(toolkitCacheClient, env.RUNNER_TEMP)
 }
 
 /** The baseline store the settings ask for: Actions cache (default), workflow artifacts, or files in the workspace. */

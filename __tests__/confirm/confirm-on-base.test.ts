@@ -85,12 +85,19 @@ describe('same-runner confirmation in the gate', () => {
     const metric = outcome.report.metrics.find((m) => m.metric === 'mean')!
     assert.equal(metric.status, 'fail')
     assert.equal(metric.decidedBy, 'paired')
-    assert.equal(metric.baseline?.values.length, 6, 'the row shows the base arm of the A/B pairs')
+    assert.equal(metric.baseline?.values.length, 10, 'the row shows the base arm of the A/B pairs (suites look first at 10)')
     assert.ok(Math.abs(metric.change!.ratio - 1.3) < 0.01)
     assert.ok(Math.abs(metric.current!.value / metric.baseline!.value - metric.change!.ratio) < 1e-9, 'the cells agree')
-    assert.match(metric.reason, /^Same-runner A\/B, 6 pairs: 30% worse/)
+    assert.match(metric.reason, /^Same-runner A\/B, 10 pairs: 30% worse/)
     assert.equal(outcome.exitCode, 1)
-    assert.ok(outcome.report.notes.some((note) => /A\/B against the base commit [0-9a-f]{7}: 6 pairs in 1 look/.test(note)))
+    assert.ok(outcome.report.notes.some((note) => /A\/B against the base commit [0-9a-f]{7}: 10 pairs in 1 look/.test(note)))
+    assert.ok(
+      outcome.report.notes.some((note) =>
+        /one command run per arm, in randomized ABBA blocks \(seed \d+; b base, h head\): ((bh·hb|hb·bh) ?){5}\.$/.test(note)
+      ),
+      `the note says in what order the 10 pairs ran: ${outcome.report.notes.join(' | ')}`
+    )
+    assert.equal(log.lines.filter((line) => line.startsWith('info: Running suite')).length, 1 + 20, 'the gate run, then one command run per arm of each pair')
     assert.doesNotMatch(git(repo, 'worktree', 'list'), /perf-gate-base/, 'the base checkout is removed')
   })
 
@@ -118,7 +125,7 @@ describe('same-runner confirmation in the gate', () => {
     assert.ok(metric.context!.change!.ratio > 1.4, 'the stored comparison saw the faster runner')
     assert.ok(metric.change!.ratio < 1.1, 'the row shows the A/B estimate, not the stored comparison')
     assert.doesNotMatch(metric.reason, /same-runner confirmation/i, 'no advice to run what just ran')
-    assert.match(metric.reason, /^Same-runner A\/B, 6 pairs: .*within \+10%/, 'quiet unchanged code is decided at the first look')
+    assert.match(metric.reason, /^Same-runner A\/B, 10 pairs: .*within \+10%/, 'quiet unchanged code is decided at the first look')
     assert.equal(outcome.exitCode, 0)
   })
 
@@ -219,8 +226,8 @@ describe('confirmation targets and relocation', () => {
       [1, 1]
     )
     assert.deepEqual({ ...arm.scenarios[0]!, trials: 5 }, scenario)
-    const suites = { kind: 'suites' as const, suites: [] }
-    assert.equal(armSource(suites), suites)
+    const file = { kind: 'results-file' as const, path: '/r.json', format: 'auto' }
+    assert.equal(armSource(file), file)
   })
 
   test('the A/B outcome decides the status; metrics it did not cover keep theirs', () => {

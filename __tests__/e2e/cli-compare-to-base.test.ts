@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCliEntry, scratchDir } from '../support/spawn-dist.js'
+import { nodeProjectRepo } from '../support/node-project.js'
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd, encoding: 'utf8' }).trim()
@@ -64,5 +65,48 @@ writeFileSync('results.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ n
           .trim(),
       'no baseline written'
     )
+  })
+
+  const abArgs = [
+    'run',
+    '--command',
+    'node bench.mjs',
+    '--results',
+    'bench.json',
+    '--thresholds',
+    'p95: +20%',
+    '--compare-to',
+    'base-commit',
+    '--base',
+    'HEAD~1'
+  ]
+
+  test("the base's lockfile is the head's: its node_modules is reused, the install step of build: skipped, and the A/B decides", async () => {
+    const { repo } = nodeProjectRepo({ lockfileChanges: false })
+    // The bench also reads the build output: the base's build step (only) still runs.
+    const run = await runCliEntry([...abArgs, '--build', 'npm ci --offline && npm run build'], repo, {}, 120000)
+    assert.equal(run.exitCode, 1, run.stdout + run.stderr)
+    const output = run.stdout + run.stderr
+    assert.match(output, /base dependencies: reused head's node_modules \(package-lock\.json identical\); skipped `npm ci --offline` of `build:`\./)
+    assert.match(output, /Building the base commit [0-9a-f]{7}: npm run build\n/)
+    assert.match(
+      run.stdout,
+      /Same-runner A\/B against the base commit [0-9a-f]{7}: (\d+) pairs in \d look\(s\).*one command run per arm, in randomized ABBA blocks/s
+    )
+    assert.match(run.stdout, /regression/i)
+    assert.doesNotMatch(git(repo, 'worktree', 'list'), /perf-gate-base/)
+  })
+
+  test('a Node base whose lockfile changed and no build: exit 2 before the base runs, naming the build: to set', async () => {
+    const { repo } = nodeProjectRepo({ lockfileChanges: true })
+    const run = await runCliEntry(abArgs, repo, {}, 120000)
+    assert.equal(run.exitCode, 2, run.stdout + run.stderr)
+    assert.match(
+      run.stderr,
+      /compare-to base-commit: the same-runner A\/B against [0-9a-f]{7} could not run: the base checkout has no node_modules, but its package\.json lists dependencies, and `build:` is not set \(the head's node_modules cannot stand in: package-lock\.json differs\)\. Set build: "npm ci && npm run build"/
+    )
+    assert.doesNotMatch(run.stderr, /Cannot find|ERR_MODULE_NOT_FOUND/, 'not a cryptic module-not-found')
+    assert.equal((run.stdout + run.stderr).match(/Running suite/g)?.length ?? 0, 1, 'only the head ran, never the base')
+    assert.doesNotMatch(git(repo, 'worktree', 'list'), /perf-gate-base/)
   })
 })

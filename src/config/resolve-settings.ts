@@ -17,6 +17,7 @@ import {
   DEFAULT_CONFIRM_BUDGET_MS,
   DEFAULT_CONFIRM_LOOKS,
   DEFAULT_DUET_LOOKS,
+  DEFAULT_SUITE_LOOKS,
   DEFAULT_CONFIG_PATH,
   DEFAULT_GATE_NAME,
   DEFAULT_HISTORY_LIMIT,
@@ -159,6 +160,8 @@ function settingsFrom(edge: EdgeSettings, config: ConfigFile, where: string, con
         : Object.entries(config.removed ?? {}).map(([scenarios, policy]) => ({ scenarios, policy }))
   }
   if (configUsed) settings.configPath = configUsed
+  // Suite A/B pairs are one command run per arm (confirm/interleaved-runs.ts): their own default looks.
+  if (source.kind === 'suites' && config.confirm?.looks === undefined) settings.confirm.looks = DEFAULT_SUITE_LOOKS
   return settings
 }
 

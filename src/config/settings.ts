@@ -193,6 +193,11 @@ export const DEFAULT_BASELINE_DIR = '.perf-gate'
 export const DEFAULT_HISTORY_LIMIT = 20
 export const DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1000
 export const DEFAULT_CONFIRM_LOOKS = [6, 12, 20]
+/**
+ * Interleaved suite pairs are one command run per arm: cheaper and noisier than whole-suite arms, so more of them
+ * (bench/interleaved-cost.ts: on a busy runner fewer runs and more decisions than whole-suite arms at 6/12/20).
+ */
+export const DEFAULT_SUITE_LOOKS = [10, 20, 40, 80]
 /** Duet slices are cheap (1 s, no server restart): more of them. */
 export const DEFAULT_DUET_LOOKS = [10, 20, 40, 80]
 export const DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1000

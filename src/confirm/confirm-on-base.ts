@@ -16,9 +16,13 @@ import { labelOf } from '../verdict/labels.js'
 import type { ChangeEstimate, GateVerdict, MetricStatus, MetricVerdict } from '../verdict/types.js'
 import { DEFAULT_NOISE_FLOOR } from '../stats/error-budget.js'
 import { prepareBaseWorktree, repositoryTop, type BaseWorktree } from './base-worktree.js'
+import type { BaseBuildCache } from './base-build-cache.js'
+import { MissingInstallError } from './base-dependencies.js'
 import { startDuetIfAsked } from './duet/start-duet.js'
 import type { DuetSession } from './duet/duet-load.js'
 import { duetArmRunner } from './duet/duet-runner.js'
+import { InterleavedSchedule, interleavedArmRunner, randomScheduleSeed } from './interleaved-runs.js'
+import { oneRunEach } from '../run/suite-repeats.js'
 import { confirmOnSameRunner, type ConfirmTarget, type ConfirmationResult, type PairedDecider } from './paired-runs.js'
 
 export interface ConfirmDeps {
@@ -29,6 +33,10 @@ export interface ConfirmDeps {
   decide: PairedDecider
   /** Checks out and builds the base commit; defaults to a git worktree. */
   prepareWorktree?: (repoTop: string, sha: string) => Promise<BaseWorktree>
+  /** Seeds the randomized ABBA order of interleaved suite runs; defaults to a fresh random seed. */
+  scheduleSeed?: number
+  /** Keeps base builds across runs (the Action's cache); without it every run builds the base. */
+  baseBuildCache?: BaseBuildCache
 }
 
 export interface ConfirmOutcome {
@@ -95,9 +103,11 @@ export function relocateSource(source: RunSource, repoTop: string, checkoutDir: 
 /**
  * What one arm measures per pair. A load arm is one trial per scenario, and every arm run starts its own server:
  * the pair, not the trial, is the unit of A/B evidence, and a fresh server per trial keeps one arm's warm caches
- * (or leaks) from leaking into the next. Warm-up, rate and duration stay those of the gate. Suites run whole.
+ * (or leaks) from leaking into the next. Warm-up, rate and duration stay those of the gate. A suite arm is one run
+ * of each command (interleaved-runs.ts): its repeats become pairs.
  */
 export function armSource(source: RunSource): RunSource {
+  if (source.kind === 'suites') return { ...source, suites: oneRunEach(source.suites) }
   if (source.kind !== 'load') return source
   return { ...source, scenarios: source.scenarios.map((scenario) => ({ ...scenario, trials: 1 })) }
 }
@@ -210,7 +220,12 @@ export async function confirmOnBaseCommit(
         prepareBaseWorktree(
           top,
           sha,
-          { ...(settings.confirm.build ? { command: settings.confirm.build } : {}), timeoutMs: settings.confirm.buildTimeoutMs },
+          {
+            ...(settings.confirm.build ? { command: settings.confirm.build } : {}),
+            timeoutMs: settings.confirm.buildTimeoutMs,
+            projectDir: settings.rootDir,
+            ...(deps.baseBuildCache ? { cache: deps.baseBuildCache } : {})
+          },
           deps.log,
           deps.signal
         ))
@@ -220,11 +235,13 @@ export async function confirmOnBaseCommit(
     const baseRoot = join(worktree.dir, relative(repoTop, settings.rootDir))
     const runDeps = (rootDir: string): RunDeps => ({ log: deps.log, rootDir, ...(deps.signal ? { signal: deps.signal } : {}) })
     duet = await startDuetIfAsked(settings, baseSource, headSource, deps.log, deps.signal)
+    const runArm = (arm: 'base' | 'head') =>
+      arm === 'base' ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(headSource, runDeps(settings.rootDir))
+    const interleaved =
+      settings.source.kind === 'suites' ? interleavedArmRunner(runArm, new InterleavedSchedule(deps.scheduleSeed ?? randomScheduleSeed())) : undefined
     const result = await confirmOnSameRunner({
       targets,
-      runner: duet
-        ? duetArmRunner(duet)
-        : { run: (arm) => (arm === 'base' ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(headSource, runDeps(settings.rootDir))) },
+      runner: duet ? duetArmRunner(duet) : (interleaved ?? { run: runArm }),
       decide: deps.decide,
       looks: settings.confirm.looks,
       log: deps.log,
@@ -234,21 +251,24 @@ export async function confirmOnBaseCommit(
     const seconds = (result.elapsedMs / 1000).toFixed(0)
     const note =
       `Same-runner A/B against the base commit ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds} s ` +
-      `(${(result.elapsedMs / 1000 / Math.max(1, targets.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ''}.`
+      `(${(result.elapsedMs / 1000 / Math.max(1, targets.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ''}${interleaved ? `; ${interleaved.describe()}` : ''}.`
     return { verdict: applyConfirmation(verdict, result, hasBaseline), note, result }
   } catch (error) {
     if (deps.signal?.aborted) throw error
     const why = messageOf(error)
-    const advice = settings.confirm.build
-      ? ''
-      : '\nThe base commit is measured in a fresh checkout without installed dependencies or build output: set `build:` (CLI --build, Action input build), e.g. "npm ci && npm run build".'
+    // A missing install already says exactly what to set.
+    const named = error instanceof MissingInstallError
+    const advice =
+      settings.confirm.build || named
+        ? ''
+        : '\nThe base commit is measured in a fresh checkout without installed dependencies or build output: set `build:` (CLI --build, Action input build), e.g. "npm ci && npm run build".'
     if (requested) {
       throw new RunError(`compare-to base-commit: the same-runner A/B against ${short} could not run: ${tail(why)}${advice}`)
     }
     deps.log.warn(`Same-runner confirmation could not run: ${why}`)
     return {
       verdict,
-      failure: `${firstLine(why)}${settings.confirm.build ? '' : ' (set `build:` if the base checkout needs installing or building)'}`,
+      failure: `${firstLine(why)}${settings.confirm.build || named ? '' : ' (set `build:` if the base checkout needs installing or building)'}`,
       note: `Same-runner confirmation against ${short} could not run, so the stored-baseline verdicts stand: ${firstLine(why)}`
     }
   } finally {

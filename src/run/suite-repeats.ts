@@ -4,6 +4,7 @@
  * several trials, and the statistics can tell a change from run-to-run noise. Formats that already hold repeats
  * keep theirs: the runs' trials are concatenated.
  */
+import type { SuiteSettings } from '../config/settings.js'
 import type { Results, Scenario } from '../results/model.js'
 
 /**
@@ -48,4 +49,12 @@ export function repeatNote(suite: string, runs: number, configured: number | und
       ? `repeat: ${configured}`
       : 'each run reports one value per benchmark, so it was repeated to measure the noise; set repeat to change'
   return `Suite "${suite}": the command ran ${runs} times (${why}); each run's values are trials of its benchmarks.`
+}
+
+/**
+ * The suites as one arm of an interleaved A/B pair runs them: each command once. The repeats a suite makes on its own
+ * side become pairs there (with repeat: 5, the five runs per side of a run are five pairs, base and head interleaved).
+ */
+export function oneRunEach(suites: SuiteSettings[]): SuiteSettings[] {
+  return suites.map((suite) => ({ ...suite, repeat: 1 }))
 }
