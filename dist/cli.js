@@ -413,11 +413,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants);
+          this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -434,10 +434,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants);
+        this.rhs = optimizeExpr(this.rhs, names, constants2);
         return this;
       }
       get names() {
@@ -498,8 +498,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants) {
-        this.code = optimizeExpr(this.code, names, constants);
+      optimizeNames(names, constants2) {
+        this.code = optimizeExpr(this.code, names, constants2);
         return this;
       }
       get names() {
@@ -528,12 +528,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants))
+          if (n.optimizeNames(names, constants2))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -586,12 +586,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        if (!(super.optimizeNames(names, constants) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        if (!(super.optimizeNames(names, constants2) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants);
+        this.condition = optimizeExpr(this.condition, names, constants2);
         return this;
       }
       get names() {
@@ -614,10 +614,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants);
+        this.iteration = optimizeExpr(this.iteration, names, constants2);
         return this;
       }
       get names() {
@@ -653,10 +653,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants) {
-        if (!super.optimizeNames(names, constants))
+      optimizeNames(names, constants2) {
+        if (!super.optimizeNames(names, constants2))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants);
+        this.iterable = optimizeExpr(this.iterable, names, constants2);
         return this;
       }
       get names() {
@@ -698,11 +698,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants) {
+      optimizeNames(names, constants2) {
         var _a, _b;
-        super.optimizeNames(names, constants);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants);
+        super.optimizeNames(names, constants2);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
         return this;
       }
       get names() {
@@ -1003,7 +1003,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants) {
+    function optimizeExpr(expr, names, constants2) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -1018,14 +1018,14 @@ var require_codegen = __commonJS({
         return items2;
       }, []));
       function replaceName(n) {
-        const c = constants[n.str];
+        const c = constants2[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -3125,14 +3125,14 @@ var require_utils = __commonJS({
         BYTE_HEX[i] = "%" + HEX_DIGITS[i >> 4] + HEX_DIGITS[i & 15];
       }
     }
-    function percentEncodeNonAscii(cp) {
-      if (cp < 2048) {
-        return BYTE_HEX[192 | cp >> 6] + BYTE_HEX[128 | cp & 63];
+    function percentEncodeNonAscii(cp2) {
+      if (cp2 < 2048) {
+        return BYTE_HEX[192 | cp2 >> 6] + BYTE_HEX[128 | cp2 & 63];
       }
-      if (cp < 65536) {
-        return BYTE_HEX[224 | cp >> 12] + BYTE_HEX[128 | cp >> 6 & 63] + BYTE_HEX[128 | cp & 63];
+      if (cp2 < 65536) {
+        return BYTE_HEX[224 | cp2 >> 12] + BYTE_HEX[128 | cp2 >> 6 & 63] + BYTE_HEX[128 | cp2 & 63];
       }
-      return BYTE_HEX[240 | cp >> 18] + BYTE_HEX[128 | cp >> 12 & 63] + BYTE_HEX[128 | cp >> 6 & 63] + BYTE_HEX[128 | cp & 63];
+      return BYTE_HEX[240 | cp2 >> 18] + BYTE_HEX[128 | cp2 >> 12 & 63] + BYTE_HEX[128 | cp2 >> 6 & 63] + BYTE_HEX[128 | cp2 & 63];
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
@@ -3527,8 +3527,8 @@ var require_utils = __commonJS({
     function encodeFragment(input) {
       return encodeComponent(input, isQueryFragmentCharacter);
     }
-    function isEscapeSafe(cp) {
-      return cp >= 48 && cp <= 57 || cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122 || cp === 42 || cp === 43 || cp === 45 || cp === 46 || cp === 47 || cp === 64 || cp === 95;
+    function isEscapeSafe(cp2) {
+      return cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122 || cp2 === 42 || cp2 === 43 || cp2 === 45 || cp2 === 46 || cp2 === 47 || cp2 === 64 || cp2 === 95;
     }
     function normalizeQueryFragmentEncoding(input) {
       let output = "";
@@ -3914,50 +3914,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative6, options, skipNormalization) {
+    function resolveComponent(base, relative8, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse2(serialize(base, options), options);
-        relative6 = parse2(serialize(relative6, options), options);
+        relative8 = parse2(serialize(relative8, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative6.scheme) {
-        target.scheme = relative6.scheme;
-        target.userinfo = relative6.userinfo;
-        target.host = relative6.host;
-        target.port = relative6.port;
-        target.path = removeDotSegments(relative6.path || "");
-        target.query = relative6.query;
+      if (!options.tolerant && relative8.scheme) {
+        target.scheme = relative8.scheme;
+        target.userinfo = relative8.userinfo;
+        target.host = relative8.host;
+        target.port = relative8.port;
+        target.path = removeDotSegments(relative8.path || "");
+        target.query = relative8.query;
       } else {
-        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
-          target.userinfo = relative6.userinfo;
-          target.host = relative6.host;
-          target.port = relative6.port;
-          target.path = removeDotSegments(relative6.path || "");
-          target.query = relative6.query;
+        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
+          target.userinfo = relative8.userinfo;
+          target.host = relative8.host;
+          target.port = relative8.port;
+          target.path = removeDotSegments(relative8.path || "");
+          target.query = relative8.query;
         } else {
-          if (!relative6.path) {
+          if (!relative8.path) {
             target.path = base.path;
-            if (relative6.query !== void 0) {
-              target.query = relative6.query;
+            if (relative8.query !== void 0) {
+              target.query = relative8.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative6.path[0] === "/") {
-              target.path = removeDotSegments(relative6.path);
+            if (relative8.path[0] === "/") {
+              target.path = removeDotSegments(relative8.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative6.path;
+                target.path = "/" + relative8.path;
               } else if (!base.path) {
-                target.path = relative6.path;
+                target.path = relative8.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative6.query;
+            target.query = relative8.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -3965,7 +3965,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative6.fragment;
+      target.fragment = relative8.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -11221,10 +11221,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key: key2, sep: sep3, value } = collItem;
+        const { start, key: key2, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep3?.[0],
+          next: key2 ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -11238,7 +11238,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep3) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -11262,7 +11262,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -11278,7 +11278,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -11369,7 +11369,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep3 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -11383,13 +11383,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep3 + cb;
-              sep3 = "";
+                comment += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep3 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -11432,18 +11432,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key: key2, sep: sep3, value } = collItem;
+        const { start, key: key2, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep3?.[0],
+          next: key2 ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep3 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -11497,8 +11497,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep3 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
+        if (!isMap2 && !sep4 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -11510,7 +11510,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -11521,8 +11521,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep3)
-                for (const st of sep3) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -11539,7 +11539,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -11719,7 +11719,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep3 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -11736,24 +11736,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent2.slice(trimIndent) + content;
-          sep3 = "\n";
+          value += sep4 + indent2.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
-          if (sep3 === " ")
-            sep3 = "\n";
-          else if (!prevMoreIndented && sep3 === "\n")
-            sep3 = "\n\n";
-          value += sep3 + indent2.slice(trimIndent) + content;
-          sep3 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value += sep4 + indent2.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep3 === "\n")
+          if (sep4 === "\n")
             value += "\n";
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep3 + content;
-          sep3 = " ";
+          value += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -11936,25 +11936,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep3 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep3 === "\n")
-            res += sep3;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep3 + lm;
-          sep3 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last2 = /[ \t]*(.*)/sy;
       last2.lastIndex = pos;
       match = last2.exec(source);
-      return res + sep3 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -12764,14 +12764,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key: key2, sep: sep3, value }) {
+    function stringifyItem({ start, key: key2, sep: sep4, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key2)
         res += stringifyToken(key2);
-      if (sep3)
-        for (const st of sep3)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -13938,18 +13938,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep3;
+          let sep4;
           if (scalar.end) {
-            sep3 = scalar.end;
-            sep3.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep3 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep3 }]
+            items: [{ start, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -14102,15 +14102,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key2 = it.key;
-                  const sep3 = it.sep;
-                  sep3.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key: key2, sep: sep3 }]
+                    items: [{ start: start2, key: key2, sep: sep4 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -14304,13 +14304,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep3 = fc.end.splice(1, fc.end.length);
-            sep3.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep3 }]
+              items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -15196,7 +15196,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants = require_constants();
+    var constants2 = require_constants();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -15204,7 +15204,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -15413,7 +15413,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max3 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max3 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -15459,8 +15459,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -16156,7 +16156,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(opts.windows);
+      } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -16214,7 +16214,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse2 = require_parse();
     var utils = require_utils2();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -16342,7 +16342,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants;
+    picomatch2.constants = constants2;
     module2.exports = picomatch2;
   }
 });
@@ -35381,7 +35381,7 @@ var require_inffast = __commonJS({
   "node_modules/pako/lib/zlib/inffast.js"(exports2, module2) {
     "use strict";
     var BAD = 30;
-    var TYPE = 12;
+    var TYPE2 = 12;
     module2.exports = function inflate_fast(strm, start) {
       var state;
       var _in;
@@ -35580,7 +35580,7 @@ var require_inffast = __commonJS({
                 here = lcode[(here & 65535) + (hold & (1 << op) - 1)];
                 continue dolen;
               } else if (op & 32) {
-                state.mode = TYPE;
+                state.mode = TYPE2;
                 break top;
               } else {
                 strm.msg = "invalid literal/length code";
@@ -35955,7 +35955,7 @@ var require_inflate = __commonJS({
     var HCRC = 9;
     var DICTID = 10;
     var DICT = 11;
-    var TYPE = 12;
+    var TYPE2 = 12;
     var TYPEDO = 13;
     var STORED = 14;
     var COPY_ = 15;
@@ -36197,7 +36197,7 @@ var require_inflate = __commonJS({
         return Z_STREAM_ERROR;
       }
       state = strm.state;
-      if (state.mode === TYPE) {
+      if (state.mode === TYPE2) {
         state.mode = TYPEDO;
       }
       put = strm.next_out;
@@ -36264,7 +36264,7 @@ var require_inflate = __commonJS({
               }
               state.dmax = 1 << len;
               strm.adler = state.check = 1;
-              state.mode = hold & 512 ? DICTID : TYPE;
+              state.mode = hold & 512 ? DICTID : TYPE2;
               hold = 0;
               bits = 0;
               break;
@@ -36482,7 +36482,7 @@ var require_inflate = __commonJS({
                 state.head.done = true;
               }
               strm.adler = state.check = 0;
-              state.mode = TYPE;
+              state.mode = TYPE2;
               break;
             case DICTID:
               while (bits < 32) {
@@ -36509,9 +36509,9 @@ var require_inflate = __commonJS({
                 return Z_NEED_DICT;
               }
               strm.adler = state.check = 1;
-              state.mode = TYPE;
+              state.mode = TYPE2;
             /* falls through */
-            case TYPE:
+            case TYPE2:
               if (flush === Z_BLOCK || flush === Z_TREES) {
                 break inf_leave;
               }
@@ -36604,7 +36604,7 @@ var require_inflate = __commonJS({
                 state.length -= copy;
                 break;
               }
-              state.mode = TYPE;
+              state.mode = TYPE2;
               break;
             case TABLE2:
               while (bits < 14) {
@@ -36800,7 +36800,7 @@ var require_inflate = __commonJS({
                 have = strm.avail_in;
                 hold = state.hold;
                 bits = state.bits;
-                if (state.mode === TYPE) {
+                if (state.mode === TYPE2) {
                   state.back = -1;
                 }
                 break;
@@ -36854,7 +36854,7 @@ var require_inflate = __commonJS({
               }
               if (here_op & 32) {
                 state.back = -1;
-                state.mode = TYPE;
+                state.mode = TYPE2;
                 break;
               }
               if (here_op & 64) {
@@ -37090,7 +37090,7 @@ var require_inflate = __commonJS({
         strm.adler = state.check = /*UPDATE(state.check, strm.next_out - _out, _out);*/
         state.flags ? crc32(state.check, output, _out, strm.next_out - _out) : adler32(state.check, output, _out, strm.next_out - _out);
       }
-      strm.data_type = state.bits + (state.last ? 64 : 0) + (state.mode === TYPE ? 128 : 0) + (state.mode === LEN_ || state.mode === COPY_ ? 256 : 0);
+      strm.data_type = state.bits + (state.last ? 64 : 0) + (state.mode === TYPE2 ? 128 : 0) + (state.mode === LEN_ || state.mode === COPY_ ? 256 : 0);
       if ((_in === 0 && _out === 0 || flush === Z_FINISH) && ret === Z_OK) {
         ret = Z_BUF_ERROR;
       }
@@ -37408,9 +37408,9 @@ var require_pako = __commonJS({
     var assign = require_common().assign;
     var deflate = require_deflate2();
     var inflate = require_inflate2();
-    var constants = require_constants2();
+    var constants2 = require_constants2();
     var pako2 = {};
-    assign(pako2, deflate, inflate, constants);
+    assign(pako2, deflate, inflate, constants2);
     module2.exports = pako2;
   }
 });
@@ -39819,61 +39819,61 @@ var require_printResult = __commonJS({
       }
       return strResult;
     };
-    function asLowRow(name, stat3) {
+    function asLowRow(name, stat4) {
       return [
         name,
-        stat3.p2_5,
-        stat3.p50,
-        stat3.p97_5,
-        stat3.p99,
-        stat3.average,
-        stat3.stddev,
-        typeof stat3.max === "string" ? stat3.max : Math.floor(stat3.max * 100) / 100
+        stat4.p2_5,
+        stat4.p50,
+        stat4.p97_5,
+        stat4.p99,
+        stat4.average,
+        stat4.stddev,
+        typeof stat4.max === "string" ? stat4.max : Math.floor(stat4.max * 100) / 100
       ];
     }
-    function asHighRow(name, stat3) {
+    function asHighRow(name, stat4) {
       return [
         name,
-        stat3.p1,
-        stat3.p2_5,
-        stat3.p50,
-        stat3.p97_5,
-        stat3.average,
-        stat3.stddev,
-        typeof stat3.min === "string" ? stat3.min : Math.floor(stat3.min * 100) / 100
+        stat4.p1,
+        stat4.p2_5,
+        stat4.p50,
+        stat4.p97_5,
+        stat4.average,
+        stat4.stddev,
+        typeof stat4.min === "string" ? stat4.min : Math.floor(stat4.min * 100) / 100
       ];
     }
     function asColor(colorise, row) {
       return row.map((entry) => colorise(entry));
     }
-    function asMs(stat3) {
+    function asMs(stat4) {
       const result = /* @__PURE__ */ Object.create(null);
-      for (const k of Object.keys(stat3)) {
-        result[k] = `${stat3[k]} ms`;
+      for (const k of Object.keys(stat4)) {
+        result[k] = `${stat4[k]} ms`;
       }
-      result.max = typeof stat3.max === "string" ? stat3.max : `${Math.floor(stat3.max * 100) / 100} ms`;
+      result.max = typeof stat4.max === "string" ? stat4.max : `${Math.floor(stat4.max * 100) / 100} ms`;
       return result;
     }
-    function asNumber(stat3) {
+    function asNumber(stat4) {
       const result = /* @__PURE__ */ Object.create(null);
-      for (const k of Object.keys(stat3)) {
-        result[k] = stat3[k].toLocaleString(void 0, {
+      for (const k of Object.keys(stat4)) {
+        result[k] = stat4[k].toLocaleString(void 0, {
           // to show all digits
           maximumFractionDigits: 20
         });
       }
       return result;
     }
-    function asBytes(stat3) {
-      const result = Object.create(stat3);
+    function asBytes(stat4) {
+      const result = Object.create(stat4);
       for (const p of percentiles) {
         const key2 = `p${p}`.replace(".", "_");
-        result[key2] = prettyBytes(stat3[key2]);
+        result[key2] = prettyBytes(stat4[key2]);
       }
-      result.average = prettyBytes(stat3.average);
-      result.stddev = prettyBytes(stat3.stddev);
-      result.max = prettyBytes(stat3.max);
-      result.min = prettyBytes(stat3.min);
+      result.average = prettyBytes(stat4.average);
+      result.stddev = prettyBytes(stat4.stddev);
+      result.max = prettyBytes(stat4.max);
+      result.min = prettyBytes(stat4.min);
       return result;
     }
     function colorizeByStatusCode(chalk, statusCode) {
@@ -50269,12 +50269,12 @@ var require_form_data = __commonJS({
         if (value.end != void 0 && value.end != Infinity && value.start != void 0) {
           callback(null, value.end + 1 - (value.start ? value.start : 0));
         } else {
-          fs.stat(value.path, function(err, stat3) {
+          fs.stat(value.path, function(err, stat4) {
             if (err) {
               callback(err);
               return;
             }
-            var fileSize = stat3.size - (value.start ? value.start : 0);
+            var fileSize = stat4.size - (value.start ? value.start : 0);
             callback(null, fileSize);
           });
         }
@@ -51502,10 +51502,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
     var parse2 = require_parse2();
-    var constants = require_constants3();
+    var constants2 = require_constants3();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
-      if (!constants.RELEASE_TYPES.includes(truncation)) {
+      if (!constants2.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version, options);
@@ -52745,7 +52745,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module2) {
     "use strict";
     var internalRe = require_re();
-    var constants = require_constants3();
+    var constants2 = require_constants3();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse2 = require_parse2();
@@ -52829,8 +52829,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants2.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants2.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -57691,8 +57691,8 @@ var require_autocannon = __commonJS({
 
 // src/cli.ts
 import { execFileSync } from "node:child_process";
-import { mkdir as mkdir2, readFile as readFile6, stat as stat2, writeFile } from "node:fs/promises";
-import { basename, dirname as dirname2, resolve as resolve4 } from "node:path";
+import { mkdir as mkdir2, readFile as readFile7, stat as stat3, writeFile } from "node:fs/promises";
+import { basename, dirname as dirname3, resolve as resolve4 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/baselines/file-store.ts
@@ -57817,8 +57817,8 @@ function messageOf(error) {
   return error instanceof Error ? error.message : String(error);
 }
 var MEASURED = /* @__PURE__ */ Symbol("perf-gate measured before failing");
-function attachMeasured(error, measured) {
-  if (measured && measured.scenarios.length > 0 && typeof error === "object" && error !== null) error[MEASURED] = measured;
+function attachMeasured(error, measured2) {
+  if (measured2 && measured2.scenarios.length > 0 && typeof error === "object" && error !== null) error[MEASURED] = measured2;
   return error;
 }
 function measuredBefore(error) {
@@ -58004,7 +58004,7 @@ var config_schema_default = {
           minItems: 1,
           maxItems: 10,
           items: { type: "integer", minimum: 2, maximum: 200 },
-          description: "Pair counts at which the data is looked at, increasing. Default: [6, 12, 20]."
+          description: "Pair counts at which the data is looked at, increasing. Default: [10, 20, 40, 80] for suites (one command run per arm) and duet slices; [6, 12, 20] for sequential load arms."
         },
         budget: { $ref: "#/definitions/duration", description: "Time budget for the pairs (the build excluded). Default: 15m." },
         "build-timeout": { $ref: "#/definitions/duration", description: "Time limit of the build command. Default: 20m." },
@@ -58300,7 +58300,7 @@ var config_schema_default = {
         name: { type: "string", minLength: 1, maxLength: 100 },
         command: { type: "string", minLength: 1, description: "Shell command that runs the benchmarks." },
         results: { type: "string", minLength: 1, description: "File the command writes its results to. When omitted, its standard output is parsed." },
-        format: { type: "string", minLength: 1, description: "Format of the results: perf-gate, autocannon, k6, locust, hey, wrk, artillery, hyperfine, pytest-benchmark, go, google-benchmark, criterion, jmh, benchmarkjs, tinybench, vitest, mitata, deno, bmf, catch2, libtest, custom-smaller-is-better, custom-bigger-is-better, or auto to detect. Default: auto." },
+        format: { type: "string", minLength: 1, description: "Format of the results: perf-gate, autocannon, k6, locust, hey, wrk, artillery, hyperfine, pytest-benchmark, go, google-benchmark, criterion, jmh, benchmarkjs, tinybench, vitest, mitata, deno, bmf, catch2, libtest, benchmarkdotnet, julia, asv, custom-smaller-is-better, custom-bigger-is-better, or auto to detect. Default: auto." },
         timeout: { $ref: "#/definitions/duration" },
         repeat: {
           type: "integer",
@@ -59267,6 +59267,7 @@ var DEFAULT_BASELINE_DIR = ".perf-gate";
 var DEFAULT_HISTORY_LIMIT = 20;
 var DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1e3;
 var DEFAULT_CONFIRM_LOOKS = [6, 12, 20];
+var DEFAULT_SUITE_LOOKS = [10, 20, 40, 80];
 var DEFAULT_DUET_LOOKS = [10, 20, 40, 80];
 var DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1e3;
 var DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1e3;
@@ -60011,11 +60012,11 @@ function resolveServer(edge, config, where, rootDir, first) {
 var import_picomatch = __toESM(require_picomatch2(), 1);
 function parseThresholdExpression(text, where) {
   const trimmed = text.trim();
-  const relative6 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
-  if (relative6) {
-    const percent = Number(relative6[2]);
+  const relative8 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
+  if (relative8) {
+    const percent = Number(relative8[2]);
     if (percent <= 0) throw new InputError(`${where}: threshold "${text}" must be a change above 0%`);
-    const sign = relative6[1];
+    const sign = relative8[1];
     return { kind: "relative", worseFraction: percent / 100, ...sign ? { sign } : {}, text: trimmed };
   }
   const absolute = /^(<=|>=|<|>)\s*(.+)$/.exec(trimmed);
@@ -60179,6 +60180,7 @@ function settingsFrom(edge, config, where, configUsed) {
     removed: typeof config.removed === "string" ? [{ scenarios: "*", policy: config.removed }] : Object.entries(config.removed ?? {}).map(([scenarios, policy]) => ({ scenarios, policy }))
   };
   if (configUsed) settings.configPath = configUsed;
+  if (source.kind === "suites" && config.confirm?.looks === void 0) settings.confirm.looks = DEFAULT_SUITE_LOOKS;
   return settings;
 }
 function resolveConfirm(edge, config, where) {
@@ -62787,11 +62789,11 @@ var EntityDecoder = class {
    * @param {number} cp  — codepoint
    * @returns {number}   — minimum NCR_LEVEL value, or -1 for no restriction
    */
-  _classifyNCR(cp) {
-    if (cp === 0) return this._ncrNullLevel;
-    if (cp >= 55296 && cp <= 57343) return NCR_LEVEL.remove;
+  _classifyNCR(cp2) {
+    if (cp2 === 0) return this._ncrNullLevel;
+    if (cp2 >= 55296 && cp2 <= 57343) return NCR_LEVEL.remove;
     if (this._ncrXmlVersion === 1) {
-      if (cp >= 1 && cp <= 31 && !XML10_ALLOWED_C0.has(cp)) return NCR_LEVEL.remove;
+      if (cp2 >= 1 && cp2 <= 31 && !XML10_ALLOWED_C0.has(cp2)) return NCR_LEVEL.remove;
     }
     return -1;
   }
@@ -62807,10 +62809,10 @@ var EntityDecoder = class {
    *   - undefined                 → 'leave' (caller must skip past '&' only)
    *   - throws Error              → 'throw'
    */
-  _applyNCRAction(action, token, cp) {
+  _applyNCRAction(action, token, cp2) {
     switch (action) {
       case NCR_LEVEL.allow:
-        return String.fromCodePoint(cp);
+        return String.fromCodePoint(cp2);
       case NCR_LEVEL.remove:
         return "";
       case NCR_LEVEL.leave:
@@ -62818,10 +62820,10 @@ var EntityDecoder = class {
       // signal: keep literal
       case NCR_LEVEL.throw:
         throw new Error(
-          `[EntityDecoder] Prohibited numeric character reference &${token}; (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`
+          `[EntityDecoder] Prohibited numeric character reference &${token}; (U+${cp2.toString(16).toUpperCase().padStart(4, "0")})`
         );
       default:
-        return String.fromCodePoint(cp);
+        return String.fromCodePoint(cp2);
     }
   }
   /**
@@ -62842,17 +62844,17 @@ var EntityDecoder = class {
    */
   _resolveNCR(token) {
     const second = token.charCodeAt(1);
-    let cp;
+    let cp2;
     if (second === 120 || second === 88) {
-      cp = parseInt(token.slice(2), 16);
+      cp2 = parseInt(token.slice(2), 16);
     } else {
-      cp = parseInt(token.slice(1), 10);
+      cp2 = parseInt(token.slice(1), 10);
     }
-    if (Number.isNaN(cp) || cp < 0 || cp > 1114111) return void 0;
-    const minimum = this._classifyNCR(cp);
+    if (Number.isNaN(cp2) || cp2 < 0 || cp2 > 1114111) return void 0;
+    const minimum = this._classifyNCR(cp2);
     if (!this._numericAllowed && minimum < NCR_LEVEL.remove) return void 0;
     const effective = minimum === -1 ? this._ncrOnLevel : Math.max(this._ncrOnLevel, minimum);
-    return this._applyNCRAction(effective, token, cp);
+    return this._applyNCRAction(effective, token, cp2);
   }
 };
 
@@ -63494,11 +63496,11 @@ var TABLE_SIZE = LOW_MAX - LOW_MIN + 1;
 var TABLE = new Uint8Array(TABLE_SIZE).fill(NOT_DIGIT);
 for (const zero of SCRIPT_ZEROS) {
   for (let d = 0; d < 10; d++) {
-    const cp = zero + d;
-    if (cp <= LOW_MAX) {
-      TABLE[cp - TABLE_OFFSET] = d;
+    const cp2 = zero + d;
+    if (cp2 <= LOW_MAX) {
+      TABLE[cp2 - TABLE_OFFSET] = d;
     } else {
-      HIGH_MAP.set(cp, d);
+      HIGH_MAP.set(cp2, d);
     }
   }
 }
@@ -63527,8 +63529,8 @@ function anynum(str) {
       if (i + 1 < len) {
         const low = str.charCodeAt(i + 1);
         if (low >= 56320 && low <= 57343) {
-          const cp = 65536 + (cc - 55296 << 10) + (low - 56320);
-          if (HIGH_MAP.has(cp)) {
+          const cp2 = 65536 + (cc - 55296 << 10) + (low - 56320);
+          if (HIGH_MAP.has(cp2)) {
             firstHit = i;
             break;
           }
@@ -63558,8 +63560,8 @@ function anynum(str) {
       if (i + 1 < len) {
         const low = str.charCodeAt(i + 1);
         if (low >= 56320 && low <= 57343) {
-          const cp = 65536 + (cc - 55296 << 10) + (low - 56320);
-          const d2 = HIGH_MAP.get(cp);
+          const cp2 = 65536 + (cc - 55296 << 10) + (low - 56320);
+          const d2 = HIGH_MAP.get(cp2);
           if (d2 !== void 0) {
             chars.push(String.fromCharCode(d2 + 48));
             i++;
@@ -64400,21 +64402,21 @@ var Matcher = class {
    * @returns {string}
    */
   toString(separator, includeNamespace = true) {
-    const sep3 = separator || this.separator;
-    const isDefault = sep3 === this.separator && includeNamespace === true;
+    const sep4 = separator || this.separator;
+    const isDefault = sep4 === this.separator && includeNamespace === true;
     if (isDefault) {
       if (this._pathStringCache !== null) {
         return this._pathStringCache;
       }
       const result = this.path.map(
         (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-      ).join(sep3);
+      ).join(sep4);
       this._pathStringCache = result;
       return result;
     }
     return this.path.map(
       (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-    ).join(sep3);
+    ).join(sep4);
   }
   /**
    * Get path as array of tag names.
@@ -65249,9 +65251,9 @@ function decodeEntities(input) {
     if (name !== void 0) {
       return Object.prototype.hasOwnProperty.call(NAMED, name) ? NAMED[name] : match;
     }
-    const cp = hex !== void 0 ? parseInt(hex, 16) : parseInt(dec, 10);
-    if (!Number.isFinite(cp) || cp > 1114111) return match;
-    return String.fromCodePoint(cp);
+    const cp2 = hex !== void 0 ? parseInt(hex, 16) : parseInt(dec, 10);
+    if (!Number.isFinite(cp2) || cp2 > 1114111) return match;
+    return String.fromCodePoint(cp2);
   });
 }
 
@@ -65933,8 +65935,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep3 = exp.search(/\s/);
-            const name = sep3 === -1 ? exp : exp.substring(0, sep3);
+            const sep4 = exp.search(/\s/);
+            const name = sep4 === -1 ? exp : exp.substring(0, sep4);
             if (name === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -66389,6 +66391,366 @@ function customFormat(name, direction, tool) {
 var customSmallerIsBetterFormat = customFormat("custom-smaller-is-better", "lower", "customSmallerIsBetter");
 var customBiggerIsBetterFormat = customFormat("custom-bigger-is-better", "higher", "customBiggerIsBetter");
 
+// src/formats/benchmarkdotnet.ts
+var STATISTICS_FIELDS = [
+  ["Mean", "time"],
+  ["Median", "median"],
+  ["Min", "min"],
+  ["Max", "max"],
+  ["StandardDeviation", "stdev"]
+];
+var METRIC_NAMES = { "Allocated Memory": "bytes", Gen0Collects: "gen0", Gen1Collects: "gen1", Gen2Collects: "gen2" };
+var benchmarkDotNetFormat = {
+  name: "benchmarkdotnet",
+  description: "BenchmarkDotNet JSON report (*-report-full.json, -brief, -compressed)",
+  detect(text) {
+    return /^\s*\{/.test(text) && /"Benchmarks"\s*:\s*\[/.test(text) && /"(HostEnvironmentInfo|BenchmarkDotNetCaption)"\s*:/.test(text);
+  },
+  resembles(text) {
+    return /^\s*\{/.test(text) && (/"BenchmarkDotNet(Caption|Version)"/.test(text) || /"Benchmarks"\s*:/.test(text) && /"DisplayInfo"\s*:/.test(text));
+  },
+  parse(text, source) {
+    const root = jsonRoot(parseJsonText(text, source), source);
+    asObject(root, 'an object with "Benchmarks" (a BenchmarkDotNet JSON report)');
+    const benchmarks = items(child(root, "Benchmarks"));
+    const fullNames = benchmarks.map((benchmark) => fullNameOf(benchmark));
+    const collector = new ScenarioCollector();
+    benchmarks.forEach((benchmark, index) => {
+      const fullName = fullNameOf(benchmark);
+      const job = jobOf(benchmark);
+      const repeated = fullNames.filter((name2) => name2 === fullName).length > 1;
+      const name = repeated && job ? `${fullName} [${job}]` : fullName;
+      const trials = benchmarkTrials(benchmark, name, source);
+      trials.forEach((trial) => collector.addTrial(name, trial, { kind: "benchmark", ...job ? { labels: { job } } : {} }));
+      if (trials.length === 0) throw new InputError(`${source}: /Benchmarks/${index}: benchmark "${name}" has no time`);
+    });
+    return buildResults("benchmarkdotnet", collector.scenarios(), source, {
+      environment: environmentOf3(child(root, "HostEnvironmentInfo")),
+      ...versionOf(root) ? { producerVersion: versionOf(root) } : {},
+      nothingFound: "no benchmarks in this BenchmarkDotNet report"
+    });
+  }
+};
+function fullNameOf(benchmark) {
+  asObject(benchmark);
+  const fullName = optionalStringAt(child(benchmark, "FullName"));
+  if (fullName) return fullName;
+  const parts = ["Namespace", "Type", "Method"].map((field) => optionalStringAt(child(benchmark, field))).filter((part) => part !== void 0);
+  if (parts.length === 0) throw new InputError(`${benchmark.source}: ${benchmark.pointer}: a benchmark without FullName, Type or Method`);
+  return parts.join(".");
+}
+function jobOf(benchmark) {
+  const display = optionalStringAt(child(benchmark, "DisplayInfo"));
+  const colon = display?.indexOf(": ") ?? -1;
+  if (!display || colon < 0) return void 0;
+  const job = display.slice(colon + 2).replace(/\s*\[[^\]]*\]\s*$/, "").replace(/\(.*\)\s*$/, "").trim();
+  return job === "" ? void 0 : job;
+}
+function benchmarkTrials(benchmark, name, source) {
+  const statistics = child(benchmark, "Statistics");
+  const measured2 = workloadResults(child(benchmark, "Measurements"));
+  if ((statistics.value === null || statistics.value === void 0) && measured2.length === 0) {
+    throw new RunError(
+      `${source}: ${benchmark.pointer}: benchmark "${name}" has no results (Statistics is null): BenchmarkDotNet could not run it; see its log`
+    );
+  }
+  const trials = measured2.length > 0 ? measured2.map((measurement) => ({ metrics: { time: metricValue(perOperation(measurement), "ns") } })) : [statisticsTrial(statistics)];
+  const once = onceMeasured(benchmark);
+  if (trials[0] && Object.keys(once).length > 0) trials[0].metrics = { ...trials[0].metrics, ...once };
+  return trials;
+}
+function workloadResults(measurements) {
+  if (!Array.isArray(measurements.value)) return [];
+  return items(measurements).filter((measurement) => {
+    const mode = isJsonObject(measurement.value) ? measurement.value.IterationMode : void 0;
+    const stage = isJsonObject(measurement.value) ? measurement.value.IterationStage : void 0;
+    return mode === "Workload" && stage === "Result" || mode === "Result";
+  });
+}
+function perOperation(measurement) {
+  const operations = numberAt(child(measurement, "Operations"));
+  if (operations <= 0) throw new InputError(`${measurement.source}: ${measurement.pointer}/Operations: expected a positive number, got ${operations}`);
+  return numberAt(child(measurement, "Nanoseconds")) / operations;
+}
+function statisticsTrial(statistics) {
+  asObject(statistics, "an object of statistics");
+  const metrics = {};
+  for (const [field, metric] of STATISTICS_FIELDS) {
+    const value = field === "Mean" ? numberAt(child(statistics, field)) : optionalNumberAt(child(statistics, field));
+    if (value !== void 0) metrics[metric] = metricValue(value, "ns");
+  }
+  const percentiles = child(statistics, "Percentiles");
+  for (const percent of [90, 95]) {
+    const value = isJsonObject(percentiles.value) ? optionalNumberAt(child(percentiles, `P${percent}`)) : void 0;
+    if (value !== void 0) metrics[`p${percent}`] = metricValue(value, "ns");
+  }
+  return { metrics };
+}
+function onceMeasured(benchmark) {
+  const metrics = {};
+  const list = child(benchmark, "Metrics");
+  if (Array.isArray(list.value)) {
+    for (const entry of items(list)) {
+      const descriptor = child(entry, "Descriptor");
+      const id = optionalStringAt(child(descriptor, "Id"));
+      const value = optionalNumberAt(child(entry, "Value"));
+      if (!id || value === void 0) continue;
+      const unit = optionalStringAt(child(descriptor, "Unit")) ?? "";
+      const higher = child(descriptor, "TheGreaterTheBetter").value === true;
+      metrics[METRIC_NAMES[id] ?? id] = metricValue(value, unit === "Count" ? "count" : unit, higher ? "higher" : "lower");
+    }
+  }
+  const allocated = optionalNumberAt(child(child(benchmark, "Memory"), "BytesAllocatedPerOperation"));
+  if (!metrics.bytes && allocated !== void 0) metrics.bytes = metricValue(allocated, "B");
+  return metrics;
+}
+function versionOf(root) {
+  const version = child(child(root, "HostEnvironmentInfo"), "BenchmarkDotNetVersion").value;
+  return typeof version === "string" && version !== "" ? version : void 0;
+}
+function environmentOf3(host) {
+  if (!isJsonObject(host.value)) return {};
+  const info = host.value;
+  const environment = {};
+  const osVersion = typeof info.OsVersion === "string" ? info.OsVersion : "";
+  if (/windows/i.test(osVersion)) environment.os = "win32";
+  else if (/macos|darwin|os x/i.test(osVersion)) environment.os = "darwin";
+  else if (/linux|ubuntu|debian|fedora|alpine|centos|red hat/i.test(osVersion)) environment.os = "linux";
+  if (typeof info.Architecture === "string" && info.Architecture) environment.arch = info.Architecture;
+  if (typeof info.ProcessorName === "string" && info.ProcessorName) environment.cpuModel = info.ProcessorName;
+  if (typeof info.LogicalCoreCount === "number" && info.LogicalCoreCount > 0) environment.cores = info.LogicalCoreCount;
+  return environment;
+}
+
+// src/formats/julia-benchmarktools.ts
+var TYPE = /^(BenchmarkTools\.)?(BenchmarkGroup|Trial|TrialEstimate|TrialRatio|TrialJudgement|Parameters|TagFilter)$/;
+var juliaBenchmarkToolsFormat = {
+  name: "julia",
+  description: "Julia BenchmarkTools JSON (BenchmarkTools.save)",
+  detect(text) {
+    return /^\s*\[\s*\{\s*"(Julia|BenchmarkTools)"\s*:/.test(text) || /^\s*\[\s*"(BenchmarkTools\.)?(BenchmarkGroup|Trial|TrialEstimate)"\s*,\s*\{/.test(text);
+  },
+  resembles(text) {
+    return /^\s*\[/.test(text) && /"(BenchmarkGroup|TrialEstimate|BenchmarkTools)"/.test(text);
+  },
+  parse(text, source, context = {}) {
+    const root = jsonRoot(parseJsonText(text, source), source);
+    const values = topLevelValues(root);
+    const collector = new ScenarioCollector();
+    let parametersOnly = false;
+    values.forEach((value, index) => {
+      const prefix = values.length > 1 ? [`#${index + 1}`] : [];
+      walk(value, prefix, collector, context, () => parametersOnly = true);
+    });
+    if (collector.size === 0 && parametersOnly) {
+      throw new InputError(`${source}: holds BenchmarkTools Parameters (a tune! file), not results; save run(suite) or its estimates`);
+    }
+    return buildResults("julia", collector.scenarios(), source, {
+      ...versionOf2(root) ? { producerVersion: versionOf2(root) } : {},
+      nothingFound: "no BenchmarkTools results (Trial or TrialEstimate) found"
+    });
+  }
+};
+function topLevelValues(root) {
+  if (!Array.isArray(root.value)) throw jsonError(root, "an array (BenchmarkTools.save JSON)");
+  if (isJsonObject(root.value[0])) return items(itemAt(root, 1), "an array of saved values");
+  return [root];
+}
+function itemAt(node, index) {
+  return { value: node.value[index], pointer: `${node.pointer}/${index}`, source: node.source };
+}
+function walk(node, path, collector, context, sawParameters) {
+  const pair = items(node, 'a ["Type", {fields}] pair');
+  const type = pair[0]?.value;
+  if (pair.length !== 2 || typeof type !== "string" || !TYPE.test(type)) throw jsonError(node, 'a ["Type", {fields}] pair of a BenchmarkTools type');
+  const kind = type.replace(/^BenchmarkTools\./, "");
+  const fields = pair[1];
+  asObject(fields);
+  const name = path.length > 0 ? path.join(" > ") : context.suite ?? "julia";
+  switch (kind) {
+    case "BenchmarkGroup":
+      for (const [key2, value] of entries(child(fields, "data"))) walk(value, [...path, key2], collector, context, sawParameters);
+      return;
+    case "Trial":
+      trialSamples(fields).forEach((trial) => collector.addTrial(name, trial, { kind: "benchmark" }));
+      return;
+    case "TrialEstimate":
+      collector.addTrial(name, withAllocations({ metrics: { time: metricValue(numberAt(child(fields, "time")), "ns") } }, fields), { kind: "benchmark" });
+      return;
+    case "Parameters":
+    case "TagFilter":
+      sawParameters();
+      return;
+    default:
+      throw new InputError(
+        `${node.source}: ${node.pointer}: a ${kind} compares two runs; save the results themselves (run(suite), or median(results)) and let perf-gate compare`
+      );
+  }
+}
+function trialSamples(fields) {
+  const times = numbersAt(child(fields, "times"));
+  const trials = times.map((time) => ({ metrics: { time: metricValue(time, "ns") } }));
+  if (trials[0]) withAllocations(trials[0], fields);
+  return trials;
+}
+function withAllocations(trial, fields) {
+  const memory = optionalNumberAt(child(fields, "memory"));
+  const allocs = optionalNumberAt(child(fields, "allocs"));
+  if (memory !== void 0) trial.metrics.bytes = metricValue(memory, "B");
+  if (allocs !== void 0) trial.metrics.allocs = metricValue(allocs, "allocs/op", "lower");
+  return trial;
+}
+function versionOf2(root) {
+  const versions = Array.isArray(root.value) && isJsonObject(root.value[0]) ? root.value[0] : void 0;
+  const version = versions?.BenchmarkTools;
+  if (typeof version === "string") return version;
+  if (isJsonObject(version) && typeof version.major === "number") return `${version.major}.${version.minor ?? 0}.${version.patch ?? 0}`;
+  return void 0;
+}
+
+// src/formats/asv.ts
+var asvFormat = {
+  name: "asv",
+  description: "airspeed velocity (asv) results JSON (.asv/results/<machine>/<commit>-<env>.json)",
+  detect(text) {
+    return /^\s*\{/.test(text) && /"commit_hash"\s*:/.test(text) && /"results"\s*:/.test(text) && /"(result_columns|env_name|requirements)"\s*:/.test(text);
+  },
+  resembles(text) {
+    return /^\s*\{/.test(text) && /"(result_columns|commit_hash)"\s*:/.test(text);
+  },
+  parse(text, source) {
+    const root = jsonRoot(parseJsonText(quoteNonFinite(text), source), source);
+    const document2 = asObject(root, "an asv results object");
+    if (document2.version !== 2 || !Array.isArray(document2.result_columns)) {
+      throw new InputError(
+        `${source}: asv results of version ${JSON.stringify(document2.version ?? "unknown")}; perf-gate reads version 2 (asv 0.5 and later): run \`asv update\` to convert older results`
+      );
+    }
+    const columns = items(child(root, "result_columns")).map((column) => typeof column.value === "string" ? column.value : "");
+    const collector = new ScenarioCollector();
+    const startedAt = [];
+    for (const [name, row] of entries(child(root, "results"))) {
+      const cells = rowCells(row, columns);
+      if (typeof cells.started_at?.value === "number") startedAt.push(cells.started_at.value);
+      for (const [scenario, trials] of benchmarkTrials2(name, row, cells)) {
+        for (const trial of trials) collector.addTrial(scenario, trial, { kind: "benchmark" });
+      }
+    }
+    const createdAt = startedAt.length > 0 ? isoTimestamp(Math.min(...startedAt)) : void 0;
+    return buildResults("asv", collector.scenarios(), source, {
+      environment: environmentOf4(child(root, "params")),
+      ...createdAt ? { createdAt } : {},
+      nothingFound: "no asv benchmark results found"
+    });
+  }
+};
+function rowCells(row, columns) {
+  const values = items(row, "an array of values in the order of result_columns");
+  const cells = {};
+  columns.forEach((column, index) => {
+    if (values[index]) cells[column] = values[index];
+  });
+  return cells;
+}
+function metricOf(name) {
+  const last2 = name.slice(name.lastIndexOf(".") + 1);
+  if (/^time(raw)?_/.test(last2)) return { metric: "time", unit: "s" };
+  if (/^peakmem_/.test(last2)) return { metric: "memory", unit: "B" };
+  if (/^mem_/.test(last2)) return { metric: "size", unit: "B" };
+  return { metric: "value", unit: "" };
+}
+function benchmarkTrials2(name, row, cells) {
+  const { metric, unit } = metricOf(name);
+  const result = cells.result;
+  if (!result) throw new InputError(`${row.source}: ${row.pointer}: no "result" value for "${name}"`);
+  const results = Array.isArray(result.value) ? items(result) : [result];
+  const combinations = parameterCombinations(cells.params);
+  if (combinations.length !== results.length) {
+    throw new InputError(`${result.source}: ${result.pointer}: ${results.length} results for ${combinations.length} parameter combinations of "${name}"`);
+  }
+  const out = [];
+  results.forEach((value, index) => {
+    const scenario = combinations[index].length > 0 ? `${name}(${combinations[index].join(", ")})` : name;
+    if (value.value === null) throw new RunError(`${value.source}: ${value.pointer}: benchmark "${scenario}" failed (its result is null); see asv's log`);
+    if (value.value === "NaN") return;
+    const samples = combinationValue(cells.samples, index);
+    const trials = Array.isArray(samples?.value) && samples.value.length > 0 ? items(samples).map((sample2) => ({ metrics: { [metric]: measured(sample2, unit) } })) : [{ metrics: { [metric]: measured(value, unit), ...quartiles(cells, index, unit, metric) } }];
+    out.push([scenario, trials]);
+  });
+  return out;
+}
+function measured(node, unit) {
+  if (typeof node.value !== "number" || !Number.isFinite(node.value)) throw jsonError(node, "a number");
+  return metricValue(node.value, unit, "lower");
+}
+function quartiles(cells, index, unit, metric) {
+  if (metric !== "time") return {};
+  const metrics = {};
+  for (const [column, name] of [
+    ["stats_q_25", "p25"],
+    ["stats_q_75", "p75"]
+  ]) {
+    const value = combinationValue(cells[column], index);
+    if (typeof value?.value === "number" && Number.isFinite(value.value)) metrics[name] = metricValue(value.value, unit);
+  }
+  return metrics;
+}
+function combinationValue(cell, index) {
+  if (!cell || !Array.isArray(cell.value)) return void 0;
+  const value = cell.value[index];
+  return value === void 0 || value === null ? void 0 : { value, pointer: `${cell.pointer}/${index}`, source: cell.source };
+}
+function parameterCombinations(params) {
+  if (!params || params.value === null || Array.isArray(params.value) && params.value.length === 0) return [[]];
+  const lists = items(params, "an array of parameter value lists").map(
+    (list) => items(list, "an array of parameter values").map((value) => typeof value.value === "string" ? value.value : JSON.stringify(value.value))
+  );
+  return lists.reduce((combinations, values) => combinations.flatMap((combination) => values.map((value) => [...combination, value])), [[]]);
+}
+function environmentOf4(params) {
+  if (!isJsonObject(params.value)) return {};
+  const machine = params.value;
+  const environment = {};
+  const text = (key2) => typeof machine[key2] === "string" && machine[key2] !== "" ? machine[key2] : void 0;
+  const os = text("os")?.split(/[\s(]/)[0];
+  if (os) environment.os = os;
+  if (text("arch")) environment.arch = text("arch");
+  if (text("cpu")) environment.cpuModel = text("cpu");
+  const cores = Number(machine.num_cpu);
+  if (Number.isInteger(cores) && cores > 0) environment.cores = cores;
+  const ram = Number(machine.ram);
+  if (Number.isFinite(ram) && ram > 0) environment.memoryBytes = ram;
+  if (text("machine")) environment.runner = text("machine");
+  return environment;
+}
+function quoteNonFinite(text) {
+  if (!/NaN|Infinity/.test(text)) return text;
+  let out = "";
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (inString) {
+      out += char;
+      if (char === "\\") out += text[++index] ?? "";
+      else if (char === '"') inString = false;
+      continue;
+    }
+    if (char === '"') {
+      inString = true;
+      out += char;
+      continue;
+    }
+    const token = ["-Infinity", "Infinity", "NaN"].find((candidate) => text.startsWith(candidate, index));
+    if (token) {
+      out += `"${token}"`;
+      index += token.length - 1;
+      continue;
+    }
+    out += char;
+  }
+  return out;
+}
+
 // src/formats/registry.ts
 var RESULTS_FORMATS = [
   perfGateFormat,
@@ -66412,6 +66774,9 @@ var RESULTS_FORMATS = [
   bencherMetricFormat,
   catch2Format,
   libtestBenchFormat,
+  benchmarkDotNetFormat,
+  juliaBenchmarkToolsFormat,
+  asvFormat,
   customSmallerIsBetterFormat,
   customBiggerIsBetterFormat
 ];
@@ -66910,8 +67275,24 @@ function driftOf(logs) {
   if (Math.abs(slope) * (n - 1) < MIN_DRIFT) return void 0;
   return mannKendallP(mannKendallS(logs), n) <= TREND_P ? slope > 0 ? "up" : "down" : void 0;
 }
+var MAX_TREND_POINTS = 64;
+function blockMeans(logs, blocks) {
+  const means = [];
+  for (let b = 0; b < blocks; b++) {
+    const start = Math.floor(b * logs.length / blocks);
+    const end = Math.floor((b + 1) * logs.length / blocks);
+    let sum2 = 0;
+    for (let i = start; i < end; i++) sum2 += logs[i];
+    means.push(sum2 / (end - start));
+  }
+  return means;
+}
 function trialTrend(values) {
   if (values.length < 3 || values.some((v) => !(v > 0))) return { kind: "steady" };
+  if (values.length > MAX_TREND_POINTS) {
+    const drift2 = driftOf(blockMeans(values.map(Math.log), MAX_TREND_POINTS));
+    return drift2 ? { kind: "drift", direction: drift2 } : { kind: "steady" };
+  }
   const logs = values.map(Math.log);
   const rest = logs.slice(1);
   const first = logs[0];
@@ -67101,10 +67482,10 @@ function metricSeries(scenario, metric, unit) {
   const values = [];
   let first;
   for (const trial of scenario.trials) {
-    const measured = trial.metrics[metric];
-    if (!measured) continue;
-    first ??= { unit: unit ?? measured.unit, direction: measured.direction };
-    const converted = convertValue(measured.value, measured.unit, first.unit);
+    const measured2 = trial.metrics[metric];
+    if (!measured2) continue;
+    first ??= { unit: unit ?? measured2.unit, direction: measured2.direction };
+    const converted = convertValue(measured2.value, measured2.unit, first.unit);
     if (converted === void 0) return void 0;
     values.push(converted);
   }
@@ -67565,8 +67946,8 @@ async function readProcessTable() {
   await Promise.all(
     names.map(async (name) => {
       try {
-        const stat3 = await readFile3(`/proc/${name}/stat`, "utf8");
-        const fields = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
+        const stat4 = await readFile3(`/proc/${name}/stat`, "utf8");
+        const fields = stat4.slice(stat4.lastIndexOf(")") + 2).split(" ");
         table.set(Number(name), { state: fields[0], ppid: Number(fields[1]), pgrp: Number(fields[2]) });
       } catch {
       }
@@ -68625,6 +69006,9 @@ function repeatNote(suite, runs, configured) {
   const why = configured !== void 0 ? `repeat: ${configured}` : "each run reports one value per benchmark, so it was repeated to measure the noise; set repeat to change";
   return `Suite "${suite}": the command ran ${runs} times (${why}); each run's values are trials of its benchmarks.`;
 }
+function oneRunEach(suites) {
+  return suites.map((suite) => ({ ...suite, repeat: 1 }));
+}
 
 // src/run/run-source.ts
 async function produceResults(source, deps) {
@@ -68812,17 +69196,203 @@ function few(names, max3 = 5) {
 }
 
 // src/confirm/confirm-on-base.ts
-import { relative as relative4, join as join2, isAbsolute as isAbsolute3 } from "node:path";
+import { relative as relative6, join as join3, isAbsolute as isAbsolute4 } from "node:path";
 
 // src/confirm/base-worktree.ts
-import { execFile } from "node:child_process";
+import { execFile as execFile2 } from "node:child_process";
 import { mkdtemp, rm as rm3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join as join2, relative as relative5 } from "node:path";
+import { promisify as promisify2 } from "node:util";
+
+// src/confirm/base-build-cache.ts
+import { createHash } from "node:crypto";
+var KEY_ROOT = "perf-gate-base/v1";
+function baseBuildKey(sha, lockHash, build2, projectRel, platform2 = `${process.platform}-${process.arch}`) {
+  const recipe = createHash("sha256").update(`${lockHash}
+${build2}
+${projectRel}`).digest("hex").slice(0, 24);
+  return `${KEY_ROOT}/${platform2}/${sha}/${recipe}`;
+}
+
+// src/confirm/base-dependencies.ts
+import { execFile } from "node:child_process";
+import { createHash as createHash2 } from "node:crypto";
+import { constants } from "node:fs";
+import { cp, readFile as readFile6, stat as stat2 } from "node:fs/promises";
+import { dirname as dirname2, isAbsolute as isAbsolute3, join, relative as relative4, sep as sep3 } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
+var LOCKFILES = [
+  { file: "package-lock.json", ecosystem: "node", install: "npm ci" },
+  { file: "npm-shrinkwrap.json", ecosystem: "node", install: "npm ci" },
+  { file: "pnpm-lock.yaml", ecosystem: "node", install: "pnpm install --frozen-lockfile" },
+  { file: "yarn.lock", ecosystem: "node", install: "yarn install --frozen-lockfile" },
+  { file: "bun.lock", ecosystem: "node", install: "bun install --frozen-lockfile" },
+  { file: "bun.lockb", ecosystem: "node", install: "bun install --frozen-lockfile" },
+  { file: "Cargo.lock", ecosystem: "rust" },
+  { file: "go.sum", ecosystem: "go" },
+  { file: "uv.lock", ecosystem: "python", install: "uv sync --frozen" },
+  { file: "poetry.lock", ecosystem: "python", install: "poetry install --no-interaction" },
+  { file: "Pipfile.lock", ecosystem: "python", install: "pipenv sync" },
+  { file: "pdm.lock", ecosystem: "python", install: "pdm sync" }
+];
+async function compareLockfiles(headTop, baseTop, projectRel) {
+  for (let dir = normalizeRel(projectRel); ; dir = parentRel(dir)) {
+    const lockfiles = [];
+    for (const kind of LOCKFILES) {
+      const head = await readIfFile(join(headTop, dir, kind.file));
+      const base = await readIfFile(join(baseTop, dir, kind.file));
+      if (!head && !base) continue;
+      lockfiles.push({
+        file: kind.file,
+        ecosystem: kind.ecosystem,
+        identical: head !== void 0 && base !== void 0 && head.equals(base),
+        baseHash: base ? sha256(base) : "",
+        inHead: head !== void 0,
+        inBase: base !== void 0
+      });
+    }
+    if (lockfiles.length > 0) return { dir, lockfiles };
+    if (dir === "") return void 0;
+  }
+}
+async function planDependencies(headTop, baseTop, projectRel) {
+  const comparison = await compareLockfiles(headTop, baseTop, projectRel);
+  if (!comparison) return { notReused: "no lockfile to compare", summary: "base dependencies: no lockfile found, so nothing of the head is reused" };
+  const where = comparison.dir === "" ? "" : ` in ${comparison.dir}`;
+  const node = comparison.lockfiles.filter((lock) => lock.ecosystem === "node");
+  const others = comparison.lockfiles.filter((lock) => lock.ecosystem !== "node");
+  const otherNote = others.length > 0 ? `; ${others.map(describeShared).join("; ")}` : "";
+  if (node.length === 0) return { comparison, notReused: "not a Node project", summary: `base dependencies${where}: ${others.map(describeShared).join("; ")}` };
+  const names = node.map((lock) => lock.file).join(", ");
+  const differing = node.filter((lock) => !lock.identical);
+  if (differing.length > 0) {
+    const why = differing.map(
+      (lock) => !lock.inBase ? `${lock.file} not in the base` : !lock.inHead ? `${lock.file} not in the head` : `${lock.file} differs`
+    );
+    return { comparison, notReused: why.join(", "), summary: `base dependencies${where}: head's node_modules not reused (${why.join(", ")})${otherNote}` };
+  }
+  const from = join(headTop, comparison.dir, "node_modules");
+  const to = join(baseTop, comparison.dir, "node_modules");
+  if (!await isDirectory(from)) {
+    const pnp = await readIfFile(join(headTop, comparison.dir, ".pnp.cjs")) !== void 0 ? " (Yarn Plug'n'Play)" : "";
+    return {
+      comparison,
+      notReused: `the head has no node_modules${pnp}`,
+      summary: `base dependencies${where}: ${names} identical, but the head has no node_modules to reuse${pnp}${otherNote}`
+    };
+  }
+  if (await isDirectory(to)) return { comparison, summary: `base dependencies${where}: the base checkout has its own node_modules${otherNote}` };
+  return { comparison, reuse: { from, to }, summary: `base dependencies${where}: reused head's node_modules (${names} identical)${otherNote}` };
+}
+function describeShared(lock) {
+  const state = lock.identical ? "identical" : !lock.inBase ? "not in the base" : !lock.inHead ? "not in the head" : "differs";
+  const cache = {
+    node: "",
+    rust: "Cargo's registry (~/.cargo) is shared by both checkouts; `build:` compiles the base",
+    go: "Go's module cache is shared by both checkouts; `build:` compiles the base",
+    python: "the package cache is shared by both checkouts; `build:` creates the base environment"
+  };
+  return `${lock.file} ${state} (${cache[lock.ecosystem]})`;
+}
+async function copyInstalledTree(from, to) {
+  const native = process.platform === "linux" ? ["-a", "--reflink=auto", from, to] : process.platform === "darwin" ? ["-Rpc", from, to] : void 0;
+  if (native) {
+    try {
+      await execFileAsync("cp", native, { maxBuffer: 4 * 1024 * 1024 });
+      return;
+    } catch {
+    }
+  }
+  await cp(from, to, { recursive: true, verbatimSymlinks: true, mode: constants.COPYFILE_FICLONE, errorOnExist: false, force: true });
+}
+var INSTALL_STEP = /^(?:npm (?:ci|install|i)|pnpm (?:install|i)|yarn(?: install)?|bun install)(?: --?[a-z][\w-]*(?:=\S+)?)*$/;
+function withoutInstallSteps(build2) {
+  if (/[;|\n`$()<>]/.test(build2.replace(/&&/g, ""))) return { remaining: build2, skipped: [] };
+  const steps = build2.split("&&").map((step) => step.trim());
+  const skipped = steps.filter((step) => INSTALL_STEP.test(step));
+  return { remaining: steps.filter((step) => !INSTALL_STEP.test(step)).join(" && "), skipped };
+}
+async function missingNodeInstall(baseTop, projectRel, comparison) {
+  let manifestDir;
+  let dependencies = 0;
+  for (let dir = normalizeRel(projectRel); ; dir = parentRel(dir)) {
+    if (await isDirectory(join(baseTop, dir, "node_modules"))) return void 0;
+    const manifest2 = await readIfFile(join(baseTop, dir, "package.json"));
+    if (manifest2 && manifestDir === void 0) {
+      dependencies = countDependencies(manifest2);
+      manifestDir = dir;
+    }
+    if (dir === "") break;
+  }
+  if (manifestDir === void 0 || dependencies === 0) return void 0;
+  const lock = comparison?.lockfiles.find((lockfile) => lockfile.ecosystem === "node" && lockfile.inBase);
+  const berry = lock?.file === "yarn.lock" && await readIfFile(join(baseTop, comparison.dir, ".yarnrc.yml")) !== void 0;
+  const install = berry ? "yarn install --immutable" : (lock && LOCKFILES.find((kind) => kind.file === lock.file)?.install) ?? "npm install";
+  const manifest = JSON.parse((await readIfFile(join(baseTop, manifestDir, "package.json"))).toString("utf8"));
+  const runner = install.split(" ")[0];
+  const build2 = manifest.scripts?.build ? `${install} && ${runner} run build` : install;
+  return build2;
+}
+function countDependencies(manifest) {
+  try {
+    const json = JSON.parse(manifest.toString("utf8"));
+    return ["dependencies", "devDependencies", "optionalDependencies"].reduce((sum2, field) => {
+      const value = json[field];
+      return sum2 + (value && typeof value === "object" ? Object.keys(value).length : 0);
+    }, 0);
+  } catch {
+    return 0;
+  }
+}
+function lockfilesHash(comparison) {
+  const text = (comparison?.lockfiles ?? []).map((lock) => `${comparison.dir}/${lock.file}:${lock.baseHash}`).join("\n");
+  return sha256(Buffer.from(text)).slice(0, 16);
+}
+function sha256(bytes) {
+  return createHash2("sha256").update(bytes).digest("hex");
+}
+async function readIfFile(path) {
+  try {
+    return await readFile6(path);
+  } catch {
+    return void 0;
+  }
+}
+async function isDirectory(path) {
+  try {
+    return (await stat2(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function normalizeRel(rel) {
+  const clean = rel.split(sep3).join("/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+  return clean === "." ? "" : clean;
+}
+function parentRel(rel) {
+  const parent = dirname2(rel);
+  return parent === "." ? "" : parent;
+}
+function projectRelative(repoTop, projectDir) {
+  const rel = normalizeRel(relative4(repoTop, projectDir));
+  return rel === ".." || rel.startsWith("../") || isAbsolute3(rel) ? "" : rel;
+}
+var MissingInstallError = class extends RunError {
+  constructor(projectRel, build2, notReused) {
+    const where = projectRel === "" ? "" : ` (${projectRel})`;
+    const why = notReused ? ` (the head's node_modules cannot stand in: ${notReused})` : "";
+    super(
+      `the base checkout${where} has no node_modules, but its package.json lists dependencies, and \`build:\` is not set${why}. Set build: "${build2}" (config \`build:\`, Action input build, CLI --build "${build2}").`
+    );
+  }
+};
+
+// src/confirm/base-worktree.ts
+var execFileAsync2 = promisify2(execFile2);
 async function git(cwd, ...args) {
-  const { stdout } = await execFileAsync("git", args, { cwd, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await execFileAsync2("git", args, { cwd, maxBuffer: 16 * 1024 * 1024 });
   return stdout.trim();
 }
 async function repositoryTop(dir) {
@@ -68845,27 +69415,63 @@ async function prepareBaseWorktree(repoTop, sha, build2, log, signal) {
       );
     }
   }
-  const dir = join(await mkdtemp(join(tmpdir(), "perf-gate-base-")), "checkout");
+  const dir = build2.cache ? build2.cache.checkoutDir : join2(await mkdtemp(join2(tmpdir(), "perf-gate-base-")), "checkout");
+  if (build2.cache) await removeCheckout(repoTop, dir);
   await git(repoTop, "worktree", "add", "--detach", "--force", dir, sha);
-  const worktree = {
-    dir,
-    remove: async () => {
-      await git(repoTop, "worktree", "remove", "--force", dir).catch(() => void 0);
-      await rm3(join(dir, ".."), { recursive: true, force: true });
-    }
-  };
-  if (build2.command) {
-    log.info(`Building the base commit ${sha.slice(0, 7)}: ${build2.command}`);
-    const outcome = await runCommand({ command: build2.command, cwd: dir, env: build2.env ?? {}, timeoutMs: build2.timeoutMs }, log, signal);
-    if (outcome.exitCode !== 0 || outcome.timedOut) {
-      await worktree.remove();
-      const how = outcome.timedOut ? "timed out" : `exited with code ${outcome.exitCode}`;
-      throw new RunError(`building the base commit ${sha.slice(0, 7)} failed: \`${build2.command}\` ${how}.
-Last output:
-${outcome.outputTail}`);
-    }
+  const worktree = { dir, remove: () => removeCheckout(repoTop, dir) };
+  try {
+    await installAndBuild(repoTop, dir, sha, build2, log, signal);
+  } catch (error) {
+    await worktree.remove();
+    throw error;
   }
   return worktree;
+}
+async function removeCheckout(repoTop, dir) {
+  await git(repoTop, "worktree", "remove", "--force", dir).catch(() => void 0);
+  await rm3(join2(dir, ".."), { recursive: true, force: true });
+  await git(repoTop, "worktree", "prune").catch(() => void 0);
+}
+async function installAndBuild(repoTop, dir, sha, build2, log, signal) {
+  const short = sha.slice(0, 7);
+  const projectRel = build2.projectDir ? projectRelative(repoTop, build2.projectDir) : "";
+  const plan = await planDependencies(repoTop, dir, projectRel);
+  const { remaining, skipped } = plan.reuse && build2.command ? withoutInstallSteps(build2.command) : { remaining: build2.command ?? "", skipped: [] };
+  const key2 = build2.cache && remaining ? baseBuildKey(sha, lockfilesHash(plan.comparison), remaining, projectRel) : void 0;
+  if (key2) {
+    const restored = await build2.cache.restore(dir, key2).catch((error) => ({ hit: false, problem: messageOf(error) }));
+    if (restored.hit) {
+      if (plan.reuse) await copyInstalledTree(plan.reuse.from, plan.reuse.to);
+      log.info(`Base build of ${short}: restored from the Actions cache (key ${key2}); \`${remaining}\` not run${plan.reuse ? `; ${plan.summary}` : ""}.`);
+      return;
+    }
+    log.info(`Base build of ${short}: not in the Actions cache yet${restored.problem ? ` (${restored.problem})` : ""} (key ${key2}).`);
+  }
+  if (plan.reuse) await copyInstalledTree(plan.reuse.from, plan.reuse.to);
+  const installs = plan.notReused && build2.command ? "; `build:` installs them" : "";
+  log.info(`${plan.summary}${skipped.length > 0 ? `; skipped ${skipped.map((step) => `\`${step}\``).join(", ")} of \`build:\`` : installs}.`);
+  if (!build2.command) {
+    const advice = await missingNodeInstall(dir, projectRel, plan.comparison);
+    if (advice) throw new MissingInstallError(projectRel, advice, plan.notReused);
+    return;
+  }
+  if (!remaining) return;
+  log.info(`Building the base commit ${short}: ${remaining}`);
+  const outcome = await runCommand({ command: remaining, cwd: join2(dir, projectRel), env: build2.env ?? {}, timeoutMs: build2.timeoutMs }, log, signal);
+  if (outcome.exitCode !== 0 || outcome.timedOut) {
+    const how = outcome.timedOut ? "timed out" : `exited with code ${outcome.exitCode}`;
+    throw new RunError(`building the base commit ${short} failed: \`${remaining}\` ${how}.
+Last output:
+${outcome.outputTail}`);
+  }
+  if (signal?.aborted) return;
+  if (key2) {
+    const leaveOut = plan.reuse ? [relative5(dir, plan.reuse.to)] : [];
+    const saved = await build2.cache.save(dir, key2, leaveOut).catch((error) => ({ saved: false, problem: messageOf(error) }));
+    log.info(
+      saved.saved ? `Base build of ${short}: saved to the Actions cache (key ${key2}); the next run of this pull request restores it.` : `Base build of ${short}: not saved to the Actions cache: ${saved.problem}`
+    );
+  }
 }
 
 // src/run/load/free-port.ts
@@ -69037,6 +69643,62 @@ function duetArmRunner(session) {
   };
 }
 
+// src/confirm/interleaved-runs.ts
+var InterleavedSchedule = class {
+  constructor(seed) {
+    this.seed = seed;
+    this.next = mulberry32(seed);
+  }
+  seed;
+  firstInBlock = [];
+  next;
+  /** The arms of pair `pairIndex` (0-based) in the order they run. */
+  orderOf(pairIndex) {
+    const block = Math.floor(pairIndex / 2);
+    while (this.firstInBlock.length <= block) this.firstInBlock.push(this.next() < 0.5 ? "base" : "head");
+    const first = this.firstInBlock[block];
+    const other = first === "base" ? "head" : "base";
+    return pairIndex % 2 === 0 ? [first, other] : [other, first];
+  }
+};
+function randomScheduleSeed() {
+  return Math.floor(Math.random() * 4294967296);
+}
+function interleavedArmRunner(runArm, schedule) {
+  const ran = [];
+  let current;
+  return {
+    ran,
+    run: async (arm2, pairIndex) => {
+      if (current?.pairIndex !== pairIndex) {
+        const order = schedule.orderOf(pairIndex);
+        const results = {};
+        for (const which of order) results[which] = await runArm(which);
+        ran.push(order);
+        current = { pairIndex, results };
+      }
+      return current.results[arm2];
+    },
+    describe: () => describeInterleaving(ran, schedule.seed)
+  };
+}
+function describeInterleaving(ran, seed) {
+  const letters = ran.map(([first, second]) => `${first[0]}${second[0]}`);
+  const blocks = [];
+  for (let i = 0; i < letters.length; i += 2) blocks.push(letters.slice(i, i + 2).join("·"));
+  return `one command run per arm, in randomized ABBA blocks (seed ${seed}; b base, h head): ${blocks.join(" ")}`;
+}
+function mulberry32(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = state + 1831565813 >>> 0;
+    let t = state;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
+  };
+}
+
 // src/confirm/paired-runs.ts
 function key(target) {
   return `${target.scenario}\0${target.metric}`;
@@ -69140,17 +69802,17 @@ function confirmationTargets(verdict, current, settings) {
     const suite = suites.get(metric.scenario);
     const threshold = resolveThreshold(settings.thresholds, { name: metric.scenario, ...suite ? { suite } : {} }, metric.metric);
     const levels = [...threshold?.fail ?? [], ...threshold?.fail.length ? [] : threshold?.warn ?? []];
-    const relative6 = levels.flatMap((level) => level.kind === "relative" ? [level] : []);
-    if (relative6.length === 0) continue;
-    const tightest = relative6.reduce((a, b) => b.worseFraction < a.worseFraction ? b : a);
+    const relative8 = levels.flatMap((level) => level.kind === "relative" ? [level] : []);
+    if (relative8.length === 0) continue;
+    const tightest = relative8.reduce((a, b) => b.worseFraction < a.worseFraction ? b : a);
     targets.push({ scenario: metric.scenario, metric: metric.metric, direction: metric.direction, worseFraction: tightest.worseFraction, text: tightest.text });
   }
   return targets;
 }
 function relocateSource(source, repoTop, checkoutDir) {
   const move = (path) => {
-    const rel = relative4(repoTop, path);
-    return rel.startsWith("..") || isAbsolute3(rel) ? path : join2(checkoutDir, rel);
+    const rel = relative6(repoTop, path);
+    return rel.startsWith("..") || isAbsolute4(rel) ? path : join3(checkoutDir, rel);
   };
   switch (source.kind) {
     case "suites":
@@ -69169,6 +69831,7 @@ function relocateSource(source, repoTop, checkoutDir) {
   }
 }
 function armSource(source) {
+  if (source.kind === "suites") return { ...source, suites: oneRunEach(source.suites) };
   if (source.kind !== "load") return source;
   return { ...source, scenarios: source.scenarios.map((scenario) => ({ ...scenario, trials: 1 })) };
 }
@@ -69245,19 +69908,26 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
     const prepare = deps.prepareWorktree ?? ((top, sha) => prepareBaseWorktree(
       top,
       sha,
-      { ...settings.confirm.build ? { command: settings.confirm.build } : {}, timeoutMs: settings.confirm.buildTimeoutMs },
+      {
+        ...settings.confirm.build ? { command: settings.confirm.build } : {},
+        timeoutMs: settings.confirm.buildTimeoutMs,
+        projectDir: settings.rootDir,
+        ...deps.baseBuildCache ? { cache: deps.baseBuildCache } : {}
+      },
       deps.log,
       deps.signal
     ));
     worktree = await prepare(repoTop, baseSha);
     const baseSource = armSource(relocateSource(settings.source, repoTop, worktree.dir));
     const headSource = armSource(settings.source);
-    const baseRoot = join2(worktree.dir, relative4(repoTop, settings.rootDir));
+    const baseRoot = join3(worktree.dir, relative6(repoTop, settings.rootDir));
     const runDeps = (rootDir) => ({ log: deps.log, rootDir, ...deps.signal ? { signal: deps.signal } : {} });
     duet = await startDuetIfAsked(settings, baseSource, headSource, deps.log, deps.signal);
+    const runArm = (arm2) => arm2 === "base" ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(headSource, runDeps(settings.rootDir));
+    const interleaved = settings.source.kind === "suites" ? interleavedArmRunner(runArm, new InterleavedSchedule(deps.scheduleSeed ?? randomScheduleSeed())) : void 0;
     const result = await confirmOnSameRunner({
       targets,
-      runner: duet ? duetArmRunner(duet) : { run: (arm2) => arm2 === "base" ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(headSource, runDeps(settings.rootDir)) },
+      runner: duet ? duetArmRunner(duet) : interleaved ?? { run: runArm },
       decide: deps.decide,
       looks: settings.confirm.looks,
       log: deps.log,
@@ -69265,19 +69935,20 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
       now: deps.now
     });
     const seconds3 = (result.elapsedMs / 1e3).toFixed(0);
-    const note = `Same-runner A/B against the base commit ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds3} s (${(result.elapsedMs / 1e3 / Math.max(1, targets.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ""}.`;
+    const note = `Same-runner A/B against the base commit ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds3} s (${(result.elapsedMs / 1e3 / Math.max(1, targets.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ""}${interleaved ? `; ${interleaved.describe()}` : ""}.`;
     return { verdict: applyConfirmation(verdict, result, hasBaseline), note, result };
   } catch (error) {
     if (deps.signal?.aborted) throw error;
     const why = messageOf(error);
-    const advice = settings.confirm.build ? "" : '\nThe base commit is measured in a fresh checkout without installed dependencies or build output: set `build:` (CLI --build, Action input build), e.g. "npm ci && npm run build".';
+    const named = error instanceof MissingInstallError;
+    const advice = settings.confirm.build || named ? "" : '\nThe base commit is measured in a fresh checkout without installed dependencies or build output: set `build:` (CLI --build, Action input build), e.g. "npm ci && npm run build".';
     if (requested) {
       throw new RunError(`compare-to base-commit: the same-runner A/B against ${short} could not run: ${tail(why)}${advice}`);
     }
     deps.log.warn(`Same-runner confirmation could not run: ${why}`);
     return {
       verdict,
-      failure: `${firstLine(why)}${settings.confirm.build ? "" : " (set `build:` if the base checkout needs installing or building)"}`,
+      failure: `${firstLine(why)}${settings.confirm.build || named ? "" : " (set `build:` if the base checkout needs installing or building)"}`,
       note: `Same-runner confirmation against ${short} could not run, so the stored-baseline verdicts stand: ${firstLine(why)}`
     };
   } finally {
@@ -69402,7 +70073,8 @@ async function runGate(settings, deps, options) {
       produce,
       decide: deps.decide ?? createPairedDecider(),
       ...deps.signal ? { signal: deps.signal } : {},
-      ...deps.prepareWorktree ? { prepareWorktree: deps.prepareWorktree } : {}
+      ...deps.prepareWorktree ? { prepareWorktree: deps.prepareWorktree } : {},
+      ...deps.baseBuildCache ? { baseBuildCache: deps.baseBuildCache } : {}
     }
   );
   if (confirmed.note) notes.push(confirmed.note);
@@ -69904,7 +70576,7 @@ function capitalize2(text) {
 // src/report/failure-report.ts
 function buildFailureReport(gate, error, now, cancelled = false) {
   const exitCode = exitCodeOf(error);
-  const measured = measuredBefore(error);
+  const measured2 = measuredBefore(error);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     gate,
@@ -69912,16 +70584,16 @@ function buildFailureReport(gate, error, now, cancelled = false) {
     generatedAt: now.toISOString(),
     hasRegressions: false,
     error: { message: messageOf(error), exitCode, kind: cancelled ? "cancelled" : exitCode === 3 ? "configuration error" : "run failed" },
-    scenarios: measured ? summarizeScenarios(measured) : []
+    scenarios: measured2 ? summarizeScenarios(measured2) : []
   };
 }
 
 // src/config/describe-setup.ts
-import { relative as relative5 } from "node:path";
+import { relative as relative7 } from "node:path";
 function describeGateSetup(settings, options) {
-  const lines = [`Gate "${settings.name}"${settings.configPath ? ` from ${relative5(options.cwd, settings.configPath) || settings.configPath}` : ""}`];
+  const lines = [`Gate "${settings.name}"${settings.configPath ? ` from ${relative7(options.cwd, settings.configPath) || settings.configPath}` : ""}`];
   const source = settings.source;
-  const shown = (path) => relative5(options.cwd, path) || ".";
+  const shown = (path) => relative7(options.cwd, path) || ".";
   if (source.kind === "suites") {
     lines.push("", `Suites (${source.suites.length}):`);
     for (const suite of source.suites) {
@@ -71088,7 +71760,7 @@ async function compareCommand(args, io) {
 async function readResultsArgument(path, shown, format) {
   let text;
   try {
-    text = decodeResultsBytes(await readFile6(path), shown);
+    text = decodeResultsBytes(await readFile7(path), shown);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(error.code === "ENOENT" ? `${shown} does not exist` : `${shown} cannot be read: ${messageOf(error)}`);
@@ -71104,7 +71776,7 @@ async function readResultsArgument(path, shown, format) {
     gate: "compare",
     id: basename(shown).replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[^A-Za-z0-9]+/, "") || "file",
     // A plain results file has no save time; its modification time is the honest stand-in.
-    savedAt: new Date((await stat2(path)).mtimeMs).toISOString(),
+    savedAt: new Date((await stat3(path)).mtimeMs).toISOString(),
     event: "file"
   });
   return { results, record };
@@ -71198,7 +71870,7 @@ async function writeFailureJson(gate, error, values, io, cancelled) {
   if (values.json === "-") io.stdout.write(text);
   else {
     const path = resolve4(io.cwd, values.json);
-    await mkdir2(dirname2(path), { recursive: true });
+    await mkdir2(dirname3(path), { recursive: true });
     await writeFile(path, text);
   }
 }
@@ -71217,7 +71889,7 @@ async function writeReports(report, values, io) {
       continue;
     }
     const path = resolve4(io.cwd, target);
-    await mkdir2(dirname2(path), { recursive: true });
+    await mkdir2(dirname3(path), { recursive: true });
     await writeFile(path, render());
   }
 }
