@@ -60390,12 +60390,14 @@ function driftOf(logs) {
   const n = logs.length;
   if (n < 3) return void 0;
   const steps = logs.slice(1).map((x, i) => x - logs[i]);
-  if (steps.every((step) => step >= MIN_DRIFT)) return "up";
-  if (steps.every((step) => step <= -MIN_DRIFT)) return "down";
+  const firstToLast = Math.abs(logs[n - 1] - logs[0]);
+  if (steps.every((step) => step >= MIN_DRIFT)) return { direction: "up", span: firstToLast };
+  if (steps.every((step) => step <= -MIN_DRIFT)) return { direction: "down", span: firstToLast };
   if (n < 5) return void 0;
   const slope = senSlope(logs);
-  if (Math.abs(slope) * (n - 1) < MIN_DRIFT) return void 0;
-  return mannKendallP(mannKendallS(logs), n) <= TREND_P ? slope > 0 ? "up" : "down" : void 0;
+  const span = Math.abs(slope) * (n - 1);
+  if (span < MIN_DRIFT || mannKendallP(mannKendallS(logs), n) > TREND_P) return void 0;
+  return { direction: slope > 0 ? "up" : "down", span };
 }
 var MAX_TREND_POINTS = 64;
 function blockMeans(logs, blocks) {
@@ -60413,7 +60415,7 @@ function trialTrend(values) {
   if (values.length < 3 || values.some((v) => !(v > 0))) return { kind: "steady" };
   if (values.length > MAX_TREND_POINTS) {
     const drift2 = driftOf(blockMeans(values.map(Math.log), MAX_TREND_POINTS));
-    return drift2 ? { kind: "drift", direction: drift2 } : { kind: "steady" };
+    return drift2 ? { kind: "drift", ...drift2 } : { kind: "steady" };
   }
   const logs = values.map(Math.log);
   const rest = logs.slice(1);
@@ -60423,7 +60425,7 @@ function trialTrend(values) {
   const below = Math.min(...rest) - first >= gap;
   const drift = driftOf(logs);
   if ((above || below) && !driftOf(rest) && (!drift || rest.length >= 3)) return { kind: "warm-up", direction: above ? "up" : "down" };
-  return drift ? { kind: "drift", direction: drift } : { kind: "steady" };
+  return drift ? { kind: "drift", ...drift } : { kind: "steady" };
 }
 
 // src/verdict/relative-change.ts
@@ -60439,7 +60441,9 @@ function steadyTrials(evidence) {
   const steady = (side, values) => {
     const trend = trialTrend(values);
     if (trend.kind === "warm-up") return trend.direction === "up" === (evidence.direction === "lower") ? values.slice(1) : values;
-    if (trend.kind === "drift") drifts.push({ side, getting: trend.direction === "down" === (evidence.direction === "lower") ? "better" : "worse" });
+    if (trend.kind === "drift") {
+      drifts.push({ side, getting: trend.direction === "down" === (evidence.direction === "lower") ? "better" : "worse", span: trend.span });
+    }
     return values;
   };
   return { baseline: steady("baseline", evidence.baseline), current: steady("current", evidence.current), drifts };
@@ -60503,9 +60507,19 @@ function judgeRelativeChange(evidence, best, limit, options) {
     }
   }
   if (!best.drift) return judged;
-  const { side, getting } = best.drift;
-  const advice = getting === "better" ? "still getting faster: lengthen warm-up" : "getting slower from one to the next: check for a leak or throttling";
-  return { outcome: "inconclusive", reason: `${capitalize(side)} trials ${advice}; they are not independent evidence.`, change: judged.change };
+  const { side, getting, span } = best.drift;
+  const advice = getting === "better" ? "still getting faster" : "getting slower from one to the next";
+  const shifted = [-span, span].map(
+    (shift) => judgeLogEstimate({ ...best.estimate, estimate: best.estimate.estimate + shift }, best.method, limit, evidence.direction, options)
+  );
+  if (judged.outcome !== "inconclusive" && shifted.every((s) => s.outcome === judged.outcome)) {
+    return {
+      ...judged,
+      reason: `${judged.reason} ${capitalize(side)} trials drift ${formatPercentChange(Math.exp(span))} over the run (${advice}); the verdict holds across it.`
+    };
+  }
+  const fix = getting === "better" ? "lengthen warm-up" : "check for a leak or throttling";
+  return { outcome: "inconclusive", reason: `${capitalize(side)} trials ${advice}: ${fix}; they are not independent evidence.`, change: judged.change };
 }
 function judgeSingleValues(evidence, limit) {
   const change = pointChange(evidence);

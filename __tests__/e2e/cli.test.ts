@@ -137,7 +137,7 @@ writeFileSync('results.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ n
     )
     const first = await runCliEntry(['run', '--save-baseline'], dir)
     assert.equal(first.exitCode, 0, first.stderr)
-    assert.match(first.stdout, /NO-BASELINE/)
+    assert.match(first.stdout, /FIRST BASELINE SAVED/)
     assert.match(first.stderr, /benchmarking\.\.\./, 'the suite output is streamed')
     assert.match(first.stderr, /Saved baseline/)
     const history = readdirSync(join(dir, '.perf-gate/api/history'))

@@ -204,6 +204,30 @@ describe('verdicts', () => {
     assert.match(leaking.reason, /^Current trials getting slower from one to the next: check for a leak or throttling/)
   })
 
+  test('a drift decides nothing unless the verdict holds across the whole drift either way', () => {
+    // Ten baseline trials drifting about 10% down over the run (a real Julia BenchmarkTools Trial does this).
+    const drifting = Array.from({ length: 10 }, (_, i) => 112 - 1.3 * i * (1 + 0.05 * Math.sin(i)))
+    const baseline = resultsWith({ s: { time: { values: drifting, unit: 'ms' } } })
+    const judge = (factor: number) =>
+      verdictOf(
+        evaluate({
+          current: resultsWith({ s: { time: { values: [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.1, 99.9, 100.3].map((v) => v * factor), unit: 'ms' } } }),
+          baseline,
+          history: [baseline],
+          rules: rules({ time: '+10%' }),
+          sameMachine: true
+        }),
+        's',
+        'time'
+      )
+    const slower = judge(1.35)
+    assert.equal(slower.status, 'fail', slower.reason)
+    assert.match(slower.reason, /Baseline trials drift [+-][\d.]+% over the run \(still getting faster\); the verdict holds across it\./)
+    const near = judge(1.12)
+    assert.equal(near.status, 'inconclusive', near.reason)
+    assert.equal(near.reason, 'Baseline trials still getting faster: lengthen warm-up; they are not independent evidence.')
+  })
+
   test('one shocked trial among five does not hide a regression: it is set aside on the worse side only', () => {
     const baseline = resultsWith({ s: { p95: { values: [100, 101, 99, 100.5, 99.5], unit: 'ms' } } })
     const current = resultsWith({ s: { p95: { values: [118, 160, 119, 117.5, 118.5], unit: 'ms' } } })

@@ -21,8 +21,11 @@ export type TrialTrend =
   | { kind: 'steady' }
   /** The first trial stands apart from steady others, above or below them: a warm-up when that is the worse side. */
   | { kind: 'warm-up'; direction: 'up' | 'down' }
-  /** The trials drift up or down (their values, not better or worse). */
-  | { kind: 'drift'; direction: 'up' | 'down' }
+  /**
+   * The trials drift up or down (their values, not better or worse); `span` is the drift over the whole run as a log
+   * change (Sen's slope times the run's length, or first to last for the step rule).
+   */
+  | { kind: 'drift'; direction: 'up' | 'down'; span: number }
 
 /** Mann–Kendall S: concordant minus discordant pairs in trial order (ties count 0). */
 export function mannKendallS(values: number[]): number {
@@ -59,16 +62,20 @@ export function senSlope(values: number[]): number {
   return slopes.length === 0 ? 0 : median(slopes)
 }
 
-function driftOf(logs: number[]): 'up' | 'down' | undefined {
+type Drift = Omit<Extract<TrialTrend, { kind: 'drift' }>, 'kind'>
+
+function driftOf(logs: number[]): Drift | undefined {
   const n = logs.length
   if (n < 3) return undefined
   const steps = logs.slice(1).map((x, i) => x - logs[i]!)
-  if (steps.every((step) => step >= MIN_DRIFT)) return 'up'
-  if (steps.every((step) => step <= -MIN_DRIFT)) return 'down'
+  const firstToLast = Math.abs(logs[n - 1]! - logs[0]!)
+  if (steps.every((step) => step >= MIN_DRIFT)) return { direction: 'up', span: firstToLast }
+  if (steps.every((step) => step <= -MIN_DRIFT)) return { direction: 'down', span: firstToLast }
   if (n < 5) return undefined
   const slope = senSlope(logs)
-  if (Math.abs(slope) * (n - 1) < MIN_DRIFT) return undefined
-  return mannKendallP(mannKendallS(logs), n) <= TREND_P ? (slope > 0 ? 'up' : 'down') : undefined
+  const span = Math.abs(slope) * (n - 1)
+  if (span < MIN_DRIFT || mannKendallP(mannKendallS(logs), n) > TREND_P) return undefined
+  return { direction: slope > 0 ? 'up' : 'down', span }
 }
 
 /**
@@ -97,7 +104,7 @@ export function trialTrend(values: number[]): TrialTrend {
   if (values.length > MAX_TREND_POINTS) {
     // Many samples: only a drift over the run is looked for (one cold sample among thousands moves nothing).
     const drift = driftOf(blockMeans(values.map(Math.log), MAX_TREND_POINTS))
-    return drift ? { kind: 'drift', direction: drift } : { kind: 'steady' }
+    return drift ? { kind: 'drift', ...drift } : { kind: 'steady' }
   }
   const logs = values.map(Math.log)
   const rest = logs.slice(1)
@@ -108,5 +115,5 @@ export function trialTrend(values: number[]): TrialTrend {
   const drift = driftOf(logs)
   // The first trial alone is off (the others steady, and enough of them to tell): a warm-up that one trial absorbed.
   if ((above || below) && !driftOf(rest) && (!drift || rest.length >= 3)) return { kind: 'warm-up', direction: above ? 'up' : 'down' }
-  return drift ? { kind: 'drift', direction: drift } : { kind: 'steady' }
+  return drift ? { kind: 'drift', ...drift } : { kind: 'steady' }
 }

@@ -93,6 +93,8 @@ export interface BestEstimate {
 export interface Drift {
   side: 'baseline' | 'current'
   getting: 'better' | 'worse'
+  /** The drift over that side's run, as a log change. */
+  span: number
 }
 
 /** Each side's trials without a warm-up first trial, and the sides that still drift. */
@@ -102,7 +104,9 @@ export function steadyTrials(evidence: RelativeEvidence): { baseline: number[]; 
     const trend = trialTrend(values)
     // A cold first trial is worse than the rest; one that is better is not a warm-up, and is kept.
     if (trend.kind === 'warm-up') return (trend.direction === 'up') === (evidence.direction === 'lower') ? values.slice(1) : values
-    if (trend.kind === 'drift') drifts.push({ side, getting: (trend.direction === 'down') === (evidence.direction === 'lower') ? 'better' : 'worse' })
+    if (trend.kind === 'drift') {
+      drifts.push({ side, getting: (trend.direction === 'down') === (evidence.direction === 'lower') ? 'better' : 'worse', span: trend.span })
+    }
     return values
   }
   return { baseline: steady('baseline', evidence.baseline), current: steady('current', evidence.current), drifts }
@@ -196,9 +200,21 @@ export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstima
     }
   }
   if (!best.drift) return judged
-  const { side, getting } = best.drift
-  const advice = getting === 'better' ? 'still getting faster: lengthen warm-up' : 'getting slower from one to the next: check for a leak or throttling'
-  return { outcome: 'inconclusive', reason: `${capitalize(side)} trials ${advice}; they are not independent evidence.`, change: judged.change }
+  const { side, getting, span } = best.drift
+  const advice = getting === 'better' ? 'still getting faster' : 'getting slower from one to the next'
+  // Drifting trials are not independent evidence, so the interval alone cannot decide. The verdict stands only when
+  // it holds wherever in the drift the true level lies: the estimate moved by the whole drift either way.
+  const shifted = [-span, span].map((shift) =>
+    judgeLogEstimate({ ...best.estimate, estimate: best.estimate.estimate + shift }, best.method, limit, evidence.direction, options)
+  )
+  if (judged.outcome !== 'inconclusive' && shifted.every((s) => s.outcome === judged.outcome)) {
+    return {
+      ...judged,
+      reason: `${judged.reason} ${capitalize(side)} trials drift ${formatPercentChange(Math.exp(span))} over the run (${advice}); the verdict holds across it.`
+    }
+  }
+  const fix = getting === 'better' ? 'lengthen warm-up' : 'check for a leak or throttling'
+  return { outcome: 'inconclusive', reason: `${capitalize(side)} trials ${advice}: ${fix}; they are not independent evidence.`, change: judged.change }
 }
 
 /**
