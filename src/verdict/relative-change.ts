@@ -210,7 +210,7 @@ export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstima
   if (judged.outcome !== 'inconclusive' && shifted.every((s) => s.outcome === judged.outcome)) {
     return {
       ...judged,
-      reason: `${judged.reason} ${capitalize(side)} trials drift ${formatPercentChange(Math.exp(span))} over the run (${advice}); the verdict holds across it.`
+      reason: `${judged.reason} ${capitalize(side)} trials drift ${(Math.expm1(span) * 100).toFixed(1)}% over the run (${advice}); the verdict holds across it.`
     }
   }
   const fix = getting === 'better' ? 'lengthen warm-up' : 'check for a leak or throttling'
