@@ -22,7 +22,11 @@ describe("trend across a side's trials", () => {
   test('steady, warm-up and drift', () => {
     assert.deepEqual(trialTrend([100, 102, 99, 101, 100]), { kind: 'steady' })
     assert.deepEqual(trialTrend([100, 103]), { kind: 'steady' }, 'two trials cannot trend')
-    assert.deepEqual(trialTrend([1929, 3178, 4738]), { kind: 'drift', direction: 'up', span: Math.log(4738) - Math.log(1929) }, 'three trials each 10%+ beyond the last')
+    assert.deepEqual(
+      trialTrend([1929, 3178, 4738]),
+      { kind: 'drift', direction: 'up', span: Math.log(4738) - Math.log(1929) },
+      'three trials each 10%+ beyond the last'
+    )
     assert.deepEqual(trialTrend([150, 100, 101]), { kind: 'warm-up', direction: 'up' }, 'a first trial apart from two that agree')
     assert.deepEqual(trialTrend([60, 95, 100, 98, 101]), { kind: 'warm-up', direction: 'down' })
     assert.deepEqual(trialTrend([112, 90, 100, 95, 104]), { kind: 'steady' }, 'apart by 10%, but not by twice the spread of the others')
