@@ -59,7 +59,15 @@ export interface CacheClient {
 
 /** The real @actions/cache, with its logged failures captured. */
 export const toolkitCacheClient: CacheClient = {
-  available: () => cache.isFeatureAvailable(),
+  // A toolkit without the check (a stand-in such as @github/local-action's, which emulates @actions/cache 5) counts as
+  // no cache service: the callers then say the cache is not there, instead of the whole run failing on the check.
+  available: () => {
+    try {
+      return cache.isFeatureAvailable()
+    } catch {
+      return false
+    }
+  },
   save: (paths, key) => captureFailures(() => cache.saveCache(paths, key)),
   restore: (paths, primaryKey, restoreKeys) => captureFailures(() => cache.restoreCache(paths, primaryKey, restoreKeys))
 }
