@@ -59848,10 +59848,13 @@ function resolveSource(edge, config, where) {
     return { kind: "suites", suites };
   }
   if (edge.sourceOptional) return { kind: "none" };
+  const misplaced = where === "config" ? MISPLACED_CONFIG_NAMES.find((name) => existsSync(resolve2(edge.rootDir, name))) : void 0;
+  const hint = misplaced ? ` (${misplaced} is here, but perf-gate reads ${DEFAULT_CONFIG_PATH}: move it there or pass --config ${misplaced} / input 'config')` : "";
   throw new InputError(
-    `nothing to run: give a benchmark command (input 'command' / --command), a results file (input 'results' / --results), a URL to load (input 'url' / --url), or suites or load in ${where === "config" ? DEFAULT_CONFIG_PATH : where}`
+    `nothing to run: give a benchmark command (input 'command' / --command), a results file (input 'results' / --results), a URL to load (input 'url' / --url), or suites or load in ${where === "config" ? DEFAULT_CONFIG_PATH : where}${hint}`
   );
 }
+var MISPLACED_CONFIG_NAMES = ["perf-gate.yml", "perf-gate.yaml", ".perf-gate.yml", ".perf-gate.yaml", "perf-gate.json", ".github/perf-gate.yaml"];
 function resolveThresholds(edge, config, where, source) {
   const rules = [];
   if (config.thresholds) rules.push({ metrics: parseThresholdMap(config.thresholds, `${where}: /thresholds`) });
@@ -69722,6 +69725,8 @@ async function runGate(settings, deps, options) {
       report.notes.push(`The baseline was not saved: ${outcome.saveFailure}`);
       deps.log.warn(`Baseline not saved: ${outcome.saveFailure}`);
     }
+  } else if (options.save === "never" && deps.context.event === "local") {
+    deps.log.debug(`Baseline not saved: ${saveDecision.reason}.`);
   } else {
     deps.log.info(`Baseline not saved: ${saveDecision.reason}.`);
   }

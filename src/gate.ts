@@ -158,6 +158,9 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
       report.notes.push(`The baseline was not saved: ${outcome.saveFailure}`)
       deps.log.warn(`Baseline not saved: ${outcome.saveFailure}`)
     }
+  } else if (options.save === 'never' && deps.context.event === 'local') {
+    // A local run that was not asked to save: the usual case, not news on every run.
+    deps.log.debug(`Baseline not saved: ${saveDecision.reason}.`)
   } else {
     deps.log.info(`Baseline not saved: ${saveDecision.reason}.`)
   }

@@ -147,6 +147,13 @@ describe('settings', () => {
 
   test('nothing to run is an error that says what to give', async () => {
     await assert.rejects(resolveSettings(edge(scratchDir())), /nothing to run: give a benchmark command/)
+    // A config at the top of the repository (where many tools look) is named, with the way to use it.
+    const misplaced = scratchDir()
+    writeFileSync(join(misplaced, 'perf-gate.yml'), 'suites:\n  - command: node bench.js\n')
+    await assert.rejects(
+      resolveSettings(edge(misplaced)),
+      /perf-gate\.yml is here, but perf-gate reads \.github\/perf-gate\.yml: move it there or pass --config perf-gate\.yml/
+    )
   })
 
   test('inline thresholds accept YAML maps and metric=rule pairs', () => {

@@ -146,6 +146,7 @@ writeFileSync('results.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ n
     const same = await runCliEntry(['run'], dir)
     assert.equal(same.exitCode, 0, same.stderr + same.stdout)
     assert.match(same.stdout, /PASS/)
+    assert.doesNotMatch(same.stderr, /Baseline not saved/, 'a local run not asked to save says nothing of saving')
 
     const slow = await runCliEntry(['run', '--json', 'report.json'], dir, { SLOWDOWN: '1.5' })
     assert.equal(slow.exitCode, 1, slow.stderr + slow.stdout)

@@ -264,10 +264,17 @@ function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): R
     return { kind: 'suites', suites }
   }
   if (edge.sourceOptional) return { kind: 'none' }
+  const misplaced = where === 'config' ? MISPLACED_CONFIG_NAMES.find((name) => existsSync(resolve(edge.rootDir, name))) : undefined
+  const hint = misplaced
+    ? ` (${misplaced} is here, but perf-gate reads ${DEFAULT_CONFIG_PATH}: move it there or pass --config ${misplaced} / input 'config')`
+    : ''
   throw new InputError(
-    `nothing to run: give a benchmark command (input 'command' / --command), a results file (input 'results' / --results), a URL to load (input 'url' / --url), or suites or load in ${where === 'config' ? DEFAULT_CONFIG_PATH : where}`
+    `nothing to run: give a benchmark command (input 'command' / --command), a results file (input 'results' / --results), a URL to load (input 'url' / --url), or suites or load in ${where === 'config' ? DEFAULT_CONFIG_PATH : where}${hint}`
   )
 }
+
+/** Where people put a config file by habit; named when the default path holds none. */
+const MISPLACED_CONFIG_NAMES = ['perf-gate.yml', 'perf-gate.yaml', '.perf-gate.yml', '.perf-gate.yaml', 'perf-gate.json', '.github/perf-gate.yaml']
 
 function resolveThresholds(edge: EdgeSettings, config: ConfigFile, where: string, source: RunSource): ThresholdRule[] {
   const rules: ThresholdRule[] = []
