@@ -59881,6 +59881,15 @@ function resolveThresholds(edge, config, where, source) {
   return rules;
 }
 function parseInlineThresholds(text, source) {
+  const data = inlineThresholdMap(text, source);
+  const problems = thresholdsProblems(data);
+  if (problems.length > 0) {
+    throw new InputError(`${source} is invalid:
+  ${problems.map((p) => p.message).join("\n  ")}`);
+  }
+  return parseThresholdMap(data, source);
+}
+function inlineThresholdMap(text, source) {
   let data;
   const looksLikePairs = !text.includes(":") && text.includes("=");
   if (looksLikePairs) {
@@ -59898,15 +59907,13 @@ function parseInlineThresholds(text, source) {
       throw new InputError(`${source}: not valid YAML: ${error.message.split("\n")[0]}`);
     }
   }
+  if (typeof data === "string" && /^[^:\s]+:\S/.test(data.trim())) {
+    throw new InputError(`${source}: "${data.trim()}" needs a space after the colon ("p95: +20%"), or write p95=+20%`);
+  }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new InputError(`${source}: expected a map of metric to rule, e.g. "p95: +20%"`);
   }
-  const problems = thresholdsProblems(data);
-  if (problems.length > 0) {
-    throw new InputError(`${source} is invalid:
-  ${problems.map((p) => p.message).join("\n  ")}`);
-  }
-  return parseThresholdMap(data, source);
+  return data;
 }
 
 // src/log.ts

@@ -60298,6 +60298,15 @@ function resolveThresholds(edge, config, where, source) {
   return rules;
 }
 function parseInlineThresholds(text, source) {
+  const data = inlineThresholdMap(text, source);
+  const problems = thresholdsProblems(data);
+  if (problems.length > 0) {
+    throw new InputError(`${source} is invalid:
+  ${problems.map((p) => p.message).join("\n  ")}`);
+  }
+  return parseThresholdMap(data, source);
+}
+function inlineThresholdMap(text, source) {
   let data;
   const looksLikePairs = !text.includes(":") && text.includes("=");
   if (looksLikePairs) {
@@ -60315,15 +60324,13 @@ function parseInlineThresholds(text, source) {
       throw new InputError(`${source}: not valid YAML: ${error.message.split("\n")[0]}`);
     }
   }
+  if (typeof data === "string" && /^[^:\s]+:\S/.test(data.trim())) {
+    throw new InputError(`${source}: "${data.trim()}" needs a space after the colon ("p95: +20%"), or write p95=+20%`);
+  }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new InputError(`${source}: expected a map of metric to rule, e.g. "p95: +20%"`);
   }
-  const problems = thresholdsProblems(data);
-  if (problems.length > 0) {
-    throw new InputError(`${source} is invalid:
-  ${problems.map((p) => p.message).join("\n  ")}`);
-  }
-  return parseThresholdMap(data, source);
+  return data;
 }
 
 // src/demo/demo-server.ts
@@ -71411,7 +71418,7 @@ async function historyCommand(settings, store, values, io) {
 var COMMON_OPTIONS = {
   config: { type: "string", short: "c" },
   name: { type: "string", short: "n" },
-  thresholds: { type: "string", short: "t" },
+  thresholds: { type: "string", short: "t", multiple: true },
   format: { type: "string", short: "f" },
   "baseline-dir": { type: "string" },
   json: { type: "string" },
@@ -71464,7 +71471,7 @@ Options:
       --profile <name>     load preset: smoke (quick), standard, stress, soak
       --start <cmd>        load: command that starts the server (stopped at the end)
       --ready-url <url>    load: URL (or path) polled until the server answers
-  -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%" or "p95=+20%,p99=<300ms"
+  -t, --thresholds <rules> inline thresholds, repeatable: "p95: +20%" or "p95=+20%,p99=<300ms"
   -n, --name <gate>        gate name (default: the config's name, or "default")
       --baseline-dir <dir> file store directory (default .perf-gate in the current directory)
       --baseline <name>    compare against a pinned baseline instead of the newest
@@ -71510,7 +71517,7 @@ Options:
                            exit 2 (not 3) when the --baseline file is missing or cannot
                            be used (config: baseline.fail-on-missing)
   -f, --format <name>      format of both files (default: auto)
-  -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%"
+  -t, --thresholds <rules> inline thresholds, repeatable, e.g. "p95: +20%"
   -c, --config <file>      config file for thresholds
       --json <file>        write the machine-readable report (- for standard output;
                            the table then goes to stderr; written on failure too)
@@ -71578,10 +71585,25 @@ async function runCli(argv, io) {
 function parse(args, options, allowPositionals = false) {
   try {
     const parsed = parseArgs({ args, options, allowPositionals, strict: true });
-    return { values: parsed.values, positionals: parsed.positionals };
+    const values = Object.fromEntries(
+      Object.entries(parsed.values).map(([key2, value]) => [key2, Array.isArray(value) ? joinedThresholdFlags(value) : value])
+    );
+    return { values, positionals: parsed.positionals };
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`${messageOf(error).replace(/^TypeError \[[A-Z_]+\]: /, "")}; see --help`);
   }
+}
+function joinedThresholdFlags(flags) {
+  if (flags.length === 1) return flags[0];
+  const merged = {};
+  for (const flag of flags) {
+    for (const [metric, rule] of Object.entries(inlineThresholdMap(flag, `--thresholds "${flag}"`))) {
+      if (metric in merged) throw new InputError(`--thresholds: "${metric}" is given in two flags; give each metric once`);
+      merged[metric] = rule;
+    }
+  }
+  return JSON.stringify(merged);
 }
 function cliLogger(io, quiet) {
   const secrets = [];

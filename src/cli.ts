@@ -14,7 +14,7 @@ import type { BaselineRecord } from './baselines/store.js'
 import { givenBaselineStore, unsavedBaselineRecord } from './baselines/given-baseline.js'
 import type { LoadEdgeSettings } from './config/load-settings.js'
 import { checkStoreName } from './config/names.js'
-import { resolveSettings, type EdgeSettings } from './config/resolve-settings.js'
+import { inlineThresholdMap, resolveSettings, type EdgeSettings } from './config/resolve-settings.js'
 import { parseDemoServerArgs, startDemoServer } from './demo/demo-server.js'
 import { DEFAULT_CONFIG_PATH, type GateSettings } from './config/settings.js'
 import type { RunContext } from './context.js'
@@ -48,7 +48,7 @@ export interface CliIo {
 const COMMON_OPTIONS = {
   config: { type: 'string', short: 'c' },
   name: { type: 'string', short: 'n' },
-  thresholds: { type: 'string', short: 't' },
+  thresholds: { type: 'string', short: 't', multiple: true },
   format: { type: 'string', short: 'f' },
   'baseline-dir': { type: 'string' },
   json: { type: 'string' },
@@ -102,7 +102,7 @@ Options:
       --profile <name>     load preset: smoke (quick), standard, stress, soak
       --start <cmd>        load: command that starts the server (stopped at the end)
       --ready-url <url>    load: URL (or path) polled until the server answers
-  -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%" or "p95=+20%,p99=<300ms"
+  -t, --thresholds <rules> inline thresholds, repeatable: "p95: +20%" or "p95=+20%,p99=<300ms"
   -n, --name <gate>        gate name (default: the config's name, or "default")
       --baseline-dir <dir> file store directory (default .perf-gate in the current directory)
       --baseline <name>    compare against a pinned baseline instead of the newest
@@ -148,7 +148,7 @@ Options:
                            exit 2 (not 3) when the --baseline file is missing or cannot
                            be used (config: baseline.fail-on-missing)
   -f, --format <name>      format of both files (default: auto)
-  -t, --thresholds <rules> inline thresholds, e.g. "p95: +20%"
+  -t, --thresholds <rules> inline thresholds, repeatable, e.g. "p95: +20%"
   -c, --config <file>      config file for thresholds
       --json <file>        write the machine-readable report (- for standard output;
                            the table then goes to stderr; written on failure too)
@@ -219,10 +219,30 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const parsed = parseArgs({ args, options, allowPositionals, strict: true })
-    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals }
+    const values = Object.fromEntries(
+      Object.entries(parsed.values).map(([key, value]) => [key, Array.isArray(value) ? joinedThresholdFlags(value as string[]) : value])
+    )
+    return { values: values as Record<string, string | boolean | undefined>, positionals: parsed.positionals }
   } catch (error) {
+    if (error instanceof InputError) throw error
     throw new InputError(`${messageOf(error).replace(/^TypeError \[[A-Z_]+\]: /, '')}; see --help`)
   }
+}
+
+/**
+ * `-t "p95: +10%" -t "p99: <300ms"`: every flag's rules, merged into one map (as JSON, which the inline parser reads
+ * as YAML). The same metric in two flags is bad input, not a silent last-one-wins.
+ */
+function joinedThresholdFlags(flags: string[]): string {
+  if (flags.length === 1) return flags[0]!
+  const merged: Record<string, unknown> = {}
+  for (const flag of flags) {
+    for (const [metric, rule] of Object.entries(inlineThresholdMap(flag, `--thresholds "${flag}"`))) {
+      if (metric in merged) throw new InputError(`--thresholds: "${metric}" is given in two flags; give each metric once`)
+      merged[metric] = rule
+    }
+  }
+  return JSON.stringify(merged)
 }
 
 function cliLogger(io: CliIo, quiet: boolean): Logger {

@@ -49,6 +49,30 @@ describe('CLI hardening', () => {
     assert.equal(absolute.exitCode, 3, absolute.stdout + absolute.stderr)
   })
 
+  test('--thresholds given several times: every flag counts; the same metric twice is bad input; "p95:+20%" is named', async () => {
+    const dir = scratchDir()
+    writeFileSync(
+      join(dir, 'base.json'),
+      JSON.stringify(resultsWith({ s: { time: { values: around(10, 5), unit: 'ms' }, p99: { values: around(20, 5), unit: 'ms' } } }))
+    )
+    writeFileSync(
+      join(dir, 'slow.json'),
+      JSON.stringify(resultsWith({ s: { time: { values: around(10, 5), unit: 'ms' }, p99: { values: around(40, 5), unit: 'ms' } } }))
+    )
+    const compare = (...flags: string[]) => runCliEntry(['compare', '--baseline', 'base.json', '--current', 'slow.json', '--no-color', ...flags], dir)
+    // The first flag was dropped before: p99 doubled and passed.
+    const both = await compare('-t', 'p99: +20%', '-t', 'time=+20%')
+    assert.equal(both.exitCode, 1, both.stdout + both.stderr)
+    assert.match(both.stdout, /p99 .*regression/)
+    assert.match(both.stdout, /1 regression · 1 unchanged/, 'time is gated too')
+    const twice = await compare('-t', 'p99: +20%', '-t', '{ p99: "+50%" }')
+    assert.equal(twice.exitCode, 3)
+    assert.match(twice.stderr, /--thresholds: "p99" is given in two flags; give each metric once/)
+    const noSpace = await compare('-t', 'p99:+20%')
+    assert.equal(noSpace.exitCode, 3)
+    assert.match(noSpace.stderr, /"p99:\+20%" needs a space after the colon/)
+  })
+
   test('a unit error in the config names the file, the line and the JSON path', async () => {
     const dir = scratchDir()
     writeFileSync(join(dir, 'perf-gate.yml'), 'name: api\nsuites:\n  - command: echo\n    format: go\nthresholds:\n  p95: "< 3 parsecs"\n')

@@ -304,6 +304,16 @@ function resolveThresholds(edge: EdgeSettings, config: ConfigFile, where: string
 
 /** Inline thresholds: a YAML or JSON map such as "p95: +20%\np99: < 300ms", or "p95=+20%, p99=<300ms". */
 export function parseInlineThresholds(text: string, source: string): ThresholdRule['metrics'] {
+  const data = inlineThresholdMap(text, source)
+  const problems = thresholdsProblems(data)
+  if (problems.length > 0) {
+    throw new InputError(`${source} is invalid:\n  ${problems.map((p) => p.message).join('\n  ')}`)
+  }
+  return parseThresholdMap(data as Record<string, RawThresholdRule>, source)
+}
+
+/** Inline rules as written ("p95: +20%" in YAML, or "p95=+20%,p99=<300ms") as a map of metric to rule, unchecked. */
+export function inlineThresholdMap(text: string, source: string): Record<string, unknown> {
   let data: unknown
   const looksLikePairs = !text.includes(':') && text.includes('=')
   if (looksLikePairs) {
@@ -325,12 +335,12 @@ export function parseInlineThresholds(text: string, source: string): ThresholdRu
       throw new InputError(`${source}: not valid YAML: ${(error as Error).message.split('\n')[0]}`)
     }
   }
+  if (typeof data === 'string' && /^[^:\s]+:\S/.test(data.trim())) {
+    // "p95:+20%" is one YAML string, not a map.
+    throw new InputError(`${source}: "${data.trim()}" needs a space after the colon ("p95: +20%"), or write p95=+20%`)
+  }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new InputError(`${source}: expected a map of metric to rule, e.g. "p95: +20%"`)
   }
-  const problems = thresholdsProblems(data)
-  if (problems.length > 0) {
-    throw new InputError(`${source} is invalid:\n  ${problems.map((p) => p.message).join('\n  ')}`)
-  }
-  return parseThresholdMap(data as Record<string, RawThresholdRule>, source)
+  return data as Record<string, unknown>
 }
