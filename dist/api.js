@@ -67162,8 +67162,10 @@ function onceMeasured(benchmark) {
       metrics[METRIC_NAMES[id] ?? id] = metricValue(value, unit === "Count" ? "count" : unit, higher ? "higher" : "lower");
     }
   }
-  const allocated = optionalNumberAt(child(child(benchmark, "Memory"), "BytesAllocatedPerOperation"));
-  if (!metrics.bytes && allocated !== void 0) metrics.bytes = metricValue(allocated, "B");
+  const memory = child(benchmark, "Memory");
+  const allocated = optionalNumberAt(child(memory, "BytesAllocatedPerOperation"));
+  const operations = optionalNumberAt(child(memory, "TotalOperations")) ?? 0;
+  if (!metrics.bytes && allocated !== void 0 && operations > 0) metrics.bytes = metricValue(allocated, "B");
   return metrics;
 }
 function versionOf(root) {

@@ -102,6 +102,14 @@ describe('BenchmarkDotNet reports of other shapes (real runs)', () => {
     })
   })
 
+  test('allocations that were not measured (GcStats.Empty: no operations) are not 0 B', () => {
+    const data = JSON.parse(fixtureText('benchmarkdotnet-report-brief.json'))
+    data.Benchmarks[0].Memory = { Gen0Collections: 0, Gen1Collections: 0, Gen2Collections: 0, TotalOperations: 0, BytesAllocatedPerOperation: 0 }
+    const [trial] = parseChecked(JSON.stringify(data), 'benchmarkdotnet').scenarios[0]!.trials
+    assert.equal(trial!.metrics.bytes, undefined)
+    assert.ok(trial!.metrics.time, 'the timing is kept')
+  })
+
   test('an older report (0.12.1, macOS) reads the same way', () => {
     const results = parseChecked(fixtureText('benchmarkdotnet-0.12-github-action-benchmark.json'), 'benchmarkdotnet')
     assert.deepEqual(

@@ -146,8 +146,12 @@ function onceMeasured(benchmark: JsonNode): Record<string, MetricValue> {
       metrics[METRIC_NAMES[id] ?? id] = metricValue(value, unit === 'Count' ? 'count' : unit, higher ? 'higher' : 'lower')
     }
   }
-  const allocated = optionalNumberAt(child(child(benchmark, 'Memory'), 'BytesAllocatedPerOperation'))
-  if (!metrics.bytes && allocated !== undefined) metrics.bytes = metricValue(allocated, 'B')
+  const memory = child(benchmark, 'Memory')
+  const allocated = optionalNumberAt(child(memory, 'BytesAllocatedPerOperation'))
+  // GcStats.Empty (all zero, no operations) stands for "not measured" (null in newer versions): per operation of
+  // none is not 0 B.
+  const operations = optionalNumberAt(child(memory, 'TotalOperations')) ?? 0
+  if (!metrics.bytes && allocated !== undefined && operations > 0) metrics.bytes = metricValue(allocated, 'B')
   return metrics
 }
 
