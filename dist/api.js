@@ -58156,6 +58156,10 @@ var config_schema_default = {
         },
         cwd: { type: "string", minLength: 1 },
         env: { type: "object", additionalProperties: { type: "string" } },
+        memory: {
+          type: "boolean",
+          description: "Sample the resident memory of the command's process tree (Linux): each run adds a trial of rss_peak (MiB) to a scenario named '<suite> (process)'. Default: false."
+        },
         thresholds: { $ref: "#/definitions/thresholds" }
       }
     },
@@ -59838,7 +59842,8 @@ function resolveSource(edge, config, where) {
         format: edge.format || suite.format || "auto",
         timeoutMs: suite.timeout !== void 0 ? parseDurationMs(suite.timeout, `${where}: /suites/${index}/timeout`) : edge.timeout ? parseDurationMs(edge.timeout, "timeout") : DEFAULT_SUITE_TIMEOUT_MS,
         cwd,
-        env: suite.env ?? {}
+        env: suite.env ?? {},
+        ...suite.memory ? { memory: true } : {}
       };
       if (suite.results) settings.resultsPath = resolve2(cwd, suite.results);
       const repeat = edgeRepeat(edge) ?? suite.repeat;
@@ -67616,8 +67621,115 @@ async function groupAlive(pgid) {
   }
 }
 
+// src/run/process-memory.ts
+import { readFile as readFile3 } from "node:fs/promises";
+var MEMORY_SAMPLE_MS = 250;
+var PROCESS_TREE_REFRESH_MS = 2e3;
+var ProcessTreeMemory = class _ProcessTreeMemory {
+  constructor(rootPid, treeRefreshMs) {
+    this.rootPid = rootPid;
+    this.treeRefreshMs = treeRefreshMs;
+  }
+  rootPid;
+  treeRefreshMs;
+  timer;
+  window;
+  tree;
+  /** A sample is being taken: the next tick is skipped rather than overlapping it. */
+  sampling = false;
+  stopped = false;
+  /**
+   * Starts sampling `rootPid`'s tree; undefined where /proc is not there (not Linux) or the pid is unknown. A command
+   * that is still starting its processes wants the tree looked up at every sample (`treeRefreshMs` 0).
+   */
+  static watch(rootPid, { intervalMs = MEMORY_SAMPLE_MS, treeRefreshMs = PROCESS_TREE_REFRESH_MS } = {}) {
+    if (rootPid === void 0 || process.platform !== "linux") return void 0;
+    const sampler = new _ProcessTreeMemory(rootPid, treeRefreshMs);
+    sampler.timer = setInterval(() => void sampler.sample(), intervalMs);
+    sampler.timer.unref();
+    void sampler.sample();
+    return sampler;
+  }
+  /** Starts a new window (after warm-up), with a sample now. */
+  reset() {
+    this.window = void 0;
+    void this.sample();
+  }
+  /** Peak and growth since the last reset; undefined before the first sample could be read. */
+  read() {
+    const window2 = this.window;
+    return window2 ? { peakMiB: window2.peakMiB, growthMiB: window2.lastMiB - window2.firstMiB } : void 0;
+  }
+  stop() {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = void 0;
+  }
+  async sample() {
+    if (this.stopped || this.sampling) return;
+    this.sampling = true;
+    try {
+      const bytes = await rssBytes(await this.pids());
+      if (bytes === void 0 || this.stopped) return;
+      const mib = bytes / 1024 ** 2;
+      const window2 = this.window;
+      if (window2) {
+        window2.lastMiB = mib;
+        window2.peakMiB = Math.max(window2.peakMiB, mib);
+      } else this.window = { firstMiB: mib, lastMiB: mib, peakMiB: mib };
+    } finally {
+      this.sampling = false;
+    }
+  }
+  /** The tree's pids, looked up anew at most every PROCESS_TREE_REFRESH_MS. */
+  async pids() {
+    const now = Date.now();
+    if (!this.tree || now - this.tree.foundAt >= this.treeRefreshMs) {
+      this.tree = { pids: await processTree(this.rootPid) ?? [this.rootPid], foundAt: now };
+    }
+    return this.tree.pids;
+  }
+};
+async function processTree(rootPid) {
+  let parentOf;
+  try {
+    parentOf = await readProcessTable();
+  } catch {
+    return void 0;
+  }
+  const members = /* @__PURE__ */ new Set([rootPid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, { ppid, pgrp }] of parentOf) {
+      if (!members.has(pid) && (members.has(ppid) || pgrp === rootPid)) {
+        members.add(pid);
+        grew = true;
+      }
+    }
+  }
+  return [...members];
+}
+async function rssBytes(pids) {
+  let total = 0;
+  let found = false;
+  for (const pid of pids) {
+    try {
+      const status = await readFile3(`/proc/${pid}/status`, "utf8");
+      const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+      if (match) {
+        total += Number(match[1]) * 1024;
+        found = true;
+      }
+    } catch {
+    }
+  }
+  return found ? total : void 0;
+}
+
 // src/run/command.ts
 var TAIL_LINES = 30;
+var COMMAND_MEMORY_SAMPLE_MS = 100;
 var MAX_STDOUT_BYTES = 64 * 1024 * 1024;
 async function runCommand(spec, log, signal) {
   const started = Date.now();
@@ -67655,6 +67767,7 @@ async function runCommand(spec, log, signal) {
   };
   relay(child2.stdout, true);
   relay(child2.stderr, false);
+  const memory = spec.sampleMemory ? ProcessTreeMemory.watch(child2.pid, { intervalMs: COMMAND_MEMORY_SAMPLE_MS, treeRefreshMs: 0 }) : void 0;
   let timedOut = false;
   let cancelled = false;
   let stopping;
@@ -67677,6 +67790,7 @@ async function runCommand(spec, log, signal) {
     child2.on("exit", (code, exitSignal2) => resolve4({ exitCode: code, exitSignal: exitSignal2 }));
   });
   clearTimeout(limit);
+  memory?.stop();
   signal?.removeEventListener("abort", onAbort);
   await stop();
   await waitForStreams(child2.stdout, child2.stderr);
@@ -67689,7 +67803,8 @@ async function runCommand(spec, log, signal) {
     cancelled,
     stdout: Buffer.concat(stdoutChunks).toString("utf8"),
     outputTail: tail2.join("\n"),
-    durationMs: Date.now() - started
+    durationMs: Date.now() - started,
+    ...memory?.read() ? { memory: memory.read() } : {}
   };
 }
 async function waitForStreams(...streams) {
@@ -68066,13 +68181,10 @@ async function runLoadPass(options) {
 
 // src/run/load/server.ts
 import { spawn as spawn2 } from "node:child_process";
-import { readFile as readFile3 } from "node:fs/promises";
 var TAIL_LINES2 = 30;
 var LINES_SHOWN_AFTER_READY = 20;
 var KILL_GRACE_MS2 = 3e3;
 var READY_POLL_MS = 100;
-var MEMORY_SAMPLE_MS = 250;
-var PROCESS_TREE_REFRESH_MS = 2e3;
 var ManagedServer = class {
   constructor(settings, log, signal) {
     this.settings = settings;
@@ -68087,12 +68199,7 @@ var ManagedServer = class {
   exitDescription;
   death = new AbortController();
   tail = [];
-  memoryTimer;
-  memoryWindow;
-  /** The server's process tree (under `rootPid`) as last looked up. */
-  tree;
-  /** A sample is being taken: the next tick is skipped rather than overlapping it. */
-  sampling = false;
+  memorySampler;
   memoryUnsupportedNoted = false;
   ready = false;
   linesShownAfterReady = 0;
@@ -68135,7 +68242,7 @@ var ManagedServer = class {
         resolve4();
       });
     });
-    this.startMemorySampling();
+    this.startMemorySampling(child2.pid);
     await this.waitUntilReady(readyUrl);
   }
   relay(stream) {
@@ -68220,92 +68327,24 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
   }
   /** Starts a new memory window (after warm-up). */
   resetMemory() {
-    this.memoryWindow = void 0;
-    void this.sampleMemory();
+    this.memorySampler?.reset();
   }
   /** Peak and growth of resident memory since the last reset; undefined where it cannot be read. */
   memory() {
-    const window2 = this.memoryWindow;
-    if (!window2) return void 0;
-    return { peakMiB: window2.peakMiB, growthMiB: window2.lastMiB - window2.firstMiB };
+    return this.memorySampler?.read();
   }
-  startMemorySampling() {
-    this.memoryWindow = void 0;
-    this.tree = void 0;
-    if (process.platform !== "linux") {
-      if (!this.memoryUnsupportedNoted) this.log.info("Server memory is sampled on Linux only (/proc); server_rss_* metrics are skipped here.");
+  startMemorySampling(pid) {
+    this.memorySampler?.stop();
+    this.memorySampler = ProcessTreeMemory.watch(pid);
+    if (process.platform !== "linux" && !this.memoryUnsupportedNoted) {
+      this.log.info("Server memory is sampled on Linux only (/proc); server_rss_* metrics are skipped here.");
       this.memoryUnsupportedNoted = true;
-      return;
     }
-    this.memoryTimer = setInterval(() => void this.sampleMemory(), MEMORY_SAMPLE_MS);
-    this.memoryTimer.unref();
   }
   stopMemorySampling() {
-    if (this.memoryTimer) clearInterval(this.memoryTimer);
-    this.memoryTimer = void 0;
-  }
-  async sampleMemory() {
-    const pid = this.child?.pid;
-    if (pid === void 0 || process.platform !== "linux" || this.sampling) return;
-    this.sampling = true;
-    try {
-      const bytes = await rssBytes(await this.treeOf(pid));
-      if (bytes === void 0 || this.child?.pid !== pid) return;
-      const mib = bytes / 1024 ** 2;
-      const window2 = this.memoryWindow;
-      if (window2) {
-        window2.lastMiB = mib;
-        window2.peakMiB = Math.max(window2.peakMiB, mib);
-      } else this.memoryWindow = { firstMiB: mib, lastMiB: mib, peakMiB: mib };
-    } finally {
-      this.sampling = false;
-    }
-  }
-  /** The pids of the server's process tree, looked up anew at most every PROCESS_TREE_REFRESH_MS. */
-  async treeOf(rootPid) {
-    const now = Date.now();
-    if (this.tree?.rootPid !== rootPid || now - this.tree.foundAt >= PROCESS_TREE_REFRESH_MS) {
-      this.tree = { rootPid, pids: await processTree(rootPid) ?? [rootPid], foundAt: now };
-    }
-    return this.tree.pids;
+    this.memorySampler?.stop();
   }
 };
-async function processTree(rootPid) {
-  let parentOf;
-  try {
-    parentOf = await readProcessTable();
-  } catch {
-    return void 0;
-  }
-  const members = /* @__PURE__ */ new Set([rootPid]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [pid, { ppid, pgrp }] of parentOf) {
-      if (!members.has(pid) && (members.has(ppid) || pgrp === rootPid)) {
-        members.add(pid);
-        grew = true;
-      }
-    }
-  }
-  return [...members];
-}
-async function rssBytes(pids) {
-  let total = 0;
-  let found = false;
-  for (const pid of pids) {
-    try {
-      const status = await readFile3(`/proc/${pid}/status`, "utf8");
-      const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-      if (match) {
-        total += Number(match[1]) * 1024;
-        found = true;
-      }
-    } catch {
-    }
-  }
-  return found ? total : void 0;
-}
 
 // src/run/load/trial-recorder.ts
 var LATENCY_LOWEST_MICROS = 1;
@@ -68698,11 +68737,14 @@ async function runSuiteRepeated(suite, deps) {
   return mergeRuns(runs);
 }
 async function runSuite(suite, deps, run, total) {
-  const resultsShown = suite.resultsPath ? displayPath(deps.rootDir, suite.resultsPath) : void 0;
   const before = suite.resultsPath ? await modifiedAt(suite.resultsPath) : void 0;
   const ofRuns = total === void 0 ? run > 1 ? ` (run ${run})` : "" : total > 1 ? ` (run ${run} of ${total})` : "";
   deps.log.info(`Running suite "${suite.name}"${ofRuns}: ${suite.command}`);
-  const outcome = await runCommand({ command: suite.command, cwd: suite.cwd, env: suite.env, timeoutMs: suite.timeoutMs }, deps.log, deps.signal);
+  const outcome = await runCommand(
+    { command: suite.command, cwd: suite.cwd, env: suite.env, timeoutMs: suite.timeoutMs, ...suite.memory ? { sampleMemory: true } : {} },
+    deps.log,
+    deps.signal
+  );
   const tail2 = outcome.outputTail ? `
 Last output:
 ${indent(outcome.outputTail)}` : "";
@@ -68717,11 +68759,17 @@ ${indent(outcome.outputTail)}` : "";
     throw new RunError(`suite "${suite.name}" failed: \`${suite.command}\` ${how}.${tail2}`);
   }
   deps.log.info(`Suite "${suite.name}" finished in ${formatMs(outcome.durationMs)}.`);
+  const results = await suiteResults(suite, deps, outcome.stdout, before);
+  if (suite.memory) withProcessMemory(results, suite, outcome.memory, deps);
+  return results;
+}
+async function suiteResults(suite, deps, stdout, before) {
+  const resultsShown = suite.resultsPath ? displayPath(deps.rootDir, suite.resultsPath) : void 0;
   if (!suite.resultsPath) {
-    if (outcome.stdout.trim() === "") {
+    if (stdout.trim() === "") {
       throw new RunError(`suite "${suite.name}" printed nothing on standard output, and no results file is configured`);
     }
-    return parseResultsText(outcome.stdout, suite.format, `standard output of suite "${suite.name}"`, { suite: suite.name });
+    return parseResultsText(stdout, suite.format, `standard output of suite "${suite.name}"`, { suite: suite.name });
   }
   const after = await modifiedAt(suite.resultsPath);
   if (after === void 0) {
@@ -68731,6 +68779,22 @@ ${indent(outcome.outputTail)}` : "";
     throw new RunError(`suite "${suite.name}" did not update its results file ${resultsShown}: it still holds an earlier run's results`);
   }
   return parseResultsText(await readResultsFile(suite.resultsPath, resultsShown), suite.format, resultsShown, { suite: suite.name });
+}
+function withProcessMemory(results, suite, memory, deps) {
+  if (!memory) {
+    deps.log.warn(
+      `Suite "${suite.name}": memory could not be sampled (${process.platform === "linux" ? "the command ended before the first sample" : "Linux only"}); no rss_peak this run.`
+    );
+    return;
+  }
+  results.scenarios.push({
+    name: processScenarioName(suite.name),
+    labels: { suite: suite.name },
+    trials: [{ metrics: { rss_peak: { value: Math.round(memory.peakMiB * 100) / 100, unit: "MiB", direction: "lower" } } }]
+  });
+}
+function processScenarioName(suite) {
+  return `${suite} (process)`;
 }
 async function readResultsFile(path, shown) {
   try {

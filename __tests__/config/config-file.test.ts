@@ -51,7 +51,7 @@ strict: true
   test('unknown keys name the path, the line and the allowed keys', () => {
     rejects(
       'suites:\n  - command: x\n    comand: y\n',
-      /perf-gate\.yml:3: \/suites\/0: unknown key "comand"; allowed: name, command, results, format, timeout, repeat, cwd, env, thresholds/
+      /perf-gate\.yml:3: \/suites\/0: unknown key "comand"; allowed: name, command, results, format, timeout, repeat, cwd, env, memory, thresholds/
     )
     rejects(
       'threshold:\n  p95: +20%\n',

@@ -22,6 +22,7 @@ export interface ConfigFile {
     repeat?: number
     cwd?: string
     env?: Record<string, string>
+    memory?: boolean
     thresholds?: Record<string, RawThresholdRule>
   }>
   load?: LoadConfig

@@ -254,7 +254,8 @@ function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): R
               ? parseDurationMs(edge.timeout, 'timeout')
               : DEFAULT_SUITE_TIMEOUT_MS,
         cwd,
-        env: suite.env ?? {}
+        env: suite.env ?? {},
+        ...(suite.memory ? { memory: true } : {})
       }
       if (suite.results) settings.resultsPath = resolve(cwd, suite.results)
       const repeat = edgeRepeat(edge) ?? suite.repeat

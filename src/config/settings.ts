@@ -19,6 +19,8 @@ export interface SuiteSettings {
   env: Record<string, string>
   /** Runs of the command, each adding its trials; undefined: once, or DEFAULT_SINGLE_VALUE_RUNS when a run gives one value per benchmark. */
   repeat?: number
+  /** Sample the command's process tree memory: each run adds an `rss_peak` trial to the scenario `<name> (process)`. */
+  memory?: boolean
 }
 
 /** What produces the current results. */

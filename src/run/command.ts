@@ -6,12 +6,15 @@
 import { spawn } from 'node:child_process'
 import type { Logger } from '../log.js'
 import { stopGroup } from './process-group.js'
+import { ProcessTreeMemory, type TreeMemory } from './process-memory.js'
 
 export interface CommandSpec {
   command: string
   cwd: string
   env: Record<string, string>
   timeoutMs: number
+  /** Sample the resident memory of the command's process tree while it runs (Linux). */
+  sampleMemory?: boolean
 }
 
 export interface CommandOutcome {
@@ -23,9 +26,12 @@ export interface CommandOutcome {
   /** The last lines of stdout and stderr interleaved, for error messages. */
   outputTail: string
   durationMs: number
+  /** The process tree's resident memory while it ran, when sampled and readable. */
+  memory?: TreeMemory
 }
 
 const TAIL_LINES = 30
+const COMMAND_MEMORY_SAMPLE_MS = 100
 const MAX_STDOUT_BYTES = 64 * 1024 * 1024
 
 export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortSignal): Promise<CommandOutcome> {
@@ -64,6 +70,8 @@ export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortS
   }
   relay(child.stdout, true)
   relay(child.stderr, false)
+  // A benchmark command starts its processes as it goes: the tree is looked up at every sample, every 100 ms.
+  const memory = spec.sampleMemory ? ProcessTreeMemory.watch(child.pid, { intervalMs: COMMAND_MEMORY_SAMPLE_MS, treeRefreshMs: 0 }) : undefined
 
   let timedOut = false
   let cancelled = false
@@ -89,6 +97,7 @@ export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortS
     child.on('exit', (code, exitSignal) => resolve({ exitCode: code, exitSignal }))
   })
   clearTimeout(limit)
+  memory?.stop()
   signal?.removeEventListener('abort', onAbort)
   // Leftovers of the suite (background servers, workers) die with it; they would skew the next measurement. The
   // shell leader's exit says nothing about them: a descendant that ignores SIGTERM gets SIGKILL with the group.
@@ -104,7 +113,8 @@ export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortS
     cancelled,
     stdout: Buffer.concat(stdoutChunks).toString('utf8'),
     outputTail: tail.join('\n'),
-    durationMs: Date.now() - started
+    durationMs: Date.now() - started,
+    ...(memory?.read() ? { memory: memory.read()! } : {})
   }
 }
 

@@ -11,6 +11,7 @@ import type { Logger } from '../log.js'
 import { displayPath } from '../paths.js'
 import type { Results, Scenario } from '../results/model.js'
 import { runCommand } from './command.js'
+import type { TreeMemory } from './process-memory.js'
 import { runLoad } from './load/load-runner.js'
 import { mergeRuns, plannedRuns, repeatNote } from './suite-repeats.js'
 
@@ -71,11 +72,14 @@ async function runSuiteRepeated(suite: SuiteSettings, deps: RunDeps): Promise<Re
 }
 
 async function runSuite(suite: SuiteSettings, deps: RunDeps, run: number, total: number | undefined): Promise<Results> {
-  const resultsShown = suite.resultsPath ? displayPath(deps.rootDir, suite.resultsPath) : undefined
   const before = suite.resultsPath ? await modifiedAt(suite.resultsPath) : undefined
   const ofRuns = total === undefined ? (run > 1 ? ` (run ${run})` : '') : total > 1 ? ` (run ${run} of ${total})` : ''
   deps.log.info(`Running suite "${suite.name}"${ofRuns}: ${suite.command}`)
-  const outcome = await runCommand({ command: suite.command, cwd: suite.cwd, env: suite.env, timeoutMs: suite.timeoutMs }, deps.log, deps.signal)
+  const outcome = await runCommand(
+    { command: suite.command, cwd: suite.cwd, env: suite.env, timeoutMs: suite.timeoutMs, ...(suite.memory ? { sampleMemory: true } : {}) },
+    deps.log,
+    deps.signal
+  )
   const tail = outcome.outputTail ? `\nLast output:\n${indent(outcome.outputTail)}` : ''
   if (outcome.cancelled) throw new RunError(`suite "${suite.name}" was cancelled; its processes were stopped.${tail}`)
   if (outcome.timedOut) {
@@ -88,11 +92,19 @@ async function runSuite(suite: SuiteSettings, deps: RunDeps, run: number, total:
     throw new RunError(`suite "${suite.name}" failed: \`${suite.command}\` ${how}.${tail}`)
   }
   deps.log.info(`Suite "${suite.name}" finished in ${formatMs(outcome.durationMs)}.`)
+  const results = await suiteResults(suite, deps, outcome.stdout, before)
+  if (suite.memory) withProcessMemory(results, suite, outcome.memory, deps)
+  return results
+}
+
+/** The suite's results: its results file (written by this run) or its standard output, parsed. */
+async function suiteResults(suite: SuiteSettings, deps: RunDeps, stdout: string, before: number | undefined): Promise<Results> {
+  const resultsShown = suite.resultsPath ? displayPath(deps.rootDir, suite.resultsPath) : undefined
   if (!suite.resultsPath) {
-    if (outcome.stdout.trim() === '') {
+    if (stdout.trim() === '') {
       throw new RunError(`suite "${suite.name}" printed nothing on standard output, and no results file is configured`)
     }
-    return parseResultsText(outcome.stdout, suite.format, `standard output of suite "${suite.name}"`, { suite: suite.name })
+    return parseResultsText(stdout, suite.format, `standard output of suite "${suite.name}"`, { suite: suite.name })
   }
   const after = await modifiedAt(suite.resultsPath)
   if (after === undefined) {
@@ -102,6 +114,29 @@ async function runSuite(suite: SuiteSettings, deps: RunDeps, run: number, total:
     throw new RunError(`suite "${suite.name}" did not update its results file ${resultsShown}: it still holds an earlier run's results`)
   }
   return parseResultsText(await readResultsFile(suite.resultsPath, resultsShown!), suite.format, resultsShown!, { suite: suite.name })
+}
+
+/**
+ * `memory: true`: the peak resident memory of the command's process tree, one trial per run, in a scenario of its own
+ * (`<suite> (process)`). The peak, not the growth: a command's tree starts from nothing, so its peak is what it grew.
+ */
+function withProcessMemory(results: Results, suite: SuiteSettings, memory: TreeMemory | undefined, deps: RunDeps): void {
+  if (!memory) {
+    deps.log.warn(
+      `Suite "${suite.name}": memory could not be sampled (${process.platform === 'linux' ? 'the command ended before the first sample' : 'Linux only'}); no rss_peak this run.`
+    )
+    return
+  }
+  results.scenarios.push({
+    name: processScenarioName(suite.name),
+    labels: { suite: suite.name },
+    trials: [{ metrics: { rss_peak: { value: Math.round(memory.peakMiB * 100) / 100, unit: 'MiB', direction: 'lower' } } }]
+  })
+}
+
+/** The scenario that holds a suite's process-tree memory. */
+export function processScenarioName(suite: string): string {
+  return `${suite} (process)`
 }
 
 async function readResultsFile(path: string, shown: string): Promise<string> {

@@ -6,7 +6,7 @@ import type { LoadSource, ServerSettings } from '../../../src/config/settings.js
 import { RunError } from '../../../src/errors.js'
 import { MemoryLogger } from '../../../src/log.js'
 import { runLoad } from '../../../src/run/load/load-runner.js'
-import { processTreeRssBytes } from '../../../src/run/load/server.js'
+import { processTreeRssBytes } from '../../../src/run/process-memory.js'
 import { freePort } from '../../support/free-port.js'
 import { endpoint, scenario } from './test-server.js'
 

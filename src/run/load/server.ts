@@ -4,35 +4,18 @@
  * and stopped as a whole group (also on failure and cancellation).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
 import type { ServerSettings } from '../../config/settings.js'
 import { RunError } from '../../errors.js'
 import type { Logger } from '../../log.js'
-import { groupAlive, readProcessTable, signalGroup, type ProcessEntry } from '../process-group.js'
+import { groupAlive, signalGroup } from '../process-group.js'
+import { ProcessTreeMemory, type TreeMemory } from '../process-memory.js'
 
 const TAIL_LINES = 30
 const LINES_SHOWN_AFTER_READY = 20
 const KILL_GRACE_MS = 3000
 const READY_POLL_MS = 100
-const MEMORY_SAMPLE_MS = 250
-/**
- * How often the server's process tree is looked up anew (a scan of all of /proc); the ticks in between read only
- * the known members' memory. Servers start their workers at start-up, so the tree rarely changes during load.
- */
-const PROCESS_TREE_REFRESH_MS = 2000
-
 /** Resident memory of the server's process tree over the watched window. */
-export interface ServerMemory {
-  peakMiB: number
-  /** Last sample minus first sample. */
-  growthMiB: number
-}
-
-interface MemoryWindow {
-  firstMiB: number
-  lastMiB: number
-  peakMiB: number
-}
+export type ServerMemory = TreeMemory
 
 export class ManagedServer {
   private child: ChildProcess | undefined
@@ -40,12 +23,7 @@ export class ManagedServer {
   private exitDescription: string | undefined
   private death = new AbortController()
   private readonly tail: string[] = []
-  private memoryTimer: NodeJS.Timeout | undefined
-  private memoryWindow: MemoryWindow | undefined
-  /** The server's process tree (under `rootPid`) as last looked up. */
-  private tree: { rootPid: number; pids: number[]; foundAt: number } | undefined
-  /** A sample is being taken: the next tick is skipped rather than overlapping it. */
-  private sampling = false
+  private memorySampler: ProcessTreeMemory | undefined
   private memoryUnsupportedNoted = false
   private ready = false
   private linesShownAfterReady = 0
@@ -97,7 +75,7 @@ export class ManagedServer {
         resolve()
       })
     })
-    this.startMemorySampling()
+    this.startMemorySampling(child.pid)
     await this.waitUntilReady(readyUrl)
   }
 
@@ -190,105 +168,24 @@ export class ManagedServer {
 
   /** Starts a new memory window (after warm-up). */
   resetMemory(): void {
-    this.memoryWindow = undefined
-    void this.sampleMemory()
+    this.memorySampler?.reset()
   }
 
   /** Peak and growth of resident memory since the last reset; undefined where it cannot be read. */
   memory(): ServerMemory | undefined {
-    const window = this.memoryWindow
-    if (!window) return undefined
-    return { peakMiB: window.peakMiB, growthMiB: window.lastMiB - window.firstMiB }
+    return this.memorySampler?.read()
   }
 
-  private startMemorySampling(): void {
-    this.memoryWindow = undefined
-    this.tree = undefined
-    if (process.platform !== 'linux') {
-      if (!this.memoryUnsupportedNoted) this.log.info('Server memory is sampled on Linux only (/proc); server_rss_* metrics are skipped here.')
+  private startMemorySampling(pid: number | undefined): void {
+    this.memorySampler?.stop()
+    this.memorySampler = ProcessTreeMemory.watch(pid)
+    if (process.platform !== 'linux' && !this.memoryUnsupportedNoted) {
+      this.log.info('Server memory is sampled on Linux only (/proc); server_rss_* metrics are skipped here.')
       this.memoryUnsupportedNoted = true
-      return
     }
-    this.memoryTimer = setInterval(() => void this.sampleMemory(), MEMORY_SAMPLE_MS)
-    this.memoryTimer.unref()
   }
 
   private stopMemorySampling(): void {
-    if (this.memoryTimer) clearInterval(this.memoryTimer)
-    this.memoryTimer = undefined
+    this.memorySampler?.stop()
   }
-
-  private async sampleMemory(): Promise<void> {
-    const pid = this.child?.pid
-    if (pid === undefined || process.platform !== 'linux' || this.sampling) return
-    this.sampling = true
-    try {
-      const bytes = await rssBytes(await this.treeOf(pid))
-      if (bytes === undefined || this.child?.pid !== pid) return
-      const mib = bytes / 1024 ** 2
-      const window = this.memoryWindow
-      if (window) {
-        window.lastMiB = mib
-        window.peakMiB = Math.max(window.peakMiB, mib)
-      } else this.memoryWindow = { firstMiB: mib, lastMiB: mib, peakMiB: mib }
-    } finally {
-      this.sampling = false
-    }
-  }
-
-  /** The pids of the server's process tree, looked up anew at most every PROCESS_TREE_REFRESH_MS. */
-  private async treeOf(rootPid: number): Promise<number[]> {
-    const now = Date.now()
-    if (this.tree?.rootPid !== rootPid || now - this.tree.foundAt >= PROCESS_TREE_REFRESH_MS) {
-      this.tree = { rootPid, pids: (await processTree(rootPid)) ?? [rootPid], foundAt: now }
-    }
-    return this.tree.pids
-  }
-}
-
-/** Resident memory (VmRSS) summed over `rootPid`, its descendants and its process group, from /proc. */
-export async function processTreeRssBytes(rootPid: number): Promise<number | undefined> {
-  const pids = await processTree(rootPid)
-  return pids === undefined ? undefined : rssBytes(pids)
-}
-
-/** `rootPid`, its descendants and the members of its process group, from /proc; undefined without /proc. */
-async function processTree(rootPid: number): Promise<number[] | undefined> {
-  let parentOf: Map<number, ProcessEntry>
-  try {
-    parentOf = await readProcessTable()
-  } catch {
-    return undefined
-  }
-  const members = new Set<number>([rootPid])
-  let grew = true
-  while (grew) {
-    grew = false
-    for (const [pid, { ppid, pgrp }] of parentOf) {
-      if (!members.has(pid) && (members.has(ppid) || pgrp === rootPid)) {
-        members.add(pid)
-        grew = true
-      }
-    }
-  }
-  return [...members]
-}
-
-/** Resident memory (VmRSS) summed over `pids`; undefined when none of them could be read. */
-async function rssBytes(pids: number[]): Promise<number | undefined> {
-  let total = 0
-  let found = false
-  for (const pid of pids) {
-    try {
-      const status = await readFile(`/proc/${pid}/status`, 'utf8')
-      const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)
-      if (match) {
-        total += Number(match[1]) * 1024
-        found = true
-      }
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return found ? total : undefined
 }
