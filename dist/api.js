@@ -11,6 +11,14 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
@@ -35,10 +43,17 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// <define:PERF_GATE_UPLOT>
+var init_define_PERF_GATE_UPLOT = __esm({
+  "<define:PERF_GATE_UPLOT>"() {
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
     var MAP = /* @__PURE__ */ Symbol.for("yaml.map");
@@ -96,6 +111,7 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -254,6 +270,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var visit2 = require_visit();
     var escapeChars = {
@@ -425,6 +442,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var visit2 = require_visit();
     function anchorIsValid(anchor) {
@@ -495,6 +513,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function applyReviver(reviver, obj, key2, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
@@ -545,6 +564,7 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
@@ -575,6 +595,7 @@ var require_toJS = __commonJS({
 var require_Node = __commonJS({
   "node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var applyReviver = require_applyReviver();
     var identity = require_identity();
     var toJS = require_toJS();
@@ -616,6 +637,7 @@ var require_Node = __commonJS({
 var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var anchors = require_anchors();
     var visit2 = require_visit();
     var identity = require_identity();
@@ -734,6 +756,7 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -764,6 +787,7 @@ var require_Scalar = __commonJS({
 var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Alias = require_Alias();
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -839,6 +863,7 @@ var require_createNode = __commonJS({
 var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
@@ -982,6 +1007,7 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent2) {
       if (/^\n+$/.test(comment))
@@ -999,6 +1025,7 @@ var require_stringifyComment = __commonJS({
 var require_foldFlowLines = __commonJS({
   "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
@@ -1135,6 +1162,7 @@ ${indent2}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
@@ -1418,6 +1446,7 @@ ${indent2}`);
 var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var anchors = require_anchors();
     var identity = require_identity();
     var stringifyComment = require_stringifyComment();
@@ -1542,6 +1571,7 @@ ${ctx.indent}${str}`;
 var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var stringify = require_stringify();
@@ -1675,6 +1705,7 @@ ${ctx.indent}`;
 var require_log = __commonJS({
   "node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
       if (logLevel === "debug")
@@ -1697,6 +1728,7 @@ var require_log = __commonJS({
 var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
@@ -1757,6 +1789,7 @@ var require_merge = __commonJS({
 var require_addPairToJSMap = __commonJS({
   "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var log = require_log();
     var merge = require_merge();
     var stringify = require_stringify();
@@ -1821,6 +1854,7 @@ var require_addPairToJSMap = __commonJS({
 var require_Pair = __commonJS({
   "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
@@ -1861,6 +1895,7 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
@@ -2012,6 +2047,7 @@ ${indent2}${end}`;
 var require_YAMLMap = __commonJS({
   "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
@@ -2156,6 +2192,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
     var map = {
@@ -2178,6 +2215,7 @@ var require_map = __commonJS({
 var require_YAMLSeq = __commonJS({
   "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
@@ -2294,6 +2332,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq = {
@@ -2316,6 +2355,7 @@ var require_seq = __commonJS({
 var require_string = __commonJS({
   "node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var stringifyString = require_stringifyString();
     var string = {
       identify: (value) => typeof value === "string",
@@ -2335,6 +2375,7 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
@@ -2353,6 +2394,7 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
@@ -2377,6 +2419,7 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
@@ -2404,6 +2447,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
@@ -2450,6 +2494,7 @@ var require_float = __commonJS({
 var require_int = __commonJS({
   "node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
@@ -2495,6 +2540,7 @@ var require_int = __commonJS({
 var require_schema = __commonJS({
   "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
@@ -2523,6 +2569,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     var map = require_map();
     var seq = require_seq();
@@ -2590,6 +2637,7 @@ var require_schema2 = __commonJS({
 var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
@@ -2656,6 +2704,7 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
@@ -2734,6 +2783,7 @@ ${cn.comment}` : item.comment;
 var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
@@ -2812,6 +2862,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
@@ -2844,6 +2895,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
@@ -2893,6 +2945,7 @@ var require_float2 = __commonJS({
 var require_int2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -2972,6 +3025,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -3061,6 +3115,7 @@ var require_set = __commonJS({
 var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
       const sign = str[0];
@@ -3149,6 +3204,7 @@ var require_timestamp = __commonJS({
 var require_schema3 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
@@ -3193,6 +3249,7 @@ var require_schema3 = __commonJS({
 var require_tags = __commonJS({
   "node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
@@ -3287,6 +3344,7 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var map = require_map();
     var seq = require_seq();
@@ -3319,6 +3377,7 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
@@ -3399,6 +3458,7 @@ var require_stringifyDocument = __commonJS({
 var require_Document = __commonJS({
   "node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Alias = require_Alias();
     var Collection = require_Collection();
     var identity = require_identity();
@@ -3708,6 +3768,7 @@ var require_Document = __commonJS({
 var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
         super();
@@ -3773,6 +3834,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
@@ -3907,6 +3969,7 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function containsNewline(key2) {
       if (!key2)
         return null;
@@ -3949,6 +4012,7 @@ var require_util_contains_newline = __commonJS({
 var require_util_flow_indent_check = __commonJS({
   "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
       if (fc?.type === "flow-collection") {
@@ -3967,6 +4031,7 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     function mapIncludes(ctx, items2, search) {
       const { uniqueKeys } = ctx.options;
@@ -3983,6 +4048,7 @@ var require_util_map_includes = __commonJS({
 var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var resolveProps = require_resolve_props();
@@ -4091,6 +4157,7 @@ var require_resolve_block_map = __commonJS({
 var require_resolve_block_seq = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
@@ -4142,6 +4209,7 @@ var require_resolve_block_seq = __commonJS({
 var require_resolve_end = __commonJS({
   "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
       if (end) {
@@ -4185,6 +4253,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -4379,6 +4448,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -4444,6 +4514,7 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
@@ -4627,6 +4698,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
@@ -4848,6 +4920,7 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
@@ -4929,6 +5002,7 @@ var require_compose_scalar = __commonJS({
 var require_util_empty_scalar_position = __commonJS({
   "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
         pos ?? (pos = before.length);
@@ -4959,6 +5033,7 @@ var require_util_empty_scalar_position = __commonJS({
 var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Alias = require_Alias();
     var identity = require_identity();
     var composeCollection = require_compose_collection();
@@ -5065,6 +5140,7 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Document = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
@@ -5108,6 +5184,7 @@ var require_compose_doc = __commonJS({
 var require_composer = __commonJS({
   "node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var node_process = __require("process");
     var directives = require_directives();
     var Document = require_Document();
@@ -5316,6 +5393,7 @@ ${end.comment}` : end.comment;
 var require_cst_scalar = __commonJS({
   "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     var errors = require_errors();
@@ -5501,6 +5579,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
@@ -5562,6 +5641,7 @@ var require_cst_stringify = __commonJS({
 var require_cst_visit = __commonJS({
   "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
@@ -5624,6 +5704,7 @@ var require_cst_visit = __commonJS({
 var require_cst = __commonJS({
   "node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
@@ -5726,6 +5807,7 @@ var require_cst = __commonJS({
 var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var cst = require_cst();
     function isEmpty(ch) {
       switch (ch) {
@@ -6315,6 +6397,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
@@ -6346,6 +6429,7 @@ var require_line_counter = __commonJS({
 var require_parser = __commonJS({
   "node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
@@ -7220,6 +7304,7 @@ var require_parser = __commonJS({
 var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var composer = require_composer();
     var Document = require_Document();
     var errors = require_errors();
@@ -7317,6 +7402,7 @@ var require_public_api = __commonJS({
 var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var composer = require_composer();
     var Document = require_Document();
     var Schema = require_Schema();
@@ -7369,6 +7455,7 @@ var require_dist = __commonJS({
 var require_code = __commonJS({
   "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
     var _CodeOrName = class {
@@ -7523,6 +7610,7 @@ var require_code = __commonJS({
 var require_scope = __commonJS({
   "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
     var code_1 = require_code();
@@ -7668,6 +7756,7 @@ var require_scope = __commonJS({
 var require_codegen = __commonJS({
   "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
     var code_1 = require_code();
@@ -8388,6 +8477,7 @@ var require_codegen = __commonJS({
 var require_util = __commonJS({
   "node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
     var codegen_1 = require_codegen();
@@ -8555,6 +8645,7 @@ var require_util = __commonJS({
 var require_names = __commonJS({
   "node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var names = {
@@ -8594,6 +8685,7 @@ var require_names = __commonJS({
 var require_errors2 = __commonJS({
   "node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
     var codegen_1 = require_codegen();
@@ -8716,6 +8808,7 @@ var require_errors2 = __commonJS({
 var require_boolSchema = __commonJS({
   "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
     var errors_1 = require_errors2();
@@ -8767,6 +8860,7 @@ var require_boolSchema = __commonJS({
 var require_rules = __commonJS({
   "node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
     var _jsonTypes = ["string", "number", "integer", "boolean", "null", "object", "array"];
@@ -8798,6 +8892,7 @@ var require_rules = __commonJS({
 var require_applicability = __commonJS({
   "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
     function schemaHasRulesForType({ schema, self: self2 }, type) {
@@ -8821,6 +8916,7 @@ var require_applicability = __commonJS({
 var require_dataType = __commonJS({
   "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
     var rules_1 = require_rules();
@@ -9005,6 +9101,7 @@ var require_dataType = __commonJS({
 var require_defaults = __commonJS({
   "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
     var codegen_1 = require_codegen();
@@ -9042,6 +9139,7 @@ var require_defaults = __commonJS({
 var require_code2 = __commonJS({
   "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
     var codegen_1 = require_codegen();
@@ -9175,6 +9273,7 @@ var require_code2 = __commonJS({
 var require_keyword = __commonJS({
   "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
     var codegen_1 = require_codegen();
@@ -9293,6 +9392,7 @@ var require_keyword = __commonJS({
 var require_subschema = __commonJS({
   "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
     var codegen_1 = require_codegen();
@@ -9376,6 +9476,7 @@ var require_subschema = __commonJS({
 var require_fast_deep_equal = __commonJS({
   "node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = function equal(a, b) {
       if (a === b) return true;
       if (a && b && typeof a == "object" && typeof b == "object") {
@@ -9411,6 +9512,7 @@ var require_fast_deep_equal = __commonJS({
 var require_json_schema_traverse = __commonJS({
   "node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
         cb = opts;
@@ -9499,6 +9601,7 @@ var require_json_schema_traverse = __commonJS({
 var require_resolve = __commonJS({
   "node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
     var util_1 = require_util();
@@ -9655,6 +9758,7 @@ var require_resolve = __commonJS({
 var require_validate = __commonJS({
   "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
     var boolSchema_1 = require_boolSchema();
@@ -10163,6 +10267,7 @@ var require_validate = __commonJS({
 var require_validation_error = __commonJS({
   "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
       constructor(errors) {
@@ -10179,6 +10284,7 @@ var require_validation_error = __commonJS({
 var require_ref_error = __commonJS({
   "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
     var MissingRefError = class extends Error {
@@ -10196,6 +10302,7 @@ var require_ref_error = __commonJS({
 var require_compile = __commonJS({
   "node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
     var codegen_1 = require_codegen();
@@ -10439,6 +10546,7 @@ var require_data = __commonJS({
 var require_utils = __commonJS({
   "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
     var isPort = RegExp.prototype.test.bind(/^\d*$/u);
@@ -10973,6 +11081,7 @@ var require_utils = __commonJS({
 var require_schemes = __commonJS({
   "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
     var supportedSchemeNames = (
@@ -11184,6 +11293,7 @@ var require_schemes = __commonJS({
 var require_fast_uri = __commonJS({
   "node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES, getSchemeHandler } = require_schemes();
     var VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
@@ -11614,6 +11724,7 @@ var require_fast_uri = __commonJS({
 var require_uri = __commonJS({
   "node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
     uri.code = 'require("ajv/dist/runtime/uri").default';
@@ -11625,6 +11736,7 @@ var require_uri = __commonJS({
 var require_core = __commonJS({
   "node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
     var validate_1 = require_validate();
@@ -12236,6 +12348,7 @@ var require_core = __commonJS({
 var require_id = __commonJS({
   "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
       keyword: "id",
@@ -12251,6 +12364,7 @@ var require_id = __commonJS({
 var require_ref = __commonJS({
   "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
     var ref_error_1 = require_ref_error();
@@ -12373,6 +12487,7 @@ var require_ref = __commonJS({
 var require_core2 = __commonJS({
   "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
     var ref_1 = require_ref();
@@ -12394,6 +12509,7 @@ var require_core2 = __commonJS({
 var require_limitNumber = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var ops = codegen_1.operators;
@@ -12426,6 +12542,7 @@ var require_limitNumber = __commonJS({
 var require_multipleOf = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var error = {
@@ -12454,6 +12571,7 @@ var require_multipleOf = __commonJS({
 var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
       const len = str.length;
@@ -12480,6 +12598,7 @@ var require_ucs2length = __commonJS({
 var require_limitLength = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -12512,6 +12631,7 @@ var require_limitLength = __commonJS({
 var require_pattern = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
     var util_1 = require_util();
@@ -12549,6 +12669,7 @@ var require_pattern = __commonJS({
 var require_limitProperties = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var error = {
@@ -12578,6 +12699,7 @@ var require_limitProperties = __commonJS({
 var require_required = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
     var codegen_1 = require_codegen();
@@ -12660,6 +12782,7 @@ var require_required = __commonJS({
 var require_limitItems = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var error = {
@@ -12689,6 +12812,7 @@ var require_limitItems = __commonJS({
 var require_equal = __commonJS({
   "node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
     equal.code = 'require("ajv/dist/runtime/equal").default';
@@ -12700,6 +12824,7 @@ var require_equal = __commonJS({
 var require_uniqueItems = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
     var codegen_1 = require_codegen();
@@ -12767,6 +12892,7 @@ var require_uniqueItems = __commonJS({
 var require_const = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -12796,6 +12922,7 @@ var require_const = __commonJS({
 var require_enum = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -12845,6 +12972,7 @@ var require_enum = __commonJS({
 var require_validation = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
     var multipleOf_1 = require_multipleOf();
@@ -12883,6 +13011,7 @@ var require_validation = __commonJS({
 var require_additionalItems = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
     var codegen_1 = require_codegen();
@@ -12936,6 +13065,7 @@ var require_additionalItems = __commonJS({
 var require_items = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
     var codegen_1 = require_codegen();
@@ -12993,6 +13123,7 @@ var require_items = __commonJS({
 var require_prefixItems = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
     var def = {
@@ -13010,6 +13141,7 @@ var require_prefixItems = __commonJS({
 var require_items2020 = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -13045,6 +13177,7 @@ var require_items2020 = __commonJS({
 var require_contains = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -13139,6 +13272,7 @@ var require_contains = __commonJS({
 var require_dependencies = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
     var codegen_1 = require_codegen();
@@ -13233,6 +13367,7 @@ var require_dependencies = __commonJS({
 var require_propertyNames = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -13276,6 +13411,7 @@ var require_propertyNames = __commonJS({
 var require_additionalProperties = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
     var codegen_1 = require_codegen();
@@ -13382,6 +13518,7 @@ var require_additionalProperties = __commonJS({
 var require_properties = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
     var code_1 = require_code2();
@@ -13440,6 +13577,7 @@ var require_properties = __commonJS({
 var require_patternProperties = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
     var codegen_1 = require_codegen();
@@ -13514,6 +13652,7 @@ var require_patternProperties = __commonJS({
 var require_not = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
     var def = {
@@ -13545,6 +13684,7 @@ var require_not = __commonJS({
 var require_anyOf = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
     var def = {
@@ -13562,6 +13702,7 @@ var require_anyOf = __commonJS({
 var require_oneOf = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -13620,6 +13761,7 @@ var require_oneOf = __commonJS({
 var require_allOf = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
     var def = {
@@ -13647,6 +13789,7 @@ var require_allOf = __commonJS({
 var require_if = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -13716,6 +13859,7 @@ var require_if = __commonJS({
 var require_thenElse = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
     var def = {
@@ -13734,6 +13878,7 @@ var require_thenElse = __commonJS({
 var require_applicator = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
     var prefixItems_1 = require_prefixItems();
@@ -13782,6 +13927,7 @@ var require_applicator = __commonJS({
 var require_format = __commonJS({
   "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var error = {
@@ -13872,6 +14018,7 @@ var require_format = __commonJS({
 var require_format2 = __commonJS({
   "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
     var format = [format_1.default];
@@ -13883,6 +14030,7 @@ var require_format2 = __commonJS({
 var require_metadata = __commonJS({
   "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
     exports2.metadataVocabulary = [
@@ -13906,6 +14054,7 @@ var require_metadata = __commonJS({
 var require_draft7 = __commonJS({
   "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
     var validation_1 = require_validation();
@@ -13928,6 +14077,7 @@ var require_draft7 = __commonJS({
 var require_types = __commonJS({
   "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
     var DiscrError;
@@ -13942,6 +14092,7 @@ var require_types = __commonJS({
 var require_discriminator = __commonJS({
   "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var types_1 = require_types();
@@ -14204,6 +14355,7 @@ var require_json_schema_draft_07 = __commonJS({
 var require_ajv = __commonJS({
   "node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
     var core_1 = require_core();
@@ -14274,6 +14426,7 @@ var require_ajv = __commonJS({
 var require_formats = __commonJS({
   "node_modules/ajv-formats/dist/formats.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.formatNames = exports2.fastFormats = exports2.fullFormats = void 0;
     function fmtDef(validate3, compare2) {
@@ -14477,6 +14630,7 @@ var require_formats = __commonJS({
 var require_limit = __commonJS({
   "node_modules/ajv-formats/dist/limit.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.formatLimitDefinition = void 0;
     var ajv_1 = require_ajv();
@@ -14549,6 +14703,7 @@ var require_limit = __commonJS({
 var require_dist2 = __commonJS({
   "node_modules/ajv-formats/dist/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var formats_1 = require_formats();
     var limit_1 = require_limit();
@@ -14591,6 +14746,7 @@ var require_dist2 = __commonJS({
 var require_constants = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -14793,6 +14949,7 @@ var require_constants = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var {
       REGEX_BACKSLASH,
       REGEX_REMOVE_BACKSLASH,
@@ -14857,6 +15014,7 @@ var require_utils2 = __commonJS({
 var require_scan = __commonJS({
   "node_modules/picomatch/lib/scan.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var utils = require_utils2();
     var {
       CHAR_ASTERISK,
@@ -15195,6 +15353,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var constants2 = require_constants();
     var utils = require_utils2();
     var {
@@ -16210,6 +16369,7 @@ var require_parse = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var scan = require_scan();
     var parse = require_parse();
     var utils = require_utils2();
@@ -16350,6 +16510,7 @@ var require_picomatch = __commonJS({
 var require_picomatch2 = __commonJS({
   "node_modules/picomatch/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var pico = require_picomatch();
     var utils = require_utils2();
     function picomatch2(glob, options, returnState = false) {
@@ -16367,6 +16528,7 @@ var require_picomatch2 = __commonJS({
 var require_define_property = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = typeof Object.defineProperty === "function" ? Object.defineProperty : null;
     module2.exports = main;
   }
@@ -16376,6 +16538,7 @@ var require_define_property = __commonJS({
 var require_has_define_property_support = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var defineProperty = require_define_property();
     function hasDefinePropertySupport() {
       try {
@@ -16393,6 +16556,7 @@ var require_has_define_property_support = __commonJS({
 var require_builtin = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/builtin.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var defineProperty = Object.defineProperty;
     module2.exports = defineProperty;
   }
@@ -16402,6 +16566,7 @@ var require_builtin = __commonJS({
 var require_is_number = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function isNumber(value) {
       return typeof value === "number";
     }
@@ -16413,6 +16578,7 @@ var require_is_number = __commonJS({
 var require_zero_pad = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function startsWithMinus(str) {
       return str[0] === "-";
     }
@@ -16448,6 +16614,7 @@ var require_zero_pad = __commonJS({
 var require_format_integer = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isNumber = require_is_number();
     var zeroPad = require_zero_pad();
     var lowercase = String.prototype.toLowerCase;
@@ -16523,6 +16690,7 @@ var require_format_integer = __commonJS({
 var require_is_string = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function isString(value) {
       return typeof value === "string";
     }
@@ -16534,6 +16702,7 @@ var require_is_string = __commonJS({
 var require_format_double = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = Math.abs;
     var lowercase = String.prototype.toLowerCase;
     var uppercase = String.prototype.toUpperCase;
@@ -16597,6 +16766,7 @@ var require_format_double = __commonJS({
 var require_space_pad = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function spaces(n) {
       var out = "";
       var i;
@@ -16621,6 +16791,7 @@ var require_space_pad = __commonJS({
 var require_main = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var formatInteger = require_format_integer();
     var isString = require_is_string();
     var isNumber = require_is_number();
@@ -16789,6 +16960,7 @@ var require_main = __commonJS({
 var require_lib = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main();
     module2.exports = main;
   }
@@ -16798,6 +16970,7 @@ var require_lib = __commonJS({
 var require_main2 = __commonJS({
   "node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var RE = /%(?:([1-9]\d*)\$)?([0 +\-#]*)(\*|\d+)?(?:(\.)(\*|\d+)?)?[hlL]?([%A-Za-z])/g;
     function parse(match) {
       var token = {
@@ -16847,6 +17020,7 @@ var require_main2 = __commonJS({
 var require_lib2 = __commonJS({
   "node_modules/@stdlib/string-base-format-tokenize/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main2();
     module2.exports = main;
   }
@@ -16856,6 +17030,7 @@ var require_lib2 = __commonJS({
 var require_is_string2 = __commonJS({
   "node_modules/@stdlib/string-format/lib/is_string.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function isString(value) {
       return typeof value === "string";
     }
@@ -16867,6 +17042,7 @@ var require_is_string2 = __commonJS({
 var require_main3 = __commonJS({
   "node_modules/@stdlib/string-format/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var interpolate2 = require_lib();
     var tokenize = require_lib2();
     var isString = require_is_string2();
@@ -16890,6 +17066,7 @@ var require_main3 = __commonJS({
 var require_lib3 = __commonJS({
   "node_modules/@stdlib/string-format/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main3();
     module2.exports = main;
   }
@@ -16899,6 +17076,7 @@ var require_lib3 = __commonJS({
 var require_polyfill = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/polyfill.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var format = require_lib3();
     var objectProtoype = Object.prototype;
     var toStr = objectProtoype.toString;
@@ -16950,6 +17128,7 @@ var require_polyfill = __commonJS({
 var require_lib4 = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasDefinePropertySupport = require_has_define_property_support();
     var builtin = require_builtin();
     var polyfill = require_polyfill();
@@ -16967,6 +17146,7 @@ var require_lib4 = __commonJS({
 var require_main4 = __commonJS({
   "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var defineProperty = require_lib4();
     function setNonEnumerableReadOnly(obj, prop, value) {
       defineProperty(obj, prop, {
@@ -16984,6 +17164,7 @@ var require_main4 = __commonJS({
 var require_lib5 = __commonJS({
   "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main4();
     module2.exports = main;
   }
@@ -16993,6 +17174,7 @@ var require_lib5 = __commonJS({
 var require_main5 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-nan/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function isnan(x) {
       return x !== x;
     }
@@ -17004,6 +17186,7 @@ var require_main5 = __commonJS({
 var require_lib6 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-nan/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main5();
     module2.exports = main;
   }
@@ -17013,6 +17196,7 @@ var require_lib6 = __commonJS({
 var require_main6 = __commonJS({
   "node_modules/@stdlib/assert-has-symbol-support/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function hasSymbolSupport() {
       return typeof Symbol === "function" && typeof /* @__PURE__ */ Symbol("foo") === "symbol";
     }
@@ -17024,6 +17208,7 @@ var require_main6 = __commonJS({
 var require_lib7 = __commonJS({
   "node_modules/@stdlib/assert-has-symbol-support/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main6();
     module2.exports = main;
   }
@@ -17033,6 +17218,7 @@ var require_lib7 = __commonJS({
 var require_main7 = __commonJS({
   "node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasSymbols = require_lib7();
     var FLG = hasSymbols();
     function hasToStringTagSupport() {
@@ -17046,6 +17232,7 @@ var require_main7 = __commonJS({
 var require_lib8 = __commonJS({
   "node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main7();
     module2.exports = main;
   }
@@ -17055,6 +17242,7 @@ var require_lib8 = __commonJS({
 var require_tostring = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/tostring.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var toStr = Object.prototype.toString;
     module2.exports = toStr;
   }
@@ -17064,6 +17252,7 @@ var require_tostring = __commonJS({
 var require_main8 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var toStr = require_tostring();
     function nativeClass(v) {
       return toStr.call(v);
@@ -17076,6 +17265,7 @@ var require_main8 = __commonJS({
 var require_main9 = __commonJS({
   "node_modules/@stdlib/assert-has-own-property/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var has = Object.prototype.hasOwnProperty;
     function hasOwnProp(value, property) {
       if (value === void 0 || value === null) {
@@ -17091,6 +17281,7 @@ var require_main9 = __commonJS({
 var require_lib9 = __commonJS({
   "node_modules/@stdlib/assert-has-own-property/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main9();
     module2.exports = main;
   }
@@ -17100,6 +17291,7 @@ var require_lib9 = __commonJS({
 var require_main10 = __commonJS({
   "node_modules/@stdlib/symbol-ctor/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Sym = typeof Symbol === "function" ? Symbol : void 0;
     module2.exports = Sym;
   }
@@ -17109,6 +17301,7 @@ var require_main10 = __commonJS({
 var require_lib10 = __commonJS({
   "node_modules/@stdlib/symbol-ctor/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main10();
     module2.exports = main;
   }
@@ -17118,6 +17311,7 @@ var require_lib10 = __commonJS({
 var require_tostringtag = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/tostringtag.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Symbol2 = require_lib10();
     var toStrTag = typeof Symbol2 === "function" ? Symbol2.toStringTag : "";
     module2.exports = toStrTag;
@@ -17128,6 +17322,7 @@ var require_tostringtag = __commonJS({
 var require_polyfill2 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/polyfill.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasOwnProp = require_lib9();
     var toStringTag = require_tostringtag();
     var toStr = require_tostring();
@@ -17161,6 +17356,7 @@ var require_polyfill2 = __commonJS({
 var require_lib11 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasToStringTag = require_lib8();
     var builtin = require_main8();
     var polyfill = require_polyfill2();
@@ -17178,6 +17374,7 @@ var require_lib11 = __commonJS({
 var require_main11 = __commonJS({
   "node_modules/@stdlib/assert-is-uint32array/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var nativeClass = require_lib11();
     var hasUint32Array = typeof Uint32Array === "function";
     function isUint32Array(value) {
@@ -17192,6 +17389,7 @@ var require_main11 = __commonJS({
 var require_lib12 = __commonJS({
   "node_modules/@stdlib/assert-is-uint32array/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isUint32Array = require_main11();
     module2.exports = isUint32Array;
   }
@@ -17201,6 +17399,7 @@ var require_lib12 = __commonJS({
 var require_lib13 = __commonJS({
   "node_modules/@stdlib/constants-uint32-max/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var UINT32_MAX = 4294967295;
     module2.exports = UINT32_MAX;
   }
@@ -17210,6 +17409,7 @@ var require_lib13 = __commonJS({
 var require_uint32array = __commonJS({
   "node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = typeof Uint32Array === "function" ? Uint32Array : null;
     module2.exports = main;
   }
@@ -17219,6 +17419,7 @@ var require_uint32array = __commonJS({
 var require_main12 = __commonJS({
   "node_modules/@stdlib/assert-has-uint32array-support/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isUint32Array = require_lib12();
     var UINT32_MAX = require_lib13();
     var GlobalUint32Array = require_uint32array();
@@ -17248,6 +17449,7 @@ var require_main12 = __commonJS({
 var require_lib14 = __commonJS({
   "node_modules/@stdlib/assert-has-uint32array-support/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasUint32ArraySupport = require_main12();
     module2.exports = hasUint32ArraySupport;
   }
@@ -17257,6 +17459,7 @@ var require_lib14 = __commonJS({
 var require_main13 = __commonJS({
   "node_modules/@stdlib/array-uint32/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ctor = typeof Uint32Array === "function" ? Uint32Array : void 0;
     module2.exports = ctor;
   }
@@ -17266,6 +17469,7 @@ var require_main13 = __commonJS({
 var require_polyfill3 = __commonJS({
   "node_modules/@stdlib/array-uint32/lib/polyfill.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function polyfill() {
       throw new Error("not implemented");
     }
@@ -17277,6 +17481,7 @@ var require_polyfill3 = __commonJS({
 var require_lib15 = __commonJS({
   "node_modules/@stdlib/array-uint32/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasUint32ArraySupport = require_lib14();
     var builtin = require_main13();
     var polyfill = require_polyfill3();
@@ -17294,6 +17499,7 @@ var require_lib15 = __commonJS({
 var require_main14 = __commonJS({
   "node_modules/@stdlib/assert-is-float64array/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var nativeClass = require_lib11();
     var hasFloat64Array = typeof Float64Array === "function";
     function isFloat64Array(value) {
@@ -17308,6 +17514,7 @@ var require_main14 = __commonJS({
 var require_lib16 = __commonJS({
   "node_modules/@stdlib/assert-is-float64array/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isFloat64Array = require_main14();
     module2.exports = isFloat64Array;
   }
@@ -17317,6 +17524,7 @@ var require_lib16 = __commonJS({
 var require_float64array = __commonJS({
   "node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = typeof Float64Array === "function" ? Float64Array : null;
     module2.exports = main;
   }
@@ -17326,6 +17534,7 @@ var require_float64array = __commonJS({
 var require_main15 = __commonJS({
   "node_modules/@stdlib/assert-has-float64array-support/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isFloat64Array = require_lib16();
     var GlobalFloat64Array = require_float64array();
     function hasFloat64ArraySupport() {
@@ -17350,6 +17559,7 @@ var require_main15 = __commonJS({
 var require_lib17 = __commonJS({
   "node_modules/@stdlib/assert-has-float64array-support/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasFloat64ArraySupport = require_main15();
     module2.exports = hasFloat64ArraySupport;
   }
@@ -17359,6 +17569,7 @@ var require_lib17 = __commonJS({
 var require_main16 = __commonJS({
   "node_modules/@stdlib/array-float64/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ctor = typeof Float64Array === "function" ? Float64Array : void 0;
     module2.exports = ctor;
   }
@@ -17368,6 +17579,7 @@ var require_main16 = __commonJS({
 var require_polyfill4 = __commonJS({
   "node_modules/@stdlib/array-float64/lib/polyfill.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function polyfill() {
       throw new Error("not implemented");
     }
@@ -17379,6 +17591,7 @@ var require_polyfill4 = __commonJS({
 var require_lib18 = __commonJS({
   "node_modules/@stdlib/array-float64/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasFloat64ArraySupport = require_lib17();
     var builtin = require_main16();
     var polyfill = require_polyfill4();
@@ -17396,6 +17609,7 @@ var require_lib18 = __commonJS({
 var require_main17 = __commonJS({
   "node_modules/@stdlib/assert-is-uint8array/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var nativeClass = require_lib11();
     var hasUint8Array = typeof Uint8Array === "function";
     function isUint8Array(value) {
@@ -17410,6 +17624,7 @@ var require_main17 = __commonJS({
 var require_lib19 = __commonJS({
   "node_modules/@stdlib/assert-is-uint8array/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isUint8Array = require_main17();
     module2.exports = isUint8Array;
   }
@@ -17419,6 +17634,7 @@ var require_lib19 = __commonJS({
 var require_lib20 = __commonJS({
   "node_modules/@stdlib/constants-uint8-max/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var UINT8_MAX = 255 | 0;
     module2.exports = UINT8_MAX;
   }
@@ -17428,6 +17644,7 @@ var require_lib20 = __commonJS({
 var require_uint8array = __commonJS({
   "node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = typeof Uint8Array === "function" ? Uint8Array : null;
     module2.exports = main;
   }
@@ -17437,6 +17654,7 @@ var require_uint8array = __commonJS({
 var require_main18 = __commonJS({
   "node_modules/@stdlib/assert-has-uint8array-support/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isUint8Array = require_lib19();
     var UINT8_MAX = require_lib20();
     var GlobalUint8Array = require_uint8array();
@@ -17466,6 +17684,7 @@ var require_main18 = __commonJS({
 var require_lib21 = __commonJS({
   "node_modules/@stdlib/assert-has-uint8array-support/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasUint8ArraySupport = require_main18();
     module2.exports = hasUint8ArraySupport;
   }
@@ -17475,6 +17694,7 @@ var require_lib21 = __commonJS({
 var require_main19 = __commonJS({
   "node_modules/@stdlib/array-uint8/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ctor = typeof Uint8Array === "function" ? Uint8Array : void 0;
     module2.exports = ctor;
   }
@@ -17484,6 +17704,7 @@ var require_main19 = __commonJS({
 var require_polyfill5 = __commonJS({
   "node_modules/@stdlib/array-uint8/lib/polyfill.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function polyfill() {
       throw new Error("not implemented");
     }
@@ -17495,6 +17716,7 @@ var require_polyfill5 = __commonJS({
 var require_lib22 = __commonJS({
   "node_modules/@stdlib/array-uint8/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasUint8ArraySupport = require_lib21();
     var builtin = require_main19();
     var polyfill = require_polyfill5();
@@ -17512,6 +17734,7 @@ var require_lib22 = __commonJS({
 var require_main20 = __commonJS({
   "node_modules/@stdlib/assert-is-uint16array/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var nativeClass = require_lib11();
     var hasUint16Array = typeof Uint16Array === "function";
     function isUint16Array(value) {
@@ -17526,6 +17749,7 @@ var require_main20 = __commonJS({
 var require_lib23 = __commonJS({
   "node_modules/@stdlib/assert-is-uint16array/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isUint16Array = require_main20();
     module2.exports = isUint16Array;
   }
@@ -17535,6 +17759,7 @@ var require_lib23 = __commonJS({
 var require_lib24 = __commonJS({
   "node_modules/@stdlib/constants-uint16-max/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var UINT16_MAX = 65535 | 0;
     module2.exports = UINT16_MAX;
   }
@@ -17544,6 +17769,7 @@ var require_lib24 = __commonJS({
 var require_uint16array = __commonJS({
   "node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = typeof Uint16Array === "function" ? Uint16Array : null;
     module2.exports = main;
   }
@@ -17553,6 +17779,7 @@ var require_uint16array = __commonJS({
 var require_main21 = __commonJS({
   "node_modules/@stdlib/assert-has-uint16array-support/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isUint16Array = require_lib23();
     var UINT16_MAX = require_lib24();
     var GlobalUint16Array = require_uint16array();
@@ -17582,6 +17809,7 @@ var require_main21 = __commonJS({
 var require_lib25 = __commonJS({
   "node_modules/@stdlib/assert-has-uint16array-support/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasUint16ArraySupport = require_main21();
     module2.exports = hasUint16ArraySupport;
   }
@@ -17591,6 +17819,7 @@ var require_lib25 = __commonJS({
 var require_main22 = __commonJS({
   "node_modules/@stdlib/array-uint16/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ctor = typeof Uint16Array === "function" ? Uint16Array : void 0;
     module2.exports = ctor;
   }
@@ -17600,6 +17829,7 @@ var require_main22 = __commonJS({
 var require_polyfill6 = __commonJS({
   "node_modules/@stdlib/array-uint16/lib/polyfill.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function polyfill() {
       throw new Error("not implemented");
     }
@@ -17611,6 +17841,7 @@ var require_polyfill6 = __commonJS({
 var require_lib26 = __commonJS({
   "node_modules/@stdlib/array-uint16/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasUint16ArraySupport = require_lib25();
     var builtin = require_main22();
     var polyfill = require_polyfill6();
@@ -17628,6 +17859,7 @@ var require_lib26 = __commonJS({
 var require_ctors = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/ctors.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Uint8Array2 = require_lib22();
     var Uint16Array2 = require_lib26();
     var ctors = {
@@ -17642,6 +17874,7 @@ var require_ctors = __commonJS({
 var require_main23 = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ctors = require_ctors();
     var bool;
     function isLittleEndian() {
@@ -17661,6 +17894,7 @@ var require_main23 = __commonJS({
 var require_lib27 = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var IS_LITTLE_ENDIAN = require_main23();
     module2.exports = IS_LITTLE_ENDIAN;
   }
@@ -17670,6 +17904,7 @@ var require_lib27 = __commonJS({
 var require_high = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isLittleEndian = require_lib27();
     var HIGH;
     if (isLittleEndian === true) {
@@ -17685,6 +17920,7 @@ var require_high = __commonJS({
 var require_main24 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Uint32Array2 = require_lib15();
     var Float64Array2 = require_lib18();
     var HIGH = require_high();
@@ -17702,6 +17938,7 @@ var require_main24 = __commonJS({
 var require_lib28 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main24();
     module2.exports = main;
   }
@@ -17711,6 +17948,7 @@ var require_lib28 = __commonJS({
 var require_high2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isLittleEndian = require_lib27();
     var HIGH;
     if (isLittleEndian === true) {
@@ -17726,6 +17964,7 @@ var require_high2 = __commonJS({
 var require_main25 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Uint32Array2 = require_lib15();
     var Float64Array2 = require_lib18();
     var HIGH = require_high2();
@@ -17744,6 +17983,7 @@ var require_main25 = __commonJS({
 var require_lib29 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main25();
     module2.exports = main;
   }
@@ -17753,6 +17993,7 @@ var require_lib29 = __commonJS({
 var require_indices = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/indices.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isLittleEndian = require_lib27();
     var indices;
     var HIGH;
@@ -17776,6 +18017,7 @@ var require_indices = __commonJS({
 var require_main26 = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Uint32Array2 = require_lib15();
     var Float64Array2 = require_lib18();
     var indices = require_indices();
@@ -17796,6 +18038,7 @@ var require_main26 = __commonJS({
 var require_lib30 = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main26();
     module2.exports = main;
   }
@@ -17805,6 +18048,7 @@ var require_lib30 = __commonJS({
 var require_lib31 = __commonJS({
   "node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_PINF = Number.POSITIVE_INFINITY;
     module2.exports = FLOAT64_PINF;
   }
@@ -17814,6 +18058,7 @@ var require_lib31 = __commonJS({
 var require_main27 = __commonJS({
   "node_modules/@stdlib/number-ctor/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Number;
   }
 });
@@ -17822,6 +18067,7 @@ var require_main27 = __commonJS({
 var require_lib32 = __commonJS({
   "node_modules/@stdlib/number-ctor/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main27();
     module2.exports = main;
   }
@@ -17831,6 +18077,7 @@ var require_lib32 = __commonJS({
 var require_lib33 = __commonJS({
   "node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Number2 = require_lib32();
     var FLOAT64_NINF = Number2.NEGATIVE_INFINITY;
     module2.exports = FLOAT64_NINF;
@@ -17841,6 +18088,7 @@ var require_lib33 = __commonJS({
 var require_lib34 = __commonJS({
   "node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_EXPONENT_BIAS = 1023 | 0;
     module2.exports = FLOAT64_EXPONENT_BIAS;
   }
@@ -17850,6 +18098,7 @@ var require_lib34 = __commonJS({
 var require_lib35 = __commonJS({
   "node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var HALF_LN2 = 0.34657359027997264;
     module2.exports = HALF_LN2;
   }
@@ -17859,6 +18108,7 @@ var require_lib35 = __commonJS({
 var require_polyval_q = __commonJS({
   "node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.03333333333333313;
@@ -17873,6 +18123,7 @@ var require_polyval_q = __commonJS({
 var require_main28 = __commonJS({
   "node_modules/@stdlib/math-base-special-expm1/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var getHighWord = require_lib28();
     var setHighWord = require_lib29();
@@ -18008,6 +18259,7 @@ var require_main28 = __commonJS({
 var require_lib36 = __commonJS({
   "node_modules/@stdlib/math-base-special-expm1/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var expm1 = require_main28();
     module2.exports = expm1;
   }
@@ -18017,6 +18269,7 @@ var require_lib36 = __commonJS({
 var require_main29 = __commonJS({
   "node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var floor = Math.floor;
     module2.exports = floor;
   }
@@ -18026,6 +18279,7 @@ var require_main29 = __commonJS({
 var require_lib37 = __commonJS({
   "node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main29();
     module2.exports = main;
   }
@@ -18035,6 +18289,7 @@ var require_lib37 = __commonJS({
 var require_polyval_lp = __commonJS({
   "node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.6666666666666735;
@@ -18049,6 +18304,7 @@ var require_polyval_lp = __commonJS({
 var require_main30 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1p/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var getHighWord = require_lib28();
     var setHighWord = require_lib29();
@@ -18158,6 +18414,7 @@ var require_main30 = __commonJS({
 var require_lib38 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1p/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var log1p = require_main30();
     module2.exports = log1p;
   }
@@ -18167,6 +18424,7 @@ var require_lib38 = __commonJS({
 var require_main31 = __commonJS({
   "node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var sqrt = Math.sqrt;
     module2.exports = sqrt;
   }
@@ -18176,6 +18434,7 @@ var require_main31 = __commonJS({
 var require_lib39 = __commonJS({
   "node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main31();
     module2.exports = main;
   }
@@ -18185,6 +18444,7 @@ var require_lib39 = __commonJS({
 var require_lib40 = __commonJS({
   "node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FOURTH_PI = 0.7853981633974483;
     module2.exports = FOURTH_PI;
   }
@@ -18194,6 +18454,7 @@ var require_lib40 = __commonJS({
 var require_rational_pq = __commonJS({
   "node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -18224,6 +18485,7 @@ var require_rational_pq = __commonJS({
 var require_rational_rs = __commonJS({
   "node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -18254,6 +18516,7 @@ var require_rational_rs = __commonJS({
 var require_main32 = __commonJS({
   "node_modules/@stdlib/math-base-special-asin/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var sqrt = require_lib39();
     var PIO4 = require_lib40();
@@ -18304,6 +18567,7 @@ var require_main32 = __commonJS({
 var require_lib41 = __commonJS({
   "node_modules/@stdlib/math-base-special-asin/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main32();
     module2.exports = main;
   }
@@ -18313,6 +18577,7 @@ var require_lib41 = __commonJS({
 var require_main33 = __commonJS({
   "node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function abs(x) {
       return Math.abs(x);
     }
@@ -18324,6 +18589,7 @@ var require_main33 = __commonJS({
 var require_lib42 = __commonJS({
   "node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main33();
     module2.exports = main;
   }
@@ -18333,6 +18599,7 @@ var require_lib42 = __commonJS({
 var require_main34 = __commonJS({
   "node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ceil = Math.ceil;
     module2.exports = ceil;
   }
@@ -18342,6 +18609,7 @@ var require_main34 = __commonJS({
 var require_lib43 = __commonJS({
   "node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main34();
     module2.exports = main;
   }
@@ -18351,6 +18619,7 @@ var require_lib43 = __commonJS({
 var require_main35 = __commonJS({
   "node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var floor = require_lib37();
     var ceil = require_lib43();
     function trunc(x) {
@@ -18367,6 +18636,7 @@ var require_main35 = __commonJS({
 var require_lib44 = __commonJS({
   "node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main35();
     module2.exports = main;
   }
@@ -18376,6 +18646,7 @@ var require_lib44 = __commonJS({
 var require_lib45 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MAX_BASE2_EXPONENT = 1023 | 0;
     module2.exports = FLOAT64_MAX_BASE2_EXPONENT;
   }
@@ -18385,6 +18656,7 @@ var require_lib45 = __commonJS({
 var require_lib46 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL = -1023 | 0;
     module2.exports = FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL;
   }
@@ -18394,6 +18666,7 @@ var require_lib46 = __commonJS({
 var require_lib47 = __commonJS({
   "node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL = -1074 | 0;
     module2.exports = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
   }
@@ -18403,6 +18676,7 @@ var require_lib47 = __commonJS({
 var require_main36 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var PINF = require_lib31();
     var NINF = require_lib33();
     function isInfinite(x) {
@@ -18416,6 +18690,7 @@ var require_main36 = __commonJS({
 var require_lib48 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main36();
     module2.exports = main;
   }
@@ -18425,6 +18700,7 @@ var require_lib48 = __commonJS({
 var require_lib49 = __commonJS({
   "node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_HIGH_WORD_SIGN_MASK = 2147483648 >>> 0;
     module2.exports = FLOAT64_HIGH_WORD_SIGN_MASK;
   }
@@ -18434,6 +18710,7 @@ var require_lib49 = __commonJS({
 var require_lib50 = __commonJS({
   "node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_HIGH_WORD_ABS_MASK = 2147483647 >>> 0;
     module2.exports = FLOAT64_HIGH_WORD_ABS_MASK;
   }
@@ -18443,6 +18720,7 @@ var require_lib50 = __commonJS({
 var require_indices2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isLittleEndian = require_lib27();
     var indices;
     var HIGH;
@@ -18466,6 +18744,7 @@ var require_indices2 = __commonJS({
 var require_assign = __commonJS({
   "node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Uint32Array2 = require_lib15();
     var Float64Array2 = require_lib18();
     var indices = require_indices2();
@@ -18487,6 +18766,7 @@ var require_assign = __commonJS({
 var require_main37 = __commonJS({
   "node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var fcn = require_assign();
     function toWords(x) {
       return fcn(x, [0 >>> 0, 0 >>> 0], 1, 0);
@@ -18499,6 +18779,7 @@ var require_main37 = __commonJS({
 var require_lib51 = __commonJS({
   "node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var setReadOnly = require_lib5();
     var main = require_main37();
     var assign = require_assign();
@@ -18511,6 +18792,7 @@ var require_lib51 = __commonJS({
 var require_main38 = __commonJS({
   "node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SIGN_MASK = require_lib49();
     var ABS_MASK = require_lib50();
     var toWords = require_lib51();
@@ -18536,6 +18818,7 @@ var require_main38 = __commonJS({
 var require_lib52 = __commonJS({
   "node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main38();
     module2.exports = main;
   }
@@ -18545,6 +18828,7 @@ var require_lib52 = __commonJS({
 var require_lib53 = __commonJS({
   "node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_SMALLEST_NORMAL = 22250738585072014e-324;
     module2.exports = FLOAT64_SMALLEST_NORMAL;
   }
@@ -18554,6 +18838,7 @@ var require_lib53 = __commonJS({
 var require_assign2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_SMALLEST_NORMAL = require_lib53();
     var isInfinite = require_lib48();
     var isnan = require_lib6();
@@ -18582,6 +18867,7 @@ var require_assign2 = __commonJS({
 var require_main39 = __commonJS({
   "node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var fcn = require_assign2();
     function normalize(x) {
       return fcn(x, [0, 0], 1, 0);
@@ -18594,6 +18880,7 @@ var require_main39 = __commonJS({
 var require_lib54 = __commonJS({
   "node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var setReadOnly = require_lib5();
     var main = require_main39();
     var assign = require_assign2();
@@ -18606,6 +18893,7 @@ var require_lib54 = __commonJS({
 var require_lib55 = __commonJS({
   "node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_HIGH_WORD_EXPONENT_MASK = 2146435072;
     module2.exports = FLOAT64_HIGH_WORD_EXPONENT_MASK;
   }
@@ -18615,6 +18903,7 @@ var require_lib55 = __commonJS({
 var require_main40 = __commonJS({
   "node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var getHighWord = require_lib28();
     var EXP_MASK = require_lib55();
     var BIAS = require_lib34();
@@ -18631,6 +18920,7 @@ var require_main40 = __commonJS({
 var require_lib56 = __commonJS({
   "node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main40();
     module2.exports = main;
   }
@@ -18640,6 +18930,7 @@ var require_lib56 = __commonJS({
 var require_main41 = __commonJS({
   "node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var PINF = require_lib31();
     var NINF = require_lib33();
     var BIAS = require_lib34();
@@ -18697,6 +18988,7 @@ var require_main41 = __commonJS({
 var require_lib57 = __commonJS({
   "node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main41();
     module2.exports = main;
   }
@@ -18706,6 +18998,7 @@ var require_lib57 = __commonJS({
 var require_polyval_p = __commonJS({
   "node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.16666666666666602;
@@ -18720,6 +19013,7 @@ var require_polyval_p = __commonJS({
 var require_expmulti = __commonJS({
   "node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ldexp = require_lib57();
     var polyvalP = require_polyval_p();
     function expmulti(hi, lo, k) {
@@ -18741,6 +19035,7 @@ var require_expmulti = __commonJS({
 var require_main42 = __commonJS({
   "node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var trunc = require_lib44();
     var NINF = require_lib33();
@@ -18789,6 +19084,7 @@ var require_main42 = __commonJS({
 var require_lib58 = __commonJS({
   "node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main42();
     module2.exports = main;
   }
@@ -18798,6 +19094,7 @@ var require_lib58 = __commonJS({
 var require_main43 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-integer/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var floor = require_lib37();
     function isInteger(x) {
       return floor(x) === x;
@@ -18810,6 +19107,7 @@ var require_main43 = __commonJS({
 var require_lib59 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-integer/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main43();
     module2.exports = main;
   }
@@ -18819,6 +19117,7 @@ var require_lib59 = __commonJS({
 var require_main44 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-even/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isInteger = require_lib59();
     function isEven(x) {
       return isInteger(x / 2);
@@ -18831,6 +19130,7 @@ var require_main44 = __commonJS({
 var require_lib60 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-even/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main44();
     module2.exports = main;
   }
@@ -18840,6 +19140,7 @@ var require_lib60 = __commonJS({
 var require_main45 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-odd/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isEven = require_lib60();
     function isOdd(x) {
       if (x > 0) {
@@ -18855,6 +19156,7 @@ var require_main45 = __commonJS({
 var require_lib61 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-odd/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main45();
     module2.exports = main;
   }
@@ -18864,6 +19166,7 @@ var require_lib61 = __commonJS({
 var require_low = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isLittleEndian = require_lib27();
     var LOW;
     if (isLittleEndian === true) {
@@ -18879,6 +19182,7 @@ var require_low = __commonJS({
 var require_main46 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Uint32Array2 = require_lib15();
     var Float64Array2 = require_lib18();
     var LOW = require_low();
@@ -18897,6 +19201,7 @@ var require_main46 = __commonJS({
 var require_lib62 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main46();
     module2.exports = main;
   }
@@ -18906,6 +19211,7 @@ var require_lib62 = __commonJS({
 var require_main47 = __commonJS({
   "node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function uint32ToInt32(x) {
       return x | 0;
     }
@@ -18917,6 +19223,7 @@ var require_main47 = __commonJS({
 var require_lib63 = __commonJS({
   "node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var uint32ToInt32 = require_main47();
     module2.exports = uint32ToInt32;
   }
@@ -18926,6 +19233,7 @@ var require_lib63 = __commonJS({
 var require_x_is_zero = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isOdd = require_lib61();
     var copysign = require_lib52();
     var NINF = require_lib33();
@@ -18956,6 +19264,7 @@ var require_x_is_zero = __commonJS({
 var require_y_is_huge = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ABS_MASK = require_lib50();
     var getHighWord = require_lib28();
     var HIGH_MAX_NEAR_UNITY = 1072693247 | 0;
@@ -18985,6 +19294,7 @@ var require_y_is_huge = __commonJS({
 var require_y_is_infinite = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var PINF = require_lib31();
     function pow(x, y) {
@@ -19007,6 +19317,7 @@ var require_y_is_infinite = __commonJS({
 var require_lib64 = __commonJS({
   "node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS = 20 | 0;
     module2.exports = FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS;
   }
@@ -19016,6 +19327,7 @@ var require_lib64 = __commonJS({
 var require_polyval_l = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.5999999999999946;
@@ -19030,6 +19342,7 @@ var require_polyval_l = __commonJS({
 var require_log2ax = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/log2ax.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var getHighWord = require_lib28();
     var setLowWord = require_lib62();
     var setHighWord = require_lib29();
@@ -19142,6 +19455,7 @@ var require_log2ax = __commonJS({
 var require_polyval_w = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.5;
@@ -19156,6 +19470,7 @@ var require_polyval_w = __commonJS({
 var require_logx = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/logx.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var setLowWord = require_lib62();
     var polyvalW = require_polyval_w();
     var INV_LN2 = 1.4426950408889634;
@@ -19187,6 +19502,7 @@ var require_logx = __commonJS({
 var require_lib65 = __commonJS({
   "node_modules/@stdlib/constants-float64-ln-two/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var LN2 = 0.6931471805599453;
     module2.exports = LN2;
   }
@@ -19196,6 +19512,7 @@ var require_lib65 = __commonJS({
 var require_lib66 = __commonJS({
   "node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_HIGH_WORD_SIGNIFICAND_MASK = 1048575;
     module2.exports = FLOAT64_HIGH_WORD_SIGNIFICAND_MASK;
   }
@@ -19205,6 +19522,7 @@ var require_lib66 = __commonJS({
 var require_polyval_p2 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.16666666666666602;
@@ -19219,6 +19537,7 @@ var require_polyval_p2 = __commonJS({
 var require_pow2 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/pow2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var getHighWord = require_lib28();
     var setHighWord = require_lib29();
     var setLowWord = require_lib62();
@@ -19288,6 +19607,7 @@ var require_pow2 = __commonJS({
 var require_main48 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var isOdd = require_lib61();
     var isInfinite = require_lib48();
@@ -19461,6 +19781,7 @@ var require_main48 = __commonJS({
 var require_lib67 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main48();
     module2.exports = main;
   }
@@ -19470,6 +19791,7 @@ var require_lib67 = __commonJS({
 var require_lib68 = __commonJS({
   "node_modules/@stdlib/constants-float64-e/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var E = 2.718281828459045;
     module2.exports = E;
   }
@@ -19479,6 +19801,7 @@ var require_lib68 = __commonJS({
 var require_lib69 = __commonJS({
   "node_modules/@stdlib/constants-float64-eps/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_EPSILON = 2220446049250313e-31;
     module2.exports = FLOAT64_EPSILON;
   }
@@ -19488,6 +19811,7 @@ var require_lib69 = __commonJS({
 var require_lanczos_sum_expg_scaled = __commonJS({
   "node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -19518,6 +19842,7 @@ var require_lanczos_sum_expg_scaled = __commonJS({
 var require_main49 = __commonJS({
   "node_modules/@stdlib/math-base-special-beta/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var log1p = require_lib38();
     var sqrt = require_lib39();
@@ -19591,6 +19916,7 @@ var require_main49 = __commonJS({
 var require_lib70 = __commonJS({
   "node_modules/@stdlib/math-base-special-beta/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main49();
     module2.exports = main;
   }
@@ -19600,6 +19926,7 @@ var require_lib70 = __commonJS({
 var require_main50 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var PINF = require_lib31();
     function isPositiveZero(x) {
       return x === 0 && 1 / x === PINF;
@@ -19612,6 +19939,7 @@ var require_main50 = __commonJS({
 var require_lib71 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main50();
     module2.exports = main;
   }
@@ -19621,6 +19949,7 @@ var require_lib71 = __commonJS({
 var require_main51 = __commonJS({
   "node_modules/@stdlib/math-base-special-max/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isPositiveZero = require_lib71();
     var isnan = require_lib6();
     var PINF = require_lib31();
@@ -19650,6 +19979,7 @@ var require_main51 = __commonJS({
 var require_lib72 = __commonJS({
   "node_modules/@stdlib/math-base-special-max/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var max3 = require_main51();
     module2.exports = max3;
   }
@@ -19659,6 +19989,7 @@ var require_lib72 = __commonJS({
 var require_main52 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var NINF = require_lib33();
     function isNegativeZero(x) {
       return x === 0 && 1 / x === NINF;
@@ -19671,6 +20002,7 @@ var require_main52 = __commonJS({
 var require_lib73 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main52();
     module2.exports = main;
   }
@@ -19680,6 +20012,7 @@ var require_lib73 = __commonJS({
 var require_main53 = __commonJS({
   "node_modules/@stdlib/math-base-special-min/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isNegativeZero = require_lib73();
     var isnan = require_lib6();
     var NINF = require_lib33();
@@ -19709,6 +20042,7 @@ var require_main53 = __commonJS({
 var require_lib74 = __commonJS({
   "node_modules/@stdlib/math-base-special-min/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var min2 = require_main53();
     module2.exports = min2;
   }
@@ -19718,6 +20052,7 @@ var require_lib74 = __commonJS({
 var require_lib75 = __commonJS({
   "node_modules/@stdlib/constants-float64-max/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MAX = 17976931348623157e292;
     module2.exports = FLOAT64_MAX;
   }
@@ -19727,6 +20062,7 @@ var require_lib75 = __commonJS({
 var require_lib76 = __commonJS({
   "node_modules/@stdlib/constants-int32-max/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var INT32_MAX = 2147483647 | 0;
     module2.exports = INT32_MAX;
   }
@@ -19736,6 +20072,7 @@ var require_lib76 = __commonJS({
 var require_lib77 = __commonJS({
   "node_modules/@stdlib/constants-float64-half-pi/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var HALF_PI = 1.5707963267948966;
     module2.exports = HALF_PI;
   }
@@ -19745,6 +20082,7 @@ var require_lib77 = __commonJS({
 var require_lib78 = __commonJS({
   "node_modules/@stdlib/constants-float64-pi/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var PI = 3.141592653589793;
     module2.exports = PI;
   }
@@ -19754,6 +20092,7 @@ var require_lib78 = __commonJS({
 var require_polyval_c13 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.0416666666666666;
@@ -19768,6 +20107,7 @@ var require_polyval_c13 = __commonJS({
 var require_polyval_c46 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -27557314351390663e-23;
@@ -19782,6 +20122,7 @@ var require_polyval_c46 = __commonJS({
 var require_main54 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var polyval13 = require_polyval_c13();
     var polyval46 = require_polyval_c46();
     function kernelCos(x, y) {
@@ -19805,6 +20146,7 @@ var require_main54 = __commonJS({
 var require_lib79 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main54();
     module2.exports = main;
   }
@@ -19814,6 +20156,7 @@ var require_lib79 = __commonJS({
 var require_main55 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var S1 = -0.16666666666666632;
     var S2 = 0.00833333333332249;
     var S3 = -1984126982985795e-19;
@@ -19842,6 +20185,7 @@ var require_main55 = __commonJS({
 var require_lib80 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main55();
     module2.exports = main;
   }
@@ -19851,6 +20195,7 @@ var require_lib80 = __commonJS({
 var require_low2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isLittleEndian = require_lib27();
     var LOW;
     if (isLittleEndian === true) {
@@ -19866,6 +20211,7 @@ var require_low2 = __commonJS({
 var require_main56 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Uint32Array2 = require_lib15();
     var Float64Array2 = require_lib18();
     var LOW = require_low2();
@@ -19883,6 +20229,7 @@ var require_main56 = __commonJS({
 var require_lib81 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main56();
     module2.exports = main;
   }
@@ -19892,6 +20239,7 @@ var require_lib81 = __commonJS({
 var require_main57 = __commonJS({
   "node_modules/@stdlib/array-base-filled/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function filled(value, len) {
       var arr;
       var i;
@@ -19909,6 +20257,7 @@ var require_main57 = __commonJS({
 var require_lib82 = __commonJS({
   "node_modules/@stdlib/array-base-filled/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main57();
     module2.exports = main;
   }
@@ -19918,6 +20267,7 @@ var require_lib82 = __commonJS({
 var require_main58 = __commonJS({
   "node_modules/@stdlib/array-base-zeros/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var filled = require_lib82();
     function zeros(len) {
       return filled(0, len);
@@ -19930,6 +20280,7 @@ var require_main58 = __commonJS({
 var require_lib83 = __commonJS({
   "node_modules/@stdlib/array-base-zeros/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main58();
     module2.exports = main;
   }
@@ -19939,6 +20290,7 @@ var require_lib83 = __commonJS({
 var require_kernel_rempio2 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var floor = require_lib37();
     var ldexp = require_lib57();
     var zeros = require_lib83();
@@ -20214,6 +20566,7 @@ var require_kernel_rempio2 = __commonJS({
 var require_main59 = __commonJS({
   "node_modules/@stdlib/math-base-special-round/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var round2 = Math.round;
     module2.exports = round2;
   }
@@ -20223,6 +20576,7 @@ var require_main59 = __commonJS({
 var require_lib84 = __commonJS({
   "node_modules/@stdlib/math-base-special-round/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main59();
     module2.exports = main;
   }
@@ -20232,6 +20586,7 @@ var require_lib84 = __commonJS({
 var require_rempio2_medium = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var round2 = require_lib84();
     var getHighWord = require_lib28();
     var INVPIO2 = 0.6366197723675814;
@@ -20284,6 +20639,7 @@ var require_rempio2_medium = __commonJS({
 var require_main60 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ABS_MASK = require_lib50();
     var EXPONENT_MASK = require_lib55();
     var SIGNIFICAND_MASK = require_lib66();
@@ -20421,6 +20777,7 @@ var require_main60 = __commonJS({
 var require_lib85 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var rempio2 = require_main60();
     module2.exports = rempio2;
   }
@@ -20430,6 +20787,7 @@ var require_lib85 = __commonJS({
 var require_main61 = __commonJS({
   "node_modules/@stdlib/math-base-special-sin/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var HIGH_WORD_ABS_MASK = require_lib50();
     var HIGH_WORD_EXPONENT_MASK = require_lib55();
     var getHighWord = require_lib28();
@@ -20473,6 +20831,7 @@ var require_main61 = __commonJS({
 var require_lib86 = __commonJS({
   "node_modules/@stdlib/math-base-special-sin/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main61();
     module2.exports = main;
   }
@@ -20482,6 +20841,7 @@ var require_lib86 = __commonJS({
 var require_lib87 = __commonJS({
   "node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SQRT_TWO_PI = 2.5066282746310007;
     module2.exports = SQRT_TWO_PI;
   }
@@ -20491,6 +20851,7 @@ var require_lib87 = __commonJS({
 var require_polyval_s = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.08333333333334822;
@@ -20505,6 +20866,7 @@ var require_polyval_s = __commonJS({
 var require_stirling_approximation = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SQRT_TWO_PI = require_lib87();
     var pow = require_lib67();
     var exp = require_lib58();
@@ -20533,6 +20895,7 @@ var require_stirling_approximation = __commonJS({
 var require_lib88 = __commonJS({
   "node_modules/@stdlib/constants-float64-eulergamma/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var EULERGAMMA = 0.5772156649015329;
     module2.exports = EULERGAMMA;
   }
@@ -20542,6 +20905,7 @@ var require_lib88 = __commonJS({
 var require_small_approximation = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var EULER = require_lib88();
     function gamma(x, z2) {
       return z2 / ((1 + EULER * x) * x);
@@ -20554,6 +20918,7 @@ var require_small_approximation = __commonJS({
 var require_rational_pq2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -20584,6 +20949,7 @@ var require_rational_pq2 = __commonJS({
 var require_main62 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var isInteger = require_lib59();
     var isNegativeZero = require_lib73();
@@ -20668,6 +21034,7 @@ var require_main62 = __commonJS({
 var require_lib89 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main62();
     module2.exports = main;
   }
@@ -20677,6 +21044,7 @@ var require_lib89 = __commonJS({
 var require_lib90 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MAX_NTH_FACTORIAL = 170 | 0;
     module2.exports = FLOAT64_MAX_NTH_FACTORIAL;
   }
@@ -20865,6 +21233,7 @@ var require_factorials = __commonJS({
 var require_main63 = __commonJS({
   "node_modules/@stdlib/math-base-special-factorial/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var isInteger = require_lib59();
     var gamma = require_lib89();
@@ -20894,6 +21263,7 @@ var require_main63 = __commonJS({
 var require_lib91 = __commonJS({
   "node_modules/@stdlib/math-base-special-factorial/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main63();
     module2.exports = main;
   }
@@ -20903,6 +21273,7 @@ var require_lib91 = __commonJS({
 var require_rational_pq3 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -20933,6 +21304,7 @@ var require_rational_pq3 = __commonJS({
 var require_main64 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaLanczosSum = require_rational_pq3();
     module2.exports = gammaLanczosSum;
   }
@@ -20942,6 +21314,7 @@ var require_main64 = __commonJS({
 var require_lib92 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main64();
     module2.exports = main;
   }
@@ -20951,6 +21324,7 @@ var require_lib92 = __commonJS({
 var require_lib93 = __commonJS({
   "node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_GAMMA_LANCZOS_G = 10.900511;
     module2.exports = FLOAT64_GAMMA_LANCZOS_G;
   }
@@ -20960,6 +21334,7 @@ var require_lib93 = __commonJS({
 var require_gamma_delta_ratio_lanczos = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var lanczosSum = require_lib92();
     var gamma = require_lib89();
     var log1p = require_lib38();
@@ -21010,6 +21385,7 @@ var require_gamma_delta_ratio_lanczos = __commonJS({
 var require_main65 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var floor = require_lib37();
     var gamma = require_lib89();
@@ -21066,6 +21442,7 @@ var require_main65 = __commonJS({
 var require_lib94 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main65();
     module2.exports = main;
   }
@@ -21075,6 +21452,7 @@ var require_lib94 = __commonJS({
 var require_polyval_p3 = __commonJS({
   "node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.3999999999940942;
@@ -21089,6 +21467,7 @@ var require_polyval_p3 = __commonJS({
 var require_polyval_q2 = __commonJS({
   "node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.6666666666666735;
@@ -21103,6 +21482,7 @@ var require_polyval_q2 = __commonJS({
 var require_main66 = __commonJS({
   "node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var getHighWord = require_lib28();
     var setHighWord = require_lib29();
     var isnan = require_lib6();
@@ -21195,6 +21575,7 @@ var require_main66 = __commonJS({
 var require_lib95 = __commonJS({
   "node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main66();
     module2.exports = main;
   }
@@ -21204,6 +21585,7 @@ var require_lib95 = __commonJS({
 var require_main67 = __commonJS({
   "node_modules/@stdlib/math-base-special-cos/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var getHighWord = require_lib28();
     var kernelCos = require_lib79();
     var kernelSin = require_lib80();
@@ -21247,6 +21629,7 @@ var require_main67 = __commonJS({
 var require_lib96 = __commonJS({
   "node_modules/@stdlib/math-base-special-cos/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main67();
     module2.exports = main;
   }
@@ -21256,6 +21639,7 @@ var require_lib96 = __commonJS({
 var require_main68 = __commonJS({
   "node_modules/@stdlib/math-base-special-sinpi/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var isInfinite = require_lib48();
     var cos = require_lib96();
@@ -21303,6 +21687,7 @@ var require_main68 = __commonJS({
 var require_lib97 = __commonJS({
   "node_modules/@stdlib/math-base-special-sinpi/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main68();
     module2.exports = main;
   }
@@ -21312,6 +21697,7 @@ var require_lib97 = __commonJS({
 var require_polyval_a1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.06735230105312927;
@@ -21326,6 +21712,7 @@ var require_polyval_a1 = __commonJS({
 var require_polyval_a2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.020580808432516733;
@@ -21340,6 +21727,7 @@ var require_polyval_a2 = __commonJS({
 var require_polyval_r = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 1.3920053346762105;
@@ -21354,6 +21742,7 @@ var require_polyval_r = __commonJS({
 var require_polyval_s2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.21498241596060885;
@@ -21368,6 +21757,7 @@ var require_polyval_s2 = __commonJS({
 var require_polyval_t1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.032788541075985965;
@@ -21382,6 +21772,7 @@ var require_polyval_t1 = __commonJS({
 var require_polyval_t2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.01797067508118204;
@@ -21396,6 +21787,7 @@ var require_polyval_t2 = __commonJS({
 var require_polyval_t3 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.010314224129834144;
@@ -21410,6 +21802,7 @@ var require_polyval_t3 = __commonJS({
 var require_polyval_u = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.6328270640250934;
@@ -21424,6 +21817,7 @@ var require_polyval_u = __commonJS({
 var require_polyval_v = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 2.4559779371304113;
@@ -21438,6 +21832,7 @@ var require_polyval_v = __commonJS({
 var require_polyval_w2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.08333333333333297;
@@ -21452,6 +21847,7 @@ var require_polyval_w2 = __commonJS({
 var require_main69 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var isInfinite = require_lib48();
     var abs = require_lib42();
@@ -21626,6 +22022,7 @@ var require_main69 = __commonJS({
 var require_lib98 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main69();
     module2.exports = main;
   }
@@ -21635,6 +22032,7 @@ var require_lib98 = __commonJS({
 var require_lib99 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-ln/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MAX_LN = 709.782712893384;
     module2.exports = FLOAT64_MAX_LN;
   }
@@ -21644,6 +22042,7 @@ var require_lib99 = __commonJS({
 var require_lib100 = __commonJS({
   "node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_SQRT_EPSILON = 14901161193847656e-24;
     module2.exports = FLOAT64_SQRT_EPSILON;
   }
@@ -21653,6 +22052,7 @@ var require_lib100 = __commonJS({
 var require_lib101 = __commonJS({
   "node_modules/@stdlib/utils-eval/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var evil = eval;
     module2.exports = evil;
   }
@@ -21662,6 +22062,7 @@ var require_lib101 = __commonJS({
 var require_main70 = __commonJS({
   "node_modules/@stdlib/assert-has-generator-support/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var evil = require_lib101();
     function hasGeneratorSupport() {
       var bool;
@@ -21681,6 +22082,7 @@ var require_main70 = __commonJS({
 var require_lib102 = __commonJS({
   "node_modules/@stdlib/assert-has-generator-support/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main70();
     module2.exports = main;
   }
@@ -21690,6 +22092,7 @@ var require_lib102 = __commonJS({
 var require_generators = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var EPS = require_lib69();
     var MAX_TERMS = 1e6;
@@ -21731,6 +22134,7 @@ var require_generators = __commonJS({
 var require_basic = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var EPS = require_lib69();
     var MAX_TERMS = 1e6;
@@ -21761,6 +22165,7 @@ var require_basic = __commonJS({
 var require_lib103 = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasGeneratorSupport = require_lib102();
     var generator = require_generators();
     var basic = require_basic();
@@ -21778,6 +22183,7 @@ var require_lib103 = __commonJS({
 var require_tgamma_i_large_x_series = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function tgammaILargeXSeries(a1, x1) {
       var result = 1;
       var a = a1;
@@ -21798,6 +22204,7 @@ var require_tgamma_i_large_x_series = __commonJS({
 var require_tgamma_i_large_x = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var sumSeries = require_lib103();
     var tgammaILargeXSeries = require_tgamma_i_large_x_series();
     function tgammaILargeX(a, x) {
@@ -21815,6 +22222,7 @@ var require_tgamma_i_large_x = __commonJS({
 var require_finite_gamma_q = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var exp = require_lib58();
     function finiteGammaQ(a, x) {
       var term;
@@ -21841,6 +22249,7 @@ var require_finite_gamma_q = __commonJS({
 var require_polyval_pp = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.3250421072470015;
@@ -21855,6 +22264,7 @@ var require_polyval_pp = __commonJS({
 var require_polyval_qq = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.39791722395915535;
@@ -21869,6 +22279,7 @@ var require_polyval_qq = __commonJS({
 var require_polyval_pa = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.41485611868374833;
@@ -21883,6 +22294,7 @@ var require_polyval_pa = __commonJS({
 var require_polyval_qa = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.10642088040084423;
@@ -21897,6 +22309,7 @@ var require_polyval_qa = __commonJS({
 var require_polyval_ra = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.6938585727071818;
@@ -21911,6 +22324,7 @@ var require_polyval_ra = __commonJS({
 var require_polyval_sa = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 19.651271667439257;
@@ -21925,6 +22339,7 @@ var require_polyval_sa = __commonJS({
 var require_polyval_rb = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.799283237680523;
@@ -21939,6 +22354,7 @@ var require_polyval_rb = __commonJS({
 var require_polyval_sb = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 30.33806074348246;
@@ -21953,6 +22369,7 @@ var require_polyval_sb = __commonJS({
 var require_main71 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var exp = require_lib58();
     var setLowWord = require_lib62();
@@ -22061,6 +22478,7 @@ var require_main71 = __commonJS({
 var require_lib104 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main71();
     module2.exports = main;
   }
@@ -22070,6 +22488,7 @@ var require_lib104 = __commonJS({
 var require_finite_half_gamma_q = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var erfc = require_lib104();
     var sqrt = require_lib39();
     var exp = require_lib58();
@@ -22104,6 +22523,7 @@ var require_finite_half_gamma_q = __commonJS({
 var require_lib105 = __commonJS({
   "node_modules/@stdlib/constants-float64-min-ln/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MIN_LN = -708.3964185322641;
     module2.exports = FLOAT64_MIN_LN;
   }
@@ -22113,6 +22533,7 @@ var require_lib105 = __commonJS({
 var require_full_igamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var exp = require_lib58();
     var pow = require_lib67();
     var ln = require_lib95();
@@ -22149,6 +22570,7 @@ var require_full_igamma_prefix = __commonJS({
 var require_main72 = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(c, x) {
       var p;
       var i;
@@ -22176,6 +22598,7 @@ var require_main72 = __commonJS({
 var require_main73 = __commonJS({
   "node_modules/@stdlib/function-ctor/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Fcn = Function;
     module2.exports = Fcn;
   }
@@ -22185,6 +22608,7 @@ var require_main73 = __commonJS({
 var require_lib106 = __commonJS({
   "node_modules/@stdlib/function-ctor/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main73();
     module2.exports = main;
   }
@@ -22194,6 +22618,7 @@ var require_lib106 = __commonJS({
 var require_factory = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Fcn = require_lib106();
     var evalpoly = require_main72();
     function factory(c) {
@@ -22241,6 +22666,7 @@ var require_factory = __commonJS({
 var require_lib107 = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var setReadOnly = require_lib5();
     var main = require_main72();
     var factory = require_factory();
@@ -22253,6 +22679,7 @@ var require_lib107 = __commonJS({
 var require_log1p_series = __commonJS({
   "node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function log1pSeries(x) {
       var mMult = -x;
       var mProd = -1;
@@ -22272,6 +22699,7 @@ var require_log1p_series = __commonJS({
 var require_main74 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1pmx/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var ln = require_lib95();
     var FLOAT_EPS = require_lib69();
@@ -22303,6 +22731,7 @@ var require_main74 = __commonJS({
 var require_lib108 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1pmx/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var log1pmx = require_main74();
     module2.exports = log1pmx;
   }
@@ -22312,6 +22741,7 @@ var require_lib108 = __commonJS({
 var require_lib109 = __commonJS({
   "node_modules/@stdlib/constants-float64-two-pi/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var TWO_PI = 6.283185307179586;
     module2.exports = TWO_PI;
   }
@@ -22321,6 +22751,7 @@ var require_lib109 = __commonJS({
 var require_polyval_c0 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.3333333333333333;
@@ -22335,6 +22766,7 @@ var require_polyval_c0 = __commonJS({
 var require_polyval_c1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.001851851851851852;
@@ -22349,6 +22781,7 @@ var require_polyval_c1 = __commonJS({
 var require_polyval_c2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.004133597883597883;
@@ -22363,6 +22796,7 @@ var require_polyval_c2 = __commonJS({
 var require_polyval_c3 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 6494341563786008e-19;
@@ -22377,6 +22811,7 @@ var require_polyval_c3 = __commonJS({
 var require_polyval_c4 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -8618882909167117e-19;
@@ -22391,6 +22826,7 @@ var require_polyval_c4 = __commonJS({
 var require_polyval_c5 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -33679855336635813e-20;
@@ -22405,6 +22841,7 @@ var require_polyval_c5 = __commonJS({
 var require_polyval_c6 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 5313079364639922e-19;
@@ -22419,6 +22856,7 @@ var require_polyval_c6 = __commonJS({
 var require_polyval_c7 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 34436760689237765e-20;
@@ -22433,6 +22871,7 @@ var require_polyval_c7 = __commonJS({
 var require_polyval_c8 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -6526239185953094e-19;
@@ -22447,6 +22886,7 @@ var require_polyval_c8 = __commonJS({
 var require_igamma_temme_large = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var evalpoly = require_lib107();
     var log1pmx = require_lib108();
     var erfc = require_lib104();
@@ -22502,6 +22942,7 @@ var require_igamma_temme_large = __commonJS({
 var require_lower_incomplete_gamma_series = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function lowerIncompleteGammaSeries(a1, z1) {
       var result = 1;
       var a = a1;
@@ -22522,6 +22963,7 @@ var require_lower_incomplete_gamma_series = __commonJS({
 var require_lower_gamma_series = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var sumSeries = require_lib103();
     var lowerIncompleteGammaSeries = require_lower_incomplete_gamma_series();
     function lowerGammaSeries(a, z2, initialValue) {
@@ -22542,6 +22984,7 @@ var require_lower_gamma_series = __commonJS({
 var require_rational_pq4 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -22572,6 +23015,7 @@ var require_rational_pq4 = __commonJS({
 var require_main75 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaLanczosSumExpGScaled = require_rational_pq4();
     module2.exports = gammaLanczosSumExpGScaled;
   }
@@ -22581,6 +23025,7 @@ var require_main75 = __commonJS({
 var require_lib110 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main75();
     module2.exports = main;
   }
@@ -22590,6 +23035,7 @@ var require_lib110 = __commonJS({
 var require_regularised_gamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var lanczosSumExpGScaled = require_lib110();
     var gammaln = require_lib98();
     var gamma = require_lib89();
@@ -22657,6 +23103,7 @@ var require_regularised_gamma_prefix = __commonJS({
 var require_main76 = __commonJS({
   "node_modules/@stdlib/math-base-special-powm1/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var isinfinite = require_lib48();
     var abs = require_lib42();
@@ -22703,6 +23150,7 @@ var require_main76 = __commonJS({
 var require_lib111 = __commonJS({
   "node_modules/@stdlib/math-base-special-powm1/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var powm1 = require_main76();
     module2.exports = powm1;
   }
@@ -22712,6 +23160,7 @@ var require_lib111 = __commonJS({
 var require_rational_p1q1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -22742,6 +23191,7 @@ var require_rational_p1q1 = __commonJS({
 var require_rational_p2q2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -22772,6 +23222,7 @@ var require_rational_p2q2 = __commonJS({
 var require_rational_p3q3 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -22802,6 +23253,7 @@ var require_rational_p3q3 = __commonJS({
 var require_lgamma_small_imp = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ln = require_lib95();
     var EPS = require_lib69();
     var rateval1 = require_rational_p1q1();
@@ -22861,6 +23313,7 @@ var require_lgamma_small_imp = __commonJS({
 var require_main77 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gamma = require_lib89();
     var expm1 = require_lib36();
     var log1p = require_lib38();
@@ -22889,6 +23342,7 @@ var require_main77 = __commonJS({
 var require_lib112 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gamma1pm1 = require_main77();
     module2.exports = gamma1pm1;
   }
@@ -22898,6 +23352,7 @@ var require_lib112 = __commonJS({
 var require_small_gamma2_series = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function smallGamma2Series(a, x) {
       var result;
       var apn;
@@ -22925,6 +23380,7 @@ var require_small_gamma2_series = __commonJS({
 var require_tgamma_small_upper_part = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var powm1 = require_lib111();
     var sumSeries = require_lib103();
     var gamma1pm1 = require_lib112();
@@ -22959,6 +23415,7 @@ var require_tgamma_small_upper_part = __commonJS({
 var require_lib113 = __commonJS({
   "node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT32_SMALLEST_NORMAL = 11754943508222875e-54;
     module2.exports = FLOAT32_SMALLEST_NORMAL;
   }
@@ -22968,6 +23425,7 @@ var require_lib113 = __commonJS({
 var require_generators2 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var FLOAT32_SMALLEST_NORMAL = require_lib113();
     var EPS = require_lib69();
@@ -23101,6 +23559,7 @@ var require_generators2 = __commonJS({
 var require_basic2 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var EPS = require_lib69();
     var FLOAT32_SMALLEST_NORMAL = require_lib113();
@@ -23192,6 +23651,7 @@ var require_basic2 = __commonJS({
 var require_lib114 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasGeneratorSupport = require_lib102();
     var generator = require_generators2();
     var basic = require_basic2();
@@ -23209,6 +23669,7 @@ var require_lib114 = __commonJS({
 var require_upper_incomplete_gamma_fract = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function upperIncompleteGammaFract(a1, z1) {
       var z2 = z1 - a1 + 1;
       var a = a1;
@@ -23231,6 +23692,7 @@ var require_upper_incomplete_gamma_fract = __commonJS({
 var require_upper_gamma_fraction = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var continuedFraction = require_lib114();
     var upperIncompleteGammaFract = require_upper_incomplete_gamma_fract();
     function upperGammaFraction(a, z2) {
@@ -23245,6 +23707,7 @@ var require_upper_gamma_fraction = __commonJS({
 var require_igamma_final = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var floor = require_lib37();
     var gamma = require_lib89();
     var abs = require_lib42();
@@ -23422,6 +23885,7 @@ var require_igamma_final = __commonJS({
 var require_main78 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaln = require_lib98();
     var exp = require_lib58();
     var ln = require_lib95();
@@ -23481,6 +23945,7 @@ var require_main78 = __commonJS({
 var require_lib115 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main78();
     module2.exports = main;
   }
@@ -23490,6 +23955,7 @@ var require_lib115 = __commonJS({
 var require_full_igamma_prefix2 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var exp = require_lib58();
     var pow = require_lib67();
     var ln = require_lib95();
@@ -23524,6 +23990,7 @@ var require_full_igamma_prefix2 = __commonJS({
 var require_regularized_gamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var lanczosSumExpGScaled = require_lib110();
     var gammaln = require_lib98();
     var gamma = require_lib89();
@@ -23590,6 +24057,7 @@ var require_regularized_gamma_prefix = __commonJS({
 var require_beta_small_b_large_a_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaDeltaRatio = require_lib94();
     var factorial = require_lib91();
     var gammainc = require_lib115();
@@ -23685,6 +24153,7 @@ var require_beta_small_b_large_a_series = __commonJS({
 var require_rising_factorial_ratio = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function risingFactorialRatio(a, b, k) {
       var result;
       var i;
@@ -23705,6 +24174,7 @@ var require_rising_factorial_ratio = __commonJS({
 var require_main79 = __commonJS({
   "node_modules/@stdlib/math-base-special-maxabs/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var max3 = require_lib72();
     function maxabs(x, y) {
@@ -23718,6 +24188,7 @@ var require_main79 = __commonJS({
 var require_lib116 = __commonJS({
   "node_modules/@stdlib/math-base-special-maxabs/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var maxabs = require_main79();
     module2.exports = maxabs;
   }
@@ -23727,6 +24198,7 @@ var require_lib116 = __commonJS({
 var require_main80 = __commonJS({
   "node_modules/@stdlib/math-base-special-minabs/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var min2 = require_lib74();
     function minabs(x, y) {
@@ -23740,6 +24212,7 @@ var require_main80 = __commonJS({
 var require_lib117 = __commonJS({
   "node_modules/@stdlib/math-base-special-minabs/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var minabs = require_main80();
     module2.exports = minabs;
   }
@@ -23749,6 +24222,7 @@ var require_lib117 = __commonJS({
 var require_ibeta_power_terms = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var lanczosSumExpGScaled = require_lib110();
     var maxabs = require_lib116();
     var minabs = require_lib117();
@@ -23886,6 +24360,7 @@ var require_ibeta_power_terms = __commonJS({
 var require_ibeta_fraction2 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var continuedFraction = require_lib114();
     var ibetaPowerTerms = require_ibeta_power_terms();
     var OPTS = {
@@ -23932,6 +24407,7 @@ var require_ibeta_fraction2 = __commonJS({
 var require_lib118 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MAX_SAFE_INTEGER = 9007199254740991;
     module2.exports = FLOAT64_MAX_SAFE_INTEGER;
   }
@@ -23941,6 +24417,7 @@ var require_lib118 = __commonJS({
 var require_bitwise_binary_gcd = __commonJS({
   "node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function gcd(a, b) {
       var k = 0;
       var t;
@@ -23979,6 +24456,7 @@ var require_bitwise_binary_gcd = __commonJS({
 var require_binary_gcd = __commonJS({
   "node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function gcd(a, b) {
       var k = 1;
       var t;
@@ -24017,6 +24495,7 @@ var require_binary_gcd = __commonJS({
 var require_main81 = __commonJS({
   "node_modules/@stdlib/math-base-special-gcd/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var isInteger = require_lib59();
     var PINF = require_lib31();
@@ -24053,6 +24532,7 @@ var require_main81 = __commonJS({
 var require_lib119 = __commonJS({
   "node_modules/@stdlib/math-base-special-gcd/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main81();
     module2.exports = main;
   }
@@ -24062,6 +24542,7 @@ var require_lib119 = __commonJS({
 var require_main82 = __commonJS({
   "node_modules/@stdlib/math-base-special-binomcoef/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var MAX_SAFE_INTEGER = require_lib118();
     var PINF = require_lib31();
     var isInteger = require_lib59();
@@ -24137,6 +24618,7 @@ var require_main82 = __commonJS({
 var require_lib120 = __commonJS({
   "node_modules/@stdlib/math-base-special-binomcoef/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main82();
     module2.exports = main;
   }
@@ -24146,6 +24628,7 @@ var require_lib120 = __commonJS({
 var require_binomial_ccdf = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var binomcoef = require_lib120();
     var floor = require_lib37();
     var pow = require_lib67();
@@ -24199,6 +24682,7 @@ var require_binomial_ccdf = __commonJS({
 var require_ibeta_a_step = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ibetaPowerTerms = require_ibeta_power_terms();
     function ibetaAStep(a, b, x, y, k, normalized, out) {
       var prefix;
@@ -24230,6 +24714,7 @@ var require_ibeta_a_step = __commonJS({
 var require_ibeta_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var lanczosSumExpGScaled = require_lib110();
     var sumSeries = require_lib103();
     var log1p = require_lib38();
@@ -24311,6 +24796,7 @@ var require_ibeta_series = __commonJS({
 var require_assign3 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var expm1 = require_lib36();
     var floor = require_lib37();
@@ -24637,6 +25123,7 @@ var require_assign3 = __commonJS({
 var require_main83 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compute = require_assign3();
     function kernelBetainc(x, a, b, regularized, upper) {
       return compute(x, a, b, regularized, upper, [0, 0], 1, 0);
@@ -24649,6 +25136,7 @@ var require_main83 = __commonJS({
 var require_lib121 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var setReadOnly = require_lib5();
     var main = require_main83();
     var assign = require_assign3();
@@ -24661,6 +25149,7 @@ var require_lib121 = __commonJS({
 var require_main84 = __commonJS({
   "node_modules/@stdlib/math-base-special-betainc/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var kernelBetainc = require_lib121().assign;
     function betainc(x, a, b, regularized, upper) {
       var out = [0, 0];
@@ -24677,6 +25166,7 @@ var require_main84 = __commonJS({
 var require_lib122 = __commonJS({
   "node_modules/@stdlib/math-base-special-betainc/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main84();
     module2.exports = main;
   }
@@ -24686,6 +25176,7 @@ var require_lib122 = __commonJS({
 var require_main85 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-cdf/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var betainc = require_lib122();
     var isnan = require_lib6();
     var pow = require_lib67();
@@ -24717,6 +25208,7 @@ var require_main85 = __commonJS({
 var require_main86 = __commonJS({
   "node_modules/@stdlib/utils-constant-function/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function wrap2(value) {
       return constantFunction;
       function constantFunction() {
@@ -24731,6 +25223,7 @@ var require_main86 = __commonJS({
 var require_lib123 = __commonJS({
   "node_modules/@stdlib/utils-constant-function/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main86();
     module2.exports = main;
   }
@@ -24740,6 +25233,7 @@ var require_lib123 = __commonJS({
 var require_factory2 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-cdf/lib/factory.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var constantFunction = require_lib123();
     var betainc = require_lib122();
     var isnan = require_lib6();
@@ -24778,6 +25272,7 @@ var require_factory2 = __commonJS({
 var require_lib124 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-cdf/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var setReadOnly = require_lib5();
     var main = require_main85();
     var factory = require_factory2();
@@ -24790,6 +25285,7 @@ var require_lib124 = __commonJS({
 var require_rational_p1q12 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p1q1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -24820,6 +25316,7 @@ var require_rational_p1q12 = __commonJS({
 var require_rational_p2q22 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p2q2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -24850,6 +25347,7 @@ var require_rational_p2q22 = __commonJS({
 var require_rational_p3q32 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p3q3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -24880,6 +25378,7 @@ var require_rational_p3q32 = __commonJS({
 var require_rational_p4q4 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p4q4.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -24910,6 +25409,7 @@ var require_rational_p4q4 = __commonJS({
 var require_rational_p5q5 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p5q5.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -24940,6 +25440,7 @@ var require_rational_p5q5 = __commonJS({
 var require_main87 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var sqrt = require_lib39();
     var ln = require_lib95();
@@ -25018,6 +25519,7 @@ var require_main87 = __commonJS({
 var require_lib125 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main87();
     module2.exports = main;
   }
@@ -25027,6 +25529,7 @@ var require_lib125 = __commonJS({
 var require_main88 = __commonJS({
   "node_modules/@stdlib/math-base-special-acos/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var asin = require_lib41();
     var sqrt = require_lib39();
@@ -25056,6 +25559,7 @@ var require_main88 = __commonJS({
 var require_lib126 = __commonJS({
   "node_modules/@stdlib/math-base-special-acos/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main88();
     module2.exports = main;
   }
@@ -25065,6 +25569,7 @@ var require_lib126 = __commonJS({
 var require_lib127 = __commonJS({
   "node_modules/@stdlib/constants-float64-sqrt-two/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SQRT2 = 1.4142135623730951;
     module2.exports = SQRT2;
   }
@@ -25074,6 +25579,7 @@ var require_lib127 = __commonJS({
 var require_polyval_co14 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co14.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.16666666666666666;
@@ -25088,6 +25594,7 @@ var require_polyval_co14 = __commonJS({
 var require_polyval_co15 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co15.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.058333333333333334;
@@ -25102,6 +25609,7 @@ var require_polyval_co15 = __commonJS({
 var require_polyval_co16 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co16.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.0251984126984127;
@@ -25116,6 +25624,7 @@ var require_polyval_co16 = __commonJS({
 var require_polyval_co17 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co17.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.012039792768959435;
@@ -25130,6 +25639,7 @@ var require_polyval_co17 = __commonJS({
 var require_polyval_co18 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co18.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.003837005972422639;
@@ -25144,6 +25654,7 @@ var require_polyval_co18 = __commonJS({
 var require_polyval_co19 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co19.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.0032177478835464946;
@@ -25158,6 +25669,7 @@ var require_polyval_co19 = __commonJS({
 var require_polyval_co20 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co20.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.001743826229834001;
@@ -25172,6 +25684,7 @@ var require_polyval_co20 = __commonJS({
 var require_polyval_co21 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co21.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 9647274732138864e-19;
@@ -25186,6 +25699,7 @@ var require_polyval_co21 = __commonJS({
 var require_polyval_co22 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co22.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 5422926281312969e-19;
@@ -25200,6 +25714,7 @@ var require_polyval_co22 = __commonJS({
 var require_inverse_students_t_body_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_body_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaDeltaRatio = require_lib94();
     var evalpoly = require_lib107();
     var sqrt = require_lib39();
@@ -25239,6 +25754,7 @@ var require_inverse_students_t_body_series = __commonJS({
 var require_inverse_students_t_tail_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_tail_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaDeltaRatio = require_lib94();
     var evalpoly = require_lib107();
     var sqrt = require_lib39();
@@ -25289,6 +25805,7 @@ var require_inverse_students_t_tail_series = __commonJS({
 var require_inverse_students_t_hill = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_hill.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var erfcinv = require_lib125();
     var expm1 = require_lib36();
     var sqrt = require_lib39();
@@ -25334,6 +25851,7 @@ var require_inverse_students_t_hill = __commonJS({
 var require_inverse_students_t = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var erfcinv = require_lib125();
     var floor = require_lib37();
     var ldexp = require_lib57();
@@ -25462,6 +25980,7 @@ var require_inverse_students_t = __commonJS({
 var require_find_ibeta_inv_from_t_dist = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/find_ibeta_inv_from_t_dist.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var inverseStudentsT = require_inverse_students_t();
     function findIBetaInvFromTDist(a, p, py) {
       var df;
@@ -25485,6 +26004,7 @@ var require_find_ibeta_inv_from_t_dist = __commonJS({
 var require_temme1 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var evalpoly = require_lib107();
     var erfcinv = require_lib125();
     var sqrt = require_lib39();
@@ -25546,6 +26066,7 @@ var require_temme1 = __commonJS({
 var require_root_finder = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/root_finder.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ln = require_lib95();
     var MAX_VALUE = require_lib75();
     var BIG = MAX_VALUE / 4;
@@ -25575,6 +26096,7 @@ var require_root_finder = __commonJS({
 var require_main89 = __commonJS({
   "node_modules/@stdlib/math-base-special-signum/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     function signum(x) {
       if (x === 0 || isnan(x)) {
@@ -25590,6 +26112,7 @@ var require_main89 = __commonJS({
 var require_lib128 = __commonJS({
   "node_modules/@stdlib/math-base-special-signum/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main89();
     module2.exports = main;
   }
@@ -25599,6 +26122,7 @@ var require_lib128 = __commonJS({
 var require_newton_raphson = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/newton_raphson.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var sign = require_lib128();
     var abs = require_lib42();
     var ldexp = require_lib57();
@@ -25691,6 +26215,7 @@ var require_newton_raphson = __commonJS({
 var require_polyval_co1 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -1;
@@ -25705,6 +26230,7 @@ var require_polyval_co1 = __commonJS({
 var require_polyval_co2 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 1;
@@ -25719,6 +26245,7 @@ var require_polyval_co2 = __commonJS({
 var require_polyval_co3 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 7;
@@ -25733,6 +26260,7 @@ var require_polyval_co3 = __commonJS({
 var require_polyval_co4 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co4.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 25;
@@ -25747,6 +26275,7 @@ var require_polyval_co4 = __commonJS({
 var require_polyval_co5 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co5.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 7;
@@ -25761,6 +26290,7 @@ var require_polyval_co5 = __commonJS({
 var require_polyval_co6 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co6.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -7;
@@ -25775,6 +26305,7 @@ var require_polyval_co6 = __commonJS({
 var require_polyval_co7 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co7.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -533;
@@ -25789,6 +26320,7 @@ var require_polyval_co7 = __commonJS({
 var require_polyval_co8 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co8.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -1579;
@@ -25803,6 +26335,7 @@ var require_polyval_co8 = __commonJS({
 var require_polyval_co9 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co9.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 449;
@@ -25817,6 +26350,7 @@ var require_polyval_co9 = __commonJS({
 var require_polyval_co10 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co10.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 63149;
@@ -25831,6 +26365,7 @@ var require_polyval_co10 = __commonJS({
 var require_polyval_co11 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co11.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 29233;
@@ -25845,6 +26380,7 @@ var require_polyval_co11 = __commonJS({
 var require_polyval_co12 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co12.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 1;
@@ -25859,6 +26395,7 @@ var require_polyval_co12 = __commonJS({
 var require_polyval_co13 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co13.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 1;
@@ -25873,6 +26410,7 @@ var require_polyval_co13 = __commonJS({
 var require_temme2 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var evalpoly = require_lib107();
     var erfcinv = require_lib125();
     var abs = require_lib42();
@@ -25999,6 +26537,7 @@ var require_temme2 = __commonJS({
 // node_modules/ms/index.js
 var require_ms = __commonJS({
   "node_modules/ms/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var s = 1e3;
     var m = s * 60;
     var h = m * 60;
@@ -26101,6 +26640,7 @@ var require_ms = __commonJS({
 // node_modules/debug/src/debug.js
 var require_debug = __commonJS({
   "node_modules/debug/src/debug.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     exports2 = module2.exports = createDebug.debug = createDebug["default"] = createDebug;
     exports2.coerce = coerce;
     exports2.disable = disable;
@@ -26206,6 +26746,7 @@ var require_debug = __commonJS({
 // node_modules/debug/src/browser.js
 var require_browser = __commonJS({
   "node_modules/debug/src/browser.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     exports2 = module2.exports = require_debug();
     exports2.log = log;
     exports2.formatArgs = formatArgs;
@@ -26292,6 +26833,7 @@ var require_browser = __commonJS({
 // node_modules/debug/src/node.js
 var require_node = __commonJS({
   "node_modules/debug/src/node.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var tty = __require("tty");
     var util = __require("util");
     exports2 = module2.exports = require_debug();
@@ -26412,6 +26954,7 @@ var require_node = __commonJS({
 // node_modules/debug/src/index.js
 var require_src = __commonJS({
   "node_modules/debug/src/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     if (typeof process !== "undefined" && process.type === "renderer") {
       module2.exports = require_browser();
     } else {
@@ -26424,6 +26967,7 @@ var require_src = __commonJS({
 var require_lib129 = __commonJS({
   "node_modules/@stdlib/constants-float32-max/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT32_MAX = 34028234663852886e22;
     module2.exports = FLOAT32_MAX;
   }
@@ -26433,6 +26977,7 @@ var require_lib129 = __commonJS({
 var require_higher_newton = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/higher_newton.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var logger = require_src();
     var gammainc = require_lib115();
     var abs = require_lib42();
@@ -26511,6 +27056,7 @@ var require_higher_newton = __commonJS({
 var require_polyval_ak1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_ak1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0;
@@ -26525,6 +27071,7 @@ var require_polyval_ak1 = __commonJS({
 var require_polyval_ak2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_ak2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 1;
@@ -26539,6 +27086,7 @@ var require_polyval_ak2 = __commonJS({
 var require_lambdaeta = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/lambdaeta.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var exp = require_lib58();
     var ln = require_lib95();
@@ -26604,6 +27152,7 @@ var require_lambdaeta = __commonJS({
 var require_lib130 = __commonJS({
   "node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var LN_SQRT_TWO_PI = 0.9189385332046728;
     module2.exports = LN_SQRT_TWO_PI;
   }
@@ -26613,6 +27162,7 @@ var require_lib130 = __commonJS({
 var require_chepolsum = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/chepolsum.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var A = [
       1.9963790515900766,
       -0.0017971032528832887,
@@ -26659,6 +27209,7 @@ var require_chepolsum = __commonJS({
 var require_polyval_c = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_c.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.025721014990011306;
@@ -26673,6 +27224,7 @@ var require_polyval_c = __commonJS({
 var require_polyval_d = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_d.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.08333333333333333;
@@ -26687,6 +27239,7 @@ var require_polyval_d = __commonJS({
 var require_stirling = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/stirling.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaln = require_lib98();
     var ln = require_lib95();
     var LN_SQRT_TWO_PI = require_lib130();
@@ -26728,6 +27281,7 @@ var require_stirling = __commonJS({
 var require_gamstar = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/gamstar.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var exp = require_lib58();
     var gamma = require_lib89();
     var ln = require_lib95();
@@ -26751,6 +27305,7 @@ var require_gamstar = __commonJS({
 var require_rational_ak0bk0 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak0bk0.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -26781,6 +27336,7 @@ var require_rational_ak0bk0 = __commonJS({
 var require_eps1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var ln = require_lib95();
     var lambdaeta = require_lambdaeta();
@@ -26801,6 +27357,7 @@ var require_eps1 = __commonJS({
 var require_rational_ak1bk1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak1bk1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -26831,6 +27388,7 @@ var require_rational_ak1bk1 = __commonJS({
 var require_rational_ak2bk2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak2bk2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -26861,6 +27419,7 @@ var require_rational_ak2bk2 = __commonJS({
 var require_rational_ak3bk3 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak3bk3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -26891,6 +27450,7 @@ var require_rational_ak3bk3 = __commonJS({
 var require_eps2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ln = require_lib95();
     var rateval1 = require_rational_ak1bk1();
     var rateval2 = require_rational_ak2bk2();
@@ -26923,6 +27483,7 @@ var require_eps2 = __commonJS({
 var require_rational_ak4bk4 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak4bk4.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -26953,6 +27514,7 @@ var require_rational_ak4bk4 = __commonJS({
 var require_rational_ak5bk5 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak5bk5.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -26983,6 +27545,7 @@ var require_rational_ak5bk5 = __commonJS({
 var require_rational_ak6bk6 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak6bk6.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -27013,6 +27576,7 @@ var require_rational_ak6bk6 = __commonJS({
 var require_rational_ak7bk7 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak7bk7.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -27043,6 +27607,7 @@ var require_rational_ak7bk7 = __commonJS({
 var require_rational_ak8bk8 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak8bk8.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -27073,6 +27638,7 @@ var require_rational_ak8bk8 = __commonJS({
 var require_eps3 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ln = require_lib95();
     var rational1 = require_rational_ak4bk4();
     var rational2 = require_rational_ak5bk5();
@@ -27114,6 +27680,7 @@ var require_eps3 = __commonJS({
 var require_compute = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/compute.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var logger = require_src();
     var evalpoly = require_lib107();
     var gammaln = require_lib98();
@@ -27345,6 +27912,7 @@ var require_compute = __commonJS({
 var require_main90 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var FLOAT32_SMALLEST = require_lib113();
     var PINF = require_lib31();
@@ -27384,6 +27952,7 @@ var require_main90 = __commonJS({
 var require_lib131 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main90();
     module2.exports = main;
   }
@@ -27393,6 +27962,7 @@ var require_lib131 = __commonJS({
 var require_lib132 = __commonJS({
   "node_modules/@stdlib/constants-float64-smallest-subnormal/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_SMALLEST_SUBNORMAL = 5e-324;
     module2.exports = FLOAT64_SMALLEST_SUBNORMAL;
   }
@@ -27402,6 +27972,7 @@ var require_lib132 = __commonJS({
 var require_temme3 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaincinv = require_lib131();
     var ln = require_lib95();
     var sqrt = require_lib39();
@@ -27496,6 +28067,7 @@ var require_temme3 = __commonJS({
 var require_halley_iterate = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/halley_iterate.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var ldexp = require_lib57();
     var sign = require_lib128();
@@ -27644,6 +28216,7 @@ var require_halley_iterate = __commonJS({
 var require_ibeta_roots = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/ibeta_roots.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var kernelBetainc = require_lib121().assign;
     var abs = require_lib42();
     var FLOAT64_MAX = require_lib75();
@@ -27691,6 +28264,7 @@ var require_ibeta_roots = __commonJS({
 var require_main91 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var evalpoly = require_lib107();
     var betainc = require_lib122();
     var expm1 = require_lib36();
@@ -28004,6 +28578,7 @@ var require_main91 = __commonJS({
 var require_lib133 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main91();
     module2.exports = main;
   }
@@ -28013,6 +28588,7 @@ var require_lib133 = __commonJS({
 var require_main92 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-quantile/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var kernelBetaincinv = require_lib133();
     var isnan = require_lib6();
     var sign = require_lib128();
@@ -28035,6 +28611,7 @@ var require_main92 = __commonJS({
 var require_factory3 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-quantile/lib/factory.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var constantFunction = require_lib123();
     var kernelBetaincinv = require_lib133();
     var isnan = require_lib6();
@@ -28064,6 +28641,7 @@ var require_factory3 = __commonJS({
 var require_lib134 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-quantile/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var setReadOnly = require_lib5();
     var main = require_main92();
     var factory = require_factory3();
@@ -28072,3966 +28650,11 @@ var require_lib134 = __commonJS({
   }
 });
 
-// node_modules/cross-argv/index.js
-var require_cross_argv = __commonJS({
-  "node_modules/cross-argv/index.js"(exports2, module2) {
-    var IS_WINDOWS = process.platform === "win32";
-    module2.exports = crossArgv;
-    function crossArgv(pargv, force) {
-      if (!pargv) pargv = process.argv;
-      const str = pargv.join(` `);
-      if ((!IS_WINDOWS || (str.match(/'/g) || []).length < 2) && !force) return pargv;
-      const newStr = str.replace(/'(.+?)'/g, `"$1"`);
-      return splitCommandLine(newStr);
-    }
-    function splitCommandLine(commandLine) {
-      var doubleDoubleQuote = "<DDQ>";
-      while (commandLine.indexOf(doubleDoubleQuote) > -1) doubleDoubleQuote += "@";
-      var noDoubleDoubleQuotes = commandLine.replace(/""/g, doubleDoubleQuote);
-      var spaceMarker = "<SP>";
-      while (commandLine.indexOf(spaceMarker) > -1) spaceMarker += "@";
-      var noSpacesInQuotes = noDoubleDoubleQuotes.replace(/"([^"]*)"?/g, (fullMatch, capture) => {
-        return capture.replace(/ /g, spaceMarker).replace(RegExp(doubleDoubleQuote, "g"), '"');
-      });
-      var mangledParamArray = noSpacesInQuotes.split(/ +/);
-      var paramArray = mangledParamArray.map((mangledParam) => {
-        return mangledParam.replace(RegExp(spaceMarker, "g"), " ").replace(RegExp(doubleDoubleQuote, "g"), "");
-      });
-      return paramArray;
-    }
-  }
-});
-
-// node_modules/manage-path/dist/get-path-var.js
-var require_get_path_var = __commonJS({
-  "node_modules/manage-path/dist/get-path-var.js"(exports2, module2) {
-    "use strict";
-    module2.exports = getPathVar;
-    var PATH_REGEX = /^PATH$/i;
-    function getPathVar(env, platform2) {
-      var PATH = "PATH";
-      if (platform2 === "win32") {
-        PATH = "Path";
-        Object.keys(env).some(function(e) {
-          var matches = PATH_REGEX.test(e);
-          if (matches) {
-            PATH = e;
-          }
-          return matches;
-        });
-      }
-      return PATH;
-    }
-  }
-});
-
-// node_modules/manage-path/dist/get-separator.js
-var require_get_separator = __commonJS({
-  "node_modules/manage-path/dist/get-separator.js"(exports2, module2) {
-    "use strict";
-    module2.exports = getSeparator;
-    function getSeparator(platform2) {
-      return platform2 === "win32" ? ";" : ":";
-    }
-  }
-});
-
-// node_modules/manage-path/dist/index.js
-var require_dist3 = __commonJS({
-  "node_modules/manage-path/dist/index.js"(exports2, module2) {
-    "use strict";
-    var getPathVar = require_get_path_var();
-    var getSeparator = require_get_separator();
-    module2.exports = managePath;
-    function managePath() {
-      var env = arguments.length <= 0 || arguments[0] === void 0 ? {} : arguments[0];
-      var _ref = arguments.length <= 1 || arguments[1] === void 0 ? { platform: process.platform } : arguments[1];
-      var _ref$platform = _ref.platform;
-      var platform2 = _ref$platform === void 0 ? process.platform : _ref$platform;
-      var pathVar = getPathVar(env, platform2);
-      var separator = getSeparator(platform2);
-      var originalPath = env[pathVar];
-      return { push, unshift, get, restore };
-      function push() {
-        for (var _len = arguments.length, paths = Array(_len), _key = 0; _key < _len; _key++) {
-          paths[_key] = arguments[_key];
-        }
-        return change(true, paths);
-      }
-      function unshift() {
-        for (var _len2 = arguments.length, paths = Array(_len2), _key2 = 0; _key2 < _len2; _key2++) {
-          paths[_key2] = arguments[_key2];
-        }
-        return change(false, paths);
-      }
-      function get() {
-        return env[pathVar];
-      }
-      function restore() {
-        env[pathVar] = originalPath;
-        return get();
-      }
-      function change(append, paths) {
-        if (!append) {
-          paths = paths.reverse();
-        }
-        paths.forEach(function(path) {
-          var pathArray = getPathArray(path);
-          addExistingPath(pathArray, env[pathVar], append);
-          env[pathVar] = pathArray.join(separator);
-        });
-        return get();
-      }
-    }
-    function getPathArray(pathToAdd) {
-      if (Array.isArray(pathToAdd)) {
-        return pathToAdd;
-      } else {
-        return [pathToAdd];
-      }
-    }
-    function addExistingPath(array, path, appendMode) {
-      if (!path) {
-        return;
-      }
-      if (appendMode) {
-        array.unshift(path);
-      } else {
-        array.push(path);
-      }
-    }
-  }
-});
-
-// node_modules/has-async-hooks/index.js
-var require_has_async_hooks = __commonJS({
-  "node_modules/has-async-hooks/index.js"(exports2, module2) {
-    module2.exports = function() {
-      try {
-        return typeof __require("async_hooks").createHook === "function";
-      } catch (err) {
-        return false;
-      }
-    };
-  }
-});
-
-// node_modules/minimist/index.js
-var require_minimist = __commonJS({
-  "node_modules/minimist/index.js"(exports2, module2) {
-    "use strict";
-    function hasKey(obj, keys) {
-      var o = obj;
-      keys.slice(0, -1).forEach(function(key3) {
-        o = o[key3] || {};
-      });
-      var key2 = keys[keys.length - 1];
-      return key2 in o;
-    }
-    function isNumber(x) {
-      if (typeof x === "number") {
-        return true;
-      }
-      if (/^0x[0-9a-f]+$/i.test(x)) {
-        return true;
-      }
-      return /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(x);
-    }
-    function isConstructorOrProto(obj, key2) {
-      return key2 === "constructor" && typeof obj[key2] === "function" || key2 === "__proto__";
-    }
-    module2.exports = function(args, opts) {
-      if (!opts) {
-        opts = {};
-      }
-      var flags = {
-        bools: {},
-        strings: {},
-        unknownFn: null
-      };
-      if (typeof opts.unknown === "function") {
-        flags.unknownFn = opts.unknown;
-      }
-      if (typeof opts.boolean === "boolean" && opts.boolean) {
-        flags.allBools = true;
-      } else {
-        [].concat(opts.boolean).filter(Boolean).forEach(function(key3) {
-          flags.bools[key3] = true;
-        });
-      }
-      var aliases = {};
-      function aliasIsBoolean(key3) {
-        return aliases[key3].some(function(x) {
-          return flags.bools[x];
-        });
-      }
-      Object.keys(opts.alias || {}).forEach(function(key3) {
-        aliases[key3] = [].concat(opts.alias[key3]);
-        aliases[key3].forEach(function(x) {
-          aliases[x] = [key3].concat(aliases[key3].filter(function(y) {
-            return x !== y;
-          }));
-        });
-      });
-      [].concat(opts.string).filter(Boolean).forEach(function(key3) {
-        flags.strings[key3] = true;
-        if (aliases[key3]) {
-          [].concat(aliases[key3]).forEach(function(k) {
-            flags.strings[k] = true;
-          });
-        }
-      });
-      var defaults = opts.default || {};
-      var argv = { _: [] };
-      function argDefined(key3, arg2) {
-        return flags.allBools && /^--[^=]+$/.test(arg2) || flags.strings[key3] || flags.bools[key3] || aliases[key3];
-      }
-      function setKey(obj, keys, value2) {
-        var o = obj;
-        for (var i2 = 0; i2 < keys.length - 1; i2++) {
-          var key3 = keys[i2];
-          if (isConstructorOrProto(o, key3)) {
-            return;
-          }
-          if (o[key3] === void 0) {
-            o[key3] = {};
-          }
-          if (o[key3] === Object.prototype || o[key3] === Number.prototype || o[key3] === String.prototype) {
-            o[key3] = {};
-          }
-          if (o[key3] === Array.prototype) {
-            o[key3] = [];
-          }
-          o = o[key3];
-        }
-        var lastKey = keys[keys.length - 1];
-        if (isConstructorOrProto(o, lastKey)) {
-          return;
-        }
-        if (o === Object.prototype || o === Number.prototype || o === String.prototype) {
-          o = {};
-        }
-        if (o === Array.prototype) {
-          o = [];
-        }
-        if (o[lastKey] === void 0 || flags.bools[lastKey] || typeof o[lastKey] === "boolean") {
-          o[lastKey] = value2;
-        } else if (Array.isArray(o[lastKey])) {
-          o[lastKey].push(value2);
-        } else {
-          o[lastKey] = [o[lastKey], value2];
-        }
-      }
-      function setArg(key3, val, arg2) {
-        if (arg2 && flags.unknownFn && !argDefined(key3, arg2)) {
-          if (flags.unknownFn(arg2) === false) {
-            return;
-          }
-        }
-        var value2 = !flags.strings[key3] && isNumber(val) ? Number(val) : val;
-        setKey(argv, key3.split("."), value2);
-        (aliases[key3] || []).forEach(function(x) {
-          setKey(argv, x.split("."), value2);
-        });
-      }
-      Object.keys(flags.bools).forEach(function(key3) {
-        setArg(key3, defaults[key3] === void 0 ? false : defaults[key3]);
-      });
-      var notFlags = [];
-      if (args.indexOf("--") !== -1) {
-        notFlags = args.slice(args.indexOf("--") + 1);
-        args = args.slice(0, args.indexOf("--"));
-      }
-      for (var i = 0; i < args.length; i++) {
-        var arg = args[i];
-        var key2;
-        var next;
-        if (/^--.+=/.test(arg)) {
-          var m = arg.match(/^--([^=]+)=([\s\S]*)$/);
-          key2 = m[1];
-          var value = m[2];
-          if (flags.bools[key2]) {
-            value = value !== "false";
-          }
-          setArg(key2, value, arg);
-        } else if (/^--no-.+/.test(arg)) {
-          key2 = arg.match(/^--no-(.+)/)[1];
-          setArg(key2, false, arg);
-        } else if (/^--.+/.test(arg)) {
-          key2 = arg.match(/^--(.+)/)[1];
-          next = args[i + 1];
-          if (next !== void 0 && !/^(-|--)[^-]/.test(next) && !flags.bools[key2] && !flags.allBools && (aliases[key2] ? !aliasIsBoolean(key2) : true)) {
-            setArg(key2, next, arg);
-            i += 1;
-          } else if (/^(true|false)$/.test(next)) {
-            setArg(key2, next === "true", arg);
-            i += 1;
-          } else {
-            setArg(key2, flags.strings[key2] ? "" : true, arg);
-          }
-        } else if (/^-[^-]+/.test(arg)) {
-          var letters = arg.slice(1, -1).split("");
-          var broken = false;
-          for (var j = 0; j < letters.length; j++) {
-            next = arg.slice(j + 2);
-            if (next === "-") {
-              setArg(letters[j], next, arg);
-              continue;
-            }
-            if (/[A-Za-z]/.test(letters[j]) && next[0] === "=") {
-              setArg(letters[j], next.slice(1), arg);
-              broken = true;
-              break;
-            }
-            if (/[A-Za-z]/.test(letters[j]) && /-?\d+(\.\d*)?(e-?\d+)?$/.test(next)) {
-              setArg(letters[j], next, arg);
-              broken = true;
-              break;
-            }
-            if (letters[j + 1] && letters[j + 1].match(/\W/)) {
-              setArg(letters[j], arg.slice(j + 2), arg);
-              broken = true;
-              break;
-            } else {
-              setArg(letters[j], flags.strings[letters[j]] ? "" : true, arg);
-            }
-          }
-          key2 = arg.slice(-1)[0];
-          if (!broken && key2 !== "-") {
-            if (args[i + 1] && !/^(-|--)[^-]/.test(args[i + 1]) && !flags.bools[key2] && (aliases[key2] ? !aliasIsBoolean(key2) : true)) {
-              setArg(key2, args[i + 1], arg);
-              i += 1;
-            } else if (args[i + 1] && /^(true|false)$/.test(args[i + 1])) {
-              setArg(key2, args[i + 1] === "true", arg);
-              i += 1;
-            } else {
-              setArg(key2, flags.strings[key2] ? "" : true, arg);
-            }
-          }
-        } else {
-          if (!flags.unknownFn || flags.unknownFn(arg) !== false) {
-            argv._.push(flags.strings._ || !isNumber(arg) ? arg : Number(arg));
-          }
-          if (opts.stopEarly) {
-            argv._.push.apply(argv._, args.slice(i + 1));
-            break;
-          }
-        }
-      }
-      Object.keys(defaults).forEach(function(k) {
-        if (!hasKey(argv, k.split("."))) {
-          setKey(argv, k.split("."), defaults[k]);
-          (aliases[k] || []).forEach(function(x) {
-            setKey(argv, x.split("."), defaults[k]);
-          });
-        }
-      });
-      if (opts["--"]) {
-        argv["--"] = notFlags.slice();
-      } else {
-        notFlags.forEach(function(k) {
-          argv._.push(k);
-        });
-      }
-      return argv;
-    };
-  }
-});
-
-// node_modules/@minimistjs/subarg/index.js
-var require_subarg = __commonJS({
-  "node_modules/@minimistjs/subarg/index.js"(exports2, module2) {
-    var minimist = require_minimist();
-    module2.exports = function parse(args, opts) {
-      var level = 0, index;
-      var args_ = [];
-      for (var i = 0; i < args.length; i++) {
-        if (typeof args[i] === "string" && /^\[/.test(args[i])) {
-          if (level++ === 0) {
-            index = i;
-          }
-        }
-        if (typeof args[i] === "string" && /\]$/.test(args[i])) {
-          if (--level > 0) continue;
-          var sub = args.slice(index, i + 1);
-          if (typeof sub[0] === "string") {
-            sub[0] = sub[0].replace(/^\[/, "");
-          }
-          if (sub[0] === "") sub.shift();
-          var n = sub.length - 1;
-          if (typeof sub[n] === "string") {
-            sub[n] = sub[n].replace(/\]$/, "");
-          }
-          if (sub[n] === "") sub.pop();
-          args_.push(parse(sub));
-        } else if (level === 0) args_.push(args[i]);
-      }
-      var argv = minimist(args_, opts);
-      return argv;
-    };
-  }
-});
-
-// node_modules/cli-table3/src/debug.js
-var require_debug2 = __commonJS({
-  "node_modules/cli-table3/src/debug.js"(exports2, module2) {
-    var messages = [];
-    var level = 0;
-    var debug = (msg, min2) => {
-      if (level >= min2) {
-        messages.push(msg);
-      }
-    };
-    debug.WARN = 1;
-    debug.INFO = 2;
-    debug.DEBUG = 3;
-    debug.reset = () => {
-      messages = [];
-    };
-    debug.setDebugLevel = (v) => {
-      level = v;
-    };
-    debug.warn = (msg) => debug(msg, debug.WARN);
-    debug.info = (msg) => debug(msg, debug.INFO);
-    debug.debug = (msg) => debug(msg, debug.DEBUG);
-    debug.debugMessages = () => messages;
-    module2.exports = debug;
-  }
-});
-
-// node_modules/cli-table3/node_modules/ansi-regex/index.js
-var require_ansi_regex = __commonJS({
-  "node_modules/cli-table3/node_modules/ansi-regex/index.js"(exports2, module2) {
-    "use strict";
-    module2.exports = ({ onlyFirst = false } = {}) => {
-      const pattern2 = [
-        "[\\u001B\\u009B][[\\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]+)*|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]*)*)?\\u0007)",
-        "(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PR-TZcf-ntqry=><~]))"
-      ].join("|");
-      return new RegExp(pattern2, onlyFirst ? void 0 : "g");
-    };
-  }
-});
-
-// node_modules/cli-table3/node_modules/strip-ansi/index.js
-var require_strip_ansi = __commonJS({
-  "node_modules/cli-table3/node_modules/strip-ansi/index.js"(exports2, module2) {
-    "use strict";
-    var ansiRegex2 = require_ansi_regex();
-    module2.exports = (string) => typeof string === "string" ? string.replace(ansiRegex2(), "") : string;
-  }
-});
-
-// node_modules/is-fullwidth-code-point/index.js
-var require_is_fullwidth_code_point = __commonJS({
-  "node_modules/is-fullwidth-code-point/index.js"(exports2, module2) {
-    "use strict";
-    var isFullwidthCodePoint = (codePoint) => {
-      if (Number.isNaN(codePoint)) {
-        return false;
-      }
-      if (codePoint >= 4352 && (codePoint <= 4447 || // Hangul Jamo
-      codePoint === 9001 || // LEFT-POINTING ANGLE BRACKET
-      codePoint === 9002 || // RIGHT-POINTING ANGLE BRACKET
-      // CJK Radicals Supplement .. Enclosed CJK Letters and Months
-      11904 <= codePoint && codePoint <= 12871 && codePoint !== 12351 || // Enclosed CJK Letters and Months .. CJK Unified Ideographs Extension A
-      12880 <= codePoint && codePoint <= 19903 || // CJK Unified Ideographs .. Yi Radicals
-      19968 <= codePoint && codePoint <= 42182 || // Hangul Jamo Extended-A
-      43360 <= codePoint && codePoint <= 43388 || // Hangul Syllables
-      44032 <= codePoint && codePoint <= 55203 || // CJK Compatibility Ideographs
-      63744 <= codePoint && codePoint <= 64255 || // Vertical Forms
-      65040 <= codePoint && codePoint <= 65049 || // CJK Compatibility Forms .. Small Form Variants
-      65072 <= codePoint && codePoint <= 65131 || // Halfwidth and Fullwidth Forms
-      65281 <= codePoint && codePoint <= 65376 || 65504 <= codePoint && codePoint <= 65510 || // Kana Supplement
-      110592 <= codePoint && codePoint <= 110593 || // Enclosed Ideographic Supplement
-      127488 <= codePoint && codePoint <= 127569 || // CJK Unified Ideographs Extension B .. Tertiary Ideographic Plane
-      131072 <= codePoint && codePoint <= 262141)) {
-        return true;
-      }
-      return false;
-    };
-    module2.exports = isFullwidthCodePoint;
-    module2.exports.default = isFullwidthCodePoint;
-  }
-});
-
-// node_modules/emoji-regex/index.js
-var require_emoji_regex = __commonJS({
-  "node_modules/emoji-regex/index.js"(exports2, module2) {
-    "use strict";
-    module2.exports = function() {
-      return /\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62(?:\uDB40\uDC65\uDB40\uDC6E\uDB40\uDC67|\uDB40\uDC73\uDB40\uDC63\uDB40\uDC74|\uDB40\uDC77\uDB40\uDC6C\uDB40\uDC73)\uDB40\uDC7F|\uD83D\uDC68(?:\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68\uD83C\uDFFB|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFE])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D)?\uD83D\uDC68|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D[\uDC66\uDC67])|[\u2695\u2696\u2708]\uFE0F|\uD83D[\uDC66\uDC67]|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|(?:\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708])\uFE0F|\uD83C\uDFFB\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C[\uDFFB-\uDFFF])|(?:\uD83E\uDDD1\uD83C\uDFFB\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)\uD83C\uDFFB|\uD83E\uDDD1(?:\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1)|(?:\uD83E\uDDD1\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D(?:\uD83D[\uDC68\uDC69]))(?:\uD83C[\uDFFB-\uDFFE])|(?:\uD83E\uDDD1\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB\uDFFC])|\uD83D\uDC69(?:\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFB\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFC-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D(?:\uD83D[\uDC68\uDC69])|\uD83D[\uDC68\uDC69])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD]))|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|(?:\uD83E\uDDD1\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB-\uDFFD])|\uD83D\uDC69\u200D\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D\uDC41\uFE0F\u200D\uD83D\uDDE8|\uD83D\uDC69(?:\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708]|\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\u200D[\u2695\u2696\u2708])|(?:(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)\uFE0F|\uD83D\uDC6F|\uD83E[\uDD3C\uDDDE\uDDDF])\u200D[\u2640\u2642]|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|\u200D[\u2640\u2642])|\uD83C\uDFF4\u200D\u2620)\uFE0F|\uD83D\uDC69\u200D\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08|\uD83D\uDC15\u200D\uD83E\uDDBA|\uD83D\uDC69\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC67|\uD83C\uDDFD\uD83C\uDDF0|\uD83C\uDDF4\uD83C\uDDF2|\uD83C\uDDF6\uD83C\uDDE6|[#\*0-9]\uFE0F\u20E3|\uD83C\uDDE7(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEF\uDDF1-\uDDF4\uDDF6-\uDDF9\uDDFB\uDDFC\uDDFE\uDDFF])|\uD83C\uDDF9(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDED\uDDEF-\uDDF4\uDDF7\uDDF9\uDDFB\uDDFC\uDDFF])|\uD83C\uDDEA(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDED\uDDF7-\uDDFA])|\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF7(?:\uD83C[\uDDEA\uDDF4\uDDF8\uDDFA\uDDFC])|\uD83D\uDC69(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF2(?:\uD83C[\uDDE6\uDDE8-\uDDED\uDDF0-\uDDFF])|\uD83C\uDDE6(?:\uD83C[\uDDE8-\uDDEC\uDDEE\uDDF1\uDDF2\uDDF4\uDDF6-\uDDFA\uDDFC\uDDFD\uDDFF])|\uD83C\uDDF0(?:\uD83C[\uDDEA\uDDEC-\uDDEE\uDDF2\uDDF3\uDDF5\uDDF7\uDDFC\uDDFE\uDDFF])|\uD83C\uDDED(?:\uD83C[\uDDF0\uDDF2\uDDF3\uDDF7\uDDF9\uDDFA])|\uD83C\uDDE9(?:\uD83C[\uDDEA\uDDEC\uDDEF\uDDF0\uDDF2\uDDF4\uDDFF])|\uD83C\uDDFE(?:\uD83C[\uDDEA\uDDF9])|\uD83C\uDDEC(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEE\uDDF1-\uDDF3\uDDF5-\uDDFA\uDDFC\uDDFE])|\uD83C\uDDF8(?:\uD83C[\uDDE6-\uDDEA\uDDEC-\uDDF4\uDDF7-\uDDF9\uDDFB\uDDFD-\uDDFF])|\uD83C\uDDEB(?:\uD83C[\uDDEE-\uDDF0\uDDF2\uDDF4\uDDF7])|\uD83C\uDDF5(?:\uD83C[\uDDE6\uDDEA-\uDDED\uDDF0-\uDDF3\uDDF7-\uDDF9\uDDFC\uDDFE])|\uD83C\uDDFB(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDEE\uDDF3\uDDFA])|\uD83C\uDDF3(?:\uD83C[\uDDE6\uDDE8\uDDEA-\uDDEC\uDDEE\uDDF1\uDDF4\uDDF5\uDDF7\uDDFA\uDDFF])|\uD83C\uDDE8(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDEE\uDDF0-\uDDF5\uDDF7\uDDFA-\uDDFF])|\uD83C\uDDF1(?:\uD83C[\uDDE6-\uDDE8\uDDEE\uDDF0\uDDF7-\uDDFB\uDDFE])|\uD83C\uDDFF(?:\uD83C[\uDDE6\uDDF2\uDDFC])|\uD83C\uDDFC(?:\uD83C[\uDDEB\uDDF8])|\uD83C\uDDFA(?:\uD83C[\uDDE6\uDDEC\uDDF2\uDDF3\uDDF8\uDDFE\uDDFF])|\uD83C\uDDEE(?:\uD83C[\uDDE8-\uDDEA\uDDF1-\uDDF4\uDDF6-\uDDF9])|\uD83C\uDDEF(?:\uD83C[\uDDEA\uDDF2\uDDF4\uDDF5])|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:\uD83C[\uDFFB-\uDFFF])|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u261D\u270A-\u270D]|\uD83C[\uDF85\uDFC2\uDFC7]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66\uDC67\uDC6B-\uDC6D\uDC70\uDC72\uDC74-\uDC76\uDC78\uDC7C\uDC83\uDC85\uDCAA\uDD74\uDD7A\uDD90\uDD95\uDD96\uDE4C\uDE4F\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1C\uDD1E\uDD1F\uDD30-\uDD36\uDDB5\uDDB6\uDDBB\uDDD2-\uDDD5])(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u231A\u231B\u23E9-\u23EC\u23F0\u23F3\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE\u26C4\u26C5\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2705\u270A\u270B\u2728\u274C\u274E\u2753-\u2755\u2757\u2795-\u2797\u27B0\u27BF\u2B1B\u2B1C\u2B50\u2B55]|\uD83C[\uDC04\uDCCF\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE1A\uDE2F\uDE32-\uDE36\uDE38-\uDE3A\uDE50\uDE51\uDF00-\uDF20\uDF2D-\uDF35\uDF37-\uDF7C\uDF7E-\uDF93\uDFA0-\uDFCA\uDFCF-\uDFD3\uDFE0-\uDFF0\uDFF4\uDFF8-\uDFFF]|\uD83D[\uDC00-\uDC3E\uDC40\uDC42-\uDCFC\uDCFF-\uDD3D\uDD4B-\uDD4E\uDD50-\uDD67\uDD7A\uDD95\uDD96\uDDA4\uDDFB-\uDE4F\uDE80-\uDEC5\uDECC\uDED0-\uDED2\uDED5\uDEEB\uDEEC\uDEF4-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])|(?:[#\*0-9\xA9\xAE\u203C\u2049\u2122\u2139\u2194-\u2199\u21A9\u21AA\u231A\u231B\u2328\u23CF\u23E9-\u23F3\u23F8-\u23FA\u24C2\u25AA\u25AB\u25B6\u25C0\u25FB-\u25FE\u2600-\u2604\u260E\u2611\u2614\u2615\u2618\u261D\u2620\u2622\u2623\u2626\u262A\u262E\u262F\u2638-\u263A\u2640\u2642\u2648-\u2653\u265F\u2660\u2663\u2665\u2666\u2668\u267B\u267E\u267F\u2692-\u2697\u2699\u269B\u269C\u26A0\u26A1\u26AA\u26AB\u26B0\u26B1\u26BD\u26BE\u26C4\u26C5\u26C8\u26CE\u26CF\u26D1\u26D3\u26D4\u26E9\u26EA\u26F0-\u26F5\u26F7-\u26FA\u26FD\u2702\u2705\u2708-\u270D\u270F\u2712\u2714\u2716\u271D\u2721\u2728\u2733\u2734\u2744\u2747\u274C\u274E\u2753-\u2755\u2757\u2763\u2764\u2795-\u2797\u27A1\u27B0\u27BF\u2934\u2935\u2B05-\u2B07\u2B1B\u2B1C\u2B50\u2B55\u3030\u303D\u3297\u3299]|\uD83C[\uDC04\uDCCF\uDD70\uDD71\uDD7E\uDD7F\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE02\uDE1A\uDE2F\uDE32-\uDE3A\uDE50\uDE51\uDF00-\uDF21\uDF24-\uDF93\uDF96\uDF97\uDF99-\uDF9B\uDF9E-\uDFF0\uDFF3-\uDFF5\uDFF7-\uDFFF]|\uD83D[\uDC00-\uDCFD\uDCFF-\uDD3D\uDD49-\uDD4E\uDD50-\uDD67\uDD6F\uDD70\uDD73-\uDD7A\uDD87\uDD8A-\uDD8D\uDD90\uDD95\uDD96\uDDA4\uDDA5\uDDA8\uDDB1\uDDB2\uDDBC\uDDC2-\uDDC4\uDDD1-\uDDD3\uDDDC-\uDDDE\uDDE1\uDDE3\uDDE8\uDDEF\uDDF3\uDDFA-\uDE4F\uDE80-\uDEC5\uDECB-\uDED2\uDED5\uDEE0-\uDEE5\uDEE9\uDEEB\uDEEC\uDEF0\uDEF3-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])\uFE0F|(?:[\u261D\u26F9\u270A-\u270D]|\uD83C[\uDF85\uDFC2-\uDFC4\uDFC7\uDFCA-\uDFCC]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66-\uDC78\uDC7C\uDC81-\uDC83\uDC85-\uDC87\uDC8F\uDC91\uDCAA\uDD74\uDD75\uDD7A\uDD90\uDD95\uDD96\uDE45-\uDE47\uDE4B-\uDE4F\uDEA3\uDEB4-\uDEB6\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1F\uDD26\uDD30-\uDD39\uDD3C-\uDD3E\uDDB5\uDDB6\uDDB8\uDDB9\uDDBB\uDDCD-\uDDCF\uDDD1-\uDDDD])/g;
-    };
-  }
-});
-
-// node_modules/cli-table3/node_modules/string-width/index.js
-var require_string_width = __commonJS({
-  "node_modules/cli-table3/node_modules/string-width/index.js"(exports2, module2) {
-    "use strict";
-    var stripAnsi2 = require_strip_ansi();
-    var isFullwidthCodePoint = require_is_fullwidth_code_point();
-    var emojiRegex = require_emoji_regex();
-    var stringWidth2 = (string) => {
-      if (typeof string !== "string" || string.length === 0) {
-        return 0;
-      }
-      string = stripAnsi2(string);
-      if (string.length === 0) {
-        return 0;
-      }
-      string = string.replace(emojiRegex(), "  ");
-      let width = 0;
-      for (let i = 0; i < string.length; i++) {
-        const code = string.codePointAt(i);
-        if (code <= 31 || code >= 127 && code <= 159) {
-          continue;
-        }
-        if (code >= 768 && code <= 879) {
-          continue;
-        }
-        if (code > 65535) {
-          i++;
-        }
-        width += isFullwidthCodePoint(code) ? 2 : 1;
-      }
-      return width;
-    };
-    module2.exports = stringWidth2;
-    module2.exports.default = stringWidth2;
-  }
-});
-
-// node_modules/cli-table3/src/utils.js
-var require_utils3 = __commonJS({
-  "node_modules/cli-table3/src/utils.js"(exports2, module2) {
-    var stringWidth2 = require_string_width();
-    function codeRegex(capture) {
-      return capture ? /\u001b\[((?:\d*;){0,5}\d*)m/g : /\u001b\[(?:\d*;){0,5}\d*m/g;
-    }
-    function strlen(str) {
-      let code = codeRegex();
-      let stripped = ("" + str).replace(code, "");
-      let split = stripped.split("\n");
-      return split.reduce(function(memo, s) {
-        return stringWidth2(s) > memo ? stringWidth2(s) : memo;
-      }, 0);
-    }
-    function repeat(str, times) {
-      return Array(times + 1).join(str);
-    }
-    function pad(str, len, pad2, dir) {
-      let length = strlen(str);
-      if (len + 1 >= length) {
-        let padlen = len - length;
-        switch (dir) {
-          case "right": {
-            str = repeat(pad2, padlen) + str;
-            break;
-          }
-          case "center": {
-            let right = Math.ceil(padlen / 2);
-            let left = padlen - right;
-            str = repeat(pad2, left) + str + repeat(pad2, right);
-            break;
-          }
-          default: {
-            str = str + repeat(pad2, padlen);
-            break;
-          }
-        }
-      }
-      return str;
-    }
-    var codeCache = {};
-    function addToCodeCache(name, on, off) {
-      on = "\x1B[" + on + "m";
-      off = "\x1B[" + off + "m";
-      codeCache[on] = { set: name, to: true };
-      codeCache[off] = { set: name, to: false };
-      codeCache[name] = { on, off };
-    }
-    addToCodeCache("bold", 1, 22);
-    addToCodeCache("italics", 3, 23);
-    addToCodeCache("underline", 4, 24);
-    addToCodeCache("inverse", 7, 27);
-    addToCodeCache("strikethrough", 9, 29);
-    function updateState(state, controlChars) {
-      let controlCode = controlChars[1] ? parseInt(controlChars[1].split(";")[0]) : 0;
-      if (controlCode >= 30 && controlCode <= 39 || controlCode >= 90 && controlCode <= 97) {
-        state.lastForegroundAdded = controlChars[0];
-        return;
-      }
-      if (controlCode >= 40 && controlCode <= 49 || controlCode >= 100 && controlCode <= 107) {
-        state.lastBackgroundAdded = controlChars[0];
-        return;
-      }
-      if (controlCode === 0) {
-        for (let i in state) {
-          if (Object.prototype.hasOwnProperty.call(state, i)) {
-            delete state[i];
-          }
-        }
-        return;
-      }
-      let info = codeCache[controlChars[0]];
-      if (info) {
-        state[info.set] = info.to;
-      }
-    }
-    function readState(line) {
-      let code = codeRegex(true);
-      let controlChars = code.exec(line);
-      let state = {};
-      while (controlChars !== null) {
-        updateState(state, controlChars);
-        controlChars = code.exec(line);
-      }
-      return state;
-    }
-    function unwindState(state, ret) {
-      let lastBackgroundAdded = state.lastBackgroundAdded;
-      let lastForegroundAdded = state.lastForegroundAdded;
-      delete state.lastBackgroundAdded;
-      delete state.lastForegroundAdded;
-      Object.keys(state).forEach(function(key2) {
-        if (state[key2]) {
-          ret += codeCache[key2].off;
-        }
-      });
-      if (lastBackgroundAdded && lastBackgroundAdded != "\x1B[49m") {
-        ret += "\x1B[49m";
-      }
-      if (lastForegroundAdded && lastForegroundAdded != "\x1B[39m") {
-        ret += "\x1B[39m";
-      }
-      return ret;
-    }
-    function rewindState(state, ret) {
-      let lastBackgroundAdded = state.lastBackgroundAdded;
-      let lastForegroundAdded = state.lastForegroundAdded;
-      delete state.lastBackgroundAdded;
-      delete state.lastForegroundAdded;
-      Object.keys(state).forEach(function(key2) {
-        if (state[key2]) {
-          ret = codeCache[key2].on + ret;
-        }
-      });
-      if (lastBackgroundAdded && lastBackgroundAdded != "\x1B[49m") {
-        ret = lastBackgroundAdded + ret;
-      }
-      if (lastForegroundAdded && lastForegroundAdded != "\x1B[39m") {
-        ret = lastForegroundAdded + ret;
-      }
-      return ret;
-    }
-    function truncateWidth(str, desiredLength) {
-      if (str.length === strlen(str)) {
-        return str.substr(0, desiredLength);
-      }
-      while (strlen(str) > desiredLength) {
-        str = str.slice(0, -1);
-      }
-      return str;
-    }
-    function truncateWidthWithAnsi(str, desiredLength) {
-      let code = codeRegex(true);
-      let split = str.split(codeRegex());
-      let splitIndex = 0;
-      let retLen = 0;
-      let ret = "";
-      let myArray;
-      let state = {};
-      while (retLen < desiredLength) {
-        myArray = code.exec(str);
-        let toAdd = split[splitIndex];
-        splitIndex++;
-        if (retLen + strlen(toAdd) > desiredLength) {
-          toAdd = truncateWidth(toAdd, desiredLength - retLen);
-        }
-        ret += toAdd;
-        retLen += strlen(toAdd);
-        if (retLen < desiredLength) {
-          if (!myArray) {
-            break;
-          }
-          ret += myArray[0];
-          updateState(state, myArray);
-        }
-      }
-      return unwindState(state, ret);
-    }
-    function truncate(str, desiredLength, truncateChar) {
-      truncateChar = truncateChar || "…";
-      let lengthOfStr = strlen(str);
-      if (lengthOfStr <= desiredLength) {
-        return str;
-      }
-      desiredLength -= strlen(truncateChar);
-      let ret = truncateWidthWithAnsi(str, desiredLength);
-      ret += truncateChar;
-      const hrefTag = "\x1B]8;;\x07";
-      if (str.includes(hrefTag) && !ret.includes(hrefTag)) {
-        ret += hrefTag;
-      }
-      return ret;
-    }
-    function defaultOptions3() {
-      return {
-        chars: {
-          top: "─",
-          "top-mid": "┬",
-          "top-left": "┌",
-          "top-right": "┐",
-          bottom: "─",
-          "bottom-mid": "┴",
-          "bottom-left": "└",
-          "bottom-right": "┘",
-          left: "│",
-          "left-mid": "├",
-          mid: "─",
-          "mid-mid": "┼",
-          right: "│",
-          "right-mid": "┤",
-          middle: "│"
-        },
-        truncate: "…",
-        colWidths: [],
-        rowHeights: [],
-        colAligns: [],
-        rowAligns: [],
-        style: {
-          "padding-left": 1,
-          "padding-right": 1,
-          head: ["red"],
-          border: ["grey"],
-          compact: false
-        },
-        head: []
-      };
-    }
-    function mergeOptions(options, defaults) {
-      options = options || {};
-      defaults = defaults || defaultOptions3();
-      let ret = Object.assign({}, defaults, options);
-      ret.chars = Object.assign({}, defaults.chars, options.chars);
-      ret.style = Object.assign({}, defaults.style, options.style);
-      return ret;
-    }
-    function wordWrap(maxLength, input) {
-      let lines = [];
-      let split = input.split(/(\s+)/g);
-      let line = [];
-      let lineLength = 0;
-      let whitespace;
-      for (let i = 0; i < split.length; i += 2) {
-        let word = split[i];
-        let newLength = lineLength + strlen(word);
-        if (lineLength > 0 && whitespace) {
-          newLength += whitespace.length;
-        }
-        if (newLength > maxLength) {
-          if (lineLength !== 0) {
-            lines.push(line.join(""));
-          }
-          line = [word];
-          lineLength = strlen(word);
-        } else {
-          line.push(whitespace || "", word);
-          lineLength = newLength;
-        }
-        whitespace = split[i + 1];
-      }
-      if (lineLength) {
-        lines.push(line.join(""));
-      }
-      return lines;
-    }
-    function textWrap(maxLength, input) {
-      let lines = [];
-      let line = "";
-      function pushLine(str, ws) {
-        if (line.length && ws) line += ws;
-        line += str;
-        while (line.length > maxLength) {
-          lines.push(line.slice(0, maxLength));
-          line = line.slice(maxLength);
-        }
-      }
-      let split = input.split(/(\s+)/g);
-      for (let i = 0; i < split.length; i += 2) {
-        pushLine(split[i], i && split[i - 1]);
-      }
-      if (line.length) lines.push(line);
-      return lines;
-    }
-    function multiLineWordWrap(maxLength, input, wrapOnWordBoundary = true) {
-      let output = [];
-      input = input.split("\n");
-      const handler = wrapOnWordBoundary ? wordWrap : textWrap;
-      for (let i = 0; i < input.length; i++) {
-        output.push.apply(output, handler(maxLength, input[i]));
-      }
-      return output;
-    }
-    function colorizeLines(input) {
-      let state = {};
-      let output = [];
-      for (let i = 0; i < input.length; i++) {
-        let line = rewindState(state, input[i]);
-        state = readState(line);
-        let temp = Object.assign({}, state);
-        output.push(unwindState(temp, line));
-      }
-      return output;
-    }
-    function hyperlink(url, text) {
-      const OSC = "\x1B]";
-      const BEL = "\x07";
-      const SEP = ";";
-      return [OSC, "8", SEP, SEP, url || text, BEL, text, OSC, "8", SEP, SEP, BEL].join("");
-    }
-    module2.exports = {
-      strlen,
-      repeat,
-      pad,
-      truncate,
-      mergeOptions,
-      wordWrap: multiLineWordWrap,
-      colorizeLines,
-      hyperlink
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/styles.js
-var require_styles = __commonJS({
-  "node_modules/@colors/colors/lib/styles.js"(exports2, module2) {
-    var styles = {};
-    module2["exports"] = styles;
-    var codes = {
-      reset: [0, 0],
-      bold: [1, 22],
-      dim: [2, 22],
-      italic: [3, 23],
-      underline: [4, 24],
-      inverse: [7, 27],
-      hidden: [8, 28],
-      strikethrough: [9, 29],
-      black: [30, 39],
-      red: [31, 39],
-      green: [32, 39],
-      yellow: [33, 39],
-      blue: [34, 39],
-      magenta: [35, 39],
-      cyan: [36, 39],
-      white: [37, 39],
-      gray: [90, 39],
-      grey: [90, 39],
-      brightRed: [91, 39],
-      brightGreen: [92, 39],
-      brightYellow: [93, 39],
-      brightBlue: [94, 39],
-      brightMagenta: [95, 39],
-      brightCyan: [96, 39],
-      brightWhite: [97, 39],
-      bgBlack: [40, 49],
-      bgRed: [41, 49],
-      bgGreen: [42, 49],
-      bgYellow: [43, 49],
-      bgBlue: [44, 49],
-      bgMagenta: [45, 49],
-      bgCyan: [46, 49],
-      bgWhite: [47, 49],
-      bgGray: [100, 49],
-      bgGrey: [100, 49],
-      bgBrightRed: [101, 49],
-      bgBrightGreen: [102, 49],
-      bgBrightYellow: [103, 49],
-      bgBrightBlue: [104, 49],
-      bgBrightMagenta: [105, 49],
-      bgBrightCyan: [106, 49],
-      bgBrightWhite: [107, 49],
-      // legacy styles for colors pre v1.0.0
-      blackBG: [40, 49],
-      redBG: [41, 49],
-      greenBG: [42, 49],
-      yellowBG: [43, 49],
-      blueBG: [44, 49],
-      magentaBG: [45, 49],
-      cyanBG: [46, 49],
-      whiteBG: [47, 49]
-    };
-    Object.keys(codes).forEach(function(key2) {
-      var val = codes[key2];
-      var style = styles[key2] = [];
-      style.open = "\x1B[" + val[0] + "m";
-      style.close = "\x1B[" + val[1] + "m";
-    });
-  }
-});
-
-// node_modules/@colors/colors/lib/system/has-flag.js
-var require_has_flag = __commonJS({
-  "node_modules/@colors/colors/lib/system/has-flag.js"(exports2, module2) {
-    "use strict";
-    module2.exports = function(flag, argv) {
-      argv = argv || process.argv;
-      var terminatorPos = argv.indexOf("--");
-      var prefix = /^-{1,2}/.test(flag) ? "" : "--";
-      var pos = argv.indexOf(prefix + flag);
-      return pos !== -1 && (terminatorPos === -1 ? true : pos < terminatorPos);
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/system/supports-colors.js
-var require_supports_colors = __commonJS({
-  "node_modules/@colors/colors/lib/system/supports-colors.js"(exports2, module2) {
-    "use strict";
-    var os = __require("os");
-    var hasFlag = require_has_flag();
-    var env = process.env;
-    var forceColor = void 0;
-    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false")) {
-      forceColor = false;
-    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
-      forceColor = true;
-    }
-    if ("FORCE_COLOR" in env) {
-      forceColor = env.FORCE_COLOR.length === 0 || parseInt(env.FORCE_COLOR, 10) !== 0;
-    }
-    function translateLevel(level) {
-      if (level === 0) {
-        return false;
-      }
-      return {
-        level,
-        hasBasic: true,
-        has256: level >= 2,
-        has16m: level >= 3
-      };
-    }
-    function supportsColor(stream) {
-      if (forceColor === false) {
-        return 0;
-      }
-      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
-        return 3;
-      }
-      if (hasFlag("color=256")) {
-        return 2;
-      }
-      if (stream && !stream.isTTY && forceColor !== true) {
-        return 0;
-      }
-      var min2 = forceColor ? 1 : 0;
-      if (process.platform === "win32") {
-        var osRelease = os.release().split(".");
-        if (Number(process.versions.node.split(".")[0]) >= 8 && Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
-          return Number(osRelease[2]) >= 14931 ? 3 : 2;
-        }
-        return 1;
-      }
-      if ("CI" in env) {
-        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI"].some(function(sign) {
-          return sign in env;
-        }) || env.CI_NAME === "codeship") {
-          return 1;
-        }
-        return min2;
-      }
-      if ("TEAMCITY_VERSION" in env) {
-        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
-      }
-      if ("TERM_PROGRAM" in env) {
-        var version = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
-        switch (env.TERM_PROGRAM) {
-          case "iTerm.app":
-            return version >= 3 ? 3 : 2;
-          case "Hyper":
-            return 3;
-          case "Apple_Terminal":
-            return 2;
-        }
-      }
-      if (/-256(color)?$/i.test(env.TERM)) {
-        return 2;
-      }
-      if (/^screen|^xterm|^vt100|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
-        return 1;
-      }
-      if ("COLORTERM" in env) {
-        return 1;
-      }
-      if (env.TERM === "dumb") {
-        return min2;
-      }
-      return min2;
-    }
-    function getSupportLevel(stream) {
-      var level = supportsColor(stream);
-      return translateLevel(level);
-    }
-    module2.exports = {
-      supportsColor: getSupportLevel,
-      stdout: getSupportLevel(process.stdout),
-      stderr: getSupportLevel(process.stderr)
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/custom/trap.js
-var require_trap = __commonJS({
-  "node_modules/@colors/colors/lib/custom/trap.js"(exports2, module2) {
-    module2["exports"] = function runTheTrap(text, options) {
-      var result = "";
-      text = text || "Run the trap, drop the bass";
-      text = text.split("");
-      var trap = {
-        a: ["@", "Ą", "Ⱥ", "Ʌ", "Δ", "Λ", "Д"],
-        b: ["ß", "Ɓ", "Ƀ", "ɮ", "β", "฿"],
-        c: ["©", "Ȼ", "Ͼ"],
-        d: ["Ð", "Ɗ", "Ԁ", "ԁ", "Ԃ", "ԃ"],
-        e: [
-          "Ë",
-          "ĕ",
-          "Ǝ",
-          "ɘ",
-          "Σ",
-          "ξ",
-          "Ҽ",
-          "੬"
-        ],
-        f: ["Ӻ"],
-        g: ["ɢ"],
-        h: ["Ħ", "ƕ", "Ң", "Һ", "Ӈ", "Ԋ"],
-        i: ["༏"],
-        j: ["Ĵ"],
-        k: ["ĸ", "Ҡ", "Ӄ", "Ԟ"],
-        l: ["Ĺ"],
-        m: ["ʍ", "Ӎ", "ӎ", "Ԡ", "ԡ", "൩"],
-        n: ["Ñ", "ŋ", "Ɲ", "Ͷ", "Π", "Ҋ"],
-        o: [
-          "Ø",
-          "õ",
-          "ø",
-          "Ǿ",
-          "ʘ",
-          "Ѻ",
-          "ם",
-          "۝",
-          "๏"
-        ],
-        p: ["Ƿ", "Ҏ"],
-        q: ["্"],
-        r: ["®", "Ʀ", "Ȑ", "Ɍ", "ʀ", "Я"],
-        s: ["§", "Ϟ", "ϟ", "Ϩ"],
-        t: ["Ł", "Ŧ", "ͳ"],
-        u: ["Ʊ", "Ս"],
-        v: ["ט"],
-        w: ["Ш", "Ѡ", "Ѽ", "൰"],
-        x: ["Ҳ", "Ӿ", "Ӽ", "ӽ"],
-        y: ["¥", "Ұ", "Ӌ"],
-        z: ["Ƶ", "ɀ"]
-      };
-      text.forEach(function(c) {
-        c = c.toLowerCase();
-        var chars = trap[c] || [" "];
-        var rand = Math.floor(Math.random() * chars.length);
-        if (typeof trap[c] !== "undefined") {
-          result += trap[c][rand];
-        } else {
-          result += c;
-        }
-      });
-      return result;
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/custom/zalgo.js
-var require_zalgo = __commonJS({
-  "node_modules/@colors/colors/lib/custom/zalgo.js"(exports2, module2) {
-    module2["exports"] = function zalgo(text, options) {
-      text = text || "   he is here   ";
-      var soul = {
-        "up": [
-          "̍",
-          "̎",
-          "̄",
-          "̅",
-          "̿",
-          "̑",
-          "̆",
-          "̐",
-          "͒",
-          "͗",
-          "͑",
-          "̇",
-          "̈",
-          "̊",
-          "͂",
-          "̓",
-          "̈",
-          "͊",
-          "͋",
-          "͌",
-          "̃",
-          "̂",
-          "̌",
-          "͐",
-          "̀",
-          "́",
-          "̋",
-          "̏",
-          "̒",
-          "̓",
-          "̔",
-          "̽",
-          "̉",
-          "ͣ",
-          "ͤ",
-          "ͥ",
-          "ͦ",
-          "ͧ",
-          "ͨ",
-          "ͩ",
-          "ͪ",
-          "ͫ",
-          "ͬ",
-          "ͭ",
-          "ͮ",
-          "ͯ",
-          "̾",
-          "͛",
-          "͆",
-          "̚"
-        ],
-        "down": [
-          "̖",
-          "̗",
-          "̘",
-          "̙",
-          "̜",
-          "̝",
-          "̞",
-          "̟",
-          "̠",
-          "̤",
-          "̥",
-          "̦",
-          "̩",
-          "̪",
-          "̫",
-          "̬",
-          "̭",
-          "̮",
-          "̯",
-          "̰",
-          "̱",
-          "̲",
-          "̳",
-          "̹",
-          "̺",
-          "̻",
-          "̼",
-          "ͅ",
-          "͇",
-          "͈",
-          "͉",
-          "͍",
-          "͎",
-          "͓",
-          "͔",
-          "͕",
-          "͖",
-          "͙",
-          "͚",
-          "̣"
-        ],
-        "mid": [
-          "̕",
-          "̛",
-          "̀",
-          "́",
-          "͘",
-          "̡",
-          "̢",
-          "̧",
-          "̨",
-          "̴",
-          "̵",
-          "̶",
-          "͜",
-          "͝",
-          "͞",
-          "͟",
-          "͠",
-          "͢",
-          "̸",
-          "̷",
-          "͡",
-          " ҉"
-        ]
-      };
-      var all = [].concat(soul.up, soul.down, soul.mid);
-      function randomNumber(range) {
-        var r = Math.floor(Math.random() * range);
-        return r;
-      }
-      function isChar(character) {
-        var bool = false;
-        all.filter(function(i) {
-          bool = i === character;
-        });
-        return bool;
-      }
-      function heComes(text2, options2) {
-        var result = "";
-        var counts;
-        var l;
-        options2 = options2 || {};
-        options2["up"] = typeof options2["up"] !== "undefined" ? options2["up"] : true;
-        options2["mid"] = typeof options2["mid"] !== "undefined" ? options2["mid"] : true;
-        options2["down"] = typeof options2["down"] !== "undefined" ? options2["down"] : true;
-        options2["size"] = typeof options2["size"] !== "undefined" ? options2["size"] : "maxi";
-        text2 = text2.split("");
-        for (l in text2) {
-          if (isChar(l)) {
-            continue;
-          }
-          result = result + text2[l];
-          counts = { "up": 0, "down": 0, "mid": 0 };
-          switch (options2.size) {
-            case "mini":
-              counts.up = randomNumber(8);
-              counts.mid = randomNumber(2);
-              counts.down = randomNumber(8);
-              break;
-            case "maxi":
-              counts.up = randomNumber(16) + 3;
-              counts.mid = randomNumber(4) + 1;
-              counts.down = randomNumber(64) + 3;
-              break;
-            default:
-              counts.up = randomNumber(8) + 1;
-              counts.mid = randomNumber(6) / 2;
-              counts.down = randomNumber(8) + 1;
-              break;
-          }
-          var arr = ["up", "mid", "down"];
-          for (var d in arr) {
-            var index = arr[d];
-            for (var i = 0; i <= counts[index]; i++) {
-              if (options2[index]) {
-                result = result + soul[index][randomNumber(soul[index].length)];
-              }
-            }
-          }
-        }
-        return result;
-      }
-      return heComes(text, options);
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/maps/america.js
-var require_america = __commonJS({
-  "node_modules/@colors/colors/lib/maps/america.js"(exports2, module2) {
-    module2["exports"] = function(colors) {
-      return function(letter, i, exploded) {
-        if (letter === " ") return letter;
-        switch (i % 3) {
-          case 0:
-            return colors.red(letter);
-          case 1:
-            return colors.white(letter);
-          case 2:
-            return colors.blue(letter);
-        }
-      };
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/maps/zebra.js
-var require_zebra = __commonJS({
-  "node_modules/@colors/colors/lib/maps/zebra.js"(exports2, module2) {
-    module2["exports"] = function(colors) {
-      return function(letter, i, exploded) {
-        return i % 2 === 0 ? letter : colors.inverse(letter);
-      };
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/maps/rainbow.js
-var require_rainbow = __commonJS({
-  "node_modules/@colors/colors/lib/maps/rainbow.js"(exports2, module2) {
-    module2["exports"] = function(colors) {
-      var rainbowColors = ["red", "yellow", "green", "blue", "magenta"];
-      return function(letter, i, exploded) {
-        if (letter === " ") {
-          return letter;
-        } else {
-          return colors[rainbowColors[i++ % rainbowColors.length]](letter);
-        }
-      };
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/maps/random.js
-var require_random = __commonJS({
-  "node_modules/@colors/colors/lib/maps/random.js"(exports2, module2) {
-    module2["exports"] = function(colors) {
-      var available = [
-        "underline",
-        "inverse",
-        "grey",
-        "yellow",
-        "red",
-        "green",
-        "blue",
-        "white",
-        "cyan",
-        "magenta",
-        "brightYellow",
-        "brightRed",
-        "brightGreen",
-        "brightBlue",
-        "brightWhite",
-        "brightCyan",
-        "brightMagenta"
-      ];
-      return function(letter, i, exploded) {
-        return letter === " " ? letter : colors[available[Math.round(Math.random() * (available.length - 2))]](letter);
-      };
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/colors.js
-var require_colors = __commonJS({
-  "node_modules/@colors/colors/lib/colors.js"(exports2, module2) {
-    var colors = {};
-    module2["exports"] = colors;
-    colors.themes = {};
-    var util = __require("util");
-    var ansiStyles = colors.styles = require_styles();
-    var defineProps = Object.defineProperties;
-    var newLineRegex = new RegExp(/[\r\n]+/g);
-    colors.supportsColor = require_supports_colors().supportsColor;
-    if (typeof colors.enabled === "undefined") {
-      colors.enabled = colors.supportsColor() !== false;
-    }
-    colors.enable = function() {
-      colors.enabled = true;
-    };
-    colors.disable = function() {
-      colors.enabled = false;
-    };
-    colors.stripColors = colors.strip = function(str) {
-      return ("" + str).replace(/\x1B\[\d+m/g, "");
-    };
-    var stylize = colors.stylize = function stylize2(str, style) {
-      if (!colors.enabled) {
-        return str + "";
-      }
-      var styleMap = ansiStyles[style];
-      if (!styleMap && style in colors) {
-        return colors[style](str);
-      }
-      return styleMap.open + str + styleMap.close;
-    };
-    var matchOperatorsRe = /[|\\{}()[\]^$+*?.]/g;
-    var escapeStringRegexp = function(str) {
-      if (typeof str !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      return str.replace(matchOperatorsRe, "\\$&");
-    };
-    function build2(_styles) {
-      var builder = function builder2() {
-        return applyStyle.apply(builder2, arguments);
-      };
-      builder._styles = _styles;
-      builder.__proto__ = proto;
-      return builder;
-    }
-    var styles = (function() {
-      var ret = {};
-      ansiStyles.grey = ansiStyles.gray;
-      Object.keys(ansiStyles).forEach(function(key2) {
-        ansiStyles[key2].closeRe = new RegExp(escapeStringRegexp(ansiStyles[key2].close), "g");
-        ret[key2] = {
-          get: function() {
-            return build2(this._styles.concat(key2));
-          }
-        };
-      });
-      return ret;
-    })();
-    var proto = defineProps(function colors2() {
-    }, styles);
-    function applyStyle() {
-      var args = Array.prototype.slice.call(arguments);
-      var str = args.map(function(arg) {
-        if (arg != null && arg.constructor === String) {
-          return arg;
-        } else {
-          return util.inspect(arg);
-        }
-      }).join(" ");
-      if (!colors.enabled || !str) {
-        return str;
-      }
-      var newLinesPresent = str.indexOf("\n") != -1;
-      var nestedStyles = this._styles;
-      var i = nestedStyles.length;
-      while (i--) {
-        var code = ansiStyles[nestedStyles[i]];
-        str = code.open + str.replace(code.closeRe, code.open) + code.close;
-        if (newLinesPresent) {
-          str = str.replace(newLineRegex, function(match) {
-            return code.close + match + code.open;
-          });
-        }
-      }
-      return str;
-    }
-    colors.setTheme = function(theme) {
-      if (typeof theme === "string") {
-        console.log("colors.setTheme now only accepts an object, not a string.  If you are trying to set a theme from a file, it is now your (the caller's) responsibility to require the file.  The old syntax looked like colors.setTheme(__dirname + '/../themes/generic-logging.js'); The new syntax looks like colors.setTheme(require(__dirname + '/../themes/generic-logging.js'));");
-        return;
-      }
-      for (var style in theme) {
-        (function(style2) {
-          colors[style2] = function(str) {
-            if (typeof theme[style2] === "object") {
-              var out = str;
-              for (var i in theme[style2]) {
-                out = colors[theme[style2][i]](out);
-              }
-              return out;
-            }
-            return colors[theme[style2]](str);
-          };
-        })(style);
-      }
-    };
-    function init() {
-      var ret = {};
-      Object.keys(styles).forEach(function(name) {
-        ret[name] = {
-          get: function() {
-            return build2([name]);
-          }
-        };
-      });
-      return ret;
-    }
-    var sequencer = function sequencer2(map2, str) {
-      var exploded = str.split("");
-      exploded = exploded.map(map2);
-      return exploded.join("");
-    };
-    colors.trap = require_trap();
-    colors.zalgo = require_zalgo();
-    colors.maps = {};
-    colors.maps.america = require_america()(colors);
-    colors.maps.zebra = require_zebra()(colors);
-    colors.maps.rainbow = require_rainbow()(colors);
-    colors.maps.random = require_random()(colors);
-    for (map in colors.maps) {
-      (function(map2) {
-        colors[map2] = function(str) {
-          return sequencer(colors.maps[map2], str);
-        };
-      })(map);
-    }
-    var map;
-    defineProps(colors, init());
-  }
-});
-
-// node_modules/@colors/colors/safe.js
-var require_safe = __commonJS({
-  "node_modules/@colors/colors/safe.js"(exports2, module2) {
-    var colors = require_colors();
-    module2["exports"] = colors;
-  }
-});
-
-// node_modules/cli-table3/src/cell.js
-var require_cell = __commonJS({
-  "node_modules/cli-table3/src/cell.js"(exports2, module2) {
-    var { info, debug } = require_debug2();
-    var utils = require_utils3();
-    var Cell = class _Cell {
-      /**
-       * A representation of a cell within the table.
-       * Implementations must have `init` and `draw` methods,
-       * as well as `colSpan`, `rowSpan`, `desiredHeight` and `desiredWidth` properties.
-       * @param options
-       * @constructor
-       */
-      constructor(options) {
-        this.setOptions(options);
-        this.x = null;
-        this.y = null;
-      }
-      setOptions(options) {
-        if (["boolean", "number", "bigint", "string"].indexOf(typeof options) !== -1) {
-          options = { content: "" + options };
-        }
-        options = options || {};
-        this.options = options;
-        let content = options.content;
-        if (["boolean", "number", "bigint", "string"].indexOf(typeof content) !== -1) {
-          this.content = String(content);
-        } else if (!content) {
-          this.content = this.options.href || "";
-        } else {
-          throw new Error("Content needs to be a primitive, got: " + typeof content);
-        }
-        this.colSpan = options.colSpan || 1;
-        this.rowSpan = options.rowSpan || 1;
-        if (this.options.href) {
-          Object.defineProperty(this, "href", {
-            get() {
-              return this.options.href;
-            }
-          });
-        }
-      }
-      mergeTableOptions(tableOptions, cells) {
-        this.cells = cells;
-        let optionsChars = this.options.chars || {};
-        let tableChars = tableOptions.chars;
-        let chars = this.chars = {};
-        CHAR_NAMES.forEach(function(name) {
-          setOption(optionsChars, tableChars, name, chars);
-        });
-        this.truncate = this.options.truncate || tableOptions.truncate;
-        let style = this.options.style = this.options.style || {};
-        let tableStyle = tableOptions.style;
-        setOption(style, tableStyle, "padding-left", this);
-        setOption(style, tableStyle, "padding-right", this);
-        this.head = style.head || tableStyle.head;
-        this.border = style.border || tableStyle.border;
-        this.fixedWidth = tableOptions.colWidths[this.x];
-        this.lines = this.computeLines(tableOptions);
-        this.desiredWidth = utils.strlen(this.content) + this.paddingLeft + this.paddingRight;
-        this.desiredHeight = this.lines.length;
-      }
-      computeLines(tableOptions) {
-        const tableWordWrap = tableOptions.wordWrap || tableOptions.textWrap;
-        const { wordWrap = tableWordWrap } = this.options;
-        if (this.fixedWidth && wordWrap) {
-          this.fixedWidth -= this.paddingLeft + this.paddingRight;
-          if (this.colSpan) {
-            let i = 1;
-            while (i < this.colSpan) {
-              this.fixedWidth += tableOptions.colWidths[this.x + i];
-              i++;
-            }
-          }
-          const { wrapOnWordBoundary: tableWrapOnWordBoundary = true } = tableOptions;
-          const { wrapOnWordBoundary = tableWrapOnWordBoundary } = this.options;
-          return this.wrapLines(utils.wordWrap(this.fixedWidth, this.content, wrapOnWordBoundary));
-        }
-        return this.wrapLines(this.content.split("\n"));
-      }
-      wrapLines(computedLines) {
-        const lines = utils.colorizeLines(computedLines);
-        if (this.href) {
-          return lines.map((line) => utils.hyperlink(this.href, line));
-        }
-        return lines;
-      }
-      /**
-       * Initializes the Cells data structure.
-       *
-       * @param tableOptions - A fully populated set of tableOptions.
-       * In addition to the standard default values, tableOptions must have fully populated the
-       * `colWidths` and `rowWidths` arrays. Those arrays must have lengths equal to the number
-       * of columns or rows (respectively) in this table, and each array item must be a Number.
-       *
-       */
-      init(tableOptions) {
-        let x = this.x;
-        let y = this.y;
-        this.widths = tableOptions.colWidths.slice(x, x + this.colSpan);
-        this.heights = tableOptions.rowHeights.slice(y, y + this.rowSpan);
-        this.width = this.widths.reduce(sumPlusOne, -1);
-        this.height = this.heights.reduce(sumPlusOne, -1);
-        this.hAlign = this.options.hAlign || tableOptions.colAligns[x];
-        this.vAlign = this.options.vAlign || tableOptions.rowAligns[y];
-        this.drawRight = x + this.colSpan == tableOptions.colWidths.length;
-      }
-      /**
-       * Draws the given line of the cell.
-       * This default implementation defers to methods `drawTop`, `drawBottom`, `drawLine` and `drawEmpty`.
-       * @param lineNum - can be `top`, `bottom` or a numerical line number.
-       * @param spanningCell - will be a number if being called from a RowSpanCell, and will represent how
-       * many rows below it's being called from. Otherwise it's undefined.
-       * @returns {String} The representation of this line.
-       */
-      draw(lineNum, spanningCell) {
-        if (lineNum == "top") return this.drawTop(this.drawRight);
-        if (lineNum == "bottom") return this.drawBottom(this.drawRight);
-        let content = utils.truncate(this.content, 10, this.truncate);
-        if (!lineNum) {
-          info(`${this.y}-${this.x}: ${this.rowSpan - lineNum}x${this.colSpan} Cell ${content}`);
-        } else {
-        }
-        let padLen = Math.max(this.height - this.lines.length, 0);
-        let padTop;
-        switch (this.vAlign) {
-          case "center":
-            padTop = Math.ceil(padLen / 2);
-            break;
-          case "bottom":
-            padTop = padLen;
-            break;
-          default:
-            padTop = 0;
-        }
-        if (lineNum < padTop || lineNum >= padTop + this.lines.length) {
-          return this.drawEmpty(this.drawRight, spanningCell);
-        }
-        let forceTruncation = this.lines.length > this.height && lineNum + 1 >= this.height;
-        return this.drawLine(lineNum - padTop, this.drawRight, forceTruncation, spanningCell);
-      }
-      /**
-       * Renders the top line of the cell.
-       * @param drawRight - true if this method should render the right edge of the cell.
-       * @returns {String}
-       */
-      drawTop(drawRight) {
-        let content = [];
-        if (this.cells) {
-          this.widths.forEach(function(width, index) {
-            content.push(this._topLeftChar(index));
-            content.push(utils.repeat(this.chars[this.y == 0 ? "top" : "mid"], width));
-          }, this);
-        } else {
-          content.push(this._topLeftChar(0));
-          content.push(utils.repeat(this.chars[this.y == 0 ? "top" : "mid"], this.width));
-        }
-        if (drawRight) {
-          content.push(this.chars[this.y == 0 ? "topRight" : "rightMid"]);
-        }
-        return this.wrapWithStyleColors("border", content.join(""));
-      }
-      _topLeftChar(offset) {
-        let x = this.x + offset;
-        let leftChar;
-        if (this.y == 0) {
-          leftChar = x == 0 ? "topLeft" : offset == 0 ? "topMid" : "top";
-        } else {
-          if (x == 0) {
-            leftChar = "leftMid";
-          } else {
-            leftChar = offset == 0 ? "midMid" : "bottomMid";
-            if (this.cells) {
-              let spanAbove = this.cells[this.y - 1][x] instanceof _Cell.ColSpanCell;
-              if (spanAbove) {
-                leftChar = offset == 0 ? "topMid" : "mid";
-              }
-              if (offset == 0) {
-                let i = 1;
-                while (this.cells[this.y][x - i] instanceof _Cell.ColSpanCell) {
-                  i++;
-                }
-                if (this.cells[this.y][x - i] instanceof _Cell.RowSpanCell) {
-                  leftChar = "leftMid";
-                }
-              }
-            }
-          }
-        }
-        return this.chars[leftChar];
-      }
-      wrapWithStyleColors(styleProperty, content) {
-        if (this[styleProperty] && this[styleProperty].length) {
-          try {
-            let colors = require_safe();
-            for (let i = this[styleProperty].length - 1; i >= 0; i--) {
-              colors = colors[this[styleProperty][i]];
-            }
-            return colors(content);
-          } catch (e) {
-            return content;
-          }
-        } else {
-          return content;
-        }
-      }
-      /**
-       * Renders a line of text.
-       * @param lineNum - Which line of text to render. This is not necessarily the line within the cell.
-       * There may be top-padding above the first line of text.
-       * @param drawRight - true if this method should render the right edge of the cell.
-       * @param forceTruncationSymbol - `true` if the rendered text should end with the truncation symbol even
-       * if the text fits. This is used when the cell is vertically truncated. If `false` the text should
-       * only include the truncation symbol if the text will not fit horizontally within the cell width.
-       * @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
-       * @returns {String}
-       */
-      drawLine(lineNum, drawRight, forceTruncationSymbol, spanningCell) {
-        let left = this.chars[this.x == 0 ? "left" : "middle"];
-        if (this.x && spanningCell && this.cells) {
-          let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
-          while (cellLeft instanceof ColSpanCell) {
-            cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
-          }
-          if (!(cellLeft instanceof RowSpanCell)) {
-            left = this.chars["rightMid"];
-          }
-        }
-        let leftPadding = utils.repeat(" ", this.paddingLeft);
-        let right = drawRight ? this.chars["right"] : "";
-        let rightPadding = utils.repeat(" ", this.paddingRight);
-        let line = this.lines[lineNum];
-        let len = this.width - (this.paddingLeft + this.paddingRight);
-        if (forceTruncationSymbol) line += this.truncate || "…";
-        let content = utils.truncate(line, len, this.truncate);
-        content = utils.pad(content, len, " ", this.hAlign);
-        content = leftPadding + content + rightPadding;
-        return this.stylizeLine(left, content, right);
-      }
-      stylizeLine(left, content, right) {
-        left = this.wrapWithStyleColors("border", left);
-        right = this.wrapWithStyleColors("border", right);
-        if (this.y === 0) {
-          content = this.wrapWithStyleColors("head", content);
-        }
-        return left + content + right;
-      }
-      /**
-       * Renders the bottom line of the cell.
-       * @param drawRight - true if this method should render the right edge of the cell.
-       * @returns {String}
-       */
-      drawBottom(drawRight) {
-        let left = this.chars[this.x == 0 ? "bottomLeft" : "bottomMid"];
-        let content = utils.repeat(this.chars.bottom, this.width);
-        let right = drawRight ? this.chars["bottomRight"] : "";
-        return this.wrapWithStyleColors("border", left + content + right);
-      }
-      /**
-       * Renders a blank line of text within the cell. Used for top and/or bottom padding.
-       * @param drawRight - true if this method should render the right edge of the cell.
-       * @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
-       * @returns {String}
-       */
-      drawEmpty(drawRight, spanningCell) {
-        let left = this.chars[this.x == 0 ? "left" : "middle"];
-        if (this.x && spanningCell && this.cells) {
-          let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
-          while (cellLeft instanceof ColSpanCell) {
-            cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
-          }
-          if (!(cellLeft instanceof RowSpanCell)) {
-            left = this.chars["rightMid"];
-          }
-        }
-        let right = drawRight ? this.chars["right"] : "";
-        let content = utils.repeat(" ", this.width);
-        return this.stylizeLine(left, content, right);
-      }
-    };
-    var ColSpanCell = class {
-      /**
-       * A Cell that doesn't do anything. It just draws empty lines.
-       * Used as a placeholder in column spanning.
-       * @constructor
-       */
-      constructor() {
-      }
-      draw(lineNum) {
-        if (typeof lineNum === "number") {
-          debug(`${this.y}-${this.x}: 1x1 ColSpanCell`);
-        }
-        return "";
-      }
-      init() {
-      }
-      mergeTableOptions() {
-      }
-    };
-    var RowSpanCell = class {
-      /**
-       * A placeholder Cell for a Cell that spans multiple rows.
-       * It delegates rendering to the original cell, but adds the appropriate offset.
-       * @param originalCell
-       * @constructor
-       */
-      constructor(originalCell) {
-        this.originalCell = originalCell;
-      }
-      init(tableOptions) {
-        let y = this.y;
-        let originalY = this.originalCell.y;
-        this.cellOffset = y - originalY;
-        this.offset = findDimension(tableOptions.rowHeights, originalY, this.cellOffset);
-      }
-      draw(lineNum) {
-        if (lineNum == "top") {
-          return this.originalCell.draw(this.offset, this.cellOffset);
-        }
-        if (lineNum == "bottom") {
-          return this.originalCell.draw("bottom");
-        }
-        debug(`${this.y}-${this.x}: 1x${this.colSpan} RowSpanCell for ${this.originalCell.content}`);
-        return this.originalCell.draw(this.offset + 1 + lineNum);
-      }
-      mergeTableOptions() {
-      }
-    };
-    function firstDefined(...args) {
-      return args.filter((v) => v !== void 0 && v !== null).shift();
-    }
-    function setOption(objA, objB, nameB, targetObj) {
-      let nameA = nameB.split("-");
-      if (nameA.length > 1) {
-        nameA[1] = nameA[1].charAt(0).toUpperCase() + nameA[1].substr(1);
-        nameA = nameA.join("");
-        targetObj[nameA] = firstDefined(objA[nameA], objA[nameB], objB[nameA], objB[nameB]);
-      } else {
-        targetObj[nameB] = firstDefined(objA[nameB], objB[nameB]);
-      }
-    }
-    function findDimension(dimensionTable, startingIndex, span) {
-      let ret = dimensionTable[startingIndex];
-      for (let i = 1; i < span; i++) {
-        ret += 1 + dimensionTable[startingIndex + i];
-      }
-      return ret;
-    }
-    function sumPlusOne(a, b) {
-      return a + b + 1;
-    }
-    var CHAR_NAMES = [
-      "top",
-      "top-mid",
-      "top-left",
-      "top-right",
-      "bottom",
-      "bottom-mid",
-      "bottom-left",
-      "bottom-right",
-      "left",
-      "left-mid",
-      "mid",
-      "mid-mid",
-      "right",
-      "right-mid",
-      "middle"
-    ];
-    module2.exports = Cell;
-    module2.exports.ColSpanCell = ColSpanCell;
-    module2.exports.RowSpanCell = RowSpanCell;
-  }
-});
-
-// node_modules/cli-table3/src/layout-manager.js
-var require_layout_manager = __commonJS({
-  "node_modules/cli-table3/src/layout-manager.js"(exports2, module2) {
-    var { warn, debug } = require_debug2();
-    var Cell = require_cell();
-    var { ColSpanCell, RowSpanCell } = Cell;
-    (function() {
-      function next(alloc, col) {
-        if (alloc[col] > 0) {
-          return next(alloc, col + 1);
-        }
-        return col;
-      }
-      function layoutTable(table) {
-        let alloc = {};
-        table.forEach(function(row, rowIndex) {
-          let col = 0;
-          row.forEach(function(cell) {
-            cell.y = rowIndex;
-            cell.x = rowIndex ? next(alloc, col) : col;
-            const rowSpan = cell.rowSpan || 1;
-            const colSpan = cell.colSpan || 1;
-            if (rowSpan > 1) {
-              for (let cs = 0; cs < colSpan; cs++) {
-                alloc[cell.x + cs] = rowSpan;
-              }
-            }
-            col = cell.x + colSpan;
-          });
-          Object.keys(alloc).forEach((idx) => {
-            alloc[idx]--;
-            if (alloc[idx] < 1) delete alloc[idx];
-          });
-        });
-      }
-      function maxWidth(table) {
-        let mw = 0;
-        table.forEach(function(row) {
-          row.forEach(function(cell) {
-            mw = Math.max(mw, cell.x + (cell.colSpan || 1));
-          });
-        });
-        return mw;
-      }
-      function maxHeight(table) {
-        return table.length;
-      }
-      function cellsConflict(cell1, cell2) {
-        let yMin1 = cell1.y;
-        let yMax1 = cell1.y - 1 + (cell1.rowSpan || 1);
-        let yMin2 = cell2.y;
-        let yMax2 = cell2.y - 1 + (cell2.rowSpan || 1);
-        let yConflict = !(yMin1 > yMax2 || yMin2 > yMax1);
-        let xMin1 = cell1.x;
-        let xMax1 = cell1.x - 1 + (cell1.colSpan || 1);
-        let xMin2 = cell2.x;
-        let xMax2 = cell2.x - 1 + (cell2.colSpan || 1);
-        let xConflict = !(xMin1 > xMax2 || xMin2 > xMax1);
-        return yConflict && xConflict;
-      }
-      function conflictExists(rows, x, y) {
-        let i_max = Math.min(rows.length - 1, y);
-        let cell = { x, y };
-        for (let i = 0; i <= i_max; i++) {
-          let row = rows[i];
-          for (let j = 0; j < row.length; j++) {
-            if (cellsConflict(cell, row[j])) {
-              return true;
-            }
-          }
-        }
-        return false;
-      }
-      function allBlank(rows, y, xMin, xMax) {
-        for (let x = xMin; x < xMax; x++) {
-          if (conflictExists(rows, x, y)) {
-            return false;
-          }
-        }
-        return true;
-      }
-      function addRowSpanCells(table) {
-        table.forEach(function(row, rowIndex) {
-          row.forEach(function(cell) {
-            for (let i = 1; i < cell.rowSpan; i++) {
-              let rowSpanCell = new RowSpanCell(cell);
-              rowSpanCell.x = cell.x;
-              rowSpanCell.y = cell.y + i;
-              rowSpanCell.colSpan = cell.colSpan;
-              insertCell(rowSpanCell, table[rowIndex + i]);
-            }
-          });
-        });
-      }
-      function addColSpanCells(cellRows) {
-        for (let rowIndex = cellRows.length - 1; rowIndex >= 0; rowIndex--) {
-          let cellColumns = cellRows[rowIndex];
-          for (let columnIndex = 0; columnIndex < cellColumns.length; columnIndex++) {
-            let cell = cellColumns[columnIndex];
-            for (let k = 1; k < cell.colSpan; k++) {
-              let colSpanCell = new ColSpanCell();
-              colSpanCell.x = cell.x + k;
-              colSpanCell.y = cell.y;
-              cellColumns.splice(columnIndex + 1, 0, colSpanCell);
-            }
-          }
-        }
-      }
-      function insertCell(cell, row) {
-        let x = 0;
-        while (x < row.length && row[x].x < cell.x) {
-          x++;
-        }
-        row.splice(x, 0, cell);
-      }
-      function fillInTable(table) {
-        let h_max = maxHeight(table);
-        let w_max = maxWidth(table);
-        debug(`Max rows: ${h_max}; Max cols: ${w_max}`);
-        for (let y = 0; y < h_max; y++) {
-          for (let x = 0; x < w_max; x++) {
-            if (!conflictExists(table, x, y)) {
-              let opts = { x, y, colSpan: 1, rowSpan: 1 };
-              x++;
-              while (x < w_max && !conflictExists(table, x, y)) {
-                opts.colSpan++;
-                x++;
-              }
-              let y2 = y + 1;
-              while (y2 < h_max && allBlank(table, y2, opts.x, opts.x + opts.colSpan)) {
-                opts.rowSpan++;
-                y2++;
-              }
-              let cell = new Cell(opts);
-              cell.x = opts.x;
-              cell.y = opts.y;
-              warn(`Missing cell at ${cell.y}-${cell.x}.`);
-              insertCell(cell, table[y]);
-            }
-          }
-        }
-      }
-      function generateCells(rows) {
-        return rows.map(function(row) {
-          if (!Array.isArray(row)) {
-            let key2 = Object.keys(row)[0];
-            row = row[key2];
-            if (Array.isArray(row)) {
-              row = row.slice();
-              row.unshift(key2);
-            } else {
-              row = [key2, row];
-            }
-          }
-          return row.map(function(cell) {
-            return new Cell(cell);
-          });
-        });
-      }
-      function makeTableLayout(rows) {
-        let cellRows = generateCells(rows);
-        layoutTable(cellRows);
-        fillInTable(cellRows);
-        addRowSpanCells(cellRows);
-        addColSpanCells(cellRows);
-        return cellRows;
-      }
-      module2.exports = {
-        makeTableLayout,
-        layoutTable,
-        addRowSpanCells,
-        maxWidth,
-        fillInTable,
-        computeWidths: makeComputeWidths("colSpan", "desiredWidth", "x", 1),
-        computeHeights: makeComputeWidths("rowSpan", "desiredHeight", "y", 1)
-      };
-    })();
-    function makeComputeWidths(colSpan, desiredWidth, x, forcedMin) {
-      return function(vals, table) {
-        let result = [];
-        let spanners = [];
-        let auto = {};
-        table.forEach(function(row) {
-          row.forEach(function(cell) {
-            if ((cell[colSpan] || 1) > 1) {
-              spanners.push(cell);
-            } else {
-              result[cell[x]] = Math.max(result[cell[x]] || 0, cell[desiredWidth] || 0, forcedMin);
-            }
-          });
-        });
-        vals.forEach(function(val, index) {
-          if (typeof val === "number") {
-            result[index] = val;
-          }
-        });
-        for (let k = spanners.length - 1; k >= 0; k--) {
-          let cell = spanners[k];
-          let span = cell[colSpan];
-          let col = cell[x];
-          let existingWidth = result[col];
-          let editableCols = typeof vals[col] === "number" ? 0 : 1;
-          if (typeof existingWidth === "number") {
-            for (let i = 1; i < span; i++) {
-              existingWidth += 1 + result[col + i];
-              if (typeof vals[col + i] !== "number") {
-                editableCols++;
-              }
-            }
-          } else {
-            existingWidth = desiredWidth === "desiredWidth" ? cell.desiredWidth - 1 : 1;
-            if (!auto[col] || auto[col] < existingWidth) {
-              auto[col] = existingWidth;
-            }
-          }
-          if (cell[desiredWidth] > existingWidth) {
-            let i = 0;
-            while (editableCols > 0 && cell[desiredWidth] > existingWidth) {
-              if (typeof vals[col + i] !== "number") {
-                let dif = Math.round((cell[desiredWidth] - existingWidth) / editableCols);
-                existingWidth += dif;
-                result[col + i] += dif;
-                editableCols--;
-              }
-              i++;
-            }
-          }
-        }
-        Object.assign(vals, result, auto);
-        for (let j = 0; j < vals.length; j++) {
-          vals[j] = Math.max(forcedMin, vals[j] || 0);
-        }
-      };
-    }
-  }
-});
-
-// node_modules/cli-table3/src/table.js
-var require_table = __commonJS({
-  "node_modules/cli-table3/src/table.js"(exports2, module2) {
-    var debug = require_debug2();
-    var utils = require_utils3();
-    var tableLayout = require_layout_manager();
-    var Table = class extends Array {
-      constructor(opts) {
-        super();
-        const options = utils.mergeOptions(opts);
-        Object.defineProperty(this, "options", {
-          value: options,
-          enumerable: options.debug
-        });
-        if (options.debug) {
-          switch (typeof options.debug) {
-            case "boolean":
-              debug.setDebugLevel(debug.WARN);
-              break;
-            case "number":
-              debug.setDebugLevel(options.debug);
-              break;
-            case "string":
-              debug.setDebugLevel(parseInt(options.debug, 10));
-              break;
-            default:
-              debug.setDebugLevel(debug.WARN);
-              debug.warn(`Debug option is expected to be boolean, number, or string. Received a ${typeof options.debug}`);
-          }
-          Object.defineProperty(this, "messages", {
-            get() {
-              return debug.debugMessages();
-            }
-          });
-        }
-      }
-      toString() {
-        let array = this;
-        let headersPresent = this.options.head && this.options.head.length;
-        if (headersPresent) {
-          array = [this.options.head];
-          if (this.length) {
-            array.push.apply(array, this);
-          }
-        } else {
-          this.options.style.head = [];
-        }
-        let cells = tableLayout.makeTableLayout(array);
-        cells.forEach(function(row) {
-          row.forEach(function(cell) {
-            cell.mergeTableOptions(this.options, cells);
-          }, this);
-        }, this);
-        tableLayout.computeWidths(this.options.colWidths, cells);
-        tableLayout.computeHeights(this.options.rowHeights, cells);
-        cells.forEach(function(row) {
-          row.forEach(function(cell) {
-            cell.init(this.options);
-          }, this);
-        }, this);
-        let result = [];
-        for (let rowIndex = 0; rowIndex < cells.length; rowIndex++) {
-          let row = cells[rowIndex];
-          let heightOfRow = this.options.rowHeights[rowIndex];
-          if (rowIndex === 0 || !this.options.style.compact || rowIndex == 1 && headersPresent) {
-            doDraw(row, "top", result);
-          }
-          for (let lineNum = 0; lineNum < heightOfRow; lineNum++) {
-            doDraw(row, lineNum, result);
-          }
-          if (rowIndex + 1 == cells.length) {
-            doDraw(row, "bottom", result);
-          }
-        }
-        return result.join("\n");
-      }
-      get width() {
-        let str = this.toString().split("\n");
-        return str[0].length;
-      }
-    };
-    Table.reset = () => debug.reset();
-    function doDraw(row, lineNum, result) {
-      let line = [];
-      row.forEach(function(cell) {
-        line.push(cell.draw(lineNum));
-      });
-      let str = line.join("");
-      if (str.length) result.push(str);
-    }
-    module2.exports = Table;
-  }
-});
-
-// node_modules/cli-table3/index.js
-var require_cli_table3 = __commonJS({
-  "node_modules/cli-table3/index.js"(exports2, module2) {
-    module2.exports = require_table();
-  }
-});
-
-// node_modules/color-name/index.js
-var require_color_name = __commonJS({
-  "node_modules/color-name/index.js"(exports2, module2) {
-    "use strict";
-    module2.exports = {
-      "aliceblue": [240, 248, 255],
-      "antiquewhite": [250, 235, 215],
-      "aqua": [0, 255, 255],
-      "aquamarine": [127, 255, 212],
-      "azure": [240, 255, 255],
-      "beige": [245, 245, 220],
-      "bisque": [255, 228, 196],
-      "black": [0, 0, 0],
-      "blanchedalmond": [255, 235, 205],
-      "blue": [0, 0, 255],
-      "blueviolet": [138, 43, 226],
-      "brown": [165, 42, 42],
-      "burlywood": [222, 184, 135],
-      "cadetblue": [95, 158, 160],
-      "chartreuse": [127, 255, 0],
-      "chocolate": [210, 105, 30],
-      "coral": [255, 127, 80],
-      "cornflowerblue": [100, 149, 237],
-      "cornsilk": [255, 248, 220],
-      "crimson": [220, 20, 60],
-      "cyan": [0, 255, 255],
-      "darkblue": [0, 0, 139],
-      "darkcyan": [0, 139, 139],
-      "darkgoldenrod": [184, 134, 11],
-      "darkgray": [169, 169, 169],
-      "darkgreen": [0, 100, 0],
-      "darkgrey": [169, 169, 169],
-      "darkkhaki": [189, 183, 107],
-      "darkmagenta": [139, 0, 139],
-      "darkolivegreen": [85, 107, 47],
-      "darkorange": [255, 140, 0],
-      "darkorchid": [153, 50, 204],
-      "darkred": [139, 0, 0],
-      "darksalmon": [233, 150, 122],
-      "darkseagreen": [143, 188, 143],
-      "darkslateblue": [72, 61, 139],
-      "darkslategray": [47, 79, 79],
-      "darkslategrey": [47, 79, 79],
-      "darkturquoise": [0, 206, 209],
-      "darkviolet": [148, 0, 211],
-      "deeppink": [255, 20, 147],
-      "deepskyblue": [0, 191, 255],
-      "dimgray": [105, 105, 105],
-      "dimgrey": [105, 105, 105],
-      "dodgerblue": [30, 144, 255],
-      "firebrick": [178, 34, 34],
-      "floralwhite": [255, 250, 240],
-      "forestgreen": [34, 139, 34],
-      "fuchsia": [255, 0, 255],
-      "gainsboro": [220, 220, 220],
-      "ghostwhite": [248, 248, 255],
-      "gold": [255, 215, 0],
-      "goldenrod": [218, 165, 32],
-      "gray": [128, 128, 128],
-      "green": [0, 128, 0],
-      "greenyellow": [173, 255, 47],
-      "grey": [128, 128, 128],
-      "honeydew": [240, 255, 240],
-      "hotpink": [255, 105, 180],
-      "indianred": [205, 92, 92],
-      "indigo": [75, 0, 130],
-      "ivory": [255, 255, 240],
-      "khaki": [240, 230, 140],
-      "lavender": [230, 230, 250],
-      "lavenderblush": [255, 240, 245],
-      "lawngreen": [124, 252, 0],
-      "lemonchiffon": [255, 250, 205],
-      "lightblue": [173, 216, 230],
-      "lightcoral": [240, 128, 128],
-      "lightcyan": [224, 255, 255],
-      "lightgoldenrodyellow": [250, 250, 210],
-      "lightgray": [211, 211, 211],
-      "lightgreen": [144, 238, 144],
-      "lightgrey": [211, 211, 211],
-      "lightpink": [255, 182, 193],
-      "lightsalmon": [255, 160, 122],
-      "lightseagreen": [32, 178, 170],
-      "lightskyblue": [135, 206, 250],
-      "lightslategray": [119, 136, 153],
-      "lightslategrey": [119, 136, 153],
-      "lightsteelblue": [176, 196, 222],
-      "lightyellow": [255, 255, 224],
-      "lime": [0, 255, 0],
-      "limegreen": [50, 205, 50],
-      "linen": [250, 240, 230],
-      "magenta": [255, 0, 255],
-      "maroon": [128, 0, 0],
-      "mediumaquamarine": [102, 205, 170],
-      "mediumblue": [0, 0, 205],
-      "mediumorchid": [186, 85, 211],
-      "mediumpurple": [147, 112, 219],
-      "mediumseagreen": [60, 179, 113],
-      "mediumslateblue": [123, 104, 238],
-      "mediumspringgreen": [0, 250, 154],
-      "mediumturquoise": [72, 209, 204],
-      "mediumvioletred": [199, 21, 133],
-      "midnightblue": [25, 25, 112],
-      "mintcream": [245, 255, 250],
-      "mistyrose": [255, 228, 225],
-      "moccasin": [255, 228, 181],
-      "navajowhite": [255, 222, 173],
-      "navy": [0, 0, 128],
-      "oldlace": [253, 245, 230],
-      "olive": [128, 128, 0],
-      "olivedrab": [107, 142, 35],
-      "orange": [255, 165, 0],
-      "orangered": [255, 69, 0],
-      "orchid": [218, 112, 214],
-      "palegoldenrod": [238, 232, 170],
-      "palegreen": [152, 251, 152],
-      "paleturquoise": [175, 238, 238],
-      "palevioletred": [219, 112, 147],
-      "papayawhip": [255, 239, 213],
-      "peachpuff": [255, 218, 185],
-      "peru": [205, 133, 63],
-      "pink": [255, 192, 203],
-      "plum": [221, 160, 221],
-      "powderblue": [176, 224, 230],
-      "purple": [128, 0, 128],
-      "rebeccapurple": [102, 51, 153],
-      "red": [255, 0, 0],
-      "rosybrown": [188, 143, 143],
-      "royalblue": [65, 105, 225],
-      "saddlebrown": [139, 69, 19],
-      "salmon": [250, 128, 114],
-      "sandybrown": [244, 164, 96],
-      "seagreen": [46, 139, 87],
-      "seashell": [255, 245, 238],
-      "sienna": [160, 82, 45],
-      "silver": [192, 192, 192],
-      "skyblue": [135, 206, 235],
-      "slateblue": [106, 90, 205],
-      "slategray": [112, 128, 144],
-      "slategrey": [112, 128, 144],
-      "snow": [255, 250, 250],
-      "springgreen": [0, 255, 127],
-      "steelblue": [70, 130, 180],
-      "tan": [210, 180, 140],
-      "teal": [0, 128, 128],
-      "thistle": [216, 191, 216],
-      "tomato": [255, 99, 71],
-      "turquoise": [64, 224, 208],
-      "violet": [238, 130, 238],
-      "wheat": [245, 222, 179],
-      "white": [255, 255, 255],
-      "whitesmoke": [245, 245, 245],
-      "yellow": [255, 255, 0],
-      "yellowgreen": [154, 205, 50]
-    };
-  }
-});
-
-// node_modules/color-convert/conversions.js
-var require_conversions = __commonJS({
-  "node_modules/color-convert/conversions.js"(exports2, module2) {
-    var cssKeywords = require_color_name();
-    var reverseKeywords = {};
-    for (const key2 of Object.keys(cssKeywords)) {
-      reverseKeywords[cssKeywords[key2]] = key2;
-    }
-    var convert = {
-      rgb: { channels: 3, labels: "rgb" },
-      hsl: { channels: 3, labels: "hsl" },
-      hsv: { channels: 3, labels: "hsv" },
-      hwb: { channels: 3, labels: "hwb" },
-      cmyk: { channels: 4, labels: "cmyk" },
-      xyz: { channels: 3, labels: "xyz" },
-      lab: { channels: 3, labels: "lab" },
-      lch: { channels: 3, labels: "lch" },
-      hex: { channels: 1, labels: ["hex"] },
-      keyword: { channels: 1, labels: ["keyword"] },
-      ansi16: { channels: 1, labels: ["ansi16"] },
-      ansi256: { channels: 1, labels: ["ansi256"] },
-      hcg: { channels: 3, labels: ["h", "c", "g"] },
-      apple: { channels: 3, labels: ["r16", "g16", "b16"] },
-      gray: { channels: 1, labels: ["gray"] }
-    };
-    module2.exports = convert;
-    for (const model of Object.keys(convert)) {
-      if (!("channels" in convert[model])) {
-        throw new Error("missing channels property: " + model);
-      }
-      if (!("labels" in convert[model])) {
-        throw new Error("missing channel labels property: " + model);
-      }
-      if (convert[model].labels.length !== convert[model].channels) {
-        throw new Error("channel and label counts mismatch: " + model);
-      }
-      const { channels, labels } = convert[model];
-      delete convert[model].channels;
-      delete convert[model].labels;
-      Object.defineProperty(convert[model], "channels", { value: channels });
-      Object.defineProperty(convert[model], "labels", { value: labels });
-    }
-    convert.rgb.hsl = function(rgb) {
-      const r = rgb[0] / 255;
-      const g2 = rgb[1] / 255;
-      const b = rgb[2] / 255;
-      const min2 = Math.min(r, g2, b);
-      const max3 = Math.max(r, g2, b);
-      const delta = max3 - min2;
-      let h;
-      let s;
-      if (max3 === min2) {
-        h = 0;
-      } else if (r === max3) {
-        h = (g2 - b) / delta;
-      } else if (g2 === max3) {
-        h = 2 + (b - r) / delta;
-      } else if (b === max3) {
-        h = 4 + (r - g2) / delta;
-      }
-      h = Math.min(h * 60, 360);
-      if (h < 0) {
-        h += 360;
-      }
-      const l = (min2 + max3) / 2;
-      if (max3 === min2) {
-        s = 0;
-      } else if (l <= 0.5) {
-        s = delta / (max3 + min2);
-      } else {
-        s = delta / (2 - max3 - min2);
-      }
-      return [h, s * 100, l * 100];
-    };
-    convert.rgb.hsv = function(rgb) {
-      let rdif;
-      let gdif;
-      let bdif;
-      let h;
-      let s;
-      const r = rgb[0] / 255;
-      const g2 = rgb[1] / 255;
-      const b = rgb[2] / 255;
-      const v = Math.max(r, g2, b);
-      const diff = v - Math.min(r, g2, b);
-      const diffc = function(c) {
-        return (v - c) / 6 / diff + 1 / 2;
-      };
-      if (diff === 0) {
-        h = 0;
-        s = 0;
-      } else {
-        s = diff / v;
-        rdif = diffc(r);
-        gdif = diffc(g2);
-        bdif = diffc(b);
-        if (r === v) {
-          h = bdif - gdif;
-        } else if (g2 === v) {
-          h = 1 / 3 + rdif - bdif;
-        } else if (b === v) {
-          h = 2 / 3 + gdif - rdif;
-        }
-        if (h < 0) {
-          h += 1;
-        } else if (h > 1) {
-          h -= 1;
-        }
-      }
-      return [
-        h * 360,
-        s * 100,
-        v * 100
-      ];
-    };
-    convert.rgb.hwb = function(rgb) {
-      const r = rgb[0];
-      const g2 = rgb[1];
-      let b = rgb[2];
-      const h = convert.rgb.hsl(rgb)[0];
-      const w = 1 / 255 * Math.min(r, Math.min(g2, b));
-      b = 1 - 1 / 255 * Math.max(r, Math.max(g2, b));
-      return [h, w * 100, b * 100];
-    };
-    convert.rgb.cmyk = function(rgb) {
-      const r = rgb[0] / 255;
-      const g2 = rgb[1] / 255;
-      const b = rgb[2] / 255;
-      const k = Math.min(1 - r, 1 - g2, 1 - b);
-      const c = (1 - r - k) / (1 - k) || 0;
-      const m = (1 - g2 - k) / (1 - k) || 0;
-      const y = (1 - b - k) / (1 - k) || 0;
-      return [c * 100, m * 100, y * 100, k * 100];
-    };
-    function comparativeDistance(x, y) {
-      return (x[0] - y[0]) ** 2 + (x[1] - y[1]) ** 2 + (x[2] - y[2]) ** 2;
-    }
-    convert.rgb.keyword = function(rgb) {
-      const reversed = reverseKeywords[rgb];
-      if (reversed) {
-        return reversed;
-      }
-      let currentClosestDistance = Infinity;
-      let currentClosestKeyword;
-      for (const keyword of Object.keys(cssKeywords)) {
-        const value = cssKeywords[keyword];
-        const distance = comparativeDistance(rgb, value);
-        if (distance < currentClosestDistance) {
-          currentClosestDistance = distance;
-          currentClosestKeyword = keyword;
-        }
-      }
-      return currentClosestKeyword;
-    };
-    convert.keyword.rgb = function(keyword) {
-      return cssKeywords[keyword];
-    };
-    convert.rgb.xyz = function(rgb) {
-      let r = rgb[0] / 255;
-      let g2 = rgb[1] / 255;
-      let b = rgb[2] / 255;
-      r = r > 0.04045 ? ((r + 0.055) / 1.055) ** 2.4 : r / 12.92;
-      g2 = g2 > 0.04045 ? ((g2 + 0.055) / 1.055) ** 2.4 : g2 / 12.92;
-      b = b > 0.04045 ? ((b + 0.055) / 1.055) ** 2.4 : b / 12.92;
-      const x = r * 0.4124 + g2 * 0.3576 + b * 0.1805;
-      const y = r * 0.2126 + g2 * 0.7152 + b * 0.0722;
-      const z2 = r * 0.0193 + g2 * 0.1192 + b * 0.9505;
-      return [x * 100, y * 100, z2 * 100];
-    };
-    convert.rgb.lab = function(rgb) {
-      const xyz = convert.rgb.xyz(rgb);
-      let x = xyz[0];
-      let y = xyz[1];
-      let z2 = xyz[2];
-      x /= 95.047;
-      y /= 100;
-      z2 /= 108.883;
-      x = x > 8856e-6 ? x ** (1 / 3) : 7.787 * x + 16 / 116;
-      y = y > 8856e-6 ? y ** (1 / 3) : 7.787 * y + 16 / 116;
-      z2 = z2 > 8856e-6 ? z2 ** (1 / 3) : 7.787 * z2 + 16 / 116;
-      const l = 116 * y - 16;
-      const a = 500 * (x - y);
-      const b = 200 * (y - z2);
-      return [l, a, b];
-    };
-    convert.hsl.rgb = function(hsl) {
-      const h = hsl[0] / 360;
-      const s = hsl[1] / 100;
-      const l = hsl[2] / 100;
-      let t2;
-      let t3;
-      let val;
-      if (s === 0) {
-        val = l * 255;
-        return [val, val, val];
-      }
-      if (l < 0.5) {
-        t2 = l * (1 + s);
-      } else {
-        t2 = l + s - l * s;
-      }
-      const t1 = 2 * l - t2;
-      const rgb = [0, 0, 0];
-      for (let i = 0; i < 3; i++) {
-        t3 = h + 1 / 3 * -(i - 1);
-        if (t3 < 0) {
-          t3++;
-        }
-        if (t3 > 1) {
-          t3--;
-        }
-        if (6 * t3 < 1) {
-          val = t1 + (t2 - t1) * 6 * t3;
-        } else if (2 * t3 < 1) {
-          val = t2;
-        } else if (3 * t3 < 2) {
-          val = t1 + (t2 - t1) * (2 / 3 - t3) * 6;
-        } else {
-          val = t1;
-        }
-        rgb[i] = val * 255;
-      }
-      return rgb;
-    };
-    convert.hsl.hsv = function(hsl) {
-      const h = hsl[0];
-      let s = hsl[1] / 100;
-      let l = hsl[2] / 100;
-      let smin = s;
-      const lmin = Math.max(l, 0.01);
-      l *= 2;
-      s *= l <= 1 ? l : 2 - l;
-      smin *= lmin <= 1 ? lmin : 2 - lmin;
-      const v = (l + s) / 2;
-      const sv = l === 0 ? 2 * smin / (lmin + smin) : 2 * s / (l + s);
-      return [h, sv * 100, v * 100];
-    };
-    convert.hsv.rgb = function(hsv) {
-      const h = hsv[0] / 60;
-      const s = hsv[1] / 100;
-      let v = hsv[2] / 100;
-      const hi = Math.floor(h) % 6;
-      const f = h - Math.floor(h);
-      const p = 255 * v * (1 - s);
-      const q = 255 * v * (1 - s * f);
-      const t = 255 * v * (1 - s * (1 - f));
-      v *= 255;
-      switch (hi) {
-        case 0:
-          return [v, t, p];
-        case 1:
-          return [q, v, p];
-        case 2:
-          return [p, v, t];
-        case 3:
-          return [p, q, v];
-        case 4:
-          return [t, p, v];
-        case 5:
-          return [v, p, q];
-      }
-    };
-    convert.hsv.hsl = function(hsv) {
-      const h = hsv[0];
-      const s = hsv[1] / 100;
-      const v = hsv[2] / 100;
-      const vmin = Math.max(v, 0.01);
-      let sl;
-      let l;
-      l = (2 - s) * v;
-      const lmin = (2 - s) * vmin;
-      sl = s * vmin;
-      sl /= lmin <= 1 ? lmin : 2 - lmin;
-      sl = sl || 0;
-      l /= 2;
-      return [h, sl * 100, l * 100];
-    };
-    convert.hwb.rgb = function(hwb) {
-      const h = hwb[0] / 360;
-      let wh = hwb[1] / 100;
-      let bl = hwb[2] / 100;
-      const ratio = wh + bl;
-      let f;
-      if (ratio > 1) {
-        wh /= ratio;
-        bl /= ratio;
-      }
-      const i = Math.floor(6 * h);
-      const v = 1 - bl;
-      f = 6 * h - i;
-      if ((i & 1) !== 0) {
-        f = 1 - f;
-      }
-      const n = wh + f * (v - wh);
-      let r;
-      let g2;
-      let b;
-      switch (i) {
-        default:
-        case 6:
-        case 0:
-          r = v;
-          g2 = n;
-          b = wh;
-          break;
-        case 1:
-          r = n;
-          g2 = v;
-          b = wh;
-          break;
-        case 2:
-          r = wh;
-          g2 = v;
-          b = n;
-          break;
-        case 3:
-          r = wh;
-          g2 = n;
-          b = v;
-          break;
-        case 4:
-          r = n;
-          g2 = wh;
-          b = v;
-          break;
-        case 5:
-          r = v;
-          g2 = wh;
-          b = n;
-          break;
-      }
-      return [r * 255, g2 * 255, b * 255];
-    };
-    convert.cmyk.rgb = function(cmyk) {
-      const c = cmyk[0] / 100;
-      const m = cmyk[1] / 100;
-      const y = cmyk[2] / 100;
-      const k = cmyk[3] / 100;
-      const r = 1 - Math.min(1, c * (1 - k) + k);
-      const g2 = 1 - Math.min(1, m * (1 - k) + k);
-      const b = 1 - Math.min(1, y * (1 - k) + k);
-      return [r * 255, g2 * 255, b * 255];
-    };
-    convert.xyz.rgb = function(xyz) {
-      const x = xyz[0] / 100;
-      const y = xyz[1] / 100;
-      const z2 = xyz[2] / 100;
-      let r;
-      let g2;
-      let b;
-      r = x * 3.2406 + y * -1.5372 + z2 * -0.4986;
-      g2 = x * -0.9689 + y * 1.8758 + z2 * 0.0415;
-      b = x * 0.0557 + y * -0.204 + z2 * 1.057;
-      r = r > 31308e-7 ? 1.055 * r ** (1 / 2.4) - 0.055 : r * 12.92;
-      g2 = g2 > 31308e-7 ? 1.055 * g2 ** (1 / 2.4) - 0.055 : g2 * 12.92;
-      b = b > 31308e-7 ? 1.055 * b ** (1 / 2.4) - 0.055 : b * 12.92;
-      r = Math.min(Math.max(0, r), 1);
-      g2 = Math.min(Math.max(0, g2), 1);
-      b = Math.min(Math.max(0, b), 1);
-      return [r * 255, g2 * 255, b * 255];
-    };
-    convert.xyz.lab = function(xyz) {
-      let x = xyz[0];
-      let y = xyz[1];
-      let z2 = xyz[2];
-      x /= 95.047;
-      y /= 100;
-      z2 /= 108.883;
-      x = x > 8856e-6 ? x ** (1 / 3) : 7.787 * x + 16 / 116;
-      y = y > 8856e-6 ? y ** (1 / 3) : 7.787 * y + 16 / 116;
-      z2 = z2 > 8856e-6 ? z2 ** (1 / 3) : 7.787 * z2 + 16 / 116;
-      const l = 116 * y - 16;
-      const a = 500 * (x - y);
-      const b = 200 * (y - z2);
-      return [l, a, b];
-    };
-    convert.lab.xyz = function(lab) {
-      const l = lab[0];
-      const a = lab[1];
-      const b = lab[2];
-      let x;
-      let y;
-      let z2;
-      y = (l + 16) / 116;
-      x = a / 500 + y;
-      z2 = y - b / 200;
-      const y2 = y ** 3;
-      const x2 = x ** 3;
-      const z22 = z2 ** 3;
-      y = y2 > 8856e-6 ? y2 : (y - 16 / 116) / 7.787;
-      x = x2 > 8856e-6 ? x2 : (x - 16 / 116) / 7.787;
-      z2 = z22 > 8856e-6 ? z22 : (z2 - 16 / 116) / 7.787;
-      x *= 95.047;
-      y *= 100;
-      z2 *= 108.883;
-      return [x, y, z2];
-    };
-    convert.lab.lch = function(lab) {
-      const l = lab[0];
-      const a = lab[1];
-      const b = lab[2];
-      let h;
-      const hr = Math.atan2(b, a);
-      h = hr * 360 / 2 / Math.PI;
-      if (h < 0) {
-        h += 360;
-      }
-      const c = Math.sqrt(a * a + b * b);
-      return [l, c, h];
-    };
-    convert.lch.lab = function(lch) {
-      const l = lch[0];
-      const c = lch[1];
-      const h = lch[2];
-      const hr = h / 360 * 2 * Math.PI;
-      const a = c * Math.cos(hr);
-      const b = c * Math.sin(hr);
-      return [l, a, b];
-    };
-    convert.rgb.ansi16 = function(args, saturation = null) {
-      const [r, g2, b] = args;
-      let value = saturation === null ? convert.rgb.hsv(args)[2] : saturation;
-      value = Math.round(value / 50);
-      if (value === 0) {
-        return 30;
-      }
-      let ansi = 30 + (Math.round(b / 255) << 2 | Math.round(g2 / 255) << 1 | Math.round(r / 255));
-      if (value === 2) {
-        ansi += 60;
-      }
-      return ansi;
-    };
-    convert.hsv.ansi16 = function(args) {
-      return convert.rgb.ansi16(convert.hsv.rgb(args), args[2]);
-    };
-    convert.rgb.ansi256 = function(args) {
-      const r = args[0];
-      const g2 = args[1];
-      const b = args[2];
-      if (r === g2 && g2 === b) {
-        if (r < 8) {
-          return 16;
-        }
-        if (r > 248) {
-          return 231;
-        }
-        return Math.round((r - 8) / 247 * 24) + 232;
-      }
-      const ansi = 16 + 36 * Math.round(r / 255 * 5) + 6 * Math.round(g2 / 255 * 5) + Math.round(b / 255 * 5);
-      return ansi;
-    };
-    convert.ansi16.rgb = function(args) {
-      let color = args % 10;
-      if (color === 0 || color === 7) {
-        if (args > 50) {
-          color += 3.5;
-        }
-        color = color / 10.5 * 255;
-        return [color, color, color];
-      }
-      const mult = (~~(args > 50) + 1) * 0.5;
-      const r = (color & 1) * mult * 255;
-      const g2 = (color >> 1 & 1) * mult * 255;
-      const b = (color >> 2 & 1) * mult * 255;
-      return [r, g2, b];
-    };
-    convert.ansi256.rgb = function(args) {
-      if (args >= 232) {
-        const c = (args - 232) * 10 + 8;
-        return [c, c, c];
-      }
-      args -= 16;
-      let rem;
-      const r = Math.floor(args / 36) / 5 * 255;
-      const g2 = Math.floor((rem = args % 36) / 6) / 5 * 255;
-      const b = rem % 6 / 5 * 255;
-      return [r, g2, b];
-    };
-    convert.rgb.hex = function(args) {
-      const integer = ((Math.round(args[0]) & 255) << 16) + ((Math.round(args[1]) & 255) << 8) + (Math.round(args[2]) & 255);
-      const string = integer.toString(16).toUpperCase();
-      return "000000".substring(string.length) + string;
-    };
-    convert.hex.rgb = function(args) {
-      const match = args.toString(16).match(/[a-f0-9]{6}|[a-f0-9]{3}/i);
-      if (!match) {
-        return [0, 0, 0];
-      }
-      let colorString = match[0];
-      if (match[0].length === 3) {
-        colorString = colorString.split("").map((char) => {
-          return char + char;
-        }).join("");
-      }
-      const integer = parseInt(colorString, 16);
-      const r = integer >> 16 & 255;
-      const g2 = integer >> 8 & 255;
-      const b = integer & 255;
-      return [r, g2, b];
-    };
-    convert.rgb.hcg = function(rgb) {
-      const r = rgb[0] / 255;
-      const g2 = rgb[1] / 255;
-      const b = rgb[2] / 255;
-      const max3 = Math.max(Math.max(r, g2), b);
-      const min2 = Math.min(Math.min(r, g2), b);
-      const chroma = max3 - min2;
-      let grayscale;
-      let hue;
-      if (chroma < 1) {
-        grayscale = min2 / (1 - chroma);
-      } else {
-        grayscale = 0;
-      }
-      if (chroma <= 0) {
-        hue = 0;
-      } else if (max3 === r) {
-        hue = (g2 - b) / chroma % 6;
-      } else if (max3 === g2) {
-        hue = 2 + (b - r) / chroma;
-      } else {
-        hue = 4 + (r - g2) / chroma;
-      }
-      hue /= 6;
-      hue %= 1;
-      return [hue * 360, chroma * 100, grayscale * 100];
-    };
-    convert.hsl.hcg = function(hsl) {
-      const s = hsl[1] / 100;
-      const l = hsl[2] / 100;
-      const c = l < 0.5 ? 2 * s * l : 2 * s * (1 - l);
-      let f = 0;
-      if (c < 1) {
-        f = (l - 0.5 * c) / (1 - c);
-      }
-      return [hsl[0], c * 100, f * 100];
-    };
-    convert.hsv.hcg = function(hsv) {
-      const s = hsv[1] / 100;
-      const v = hsv[2] / 100;
-      const c = s * v;
-      let f = 0;
-      if (c < 1) {
-        f = (v - c) / (1 - c);
-      }
-      return [hsv[0], c * 100, f * 100];
-    };
-    convert.hcg.rgb = function(hcg) {
-      const h = hcg[0] / 360;
-      const c = hcg[1] / 100;
-      const g2 = hcg[2] / 100;
-      if (c === 0) {
-        return [g2 * 255, g2 * 255, g2 * 255];
-      }
-      const pure = [0, 0, 0];
-      const hi = h % 1 * 6;
-      const v = hi % 1;
-      const w = 1 - v;
-      let mg = 0;
-      switch (Math.floor(hi)) {
-        case 0:
-          pure[0] = 1;
-          pure[1] = v;
-          pure[2] = 0;
-          break;
-        case 1:
-          pure[0] = w;
-          pure[1] = 1;
-          pure[2] = 0;
-          break;
-        case 2:
-          pure[0] = 0;
-          pure[1] = 1;
-          pure[2] = v;
-          break;
-        case 3:
-          pure[0] = 0;
-          pure[1] = w;
-          pure[2] = 1;
-          break;
-        case 4:
-          pure[0] = v;
-          pure[1] = 0;
-          pure[2] = 1;
-          break;
-        default:
-          pure[0] = 1;
-          pure[1] = 0;
-          pure[2] = w;
-      }
-      mg = (1 - c) * g2;
-      return [
-        (c * pure[0] + mg) * 255,
-        (c * pure[1] + mg) * 255,
-        (c * pure[2] + mg) * 255
-      ];
-    };
-    convert.hcg.hsv = function(hcg) {
-      const c = hcg[1] / 100;
-      const g2 = hcg[2] / 100;
-      const v = c + g2 * (1 - c);
-      let f = 0;
-      if (v > 0) {
-        f = c / v;
-      }
-      return [hcg[0], f * 100, v * 100];
-    };
-    convert.hcg.hsl = function(hcg) {
-      const c = hcg[1] / 100;
-      const g2 = hcg[2] / 100;
-      const l = g2 * (1 - c) + 0.5 * c;
-      let s = 0;
-      if (l > 0 && l < 0.5) {
-        s = c / (2 * l);
-      } else if (l >= 0.5 && l < 1) {
-        s = c / (2 * (1 - l));
-      }
-      return [hcg[0], s * 100, l * 100];
-    };
-    convert.hcg.hwb = function(hcg) {
-      const c = hcg[1] / 100;
-      const g2 = hcg[2] / 100;
-      const v = c + g2 * (1 - c);
-      return [hcg[0], (v - c) * 100, (1 - v) * 100];
-    };
-    convert.hwb.hcg = function(hwb) {
-      const w = hwb[1] / 100;
-      const b = hwb[2] / 100;
-      const v = 1 - b;
-      const c = v - w;
-      let g2 = 0;
-      if (c < 1) {
-        g2 = (v - c) / (1 - c);
-      }
-      return [hwb[0], c * 100, g2 * 100];
-    };
-    convert.apple.rgb = function(apple) {
-      return [apple[0] / 65535 * 255, apple[1] / 65535 * 255, apple[2] / 65535 * 255];
-    };
-    convert.rgb.apple = function(rgb) {
-      return [rgb[0] / 255 * 65535, rgb[1] / 255 * 65535, rgb[2] / 255 * 65535];
-    };
-    convert.gray.rgb = function(args) {
-      return [args[0] / 100 * 255, args[0] / 100 * 255, args[0] / 100 * 255];
-    };
-    convert.gray.hsl = function(args) {
-      return [0, 0, args[0]];
-    };
-    convert.gray.hsv = convert.gray.hsl;
-    convert.gray.hwb = function(gray) {
-      return [0, 100, gray[0]];
-    };
-    convert.gray.cmyk = function(gray) {
-      return [0, 0, 0, gray[0]];
-    };
-    convert.gray.lab = function(gray) {
-      return [gray[0], 0, 0];
-    };
-    convert.gray.hex = function(gray) {
-      const val = Math.round(gray[0] / 100 * 255) & 255;
-      const integer = (val << 16) + (val << 8) + val;
-      const string = integer.toString(16).toUpperCase();
-      return "000000".substring(string.length) + string;
-    };
-    convert.rgb.gray = function(rgb) {
-      const val = (rgb[0] + rgb[1] + rgb[2]) / 3;
-      return [val / 255 * 100];
-    };
-  }
-});
-
-// node_modules/color-convert/route.js
-var require_route = __commonJS({
-  "node_modules/color-convert/route.js"(exports2, module2) {
-    var conversions = require_conversions();
-    function buildGraph() {
-      const graph = {};
-      const models = Object.keys(conversions);
-      for (let len = models.length, i = 0; i < len; i++) {
-        graph[models[i]] = {
-          // http://jsperf.com/1-vs-infinity
-          // micro-opt, but this is simple.
-          distance: -1,
-          parent: null
-        };
-      }
-      return graph;
-    }
-    function deriveBFS(fromModel) {
-      const graph = buildGraph();
-      const queue = [fromModel];
-      graph[fromModel].distance = 0;
-      while (queue.length) {
-        const current = queue.pop();
-        const adjacents = Object.keys(conversions[current]);
-        for (let len = adjacents.length, i = 0; i < len; i++) {
-          const adjacent = adjacents[i];
-          const node = graph[adjacent];
-          if (node.distance === -1) {
-            node.distance = graph[current].distance + 1;
-            node.parent = current;
-            queue.unshift(adjacent);
-          }
-        }
-      }
-      return graph;
-    }
-    function link2(from, to) {
-      return function(args) {
-        return to(from(args));
-      };
-    }
-    function wrapConversion(toModel, graph) {
-      const path = [graph[toModel].parent, toModel];
-      let fn = conversions[graph[toModel].parent][toModel];
-      let cur = graph[toModel].parent;
-      while (graph[cur].parent) {
-        path.unshift(graph[cur].parent);
-        fn = link2(conversions[graph[cur].parent][cur], fn);
-        cur = graph[cur].parent;
-      }
-      fn.conversion = path;
-      return fn;
-    }
-    module2.exports = function(fromModel) {
-      const graph = deriveBFS(fromModel);
-      const conversion = {};
-      const models = Object.keys(graph);
-      for (let len = models.length, i = 0; i < len; i++) {
-        const toModel = models[i];
-        const node = graph[toModel];
-        if (node.parent === null) {
-          continue;
-        }
-        conversion[toModel] = wrapConversion(toModel, graph);
-      }
-      return conversion;
-    };
-  }
-});
-
-// node_modules/color-convert/index.js
-var require_color_convert = __commonJS({
-  "node_modules/color-convert/index.js"(exports2, module2) {
-    var conversions = require_conversions();
-    var route = require_route();
-    var convert = {};
-    var models = Object.keys(conversions);
-    function wrapRaw(fn) {
-      const wrappedFn = function(...args) {
-        const arg0 = args[0];
-        if (arg0 === void 0 || arg0 === null) {
-          return arg0;
-        }
-        if (arg0.length > 1) {
-          args = arg0;
-        }
-        return fn(args);
-      };
-      if ("conversion" in fn) {
-        wrappedFn.conversion = fn.conversion;
-      }
-      return wrappedFn;
-    }
-    function wrapRounded(fn) {
-      const wrappedFn = function(...args) {
-        const arg0 = args[0];
-        if (arg0 === void 0 || arg0 === null) {
-          return arg0;
-        }
-        if (arg0.length > 1) {
-          args = arg0;
-        }
-        const result = fn(args);
-        if (typeof result === "object") {
-          for (let len = result.length, i = 0; i < len; i++) {
-            result[i] = Math.round(result[i]);
-          }
-        }
-        return result;
-      };
-      if ("conversion" in fn) {
-        wrappedFn.conversion = fn.conversion;
-      }
-      return wrappedFn;
-    }
-    models.forEach((fromModel) => {
-      convert[fromModel] = {};
-      Object.defineProperty(convert[fromModel], "channels", { value: conversions[fromModel].channels });
-      Object.defineProperty(convert[fromModel], "labels", { value: conversions[fromModel].labels });
-      const routes = route(fromModel);
-      const routeModels = Object.keys(routes);
-      routeModels.forEach((toModel) => {
-        const fn = routes[toModel];
-        convert[fromModel][toModel] = wrapRounded(fn);
-        convert[fromModel][toModel].raw = wrapRaw(fn);
-      });
-    });
-    module2.exports = convert;
-  }
-});
-
-// node_modules/ansi-styles/index.js
-var require_ansi_styles = __commonJS({
-  "node_modules/ansi-styles/index.js"(exports2, module2) {
-    "use strict";
-    var wrapAnsi16 = (fn, offset) => (...args) => {
-      const code = fn(...args);
-      return `\x1B[${code + offset}m`;
-    };
-    var wrapAnsi256 = (fn, offset) => (...args) => {
-      const code = fn(...args);
-      return `\x1B[${38 + offset};5;${code}m`;
-    };
-    var wrapAnsi16m = (fn, offset) => (...args) => {
-      const rgb = fn(...args);
-      return `\x1B[${38 + offset};2;${rgb[0]};${rgb[1]};${rgb[2]}m`;
-    };
-    var ansi2ansi = (n) => n;
-    var rgb2rgb = (r, g2, b) => [r, g2, b];
-    var setLazyProperty = (object, property, get) => {
-      Object.defineProperty(object, property, {
-        get: () => {
-          const value = get();
-          Object.defineProperty(object, property, {
-            value,
-            enumerable: true,
-            configurable: true
-          });
-          return value;
-        },
-        enumerable: true,
-        configurable: true
-      });
-    };
-    var colorConvert;
-    var makeDynamicStyles = (wrap2, targetSpace, identity, isBackground) => {
-      if (colorConvert === void 0) {
-        colorConvert = require_color_convert();
-      }
-      const offset = isBackground ? 10 : 0;
-      const styles = {};
-      for (const [sourceSpace, suite] of Object.entries(colorConvert)) {
-        const name = sourceSpace === "ansi16" ? "ansi" : sourceSpace;
-        if (sourceSpace === targetSpace) {
-          styles[name] = wrap2(identity, offset);
-        } else if (typeof suite === "object") {
-          styles[name] = wrap2(suite[targetSpace], offset);
-        }
-      }
-      return styles;
-    };
-    function assembleStyles() {
-      const codes = /* @__PURE__ */ new Map();
-      const styles = {
-        modifier: {
-          reset: [0, 0],
-          // 21 isn't widely supported and 22 does the same thing
-          bold: [1, 22],
-          dim: [2, 22],
-          italic: [3, 23],
-          underline: [4, 24],
-          inverse: [7, 27],
-          hidden: [8, 28],
-          strikethrough: [9, 29]
-        },
-        color: {
-          black: [30, 39],
-          red: [31, 39],
-          green: [32, 39],
-          yellow: [33, 39],
-          blue: [34, 39],
-          magenta: [35, 39],
-          cyan: [36, 39],
-          white: [37, 39],
-          // Bright color
-          blackBright: [90, 39],
-          redBright: [91, 39],
-          greenBright: [92, 39],
-          yellowBright: [93, 39],
-          blueBright: [94, 39],
-          magentaBright: [95, 39],
-          cyanBright: [96, 39],
-          whiteBright: [97, 39]
-        },
-        bgColor: {
-          bgBlack: [40, 49],
-          bgRed: [41, 49],
-          bgGreen: [42, 49],
-          bgYellow: [43, 49],
-          bgBlue: [44, 49],
-          bgMagenta: [45, 49],
-          bgCyan: [46, 49],
-          bgWhite: [47, 49],
-          // Bright color
-          bgBlackBright: [100, 49],
-          bgRedBright: [101, 49],
-          bgGreenBright: [102, 49],
-          bgYellowBright: [103, 49],
-          bgBlueBright: [104, 49],
-          bgMagentaBright: [105, 49],
-          bgCyanBright: [106, 49],
-          bgWhiteBright: [107, 49]
-        }
-      };
-      styles.color.gray = styles.color.blackBright;
-      styles.bgColor.bgGray = styles.bgColor.bgBlackBright;
-      styles.color.grey = styles.color.blackBright;
-      styles.bgColor.bgGrey = styles.bgColor.bgBlackBright;
-      for (const [groupName, group] of Object.entries(styles)) {
-        for (const [styleName, style] of Object.entries(group)) {
-          styles[styleName] = {
-            open: `\x1B[${style[0]}m`,
-            close: `\x1B[${style[1]}m`
-          };
-          group[styleName] = styles[styleName];
-          codes.set(style[0], style[1]);
-        }
-        Object.defineProperty(styles, groupName, {
-          value: group,
-          enumerable: false
-        });
-      }
-      Object.defineProperty(styles, "codes", {
-        value: codes,
-        enumerable: false
-      });
-      styles.color.close = "\x1B[39m";
-      styles.bgColor.close = "\x1B[49m";
-      setLazyProperty(styles.color, "ansi", () => makeDynamicStyles(wrapAnsi16, "ansi16", ansi2ansi, false));
-      setLazyProperty(styles.color, "ansi256", () => makeDynamicStyles(wrapAnsi256, "ansi256", ansi2ansi, false));
-      setLazyProperty(styles.color, "ansi16m", () => makeDynamicStyles(wrapAnsi16m, "rgb", rgb2rgb, false));
-      setLazyProperty(styles.bgColor, "ansi", () => makeDynamicStyles(wrapAnsi16, "ansi16", ansi2ansi, true));
-      setLazyProperty(styles.bgColor, "ansi256", () => makeDynamicStyles(wrapAnsi256, "ansi256", ansi2ansi, true));
-      setLazyProperty(styles.bgColor, "ansi16m", () => makeDynamicStyles(wrapAnsi16m, "rgb", rgb2rgb, true));
-      return styles;
-    }
-    Object.defineProperty(module2, "exports", {
-      enumerable: true,
-      get: assembleStyles
-    });
-  }
-});
-
-// node_modules/has-flag/index.js
-var require_has_flag2 = __commonJS({
-  "node_modules/has-flag/index.js"(exports2, module2) {
-    "use strict";
-    module2.exports = (flag, argv = process.argv) => {
-      const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
-      const position = argv.indexOf(prefix + flag);
-      const terminatorPosition = argv.indexOf("--");
-      return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
-    };
-  }
-});
-
-// node_modules/chalk/node_modules/supports-color/index.js
-var require_supports_color = __commonJS({
-  "node_modules/chalk/node_modules/supports-color/index.js"(exports2, module2) {
-    "use strict";
-    var os = __require("os");
-    var tty = __require("tty");
-    var hasFlag = require_has_flag2();
-    var { env } = process;
-    var forceColor;
-    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
-      forceColor = 0;
-    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
-      forceColor = 1;
-    }
-    if ("FORCE_COLOR" in env) {
-      if (env.FORCE_COLOR === "true") {
-        forceColor = 1;
-      } else if (env.FORCE_COLOR === "false") {
-        forceColor = 0;
-      } else {
-        forceColor = env.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env.FORCE_COLOR, 10), 3);
-      }
-    }
-    function translateLevel(level) {
-      if (level === 0) {
-        return false;
-      }
-      return {
-        level,
-        hasBasic: true,
-        has256: level >= 2,
-        has16m: level >= 3
-      };
-    }
-    function supportsColor(haveStream, streamIsTTY) {
-      if (forceColor === 0) {
-        return 0;
-      }
-      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
-        return 3;
-      }
-      if (hasFlag("color=256")) {
-        return 2;
-      }
-      if (haveStream && !streamIsTTY && forceColor === void 0) {
-        return 0;
-      }
-      const min2 = forceColor || 0;
-      if (env.TERM === "dumb") {
-        return min2;
-      }
-      if (process.platform === "win32") {
-        const osRelease = os.release().split(".");
-        if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
-          return Number(osRelease[2]) >= 14931 ? 3 : 2;
-        }
-        return 1;
-      }
-      if ("CI" in env) {
-        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI", "GITHUB_ACTIONS", "BUILDKITE"].some((sign) => sign in env) || env.CI_NAME === "codeship") {
-          return 1;
-        }
-        return min2;
-      }
-      if ("TEAMCITY_VERSION" in env) {
-        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
-      }
-      if (env.COLORTERM === "truecolor") {
-        return 3;
-      }
-      if ("TERM_PROGRAM" in env) {
-        const version = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
-        switch (env.TERM_PROGRAM) {
-          case "iTerm.app":
-            return version >= 3 ? 3 : 2;
-          case "Apple_Terminal":
-            return 2;
-        }
-      }
-      if (/-256(color)?$/i.test(env.TERM)) {
-        return 2;
-      }
-      if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
-        return 1;
-      }
-      if ("COLORTERM" in env) {
-        return 1;
-      }
-      return min2;
-    }
-    function getSupportLevel(stream) {
-      const level = supportsColor(stream, stream && stream.isTTY);
-      return translateLevel(level);
-    }
-    module2.exports = {
-      supportsColor: getSupportLevel,
-      stdout: translateLevel(supportsColor(true, tty.isatty(1))),
-      stderr: translateLevel(supportsColor(true, tty.isatty(2)))
-    };
-  }
-});
-
-// node_modules/chalk/source/util.js
-var require_util2 = __commonJS({
-  "node_modules/chalk/source/util.js"(exports2, module2) {
-    "use strict";
-    var stringReplaceAll = (string, substring, replacer) => {
-      let index = string.indexOf(substring);
-      if (index === -1) {
-        return string;
-      }
-      const substringLength = substring.length;
-      let endIndex = 0;
-      let returnValue = "";
-      do {
-        returnValue += string.substr(endIndex, index - endIndex) + substring + replacer;
-        endIndex = index + substringLength;
-        index = string.indexOf(substring, endIndex);
-      } while (index !== -1);
-      returnValue += string.substr(endIndex);
-      return returnValue;
-    };
-    var stringEncaseCRLFWithFirstIndex = (string, prefix, postfix, index) => {
-      let endIndex = 0;
-      let returnValue = "";
-      do {
-        const gotCR = string[index - 1] === "\r";
-        returnValue += string.substr(endIndex, (gotCR ? index - 1 : index) - endIndex) + prefix + (gotCR ? "\r\n" : "\n") + postfix;
-        endIndex = index + 1;
-        index = string.indexOf("\n", endIndex);
-      } while (index !== -1);
-      returnValue += string.substr(endIndex);
-      return returnValue;
-    };
-    module2.exports = {
-      stringReplaceAll,
-      stringEncaseCRLFWithFirstIndex
-    };
-  }
-});
-
-// node_modules/chalk/source/templates.js
-var require_templates = __commonJS({
-  "node_modules/chalk/source/templates.js"(exports2, module2) {
-    "use strict";
-    var TEMPLATE_REGEX = /(?:\\(u(?:[a-f\d]{4}|\{[a-f\d]{1,6}\})|x[a-f\d]{2}|.))|(?:\{(~)?(\w+(?:\([^)]*\))?(?:\.\w+(?:\([^)]*\))?)*)(?:[ \t]|(?=\r?\n)))|(\})|((?:.|[\r\n\f])+?)/gi;
-    var STYLE_REGEX = /(?:^|\.)(\w+)(?:\(([^)]*)\))?/g;
-    var STRING_REGEX = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/;
-    var ESCAPE_REGEX = /\\(u(?:[a-f\d]{4}|{[a-f\d]{1,6}})|x[a-f\d]{2}|.)|([^\\])/gi;
-    var ESCAPES = /* @__PURE__ */ new Map([
-      ["n", "\n"],
-      ["r", "\r"],
-      ["t", "	"],
-      ["b", "\b"],
-      ["f", "\f"],
-      ["v", "\v"],
-      ["0", "\0"],
-      ["\\", "\\"],
-      ["e", "\x1B"],
-      ["a", "\x07"]
-    ]);
-    function unescape(c) {
-      const u = c[0] === "u";
-      const bracket = c[1] === "{";
-      if (u && !bracket && c.length === 5 || c[0] === "x" && c.length === 3) {
-        return String.fromCharCode(parseInt(c.slice(1), 16));
-      }
-      if (u && bracket) {
-        return String.fromCodePoint(parseInt(c.slice(2, -1), 16));
-      }
-      return ESCAPES.get(c) || c;
-    }
-    function parseArguments(name, arguments_) {
-      const results = [];
-      const chunks = arguments_.trim().split(/\s*,\s*/g);
-      let matches;
-      for (const chunk of chunks) {
-        const number2 = Number(chunk);
-        if (!Number.isNaN(number2)) {
-          results.push(number2);
-        } else if (matches = chunk.match(STRING_REGEX)) {
-          results.push(matches[2].replace(ESCAPE_REGEX, (m, escape3, character) => escape3 ? unescape(escape3) : character));
-        } else {
-          throw new Error(`Invalid Chalk template style argument: ${chunk} (in style '${name}')`);
-        }
-      }
-      return results;
-    }
-    function parseStyle(style) {
-      STYLE_REGEX.lastIndex = 0;
-      const results = [];
-      let matches;
-      while ((matches = STYLE_REGEX.exec(style)) !== null) {
-        const name = matches[1];
-        if (matches[2]) {
-          const args = parseArguments(name, matches[2]);
-          results.push([name].concat(args));
-        } else {
-          results.push([name]);
-        }
-      }
-      return results;
-    }
-    function buildStyle(chalk, styles) {
-      const enabled = {};
-      for (const layer of styles) {
-        for (const style of layer.styles) {
-          enabled[style[0]] = layer.inverse ? null : style.slice(1);
-        }
-      }
-      let current = chalk;
-      for (const [styleName, styles2] of Object.entries(enabled)) {
-        if (!Array.isArray(styles2)) {
-          continue;
-        }
-        if (!(styleName in current)) {
-          throw new Error(`Unknown Chalk style: ${styleName}`);
-        }
-        current = styles2.length > 0 ? current[styleName](...styles2) : current[styleName];
-      }
-      return current;
-    }
-    module2.exports = (chalk, temporary) => {
-      const styles = [];
-      const chunks = [];
-      let chunk = [];
-      temporary.replace(TEMPLATE_REGEX, (m, escapeCharacter, inverse, style, close, character) => {
-        if (escapeCharacter) {
-          chunk.push(unescape(escapeCharacter));
-        } else if (style) {
-          const string = chunk.join("");
-          chunk = [];
-          chunks.push(styles.length === 0 ? string : buildStyle(chalk, styles)(string));
-          styles.push({ inverse, styles: parseStyle(style) });
-        } else if (close) {
-          if (styles.length === 0) {
-            throw new Error("Found extraneous } in Chalk template literal");
-          }
-          chunks.push(buildStyle(chalk, styles)(chunk.join("")));
-          chunk = [];
-          styles.pop();
-        } else {
-          chunk.push(character);
-        }
-      });
-      chunks.push(chunk.join(""));
-      if (styles.length > 0) {
-        const errMessage = `Chalk template literal is missing ${styles.length} closing bracket${styles.length === 1 ? "" : "s"} (\`}\`)`;
-        throw new Error(errMessage);
-      }
-      return chunks.join("");
-    };
-  }
-});
-
-// node_modules/chalk/source/index.js
-var require_source = __commonJS({
-  "node_modules/chalk/source/index.js"(exports2, module2) {
-    "use strict";
-    var ansiStyles = require_ansi_styles();
-    var { stdout: stdoutColor, stderr: stderrColor } = require_supports_color();
-    var {
-      stringReplaceAll,
-      stringEncaseCRLFWithFirstIndex
-    } = require_util2();
-    var { isArray } = Array;
-    var levelMapping = [
-      "ansi",
-      "ansi",
-      "ansi256",
-      "ansi16m"
-    ];
-    var styles = /* @__PURE__ */ Object.create(null);
-    var applyOptions = (object, options = {}) => {
-      if (options.level && !(Number.isInteger(options.level) && options.level >= 0 && options.level <= 3)) {
-        throw new Error("The `level` option should be an integer from 0 to 3");
-      }
-      const colorLevel = stdoutColor ? stdoutColor.level : 0;
-      object.level = options.level === void 0 ? colorLevel : options.level;
-    };
-    var ChalkClass = class {
-      constructor(options) {
-        return chalkFactory(options);
-      }
-    };
-    var chalkFactory = (options) => {
-      const chalk2 = {};
-      applyOptions(chalk2, options);
-      chalk2.template = (...arguments_) => chalkTag(chalk2.template, ...arguments_);
-      Object.setPrototypeOf(chalk2, Chalk.prototype);
-      Object.setPrototypeOf(chalk2.template, chalk2);
-      chalk2.template.constructor = () => {
-        throw new Error("`chalk.constructor()` is deprecated. Use `new chalk.Instance()` instead.");
-      };
-      chalk2.template.Instance = ChalkClass;
-      return chalk2.template;
-    };
-    function Chalk(options) {
-      return chalkFactory(options);
-    }
-    for (const [styleName, style] of Object.entries(ansiStyles)) {
-      styles[styleName] = {
-        get() {
-          const builder = createBuilder(this, createStyler(style.open, style.close, this._styler), this._isEmpty);
-          Object.defineProperty(this, styleName, { value: builder });
-          return builder;
-        }
-      };
-    }
-    styles.visible = {
-      get() {
-        const builder = createBuilder(this, this._styler, true);
-        Object.defineProperty(this, "visible", { value: builder });
-        return builder;
-      }
-    };
-    var usedModels = ["rgb", "hex", "keyword", "hsl", "hsv", "hwb", "ansi", "ansi256"];
-    for (const model of usedModels) {
-      styles[model] = {
-        get() {
-          const { level } = this;
-          return function(...arguments_) {
-            const styler = createStyler(ansiStyles.color[levelMapping[level]][model](...arguments_), ansiStyles.color.close, this._styler);
-            return createBuilder(this, styler, this._isEmpty);
-          };
-        }
-      };
-    }
-    for (const model of usedModels) {
-      const bgModel = "bg" + model[0].toUpperCase() + model.slice(1);
-      styles[bgModel] = {
-        get() {
-          const { level } = this;
-          return function(...arguments_) {
-            const styler = createStyler(ansiStyles.bgColor[levelMapping[level]][model](...arguments_), ansiStyles.bgColor.close, this._styler);
-            return createBuilder(this, styler, this._isEmpty);
-          };
-        }
-      };
-    }
-    var proto = Object.defineProperties(() => {
-    }, {
-      ...styles,
-      level: {
-        enumerable: true,
-        get() {
-          return this._generator.level;
-        },
-        set(level) {
-          this._generator.level = level;
-        }
-      }
-    });
-    var createStyler = (open2, close, parent) => {
-      let openAll;
-      let closeAll;
-      if (parent === void 0) {
-        openAll = open2;
-        closeAll = close;
-      } else {
-        openAll = parent.openAll + open2;
-        closeAll = close + parent.closeAll;
-      }
-      return {
-        open: open2,
-        close,
-        openAll,
-        closeAll,
-        parent
-      };
-    };
-    var createBuilder = (self2, _styler, _isEmpty) => {
-      const builder = (...arguments_) => {
-        if (isArray(arguments_[0]) && isArray(arguments_[0].raw)) {
-          return applyStyle(builder, chalkTag(builder, ...arguments_));
-        }
-        return applyStyle(builder, arguments_.length === 1 ? "" + arguments_[0] : arguments_.join(" "));
-      };
-      Object.setPrototypeOf(builder, proto);
-      builder._generator = self2;
-      builder._styler = _styler;
-      builder._isEmpty = _isEmpty;
-      return builder;
-    };
-    var applyStyle = (self2, string) => {
-      if (self2.level <= 0 || !string) {
-        return self2._isEmpty ? "" : string;
-      }
-      let styler = self2._styler;
-      if (styler === void 0) {
-        return string;
-      }
-      const { openAll, closeAll } = styler;
-      if (string.indexOf("\x1B") !== -1) {
-        while (styler !== void 0) {
-          string = stringReplaceAll(string, styler.close, styler.open);
-          styler = styler.parent;
-        }
-      }
-      const lfIndex = string.indexOf("\n");
-      if (lfIndex !== -1) {
-        string = stringEncaseCRLFWithFirstIndex(string, closeAll, openAll, lfIndex);
-      }
-      return openAll + string + closeAll;
-    };
-    var template;
-    var chalkTag = (chalk2, ...strings) => {
-      const [firstString] = strings;
-      if (!isArray(firstString) || !isArray(firstString.raw)) {
-        return strings.join(" ");
-      }
-      const arguments_ = strings.slice(1);
-      const parts = [firstString.raw[0]];
-      for (let i = 1; i < firstString.length; i++) {
-        parts.push(
-          String(arguments_[i - 1]).replace(/[{}\\]/g, "\\$&"),
-          String(firstString.raw[i])
-        );
-      }
-      if (template === void 0) {
-        template = require_templates();
-      }
-      return template(chalk2, parts.join(""));
-    };
-    Object.defineProperties(Chalk.prototype, styles);
-    var chalk = Chalk();
-    chalk.supportsColor = stdoutColor;
-    chalk.stderr = Chalk({ level: stderrColor ? stderrColor.level : 0 });
-    chalk.stderr.supportsColor = stderrColor;
-    module2.exports = chalk;
-  }
-});
-
-// node_modules/color-support/index.js
-var require_color_support = __commonJS({
-  "node_modules/color-support/index.js"(exports2, module2) {
-    module2.exports = colorSupport({ alwaysReturn: true }, colorSupport);
-    function hasNone(obj, options) {
-      obj.level = 0;
-      obj.hasBasic = false;
-      obj.has256 = false;
-      obj.has16m = false;
-      if (!options.alwaysReturn) {
-        return false;
-      }
-      return obj;
-    }
-    function hasBasic(obj) {
-      obj.hasBasic = true;
-      obj.has256 = false;
-      obj.has16m = false;
-      obj.level = 1;
-      return obj;
-    }
-    function has256(obj) {
-      obj.hasBasic = true;
-      obj.has256 = true;
-      obj.has16m = false;
-      obj.level = 2;
-      return obj;
-    }
-    function has16m(obj) {
-      obj.hasBasic = true;
-      obj.has256 = true;
-      obj.has16m = true;
-      obj.level = 3;
-      return obj;
-    }
-    function colorSupport(options, obj) {
-      options = options || {};
-      obj = obj || {};
-      if (typeof options.level === "number") {
-        switch (options.level) {
-          case 0:
-            return hasNone(obj, options);
-          case 1:
-            return hasBasic(obj);
-          case 2:
-            return has256(obj);
-          case 3:
-            return has16m(obj);
-        }
-      }
-      obj.level = 0;
-      obj.hasBasic = false;
-      obj.has256 = false;
-      obj.has16m = false;
-      if (typeof process === "undefined" || !process || !process.stdout || !process.env || !process.platform) {
-        return hasNone(obj, options);
-      }
-      var env = options.env || process.env;
-      var stream = options.stream || process.stdout;
-      var term = options.term || env.TERM || "";
-      var platform2 = options.platform || process.platform;
-      if (!options.ignoreTTY && !stream.isTTY) {
-        return hasNone(obj, options);
-      }
-      if (!options.ignoreDumb && term === "dumb" && !env.COLORTERM) {
-        return hasNone(obj, options);
-      }
-      if (platform2 === "win32") {
-        return hasBasic(obj);
-      }
-      if (env.TMUX) {
-        return has256(obj);
-      }
-      if (!options.ignoreCI && (env.CI || env.TEAMCITY_VERSION)) {
-        if (env.TRAVIS) {
-          return has256(obj);
-        } else {
-          return hasNone(obj, options);
-        }
-      }
-      switch (env.TERM_PROGRAM) {
-        case "iTerm.app":
-          var ver = env.TERM_PROGRAM_VERSION || "0.";
-          if (/^[0-2]\./.test(ver)) {
-            return has256(obj);
-          } else {
-            return has16m(obj);
-          }
-        case "HyperTerm":
-        case "Hyper":
-          return has16m(obj);
-        case "MacTerm":
-          return has16m(obj);
-        case "Apple_Terminal":
-          return has256(obj);
-      }
-      if (/^xterm-256/.test(term)) {
-        return has256(obj);
-      }
-      if (/^screen|^xterm|^vt100|color|ansi|cygwin|linux/i.test(term)) {
-        return hasBasic(obj);
-      }
-      if (env.COLORTERM) {
-        return hasBasic(obj);
-      }
-      return hasNone(obj, options);
-    }
-  }
-});
-
-// node_modules/pretty-bytes/index.js
-var require_pretty_bytes = __commonJS({
-  "node_modules/pretty-bytes/index.js"(exports2, module2) {
-    "use strict";
-    var BYTE_UNITS = [
-      "B",
-      "kB",
-      "MB",
-      "GB",
-      "TB",
-      "PB",
-      "EB",
-      "ZB",
-      "YB"
-    ];
-    var BIBYTE_UNITS = [
-      "B",
-      "kiB",
-      "MiB",
-      "GiB",
-      "TiB",
-      "PiB",
-      "EiB",
-      "ZiB",
-      "YiB"
-    ];
-    var BIT_UNITS = [
-      "b",
-      "kbit",
-      "Mbit",
-      "Gbit",
-      "Tbit",
-      "Pbit",
-      "Ebit",
-      "Zbit",
-      "Ybit"
-    ];
-    var BIBIT_UNITS = [
-      "b",
-      "kibit",
-      "Mibit",
-      "Gibit",
-      "Tibit",
-      "Pibit",
-      "Eibit",
-      "Zibit",
-      "Yibit"
-    ];
-    var toLocaleString = (number2, locale, options) => {
-      let result = number2;
-      if (typeof locale === "string" || Array.isArray(locale)) {
-        result = number2.toLocaleString(locale, options);
-      } else if (locale === true || options !== void 0) {
-        result = number2.toLocaleString(void 0, options);
-      }
-      return result;
-    };
-    module2.exports = (number2, options) => {
-      if (!Number.isFinite(number2)) {
-        throw new TypeError(`Expected a finite number, got ${typeof number2}: ${number2}`);
-      }
-      options = Object.assign({ bits: false, binary: false }, options);
-      const UNITS = options.bits ? options.binary ? BIBIT_UNITS : BIT_UNITS : options.binary ? BIBYTE_UNITS : BYTE_UNITS;
-      if (options.signed && number2 === 0) {
-        return ` 0 ${UNITS[0]}`;
-      }
-      const isNegative = number2 < 0;
-      const prefix = isNegative ? "-" : options.signed ? "+" : "";
-      if (isNegative) {
-        number2 = -number2;
-      }
-      let localeOptions;
-      if (options.minimumFractionDigits !== void 0) {
-        localeOptions = { minimumFractionDigits: options.minimumFractionDigits };
-      }
-      if (options.maximumFractionDigits !== void 0) {
-        localeOptions = Object.assign({ maximumFractionDigits: options.maximumFractionDigits }, localeOptions);
-      }
-      if (number2 < 1) {
-        const numberString2 = toLocaleString(number2, options.locale, localeOptions);
-        return prefix + numberString2 + " " + UNITS[0];
-      }
-      const exponent = Math.min(Math.floor(options.binary ? Math.log(number2) / Math.log(1024) : Math.log10(number2) / 3), UNITS.length - 1);
-      number2 /= Math.pow(options.binary ? 1024 : 1e3, exponent);
-      if (!localeOptions) {
-        number2 = number2.toPrecision(3);
-      }
-      const numberString = toLocaleString(Number(number2), options.locale, localeOptions);
-      const unit = UNITS[exponent];
-      return prefix + numberString + " " + unit;
-    };
-  }
-});
-
 // node_modules/hdr-histogram-js/dist/ByteBuffer.js
 var require_ByteBuffer = __commonJS({
   "node_modules/hdr-histogram-js/dist/ByteBuffer.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var { pow, floor } = Math;
     var TWO_POW_32 = pow(2, 32);
@@ -32105,6 +28728,7 @@ var require_ByteBuffer = __commonJS({
 var require_HistogramIterationValue = __commonJS({
   "node_modules/hdr-histogram-js/dist/HistogramIterationValue.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var HistogramIterationValue = class {
       constructor() {
@@ -32129,6 +28753,7 @@ var require_HistogramIterationValue = __commonJS({
 var require_JsHistogramIterator = __commonJS({
   "node_modules/hdr-histogram-js/dist/JsHistogramIterator.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var HistogramIterationValue_1 = require_HistogramIterationValue();
     var JsHistogramIterator = class {
@@ -32226,6 +28851,7 @@ var require_JsHistogramIterator = __commonJS({
 var require_RecordedValuesIterator = __commonJS({
   "node_modules/hdr-histogram-js/dist/RecordedValuesIterator.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var JsHistogramIterator_1 = require_JsHistogramIterator();
     var RecordedValuesIterator = class extends JsHistogramIterator_1.default {
@@ -32262,6 +28888,7 @@ var require_RecordedValuesIterator = __commonJS({
 var require_PercentileIterator = __commonJS({
   "node_modules/hdr-histogram-js/dist/PercentileIterator.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var JsHistogramIterator_1 = require_JsHistogramIterator();
     var { pow, floor, log2 } = Math;
@@ -32330,6 +28957,7 @@ var require_PercentileIterator = __commonJS({
 var require_formatters = __commonJS({
   "node_modules/hdr-histogram-js/dist/formatters.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.floatFormatter = exports2.keepSignificantDigits = exports2.integerFormatter = void 0;
     var leftPadding = (size) => {
@@ -32374,6 +29002,7 @@ var require_formatters = __commonJS({
 var require_ulp = __commonJS({
   "node_modules/hdr-histogram-js/dist/ulp.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ulp = (x) => Math.pow(2, Math.floor(Math.log2(x)) - 52);
     exports2.default = ulp;
@@ -32384,6 +29013,7 @@ var require_ulp = __commonJS({
 var require_Histogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/Histogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.toSummary = exports2.NO_TAG = void 0;
     var formatters_1 = require_formatters();
@@ -32412,6 +29042,7 @@ var require_Histogram = __commonJS({
 var require_JsHistogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/JsHistogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.default = exports2.JsHistogram = void 0;
     var RecordedValuesIterator_1 = require_RecordedValuesIterator();
@@ -33084,6 +29715,7 @@ var require_JsHistogram = __commonJS({
 var require_generated_wasm = __commonJS({
   "node_modules/hdr-histogram-js/dist/wasm/generated-wasm.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.BINARY = void 0;
     exports2.BINARY = "eNrsfQtgVMXV/8zce3c3uQlclLBIUGdvogQRCUkIQbGbmwKiVaGWWoqvBAjCBoGEBW2/kARRxFelL6vV6iZU8bNY8bOtQsWAWkVbLb79V9uC9VU/W6m11bZ+5u85M/fu3VeygbxdabO798ydmXvmnDNnzpz5XVKz+hJKCKH302OqWXMzqabNtBn+NFbTZgKXaHM1a27Ev00EvzZWe5obGxuRpDQ3NpJqpbkZCzeSagp0pVmUbaLN1WpzU1MzqVaamkT5piYsL2ukTVgFba4mpJrgtWbaBB1oqlabsVoKtbBGqBev0OZqrRlJLJcqtSvWajULVzaEyVHKn9nbLCdPISQ7b5RK1Ozso9TsMfnZNMeTTYYrHkXxU5UQouZSv0I9wz2K+B8lZLia61FUv0qVPEVR8tRhhjKaMq8ndwQZTbVhR2gE7stW1bHkSIL/0VGEeIghClFRwKZ156oKl+nRiYTRw+A/lY6iPkpVSvGPT/7P56OE6fgP/9Ozsrwjxe2id4qvl65q8J+Srap0FVE1hRLq2URHNdIZdhG9mVqH8sddRUx1xPLCHx/8GQl/xsKfQvhzIvzZvZFCDdddw3TvJyc9QHO/evrZ8yqsc86xvn7R6TOUYdmzl60Or7y4oeaSCmW47vyYXK4Y0V+lJcqI6K/yMuWI4XNrFtXVLnauKUdqF120ovZSomsXXbRq2QoS9F500ZoV8K0y66KLFq1cvrx2UZhY+kUXNYTDyy5aWLO6VhnpuaT2kpUN32Bk5EUXra4NWw0Xr7mkdkV49Zm1Ky4OLyUzRkU7V7Bo5YrV4YY1i8IrG8g79CgX5eLa8Mk1a8Irz6ldveybteTPMcTVscR3aWHcnUuXXby0dnV4XkPNorqahctrz61ZvqaW/G9MudUpy71HA3H1rQ7XNITnLbuk9ivhmktWnbW6dhH5S0yh1ckL/ZUeG1dT7YrFsUXejymyOlmRg/SYuFouWbbi7JUrFtQ2rBQ9/hv1x5eouUyQPkhga3hluGb5F1euWREmf6f5CU+6eEbt2mU14WUrV5AP6ZHx1dbWrCD/oEXxT7U6vOySmnDt4lkrV4ZXNSxbET59RdU3wrWryT+pe7wbahetbFgsOvZRzIO7KF9bFl4quvcxPSF1kZmXrapdFK5dfPqKcG3D2prl5F/xzMaiVnhubcOi2hXhZctryb/pOFeRlWvCq9a4yDOWrQ43LFu4Bp/9P/SkGEFd9Y0vrmxowBZnrWz44sqVDYuXrYBHnnPJstWr4Y5P6GjXHTWLo4pUQf4vZhTctMnl5NOUxNIS0pGSWF5GWtjRscQ4DSbrYwqsXrMw3FCzKOzq2OXsmM4KTC4nGzovUVpCrui8RHkZuZKZSUrEd3YjG+EqVbti0crFteQqZsTIwOraMNnE/K4exliRq9kYNynBjMRQE+zIcfH3pjIkx8VXk8qSmPE1JjUlZnx1SW0Jj68riTHh8TUlsSbHxteTaE5GJxSJ2pMEBscYlLGJD+yyKNewkQk1g0m5lo1PeLiUNuW62OF3G5XrGU9BilqVb7EJnZRJMCs3sHi+J9qVzazIXaZTw/JtNilWeLu2LN9hR7lviTUt342V+Djb8r3U1NIS8v3U1PIycqNLrwU1XmN/EFsiiX25iR3baYnJ5eTmLoqUlpAfdlGkvIzcwgqSFYnv8a3sCHcxaWR+5LI8KBJgZW5ziVlpSYyVud3Ft9KSzqxMaUlnVkbe27WVkdV0bWVkjV1YGVldF1ZG1tWplZE1dWplZD2dWRm7SDIrI2kprIzzwC4rE3FZGbtmsDKtLitjP1xKK9MWO/xuK7OF8RSkqJX5scvKJJZJsDJ3sHi+J1qZO11WprSkcyuz1WVlUHi7tjJ3uaxMaUmclfnvWImPszJ3p6aWlpCfpKaWl5FtLhsiqPE6e09siSRW5qfs2E5LTC4n93ZRpLSEbO+iSHkZuc9lZVxF4nv8Py4rU1piW5n7XVYGRQKszM9cYlZeFmNlfu7iW3lZZ1amvKwzKyPv7drKyGq6tjKyxi6sjKyuCysj6+rUysiaOrUysp7OrIxdJJmVkbQUVsZ5YJeV+YXLytg1g5V5wGVl7IdLaWUejB1+t5XZwXgKUtTK7HRZmcQyCVbmlyye74lW5iGXlSkv69zK7HJZGRTerq3Mwy4rU14WZ2XaYyU+zsrsTk0tLSF7UlPLy8gjLhsiqPE6+2hsiSRW5jF2bKclJpeTX3VRpLSEPN5FkfIy8oTLyriKxPd4r8vKlJfZVuZJl5VBkQAr8xTLj7s7xtL8mh0TT06wNgklEizO+GR1pLI645NVl8ryHJ+s5qTW5/hk1Sa1QIXJ6kxihQqT1ZjEEhUkqy/RGo1NWixqkZIORIxV4smZ4bJMv2Gjk7YC1ulpNjHpg6e0UM8kio7bSv2WFXZCjlqqfWxSF+USrNWzLNkYJVqs59iJ8eU6tVrPs9JEZejacr3Ajo6/LdZ6vZioRXEW7KXOS5SWkJc7L1FeRl5hZpIS8bbh/yWWSmLRfscKuiw1uZy8mkax0hLyWhrFysvI79m4VMXin+IPbFR8UWnl/sjyEsUJLN1+ZiyuhSKuxzzARsRdm1xOXk+4WFpC/pRwsbyMvMHyxMX47r3JfHRmVhYlFtUVOuu07B884nub5RJOONlVRa9sb71Zv4SyZiuSbbzFrM058He/D/7uu5LipY34ETkC/u4eg9+RvnkfMd5iBZpJi5hqNdYHiFLJCaenqZWcFDF1DCfWyJDxRfyB9Byq6/ouSpXmAg8ns0Q5X6FHZ5V2IZPOlJfH5FCdU/xqsnLm44wzKKPUc9pQzlS9wBtgQM4xqUXPUpstqsG2QxEjnJ6uVlqRbGt/tjXKGmsQonNqKWHrsY00VMSIxev1gALV+QKUE84KfDMtxpV8qBceAZqjnMrmCF5mnJQzn/40pWozkAj0VrFa2OlqM1csda1mHcsV65OOjg7F/jw931QurjNVy1sXYFzhqqXWrbWM1dA6hdZVbMTU1EqucRXq56payVWuwRNyhTNLDYcsFuYkVMSqOQWmxVyFu6q5Clxj4ooYjyauXFoPzXAFeq8gW4FdxGri7NL6ckZ0Xdd/yagmHsdkUNpSQ5xZjfUhU8VrFq3HG1VDhaqiZKUc+Ay/JS/EHQGmc8VicBO11DqoA+gBD7AV6/DAPYpTh85V6HgDVAfsAeYTpJtMMpdJ5jLJXOYwl11cZyrAXI0z6Jxgrsm4FsM2fDACbEBu+LiCXKTI45jCcK3a5hPlWhj7pUnGEiGllLMwSuBVlFLo3qp61gykSM5nfSaccWodGbJW1VtqnUkto25WPowOsAE6YtQFQLL1OpNZI09XK4fryFlWz5nlg4u0oUEwV3QZPnxYqRoKmcxiQCSclbNIDnJV02+klDUHiUktciYoAqd1lcQiszWL6Gol0a3N1zCohljbbxRfQFUt/+kwthYLAz2EzVkkQBUYOwNolBPJG6dENacWDQUo6DIn8BXVGlv42Y0sSCwjbHjgZ2G2/qhClWZWKf4VKMMUQpmiW7RQsUiharACb6GnQB2uF/hmBliBJ2pHCrycoB0p9AieK/Wc4QXObFPRgN0tVKWZgXpiTY3dhl3xLLWyIE9YKdiYPF0YGmJSeFLjLQbPo8rnSdqZTjoiOxHXg4KsACnwFmZxUujlrNBnUws9FitUdHx0j0kKvE71QHN1T4gAfvi0AirksrHeUkN1hTg4IRMLz1ErC7JnqpWGFx+iDsyaNbzeopzko2UUWkrr9THCsBELjCgpyEb50a3s4XqBFwRcWEBozyKFim4R/Q4Qrs/EUCgjFcpoUSuf04vrwpyGLFoHlVqfdnR00NPzTWprJRMmQ5o8ahsoeM5mTsP1JprSpXFGThNPCYpFQ7IQCDxdaoKswu1LHbnEGywwZS8xSptZJaczYXazyMkEbwKNoXXiJ7XYWTaRig8GnZJkZilOQY9TEK2tc90nr3NSZyn1JgP+E6GQlLM6nMGgSbhDKLF9R3QgObNyJBk03i442imYIz4M8TFSfIzmzBrr3Dba+TbS+WbU2V0hllpvjQ6ZLBQQ/ZJKzeeAUFWRqQoRHz7xYYiP0VBEyA6XeqDrf1NghiDWe2Bz56iV1n6fFcmyrmDWsTCxFtACkD5WabUYAaZUcmb46gKsACacAnpP1V7aVPUGadlqtfhChSyH6ZxZ5IxcuNFkBZ+xvsV3upUd5ixUyHTdFuKC7IDCiWUAK9HYf0k0vF23nlKso3FGV6wczhxDC0w9K9/UjCyTzVQrgzB3qVwBowysCVtq3WlhlFrt4rowiKwW4hrXbKkNWR0dSshqaWmst4y1Jsz36hn5aEVhQpZfiC4mZSMsDR1XuGZkwawH9n0MEA0Vv5seq7GeazD7G8B2xj1g4zUxo4BQhUKmhnOe0EWsStOwYFO9GFKYbu3pVYGnIdY6nLphPgBBQa/EKMgy0Z1QwJUR7hFMiDjVwV3CbDWIGRCcqQJq1wvdKATVHBkyKSdGNqf6L7Op0owCo9TDfAbTFzEVNPacmipOAODOTCRScWhdgMkZQamfqVaCHIjHJmhtpIYUMVV6WEXMB73DbznwINQyQih5BjQCwixrZJavPkU91PKJe3yhALDEUmNLwowZoNKqA51J+iRKTqFoDwSdSbp0dqh4Ln04XOMo3eIfPp5F6+REhg0FtOgd4hsV1oWFHJbB9yRcU+qExlgjHE5RU7F8Ya5Zo9c2OA+rmSpcVMRFyb8sUVIVFyUrc03NVTI1V0EPEztvKhazh5g5ncXHASspO3uE01lmKpYBnTVcnfWAwEMXDFdns0VJVVyUnR1maq6SnXSWRjvbpRRiF490uqiYijUauuhzddFrqnBRERdlF3VRUhUXZReHm5qrZOouopwaMdITLwtSDAYjVZFUReoLV1yFhOb4evvZ0+iDmk4f0qiHxdWTWi2S2Az9GUYZ+CEsgII1KxdmYFLHwSPgqkXDdWeJG7hq5IBoi+Uqp5a3nhPLC24quqheqFidmavCXXVQG7gyoiOKEH7G5eOADCqVILxS8scrOMmrlg/vRAsp7SXKKxRGq56yStkqlNYSOsfVUFz/TBWXT1wNJesR9CNaQnTO3Y9UNei6fgKusbiyPKAosGpTvyQWpFCUGbkwT4dEN/XrMLSQZ6l1hXkFedZ119DZEAe4hln7rmEWtSg6LHnoJaExH1lXxAyLrrVo2ISlmfu3GkJHAqoLFeZZB3NQ0wvyYMgN3cRVGAP5wT4o2HMjVxbXOdN3w+oQZ9HNz5A5qvyyCteAm58hK9AhVnHBh0tPxXqDrICl1ifDQlNwDfwGWRX9XcU3XiG5xqn1BtYIVtm5n7rKOxPgG9AO3JBtl3dKu0tqaD0dUnHoFEp0/XqVqt3h51wXu4ahoHFS1dHR0TF8PlA42WoyK3K9Ryzq3yDiM3uORUPQAWCTpUCA4R3vnJAOl1rueV0VpXZfceocy4PlWr73v68pcywflGx55OVJc0I6GG8axoHB+AHKsWFo0GhVS8sP73z33j/RebCQqGqJfO+O64+W3/e9+uiHbIGVHYIfe++NHLcgpOEdf95w3x9GLbBykbD7qb9fsYUtgC4B7a73rrz32fvs6lqu+PTOPxwYscAy5K2R3+7dv/dP1zQvsI7Au1s2/3LnS/cczF0A3WTuboImVcETLMCxsWWBhsCFR0KLKT6b1m39bAYF8THVODFRk4pJbHV46wqzOxLGyVbODEN3BJrqN+YqWpPSnNXI6c12KnBlLQi286tGRJnaIKYhL+4P4sXb7VsONnNif+1YmO8qebC9Rq20vwc52eKmiVpcVwhxlx6u66yR012mVlW2yVSrOoZvqHrYu66qhS7gZJfJ4KpSRddVfTp8QQNE26roRvjZIf5bucDdMhDn5rIx8srHzZxVtYj/Pg5+OZeNAQsbEXXI66vO5SzmZ0Pc/VHawQ7y5SiREK5VBTfNjS8ybxa0QzltwzVTZ90FhpvkhxCSqApu2qo2s2YLai3bBGwwWVWHd14uGWMxzqru950LX0kVrbrfx9m6jSarouu4tqGKnAMEUBznB9MtOgtW1/km2cJFR7fmi/5AQ5WxDXmiDXniGvKs22h64hrSuCfakOmVAcpWCEJsyVF0rkClAcVqaTEswr0WnZUf8HFm86Cjg2yAdVfMWLvZEjdmUYJ9xzzX1ebocKhVLcY8993nzsJntqW2+Ittu9ydsAtGlHVgdebm42pQVrDv7jv+HlxnOrVdtmGdqeAPXyN+rNrQbmZzVjVxU1UH2bDV0sLW9vyQ6Z2gEFNvczrdGsjhrKrsqh3msBmk4t+fVp30VrCNeycoRsQkPIcr7Ty7lettZnbEHB4JGHw4H24rYHubqbcFRnCD5/Ac18Uj2syciJnLc/mwGcUXP/Hdr/39pFOxztERTrjRyodHIjyb6/yISFuEGzy3ledEInw4H9HGh8/wSO1um1H9VfjvzfYIH8GHz/jmj8fjr7YZZ3/16zfffPOfg+L6o8Hjr51ADgbbZvx55uxbzjv9g/ZIG/4zScTMbuUkUpjDGrkGXKnc0G4Snr3L/q63mTlCibdaHcPrTa/1pLfOCs6JDnd7dHh9+VzQkd9zcukYKa6N9hhvtr8Y3JfvfG/T7K8H7S+rXPRVbTr3Wlf7oEKLBLw6z5nx6eUTak/Lu7jSHqeKL0bMXOgoiAXduBX2HLafEjKzxis+7ruHs8aqiRsbAwrP4bnOLa0mDAoM6dr2tgjPmXHyKbc99MOPcna1RcAMw6hyCuPQWpDz2UDAeJO2AOVZEyCKg2VmTJ8HQ/CrYNuMXf8HUvnHYATvpm2czPDv+/HFI0asD7bN+PYE/2+/+tU7gBggHFSONUpB9W2YC0FxW043Bde1mxTqbovYHGhugxndKXIw2Ggyp5CZ7Rj44CKH1QeDPPtOU+fZETOH6zynlWdDt7JbxU2RCNdbTeKy6I1RxWtpad7QrnGiazxbl0UM0obLQcVpV9f1o9G1R9dFeGUiPGtR422m6xsV6mmG+Lz07tjagPqZM5PTuU9jaiJKpomIHfqnGoaA4F7hEEJHNHQRTRGZNaXTBXROrIM5nOTnUF24rXgrLDtEmJOYHlh6etRK7nH8Tg4uOES2aCigYAA5j1OuWe/lYMR2rUmXh2wHQsUQrXSKtdS1ow+ghrjH1Y7psWgY/VZPCKwVjZaDXlNBpZyFxH6OqztatAkR0nQ1QWJdaiNXl8ziqq7/S1VYE2v2NLJGmJEpDvPB7//3R8F1+DXy/SvoPBi5qM0zPbscG+mdQQivPS3vo2BbwAcP02Zm8ay2AOE+nsU9Mz5STn4t64k/BNukUr7dHmkztYiZzT3c2xq9mXtmkLb3T/pEe/vUtgj3gShqEbB3nhlvnHdw7vJLnwu2zQg2QhUvt0ew6vK3Hztmbc1TwbYZb96w9vdZTzwDlgvvOCP/4Lxnr3gs2Dbjlq2LHwrmPSHvWPLXBUWT7t8dbJsxveLErW9c/Yht6yIYy6gq3gTunFFn7e+gbiOGU/kWTtH/oOhmONMQeA0U5k3FOthB6+HPLA6zI6vPj5k646eq6PSEKwH7t5iWTtpUFdyw1VLDpmJtf4GEAqqYZrg6QfGBqaHcPXe1c8Xa/hoJmcoEhbRyZYLia4WipM3UomPlibLb9EYCEEvxtXJvBKZ891BorqEAotZmEq7NeFi1h3LaBjmU4HzMmH2mIsfnP5NWLcbxwXEgUNNJ//IfOG4hDNJD33m36H4xSDDCEV1/iTLWTJtgtTteGV1FN3J6rlpp7XuDWJFniRWhlhcjyoQ1Q1i0eBv8XbVtY0C1KCoY5Sq46KAI4D04c/+54KOpVXRjQHVpCYctLgzcFlt0zfJyVsaZ2CAs3gZ/D6vmbVOVIgj+TlUMvRW2PNJcn4lt7bGo6ri3CMZRRAruolMVHv1aLfYbisSeQDEnVbhjtGrbxqlKhbgoNxFmi4+54mO++IC9GXoyWWVbxbDYKlaEPVXEroMidh0UseuAH1x8FHHFmQ6mKcUxvyowogu2VRh64qL5Yn4ZYu9mtP4p7S6L1FQs8kW/znY2aMQDuFnExUUX+0g83+YKFs23WXS+jCYIFjHBIiZYxEQLTLCIiapZDItYUhZZzbBPsEllcFQXuo4d5Qx3e7hyMuEuUztNmS+/F1Zy5UHjiPuE6BFOdxp5t95dzlbhQwrpraLrpiqbIHim7jTybrkbFt915Ww5PBZXwuWsWGyhg/iXw3QhZB/8fyK51IJ5F8YoQSsznqUgJhGKW/OwMpXMt5C+qg7+Lq+zgqFytrTr4TQVMaCK9TGxhhm6qYltfLyoxUiNFiM1GkqNKDmWa4LpmlAHTYynJsZTE+OpCT3QxLBqQg/wo1p8LBV1ruKa8Rw+YxgfUXMesRu9Av4afrkiB5MI2/EaMkxzpJUYz2M7i2NZqT/CRHCsK8fHlkLh+AhBFaNkWDQEQi82vmWgZSbu/UXeItb+t4jVSi0O9dgbVCreZ2K2y/I1GKDn+COMMlPPlRBsWolNNkGo+2zJh2kkhCvbUKs4C4HIjLbVRTXFztZMNdpwG5W7gjLfRXbXZLD9JVrGmBC0zLBl8G1AyWfj3pyCLTNIf4CW2Ta4sopTbJlLN0bvYLhjDbUv5WQ8SDG94htb60xkyarQtk1bYd+yiBWPEV5oEQuPgR1D+FKHG9oW3r08vDwkbio7G7dkKafGXK0gzxrdlWQntaOYfULBJySYC4R8gbltn2oVit1SSBRSoQKOmT2qSCrBYCvML6pTiQZjrLkreUW1DFmJVs5GYiUaVKKJSrQQV0VMfTSGish4ZTPlwpuDH5sop41Tlc3ofpBz4NJNlNNz60WKCRQ4N1q2qvlKTjdMVW7C/US4dhetgvvvovpFlDbCtQmKD418ESMPOMEn+eXr0S9YsHWLkXerY+kixhFtGPcHUrQg3RKZpvgOR0lWCSUpQiUpEkoyNkFJ9r1HrJeTKUlRzyhJsa0kY+OUBBp+JVFJinpMSSpsJTkJ+eCzlLWcniXy8A5+QKz1WdZuItysIty7VcKwEaD/rptB+5kxQWaCMXnMx8Dlx7FrTZZvUjvKTGWUmdpRZupEmakdZaZOlJlGo8zUFWWmTpSZiz1dsQBz0j4UwxDabk2EsLkTMSUOK2gsK55W41hBw6FJlOjFYmMc7zkjWvwfw6xJrtLyj8/I1a+D/CqLFuqSf5hmJXiYS0BM7dwSXJWhEOVY3ujuhZBOHFvb3ZFpA0Iwo1MNw2QDubDGkq5mXU3GNIjpg7kUBMOaZOjSEYy2qjitKpiVIHPyoq0qYIriPIIAS6dlxfLaLReLxTLharRl1WlZFc+rxrTMwFiOFDtkXBUlh+vxQmltzsHxeX6YlQW//4yJUjhBofaPtpSQxdZwGpotWWzA/8/IFxqKZM8aE7Kk2Bn5oQBLw/BQYXhkUiDsIClh41Wc8AlsdmA6LJJsxW/5gFj7FGuYqEDYG4VTIwBMxfQ3LO72eUVFPpPKzXHDFBKg2iquV8knHQ0puBB9WWPRkFEgsqBC5Ww0Lm2UM2SinBKymo0L3AsZBsKezExcl8RMgNNKINtSNir4ivvwVDQKEysLl7PRBXmWL03bDVWNlEEMN7O+Qy2PZJat4lXEOA5qBtmg+t8ZU5tpk6Nz8UKIKQiwRPedrlaK1GYykQjDJSRDRoqYu6+5ahp9u1u1cuP6ZhwT8Mi+if1JrF+qGvYDh7XaVC0irILmKqLFdEFxBb5AOHJMJ3nY6cLfidMF0QhYLNU1gndSayIOIKZfoYMRUGzuebhyDwotdOyejY0BD3pFAcgM023TyT2JymZidh8aOH0YowynT/CfxFxEjUWw4cqcMpilQ+1y0gBSPY21A7Pz6XKsCsdU2tdwSJitfbLeL3Eqs9Qa1EqwCts/JtZRMqjA5EihCSCOlRUVYaq5Y3X0O8A8YXyiKnjVlSat8m6aKxRzq7ECU3UwstxCr9hqrOC0aphNrvJuckp4N0UL5DkFhkULDHMVGOsUyIsWyHMVKHAKjI0WGOsqcIJToCBaoMBVYLJT4IRogRNcBSqcApOjBSY7BQgW2Wqs0O3/Bsui9ve9t6gd83lb1P4h6aL2SqU3F2Rr+n5BJiLpk+jhrsmgHliWQZpj7y/LujTOzYNGZ/f3ns6anzedPZBUZzf2qs5eS/tBaRkoLW7RHZ7SMqG0QmJ6W2kLulLa79NBo7V/6j2tPeHzprVvJNXa9QqjTUpSvVWieqtKvVWieqtKvVVi9VaJ09tW1Fuji4FRhd6qQm/VqKKRWEVzFFacpIQ7XYqmWAoo2niFVNHGAHPXo6ZQ2M7qweUp5Lb3t8L+hOrjCScPgFJZSp0dGd0XbLvlbouFTWJBrNJ3Rr5F6/QJhMtVqbX/E7G0+4Vi+cTSm1OjrJxxuWmofwFycGVpeQ0O21k+sdJnlm+2Exq6wF7QiSegxhT9dwPeigATlWQLetPWL0u1JsZbAji6YNxH5WLbrZYxShah8VrWtVnCtt1mqMyJn8mLMQqvxCi8IhReEWbI3l0VZkgRZkgRZkgRZkgRZkgRZkgRZkgRZkgRZkgRZkgBM6QBPzUM4NmP1I1exZshBcxQnN3mxHgrmRlKjAs8D+k9EBUsyLPGJoxe8nleHqczfkE5PQPDyS2f4nYuNY4NEBFbGQnXODGG2xdgmd7SIU/ntXQAhYp4GsGqorfCIStiDLcOdhBrsogCQNo4mA1vORvNKrl3IiHgAxll3FvE+CxxTpd7QVsgQwTKFjEVE5XcQkFdQoH55vdJbwUrrITKxoJjMhaix/taKGr176RWO0d7UVmhrYvw4DkNoDPDAx4Fa+Dcg0fe8Lw6MwpNxbiAYxaCE8KDQ9x1AQ+quMq9IPd4p/EA5prb54P1mHgqwXgqs+OpQByLEpA4qFsV5ukswsZZIAsPF6SKsimuKJuSEGWzpSJVlO2nakIEkDMnAggDlDVXJLTLqQBsgRoNtUGgLRqKc9NND7DHqA54eVZVB92wNaDxrCrfpkAWV/B+z1nYf5+41QO3+hL67xP993EPhOhEppe7/+8Tp/9YgwdCdF5XiO4+O0TnBZoa4trJhNghOjHEOscDVqo7Lpc4UK8yRptY73kFO9EryEnTK5C5elE3Xk3uxhfkSXnkijEOXQAxVklvsl0A102cGdPsUHh/zvePUf00CH4fuxZD6Zj6MbtBDDOEIF8mMgYpts1F0p7V8umGy+ot36WcWB3rP/HWW77LGvTVlDbF1OSLqel2GlvTeIWYrMq3qeqzGq46ePvuDrIBMrOdH1W+jVeYrMrYVNXRsaHlYEcQyfJrlbHxiip+jT6OyMbOija0l1gl7oYmEqJ/F3YIMYAK8VZTwnJYyiwwcldSOI38LBP9g/PfEkgEDu/gPhkCiTD8aiY7EqsXaCYTp2dxP6XBDRThFLUP1VIE6SB6ROxGzET8BuwXsft1GgSBN2K//sgsDYVHsRC6gxiKdmhgJ/KEL+PEOeFLeFxRIruOQCX6NFKgWOQMOLBVoKiVBjai64ZvTMyFxEPa+mR094rYXDc0QhGrjv252MQhgZ/6a26gh67/gesI2CDDphE64ogjjmAjR45QRhw5bLhqaB7vyBE++G6MHJElP7Plpz5ypPiWMyJXH65LwAexnZYDaAAyp045XYw9MSGAwLDH4jAwnicdIe8V0XtOQjgxynN4JPa2KCTEcNc/uT/mZkdO7E8j9ufIKLOcXrvpPjcd1NyoEuXGxpYLd1HP+fF0knhDzAWjSlq+1PfpHsJJoa6vJXjoHfAm6iy6tpBZL2RZ+7IAVuQV+8u+rELN+jDLOoi/Pra/HMwq9FpX6FaLDr822V9a9MKs+PSNEyqNI6IpwIW5+mOMeuycjLjt7ZgsjOjxPU5my+1M+wogEoDrdFAXHkGcUyWwUd7TRZY1ngacGXccEPepwib7UgN6GPIUoCq32binztROlx4xq+PKCpMtD3i5ah3EzW1jGPhJIfilcW+dkasJkmbk4toSTg96RL40TLQFedhTHxSJeQxjH416mTAFoHsqE86HO+nWNHGmnteNPEhqjMApEba+LFaIuR7W5twiRkaoBBsUrrverkJibaNcuMe53nGLdcXaTq2cmFXMUvGxXHysEh9h4aZfJj5aqPjcJD83w2czzJeidERevwtcYzV5ToAiUkbegY1LXYIOuZcmRCxNErJS4WI0KxXqKhYfZdHlU7N7+WRFfOVsLn6ij+u0gmtbcW+1+Fgc34NuNm2PgSo2YeHopbV7n/BYTrXTme1MZxAYY4Qpd/AjzyO6S+R5WCgz40jnEkgdYDHAT2MkVrXb9iDEhrYGMBy7nxfN7JW0AmJq0fSqQsSxmCbca/SbjwLxQMcyUSoXCqn0pZn14CQeqtH8Bsj+O8k6IpreIHbFR0t3Vo9QDFx1MzFAjdv5hlZ+APIrizp73+j0jjYpV8D3Rc9XRdAVpK4ySWibSTc9xuH8Hh5b3raxsYquw8O/Mp+g1cMU0cORSXJ44kJemHcMs5XxEhVrHVX0NzYIBv19gwiIFhm8wlkJlpSmB2JYIt7l49rMXIV7oEQOHO+QKxYIz4BdmkjIPZiwPJHMt73WCvgzt3Gq+FIJwfrxylxcDWNPYn1o6Mm7xNKjPrQBy03JN8ZVh2+aQAmDJSJwTuUeN++gN4J3TVxpxFxq0JL5uuSbzTOWgmc8JZ9OscYcOptsJlWRc1R0mkSq7GmwpMf1+0hUU5xLzwiIdG8IgxHx7TOHvwhTy+WPuVNFWuP5DqOL12HMzL6ECebyRyWmmduUnU42Yxv8nr1zCySHd0quECG5IjmumK6O3XeyiZKNZofMAIGhuwuXNL5zwC68LcgtVAw2No2zxUg5PXFioMtpRd4RRTdS4R4nZFbZi68PVCsfLjzOFKWJNqaVmxl7cgtXVHOdY1uO0R0u1+eLk0R9/2l77XlcSItxulKZuvjHzLYLdvEXKWqmJu7wQD887jv+xaxj3At0jXuML4lysGgWNy7lHlhmKWJVjRriDW0LULgMm1WOZmjcG4J46KbGJs4abdicneLRd24JqNFTWPuYQhtZUx/x8SqlW3zcpHSXj1cr6fNRjeMjeG0qVzY9xpVYJu7ktNVknLXBfaN3tkVsjtoMvT1AHUdLvwoAFOXkEmO4JcoWp8YoJ7oQO6eg7KjWkXYUQ07lsMAH9zAnLhocH+XQ4NCEivlmkIslLZLKNbmsYWdI5qnOeUDNKebDs3+Yux2Fz5FRe8ehBGMdobFpkHJaTZzKH4UFcRpbOHEh2ZR7rq93kbkugULuacRsabmGQQa6a3knuuNK0HS7QoN4oCfE2XRMXcfdm/1MIF507yHIROITPub+PwuAN2OE7abnwDV3HBkMYsu7Eg6u5V0IFENHDziH0DgzzhZOiB1QY2kE1EiKkBqnxhyAsCliZXCGFeEURaq3KG8CBhqt4576UECqCyQKqs0WCUiBCddpXNNlsjc4MDHejuiWqYa2iVxQzjY9xhmolOJ4O1MVQzqB+uL0PD63LzYWPVfO3Kns0x2Pz4bD5GJT4TB8vrFx+gntPJ3S5ys+LJ/vas3t83VjyzPq//3O7f+NjfNroO+30wT/ryiZY+NSF3u+7cohXAoyv8p2COfCn6WNU8WX+cIhXGo7hGPjXAjo2h00uUNYfBgO4XzhEK7CkOzSuSDBGp7ywC7GuT/VO7fU6uiUnSOcsrDjlIWla+VzfiyVTlnYedjZtlMWlk4bd37Ml05ZOEWz0ikLy0Ms0gWzOYlnC42xqTm3k8Y7X9x2voD8S5fzFY53vo52nC8oukc6X28xRWmmTbiMH5mmusgjisKxprfeF9CiO7fgNT5gHAFZyRDVaOPaTu5pazXpLaYHTl/boR0gOhgxrUvy7xNLVAGyi8CWIughpjHFOjgMAF8PDounY1BEFZKEwXmuGsOxJr0gLwCgiiMcMqx1/4J7eCp8MYbbFJiJVM7EjeJgUbIu6NgFPZ7ujsvgnObUpNsjwPTzunMSFaGUMRBjTxsYiIEM4mSBmD9ksSwRiLmVHlLqU9KDuIe6VQwfq7oM48CTYhgHgg4wA+/+X5wV4QJ8N4bLUw04Rhh/9gJ7vW6D9YDHGiVtnCByanwZHBgwUNx4mZo+tGMW+OgvUzML0DLzrGzjFTR/IwvyrGEWA4pH5DJ4jf+HTif3Gl8xs2H/PHuCUuFo8SJwDwIqAAeMV8hOzrYY8+x94DNl2G4up9ZBPbo/PINnxVYC94Dp08vZbE65q+h0WUVlXBVlXIMGufFV+8aK2BtPlDcWx91Y6NI4FyZHTG9atxjztJRPlbpLqZ8q7c7ZT6UHsgvyeDYkKFCeHS0BCrsbFJbD4ay/uDbdVS6OsQghsd1WZ9RpOZvHiXFmIAetUA4+EpjT+fib8BzjLHFNK2fni2uwkSeeHW6vhvpATDzlbDEsMIT7b3wVpHCpfaHI+CpI2HLxGxJMjK+Cb7mqIA+PZeyHzn+PCiNzE4XfYJ5ss3MdrCQ2//UzM7qZchW+RWlXULEQ2oRTXfQ6aPk+uKUFbtnnviUseHMZHGeKsgrksuV9IgSz5X0XE2eAnAsh9MYK4W4oD0O+212+rCCP+8Tw+uKG930ix9ddvlDYriKREOFErgvyrO0HcVAJfHFR4HwIFDWlo3wrFfZtK7hLatJ1VvTAiguC5T7wXRPyaTzCuOLAjYY/hpCX2bjRHust4g1eUbVXHKq2cdPlspQT40sgCyr3jlfgcJ0HnBgvbo3C0lE4MQEvrLTAc/ai646b9sVjuBeAX4TrjpfCdQBxBY67R+6F49487oV7cAthrgZQJlwx5uhQ/WbK2TwkenDTmclNZwabzh7cdGa46cxEgXOjZWHTmdmbzlC5ByQbN525Ohcm0PkNM0WuxjqBqCpQKph4RI9rUYKdXDUonkw8De6BSnPhE1stOIdqEEFQrSiIROIXi3CP8QJO9MKNT5K58p8spjThdtXoNMMrYh7WJAx34jItO9kyzfTCQGTbC7VsCF9EF2pe8JY9PBuWaiidtj8NDjRscyOPY4IfHulKAy+9Yjlr7Tso5tjLNXG+ESZXuNM4G/bZveOVIvhd9GW1GVoshg3XYpHKhBdW4blkmduk4H5sGfcJV8oDv6KZm3ZoVXUtOHxc4z5cboDLcg6mLPlARuA8YSOcffZBxMKHsRlQMm90qL3wYxOFv5upKR8YYjpcmZeP0gSkmyTpJkk6N99kSRM0pEQhiP5SpzLqqLhHpBesAi5ugpQeiorgEZvQoAiaOLXNPUIRqFCEQFYsK3KAFVSwwohjRRayIiDPhUtpyIou2rOc0+OmzxYLn92uEAvsog+EgkVjYdh54u48cTpP7M4Td+ftXB0UOdRir63FmAkGWuyNarE9FjFa7I3RYq/Nc1k2Rouh8ujQWgTT1Dw8a7ZMlKLu1N1chftkan0M9zwxgkTjFAowohzuCZQvni3P2WdbJKDpgsfZkodaPA99Ng99MTz0JfLQNwB4qONIivQ9mXRUKTSh0lYEZ0E6WxBm28ozVZkNtk1GAOOiBldkZ4xfTxk/nzjBNYlm7B/z8awoNzIm8FBMoCdRnDJWMGMFB74VxCNxRSxjBdEKOtzIWMFDs4IJ4pSxgr1jBddnrGAPWkH7vGLGCPIshxkZG3hoNjBemDImsHdM4MXdT3UwkpxG+yFNxHziriCkfi1NryH3sbdkDX0rHvgqCXTdK0mg6zg7hdrd0Zf3zEPfScWhxZiHhlf01bufvIc4fGNXHH5Qpb7mbh9Phx18zs4UxwWMYxELUm7sG8eaciNk34eYjb3vQ8jGppiN7boEmyHRS06C9r4PIUEbuv4hk0e2FfEqN+N8UxFok2AetZniTc8WhWOceDhbABZeoMPMpSAZjn7CacosSwHNy7KUWXjoWjEuBJx4znjWWmt4fdjMBkjIZYi+ng0v+RMmJhsmYa6YHuMiHJ8GM3uZqXDfmZCV8A/B4NvsXkIqmdc4PqCCYnuxW5BXdgHopBczl6CjPNu4QExxFg2FuIq/sNuAum5cKN7bZVxowmEndbXolpery9A82e+wzeYUkta/JA67wlfx3lYV9T1kXGTq8mgxDQl6iOvQFXHwMeYgq13MFzKpcX5A4VlwADZL7iNgdjuDV2QBIkBouH3NatYfg/0ALR3ZiXWDbP9Hi/o/XuH/YGiojmvR2c5rT3Fe266KKU6mQEJeozuLNCC9F8jTB6Kpmo7/ozq+D0nl+xC370Pcvg+J931ICt/HY2cmiulK7KGBLGmwGwn7bR5jnD07wX6d29WJGmvxDt6oq2MfvyRRrwRdHjThwtUh0sWh0uVBI36Iro5muzoaznIe6epoUVfHI10dLdbV8cHmaExmOXVSXrnPGBdgMVOyrz4EY29q0A1fdGb22MMOe2fSs/Hano1HDLrm8mwQasb2bLzwQ3o2mugtXop6NpozJztHcvGlWnPBzmicwZwszr4q7rOvipyTlejZVwXnZCUpk5Xo2Vf3WDqejW92vKjkJBEVltyRybK55vJnXMqSZXMty+aaN55rXptrYvM2S3LNG+ValuSadwBwLaknw4Qno9gOi+PJMOHJKLaLM1tarSSezHv0UGCRuwvxZJHUIE+AfpwvwZ5gGLHXs/MBtMNUXRAuiRnATkojk7kHLghOyABWxMYa5GbKlO7HFaY1s6buw0DLzCYiDqhZzQFmNQdUBwrVzmSPUHGw35O0m2IjGvJJojgzMu8SDv7L1V8jiia8erEZ3gJCTqvPB+Sp2Ne1QMfOluw1KWgFq+eI38CcacWkNq40cXClqXTwAVpazCIA8Wz6XBn0DMZPCi+MtBLaZvo2PcZ9MItQBKOGmUSKtYr9YO6eqNgTKgZO9ESxVVMRzYJqUjmPQQOyB5vofOHV2Nrgi2qDV5wEFEfzf+NlTCSNTO9ejq0IQagiJ04VOXGqyIlTRU4cpuFWONLoTciqhrft0DrurQ/BxCDCDNG0ao/9eB778SBHONm0+34PTrvaGTJfmLplMBfEyC1yqjxeELNlio4JV9a5JmKY1QJajgu4gLN1wH8tdYM5rgZzkjfotuXi1aLo63jQfjpmPIaZNMpM6uSoK8ZCXC2C9/xPPDkJWfkyMakCrrlzpCCHafNHModp80fuHCauRBNIixB1xaGNhUypj+z0NPddI9FDXRjN3xwdmwMFvvzmj+VL3jd/bJ8CuM4js3sVt+1URIp51HZ6pO1UHdtZRThbF2C2ZKEP6zKgarLpSO316SgqIlJGNlNj4Vy1qQoys0XFxkIdzq4SOGVsFIHnPD35HPRcRpsPR5slxnzfKbTmQJlmdDqj0xmd7g2dZuGYvaw+0Gkb6TSj0xmdTq7T+zI6fVg6LV6L04cqrYBKC0CvjEZnNDpRo+92NLqipzXaVmU1Icwtw3hqPSBqC1V2he5UW5VVW5W9faDKnli9im6zqnb0NjZuHa+5MaHrpJorWpD1C5MwE97KYkMPxgc7pZp6RIjYVsmYnVsZGw54xc6tyr3ubdt4XS1262pZvK4W2bp6YryucreuFsbq6mhbV8fG66oRr6sjY3WV2Lqak0pX8eCw6tJVhDuIPSWvJeiqfVReGxC6mhC0TUdXK5Lr6o9o9xCVrBxrqqHL19TZr9ASGLY2qpq4yJ23PVP7LTY2wClQ4J1cOHbjZVw1tqB97P309M/AWi0+41XnVC1AKCxzn3jdTLu590vhNVnUBWzDBFgiwzdhJb74Vaghvh5LPB1owvikb8sSO9+/lQAY6b5fyOkFAQBHgfhaZ8n3hEdpggovnVNDRp3zbi4bK4SYDFA78S1MLA7/81vUeQcRvokJjv/Z4J80Cv4pWoG6LDUklA5fYPevHnkgX+oH8nX9QLEwpD9NeKA4DFIaj0FKYzBIaTwGqYBowUf3uR/93u49Oh7XVhI5ABClyZ/d9eDMeXAFqXOiz9tCJRoqUuB5AalFdpi6O9xtJL7R/YvEd1QGiS/P2v8fTPTY/58oEp+45CR67P9PTyLxTegEiW/rQAWhix5cyODQdcIpDTmFfMpA0WWg6A4Lim5VBoquR6DoVvUtFN0N/QhF9/vOoOggibQLNDoJr+wJYQr+JErgxXWHC0n3ZF9D0kW3vA4HlQ6rISHOTqUDDZhudY8C04UHEjDddYMSkc3tHWVA2YYOKFsG0KsXAL3WZgC9BjugV30ngF4NGUCvDKAXysvKNAC9/pAM0GtVXwJ6rbFhr8JDDdCrb56sZwC9/pgB9DJW9yegVzgD6DUwzzCvsU/fhjOAXod6grlPeJiBshkExi8loFc4A+iVMYFDG9ArYwUzVrALQK9wBtArYwWHNqDX4LaC6zNWsNcBvcIZQK+MDRzKgF6D2wQOXTCf1X0K5hPOgPkMEDCfNTYsTTgD5pM+mE+fcK3XwHzeH7JgPopInMKgkgvP58mBhuejYU9F7CYD6fO5h/RZ3c+QPuHBA+nT1O8Hi5sG6sHiNfZhxXCfHyxuijus2OQ6rDjx8wb/sbr/IX3CgwrSJ6PTGZ3O6HRXkD7hQQXpk9HpoaTT+zI63RuQPuHBBOmT0eihpNFDC9JndV9D+oQHNqRPU79D+jQNVEifPtLVZJA+XepqCkifbkN78P6F9ghkoD3yrJZPENqj5ZMotIe45EB7tHzSk9AeJw1KaA8neScD7dEFtIdcFmagPXoT2uOJoQ/tsZH2BbbHs0Mf2yMlI4cguMf+TsE9WFrgHswB9yhiAi5u0IF7OIGywwP3YALc4wvMAfd4fWCAe1xNexTd4xqagfc4bHgPl4eUgfcYOvAeBzLwHj0P73EdzeB7DHZ8j6toJwAfkCGcQfgYJAgf9/QqwseVNA2IjwPJID420r7E+LiW2lAY19ChhvLRV8/WMzgfr3eO8/G5ON50Ne1PoI9raAbpY2AebgJNFudyQJMzWB+Hdripj7jYa8ebrsmYwD6A+/h8WsFBgvcxkA3hoEL8yNjCjC3sGvTj82oLBwXqx8C2hYMI92Ow28KrMraw96E/Pq+mcDBgfwxsSzh40D8GuyF8asjifwjr12cAIC5jl0EA6V8EENBJAWYBOpnBAEkXA6SP+JZBATkEFBDMsMLl1UBHAbFPe2ZQQLqDAvLCUDyPeDhTcI/AgLgm5QGPA/I92u/HEb9HB+p5RDE1qb0/NSU7kfg9GnfM6XvUdc6puJMzib/LaHXvwIH0mmL3Dh5IRrczup3R7TRhQXpRt3sDFySj20NPt1/J6HavwIP0omr3Aj5IRrOHnmb/z5BCCemBGHc3YUJShbkHCk5InM72B1CIW2cHFlJIn+lsMqyQNHS2p9BCivoXLWR8Bi0kz4oItJCICy0kEosWEulRtJDJnaCF3DFg0ULsje4MWEgXYCHCocxghWSwQg4LK+TWDFZIz2CF3Po5wgr5U6dYIUpaWCGKgxWC1v7wsUL2SqyQnDTP2ovHORysEHuFHQcVonYGFaImQIUoAipE9ClnAEGF3N6zUCGRAQUVcu3ghAqJukcZpJAMUkgGKaQTpJC2DFLIoEcK+VFnSCG3ZZBCMkghQmJuSQcp5I1kSCG39ilSSKuDphEZckghffVsPYMU8mYGKcS4vV+RQiIZpJABehSq1TnCE8kghRzyQag+4mLmdPxgMIEpkUIiGaSQjCEc8kghGVuYsYVdI4VEMkghGVs45JFCBrstvCpjC3sfKSSSQQrJWMIhjhQy2A3h0EUKub1vkUIiGaSQgYIU0uogXkQySCHdQArpI771GlLIX4cwUggmWIFP4QIK2TsQgULkGbEMTsjnHifk9v7GCYkMIpyQu/v/VOLdA/ZUYqtzwinS96cS744/4XS3+4RT6ecNS+D2AYATEhlcOCEZ3c7odka308QJiQwunJCMbg893X4lo9u9ghMSGVQ4IRnNHnqaPbRwQm7vc5yQyADHCbm7/3FC7h6wOCF9prPJcELS0NkUOCG/YJQmP3LhRDULrZMMHSAqMMR5MpGRTtUOeOJHjvgwxMdI8TFafIwFjIqOjg4vjD3j9AGZZ19cecfdWE9BLmdFTH1gCVY+kRBxKAEa0ZFiKWE82JwURIRan3R0dCgAgLE5x2r5B7HKrAny3CK1iKHDSR9iZ/8zECYfp9gCtQ8MQys+Ew8dMU4NE1o3yu3sf5aY/d9tfJWS/sVXKc3gq+RZuwW+ym4XvsruWHyV3T2KrzK1E3yVvzmni42u8FUOD1glepAYsyoUsdXoQ5dNNcZ1F0UlFhwhDkVF7FO4UFScfTRTdY4Ja2JjOm0UFaNzFJVuwqekYgcyIyVWipHBSjEyWCldY6Xcn8FK6RmslPv7GCvldOEGqV1wk0qXw3UOFSAAAuCFqOIY608Z9aYzMB4xMB6JmWIpswJglO2540LTs8yELVyj0MwyLuCEZ3GPcQHMuVyDKelLaqXIqBI/TS8cmQiFODGONz3GBXDcF7fQQ8ZFePSaFLGRdq6NZH7LB8S6SbWyZY90kVChg9M/0tShqO4uerPqjKwujuJ7uM6zjWOM4zTsNZVd8dgNQ2oadgr8E+OBmBWnvTu7nkY90E74lQyzhqG/lhyzhqPDSsQOd5lRAYVhgSUc9higGP2W9LrgICukhMyxAWEA9Ab9L06NcajNTp9To7/IZYwc/2l25wYI1MuDPQv1smNAQb38TXU7Y2lHLg4P4yXWE0mSBJLgqXUP0CXWNMcBusR4asUxnpoHBkEAughfTY311DwZQJeuAV2MDKBLPwC6/DID6DLoAV1+1hmgy88zgC4ZQBchMf+TDqDLW8kAXe7vU0CXnQ7oyY4hB+jSV8/WM4Aub2cAXYwH+xXQZUcG0GWAnljb6Zy02pEBdDnk82p9xMUMiMFgMIEpAV12ZABdMoZwyAO6ZGxhxhZ2DeiyIwPokrGFQx7QZbDbwqsytrD3AV12ZABdMpZwiAO6DHZDOHQBXR7sW0CXHRlAl4EC6LLTASbZkQF06QagSx/xrdcAXX4j34aVVuJVX+C4dJYk5cqJkUlSzBiHCXw+kcB3j8JUAdeSXiJZlygtsiuJCY6x6TkEZ7NxsOl4Dm5meRtRNQ8RkgW8YDRPLCkeSuKEwAQiiteVFqmAnwZysAlzAMGcmd5Nj3EvTAmifLcxWZjdB5YEk4U5PUjAZPFGhdojMVl8QxaT5cH+xmTZMYgwWR7t/xOgjw7YE6A7ndNkO/r+BOij8afJHnWfJjvl84bb8OAAwGTZMbgwWTK6ndHtjG6nicmyY3BhsmR0e+jp9isZ3e4VTJYdgwqTJaPZQ0+zhxYmy4N9jsmyY4Bjsjza/5gsjw5YTJY+09lkmCxp6GwKTJafaow1pXUcWZEwH/DcPgkvgicqjC8IXOYiRiwaEoe1Omg9+IEdZAPAXFe10A0oiiLS2cXd1L6fwv1V3o1XQCDQrqMprTpiahi2kbPDrSOvB+oY2wN1FPRAHSf0QB2TD6eOqgq4W+NMT/X/ANXliYsqwmkV3bAO/m66Ur9SY75o6D05ipDohwAREv2YjidzsR9qSIAL3dBUb2248ztv0FlqpZXFmXWQ1lvqWmtYvSCazLoCyZzJcg35VtZpMGOsp1bkP8S6WR5Zth88tkEtpsGkZcZ0XQSPx3Ze5lTIbxFlfKnL6F2XGRNTRLMOXi6e88fUwWTIhgP7cHhvXj5XjdlwsE3lPtacFJrIHg6ZnoN1hwJeOEWJ38/Aw7lP0a1iMxIMoacuoGhcMRnuXcQCG+QqLsdBAhlwH05/WfAYWe59k9/Lc+5c5VkChF/jWY5Hy7ga4p5t0wngGSAwgDzpIwB0cij8NhbZGz6+xPM7mzJiOGDEcOWgFUMRD+WebafSTiWxuRNJvCYjiQNGEq+kg1cUmRTFL7BORfH7NCOLg0IWbxnEsqhIWRRgUill8SedyeJBlXkyshgrZ740ZDGrR2TRB9lRnPIslEVxfF7lnm7JIoQ6tDhZ9Nqy6I2XRV8KWYRApoiQuGBW3EIYDZkw7t0WxUJKJnGPORLnSZS4bTLHqYuFtA0kSmZzYo2sK2KGRdeabBun25qqWlpaWui5DQJedHeO9TRzkCEJp/kCZQmWRdbBnOE6pxZIpX02XSCrUc6WWzRsUQcEFEGoaJhTY5hdVNHvolEUstjRsHHHLNXKkoCmXFxLhYpKYlBR979JrFeJNd0WeSvb0G24BmycyrQqCE0Boo+ExxK0RL7uo+nhpRG7M7uJNVw2KXKv5Id8X5YhPkaLDy4+ijhxIYUWx/yq6JlanGHSd6UnKdGR2E8sw4WL63yots7YgLiiS0x0iYkuMRFCZQKohwmgHiaAepgA6kGs3fmcGc8hNMr5sZC1CFA72gG11b9NSbpiTqTEWrocEJ3LYdLE3oXrq2gM0d3u4+w+rvzEmG0mFhCQmerJxKdHOXo57T6mnipF241U+RKRUWAag1QpiC/bMK020ubseQES7cOybg0qYoQyuyexr5GDxm6hVsCGeSrj7Ex3S19O72EdSfFZRzjSI3SP2eg5ckjP6B77LIC+s00Dj9Ft/aFDGIqxcUMB4FVX0/ih4GIogHiNnFJFhB4Bu6rnQTbgRDJawoKNV6qryDmIAOZgEE0D7bXoyWR0jhNgstBsiq+0+4NYZA/i2LhBhG4+28kg/lG+47ATA5xjeR1EaVOJx56RybJCw3IsJovq3LkfLQSVaJwJyNVHWtMcE02EfKgwe6B8oG2W0IXioipG2mfPgAp3Q10nsdvfdT1gp5tB2F2LSE8DWj0jPwB7JfiawGZ8tR8wBX6fka8hXBzlbHa+zpW6KMGkxqtUSnkRIIWhagEAYG5U0H+SzrSXl+6092lHRwdNNe3RsDXq8Ga+Q5kn8gf3POE/pHliZbrzRFrDf3S6ww9A8yTV8LOwdUzfD3/BwBn+7xzC8B97SMN/JU13/O9OZ/yP68b4B1MNvxK2ju/74Z8wuId/3CEN/y1pD/+hsHTK4Gbp5ENi6f+kzdLbaaqXeni4BNOD9Ad46QCrLNAttW4Yo4zoRMcsg5TKZfffZ/cftAqnfsyiMF6gbt3qBGqtMk13lNseHWSGuEG2v5Cmtx2tgFN4zwXDCvQvMiqwV7vRg/GKsRP8Snvgg4fQhftgjXpYfajsiT5UHl4fZvdEH2bbfZhxSH24icZ04tAq2dwTldwVW8lVlNHGFPOZvdBLwLgUZow18uhryaNhCgnan0swxmecaZyli5fhuCAQk0xVlxxyP9y9gAbTae391JM4tyfxuMaSYOnTBCxP6jp+mPRg4G1e64TYYUmrJTvMp4YcsxKLKulYU+tnNPRg4gOHaE8wl9P7jPzYFhObuocx1sSSt6aJ1hJhUzU5s4jWcOJgCLCKZ5/vizkSS+wjsUTmSoojsSR6JNYjj8SS2COxBL5hwpUGwBvGXI1jxpUxR4fq7XQrDX7Ep1tpMelWmp1uJcvGpFtB5ZqTbtUVu1qpO33qkNhFHHYR5JWRD/CqClfnIbyqAnCkCr6KAeFVIQsuX17FJLCuuvieoijNrMkxNnHvjxKdVBI6qch1uch/k91UYrZ8iAsvXAQZqBNp+XEU91m+A6Mt4LVoIZwU91q7fUWMjMghrbc4oNN33BfwMEigFKESkUBpv/1ABOiTHYwFTogkaRV6qYj0DgUPEHKtEQBbFthHXxU4EwuHX0P4Jo9k500VO19UcZ83hTOujomsUZvE0K1yJwFrINyhbaa26TGubdS4lkCUZ5hN4pSqAtQBJk/I6gFNvqUiR9HxHLMAoZUXq2xnyY1FuzNxtFelMhWpB9qV1xc1FXdzZpwbIPEGKrHBk9NwSZ13TRhfc0fAGlO+Ds4dpIT4Zbx1c+3f2QoEmapEvFUNGpoftbC+pGrRm41/vT8bX9CfjZ/Xn43X9Gfji/uz8dr+bHxJfzZ+cX82vrSrxm/R4MUbTYfju3nkFk5cIXtH0giZAsikiEFSv9f6LqQgGMvhEAT+xe/cAyj2+GW8Mtq4RHwx4EsVhb9wN8w/+0iKdtLY+ZQnNUS0g4hoBxHRDhsRfjM1s12494RnC9x74QsyiQ1PotjwTGLDkxhseNzzh3iCgNCAOQfBIkwoBisI0ye3/WXuSS6DjAThJ2CiiU+860bihmdDrjxFEHusrgkeXNbgg7cf+Gbmgq/pw1clQFoLCgTUQLEGrQrz7eW0DdvyoQAVKfrMopC+4LUIZ3XbjBMAkyrbOMFOL9hHYManiYn5YkwAoUaVqSheiMTU4SiKyAcUUeUyBYsbr0VR57ueuXcw9wZUusKZzF9gcerF4tQn6euztnjtbBEAZUn0TZgMBeH735h07qAQLqY4FedfogTKlZB4ZWyU/fHRIfEO0zjhjINnySEJLnUC63o76DUyRdDrj+kGvXo9MlBvNPRtZKA+ndY+GKSRAbp2IAQHThw6wYE1dnAgPMSCAyd2GRw4sTvBgQ5FgXd7pggOdKOTmGnZvfeDHl6wQLFDBaoNh0rccKjJQgVJ8FHVKMo5Z40AcOVEC+SxUq4BUJYLnSrm5YBxCFl4uhkcgJhoAUuIFjAZLRBvCtSSve1QjUYLnPcJEud9gjoAmIn3iTKIF8CB4oAaEy/Qd6ZjMXsyXnBpz8cLLuureME3+nMd8c3+bPy/+rPxxv5sfF1Xja/rxcZbaH+2vr5fW7+8X1vf0K+tX9Fl662ZoMEADhpgAqlETjvkuAEFt4NgJYMydNA+mEMHFl2bJHoAIwIBhFPoUAggjE0RQHg93QDC1b0dQLiKGptoWiGEFT0VQriKDuUYAhsQMYRJXa047x00MYRrqR1EuIYOsSjCpC6jCJMyUYTuRBGc9wN9PqMI9T0YRbiephNGOKVbYYRvUXccoTfd+xv6dXGxuV9b/3a/tv6dfm39u/3a+o392voP+rX1m/q19Zv7tfUfZoIJgz6YYEM1H0YwgUEwASrJBBP6PJjAkgYTmAgmyMjCIA8mFKYIJrw5YIIJP6LGbX0cTPjRkA4mKAMimFAydIIJrU4wITLUggklXQYTSroTTPjr5++8AgBeKQCw/nk8sdCTsYMtvRA7+HGfxQ7u6Ne1xJ392vrWfm39rn5t/b/7tfVt/dr6Pf3a+k/7tfV7+7X17V22fnsmdjDAYwfyVTCHETpQIHQwXiGZyEGfRw6UpJEDdAXl6m7QRw5OTBE5eHvARA5+Ro2f93Hk4GdpRQ4eHTiRA6iuiKmw3MeQQNJYgNq7oYCTh04oYKcTCtgx1EIBJ3cZCji5O6GA53o0FJAcPrFnIwBSqxTQKiXFi7wlKC8zxg3C5b4v2XLf10/L/Yd6Ybm/q8+W+w/3q/vf3q+t7+7X1vf0a+uP9Gvrv+rX1h/v19af6NfW9/Zr60922fqHKvMd5nLf2+Vy3wclfLhg5z5nue/D5b4Pl/s+7hXLfR/3iuU+foHlvg+X+3i3pyDP2tvDy30vTIheXOdnwafj+GUBKbrO9zqOn9de53vdjp83us5XnXW+Cu8tcK3x8Z6oq5DLYHGEOMhiljfGmVnuZb2Ky3p5EylnMziZmau5Z65xXa/hfdE1vI9nRdfwe1Ou4X1iDQ9vgRVreAA98NTh8Mg1vM+1hvd1ew1/tULVVGv41CudZOsEmmQNH7faQW2gKdbwqF3xMs7cMm5rVLyMx0QLaBHLiQsWtHxArBeI5ZG+hgNRHVAs/BJFvYaXUEAqKnjJIfheZ2TjW12K2FijPIGpPRsNuJl2uVxLbXiMZXJJL9ZrvxZLSyu68E78ApDfxgsJwpJMSnqya79Jt2t/7POuPZ1u117v8649k27X3uzzrv023a69nVbXOCnwYSKEiVEPpX4Wvn5GKYD06EJV10+HrkPwdGSdSV1FXLeYSoFvJl6EqFe+oWgFikVnccVSZsFKnhqKDv+9dulLjFjX+XQ6llg3+fQjKSEkhxByNplDOJlHLHIasbYJ+oM+PUshhPgIIZRYv/HpdDqxXvHpk+CuInzK5WQ5WUkWkRoSJsvISrKCcBImK8lKwslyUkMayMWklljXZeG9N2Xp4ygGxQhpIsvJMrKQTCINJEwmkWUkTBaRS8hqchIJk9XEui5b3JOtT4B7Cgkhp5MVZDGpJZcRTlaSNSSMn0sIJw2khqwQbf0mW6cnEuuVbD0f7huZ0Jas/1Yd679L14+Dcsck6VOYLCeryRL7jtd05Ms7up4FdzB8EusTHdvblKMXwNWxsp9rSQ3Wthg5UYu9C5OlxNqWg+UfdJWPtruahEkDWYal7VZzRKs5OqXE+kT82pSrZ6lybBixbs3VaSOx7srV66DOxYTgKHzFVVsRGS/5tJgsQw6K0VlDLsHeAS8vIWuwB5wsJLXyb5hcSmqxBCcleNcKfKZSUk6sW4cJHg7TJ0K7x8c8yxqUieVkElmBrUBtDc5TDRNPNSzKy2JifTJMv0EpJvBvMikmJaSYlJJiUkaKyRRSTMpJMZlKikkFKSbTsMRk/FdCJpNSMpmUkclkCplMyslkMpVMJhVkMpmGtZRgKfhXSkpIGSkhU0gJKSclZCopIRWkhEzDlkqxJigF/8pIKZmCT1pKppJSUkFKyTTsTRm2VoIlyvDfFFJGykkZmUrKSAUpI9Owx1OwRyVYyxQsBf/KyRQylUwhFWQKmYZPVY69LsGWyrEmKAX/ppJyUkHKyTR88qn4ZCXYm6nY2hQsMRX/VZCpZBpypwKfvgR7XIE9moK1VGAp+DeNTJNcnCaffprs9TTZ2jRZyrruCJ2NVYl10xH6VT4YLaISku4oFZMaUkwWkmKyiBSTxaSY1JJisiTt0ZtMashkspBMJovIZLKYTCa1ZDJZkvaolpAaUkIWkhKyiJSQxaSE1JISsiTt0S4lNaSULCSlZBEpJYtJKaklpWRJ2lJQRmpIGVlIysgiUkYWkzJSS8rIkrSlYwqpIVPIQjKFLCJTyGIyhdSSKWRJ2lJTTmpIOVlIyskiUk4Wk3JSS8rJkrSlaSqpIVPJQjKVLCJTyWIyldSSqWRJ2lJWQWpIBVlIKsgiUkEWkwpSSyrIkrSlbxqpIdPIQjKNLCLTyGIyjdSSaWQJSlUNSkcJjlANcnoKPm0N9roC76zBfwtJDc5Si0kNqSU1ZAlK5EKUrBIc3YU4SlOQUwvxiSuw1YV4N/xbRBaSxWjFFpIlKM2LUCpLUDIW4QhPQS4vQm5VYI8XYctwN/xbTBaRWrKILEFNWIwSXYJStRilYwqO0GLkdAU+7WLs9UK8czH+qyWLyRLUolrUhhKUyFqUrCk4urU4ShXIqVp84oXYai3eDf+WkCVSC5dIbVgipXKJlI4lcpSWSG4tkb1eIu+2to3R6fnEenCMPgdswmy04JNRm8pQDqfiCNbgsy/Guy4mS8kyEiJ1ZDm5hKwgK8kqUk8acM5ZQ9aSS8ll5Bvkm8S6Ll94KPl6liZnOYVYP8/Xlcg/g8Tak6/79+744PITX2pvOXdqUeHP/j0dva4WIB7I1/2++e27nn2xnX+0/xXfHWN3IbEaiOvH6v75M/2Xrn2x/ZK5v3jxxwsLBLESiK1jdf/HE6+6Z8yL7S9evP22N6546yGxh4dtfka87NLvX/TwC+37vzD+u8vyVXEnwTbH6v7qsY9cW/NC+2+uOHP2pFeOPBVp+/8BbR6t++/auLFYfaH9ZP3yv/y96jXR291AbD1a989e9tUz73y+vfp7X974+H1c3BkB4p6jdX/LTT/8/WnPt3+n5VcvnPX14wSxBYgHjtb9/MDO1995rv2VCQ/cfMx/HS+I1djmMbp/0x+OXHD1c+3B7b/9xcin8lzE1hTESmzzGN1/2W//Y41/rn3t775SVLhglHhOjm0eo/tvWrbnpr3Ptqvz3l760L3HSiZgm8fq/rt+8pPzL362/eBdl5c+fuyxkgkfQpvH6v7ZP/3Xtdqz7UsWaP/32F3Hizt3A3HPsbp/8+rXC7fsax+mfNj017ocQYwA8cCxun/fz753XOW+9uaJH972YPnBh6LE9Tw5sQXb5Lq/8sJLRu/4bftV02/+yQlfy5VMwDa57q9+7df3HHymvfDejbc+cPwEyQRsk+v+gyes8I57pt3oCM6bM8kvmYBtBnT/7jl1gfOfbs9f+tQvv70zIO4k2GZA90d++MRHN/ymveyK25fO+cY4F3FPCuL+v0ObAd2/eWJ44yO/br/hgWsnbz/7KEHcDcT1pu7f3XL2k39/qn3J5qeDi87eKWQoAsRWU/dvf/3Yhwqean93z6zXFl933K4ocU8KYgu2aer+uR/euuCcJ9v/9MIe9f89e4LUFWyzQPfv47WR5r3tWf9+tbl9l80hbLNA9+832NU/eaJ9/hlfadj8qpu4JwWRY5tQ7VFvD3/p8fYlr//PltAbhpQhbLNQ92/euqq441ft0+Yat3/xtmNcxNYUxP0fQJuFun9765/ePP5X7Tec59187R+4FDAgHijU/S2/Xj7hrMfap182pWZPjv/UKHH9ccmJESC2Hqf7Nx/DP6l/tP3keePO2njZ36SpwTaP0/0Hj/34nO8/0u57rN5ffH2hZB+2eZzur5704gkP7Gm/ccuI0T9uOclFXH98cmIltnm87t+8r7Hp5d3tH573zqYbl2WfGiXuSUHk2OZn1e5/dfK332tv/6B0y/nz1sjBJkC8fJw+asIK77iH26eTgyecWHbCqVFaW3La/r9Bi+N0/+7zbph34UPtnocvmv+1nKMlZ4F4YJzu33/GyZd8Z2f73rvPe2fKNGmikLi+KDkxAsTWIt0fmfzSzEcfbF967qSzxjce6SLuSUFswTY/q7b6zWueO/iL9t+tLn1y6g+kLanGNsfrfu4JevN/3v61Cx+vOY9JK4TE1hTESmxzvO7fn3/jy9b97X888l+/+d2FJ7qIB1IQObZ5gu5v2fLX8tr72rO23LD2wsaRkrXYJhBH7C7Ovrf9298q33Db1ye6iHtSEPcfhDaBeFT976t+0n7mqpfe/OblY13E9ROSE3cDsXWC7t9d8s/54a3tf239oGzWJyfuihL3pCBGsE0gfrrjqtu2tN/96fH/eID9Y3qUuP7E5MQWILadqI+6bNgtl9/e/kZWU+PxLeN3RWmPJKdVY4sn6v6WF735O37QPu3Of3933vVFUhWAePlEfdQn2+/afUP7rXc+/8/GY/74UJTWlpzGscGJ+iij7oT9ze1vVP4uN/j6UbuitNeT0wjQbjxJZ/D585N0Zff7UNFJ+qir1+QZLcF3Jvzo5ronpLFqAdqBk3R/y3fnn8s3B5/76HXPea/ZzgQQL5+kj3qy6LjTbwqW5Swo2RmRlpUArXWS7q98++oLrEjwKy//7fzdI6gcu79Ci5P0USe98NMlPw4W/d+uNatHydFpAdqBz27cffvIu793V3Dd8Qv2ff8bsu+VQFxfrPt3//7p1b/eFvQWvXLaB0vHyIcGYisQPbsnv/vT4H+d8uScL4wYJm3nX0AiinV/9axnT/nBfcFbbss994ISewIB4oHPiPuf3fqPXfcHXz771Tsu3CslvxqI6yfr/sgPzlrw558Hjzn6gumeZbK3lUBsnaz7d7+b/Tx5IFjylx/99/XHvCfEhWCbnxErv37BhaU7gr87bdfJ548okDx4D9qcrPur77l+b+iXwTeXfjShZfORskNAXF+i+ysfovM3PRR8ftuCx5+dZTs+QGwt0f08e8O0Jx4O7p/51r1Ld0+UHQLinhIwj9O+/U578P+yW+e8VGabR2wTiOMu/5Z/T/AD78RnLntfTuv7/xfaLNX9BwuaJty9J1h2c8WMb22VTIgAsbVU97dszKl59pFg68/W/3r5jxRprIC4p1T3b87b/knto8GrG75UcNekxwUTKoF4oFT3by/dcOq3Hwte9ov/m/eNDdJAcmyzDGa0N94c96vgE+uWvflOqXzO/e9Cm2W637ju4bO/9njwspOmn3jtb21vAYh7ynT/qjXXHnHw8eCBwK1vXj/CHk8gHijT/XNnXHn91U8EtS9+e5WxxPaPgXj5FH3UtP+99+G9wWdP/PPd8071Su4BrW2KPuqj1xYseDK4siMyv+gDr7Rj2OIU3b//mul/+e5TwWWBc+d+sUEq8f4/Q4tTdP++8772yuRfB+8+sO3s66dI9243ENeX6/79p1Rcte/XwV8cMe/rj31JDlgEiK3lut84+Ph/Vv4m+NyEG3/V8N7fhI5XA3HPZ8TNL2w/9b6ng1O25310QodUsUpsE+58u2PYV54JFn9oVY874hHBdg7Ey6fqo37/xj3/eCY44lu/rM0LPCVqJdjk1M+G5P7lY2/+bbD4jzlPvffrfMnYd6DJqbp//lnVFfX7gt8++y+jXr31Y2kdgXhgqu6vrrl44mP7gn9+d/qoa0dL764FiOsrdP87IF3PBscevGPRsIBUlGogtlbo/o+3/fr8umeD60fd8dHTP7SdKWzzszuXLlh0c/uzwQd2nfblv9xpzzzYZoXuf3DYJTNHPhd8d+esnX+4SnoD+9+GNqfp/s2vNR58+Lngh+rcM/59q5zVdwOxdZrur37+wN9GPh98cHrg+W++LkcsAsQ9n91pPLz24rrng3sv/dv2p1eMkI8CxAPTdH9x6aXnPPJ88Pxdnl/MO2W01D9s82Td/86LBT876oXgj/Zvfq/8DZ98FGzzZN2/t/6R6+tfCK556eKsZ8ZNkhYK2zxZ9xf7b9v/5AvBH7+SnX81ly4RwTZP1v2RCu9PzReDX39i8fpVD58kn/MtaPMU3b9v71c++q8Xg+9XXvDXv9wjZ/XdQGw9RR9e/fU/7nrxxeBrtT/2naBn7yLWw6foHww/GFzRvmnMnFNumT6l9D//feo/3w9e8Nortx5ZXf9QTculX/jhe+8Hn11ylfHNCzc/dGXzinfy/vR+8Mh/XjzlnOeumx6+Mu/57f/v/eC/v/WvgpZnrn3oD//8/fi6fe8Ha/a+VXP2R9XT996yZvTMJ94P3vx86XlvbNk8fcPfH3/qCw+/H7zkvzZccOf/7+VJ4HLMvj5vCvVGREYMJUOSpAXhye2xMzVlEtFQtEmrViSSdmkhQ2Syy0ybvcxjXsZElLRYikrZ2p+ntKe8X899n/Rmme/7f9/v9+mn53fPvffcc+8995xzzzm3o4cJubAOJ/OrDOpiug+MuRpJtC11Vz+QxKD8eE03/b/mE6fyC7XrTjOI7xIdpjtgCzW28GOq3TEGDb2pOfXn1YeolRbyebyDDDKr+SmC8TehcrScbt0MZ9Co5icZE+/HUOUaF1KOBjAo1eyX6teF/sTKyLNZR3YwaNnBszUKY/0p35V+RLo7g/S1y8walKKomv0Reh1bGCQwHYEiwvYRXtmutRbWDJpcO9w7vvhX6vEvkoHlFgyy0pw7v63uKPF7xmatkFUMOq4XnB1QGUWNK+5SMTFi0P475xaRruHE04hNofOWMMhP8k2a1A5/4tcSv5jliEGxiYmvuyN/JfQ2ebns0GOQ3zLP96M3hBDo3CXjXC0Gva9UOqK+1J8o3fnKdrE6gzYM3op803+l9li3VLz8gUFaf0g7V7QFEBVlSi3HxzOoU+A65tgEfSq6+Hne7tEMuiIj6x4wex/BH/DmXJA8g6Kyc8MOjHQhVmvOv5Aqy6Brf6QZeRntJRSua8l8HMggQ8+kV7wFwYRWkWGXG49BK9oL188pjSKEo2wuDe6ikaRF5Dz/08FUY8IBy8xWGm02+TGnfsUBKvvC3NnnG2kUqbFybPugOMquSMo5pY5GBbNi51flb6XaEt7qvqikkcLY3MuKinHU28QRdzRe08jZcOr5ZQlBhIquvOG5MhqFO0zZYSV/kPreP0ly8XMaWYR9tyzqvDk1dXrbBJmnNBp7dLn9sWk7qcOJJsUt+TQanvS3Vb31QkIjbKPV4FwaMTYD50nb/UqsgXH15AMabR9w8nlFjguRR9y+euoujWbIy6FI4UGirPBZw9Q7NEpL3fFnbrQ3oTp11pPnAhr5lK+qvTnuIDGktDvuEkWjyNNbQTc2ijo/7bj3pQwaLT99sCSnLIRaYPfo1PNrNLLUk7t5t2wbFWB8fLX6FRq1/uJbt0Q+mJI7sP7BmYs0inzWPVpq5kHiuerVWUtTaSR1LFzz+hFfovve4cfyyTSSXvX9qwrraEJt1bLSQX/QqOauoknQPV3i+pK14ZMv0GjmLRv1d9qxxLIJyQqu52mU4B23ccWbCEq6xDuj4iyNEo2YeZk6EVSQ2dy0XWdolFKtHrbNNJBSvpOju+Q0jczNV28rzT1ITVIxC9A7RSMbxV3+vw9bQ3hcMHxsdpJGU1Q2CJjLB6mH83bb/XaCRgEZuiHJ8lsowXO+l/wJGtEXnNMZe2tKc4wtcSmBRitDy1fpl/hTgbErO/wSaPRo/rpdNkrbKE/LuiqvBBql+e27tYIOpjz3nF12NIFG4e/MxmsrBlP37Resrk2gUeFj6Q3Z8dEEWl9m7HCCRuPOGmWUaPtSIbxaj5EnaeR4y35Vd10soX17Bq/+JI3MnJ7+UVFrS2z66dGsplM0WvDosmbmyVBKfsz8VapnaKQ7e17jNYeD1Ihcw7iwszQaL1ScG7jBn0q+N3HJmPM0clnjXmTyOJaqP7DoWHEijSB8qIV9cjQRZxdefO93Gl2pabiteX0/8eLE1AVvk2gkrMyMt7pmS0UsujpKO5VGiyyb1u5t9SVm+SjEpVyk0V798eeVpA9Sd4UxfIsrNFIb77Qv/cJ66m3mw7TZ12m0NiN6Z8dEJ0ru56zsRTdo9HtHs8rChQcok5/KEgJu0ujHSLtnTg+CqBuDHrg13qKRam6MelfqViK64XRAzD80+tNDpmJmgTMxceJrRessGlmrbFKRzAyhbN+u97XLodETrVevg7/fR+horKg7lkcjhT+pwvw/Y6j1k+ZfGvCERgVadLxWTjRhfnnGiN+KaXR5nYdLoEMgIejebuZYRqMrxyMPP3wZQO1oKhQ4vqZRiE72AZ8xEURy4bq4hCoadRbnr4jyjabsru1XG0TT6EZKyeriO2bUBwXj9FNNNDJoPac/9Ew0NXft2/3uHTTSPZis1/x0M7V0w4f33kIazQw3d3xFx1ArBp6ckSbFoIelljLPhJ5Ewe0fo8fLMijpyIHODzdjKOnxzyz+lmfQZdnUGSkuHkT8z0GlxxQZFNud8Iv260hiR57Q8g9lBiWtlc6PKg8kfsxfM71RlUH2Y37SS31oTVytHBjrrMmgzYoHnKY52hMO0UyJ8mwGFVzN2Ts63J/qvLPejI8Y5NopROuTo6idYYNWaCxl0PILXnopQ6Kp92FDBocYM+j8IP1zQac9iZAzH0pGmzNITsVA+beYAOrI3vujXlsxKOnA7Scm6yKJIO0XA945MOhHR17S2rmBhNUVXtMEDwYpzb8yaMKTAMrymK/O4Z0Muj9k6byMqWGU2smWkUuCGVQYOtdK8pon0Yr2VU6PZtBW9+Mr6zL3EnsN731YeZRBDTGFUfJtUdTz6DOnUs8wyM9z4qsjKfupRvtIjWWpDBqs/DtJ3YkkVNdtpMfeYJB27YU7seqBxOEbjrPVMxlEB+VrXbAJJwwWu1h45zGo/vW8NzdmR1Ij/4pP7n7BoOMPY4zmhfkQRdG/7bldyaCwHCvytpQp0bg1Sv3vJvbmRWUD9ixnZUNf4FELyBIOXiUO1wayi4OH5ojBdYCMzxHBE8XhukBSHDxLHD4TyBIOXiUOnwVkFwcPfSgGnw1k/EMOvzhcD0iKg2eJw+cAWcLBq8ThG4Hs4uChuWLwTUDG53L4xeHWQFIcPEscbgNkCQevEofbAtnFwUMficHtgIx/BDg6kPQI+AsMei7XboMA8iYBNEwCGDYZYMZkAJPJAG6TAaJ7ymk95byeckNPeZgqwAxVABNVADdVgGhVILtYhGyYPQ/4CgMBYBgApKmK/hvgMpmUJxo0PQ/4RiwxS3qudmx+AhvBZmMMi8ABPHAcxB1ccJSajcyvxpF6Lxzx/jwCPh/0QZllkIh8EKUj5ANfi8U9FS+wB3iALY5tO8F20IRleAQ29m6PY+3OvfHuHLZ/PJBF+cDfx2MRBALgcAgbFBGRtwp3sQZHHDT5n5HGhuSn4hSD/2SaU8R6knUFoj1sLwA+nyeK7rLvloCMKBTVHCkEvvxwLlWkfIrILPdXAzKJbbATyPRC4Hvw8GpDv2i/MdiBKZ4kS4gdOOB4GJtt0EfOIlzvgNfpv89BmCGWgzATyLTHwPcf3J500XHKD20I0h7SltIVgpM5BXZtFa0I8rxvxgaWC8Ifzxiqf7IVQXtVykJeuSDIKU+7bmMrAgP+rMyPZYL2I8MPdU5sRVB+fUxxd6nASeLRGYvKFgTR92RThCWCdOMJ66SSWhCc6B6uJ1kiGO8ySq5+awuC8rna9vwXgpnt/LXSc1oQpGms01R4LihN3lhvzOupt2pft3tCsSDPd1lk+oNmBNFb04xmFAloY50rcw41Iyi/0BFGPhM4PEl9mc2GJaIVr6qbPRWYZrz5yU6jpzzs2KmJjk8E54rGDed9aEJwwlLOdu9jwSxz2euH7rPl1tnVxwsFK7qvrfg+rgmB1X7TkzcKBFfjymUjHZoQGDww2FucL7hUOSLgzdye+nKDuUGdeYKLN4MUFYc0IZhRqR0/Lk/wbOulB5NYN7pV5ym/oFxBwMMRjySvvEfgr2+dVZgjMMneOS0t9D2CEyMNB0zOFrw1irVW2dDTvtxY8/ud9wUXFYL1V+v2tAd/JPH0nkAvdf7rJXy2XmrMeZ27gtLTD7vpV40IYE11S+w/ghlz+OYr/mxEcKL8hzcdfwtAZXegaWwjglvd69Zuui0gnj25NdClp73/Ta+j8QLB32+uL7VcxtZ3WKzxpQT5QZBsPpGtb5a7a5UhUFUxlWv42IAAri19ZXhNEDU3z0f5RQMCA96lbeiyoNh/7dN313vKtxaM8dNLE+w38P04/xDb/urgA66/C/bOy3wwyYMt+xgf2nFG8MvYIW8Or2TLspmJE48LTkUq346ZwZa3qU3eEiOYsOvypGHD2HJVUbuyj8Dx/IOOXay/EEwumn4MRoGNrYW2i3rK/nIVOd+fRLuHBSYMyqER+O+L6DJKQlXrDsfNXUMjMFgzXvv3y+id/s2Gp2/r2fq8E6Mz0GU94Z5rPvUIDCSfV7v/hRZWG7lfla1HYLXbpKDkNrL2Glpy6UwdghNlA/7w/getzH5aFYl6ysqvfBYOuocMZSWM1UtrERhc2FcWeR89ULACJ79aBOUFW9KH5KAonekus1gnU3luqkxgLppjojbZLbMGgb/9FZnteahUS5XiOdcguMXbLJWUj/Y1IqpwVA2C8o+Ph78oQMkf7Zfn/12NwD/zpyUDHyOJuJ3Nb9yqETTMlf5L4wl6TwXM+cC6WvJMlKNXPkWNa9tCeIVVCBpqHhZsfYacWzNq3wZXIYj2C4qPLEKxGebXDhNVCKwqzHiJxUhl2F2hVHMlgrxCl9F/PUcPFEaOVkmuRFB+IuV93gsUIfyto8S+EoGBQP9MeQkCMq2ElQORMhnyoPwOSV1bNPAPyTDinO4aSbB6hy60bao5JtxIZL6fdEeY8A7diCayH+0KICTXZeixPoTJBz1WhwpDidexceVCpUp0McBS1aA7nBg2dK0C69cg90684tXtTj2xsJVnPSTe6j/sfDd4G3Gueq0262u5rtI6+c3gTVTBpSv1QqUqpHn/7PglEoHUna5ODdbFo3T0/anmNmfCxDGiTZhQhboPLZc2lYyk7BTs50B5FVrse++vJslwavF3gldCpWpEKA810O30ofITfskRWlaj9Q4npPyF3pT90hvzWM/YgF11//zT7kac1cioFL6sRhJLIpYW744kUrunPxMq1aBdKQ+NzGS3UIeEkmVCyxrkeKk64oJfMKG+f8MDYUINKhthePV+YABVMyC5VPiyBhHTrWqy5M0JI/0hjUKlWhS/TTW5tDOSWjdqQq7QshbNlr+r+F22KeH5zqRYmFCLIDeWLG7zIFIT40ewDtJbx9ZP+EfGi4h7ucQClOvQ/dvVpudoRyKlLcOA9cs+dVuhmjBoJxXebbaJdeIqGVZ5G/B3UOulDYuFL+vQs6tHO3Q6QolHT706hEr16K8KS7vB08ypg9+vPiW0rEdNhwqOTZH0pWT3qRwXJtSjWafkdFdKhBCjdlG2rAtbtujMqPE8LypmaasE6+8u38RIa/qHEUXnnq0BKxp1tsmae/F3UbK36lXhBI2GH1ksvTcwgtqZ3eIE5TRq9lY4pOofReX4qW8DZQZFmXq6F++JomQWy04GKwaVCFVVYasBpfMkokqYwKC0xO6KkrHmVFiw3BPhSwa5RMZkj+kIIewnqkmyQYY9S7Rtm3YfIzY/ff1aaNmAfA+llA7uDCbWnA+SYUMpMR8K/cteraFykOUYNpwzsiFTSicghmq5kdouVGpEf9/wt/uzcx+VHGP0VmjZiJjK2d/J7z5OVcxKGs4GyIQto6RkIJ5YtiBLkQ3SnVj//M2HgGjKZcNHOTYSuPBDvGFedygVU5QwmQ04BuTHbp/6MYJ4/u6cGhvXzNy3YauHhBs1Z75aufDle9Rx7tLzOTuPEQENJW1CpSa06ucSF51GP8Jq37oGoWUTqtV6aLh6wG9UTsrQ6WxY2edM4Y+VDV7ErEvzJNnotU7o8ZHZfvGEMCRfgg2ST9HXeJQ6eBdxcafeEDbcfi7ONmj24AAiLGG1JBu4L6CMo3/pDKOaFs6UZPMD1Ey/q580fBslt1siR6jUgkpW+QQW7T1CuF4O6RZatqBBU/K0KqVDqBtt494LE1qQhK/75oS2EGKPblet8GULml89Y3q0fwwFJPUG+LwIILPeAH8vtrN2/od2lshAYZNT+owQAttM/xtbSw3InLci07HoLXwtTZLFIkqftcYpmSxt2z8lwb7jzM530Jem6gUuOAnWDSf1eOK0HmVsdrHpuGTOO5EZXPQO+D/yuKzkL03Vn3FvV3DnUor6aPaA5RirO6bLtS9pM6mSM7Argb+cxbwAABbitF9r8MK096aSGoErTjTtNfn60oMXwza8Xm6fYGREFfB5hkAeqQI+yeKd+1myrzGX7GuMk30X4ORfttbj6/hKWHxOQFZVAd+SxWeOE5Q+N82VMb3ia6DMpe1+mxPYlbfn5uMNtjAdyJxqkZVcVA19CdXiHEXWVYvWrb0a+KZsC0NsYTtg+kWJzB44Vdj2U0Lz5q9Qy1LqjfdFRKt40nMNt+c1YlcfZfDB2J1w696+dhz/KoMHbMZz98S0uOA9t8dtRGN5YRiZVCs6Uum1wN/O4nbHuMV/xGfb+2OCMVlzHOGAzwWbYu6K+d0J840Xxy1aoAlTQAs0vtpLDWRABkiqTsQlWXXAX8jSQXyVr7+G4Rv8HFHP3W/qxW6v04FM4uDp4nAZIHPqRZfQonrgK7Hw0QAwESzACKfZuXyauz5ODK8Xnd1QWuzcTwNlnJZtA4vAFrzBod/Z+NSXokUjZdHQlya+HmS40TbiU9FvtDpaNFr756P1rbj4rvbrm8SIRktnvjLaAvDCstKWu6DhHiWMaLQq5ou5ecGmL/r0Gy2+gfM9NIjdN9fjHWZrkoDMagD+aSy84wFgFRbcyngamzn2/NrxcMBiiGVDGyzExA+zB36XsBkvtjLY4PcJvQfbDt89Rf1FrUQH88sxVDG879hNB7KuUSRq2huBb8HD1H6NKd04hWOL8zl7hTzLrH1w8hNcJFI9sfD79F6h5D235O+h70VEnxrxhO1YIdh8qUTim0QHJ7EJ+Po87Hhi32544hGcOcHJzkgZU2ON18sDl3rXpVcQk3UcrvYm4M/k4eMi2nhWPG7HdIvEqAMWLF54BwzF3j+wzN3MMXcz8McM595opM3hns7MFX3cBgJZ18zxdPNXNWffRDeBF05KFXtgkNTCSa0W4Puwfd0A8FQ8cKteremBpeHn0xSXzF8+MVHG7gpvziHhBu5Ytjp80iHOmAEcWSqoVtEMslqBr8PDSwVijLzsG1K+94xOAbKrlXN8tQF/HIthFAB+yiHaHHF9RSa1iTYnvQ34iIc9hn16pu85jvunw9Cf4V2xdhMxOTtyG+fbaxeTgmpAxreL5pTYDl97zmODKduIV8QWfD6xb7vIVVTVDnxXHrbJWNtBXMPa4gPsyunBb2lAF4zdAVtbIqb9XCeLryE3l5IO0SpWdXx1FfuxeESnSJce6RSzcqZxWEU2jge4cazeS4MnJ6TE90OcYyyArOvk/GydYus5DciID5yN9wH6nlZ9KUL6Vqff86CcD5z18eEbPro6rkH7txpEdHFasOtbXj6uQfq3GuR0cc7NLnHnpik2L3rNDxes7kTMJzKl2Lz2LZy378tlFJcfytg82iFmHm3k5LcLaPSTrX0sIpKdZF23iO3au4Fvy1K24Qu288Bq6ssxxV9tTcNjenAm41ZOp/QKEaf+8q3uI6cTPoqZn73H0AOLByfc58uDKGLe/qb0v9HFqmKhiF2rhGKm3/9VA3HMRfnz8Opl+fO+tXpuOIvfC4sXT25fe7H07tbnc/63GZHUHh5mpqw9PH4QZqZdYkaAuKQXKXKRcu8lp7+EEDHK16TsFNxDud8zPWv8cNERyy3WLOi9ZagBWRLAw5ZJVQCPfxwT9ev/E1Gr8bXz88P/r8RGBIp27Uggr0/U+nDXHPGz9LmvXRvzuS7+rYd/u+IZsTQ4Y6NzDYfFlMPBXtIWwHa885yojQjiYVF7JIjHV2BHH8qJ2k2f2pEU24ZVi0G8vmiKMWyCLdyVVhmvgDs2q20wJ7nhmbuI+LSL6x8azOsTmf37O/TbgX69bwXz+EPmcIpL9EfayOZgHl9Bgux9vSsSzuw/PpCxITw+zwbIRPY7BEiK/SoDmRPC4w+XJHtxfMJVxdZ/B2Qz+z0DZGgoj89TBDKR/SoBeSWUx5f4gQdkFguYAGQV+1UFshlXSAAZGsbj89SATGS/WkBSYTz+kD0cVTwJ/OaziK3TAbI5jMeXElE8eZiHq5e7ta3RRjc3Bxd7s58NR07XdHXzdHB22GFrM91no4fzdOeNbv8Fu4lUDg==";
@@ -33094,6 +29726,7 @@ var require_generated_wasm = __commonJS({
 var require_base64_js = __commonJS({
   "node_modules/base64-js/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     exports2.byteLength = byteLength;
     exports2.toByteArray = toByteArray;
     exports2.fromByteArray = fromByteArray;
@@ -33195,6 +29828,7 @@ var require_base64_js = __commonJS({
 var require_common = __commonJS({
   "node_modules/pako/lib/utils/common.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var TYPED_OK = typeof Uint8Array !== "undefined" && typeof Uint16Array !== "undefined" && typeof Int32Array !== "undefined";
     function _has(obj, key2) {
       return Object.prototype.hasOwnProperty.call(obj, key2);
@@ -33286,6 +29920,7 @@ var require_common = __commonJS({
 var require_trees = __commonJS({
   "node_modules/pako/lib/zlib/trees.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var utils = require_common();
     var Z_FIXED = 4;
     var Z_BINARY = 0;
@@ -33928,6 +30563,7 @@ var require_trees = __commonJS({
 var require_adler32 = __commonJS({
   "node_modules/pako/lib/zlib/adler32.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function adler32(adler, buf, len, pos) {
       var s1 = adler & 65535 | 0, s2 = adler >>> 16 & 65535 | 0, n = 0;
       while (len !== 0) {
@@ -33950,6 +30586,7 @@ var require_adler32 = __commonJS({
 var require_crc32 = __commonJS({
   "node_modules/pako/lib/zlib/crc32.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function makeTable() {
       var c, table = [];
       for (var n = 0; n < 256; n++) {
@@ -33978,6 +30615,7 @@ var require_crc32 = __commonJS({
 var require_messages = __commonJS({
   "node_modules/pako/lib/zlib/messages.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = {
       2: "need dictionary",
       /* Z_NEED_DICT       2  */
@@ -34005,6 +30643,7 @@ var require_messages = __commonJS({
 var require_deflate = __commonJS({
   "node_modules/pako/lib/zlib/deflate.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var utils = require_common();
     var trees = require_trees();
     var adler32 = require_adler32();
@@ -35054,6 +31693,7 @@ var require_deflate = __commonJS({
 var require_strings = __commonJS({
   "node_modules/pako/lib/utils/strings.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var utils = require_common();
     var STR_APPLY_OK = true;
     var STR_APPLY_UIA_OK = true;
@@ -35196,6 +31836,7 @@ var require_strings = __commonJS({
 var require_zstream = __commonJS({
   "node_modules/pako/lib/zlib/zstream.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function ZStream() {
       this.input = null;
       this.next_in = 0;
@@ -35218,6 +31859,7 @@ var require_zstream = __commonJS({
 var require_deflate2 = __commonJS({
   "node_modules/pako/lib/deflate.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var zlib_deflate = require_deflate();
     var utils = require_common();
     var strings = require_strings();
@@ -35379,6 +32021,7 @@ var require_deflate2 = __commonJS({
 var require_inffast = __commonJS({
   "node_modules/pako/lib/zlib/inffast.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var BAD = 30;
     var TYPE2 = 12;
     module2.exports = function inflate_fast(strm, start) {
@@ -35608,6 +32251,7 @@ var require_inffast = __commonJS({
 var require_inftrees = __commonJS({
   "node_modules/pako/lib/zlib/inftrees.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var utils = require_common();
     var MAXBITS = 15;
     var ENOUGH_LENS = 852;
@@ -35924,6 +32568,7 @@ var require_inftrees = __commonJS({
 var require_inflate = __commonJS({
   "node_modules/pako/lib/zlib/inflate.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var utils = require_common();
     var adler32 = require_adler32();
     var crc32 = require_crc32();
@@ -37163,6 +33808,7 @@ var require_inflate = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/pako/lib/zlib/constants.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = {
       /* Allowed flush values; see deflate() and inflate() below for details */
       Z_NO_FLUSH: 0,
@@ -37210,6 +33856,7 @@ var require_constants2 = __commonJS({
 var require_gzheader = __commonJS({
   "node_modules/pako/lib/zlib/gzheader.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function GZheader() {
       this.text = 0;
       this.time = 0;
@@ -37230,6 +33877,7 @@ var require_gzheader = __commonJS({
 var require_inflate2 = __commonJS({
   "node_modules/pako/lib/inflate.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var zlib_inflate = require_inflate();
     var utils = require_common();
     var strings = require_strings();
@@ -37404,6 +34052,7 @@ var require_inflate2 = __commonJS({
 var require_pako = __commonJS({
   "node_modules/pako/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var assign = require_common().assign;
     var deflate = require_deflate2();
     var inflate = require_inflate2();
@@ -37417,6 +34066,7 @@ var require_pako = __commonJS({
 // node_modules/@assemblyscript/loader/umd/index.js
 var require_umd = __commonJS({
   "node_modules/@assemblyscript/loader/umd/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var loader = (function(exports3) {
       "use strict";
       Object.defineProperty(exports3, "__esModule", {
@@ -37825,6 +34475,7 @@ var require_umd = __commonJS({
 var require_wasm = __commonJS({
   "node_modules/hdr-histogram-js/dist/wasm/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
         return value instanceof P ? value : new P(function(resolve4) {
@@ -38054,6 +34705,7 @@ var require_wasm = __commonJS({
 var require_PackedArrayContext = __commonJS({
   "node_modules/hdr-histogram-js/dist/packedarray/PackedArrayContext.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.PackedArrayContext = exports2.MINIMUM_INITIAL_PACKED_ARRAY_CAPACITY = void 0;
     exports2.MINIMUM_INITIAL_PACKED_ARRAY_CAPACITY = 16;
@@ -38497,6 +35149,7 @@ var require_PackedArrayContext = __commonJS({
 var require_PackedArray = __commonJS({
   "node_modules/hdr-histogram-js/dist/packedarray/PackedArray.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.PackedArray = void 0;
     var PackedArrayContext_1 = require_PackedArrayContext();
@@ -38634,6 +35287,7 @@ var require_PackedArray = __commonJS({
 var require_PackedHistogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/PackedHistogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var JsHistogram_12 = require_JsHistogram();
     var PackedArray_1 = require_PackedArray();
@@ -38682,6 +35336,7 @@ var require_PackedHistogram = __commonJS({
 var require_TypedArrayHistogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/TypedArrayHistogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var JsHistogram_12 = require_JsHistogram();
     var TypedArrayHistogram = class _TypedArrayHistogram extends JsHistogram_12.default {
@@ -38745,6 +35400,7 @@ var require_TypedArrayHistogram = __commonJS({
 var require_Int8Histogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/Int8Histogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var TypedArrayHistogram_1 = require_TypedArrayHistogram();
     var Int8Histogram = class extends TypedArrayHistogram_1.default {
@@ -38760,6 +35416,7 @@ var require_Int8Histogram = __commonJS({
 var require_Int16Histogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/Int16Histogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var TypedArrayHistogram_1 = require_TypedArrayHistogram();
     var Int16Histogram = class extends TypedArrayHistogram_1.default {
@@ -38775,6 +35432,7 @@ var require_Int16Histogram = __commonJS({
 var require_Int32Histogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/Int32Histogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var TypedArrayHistogram_1 = require_TypedArrayHistogram();
     var Int32Histogram = class extends TypedArrayHistogram_1.default {
@@ -38790,6 +35448,7 @@ var require_Int32Histogram = __commonJS({
 var require_Float64Histogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/Float64Histogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var TypedArrayHistogram_1 = require_TypedArrayHistogram();
     var Float64Histogram = class extends TypedArrayHistogram_1.default {
@@ -38805,6 +35464,7 @@ var require_Float64Histogram = __commonJS({
 var require_JsHistogramFactory = __commonJS({
   "node_modules/hdr-histogram-js/dist/JsHistogramFactory.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.constructorFromBucketSize = constructorFromBucketSize;
     var PackedHistogram_1 = require_PackedHistogram();
@@ -38835,6 +35495,7 @@ var require_JsHistogramFactory = __commonJS({
 var require_ZigZagEncoding = __commonJS({
   "node_modules/hdr-histogram-js/dist/ZigZagEncoding.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var { pow, floor } = Math;
     var TWO_POW_7 = pow(2, 7);
@@ -38957,6 +35618,7 @@ var require_ZigZagEncoding = __commonJS({
 var require_JsHistogram_encoding = __commonJS({
   "node_modules/hdr-histogram-js/dist/JsHistogram.encoding.js"(exports, module) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.inflate = exports.deflate = void 0;
     exports.decompress = decompress;
@@ -39121,6 +35783,7 @@ var require_JsHistogram_encoding = __commonJS({
 var require_encoding = __commonJS({
   "node_modules/hdr-histogram-js/dist/encoding.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.encodeIntoCompressedBase64 = exports2.decodeFromCompressedBase64 = void 0;
     exports2.decompress = decompress2;
@@ -39180,6 +35843,7 @@ var require_encoding = __commonJS({
 var require_HistogramLogReader = __commonJS({
   "node_modules/hdr-histogram-js/dist/HistogramLogReader.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.listTags = void 0;
     var Histogram_1 = require_Histogram();
@@ -39272,6 +35936,7 @@ var require_HistogramLogReader = __commonJS({
 var require_HistogramLogWriter = __commonJS({
   "node_modules/hdr-histogram-js/dist/HistogramLogWriter.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var Histogram_1 = require_Histogram();
     var encoding_1 = require_encoding();
@@ -39345,6 +36010,7 @@ var require_HistogramLogWriter = __commonJS({
 var require_HistogramBuilder = __commonJS({
   "node_modules/hdr-histogram-js/dist/HistogramBuilder.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.build = exports2.defaultRequest = void 0;
     var JsHistogramFactory_12 = require_JsHistogramFactory();
@@ -39375,6 +36041,7 @@ var require_HistogramBuilder = __commonJS({
 var require_Recorder = __commonJS({
   "node_modules/hdr-histogram-js/dist/Recorder.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var HistogramBuilder_1 = require_HistogramBuilder();
     var Recorder = class _Recorder {
@@ -39525,9 +36192,10 @@ var require_Recorder = __commonJS({
 });
 
 // node_modules/hdr-histogram-js/dist/index.js
-var require_dist4 = __commonJS({
+var require_dist3 = __commonJS({
   "node_modules/hdr-histogram-js/dist/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.JsHistogram = exports2.WasmHistogram = exports2.Recorder = exports2.HistogramLogWriter = exports2.encodeIntoCompressedBase64 = exports2.decodeFromCompressedBase64 = exports2.ByteBuffer = exports2.build = exports2.listTags = exports2.HistogramLogReader = exports2.PackedHistogram = exports2.Float64Histogram = exports2.Int32Histogram = exports2.Int16Histogram = exports2.Int8Histogram = exports2.initWebAssemblySync = exports2.initWebAssembly = void 0;
     var ByteBuffer_12 = require_ByteBuffer();
@@ -39577,10 +36245,4008 @@ var require_dist4 = __commonJS({
   }
 });
 
+// node_modules/cross-argv/index.js
+var require_cross_argv = __commonJS({
+  "node_modules/cross-argv/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var IS_WINDOWS = process.platform === "win32";
+    module2.exports = crossArgv;
+    function crossArgv(pargv, force) {
+      if (!pargv) pargv = process.argv;
+      const str = pargv.join(` `);
+      if ((!IS_WINDOWS || (str.match(/'/g) || []).length < 2) && !force) return pargv;
+      const newStr = str.replace(/'(.+?)'/g, `"$1"`);
+      return splitCommandLine(newStr);
+    }
+    function splitCommandLine(commandLine) {
+      var doubleDoubleQuote = "<DDQ>";
+      while (commandLine.indexOf(doubleDoubleQuote) > -1) doubleDoubleQuote += "@";
+      var noDoubleDoubleQuotes = commandLine.replace(/""/g, doubleDoubleQuote);
+      var spaceMarker = "<SP>";
+      while (commandLine.indexOf(spaceMarker) > -1) spaceMarker += "@";
+      var noSpacesInQuotes = noDoubleDoubleQuotes.replace(/"([^"]*)"?/g, (fullMatch, capture) => {
+        return capture.replace(/ /g, spaceMarker).replace(RegExp(doubleDoubleQuote, "g"), '"');
+      });
+      var mangledParamArray = noSpacesInQuotes.split(/ +/);
+      var paramArray = mangledParamArray.map((mangledParam) => {
+        return mangledParam.replace(RegExp(spaceMarker, "g"), " ").replace(RegExp(doubleDoubleQuote, "g"), "");
+      });
+      return paramArray;
+    }
+  }
+});
+
+// node_modules/manage-path/dist/get-path-var.js
+var require_get_path_var = __commonJS({
+  "node_modules/manage-path/dist/get-path-var.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = getPathVar;
+    var PATH_REGEX = /^PATH$/i;
+    function getPathVar(env, platform2) {
+      var PATH = "PATH";
+      if (platform2 === "win32") {
+        PATH = "Path";
+        Object.keys(env).some(function(e) {
+          var matches = PATH_REGEX.test(e);
+          if (matches) {
+            PATH = e;
+          }
+          return matches;
+        });
+      }
+      return PATH;
+    }
+  }
+});
+
+// node_modules/manage-path/dist/get-separator.js
+var require_get_separator = __commonJS({
+  "node_modules/manage-path/dist/get-separator.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = getSeparator;
+    function getSeparator(platform2) {
+      return platform2 === "win32" ? ";" : ":";
+    }
+  }
+});
+
+// node_modules/manage-path/dist/index.js
+var require_dist4 = __commonJS({
+  "node_modules/manage-path/dist/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var getPathVar = require_get_path_var();
+    var getSeparator = require_get_separator();
+    module2.exports = managePath;
+    function managePath() {
+      var env = arguments.length <= 0 || arguments[0] === void 0 ? {} : arguments[0];
+      var _ref = arguments.length <= 1 || arguments[1] === void 0 ? { platform: process.platform } : arguments[1];
+      var _ref$platform = _ref.platform;
+      var platform2 = _ref$platform === void 0 ? process.platform : _ref$platform;
+      var pathVar = getPathVar(env, platform2);
+      var separator = getSeparator(platform2);
+      var originalPath = env[pathVar];
+      return { push, unshift, get, restore };
+      function push() {
+        for (var _len = arguments.length, paths = Array(_len), _key = 0; _key < _len; _key++) {
+          paths[_key] = arguments[_key];
+        }
+        return change(true, paths);
+      }
+      function unshift() {
+        for (var _len2 = arguments.length, paths = Array(_len2), _key2 = 0; _key2 < _len2; _key2++) {
+          paths[_key2] = arguments[_key2];
+        }
+        return change(false, paths);
+      }
+      function get() {
+        return env[pathVar];
+      }
+      function restore() {
+        env[pathVar] = originalPath;
+        return get();
+      }
+      function change(append, paths) {
+        if (!append) {
+          paths = paths.reverse();
+        }
+        paths.forEach(function(path) {
+          var pathArray = getPathArray(path);
+          addExistingPath(pathArray, env[pathVar], append);
+          env[pathVar] = pathArray.join(separator);
+        });
+        return get();
+      }
+    }
+    function getPathArray(pathToAdd) {
+      if (Array.isArray(pathToAdd)) {
+        return pathToAdd;
+      } else {
+        return [pathToAdd];
+      }
+    }
+    function addExistingPath(array, path, appendMode) {
+      if (!path) {
+        return;
+      }
+      if (appendMode) {
+        array.unshift(path);
+      } else {
+        array.push(path);
+      }
+    }
+  }
+});
+
+// node_modules/has-async-hooks/index.js
+var require_has_async_hooks = __commonJS({
+  "node_modules/has-async-hooks/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = function() {
+      try {
+        return typeof __require("async_hooks").createHook === "function";
+      } catch (err) {
+        return false;
+      }
+    };
+  }
+});
+
+// node_modules/minimist/index.js
+var require_minimist = __commonJS({
+  "node_modules/minimist/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    function hasKey(obj, keys) {
+      var o = obj;
+      keys.slice(0, -1).forEach(function(key3) {
+        o = o[key3] || {};
+      });
+      var key2 = keys[keys.length - 1];
+      return key2 in o;
+    }
+    function isNumber(x) {
+      if (typeof x === "number") {
+        return true;
+      }
+      if (/^0x[0-9a-f]+$/i.test(x)) {
+        return true;
+      }
+      return /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(x);
+    }
+    function isConstructorOrProto(obj, key2) {
+      return key2 === "constructor" && typeof obj[key2] === "function" || key2 === "__proto__";
+    }
+    module2.exports = function(args, opts) {
+      if (!opts) {
+        opts = {};
+      }
+      var flags = {
+        bools: {},
+        strings: {},
+        unknownFn: null
+      };
+      if (typeof opts.unknown === "function") {
+        flags.unknownFn = opts.unknown;
+      }
+      if (typeof opts.boolean === "boolean" && opts.boolean) {
+        flags.allBools = true;
+      } else {
+        [].concat(opts.boolean).filter(Boolean).forEach(function(key3) {
+          flags.bools[key3] = true;
+        });
+      }
+      var aliases = {};
+      function aliasIsBoolean(key3) {
+        return aliases[key3].some(function(x) {
+          return flags.bools[x];
+        });
+      }
+      Object.keys(opts.alias || {}).forEach(function(key3) {
+        aliases[key3] = [].concat(opts.alias[key3]);
+        aliases[key3].forEach(function(x) {
+          aliases[x] = [key3].concat(aliases[key3].filter(function(y) {
+            return x !== y;
+          }));
+        });
+      });
+      [].concat(opts.string).filter(Boolean).forEach(function(key3) {
+        flags.strings[key3] = true;
+        if (aliases[key3]) {
+          [].concat(aliases[key3]).forEach(function(k) {
+            flags.strings[k] = true;
+          });
+        }
+      });
+      var defaults = opts.default || {};
+      var argv = { _: [] };
+      function argDefined(key3, arg2) {
+        return flags.allBools && /^--[^=]+$/.test(arg2) || flags.strings[key3] || flags.bools[key3] || aliases[key3];
+      }
+      function setKey(obj, keys, value2) {
+        var o = obj;
+        for (var i2 = 0; i2 < keys.length - 1; i2++) {
+          var key3 = keys[i2];
+          if (isConstructorOrProto(o, key3)) {
+            return;
+          }
+          if (o[key3] === void 0) {
+            o[key3] = {};
+          }
+          if (o[key3] === Object.prototype || o[key3] === Number.prototype || o[key3] === String.prototype) {
+            o[key3] = {};
+          }
+          if (o[key3] === Array.prototype) {
+            o[key3] = [];
+          }
+          o = o[key3];
+        }
+        var lastKey = keys[keys.length - 1];
+        if (isConstructorOrProto(o, lastKey)) {
+          return;
+        }
+        if (o === Object.prototype || o === Number.prototype || o === String.prototype) {
+          o = {};
+        }
+        if (o === Array.prototype) {
+          o = [];
+        }
+        if (o[lastKey] === void 0 || flags.bools[lastKey] || typeof o[lastKey] === "boolean") {
+          o[lastKey] = value2;
+        } else if (Array.isArray(o[lastKey])) {
+          o[lastKey].push(value2);
+        } else {
+          o[lastKey] = [o[lastKey], value2];
+        }
+      }
+      function setArg(key3, val, arg2) {
+        if (arg2 && flags.unknownFn && !argDefined(key3, arg2)) {
+          if (flags.unknownFn(arg2) === false) {
+            return;
+          }
+        }
+        var value2 = !flags.strings[key3] && isNumber(val) ? Number(val) : val;
+        setKey(argv, key3.split("."), value2);
+        (aliases[key3] || []).forEach(function(x) {
+          setKey(argv, x.split("."), value2);
+        });
+      }
+      Object.keys(flags.bools).forEach(function(key3) {
+        setArg(key3, defaults[key3] === void 0 ? false : defaults[key3]);
+      });
+      var notFlags = [];
+      if (args.indexOf("--") !== -1) {
+        notFlags = args.slice(args.indexOf("--") + 1);
+        args = args.slice(0, args.indexOf("--"));
+      }
+      for (var i = 0; i < args.length; i++) {
+        var arg = args[i];
+        var key2;
+        var next;
+        if (/^--.+=/.test(arg)) {
+          var m = arg.match(/^--([^=]+)=([\s\S]*)$/);
+          key2 = m[1];
+          var value = m[2];
+          if (flags.bools[key2]) {
+            value = value !== "false";
+          }
+          setArg(key2, value, arg);
+        } else if (/^--no-.+/.test(arg)) {
+          key2 = arg.match(/^--no-(.+)/)[1];
+          setArg(key2, false, arg);
+        } else if (/^--.+/.test(arg)) {
+          key2 = arg.match(/^--(.+)/)[1];
+          next = args[i + 1];
+          if (next !== void 0 && !/^(-|--)[^-]/.test(next) && !flags.bools[key2] && !flags.allBools && (aliases[key2] ? !aliasIsBoolean(key2) : true)) {
+            setArg(key2, next, arg);
+            i += 1;
+          } else if (/^(true|false)$/.test(next)) {
+            setArg(key2, next === "true", arg);
+            i += 1;
+          } else {
+            setArg(key2, flags.strings[key2] ? "" : true, arg);
+          }
+        } else if (/^-[^-]+/.test(arg)) {
+          var letters = arg.slice(1, -1).split("");
+          var broken = false;
+          for (var j = 0; j < letters.length; j++) {
+            next = arg.slice(j + 2);
+            if (next === "-") {
+              setArg(letters[j], next, arg);
+              continue;
+            }
+            if (/[A-Za-z]/.test(letters[j]) && next[0] === "=") {
+              setArg(letters[j], next.slice(1), arg);
+              broken = true;
+              break;
+            }
+            if (/[A-Za-z]/.test(letters[j]) && /-?\d+(\.\d*)?(e-?\d+)?$/.test(next)) {
+              setArg(letters[j], next, arg);
+              broken = true;
+              break;
+            }
+            if (letters[j + 1] && letters[j + 1].match(/\W/)) {
+              setArg(letters[j], arg.slice(j + 2), arg);
+              broken = true;
+              break;
+            } else {
+              setArg(letters[j], flags.strings[letters[j]] ? "" : true, arg);
+            }
+          }
+          key2 = arg.slice(-1)[0];
+          if (!broken && key2 !== "-") {
+            if (args[i + 1] && !/^(-|--)[^-]/.test(args[i + 1]) && !flags.bools[key2] && (aliases[key2] ? !aliasIsBoolean(key2) : true)) {
+              setArg(key2, args[i + 1], arg);
+              i += 1;
+            } else if (args[i + 1] && /^(true|false)$/.test(args[i + 1])) {
+              setArg(key2, args[i + 1] === "true", arg);
+              i += 1;
+            } else {
+              setArg(key2, flags.strings[key2] ? "" : true, arg);
+            }
+          }
+        } else {
+          if (!flags.unknownFn || flags.unknownFn(arg) !== false) {
+            argv._.push(flags.strings._ || !isNumber(arg) ? arg : Number(arg));
+          }
+          if (opts.stopEarly) {
+            argv._.push.apply(argv._, args.slice(i + 1));
+            break;
+          }
+        }
+      }
+      Object.keys(defaults).forEach(function(k) {
+        if (!hasKey(argv, k.split("."))) {
+          setKey(argv, k.split("."), defaults[k]);
+          (aliases[k] || []).forEach(function(x) {
+            setKey(argv, x.split("."), defaults[k]);
+          });
+        }
+      });
+      if (opts["--"]) {
+        argv["--"] = notFlags.slice();
+      } else {
+        notFlags.forEach(function(k) {
+          argv._.push(k);
+        });
+      }
+      return argv;
+    };
+  }
+});
+
+// node_modules/@minimistjs/subarg/index.js
+var require_subarg = __commonJS({
+  "node_modules/@minimistjs/subarg/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var minimist = require_minimist();
+    module2.exports = function parse(args, opts) {
+      var level = 0, index;
+      var args_ = [];
+      for (var i = 0; i < args.length; i++) {
+        if (typeof args[i] === "string" && /^\[/.test(args[i])) {
+          if (level++ === 0) {
+            index = i;
+          }
+        }
+        if (typeof args[i] === "string" && /\]$/.test(args[i])) {
+          if (--level > 0) continue;
+          var sub = args.slice(index, i + 1);
+          if (typeof sub[0] === "string") {
+            sub[0] = sub[0].replace(/^\[/, "");
+          }
+          if (sub[0] === "") sub.shift();
+          var n = sub.length - 1;
+          if (typeof sub[n] === "string") {
+            sub[n] = sub[n].replace(/\]$/, "");
+          }
+          if (sub[n] === "") sub.pop();
+          args_.push(parse(sub));
+        } else if (level === 0) args_.push(args[i]);
+      }
+      var argv = minimist(args_, opts);
+      return argv;
+    };
+  }
+});
+
+// node_modules/cli-table3/src/debug.js
+var require_debug2 = __commonJS({
+  "node_modules/cli-table3/src/debug.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var messages = [];
+    var level = 0;
+    var debug = (msg, min2) => {
+      if (level >= min2) {
+        messages.push(msg);
+      }
+    };
+    debug.WARN = 1;
+    debug.INFO = 2;
+    debug.DEBUG = 3;
+    debug.reset = () => {
+      messages = [];
+    };
+    debug.setDebugLevel = (v) => {
+      level = v;
+    };
+    debug.warn = (msg) => debug(msg, debug.WARN);
+    debug.info = (msg) => debug(msg, debug.INFO);
+    debug.debug = (msg) => debug(msg, debug.DEBUG);
+    debug.debugMessages = () => messages;
+    module2.exports = debug;
+  }
+});
+
+// node_modules/cli-table3/node_modules/ansi-regex/index.js
+var require_ansi_regex = __commonJS({
+  "node_modules/cli-table3/node_modules/ansi-regex/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = ({ onlyFirst = false } = {}) => {
+      const pattern2 = [
+        "[\\u001B\\u009B][[\\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]+)*|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]*)*)?\\u0007)",
+        "(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PR-TZcf-ntqry=><~]))"
+      ].join("|");
+      return new RegExp(pattern2, onlyFirst ? void 0 : "g");
+    };
+  }
+});
+
+// node_modules/cli-table3/node_modules/strip-ansi/index.js
+var require_strip_ansi = __commonJS({
+  "node_modules/cli-table3/node_modules/strip-ansi/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var ansiRegex2 = require_ansi_regex();
+    module2.exports = (string) => typeof string === "string" ? string.replace(ansiRegex2(), "") : string;
+  }
+});
+
+// node_modules/is-fullwidth-code-point/index.js
+var require_is_fullwidth_code_point = __commonJS({
+  "node_modules/is-fullwidth-code-point/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var isFullwidthCodePoint = (codePoint) => {
+      if (Number.isNaN(codePoint)) {
+        return false;
+      }
+      if (codePoint >= 4352 && (codePoint <= 4447 || // Hangul Jamo
+      codePoint === 9001 || // LEFT-POINTING ANGLE BRACKET
+      codePoint === 9002 || // RIGHT-POINTING ANGLE BRACKET
+      // CJK Radicals Supplement .. Enclosed CJK Letters and Months
+      11904 <= codePoint && codePoint <= 12871 && codePoint !== 12351 || // Enclosed CJK Letters and Months .. CJK Unified Ideographs Extension A
+      12880 <= codePoint && codePoint <= 19903 || // CJK Unified Ideographs .. Yi Radicals
+      19968 <= codePoint && codePoint <= 42182 || // Hangul Jamo Extended-A
+      43360 <= codePoint && codePoint <= 43388 || // Hangul Syllables
+      44032 <= codePoint && codePoint <= 55203 || // CJK Compatibility Ideographs
+      63744 <= codePoint && codePoint <= 64255 || // Vertical Forms
+      65040 <= codePoint && codePoint <= 65049 || // CJK Compatibility Forms .. Small Form Variants
+      65072 <= codePoint && codePoint <= 65131 || // Halfwidth and Fullwidth Forms
+      65281 <= codePoint && codePoint <= 65376 || 65504 <= codePoint && codePoint <= 65510 || // Kana Supplement
+      110592 <= codePoint && codePoint <= 110593 || // Enclosed Ideographic Supplement
+      127488 <= codePoint && codePoint <= 127569 || // CJK Unified Ideographs Extension B .. Tertiary Ideographic Plane
+      131072 <= codePoint && codePoint <= 262141)) {
+        return true;
+      }
+      return false;
+    };
+    module2.exports = isFullwidthCodePoint;
+    module2.exports.default = isFullwidthCodePoint;
+  }
+});
+
+// node_modules/emoji-regex/index.js
+var require_emoji_regex = __commonJS({
+  "node_modules/emoji-regex/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = function() {
+      return /\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62(?:\uDB40\uDC65\uDB40\uDC6E\uDB40\uDC67|\uDB40\uDC73\uDB40\uDC63\uDB40\uDC74|\uDB40\uDC77\uDB40\uDC6C\uDB40\uDC73)\uDB40\uDC7F|\uD83D\uDC68(?:\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68\uD83C\uDFFB|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFE])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D)?\uD83D\uDC68|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D[\uDC66\uDC67])|[\u2695\u2696\u2708]\uFE0F|\uD83D[\uDC66\uDC67]|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|(?:\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708])\uFE0F|\uD83C\uDFFB\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C[\uDFFB-\uDFFF])|(?:\uD83E\uDDD1\uD83C\uDFFB\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)\uD83C\uDFFB|\uD83E\uDDD1(?:\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1)|(?:\uD83E\uDDD1\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D(?:\uD83D[\uDC68\uDC69]))(?:\uD83C[\uDFFB-\uDFFE])|(?:\uD83E\uDDD1\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB\uDFFC])|\uD83D\uDC69(?:\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFB\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFC-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D(?:\uD83D[\uDC68\uDC69])|\uD83D[\uDC68\uDC69])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD]))|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|(?:\uD83E\uDDD1\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB-\uDFFD])|\uD83D\uDC69\u200D\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D\uDC41\uFE0F\u200D\uD83D\uDDE8|\uD83D\uDC69(?:\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708]|\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\u200D[\u2695\u2696\u2708])|(?:(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)\uFE0F|\uD83D\uDC6F|\uD83E[\uDD3C\uDDDE\uDDDF])\u200D[\u2640\u2642]|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|\u200D[\u2640\u2642])|\uD83C\uDFF4\u200D\u2620)\uFE0F|\uD83D\uDC69\u200D\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08|\uD83D\uDC15\u200D\uD83E\uDDBA|\uD83D\uDC69\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC67|\uD83C\uDDFD\uD83C\uDDF0|\uD83C\uDDF4\uD83C\uDDF2|\uD83C\uDDF6\uD83C\uDDE6|[#\*0-9]\uFE0F\u20E3|\uD83C\uDDE7(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEF\uDDF1-\uDDF4\uDDF6-\uDDF9\uDDFB\uDDFC\uDDFE\uDDFF])|\uD83C\uDDF9(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDED\uDDEF-\uDDF4\uDDF7\uDDF9\uDDFB\uDDFC\uDDFF])|\uD83C\uDDEA(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDED\uDDF7-\uDDFA])|\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF7(?:\uD83C[\uDDEA\uDDF4\uDDF8\uDDFA\uDDFC])|\uD83D\uDC69(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF2(?:\uD83C[\uDDE6\uDDE8-\uDDED\uDDF0-\uDDFF])|\uD83C\uDDE6(?:\uD83C[\uDDE8-\uDDEC\uDDEE\uDDF1\uDDF2\uDDF4\uDDF6-\uDDFA\uDDFC\uDDFD\uDDFF])|\uD83C\uDDF0(?:\uD83C[\uDDEA\uDDEC-\uDDEE\uDDF2\uDDF3\uDDF5\uDDF7\uDDFC\uDDFE\uDDFF])|\uD83C\uDDED(?:\uD83C[\uDDF0\uDDF2\uDDF3\uDDF7\uDDF9\uDDFA])|\uD83C\uDDE9(?:\uD83C[\uDDEA\uDDEC\uDDEF\uDDF0\uDDF2\uDDF4\uDDFF])|\uD83C\uDDFE(?:\uD83C[\uDDEA\uDDF9])|\uD83C\uDDEC(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEE\uDDF1-\uDDF3\uDDF5-\uDDFA\uDDFC\uDDFE])|\uD83C\uDDF8(?:\uD83C[\uDDE6-\uDDEA\uDDEC-\uDDF4\uDDF7-\uDDF9\uDDFB\uDDFD-\uDDFF])|\uD83C\uDDEB(?:\uD83C[\uDDEE-\uDDF0\uDDF2\uDDF4\uDDF7])|\uD83C\uDDF5(?:\uD83C[\uDDE6\uDDEA-\uDDED\uDDF0-\uDDF3\uDDF7-\uDDF9\uDDFC\uDDFE])|\uD83C\uDDFB(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDEE\uDDF3\uDDFA])|\uD83C\uDDF3(?:\uD83C[\uDDE6\uDDE8\uDDEA-\uDDEC\uDDEE\uDDF1\uDDF4\uDDF5\uDDF7\uDDFA\uDDFF])|\uD83C\uDDE8(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDEE\uDDF0-\uDDF5\uDDF7\uDDFA-\uDDFF])|\uD83C\uDDF1(?:\uD83C[\uDDE6-\uDDE8\uDDEE\uDDF0\uDDF7-\uDDFB\uDDFE])|\uD83C\uDDFF(?:\uD83C[\uDDE6\uDDF2\uDDFC])|\uD83C\uDDFC(?:\uD83C[\uDDEB\uDDF8])|\uD83C\uDDFA(?:\uD83C[\uDDE6\uDDEC\uDDF2\uDDF3\uDDF8\uDDFE\uDDFF])|\uD83C\uDDEE(?:\uD83C[\uDDE8-\uDDEA\uDDF1-\uDDF4\uDDF6-\uDDF9])|\uD83C\uDDEF(?:\uD83C[\uDDEA\uDDF2\uDDF4\uDDF5])|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:\uD83C[\uDFFB-\uDFFF])|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u261D\u270A-\u270D]|\uD83C[\uDF85\uDFC2\uDFC7]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66\uDC67\uDC6B-\uDC6D\uDC70\uDC72\uDC74-\uDC76\uDC78\uDC7C\uDC83\uDC85\uDCAA\uDD74\uDD7A\uDD90\uDD95\uDD96\uDE4C\uDE4F\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1C\uDD1E\uDD1F\uDD30-\uDD36\uDDB5\uDDB6\uDDBB\uDDD2-\uDDD5])(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u231A\u231B\u23E9-\u23EC\u23F0\u23F3\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE\u26C4\u26C5\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2705\u270A\u270B\u2728\u274C\u274E\u2753-\u2755\u2757\u2795-\u2797\u27B0\u27BF\u2B1B\u2B1C\u2B50\u2B55]|\uD83C[\uDC04\uDCCF\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE1A\uDE2F\uDE32-\uDE36\uDE38-\uDE3A\uDE50\uDE51\uDF00-\uDF20\uDF2D-\uDF35\uDF37-\uDF7C\uDF7E-\uDF93\uDFA0-\uDFCA\uDFCF-\uDFD3\uDFE0-\uDFF0\uDFF4\uDFF8-\uDFFF]|\uD83D[\uDC00-\uDC3E\uDC40\uDC42-\uDCFC\uDCFF-\uDD3D\uDD4B-\uDD4E\uDD50-\uDD67\uDD7A\uDD95\uDD96\uDDA4\uDDFB-\uDE4F\uDE80-\uDEC5\uDECC\uDED0-\uDED2\uDED5\uDEEB\uDEEC\uDEF4-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])|(?:[#\*0-9\xA9\xAE\u203C\u2049\u2122\u2139\u2194-\u2199\u21A9\u21AA\u231A\u231B\u2328\u23CF\u23E9-\u23F3\u23F8-\u23FA\u24C2\u25AA\u25AB\u25B6\u25C0\u25FB-\u25FE\u2600-\u2604\u260E\u2611\u2614\u2615\u2618\u261D\u2620\u2622\u2623\u2626\u262A\u262E\u262F\u2638-\u263A\u2640\u2642\u2648-\u2653\u265F\u2660\u2663\u2665\u2666\u2668\u267B\u267E\u267F\u2692-\u2697\u2699\u269B\u269C\u26A0\u26A1\u26AA\u26AB\u26B0\u26B1\u26BD\u26BE\u26C4\u26C5\u26C8\u26CE\u26CF\u26D1\u26D3\u26D4\u26E9\u26EA\u26F0-\u26F5\u26F7-\u26FA\u26FD\u2702\u2705\u2708-\u270D\u270F\u2712\u2714\u2716\u271D\u2721\u2728\u2733\u2734\u2744\u2747\u274C\u274E\u2753-\u2755\u2757\u2763\u2764\u2795-\u2797\u27A1\u27B0\u27BF\u2934\u2935\u2B05-\u2B07\u2B1B\u2B1C\u2B50\u2B55\u3030\u303D\u3297\u3299]|\uD83C[\uDC04\uDCCF\uDD70\uDD71\uDD7E\uDD7F\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE02\uDE1A\uDE2F\uDE32-\uDE3A\uDE50\uDE51\uDF00-\uDF21\uDF24-\uDF93\uDF96\uDF97\uDF99-\uDF9B\uDF9E-\uDFF0\uDFF3-\uDFF5\uDFF7-\uDFFF]|\uD83D[\uDC00-\uDCFD\uDCFF-\uDD3D\uDD49-\uDD4E\uDD50-\uDD67\uDD6F\uDD70\uDD73-\uDD7A\uDD87\uDD8A-\uDD8D\uDD90\uDD95\uDD96\uDDA4\uDDA5\uDDA8\uDDB1\uDDB2\uDDBC\uDDC2-\uDDC4\uDDD1-\uDDD3\uDDDC-\uDDDE\uDDE1\uDDE3\uDDE8\uDDEF\uDDF3\uDDFA-\uDE4F\uDE80-\uDEC5\uDECB-\uDED2\uDED5\uDEE0-\uDEE5\uDEE9\uDEEB\uDEEC\uDEF0\uDEF3-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])\uFE0F|(?:[\u261D\u26F9\u270A-\u270D]|\uD83C[\uDF85\uDFC2-\uDFC4\uDFC7\uDFCA-\uDFCC]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66-\uDC78\uDC7C\uDC81-\uDC83\uDC85-\uDC87\uDC8F\uDC91\uDCAA\uDD74\uDD75\uDD7A\uDD90\uDD95\uDD96\uDE45-\uDE47\uDE4B-\uDE4F\uDEA3\uDEB4-\uDEB6\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1F\uDD26\uDD30-\uDD39\uDD3C-\uDD3E\uDDB5\uDDB6\uDDB8\uDDB9\uDDBB\uDDCD-\uDDCF\uDDD1-\uDDDD])/g;
+    };
+  }
+});
+
+// node_modules/cli-table3/node_modules/string-width/index.js
+var require_string_width = __commonJS({
+  "node_modules/cli-table3/node_modules/string-width/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var stripAnsi2 = require_strip_ansi();
+    var isFullwidthCodePoint = require_is_fullwidth_code_point();
+    var emojiRegex = require_emoji_regex();
+    var stringWidth2 = (string) => {
+      if (typeof string !== "string" || string.length === 0) {
+        return 0;
+      }
+      string = stripAnsi2(string);
+      if (string.length === 0) {
+        return 0;
+      }
+      string = string.replace(emojiRegex(), "  ");
+      let width = 0;
+      for (let i = 0; i < string.length; i++) {
+        const code = string.codePointAt(i);
+        if (code <= 31 || code >= 127 && code <= 159) {
+          continue;
+        }
+        if (code >= 768 && code <= 879) {
+          continue;
+        }
+        if (code > 65535) {
+          i++;
+        }
+        width += isFullwidthCodePoint(code) ? 2 : 1;
+      }
+      return width;
+    };
+    module2.exports = stringWidth2;
+    module2.exports.default = stringWidth2;
+  }
+});
+
+// node_modules/cli-table3/src/utils.js
+var require_utils3 = __commonJS({
+  "node_modules/cli-table3/src/utils.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var stringWidth2 = require_string_width();
+    function codeRegex(capture) {
+      return capture ? /\u001b\[((?:\d*;){0,5}\d*)m/g : /\u001b\[(?:\d*;){0,5}\d*m/g;
+    }
+    function strlen(str) {
+      let code = codeRegex();
+      let stripped = ("" + str).replace(code, "");
+      let split = stripped.split("\n");
+      return split.reduce(function(memo, s) {
+        return stringWidth2(s) > memo ? stringWidth2(s) : memo;
+      }, 0);
+    }
+    function repeat(str, times) {
+      return Array(times + 1).join(str);
+    }
+    function pad(str, len, pad2, dir) {
+      let length = strlen(str);
+      if (len + 1 >= length) {
+        let padlen = len - length;
+        switch (dir) {
+          case "right": {
+            str = repeat(pad2, padlen) + str;
+            break;
+          }
+          case "center": {
+            let right = Math.ceil(padlen / 2);
+            let left = padlen - right;
+            str = repeat(pad2, left) + str + repeat(pad2, right);
+            break;
+          }
+          default: {
+            str = str + repeat(pad2, padlen);
+            break;
+          }
+        }
+      }
+      return str;
+    }
+    var codeCache = {};
+    function addToCodeCache(name, on, off) {
+      on = "\x1B[" + on + "m";
+      off = "\x1B[" + off + "m";
+      codeCache[on] = { set: name, to: true };
+      codeCache[off] = { set: name, to: false };
+      codeCache[name] = { on, off };
+    }
+    addToCodeCache("bold", 1, 22);
+    addToCodeCache("italics", 3, 23);
+    addToCodeCache("underline", 4, 24);
+    addToCodeCache("inverse", 7, 27);
+    addToCodeCache("strikethrough", 9, 29);
+    function updateState(state, controlChars) {
+      let controlCode = controlChars[1] ? parseInt(controlChars[1].split(";")[0]) : 0;
+      if (controlCode >= 30 && controlCode <= 39 || controlCode >= 90 && controlCode <= 97) {
+        state.lastForegroundAdded = controlChars[0];
+        return;
+      }
+      if (controlCode >= 40 && controlCode <= 49 || controlCode >= 100 && controlCode <= 107) {
+        state.lastBackgroundAdded = controlChars[0];
+        return;
+      }
+      if (controlCode === 0) {
+        for (let i in state) {
+          if (Object.prototype.hasOwnProperty.call(state, i)) {
+            delete state[i];
+          }
+        }
+        return;
+      }
+      let info = codeCache[controlChars[0]];
+      if (info) {
+        state[info.set] = info.to;
+      }
+    }
+    function readState(line) {
+      let code = codeRegex(true);
+      let controlChars = code.exec(line);
+      let state = {};
+      while (controlChars !== null) {
+        updateState(state, controlChars);
+        controlChars = code.exec(line);
+      }
+      return state;
+    }
+    function unwindState(state, ret) {
+      let lastBackgroundAdded = state.lastBackgroundAdded;
+      let lastForegroundAdded = state.lastForegroundAdded;
+      delete state.lastBackgroundAdded;
+      delete state.lastForegroundAdded;
+      Object.keys(state).forEach(function(key2) {
+        if (state[key2]) {
+          ret += codeCache[key2].off;
+        }
+      });
+      if (lastBackgroundAdded && lastBackgroundAdded != "\x1B[49m") {
+        ret += "\x1B[49m";
+      }
+      if (lastForegroundAdded && lastForegroundAdded != "\x1B[39m") {
+        ret += "\x1B[39m";
+      }
+      return ret;
+    }
+    function rewindState(state, ret) {
+      let lastBackgroundAdded = state.lastBackgroundAdded;
+      let lastForegroundAdded = state.lastForegroundAdded;
+      delete state.lastBackgroundAdded;
+      delete state.lastForegroundAdded;
+      Object.keys(state).forEach(function(key2) {
+        if (state[key2]) {
+          ret = codeCache[key2].on + ret;
+        }
+      });
+      if (lastBackgroundAdded && lastBackgroundAdded != "\x1B[49m") {
+        ret = lastBackgroundAdded + ret;
+      }
+      if (lastForegroundAdded && lastForegroundAdded != "\x1B[39m") {
+        ret = lastForegroundAdded + ret;
+      }
+      return ret;
+    }
+    function truncateWidth(str, desiredLength) {
+      if (str.length === strlen(str)) {
+        return str.substr(0, desiredLength);
+      }
+      while (strlen(str) > desiredLength) {
+        str = str.slice(0, -1);
+      }
+      return str;
+    }
+    function truncateWidthWithAnsi(str, desiredLength) {
+      let code = codeRegex(true);
+      let split = str.split(codeRegex());
+      let splitIndex = 0;
+      let retLen = 0;
+      let ret = "";
+      let myArray;
+      let state = {};
+      while (retLen < desiredLength) {
+        myArray = code.exec(str);
+        let toAdd = split[splitIndex];
+        splitIndex++;
+        if (retLen + strlen(toAdd) > desiredLength) {
+          toAdd = truncateWidth(toAdd, desiredLength - retLen);
+        }
+        ret += toAdd;
+        retLen += strlen(toAdd);
+        if (retLen < desiredLength) {
+          if (!myArray) {
+            break;
+          }
+          ret += myArray[0];
+          updateState(state, myArray);
+        }
+      }
+      return unwindState(state, ret);
+    }
+    function truncate(str, desiredLength, truncateChar) {
+      truncateChar = truncateChar || "…";
+      let lengthOfStr = strlen(str);
+      if (lengthOfStr <= desiredLength) {
+        return str;
+      }
+      desiredLength -= strlen(truncateChar);
+      let ret = truncateWidthWithAnsi(str, desiredLength);
+      ret += truncateChar;
+      const hrefTag = "\x1B]8;;\x07";
+      if (str.includes(hrefTag) && !ret.includes(hrefTag)) {
+        ret += hrefTag;
+      }
+      return ret;
+    }
+    function defaultOptions3() {
+      return {
+        chars: {
+          top: "─",
+          "top-mid": "┬",
+          "top-left": "┌",
+          "top-right": "┐",
+          bottom: "─",
+          "bottom-mid": "┴",
+          "bottom-left": "└",
+          "bottom-right": "┘",
+          left: "│",
+          "left-mid": "├",
+          mid: "─",
+          "mid-mid": "┼",
+          right: "│",
+          "right-mid": "┤",
+          middle: "│"
+        },
+        truncate: "…",
+        colWidths: [],
+        rowHeights: [],
+        colAligns: [],
+        rowAligns: [],
+        style: {
+          "padding-left": 1,
+          "padding-right": 1,
+          head: ["red"],
+          border: ["grey"],
+          compact: false
+        },
+        head: []
+      };
+    }
+    function mergeOptions(options, defaults) {
+      options = options || {};
+      defaults = defaults || defaultOptions3();
+      let ret = Object.assign({}, defaults, options);
+      ret.chars = Object.assign({}, defaults.chars, options.chars);
+      ret.style = Object.assign({}, defaults.style, options.style);
+      return ret;
+    }
+    function wordWrap(maxLength, input) {
+      let lines = [];
+      let split = input.split(/(\s+)/g);
+      let line = [];
+      let lineLength = 0;
+      let whitespace;
+      for (let i = 0; i < split.length; i += 2) {
+        let word = split[i];
+        let newLength = lineLength + strlen(word);
+        if (lineLength > 0 && whitespace) {
+          newLength += whitespace.length;
+        }
+        if (newLength > maxLength) {
+          if (lineLength !== 0) {
+            lines.push(line.join(""));
+          }
+          line = [word];
+          lineLength = strlen(word);
+        } else {
+          line.push(whitespace || "", word);
+          lineLength = newLength;
+        }
+        whitespace = split[i + 1];
+      }
+      if (lineLength) {
+        lines.push(line.join(""));
+      }
+      return lines;
+    }
+    function textWrap(maxLength, input) {
+      let lines = [];
+      let line = "";
+      function pushLine(str, ws) {
+        if (line.length && ws) line += ws;
+        line += str;
+        while (line.length > maxLength) {
+          lines.push(line.slice(0, maxLength));
+          line = line.slice(maxLength);
+        }
+      }
+      let split = input.split(/(\s+)/g);
+      for (let i = 0; i < split.length; i += 2) {
+        pushLine(split[i], i && split[i - 1]);
+      }
+      if (line.length) lines.push(line);
+      return lines;
+    }
+    function multiLineWordWrap(maxLength, input, wrapOnWordBoundary = true) {
+      let output = [];
+      input = input.split("\n");
+      const handler = wrapOnWordBoundary ? wordWrap : textWrap;
+      for (let i = 0; i < input.length; i++) {
+        output.push.apply(output, handler(maxLength, input[i]));
+      }
+      return output;
+    }
+    function colorizeLines(input) {
+      let state = {};
+      let output = [];
+      for (let i = 0; i < input.length; i++) {
+        let line = rewindState(state, input[i]);
+        state = readState(line);
+        let temp = Object.assign({}, state);
+        output.push(unwindState(temp, line));
+      }
+      return output;
+    }
+    function hyperlink(url, text) {
+      const OSC = "\x1B]";
+      const BEL = "\x07";
+      const SEP = ";";
+      return [OSC, "8", SEP, SEP, url || text, BEL, text, OSC, "8", SEP, SEP, BEL].join("");
+    }
+    module2.exports = {
+      strlen,
+      repeat,
+      pad,
+      truncate,
+      mergeOptions,
+      wordWrap: multiLineWordWrap,
+      colorizeLines,
+      hyperlink
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/styles.js
+var require_styles = __commonJS({
+  "node_modules/@colors/colors/lib/styles.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var styles = {};
+    module2["exports"] = styles;
+    var codes = {
+      reset: [0, 0],
+      bold: [1, 22],
+      dim: [2, 22],
+      italic: [3, 23],
+      underline: [4, 24],
+      inverse: [7, 27],
+      hidden: [8, 28],
+      strikethrough: [9, 29],
+      black: [30, 39],
+      red: [31, 39],
+      green: [32, 39],
+      yellow: [33, 39],
+      blue: [34, 39],
+      magenta: [35, 39],
+      cyan: [36, 39],
+      white: [37, 39],
+      gray: [90, 39],
+      grey: [90, 39],
+      brightRed: [91, 39],
+      brightGreen: [92, 39],
+      brightYellow: [93, 39],
+      brightBlue: [94, 39],
+      brightMagenta: [95, 39],
+      brightCyan: [96, 39],
+      brightWhite: [97, 39],
+      bgBlack: [40, 49],
+      bgRed: [41, 49],
+      bgGreen: [42, 49],
+      bgYellow: [43, 49],
+      bgBlue: [44, 49],
+      bgMagenta: [45, 49],
+      bgCyan: [46, 49],
+      bgWhite: [47, 49],
+      bgGray: [100, 49],
+      bgGrey: [100, 49],
+      bgBrightRed: [101, 49],
+      bgBrightGreen: [102, 49],
+      bgBrightYellow: [103, 49],
+      bgBrightBlue: [104, 49],
+      bgBrightMagenta: [105, 49],
+      bgBrightCyan: [106, 49],
+      bgBrightWhite: [107, 49],
+      // legacy styles for colors pre v1.0.0
+      blackBG: [40, 49],
+      redBG: [41, 49],
+      greenBG: [42, 49],
+      yellowBG: [43, 49],
+      blueBG: [44, 49],
+      magentaBG: [45, 49],
+      cyanBG: [46, 49],
+      whiteBG: [47, 49]
+    };
+    Object.keys(codes).forEach(function(key2) {
+      var val = codes[key2];
+      var style = styles[key2] = [];
+      style.open = "\x1B[" + val[0] + "m";
+      style.close = "\x1B[" + val[1] + "m";
+    });
+  }
+});
+
+// node_modules/@colors/colors/lib/system/has-flag.js
+var require_has_flag = __commonJS({
+  "node_modules/@colors/colors/lib/system/has-flag.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = function(flag, argv) {
+      argv = argv || process.argv;
+      var terminatorPos = argv.indexOf("--");
+      var prefix = /^-{1,2}/.test(flag) ? "" : "--";
+      var pos = argv.indexOf(prefix + flag);
+      return pos !== -1 && (terminatorPos === -1 ? true : pos < terminatorPos);
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/system/supports-colors.js
+var require_supports_colors = __commonJS({
+  "node_modules/@colors/colors/lib/system/supports-colors.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var os = __require("os");
+    var hasFlag = require_has_flag();
+    var env = process.env;
+    var forceColor = void 0;
+    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false")) {
+      forceColor = false;
+    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
+      forceColor = true;
+    }
+    if ("FORCE_COLOR" in env) {
+      forceColor = env.FORCE_COLOR.length === 0 || parseInt(env.FORCE_COLOR, 10) !== 0;
+    }
+    function translateLevel(level) {
+      if (level === 0) {
+        return false;
+      }
+      return {
+        level,
+        hasBasic: true,
+        has256: level >= 2,
+        has16m: level >= 3
+      };
+    }
+    function supportsColor(stream) {
+      if (forceColor === false) {
+        return 0;
+      }
+      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
+        return 3;
+      }
+      if (hasFlag("color=256")) {
+        return 2;
+      }
+      if (stream && !stream.isTTY && forceColor !== true) {
+        return 0;
+      }
+      var min2 = forceColor ? 1 : 0;
+      if (process.platform === "win32") {
+        var osRelease = os.release().split(".");
+        if (Number(process.versions.node.split(".")[0]) >= 8 && Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
+          return Number(osRelease[2]) >= 14931 ? 3 : 2;
+        }
+        return 1;
+      }
+      if ("CI" in env) {
+        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI"].some(function(sign) {
+          return sign in env;
+        }) || env.CI_NAME === "codeship") {
+          return 1;
+        }
+        return min2;
+      }
+      if ("TEAMCITY_VERSION" in env) {
+        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
+      }
+      if ("TERM_PROGRAM" in env) {
+        var version = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
+        switch (env.TERM_PROGRAM) {
+          case "iTerm.app":
+            return version >= 3 ? 3 : 2;
+          case "Hyper":
+            return 3;
+          case "Apple_Terminal":
+            return 2;
+        }
+      }
+      if (/-256(color)?$/i.test(env.TERM)) {
+        return 2;
+      }
+      if (/^screen|^xterm|^vt100|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
+        return 1;
+      }
+      if ("COLORTERM" in env) {
+        return 1;
+      }
+      if (env.TERM === "dumb") {
+        return min2;
+      }
+      return min2;
+    }
+    function getSupportLevel(stream) {
+      var level = supportsColor(stream);
+      return translateLevel(level);
+    }
+    module2.exports = {
+      supportsColor: getSupportLevel,
+      stdout: getSupportLevel(process.stdout),
+      stderr: getSupportLevel(process.stderr)
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/custom/trap.js
+var require_trap = __commonJS({
+  "node_modules/@colors/colors/lib/custom/trap.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2["exports"] = function runTheTrap(text, options) {
+      var result = "";
+      text = text || "Run the trap, drop the bass";
+      text = text.split("");
+      var trap = {
+        a: ["@", "Ą", "Ⱥ", "Ʌ", "Δ", "Λ", "Д"],
+        b: ["ß", "Ɓ", "Ƀ", "ɮ", "β", "฿"],
+        c: ["©", "Ȼ", "Ͼ"],
+        d: ["Ð", "Ɗ", "Ԁ", "ԁ", "Ԃ", "ԃ"],
+        e: [
+          "Ë",
+          "ĕ",
+          "Ǝ",
+          "ɘ",
+          "Σ",
+          "ξ",
+          "Ҽ",
+          "੬"
+        ],
+        f: ["Ӻ"],
+        g: ["ɢ"],
+        h: ["Ħ", "ƕ", "Ң", "Һ", "Ӈ", "Ԋ"],
+        i: ["༏"],
+        j: ["Ĵ"],
+        k: ["ĸ", "Ҡ", "Ӄ", "Ԟ"],
+        l: ["Ĺ"],
+        m: ["ʍ", "Ӎ", "ӎ", "Ԡ", "ԡ", "൩"],
+        n: ["Ñ", "ŋ", "Ɲ", "Ͷ", "Π", "Ҋ"],
+        o: [
+          "Ø",
+          "õ",
+          "ø",
+          "Ǿ",
+          "ʘ",
+          "Ѻ",
+          "ם",
+          "۝",
+          "๏"
+        ],
+        p: ["Ƿ", "Ҏ"],
+        q: ["্"],
+        r: ["®", "Ʀ", "Ȑ", "Ɍ", "ʀ", "Я"],
+        s: ["§", "Ϟ", "ϟ", "Ϩ"],
+        t: ["Ł", "Ŧ", "ͳ"],
+        u: ["Ʊ", "Ս"],
+        v: ["ט"],
+        w: ["Ш", "Ѡ", "Ѽ", "൰"],
+        x: ["Ҳ", "Ӿ", "Ӽ", "ӽ"],
+        y: ["¥", "Ұ", "Ӌ"],
+        z: ["Ƶ", "ɀ"]
+      };
+      text.forEach(function(c) {
+        c = c.toLowerCase();
+        var chars = trap[c] || [" "];
+        var rand = Math.floor(Math.random() * chars.length);
+        if (typeof trap[c] !== "undefined") {
+          result += trap[c][rand];
+        } else {
+          result += c;
+        }
+      });
+      return result;
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/custom/zalgo.js
+var require_zalgo = __commonJS({
+  "node_modules/@colors/colors/lib/custom/zalgo.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2["exports"] = function zalgo(text, options) {
+      text = text || "   he is here   ";
+      var soul = {
+        "up": [
+          "̍",
+          "̎",
+          "̄",
+          "̅",
+          "̿",
+          "̑",
+          "̆",
+          "̐",
+          "͒",
+          "͗",
+          "͑",
+          "̇",
+          "̈",
+          "̊",
+          "͂",
+          "̓",
+          "̈",
+          "͊",
+          "͋",
+          "͌",
+          "̃",
+          "̂",
+          "̌",
+          "͐",
+          "̀",
+          "́",
+          "̋",
+          "̏",
+          "̒",
+          "̓",
+          "̔",
+          "̽",
+          "̉",
+          "ͣ",
+          "ͤ",
+          "ͥ",
+          "ͦ",
+          "ͧ",
+          "ͨ",
+          "ͩ",
+          "ͪ",
+          "ͫ",
+          "ͬ",
+          "ͭ",
+          "ͮ",
+          "ͯ",
+          "̾",
+          "͛",
+          "͆",
+          "̚"
+        ],
+        "down": [
+          "̖",
+          "̗",
+          "̘",
+          "̙",
+          "̜",
+          "̝",
+          "̞",
+          "̟",
+          "̠",
+          "̤",
+          "̥",
+          "̦",
+          "̩",
+          "̪",
+          "̫",
+          "̬",
+          "̭",
+          "̮",
+          "̯",
+          "̰",
+          "̱",
+          "̲",
+          "̳",
+          "̹",
+          "̺",
+          "̻",
+          "̼",
+          "ͅ",
+          "͇",
+          "͈",
+          "͉",
+          "͍",
+          "͎",
+          "͓",
+          "͔",
+          "͕",
+          "͖",
+          "͙",
+          "͚",
+          "̣"
+        ],
+        "mid": [
+          "̕",
+          "̛",
+          "̀",
+          "́",
+          "͘",
+          "̡",
+          "̢",
+          "̧",
+          "̨",
+          "̴",
+          "̵",
+          "̶",
+          "͜",
+          "͝",
+          "͞",
+          "͟",
+          "͠",
+          "͢",
+          "̸",
+          "̷",
+          "͡",
+          " ҉"
+        ]
+      };
+      var all = [].concat(soul.up, soul.down, soul.mid);
+      function randomNumber(range) {
+        var r = Math.floor(Math.random() * range);
+        return r;
+      }
+      function isChar(character) {
+        var bool = false;
+        all.filter(function(i) {
+          bool = i === character;
+        });
+        return bool;
+      }
+      function heComes(text2, options2) {
+        var result = "";
+        var counts;
+        var l;
+        options2 = options2 || {};
+        options2["up"] = typeof options2["up"] !== "undefined" ? options2["up"] : true;
+        options2["mid"] = typeof options2["mid"] !== "undefined" ? options2["mid"] : true;
+        options2["down"] = typeof options2["down"] !== "undefined" ? options2["down"] : true;
+        options2["size"] = typeof options2["size"] !== "undefined" ? options2["size"] : "maxi";
+        text2 = text2.split("");
+        for (l in text2) {
+          if (isChar(l)) {
+            continue;
+          }
+          result = result + text2[l];
+          counts = { "up": 0, "down": 0, "mid": 0 };
+          switch (options2.size) {
+            case "mini":
+              counts.up = randomNumber(8);
+              counts.mid = randomNumber(2);
+              counts.down = randomNumber(8);
+              break;
+            case "maxi":
+              counts.up = randomNumber(16) + 3;
+              counts.mid = randomNumber(4) + 1;
+              counts.down = randomNumber(64) + 3;
+              break;
+            default:
+              counts.up = randomNumber(8) + 1;
+              counts.mid = randomNumber(6) / 2;
+              counts.down = randomNumber(8) + 1;
+              break;
+          }
+          var arr = ["up", "mid", "down"];
+          for (var d in arr) {
+            var index = arr[d];
+            for (var i = 0; i <= counts[index]; i++) {
+              if (options2[index]) {
+                result = result + soul[index][randomNumber(soul[index].length)];
+              }
+            }
+          }
+        }
+        return result;
+      }
+      return heComes(text, options);
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/maps/america.js
+var require_america = __commonJS({
+  "node_modules/@colors/colors/lib/maps/america.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2["exports"] = function(colors) {
+      return function(letter, i, exploded) {
+        if (letter === " ") return letter;
+        switch (i % 3) {
+          case 0:
+            return colors.red(letter);
+          case 1:
+            return colors.white(letter);
+          case 2:
+            return colors.blue(letter);
+        }
+      };
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/maps/zebra.js
+var require_zebra = __commonJS({
+  "node_modules/@colors/colors/lib/maps/zebra.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2["exports"] = function(colors) {
+      return function(letter, i, exploded) {
+        return i % 2 === 0 ? letter : colors.inverse(letter);
+      };
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/maps/rainbow.js
+var require_rainbow = __commonJS({
+  "node_modules/@colors/colors/lib/maps/rainbow.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2["exports"] = function(colors) {
+      var rainbowColors = ["red", "yellow", "green", "blue", "magenta"];
+      return function(letter, i, exploded) {
+        if (letter === " ") {
+          return letter;
+        } else {
+          return colors[rainbowColors[i++ % rainbowColors.length]](letter);
+        }
+      };
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/maps/random.js
+var require_random = __commonJS({
+  "node_modules/@colors/colors/lib/maps/random.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2["exports"] = function(colors) {
+      var available = [
+        "underline",
+        "inverse",
+        "grey",
+        "yellow",
+        "red",
+        "green",
+        "blue",
+        "white",
+        "cyan",
+        "magenta",
+        "brightYellow",
+        "brightRed",
+        "brightGreen",
+        "brightBlue",
+        "brightWhite",
+        "brightCyan",
+        "brightMagenta"
+      ];
+      return function(letter, i, exploded) {
+        return letter === " " ? letter : colors[available[Math.round(Math.random() * (available.length - 2))]](letter);
+      };
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/colors.js
+var require_colors = __commonJS({
+  "node_modules/@colors/colors/lib/colors.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var colors = {};
+    module2["exports"] = colors;
+    colors.themes = {};
+    var util = __require("util");
+    var ansiStyles = colors.styles = require_styles();
+    var defineProps = Object.defineProperties;
+    var newLineRegex = new RegExp(/[\r\n]+/g);
+    colors.supportsColor = require_supports_colors().supportsColor;
+    if (typeof colors.enabled === "undefined") {
+      colors.enabled = colors.supportsColor() !== false;
+    }
+    colors.enable = function() {
+      colors.enabled = true;
+    };
+    colors.disable = function() {
+      colors.enabled = false;
+    };
+    colors.stripColors = colors.strip = function(str) {
+      return ("" + str).replace(/\x1B\[\d+m/g, "");
+    };
+    var stylize = colors.stylize = function stylize2(str, style) {
+      if (!colors.enabled) {
+        return str + "";
+      }
+      var styleMap = ansiStyles[style];
+      if (!styleMap && style in colors) {
+        return colors[style](str);
+      }
+      return styleMap.open + str + styleMap.close;
+    };
+    var matchOperatorsRe = /[|\\{}()[\]^$+*?.]/g;
+    var escapeStringRegexp = function(str) {
+      if (typeof str !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      return str.replace(matchOperatorsRe, "\\$&");
+    };
+    function build2(_styles) {
+      var builder = function builder2() {
+        return applyStyle.apply(builder2, arguments);
+      };
+      builder._styles = _styles;
+      builder.__proto__ = proto;
+      return builder;
+    }
+    var styles = (function() {
+      var ret = {};
+      ansiStyles.grey = ansiStyles.gray;
+      Object.keys(ansiStyles).forEach(function(key2) {
+        ansiStyles[key2].closeRe = new RegExp(escapeStringRegexp(ansiStyles[key2].close), "g");
+        ret[key2] = {
+          get: function() {
+            return build2(this._styles.concat(key2));
+          }
+        };
+      });
+      return ret;
+    })();
+    var proto = defineProps(function colors2() {
+    }, styles);
+    function applyStyle() {
+      var args = Array.prototype.slice.call(arguments);
+      var str = args.map(function(arg) {
+        if (arg != null && arg.constructor === String) {
+          return arg;
+        } else {
+          return util.inspect(arg);
+        }
+      }).join(" ");
+      if (!colors.enabled || !str) {
+        return str;
+      }
+      var newLinesPresent = str.indexOf("\n") != -1;
+      var nestedStyles = this._styles;
+      var i = nestedStyles.length;
+      while (i--) {
+        var code = ansiStyles[nestedStyles[i]];
+        str = code.open + str.replace(code.closeRe, code.open) + code.close;
+        if (newLinesPresent) {
+          str = str.replace(newLineRegex, function(match) {
+            return code.close + match + code.open;
+          });
+        }
+      }
+      return str;
+    }
+    colors.setTheme = function(theme) {
+      if (typeof theme === "string") {
+        console.log("colors.setTheme now only accepts an object, not a string.  If you are trying to set a theme from a file, it is now your (the caller's) responsibility to require the file.  The old syntax looked like colors.setTheme(__dirname + '/../themes/generic-logging.js'); The new syntax looks like colors.setTheme(require(__dirname + '/../themes/generic-logging.js'));");
+        return;
+      }
+      for (var style in theme) {
+        (function(style2) {
+          colors[style2] = function(str) {
+            if (typeof theme[style2] === "object") {
+              var out = str;
+              for (var i in theme[style2]) {
+                out = colors[theme[style2][i]](out);
+              }
+              return out;
+            }
+            return colors[theme[style2]](str);
+          };
+        })(style);
+      }
+    };
+    function init() {
+      var ret = {};
+      Object.keys(styles).forEach(function(name) {
+        ret[name] = {
+          get: function() {
+            return build2([name]);
+          }
+        };
+      });
+      return ret;
+    }
+    var sequencer = function sequencer2(map2, str) {
+      var exploded = str.split("");
+      exploded = exploded.map(map2);
+      return exploded.join("");
+    };
+    colors.trap = require_trap();
+    colors.zalgo = require_zalgo();
+    colors.maps = {};
+    colors.maps.america = require_america()(colors);
+    colors.maps.zebra = require_zebra()(colors);
+    colors.maps.rainbow = require_rainbow()(colors);
+    colors.maps.random = require_random()(colors);
+    for (map in colors.maps) {
+      (function(map2) {
+        colors[map2] = function(str) {
+          return sequencer(colors.maps[map2], str);
+        };
+      })(map);
+    }
+    var map;
+    defineProps(colors, init());
+  }
+});
+
+// node_modules/@colors/colors/safe.js
+var require_safe = __commonJS({
+  "node_modules/@colors/colors/safe.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var colors = require_colors();
+    module2["exports"] = colors;
+  }
+});
+
+// node_modules/cli-table3/src/cell.js
+var require_cell = __commonJS({
+  "node_modules/cli-table3/src/cell.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var { info, debug } = require_debug2();
+    var utils = require_utils3();
+    var Cell = class _Cell {
+      /**
+       * A representation of a cell within the table.
+       * Implementations must have `init` and `draw` methods,
+       * as well as `colSpan`, `rowSpan`, `desiredHeight` and `desiredWidth` properties.
+       * @param options
+       * @constructor
+       */
+      constructor(options) {
+        this.setOptions(options);
+        this.x = null;
+        this.y = null;
+      }
+      setOptions(options) {
+        if (["boolean", "number", "bigint", "string"].indexOf(typeof options) !== -1) {
+          options = { content: "" + options };
+        }
+        options = options || {};
+        this.options = options;
+        let content = options.content;
+        if (["boolean", "number", "bigint", "string"].indexOf(typeof content) !== -1) {
+          this.content = String(content);
+        } else if (!content) {
+          this.content = this.options.href || "";
+        } else {
+          throw new Error("Content needs to be a primitive, got: " + typeof content);
+        }
+        this.colSpan = options.colSpan || 1;
+        this.rowSpan = options.rowSpan || 1;
+        if (this.options.href) {
+          Object.defineProperty(this, "href", {
+            get() {
+              return this.options.href;
+            }
+          });
+        }
+      }
+      mergeTableOptions(tableOptions, cells) {
+        this.cells = cells;
+        let optionsChars = this.options.chars || {};
+        let tableChars = tableOptions.chars;
+        let chars = this.chars = {};
+        CHAR_NAMES.forEach(function(name) {
+          setOption(optionsChars, tableChars, name, chars);
+        });
+        this.truncate = this.options.truncate || tableOptions.truncate;
+        let style = this.options.style = this.options.style || {};
+        let tableStyle = tableOptions.style;
+        setOption(style, tableStyle, "padding-left", this);
+        setOption(style, tableStyle, "padding-right", this);
+        this.head = style.head || tableStyle.head;
+        this.border = style.border || tableStyle.border;
+        this.fixedWidth = tableOptions.colWidths[this.x];
+        this.lines = this.computeLines(tableOptions);
+        this.desiredWidth = utils.strlen(this.content) + this.paddingLeft + this.paddingRight;
+        this.desiredHeight = this.lines.length;
+      }
+      computeLines(tableOptions) {
+        const tableWordWrap = tableOptions.wordWrap || tableOptions.textWrap;
+        const { wordWrap = tableWordWrap } = this.options;
+        if (this.fixedWidth && wordWrap) {
+          this.fixedWidth -= this.paddingLeft + this.paddingRight;
+          if (this.colSpan) {
+            let i = 1;
+            while (i < this.colSpan) {
+              this.fixedWidth += tableOptions.colWidths[this.x + i];
+              i++;
+            }
+          }
+          const { wrapOnWordBoundary: tableWrapOnWordBoundary = true } = tableOptions;
+          const { wrapOnWordBoundary = tableWrapOnWordBoundary } = this.options;
+          return this.wrapLines(utils.wordWrap(this.fixedWidth, this.content, wrapOnWordBoundary));
+        }
+        return this.wrapLines(this.content.split("\n"));
+      }
+      wrapLines(computedLines) {
+        const lines = utils.colorizeLines(computedLines);
+        if (this.href) {
+          return lines.map((line) => utils.hyperlink(this.href, line));
+        }
+        return lines;
+      }
+      /**
+       * Initializes the Cells data structure.
+       *
+       * @param tableOptions - A fully populated set of tableOptions.
+       * In addition to the standard default values, tableOptions must have fully populated the
+       * `colWidths` and `rowWidths` arrays. Those arrays must have lengths equal to the number
+       * of columns or rows (respectively) in this table, and each array item must be a Number.
+       *
+       */
+      init(tableOptions) {
+        let x = this.x;
+        let y = this.y;
+        this.widths = tableOptions.colWidths.slice(x, x + this.colSpan);
+        this.heights = tableOptions.rowHeights.slice(y, y + this.rowSpan);
+        this.width = this.widths.reduce(sumPlusOne, -1);
+        this.height = this.heights.reduce(sumPlusOne, -1);
+        this.hAlign = this.options.hAlign || tableOptions.colAligns[x];
+        this.vAlign = this.options.vAlign || tableOptions.rowAligns[y];
+        this.drawRight = x + this.colSpan == tableOptions.colWidths.length;
+      }
+      /**
+       * Draws the given line of the cell.
+       * This default implementation defers to methods `drawTop`, `drawBottom`, `drawLine` and `drawEmpty`.
+       * @param lineNum - can be `top`, `bottom` or a numerical line number.
+       * @param spanningCell - will be a number if being called from a RowSpanCell, and will represent how
+       * many rows below it's being called from. Otherwise it's undefined.
+       * @returns {String} The representation of this line.
+       */
+      draw(lineNum, spanningCell) {
+        if (lineNum == "top") return this.drawTop(this.drawRight);
+        if (lineNum == "bottom") return this.drawBottom(this.drawRight);
+        let content = utils.truncate(this.content, 10, this.truncate);
+        if (!lineNum) {
+          info(`${this.y}-${this.x}: ${this.rowSpan - lineNum}x${this.colSpan} Cell ${content}`);
+        } else {
+        }
+        let padLen = Math.max(this.height - this.lines.length, 0);
+        let padTop;
+        switch (this.vAlign) {
+          case "center":
+            padTop = Math.ceil(padLen / 2);
+            break;
+          case "bottom":
+            padTop = padLen;
+            break;
+          default:
+            padTop = 0;
+        }
+        if (lineNum < padTop || lineNum >= padTop + this.lines.length) {
+          return this.drawEmpty(this.drawRight, spanningCell);
+        }
+        let forceTruncation = this.lines.length > this.height && lineNum + 1 >= this.height;
+        return this.drawLine(lineNum - padTop, this.drawRight, forceTruncation, spanningCell);
+      }
+      /**
+       * Renders the top line of the cell.
+       * @param drawRight - true if this method should render the right edge of the cell.
+       * @returns {String}
+       */
+      drawTop(drawRight) {
+        let content = [];
+        if (this.cells) {
+          this.widths.forEach(function(width, index) {
+            content.push(this._topLeftChar(index));
+            content.push(utils.repeat(this.chars[this.y == 0 ? "top" : "mid"], width));
+          }, this);
+        } else {
+          content.push(this._topLeftChar(0));
+          content.push(utils.repeat(this.chars[this.y == 0 ? "top" : "mid"], this.width));
+        }
+        if (drawRight) {
+          content.push(this.chars[this.y == 0 ? "topRight" : "rightMid"]);
+        }
+        return this.wrapWithStyleColors("border", content.join(""));
+      }
+      _topLeftChar(offset) {
+        let x = this.x + offset;
+        let leftChar;
+        if (this.y == 0) {
+          leftChar = x == 0 ? "topLeft" : offset == 0 ? "topMid" : "top";
+        } else {
+          if (x == 0) {
+            leftChar = "leftMid";
+          } else {
+            leftChar = offset == 0 ? "midMid" : "bottomMid";
+            if (this.cells) {
+              let spanAbove = this.cells[this.y - 1][x] instanceof _Cell.ColSpanCell;
+              if (spanAbove) {
+                leftChar = offset == 0 ? "topMid" : "mid";
+              }
+              if (offset == 0) {
+                let i = 1;
+                while (this.cells[this.y][x - i] instanceof _Cell.ColSpanCell) {
+                  i++;
+                }
+                if (this.cells[this.y][x - i] instanceof _Cell.RowSpanCell) {
+                  leftChar = "leftMid";
+                }
+              }
+            }
+          }
+        }
+        return this.chars[leftChar];
+      }
+      wrapWithStyleColors(styleProperty, content) {
+        if (this[styleProperty] && this[styleProperty].length) {
+          try {
+            let colors = require_safe();
+            for (let i = this[styleProperty].length - 1; i >= 0; i--) {
+              colors = colors[this[styleProperty][i]];
+            }
+            return colors(content);
+          } catch (e) {
+            return content;
+          }
+        } else {
+          return content;
+        }
+      }
+      /**
+       * Renders a line of text.
+       * @param lineNum - Which line of text to render. This is not necessarily the line within the cell.
+       * There may be top-padding above the first line of text.
+       * @param drawRight - true if this method should render the right edge of the cell.
+       * @param forceTruncationSymbol - `true` if the rendered text should end with the truncation symbol even
+       * if the text fits. This is used when the cell is vertically truncated. If `false` the text should
+       * only include the truncation symbol if the text will not fit horizontally within the cell width.
+       * @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
+       * @returns {String}
+       */
+      drawLine(lineNum, drawRight, forceTruncationSymbol, spanningCell) {
+        let left = this.chars[this.x == 0 ? "left" : "middle"];
+        if (this.x && spanningCell && this.cells) {
+          let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
+          while (cellLeft instanceof ColSpanCell) {
+            cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
+          }
+          if (!(cellLeft instanceof RowSpanCell)) {
+            left = this.chars["rightMid"];
+          }
+        }
+        let leftPadding = utils.repeat(" ", this.paddingLeft);
+        let right = drawRight ? this.chars["right"] : "";
+        let rightPadding = utils.repeat(" ", this.paddingRight);
+        let line = this.lines[lineNum];
+        let len = this.width - (this.paddingLeft + this.paddingRight);
+        if (forceTruncationSymbol) line += this.truncate || "…";
+        let content = utils.truncate(line, len, this.truncate);
+        content = utils.pad(content, len, " ", this.hAlign);
+        content = leftPadding + content + rightPadding;
+        return this.stylizeLine(left, content, right);
+      }
+      stylizeLine(left, content, right) {
+        left = this.wrapWithStyleColors("border", left);
+        right = this.wrapWithStyleColors("border", right);
+        if (this.y === 0) {
+          content = this.wrapWithStyleColors("head", content);
+        }
+        return left + content + right;
+      }
+      /**
+       * Renders the bottom line of the cell.
+       * @param drawRight - true if this method should render the right edge of the cell.
+       * @returns {String}
+       */
+      drawBottom(drawRight) {
+        let left = this.chars[this.x == 0 ? "bottomLeft" : "bottomMid"];
+        let content = utils.repeat(this.chars.bottom, this.width);
+        let right = drawRight ? this.chars["bottomRight"] : "";
+        return this.wrapWithStyleColors("border", left + content + right);
+      }
+      /**
+       * Renders a blank line of text within the cell. Used for top and/or bottom padding.
+       * @param drawRight - true if this method should render the right edge of the cell.
+       * @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
+       * @returns {String}
+       */
+      drawEmpty(drawRight, spanningCell) {
+        let left = this.chars[this.x == 0 ? "left" : "middle"];
+        if (this.x && spanningCell && this.cells) {
+          let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
+          while (cellLeft instanceof ColSpanCell) {
+            cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
+          }
+          if (!(cellLeft instanceof RowSpanCell)) {
+            left = this.chars["rightMid"];
+          }
+        }
+        let right = drawRight ? this.chars["right"] : "";
+        let content = utils.repeat(" ", this.width);
+        return this.stylizeLine(left, content, right);
+      }
+    };
+    var ColSpanCell = class {
+      /**
+       * A Cell that doesn't do anything. It just draws empty lines.
+       * Used as a placeholder in column spanning.
+       * @constructor
+       */
+      constructor() {
+      }
+      draw(lineNum) {
+        if (typeof lineNum === "number") {
+          debug(`${this.y}-${this.x}: 1x1 ColSpanCell`);
+        }
+        return "";
+      }
+      init() {
+      }
+      mergeTableOptions() {
+      }
+    };
+    var RowSpanCell = class {
+      /**
+       * A placeholder Cell for a Cell that spans multiple rows.
+       * It delegates rendering to the original cell, but adds the appropriate offset.
+       * @param originalCell
+       * @constructor
+       */
+      constructor(originalCell) {
+        this.originalCell = originalCell;
+      }
+      init(tableOptions) {
+        let y = this.y;
+        let originalY = this.originalCell.y;
+        this.cellOffset = y - originalY;
+        this.offset = findDimension(tableOptions.rowHeights, originalY, this.cellOffset);
+      }
+      draw(lineNum) {
+        if (lineNum == "top") {
+          return this.originalCell.draw(this.offset, this.cellOffset);
+        }
+        if (lineNum == "bottom") {
+          return this.originalCell.draw("bottom");
+        }
+        debug(`${this.y}-${this.x}: 1x${this.colSpan} RowSpanCell for ${this.originalCell.content}`);
+        return this.originalCell.draw(this.offset + 1 + lineNum);
+      }
+      mergeTableOptions() {
+      }
+    };
+    function firstDefined(...args) {
+      return args.filter((v) => v !== void 0 && v !== null).shift();
+    }
+    function setOption(objA, objB, nameB, targetObj) {
+      let nameA = nameB.split("-");
+      if (nameA.length > 1) {
+        nameA[1] = nameA[1].charAt(0).toUpperCase() + nameA[1].substr(1);
+        nameA = nameA.join("");
+        targetObj[nameA] = firstDefined(objA[nameA], objA[nameB], objB[nameA], objB[nameB]);
+      } else {
+        targetObj[nameB] = firstDefined(objA[nameB], objB[nameB]);
+      }
+    }
+    function findDimension(dimensionTable, startingIndex, span) {
+      let ret = dimensionTable[startingIndex];
+      for (let i = 1; i < span; i++) {
+        ret += 1 + dimensionTable[startingIndex + i];
+      }
+      return ret;
+    }
+    function sumPlusOne(a, b) {
+      return a + b + 1;
+    }
+    var CHAR_NAMES = [
+      "top",
+      "top-mid",
+      "top-left",
+      "top-right",
+      "bottom",
+      "bottom-mid",
+      "bottom-left",
+      "bottom-right",
+      "left",
+      "left-mid",
+      "mid",
+      "mid-mid",
+      "right",
+      "right-mid",
+      "middle"
+    ];
+    module2.exports = Cell;
+    module2.exports.ColSpanCell = ColSpanCell;
+    module2.exports.RowSpanCell = RowSpanCell;
+  }
+});
+
+// node_modules/cli-table3/src/layout-manager.js
+var require_layout_manager = __commonJS({
+  "node_modules/cli-table3/src/layout-manager.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var { warn, debug } = require_debug2();
+    var Cell = require_cell();
+    var { ColSpanCell, RowSpanCell } = Cell;
+    (function() {
+      function next(alloc, col) {
+        if (alloc[col] > 0) {
+          return next(alloc, col + 1);
+        }
+        return col;
+      }
+      function layoutTable(table) {
+        let alloc = {};
+        table.forEach(function(row, rowIndex) {
+          let col = 0;
+          row.forEach(function(cell) {
+            cell.y = rowIndex;
+            cell.x = rowIndex ? next(alloc, col) : col;
+            const rowSpan = cell.rowSpan || 1;
+            const colSpan = cell.colSpan || 1;
+            if (rowSpan > 1) {
+              for (let cs = 0; cs < colSpan; cs++) {
+                alloc[cell.x + cs] = rowSpan;
+              }
+            }
+            col = cell.x + colSpan;
+          });
+          Object.keys(alloc).forEach((idx) => {
+            alloc[idx]--;
+            if (alloc[idx] < 1) delete alloc[idx];
+          });
+        });
+      }
+      function maxWidth(table) {
+        let mw = 0;
+        table.forEach(function(row) {
+          row.forEach(function(cell) {
+            mw = Math.max(mw, cell.x + (cell.colSpan || 1));
+          });
+        });
+        return mw;
+      }
+      function maxHeight(table) {
+        return table.length;
+      }
+      function cellsConflict(cell1, cell2) {
+        let yMin1 = cell1.y;
+        let yMax1 = cell1.y - 1 + (cell1.rowSpan || 1);
+        let yMin2 = cell2.y;
+        let yMax2 = cell2.y - 1 + (cell2.rowSpan || 1);
+        let yConflict = !(yMin1 > yMax2 || yMin2 > yMax1);
+        let xMin1 = cell1.x;
+        let xMax1 = cell1.x - 1 + (cell1.colSpan || 1);
+        let xMin2 = cell2.x;
+        let xMax2 = cell2.x - 1 + (cell2.colSpan || 1);
+        let xConflict = !(xMin1 > xMax2 || xMin2 > xMax1);
+        return yConflict && xConflict;
+      }
+      function conflictExists(rows, x, y) {
+        let i_max = Math.min(rows.length - 1, y);
+        let cell = { x, y };
+        for (let i = 0; i <= i_max; i++) {
+          let row = rows[i];
+          for (let j = 0; j < row.length; j++) {
+            if (cellsConflict(cell, row[j])) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      function allBlank(rows, y, xMin, xMax) {
+        for (let x = xMin; x < xMax; x++) {
+          if (conflictExists(rows, x, y)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      function addRowSpanCells(table) {
+        table.forEach(function(row, rowIndex) {
+          row.forEach(function(cell) {
+            for (let i = 1; i < cell.rowSpan; i++) {
+              let rowSpanCell = new RowSpanCell(cell);
+              rowSpanCell.x = cell.x;
+              rowSpanCell.y = cell.y + i;
+              rowSpanCell.colSpan = cell.colSpan;
+              insertCell(rowSpanCell, table[rowIndex + i]);
+            }
+          });
+        });
+      }
+      function addColSpanCells(cellRows) {
+        for (let rowIndex = cellRows.length - 1; rowIndex >= 0; rowIndex--) {
+          let cellColumns = cellRows[rowIndex];
+          for (let columnIndex = 0; columnIndex < cellColumns.length; columnIndex++) {
+            let cell = cellColumns[columnIndex];
+            for (let k = 1; k < cell.colSpan; k++) {
+              let colSpanCell = new ColSpanCell();
+              colSpanCell.x = cell.x + k;
+              colSpanCell.y = cell.y;
+              cellColumns.splice(columnIndex + 1, 0, colSpanCell);
+            }
+          }
+        }
+      }
+      function insertCell(cell, row) {
+        let x = 0;
+        while (x < row.length && row[x].x < cell.x) {
+          x++;
+        }
+        row.splice(x, 0, cell);
+      }
+      function fillInTable(table) {
+        let h_max = maxHeight(table);
+        let w_max = maxWidth(table);
+        debug(`Max rows: ${h_max}; Max cols: ${w_max}`);
+        for (let y = 0; y < h_max; y++) {
+          for (let x = 0; x < w_max; x++) {
+            if (!conflictExists(table, x, y)) {
+              let opts = { x, y, colSpan: 1, rowSpan: 1 };
+              x++;
+              while (x < w_max && !conflictExists(table, x, y)) {
+                opts.colSpan++;
+                x++;
+              }
+              let y2 = y + 1;
+              while (y2 < h_max && allBlank(table, y2, opts.x, opts.x + opts.colSpan)) {
+                opts.rowSpan++;
+                y2++;
+              }
+              let cell = new Cell(opts);
+              cell.x = opts.x;
+              cell.y = opts.y;
+              warn(`Missing cell at ${cell.y}-${cell.x}.`);
+              insertCell(cell, table[y]);
+            }
+          }
+        }
+      }
+      function generateCells(rows) {
+        return rows.map(function(row) {
+          if (!Array.isArray(row)) {
+            let key2 = Object.keys(row)[0];
+            row = row[key2];
+            if (Array.isArray(row)) {
+              row = row.slice();
+              row.unshift(key2);
+            } else {
+              row = [key2, row];
+            }
+          }
+          return row.map(function(cell) {
+            return new Cell(cell);
+          });
+        });
+      }
+      function makeTableLayout(rows) {
+        let cellRows = generateCells(rows);
+        layoutTable(cellRows);
+        fillInTable(cellRows);
+        addRowSpanCells(cellRows);
+        addColSpanCells(cellRows);
+        return cellRows;
+      }
+      module2.exports = {
+        makeTableLayout,
+        layoutTable,
+        addRowSpanCells,
+        maxWidth,
+        fillInTable,
+        computeWidths: makeComputeWidths("colSpan", "desiredWidth", "x", 1),
+        computeHeights: makeComputeWidths("rowSpan", "desiredHeight", "y", 1)
+      };
+    })();
+    function makeComputeWidths(colSpan, desiredWidth, x, forcedMin) {
+      return function(vals, table) {
+        let result = [];
+        let spanners = [];
+        let auto = {};
+        table.forEach(function(row) {
+          row.forEach(function(cell) {
+            if ((cell[colSpan] || 1) > 1) {
+              spanners.push(cell);
+            } else {
+              result[cell[x]] = Math.max(result[cell[x]] || 0, cell[desiredWidth] || 0, forcedMin);
+            }
+          });
+        });
+        vals.forEach(function(val, index) {
+          if (typeof val === "number") {
+            result[index] = val;
+          }
+        });
+        for (let k = spanners.length - 1; k >= 0; k--) {
+          let cell = spanners[k];
+          let span = cell[colSpan];
+          let col = cell[x];
+          let existingWidth = result[col];
+          let editableCols = typeof vals[col] === "number" ? 0 : 1;
+          if (typeof existingWidth === "number") {
+            for (let i = 1; i < span; i++) {
+              existingWidth += 1 + result[col + i];
+              if (typeof vals[col + i] !== "number") {
+                editableCols++;
+              }
+            }
+          } else {
+            existingWidth = desiredWidth === "desiredWidth" ? cell.desiredWidth - 1 : 1;
+            if (!auto[col] || auto[col] < existingWidth) {
+              auto[col] = existingWidth;
+            }
+          }
+          if (cell[desiredWidth] > existingWidth) {
+            let i = 0;
+            while (editableCols > 0 && cell[desiredWidth] > existingWidth) {
+              if (typeof vals[col + i] !== "number") {
+                let dif = Math.round((cell[desiredWidth] - existingWidth) / editableCols);
+                existingWidth += dif;
+                result[col + i] += dif;
+                editableCols--;
+              }
+              i++;
+            }
+          }
+        }
+        Object.assign(vals, result, auto);
+        for (let j = 0; j < vals.length; j++) {
+          vals[j] = Math.max(forcedMin, vals[j] || 0);
+        }
+      };
+    }
+  }
+});
+
+// node_modules/cli-table3/src/table.js
+var require_table = __commonJS({
+  "node_modules/cli-table3/src/table.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var debug = require_debug2();
+    var utils = require_utils3();
+    var tableLayout = require_layout_manager();
+    var Table = class extends Array {
+      constructor(opts) {
+        super();
+        const options = utils.mergeOptions(opts);
+        Object.defineProperty(this, "options", {
+          value: options,
+          enumerable: options.debug
+        });
+        if (options.debug) {
+          switch (typeof options.debug) {
+            case "boolean":
+              debug.setDebugLevel(debug.WARN);
+              break;
+            case "number":
+              debug.setDebugLevel(options.debug);
+              break;
+            case "string":
+              debug.setDebugLevel(parseInt(options.debug, 10));
+              break;
+            default:
+              debug.setDebugLevel(debug.WARN);
+              debug.warn(`Debug option is expected to be boolean, number, or string. Received a ${typeof options.debug}`);
+          }
+          Object.defineProperty(this, "messages", {
+            get() {
+              return debug.debugMessages();
+            }
+          });
+        }
+      }
+      toString() {
+        let array = this;
+        let headersPresent = this.options.head && this.options.head.length;
+        if (headersPresent) {
+          array = [this.options.head];
+          if (this.length) {
+            array.push.apply(array, this);
+          }
+        } else {
+          this.options.style.head = [];
+        }
+        let cells = tableLayout.makeTableLayout(array);
+        cells.forEach(function(row) {
+          row.forEach(function(cell) {
+            cell.mergeTableOptions(this.options, cells);
+          }, this);
+        }, this);
+        tableLayout.computeWidths(this.options.colWidths, cells);
+        tableLayout.computeHeights(this.options.rowHeights, cells);
+        cells.forEach(function(row) {
+          row.forEach(function(cell) {
+            cell.init(this.options);
+          }, this);
+        }, this);
+        let result = [];
+        for (let rowIndex = 0; rowIndex < cells.length; rowIndex++) {
+          let row = cells[rowIndex];
+          let heightOfRow = this.options.rowHeights[rowIndex];
+          if (rowIndex === 0 || !this.options.style.compact || rowIndex == 1 && headersPresent) {
+            doDraw(row, "top", result);
+          }
+          for (let lineNum = 0; lineNum < heightOfRow; lineNum++) {
+            doDraw(row, lineNum, result);
+          }
+          if (rowIndex + 1 == cells.length) {
+            doDraw(row, "bottom", result);
+          }
+        }
+        return result.join("\n");
+      }
+      get width() {
+        let str = this.toString().split("\n");
+        return str[0].length;
+      }
+    };
+    Table.reset = () => debug.reset();
+    function doDraw(row, lineNum, result) {
+      let line = [];
+      row.forEach(function(cell) {
+        line.push(cell.draw(lineNum));
+      });
+      let str = line.join("");
+      if (str.length) result.push(str);
+    }
+    module2.exports = Table;
+  }
+});
+
+// node_modules/cli-table3/index.js
+var require_cli_table3 = __commonJS({
+  "node_modules/cli-table3/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = require_table();
+  }
+});
+
+// node_modules/color-name/index.js
+var require_color_name = __commonJS({
+  "node_modules/color-name/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = {
+      "aliceblue": [240, 248, 255],
+      "antiquewhite": [250, 235, 215],
+      "aqua": [0, 255, 255],
+      "aquamarine": [127, 255, 212],
+      "azure": [240, 255, 255],
+      "beige": [245, 245, 220],
+      "bisque": [255, 228, 196],
+      "black": [0, 0, 0],
+      "blanchedalmond": [255, 235, 205],
+      "blue": [0, 0, 255],
+      "blueviolet": [138, 43, 226],
+      "brown": [165, 42, 42],
+      "burlywood": [222, 184, 135],
+      "cadetblue": [95, 158, 160],
+      "chartreuse": [127, 255, 0],
+      "chocolate": [210, 105, 30],
+      "coral": [255, 127, 80],
+      "cornflowerblue": [100, 149, 237],
+      "cornsilk": [255, 248, 220],
+      "crimson": [220, 20, 60],
+      "cyan": [0, 255, 255],
+      "darkblue": [0, 0, 139],
+      "darkcyan": [0, 139, 139],
+      "darkgoldenrod": [184, 134, 11],
+      "darkgray": [169, 169, 169],
+      "darkgreen": [0, 100, 0],
+      "darkgrey": [169, 169, 169],
+      "darkkhaki": [189, 183, 107],
+      "darkmagenta": [139, 0, 139],
+      "darkolivegreen": [85, 107, 47],
+      "darkorange": [255, 140, 0],
+      "darkorchid": [153, 50, 204],
+      "darkred": [139, 0, 0],
+      "darksalmon": [233, 150, 122],
+      "darkseagreen": [143, 188, 143],
+      "darkslateblue": [72, 61, 139],
+      "darkslategray": [47, 79, 79],
+      "darkslategrey": [47, 79, 79],
+      "darkturquoise": [0, 206, 209],
+      "darkviolet": [148, 0, 211],
+      "deeppink": [255, 20, 147],
+      "deepskyblue": [0, 191, 255],
+      "dimgray": [105, 105, 105],
+      "dimgrey": [105, 105, 105],
+      "dodgerblue": [30, 144, 255],
+      "firebrick": [178, 34, 34],
+      "floralwhite": [255, 250, 240],
+      "forestgreen": [34, 139, 34],
+      "fuchsia": [255, 0, 255],
+      "gainsboro": [220, 220, 220],
+      "ghostwhite": [248, 248, 255],
+      "gold": [255, 215, 0],
+      "goldenrod": [218, 165, 32],
+      "gray": [128, 128, 128],
+      "green": [0, 128, 0],
+      "greenyellow": [173, 255, 47],
+      "grey": [128, 128, 128],
+      "honeydew": [240, 255, 240],
+      "hotpink": [255, 105, 180],
+      "indianred": [205, 92, 92],
+      "indigo": [75, 0, 130],
+      "ivory": [255, 255, 240],
+      "khaki": [240, 230, 140],
+      "lavender": [230, 230, 250],
+      "lavenderblush": [255, 240, 245],
+      "lawngreen": [124, 252, 0],
+      "lemonchiffon": [255, 250, 205],
+      "lightblue": [173, 216, 230],
+      "lightcoral": [240, 128, 128],
+      "lightcyan": [224, 255, 255],
+      "lightgoldenrodyellow": [250, 250, 210],
+      "lightgray": [211, 211, 211],
+      "lightgreen": [144, 238, 144],
+      "lightgrey": [211, 211, 211],
+      "lightpink": [255, 182, 193],
+      "lightsalmon": [255, 160, 122],
+      "lightseagreen": [32, 178, 170],
+      "lightskyblue": [135, 206, 250],
+      "lightslategray": [119, 136, 153],
+      "lightslategrey": [119, 136, 153],
+      "lightsteelblue": [176, 196, 222],
+      "lightyellow": [255, 255, 224],
+      "lime": [0, 255, 0],
+      "limegreen": [50, 205, 50],
+      "linen": [250, 240, 230],
+      "magenta": [255, 0, 255],
+      "maroon": [128, 0, 0],
+      "mediumaquamarine": [102, 205, 170],
+      "mediumblue": [0, 0, 205],
+      "mediumorchid": [186, 85, 211],
+      "mediumpurple": [147, 112, 219],
+      "mediumseagreen": [60, 179, 113],
+      "mediumslateblue": [123, 104, 238],
+      "mediumspringgreen": [0, 250, 154],
+      "mediumturquoise": [72, 209, 204],
+      "mediumvioletred": [199, 21, 133],
+      "midnightblue": [25, 25, 112],
+      "mintcream": [245, 255, 250],
+      "mistyrose": [255, 228, 225],
+      "moccasin": [255, 228, 181],
+      "navajowhite": [255, 222, 173],
+      "navy": [0, 0, 128],
+      "oldlace": [253, 245, 230],
+      "olive": [128, 128, 0],
+      "olivedrab": [107, 142, 35],
+      "orange": [255, 165, 0],
+      "orangered": [255, 69, 0],
+      "orchid": [218, 112, 214],
+      "palegoldenrod": [238, 232, 170],
+      "palegreen": [152, 251, 152],
+      "paleturquoise": [175, 238, 238],
+      "palevioletred": [219, 112, 147],
+      "papayawhip": [255, 239, 213],
+      "peachpuff": [255, 218, 185],
+      "peru": [205, 133, 63],
+      "pink": [255, 192, 203],
+      "plum": [221, 160, 221],
+      "powderblue": [176, 224, 230],
+      "purple": [128, 0, 128],
+      "rebeccapurple": [102, 51, 153],
+      "red": [255, 0, 0],
+      "rosybrown": [188, 143, 143],
+      "royalblue": [65, 105, 225],
+      "saddlebrown": [139, 69, 19],
+      "salmon": [250, 128, 114],
+      "sandybrown": [244, 164, 96],
+      "seagreen": [46, 139, 87],
+      "seashell": [255, 245, 238],
+      "sienna": [160, 82, 45],
+      "silver": [192, 192, 192],
+      "skyblue": [135, 206, 235],
+      "slateblue": [106, 90, 205],
+      "slategray": [112, 128, 144],
+      "slategrey": [112, 128, 144],
+      "snow": [255, 250, 250],
+      "springgreen": [0, 255, 127],
+      "steelblue": [70, 130, 180],
+      "tan": [210, 180, 140],
+      "teal": [0, 128, 128],
+      "thistle": [216, 191, 216],
+      "tomato": [255, 99, 71],
+      "turquoise": [64, 224, 208],
+      "violet": [238, 130, 238],
+      "wheat": [245, 222, 179],
+      "white": [255, 255, 255],
+      "whitesmoke": [245, 245, 245],
+      "yellow": [255, 255, 0],
+      "yellowgreen": [154, 205, 50]
+    };
+  }
+});
+
+// node_modules/color-convert/conversions.js
+var require_conversions = __commonJS({
+  "node_modules/color-convert/conversions.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var cssKeywords = require_color_name();
+    var reverseKeywords = {};
+    for (const key2 of Object.keys(cssKeywords)) {
+      reverseKeywords[cssKeywords[key2]] = key2;
+    }
+    var convert = {
+      rgb: { channels: 3, labels: "rgb" },
+      hsl: { channels: 3, labels: "hsl" },
+      hsv: { channels: 3, labels: "hsv" },
+      hwb: { channels: 3, labels: "hwb" },
+      cmyk: { channels: 4, labels: "cmyk" },
+      xyz: { channels: 3, labels: "xyz" },
+      lab: { channels: 3, labels: "lab" },
+      lch: { channels: 3, labels: "lch" },
+      hex: { channels: 1, labels: ["hex"] },
+      keyword: { channels: 1, labels: ["keyword"] },
+      ansi16: { channels: 1, labels: ["ansi16"] },
+      ansi256: { channels: 1, labels: ["ansi256"] },
+      hcg: { channels: 3, labels: ["h", "c", "g"] },
+      apple: { channels: 3, labels: ["r16", "g16", "b16"] },
+      gray: { channels: 1, labels: ["gray"] }
+    };
+    module2.exports = convert;
+    for (const model of Object.keys(convert)) {
+      if (!("channels" in convert[model])) {
+        throw new Error("missing channels property: " + model);
+      }
+      if (!("labels" in convert[model])) {
+        throw new Error("missing channel labels property: " + model);
+      }
+      if (convert[model].labels.length !== convert[model].channels) {
+        throw new Error("channel and label counts mismatch: " + model);
+      }
+      const { channels, labels } = convert[model];
+      delete convert[model].channels;
+      delete convert[model].labels;
+      Object.defineProperty(convert[model], "channels", { value: channels });
+      Object.defineProperty(convert[model], "labels", { value: labels });
+    }
+    convert.rgb.hsl = function(rgb) {
+      const r = rgb[0] / 255;
+      const g2 = rgb[1] / 255;
+      const b = rgb[2] / 255;
+      const min2 = Math.min(r, g2, b);
+      const max3 = Math.max(r, g2, b);
+      const delta = max3 - min2;
+      let h;
+      let s;
+      if (max3 === min2) {
+        h = 0;
+      } else if (r === max3) {
+        h = (g2 - b) / delta;
+      } else if (g2 === max3) {
+        h = 2 + (b - r) / delta;
+      } else if (b === max3) {
+        h = 4 + (r - g2) / delta;
+      }
+      h = Math.min(h * 60, 360);
+      if (h < 0) {
+        h += 360;
+      }
+      const l = (min2 + max3) / 2;
+      if (max3 === min2) {
+        s = 0;
+      } else if (l <= 0.5) {
+        s = delta / (max3 + min2);
+      } else {
+        s = delta / (2 - max3 - min2);
+      }
+      return [h, s * 100, l * 100];
+    };
+    convert.rgb.hsv = function(rgb) {
+      let rdif;
+      let gdif;
+      let bdif;
+      let h;
+      let s;
+      const r = rgb[0] / 255;
+      const g2 = rgb[1] / 255;
+      const b = rgb[2] / 255;
+      const v = Math.max(r, g2, b);
+      const diff = v - Math.min(r, g2, b);
+      const diffc = function(c) {
+        return (v - c) / 6 / diff + 1 / 2;
+      };
+      if (diff === 0) {
+        h = 0;
+        s = 0;
+      } else {
+        s = diff / v;
+        rdif = diffc(r);
+        gdif = diffc(g2);
+        bdif = diffc(b);
+        if (r === v) {
+          h = bdif - gdif;
+        } else if (g2 === v) {
+          h = 1 / 3 + rdif - bdif;
+        } else if (b === v) {
+          h = 2 / 3 + gdif - rdif;
+        }
+        if (h < 0) {
+          h += 1;
+        } else if (h > 1) {
+          h -= 1;
+        }
+      }
+      return [
+        h * 360,
+        s * 100,
+        v * 100
+      ];
+    };
+    convert.rgb.hwb = function(rgb) {
+      const r = rgb[0];
+      const g2 = rgb[1];
+      let b = rgb[2];
+      const h = convert.rgb.hsl(rgb)[0];
+      const w = 1 / 255 * Math.min(r, Math.min(g2, b));
+      b = 1 - 1 / 255 * Math.max(r, Math.max(g2, b));
+      return [h, w * 100, b * 100];
+    };
+    convert.rgb.cmyk = function(rgb) {
+      const r = rgb[0] / 255;
+      const g2 = rgb[1] / 255;
+      const b = rgb[2] / 255;
+      const k = Math.min(1 - r, 1 - g2, 1 - b);
+      const c = (1 - r - k) / (1 - k) || 0;
+      const m = (1 - g2 - k) / (1 - k) || 0;
+      const y = (1 - b - k) / (1 - k) || 0;
+      return [c * 100, m * 100, y * 100, k * 100];
+    };
+    function comparativeDistance(x, y) {
+      return (x[0] - y[0]) ** 2 + (x[1] - y[1]) ** 2 + (x[2] - y[2]) ** 2;
+    }
+    convert.rgb.keyword = function(rgb) {
+      const reversed = reverseKeywords[rgb];
+      if (reversed) {
+        return reversed;
+      }
+      let currentClosestDistance = Infinity;
+      let currentClosestKeyword;
+      for (const keyword of Object.keys(cssKeywords)) {
+        const value = cssKeywords[keyword];
+        const distance = comparativeDistance(rgb, value);
+        if (distance < currentClosestDistance) {
+          currentClosestDistance = distance;
+          currentClosestKeyword = keyword;
+        }
+      }
+      return currentClosestKeyword;
+    };
+    convert.keyword.rgb = function(keyword) {
+      return cssKeywords[keyword];
+    };
+    convert.rgb.xyz = function(rgb) {
+      let r = rgb[0] / 255;
+      let g2 = rgb[1] / 255;
+      let b = rgb[2] / 255;
+      r = r > 0.04045 ? ((r + 0.055) / 1.055) ** 2.4 : r / 12.92;
+      g2 = g2 > 0.04045 ? ((g2 + 0.055) / 1.055) ** 2.4 : g2 / 12.92;
+      b = b > 0.04045 ? ((b + 0.055) / 1.055) ** 2.4 : b / 12.92;
+      const x = r * 0.4124 + g2 * 0.3576 + b * 0.1805;
+      const y = r * 0.2126 + g2 * 0.7152 + b * 0.0722;
+      const z2 = r * 0.0193 + g2 * 0.1192 + b * 0.9505;
+      return [x * 100, y * 100, z2 * 100];
+    };
+    convert.rgb.lab = function(rgb) {
+      const xyz = convert.rgb.xyz(rgb);
+      let x = xyz[0];
+      let y = xyz[1];
+      let z2 = xyz[2];
+      x /= 95.047;
+      y /= 100;
+      z2 /= 108.883;
+      x = x > 8856e-6 ? x ** (1 / 3) : 7.787 * x + 16 / 116;
+      y = y > 8856e-6 ? y ** (1 / 3) : 7.787 * y + 16 / 116;
+      z2 = z2 > 8856e-6 ? z2 ** (1 / 3) : 7.787 * z2 + 16 / 116;
+      const l = 116 * y - 16;
+      const a = 500 * (x - y);
+      const b = 200 * (y - z2);
+      return [l, a, b];
+    };
+    convert.hsl.rgb = function(hsl) {
+      const h = hsl[0] / 360;
+      const s = hsl[1] / 100;
+      const l = hsl[2] / 100;
+      let t2;
+      let t3;
+      let val;
+      if (s === 0) {
+        val = l * 255;
+        return [val, val, val];
+      }
+      if (l < 0.5) {
+        t2 = l * (1 + s);
+      } else {
+        t2 = l + s - l * s;
+      }
+      const t1 = 2 * l - t2;
+      const rgb = [0, 0, 0];
+      for (let i = 0; i < 3; i++) {
+        t3 = h + 1 / 3 * -(i - 1);
+        if (t3 < 0) {
+          t3++;
+        }
+        if (t3 > 1) {
+          t3--;
+        }
+        if (6 * t3 < 1) {
+          val = t1 + (t2 - t1) * 6 * t3;
+        } else if (2 * t3 < 1) {
+          val = t2;
+        } else if (3 * t3 < 2) {
+          val = t1 + (t2 - t1) * (2 / 3 - t3) * 6;
+        } else {
+          val = t1;
+        }
+        rgb[i] = val * 255;
+      }
+      return rgb;
+    };
+    convert.hsl.hsv = function(hsl) {
+      const h = hsl[0];
+      let s = hsl[1] / 100;
+      let l = hsl[2] / 100;
+      let smin = s;
+      const lmin = Math.max(l, 0.01);
+      l *= 2;
+      s *= l <= 1 ? l : 2 - l;
+      smin *= lmin <= 1 ? lmin : 2 - lmin;
+      const v = (l + s) / 2;
+      const sv = l === 0 ? 2 * smin / (lmin + smin) : 2 * s / (l + s);
+      return [h, sv * 100, v * 100];
+    };
+    convert.hsv.rgb = function(hsv) {
+      const h = hsv[0] / 60;
+      const s = hsv[1] / 100;
+      let v = hsv[2] / 100;
+      const hi = Math.floor(h) % 6;
+      const f = h - Math.floor(h);
+      const p = 255 * v * (1 - s);
+      const q = 255 * v * (1 - s * f);
+      const t = 255 * v * (1 - s * (1 - f));
+      v *= 255;
+      switch (hi) {
+        case 0:
+          return [v, t, p];
+        case 1:
+          return [q, v, p];
+        case 2:
+          return [p, v, t];
+        case 3:
+          return [p, q, v];
+        case 4:
+          return [t, p, v];
+        case 5:
+          return [v, p, q];
+      }
+    };
+    convert.hsv.hsl = function(hsv) {
+      const h = hsv[0];
+      const s = hsv[1] / 100;
+      const v = hsv[2] / 100;
+      const vmin = Math.max(v, 0.01);
+      let sl;
+      let l;
+      l = (2 - s) * v;
+      const lmin = (2 - s) * vmin;
+      sl = s * vmin;
+      sl /= lmin <= 1 ? lmin : 2 - lmin;
+      sl = sl || 0;
+      l /= 2;
+      return [h, sl * 100, l * 100];
+    };
+    convert.hwb.rgb = function(hwb) {
+      const h = hwb[0] / 360;
+      let wh = hwb[1] / 100;
+      let bl = hwb[2] / 100;
+      const ratio = wh + bl;
+      let f;
+      if (ratio > 1) {
+        wh /= ratio;
+        bl /= ratio;
+      }
+      const i = Math.floor(6 * h);
+      const v = 1 - bl;
+      f = 6 * h - i;
+      if ((i & 1) !== 0) {
+        f = 1 - f;
+      }
+      const n = wh + f * (v - wh);
+      let r;
+      let g2;
+      let b;
+      switch (i) {
+        default:
+        case 6:
+        case 0:
+          r = v;
+          g2 = n;
+          b = wh;
+          break;
+        case 1:
+          r = n;
+          g2 = v;
+          b = wh;
+          break;
+        case 2:
+          r = wh;
+          g2 = v;
+          b = n;
+          break;
+        case 3:
+          r = wh;
+          g2 = n;
+          b = v;
+          break;
+        case 4:
+          r = n;
+          g2 = wh;
+          b = v;
+          break;
+        case 5:
+          r = v;
+          g2 = wh;
+          b = n;
+          break;
+      }
+      return [r * 255, g2 * 255, b * 255];
+    };
+    convert.cmyk.rgb = function(cmyk) {
+      const c = cmyk[0] / 100;
+      const m = cmyk[1] / 100;
+      const y = cmyk[2] / 100;
+      const k = cmyk[3] / 100;
+      const r = 1 - Math.min(1, c * (1 - k) + k);
+      const g2 = 1 - Math.min(1, m * (1 - k) + k);
+      const b = 1 - Math.min(1, y * (1 - k) + k);
+      return [r * 255, g2 * 255, b * 255];
+    };
+    convert.xyz.rgb = function(xyz) {
+      const x = xyz[0] / 100;
+      const y = xyz[1] / 100;
+      const z2 = xyz[2] / 100;
+      let r;
+      let g2;
+      let b;
+      r = x * 3.2406 + y * -1.5372 + z2 * -0.4986;
+      g2 = x * -0.9689 + y * 1.8758 + z2 * 0.0415;
+      b = x * 0.0557 + y * -0.204 + z2 * 1.057;
+      r = r > 31308e-7 ? 1.055 * r ** (1 / 2.4) - 0.055 : r * 12.92;
+      g2 = g2 > 31308e-7 ? 1.055 * g2 ** (1 / 2.4) - 0.055 : g2 * 12.92;
+      b = b > 31308e-7 ? 1.055 * b ** (1 / 2.4) - 0.055 : b * 12.92;
+      r = Math.min(Math.max(0, r), 1);
+      g2 = Math.min(Math.max(0, g2), 1);
+      b = Math.min(Math.max(0, b), 1);
+      return [r * 255, g2 * 255, b * 255];
+    };
+    convert.xyz.lab = function(xyz) {
+      let x = xyz[0];
+      let y = xyz[1];
+      let z2 = xyz[2];
+      x /= 95.047;
+      y /= 100;
+      z2 /= 108.883;
+      x = x > 8856e-6 ? x ** (1 / 3) : 7.787 * x + 16 / 116;
+      y = y > 8856e-6 ? y ** (1 / 3) : 7.787 * y + 16 / 116;
+      z2 = z2 > 8856e-6 ? z2 ** (1 / 3) : 7.787 * z2 + 16 / 116;
+      const l = 116 * y - 16;
+      const a = 500 * (x - y);
+      const b = 200 * (y - z2);
+      return [l, a, b];
+    };
+    convert.lab.xyz = function(lab) {
+      const l = lab[0];
+      const a = lab[1];
+      const b = lab[2];
+      let x;
+      let y;
+      let z2;
+      y = (l + 16) / 116;
+      x = a / 500 + y;
+      z2 = y - b / 200;
+      const y2 = y ** 3;
+      const x2 = x ** 3;
+      const z22 = z2 ** 3;
+      y = y2 > 8856e-6 ? y2 : (y - 16 / 116) / 7.787;
+      x = x2 > 8856e-6 ? x2 : (x - 16 / 116) / 7.787;
+      z2 = z22 > 8856e-6 ? z22 : (z2 - 16 / 116) / 7.787;
+      x *= 95.047;
+      y *= 100;
+      z2 *= 108.883;
+      return [x, y, z2];
+    };
+    convert.lab.lch = function(lab) {
+      const l = lab[0];
+      const a = lab[1];
+      const b = lab[2];
+      let h;
+      const hr = Math.atan2(b, a);
+      h = hr * 360 / 2 / Math.PI;
+      if (h < 0) {
+        h += 360;
+      }
+      const c = Math.sqrt(a * a + b * b);
+      return [l, c, h];
+    };
+    convert.lch.lab = function(lch) {
+      const l = lch[0];
+      const c = lch[1];
+      const h = lch[2];
+      const hr = h / 360 * 2 * Math.PI;
+      const a = c * Math.cos(hr);
+      const b = c * Math.sin(hr);
+      return [l, a, b];
+    };
+    convert.rgb.ansi16 = function(args, saturation = null) {
+      const [r, g2, b] = args;
+      let value = saturation === null ? convert.rgb.hsv(args)[2] : saturation;
+      value = Math.round(value / 50);
+      if (value === 0) {
+        return 30;
+      }
+      let ansi = 30 + (Math.round(b / 255) << 2 | Math.round(g2 / 255) << 1 | Math.round(r / 255));
+      if (value === 2) {
+        ansi += 60;
+      }
+      return ansi;
+    };
+    convert.hsv.ansi16 = function(args) {
+      return convert.rgb.ansi16(convert.hsv.rgb(args), args[2]);
+    };
+    convert.rgb.ansi256 = function(args) {
+      const r = args[0];
+      const g2 = args[1];
+      const b = args[2];
+      if (r === g2 && g2 === b) {
+        if (r < 8) {
+          return 16;
+        }
+        if (r > 248) {
+          return 231;
+        }
+        return Math.round((r - 8) / 247 * 24) + 232;
+      }
+      const ansi = 16 + 36 * Math.round(r / 255 * 5) + 6 * Math.round(g2 / 255 * 5) + Math.round(b / 255 * 5);
+      return ansi;
+    };
+    convert.ansi16.rgb = function(args) {
+      let color = args % 10;
+      if (color === 0 || color === 7) {
+        if (args > 50) {
+          color += 3.5;
+        }
+        color = color / 10.5 * 255;
+        return [color, color, color];
+      }
+      const mult = (~~(args > 50) + 1) * 0.5;
+      const r = (color & 1) * mult * 255;
+      const g2 = (color >> 1 & 1) * mult * 255;
+      const b = (color >> 2 & 1) * mult * 255;
+      return [r, g2, b];
+    };
+    convert.ansi256.rgb = function(args) {
+      if (args >= 232) {
+        const c = (args - 232) * 10 + 8;
+        return [c, c, c];
+      }
+      args -= 16;
+      let rem;
+      const r = Math.floor(args / 36) / 5 * 255;
+      const g2 = Math.floor((rem = args % 36) / 6) / 5 * 255;
+      const b = rem % 6 / 5 * 255;
+      return [r, g2, b];
+    };
+    convert.rgb.hex = function(args) {
+      const integer = ((Math.round(args[0]) & 255) << 16) + ((Math.round(args[1]) & 255) << 8) + (Math.round(args[2]) & 255);
+      const string = integer.toString(16).toUpperCase();
+      return "000000".substring(string.length) + string;
+    };
+    convert.hex.rgb = function(args) {
+      const match = args.toString(16).match(/[a-f0-9]{6}|[a-f0-9]{3}/i);
+      if (!match) {
+        return [0, 0, 0];
+      }
+      let colorString = match[0];
+      if (match[0].length === 3) {
+        colorString = colorString.split("").map((char) => {
+          return char + char;
+        }).join("");
+      }
+      const integer = parseInt(colorString, 16);
+      const r = integer >> 16 & 255;
+      const g2 = integer >> 8 & 255;
+      const b = integer & 255;
+      return [r, g2, b];
+    };
+    convert.rgb.hcg = function(rgb) {
+      const r = rgb[0] / 255;
+      const g2 = rgb[1] / 255;
+      const b = rgb[2] / 255;
+      const max3 = Math.max(Math.max(r, g2), b);
+      const min2 = Math.min(Math.min(r, g2), b);
+      const chroma = max3 - min2;
+      let grayscale;
+      let hue;
+      if (chroma < 1) {
+        grayscale = min2 / (1 - chroma);
+      } else {
+        grayscale = 0;
+      }
+      if (chroma <= 0) {
+        hue = 0;
+      } else if (max3 === r) {
+        hue = (g2 - b) / chroma % 6;
+      } else if (max3 === g2) {
+        hue = 2 + (b - r) / chroma;
+      } else {
+        hue = 4 + (r - g2) / chroma;
+      }
+      hue /= 6;
+      hue %= 1;
+      return [hue * 360, chroma * 100, grayscale * 100];
+    };
+    convert.hsl.hcg = function(hsl) {
+      const s = hsl[1] / 100;
+      const l = hsl[2] / 100;
+      const c = l < 0.5 ? 2 * s * l : 2 * s * (1 - l);
+      let f = 0;
+      if (c < 1) {
+        f = (l - 0.5 * c) / (1 - c);
+      }
+      return [hsl[0], c * 100, f * 100];
+    };
+    convert.hsv.hcg = function(hsv) {
+      const s = hsv[1] / 100;
+      const v = hsv[2] / 100;
+      const c = s * v;
+      let f = 0;
+      if (c < 1) {
+        f = (v - c) / (1 - c);
+      }
+      return [hsv[0], c * 100, f * 100];
+    };
+    convert.hcg.rgb = function(hcg) {
+      const h = hcg[0] / 360;
+      const c = hcg[1] / 100;
+      const g2 = hcg[2] / 100;
+      if (c === 0) {
+        return [g2 * 255, g2 * 255, g2 * 255];
+      }
+      const pure = [0, 0, 0];
+      const hi = h % 1 * 6;
+      const v = hi % 1;
+      const w = 1 - v;
+      let mg = 0;
+      switch (Math.floor(hi)) {
+        case 0:
+          pure[0] = 1;
+          pure[1] = v;
+          pure[2] = 0;
+          break;
+        case 1:
+          pure[0] = w;
+          pure[1] = 1;
+          pure[2] = 0;
+          break;
+        case 2:
+          pure[0] = 0;
+          pure[1] = 1;
+          pure[2] = v;
+          break;
+        case 3:
+          pure[0] = 0;
+          pure[1] = w;
+          pure[2] = 1;
+          break;
+        case 4:
+          pure[0] = v;
+          pure[1] = 0;
+          pure[2] = 1;
+          break;
+        default:
+          pure[0] = 1;
+          pure[1] = 0;
+          pure[2] = w;
+      }
+      mg = (1 - c) * g2;
+      return [
+        (c * pure[0] + mg) * 255,
+        (c * pure[1] + mg) * 255,
+        (c * pure[2] + mg) * 255
+      ];
+    };
+    convert.hcg.hsv = function(hcg) {
+      const c = hcg[1] / 100;
+      const g2 = hcg[2] / 100;
+      const v = c + g2 * (1 - c);
+      let f = 0;
+      if (v > 0) {
+        f = c / v;
+      }
+      return [hcg[0], f * 100, v * 100];
+    };
+    convert.hcg.hsl = function(hcg) {
+      const c = hcg[1] / 100;
+      const g2 = hcg[2] / 100;
+      const l = g2 * (1 - c) + 0.5 * c;
+      let s = 0;
+      if (l > 0 && l < 0.5) {
+        s = c / (2 * l);
+      } else if (l >= 0.5 && l < 1) {
+        s = c / (2 * (1 - l));
+      }
+      return [hcg[0], s * 100, l * 100];
+    };
+    convert.hcg.hwb = function(hcg) {
+      const c = hcg[1] / 100;
+      const g2 = hcg[2] / 100;
+      const v = c + g2 * (1 - c);
+      return [hcg[0], (v - c) * 100, (1 - v) * 100];
+    };
+    convert.hwb.hcg = function(hwb) {
+      const w = hwb[1] / 100;
+      const b = hwb[2] / 100;
+      const v = 1 - b;
+      const c = v - w;
+      let g2 = 0;
+      if (c < 1) {
+        g2 = (v - c) / (1 - c);
+      }
+      return [hwb[0], c * 100, g2 * 100];
+    };
+    convert.apple.rgb = function(apple) {
+      return [apple[0] / 65535 * 255, apple[1] / 65535 * 255, apple[2] / 65535 * 255];
+    };
+    convert.rgb.apple = function(rgb) {
+      return [rgb[0] / 255 * 65535, rgb[1] / 255 * 65535, rgb[2] / 255 * 65535];
+    };
+    convert.gray.rgb = function(args) {
+      return [args[0] / 100 * 255, args[0] / 100 * 255, args[0] / 100 * 255];
+    };
+    convert.gray.hsl = function(args) {
+      return [0, 0, args[0]];
+    };
+    convert.gray.hsv = convert.gray.hsl;
+    convert.gray.hwb = function(gray) {
+      return [0, 100, gray[0]];
+    };
+    convert.gray.cmyk = function(gray) {
+      return [0, 0, 0, gray[0]];
+    };
+    convert.gray.lab = function(gray) {
+      return [gray[0], 0, 0];
+    };
+    convert.gray.hex = function(gray) {
+      const val = Math.round(gray[0] / 100 * 255) & 255;
+      const integer = (val << 16) + (val << 8) + val;
+      const string = integer.toString(16).toUpperCase();
+      return "000000".substring(string.length) + string;
+    };
+    convert.rgb.gray = function(rgb) {
+      const val = (rgb[0] + rgb[1] + rgb[2]) / 3;
+      return [val / 255 * 100];
+    };
+  }
+});
+
+// node_modules/color-convert/route.js
+var require_route = __commonJS({
+  "node_modules/color-convert/route.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var conversions = require_conversions();
+    function buildGraph() {
+      const graph = {};
+      const models = Object.keys(conversions);
+      for (let len = models.length, i = 0; i < len; i++) {
+        graph[models[i]] = {
+          // http://jsperf.com/1-vs-infinity
+          // micro-opt, but this is simple.
+          distance: -1,
+          parent: null
+        };
+      }
+      return graph;
+    }
+    function deriveBFS(fromModel) {
+      const graph = buildGraph();
+      const queue = [fromModel];
+      graph[fromModel].distance = 0;
+      while (queue.length) {
+        const current = queue.pop();
+        const adjacents = Object.keys(conversions[current]);
+        for (let len = adjacents.length, i = 0; i < len; i++) {
+          const adjacent = adjacents[i];
+          const node = graph[adjacent];
+          if (node.distance === -1) {
+            node.distance = graph[current].distance + 1;
+            node.parent = current;
+            queue.unshift(adjacent);
+          }
+        }
+      }
+      return graph;
+    }
+    function link2(from, to) {
+      return function(args) {
+        return to(from(args));
+      };
+    }
+    function wrapConversion(toModel, graph) {
+      const path = [graph[toModel].parent, toModel];
+      let fn = conversions[graph[toModel].parent][toModel];
+      let cur = graph[toModel].parent;
+      while (graph[cur].parent) {
+        path.unshift(graph[cur].parent);
+        fn = link2(conversions[graph[cur].parent][cur], fn);
+        cur = graph[cur].parent;
+      }
+      fn.conversion = path;
+      return fn;
+    }
+    module2.exports = function(fromModel) {
+      const graph = deriveBFS(fromModel);
+      const conversion = {};
+      const models = Object.keys(graph);
+      for (let len = models.length, i = 0; i < len; i++) {
+        const toModel = models[i];
+        const node = graph[toModel];
+        if (node.parent === null) {
+          continue;
+        }
+        conversion[toModel] = wrapConversion(toModel, graph);
+      }
+      return conversion;
+    };
+  }
+});
+
+// node_modules/color-convert/index.js
+var require_color_convert = __commonJS({
+  "node_modules/color-convert/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var conversions = require_conversions();
+    var route = require_route();
+    var convert = {};
+    var models = Object.keys(conversions);
+    function wrapRaw(fn) {
+      const wrappedFn = function(...args) {
+        const arg0 = args[0];
+        if (arg0 === void 0 || arg0 === null) {
+          return arg0;
+        }
+        if (arg0.length > 1) {
+          args = arg0;
+        }
+        return fn(args);
+      };
+      if ("conversion" in fn) {
+        wrappedFn.conversion = fn.conversion;
+      }
+      return wrappedFn;
+    }
+    function wrapRounded(fn) {
+      const wrappedFn = function(...args) {
+        const arg0 = args[0];
+        if (arg0 === void 0 || arg0 === null) {
+          return arg0;
+        }
+        if (arg0.length > 1) {
+          args = arg0;
+        }
+        const result = fn(args);
+        if (typeof result === "object") {
+          for (let len = result.length, i = 0; i < len; i++) {
+            result[i] = Math.round(result[i]);
+          }
+        }
+        return result;
+      };
+      if ("conversion" in fn) {
+        wrappedFn.conversion = fn.conversion;
+      }
+      return wrappedFn;
+    }
+    models.forEach((fromModel) => {
+      convert[fromModel] = {};
+      Object.defineProperty(convert[fromModel], "channels", { value: conversions[fromModel].channels });
+      Object.defineProperty(convert[fromModel], "labels", { value: conversions[fromModel].labels });
+      const routes = route(fromModel);
+      const routeModels = Object.keys(routes);
+      routeModels.forEach((toModel) => {
+        const fn = routes[toModel];
+        convert[fromModel][toModel] = wrapRounded(fn);
+        convert[fromModel][toModel].raw = wrapRaw(fn);
+      });
+    });
+    module2.exports = convert;
+  }
+});
+
+// node_modules/ansi-styles/index.js
+var require_ansi_styles = __commonJS({
+  "node_modules/ansi-styles/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var wrapAnsi16 = (fn, offset) => (...args) => {
+      const code = fn(...args);
+      return `\x1B[${code + offset}m`;
+    };
+    var wrapAnsi256 = (fn, offset) => (...args) => {
+      const code = fn(...args);
+      return `\x1B[${38 + offset};5;${code}m`;
+    };
+    var wrapAnsi16m = (fn, offset) => (...args) => {
+      const rgb = fn(...args);
+      return `\x1B[${38 + offset};2;${rgb[0]};${rgb[1]};${rgb[2]}m`;
+    };
+    var ansi2ansi = (n) => n;
+    var rgb2rgb = (r, g2, b) => [r, g2, b];
+    var setLazyProperty = (object, property, get) => {
+      Object.defineProperty(object, property, {
+        get: () => {
+          const value = get();
+          Object.defineProperty(object, property, {
+            value,
+            enumerable: true,
+            configurable: true
+          });
+          return value;
+        },
+        enumerable: true,
+        configurable: true
+      });
+    };
+    var colorConvert;
+    var makeDynamicStyles = (wrap2, targetSpace, identity, isBackground) => {
+      if (colorConvert === void 0) {
+        colorConvert = require_color_convert();
+      }
+      const offset = isBackground ? 10 : 0;
+      const styles = {};
+      for (const [sourceSpace, suite] of Object.entries(colorConvert)) {
+        const name = sourceSpace === "ansi16" ? "ansi" : sourceSpace;
+        if (sourceSpace === targetSpace) {
+          styles[name] = wrap2(identity, offset);
+        } else if (typeof suite === "object") {
+          styles[name] = wrap2(suite[targetSpace], offset);
+        }
+      }
+      return styles;
+    };
+    function assembleStyles() {
+      const codes = /* @__PURE__ */ new Map();
+      const styles = {
+        modifier: {
+          reset: [0, 0],
+          // 21 isn't widely supported and 22 does the same thing
+          bold: [1, 22],
+          dim: [2, 22],
+          italic: [3, 23],
+          underline: [4, 24],
+          inverse: [7, 27],
+          hidden: [8, 28],
+          strikethrough: [9, 29]
+        },
+        color: {
+          black: [30, 39],
+          red: [31, 39],
+          green: [32, 39],
+          yellow: [33, 39],
+          blue: [34, 39],
+          magenta: [35, 39],
+          cyan: [36, 39],
+          white: [37, 39],
+          // Bright color
+          blackBright: [90, 39],
+          redBright: [91, 39],
+          greenBright: [92, 39],
+          yellowBright: [93, 39],
+          blueBright: [94, 39],
+          magentaBright: [95, 39],
+          cyanBright: [96, 39],
+          whiteBright: [97, 39]
+        },
+        bgColor: {
+          bgBlack: [40, 49],
+          bgRed: [41, 49],
+          bgGreen: [42, 49],
+          bgYellow: [43, 49],
+          bgBlue: [44, 49],
+          bgMagenta: [45, 49],
+          bgCyan: [46, 49],
+          bgWhite: [47, 49],
+          // Bright color
+          bgBlackBright: [100, 49],
+          bgRedBright: [101, 49],
+          bgGreenBright: [102, 49],
+          bgYellowBright: [103, 49],
+          bgBlueBright: [104, 49],
+          bgMagentaBright: [105, 49],
+          bgCyanBright: [106, 49],
+          bgWhiteBright: [107, 49]
+        }
+      };
+      styles.color.gray = styles.color.blackBright;
+      styles.bgColor.bgGray = styles.bgColor.bgBlackBright;
+      styles.color.grey = styles.color.blackBright;
+      styles.bgColor.bgGrey = styles.bgColor.bgBlackBright;
+      for (const [groupName, group] of Object.entries(styles)) {
+        for (const [styleName, style] of Object.entries(group)) {
+          styles[styleName] = {
+            open: `\x1B[${style[0]}m`,
+            close: `\x1B[${style[1]}m`
+          };
+          group[styleName] = styles[styleName];
+          codes.set(style[0], style[1]);
+        }
+        Object.defineProperty(styles, groupName, {
+          value: group,
+          enumerable: false
+        });
+      }
+      Object.defineProperty(styles, "codes", {
+        value: codes,
+        enumerable: false
+      });
+      styles.color.close = "\x1B[39m";
+      styles.bgColor.close = "\x1B[49m";
+      setLazyProperty(styles.color, "ansi", () => makeDynamicStyles(wrapAnsi16, "ansi16", ansi2ansi, false));
+      setLazyProperty(styles.color, "ansi256", () => makeDynamicStyles(wrapAnsi256, "ansi256", ansi2ansi, false));
+      setLazyProperty(styles.color, "ansi16m", () => makeDynamicStyles(wrapAnsi16m, "rgb", rgb2rgb, false));
+      setLazyProperty(styles.bgColor, "ansi", () => makeDynamicStyles(wrapAnsi16, "ansi16", ansi2ansi, true));
+      setLazyProperty(styles.bgColor, "ansi256", () => makeDynamicStyles(wrapAnsi256, "ansi256", ansi2ansi, true));
+      setLazyProperty(styles.bgColor, "ansi16m", () => makeDynamicStyles(wrapAnsi16m, "rgb", rgb2rgb, true));
+      return styles;
+    }
+    Object.defineProperty(module2, "exports", {
+      enumerable: true,
+      get: assembleStyles
+    });
+  }
+});
+
+// node_modules/has-flag/index.js
+var require_has_flag2 = __commonJS({
+  "node_modules/has-flag/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = (flag, argv = process.argv) => {
+      const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
+      const position = argv.indexOf(prefix + flag);
+      const terminatorPosition = argv.indexOf("--");
+      return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
+    };
+  }
+});
+
+// node_modules/chalk/node_modules/supports-color/index.js
+var require_supports_color = __commonJS({
+  "node_modules/chalk/node_modules/supports-color/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var os = __require("os");
+    var tty = __require("tty");
+    var hasFlag = require_has_flag2();
+    var { env } = process;
+    var forceColor;
+    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
+      forceColor = 0;
+    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
+      forceColor = 1;
+    }
+    if ("FORCE_COLOR" in env) {
+      if (env.FORCE_COLOR === "true") {
+        forceColor = 1;
+      } else if (env.FORCE_COLOR === "false") {
+        forceColor = 0;
+      } else {
+        forceColor = env.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env.FORCE_COLOR, 10), 3);
+      }
+    }
+    function translateLevel(level) {
+      if (level === 0) {
+        return false;
+      }
+      return {
+        level,
+        hasBasic: true,
+        has256: level >= 2,
+        has16m: level >= 3
+      };
+    }
+    function supportsColor(haveStream, streamIsTTY) {
+      if (forceColor === 0) {
+        return 0;
+      }
+      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
+        return 3;
+      }
+      if (hasFlag("color=256")) {
+        return 2;
+      }
+      if (haveStream && !streamIsTTY && forceColor === void 0) {
+        return 0;
+      }
+      const min2 = forceColor || 0;
+      if (env.TERM === "dumb") {
+        return min2;
+      }
+      if (process.platform === "win32") {
+        const osRelease = os.release().split(".");
+        if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
+          return Number(osRelease[2]) >= 14931 ? 3 : 2;
+        }
+        return 1;
+      }
+      if ("CI" in env) {
+        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI", "GITHUB_ACTIONS", "BUILDKITE"].some((sign) => sign in env) || env.CI_NAME === "codeship") {
+          return 1;
+        }
+        return min2;
+      }
+      if ("TEAMCITY_VERSION" in env) {
+        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
+      }
+      if (env.COLORTERM === "truecolor") {
+        return 3;
+      }
+      if ("TERM_PROGRAM" in env) {
+        const version = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
+        switch (env.TERM_PROGRAM) {
+          case "iTerm.app":
+            return version >= 3 ? 3 : 2;
+          case "Apple_Terminal":
+            return 2;
+        }
+      }
+      if (/-256(color)?$/i.test(env.TERM)) {
+        return 2;
+      }
+      if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
+        return 1;
+      }
+      if ("COLORTERM" in env) {
+        return 1;
+      }
+      return min2;
+    }
+    function getSupportLevel(stream) {
+      const level = supportsColor(stream, stream && stream.isTTY);
+      return translateLevel(level);
+    }
+    module2.exports = {
+      supportsColor: getSupportLevel,
+      stdout: translateLevel(supportsColor(true, tty.isatty(1))),
+      stderr: translateLevel(supportsColor(true, tty.isatty(2)))
+    };
+  }
+});
+
+// node_modules/chalk/source/util.js
+var require_util2 = __commonJS({
+  "node_modules/chalk/source/util.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var stringReplaceAll = (string, substring, replacer) => {
+      let index = string.indexOf(substring);
+      if (index === -1) {
+        return string;
+      }
+      const substringLength = substring.length;
+      let endIndex = 0;
+      let returnValue = "";
+      do {
+        returnValue += string.substr(endIndex, index - endIndex) + substring + replacer;
+        endIndex = index + substringLength;
+        index = string.indexOf(substring, endIndex);
+      } while (index !== -1);
+      returnValue += string.substr(endIndex);
+      return returnValue;
+    };
+    var stringEncaseCRLFWithFirstIndex = (string, prefix, postfix, index) => {
+      let endIndex = 0;
+      let returnValue = "";
+      do {
+        const gotCR = string[index - 1] === "\r";
+        returnValue += string.substr(endIndex, (gotCR ? index - 1 : index) - endIndex) + prefix + (gotCR ? "\r\n" : "\n") + postfix;
+        endIndex = index + 1;
+        index = string.indexOf("\n", endIndex);
+      } while (index !== -1);
+      returnValue += string.substr(endIndex);
+      return returnValue;
+    };
+    module2.exports = {
+      stringReplaceAll,
+      stringEncaseCRLFWithFirstIndex
+    };
+  }
+});
+
+// node_modules/chalk/source/templates.js
+var require_templates = __commonJS({
+  "node_modules/chalk/source/templates.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var TEMPLATE_REGEX = /(?:\\(u(?:[a-f\d]{4}|\{[a-f\d]{1,6}\})|x[a-f\d]{2}|.))|(?:\{(~)?(\w+(?:\([^)]*\))?(?:\.\w+(?:\([^)]*\))?)*)(?:[ \t]|(?=\r?\n)))|(\})|((?:.|[\r\n\f])+?)/gi;
+    var STYLE_REGEX = /(?:^|\.)(\w+)(?:\(([^)]*)\))?/g;
+    var STRING_REGEX = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/;
+    var ESCAPE_REGEX = /\\(u(?:[a-f\d]{4}|{[a-f\d]{1,6}})|x[a-f\d]{2}|.)|([^\\])/gi;
+    var ESCAPES = /* @__PURE__ */ new Map([
+      ["n", "\n"],
+      ["r", "\r"],
+      ["t", "	"],
+      ["b", "\b"],
+      ["f", "\f"],
+      ["v", "\v"],
+      ["0", "\0"],
+      ["\\", "\\"],
+      ["e", "\x1B"],
+      ["a", "\x07"]
+    ]);
+    function unescape(c) {
+      const u = c[0] === "u";
+      const bracket = c[1] === "{";
+      if (u && !bracket && c.length === 5 || c[0] === "x" && c.length === 3) {
+        return String.fromCharCode(parseInt(c.slice(1), 16));
+      }
+      if (u && bracket) {
+        return String.fromCodePoint(parseInt(c.slice(2, -1), 16));
+      }
+      return ESCAPES.get(c) || c;
+    }
+    function parseArguments(name, arguments_) {
+      const results = [];
+      const chunks = arguments_.trim().split(/\s*,\s*/g);
+      let matches;
+      for (const chunk of chunks) {
+        const number2 = Number(chunk);
+        if (!Number.isNaN(number2)) {
+          results.push(number2);
+        } else if (matches = chunk.match(STRING_REGEX)) {
+          results.push(matches[2].replace(ESCAPE_REGEX, (m, escape3, character) => escape3 ? unescape(escape3) : character));
+        } else {
+          throw new Error(`Invalid Chalk template style argument: ${chunk} (in style '${name}')`);
+        }
+      }
+      return results;
+    }
+    function parseStyle(style) {
+      STYLE_REGEX.lastIndex = 0;
+      const results = [];
+      let matches;
+      while ((matches = STYLE_REGEX.exec(style)) !== null) {
+        const name = matches[1];
+        if (matches[2]) {
+          const args = parseArguments(name, matches[2]);
+          results.push([name].concat(args));
+        } else {
+          results.push([name]);
+        }
+      }
+      return results;
+    }
+    function buildStyle(chalk, styles) {
+      const enabled = {};
+      for (const layer of styles) {
+        for (const style of layer.styles) {
+          enabled[style[0]] = layer.inverse ? null : style.slice(1);
+        }
+      }
+      let current = chalk;
+      for (const [styleName, styles2] of Object.entries(enabled)) {
+        if (!Array.isArray(styles2)) {
+          continue;
+        }
+        if (!(styleName in current)) {
+          throw new Error(`Unknown Chalk style: ${styleName}`);
+        }
+        current = styles2.length > 0 ? current[styleName](...styles2) : current[styleName];
+      }
+      return current;
+    }
+    module2.exports = (chalk, temporary) => {
+      const styles = [];
+      const chunks = [];
+      let chunk = [];
+      temporary.replace(TEMPLATE_REGEX, (m, escapeCharacter, inverse, style, close, character) => {
+        if (escapeCharacter) {
+          chunk.push(unescape(escapeCharacter));
+        } else if (style) {
+          const string = chunk.join("");
+          chunk = [];
+          chunks.push(styles.length === 0 ? string : buildStyle(chalk, styles)(string));
+          styles.push({ inverse, styles: parseStyle(style) });
+        } else if (close) {
+          if (styles.length === 0) {
+            throw new Error("Found extraneous } in Chalk template literal");
+          }
+          chunks.push(buildStyle(chalk, styles)(chunk.join("")));
+          chunk = [];
+          styles.pop();
+        } else {
+          chunk.push(character);
+        }
+      });
+      chunks.push(chunk.join(""));
+      if (styles.length > 0) {
+        const errMessage = `Chalk template literal is missing ${styles.length} closing bracket${styles.length === 1 ? "" : "s"} (\`}\`)`;
+        throw new Error(errMessage);
+      }
+      return chunks.join("");
+    };
+  }
+});
+
+// node_modules/chalk/source/index.js
+var require_source = __commonJS({
+  "node_modules/chalk/source/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var ansiStyles = require_ansi_styles();
+    var { stdout: stdoutColor, stderr: stderrColor } = require_supports_color();
+    var {
+      stringReplaceAll,
+      stringEncaseCRLFWithFirstIndex
+    } = require_util2();
+    var { isArray } = Array;
+    var levelMapping = [
+      "ansi",
+      "ansi",
+      "ansi256",
+      "ansi16m"
+    ];
+    var styles = /* @__PURE__ */ Object.create(null);
+    var applyOptions = (object, options = {}) => {
+      if (options.level && !(Number.isInteger(options.level) && options.level >= 0 && options.level <= 3)) {
+        throw new Error("The `level` option should be an integer from 0 to 3");
+      }
+      const colorLevel = stdoutColor ? stdoutColor.level : 0;
+      object.level = options.level === void 0 ? colorLevel : options.level;
+    };
+    var ChalkClass = class {
+      constructor(options) {
+        return chalkFactory(options);
+      }
+    };
+    var chalkFactory = (options) => {
+      const chalk2 = {};
+      applyOptions(chalk2, options);
+      chalk2.template = (...arguments_) => chalkTag(chalk2.template, ...arguments_);
+      Object.setPrototypeOf(chalk2, Chalk.prototype);
+      Object.setPrototypeOf(chalk2.template, chalk2);
+      chalk2.template.constructor = () => {
+        throw new Error("`chalk.constructor()` is deprecated. Use `new chalk.Instance()` instead.");
+      };
+      chalk2.template.Instance = ChalkClass;
+      return chalk2.template;
+    };
+    function Chalk(options) {
+      return chalkFactory(options);
+    }
+    for (const [styleName, style] of Object.entries(ansiStyles)) {
+      styles[styleName] = {
+        get() {
+          const builder = createBuilder(this, createStyler(style.open, style.close, this._styler), this._isEmpty);
+          Object.defineProperty(this, styleName, { value: builder });
+          return builder;
+        }
+      };
+    }
+    styles.visible = {
+      get() {
+        const builder = createBuilder(this, this._styler, true);
+        Object.defineProperty(this, "visible", { value: builder });
+        return builder;
+      }
+    };
+    var usedModels = ["rgb", "hex", "keyword", "hsl", "hsv", "hwb", "ansi", "ansi256"];
+    for (const model of usedModels) {
+      styles[model] = {
+        get() {
+          const { level } = this;
+          return function(...arguments_) {
+            const styler = createStyler(ansiStyles.color[levelMapping[level]][model](...arguments_), ansiStyles.color.close, this._styler);
+            return createBuilder(this, styler, this._isEmpty);
+          };
+        }
+      };
+    }
+    for (const model of usedModels) {
+      const bgModel = "bg" + model[0].toUpperCase() + model.slice(1);
+      styles[bgModel] = {
+        get() {
+          const { level } = this;
+          return function(...arguments_) {
+            const styler = createStyler(ansiStyles.bgColor[levelMapping[level]][model](...arguments_), ansiStyles.bgColor.close, this._styler);
+            return createBuilder(this, styler, this._isEmpty);
+          };
+        }
+      };
+    }
+    var proto = Object.defineProperties(() => {
+    }, {
+      ...styles,
+      level: {
+        enumerable: true,
+        get() {
+          return this._generator.level;
+        },
+        set(level) {
+          this._generator.level = level;
+        }
+      }
+    });
+    var createStyler = (open2, close, parent) => {
+      let openAll;
+      let closeAll;
+      if (parent === void 0) {
+        openAll = open2;
+        closeAll = close;
+      } else {
+        openAll = parent.openAll + open2;
+        closeAll = close + parent.closeAll;
+      }
+      return {
+        open: open2,
+        close,
+        openAll,
+        closeAll,
+        parent
+      };
+    };
+    var createBuilder = (self2, _styler, _isEmpty) => {
+      const builder = (...arguments_) => {
+        if (isArray(arguments_[0]) && isArray(arguments_[0].raw)) {
+          return applyStyle(builder, chalkTag(builder, ...arguments_));
+        }
+        return applyStyle(builder, arguments_.length === 1 ? "" + arguments_[0] : arguments_.join(" "));
+      };
+      Object.setPrototypeOf(builder, proto);
+      builder._generator = self2;
+      builder._styler = _styler;
+      builder._isEmpty = _isEmpty;
+      return builder;
+    };
+    var applyStyle = (self2, string) => {
+      if (self2.level <= 0 || !string) {
+        return self2._isEmpty ? "" : string;
+      }
+      let styler = self2._styler;
+      if (styler === void 0) {
+        return string;
+      }
+      const { openAll, closeAll } = styler;
+      if (string.indexOf("\x1B") !== -1) {
+        while (styler !== void 0) {
+          string = stringReplaceAll(string, styler.close, styler.open);
+          styler = styler.parent;
+        }
+      }
+      const lfIndex = string.indexOf("\n");
+      if (lfIndex !== -1) {
+        string = stringEncaseCRLFWithFirstIndex(string, closeAll, openAll, lfIndex);
+      }
+      return openAll + string + closeAll;
+    };
+    var template;
+    var chalkTag = (chalk2, ...strings) => {
+      const [firstString] = strings;
+      if (!isArray(firstString) || !isArray(firstString.raw)) {
+        return strings.join(" ");
+      }
+      const arguments_ = strings.slice(1);
+      const parts = [firstString.raw[0]];
+      for (let i = 1; i < firstString.length; i++) {
+        parts.push(
+          String(arguments_[i - 1]).replace(/[{}\\]/g, "\\$&"),
+          String(firstString.raw[i])
+        );
+      }
+      if (template === void 0) {
+        template = require_templates();
+      }
+      return template(chalk2, parts.join(""));
+    };
+    Object.defineProperties(Chalk.prototype, styles);
+    var chalk = Chalk();
+    chalk.supportsColor = stdoutColor;
+    chalk.stderr = Chalk({ level: stderrColor ? stderrColor.level : 0 });
+    chalk.stderr.supportsColor = stderrColor;
+    module2.exports = chalk;
+  }
+});
+
+// node_modules/color-support/index.js
+var require_color_support = __commonJS({
+  "node_modules/color-support/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = colorSupport({ alwaysReturn: true }, colorSupport);
+    function hasNone(obj, options) {
+      obj.level = 0;
+      obj.hasBasic = false;
+      obj.has256 = false;
+      obj.has16m = false;
+      if (!options.alwaysReturn) {
+        return false;
+      }
+      return obj;
+    }
+    function hasBasic(obj) {
+      obj.hasBasic = true;
+      obj.has256 = false;
+      obj.has16m = false;
+      obj.level = 1;
+      return obj;
+    }
+    function has256(obj) {
+      obj.hasBasic = true;
+      obj.has256 = true;
+      obj.has16m = false;
+      obj.level = 2;
+      return obj;
+    }
+    function has16m(obj) {
+      obj.hasBasic = true;
+      obj.has256 = true;
+      obj.has16m = true;
+      obj.level = 3;
+      return obj;
+    }
+    function colorSupport(options, obj) {
+      options = options || {};
+      obj = obj || {};
+      if (typeof options.level === "number") {
+        switch (options.level) {
+          case 0:
+            return hasNone(obj, options);
+          case 1:
+            return hasBasic(obj);
+          case 2:
+            return has256(obj);
+          case 3:
+            return has16m(obj);
+        }
+      }
+      obj.level = 0;
+      obj.hasBasic = false;
+      obj.has256 = false;
+      obj.has16m = false;
+      if (typeof process === "undefined" || !process || !process.stdout || !process.env || !process.platform) {
+        return hasNone(obj, options);
+      }
+      var env = options.env || process.env;
+      var stream = options.stream || process.stdout;
+      var term = options.term || env.TERM || "";
+      var platform2 = options.platform || process.platform;
+      if (!options.ignoreTTY && !stream.isTTY) {
+        return hasNone(obj, options);
+      }
+      if (!options.ignoreDumb && term === "dumb" && !env.COLORTERM) {
+        return hasNone(obj, options);
+      }
+      if (platform2 === "win32") {
+        return hasBasic(obj);
+      }
+      if (env.TMUX) {
+        return has256(obj);
+      }
+      if (!options.ignoreCI && (env.CI || env.TEAMCITY_VERSION)) {
+        if (env.TRAVIS) {
+          return has256(obj);
+        } else {
+          return hasNone(obj, options);
+        }
+      }
+      switch (env.TERM_PROGRAM) {
+        case "iTerm.app":
+          var ver = env.TERM_PROGRAM_VERSION || "0.";
+          if (/^[0-2]\./.test(ver)) {
+            return has256(obj);
+          } else {
+            return has16m(obj);
+          }
+        case "HyperTerm":
+        case "Hyper":
+          return has16m(obj);
+        case "MacTerm":
+          return has16m(obj);
+        case "Apple_Terminal":
+          return has256(obj);
+      }
+      if (/^xterm-256/.test(term)) {
+        return has256(obj);
+      }
+      if (/^screen|^xterm|^vt100|color|ansi|cygwin|linux/i.test(term)) {
+        return hasBasic(obj);
+      }
+      if (env.COLORTERM) {
+        return hasBasic(obj);
+      }
+      return hasNone(obj, options);
+    }
+  }
+});
+
+// node_modules/pretty-bytes/index.js
+var require_pretty_bytes = __commonJS({
+  "node_modules/pretty-bytes/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var BYTE_UNITS = [
+      "B",
+      "kB",
+      "MB",
+      "GB",
+      "TB",
+      "PB",
+      "EB",
+      "ZB",
+      "YB"
+    ];
+    var BIBYTE_UNITS = [
+      "B",
+      "kiB",
+      "MiB",
+      "GiB",
+      "TiB",
+      "PiB",
+      "EiB",
+      "ZiB",
+      "YiB"
+    ];
+    var BIT_UNITS = [
+      "b",
+      "kbit",
+      "Mbit",
+      "Gbit",
+      "Tbit",
+      "Pbit",
+      "Ebit",
+      "Zbit",
+      "Ybit"
+    ];
+    var BIBIT_UNITS = [
+      "b",
+      "kibit",
+      "Mibit",
+      "Gibit",
+      "Tibit",
+      "Pibit",
+      "Eibit",
+      "Zibit",
+      "Yibit"
+    ];
+    var toLocaleString = (number2, locale, options) => {
+      let result = number2;
+      if (typeof locale === "string" || Array.isArray(locale)) {
+        result = number2.toLocaleString(locale, options);
+      } else if (locale === true || options !== void 0) {
+        result = number2.toLocaleString(void 0, options);
+      }
+      return result;
+    };
+    module2.exports = (number2, options) => {
+      if (!Number.isFinite(number2)) {
+        throw new TypeError(`Expected a finite number, got ${typeof number2}: ${number2}`);
+      }
+      options = Object.assign({ bits: false, binary: false }, options);
+      const UNITS = options.bits ? options.binary ? BIBIT_UNITS : BIT_UNITS : options.binary ? BIBYTE_UNITS : BYTE_UNITS;
+      if (options.signed && number2 === 0) {
+        return ` 0 ${UNITS[0]}`;
+      }
+      const isNegative = number2 < 0;
+      const prefix = isNegative ? "-" : options.signed ? "+" : "";
+      if (isNegative) {
+        number2 = -number2;
+      }
+      let localeOptions;
+      if (options.minimumFractionDigits !== void 0) {
+        localeOptions = { minimumFractionDigits: options.minimumFractionDigits };
+      }
+      if (options.maximumFractionDigits !== void 0) {
+        localeOptions = Object.assign({ maximumFractionDigits: options.maximumFractionDigits }, localeOptions);
+      }
+      if (number2 < 1) {
+        const numberString2 = toLocaleString(number2, options.locale, localeOptions);
+        return prefix + numberString2 + " " + UNITS[0];
+      }
+      const exponent = Math.min(Math.floor(options.binary ? Math.log(number2) / Math.log(1024) : Math.log10(number2) / 3), UNITS.length - 1);
+      number2 /= Math.pow(options.binary ? 1024 : 1e3, exponent);
+      if (!localeOptions) {
+        number2 = number2.toPrecision(3);
+      }
+      const numberString = toLocaleString(Number(number2), options.locale, localeOptions);
+      const unit = UNITS[exponent];
+      return prefix + numberString + " " + unit;
+    };
+  }
+});
+
 // node_modules/hdr-histogram-percentiles-obj/index.js
 var require_hdr_histogram_percentiles_obj = __commonJS({
   "node_modules/hdr-histogram-percentiles-obj/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var percentiles = module2.exports.percentiles = [
       1e-3,
       0.01,
@@ -39660,7 +40326,8 @@ var require_hdr_histogram_percentiles_obj = __commonJS({
 // node_modules/autocannon/lib/histUtil.js
 var require_histUtil = __commonJS({
   "node_modules/autocannon/lib/histUtil.js"(exports2) {
-    var hdr2 = require_dist4();
+    init_define_PERF_GATE_UPLOT();
+    var hdr2 = require_dist3();
     var histUtil = require_hdr_histogram_percentiles_obj();
     hdr2.initWebAssemblySync();
     var getHistograms = ({
@@ -39714,6 +40381,7 @@ var require_histUtil = __commonJS({
 var require_format3 = __commonJS({
   "node_modules/autocannon/lib/format.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function format(num) {
       if (num < 1e3) {
         return "" + num;
@@ -39729,6 +40397,7 @@ var require_format3 = __commonJS({
 var require_printResult = __commonJS({
   "node_modules/autocannon/lib/printResult.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Table = require_cli_table3();
     var Chalk = require_source();
     var testColorSupport = require_color_support();
@@ -39887,6 +40556,7 @@ var require_printResult = __commonJS({
 var require_worker_threads = __commonJS({
   "node_modules/autocannon/lib/worker_threads.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var workerThreads = {};
     try {
       workerThreads = __require("worker_threads");
@@ -39905,6 +40575,7 @@ var require_worker_threads = __commonJS({
 var require_aggregateResult = __commonJS({
   "node_modules/autocannon/lib/aggregateResult.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var { decodeHist, getHistograms, histAsObj, addPercentiles } = require_histUtil();
     function aggregateResult(results, opts, histograms) {
       results = Array.isArray(results) ? results : [results];
@@ -39981,6 +40652,7 @@ var require_aggregateResult = __commonJS({
 var require_manager = __commonJS({
   "node_modules/autocannon/lib/manager.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var path = __require("path");
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
@@ -40086,6 +40758,7 @@ var require_manager = __commonJS({
 var require_defaultOptions = __commonJS({
   "node_modules/autocannon/lib/defaultOptions.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var defaultOptions3 = {
       headers: {},
       method: "GET",
@@ -40113,6 +40786,7 @@ var require_defaultOptions = __commonJS({
 // node_modules/timestring/index.js
 var require_timestring = __commonJS({
   "node_modules/timestring/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = parseTimestring;
     var DEFAULT_OPTS = {
       hoursPerDay: 24,
@@ -40183,6 +40857,7 @@ var require_timestring = __commonJS({
 var require_url = __commonJS({
   "node_modules/autocannon/lib/url.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function checkURL(url) {
       return typeof url === "string" && url || Array.isArray(url) && url.length > 0;
     }
@@ -40206,6 +40881,7 @@ var require_url = __commonJS({
 // node_modules/delayed-stream/lib/delayed_stream.js
 var require_delayed_stream = __commonJS({
   "node_modules/delayed-stream/lib/delayed_stream.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var Stream = __require("stream").Stream;
     var util = __require("util");
     module2.exports = DelayedStream;
@@ -40297,6 +40973,7 @@ var require_delayed_stream = __commonJS({
 // node_modules/combined-stream/lib/combined_stream.js
 var require_combined_stream = __commonJS({
   "node_modules/combined-stream/lib/combined_stream.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var util = __require("util");
     var Stream = __require("stream").Stream;
     var DelayedStream = require_delayed_stream();
@@ -48991,6 +49668,7 @@ var require_db = __commonJS({
 // node_modules/mime-db/index.js
 var require_mime_db = __commonJS({
   "node_modules/mime-db/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = require_db();
   }
 });
@@ -48999,6 +49677,7 @@ var require_mime_db = __commonJS({
 var require_mime_types = __commonJS({
   "node_modules/mime-types/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var db = require_mime_db();
     var extname = __require("path").extname;
     var EXTRACT_TYPE_REGEXP = /^\s*([^;\s]*)(?:;|\s|$)/;
@@ -49088,6 +49767,7 @@ var require_mime_types = __commonJS({
 // node_modules/asynckit/lib/defer.js
 var require_defer = __commonJS({
   "node_modules/asynckit/lib/defer.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = defer;
     function defer(fn) {
       var nextTick = typeof setImmediate == "function" ? setImmediate : typeof process == "object" && typeof process.nextTick == "function" ? process.nextTick : null;
@@ -49103,6 +49783,7 @@ var require_defer = __commonJS({
 // node_modules/asynckit/lib/async.js
 var require_async = __commonJS({
   "node_modules/asynckit/lib/async.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var defer = require_defer();
     module2.exports = async;
     function async(callback) {
@@ -49126,6 +49807,7 @@ var require_async = __commonJS({
 // node_modules/asynckit/lib/abort.js
 var require_abort = __commonJS({
   "node_modules/asynckit/lib/abort.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = abort;
     function abort(state) {
       Object.keys(state.jobs).forEach(clean.bind(state));
@@ -49142,6 +49824,7 @@ var require_abort = __commonJS({
 // node_modules/asynckit/lib/iterate.js
 var require_iterate = __commonJS({
   "node_modules/asynckit/lib/iterate.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var async = require_async();
     var abort = require_abort();
     module2.exports = iterate;
@@ -49175,6 +49858,7 @@ var require_iterate = __commonJS({
 // node_modules/asynckit/lib/state.js
 var require_state = __commonJS({
   "node_modules/asynckit/lib/state.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = state;
     function state(list, sortMethod) {
       var isNamedList = !Array.isArray(list), initState = {
@@ -49197,6 +49881,7 @@ var require_state = __commonJS({
 // node_modules/asynckit/lib/terminator.js
 var require_terminator = __commonJS({
   "node_modules/asynckit/lib/terminator.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var abort = require_abort();
     var async = require_async();
     module2.exports = terminator;
@@ -49214,6 +49899,7 @@ var require_terminator = __commonJS({
 // node_modules/asynckit/parallel.js
 var require_parallel = __commonJS({
   "node_modules/asynckit/parallel.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var iterate = require_iterate();
     var initState = require_state();
     var terminator = require_terminator();
@@ -49241,6 +49927,7 @@ var require_parallel = __commonJS({
 // node_modules/asynckit/serialOrdered.js
 var require_serialOrdered = __commonJS({
   "node_modules/asynckit/serialOrdered.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var iterate = require_iterate();
     var initState = require_state();
     var terminator = require_terminator();
@@ -49275,6 +49962,7 @@ var require_serialOrdered = __commonJS({
 // node_modules/asynckit/serial.js
 var require_serial = __commonJS({
   "node_modules/asynckit/serial.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var serialOrdered = require_serialOrdered();
     module2.exports = serial;
     function serial(list, iterator, callback) {
@@ -49286,6 +49974,7 @@ var require_serial = __commonJS({
 // node_modules/asynckit/index.js
 var require_asynckit = __commonJS({
   "node_modules/asynckit/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = {
       parallel: require_parallel(),
       serial: require_serial(),
@@ -49298,6 +49987,7 @@ var require_asynckit = __commonJS({
 var require_es_object_atoms = __commonJS({
   "node_modules/es-object-atoms/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Object;
   }
 });
@@ -49306,6 +49996,7 @@ var require_es_object_atoms = __commonJS({
 var require_es_errors = __commonJS({
   "node_modules/es-errors/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Error;
   }
 });
@@ -49314,6 +50005,7 @@ var require_es_errors = __commonJS({
 var require_eval = __commonJS({
   "node_modules/es-errors/eval.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = EvalError;
   }
 });
@@ -49322,6 +50014,7 @@ var require_eval = __commonJS({
 var require_range = __commonJS({
   "node_modules/es-errors/range.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = RangeError;
   }
 });
@@ -49330,6 +50023,7 @@ var require_range = __commonJS({
 var require_ref2 = __commonJS({
   "node_modules/es-errors/ref.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = ReferenceError;
   }
 });
@@ -49338,6 +50032,7 @@ var require_ref2 = __commonJS({
 var require_syntax = __commonJS({
   "node_modules/es-errors/syntax.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = SyntaxError;
   }
 });
@@ -49346,6 +50041,7 @@ var require_syntax = __commonJS({
 var require_type = __commonJS({
   "node_modules/es-errors/type.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = TypeError;
   }
 });
@@ -49354,6 +50050,7 @@ var require_type = __commonJS({
 var require_uri2 = __commonJS({
   "node_modules/es-errors/uri.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = URIError;
   }
 });
@@ -49362,6 +50059,7 @@ var require_uri2 = __commonJS({
 var require_abs = __commonJS({
   "node_modules/math-intrinsics/abs.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Math.abs;
   }
 });
@@ -49370,6 +50068,7 @@ var require_abs = __commonJS({
 var require_floor = __commonJS({
   "node_modules/math-intrinsics/floor.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Math.floor;
   }
 });
@@ -49378,6 +50077,7 @@ var require_floor = __commonJS({
 var require_max = __commonJS({
   "node_modules/math-intrinsics/max.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Math.max;
   }
 });
@@ -49386,6 +50086,7 @@ var require_max = __commonJS({
 var require_min = __commonJS({
   "node_modules/math-intrinsics/min.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Math.min;
   }
 });
@@ -49394,6 +50095,7 @@ var require_min = __commonJS({
 var require_pow = __commonJS({
   "node_modules/math-intrinsics/pow.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Math.pow;
   }
 });
@@ -49402,6 +50104,7 @@ var require_pow = __commonJS({
 var require_round = __commonJS({
   "node_modules/math-intrinsics/round.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Math.round;
   }
 });
@@ -49410,6 +50113,7 @@ var require_round = __commonJS({
 var require_isNaN = __commonJS({
   "node_modules/math-intrinsics/isNaN.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Number.isNaN || function isNaN2(a) {
       return a !== a;
     };
@@ -49420,6 +50124,7 @@ var require_isNaN = __commonJS({
 var require_sign = __commonJS({
   "node_modules/math-intrinsics/sign.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var $isNaN = require_isNaN();
     module2.exports = function sign(number2) {
       if ($isNaN(number2) || number2 === 0) {
@@ -49434,6 +50139,7 @@ var require_sign = __commonJS({
 var require_gOPD = __commonJS({
   "node_modules/gopd/gOPD.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Object.getOwnPropertyDescriptor;
   }
 });
@@ -49442,6 +50148,7 @@ var require_gOPD = __commonJS({
 var require_gopd = __commonJS({
   "node_modules/gopd/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var $gOPD = require_gOPD();
     if ($gOPD) {
       try {
@@ -49458,6 +50165,7 @@ var require_gopd = __commonJS({
 var require_es_define_property = __commonJS({
   "node_modules/es-define-property/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var $defineProperty = Object.defineProperty || false;
     if ($defineProperty) {
       try {
@@ -49474,6 +50182,7 @@ var require_es_define_property = __commonJS({
 var require_shams = __commonJS({
   "node_modules/has-symbols/shams.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = function hasSymbols() {
       if (typeof Symbol !== "function" || typeof Object.getOwnPropertySymbols !== "function") {
         return false;
@@ -49529,6 +50238,7 @@ var require_shams = __commonJS({
 var require_has_symbols = __commonJS({
   "node_modules/has-symbols/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var origSymbol = typeof Symbol !== "undefined" && Symbol;
     var hasSymbolSham = require_shams();
     module2.exports = function hasNativeSymbols() {
@@ -49553,6 +50263,7 @@ var require_has_symbols = __commonJS({
 var require_Reflect_getPrototypeOf = __commonJS({
   "node_modules/get-proto/Reflect.getPrototypeOf.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = typeof Reflect !== "undefined" && Reflect.getPrototypeOf || null;
   }
 });
@@ -49561,6 +50272,7 @@ var require_Reflect_getPrototypeOf = __commonJS({
 var require_Object_getPrototypeOf = __commonJS({
   "node_modules/get-proto/Object.getPrototypeOf.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var $Object = require_es_object_atoms();
     module2.exports = $Object.getPrototypeOf || null;
   }
@@ -49570,6 +50282,7 @@ var require_Object_getPrototypeOf = __commonJS({
 var require_implementation = __commonJS({
   "node_modules/function-bind/implementation.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ERROR_MESSAGE = "Function.prototype.bind called on incompatible ";
     var toStr = Object.prototype.toString;
     var max3 = Math.max;
@@ -49646,6 +50359,7 @@ var require_implementation = __commonJS({
 var require_function_bind = __commonJS({
   "node_modules/function-bind/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var implementation = require_implementation();
     module2.exports = Function.prototype.bind || implementation;
   }
@@ -49655,6 +50369,7 @@ var require_function_bind = __commonJS({
 var require_functionCall = __commonJS({
   "node_modules/call-bind-apply-helpers/functionCall.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Function.prototype.call;
   }
 });
@@ -49663,6 +50378,7 @@ var require_functionCall = __commonJS({
 var require_functionApply = __commonJS({
   "node_modules/call-bind-apply-helpers/functionApply.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Function.prototype.apply;
   }
 });
@@ -49671,6 +50387,7 @@ var require_functionApply = __commonJS({
 var require_reflectApply = __commonJS({
   "node_modules/call-bind-apply-helpers/reflectApply.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = typeof Reflect !== "undefined" && Reflect && Reflect.apply;
   }
 });
@@ -49679,6 +50396,7 @@ var require_reflectApply = __commonJS({
 var require_actualApply = __commonJS({
   "node_modules/call-bind-apply-helpers/actualApply.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var bind = require_function_bind();
     var $apply = require_functionApply();
     var $call = require_functionCall();
@@ -49691,6 +50409,7 @@ var require_actualApply = __commonJS({
 var require_call_bind_apply_helpers = __commonJS({
   "node_modules/call-bind-apply-helpers/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var bind = require_function_bind();
     var $TypeError = require_type();
     var $call = require_functionCall();
@@ -49708,6 +50427,7 @@ var require_call_bind_apply_helpers = __commonJS({
 var require_get = __commonJS({
   "node_modules/dunder-proto/get.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var callBind = require_call_bind_apply_helpers();
     var gOPD = require_gopd();
     var hasProtoAccessor;
@@ -49739,6 +50459,7 @@ var require_get = __commonJS({
 var require_get_proto = __commonJS({
   "node_modules/get-proto/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var reflectGetProto = require_Reflect_getPrototypeOf();
     var originalGetProto = require_Object_getPrototypeOf();
     var getDunderProto = require_get();
@@ -49759,6 +50480,7 @@ var require_get_proto = __commonJS({
 var require_async_function = __commonJS({
   "node_modules/async-function/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var cached = (
       /** @type {import('.').AsyncFunctionConstructor} */
       async function() {
@@ -49772,6 +50494,7 @@ var require_async_function = __commonJS({
 var require_generator_function = __commonJS({
   "node_modules/generator-function/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var cached = (
       /** @type {GeneratorFunctionConstructor} */
       function* () {
@@ -49785,6 +50508,7 @@ var require_generator_function = __commonJS({
 var require_async_generator_function = __commonJS({
   "node_modules/async-generator-function/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var cached = (
       /** @type {import('.').AsyncGeneratorFunctionConstructor} */
       async function* () {
@@ -49798,6 +50522,7 @@ var require_async_generator_function = __commonJS({
 var require_hasown = __commonJS({
   "node_modules/hasown/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var call = Function.prototype.call;
     var $hasOwn = Object.prototype.hasOwnProperty;
     var bind = require_function_bind();
@@ -49809,6 +50534,7 @@ var require_hasown = __commonJS({
 var require_get_intrinsic = __commonJS({
   "node_modules/get-intrinsic/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var undefined2;
     var $Object = require_es_object_atoms();
     var $Error = require_es_errors();
@@ -50136,6 +50862,7 @@ var require_get_intrinsic = __commonJS({
 var require_shams2 = __commonJS({
   "node_modules/has-tostringtag/shams.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasSymbols = require_shams();
     module2.exports = function hasToStringTagShams() {
       return hasSymbols() && !!Symbol.toStringTag;
@@ -50147,6 +50874,7 @@ var require_shams2 = __commonJS({
 var require_es_set_tostringtag = __commonJS({
   "node_modules/es-set-tostringtag/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var GetIntrinsic = require_get_intrinsic();
     var $defineProperty = GetIntrinsic("%Object.defineProperty%", true);
     var hasToStringTag = require_shams2()();
@@ -50179,6 +50907,7 @@ var require_es_set_tostringtag = __commonJS({
 var require_populate = __commonJS({
   "node_modules/form-data/lib/populate.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = function(dst, src) {
       Object.keys(src).forEach(function(prop) {
         dst[prop] = dst[prop] || src[prop];
@@ -50192,6 +50921,7 @@ var require_populate = __commonJS({
 var require_form_data = __commonJS({
   "node_modules/form-data/lib/form_data.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var CombinedStream = require_combined_stream();
     var util = __require("util");
     var path = __require("path");
@@ -50514,6 +51244,7 @@ var require_form_data = __commonJS({
 var require_multipart = __commonJS({
   "node_modules/autocannon/lib/multipart.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var { resolve: resolve4, basename } = __require("path");
     var { readFileSync } = __require("fs");
     var FormData = require_form_data();
@@ -50569,6 +51300,7 @@ var require_multipart = __commonJS({
 var require_parseHAR = __commonJS({
   "node_modules/autocannon/lib/parseHAR.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var { URL: URL2 } = __require("url");
     function parseHAR(har) {
       const requestsPerOrigin = /* @__PURE__ */ new Map();
@@ -50627,6 +51359,7 @@ var require_parseHAR = __commonJS({
 var require_constants3 = __commonJS({
   "node_modules/semver/internal/constants.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SEMVER_SPEC_VERSION = "2.0.0";
     var MAX_LENGTH = 256;
     var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
@@ -50687,6 +51420,7 @@ var require_constants3 = __commonJS({
 var require_debug3 = __commonJS({
   "node_modules/semver/internal/debug.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
     };
     module2.exports = debug;
@@ -50697,6 +51431,7 @@ var require_debug3 = __commonJS({
 var require_re = __commonJS({
   "node_modules/semver/internal/re.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var {
       MAX_SAFE_COMPONENT_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
@@ -50785,6 +51520,7 @@ var require_re = __commonJS({
 var require_parse_options = __commonJS({
   "node_modules/semver/internal/parse-options.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var looseOption = Object.freeze({ loose: true });
     var emptyOpts = Object.freeze({});
     var parseOptions = (options) => {
@@ -50804,6 +51540,7 @@ var require_parse_options = __commonJS({
 var require_identifiers = __commonJS({
   "node_modules/semver/internal/identifiers.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var numeric = /^[0-9]+$/;
     var compareIdentifiers = (a, b) => {
       if (typeof a === "number" && typeof b === "number") {
@@ -50829,6 +51566,7 @@ var require_identifiers = __commonJS({
 var require_semver = __commonJS({
   "node_modules/semver/classes/semver.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var debug = require_debug3();
     var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants3();
     var { safeRe: re, t } = require_re();
@@ -51121,6 +51859,7 @@ var require_semver = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var parse = (version, options, throwErrors = false) => {
       if (version instanceof SemVer) {
@@ -51143,6 +51882,7 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var parse = require_parse2();
     var valid = (version, options) => {
       const v = parse(version, options);
@@ -51156,6 +51896,7 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var parse = require_parse2();
     var clean = (version, options) => {
       const s = parse(version.trim().replace(/^[=v]+/, ""), options);
@@ -51169,6 +51910,7 @@ var require_clean = __commonJS({
 var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var inc = (version, release, options, identifier, identifierBase) => {
       if (typeof options === "string") {
@@ -51193,6 +51935,7 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var parse = require_parse2();
     var diff = (version1, version2) => {
       const v1 = parse(version1, null, true);
@@ -51237,6 +51980,7 @@ var require_diff = __commonJS({
 var require_major = __commonJS({
   "node_modules/semver/functions/major.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var major = (a, loose) => new SemVer(a, loose).major;
     module2.exports = major;
@@ -51247,6 +51991,7 @@ var require_major = __commonJS({
 var require_minor = __commonJS({
   "node_modules/semver/functions/minor.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var minor = (a, loose) => new SemVer(a, loose).minor;
     module2.exports = minor;
@@ -51257,6 +52002,7 @@ var require_minor = __commonJS({
 var require_patch = __commonJS({
   "node_modules/semver/functions/patch.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var patch = (a, loose) => new SemVer(a, loose).patch;
     module2.exports = patch;
@@ -51267,6 +52013,7 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var parse = require_parse2();
     var prerelease = (version, options) => {
       const parsed = parse(version, options);
@@ -51280,6 +52027,7 @@ var require_prerelease = __commonJS({
 var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var compare2 = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
     module2.exports = compare2;
@@ -51290,6 +52038,7 @@ var require_compare = __commonJS({
 var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var rcompare = (a, b, loose) => compare2(b, a, loose);
     module2.exports = rcompare;
@@ -51300,6 +52049,7 @@ var require_rcompare = __commonJS({
 var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var compareLoose = (a, b) => compare2(a, b, true);
     module2.exports = compareLoose;
@@ -51310,6 +52060,7 @@ var require_compare_loose = __commonJS({
 var require_compare_build = __commonJS({
   "node_modules/semver/functions/compare-build.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var compareBuild = (a, b, loose) => {
       const versionA = new SemVer(a, loose);
@@ -51324,6 +52075,7 @@ var require_compare_build = __commonJS({
 var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compareBuild = require_compare_build();
     var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
     module2.exports = sort;
@@ -51334,6 +52086,7 @@ var require_sort = __commonJS({
 var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compareBuild = require_compare_build();
     var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
     module2.exports = rsort;
@@ -51344,6 +52097,7 @@ var require_rsort = __commonJS({
 var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var gt = (a, b, loose) => compare2(a, b, loose) > 0;
     module2.exports = gt;
@@ -51354,6 +52108,7 @@ var require_gt = __commonJS({
 var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var lt = (a, b, loose) => compare2(a, b, loose) < 0;
     module2.exports = lt;
@@ -51364,6 +52119,7 @@ var require_lt = __commonJS({
 var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var eq = (a, b, loose) => compare2(a, b, loose) === 0;
     module2.exports = eq;
@@ -51374,6 +52130,7 @@ var require_eq = __commonJS({
 var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var neq = (a, b, loose) => compare2(a, b, loose) !== 0;
     module2.exports = neq;
@@ -51384,6 +52141,7 @@ var require_neq = __commonJS({
 var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var gte = (a, b, loose) => compare2(a, b, loose) >= 0;
     module2.exports = gte;
@@ -51394,6 +52152,7 @@ var require_gte = __commonJS({
 var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var lte = (a, b, loose) => compare2(a, b, loose) <= 0;
     module2.exports = lte;
@@ -51404,6 +52163,7 @@ var require_lte = __commonJS({
 var require_cmp = __commonJS({
   "node_modules/semver/functions/cmp.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var eq = require_eq();
     var neq = require_neq();
     var gt = require_gt();
@@ -51454,6 +52214,7 @@ var require_cmp = __commonJS({
 var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var parse = require_parse2();
     var { safeRe: re, t } = require_re();
@@ -51500,6 +52261,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var parse = require_parse2();
     var constants2 = require_constants3();
     var SemVer = require_semver();
@@ -51541,6 +52303,7 @@ var require_truncate = __commonJS({
 var require_lrucache = __commonJS({
   "node_modules/semver/internal/lrucache.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var LRUCache = class {
       constructor() {
         this.max = 1e3;
@@ -51579,6 +52342,7 @@ var require_lrucache = __commonJS({
 var require_trim_comparator_whitespace = __commonJS({
   "node_modules/semver/internal/trim-comparator-whitespace.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var {
       MAX_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
@@ -51770,6 +52534,7 @@ var require_trim_comparator_whitespace = __commonJS({
 var require_range2 = __commonJS({
   "node_modules/semver/classes/range.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
       constructor(range, options) {
@@ -52155,6 +52920,7 @@ var require_range2 = __commonJS({
 var require_comparator = __commonJS({
   "node_modules/semver/classes/comparator.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
       static get ANY() {
@@ -52268,6 +53034,7 @@ var require_comparator = __commonJS({
 var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Range = require_range2();
     var satisfies = (version, range, options) => {
       try {
@@ -52285,6 +53052,7 @@ var require_satisfies = __commonJS({
 var require_to_comparators = __commonJS({
   "node_modules/semver/ranges/to-comparators.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Range = require_range2();
     var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
     module2.exports = toComparators;
@@ -52295,6 +53063,7 @@ var require_to_comparators = __commonJS({
 var require_max_satisfying = __commonJS({
   "node_modules/semver/ranges/max-satisfying.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var Range = require_range2();
     var maxSatisfying = (versions, range, options) => {
@@ -52324,6 +53093,7 @@ var require_max_satisfying = __commonJS({
 var require_min_satisfying = __commonJS({
   "node_modules/semver/ranges/min-satisfying.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var Range = require_range2();
     var minSatisfying = (versions, range, options) => {
@@ -52353,6 +53123,7 @@ var require_min_satisfying = __commonJS({
 var require_min_version = __commonJS({
   "node_modules/semver/ranges/min-version.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var Range = require_range2();
     var gt = require_gt();
@@ -52412,6 +53183,7 @@ var require_min_version = __commonJS({
 var require_valid2 = __commonJS({
   "node_modules/semver/ranges/valid.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Range = require_range2();
     var validRange = (range, options) => {
       try {
@@ -52428,6 +53200,7 @@ var require_valid2 = __commonJS({
 var require_outside = __commonJS({
   "node_modules/semver/ranges/outside.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var Comparator = require_comparator();
     var { ANY } = Comparator;
@@ -52497,6 +53270,7 @@ var require_outside = __commonJS({
 var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var outside = require_outside();
     var gtr = (version, range, options) => outside(version, range, ">", options);
     module2.exports = gtr;
@@ -52507,6 +53281,7 @@ var require_gtr = __commonJS({
 var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var outside = require_outside();
     var ltr = (version, range, options) => outside(version, range, "<", options);
     module2.exports = ltr;
@@ -52517,6 +53292,7 @@ var require_ltr = __commonJS({
 var require_intersects = __commonJS({
   "node_modules/semver/ranges/intersects.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Range = require_range2();
     var intersects = (r1, r2, options) => {
       r1 = new Range(r1, options);
@@ -52531,6 +53307,7 @@ var require_intersects = __commonJS({
 var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var satisfies = require_satisfies();
     var compare2 = require_compare();
     module2.exports = (versions, range, options) => {
@@ -52581,6 +53358,7 @@ var require_simplify = __commonJS({
 var require_subset = __commonJS({
   "node_modules/semver/ranges/subset.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Range = require_range2();
     var Comparator = require_comparator();
     var { ANY } = Comparator;
@@ -52743,6 +53521,7 @@ var require_subset = __commonJS({
 var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var internalRe = require_re();
     var constants2 = require_constants3();
     var SemVer = require_semver();
@@ -52840,6 +53619,7 @@ var require_semver2 = __commonJS({
 var require_util3 = __commonJS({
   "node_modules/autocannon/lib/util.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var semver = require_semver2();
     var hasWorkerSupport = semver.gte(process.versions.node, "11.7.0");
     function getPropertyCaseInsensitive(obj, key2) {
@@ -52855,6 +53635,7 @@ var require_util3 = __commonJS({
 var require_validate2 = __commonJS({
   "node_modules/autocannon/lib/validate.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var defaultOptions3 = require_defaultOptions();
     var timestring = require_timestring();
     var { checkURL } = require_url();
@@ -52989,6 +53770,7 @@ var require_validate2 = __commonJS({
 // node_modules/autocannon/lib/noop.js
 var require_noop = __commonJS({
   "node_modules/autocannon/lib/noop.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = function noop() {
     };
   }
@@ -52998,6 +53780,7 @@ var require_noop = __commonJS({
 var require_reinterval = __commonJS({
   "node_modules/reinterval/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function ReInterval(callback, interval, args) {
       var self2 = this;
       this._callback = callback;
@@ -53047,6 +53830,7 @@ var require_reinterval = __commonJS({
 var require_time = __commonJS({
   "node_modules/retimer/time.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = function getTime() {
       const t = process.hrtime();
       return Math.floor(t[0] * 1e3 + t[1] / 1e6);
@@ -53058,6 +53842,7 @@ var require_time = __commonJS({
 var require_retimer = __commonJS({
   "node_modules/retimer/retimer.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var getTime = require_time();
     var Retimer = class {
       constructor(callback, timeout, args) {
@@ -53127,6 +53912,7 @@ var require_retimer = __commonJS({
 // node_modules/http-parser-js/http-parser.js
 var require_http_parser = __commonJS({
   "node_modules/http-parser-js/http-parser.js"(exports2) {
+    init_define_PERF_GATE_UPLOT();
     exports2.HTTPParser = HTTPParser;
     function HTTPParser(type) {
       if (type !== void 0 && type !== HTTPParser.REQUEST && type !== HTTPParser.RESPONSE) {
@@ -53538,6 +54324,7 @@ var require_http_parser = __commonJS({
 var require_uuid_node = __commonJS({
   "node_modules/hyperid/uuid-node.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var { randomUUID } = __require("crypto");
     module2.exports = randomUUID;
   }
@@ -53546,6 +54333,7 @@ var require_uuid_node = __commonJS({
 // node_modules/ieee754/index.js
 var require_ieee754 = __commonJS({
   "node_modules/ieee754/index.js"(exports2) {
+    init_define_PERF_GATE_UPLOT();
     exports2.read = function(buffer, offset, isLE, mLen, nBytes) {
       var e, m;
       var eLen = nBytes * 8 - mLen - 1;
@@ -53630,6 +54418,7 @@ var require_ieee754 = __commonJS({
 var require_buffer = __commonJS({
   "node_modules/buffer/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var base642 = require_base64_js();
     var ieee754 = require_ieee754();
     var customInspectSymbol = typeof Symbol === "function" && typeof Symbol["for"] === "function" ? Symbol["for"]("nodejs.util.inspect.custom") : null;
@@ -55222,6 +56011,7 @@ var require_buffer = __commonJS({
 var require_hyperid = __commonJS({
   "node_modules/hyperid/hyperid.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var uuidv4 = require_uuid_node();
     var Buffer2 = loadBuffer();
     function loadBuffer() {
@@ -55313,6 +56103,7 @@ var require_hyperid = __commonJS({
 // node_modules/autocannon/lib/httpMethods.js
 var require_httpMethods = __commonJS({
   "node_modules/autocannon/lib/httpMethods.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = [
       "GET",
       "HEAD",
@@ -55331,6 +56122,7 @@ var require_httpMethods = __commonJS({
 var require_httpRequestBuilder = __commonJS({
   "node_modules/autocannon/lib/httpRequestBuilder.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var methods = require_httpMethods();
     var { getPropertyCaseInsensitive } = require_util3();
     function requestBuilder(defaults) {
@@ -55410,6 +56202,7 @@ var require_httpRequestBuilder = __commonJS({
 // node_modules/lodash.clonedeep/index.js
 var require_lodash = __commonJS({
   "node_modules/lodash.clonedeep/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var LARGE_ARRAY_SIZE = 200;
     var HASH_UNDEFINED = "__lodash_hash_undefined__";
     var MAX_SAFE_INTEGER = 9007199254740991;
@@ -56032,6 +56825,7 @@ var require_lodash = __commonJS({
 // node_modules/lodash.chunk/index.js
 var require_lodash2 = __commonJS({
   "node_modules/lodash.chunk/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var INFINITY = 1 / 0;
     var MAX_SAFE_INTEGER = 9007199254740991;
     var MAX_INTEGER = 17976931348623157e292;
@@ -56159,6 +56953,7 @@ var require_lodash2 = __commonJS({
 // node_modules/lodash.flatten/index.js
 var require_lodash3 = __commonJS({
   "node_modules/lodash.flatten/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var MAX_SAFE_INTEGER = 9007199254740991;
     var argsTag = "[object Arguments]";
     var funcTag = "[object Function]";
@@ -56236,6 +57031,7 @@ var require_lodash3 = __commonJS({
 var require_requestIterator = __commonJS({
   "node_modules/autocannon/lib/requestIterator.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hyperid = require_hyperid();
     var inherits = __require("util").inherits;
     var requestBuilder = require_httpRequestBuilder();
@@ -56352,6 +57148,7 @@ var require_requestIterator = __commonJS({
 var require_pipelinedRequestsQueue = __commonJS({
   "node_modules/autocannon/lib/pipelinedRequestsQueue.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var PipelinedRequestsQueue = class {
       constructor() {
         this.pendingRequests = [];
@@ -56417,6 +57214,7 @@ var require_pipelinedRequestsQueue = __commonJS({
 var require_httpClient = __commonJS({
   "node_modules/autocannon/lib/httpClient.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var inherits = __require("util").inherits;
     var EE = __require("events").EventEmitter;
     var net = __require("net");
@@ -56613,6 +57411,7 @@ var require_httpClient = __commonJS({
 var require_run = __commonJS({
   "node_modules/autocannon/lib/run.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var { URL: URL2, urlToHttpOptions } = __require("url");
     var reInterval = require_reinterval();
     var EE = __require("events").EventEmitter;
@@ -56870,6 +57669,7 @@ var require_run = __commonJS({
 var require_runTracker = __commonJS({
   "node_modules/autocannon/lib/runTracker.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var EE = __require("events").EventEmitter;
     var run = require_run();
     var noop = require_noop();
@@ -56886,6 +57686,7 @@ var require_runTracker = __commonJS({
 // node_modules/progress/lib/node-progress.js
 var require_node_progress = __commonJS({
   "node_modules/progress/lib/node-progress.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     exports2 = module2.exports = ProgressBar;
     function ProgressBar(fmt, options) {
       this.stream = options.stream || process.stderr;
@@ -56997,6 +57798,7 @@ var require_node_progress = __commonJS({
 // node_modules/progress/index.js
 var require_progress = __commonJS({
   "node_modules/progress/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = require_node_progress();
   }
 });
@@ -57004,6 +57806,7 @@ var require_progress = __commonJS({
 // node_modules/char-spinner/spin.js
 var require_spin = __commonJS({
   "node_modules/char-spinner/spin.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = spinner;
     function spinner(opt) {
       opt = opt || {};
@@ -57052,6 +57855,7 @@ var require_spin = __commonJS({
 var require_progressTracker = __commonJS({
   "node_modules/autocannon/lib/progressTracker.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ProgressBar = require_progress();
     var Chalk = require_source();
     var testColorSupport = require_color_support();
@@ -57195,6 +57999,7 @@ ${msg}
 var require_init = __commonJS({
   "node_modules/autocannon/lib/init.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var EE = __require("events").EventEmitter;
     var { isMainThread } = require_worker_threads();
     var initWorkers = require_manager();
@@ -57285,6 +58090,7 @@ var require_init = __commonJS({
 var require_subargAliases = __commonJS({
   "node_modules/autocannon/lib/subargAliases.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var clone = require_lodash();
     var subArgAlias = {
       warmup: {
@@ -57408,6 +58214,7 @@ var require_package = __commonJS({
 var require_autocannon = __commonJS({
   "node_modules/autocannon/autocannon.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var crossArgv = require_cross_argv();
     var fs = __require("fs");
     var os = __require("os");
@@ -57415,7 +58222,7 @@ var require_autocannon = __commonJS({
     var path = __require("path");
     var URL2 = __require("url").URL;
     var spawn3 = __require("child_process").spawn;
-    var managePath = require_dist3();
+    var managePath = require_dist4();
     var hasAsyncHooks = require_has_async_hooks();
     var subarg = require_subarg();
     var printResult = require_printResult();
@@ -57688,7 +58495,14 @@ var require_autocannon = __commonJS({
   }
 });
 
+// src/api.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/baselines/given-baseline.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/baselines/store.ts
+init_define_PERF_GATE_UPLOT();
 var BASELINE_SCHEMA_VERSION = 1;
 function noteTrouble(trouble, kind, reason, advice) {
   if (trouble && !trouble[kind]) trouble[kind] = advice ? { reason, advice } : { reason };
@@ -57720,11 +58534,16 @@ function givenBaselineStore(record, description) {
 }
 
 // src/config/resolve-settings.ts
+init_define_PERF_GATE_UPLOT();
 var import_yaml2 = __toESM(require_dist(), 1);
 import { existsSync } from "node:fs";
 import { resolve as resolve2 } from "node:path";
 
+// src/config/names.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/errors.ts
+init_define_PERF_GATE_UPLOT();
 var InputError = class extends Error {
   name = "InputError";
   exitCode = 3;
@@ -57757,6 +58576,7 @@ function checkStoreName(name, what, source) {
 }
 
 // src/paths.ts
+init_define_PERF_GATE_UPLOT();
 import { isAbsolute, relative } from "node:path";
 function displayPath(rootDir, path) {
   const shown = relative(rootDir, path);
@@ -57764,6 +58584,7 @@ function displayPath(rootDir, path) {
 }
 
 // src/schemas.ts
+init_define_PERF_GATE_UPLOT();
 var import_ajv = __toESM(require_ajv(), 1);
 var import_ajv_formats = __toESM(require_dist2(), 1);
 
@@ -58328,6 +59149,15 @@ var report_schema_default = {
   required: ["schemaVersion", "gate", "verdict", "generatedAt", "counts", "regressions", "current", "baselineProblems", "notes", "links", "metrics"],
   additionalProperties: false,
   definitions: {
+    percentileCurve: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["percentile", "value"],
+        additionalProperties: false,
+        properties: { percentile: { type: "number", minimum: 0, maximum: 100 }, value: { type: "number" } }
+      }
+    },
     status: { enum: ["fail", "warn", "inconclusive", "no-baseline", "new", "removed", "improved", "pass", "info"] },
     arm: {
       type: "object",
@@ -58568,6 +59398,21 @@ var report_schema_default = {
           }
         }
       }
+    },
+    distributions: {
+      type: "array",
+      description: "Load scenarios: the latency percentile curve of each side, read from the trials' merged HdrHistograms.",
+      items: {
+        type: "object",
+        required: ["scenario", "unit"],
+        additionalProperties: false,
+        properties: {
+          scenario: { type: "string" },
+          unit: { type: "string" },
+          baseline: { $ref: "#/definitions/percentileCurve" },
+          current: { $ref: "#/definitions/percentileCurve" }
+        }
+      }
     }
   }
 };
@@ -58751,6 +59596,7 @@ function show(value) {
 }
 
 // src/config/config-file.ts
+init_define_PERF_GATE_UPLOT();
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
 async function loadConfigFile(path, displayPath2 = path) {
@@ -58834,6 +59680,7 @@ function locate(document2, lineCounter, problem, displayPath2) {
 }
 
 // src/config/durations.ts
+init_define_PERF_GATE_UPLOT();
 var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, min: 6e4, h: 36e5 };
 function parseDurationMs(value, where, { allowZero = false } = {}) {
   let ms;
@@ -58848,6 +59695,7 @@ function parseDurationMs(value, where, { allowZero = false } = {}) {
 }
 
 // src/config/settings.ts
+init_define_PERF_GATE_UPLOT();
 var DEFAULT_GATE_NAME = "default";
 var DEFAULT_CONFIG_PATH = ".github/perf-gate.yml";
 var DEFAULT_BASELINE_DIR = ".perf-gate";
@@ -58860,9 +59708,14 @@ var DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1e3;
 var DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1e3;
 
 // src/config/load-settings.ts
+init_define_PERF_GATE_UPLOT();
 import { resolve } from "node:path";
 
+// src/formats/results-builder.ts
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/simple-statistics/dist/simple-statistics.mjs
+init_define_PERF_GATE_UPLOT();
 function sum(x) {
   if (x.length === 0) {
     return 0;
@@ -59185,9 +60038,11 @@ PerceptronModel.prototype.train = function train2(features, label) {
 };
 
 // src/results/model.ts
+init_define_PERF_GATE_UPLOT();
 var RESULTS_SCHEMA_VERSION = 1;
 
 // src/results/units.ts
+init_define_PERF_GATE_UPLOT();
 var KNOWN_UNITS = {};
 function define2(family, canonical, factor, aliases) {
   for (const name of [canonical, ...aliases]) KNOWN_UNITS[name.toLowerCase()] = { family, factor, canonical };
@@ -59596,6 +60451,7 @@ function resolveServer(edge, config, where, rootDir, first) {
 }
 
 // src/config/thresholds.ts
+init_define_PERF_GATE_UPLOT();
 var import_picomatch = __toESM(require_picomatch2(), 1);
 function parseThresholdExpression(text, where) {
   const trimmed = text.trim();
@@ -59922,6 +60778,7 @@ function inlineThresholdMap(text, source) {
 }
 
 // src/log.ts
+init_define_PERF_GATE_UPLOT();
 var MemoryLogger = class {
   lines = [];
   secrets = [];
@@ -59950,10 +60807,18 @@ var MemoryLogger = class {
   }
 };
 
+// src/gate.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/baselines/baseline-id.ts
+init_define_PERF_GATE_UPLOT();
 import { randomInt } from "node:crypto";
 
+// node_modules/uuid/dist/esm/index.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/uuid/dist/esm/stringify.js
+init_define_PERF_GATE_UPLOT();
 var byteToHex = [];
 for (let i = 0; i < 256; ++i) {
   byteToHex.push((i + 256).toString(16).slice(1));
@@ -59963,6 +60828,7 @@ function unsafeStringify(arr, offset = 0) {
 }
 
 // node_modules/uuid/dist/esm/rng.js
+init_define_PERF_GATE_UPLOT();
 import { randomFillSync } from "crypto";
 var rnds8Pool = new Uint8Array(256);
 var poolPtr = rnds8Pool.length;
@@ -59975,6 +60841,7 @@ function rng() {
 }
 
 // node_modules/uuid/dist/esm/v7.js
+init_define_PERF_GATE_UPLOT();
 var _state = {};
 function v7(options, buf, offset) {
   let bytes;
@@ -60046,6 +60913,7 @@ function newBaselineId(now, sha) {
 }
 
 // src/baselines/save-policy.ts
+init_define_PERF_GATE_UPLOT();
 function decideBaselineSave(context, request) {
   if (!request.complete) return { save: false, reason: "the run did not complete, so its results are not a baseline" };
   if (request.notABaseline) return { save: false, reason: request.notABaseline };
@@ -60068,7 +60936,11 @@ function decideBaselineSave(context, request) {
   return { save: true, reason: `push to the default branch ${context.defaultBranch}` };
 }
 
+// src/config/select-suites.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/config/closest-name.ts
+init_define_PERF_GATE_UPLOT();
 function closestName(pattern2, names) {
   const lower = pattern2.toLowerCase();
   const sameCase = names.find((name) => name.toLowerCase() === lower);
@@ -60107,7 +60979,11 @@ function scopeToSuites(results, suites) {
   return { ...results, scenarios: results.scenarios.filter((scenario) => scenario.labels?.suite !== void 0 && wanted.has(scenario.labels.suite)) };
 }
 
+// src/report/build-report.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/results/environment.ts
+init_define_PERF_GATE_UPLOT();
 import { arch, cpus, platform, totalmem } from "node:os";
 function currentEnvironment(runner) {
   const processors = cpus();
@@ -60133,6 +61009,7 @@ function describeEnvironmentDifference(a, b) {
 }
 
 // src/results/scenario-index.ts
+init_define_PERF_GATE_UPLOT();
 var indexes = /* @__PURE__ */ new WeakMap();
 function scenariosByName(results) {
   let index = indexes.get(results);
@@ -60144,7 +61021,11 @@ function scenariosByName(results) {
   return index;
 }
 
+// src/verdict/evaluate.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/stats/error-budget.ts
+init_define_PERF_GATE_UPLOT();
 var DEFAULT_ALPHA = 2e-3;
 var DEFAULT_NOISE_FLOOR = 0.03;
 function alphaPerTest(alpha, gatedMetrics, looks = 1) {
@@ -60164,7 +61045,11 @@ function holmAlphas(pValues, alpha) {
 }
 var DEFAULT_PASS_ALPHA = 0.05;
 
+// src/stats/decision-rule.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/stats/t-distribution.ts
+init_define_PERF_GATE_UPLOT();
 var import_stats_base_dists_t_cdf = __toESM(require_lib124(), 1);
 var import_stats_base_dists_t_quantile = __toESM(require_lib134(), 1);
 function studentTQuantile(probability, degreesOfFreedom) {
@@ -60212,6 +61097,7 @@ function describeRatioInterval(low, high) {
 }
 
 // src/verdict/removed-policy.ts
+init_define_PERF_GATE_UPLOT();
 function removedPolicyFor(rules, scenario) {
   let policy = "fail";
   for (const rule of rules) if (globMatches(rule.scenarios, scenario)) policy = rule.policy;
@@ -60225,6 +61111,7 @@ function removedStatus(rules, scenario, why) {
 }
 
 // src/verdict/labels.ts
+init_define_PERF_GATE_UPLOT();
 var BY_STATUS = {
   fail: "regression",
   warn: "warning",
@@ -60275,7 +61162,11 @@ function labelKindOf(row) {
   return row.label?.kind ?? (row.status === "pass" ? "within threshold" : BY_STATUS[row.status]);
 }
 
+// src/verdict/relative-change.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/stats/log-ratio-intervals.ts
+init_define_PERF_GATE_UPLOT();
 function boundsAt(estimate, alpha) {
   if (estimate.standardError === 0) return { low: estimate.estimate, high: estimate.estimate };
   const t = studentTQuantile(1 - alpha, estimate.degreesOfFreedom);
@@ -60373,6 +61264,7 @@ function runLog(values) {
 }
 
 // src/stats/trial-trend.ts
+init_define_PERF_GATE_UPLOT();
 var MIN_DRIFT = Math.log(1.1);
 var TREND_P = 0.01;
 function mannKendallS(values) {
@@ -60570,7 +61462,15 @@ function judgeLogEstimate(estimate, method, limit, direction, options) {
     };
   }
   const strict = change.strictBound;
-  const certainty = decision === "regressed" ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : decision === "undecided" && badness.estimate >= limitLog ? `; not ${formatConfidence(strict.confidence)} sure it is beyond the ${(options.noiseFloor * 100).toFixed(0)}% floor` : "";
+  if (decision === "undecided" && badness.estimate >= limitLog) {
+    const floor = `${(options.noiseFloor * 100).toFixed(0)}% floor`;
+    return {
+      outcome: "inconclusive",
+      reason: `${words}: beyond ${limit.text} on the estimate (${interval}, ${evidence}), but not ${formatConfidence(strict.confidence)} sure it is beyond the ${floor}, the bar for a failure.${method === "history" ? " A/B or more stored runs can decide." : adviceForNoise(method)}`,
+      change
+    };
+  }
+  const certainty = decision === "regressed" ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : "";
   return { outcome: outcomeOf(decision), reason: `${words}: ${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`, change };
 }
 function adviceForNoise(method) {
@@ -60626,6 +61526,7 @@ function capitalize(text) {
 }
 
 // src/verdict/types.ts
+init_define_PERF_GATE_UPLOT();
 var METRIC_STATUS_ORDER = ["fail", "warn", "inconclusive", "no-baseline", "removed", "new", "improved", "pass", "info"];
 
 // src/verdict/evaluate.ts
@@ -60941,6 +61842,7 @@ function historyValues(input, scenario, metric, unit) {
 }
 
 // src/report/scenario-summary.ts
+init_define_PERF_GATE_UPLOT();
 var TYPICAL = ["p50", "median", "mean"];
 var DIRECT = [
   ["p90", "p90"],
@@ -60977,7 +61879,107 @@ function summarizeScenario(scenario) {
 }
 
 // src/report/report-model.ts
+init_define_PERF_GATE_UPLOT();
 var REPORT_SCHEMA_VERSION = 1;
+
+// src/report/latency-distributions.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/results/histogram.ts
+init_define_PERF_GATE_UPLOT();
+var hdr = __toESM(require_dist3(), 1);
+function decodeHistogram(base642, where) {
+  try {
+    return hdr.decodeFromCompressedBase64(base642, 32, false);
+  } catch (error) {
+    throw new InputError(`${where}: not an HdrHistogram in the compressed base64 encoding (${error.message})`);
+  }
+}
+function encodeHistogram(histogram) {
+  return hdr.encodeIntoCompressedBase64(histogram);
+}
+function buildHistogram(highestTrackable) {
+  return hdr.build({
+    bitBucketSize: 64,
+    numberOfSignificantValueDigits: 3,
+    lowestDiscernibleValue: 1,
+    ...highestTrackable !== void 0 ? { highestTrackableValue: highestTrackable } : {},
+    autoResize: true
+  });
+}
+function mergeEncodedHistograms(encoded) {
+  const merged = buildHistogram();
+  for (const { base64: base642, where } of encoded) {
+    const histogram = decodeHistogram(base642, where);
+    merged.add(histogram);
+    histogram.destroy();
+  }
+  return merged;
+}
+var PERCENTILE_OF_METRIC = {
+  p50: 50,
+  p75: 75,
+  p90: 90,
+  p95: 95,
+  p97_5: 97.5,
+  p99: 99,
+  "p99.9": 99.9,
+  "p99.99": 99.99
+};
+function histogramMetric(histogram, metric) {
+  const percentile = PERCENTILE_OF_METRIC[metric];
+  if (percentile !== void 0) return histogram.getValueAtPercentile(percentile);
+  switch (metric) {
+    case "mean":
+      return histogram.mean;
+    case "stdev":
+      return histogram.stdDeviation;
+    case "min":
+      return histogram.minNonZeroValue;
+    case "max":
+      return histogram.maxValue;
+    default:
+      return void 0;
+  }
+}
+
+// src/report/latency-distributions.ts
+var CURVE_PERCENTILES = [0, 10, 25, 50, 75, 80, 90, 95, 97.5, 99, 99.5, 99.75, 99.9, 99.95, 99.99, 99.999];
+var MAX_DISTRIBUTION_SCENARIOS = 40;
+function latencyDistributions(scenarios, current, baseline) {
+  const currentByName = new Map(current.scenarios.map((s) => [s.name, s]));
+  const baselineByName = new Map((baseline?.scenarios ?? []).map((s) => [s.name, s]));
+  const distributions = [];
+  for (const name of scenarios) {
+    if (distributions.length >= MAX_DISTRIBUTION_SCENARIOS) break;
+    const now = curveOf(currentByName.get(name));
+    const before = curveOf(baselineByName.get(name));
+    if (!now && !before) continue;
+    const unit = (now ?? before).unit;
+    distributions.push({
+      scenario: name,
+      unit,
+      ...before && before.unit === unit ? { baseline: before.points } : {},
+      ...now ? { current: now.points } : {}
+    });
+  }
+  return distributions;
+}
+function curveOf(scenario) {
+  if (!scenario) return void 0;
+  const encoded = scenario.trials.flatMap((trial, index) => {
+    const latency = trial.distributions?.latency;
+    return latency?.hdrHistogram ? [{ base64: latency.hdrHistogram, where: `${scenario.name} trial ${index + 1}`, unit: latency.unit }] : [];
+  });
+  if (encoded.length === 0 || encoded.some((e) => e.unit !== encoded[0].unit)) return void 0;
+  const merged = mergeEncodedHistograms(encoded);
+  try {
+    if (merged.totalCount === 0) return void 0;
+    return { unit: encoded[0].unit, points: CURVE_PERCENTILES.map((percentile) => ({ percentile, value: merged.getValueAtPercentile(percentile) })) };
+  } finally {
+    merged.destroy();
+  }
+}
 
 // src/report/build-report.ts
 var MAX_TREND_SERIES = 6;
@@ -61032,6 +62034,9 @@ function buildReport(input) {
   }
   const trends = buildTrends(input);
   if (trends.length > 0) report.trends = trends;
+  const scenarios = [...new Set(verdict.metrics.filter((m) => m.gated).map((m) => m.scenario))];
+  const distributions = latencyDistributions(scenarios, input.current, record?.results);
+  if (distributions.length > 0) report.distributions = distributions;
   return report;
 }
 function buildTrends(input) {
@@ -61059,9 +62064,14 @@ function statusRank(status) {
 }
 
 // src/run/run-source.ts
+init_define_PERF_GATE_UPLOT();
 import { readFile as readFile4, stat } from "node:fs/promises";
 
+// src/formats/registry.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/results/normalize.ts
+init_define_PERF_GATE_UPLOT();
 function normalizeResults(results, format) {
   return {
     ...results,
@@ -61080,7 +62090,11 @@ function normalizeResults(results, format) {
   };
 }
 
+// src/formats/artillery.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/formats/json-text.ts
+init_define_PERF_GATE_UPLOT();
 function lineColumnAt(text, offset) {
   const before = text.slice(0, offset);
   return `${before.split("\n").length}:${before.length - before.lastIndexOf("\n")}`;
@@ -61102,6 +62116,7 @@ function parseJsonText(text, source) {
 }
 
 // src/formats/json-reader.ts
+init_define_PERF_GATE_UPLOT();
 function jsonRoot(value, source) {
   return { value, pointer: "", source };
 }
@@ -61265,6 +62280,7 @@ function readV1(aggregate, intermediate, collector) {
 }
 
 // src/formats/autocannon.ts
+init_define_PERF_GATE_UPLOT();
 var LATENCY_PERCENTILES = [
   ["p50", 50],
   ["p75", 75],
@@ -61337,7 +62353,11 @@ function trialOf(document2) {
   return trial;
 }
 
+// src/formats/benchmarkjs.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/formats/text-lines.ts
+init_define_PERF_GATE_UPLOT();
 function numberedLines(text) {
   return text.split(/\r?\n/).map((line, index) => ({ number: index + 1, text: line }));
 }
@@ -61379,6 +62399,7 @@ var benchmarkJsFormat = {
 };
 
 // src/formats/criterion.ts
+init_define_PERF_GATE_UPLOT();
 var ESTIMATES = [
   [["mean", "Mean"], "mean"],
   [["median", "Median"], "median"],
@@ -61464,6 +62485,7 @@ function benchmarkIdFromPath(source) {
 }
 
 // src/formats/go-bench.ts
+init_define_PERF_GATE_UPLOT();
 var RESULT_LINE2 = /^(Benchmark\S*)\s+(\d+)\s+(\S.*)$/;
 var NAME_ONLY_LINE = /^Benchmark\S*\s*$/;
 var EXPECTED_LINE = '"BenchmarkName-8  N  X ns/op [Y unit ...]"';
@@ -61557,6 +62579,7 @@ function goTestJsonOutput(text, source) {
 }
 
 // src/formats/google-benchmark.ts
+init_define_PERF_GATE_UPLOT();
 var ROW_FIELDS = /* @__PURE__ */ new Set([
   "name",
   "family_index",
@@ -61653,7 +62676,11 @@ function environmentOf(context) {
   return typeof cores === "number" && Number.isInteger(cores) && cores > 0 ? { cores } : {};
 }
 
+// src/formats/hey.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/formats/csv.ts
+init_define_PERF_GATE_UPLOT();
 function parseCsv(text, source) {
   const records = [];
   let fields = [];
@@ -61816,6 +62843,7 @@ function csvTrial(text, source) {
 }
 
 // src/formats/hyperfine.ts
+init_define_PERF_GATE_UPLOT();
 var hyperfineFormat = {
   name: "hyperfine",
   description: "hyperfine --export-json (each run is a trial)",
@@ -61855,6 +62883,7 @@ function parameterLabels(node) {
 }
 
 // src/formats/jmh.ts
+init_define_PERF_GATE_UPLOT();
 var RATE_FACTORS = { s: 1, ms: 1e3, us: 1e6, µs: 1e6, ns: 1e9, min: 1 / 60 };
 var jmhFormat = {
   name: "jmh",
@@ -61945,6 +62974,7 @@ function metricValues(metric, direction) {
 }
 
 // src/formats/k6.ts
+init_define_PERF_GATE_UPLOT();
 var BUILTIN_TIME_TRENDS = /^(http_req_[a-z_]+|iteration_duration|group_duration|ws_[a-z_]+|grpc_req_duration|browser_[a-z_]+)(\{.*\})?$/;
 var TREND_STATS = { avg: "mean", min: "min", max: "max", med: "p50" };
 var k6Format = {
@@ -62053,6 +63083,7 @@ function testDurationSeconds(root) {
 }
 
 // src/formats/locust.ts
+init_define_PERF_GATE_UPLOT();
 var COLUMNS = {
   type: ["type", "method"],
   name: ["name"],
@@ -62145,6 +63176,7 @@ function readCell(record, index, what, source) {
 }
 
 // src/formats/perf-gate.ts
+init_define_PERF_GATE_UPLOT();
 var perfGateFormat = {
   name: "perf-gate",
   description: "perf-gate's own results JSON (schemas/results.schema.json)",
@@ -62180,6 +63212,7 @@ function validateResults(data, source) {
 }
 
 // src/formats/pytest-benchmark.ts
+init_define_PERF_GATE_UPLOT();
 var pytestBenchmarkFormat = {
   name: "pytest-benchmark",
   description: "pytest-benchmark --benchmark-json (each round is a trial)",
@@ -62245,6 +63278,7 @@ function environmentOf2(machine) {
 }
 
 // src/formats/tinybench.ts
+init_define_PERF_GATE_UPLOT();
 var LATENCY_FIELDS = {
   mean: "mean",
   min: "min",
@@ -62372,6 +63406,7 @@ function taskTrial(row) {
 }
 
 // src/formats/wrk.ts
+init_define_PERF_GATE_UPLOT();
 var RUNNING_LINE = /^Running\s+(\S+)\s+test\s+@\s+(\S+)/;
 var BINARY_FACTORS = { "": 1, B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
 var wrkFormat = {
@@ -62494,6 +63529,7 @@ function reportTrial(lines, start, source, lastLineComplete) {
 }
 
 // src/formats/vitest-bench.ts
+init_define_PERF_GATE_UPLOT();
 var TIME_FIELDS = [
   ["mean", "time"],
   ["min", "min"],
@@ -62545,6 +63581,7 @@ function benchmarkTrial(benchmark) {
 }
 
 // src/formats/mitata.ts
+init_define_PERF_GATE_UPLOT();
 var TIME_FIELDS2 = [
   ["avg", "time"],
   ["min", "min"],
@@ -62599,6 +63636,7 @@ function runTrial(stats) {
 }
 
 // src/formats/bencher-metric-format.ts
+init_define_PERF_GATE_UPLOT();
 var BUILT_IN_MEASURES = {
   latency: { metric: "time", unit: "ns", direction: "lower" },
   throughput: { metric: "ops", unit: "ops/s", direction: "higher" },
@@ -62640,7 +63678,17 @@ var bencherMetricFormat = {
   }
 };
 
+// src/formats/catch2.ts
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/fast-xml-parser/src/fxp.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/fast-xml-parser/src/validator.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/fast-xml-parser/src/util.js
+init_define_PERF_GATE_UPLOT();
 var nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
 var nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
 var nameRegexp = "[" + nameStartChar + "][" + nameChar + "]*";
@@ -63033,7 +64081,20 @@ function getPositionFromMatch(match) {
   return match.startIndex + match[1].length;
 }
 
+// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/@nodable/entities/src/index.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/@nodable/entities/src/EntityDecoder.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/@nodable/entities/src/entities.js
+init_define_PERF_GATE_UPLOT();
 var CURRENCY = {
   cent: "¢",
   pound: "£",
@@ -63660,7 +64721,11 @@ var buildOptions = function(options) {
   return built;
 };
 
+// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+init_define_PERF_GATE_UPLOT();
 var METADATA_SYMBOL;
 if (typeof Symbol !== "function") {
   METADATA_SYMBOL = "@@xmlMetadata";
@@ -63703,7 +64768,11 @@ var XmlNode = class {
   }
 };
 
+// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/xml-naming/src/index.js
+init_define_PERF_GATE_UPLOT();
 var nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
 var nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
 var nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -64022,7 +65091,14 @@ function validateEntityName2(name, xmlVersion) {
     throw new Error(`Invalid entity name ${name}`);
 }
 
+// node_modules/strnum/strnum.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/anynum/anynum.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/anynum/digitTable.js
+init_define_PERF_GATE_UPLOT();
 var SCRIPT_ZEROS = [
   // Basic Latin (ASCII) — included for completeness / pass-through
   48,
@@ -64390,6 +65466,7 @@ function handleInfinity(str, num, options) {
 }
 
 // node_modules/fast-xml-parser/src/ignoreAttributes.js
+init_define_PERF_GATE_UPLOT();
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -64409,7 +65486,11 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 
+// node_modules/path-expression-matcher/src/index.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/path-expression-matcher/src/Expression.js
+init_define_PERF_GATE_UPLOT();
 var Expression = class {
   /**
    * Create a new Expression
@@ -64572,7 +65653,11 @@ var Expression = class {
   }
 };
 
+// node_modules/path-expression-matcher/src/Matcher.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/path-expression-matcher/src/ExpressionSet.js
+init_define_PERF_GATE_UPLOT();
 var ExpressionSet = class {
   constructor() {
     this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -65258,7 +66343,11 @@ var Matcher = class {
   }
 };
 
+// node_modules/is-unsafe/src/index.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/is-unsafe/src/contexts/html.js
+init_define_PERF_GATE_UPLOT();
 var HTML_PATTERNS = [
   {
     id: "html-script-open",
@@ -65352,6 +66441,7 @@ var HTML_PATTERNS = [
 var html_default = HTML_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/xml.js
+init_define_PERF_GATE_UPLOT();
 var XML_PATTERNS = [
   {
     id: "xml-cdata-injection",
@@ -65420,6 +66510,7 @@ var XML_PATTERNS = [
 var xml_default = XML_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/svg.js
+init_define_PERF_GATE_UPLOT();
 var SVG_PATTERNS = [
   {
     id: "svg-script-element",
@@ -65492,6 +66583,7 @@ var SVG_PATTERNS = [
 var svg_default = SVG_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/sql.js
+init_define_PERF_GATE_UPLOT();
 var SQL_PATTERNS = [
   {
     id: "sql-block-comment-open",
@@ -65574,6 +66666,7 @@ var SQL_PATTERNS = [
 var sql_default = SQL_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/shell.js
+init_define_PERF_GATE_UPLOT();
 var SHELL_PATTERNS = [
   {
     id: "shell-path-traversal-unix",
@@ -65672,6 +66765,7 @@ var SHELL_PATTERNS = [
 var shell_default = SHELL_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/redos.js
+init_define_PERF_GATE_UPLOT();
 var REDOS_PATTERNS = [
   {
     id: "redos-nested-quantifier-plus",
@@ -65721,6 +66815,7 @@ var REDOS_PATTERNS = [
 var redos_default = REDOS_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/nosql.js
+init_define_PERF_GATE_UPLOT();
 var sep = `["'\\s]*:`;
 var NOSQL_PATTERNS = [
   // ─── MongoDB $ operator injection ────────────────────────────────────────
@@ -65811,6 +66906,7 @@ var NOSQL_PATTERNS = [
 var nosql_default = NOSQL_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/log.js
+init_define_PERF_GATE_UPLOT();
 var LOG_PATTERNS = [
   // ─── CRLF / newline injection ─────────────────────────────────────────────
   {
@@ -65885,6 +66981,7 @@ var LOG_PATTERNS = [
 var log_default = LOG_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/sql-strict.js
+init_define_PERF_GATE_UPLOT();
 var SQL_STRICT_EXTRA = [
   {
     id: "sql-line-comment",
@@ -65906,6 +67003,7 @@ var SQL_STRICT_PATTERNS = [...sql_default, ...SQL_STRICT_EXTRA];
 var sql_strict_default = SQL_STRICT_PATTERNS;
 
 // node_modules/is-unsafe/src/util/decode-entities.js
+init_define_PERF_GATE_UPLOT();
 var NAMED = Object.freeze({
   colon: ":",
   Tab: "	",
@@ -66647,6 +67745,7 @@ function sanitizeName(name, options) {
 }
 
 // node_modules/fast-xml-parser/src/xmlparser/node2json.js
+init_define_PERF_GATE_UPLOT();
 var METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
@@ -66936,6 +68035,7 @@ function addXmlBenchmark(result, testCase, source, collector) {
 }
 
 // src/formats/deno-bench.ts
+init_define_PERF_GATE_UPLOT();
 var TIME_FIELDS3 = [
   ["avg", "time"],
   ["min", "min"],
@@ -66988,6 +68088,7 @@ var denoBenchFormat = {
 };
 
 // src/formats/libtest-bench.ts
+init_define_PERF_GATE_UPLOT();
 var BENCH_LINE = /^test (\S.*?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?$/;
 var libtestBenchFormat = {
   name: "libtest",
@@ -67027,6 +68128,7 @@ function number(text) {
 }
 
 // src/formats/github-action-benchmark.ts
+init_define_PERF_GATE_UPLOT();
 var SHAPE = /^\s*\[\s*\{/;
 function looksCustom(text) {
   return SHAPE.test(text) && /"name"\s*:/.test(text) && /"unit"\s*:/.test(text) && /"value"\s*:/.test(text);
@@ -67059,6 +68161,7 @@ var customSmallerIsBetterFormat = customFormat("custom-smaller-is-better", "lowe
 var customBiggerIsBetterFormat = customFormat("custom-bigger-is-better", "higher", "customBiggerIsBetter");
 
 // src/formats/benchmarkdotnet.ts
+init_define_PERF_GATE_UPLOT();
 var STATISTICS_FIELDS = [
   ["Mean", "time"],
   ["Median", "median"],
@@ -67192,6 +68295,7 @@ function environmentOf3(host) {
 }
 
 // src/formats/julia-benchmarktools.ts
+init_define_PERF_GATE_UPLOT();
 var TYPE = /^(BenchmarkTools\.)?(BenchmarkGroup|Trial|TrialEstimate|TrialRatio|TrialJudgement|Parameters|TagFilter)$/;
 var juliaBenchmarkToolsFormat = {
   name: "julia",
@@ -67278,6 +68382,7 @@ function versionOf2(root) {
 }
 
 // src/formats/asv.ts
+init_define_PERF_GATE_UPLOT();
 var asvFormat = {
   name: "asv",
   description: "airspeed velocity (asv) results JSON (.asv/results/<machine>/<commit>-<env>.json)",
@@ -67541,6 +68646,7 @@ function escapedPrefix(text) {
 }
 
 // src/formats/results-file.ts
+init_define_PERF_GATE_UPLOT();
 import { gunzipSync } from "node:zlib";
 function decodeResultsBytes(bytes, shown) {
   let data = bytes;
@@ -67561,9 +68667,11 @@ function decodeResultsBytes(bytes, shown) {
 }
 
 // src/run/command.ts
+init_define_PERF_GATE_UPLOT();
 import { spawn } from "node:child_process";
 
 // src/run/process-group.ts
+init_define_PERF_GATE_UPLOT();
 import { readdir, readFile as readFile2 } from "node:fs/promises";
 var KILL_GRACE_MS = 3e3;
 var KILLED_WAIT_MS = 1e3;
@@ -67622,6 +68730,7 @@ async function groupAlive(pgid) {
 }
 
 // src/run/process-memory.ts
+init_define_PERF_GATE_UPLOT();
 import { readFile as readFile3 } from "node:fs/promises";
 var MEMORY_SAMPLE_MS = 250;
 var PROCESS_TREE_REFRESH_MS = 2e3;
@@ -67822,57 +68931,17 @@ async function waitForStreams(...streams) {
 }
 
 // src/run/load/load-runner.ts
+init_define_PERF_GATE_UPLOT();
 import { connect } from "node:net";
 
 // src/run/load/load-pass.ts
+init_define_PERF_GATE_UPLOT();
 var import_autocannon2 = __toESM(require_autocannon(), 1);
 import { performance } from "node:perf_hooks";
 
 // src/run/load/generator-health.ts
+init_define_PERF_GATE_UPLOT();
 import { monitorEventLoopDelay } from "node:perf_hooks";
-
-// src/results/histogram.ts
-var hdr = __toESM(require_dist4(), 1);
-function encodeHistogram(histogram) {
-  return hdr.encodeIntoCompressedBase64(histogram);
-}
-function buildHistogram(highestTrackable) {
-  return hdr.build({
-    bitBucketSize: 64,
-    numberOfSignificantValueDigits: 3,
-    lowestDiscernibleValue: 1,
-    ...highestTrackable !== void 0 ? { highestTrackableValue: highestTrackable } : {},
-    autoResize: true
-  });
-}
-var PERCENTILE_OF_METRIC = {
-  p50: 50,
-  p75: 75,
-  p90: 90,
-  p95: 95,
-  p97_5: 97.5,
-  p99: 99,
-  "p99.9": 99.9,
-  "p99.99": 99.99
-};
-function histogramMetric(histogram, metric) {
-  const percentile = PERCENTILE_OF_METRIC[metric];
-  if (percentile !== void 0) return histogram.getValueAtPercentile(percentile);
-  switch (metric) {
-    case "mean":
-      return histogram.mean;
-    case "stdev":
-      return histogram.stdDeviation;
-    case "min":
-      return histogram.minNonZeroValue;
-    case "max":
-      return histogram.maxValue;
-    default:
-      return void 0;
-  }
-}
-
-// src/run/load/generator-health.ts
 var SATURATED_CPU = 0.9;
 var SATURATED_LAG_MS = 1;
 var SATURATED_LAG_SHARE_OF_MEDIAN = 0.1;
@@ -68180,6 +69249,7 @@ async function runLoadPass(options) {
 }
 
 // src/run/load/server.ts
+init_define_PERF_GATE_UPLOT();
 import { spawn as spawn2 } from "node:child_process";
 var TAIL_LINES2 = 30;
 var LINES_SHOWN_AFTER_READY = 20;
@@ -68347,6 +69417,7 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
 };
 
 // src/run/load/trial-recorder.ts
+init_define_PERF_GATE_UPLOT();
 var LATENCY_LOWEST_MICROS = 1;
 var LATENCY_HIGHEST_MICROS = 6e7;
 var LATENCY_UNIT = "µs";
@@ -68457,6 +69528,7 @@ var TrialRecorder = class {
 };
 
 // src/run/progress-text.ts
+init_define_PERF_GATE_UPLOT();
 function describeProgress(state) {
   let fraction;
   if (state.planned !== void 0 && state.planned > 0 && state.done !== void 0) fraction = state.done / state.planned;
@@ -68666,6 +69738,7 @@ function formatMicros(micros) {
 }
 
 // src/run/suite-repeats.ts
+init_define_PERF_GATE_UPLOT();
 var DEFAULT_SINGLE_VALUE_RUNS = 5;
 function holdsOneValuePerScenario(results) {
   return results.scenarios.length > 0 && results.scenarios.every((scenario) => scenario.trials.length <= 1);
@@ -68822,6 +69895,7 @@ function formatMs(ms) {
 }
 
 // src/verdict/generator-saturation.ts
+init_define_PERF_GATE_UPLOT();
 var DISTORTED = /* @__PURE__ */ new Set(["p50", "p75", "p90", "p95", "p99", "p99.9", "mean", "stdev", "max", "min", "rps", "throughput"]);
 function saturatedScenarios(current) {
   const saturated = /* @__PURE__ */ new Map();
@@ -68845,6 +69919,7 @@ function distrustSaturatedGenerator(verdict, current, hasBaseline) {
 }
 
 // src/verdict/rule-coverage.ts
+init_define_PERF_GATE_UPLOT();
 function checkRulesMatch(rules, results) {
   const scenarios = results.flatMap((r) => r.scenarios);
   if (scenarios.length === 0) return;
@@ -68888,6 +69963,7 @@ function suggestion(patterns, names) {
 }
 
 // src/verdict/scenario-overlap.ts
+init_define_PERF_GATE_UPLOT();
 function checkScenariosOverlap(current, baseline, baselineLabel) {
   if (current.scenarios.length === 0 || baseline.scenarios.length === 0) return;
   const currentNames = new Set(current.scenarios.map((s) => s.name));
@@ -68905,9 +69981,11 @@ function few(names, max3 = 5) {
 }
 
 // src/confirm/confirm-on-base.ts
+init_define_PERF_GATE_UPLOT();
 import { relative as relative4, join as join3, isAbsolute as isAbsolute3 } from "node:path";
 
 // src/confirm/base-worktree.ts
+init_define_PERF_GATE_UPLOT();
 import { execFile as execFile2 } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -68915,6 +69993,7 @@ import { join as join2, relative as relative3 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 
 // src/confirm/base-build-cache.ts
+init_define_PERF_GATE_UPLOT();
 import { createHash } from "node:crypto";
 var KEY_ROOT = "perf-gate-base/v1";
 function baseBuildKey(sha, lockHash, build2, projectRel, platform2 = `${process.platform}-${process.arch}`) {
@@ -68925,6 +70004,7 @@ ${projectRel}`).digest("hex").slice(0, 24);
 }
 
 // src/confirm/base-dependencies.ts
+init_define_PERF_GATE_UPLOT();
 import { execFile } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
 import { constants } from "node:fs";
@@ -69183,7 +70263,14 @@ ${outcome.outputTail}`);
   }
 }
 
+// src/confirm/duet/start-duet.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/confirm/duet/duet-load.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/run/load/free-port.ts
+init_define_PERF_GATE_UPLOT();
 import { createServer } from "node:net";
 async function freeLoopbackPort() {
   return new Promise((resolve4, reject) => {
@@ -69337,6 +70424,7 @@ async function startDuetIfAsked(settings, base, head, log, signal) {
 }
 
 // src/confirm/duet/duet-runner.ts
+init_define_PERF_GATE_UPLOT();
 function duetArmRunner(session) {
   const slices = /* @__PURE__ */ new Map();
   return {
@@ -69353,6 +70441,7 @@ function duetArmRunner(session) {
 }
 
 // src/confirm/interleaved-runs.ts
+init_define_PERF_GATE_UPLOT();
 var InterleavedSchedule = class {
   constructor(seed) {
     this.seed = seed;
@@ -69409,6 +70498,7 @@ function mulberry32(seed) {
 }
 
 // src/confirm/paired-runs.ts
+init_define_PERF_GATE_UPLOT();
 function key(target) {
   return `${target.scenario}\0${target.metric}`;
 }
@@ -69674,6 +70764,7 @@ function tail(text) {
 }
 
 // src/stats/paired-decider.ts
+init_define_PERF_GATE_UPLOT();
 function createPairedDecider(rule = DEFAULT_DECISION_OPTIONS) {
   return (logRatios, target, look) => {
     const options = {
@@ -69720,6 +70811,7 @@ function createPairedDecider(rule = DEFAULT_DECISION_OPTIONS) {
 }
 
 // src/run/cancellation.ts
+init_define_PERF_GATE_UPLOT();
 function throwIfCancelled(signal, what) {
   if (signal?.aborted) throw new RunError(`cancelled ${what}`);
 }
@@ -69921,13 +71013,16 @@ function baselineRecord(gate, results, context, now, pinnedName) {
 }
 
 // src/version.ts
+init_define_PERF_GATE_UPLOT();
 var VERSION = true ? "0.1.0" : JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
 
 // src/baselines/file-store.ts
+init_define_PERF_GATE_UPLOT();
 import { readdir as readdir2, rm as rm3 } from "node:fs/promises";
 import { relative as relative6 } from "node:path";
 
 // src/baselines/contained-path.ts
+init_define_PERF_GATE_UPLOT();
 import { isAbsolute as isAbsolute4, relative as relative5, resolve as resolve3, sep as sep3 } from "node:path";
 function containedPath(root, ...parts) {
   const base = resolve3(root);
@@ -69940,6 +71035,7 @@ function containedPath(root, ...parts) {
 }
 
 // src/baselines/record-file.ts
+init_define_PERF_GATE_UPLOT();
 import { constants as fsConstants, createWriteStream } from "node:fs";
 import { copyFile, link, mkdir, open, readFile as readFile6, rename, rm as rm2 } from "node:fs/promises";
 import { dirname as dirname2 } from "node:path";
@@ -70021,6 +71117,7 @@ function* streamedJson(record) {
 }
 
 // src/baselines/select.ts
+init_define_PERF_GATE_UPLOT();
 var REJECTED_ADVICE = "perf-gate ignores it; the next push to the default branch saves a fresh baseline (or promote one with `perf-gate baseline promote`).";
 function validateBaselineText(text, source, problems, trouble) {
   const reject = (reason, advice = REJECTED_ADVICE) => {
@@ -70230,7 +71327,11 @@ async function listJson(dir) {
   }
 }
 
+// src/report/markdown.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/report/escape.ts
+init_define_PERF_GATE_UPLOT();
 var MAX_NAME_LENGTH = 200;
 function escapeMarkdown(text, maxLength = MAX_NAME_LENGTH) {
   const oneLine = clip(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " "), maxLength);
@@ -70244,6 +71345,7 @@ function clip(text, maxLength) {
 }
 
 // src/report/format-cells.ts
+init_define_PERF_GATE_UPLOT();
 var STATUS_ICON = {
   fail: "❌",
   warn: "⚠️",
@@ -70570,7 +71672,20 @@ function capitalize2(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+// src/report/terminal.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/report/terminal-style.ts
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/string-width/index.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/strip-ansi/index.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/ansi-regex/index.js
+init_define_PERF_GATE_UPLOT();
 var ST = String.raw`(?:\u001B\u005C|\u009C)`;
 var stringControls = String.raw`\u0018\u001A\u001B\u0080-\u009F`;
 var osc = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${ST})`;
@@ -70595,7 +71710,14 @@ function stripAnsi(string) {
   return string.replace(regex, "");
 }
 
+// node_modules/get-east-asian-width/index.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/get-east-asian-width/lookup.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/get-east-asian-width/lookup-data.js
+init_define_PERF_GATE_UPLOT();
 var ambiguousMinimalCodePoint = 161;
 var ambiguousMaximumCodePoint = 1114109;
 var ambiguousRanges = [161, 161, 164, 164, 167, 168, 170, 170, 173, 174, 176, 180, 182, 186, 188, 191, 198, 198, 208, 208, 215, 216, 222, 225, 230, 230, 232, 234, 236, 237, 240, 240, 242, 243, 247, 250, 252, 252, 254, 254, 257, 257, 273, 273, 275, 275, 283, 283, 294, 295, 299, 299, 305, 307, 312, 312, 319, 322, 324, 324, 328, 331, 333, 333, 338, 339, 358, 359, 363, 363, 462, 462, 464, 464, 466, 466, 468, 468, 470, 470, 472, 472, 474, 474, 476, 476, 593, 593, 609, 609, 708, 708, 711, 711, 713, 715, 717, 717, 720, 720, 728, 731, 733, 733, 735, 735, 768, 879, 913, 929, 931, 937, 945, 961, 963, 969, 1025, 1025, 1040, 1103, 1105, 1105, 8208, 8208, 8211, 8214, 8216, 8217, 8220, 8221, 8224, 8226, 8228, 8231, 8240, 8240, 8242, 8243, 8245, 8245, 8251, 8251, 8254, 8254, 8308, 8308, 8319, 8319, 8321, 8324, 8364, 8364, 8451, 8451, 8453, 8453, 8457, 8457, 8467, 8467, 8470, 8470, 8481, 8482, 8486, 8486, 8491, 8491, 8531, 8532, 8539, 8542, 8544, 8555, 8560, 8569, 8585, 8585, 8592, 8601, 8632, 8633, 8658, 8658, 8660, 8660, 8679, 8679, 8704, 8704, 8706, 8707, 8711, 8712, 8715, 8715, 8719, 8719, 8721, 8721, 8725, 8725, 8730, 8730, 8733, 8736, 8739, 8739, 8741, 8741, 8743, 8748, 8750, 8750, 8756, 8759, 8764, 8765, 8776, 8776, 8780, 8780, 8786, 8786, 8800, 8801, 8804, 8807, 8810, 8811, 8814, 8815, 8834, 8835, 8838, 8839, 8853, 8853, 8857, 8857, 8869, 8869, 8895, 8895, 8978, 8978, 9312, 9449, 9451, 9547, 9552, 9587, 9600, 9615, 9618, 9621, 9632, 9633, 9635, 9641, 9650, 9651, 9654, 9655, 9660, 9661, 9664, 9665, 9670, 9672, 9675, 9675, 9678, 9681, 9698, 9701, 9711, 9711, 9733, 9734, 9737, 9737, 9742, 9743, 9756, 9756, 9758, 9758, 9792, 9792, 9794, 9794, 9824, 9825, 9827, 9829, 9831, 9834, 9836, 9837, 9839, 9839, 9886, 9887, 9919, 9919, 9926, 9933, 9935, 9939, 9941, 9953, 9955, 9955, 9960, 9961, 9963, 9969, 9972, 9972, 9974, 9977, 9979, 9980, 9982, 9983, 10045, 10045, 10102, 10111, 11094, 11097, 12872, 12879, 57344, 63743, 65024, 65039, 65533, 65533, 127232, 127242, 127248, 127277, 127280, 127337, 127344, 127373, 127375, 127376, 127387, 127404, 917760, 917999, 983040, 1048573, 1048576, 1114109];
@@ -70607,6 +71729,7 @@ var wideMaximumCodePoint = 262141;
 var wideRanges = [4352, 4447, 8986, 8987, 9001, 9002, 9193, 9196, 9200, 9200, 9203, 9203, 9725, 9726, 9748, 9749, 9776, 9783, 9800, 9811, 9855, 9855, 9866, 9871, 9875, 9875, 9889, 9889, 9898, 9899, 9917, 9918, 9924, 9925, 9934, 9934, 9940, 9940, 9962, 9962, 9970, 9971, 9973, 9973, 9978, 9978, 9981, 9981, 9989, 9989, 9994, 9995, 10024, 10024, 10060, 10060, 10062, 10062, 10067, 10069, 10071, 10071, 10133, 10135, 10160, 10160, 10175, 10175, 11035, 11036, 11088, 11088, 11093, 11093, 11904, 11929, 11931, 12019, 12032, 12245, 12272, 12287, 12289, 12350, 12353, 12438, 12441, 12543, 12549, 12591, 12593, 12686, 12688, 12773, 12783, 12830, 12832, 12871, 12880, 42124, 42128, 42182, 43360, 43388, 44032, 55203, 63744, 64255, 65040, 65049, 65072, 65106, 65108, 65126, 65128, 65131, 94176, 94180, 94192, 94198, 94208, 101594, 101631, 101664, 101760, 101874, 101888, 102801, 102816, 102866, 110576, 110579, 110581, 110587, 110589, 110590, 110592, 110888, 110898, 110898, 110928, 110930, 110933, 110933, 110948, 110952, 110960, 111355, 119552, 119638, 119648, 119670, 126980, 126980, 127183, 127183, 127374, 127374, 127377, 127386, 127406, 127406, 127488, 127490, 127504, 127547, 127552, 127560, 127568, 127569, 127584, 127589, 127744, 127776, 127789, 127797, 127799, 127868, 127870, 127891, 127904, 127946, 127951, 127955, 127968, 127984, 127988, 127988, 127992, 128062, 128064, 128064, 128066, 128252, 128255, 128317, 128331, 128334, 128336, 128359, 128378, 128378, 128405, 128406, 128420, 128420, 128507, 128591, 128640, 128709, 128716, 128716, 128720, 128722, 128725, 128729, 128732, 128735, 128747, 128748, 128756, 128764, 128986, 128986, 128992, 129003, 129008, 129008, 129292, 129338, 129340, 129349, 129351, 129535, 129648, 129660, 129664, 129734, 129736, 129736, 129740, 129757, 129759, 129771, 129775, 129786, 131072, 196605, 196608, 262141];
 
 // node_modules/get-east-asian-width/utilities.js
+init_define_PERF_GATE_UPLOT();
 var isInRange = (ranges, codePoint) => {
   let low = 0;
   let high = Math.floor(ranges.length / 2) - 1;

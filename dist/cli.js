@@ -12,6 +12,14 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
@@ -36,10 +44,19 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// <define:PERF_GATE_UPLOT>
+var define_PERF_GATE_UPLOT_default;
+var init_define_PERF_GATE_UPLOT = __esm({
+  "<define:PERF_GATE_UPLOT>"() {
+    define_PERF_GATE_UPLOT_default = { js: '/*!\nThe MIT License (MIT)\n\nCopyright (c) 2022 Leon Sorokin\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\nof this software and associated documentation files (the "Software"), to deal\nin the Software without restriction, including without limitation the rights\nto use, copy, modify, merge, publish, distribute, sublicense, and/or sell\ncopies of the Software, and to permit persons to whom the Software is\nfurnished to do so, subject to the following conditions:\n\nThe above copyright notice and this permission notice shall be included in\nall copies or substantial portions of the Software.\n\nTHE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR\nIMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,\nFITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE\nAUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER\nLIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,\nOUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN\nTHE SOFTWARE.\n*/\n/*! https://github.com/leeoniya/uPlot (v1.6.32) */\nvar uPlot=function(){"use strict";const l="u-off",e="u-label",t="width",n="height",i="top",o="bottom",s="left",r="right",u="#000",a=u+"0",f="mousemove",c="mousedown",h="mouseup",d="mouseenter",p="mouseleave",m="dblclick",g="change",x="dppxchange",w="--",_="undefined"!=typeof window,b=_?document:null,v=_?window:null,k=_?navigator:null;let y,M;function S(l,e){if(null!=e){let t=l.classList;!t.contains(e)&&t.add(e)}}function T(l,e){let t=l.classList;t.contains(e)&&t.remove(e)}function E(l,e,t){l.style[e]=t+"px"}function z(l,e,t,n){let i=b.createElement(l);return null!=e&&S(i,e),null!=t&&t.insertBefore(i,n),i}function D(l,e){return z("div",l,e)}const P=new WeakMap;function A(e,t,n,i,o){let s="translate("+t+"px,"+n+"px)";s!=P.get(e)&&(e.style.transform=s,P.set(e,s),0>t||0>n||t>i||n>o?S(e,l):T(e,l))}const W=new WeakMap;function Y(l,e,t){let n=e+t;n!=W.get(l)&&(W.set(l,n),l.style.background=e,l.style.borderColor=t)}const C=new WeakMap;function H(l,e,t,n){let i=e+""+t;i!=C.get(l)&&(C.set(l,i),l.style.height=t+"px",l.style.width=e+"px",l.style.marginLeft=n?-e/2+"px":0,l.style.marginTop=n?-t/2+"px":0)}const F={passive:!0},R={...F,capture:!0};function G(l,e,t,n){e.addEventListener(l,t,n?R:F)}function I(l,e,t){e.removeEventListener(l,t,F)}function L(l,e,t,n){let i;t=t||0;let o=2147483647>=(n=n||e.length-1);for(;n-t>1;)i=o?t+n>>1:sl((t+n)/2),l>e[i]?t=i:n=i;return l-e[t]>e[n]-l?n:t}function O(l){return(e,t,n)=>{let i=-1,o=-1;for(let o=t;n>=o;o++)if(l(e[o])){i=o;break}for(let i=n;i>=t;i--)if(l(e[i])){o=i;break}return[i,o]}}_&&function l(){let e=devicePixelRatio;y!=e&&(y=e,M&&I(g,M,l),M=matchMedia(`(min-resolution: ${y-.001}dppx) and (max-resolution: ${y+.001}dppx)`),G(g,M,l),v.dispatchEvent(new CustomEvent(x)))}();const N=l=>null!=l,j=l=>null!=l&&l>0,U=O(N),V=O(j);function B(l,e,t,n){let i=hl(l),o=hl(e);l==e&&(-1==i?(l*=t,e/=t):(l/=t,e*=t));let s=10==t?dl:pl,r=1==o?ul:sl,u=(1==i?sl:ul)(s(ol(l))),a=r(s(ol(e))),f=cl(t,u),c=cl(t,a);return 10==t&&(0>u&&(f=Al(f,-u)),0>a&&(c=Al(c,-a))),n||2==t?(l=f*i,e=c*o):(l=Pl(l,f),e=Dl(e,c)),[l,e]}function $(l,e,t,n){let i=B(l,e,t,n);return 0==l&&(i[0]=0),0==e&&(i[1]=0),i}const J=.1,q={mode:3,pad:J},K={pad:0,soft:null,mode:0},X={min:K,max:K};function Z(l,e,t,n){return Ol(t)?ll(l,e,t):(K.pad=t,K.soft=n?0:null,K.mode=n?3:0,ll(l,e,X))}function Q(l,e){return null==l?e:l}function ll(l,e,t){let n=t.min,i=t.max,o=Q(n.pad,0),s=Q(i.pad,0),r=Q(n.hard,-gl),u=Q(i.hard,gl),a=Q(n.soft,gl),f=Q(i.soft,-gl),c=Q(n.mode,0),h=Q(i.mode,0),d=e-l,p=dl(d),m=fl(ol(l),ol(e)),g=dl(m),x=ol(g-p);(1e-24>d||x>10)&&(d=0,0!=l&&0!=e||(d=1e-24,2==c&&a!=gl&&(o=0),2==h&&f!=-gl&&(s=0)));let w=d||m||1e3,_=dl(w),b=cl(10,sl(_)),v=Al(Pl(l-w*(0==d?0==l?.1:1:o),b/10),24),k=a>l||1!=c&&(3!=c||v>a)&&(2!=c||a>v)?gl:a,y=fl(r,k>v&&l>=k?k:al(k,v)),M=Al(Dl(e+w*(0==d?0==e?.1:1:s),b/10),24),S=e>f||1!=h&&(3!=h||f>M)&&(2!=h||M>f)?-gl:f,T=al(u,M>S&&S>=e?S:fl(S,M));return y==T&&0==y&&(T=100),[y,T]}const el=new Intl.NumberFormat(_?k.language:"en-US"),tl=l=>el.format(l),nl=Math,il=nl.PI,ol=nl.abs,sl=nl.floor,rl=nl.round,ul=nl.ceil,al=nl.min,fl=nl.max,cl=nl.pow,hl=nl.sign,dl=nl.log10,pl=nl.log2,ml=(l,e=1)=>nl.asinh(l/e),gl=1/0;function xl(l){return 1+(0|dl((l^l>>31)-(l>>31)))}function wl(l,e,t){return al(fl(l,e),t)}function _l(l){return"function"==typeof l}function bl(l){return _l(l)?l:()=>l}const vl=l=>l,kl=(l,e)=>e,yl=()=>null,Ml=()=>!0,Sl=(l,e)=>l==e,Tl=/\\.\\d*?(?=9{6,}|0{6,})/gm,El=l=>{if(Il(l)||Wl.has(l))return l;const e=""+l,t=e.match(Tl);if(null==t)return l;let n=t[0].length-1;if(-1!=e.indexOf("e-")){let[l,t]=e.split("e");return+`${El(l)}e${t}`}return Al(l,n)};function zl(l,e){return El(Al(El(l/e))*e)}function Dl(l,e){return El(ul(El(l/e))*e)}function Pl(l,e){return El(sl(El(l/e))*e)}function Al(l,e=0){if(Il(l))return l;let t=10**e;return rl(l*t*(1+Number.EPSILON))/t}const Wl=new Map;function Yl(l){return((""+l).split(".")[1]||"").length}function Cl(l,e,t,n){let i=[],o=n.map(Yl);for(let s=e;t>s;s++){let e=ol(s),t=Al(cl(l,s),e);for(let r=0;n.length>r;r++){let u=10==l?+`${n[r]}e${s}`:n[r]*t,a=(0>s?e:0)+(o[r]>s?o[r]:0),f=10==l?u:Al(u,a);i.push(f),Wl.set(f,a)}}return i}const Hl={},Fl=[],Rl=[null,null],Gl=Array.isArray,Il=Number.isInteger;function Ll(l){return"string"==typeof l}function Ol(l){let e=!1;if(null!=l){let t=l.constructor;e=null==t||t==Object}return e}function Nl(l){return null!=l&&"object"==typeof l}const jl=Object.getPrototypeOf(Uint8Array),Ul="__proto__";function Vl(l,e=Ol){let t;if(Gl(l)){let n=l.find((l=>null!=l));if(Gl(n)||e(n)){t=Array(l.length);for(let n=0;l.length>n;n++)t[n]=Vl(l[n],e)}else t=l.slice()}else if(l instanceof jl)t=l.slice();else if(e(l)){t={};for(let n in l)n!=Ul&&(t[n]=Vl(l[n],e))}else t=l;return t}function Bl(l){let e=arguments;for(let t=1;e.length>t;t++){let n=e[t];for(let e in n)e!=Ul&&(Ol(l[e])?Bl(l[e],Vl(n[e])):l[e]=Vl(n[e]))}return l}function $l(l,e,t){for(let n,i=0,o=-1;e.length>i;i++){let s=e[i];if(s>o){for(n=s-1;n>=0&&null==l[n];)l[n--]=null;for(n=s+1;t>n&&null==l[n];)l[o=n++]=null}}}const Jl="undefined"==typeof queueMicrotask?l=>Promise.resolve().then(l):queueMicrotask,ql=["January","February","March","April","May","June","July","August","September","October","November","December"],Kl=["Sunday","Monday","Tuesday","Wednesday","Thursday","Friday","Saturday"];function Xl(l){return l.slice(0,3)}const Zl=Kl.map(Xl),Ql=ql.map(Xl),le={MMMM:ql,MMM:Ql,WWWW:Kl,WWW:Zl};function ee(l){return(10>l?"0":"")+l}const te={YYYY:l=>l.getFullYear(),YY:l=>(l.getFullYear()+"").slice(2),MMMM:(l,e)=>e.MMMM[l.getMonth()],MMM:(l,e)=>e.MMM[l.getMonth()],MM:l=>ee(l.getMonth()+1),M:l=>l.getMonth()+1,DD:l=>ee(l.getDate()),D:l=>l.getDate(),WWWW:(l,e)=>e.WWWW[l.getDay()],WWW:(l,e)=>e.WWW[l.getDay()],HH:l=>ee(l.getHours()),H:l=>l.getHours(),h:l=>{let e=l.getHours();return 0==e?12:e>12?e-12:e},AA:l=>12>l.getHours()?"AM":"PM",aa:l=>12>l.getHours()?"am":"pm",a:l=>12>l.getHours()?"a":"p",mm:l=>ee(l.getMinutes()),m:l=>l.getMinutes(),ss:l=>ee(l.getSeconds()),s:l=>l.getSeconds(),fff:l=>function(l){return(10>l?"00":100>l?"0":"")+l}(l.getMilliseconds())};function ne(l,e){e=e||le;let t,n=[],i=/\\{([a-z]+)\\}|[^{]+/gi;for(;t=i.exec(l);)n.push("{"==t[0][0]?te[t[1]]:t[0]);return l=>{let t="";for(let i=0;n.length>i;i++)t+="string"==typeof n[i]?n[i]:n[i](l,e);return t}}const ie=(new Intl.DateTimeFormat).resolvedOptions().timeZone,oe=l=>l%1==0,se=[1,2,2.5,5],re=Cl(10,-32,0,se),ue=Cl(10,0,32,se),ae=ue.filter(oe),fe=re.concat(ue),ce="{YYYY}",he="\\n"+ce,de="{M}/{D}",pe="\\n"+de,me=pe+"/{YY}",ge="{aa}",xe="{h}:{mm}"+ge,we="\\n"+xe,_e=":{ss}",be=null;function ve(l){let e=1e3*l,t=60*e,n=60*t,i=24*n,o=30*i,s=365*i;return[(1==l?Cl(10,0,3,se).filter(oe):Cl(10,-3,0,se)).concat([e,5*e,10*e,15*e,30*e,t,5*t,10*t,15*t,30*t,n,2*n,3*n,4*n,6*n,8*n,12*n,i,2*i,3*i,4*i,5*i,6*i,7*i,8*i,9*i,10*i,15*i,o,2*o,3*o,4*o,6*o,s,2*s,5*s,10*s,25*s,50*s,100*s]),[[s,ce,be,be,be,be,be,be,1],[28*i,"{MMM}",he,be,be,be,be,be,1],[i,de,he,be,be,be,be,be,1],[n,"{h}"+ge,me,be,pe,be,be,be,1],[t,xe,me,be,pe,be,be,be,1],[e,_e,me+" "+xe,be,pe+" "+xe,be,we,be,1],[l,_e+".{fff}",me+" "+xe,be,pe+" "+xe,be,we,be,1]],function(e){return(r,u,a,f,c,h)=>{let d=[],p=c>=s,m=c>=o&&s>c,g=e(a),x=Al(g*l,3),w=Pe(g.getFullYear(),p?0:g.getMonth(),m||p?1:g.getDate()),_=Al(w*l,3);if(m||p){let t=m?c/o:0,n=p?c/s:0,i=x==_?x:Al(Pe(w.getFullYear()+n,w.getMonth()+t,1)*l,3),r=new Date(rl(i/l)),u=r.getFullYear(),a=r.getMonth();for(let o=0;f>=i;o++){let s=Pe(u+n*o,a+t*o,1),r=s-e(Al(s*l,3));i=Al((+s+r)*l,3),i>f||d.push(i)}}else{let o=i>c?c:i,s=_+(sl(a)-sl(x))+Dl(x-_,o);d.push(s);let p=e(s),m=p.getHours()+p.getMinutes()/t+p.getSeconds()/n,g=c/n,w=h/r.axes[u]._space;for(;s=Al(s+c,1==l?0:3),f>=s;)if(g>1){let l=sl(Al(m+g,6))%24,t=e(s).getHours()-l;t>1&&(t=-1),s-=t*n,m=(m+g)%24,.7>Al((s-d[d.length-1])/c,3)*w||d.push(s)}else d.push(s)}return d}}]}const[ke,ye,Me]=ve(1),[Se,Te,Ee]=ve(.001);function ze(l,e){return l.map((l=>l.map(((t,n)=>0==n||8==n||null==t?t:e(1==n||0==l[8]?t:l[1]+t)))))}function De(l,e){return(t,n,i,o,s)=>{let r,u,a,f,c,h,d=e.find((l=>s>=l[0]))||e[e.length-1];return n.map((e=>{let t=l(e),n=t.getFullYear(),i=t.getMonth(),o=t.getDate(),s=t.getHours(),p=t.getMinutes(),m=t.getSeconds(),g=n!=r&&d[2]||i!=u&&d[3]||o!=a&&d[4]||s!=f&&d[5]||p!=c&&d[6]||m!=h&&d[7]||d[1];return r=n,u=i,a=o,f=s,c=p,h=m,g(t)}))}}function Pe(l,e,t){return new Date(l,e,t)}function Ae(l,e){return e(l)}function We(l,e){return(t,n,i,o)=>null==o?w:e(l(n))}Cl(2,-53,53,[1]);const Ye={show:!0,live:!0,isolate:!1,mount:()=>{},markers:{show:!0,width:2,stroke:function(l,e){let t=l.series[e];return t.width?t.stroke(l,e):t.points.width?t.points.stroke(l,e):null},fill:function(l,e){return l.series[e].fill(l,e)},dash:"solid"},idx:null,idxs:null,values:[]},Ce=[0,0];function He(l,e,t,n=!0){return l=>{0==l.button&&(!n||l.target==e)&&t(l)}}function Fe(l,e,t,n=!0){return l=>{(!n||l.target==e)&&t(l)}}const Re={show:!0,x:!0,y:!0,lock:!1,move:function(l,e,t){return Ce[0]=e,Ce[1]=t,Ce},points:{one:!1,show:function(l,e){let i=l.cursor.points,o=D(),s=i.size(l,e);E(o,t,s),E(o,n,s);let r=s/-2;E(o,"marginLeft",r),E(o,"marginTop",r);let u=i.width(l,e,s);return u&&E(o,"borderWidth",u),o},size:function(l,e){return l.series[e].points.size},width:0,stroke:function(l,e){let t=l.series[e].points;return t._stroke||t._fill},fill:function(l,e){let t=l.series[e].points;return t._fill||t._stroke}},bind:{mousedown:He,mouseup:He,click:He,dblclick:He,mousemove:Fe,mouseleave:Fe,mouseenter:Fe},drag:{setScale:!0,x:!0,y:!1,dist:0,uni:null,click:(l,e)=>{e.stopPropagation(),e.stopImmediatePropagation()},_x:!1,_y:!1},focus:{dist:(l,e,t,n,i)=>n-i,prox:-1,bias:0},hover:{skip:[void 0],prox:null,bias:0},left:-10,top:-10,idx:null,dataIdx:null,idxs:null,event:null},Ge={show:!0,stroke:"rgba(0,0,0,0.07)",width:2},Ie=Bl({},Ge,{filter:kl}),Le=Bl({},Ie,{size:10}),Oe=Bl({},Ge,{show:!1}),Ne=\'12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol", "Noto Color Emoji"\',je="bold "+Ne,Ue={show:!0,scale:"x",stroke:u,space:50,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:je,side:2,grid:Ie,ticks:Le,border:Oe,font:Ne,lineGap:1.5,rotate:0},Ve={show:!0,scale:"x",auto:!1,sorted:1,min:gl,max:-gl,idxs:[]};function Be(l,e){return e.map((l=>null==l?"":tl(l)))}function $e(l,e,t,n,i,o,s){let r=[],u=Wl.get(i)||0;for(let l=t=s?t:Al(Dl(t,i),u);n>=l;l=Al(l+i,u))r.push(Object.is(l,-0)?0:l);return r}function Je(l,e,t,n,i){const o=[],s=l.scales[l.axes[e].scale].log,r=sl((10==s?dl:pl)(t));i=cl(s,r),10==s&&(i=fe[L(i,fe)]);let u=t,a=i*s;10==s&&(a=fe[L(a,fe)]);do{o.push(u),u+=i,10!=s||Wl.has(u)||(u=Al(u,Wl.get(i))),a>u||(a=(i=u)*s,10==s&&(a=fe[L(a,fe)]))}while(n>=u);return o}function qe(l,e,t,n,i){let o=l.scales[l.axes[e].scale].asinh,s=n>o?Je(l,e,fl(o,t),n,i):[o],r=0>n||t>0?[]:[0];return(-o>t?Je(l,e,fl(o,-n),-t,i):[o]).reverse().map((l=>-l)).concat(r,s)}const Ke=/./,Xe=/[12357]/,Ze=/[125]/,Qe=/1/,lt=(l,e,t,n)=>l.map(((l,i)=>4==e&&0==l||i%n==0&&t.test(l.toExponential()[0>l?1:0])?l:null));function et(l,e,t){let n=l.axes[t],i=n.scale,o=l.scales[i],s=l.valToPos,r=n._space,u=s(10,i),a=s(9,i)-u<r?s(7,i)-u<r?s(5,i)-u<r?Qe:Ze:Xe:Ke;if(a==Qe){let l=ol(s(1,i)-u);if(r>l)return lt(e.slice().reverse(),o.distr,a,ul(r/l)).reverse()}return lt(e,o.distr,a,1)}function tt(l,e,t){let n=l.axes[t],i=n.scale,o=n._space,s=l.valToPos,r=ol(s(1,i)-s(2,i));return o>r?lt(e.slice().reverse(),3,Ke,ul(o/r)).reverse():e}function nt(l,e,t,n){return null==n?w:null==e?"":tl(e)}const it={show:!0,scale:"y",stroke:u,space:30,gap:5,alignTo:1,size:50,labelGap:0,labelSize:30,labelFont:je,side:3,grid:Ie,ticks:Le,border:Oe,font:Ne,lineGap:1.5,rotate:0},ot={scale:null,auto:!0,sorted:0,min:gl,max:-gl},st=(l,e,t,n,i)=>i,rt={show:!0,auto:!0,sorted:0,gaps:st,alpha:1,facets:[Bl({},ot,{scale:"x"}),Bl({},ot,{scale:"y"})]},ut={scale:"y",auto:!0,sorted:0,show:!0,spanGaps:!1,gaps:st,alpha:1,points:{show:function(l,e){let{scale:t,idxs:n}=l.series[0],i=l._data[0],o=l.valToPos(i[n[0]],t,!0),s=l.valToPos(i[n[1]],t,!0);return ol(s-o)/(l.series[e].points.space*y)>=n[1]-n[0]},filter:null},values:null,min:gl,max:-gl,idxs:[],path:null,clip:null};function at(l,e,t){return t/10}const ft={time:!0,auto:!0,distr:1,log:10,asinh:1,min:null,max:null,dir:1,ori:0},ct=Bl({},ft,{time:!1,ori:1}),ht={};function dt(l){let e=ht[l];return e||(e={key:l,plots:[],sub(l){e.plots.push(l)},unsub(l){e.plots=e.plots.filter((e=>e!=l))},pub(l,t,n,i,o,s,r){for(let u=0;e.plots.length>u;u++)e.plots[u]!=t&&e.plots[u].pub(l,t,n,i,o,s,r)}},null!=l&&(ht[l]=e)),e}function pt(l,e,t){const n=l.mode,i=l.series[e],o=2==n?l._data[e]:l._data,s=l.scales,r=l.bbox;let u=o[0],a=2==n?o[1]:o[e],f=2==n?s[i.facets[0].scale]:s[l.series[0].scale],c=2==n?s[i.facets[1].scale]:s[i.scale],h=r.left,d=r.top,p=r.width,m=r.height,g=l.valToPosH,x=l.valToPosV;return 0==f.ori?t(i,u,a,f,c,g,x,h,d,p,m,kt,Mt,Tt,zt,Pt):t(i,u,a,f,c,x,g,d,h,m,p,yt,St,Et,Dt,At)}function mt(l,e){let t=0,n=0,i=Q(l.bands,Fl);for(let l=0;i.length>l;l++){let o=i[l];o.series[0]==e?t=o.dir:o.series[1]==e&&(n|=1==o.dir?1:2)}return[t,1==n?-1:2==n?1:3==n?2:0]}function gt(l,e,t,n,i){let o=l.series[e],s=l.scales[2==l.mode?o.facets[1].scale:o.scale];return-1==i?s.min:1==i?s.max:3==s.distr?1==s.dir?s.min:s.max:0}function xt(l,e,t,n,i,o){return pt(l,e,((l,e,s,r,u,a,f,c,h,d,p)=>{let m=l.pxRound;const g=0==r.ori?Mt:St;let x,w;1==r.dir*(0==r.ori?1:-1)?(x=t,w=n):(x=n,w=t);let _=m(a(e[x],r,d,c)),b=m(f(s[x],u,p,h)),v=m(a(e[w],r,d,c)),k=m(f(1==o?u.max:u.min,u,p,h)),y=new Path2D(i);return g(y,v,k),g(y,_,k),g(y,_,b),y}))}function wt(l,e,t,n,i,o){let s=null;if(l.length>0){s=new Path2D;const r=0==e?Tt:Et;let u=t;for(let e=0;l.length>e;e++){let t=l[e];if(t[1]>t[0]){let l=t[0]-u;l>0&&r(s,u,n,l,n+o),u=t[1]}}let a=t+i-u,f=10;a>0&&r(s,u,n-f/2,a,n+o+f)}return s}function _t(l,e,t,n,i,o,s){let r=[],u=l.length;for(let a=1==i?t:n;a>=t&&n>=a;a+=i)if(null===e[a]){let f=a,c=a;if(1==i)for(;++a<=n&&null===e[a];)c=a;else for(;--a>=t&&null===e[a];)c=a;let h=o(l[f]),d=c==f?h:o(l[c]),p=f-i;h=s>0||0>p||p>=u?h:o(l[p]);let m=c+i;d=0>s||0>m||m>=u?d:o(l[m]),h>d||r.push([h,d])}return r}function bt(l){return 0==l?vl:1==l?rl:e=>zl(e,l)}function vt(l){let e=0==l?kt:yt,t=0==l?(l,e,t,n,i,o)=>{l.arcTo(e,t,n,i,o)}:(l,e,t,n,i,o)=>{l.arcTo(t,e,i,n,o)},n=0==l?(l,e,t,n,i)=>{l.rect(e,t,n,i)}:(l,e,t,n,i)=>{l.rect(t,e,i,n)};return(l,i,o,s,r,u=0,a=0)=>{0==u&&0==a?n(l,i,o,s,r):(u=al(u,s/2,r/2),a=al(a,s/2,r/2),e(l,i+u,o),t(l,i+s,o,i+s,o+r,u),t(l,i+s,o+r,i,o+r,a),t(l,i,o+r,i,o,a),t(l,i,o,i+s,o,u),l.closePath())}}const kt=(l,e,t)=>{l.moveTo(e,t)},yt=(l,e,t)=>{l.moveTo(t,e)},Mt=(l,e,t)=>{l.lineTo(e,t)},St=(l,e,t)=>{l.lineTo(t,e)},Tt=vt(0),Et=vt(1),zt=(l,e,t,n,i,o)=>{l.arc(e,t,n,i,o)},Dt=(l,e,t,n,i,o)=>{l.arc(t,e,n,i,o)},Pt=(l,e,t,n,i,o,s)=>{l.bezierCurveTo(e,t,n,i,o,s)},At=(l,e,t,n,i,o,s)=>{l.bezierCurveTo(t,e,i,n,s,o)};function Wt(){return(l,e,t,n,i)=>pt(l,e,((e,o,s,r,u,a,f,c,h,d,p)=>{let m,g,{pxRound:x,points:w}=e;0==r.ori?(m=kt,g=zt):(m=yt,g=Dt);const _=Al(w.width*y,3);let b=(w.size-w.width)/2*y,v=Al(2*b,3),k=new Path2D,M=new Path2D,{left:S,top:T,width:E,height:z}=l.bbox;Tt(M,S-v,T-v,E+2*v,z+2*v);const D=l=>{if(null!=s[l]){let e=x(a(o[l],r,d,c)),t=x(f(s[l],u,p,h));m(k,e+b,t),g(k,e,t,b,0,2*il)}};if(i)i.forEach(D);else for(let l=t;n>=l;l++)D(l);return{stroke:_>0?k:null,fill:k,clip:M,flags:3}}))}function Yt(l){return(e,t,n,i,o,s)=>{n!=i&&(o!=n&&s!=n&&l(e,t,n),o!=i&&s!=i&&l(e,t,i),l(e,t,s))}}const Ct=Yt(Mt),Ht=Yt(St);function Ft(l){const e=Q(l?.alignGaps,0);return(l,t,n,i)=>pt(l,t,((o,s,r,u,a,f,c,h,d,p,m)=>{[n,i]=U(r,n,i);let g,x,w=o.pxRound,_=l=>w(f(l,u,p,h)),b=l=>w(c(l,a,m,d));0==u.ori?(g=Mt,x=Ct):(g=St,x=Ht);const v=u.dir*(0==u.ori?1:-1),k={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:1},y=k.stroke;let M=!1;if(i-n<4*p)for(let l=1==v?n:i;l>=n&&i>=l;l+=v){let e=r[l];null===e?M=!0:null!=e&&g(y,_(s[l]),b(e))}else{let e,t,o,a=e=>l.posToVal(e,u.key,!0),f=null,c=null,h=_(s[1==v?n:i]),d=_(s[n]),p=_(s[i]),m=a(1==v?d+1:p-1);for(let l=1==v?n:i;l>=n&&i>=l;l+=v){let n=s[l],i=(1==v?m>n:n>m)?h:_(n),o=r[l];i==h?null!=o?(t=o,null==f?(g(y,i,b(t)),e=f=c=t):f>t?f=t:t>c&&(c=t)):null===o&&(M=!0):(null!=f&&x(y,h,b(f),b(c),b(e),b(t)),null!=o?(t=o,g(y,i,b(t)),f=c=e=t):(f=c=null,null===o&&(M=!0)),h=i,m=a(h+v))}null!=f&&f!=c&&o!=h&&x(y,h,b(f),b(c),b(e),b(t))}let[S,T]=mt(l,t);if(null!=o.fill||0!=S){let e=k.fill=new Path2D(y),r=b(o.fillTo(l,t,o.min,o.max,S)),u=_(s[n]),a=_(s[i]);-1==v&&([a,u]=[u,a]),g(e,a,r),g(e,u,r)}if(!o.spanGaps){let a=[];M&&a.push(..._t(s,r,n,i,v,_,e)),k.gaps=a=o.gaps(l,t,n,i,a),k.clip=wt(a,u.ori,h,d,p,m)}return 0!=T&&(k.band=2==T?[xt(l,t,n,i,y,-1),xt(l,t,n,i,y,1)]:xt(l,t,n,i,y,T)),k}))}function Rt(l,e,t,n,i,o,s=gl){if(l.length>1){let r=null;for(let u=0,a=1/0;l.length>u;u++)if(void 0!==e[u]){if(null!=r){let e=ol(l[u]-l[r]);a>e&&(a=e,s=ol(t(l[u],n,i,o)-t(l[r],n,i,o)))}r=u}}return s}function Gt(l,e,t,n,i){const o=l.length;if(2>o)return null;const s=new Path2D;if(t(s,l[0],e[0]),2==o)n(s,l[1],e[1]);else{let t=Array(o),n=Array(o-1),r=Array(o-1),u=Array(o-1);for(let t=0;o-1>t;t++)r[t]=e[t+1]-e[t],u[t]=l[t+1]-l[t],n[t]=r[t]/u[t];t[0]=n[0];for(let l=1;o-1>l;l++)0===n[l]||0===n[l-1]||n[l-1]>0!=n[l]>0?t[l]=0:(t[l]=3*(u[l-1]+u[l])/((2*u[l]+u[l-1])/n[l-1]+(u[l]+2*u[l-1])/n[l]),isFinite(t[l])||(t[l]=0));t[o-1]=n[o-2];for(let n=0;o-1>n;n++)i(s,l[n]+u[n]/3,e[n]+t[n]*u[n]/3,l[n+1]-u[n]/3,e[n+1]-t[n+1]*u[n]/3,l[n+1],e[n+1])}return s}const It=new Set;function Lt(){for(let l of It)l.syncRect(!0)}_&&(G("resize",v,Lt),G("scroll",v,Lt,!0),G(x,v,(()=>{en.pxRatio=y})));const Ot=Ft(),Nt=Wt();function jt(l,e,t,n){return(n?[l[0],l[1]].concat(l.slice(2)):[l[0]].concat(l.slice(1))).map(((l,n)=>Ut(l,n,e,t)))}function Ut(l,e,t,n){return Bl({},0==e?t:n,l)}function Vt(l,e,t){return null==e?Rl:[e,t]}const Bt=Vt;function $t(l,e,t){return null==e?Rl:Z(e,t,J,!0)}function Jt(l,e,t,n){return null==e?Rl:B(e,t,l.scales[n].log,!1)}const qt=Jt;function Kt(l,e,t,n){return null==e?Rl:$(e,t,l.scales[n].log,!1)}const Xt=Kt;function Zt(l,e,t,n,i){let o=fl(xl(l),xl(e)),s=e-l,r=L(i/n*s,t);do{let l=t[r],e=n*l/s;if(e>=i&&17>=o+(5>l?Wl.get(l):0))return[l,e]}while(++r<t.length);return[0,0]}function Qt(l){let e,t;return[l=l.replace(/(\\d+)px/,((l,n)=>(e=rl((t=+n)*y))+"px")),e,t]}function ln(l){l.show&&[l.font,l.labelFont].forEach((l=>{let e=Al(l[2]*y,1);l[0]=l[0].replace(/[0-9.]+px/,e+"px"),l[1]=e}))}function en(u,g,_){const k={mode:Q(u.mode,1)},M=k.mode;function P(l,e,t,n){let i=e.valToPct(l);return n+t*(-1==e.dir?1-i:i)}function W(l,e,t,n){let i=e.valToPct(l);return n+t*(-1==e.dir?i:1-i)}function C(l,e,t,n){return 0==e.ori?P(l,e,t,n):W(l,e,t,n)}k.valToPosH=P,k.valToPosV=W;let F=!1;k.status=0;const R=k.root=D("uplot");null!=u.id&&(R.id=u.id),S(R,u.class),u.title&&(D("u-title",R).textContent=u.title);const O=z("canvas"),K=k.ctx=O.getContext("2d"),X=D("u-wrap",R);G("click",X,(l=>{l.target===el&&(Nn!=Gn||jn!=In)&&Zn.click(k,l)}),!0);const ll=k.under=D("u-under",X);X.appendChild(O);const el=k.over=D("u-over",X),tl=+Q((u=Vl(u)).pxAlign,1),sl=bt(tl);(u.plugins||[]).forEach((l=>{l.opts&&(u=l.opts(k,u)||u)}));const hl=u.ms||.001,pl=k.series=1==M?jt(u.series||[],Ve,ut,!1):function(l,e){return l.map(((l,t)=>0==t?{}:Bl({},e,l)))}(u.series||[null],rt),xl=k.axes=jt(u.axes||[],Ue,it,!0),vl=k.scales={},Tl=k.bands=u.bands||[];Tl.forEach((l=>{l.fill=bl(l.fill||null),l.dir=Q(l.dir,-1)}));const El=2==M?pl[1].facets[0].scale:pl[0].scale,Dl={axes:function(){for(let l=0;xl.length>l;l++){let e=xl[l];if(!e.show||!e._show)continue;let t,n,u=e.side,a=u%2,f=e.stroke(k,l),c=0==u||3==u?-1:1,[h,d]=e._found;if(null!=e.label){let s=rl((e._lpos+e.labelGap*c)*y);_n(e.labelFont[0],f,"center",2==u?i:o),K.save(),1==a?(t=n=0,K.translate(s,rl(lt+st/2)),K.rotate((3==u?-il:il)/2)):(t=rl(Qe+ot/2),n=s);let r=_l(e.label)?e.label(k,l,h,d):e.label;K.fillText(r,t,n),K.restore()}if(0==d)continue;let p=vl[e.scale],m=0==a?ot:st,g=0==a?Qe:lt,x=e._splits,w=2==p.distr?x.map((l=>pn[l])):x,_=2==p.distr?pn[x[1]]-pn[x[0]]:h,b=e.ticks,v=e.border,M=b.show?b.size:0,S=rl(M*y),T=rl((2==e.alignTo?e._size-M-e.gap:e.gap)*y),E=e._rotate*-il/180,z=sl(e._pos*y),D=z+(S+T)*c;n=0==a?D:0,t=1==a?D:0,_n(e.font[0],f,1==e.align?s:2==e.align?r:E>0?s:0>E?r:0==a?"center":3==u?r:s,E||1==a?"middle":2==u?i:o);let P=e.font[1]*e.lineGap,A=x.map((l=>sl(C(l,p,m,g)))),W=e._values;for(let l=0;W.length>l;l++){let e=W[l];if(null!=e){0==a?t=A[l]:n=A[l],e=""+e;let i=-1==e.indexOf("\\n")?[e]:e.split(/\\n/gm);for(let l=0;i.length>l;l++){let e=i[l];E?(K.save(),K.translate(t,n+l*P),K.rotate(E),K.fillText(e,0,0),K.restore()):K.fillText(e,t,n+l*P)}}}b.show&&zn(A,b.filter(k,w,l,d,_),a,u,z,S,Al(b.width*y,3),b.stroke(k,l),b.dash,b.cap);let Y=e.grid;Y.show&&zn(A,Y.filter(k,w,l,d,_),a,0==a?2:1,0==a?lt:Qe,0==a?st:ot,Al(Y.width*y,3),Y.stroke(k,l),Y.dash,Y.cap),v.show&&zn([z],[1],0==a?1:0,0==a?1:2,1==a?lt:Qe,1==a?st:ot,Al(v.width*y,3),v.stroke(k,l),v.dash,v.cap)}Ci("drawAxes")},series:function(){if(Gt>0){let l=pl.some((l=>l._focus))&&dn!=Tt.alpha;l&&(K.globalAlpha=dn=Tt.alpha),pl.forEach(((l,e)=>{if(e>0&&l.show&&(kn(e,!1),kn(e,!0),null==l._paths)){let t=dn;dn!=l.alpha&&(K.globalAlpha=dn=l.alpha);let n=2==M?[0,g[e][0].length-1]:function(l){let e=wl(Lt-1,0,Gt-1),t=wl(en+1,0,Gt-1);for(;null==l[e]&&e>0;)e--;for(;null==l[t]&&Gt-1>t;)t++;return[e,t]}(g[e]);l._paths=l.paths(k,e,n[0],n[1]),dn!=t&&(K.globalAlpha=dn=t)}})),pl.forEach(((l,e)=>{if(e>0&&l.show){let t=dn;dn!=l.alpha&&(K.globalAlpha=dn=l.alpha),null!=l._paths&&yn(e,!1);{let t=null!=l._paths?l._paths.gaps:null,n=l.points.show(k,e,Lt,en,t),i=l.points.filter(k,e,n,t);(n||i)&&(l.points._paths=l.points.paths(k,e,Lt,en,i),yn(e,!0))}dn!=t&&(K.globalAlpha=dn=t),Ci("drawSeries",e)}})),l&&(K.globalAlpha=dn=1)}}},Pl=(u.drawOrder||["axes","series"]).map((l=>Dl[l]));function Cl(l){const e=3==l.distr?e=>dl(e>0?e:l.clamp(k,e,l.min,l.max,l.key)):4==l.distr?e=>ml(e,l.asinh):100==l.distr?e=>l.fwd(e):l=>l;return t=>{let n=e(t),{_min:i,_max:o}=l;return(n-i)/(o-i)}}function Il(l){let e=vl[l];if(null==e){let t=(u.scales||Hl)[l]||Hl;if(null!=t.from){Il(t.from);let e=Bl({},vl[t.from],t,{key:l});e.valToPct=Cl(e),vl[l]=e}else{e=vl[l]=Bl({},l==El?ft:ct,t),e.key=l;let n=e.time,i=e.range,o=Gl(i);if((l!=El||2==M&&!n)&&(!o||null!=i[0]&&null!=i[1]||(i={min:null==i[0]?q:{mode:1,hard:i[0],soft:i[0]},max:null==i[1]?q:{mode:1,hard:i[1],soft:i[1]}},o=!1),!o&&Ol(i))){let l=i;i=(e,t,n)=>null==t?Rl:Z(t,n,l)}e.range=bl(i||(n?Bt:l==El?3==e.distr?qt:4==e.distr?Xt:Vt:3==e.distr?Jt:4==e.distr?Kt:$t)),e.auto=bl(!o&&e.auto),e.clamp=bl(e.clamp||at),e._min=e._max=null,e.valToPct=Cl(e)}}}Il("x"),Il("y"),1==M&&pl.forEach((l=>{Il(l.scale)})),xl.forEach((l=>{Il(l.scale)}));for(let l in u.scales)Il(l);const jl=vl[El],Ul=jl.distr;let $l,ql;0==jl.ori?(S(R,"u-hz"),$l=P,ql=W):(S(R,"u-vt"),$l=W,ql=P);const Kl={};for(let l in vl){let e=vl[l];null==e.min&&null==e.max||(Kl[l]={min:e.min,max:e.max},e.min=e.max=null)}const Xl=u.tzDate||(l=>new Date(rl(l/hl))),Zl=u.fmtDate||ne,Ql=1==hl?Me(Xl):Ee(Xl),le=De(Xl,ze(1==hl?ye:Te,Zl)),ee=We(Xl,Ae("{YYYY}-{MM}-{DD} {h}:{mm}{aa}",Zl)),te=[],ie=k.legend=Bl({},Ye,u.legend),oe=k.cursor=Bl({},Re,{drag:{y:2==M}},u.cursor),se=ie.show,re=oe.show,ue=ie.markers;let ce,he,de;ie.idxs=te,ue.width=bl(ue.width),ue.dash=bl(ue.dash),ue.stroke=bl(ue.stroke),ue.fill=bl(ue.fill);let pe,me=[],ge=[],xe=!1,we={};if(ie.live){const l=pl[1]?pl[1].values:null;xe=null!=l,pe=xe?l(k,1,0):{_:0};for(let l in pe)we[l]=w}if(se)if(ce=z("table","u-legend",R),de=z("tbody",null,ce),ie.mount(k,ce),xe){he=z("thead",null,ce,de);let l=z("tr",null,he);for(var _e in z("th",null,l),pe)z("th",e,l).textContent=_e}else S(ce,"u-inline"),ie.live&&S(ce,"u-live");const be={show:!0},ve={show:!1},Pe=new Map;function Ce(l,e,t,n=!0){const i=Pe.get(e)||{},o=oe.bind[l](k,e,t,n);o&&(G(l,e,i[l]=o),Pe.set(e,i))}function He(l,e){const t=Pe.get(e)||{};for(let n in t)null!=l&&n!=l||(I(n,e,t[n]),delete t[n]);null==l&&Pe.delete(e)}let Fe=0,Ge=0,Ie=0,Le=0,Oe=0,Ne=0,je=Oe,Ke=Ne,Xe=Ie,Ze=Le,Qe=0,lt=0,ot=0,st=0;k.bbox={};let ht=!1,pt=!1,mt=!1,xt=!1,wt=!1,_t=!1;function vt(l,e,t){(t||l!=k.width||e!=k.height)&&kt(l,e),An(!1),mt=!0,pt=!0,Jn()}function kt(l,e){k.width=Fe=Ie=l,k.height=Ge=Le=e,Oe=Ne=0,function(){let l=!1,e=!1,t=!1,n=!1;xl.forEach((i=>{if(i.show&&i._show){let{side:o,_size:s}=i,r=s+(null!=i.label?i.labelSize:0);r>0&&(o%2?(Ie-=r,3==o?(Oe+=r,n=!0):t=!0):(Le-=r,0==o?(Ne+=r,l=!0):e=!0))}})),Ct[0]=l,Ct[1]=t,Ct[2]=e,Ct[3]=n,Ie-=Rt[1]+Rt[3],Oe+=Rt[3],Le-=Rt[2]+Rt[0],Ne+=Rt[0]}(),function(){let l=Oe+Ie,e=Ne+Le,t=Oe,n=Ne;function i(i,o){switch(i){case 1:return l+=o,l-o;case 2:return e+=o,e-o;case 3:return t-=o,t+o;case 0:return n-=o,n+o}}xl.forEach((l=>{if(l.show&&l._show){let e=l.side;l._pos=i(e,l._size),null!=l.label&&(l._lpos=i(e,l.labelSize))}}))}();let t=k.bbox;Qe=t.left=zl(Oe*y,.5),lt=t.top=zl(Ne*y,.5),ot=t.width=zl(Ie*y,.5),st=t.height=zl(Le*y,.5)}const yt=3;if(k.setSize=function({width:l,height:e}){vt(l,e)},null==oe.dataIdx){let l=oe.hover,e=l.skip=new Set(l.skip??[]);e.add(void 0);let t=l.prox=bl(l.prox),n=l.bias??=0;oe.dataIdx=(l,i,o,s)=>{if(0==i)return o;let r=o,u=t(l,i,o,s)??gl,a=u>=0&&gl>u,f=0==jl.ori?Ie:Le,c=oe.left,h=g[0],d=g[i];if(e.has(d[o])){r=null;let l,t=null,i=null;if(0==n||-1==n)for(l=o;null==t&&l-- >0;)e.has(d[l])||(t=l);if(0==n||1==n)for(l=o;null==i&&l++<d.length;)e.has(d[l])||(i=l);if(null!=t||null!=i)if(a){let l=c-(null==t?-1/0:$l(h[t],jl,f,0)),e=(null==i?1/0:$l(h[i],jl,f,0))-c;l>e?e>u||(r=i):l>u||(r=t)}else r=null==i?t:null==t||o-t>i-o?i:t}else a&&ol(c-$l(h[o],jl,f,0))>u&&(r=null);return r}}const Mt=l=>{oe.event=l};oe.idxs=te,oe._lock=!1;let St=oe.points;St.show=bl(St.show),St.size=bl(St.size),St.stroke=bl(St.stroke),St.width=bl(St.width),St.fill=bl(St.fill);const Tt=k.focus=Bl({},u.focus||{alpha:.3},oe.focus),Et=Tt.prox>=0,zt=Et&&St.one;let Dt=[],Pt=[],At=[];function Wt(l,e){let t=St.show(k,e);if(t instanceof HTMLElement)return S(t,"u-cursor-pt"),S(t,l.class),A(t,-10,-10,Ie,Le),el.insertBefore(t,Dt[e]),t}function Yt(t,n){if(1==M||n>0){let l=1==M&&vl[t.scale].time,e=t.value;t.value=l?Ll(e)?We(Xl,Ae(e,Zl)):e||ee:e||nt,t.label=t.label||(l?"Time":"Value")}if(zt||n>0){t.width=null==t.width?1:t.width,t.paths=t.paths||Ot||yl,t.fillTo=bl(t.fillTo||gt),t.pxAlign=+Q(t.pxAlign,tl),t.pxRound=bt(t.pxAlign),t.stroke=bl(t.stroke||null),t.fill=bl(t.fill||null),t._stroke=t._fill=t._paths=t._focus=null;let l=function(l){return Al(1*(3+2*(l||1)),3)}(fl(1,t.width)),e=t.points=Bl({},{size:l,width:fl(1,.2*l),stroke:t.stroke,space:2*l,paths:Nt,_stroke:null,_fill:null},t.points);e.show=bl(e.show),e.filter=bl(e.filter),e.fill=bl(e.fill),e.stroke=bl(e.stroke),e.paths=bl(e.paths),e.pxAlign=t.pxAlign}if(se){let i=function(t,n){if(0==n&&(xe||!ie.live||2==M))return Rl;let i=[],o=z("tr","u-series",de,de.childNodes[n]);S(o,t.class),t.show||S(o,l);let s=z("th",null,o);if(ue.show){let l=D("u-marker",s);if(n>0){let e=ue.width(k,n);e&&(l.style.border=e+"px "+ue.dash(k,n)+" "+ue.stroke(k,n)),l.style.background=ue.fill(k,n)}}let r=D(e,s);for(var u in t.label instanceof HTMLElement?r.appendChild(t.label):r.textContent=t.label,n>0&&(ue.show||(r.style.color=t.width>0?ue.stroke(k,n):ue.fill(k,n)),Ce("click",s,(l=>{if(oe._lock)return;Mt(l);let e=pl.indexOf(t);if((l.ctrlKey||l.metaKey)!=ie.isolate){let l=pl.some(((l,t)=>t>0&&t!=e&&l.show));pl.forEach(((t,n)=>{n>0&&oi(n,l?n==e?be:ve:be,!0,Fi.setSeries)}))}else oi(e,{show:!t.show},!0,Fi.setSeries)}),!1),Et&&Ce(d,s,(l=>{oe._lock||(Mt(l),oi(pl.indexOf(t),ai,!0,Fi.setSeries))}),!1)),pe){let l=z("td","u-value",o);l.textContent="--",i.push(l)}return[o,i]}(t,n);me.splice(n,0,i[0]),ge.splice(n,0,i[1]),ie.values.push(null)}if(re){te.splice(n,0,null);let l=null;zt?0==n&&(l=Wt(t,n)):n>0&&(l=Wt(t,n)),Dt.splice(n,0,l),Pt.splice(n,0,0),At.splice(n,0,0)}Ci("addSeries",n)}k.addSeries=function(l,e){e=null==e?pl.length:e,l=1==M?Ut(l,e,Ve,ut):Ut(l,e,{},rt),pl.splice(e,0,l),Yt(pl[e],e)},k.delSeries=function(l){if(pl.splice(l,1),se){ie.values.splice(l,1),ge.splice(l,1);let e=me.splice(l,1)[0];He(null,e.firstChild),e.remove()}re&&(te.splice(l,1),Dt.splice(l,1)[0].remove(),Pt.splice(l,1),At.splice(l,1)),Ci("delSeries",l)};const Ct=[!1,!1,!1,!1];function Ht(l,e,t){let[n,i,o,s]=t,r=e%2,u=0;return 0==r&&(s||i)&&(u=0==e&&!n||2==e&&!o?rl(Ue.size/3):0),1==r&&(n||o)&&(u=1==e&&!i||3==e&&!s?rl(it.size/2):0),u}const Ft=k.padding=(u.padding||[Ht,Ht,Ht,Ht]).map((l=>bl(Q(l,Ht)))),Rt=k._padding=Ft.map(((l,e)=>l(k,e,Ct,0)));let Gt,Lt=null,en=null;const tn=1==M?pl[0].idxs:null;let nn,on,sn,rn,un,an,fn,cn,hn,dn,pn=null,mn=!1;function gn(l,e){if(k.data=k._data=g=null==l?[]:l,2==M){Gt=0;for(let l=1;pl.length>l;l++)Gt+=g[l][0].length}else{0==g.length&&(k.data=k._data=g=[[]]),pn=g[0],Gt=pn.length;let l=g;if(2==Ul){l=g.slice();let e=l[0]=Array(Gt);for(let l=0;Gt>l;l++)e[l]=l}k._data=g=l}if(An(!0),Ci("setData"),2==Ul&&(mt=!0),!1!==e){let l=jl;l.auto(k,mn)?xn():ii(El,l.min,l.max),xt=xt||oe.left>=0,_t=!0,Jn()}}function xn(){let l,e;mn=!0,1==M&&(Gt>0?(Lt=tn[0]=0,en=tn[1]=Gt-1,l=g[0][Lt],e=g[0][en],2==Ul?(l=Lt,e=en):l==e&&(3==Ul?[l,e]=B(l,l,jl.log,!1):4==Ul?[l,e]=$(l,l,jl.log,!1):jl.time?e=l+rl(86400/hl):[l,e]=Z(l,e,J,!0))):(Lt=tn[0]=l=null,en=tn[1]=e=null)),ii(El,l,e)}function wn(l,e,t,n,i,o){l??=a,t??=Fl,n??="butt",i??=a,o??="round",l!=nn&&(K.strokeStyle=nn=l),i!=on&&(K.fillStyle=on=i),e!=sn&&(K.lineWidth=sn=e),o!=un&&(K.lineJoin=un=o),n!=an&&(K.lineCap=an=n),t!=rn&&K.setLineDash(rn=t)}function _n(l,e,t,n){e!=on&&(K.fillStyle=on=e),l!=fn&&(K.font=fn=l),t!=cn&&(K.textAlign=cn=t),n!=hn&&(K.textBaseline=hn=n)}function bn(l,e,t,n,i=0){if(n.length>0&&l.auto(k,mn)&&(null==e||null==e.min)){let e=Q(Lt,0),o=Q(en,n.length-1),s=null==t.min?function(l,e,t,n=0,i=!1){let o=i?V:U,s=i?j:N;[e,t]=o(l,e,t);let r=l[e],u=l[e];if(e>-1)if(1==n)r=l[e],u=l[t];else if(-1==n)r=l[t],u=l[e];else for(let n=e;t>=n;n++){let e=l[n];s(e)&&(r>e?r=e:e>u&&(u=e))}return[r??gl,u??-gl]}(n,e,o,i,3==l.distr):[t.min,t.max];l.min=al(l.min,t.min=s[0]),l.max=fl(l.max,t.max=s[1])}}k.setData=gn;const vn={min:null,max:null};function kn(l,e){let t=e?pl[l].points:pl[l];t._stroke=t.stroke(k,l),t._fill=t.fill(k,l)}function yn(l,e){let t=e?pl[l].points:pl[l],{stroke:n,fill:i,clip:o,flags:s,_stroke:r=t._stroke,_fill:u=t._fill,_width:a=t.width}=t._paths;a=Al(a*y,3);let f=null,c=a%2/2;e&&null==u&&(u=a>0?"#fff":r);let h=1==t.pxAlign&&c>0;if(h&&K.translate(c,c),!e){let l=Qe-a/2,e=lt-a/2,t=ot+a,n=st+a;f=new Path2D,f.rect(l,e,t,n)}e?Sn(r,a,t.dash,t.cap,u,n,i,s,o):function(l,e,t,n,i,o,s,r,u,a,f){let c=!1;0!=u&&Tl.forEach(((h,d)=>{if(h.series[0]==l){let l,p=pl[h.series[1]],m=g[h.series[1]],x=(p._paths||Hl).band;Gl(x)&&(x=1==h.dir?x[0]:x[1]);let w=null;p.show&&x&&function(l,e,t){for(e=Q(e,0),t=Q(t,l.length-1);t>=e;){if(null!=l[e])return!0;e++}return!1}(m,Lt,en)?(w=h.fill(k,d)||o,l=p._paths.clip):x=null,Sn(e,t,n,i,w,s,r,u,a,f,l,x),c=!0}})),c||Sn(e,t,n,i,o,s,r,u,a,f)}(l,r,a,t.dash,t.cap,u,n,i,s,f,o),h&&K.translate(-c,-c)}const Mn=3;function Sn(l,e,t,n,i,o,s,r,u,a,f,c){wn(l,e,t,n,i),(u||a||c)&&(K.save(),u&&K.clip(u),a&&K.clip(a)),c?(r&Mn)==Mn?(K.clip(c),f&&K.clip(f),En(i,s),Tn(l,o,e)):2&r?(En(i,s),K.clip(c),Tn(l,o,e)):1&r&&(K.save(),K.clip(c),f&&K.clip(f),En(i,s),K.restore(),Tn(l,o,e)):(En(i,s),Tn(l,o,e)),(u||a||c)&&K.restore()}function Tn(l,e,t){t>0&&(e instanceof Map?e.forEach(((l,e)=>{K.strokeStyle=nn=e,K.stroke(l)})):null!=e&&l&&K.stroke(e))}function En(l,e){e instanceof Map?e.forEach(((l,e)=>{K.fillStyle=on=e,K.fill(l)})):null!=e&&l&&K.fill(e)}function zn(l,e,t,n,i,o,s,r,u,a){let f=s%2/2;1==tl&&K.translate(f,f),wn(r,s,u,a,r),K.beginPath();let c,h,d,p,m=i+(0==n||3==n?-o:o);0==t?(h=i,p=m):(c=i,d=m);for(let n=0;l.length>n;n++)null!=e[n]&&(0==t?c=d=l[n]:h=p=l[n],K.moveTo(c,h),K.lineTo(d,p));K.stroke(),1==tl&&K.translate(-f,-f)}function Dn(l){let e=!0;return xl.forEach(((t,n)=>{if(!t.show)return;let i=vl[t.scale];if(null==i.min)return void(t._show&&(e=!1,t._show=!1,An(!1)));t._show||(e=!1,t._show=!0,An(!1));let o=t.side,s=o%2,{min:r,max:u}=i,[a,f]=function(l,e,t,n){let i,o=xl[l];if(n>0){let s=o._space=o.space(k,l,e,t,n);i=Zt(e,t,o._incrs=o.incrs(k,l,e,t,n,s),n,s)}else i=[0,0];return o._found=i}(n,r,u,0==s?Ie:Le);if(0==f)return;let c=t._splits=t.splits(k,n,r,u,a,f,2==i.distr),h=2==i.distr?c.map((l=>pn[l])):c,d=2==i.distr?pn[c[1]]-pn[c[0]]:a,p=t._values=t.values(k,t.filter(k,h,n,f,d),n,f,d);t._rotate=2==o?t.rotate(k,p,n,f):0;let m=t._size;t._size=ul(t.size(k,p,n,l)),null!=m&&t._size!=m&&(e=!1)})),e}function Pn(l){let e=!0;return Ft.forEach(((t,n)=>{let i=t(k,n,Ct,l);i!=Rt[n]&&(e=!1),Rt[n]=i})),e}function An(l){pl.forEach(((e,t)=>{t>0&&(e._paths=null,l&&(1==M?(e.min=null,e.max=null):e.facets.forEach((l=>{l.min=null,l.max=null}))))}))}let Wn,Yn,Cn,Hn,Fn,Rn,Gn,In,Ln,On,Nn,jn,Un=!1,Vn=!1,Bn=[];function $n(){Vn=!1;for(let l=0;Bn.length>l;l++)Ci(...Bn[l]);Bn.length=0}function Jn(){Un||(Jl(qn),Un=!0)}function qn(){if(ht&&(function(){for(let l in vl){let e=vl[l];null==Kl[l]&&(null==e.min||null!=Kl[El]&&e.auto(k,mn))&&(Kl[l]=vn)}for(let l in vl){let e=vl[l];null==Kl[l]&&null!=e.from&&null!=Kl[e.from]&&(Kl[l]=vn)}null!=Kl[El]&&An(!0);let l={};for(let e in Kl){let t=Kl[e];if(null!=t){let n=l[e]=Vl(vl[e],Nl);if(null!=t.min)Bl(n,t);else if(e!=El||2==M)if(0==Gt&&null==n.from){let l=n.range(k,null,null,e);n.min=l[0],n.max=l[1]}else n.min=gl,n.max=-gl}}if(Gt>0){pl.forEach(((e,t)=>{if(1==M){let n=e.scale,i=Kl[n];if(null==i)return;let o=l[n];if(0==t){let l=o.range(k,o.min,o.max,n);o.min=l[0],o.max=l[1],Lt=L(o.min,g[0]),en=L(o.max,g[0]),en-Lt>1&&(o.min>g[0][Lt]&&Lt++,g[0][en]>o.max&&en--),e.min=pn[Lt],e.max=pn[en]}else e.show&&e.auto&&bn(o,i,e,g[t],e.sorted);e.idxs[0]=Lt,e.idxs[1]=en}else if(t>0&&e.show&&e.auto){let[n,i]=e.facets,o=n.scale,s=i.scale,[r,u]=g[t],a=l[o],f=l[s];null!=a&&bn(a,Kl[o],n,r,n.sorted),null!=f&&bn(f,Kl[s],i,u,i.sorted),e.min=i.min,e.max=i.max}}));for(let e in l){let t=l[e],n=Kl[e];if(null==t.from&&(null==n||null==n.min)){let l=t.range(k,t.min==gl?null:t.min,t.max==-gl?null:t.max,e);t.min=l[0],t.max=l[1]}}}for(let e in l){let t=l[e];if(null!=t.from){let n=l[t.from];if(null==n.min)t.min=t.max=null;else{let l=t.range(k,n.min,n.max,e);t.min=l[0],t.max=l[1]}}}let e={},t=!1;for(let n in l){let i=l[n],o=vl[n];if(o.min!=i.min||o.max!=i.max){o.min=i.min,o.max=i.max;let l=o.distr;o._min=3==l?dl(o.min):4==l?ml(o.min,o.asinh):100==l?o.fwd(o.min):o.min,o._max=3==l?dl(o.max):4==l?ml(o.max,o.asinh):100==l?o.fwd(o.max):o.max,e[n]=t=!0}}if(t){pl.forEach(((l,t)=>{2==M?t>0&&e.y&&(l._paths=null):e[l.scale]&&(l._paths=null)}));for(let l in e)mt=!0,Ci("setScale",l);re&&oe.left>=0&&(xt=_t=!0)}for(let l in Kl)Kl[l]=null}(),ht=!1),mt&&(function(){let l=!1,e=0;for(;!l;){e++;let t=Dn(e),n=Pn(e);l=e==yt||t&&n,l||(kt(k.width,k.height),pt=!0)}}(),mt=!1),pt){if(E(ll,s,Oe),E(ll,i,Ne),E(ll,t,Ie),E(ll,n,Le),E(el,s,Oe),E(el,i,Ne),E(el,t,Ie),E(el,n,Le),E(X,t,Fe),E(X,n,Ge),O.width=rl(Fe*y),O.height=rl(Ge*y),xl.forEach((({_el:e,_show:t,_size:n,_pos:i,side:o})=>{if(null!=e)if(t){let t=o%2==1;E(e,t?"left":"top",i-(3===o||0===o?n:0)),E(e,t?"width":"height",n),E(e,t?"top":"left",t?Ne:Oe),E(e,t?"height":"width",t?Le:Ie),T(e,l)}else S(e,l)})),nn=on=sn=un=an=fn=cn=hn=rn=null,dn=1,_i(!0),Oe!=je||Ne!=Ke||Ie!=Xe||Le!=Ze){An(!1);let l=Ie/Xe,e=Le/Ze;if(re&&!xt&&oe.left>=0){oe.left*=l,oe.top*=e,Cn&&A(Cn,rl(oe.left),0,Ie,Le),Hn&&A(Hn,0,rl(oe.top),Ie,Le);for(let t=0;Dt.length>t;t++){let n=Dt[t];null!=n&&(Pt[t]*=l,At[t]*=e,A(n,ul(Pt[t]),ul(At[t]),Ie,Le))}}if(ei.show&&!wt&&ei.left>=0&&ei.width>0){ei.left*=l,ei.width*=l,ei.top*=e,ei.height*=e;for(let l in ki)E(ti,l,ei[l])}je=Oe,Ke=Ne,Xe=Ie,Ze=Le}Ci("setSize"),pt=!1}Fe>0&&Ge>0&&(K.clearRect(0,0,O.width,O.height),Ci("drawClear"),Pl.forEach((l=>l())),Ci("draw")),ei.show&&wt&&(ni(ei),wt=!1),re&&xt&&(xi(null,!0,!1),xt=!1),ie.show&&ie.live&&_t&&(mi(),_t=!1),F||(F=!0,k.status=1,Ci("ready")),mn=!1,Un=!1}function Kn(l,e){let t=vl[l];if(null==t.from){if(0==Gt){let n=t.range(k,e.min,e.max,l);e.min=n[0],e.max=n[1]}if(e.min>e.max){let l=e.min;e.min=e.max,e.max=l}if(Gt>1&&null!=e.min&&null!=e.max&&1e-16>e.max-e.min)return;l==El&&2==t.distr&&Gt>0&&(e.min=L(e.min,g[0]),e.max=L(e.max,g[0]),e.min==e.max&&e.max++),Kl[l]=e,ht=!0,Jn()}}k.batch=function(l,e=!1){Un=!0,Vn=e,l(k),qn(),e&&Bn.length>0&&queueMicrotask($n)},k.redraw=(l,e)=>{mt=e||!1,!1!==l?ii(El,jl.min,jl.max):Jn()},k.setScale=Kn;let Xn=!1;const Zn=oe.drag;let Qn=Zn.x,li=Zn.y;re&&(oe.x&&(Wn=D("u-cursor-x",el)),oe.y&&(Yn=D("u-cursor-y",el)),0==jl.ori?(Cn=Wn,Hn=Yn):(Cn=Yn,Hn=Wn),Nn=oe.left,jn=oe.top);const ei=k.select=Bl({show:!0,over:!0,left:0,width:0,top:0,height:0},u.select),ti=ei.show?D("u-select",ei.over?el:ll):null;function ni(l,e){if(ei.show){for(let e in l)ei[e]=l[e],e in ki&&E(ti,e,l[e]);!1!==e&&Ci("setSelect")}}function ii(l,e,t){Kn(l,{min:e,max:t})}function oi(e,t,n,i){null!=t.focus&&function(l){if(l!=ui){let e=null==l,t=1!=Tt.alpha;pl.forEach(((n,i)=>{if(1==M||i>0){let o=e||0==i||i==l;n._focus=e?null:o,t&&function(l,e){pl[l].alpha=e,re&&null!=Dt[l]&&(Dt[l].style.opacity=e),se&&me[l]&&(me[l].style.opacity=e)}(i,o?1:Tt.alpha)}})),ui=l,t&&Jn()}}(e),null!=t.show&&pl.forEach(((n,i)=>{0>=i||e!=i&&null!=e||(n.show=t.show,function(e){if(pl[e].show)se&&T(me[e],l);else if(se&&S(me[e],l),re){let l=zt?Dt[0]:Dt[e];null!=l&&A(l,-10,-10,Ie,Le)}}(i),2==M?(ii(n.facets[0].scale,null,null),ii(n.facets[1].scale,null,null)):ii(n.scale,null,null),Jn())})),!1!==n&&Ci("setSeries",e,t),i&&Ii("setSeries",k,e,t)}let si,ri,ui;k.setSelect=ni,k.setSeries=oi,k.addBand=function(l,e){l.fill=bl(l.fill||null),l.dir=Q(l.dir,-1),Tl.splice(e=null==e?Tl.length:e,0,l)},k.setBand=function(l,e){Bl(Tl[l],e)},k.delBand=function(l){null==l?Tl.length=0:Tl.splice(l,1)};const ai={focus:!0};function fi(l,e,t){let n=vl[e];t&&(l=l/y-(1==n.ori?Ne:Oe));let i=Ie;1==n.ori&&(i=Le,l=i-l),-1==n.dir&&(l=i-l);let o=n._min,s=o+l/i*(n._max-o),r=n.distr;return 3==r?cl(10,s):4==r?((l,e=1)=>nl.sinh(l)*e)(s,n.asinh):100==r?n.bwd(s):s}function ci(l,e){E(ti,s,ei.left=l),E(ti,t,ei.width=e)}function hi(l,e){E(ti,i,ei.top=l),E(ti,n,ei.height=e)}se&&Et&&Ce(p,ce,(l=>{oe._lock||(Mt(l),null!=ui&&oi(null,ai,!0,Fi.setSeries))})),k.valToIdx=l=>L(l,g[0]),k.posToIdx=function(l,e){return L(fi(l,El,e),g[0],Lt,en)},k.posToVal=fi,k.valToPos=(l,e,t)=>0==vl[e].ori?P(l,vl[e],t?ot:Ie,t?Qe:0):W(l,vl[e],t?st:Le,t?lt:0),k.setCursor=(l,e,t)=>{Nn=l.left,jn=l.top,xi(null,e,t)};let di=0==jl.ori?ci:hi,pi=1==jl.ori?ci:hi;function mi(l,e){if(null!=l&&(l.idxs?l.idxs.forEach(((l,e)=>{te[e]=l})):(l=>void 0===l)(l.idx)||te.fill(l.idx),ie.idx=te[0]),se&&ie.live){for(let l=0;pl.length>l;l++)(l>0||1==M&&!xe)&&gi(l,te[l]);!function(){if(se&&ie.live)for(let l=2==M?1:0;pl.length>l;l++){if(0==l&&xe)continue;let e=ie.values[l],t=0;for(let n in e)ge[l][t++].firstChild.nodeValue=e[n]}}()}_t=!1,!1!==e&&Ci("setLegend")}function gi(l,e){let t,n=pl[l],i=0==l&&2==Ul?pn:g[l];xe?t=n.values(k,l,e)??we:(t=n.value(k,null==e?null:i[e],l,e),t=null==t?we:{_:t}),ie.values[l]=t}function xi(l,e,t){let n;Ln=Nn,On=jn,[Nn,jn]=oe.move(k,Nn,jn),oe.left=Nn,oe.top=jn,re&&(Cn&&A(Cn,rl(Nn),0,Ie,Le),Hn&&A(Hn,0,rl(jn),Ie,Le)),si=gl,ri=null;let i=0==jl.ori?Ie:Le,o=1==jl.ori?Ie:Le;if(0>Nn||0==Gt||Lt>en){n=oe.idx=null;for(let l=0;pl.length>l;l++){let e=Dt[l];null!=e&&A(e,-10,-10,Ie,Le)}Et&&oi(null,ai,!0,null==l&&Fi.setSeries),ie.live&&(te.fill(n),_t=!0)}else{let l,e,t;1==M&&(l=0==jl.ori?Nn:jn,e=fi(l,El),n=oe.idx=L(e,g[0],Lt,en),t=$l(g[0][n],jl,i,0));let s=-10,r=-10,u=0,a=0,f=!0,c="",h="";for(let l=2==M?1:0;pl.length>l;l++){let d=pl[l],p=te[l],m=null==p?null:1==M?g[l][p]:g[l][1][p],x=oe.dataIdx(k,l,n,e),w=null==x?null:1==M?g[l][x]:g[l][1][x];if(_t=_t||w!=m||x!=p,te[l]=x,l>0&&d.show){let e=null==x?-10:x==n?t:$l(1==M?g[0][x]:g[l][0][x],jl,i,0),p=null==w?-10:ql(w,1==M?vl[d.scale]:vl[d.facets[1].scale],o,0);if(Et&&null!=w){let e=1==jl.ori?Nn:jn,t=ol(Tt.dist(k,l,x,p,e));if(si>t){let n=Tt.bias;if(0!=n){let i=fi(e,d.scale),o=0>i?-1:1;o!=(0>w?-1:1)||(1==o?1==n?i>w:w>i:1==n?w>i:i>w)||(si=t,ri=l)}else si=t,ri=l}}if(_t||zt){let t,n;0==jl.ori?(t=e,n=p):(t=p,n=e);let i,o,d,m,g,x,w=!0,_=St.bbox;if(null!=_){w=!1;let e=_(k,l);d=e.left,m=e.top,i=e.width,o=e.height}else d=t,m=n,i=o=St.size(k,l);if(x=St.fill(k,l),g=St.stroke(k,l),zt)l!=ri||si>Tt.prox||(s=d,r=m,u=i,a=o,f=w,c=x,h=g);else{let e=Dt[l];null!=e&&(Pt[l]=d,At[l]=m,H(e,i,o,w),Y(e,x,g),A(e,ul(d),ul(m),Ie,Le))}}}}if(zt){let l=Tt.prox;if(_t||(null==ui?l>=si:si>l||ri!=ui)){let l=Dt[0];null!=l&&(Pt[0]=s,At[0]=r,H(l,u,a,f),Y(l,c,h),A(l,ul(s),ul(r),Ie,Le))}}}if(ei.show&&Xn)if(null!=l){let[e,t]=Fi.scales,[n,s]=Fi.match,[r,u]=l.cursor.sync.scales,a=l.cursor.drag;if(Qn=a._x,li=a._y,Qn||li){let a,f,c,h,d,{left:p,top:m,width:g,height:x}=l.select,w=l.scales[r].ori,_=l.posToVal,b=null!=e&&n(e,r),v=null!=t&&s(t,u);b&&Qn?(0==w?(a=p,f=g):(a=m,f=x),c=vl[e],h=$l(_(a,r),c,i,0),d=$l(_(a+f,r),c,i,0),di(al(h,d),ol(d-h))):di(0,i),v&&li?(1==w?(a=p,f=g):(a=m,f=x),c=vl[t],h=ql(_(a,u),c,o,0),d=ql(_(a+f,u),c,o,0),pi(al(h,d),ol(d-h))):pi(0,o)}else yi()}else{let l=ol(Ln-Fn),e=ol(On-Rn);if(1==jl.ori){let t=l;l=e,e=t}Qn=Zn.x&&l>=Zn.dist,li=Zn.y&&e>=Zn.dist;let t,n,s=Zn.uni;null!=s?Qn&&li&&(Qn=l>=s,li=e>=s,Qn||li||(e>l?li=!0:Qn=!0)):Zn.x&&Zn.y&&(Qn||li)&&(Qn=li=!0),Qn&&(0==jl.ori?(t=Gn,n=Nn):(t=In,n=jn),di(al(t,n),ol(n-t)),li||pi(0,o)),li&&(1==jl.ori?(t=Gn,n=Nn):(t=In,n=jn),pi(al(t,n),ol(n-t)),Qn||di(0,i)),Qn||li||(di(0,0),pi(0,0))}if(Zn._x=Qn,Zn._y=li,null==l){if(t){if(null!=Ri){let[l,e]=Fi.scales;Fi.values[0]=null!=l?fi(0==jl.ori?Nn:jn,l):null,Fi.values[1]=null!=e?fi(1==jl.ori?Nn:jn,e):null}Ii(f,k,Nn,jn,Ie,Le,n)}if(Et){let l=t&&Fi.setSeries,e=Tt.prox;null==ui?si>e||oi(ri,ai,!0,l):si>e?oi(null,ai,!0,l):ri!=ui&&oi(ri,ai,!0,l)}}_t&&(ie.idx=n,mi()),!1!==e&&Ci("setCursor")}k.setLegend=mi;let wi=null;function _i(l=!1){l?wi=null:(wi=el.getBoundingClientRect(),Ci("syncRect",wi))}function bi(l,e,t,n,i,o){oe._lock||Xn&&null!=l&&0==l.movementX&&0==l.movementY||(vi(l,e,t,n,i,o,0,!1,null!=l),null!=l?xi(null,!0,!0):xi(e,!0,!1))}function vi(l,e,t,n,i,o,s,r,u){if(null==wi&&_i(!1),Mt(l),null!=l)t=l.clientX-wi.left,n=l.clientY-wi.top;else{if(0>t||0>n)return Nn=-10,void(jn=-10);let[l,s]=Fi.scales,r=e.cursor.sync,[u,a]=r.values,[f,c]=r.scales,[h,d]=Fi.match,p=e.axes[0].side%2==1,m=0==jl.ori?Ie:Le,g=1==jl.ori?Ie:Le,x=p?o:i,w=p?i:o,_=p?n:t,b=p?t:n;if(t=null!=f?h(l,f)?C(u,vl[l],m,0):-10:m*(_/x),n=null!=c?d(s,c)?C(a,vl[s],g,0):-10:g*(b/w),1==jl.ori){let l=t;t=n,n=l}}!u||null!=e&&e.cursor.event.type!=f||(t>1&&Ie-1>t||(t=zl(t,Ie)),n>1&&Le-1>n||(n=zl(n,Le))),r?(Fn=t,Rn=n,[Gn,In]=oe.move(k,t,n)):(Nn=t,jn=n)}Object.defineProperty(k,"rect",{get:()=>(null==wi&&_i(!1),wi)});const ki={width:0,height:0,left:0,top:0};function yi(){ni(ki,!1)}let Mi,Si,Ti,Ei;function zi(l,e,t,n,i,o){Xn=!0,Qn=li=Zn._x=Zn._y=!1,vi(l,e,t,n,i,o,0,!0,!1),null!=l&&(Ce(h,b,Di,!1),Ii(c,k,Gn,In,Ie,Le,null));let{left:s,top:r,width:u,height:a}=ei;Mi=s,Si=r,Ti=u,Ei=a}function Di(l,e,t,n,i,o){Xn=Zn._x=Zn._y=!1,vi(l,e,t,n,i,o,0,!1,!0);let{left:s,top:r,width:u,height:a}=ei,f=u>0||a>0,c=Mi!=s||Si!=r||Ti!=u||Ei!=a;if(f&&c&&ni(ei),Zn.setScale&&f&&c){let l=s,e=u,t=r,n=a;if(1==jl.ori&&(l=r,e=a,t=s,n=u),Qn&&ii(El,fi(l,El),fi(l+e,El)),li)for(let l in vl){let e=vl[l];l!=El&&null==e.from&&e.min!=gl&&ii(l,fi(t+n,l),fi(t,l))}yi()}else oe.lock&&(oe._lock=!oe._lock,xi(e,!0,null!=l));null!=l&&(He(h,b),Ii(h,k,Nn,jn,Ie,Le,null))}function Pi(l){oe._lock||(Mt(l),xn(),yi(),null!=l&&Ii(m,k,Nn,jn,Ie,Le,null))}function Ai(){xl.forEach(ln),vt(k.width,k.height,!0)}G(x,v,Ai);const Wi={};Wi.mousedown=zi,Wi.mousemove=bi,Wi.mouseup=Di,Wi.dblclick=Pi,Wi.setSeries=(l,e,t,n)=>{-1!=(t=(0,Fi.match[2])(k,e,t))&&oi(t,n,!0,!1)},re&&(Ce(c,el,zi),Ce(f,el,bi),Ce(d,el,(l=>{Mt(l),_i(!1)})),Ce(p,el,(function(l){if(oe._lock)return;Mt(l);let e=Xn;if(Xn){let l,e,t=!0,n=!0,i=10;0==jl.ori?(l=Qn,e=li):(l=li,e=Qn),l&&e&&(t=i>=Nn||Nn>=Ie-i,n=i>=jn||jn>=Le-i),l&&t&&(Nn=Gn>Nn?0:Ie),e&&n&&(jn=In>jn?0:Le),xi(null,!0,!0),Xn=!1}Nn=-10,jn=-10,te.fill(null),xi(null,!0,!0),e&&(Xn=e)})),Ce(m,el,Pi),It.add(k),k.syncRect=_i);const Yi=k.hooks=u.hooks||{};function Ci(l,e,t){Vn?Bn.push([l,e,t]):l in Yi&&Yi[l].forEach((l=>{l.call(null,k,e,t)}))}(u.plugins||[]).forEach((l=>{for(let e in l.hooks)Yi[e]=(Yi[e]||[]).concat(l.hooks[e])}));const Hi=(l,e,t)=>t,Fi=Bl({key:null,setSeries:!1,filters:{pub:Ml,sub:Ml},scales:[El,pl[1]?pl[1].scale:null],match:[Sl,Sl,Hi],values:[null,null]},oe.sync);2==Fi.match.length&&Fi.match.push(Hi),oe.sync=Fi;const Ri=Fi.key,Gi=dt(Ri);function Ii(l,e,t,n,i,o,s){Fi.filters.pub(l,e,t,n,i,o,s)&&Gi.pub(l,e,t,n,i,o,s)}function Li(){Ci("init",u,g),gn(g||u.data,!1),Kl[El]?Kn(El,Kl[El]):xn(),wt=ei.show&&(ei.width>0||ei.height>0),xt=_t=!0,vt(u.width,u.height)}return Gi.sub(k),k.pub=function(l,e,t,n,i,o,s){Fi.filters.sub(l,e,t,n,i,o,s)&&Wi[l](null,e,t,n,i,o,s)},k.destroy=function(){Gi.unsub(k),It.delete(k),Pe.clear(),I(x,v,Ai),R.remove(),ce?.remove(),Ci("destroy")},pl.forEach(Yt),xl.forEach((function(l,e){if(l._show=l.show,l.show){let t=vl[l.scale];null==t&&(l.scale=l.side%2?pl[1].scale:El,t=vl[l.scale]);let n=t.time;l.size=bl(l.size),l.space=bl(l.space),l.rotate=bl(l.rotate),Gl(l.incrs)&&l.incrs.forEach((l=>{!Wl.has(l)&&Wl.set(l,Yl(l))})),l.incrs=bl(l.incrs||(2==t.distr?ae:n?1==hl?ke:Se:fe)),l.splits=bl(l.splits||(n&&1==t.distr?Ql:3==t.distr?Je:4==t.distr?qe:$e)),l.stroke=bl(l.stroke),l.grid.stroke=bl(l.grid.stroke),l.ticks.stroke=bl(l.ticks.stroke),l.border.stroke=bl(l.border.stroke);let i=l.values;l.values=Gl(i)&&!Gl(i[0])?bl(i):n?Gl(i)?De(Xl,ze(i,Zl)):Ll(i)?function(l,e){let t=ne(e);return(e,n)=>n.map((e=>t(l(e))))}(Xl,i):i||le:i||Be,l.filter=bl(l.filter||(3>t.distr||10!=t.log?3==t.distr&&2==t.log?tt:kl:et)),l.font=Qt(l.font),l.labelFont=Qt(l.labelFont),l._size=l.size(k,null,e,0),l._space=l._rotate=l._incrs=l._found=l._splits=l._values=null,l._size>0&&(Ct[e]=!0,l._el=D("u-axis",X))}})),_?_ instanceof HTMLElement?(_.appendChild(R),Li()):_(k,Li):Li(),k}en.assign=Bl,en.fmtNum=tl,en.rangeNum=Z,en.rangeLog=B,en.rangeAsinh=$,en.orient=pt,en.pxRatio=y,en.join=function(l,e){if(function(l){let e=l[0][0],t=e.length;for(let n=1;l.length>n;n++){let i=l[n][0];if(i.length!=t)return!1;if(i!=e)for(let l=0;t>l;l++)if(i[l]!=e[l])return!1}return!0}(l)){let e=l[0].slice();for(let t=1;l.length>t;t++)e.push(...l[t].slice(1));return function(l,e=100){const t=l.length;if(1>=t)return!0;let n=0,i=t-1;for(;i>=n&&null==l[n];)n++;for(;i>=n&&null==l[i];)i--;if(n>=i)return!0;const o=fl(1,sl((i-n+1)/e));for(let e=l[n],t=n+o;i>=t;t+=o){const n=l[t];if(null!=n){if(e>=n)return!1;e=n}}return!0}(e[0])||(e=function(l){let e=l[0],t=e.length,n=Array(t);for(let l=0;n.length>l;l++)n[l]=l;n.sort(((l,t)=>e[l]-e[t]));let i=[];for(let e=0;l.length>e;e++){let o=l[e],s=Array(t);for(let l=0;t>l;l++)s[l]=o[n[l]];i.push(s)}return i}(e)),e}let t=new Set;for(let e=0;l.length>e;e++){let n=l[e][0],i=n.length;for(let l=0;i>l;l++)t.add(n[l])}let n=[Array.from(t).sort(((l,e)=>l-e))],i=n[0].length,o=new Map;for(let l=0;i>l;l++)o.set(n[0][l],l);for(let t=0;l.length>t;t++){let s=l[t],r=s[0];for(let l=1;s.length>l;l++){let u=s[l],a=Array(i).fill(void 0),f=e?e[t][l]:1,c=[];for(let l=0;u.length>l;l++){let e=u[l],t=o.get(r[l]);null===e?0!=f&&(a[t]=e,2==f&&c.push(t)):a[t]=e}$l(a,c,i),n.push(a)}}return n},en.fmtDate=ne,en.tzDate=function(l,e){let t;return"UTC"==e||"Etc/UTC"==e?t=new Date(+l+6e4*l.getTimezoneOffset()):e==ie?t=l:(t=new Date(l.toLocaleString("en-US",{timeZone:e})),t.setMilliseconds(l.getMilliseconds())),t},en.sync=dt;{en.addGap=function(l,e,t){let n=l[l.length-1];n&&n[0]==e?n[1]=t:l.push([e,t])},en.clipGaps=wt;let l=en.paths={points:Wt};l.linear=Ft,l.stepped=function(l){const e=Q(l.align,1),t=Q(l.ascDesc,!1),n=Q(l.alignGaps,0),i=Q(l.extend,!1);return(l,o,s,r)=>pt(l,o,((u,a,f,c,h,d,p,m,g,x,w)=>{[s,r]=U(f,s,r);let _=u.pxRound,{left:b,width:v}=l.bbox,k=l=>_(d(l,c,x,m)),M=l=>_(p(l,h,w,g)),S=0==c.ori?Mt:St;const T={stroke:new Path2D,fill:null,clip:null,band:null,gaps:null,flags:1},E=T.stroke,z=c.dir*(0==c.ori?1:-1);let D=M(f[1==z?s:r]),P=k(a[1==z?s:r]),A=P,W=P;i&&-1==e&&(W=b,S(E,W,D)),S(E,P,D);for(let l=1==z?s:r;l>=s&&r>=l;l+=z){let t=f[l];if(null==t)continue;let n=k(a[l]),i=M(t);1==e?S(E,n,D):S(E,A,i),S(E,n,i),D=i,A=n}let Y=A;i&&1==e&&(Y=b+v,S(E,Y,D));let[C,H]=mt(l,o);if(null!=u.fill||0!=C){let e=T.fill=new Path2D(E),t=M(u.fillTo(l,o,u.min,u.max,C));S(e,Y,t),S(e,W,t)}if(!u.spanGaps){let i=[];i.push(..._t(a,f,s,r,z,k,n));let h=u.width*y/2,d=t||1==e?h:-h,p=t||-1==e?-h:h;i.forEach((l=>{l[0]+=d,l[1]+=p})),T.gaps=i=u.gaps(l,o,s,r,i),T.clip=wt(i,c.ori,m,g,x,w)}return 0!=H&&(T.band=2==H?[xt(l,o,s,r,E,-1),xt(l,o,s,r,E,1)]:xt(l,o,s,r,E,H)),T}))},l.bars=function(l){const e=Q((l=l||Hl).size,[.6,gl,1]),t=l.align||0,n=l.gap||0;let i=l.radius;i=null==i?[0,0]:"number"==typeof i?[i,0]:i;const o=bl(i),s=1-e[0],r=Q(e[1],gl),u=Q(e[2],1),a=Q(l.disp,Hl),f=Q(l.each,(()=>{})),{fill:c,stroke:h}=a;return(l,e,i,d)=>pt(l,e,((p,m,g,x,w,_,b,v,k,M,S)=>{let T,E,z=p.pxRound,D=t,P=n*y,A=r*y,W=u*y;0==x.ori?[T,E]=o(l,e):[E,T]=o(l,e);const Y=x.dir*(0==x.ori?1:-1);let C,H,F,R=0==x.ori?Tt:Et,G=0==x.ori?f:(l,e,t,n,i,o,s)=>{f(l,e,t,i,n,s,o)},I=Q(l.bands,Fl).find((l=>l.series[0]==e)),L=p.fillTo(l,e,p.min,p.max,null!=I?I.dir:0),O=z(b(L,w,S,k)),N=M,j=z(p.width*y),U=!1,V=null,B=null,$=null,J=null;null==c||0!=j&&null==h||(U=!0,V=c.values(l,e,i,d),B=new Map,new Set(V).forEach((l=>{null!=l&&B.set(l,new Path2D)})),j>0&&($=h.values(l,e,i,d),J=new Map,new Set($).forEach((l=>{null!=l&&J.set(l,new Path2D)}))));let{x0:q,size:K}=a;if(null!=q&&null!=K){D=1,m=q.values(l,e,i,d),2==q.unit&&(m=m.map((e=>l.posToVal(v+e*M,x.key,!0))));let t=K.values(l,e,i,d);H=2==K.unit?t[0]*M:_(t[0],x,M,v)-_(0,x,M,v),N=Rt(m,g,_,x,M,v,N),F=N-H+P}else N=Rt(m,g,_,x,M,v,N),F=N*s+P,H=N-F;1>F&&(F=0),H/2>j||(j=0),5>F&&(z=vl);let X=F>0;H=z(wl(N-F-(X?j:0),W,A)),C=(0==D?H/2:D==Y?0:H)-D*Y*((0==D?P/2:0)+(X?j/2:0));const Z={stroke:null,fill:null,clip:null,band:null,gaps:null,flags:0},ll=U?null:new Path2D;let el=null;if(null!=I)el=l.data[I.series[1]];else{let{y0:t,y1:n}=a;null!=t&&null!=n&&(g=n.values(l,e,i,d),el=t.values(l,e,i,d))}let tl=T*H,nl=E*H;for(let t=1==Y?i:d;t>=i&&d>=t;t+=Y){let n=g[t];if(null==n)continue;if(null!=el){let l=el[t]??0;if(n-l==0)continue;O=b(l,w,S,k)}let i=_(2!=x.distr||null!=a?m[t]:t,x,M,v),o=b(Q(n,L),w,S,k),s=z(i-C),r=z(fl(o,O)),u=z(al(o,O)),f=r-u;if(null!=n){let i=0>n?nl:tl,o=0>n?tl:nl;U?(j>0&&null!=$[t]&&R(J.get($[t]),s,u+sl(j/2),H,fl(0,f-j),i,o),null!=V[t]&&R(B.get(V[t]),s,u+sl(j/2),H,fl(0,f-j),i,o)):R(ll,s,u+sl(j/2),H,fl(0,f-j),i,o),G(l,e,t,s-j/2,u,H+j,f)}}return j>0?Z.stroke=U?J:ll:U||(Z._fill=0==p.width?p._fill:p._stroke??p._fill,Z.width=0),Z.fill=U?B:ll,Z}))},l.spline=function(l){return function(l,e){const t=Q(e?.alignGaps,0);return(e,n,i,o)=>pt(e,n,((s,r,u,a,f,c,h,d,p,m,g)=>{[i,o]=U(u,i,o);let x,w,_,b=s.pxRound,v=l=>b(c(l,a,m,d)),k=l=>b(h(l,f,g,p));0==a.ori?(x=kt,_=Mt,w=Pt):(x=yt,_=St,w=At);const y=a.dir*(0==a.ori?1:-1);let M=v(r[1==y?i:o]),S=M,T=[],E=[];for(let l=1==y?i:o;l>=i&&o>=l;l+=y)if(null!=u[l]){let e=v(r[l]);T.push(S=e),E.push(k(u[l]))}const z={stroke:l(T,E,x,_,w,b),fill:null,clip:null,band:null,gaps:null,flags:1},D=z.stroke;let[P,A]=mt(e,n);if(null!=s.fill||0!=P){let l=z.fill=new Path2D(D),t=k(s.fillTo(e,n,s.min,s.max,P));_(l,S,t),_(l,M,t)}if(!s.spanGaps){let l=[];l.push(..._t(r,u,i,o,y,v,t)),z.gaps=l=s.gaps(e,n,i,o,l),z.clip=wt(l,a.ori,d,p,m,g)}return 0!=A&&(z.band=2==A?[xt(e,n,i,o,D,-1),xt(e,n,i,o,D,1)]:xt(e,n,i,o,D,A)),z}))}(Gt,l)}}return en}();\n', css: '.uplot, .uplot *, .uplot *::before, .uplot *::after {box-sizing: border-box;}.uplot {font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol", "Noto Color Emoji";line-height: 1.5;width: min-content;}.u-title {text-align: center;font-size: 18px;font-weight: bold;}.u-wrap {position: relative;user-select: none;}.u-over, .u-under {position: absolute;}.u-under {overflow: hidden;}.uplot canvas {display: block;position: relative;width: 100%;height: 100%;}.u-axis {position: absolute;}.u-legend {font-size: 14px;margin: auto;text-align: center;}.u-inline {display: block;}.u-inline * {display: inline-block;}.u-inline tr {margin-right: 16px;}.u-legend th {font-weight: 600;}.u-legend th > * {vertical-align: middle;display: inline-block;}.u-legend .u-marker {width: 1em;height: 1em;margin-right: 4px;background-clip: padding-box !important;}.u-inline.u-live th::after {content: ":";vertical-align: middle;}.u-inline:not(.u-live) .u-value {display: none;}.u-series > * {padding: 4px;}.u-series th {cursor: pointer;}.u-legend .u-off > * {opacity: 0.3;}.u-select {background: rgba(0,0,0,0.07);position: absolute;pointer-events: none;}.u-cursor-x, .u-cursor-y {position: absolute;left: 0;top: 0;pointer-events: none;will-change: transform;}.u-hz .u-cursor-x, .u-vt .u-cursor-y {height: 100%;border-right: 1px dashed #607D8B;}.u-hz .u-cursor-y, .u-vt .u-cursor-x {width: 100%;border-bottom: 1px dashed #607D8B;}.u-cursor-pt {position: absolute;top: 0;left: 0;border-radius: 50%;border: 0 solid;pointer-events: none;will-change: transform;/*this has to be !important since we set inline "background" shorthand */background-clip: padding-box !important;}.u-axis.u-off, .u-select.u-off, .u-cursor-x.u-off, .u-cursor-y.u-off, .u-cursor-pt.u-off {display: none;}' };
+  }
+});
+
 // node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
   "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
     var _CodeOrName = class {
@@ -194,6 +211,7 @@ var require_code = __commonJS({
 var require_scope = __commonJS({
   "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
     var code_1 = require_code();
@@ -339,6 +357,7 @@ var require_scope = __commonJS({
 var require_codegen = __commonJS({
   "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
     var code_1 = require_code();
@@ -1059,6 +1078,7 @@ var require_codegen = __commonJS({
 var require_util = __commonJS({
   "node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
     var codegen_1 = require_codegen();
@@ -1226,6 +1246,7 @@ var require_util = __commonJS({
 var require_names = __commonJS({
   "node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var names = {
@@ -1265,6 +1286,7 @@ var require_names = __commonJS({
 var require_errors = __commonJS({
   "node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
     var codegen_1 = require_codegen();
@@ -1387,6 +1409,7 @@ var require_errors = __commonJS({
 var require_boolSchema = __commonJS({
   "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
     var errors_1 = require_errors();
@@ -1438,6 +1461,7 @@ var require_boolSchema = __commonJS({
 var require_rules = __commonJS({
   "node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
     var _jsonTypes = ["string", "number", "integer", "boolean", "null", "object", "array"];
@@ -1469,6 +1493,7 @@ var require_rules = __commonJS({
 var require_applicability = __commonJS({
   "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
     function schemaHasRulesForType({ schema, self: self2 }, type) {
@@ -1492,6 +1517,7 @@ var require_applicability = __commonJS({
 var require_dataType = __commonJS({
   "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
     var rules_1 = require_rules();
@@ -1676,6 +1702,7 @@ var require_dataType = __commonJS({
 var require_defaults = __commonJS({
   "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
     var codegen_1 = require_codegen();
@@ -1713,6 +1740,7 @@ var require_defaults = __commonJS({
 var require_code2 = __commonJS({
   "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
     var codegen_1 = require_codegen();
@@ -1846,6 +1874,7 @@ var require_code2 = __commonJS({
 var require_keyword = __commonJS({
   "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
     var codegen_1 = require_codegen();
@@ -1964,6 +1993,7 @@ var require_keyword = __commonJS({
 var require_subschema = __commonJS({
   "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
     var codegen_1 = require_codegen();
@@ -2047,6 +2077,7 @@ var require_subschema = __commonJS({
 var require_fast_deep_equal = __commonJS({
   "node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = function equal(a, b) {
       if (a === b) return true;
       if (a && b && typeof a == "object" && typeof b == "object") {
@@ -2082,6 +2113,7 @@ var require_fast_deep_equal = __commonJS({
 var require_json_schema_traverse = __commonJS({
   "node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
         cb = opts;
@@ -2170,6 +2202,7 @@ var require_json_schema_traverse = __commonJS({
 var require_resolve = __commonJS({
   "node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
     var util_1 = require_util();
@@ -2326,6 +2359,7 @@ var require_resolve = __commonJS({
 var require_validate = __commonJS({
   "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
     var boolSchema_1 = require_boolSchema();
@@ -2834,6 +2868,7 @@ var require_validate = __commonJS({
 var require_validation_error = __commonJS({
   "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
       constructor(errors) {
@@ -2850,6 +2885,7 @@ var require_validation_error = __commonJS({
 var require_ref_error = __commonJS({
   "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
     var MissingRefError = class extends Error {
@@ -2867,6 +2903,7 @@ var require_ref_error = __commonJS({
 var require_compile = __commonJS({
   "node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
     var codegen_1 = require_codegen();
@@ -3110,6 +3147,7 @@ var require_data = __commonJS({
 var require_utils = __commonJS({
   "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
     var isPort = RegExp.prototype.test.bind(/^\d*$/u);
@@ -3644,6 +3682,7 @@ var require_utils = __commonJS({
 var require_schemes = __commonJS({
   "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
     var supportedSchemeNames = (
@@ -3855,6 +3894,7 @@ var require_schemes = __commonJS({
 var require_fast_uri = __commonJS({
   "node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES, getSchemeHandler } = require_schemes();
     var VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
@@ -4285,6 +4325,7 @@ var require_fast_uri = __commonJS({
 var require_uri = __commonJS({
   "node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
     uri.code = 'require("ajv/dist/runtime/uri").default';
@@ -4296,6 +4337,7 @@ var require_uri = __commonJS({
 var require_core = __commonJS({
   "node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
     var validate_1 = require_validate();
@@ -4907,6 +4949,7 @@ var require_core = __commonJS({
 var require_id = __commonJS({
   "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
       keyword: "id",
@@ -4922,6 +4965,7 @@ var require_id = __commonJS({
 var require_ref = __commonJS({
   "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
     var ref_error_1 = require_ref_error();
@@ -5044,6 +5088,7 @@ var require_ref = __commonJS({
 var require_core2 = __commonJS({
   "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
     var ref_1 = require_ref();
@@ -5065,6 +5110,7 @@ var require_core2 = __commonJS({
 var require_limitNumber = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var ops = codegen_1.operators;
@@ -5097,6 +5143,7 @@ var require_limitNumber = __commonJS({
 var require_multipleOf = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var error = {
@@ -5125,6 +5172,7 @@ var require_multipleOf = __commonJS({
 var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
       const len = str.length;
@@ -5151,6 +5199,7 @@ var require_ucs2length = __commonJS({
 var require_limitLength = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -5183,6 +5232,7 @@ var require_limitLength = __commonJS({
 var require_pattern = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
     var util_1 = require_util();
@@ -5220,6 +5270,7 @@ var require_pattern = __commonJS({
 var require_limitProperties = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var error = {
@@ -5249,6 +5300,7 @@ var require_limitProperties = __commonJS({
 var require_required = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
     var codegen_1 = require_codegen();
@@ -5331,6 +5383,7 @@ var require_required = __commonJS({
 var require_limitItems = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var error = {
@@ -5360,6 +5413,7 @@ var require_limitItems = __commonJS({
 var require_equal = __commonJS({
   "node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
     equal.code = 'require("ajv/dist/runtime/equal").default';
@@ -5371,6 +5425,7 @@ var require_equal = __commonJS({
 var require_uniqueItems = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
     var codegen_1 = require_codegen();
@@ -5438,6 +5493,7 @@ var require_uniqueItems = __commonJS({
 var require_const = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -5467,6 +5523,7 @@ var require_const = __commonJS({
 var require_enum = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -5516,6 +5573,7 @@ var require_enum = __commonJS({
 var require_validation = __commonJS({
   "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
     var multipleOf_1 = require_multipleOf();
@@ -5554,6 +5612,7 @@ var require_validation = __commonJS({
 var require_additionalItems = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
     var codegen_1 = require_codegen();
@@ -5607,6 +5666,7 @@ var require_additionalItems = __commonJS({
 var require_items = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
     var codegen_1 = require_codegen();
@@ -5664,6 +5724,7 @@ var require_items = __commonJS({
 var require_prefixItems = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
     var def = {
@@ -5681,6 +5742,7 @@ var require_prefixItems = __commonJS({
 var require_items2020 = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -5716,6 +5778,7 @@ var require_items2020 = __commonJS({
 var require_contains = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -5810,6 +5873,7 @@ var require_contains = __commonJS({
 var require_dependencies = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
     var codegen_1 = require_codegen();
@@ -5904,6 +5968,7 @@ var require_dependencies = __commonJS({
 var require_propertyNames = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -5947,6 +6012,7 @@ var require_propertyNames = __commonJS({
 var require_additionalProperties = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
     var codegen_1 = require_codegen();
@@ -6053,6 +6119,7 @@ var require_additionalProperties = __commonJS({
 var require_properties = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
     var code_1 = require_code2();
@@ -6111,6 +6178,7 @@ var require_properties = __commonJS({
 var require_patternProperties = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
     var codegen_1 = require_codegen();
@@ -6185,6 +6253,7 @@ var require_patternProperties = __commonJS({
 var require_not = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
     var def = {
@@ -6216,6 +6285,7 @@ var require_not = __commonJS({
 var require_anyOf = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
     var def = {
@@ -6233,6 +6303,7 @@ var require_anyOf = __commonJS({
 var require_oneOf = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -6291,6 +6362,7 @@ var require_oneOf = __commonJS({
 var require_allOf = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
     var def = {
@@ -6318,6 +6390,7 @@ var require_allOf = __commonJS({
 var require_if = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util();
@@ -6387,6 +6460,7 @@ var require_if = __commonJS({
 var require_thenElse = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
     var def = {
@@ -6405,6 +6479,7 @@ var require_thenElse = __commonJS({
 var require_applicator = __commonJS({
   "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
     var prefixItems_1 = require_prefixItems();
@@ -6453,6 +6528,7 @@ var require_applicator = __commonJS({
 var require_format = __commonJS({
   "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var error = {
@@ -6543,6 +6619,7 @@ var require_format = __commonJS({
 var require_format2 = __commonJS({
   "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
     var format = [format_1.default];
@@ -6554,6 +6631,7 @@ var require_format2 = __commonJS({
 var require_metadata = __commonJS({
   "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
     exports2.metadataVocabulary = [
@@ -6577,6 +6655,7 @@ var require_metadata = __commonJS({
 var require_draft7 = __commonJS({
   "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
     var validation_1 = require_validation();
@@ -6599,6 +6678,7 @@ var require_draft7 = __commonJS({
 var require_types = __commonJS({
   "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
     var DiscrError;
@@ -6613,6 +6693,7 @@ var require_types = __commonJS({
 var require_discriminator = __commonJS({
   "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var types_1 = require_types();
@@ -6875,6 +6956,7 @@ var require_json_schema_draft_07 = __commonJS({
 var require_ajv = __commonJS({
   "node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
     var core_1 = require_core();
@@ -6945,6 +7027,7 @@ var require_ajv = __commonJS({
 var require_formats = __commonJS({
   "node_modules/ajv-formats/dist/formats.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.formatNames = exports2.fastFormats = exports2.fullFormats = void 0;
     function fmtDef(validate3, compare2) {
@@ -7148,6 +7231,7 @@ var require_formats = __commonJS({
 var require_limit = __commonJS({
   "node_modules/ajv-formats/dist/limit.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.formatLimitDefinition = void 0;
     var ajv_1 = require_ajv();
@@ -7220,6 +7304,7 @@ var require_limit = __commonJS({
 var require_dist = __commonJS({
   "node_modules/ajv-formats/dist/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var formats_1 = require_formats();
     var limit_1 = require_limit();
@@ -7262,6 +7347,7 @@ var require_dist = __commonJS({
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
     var MAP = /* @__PURE__ */ Symbol.for("yaml.map");
@@ -7319,6 +7405,7 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -7477,6 +7564,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var visit2 = require_visit();
     var escapeChars = {
@@ -7648,6 +7736,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var visit2 = require_visit();
     function anchorIsValid(anchor) {
@@ -7718,6 +7807,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function applyReviver(reviver, obj, key2, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
@@ -7768,6 +7858,7 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
@@ -7798,6 +7889,7 @@ var require_toJS = __commonJS({
 var require_Node = __commonJS({
   "node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var applyReviver = require_applyReviver();
     var identity = require_identity();
     var toJS = require_toJS();
@@ -7839,6 +7931,7 @@ var require_Node = __commonJS({
 var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var anchors = require_anchors();
     var visit2 = require_visit();
     var identity = require_identity();
@@ -7957,6 +8050,7 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -7987,6 +8081,7 @@ var require_Scalar = __commonJS({
 var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Alias = require_Alias();
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -8062,6 +8157,7 @@ var require_createNode = __commonJS({
 var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
@@ -8205,6 +8301,7 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent2) {
       if (/^\n+$/.test(comment))
@@ -8222,6 +8319,7 @@ var require_stringifyComment = __commonJS({
 var require_foldFlowLines = __commonJS({
   "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
@@ -8358,6 +8456,7 @@ ${indent2}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
@@ -8641,6 +8740,7 @@ ${indent2}`);
 var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var anchors = require_anchors();
     var identity = require_identity();
     var stringifyComment = require_stringifyComment();
@@ -8765,6 +8865,7 @@ ${ctx.indent}${str}`;
 var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var stringify = require_stringify();
@@ -8898,6 +8999,7 @@ ${ctx.indent}`;
 var require_log = __commonJS({
   "node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
       if (logLevel === "debug")
@@ -8920,6 +9022,7 @@ var require_log = __commonJS({
 var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
@@ -8980,6 +9083,7 @@ var require_merge = __commonJS({
 var require_addPairToJSMap = __commonJS({
   "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var log = require_log();
     var merge = require_merge();
     var stringify = require_stringify();
@@ -9044,6 +9148,7 @@ var require_addPairToJSMap = __commonJS({
 var require_Pair = __commonJS({
   "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
@@ -9084,6 +9189,7 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
@@ -9235,6 +9341,7 @@ ${indent2}${end}`;
 var require_YAMLMap = __commonJS({
   "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
@@ -9379,6 +9486,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
     var map = {
@@ -9401,6 +9509,7 @@ var require_map = __commonJS({
 var require_YAMLSeq = __commonJS({
   "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
@@ -9517,6 +9626,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq = {
@@ -9539,6 +9649,7 @@ var require_seq = __commonJS({
 var require_string = __commonJS({
   "node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var stringifyString = require_stringifyString();
     var string = {
       identify: (value) => typeof value === "string",
@@ -9558,6 +9669,7 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
@@ -9576,6 +9688,7 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
@@ -9600,6 +9713,7 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
@@ -9627,6 +9741,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
@@ -9673,6 +9788,7 @@ var require_float = __commonJS({
 var require_int = __commonJS({
   "node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
@@ -9718,6 +9834,7 @@ var require_int = __commonJS({
 var require_schema = __commonJS({
   "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
@@ -9746,6 +9863,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     var map = require_map();
     var seq = require_seq();
@@ -9813,6 +9931,7 @@ var require_schema2 = __commonJS({
 var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
@@ -9879,6 +9998,7 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
@@ -9957,6 +10077,7 @@ ${cn.comment}` : item.comment;
 var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
@@ -10035,6 +10156,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
@@ -10067,6 +10189,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
@@ -10116,6 +10239,7 @@ var require_float2 = __commonJS({
 var require_int2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -10195,6 +10319,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -10284,6 +10409,7 @@ var require_set = __commonJS({
 var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
       const sign = str[0];
@@ -10372,6 +10498,7 @@ var require_timestamp = __commonJS({
 var require_schema3 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
@@ -10416,6 +10543,7 @@ var require_schema3 = __commonJS({
 var require_tags = __commonJS({
   "node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
@@ -10510,6 +10638,7 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var map = require_map();
     var seq = require_seq();
@@ -10542,6 +10671,7 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
@@ -10622,6 +10752,7 @@ var require_stringifyDocument = __commonJS({
 var require_Document = __commonJS({
   "node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Alias = require_Alias();
     var Collection = require_Collection();
     var identity = require_identity();
@@ -10931,6 +11062,7 @@ var require_Document = __commonJS({
 var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
         super();
@@ -10996,6 +11128,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
@@ -11130,6 +11263,7 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function containsNewline(key2) {
       if (!key2)
         return null;
@@ -11172,6 +11306,7 @@ var require_util_contains_newline = __commonJS({
 var require_util_flow_indent_check = __commonJS({
   "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
       if (fc?.type === "flow-collection") {
@@ -11190,6 +11325,7 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     function mapIncludes(ctx, items2, search) {
       const { uniqueKeys } = ctx.options;
@@ -11206,6 +11342,7 @@ var require_util_map_includes = __commonJS({
 var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var resolveProps = require_resolve_props();
@@ -11314,6 +11451,7 @@ var require_resolve_block_map = __commonJS({
 var require_resolve_block_seq = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
@@ -11365,6 +11503,7 @@ var require_resolve_block_seq = __commonJS({
 var require_resolve_end = __commonJS({
   "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
       if (end) {
@@ -11408,6 +11547,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -11602,6 +11742,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -11667,6 +11808,7 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
@@ -11850,6 +11992,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
@@ -12071,6 +12214,7 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
@@ -12152,6 +12296,7 @@ var require_compose_scalar = __commonJS({
 var require_util_empty_scalar_position = __commonJS({
   "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
         pos ?? (pos = before.length);
@@ -12182,6 +12327,7 @@ var require_util_empty_scalar_position = __commonJS({
 var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Alias = require_Alias();
     var identity = require_identity();
     var composeCollection = require_compose_collection();
@@ -12288,6 +12434,7 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Document = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
@@ -12331,6 +12478,7 @@ var require_compose_doc = __commonJS({
 var require_composer = __commonJS({
   "node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var node_process = __require("process");
     var directives = require_directives();
     var Document = require_Document();
@@ -12539,6 +12687,7 @@ ${end.comment}` : end.comment;
 var require_cst_scalar = __commonJS({
   "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     var errors = require_errors2();
@@ -12724,6 +12873,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
@@ -12785,6 +12935,7 @@ var require_cst_stringify = __commonJS({
 var require_cst_visit = __commonJS({
   "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
@@ -12847,6 +12998,7 @@ var require_cst_visit = __commonJS({
 var require_cst = __commonJS({
   "node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
@@ -12949,6 +13101,7 @@ var require_cst = __commonJS({
 var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var cst = require_cst();
     function isEmpty(ch) {
       switch (ch) {
@@ -13538,6 +13691,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
@@ -13569,6 +13723,7 @@ var require_line_counter = __commonJS({
 var require_parser = __commonJS({
   "node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
@@ -14443,6 +14598,7 @@ var require_parser = __commonJS({
 var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var composer = require_composer();
     var Document = require_Document();
     var errors = require_errors2();
@@ -14540,6 +14696,7 @@ var require_public_api = __commonJS({
 var require_dist2 = __commonJS({
   "node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var composer = require_composer();
     var Document = require_Document();
     var Schema = require_Schema();
@@ -14592,6 +14749,7 @@ var require_dist2 = __commonJS({
 var require_constants = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -14794,6 +14952,7 @@ var require_constants = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var {
       REGEX_BACKSLASH,
       REGEX_REMOVE_BACKSLASH,
@@ -14858,6 +15017,7 @@ var require_utils2 = __commonJS({
 var require_scan = __commonJS({
   "node_modules/picomatch/lib/scan.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var utils = require_utils2();
     var {
       CHAR_ASTERISK,
@@ -15196,6 +15356,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var constants2 = require_constants();
     var utils = require_utils2();
     var {
@@ -16211,6 +16372,7 @@ var require_parse = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var scan = require_scan();
     var parse2 = require_parse();
     var utils = require_utils2();
@@ -16351,6 +16513,7 @@ var require_picomatch = __commonJS({
 var require_picomatch2 = __commonJS({
   "node_modules/picomatch/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var pico = require_picomatch();
     var utils = require_utils2();
     function picomatch2(glob, options, returnState = false) {
@@ -16368,6 +16531,7 @@ var require_picomatch2 = __commonJS({
 var require_define_property = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = typeof Object.defineProperty === "function" ? Object.defineProperty : null;
     module2.exports = main;
   }
@@ -16377,6 +16541,7 @@ var require_define_property = __commonJS({
 var require_has_define_property_support = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var defineProperty = require_define_property();
     function hasDefinePropertySupport() {
       try {
@@ -16394,6 +16559,7 @@ var require_has_define_property_support = __commonJS({
 var require_builtin = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/builtin.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var defineProperty = Object.defineProperty;
     module2.exports = defineProperty;
   }
@@ -16403,6 +16569,7 @@ var require_builtin = __commonJS({
 var require_is_number = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function isNumber(value) {
       return typeof value === "number";
     }
@@ -16414,6 +16581,7 @@ var require_is_number = __commonJS({
 var require_zero_pad = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function startsWithMinus(str) {
       return str[0] === "-";
     }
@@ -16449,6 +16617,7 @@ var require_zero_pad = __commonJS({
 var require_format_integer = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isNumber = require_is_number();
     var zeroPad = require_zero_pad();
     var lowercase = String.prototype.toLowerCase;
@@ -16524,6 +16693,7 @@ var require_format_integer = __commonJS({
 var require_is_string = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function isString(value) {
       return typeof value === "string";
     }
@@ -16535,6 +16705,7 @@ var require_is_string = __commonJS({
 var require_format_double = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = Math.abs;
     var lowercase = String.prototype.toLowerCase;
     var uppercase = String.prototype.toUpperCase;
@@ -16598,6 +16769,7 @@ var require_format_double = __commonJS({
 var require_space_pad = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function spaces(n) {
       var out = "";
       var i;
@@ -16622,6 +16794,7 @@ var require_space_pad = __commonJS({
 var require_main = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var formatInteger = require_format_integer();
     var isString = require_is_string();
     var isNumber = require_is_number();
@@ -16790,6 +16963,7 @@ var require_main = __commonJS({
 var require_lib = __commonJS({
   "node_modules/@stdlib/string-base-format-interpolate/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main();
     module2.exports = main;
   }
@@ -16799,6 +16973,7 @@ var require_lib = __commonJS({
 var require_main2 = __commonJS({
   "node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var RE = /%(?:([1-9]\d*)\$)?([0 +\-#]*)(\*|\d+)?(?:(\.)(\*|\d+)?)?[hlL]?([%A-Za-z])/g;
     function parse2(match) {
       var token = {
@@ -16848,6 +17023,7 @@ var require_main2 = __commonJS({
 var require_lib2 = __commonJS({
   "node_modules/@stdlib/string-base-format-tokenize/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main2();
     module2.exports = main;
   }
@@ -16857,6 +17033,7 @@ var require_lib2 = __commonJS({
 var require_is_string2 = __commonJS({
   "node_modules/@stdlib/string-format/lib/is_string.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function isString(value) {
       return typeof value === "string";
     }
@@ -16868,6 +17045,7 @@ var require_is_string2 = __commonJS({
 var require_main3 = __commonJS({
   "node_modules/@stdlib/string-format/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var interpolate2 = require_lib();
     var tokenize = require_lib2();
     var isString = require_is_string2();
@@ -16891,6 +17069,7 @@ var require_main3 = __commonJS({
 var require_lib3 = __commonJS({
   "node_modules/@stdlib/string-format/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main3();
     module2.exports = main;
   }
@@ -16900,6 +17079,7 @@ var require_lib3 = __commonJS({
 var require_polyfill = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/polyfill.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var format = require_lib3();
     var objectProtoype = Object.prototype;
     var toStr = objectProtoype.toString;
@@ -16951,6 +17131,7 @@ var require_polyfill = __commonJS({
 var require_lib4 = __commonJS({
   "node_modules/@stdlib/utils-define-property/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasDefinePropertySupport = require_has_define_property_support();
     var builtin = require_builtin();
     var polyfill = require_polyfill();
@@ -16968,6 +17149,7 @@ var require_lib4 = __commonJS({
 var require_main4 = __commonJS({
   "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var defineProperty = require_lib4();
     function setNonEnumerableReadOnly(obj, prop, value) {
       defineProperty(obj, prop, {
@@ -16985,6 +17167,7 @@ var require_main4 = __commonJS({
 var require_lib5 = __commonJS({
   "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main4();
     module2.exports = main;
   }
@@ -16994,6 +17177,7 @@ var require_lib5 = __commonJS({
 var require_main5 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-nan/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function isnan(x) {
       return x !== x;
     }
@@ -17005,6 +17189,7 @@ var require_main5 = __commonJS({
 var require_lib6 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-nan/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main5();
     module2.exports = main;
   }
@@ -17014,6 +17199,7 @@ var require_lib6 = __commonJS({
 var require_main6 = __commonJS({
   "node_modules/@stdlib/assert-has-symbol-support/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function hasSymbolSupport() {
       return typeof Symbol === "function" && typeof /* @__PURE__ */ Symbol("foo") === "symbol";
     }
@@ -17025,6 +17211,7 @@ var require_main6 = __commonJS({
 var require_lib7 = __commonJS({
   "node_modules/@stdlib/assert-has-symbol-support/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main6();
     module2.exports = main;
   }
@@ -17034,6 +17221,7 @@ var require_lib7 = __commonJS({
 var require_main7 = __commonJS({
   "node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasSymbols = require_lib7();
     var FLG = hasSymbols();
     function hasToStringTagSupport() {
@@ -17047,6 +17235,7 @@ var require_main7 = __commonJS({
 var require_lib8 = __commonJS({
   "node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main7();
     module2.exports = main;
   }
@@ -17056,6 +17245,7 @@ var require_lib8 = __commonJS({
 var require_tostring = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/tostring.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var toStr = Object.prototype.toString;
     module2.exports = toStr;
   }
@@ -17065,6 +17255,7 @@ var require_tostring = __commonJS({
 var require_main8 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var toStr = require_tostring();
     function nativeClass(v) {
       return toStr.call(v);
@@ -17077,6 +17268,7 @@ var require_main8 = __commonJS({
 var require_main9 = __commonJS({
   "node_modules/@stdlib/assert-has-own-property/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var has = Object.prototype.hasOwnProperty;
     function hasOwnProp(value, property) {
       if (value === void 0 || value === null) {
@@ -17092,6 +17284,7 @@ var require_main9 = __commonJS({
 var require_lib9 = __commonJS({
   "node_modules/@stdlib/assert-has-own-property/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main9();
     module2.exports = main;
   }
@@ -17101,6 +17294,7 @@ var require_lib9 = __commonJS({
 var require_main10 = __commonJS({
   "node_modules/@stdlib/symbol-ctor/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Sym = typeof Symbol === "function" ? Symbol : void 0;
     module2.exports = Sym;
   }
@@ -17110,6 +17304,7 @@ var require_main10 = __commonJS({
 var require_lib10 = __commonJS({
   "node_modules/@stdlib/symbol-ctor/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main10();
     module2.exports = main;
   }
@@ -17119,6 +17314,7 @@ var require_lib10 = __commonJS({
 var require_tostringtag = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/tostringtag.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Symbol2 = require_lib10();
     var toStrTag = typeof Symbol2 === "function" ? Symbol2.toStringTag : "";
     module2.exports = toStrTag;
@@ -17129,6 +17325,7 @@ var require_tostringtag = __commonJS({
 var require_polyfill2 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/polyfill.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasOwnProp = require_lib9();
     var toStringTag = require_tostringtag();
     var toStr = require_tostring();
@@ -17162,6 +17359,7 @@ var require_polyfill2 = __commonJS({
 var require_lib11 = __commonJS({
   "node_modules/@stdlib/utils-native-class/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasToStringTag = require_lib8();
     var builtin = require_main8();
     var polyfill = require_polyfill2();
@@ -17179,6 +17377,7 @@ var require_lib11 = __commonJS({
 var require_main11 = __commonJS({
   "node_modules/@stdlib/assert-is-uint32array/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var nativeClass = require_lib11();
     var hasUint32Array = typeof Uint32Array === "function";
     function isUint32Array(value) {
@@ -17193,6 +17392,7 @@ var require_main11 = __commonJS({
 var require_lib12 = __commonJS({
   "node_modules/@stdlib/assert-is-uint32array/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isUint32Array = require_main11();
     module2.exports = isUint32Array;
   }
@@ -17202,6 +17402,7 @@ var require_lib12 = __commonJS({
 var require_lib13 = __commonJS({
   "node_modules/@stdlib/constants-uint32-max/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var UINT32_MAX = 4294967295;
     module2.exports = UINT32_MAX;
   }
@@ -17211,6 +17412,7 @@ var require_lib13 = __commonJS({
 var require_uint32array = __commonJS({
   "node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = typeof Uint32Array === "function" ? Uint32Array : null;
     module2.exports = main;
   }
@@ -17220,6 +17422,7 @@ var require_uint32array = __commonJS({
 var require_main12 = __commonJS({
   "node_modules/@stdlib/assert-has-uint32array-support/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isUint32Array = require_lib12();
     var UINT32_MAX = require_lib13();
     var GlobalUint32Array = require_uint32array();
@@ -17249,6 +17452,7 @@ var require_main12 = __commonJS({
 var require_lib14 = __commonJS({
   "node_modules/@stdlib/assert-has-uint32array-support/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasUint32ArraySupport = require_main12();
     module2.exports = hasUint32ArraySupport;
   }
@@ -17258,6 +17462,7 @@ var require_lib14 = __commonJS({
 var require_main13 = __commonJS({
   "node_modules/@stdlib/array-uint32/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ctor = typeof Uint32Array === "function" ? Uint32Array : void 0;
     module2.exports = ctor;
   }
@@ -17267,6 +17472,7 @@ var require_main13 = __commonJS({
 var require_polyfill3 = __commonJS({
   "node_modules/@stdlib/array-uint32/lib/polyfill.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function polyfill() {
       throw new Error("not implemented");
     }
@@ -17278,6 +17484,7 @@ var require_polyfill3 = __commonJS({
 var require_lib15 = __commonJS({
   "node_modules/@stdlib/array-uint32/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasUint32ArraySupport = require_lib14();
     var builtin = require_main13();
     var polyfill = require_polyfill3();
@@ -17295,6 +17502,7 @@ var require_lib15 = __commonJS({
 var require_main14 = __commonJS({
   "node_modules/@stdlib/assert-is-float64array/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var nativeClass = require_lib11();
     var hasFloat64Array = typeof Float64Array === "function";
     function isFloat64Array(value) {
@@ -17309,6 +17517,7 @@ var require_main14 = __commonJS({
 var require_lib16 = __commonJS({
   "node_modules/@stdlib/assert-is-float64array/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isFloat64Array = require_main14();
     module2.exports = isFloat64Array;
   }
@@ -17318,6 +17527,7 @@ var require_lib16 = __commonJS({
 var require_float64array = __commonJS({
   "node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = typeof Float64Array === "function" ? Float64Array : null;
     module2.exports = main;
   }
@@ -17327,6 +17537,7 @@ var require_float64array = __commonJS({
 var require_main15 = __commonJS({
   "node_modules/@stdlib/assert-has-float64array-support/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isFloat64Array = require_lib16();
     var GlobalFloat64Array = require_float64array();
     function hasFloat64ArraySupport() {
@@ -17351,6 +17562,7 @@ var require_main15 = __commonJS({
 var require_lib17 = __commonJS({
   "node_modules/@stdlib/assert-has-float64array-support/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasFloat64ArraySupport = require_main15();
     module2.exports = hasFloat64ArraySupport;
   }
@@ -17360,6 +17572,7 @@ var require_lib17 = __commonJS({
 var require_main16 = __commonJS({
   "node_modules/@stdlib/array-float64/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ctor = typeof Float64Array === "function" ? Float64Array : void 0;
     module2.exports = ctor;
   }
@@ -17369,6 +17582,7 @@ var require_main16 = __commonJS({
 var require_polyfill4 = __commonJS({
   "node_modules/@stdlib/array-float64/lib/polyfill.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function polyfill() {
       throw new Error("not implemented");
     }
@@ -17380,6 +17594,7 @@ var require_polyfill4 = __commonJS({
 var require_lib18 = __commonJS({
   "node_modules/@stdlib/array-float64/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasFloat64ArraySupport = require_lib17();
     var builtin = require_main16();
     var polyfill = require_polyfill4();
@@ -17397,6 +17612,7 @@ var require_lib18 = __commonJS({
 var require_main17 = __commonJS({
   "node_modules/@stdlib/assert-is-uint8array/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var nativeClass = require_lib11();
     var hasUint8Array = typeof Uint8Array === "function";
     function isUint8Array(value) {
@@ -17411,6 +17627,7 @@ var require_main17 = __commonJS({
 var require_lib19 = __commonJS({
   "node_modules/@stdlib/assert-is-uint8array/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isUint8Array = require_main17();
     module2.exports = isUint8Array;
   }
@@ -17420,6 +17637,7 @@ var require_lib19 = __commonJS({
 var require_lib20 = __commonJS({
   "node_modules/@stdlib/constants-uint8-max/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var UINT8_MAX = 255 | 0;
     module2.exports = UINT8_MAX;
   }
@@ -17429,6 +17647,7 @@ var require_lib20 = __commonJS({
 var require_uint8array = __commonJS({
   "node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = typeof Uint8Array === "function" ? Uint8Array : null;
     module2.exports = main;
   }
@@ -17438,6 +17657,7 @@ var require_uint8array = __commonJS({
 var require_main18 = __commonJS({
   "node_modules/@stdlib/assert-has-uint8array-support/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isUint8Array = require_lib19();
     var UINT8_MAX = require_lib20();
     var GlobalUint8Array = require_uint8array();
@@ -17467,6 +17687,7 @@ var require_main18 = __commonJS({
 var require_lib21 = __commonJS({
   "node_modules/@stdlib/assert-has-uint8array-support/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasUint8ArraySupport = require_main18();
     module2.exports = hasUint8ArraySupport;
   }
@@ -17476,6 +17697,7 @@ var require_lib21 = __commonJS({
 var require_main19 = __commonJS({
   "node_modules/@stdlib/array-uint8/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ctor = typeof Uint8Array === "function" ? Uint8Array : void 0;
     module2.exports = ctor;
   }
@@ -17485,6 +17707,7 @@ var require_main19 = __commonJS({
 var require_polyfill5 = __commonJS({
   "node_modules/@stdlib/array-uint8/lib/polyfill.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function polyfill() {
       throw new Error("not implemented");
     }
@@ -17496,6 +17719,7 @@ var require_polyfill5 = __commonJS({
 var require_lib22 = __commonJS({
   "node_modules/@stdlib/array-uint8/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasUint8ArraySupport = require_lib21();
     var builtin = require_main19();
     var polyfill = require_polyfill5();
@@ -17513,6 +17737,7 @@ var require_lib22 = __commonJS({
 var require_main20 = __commonJS({
   "node_modules/@stdlib/assert-is-uint16array/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var nativeClass = require_lib11();
     var hasUint16Array = typeof Uint16Array === "function";
     function isUint16Array(value) {
@@ -17527,6 +17752,7 @@ var require_main20 = __commonJS({
 var require_lib23 = __commonJS({
   "node_modules/@stdlib/assert-is-uint16array/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isUint16Array = require_main20();
     module2.exports = isUint16Array;
   }
@@ -17536,6 +17762,7 @@ var require_lib23 = __commonJS({
 var require_lib24 = __commonJS({
   "node_modules/@stdlib/constants-uint16-max/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var UINT16_MAX = 65535 | 0;
     module2.exports = UINT16_MAX;
   }
@@ -17545,6 +17772,7 @@ var require_lib24 = __commonJS({
 var require_uint16array = __commonJS({
   "node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = typeof Uint16Array === "function" ? Uint16Array : null;
     module2.exports = main;
   }
@@ -17554,6 +17782,7 @@ var require_uint16array = __commonJS({
 var require_main21 = __commonJS({
   "node_modules/@stdlib/assert-has-uint16array-support/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isUint16Array = require_lib23();
     var UINT16_MAX = require_lib24();
     var GlobalUint16Array = require_uint16array();
@@ -17583,6 +17812,7 @@ var require_main21 = __commonJS({
 var require_lib25 = __commonJS({
   "node_modules/@stdlib/assert-has-uint16array-support/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasUint16ArraySupport = require_main21();
     module2.exports = hasUint16ArraySupport;
   }
@@ -17592,6 +17822,7 @@ var require_lib25 = __commonJS({
 var require_main22 = __commonJS({
   "node_modules/@stdlib/array-uint16/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ctor = typeof Uint16Array === "function" ? Uint16Array : void 0;
     module2.exports = ctor;
   }
@@ -17601,6 +17832,7 @@ var require_main22 = __commonJS({
 var require_polyfill6 = __commonJS({
   "node_modules/@stdlib/array-uint16/lib/polyfill.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function polyfill() {
       throw new Error("not implemented");
     }
@@ -17612,6 +17844,7 @@ var require_polyfill6 = __commonJS({
 var require_lib26 = __commonJS({
   "node_modules/@stdlib/array-uint16/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasUint16ArraySupport = require_lib25();
     var builtin = require_main22();
     var polyfill = require_polyfill6();
@@ -17629,6 +17862,7 @@ var require_lib26 = __commonJS({
 var require_ctors = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/ctors.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Uint8Array2 = require_lib22();
     var Uint16Array2 = require_lib26();
     var ctors = {
@@ -17643,6 +17877,7 @@ var require_ctors = __commonJS({
 var require_main23 = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ctors = require_ctors();
     var bool;
     function isLittleEndian() {
@@ -17662,6 +17897,7 @@ var require_main23 = __commonJS({
 var require_lib27 = __commonJS({
   "node_modules/@stdlib/assert-is-little-endian/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var IS_LITTLE_ENDIAN = require_main23();
     module2.exports = IS_LITTLE_ENDIAN;
   }
@@ -17671,6 +17907,7 @@ var require_lib27 = __commonJS({
 var require_high = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isLittleEndian = require_lib27();
     var HIGH;
     if (isLittleEndian === true) {
@@ -17686,6 +17923,7 @@ var require_high = __commonJS({
 var require_main24 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Uint32Array2 = require_lib15();
     var Float64Array2 = require_lib18();
     var HIGH = require_high();
@@ -17703,6 +17941,7 @@ var require_main24 = __commonJS({
 var require_lib28 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main24();
     module2.exports = main;
   }
@@ -17712,6 +17951,7 @@ var require_lib28 = __commonJS({
 var require_high2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isLittleEndian = require_lib27();
     var HIGH;
     if (isLittleEndian === true) {
@@ -17727,6 +17967,7 @@ var require_high2 = __commonJS({
 var require_main25 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Uint32Array2 = require_lib15();
     var Float64Array2 = require_lib18();
     var HIGH = require_high2();
@@ -17745,6 +17986,7 @@ var require_main25 = __commonJS({
 var require_lib29 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main25();
     module2.exports = main;
   }
@@ -17754,6 +17996,7 @@ var require_lib29 = __commonJS({
 var require_indices = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/indices.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isLittleEndian = require_lib27();
     var indices;
     var HIGH;
@@ -17777,6 +18020,7 @@ var require_indices = __commonJS({
 var require_main26 = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Uint32Array2 = require_lib15();
     var Float64Array2 = require_lib18();
     var indices = require_indices();
@@ -17797,6 +18041,7 @@ var require_main26 = __commonJS({
 var require_lib30 = __commonJS({
   "node_modules/@stdlib/number-float64-base-from-words/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main26();
     module2.exports = main;
   }
@@ -17806,6 +18051,7 @@ var require_lib30 = __commonJS({
 var require_lib31 = __commonJS({
   "node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_PINF = Number.POSITIVE_INFINITY;
     module2.exports = FLOAT64_PINF;
   }
@@ -17815,6 +18061,7 @@ var require_lib31 = __commonJS({
 var require_main27 = __commonJS({
   "node_modules/@stdlib/number-ctor/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Number;
   }
 });
@@ -17823,6 +18070,7 @@ var require_main27 = __commonJS({
 var require_lib32 = __commonJS({
   "node_modules/@stdlib/number-ctor/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main27();
     module2.exports = main;
   }
@@ -17832,6 +18080,7 @@ var require_lib32 = __commonJS({
 var require_lib33 = __commonJS({
   "node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Number2 = require_lib32();
     var FLOAT64_NINF = Number2.NEGATIVE_INFINITY;
     module2.exports = FLOAT64_NINF;
@@ -17842,6 +18091,7 @@ var require_lib33 = __commonJS({
 var require_lib34 = __commonJS({
   "node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_EXPONENT_BIAS = 1023 | 0;
     module2.exports = FLOAT64_EXPONENT_BIAS;
   }
@@ -17851,6 +18101,7 @@ var require_lib34 = __commonJS({
 var require_lib35 = __commonJS({
   "node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var HALF_LN2 = 0.34657359027997264;
     module2.exports = HALF_LN2;
   }
@@ -17860,6 +18111,7 @@ var require_lib35 = __commonJS({
 var require_polyval_q = __commonJS({
   "node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.03333333333333313;
@@ -17874,6 +18126,7 @@ var require_polyval_q = __commonJS({
 var require_main28 = __commonJS({
   "node_modules/@stdlib/math-base-special-expm1/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var getHighWord = require_lib28();
     var setHighWord = require_lib29();
@@ -18009,6 +18262,7 @@ var require_main28 = __commonJS({
 var require_lib36 = __commonJS({
   "node_modules/@stdlib/math-base-special-expm1/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var expm1 = require_main28();
     module2.exports = expm1;
   }
@@ -18018,6 +18272,7 @@ var require_lib36 = __commonJS({
 var require_main29 = __commonJS({
   "node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var floor = Math.floor;
     module2.exports = floor;
   }
@@ -18027,6 +18282,7 @@ var require_main29 = __commonJS({
 var require_lib37 = __commonJS({
   "node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main29();
     module2.exports = main;
   }
@@ -18036,6 +18292,7 @@ var require_lib37 = __commonJS({
 var require_polyval_lp = __commonJS({
   "node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.6666666666666735;
@@ -18050,6 +18307,7 @@ var require_polyval_lp = __commonJS({
 var require_main30 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1p/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var getHighWord = require_lib28();
     var setHighWord = require_lib29();
@@ -18159,6 +18417,7 @@ var require_main30 = __commonJS({
 var require_lib38 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1p/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var log1p = require_main30();
     module2.exports = log1p;
   }
@@ -18168,6 +18427,7 @@ var require_lib38 = __commonJS({
 var require_main31 = __commonJS({
   "node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var sqrt = Math.sqrt;
     module2.exports = sqrt;
   }
@@ -18177,6 +18437,7 @@ var require_main31 = __commonJS({
 var require_lib39 = __commonJS({
   "node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main31();
     module2.exports = main;
   }
@@ -18186,6 +18447,7 @@ var require_lib39 = __commonJS({
 var require_lib40 = __commonJS({
   "node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FOURTH_PI = 0.7853981633974483;
     module2.exports = FOURTH_PI;
   }
@@ -18195,6 +18457,7 @@ var require_lib40 = __commonJS({
 var require_rational_pq = __commonJS({
   "node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -18225,6 +18488,7 @@ var require_rational_pq = __commonJS({
 var require_rational_rs = __commonJS({
   "node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -18255,6 +18519,7 @@ var require_rational_rs = __commonJS({
 var require_main32 = __commonJS({
   "node_modules/@stdlib/math-base-special-asin/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var sqrt = require_lib39();
     var PIO4 = require_lib40();
@@ -18305,6 +18570,7 @@ var require_main32 = __commonJS({
 var require_lib41 = __commonJS({
   "node_modules/@stdlib/math-base-special-asin/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main32();
     module2.exports = main;
   }
@@ -18314,6 +18580,7 @@ var require_lib41 = __commonJS({
 var require_main33 = __commonJS({
   "node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function abs(x) {
       return Math.abs(x);
     }
@@ -18325,6 +18592,7 @@ var require_main33 = __commonJS({
 var require_lib42 = __commonJS({
   "node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main33();
     module2.exports = main;
   }
@@ -18334,6 +18602,7 @@ var require_lib42 = __commonJS({
 var require_main34 = __commonJS({
   "node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ceil = Math.ceil;
     module2.exports = ceil;
   }
@@ -18343,6 +18612,7 @@ var require_main34 = __commonJS({
 var require_lib43 = __commonJS({
   "node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main34();
     module2.exports = main;
   }
@@ -18352,6 +18622,7 @@ var require_lib43 = __commonJS({
 var require_main35 = __commonJS({
   "node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var floor = require_lib37();
     var ceil = require_lib43();
     function trunc(x) {
@@ -18368,6 +18639,7 @@ var require_main35 = __commonJS({
 var require_lib44 = __commonJS({
   "node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main35();
     module2.exports = main;
   }
@@ -18377,6 +18649,7 @@ var require_lib44 = __commonJS({
 var require_lib45 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MAX_BASE2_EXPONENT = 1023 | 0;
     module2.exports = FLOAT64_MAX_BASE2_EXPONENT;
   }
@@ -18386,6 +18659,7 @@ var require_lib45 = __commonJS({
 var require_lib46 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL = -1023 | 0;
     module2.exports = FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL;
   }
@@ -18395,6 +18669,7 @@ var require_lib46 = __commonJS({
 var require_lib47 = __commonJS({
   "node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL = -1074 | 0;
     module2.exports = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
   }
@@ -18404,6 +18679,7 @@ var require_lib47 = __commonJS({
 var require_main36 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var PINF = require_lib31();
     var NINF = require_lib33();
     function isInfinite(x) {
@@ -18417,6 +18693,7 @@ var require_main36 = __commonJS({
 var require_lib48 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main36();
     module2.exports = main;
   }
@@ -18426,6 +18703,7 @@ var require_lib48 = __commonJS({
 var require_lib49 = __commonJS({
   "node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_HIGH_WORD_SIGN_MASK = 2147483648 >>> 0;
     module2.exports = FLOAT64_HIGH_WORD_SIGN_MASK;
   }
@@ -18435,6 +18713,7 @@ var require_lib49 = __commonJS({
 var require_lib50 = __commonJS({
   "node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_HIGH_WORD_ABS_MASK = 2147483647 >>> 0;
     module2.exports = FLOAT64_HIGH_WORD_ABS_MASK;
   }
@@ -18444,6 +18723,7 @@ var require_lib50 = __commonJS({
 var require_indices2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isLittleEndian = require_lib27();
     var indices;
     var HIGH;
@@ -18467,6 +18747,7 @@ var require_indices2 = __commonJS({
 var require_assign = __commonJS({
   "node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Uint32Array2 = require_lib15();
     var Float64Array2 = require_lib18();
     var indices = require_indices2();
@@ -18488,6 +18769,7 @@ var require_assign = __commonJS({
 var require_main37 = __commonJS({
   "node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var fcn = require_assign();
     function toWords(x) {
       return fcn(x, [0 >>> 0, 0 >>> 0], 1, 0);
@@ -18500,6 +18782,7 @@ var require_main37 = __commonJS({
 var require_lib51 = __commonJS({
   "node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var setReadOnly = require_lib5();
     var main = require_main37();
     var assign = require_assign();
@@ -18512,6 +18795,7 @@ var require_lib51 = __commonJS({
 var require_main38 = __commonJS({
   "node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SIGN_MASK = require_lib49();
     var ABS_MASK = require_lib50();
     var toWords = require_lib51();
@@ -18537,6 +18821,7 @@ var require_main38 = __commonJS({
 var require_lib52 = __commonJS({
   "node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main38();
     module2.exports = main;
   }
@@ -18546,6 +18831,7 @@ var require_lib52 = __commonJS({
 var require_lib53 = __commonJS({
   "node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_SMALLEST_NORMAL = 22250738585072014e-324;
     module2.exports = FLOAT64_SMALLEST_NORMAL;
   }
@@ -18555,6 +18841,7 @@ var require_lib53 = __commonJS({
 var require_assign2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_SMALLEST_NORMAL = require_lib53();
     var isInfinite = require_lib48();
     var isnan = require_lib6();
@@ -18583,6 +18870,7 @@ var require_assign2 = __commonJS({
 var require_main39 = __commonJS({
   "node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var fcn = require_assign2();
     function normalize(x) {
       return fcn(x, [0, 0], 1, 0);
@@ -18595,6 +18883,7 @@ var require_main39 = __commonJS({
 var require_lib54 = __commonJS({
   "node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var setReadOnly = require_lib5();
     var main = require_main39();
     var assign = require_assign2();
@@ -18607,6 +18896,7 @@ var require_lib54 = __commonJS({
 var require_lib55 = __commonJS({
   "node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_HIGH_WORD_EXPONENT_MASK = 2146435072;
     module2.exports = FLOAT64_HIGH_WORD_EXPONENT_MASK;
   }
@@ -18616,6 +18906,7 @@ var require_lib55 = __commonJS({
 var require_main40 = __commonJS({
   "node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var getHighWord = require_lib28();
     var EXP_MASK = require_lib55();
     var BIAS = require_lib34();
@@ -18632,6 +18923,7 @@ var require_main40 = __commonJS({
 var require_lib56 = __commonJS({
   "node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main40();
     module2.exports = main;
   }
@@ -18641,6 +18933,7 @@ var require_lib56 = __commonJS({
 var require_main41 = __commonJS({
   "node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var PINF = require_lib31();
     var NINF = require_lib33();
     var BIAS = require_lib34();
@@ -18698,6 +18991,7 @@ var require_main41 = __commonJS({
 var require_lib57 = __commonJS({
   "node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main41();
     module2.exports = main;
   }
@@ -18707,6 +19001,7 @@ var require_lib57 = __commonJS({
 var require_polyval_p = __commonJS({
   "node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.16666666666666602;
@@ -18721,6 +19016,7 @@ var require_polyval_p = __commonJS({
 var require_expmulti = __commonJS({
   "node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ldexp = require_lib57();
     var polyvalP = require_polyval_p();
     function expmulti(hi, lo, k) {
@@ -18742,6 +19038,7 @@ var require_expmulti = __commonJS({
 var require_main42 = __commonJS({
   "node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var trunc = require_lib44();
     var NINF = require_lib33();
@@ -18790,6 +19087,7 @@ var require_main42 = __commonJS({
 var require_lib58 = __commonJS({
   "node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main42();
     module2.exports = main;
   }
@@ -18799,6 +19097,7 @@ var require_lib58 = __commonJS({
 var require_main43 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-integer/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var floor = require_lib37();
     function isInteger(x) {
       return floor(x) === x;
@@ -18811,6 +19110,7 @@ var require_main43 = __commonJS({
 var require_lib59 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-integer/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main43();
     module2.exports = main;
   }
@@ -18820,6 +19120,7 @@ var require_lib59 = __commonJS({
 var require_main44 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-even/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isInteger = require_lib59();
     function isEven(x) {
       return isInteger(x / 2);
@@ -18832,6 +19133,7 @@ var require_main44 = __commonJS({
 var require_lib60 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-even/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main44();
     module2.exports = main;
   }
@@ -18841,6 +19143,7 @@ var require_lib60 = __commonJS({
 var require_main45 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-odd/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isEven = require_lib60();
     function isOdd(x) {
       if (x > 0) {
@@ -18856,6 +19159,7 @@ var require_main45 = __commonJS({
 var require_lib61 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-odd/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main45();
     module2.exports = main;
   }
@@ -18865,6 +19169,7 @@ var require_lib61 = __commonJS({
 var require_low = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isLittleEndian = require_lib27();
     var LOW;
     if (isLittleEndian === true) {
@@ -18880,6 +19185,7 @@ var require_low = __commonJS({
 var require_main46 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Uint32Array2 = require_lib15();
     var Float64Array2 = require_lib18();
     var LOW = require_low();
@@ -18898,6 +19204,7 @@ var require_main46 = __commonJS({
 var require_lib62 = __commonJS({
   "node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main46();
     module2.exports = main;
   }
@@ -18907,6 +19214,7 @@ var require_lib62 = __commonJS({
 var require_main47 = __commonJS({
   "node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function uint32ToInt32(x) {
       return x | 0;
     }
@@ -18918,6 +19226,7 @@ var require_main47 = __commonJS({
 var require_lib63 = __commonJS({
   "node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var uint32ToInt32 = require_main47();
     module2.exports = uint32ToInt32;
   }
@@ -18927,6 +19236,7 @@ var require_lib63 = __commonJS({
 var require_x_is_zero = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isOdd = require_lib61();
     var copysign = require_lib52();
     var NINF = require_lib33();
@@ -18957,6 +19267,7 @@ var require_x_is_zero = __commonJS({
 var require_y_is_huge = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ABS_MASK = require_lib50();
     var getHighWord = require_lib28();
     var HIGH_MAX_NEAR_UNITY = 1072693247 | 0;
@@ -18986,6 +19297,7 @@ var require_y_is_huge = __commonJS({
 var require_y_is_infinite = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var PINF = require_lib31();
     function pow(x, y) {
@@ -19008,6 +19320,7 @@ var require_y_is_infinite = __commonJS({
 var require_lib64 = __commonJS({
   "node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS = 20 | 0;
     module2.exports = FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS;
   }
@@ -19017,6 +19330,7 @@ var require_lib64 = __commonJS({
 var require_polyval_l = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.5999999999999946;
@@ -19031,6 +19345,7 @@ var require_polyval_l = __commonJS({
 var require_log2ax = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/log2ax.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var getHighWord = require_lib28();
     var setLowWord = require_lib62();
     var setHighWord = require_lib29();
@@ -19143,6 +19458,7 @@ var require_log2ax = __commonJS({
 var require_polyval_w = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.5;
@@ -19157,6 +19473,7 @@ var require_polyval_w = __commonJS({
 var require_logx = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/logx.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var setLowWord = require_lib62();
     var polyvalW = require_polyval_w();
     var INV_LN2 = 1.4426950408889634;
@@ -19188,6 +19505,7 @@ var require_logx = __commonJS({
 var require_lib65 = __commonJS({
   "node_modules/@stdlib/constants-float64-ln-two/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var LN2 = 0.6931471805599453;
     module2.exports = LN2;
   }
@@ -19197,6 +19515,7 @@ var require_lib65 = __commonJS({
 var require_lib66 = __commonJS({
   "node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_HIGH_WORD_SIGNIFICAND_MASK = 1048575;
     module2.exports = FLOAT64_HIGH_WORD_SIGNIFICAND_MASK;
   }
@@ -19206,6 +19525,7 @@ var require_lib66 = __commonJS({
 var require_polyval_p2 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.16666666666666602;
@@ -19220,6 +19540,7 @@ var require_polyval_p2 = __commonJS({
 var require_pow2 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/pow2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var getHighWord = require_lib28();
     var setHighWord = require_lib29();
     var setLowWord = require_lib62();
@@ -19289,6 +19610,7 @@ var require_pow2 = __commonJS({
 var require_main48 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var isOdd = require_lib61();
     var isInfinite = require_lib48();
@@ -19462,6 +19784,7 @@ var require_main48 = __commonJS({
 var require_lib67 = __commonJS({
   "node_modules/@stdlib/math-base-special-pow/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main48();
     module2.exports = main;
   }
@@ -19471,6 +19794,7 @@ var require_lib67 = __commonJS({
 var require_lib68 = __commonJS({
   "node_modules/@stdlib/constants-float64-e/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var E = 2.718281828459045;
     module2.exports = E;
   }
@@ -19480,6 +19804,7 @@ var require_lib68 = __commonJS({
 var require_lib69 = __commonJS({
   "node_modules/@stdlib/constants-float64-eps/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_EPSILON = 2220446049250313e-31;
     module2.exports = FLOAT64_EPSILON;
   }
@@ -19489,6 +19814,7 @@ var require_lib69 = __commonJS({
 var require_lanczos_sum_expg_scaled = __commonJS({
   "node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -19519,6 +19845,7 @@ var require_lanczos_sum_expg_scaled = __commonJS({
 var require_main49 = __commonJS({
   "node_modules/@stdlib/math-base-special-beta/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var log1p = require_lib38();
     var sqrt = require_lib39();
@@ -19592,6 +19919,7 @@ var require_main49 = __commonJS({
 var require_lib70 = __commonJS({
   "node_modules/@stdlib/math-base-special-beta/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main49();
     module2.exports = main;
   }
@@ -19601,6 +19929,7 @@ var require_lib70 = __commonJS({
 var require_main50 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var PINF = require_lib31();
     function isPositiveZero(x) {
       return x === 0 && 1 / x === PINF;
@@ -19613,6 +19942,7 @@ var require_main50 = __commonJS({
 var require_lib71 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main50();
     module2.exports = main;
   }
@@ -19622,6 +19952,7 @@ var require_lib71 = __commonJS({
 var require_main51 = __commonJS({
   "node_modules/@stdlib/math-base-special-max/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isPositiveZero = require_lib71();
     var isnan = require_lib6();
     var PINF = require_lib31();
@@ -19651,6 +19982,7 @@ var require_main51 = __commonJS({
 var require_lib72 = __commonJS({
   "node_modules/@stdlib/math-base-special-max/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var max3 = require_main51();
     module2.exports = max3;
   }
@@ -19660,6 +19992,7 @@ var require_lib72 = __commonJS({
 var require_main52 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var NINF = require_lib33();
     function isNegativeZero(x) {
       return x === 0 && 1 / x === NINF;
@@ -19672,6 +20005,7 @@ var require_main52 = __commonJS({
 var require_lib73 = __commonJS({
   "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main52();
     module2.exports = main;
   }
@@ -19681,6 +20015,7 @@ var require_lib73 = __commonJS({
 var require_main53 = __commonJS({
   "node_modules/@stdlib/math-base-special-min/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isNegativeZero = require_lib73();
     var isnan = require_lib6();
     var NINF = require_lib33();
@@ -19710,6 +20045,7 @@ var require_main53 = __commonJS({
 var require_lib74 = __commonJS({
   "node_modules/@stdlib/math-base-special-min/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var min2 = require_main53();
     module2.exports = min2;
   }
@@ -19719,6 +20055,7 @@ var require_lib74 = __commonJS({
 var require_lib75 = __commonJS({
   "node_modules/@stdlib/constants-float64-max/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MAX = 17976931348623157e292;
     module2.exports = FLOAT64_MAX;
   }
@@ -19728,6 +20065,7 @@ var require_lib75 = __commonJS({
 var require_lib76 = __commonJS({
   "node_modules/@stdlib/constants-int32-max/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var INT32_MAX = 2147483647 | 0;
     module2.exports = INT32_MAX;
   }
@@ -19737,6 +20075,7 @@ var require_lib76 = __commonJS({
 var require_lib77 = __commonJS({
   "node_modules/@stdlib/constants-float64-half-pi/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var HALF_PI = 1.5707963267948966;
     module2.exports = HALF_PI;
   }
@@ -19746,6 +20085,7 @@ var require_lib77 = __commonJS({
 var require_lib78 = __commonJS({
   "node_modules/@stdlib/constants-float64-pi/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var PI = 3.141592653589793;
     module2.exports = PI;
   }
@@ -19755,6 +20095,7 @@ var require_lib78 = __commonJS({
 var require_polyval_c13 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.0416666666666666;
@@ -19769,6 +20110,7 @@ var require_polyval_c13 = __commonJS({
 var require_polyval_c46 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -27557314351390663e-23;
@@ -19783,6 +20125,7 @@ var require_polyval_c46 = __commonJS({
 var require_main54 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var polyval13 = require_polyval_c13();
     var polyval46 = require_polyval_c46();
     function kernelCos(x, y) {
@@ -19806,6 +20149,7 @@ var require_main54 = __commonJS({
 var require_lib79 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main54();
     module2.exports = main;
   }
@@ -19815,6 +20159,7 @@ var require_lib79 = __commonJS({
 var require_main55 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var S1 = -0.16666666666666632;
     var S2 = 0.00833333333332249;
     var S3 = -1984126982985795e-19;
@@ -19843,6 +20188,7 @@ var require_main55 = __commonJS({
 var require_lib80 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main55();
     module2.exports = main;
   }
@@ -19852,6 +20198,7 @@ var require_lib80 = __commonJS({
 var require_low2 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isLittleEndian = require_lib27();
     var LOW;
     if (isLittleEndian === true) {
@@ -19867,6 +20214,7 @@ var require_low2 = __commonJS({
 var require_main56 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Uint32Array2 = require_lib15();
     var Float64Array2 = require_lib18();
     var LOW = require_low2();
@@ -19884,6 +20232,7 @@ var require_main56 = __commonJS({
 var require_lib81 = __commonJS({
   "node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main56();
     module2.exports = main;
   }
@@ -19893,6 +20242,7 @@ var require_lib81 = __commonJS({
 var require_main57 = __commonJS({
   "node_modules/@stdlib/array-base-filled/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function filled(value, len) {
       var arr;
       var i;
@@ -19910,6 +20260,7 @@ var require_main57 = __commonJS({
 var require_lib82 = __commonJS({
   "node_modules/@stdlib/array-base-filled/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main57();
     module2.exports = main;
   }
@@ -19919,6 +20270,7 @@ var require_lib82 = __commonJS({
 var require_main58 = __commonJS({
   "node_modules/@stdlib/array-base-zeros/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var filled = require_lib82();
     function zeros(len) {
       return filled(0, len);
@@ -19931,6 +20283,7 @@ var require_main58 = __commonJS({
 var require_lib83 = __commonJS({
   "node_modules/@stdlib/array-base-zeros/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main58();
     module2.exports = main;
   }
@@ -19940,6 +20293,7 @@ var require_lib83 = __commonJS({
 var require_kernel_rempio2 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var floor = require_lib37();
     var ldexp = require_lib57();
     var zeros = require_lib83();
@@ -20215,6 +20569,7 @@ var require_kernel_rempio2 = __commonJS({
 var require_main59 = __commonJS({
   "node_modules/@stdlib/math-base-special-round/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var round2 = Math.round;
     module2.exports = round2;
   }
@@ -20224,6 +20579,7 @@ var require_main59 = __commonJS({
 var require_lib84 = __commonJS({
   "node_modules/@stdlib/math-base-special-round/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main59();
     module2.exports = main;
   }
@@ -20233,6 +20589,7 @@ var require_lib84 = __commonJS({
 var require_rempio2_medium = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var round2 = require_lib84();
     var getHighWord = require_lib28();
     var INVPIO2 = 0.6366197723675814;
@@ -20285,6 +20642,7 @@ var require_rempio2_medium = __commonJS({
 var require_main60 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ABS_MASK = require_lib50();
     var EXPONENT_MASK = require_lib55();
     var SIGNIFICAND_MASK = require_lib66();
@@ -20422,6 +20780,7 @@ var require_main60 = __commonJS({
 var require_lib85 = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var rempio2 = require_main60();
     module2.exports = rempio2;
   }
@@ -20431,6 +20790,7 @@ var require_lib85 = __commonJS({
 var require_main61 = __commonJS({
   "node_modules/@stdlib/math-base-special-sin/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var HIGH_WORD_ABS_MASK = require_lib50();
     var HIGH_WORD_EXPONENT_MASK = require_lib55();
     var getHighWord = require_lib28();
@@ -20474,6 +20834,7 @@ var require_main61 = __commonJS({
 var require_lib86 = __commonJS({
   "node_modules/@stdlib/math-base-special-sin/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main61();
     module2.exports = main;
   }
@@ -20483,6 +20844,7 @@ var require_lib86 = __commonJS({
 var require_lib87 = __commonJS({
   "node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SQRT_TWO_PI = 2.5066282746310007;
     module2.exports = SQRT_TWO_PI;
   }
@@ -20492,6 +20854,7 @@ var require_lib87 = __commonJS({
 var require_polyval_s = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.08333333333334822;
@@ -20506,6 +20869,7 @@ var require_polyval_s = __commonJS({
 var require_stirling_approximation = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SQRT_TWO_PI = require_lib87();
     var pow = require_lib67();
     var exp = require_lib58();
@@ -20534,6 +20898,7 @@ var require_stirling_approximation = __commonJS({
 var require_lib88 = __commonJS({
   "node_modules/@stdlib/constants-float64-eulergamma/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var EULERGAMMA = 0.5772156649015329;
     module2.exports = EULERGAMMA;
   }
@@ -20543,6 +20908,7 @@ var require_lib88 = __commonJS({
 var require_small_approximation = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var EULER = require_lib88();
     function gamma(x, z2) {
       return z2 / ((1 + EULER * x) * x);
@@ -20555,6 +20921,7 @@ var require_small_approximation = __commonJS({
 var require_rational_pq2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -20585,6 +20952,7 @@ var require_rational_pq2 = __commonJS({
 var require_main62 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var isInteger = require_lib59();
     var isNegativeZero = require_lib73();
@@ -20669,6 +21037,7 @@ var require_main62 = __commonJS({
 var require_lib89 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main62();
     module2.exports = main;
   }
@@ -20678,6 +21047,7 @@ var require_lib89 = __commonJS({
 var require_lib90 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MAX_NTH_FACTORIAL = 170 | 0;
     module2.exports = FLOAT64_MAX_NTH_FACTORIAL;
   }
@@ -20866,6 +21236,7 @@ var require_factorials = __commonJS({
 var require_main63 = __commonJS({
   "node_modules/@stdlib/math-base-special-factorial/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var isInteger = require_lib59();
     var gamma = require_lib89();
@@ -20895,6 +21266,7 @@ var require_main63 = __commonJS({
 var require_lib91 = __commonJS({
   "node_modules/@stdlib/math-base-special-factorial/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main63();
     module2.exports = main;
   }
@@ -20904,6 +21276,7 @@ var require_lib91 = __commonJS({
 var require_rational_pq3 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -20934,6 +21307,7 @@ var require_rational_pq3 = __commonJS({
 var require_main64 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaLanczosSum = require_rational_pq3();
     module2.exports = gammaLanczosSum;
   }
@@ -20943,6 +21317,7 @@ var require_main64 = __commonJS({
 var require_lib92 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main64();
     module2.exports = main;
   }
@@ -20952,6 +21327,7 @@ var require_lib92 = __commonJS({
 var require_lib93 = __commonJS({
   "node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_GAMMA_LANCZOS_G = 10.900511;
     module2.exports = FLOAT64_GAMMA_LANCZOS_G;
   }
@@ -20961,6 +21337,7 @@ var require_lib93 = __commonJS({
 var require_gamma_delta_ratio_lanczos = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var lanczosSum = require_lib92();
     var gamma = require_lib89();
     var log1p = require_lib38();
@@ -21011,6 +21388,7 @@ var require_gamma_delta_ratio_lanczos = __commonJS({
 var require_main65 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var floor = require_lib37();
     var gamma = require_lib89();
@@ -21067,6 +21445,7 @@ var require_main65 = __commonJS({
 var require_lib94 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main65();
     module2.exports = main;
   }
@@ -21076,6 +21455,7 @@ var require_lib94 = __commonJS({
 var require_polyval_p3 = __commonJS({
   "node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.3999999999940942;
@@ -21090,6 +21470,7 @@ var require_polyval_p3 = __commonJS({
 var require_polyval_q2 = __commonJS({
   "node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.6666666666666735;
@@ -21104,6 +21485,7 @@ var require_polyval_q2 = __commonJS({
 var require_main66 = __commonJS({
   "node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var getHighWord = require_lib28();
     var setHighWord = require_lib29();
     var isnan = require_lib6();
@@ -21196,6 +21578,7 @@ var require_main66 = __commonJS({
 var require_lib95 = __commonJS({
   "node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main66();
     module2.exports = main;
   }
@@ -21205,6 +21588,7 @@ var require_lib95 = __commonJS({
 var require_main67 = __commonJS({
   "node_modules/@stdlib/math-base-special-cos/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var getHighWord = require_lib28();
     var kernelCos = require_lib79();
     var kernelSin = require_lib80();
@@ -21248,6 +21632,7 @@ var require_main67 = __commonJS({
 var require_lib96 = __commonJS({
   "node_modules/@stdlib/math-base-special-cos/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main67();
     module2.exports = main;
   }
@@ -21257,6 +21642,7 @@ var require_lib96 = __commonJS({
 var require_main68 = __commonJS({
   "node_modules/@stdlib/math-base-special-sinpi/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var isInfinite = require_lib48();
     var cos = require_lib96();
@@ -21304,6 +21690,7 @@ var require_main68 = __commonJS({
 var require_lib97 = __commonJS({
   "node_modules/@stdlib/math-base-special-sinpi/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main68();
     module2.exports = main;
   }
@@ -21313,6 +21700,7 @@ var require_lib97 = __commonJS({
 var require_polyval_a1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.06735230105312927;
@@ -21327,6 +21715,7 @@ var require_polyval_a1 = __commonJS({
 var require_polyval_a2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.020580808432516733;
@@ -21341,6 +21730,7 @@ var require_polyval_a2 = __commonJS({
 var require_polyval_r = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 1.3920053346762105;
@@ -21355,6 +21745,7 @@ var require_polyval_r = __commonJS({
 var require_polyval_s2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.21498241596060885;
@@ -21369,6 +21760,7 @@ var require_polyval_s2 = __commonJS({
 var require_polyval_t1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.032788541075985965;
@@ -21383,6 +21775,7 @@ var require_polyval_t1 = __commonJS({
 var require_polyval_t2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.01797067508118204;
@@ -21397,6 +21790,7 @@ var require_polyval_t2 = __commonJS({
 var require_polyval_t3 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.010314224129834144;
@@ -21411,6 +21805,7 @@ var require_polyval_t3 = __commonJS({
 var require_polyval_u = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.6328270640250934;
@@ -21425,6 +21820,7 @@ var require_polyval_u = __commonJS({
 var require_polyval_v = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 2.4559779371304113;
@@ -21439,6 +21835,7 @@ var require_polyval_v = __commonJS({
 var require_polyval_w2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.08333333333333297;
@@ -21453,6 +21850,7 @@ var require_polyval_w2 = __commonJS({
 var require_main69 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var isInfinite = require_lib48();
     var abs = require_lib42();
@@ -21627,6 +22025,7 @@ var require_main69 = __commonJS({
 var require_lib98 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaln/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main69();
     module2.exports = main;
   }
@@ -21636,6 +22035,7 @@ var require_lib98 = __commonJS({
 var require_lib99 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-ln/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MAX_LN = 709.782712893384;
     module2.exports = FLOAT64_MAX_LN;
   }
@@ -21645,6 +22045,7 @@ var require_lib99 = __commonJS({
 var require_lib100 = __commonJS({
   "node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_SQRT_EPSILON = 14901161193847656e-24;
     module2.exports = FLOAT64_SQRT_EPSILON;
   }
@@ -21654,6 +22055,7 @@ var require_lib100 = __commonJS({
 var require_lib101 = __commonJS({
   "node_modules/@stdlib/utils-eval/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var evil = eval;
     module2.exports = evil;
   }
@@ -21663,6 +22065,7 @@ var require_lib101 = __commonJS({
 var require_main70 = __commonJS({
   "node_modules/@stdlib/assert-has-generator-support/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var evil = require_lib101();
     function hasGeneratorSupport() {
       var bool;
@@ -21682,6 +22085,7 @@ var require_main70 = __commonJS({
 var require_lib102 = __commonJS({
   "node_modules/@stdlib/assert-has-generator-support/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main70();
     module2.exports = main;
   }
@@ -21691,6 +22095,7 @@ var require_lib102 = __commonJS({
 var require_generators = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var EPS = require_lib69();
     var MAX_TERMS = 1e6;
@@ -21732,6 +22137,7 @@ var require_generators = __commonJS({
 var require_basic = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var EPS = require_lib69();
     var MAX_TERMS = 1e6;
@@ -21762,6 +22168,7 @@ var require_basic = __commonJS({
 var require_lib103 = __commonJS({
   "node_modules/@stdlib/math-base-tools-sum-series/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasGeneratorSupport = require_lib102();
     var generator = require_generators();
     var basic = require_basic();
@@ -21779,6 +22186,7 @@ var require_lib103 = __commonJS({
 var require_tgamma_i_large_x_series = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function tgammaILargeXSeries(a1, x1) {
       var result = 1;
       var a = a1;
@@ -21799,6 +22207,7 @@ var require_tgamma_i_large_x_series = __commonJS({
 var require_tgamma_i_large_x = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var sumSeries = require_lib103();
     var tgammaILargeXSeries = require_tgamma_i_large_x_series();
     function tgammaILargeX(a, x) {
@@ -21816,6 +22225,7 @@ var require_tgamma_i_large_x = __commonJS({
 var require_finite_gamma_q = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var exp = require_lib58();
     function finiteGammaQ(a, x) {
       var term;
@@ -21842,6 +22252,7 @@ var require_finite_gamma_q = __commonJS({
 var require_polyval_pp = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.3250421072470015;
@@ -21856,6 +22267,7 @@ var require_polyval_pp = __commonJS({
 var require_polyval_qq = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.39791722395915535;
@@ -21870,6 +22282,7 @@ var require_polyval_qq = __commonJS({
 var require_polyval_pa = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.41485611868374833;
@@ -21884,6 +22297,7 @@ var require_polyval_pa = __commonJS({
 var require_polyval_qa = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.10642088040084423;
@@ -21898,6 +22312,7 @@ var require_polyval_qa = __commonJS({
 var require_polyval_ra = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.6938585727071818;
@@ -21912,6 +22327,7 @@ var require_polyval_ra = __commonJS({
 var require_polyval_sa = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 19.651271667439257;
@@ -21926,6 +22342,7 @@ var require_polyval_sa = __commonJS({
 var require_polyval_rb = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.799283237680523;
@@ -21940,6 +22357,7 @@ var require_polyval_rb = __commonJS({
 var require_polyval_sb = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 30.33806074348246;
@@ -21954,6 +22372,7 @@ var require_polyval_sb = __commonJS({
 var require_main71 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var exp = require_lib58();
     var setLowWord = require_lib62();
@@ -22062,6 +22481,7 @@ var require_main71 = __commonJS({
 var require_lib104 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main71();
     module2.exports = main;
   }
@@ -22071,6 +22491,7 @@ var require_lib104 = __commonJS({
 var require_finite_half_gamma_q = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var erfc = require_lib104();
     var sqrt = require_lib39();
     var exp = require_lib58();
@@ -22105,6 +22526,7 @@ var require_finite_half_gamma_q = __commonJS({
 var require_lib105 = __commonJS({
   "node_modules/@stdlib/constants-float64-min-ln/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MIN_LN = -708.3964185322641;
     module2.exports = FLOAT64_MIN_LN;
   }
@@ -22114,6 +22536,7 @@ var require_lib105 = __commonJS({
 var require_full_igamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var exp = require_lib58();
     var pow = require_lib67();
     var ln = require_lib95();
@@ -22150,6 +22573,7 @@ var require_full_igamma_prefix = __commonJS({
 var require_main72 = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(c, x) {
       var p;
       var i;
@@ -22177,6 +22601,7 @@ var require_main72 = __commonJS({
 var require_main73 = __commonJS({
   "node_modules/@stdlib/function-ctor/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Fcn = Function;
     module2.exports = Fcn;
   }
@@ -22186,6 +22611,7 @@ var require_main73 = __commonJS({
 var require_lib106 = __commonJS({
   "node_modules/@stdlib/function-ctor/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main73();
     module2.exports = main;
   }
@@ -22195,6 +22621,7 @@ var require_lib106 = __commonJS({
 var require_factory = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Fcn = require_lib106();
     var evalpoly = require_main72();
     function factory(c) {
@@ -22242,6 +22669,7 @@ var require_factory = __commonJS({
 var require_lib107 = __commonJS({
   "node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var setReadOnly = require_lib5();
     var main = require_main72();
     var factory = require_factory();
@@ -22254,6 +22682,7 @@ var require_lib107 = __commonJS({
 var require_log1p_series = __commonJS({
   "node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function log1pSeries(x) {
       var mMult = -x;
       var mProd = -1;
@@ -22273,6 +22702,7 @@ var require_log1p_series = __commonJS({
 var require_main74 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1pmx/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var ln = require_lib95();
     var FLOAT_EPS = require_lib69();
@@ -22304,6 +22734,7 @@ var require_main74 = __commonJS({
 var require_lib108 = __commonJS({
   "node_modules/@stdlib/math-base-special-log1pmx/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var log1pmx = require_main74();
     module2.exports = log1pmx;
   }
@@ -22313,6 +22744,7 @@ var require_lib108 = __commonJS({
 var require_lib109 = __commonJS({
   "node_modules/@stdlib/constants-float64-two-pi/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var TWO_PI = 6.283185307179586;
     module2.exports = TWO_PI;
   }
@@ -22322,6 +22754,7 @@ var require_lib109 = __commonJS({
 var require_polyval_c0 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.3333333333333333;
@@ -22336,6 +22769,7 @@ var require_polyval_c0 = __commonJS({
 var require_polyval_c1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -0.001851851851851852;
@@ -22350,6 +22784,7 @@ var require_polyval_c1 = __commonJS({
 var require_polyval_c2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.004133597883597883;
@@ -22364,6 +22799,7 @@ var require_polyval_c2 = __commonJS({
 var require_polyval_c3 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 6494341563786008e-19;
@@ -22378,6 +22814,7 @@ var require_polyval_c3 = __commonJS({
 var require_polyval_c4 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -8618882909167117e-19;
@@ -22392,6 +22829,7 @@ var require_polyval_c4 = __commonJS({
 var require_polyval_c5 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -33679855336635813e-20;
@@ -22406,6 +22844,7 @@ var require_polyval_c5 = __commonJS({
 var require_polyval_c6 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 5313079364639922e-19;
@@ -22420,6 +22859,7 @@ var require_polyval_c6 = __commonJS({
 var require_polyval_c7 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 34436760689237765e-20;
@@ -22434,6 +22874,7 @@ var require_polyval_c7 = __commonJS({
 var require_polyval_c8 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -6526239185953094e-19;
@@ -22448,6 +22889,7 @@ var require_polyval_c8 = __commonJS({
 var require_igamma_temme_large = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var evalpoly = require_lib107();
     var log1pmx = require_lib108();
     var erfc = require_lib104();
@@ -22503,6 +22945,7 @@ var require_igamma_temme_large = __commonJS({
 var require_lower_incomplete_gamma_series = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function lowerIncompleteGammaSeries(a1, z1) {
       var result = 1;
       var a = a1;
@@ -22523,6 +22966,7 @@ var require_lower_incomplete_gamma_series = __commonJS({
 var require_lower_gamma_series = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var sumSeries = require_lib103();
     var lowerIncompleteGammaSeries = require_lower_incomplete_gamma_series();
     function lowerGammaSeries(a, z2, initialValue) {
@@ -22543,6 +22987,7 @@ var require_lower_gamma_series = __commonJS({
 var require_rational_pq4 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -22573,6 +23018,7 @@ var require_rational_pq4 = __commonJS({
 var require_main75 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaLanczosSumExpGScaled = require_rational_pq4();
     module2.exports = gammaLanczosSumExpGScaled;
   }
@@ -22582,6 +23028,7 @@ var require_main75 = __commonJS({
 var require_lib110 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main75();
     module2.exports = main;
   }
@@ -22591,6 +23038,7 @@ var require_lib110 = __commonJS({
 var require_regularised_gamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var lanczosSumExpGScaled = require_lib110();
     var gammaln = require_lib98();
     var gamma = require_lib89();
@@ -22658,6 +23106,7 @@ var require_regularised_gamma_prefix = __commonJS({
 var require_main76 = __commonJS({
   "node_modules/@stdlib/math-base-special-powm1/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var isinfinite = require_lib48();
     var abs = require_lib42();
@@ -22704,6 +23153,7 @@ var require_main76 = __commonJS({
 var require_lib111 = __commonJS({
   "node_modules/@stdlib/math-base-special-powm1/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var powm1 = require_main76();
     module2.exports = powm1;
   }
@@ -22713,6 +23163,7 @@ var require_lib111 = __commonJS({
 var require_rational_p1q1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -22743,6 +23194,7 @@ var require_rational_p1q1 = __commonJS({
 var require_rational_p2q2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -22773,6 +23225,7 @@ var require_rational_p2q2 = __commonJS({
 var require_rational_p3q3 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -22803,6 +23256,7 @@ var require_rational_p3q3 = __commonJS({
 var require_lgamma_small_imp = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ln = require_lib95();
     var EPS = require_lib69();
     var rateval1 = require_rational_p1q1();
@@ -22862,6 +23316,7 @@ var require_lgamma_small_imp = __commonJS({
 var require_main77 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gamma = require_lib89();
     var expm1 = require_lib36();
     var log1p = require_lib38();
@@ -22890,6 +23345,7 @@ var require_main77 = __commonJS({
 var require_lib112 = __commonJS({
   "node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gamma1pm1 = require_main77();
     module2.exports = gamma1pm1;
   }
@@ -22899,6 +23355,7 @@ var require_lib112 = __commonJS({
 var require_small_gamma2_series = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function smallGamma2Series(a, x) {
       var result;
       var apn;
@@ -22926,6 +23383,7 @@ var require_small_gamma2_series = __commonJS({
 var require_tgamma_small_upper_part = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var powm1 = require_lib111();
     var sumSeries = require_lib103();
     var gamma1pm1 = require_lib112();
@@ -22960,6 +23418,7 @@ var require_tgamma_small_upper_part = __commonJS({
 var require_lib113 = __commonJS({
   "node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT32_SMALLEST_NORMAL = 11754943508222875e-54;
     module2.exports = FLOAT32_SMALLEST_NORMAL;
   }
@@ -22969,6 +23428,7 @@ var require_lib113 = __commonJS({
 var require_generators2 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var FLOAT32_SMALLEST_NORMAL = require_lib113();
     var EPS = require_lib69();
@@ -23102,6 +23562,7 @@ var require_generators2 = __commonJS({
 var require_basic2 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var EPS = require_lib69();
     var FLOAT32_SMALLEST_NORMAL = require_lib113();
@@ -23193,6 +23654,7 @@ var require_basic2 = __commonJS({
 var require_lib114 = __commonJS({
   "node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasGeneratorSupport = require_lib102();
     var generator = require_generators2();
     var basic = require_basic2();
@@ -23210,6 +23672,7 @@ var require_lib114 = __commonJS({
 var require_upper_incomplete_gamma_fract = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function upperIncompleteGammaFract(a1, z1) {
       var z2 = z1 - a1 + 1;
       var a = a1;
@@ -23232,6 +23695,7 @@ var require_upper_incomplete_gamma_fract = __commonJS({
 var require_upper_gamma_fraction = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var continuedFraction = require_lib114();
     var upperIncompleteGammaFract = require_upper_incomplete_gamma_fract();
     function upperGammaFraction(a, z2) {
@@ -23246,6 +23710,7 @@ var require_upper_gamma_fraction = __commonJS({
 var require_igamma_final = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var floor = require_lib37();
     var gamma = require_lib89();
     var abs = require_lib42();
@@ -23423,6 +23888,7 @@ var require_igamma_final = __commonJS({
 var require_main78 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaln = require_lib98();
     var exp = require_lib58();
     var ln = require_lib95();
@@ -23482,6 +23948,7 @@ var require_main78 = __commonJS({
 var require_lib115 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammainc/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main78();
     module2.exports = main;
   }
@@ -23491,6 +23958,7 @@ var require_lib115 = __commonJS({
 var require_full_igamma_prefix2 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var exp = require_lib58();
     var pow = require_lib67();
     var ln = require_lib95();
@@ -23525,6 +23993,7 @@ var require_full_igamma_prefix2 = __commonJS({
 var require_regularized_gamma_prefix = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var lanczosSumExpGScaled = require_lib110();
     var gammaln = require_lib98();
     var gamma = require_lib89();
@@ -23591,6 +24060,7 @@ var require_regularized_gamma_prefix = __commonJS({
 var require_beta_small_b_large_a_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaDeltaRatio = require_lib94();
     var factorial = require_lib91();
     var gammainc = require_lib115();
@@ -23686,6 +24156,7 @@ var require_beta_small_b_large_a_series = __commonJS({
 var require_rising_factorial_ratio = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function risingFactorialRatio(a, b, k) {
       var result;
       var i;
@@ -23706,6 +24177,7 @@ var require_rising_factorial_ratio = __commonJS({
 var require_main79 = __commonJS({
   "node_modules/@stdlib/math-base-special-maxabs/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var max3 = require_lib72();
     function maxabs(x, y) {
@@ -23719,6 +24191,7 @@ var require_main79 = __commonJS({
 var require_lib116 = __commonJS({
   "node_modules/@stdlib/math-base-special-maxabs/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var maxabs = require_main79();
     module2.exports = maxabs;
   }
@@ -23728,6 +24201,7 @@ var require_lib116 = __commonJS({
 var require_main80 = __commonJS({
   "node_modules/@stdlib/math-base-special-minabs/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var min2 = require_lib74();
     function minabs(x, y) {
@@ -23741,6 +24215,7 @@ var require_main80 = __commonJS({
 var require_lib117 = __commonJS({
   "node_modules/@stdlib/math-base-special-minabs/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var minabs = require_main80();
     module2.exports = minabs;
   }
@@ -23750,6 +24225,7 @@ var require_lib117 = __commonJS({
 var require_ibeta_power_terms = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var lanczosSumExpGScaled = require_lib110();
     var maxabs = require_lib116();
     var minabs = require_lib117();
@@ -23887,6 +24363,7 @@ var require_ibeta_power_terms = __commonJS({
 var require_ibeta_fraction2 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var continuedFraction = require_lib114();
     var ibetaPowerTerms = require_ibeta_power_terms();
     var OPTS = {
@@ -23933,6 +24410,7 @@ var require_ibeta_fraction2 = __commonJS({
 var require_lib118 = __commonJS({
   "node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_MAX_SAFE_INTEGER = 9007199254740991;
     module2.exports = FLOAT64_MAX_SAFE_INTEGER;
   }
@@ -23942,6 +24420,7 @@ var require_lib118 = __commonJS({
 var require_bitwise_binary_gcd = __commonJS({
   "node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function gcd(a, b) {
       var k = 0;
       var t;
@@ -23980,6 +24459,7 @@ var require_bitwise_binary_gcd = __commonJS({
 var require_binary_gcd = __commonJS({
   "node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function gcd(a, b) {
       var k = 1;
       var t;
@@ -24018,6 +24498,7 @@ var require_binary_gcd = __commonJS({
 var require_main81 = __commonJS({
   "node_modules/@stdlib/math-base-special-gcd/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var isInteger = require_lib59();
     var PINF = require_lib31();
@@ -24054,6 +24535,7 @@ var require_main81 = __commonJS({
 var require_lib119 = __commonJS({
   "node_modules/@stdlib/math-base-special-gcd/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main81();
     module2.exports = main;
   }
@@ -24063,6 +24545,7 @@ var require_lib119 = __commonJS({
 var require_main82 = __commonJS({
   "node_modules/@stdlib/math-base-special-binomcoef/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var MAX_SAFE_INTEGER = require_lib118();
     var PINF = require_lib31();
     var isInteger = require_lib59();
@@ -24138,6 +24621,7 @@ var require_main82 = __commonJS({
 var require_lib120 = __commonJS({
   "node_modules/@stdlib/math-base-special-binomcoef/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main82();
     module2.exports = main;
   }
@@ -24147,6 +24631,7 @@ var require_lib120 = __commonJS({
 var require_binomial_ccdf = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var binomcoef = require_lib120();
     var floor = require_lib37();
     var pow = require_lib67();
@@ -24200,6 +24685,7 @@ var require_binomial_ccdf = __commonJS({
 var require_ibeta_a_step = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ibetaPowerTerms = require_ibeta_power_terms();
     function ibetaAStep(a, b, x, y, k, normalized, out) {
       var prefix;
@@ -24231,6 +24717,7 @@ var require_ibeta_a_step = __commonJS({
 var require_ibeta_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var lanczosSumExpGScaled = require_lib110();
     var sumSeries = require_lib103();
     var log1p = require_lib38();
@@ -24312,6 +24799,7 @@ var require_ibeta_series = __commonJS({
 var require_assign3 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var expm1 = require_lib36();
     var floor = require_lib37();
@@ -24638,6 +25126,7 @@ var require_assign3 = __commonJS({
 var require_main83 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compute = require_assign3();
     function kernelBetainc(x, a, b, regularized, upper) {
       return compute(x, a, b, regularized, upper, [0, 0], 1, 0);
@@ -24650,6 +25139,7 @@ var require_main83 = __commonJS({
 var require_lib121 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var setReadOnly = require_lib5();
     var main = require_main83();
     var assign = require_assign3();
@@ -24662,6 +25152,7 @@ var require_lib121 = __commonJS({
 var require_main84 = __commonJS({
   "node_modules/@stdlib/math-base-special-betainc/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var kernelBetainc = require_lib121().assign;
     function betainc(x, a, b, regularized, upper) {
       var out = [0, 0];
@@ -24678,6 +25169,7 @@ var require_main84 = __commonJS({
 var require_lib122 = __commonJS({
   "node_modules/@stdlib/math-base-special-betainc/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main84();
     module2.exports = main;
   }
@@ -24687,6 +25179,7 @@ var require_lib122 = __commonJS({
 var require_main85 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-cdf/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var betainc = require_lib122();
     var isnan = require_lib6();
     var pow = require_lib67();
@@ -24718,6 +25211,7 @@ var require_main85 = __commonJS({
 var require_main86 = __commonJS({
   "node_modules/@stdlib/utils-constant-function/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function wrap2(value) {
       return constantFunction;
       function constantFunction() {
@@ -24732,6 +25226,7 @@ var require_main86 = __commonJS({
 var require_lib123 = __commonJS({
   "node_modules/@stdlib/utils-constant-function/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main86();
     module2.exports = main;
   }
@@ -24741,6 +25236,7 @@ var require_lib123 = __commonJS({
 var require_factory2 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-cdf/lib/factory.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var constantFunction = require_lib123();
     var betainc = require_lib122();
     var isnan = require_lib6();
@@ -24779,6 +25275,7 @@ var require_factory2 = __commonJS({
 var require_lib124 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-cdf/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var setReadOnly = require_lib5();
     var main = require_main85();
     var factory = require_factory2();
@@ -24791,6 +25288,7 @@ var require_lib124 = __commonJS({
 var require_rational_p1q12 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p1q1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -24821,6 +25319,7 @@ var require_rational_p1q12 = __commonJS({
 var require_rational_p2q22 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p2q2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -24851,6 +25350,7 @@ var require_rational_p2q22 = __commonJS({
 var require_rational_p3q32 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p3q3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -24881,6 +25381,7 @@ var require_rational_p3q32 = __commonJS({
 var require_rational_p4q4 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p4q4.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -24911,6 +25412,7 @@ var require_rational_p4q4 = __commonJS({
 var require_rational_p5q5 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p5q5.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -24941,6 +25443,7 @@ var require_rational_p5q5 = __commonJS({
 var require_main87 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var sqrt = require_lib39();
     var ln = require_lib95();
@@ -25019,6 +25522,7 @@ var require_main87 = __commonJS({
 var require_lib125 = __commonJS({
   "node_modules/@stdlib/math-base-special-erfcinv/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main87();
     module2.exports = main;
   }
@@ -25028,6 +25532,7 @@ var require_lib125 = __commonJS({
 var require_main88 = __commonJS({
   "node_modules/@stdlib/math-base-special-acos/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var asin = require_lib41();
     var sqrt = require_lib39();
@@ -25057,6 +25562,7 @@ var require_main88 = __commonJS({
 var require_lib126 = __commonJS({
   "node_modules/@stdlib/math-base-special-acos/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main88();
     module2.exports = main;
   }
@@ -25066,6 +25572,7 @@ var require_lib126 = __commonJS({
 var require_lib127 = __commonJS({
   "node_modules/@stdlib/constants-float64-sqrt-two/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SQRT2 = 1.4142135623730951;
     module2.exports = SQRT2;
   }
@@ -25075,6 +25582,7 @@ var require_lib127 = __commonJS({
 var require_polyval_co14 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co14.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.16666666666666666;
@@ -25089,6 +25597,7 @@ var require_polyval_co14 = __commonJS({
 var require_polyval_co15 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co15.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.058333333333333334;
@@ -25103,6 +25612,7 @@ var require_polyval_co15 = __commonJS({
 var require_polyval_co16 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co16.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.0251984126984127;
@@ -25117,6 +25627,7 @@ var require_polyval_co16 = __commonJS({
 var require_polyval_co17 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co17.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.012039792768959435;
@@ -25131,6 +25642,7 @@ var require_polyval_co17 = __commonJS({
 var require_polyval_co18 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co18.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.003837005972422639;
@@ -25145,6 +25657,7 @@ var require_polyval_co18 = __commonJS({
 var require_polyval_co19 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co19.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.0032177478835464946;
@@ -25159,6 +25672,7 @@ var require_polyval_co19 = __commonJS({
 var require_polyval_co20 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co20.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.001743826229834001;
@@ -25173,6 +25687,7 @@ var require_polyval_co20 = __commonJS({
 var require_polyval_co21 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co21.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 9647274732138864e-19;
@@ -25187,6 +25702,7 @@ var require_polyval_co21 = __commonJS({
 var require_polyval_co22 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co22.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 5422926281312969e-19;
@@ -25201,6 +25717,7 @@ var require_polyval_co22 = __commonJS({
 var require_inverse_students_t_body_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_body_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaDeltaRatio = require_lib94();
     var evalpoly = require_lib107();
     var sqrt = require_lib39();
@@ -25240,6 +25757,7 @@ var require_inverse_students_t_body_series = __commonJS({
 var require_inverse_students_t_tail_series = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_tail_series.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaDeltaRatio = require_lib94();
     var evalpoly = require_lib107();
     var sqrt = require_lib39();
@@ -25290,6 +25808,7 @@ var require_inverse_students_t_tail_series = __commonJS({
 var require_inverse_students_t_hill = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_hill.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var erfcinv = require_lib125();
     var expm1 = require_lib36();
     var sqrt = require_lib39();
@@ -25335,6 +25854,7 @@ var require_inverse_students_t_hill = __commonJS({
 var require_inverse_students_t = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var erfcinv = require_lib125();
     var floor = require_lib37();
     var ldexp = require_lib57();
@@ -25463,6 +25983,7 @@ var require_inverse_students_t = __commonJS({
 var require_find_ibeta_inv_from_t_dist = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/find_ibeta_inv_from_t_dist.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var inverseStudentsT = require_inverse_students_t();
     function findIBetaInvFromTDist(a, p, py) {
       var df;
@@ -25486,6 +26007,7 @@ var require_find_ibeta_inv_from_t_dist = __commonJS({
 var require_temme1 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var evalpoly = require_lib107();
     var erfcinv = require_lib125();
     var sqrt = require_lib39();
@@ -25547,6 +26069,7 @@ var require_temme1 = __commonJS({
 var require_root_finder = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/root_finder.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ln = require_lib95();
     var MAX_VALUE = require_lib75();
     var BIG = MAX_VALUE / 4;
@@ -25576,6 +26099,7 @@ var require_root_finder = __commonJS({
 var require_main89 = __commonJS({
   "node_modules/@stdlib/math-base-special-signum/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     function signum(x) {
       if (x === 0 || isnan(x)) {
@@ -25591,6 +26115,7 @@ var require_main89 = __commonJS({
 var require_lib128 = __commonJS({
   "node_modules/@stdlib/math-base-special-signum/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main89();
     module2.exports = main;
   }
@@ -25600,6 +26125,7 @@ var require_lib128 = __commonJS({
 var require_newton_raphson = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/newton_raphson.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var sign = require_lib128();
     var abs = require_lib42();
     var ldexp = require_lib57();
@@ -25692,6 +26218,7 @@ var require_newton_raphson = __commonJS({
 var require_polyval_co1 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -1;
@@ -25706,6 +26233,7 @@ var require_polyval_co1 = __commonJS({
 var require_polyval_co2 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 1;
@@ -25720,6 +26248,7 @@ var require_polyval_co2 = __commonJS({
 var require_polyval_co3 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 7;
@@ -25734,6 +26263,7 @@ var require_polyval_co3 = __commonJS({
 var require_polyval_co4 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co4.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 25;
@@ -25748,6 +26278,7 @@ var require_polyval_co4 = __commonJS({
 var require_polyval_co5 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co5.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 7;
@@ -25762,6 +26293,7 @@ var require_polyval_co5 = __commonJS({
 var require_polyval_co6 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co6.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -7;
@@ -25776,6 +26308,7 @@ var require_polyval_co6 = __commonJS({
 var require_polyval_co7 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co7.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -533;
@@ -25790,6 +26323,7 @@ var require_polyval_co7 = __commonJS({
 var require_polyval_co8 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co8.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return -1579;
@@ -25804,6 +26338,7 @@ var require_polyval_co8 = __commonJS({
 var require_polyval_co9 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co9.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 449;
@@ -25818,6 +26353,7 @@ var require_polyval_co9 = __commonJS({
 var require_polyval_co10 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co10.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 63149;
@@ -25832,6 +26368,7 @@ var require_polyval_co10 = __commonJS({
 var require_polyval_co11 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co11.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 29233;
@@ -25846,6 +26383,7 @@ var require_polyval_co11 = __commonJS({
 var require_polyval_co12 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co12.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 1;
@@ -25860,6 +26398,7 @@ var require_polyval_co12 = __commonJS({
 var require_polyval_co13 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co13.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 1;
@@ -25874,6 +26413,7 @@ var require_polyval_co13 = __commonJS({
 var require_temme2 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var evalpoly = require_lib107();
     var erfcinv = require_lib125();
     var abs = require_lib42();
@@ -26000,6 +26540,7 @@ var require_temme2 = __commonJS({
 // node_modules/ms/index.js
 var require_ms = __commonJS({
   "node_modules/ms/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var s = 1e3;
     var m = s * 60;
     var h = m * 60;
@@ -26102,6 +26643,7 @@ var require_ms = __commonJS({
 // node_modules/debug/src/debug.js
 var require_debug = __commonJS({
   "node_modules/debug/src/debug.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     exports2 = module2.exports = createDebug.debug = createDebug["default"] = createDebug;
     exports2.coerce = coerce;
     exports2.disable = disable;
@@ -26207,6 +26749,7 @@ var require_debug = __commonJS({
 // node_modules/debug/src/browser.js
 var require_browser = __commonJS({
   "node_modules/debug/src/browser.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     exports2 = module2.exports = require_debug();
     exports2.log = log;
     exports2.formatArgs = formatArgs;
@@ -26293,6 +26836,7 @@ var require_browser = __commonJS({
 // node_modules/debug/src/node.js
 var require_node = __commonJS({
   "node_modules/debug/src/node.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var tty = __require("tty");
     var util = __require("util");
     exports2 = module2.exports = require_debug();
@@ -26413,6 +26957,7 @@ var require_node = __commonJS({
 // node_modules/debug/src/index.js
 var require_src = __commonJS({
   "node_modules/debug/src/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     if (typeof process !== "undefined" && process.type === "renderer") {
       module2.exports = require_browser();
     } else {
@@ -26425,6 +26970,7 @@ var require_src = __commonJS({
 var require_lib129 = __commonJS({
   "node_modules/@stdlib/constants-float32-max/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT32_MAX = 34028234663852886e22;
     module2.exports = FLOAT32_MAX;
   }
@@ -26434,6 +26980,7 @@ var require_lib129 = __commonJS({
 var require_higher_newton = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/higher_newton.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var logger = require_src();
     var gammainc = require_lib115();
     var abs = require_lib42();
@@ -26512,6 +27059,7 @@ var require_higher_newton = __commonJS({
 var require_polyval_ak1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_ak1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0;
@@ -26526,6 +27074,7 @@ var require_polyval_ak1 = __commonJS({
 var require_polyval_ak2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_ak2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 1;
@@ -26540,6 +27089,7 @@ var require_polyval_ak2 = __commonJS({
 var require_lambdaeta = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/lambdaeta.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var exp = require_lib58();
     var ln = require_lib95();
@@ -26605,6 +27155,7 @@ var require_lambdaeta = __commonJS({
 var require_lib130 = __commonJS({
   "node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var LN_SQRT_TWO_PI = 0.9189385332046728;
     module2.exports = LN_SQRT_TWO_PI;
   }
@@ -26614,6 +27165,7 @@ var require_lib130 = __commonJS({
 var require_chepolsum = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/chepolsum.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var A = [
       1.9963790515900766,
       -0.0017971032528832887,
@@ -26660,6 +27212,7 @@ var require_chepolsum = __commonJS({
 var require_polyval_c = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_c.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.025721014990011306;
@@ -26674,6 +27227,7 @@ var require_polyval_c = __commonJS({
 var require_polyval_d = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_d.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalpoly(x) {
       if (x === 0) {
         return 0.08333333333333333;
@@ -26688,6 +27242,7 @@ var require_polyval_d = __commonJS({
 var require_stirling = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/stirling.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaln = require_lib98();
     var ln = require_lib95();
     var LN_SQRT_TWO_PI = require_lib130();
@@ -26729,6 +27284,7 @@ var require_stirling = __commonJS({
 var require_gamstar = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/gamstar.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var exp = require_lib58();
     var gamma = require_lib89();
     var ln = require_lib95();
@@ -26752,6 +27308,7 @@ var require_gamstar = __commonJS({
 var require_rational_ak0bk0 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak0bk0.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -26782,6 +27339,7 @@ var require_rational_ak0bk0 = __commonJS({
 var require_eps1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var ln = require_lib95();
     var lambdaeta = require_lambdaeta();
@@ -26802,6 +27360,7 @@ var require_eps1 = __commonJS({
 var require_rational_ak1bk1 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak1bk1.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -26832,6 +27391,7 @@ var require_rational_ak1bk1 = __commonJS({
 var require_rational_ak2bk2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak2bk2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -26862,6 +27422,7 @@ var require_rational_ak2bk2 = __commonJS({
 var require_rational_ak3bk3 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak3bk3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -26892,6 +27453,7 @@ var require_rational_ak3bk3 = __commonJS({
 var require_eps2 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps2.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ln = require_lib95();
     var rateval1 = require_rational_ak1bk1();
     var rateval2 = require_rational_ak2bk2();
@@ -26924,6 +27486,7 @@ var require_eps2 = __commonJS({
 var require_rational_ak4bk4 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak4bk4.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -26954,6 +27517,7 @@ var require_rational_ak4bk4 = __commonJS({
 var require_rational_ak5bk5 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak5bk5.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -26984,6 +27548,7 @@ var require_rational_ak5bk5 = __commonJS({
 var require_rational_ak6bk6 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak6bk6.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -27014,6 +27579,7 @@ var require_rational_ak6bk6 = __commonJS({
 var require_rational_ak7bk7 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak7bk7.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -27044,6 +27610,7 @@ var require_rational_ak7bk7 = __commonJS({
 var require_rational_ak8bk8 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak8bk8.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function evalrational(x) {
       var ax;
       var s1;
@@ -27074,6 +27641,7 @@ var require_rational_ak8bk8 = __commonJS({
 var require_eps3 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ln = require_lib95();
     var rational1 = require_rational_ak4bk4();
     var rational2 = require_rational_ak5bk5();
@@ -27115,6 +27683,7 @@ var require_eps3 = __commonJS({
 var require_compute = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/compute.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var logger = require_src();
     var evalpoly = require_lib107();
     var gammaln = require_lib98();
@@ -27346,6 +27915,7 @@ var require_compute = __commonJS({
 var require_main90 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var isnan = require_lib6();
     var FLOAT32_SMALLEST = require_lib113();
     var PINF = require_lib31();
@@ -27385,6 +27955,7 @@ var require_main90 = __commonJS({
 var require_lib131 = __commonJS({
   "node_modules/@stdlib/math-base-special-gammaincinv/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main90();
     module2.exports = main;
   }
@@ -27394,6 +27965,7 @@ var require_lib131 = __commonJS({
 var require_lib132 = __commonJS({
   "node_modules/@stdlib/constants-float64-smallest-subnormal/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var FLOAT64_SMALLEST_SUBNORMAL = 5e-324;
     module2.exports = FLOAT64_SMALLEST_SUBNORMAL;
   }
@@ -27403,6 +27975,7 @@ var require_lib132 = __commonJS({
 var require_temme3 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme3.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var gammaincinv = require_lib131();
     var ln = require_lib95();
     var sqrt = require_lib39();
@@ -27497,6 +28070,7 @@ var require_temme3 = __commonJS({
 var require_halley_iterate = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/halley_iterate.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var abs = require_lib42();
     var ldexp = require_lib57();
     var sign = require_lib128();
@@ -27645,6 +28219,7 @@ var require_halley_iterate = __commonJS({
 var require_ibeta_roots = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/ibeta_roots.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var kernelBetainc = require_lib121().assign;
     var abs = require_lib42();
     var FLOAT64_MAX = require_lib75();
@@ -27692,6 +28267,7 @@ var require_ibeta_roots = __commonJS({
 var require_main91 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var evalpoly = require_lib107();
     var betainc = require_lib122();
     var expm1 = require_lib36();
@@ -28005,6 +28581,7 @@ var require_main91 = __commonJS({
 var require_lib133 = __commonJS({
   "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var main = require_main91();
     module2.exports = main;
   }
@@ -28014,6 +28591,7 @@ var require_lib133 = __commonJS({
 var require_main92 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-quantile/lib/main.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var kernelBetaincinv = require_lib133();
     var isnan = require_lib6();
     var sign = require_lib128();
@@ -28036,6 +28614,7 @@ var require_main92 = __commonJS({
 var require_factory3 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-quantile/lib/factory.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var constantFunction = require_lib123();
     var kernelBetaincinv = require_lib133();
     var isnan = require_lib6();
@@ -28065,6 +28644,7 @@ var require_factory3 = __commonJS({
 var require_lib134 = __commonJS({
   "node_modules/@stdlib/stats-base-dists-t-quantile/lib/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var setReadOnly = require_lib5();
     var main = require_main92();
     var factory = require_factory3();
@@ -28073,3966 +28653,11 @@ var require_lib134 = __commonJS({
   }
 });
 
-// node_modules/cross-argv/index.js
-var require_cross_argv = __commonJS({
-  "node_modules/cross-argv/index.js"(exports2, module2) {
-    var IS_WINDOWS = process.platform === "win32";
-    module2.exports = crossArgv;
-    function crossArgv(pargv, force) {
-      if (!pargv) pargv = process.argv;
-      const str = pargv.join(` `);
-      if ((!IS_WINDOWS || (str.match(/'/g) || []).length < 2) && !force) return pargv;
-      const newStr = str.replace(/'(.+?)'/g, `"$1"`);
-      return splitCommandLine(newStr);
-    }
-    function splitCommandLine(commandLine) {
-      var doubleDoubleQuote = "<DDQ>";
-      while (commandLine.indexOf(doubleDoubleQuote) > -1) doubleDoubleQuote += "@";
-      var noDoubleDoubleQuotes = commandLine.replace(/""/g, doubleDoubleQuote);
-      var spaceMarker = "<SP>";
-      while (commandLine.indexOf(spaceMarker) > -1) spaceMarker += "@";
-      var noSpacesInQuotes = noDoubleDoubleQuotes.replace(/"([^"]*)"?/g, (fullMatch, capture) => {
-        return capture.replace(/ /g, spaceMarker).replace(RegExp(doubleDoubleQuote, "g"), '"');
-      });
-      var mangledParamArray = noSpacesInQuotes.split(/ +/);
-      var paramArray = mangledParamArray.map((mangledParam) => {
-        return mangledParam.replace(RegExp(spaceMarker, "g"), " ").replace(RegExp(doubleDoubleQuote, "g"), "");
-      });
-      return paramArray;
-    }
-  }
-});
-
-// node_modules/manage-path/dist/get-path-var.js
-var require_get_path_var = __commonJS({
-  "node_modules/manage-path/dist/get-path-var.js"(exports2, module2) {
-    "use strict";
-    module2.exports = getPathVar;
-    var PATH_REGEX = /^PATH$/i;
-    function getPathVar(env, platform2) {
-      var PATH = "PATH";
-      if (platform2 === "win32") {
-        PATH = "Path";
-        Object.keys(env).some(function(e) {
-          var matches = PATH_REGEX.test(e);
-          if (matches) {
-            PATH = e;
-          }
-          return matches;
-        });
-      }
-      return PATH;
-    }
-  }
-});
-
-// node_modules/manage-path/dist/get-separator.js
-var require_get_separator = __commonJS({
-  "node_modules/manage-path/dist/get-separator.js"(exports2, module2) {
-    "use strict";
-    module2.exports = getSeparator;
-    function getSeparator(platform2) {
-      return platform2 === "win32" ? ";" : ":";
-    }
-  }
-});
-
-// node_modules/manage-path/dist/index.js
-var require_dist3 = __commonJS({
-  "node_modules/manage-path/dist/index.js"(exports2, module2) {
-    "use strict";
-    var getPathVar = require_get_path_var();
-    var getSeparator = require_get_separator();
-    module2.exports = managePath;
-    function managePath() {
-      var env = arguments.length <= 0 || arguments[0] === void 0 ? {} : arguments[0];
-      var _ref = arguments.length <= 1 || arguments[1] === void 0 ? { platform: process.platform } : arguments[1];
-      var _ref$platform = _ref.platform;
-      var platform2 = _ref$platform === void 0 ? process.platform : _ref$platform;
-      var pathVar = getPathVar(env, platform2);
-      var separator = getSeparator(platform2);
-      var originalPath = env[pathVar];
-      return { push, unshift, get, restore };
-      function push() {
-        for (var _len = arguments.length, paths = Array(_len), _key = 0; _key < _len; _key++) {
-          paths[_key] = arguments[_key];
-        }
-        return change(true, paths);
-      }
-      function unshift() {
-        for (var _len2 = arguments.length, paths = Array(_len2), _key2 = 0; _key2 < _len2; _key2++) {
-          paths[_key2] = arguments[_key2];
-        }
-        return change(false, paths);
-      }
-      function get() {
-        return env[pathVar];
-      }
-      function restore() {
-        env[pathVar] = originalPath;
-        return get();
-      }
-      function change(append, paths) {
-        if (!append) {
-          paths = paths.reverse();
-        }
-        paths.forEach(function(path) {
-          var pathArray = getPathArray(path);
-          addExistingPath(pathArray, env[pathVar], append);
-          env[pathVar] = pathArray.join(separator);
-        });
-        return get();
-      }
-    }
-    function getPathArray(pathToAdd) {
-      if (Array.isArray(pathToAdd)) {
-        return pathToAdd;
-      } else {
-        return [pathToAdd];
-      }
-    }
-    function addExistingPath(array, path, appendMode) {
-      if (!path) {
-        return;
-      }
-      if (appendMode) {
-        array.unshift(path);
-      } else {
-        array.push(path);
-      }
-    }
-  }
-});
-
-// node_modules/has-async-hooks/index.js
-var require_has_async_hooks = __commonJS({
-  "node_modules/has-async-hooks/index.js"(exports2, module2) {
-    module2.exports = function() {
-      try {
-        return typeof __require("async_hooks").createHook === "function";
-      } catch (err) {
-        return false;
-      }
-    };
-  }
-});
-
-// node_modules/minimist/index.js
-var require_minimist = __commonJS({
-  "node_modules/minimist/index.js"(exports2, module2) {
-    "use strict";
-    function hasKey(obj, keys) {
-      var o = obj;
-      keys.slice(0, -1).forEach(function(key3) {
-        o = o[key3] || {};
-      });
-      var key2 = keys[keys.length - 1];
-      return key2 in o;
-    }
-    function isNumber(x) {
-      if (typeof x === "number") {
-        return true;
-      }
-      if (/^0x[0-9a-f]+$/i.test(x)) {
-        return true;
-      }
-      return /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(x);
-    }
-    function isConstructorOrProto(obj, key2) {
-      return key2 === "constructor" && typeof obj[key2] === "function" || key2 === "__proto__";
-    }
-    module2.exports = function(args, opts) {
-      if (!opts) {
-        opts = {};
-      }
-      var flags = {
-        bools: {},
-        strings: {},
-        unknownFn: null
-      };
-      if (typeof opts.unknown === "function") {
-        flags.unknownFn = opts.unknown;
-      }
-      if (typeof opts.boolean === "boolean" && opts.boolean) {
-        flags.allBools = true;
-      } else {
-        [].concat(opts.boolean).filter(Boolean).forEach(function(key3) {
-          flags.bools[key3] = true;
-        });
-      }
-      var aliases = {};
-      function aliasIsBoolean(key3) {
-        return aliases[key3].some(function(x) {
-          return flags.bools[x];
-        });
-      }
-      Object.keys(opts.alias || {}).forEach(function(key3) {
-        aliases[key3] = [].concat(opts.alias[key3]);
-        aliases[key3].forEach(function(x) {
-          aliases[x] = [key3].concat(aliases[key3].filter(function(y) {
-            return x !== y;
-          }));
-        });
-      });
-      [].concat(opts.string).filter(Boolean).forEach(function(key3) {
-        flags.strings[key3] = true;
-        if (aliases[key3]) {
-          [].concat(aliases[key3]).forEach(function(k) {
-            flags.strings[k] = true;
-          });
-        }
-      });
-      var defaults = opts.default || {};
-      var argv = { _: [] };
-      function argDefined(key3, arg2) {
-        return flags.allBools && /^--[^=]+$/.test(arg2) || flags.strings[key3] || flags.bools[key3] || aliases[key3];
-      }
-      function setKey(obj, keys, value2) {
-        var o = obj;
-        for (var i2 = 0; i2 < keys.length - 1; i2++) {
-          var key3 = keys[i2];
-          if (isConstructorOrProto(o, key3)) {
-            return;
-          }
-          if (o[key3] === void 0) {
-            o[key3] = {};
-          }
-          if (o[key3] === Object.prototype || o[key3] === Number.prototype || o[key3] === String.prototype) {
-            o[key3] = {};
-          }
-          if (o[key3] === Array.prototype) {
-            o[key3] = [];
-          }
-          o = o[key3];
-        }
-        var lastKey = keys[keys.length - 1];
-        if (isConstructorOrProto(o, lastKey)) {
-          return;
-        }
-        if (o === Object.prototype || o === Number.prototype || o === String.prototype) {
-          o = {};
-        }
-        if (o === Array.prototype) {
-          o = [];
-        }
-        if (o[lastKey] === void 0 || flags.bools[lastKey] || typeof o[lastKey] === "boolean") {
-          o[lastKey] = value2;
-        } else if (Array.isArray(o[lastKey])) {
-          o[lastKey].push(value2);
-        } else {
-          o[lastKey] = [o[lastKey], value2];
-        }
-      }
-      function setArg(key3, val, arg2) {
-        if (arg2 && flags.unknownFn && !argDefined(key3, arg2)) {
-          if (flags.unknownFn(arg2) === false) {
-            return;
-          }
-        }
-        var value2 = !flags.strings[key3] && isNumber(val) ? Number(val) : val;
-        setKey(argv, key3.split("."), value2);
-        (aliases[key3] || []).forEach(function(x) {
-          setKey(argv, x.split("."), value2);
-        });
-      }
-      Object.keys(flags.bools).forEach(function(key3) {
-        setArg(key3, defaults[key3] === void 0 ? false : defaults[key3]);
-      });
-      var notFlags = [];
-      if (args.indexOf("--") !== -1) {
-        notFlags = args.slice(args.indexOf("--") + 1);
-        args = args.slice(0, args.indexOf("--"));
-      }
-      for (var i = 0; i < args.length; i++) {
-        var arg = args[i];
-        var key2;
-        var next;
-        if (/^--.+=/.test(arg)) {
-          var m = arg.match(/^--([^=]+)=([\s\S]*)$/);
-          key2 = m[1];
-          var value = m[2];
-          if (flags.bools[key2]) {
-            value = value !== "false";
-          }
-          setArg(key2, value, arg);
-        } else if (/^--no-.+/.test(arg)) {
-          key2 = arg.match(/^--no-(.+)/)[1];
-          setArg(key2, false, arg);
-        } else if (/^--.+/.test(arg)) {
-          key2 = arg.match(/^--(.+)/)[1];
-          next = args[i + 1];
-          if (next !== void 0 && !/^(-|--)[^-]/.test(next) && !flags.bools[key2] && !flags.allBools && (aliases[key2] ? !aliasIsBoolean(key2) : true)) {
-            setArg(key2, next, arg);
-            i += 1;
-          } else if (/^(true|false)$/.test(next)) {
-            setArg(key2, next === "true", arg);
-            i += 1;
-          } else {
-            setArg(key2, flags.strings[key2] ? "" : true, arg);
-          }
-        } else if (/^-[^-]+/.test(arg)) {
-          var letters = arg.slice(1, -1).split("");
-          var broken = false;
-          for (var j = 0; j < letters.length; j++) {
-            next = arg.slice(j + 2);
-            if (next === "-") {
-              setArg(letters[j], next, arg);
-              continue;
-            }
-            if (/[A-Za-z]/.test(letters[j]) && next[0] === "=") {
-              setArg(letters[j], next.slice(1), arg);
-              broken = true;
-              break;
-            }
-            if (/[A-Za-z]/.test(letters[j]) && /-?\d+(\.\d*)?(e-?\d+)?$/.test(next)) {
-              setArg(letters[j], next, arg);
-              broken = true;
-              break;
-            }
-            if (letters[j + 1] && letters[j + 1].match(/\W/)) {
-              setArg(letters[j], arg.slice(j + 2), arg);
-              broken = true;
-              break;
-            } else {
-              setArg(letters[j], flags.strings[letters[j]] ? "" : true, arg);
-            }
-          }
-          key2 = arg.slice(-1)[0];
-          if (!broken && key2 !== "-") {
-            if (args[i + 1] && !/^(-|--)[^-]/.test(args[i + 1]) && !flags.bools[key2] && (aliases[key2] ? !aliasIsBoolean(key2) : true)) {
-              setArg(key2, args[i + 1], arg);
-              i += 1;
-            } else if (args[i + 1] && /^(true|false)$/.test(args[i + 1])) {
-              setArg(key2, args[i + 1] === "true", arg);
-              i += 1;
-            } else {
-              setArg(key2, flags.strings[key2] ? "" : true, arg);
-            }
-          }
-        } else {
-          if (!flags.unknownFn || flags.unknownFn(arg) !== false) {
-            argv._.push(flags.strings._ || !isNumber(arg) ? arg : Number(arg));
-          }
-          if (opts.stopEarly) {
-            argv._.push.apply(argv._, args.slice(i + 1));
-            break;
-          }
-        }
-      }
-      Object.keys(defaults).forEach(function(k) {
-        if (!hasKey(argv, k.split("."))) {
-          setKey(argv, k.split("."), defaults[k]);
-          (aliases[k] || []).forEach(function(x) {
-            setKey(argv, x.split("."), defaults[k]);
-          });
-        }
-      });
-      if (opts["--"]) {
-        argv["--"] = notFlags.slice();
-      } else {
-        notFlags.forEach(function(k) {
-          argv._.push(k);
-        });
-      }
-      return argv;
-    };
-  }
-});
-
-// node_modules/@minimistjs/subarg/index.js
-var require_subarg = __commonJS({
-  "node_modules/@minimistjs/subarg/index.js"(exports2, module2) {
-    var minimist = require_minimist();
-    module2.exports = function parse2(args, opts) {
-      var level = 0, index;
-      var args_ = [];
-      for (var i = 0; i < args.length; i++) {
-        if (typeof args[i] === "string" && /^\[/.test(args[i])) {
-          if (level++ === 0) {
-            index = i;
-          }
-        }
-        if (typeof args[i] === "string" && /\]$/.test(args[i])) {
-          if (--level > 0) continue;
-          var sub = args.slice(index, i + 1);
-          if (typeof sub[0] === "string") {
-            sub[0] = sub[0].replace(/^\[/, "");
-          }
-          if (sub[0] === "") sub.shift();
-          var n = sub.length - 1;
-          if (typeof sub[n] === "string") {
-            sub[n] = sub[n].replace(/\]$/, "");
-          }
-          if (sub[n] === "") sub.pop();
-          args_.push(parse2(sub));
-        } else if (level === 0) args_.push(args[i]);
-      }
-      var argv = minimist(args_, opts);
-      return argv;
-    };
-  }
-});
-
-// node_modules/cli-table3/src/debug.js
-var require_debug2 = __commonJS({
-  "node_modules/cli-table3/src/debug.js"(exports2, module2) {
-    var messages = [];
-    var level = 0;
-    var debug = (msg, min2) => {
-      if (level >= min2) {
-        messages.push(msg);
-      }
-    };
-    debug.WARN = 1;
-    debug.INFO = 2;
-    debug.DEBUG = 3;
-    debug.reset = () => {
-      messages = [];
-    };
-    debug.setDebugLevel = (v) => {
-      level = v;
-    };
-    debug.warn = (msg) => debug(msg, debug.WARN);
-    debug.info = (msg) => debug(msg, debug.INFO);
-    debug.debug = (msg) => debug(msg, debug.DEBUG);
-    debug.debugMessages = () => messages;
-    module2.exports = debug;
-  }
-});
-
-// node_modules/cli-table3/node_modules/ansi-regex/index.js
-var require_ansi_regex = __commonJS({
-  "node_modules/cli-table3/node_modules/ansi-regex/index.js"(exports2, module2) {
-    "use strict";
-    module2.exports = ({ onlyFirst = false } = {}) => {
-      const pattern2 = [
-        "[\\u001B\\u009B][[\\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]+)*|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]*)*)?\\u0007)",
-        "(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PR-TZcf-ntqry=><~]))"
-      ].join("|");
-      return new RegExp(pattern2, onlyFirst ? void 0 : "g");
-    };
-  }
-});
-
-// node_modules/cli-table3/node_modules/strip-ansi/index.js
-var require_strip_ansi = __commonJS({
-  "node_modules/cli-table3/node_modules/strip-ansi/index.js"(exports2, module2) {
-    "use strict";
-    var ansiRegex2 = require_ansi_regex();
-    module2.exports = (string) => typeof string === "string" ? string.replace(ansiRegex2(), "") : string;
-  }
-});
-
-// node_modules/is-fullwidth-code-point/index.js
-var require_is_fullwidth_code_point = __commonJS({
-  "node_modules/is-fullwidth-code-point/index.js"(exports2, module2) {
-    "use strict";
-    var isFullwidthCodePoint = (codePoint) => {
-      if (Number.isNaN(codePoint)) {
-        return false;
-      }
-      if (codePoint >= 4352 && (codePoint <= 4447 || // Hangul Jamo
-      codePoint === 9001 || // LEFT-POINTING ANGLE BRACKET
-      codePoint === 9002 || // RIGHT-POINTING ANGLE BRACKET
-      // CJK Radicals Supplement .. Enclosed CJK Letters and Months
-      11904 <= codePoint && codePoint <= 12871 && codePoint !== 12351 || // Enclosed CJK Letters and Months .. CJK Unified Ideographs Extension A
-      12880 <= codePoint && codePoint <= 19903 || // CJK Unified Ideographs .. Yi Radicals
-      19968 <= codePoint && codePoint <= 42182 || // Hangul Jamo Extended-A
-      43360 <= codePoint && codePoint <= 43388 || // Hangul Syllables
-      44032 <= codePoint && codePoint <= 55203 || // CJK Compatibility Ideographs
-      63744 <= codePoint && codePoint <= 64255 || // Vertical Forms
-      65040 <= codePoint && codePoint <= 65049 || // CJK Compatibility Forms .. Small Form Variants
-      65072 <= codePoint && codePoint <= 65131 || // Halfwidth and Fullwidth Forms
-      65281 <= codePoint && codePoint <= 65376 || 65504 <= codePoint && codePoint <= 65510 || // Kana Supplement
-      110592 <= codePoint && codePoint <= 110593 || // Enclosed Ideographic Supplement
-      127488 <= codePoint && codePoint <= 127569 || // CJK Unified Ideographs Extension B .. Tertiary Ideographic Plane
-      131072 <= codePoint && codePoint <= 262141)) {
-        return true;
-      }
-      return false;
-    };
-    module2.exports = isFullwidthCodePoint;
-    module2.exports.default = isFullwidthCodePoint;
-  }
-});
-
-// node_modules/emoji-regex/index.js
-var require_emoji_regex = __commonJS({
-  "node_modules/emoji-regex/index.js"(exports2, module2) {
-    "use strict";
-    module2.exports = function() {
-      return /\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62(?:\uDB40\uDC65\uDB40\uDC6E\uDB40\uDC67|\uDB40\uDC73\uDB40\uDC63\uDB40\uDC74|\uDB40\uDC77\uDB40\uDC6C\uDB40\uDC73)\uDB40\uDC7F|\uD83D\uDC68(?:\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68\uD83C\uDFFB|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFE])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D)?\uD83D\uDC68|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D[\uDC66\uDC67])|[\u2695\u2696\u2708]\uFE0F|\uD83D[\uDC66\uDC67]|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|(?:\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708])\uFE0F|\uD83C\uDFFB\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C[\uDFFB-\uDFFF])|(?:\uD83E\uDDD1\uD83C\uDFFB\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)\uD83C\uDFFB|\uD83E\uDDD1(?:\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1)|(?:\uD83E\uDDD1\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D(?:\uD83D[\uDC68\uDC69]))(?:\uD83C[\uDFFB-\uDFFE])|(?:\uD83E\uDDD1\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB\uDFFC])|\uD83D\uDC69(?:\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFB\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFC-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D(?:\uD83D[\uDC68\uDC69])|\uD83D[\uDC68\uDC69])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD]))|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|(?:\uD83E\uDDD1\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB-\uDFFD])|\uD83D\uDC69\u200D\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D\uDC41\uFE0F\u200D\uD83D\uDDE8|\uD83D\uDC69(?:\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708]|\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\u200D[\u2695\u2696\u2708])|(?:(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)\uFE0F|\uD83D\uDC6F|\uD83E[\uDD3C\uDDDE\uDDDF])\u200D[\u2640\u2642]|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|\u200D[\u2640\u2642])|\uD83C\uDFF4\u200D\u2620)\uFE0F|\uD83D\uDC69\u200D\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08|\uD83D\uDC15\u200D\uD83E\uDDBA|\uD83D\uDC69\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC67|\uD83C\uDDFD\uD83C\uDDF0|\uD83C\uDDF4\uD83C\uDDF2|\uD83C\uDDF6\uD83C\uDDE6|[#\*0-9]\uFE0F\u20E3|\uD83C\uDDE7(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEF\uDDF1-\uDDF4\uDDF6-\uDDF9\uDDFB\uDDFC\uDDFE\uDDFF])|\uD83C\uDDF9(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDED\uDDEF-\uDDF4\uDDF7\uDDF9\uDDFB\uDDFC\uDDFF])|\uD83C\uDDEA(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDED\uDDF7-\uDDFA])|\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF7(?:\uD83C[\uDDEA\uDDF4\uDDF8\uDDFA\uDDFC])|\uD83D\uDC69(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF2(?:\uD83C[\uDDE6\uDDE8-\uDDED\uDDF0-\uDDFF])|\uD83C\uDDE6(?:\uD83C[\uDDE8-\uDDEC\uDDEE\uDDF1\uDDF2\uDDF4\uDDF6-\uDDFA\uDDFC\uDDFD\uDDFF])|\uD83C\uDDF0(?:\uD83C[\uDDEA\uDDEC-\uDDEE\uDDF2\uDDF3\uDDF5\uDDF7\uDDFC\uDDFE\uDDFF])|\uD83C\uDDED(?:\uD83C[\uDDF0\uDDF2\uDDF3\uDDF7\uDDF9\uDDFA])|\uD83C\uDDE9(?:\uD83C[\uDDEA\uDDEC\uDDEF\uDDF0\uDDF2\uDDF4\uDDFF])|\uD83C\uDDFE(?:\uD83C[\uDDEA\uDDF9])|\uD83C\uDDEC(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEE\uDDF1-\uDDF3\uDDF5-\uDDFA\uDDFC\uDDFE])|\uD83C\uDDF8(?:\uD83C[\uDDE6-\uDDEA\uDDEC-\uDDF4\uDDF7-\uDDF9\uDDFB\uDDFD-\uDDFF])|\uD83C\uDDEB(?:\uD83C[\uDDEE-\uDDF0\uDDF2\uDDF4\uDDF7])|\uD83C\uDDF5(?:\uD83C[\uDDE6\uDDEA-\uDDED\uDDF0-\uDDF3\uDDF7-\uDDF9\uDDFC\uDDFE])|\uD83C\uDDFB(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDEE\uDDF3\uDDFA])|\uD83C\uDDF3(?:\uD83C[\uDDE6\uDDE8\uDDEA-\uDDEC\uDDEE\uDDF1\uDDF4\uDDF5\uDDF7\uDDFA\uDDFF])|\uD83C\uDDE8(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDEE\uDDF0-\uDDF5\uDDF7\uDDFA-\uDDFF])|\uD83C\uDDF1(?:\uD83C[\uDDE6-\uDDE8\uDDEE\uDDF0\uDDF7-\uDDFB\uDDFE])|\uD83C\uDDFF(?:\uD83C[\uDDE6\uDDF2\uDDFC])|\uD83C\uDDFC(?:\uD83C[\uDDEB\uDDF8])|\uD83C\uDDFA(?:\uD83C[\uDDE6\uDDEC\uDDF2\uDDF3\uDDF8\uDDFE\uDDFF])|\uD83C\uDDEE(?:\uD83C[\uDDE8-\uDDEA\uDDF1-\uDDF4\uDDF6-\uDDF9])|\uD83C\uDDEF(?:\uD83C[\uDDEA\uDDF2\uDDF4\uDDF5])|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:\uD83C[\uDFFB-\uDFFF])|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u261D\u270A-\u270D]|\uD83C[\uDF85\uDFC2\uDFC7]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66\uDC67\uDC6B-\uDC6D\uDC70\uDC72\uDC74-\uDC76\uDC78\uDC7C\uDC83\uDC85\uDCAA\uDD74\uDD7A\uDD90\uDD95\uDD96\uDE4C\uDE4F\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1C\uDD1E\uDD1F\uDD30-\uDD36\uDDB5\uDDB6\uDDBB\uDDD2-\uDDD5])(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u231A\u231B\u23E9-\u23EC\u23F0\u23F3\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE\u26C4\u26C5\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2705\u270A\u270B\u2728\u274C\u274E\u2753-\u2755\u2757\u2795-\u2797\u27B0\u27BF\u2B1B\u2B1C\u2B50\u2B55]|\uD83C[\uDC04\uDCCF\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE1A\uDE2F\uDE32-\uDE36\uDE38-\uDE3A\uDE50\uDE51\uDF00-\uDF20\uDF2D-\uDF35\uDF37-\uDF7C\uDF7E-\uDF93\uDFA0-\uDFCA\uDFCF-\uDFD3\uDFE0-\uDFF0\uDFF4\uDFF8-\uDFFF]|\uD83D[\uDC00-\uDC3E\uDC40\uDC42-\uDCFC\uDCFF-\uDD3D\uDD4B-\uDD4E\uDD50-\uDD67\uDD7A\uDD95\uDD96\uDDA4\uDDFB-\uDE4F\uDE80-\uDEC5\uDECC\uDED0-\uDED2\uDED5\uDEEB\uDEEC\uDEF4-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])|(?:[#\*0-9\xA9\xAE\u203C\u2049\u2122\u2139\u2194-\u2199\u21A9\u21AA\u231A\u231B\u2328\u23CF\u23E9-\u23F3\u23F8-\u23FA\u24C2\u25AA\u25AB\u25B6\u25C0\u25FB-\u25FE\u2600-\u2604\u260E\u2611\u2614\u2615\u2618\u261D\u2620\u2622\u2623\u2626\u262A\u262E\u262F\u2638-\u263A\u2640\u2642\u2648-\u2653\u265F\u2660\u2663\u2665\u2666\u2668\u267B\u267E\u267F\u2692-\u2697\u2699\u269B\u269C\u26A0\u26A1\u26AA\u26AB\u26B0\u26B1\u26BD\u26BE\u26C4\u26C5\u26C8\u26CE\u26CF\u26D1\u26D3\u26D4\u26E9\u26EA\u26F0-\u26F5\u26F7-\u26FA\u26FD\u2702\u2705\u2708-\u270D\u270F\u2712\u2714\u2716\u271D\u2721\u2728\u2733\u2734\u2744\u2747\u274C\u274E\u2753-\u2755\u2757\u2763\u2764\u2795-\u2797\u27A1\u27B0\u27BF\u2934\u2935\u2B05-\u2B07\u2B1B\u2B1C\u2B50\u2B55\u3030\u303D\u3297\u3299]|\uD83C[\uDC04\uDCCF\uDD70\uDD71\uDD7E\uDD7F\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE02\uDE1A\uDE2F\uDE32-\uDE3A\uDE50\uDE51\uDF00-\uDF21\uDF24-\uDF93\uDF96\uDF97\uDF99-\uDF9B\uDF9E-\uDFF0\uDFF3-\uDFF5\uDFF7-\uDFFF]|\uD83D[\uDC00-\uDCFD\uDCFF-\uDD3D\uDD49-\uDD4E\uDD50-\uDD67\uDD6F\uDD70\uDD73-\uDD7A\uDD87\uDD8A-\uDD8D\uDD90\uDD95\uDD96\uDDA4\uDDA5\uDDA8\uDDB1\uDDB2\uDDBC\uDDC2-\uDDC4\uDDD1-\uDDD3\uDDDC-\uDDDE\uDDE1\uDDE3\uDDE8\uDDEF\uDDF3\uDDFA-\uDE4F\uDE80-\uDEC5\uDECB-\uDED2\uDED5\uDEE0-\uDEE5\uDEE9\uDEEB\uDEEC\uDEF0\uDEF3-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])\uFE0F|(?:[\u261D\u26F9\u270A-\u270D]|\uD83C[\uDF85\uDFC2-\uDFC4\uDFC7\uDFCA-\uDFCC]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66-\uDC78\uDC7C\uDC81-\uDC83\uDC85-\uDC87\uDC8F\uDC91\uDCAA\uDD74\uDD75\uDD7A\uDD90\uDD95\uDD96\uDE45-\uDE47\uDE4B-\uDE4F\uDEA3\uDEB4-\uDEB6\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1F\uDD26\uDD30-\uDD39\uDD3C-\uDD3E\uDDB5\uDDB6\uDDB8\uDDB9\uDDBB\uDDCD-\uDDCF\uDDD1-\uDDDD])/g;
-    };
-  }
-});
-
-// node_modules/cli-table3/node_modules/string-width/index.js
-var require_string_width = __commonJS({
-  "node_modules/cli-table3/node_modules/string-width/index.js"(exports2, module2) {
-    "use strict";
-    var stripAnsi2 = require_strip_ansi();
-    var isFullwidthCodePoint = require_is_fullwidth_code_point();
-    var emojiRegex = require_emoji_regex();
-    var stringWidth2 = (string) => {
-      if (typeof string !== "string" || string.length === 0) {
-        return 0;
-      }
-      string = stripAnsi2(string);
-      if (string.length === 0) {
-        return 0;
-      }
-      string = string.replace(emojiRegex(), "  ");
-      let width = 0;
-      for (let i = 0; i < string.length; i++) {
-        const code = string.codePointAt(i);
-        if (code <= 31 || code >= 127 && code <= 159) {
-          continue;
-        }
-        if (code >= 768 && code <= 879) {
-          continue;
-        }
-        if (code > 65535) {
-          i++;
-        }
-        width += isFullwidthCodePoint(code) ? 2 : 1;
-      }
-      return width;
-    };
-    module2.exports = stringWidth2;
-    module2.exports.default = stringWidth2;
-  }
-});
-
-// node_modules/cli-table3/src/utils.js
-var require_utils3 = __commonJS({
-  "node_modules/cli-table3/src/utils.js"(exports2, module2) {
-    var stringWidth2 = require_string_width();
-    function codeRegex(capture) {
-      return capture ? /\u001b\[((?:\d*;){0,5}\d*)m/g : /\u001b\[(?:\d*;){0,5}\d*m/g;
-    }
-    function strlen(str) {
-      let code = codeRegex();
-      let stripped = ("" + str).replace(code, "");
-      let split = stripped.split("\n");
-      return split.reduce(function(memo, s) {
-        return stringWidth2(s) > memo ? stringWidth2(s) : memo;
-      }, 0);
-    }
-    function repeat(str, times) {
-      return Array(times + 1).join(str);
-    }
-    function pad(str, len, pad2, dir) {
-      let length = strlen(str);
-      if (len + 1 >= length) {
-        let padlen = len - length;
-        switch (dir) {
-          case "right": {
-            str = repeat(pad2, padlen) + str;
-            break;
-          }
-          case "center": {
-            let right = Math.ceil(padlen / 2);
-            let left = padlen - right;
-            str = repeat(pad2, left) + str + repeat(pad2, right);
-            break;
-          }
-          default: {
-            str = str + repeat(pad2, padlen);
-            break;
-          }
-        }
-      }
-      return str;
-    }
-    var codeCache = {};
-    function addToCodeCache(name, on, off) {
-      on = "\x1B[" + on + "m";
-      off = "\x1B[" + off + "m";
-      codeCache[on] = { set: name, to: true };
-      codeCache[off] = { set: name, to: false };
-      codeCache[name] = { on, off };
-    }
-    addToCodeCache("bold", 1, 22);
-    addToCodeCache("italics", 3, 23);
-    addToCodeCache("underline", 4, 24);
-    addToCodeCache("inverse", 7, 27);
-    addToCodeCache("strikethrough", 9, 29);
-    function updateState(state, controlChars) {
-      let controlCode = controlChars[1] ? parseInt(controlChars[1].split(";")[0]) : 0;
-      if (controlCode >= 30 && controlCode <= 39 || controlCode >= 90 && controlCode <= 97) {
-        state.lastForegroundAdded = controlChars[0];
-        return;
-      }
-      if (controlCode >= 40 && controlCode <= 49 || controlCode >= 100 && controlCode <= 107) {
-        state.lastBackgroundAdded = controlChars[0];
-        return;
-      }
-      if (controlCode === 0) {
-        for (let i in state) {
-          if (Object.prototype.hasOwnProperty.call(state, i)) {
-            delete state[i];
-          }
-        }
-        return;
-      }
-      let info = codeCache[controlChars[0]];
-      if (info) {
-        state[info.set] = info.to;
-      }
-    }
-    function readState(line) {
-      let code = codeRegex(true);
-      let controlChars = code.exec(line);
-      let state = {};
-      while (controlChars !== null) {
-        updateState(state, controlChars);
-        controlChars = code.exec(line);
-      }
-      return state;
-    }
-    function unwindState(state, ret) {
-      let lastBackgroundAdded = state.lastBackgroundAdded;
-      let lastForegroundAdded = state.lastForegroundAdded;
-      delete state.lastBackgroundAdded;
-      delete state.lastForegroundAdded;
-      Object.keys(state).forEach(function(key2) {
-        if (state[key2]) {
-          ret += codeCache[key2].off;
-        }
-      });
-      if (lastBackgroundAdded && lastBackgroundAdded != "\x1B[49m") {
-        ret += "\x1B[49m";
-      }
-      if (lastForegroundAdded && lastForegroundAdded != "\x1B[39m") {
-        ret += "\x1B[39m";
-      }
-      return ret;
-    }
-    function rewindState(state, ret) {
-      let lastBackgroundAdded = state.lastBackgroundAdded;
-      let lastForegroundAdded = state.lastForegroundAdded;
-      delete state.lastBackgroundAdded;
-      delete state.lastForegroundAdded;
-      Object.keys(state).forEach(function(key2) {
-        if (state[key2]) {
-          ret = codeCache[key2].on + ret;
-        }
-      });
-      if (lastBackgroundAdded && lastBackgroundAdded != "\x1B[49m") {
-        ret = lastBackgroundAdded + ret;
-      }
-      if (lastForegroundAdded && lastForegroundAdded != "\x1B[39m") {
-        ret = lastForegroundAdded + ret;
-      }
-      return ret;
-    }
-    function truncateWidth(str, desiredLength) {
-      if (str.length === strlen(str)) {
-        return str.substr(0, desiredLength);
-      }
-      while (strlen(str) > desiredLength) {
-        str = str.slice(0, -1);
-      }
-      return str;
-    }
-    function truncateWidthWithAnsi(str, desiredLength) {
-      let code = codeRegex(true);
-      let split = str.split(codeRegex());
-      let splitIndex = 0;
-      let retLen = 0;
-      let ret = "";
-      let myArray;
-      let state = {};
-      while (retLen < desiredLength) {
-        myArray = code.exec(str);
-        let toAdd = split[splitIndex];
-        splitIndex++;
-        if (retLen + strlen(toAdd) > desiredLength) {
-          toAdd = truncateWidth(toAdd, desiredLength - retLen);
-        }
-        ret += toAdd;
-        retLen += strlen(toAdd);
-        if (retLen < desiredLength) {
-          if (!myArray) {
-            break;
-          }
-          ret += myArray[0];
-          updateState(state, myArray);
-        }
-      }
-      return unwindState(state, ret);
-    }
-    function truncate(str, desiredLength, truncateChar) {
-      truncateChar = truncateChar || "…";
-      let lengthOfStr = strlen(str);
-      if (lengthOfStr <= desiredLength) {
-        return str;
-      }
-      desiredLength -= strlen(truncateChar);
-      let ret = truncateWidthWithAnsi(str, desiredLength);
-      ret += truncateChar;
-      const hrefTag = "\x1B]8;;\x07";
-      if (str.includes(hrefTag) && !ret.includes(hrefTag)) {
-        ret += hrefTag;
-      }
-      return ret;
-    }
-    function defaultOptions3() {
-      return {
-        chars: {
-          top: "─",
-          "top-mid": "┬",
-          "top-left": "┌",
-          "top-right": "┐",
-          bottom: "─",
-          "bottom-mid": "┴",
-          "bottom-left": "└",
-          "bottom-right": "┘",
-          left: "│",
-          "left-mid": "├",
-          mid: "─",
-          "mid-mid": "┼",
-          right: "│",
-          "right-mid": "┤",
-          middle: "│"
-        },
-        truncate: "…",
-        colWidths: [],
-        rowHeights: [],
-        colAligns: [],
-        rowAligns: [],
-        style: {
-          "padding-left": 1,
-          "padding-right": 1,
-          head: ["red"],
-          border: ["grey"],
-          compact: false
-        },
-        head: []
-      };
-    }
-    function mergeOptions(options, defaults) {
-      options = options || {};
-      defaults = defaults || defaultOptions3();
-      let ret = Object.assign({}, defaults, options);
-      ret.chars = Object.assign({}, defaults.chars, options.chars);
-      ret.style = Object.assign({}, defaults.style, options.style);
-      return ret;
-    }
-    function wordWrap(maxLength, input) {
-      let lines = [];
-      let split = input.split(/(\s+)/g);
-      let line = [];
-      let lineLength = 0;
-      let whitespace;
-      for (let i = 0; i < split.length; i += 2) {
-        let word = split[i];
-        let newLength = lineLength + strlen(word);
-        if (lineLength > 0 && whitespace) {
-          newLength += whitespace.length;
-        }
-        if (newLength > maxLength) {
-          if (lineLength !== 0) {
-            lines.push(line.join(""));
-          }
-          line = [word];
-          lineLength = strlen(word);
-        } else {
-          line.push(whitespace || "", word);
-          lineLength = newLength;
-        }
-        whitespace = split[i + 1];
-      }
-      if (lineLength) {
-        lines.push(line.join(""));
-      }
-      return lines;
-    }
-    function textWrap(maxLength, input) {
-      let lines = [];
-      let line = "";
-      function pushLine(str, ws) {
-        if (line.length && ws) line += ws;
-        line += str;
-        while (line.length > maxLength) {
-          lines.push(line.slice(0, maxLength));
-          line = line.slice(maxLength);
-        }
-      }
-      let split = input.split(/(\s+)/g);
-      for (let i = 0; i < split.length; i += 2) {
-        pushLine(split[i], i && split[i - 1]);
-      }
-      if (line.length) lines.push(line);
-      return lines;
-    }
-    function multiLineWordWrap(maxLength, input, wrapOnWordBoundary = true) {
-      let output = [];
-      input = input.split("\n");
-      const handler = wrapOnWordBoundary ? wordWrap : textWrap;
-      for (let i = 0; i < input.length; i++) {
-        output.push.apply(output, handler(maxLength, input[i]));
-      }
-      return output;
-    }
-    function colorizeLines(input) {
-      let state = {};
-      let output = [];
-      for (let i = 0; i < input.length; i++) {
-        let line = rewindState(state, input[i]);
-        state = readState(line);
-        let temp = Object.assign({}, state);
-        output.push(unwindState(temp, line));
-      }
-      return output;
-    }
-    function hyperlink(url, text) {
-      const OSC = "\x1B]";
-      const BEL = "\x07";
-      const SEP = ";";
-      return [OSC, "8", SEP, SEP, url || text, BEL, text, OSC, "8", SEP, SEP, BEL].join("");
-    }
-    module2.exports = {
-      strlen,
-      repeat,
-      pad,
-      truncate,
-      mergeOptions,
-      wordWrap: multiLineWordWrap,
-      colorizeLines,
-      hyperlink
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/styles.js
-var require_styles = __commonJS({
-  "node_modules/@colors/colors/lib/styles.js"(exports2, module2) {
-    var styles = {};
-    module2["exports"] = styles;
-    var codes = {
-      reset: [0, 0],
-      bold: [1, 22],
-      dim: [2, 22],
-      italic: [3, 23],
-      underline: [4, 24],
-      inverse: [7, 27],
-      hidden: [8, 28],
-      strikethrough: [9, 29],
-      black: [30, 39],
-      red: [31, 39],
-      green: [32, 39],
-      yellow: [33, 39],
-      blue: [34, 39],
-      magenta: [35, 39],
-      cyan: [36, 39],
-      white: [37, 39],
-      gray: [90, 39],
-      grey: [90, 39],
-      brightRed: [91, 39],
-      brightGreen: [92, 39],
-      brightYellow: [93, 39],
-      brightBlue: [94, 39],
-      brightMagenta: [95, 39],
-      brightCyan: [96, 39],
-      brightWhite: [97, 39],
-      bgBlack: [40, 49],
-      bgRed: [41, 49],
-      bgGreen: [42, 49],
-      bgYellow: [43, 49],
-      bgBlue: [44, 49],
-      bgMagenta: [45, 49],
-      bgCyan: [46, 49],
-      bgWhite: [47, 49],
-      bgGray: [100, 49],
-      bgGrey: [100, 49],
-      bgBrightRed: [101, 49],
-      bgBrightGreen: [102, 49],
-      bgBrightYellow: [103, 49],
-      bgBrightBlue: [104, 49],
-      bgBrightMagenta: [105, 49],
-      bgBrightCyan: [106, 49],
-      bgBrightWhite: [107, 49],
-      // legacy styles for colors pre v1.0.0
-      blackBG: [40, 49],
-      redBG: [41, 49],
-      greenBG: [42, 49],
-      yellowBG: [43, 49],
-      blueBG: [44, 49],
-      magentaBG: [45, 49],
-      cyanBG: [46, 49],
-      whiteBG: [47, 49]
-    };
-    Object.keys(codes).forEach(function(key2) {
-      var val = codes[key2];
-      var style = styles[key2] = [];
-      style.open = "\x1B[" + val[0] + "m";
-      style.close = "\x1B[" + val[1] + "m";
-    });
-  }
-});
-
-// node_modules/@colors/colors/lib/system/has-flag.js
-var require_has_flag = __commonJS({
-  "node_modules/@colors/colors/lib/system/has-flag.js"(exports2, module2) {
-    "use strict";
-    module2.exports = function(flag, argv) {
-      argv = argv || process.argv;
-      var terminatorPos = argv.indexOf("--");
-      var prefix = /^-{1,2}/.test(flag) ? "" : "--";
-      var pos = argv.indexOf(prefix + flag);
-      return pos !== -1 && (terminatorPos === -1 ? true : pos < terminatorPos);
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/system/supports-colors.js
-var require_supports_colors = __commonJS({
-  "node_modules/@colors/colors/lib/system/supports-colors.js"(exports2, module2) {
-    "use strict";
-    var os = __require("os");
-    var hasFlag = require_has_flag();
-    var env = process.env;
-    var forceColor = void 0;
-    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false")) {
-      forceColor = false;
-    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
-      forceColor = true;
-    }
-    if ("FORCE_COLOR" in env) {
-      forceColor = env.FORCE_COLOR.length === 0 || parseInt(env.FORCE_COLOR, 10) !== 0;
-    }
-    function translateLevel(level) {
-      if (level === 0) {
-        return false;
-      }
-      return {
-        level,
-        hasBasic: true,
-        has256: level >= 2,
-        has16m: level >= 3
-      };
-    }
-    function supportsColor(stream) {
-      if (forceColor === false) {
-        return 0;
-      }
-      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
-        return 3;
-      }
-      if (hasFlag("color=256")) {
-        return 2;
-      }
-      if (stream && !stream.isTTY && forceColor !== true) {
-        return 0;
-      }
-      var min2 = forceColor ? 1 : 0;
-      if (process.platform === "win32") {
-        var osRelease = os.release().split(".");
-        if (Number(process.versions.node.split(".")[0]) >= 8 && Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
-          return Number(osRelease[2]) >= 14931 ? 3 : 2;
-        }
-        return 1;
-      }
-      if ("CI" in env) {
-        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI"].some(function(sign) {
-          return sign in env;
-        }) || env.CI_NAME === "codeship") {
-          return 1;
-        }
-        return min2;
-      }
-      if ("TEAMCITY_VERSION" in env) {
-        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
-      }
-      if ("TERM_PROGRAM" in env) {
-        var version = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
-        switch (env.TERM_PROGRAM) {
-          case "iTerm.app":
-            return version >= 3 ? 3 : 2;
-          case "Hyper":
-            return 3;
-          case "Apple_Terminal":
-            return 2;
-        }
-      }
-      if (/-256(color)?$/i.test(env.TERM)) {
-        return 2;
-      }
-      if (/^screen|^xterm|^vt100|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
-        return 1;
-      }
-      if ("COLORTERM" in env) {
-        return 1;
-      }
-      if (env.TERM === "dumb") {
-        return min2;
-      }
-      return min2;
-    }
-    function getSupportLevel(stream) {
-      var level = supportsColor(stream);
-      return translateLevel(level);
-    }
-    module2.exports = {
-      supportsColor: getSupportLevel,
-      stdout: getSupportLevel(process.stdout),
-      stderr: getSupportLevel(process.stderr)
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/custom/trap.js
-var require_trap = __commonJS({
-  "node_modules/@colors/colors/lib/custom/trap.js"(exports2, module2) {
-    module2["exports"] = function runTheTrap(text, options) {
-      var result = "";
-      text = text || "Run the trap, drop the bass";
-      text = text.split("");
-      var trap = {
-        a: ["@", "Ą", "Ⱥ", "Ʌ", "Δ", "Λ", "Д"],
-        b: ["ß", "Ɓ", "Ƀ", "ɮ", "β", "฿"],
-        c: ["©", "Ȼ", "Ͼ"],
-        d: ["Ð", "Ɗ", "Ԁ", "ԁ", "Ԃ", "ԃ"],
-        e: [
-          "Ë",
-          "ĕ",
-          "Ǝ",
-          "ɘ",
-          "Σ",
-          "ξ",
-          "Ҽ",
-          "੬"
-        ],
-        f: ["Ӻ"],
-        g: ["ɢ"],
-        h: ["Ħ", "ƕ", "Ң", "Һ", "Ӈ", "Ԋ"],
-        i: ["༏"],
-        j: ["Ĵ"],
-        k: ["ĸ", "Ҡ", "Ӄ", "Ԟ"],
-        l: ["Ĺ"],
-        m: ["ʍ", "Ӎ", "ӎ", "Ԡ", "ԡ", "൩"],
-        n: ["Ñ", "ŋ", "Ɲ", "Ͷ", "Π", "Ҋ"],
-        o: [
-          "Ø",
-          "õ",
-          "ø",
-          "Ǿ",
-          "ʘ",
-          "Ѻ",
-          "ם",
-          "۝",
-          "๏"
-        ],
-        p: ["Ƿ", "Ҏ"],
-        q: ["্"],
-        r: ["®", "Ʀ", "Ȑ", "Ɍ", "ʀ", "Я"],
-        s: ["§", "Ϟ", "ϟ", "Ϩ"],
-        t: ["Ł", "Ŧ", "ͳ"],
-        u: ["Ʊ", "Ս"],
-        v: ["ט"],
-        w: ["Ш", "Ѡ", "Ѽ", "൰"],
-        x: ["Ҳ", "Ӿ", "Ӽ", "ӽ"],
-        y: ["¥", "Ұ", "Ӌ"],
-        z: ["Ƶ", "ɀ"]
-      };
-      text.forEach(function(c) {
-        c = c.toLowerCase();
-        var chars = trap[c] || [" "];
-        var rand = Math.floor(Math.random() * chars.length);
-        if (typeof trap[c] !== "undefined") {
-          result += trap[c][rand];
-        } else {
-          result += c;
-        }
-      });
-      return result;
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/custom/zalgo.js
-var require_zalgo = __commonJS({
-  "node_modules/@colors/colors/lib/custom/zalgo.js"(exports2, module2) {
-    module2["exports"] = function zalgo(text, options) {
-      text = text || "   he is here   ";
-      var soul = {
-        "up": [
-          "̍",
-          "̎",
-          "̄",
-          "̅",
-          "̿",
-          "̑",
-          "̆",
-          "̐",
-          "͒",
-          "͗",
-          "͑",
-          "̇",
-          "̈",
-          "̊",
-          "͂",
-          "̓",
-          "̈",
-          "͊",
-          "͋",
-          "͌",
-          "̃",
-          "̂",
-          "̌",
-          "͐",
-          "̀",
-          "́",
-          "̋",
-          "̏",
-          "̒",
-          "̓",
-          "̔",
-          "̽",
-          "̉",
-          "ͣ",
-          "ͤ",
-          "ͥ",
-          "ͦ",
-          "ͧ",
-          "ͨ",
-          "ͩ",
-          "ͪ",
-          "ͫ",
-          "ͬ",
-          "ͭ",
-          "ͮ",
-          "ͯ",
-          "̾",
-          "͛",
-          "͆",
-          "̚"
-        ],
-        "down": [
-          "̖",
-          "̗",
-          "̘",
-          "̙",
-          "̜",
-          "̝",
-          "̞",
-          "̟",
-          "̠",
-          "̤",
-          "̥",
-          "̦",
-          "̩",
-          "̪",
-          "̫",
-          "̬",
-          "̭",
-          "̮",
-          "̯",
-          "̰",
-          "̱",
-          "̲",
-          "̳",
-          "̹",
-          "̺",
-          "̻",
-          "̼",
-          "ͅ",
-          "͇",
-          "͈",
-          "͉",
-          "͍",
-          "͎",
-          "͓",
-          "͔",
-          "͕",
-          "͖",
-          "͙",
-          "͚",
-          "̣"
-        ],
-        "mid": [
-          "̕",
-          "̛",
-          "̀",
-          "́",
-          "͘",
-          "̡",
-          "̢",
-          "̧",
-          "̨",
-          "̴",
-          "̵",
-          "̶",
-          "͜",
-          "͝",
-          "͞",
-          "͟",
-          "͠",
-          "͢",
-          "̸",
-          "̷",
-          "͡",
-          " ҉"
-        ]
-      };
-      var all = [].concat(soul.up, soul.down, soul.mid);
-      function randomNumber(range) {
-        var r = Math.floor(Math.random() * range);
-        return r;
-      }
-      function isChar(character) {
-        var bool = false;
-        all.filter(function(i) {
-          bool = i === character;
-        });
-        return bool;
-      }
-      function heComes(text2, options2) {
-        var result = "";
-        var counts;
-        var l;
-        options2 = options2 || {};
-        options2["up"] = typeof options2["up"] !== "undefined" ? options2["up"] : true;
-        options2["mid"] = typeof options2["mid"] !== "undefined" ? options2["mid"] : true;
-        options2["down"] = typeof options2["down"] !== "undefined" ? options2["down"] : true;
-        options2["size"] = typeof options2["size"] !== "undefined" ? options2["size"] : "maxi";
-        text2 = text2.split("");
-        for (l in text2) {
-          if (isChar(l)) {
-            continue;
-          }
-          result = result + text2[l];
-          counts = { "up": 0, "down": 0, "mid": 0 };
-          switch (options2.size) {
-            case "mini":
-              counts.up = randomNumber(8);
-              counts.mid = randomNumber(2);
-              counts.down = randomNumber(8);
-              break;
-            case "maxi":
-              counts.up = randomNumber(16) + 3;
-              counts.mid = randomNumber(4) + 1;
-              counts.down = randomNumber(64) + 3;
-              break;
-            default:
-              counts.up = randomNumber(8) + 1;
-              counts.mid = randomNumber(6) / 2;
-              counts.down = randomNumber(8) + 1;
-              break;
-          }
-          var arr = ["up", "mid", "down"];
-          for (var d in arr) {
-            var index = arr[d];
-            for (var i = 0; i <= counts[index]; i++) {
-              if (options2[index]) {
-                result = result + soul[index][randomNumber(soul[index].length)];
-              }
-            }
-          }
-        }
-        return result;
-      }
-      return heComes(text, options);
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/maps/america.js
-var require_america = __commonJS({
-  "node_modules/@colors/colors/lib/maps/america.js"(exports2, module2) {
-    module2["exports"] = function(colors) {
-      return function(letter, i, exploded) {
-        if (letter === " ") return letter;
-        switch (i % 3) {
-          case 0:
-            return colors.red(letter);
-          case 1:
-            return colors.white(letter);
-          case 2:
-            return colors.blue(letter);
-        }
-      };
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/maps/zebra.js
-var require_zebra = __commonJS({
-  "node_modules/@colors/colors/lib/maps/zebra.js"(exports2, module2) {
-    module2["exports"] = function(colors) {
-      return function(letter, i, exploded) {
-        return i % 2 === 0 ? letter : colors.inverse(letter);
-      };
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/maps/rainbow.js
-var require_rainbow = __commonJS({
-  "node_modules/@colors/colors/lib/maps/rainbow.js"(exports2, module2) {
-    module2["exports"] = function(colors) {
-      var rainbowColors = ["red", "yellow", "green", "blue", "magenta"];
-      return function(letter, i, exploded) {
-        if (letter === " ") {
-          return letter;
-        } else {
-          return colors[rainbowColors[i++ % rainbowColors.length]](letter);
-        }
-      };
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/maps/random.js
-var require_random = __commonJS({
-  "node_modules/@colors/colors/lib/maps/random.js"(exports2, module2) {
-    module2["exports"] = function(colors) {
-      var available = [
-        "underline",
-        "inverse",
-        "grey",
-        "yellow",
-        "red",
-        "green",
-        "blue",
-        "white",
-        "cyan",
-        "magenta",
-        "brightYellow",
-        "brightRed",
-        "brightGreen",
-        "brightBlue",
-        "brightWhite",
-        "brightCyan",
-        "brightMagenta"
-      ];
-      return function(letter, i, exploded) {
-        return letter === " " ? letter : colors[available[Math.round(Math.random() * (available.length - 2))]](letter);
-      };
-    };
-  }
-});
-
-// node_modules/@colors/colors/lib/colors.js
-var require_colors = __commonJS({
-  "node_modules/@colors/colors/lib/colors.js"(exports2, module2) {
-    var colors = {};
-    module2["exports"] = colors;
-    colors.themes = {};
-    var util = __require("util");
-    var ansiStyles = colors.styles = require_styles();
-    var defineProps = Object.defineProperties;
-    var newLineRegex = new RegExp(/[\r\n]+/g);
-    colors.supportsColor = require_supports_colors().supportsColor;
-    if (typeof colors.enabled === "undefined") {
-      colors.enabled = colors.supportsColor() !== false;
-    }
-    colors.enable = function() {
-      colors.enabled = true;
-    };
-    colors.disable = function() {
-      colors.enabled = false;
-    };
-    colors.stripColors = colors.strip = function(str) {
-      return ("" + str).replace(/\x1B\[\d+m/g, "");
-    };
-    var stylize = colors.stylize = function stylize2(str, style) {
-      if (!colors.enabled) {
-        return str + "";
-      }
-      var styleMap = ansiStyles[style];
-      if (!styleMap && style in colors) {
-        return colors[style](str);
-      }
-      return styleMap.open + str + styleMap.close;
-    };
-    var matchOperatorsRe = /[|\\{}()[\]^$+*?.]/g;
-    var escapeStringRegexp = function(str) {
-      if (typeof str !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      return str.replace(matchOperatorsRe, "\\$&");
-    };
-    function build2(_styles) {
-      var builder = function builder2() {
-        return applyStyle.apply(builder2, arguments);
-      };
-      builder._styles = _styles;
-      builder.__proto__ = proto;
-      return builder;
-    }
-    var styles = (function() {
-      var ret = {};
-      ansiStyles.grey = ansiStyles.gray;
-      Object.keys(ansiStyles).forEach(function(key2) {
-        ansiStyles[key2].closeRe = new RegExp(escapeStringRegexp(ansiStyles[key2].close), "g");
-        ret[key2] = {
-          get: function() {
-            return build2(this._styles.concat(key2));
-          }
-        };
-      });
-      return ret;
-    })();
-    var proto = defineProps(function colors2() {
-    }, styles);
-    function applyStyle() {
-      var args = Array.prototype.slice.call(arguments);
-      var str = args.map(function(arg) {
-        if (arg != null && arg.constructor === String) {
-          return arg;
-        } else {
-          return util.inspect(arg);
-        }
-      }).join(" ");
-      if (!colors.enabled || !str) {
-        return str;
-      }
-      var newLinesPresent = str.indexOf("\n") != -1;
-      var nestedStyles = this._styles;
-      var i = nestedStyles.length;
-      while (i--) {
-        var code = ansiStyles[nestedStyles[i]];
-        str = code.open + str.replace(code.closeRe, code.open) + code.close;
-        if (newLinesPresent) {
-          str = str.replace(newLineRegex, function(match) {
-            return code.close + match + code.open;
-          });
-        }
-      }
-      return str;
-    }
-    colors.setTheme = function(theme) {
-      if (typeof theme === "string") {
-        console.log("colors.setTheme now only accepts an object, not a string.  If you are trying to set a theme from a file, it is now your (the caller's) responsibility to require the file.  The old syntax looked like colors.setTheme(__dirname + '/../themes/generic-logging.js'); The new syntax looks like colors.setTheme(require(__dirname + '/../themes/generic-logging.js'));");
-        return;
-      }
-      for (var style in theme) {
-        (function(style2) {
-          colors[style2] = function(str) {
-            if (typeof theme[style2] === "object") {
-              var out = str;
-              for (var i in theme[style2]) {
-                out = colors[theme[style2][i]](out);
-              }
-              return out;
-            }
-            return colors[theme[style2]](str);
-          };
-        })(style);
-      }
-    };
-    function init() {
-      var ret = {};
-      Object.keys(styles).forEach(function(name) {
-        ret[name] = {
-          get: function() {
-            return build2([name]);
-          }
-        };
-      });
-      return ret;
-    }
-    var sequencer = function sequencer2(map2, str) {
-      var exploded = str.split("");
-      exploded = exploded.map(map2);
-      return exploded.join("");
-    };
-    colors.trap = require_trap();
-    colors.zalgo = require_zalgo();
-    colors.maps = {};
-    colors.maps.america = require_america()(colors);
-    colors.maps.zebra = require_zebra()(colors);
-    colors.maps.rainbow = require_rainbow()(colors);
-    colors.maps.random = require_random()(colors);
-    for (map in colors.maps) {
-      (function(map2) {
-        colors[map2] = function(str) {
-          return sequencer(colors.maps[map2], str);
-        };
-      })(map);
-    }
-    var map;
-    defineProps(colors, init());
-  }
-});
-
-// node_modules/@colors/colors/safe.js
-var require_safe = __commonJS({
-  "node_modules/@colors/colors/safe.js"(exports2, module2) {
-    var colors = require_colors();
-    module2["exports"] = colors;
-  }
-});
-
-// node_modules/cli-table3/src/cell.js
-var require_cell = __commonJS({
-  "node_modules/cli-table3/src/cell.js"(exports2, module2) {
-    var { info, debug } = require_debug2();
-    var utils = require_utils3();
-    var Cell = class _Cell {
-      /**
-       * A representation of a cell within the table.
-       * Implementations must have `init` and `draw` methods,
-       * as well as `colSpan`, `rowSpan`, `desiredHeight` and `desiredWidth` properties.
-       * @param options
-       * @constructor
-       */
-      constructor(options) {
-        this.setOptions(options);
-        this.x = null;
-        this.y = null;
-      }
-      setOptions(options) {
-        if (["boolean", "number", "bigint", "string"].indexOf(typeof options) !== -1) {
-          options = { content: "" + options };
-        }
-        options = options || {};
-        this.options = options;
-        let content = options.content;
-        if (["boolean", "number", "bigint", "string"].indexOf(typeof content) !== -1) {
-          this.content = String(content);
-        } else if (!content) {
-          this.content = this.options.href || "";
-        } else {
-          throw new Error("Content needs to be a primitive, got: " + typeof content);
-        }
-        this.colSpan = options.colSpan || 1;
-        this.rowSpan = options.rowSpan || 1;
-        if (this.options.href) {
-          Object.defineProperty(this, "href", {
-            get() {
-              return this.options.href;
-            }
-          });
-        }
-      }
-      mergeTableOptions(tableOptions, cells) {
-        this.cells = cells;
-        let optionsChars = this.options.chars || {};
-        let tableChars = tableOptions.chars;
-        let chars = this.chars = {};
-        CHAR_NAMES.forEach(function(name) {
-          setOption(optionsChars, tableChars, name, chars);
-        });
-        this.truncate = this.options.truncate || tableOptions.truncate;
-        let style = this.options.style = this.options.style || {};
-        let tableStyle = tableOptions.style;
-        setOption(style, tableStyle, "padding-left", this);
-        setOption(style, tableStyle, "padding-right", this);
-        this.head = style.head || tableStyle.head;
-        this.border = style.border || tableStyle.border;
-        this.fixedWidth = tableOptions.colWidths[this.x];
-        this.lines = this.computeLines(tableOptions);
-        this.desiredWidth = utils.strlen(this.content) + this.paddingLeft + this.paddingRight;
-        this.desiredHeight = this.lines.length;
-      }
-      computeLines(tableOptions) {
-        const tableWordWrap = tableOptions.wordWrap || tableOptions.textWrap;
-        const { wordWrap = tableWordWrap } = this.options;
-        if (this.fixedWidth && wordWrap) {
-          this.fixedWidth -= this.paddingLeft + this.paddingRight;
-          if (this.colSpan) {
-            let i = 1;
-            while (i < this.colSpan) {
-              this.fixedWidth += tableOptions.colWidths[this.x + i];
-              i++;
-            }
-          }
-          const { wrapOnWordBoundary: tableWrapOnWordBoundary = true } = tableOptions;
-          const { wrapOnWordBoundary = tableWrapOnWordBoundary } = this.options;
-          return this.wrapLines(utils.wordWrap(this.fixedWidth, this.content, wrapOnWordBoundary));
-        }
-        return this.wrapLines(this.content.split("\n"));
-      }
-      wrapLines(computedLines) {
-        const lines = utils.colorizeLines(computedLines);
-        if (this.href) {
-          return lines.map((line) => utils.hyperlink(this.href, line));
-        }
-        return lines;
-      }
-      /**
-       * Initializes the Cells data structure.
-       *
-       * @param tableOptions - A fully populated set of tableOptions.
-       * In addition to the standard default values, tableOptions must have fully populated the
-       * `colWidths` and `rowWidths` arrays. Those arrays must have lengths equal to the number
-       * of columns or rows (respectively) in this table, and each array item must be a Number.
-       *
-       */
-      init(tableOptions) {
-        let x = this.x;
-        let y = this.y;
-        this.widths = tableOptions.colWidths.slice(x, x + this.colSpan);
-        this.heights = tableOptions.rowHeights.slice(y, y + this.rowSpan);
-        this.width = this.widths.reduce(sumPlusOne, -1);
-        this.height = this.heights.reduce(sumPlusOne, -1);
-        this.hAlign = this.options.hAlign || tableOptions.colAligns[x];
-        this.vAlign = this.options.vAlign || tableOptions.rowAligns[y];
-        this.drawRight = x + this.colSpan == tableOptions.colWidths.length;
-      }
-      /**
-       * Draws the given line of the cell.
-       * This default implementation defers to methods `drawTop`, `drawBottom`, `drawLine` and `drawEmpty`.
-       * @param lineNum - can be `top`, `bottom` or a numerical line number.
-       * @param spanningCell - will be a number if being called from a RowSpanCell, and will represent how
-       * many rows below it's being called from. Otherwise it's undefined.
-       * @returns {String} The representation of this line.
-       */
-      draw(lineNum, spanningCell) {
-        if (lineNum == "top") return this.drawTop(this.drawRight);
-        if (lineNum == "bottom") return this.drawBottom(this.drawRight);
-        let content = utils.truncate(this.content, 10, this.truncate);
-        if (!lineNum) {
-          info(`${this.y}-${this.x}: ${this.rowSpan - lineNum}x${this.colSpan} Cell ${content}`);
-        } else {
-        }
-        let padLen = Math.max(this.height - this.lines.length, 0);
-        let padTop;
-        switch (this.vAlign) {
-          case "center":
-            padTop = Math.ceil(padLen / 2);
-            break;
-          case "bottom":
-            padTop = padLen;
-            break;
-          default:
-            padTop = 0;
-        }
-        if (lineNum < padTop || lineNum >= padTop + this.lines.length) {
-          return this.drawEmpty(this.drawRight, spanningCell);
-        }
-        let forceTruncation = this.lines.length > this.height && lineNum + 1 >= this.height;
-        return this.drawLine(lineNum - padTop, this.drawRight, forceTruncation, spanningCell);
-      }
-      /**
-       * Renders the top line of the cell.
-       * @param drawRight - true if this method should render the right edge of the cell.
-       * @returns {String}
-       */
-      drawTop(drawRight) {
-        let content = [];
-        if (this.cells) {
-          this.widths.forEach(function(width, index) {
-            content.push(this._topLeftChar(index));
-            content.push(utils.repeat(this.chars[this.y == 0 ? "top" : "mid"], width));
-          }, this);
-        } else {
-          content.push(this._topLeftChar(0));
-          content.push(utils.repeat(this.chars[this.y == 0 ? "top" : "mid"], this.width));
-        }
-        if (drawRight) {
-          content.push(this.chars[this.y == 0 ? "topRight" : "rightMid"]);
-        }
-        return this.wrapWithStyleColors("border", content.join(""));
-      }
-      _topLeftChar(offset) {
-        let x = this.x + offset;
-        let leftChar;
-        if (this.y == 0) {
-          leftChar = x == 0 ? "topLeft" : offset == 0 ? "topMid" : "top";
-        } else {
-          if (x == 0) {
-            leftChar = "leftMid";
-          } else {
-            leftChar = offset == 0 ? "midMid" : "bottomMid";
-            if (this.cells) {
-              let spanAbove = this.cells[this.y - 1][x] instanceof _Cell.ColSpanCell;
-              if (spanAbove) {
-                leftChar = offset == 0 ? "topMid" : "mid";
-              }
-              if (offset == 0) {
-                let i = 1;
-                while (this.cells[this.y][x - i] instanceof _Cell.ColSpanCell) {
-                  i++;
-                }
-                if (this.cells[this.y][x - i] instanceof _Cell.RowSpanCell) {
-                  leftChar = "leftMid";
-                }
-              }
-            }
-          }
-        }
-        return this.chars[leftChar];
-      }
-      wrapWithStyleColors(styleProperty, content) {
-        if (this[styleProperty] && this[styleProperty].length) {
-          try {
-            let colors = require_safe();
-            for (let i = this[styleProperty].length - 1; i >= 0; i--) {
-              colors = colors[this[styleProperty][i]];
-            }
-            return colors(content);
-          } catch (e) {
-            return content;
-          }
-        } else {
-          return content;
-        }
-      }
-      /**
-       * Renders a line of text.
-       * @param lineNum - Which line of text to render. This is not necessarily the line within the cell.
-       * There may be top-padding above the first line of text.
-       * @param drawRight - true if this method should render the right edge of the cell.
-       * @param forceTruncationSymbol - `true` if the rendered text should end with the truncation symbol even
-       * if the text fits. This is used when the cell is vertically truncated. If `false` the text should
-       * only include the truncation symbol if the text will not fit horizontally within the cell width.
-       * @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
-       * @returns {String}
-       */
-      drawLine(lineNum, drawRight, forceTruncationSymbol, spanningCell) {
-        let left = this.chars[this.x == 0 ? "left" : "middle"];
-        if (this.x && spanningCell && this.cells) {
-          let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
-          while (cellLeft instanceof ColSpanCell) {
-            cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
-          }
-          if (!(cellLeft instanceof RowSpanCell)) {
-            left = this.chars["rightMid"];
-          }
-        }
-        let leftPadding = utils.repeat(" ", this.paddingLeft);
-        let right = drawRight ? this.chars["right"] : "";
-        let rightPadding = utils.repeat(" ", this.paddingRight);
-        let line = this.lines[lineNum];
-        let len = this.width - (this.paddingLeft + this.paddingRight);
-        if (forceTruncationSymbol) line += this.truncate || "…";
-        let content = utils.truncate(line, len, this.truncate);
-        content = utils.pad(content, len, " ", this.hAlign);
-        content = leftPadding + content + rightPadding;
-        return this.stylizeLine(left, content, right);
-      }
-      stylizeLine(left, content, right) {
-        left = this.wrapWithStyleColors("border", left);
-        right = this.wrapWithStyleColors("border", right);
-        if (this.y === 0) {
-          content = this.wrapWithStyleColors("head", content);
-        }
-        return left + content + right;
-      }
-      /**
-       * Renders the bottom line of the cell.
-       * @param drawRight - true if this method should render the right edge of the cell.
-       * @returns {String}
-       */
-      drawBottom(drawRight) {
-        let left = this.chars[this.x == 0 ? "bottomLeft" : "bottomMid"];
-        let content = utils.repeat(this.chars.bottom, this.width);
-        let right = drawRight ? this.chars["bottomRight"] : "";
-        return this.wrapWithStyleColors("border", left + content + right);
-      }
-      /**
-       * Renders a blank line of text within the cell. Used for top and/or bottom padding.
-       * @param drawRight - true if this method should render the right edge of the cell.
-       * @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
-       * @returns {String}
-       */
-      drawEmpty(drawRight, spanningCell) {
-        let left = this.chars[this.x == 0 ? "left" : "middle"];
-        if (this.x && spanningCell && this.cells) {
-          let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
-          while (cellLeft instanceof ColSpanCell) {
-            cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
-          }
-          if (!(cellLeft instanceof RowSpanCell)) {
-            left = this.chars["rightMid"];
-          }
-        }
-        let right = drawRight ? this.chars["right"] : "";
-        let content = utils.repeat(" ", this.width);
-        return this.stylizeLine(left, content, right);
-      }
-    };
-    var ColSpanCell = class {
-      /**
-       * A Cell that doesn't do anything. It just draws empty lines.
-       * Used as a placeholder in column spanning.
-       * @constructor
-       */
-      constructor() {
-      }
-      draw(lineNum) {
-        if (typeof lineNum === "number") {
-          debug(`${this.y}-${this.x}: 1x1 ColSpanCell`);
-        }
-        return "";
-      }
-      init() {
-      }
-      mergeTableOptions() {
-      }
-    };
-    var RowSpanCell = class {
-      /**
-       * A placeholder Cell for a Cell that spans multiple rows.
-       * It delegates rendering to the original cell, but adds the appropriate offset.
-       * @param originalCell
-       * @constructor
-       */
-      constructor(originalCell) {
-        this.originalCell = originalCell;
-      }
-      init(tableOptions) {
-        let y = this.y;
-        let originalY = this.originalCell.y;
-        this.cellOffset = y - originalY;
-        this.offset = findDimension(tableOptions.rowHeights, originalY, this.cellOffset);
-      }
-      draw(lineNum) {
-        if (lineNum == "top") {
-          return this.originalCell.draw(this.offset, this.cellOffset);
-        }
-        if (lineNum == "bottom") {
-          return this.originalCell.draw("bottom");
-        }
-        debug(`${this.y}-${this.x}: 1x${this.colSpan} RowSpanCell for ${this.originalCell.content}`);
-        return this.originalCell.draw(this.offset + 1 + lineNum);
-      }
-      mergeTableOptions() {
-      }
-    };
-    function firstDefined(...args) {
-      return args.filter((v) => v !== void 0 && v !== null).shift();
-    }
-    function setOption(objA, objB, nameB, targetObj) {
-      let nameA = nameB.split("-");
-      if (nameA.length > 1) {
-        nameA[1] = nameA[1].charAt(0).toUpperCase() + nameA[1].substr(1);
-        nameA = nameA.join("");
-        targetObj[nameA] = firstDefined(objA[nameA], objA[nameB], objB[nameA], objB[nameB]);
-      } else {
-        targetObj[nameB] = firstDefined(objA[nameB], objB[nameB]);
-      }
-    }
-    function findDimension(dimensionTable, startingIndex, span) {
-      let ret = dimensionTable[startingIndex];
-      for (let i = 1; i < span; i++) {
-        ret += 1 + dimensionTable[startingIndex + i];
-      }
-      return ret;
-    }
-    function sumPlusOne(a, b) {
-      return a + b + 1;
-    }
-    var CHAR_NAMES = [
-      "top",
-      "top-mid",
-      "top-left",
-      "top-right",
-      "bottom",
-      "bottom-mid",
-      "bottom-left",
-      "bottom-right",
-      "left",
-      "left-mid",
-      "mid",
-      "mid-mid",
-      "right",
-      "right-mid",
-      "middle"
-    ];
-    module2.exports = Cell;
-    module2.exports.ColSpanCell = ColSpanCell;
-    module2.exports.RowSpanCell = RowSpanCell;
-  }
-});
-
-// node_modules/cli-table3/src/layout-manager.js
-var require_layout_manager = __commonJS({
-  "node_modules/cli-table3/src/layout-manager.js"(exports2, module2) {
-    var { warn, debug } = require_debug2();
-    var Cell = require_cell();
-    var { ColSpanCell, RowSpanCell } = Cell;
-    (function() {
-      function next(alloc, col) {
-        if (alloc[col] > 0) {
-          return next(alloc, col + 1);
-        }
-        return col;
-      }
-      function layoutTable(table) {
-        let alloc = {};
-        table.forEach(function(row, rowIndex) {
-          let col = 0;
-          row.forEach(function(cell) {
-            cell.y = rowIndex;
-            cell.x = rowIndex ? next(alloc, col) : col;
-            const rowSpan = cell.rowSpan || 1;
-            const colSpan = cell.colSpan || 1;
-            if (rowSpan > 1) {
-              for (let cs = 0; cs < colSpan; cs++) {
-                alloc[cell.x + cs] = rowSpan;
-              }
-            }
-            col = cell.x + colSpan;
-          });
-          Object.keys(alloc).forEach((idx) => {
-            alloc[idx]--;
-            if (alloc[idx] < 1) delete alloc[idx];
-          });
-        });
-      }
-      function maxWidth(table) {
-        let mw = 0;
-        table.forEach(function(row) {
-          row.forEach(function(cell) {
-            mw = Math.max(mw, cell.x + (cell.colSpan || 1));
-          });
-        });
-        return mw;
-      }
-      function maxHeight(table) {
-        return table.length;
-      }
-      function cellsConflict(cell1, cell2) {
-        let yMin1 = cell1.y;
-        let yMax1 = cell1.y - 1 + (cell1.rowSpan || 1);
-        let yMin2 = cell2.y;
-        let yMax2 = cell2.y - 1 + (cell2.rowSpan || 1);
-        let yConflict = !(yMin1 > yMax2 || yMin2 > yMax1);
-        let xMin1 = cell1.x;
-        let xMax1 = cell1.x - 1 + (cell1.colSpan || 1);
-        let xMin2 = cell2.x;
-        let xMax2 = cell2.x - 1 + (cell2.colSpan || 1);
-        let xConflict = !(xMin1 > xMax2 || xMin2 > xMax1);
-        return yConflict && xConflict;
-      }
-      function conflictExists(rows, x, y) {
-        let i_max = Math.min(rows.length - 1, y);
-        let cell = { x, y };
-        for (let i = 0; i <= i_max; i++) {
-          let row = rows[i];
-          for (let j = 0; j < row.length; j++) {
-            if (cellsConflict(cell, row[j])) {
-              return true;
-            }
-          }
-        }
-        return false;
-      }
-      function allBlank(rows, y, xMin, xMax) {
-        for (let x = xMin; x < xMax; x++) {
-          if (conflictExists(rows, x, y)) {
-            return false;
-          }
-        }
-        return true;
-      }
-      function addRowSpanCells(table) {
-        table.forEach(function(row, rowIndex) {
-          row.forEach(function(cell) {
-            for (let i = 1; i < cell.rowSpan; i++) {
-              let rowSpanCell = new RowSpanCell(cell);
-              rowSpanCell.x = cell.x;
-              rowSpanCell.y = cell.y + i;
-              rowSpanCell.colSpan = cell.colSpan;
-              insertCell(rowSpanCell, table[rowIndex + i]);
-            }
-          });
-        });
-      }
-      function addColSpanCells(cellRows) {
-        for (let rowIndex = cellRows.length - 1; rowIndex >= 0; rowIndex--) {
-          let cellColumns = cellRows[rowIndex];
-          for (let columnIndex = 0; columnIndex < cellColumns.length; columnIndex++) {
-            let cell = cellColumns[columnIndex];
-            for (let k = 1; k < cell.colSpan; k++) {
-              let colSpanCell = new ColSpanCell();
-              colSpanCell.x = cell.x + k;
-              colSpanCell.y = cell.y;
-              cellColumns.splice(columnIndex + 1, 0, colSpanCell);
-            }
-          }
-        }
-      }
-      function insertCell(cell, row) {
-        let x = 0;
-        while (x < row.length && row[x].x < cell.x) {
-          x++;
-        }
-        row.splice(x, 0, cell);
-      }
-      function fillInTable(table) {
-        let h_max = maxHeight(table);
-        let w_max = maxWidth(table);
-        debug(`Max rows: ${h_max}; Max cols: ${w_max}`);
-        for (let y = 0; y < h_max; y++) {
-          for (let x = 0; x < w_max; x++) {
-            if (!conflictExists(table, x, y)) {
-              let opts = { x, y, colSpan: 1, rowSpan: 1 };
-              x++;
-              while (x < w_max && !conflictExists(table, x, y)) {
-                opts.colSpan++;
-                x++;
-              }
-              let y2 = y + 1;
-              while (y2 < h_max && allBlank(table, y2, opts.x, opts.x + opts.colSpan)) {
-                opts.rowSpan++;
-                y2++;
-              }
-              let cell = new Cell(opts);
-              cell.x = opts.x;
-              cell.y = opts.y;
-              warn(`Missing cell at ${cell.y}-${cell.x}.`);
-              insertCell(cell, table[y]);
-            }
-          }
-        }
-      }
-      function generateCells(rows) {
-        return rows.map(function(row) {
-          if (!Array.isArray(row)) {
-            let key2 = Object.keys(row)[0];
-            row = row[key2];
-            if (Array.isArray(row)) {
-              row = row.slice();
-              row.unshift(key2);
-            } else {
-              row = [key2, row];
-            }
-          }
-          return row.map(function(cell) {
-            return new Cell(cell);
-          });
-        });
-      }
-      function makeTableLayout(rows) {
-        let cellRows = generateCells(rows);
-        layoutTable(cellRows);
-        fillInTable(cellRows);
-        addRowSpanCells(cellRows);
-        addColSpanCells(cellRows);
-        return cellRows;
-      }
-      module2.exports = {
-        makeTableLayout,
-        layoutTable,
-        addRowSpanCells,
-        maxWidth,
-        fillInTable,
-        computeWidths: makeComputeWidths("colSpan", "desiredWidth", "x", 1),
-        computeHeights: makeComputeWidths("rowSpan", "desiredHeight", "y", 1)
-      };
-    })();
-    function makeComputeWidths(colSpan, desiredWidth, x, forcedMin) {
-      return function(vals, table) {
-        let result = [];
-        let spanners = [];
-        let auto = {};
-        table.forEach(function(row) {
-          row.forEach(function(cell) {
-            if ((cell[colSpan] || 1) > 1) {
-              spanners.push(cell);
-            } else {
-              result[cell[x]] = Math.max(result[cell[x]] || 0, cell[desiredWidth] || 0, forcedMin);
-            }
-          });
-        });
-        vals.forEach(function(val, index) {
-          if (typeof val === "number") {
-            result[index] = val;
-          }
-        });
-        for (let k = spanners.length - 1; k >= 0; k--) {
-          let cell = spanners[k];
-          let span = cell[colSpan];
-          let col = cell[x];
-          let existingWidth = result[col];
-          let editableCols = typeof vals[col] === "number" ? 0 : 1;
-          if (typeof existingWidth === "number") {
-            for (let i = 1; i < span; i++) {
-              existingWidth += 1 + result[col + i];
-              if (typeof vals[col + i] !== "number") {
-                editableCols++;
-              }
-            }
-          } else {
-            existingWidth = desiredWidth === "desiredWidth" ? cell.desiredWidth - 1 : 1;
-            if (!auto[col] || auto[col] < existingWidth) {
-              auto[col] = existingWidth;
-            }
-          }
-          if (cell[desiredWidth] > existingWidth) {
-            let i = 0;
-            while (editableCols > 0 && cell[desiredWidth] > existingWidth) {
-              if (typeof vals[col + i] !== "number") {
-                let dif = Math.round((cell[desiredWidth] - existingWidth) / editableCols);
-                existingWidth += dif;
-                result[col + i] += dif;
-                editableCols--;
-              }
-              i++;
-            }
-          }
-        }
-        Object.assign(vals, result, auto);
-        for (let j = 0; j < vals.length; j++) {
-          vals[j] = Math.max(forcedMin, vals[j] || 0);
-        }
-      };
-    }
-  }
-});
-
-// node_modules/cli-table3/src/table.js
-var require_table = __commonJS({
-  "node_modules/cli-table3/src/table.js"(exports2, module2) {
-    var debug = require_debug2();
-    var utils = require_utils3();
-    var tableLayout = require_layout_manager();
-    var Table = class extends Array {
-      constructor(opts) {
-        super();
-        const options = utils.mergeOptions(opts);
-        Object.defineProperty(this, "options", {
-          value: options,
-          enumerable: options.debug
-        });
-        if (options.debug) {
-          switch (typeof options.debug) {
-            case "boolean":
-              debug.setDebugLevel(debug.WARN);
-              break;
-            case "number":
-              debug.setDebugLevel(options.debug);
-              break;
-            case "string":
-              debug.setDebugLevel(parseInt(options.debug, 10));
-              break;
-            default:
-              debug.setDebugLevel(debug.WARN);
-              debug.warn(`Debug option is expected to be boolean, number, or string. Received a ${typeof options.debug}`);
-          }
-          Object.defineProperty(this, "messages", {
-            get() {
-              return debug.debugMessages();
-            }
-          });
-        }
-      }
-      toString() {
-        let array = this;
-        let headersPresent = this.options.head && this.options.head.length;
-        if (headersPresent) {
-          array = [this.options.head];
-          if (this.length) {
-            array.push.apply(array, this);
-          }
-        } else {
-          this.options.style.head = [];
-        }
-        let cells = tableLayout.makeTableLayout(array);
-        cells.forEach(function(row) {
-          row.forEach(function(cell) {
-            cell.mergeTableOptions(this.options, cells);
-          }, this);
-        }, this);
-        tableLayout.computeWidths(this.options.colWidths, cells);
-        tableLayout.computeHeights(this.options.rowHeights, cells);
-        cells.forEach(function(row) {
-          row.forEach(function(cell) {
-            cell.init(this.options);
-          }, this);
-        }, this);
-        let result = [];
-        for (let rowIndex = 0; rowIndex < cells.length; rowIndex++) {
-          let row = cells[rowIndex];
-          let heightOfRow = this.options.rowHeights[rowIndex];
-          if (rowIndex === 0 || !this.options.style.compact || rowIndex == 1 && headersPresent) {
-            doDraw(row, "top", result);
-          }
-          for (let lineNum = 0; lineNum < heightOfRow; lineNum++) {
-            doDraw(row, lineNum, result);
-          }
-          if (rowIndex + 1 == cells.length) {
-            doDraw(row, "bottom", result);
-          }
-        }
-        return result.join("\n");
-      }
-      get width() {
-        let str = this.toString().split("\n");
-        return str[0].length;
-      }
-    };
-    Table.reset = () => debug.reset();
-    function doDraw(row, lineNum, result) {
-      let line = [];
-      row.forEach(function(cell) {
-        line.push(cell.draw(lineNum));
-      });
-      let str = line.join("");
-      if (str.length) result.push(str);
-    }
-    module2.exports = Table;
-  }
-});
-
-// node_modules/cli-table3/index.js
-var require_cli_table3 = __commonJS({
-  "node_modules/cli-table3/index.js"(exports2, module2) {
-    module2.exports = require_table();
-  }
-});
-
-// node_modules/color-name/index.js
-var require_color_name = __commonJS({
-  "node_modules/color-name/index.js"(exports2, module2) {
-    "use strict";
-    module2.exports = {
-      "aliceblue": [240, 248, 255],
-      "antiquewhite": [250, 235, 215],
-      "aqua": [0, 255, 255],
-      "aquamarine": [127, 255, 212],
-      "azure": [240, 255, 255],
-      "beige": [245, 245, 220],
-      "bisque": [255, 228, 196],
-      "black": [0, 0, 0],
-      "blanchedalmond": [255, 235, 205],
-      "blue": [0, 0, 255],
-      "blueviolet": [138, 43, 226],
-      "brown": [165, 42, 42],
-      "burlywood": [222, 184, 135],
-      "cadetblue": [95, 158, 160],
-      "chartreuse": [127, 255, 0],
-      "chocolate": [210, 105, 30],
-      "coral": [255, 127, 80],
-      "cornflowerblue": [100, 149, 237],
-      "cornsilk": [255, 248, 220],
-      "crimson": [220, 20, 60],
-      "cyan": [0, 255, 255],
-      "darkblue": [0, 0, 139],
-      "darkcyan": [0, 139, 139],
-      "darkgoldenrod": [184, 134, 11],
-      "darkgray": [169, 169, 169],
-      "darkgreen": [0, 100, 0],
-      "darkgrey": [169, 169, 169],
-      "darkkhaki": [189, 183, 107],
-      "darkmagenta": [139, 0, 139],
-      "darkolivegreen": [85, 107, 47],
-      "darkorange": [255, 140, 0],
-      "darkorchid": [153, 50, 204],
-      "darkred": [139, 0, 0],
-      "darksalmon": [233, 150, 122],
-      "darkseagreen": [143, 188, 143],
-      "darkslateblue": [72, 61, 139],
-      "darkslategray": [47, 79, 79],
-      "darkslategrey": [47, 79, 79],
-      "darkturquoise": [0, 206, 209],
-      "darkviolet": [148, 0, 211],
-      "deeppink": [255, 20, 147],
-      "deepskyblue": [0, 191, 255],
-      "dimgray": [105, 105, 105],
-      "dimgrey": [105, 105, 105],
-      "dodgerblue": [30, 144, 255],
-      "firebrick": [178, 34, 34],
-      "floralwhite": [255, 250, 240],
-      "forestgreen": [34, 139, 34],
-      "fuchsia": [255, 0, 255],
-      "gainsboro": [220, 220, 220],
-      "ghostwhite": [248, 248, 255],
-      "gold": [255, 215, 0],
-      "goldenrod": [218, 165, 32],
-      "gray": [128, 128, 128],
-      "green": [0, 128, 0],
-      "greenyellow": [173, 255, 47],
-      "grey": [128, 128, 128],
-      "honeydew": [240, 255, 240],
-      "hotpink": [255, 105, 180],
-      "indianred": [205, 92, 92],
-      "indigo": [75, 0, 130],
-      "ivory": [255, 255, 240],
-      "khaki": [240, 230, 140],
-      "lavender": [230, 230, 250],
-      "lavenderblush": [255, 240, 245],
-      "lawngreen": [124, 252, 0],
-      "lemonchiffon": [255, 250, 205],
-      "lightblue": [173, 216, 230],
-      "lightcoral": [240, 128, 128],
-      "lightcyan": [224, 255, 255],
-      "lightgoldenrodyellow": [250, 250, 210],
-      "lightgray": [211, 211, 211],
-      "lightgreen": [144, 238, 144],
-      "lightgrey": [211, 211, 211],
-      "lightpink": [255, 182, 193],
-      "lightsalmon": [255, 160, 122],
-      "lightseagreen": [32, 178, 170],
-      "lightskyblue": [135, 206, 250],
-      "lightslategray": [119, 136, 153],
-      "lightslategrey": [119, 136, 153],
-      "lightsteelblue": [176, 196, 222],
-      "lightyellow": [255, 255, 224],
-      "lime": [0, 255, 0],
-      "limegreen": [50, 205, 50],
-      "linen": [250, 240, 230],
-      "magenta": [255, 0, 255],
-      "maroon": [128, 0, 0],
-      "mediumaquamarine": [102, 205, 170],
-      "mediumblue": [0, 0, 205],
-      "mediumorchid": [186, 85, 211],
-      "mediumpurple": [147, 112, 219],
-      "mediumseagreen": [60, 179, 113],
-      "mediumslateblue": [123, 104, 238],
-      "mediumspringgreen": [0, 250, 154],
-      "mediumturquoise": [72, 209, 204],
-      "mediumvioletred": [199, 21, 133],
-      "midnightblue": [25, 25, 112],
-      "mintcream": [245, 255, 250],
-      "mistyrose": [255, 228, 225],
-      "moccasin": [255, 228, 181],
-      "navajowhite": [255, 222, 173],
-      "navy": [0, 0, 128],
-      "oldlace": [253, 245, 230],
-      "olive": [128, 128, 0],
-      "olivedrab": [107, 142, 35],
-      "orange": [255, 165, 0],
-      "orangered": [255, 69, 0],
-      "orchid": [218, 112, 214],
-      "palegoldenrod": [238, 232, 170],
-      "palegreen": [152, 251, 152],
-      "paleturquoise": [175, 238, 238],
-      "palevioletred": [219, 112, 147],
-      "papayawhip": [255, 239, 213],
-      "peachpuff": [255, 218, 185],
-      "peru": [205, 133, 63],
-      "pink": [255, 192, 203],
-      "plum": [221, 160, 221],
-      "powderblue": [176, 224, 230],
-      "purple": [128, 0, 128],
-      "rebeccapurple": [102, 51, 153],
-      "red": [255, 0, 0],
-      "rosybrown": [188, 143, 143],
-      "royalblue": [65, 105, 225],
-      "saddlebrown": [139, 69, 19],
-      "salmon": [250, 128, 114],
-      "sandybrown": [244, 164, 96],
-      "seagreen": [46, 139, 87],
-      "seashell": [255, 245, 238],
-      "sienna": [160, 82, 45],
-      "silver": [192, 192, 192],
-      "skyblue": [135, 206, 235],
-      "slateblue": [106, 90, 205],
-      "slategray": [112, 128, 144],
-      "slategrey": [112, 128, 144],
-      "snow": [255, 250, 250],
-      "springgreen": [0, 255, 127],
-      "steelblue": [70, 130, 180],
-      "tan": [210, 180, 140],
-      "teal": [0, 128, 128],
-      "thistle": [216, 191, 216],
-      "tomato": [255, 99, 71],
-      "turquoise": [64, 224, 208],
-      "violet": [238, 130, 238],
-      "wheat": [245, 222, 179],
-      "white": [255, 255, 255],
-      "whitesmoke": [245, 245, 245],
-      "yellow": [255, 255, 0],
-      "yellowgreen": [154, 205, 50]
-    };
-  }
-});
-
-// node_modules/color-convert/conversions.js
-var require_conversions = __commonJS({
-  "node_modules/color-convert/conversions.js"(exports2, module2) {
-    var cssKeywords = require_color_name();
-    var reverseKeywords = {};
-    for (const key2 of Object.keys(cssKeywords)) {
-      reverseKeywords[cssKeywords[key2]] = key2;
-    }
-    var convert = {
-      rgb: { channels: 3, labels: "rgb" },
-      hsl: { channels: 3, labels: "hsl" },
-      hsv: { channels: 3, labels: "hsv" },
-      hwb: { channels: 3, labels: "hwb" },
-      cmyk: { channels: 4, labels: "cmyk" },
-      xyz: { channels: 3, labels: "xyz" },
-      lab: { channels: 3, labels: "lab" },
-      lch: { channels: 3, labels: "lch" },
-      hex: { channels: 1, labels: ["hex"] },
-      keyword: { channels: 1, labels: ["keyword"] },
-      ansi16: { channels: 1, labels: ["ansi16"] },
-      ansi256: { channels: 1, labels: ["ansi256"] },
-      hcg: { channels: 3, labels: ["h", "c", "g"] },
-      apple: { channels: 3, labels: ["r16", "g16", "b16"] },
-      gray: { channels: 1, labels: ["gray"] }
-    };
-    module2.exports = convert;
-    for (const model of Object.keys(convert)) {
-      if (!("channels" in convert[model])) {
-        throw new Error("missing channels property: " + model);
-      }
-      if (!("labels" in convert[model])) {
-        throw new Error("missing channel labels property: " + model);
-      }
-      if (convert[model].labels.length !== convert[model].channels) {
-        throw new Error("channel and label counts mismatch: " + model);
-      }
-      const { channels, labels } = convert[model];
-      delete convert[model].channels;
-      delete convert[model].labels;
-      Object.defineProperty(convert[model], "channels", { value: channels });
-      Object.defineProperty(convert[model], "labels", { value: labels });
-    }
-    convert.rgb.hsl = function(rgb) {
-      const r = rgb[0] / 255;
-      const g2 = rgb[1] / 255;
-      const b = rgb[2] / 255;
-      const min2 = Math.min(r, g2, b);
-      const max3 = Math.max(r, g2, b);
-      const delta = max3 - min2;
-      let h;
-      let s;
-      if (max3 === min2) {
-        h = 0;
-      } else if (r === max3) {
-        h = (g2 - b) / delta;
-      } else if (g2 === max3) {
-        h = 2 + (b - r) / delta;
-      } else if (b === max3) {
-        h = 4 + (r - g2) / delta;
-      }
-      h = Math.min(h * 60, 360);
-      if (h < 0) {
-        h += 360;
-      }
-      const l = (min2 + max3) / 2;
-      if (max3 === min2) {
-        s = 0;
-      } else if (l <= 0.5) {
-        s = delta / (max3 + min2);
-      } else {
-        s = delta / (2 - max3 - min2);
-      }
-      return [h, s * 100, l * 100];
-    };
-    convert.rgb.hsv = function(rgb) {
-      let rdif;
-      let gdif;
-      let bdif;
-      let h;
-      let s;
-      const r = rgb[0] / 255;
-      const g2 = rgb[1] / 255;
-      const b = rgb[2] / 255;
-      const v = Math.max(r, g2, b);
-      const diff = v - Math.min(r, g2, b);
-      const diffc = function(c) {
-        return (v - c) / 6 / diff + 1 / 2;
-      };
-      if (diff === 0) {
-        h = 0;
-        s = 0;
-      } else {
-        s = diff / v;
-        rdif = diffc(r);
-        gdif = diffc(g2);
-        bdif = diffc(b);
-        if (r === v) {
-          h = bdif - gdif;
-        } else if (g2 === v) {
-          h = 1 / 3 + rdif - bdif;
-        } else if (b === v) {
-          h = 2 / 3 + gdif - rdif;
-        }
-        if (h < 0) {
-          h += 1;
-        } else if (h > 1) {
-          h -= 1;
-        }
-      }
-      return [
-        h * 360,
-        s * 100,
-        v * 100
-      ];
-    };
-    convert.rgb.hwb = function(rgb) {
-      const r = rgb[0];
-      const g2 = rgb[1];
-      let b = rgb[2];
-      const h = convert.rgb.hsl(rgb)[0];
-      const w = 1 / 255 * Math.min(r, Math.min(g2, b));
-      b = 1 - 1 / 255 * Math.max(r, Math.max(g2, b));
-      return [h, w * 100, b * 100];
-    };
-    convert.rgb.cmyk = function(rgb) {
-      const r = rgb[0] / 255;
-      const g2 = rgb[1] / 255;
-      const b = rgb[2] / 255;
-      const k = Math.min(1 - r, 1 - g2, 1 - b);
-      const c = (1 - r - k) / (1 - k) || 0;
-      const m = (1 - g2 - k) / (1 - k) || 0;
-      const y = (1 - b - k) / (1 - k) || 0;
-      return [c * 100, m * 100, y * 100, k * 100];
-    };
-    function comparativeDistance(x, y) {
-      return (x[0] - y[0]) ** 2 + (x[1] - y[1]) ** 2 + (x[2] - y[2]) ** 2;
-    }
-    convert.rgb.keyword = function(rgb) {
-      const reversed = reverseKeywords[rgb];
-      if (reversed) {
-        return reversed;
-      }
-      let currentClosestDistance = Infinity;
-      let currentClosestKeyword;
-      for (const keyword of Object.keys(cssKeywords)) {
-        const value = cssKeywords[keyword];
-        const distance = comparativeDistance(rgb, value);
-        if (distance < currentClosestDistance) {
-          currentClosestDistance = distance;
-          currentClosestKeyword = keyword;
-        }
-      }
-      return currentClosestKeyword;
-    };
-    convert.keyword.rgb = function(keyword) {
-      return cssKeywords[keyword];
-    };
-    convert.rgb.xyz = function(rgb) {
-      let r = rgb[0] / 255;
-      let g2 = rgb[1] / 255;
-      let b = rgb[2] / 255;
-      r = r > 0.04045 ? ((r + 0.055) / 1.055) ** 2.4 : r / 12.92;
-      g2 = g2 > 0.04045 ? ((g2 + 0.055) / 1.055) ** 2.4 : g2 / 12.92;
-      b = b > 0.04045 ? ((b + 0.055) / 1.055) ** 2.4 : b / 12.92;
-      const x = r * 0.4124 + g2 * 0.3576 + b * 0.1805;
-      const y = r * 0.2126 + g2 * 0.7152 + b * 0.0722;
-      const z2 = r * 0.0193 + g2 * 0.1192 + b * 0.9505;
-      return [x * 100, y * 100, z2 * 100];
-    };
-    convert.rgb.lab = function(rgb) {
-      const xyz = convert.rgb.xyz(rgb);
-      let x = xyz[0];
-      let y = xyz[1];
-      let z2 = xyz[2];
-      x /= 95.047;
-      y /= 100;
-      z2 /= 108.883;
-      x = x > 8856e-6 ? x ** (1 / 3) : 7.787 * x + 16 / 116;
-      y = y > 8856e-6 ? y ** (1 / 3) : 7.787 * y + 16 / 116;
-      z2 = z2 > 8856e-6 ? z2 ** (1 / 3) : 7.787 * z2 + 16 / 116;
-      const l = 116 * y - 16;
-      const a = 500 * (x - y);
-      const b = 200 * (y - z2);
-      return [l, a, b];
-    };
-    convert.hsl.rgb = function(hsl) {
-      const h = hsl[0] / 360;
-      const s = hsl[1] / 100;
-      const l = hsl[2] / 100;
-      let t2;
-      let t3;
-      let val;
-      if (s === 0) {
-        val = l * 255;
-        return [val, val, val];
-      }
-      if (l < 0.5) {
-        t2 = l * (1 + s);
-      } else {
-        t2 = l + s - l * s;
-      }
-      const t1 = 2 * l - t2;
-      const rgb = [0, 0, 0];
-      for (let i = 0; i < 3; i++) {
-        t3 = h + 1 / 3 * -(i - 1);
-        if (t3 < 0) {
-          t3++;
-        }
-        if (t3 > 1) {
-          t3--;
-        }
-        if (6 * t3 < 1) {
-          val = t1 + (t2 - t1) * 6 * t3;
-        } else if (2 * t3 < 1) {
-          val = t2;
-        } else if (3 * t3 < 2) {
-          val = t1 + (t2 - t1) * (2 / 3 - t3) * 6;
-        } else {
-          val = t1;
-        }
-        rgb[i] = val * 255;
-      }
-      return rgb;
-    };
-    convert.hsl.hsv = function(hsl) {
-      const h = hsl[0];
-      let s = hsl[1] / 100;
-      let l = hsl[2] / 100;
-      let smin = s;
-      const lmin = Math.max(l, 0.01);
-      l *= 2;
-      s *= l <= 1 ? l : 2 - l;
-      smin *= lmin <= 1 ? lmin : 2 - lmin;
-      const v = (l + s) / 2;
-      const sv = l === 0 ? 2 * smin / (lmin + smin) : 2 * s / (l + s);
-      return [h, sv * 100, v * 100];
-    };
-    convert.hsv.rgb = function(hsv) {
-      const h = hsv[0] / 60;
-      const s = hsv[1] / 100;
-      let v = hsv[2] / 100;
-      const hi = Math.floor(h) % 6;
-      const f = h - Math.floor(h);
-      const p = 255 * v * (1 - s);
-      const q = 255 * v * (1 - s * f);
-      const t = 255 * v * (1 - s * (1 - f));
-      v *= 255;
-      switch (hi) {
-        case 0:
-          return [v, t, p];
-        case 1:
-          return [q, v, p];
-        case 2:
-          return [p, v, t];
-        case 3:
-          return [p, q, v];
-        case 4:
-          return [t, p, v];
-        case 5:
-          return [v, p, q];
-      }
-    };
-    convert.hsv.hsl = function(hsv) {
-      const h = hsv[0];
-      const s = hsv[1] / 100;
-      const v = hsv[2] / 100;
-      const vmin = Math.max(v, 0.01);
-      let sl;
-      let l;
-      l = (2 - s) * v;
-      const lmin = (2 - s) * vmin;
-      sl = s * vmin;
-      sl /= lmin <= 1 ? lmin : 2 - lmin;
-      sl = sl || 0;
-      l /= 2;
-      return [h, sl * 100, l * 100];
-    };
-    convert.hwb.rgb = function(hwb) {
-      const h = hwb[0] / 360;
-      let wh = hwb[1] / 100;
-      let bl = hwb[2] / 100;
-      const ratio = wh + bl;
-      let f;
-      if (ratio > 1) {
-        wh /= ratio;
-        bl /= ratio;
-      }
-      const i = Math.floor(6 * h);
-      const v = 1 - bl;
-      f = 6 * h - i;
-      if ((i & 1) !== 0) {
-        f = 1 - f;
-      }
-      const n = wh + f * (v - wh);
-      let r;
-      let g2;
-      let b;
-      switch (i) {
-        default:
-        case 6:
-        case 0:
-          r = v;
-          g2 = n;
-          b = wh;
-          break;
-        case 1:
-          r = n;
-          g2 = v;
-          b = wh;
-          break;
-        case 2:
-          r = wh;
-          g2 = v;
-          b = n;
-          break;
-        case 3:
-          r = wh;
-          g2 = n;
-          b = v;
-          break;
-        case 4:
-          r = n;
-          g2 = wh;
-          b = v;
-          break;
-        case 5:
-          r = v;
-          g2 = wh;
-          b = n;
-          break;
-      }
-      return [r * 255, g2 * 255, b * 255];
-    };
-    convert.cmyk.rgb = function(cmyk) {
-      const c = cmyk[0] / 100;
-      const m = cmyk[1] / 100;
-      const y = cmyk[2] / 100;
-      const k = cmyk[3] / 100;
-      const r = 1 - Math.min(1, c * (1 - k) + k);
-      const g2 = 1 - Math.min(1, m * (1 - k) + k);
-      const b = 1 - Math.min(1, y * (1 - k) + k);
-      return [r * 255, g2 * 255, b * 255];
-    };
-    convert.xyz.rgb = function(xyz) {
-      const x = xyz[0] / 100;
-      const y = xyz[1] / 100;
-      const z2 = xyz[2] / 100;
-      let r;
-      let g2;
-      let b;
-      r = x * 3.2406 + y * -1.5372 + z2 * -0.4986;
-      g2 = x * -0.9689 + y * 1.8758 + z2 * 0.0415;
-      b = x * 0.0557 + y * -0.204 + z2 * 1.057;
-      r = r > 31308e-7 ? 1.055 * r ** (1 / 2.4) - 0.055 : r * 12.92;
-      g2 = g2 > 31308e-7 ? 1.055 * g2 ** (1 / 2.4) - 0.055 : g2 * 12.92;
-      b = b > 31308e-7 ? 1.055 * b ** (1 / 2.4) - 0.055 : b * 12.92;
-      r = Math.min(Math.max(0, r), 1);
-      g2 = Math.min(Math.max(0, g2), 1);
-      b = Math.min(Math.max(0, b), 1);
-      return [r * 255, g2 * 255, b * 255];
-    };
-    convert.xyz.lab = function(xyz) {
-      let x = xyz[0];
-      let y = xyz[1];
-      let z2 = xyz[2];
-      x /= 95.047;
-      y /= 100;
-      z2 /= 108.883;
-      x = x > 8856e-6 ? x ** (1 / 3) : 7.787 * x + 16 / 116;
-      y = y > 8856e-6 ? y ** (1 / 3) : 7.787 * y + 16 / 116;
-      z2 = z2 > 8856e-6 ? z2 ** (1 / 3) : 7.787 * z2 + 16 / 116;
-      const l = 116 * y - 16;
-      const a = 500 * (x - y);
-      const b = 200 * (y - z2);
-      return [l, a, b];
-    };
-    convert.lab.xyz = function(lab) {
-      const l = lab[0];
-      const a = lab[1];
-      const b = lab[2];
-      let x;
-      let y;
-      let z2;
-      y = (l + 16) / 116;
-      x = a / 500 + y;
-      z2 = y - b / 200;
-      const y2 = y ** 3;
-      const x2 = x ** 3;
-      const z22 = z2 ** 3;
-      y = y2 > 8856e-6 ? y2 : (y - 16 / 116) / 7.787;
-      x = x2 > 8856e-6 ? x2 : (x - 16 / 116) / 7.787;
-      z2 = z22 > 8856e-6 ? z22 : (z2 - 16 / 116) / 7.787;
-      x *= 95.047;
-      y *= 100;
-      z2 *= 108.883;
-      return [x, y, z2];
-    };
-    convert.lab.lch = function(lab) {
-      const l = lab[0];
-      const a = lab[1];
-      const b = lab[2];
-      let h;
-      const hr = Math.atan2(b, a);
-      h = hr * 360 / 2 / Math.PI;
-      if (h < 0) {
-        h += 360;
-      }
-      const c = Math.sqrt(a * a + b * b);
-      return [l, c, h];
-    };
-    convert.lch.lab = function(lch) {
-      const l = lch[0];
-      const c = lch[1];
-      const h = lch[2];
-      const hr = h / 360 * 2 * Math.PI;
-      const a = c * Math.cos(hr);
-      const b = c * Math.sin(hr);
-      return [l, a, b];
-    };
-    convert.rgb.ansi16 = function(args, saturation = null) {
-      const [r, g2, b] = args;
-      let value = saturation === null ? convert.rgb.hsv(args)[2] : saturation;
-      value = Math.round(value / 50);
-      if (value === 0) {
-        return 30;
-      }
-      let ansi = 30 + (Math.round(b / 255) << 2 | Math.round(g2 / 255) << 1 | Math.round(r / 255));
-      if (value === 2) {
-        ansi += 60;
-      }
-      return ansi;
-    };
-    convert.hsv.ansi16 = function(args) {
-      return convert.rgb.ansi16(convert.hsv.rgb(args), args[2]);
-    };
-    convert.rgb.ansi256 = function(args) {
-      const r = args[0];
-      const g2 = args[1];
-      const b = args[2];
-      if (r === g2 && g2 === b) {
-        if (r < 8) {
-          return 16;
-        }
-        if (r > 248) {
-          return 231;
-        }
-        return Math.round((r - 8) / 247 * 24) + 232;
-      }
-      const ansi = 16 + 36 * Math.round(r / 255 * 5) + 6 * Math.round(g2 / 255 * 5) + Math.round(b / 255 * 5);
-      return ansi;
-    };
-    convert.ansi16.rgb = function(args) {
-      let color = args % 10;
-      if (color === 0 || color === 7) {
-        if (args > 50) {
-          color += 3.5;
-        }
-        color = color / 10.5 * 255;
-        return [color, color, color];
-      }
-      const mult = (~~(args > 50) + 1) * 0.5;
-      const r = (color & 1) * mult * 255;
-      const g2 = (color >> 1 & 1) * mult * 255;
-      const b = (color >> 2 & 1) * mult * 255;
-      return [r, g2, b];
-    };
-    convert.ansi256.rgb = function(args) {
-      if (args >= 232) {
-        const c = (args - 232) * 10 + 8;
-        return [c, c, c];
-      }
-      args -= 16;
-      let rem;
-      const r = Math.floor(args / 36) / 5 * 255;
-      const g2 = Math.floor((rem = args % 36) / 6) / 5 * 255;
-      const b = rem % 6 / 5 * 255;
-      return [r, g2, b];
-    };
-    convert.rgb.hex = function(args) {
-      const integer = ((Math.round(args[0]) & 255) << 16) + ((Math.round(args[1]) & 255) << 8) + (Math.round(args[2]) & 255);
-      const string = integer.toString(16).toUpperCase();
-      return "000000".substring(string.length) + string;
-    };
-    convert.hex.rgb = function(args) {
-      const match = args.toString(16).match(/[a-f0-9]{6}|[a-f0-9]{3}/i);
-      if (!match) {
-        return [0, 0, 0];
-      }
-      let colorString = match[0];
-      if (match[0].length === 3) {
-        colorString = colorString.split("").map((char) => {
-          return char + char;
-        }).join("");
-      }
-      const integer = parseInt(colorString, 16);
-      const r = integer >> 16 & 255;
-      const g2 = integer >> 8 & 255;
-      const b = integer & 255;
-      return [r, g2, b];
-    };
-    convert.rgb.hcg = function(rgb) {
-      const r = rgb[0] / 255;
-      const g2 = rgb[1] / 255;
-      const b = rgb[2] / 255;
-      const max3 = Math.max(Math.max(r, g2), b);
-      const min2 = Math.min(Math.min(r, g2), b);
-      const chroma = max3 - min2;
-      let grayscale;
-      let hue;
-      if (chroma < 1) {
-        grayscale = min2 / (1 - chroma);
-      } else {
-        grayscale = 0;
-      }
-      if (chroma <= 0) {
-        hue = 0;
-      } else if (max3 === r) {
-        hue = (g2 - b) / chroma % 6;
-      } else if (max3 === g2) {
-        hue = 2 + (b - r) / chroma;
-      } else {
-        hue = 4 + (r - g2) / chroma;
-      }
-      hue /= 6;
-      hue %= 1;
-      return [hue * 360, chroma * 100, grayscale * 100];
-    };
-    convert.hsl.hcg = function(hsl) {
-      const s = hsl[1] / 100;
-      const l = hsl[2] / 100;
-      const c = l < 0.5 ? 2 * s * l : 2 * s * (1 - l);
-      let f = 0;
-      if (c < 1) {
-        f = (l - 0.5 * c) / (1 - c);
-      }
-      return [hsl[0], c * 100, f * 100];
-    };
-    convert.hsv.hcg = function(hsv) {
-      const s = hsv[1] / 100;
-      const v = hsv[2] / 100;
-      const c = s * v;
-      let f = 0;
-      if (c < 1) {
-        f = (v - c) / (1 - c);
-      }
-      return [hsv[0], c * 100, f * 100];
-    };
-    convert.hcg.rgb = function(hcg) {
-      const h = hcg[0] / 360;
-      const c = hcg[1] / 100;
-      const g2 = hcg[2] / 100;
-      if (c === 0) {
-        return [g2 * 255, g2 * 255, g2 * 255];
-      }
-      const pure = [0, 0, 0];
-      const hi = h % 1 * 6;
-      const v = hi % 1;
-      const w = 1 - v;
-      let mg = 0;
-      switch (Math.floor(hi)) {
-        case 0:
-          pure[0] = 1;
-          pure[1] = v;
-          pure[2] = 0;
-          break;
-        case 1:
-          pure[0] = w;
-          pure[1] = 1;
-          pure[2] = 0;
-          break;
-        case 2:
-          pure[0] = 0;
-          pure[1] = 1;
-          pure[2] = v;
-          break;
-        case 3:
-          pure[0] = 0;
-          pure[1] = w;
-          pure[2] = 1;
-          break;
-        case 4:
-          pure[0] = v;
-          pure[1] = 0;
-          pure[2] = 1;
-          break;
-        default:
-          pure[0] = 1;
-          pure[1] = 0;
-          pure[2] = w;
-      }
-      mg = (1 - c) * g2;
-      return [
-        (c * pure[0] + mg) * 255,
-        (c * pure[1] + mg) * 255,
-        (c * pure[2] + mg) * 255
-      ];
-    };
-    convert.hcg.hsv = function(hcg) {
-      const c = hcg[1] / 100;
-      const g2 = hcg[2] / 100;
-      const v = c + g2 * (1 - c);
-      let f = 0;
-      if (v > 0) {
-        f = c / v;
-      }
-      return [hcg[0], f * 100, v * 100];
-    };
-    convert.hcg.hsl = function(hcg) {
-      const c = hcg[1] / 100;
-      const g2 = hcg[2] / 100;
-      const l = g2 * (1 - c) + 0.5 * c;
-      let s = 0;
-      if (l > 0 && l < 0.5) {
-        s = c / (2 * l);
-      } else if (l >= 0.5 && l < 1) {
-        s = c / (2 * (1 - l));
-      }
-      return [hcg[0], s * 100, l * 100];
-    };
-    convert.hcg.hwb = function(hcg) {
-      const c = hcg[1] / 100;
-      const g2 = hcg[2] / 100;
-      const v = c + g2 * (1 - c);
-      return [hcg[0], (v - c) * 100, (1 - v) * 100];
-    };
-    convert.hwb.hcg = function(hwb) {
-      const w = hwb[1] / 100;
-      const b = hwb[2] / 100;
-      const v = 1 - b;
-      const c = v - w;
-      let g2 = 0;
-      if (c < 1) {
-        g2 = (v - c) / (1 - c);
-      }
-      return [hwb[0], c * 100, g2 * 100];
-    };
-    convert.apple.rgb = function(apple) {
-      return [apple[0] / 65535 * 255, apple[1] / 65535 * 255, apple[2] / 65535 * 255];
-    };
-    convert.rgb.apple = function(rgb) {
-      return [rgb[0] / 255 * 65535, rgb[1] / 255 * 65535, rgb[2] / 255 * 65535];
-    };
-    convert.gray.rgb = function(args) {
-      return [args[0] / 100 * 255, args[0] / 100 * 255, args[0] / 100 * 255];
-    };
-    convert.gray.hsl = function(args) {
-      return [0, 0, args[0]];
-    };
-    convert.gray.hsv = convert.gray.hsl;
-    convert.gray.hwb = function(gray) {
-      return [0, 100, gray[0]];
-    };
-    convert.gray.cmyk = function(gray) {
-      return [0, 0, 0, gray[0]];
-    };
-    convert.gray.lab = function(gray) {
-      return [gray[0], 0, 0];
-    };
-    convert.gray.hex = function(gray) {
-      const val = Math.round(gray[0] / 100 * 255) & 255;
-      const integer = (val << 16) + (val << 8) + val;
-      const string = integer.toString(16).toUpperCase();
-      return "000000".substring(string.length) + string;
-    };
-    convert.rgb.gray = function(rgb) {
-      const val = (rgb[0] + rgb[1] + rgb[2]) / 3;
-      return [val / 255 * 100];
-    };
-  }
-});
-
-// node_modules/color-convert/route.js
-var require_route = __commonJS({
-  "node_modules/color-convert/route.js"(exports2, module2) {
-    var conversions = require_conversions();
-    function buildGraph() {
-      const graph = {};
-      const models = Object.keys(conversions);
-      for (let len = models.length, i = 0; i < len; i++) {
-        graph[models[i]] = {
-          // http://jsperf.com/1-vs-infinity
-          // micro-opt, but this is simple.
-          distance: -1,
-          parent: null
-        };
-      }
-      return graph;
-    }
-    function deriveBFS(fromModel) {
-      const graph = buildGraph();
-      const queue = [fromModel];
-      graph[fromModel].distance = 0;
-      while (queue.length) {
-        const current = queue.pop();
-        const adjacents = Object.keys(conversions[current]);
-        for (let len = adjacents.length, i = 0; i < len; i++) {
-          const adjacent = adjacents[i];
-          const node = graph[adjacent];
-          if (node.distance === -1) {
-            node.distance = graph[current].distance + 1;
-            node.parent = current;
-            queue.unshift(adjacent);
-          }
-        }
-      }
-      return graph;
-    }
-    function link2(from, to) {
-      return function(args) {
-        return to(from(args));
-      };
-    }
-    function wrapConversion(toModel, graph) {
-      const path = [graph[toModel].parent, toModel];
-      let fn = conversions[graph[toModel].parent][toModel];
-      let cur = graph[toModel].parent;
-      while (graph[cur].parent) {
-        path.unshift(graph[cur].parent);
-        fn = link2(conversions[graph[cur].parent][cur], fn);
-        cur = graph[cur].parent;
-      }
-      fn.conversion = path;
-      return fn;
-    }
-    module2.exports = function(fromModel) {
-      const graph = deriveBFS(fromModel);
-      const conversion = {};
-      const models = Object.keys(graph);
-      for (let len = models.length, i = 0; i < len; i++) {
-        const toModel = models[i];
-        const node = graph[toModel];
-        if (node.parent === null) {
-          continue;
-        }
-        conversion[toModel] = wrapConversion(toModel, graph);
-      }
-      return conversion;
-    };
-  }
-});
-
-// node_modules/color-convert/index.js
-var require_color_convert = __commonJS({
-  "node_modules/color-convert/index.js"(exports2, module2) {
-    var conversions = require_conversions();
-    var route = require_route();
-    var convert = {};
-    var models = Object.keys(conversions);
-    function wrapRaw(fn) {
-      const wrappedFn = function(...args) {
-        const arg0 = args[0];
-        if (arg0 === void 0 || arg0 === null) {
-          return arg0;
-        }
-        if (arg0.length > 1) {
-          args = arg0;
-        }
-        return fn(args);
-      };
-      if ("conversion" in fn) {
-        wrappedFn.conversion = fn.conversion;
-      }
-      return wrappedFn;
-    }
-    function wrapRounded(fn) {
-      const wrappedFn = function(...args) {
-        const arg0 = args[0];
-        if (arg0 === void 0 || arg0 === null) {
-          return arg0;
-        }
-        if (arg0.length > 1) {
-          args = arg0;
-        }
-        const result = fn(args);
-        if (typeof result === "object") {
-          for (let len = result.length, i = 0; i < len; i++) {
-            result[i] = Math.round(result[i]);
-          }
-        }
-        return result;
-      };
-      if ("conversion" in fn) {
-        wrappedFn.conversion = fn.conversion;
-      }
-      return wrappedFn;
-    }
-    models.forEach((fromModel) => {
-      convert[fromModel] = {};
-      Object.defineProperty(convert[fromModel], "channels", { value: conversions[fromModel].channels });
-      Object.defineProperty(convert[fromModel], "labels", { value: conversions[fromModel].labels });
-      const routes = route(fromModel);
-      const routeModels = Object.keys(routes);
-      routeModels.forEach((toModel) => {
-        const fn = routes[toModel];
-        convert[fromModel][toModel] = wrapRounded(fn);
-        convert[fromModel][toModel].raw = wrapRaw(fn);
-      });
-    });
-    module2.exports = convert;
-  }
-});
-
-// node_modules/ansi-styles/index.js
-var require_ansi_styles = __commonJS({
-  "node_modules/ansi-styles/index.js"(exports2, module2) {
-    "use strict";
-    var wrapAnsi16 = (fn, offset) => (...args) => {
-      const code = fn(...args);
-      return `\x1B[${code + offset}m`;
-    };
-    var wrapAnsi256 = (fn, offset) => (...args) => {
-      const code = fn(...args);
-      return `\x1B[${38 + offset};5;${code}m`;
-    };
-    var wrapAnsi16m = (fn, offset) => (...args) => {
-      const rgb = fn(...args);
-      return `\x1B[${38 + offset};2;${rgb[0]};${rgb[1]};${rgb[2]}m`;
-    };
-    var ansi2ansi = (n) => n;
-    var rgb2rgb = (r, g2, b) => [r, g2, b];
-    var setLazyProperty = (object, property, get) => {
-      Object.defineProperty(object, property, {
-        get: () => {
-          const value = get();
-          Object.defineProperty(object, property, {
-            value,
-            enumerable: true,
-            configurable: true
-          });
-          return value;
-        },
-        enumerable: true,
-        configurable: true
-      });
-    };
-    var colorConvert;
-    var makeDynamicStyles = (wrap2, targetSpace, identity, isBackground) => {
-      if (colorConvert === void 0) {
-        colorConvert = require_color_convert();
-      }
-      const offset = isBackground ? 10 : 0;
-      const styles = {};
-      for (const [sourceSpace, suite] of Object.entries(colorConvert)) {
-        const name = sourceSpace === "ansi16" ? "ansi" : sourceSpace;
-        if (sourceSpace === targetSpace) {
-          styles[name] = wrap2(identity, offset);
-        } else if (typeof suite === "object") {
-          styles[name] = wrap2(suite[targetSpace], offset);
-        }
-      }
-      return styles;
-    };
-    function assembleStyles() {
-      const codes = /* @__PURE__ */ new Map();
-      const styles = {
-        modifier: {
-          reset: [0, 0],
-          // 21 isn't widely supported and 22 does the same thing
-          bold: [1, 22],
-          dim: [2, 22],
-          italic: [3, 23],
-          underline: [4, 24],
-          inverse: [7, 27],
-          hidden: [8, 28],
-          strikethrough: [9, 29]
-        },
-        color: {
-          black: [30, 39],
-          red: [31, 39],
-          green: [32, 39],
-          yellow: [33, 39],
-          blue: [34, 39],
-          magenta: [35, 39],
-          cyan: [36, 39],
-          white: [37, 39],
-          // Bright color
-          blackBright: [90, 39],
-          redBright: [91, 39],
-          greenBright: [92, 39],
-          yellowBright: [93, 39],
-          blueBright: [94, 39],
-          magentaBright: [95, 39],
-          cyanBright: [96, 39],
-          whiteBright: [97, 39]
-        },
-        bgColor: {
-          bgBlack: [40, 49],
-          bgRed: [41, 49],
-          bgGreen: [42, 49],
-          bgYellow: [43, 49],
-          bgBlue: [44, 49],
-          bgMagenta: [45, 49],
-          bgCyan: [46, 49],
-          bgWhite: [47, 49],
-          // Bright color
-          bgBlackBright: [100, 49],
-          bgRedBright: [101, 49],
-          bgGreenBright: [102, 49],
-          bgYellowBright: [103, 49],
-          bgBlueBright: [104, 49],
-          bgMagentaBright: [105, 49],
-          bgCyanBright: [106, 49],
-          bgWhiteBright: [107, 49]
-        }
-      };
-      styles.color.gray = styles.color.blackBright;
-      styles.bgColor.bgGray = styles.bgColor.bgBlackBright;
-      styles.color.grey = styles.color.blackBright;
-      styles.bgColor.bgGrey = styles.bgColor.bgBlackBright;
-      for (const [groupName, group] of Object.entries(styles)) {
-        for (const [styleName, style] of Object.entries(group)) {
-          styles[styleName] = {
-            open: `\x1B[${style[0]}m`,
-            close: `\x1B[${style[1]}m`
-          };
-          group[styleName] = styles[styleName];
-          codes.set(style[0], style[1]);
-        }
-        Object.defineProperty(styles, groupName, {
-          value: group,
-          enumerable: false
-        });
-      }
-      Object.defineProperty(styles, "codes", {
-        value: codes,
-        enumerable: false
-      });
-      styles.color.close = "\x1B[39m";
-      styles.bgColor.close = "\x1B[49m";
-      setLazyProperty(styles.color, "ansi", () => makeDynamicStyles(wrapAnsi16, "ansi16", ansi2ansi, false));
-      setLazyProperty(styles.color, "ansi256", () => makeDynamicStyles(wrapAnsi256, "ansi256", ansi2ansi, false));
-      setLazyProperty(styles.color, "ansi16m", () => makeDynamicStyles(wrapAnsi16m, "rgb", rgb2rgb, false));
-      setLazyProperty(styles.bgColor, "ansi", () => makeDynamicStyles(wrapAnsi16, "ansi16", ansi2ansi, true));
-      setLazyProperty(styles.bgColor, "ansi256", () => makeDynamicStyles(wrapAnsi256, "ansi256", ansi2ansi, true));
-      setLazyProperty(styles.bgColor, "ansi16m", () => makeDynamicStyles(wrapAnsi16m, "rgb", rgb2rgb, true));
-      return styles;
-    }
-    Object.defineProperty(module2, "exports", {
-      enumerable: true,
-      get: assembleStyles
-    });
-  }
-});
-
-// node_modules/has-flag/index.js
-var require_has_flag2 = __commonJS({
-  "node_modules/has-flag/index.js"(exports2, module2) {
-    "use strict";
-    module2.exports = (flag, argv = process.argv) => {
-      const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
-      const position = argv.indexOf(prefix + flag);
-      const terminatorPosition = argv.indexOf("--");
-      return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
-    };
-  }
-});
-
-// node_modules/chalk/node_modules/supports-color/index.js
-var require_supports_color = __commonJS({
-  "node_modules/chalk/node_modules/supports-color/index.js"(exports2, module2) {
-    "use strict";
-    var os = __require("os");
-    var tty = __require("tty");
-    var hasFlag = require_has_flag2();
-    var { env } = process;
-    var forceColor;
-    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
-      forceColor = 0;
-    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
-      forceColor = 1;
-    }
-    if ("FORCE_COLOR" in env) {
-      if (env.FORCE_COLOR === "true") {
-        forceColor = 1;
-      } else if (env.FORCE_COLOR === "false") {
-        forceColor = 0;
-      } else {
-        forceColor = env.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env.FORCE_COLOR, 10), 3);
-      }
-    }
-    function translateLevel(level) {
-      if (level === 0) {
-        return false;
-      }
-      return {
-        level,
-        hasBasic: true,
-        has256: level >= 2,
-        has16m: level >= 3
-      };
-    }
-    function supportsColor(haveStream, streamIsTTY) {
-      if (forceColor === 0) {
-        return 0;
-      }
-      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
-        return 3;
-      }
-      if (hasFlag("color=256")) {
-        return 2;
-      }
-      if (haveStream && !streamIsTTY && forceColor === void 0) {
-        return 0;
-      }
-      const min2 = forceColor || 0;
-      if (env.TERM === "dumb") {
-        return min2;
-      }
-      if (process.platform === "win32") {
-        const osRelease = os.release().split(".");
-        if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
-          return Number(osRelease[2]) >= 14931 ? 3 : 2;
-        }
-        return 1;
-      }
-      if ("CI" in env) {
-        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI", "GITHUB_ACTIONS", "BUILDKITE"].some((sign) => sign in env) || env.CI_NAME === "codeship") {
-          return 1;
-        }
-        return min2;
-      }
-      if ("TEAMCITY_VERSION" in env) {
-        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
-      }
-      if (env.COLORTERM === "truecolor") {
-        return 3;
-      }
-      if ("TERM_PROGRAM" in env) {
-        const version = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
-        switch (env.TERM_PROGRAM) {
-          case "iTerm.app":
-            return version >= 3 ? 3 : 2;
-          case "Apple_Terminal":
-            return 2;
-        }
-      }
-      if (/-256(color)?$/i.test(env.TERM)) {
-        return 2;
-      }
-      if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
-        return 1;
-      }
-      if ("COLORTERM" in env) {
-        return 1;
-      }
-      return min2;
-    }
-    function getSupportLevel(stream) {
-      const level = supportsColor(stream, stream && stream.isTTY);
-      return translateLevel(level);
-    }
-    module2.exports = {
-      supportsColor: getSupportLevel,
-      stdout: translateLevel(supportsColor(true, tty.isatty(1))),
-      stderr: translateLevel(supportsColor(true, tty.isatty(2)))
-    };
-  }
-});
-
-// node_modules/chalk/source/util.js
-var require_util2 = __commonJS({
-  "node_modules/chalk/source/util.js"(exports2, module2) {
-    "use strict";
-    var stringReplaceAll = (string, substring, replacer) => {
-      let index = string.indexOf(substring);
-      if (index === -1) {
-        return string;
-      }
-      const substringLength = substring.length;
-      let endIndex = 0;
-      let returnValue = "";
-      do {
-        returnValue += string.substr(endIndex, index - endIndex) + substring + replacer;
-        endIndex = index + substringLength;
-        index = string.indexOf(substring, endIndex);
-      } while (index !== -1);
-      returnValue += string.substr(endIndex);
-      return returnValue;
-    };
-    var stringEncaseCRLFWithFirstIndex = (string, prefix, postfix, index) => {
-      let endIndex = 0;
-      let returnValue = "";
-      do {
-        const gotCR = string[index - 1] === "\r";
-        returnValue += string.substr(endIndex, (gotCR ? index - 1 : index) - endIndex) + prefix + (gotCR ? "\r\n" : "\n") + postfix;
-        endIndex = index + 1;
-        index = string.indexOf("\n", endIndex);
-      } while (index !== -1);
-      returnValue += string.substr(endIndex);
-      return returnValue;
-    };
-    module2.exports = {
-      stringReplaceAll,
-      stringEncaseCRLFWithFirstIndex
-    };
-  }
-});
-
-// node_modules/chalk/source/templates.js
-var require_templates = __commonJS({
-  "node_modules/chalk/source/templates.js"(exports2, module2) {
-    "use strict";
-    var TEMPLATE_REGEX = /(?:\\(u(?:[a-f\d]{4}|\{[a-f\d]{1,6}\})|x[a-f\d]{2}|.))|(?:\{(~)?(\w+(?:\([^)]*\))?(?:\.\w+(?:\([^)]*\))?)*)(?:[ \t]|(?=\r?\n)))|(\})|((?:.|[\r\n\f])+?)/gi;
-    var STYLE_REGEX = /(?:^|\.)(\w+)(?:\(([^)]*)\))?/g;
-    var STRING_REGEX = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/;
-    var ESCAPE_REGEX = /\\(u(?:[a-f\d]{4}|{[a-f\d]{1,6}})|x[a-f\d]{2}|.)|([^\\])/gi;
-    var ESCAPES = /* @__PURE__ */ new Map([
-      ["n", "\n"],
-      ["r", "\r"],
-      ["t", "	"],
-      ["b", "\b"],
-      ["f", "\f"],
-      ["v", "\v"],
-      ["0", "\0"],
-      ["\\", "\\"],
-      ["e", "\x1B"],
-      ["a", "\x07"]
-    ]);
-    function unescape(c) {
-      const u = c[0] === "u";
-      const bracket = c[1] === "{";
-      if (u && !bracket && c.length === 5 || c[0] === "x" && c.length === 3) {
-        return String.fromCharCode(parseInt(c.slice(1), 16));
-      }
-      if (u && bracket) {
-        return String.fromCodePoint(parseInt(c.slice(2, -1), 16));
-      }
-      return ESCAPES.get(c) || c;
-    }
-    function parseArguments(name, arguments_) {
-      const results = [];
-      const chunks = arguments_.trim().split(/\s*,\s*/g);
-      let matches;
-      for (const chunk of chunks) {
-        const number2 = Number(chunk);
-        if (!Number.isNaN(number2)) {
-          results.push(number2);
-        } else if (matches = chunk.match(STRING_REGEX)) {
-          results.push(matches[2].replace(ESCAPE_REGEX, (m, escape3, character) => escape3 ? unescape(escape3) : character));
-        } else {
-          throw new Error(`Invalid Chalk template style argument: ${chunk} (in style '${name}')`);
-        }
-      }
-      return results;
-    }
-    function parseStyle(style) {
-      STYLE_REGEX.lastIndex = 0;
-      const results = [];
-      let matches;
-      while ((matches = STYLE_REGEX.exec(style)) !== null) {
-        const name = matches[1];
-        if (matches[2]) {
-          const args = parseArguments(name, matches[2]);
-          results.push([name].concat(args));
-        } else {
-          results.push([name]);
-        }
-      }
-      return results;
-    }
-    function buildStyle(chalk, styles) {
-      const enabled = {};
-      for (const layer of styles) {
-        for (const style of layer.styles) {
-          enabled[style[0]] = layer.inverse ? null : style.slice(1);
-        }
-      }
-      let current = chalk;
-      for (const [styleName, styles2] of Object.entries(enabled)) {
-        if (!Array.isArray(styles2)) {
-          continue;
-        }
-        if (!(styleName in current)) {
-          throw new Error(`Unknown Chalk style: ${styleName}`);
-        }
-        current = styles2.length > 0 ? current[styleName](...styles2) : current[styleName];
-      }
-      return current;
-    }
-    module2.exports = (chalk, temporary) => {
-      const styles = [];
-      const chunks = [];
-      let chunk = [];
-      temporary.replace(TEMPLATE_REGEX, (m, escapeCharacter, inverse, style, close, character) => {
-        if (escapeCharacter) {
-          chunk.push(unescape(escapeCharacter));
-        } else if (style) {
-          const string = chunk.join("");
-          chunk = [];
-          chunks.push(styles.length === 0 ? string : buildStyle(chalk, styles)(string));
-          styles.push({ inverse, styles: parseStyle(style) });
-        } else if (close) {
-          if (styles.length === 0) {
-            throw new Error("Found extraneous } in Chalk template literal");
-          }
-          chunks.push(buildStyle(chalk, styles)(chunk.join("")));
-          chunk = [];
-          styles.pop();
-        } else {
-          chunk.push(character);
-        }
-      });
-      chunks.push(chunk.join(""));
-      if (styles.length > 0) {
-        const errMessage = `Chalk template literal is missing ${styles.length} closing bracket${styles.length === 1 ? "" : "s"} (\`}\`)`;
-        throw new Error(errMessage);
-      }
-      return chunks.join("");
-    };
-  }
-});
-
-// node_modules/chalk/source/index.js
-var require_source = __commonJS({
-  "node_modules/chalk/source/index.js"(exports2, module2) {
-    "use strict";
-    var ansiStyles = require_ansi_styles();
-    var { stdout: stdoutColor, stderr: stderrColor } = require_supports_color();
-    var {
-      stringReplaceAll,
-      stringEncaseCRLFWithFirstIndex
-    } = require_util2();
-    var { isArray } = Array;
-    var levelMapping = [
-      "ansi",
-      "ansi",
-      "ansi256",
-      "ansi16m"
-    ];
-    var styles = /* @__PURE__ */ Object.create(null);
-    var applyOptions = (object, options = {}) => {
-      if (options.level && !(Number.isInteger(options.level) && options.level >= 0 && options.level <= 3)) {
-        throw new Error("The `level` option should be an integer from 0 to 3");
-      }
-      const colorLevel = stdoutColor ? stdoutColor.level : 0;
-      object.level = options.level === void 0 ? colorLevel : options.level;
-    };
-    var ChalkClass = class {
-      constructor(options) {
-        return chalkFactory(options);
-      }
-    };
-    var chalkFactory = (options) => {
-      const chalk2 = {};
-      applyOptions(chalk2, options);
-      chalk2.template = (...arguments_) => chalkTag(chalk2.template, ...arguments_);
-      Object.setPrototypeOf(chalk2, Chalk.prototype);
-      Object.setPrototypeOf(chalk2.template, chalk2);
-      chalk2.template.constructor = () => {
-        throw new Error("`chalk.constructor()` is deprecated. Use `new chalk.Instance()` instead.");
-      };
-      chalk2.template.Instance = ChalkClass;
-      return chalk2.template;
-    };
-    function Chalk(options) {
-      return chalkFactory(options);
-    }
-    for (const [styleName, style] of Object.entries(ansiStyles)) {
-      styles[styleName] = {
-        get() {
-          const builder = createBuilder(this, createStyler(style.open, style.close, this._styler), this._isEmpty);
-          Object.defineProperty(this, styleName, { value: builder });
-          return builder;
-        }
-      };
-    }
-    styles.visible = {
-      get() {
-        const builder = createBuilder(this, this._styler, true);
-        Object.defineProperty(this, "visible", { value: builder });
-        return builder;
-      }
-    };
-    var usedModels = ["rgb", "hex", "keyword", "hsl", "hsv", "hwb", "ansi", "ansi256"];
-    for (const model of usedModels) {
-      styles[model] = {
-        get() {
-          const { level } = this;
-          return function(...arguments_) {
-            const styler = createStyler(ansiStyles.color[levelMapping[level]][model](...arguments_), ansiStyles.color.close, this._styler);
-            return createBuilder(this, styler, this._isEmpty);
-          };
-        }
-      };
-    }
-    for (const model of usedModels) {
-      const bgModel = "bg" + model[0].toUpperCase() + model.slice(1);
-      styles[bgModel] = {
-        get() {
-          const { level } = this;
-          return function(...arguments_) {
-            const styler = createStyler(ansiStyles.bgColor[levelMapping[level]][model](...arguments_), ansiStyles.bgColor.close, this._styler);
-            return createBuilder(this, styler, this._isEmpty);
-          };
-        }
-      };
-    }
-    var proto = Object.defineProperties(() => {
-    }, {
-      ...styles,
-      level: {
-        enumerable: true,
-        get() {
-          return this._generator.level;
-        },
-        set(level) {
-          this._generator.level = level;
-        }
-      }
-    });
-    var createStyler = (open2, close, parent) => {
-      let openAll;
-      let closeAll;
-      if (parent === void 0) {
-        openAll = open2;
-        closeAll = close;
-      } else {
-        openAll = parent.openAll + open2;
-        closeAll = close + parent.closeAll;
-      }
-      return {
-        open: open2,
-        close,
-        openAll,
-        closeAll,
-        parent
-      };
-    };
-    var createBuilder = (self2, _styler, _isEmpty) => {
-      const builder = (...arguments_) => {
-        if (isArray(arguments_[0]) && isArray(arguments_[0].raw)) {
-          return applyStyle(builder, chalkTag(builder, ...arguments_));
-        }
-        return applyStyle(builder, arguments_.length === 1 ? "" + arguments_[0] : arguments_.join(" "));
-      };
-      Object.setPrototypeOf(builder, proto);
-      builder._generator = self2;
-      builder._styler = _styler;
-      builder._isEmpty = _isEmpty;
-      return builder;
-    };
-    var applyStyle = (self2, string) => {
-      if (self2.level <= 0 || !string) {
-        return self2._isEmpty ? "" : string;
-      }
-      let styler = self2._styler;
-      if (styler === void 0) {
-        return string;
-      }
-      const { openAll, closeAll } = styler;
-      if (string.indexOf("\x1B") !== -1) {
-        while (styler !== void 0) {
-          string = stringReplaceAll(string, styler.close, styler.open);
-          styler = styler.parent;
-        }
-      }
-      const lfIndex = string.indexOf("\n");
-      if (lfIndex !== -1) {
-        string = stringEncaseCRLFWithFirstIndex(string, closeAll, openAll, lfIndex);
-      }
-      return openAll + string + closeAll;
-    };
-    var template;
-    var chalkTag = (chalk2, ...strings) => {
-      const [firstString] = strings;
-      if (!isArray(firstString) || !isArray(firstString.raw)) {
-        return strings.join(" ");
-      }
-      const arguments_ = strings.slice(1);
-      const parts = [firstString.raw[0]];
-      for (let i = 1; i < firstString.length; i++) {
-        parts.push(
-          String(arguments_[i - 1]).replace(/[{}\\]/g, "\\$&"),
-          String(firstString.raw[i])
-        );
-      }
-      if (template === void 0) {
-        template = require_templates();
-      }
-      return template(chalk2, parts.join(""));
-    };
-    Object.defineProperties(Chalk.prototype, styles);
-    var chalk = Chalk();
-    chalk.supportsColor = stdoutColor;
-    chalk.stderr = Chalk({ level: stderrColor ? stderrColor.level : 0 });
-    chalk.stderr.supportsColor = stderrColor;
-    module2.exports = chalk;
-  }
-});
-
-// node_modules/color-support/index.js
-var require_color_support = __commonJS({
-  "node_modules/color-support/index.js"(exports2, module2) {
-    module2.exports = colorSupport({ alwaysReturn: true }, colorSupport);
-    function hasNone(obj, options) {
-      obj.level = 0;
-      obj.hasBasic = false;
-      obj.has256 = false;
-      obj.has16m = false;
-      if (!options.alwaysReturn) {
-        return false;
-      }
-      return obj;
-    }
-    function hasBasic(obj) {
-      obj.hasBasic = true;
-      obj.has256 = false;
-      obj.has16m = false;
-      obj.level = 1;
-      return obj;
-    }
-    function has256(obj) {
-      obj.hasBasic = true;
-      obj.has256 = true;
-      obj.has16m = false;
-      obj.level = 2;
-      return obj;
-    }
-    function has16m(obj) {
-      obj.hasBasic = true;
-      obj.has256 = true;
-      obj.has16m = true;
-      obj.level = 3;
-      return obj;
-    }
-    function colorSupport(options, obj) {
-      options = options || {};
-      obj = obj || {};
-      if (typeof options.level === "number") {
-        switch (options.level) {
-          case 0:
-            return hasNone(obj, options);
-          case 1:
-            return hasBasic(obj);
-          case 2:
-            return has256(obj);
-          case 3:
-            return has16m(obj);
-        }
-      }
-      obj.level = 0;
-      obj.hasBasic = false;
-      obj.has256 = false;
-      obj.has16m = false;
-      if (typeof process === "undefined" || !process || !process.stdout || !process.env || !process.platform) {
-        return hasNone(obj, options);
-      }
-      var env = options.env || process.env;
-      var stream = options.stream || process.stdout;
-      var term = options.term || env.TERM || "";
-      var platform2 = options.platform || process.platform;
-      if (!options.ignoreTTY && !stream.isTTY) {
-        return hasNone(obj, options);
-      }
-      if (!options.ignoreDumb && term === "dumb" && !env.COLORTERM) {
-        return hasNone(obj, options);
-      }
-      if (platform2 === "win32") {
-        return hasBasic(obj);
-      }
-      if (env.TMUX) {
-        return has256(obj);
-      }
-      if (!options.ignoreCI && (env.CI || env.TEAMCITY_VERSION)) {
-        if (env.TRAVIS) {
-          return has256(obj);
-        } else {
-          return hasNone(obj, options);
-        }
-      }
-      switch (env.TERM_PROGRAM) {
-        case "iTerm.app":
-          var ver = env.TERM_PROGRAM_VERSION || "0.";
-          if (/^[0-2]\./.test(ver)) {
-            return has256(obj);
-          } else {
-            return has16m(obj);
-          }
-        case "HyperTerm":
-        case "Hyper":
-          return has16m(obj);
-        case "MacTerm":
-          return has16m(obj);
-        case "Apple_Terminal":
-          return has256(obj);
-      }
-      if (/^xterm-256/.test(term)) {
-        return has256(obj);
-      }
-      if (/^screen|^xterm|^vt100|color|ansi|cygwin|linux/i.test(term)) {
-        return hasBasic(obj);
-      }
-      if (env.COLORTERM) {
-        return hasBasic(obj);
-      }
-      return hasNone(obj, options);
-    }
-  }
-});
-
-// node_modules/pretty-bytes/index.js
-var require_pretty_bytes = __commonJS({
-  "node_modules/pretty-bytes/index.js"(exports2, module2) {
-    "use strict";
-    var BYTE_UNITS = [
-      "B",
-      "kB",
-      "MB",
-      "GB",
-      "TB",
-      "PB",
-      "EB",
-      "ZB",
-      "YB"
-    ];
-    var BIBYTE_UNITS = [
-      "B",
-      "kiB",
-      "MiB",
-      "GiB",
-      "TiB",
-      "PiB",
-      "EiB",
-      "ZiB",
-      "YiB"
-    ];
-    var BIT_UNITS = [
-      "b",
-      "kbit",
-      "Mbit",
-      "Gbit",
-      "Tbit",
-      "Pbit",
-      "Ebit",
-      "Zbit",
-      "Ybit"
-    ];
-    var BIBIT_UNITS = [
-      "b",
-      "kibit",
-      "Mibit",
-      "Gibit",
-      "Tibit",
-      "Pibit",
-      "Eibit",
-      "Zibit",
-      "Yibit"
-    ];
-    var toLocaleString = (number2, locale, options) => {
-      let result = number2;
-      if (typeof locale === "string" || Array.isArray(locale)) {
-        result = number2.toLocaleString(locale, options);
-      } else if (locale === true || options !== void 0) {
-        result = number2.toLocaleString(void 0, options);
-      }
-      return result;
-    };
-    module2.exports = (number2, options) => {
-      if (!Number.isFinite(number2)) {
-        throw new TypeError(`Expected a finite number, got ${typeof number2}: ${number2}`);
-      }
-      options = Object.assign({ bits: false, binary: false }, options);
-      const UNITS = options.bits ? options.binary ? BIBIT_UNITS : BIT_UNITS : options.binary ? BIBYTE_UNITS : BYTE_UNITS;
-      if (options.signed && number2 === 0) {
-        return ` 0 ${UNITS[0]}`;
-      }
-      const isNegative = number2 < 0;
-      const prefix = isNegative ? "-" : options.signed ? "+" : "";
-      if (isNegative) {
-        number2 = -number2;
-      }
-      let localeOptions;
-      if (options.minimumFractionDigits !== void 0) {
-        localeOptions = { minimumFractionDigits: options.minimumFractionDigits };
-      }
-      if (options.maximumFractionDigits !== void 0) {
-        localeOptions = Object.assign({ maximumFractionDigits: options.maximumFractionDigits }, localeOptions);
-      }
-      if (number2 < 1) {
-        const numberString2 = toLocaleString(number2, options.locale, localeOptions);
-        return prefix + numberString2 + " " + UNITS[0];
-      }
-      const exponent = Math.min(Math.floor(options.binary ? Math.log(number2) / Math.log(1024) : Math.log10(number2) / 3), UNITS.length - 1);
-      number2 /= Math.pow(options.binary ? 1024 : 1e3, exponent);
-      if (!localeOptions) {
-        number2 = number2.toPrecision(3);
-      }
-      const numberString = toLocaleString(Number(number2), options.locale, localeOptions);
-      const unit = UNITS[exponent];
-      return prefix + numberString + " " + unit;
-    };
-  }
-});
-
 // node_modules/hdr-histogram-js/dist/ByteBuffer.js
 var require_ByteBuffer = __commonJS({
   "node_modules/hdr-histogram-js/dist/ByteBuffer.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var { pow, floor } = Math;
     var TWO_POW_32 = pow(2, 32);
@@ -32106,6 +28731,7 @@ var require_ByteBuffer = __commonJS({
 var require_HistogramIterationValue = __commonJS({
   "node_modules/hdr-histogram-js/dist/HistogramIterationValue.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var HistogramIterationValue = class {
       constructor() {
@@ -32130,6 +28756,7 @@ var require_HistogramIterationValue = __commonJS({
 var require_JsHistogramIterator = __commonJS({
   "node_modules/hdr-histogram-js/dist/JsHistogramIterator.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var HistogramIterationValue_1 = require_HistogramIterationValue();
     var JsHistogramIterator = class {
@@ -32227,6 +28854,7 @@ var require_JsHistogramIterator = __commonJS({
 var require_RecordedValuesIterator = __commonJS({
   "node_modules/hdr-histogram-js/dist/RecordedValuesIterator.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var JsHistogramIterator_1 = require_JsHistogramIterator();
     var RecordedValuesIterator = class extends JsHistogramIterator_1.default {
@@ -32263,6 +28891,7 @@ var require_RecordedValuesIterator = __commonJS({
 var require_PercentileIterator = __commonJS({
   "node_modules/hdr-histogram-js/dist/PercentileIterator.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var JsHistogramIterator_1 = require_JsHistogramIterator();
     var { pow, floor, log2 } = Math;
@@ -32331,6 +28960,7 @@ var require_PercentileIterator = __commonJS({
 var require_formatters = __commonJS({
   "node_modules/hdr-histogram-js/dist/formatters.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.floatFormatter = exports2.keepSignificantDigits = exports2.integerFormatter = void 0;
     var leftPadding = (size) => {
@@ -32375,6 +29005,7 @@ var require_formatters = __commonJS({
 var require_ulp = __commonJS({
   "node_modules/hdr-histogram-js/dist/ulp.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ulp = (x) => Math.pow(2, Math.floor(Math.log2(x)) - 52);
     exports2.default = ulp;
@@ -32385,6 +29016,7 @@ var require_ulp = __commonJS({
 var require_Histogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/Histogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.toSummary = exports2.NO_TAG = void 0;
     var formatters_1 = require_formatters();
@@ -32413,6 +29045,7 @@ var require_Histogram = __commonJS({
 var require_JsHistogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/JsHistogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.default = exports2.JsHistogram = void 0;
     var RecordedValuesIterator_1 = require_RecordedValuesIterator();
@@ -33085,6 +29718,7 @@ var require_JsHistogram = __commonJS({
 var require_generated_wasm = __commonJS({
   "node_modules/hdr-histogram-js/dist/wasm/generated-wasm.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.BINARY = void 0;
     exports2.BINARY = "eNrsfQtgVMXV/8zce3c3uQlclLBIUGdvogQRCUkIQbGbmwKiVaGWWoqvBAjCBoGEBW2/kARRxFelL6vV6iZU8bNY8bOtQsWAWkVbLb79V9uC9VU/W6m11bZ+5u85M/fu3VeygbxdabO798ydmXvmnDNnzpz5XVKz+hJKCKH302OqWXMzqabNtBn+NFbTZgKXaHM1a27Ev00EvzZWe5obGxuRpDQ3NpJqpbkZCzeSagp0pVmUbaLN1WpzU1MzqVaamkT5piYsL2ukTVgFba4mpJrgtWbaBB1oqlabsVoKtbBGqBev0OZqrRlJLJcqtSvWajULVzaEyVHKn9nbLCdPISQ7b5RK1Ozso9TsMfnZNMeTTYYrHkXxU5UQouZSv0I9wz2K+B8lZLia61FUv0qVPEVR8tRhhjKaMq8ndwQZTbVhR2gE7stW1bHkSIL/0VGEeIghClFRwKZ156oKl+nRiYTRw+A/lY6iPkpVSvGPT/7P56OE6fgP/9Ozsrwjxe2id4qvl65q8J+Srap0FVE1hRLq2URHNdIZdhG9mVqH8sddRUx1xPLCHx/8GQl/xsKfQvhzIvzZvZFCDdddw3TvJyc9QHO/evrZ8yqsc86xvn7R6TOUYdmzl60Or7y4oeaSCmW47vyYXK4Y0V+lJcqI6K/yMuWI4XNrFtXVLnauKUdqF120ovZSomsXXbRq2QoS9F500ZoV8K0y66KLFq1cvrx2UZhY+kUXNYTDyy5aWLO6VhnpuaT2kpUN32Bk5EUXra4NWw0Xr7mkdkV49Zm1Ky4OLyUzRkU7V7Bo5YrV4YY1i8IrG8g79CgX5eLa8Mk1a8Irz6ldveybteTPMcTVscR3aWHcnUuXXby0dnV4XkPNorqahctrz61ZvqaW/G9MudUpy71HA3H1rQ7XNITnLbuk9ivhmktWnbW6dhH5S0yh1ckL/ZUeG1dT7YrFsUXejymyOlmRg/SYuFouWbbi7JUrFtQ2rBQ9/hv1x5eouUyQPkhga3hluGb5F1euWREmf6f5CU+6eEbt2mU14WUrV5AP6ZHx1dbWrCD/oEXxT7U6vOySmnDt4lkrV4ZXNSxbET59RdU3wrWryT+pe7wbahetbFgsOvZRzIO7KF9bFl4quvcxPSF1kZmXrapdFK5dfPqKcG3D2prl5F/xzMaiVnhubcOi2hXhZctryb/pOFeRlWvCq9a4yDOWrQ43LFu4Bp/9P/SkGEFd9Y0vrmxowBZnrWz44sqVDYuXrYBHnnPJstWr4Y5P6GjXHTWLo4pUQf4vZhTctMnl5NOUxNIS0pGSWF5GWtjRscQ4DSbrYwqsXrMw3FCzKOzq2OXsmM4KTC4nGzovUVpCrui8RHkZuZKZSUrEd3YjG+EqVbti0crFteQqZsTIwOraMNnE/K4exliRq9kYNynBjMRQE+zIcfH3pjIkx8VXk8qSmPE1JjUlZnx1SW0Jj68riTHh8TUlsSbHxteTaE5GJxSJ2pMEBscYlLGJD+yyKNewkQk1g0m5lo1PeLiUNuW62OF3G5XrGU9BilqVb7EJnZRJMCs3sHi+J9qVzazIXaZTw/JtNilWeLu2LN9hR7lviTUt342V+Djb8r3U1NIS8v3U1PIycqNLrwU1XmN/EFsiiX25iR3baYnJ5eTmLoqUlpAfdlGkvIzcwgqSFYnv8a3sCHcxaWR+5LI8KBJgZW5ziVlpSYyVud3Ft9KSzqxMaUlnVkbe27WVkdV0bWVkjV1YGVldF1ZG1tWplZE1dWplZD2dWRm7SDIrI2kprIzzwC4rE3FZGbtmsDKtLitjP1xKK9MWO/xuK7OF8RSkqJX5scvKJJZJsDJ3sHi+J1qZO11WprSkcyuz1WVlUHi7tjJ3uaxMaUmclfnvWImPszJ3p6aWlpCfpKaWl5FtLhsiqPE6e09siSRW5qfs2E5LTC4n93ZRpLSEbO+iSHkZuc9lZVxF4nv8Py4rU1piW5n7XVYGRQKszM9cYlZeFmNlfu7iW3lZZ1amvKwzKyPv7drKyGq6tjKyxi6sjKyuCysj6+rUysiaOrUysp7OrIxdJJmVkbQUVsZ5YJeV+YXLytg1g5V5wGVl7IdLaWUejB1+t5XZwXgKUtTK7HRZmcQyCVbmlyye74lW5iGXlSkv69zK7HJZGRTerq3Mwy4rU14WZ2XaYyU+zsrsTk0tLSF7UlPLy8gjLhsiqPE6+2hsiSRW5jF2bKclJpeTX3VRpLSEPN5FkfIy8oTLyriKxPd4r8vKlJfZVuZJl5VBkQAr8xTLj7s7xtL8mh0TT06wNgklEizO+GR1pLI645NVl8ryHJ+s5qTW5/hk1Sa1QIXJ6kxihQqT1ZjEEhUkqy/RGo1NWixqkZIORIxV4smZ4bJMv2Gjk7YC1ulpNjHpg6e0UM8kio7bSv2WFXZCjlqqfWxSF+USrNWzLNkYJVqs59iJ8eU6tVrPs9JEZejacr3Ajo6/LdZ6vZioRXEW7KXOS5SWkJc7L1FeRl5hZpIS8bbh/yWWSmLRfscKuiw1uZy8mkax0hLyWhrFysvI79m4VMXin+IPbFR8UWnl/sjyEsUJLN1+ZiyuhSKuxzzARsRdm1xOXk+4WFpC/pRwsbyMvMHyxMX47r3JfHRmVhYlFtUVOuu07B884nub5RJOONlVRa9sb71Zv4SyZiuSbbzFrM058He/D/7uu5LipY34ETkC/u4eg9+RvnkfMd5iBZpJi5hqNdYHiFLJCaenqZWcFDF1DCfWyJDxRfyB9Byq6/ouSpXmAg8ns0Q5X6FHZ5V2IZPOlJfH5FCdU/xqsnLm44wzKKPUc9pQzlS9wBtgQM4xqUXPUpstqsG2QxEjnJ6uVlqRbGt/tjXKGmsQonNqKWHrsY00VMSIxev1gALV+QKUE84KfDMtxpV8qBceAZqjnMrmCF5mnJQzn/40pWozkAj0VrFa2OlqM1csda1mHcsV65OOjg7F/jw931QurjNVy1sXYFzhqqXWrbWM1dA6hdZVbMTU1EqucRXq56payVWuwRNyhTNLDYcsFuYkVMSqOQWmxVyFu6q5Clxj4ooYjyauXFoPzXAFeq8gW4FdxGri7NL6ckZ0Xdd/yagmHsdkUNpSQ5xZjfUhU8VrFq3HG1VDhaqiZKUc+Ay/JS/EHQGmc8VicBO11DqoA+gBD7AV6/DAPYpTh85V6HgDVAfsAeYTpJtMMpdJ5jLJXOYwl11cZyrAXI0z6Jxgrsm4FsM2fDACbEBu+LiCXKTI45jCcK3a5hPlWhj7pUnGEiGllLMwSuBVlFLo3qp61gykSM5nfSaccWodGbJW1VtqnUkto25WPowOsAE6YtQFQLL1OpNZI09XK4fryFlWz5nlg4u0oUEwV3QZPnxYqRoKmcxiQCSclbNIDnJV02+klDUHiUktciYoAqd1lcQiszWL6Gol0a3N1zCohljbbxRfQFUt/+kwthYLAz2EzVkkQBUYOwNolBPJG6dENacWDQUo6DIn8BXVGlv42Y0sSCwjbHjgZ2G2/qhClWZWKf4VKMMUQpmiW7RQsUiharACb6GnQB2uF/hmBliBJ2pHCrycoB0p9AieK/Wc4QXObFPRgN0tVKWZgXpiTY3dhl3xLLWyIE9YKdiYPF0YGmJSeFLjLQbPo8rnSdqZTjoiOxHXg4KsACnwFmZxUujlrNBnUws9FitUdHx0j0kKvE71QHN1T4gAfvi0AirksrHeUkN1hTg4IRMLz1ErC7JnqpWGFx+iDsyaNbzeopzko2UUWkrr9THCsBELjCgpyEb50a3s4XqBFwRcWEBozyKFim4R/Q4Qrs/EUCgjFcpoUSuf04vrwpyGLFoHlVqfdnR00NPzTWprJRMmQ5o8ahsoeM5mTsP1JprSpXFGThNPCYpFQ7IQCDxdaoKswu1LHbnEGywwZS8xSptZJaczYXazyMkEbwKNoXXiJ7XYWTaRig8GnZJkZilOQY9TEK2tc90nr3NSZyn1JgP+E6GQlLM6nMGgSbhDKLF9R3QgObNyJBk03i442imYIz4M8TFSfIzmzBrr3Dba+TbS+WbU2V0hllpvjQ6ZLBQQ/ZJKzeeAUFWRqQoRHz7xYYiP0VBEyA6XeqDrf1NghiDWe2Bz56iV1n6fFcmyrmDWsTCxFtACkD5WabUYAaZUcmb46gKsACacAnpP1V7aVPUGadlqtfhChSyH6ZxZ5IxcuNFkBZ+xvsV3upUd5ixUyHTdFuKC7IDCiWUAK9HYf0k0vF23nlKso3FGV6wczhxDC0w9K9/UjCyTzVQrgzB3qVwBowysCVtq3WlhlFrt4rowiKwW4hrXbKkNWR0dSshqaWmst4y1Jsz36hn5aEVhQpZfiC4mZSMsDR1XuGZkwawH9n0MEA0Vv5seq7GeazD7G8B2xj1g4zUxo4BQhUKmhnOe0EWsStOwYFO9GFKYbu3pVYGnIdY6nLphPgBBQa/EKMgy0Z1QwJUR7hFMiDjVwV3CbDWIGRCcqQJq1wvdKATVHBkyKSdGNqf6L7Op0owCo9TDfAbTFzEVNPacmipOAODOTCRScWhdgMkZQamfqVaCHIjHJmhtpIYUMVV6WEXMB73DbznwINQyQih5BjQCwixrZJavPkU91PKJe3yhALDEUmNLwowZoNKqA51J+iRKTqFoDwSdSbp0dqh4Ln04XOMo3eIfPp5F6+REhg0FtOgd4hsV1oWFHJbB9yRcU+qExlgjHE5RU7F8Ya5Zo9c2OA+rmSpcVMRFyb8sUVIVFyUrc03NVTI1V0EPEztvKhazh5g5ncXHASspO3uE01lmKpYBnTVcnfWAwEMXDFdns0VJVVyUnR1maq6SnXSWRjvbpRRiF490uqiYijUauuhzddFrqnBRERdlF3VRUhUXZReHm5qrZOouopwaMdITLwtSDAYjVZFUReoLV1yFhOb4evvZ0+iDmk4f0qiHxdWTWi2S2Az9GUYZ+CEsgII1KxdmYFLHwSPgqkXDdWeJG7hq5IBoi+Uqp5a3nhPLC24quqheqFidmavCXXVQG7gyoiOKEH7G5eOADCqVILxS8scrOMmrlg/vRAsp7SXKKxRGq56yStkqlNYSOsfVUFz/TBWXT1wNJesR9CNaQnTO3Y9UNei6fgKusbiyPKAosGpTvyQWpFCUGbkwT4dEN/XrMLSQZ6l1hXkFedZ119DZEAe4hln7rmEWtSg6LHnoJaExH1lXxAyLrrVo2ISlmfu3GkJHAqoLFeZZB3NQ0wvyYMgN3cRVGAP5wT4o2HMjVxbXOdN3w+oQZ9HNz5A5qvyyCteAm58hK9AhVnHBh0tPxXqDrICl1ifDQlNwDfwGWRX9XcU3XiG5xqn1BtYIVtm5n7rKOxPgG9AO3JBtl3dKu0tqaD0dUnHoFEp0/XqVqt3h51wXu4ahoHFS1dHR0TF8PlA42WoyK3K9Ryzq3yDiM3uORUPQAWCTpUCA4R3vnJAOl1rueV0VpXZfceocy4PlWr73v68pcywflGx55OVJc0I6GG8axoHB+AHKsWFo0GhVS8sP73z33j/RebCQqGqJfO+O64+W3/e9+uiHbIGVHYIfe++NHLcgpOEdf95w3x9GLbBykbD7qb9fsYUtgC4B7a73rrz32fvs6lqu+PTOPxwYscAy5K2R3+7dv/dP1zQvsI7Au1s2/3LnS/cczF0A3WTuboImVcETLMCxsWWBhsCFR0KLKT6b1m39bAYF8THVODFRk4pJbHV46wqzOxLGyVbODEN3BJrqN+YqWpPSnNXI6c12KnBlLQi286tGRJnaIKYhL+4P4sXb7VsONnNif+1YmO8qebC9Rq20vwc52eKmiVpcVwhxlx6u66yR012mVlW2yVSrOoZvqHrYu66qhS7gZJfJ4KpSRddVfTp8QQNE26roRvjZIf5bucDdMhDn5rIx8srHzZxVtYj/Pg5+OZeNAQsbEXXI66vO5SzmZ0Pc/VHawQ7y5SiREK5VBTfNjS8ybxa0QzltwzVTZ90FhpvkhxCSqApu2qo2s2YLai3bBGwwWVWHd14uGWMxzqru950LX0kVrbrfx9m6jSarouu4tqGKnAMEUBznB9MtOgtW1/km2cJFR7fmi/5AQ5WxDXmiDXniGvKs22h64hrSuCfakOmVAcpWCEJsyVF0rkClAcVqaTEswr0WnZUf8HFm86Cjg2yAdVfMWLvZEjdmUYJ9xzzX1ebocKhVLcY8993nzsJntqW2+Ittu9ydsAtGlHVgdebm42pQVrDv7jv+HlxnOrVdtmGdqeAPXyN+rNrQbmZzVjVxU1UH2bDV0sLW9vyQ6Z2gEFNvczrdGsjhrKrsqh3msBmk4t+fVp30VrCNeycoRsQkPIcr7Ty7lettZnbEHB4JGHw4H24rYHubqbcFRnCD5/Ac18Uj2syciJnLc/mwGcUXP/Hdr/39pFOxztERTrjRyodHIjyb6/yISFuEGzy3ledEInw4H9HGh8/wSO1um1H9VfjvzfYIH8GHz/jmj8fjr7YZZ3/16zfffPOfg+L6o8Hjr51ADgbbZvx55uxbzjv9g/ZIG/4zScTMbuUkUpjDGrkGXKnc0G4Snr3L/q63mTlCibdaHcPrTa/1pLfOCs6JDnd7dHh9+VzQkd9zcukYKa6N9hhvtr8Y3JfvfG/T7K8H7S+rXPRVbTr3Wlf7oEKLBLw6z5nx6eUTak/Lu7jSHqeKL0bMXOgoiAXduBX2HLafEjKzxis+7ruHs8aqiRsbAwrP4bnOLa0mDAoM6dr2tgjPmXHyKbc99MOPcna1RcAMw6hyCuPQWpDz2UDAeJO2AOVZEyCKg2VmTJ8HQ/CrYNuMXf8HUvnHYATvpm2czPDv+/HFI0asD7bN+PYE/2+/+tU7gBggHFSONUpB9W2YC0FxW043Bde1mxTqbovYHGhugxndKXIw2Ggyp5CZ7Rj44CKH1QeDPPtOU+fZETOH6zynlWdDt7JbxU2RCNdbTeKy6I1RxWtpad7QrnGiazxbl0UM0obLQcVpV9f1o9G1R9dFeGUiPGtR422m6xsV6mmG+Lz07tjagPqZM5PTuU9jaiJKpomIHfqnGoaA4F7hEEJHNHQRTRGZNaXTBXROrIM5nOTnUF24rXgrLDtEmJOYHlh6etRK7nH8Tg4uOES2aCigYAA5j1OuWe/lYMR2rUmXh2wHQsUQrXSKtdS1ow+ghrjH1Y7psWgY/VZPCKwVjZaDXlNBpZyFxH6OqztatAkR0nQ1QWJdaiNXl8ziqq7/S1VYE2v2NLJGmJEpDvPB7//3R8F1+DXy/SvoPBi5qM0zPbscG+mdQQivPS3vo2BbwAcP02Zm8ay2AOE+nsU9Mz5STn4t64k/BNukUr7dHmkztYiZzT3c2xq9mXtmkLb3T/pEe/vUtgj3gShqEbB3nhlvnHdw7vJLnwu2zQg2QhUvt0ew6vK3Hztmbc1TwbYZb96w9vdZTzwDlgvvOCP/4Lxnr3gs2Dbjlq2LHwrmPSHvWPLXBUWT7t8dbJsxveLErW9c/Yht6yIYy6gq3gTunFFn7e+gbiOGU/kWTtH/oOhmONMQeA0U5k3FOthB6+HPLA6zI6vPj5k646eq6PSEKwH7t5iWTtpUFdyw1VLDpmJtf4GEAqqYZrg6QfGBqaHcPXe1c8Xa/hoJmcoEhbRyZYLia4WipM3UomPlibLb9EYCEEvxtXJvBKZ891BorqEAotZmEq7NeFi1h3LaBjmU4HzMmH2mIsfnP5NWLcbxwXEgUNNJ//IfOG4hDNJD33m36H4xSDDCEV1/iTLWTJtgtTteGV1FN3J6rlpp7XuDWJFniRWhlhcjyoQ1Q1i0eBv8XbVtY0C1KCoY5Sq46KAI4D04c/+54KOpVXRjQHVpCYctLgzcFlt0zfJyVsaZ2CAs3gZ/D6vmbVOVIgj+TlUMvRW2PNJcn4lt7bGo6ri3CMZRRAruolMVHv1aLfYbisSeQDEnVbhjtGrbxqlKhbgoNxFmi4+54mO++IC9GXoyWWVbxbDYKlaEPVXEroMidh0UseuAH1x8FHHFmQ6mKcUxvyowogu2VRh64qL5Yn4ZYu9mtP4p7S6L1FQs8kW/znY2aMQDuFnExUUX+0g83+YKFs23WXS+jCYIFjHBIiZYxEQLTLCIiapZDItYUhZZzbBPsEllcFQXuo4d5Qx3e7hyMuEuUztNmS+/F1Zy5UHjiPuE6BFOdxp5t95dzlbhQwrpraLrpiqbIHim7jTybrkbFt915Ww5PBZXwuWsWGyhg/iXw3QhZB/8fyK51IJ5F8YoQSsznqUgJhGKW/OwMpXMt5C+qg7+Lq+zgqFytrTr4TQVMaCK9TGxhhm6qYltfLyoxUiNFiM1GkqNKDmWa4LpmlAHTYynJsZTE+OpCT3QxLBqQg/wo1p8LBV1ruKa8Rw+YxgfUXMesRu9Av4afrkiB5MI2/EaMkxzpJUYz2M7i2NZqT/CRHCsK8fHlkLh+AhBFaNkWDQEQi82vmWgZSbu/UXeItb+t4jVSi0O9dgbVCreZ2K2y/I1GKDn+COMMlPPlRBsWolNNkGo+2zJh2kkhCvbUKs4C4HIjLbVRTXFztZMNdpwG5W7gjLfRXbXZLD9JVrGmBC0zLBl8G1AyWfj3pyCLTNIf4CW2Ta4sopTbJlLN0bvYLhjDbUv5WQ8SDG94htb60xkyarQtk1bYd+yiBWPEV5oEQuPgR1D+FKHG9oW3r08vDwkbio7G7dkKafGXK0gzxrdlWQntaOYfULBJySYC4R8gbltn2oVit1SSBRSoQKOmT2qSCrBYCvML6pTiQZjrLkreUW1DFmJVs5GYiUaVKKJSrQQV0VMfTSGish4ZTPlwpuDH5sop41Tlc3ofpBz4NJNlNNz60WKCRQ4N1q2qvlKTjdMVW7C/US4dhetgvvvovpFlDbCtQmKD418ESMPOMEn+eXr0S9YsHWLkXerY+kixhFtGPcHUrQg3RKZpvgOR0lWCSUpQiUpEkoyNkFJ9r1HrJeTKUlRzyhJsa0kY+OUBBp+JVFJinpMSSpsJTkJ+eCzlLWcniXy8A5+QKz1WdZuItysIty7VcKwEaD/rptB+5kxQWaCMXnMx8Dlx7FrTZZvUjvKTGWUmdpRZupEmakdZaZOlJlGo8zUFWWmTpSZiz1dsQBz0j4UwxDabk2EsLkTMSUOK2gsK55W41hBw6FJlOjFYmMc7zkjWvwfw6xJrtLyj8/I1a+D/CqLFuqSf5hmJXiYS0BM7dwSXJWhEOVY3ujuhZBOHFvb3ZFpA0Iwo1MNw2QDubDGkq5mXU3GNIjpg7kUBMOaZOjSEYy2qjitKpiVIHPyoq0qYIriPIIAS6dlxfLaLReLxTLharRl1WlZFc+rxrTMwFiOFDtkXBUlh+vxQmltzsHxeX6YlQW//4yJUjhBofaPtpSQxdZwGpotWWzA/8/IFxqKZM8aE7Kk2Bn5oQBLw/BQYXhkUiDsIClh41Wc8AlsdmA6LJJsxW/5gFj7FGuYqEDYG4VTIwBMxfQ3LO72eUVFPpPKzXHDFBKg2iquV8knHQ0puBB9WWPRkFEgsqBC5Ww0Lm2UM2SinBKymo0L3AsZBsKezExcl8RMgNNKINtSNir4ivvwVDQKEysLl7PRBXmWL03bDVWNlEEMN7O+Qy2PZJat4lXEOA5qBtmg+t8ZU5tpk6Nz8UKIKQiwRPedrlaK1GYykQjDJSRDRoqYu6+5ahp9u1u1cuP6ZhwT8Mi+if1JrF+qGvYDh7XaVC0irILmKqLFdEFxBb5AOHJMJ3nY6cLfidMF0QhYLNU1gndSayIOIKZfoYMRUGzuebhyDwotdOyejY0BD3pFAcgM023TyT2JymZidh8aOH0YowynT/CfxFxEjUWw4cqcMpilQ+1y0gBSPY21A7Pz6XKsCsdU2tdwSJitfbLeL3Eqs9Qa1EqwCts/JtZRMqjA5EihCSCOlRUVYaq5Y3X0O8A8YXyiKnjVlSat8m6aKxRzq7ECU3UwstxCr9hqrOC0aphNrvJuckp4N0UL5DkFhkULDHMVGOsUyIsWyHMVKHAKjI0WGOsqcIJToCBaoMBVYLJT4IRogRNcBSqcApOjBSY7BQgW2Wqs0O3/Bsui9ve9t6gd83lb1P4h6aL2SqU3F2Rr+n5BJiLpk+jhrsmgHliWQZpj7y/LujTOzYNGZ/f3ns6anzedPZBUZzf2qs5eS/tBaRkoLW7RHZ7SMqG0QmJ6W2kLulLa79NBo7V/6j2tPeHzprVvJNXa9QqjTUpSvVWieqtKvVWieqtKvVVi9VaJ09tW1Fuji4FRhd6qQm/VqKKRWEVzFFacpIQ7XYqmWAoo2niFVNHGAHPXo6ZQ2M7qweUp5Lb3t8L+hOrjCScPgFJZSp0dGd0XbLvlbouFTWJBrNJ3Rr5F6/QJhMtVqbX/E7G0+4Vi+cTSm1OjrJxxuWmofwFycGVpeQ0O21k+sdJnlm+2Exq6wF7QiSegxhT9dwPeigATlWQLetPWL0u1JsZbAji6YNxH5WLbrZYxShah8VrWtVnCtt1mqMyJn8mLMQqvxCi8IhReEWbI3l0VZkgRZkgRZkgRZkgRZkgRZkgRZkgRZkgRZkgRZkgBM6QBPzUM4NmP1I1exZshBcxQnN3mxHgrmRlKjAs8D+k9EBUsyLPGJoxe8nleHqczfkE5PQPDyS2f4nYuNY4NEBFbGQnXODGG2xdgmd7SIU/ntXQAhYp4GsGqorfCIStiDLcOdhBrsogCQNo4mA1vORvNKrl3IiHgAxll3FvE+CxxTpd7QVsgQwTKFjEVE5XcQkFdQoH55vdJbwUrrITKxoJjMhaix/taKGr176RWO0d7UVmhrYvw4DkNoDPDAx4Fa+Dcg0fe8Lw6MwpNxbiAYxaCE8KDQ9x1AQ+quMq9IPd4p/EA5prb54P1mHgqwXgqs+OpQByLEpA4qFsV5ukswsZZIAsPF6SKsimuKJuSEGWzpSJVlO2nakIEkDMnAggDlDVXJLTLqQBsgRoNtUGgLRqKc9NND7DHqA54eVZVB92wNaDxrCrfpkAWV/B+z1nYf5+41QO3+hL67xP993EPhOhEppe7/+8Tp/9YgwdCdF5XiO4+O0TnBZoa4trJhNghOjHEOscDVqo7Lpc4UK8yRptY73kFO9EryEnTK5C5elE3Xk3uxhfkSXnkijEOXQAxVklvsl0A102cGdPsUHh/zvePUf00CH4fuxZD6Zj6MbtBDDOEIF8mMgYpts1F0p7V8umGy+ot36WcWB3rP/HWW77LGvTVlDbF1OSLqel2GlvTeIWYrMq3qeqzGq46ePvuDrIBMrOdH1W+jVeYrMrYVNXRsaHlYEcQyfJrlbHxiip+jT6OyMbOija0l1gl7oYmEqJ/F3YIMYAK8VZTwnJYyiwwcldSOI38LBP9g/PfEkgEDu/gPhkCiTD8aiY7EqsXaCYTp2dxP6XBDRThFLUP1VIE6SB6ROxGzET8BuwXsft1GgSBN2K//sgsDYVHsRC6gxiKdmhgJ/KEL+PEOeFLeFxRIruOQCX6NFKgWOQMOLBVoKiVBjai64ZvTMyFxEPa+mR094rYXDc0QhGrjv252MQhgZ/6a26gh67/gesI2CDDphE64ogjjmAjR45QRhw5bLhqaB7vyBE++G6MHJElP7Plpz5ypPiWMyJXH65LwAexnZYDaAAyp045XYw9MSGAwLDH4jAwnicdIe8V0XtOQjgxynN4JPa2KCTEcNc/uT/mZkdO7E8j9ufIKLOcXrvpPjcd1NyoEuXGxpYLd1HP+fF0knhDzAWjSlq+1PfpHsJJoa6vJXjoHfAm6iy6tpBZL2RZ+7IAVuQV+8u+rELN+jDLOoi/Pra/HMwq9FpX6FaLDr822V9a9MKs+PSNEyqNI6IpwIW5+mOMeuycjLjt7ZgsjOjxPU5my+1M+wogEoDrdFAXHkGcUyWwUd7TRZY1ngacGXccEPepwib7UgN6GPIUoCq32binztROlx4xq+PKCpMtD3i5ah3EzW1jGPhJIfilcW+dkasJkmbk4toSTg96RL40TLQFedhTHxSJeQxjH416mTAFoHsqE86HO+nWNHGmnteNPEhqjMApEba+LFaIuR7W5twiRkaoBBsUrrverkJibaNcuMe53nGLdcXaTq2cmFXMUvGxXHysEh9h4aZfJj5aqPjcJD83w2czzJeidERevwtcYzV5ToAiUkbegY1LXYIOuZcmRCxNErJS4WI0KxXqKhYfZdHlU7N7+WRFfOVsLn6ij+u0gmtbcW+1+Fgc34NuNm2PgSo2YeHopbV7n/BYTrXTme1MZxAYY4Qpd/AjzyO6S+R5WCgz40jnEkgdYDHAT2MkVrXb9iDEhrYGMBy7nxfN7JW0AmJq0fSqQsSxmCbca/SbjwLxQMcyUSoXCqn0pZn14CQeqtH8Bsj+O8k6IpreIHbFR0t3Vo9QDFx1MzFAjdv5hlZ+APIrizp73+j0jjYpV8D3Rc9XRdAVpK4ySWibSTc9xuH8Hh5b3raxsYquw8O/Mp+g1cMU0cORSXJ44kJemHcMs5XxEhVrHVX0NzYIBv19gwiIFhm8wlkJlpSmB2JYIt7l49rMXIV7oEQOHO+QKxYIz4BdmkjIPZiwPJHMt73WCvgzt3Gq+FIJwfrxylxcDWNPYn1o6Mm7xNKjPrQBy03JN8ZVh2+aQAmDJSJwTuUeN++gN4J3TVxpxFxq0JL5uuSbzTOWgmc8JZ9OscYcOptsJlWRc1R0mkSq7GmwpMf1+0hUU5xLzwiIdG8IgxHx7TOHvwhTy+WPuVNFWuP5DqOL12HMzL6ECebyRyWmmduUnU42Yxv8nr1zCySHd0quECG5IjmumK6O3XeyiZKNZofMAIGhuwuXNL5zwC68LcgtVAw2No2zxUg5PXFioMtpRd4RRTdS4R4nZFbZi68PVCsfLjzOFKWJNqaVmxl7cgtXVHOdY1uO0R0u1+eLk0R9/2l77XlcSItxulKZuvjHzLYLdvEXKWqmJu7wQD887jv+xaxj3At0jXuML4lysGgWNy7lHlhmKWJVjRriDW0LULgMm1WOZmjcG4J46KbGJs4abdicneLRd24JqNFTWPuYQhtZUx/x8SqlW3zcpHSXj1cr6fNRjeMjeG0qVzY9xpVYJu7ktNVknLXBfaN3tkVsjtoMvT1AHUdLvwoAFOXkEmO4JcoWp8YoJ7oQO6eg7KjWkXYUQ07lsMAH9zAnLhocH+XQ4NCEivlmkIslLZLKNbmsYWdI5qnOeUDNKebDs3+Yux2Fz5FRe8ehBGMdobFpkHJaTZzKH4UFcRpbOHEh2ZR7rq93kbkugULuacRsabmGQQa6a3knuuNK0HS7QoN4oCfE2XRMXcfdm/1MIF507yHIROITPub+PwuAN2OE7abnwDV3HBkMYsu7Eg6u5V0IFENHDziH0DgzzhZOiB1QY2kE1EiKkBqnxhyAsCliZXCGFeEURaq3KG8CBhqt4576UECqCyQKqs0WCUiBCddpXNNlsjc4MDHejuiWqYa2iVxQzjY9xhmolOJ4O1MVQzqB+uL0PD63LzYWPVfO3Kns0x2Pz4bD5GJT4TB8vrFx+gntPJ3S5ys+LJ/vas3t83VjyzPq//3O7f+NjfNroO+30wT/ryiZY+NSF3u+7cohXAoyv8p2COfCn6WNU8WX+cIhXGo7hGPjXAjo2h00uUNYfBgO4XzhEK7CkOzSuSDBGp7ywC7GuT/VO7fU6uiUnSOcsrDjlIWla+VzfiyVTlnYedjZtlMWlk4bd37Ml05ZOEWz0ikLy0Ms0gWzOYlnC42xqTm3k8Y7X9x2voD8S5fzFY53vo52nC8oukc6X28xRWmmTbiMH5mmusgjisKxprfeF9CiO7fgNT5gHAFZyRDVaOPaTu5pazXpLaYHTl/boR0gOhgxrUvy7xNLVAGyi8CWIughpjHFOjgMAF8PDounY1BEFZKEwXmuGsOxJr0gLwCgiiMcMqx1/4J7eCp8MYbbFJiJVM7EjeJgUbIu6NgFPZ7ujsvgnObUpNsjwPTzunMSFaGUMRBjTxsYiIEM4mSBmD9ksSwRiLmVHlLqU9KDuIe6VQwfq7oM48CTYhgHgg4wA+/+X5wV4QJ8N4bLUw04Rhh/9gJ7vW6D9YDHGiVtnCByanwZHBgwUNx4mZo+tGMW+OgvUzML0DLzrGzjFTR/IwvyrGEWA4pH5DJ4jf+HTif3Gl8xs2H/PHuCUuFo8SJwDwIqAAeMV8hOzrYY8+x94DNl2G4up9ZBPbo/PINnxVYC94Dp08vZbE65q+h0WUVlXBVlXIMGufFV+8aK2BtPlDcWx91Y6NI4FyZHTG9atxjztJRPlbpLqZ8q7c7ZT6UHsgvyeDYkKFCeHS0BCrsbFJbD4ay/uDbdVS6OsQghsd1WZ9RpOZvHiXFmIAetUA4+EpjT+fib8BzjLHFNK2fni2uwkSeeHW6vhvpATDzlbDEsMIT7b3wVpHCpfaHI+CpI2HLxGxJMjK+Cb7mqIA+PZeyHzn+PCiNzE4XfYJ5ss3MdrCQ2//UzM7qZchW+RWlXULEQ2oRTXfQ6aPk+uKUFbtnnviUseHMZHGeKsgrksuV9IgSz5X0XE2eAnAsh9MYK4W4oD0O+212+rCCP+8Tw+uKG930ix9ddvlDYriKREOFErgvyrO0HcVAJfHFR4HwIFDWlo3wrFfZtK7hLatJ1VvTAiguC5T7wXRPyaTzCuOLAjYY/hpCX2bjRHust4g1eUbVXHKq2cdPlspQT40sgCyr3jlfgcJ0HnBgvbo3C0lE4MQEvrLTAc/ai646b9sVjuBeAX4TrjpfCdQBxBY67R+6F49487oV7cAthrgZQJlwx5uhQ/WbK2TwkenDTmclNZwabzh7cdGa46cxEgXOjZWHTmdmbzlC5ByQbN525Ohcm0PkNM0WuxjqBqCpQKph4RI9rUYKdXDUonkw8De6BSnPhE1stOIdqEEFQrSiIROIXi3CP8QJO9MKNT5K58p8spjThdtXoNMMrYh7WJAx34jItO9kyzfTCQGTbC7VsCF9EF2pe8JY9PBuWaiidtj8NDjRscyOPY4IfHulKAy+9Yjlr7Tso5tjLNXG+ESZXuNM4G/bZveOVIvhd9GW1GVoshg3XYpHKhBdW4blkmduk4H5sGfcJV8oDv6KZm3ZoVXUtOHxc4z5cboDLcg6mLPlARuA8YSOcffZBxMKHsRlQMm90qL3wYxOFv5upKR8YYjpcmZeP0gSkmyTpJkk6N99kSRM0pEQhiP5SpzLqqLhHpBesAi5ugpQeiorgEZvQoAiaOLXNPUIRqFCEQFYsK3KAFVSwwohjRRayIiDPhUtpyIou2rOc0+OmzxYLn92uEAvsog+EgkVjYdh54u48cTpP7M4Td+ftXB0UOdRir63FmAkGWuyNarE9FjFa7I3RYq/Nc1k2Rouh8ujQWgTT1Dw8a7ZMlKLu1N1chftkan0M9zwxgkTjFAowohzuCZQvni3P2WdbJKDpgsfZkodaPA99Ng99MTz0JfLQNwB4qONIivQ9mXRUKTSh0lYEZ0E6WxBm28ozVZkNtk1GAOOiBldkZ4xfTxk/nzjBNYlm7B/z8awoNzIm8FBMoCdRnDJWMGMFB74VxCNxRSxjBdEKOtzIWMFDs4IJ4pSxgr1jBddnrGAPWkH7vGLGCPIshxkZG3hoNjBemDImsHdM4MXdT3UwkpxG+yFNxHziriCkfi1NryH3sbdkDX0rHvgqCXTdK0mg6zg7hdrd0Zf3zEPfScWhxZiHhlf01bufvIc4fGNXHH5Qpb7mbh9Phx18zs4UxwWMYxELUm7sG8eaciNk34eYjb3vQ8jGppiN7boEmyHRS06C9r4PIUEbuv4hk0e2FfEqN+N8UxFok2AetZniTc8WhWOceDhbABZeoMPMpSAZjn7CacosSwHNy7KUWXjoWjEuBJx4znjWWmt4fdjMBkjIZYi+ng0v+RMmJhsmYa6YHuMiHJ8GM3uZqXDfmZCV8A/B4NvsXkIqmdc4PqCCYnuxW5BXdgHopBczl6CjPNu4QExxFg2FuIq/sNuAum5cKN7bZVxowmEndbXolpery9A82e+wzeYUkta/JA67wlfx3lYV9T1kXGTq8mgxDQl6iOvQFXHwMeYgq13MFzKpcX5A4VlwADZL7iNgdjuDV2QBIkBouH3NatYfg/0ALR3ZiXWDbP9Hi/o/XuH/YGiojmvR2c5rT3Fe266KKU6mQEJeozuLNCC9F8jTB6Kpmo7/ozq+D0nl+xC370Pcvg+J931ICt/HY2cmiulK7KGBLGmwGwn7bR5jnD07wX6d29WJGmvxDt6oq2MfvyRRrwRdHjThwtUh0sWh0uVBI36Iro5muzoaznIe6epoUVfHI10dLdbV8cHmaExmOXVSXrnPGBdgMVOyrz4EY29q0A1fdGb22MMOe2fSs/Hano1HDLrm8mwQasb2bLzwQ3o2mugtXop6NpozJztHcvGlWnPBzmicwZwszr4q7rOvipyTlejZVwXnZCUpk5Xo2Vf3WDqejW92vKjkJBEVltyRybK55vJnXMqSZXMty+aaN55rXptrYvM2S3LNG+ValuSadwBwLaknw4Qno9gOi+PJMOHJKLaLM1tarSSezHv0UGCRuwvxZJHUIE+AfpwvwZ5gGLHXs/MBtMNUXRAuiRnATkojk7kHLghOyABWxMYa5GbKlO7HFaY1s6buw0DLzCYiDqhZzQFmNQdUBwrVzmSPUHGw35O0m2IjGvJJojgzMu8SDv7L1V8jiia8erEZ3gJCTqvPB+Sp2Ne1QMfOluw1KWgFq+eI38CcacWkNq40cXClqXTwAVpazCIA8Wz6XBn0DMZPCi+MtBLaZvo2PcZ9MItQBKOGmUSKtYr9YO6eqNgTKgZO9ESxVVMRzYJqUjmPQQOyB5vofOHV2Nrgi2qDV5wEFEfzf+NlTCSNTO9ejq0IQagiJ04VOXGqyIlTRU4cpuFWONLoTciqhrft0DrurQ/BxCDCDNG0ao/9eB778SBHONm0+34PTrvaGTJfmLplMBfEyC1yqjxeELNlio4JV9a5JmKY1QJajgu4gLN1wH8tdYM5rgZzkjfotuXi1aLo63jQfjpmPIaZNMpM6uSoK8ZCXC2C9/xPPDkJWfkyMakCrrlzpCCHafNHModp80fuHCauRBNIixB1xaGNhUypj+z0NPddI9FDXRjN3xwdmwMFvvzmj+VL3jd/bJ8CuM4js3sVt+1URIp51HZ6pO1UHdtZRThbF2C2ZKEP6zKgarLpSO316SgqIlJGNlNj4Vy1qQoys0XFxkIdzq4SOGVsFIHnPD35HPRcRpsPR5slxnzfKbTmQJlmdDqj0xmd7g2dZuGYvaw+0Gkb6TSj0xmdTq7T+zI6fVg6LV6L04cqrYBKC0CvjEZnNDpRo+92NLqipzXaVmU1Icwtw3hqPSBqC1V2he5UW5VVW5W9faDKnli9im6zqnb0NjZuHa+5MaHrpJorWpD1C5MwE97KYkMPxgc7pZp6RIjYVsmYnVsZGw54xc6tyr3ubdt4XS1262pZvK4W2bp6YryucreuFsbq6mhbV8fG66oRr6sjY3WV2Lqak0pX8eCw6tJVhDuIPSWvJeiqfVReGxC6mhC0TUdXK5Lr6o9o9xCVrBxrqqHL19TZr9ASGLY2qpq4yJ23PVP7LTY2wClQ4J1cOHbjZVw1tqB97P309M/AWi0+41XnVC1AKCxzn3jdTLu590vhNVnUBWzDBFgiwzdhJb74Vaghvh5LPB1owvikb8sSO9+/lQAY6b5fyOkFAQBHgfhaZ8n3hEdpggovnVNDRp3zbi4bK4SYDFA78S1MLA7/81vUeQcRvokJjv/Z4J80Cv4pWoG6LDUklA5fYPevHnkgX+oH8nX9QLEwpD9NeKA4DFIaj0FKYzBIaTwGqYBowUf3uR/93u49Oh7XVhI5ABClyZ/d9eDMeXAFqXOiz9tCJRoqUuB5AalFdpi6O9xtJL7R/YvEd1QGiS/P2v8fTPTY/58oEp+45CR67P9PTyLxTegEiW/rQAWhix5cyODQdcIpDTmFfMpA0WWg6A4Lim5VBoquR6DoVvUtFN0N/QhF9/vOoOggibQLNDoJr+wJYQr+JErgxXWHC0n3ZF9D0kW3vA4HlQ6rISHOTqUDDZhudY8C04UHEjDddYMSkc3tHWVA2YYOKFsG0KsXAL3WZgC9BjugV30ngF4NGUCvDKAXysvKNAC9/pAM0GtVXwJ6rbFhr8JDDdCrb56sZwC9/pgB9DJW9yegVzgD6DUwzzCvsU/fhjOAXod6grlPeJiBshkExi8loFc4A+iVMYFDG9ArYwUzVrALQK9wBtArYwWHNqDX4LaC6zNWsNcBvcIZQK+MDRzKgF6D2wQOXTCf1X0K5hPOgPkMEDCfNTYsTTgD5pM+mE+fcK3XwHzeH7JgPopInMKgkgvP58mBhuejYU9F7CYD6fO5h/RZ3c+QPuHBA+nT1O8Hi5sG6sHiNfZhxXCfHyxuijus2OQ6rDjx8wb/sbr/IX3CgwrSJ6PTGZ3O6HRXkD7hQQXpk9HpoaTT+zI63RuQPuHBBOmT0eihpNFDC9JndV9D+oQHNqRPU79D+jQNVEifPtLVZJA+XepqCkifbkN78P6F9ghkoD3yrJZPENqj5ZMotIe45EB7tHzSk9AeJw1KaA8neScD7dEFtIdcFmagPXoT2uOJoQ/tsZH2BbbHs0Mf2yMlI4cguMf+TsE9WFrgHswB9yhiAi5u0IF7OIGywwP3YALc4wvMAfd4fWCAe1xNexTd4xqagfc4bHgPl4eUgfcYOvAeBzLwHj0P73EdzeB7DHZ8j6toJwAfkCGcQfgYJAgf9/QqwseVNA2IjwPJID420r7E+LiW2lAY19ChhvLRV8/WMzgfr3eO8/G5ON50Ne1PoI9raAbpY2AebgJNFudyQJMzWB+Hdripj7jYa8ebrsmYwD6A+/h8WsFBgvcxkA3hoEL8yNjCjC3sGvTj82oLBwXqx8C2hYMI92Ow28KrMraw96E/Pq+mcDBgfwxsSzh40D8GuyF8asjifwjr12cAIC5jl0EA6V8EENBJAWYBOpnBAEkXA6SP+JZBATkEFBDMsMLl1UBHAbFPe2ZQQLqDAvLCUDyPeDhTcI/AgLgm5QGPA/I92u/HEb9HB+p5RDE1qb0/NSU7kfg9GnfM6XvUdc6puJMzib/LaHXvwIH0mmL3Dh5IRrczup3R7TRhQXpRt3sDFySj20NPt1/J6HavwIP0omr3Aj5IRrOHnmb/z5BCCemBGHc3YUJShbkHCk5InM72B1CIW2cHFlJIn+lsMqyQNHS2p9BCivoXLWR8Bi0kz4oItJCICy0kEosWEulRtJDJnaCF3DFg0ULsje4MWEgXYCHCocxghWSwQg4LK+TWDFZIz2CF3Po5wgr5U6dYIUpaWCGKgxWC1v7wsUL2SqyQnDTP2ovHORysEHuFHQcVonYGFaImQIUoAipE9ClnAEGF3N6zUCGRAQUVcu3ghAqJukcZpJAMUkgGKaQTpJC2DFLIoEcK+VFnSCG3ZZBCMkghQmJuSQcp5I1kSCG39ilSSKuDphEZckghffVsPYMU8mYGKcS4vV+RQiIZpJABehSq1TnCE8kghRzyQag+4mLmdPxgMIEpkUIiGaSQjCEc8kghGVuYsYVdI4VEMkghGVs45JFCBrstvCpjC3sfKSSSQQrJWMIhjhQy2A3h0EUKub1vkUIiGaSQgYIU0uogXkQySCHdQArpI771GlLIX4cwUggmWIFP4QIK2TsQgULkGbEMTsjnHifk9v7GCYkMIpyQu/v/VOLdA/ZUYqtzwinS96cS744/4XS3+4RT6ecNS+D2AYATEhlcOCEZ3c7odka308QJiQwunJCMbg893X4lo9u9ghMSGVQ4IRnNHnqaPbRwQm7vc5yQyADHCbm7/3FC7h6wOCF9prPJcELS0NkUOCG/YJQmP3LhRDULrZMMHSAqMMR5MpGRTtUOeOJHjvgwxMdI8TFafIwFjIqOjg4vjD3j9AGZZ19cecfdWE9BLmdFTH1gCVY+kRBxKAEa0ZFiKWE82JwURIRan3R0dCgAgLE5x2r5B7HKrAny3CK1iKHDSR9iZ/8zECYfp9gCtQ8MQys+Ew8dMU4NE1o3yu3sf5aY/d9tfJWS/sVXKc3gq+RZuwW+ym4XvsruWHyV3T2KrzK1E3yVvzmni42u8FUOD1glepAYsyoUsdXoQ5dNNcZ1F0UlFhwhDkVF7FO4UFScfTRTdY4Ja2JjOm0UFaNzFJVuwqekYgcyIyVWipHBSjEyWCldY6Xcn8FK6RmslPv7GCvldOEGqV1wk0qXw3UOFSAAAuCFqOIY608Z9aYzMB4xMB6JmWIpswJglO2540LTs8yELVyj0MwyLuCEZ3GPcQHMuVyDKelLaqXIqBI/TS8cmQiFODGONz3GBXDcF7fQQ8ZFePSaFLGRdq6NZH7LB8S6SbWyZY90kVChg9M/0tShqO4uerPqjKwujuJ7uM6zjWOM4zTsNZVd8dgNQ2oadgr8E+OBmBWnvTu7nkY90E74lQyzhqG/lhyzhqPDSsQOd5lRAYVhgSUc9higGP2W9LrgICukhMyxAWEA9Ab9L06NcajNTp9To7/IZYwc/2l25wYI1MuDPQv1smNAQb38TXU7Y2lHLg4P4yXWE0mSBJLgqXUP0CXWNMcBusR4asUxnpoHBkEAughfTY311DwZQJeuAV2MDKBLPwC6/DID6DLoAV1+1hmgy88zgC4ZQBchMf+TDqDLW8kAXe7vU0CXnQ7oyY4hB+jSV8/WM4Aub2cAXYwH+xXQZUcG0GWAnljb6Zy02pEBdDnk82p9xMUMiMFgMIEpAV12ZABdMoZwyAO6ZGxhxhZ2DeiyIwPokrGFQx7QZbDbwqsytrD3AV12ZABdMpZwiAO6DHZDOHQBXR7sW0CXHRlAl4EC6LLTASbZkQF06QagSx/xrdcAXX4j34aVVuJVX+C4dJYk5cqJkUlSzBiHCXw+kcB3j8JUAdeSXiJZlygtsiuJCY6x6TkEZ7NxsOl4Dm5meRtRNQ8RkgW8YDRPLCkeSuKEwAQiiteVFqmAnwZysAlzAMGcmd5Nj3EvTAmifLcxWZjdB5YEk4U5PUjAZPFGhdojMVl8QxaT5cH+xmTZMYgwWR7t/xOgjw7YE6A7ndNkO/r+BOij8afJHnWfJjvl84bb8OAAwGTZMbgwWTK6ndHtjG6nicmyY3BhsmR0e+jp9isZ3e4VTJYdgwqTJaPZQ0+zhxYmy4N9jsmyY4Bjsjza/5gsjw5YTJY+09lkmCxp6GwKTJafaow1pXUcWZEwH/DcPgkvgicqjC8IXOYiRiwaEoe1Omg9+IEdZAPAXFe10A0oiiLS2cXd1L6fwv1V3o1XQCDQrqMprTpiahi2kbPDrSOvB+oY2wN1FPRAHSf0QB2TD6eOqgq4W+NMT/X/ANXliYsqwmkV3bAO/m66Ur9SY75o6D05ipDohwAREv2YjidzsR9qSIAL3dBUb2248ztv0FlqpZXFmXWQ1lvqWmtYvSCazLoCyZzJcg35VtZpMGOsp1bkP8S6WR5Zth88tkEtpsGkZcZ0XQSPx3Ze5lTIbxFlfKnL6F2XGRNTRLMOXi6e88fUwWTIhgP7cHhvXj5XjdlwsE3lPtacFJrIHg6ZnoN1hwJeOEWJ38/Aw7lP0a1iMxIMoacuoGhcMRnuXcQCG+QqLsdBAhlwH05/WfAYWe59k9/Lc+5c5VkChF/jWY5Hy7ga4p5t0wngGSAwgDzpIwB0cij8NhbZGz6+xPM7mzJiOGDEcOWgFUMRD+WebafSTiWxuRNJvCYjiQNGEq+kg1cUmRTFL7BORfH7NCOLg0IWbxnEsqhIWRRgUill8SedyeJBlXkyshgrZ740ZDGrR2TRB9lRnPIslEVxfF7lnm7JIoQ6tDhZ9Nqy6I2XRV8KWYRApoiQuGBW3EIYDZkw7t0WxUJKJnGPORLnSZS4bTLHqYuFtA0kSmZzYo2sK2KGRdeabBun25qqWlpaWui5DQJedHeO9TRzkCEJp/kCZQmWRdbBnOE6pxZIpX02XSCrUc6WWzRsUQcEFEGoaJhTY5hdVNHvolEUstjRsHHHLNXKkoCmXFxLhYpKYlBR979JrFeJNd0WeSvb0G24BmycyrQqCE0Boo+ExxK0RL7uo+nhpRG7M7uJNVw2KXKv5Id8X5YhPkaLDy4+ijhxIYUWx/yq6JlanGHSd6UnKdGR2E8sw4WL63yots7YgLiiS0x0iYkuMRFCZQKohwmgHiaAepgA6kGs3fmcGc8hNMr5sZC1CFA72gG11b9NSbpiTqTEWrocEJ3LYdLE3oXrq2gM0d3u4+w+rvzEmG0mFhCQmerJxKdHOXo57T6mnipF241U+RKRUWAag1QpiC/bMK020ubseQES7cOybg0qYoQyuyexr5GDxm6hVsCGeSrj7Ex3S19O72EdSfFZRzjSI3SP2eg5ckjP6B77LIC+s00Dj9Ft/aFDGIqxcUMB4FVX0/ih4GIogHiNnFJFhB4Bu6rnQTbgRDJawoKNV6qryDmIAOZgEE0D7bXoyWR0jhNgstBsiq+0+4NYZA/i2LhBhG4+28kg/lG+47ATA5xjeR1EaVOJx56RybJCw3IsJovq3LkfLQSVaJwJyNVHWtMcE02EfKgwe6B8oG2W0IXioipG2mfPgAp3Q10nsdvfdT1gp5tB2F2LSE8DWj0jPwB7JfiawGZ8tR8wBX6fka8hXBzlbHa+zpW6KMGkxqtUSnkRIIWhagEAYG5U0H+SzrSXl+6092lHRwdNNe3RsDXq8Ga+Q5kn8gf3POE/pHliZbrzRFrDf3S6ww9A8yTV8LOwdUzfD3/BwBn+7xzC8B97SMN/JU13/O9OZ/yP68b4B1MNvxK2ju/74Z8wuId/3CEN/y1pD/+hsHTK4Gbp5ENi6f+kzdLbaaqXeni4BNOD9Ad46QCrLNAttW4Yo4zoRMcsg5TKZfffZ/cftAqnfsyiMF6gbt3qBGqtMk13lNseHWSGuEG2v5Cmtx2tgFN4zwXDCvQvMiqwV7vRg/GKsRP8Snvgg4fQhftgjXpYfajsiT5UHl4fZvdEH2bbfZhxSH24icZ04tAq2dwTldwVW8lVlNHGFPOZvdBLwLgUZow18uhryaNhCgnan0swxmecaZyli5fhuCAQk0xVlxxyP9y9gAbTae391JM4tyfxuMaSYOnTBCxP6jp+mPRg4G1e64TYYUmrJTvMp4YcsxKLKulYU+tnNPRg4gOHaE8wl9P7jPzYFhObuocx1sSSt6aJ1hJhUzU5s4jWcOJgCLCKZ5/vizkSS+wjsUTmSoojsSR6JNYjj8SS2COxBL5hwpUGwBvGXI1jxpUxR4fq7XQrDX7Ep1tpMelWmp1uJcvGpFtB5ZqTbtUVu1qpO33qkNhFHHYR5JWRD/CqClfnIbyqAnCkCr6KAeFVIQsuX17FJLCuuvieoijNrMkxNnHvjxKdVBI6qch1uch/k91UYrZ8iAsvXAQZqBNp+XEU91m+A6Mt4LVoIZwU91q7fUWMjMghrbc4oNN33BfwMEigFKESkUBpv/1ABOiTHYwFTogkaRV6qYj0DgUPEHKtEQBbFthHXxU4EwuHX0P4Jo9k500VO19UcZ83hTOujomsUZvE0K1yJwFrINyhbaa26TGubdS4lkCUZ5hN4pSqAtQBJk/I6gFNvqUiR9HxHLMAoZUXq2xnyY1FuzNxtFelMhWpB9qV1xc1FXdzZpwbIPEGKrHBk9NwSZ13TRhfc0fAGlO+Ds4dpIT4Zbx1c+3f2QoEmapEvFUNGpoftbC+pGrRm41/vT8bX9CfjZ/Xn43X9Gfji/uz8dr+bHxJfzZ+cX82vrSrxm/R4MUbTYfju3nkFk5cIXtH0giZAsikiEFSv9f6LqQgGMvhEAT+xe/cAyj2+GW8Mtq4RHwx4EsVhb9wN8w/+0iKdtLY+ZQnNUS0g4hoBxHRDhsRfjM1s12494RnC9x74QsyiQ1PotjwTGLDkxhseNzzh3iCgNCAOQfBIkwoBisI0ye3/WXuSS6DjAThJ2CiiU+860bihmdDrjxFEHusrgkeXNbgg7cf+Gbmgq/pw1clQFoLCgTUQLEGrQrz7eW0DdvyoQAVKfrMopC+4LUIZ3XbjBMAkyrbOMFOL9hHYManiYn5YkwAoUaVqSheiMTU4SiKyAcUUeUyBYsbr0VR57ueuXcw9wZUusKZzF9gcerF4tQn6euztnjtbBEAZUn0TZgMBeH735h07qAQLqY4FedfogTKlZB4ZWyU/fHRIfEO0zjhjINnySEJLnUC63o76DUyRdDrj+kGvXo9MlBvNPRtZKA+ndY+GKSRAbp2IAQHThw6wYE1dnAgPMSCAyd2GRw4sTvBgQ5FgXd7pggOdKOTmGnZvfeDHl6wQLFDBaoNh0rccKjJQgVJ8FHVKMo5Z40AcOVEC+SxUq4BUJYLnSrm5YBxCFl4uhkcgJhoAUuIFjAZLRBvCtSSve1QjUYLnPcJEud9gjoAmIn3iTKIF8CB4oAaEy/Qd6ZjMXsyXnBpz8cLLuureME3+nMd8c3+bPy/+rPxxv5sfF1Xja/rxcZbaH+2vr5fW7+8X1vf0K+tX9Fl662ZoMEADhpgAqlETjvkuAEFt4NgJYMydNA+mEMHFl2bJHoAIwIBhFPoUAggjE0RQHg93QDC1b0dQLiKGptoWiGEFT0VQriKDuUYAhsQMYRJXa047x00MYRrqR1EuIYOsSjCpC6jCJMyUYTuRBGc9wN9PqMI9T0YRbiephNGOKVbYYRvUXccoTfd+xv6dXGxuV9b/3a/tv6dfm39u/3a+o392voP+rX1m/q19Zv7tfUfZoIJgz6YYEM1H0YwgUEwASrJBBP6PJjAkgYTmAgmyMjCIA8mFKYIJrw5YIIJP6LGbX0cTPjRkA4mKAMimFAydIIJrU4wITLUggklXQYTSroTTPjr5++8AgBeKQCw/nk8sdCTsYMtvRA7+HGfxQ7u6Ne1xJ392vrWfm39rn5t/b/7tfVt/dr6Pf3a+k/7tfV7+7X17V22fnsmdjDAYwfyVTCHETpQIHQwXiGZyEGfRw6UpJEDdAXl6m7QRw5OTBE5eHvARA5+Ro2f93Hk4GdpRQ4eHTiRA6iuiKmw3MeQQNJYgNq7oYCTh04oYKcTCtgx1EIBJ3cZCji5O6GA53o0FJAcPrFnIwBSqxTQKiXFi7wlKC8zxg3C5b4v2XLf10/L/Yd6Ybm/q8+W+w/3q/vf3q+t7+7X1vf0a+uP9Gvrv+rX1h/v19af6NfW9/Zr60922fqHKvMd5nLf2+Vy3wclfLhg5z5nue/D5b4Pl/s+7hXLfR/3iuU+foHlvg+X+3i3pyDP2tvDy30vTIheXOdnwafj+GUBKbrO9zqOn9de53vdjp83us5XnXW+Cu8tcK3x8Z6oq5DLYHGEOMhiljfGmVnuZb2Ky3p5EylnMziZmau5Z65xXa/hfdE1vI9nRdfwe1Ou4X1iDQ9vgRVreAA98NTh8Mg1vM+1hvd1ew1/tULVVGv41CudZOsEmmQNH7faQW2gKdbwqF3xMs7cMm5rVLyMx0QLaBHLiQsWtHxArBeI5ZG+hgNRHVAs/BJFvYaXUEAqKnjJIfheZ2TjW12K2FijPIGpPRsNuJl2uVxLbXiMZXJJL9ZrvxZLSyu68E78ApDfxgsJwpJMSnqya79Jt2t/7POuPZ1u117v8649k27X3uzzrv023a69nVbXOCnwYSKEiVEPpX4Wvn5GKYD06EJV10+HrkPwdGSdSV1FXLeYSoFvJl6EqFe+oWgFikVnccVSZsFKnhqKDv+9dulLjFjX+XQ6llg3+fQjKSEkhxByNplDOJlHLHIasbYJ+oM+PUshhPgIIZRYv/HpdDqxXvHpk+CuInzK5WQ5WUkWkRoSJsvISrKCcBImK8lKwslyUkMayMWklljXZeG9N2Xp4ygGxQhpIsvJMrKQTCINJEwmkWUkTBaRS8hqchIJk9XEui5b3JOtT4B7Cgkhp5MVZDGpJZcRTlaSNSSMn0sIJw2khqwQbf0mW6cnEuuVbD0f7huZ0Jas/1Yd679L14+Dcsck6VOYLCeryRL7jtd05Ms7up4FdzB8EusTHdvblKMXwNWxsp9rSQ3Wthg5UYu9C5OlxNqWg+UfdJWPtruahEkDWYal7VZzRKs5OqXE+kT82pSrZ6lybBixbs3VaSOx7srV66DOxYTgKHzFVVsRGS/5tJgsQw6K0VlDLsHeAS8vIWuwB5wsJLXyb5hcSmqxBCcleNcKfKZSUk6sW4cJHg7TJ0K7x8c8yxqUieVkElmBrUBtDc5TDRNPNSzKy2JifTJMv0EpJvBvMikmJaSYlJJiUkaKyRRSTMpJMZlKikkFKSbTsMRk/FdCJpNSMpmUkclkCplMyslkMpVMJhVkMpmGtZRgKfhXSkpIGSkhU0gJKSclZCopIRWkhEzDlkqxJigF/8pIKZmCT1pKppJSUkFKyTTsTRm2VoIlyvDfFFJGykkZmUrKSAUpI9Owx1OwRyVYyxQsBf/KyRQylUwhFWQKmYZPVY69LsGWyrEmKAX/ppJyUkHKyTR88qn4ZCXYm6nY2hQsMRX/VZCpZBpypwKfvgR7XIE9moK1VGAp+DeNTJNcnCaffprs9TTZ2jRZyrruCJ2NVYl10xH6VT4YLaISku4oFZMaUkwWkmKyiBSTxaSY1JJisiTt0ZtMashkspBMJovIZLKYTCa1ZDJZkvaolpAaUkIWkhKyiJSQxaSE1JISsiTt0S4lNaSULCSlZBEpJYtJKaklpWRJ2lJQRmpIGVlIysgiUkYWkzJSS8rIkrSlYwqpIVPIQjKFLCJTyGIyhdSSKWRJ2lJTTmpIOVlIyskiUk4Wk3JSS8rJkrSlaSqpIVPJQjKVLCJTyWIyldSSqWRJ2lJWQWpIBVlIKsgiUkEWkwpSSyrIkrSlbxqpIdPIQjKNLCLTyGIyjdSSaWQJSlUNSkcJjlANcnoKPm0N9roC76zBfwtJDc5Si0kNqSU1ZAlK5EKUrBIc3YU4SlOQUwvxiSuw1YV4N/xbRBaSxWjFFpIlKM2LUCpLUDIW4QhPQS4vQm5VYI8XYctwN/xbTBaRWrKILEFNWIwSXYJStRilYwqO0GLkdAU+7WLs9UK8czH+qyWLyRLUolrUhhKUyFqUrCk4urU4ShXIqVp84oXYai3eDf+WkCVSC5dIbVgipXKJlI4lcpSWSG4tkb1eIu+2to3R6fnEenCMPgdswmy04JNRm8pQDqfiCNbgsy/Guy4mS8kyEiJ1ZDm5hKwgK8kqUk8acM5ZQ9aSS8ll5Bvkm8S6Ll94KPl6liZnOYVYP8/Xlcg/g8Tak6/79+744PITX2pvOXdqUeHP/j0dva4WIB7I1/2++e27nn2xnX+0/xXfHWN3IbEaiOvH6v75M/2Xrn2x/ZK5v3jxxwsLBLESiK1jdf/HE6+6Z8yL7S9evP22N6546yGxh4dtfka87NLvX/TwC+37vzD+u8vyVXEnwTbH6v7qsY9cW/NC+2+uOHP2pFeOPBVp+/8BbR6t++/auLFYfaH9ZP3yv/y96jXR291AbD1a989e9tUz73y+vfp7X974+H1c3BkB4p6jdX/LTT/8/WnPt3+n5VcvnPX14wSxBYgHjtb9/MDO1995rv2VCQ/cfMx/HS+I1djmMbp/0x+OXHD1c+3B7b/9xcin8lzE1hTESmzzGN1/2W//Y41/rn3t775SVLhglHhOjm0eo/tvWrbnpr3Ptqvz3l760L3HSiZgm8fq/rt+8pPzL362/eBdl5c+fuyxkgkfQpvH6v7ZP/3Xtdqz7UsWaP/32F3Hizt3A3HPsbp/8+rXC7fsax+mfNj017ocQYwA8cCxun/fz753XOW+9uaJH972YPnBh6LE9Tw5sQXb5Lq/8sJLRu/4bftV02/+yQlfy5VMwDa57q9+7df3HHymvfDejbc+cPwEyQRsk+v+gyes8I57pt3oCM6bM8kvmYBtBnT/7jl1gfOfbs9f+tQvv70zIO4k2GZA90d++MRHN/ymveyK25fO+cY4F3FPCuL+v0ObAd2/eWJ44yO/br/hgWsnbz/7KEHcDcT1pu7f3XL2k39/qn3J5qeDi87eKWQoAsRWU/dvf/3Yhwqean93z6zXFl933K4ocU8KYgu2aer+uR/euuCcJ9v/9MIe9f89e4LUFWyzQPfv47WR5r3tWf9+tbl9l80hbLNA9+832NU/eaJ9/hlfadj8qpu4JwWRY5tQ7VFvD3/p8fYlr//PltAbhpQhbLNQ92/euqq441ft0+Yat3/xtmNcxNYUxP0fQJuFun9765/ePP5X7Tec59187R+4FDAgHijU/S2/Xj7hrMfap182pWZPjv/UKHH9ccmJESC2Hqf7Nx/DP6l/tP3keePO2njZ36SpwTaP0/0Hj/34nO8/0u57rN5ffH2hZB+2eZzur5704gkP7Gm/ccuI0T9uOclFXH98cmIltnm87t+8r7Hp5d3tH573zqYbl2WfGiXuSUHk2OZn1e5/dfK332tv/6B0y/nz1sjBJkC8fJw+asIK77iH26eTgyecWHbCqVFaW3La/r9Bi+N0/+7zbph34UPtnocvmv+1nKMlZ4F4YJzu33/GyZd8Z2f73rvPe2fKNGmikLi+KDkxAsTWIt0fmfzSzEcfbF967qSzxjce6SLuSUFswTY/q7b6zWueO/iL9t+tLn1y6g+kLanGNsfrfu4JevN/3v61Cx+vOY9JK4TE1hTESmxzvO7fn3/jy9b97X888l+/+d2FJ7qIB1IQObZ5gu5v2fLX8tr72rO23LD2wsaRkrXYJhBH7C7Ovrf9298q33Db1ye6iHtSEPcfhDaBeFT976t+0n7mqpfe/OblY13E9ROSE3cDsXWC7t9d8s/54a3tf239oGzWJyfuihL3pCBGsE0gfrrjqtu2tN/96fH/eID9Y3qUuP7E5MQWILadqI+6bNgtl9/e/kZWU+PxLeN3RWmPJKdVY4sn6v6WF735O37QPu3Of3933vVFUhWAePlEfdQn2+/afUP7rXc+/8/GY/74UJTWlpzGscGJ+iij7oT9ze1vVP4uN/j6UbuitNeT0wjQbjxJZ/D585N0Zff7UNFJ+qir1+QZLcF3Jvzo5ronpLFqAdqBk3R/y3fnn8s3B5/76HXPea/ZzgQQL5+kj3qy6LjTbwqW5Swo2RmRlpUArXWS7q98++oLrEjwKy//7fzdI6gcu79Ci5P0USe98NMlPw4W/d+uNatHydFpAdqBz27cffvIu793V3Dd8Qv2ff8bsu+VQFxfrPt3//7p1b/eFvQWvXLaB0vHyIcGYisQPbsnv/vT4H+d8uScL4wYJm3nX0AiinV/9axnT/nBfcFbbss994ISewIB4oHPiPuf3fqPXfcHXz771Tsu3CslvxqI6yfr/sgPzlrw558Hjzn6gumeZbK3lUBsnaz7d7+b/Tx5IFjylx/99/XHvCfEhWCbnxErv37BhaU7gr87bdfJ548okDx4D9qcrPur77l+b+iXwTeXfjShZfORskNAXF+i+ysfovM3PRR8ftuCx5+dZTs+QGwt0f08e8O0Jx4O7p/51r1Ld0+UHQLinhIwj9O+/U578P+yW+e8VGabR2wTiOMu/5Z/T/AD78RnLntfTuv7/xfaLNX9BwuaJty9J1h2c8WMb22VTIgAsbVU97dszKl59pFg68/W/3r5jxRprIC4p1T3b87b/knto8GrG75UcNekxwUTKoF4oFT3by/dcOq3Hwte9ov/m/eNDdJAcmyzDGa0N94c96vgE+uWvflOqXzO/e9Cm2W637ju4bO/9njwspOmn3jtb21vAYh7ynT/qjXXHnHw8eCBwK1vXj/CHk8gHijT/XNnXHn91U8EtS9+e5WxxPaPgXj5FH3UtP+99+G9wWdP/PPd8071Su4BrW2KPuqj1xYseDK4siMyv+gDr7Rj2OIU3b//mul/+e5TwWWBc+d+sUEq8f4/Q4tTdP++8772yuRfB+8+sO3s66dI9243ENeX6/79p1Rcte/XwV8cMe/rj31JDlgEiK3lut84+Ph/Vv4m+NyEG3/V8N7fhI5XA3HPZ8TNL2w/9b6ng1O25310QodUsUpsE+58u2PYV54JFn9oVY874hHBdg7Ey6fqo37/xj3/eCY44lu/rM0LPCVqJdjk1M+G5P7lY2/+bbD4jzlPvffrfMnYd6DJqbp//lnVFfX7gt8++y+jXr31Y2kdgXhgqu6vrrl44mP7gn9+d/qoa0dL764FiOsrdP87IF3PBscevGPRsIBUlGogtlbo/o+3/fr8umeD60fd8dHTP7SdKWzzszuXLlh0c/uzwQd2nfblv9xpzzzYZoXuf3DYJTNHPhd8d+esnX+4SnoD+9+GNqfp/s2vNR58+Lngh+rcM/59q5zVdwOxdZrur37+wN9GPh98cHrg+W++LkcsAsQ9n91pPLz24rrng3sv/dv2p1eMkI8CxAPTdH9x6aXnPPJ88Pxdnl/MO2W01D9s82Td/86LBT876oXgj/Zvfq/8DZ98FGzzZN2/t/6R6+tfCK556eKsZ8ZNkhYK2zxZ9xf7b9v/5AvBH7+SnX81ly4RwTZP1v2RCu9PzReDX39i8fpVD58kn/MtaPMU3b9v71c++q8Xg+9XXvDXv9wjZ/XdQGw9RR9e/fU/7nrxxeBrtT/2naBn7yLWw6foHww/GFzRvmnMnFNumT6l9D//feo/3w9e8Nortx5ZXf9QTculX/jhe+8Hn11ylfHNCzc/dGXzinfy/vR+8Mh/XjzlnOeumx6+Mu/57f/v/eC/v/WvgpZnrn3oD//8/fi6fe8Ha/a+VXP2R9XT996yZvTMJ94P3vx86XlvbNk8fcPfH3/qCw+/H7zkvzZccOf/7+VJ4HLMvj5vCvVGREYMJUOSpAXhye2xMzVlEtFQtEmrViSSdmkhQ2Syy0ybvcxjXsZElLRYikrZ2p+ntKe8X899n/Rmme/7f9/v9+mn53fPvffcc+8995xzzzm3o4cJubAOJ/OrDOpiug+MuRpJtC11Vz+QxKD8eE03/b/mE6fyC7XrTjOI7xIdpjtgCzW28GOq3TEGDb2pOfXn1YeolRbyebyDDDKr+SmC8TehcrScbt0MZ9Co5icZE+/HUOUaF1KOBjAo1eyX6teF/sTKyLNZR3YwaNnBszUKY/0p35V+RLo7g/S1y8walKKomv0Reh1bGCQwHYEiwvYRXtmutRbWDJpcO9w7vvhX6vEvkoHlFgyy0pw7v63uKPF7xmatkFUMOq4XnB1QGUWNK+5SMTFi0P475xaRruHE04hNofOWMMhP8k2a1A5/4tcSv5jliEGxiYmvuyN/JfQ2ebns0GOQ3zLP96M3hBDo3CXjXC0Gva9UOqK+1J8o3fnKdrE6gzYM3op803+l9li3VLz8gUFaf0g7V7QFEBVlSi3HxzOoU+A65tgEfSq6+Hne7tEMuiIj6x4wex/BH/DmXJA8g6Kyc8MOjHQhVmvOv5Aqy6Brf6QZeRntJRSua8l8HMggQ8+kV7wFwYRWkWGXG49BK9oL188pjSKEo2wuDe6ikaRF5Dz/08FUY8IBy8xWGm02+TGnfsUBKvvC3NnnG2kUqbFybPugOMquSMo5pY5GBbNi51flb6XaEt7qvqikkcLY3MuKinHU28QRdzRe08jZcOr5ZQlBhIquvOG5MhqFO0zZYSV/kPreP0ly8XMaWYR9tyzqvDk1dXrbBJmnNBp7dLn9sWk7qcOJJsUt+TQanvS3Vb31QkIjbKPV4FwaMTYD50nb/UqsgXH15AMabR9w8nlFjguRR9y+euoujWbIy6FI4UGirPBZw9Q7NEpL3fFnbrQ3oTp11pPnAhr5lK+qvTnuIDGktDvuEkWjyNNbQTc2ijo/7bj3pQwaLT99sCSnLIRaYPfo1PNrNLLUk7t5t2wbFWB8fLX6FRq1/uJbt0Q+mJI7sP7BmYs0inzWPVpq5kHiuerVWUtTaSR1LFzz+hFfovve4cfyyTSSXvX9qwrraEJt1bLSQX/QqOauoknQPV3i+pK14ZMv0GjmLRv1d9qxxLIJyQqu52mU4B23ccWbCEq6xDuj4iyNEo2YeZk6EVSQ2dy0XWdolFKtHrbNNJBSvpOju+Q0jczNV28rzT1ITVIxC9A7RSMbxV3+vw9bQ3hcMHxsdpJGU1Q2CJjLB6mH83bb/XaCRgEZuiHJ8lsowXO+l/wJGtEXnNMZe2tKc4wtcSmBRitDy1fpl/hTgbErO/wSaPRo/rpdNkrbKE/LuiqvBBql+e27tYIOpjz3nF12NIFG4e/MxmsrBlP37Resrk2gUeFj6Q3Z8dEEWl9m7HCCRuPOGmWUaPtSIbxaj5EnaeR4y35Vd10soX17Bq/+JI3MnJ7+UVFrS2z66dGsplM0WvDosmbmyVBKfsz8VapnaKQ7e17jNYeD1Ihcw7iwszQaL1ScG7jBn0q+N3HJmPM0clnjXmTyOJaqP7DoWHEijSB8qIV9cjQRZxdefO93Gl2pabiteX0/8eLE1AVvk2gkrMyMt7pmS0UsujpKO5VGiyyb1u5t9SVm+SjEpVyk0V798eeVpA9Sd4UxfIsrNFIb77Qv/cJ66m3mw7TZ12m0NiN6Z8dEJ0ru56zsRTdo9HtHs8rChQcok5/KEgJu0ujHSLtnTg+CqBuDHrg13qKRam6MelfqViK64XRAzD80+tNDpmJmgTMxceJrRessGlmrbFKRzAyhbN+u97XLodETrVevg7/fR+horKg7lkcjhT+pwvw/Y6j1k+ZfGvCERgVadLxWTjRhfnnGiN+KaXR5nYdLoEMgIejebuZYRqMrxyMPP3wZQO1oKhQ4vqZRiE72AZ8xEURy4bq4hCoadRbnr4jyjabsru1XG0TT6EZKyeriO2bUBwXj9FNNNDJoPac/9Ew0NXft2/3uHTTSPZis1/x0M7V0w4f33kIazQw3d3xFx1ArBp6ckSbFoIelljLPhJ5Ewe0fo8fLMijpyIHODzdjKOnxzyz+lmfQZdnUGSkuHkT8z0GlxxQZFNud8Iv260hiR57Q8g9lBiWtlc6PKg8kfsxfM71RlUH2Y37SS31oTVytHBjrrMmgzYoHnKY52hMO0UyJ8mwGFVzN2Ts63J/qvLPejI8Y5NopROuTo6idYYNWaCxl0PILXnopQ6Kp92FDBocYM+j8IP1zQac9iZAzH0pGmzNITsVA+beYAOrI3vujXlsxKOnA7Scm6yKJIO0XA945MOhHR17S2rmBhNUVXtMEDwYpzb8yaMKTAMrymK/O4Z0Muj9k6byMqWGU2smWkUuCGVQYOtdK8pon0Yr2VU6PZtBW9+Mr6zL3EnsN731YeZRBDTGFUfJtUdTz6DOnUs8wyM9z4qsjKfupRvtIjWWpDBqs/DtJ3YkkVNdtpMfeYJB27YU7seqBxOEbjrPVMxlEB+VrXbAJJwwWu1h45zGo/vW8NzdmR1Ij/4pP7n7BoOMPY4zmhfkQRdG/7bldyaCwHCvytpQp0bg1Sv3vJvbmRWUD9ixnZUNf4FELyBIOXiUO1wayi4OH5ojBdYCMzxHBE8XhukBSHDxLHD4TyBIOXiUOnwVkFwcPfSgGnw1k/EMOvzhcD0iKg2eJw+cAWcLBq8ThG4Hs4uChuWLwTUDG53L4xeHWQFIcPEscbgNkCQevEofbAtnFwUMficHtgIx/BDg6kPQI+AsMei7XboMA8iYBNEwCGDYZYMZkAJPJAG6TAaJ7ymk95byeckNPeZgqwAxVABNVADdVgGhVILtYhGyYPQ/4CgMBYBgApKmK/hvgMpmUJxo0PQ/4RiwxS3qudmx+AhvBZmMMi8ABPHAcxB1ccJSajcyvxpF6Lxzx/jwCPh/0QZllkIh8EKUj5ANfi8U9FS+wB3iALY5tO8F20IRleAQ29m6PY+3OvfHuHLZ/PJBF+cDfx2MRBALgcAgbFBGRtwp3sQZHHDT5n5HGhuSn4hSD/2SaU8R6knUFoj1sLwA+nyeK7rLvloCMKBTVHCkEvvxwLlWkfIrILPdXAzKJbbATyPRC4Hvw8GpDv2i/MdiBKZ4kS4gdOOB4GJtt0EfOIlzvgNfpv89BmCGWgzATyLTHwPcf3J500XHKD20I0h7SltIVgpM5BXZtFa0I8rxvxgaWC8Ifzxiqf7IVQXtVykJeuSDIKU+7bmMrAgP+rMyPZYL2I8MPdU5sRVB+fUxxd6nASeLRGYvKFgTR92RThCWCdOMJ66SSWhCc6B6uJ1kiGO8ySq5+awuC8rna9vwXgpnt/LXSc1oQpGms01R4LihN3lhvzOupt2pft3tCsSDPd1lk+oNmBNFb04xmFAloY50rcw41Iyi/0BFGPhM4PEl9mc2GJaIVr6qbPRWYZrz5yU6jpzzs2KmJjk8E54rGDed9aEJwwlLOdu9jwSxz2euH7rPl1tnVxwsFK7qvrfg+rgmB1X7TkzcKBFfjymUjHZoQGDww2FucL7hUOSLgzdye+nKDuUGdeYKLN4MUFYc0IZhRqR0/Lk/wbOulB5NYN7pV5ym/oFxBwMMRjySvvEfgr2+dVZgjMMneOS0t9D2CEyMNB0zOFrw1irVW2dDTvtxY8/ud9wUXFYL1V+v2tAd/JPH0nkAvdf7rJXy2XmrMeZ27gtLTD7vpV40IYE11S+w/ghlz+OYr/mxEcKL8hzcdfwtAZXegaWwjglvd69Zuui0gnj25NdClp73/Ta+j8QLB32+uL7VcxtZ3WKzxpQT5QZBsPpGtb5a7a5UhUFUxlWv42IAAri19ZXhNEDU3z0f5RQMCA96lbeiyoNh/7dN313vKtxaM8dNLE+w38P04/xDb/urgA66/C/bOy3wwyYMt+xgf2nFG8MvYIW8Or2TLspmJE48LTkUq346ZwZa3qU3eEiOYsOvypGHD2HJVUbuyj8Dx/IOOXay/EEwumn4MRoGNrYW2i3rK/nIVOd+fRLuHBSYMyqER+O+L6DJKQlXrDsfNXUMjMFgzXvv3y+id/s2Gp2/r2fq8E6Mz0GU94Z5rPvUIDCSfV7v/hRZWG7lfla1HYLXbpKDkNrL2Glpy6UwdghNlA/7w/getzH5aFYl6ysqvfBYOuocMZSWM1UtrERhc2FcWeR89ULACJ79aBOUFW9KH5KAonekus1gnU3luqkxgLppjojbZLbMGgb/9FZnteahUS5XiOdcguMXbLJWUj/Y1IqpwVA2C8o+Ph78oQMkf7Zfn/12NwD/zpyUDHyOJuJ3Nb9yqETTMlf5L4wl6TwXM+cC6WvJMlKNXPkWNa9tCeIVVCBpqHhZsfYacWzNq3wZXIYj2C4qPLEKxGebXDhNVCKwqzHiJxUhl2F2hVHMlgrxCl9F/PUcPFEaOVkmuRFB+IuV93gsUIfyto8S+EoGBQP9MeQkCMq2ElQORMhnyoPwOSV1bNPAPyTDinO4aSbB6hy60bao5JtxIZL6fdEeY8A7diCayH+0KICTXZeixPoTJBz1WhwpDidexceVCpUp0McBS1aA7nBg2dK0C69cg90684tXtTj2xsJVnPSTe6j/sfDd4G3Gueq0262u5rtI6+c3gTVTBpSv1QqUqpHn/7PglEoHUna5ODdbFo3T0/anmNmfCxDGiTZhQhboPLZc2lYyk7BTs50B5FVrse++vJslwavF3gldCpWpEKA810O30ofITfskRWlaj9Q4npPyF3pT90hvzWM/YgF11//zT7kac1cioFL6sRhJLIpYW744kUrunPxMq1aBdKQ+NzGS3UIeEkmVCyxrkeKk64oJfMKG+f8MDYUINKhthePV+YABVMyC5VPiyBhHTrWqy5M0JI/0hjUKlWhS/TTW5tDOSWjdqQq7QshbNlr+r+F22KeH5zqRYmFCLIDeWLG7zIFIT40ewDtJbx9ZP+EfGi4h7ucQClOvQ/dvVpudoRyKlLcOA9cs+dVuhmjBoJxXebbaJdeIqGVZ5G/B3UOulDYuFL+vQs6tHO3Q6QolHT706hEr16K8KS7vB08ypg9+vPiW0rEdNhwqOTZH0pWT3qRwXJtSjWafkdFdKhBCjdlG2rAtbtujMqPE8LypmaasE6+8u38RIa/qHEUXnnq0BKxp1tsmae/F3UbK36lXhBI2GH1ksvTcwgtqZ3eIE5TRq9lY4pOofReX4qW8DZQZFmXq6F++JomQWy04GKwaVCFVVYasBpfMkokqYwKC0xO6KkrHmVFiw3BPhSwa5RMZkj+kIIewnqkmyQYY9S7Rtm3YfIzY/ff1aaNmAfA+llA7uDCbWnA+SYUMpMR8K/cteraFykOUYNpwzsiFTSicghmq5kdouVGpEf9/wt/uzcx+VHGP0VmjZiJjK2d/J7z5OVcxKGs4GyIQto6RkIJ5YtiBLkQ3SnVj//M2HgGjKZcNHOTYSuPBDvGFedygVU5QwmQ04BuTHbp/6MYJ4/u6cGhvXzNy3YauHhBs1Z75aufDle9Rx7tLzOTuPEQENJW1CpSa06ucSF51GP8Jq37oGoWUTqtV6aLh6wG9UTsrQ6WxY2edM4Y+VDV7ErEvzJNnotU7o8ZHZfvGEMCRfgg2ST9HXeJQ6eBdxcafeEDbcfi7ONmj24AAiLGG1JBu4L6CMo3/pDKOaFs6UZPMD1Ey/q580fBslt1siR6jUgkpW+QQW7T1CuF4O6RZatqBBU/K0KqVDqBtt494LE1qQhK/75oS2EGKPblet8GULml89Y3q0fwwFJPUG+LwIILPeAH8vtrN2/od2lshAYZNT+owQAttM/xtbSw3InLci07HoLXwtTZLFIkqftcYpmSxt2z8lwb7jzM530Jem6gUuOAnWDSf1eOK0HmVsdrHpuGTOO5EZXPQO+D/yuKzkL03Vn3FvV3DnUor6aPaA5RirO6bLtS9pM6mSM7Argb+cxbwAABbitF9r8MK096aSGoErTjTtNfn60oMXwza8Xm6fYGREFfB5hkAeqQI+yeKd+1myrzGX7GuMk30X4ORfttbj6/hKWHxOQFZVAd+SxWeOE5Q+N82VMb3ia6DMpe1+mxPYlbfn5uMNtjAdyJxqkZVcVA19CdXiHEXWVYvWrb0a+KZsC0NsYTtg+kWJzB44Vdj2U0Lz5q9Qy1LqjfdFRKt40nMNt+c1YlcfZfDB2J1w696+dhz/KoMHbMZz98S0uOA9t8dtRGN5YRiZVCs6Uum1wN/O4nbHuMV/xGfb+2OCMVlzHOGAzwWbYu6K+d0J840Xxy1aoAlTQAs0vtpLDWRABkiqTsQlWXXAX8jSQXyVr7+G4Rv8HFHP3W/qxW6v04FM4uDp4nAZIHPqRZfQonrgK7Hw0QAwESzACKfZuXyauz5ODK8Xnd1QWuzcTwNlnJZtA4vAFrzBod/Z+NSXokUjZdHQlya+HmS40TbiU9FvtDpaNFr756P1rbj4rvbrm8SIRktnvjLaAvDCstKWu6DhHiWMaLQq5ou5ecGmL/r0Gy2+gfM9NIjdN9fjHWZrkoDMagD+aSy84wFgFRbcyngamzn2/NrxcMBiiGVDGyzExA+zB36XsBkvtjLY4PcJvQfbDt89Rf1FrUQH88sxVDG879hNB7KuUSRq2huBb8HD1H6NKd04hWOL8zl7hTzLrH1w8hNcJFI9sfD79F6h5D235O+h70VEnxrxhO1YIdh8qUTim0QHJ7EJ+Po87Hhi32544hGcOcHJzkgZU2ON18sDl3rXpVcQk3UcrvYm4M/k4eMi2nhWPG7HdIvEqAMWLF54BwzF3j+wzN3MMXcz8McM595opM3hns7MFX3cBgJZ18zxdPNXNWffRDeBF05KFXtgkNTCSa0W4Puwfd0A8FQ8cKteremBpeHn0xSXzF8+MVHG7gpvziHhBu5Ytjp80iHOmAEcWSqoVtEMslqBr8PDSwVijLzsG1K+94xOAbKrlXN8tQF/HIthFAB+yiHaHHF9RSa1iTYnvQ34iIc9hn16pu85jvunw9Cf4V2xdhMxOTtyG+fbaxeTgmpAxreL5pTYDl97zmODKduIV8QWfD6xb7vIVVTVDnxXHrbJWNtBXMPa4gPsyunBb2lAF4zdAVtbIqb9XCeLryE3l5IO0SpWdXx1FfuxeESnSJce6RSzcqZxWEU2jge4cazeS4MnJ6TE90OcYyyArOvk/GydYus5DciID5yN9wH6nlZ9KUL6Vqff86CcD5z18eEbPro6rkH7txpEdHFasOtbXj6uQfq3GuR0cc7NLnHnpik2L3rNDxes7kTMJzKl2Lz2LZy378tlFJcfytg82iFmHm3k5LcLaPSTrX0sIpKdZF23iO3au4Fvy1K24Qu288Bq6ssxxV9tTcNjenAm41ZOp/QKEaf+8q3uI6cTPoqZn73H0AOLByfc58uDKGLe/qb0v9HFqmKhiF2rhGKm3/9VA3HMRfnz8Opl+fO+tXpuOIvfC4sXT25fe7H07tbnc/63GZHUHh5mpqw9PH4QZqZdYkaAuKQXKXKRcu8lp7+EEDHK16TsFNxDud8zPWv8cNERyy3WLOi9ZagBWRLAw5ZJVQCPfxwT9ev/E1Gr8bXz88P/r8RGBIp27Uggr0/U+nDXHPGz9LmvXRvzuS7+rYd/u+IZsTQ4Y6NzDYfFlMPBXtIWwHa885yojQjiYVF7JIjHV2BHH8qJ2k2f2pEU24ZVi0G8vmiKMWyCLdyVVhmvgDs2q20wJ7nhmbuI+LSL6x8azOsTmf37O/TbgX69bwXz+EPmcIpL9EfayOZgHl9Bgux9vSsSzuw/PpCxITw+zwbIRPY7BEiK/SoDmRPC4w+XJHtxfMJVxdZ/B2Qz+z0DZGgoj89TBDKR/SoBeSWUx5f4gQdkFguYAGQV+1UFshlXSAAZGsbj89SATGS/WkBSYTz+kD0cVTwJ/OaziK3TAbI5jMeXElE8eZiHq5e7ta3RRjc3Bxd7s58NR07XdHXzdHB22GFrM91no4fzdOeNbv8Fu4lUDg==";
@@ -33095,6 +29729,7 @@ var require_generated_wasm = __commonJS({
 var require_base64_js = __commonJS({
   "node_modules/base64-js/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     exports2.byteLength = byteLength;
     exports2.toByteArray = toByteArray;
     exports2.fromByteArray = fromByteArray;
@@ -33196,6 +29831,7 @@ var require_base64_js = __commonJS({
 var require_common = __commonJS({
   "node_modules/pako/lib/utils/common.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var TYPED_OK = typeof Uint8Array !== "undefined" && typeof Uint16Array !== "undefined" && typeof Int32Array !== "undefined";
     function _has(obj, key2) {
       return Object.prototype.hasOwnProperty.call(obj, key2);
@@ -33287,6 +29923,7 @@ var require_common = __commonJS({
 var require_trees = __commonJS({
   "node_modules/pako/lib/zlib/trees.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var utils = require_common();
     var Z_FIXED = 4;
     var Z_BINARY = 0;
@@ -33929,6 +30566,7 @@ var require_trees = __commonJS({
 var require_adler32 = __commonJS({
   "node_modules/pako/lib/zlib/adler32.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function adler32(adler, buf, len, pos) {
       var s1 = adler & 65535 | 0, s2 = adler >>> 16 & 65535 | 0, n = 0;
       while (len !== 0) {
@@ -33951,6 +30589,7 @@ var require_adler32 = __commonJS({
 var require_crc32 = __commonJS({
   "node_modules/pako/lib/zlib/crc32.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function makeTable() {
       var c, table = [];
       for (var n = 0; n < 256; n++) {
@@ -33979,6 +30618,7 @@ var require_crc32 = __commonJS({
 var require_messages = __commonJS({
   "node_modules/pako/lib/zlib/messages.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = {
       2: "need dictionary",
       /* Z_NEED_DICT       2  */
@@ -34006,6 +30646,7 @@ var require_messages = __commonJS({
 var require_deflate = __commonJS({
   "node_modules/pako/lib/zlib/deflate.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var utils = require_common();
     var trees = require_trees();
     var adler32 = require_adler32();
@@ -35055,6 +31696,7 @@ var require_deflate = __commonJS({
 var require_strings = __commonJS({
   "node_modules/pako/lib/utils/strings.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var utils = require_common();
     var STR_APPLY_OK = true;
     var STR_APPLY_UIA_OK = true;
@@ -35197,6 +31839,7 @@ var require_strings = __commonJS({
 var require_zstream = __commonJS({
   "node_modules/pako/lib/zlib/zstream.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function ZStream() {
       this.input = null;
       this.next_in = 0;
@@ -35219,6 +31862,7 @@ var require_zstream = __commonJS({
 var require_deflate2 = __commonJS({
   "node_modules/pako/lib/deflate.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var zlib_deflate = require_deflate();
     var utils = require_common();
     var strings = require_strings();
@@ -35380,6 +32024,7 @@ var require_deflate2 = __commonJS({
 var require_inffast = __commonJS({
   "node_modules/pako/lib/zlib/inffast.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var BAD = 30;
     var TYPE2 = 12;
     module2.exports = function inflate_fast(strm, start) {
@@ -35609,6 +32254,7 @@ var require_inffast = __commonJS({
 var require_inftrees = __commonJS({
   "node_modules/pako/lib/zlib/inftrees.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var utils = require_common();
     var MAXBITS = 15;
     var ENOUGH_LENS = 852;
@@ -35925,6 +32571,7 @@ var require_inftrees = __commonJS({
 var require_inflate = __commonJS({
   "node_modules/pako/lib/zlib/inflate.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var utils = require_common();
     var adler32 = require_adler32();
     var crc32 = require_crc32();
@@ -37164,6 +33811,7 @@ var require_inflate = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/pako/lib/zlib/constants.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = {
       /* Allowed flush values; see deflate() and inflate() below for details */
       Z_NO_FLUSH: 0,
@@ -37211,6 +33859,7 @@ var require_constants2 = __commonJS({
 var require_gzheader = __commonJS({
   "node_modules/pako/lib/zlib/gzheader.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function GZheader() {
       this.text = 0;
       this.time = 0;
@@ -37231,6 +33880,7 @@ var require_gzheader = __commonJS({
 var require_inflate2 = __commonJS({
   "node_modules/pako/lib/inflate.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var zlib_inflate = require_inflate();
     var utils = require_common();
     var strings = require_strings();
@@ -37405,6 +34055,7 @@ var require_inflate2 = __commonJS({
 var require_pako = __commonJS({
   "node_modules/pako/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var assign = require_common().assign;
     var deflate = require_deflate2();
     var inflate = require_inflate2();
@@ -37418,6 +34069,7 @@ var require_pako = __commonJS({
 // node_modules/@assemblyscript/loader/umd/index.js
 var require_umd = __commonJS({
   "node_modules/@assemblyscript/loader/umd/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var loader = (function(exports3) {
       "use strict";
       Object.defineProperty(exports3, "__esModule", {
@@ -37826,6 +34478,7 @@ var require_umd = __commonJS({
 var require_wasm = __commonJS({
   "node_modules/hdr-histogram-js/dist/wasm/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
         return value instanceof P ? value : new P(function(resolve5) {
@@ -38055,6 +34708,7 @@ var require_wasm = __commonJS({
 var require_PackedArrayContext = __commonJS({
   "node_modules/hdr-histogram-js/dist/packedarray/PackedArrayContext.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.PackedArrayContext = exports2.MINIMUM_INITIAL_PACKED_ARRAY_CAPACITY = void 0;
     exports2.MINIMUM_INITIAL_PACKED_ARRAY_CAPACITY = 16;
@@ -38498,6 +35152,7 @@ var require_PackedArrayContext = __commonJS({
 var require_PackedArray = __commonJS({
   "node_modules/hdr-histogram-js/dist/packedarray/PackedArray.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.PackedArray = void 0;
     var PackedArrayContext_1 = require_PackedArrayContext();
@@ -38635,6 +35290,7 @@ var require_PackedArray = __commonJS({
 var require_PackedHistogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/PackedHistogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var JsHistogram_12 = require_JsHistogram();
     var PackedArray_1 = require_PackedArray();
@@ -38683,6 +35339,7 @@ var require_PackedHistogram = __commonJS({
 var require_TypedArrayHistogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/TypedArrayHistogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var JsHistogram_12 = require_JsHistogram();
     var TypedArrayHistogram = class _TypedArrayHistogram extends JsHistogram_12.default {
@@ -38746,6 +35403,7 @@ var require_TypedArrayHistogram = __commonJS({
 var require_Int8Histogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/Int8Histogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var TypedArrayHistogram_1 = require_TypedArrayHistogram();
     var Int8Histogram = class extends TypedArrayHistogram_1.default {
@@ -38761,6 +35419,7 @@ var require_Int8Histogram = __commonJS({
 var require_Int16Histogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/Int16Histogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var TypedArrayHistogram_1 = require_TypedArrayHistogram();
     var Int16Histogram = class extends TypedArrayHistogram_1.default {
@@ -38776,6 +35435,7 @@ var require_Int16Histogram = __commonJS({
 var require_Int32Histogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/Int32Histogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var TypedArrayHistogram_1 = require_TypedArrayHistogram();
     var Int32Histogram = class extends TypedArrayHistogram_1.default {
@@ -38791,6 +35451,7 @@ var require_Int32Histogram = __commonJS({
 var require_Float64Histogram = __commonJS({
   "node_modules/hdr-histogram-js/dist/Float64Histogram.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var TypedArrayHistogram_1 = require_TypedArrayHistogram();
     var Float64Histogram = class extends TypedArrayHistogram_1.default {
@@ -38806,6 +35467,7 @@ var require_Float64Histogram = __commonJS({
 var require_JsHistogramFactory = __commonJS({
   "node_modules/hdr-histogram-js/dist/JsHistogramFactory.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.constructorFromBucketSize = constructorFromBucketSize;
     var PackedHistogram_1 = require_PackedHistogram();
@@ -38836,6 +35498,7 @@ var require_JsHistogramFactory = __commonJS({
 var require_ZigZagEncoding = __commonJS({
   "node_modules/hdr-histogram-js/dist/ZigZagEncoding.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var { pow, floor } = Math;
     var TWO_POW_7 = pow(2, 7);
@@ -38958,6 +35621,7 @@ var require_ZigZagEncoding = __commonJS({
 var require_JsHistogram_encoding = __commonJS({
   "node_modules/hdr-histogram-js/dist/JsHistogram.encoding.js"(exports, module) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.inflate = exports.deflate = void 0;
     exports.decompress = decompress;
@@ -39122,6 +35786,7 @@ var require_JsHistogram_encoding = __commonJS({
 var require_encoding = __commonJS({
   "node_modules/hdr-histogram-js/dist/encoding.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.encodeIntoCompressedBase64 = exports2.decodeFromCompressedBase64 = void 0;
     exports2.decompress = decompress2;
@@ -39181,6 +35846,7 @@ var require_encoding = __commonJS({
 var require_HistogramLogReader = __commonJS({
   "node_modules/hdr-histogram-js/dist/HistogramLogReader.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.listTags = void 0;
     var Histogram_1 = require_Histogram();
@@ -39273,6 +35939,7 @@ var require_HistogramLogReader = __commonJS({
 var require_HistogramLogWriter = __commonJS({
   "node_modules/hdr-histogram-js/dist/HistogramLogWriter.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var Histogram_1 = require_Histogram();
     var encoding_1 = require_encoding();
@@ -39346,6 +36013,7 @@ var require_HistogramLogWriter = __commonJS({
 var require_HistogramBuilder = __commonJS({
   "node_modules/hdr-histogram-js/dist/HistogramBuilder.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.build = exports2.defaultRequest = void 0;
     var JsHistogramFactory_12 = require_JsHistogramFactory();
@@ -39376,6 +36044,7 @@ var require_HistogramBuilder = __commonJS({
 var require_Recorder = __commonJS({
   "node_modules/hdr-histogram-js/dist/Recorder.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     var HistogramBuilder_1 = require_HistogramBuilder();
     var Recorder = class _Recorder {
@@ -39526,9 +36195,10 @@ var require_Recorder = __commonJS({
 });
 
 // node_modules/hdr-histogram-js/dist/index.js
-var require_dist4 = __commonJS({
+var require_dist3 = __commonJS({
   "node_modules/hdr-histogram-js/dist/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.JsHistogram = exports2.WasmHistogram = exports2.Recorder = exports2.HistogramLogWriter = exports2.encodeIntoCompressedBase64 = exports2.decodeFromCompressedBase64 = exports2.ByteBuffer = exports2.build = exports2.listTags = exports2.HistogramLogReader = exports2.PackedHistogram = exports2.Float64Histogram = exports2.Int32Histogram = exports2.Int16Histogram = exports2.Int8Histogram = exports2.initWebAssemblySync = exports2.initWebAssembly = void 0;
     var ByteBuffer_12 = require_ByteBuffer();
@@ -39578,10 +36248,4008 @@ var require_dist4 = __commonJS({
   }
 });
 
+// node_modules/cross-argv/index.js
+var require_cross_argv = __commonJS({
+  "node_modules/cross-argv/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var IS_WINDOWS = process.platform === "win32";
+    module2.exports = crossArgv;
+    function crossArgv(pargv, force) {
+      if (!pargv) pargv = process.argv;
+      const str = pargv.join(` `);
+      if ((!IS_WINDOWS || (str.match(/'/g) || []).length < 2) && !force) return pargv;
+      const newStr = str.replace(/'(.+?)'/g, `"$1"`);
+      return splitCommandLine(newStr);
+    }
+    function splitCommandLine(commandLine) {
+      var doubleDoubleQuote = "<DDQ>";
+      while (commandLine.indexOf(doubleDoubleQuote) > -1) doubleDoubleQuote += "@";
+      var noDoubleDoubleQuotes = commandLine.replace(/""/g, doubleDoubleQuote);
+      var spaceMarker = "<SP>";
+      while (commandLine.indexOf(spaceMarker) > -1) spaceMarker += "@";
+      var noSpacesInQuotes = noDoubleDoubleQuotes.replace(/"([^"]*)"?/g, (fullMatch, capture) => {
+        return capture.replace(/ /g, spaceMarker).replace(RegExp(doubleDoubleQuote, "g"), '"');
+      });
+      var mangledParamArray = noSpacesInQuotes.split(/ +/);
+      var paramArray = mangledParamArray.map((mangledParam) => {
+        return mangledParam.replace(RegExp(spaceMarker, "g"), " ").replace(RegExp(doubleDoubleQuote, "g"), "");
+      });
+      return paramArray;
+    }
+  }
+});
+
+// node_modules/manage-path/dist/get-path-var.js
+var require_get_path_var = __commonJS({
+  "node_modules/manage-path/dist/get-path-var.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = getPathVar;
+    var PATH_REGEX = /^PATH$/i;
+    function getPathVar(env, platform2) {
+      var PATH = "PATH";
+      if (platform2 === "win32") {
+        PATH = "Path";
+        Object.keys(env).some(function(e) {
+          var matches = PATH_REGEX.test(e);
+          if (matches) {
+            PATH = e;
+          }
+          return matches;
+        });
+      }
+      return PATH;
+    }
+  }
+});
+
+// node_modules/manage-path/dist/get-separator.js
+var require_get_separator = __commonJS({
+  "node_modules/manage-path/dist/get-separator.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = getSeparator;
+    function getSeparator(platform2) {
+      return platform2 === "win32" ? ";" : ":";
+    }
+  }
+});
+
+// node_modules/manage-path/dist/index.js
+var require_dist4 = __commonJS({
+  "node_modules/manage-path/dist/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var getPathVar = require_get_path_var();
+    var getSeparator = require_get_separator();
+    module2.exports = managePath;
+    function managePath() {
+      var env = arguments.length <= 0 || arguments[0] === void 0 ? {} : arguments[0];
+      var _ref = arguments.length <= 1 || arguments[1] === void 0 ? { platform: process.platform } : arguments[1];
+      var _ref$platform = _ref.platform;
+      var platform2 = _ref$platform === void 0 ? process.platform : _ref$platform;
+      var pathVar = getPathVar(env, platform2);
+      var separator = getSeparator(platform2);
+      var originalPath = env[pathVar];
+      return { push, unshift, get, restore };
+      function push() {
+        for (var _len = arguments.length, paths = Array(_len), _key = 0; _key < _len; _key++) {
+          paths[_key] = arguments[_key];
+        }
+        return change(true, paths);
+      }
+      function unshift() {
+        for (var _len2 = arguments.length, paths = Array(_len2), _key2 = 0; _key2 < _len2; _key2++) {
+          paths[_key2] = arguments[_key2];
+        }
+        return change(false, paths);
+      }
+      function get() {
+        return env[pathVar];
+      }
+      function restore() {
+        env[pathVar] = originalPath;
+        return get();
+      }
+      function change(append, paths) {
+        if (!append) {
+          paths = paths.reverse();
+        }
+        paths.forEach(function(path) {
+          var pathArray = getPathArray(path);
+          addExistingPath(pathArray, env[pathVar], append);
+          env[pathVar] = pathArray.join(separator);
+        });
+        return get();
+      }
+    }
+    function getPathArray(pathToAdd) {
+      if (Array.isArray(pathToAdd)) {
+        return pathToAdd;
+      } else {
+        return [pathToAdd];
+      }
+    }
+    function addExistingPath(array, path, appendMode) {
+      if (!path) {
+        return;
+      }
+      if (appendMode) {
+        array.unshift(path);
+      } else {
+        array.push(path);
+      }
+    }
+  }
+});
+
+// node_modules/has-async-hooks/index.js
+var require_has_async_hooks = __commonJS({
+  "node_modules/has-async-hooks/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = function() {
+      try {
+        return typeof __require("async_hooks").createHook === "function";
+      } catch (err) {
+        return false;
+      }
+    };
+  }
+});
+
+// node_modules/minimist/index.js
+var require_minimist = __commonJS({
+  "node_modules/minimist/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    function hasKey(obj, keys) {
+      var o = obj;
+      keys.slice(0, -1).forEach(function(key3) {
+        o = o[key3] || {};
+      });
+      var key2 = keys[keys.length - 1];
+      return key2 in o;
+    }
+    function isNumber(x) {
+      if (typeof x === "number") {
+        return true;
+      }
+      if (/^0x[0-9a-f]+$/i.test(x)) {
+        return true;
+      }
+      return /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/.test(x);
+    }
+    function isConstructorOrProto(obj, key2) {
+      return key2 === "constructor" && typeof obj[key2] === "function" || key2 === "__proto__";
+    }
+    module2.exports = function(args, opts) {
+      if (!opts) {
+        opts = {};
+      }
+      var flags = {
+        bools: {},
+        strings: {},
+        unknownFn: null
+      };
+      if (typeof opts.unknown === "function") {
+        flags.unknownFn = opts.unknown;
+      }
+      if (typeof opts.boolean === "boolean" && opts.boolean) {
+        flags.allBools = true;
+      } else {
+        [].concat(opts.boolean).filter(Boolean).forEach(function(key3) {
+          flags.bools[key3] = true;
+        });
+      }
+      var aliases = {};
+      function aliasIsBoolean(key3) {
+        return aliases[key3].some(function(x) {
+          return flags.bools[x];
+        });
+      }
+      Object.keys(opts.alias || {}).forEach(function(key3) {
+        aliases[key3] = [].concat(opts.alias[key3]);
+        aliases[key3].forEach(function(x) {
+          aliases[x] = [key3].concat(aliases[key3].filter(function(y) {
+            return x !== y;
+          }));
+        });
+      });
+      [].concat(opts.string).filter(Boolean).forEach(function(key3) {
+        flags.strings[key3] = true;
+        if (aliases[key3]) {
+          [].concat(aliases[key3]).forEach(function(k) {
+            flags.strings[k] = true;
+          });
+        }
+      });
+      var defaults = opts.default || {};
+      var argv = { _: [] };
+      function argDefined(key3, arg2) {
+        return flags.allBools && /^--[^=]+$/.test(arg2) || flags.strings[key3] || flags.bools[key3] || aliases[key3];
+      }
+      function setKey(obj, keys, value2) {
+        var o = obj;
+        for (var i2 = 0; i2 < keys.length - 1; i2++) {
+          var key3 = keys[i2];
+          if (isConstructorOrProto(o, key3)) {
+            return;
+          }
+          if (o[key3] === void 0) {
+            o[key3] = {};
+          }
+          if (o[key3] === Object.prototype || o[key3] === Number.prototype || o[key3] === String.prototype) {
+            o[key3] = {};
+          }
+          if (o[key3] === Array.prototype) {
+            o[key3] = [];
+          }
+          o = o[key3];
+        }
+        var lastKey = keys[keys.length - 1];
+        if (isConstructorOrProto(o, lastKey)) {
+          return;
+        }
+        if (o === Object.prototype || o === Number.prototype || o === String.prototype) {
+          o = {};
+        }
+        if (o === Array.prototype) {
+          o = [];
+        }
+        if (o[lastKey] === void 0 || flags.bools[lastKey] || typeof o[lastKey] === "boolean") {
+          o[lastKey] = value2;
+        } else if (Array.isArray(o[lastKey])) {
+          o[lastKey].push(value2);
+        } else {
+          o[lastKey] = [o[lastKey], value2];
+        }
+      }
+      function setArg(key3, val, arg2) {
+        if (arg2 && flags.unknownFn && !argDefined(key3, arg2)) {
+          if (flags.unknownFn(arg2) === false) {
+            return;
+          }
+        }
+        var value2 = !flags.strings[key3] && isNumber(val) ? Number(val) : val;
+        setKey(argv, key3.split("."), value2);
+        (aliases[key3] || []).forEach(function(x) {
+          setKey(argv, x.split("."), value2);
+        });
+      }
+      Object.keys(flags.bools).forEach(function(key3) {
+        setArg(key3, defaults[key3] === void 0 ? false : defaults[key3]);
+      });
+      var notFlags = [];
+      if (args.indexOf("--") !== -1) {
+        notFlags = args.slice(args.indexOf("--") + 1);
+        args = args.slice(0, args.indexOf("--"));
+      }
+      for (var i = 0; i < args.length; i++) {
+        var arg = args[i];
+        var key2;
+        var next;
+        if (/^--.+=/.test(arg)) {
+          var m = arg.match(/^--([^=]+)=([\s\S]*)$/);
+          key2 = m[1];
+          var value = m[2];
+          if (flags.bools[key2]) {
+            value = value !== "false";
+          }
+          setArg(key2, value, arg);
+        } else if (/^--no-.+/.test(arg)) {
+          key2 = arg.match(/^--no-(.+)/)[1];
+          setArg(key2, false, arg);
+        } else if (/^--.+/.test(arg)) {
+          key2 = arg.match(/^--(.+)/)[1];
+          next = args[i + 1];
+          if (next !== void 0 && !/^(-|--)[^-]/.test(next) && !flags.bools[key2] && !flags.allBools && (aliases[key2] ? !aliasIsBoolean(key2) : true)) {
+            setArg(key2, next, arg);
+            i += 1;
+          } else if (/^(true|false)$/.test(next)) {
+            setArg(key2, next === "true", arg);
+            i += 1;
+          } else {
+            setArg(key2, flags.strings[key2] ? "" : true, arg);
+          }
+        } else if (/^-[^-]+/.test(arg)) {
+          var letters = arg.slice(1, -1).split("");
+          var broken = false;
+          for (var j = 0; j < letters.length; j++) {
+            next = arg.slice(j + 2);
+            if (next === "-") {
+              setArg(letters[j], next, arg);
+              continue;
+            }
+            if (/[A-Za-z]/.test(letters[j]) && next[0] === "=") {
+              setArg(letters[j], next.slice(1), arg);
+              broken = true;
+              break;
+            }
+            if (/[A-Za-z]/.test(letters[j]) && /-?\d+(\.\d*)?(e-?\d+)?$/.test(next)) {
+              setArg(letters[j], next, arg);
+              broken = true;
+              break;
+            }
+            if (letters[j + 1] && letters[j + 1].match(/\W/)) {
+              setArg(letters[j], arg.slice(j + 2), arg);
+              broken = true;
+              break;
+            } else {
+              setArg(letters[j], flags.strings[letters[j]] ? "" : true, arg);
+            }
+          }
+          key2 = arg.slice(-1)[0];
+          if (!broken && key2 !== "-") {
+            if (args[i + 1] && !/^(-|--)[^-]/.test(args[i + 1]) && !flags.bools[key2] && (aliases[key2] ? !aliasIsBoolean(key2) : true)) {
+              setArg(key2, args[i + 1], arg);
+              i += 1;
+            } else if (args[i + 1] && /^(true|false)$/.test(args[i + 1])) {
+              setArg(key2, args[i + 1] === "true", arg);
+              i += 1;
+            } else {
+              setArg(key2, flags.strings[key2] ? "" : true, arg);
+            }
+          }
+        } else {
+          if (!flags.unknownFn || flags.unknownFn(arg) !== false) {
+            argv._.push(flags.strings._ || !isNumber(arg) ? arg : Number(arg));
+          }
+          if (opts.stopEarly) {
+            argv._.push.apply(argv._, args.slice(i + 1));
+            break;
+          }
+        }
+      }
+      Object.keys(defaults).forEach(function(k) {
+        if (!hasKey(argv, k.split("."))) {
+          setKey(argv, k.split("."), defaults[k]);
+          (aliases[k] || []).forEach(function(x) {
+            setKey(argv, x.split("."), defaults[k]);
+          });
+        }
+      });
+      if (opts["--"]) {
+        argv["--"] = notFlags.slice();
+      } else {
+        notFlags.forEach(function(k) {
+          argv._.push(k);
+        });
+      }
+      return argv;
+    };
+  }
+});
+
+// node_modules/@minimistjs/subarg/index.js
+var require_subarg = __commonJS({
+  "node_modules/@minimistjs/subarg/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var minimist = require_minimist();
+    module2.exports = function parse2(args, opts) {
+      var level = 0, index;
+      var args_ = [];
+      for (var i = 0; i < args.length; i++) {
+        if (typeof args[i] === "string" && /^\[/.test(args[i])) {
+          if (level++ === 0) {
+            index = i;
+          }
+        }
+        if (typeof args[i] === "string" && /\]$/.test(args[i])) {
+          if (--level > 0) continue;
+          var sub = args.slice(index, i + 1);
+          if (typeof sub[0] === "string") {
+            sub[0] = sub[0].replace(/^\[/, "");
+          }
+          if (sub[0] === "") sub.shift();
+          var n = sub.length - 1;
+          if (typeof sub[n] === "string") {
+            sub[n] = sub[n].replace(/\]$/, "");
+          }
+          if (sub[n] === "") sub.pop();
+          args_.push(parse2(sub));
+        } else if (level === 0) args_.push(args[i]);
+      }
+      var argv = minimist(args_, opts);
+      return argv;
+    };
+  }
+});
+
+// node_modules/cli-table3/src/debug.js
+var require_debug2 = __commonJS({
+  "node_modules/cli-table3/src/debug.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var messages = [];
+    var level = 0;
+    var debug = (msg, min2) => {
+      if (level >= min2) {
+        messages.push(msg);
+      }
+    };
+    debug.WARN = 1;
+    debug.INFO = 2;
+    debug.DEBUG = 3;
+    debug.reset = () => {
+      messages = [];
+    };
+    debug.setDebugLevel = (v) => {
+      level = v;
+    };
+    debug.warn = (msg) => debug(msg, debug.WARN);
+    debug.info = (msg) => debug(msg, debug.INFO);
+    debug.debug = (msg) => debug(msg, debug.DEBUG);
+    debug.debugMessages = () => messages;
+    module2.exports = debug;
+  }
+});
+
+// node_modules/cli-table3/node_modules/ansi-regex/index.js
+var require_ansi_regex = __commonJS({
+  "node_modules/cli-table3/node_modules/ansi-regex/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = ({ onlyFirst = false } = {}) => {
+      const pattern2 = [
+        "[\\u001B\\u009B][[\\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]+)*|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]*)*)?\\u0007)",
+        "(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PR-TZcf-ntqry=><~]))"
+      ].join("|");
+      return new RegExp(pattern2, onlyFirst ? void 0 : "g");
+    };
+  }
+});
+
+// node_modules/cli-table3/node_modules/strip-ansi/index.js
+var require_strip_ansi = __commonJS({
+  "node_modules/cli-table3/node_modules/strip-ansi/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var ansiRegex2 = require_ansi_regex();
+    module2.exports = (string) => typeof string === "string" ? string.replace(ansiRegex2(), "") : string;
+  }
+});
+
+// node_modules/is-fullwidth-code-point/index.js
+var require_is_fullwidth_code_point = __commonJS({
+  "node_modules/is-fullwidth-code-point/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var isFullwidthCodePoint = (codePoint) => {
+      if (Number.isNaN(codePoint)) {
+        return false;
+      }
+      if (codePoint >= 4352 && (codePoint <= 4447 || // Hangul Jamo
+      codePoint === 9001 || // LEFT-POINTING ANGLE BRACKET
+      codePoint === 9002 || // RIGHT-POINTING ANGLE BRACKET
+      // CJK Radicals Supplement .. Enclosed CJK Letters and Months
+      11904 <= codePoint && codePoint <= 12871 && codePoint !== 12351 || // Enclosed CJK Letters and Months .. CJK Unified Ideographs Extension A
+      12880 <= codePoint && codePoint <= 19903 || // CJK Unified Ideographs .. Yi Radicals
+      19968 <= codePoint && codePoint <= 42182 || // Hangul Jamo Extended-A
+      43360 <= codePoint && codePoint <= 43388 || // Hangul Syllables
+      44032 <= codePoint && codePoint <= 55203 || // CJK Compatibility Ideographs
+      63744 <= codePoint && codePoint <= 64255 || // Vertical Forms
+      65040 <= codePoint && codePoint <= 65049 || // CJK Compatibility Forms .. Small Form Variants
+      65072 <= codePoint && codePoint <= 65131 || // Halfwidth and Fullwidth Forms
+      65281 <= codePoint && codePoint <= 65376 || 65504 <= codePoint && codePoint <= 65510 || // Kana Supplement
+      110592 <= codePoint && codePoint <= 110593 || // Enclosed Ideographic Supplement
+      127488 <= codePoint && codePoint <= 127569 || // CJK Unified Ideographs Extension B .. Tertiary Ideographic Plane
+      131072 <= codePoint && codePoint <= 262141)) {
+        return true;
+      }
+      return false;
+    };
+    module2.exports = isFullwidthCodePoint;
+    module2.exports.default = isFullwidthCodePoint;
+  }
+});
+
+// node_modules/emoji-regex/index.js
+var require_emoji_regex = __commonJS({
+  "node_modules/emoji-regex/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = function() {
+      return /\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62(?:\uDB40\uDC65\uDB40\uDC6E\uDB40\uDC67|\uDB40\uDC73\uDB40\uDC63\uDB40\uDC74|\uDB40\uDC77\uDB40\uDC6C\uDB40\uDC73)\uDB40\uDC7F|\uD83D\uDC68(?:\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68\uD83C\uDFFB|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFE])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D)?\uD83D\uDC68|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D[\uDC66\uDC67])|[\u2695\u2696\u2708]\uFE0F|\uD83D[\uDC66\uDC67]|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|(?:\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708])\uFE0F|\uD83C\uDFFB\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C[\uDFFB-\uDFFF])|(?:\uD83E\uDDD1\uD83C\uDFFB\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)\uD83C\uDFFB|\uD83E\uDDD1(?:\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1)|(?:\uD83E\uDDD1\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D(?:\uD83D[\uDC68\uDC69]))(?:\uD83C[\uDFFB-\uDFFE])|(?:\uD83E\uDDD1\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB\uDFFC])|\uD83D\uDC69(?:\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFB\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFC-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D(?:\uD83D[\uDC68\uDC69])|\uD83D[\uDC68\uDC69])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD]))|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|(?:\uD83E\uDDD1\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB-\uDFFD])|\uD83D\uDC69\u200D\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D\uDC41\uFE0F\u200D\uD83D\uDDE8|\uD83D\uDC69(?:\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708]|\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\u200D[\u2695\u2696\u2708])|(?:(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)\uFE0F|\uD83D\uDC6F|\uD83E[\uDD3C\uDDDE\uDDDF])\u200D[\u2640\u2642]|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|\u200D[\u2640\u2642])|\uD83C\uDFF4\u200D\u2620)\uFE0F|\uD83D\uDC69\u200D\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08|\uD83D\uDC15\u200D\uD83E\uDDBA|\uD83D\uDC69\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC67|\uD83C\uDDFD\uD83C\uDDF0|\uD83C\uDDF4\uD83C\uDDF2|\uD83C\uDDF6\uD83C\uDDE6|[#\*0-9]\uFE0F\u20E3|\uD83C\uDDE7(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEF\uDDF1-\uDDF4\uDDF6-\uDDF9\uDDFB\uDDFC\uDDFE\uDDFF])|\uD83C\uDDF9(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDED\uDDEF-\uDDF4\uDDF7\uDDF9\uDDFB\uDDFC\uDDFF])|\uD83C\uDDEA(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDED\uDDF7-\uDDFA])|\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF7(?:\uD83C[\uDDEA\uDDF4\uDDF8\uDDFA\uDDFC])|\uD83D\uDC69(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF2(?:\uD83C[\uDDE6\uDDE8-\uDDED\uDDF0-\uDDFF])|\uD83C\uDDE6(?:\uD83C[\uDDE8-\uDDEC\uDDEE\uDDF1\uDDF2\uDDF4\uDDF6-\uDDFA\uDDFC\uDDFD\uDDFF])|\uD83C\uDDF0(?:\uD83C[\uDDEA\uDDEC-\uDDEE\uDDF2\uDDF3\uDDF5\uDDF7\uDDFC\uDDFE\uDDFF])|\uD83C\uDDED(?:\uD83C[\uDDF0\uDDF2\uDDF3\uDDF7\uDDF9\uDDFA])|\uD83C\uDDE9(?:\uD83C[\uDDEA\uDDEC\uDDEF\uDDF0\uDDF2\uDDF4\uDDFF])|\uD83C\uDDFE(?:\uD83C[\uDDEA\uDDF9])|\uD83C\uDDEC(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEE\uDDF1-\uDDF3\uDDF5-\uDDFA\uDDFC\uDDFE])|\uD83C\uDDF8(?:\uD83C[\uDDE6-\uDDEA\uDDEC-\uDDF4\uDDF7-\uDDF9\uDDFB\uDDFD-\uDDFF])|\uD83C\uDDEB(?:\uD83C[\uDDEE-\uDDF0\uDDF2\uDDF4\uDDF7])|\uD83C\uDDF5(?:\uD83C[\uDDE6\uDDEA-\uDDED\uDDF0-\uDDF3\uDDF7-\uDDF9\uDDFC\uDDFE])|\uD83C\uDDFB(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDEE\uDDF3\uDDFA])|\uD83C\uDDF3(?:\uD83C[\uDDE6\uDDE8\uDDEA-\uDDEC\uDDEE\uDDF1\uDDF4\uDDF5\uDDF7\uDDFA\uDDFF])|\uD83C\uDDE8(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDEE\uDDF0-\uDDF5\uDDF7\uDDFA-\uDDFF])|\uD83C\uDDF1(?:\uD83C[\uDDE6-\uDDE8\uDDEE\uDDF0\uDDF7-\uDDFB\uDDFE])|\uD83C\uDDFF(?:\uD83C[\uDDE6\uDDF2\uDDFC])|\uD83C\uDDFC(?:\uD83C[\uDDEB\uDDF8])|\uD83C\uDDFA(?:\uD83C[\uDDE6\uDDEC\uDDF2\uDDF3\uDDF8\uDDFE\uDDFF])|\uD83C\uDDEE(?:\uD83C[\uDDE8-\uDDEA\uDDF1-\uDDF4\uDDF6-\uDDF9])|\uD83C\uDDEF(?:\uD83C[\uDDEA\uDDF2\uDDF4\uDDF5])|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:\uD83C[\uDFFB-\uDFFF])|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u261D\u270A-\u270D]|\uD83C[\uDF85\uDFC2\uDFC7]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66\uDC67\uDC6B-\uDC6D\uDC70\uDC72\uDC74-\uDC76\uDC78\uDC7C\uDC83\uDC85\uDCAA\uDD74\uDD7A\uDD90\uDD95\uDD96\uDE4C\uDE4F\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1C\uDD1E\uDD1F\uDD30-\uDD36\uDDB5\uDDB6\uDDBB\uDDD2-\uDDD5])(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u231A\u231B\u23E9-\u23EC\u23F0\u23F3\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE\u26C4\u26C5\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2705\u270A\u270B\u2728\u274C\u274E\u2753-\u2755\u2757\u2795-\u2797\u27B0\u27BF\u2B1B\u2B1C\u2B50\u2B55]|\uD83C[\uDC04\uDCCF\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE1A\uDE2F\uDE32-\uDE36\uDE38-\uDE3A\uDE50\uDE51\uDF00-\uDF20\uDF2D-\uDF35\uDF37-\uDF7C\uDF7E-\uDF93\uDFA0-\uDFCA\uDFCF-\uDFD3\uDFE0-\uDFF0\uDFF4\uDFF8-\uDFFF]|\uD83D[\uDC00-\uDC3E\uDC40\uDC42-\uDCFC\uDCFF-\uDD3D\uDD4B-\uDD4E\uDD50-\uDD67\uDD7A\uDD95\uDD96\uDDA4\uDDFB-\uDE4F\uDE80-\uDEC5\uDECC\uDED0-\uDED2\uDED5\uDEEB\uDEEC\uDEF4-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])|(?:[#\*0-9\xA9\xAE\u203C\u2049\u2122\u2139\u2194-\u2199\u21A9\u21AA\u231A\u231B\u2328\u23CF\u23E9-\u23F3\u23F8-\u23FA\u24C2\u25AA\u25AB\u25B6\u25C0\u25FB-\u25FE\u2600-\u2604\u260E\u2611\u2614\u2615\u2618\u261D\u2620\u2622\u2623\u2626\u262A\u262E\u262F\u2638-\u263A\u2640\u2642\u2648-\u2653\u265F\u2660\u2663\u2665\u2666\u2668\u267B\u267E\u267F\u2692-\u2697\u2699\u269B\u269C\u26A0\u26A1\u26AA\u26AB\u26B0\u26B1\u26BD\u26BE\u26C4\u26C5\u26C8\u26CE\u26CF\u26D1\u26D3\u26D4\u26E9\u26EA\u26F0-\u26F5\u26F7-\u26FA\u26FD\u2702\u2705\u2708-\u270D\u270F\u2712\u2714\u2716\u271D\u2721\u2728\u2733\u2734\u2744\u2747\u274C\u274E\u2753-\u2755\u2757\u2763\u2764\u2795-\u2797\u27A1\u27B0\u27BF\u2934\u2935\u2B05-\u2B07\u2B1B\u2B1C\u2B50\u2B55\u3030\u303D\u3297\u3299]|\uD83C[\uDC04\uDCCF\uDD70\uDD71\uDD7E\uDD7F\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE02\uDE1A\uDE2F\uDE32-\uDE3A\uDE50\uDE51\uDF00-\uDF21\uDF24-\uDF93\uDF96\uDF97\uDF99-\uDF9B\uDF9E-\uDFF0\uDFF3-\uDFF5\uDFF7-\uDFFF]|\uD83D[\uDC00-\uDCFD\uDCFF-\uDD3D\uDD49-\uDD4E\uDD50-\uDD67\uDD6F\uDD70\uDD73-\uDD7A\uDD87\uDD8A-\uDD8D\uDD90\uDD95\uDD96\uDDA4\uDDA5\uDDA8\uDDB1\uDDB2\uDDBC\uDDC2-\uDDC4\uDDD1-\uDDD3\uDDDC-\uDDDE\uDDE1\uDDE3\uDDE8\uDDEF\uDDF3\uDDFA-\uDE4F\uDE80-\uDEC5\uDECB-\uDED2\uDED5\uDEE0-\uDEE5\uDEE9\uDEEB\uDEEC\uDEF0\uDEF3-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])\uFE0F|(?:[\u261D\u26F9\u270A-\u270D]|\uD83C[\uDF85\uDFC2-\uDFC4\uDFC7\uDFCA-\uDFCC]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66-\uDC78\uDC7C\uDC81-\uDC83\uDC85-\uDC87\uDC8F\uDC91\uDCAA\uDD74\uDD75\uDD7A\uDD90\uDD95\uDD96\uDE45-\uDE47\uDE4B-\uDE4F\uDEA3\uDEB4-\uDEB6\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1F\uDD26\uDD30-\uDD39\uDD3C-\uDD3E\uDDB5\uDDB6\uDDB8\uDDB9\uDDBB\uDDCD-\uDDCF\uDDD1-\uDDDD])/g;
+    };
+  }
+});
+
+// node_modules/cli-table3/node_modules/string-width/index.js
+var require_string_width = __commonJS({
+  "node_modules/cli-table3/node_modules/string-width/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var stripAnsi2 = require_strip_ansi();
+    var isFullwidthCodePoint = require_is_fullwidth_code_point();
+    var emojiRegex = require_emoji_regex();
+    var stringWidth2 = (string) => {
+      if (typeof string !== "string" || string.length === 0) {
+        return 0;
+      }
+      string = stripAnsi2(string);
+      if (string.length === 0) {
+        return 0;
+      }
+      string = string.replace(emojiRegex(), "  ");
+      let width = 0;
+      for (let i = 0; i < string.length; i++) {
+        const code = string.codePointAt(i);
+        if (code <= 31 || code >= 127 && code <= 159) {
+          continue;
+        }
+        if (code >= 768 && code <= 879) {
+          continue;
+        }
+        if (code > 65535) {
+          i++;
+        }
+        width += isFullwidthCodePoint(code) ? 2 : 1;
+      }
+      return width;
+    };
+    module2.exports = stringWidth2;
+    module2.exports.default = stringWidth2;
+  }
+});
+
+// node_modules/cli-table3/src/utils.js
+var require_utils3 = __commonJS({
+  "node_modules/cli-table3/src/utils.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var stringWidth2 = require_string_width();
+    function codeRegex(capture) {
+      return capture ? /\u001b\[((?:\d*;){0,5}\d*)m/g : /\u001b\[(?:\d*;){0,5}\d*m/g;
+    }
+    function strlen(str) {
+      let code = codeRegex();
+      let stripped = ("" + str).replace(code, "");
+      let split = stripped.split("\n");
+      return split.reduce(function(memo, s) {
+        return stringWidth2(s) > memo ? stringWidth2(s) : memo;
+      }, 0);
+    }
+    function repeat(str, times) {
+      return Array(times + 1).join(str);
+    }
+    function pad(str, len, pad2, dir) {
+      let length = strlen(str);
+      if (len + 1 >= length) {
+        let padlen = len - length;
+        switch (dir) {
+          case "right": {
+            str = repeat(pad2, padlen) + str;
+            break;
+          }
+          case "center": {
+            let right = Math.ceil(padlen / 2);
+            let left = padlen - right;
+            str = repeat(pad2, left) + str + repeat(pad2, right);
+            break;
+          }
+          default: {
+            str = str + repeat(pad2, padlen);
+            break;
+          }
+        }
+      }
+      return str;
+    }
+    var codeCache = {};
+    function addToCodeCache(name, on, off) {
+      on = "\x1B[" + on + "m";
+      off = "\x1B[" + off + "m";
+      codeCache[on] = { set: name, to: true };
+      codeCache[off] = { set: name, to: false };
+      codeCache[name] = { on, off };
+    }
+    addToCodeCache("bold", 1, 22);
+    addToCodeCache("italics", 3, 23);
+    addToCodeCache("underline", 4, 24);
+    addToCodeCache("inverse", 7, 27);
+    addToCodeCache("strikethrough", 9, 29);
+    function updateState(state, controlChars) {
+      let controlCode = controlChars[1] ? parseInt(controlChars[1].split(";")[0]) : 0;
+      if (controlCode >= 30 && controlCode <= 39 || controlCode >= 90 && controlCode <= 97) {
+        state.lastForegroundAdded = controlChars[0];
+        return;
+      }
+      if (controlCode >= 40 && controlCode <= 49 || controlCode >= 100 && controlCode <= 107) {
+        state.lastBackgroundAdded = controlChars[0];
+        return;
+      }
+      if (controlCode === 0) {
+        for (let i in state) {
+          if (Object.prototype.hasOwnProperty.call(state, i)) {
+            delete state[i];
+          }
+        }
+        return;
+      }
+      let info = codeCache[controlChars[0]];
+      if (info) {
+        state[info.set] = info.to;
+      }
+    }
+    function readState(line) {
+      let code = codeRegex(true);
+      let controlChars = code.exec(line);
+      let state = {};
+      while (controlChars !== null) {
+        updateState(state, controlChars);
+        controlChars = code.exec(line);
+      }
+      return state;
+    }
+    function unwindState(state, ret) {
+      let lastBackgroundAdded = state.lastBackgroundAdded;
+      let lastForegroundAdded = state.lastForegroundAdded;
+      delete state.lastBackgroundAdded;
+      delete state.lastForegroundAdded;
+      Object.keys(state).forEach(function(key2) {
+        if (state[key2]) {
+          ret += codeCache[key2].off;
+        }
+      });
+      if (lastBackgroundAdded && lastBackgroundAdded != "\x1B[49m") {
+        ret += "\x1B[49m";
+      }
+      if (lastForegroundAdded && lastForegroundAdded != "\x1B[39m") {
+        ret += "\x1B[39m";
+      }
+      return ret;
+    }
+    function rewindState(state, ret) {
+      let lastBackgroundAdded = state.lastBackgroundAdded;
+      let lastForegroundAdded = state.lastForegroundAdded;
+      delete state.lastBackgroundAdded;
+      delete state.lastForegroundAdded;
+      Object.keys(state).forEach(function(key2) {
+        if (state[key2]) {
+          ret = codeCache[key2].on + ret;
+        }
+      });
+      if (lastBackgroundAdded && lastBackgroundAdded != "\x1B[49m") {
+        ret = lastBackgroundAdded + ret;
+      }
+      if (lastForegroundAdded && lastForegroundAdded != "\x1B[39m") {
+        ret = lastForegroundAdded + ret;
+      }
+      return ret;
+    }
+    function truncateWidth(str, desiredLength) {
+      if (str.length === strlen(str)) {
+        return str.substr(0, desiredLength);
+      }
+      while (strlen(str) > desiredLength) {
+        str = str.slice(0, -1);
+      }
+      return str;
+    }
+    function truncateWidthWithAnsi(str, desiredLength) {
+      let code = codeRegex(true);
+      let split = str.split(codeRegex());
+      let splitIndex = 0;
+      let retLen = 0;
+      let ret = "";
+      let myArray;
+      let state = {};
+      while (retLen < desiredLength) {
+        myArray = code.exec(str);
+        let toAdd = split[splitIndex];
+        splitIndex++;
+        if (retLen + strlen(toAdd) > desiredLength) {
+          toAdd = truncateWidth(toAdd, desiredLength - retLen);
+        }
+        ret += toAdd;
+        retLen += strlen(toAdd);
+        if (retLen < desiredLength) {
+          if (!myArray) {
+            break;
+          }
+          ret += myArray[0];
+          updateState(state, myArray);
+        }
+      }
+      return unwindState(state, ret);
+    }
+    function truncate(str, desiredLength, truncateChar) {
+      truncateChar = truncateChar || "…";
+      let lengthOfStr = strlen(str);
+      if (lengthOfStr <= desiredLength) {
+        return str;
+      }
+      desiredLength -= strlen(truncateChar);
+      let ret = truncateWidthWithAnsi(str, desiredLength);
+      ret += truncateChar;
+      const hrefTag = "\x1B]8;;\x07";
+      if (str.includes(hrefTag) && !ret.includes(hrefTag)) {
+        ret += hrefTag;
+      }
+      return ret;
+    }
+    function defaultOptions3() {
+      return {
+        chars: {
+          top: "─",
+          "top-mid": "┬",
+          "top-left": "┌",
+          "top-right": "┐",
+          bottom: "─",
+          "bottom-mid": "┴",
+          "bottom-left": "└",
+          "bottom-right": "┘",
+          left: "│",
+          "left-mid": "├",
+          mid: "─",
+          "mid-mid": "┼",
+          right: "│",
+          "right-mid": "┤",
+          middle: "│"
+        },
+        truncate: "…",
+        colWidths: [],
+        rowHeights: [],
+        colAligns: [],
+        rowAligns: [],
+        style: {
+          "padding-left": 1,
+          "padding-right": 1,
+          head: ["red"],
+          border: ["grey"],
+          compact: false
+        },
+        head: []
+      };
+    }
+    function mergeOptions(options, defaults) {
+      options = options || {};
+      defaults = defaults || defaultOptions3();
+      let ret = Object.assign({}, defaults, options);
+      ret.chars = Object.assign({}, defaults.chars, options.chars);
+      ret.style = Object.assign({}, defaults.style, options.style);
+      return ret;
+    }
+    function wordWrap(maxLength, input) {
+      let lines = [];
+      let split = input.split(/(\s+)/g);
+      let line = [];
+      let lineLength = 0;
+      let whitespace;
+      for (let i = 0; i < split.length; i += 2) {
+        let word = split[i];
+        let newLength = lineLength + strlen(word);
+        if (lineLength > 0 && whitespace) {
+          newLength += whitespace.length;
+        }
+        if (newLength > maxLength) {
+          if (lineLength !== 0) {
+            lines.push(line.join(""));
+          }
+          line = [word];
+          lineLength = strlen(word);
+        } else {
+          line.push(whitespace || "", word);
+          lineLength = newLength;
+        }
+        whitespace = split[i + 1];
+      }
+      if (lineLength) {
+        lines.push(line.join(""));
+      }
+      return lines;
+    }
+    function textWrap(maxLength, input) {
+      let lines = [];
+      let line = "";
+      function pushLine(str, ws) {
+        if (line.length && ws) line += ws;
+        line += str;
+        while (line.length > maxLength) {
+          lines.push(line.slice(0, maxLength));
+          line = line.slice(maxLength);
+        }
+      }
+      let split = input.split(/(\s+)/g);
+      for (let i = 0; i < split.length; i += 2) {
+        pushLine(split[i], i && split[i - 1]);
+      }
+      if (line.length) lines.push(line);
+      return lines;
+    }
+    function multiLineWordWrap(maxLength, input, wrapOnWordBoundary = true) {
+      let output = [];
+      input = input.split("\n");
+      const handler = wrapOnWordBoundary ? wordWrap : textWrap;
+      for (let i = 0; i < input.length; i++) {
+        output.push.apply(output, handler(maxLength, input[i]));
+      }
+      return output;
+    }
+    function colorizeLines(input) {
+      let state = {};
+      let output = [];
+      for (let i = 0; i < input.length; i++) {
+        let line = rewindState(state, input[i]);
+        state = readState(line);
+        let temp = Object.assign({}, state);
+        output.push(unwindState(temp, line));
+      }
+      return output;
+    }
+    function hyperlink(url, text) {
+      const OSC = "\x1B]";
+      const BEL = "\x07";
+      const SEP = ";";
+      return [OSC, "8", SEP, SEP, url || text, BEL, text, OSC, "8", SEP, SEP, BEL].join("");
+    }
+    module2.exports = {
+      strlen,
+      repeat,
+      pad,
+      truncate,
+      mergeOptions,
+      wordWrap: multiLineWordWrap,
+      colorizeLines,
+      hyperlink
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/styles.js
+var require_styles = __commonJS({
+  "node_modules/@colors/colors/lib/styles.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var styles = {};
+    module2["exports"] = styles;
+    var codes = {
+      reset: [0, 0],
+      bold: [1, 22],
+      dim: [2, 22],
+      italic: [3, 23],
+      underline: [4, 24],
+      inverse: [7, 27],
+      hidden: [8, 28],
+      strikethrough: [9, 29],
+      black: [30, 39],
+      red: [31, 39],
+      green: [32, 39],
+      yellow: [33, 39],
+      blue: [34, 39],
+      magenta: [35, 39],
+      cyan: [36, 39],
+      white: [37, 39],
+      gray: [90, 39],
+      grey: [90, 39],
+      brightRed: [91, 39],
+      brightGreen: [92, 39],
+      brightYellow: [93, 39],
+      brightBlue: [94, 39],
+      brightMagenta: [95, 39],
+      brightCyan: [96, 39],
+      brightWhite: [97, 39],
+      bgBlack: [40, 49],
+      bgRed: [41, 49],
+      bgGreen: [42, 49],
+      bgYellow: [43, 49],
+      bgBlue: [44, 49],
+      bgMagenta: [45, 49],
+      bgCyan: [46, 49],
+      bgWhite: [47, 49],
+      bgGray: [100, 49],
+      bgGrey: [100, 49],
+      bgBrightRed: [101, 49],
+      bgBrightGreen: [102, 49],
+      bgBrightYellow: [103, 49],
+      bgBrightBlue: [104, 49],
+      bgBrightMagenta: [105, 49],
+      bgBrightCyan: [106, 49],
+      bgBrightWhite: [107, 49],
+      // legacy styles for colors pre v1.0.0
+      blackBG: [40, 49],
+      redBG: [41, 49],
+      greenBG: [42, 49],
+      yellowBG: [43, 49],
+      blueBG: [44, 49],
+      magentaBG: [45, 49],
+      cyanBG: [46, 49],
+      whiteBG: [47, 49]
+    };
+    Object.keys(codes).forEach(function(key2) {
+      var val = codes[key2];
+      var style = styles[key2] = [];
+      style.open = "\x1B[" + val[0] + "m";
+      style.close = "\x1B[" + val[1] + "m";
+    });
+  }
+});
+
+// node_modules/@colors/colors/lib/system/has-flag.js
+var require_has_flag = __commonJS({
+  "node_modules/@colors/colors/lib/system/has-flag.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = function(flag, argv) {
+      argv = argv || process.argv;
+      var terminatorPos = argv.indexOf("--");
+      var prefix = /^-{1,2}/.test(flag) ? "" : "--";
+      var pos = argv.indexOf(prefix + flag);
+      return pos !== -1 && (terminatorPos === -1 ? true : pos < terminatorPos);
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/system/supports-colors.js
+var require_supports_colors = __commonJS({
+  "node_modules/@colors/colors/lib/system/supports-colors.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var os = __require("os");
+    var hasFlag = require_has_flag();
+    var env = process.env;
+    var forceColor = void 0;
+    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false")) {
+      forceColor = false;
+    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
+      forceColor = true;
+    }
+    if ("FORCE_COLOR" in env) {
+      forceColor = env.FORCE_COLOR.length === 0 || parseInt(env.FORCE_COLOR, 10) !== 0;
+    }
+    function translateLevel(level) {
+      if (level === 0) {
+        return false;
+      }
+      return {
+        level,
+        hasBasic: true,
+        has256: level >= 2,
+        has16m: level >= 3
+      };
+    }
+    function supportsColor(stream) {
+      if (forceColor === false) {
+        return 0;
+      }
+      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
+        return 3;
+      }
+      if (hasFlag("color=256")) {
+        return 2;
+      }
+      if (stream && !stream.isTTY && forceColor !== true) {
+        return 0;
+      }
+      var min2 = forceColor ? 1 : 0;
+      if (process.platform === "win32") {
+        var osRelease = os.release().split(".");
+        if (Number(process.versions.node.split(".")[0]) >= 8 && Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
+          return Number(osRelease[2]) >= 14931 ? 3 : 2;
+        }
+        return 1;
+      }
+      if ("CI" in env) {
+        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI"].some(function(sign) {
+          return sign in env;
+        }) || env.CI_NAME === "codeship") {
+          return 1;
+        }
+        return min2;
+      }
+      if ("TEAMCITY_VERSION" in env) {
+        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
+      }
+      if ("TERM_PROGRAM" in env) {
+        var version = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
+        switch (env.TERM_PROGRAM) {
+          case "iTerm.app":
+            return version >= 3 ? 3 : 2;
+          case "Hyper":
+            return 3;
+          case "Apple_Terminal":
+            return 2;
+        }
+      }
+      if (/-256(color)?$/i.test(env.TERM)) {
+        return 2;
+      }
+      if (/^screen|^xterm|^vt100|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
+        return 1;
+      }
+      if ("COLORTERM" in env) {
+        return 1;
+      }
+      if (env.TERM === "dumb") {
+        return min2;
+      }
+      return min2;
+    }
+    function getSupportLevel(stream) {
+      var level = supportsColor(stream);
+      return translateLevel(level);
+    }
+    module2.exports = {
+      supportsColor: getSupportLevel,
+      stdout: getSupportLevel(process.stdout),
+      stderr: getSupportLevel(process.stderr)
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/custom/trap.js
+var require_trap = __commonJS({
+  "node_modules/@colors/colors/lib/custom/trap.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2["exports"] = function runTheTrap(text, options) {
+      var result = "";
+      text = text || "Run the trap, drop the bass";
+      text = text.split("");
+      var trap = {
+        a: ["@", "Ą", "Ⱥ", "Ʌ", "Δ", "Λ", "Д"],
+        b: ["ß", "Ɓ", "Ƀ", "ɮ", "β", "฿"],
+        c: ["©", "Ȼ", "Ͼ"],
+        d: ["Ð", "Ɗ", "Ԁ", "ԁ", "Ԃ", "ԃ"],
+        e: [
+          "Ë",
+          "ĕ",
+          "Ǝ",
+          "ɘ",
+          "Σ",
+          "ξ",
+          "Ҽ",
+          "੬"
+        ],
+        f: ["Ӻ"],
+        g: ["ɢ"],
+        h: ["Ħ", "ƕ", "Ң", "Һ", "Ӈ", "Ԋ"],
+        i: ["༏"],
+        j: ["Ĵ"],
+        k: ["ĸ", "Ҡ", "Ӄ", "Ԟ"],
+        l: ["Ĺ"],
+        m: ["ʍ", "Ӎ", "ӎ", "Ԡ", "ԡ", "൩"],
+        n: ["Ñ", "ŋ", "Ɲ", "Ͷ", "Π", "Ҋ"],
+        o: [
+          "Ø",
+          "õ",
+          "ø",
+          "Ǿ",
+          "ʘ",
+          "Ѻ",
+          "ם",
+          "۝",
+          "๏"
+        ],
+        p: ["Ƿ", "Ҏ"],
+        q: ["্"],
+        r: ["®", "Ʀ", "Ȑ", "Ɍ", "ʀ", "Я"],
+        s: ["§", "Ϟ", "ϟ", "Ϩ"],
+        t: ["Ł", "Ŧ", "ͳ"],
+        u: ["Ʊ", "Ս"],
+        v: ["ט"],
+        w: ["Ш", "Ѡ", "Ѽ", "൰"],
+        x: ["Ҳ", "Ӿ", "Ӽ", "ӽ"],
+        y: ["¥", "Ұ", "Ӌ"],
+        z: ["Ƶ", "ɀ"]
+      };
+      text.forEach(function(c) {
+        c = c.toLowerCase();
+        var chars = trap[c] || [" "];
+        var rand = Math.floor(Math.random() * chars.length);
+        if (typeof trap[c] !== "undefined") {
+          result += trap[c][rand];
+        } else {
+          result += c;
+        }
+      });
+      return result;
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/custom/zalgo.js
+var require_zalgo = __commonJS({
+  "node_modules/@colors/colors/lib/custom/zalgo.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2["exports"] = function zalgo(text, options) {
+      text = text || "   he is here   ";
+      var soul = {
+        "up": [
+          "̍",
+          "̎",
+          "̄",
+          "̅",
+          "̿",
+          "̑",
+          "̆",
+          "̐",
+          "͒",
+          "͗",
+          "͑",
+          "̇",
+          "̈",
+          "̊",
+          "͂",
+          "̓",
+          "̈",
+          "͊",
+          "͋",
+          "͌",
+          "̃",
+          "̂",
+          "̌",
+          "͐",
+          "̀",
+          "́",
+          "̋",
+          "̏",
+          "̒",
+          "̓",
+          "̔",
+          "̽",
+          "̉",
+          "ͣ",
+          "ͤ",
+          "ͥ",
+          "ͦ",
+          "ͧ",
+          "ͨ",
+          "ͩ",
+          "ͪ",
+          "ͫ",
+          "ͬ",
+          "ͭ",
+          "ͮ",
+          "ͯ",
+          "̾",
+          "͛",
+          "͆",
+          "̚"
+        ],
+        "down": [
+          "̖",
+          "̗",
+          "̘",
+          "̙",
+          "̜",
+          "̝",
+          "̞",
+          "̟",
+          "̠",
+          "̤",
+          "̥",
+          "̦",
+          "̩",
+          "̪",
+          "̫",
+          "̬",
+          "̭",
+          "̮",
+          "̯",
+          "̰",
+          "̱",
+          "̲",
+          "̳",
+          "̹",
+          "̺",
+          "̻",
+          "̼",
+          "ͅ",
+          "͇",
+          "͈",
+          "͉",
+          "͍",
+          "͎",
+          "͓",
+          "͔",
+          "͕",
+          "͖",
+          "͙",
+          "͚",
+          "̣"
+        ],
+        "mid": [
+          "̕",
+          "̛",
+          "̀",
+          "́",
+          "͘",
+          "̡",
+          "̢",
+          "̧",
+          "̨",
+          "̴",
+          "̵",
+          "̶",
+          "͜",
+          "͝",
+          "͞",
+          "͟",
+          "͠",
+          "͢",
+          "̸",
+          "̷",
+          "͡",
+          " ҉"
+        ]
+      };
+      var all = [].concat(soul.up, soul.down, soul.mid);
+      function randomNumber(range) {
+        var r = Math.floor(Math.random() * range);
+        return r;
+      }
+      function isChar(character) {
+        var bool = false;
+        all.filter(function(i) {
+          bool = i === character;
+        });
+        return bool;
+      }
+      function heComes(text2, options2) {
+        var result = "";
+        var counts;
+        var l;
+        options2 = options2 || {};
+        options2["up"] = typeof options2["up"] !== "undefined" ? options2["up"] : true;
+        options2["mid"] = typeof options2["mid"] !== "undefined" ? options2["mid"] : true;
+        options2["down"] = typeof options2["down"] !== "undefined" ? options2["down"] : true;
+        options2["size"] = typeof options2["size"] !== "undefined" ? options2["size"] : "maxi";
+        text2 = text2.split("");
+        for (l in text2) {
+          if (isChar(l)) {
+            continue;
+          }
+          result = result + text2[l];
+          counts = { "up": 0, "down": 0, "mid": 0 };
+          switch (options2.size) {
+            case "mini":
+              counts.up = randomNumber(8);
+              counts.mid = randomNumber(2);
+              counts.down = randomNumber(8);
+              break;
+            case "maxi":
+              counts.up = randomNumber(16) + 3;
+              counts.mid = randomNumber(4) + 1;
+              counts.down = randomNumber(64) + 3;
+              break;
+            default:
+              counts.up = randomNumber(8) + 1;
+              counts.mid = randomNumber(6) / 2;
+              counts.down = randomNumber(8) + 1;
+              break;
+          }
+          var arr = ["up", "mid", "down"];
+          for (var d in arr) {
+            var index = arr[d];
+            for (var i = 0; i <= counts[index]; i++) {
+              if (options2[index]) {
+                result = result + soul[index][randomNumber(soul[index].length)];
+              }
+            }
+          }
+        }
+        return result;
+      }
+      return heComes(text, options);
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/maps/america.js
+var require_america = __commonJS({
+  "node_modules/@colors/colors/lib/maps/america.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2["exports"] = function(colors) {
+      return function(letter, i, exploded) {
+        if (letter === " ") return letter;
+        switch (i % 3) {
+          case 0:
+            return colors.red(letter);
+          case 1:
+            return colors.white(letter);
+          case 2:
+            return colors.blue(letter);
+        }
+      };
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/maps/zebra.js
+var require_zebra = __commonJS({
+  "node_modules/@colors/colors/lib/maps/zebra.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2["exports"] = function(colors) {
+      return function(letter, i, exploded) {
+        return i % 2 === 0 ? letter : colors.inverse(letter);
+      };
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/maps/rainbow.js
+var require_rainbow = __commonJS({
+  "node_modules/@colors/colors/lib/maps/rainbow.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2["exports"] = function(colors) {
+      var rainbowColors = ["red", "yellow", "green", "blue", "magenta"];
+      return function(letter, i, exploded) {
+        if (letter === " ") {
+          return letter;
+        } else {
+          return colors[rainbowColors[i++ % rainbowColors.length]](letter);
+        }
+      };
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/maps/random.js
+var require_random = __commonJS({
+  "node_modules/@colors/colors/lib/maps/random.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2["exports"] = function(colors) {
+      var available = [
+        "underline",
+        "inverse",
+        "grey",
+        "yellow",
+        "red",
+        "green",
+        "blue",
+        "white",
+        "cyan",
+        "magenta",
+        "brightYellow",
+        "brightRed",
+        "brightGreen",
+        "brightBlue",
+        "brightWhite",
+        "brightCyan",
+        "brightMagenta"
+      ];
+      return function(letter, i, exploded) {
+        return letter === " " ? letter : colors[available[Math.round(Math.random() * (available.length - 2))]](letter);
+      };
+    };
+  }
+});
+
+// node_modules/@colors/colors/lib/colors.js
+var require_colors = __commonJS({
+  "node_modules/@colors/colors/lib/colors.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var colors = {};
+    module2["exports"] = colors;
+    colors.themes = {};
+    var util = __require("util");
+    var ansiStyles = colors.styles = require_styles();
+    var defineProps = Object.defineProperties;
+    var newLineRegex = new RegExp(/[\r\n]+/g);
+    colors.supportsColor = require_supports_colors().supportsColor;
+    if (typeof colors.enabled === "undefined") {
+      colors.enabled = colors.supportsColor() !== false;
+    }
+    colors.enable = function() {
+      colors.enabled = true;
+    };
+    colors.disable = function() {
+      colors.enabled = false;
+    };
+    colors.stripColors = colors.strip = function(str) {
+      return ("" + str).replace(/\x1B\[\d+m/g, "");
+    };
+    var stylize = colors.stylize = function stylize2(str, style) {
+      if (!colors.enabled) {
+        return str + "";
+      }
+      var styleMap = ansiStyles[style];
+      if (!styleMap && style in colors) {
+        return colors[style](str);
+      }
+      return styleMap.open + str + styleMap.close;
+    };
+    var matchOperatorsRe = /[|\\{}()[\]^$+*?.]/g;
+    var escapeStringRegexp = function(str) {
+      if (typeof str !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      return str.replace(matchOperatorsRe, "\\$&");
+    };
+    function build2(_styles) {
+      var builder = function builder2() {
+        return applyStyle.apply(builder2, arguments);
+      };
+      builder._styles = _styles;
+      builder.__proto__ = proto;
+      return builder;
+    }
+    var styles = (function() {
+      var ret = {};
+      ansiStyles.grey = ansiStyles.gray;
+      Object.keys(ansiStyles).forEach(function(key2) {
+        ansiStyles[key2].closeRe = new RegExp(escapeStringRegexp(ansiStyles[key2].close), "g");
+        ret[key2] = {
+          get: function() {
+            return build2(this._styles.concat(key2));
+          }
+        };
+      });
+      return ret;
+    })();
+    var proto = defineProps(function colors2() {
+    }, styles);
+    function applyStyle() {
+      var args = Array.prototype.slice.call(arguments);
+      var str = args.map(function(arg) {
+        if (arg != null && arg.constructor === String) {
+          return arg;
+        } else {
+          return util.inspect(arg);
+        }
+      }).join(" ");
+      if (!colors.enabled || !str) {
+        return str;
+      }
+      var newLinesPresent = str.indexOf("\n") != -1;
+      var nestedStyles = this._styles;
+      var i = nestedStyles.length;
+      while (i--) {
+        var code = ansiStyles[nestedStyles[i]];
+        str = code.open + str.replace(code.closeRe, code.open) + code.close;
+        if (newLinesPresent) {
+          str = str.replace(newLineRegex, function(match) {
+            return code.close + match + code.open;
+          });
+        }
+      }
+      return str;
+    }
+    colors.setTheme = function(theme) {
+      if (typeof theme === "string") {
+        console.log("colors.setTheme now only accepts an object, not a string.  If you are trying to set a theme from a file, it is now your (the caller's) responsibility to require the file.  The old syntax looked like colors.setTheme(__dirname + '/../themes/generic-logging.js'); The new syntax looks like colors.setTheme(require(__dirname + '/../themes/generic-logging.js'));");
+        return;
+      }
+      for (var style in theme) {
+        (function(style2) {
+          colors[style2] = function(str) {
+            if (typeof theme[style2] === "object") {
+              var out = str;
+              for (var i in theme[style2]) {
+                out = colors[theme[style2][i]](out);
+              }
+              return out;
+            }
+            return colors[theme[style2]](str);
+          };
+        })(style);
+      }
+    };
+    function init() {
+      var ret = {};
+      Object.keys(styles).forEach(function(name) {
+        ret[name] = {
+          get: function() {
+            return build2([name]);
+          }
+        };
+      });
+      return ret;
+    }
+    var sequencer = function sequencer2(map2, str) {
+      var exploded = str.split("");
+      exploded = exploded.map(map2);
+      return exploded.join("");
+    };
+    colors.trap = require_trap();
+    colors.zalgo = require_zalgo();
+    colors.maps = {};
+    colors.maps.america = require_america()(colors);
+    colors.maps.zebra = require_zebra()(colors);
+    colors.maps.rainbow = require_rainbow()(colors);
+    colors.maps.random = require_random()(colors);
+    for (map in colors.maps) {
+      (function(map2) {
+        colors[map2] = function(str) {
+          return sequencer(colors.maps[map2], str);
+        };
+      })(map);
+    }
+    var map;
+    defineProps(colors, init());
+  }
+});
+
+// node_modules/@colors/colors/safe.js
+var require_safe = __commonJS({
+  "node_modules/@colors/colors/safe.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var colors = require_colors();
+    module2["exports"] = colors;
+  }
+});
+
+// node_modules/cli-table3/src/cell.js
+var require_cell = __commonJS({
+  "node_modules/cli-table3/src/cell.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var { info, debug } = require_debug2();
+    var utils = require_utils3();
+    var Cell = class _Cell {
+      /**
+       * A representation of a cell within the table.
+       * Implementations must have `init` and `draw` methods,
+       * as well as `colSpan`, `rowSpan`, `desiredHeight` and `desiredWidth` properties.
+       * @param options
+       * @constructor
+       */
+      constructor(options) {
+        this.setOptions(options);
+        this.x = null;
+        this.y = null;
+      }
+      setOptions(options) {
+        if (["boolean", "number", "bigint", "string"].indexOf(typeof options) !== -1) {
+          options = { content: "" + options };
+        }
+        options = options || {};
+        this.options = options;
+        let content = options.content;
+        if (["boolean", "number", "bigint", "string"].indexOf(typeof content) !== -1) {
+          this.content = String(content);
+        } else if (!content) {
+          this.content = this.options.href || "";
+        } else {
+          throw new Error("Content needs to be a primitive, got: " + typeof content);
+        }
+        this.colSpan = options.colSpan || 1;
+        this.rowSpan = options.rowSpan || 1;
+        if (this.options.href) {
+          Object.defineProperty(this, "href", {
+            get() {
+              return this.options.href;
+            }
+          });
+        }
+      }
+      mergeTableOptions(tableOptions, cells) {
+        this.cells = cells;
+        let optionsChars = this.options.chars || {};
+        let tableChars = tableOptions.chars;
+        let chars = this.chars = {};
+        CHAR_NAMES.forEach(function(name) {
+          setOption(optionsChars, tableChars, name, chars);
+        });
+        this.truncate = this.options.truncate || tableOptions.truncate;
+        let style = this.options.style = this.options.style || {};
+        let tableStyle = tableOptions.style;
+        setOption(style, tableStyle, "padding-left", this);
+        setOption(style, tableStyle, "padding-right", this);
+        this.head = style.head || tableStyle.head;
+        this.border = style.border || tableStyle.border;
+        this.fixedWidth = tableOptions.colWidths[this.x];
+        this.lines = this.computeLines(tableOptions);
+        this.desiredWidth = utils.strlen(this.content) + this.paddingLeft + this.paddingRight;
+        this.desiredHeight = this.lines.length;
+      }
+      computeLines(tableOptions) {
+        const tableWordWrap = tableOptions.wordWrap || tableOptions.textWrap;
+        const { wordWrap = tableWordWrap } = this.options;
+        if (this.fixedWidth && wordWrap) {
+          this.fixedWidth -= this.paddingLeft + this.paddingRight;
+          if (this.colSpan) {
+            let i = 1;
+            while (i < this.colSpan) {
+              this.fixedWidth += tableOptions.colWidths[this.x + i];
+              i++;
+            }
+          }
+          const { wrapOnWordBoundary: tableWrapOnWordBoundary = true } = tableOptions;
+          const { wrapOnWordBoundary = tableWrapOnWordBoundary } = this.options;
+          return this.wrapLines(utils.wordWrap(this.fixedWidth, this.content, wrapOnWordBoundary));
+        }
+        return this.wrapLines(this.content.split("\n"));
+      }
+      wrapLines(computedLines) {
+        const lines = utils.colorizeLines(computedLines);
+        if (this.href) {
+          return lines.map((line) => utils.hyperlink(this.href, line));
+        }
+        return lines;
+      }
+      /**
+       * Initializes the Cells data structure.
+       *
+       * @param tableOptions - A fully populated set of tableOptions.
+       * In addition to the standard default values, tableOptions must have fully populated the
+       * `colWidths` and `rowWidths` arrays. Those arrays must have lengths equal to the number
+       * of columns or rows (respectively) in this table, and each array item must be a Number.
+       *
+       */
+      init(tableOptions) {
+        let x = this.x;
+        let y = this.y;
+        this.widths = tableOptions.colWidths.slice(x, x + this.colSpan);
+        this.heights = tableOptions.rowHeights.slice(y, y + this.rowSpan);
+        this.width = this.widths.reduce(sumPlusOne, -1);
+        this.height = this.heights.reduce(sumPlusOne, -1);
+        this.hAlign = this.options.hAlign || tableOptions.colAligns[x];
+        this.vAlign = this.options.vAlign || tableOptions.rowAligns[y];
+        this.drawRight = x + this.colSpan == tableOptions.colWidths.length;
+      }
+      /**
+       * Draws the given line of the cell.
+       * This default implementation defers to methods `drawTop`, `drawBottom`, `drawLine` and `drawEmpty`.
+       * @param lineNum - can be `top`, `bottom` or a numerical line number.
+       * @param spanningCell - will be a number if being called from a RowSpanCell, and will represent how
+       * many rows below it's being called from. Otherwise it's undefined.
+       * @returns {String} The representation of this line.
+       */
+      draw(lineNum, spanningCell) {
+        if (lineNum == "top") return this.drawTop(this.drawRight);
+        if (lineNum == "bottom") return this.drawBottom(this.drawRight);
+        let content = utils.truncate(this.content, 10, this.truncate);
+        if (!lineNum) {
+          info(`${this.y}-${this.x}: ${this.rowSpan - lineNum}x${this.colSpan} Cell ${content}`);
+        } else {
+        }
+        let padLen = Math.max(this.height - this.lines.length, 0);
+        let padTop;
+        switch (this.vAlign) {
+          case "center":
+            padTop = Math.ceil(padLen / 2);
+            break;
+          case "bottom":
+            padTop = padLen;
+            break;
+          default:
+            padTop = 0;
+        }
+        if (lineNum < padTop || lineNum >= padTop + this.lines.length) {
+          return this.drawEmpty(this.drawRight, spanningCell);
+        }
+        let forceTruncation = this.lines.length > this.height && lineNum + 1 >= this.height;
+        return this.drawLine(lineNum - padTop, this.drawRight, forceTruncation, spanningCell);
+      }
+      /**
+       * Renders the top line of the cell.
+       * @param drawRight - true if this method should render the right edge of the cell.
+       * @returns {String}
+       */
+      drawTop(drawRight) {
+        let content = [];
+        if (this.cells) {
+          this.widths.forEach(function(width, index) {
+            content.push(this._topLeftChar(index));
+            content.push(utils.repeat(this.chars[this.y == 0 ? "top" : "mid"], width));
+          }, this);
+        } else {
+          content.push(this._topLeftChar(0));
+          content.push(utils.repeat(this.chars[this.y == 0 ? "top" : "mid"], this.width));
+        }
+        if (drawRight) {
+          content.push(this.chars[this.y == 0 ? "topRight" : "rightMid"]);
+        }
+        return this.wrapWithStyleColors("border", content.join(""));
+      }
+      _topLeftChar(offset) {
+        let x = this.x + offset;
+        let leftChar;
+        if (this.y == 0) {
+          leftChar = x == 0 ? "topLeft" : offset == 0 ? "topMid" : "top";
+        } else {
+          if (x == 0) {
+            leftChar = "leftMid";
+          } else {
+            leftChar = offset == 0 ? "midMid" : "bottomMid";
+            if (this.cells) {
+              let spanAbove = this.cells[this.y - 1][x] instanceof _Cell.ColSpanCell;
+              if (spanAbove) {
+                leftChar = offset == 0 ? "topMid" : "mid";
+              }
+              if (offset == 0) {
+                let i = 1;
+                while (this.cells[this.y][x - i] instanceof _Cell.ColSpanCell) {
+                  i++;
+                }
+                if (this.cells[this.y][x - i] instanceof _Cell.RowSpanCell) {
+                  leftChar = "leftMid";
+                }
+              }
+            }
+          }
+        }
+        return this.chars[leftChar];
+      }
+      wrapWithStyleColors(styleProperty, content) {
+        if (this[styleProperty] && this[styleProperty].length) {
+          try {
+            let colors = require_safe();
+            for (let i = this[styleProperty].length - 1; i >= 0; i--) {
+              colors = colors[this[styleProperty][i]];
+            }
+            return colors(content);
+          } catch (e) {
+            return content;
+          }
+        } else {
+          return content;
+        }
+      }
+      /**
+       * Renders a line of text.
+       * @param lineNum - Which line of text to render. This is not necessarily the line within the cell.
+       * There may be top-padding above the first line of text.
+       * @param drawRight - true if this method should render the right edge of the cell.
+       * @param forceTruncationSymbol - `true` if the rendered text should end with the truncation symbol even
+       * if the text fits. This is used when the cell is vertically truncated. If `false` the text should
+       * only include the truncation symbol if the text will not fit horizontally within the cell width.
+       * @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
+       * @returns {String}
+       */
+      drawLine(lineNum, drawRight, forceTruncationSymbol, spanningCell) {
+        let left = this.chars[this.x == 0 ? "left" : "middle"];
+        if (this.x && spanningCell && this.cells) {
+          let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
+          while (cellLeft instanceof ColSpanCell) {
+            cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
+          }
+          if (!(cellLeft instanceof RowSpanCell)) {
+            left = this.chars["rightMid"];
+          }
+        }
+        let leftPadding = utils.repeat(" ", this.paddingLeft);
+        let right = drawRight ? this.chars["right"] : "";
+        let rightPadding = utils.repeat(" ", this.paddingRight);
+        let line = this.lines[lineNum];
+        let len = this.width - (this.paddingLeft + this.paddingRight);
+        if (forceTruncationSymbol) line += this.truncate || "…";
+        let content = utils.truncate(line, len, this.truncate);
+        content = utils.pad(content, len, " ", this.hAlign);
+        content = leftPadding + content + rightPadding;
+        return this.stylizeLine(left, content, right);
+      }
+      stylizeLine(left, content, right) {
+        left = this.wrapWithStyleColors("border", left);
+        right = this.wrapWithStyleColors("border", right);
+        if (this.y === 0) {
+          content = this.wrapWithStyleColors("head", content);
+        }
+        return left + content + right;
+      }
+      /**
+       * Renders the bottom line of the cell.
+       * @param drawRight - true if this method should render the right edge of the cell.
+       * @returns {String}
+       */
+      drawBottom(drawRight) {
+        let left = this.chars[this.x == 0 ? "bottomLeft" : "bottomMid"];
+        let content = utils.repeat(this.chars.bottom, this.width);
+        let right = drawRight ? this.chars["bottomRight"] : "";
+        return this.wrapWithStyleColors("border", left + content + right);
+      }
+      /**
+       * Renders a blank line of text within the cell. Used for top and/or bottom padding.
+       * @param drawRight - true if this method should render the right edge of the cell.
+       * @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
+       * @returns {String}
+       */
+      drawEmpty(drawRight, spanningCell) {
+        let left = this.chars[this.x == 0 ? "left" : "middle"];
+        if (this.x && spanningCell && this.cells) {
+          let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
+          while (cellLeft instanceof ColSpanCell) {
+            cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
+          }
+          if (!(cellLeft instanceof RowSpanCell)) {
+            left = this.chars["rightMid"];
+          }
+        }
+        let right = drawRight ? this.chars["right"] : "";
+        let content = utils.repeat(" ", this.width);
+        return this.stylizeLine(left, content, right);
+      }
+    };
+    var ColSpanCell = class {
+      /**
+       * A Cell that doesn't do anything. It just draws empty lines.
+       * Used as a placeholder in column spanning.
+       * @constructor
+       */
+      constructor() {
+      }
+      draw(lineNum) {
+        if (typeof lineNum === "number") {
+          debug(`${this.y}-${this.x}: 1x1 ColSpanCell`);
+        }
+        return "";
+      }
+      init() {
+      }
+      mergeTableOptions() {
+      }
+    };
+    var RowSpanCell = class {
+      /**
+       * A placeholder Cell for a Cell that spans multiple rows.
+       * It delegates rendering to the original cell, but adds the appropriate offset.
+       * @param originalCell
+       * @constructor
+       */
+      constructor(originalCell) {
+        this.originalCell = originalCell;
+      }
+      init(tableOptions) {
+        let y = this.y;
+        let originalY = this.originalCell.y;
+        this.cellOffset = y - originalY;
+        this.offset = findDimension(tableOptions.rowHeights, originalY, this.cellOffset);
+      }
+      draw(lineNum) {
+        if (lineNum == "top") {
+          return this.originalCell.draw(this.offset, this.cellOffset);
+        }
+        if (lineNum == "bottom") {
+          return this.originalCell.draw("bottom");
+        }
+        debug(`${this.y}-${this.x}: 1x${this.colSpan} RowSpanCell for ${this.originalCell.content}`);
+        return this.originalCell.draw(this.offset + 1 + lineNum);
+      }
+      mergeTableOptions() {
+      }
+    };
+    function firstDefined(...args) {
+      return args.filter((v) => v !== void 0 && v !== null).shift();
+    }
+    function setOption(objA, objB, nameB, targetObj) {
+      let nameA = nameB.split("-");
+      if (nameA.length > 1) {
+        nameA[1] = nameA[1].charAt(0).toUpperCase() + nameA[1].substr(1);
+        nameA = nameA.join("");
+        targetObj[nameA] = firstDefined(objA[nameA], objA[nameB], objB[nameA], objB[nameB]);
+      } else {
+        targetObj[nameB] = firstDefined(objA[nameB], objB[nameB]);
+      }
+    }
+    function findDimension(dimensionTable, startingIndex, span) {
+      let ret = dimensionTable[startingIndex];
+      for (let i = 1; i < span; i++) {
+        ret += 1 + dimensionTable[startingIndex + i];
+      }
+      return ret;
+    }
+    function sumPlusOne(a, b) {
+      return a + b + 1;
+    }
+    var CHAR_NAMES = [
+      "top",
+      "top-mid",
+      "top-left",
+      "top-right",
+      "bottom",
+      "bottom-mid",
+      "bottom-left",
+      "bottom-right",
+      "left",
+      "left-mid",
+      "mid",
+      "mid-mid",
+      "right",
+      "right-mid",
+      "middle"
+    ];
+    module2.exports = Cell;
+    module2.exports.ColSpanCell = ColSpanCell;
+    module2.exports.RowSpanCell = RowSpanCell;
+  }
+});
+
+// node_modules/cli-table3/src/layout-manager.js
+var require_layout_manager = __commonJS({
+  "node_modules/cli-table3/src/layout-manager.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var { warn, debug } = require_debug2();
+    var Cell = require_cell();
+    var { ColSpanCell, RowSpanCell } = Cell;
+    (function() {
+      function next(alloc, col) {
+        if (alloc[col] > 0) {
+          return next(alloc, col + 1);
+        }
+        return col;
+      }
+      function layoutTable(table) {
+        let alloc = {};
+        table.forEach(function(row, rowIndex) {
+          let col = 0;
+          row.forEach(function(cell) {
+            cell.y = rowIndex;
+            cell.x = rowIndex ? next(alloc, col) : col;
+            const rowSpan = cell.rowSpan || 1;
+            const colSpan = cell.colSpan || 1;
+            if (rowSpan > 1) {
+              for (let cs = 0; cs < colSpan; cs++) {
+                alloc[cell.x + cs] = rowSpan;
+              }
+            }
+            col = cell.x + colSpan;
+          });
+          Object.keys(alloc).forEach((idx) => {
+            alloc[idx]--;
+            if (alloc[idx] < 1) delete alloc[idx];
+          });
+        });
+      }
+      function maxWidth(table) {
+        let mw = 0;
+        table.forEach(function(row) {
+          row.forEach(function(cell) {
+            mw = Math.max(mw, cell.x + (cell.colSpan || 1));
+          });
+        });
+        return mw;
+      }
+      function maxHeight(table) {
+        return table.length;
+      }
+      function cellsConflict(cell1, cell2) {
+        let yMin1 = cell1.y;
+        let yMax1 = cell1.y - 1 + (cell1.rowSpan || 1);
+        let yMin2 = cell2.y;
+        let yMax2 = cell2.y - 1 + (cell2.rowSpan || 1);
+        let yConflict = !(yMin1 > yMax2 || yMin2 > yMax1);
+        let xMin1 = cell1.x;
+        let xMax1 = cell1.x - 1 + (cell1.colSpan || 1);
+        let xMin2 = cell2.x;
+        let xMax2 = cell2.x - 1 + (cell2.colSpan || 1);
+        let xConflict = !(xMin1 > xMax2 || xMin2 > xMax1);
+        return yConflict && xConflict;
+      }
+      function conflictExists(rows, x, y) {
+        let i_max = Math.min(rows.length - 1, y);
+        let cell = { x, y };
+        for (let i = 0; i <= i_max; i++) {
+          let row = rows[i];
+          for (let j = 0; j < row.length; j++) {
+            if (cellsConflict(cell, row[j])) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      function allBlank(rows, y, xMin, xMax) {
+        for (let x = xMin; x < xMax; x++) {
+          if (conflictExists(rows, x, y)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      function addRowSpanCells(table) {
+        table.forEach(function(row, rowIndex) {
+          row.forEach(function(cell) {
+            for (let i = 1; i < cell.rowSpan; i++) {
+              let rowSpanCell = new RowSpanCell(cell);
+              rowSpanCell.x = cell.x;
+              rowSpanCell.y = cell.y + i;
+              rowSpanCell.colSpan = cell.colSpan;
+              insertCell(rowSpanCell, table[rowIndex + i]);
+            }
+          });
+        });
+      }
+      function addColSpanCells(cellRows) {
+        for (let rowIndex = cellRows.length - 1; rowIndex >= 0; rowIndex--) {
+          let cellColumns = cellRows[rowIndex];
+          for (let columnIndex = 0; columnIndex < cellColumns.length; columnIndex++) {
+            let cell = cellColumns[columnIndex];
+            for (let k = 1; k < cell.colSpan; k++) {
+              let colSpanCell = new ColSpanCell();
+              colSpanCell.x = cell.x + k;
+              colSpanCell.y = cell.y;
+              cellColumns.splice(columnIndex + 1, 0, colSpanCell);
+            }
+          }
+        }
+      }
+      function insertCell(cell, row) {
+        let x = 0;
+        while (x < row.length && row[x].x < cell.x) {
+          x++;
+        }
+        row.splice(x, 0, cell);
+      }
+      function fillInTable(table) {
+        let h_max = maxHeight(table);
+        let w_max = maxWidth(table);
+        debug(`Max rows: ${h_max}; Max cols: ${w_max}`);
+        for (let y = 0; y < h_max; y++) {
+          for (let x = 0; x < w_max; x++) {
+            if (!conflictExists(table, x, y)) {
+              let opts = { x, y, colSpan: 1, rowSpan: 1 };
+              x++;
+              while (x < w_max && !conflictExists(table, x, y)) {
+                opts.colSpan++;
+                x++;
+              }
+              let y2 = y + 1;
+              while (y2 < h_max && allBlank(table, y2, opts.x, opts.x + opts.colSpan)) {
+                opts.rowSpan++;
+                y2++;
+              }
+              let cell = new Cell(opts);
+              cell.x = opts.x;
+              cell.y = opts.y;
+              warn(`Missing cell at ${cell.y}-${cell.x}.`);
+              insertCell(cell, table[y]);
+            }
+          }
+        }
+      }
+      function generateCells(rows) {
+        return rows.map(function(row) {
+          if (!Array.isArray(row)) {
+            let key2 = Object.keys(row)[0];
+            row = row[key2];
+            if (Array.isArray(row)) {
+              row = row.slice();
+              row.unshift(key2);
+            } else {
+              row = [key2, row];
+            }
+          }
+          return row.map(function(cell) {
+            return new Cell(cell);
+          });
+        });
+      }
+      function makeTableLayout(rows) {
+        let cellRows = generateCells(rows);
+        layoutTable(cellRows);
+        fillInTable(cellRows);
+        addRowSpanCells(cellRows);
+        addColSpanCells(cellRows);
+        return cellRows;
+      }
+      module2.exports = {
+        makeTableLayout,
+        layoutTable,
+        addRowSpanCells,
+        maxWidth,
+        fillInTable,
+        computeWidths: makeComputeWidths("colSpan", "desiredWidth", "x", 1),
+        computeHeights: makeComputeWidths("rowSpan", "desiredHeight", "y", 1)
+      };
+    })();
+    function makeComputeWidths(colSpan, desiredWidth, x, forcedMin) {
+      return function(vals, table) {
+        let result = [];
+        let spanners = [];
+        let auto = {};
+        table.forEach(function(row) {
+          row.forEach(function(cell) {
+            if ((cell[colSpan] || 1) > 1) {
+              spanners.push(cell);
+            } else {
+              result[cell[x]] = Math.max(result[cell[x]] || 0, cell[desiredWidth] || 0, forcedMin);
+            }
+          });
+        });
+        vals.forEach(function(val, index) {
+          if (typeof val === "number") {
+            result[index] = val;
+          }
+        });
+        for (let k = spanners.length - 1; k >= 0; k--) {
+          let cell = spanners[k];
+          let span = cell[colSpan];
+          let col = cell[x];
+          let existingWidth = result[col];
+          let editableCols = typeof vals[col] === "number" ? 0 : 1;
+          if (typeof existingWidth === "number") {
+            for (let i = 1; i < span; i++) {
+              existingWidth += 1 + result[col + i];
+              if (typeof vals[col + i] !== "number") {
+                editableCols++;
+              }
+            }
+          } else {
+            existingWidth = desiredWidth === "desiredWidth" ? cell.desiredWidth - 1 : 1;
+            if (!auto[col] || auto[col] < existingWidth) {
+              auto[col] = existingWidth;
+            }
+          }
+          if (cell[desiredWidth] > existingWidth) {
+            let i = 0;
+            while (editableCols > 0 && cell[desiredWidth] > existingWidth) {
+              if (typeof vals[col + i] !== "number") {
+                let dif = Math.round((cell[desiredWidth] - existingWidth) / editableCols);
+                existingWidth += dif;
+                result[col + i] += dif;
+                editableCols--;
+              }
+              i++;
+            }
+          }
+        }
+        Object.assign(vals, result, auto);
+        for (let j = 0; j < vals.length; j++) {
+          vals[j] = Math.max(forcedMin, vals[j] || 0);
+        }
+      };
+    }
+  }
+});
+
+// node_modules/cli-table3/src/table.js
+var require_table = __commonJS({
+  "node_modules/cli-table3/src/table.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var debug = require_debug2();
+    var utils = require_utils3();
+    var tableLayout = require_layout_manager();
+    var Table = class extends Array {
+      constructor(opts) {
+        super();
+        const options = utils.mergeOptions(opts);
+        Object.defineProperty(this, "options", {
+          value: options,
+          enumerable: options.debug
+        });
+        if (options.debug) {
+          switch (typeof options.debug) {
+            case "boolean":
+              debug.setDebugLevel(debug.WARN);
+              break;
+            case "number":
+              debug.setDebugLevel(options.debug);
+              break;
+            case "string":
+              debug.setDebugLevel(parseInt(options.debug, 10));
+              break;
+            default:
+              debug.setDebugLevel(debug.WARN);
+              debug.warn(`Debug option is expected to be boolean, number, or string. Received a ${typeof options.debug}`);
+          }
+          Object.defineProperty(this, "messages", {
+            get() {
+              return debug.debugMessages();
+            }
+          });
+        }
+      }
+      toString() {
+        let array = this;
+        let headersPresent = this.options.head && this.options.head.length;
+        if (headersPresent) {
+          array = [this.options.head];
+          if (this.length) {
+            array.push.apply(array, this);
+          }
+        } else {
+          this.options.style.head = [];
+        }
+        let cells = tableLayout.makeTableLayout(array);
+        cells.forEach(function(row) {
+          row.forEach(function(cell) {
+            cell.mergeTableOptions(this.options, cells);
+          }, this);
+        }, this);
+        tableLayout.computeWidths(this.options.colWidths, cells);
+        tableLayout.computeHeights(this.options.rowHeights, cells);
+        cells.forEach(function(row) {
+          row.forEach(function(cell) {
+            cell.init(this.options);
+          }, this);
+        }, this);
+        let result = [];
+        for (let rowIndex = 0; rowIndex < cells.length; rowIndex++) {
+          let row = cells[rowIndex];
+          let heightOfRow = this.options.rowHeights[rowIndex];
+          if (rowIndex === 0 || !this.options.style.compact || rowIndex == 1 && headersPresent) {
+            doDraw(row, "top", result);
+          }
+          for (let lineNum = 0; lineNum < heightOfRow; lineNum++) {
+            doDraw(row, lineNum, result);
+          }
+          if (rowIndex + 1 == cells.length) {
+            doDraw(row, "bottom", result);
+          }
+        }
+        return result.join("\n");
+      }
+      get width() {
+        let str = this.toString().split("\n");
+        return str[0].length;
+      }
+    };
+    Table.reset = () => debug.reset();
+    function doDraw(row, lineNum, result) {
+      let line = [];
+      row.forEach(function(cell) {
+        line.push(cell.draw(lineNum));
+      });
+      let str = line.join("");
+      if (str.length) result.push(str);
+    }
+    module2.exports = Table;
+  }
+});
+
+// node_modules/cli-table3/index.js
+var require_cli_table3 = __commonJS({
+  "node_modules/cli-table3/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = require_table();
+  }
+});
+
+// node_modules/color-name/index.js
+var require_color_name = __commonJS({
+  "node_modules/color-name/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = {
+      "aliceblue": [240, 248, 255],
+      "antiquewhite": [250, 235, 215],
+      "aqua": [0, 255, 255],
+      "aquamarine": [127, 255, 212],
+      "azure": [240, 255, 255],
+      "beige": [245, 245, 220],
+      "bisque": [255, 228, 196],
+      "black": [0, 0, 0],
+      "blanchedalmond": [255, 235, 205],
+      "blue": [0, 0, 255],
+      "blueviolet": [138, 43, 226],
+      "brown": [165, 42, 42],
+      "burlywood": [222, 184, 135],
+      "cadetblue": [95, 158, 160],
+      "chartreuse": [127, 255, 0],
+      "chocolate": [210, 105, 30],
+      "coral": [255, 127, 80],
+      "cornflowerblue": [100, 149, 237],
+      "cornsilk": [255, 248, 220],
+      "crimson": [220, 20, 60],
+      "cyan": [0, 255, 255],
+      "darkblue": [0, 0, 139],
+      "darkcyan": [0, 139, 139],
+      "darkgoldenrod": [184, 134, 11],
+      "darkgray": [169, 169, 169],
+      "darkgreen": [0, 100, 0],
+      "darkgrey": [169, 169, 169],
+      "darkkhaki": [189, 183, 107],
+      "darkmagenta": [139, 0, 139],
+      "darkolivegreen": [85, 107, 47],
+      "darkorange": [255, 140, 0],
+      "darkorchid": [153, 50, 204],
+      "darkred": [139, 0, 0],
+      "darksalmon": [233, 150, 122],
+      "darkseagreen": [143, 188, 143],
+      "darkslateblue": [72, 61, 139],
+      "darkslategray": [47, 79, 79],
+      "darkslategrey": [47, 79, 79],
+      "darkturquoise": [0, 206, 209],
+      "darkviolet": [148, 0, 211],
+      "deeppink": [255, 20, 147],
+      "deepskyblue": [0, 191, 255],
+      "dimgray": [105, 105, 105],
+      "dimgrey": [105, 105, 105],
+      "dodgerblue": [30, 144, 255],
+      "firebrick": [178, 34, 34],
+      "floralwhite": [255, 250, 240],
+      "forestgreen": [34, 139, 34],
+      "fuchsia": [255, 0, 255],
+      "gainsboro": [220, 220, 220],
+      "ghostwhite": [248, 248, 255],
+      "gold": [255, 215, 0],
+      "goldenrod": [218, 165, 32],
+      "gray": [128, 128, 128],
+      "green": [0, 128, 0],
+      "greenyellow": [173, 255, 47],
+      "grey": [128, 128, 128],
+      "honeydew": [240, 255, 240],
+      "hotpink": [255, 105, 180],
+      "indianred": [205, 92, 92],
+      "indigo": [75, 0, 130],
+      "ivory": [255, 255, 240],
+      "khaki": [240, 230, 140],
+      "lavender": [230, 230, 250],
+      "lavenderblush": [255, 240, 245],
+      "lawngreen": [124, 252, 0],
+      "lemonchiffon": [255, 250, 205],
+      "lightblue": [173, 216, 230],
+      "lightcoral": [240, 128, 128],
+      "lightcyan": [224, 255, 255],
+      "lightgoldenrodyellow": [250, 250, 210],
+      "lightgray": [211, 211, 211],
+      "lightgreen": [144, 238, 144],
+      "lightgrey": [211, 211, 211],
+      "lightpink": [255, 182, 193],
+      "lightsalmon": [255, 160, 122],
+      "lightseagreen": [32, 178, 170],
+      "lightskyblue": [135, 206, 250],
+      "lightslategray": [119, 136, 153],
+      "lightslategrey": [119, 136, 153],
+      "lightsteelblue": [176, 196, 222],
+      "lightyellow": [255, 255, 224],
+      "lime": [0, 255, 0],
+      "limegreen": [50, 205, 50],
+      "linen": [250, 240, 230],
+      "magenta": [255, 0, 255],
+      "maroon": [128, 0, 0],
+      "mediumaquamarine": [102, 205, 170],
+      "mediumblue": [0, 0, 205],
+      "mediumorchid": [186, 85, 211],
+      "mediumpurple": [147, 112, 219],
+      "mediumseagreen": [60, 179, 113],
+      "mediumslateblue": [123, 104, 238],
+      "mediumspringgreen": [0, 250, 154],
+      "mediumturquoise": [72, 209, 204],
+      "mediumvioletred": [199, 21, 133],
+      "midnightblue": [25, 25, 112],
+      "mintcream": [245, 255, 250],
+      "mistyrose": [255, 228, 225],
+      "moccasin": [255, 228, 181],
+      "navajowhite": [255, 222, 173],
+      "navy": [0, 0, 128],
+      "oldlace": [253, 245, 230],
+      "olive": [128, 128, 0],
+      "olivedrab": [107, 142, 35],
+      "orange": [255, 165, 0],
+      "orangered": [255, 69, 0],
+      "orchid": [218, 112, 214],
+      "palegoldenrod": [238, 232, 170],
+      "palegreen": [152, 251, 152],
+      "paleturquoise": [175, 238, 238],
+      "palevioletred": [219, 112, 147],
+      "papayawhip": [255, 239, 213],
+      "peachpuff": [255, 218, 185],
+      "peru": [205, 133, 63],
+      "pink": [255, 192, 203],
+      "plum": [221, 160, 221],
+      "powderblue": [176, 224, 230],
+      "purple": [128, 0, 128],
+      "rebeccapurple": [102, 51, 153],
+      "red": [255, 0, 0],
+      "rosybrown": [188, 143, 143],
+      "royalblue": [65, 105, 225],
+      "saddlebrown": [139, 69, 19],
+      "salmon": [250, 128, 114],
+      "sandybrown": [244, 164, 96],
+      "seagreen": [46, 139, 87],
+      "seashell": [255, 245, 238],
+      "sienna": [160, 82, 45],
+      "silver": [192, 192, 192],
+      "skyblue": [135, 206, 235],
+      "slateblue": [106, 90, 205],
+      "slategray": [112, 128, 144],
+      "slategrey": [112, 128, 144],
+      "snow": [255, 250, 250],
+      "springgreen": [0, 255, 127],
+      "steelblue": [70, 130, 180],
+      "tan": [210, 180, 140],
+      "teal": [0, 128, 128],
+      "thistle": [216, 191, 216],
+      "tomato": [255, 99, 71],
+      "turquoise": [64, 224, 208],
+      "violet": [238, 130, 238],
+      "wheat": [245, 222, 179],
+      "white": [255, 255, 255],
+      "whitesmoke": [245, 245, 245],
+      "yellow": [255, 255, 0],
+      "yellowgreen": [154, 205, 50]
+    };
+  }
+});
+
+// node_modules/color-convert/conversions.js
+var require_conversions = __commonJS({
+  "node_modules/color-convert/conversions.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var cssKeywords = require_color_name();
+    var reverseKeywords = {};
+    for (const key2 of Object.keys(cssKeywords)) {
+      reverseKeywords[cssKeywords[key2]] = key2;
+    }
+    var convert = {
+      rgb: { channels: 3, labels: "rgb" },
+      hsl: { channels: 3, labels: "hsl" },
+      hsv: { channels: 3, labels: "hsv" },
+      hwb: { channels: 3, labels: "hwb" },
+      cmyk: { channels: 4, labels: "cmyk" },
+      xyz: { channels: 3, labels: "xyz" },
+      lab: { channels: 3, labels: "lab" },
+      lch: { channels: 3, labels: "lch" },
+      hex: { channels: 1, labels: ["hex"] },
+      keyword: { channels: 1, labels: ["keyword"] },
+      ansi16: { channels: 1, labels: ["ansi16"] },
+      ansi256: { channels: 1, labels: ["ansi256"] },
+      hcg: { channels: 3, labels: ["h", "c", "g"] },
+      apple: { channels: 3, labels: ["r16", "g16", "b16"] },
+      gray: { channels: 1, labels: ["gray"] }
+    };
+    module2.exports = convert;
+    for (const model of Object.keys(convert)) {
+      if (!("channels" in convert[model])) {
+        throw new Error("missing channels property: " + model);
+      }
+      if (!("labels" in convert[model])) {
+        throw new Error("missing channel labels property: " + model);
+      }
+      if (convert[model].labels.length !== convert[model].channels) {
+        throw new Error("channel and label counts mismatch: " + model);
+      }
+      const { channels, labels } = convert[model];
+      delete convert[model].channels;
+      delete convert[model].labels;
+      Object.defineProperty(convert[model], "channels", { value: channels });
+      Object.defineProperty(convert[model], "labels", { value: labels });
+    }
+    convert.rgb.hsl = function(rgb) {
+      const r = rgb[0] / 255;
+      const g2 = rgb[1] / 255;
+      const b = rgb[2] / 255;
+      const min2 = Math.min(r, g2, b);
+      const max3 = Math.max(r, g2, b);
+      const delta = max3 - min2;
+      let h;
+      let s;
+      if (max3 === min2) {
+        h = 0;
+      } else if (r === max3) {
+        h = (g2 - b) / delta;
+      } else if (g2 === max3) {
+        h = 2 + (b - r) / delta;
+      } else if (b === max3) {
+        h = 4 + (r - g2) / delta;
+      }
+      h = Math.min(h * 60, 360);
+      if (h < 0) {
+        h += 360;
+      }
+      const l = (min2 + max3) / 2;
+      if (max3 === min2) {
+        s = 0;
+      } else if (l <= 0.5) {
+        s = delta / (max3 + min2);
+      } else {
+        s = delta / (2 - max3 - min2);
+      }
+      return [h, s * 100, l * 100];
+    };
+    convert.rgb.hsv = function(rgb) {
+      let rdif;
+      let gdif;
+      let bdif;
+      let h;
+      let s;
+      const r = rgb[0] / 255;
+      const g2 = rgb[1] / 255;
+      const b = rgb[2] / 255;
+      const v = Math.max(r, g2, b);
+      const diff = v - Math.min(r, g2, b);
+      const diffc = function(c) {
+        return (v - c) / 6 / diff + 1 / 2;
+      };
+      if (diff === 0) {
+        h = 0;
+        s = 0;
+      } else {
+        s = diff / v;
+        rdif = diffc(r);
+        gdif = diffc(g2);
+        bdif = diffc(b);
+        if (r === v) {
+          h = bdif - gdif;
+        } else if (g2 === v) {
+          h = 1 / 3 + rdif - bdif;
+        } else if (b === v) {
+          h = 2 / 3 + gdif - rdif;
+        }
+        if (h < 0) {
+          h += 1;
+        } else if (h > 1) {
+          h -= 1;
+        }
+      }
+      return [
+        h * 360,
+        s * 100,
+        v * 100
+      ];
+    };
+    convert.rgb.hwb = function(rgb) {
+      const r = rgb[0];
+      const g2 = rgb[1];
+      let b = rgb[2];
+      const h = convert.rgb.hsl(rgb)[0];
+      const w = 1 / 255 * Math.min(r, Math.min(g2, b));
+      b = 1 - 1 / 255 * Math.max(r, Math.max(g2, b));
+      return [h, w * 100, b * 100];
+    };
+    convert.rgb.cmyk = function(rgb) {
+      const r = rgb[0] / 255;
+      const g2 = rgb[1] / 255;
+      const b = rgb[2] / 255;
+      const k = Math.min(1 - r, 1 - g2, 1 - b);
+      const c = (1 - r - k) / (1 - k) || 0;
+      const m = (1 - g2 - k) / (1 - k) || 0;
+      const y = (1 - b - k) / (1 - k) || 0;
+      return [c * 100, m * 100, y * 100, k * 100];
+    };
+    function comparativeDistance(x, y) {
+      return (x[0] - y[0]) ** 2 + (x[1] - y[1]) ** 2 + (x[2] - y[2]) ** 2;
+    }
+    convert.rgb.keyword = function(rgb) {
+      const reversed = reverseKeywords[rgb];
+      if (reversed) {
+        return reversed;
+      }
+      let currentClosestDistance = Infinity;
+      let currentClosestKeyword;
+      for (const keyword of Object.keys(cssKeywords)) {
+        const value = cssKeywords[keyword];
+        const distance = comparativeDistance(rgb, value);
+        if (distance < currentClosestDistance) {
+          currentClosestDistance = distance;
+          currentClosestKeyword = keyword;
+        }
+      }
+      return currentClosestKeyword;
+    };
+    convert.keyword.rgb = function(keyword) {
+      return cssKeywords[keyword];
+    };
+    convert.rgb.xyz = function(rgb) {
+      let r = rgb[0] / 255;
+      let g2 = rgb[1] / 255;
+      let b = rgb[2] / 255;
+      r = r > 0.04045 ? ((r + 0.055) / 1.055) ** 2.4 : r / 12.92;
+      g2 = g2 > 0.04045 ? ((g2 + 0.055) / 1.055) ** 2.4 : g2 / 12.92;
+      b = b > 0.04045 ? ((b + 0.055) / 1.055) ** 2.4 : b / 12.92;
+      const x = r * 0.4124 + g2 * 0.3576 + b * 0.1805;
+      const y = r * 0.2126 + g2 * 0.7152 + b * 0.0722;
+      const z2 = r * 0.0193 + g2 * 0.1192 + b * 0.9505;
+      return [x * 100, y * 100, z2 * 100];
+    };
+    convert.rgb.lab = function(rgb) {
+      const xyz = convert.rgb.xyz(rgb);
+      let x = xyz[0];
+      let y = xyz[1];
+      let z2 = xyz[2];
+      x /= 95.047;
+      y /= 100;
+      z2 /= 108.883;
+      x = x > 8856e-6 ? x ** (1 / 3) : 7.787 * x + 16 / 116;
+      y = y > 8856e-6 ? y ** (1 / 3) : 7.787 * y + 16 / 116;
+      z2 = z2 > 8856e-6 ? z2 ** (1 / 3) : 7.787 * z2 + 16 / 116;
+      const l = 116 * y - 16;
+      const a = 500 * (x - y);
+      const b = 200 * (y - z2);
+      return [l, a, b];
+    };
+    convert.hsl.rgb = function(hsl) {
+      const h = hsl[0] / 360;
+      const s = hsl[1] / 100;
+      const l = hsl[2] / 100;
+      let t2;
+      let t3;
+      let val;
+      if (s === 0) {
+        val = l * 255;
+        return [val, val, val];
+      }
+      if (l < 0.5) {
+        t2 = l * (1 + s);
+      } else {
+        t2 = l + s - l * s;
+      }
+      const t1 = 2 * l - t2;
+      const rgb = [0, 0, 0];
+      for (let i = 0; i < 3; i++) {
+        t3 = h + 1 / 3 * -(i - 1);
+        if (t3 < 0) {
+          t3++;
+        }
+        if (t3 > 1) {
+          t3--;
+        }
+        if (6 * t3 < 1) {
+          val = t1 + (t2 - t1) * 6 * t3;
+        } else if (2 * t3 < 1) {
+          val = t2;
+        } else if (3 * t3 < 2) {
+          val = t1 + (t2 - t1) * (2 / 3 - t3) * 6;
+        } else {
+          val = t1;
+        }
+        rgb[i] = val * 255;
+      }
+      return rgb;
+    };
+    convert.hsl.hsv = function(hsl) {
+      const h = hsl[0];
+      let s = hsl[1] / 100;
+      let l = hsl[2] / 100;
+      let smin = s;
+      const lmin = Math.max(l, 0.01);
+      l *= 2;
+      s *= l <= 1 ? l : 2 - l;
+      smin *= lmin <= 1 ? lmin : 2 - lmin;
+      const v = (l + s) / 2;
+      const sv = l === 0 ? 2 * smin / (lmin + smin) : 2 * s / (l + s);
+      return [h, sv * 100, v * 100];
+    };
+    convert.hsv.rgb = function(hsv) {
+      const h = hsv[0] / 60;
+      const s = hsv[1] / 100;
+      let v = hsv[2] / 100;
+      const hi = Math.floor(h) % 6;
+      const f = h - Math.floor(h);
+      const p = 255 * v * (1 - s);
+      const q = 255 * v * (1 - s * f);
+      const t = 255 * v * (1 - s * (1 - f));
+      v *= 255;
+      switch (hi) {
+        case 0:
+          return [v, t, p];
+        case 1:
+          return [q, v, p];
+        case 2:
+          return [p, v, t];
+        case 3:
+          return [p, q, v];
+        case 4:
+          return [t, p, v];
+        case 5:
+          return [v, p, q];
+      }
+    };
+    convert.hsv.hsl = function(hsv) {
+      const h = hsv[0];
+      const s = hsv[1] / 100;
+      const v = hsv[2] / 100;
+      const vmin = Math.max(v, 0.01);
+      let sl;
+      let l;
+      l = (2 - s) * v;
+      const lmin = (2 - s) * vmin;
+      sl = s * vmin;
+      sl /= lmin <= 1 ? lmin : 2 - lmin;
+      sl = sl || 0;
+      l /= 2;
+      return [h, sl * 100, l * 100];
+    };
+    convert.hwb.rgb = function(hwb) {
+      const h = hwb[0] / 360;
+      let wh = hwb[1] / 100;
+      let bl = hwb[2] / 100;
+      const ratio = wh + bl;
+      let f;
+      if (ratio > 1) {
+        wh /= ratio;
+        bl /= ratio;
+      }
+      const i = Math.floor(6 * h);
+      const v = 1 - bl;
+      f = 6 * h - i;
+      if ((i & 1) !== 0) {
+        f = 1 - f;
+      }
+      const n = wh + f * (v - wh);
+      let r;
+      let g2;
+      let b;
+      switch (i) {
+        default:
+        case 6:
+        case 0:
+          r = v;
+          g2 = n;
+          b = wh;
+          break;
+        case 1:
+          r = n;
+          g2 = v;
+          b = wh;
+          break;
+        case 2:
+          r = wh;
+          g2 = v;
+          b = n;
+          break;
+        case 3:
+          r = wh;
+          g2 = n;
+          b = v;
+          break;
+        case 4:
+          r = n;
+          g2 = wh;
+          b = v;
+          break;
+        case 5:
+          r = v;
+          g2 = wh;
+          b = n;
+          break;
+      }
+      return [r * 255, g2 * 255, b * 255];
+    };
+    convert.cmyk.rgb = function(cmyk) {
+      const c = cmyk[0] / 100;
+      const m = cmyk[1] / 100;
+      const y = cmyk[2] / 100;
+      const k = cmyk[3] / 100;
+      const r = 1 - Math.min(1, c * (1 - k) + k);
+      const g2 = 1 - Math.min(1, m * (1 - k) + k);
+      const b = 1 - Math.min(1, y * (1 - k) + k);
+      return [r * 255, g2 * 255, b * 255];
+    };
+    convert.xyz.rgb = function(xyz) {
+      const x = xyz[0] / 100;
+      const y = xyz[1] / 100;
+      const z2 = xyz[2] / 100;
+      let r;
+      let g2;
+      let b;
+      r = x * 3.2406 + y * -1.5372 + z2 * -0.4986;
+      g2 = x * -0.9689 + y * 1.8758 + z2 * 0.0415;
+      b = x * 0.0557 + y * -0.204 + z2 * 1.057;
+      r = r > 31308e-7 ? 1.055 * r ** (1 / 2.4) - 0.055 : r * 12.92;
+      g2 = g2 > 31308e-7 ? 1.055 * g2 ** (1 / 2.4) - 0.055 : g2 * 12.92;
+      b = b > 31308e-7 ? 1.055 * b ** (1 / 2.4) - 0.055 : b * 12.92;
+      r = Math.min(Math.max(0, r), 1);
+      g2 = Math.min(Math.max(0, g2), 1);
+      b = Math.min(Math.max(0, b), 1);
+      return [r * 255, g2 * 255, b * 255];
+    };
+    convert.xyz.lab = function(xyz) {
+      let x = xyz[0];
+      let y = xyz[1];
+      let z2 = xyz[2];
+      x /= 95.047;
+      y /= 100;
+      z2 /= 108.883;
+      x = x > 8856e-6 ? x ** (1 / 3) : 7.787 * x + 16 / 116;
+      y = y > 8856e-6 ? y ** (1 / 3) : 7.787 * y + 16 / 116;
+      z2 = z2 > 8856e-6 ? z2 ** (1 / 3) : 7.787 * z2 + 16 / 116;
+      const l = 116 * y - 16;
+      const a = 500 * (x - y);
+      const b = 200 * (y - z2);
+      return [l, a, b];
+    };
+    convert.lab.xyz = function(lab) {
+      const l = lab[0];
+      const a = lab[1];
+      const b = lab[2];
+      let x;
+      let y;
+      let z2;
+      y = (l + 16) / 116;
+      x = a / 500 + y;
+      z2 = y - b / 200;
+      const y2 = y ** 3;
+      const x2 = x ** 3;
+      const z22 = z2 ** 3;
+      y = y2 > 8856e-6 ? y2 : (y - 16 / 116) / 7.787;
+      x = x2 > 8856e-6 ? x2 : (x - 16 / 116) / 7.787;
+      z2 = z22 > 8856e-6 ? z22 : (z2 - 16 / 116) / 7.787;
+      x *= 95.047;
+      y *= 100;
+      z2 *= 108.883;
+      return [x, y, z2];
+    };
+    convert.lab.lch = function(lab) {
+      const l = lab[0];
+      const a = lab[1];
+      const b = lab[2];
+      let h;
+      const hr = Math.atan2(b, a);
+      h = hr * 360 / 2 / Math.PI;
+      if (h < 0) {
+        h += 360;
+      }
+      const c = Math.sqrt(a * a + b * b);
+      return [l, c, h];
+    };
+    convert.lch.lab = function(lch) {
+      const l = lch[0];
+      const c = lch[1];
+      const h = lch[2];
+      const hr = h / 360 * 2 * Math.PI;
+      const a = c * Math.cos(hr);
+      const b = c * Math.sin(hr);
+      return [l, a, b];
+    };
+    convert.rgb.ansi16 = function(args, saturation = null) {
+      const [r, g2, b] = args;
+      let value = saturation === null ? convert.rgb.hsv(args)[2] : saturation;
+      value = Math.round(value / 50);
+      if (value === 0) {
+        return 30;
+      }
+      let ansi = 30 + (Math.round(b / 255) << 2 | Math.round(g2 / 255) << 1 | Math.round(r / 255));
+      if (value === 2) {
+        ansi += 60;
+      }
+      return ansi;
+    };
+    convert.hsv.ansi16 = function(args) {
+      return convert.rgb.ansi16(convert.hsv.rgb(args), args[2]);
+    };
+    convert.rgb.ansi256 = function(args) {
+      const r = args[0];
+      const g2 = args[1];
+      const b = args[2];
+      if (r === g2 && g2 === b) {
+        if (r < 8) {
+          return 16;
+        }
+        if (r > 248) {
+          return 231;
+        }
+        return Math.round((r - 8) / 247 * 24) + 232;
+      }
+      const ansi = 16 + 36 * Math.round(r / 255 * 5) + 6 * Math.round(g2 / 255 * 5) + Math.round(b / 255 * 5);
+      return ansi;
+    };
+    convert.ansi16.rgb = function(args) {
+      let color = args % 10;
+      if (color === 0 || color === 7) {
+        if (args > 50) {
+          color += 3.5;
+        }
+        color = color / 10.5 * 255;
+        return [color, color, color];
+      }
+      const mult = (~~(args > 50) + 1) * 0.5;
+      const r = (color & 1) * mult * 255;
+      const g2 = (color >> 1 & 1) * mult * 255;
+      const b = (color >> 2 & 1) * mult * 255;
+      return [r, g2, b];
+    };
+    convert.ansi256.rgb = function(args) {
+      if (args >= 232) {
+        const c = (args - 232) * 10 + 8;
+        return [c, c, c];
+      }
+      args -= 16;
+      let rem;
+      const r = Math.floor(args / 36) / 5 * 255;
+      const g2 = Math.floor((rem = args % 36) / 6) / 5 * 255;
+      const b = rem % 6 / 5 * 255;
+      return [r, g2, b];
+    };
+    convert.rgb.hex = function(args) {
+      const integer = ((Math.round(args[0]) & 255) << 16) + ((Math.round(args[1]) & 255) << 8) + (Math.round(args[2]) & 255);
+      const string = integer.toString(16).toUpperCase();
+      return "000000".substring(string.length) + string;
+    };
+    convert.hex.rgb = function(args) {
+      const match = args.toString(16).match(/[a-f0-9]{6}|[a-f0-9]{3}/i);
+      if (!match) {
+        return [0, 0, 0];
+      }
+      let colorString = match[0];
+      if (match[0].length === 3) {
+        colorString = colorString.split("").map((char) => {
+          return char + char;
+        }).join("");
+      }
+      const integer = parseInt(colorString, 16);
+      const r = integer >> 16 & 255;
+      const g2 = integer >> 8 & 255;
+      const b = integer & 255;
+      return [r, g2, b];
+    };
+    convert.rgb.hcg = function(rgb) {
+      const r = rgb[0] / 255;
+      const g2 = rgb[1] / 255;
+      const b = rgb[2] / 255;
+      const max3 = Math.max(Math.max(r, g2), b);
+      const min2 = Math.min(Math.min(r, g2), b);
+      const chroma = max3 - min2;
+      let grayscale;
+      let hue;
+      if (chroma < 1) {
+        grayscale = min2 / (1 - chroma);
+      } else {
+        grayscale = 0;
+      }
+      if (chroma <= 0) {
+        hue = 0;
+      } else if (max3 === r) {
+        hue = (g2 - b) / chroma % 6;
+      } else if (max3 === g2) {
+        hue = 2 + (b - r) / chroma;
+      } else {
+        hue = 4 + (r - g2) / chroma;
+      }
+      hue /= 6;
+      hue %= 1;
+      return [hue * 360, chroma * 100, grayscale * 100];
+    };
+    convert.hsl.hcg = function(hsl) {
+      const s = hsl[1] / 100;
+      const l = hsl[2] / 100;
+      const c = l < 0.5 ? 2 * s * l : 2 * s * (1 - l);
+      let f = 0;
+      if (c < 1) {
+        f = (l - 0.5 * c) / (1 - c);
+      }
+      return [hsl[0], c * 100, f * 100];
+    };
+    convert.hsv.hcg = function(hsv) {
+      const s = hsv[1] / 100;
+      const v = hsv[2] / 100;
+      const c = s * v;
+      let f = 0;
+      if (c < 1) {
+        f = (v - c) / (1 - c);
+      }
+      return [hsv[0], c * 100, f * 100];
+    };
+    convert.hcg.rgb = function(hcg) {
+      const h = hcg[0] / 360;
+      const c = hcg[1] / 100;
+      const g2 = hcg[2] / 100;
+      if (c === 0) {
+        return [g2 * 255, g2 * 255, g2 * 255];
+      }
+      const pure = [0, 0, 0];
+      const hi = h % 1 * 6;
+      const v = hi % 1;
+      const w = 1 - v;
+      let mg = 0;
+      switch (Math.floor(hi)) {
+        case 0:
+          pure[0] = 1;
+          pure[1] = v;
+          pure[2] = 0;
+          break;
+        case 1:
+          pure[0] = w;
+          pure[1] = 1;
+          pure[2] = 0;
+          break;
+        case 2:
+          pure[0] = 0;
+          pure[1] = 1;
+          pure[2] = v;
+          break;
+        case 3:
+          pure[0] = 0;
+          pure[1] = w;
+          pure[2] = 1;
+          break;
+        case 4:
+          pure[0] = v;
+          pure[1] = 0;
+          pure[2] = 1;
+          break;
+        default:
+          pure[0] = 1;
+          pure[1] = 0;
+          pure[2] = w;
+      }
+      mg = (1 - c) * g2;
+      return [
+        (c * pure[0] + mg) * 255,
+        (c * pure[1] + mg) * 255,
+        (c * pure[2] + mg) * 255
+      ];
+    };
+    convert.hcg.hsv = function(hcg) {
+      const c = hcg[1] / 100;
+      const g2 = hcg[2] / 100;
+      const v = c + g2 * (1 - c);
+      let f = 0;
+      if (v > 0) {
+        f = c / v;
+      }
+      return [hcg[0], f * 100, v * 100];
+    };
+    convert.hcg.hsl = function(hcg) {
+      const c = hcg[1] / 100;
+      const g2 = hcg[2] / 100;
+      const l = g2 * (1 - c) + 0.5 * c;
+      let s = 0;
+      if (l > 0 && l < 0.5) {
+        s = c / (2 * l);
+      } else if (l >= 0.5 && l < 1) {
+        s = c / (2 * (1 - l));
+      }
+      return [hcg[0], s * 100, l * 100];
+    };
+    convert.hcg.hwb = function(hcg) {
+      const c = hcg[1] / 100;
+      const g2 = hcg[2] / 100;
+      const v = c + g2 * (1 - c);
+      return [hcg[0], (v - c) * 100, (1 - v) * 100];
+    };
+    convert.hwb.hcg = function(hwb) {
+      const w = hwb[1] / 100;
+      const b = hwb[2] / 100;
+      const v = 1 - b;
+      const c = v - w;
+      let g2 = 0;
+      if (c < 1) {
+        g2 = (v - c) / (1 - c);
+      }
+      return [hwb[0], c * 100, g2 * 100];
+    };
+    convert.apple.rgb = function(apple) {
+      return [apple[0] / 65535 * 255, apple[1] / 65535 * 255, apple[2] / 65535 * 255];
+    };
+    convert.rgb.apple = function(rgb) {
+      return [rgb[0] / 255 * 65535, rgb[1] / 255 * 65535, rgb[2] / 255 * 65535];
+    };
+    convert.gray.rgb = function(args) {
+      return [args[0] / 100 * 255, args[0] / 100 * 255, args[0] / 100 * 255];
+    };
+    convert.gray.hsl = function(args) {
+      return [0, 0, args[0]];
+    };
+    convert.gray.hsv = convert.gray.hsl;
+    convert.gray.hwb = function(gray) {
+      return [0, 100, gray[0]];
+    };
+    convert.gray.cmyk = function(gray) {
+      return [0, 0, 0, gray[0]];
+    };
+    convert.gray.lab = function(gray) {
+      return [gray[0], 0, 0];
+    };
+    convert.gray.hex = function(gray) {
+      const val = Math.round(gray[0] / 100 * 255) & 255;
+      const integer = (val << 16) + (val << 8) + val;
+      const string = integer.toString(16).toUpperCase();
+      return "000000".substring(string.length) + string;
+    };
+    convert.rgb.gray = function(rgb) {
+      const val = (rgb[0] + rgb[1] + rgb[2]) / 3;
+      return [val / 255 * 100];
+    };
+  }
+});
+
+// node_modules/color-convert/route.js
+var require_route = __commonJS({
+  "node_modules/color-convert/route.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var conversions = require_conversions();
+    function buildGraph() {
+      const graph = {};
+      const models = Object.keys(conversions);
+      for (let len = models.length, i = 0; i < len; i++) {
+        graph[models[i]] = {
+          // http://jsperf.com/1-vs-infinity
+          // micro-opt, but this is simple.
+          distance: -1,
+          parent: null
+        };
+      }
+      return graph;
+    }
+    function deriveBFS(fromModel) {
+      const graph = buildGraph();
+      const queue = [fromModel];
+      graph[fromModel].distance = 0;
+      while (queue.length) {
+        const current = queue.pop();
+        const adjacents = Object.keys(conversions[current]);
+        for (let len = adjacents.length, i = 0; i < len; i++) {
+          const adjacent = adjacents[i];
+          const node = graph[adjacent];
+          if (node.distance === -1) {
+            node.distance = graph[current].distance + 1;
+            node.parent = current;
+            queue.unshift(adjacent);
+          }
+        }
+      }
+      return graph;
+    }
+    function link2(from, to) {
+      return function(args) {
+        return to(from(args));
+      };
+    }
+    function wrapConversion(toModel, graph) {
+      const path = [graph[toModel].parent, toModel];
+      let fn = conversions[graph[toModel].parent][toModel];
+      let cur = graph[toModel].parent;
+      while (graph[cur].parent) {
+        path.unshift(graph[cur].parent);
+        fn = link2(conversions[graph[cur].parent][cur], fn);
+        cur = graph[cur].parent;
+      }
+      fn.conversion = path;
+      return fn;
+    }
+    module2.exports = function(fromModel) {
+      const graph = deriveBFS(fromModel);
+      const conversion = {};
+      const models = Object.keys(graph);
+      for (let len = models.length, i = 0; i < len; i++) {
+        const toModel = models[i];
+        const node = graph[toModel];
+        if (node.parent === null) {
+          continue;
+        }
+        conversion[toModel] = wrapConversion(toModel, graph);
+      }
+      return conversion;
+    };
+  }
+});
+
+// node_modules/color-convert/index.js
+var require_color_convert = __commonJS({
+  "node_modules/color-convert/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    var conversions = require_conversions();
+    var route = require_route();
+    var convert = {};
+    var models = Object.keys(conversions);
+    function wrapRaw(fn) {
+      const wrappedFn = function(...args) {
+        const arg0 = args[0];
+        if (arg0 === void 0 || arg0 === null) {
+          return arg0;
+        }
+        if (arg0.length > 1) {
+          args = arg0;
+        }
+        return fn(args);
+      };
+      if ("conversion" in fn) {
+        wrappedFn.conversion = fn.conversion;
+      }
+      return wrappedFn;
+    }
+    function wrapRounded(fn) {
+      const wrappedFn = function(...args) {
+        const arg0 = args[0];
+        if (arg0 === void 0 || arg0 === null) {
+          return arg0;
+        }
+        if (arg0.length > 1) {
+          args = arg0;
+        }
+        const result = fn(args);
+        if (typeof result === "object") {
+          for (let len = result.length, i = 0; i < len; i++) {
+            result[i] = Math.round(result[i]);
+          }
+        }
+        return result;
+      };
+      if ("conversion" in fn) {
+        wrappedFn.conversion = fn.conversion;
+      }
+      return wrappedFn;
+    }
+    models.forEach((fromModel) => {
+      convert[fromModel] = {};
+      Object.defineProperty(convert[fromModel], "channels", { value: conversions[fromModel].channels });
+      Object.defineProperty(convert[fromModel], "labels", { value: conversions[fromModel].labels });
+      const routes = route(fromModel);
+      const routeModels = Object.keys(routes);
+      routeModels.forEach((toModel) => {
+        const fn = routes[toModel];
+        convert[fromModel][toModel] = wrapRounded(fn);
+        convert[fromModel][toModel].raw = wrapRaw(fn);
+      });
+    });
+    module2.exports = convert;
+  }
+});
+
+// node_modules/ansi-styles/index.js
+var require_ansi_styles = __commonJS({
+  "node_modules/ansi-styles/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var wrapAnsi16 = (fn, offset) => (...args) => {
+      const code = fn(...args);
+      return `\x1B[${code + offset}m`;
+    };
+    var wrapAnsi256 = (fn, offset) => (...args) => {
+      const code = fn(...args);
+      return `\x1B[${38 + offset};5;${code}m`;
+    };
+    var wrapAnsi16m = (fn, offset) => (...args) => {
+      const rgb = fn(...args);
+      return `\x1B[${38 + offset};2;${rgb[0]};${rgb[1]};${rgb[2]}m`;
+    };
+    var ansi2ansi = (n) => n;
+    var rgb2rgb = (r, g2, b) => [r, g2, b];
+    var setLazyProperty = (object, property, get) => {
+      Object.defineProperty(object, property, {
+        get: () => {
+          const value = get();
+          Object.defineProperty(object, property, {
+            value,
+            enumerable: true,
+            configurable: true
+          });
+          return value;
+        },
+        enumerable: true,
+        configurable: true
+      });
+    };
+    var colorConvert;
+    var makeDynamicStyles = (wrap2, targetSpace, identity, isBackground) => {
+      if (colorConvert === void 0) {
+        colorConvert = require_color_convert();
+      }
+      const offset = isBackground ? 10 : 0;
+      const styles = {};
+      for (const [sourceSpace, suite] of Object.entries(colorConvert)) {
+        const name = sourceSpace === "ansi16" ? "ansi" : sourceSpace;
+        if (sourceSpace === targetSpace) {
+          styles[name] = wrap2(identity, offset);
+        } else if (typeof suite === "object") {
+          styles[name] = wrap2(suite[targetSpace], offset);
+        }
+      }
+      return styles;
+    };
+    function assembleStyles() {
+      const codes = /* @__PURE__ */ new Map();
+      const styles = {
+        modifier: {
+          reset: [0, 0],
+          // 21 isn't widely supported and 22 does the same thing
+          bold: [1, 22],
+          dim: [2, 22],
+          italic: [3, 23],
+          underline: [4, 24],
+          inverse: [7, 27],
+          hidden: [8, 28],
+          strikethrough: [9, 29]
+        },
+        color: {
+          black: [30, 39],
+          red: [31, 39],
+          green: [32, 39],
+          yellow: [33, 39],
+          blue: [34, 39],
+          magenta: [35, 39],
+          cyan: [36, 39],
+          white: [37, 39],
+          // Bright color
+          blackBright: [90, 39],
+          redBright: [91, 39],
+          greenBright: [92, 39],
+          yellowBright: [93, 39],
+          blueBright: [94, 39],
+          magentaBright: [95, 39],
+          cyanBright: [96, 39],
+          whiteBright: [97, 39]
+        },
+        bgColor: {
+          bgBlack: [40, 49],
+          bgRed: [41, 49],
+          bgGreen: [42, 49],
+          bgYellow: [43, 49],
+          bgBlue: [44, 49],
+          bgMagenta: [45, 49],
+          bgCyan: [46, 49],
+          bgWhite: [47, 49],
+          // Bright color
+          bgBlackBright: [100, 49],
+          bgRedBright: [101, 49],
+          bgGreenBright: [102, 49],
+          bgYellowBright: [103, 49],
+          bgBlueBright: [104, 49],
+          bgMagentaBright: [105, 49],
+          bgCyanBright: [106, 49],
+          bgWhiteBright: [107, 49]
+        }
+      };
+      styles.color.gray = styles.color.blackBright;
+      styles.bgColor.bgGray = styles.bgColor.bgBlackBright;
+      styles.color.grey = styles.color.blackBright;
+      styles.bgColor.bgGrey = styles.bgColor.bgBlackBright;
+      for (const [groupName, group] of Object.entries(styles)) {
+        for (const [styleName, style] of Object.entries(group)) {
+          styles[styleName] = {
+            open: `\x1B[${style[0]}m`,
+            close: `\x1B[${style[1]}m`
+          };
+          group[styleName] = styles[styleName];
+          codes.set(style[0], style[1]);
+        }
+        Object.defineProperty(styles, groupName, {
+          value: group,
+          enumerable: false
+        });
+      }
+      Object.defineProperty(styles, "codes", {
+        value: codes,
+        enumerable: false
+      });
+      styles.color.close = "\x1B[39m";
+      styles.bgColor.close = "\x1B[49m";
+      setLazyProperty(styles.color, "ansi", () => makeDynamicStyles(wrapAnsi16, "ansi16", ansi2ansi, false));
+      setLazyProperty(styles.color, "ansi256", () => makeDynamicStyles(wrapAnsi256, "ansi256", ansi2ansi, false));
+      setLazyProperty(styles.color, "ansi16m", () => makeDynamicStyles(wrapAnsi16m, "rgb", rgb2rgb, false));
+      setLazyProperty(styles.bgColor, "ansi", () => makeDynamicStyles(wrapAnsi16, "ansi16", ansi2ansi, true));
+      setLazyProperty(styles.bgColor, "ansi256", () => makeDynamicStyles(wrapAnsi256, "ansi256", ansi2ansi, true));
+      setLazyProperty(styles.bgColor, "ansi16m", () => makeDynamicStyles(wrapAnsi16m, "rgb", rgb2rgb, true));
+      return styles;
+    }
+    Object.defineProperty(module2, "exports", {
+      enumerable: true,
+      get: assembleStyles
+    });
+  }
+});
+
+// node_modules/has-flag/index.js
+var require_has_flag2 = __commonJS({
+  "node_modules/has-flag/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = (flag, argv = process.argv) => {
+      const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
+      const position = argv.indexOf(prefix + flag);
+      const terminatorPosition = argv.indexOf("--");
+      return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
+    };
+  }
+});
+
+// node_modules/chalk/node_modules/supports-color/index.js
+var require_supports_color = __commonJS({
+  "node_modules/chalk/node_modules/supports-color/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var os = __require("os");
+    var tty = __require("tty");
+    var hasFlag = require_has_flag2();
+    var { env } = process;
+    var forceColor;
+    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
+      forceColor = 0;
+    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
+      forceColor = 1;
+    }
+    if ("FORCE_COLOR" in env) {
+      if (env.FORCE_COLOR === "true") {
+        forceColor = 1;
+      } else if (env.FORCE_COLOR === "false") {
+        forceColor = 0;
+      } else {
+        forceColor = env.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env.FORCE_COLOR, 10), 3);
+      }
+    }
+    function translateLevel(level) {
+      if (level === 0) {
+        return false;
+      }
+      return {
+        level,
+        hasBasic: true,
+        has256: level >= 2,
+        has16m: level >= 3
+      };
+    }
+    function supportsColor(haveStream, streamIsTTY) {
+      if (forceColor === 0) {
+        return 0;
+      }
+      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
+        return 3;
+      }
+      if (hasFlag("color=256")) {
+        return 2;
+      }
+      if (haveStream && !streamIsTTY && forceColor === void 0) {
+        return 0;
+      }
+      const min2 = forceColor || 0;
+      if (env.TERM === "dumb") {
+        return min2;
+      }
+      if (process.platform === "win32") {
+        const osRelease = os.release().split(".");
+        if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
+          return Number(osRelease[2]) >= 14931 ? 3 : 2;
+        }
+        return 1;
+      }
+      if ("CI" in env) {
+        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI", "GITHUB_ACTIONS", "BUILDKITE"].some((sign) => sign in env) || env.CI_NAME === "codeship") {
+          return 1;
+        }
+        return min2;
+      }
+      if ("TEAMCITY_VERSION" in env) {
+        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
+      }
+      if (env.COLORTERM === "truecolor") {
+        return 3;
+      }
+      if ("TERM_PROGRAM" in env) {
+        const version = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
+        switch (env.TERM_PROGRAM) {
+          case "iTerm.app":
+            return version >= 3 ? 3 : 2;
+          case "Apple_Terminal":
+            return 2;
+        }
+      }
+      if (/-256(color)?$/i.test(env.TERM)) {
+        return 2;
+      }
+      if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
+        return 1;
+      }
+      if ("COLORTERM" in env) {
+        return 1;
+      }
+      return min2;
+    }
+    function getSupportLevel(stream) {
+      const level = supportsColor(stream, stream && stream.isTTY);
+      return translateLevel(level);
+    }
+    module2.exports = {
+      supportsColor: getSupportLevel,
+      stdout: translateLevel(supportsColor(true, tty.isatty(1))),
+      stderr: translateLevel(supportsColor(true, tty.isatty(2)))
+    };
+  }
+});
+
+// node_modules/chalk/source/util.js
+var require_util2 = __commonJS({
+  "node_modules/chalk/source/util.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var stringReplaceAll = (string, substring, replacer) => {
+      let index = string.indexOf(substring);
+      if (index === -1) {
+        return string;
+      }
+      const substringLength = substring.length;
+      let endIndex = 0;
+      let returnValue = "";
+      do {
+        returnValue += string.substr(endIndex, index - endIndex) + substring + replacer;
+        endIndex = index + substringLength;
+        index = string.indexOf(substring, endIndex);
+      } while (index !== -1);
+      returnValue += string.substr(endIndex);
+      return returnValue;
+    };
+    var stringEncaseCRLFWithFirstIndex = (string, prefix, postfix, index) => {
+      let endIndex = 0;
+      let returnValue = "";
+      do {
+        const gotCR = string[index - 1] === "\r";
+        returnValue += string.substr(endIndex, (gotCR ? index - 1 : index) - endIndex) + prefix + (gotCR ? "\r\n" : "\n") + postfix;
+        endIndex = index + 1;
+        index = string.indexOf("\n", endIndex);
+      } while (index !== -1);
+      returnValue += string.substr(endIndex);
+      return returnValue;
+    };
+    module2.exports = {
+      stringReplaceAll,
+      stringEncaseCRLFWithFirstIndex
+    };
+  }
+});
+
+// node_modules/chalk/source/templates.js
+var require_templates = __commonJS({
+  "node_modules/chalk/source/templates.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var TEMPLATE_REGEX = /(?:\\(u(?:[a-f\d]{4}|\{[a-f\d]{1,6}\})|x[a-f\d]{2}|.))|(?:\{(~)?(\w+(?:\([^)]*\))?(?:\.\w+(?:\([^)]*\))?)*)(?:[ \t]|(?=\r?\n)))|(\})|((?:.|[\r\n\f])+?)/gi;
+    var STYLE_REGEX = /(?:^|\.)(\w+)(?:\(([^)]*)\))?/g;
+    var STRING_REGEX = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/;
+    var ESCAPE_REGEX = /\\(u(?:[a-f\d]{4}|{[a-f\d]{1,6}})|x[a-f\d]{2}|.)|([^\\])/gi;
+    var ESCAPES = /* @__PURE__ */ new Map([
+      ["n", "\n"],
+      ["r", "\r"],
+      ["t", "	"],
+      ["b", "\b"],
+      ["f", "\f"],
+      ["v", "\v"],
+      ["0", "\0"],
+      ["\\", "\\"],
+      ["e", "\x1B"],
+      ["a", "\x07"]
+    ]);
+    function unescape(c) {
+      const u = c[0] === "u";
+      const bracket = c[1] === "{";
+      if (u && !bracket && c.length === 5 || c[0] === "x" && c.length === 3) {
+        return String.fromCharCode(parseInt(c.slice(1), 16));
+      }
+      if (u && bracket) {
+        return String.fromCodePoint(parseInt(c.slice(2, -1), 16));
+      }
+      return ESCAPES.get(c) || c;
+    }
+    function parseArguments(name, arguments_) {
+      const results = [];
+      const chunks = arguments_.trim().split(/\s*,\s*/g);
+      let matches;
+      for (const chunk of chunks) {
+        const number2 = Number(chunk);
+        if (!Number.isNaN(number2)) {
+          results.push(number2);
+        } else if (matches = chunk.match(STRING_REGEX)) {
+          results.push(matches[2].replace(ESCAPE_REGEX, (m, escape3, character) => escape3 ? unescape(escape3) : character));
+        } else {
+          throw new Error(`Invalid Chalk template style argument: ${chunk} (in style '${name}')`);
+        }
+      }
+      return results;
+    }
+    function parseStyle(style) {
+      STYLE_REGEX.lastIndex = 0;
+      const results = [];
+      let matches;
+      while ((matches = STYLE_REGEX.exec(style)) !== null) {
+        const name = matches[1];
+        if (matches[2]) {
+          const args = parseArguments(name, matches[2]);
+          results.push([name].concat(args));
+        } else {
+          results.push([name]);
+        }
+      }
+      return results;
+    }
+    function buildStyle(chalk, styles) {
+      const enabled = {};
+      for (const layer of styles) {
+        for (const style of layer.styles) {
+          enabled[style[0]] = layer.inverse ? null : style.slice(1);
+        }
+      }
+      let current = chalk;
+      for (const [styleName, styles2] of Object.entries(enabled)) {
+        if (!Array.isArray(styles2)) {
+          continue;
+        }
+        if (!(styleName in current)) {
+          throw new Error(`Unknown Chalk style: ${styleName}`);
+        }
+        current = styles2.length > 0 ? current[styleName](...styles2) : current[styleName];
+      }
+      return current;
+    }
+    module2.exports = (chalk, temporary) => {
+      const styles = [];
+      const chunks = [];
+      let chunk = [];
+      temporary.replace(TEMPLATE_REGEX, (m, escapeCharacter, inverse, style, close, character) => {
+        if (escapeCharacter) {
+          chunk.push(unescape(escapeCharacter));
+        } else if (style) {
+          const string = chunk.join("");
+          chunk = [];
+          chunks.push(styles.length === 0 ? string : buildStyle(chalk, styles)(string));
+          styles.push({ inverse, styles: parseStyle(style) });
+        } else if (close) {
+          if (styles.length === 0) {
+            throw new Error("Found extraneous } in Chalk template literal");
+          }
+          chunks.push(buildStyle(chalk, styles)(chunk.join("")));
+          chunk = [];
+          styles.pop();
+        } else {
+          chunk.push(character);
+        }
+      });
+      chunks.push(chunk.join(""));
+      if (styles.length > 0) {
+        const errMessage = `Chalk template literal is missing ${styles.length} closing bracket${styles.length === 1 ? "" : "s"} (\`}\`)`;
+        throw new Error(errMessage);
+      }
+      return chunks.join("");
+    };
+  }
+});
+
+// node_modules/chalk/source/index.js
+var require_source = __commonJS({
+  "node_modules/chalk/source/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var ansiStyles = require_ansi_styles();
+    var { stdout: stdoutColor, stderr: stderrColor } = require_supports_color();
+    var {
+      stringReplaceAll,
+      stringEncaseCRLFWithFirstIndex
+    } = require_util2();
+    var { isArray } = Array;
+    var levelMapping = [
+      "ansi",
+      "ansi",
+      "ansi256",
+      "ansi16m"
+    ];
+    var styles = /* @__PURE__ */ Object.create(null);
+    var applyOptions = (object, options = {}) => {
+      if (options.level && !(Number.isInteger(options.level) && options.level >= 0 && options.level <= 3)) {
+        throw new Error("The `level` option should be an integer from 0 to 3");
+      }
+      const colorLevel = stdoutColor ? stdoutColor.level : 0;
+      object.level = options.level === void 0 ? colorLevel : options.level;
+    };
+    var ChalkClass = class {
+      constructor(options) {
+        return chalkFactory(options);
+      }
+    };
+    var chalkFactory = (options) => {
+      const chalk2 = {};
+      applyOptions(chalk2, options);
+      chalk2.template = (...arguments_) => chalkTag(chalk2.template, ...arguments_);
+      Object.setPrototypeOf(chalk2, Chalk.prototype);
+      Object.setPrototypeOf(chalk2.template, chalk2);
+      chalk2.template.constructor = () => {
+        throw new Error("`chalk.constructor()` is deprecated. Use `new chalk.Instance()` instead.");
+      };
+      chalk2.template.Instance = ChalkClass;
+      return chalk2.template;
+    };
+    function Chalk(options) {
+      return chalkFactory(options);
+    }
+    for (const [styleName, style] of Object.entries(ansiStyles)) {
+      styles[styleName] = {
+        get() {
+          const builder = createBuilder(this, createStyler(style.open, style.close, this._styler), this._isEmpty);
+          Object.defineProperty(this, styleName, { value: builder });
+          return builder;
+        }
+      };
+    }
+    styles.visible = {
+      get() {
+        const builder = createBuilder(this, this._styler, true);
+        Object.defineProperty(this, "visible", { value: builder });
+        return builder;
+      }
+    };
+    var usedModels = ["rgb", "hex", "keyword", "hsl", "hsv", "hwb", "ansi", "ansi256"];
+    for (const model of usedModels) {
+      styles[model] = {
+        get() {
+          const { level } = this;
+          return function(...arguments_) {
+            const styler = createStyler(ansiStyles.color[levelMapping[level]][model](...arguments_), ansiStyles.color.close, this._styler);
+            return createBuilder(this, styler, this._isEmpty);
+          };
+        }
+      };
+    }
+    for (const model of usedModels) {
+      const bgModel = "bg" + model[0].toUpperCase() + model.slice(1);
+      styles[bgModel] = {
+        get() {
+          const { level } = this;
+          return function(...arguments_) {
+            const styler = createStyler(ansiStyles.bgColor[levelMapping[level]][model](...arguments_), ansiStyles.bgColor.close, this._styler);
+            return createBuilder(this, styler, this._isEmpty);
+          };
+        }
+      };
+    }
+    var proto = Object.defineProperties(() => {
+    }, {
+      ...styles,
+      level: {
+        enumerable: true,
+        get() {
+          return this._generator.level;
+        },
+        set(level) {
+          this._generator.level = level;
+        }
+      }
+    });
+    var createStyler = (open2, close, parent) => {
+      let openAll;
+      let closeAll;
+      if (parent === void 0) {
+        openAll = open2;
+        closeAll = close;
+      } else {
+        openAll = parent.openAll + open2;
+        closeAll = close + parent.closeAll;
+      }
+      return {
+        open: open2,
+        close,
+        openAll,
+        closeAll,
+        parent
+      };
+    };
+    var createBuilder = (self2, _styler, _isEmpty) => {
+      const builder = (...arguments_) => {
+        if (isArray(arguments_[0]) && isArray(arguments_[0].raw)) {
+          return applyStyle(builder, chalkTag(builder, ...arguments_));
+        }
+        return applyStyle(builder, arguments_.length === 1 ? "" + arguments_[0] : arguments_.join(" "));
+      };
+      Object.setPrototypeOf(builder, proto);
+      builder._generator = self2;
+      builder._styler = _styler;
+      builder._isEmpty = _isEmpty;
+      return builder;
+    };
+    var applyStyle = (self2, string) => {
+      if (self2.level <= 0 || !string) {
+        return self2._isEmpty ? "" : string;
+      }
+      let styler = self2._styler;
+      if (styler === void 0) {
+        return string;
+      }
+      const { openAll, closeAll } = styler;
+      if (string.indexOf("\x1B") !== -1) {
+        while (styler !== void 0) {
+          string = stringReplaceAll(string, styler.close, styler.open);
+          styler = styler.parent;
+        }
+      }
+      const lfIndex = string.indexOf("\n");
+      if (lfIndex !== -1) {
+        string = stringEncaseCRLFWithFirstIndex(string, closeAll, openAll, lfIndex);
+      }
+      return openAll + string + closeAll;
+    };
+    var template;
+    var chalkTag = (chalk2, ...strings) => {
+      const [firstString] = strings;
+      if (!isArray(firstString) || !isArray(firstString.raw)) {
+        return strings.join(" ");
+      }
+      const arguments_ = strings.slice(1);
+      const parts = [firstString.raw[0]];
+      for (let i = 1; i < firstString.length; i++) {
+        parts.push(
+          String(arguments_[i - 1]).replace(/[{}\\]/g, "\\$&"),
+          String(firstString.raw[i])
+        );
+      }
+      if (template === void 0) {
+        template = require_templates();
+      }
+      return template(chalk2, parts.join(""));
+    };
+    Object.defineProperties(Chalk.prototype, styles);
+    var chalk = Chalk();
+    chalk.supportsColor = stdoutColor;
+    chalk.stderr = Chalk({ level: stderrColor ? stderrColor.level : 0 });
+    chalk.stderr.supportsColor = stderrColor;
+    module2.exports = chalk;
+  }
+});
+
+// node_modules/color-support/index.js
+var require_color_support = __commonJS({
+  "node_modules/color-support/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
+    module2.exports = colorSupport({ alwaysReturn: true }, colorSupport);
+    function hasNone(obj, options) {
+      obj.level = 0;
+      obj.hasBasic = false;
+      obj.has256 = false;
+      obj.has16m = false;
+      if (!options.alwaysReturn) {
+        return false;
+      }
+      return obj;
+    }
+    function hasBasic(obj) {
+      obj.hasBasic = true;
+      obj.has256 = false;
+      obj.has16m = false;
+      obj.level = 1;
+      return obj;
+    }
+    function has256(obj) {
+      obj.hasBasic = true;
+      obj.has256 = true;
+      obj.has16m = false;
+      obj.level = 2;
+      return obj;
+    }
+    function has16m(obj) {
+      obj.hasBasic = true;
+      obj.has256 = true;
+      obj.has16m = true;
+      obj.level = 3;
+      return obj;
+    }
+    function colorSupport(options, obj) {
+      options = options || {};
+      obj = obj || {};
+      if (typeof options.level === "number") {
+        switch (options.level) {
+          case 0:
+            return hasNone(obj, options);
+          case 1:
+            return hasBasic(obj);
+          case 2:
+            return has256(obj);
+          case 3:
+            return has16m(obj);
+        }
+      }
+      obj.level = 0;
+      obj.hasBasic = false;
+      obj.has256 = false;
+      obj.has16m = false;
+      if (typeof process === "undefined" || !process || !process.stdout || !process.env || !process.platform) {
+        return hasNone(obj, options);
+      }
+      var env = options.env || process.env;
+      var stream = options.stream || process.stdout;
+      var term = options.term || env.TERM || "";
+      var platform2 = options.platform || process.platform;
+      if (!options.ignoreTTY && !stream.isTTY) {
+        return hasNone(obj, options);
+      }
+      if (!options.ignoreDumb && term === "dumb" && !env.COLORTERM) {
+        return hasNone(obj, options);
+      }
+      if (platform2 === "win32") {
+        return hasBasic(obj);
+      }
+      if (env.TMUX) {
+        return has256(obj);
+      }
+      if (!options.ignoreCI && (env.CI || env.TEAMCITY_VERSION)) {
+        if (env.TRAVIS) {
+          return has256(obj);
+        } else {
+          return hasNone(obj, options);
+        }
+      }
+      switch (env.TERM_PROGRAM) {
+        case "iTerm.app":
+          var ver = env.TERM_PROGRAM_VERSION || "0.";
+          if (/^[0-2]\./.test(ver)) {
+            return has256(obj);
+          } else {
+            return has16m(obj);
+          }
+        case "HyperTerm":
+        case "Hyper":
+          return has16m(obj);
+        case "MacTerm":
+          return has16m(obj);
+        case "Apple_Terminal":
+          return has256(obj);
+      }
+      if (/^xterm-256/.test(term)) {
+        return has256(obj);
+      }
+      if (/^screen|^xterm|^vt100|color|ansi|cygwin|linux/i.test(term)) {
+        return hasBasic(obj);
+      }
+      if (env.COLORTERM) {
+        return hasBasic(obj);
+      }
+      return hasNone(obj, options);
+    }
+  }
+});
+
+// node_modules/pretty-bytes/index.js
+var require_pretty_bytes = __commonJS({
+  "node_modules/pretty-bytes/index.js"(exports2, module2) {
+    "use strict";
+    init_define_PERF_GATE_UPLOT();
+    var BYTE_UNITS = [
+      "B",
+      "kB",
+      "MB",
+      "GB",
+      "TB",
+      "PB",
+      "EB",
+      "ZB",
+      "YB"
+    ];
+    var BIBYTE_UNITS = [
+      "B",
+      "kiB",
+      "MiB",
+      "GiB",
+      "TiB",
+      "PiB",
+      "EiB",
+      "ZiB",
+      "YiB"
+    ];
+    var BIT_UNITS = [
+      "b",
+      "kbit",
+      "Mbit",
+      "Gbit",
+      "Tbit",
+      "Pbit",
+      "Ebit",
+      "Zbit",
+      "Ybit"
+    ];
+    var BIBIT_UNITS = [
+      "b",
+      "kibit",
+      "Mibit",
+      "Gibit",
+      "Tibit",
+      "Pibit",
+      "Eibit",
+      "Zibit",
+      "Yibit"
+    ];
+    var toLocaleString = (number2, locale, options) => {
+      let result = number2;
+      if (typeof locale === "string" || Array.isArray(locale)) {
+        result = number2.toLocaleString(locale, options);
+      } else if (locale === true || options !== void 0) {
+        result = number2.toLocaleString(void 0, options);
+      }
+      return result;
+    };
+    module2.exports = (number2, options) => {
+      if (!Number.isFinite(number2)) {
+        throw new TypeError(`Expected a finite number, got ${typeof number2}: ${number2}`);
+      }
+      options = Object.assign({ bits: false, binary: false }, options);
+      const UNITS = options.bits ? options.binary ? BIBIT_UNITS : BIT_UNITS : options.binary ? BIBYTE_UNITS : BYTE_UNITS;
+      if (options.signed && number2 === 0) {
+        return ` 0 ${UNITS[0]}`;
+      }
+      const isNegative = number2 < 0;
+      const prefix = isNegative ? "-" : options.signed ? "+" : "";
+      if (isNegative) {
+        number2 = -number2;
+      }
+      let localeOptions;
+      if (options.minimumFractionDigits !== void 0) {
+        localeOptions = { minimumFractionDigits: options.minimumFractionDigits };
+      }
+      if (options.maximumFractionDigits !== void 0) {
+        localeOptions = Object.assign({ maximumFractionDigits: options.maximumFractionDigits }, localeOptions);
+      }
+      if (number2 < 1) {
+        const numberString2 = toLocaleString(number2, options.locale, localeOptions);
+        return prefix + numberString2 + " " + UNITS[0];
+      }
+      const exponent = Math.min(Math.floor(options.binary ? Math.log(number2) / Math.log(1024) : Math.log10(number2) / 3), UNITS.length - 1);
+      number2 /= Math.pow(options.binary ? 1024 : 1e3, exponent);
+      if (!localeOptions) {
+        number2 = number2.toPrecision(3);
+      }
+      const numberString = toLocaleString(Number(number2), options.locale, localeOptions);
+      const unit = UNITS[exponent];
+      return prefix + numberString + " " + unit;
+    };
+  }
+});
+
 // node_modules/hdr-histogram-percentiles-obj/index.js
 var require_hdr_histogram_percentiles_obj = __commonJS({
   "node_modules/hdr-histogram-percentiles-obj/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var percentiles = module2.exports.percentiles = [
       1e-3,
       0.01,
@@ -39661,7 +40329,8 @@ var require_hdr_histogram_percentiles_obj = __commonJS({
 // node_modules/autocannon/lib/histUtil.js
 var require_histUtil = __commonJS({
   "node_modules/autocannon/lib/histUtil.js"(exports2) {
-    var hdr2 = require_dist4();
+    init_define_PERF_GATE_UPLOT();
+    var hdr2 = require_dist3();
     var histUtil = require_hdr_histogram_percentiles_obj();
     hdr2.initWebAssemblySync();
     var getHistograms = ({
@@ -39715,6 +40384,7 @@ var require_histUtil = __commonJS({
 var require_format3 = __commonJS({
   "node_modules/autocannon/lib/format.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function format(num) {
       if (num < 1e3) {
         return "" + num;
@@ -39730,6 +40400,7 @@ var require_format3 = __commonJS({
 var require_printResult = __commonJS({
   "node_modules/autocannon/lib/printResult.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Table = require_cli_table3();
     var Chalk = require_source();
     var testColorSupport = require_color_support();
@@ -39888,6 +40559,7 @@ var require_printResult = __commonJS({
 var require_worker_threads = __commonJS({
   "node_modules/autocannon/lib/worker_threads.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var workerThreads = {};
     try {
       workerThreads = __require("worker_threads");
@@ -39906,6 +40578,7 @@ var require_worker_threads = __commonJS({
 var require_aggregateResult = __commonJS({
   "node_modules/autocannon/lib/aggregateResult.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var { decodeHist, getHistograms, histAsObj, addPercentiles } = require_histUtil();
     function aggregateResult(results, opts, histograms) {
       results = Array.isArray(results) ? results : [results];
@@ -39982,6 +40655,7 @@ var require_aggregateResult = __commonJS({
 var require_manager = __commonJS({
   "node_modules/autocannon/lib/manager.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var path = __require("path");
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
@@ -40087,6 +40761,7 @@ var require_manager = __commonJS({
 var require_defaultOptions = __commonJS({
   "node_modules/autocannon/lib/defaultOptions.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var defaultOptions3 = {
       headers: {},
       method: "GET",
@@ -40114,6 +40789,7 @@ var require_defaultOptions = __commonJS({
 // node_modules/timestring/index.js
 var require_timestring = __commonJS({
   "node_modules/timestring/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = parseTimestring;
     var DEFAULT_OPTS = {
       hoursPerDay: 24,
@@ -40184,6 +40860,7 @@ var require_timestring = __commonJS({
 var require_url = __commonJS({
   "node_modules/autocannon/lib/url.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function checkURL(url) {
       return typeof url === "string" && url || Array.isArray(url) && url.length > 0;
     }
@@ -40207,6 +40884,7 @@ var require_url = __commonJS({
 // node_modules/delayed-stream/lib/delayed_stream.js
 var require_delayed_stream = __commonJS({
   "node_modules/delayed-stream/lib/delayed_stream.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var Stream = __require("stream").Stream;
     var util = __require("util");
     module2.exports = DelayedStream;
@@ -40298,6 +40976,7 @@ var require_delayed_stream = __commonJS({
 // node_modules/combined-stream/lib/combined_stream.js
 var require_combined_stream = __commonJS({
   "node_modules/combined-stream/lib/combined_stream.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var util = __require("util");
     var Stream = __require("stream").Stream;
     var DelayedStream = require_delayed_stream();
@@ -48992,6 +49671,7 @@ var require_db = __commonJS({
 // node_modules/mime-db/index.js
 var require_mime_db = __commonJS({
   "node_modules/mime-db/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = require_db();
   }
 });
@@ -49000,6 +49680,7 @@ var require_mime_db = __commonJS({
 var require_mime_types = __commonJS({
   "node_modules/mime-types/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var db = require_mime_db();
     var extname = __require("path").extname;
     var EXTRACT_TYPE_REGEXP = /^\s*([^;\s]*)(?:;|\s|$)/;
@@ -49089,6 +49770,7 @@ var require_mime_types = __commonJS({
 // node_modules/asynckit/lib/defer.js
 var require_defer = __commonJS({
   "node_modules/asynckit/lib/defer.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = defer;
     function defer(fn) {
       var nextTick = typeof setImmediate == "function" ? setImmediate : typeof process == "object" && typeof process.nextTick == "function" ? process.nextTick : null;
@@ -49104,6 +49786,7 @@ var require_defer = __commonJS({
 // node_modules/asynckit/lib/async.js
 var require_async = __commonJS({
   "node_modules/asynckit/lib/async.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var defer = require_defer();
     module2.exports = async;
     function async(callback) {
@@ -49127,6 +49810,7 @@ var require_async = __commonJS({
 // node_modules/asynckit/lib/abort.js
 var require_abort = __commonJS({
   "node_modules/asynckit/lib/abort.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = abort;
     function abort(state) {
       Object.keys(state.jobs).forEach(clean.bind(state));
@@ -49143,6 +49827,7 @@ var require_abort = __commonJS({
 // node_modules/asynckit/lib/iterate.js
 var require_iterate = __commonJS({
   "node_modules/asynckit/lib/iterate.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var async = require_async();
     var abort = require_abort();
     module2.exports = iterate;
@@ -49176,6 +49861,7 @@ var require_iterate = __commonJS({
 // node_modules/asynckit/lib/state.js
 var require_state = __commonJS({
   "node_modules/asynckit/lib/state.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = state;
     function state(list, sortMethod) {
       var isNamedList = !Array.isArray(list), initState = {
@@ -49198,6 +49884,7 @@ var require_state = __commonJS({
 // node_modules/asynckit/lib/terminator.js
 var require_terminator = __commonJS({
   "node_modules/asynckit/lib/terminator.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var abort = require_abort();
     var async = require_async();
     module2.exports = terminator;
@@ -49215,6 +49902,7 @@ var require_terminator = __commonJS({
 // node_modules/asynckit/parallel.js
 var require_parallel = __commonJS({
   "node_modules/asynckit/parallel.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var iterate = require_iterate();
     var initState = require_state();
     var terminator = require_terminator();
@@ -49242,6 +49930,7 @@ var require_parallel = __commonJS({
 // node_modules/asynckit/serialOrdered.js
 var require_serialOrdered = __commonJS({
   "node_modules/asynckit/serialOrdered.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var iterate = require_iterate();
     var initState = require_state();
     var terminator = require_terminator();
@@ -49276,6 +49965,7 @@ var require_serialOrdered = __commonJS({
 // node_modules/asynckit/serial.js
 var require_serial = __commonJS({
   "node_modules/asynckit/serial.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var serialOrdered = require_serialOrdered();
     module2.exports = serial;
     function serial(list, iterator, callback) {
@@ -49287,6 +49977,7 @@ var require_serial = __commonJS({
 // node_modules/asynckit/index.js
 var require_asynckit = __commonJS({
   "node_modules/asynckit/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = {
       parallel: require_parallel(),
       serial: require_serial(),
@@ -49299,6 +49990,7 @@ var require_asynckit = __commonJS({
 var require_es_object_atoms = __commonJS({
   "node_modules/es-object-atoms/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Object;
   }
 });
@@ -49307,6 +49999,7 @@ var require_es_object_atoms = __commonJS({
 var require_es_errors = __commonJS({
   "node_modules/es-errors/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Error;
   }
 });
@@ -49315,6 +50008,7 @@ var require_es_errors = __commonJS({
 var require_eval = __commonJS({
   "node_modules/es-errors/eval.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = EvalError;
   }
 });
@@ -49323,6 +50017,7 @@ var require_eval = __commonJS({
 var require_range = __commonJS({
   "node_modules/es-errors/range.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = RangeError;
   }
 });
@@ -49331,6 +50026,7 @@ var require_range = __commonJS({
 var require_ref2 = __commonJS({
   "node_modules/es-errors/ref.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = ReferenceError;
   }
 });
@@ -49339,6 +50035,7 @@ var require_ref2 = __commonJS({
 var require_syntax = __commonJS({
   "node_modules/es-errors/syntax.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = SyntaxError;
   }
 });
@@ -49347,6 +50044,7 @@ var require_syntax = __commonJS({
 var require_type = __commonJS({
   "node_modules/es-errors/type.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = TypeError;
   }
 });
@@ -49355,6 +50053,7 @@ var require_type = __commonJS({
 var require_uri2 = __commonJS({
   "node_modules/es-errors/uri.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = URIError;
   }
 });
@@ -49363,6 +50062,7 @@ var require_uri2 = __commonJS({
 var require_abs = __commonJS({
   "node_modules/math-intrinsics/abs.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Math.abs;
   }
 });
@@ -49371,6 +50071,7 @@ var require_abs = __commonJS({
 var require_floor = __commonJS({
   "node_modules/math-intrinsics/floor.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Math.floor;
   }
 });
@@ -49379,6 +50080,7 @@ var require_floor = __commonJS({
 var require_max = __commonJS({
   "node_modules/math-intrinsics/max.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Math.max;
   }
 });
@@ -49387,6 +50089,7 @@ var require_max = __commonJS({
 var require_min = __commonJS({
   "node_modules/math-intrinsics/min.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Math.min;
   }
 });
@@ -49395,6 +50098,7 @@ var require_min = __commonJS({
 var require_pow = __commonJS({
   "node_modules/math-intrinsics/pow.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Math.pow;
   }
 });
@@ -49403,6 +50107,7 @@ var require_pow = __commonJS({
 var require_round = __commonJS({
   "node_modules/math-intrinsics/round.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Math.round;
   }
 });
@@ -49411,6 +50116,7 @@ var require_round = __commonJS({
 var require_isNaN = __commonJS({
   "node_modules/math-intrinsics/isNaN.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Number.isNaN || function isNaN2(a) {
       return a !== a;
     };
@@ -49421,6 +50127,7 @@ var require_isNaN = __commonJS({
 var require_sign = __commonJS({
   "node_modules/math-intrinsics/sign.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var $isNaN = require_isNaN();
     module2.exports = function sign(number2) {
       if ($isNaN(number2) || number2 === 0) {
@@ -49435,6 +50142,7 @@ var require_sign = __commonJS({
 var require_gOPD = __commonJS({
   "node_modules/gopd/gOPD.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Object.getOwnPropertyDescriptor;
   }
 });
@@ -49443,6 +50151,7 @@ var require_gOPD = __commonJS({
 var require_gopd = __commonJS({
   "node_modules/gopd/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var $gOPD = require_gOPD();
     if ($gOPD) {
       try {
@@ -49459,6 +50168,7 @@ var require_gopd = __commonJS({
 var require_es_define_property = __commonJS({
   "node_modules/es-define-property/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var $defineProperty = Object.defineProperty || false;
     if ($defineProperty) {
       try {
@@ -49475,6 +50185,7 @@ var require_es_define_property = __commonJS({
 var require_shams = __commonJS({
   "node_modules/has-symbols/shams.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = function hasSymbols() {
       if (typeof Symbol !== "function" || typeof Object.getOwnPropertySymbols !== "function") {
         return false;
@@ -49530,6 +50241,7 @@ var require_shams = __commonJS({
 var require_has_symbols = __commonJS({
   "node_modules/has-symbols/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var origSymbol = typeof Symbol !== "undefined" && Symbol;
     var hasSymbolSham = require_shams();
     module2.exports = function hasNativeSymbols() {
@@ -49554,6 +50266,7 @@ var require_has_symbols = __commonJS({
 var require_Reflect_getPrototypeOf = __commonJS({
   "node_modules/get-proto/Reflect.getPrototypeOf.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = typeof Reflect !== "undefined" && Reflect.getPrototypeOf || null;
   }
 });
@@ -49562,6 +50275,7 @@ var require_Reflect_getPrototypeOf = __commonJS({
 var require_Object_getPrototypeOf = __commonJS({
   "node_modules/get-proto/Object.getPrototypeOf.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var $Object = require_es_object_atoms();
     module2.exports = $Object.getPrototypeOf || null;
   }
@@ -49571,6 +50285,7 @@ var require_Object_getPrototypeOf = __commonJS({
 var require_implementation = __commonJS({
   "node_modules/function-bind/implementation.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ERROR_MESSAGE = "Function.prototype.bind called on incompatible ";
     var toStr = Object.prototype.toString;
     var max3 = Math.max;
@@ -49647,6 +50362,7 @@ var require_implementation = __commonJS({
 var require_function_bind = __commonJS({
   "node_modules/function-bind/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var implementation = require_implementation();
     module2.exports = Function.prototype.bind || implementation;
   }
@@ -49656,6 +50372,7 @@ var require_function_bind = __commonJS({
 var require_functionCall = __commonJS({
   "node_modules/call-bind-apply-helpers/functionCall.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Function.prototype.call;
   }
 });
@@ -49664,6 +50381,7 @@ var require_functionCall = __commonJS({
 var require_functionApply = __commonJS({
   "node_modules/call-bind-apply-helpers/functionApply.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = Function.prototype.apply;
   }
 });
@@ -49672,6 +50390,7 @@ var require_functionApply = __commonJS({
 var require_reflectApply = __commonJS({
   "node_modules/call-bind-apply-helpers/reflectApply.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = typeof Reflect !== "undefined" && Reflect && Reflect.apply;
   }
 });
@@ -49680,6 +50399,7 @@ var require_reflectApply = __commonJS({
 var require_actualApply = __commonJS({
   "node_modules/call-bind-apply-helpers/actualApply.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var bind = require_function_bind();
     var $apply = require_functionApply();
     var $call = require_functionCall();
@@ -49692,6 +50412,7 @@ var require_actualApply = __commonJS({
 var require_call_bind_apply_helpers = __commonJS({
   "node_modules/call-bind-apply-helpers/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var bind = require_function_bind();
     var $TypeError = require_type();
     var $call = require_functionCall();
@@ -49709,6 +50430,7 @@ var require_call_bind_apply_helpers = __commonJS({
 var require_get = __commonJS({
   "node_modules/dunder-proto/get.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var callBind = require_call_bind_apply_helpers();
     var gOPD = require_gopd();
     var hasProtoAccessor;
@@ -49740,6 +50462,7 @@ var require_get = __commonJS({
 var require_get_proto = __commonJS({
   "node_modules/get-proto/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var reflectGetProto = require_Reflect_getPrototypeOf();
     var originalGetProto = require_Object_getPrototypeOf();
     var getDunderProto = require_get();
@@ -49760,12 +50483,13 @@ var require_get_proto = __commonJS({
 var require_async_function = __commonJS({
   "node_modules/async-function/index.js"(exports2, module2) {
     "use strict";
-    var cached = (
+    init_define_PERF_GATE_UPLOT();
+    var cached2 = (
       /** @type {import('.').AsyncFunctionConstructor} */
       async function() {
       }.constructor
     );
-    module2.exports = () => cached;
+    module2.exports = () => cached2;
   }
 });
 
@@ -49773,12 +50497,13 @@ var require_async_function = __commonJS({
 var require_generator_function = __commonJS({
   "node_modules/generator-function/index.js"(exports2, module2) {
     "use strict";
-    var cached = (
+    init_define_PERF_GATE_UPLOT();
+    var cached2 = (
       /** @type {GeneratorFunctionConstructor} */
       function* () {
       }.constructor
     );
-    module2.exports = () => cached;
+    module2.exports = () => cached2;
   }
 });
 
@@ -49786,12 +50511,13 @@ var require_generator_function = __commonJS({
 var require_async_generator_function = __commonJS({
   "node_modules/async-generator-function/index.js"(exports2, module2) {
     "use strict";
-    var cached = (
+    init_define_PERF_GATE_UPLOT();
+    var cached2 = (
       /** @type {import('.').AsyncGeneratorFunctionConstructor} */
       async function* () {
       }.constructor
     );
-    module2.exports = () => cached;
+    module2.exports = () => cached2;
   }
 });
 
@@ -49799,6 +50525,7 @@ var require_async_generator_function = __commonJS({
 var require_hasown = __commonJS({
   "node_modules/hasown/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var call = Function.prototype.call;
     var $hasOwn = Object.prototype.hasOwnProperty;
     var bind = require_function_bind();
@@ -49810,6 +50537,7 @@ var require_hasown = __commonJS({
 var require_get_intrinsic = __commonJS({
   "node_modules/get-intrinsic/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var undefined2;
     var $Object = require_es_object_atoms();
     var $Error = require_es_errors();
@@ -50137,6 +50865,7 @@ var require_get_intrinsic = __commonJS({
 var require_shams2 = __commonJS({
   "node_modules/has-tostringtag/shams.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hasSymbols = require_shams();
     module2.exports = function hasToStringTagShams() {
       return hasSymbols() && !!Symbol.toStringTag;
@@ -50148,6 +50877,7 @@ var require_shams2 = __commonJS({
 var require_es_set_tostringtag = __commonJS({
   "node_modules/es-set-tostringtag/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var GetIntrinsic = require_get_intrinsic();
     var $defineProperty = GetIntrinsic("%Object.defineProperty%", true);
     var hasToStringTag = require_shams2()();
@@ -50180,6 +50910,7 @@ var require_es_set_tostringtag = __commonJS({
 var require_populate = __commonJS({
   "node_modules/form-data/lib/populate.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = function(dst, src) {
       Object.keys(src).forEach(function(prop) {
         dst[prop] = dst[prop] || src[prop];
@@ -50193,6 +50924,7 @@ var require_populate = __commonJS({
 var require_form_data = __commonJS({
   "node_modules/form-data/lib/form_data.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var CombinedStream = require_combined_stream();
     var util = __require("util");
     var path = __require("path");
@@ -50515,8 +51247,9 @@ var require_form_data = __commonJS({
 var require_multipart = __commonJS({
   "node_modules/autocannon/lib/multipart.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var { resolve: resolve5, basename: basename2 } = __require("path");
-    var { readFileSync } = __require("fs");
+    var { readFileSync: readFileSync2 } = __require("fs");
     var FormData = require_form_data();
     function getFormData(string) {
       try {
@@ -50524,7 +51257,7 @@ var require_multipart = __commonJS({
       } catch (error) {
         try {
           const path = resolve5(string);
-          const data = readFileSync(path, "utf8");
+          const data = readFileSync2(path, "utf8");
           return JSON.parse(data);
         } catch (error2) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -50543,7 +51276,7 @@ var require_multipart = __commonJS({
               throw new Error(`Missing key 'path' in form object for key '${key2}'`);
             }
             const opts = obj[key2] && obj[key2].options;
-            const buffer = readFileSync(path);
+            const buffer = readFileSync2(path);
             form.append(key2, buffer, Object.assign({}, {
               filename: basename2(path)
             }, opts));
@@ -50570,6 +51303,7 @@ var require_multipart = __commonJS({
 var require_parseHAR = __commonJS({
   "node_modules/autocannon/lib/parseHAR.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var { URL: URL2 } = __require("url");
     function parseHAR(har) {
       const requestsPerOrigin = /* @__PURE__ */ new Map();
@@ -50628,6 +51362,7 @@ var require_parseHAR = __commonJS({
 var require_constants3 = __commonJS({
   "node_modules/semver/internal/constants.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SEMVER_SPEC_VERSION = "2.0.0";
     var MAX_LENGTH = 256;
     var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
@@ -50688,6 +51423,7 @@ var require_constants3 = __commonJS({
 var require_debug3 = __commonJS({
   "node_modules/semver/internal/debug.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
     };
     module2.exports = debug;
@@ -50698,6 +51434,7 @@ var require_debug3 = __commonJS({
 var require_re = __commonJS({
   "node_modules/semver/internal/re.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var {
       MAX_SAFE_COMPONENT_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
@@ -50786,6 +51523,7 @@ var require_re = __commonJS({
 var require_parse_options = __commonJS({
   "node_modules/semver/internal/parse-options.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var looseOption = Object.freeze({ loose: true });
     var emptyOpts = Object.freeze({});
     var parseOptions = (options) => {
@@ -50805,6 +51543,7 @@ var require_parse_options = __commonJS({
 var require_identifiers = __commonJS({
   "node_modules/semver/internal/identifiers.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var numeric = /^[0-9]+$/;
     var compareIdentifiers = (a, b) => {
       if (typeof a === "number" && typeof b === "number") {
@@ -50830,6 +51569,7 @@ var require_identifiers = __commonJS({
 var require_semver = __commonJS({
   "node_modules/semver/classes/semver.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var debug = require_debug3();
     var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants3();
     var { safeRe: re, t } = require_re();
@@ -51122,6 +51862,7 @@ var require_semver = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var parse2 = (version, options, throwErrors = false) => {
       if (version instanceof SemVer) {
@@ -51144,6 +51885,7 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var parse2 = require_parse2();
     var valid = (version, options) => {
       const v = parse2(version, options);
@@ -51157,6 +51899,7 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var parse2 = require_parse2();
     var clean = (version, options) => {
       const s = parse2(version.trim().replace(/^[=v]+/, ""), options);
@@ -51170,6 +51913,7 @@ var require_clean = __commonJS({
 var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var inc = (version, release, options, identifier, identifierBase) => {
       if (typeof options === "string") {
@@ -51194,6 +51938,7 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var parse2 = require_parse2();
     var diff = (version1, version2) => {
       const v1 = parse2(version1, null, true);
@@ -51238,6 +51983,7 @@ var require_diff = __commonJS({
 var require_major = __commonJS({
   "node_modules/semver/functions/major.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var major = (a, loose) => new SemVer(a, loose).major;
     module2.exports = major;
@@ -51248,6 +51994,7 @@ var require_major = __commonJS({
 var require_minor = __commonJS({
   "node_modules/semver/functions/minor.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var minor = (a, loose) => new SemVer(a, loose).minor;
     module2.exports = minor;
@@ -51258,6 +52005,7 @@ var require_minor = __commonJS({
 var require_patch = __commonJS({
   "node_modules/semver/functions/patch.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var patch = (a, loose) => new SemVer(a, loose).patch;
     module2.exports = patch;
@@ -51268,6 +52016,7 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var parse2 = require_parse2();
     var prerelease = (version, options) => {
       const parsed = parse2(version, options);
@@ -51281,6 +52030,7 @@ var require_prerelease = __commonJS({
 var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var compare2 = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
     module2.exports = compare2;
@@ -51291,6 +52041,7 @@ var require_compare = __commonJS({
 var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var rcompare = (a, b, loose) => compare2(b, a, loose);
     module2.exports = rcompare;
@@ -51301,6 +52052,7 @@ var require_rcompare = __commonJS({
 var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var compareLoose = (a, b) => compare2(a, b, true);
     module2.exports = compareLoose;
@@ -51311,6 +52063,7 @@ var require_compare_loose = __commonJS({
 var require_compare_build = __commonJS({
   "node_modules/semver/functions/compare-build.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var compareBuild = (a, b, loose) => {
       const versionA = new SemVer(a, loose);
@@ -51325,6 +52078,7 @@ var require_compare_build = __commonJS({
 var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compareBuild = require_compare_build();
     var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
     module2.exports = sort;
@@ -51335,6 +52089,7 @@ var require_sort = __commonJS({
 var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compareBuild = require_compare_build();
     var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
     module2.exports = rsort;
@@ -51345,6 +52100,7 @@ var require_rsort = __commonJS({
 var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var gt = (a, b, loose) => compare2(a, b, loose) > 0;
     module2.exports = gt;
@@ -51355,6 +52111,7 @@ var require_gt = __commonJS({
 var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var lt = (a, b, loose) => compare2(a, b, loose) < 0;
     module2.exports = lt;
@@ -51365,6 +52122,7 @@ var require_lt = __commonJS({
 var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var eq = (a, b, loose) => compare2(a, b, loose) === 0;
     module2.exports = eq;
@@ -51375,6 +52133,7 @@ var require_eq = __commonJS({
 var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var neq = (a, b, loose) => compare2(a, b, loose) !== 0;
     module2.exports = neq;
@@ -51385,6 +52144,7 @@ var require_neq = __commonJS({
 var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var gte = (a, b, loose) => compare2(a, b, loose) >= 0;
     module2.exports = gte;
@@ -51395,6 +52155,7 @@ var require_gte = __commonJS({
 var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var compare2 = require_compare();
     var lte = (a, b, loose) => compare2(a, b, loose) <= 0;
     module2.exports = lte;
@@ -51405,6 +52166,7 @@ var require_lte = __commonJS({
 var require_cmp = __commonJS({
   "node_modules/semver/functions/cmp.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var eq = require_eq();
     var neq = require_neq();
     var gt = require_gt();
@@ -51455,6 +52217,7 @@ var require_cmp = __commonJS({
 var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var parse2 = require_parse2();
     var { safeRe: re, t } = require_re();
@@ -51501,6 +52264,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var parse2 = require_parse2();
     var constants2 = require_constants3();
     var SemVer = require_semver();
@@ -51542,6 +52306,7 @@ var require_truncate = __commonJS({
 var require_lrucache = __commonJS({
   "node_modules/semver/internal/lrucache.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var LRUCache = class {
       constructor() {
         this.max = 1e3;
@@ -51580,6 +52345,7 @@ var require_lrucache = __commonJS({
 var require_trim_comparator_whitespace = __commonJS({
   "node_modules/semver/internal/trim-comparator-whitespace.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var {
       MAX_LENGTH,
       MAX_SAFE_BUILD_LENGTH,
@@ -51771,6 +52537,7 @@ var require_trim_comparator_whitespace = __commonJS({
 var require_range2 = __commonJS({
   "node_modules/semver/classes/range.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SPACE_CHARACTERS = /\s+/g;
     var Range = class _Range {
       constructor(range, options) {
@@ -51840,9 +52607,9 @@ var require_range2 = __commonJS({
         range = range.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
         const memoKey = memoOpts + ":" + range;
-        const cached = cache.get(memoKey);
-        if (cached) {
-          return cached;
+        const cached2 = cache.get(memoKey);
+        if (cached2) {
+          return cached2;
         }
         const loose = this.options.loose;
         const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
@@ -52156,6 +52923,7 @@ var require_range2 = __commonJS({
 var require_comparator = __commonJS({
   "node_modules/semver/classes/comparator.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
       static get ANY() {
@@ -52269,6 +53037,7 @@ var require_comparator = __commonJS({
 var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Range = require_range2();
     var satisfies = (version, range, options) => {
       try {
@@ -52286,6 +53055,7 @@ var require_satisfies = __commonJS({
 var require_to_comparators = __commonJS({
   "node_modules/semver/ranges/to-comparators.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Range = require_range2();
     var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
     module2.exports = toComparators;
@@ -52296,6 +53066,7 @@ var require_to_comparators = __commonJS({
 var require_max_satisfying = __commonJS({
   "node_modules/semver/ranges/max-satisfying.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var Range = require_range2();
     var maxSatisfying = (versions, range, options) => {
@@ -52325,6 +53096,7 @@ var require_max_satisfying = __commonJS({
 var require_min_satisfying = __commonJS({
   "node_modules/semver/ranges/min-satisfying.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var Range = require_range2();
     var minSatisfying = (versions, range, options) => {
@@ -52354,6 +53126,7 @@ var require_min_satisfying = __commonJS({
 var require_min_version = __commonJS({
   "node_modules/semver/ranges/min-version.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var Range = require_range2();
     var gt = require_gt();
@@ -52413,6 +53186,7 @@ var require_min_version = __commonJS({
 var require_valid2 = __commonJS({
   "node_modules/semver/ranges/valid.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Range = require_range2();
     var validRange = (range, options) => {
       try {
@@ -52429,6 +53203,7 @@ var require_valid2 = __commonJS({
 var require_outside = __commonJS({
   "node_modules/semver/ranges/outside.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var SemVer = require_semver();
     var Comparator = require_comparator();
     var { ANY } = Comparator;
@@ -52498,6 +53273,7 @@ var require_outside = __commonJS({
 var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var outside = require_outside();
     var gtr = (version, range, options) => outside(version, range, ">", options);
     module2.exports = gtr;
@@ -52508,6 +53284,7 @@ var require_gtr = __commonJS({
 var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var outside = require_outside();
     var ltr = (version, range, options) => outside(version, range, "<", options);
     module2.exports = ltr;
@@ -52518,6 +53295,7 @@ var require_ltr = __commonJS({
 var require_intersects = __commonJS({
   "node_modules/semver/ranges/intersects.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Range = require_range2();
     var intersects = (r1, r2, options) => {
       r1 = new Range(r1, options);
@@ -52532,6 +53310,7 @@ var require_intersects = __commonJS({
 var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var satisfies = require_satisfies();
     var compare2 = require_compare();
     module2.exports = (versions, range, options) => {
@@ -52582,6 +53361,7 @@ var require_simplify = __commonJS({
 var require_subset = __commonJS({
   "node_modules/semver/ranges/subset.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var Range = require_range2();
     var Comparator = require_comparator();
     var { ANY } = Comparator;
@@ -52744,6 +53524,7 @@ var require_subset = __commonJS({
 var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var internalRe = require_re();
     var constants2 = require_constants3();
     var SemVer = require_semver();
@@ -52841,6 +53622,7 @@ var require_semver2 = __commonJS({
 var require_util3 = __commonJS({
   "node_modules/autocannon/lib/util.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var semver = require_semver2();
     var hasWorkerSupport = semver.gte(process.versions.node, "11.7.0");
     function getPropertyCaseInsensitive(obj, key2) {
@@ -52856,6 +53638,7 @@ var require_util3 = __commonJS({
 var require_validate2 = __commonJS({
   "node_modules/autocannon/lib/validate.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var defaultOptions3 = require_defaultOptions();
     var timestring = require_timestring();
     var { checkURL } = require_url();
@@ -52990,6 +53773,7 @@ var require_validate2 = __commonJS({
 // node_modules/autocannon/lib/noop.js
 var require_noop = __commonJS({
   "node_modules/autocannon/lib/noop.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = function noop() {
     };
   }
@@ -52999,6 +53783,7 @@ var require_noop = __commonJS({
 var require_reinterval = __commonJS({
   "node_modules/reinterval/index.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     function ReInterval(callback, interval, args) {
       var self2 = this;
       this._callback = callback;
@@ -53048,6 +53833,7 @@ var require_reinterval = __commonJS({
 var require_time = __commonJS({
   "node_modules/retimer/time.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     module2.exports = function getTime() {
       const t = process.hrtime();
       return Math.floor(t[0] * 1e3 + t[1] / 1e6);
@@ -53059,6 +53845,7 @@ var require_time = __commonJS({
 var require_retimer = __commonJS({
   "node_modules/retimer/retimer.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var getTime = require_time();
     var Retimer = class {
       constructor(callback, timeout, args) {
@@ -53128,6 +53915,7 @@ var require_retimer = __commonJS({
 // node_modules/http-parser-js/http-parser.js
 var require_http_parser = __commonJS({
   "node_modules/http-parser-js/http-parser.js"(exports2) {
+    init_define_PERF_GATE_UPLOT();
     exports2.HTTPParser = HTTPParser;
     function HTTPParser(type) {
       if (type !== void 0 && type !== HTTPParser.REQUEST && type !== HTTPParser.RESPONSE) {
@@ -53539,6 +54327,7 @@ var require_http_parser = __commonJS({
 var require_uuid_node = __commonJS({
   "node_modules/hyperid/uuid-node.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var { randomUUID } = __require("crypto");
     module2.exports = randomUUID;
   }
@@ -53547,6 +54336,7 @@ var require_uuid_node = __commonJS({
 // node_modules/ieee754/index.js
 var require_ieee754 = __commonJS({
   "node_modules/ieee754/index.js"(exports2) {
+    init_define_PERF_GATE_UPLOT();
     exports2.read = function(buffer, offset, isLE, mLen, nBytes) {
       var e, m;
       var eLen = nBytes * 8 - mLen - 1;
@@ -53631,6 +54421,7 @@ var require_ieee754 = __commonJS({
 var require_buffer = __commonJS({
   "node_modules/buffer/index.js"(exports2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var base642 = require_base64_js();
     var ieee754 = require_ieee754();
     var customInspectSymbol = typeof Symbol === "function" && typeof Symbol["for"] === "function" ? Symbol["for"]("nodejs.util.inspect.custom") : null;
@@ -55223,6 +56014,7 @@ var require_buffer = __commonJS({
 var require_hyperid = __commonJS({
   "node_modules/hyperid/hyperid.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var uuidv4 = require_uuid_node();
     var Buffer2 = loadBuffer();
     function loadBuffer() {
@@ -55314,6 +56106,7 @@ var require_hyperid = __commonJS({
 // node_modules/autocannon/lib/httpMethods.js
 var require_httpMethods = __commonJS({
   "node_modules/autocannon/lib/httpMethods.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = [
       "GET",
       "HEAD",
@@ -55332,6 +56125,7 @@ var require_httpMethods = __commonJS({
 var require_httpRequestBuilder = __commonJS({
   "node_modules/autocannon/lib/httpRequestBuilder.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var methods = require_httpMethods();
     var { getPropertyCaseInsensitive } = require_util3();
     function requestBuilder(defaults) {
@@ -55411,6 +56205,7 @@ var require_httpRequestBuilder = __commonJS({
 // node_modules/lodash.clonedeep/index.js
 var require_lodash = __commonJS({
   "node_modules/lodash.clonedeep/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var LARGE_ARRAY_SIZE = 200;
     var HASH_UNDEFINED = "__lodash_hash_undefined__";
     var MAX_SAFE_INTEGER = 9007199254740991;
@@ -56033,6 +56828,7 @@ var require_lodash = __commonJS({
 // node_modules/lodash.chunk/index.js
 var require_lodash2 = __commonJS({
   "node_modules/lodash.chunk/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var INFINITY = 1 / 0;
     var MAX_SAFE_INTEGER = 9007199254740991;
     var MAX_INTEGER = 17976931348623157e292;
@@ -56160,6 +56956,7 @@ var require_lodash2 = __commonJS({
 // node_modules/lodash.flatten/index.js
 var require_lodash3 = __commonJS({
   "node_modules/lodash.flatten/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     var MAX_SAFE_INTEGER = 9007199254740991;
     var argsTag = "[object Arguments]";
     var funcTag = "[object Function]";
@@ -56237,6 +57034,7 @@ var require_lodash3 = __commonJS({
 var require_requestIterator = __commonJS({
   "node_modules/autocannon/lib/requestIterator.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var hyperid = require_hyperid();
     var inherits = __require("util").inherits;
     var requestBuilder = require_httpRequestBuilder();
@@ -56353,6 +57151,7 @@ var require_requestIterator = __commonJS({
 var require_pipelinedRequestsQueue = __commonJS({
   "node_modules/autocannon/lib/pipelinedRequestsQueue.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var PipelinedRequestsQueue = class {
       constructor() {
         this.pendingRequests = [];
@@ -56418,6 +57217,7 @@ var require_pipelinedRequestsQueue = __commonJS({
 var require_httpClient = __commonJS({
   "node_modules/autocannon/lib/httpClient.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var inherits = __require("util").inherits;
     var EE = __require("events").EventEmitter;
     var net = __require("net");
@@ -56614,6 +57414,7 @@ var require_httpClient = __commonJS({
 var require_run = __commonJS({
   "node_modules/autocannon/lib/run.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var { URL: URL2, urlToHttpOptions } = __require("url");
     var reInterval = require_reinterval();
     var EE = __require("events").EventEmitter;
@@ -56871,6 +57672,7 @@ var require_run = __commonJS({
 var require_runTracker = __commonJS({
   "node_modules/autocannon/lib/runTracker.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var EE = __require("events").EventEmitter;
     var run = require_run();
     var noop = require_noop();
@@ -56887,6 +57689,7 @@ var require_runTracker = __commonJS({
 // node_modules/progress/lib/node-progress.js
 var require_node_progress = __commonJS({
   "node_modules/progress/lib/node-progress.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     exports2 = module2.exports = ProgressBar;
     function ProgressBar(fmt, options) {
       this.stream = options.stream || process.stderr;
@@ -56998,6 +57801,7 @@ var require_node_progress = __commonJS({
 // node_modules/progress/index.js
 var require_progress = __commonJS({
   "node_modules/progress/index.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = require_node_progress();
   }
 });
@@ -57005,6 +57809,7 @@ var require_progress = __commonJS({
 // node_modules/char-spinner/spin.js
 var require_spin = __commonJS({
   "node_modules/char-spinner/spin.js"(exports2, module2) {
+    init_define_PERF_GATE_UPLOT();
     module2.exports = spinner;
     function spinner(opt) {
       opt = opt || {};
@@ -57053,6 +57858,7 @@ var require_spin = __commonJS({
 var require_progressTracker = __commonJS({
   "node_modules/autocannon/lib/progressTracker.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var ProgressBar = require_progress();
     var Chalk = require_source();
     var testColorSupport = require_color_support();
@@ -57196,6 +58002,7 @@ ${msg}
 var require_init = __commonJS({
   "node_modules/autocannon/lib/init.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var EE = __require("events").EventEmitter;
     var { isMainThread } = require_worker_threads();
     var initWorkers = require_manager();
@@ -57286,6 +58093,7 @@ var require_init = __commonJS({
 var require_subargAliases = __commonJS({
   "node_modules/autocannon/lib/subargAliases.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var clone = require_lodash();
     var subArgAlias = {
       warmup: {
@@ -57409,6 +58217,7 @@ var require_package = __commonJS({
 var require_autocannon = __commonJS({
   "node_modules/autocannon/autocannon.js"(exports2, module2) {
     "use strict";
+    init_define_PERF_GATE_UPLOT();
     var crossArgv = require_cross_argv();
     var fs = __require("fs");
     var os = __require("os");
@@ -57416,7 +58225,7 @@ var require_autocannon = __commonJS({
     var path = __require("path");
     var URL2 = __require("url").URL;
     var spawn3 = __require("child_process").spawn;
-    var managePath = require_dist3();
+    var managePath = require_dist4();
     var hasAsyncHooks = require_has_async_hooks();
     var subarg = require_subarg();
     var printResult = require_printResult();
@@ -57689,20 +58498,30 @@ var require_autocannon = __commonJS({
   }
 });
 
+// src/bin.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/cli.ts
+init_define_PERF_GATE_UPLOT();
 import { execFileSync } from "node:child_process";
-import { mkdir as mkdir2, readFile as readFile7, stat as stat3, writeFile } from "node:fs/promises";
+import { mkdir as mkdir2, readFile as readFile8, stat as stat3, writeFile } from "node:fs/promises";
 import { basename, dirname as dirname3, resolve as resolve4 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/baselines/file-store.ts
+init_define_PERF_GATE_UPLOT();
 import { readdir, rm as rm2 } from "node:fs/promises";
 import { relative as relative2 } from "node:path";
 
 // src/baselines/baseline-id.ts
+init_define_PERF_GATE_UPLOT();
 import { randomInt } from "node:crypto";
 
+// node_modules/uuid/dist/esm/index.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/uuid/dist/esm/stringify.js
+init_define_PERF_GATE_UPLOT();
 var byteToHex = [];
 for (let i = 0; i < 256; ++i) {
   byteToHex.push((i + 256).toString(16).slice(1));
@@ -57712,6 +58531,7 @@ function unsafeStringify(arr, offset = 0) {
 }
 
 // node_modules/uuid/dist/esm/rng.js
+init_define_PERF_GATE_UPLOT();
 import { randomFillSync } from "crypto";
 var rnds8Pool = new Uint8Array(256);
 var poolPtr = rnds8Pool.length;
@@ -57724,6 +58544,7 @@ function rng() {
 }
 
 // node_modules/uuid/dist/esm/v7.js
+init_define_PERF_GATE_UPLOT();
 var _state = {};
 function v7(options, buf, offset) {
   let bytes;
@@ -57795,9 +58616,11 @@ function newBaselineId(now, sha) {
 }
 
 // src/baselines/contained-path.ts
+init_define_PERF_GATE_UPLOT();
 import { isAbsolute, relative, resolve, sep } from "node:path";
 
 // src/errors.ts
+init_define_PERF_GATE_UPLOT();
 var InputError = class extends Error {
   name = "InputError";
   exitCode = 3;
@@ -57837,6 +58660,7 @@ function containedPath(root, ...parts) {
 }
 
 // src/baselines/record-file.ts
+init_define_PERF_GATE_UPLOT();
 import { constants as fsConstants, createWriteStream } from "node:fs";
 import { copyFile, link, mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -57917,7 +58741,11 @@ function* streamedJson(record) {
 `;
 }
 
+// src/baselines/select.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/schemas.ts
+init_define_PERF_GATE_UPLOT();
 var import_ajv = __toESM(require_ajv(), 1);
 var import_ajv_formats = __toESM(require_dist(), 1);
 
@@ -58482,6 +59310,15 @@ var report_schema_default = {
   required: ["schemaVersion", "gate", "verdict", "generatedAt", "counts", "regressions", "current", "baselineProblems", "notes", "links", "metrics"],
   additionalProperties: false,
   definitions: {
+    percentileCurve: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["percentile", "value"],
+        additionalProperties: false,
+        properties: { percentile: { type: "number", minimum: 0, maximum: 100 }, value: { type: "number" } }
+      }
+    },
     status: { enum: ["fail", "warn", "inconclusive", "no-baseline", "new", "removed", "improved", "pass", "info"] },
     arm: {
       type: "object",
@@ -58722,6 +59559,21 @@ var report_schema_default = {
           }
         }
       }
+    },
+    distributions: {
+      type: "array",
+      description: "Load scenarios: the latency percentile curve of each side, read from the trials' merged HdrHistograms.",
+      items: {
+        type: "object",
+        required: ["scenario", "unit"],
+        additionalProperties: false,
+        properties: {
+          scenario: { type: "string" },
+          unit: { type: "string" },
+          baseline: { $ref: "#/definitions/percentileCurve" },
+          current: { $ref: "#/definitions/percentileCurve" }
+        }
+      }
     }
   }
 };
@@ -58905,6 +59757,7 @@ function show(value) {
 }
 
 // src/baselines/store.ts
+init_define_PERF_GATE_UPLOT();
 var BASELINE_SCHEMA_VERSION = 1;
 function noteTrouble(trouble, kind, reason, advice) {
   if (trouble && !trouble[kind]) trouble[kind] = advice ? { reason, advice } : { reason };
@@ -59121,6 +59974,7 @@ async function listJson(dir) {
 }
 
 // src/baselines/given-baseline.ts
+init_define_PERF_GATE_UPLOT();
 function unsavedBaselineRecord(results, origin2) {
   const record = {
     schemaVersion: BASELINE_SCHEMA_VERSION,
@@ -59146,6 +60000,7 @@ function givenBaselineStore(record, description) {
 }
 
 // src/config/names.ts
+init_define_PERF_GATE_UPLOT();
 var STORE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 var RULE = "use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit)";
 function checkStoreName(name, what, source) {
@@ -59156,11 +60011,13 @@ function checkStoreName(name, what, source) {
 }
 
 // src/config/resolve-settings.ts
+init_define_PERF_GATE_UPLOT();
 var import_yaml2 = __toESM(require_dist2(), 1);
 import { existsSync } from "node:fs";
 import { resolve as resolve3 } from "node:path";
 
 // src/paths.ts
+init_define_PERF_GATE_UPLOT();
 import { isAbsolute as isAbsolute2, relative as relative3 } from "node:path";
 function displayPath(rootDir, path) {
   const shown = relative3(rootDir, path);
@@ -59168,6 +60025,7 @@ function displayPath(rootDir, path) {
 }
 
 // src/config/config-file.ts
+init_define_PERF_GATE_UPLOT();
 var import_yaml = __toESM(require_dist2(), 1);
 import { readFile as readFile2 } from "node:fs/promises";
 async function loadConfigFile(path, displayPath2 = path) {
@@ -59251,6 +60109,7 @@ function locate(document2, lineCounter, problem, displayPath2) {
 }
 
 // src/config/durations.ts
+init_define_PERF_GATE_UPLOT();
 var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, min: 6e4, h: 36e5 };
 function parseDurationMs(value, where, { allowZero = false } = {}) {
   let ms;
@@ -59265,6 +60124,7 @@ function parseDurationMs(value, where, { allowZero = false } = {}) {
 }
 
 // src/config/settings.ts
+init_define_PERF_GATE_UPLOT();
 var DEFAULT_GATE_NAME = "default";
 var DEFAULT_CONFIG_PATH = ".github/perf-gate.yml";
 var DEFAULT_BASELINE_DIR = ".perf-gate";
@@ -59277,9 +60137,14 @@ var DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1e3;
 var DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1e3;
 
 // src/config/load-settings.ts
+init_define_PERF_GATE_UPLOT();
 import { resolve as resolve2 } from "node:path";
 
+// src/formats/results-builder.ts
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/simple-statistics/dist/simple-statistics.mjs
+init_define_PERF_GATE_UPLOT();
 function sum(x) {
   if (x.length === 0) {
     return 0;
@@ -59602,9 +60467,11 @@ PerceptronModel.prototype.train = function train2(features, label) {
 };
 
 // src/results/model.ts
+init_define_PERF_GATE_UPLOT();
 var RESULTS_SCHEMA_VERSION = 1;
 
 // src/results/units.ts
+init_define_PERF_GATE_UPLOT();
 var KNOWN_UNITS = {};
 function define2(family, canonical, factor, aliases) {
   for (const name of [canonical, ...aliases]) KNOWN_UNITS[name.toLowerCase()] = { family, factor, canonical };
@@ -60013,6 +60880,7 @@ function resolveServer(edge, config, where, rootDir, first) {
 }
 
 // src/config/thresholds.ts
+init_define_PERF_GATE_UPLOT();
 var import_picomatch = __toESM(require_picomatch2(), 1);
 function parseThresholdExpression(text, where) {
   const trimmed = text.trim();
@@ -60339,6 +61207,7 @@ function inlineThresholdMap(text, source) {
 }
 
 // src/demo/demo-server.ts
+init_define_PERF_GATE_UPLOT();
 import { createServer } from "node:http";
 import { performance } from "node:perf_hooks";
 var DEMO_FACTOR_ENV = "PERF_GATE_DEMO_FACTOR";
@@ -60409,7 +61278,11 @@ function wait(ms, then) {
   } else setTimeout(then, Math.round(ms));
 }
 
+// src/formats/registry.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/results/normalize.ts
+init_define_PERF_GATE_UPLOT();
 function normalizeResults(results, format) {
   return {
     ...results,
@@ -60428,7 +61301,11 @@ function normalizeResults(results, format) {
   };
 }
 
+// src/formats/artillery.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/formats/json-text.ts
+init_define_PERF_GATE_UPLOT();
 function lineColumnAt(text, offset) {
   const before = text.slice(0, offset);
   return `${before.split("\n").length}:${before.length - before.lastIndexOf("\n")}`;
@@ -60450,6 +61327,7 @@ function parseJsonText(text, source) {
 }
 
 // src/formats/json-reader.ts
+init_define_PERF_GATE_UPLOT();
 function jsonRoot(value, source) {
   return { value, pointer: "", source };
 }
@@ -60613,6 +61491,7 @@ function readV1(aggregate, intermediate, collector) {
 }
 
 // src/formats/autocannon.ts
+init_define_PERF_GATE_UPLOT();
 var LATENCY_PERCENTILES = [
   ["p50", 50],
   ["p75", 75],
@@ -60685,7 +61564,11 @@ function trialOf(document2) {
   return trial;
 }
 
+// src/formats/benchmarkjs.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/formats/text-lines.ts
+init_define_PERF_GATE_UPLOT();
 function numberedLines(text) {
   return text.split(/\r?\n/).map((line, index) => ({ number: index + 1, text: line }));
 }
@@ -60727,6 +61610,7 @@ var benchmarkJsFormat = {
 };
 
 // src/formats/criterion.ts
+init_define_PERF_GATE_UPLOT();
 var ESTIMATES = [
   [["mean", "Mean"], "mean"],
   [["median", "Median"], "median"],
@@ -60812,6 +61696,7 @@ function benchmarkIdFromPath(source) {
 }
 
 // src/formats/go-bench.ts
+init_define_PERF_GATE_UPLOT();
 var RESULT_LINE2 = /^(Benchmark\S*)\s+(\d+)\s+(\S.*)$/;
 var NAME_ONLY_LINE = /^Benchmark\S*\s*$/;
 var EXPECTED_LINE = '"BenchmarkName-8  N  X ns/op [Y unit ...]"';
@@ -60905,6 +61790,7 @@ function goTestJsonOutput(text, source) {
 }
 
 // src/formats/google-benchmark.ts
+init_define_PERF_GATE_UPLOT();
 var ROW_FIELDS = /* @__PURE__ */ new Set([
   "name",
   "family_index",
@@ -61001,7 +61887,11 @@ function environmentOf(context) {
   return typeof cores === "number" && Number.isInteger(cores) && cores > 0 ? { cores } : {};
 }
 
+// src/formats/hey.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/formats/csv.ts
+init_define_PERF_GATE_UPLOT();
 function parseCsv(text, source) {
   const records = [];
   let fields = [];
@@ -61164,6 +62054,7 @@ function csvTrial(text, source) {
 }
 
 // src/formats/hyperfine.ts
+init_define_PERF_GATE_UPLOT();
 var hyperfineFormat = {
   name: "hyperfine",
   description: "hyperfine --export-json (each run is a trial)",
@@ -61203,6 +62094,7 @@ function parameterLabels(node) {
 }
 
 // src/formats/jmh.ts
+init_define_PERF_GATE_UPLOT();
 var RATE_FACTORS = { s: 1, ms: 1e3, us: 1e6, µs: 1e6, ns: 1e9, min: 1 / 60 };
 var jmhFormat = {
   name: "jmh",
@@ -61293,6 +62185,7 @@ function metricValues(metric, direction) {
 }
 
 // src/formats/k6.ts
+init_define_PERF_GATE_UPLOT();
 var BUILTIN_TIME_TRENDS = /^(http_req_[a-z_]+|iteration_duration|group_duration|ws_[a-z_]+|grpc_req_duration|browser_[a-z_]+)(\{.*\})?$/;
 var TREND_STATS = { avg: "mean", min: "min", max: "max", med: "p50" };
 var k6Format = {
@@ -61401,6 +62294,7 @@ function testDurationSeconds(root) {
 }
 
 // src/formats/locust.ts
+init_define_PERF_GATE_UPLOT();
 var COLUMNS = {
   type: ["type", "method"],
   name: ["name"],
@@ -61493,6 +62387,7 @@ function readCell(record, index, what, source) {
 }
 
 // src/formats/perf-gate.ts
+init_define_PERF_GATE_UPLOT();
 var perfGateFormat = {
   name: "perf-gate",
   description: "perf-gate's own results JSON (schemas/results.schema.json)",
@@ -61528,6 +62423,7 @@ function validateResults(data, source) {
 }
 
 // src/formats/pytest-benchmark.ts
+init_define_PERF_GATE_UPLOT();
 var pytestBenchmarkFormat = {
   name: "pytest-benchmark",
   description: "pytest-benchmark --benchmark-json (each round is a trial)",
@@ -61593,6 +62489,7 @@ function environmentOf2(machine) {
 }
 
 // src/formats/tinybench.ts
+init_define_PERF_GATE_UPLOT();
 var LATENCY_FIELDS = {
   mean: "mean",
   min: "min",
@@ -61720,6 +62617,7 @@ function taskTrial(row) {
 }
 
 // src/formats/wrk.ts
+init_define_PERF_GATE_UPLOT();
 var RUNNING_LINE = /^Running\s+(\S+)\s+test\s+@\s+(\S+)/;
 var BINARY_FACTORS = { "": 1, B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
 var wrkFormat = {
@@ -61842,6 +62740,7 @@ function reportTrial(lines, start, source, lastLineComplete) {
 }
 
 // src/formats/vitest-bench.ts
+init_define_PERF_GATE_UPLOT();
 var TIME_FIELDS = [
   ["mean", "time"],
   ["min", "min"],
@@ -61893,6 +62792,7 @@ function benchmarkTrial(benchmark) {
 }
 
 // src/formats/mitata.ts
+init_define_PERF_GATE_UPLOT();
 var TIME_FIELDS2 = [
   ["avg", "time"],
   ["min", "min"],
@@ -61947,6 +62847,7 @@ function runTrial(stats) {
 }
 
 // src/formats/bencher-metric-format.ts
+init_define_PERF_GATE_UPLOT();
 var BUILT_IN_MEASURES = {
   latency: { metric: "time", unit: "ns", direction: "lower" },
   throughput: { metric: "ops", unit: "ops/s", direction: "higher" },
@@ -61988,7 +62889,17 @@ var bencherMetricFormat = {
   }
 };
 
+// src/formats/catch2.ts
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/fast-xml-parser/src/fxp.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/fast-xml-parser/src/validator.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/fast-xml-parser/src/util.js
+init_define_PERF_GATE_UPLOT();
 var nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
 var nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
 var nameRegexp = "[" + nameStartChar + "][" + nameChar + "]*";
@@ -62381,7 +63292,20 @@ function getPositionFromMatch(match) {
   return match.startIndex + match[1].length;
 }
 
+// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/@nodable/entities/src/index.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/@nodable/entities/src/EntityDecoder.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/@nodable/entities/src/entities.js
+init_define_PERF_GATE_UPLOT();
 var CURRENCY = {
   cent: "¢",
   pound: "£",
@@ -63008,7 +63932,11 @@ var buildOptions = function(options) {
   return built;
 };
 
+// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+init_define_PERF_GATE_UPLOT();
 var METADATA_SYMBOL;
 if (typeof Symbol !== "function") {
   METADATA_SYMBOL = "@@xmlMetadata";
@@ -63051,7 +63979,11 @@ var XmlNode = class {
   }
 };
 
+// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/xml-naming/src/index.js
+init_define_PERF_GATE_UPLOT();
 var nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
 var nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
 var nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -63370,7 +64302,14 @@ function validateEntityName2(name, xmlVersion) {
     throw new Error(`Invalid entity name ${name}`);
 }
 
+// node_modules/strnum/strnum.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/anynum/anynum.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/anynum/digitTable.js
+init_define_PERF_GATE_UPLOT();
 var SCRIPT_ZEROS = [
   // Basic Latin (ASCII) — included for completeness / pass-through
   48,
@@ -63738,6 +64677,7 @@ function handleInfinity(str, num, options) {
 }
 
 // node_modules/fast-xml-parser/src/ignoreAttributes.js
+init_define_PERF_GATE_UPLOT();
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -63757,7 +64697,11 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 
+// node_modules/path-expression-matcher/src/index.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/path-expression-matcher/src/Expression.js
+init_define_PERF_GATE_UPLOT();
 var Expression = class {
   /**
    * Create a new Expression
@@ -63920,7 +64864,11 @@ var Expression = class {
   }
 };
 
+// node_modules/path-expression-matcher/src/Matcher.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/path-expression-matcher/src/ExpressionSet.js
+init_define_PERF_GATE_UPLOT();
 var ExpressionSet = class {
   constructor() {
     this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -64606,7 +65554,11 @@ var Matcher = class {
   }
 };
 
+// node_modules/is-unsafe/src/index.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/is-unsafe/src/contexts/html.js
+init_define_PERF_GATE_UPLOT();
 var HTML_PATTERNS = [
   {
     id: "html-script-open",
@@ -64700,6 +65652,7 @@ var HTML_PATTERNS = [
 var html_default = HTML_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/xml.js
+init_define_PERF_GATE_UPLOT();
 var XML_PATTERNS = [
   {
     id: "xml-cdata-injection",
@@ -64768,6 +65721,7 @@ var XML_PATTERNS = [
 var xml_default = XML_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/svg.js
+init_define_PERF_GATE_UPLOT();
 var SVG_PATTERNS = [
   {
     id: "svg-script-element",
@@ -64840,6 +65794,7 @@ var SVG_PATTERNS = [
 var svg_default = SVG_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/sql.js
+init_define_PERF_GATE_UPLOT();
 var SQL_PATTERNS = [
   {
     id: "sql-block-comment-open",
@@ -64922,6 +65877,7 @@ var SQL_PATTERNS = [
 var sql_default = SQL_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/shell.js
+init_define_PERF_GATE_UPLOT();
 var SHELL_PATTERNS = [
   {
     id: "shell-path-traversal-unix",
@@ -65020,6 +65976,7 @@ var SHELL_PATTERNS = [
 var shell_default = SHELL_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/redos.js
+init_define_PERF_GATE_UPLOT();
 var REDOS_PATTERNS = [
   {
     id: "redos-nested-quantifier-plus",
@@ -65069,6 +66026,7 @@ var REDOS_PATTERNS = [
 var redos_default = REDOS_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/nosql.js
+init_define_PERF_GATE_UPLOT();
 var sep2 = `["'\\s]*:`;
 var NOSQL_PATTERNS = [
   // ─── MongoDB $ operator injection ────────────────────────────────────────
@@ -65159,6 +66117,7 @@ var NOSQL_PATTERNS = [
 var nosql_default = NOSQL_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/log.js
+init_define_PERF_GATE_UPLOT();
 var LOG_PATTERNS = [
   // ─── CRLF / newline injection ─────────────────────────────────────────────
   {
@@ -65233,6 +66192,7 @@ var LOG_PATTERNS = [
 var log_default = LOG_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/sql-strict.js
+init_define_PERF_GATE_UPLOT();
 var SQL_STRICT_EXTRA = [
   {
     id: "sql-line-comment",
@@ -65254,6 +66214,7 @@ var SQL_STRICT_PATTERNS = [...sql_default, ...SQL_STRICT_EXTRA];
 var sql_strict_default = SQL_STRICT_PATTERNS;
 
 // node_modules/is-unsafe/src/util/decode-entities.js
+init_define_PERF_GATE_UPLOT();
 var NAMED = Object.freeze({
   colon: ":",
   Tab: "	",
@@ -65995,6 +66956,7 @@ function sanitizeName(name, options) {
 }
 
 // node_modules/fast-xml-parser/src/xmlparser/node2json.js
+init_define_PERF_GATE_UPLOT();
 var METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
@@ -66284,6 +67246,7 @@ function addXmlBenchmark(result, testCase, source, collector) {
 }
 
 // src/formats/deno-bench.ts
+init_define_PERF_GATE_UPLOT();
 var TIME_FIELDS3 = [
   ["avg", "time"],
   ["min", "min"],
@@ -66336,6 +67299,7 @@ var denoBenchFormat = {
 };
 
 // src/formats/libtest-bench.ts
+init_define_PERF_GATE_UPLOT();
 var BENCH_LINE = /^test (\S.*?)\s+\.\.\. bench:\s+([\d,]+(?:\.\d+)?) ns\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)(?: = ([\d,]+(?:\.\d+)?) MB\/s)?$/;
 var libtestBenchFormat = {
   name: "libtest",
@@ -66375,6 +67339,7 @@ function number(text) {
 }
 
 // src/formats/github-action-benchmark.ts
+init_define_PERF_GATE_UPLOT();
 var SHAPE = /^\s*\[\s*\{/;
 function looksCustom(text) {
   return SHAPE.test(text) && /"name"\s*:/.test(text) && /"unit"\s*:/.test(text) && /"value"\s*:/.test(text);
@@ -66407,6 +67372,7 @@ var customSmallerIsBetterFormat = customFormat("custom-smaller-is-better", "lowe
 var customBiggerIsBetterFormat = customFormat("custom-bigger-is-better", "higher", "customBiggerIsBetter");
 
 // src/formats/benchmarkdotnet.ts
+init_define_PERF_GATE_UPLOT();
 var STATISTICS_FIELDS = [
   ["Mean", "time"],
   ["Median", "median"],
@@ -66540,6 +67506,7 @@ function environmentOf3(host) {
 }
 
 // src/formats/julia-benchmarktools.ts
+init_define_PERF_GATE_UPLOT();
 var TYPE = /^(BenchmarkTools\.)?(BenchmarkGroup|Trial|TrialEstimate|TrialRatio|TrialJudgement|Parameters|TagFilter)$/;
 var juliaBenchmarkToolsFormat = {
   name: "julia",
@@ -66626,6 +67593,7 @@ function versionOf2(root) {
 }
 
 // src/formats/asv.ts
+init_define_PERF_GATE_UPLOT();
 var asvFormat = {
   name: "asv",
   description: "airspeed velocity (asv) results JSON (.asv/results/<machine>/<commit>-<env>.json)",
@@ -66889,6 +67857,7 @@ function escapedPrefix(text) {
 }
 
 // src/formats/results-file.ts
+init_define_PERF_GATE_UPLOT();
 import { gunzipSync as gunzipSync2 } from "node:zlib";
 function decodeResultsBytes(bytes, shown) {
   let data = bytes;
@@ -66908,7 +67877,11 @@ function decodeResultsBytes(bytes, shown) {
   return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
 
+// src/gate.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/baselines/save-policy.ts
+init_define_PERF_GATE_UPLOT();
 function decideBaselineSave(context, request) {
   if (!request.complete) return { save: false, reason: "the run did not complete, so its results are not a baseline" };
   if (request.notABaseline) return { save: false, reason: request.notABaseline };
@@ -66931,7 +67904,11 @@ function decideBaselineSave(context, request) {
   return { save: true, reason: `push to the default branch ${context.defaultBranch}` };
 }
 
+// src/config/select-suites.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/config/closest-name.ts
+init_define_PERF_GATE_UPLOT();
 function closestName(pattern2, names) {
   const lower = pattern2.toLowerCase();
   const sameCase = names.find((name) => name.toLowerCase() === lower);
@@ -66987,7 +67964,11 @@ function scopeToSuites(results, suites) {
   return { ...results, scenarios: results.scenarios.filter((scenario) => scenario.labels?.suite !== void 0 && wanted.has(scenario.labels.suite)) };
 }
 
+// src/report/build-report.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/results/environment.ts
+init_define_PERF_GATE_UPLOT();
 import { arch, cpus, platform, totalmem } from "node:os";
 function currentEnvironment(runner) {
   const processors = cpus();
@@ -67013,6 +67994,7 @@ function describeEnvironmentDifference(a, b) {
 }
 
 // src/results/scenario-index.ts
+init_define_PERF_GATE_UPLOT();
 var indexes = /* @__PURE__ */ new WeakMap();
 function scenariosByName(results) {
   let index = indexes.get(results);
@@ -67024,7 +68006,11 @@ function scenariosByName(results) {
   return index;
 }
 
+// src/verdict/evaluate.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/stats/error-budget.ts
+init_define_PERF_GATE_UPLOT();
 var DEFAULT_ALPHA = 2e-3;
 var DEFAULT_NOISE_FLOOR = 0.03;
 function alphaPerTest(alpha, gatedMetrics, looks = 1) {
@@ -67044,7 +68030,11 @@ function holmAlphas(pValues, alpha) {
 }
 var DEFAULT_PASS_ALPHA = 0.05;
 
+// src/stats/decision-rule.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/stats/t-distribution.ts
+init_define_PERF_GATE_UPLOT();
 var import_stats_base_dists_t_cdf = __toESM(require_lib124(), 1);
 var import_stats_base_dists_t_quantile = __toESM(require_lib134(), 1);
 function studentTQuantile(probability, degreesOfFreedom) {
@@ -67092,6 +68082,7 @@ function describeRatioInterval(low, high) {
 }
 
 // src/verdict/removed-policy.ts
+init_define_PERF_GATE_UPLOT();
 function removedPolicyFor(rules, scenario) {
   let policy = "fail";
   for (const rule of rules) if (globMatches(rule.scenarios, scenario)) policy = rule.policy;
@@ -67105,6 +68096,7 @@ function removedStatus(rules, scenario, why) {
 }
 
 // src/verdict/labels.ts
+init_define_PERF_GATE_UPLOT();
 var BY_STATUS = {
   fail: "regression",
   warn: "warning",
@@ -67155,7 +68147,11 @@ function labelKindOf(row) {
   return row.label?.kind ?? (row.status === "pass" ? "within threshold" : BY_STATUS[row.status]);
 }
 
+// src/verdict/relative-change.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/stats/log-ratio-intervals.ts
+init_define_PERF_GATE_UPLOT();
 function boundsAt(estimate, alpha) {
   if (estimate.standardError === 0) return { low: estimate.estimate, high: estimate.estimate };
   const t = studentTQuantile(1 - alpha, estimate.degreesOfFreedom);
@@ -67253,6 +68249,7 @@ function runLog(values) {
 }
 
 // src/stats/trial-trend.ts
+init_define_PERF_GATE_UPLOT();
 var MIN_DRIFT = Math.log(1.1);
 var TREND_P = 0.01;
 function mannKendallS(values) {
@@ -67450,7 +68447,15 @@ function judgeLogEstimate(estimate, method, limit, direction, options) {
     };
   }
   const strict = change.strictBound;
-  const certainty = decision === "regressed" ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : decision === "undecided" && badness.estimate >= limitLog ? `; not ${formatConfidence(strict.confidence)} sure it is beyond the ${(options.noiseFloor * 100).toFixed(0)}% floor` : "";
+  if (decision === "undecided" && badness.estimate >= limitLog) {
+    const floor = `${(options.noiseFloor * 100).toFixed(0)}% floor`;
+    return {
+      outcome: "inconclusive",
+      reason: `${words}: beyond ${limit.text} on the estimate (${interval}, ${evidence}), but not ${formatConfidence(strict.confidence)} sure it is beyond the ${floor}, the bar for a failure.${method === "history" ? " A/B or more stored runs can decide." : adviceForNoise(method)}`,
+      change
+    };
+  }
+  const certainty = decision === "regressed" ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : "";
   return { outcome: outcomeOf(decision), reason: `${words}: ${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`, change };
 }
 function adviceForNoise(method) {
@@ -67506,6 +68511,7 @@ function capitalize(text) {
 }
 
 // src/verdict/types.ts
+init_define_PERF_GATE_UPLOT();
 var METRIC_STATUS_ORDER = ["fail", "warn", "inconclusive", "no-baseline", "removed", "new", "improved", "pass", "info"];
 
 // src/verdict/evaluate.ts
@@ -67821,6 +68827,7 @@ function historyValues(input, scenario, metric, unit) {
 }
 
 // src/report/scenario-summary.ts
+init_define_PERF_GATE_UPLOT();
 var TYPICAL = ["p50", "median", "mean"];
 var DIRECT = [
   ["p90", "p90"],
@@ -67857,7 +68864,107 @@ function summarizeScenario(scenario) {
 }
 
 // src/report/report-model.ts
+init_define_PERF_GATE_UPLOT();
 var REPORT_SCHEMA_VERSION = 1;
+
+// src/report/latency-distributions.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/results/histogram.ts
+init_define_PERF_GATE_UPLOT();
+var hdr = __toESM(require_dist3(), 1);
+function decodeHistogram(base642, where) {
+  try {
+    return hdr.decodeFromCompressedBase64(base642, 32, false);
+  } catch (error) {
+    throw new InputError(`${where}: not an HdrHistogram in the compressed base64 encoding (${error.message})`);
+  }
+}
+function encodeHistogram(histogram) {
+  return hdr.encodeIntoCompressedBase64(histogram);
+}
+function buildHistogram(highestTrackable) {
+  return hdr.build({
+    bitBucketSize: 64,
+    numberOfSignificantValueDigits: 3,
+    lowestDiscernibleValue: 1,
+    ...highestTrackable !== void 0 ? { highestTrackableValue: highestTrackable } : {},
+    autoResize: true
+  });
+}
+function mergeEncodedHistograms(encoded) {
+  const merged = buildHistogram();
+  for (const { base64: base642, where } of encoded) {
+    const histogram = decodeHistogram(base642, where);
+    merged.add(histogram);
+    histogram.destroy();
+  }
+  return merged;
+}
+var PERCENTILE_OF_METRIC = {
+  p50: 50,
+  p75: 75,
+  p90: 90,
+  p95: 95,
+  p97_5: 97.5,
+  p99: 99,
+  "p99.9": 99.9,
+  "p99.99": 99.99
+};
+function histogramMetric(histogram, metric) {
+  const percentile = PERCENTILE_OF_METRIC[metric];
+  if (percentile !== void 0) return histogram.getValueAtPercentile(percentile);
+  switch (metric) {
+    case "mean":
+      return histogram.mean;
+    case "stdev":
+      return histogram.stdDeviation;
+    case "min":
+      return histogram.minNonZeroValue;
+    case "max":
+      return histogram.maxValue;
+    default:
+      return void 0;
+  }
+}
+
+// src/report/latency-distributions.ts
+var CURVE_PERCENTILES = [0, 10, 25, 50, 75, 80, 90, 95, 97.5, 99, 99.5, 99.75, 99.9, 99.95, 99.99, 99.999];
+var MAX_DISTRIBUTION_SCENARIOS = 40;
+function latencyDistributions(scenarios, current, baseline) {
+  const currentByName = new Map(current.scenarios.map((s) => [s.name, s]));
+  const baselineByName = new Map((baseline?.scenarios ?? []).map((s) => [s.name, s]));
+  const distributions = [];
+  for (const name of scenarios) {
+    if (distributions.length >= MAX_DISTRIBUTION_SCENARIOS) break;
+    const now = curveOf(currentByName.get(name));
+    const before = curveOf(baselineByName.get(name));
+    if (!now && !before) continue;
+    const unit = (now ?? before).unit;
+    distributions.push({
+      scenario: name,
+      unit,
+      ...before && before.unit === unit ? { baseline: before.points } : {},
+      ...now ? { current: now.points } : {}
+    });
+  }
+  return distributions;
+}
+function curveOf(scenario) {
+  if (!scenario) return void 0;
+  const encoded = scenario.trials.flatMap((trial, index) => {
+    const latency = trial.distributions?.latency;
+    return latency?.hdrHistogram ? [{ base64: latency.hdrHistogram, where: `${scenario.name} trial ${index + 1}`, unit: latency.unit }] : [];
+  });
+  if (encoded.length === 0 || encoded.some((e) => e.unit !== encoded[0].unit)) return void 0;
+  const merged = mergeEncodedHistograms(encoded);
+  try {
+    if (merged.totalCount === 0) return void 0;
+    return { unit: encoded[0].unit, points: CURVE_PERCENTILES.map((percentile) => ({ percentile, value: merged.getValueAtPercentile(percentile) })) };
+  } finally {
+    merged.destroy();
+  }
+}
 
 // src/report/build-report.ts
 var MAX_TREND_SERIES = 6;
@@ -67912,6 +69019,9 @@ function buildReport(input) {
   }
   const trends = buildTrends(input);
   if (trends.length > 0) report.trends = trends;
+  const scenarios = [...new Set(verdict.metrics.filter((m) => m.gated).map((m) => m.scenario))];
+  const distributions = latencyDistributions(scenarios, input.current, record?.results);
+  if (distributions.length > 0) report.distributions = distributions;
   return report;
 }
 function buildTrends(input) {
@@ -67939,12 +69049,15 @@ function statusRank(status) {
 }
 
 // src/run/run-source.ts
+init_define_PERF_GATE_UPLOT();
 import { readFile as readFile5, stat } from "node:fs/promises";
 
 // src/run/command.ts
+init_define_PERF_GATE_UPLOT();
 import { spawn } from "node:child_process";
 
 // src/run/process-group.ts
+init_define_PERF_GATE_UPLOT();
 import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
 var KILL_GRACE_MS = 3e3;
 var KILLED_WAIT_MS = 1e3;
@@ -68003,6 +69116,7 @@ async function groupAlive(pgid) {
 }
 
 // src/run/process-memory.ts
+init_define_PERF_GATE_UPLOT();
 import { readFile as readFile4 } from "node:fs/promises";
 var MEMORY_SAMPLE_MS = 250;
 var PROCESS_TREE_REFRESH_MS = 2e3;
@@ -68203,57 +69317,17 @@ async function waitForStreams(...streams) {
 }
 
 // src/run/load/load-runner.ts
+init_define_PERF_GATE_UPLOT();
 import { connect } from "node:net";
 
 // src/run/load/load-pass.ts
+init_define_PERF_GATE_UPLOT();
 var import_autocannon2 = __toESM(require_autocannon(), 1);
 import { performance as performance2 } from "node:perf_hooks";
 
 // src/run/load/generator-health.ts
+init_define_PERF_GATE_UPLOT();
 import { monitorEventLoopDelay } from "node:perf_hooks";
-
-// src/results/histogram.ts
-var hdr = __toESM(require_dist4(), 1);
-function encodeHistogram(histogram) {
-  return hdr.encodeIntoCompressedBase64(histogram);
-}
-function buildHistogram(highestTrackable) {
-  return hdr.build({
-    bitBucketSize: 64,
-    numberOfSignificantValueDigits: 3,
-    lowestDiscernibleValue: 1,
-    ...highestTrackable !== void 0 ? { highestTrackableValue: highestTrackable } : {},
-    autoResize: true
-  });
-}
-var PERCENTILE_OF_METRIC = {
-  p50: 50,
-  p75: 75,
-  p90: 90,
-  p95: 95,
-  p97_5: 97.5,
-  p99: 99,
-  "p99.9": 99.9,
-  "p99.99": 99.99
-};
-function histogramMetric(histogram, metric) {
-  const percentile = PERCENTILE_OF_METRIC[metric];
-  if (percentile !== void 0) return histogram.getValueAtPercentile(percentile);
-  switch (metric) {
-    case "mean":
-      return histogram.mean;
-    case "stdev":
-      return histogram.stdDeviation;
-    case "min":
-      return histogram.minNonZeroValue;
-    case "max":
-      return histogram.maxValue;
-    default:
-      return void 0;
-  }
-}
-
-// src/run/load/generator-health.ts
 var SATURATED_CPU = 0.9;
 var SATURATED_LAG_MS = 1;
 var SATURATED_LAG_SHARE_OF_MEDIAN = 0.1;
@@ -68561,6 +69635,7 @@ async function runLoadPass(options) {
 }
 
 // src/run/load/server.ts
+init_define_PERF_GATE_UPLOT();
 import { spawn as spawn2 } from "node:child_process";
 var TAIL_LINES2 = 30;
 var LINES_SHOWN_AFTER_READY = 20;
@@ -68728,6 +69803,7 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
 };
 
 // src/run/load/trial-recorder.ts
+init_define_PERF_GATE_UPLOT();
 var LATENCY_LOWEST_MICROS = 1;
 var LATENCY_HIGHEST_MICROS = 6e7;
 var LATENCY_UNIT = "µs";
@@ -68838,6 +69914,7 @@ var TrialRecorder = class {
 };
 
 // src/run/progress-text.ts
+init_define_PERF_GATE_UPLOT();
 function describeProgress(state) {
   let fraction;
   if (state.planned !== void 0 && state.planned > 0 && state.done !== void 0) fraction = state.done / state.planned;
@@ -69047,6 +70124,7 @@ function formatMicros(micros) {
 }
 
 // src/run/suite-repeats.ts
+init_define_PERF_GATE_UPLOT();
 var DEFAULT_SINGLE_VALUE_RUNS = 5;
 function holdsOneValuePerScenario(results) {
   return results.scenarios.length > 0 && results.scenarios.every((scenario) => scenario.trials.length <= 1);
@@ -69203,6 +70281,7 @@ function formatMs(ms) {
 }
 
 // src/verdict/generator-saturation.ts
+init_define_PERF_GATE_UPLOT();
 var DISTORTED = /* @__PURE__ */ new Set(["p50", "p75", "p90", "p95", "p99", "p99.9", "mean", "stdev", "max", "min", "rps", "throughput"]);
 function saturatedScenarios(current) {
   const saturated = /* @__PURE__ */ new Map();
@@ -69226,6 +70305,7 @@ function distrustSaturatedGenerator(verdict, current, hasBaseline) {
 }
 
 // src/verdict/rule-coverage.ts
+init_define_PERF_GATE_UPLOT();
 function checkRulesMatch(rules, results) {
   const scenarios = results.flatMap((r) => r.scenarios);
   if (scenarios.length === 0) return;
@@ -69269,6 +70349,7 @@ function suggestion(patterns, names) {
 }
 
 // src/verdict/scenario-overlap.ts
+init_define_PERF_GATE_UPLOT();
 function checkScenariosOverlap(current, baseline, baselineLabel) {
   if (current.scenarios.length === 0 || baseline.scenarios.length === 0) return;
   const currentNames = new Set(current.scenarios.map((s) => s.name));
@@ -69286,9 +70367,11 @@ function few(names, max3 = 5) {
 }
 
 // src/confirm/confirm-on-base.ts
+init_define_PERF_GATE_UPLOT();
 import { relative as relative6, join as join3, isAbsolute as isAbsolute4 } from "node:path";
 
 // src/confirm/base-worktree.ts
+init_define_PERF_GATE_UPLOT();
 import { execFile as execFile2 } from "node:child_process";
 import { mkdtemp, rm as rm3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -69296,6 +70379,7 @@ import { join as join2, relative as relative5 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 
 // src/confirm/base-build-cache.ts
+init_define_PERF_GATE_UPLOT();
 import { createHash } from "node:crypto";
 var KEY_ROOT = "perf-gate-base/v1";
 function baseBuildKey(sha, lockHash, build2, projectRel, platform2 = `${process.platform}-${process.arch}`) {
@@ -69306,6 +70390,7 @@ ${projectRel}`).digest("hex").slice(0, 24);
 }
 
 // src/confirm/base-dependencies.ts
+init_define_PERF_GATE_UPLOT();
 import { execFile } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
 import { constants } from "node:fs";
@@ -69564,7 +70649,14 @@ ${outcome.outputTail}`);
   }
 }
 
+// src/confirm/duet/start-duet.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/confirm/duet/duet-load.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/run/load/free-port.ts
+init_define_PERF_GATE_UPLOT();
 import { createServer as createServer2 } from "node:net";
 async function freeLoopbackPort() {
   return new Promise((resolve5, reject) => {
@@ -69718,6 +70810,7 @@ async function startDuetIfAsked(settings, base, head, log, signal) {
 }
 
 // src/confirm/duet/duet-runner.ts
+init_define_PERF_GATE_UPLOT();
 function duetArmRunner(session) {
   const slices = /* @__PURE__ */ new Map();
   return {
@@ -69734,6 +70827,7 @@ function duetArmRunner(session) {
 }
 
 // src/confirm/interleaved-runs.ts
+init_define_PERF_GATE_UPLOT();
 var InterleavedSchedule = class {
   constructor(seed) {
     this.seed = seed;
@@ -69790,6 +70884,7 @@ function mulberry32(seed) {
 }
 
 // src/confirm/paired-runs.ts
+init_define_PERF_GATE_UPLOT();
 function key(target) {
   return `${target.scenario}\0${target.metric}`;
 }
@@ -70055,6 +71150,7 @@ function tail(text) {
 }
 
 // src/stats/paired-decider.ts
+init_define_PERF_GATE_UPLOT();
 function createPairedDecider(rule = DEFAULT_DECISION_OPTIONS) {
   return (logRatios, target, look) => {
     const options = {
@@ -70101,6 +71197,7 @@ function createPairedDecider(rule = DEFAULT_DECISION_OPTIONS) {
 }
 
 // src/run/cancellation.ts
+init_define_PERF_GATE_UPLOT();
 var CANCEL_EXIT_DEADLINE_MS = 6500;
 var CANCELLED_EXIT_CODE = 2;
 function cancelOnSignals(options = {}) {
@@ -70325,20 +71422,11 @@ function baselineRecord(gate, results, context, now, pinnedName) {
   return record;
 }
 
-// src/report/escape.ts
-var MAX_NAME_LENGTH = 200;
-function escapeMarkdown(text, maxLength = MAX_NAME_LENGTH) {
-  const oneLine = clip(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " "), maxLength);
-  return oneLine.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_{}[\]()#+!|~^$=-])/g, "\\$1").replace(/@/g, "@&#8203;").replace(/:(?=[\w/])/g, "&#58;");
-}
-function escapeTerminal(text, maxLength = MAX_NAME_LENGTH) {
-  return clip(text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[\u0000-\u001f\u007f-\u009f]+/g, " "), maxLength);
-}
-function clip(text, maxLength) {
-  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
-}
+// src/report/html/render-html.ts
+init_define_PERF_GATE_UPLOT();
 
 // src/report/format-cells.ts
+init_define_PERF_GATE_UPLOT();
 var STATUS_ICON = {
   fail: "❌",
   warn: "⚠️",
@@ -70501,7 +71589,310 @@ function problemsBesideAbsence(report) {
   return reason ? report.baselineProblems.filter((problem) => !problem.includes(reason)) : report.baselineProblems;
 }
 
+// src/report/escape.ts
+init_define_PERF_GATE_UPLOT();
+var MAX_NAME_LENGTH = 200;
+function escapeMarkdown(text, maxLength = MAX_NAME_LENGTH) {
+  const oneLine = clip(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " "), maxLength);
+  return oneLine.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/([\\`*_{}[\]()#+!|~^$=-])/g, "\\$1").replace(/@/g, "@&#8203;").replace(/:(?=[\w/])/g, "&#58;");
+}
+function escapeTerminal(text, maxLength = MAX_NAME_LENGTH) {
+  return clip(text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[\u0000-\u001f\u007f-\u009f]+/g, " "), maxLength);
+}
+function clip(text, maxLength) {
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+// src/report/html/chart-script.ts
+init_define_PERF_GATE_UPLOT();
+function chartScript() {
+  return `(function () {
+  var specs = JSON.parse(document.getElementById('perf-gate-charts').textContent);
+  var css = getComputedStyle(document.documentElement);
+  var colour = function (role) { return css.getPropertyValue(role === 'baseline' ? '--baseline' : '--current').trim(); };
+  var fg = css.getPropertyValue('--muted').trim();
+  var grid = css.getPropertyValue('--line').trim();
+  var drawn = [];
+  var odds = function (p) { return 1 / (1 - Math.min(p, 99.9999) / 100); };
+  var percentLabel = function (p) { return (p >= 99 ? String(+p.toFixed(4)) : String(+p.toFixed(1))) + '%'; };
+  var fmt = function (v, unit) {
+    if (v == null) return '';
+    var a = Math.abs(v);
+    var text = a >= 1e6 ? (v / 1e6).toPrecision(3) + 'M' : a >= 1e4 ? (v / 1e3).toPrecision(3) + 'k' : a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : +v.toPrecision(3) + '';
+    return text + ' ' + unit;
+  };
+  specs.forEach(function (spec) {
+    var el = document.getElementById(spec.id);
+    if (!el) return;
+    var width = Math.max(320, Math.min(1040, el.clientWidth || 960));
+    var distribution = spec.kind === 'distribution';
+    var xs = distribution ? spec.x.map(odds) : spec.x;
+    var series = [{ label: distribution ? 'percentile' : 'run', value: function (u, v, si, i) {
+      return i == null ? '' : distribution ? percentLabel(spec.x[i]) : spec.labels[i];
+    } }];
+    spec.series.forEach(function (s) {
+      var baseline = s.role === 'baseline';
+      series.push({
+        label: s.name, stroke: colour(s.role), width: 2, dash: baseline ? [8, 5] : undefined,
+        points: { show: true, size: baseline ? 7 : 6, fill: baseline ? 'transparent' : colour(s.role), stroke: colour(s.role) },
+        value: function (u, v) { return fmt(v, spec.unit); }
+      });
+    });
+    if (!distribution && spec.marks) {
+      // The run compared with and this run, as points of their own (square and diamond-free dot), not by colour alone.
+      ['baseline', 'current'].forEach(function (role) {
+        var at = spec.marks[role];
+        if (at == null) return;
+        series.push({
+          label: role === 'baseline' ? 'compared with' : 'this run', stroke: colour(role), width: 0,
+          points: { show: true, size: 11, fill: role === 'baseline' ? 'transparent' : colour(role), stroke: colour(role), width: 2 },
+          value: function (u, v) { return fmt(v, spec.unit); }
+        });
+      });
+    }
+    var data = [xs].concat(spec.series.map(function (s) { return s.values; }));
+    if (!distribution && spec.marks) {
+      ['baseline', 'current'].forEach(function (role) {
+        var at = spec.marks[role];
+        if (at == null) return;
+        data.push(spec.series[0].values.map(function (v, i) { return i === at ? v : null; }));
+      });
+    }
+    var axes = [
+      { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid },
+        splits: distribution ? function () { return [0, 50, 90, 99, 99.9, 99.99, 99.999].map(odds); } : undefined,
+        // Every percentile tick is labelled (a log axis would keep only some of them).
+        filter: distribution ? function (u, splits) { return splits; } : undefined, space: distribution ? 20 : 50,
+        values: distribution
+          ? function (u, splits) { return splits.map(function (s) { return s == null ? '' : percentLabel(100 * (1 - 1 / s)); }); }
+          : function (u, splits) { return splits.map(function (s) { return Number.isInteger(s) && spec.labels[s] != null ? spec.labels[s] : ''; }); } },
+      { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 84,
+        values: function (u, splits) { return splits.map(function (v) { return fmt(v, spec.unit); }); } }
+    ];
+    var positive = data.slice(1).every(function (s) { return s.every(function (v) { return v == null || v > 0; }); });
+    var opts = {
+      title: spec.title, width: width, height: 300, series: series, axes: axes,
+      scales: {
+        x: distribution ? { time: false, distr: 3, log: 10 } : { time: false },
+        y: distribution && positive ? { distr: 3, log: 10 } : {}
+      },
+      legend: { live: true }
+    };
+    var plot = new uPlot(opts, data, el);
+    drawn.push({ id: spec.id, kind: spec.kind, series: plot.series.length - 1, points: data[0].length,
+      canvas: !!el.querySelector('canvas') });
+  });
+  window.perfGateCharts = drawn;
+})();`;
+}
+
+// src/report/html/trial-strip.ts
+init_define_PERF_GATE_UPLOT();
+var WIDTH = 720;
+var LEFT = 90;
+var RIGHT = 20;
+var ROW = 26;
+function trialStrip(row) {
+  const baseline = row.baseline?.values ?? [];
+  const current = row.current?.values ?? [];
+  if (baseline.length === 0 && current.length === 0) return "";
+  const change = row.change;
+  const band = change?.interval && row.baseline ? { low: row.baseline.value * change.interval.low, high: row.baseline.value * change.interval.high } : void 0;
+  const all = [...baseline, ...current, ...row.baseline ? [row.baseline.value] : [], ...row.current ? [row.current.value] : []];
+  if (band) all.push(band.low, band.high);
+  const finite = all.filter(Number.isFinite);
+  let min2 = Math.min(...finite);
+  let max3 = Math.max(...finite);
+  if (min2 === max3) {
+    min2 -= Math.abs(min2) * 0.05 || 1;
+    max3 += Math.abs(max3) * 0.05 || 1;
+  }
+  const pad = (max3 - min2) * 0.05;
+  min2 -= pad;
+  max3 += pad;
+  const x = (value) => LEFT + (value - min2) / (max3 - min2) * (WIDTH - LEFT - RIGHT);
+  const rowY = { baseline: 18, current: 18 + ROW };
+  const axisY = rowY.current + 18;
+  const shapes = [];
+  shapes.push(`<line class="axis" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${axisY}" y2="${axisY}"/>`);
+  shapes.push(`<text x="4" y="${rowY.baseline + 4}">baseline</text><text x="4" y="${rowY.current + 4}">current</text>`);
+  if (band) {
+    const from = x(Math.min(band.low, band.high));
+    shapes.push(
+      `<rect class="interval" x="${from.toFixed(1)}" y="${rowY.current - 10}" width="${Math.max(1, x(Math.max(band.low, band.high)) - from).toFixed(1)}" height="20"/>`
+    );
+  }
+  baseline.forEach(
+    (value, i) => shapes.push(`<rect class="dot-baseline" x="${(x(value) - 4).toFixed(1)}" y="${rowY.baseline - 4 + jitter(i)}" width="8" height="8"/>`)
+  );
+  current.forEach((value, i) => shapes.push(`<circle class="dot-current" cx="${x(value).toFixed(1)}" cy="${rowY.current + jitter(i)}" r="4"/>`));
+  for (const [side, y] of [
+    ["baseline", rowY.baseline],
+    ["current", rowY.current]
+  ]) {
+    const level = row[side]?.value;
+    if (level !== void 0 && Number.isFinite(level)) {
+      shapes.push(`<line class="estimate" x1="${x(level).toFixed(1)}" x2="${x(level).toFixed(1)}" y1="${y - 10}" y2="${y + 10}"/>`);
+    }
+  }
+  shapes.push(`<text x="${LEFT}" y="${axisY + 14}">${escapeHtml(formatQuantity(min2 + pad, row.unit))}</text>`);
+  shapes.push(`<text x="${WIDTH - RIGHT}" y="${axisY + 14}" text-anchor="end">${escapeHtml(formatQuantity(max3 - pad, row.unit))}</text>`);
+  const height = axisY + 20;
+  const summary = change ? `${formatPercentChange(change.ratio)}${change.interval ? `, interval ${formatInterval(row)}` : ""}; ${baseline.length} baseline and ${current.length} current value(s)` : `${baseline.length} baseline and ${current.length} current value(s)`;
+  const title = `${row.scenario} · ${row.metric}: ${summary}`;
+  return `<figure class="strip" data-metric="${escapeHtml(row.metric)}" data-baseline-points="${baseline.length}" data-current-points="${current.length}">
+<figcaption><strong>${escapeHtml(row.metric)}</strong>: ${escapeHtml(summary)}</figcaption>
+<svg viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${escapeHtml(title)}">${shapes.join("")}</svg>
+<p>${escapeHtml(row.reason)}</p>
+</figure>`;
+}
+function jitter(index) {
+  return (index % 5 - 2) * 1.5;
+}
+
+// src/report/html/uplot-assets.ts
+init_define_PERF_GATE_UPLOT();
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+var cached;
+function uplotAssets() {
+  if (typeof define_PERF_GATE_UPLOT_default === "object" && define_PERF_GATE_UPLOT_default !== void 0) return define_PERF_GATE_UPLOT_default;
+  if (!cached) {
+    const require2 = createRequire(import.meta.url);
+    const read = (file) => readFileSync(require2.resolve(`uplot/dist/${file}`), "utf8");
+    cached = { js: withLicense(read("uPlot.iife.min.js"), read("../LICENSE")), css: read("uPlot.min.css") };
+  }
+  return cached;
+}
+function withLicense(js, license) {
+  const notice = license.replace(/\*\//g, "* /").trim();
+  return `/*!
+${notice}
+*/
+${js}`;
+}
+
+// src/report/html/render-html.ts
+function renderHtmlReport(report) {
+  const { notable, unchanged } = orderRows(report.metrics, report.targetsOnly === true);
+  const charts = [];
+  const sections = scenarioNames(report).map((scenario, index) => scenarioSection(report, scenario, index, charts));
+  const headline = `${GATE_ICON[report.verdict]} ${escapeHtml(report.gate)}: ${escapeHtml(headlineStatus(report).toUpperCase())}`;
+  const parts = headlineParts(report).map((part) => `${part.icon} ${escapeHtml(part.text)}`).join(" · ");
+  const baseline = report.baseline ? `Baseline ${escapeHtml(report.baseline.id)}${report.baseline.sha ? ` (${escapeHtml(report.baseline.sha.slice(0, 7))})` : ""}, ${escapeHtml(report.baseline.store)}; ${report.baseline.historySize} stored run(s).` : report.baselineAbsence ? `No baseline: ${escapeHtml(report.baselineAbsence.reason)}` : "No baseline.";
+  const assets = uplotAssets();
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>perf-gate · ${escapeHtml(report.gate)}: ${escapeHtml(headlineStatus(report))}</title>
+<style>${assets.css}</style>
+<style>${PAGE_CSS}</style>
+</head>
+<body>
+<header>
+<h1>${headline}</h1>
+<p class="parts">${parts}</p>
+<p>${baseline} Generated ${escapeHtml(report.generatedAt)}.</p>
+<p class="guidance">${escapeHtml(guidanceFor(report))}</p>
+${report.notes.length > 0 ? `<ul class="notes">${report.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join("")}</ul>` : ""}
+</header>
+<main>
+<h2>Verdicts</h2>
+${summaryTable([...notable, ...unchanged])}
+${sections.join("\n")}
+</main>
+<script>${assets.js}</script>
+<script type="application/json" id="perf-gate-charts">${jsonForScript(charts)}</script>
+<script>${chartScript()}</script>
+</body>
+</html>
+`;
+}
+function summaryTable(rows) {
+  const header = ["", "Scenario", "Metric", "Baseline", "Current", "Change", "Interval", "Threshold", "Verdict"];
+  const body = rows.map(
+    (row) => `<tr class="status-${row.status}"><td aria-label="${row.status}">${STATUS_ICON[row.status]}</td><td>${escapeHtml(row.scenario)}</td><td>${escapeHtml(row.metric)}</td><td class="num">${escapeHtml(formatValue(row, "baseline"))}</td><td class="num">${escapeHtml(formatValue(row, "current"))}</td><td class="num">${escapeHtml(formatChange(row))}</td><td class="num">${escapeHtml(formatInterval(row))}</td><td>${escapeHtml(formatThreshold(row))}</td><td>${escapeHtml(formatLabel(row))}</td></tr>`
+  ).join("\n");
+  return `<table class="verdicts"><thead><tr>${header.map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>
+${body}
+</tbody></table>`;
+}
+function scenarioNames(report) {
+  return [...new Set(report.metrics.filter((m) => m.gated).map((m) => m.scenario))];
+}
+function scenarioSection(report, scenario, index, charts) {
+  const parts = [`<section class="scenario"><h2>${escapeHtml(scenario)}</h2>`];
+  const distribution = report.distributions?.find((d) => d.scenario === scenario);
+  if (distribution && (distribution.baseline || distribution.current)) {
+    const id = `distribution-${index}`;
+    const x = (distribution.current ?? distribution.baseline).map((point) => point.percentile);
+    const series = [];
+    if (distribution.baseline) series.push({ name: "baseline", role: "baseline", values: valuesAt(distribution.baseline, x) });
+    if (distribution.current) series.push({ name: "current", role: "current", values: valuesAt(distribution.current, x) });
+    const inMs = distribution.unit === "µs" && Math.max(...series.flatMap((s) => s.values.filter((v) => v !== null))) >= 1e3;
+    const shown = inMs ? series.map((s) => ({ ...s, values: s.values.map((v) => v === null ? null : v / 1e3) })) : series;
+    charts.push({ id, kind: "distribution", title: `${scenario}: latency by percentile`, unit: inMs ? "ms" : distribution.unit, x, series: shown });
+    parts.push(`<h3>Latency distribution</h3><div class="chart" id="${id}" data-chart="distribution"></div>`);
+  }
+  const rows = report.metrics.filter((m) => m.scenario === scenario && m.gated);
+  const strips = rows.map((row) => trialStrip(row)).filter((strip) => strip !== "");
+  if (strips.length > 0) parts.push(`<h3>Trials and estimates</h3>${strips.join("\n")}`);
+  for (const [position, trend] of (report.trends ?? []).filter((t) => t.scenario === scenario).entries()) {
+    const id = `history-${index}-${position}`;
+    const baselineAt = trend.points.findIndex((p) => p.role === "baseline");
+    const currentAt = trend.points.findIndex((p) => p.role === "current");
+    charts.push({
+      id,
+      kind: "history",
+      title: `${scenario} · ${trend.metric}: stored runs and this run`,
+      unit: trend.unit,
+      x: trend.points.map((_, i) => i),
+      labels: trend.points.map((p) => p.label),
+      series: [{ name: trend.metric, role: "current", values: trend.points.map((p) => p.value) }],
+      marks: { ...baselineAt >= 0 ? { baseline: baselineAt } : {}, ...currentAt >= 0 ? { current: currentAt } : {} }
+    });
+    parts.push(`<h3>History of ${escapeHtml(trend.metric)}</h3><div class="chart" id="${id}" data-chart="history"></div>`);
+  }
+  parts.push("</section>");
+  return parts.join("\n");
+}
+function valuesAt(points, x) {
+  const byPercentile = new Map(points.map((p) => [p.percentile, p.value]));
+  return x.map((percentile) => byPercentile.get(percentile) ?? null);
+}
+function jsonForScript(value) {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+var PAGE_CSS = `
+:root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --baseline: #0969da; --current: #bc4c00;
+  --fail: #cf222e; --pass: #1a7f37; --band: rgba(188, 76, 0, 0.18); }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --line: #3d444d; --baseline: #4493f8; --current: #f0883e;
+    --fail: #ff7b72; --pass: #3fb950; --band: rgba(240, 136, 62, 0.25); }
+}
+body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; max-width: 1100px; padding: 16px 24px 48px; }
+h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 32px; } h3 { font-size: 15px; margin: 16px 0 4px; }
+.parts, .guidance { margin: 4px 0; } .notes { color: var(--muted); }
+table.verdicts { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+table.verdicts th, table.verdicts td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+table.verdicts td.num { text-align: right; white-space: nowrap; }
+tr.status-fail td { color: var(--fail); font-weight: 600; }
+.chart { margin: 4px 0 12px; min-height: 300px; }
+.strip { margin: 6px 0 14px; } .strip svg { display: block; max-width: 100%; } .strip p { margin: 2px 0; color: var(--muted); }
+.strip .dot-baseline { fill: none; stroke: var(--baseline); stroke-width: 1.5; } .strip .dot-current { fill: var(--current); }
+.strip .estimate { stroke: var(--fg); stroke-width: 2; } .strip .interval { fill: var(--band); } .strip .axis { stroke: var(--line); }
+.strip text { fill: var(--muted); font-size: 11px; }
+.u-legend { color: var(--fg); } .u-axis { color: var(--muted); }
+`;
+
 // src/report/markdown.ts
+init_define_PERF_GATE_UPLOT();
 var SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024;
 var HEADER = "| | Scenario | Metric | Baseline | Current | Change | Interval | Threshold | Verdict |\n|---|---|---|---|---|---|---|---|---|";
 function renderMarkdownReport(report, options = {}) {
@@ -70591,9 +71982,9 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
 }
 var renderedLines = /* @__PURE__ */ new WeakMap();
 function renderedOnce(row, part) {
-  let cached = renderedLines.get(row);
-  if (!cached) renderedLines.set(row, cached = {});
-  return cached[part] ??= part === "row" ? renderRow(row) : `- ${STATUS_ICON[row.status]} **${escapeMarkdown(row.scenario)}** · ${escapeMarkdown(row.metric)}: ${escapeMarkdown(row.reason, 2e3)}` + (row.context ? `
+  let cached2 = renderedLines.get(row);
+  if (!cached2) renderedLines.set(row, cached2 = {});
+  return cached2[part] ??= part === "row" ? renderRow(row) : `- ${STATUS_ICON[row.status]} **${escapeMarkdown(row.scenario)}** · ${escapeMarkdown(row.metric)}: ${escapeMarkdown(row.reason, 2e3)}` + (row.context ? `
   <br>Not deciding: ${escapeMarkdown(describeContext(row.context), 2e3)}` : "");
 }
 function renderRow(row) {
@@ -70665,7 +72056,49 @@ function capitalize2(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+// src/report/report-command.ts
+init_define_PERF_GATE_UPLOT();
+import { readFile as readFile7 } from "node:fs/promises";
+var REPORT_HELP = `Usage: perf-gate report <report.json> (--html <file> | --markdown <file>)
+
+Renders a JSON report written by --json (or the Action's report-json output) again,
+without measuring or comparing anything:
+      --html <file>        one self-contained HTML page (works offline): the verdict
+                           table, per scenario the latency distribution of both sides,
+                           every trial as a dot with the estimate and interval, and the
+                           history of each gated metric
+      --markdown <file>    the Markdown table of the PR comment
+Use - as the file for standard output.`;
+async function readGateReport(path, shown) {
+  let text;
+  try {
+    text = await readFile7(path, "utf8");
+  } catch (error) {
+    const code = error.code;
+    throw new InputError(code === "ENOENT" ? `report ${shown} does not exist` : `report ${shown} cannot be read: ${error.message}`);
+  }
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`report ${shown} is not JSON: ${error.message}`);
+  }
+  const failure = data?.error;
+  if (data?.verdict === "error" && failure) {
+    throw new InputError(`report ${shown} is the report of a run that failed (${String(failure.message)}): it holds no verdicts to render`);
+  }
+  const problems = schemaProblems("report", data);
+  if (problems.length > 0) {
+    throw new InputError(
+      `report ${shown} is not a perf-gate report:
+  ${problems.slice(0, 5).map((p) => `${p.pointer || "/"}: ${p.message}`).join("\n  ")}`
+    );
+  }
+  return data;
+}
+
 // src/report/failure-report.ts
+init_define_PERF_GATE_UPLOT();
 function buildFailureReport(gate, error, now, cancelled = false) {
   const exitCode = exitCodeOf(error);
   const measured2 = measuredBefore(error);
@@ -70681,6 +72114,7 @@ function buildFailureReport(gate, error, now, cancelled = false) {
 }
 
 // src/config/describe-setup.ts
+init_define_PERF_GATE_UPLOT();
 import { relative as relative7 } from "node:path";
 function describeGateSetup(settings, options) {
   const lines = [`Gate "${settings.name}"${settings.configPath ? ` from ${relative7(options.cwd, settings.configPath) || settings.configPath}` : ""}`];
@@ -70724,10 +72158,21 @@ function formatSeconds(seconds3) {
   return seconds3 >= 60 && seconds3 % 60 === 0 ? `${seconds3 / 60} min` : `${Number(seconds3.toFixed(2))} s`;
 }
 
+// src/report/terminal.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/report/terminal-style.ts
+init_define_PERF_GATE_UPLOT();
 import { WriteStream } from "node:tty";
 
+// node_modules/string-width/index.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/strip-ansi/index.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/ansi-regex/index.js
+init_define_PERF_GATE_UPLOT();
 var ST = String.raw`(?:\u001B\u005C|\u009C)`;
 var stringControls = String.raw`\u0018\u001A\u001B\u0080-\u009F`;
 var osc = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${ST})`;
@@ -70752,7 +72197,14 @@ function stripAnsi(string) {
   return string.replace(regex, "");
 }
 
+// node_modules/get-east-asian-width/index.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/get-east-asian-width/lookup.js
+init_define_PERF_GATE_UPLOT();
+
 // node_modules/get-east-asian-width/lookup-data.js
+init_define_PERF_GATE_UPLOT();
 var ambiguousMinimalCodePoint = 161;
 var ambiguousMaximumCodePoint = 1114109;
 var ambiguousRanges = [161, 161, 164, 164, 167, 168, 170, 170, 173, 174, 176, 180, 182, 186, 188, 191, 198, 198, 208, 208, 215, 216, 222, 225, 230, 230, 232, 234, 236, 237, 240, 240, 242, 243, 247, 250, 252, 252, 254, 254, 257, 257, 273, 273, 275, 275, 283, 283, 294, 295, 299, 299, 305, 307, 312, 312, 319, 322, 324, 324, 328, 331, 333, 333, 338, 339, 358, 359, 363, 363, 462, 462, 464, 464, 466, 466, 468, 468, 470, 470, 472, 472, 474, 474, 476, 476, 593, 593, 609, 609, 708, 708, 711, 711, 713, 715, 717, 717, 720, 720, 728, 731, 733, 733, 735, 735, 768, 879, 913, 929, 931, 937, 945, 961, 963, 969, 1025, 1025, 1040, 1103, 1105, 1105, 8208, 8208, 8211, 8214, 8216, 8217, 8220, 8221, 8224, 8226, 8228, 8231, 8240, 8240, 8242, 8243, 8245, 8245, 8251, 8251, 8254, 8254, 8308, 8308, 8319, 8319, 8321, 8324, 8364, 8364, 8451, 8451, 8453, 8453, 8457, 8457, 8467, 8467, 8470, 8470, 8481, 8482, 8486, 8486, 8491, 8491, 8531, 8532, 8539, 8542, 8544, 8555, 8560, 8569, 8585, 8585, 8592, 8601, 8632, 8633, 8658, 8658, 8660, 8660, 8679, 8679, 8704, 8704, 8706, 8707, 8711, 8712, 8715, 8715, 8719, 8719, 8721, 8721, 8725, 8725, 8730, 8730, 8733, 8736, 8739, 8739, 8741, 8741, 8743, 8748, 8750, 8750, 8756, 8759, 8764, 8765, 8776, 8776, 8780, 8780, 8786, 8786, 8800, 8801, 8804, 8807, 8810, 8811, 8814, 8815, 8834, 8835, 8838, 8839, 8853, 8853, 8857, 8857, 8869, 8869, 8895, 8895, 8978, 8978, 9312, 9449, 9451, 9547, 9552, 9587, 9600, 9615, 9618, 9621, 9632, 9633, 9635, 9641, 9650, 9651, 9654, 9655, 9660, 9661, 9664, 9665, 9670, 9672, 9675, 9675, 9678, 9681, 9698, 9701, 9711, 9711, 9733, 9734, 9737, 9737, 9742, 9743, 9756, 9756, 9758, 9758, 9792, 9792, 9794, 9794, 9824, 9825, 9827, 9829, 9831, 9834, 9836, 9837, 9839, 9839, 9886, 9887, 9919, 9919, 9926, 9933, 9935, 9939, 9941, 9953, 9955, 9955, 9960, 9961, 9963, 9969, 9972, 9972, 9974, 9977, 9979, 9980, 9982, 9983, 10045, 10045, 10102, 10111, 11094, 11097, 12872, 12879, 57344, 63743, 65024, 65039, 65533, 65533, 127232, 127242, 127248, 127277, 127280, 127337, 127344, 127373, 127375, 127376, 127387, 127404, 917760, 917999, 983040, 1048573, 1048576, 1114109];
@@ -70764,6 +72216,7 @@ var wideMaximumCodePoint = 262141;
 var wideRanges = [4352, 4447, 8986, 8987, 9001, 9002, 9193, 9196, 9200, 9200, 9203, 9203, 9725, 9726, 9748, 9749, 9776, 9783, 9800, 9811, 9855, 9855, 9866, 9871, 9875, 9875, 9889, 9889, 9898, 9899, 9917, 9918, 9924, 9925, 9934, 9934, 9940, 9940, 9962, 9962, 9970, 9971, 9973, 9973, 9978, 9978, 9981, 9981, 9989, 9989, 9994, 9995, 10024, 10024, 10060, 10060, 10062, 10062, 10067, 10069, 10071, 10071, 10133, 10135, 10160, 10160, 10175, 10175, 11035, 11036, 11088, 11088, 11093, 11093, 11904, 11929, 11931, 12019, 12032, 12245, 12272, 12287, 12289, 12350, 12353, 12438, 12441, 12543, 12549, 12591, 12593, 12686, 12688, 12773, 12783, 12830, 12832, 12871, 12880, 42124, 42128, 42182, 43360, 43388, 44032, 55203, 63744, 64255, 65040, 65049, 65072, 65106, 65108, 65126, 65128, 65131, 94176, 94180, 94192, 94198, 94208, 101594, 101631, 101664, 101760, 101874, 101888, 102801, 102816, 102866, 110576, 110579, 110581, 110587, 110589, 110590, 110592, 110888, 110898, 110898, 110928, 110930, 110933, 110933, 110948, 110952, 110960, 111355, 119552, 119638, 119648, 119670, 126980, 126980, 127183, 127183, 127374, 127374, 127377, 127386, 127406, 127406, 127488, 127490, 127504, 127547, 127552, 127560, 127568, 127569, 127584, 127589, 127744, 127776, 127789, 127797, 127799, 127868, 127870, 127891, 127904, 127946, 127951, 127955, 127968, 127984, 127988, 127988, 127992, 128062, 128064, 128064, 128066, 128252, 128255, 128317, 128331, 128334, 128336, 128359, 128378, 128378, 128405, 128406, 128420, 128420, 128507, 128591, 128640, 128709, 128716, 128716, 128720, 128722, 128725, 128729, 128732, 128735, 128747, 128748, 128756, 128764, 128986, 128986, 128992, 129003, 129008, 129008, 129292, 129338, 129340, 129349, 129351, 129535, 129648, 129660, 129664, 129734, 129736, 129736, 129740, 129757, 129759, 129771, 129775, 129786, 131072, 196605, 196608, 262141];
 
 // node_modules/get-east-asian-width/utilities.js
+init_define_PERF_GATE_UPLOT();
 var isInRange = (ranges, codePoint) => {
   let low = 0;
   let high = Math.floor(ranges.length / 2) - 1;
@@ -71105,9 +72558,17 @@ function mark(status) {
 }
 
 // src/version.ts
+init_define_PERF_GATE_UPLOT();
 var VERSION = true ? "0.1.0" : JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
 
+// src/history/history-command.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/history/history-table.ts
+init_define_PERF_GATE_UPLOT();
+
 // src/stats/change-points.ts
+init_define_PERF_GATE_UPLOT();
 var import_stats_base_dists_t_cdf2 = __toESM(require_lib124(), 1);
 function distancePrefix(series) {
   const n = series.length;
@@ -71323,6 +72784,7 @@ function buildHistoryTable(records, options) {
 }
 
 // src/history/render-history.ts
+init_define_PERF_GATE_UPLOT();
 var MARK_ICON = { fail: "❌", warn: "⚠️", improved: "🚀" };
 var STEP_WORSE = "📉";
 var STEP_BETTER = "📈";
@@ -71489,6 +72951,7 @@ var COMMON_OPTIONS = {
   "baseline-dir": { type: "string" },
   json: { type: "string" },
   markdown: { type: "string" },
+  html: { type: "string" },
   strict: { type: "boolean" },
   all: { type: "boolean" },
   "no-color": { type: "boolean" },
@@ -71503,6 +72966,7 @@ Usage: perf-gate <command> [options]
 Commands:
   run                 run the configured suite, compare with the baseline, report
   compare             compare two results files (no suite is run)
+  report <file>       render a JSON report again: --html (charts) or --markdown
   list                what the config defines: suites, load scenarios, profiles
   baseline list       list stored baselines
   baseline show [id]  print a stored baseline (default: latest)
@@ -71556,6 +73020,7 @@ Options:
       --json <file>        write the machine-readable report (- for standard output;
                            the table then goes to stderr; written on failure too)
       --markdown <file>    write the Markdown table
+      --html <file>        write the HTML report (distributions, trials, history)
       --strict             exit 1 on warn and inconclusive too
       --all                show unchanged metrics too
       --no-color           plain output
@@ -71571,6 +73036,7 @@ Options:
       --latency-ms <ms>    base latency of /fast (default 1)
       --factor <x>         multiplies every latency (default 1, or PERF_GATE_DEMO_FACTOR)`,
   history: HISTORY_HELP,
+  report: REPORT_HELP,
   compare: `Usage: perf-gate compare --baseline <file> --current <file> [options]
 
 Compares two results files (or saved baseline files) with the thresholds of the
@@ -71588,6 +73054,7 @@ Options:
       --json <file>        write the machine-readable report (- for standard output;
                            the table then goes to stderr; written on failure too)
       --markdown <file>    write the Markdown table
+      --html <file>        write the HTML report (distributions, trials, history)
       --strict             exit 1 on warn and inconclusive too
       --all                show unchanged metrics too
       --no-color           plain output`,
@@ -71639,8 +73106,10 @@ async function runCli(argv, io) {
         return await listCommand(rest, io);
       case "history":
         return await historyCliCommand(rest, io);
+      case "report":
+        return await reportCliCommand(rest, io);
       default:
-        throw new InputError(`unknown command "${command}"; commands: run, compare, list, history, baseline, demo-server, help`);
+        throw new InputError(`unknown command "${command}"; commands: run, compare, report, list, history, baseline, demo-server, help`);
     }
   } catch (error) {
     io.stderr.write(`perf-gate: ${messageOf(error)}
@@ -71867,7 +73336,7 @@ async function compareCommand(args, io) {
 async function readResultsArgument(path, shown, format) {
   let text;
   try {
-    text = decodeResultsBytes(await readFile7(path), shown);
+    text = decodeResultsBytes(await readFile8(path), shown);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(error.code === "ENOENT" ? `${shown} does not exist` : `${shown} cannot be read: ${messageOf(error)}`);
@@ -71959,12 +73428,22 @@ async function historyCliCommand(args, io) {
   const settings = await settingsForStore(values, io);
   return historyCommand(settings, fileStore(settings), values, io);
 }
+async function reportCliCommand(args, io) {
+  const { values, positionals } = parse(args, { html: COMMON_OPTIONS.html, markdown: COMMON_OPTIONS.markdown, help: COMMON_OPTIONS.help }, true);
+  if (values.help) return help(io, "report");
+  if (positionals.length !== 1) throw new InputError("report takes one JSON report file (written by --json); see --help");
+  if (typeof values.html !== "string" && typeof values.markdown !== "string")
+    throw new InputError("report needs --html <file> or --markdown <file>; see --help");
+  const report = await readGateReport(resolve4(io.cwd, positionals[0]), positionals[0]);
+  await writeReports(report, values, io);
+  return EXIT_PASS;
+}
 async function settingsForStore(values, io) {
   return settingsFromFlags(values, io, { sourceOptional: true });
 }
 async function finish(outcome, values, io) {
   await writeReports(outcome.report, values, io);
-  const terminal = values.json === "-" || values.markdown === "-" ? io.stderr : io.stdout;
+  const terminal = values.json === "-" || values.markdown === "-" || values.html === "-" ? io.stderr : io.stdout;
   const color = shouldUseColor(terminal, io.env, values["no-color"] === true);
   const columns = terminal.columns;
   terminal.write(renderTerminalReport(outcome.report, { color, all: values.all === true, ...columns ? { width: columns } : {} }));
@@ -71985,10 +73464,11 @@ async function writeReports(report, values, io) {
   const targets = [
     [values.json, () => `${JSON.stringify(report, null, 2)}
 `],
-    [values.markdown, () => renderMarkdownReport(report)]
+    [values.markdown, () => renderMarkdownReport(report)],
+    [values.html, () => renderHtmlReport(report)]
   ];
-  if (values.json === "-" && values.markdown === "-")
-    throw new InputError("--json - and --markdown - both ask for standard output; write one of them to a file");
+  if ([values.json, values.markdown, values.html].filter((target) => target === "-").length > 1)
+    throw new InputError("more than one of --json -, --markdown - and --html - ask for standard output; write the others to files");
   for (const [target, render] of targets) {
     if (typeof target !== "string") continue;
     if (target === "-") {

@@ -18,6 +18,11 @@ const requireShim = "import { createRequire as __perfGateCreateRequire } from 'n
 // The version is written once, in package.json; the bundles get it here (src/version.ts).
 const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'))
 
+// uPlot for the HTML report, inlined into the page it writes (src/report/html/uplot-assets.ts), its MIT notice kept.
+const uplotFile = (file) => readFile(new URL(`../node_modules/uplot/${file}`, import.meta.url), 'utf8')
+const uplotLicense = (await uplotFile('LICENSE')).replace(/\*\//g, '* /').trim()
+const uplot = { js: `/*!\n${uplotLicense}\n*/\n${await uplotFile('dist/uPlot.iife.min.js')}`, css: await uplotFile('dist/uPlot.min.css') }
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -26,7 +31,7 @@ const common = {
   logLevel: 'warning',
   legalComments: 'eof',
   charset: 'utf8',
-  define: { PERF_GATE_VERSION: JSON.stringify(version) }
+  define: { PERF_GATE_VERSION: JSON.stringify(version), PERF_GATE_UPLOT: JSON.stringify(uplot) }
 }
 
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: `${outdir}/index.js`, banner: { js: requireShim } })

@@ -25,7 +25,9 @@ import { runGate, type GateOutcome } from './gate.js'
 import type { Logger } from './log.js'
 import { displayPath } from './paths.js'
 import { cancelOnSignals } from './run/cancellation.js'
+import { renderHtmlReport } from './report/html/render-html.js'
 import { renderMarkdownReport } from './report/markdown.js'
+import { REPORT_HELP, readGateReport } from './report/report-command.js'
 import type { GateReport } from './report/report-model.js'
 import { buildFailureReport } from './report/failure-report.js'
 import { describeGateSetup } from './config/describe-setup.js'
@@ -53,6 +55,7 @@ const COMMON_OPTIONS = {
   'baseline-dir': { type: 'string' },
   json: { type: 'string' },
   markdown: { type: 'string' },
+  html: { type: 'string' },
   strict: { type: 'boolean' },
   all: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -68,6 +71,7 @@ Usage: perf-gate <command> [options]
 Commands:
   run                 run the configured suite, compare with the baseline, report
   compare             compare two results files (no suite is run)
+  report <file>       render a JSON report again: --html (charts) or --markdown
   list                what the config defines: suites, load scenarios, profiles
   baseline list       list stored baselines
   baseline show [id]  print a stored baseline (default: latest)
@@ -121,6 +125,7 @@ Options:
       --json <file>        write the machine-readable report (- for standard output;
                            the table then goes to stderr; written on failure too)
       --markdown <file>    write the Markdown table
+      --html <file>        write the HTML report (distributions, trials, history)
       --strict             exit 1 on warn and inconclusive too
       --all                show unchanged metrics too
       --no-color           plain output
@@ -136,6 +141,7 @@ Options:
       --latency-ms <ms>    base latency of /fast (default 1)
       --factor <x>         multiplies every latency (default 1, or PERF_GATE_DEMO_FACTOR)`,
   history: HISTORY_HELP,
+  report: REPORT_HELP,
   compare: `Usage: perf-gate compare --baseline <file> --current <file> [options]
 
 Compares two results files (or saved baseline files) with the thresholds of the
@@ -153,6 +159,7 @@ Options:
       --json <file>        write the machine-readable report (- for standard output;
                            the table then goes to stderr; written on failure too)
       --markdown <file>    write the Markdown table
+      --html <file>        write the HTML report (distributions, trials, history)
       --strict             exit 1 on warn and inconclusive too
       --all                show unchanged metrics too
       --no-color           plain output`,
@@ -203,8 +210,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await listCommand(rest, io)
       case 'history':
         return await historyCliCommand(rest, io)
+      case 'report':
+        return await reportCliCommand(rest, io)
       default:
-        throw new InputError(`unknown command "${command}"; commands: run, compare, list, history, baseline, demo-server, help`)
+        throw new InputError(`unknown command "${command}"; commands: run, compare, report, list, history, baseline, demo-server, help`)
     }
   } catch (error) {
     io.stderr.write(`perf-gate: ${messageOf(error)}\n`)
@@ -557,6 +566,18 @@ async function historyCliCommand(args: string[], io: CliIo): Promise<number> {
   return historyCommand(settings, fileStore(settings), values, io)
 }
 
+/** `perf-gate report <report.json> --html <file>`: a written report rendered again. */
+async function reportCliCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { html: COMMON_OPTIONS.html, markdown: COMMON_OPTIONS.markdown, help: COMMON_OPTIONS.help }, true)
+  if (values.help) return help(io, 'report')
+  if (positionals.length !== 1) throw new InputError('report takes one JSON report file (written by --json); see --help')
+  if (typeof values.html !== 'string' && typeof values.markdown !== 'string')
+    throw new InputError('report needs --html <file> or --markdown <file>; see --help')
+  const report = await readGateReport(resolve(io.cwd, positionals[0]!), positionals[0]!)
+  await writeReports(report, values, io)
+  return EXIT_PASS
+}
+
 /** Settings for commands that only touch the store: a missing suite is fine there. */
 async function settingsForStore(values: Record<string, string | boolean | undefined>, io: CliIo): Promise<GateSettings> {
   return settingsFromFlags(values, io, { sourceOptional: true })
@@ -565,7 +586,7 @@ async function settingsForStore(values: Record<string, string | boolean | undefi
 async function finish(outcome: GateOutcome, values: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
   await writeReports(outcome.report, values, io)
   // A report written to standard output (`--json -`) keeps it clean for the reader: the table goes to stderr.
-  const terminal = values.json === '-' || values.markdown === '-' ? io.stderr : io.stdout
+  const terminal = values.json === '-' || values.markdown === '-' || values.html === '-' ? io.stderr : io.stdout
   const color = shouldUseColor(terminal, io.env, values['no-color'] === true)
   const columns = (terminal as { columns?: number }).columns
   terminal.write(renderTerminalReport(outcome.report, { color, all: values.all === true, ...(columns ? { width: columns } : {}) }))
@@ -593,10 +614,11 @@ async function writeFailureJson(
 async function writeReports(report: GateReport, values: Record<string, string | boolean | undefined>, io: CliIo): Promise<void> {
   const targets: Array<[string | boolean | undefined, () => string]> = [
     [values.json, () => `${JSON.stringify(report, null, 2)}\n`],
-    [values.markdown, () => renderMarkdownReport(report)]
+    [values.markdown, () => renderMarkdownReport(report)],
+    [values.html, () => renderHtmlReport(report)]
   ]
-  if (values.json === '-' && values.markdown === '-')
-    throw new InputError('--json - and --markdown - both ask for standard output; write one of them to a file')
+  if ([values.json, values.markdown, values.html].filter((target) => target === '-').length > 1)
+    throw new InputError('more than one of --json -, --markdown - and --html - ask for standard output; write the others to files')
   for (const [target, render] of targets) {
     if (typeof target !== 'string') continue
     if (target === '-') {

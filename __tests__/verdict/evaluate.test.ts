@@ -126,6 +126,27 @@ describe('verdicts', () => {
     assert.match(guarded.reason, /too noisy to judge \+5% at ±2\.\d% per run \(10 stored runs\)\. A\/B can decide\.$/)
   })
 
+  test('an estimate past the threshold that is not sure enough says so, never "cannot tell whether it reaches"', () => {
+    // Three stored runs (2 degrees of freedom for their spread): +45% with its whole 90% interval past +20%.
+    const history = [100, 103, 98].map((m) => resultsWith({ s: { p95: { values: around(m, 3, 0.01), unit: 'ms' } } }))
+    const verdict = verdictOf(
+      evaluate({
+        current: resultsWith({ s: { p95: { values: around(145, 3, 0.01), unit: 'ms' } } }),
+        baseline: history[0]!,
+        history,
+        rules: rules({ p95: '+20%' })
+      }),
+      's',
+      'p95'
+    )
+    assert.equal(verdict.status, 'inconclusive')
+    assert.ok(verdict.change!.interval!.low > 1.2, 'the 90% interval lies past +20%')
+    assert.match(
+      verdict.reason,
+      /^4\d\.\d% higher: beyond \+20% on the estimate \(90% interval .*, 3 stored runs\), but not 99\.\d+% sure it is beyond the 3% floor, the bar for a failure\. A\/B or more stored runs can decide\.$/
+    )
+  })
+
   test('stored history: identical values never give a zero-width interval, one wild run moves nothing, one-trial runs never fail', () => {
     const stored = (values: number[]) => values.map((v) => resultsWith({ s: { p95: { values: [v], unit: 'ms' } } }))
     // Quantized percentiles: three identical stored values. The floor keeps an unchanged-looking +10.6% from failing.

@@ -12,6 +12,7 @@ import { metricSeries } from '../verdict/evaluate.js'
 import { summarizeScenarios } from './scenario-summary.js'
 import { countLabels } from '../verdict/labels.js'
 import { REPORT_SCHEMA_VERSION, type GateReport, type ReportBaseline } from './report-model.js'
+import { latencyDistributions } from './latency-distributions.js'
 
 export interface ReportInput {
   gate: string
@@ -79,6 +80,9 @@ export function buildReport(input: ReportInput): GateReport {
   }
   const trends = buildTrends(input)
   if (trends.length > 0) report.trends = trends
+  const scenarios = [...new Set(verdict.metrics.filter((m) => m.gated).map((m) => m.scenario))]
+  const distributions = latencyDistributions(scenarios, input.current, record?.results)
+  if (distributions.length > 0) report.distributions = distributions
   return report
 }
 

@@ -28,3 +28,8 @@ export function escapeTerminal(text: string, maxLength = MAX_NAME_LENGTH): strin
 function clip(text: string, maxLength: number): string {
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text
 }
+
+/** Text for HTML (element content and quoted attribute values). */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+}

@@ -5,6 +5,7 @@
 import type { BaselineAbsenceKind } from '../baselines/store.js'
 import type { EnvironmentFingerprint } from '../results/model.js'
 import type { GateStatus, LabelKind, MetricStatus, MetricVerdict } from '../verdict/types.js'
+import type { LatencyDistribution } from './latency-distributions.js'
 import type { ScenarioSummary } from './scenario-summary.js'
 
 export const REPORT_SCHEMA_VERSION = 1
@@ -70,4 +71,6 @@ export interface GateReport {
   saved?: { id: string; sha?: string; first: boolean }
   /** Per-scenario, per-metric history values (oldest first) for trend charts. */
   trends?: Array<{ scenario: string; metric: string; unit: string; points: Array<{ label: string; value: number; role?: 'baseline' | 'current' }> }>
+  /** Load scenarios: the latency percentile curve of each side, from the trials' HdrHistograms (the HTML report draws it). */
+  distributions?: LatencyDistribution[]
 }

@@ -265,12 +265,17 @@ export function judgeLogEstimate(
     }
   }
   const strict = change.strictBound!
-  const certainty =
-    decision === 'regressed'
-      ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}`
-      : decision === 'undecided' && badness.estimate >= limitLog
-        ? `; not ${formatConfidence(strict.confidence)} sure it is beyond the ${(options.noiseFloor * 100).toFixed(0)}% floor`
-        : ''
+  if (decision === 'undecided' && badness.estimate >= limitLog) {
+    // The estimate (and maybe the whole 90% interval) is past the threshold: "cannot tell whether it reaches" would
+    // contradict the interval shown. What is missing is the failure bar's certainty.
+    const floor = `${(options.noiseFloor * 100).toFixed(0)}% floor`
+    return {
+      outcome: 'inconclusive',
+      reason: `${words}: beyond ${limit.text} on the estimate (${interval}, ${evidence}), but not ${formatConfidence(strict.confidence)} sure it is beyond the ${floor}, the bar for a failure.${method === 'history' ? ' A/B or more stored runs can decide.' : adviceForNoise(method)}`,
+      change
+    }
+  }
+  const certainty = decision === 'regressed' ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : ''
   return { outcome: outcomeOf(decision), reason: `${words}: ${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`, change }
 }
 

@@ -1,0 +1,181 @@
+/**
+ * The HTML report: one self-contained page (uPlot and its stylesheet inlined, no network) that shows what is behind
+ * each verdict: the table the PR comment shows, and per scenario the latency percentile distribution of both sides
+ * (log "1 / (1 − q)" axis, as HdrHistogram's plotter draws it), every trial of each side as a dot with the estimate
+ * and its interval, and the history of each gated metric. Pure: the report model in, a string out.
+ *
+ * Series are told apart by more than colour: baseline dashed with square points, current solid with round ones, and
+ * every chart has a legend; colours follow the reader's light or dark scheme.
+ */
+import type { MetricVerdict } from '../../verdict/types.js'
+import {
+  GATE_ICON,
+  STATUS_ICON,
+  formatChange,
+  formatInterval,
+  formatLabel,
+  formatThreshold,
+  formatValue,
+  guidanceFor,
+  headlineParts,
+  headlineStatus,
+  orderRows
+} from '../format-cells.js'
+import { escapeHtml } from '../escape.js'
+import type { GateReport } from '../report-model.js'
+import { chartScript } from './chart-script.js'
+import { trialStrip } from './trial-strip.js'
+import { uplotAssets } from './uplot-assets.js'
+
+/** The data the page's script draws: distributions and histories, per chart. */
+export interface ChartSpec {
+  id: string
+  kind: 'distribution' | 'history'
+  title: string
+  unit: string
+  /** x values shared by the series (percentiles, or run positions). */
+  x: number[]
+  /** x tick labels for history charts (commit or date). */
+  labels?: string[]
+  series: Array<{ name: string; role: 'baseline' | 'current'; values: Array<number | null> }>
+  /** History: the index of the run compared with, and of this run. */
+  marks?: { baseline?: number; current?: number }
+}
+
+export function renderHtmlReport(report: GateReport): string {
+  const { notable, unchanged } = orderRows(report.metrics, report.targetsOnly === true)
+  const charts: ChartSpec[] = []
+  const sections = scenarioNames(report).map((scenario, index) => scenarioSection(report, scenario, index, charts))
+  const headline = `${GATE_ICON[report.verdict]} ${escapeHtml(report.gate)}: ${escapeHtml(headlineStatus(report).toUpperCase())}`
+  const parts = headlineParts(report)
+    .map((part) => `${part.icon} ${escapeHtml(part.text)}`)
+    .join(' · ')
+  const baseline = report.baseline
+    ? `Baseline ${escapeHtml(report.baseline.id)}${report.baseline.sha ? ` (${escapeHtml(report.baseline.sha.slice(0, 7))})` : ''}, ${escapeHtml(report.baseline.store)}; ${report.baseline.historySize} stored run(s).`
+    : report.baselineAbsence
+      ? `No baseline: ${escapeHtml(report.baselineAbsence.reason)}`
+      : 'No baseline.'
+  const assets = uplotAssets()
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>perf-gate · ${escapeHtml(report.gate)}: ${escapeHtml(headlineStatus(report))}</title>
+<style>${assets.css}</style>
+<style>${PAGE_CSS}</style>
+</head>
+<body>
+<header>
+<h1>${headline}</h1>
+<p class="parts">${parts}</p>
+<p>${baseline} Generated ${escapeHtml(report.generatedAt)}.</p>
+<p class="guidance">${escapeHtml(guidanceFor(report))}</p>
+${report.notes.length > 0 ? `<ul class="notes">${report.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>` : ''}
+</header>
+<main>
+<h2>Verdicts</h2>
+${summaryTable([...notable, ...unchanged])}
+${sections.join('\n')}
+</main>
+<script>${assets.js}</script>
+<script type="application/json" id="perf-gate-charts">${jsonForScript(charts)}</script>
+<script>${chartScript()}</script>
+</body>
+</html>
+`
+}
+
+/** The rows of the PR comment's table, with every row shown (the page has room for the unchanged ones too). */
+function summaryTable(rows: MetricVerdict[]): string {
+  const header = ['', 'Scenario', 'Metric', 'Baseline', 'Current', 'Change', 'Interval', 'Threshold', 'Verdict']
+  const body = rows
+    .map(
+      (row) =>
+        `<tr class="status-${row.status}"><td aria-label="${row.status}">${STATUS_ICON[row.status]}</td><td>${escapeHtml(row.scenario)}</td><td>${escapeHtml(row.metric)}</td>` +
+        `<td class="num">${escapeHtml(formatValue(row, 'baseline'))}</td><td class="num">${escapeHtml(formatValue(row, 'current'))}</td>` +
+        `<td class="num">${escapeHtml(formatChange(row))}</td><td class="num">${escapeHtml(formatInterval(row))}</td>` +
+        `<td>${escapeHtml(formatThreshold(row))}</td><td>${escapeHtml(formatLabel(row))}</td></tr>`
+    )
+    .join('\n')
+  return `<table class="verdicts"><thead><tr>${header.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>\n${body}\n</tbody></table>`
+}
+
+/** Scenarios with a gated metric, in the order of the report's rows. */
+function scenarioNames(report: GateReport): string[] {
+  return [...new Set(report.metrics.filter((m) => m.gated).map((m) => m.scenario))]
+}
+
+function scenarioSection(report: GateReport, scenario: string, index: number, charts: ChartSpec[]): string {
+  const parts: string[] = [`<section class="scenario"><h2>${escapeHtml(scenario)}</h2>`]
+  const distribution = report.distributions?.find((d) => d.scenario === scenario)
+  if (distribution && (distribution.baseline || distribution.current)) {
+    const id = `distribution-${index}`
+    const x = (distribution.current ?? distribution.baseline)!.map((point) => point.percentile)
+    const series: ChartSpec['series'] = []
+    if (distribution.baseline) series.push({ name: 'baseline', role: 'baseline', values: valuesAt(distribution.baseline, x) })
+    if (distribution.current) series.push({ name: 'current', role: 'current', values: valuesAt(distribution.current, x) })
+    // Latency is recorded in µs; read in ms (the table's unit for latencies) unless it is that small.
+    const inMs = distribution.unit === 'µs' && Math.max(...series.flatMap((s) => s.values.filter((v): v is number => v !== null))) >= 1000
+    const shown = inMs ? series.map((s) => ({ ...s, values: s.values.map((v) => (v === null ? null : v / 1000)) })) : series
+    charts.push({ id, kind: 'distribution', title: `${scenario}: latency by percentile`, unit: inMs ? 'ms' : distribution.unit, x, series: shown })
+    parts.push(`<h3>Latency distribution</h3><div class="chart" id="${id}" data-chart="distribution"></div>`)
+  }
+  const rows = report.metrics.filter((m) => m.scenario === scenario && m.gated)
+  const strips = rows.map((row) => trialStrip(row)).filter((strip) => strip !== '')
+  if (strips.length > 0) parts.push(`<h3>Trials and estimates</h3>${strips.join('\n')}`)
+  for (const [position, trend] of (report.trends ?? []).filter((t) => t.scenario === scenario).entries()) {
+    const id = `history-${index}-${position}`
+    const baselineAt = trend.points.findIndex((p) => p.role === 'baseline')
+    const currentAt = trend.points.findIndex((p) => p.role === 'current')
+    charts.push({
+      id,
+      kind: 'history',
+      title: `${scenario} · ${trend.metric}: stored runs and this run`,
+      unit: trend.unit,
+      x: trend.points.map((_, i) => i),
+      labels: trend.points.map((p) => p.label),
+      series: [{ name: trend.metric, role: 'current', values: trend.points.map((p) => p.value) }],
+      marks: { ...(baselineAt >= 0 ? { baseline: baselineAt } : {}), ...(currentAt >= 0 ? { current: currentAt } : {}) }
+    })
+    parts.push(`<h3>History of ${escapeHtml(trend.metric)}</h3><div class="chart" id="${id}" data-chart="history"></div>`)
+  }
+  parts.push('</section>')
+  return parts.join('\n')
+}
+
+function valuesAt(points: Array<{ percentile: number; value: number }>, x: number[]): Array<number | null> {
+  const byPercentile = new Map(points.map((p) => [p.percentile, p.value]))
+  return x.map((percentile) => byPercentile.get(percentile) ?? null)
+}
+
+/** JSON inside a script element: "</script>" and "<!--" in user text must not end or change it. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
+}
+
+const PAGE_CSS = `
+:root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --baseline: #0969da; --current: #bc4c00;
+  --fail: #cf222e; --pass: #1a7f37; --band: rgba(188, 76, 0, 0.18); }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --line: #3d444d; --baseline: #4493f8; --current: #f0883e;
+    --fail: #ff7b72; --pass: #3fb950; --band: rgba(240, 136, 62, 0.25); }
+}
+body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; max-width: 1100px; padding: 16px 24px 48px; }
+h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 32px; } h3 { font-size: 15px; margin: 16px 0 4px; }
+.parts, .guidance { margin: 4px 0; } .notes { color: var(--muted); }
+table.verdicts { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+table.verdicts th, table.verdicts td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+table.verdicts td.num { text-align: right; white-space: nowrap; }
+tr.status-fail td { color: var(--fail); font-weight: 600; }
+.chart { margin: 4px 0 12px; min-height: 300px; }
+.strip { margin: 6px 0 14px; } .strip svg { display: block; max-width: 100%; } .strip p { margin: 2px 0; color: var(--muted); }
+.strip .dot-baseline { fill: none; stroke: var(--baseline); stroke-width: 1.5; } .strip .dot-current { fill: var(--current); }
+.strip .estimate { stroke: var(--fg); stroke-width: 2; } .strip .interval { fill: var(--band); } .strip .axis { stroke: var(--line); }
+.strip text { fill: var(--muted); font-size: 11px; }
+.u-legend { color: var(--fg); } .u-axis { color: var(--muted); }
+`

@@ -1,0 +1,51 @@
+/**
+ * `perf-gate report <report.json>`: renders a JSON report written earlier (by `--json`, or the Action's `report-json`
+ * output, or downloaded from its artifact) again: as an HTML page with the charts, or as Markdown. Nothing is
+ * measured or compared again: the verdicts are the ones the report holds.
+ */
+import { readFile } from 'node:fs/promises'
+import { InputError } from '../errors.js'
+import { schemaProblems } from '../schemas.js'
+import type { GateReport } from './report-model.js'
+
+export const REPORT_HELP = `Usage: perf-gate report <report.json> (--html <file> | --markdown <file>)
+
+Renders a JSON report written by --json (or the Action's report-json output) again,
+without measuring or comparing anything:
+      --html <file>        one self-contained HTML page (works offline): the verdict
+                           table, per scenario the latency distribution of both sides,
+                           every trial as a dot with the estimate and interval, and the
+                           history of each gated metric
+      --markdown <file>    the Markdown table of the PR comment
+Use - as the file for standard output.`
+
+/** Reads and checks a JSON report; bad input names the file and the first problems. */
+export async function readGateReport(path: string, shown: string): Promise<GateReport> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new InputError(code === 'ENOENT' ? `report ${shown} does not exist` : `report ${shown} cannot be read: ${(error as Error).message}`)
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw new InputError(`report ${shown} is not JSON: ${(error as Error).message}`)
+  }
+  const failure = (data as { verdict?: unknown; error?: { message?: unknown } } | null)?.error
+  if ((data as { verdict?: unknown } | null)?.verdict === 'error' && failure) {
+    throw new InputError(`report ${shown} is the report of a run that failed (${String(failure.message)}): it holds no verdicts to render`)
+  }
+  const problems = schemaProblems('report', data)
+  if (problems.length > 0) {
+    throw new InputError(
+      `report ${shown} is not a perf-gate report:\n  ${problems
+        .slice(0, 5)
+        .map((p) => `${p.pointer || '/'}: ${p.message}`)
+        .join('\n  ')}`
+    )
+  }
+  return data as GateReport
+}
