@@ -6,6 +6,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as core from '@actions/core'
 import { ArtifactBaselineStore } from './baselines/artifact-store.js'
+import { htmlReportLine, publishHtmlReport } from './github/html-report-artifact.js'
 import { CacheBaselineStore, restCacheKeyLister, toolkitCacheClient } from './baselines/cache-store.js'
 import { FileBaselineStore } from './baselines/file-store.js'
 import { actionsBaseBuildCache, type BaseBuildCache } from './confirm/base-build-cache.js'
@@ -360,8 +361,10 @@ async function publish(
   // A push that saved its run also gets the history with its change points (≤ HISTORY_SUMMARY_CHARS, ~3 bytes a char).
   const history = outcome.history ? pushHistory(outcome.history, settings.thresholds, { lastRuns: 20, maxChars: HISTORY_SUMMARY_CHARS }) : undefined
   const summaryBytes = SUMMARY_LIMIT_BYTES - (history?.markdown ? 3 * HISTORY_SUMMARY_CHARS : 0)
+  const html = booleanInput('html-report', false) ? await publishHtmlReport(settings.name, report, reportDir, context.runUrl, actionLogger) : undefined
   const summary = renderReportWithTrends(report, { maxBytes: summaryBytes, fullReportHint: `the JSON report (${reportPath})` })
-  const fullSummary = history?.markdown ? `${summary}\n\n${history.markdown}` : summary
+  const withHtml = html ? `${summary}\n\n${htmlReportLine(html)}` : summary
+  const fullSummary = history?.markdown ? `${withHtml}\n\n${history.markdown}` : withHtml
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(fullSummary).write()
   else core.info(fullSummary)
   for (const { message } of history?.recentSteps ?? []) core.warning(message, { title: `perf-gate ${settings.name}: change point` })
@@ -370,6 +373,7 @@ async function publish(
   core.setOutput('verdict', report.verdict)
   core.setOutput('regressions', String(report.regressions))
   core.setOutput('report-json', reportPath)
+  core.setOutput('report-html', html?.path ?? '')
   // Outputs are read by later steps (e.g. a comment step): keep them to a comment's size.
   core.setOutput('markdown', renderMarkdownReport(report, { maxChars: MARKDOWN_OUTPUT_LIMIT_CHARS, fullReportHint: 'the job summary' }))
   core.setOutput('baseline-saved', outcome.saved ? outcome.saved.id : '')

@@ -257,6 +257,27 @@ describe('Action entry with cache and artifact baselines', () => {
     assert.match(reportOf(down).baselineProblems.join('\n'), /listing the workflow artifacts named perf-gate-baseline-art failed/)
   })
 
+  test('html-report: the page is written beside the JSON report, uploaded as an artifact and linked from the summary', async () => {
+    await job({ gate: 'page', store: 'cache', push: sha('5') })
+    const pr = await job({ gate: 'page', store: 'cache', baseSha: sha('5'), inputs: { 'html-report': 'true' } })
+    assert.equal(pr.exitCode, 0, pr.stdout + pr.stderr)
+    const path = pr.outputs['report-html']!
+    assert.equal(path, join(pr.runnerTemp, 'perf-gate', 'page-report.html'))
+    const page = readFileSync(path, 'utf8')
+    assert.match(page, /^<!doctype html>/)
+    assert.match(page, /<h1>.* page: /)
+    const artifact = fake.artifacts.find((a) => a.name === 'perf-gate-html-page')
+    assert.ok(artifact?.finalized, JSON.stringify(fake.artifacts.map((a) => a.name)))
+    assert.match(
+      pr.summary,
+      new RegExp(`📊 \\[HTML report\\]\\(https://github\\.com/octo/shop/actions/runs/\\d+/artifacts/${artifact.id}\\) \\(artifact \`perf-gate-html-page\`\\)`)
+    )
+    // Off by default: no page, no artifact, an empty output.
+    const plain = await job({ gate: 'page', store: 'cache', baseSha: sha('5') })
+    assert.equal(plain.outputs['report-html'], '')
+    assert.equal(fake.artifacts.filter((a) => a.name === 'perf-gate-html-page').length, 1)
+  })
+
   /** Saves an entry holding a truncated record straight through @actions/cache (in a child: the fake runs here). */
   async function seedCorruptCacheEntry(key: string): Promise<void> {
     const dir = workspace()

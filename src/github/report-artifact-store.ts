@@ -12,10 +12,11 @@ import type { RepositoryRef } from './octokit-client.js'
 /** Long enough for a slow review queue; the comment workflow runs minutes after the upload. */
 const REPORT_RETENTION_DAYS = 7
 
-/** Uploads one report file as the named artifact of this run. */
-export async function uploadReportArtifact(artifactName: string, file: string): Promise<void> {
+/** Uploads one report file as the named artifact of this run; returns the artifact's id. */
+export async function uploadReportArtifact(artifactName: string, file: string): Promise<number | undefined> {
   try {
-    await new DefaultArtifactClient().uploadArtifact(artifactName, [file], dirname(file), { retentionDays: REPORT_RETENTION_DAYS })
+    const { id } = await new DefaultArtifactClient().uploadArtifact(artifactName, [file], dirname(file), { retentionDays: REPORT_RETENTION_DAYS })
+    return id
   } catch (error) {
     throw new RunError(`uploading the report as artifact ${artifactName} failed: ${messageOf(error)}`)
   }

@@ -44,6 +44,8 @@ export interface ChartSpec {
 
 export function renderHtmlReport(report: GateReport): string {
   const { notable, unchanged } = orderRows(report.metrics, report.targetsOnly === true)
+  // As in the comment, metrics nobody set a threshold for are folded away (the reader opens them when curious).
+  const ungated = unchanged.filter((row) => !row.gated)
   const charts: ChartSpec[] = []
   const sections = scenarioNames(report).map((scenario, index) => scenarioSection(report, scenario, index, charts))
   const headline = `${GATE_ICON[report.verdict]} ${escapeHtml(report.gate)}: ${escapeHtml(headlineStatus(report).toUpperCase())}`
@@ -76,7 +78,8 @@ ${report.notes.length > 0 ? `<ul class="notes">${report.notes.map((note) => `<li
 </header>
 <main>
 <h2>Verdicts</h2>
-${summaryTable([...notable, ...unchanged])}
+${summaryTable([...notable, ...unchanged.filter((row) => row.gated)])}
+${ungated.length > 0 ? `<details class="ungated"><summary>${ungated.length} metric(s) measured but not gated</summary>\n${summaryTable(ungated)}\n</details>` : ''}
 ${sections.join('\n')}
 </main>
 <script>${assets.js}</script>
@@ -167,7 +170,7 @@ const PAGE_CSS = `
 }
 body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; max-width: 1100px; padding: 16px 24px 48px; }
 h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 32px; } h3 { font-size: 15px; margin: 16px 0 4px; }
-.parts, .guidance { margin: 4px 0; } .notes { color: var(--muted); }
+.parts, .guidance { margin: 4px 0; } details.ungated { margin-top: 8px; } details.ungated summary { cursor: pointer; color: var(--muted); } .notes { color: var(--muted); }
 table.verdicts { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 table.verdicts th, table.verdicts td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 table.verdicts td.num { text-align: right; white-space: nowrap; }

@@ -1,0 +1,140 @@
+/**
+ * The HTML report in a real browser (Debian's chromium, driven by puppeteer-core), as a reviewer opens it: made by
+ * the bundled CLI from a real load run against demo servers on 127.0.0.1 (three stored runs, then one slower), opened
+ * from disk with every network request refused. Every scenario's charts must render with the expected series and
+ * points, and the page must log no error. A screenshot is written for people to look at.
+ *
+ * Without chromium the test is skipped locally; .ci/run installs it and sets PERF_GATE_REQUIRE_CHROMIUM, so that CI
+ * fails rather than skips when it is missing.
+ */
+import assert from 'node:assert/strict'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import puppeteer from 'puppeteer-core'
+import { freePort } from '../support/free-port.js'
+import { CLI_ENTRY, runCliEntry, scratchDir } from '../support/spawn-dist.js'
+
+const CHROMIUM = process.env.PERF_GATE_CHROMIUM ?? '/usr/bin/chromium'
+const haveChromium = existsSync(CHROMIUM)
+if (!haveChromium && (process.env.CI || process.env.PERF_GATE_REQUIRE_CHROMIUM)) {
+  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium for this test`)
+}
+
+interface DrawnChart {
+  id: string
+  kind: 'distribution' | 'history'
+  series: number
+  points: number
+  canvas: boolean
+}
+
+describe('HTML report in a browser', { skip: haveChromium ? false : `no chromium at ${CHROMIUM}` }, () => {
+  test('every scenario: latency distribution of both sides, trials as dots, history; offline, no console errors', async () => {
+    const dir = scratchDir('perf-gate-html-')
+    const port = await freePort()
+    mkdirSync(join(dir, '.github'))
+    writeFileSync(
+      join(dir, '.github/perf-gate.yml'),
+      `name: shop
+load:
+  base-url: http://127.0.0.1:${port}
+  server:
+    start: node ${JSON.stringify(CLI_ENTRY)} demo-server --port ${port} --latency-ms 2
+    ready-url: /health
+  duration: 1s
+  warmup: 0s
+  trials: 3
+  connections: 2
+  scenarios:
+    - name: fast <b>&amp;</b>
+      endpoints: [{ path: /fast }]
+    - name: items
+      endpoints: [{ path: /items }]
+thresholds:
+  p95: +20%
+`
+    )
+    for (let run = 0; run < 3; run++) {
+      const saved = await runCliEntry(['run', '--save-baseline', '-q'], dir, {}, 120_000)
+      assert.equal(saved.exitCode, 0, saved.stdout + saved.stderr)
+    }
+    const slower = await runCliEntry(
+      ['run', '-q', '--json', 'report.json', '--html', 'report.html', '--no-color'],
+      dir,
+      { PERF_GATE_DEMO_FACTOR: '1.5' },
+      120_000
+    )
+    assert.ok([0, 1].includes(slower.exitCode ?? -1), slower.stdout + slower.stderr)
+    const html = readFileSync(join(dir, 'report.html'), 'utf8')
+    assert.doesNotMatch(html, /<b>&amp;<\/b>/, 'a scenario name is text, not markup')
+    assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=/, 'nothing is loaded from elsewhere: uPlot is inlined')
+    // The same page again from the JSON report alone.
+    const again = await runCliEntry(['report', 'report.json', '--html', 'again.html'], dir)
+    assert.equal(again.exitCode, 0, again.stderr)
+    assert.equal(readFileSync(join(dir, 'again.html'), 'utf8'), html, 'report --html renders the JSON report to the same page')
+
+    const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] })
+    try {
+      const page = await browser.newPage()
+      const errors: string[] = []
+      const requested: string[] = []
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text())
+      })
+      page.on('pageerror', (error) => errors.push(String(error)))
+      await page.setRequestInterception(true)
+      page.on('request', (request) => {
+        if (request.url().startsWith('file://')) void request.continue()
+        else {
+          requested.push(request.url())
+          void request.abort()
+        }
+      })
+      await page.setViewport({ width: 1100, height: 900 })
+      await page.goto(`file://${join(dir, 'report.html')}`)
+      await page.waitForFunction('Array.isArray(window.perfGateCharts)', { timeout: 15_000 })
+      const drawn = (await page.evaluate('window.perfGateCharts')) as DrawnChart[]
+      const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
+        distributions: Array<{ scenario: string; current?: unknown[]; baseline?: unknown[] }>
+        trends: Array<{ scenario: string; points: unknown[] }>
+      }
+      assert.deepEqual(
+        report.distributions.map((d) => d.scenario),
+        ['fast <b>&amp;</b>', 'items']
+      )
+      const distributions = drawn.filter((chart) => chart.kind === 'distribution')
+      assert.equal(distributions.length, 2, JSON.stringify(drawn))
+      for (const chart of distributions) {
+        assert.deepEqual({ series: chart.series, points: chart.points, canvas: chart.canvas }, { series: 2, points: 16, canvas: true }, chart.id)
+      }
+      const histories = drawn.filter((chart) => chart.kind === 'history')
+      assert.equal(histories.length, report.trends.length)
+      for (const [index, chart] of histories.entries()) {
+        // The metric's line, the run compared with and this run; 3 stored runs and this one.
+        assert.deepEqual({ series: chart.series, points: chart.points, canvas: chart.canvas }, { series: 3, points: 4, canvas: true }, chart.id)
+        assert.equal(chart.points, report.trends[index]!.points.length)
+      }
+      const strips = await page.$$eval('figure.strip', (figures) =>
+        figures.map((f) => ({
+          baseline: f.querySelectorAll('rect.dot-baseline').length,
+          current: f.querySelectorAll('circle.dot-current').length,
+          metric: f.getAttribute('data-metric')
+        }))
+      )
+      assert.ok(strips.length >= 2, JSON.stringify(strips))
+      for (const strip of strips.filter((s) => s.metric === 'p95')) assert.deepEqual([strip.baseline, strip.current], [3, 3], 'three trials a side')
+      assert.deepEqual(errors, [], 'no console errors')
+      assert.deepEqual(requested, [], 'the page asked for nothing beyond its own file')
+      // PERF_GATE_SCREENSHOTS=<dir> keeps them (docs/images/html-report.png comes from here).
+      const shots = process.env.PERF_GATE_SCREENSHOTS ?? join(dir, 'screenshots')
+      mkdirSync(shots, { recursive: true })
+      await page.screenshot({ path: join(shots, 'html-report.png'), fullPage: true })
+      await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }])
+      await page.screenshot({ path: join(shots, 'html-report-dark.png'), fullPage: true })
+      assert.ok(existsSync(join(shots, 'html-report-dark.png')))
+    } finally {
+      await browser.close()
+    }
+  })
+})

@@ -1,0 +1,74 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { renderHtmlReport, type ChartSpec } from '../../src/report/html/render-html.js'
+import { report, row } from '../support/report-builder.js'
+
+/** The chart specs the page's script will draw. */
+function chartsOf(html: string): ChartSpec[] {
+  const json = /<script type="application\/json" id="perf-gate-charts">(.*?)<\/script>/s.exec(html)![1]!
+  return JSON.parse(json) as ChartSpec[]
+}
+
+describe('HTML report', () => {
+  test('names from results are text: no markup, and no way out of the chart data script', () => {
+    const hostile = '</script><script>alert(1)</script><img src=x onerror=alert(2)>'
+    const html = renderHtmlReport(
+      report([row(hostile, 'fail')], {
+        distributions: [{ scenario: hostile, unit: 'µs', current: [{ percentile: 50, value: 2000 }], baseline: [{ percentile: 50, value: 1500 }] }]
+      })
+    )
+    assert.equal(html.match(/<script>alert\(1\)/g), null)
+    assert.equal(html.match(/<img src=x/g), null)
+    // Three scripts of ours (uPlot, the data, the drawing) and no fourth.
+    assert.equal((html.match(/<script/g) ?? []).length, 3)
+    assert.equal(chartsOf(html)[0]!.title, `${hostile}: latency by percentile`, 'the data round-trips intact')
+  })
+
+  test('charts per scenario: a distribution with both sides in ms, history with the compared and the current run marked', () => {
+    const html = renderHtmlReport(
+      report([row('GET /a', 'fail'), row('GET /b', 'pass')], {
+        distributions: [
+          {
+            scenario: 'GET /a',
+            unit: 'µs',
+            baseline: [
+              { percentile: 50, value: 2000 },
+              { percentile: 99, value: 4000 }
+            ],
+            current: [
+              { percentile: 50, value: 3000 },
+              { percentile: 99, value: 9000 }
+            ]
+          }
+        ],
+        trends: [
+          {
+            scenario: 'GET /a',
+            metric: 'p95',
+            unit: 'ms',
+            points: [
+              { label: 'aaaaaaa', value: 10 },
+              { label: 'bbbbbbb', value: 10.2, role: 'baseline' },
+              { label: 'this run', value: 15, role: 'current' }
+            ]
+          }
+        ]
+      })
+    )
+    const charts = chartsOf(html)
+    assert.deepEqual(
+      charts.map((c) => [c.kind, c.unit, c.series.map((s) => s.role)]),
+      [
+        ['distribution', 'ms', ['baseline', 'current']],
+        ['history', 'ms', ['current']]
+      ]
+    )
+    assert.deepEqual(charts[0]!.series[1]!.values, [3, 9], 'µs shown as ms')
+    assert.deepEqual(charts[1]!.marks, { baseline: 1, current: 2 })
+    // Both scenarios have a section and a strip of trials; the table has every row.
+    assert.equal((html.match(/<section class="scenario">/g) ?? []).length, 2)
+    assert.equal((html.match(/<figure class="strip"/g) ?? []).length, 2)
+    assert.equal((html.match(/<tr class="status-/g) ?? []).length, 2)
+    assert.match(html, /<h1>❌ api: FAIL<\/h1>/)
+  })
+})
