@@ -54,7 +54,7 @@ async function perfGate(url: string, connections = CONNECTIONS, seconds = SECOND
       scenarios: [
         {
           name: 'bench',
-          endpoints: [{ method: 'GET', url, headers: {}, expectedStatus: [] }],
+          endpoints: [{ method: 'GET', url, headers: {}, expectedStatus: [], name: 'GET /', weight: 1 }],
           connections,
           durationSeconds: seconds,
           warmupSeconds: 0,

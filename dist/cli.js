@@ -59036,6 +59036,18 @@ var config_schema_default = {
       type: "object",
       additionalProperties: false,
       properties: {
+        name: {
+          type: "string",
+          minLength: 1,
+          maxLength: 100,
+          description: "Name of the endpoint's own metrics in a scenario of several endpoints ('<name> p95'). Default: METHOD /path."
+        },
+        weight: {
+          type: "integer",
+          minimum: 1,
+          maximum: 100,
+          description: "Share of the scenario's requests: an endpoint of weight 3 gets three requests for each one of an endpoint of weight 1. Default: 1."
+        },
         method: {
           type: "string",
           minLength: 1,
@@ -60697,6 +60709,7 @@ function resolveLoadSource(edge, config, where, rootDir, env, customProfiles = {
           `${at}/endpoints: all endpoints of a scenario must be on one server; found ${[...origins].join(", ")}. Make one scenario per server.`
         );
       }
+      nameEndpoints(endpoints, scenario.endpoints, at);
       const name = scenario.name ?? (config.scenarios.length === 1 ? defaultName(endpoints) : `${defaultName(endpoints)} #${index + 1}`);
       if (names.has(name)) throw new InputError(`${at}/name: "${name}" is used by two load scenarios`);
       names.add(name);
@@ -60707,6 +60720,18 @@ function resolveLoadSource(edge, config, where, rootDir, env, customProfiles = {
   const server = resolveServer(edge, config, where, rootDir, scenarios[0]);
   if (server) source.server = server;
   return source;
+}
+function nameEndpoints(endpoints, configured, at) {
+  const taken = /* @__PURE__ */ new Set();
+  endpoints.forEach((endpoint, index) => {
+    if (configured[index]?.name !== void 0 && taken.has(endpoint.name)) {
+      throw new InputError(`${at}/endpoints/${index}/name: "${endpoint.name}" names two endpoints of the scenario; their metrics would mix`);
+    }
+    let name = endpoint.name;
+    for (let n = 2; taken.has(name); n++) name = `${endpoint.name} #${n}`;
+    endpoint.name = name;
+    taken.add(name);
+  });
 }
 function defaultName(endpoints) {
   const first = endpoints[0];
@@ -60794,7 +60819,14 @@ function parseEndpoint(endpoint, at, baseUrl, env, secrets) {
     }
     headers[name] = text;
   }
-  const settings = { method, url, headers, expectedStatus: expectedStatuses(endpoint.status) };
+  const settings = {
+    method,
+    url,
+    headers,
+    expectedStatus: expectedStatuses(endpoint.status),
+    name: endpoint.name ?? `${method} ${new URL(url).pathname}`,
+    weight: endpoint.weight ?? 1
+  };
   if (endpoint.body !== void 0) {
     if (method === "GET") throw new InputError(`${at}/body: a ${method} request has no body; use POST, PUT or PATCH, or remove the body`);
     if (typeof endpoint.body === "string") {
@@ -69436,7 +69468,9 @@ async function runLoadPass(options) {
   const checks = statusChecks(endpoints);
   const sharedCheck = checks.every((check) => check === checks[0]) ? checks[0] : void 0;
   let recording = true;
-  const requests = endpoints.map((endpoint) => {
+  const endpointOf = endpoints.flatMap((endpoint, index) => Array.from({ length: endpoint.weight }, () => index));
+  const requests = endpointOf.map((index) => {
+    const endpoint = endpoints[index];
     const url = new URL(endpoint.url);
     return {
       method: endpoint.method,
@@ -69459,6 +69493,7 @@ async function runLoadPass(options) {
     let dueTime;
     let sentAt;
     let timedOutStart;
+    let timedOutEndpoint;
     let closeAnnounced = false;
     let arrivedAt;
     const stampArrival = () => {
@@ -69503,6 +69538,7 @@ async function runLoadPass(options) {
       }
       closeAnnounced = false;
       timedOutStart = started;
+      timedOutEndpoint = endpointOf[connection.requestIterator.currentRequestIndex];
       started = void 0;
       connect2();
       connection.conn.prependListener("data", stampArrival);
@@ -69528,8 +69564,9 @@ async function runLoadPass(options) {
       started = void 0;
       if (!recording || start === void 0) return;
       lastOutcomeMs = now;
-      const expected = sharedCheck ? sharedCheck(statusCode) : checks[connection.requestIterator.currentRequestIndex](statusCode);
-      recorder.recordResponse(now - start, statusCode, bytes, expected);
+      const endpoint = endpointOf[connection.requestIterator.currentRequestIndex];
+      const expected = sharedCheck ? sharedCheck(statusCode) : checks[endpoint](statusCode);
+      recorder.recordResponse(now - start, statusCode, bytes, expected, endpoint);
       endWhenCounted();
     });
     connection.on("timeout", () => {
@@ -69537,7 +69574,7 @@ async function runLoadPass(options) {
       timedOutStart = void 0;
       if (!recording) return;
       lastOutcomeMs = performance2.now();
-      recorder.recordTimeout(start === void 0 ? void 0 : lastOutcomeMs - start);
+      recorder.recordTimeout(start === void 0 ? void 0 : lastOutcomeMs - start, timedOutEndpoint);
       endWhenCounted();
     });
     connection.on("connError", (error) => {
@@ -69545,7 +69582,7 @@ async function runLoadPass(options) {
       connection.pipelinedRequests.clear();
       if (!recording) return;
       lastOutcomeMs = performance2.now();
-      recorder.recordConnectionError(error.code ?? error.message);
+      recorder.recordConnectionError(error.code ?? error.message, endpointOf[connection.requestIterator.currentRequestIndex]);
       endWhenCounted();
     });
   };
@@ -69808,6 +69845,7 @@ var LATENCY_LOWEST_MICROS = 1;
 var LATENCY_HIGHEST_MICROS = 6e7;
 var LATENCY_UNIT = "µs";
 var LATENCY_METRICS = ["p50", "p90", "p95", "p99", "p99.9", "mean", "stdev", "min", "max"];
+var ENDPOINT_LATENCY_METRICS = ["p50", "p95", "p99"];
 var ERROR_RATE_METRIC = {
   non2xx: "errors_non2xx",
   timeout: "errors_timeout",
@@ -69816,7 +69854,7 @@ var ERROR_RATE_METRIC = {
 function toMicros(ms) {
   return Math.min(LATENCY_HIGHEST_MICROS, Math.max(LATENCY_LOWEST_MICROS, Math.round(ms * 1e3)));
 }
-var TrialRecorder = class {
+var TrialRecorder = class _TrialRecorder {
   latencyMicros = buildHistogram(LATENCY_HIGHEST_MICROS);
   /** Responses with an expected status. */
   succeeded = 0;
@@ -69829,8 +69867,17 @@ var TrialRecorder = class {
   unexpectedStatusCounts = /* @__PURE__ */ new Map();
   /** The first connection error's message (ECONNREFUSED ...), for messages. */
   firstConnectionError;
+  /**
+   * A scenario of several endpoints: each one's own recorder, so that the slow endpoint of a mix can be named
+   * ("GET /cart p95"); its metrics are added to the trial beside the scenario's.
+   */
+  endpoints;
+  constructor(endpointNames = []) {
+    this.endpoints = endpointNames.length > 1 ? endpointNames.map((name) => ({ name, recorder: new _TrialRecorder() })) : [];
+  }
   /** Records one completed response. `latencyMs` may have any fraction; it is stored in whole µs (at least 1). */
-  recordResponse(latencyMs, statusCode, bytes, expected) {
+  recordResponse(latencyMs, statusCode, bytes, expected, endpoint) {
+    if (endpoint !== void 0) this.endpoints[endpoint]?.recorder.recordResponse(latencyMs, statusCode, bytes, expected);
     this.latencyMicros.recordValue(toMicros(latencyMs));
     this.bytes += bytes;
     if (expected) this.succeeded++;
@@ -69843,7 +69890,8 @@ var TrialRecorder = class {
    * Records a request that timed out. Its wait (`waitedMs`, at least the time limit) also goes into the latency
    * histogram: leaving it out would make a server that stops answering look fast.
    */
-  recordTimeout(waitedMs) {
+  recordTimeout(waitedMs, endpoint) {
+    if (endpoint !== void 0) this.endpoints[endpoint]?.recorder.recordTimeout(waitedMs);
     if (waitedMs !== void 0) this.latencyMicros.recordValue(toMicros(waitedMs));
     this.timeouts++;
   }
@@ -69857,7 +69905,8 @@ var TrialRecorder = class {
     this.latencyMicros.recordValueWithCount(toMicros(waitedMs), count);
   }
   /** Records a request that failed without a response: refused, reset, closed with the request in flight. */
-  recordConnectionError(message) {
+  recordConnectionError(message, endpoint) {
+    if (endpoint !== void 0) this.endpoints[endpoint]?.recorder.recordConnectionError(message);
     this.connectionErrors++;
     this.firstConnectionError ??= message;
   }
@@ -69902,14 +69951,28 @@ var TrialRecorder = class {
     metrics[ERROR_RATE_METRIC.timeout] = metricValue(percentOf(this.timeouts), "%");
     metrics[ERROR_RATE_METRIC.connection] = metricValue(percentOf(this.connectionErrors), "%");
     metrics.requests = metricValue(attempted, "count", "higher");
+    for (const { name, recorder } of this.endpoints) Object.assign(metrics, recorder.endpointMetrics(name, seconds3));
     const trial = { metrics, durationSeconds, startedAt: startedAt.toISOString() };
     if (histogram.totalCount > 0) trial.distributions = { latency: { unit: LATENCY_UNIT, hdrHistogram: encodeHistogram(histogram) } };
     if (generator) trial.generator = generator;
     return trial;
   }
-  /** Frees the histogram's memory (hdr-histogram-js may hold WebAssembly memory). */
+  /** One endpoint's figures in a mix: "<name> p50/p95/p99" (ms), "<name> rps", "<name> errors" (%). */
+  endpointMetrics(name, seconds3) {
+    const metrics = {};
+    if (this.attempted === 0) return metrics;
+    if (this.latencyMicros.totalCount > 0) {
+      for (const percentile of ENDPOINT_LATENCY_METRICS)
+        metrics[`${name} ${percentile}`] = metricValue(histogramMetric(this.latencyMicros, percentile) / 1e3, "ms");
+    }
+    metrics[`${name} rps`] = metricValue(this.completed / seconds3, "req/s");
+    metrics[`${name} errors`] = metricValue(100 * this.failed / this.attempted, "%");
+    return metrics;
+  }
+  /** Frees the histograms' memory (hdr-histogram-js may hold WebAssembly memory). */
   destroy() {
     this.latencyMicros.destroy();
+    for (const { recorder } of this.endpoints) recorder.destroy();
   }
 };
 
@@ -70007,7 +70070,7 @@ async function runTrial2(scenario, index, deps, server) {
     }
   }
   server?.resetMemory();
-  const recorder = new TrialRecorder();
+  const recorder = new TrialRecorder(scenario.endpoints.map((endpoint) => endpoint.name));
   try {
     const laterSeconds = (scenario.trials - index - 1) * (scenario.durationSeconds + scenario.warmupSeconds);
     const progress = startProgress(label, recorder, deps, {

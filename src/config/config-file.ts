@@ -57,6 +57,8 @@ export interface LoadKnobsConfig {
 }
 
 export interface LoadEndpointConfig {
+  name?: string
+  weight?: number
   method?: string
   url?: string
   path?: string

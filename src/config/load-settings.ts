@@ -87,6 +87,7 @@ export function resolveLoadSource(
           `${at}/endpoints: all endpoints of a scenario must be on one server; found ${[...origins].join(', ')}. Make one scenario per server.`
         )
       }
+      nameEndpoints(endpoints, scenario.endpoints, at)
       const name = scenario.name ?? (config!.scenarios.length === 1 ? defaultName(endpoints) : `${defaultName(endpoints)} #${index + 1}`)
       if (names.has(name)) throw new InputError(`${at}/name: "${name}" is used by two load scenarios`)
       names.add(name)
@@ -97,6 +98,23 @@ export function resolveLoadSource(
   const server = resolveServer(edge, config, where, rootDir, scenarios[0]!)
   if (server) source.server = server
   return source
+}
+
+/**
+ * Endpoint names are the prefixes of their metrics, so they must differ: a configured name used twice is bad input;
+ * default names (METHOD /path, the query left out: it may hold a credential) that repeat get " #2", " #3".
+ */
+function nameEndpoints(endpoints: LoadEndpointSettings[], configured: LoadEndpointConfig[], at: string): void {
+  const taken = new Set<string>()
+  endpoints.forEach((endpoint, index) => {
+    if (configured[index]?.name !== undefined && taken.has(endpoint.name)) {
+      throw new InputError(`${at}/endpoints/${index}/name: "${endpoint.name}" names two endpoints of the scenario; their metrics would mix`)
+    }
+    let name = endpoint.name
+    for (let n = 2; taken.has(name); n++) name = `${endpoint.name} #${n}`
+    endpoint.name = name
+    taken.add(name)
+  })
 }
 
 function defaultName(endpoints: LoadEndpointSettings[]): string {
@@ -223,7 +241,14 @@ function parseEndpoint(
     }
     headers[name] = text
   }
-  const settings: LoadEndpointSettings = { method, url, headers, expectedStatus: expectedStatuses(endpoint.status) }
+  const settings: LoadEndpointSettings = {
+    method,
+    url,
+    headers,
+    expectedStatus: expectedStatuses(endpoint.status),
+    name: endpoint.name ?? `${method} ${new URL(url).pathname}`,
+    weight: endpoint.weight ?? 1
+  }
   if (endpoint.body !== undefined) {
     if (method === 'GET') throw new InputError(`${at}/body: a ${method} request has no body; use POST, PUT or PATCH, or remove the body`)
     if (typeof endpoint.body === 'string') {

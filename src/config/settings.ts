@@ -41,6 +41,10 @@ export interface LoadEndpointSettings {
   body?: string
   /** Statuses that count as success; empty means any 2xx. Others count as errors of kind non-2xx. */
   expectedStatus: number[]
+  /** In a scenario of several endpoints: the prefix of its own metrics ("GET /items p95"), configured or METHOD /path. */
+  name: string
+  /** Requests to this endpoint for each request of weight 1 (a whole number, 1–100). */
+  weight: number
 }
 
 /** One load scenario: its endpoints and how hard, how long and how often to hit them. */

@@ -27,6 +27,31 @@ describe('load runner against a real server', () => {
     await server.close()
   })
 
+  test('a request mix: weights set the shares exactly, each endpoint has its own metrics, the slow one is named', async () => {
+    const mix = scenario('mix', [
+      endpoint(`${server.url}/fast`, { name: 'fast', weight: 3 }),
+      endpoint(`${server.url}/sleep?ms=20`, { name: 'GET /sleep', weight: 1 })
+    ])
+    const before = { fast: server.seen.get('GET /fast')?.count ?? 0, sleep: server.seen.get('GET /sleep')?.count ?? 0 }
+    const results = await runLoad(source({ ...mix, trials: 1, durationSeconds: 1 }), { log: new MemoryLogger() })
+    const [trial] = results.scenarios[0]!.trials
+    const fast = server.seen.get('GET /fast')!.count - before.fast
+    const sleep = server.seen.get('GET /sleep')!.count - before.sleep
+    // Every connection cycles fast, fast, fast, sleep: the shares are 3:1 up to the cycles cut by the end.
+    assert.ok(Math.abs(fast / (fast + sleep) - 0.75) < 0.05, `${fast} fast, ${sleep} sleep`)
+    assert.ok(metric(trial!, 'GET /sleep p50') >= 20, `GET /sleep p50 ${metric(trial!, 'GET /sleep p50')}`)
+    assert.ok(metric(trial!, 'fast p95') < metric(trial!, 'GET /sleep p50'), 'the fast endpoint is told apart from the slow one')
+    assert.equal(trial!.metrics['fast p95']!.unit, 'ms')
+    assert.equal(metric(trial!, 'fast errors'), 0)
+    assert.ok(Math.abs(metric(trial!, 'fast rps') + metric(trial!, 'GET /sleep rps') - metric(trial!, 'rps')) < 1e-6, 'the endpoints make up the whole')
+    // One endpoint: no per-endpoint metrics beside the scenario's own.
+    const single = await runLoad(source(scenario('one', [endpoint(`${server.url}/fast`)], { trials: 1 })), { log: new MemoryLogger() })
+    assert.deepEqual(
+      Object.keys(single.scenarios[0]!.trials[0]!.metrics).filter((name) => name.includes(' ')),
+      []
+    )
+  })
+
   test('records every trial with microsecond histograms; sub-millisecond latency is not 0', async () => {
     const results = await runLoad(source(scenario('fast', [endpoint(`${server.url}/fast`)])), { log: new MemoryLogger() })
     assert.equal(results.scenarios.length, 1)

@@ -66,13 +66,15 @@ describe('load settings', () => {
     const [items, fast] = source.scenarios
     assert.equal(items!.name, 'items')
     assert.deepEqual(items!.endpoints, [
-      { method: 'GET', url: 'http://127.0.0.1:3000/items?limit=5', headers: {}, expectedStatus: [] },
+      { method: 'GET', url: 'http://127.0.0.1:3000/items?limit=5', headers: {}, expectedStatus: [], name: 'GET /items', weight: 1 },
       {
         method: 'POST',
         url: 'http://127.0.0.1:3000/orders',
         headers: { 'x-tenant': 'acme', 'content-type': 'application/json' },
         body: '{"sku":42}',
-        expectedStatus: [200, 201]
+        expectedStatus: [200, 201],
+        name: 'POST /orders',
+        weight: 1
       }
     ])
     assert.equal(items!.connections, 4)
@@ -202,6 +204,46 @@ describe('load settings', () => {
     assert.equal(source.scenarios[0]!.name, '/search?q=shoes&api_key=***')
     assert.ok(source.secrets.includes('abc123secret'))
     assert.equal(source.scenarios[0]!.endpoints[0]!.url, 'http://127.0.0.1:8080/search?q=shoes&api_key=abc123secret', 'the request itself keeps the key')
+  })
+
+  test('a request mix: endpoint names (METHOD /path by default, the query left out, repeats numbered) and weights', async () => {
+    const source = await loadFrom(`load:
+  base-url: http://127.0.0.1:3000
+  scenarios:
+    - name: shop
+      endpoints:
+        - path: /items?api_key=s3cret
+          weight: 3
+        - path: /items?page=2
+        - name: checkout
+          method: POST
+          path: /cart
+          body: { sku: 1 }
+`)
+    assert.deepEqual(
+      source.scenarios[0]!.endpoints.map((e) => [e.name, e.weight]),
+      [
+        ['GET /items', 3],
+        ['GET /items #2', 1],
+        ['checkout', 1]
+      ]
+    )
+    await rejectsWith(
+      `load:
+  scenarios:
+    - endpoints:
+        - { name: a, url: http://127.0.0.1:3000/x }
+        - { name: a, url: http://127.0.0.1:3000/y }
+`,
+      /\/load\/scenarios\/0\/endpoints\/1\/name: "a" names two endpoints of the scenario/
+    )
+    await rejectsWith(
+      `load:
+  scenarios:
+    - endpoints: [{ url: http://127.0.0.1:3000/x, weight: 0 }]
+`,
+      /weight/
+    )
   })
 
   test('the schema rejects unknown load keys with the line', () => {

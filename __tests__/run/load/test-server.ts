@@ -86,7 +86,7 @@ export async function startTestServer(): Promise<TestServer> {
 }
 
 export function endpoint(url: string, extra: Partial<LoadEndpointSettings> = {}): LoadEndpointSettings {
-  return { method: 'GET', url, headers: {}, expectedStatus: [], ...extra }
+  return { method: 'GET', url, headers: {}, expectedStatus: [], name: `${extra.method ?? 'GET'} ${new URL(url).pathname}`, weight: 1, ...extra }
 }
 
 /** A short scenario: 0.5 s per trial, no warm-up, 2 connections, 2 trials, unless overridden. */

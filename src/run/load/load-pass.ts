@@ -127,7 +127,11 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
   const sharedCheck = checks.every((check) => check === checks[0]) ? checks[0] : undefined
   let recording = true
   // No `onResponse`: autocannon would build a headers object for every response to call it.
-  const requests = endpoints.map((endpoint) => {
+  // A mix by weight: each endpoint appears `weight` times in the sequence every connection cycles through, so the
+  // shares hold exactly over every whole cycle. `endpointOf` maps a position in it back to its endpoint.
+  const endpointOf = endpoints.flatMap((endpoint, index) => Array.from({ length: endpoint.weight }, () => index))
+  const requests = endpointOf.map((index) => {
+    const endpoint = endpoints[index]!
     const url = new URL(endpoint.url)
     return {
       method: endpoint.method as autocannon.Request['method'],
@@ -158,6 +162,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
     let dueTime: number | undefined
     let sentAt: number | undefined
     let timedOutStart: number | undefined
+    let timedOutEndpoint: number | undefined
     let closeAnnounced = false
     /**
      * When the bytes that complete a response arrived. autocannon parses a chunk and runs its own bookkeeping before
@@ -217,6 +222,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       // After a timeout autocannon reconnects (and sends anew) before it emits 'timeout': keep the start of the
       // request that timed out for that event.
       timedOutStart = started
+      timedOutEndpoint = endpointOf[connection.requestIterator.currentRequestIndex]
       started = undefined
       connect()
       connection.conn.prependListener('data', stampArrival)
@@ -244,8 +250,9 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       started = undefined
       if (!recording || start === undefined) return
       lastOutcomeMs = now
-      const expected = sharedCheck ? sharedCheck(statusCode) : checks[connection.requestIterator.currentRequestIndex]!(statusCode)
-      recorder.recordResponse(now - start, statusCode, bytes, expected)
+      const endpoint = endpointOf[connection.requestIterator.currentRequestIndex]
+      const expected = sharedCheck ? sharedCheck(statusCode) : checks[endpoint!]!(statusCode)
+      recorder.recordResponse(now - start, statusCode, bytes, expected, endpoint)
       endWhenCounted()
     })
     connection.on('timeout', () => {
@@ -253,7 +260,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       timedOutStart = undefined
       if (!recording) return
       lastOutcomeMs = performance.now()
-      recorder.recordTimeout(start === undefined ? undefined : lastOutcomeMs - start)
+      recorder.recordTimeout(start === undefined ? undefined : lastOutcomeMs - start, timedOutEndpoint)
       endWhenCounted()
     })
     connection.on('connError', (error) => {
@@ -263,7 +270,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       connection.pipelinedRequests.clear()
       if (!recording) return
       lastOutcomeMs = performance.now()
-      recorder.recordConnectionError(error.code ?? error.message)
+      recorder.recordConnectionError(error.code ?? error.message, endpointOf[connection.requestIterator.currentRequestIndex])
       endWhenCounted()
     })
   }

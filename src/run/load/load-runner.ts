@@ -110,7 +110,7 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
     }
   }
   server?.resetMemory()
-  const recorder = new TrialRecorder()
+  const recorder = new TrialRecorder(scenario.endpoints.map((endpoint) => endpoint.name))
   try {
     const laterSeconds = (scenario.trials - index - 1) * (scenario.durationSeconds + scenario.warmupSeconds)
     const progress = startProgress(label, recorder, deps, {

@@ -16,6 +16,9 @@ const LATENCY_UNIT = 'µs'
 /** The latency metrics every load trial reports, read from the histogram (p95 included, which autocannon lacks). */
 const LATENCY_METRICS = ['p50', 'p90', 'p95', 'p99', 'p99.9', 'mean', 'stdev', 'min', 'max']
 
+/** Each endpoint's own latency metrics in a scenario of several endpoints. */
+const ENDPOINT_LATENCY_METRICS = ['p50', 'p95', 'p99']
+
 type FailureKind = 'non2xx' | 'timeout' | 'connection'
 
 /** Metric names of the error rates, by kind; `errors` is their sum. */
@@ -44,9 +47,19 @@ export class TrialRecorder {
   readonly unexpectedStatusCounts = new Map<number, number>()
   /** The first connection error's message (ECONNREFUSED ...), for messages. */
   firstConnectionError: string | undefined
+  /**
+   * A scenario of several endpoints: each one's own recorder, so that the slow endpoint of a mix can be named
+   * ("GET /cart p95"); its metrics are added to the trial beside the scenario's.
+   */
+  private readonly endpoints: Array<{ name: string; recorder: TrialRecorder }>
+
+  constructor(endpointNames: string[] = []) {
+    this.endpoints = endpointNames.length > 1 ? endpointNames.map((name) => ({ name, recorder: new TrialRecorder() })) : []
+  }
 
   /** Records one completed response. `latencyMs` may have any fraction; it is stored in whole µs (at least 1). */
-  recordResponse(latencyMs: number, statusCode: number, bytes: number, expected: boolean): void {
+  recordResponse(latencyMs: number, statusCode: number, bytes: number, expected: boolean, endpoint?: number): void {
+    if (endpoint !== undefined) this.endpoints[endpoint]?.recorder.recordResponse(latencyMs, statusCode, bytes, expected)
     this.latencyMicros.recordValue(toMicros(latencyMs))
     this.bytes += bytes
     if (expected) this.succeeded++
@@ -60,7 +73,8 @@ export class TrialRecorder {
    * Records a request that timed out. Its wait (`waitedMs`, at least the time limit) also goes into the latency
    * histogram: leaving it out would make a server that stops answering look fast.
    */
-  recordTimeout(waitedMs?: number): void {
+  recordTimeout(waitedMs?: number, endpoint?: number): void {
+    if (endpoint !== undefined) this.endpoints[endpoint]?.recorder.recordTimeout(waitedMs)
     if (waitedMs !== undefined) this.latencyMicros.recordValue(toMicros(waitedMs))
     this.timeouts++
   }
@@ -76,7 +90,8 @@ export class TrialRecorder {
   }
 
   /** Records a request that failed without a response: refused, reset, closed with the request in flight. */
-  recordConnectionError(message: string): void {
+  recordConnectionError(message: string, endpoint?: number): void {
+    if (endpoint !== undefined) this.endpoints[endpoint]?.recorder.recordConnectionError(message)
     this.connectionErrors++
     this.firstConnectionError ??= message
   }
@@ -128,14 +143,29 @@ export class TrialRecorder {
     metrics[ERROR_RATE_METRIC.connection] = metricValue(percentOf(this.connectionErrors), '%')
     // What shard merges weight error ratios by; more requests in the same time is better.
     metrics.requests = metricValue(attempted, 'count', 'higher')
+    for (const { name, recorder } of this.endpoints) Object.assign(metrics, recorder.endpointMetrics(name, seconds))
     const trial: Trial = { metrics, durationSeconds, startedAt: startedAt.toISOString() }
     if (histogram.totalCount > 0) trial.distributions = { latency: { unit: LATENCY_UNIT, hdrHistogram: encodeHistogram(histogram) } }
     if (generator) trial.generator = generator
     return trial
   }
 
-  /** Frees the histogram's memory (hdr-histogram-js may hold WebAssembly memory). */
+  /** One endpoint's figures in a mix: "<name> p50/p95/p99" (ms), "<name> rps", "<name> errors" (%). */
+  private endpointMetrics(name: string, seconds: number): Record<string, MetricValue> {
+    const metrics: Record<string, MetricValue> = {}
+    if (this.attempted === 0) return metrics
+    if (this.latencyMicros.totalCount > 0) {
+      for (const percentile of ENDPOINT_LATENCY_METRICS)
+        metrics[`${name} ${percentile}`] = metricValue(histogramMetric(this.latencyMicros, percentile)! / 1000, 'ms')
+    }
+    metrics[`${name} rps`] = metricValue(this.completed / seconds, 'req/s')
+    metrics[`${name} errors`] = metricValue((100 * this.failed) / this.attempted, '%')
+    return metrics
+  }
+
+  /** Frees the histograms' memory (hdr-histogram-js may hold WebAssembly memory). */
   destroy(): void {
     this.latencyMicros.destroy()
+    for (const { recorder } of this.endpoints) recorder.destroy()
   }
 }
