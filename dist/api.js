@@ -28979,8 +28979,8 @@ var require_formatters = __commonJS({
       const valueDigits = numberOfDigits(value);
       if (valueDigits > digits) {
         const extraDigits = valueDigits - digits;
-        const magnitude = pow(10, extraDigits);
-        return value - value % magnitude;
+        const magnitude2 = pow(10, extraDigits);
+        return value - value % magnitude2;
       }
       return value;
     };
@@ -29356,7 +29356,7 @@ var require_JsHistogram = __commonJS({
         }
         return totalValue / this.totalCount;
       }
-      getStdDeviation(mean2 = this.mean) {
+      getStdDeviation(mean3 = this.mean) {
         if (this.totalCount === 0) {
           return 0;
         }
@@ -29364,7 +29364,7 @@ var require_JsHistogram = __commonJS({
         this.recordedValuesIterator.reset();
         while (this.recordedValuesIterator.hasNext()) {
           const iterationValue = this.recordedValuesIterator.next();
-          const deviation = this.medianEquivalentValue(iterationValue.valueIteratedTo) - mean2;
+          const deviation = this.medianEquivalentValue(iterationValue.valueIteratedTo) - mean3;
           geometric_deviation_total += deviation * deviation * iterationValue.countAddedInThisIterationStep;
         }
         const std_deviation = Math.sqrt(geometric_deviation_total / this.totalCount);
@@ -29379,12 +29379,12 @@ var require_JsHistogram = __commonJS({
         if (this.totalCount === 0) {
           return 0;
         }
-        const mean2 = this.mean;
+        const mean3 = this.mean;
         let geometric_deviation_total = 0;
         this.recordedValuesIterator.reset();
         while (this.recordedValuesIterator.hasNext()) {
           const iterationValue = this.recordedValuesIterator.next();
-          const deviation = this.medianEquivalentValue(iterationValue.valueIteratedTo) - mean2;
+          const deviation = this.medianEquivalentValue(iterationValue.valueIteratedTo) - mean3;
           geometric_deviation_total += deviation * deviation * iterationValue.countAddedInThisIterationStep;
         }
         const std_deviation = Math.sqrt(geometric_deviation_total / this.totalCount);
@@ -29439,14 +29439,14 @@ var require_JsHistogram = __commonJS({
         if (!useCsvFormat) {
           const formatter = (0, formatters_1.floatFormatter)(12, this.numberOfSignificantValueDigits);
           const _mean = this.mean;
-          const mean2 = formatter(_mean / outputValueUnitScalingRatio);
+          const mean3 = formatter(_mean / outputValueUnitScalingRatio);
           const std_deviation = formatter(this.getStdDeviation(_mean) / outputValueUnitScalingRatio);
           const max4 = formatter(this.maxValue / outputValueUnitScalingRatio);
           const intFormatter = (0, formatters_1.integerFormatter)(12);
           const totalCount = intFormatter(this.totalCount);
           const bucketCount = intFormatter(this.bucketCount);
           const subBucketCount = intFormatter(this.subBucketCount);
-          result += `#[Mean    = ${mean2}, StdDeviation   = ${std_deviation}]
+          result += `#[Mean    = ${mean3}, StdDeviation   = ${std_deviation}]
 #[Max     = ${max4}, Total count    = ${totalCount}]
 #[Buckets = ${bucketCount}, SubBuckets     = ${subBucketCount}]
 `;
@@ -40265,11 +40265,11 @@ var require_hdr_histogram_percentiles_obj = __commonJS({
       99.999
     ];
     module2.exports.histAsObj = function(hist, total) {
-      const mean2 = Math.ceil(getMean(hist) * 100) / 100;
+      const mean3 = Math.ceil(getMean(hist) * 100) / 100;
       const result = {
-        average: mean2,
+        average: mean3,
         // added for backward compat with wrk
-        mean: mean2,
+        mean: mean3,
         stddev: Math.ceil(getStdDeviation(hist) * 100) / 100,
         min: getMin(hist),
         max: getMax(hist)
@@ -59407,6 +59407,15 @@ var report_schema_default = {
               additionalProperties: false,
               properties: { label: { type: "string" }, value: { type: "number" }, role: { enum: ["baseline", "current"] } }
             }
+          },
+          changePoints: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["index", "change", "pValue"],
+              additionalProperties: false,
+              properties: { index: { type: "integer", minimum: 0 }, change: { type: "number" }, pValue: { type: "number" } }
+            }
           }
         }
       }
@@ -60139,11 +60148,11 @@ function scaled(base, scale, suffix) {
 }
 function formatNumber(value) {
   if (value === 0) return "0";
-  const magnitude = Math.abs(Number(value.toPrecision(3)));
-  if (magnitude >= 1e3) return Math.round(value).toLocaleString("en-US");
-  if (magnitude >= 100) return value.toFixed(0);
-  if (magnitude >= 10) return value.toFixed(1);
-  if (magnitude >= 1) return value.toFixed(2);
+  const magnitude2 = Math.abs(Number(value.toPrecision(3)));
+  if (magnitude2 >= 1e3) return Math.round(value).toLocaleString("en-US");
+  if (magnitude2 >= 100) return value.toFixed(0);
+  if (magnitude2 >= 10) return value.toFixed(1);
+  if (magnitude2 >= 1) return value.toFixed(2);
   return value.toPrecision(3);
 }
 function formatPercentChange(ratio, minus = "-") {
@@ -61120,9 +61129,9 @@ function tooNoisyFor(badness, limitLog) {
   return badness.high - badness.estimate >= limitLog;
 }
 function describeRatio(ratio) {
-  const magnitude = formatPercentChange(ratio).replace(/^[-+]/, "");
-  if (magnitude === "0.0%") return "unchanged";
-  return `${magnitude} ${ratio > 1 ? "higher" : "lower"}`;
+  const magnitude2 = formatPercentChange(ratio).replace(/^[-+]/, "");
+  if (magnitude2 === "0.0%") return "unchanged";
+  return `${magnitude2} ${ratio > 1 ? "higher" : "lower"}`;
 }
 function describeRatioInterval(low, high) {
   return `${formatPercentChange(low, "−")} … ${formatPercentChange(high, "−")}`;
@@ -62013,6 +62022,151 @@ function curveOf(scenario) {
   }
 }
 
+// src/history/history-table.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/stats/change-points.ts
+init_define_PERF_GATE_UPLOT();
+var import_stats_base_dists_t_cdf2 = __toESM(require_lib124(), 1);
+function distancePrefix(series) {
+  const n = series.length;
+  const prefix = [new Float64Array(n)];
+  for (let i = 0; i < n; i++) {
+    const row = new Float64Array(n);
+    const previous = prefix[i];
+    for (let j = 0; j < n; j++) row[j] = previous[j] + Math.abs(series[i] - series[j]);
+    prefix.push(row);
+  }
+  return prefix;
+}
+function bestSplit(series, segment, prefix = distancePrefix(series)) {
+  const { start, end } = segment;
+  const between = (from, to, column) => prefix[to][column] - prefix[from][column];
+  let best = { index: start + 1, qHat: Number.NEGATIVE_INFINITY };
+  let withinX = 0;
+  for (let tau = start + 1; tau < end; tau++) {
+    if (tau > start + 1) withinX += between(start, tau - 1, tau - 1);
+    const n = tau - start;
+    let across = 0;
+    let withinY = 0;
+    for (let kappa = start + 2; kappa <= end; kappa++) {
+      let q = 0;
+      if (kappa > tau) {
+        const last2 = kappa - 1;
+        across += between(start, tau, last2);
+        withinY += between(tau, last2, last2);
+        const m = kappa - tau;
+        q = 2 / (m + n) * across - (n > 1 ? 2 * m / ((m + n) * (n - 1)) * withinX : 0) - (m > 1 ? 2 * n / ((m + n) * (m - 1)) * withinY : 0);
+      }
+      if (q > best.qHat) best = { index: tau, qHat: q };
+    }
+  }
+  return best;
+}
+function mean2(values) {
+  let sum2 = 0;
+  for (const value of values) sum2 += value;
+  return sum2 / values.length;
+}
+function populationSd(values, average) {
+  if (values.length < 2) return 0;
+  let sum2 = 0;
+  for (const value of values) sum2 += (value - average) ** 2;
+  return Math.sqrt(sum2 / values.length);
+}
+function compareSegments(left, right) {
+  if (left.length === 0 || right.length === 0) throw new RangeError("change points: a segment is empty");
+  const meanBefore = mean2(left);
+  const meanAfter = mean2(right);
+  const n1 = left.length;
+  const n2 = right.length;
+  if (n1 + n2 <= 2) return { pValue: 1, meanBefore, meanAfter };
+  const sd1 = populationSd(left, meanBefore);
+  const sd2 = populationSd(right, meanAfter);
+  const df = n1 + n2 - 2;
+  const pooled = ((n1 - 1) * sd1 ** 2 + (n2 - 1) * sd2 ** 2) / df;
+  const t = (meanBefore - meanAfter) / Math.sqrt(pooled * (1 / n1 + 1 / n2));
+  const pValue = Number.isNaN(t) ? Number.NaN : 2 * (0, import_stats_base_dists_t_cdf2.default)(-Math.abs(t), df);
+  return { pValue, meanBefore, meanAfter };
+}
+function segmentsBetween(indexes2, start, end) {
+  const bounds = [start, ...indexes2, end];
+  const segments = [];
+  for (let i = 0; i + 1 < bounds.length; i++) if (bounds[i] !== bounds[i + 1]) segments.push({ start: bounds[i], end: bounds[i + 1] });
+  return segments;
+}
+function statsAt(series, index, sortedIndexes) {
+  const position = sortedIndexes.indexOf(index);
+  const from = position > 0 ? sortedIndexes[position - 1] : 0;
+  const to = position >= 0 && position + 1 < sortedIndexes.length ? sortedIndexes[position + 1] : series.length;
+  const { pValue, meanBefore, meanAfter } = compareSegments(series.slice(from, index), series.slice(index, to));
+  return { index, pValue, meanBefore, meanAfter, change: meanBefore === 0 ? 0 : meanAfter / meanBefore - 1 };
+}
+function eDivisive(series, maxPValue, start = 0, end = series.length) {
+  const window2 = series.slice(start, end);
+  const prefix = distancePrefix(window2);
+  const found = [];
+  for (; ; ) {
+    const segments = segmentsBetween(found, 0, window2.length).filter((segment) => segment.end - segment.start > 1);
+    if (segments.length === 0) break;
+    let candidate;
+    let home;
+    for (const segment of segments) {
+      const split = bestSplit(window2, segment, prefix);
+      if (candidate === void 0 || split.qHat > candidate.qHat) {
+        candidate = split;
+        home = segment;
+      }
+    }
+    const { pValue } = compareSegments(window2.slice(home.start, candidate.index), window2.slice(candidate.index, home.end));
+    if (!(pValue <= maxPValue)) break;
+    found.push(candidate.index);
+    found.sort((a, b) => a - b);
+  }
+  return found.map((index) => index + start);
+}
+function magnitude(point) {
+  if (point.meanBefore === 0 || point.meanAfter === 0) return 0;
+  return Math.max(Math.abs(point.meanAfter / point.meanBefore - 1), Math.abs(point.meanBefore / point.meanAfter - 1));
+}
+function detectChangePoints(series, options = {}) {
+  const windowLength = options.windowLength ?? 50;
+  const maxPValue = options.maxPValue ?? 1e-3;
+  const minMagnitude = options.minMagnitude ?? 0;
+  const minSegment = options.minSegment ?? 1;
+  if (!(windowLength >= 2)) throw new RangeError(`change points: window length ${windowLength} must be at least 2`);
+  for (const [i, value] of series.entries()) if (!Number.isFinite(value)) throw new RangeError(`change points: value ${i} is ${value}, not a finite number`);
+  const firstPassPValue = maxPValue < 0.05 ? maxPValue * 10 : maxPValue < 0.5 ? maxPValue * 2 : maxPValue;
+  const step = Math.floor(windowLength / 2);
+  const weak = /* @__PURE__ */ new Set();
+  for (let start = 0; start < series.length; ) {
+    const end = Math.min(start + windowLength, series.length);
+    const found = eDivisive(series, firstPassPValue, start, end);
+    for (const index of found) weak.add(index);
+    start = Math.max(found.at(-1) ?? 0, start + step);
+  }
+  const indexes2 = [...weak].sort((a, b) => a - b);
+  const points = indexes2.map((index) => statsAt(series, index, indexes2));
+  const segmentOf = (at) => Math.min(points[at].index - (at > 0 ? points[at - 1].index : 0), (at + 1 < points.length ? points[at + 1].index : series.length) - points[at].index);
+  while (points.length > 0) {
+    const short = points.filter((_, at2) => segmentOf(at2) < minSegment);
+    let weakest = (short.length > 0 ? short : points).reduce((worst, point) => !(point.pValue <= worst.pValue) ? point : worst);
+    if (short.length === 0 && weakest.pValue < maxPValue) {
+      weakest = points.reduce((least, point) => magnitude(point) < magnitude(least) ? point : least);
+      if (magnitude(weakest) > minMagnitude) break;
+    }
+    const at = points.indexOf(weakest);
+    points.splice(at, 1);
+    const remaining = points.map((point) => point.index);
+    for (const neighbour of [at, at + 1]) if (neighbour < points.length) points[neighbour] = statsAt(series, points[neighbour].index, remaining);
+  }
+  return points;
+}
+
+// src/history/history-table.ts
+var CHANGE_POINT_MAX_P = 1e-3;
+var CHANGE_POINT_MIN_SEGMENT = 3;
+
 // src/report/build-report.ts
 var MAX_TREND_SERIES = 6;
 function buildReport(input) {
@@ -62087,8 +62241,19 @@ function buildTrends(input) {
     const current = input.current.scenarios.find((s) => s.name === metric.scenario);
     const series = current && metricSeries(current, metric.metric, metric.unit);
     points.push({ label: "this run", value: series ? median(series.values) : metric.current.value, role: "current" });
-    return { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points };
+    const trend = { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points };
+    const changePoints = storedChangePoints(points.slice(0, -1), metric);
+    if (changePoints.length > 0) trend.changePoints = changePoints;
+    return trend;
   });
+}
+function storedChangePoints(points, metric) {
+  if (points.length < 2 * CHANGE_POINT_MIN_SEGMENT) return [];
+  const relative7 = (metric.threshold?.fail ?? []).map((text) => /^[+-]?(\d+(?:\.\d+)?)\s*%$/.exec(text.trim())?.[1]).find((match) => match !== void 0);
+  return detectChangePoints(
+    points.map((point) => point.value),
+    { maxPValue: CHANGE_POINT_MAX_P, minSegment: CHANGE_POINT_MIN_SEGMENT, minMagnitude: relative7 ? Number(relative7) / 100 : 0.1 }
+  ).map((point) => ({ index: point.index, change: point.change, pValue: point.pValue }));
 }
 var RANK = ["fail", "warn", "inconclusive", "improved", "pass", "new", "no-baseline", "removed", "info"];
 function statusRank(status) {
@@ -62659,9 +62824,9 @@ var googleBenchmarkFormat = {
         continue;
       }
       const byAggregate = new Map(own.map((row) => [row.aggregateName, row]));
-      const mean2 = byAggregate.get("mean");
-      if (!mean2) continue;
-      const metrics = rowMetrics(mean2.node);
+      const mean3 = byAggregate.get("mean");
+      if (!mean3) continue;
+      const metrics = rowMetrics(mean3.node);
       const median2 = byAggregate.get("median");
       if (median2) metrics.median = timeMetric(median2.node, "real_time");
       const stddev = byAggregate.get("stddev");
@@ -62895,9 +63060,9 @@ var hyperfineFormat = {
       if (memory && memory.length !== times.length) throw jsonError(memoryNode, `${times.length} values, one per run`);
       const labels = parameterLabels(child(result, "parameters"));
       if (times.length === 0) {
-        const mean2 = optionalNumberAt(child(result, "mean"));
-        if (mean2 === void 0) throw jsonError(child(result, "times"), "per-run times (or at least a mean)");
-        collector.addTrial(command, { metrics: { time: metricValue(mean2, "s") } }, { kind: "benchmark", labels });
+        const mean3 = optionalNumberAt(child(result, "mean"));
+        if (mean3 === void 0) throw jsonError(child(result, "times"), "per-run times (or at least a mean)");
+        collector.addTrial(command, { metrics: { time: metricValue(mean3, "s") } }, { kind: "benchmark", labels });
         continue;
       }
       times.forEach((seconds3, run) => {
@@ -68013,13 +68178,13 @@ function parseConsole(text, source) {
     }
     const name = [...pendingName, first[1]].filter((part) => part !== "").join(" ");
     pendingName = [];
-    const mean2 = STAT_ROW.exec(lines[index + 1]?.text.trim() ?? "");
+    const mean3 = STAT_ROW.exec(lines[index + 1]?.text.trim() ?? "");
     const deviation = STAT_ROW.exec(lines[index + 2]?.text.trim() ?? "");
-    if (!mean2) throw lineError(source, lines[index + 1] ?? line, '"<mean> <low mean> <high mean>" with units');
+    if (!mean3) throw lineError(source, lines[index + 1] ?? line, '"<mean> <low mean> <high mean>" with units');
     if (!deviation) throw lineError(source, lines[index + 2] ?? line, '"<std dev> <low std dev> <high std dev>" with units');
     collector.addTrial(
       testCase ? `${testCase} > ${name}` : name,
-      { metrics: { time: metricValue(Number(mean2[1]), mean2[2]), stdev: metricValue(Number(deviation[1]), deviation[2]) } },
+      { metrics: { time: metricValue(Number(mean3[1]), mean3[2]), stdev: metricValue(Number(deviation[1]), deviation[2]) } },
       { kind: "benchmark" }
     );
     index += 2;

@@ -36,6 +36,12 @@ describe('trend table', () => {
     assert.match(rows[2]!, /-34\.0%|\\-34\.0%/)
   })
 
+  test('a step found among the stored runs is named in the trend cell: its size and the run where it starts', () => {
+    const points = [10, 10, 10, 13, 13, 13, 13].map((value, i) => ({ label: `run${i}`, value }))
+    const text = renderTrendCharts([{ scenario: 'api', metric: 'p95', unit: 'ms', points, changePoints: [{ index: 3, change: 0.3, pValue: 0.0002 }] }])
+    assert.match(text, /`[▁█◆●]+` · step \\\+30\.0% at run3 \|/)
+  })
+
   test('absent with fewer than 3 points; hostile names are escaped', () => {
     assert.equal(renderTrendCharts([trend('x', 'y', 'ms', [1, 2])]), '')
     assert.equal(renderTrendCharts(undefined), '')

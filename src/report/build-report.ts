@@ -7,12 +7,14 @@ import type { BaselineLookup } from '../baselines/store.js'
 import { describeEnvironmentDifference } from '../results/environment.js'
 import { scenariosByName } from '../results/scenario-index.js'
 import type { Results } from '../results/model.js'
-import type { GateVerdict } from '../verdict/types.js'
+import type { GateVerdict, MetricVerdict } from '../verdict/types.js'
 import { metricSeries } from '../verdict/evaluate.js'
 import { summarizeScenarios } from './scenario-summary.js'
 import { countLabels } from '../verdict/labels.js'
 import { REPORT_SCHEMA_VERSION, type GateReport, type ReportBaseline } from './report-model.js'
 import { latencyDistributions } from './latency-distributions.js'
+import { CHANGE_POINT_MAX_P, CHANGE_POINT_MIN_SEGMENT } from '../history/history-table.js'
+import { detectChangePoints } from '../stats/change-points.js'
 
 export interface ReportInput {
   gate: string
@@ -110,8 +112,24 @@ function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
     const current = input.current.scenarios.find((s) => s.name === metric.scenario)
     const series = current && metricSeries(current, metric.metric, metric.unit)
     points.push({ label: 'this run', value: series ? median(series.values) : metric.current!.value, role: 'current' })
-    return { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points }
+    const trend: NonNullable<GateReport['trends']>[number] = { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points }
+    const changePoints = storedChangePoints(points.slice(0, -1), metric)
+    if (changePoints.length > 0) trend.changePoints = changePoints
+    return trend
   })
+}
+
+/**
+ * Steps among the stored runs (this run is judged by its verdict, not here), found as `perf-gate history` finds them:
+ * E-Divisive means with Student's t, p ≤ 0.001, at least the metric's relative threshold, 3+ runs on each side.
+ */
+function storedChangePoints(points: Array<{ value: number }>, metric: MetricVerdict): Array<{ index: number; change: number; pValue: number }> {
+  if (points.length < 2 * CHANGE_POINT_MIN_SEGMENT) return []
+  const relative = (metric.threshold?.fail ?? []).map((text) => /^[+-]?(\d+(?:\.\d+)?)\s*%$/.exec(text.trim())?.[1]).find((match) => match !== undefined)
+  return detectChangePoints(
+    points.map((point) => point.value),
+    { maxPValue: CHANGE_POINT_MAX_P, minSegment: CHANGE_POINT_MIN_SEGMENT, minMagnitude: relative ? Number(relative) / 100 : 0.1 }
+  ).map((point) => ({ index: point.index, change: point.change, pValue: point.pValue }))
 }
 
 const RANK = ['fail', 'warn', 'inconclusive', 'improved', 'pass', 'new', 'no-baseline', 'removed', 'info']

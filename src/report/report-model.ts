@@ -70,7 +70,14 @@ export interface GateReport {
   /** The baseline this run saved; first when there was none to compare against. */
   saved?: { id: string; sha?: string; first: boolean }
   /** Per-scenario, per-metric history values (oldest first) for trend charts. */
-  trends?: Array<{ scenario: string; metric: string; unit: string; points: Array<{ label: string; value: number; role?: 'baseline' | 'current' }> }>
+  trends?: Array<{
+    scenario: string
+    metric: string
+    unit: string
+    points: Array<{ label: string; value: number; role?: 'baseline' | 'current' }>
+    /** Steps in the stored runs (E-Divisive, p ≤ 0.001, at least the threshold): where each starts, its size and p. */
+    changePoints?: Array<{ index: number; change: number; pValue: number }>
+  }>
   /** Load scenarios: the latency percentile curve of each side, from the trials' HdrHistograms (the HTML report draws it). */
   distributions?: LatencyDistribution[]
 }

@@ -46,13 +46,20 @@ function renderRow(trend: Trend): string {
   const compared = points.find((point) => point.role === 'baseline')
   const cells = [
     `${escapeMarkdown(trend.scenario)} · ${escapeMarkdown(trend.metric)}`,
-    `\`${sparkline(points)}\``,
+    `\`${sparkline(points)}\`${stepsText(trend)}`,
     escapeMarkdown(formatQuantity(first.value, trend.unit)),
     compared ? `◆ ${escapeMarkdown(formatQuantity(compared.value, trend.unit))} (${escapeMarkdown(compared.label)})` : '—',
     `● ${escapeMarkdown(formatQuantity(last.value, trend.unit))}`,
     first.value > 0 && last.value > 0 ? escapeMarkdown(formatPercentChange(last.value / first.value)) : '—'
   ]
   return `| ${cells.join(' | ')} |`
+}
+
+/** The steps found among the stored runs: " · step +24.1% at abc1234", newest last. */
+function stepsText(trend: Trend): string {
+  return (trend.changePoints ?? [])
+    .map((step) => ` · step ${escapeMarkdown(formatPercentChange(1 + step.change))} at ${escapeMarkdown(trend.points[step.index]?.label ?? '?')}`)
+    .join('')
 }
 
 /** One bar per point, scaled to the series' own min–max; ◆ after the compared baseline's bar, ● before this run's. */

@@ -49,6 +49,14 @@ export function chartScript(): string {
         });
       });
     }
+    if (spec.steps) {
+      // Where a step found among the stored runs starts: a large ring in the failure colour, named in the legend.
+      series.push({
+        label: 'step starts', stroke: css.getPropertyValue('--fail').trim(), width: 0,
+        points: { show: true, size: 16, fill: 'transparent', stroke: css.getPropertyValue('--fail').trim(), width: 2 },
+        value: function (u, v) { return fmt(v, spec.unit); }
+      });
+    }
     var data = [xs].concat(spec.series.map(function (s) { return s.values; }));
     if (!distribution && spec.marks) {
       ['baseline', 'current'].forEach(function (role) {
@@ -57,6 +65,7 @@ export function chartScript(): string {
         data.push(spec.series[0].values.map(function (v, i) { return i === at ? v : null; }));
       });
     }
+    if (spec.steps) data.push(spec.series[0].values.map(function (v, i) { return spec.steps.indexOf(i) >= 0 ? v : null; }));
     var axes = [
       { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid },
         splits: distribution ? function () { return [0, 50, 90, 99, 99.9, 99.99, 99.999].map(odds); } : undefined,

@@ -40,6 +40,8 @@ export interface ChartSpec {
   series: Array<{ name: string; role: 'baseline' | 'current'; values: Array<number | null> }>
   /** History: the index of the run compared with, and of this run. */
   marks?: { baseline?: number; current?: number }
+  /** History: where steps found among the stored runs start. */
+  steps?: number[]
 }
 
 export function renderHtmlReport(report: GateReport): string {
@@ -140,7 +142,8 @@ function scenarioSection(report: GateReport, scenario: string, index: number, ch
       x: trend.points.map((_, i) => i),
       labels: trend.points.map((p) => p.label),
       series: [{ name: trend.metric, role: 'current', values: trend.points.map((p) => p.value) }],
-      marks: { ...(baselineAt >= 0 ? { baseline: baselineAt } : {}), ...(currentAt >= 0 ? { current: currentAt } : {}) }
+      marks: { ...(baselineAt >= 0 ? { baseline: baselineAt } : {}), ...(currentAt >= 0 ? { current: currentAt } : {}) },
+      ...(trend.changePoints?.length ? { steps: trend.changePoints.map((step) => step.index) } : {})
     })
     parts.push(`<h3>History of ${escapeHtml(trend.metric)}</h3><div class="chart" id="${id}" data-chart="history"></div>`)
   }
