@@ -73218,7 +73218,7 @@ function parse(args, options, allowPositionals = false) {
   try {
     const parsed = parseArgs({ args, options, allowPositionals, strict: true });
     const values = Object.fromEntries(
-      Object.entries(parsed.values).map(([key2, value]) => [key2, Array.isArray(value) ? joinedThresholdFlags(value) : value])
+      Object.entries(parsed.values).map(([key2, value]) => [key2, key2 === "thresholds" && Array.isArray(value) ? joinedThresholdFlags(value) : value])
     );
     return { values, positionals: parsed.positionals };
   } catch (error) {

@@ -229,7 +229,7 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     const parsed = parseArgs({ args, options, allowPositionals, strict: true })
     const values = Object.fromEntries(
-      Object.entries(parsed.values).map(([key, value]) => [key, Array.isArray(value) ? joinedThresholdFlags(value as string[]) : value])
+      Object.entries(parsed.values).map(([key, value]) => [key, key === 'thresholds' && Array.isArray(value) ? joinedThresholdFlags(value as string[]) : value])
     )
     return { values: values as Record<string, string | boolean | undefined>, positionals: parsed.positionals }
   } catch (error) {
