@@ -61065,6 +61065,146 @@ function scenariosByName(results) {
 // src/verdict/evaluate.ts
 init_define_PERF_GATE_UPLOT();
 
+// src/stats/change-points.ts
+init_define_PERF_GATE_UPLOT();
+var import_stats_base_dists_t_cdf = __toESM(require_lib124(), 1);
+var STEP_MAX_P = 1e-3;
+var STEP_MIN_RUNS = 3;
+function distancePrefix(series) {
+  const n = series.length;
+  const prefix = [new Float64Array(n)];
+  for (let i = 0; i < n; i++) {
+    const row = new Float64Array(n);
+    const previous = prefix[i];
+    for (let j = 0; j < n; j++) row[j] = previous[j] + Math.abs(series[i] - series[j]);
+    prefix.push(row);
+  }
+  return prefix;
+}
+function bestSplit(series, segment, prefix = distancePrefix(series)) {
+  const { start, end } = segment;
+  const between = (from, to, column) => prefix[to][column] - prefix[from][column];
+  let best = { index: start + 1, qHat: Number.NEGATIVE_INFINITY };
+  let withinX = 0;
+  for (let tau = start + 1; tau < end; tau++) {
+    if (tau > start + 1) withinX += between(start, tau - 1, tau - 1);
+    const n = tau - start;
+    let across = 0;
+    let withinY = 0;
+    for (let kappa = start + 2; kappa <= end; kappa++) {
+      let q = 0;
+      if (kappa > tau) {
+        const last2 = kappa - 1;
+        across += between(start, tau, last2);
+        withinY += between(tau, last2, last2);
+        const m = kappa - tau;
+        q = 2 / (m + n) * across - (n > 1 ? 2 * m / ((m + n) * (n - 1)) * withinX : 0) - (m > 1 ? 2 * n / ((m + n) * (m - 1)) * withinY : 0);
+      }
+      if (q > best.qHat) best = { index: tau, qHat: q };
+    }
+  }
+  return best;
+}
+function mean2(values) {
+  let sum2 = 0;
+  for (const value of values) sum2 += value;
+  return sum2 / values.length;
+}
+function populationSd(values, average) {
+  if (values.length < 2) return 0;
+  let sum2 = 0;
+  for (const value of values) sum2 += (value - average) ** 2;
+  return Math.sqrt(sum2 / values.length);
+}
+function compareSegments(left, right) {
+  if (left.length === 0 || right.length === 0) throw new RangeError("change points: a segment is empty");
+  const meanBefore = mean2(left);
+  const meanAfter = mean2(right);
+  const n1 = left.length;
+  const n2 = right.length;
+  if (n1 + n2 <= 2) return { pValue: 1, meanBefore, meanAfter };
+  const sd1 = populationSd(left, meanBefore);
+  const sd2 = populationSd(right, meanAfter);
+  const df = n1 + n2 - 2;
+  const pooled = ((n1 - 1) * sd1 ** 2 + (n2 - 1) * sd2 ** 2) / df;
+  const t = (meanBefore - meanAfter) / Math.sqrt(pooled * (1 / n1 + 1 / n2));
+  const pValue = Number.isNaN(t) ? Number.NaN : 2 * (0, import_stats_base_dists_t_cdf.default)(-Math.abs(t), df);
+  return { pValue, meanBefore, meanAfter };
+}
+function segmentsBetween(indexes2, start, end) {
+  const bounds = [start, ...indexes2, end];
+  const segments = [];
+  for (let i = 0; i + 1 < bounds.length; i++) if (bounds[i] !== bounds[i + 1]) segments.push({ start: bounds[i], end: bounds[i + 1] });
+  return segments;
+}
+function statsAt(series, index, sortedIndexes) {
+  const position = sortedIndexes.indexOf(index);
+  const from = position > 0 ? sortedIndexes[position - 1] : 0;
+  const to = position >= 0 && position + 1 < sortedIndexes.length ? sortedIndexes[position + 1] : series.length;
+  const { pValue, meanBefore, meanAfter } = compareSegments(series.slice(from, index), series.slice(index, to));
+  return { index, pValue, meanBefore, meanAfter, change: meanBefore === 0 ? 0 : meanAfter / meanBefore - 1 };
+}
+function eDivisive(series, maxPValue, start = 0, end = series.length) {
+  const window2 = series.slice(start, end);
+  const prefix = distancePrefix(window2);
+  const found = [];
+  for (; ; ) {
+    const segments = segmentsBetween(found, 0, window2.length).filter((segment) => segment.end - segment.start > 1);
+    if (segments.length === 0) break;
+    let candidate;
+    let home;
+    for (const segment of segments) {
+      const split = bestSplit(window2, segment, prefix);
+      if (candidate === void 0 || split.qHat > candidate.qHat) {
+        candidate = split;
+        home = segment;
+      }
+    }
+    const { pValue } = compareSegments(window2.slice(home.start, candidate.index), window2.slice(candidate.index, home.end));
+    if (!(pValue <= maxPValue)) break;
+    found.push(candidate.index);
+    found.sort((a, b) => a - b);
+  }
+  return found.map((index) => index + start);
+}
+function magnitude(point) {
+  if (point.meanBefore === 0 || point.meanAfter === 0) return 0;
+  return Math.max(Math.abs(point.meanAfter / point.meanBefore - 1), Math.abs(point.meanBefore / point.meanAfter - 1));
+}
+function detectChangePoints(series, options = {}) {
+  const windowLength = options.windowLength ?? 50;
+  const maxPValue = options.maxPValue ?? 1e-3;
+  const minMagnitude = options.minMagnitude ?? 0;
+  const minSegment = options.minSegment ?? 1;
+  if (!(windowLength >= 2)) throw new RangeError(`change points: window length ${windowLength} must be at least 2`);
+  for (const [i, value] of series.entries()) if (!Number.isFinite(value)) throw new RangeError(`change points: value ${i} is ${value}, not a finite number`);
+  const firstPassPValue = maxPValue < 0.05 ? maxPValue * 10 : maxPValue < 0.5 ? maxPValue * 2 : maxPValue;
+  const step = Math.floor(windowLength / 2);
+  const weak = /* @__PURE__ */ new Set();
+  for (let start = 0; start < series.length; ) {
+    const end = Math.min(start + windowLength, series.length);
+    const found = eDivisive(series, firstPassPValue, start, end);
+    for (const index of found) weak.add(index);
+    start = Math.max(found.at(-1) ?? 0, start + step);
+  }
+  const indexes2 = [...weak].sort((a, b) => a - b);
+  const points = indexes2.map((index) => statsAt(series, index, indexes2));
+  const segmentOf = (at) => Math.min(points[at].index - (at > 0 ? points[at - 1].index : 0), (at + 1 < points.length ? points[at + 1].index : series.length) - points[at].index);
+  while (points.length > 0) {
+    const short = points.filter((_, at2) => segmentOf(at2) < minSegment);
+    let weakest = (short.length > 0 ? short : points).reduce((worst, point) => !(point.pValue <= worst.pValue) ? point : worst);
+    if (short.length === 0 && weakest.pValue < maxPValue) {
+      weakest = points.reduce((least, point) => magnitude(point) < magnitude(least) ? point : least);
+      if (magnitude(weakest) > minMagnitude) break;
+    }
+    const at = points.indexOf(weakest);
+    points.splice(at, 1);
+    const remaining = points.map((point) => point.index);
+    for (const neighbour of [at, at + 1]) if (neighbour < points.length) points[neighbour] = statsAt(series, points[neighbour].index, remaining);
+  }
+  return points;
+}
+
 // src/stats/error-budget.ts
 init_define_PERF_GATE_UPLOT();
 var DEFAULT_ALPHA = 2e-3;
@@ -61091,7 +61231,7 @@ init_define_PERF_GATE_UPLOT();
 
 // src/stats/t-distribution.ts
 init_define_PERF_GATE_UPLOT();
-var import_stats_base_dists_t_cdf = __toESM(require_lib124(), 1);
+var import_stats_base_dists_t_cdf2 = __toESM(require_lib124(), 1);
 var import_stats_base_dists_t_quantile = __toESM(require_lib134(), 1);
 function studentTQuantile(probability, degreesOfFreedom) {
   if (!(probability > 0 && probability < 1)) throw new RangeError(`t quantile: probability ${probability} is not in (0, 1)`);
@@ -61100,7 +61240,7 @@ function studentTQuantile(probability, degreesOfFreedom) {
 }
 function studentTCdf(t, degreesOfFreedom) {
   if (!(degreesOfFreedom > 0)) throw new RangeError(`t distribution: degrees of freedom ${degreesOfFreedom} must be above 0`);
-  return (0, import_stats_base_dists_t_cdf.default)(t, degreesOfFreedom);
+  return (0, import_stats_base_dists_t_cdf2.default)(t, degreesOfFreedom);
 }
 
 // src/stats/decision-rule.ts
@@ -61879,7 +62019,15 @@ function historyValues(input, scenario, metric, unit) {
     const series = found && metricSeries(found, metric, unit);
     if (series) history.push(series.values);
   }
-  return history;
+  return sinceLastStep(history);
+}
+function sinceLastStep(history) {
+  const runs = history.filter((values) => values.length > 0 && values.every((v) => v > 0));
+  if (runs.length !== history.length || runs.length < 2 * STEP_MIN_RUNS) return history;
+  const oldestFirst = runs.map((values) => median(values)).reverse();
+  const steps = detectChangePoints(oldestFirst, { maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS, minMagnitude: DEFAULT_NOISE_FLOOR });
+  const last2 = steps.at(-1);
+  return last2 ? history.slice(0, oldestFirst.length - last2.index) : history;
 }
 
 // src/report/scenario-summary.ts
@@ -62022,151 +62170,6 @@ function curveOf(scenario) {
   }
 }
 
-// src/history/history-table.ts
-init_define_PERF_GATE_UPLOT();
-
-// src/stats/change-points.ts
-init_define_PERF_GATE_UPLOT();
-var import_stats_base_dists_t_cdf2 = __toESM(require_lib124(), 1);
-function distancePrefix(series) {
-  const n = series.length;
-  const prefix = [new Float64Array(n)];
-  for (let i = 0; i < n; i++) {
-    const row = new Float64Array(n);
-    const previous = prefix[i];
-    for (let j = 0; j < n; j++) row[j] = previous[j] + Math.abs(series[i] - series[j]);
-    prefix.push(row);
-  }
-  return prefix;
-}
-function bestSplit(series, segment, prefix = distancePrefix(series)) {
-  const { start, end } = segment;
-  const between = (from, to, column) => prefix[to][column] - prefix[from][column];
-  let best = { index: start + 1, qHat: Number.NEGATIVE_INFINITY };
-  let withinX = 0;
-  for (let tau = start + 1; tau < end; tau++) {
-    if (tau > start + 1) withinX += between(start, tau - 1, tau - 1);
-    const n = tau - start;
-    let across = 0;
-    let withinY = 0;
-    for (let kappa = start + 2; kappa <= end; kappa++) {
-      let q = 0;
-      if (kappa > tau) {
-        const last2 = kappa - 1;
-        across += between(start, tau, last2);
-        withinY += between(tau, last2, last2);
-        const m = kappa - tau;
-        q = 2 / (m + n) * across - (n > 1 ? 2 * m / ((m + n) * (n - 1)) * withinX : 0) - (m > 1 ? 2 * n / ((m + n) * (m - 1)) * withinY : 0);
-      }
-      if (q > best.qHat) best = { index: tau, qHat: q };
-    }
-  }
-  return best;
-}
-function mean2(values) {
-  let sum2 = 0;
-  for (const value of values) sum2 += value;
-  return sum2 / values.length;
-}
-function populationSd(values, average) {
-  if (values.length < 2) return 0;
-  let sum2 = 0;
-  for (const value of values) sum2 += (value - average) ** 2;
-  return Math.sqrt(sum2 / values.length);
-}
-function compareSegments(left, right) {
-  if (left.length === 0 || right.length === 0) throw new RangeError("change points: a segment is empty");
-  const meanBefore = mean2(left);
-  const meanAfter = mean2(right);
-  const n1 = left.length;
-  const n2 = right.length;
-  if (n1 + n2 <= 2) return { pValue: 1, meanBefore, meanAfter };
-  const sd1 = populationSd(left, meanBefore);
-  const sd2 = populationSd(right, meanAfter);
-  const df = n1 + n2 - 2;
-  const pooled = ((n1 - 1) * sd1 ** 2 + (n2 - 1) * sd2 ** 2) / df;
-  const t = (meanBefore - meanAfter) / Math.sqrt(pooled * (1 / n1 + 1 / n2));
-  const pValue = Number.isNaN(t) ? Number.NaN : 2 * (0, import_stats_base_dists_t_cdf2.default)(-Math.abs(t), df);
-  return { pValue, meanBefore, meanAfter };
-}
-function segmentsBetween(indexes2, start, end) {
-  const bounds = [start, ...indexes2, end];
-  const segments = [];
-  for (let i = 0; i + 1 < bounds.length; i++) if (bounds[i] !== bounds[i + 1]) segments.push({ start: bounds[i], end: bounds[i + 1] });
-  return segments;
-}
-function statsAt(series, index, sortedIndexes) {
-  const position = sortedIndexes.indexOf(index);
-  const from = position > 0 ? sortedIndexes[position - 1] : 0;
-  const to = position >= 0 && position + 1 < sortedIndexes.length ? sortedIndexes[position + 1] : series.length;
-  const { pValue, meanBefore, meanAfter } = compareSegments(series.slice(from, index), series.slice(index, to));
-  return { index, pValue, meanBefore, meanAfter, change: meanBefore === 0 ? 0 : meanAfter / meanBefore - 1 };
-}
-function eDivisive(series, maxPValue, start = 0, end = series.length) {
-  const window2 = series.slice(start, end);
-  const prefix = distancePrefix(window2);
-  const found = [];
-  for (; ; ) {
-    const segments = segmentsBetween(found, 0, window2.length).filter((segment) => segment.end - segment.start > 1);
-    if (segments.length === 0) break;
-    let candidate;
-    let home;
-    for (const segment of segments) {
-      const split = bestSplit(window2, segment, prefix);
-      if (candidate === void 0 || split.qHat > candidate.qHat) {
-        candidate = split;
-        home = segment;
-      }
-    }
-    const { pValue } = compareSegments(window2.slice(home.start, candidate.index), window2.slice(candidate.index, home.end));
-    if (!(pValue <= maxPValue)) break;
-    found.push(candidate.index);
-    found.sort((a, b) => a - b);
-  }
-  return found.map((index) => index + start);
-}
-function magnitude(point) {
-  if (point.meanBefore === 0 || point.meanAfter === 0) return 0;
-  return Math.max(Math.abs(point.meanAfter / point.meanBefore - 1), Math.abs(point.meanBefore / point.meanAfter - 1));
-}
-function detectChangePoints(series, options = {}) {
-  const windowLength = options.windowLength ?? 50;
-  const maxPValue = options.maxPValue ?? 1e-3;
-  const minMagnitude = options.minMagnitude ?? 0;
-  const minSegment = options.minSegment ?? 1;
-  if (!(windowLength >= 2)) throw new RangeError(`change points: window length ${windowLength} must be at least 2`);
-  for (const [i, value] of series.entries()) if (!Number.isFinite(value)) throw new RangeError(`change points: value ${i} is ${value}, not a finite number`);
-  const firstPassPValue = maxPValue < 0.05 ? maxPValue * 10 : maxPValue < 0.5 ? maxPValue * 2 : maxPValue;
-  const step = Math.floor(windowLength / 2);
-  const weak = /* @__PURE__ */ new Set();
-  for (let start = 0; start < series.length; ) {
-    const end = Math.min(start + windowLength, series.length);
-    const found = eDivisive(series, firstPassPValue, start, end);
-    for (const index of found) weak.add(index);
-    start = Math.max(found.at(-1) ?? 0, start + step);
-  }
-  const indexes2 = [...weak].sort((a, b) => a - b);
-  const points = indexes2.map((index) => statsAt(series, index, indexes2));
-  const segmentOf = (at) => Math.min(points[at].index - (at > 0 ? points[at - 1].index : 0), (at + 1 < points.length ? points[at + 1].index : series.length) - points[at].index);
-  while (points.length > 0) {
-    const short = points.filter((_, at2) => segmentOf(at2) < minSegment);
-    let weakest = (short.length > 0 ? short : points).reduce((worst, point) => !(point.pValue <= worst.pValue) ? point : worst);
-    if (short.length === 0 && weakest.pValue < maxPValue) {
-      weakest = points.reduce((least, point) => magnitude(point) < magnitude(least) ? point : least);
-      if (magnitude(weakest) > minMagnitude) break;
-    }
-    const at = points.indexOf(weakest);
-    points.splice(at, 1);
-    const remaining = points.map((point) => point.index);
-    for (const neighbour of [at, at + 1]) if (neighbour < points.length) points[neighbour] = statsAt(series, points[neighbour].index, remaining);
-  }
-  return points;
-}
-
-// src/history/history-table.ts
-var CHANGE_POINT_MAX_P = 1e-3;
-var CHANGE_POINT_MIN_SEGMENT = 3;
-
 // src/report/build-report.ts
 var MAX_TREND_SERIES = 6;
 function buildReport(input) {
@@ -62248,11 +62251,11 @@ function buildTrends(input) {
   });
 }
 function storedChangePoints(points, metric) {
-  if (points.length < 2 * CHANGE_POINT_MIN_SEGMENT) return [];
+  if (points.length < 2 * STEP_MIN_RUNS) return [];
   const relative7 = (metric.threshold?.fail ?? []).map((text) => /^[+-]?(\d+(?:\.\d+)?)\s*%$/.exec(text.trim())?.[1]).find((match) => match !== void 0);
   return detectChangePoints(
     points.map((point) => point.value),
-    { maxPValue: CHANGE_POINT_MAX_P, minSegment: CHANGE_POINT_MIN_SEGMENT, minMagnitude: relative7 ? Number(relative7) / 100 : 0.1 }
+    { maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS, minMagnitude: relative7 ? Number(relative7) / 100 : 0.1 }
   ).map((point) => ({ index: point.index, change: point.change, pValue: point.pValue }));
 }
 var RANK = ["fail", "warn", "inconclusive", "improved", "pass", "new", "no-baseline", "removed", "info"];

@@ -7,15 +7,11 @@ import type { BaselineRecord } from '../baselines/store.js'
 import { globMatches, resolveThreshold } from '../config/thresholds.js'
 import type { ThresholdRule } from '../config/settings.js'
 import type { Direction } from '../results/model.js'
-import { detectChangePoints } from '../stats/change-points.js'
+import { STEP_MAX_P, STEP_MIN_RUNS, detectChangePoints } from '../stats/change-points.js'
 import { metricSeries } from '../verdict/evaluate.js'
 
 /** Smallest step reported when a metric has only absolute budgets (no relative threshold to take it from). */
 const DEFAULT_MIN_MAGNITUDE = 0.1
-/** p-value a change point must reach (Otava's default). */
-export const CHANGE_POINT_MAX_P = 0.001
-/** Runs on each side of a reported step (see docs/history.md: one shocked run is not a step). */
-export const CHANGE_POINT_MIN_SEGMENT = 3
 
 export interface HistoryColumn {
   scenario: string
@@ -124,7 +120,7 @@ export function buildHistoryTable(records: readonly BaselineRecord[], options: H
     const present = runs.flatMap((run, runIndex) => (run.values[columnIndex] === null ? [] : [{ runIndex, value: run.values[columnIndex]! }]))
     const points = detectChangePoints(
       present.map((entry) => entry.value),
-      { minMagnitude: column.minMagnitude, maxPValue: CHANGE_POINT_MAX_P, minSegment: CHANGE_POINT_MIN_SEGMENT }
+      { minMagnitude: column.minMagnitude, maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS }
     )
     for (const point of points) {
       const runIndex = present[point.index]!.runIndex

@@ -13,8 +13,7 @@ import { summarizeScenarios } from './scenario-summary.js'
 import { countLabels } from '../verdict/labels.js'
 import { REPORT_SCHEMA_VERSION, type GateReport, type ReportBaseline } from './report-model.js'
 import { latencyDistributions } from './latency-distributions.js'
-import { CHANGE_POINT_MAX_P, CHANGE_POINT_MIN_SEGMENT } from '../history/history-table.js'
-import { detectChangePoints } from '../stats/change-points.js'
+import { STEP_MAX_P, STEP_MIN_RUNS, detectChangePoints } from '../stats/change-points.js'
 
 export interface ReportInput {
   gate: string
@@ -124,11 +123,11 @@ function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
  * E-Divisive means with Student's t, p ≤ 0.001, at least the metric's relative threshold, 3+ runs on each side.
  */
 function storedChangePoints(points: Array<{ value: number }>, metric: MetricVerdict): Array<{ index: number; change: number; pValue: number }> {
-  if (points.length < 2 * CHANGE_POINT_MIN_SEGMENT) return []
+  if (points.length < 2 * STEP_MIN_RUNS) return []
   const relative = (metric.threshold?.fail ?? []).map((text) => /^[+-]?(\d+(?:\.\d+)?)\s*%$/.exec(text.trim())?.[1]).find((match) => match !== undefined)
   return detectChangePoints(
     points.map((point) => point.value),
-    { maxPValue: CHANGE_POINT_MAX_P, minSegment: CHANGE_POINT_MIN_SEGMENT, minMagnitude: relative ? Number(relative) / 100 : 0.1 }
+    { maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS, minMagnitude: relative ? Number(relative) / 100 : 0.1 }
   ).map((point) => ({ index: point.index, change: point.change, pValue: point.pValue }))
 }
 

@@ -22,6 +22,11 @@ export interface ChangePoint {
   change: number
 }
 
+/** p-value a reported step must reach (Otava's default). */
+export const STEP_MAX_P = 0.001
+/** Runs on each side of a reported step: one shocked run is not a step (docs/history.md). */
+export const STEP_MIN_RUNS = 3
+
 export interface ChangePointOptions {
   /** Sliding window length of the split step (Otava's default 50). */
   windowLength?: number

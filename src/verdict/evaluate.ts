@@ -2,7 +2,8 @@
  * Thresholds → verdicts: a pure function of (current results, baseline history, threshold rules).
  */
 import { median } from 'simple-statistics'
-import { holmAlphas } from '../stats/error-budget.js'
+import { STEP_MAX_P, STEP_MIN_RUNS, detectChangePoints } from '../stats/change-points.js'
+import { DEFAULT_NOISE_FLOOR, holmAlphas } from '../stats/error-budget.js'
 import { pWorseThanFloor } from '../stats/decision-rule.js'
 import { resolveThreshold } from '../config/thresholds.js'
 import type { MetricThreshold, RemovedRule, ThresholdExpression, ThresholdRule } from '../config/settings.js'
@@ -468,5 +469,20 @@ function historyValues(input: EvaluationInput, scenario: string, metric: string,
     const series = found && metricSeries(found, metric, unit)
     if (series) history.push(series.values)
   }
-  return history
+  return sinceLastStep(history)
+}
+
+/**
+ * The stored runs (newest first) at the level main is at now: when main stepped (a change accepted on purpose, or a
+ * new runner image), the runs before the step are another level, and mixing them in reads as run-to-run noise that
+ * no change can stand out from ("too noisy", push after push). Steps are found as `perf-gate history` finds them
+ * (E-Divisive means, p ≤ 0.001, 3+ runs a side), from the noise floor up.
+ */
+function sinceLastStep(history: number[][]): number[][] {
+  const runs = history.filter((values) => values.length > 0 && values.every((v) => v > 0))
+  if (runs.length !== history.length || runs.length < 2 * STEP_MIN_RUNS) return history
+  const oldestFirst = runs.map((values) => median(values)).reverse()
+  const steps = detectChangePoints(oldestFirst, { maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS, minMagnitude: DEFAULT_NOISE_FLOOR })
+  const last = steps.at(-1)
+  return last ? history.slice(0, oldestFirst.length - last.index) : history
 }
