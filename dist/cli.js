@@ -69006,10 +69006,22 @@ function historyValues(input, scenario, metric, unit) {
   }
   return sinceLastStep(history);
 }
+function mayHoldStep(series, minMagnitude, minRuns) {
+  const total = series.reduce((sum2, v) => sum2 + v, 0);
+  let before = 0;
+  for (let k = 1; k < series.length; k++) {
+    before += series[k - 1];
+    if (k < minRuns || series.length - k < minRuns) continue;
+    const ratio = (total - before) / (series.length - k) / (before / k);
+    if (Math.abs(ratio - 1) >= minMagnitude || Math.abs(1 / ratio - 1) >= minMagnitude) return true;
+  }
+  return false;
+}
 function sinceLastStep(history) {
   const runs = history.filter((values) => values.length > 0 && values.every((v) => v > 0));
   if (runs.length !== history.length || runs.length < 2 * STEP_MIN_RUNS) return history;
   const oldestFirst = runs.map((values) => median(values)).reverse();
+  if (!mayHoldStep(oldestFirst, DEFAULT_NOISE_FLOOR, STEP_MIN_RUNS)) return history;
   const steps = detectChangePoints(oldestFirst, { maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS, minMagnitude: DEFAULT_NOISE_FLOOR });
   const last2 = steps.at(-1);
   return last2 ? history.slice(0, oldestFirst.length - last2.index) : history;

@@ -473,6 +473,22 @@ function historyValues(input: EvaluationInput, scenario: string, metric: string,
 }
 
 /**
+ * Whether some split with `minRuns` runs a side has means `minMagnitude` apart: a step needs that, and checking it
+ * is linear, so the change-point search (tens of µs a series) runs only where a step is possible (gate cost).
+ */
+function mayHoldStep(series: number[], minMagnitude: number, minRuns: number): boolean {
+  const total = series.reduce((sum, v) => sum + v, 0)
+  let before = 0
+  for (let k = 1; k < series.length; k++) {
+    before += series[k - 1]!
+    if (k < minRuns || series.length - k < minRuns) continue
+    const ratio = (total - before) / (series.length - k) / (before / k)
+    if (Math.abs(ratio - 1) >= minMagnitude || Math.abs(1 / ratio - 1) >= minMagnitude) return true
+  }
+  return false
+}
+
+/**
  * The stored runs (newest first) at the level main is at now: when main stepped (a change accepted on purpose, or a
  * new runner image), the runs before the step are another level, and mixing them in reads as run-to-run noise that
  * no change can stand out from ("too noisy", push after push). Steps are found as `perf-gate history` finds them
@@ -482,6 +498,7 @@ function sinceLastStep(history: number[][]): number[][] {
   const runs = history.filter((values) => values.length > 0 && values.every((v) => v > 0))
   if (runs.length !== history.length || runs.length < 2 * STEP_MIN_RUNS) return history
   const oldestFirst = runs.map((values) => median(values)).reverse()
+  if (!mayHoldStep(oldestFirst, DEFAULT_NOISE_FLOOR, STEP_MIN_RUNS)) return history
   const steps = detectChangePoints(oldestFirst, { maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS, minMagnitude: DEFAULT_NOISE_FLOOR })
   const last = steps.at(-1)
   return last ? history.slice(0, oldestFirst.length - last.index) : history
