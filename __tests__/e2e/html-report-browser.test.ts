@@ -8,7 +8,7 @@
  * fails rather than skips when it is missing.
  */
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import puppeteer from 'puppeteer-core'
@@ -56,9 +56,11 @@ thresholds:
 `
     )
     for (let run = 0; run < 3; run++) {
+      // A busy machine can make one unchanged run look slower than the last (exit 1); it is saved all the same.
       const saved = await runCliEntry(['run', '--save-baseline', '-q'], dir, {}, 120_000)
-      assert.equal(saved.exitCode, 0, saved.stdout + saved.stderr)
+      assert.ok([0, 1].includes(saved.exitCode ?? -1), saved.stdout + saved.stderr)
     }
+    assert.equal(readdirSync(join(dir, '.perf-gate/shop/history')).length, 3, 'three runs stored')
     const slower = await runCliEntry(
       ['run', '-q', '--json', 'report.json', '--html', 'report.html', '--no-color'],
       dir,
