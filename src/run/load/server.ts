@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import type { ServerSettings } from '../../config/settings.js'
 import { RunError } from '../../errors.js'
 import type { Logger } from '../../log.js'
+import type { Trial } from '../../results/model.js'
 import { groupAlive, readProcessTable, signalGroup, type ProcessEntry } from '../process-group.js'
 
 const TAIL_LINES = 30
@@ -32,6 +33,13 @@ interface MemoryWindow {
   firstMiB: number
   lastMiB: number
   peakMiB: number
+}
+
+/** Adds the started server's memory over a measured part to a trial of any load kind (nothing when not sampled). */
+export function addMemoryMetrics(trial: Trial, memory: ServerMemory | undefined): void {
+  if (!memory) return
+  trial.metrics.server_rss_peak = { value: memory.peakMiB, unit: 'MiB', direction: 'lower' }
+  trial.metrics.server_rss_growth = { value: memory.growthMiB, unit: 'MiB', direction: 'lower' }
 }
 
 export class ManagedServer {
