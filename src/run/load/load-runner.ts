@@ -74,24 +74,20 @@ interface ScenarioPlan {
 
 /** HTTP scenarios first, then WebSocket ones (src/run/ws), all against the same server. */
 function scenarioPlans(source: LoadSource, deps: LoadRunDeps, server: ManagedServer | undefined): ScenarioPlan[] {
-  const http = source.scenarios.map(
-    (scenario): ScenarioPlan => ({
-      name: scenario.name,
-      trials: scenario.trials,
-      labels: scenarioLabels(scenario),
-      checkReachable: () => checkReachable(scenario, server),
-      runTrial: (index) => runTrial(scenario, index, deps, server)
-    })
-  )
-  const websocket = (source.websocketScenarios ?? []).map(
-    (scenario): ScenarioPlan => ({
-      name: scenario.name,
-      trials: scenario.trials,
-      labels: websocketScenarioLabels(scenario),
-      checkReachable: () => checkWebSocketReachable(scenario, server),
-      runTrial: (index) => runWebSocketTrial(scenario, index, deps, server)
-    })
-  )
+  const http = source.scenarios.map((scenario): ScenarioPlan => ({
+    name: scenario.name,
+    trials: scenario.trials,
+    labels: scenarioLabels(scenario),
+    checkReachable: () => checkReachable(scenario, server),
+    runTrial: (index) => runTrial(scenario, index, deps, server)
+  }))
+  const websocket = (source.websocketScenarios ?? []).map((scenario): ScenarioPlan => ({
+    name: scenario.name,
+    trials: scenario.trials,
+    labels: websocketScenarioLabels(scenario),
+    checkReachable: () => checkWebSocketReachable(scenario, server),
+    runTrial: (index) => runWebSocketTrial(scenario, index, deps, server)
+  }))
   return [...http, ...websocket]
 }
 

@@ -67,7 +67,12 @@ export async function checkWebSocketReachable(scenario: WebSocketScenarioSetting
 }
 
 /** One trial: a warm-up pass (when configured), then the measured pass turned into a Trial. */
-export async function runWebSocketTrial(scenario: WebSocketScenarioSettings, index: number, deps: LoadRunDeps, server: ManagedServer | undefined): Promise<Trial> {
+export async function runWebSocketTrial(
+  scenario: WebSocketScenarioSettings,
+  index: number,
+  deps: LoadRunDeps,
+  server: ManagedServer | undefined
+): Promise<Trial> {
   const label = `load ${scenario.name} trial ${index + 1}/${scenario.trials}`
   const signals = [deps.signal, server?.deathSignal].filter((signal): signal is AbortSignal => signal !== undefined)
   const pass: Omit<WebSocketPassOptions, 'recorder' | 'durationSeconds'> = {
@@ -108,7 +113,9 @@ export async function runWebSocketTrial(scenario: WebSocketScenarioSettings, ind
     if (outcome.cancelled) throw new RunError(`${label} was cancelled; every socket was closed`)
     const clients = recorder.clients
     if (clients === 0) {
-      throw new RunError(`${label}: no client of ${shownUrl(scenario)} connected within ${outcome.durationSeconds.toFixed(1)} s; raise the duration or the connect rate`)
+      throw new RunError(
+        `${label}: no client of ${shownUrl(scenario)} connected within ${outcome.durationSeconds.toFixed(1)} s; raise the duration or the connect rate`
+      )
     }
     if (recorder.failureFraction > MAX_FAILED_CLIENT_FRACTION) {
       const percent = ((100 * recorder.failed) / clients).toFixed(1)
@@ -127,12 +134,23 @@ export async function runWebSocketTrial(scenario: WebSocketScenarioSettings, ind
   }
 }
 
-function startProgress(label: string, recorder: WebSocketTrialRecorder, deps: LoadRunDeps, scenario: WebSocketScenarioSettings, index: number): { stop(): void } {
+function startProgress(
+  label: string,
+  recorder: WebSocketTrialRecorder,
+  deps: LoadRunDeps,
+  scenario: WebSocketScenarioSettings,
+  index: number
+): { stop(): void } {
   const startedAt = Date.now()
   const laterSeconds = (scenario.trials - index - 1) * (scenario.durationSeconds + scenario.warmupSeconds)
   const timer = setInterval(
     () => {
-      const where = describeProgress({ plannedSeconds: scenario.durationSeconds, laterSeconds, elapsedSeconds: (Date.now() - startedAt) / 1000, done: recorder.replies })
+      const where = describeProgress({
+        plannedSeconds: scenario.durationSeconds,
+        laterSeconds,
+        elapsedSeconds: (Date.now() - startedAt) / 1000,
+        done: recorder.replies
+      })
       deps.log.progress(`${label}: ${where ? `${where} · ` : ''}${recorder.replies} replies, ${recorder.failed} failed client(s)`)
     },
     deps.progressIntervalMs ?? deps.log.progressIntervalMs ?? 5000
