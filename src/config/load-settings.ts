@@ -96,6 +96,7 @@ export function resolveLoadSource(
         if (names.has(name)) throw new InputError(`${at}/name: "${name}" is used by two load scenarios`)
         names.add(name)
       }
+      if (scenario.websocket && scenario.endpoints) throw new InputError(`${at}: give either endpoints (HTTP) or websocket, not both; make two scenarios`)
       if (scenario.websocket) {
         const knobs = resolveKnobs(scenario, config, edge, edgeProfile, at, profiles)
         const fallback = websocketScenarioName(scenario.websocket.url)
