@@ -67,10 +67,20 @@ export interface LoadEndpointConfig {
   status?: number | number[]
 }
 
+/** A WebSocket scenario's own fields (`websocket:` in place of `endpoints:`). */
+export interface LoadWebSocketConfig {
+  url: string
+  message?: string | Record<string, unknown> | unknown[]
+  'message-rate'?: number
+  'connect-rate'?: number
+}
+
+/** A load scenario: HTTP `endpoints`, or one `websocket` target (the schema allows exactly one of the two). */
 export interface LoadScenarioConfig extends LoadKnobsConfig {
   name?: string
   profile?: LoadProfileName
-  endpoints: LoadEndpointConfig[]
+  endpoints?: LoadEndpointConfig[]
+  websocket?: LoadWebSocketConfig
 }
 
 /** A built-in preset (smoke, quick, standard, stress, soak) or one defined under `profiles:`. */

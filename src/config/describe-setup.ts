@@ -20,7 +20,7 @@ export function describeGateSetup(settings: GateSettings, options: { cwd: string
       )
     }
   } else if (source.kind === 'load') {
-    lines.push('', `Load scenarios (${source.scenarios.length}):`)
+    lines.push('', `Load scenarios (${source.scenarios.length + (source.websocketScenarios?.length ?? 0)}):`)
     for (const scenario of source.scenarios) {
       const shape = scenario.requests
         ? `${scenario.requests} requests`
@@ -28,6 +28,14 @@ export function describeGateSetup(settings: GateSettings, options: { cwd: string
       const pace = scenario.ratePerSecond ? `${scenario.ratePerSecond} req/s over ${scenario.connections} connections` : `${scenario.connections} connections`
       lines.push(`  ${scenario.name}: ${scenario.trials} trial(s) of ${shape}, ${pace}`)
       for (const endpoint of scenario.endpoints) lines.push(`    ${endpoint.method} ${endpoint.url}`)
+    }
+    for (const scenario of source.websocketScenarios ?? []) {
+      const ramp = scenario.connectRatePerSecond ? `, connecting ${scenario.connectRatePerSecond}/s` : ''
+      const pace = scenario.messageRatePerSecond ? `${scenario.messageRatePerSecond} messages/s per client` : 'each message after the reply'
+      lines.push(
+        `  ${scenario.name}: ${scenario.trials} trial(s) of ${formatSeconds(scenario.durationSeconds)} after ${formatSeconds(scenario.warmupSeconds)} warm-up, ${scenario.clients} WebSocket clients${ramp}, ${pace}`
+      )
+      lines.push(`    WS ${scenario.url.split('?')[0]}`)
     }
     if (source.server) lines.push(`  server: ${source.server.start}${source.server.readyUrl ? ` (ready at ${source.server.readyUrl})` : ''}`)
   } else if (source.kind === 'results-file') {

@@ -10,7 +10,8 @@ import { InputError } from '../errors.js'
 import { urlScenarioName } from '../formats/results-builder.js'
 import type { LoadConfig, LoadEndpointConfig, LoadKnobsConfig, LoadProfileConfig, LoadProfileName } from './config-file.js'
 import { parseDurationMs } from './durations.js'
-import type { LoadEndpointSettings, LoadProfileSettings, LoadScenarioSettings, LoadSource, ServerSettings } from './settings.js'
+import type { LoadEndpointSettings, LoadProfileSettings, LoadScenarioSettings, LoadSource, ServerSettings, WebSocketScenarioSettings } from './settings.js'
+import { buildWebSocketScenario, httpOriginOf, isWebSocketUrl, websocketScenarioName } from './websocket-settings.js'
 
 /** What the Action inputs / CLI flags say about load (all raw text, as given). */
 export interface LoadEdgeSettings {
@@ -72,30 +73,57 @@ export function resolveLoadSource(
   profileName(config?.profile, `${where}: /load/profile`)
   config?.scenarios.forEach((scenario, index) => profileName(scenario.profile, `${where}: /load/scenarios/${index}/profile`))
   const baseUrl = config?.['base-url']
-  let scenarios: LoadScenarioSettings[]
-  if (url) {
+  /** Fills `${{ env.X }}` / `${{ secrets.X }}` in a WebSocket message; a filled-in text is masked in logs. */
+  const placeholders = (text: string, at: string): string => {
+    const filled = interpolate(text, at, env)
+    if (filled.interpolated) secrets.add(filled.text)
+    return filled.text
+  }
+  let scenarios: LoadScenarioSettings[] = []
+  const websocketScenarios: WebSocketScenarioSettings[] = []
+  if (url && isWebSocketUrl(url)) {
+    const knobs = resolveKnobs({}, config, edge, edgeProfile, "input 'url'", profiles)
+    websocketScenarios.push(buildWebSocketScenario(websocketScenarioName(url), { url }, knobs, {}, "input 'url'", placeholders))
+  } else if (url) {
     const endpoint = parseEndpoint({ url }, "input 'url'", baseUrl, env, secrets)
     scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'", profiles)]
   } else {
     const names = new Set<string>()
-    scenarios = config!.scenarios.map((scenario, index) => {
+    const single = config!.scenarios.length === 1
+    config!.scenarios.forEach((scenario, index) => {
       const at = `${where}: /load/scenarios/${index}`
-      const endpoints = scenario.endpoints.map((endpoint, e) => parseEndpoint(endpoint, `${at}/endpoints/${e}`, baseUrl, env, secrets))
+      const claim = (name: string): void => {
+        if (names.has(name)) throw new InputError(`${at}/name: "${name}" is used by two load scenarios`)
+        names.add(name)
+      }
+      if (scenario.websocket && scenario.endpoints) throw new InputError(`${at}: give either endpoints (HTTP) or websocket, not both; make two scenarios`)
+      if (scenario.websocket) {
+        const knobs = resolveKnobs(scenario, config, edge, edgeProfile, at, profiles)
+        const fallback = websocketScenarioName(scenario.websocket.url)
+        const name = scenario.name ?? (single ? fallback : `${fallback} #${index + 1}`)
+        claim(name)
+        websocketScenarios.push(buildWebSocketScenario(name, scenario.websocket, knobs, scenario, at, placeholders))
+        return
+      }
+      const endpoints = (scenario.endpoints ?? []).map((endpoint, e) => parseEndpoint(endpoint, `${at}/endpoints/${e}`, baseUrl, env, secrets))
       const origins = new Set(endpoints.map((endpoint) => new URL(endpoint.url).origin))
       if (origins.size > 1) {
         throw new InputError(
           `${at}/endpoints: all endpoints of a scenario must be on one server; found ${[...origins].join(', ')}. Make one scenario per server.`
         )
       }
-      nameEndpoints(endpoints, scenario.endpoints, at)
-      const name = scenario.name ?? (config!.scenarios.length === 1 ? defaultName(endpoints) : `${defaultName(endpoints)} #${index + 1}`)
-      if (names.has(name)) throw new InputError(`${at}/name: "${name}" is used by two load scenarios`)
-      names.add(name)
-      return buildScenario(name, endpoints, scenario, config, edge, edgeProfile, at, profiles)
+      nameEndpoints(endpoints, scenario.endpoints ?? [], at)
+      const name = scenario.name ?? (single ? defaultName(endpoints) : `${defaultName(endpoints)} #${index + 1}`)
+      claim(name)
+      scenarios.push(buildScenario(name, endpoints, scenario, config, edge, edgeProfile, at, profiles))
     })
   }
   const source: LoadSource = { kind: 'load', scenarios, secrets: [...secrets], profiles: Object.fromEntries(profiles) }
-  const server = resolveServer(edge, config, where, rootDir, scenarios[0]!)
+  if (websocketScenarios.length > 0) source.websocketScenarios = websocketScenarios
+  for (const websocket of websocketScenarios) for (const secret of querySecrets(websocket.url)) secrets.add(secret)
+  source.secrets = [...secrets]
+  const firstOrigin = scenarios[0] ? new URL(scenarios[0].endpoints[0]!.url).origin + '/' : httpOriginOf(websocketScenarios[0]!.url)
+  const server = resolveServer(edge, config, where, rootDir, firstOrigin)
   if (server) source.server = server
   return source
 }
@@ -157,16 +185,28 @@ function checkProfileName(raw: string | undefined, where: string, profiles: Map<
   throw new InputError(`${where} must be one of ${[...profiles.keys()].join(', ')} (define your own under profiles:); got "${value}"`)
 }
 
-function buildScenario(
-  name: string,
-  endpoints: LoadEndpointSettings[],
+/** The knobs every load scenario has, HTTP or WebSocket, each from the first place that sets it. */
+export interface ResolvedLoadKnobs {
+  connections: number
+  durationSeconds: number
+  warmupSeconds: number
+  trials: number
+  timeoutSeconds: number
+  /** Requests per second over all connections (HTTP's open loop), and where it was set. */
+  rate?: { value: number; at: string }
+  /** A request count instead of a duration, and where it was set. */
+  requests?: { value: number; at: string }
+}
+
+/** Precedence for each knob: input/flag > the scenario's field > the `load:` field > the profile. */
+function resolveKnobs(
   own: LoadKnobsConfig & { profile?: LoadProfileName },
   config: LoadConfig | undefined,
   edge: LoadEdgeSettings,
   edgeProfile: LoadProfileName | undefined,
   at: string,
   profiles: Map<string, LoadProfile>
-): LoadScenarioSettings {
+): ResolvedLoadKnobs {
   const profile = profiles.get(edgeProfile ?? own.profile ?? config?.profile ?? DEFAULT_LOAD_PROFILE)!
   const section = config ?? ({} as LoadKnobsConfig)
   const sectionAt = at.replace(/\/scenarios\/\d+$/, '')
@@ -187,11 +227,38 @@ function buildScenario(
   const timeout = pick('timeout')
   const timeoutSeconds = seconds(timeout) ?? DEFAULT_LOAD_TIMEOUT_SECONDS
   if (timeoutSeconds < 1) throw new InputError(`${timeout!.at}: "${timeout!.value}" is too short; a request timeout is at least 1s`)
-  const rate = edge.rate?.trim() ? positiveNumber(edge.rate, "input 'rate'") : ((pick('rate')?.value as number | undefined) ?? profile.ratePerSecond)
-  const requests = edge.duration?.trim() ? undefined : (pick('requests')?.value as number | undefined)
-  const scenario: LoadScenarioSettings = { name, endpoints, connections, durationSeconds: duration, warmupSeconds, trials, timeoutSeconds }
-  if (requests !== undefined) scenario.requests = requests
-  if (rate !== undefined) scenario.ratePerSecond = rate
+  const knobs: ResolvedLoadKnobs = { connections, durationSeconds: duration, warmupSeconds, trials, timeoutSeconds }
+  const pickedRate = pick('rate') as { value: number; at: string } | undefined
+  if (edge.rate?.trim()) knobs.rate = { value: positiveNumber(edge.rate, "input 'rate'"), at: "input 'rate'" }
+  else if (pickedRate) knobs.rate = pickedRate
+  else if (profile.ratePerSecond !== undefined) knobs.rate = { value: profile.ratePerSecond, at: 'the profile' }
+  const requests = edge.duration?.trim() ? undefined : (pick('requests') as { value: number; at: string } | undefined)
+  if (requests) knobs.requests = requests
+  return knobs
+}
+
+function buildScenario(
+  name: string,
+  endpoints: LoadEndpointSettings[],
+  own: LoadKnobsConfig & { profile?: LoadProfileName },
+  config: LoadConfig | undefined,
+  edge: LoadEdgeSettings,
+  edgeProfile: LoadProfileName | undefined,
+  at: string,
+  profiles: Map<string, LoadProfile>
+): LoadScenarioSettings {
+  const knobs = resolveKnobs(own, config, edge, edgeProfile, at, profiles)
+  const scenario: LoadScenarioSettings = {
+    name,
+    endpoints,
+    connections: knobs.connections,
+    durationSeconds: knobs.durationSeconds,
+    warmupSeconds: knobs.warmupSeconds,
+    trials: knobs.trials,
+    timeoutSeconds: knobs.timeoutSeconds
+  }
+  if (knobs.requests !== undefined) scenario.requests = knobs.requests.value
+  if (knobs.rate !== undefined) scenario.ratePerSecond = knobs.rate.value
   return scenario
 }
 
@@ -282,7 +349,10 @@ function endpointUrl(endpoint: LoadEndpointConfig, at: string, baseUrl: string |
   } else {
     throw new InputError(`${at}: an endpoint needs url (absolute) or path (on load.base-url)`)
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(`${at}/url: "${url.href}" must be http:// or https://`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    const hint = isWebSocketUrl(url.href) ? ' (for WebSocket load, give the scenario websocket: { url } instead of endpoints)' : ''
+    throw new InputError(`${at}/url: "${url.href}" must be http:// or https://${hint}`)
+  }
   if (url.username || url.password) throw new InputError(`${at}/url: put credentials in an Authorization header, not in the URL (they would be logged)`)
   return url.href
 }
@@ -315,7 +385,7 @@ function resolveServer(
   config: LoadConfig | undefined,
   where: string,
   rootDir: string,
-  first: LoadScenarioSettings
+  firstOrigin: string
 ): ServerSettings | undefined {
   const configured = config?.server
   const start = edge.start?.trim() || configured?.start
@@ -323,7 +393,7 @@ function resolveServer(
     if (edge.readyUrl?.trim()) throw new InputError(`input 'ready-url' needs a start command (input 'start'): perf-gate only waits for servers it starts`)
     return undefined
   }
-  const base = config?.['base-url'] ?? new URL(first.endpoints[0]!.url).origin + '/'
+  const base = config?.['base-url'] ?? firstOrigin
   const rawReady = edge.readyUrl?.trim() || configured?.['ready-url']
   const readyAt = edge.readyUrl?.trim() ? "input 'ready-url'" : `${where}: /load/server/ready-url`
   let readyUrl: string | undefined

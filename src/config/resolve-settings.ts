@@ -86,8 +86,14 @@ const DEFAULT_THRESHOLDS: Record<string, string> = { '*': '20%' }
  */
 const DEFAULT_LOAD_THRESHOLDS: Record<string, string> = { p50: '20%', p95: '20%', rps: '20%', errors: '< 1%' }
 
+/** The same for WebSocket load: round trips and message rate in place of latency and rps; `errors` counts failed clients. */
+const DEFAULT_WEBSOCKET_THRESHOLDS: Record<string, string> = { 'rtt p50': '20%', 'rtt p95': '20%', 'messages/s': '20%', errors: '< 1%' }
+
 function defaultThresholdsOf(source: RunSource): Record<string, string> {
-  return source.kind === 'load' ? DEFAULT_LOAD_THRESHOLDS : DEFAULT_THRESHOLDS
+  if (source.kind !== 'load') return DEFAULT_THRESHOLDS
+  if (!source.websocketScenarios?.length) return DEFAULT_LOAD_THRESHOLDS
+  if (source.scenarios.length === 0) return DEFAULT_WEBSOCKET_THRESHOLDS
+  return { ...DEFAULT_LOAD_THRESHOLDS, ...DEFAULT_WEBSOCKET_THRESHOLDS }
 }
 
 /**

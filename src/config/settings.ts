@@ -78,9 +78,32 @@ export interface ServerSettings {
   freshPerTrial: boolean
 }
 
+/** One WebSocket load scenario (src/run/ws): clients that connect, then send a message and wait for its reply, in turn. */
+export interface WebSocketScenarioSettings {
+  name: string
+  /** Absolute ws:// or wss:// URL. */
+  url: string
+  /** The text every message carries (a configured JSON value is sent as its JSON text). */
+  message: string
+  /** Clients connected at once (the scenario's `connections`). */
+  clients: number
+  /** New connections per second while the clients connect (a ramp); undefined: all at once. */
+  connectRatePerSecond?: number
+  /** Messages per second per client (open loop, each due at a fixed time); undefined: the next goes when the reply arrives. */
+  messageRatePerSecond?: number
+  durationSeconds: number
+  warmupSeconds: number
+  trials: number
+  /** Time limit of the opening handshake and of each reply. */
+  timeoutSeconds: number
+}
+
 export interface LoadSource {
   kind: 'load'
+  /** HTTP scenarios (autocannon's connections, perf-gate's recording); may be empty when only WebSocket scenarios are configured. */
   scenarios: LoadScenarioSettings[]
+  /** WebSocket scenarios, run after the HTTP ones against the same server. */
+  websocketScenarios?: WebSocketScenarioSettings[]
   server?: ServerSettings
   /** Values (header secrets) to mask in logs; results never carry headers at all. */
   secrets: string[]

@@ -30,7 +30,7 @@ export function parseThresholdExpression(text: string, where: string): Threshold
     const unit = quantity.unit.trim()
     if (unit !== '' && !lookupUnit(unit)) {
       throw new InputError(
-        `${where}: threshold "${text}" has unknown unit "${unit}"; allowed: ns, us, ms, s, min, B, kB, KiB, MB, MiB, GB, GiB, ops/s, req/s, B/s, MB/s, %, count (or no unit: the metric's own)`
+        `${where}: threshold "${text}" has unknown unit "${unit}"; allowed: ns, us, ms, s, min, B, kB, KiB, MB, MiB, GB, GiB, ops/s, req/s, msg/s, B/s, MB/s, %, count (or no unit: the metric's own)`
       )
     }
     return {

@@ -109,7 +109,11 @@ export function relocateSource(source: RunSource, repoTop: string, checkoutDir: 
 export function armSource(source: RunSource): RunSource {
   if (source.kind === 'suites') return { ...source, suites: oneRunEach(source.suites) }
   if (source.kind !== 'load') return source
-  return { ...source, scenarios: source.scenarios.map((scenario) => ({ ...scenario, trials: 1 })) }
+  return {
+    ...source,
+    scenarios: source.scenarios.map((scenario) => ({ ...scenario, trials: 1 })),
+    ...(source.websocketScenarios ? { websocketScenarios: source.websocketScenarios.map((scenario) => ({ ...scenario, trials: 1 })) } : {})
+  }
 }
 
 /**

@@ -15,5 +15,9 @@ export async function startDuetIfAsked(
     log.info('confirm.method duet applies to load with a server perf-gate starts; this A/B runs sequentially.')
     return undefined
   }
+  if (head.websocketScenarios?.length) {
+    log.info('confirm.method duet loads HTTP endpoints only; with WebSocket scenarios this A/B runs sequentially.')
+    return undefined
+  }
   return DuetSession.start({ base, head }, log, signal)
 }

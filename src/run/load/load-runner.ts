@@ -12,9 +12,11 @@ import type { Logger } from '../../log.js'
 import type { Results, Scenario, Trial } from '../../results/model.js'
 import { FAILING_SECONDS_TO_STOP, runLoadPass } from './load-pass.js'
 import { describeLateSends } from './generator-health.js'
-import { ManagedServer, type ServerMemory } from './server.js'
+import { addMemoryMetrics, ManagedServer } from './server.js'
 import { TrialRecorder } from './trial-recorder.js'
 import { describeProgress, type ProgressState } from '../progress-text.js'
+import { httpOriginOf } from '../../config/websocket-settings.js'
+import { checkWebSocketReachable, runWebSocketTrial, websocketScenarioLabels } from '../ws/ws-runner.js'
 
 export interface LoadRunDeps {
   log: Logger
@@ -39,21 +41,21 @@ export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Re
   let waited = false
   try {
     if (server && !source.server!.freshPerTrial) await server.start(readyUrlOf(source))
-    for (const scenario of source.scenarios) {
+    for (const scenario of scenarioPlans(source, deps, server)) {
       const trials: Trial[] = []
       for (let index = 0; index < scenario.trials; index++) {
         if (server && source.server!.freshPerTrial) await server.start(readyUrlOf(source))
-        if (index === 0) await checkReachable(scenario, server)
+        if (index === 0) await scenario.checkReachable()
         if (!waited) {
           waited = true
           await deps.beforeFirstLoad?.()
           // A server that died while this shard waited is a failure now, not a trial of connection errors.
           if (server?.failure) throw new RunError(`load ${scenario.name}: ${server.failure}`)
         }
-        trials.push(await runTrial(scenario, index, deps, server))
+        trials.push(await scenario.runTrial(index))
         if (server && source.server!.freshPerTrial) await server.stop()
       }
-      scenarios.push({ name: scenario.name, kind: 'load', trials, labels: scenarioLabels(scenario) })
+      scenarios.push({ name: scenario.name, kind: 'load', trials, labels: scenario.labels })
     }
   } finally {
     await server?.stop()
@@ -61,8 +63,38 @@ export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Re
   return buildResults('perf-gate', scenarios, 'load', { createdAt: new Date().toISOString() })
 }
 
+/** One scenario of either kind, as the trial loop above sees it. */
+interface ScenarioPlan {
+  name: string
+  trials: number
+  labels: Record<string, string>
+  checkReachable(): Promise<void>
+  runTrial(index: number): Promise<Trial>
+}
+
+/** HTTP scenarios first, then WebSocket ones (src/run/ws), all against the same server. */
+function scenarioPlans(source: LoadSource, deps: LoadRunDeps, server: ManagedServer | undefined): ScenarioPlan[] {
+  const http = source.scenarios.map((scenario): ScenarioPlan => ({
+    name: scenario.name,
+    trials: scenario.trials,
+    labels: scenarioLabels(scenario),
+    checkReachable: () => checkReachable(scenario, server),
+    runTrial: (index) => runTrial(scenario, index, deps, server)
+  }))
+  const websocket = (source.websocketScenarios ?? []).map((scenario): ScenarioPlan => ({
+    name: scenario.name,
+    trials: scenario.trials,
+    labels: websocketScenarioLabels(scenario),
+    checkReachable: () => checkWebSocketReachable(scenario, server),
+    runTrial: (index) => runWebSocketTrial(scenario, index, deps, server)
+  }))
+  return [...http, ...websocket]
+}
+
 function readyUrlOf(source: LoadSource): string {
-  return source.server?.readyUrl ?? new URL(source.scenarios[0]!.endpoints[0]!.url).origin + '/'
+  if (source.server?.readyUrl) return source.server.readyUrl
+  const first = source.scenarios[0]
+  return first ? new URL(first.endpoints[0]!.url).origin + '/' : httpOriginOf(source.websocketScenarios![0]!.url)
 }
 
 /** How the scenario was loaded, so that a report can tell when a baseline was measured differently. */
@@ -172,12 +204,6 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
   } finally {
     recorder.destroy()
   }
-}
-
-function addMemoryMetrics(trial: Trial, memory: ServerMemory | undefined): void {
-  if (!memory) return
-  trial.metrics.server_rss_peak = { value: memory.peakMiB, unit: 'MiB', direction: 'lower' }
-  trial.metrics.server_rss_growth = { value: memory.growthMiB, unit: 'MiB', direction: 'lower' }
 }
 
 function startProgress(label: string, recorder: TrialRecorder, deps: LoadRunDeps, plan: Omit<ProgressState, 'elapsedSeconds' | 'done'>): { stop(): void } {

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import type { ServerSettings } from '../../config/settings.js'
 import { RunError } from '../../errors.js'
 import type { Logger } from '../../log.js'
+import type { Trial } from '../../results/model.js'
 import { groupAlive, signalGroup } from '../process-group.js'
 import { ProcessTreeMemory, type TreeMemory } from '../process-memory.js'
 
@@ -16,6 +17,13 @@ const KILL_GRACE_MS = 3000
 const READY_POLL_MS = 100
 /** Resident memory of the server's process tree over the watched window. */
 export type ServerMemory = TreeMemory
+
+/** Adds the started server's memory over a measured part to a trial of any load kind (nothing when not sampled). */
+export function addMemoryMetrics(trial: Trial, memory: ServerMemory | undefined): void {
+  if (!memory) return
+  trial.metrics.server_rss_peak = { value: memory.peakMiB, unit: 'MiB', direction: 'lower' }
+  trial.metrics.server_rss_growth = { value: memory.growthMiB, unit: 'MiB', direction: 'lower' }
+}
 
 export class ManagedServer {
   private child: ChildProcess | undefined

@@ -15,6 +15,10 @@ function shareOf(total: number, shard: ShardSpec): number {
 /** The load source scaled down to one shard's share; undefined for sources that are not load. */
 export function splitLoadSource(source: RunSource, shard: ShardSpec): RunSource | undefined {
   if (source.kind !== 'load') return undefined
+  const websocket = source.websocketScenarios?.[0]
+  if (websocket) {
+    throw new InputError(`load scenario "${websocket.name}": WebSocket scenarios cannot be split over shards yet; run them without mode: shard`)
+  }
   return { ...source, scenarios: source.scenarios.map((scenario) => splitScenario(scenario, shard)) }
 }
 
