@@ -74227,6 +74227,12 @@ async function runTrial2(scenario, index, deps, server) {
     } else if (generator.saturated) {
       deps.log.warn(`${label}: the load generator was saturated (${generator.saturatedBecause}); latency verdicts of this trial cannot fail.`);
     }
+    const lateLine = scenario.ratePerSecond && (outcome.lateSends > 0.01 * recorder.attempted || generator.saturated);
+    if (scenario.ratePerSecond && !lateLine && generator.unsentAtEnd > 0.01 * recorder.attempted) {
+      deps.log.warn(
+        `${label}: ${generator.unsentAtEnd} requests due before the end were never sent: ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, Math.max(p99Ms, generator.unsentAtEnd * 1e3 / scenario.ratePerSecond), p50Ms)}.`
+      );
+    }
     if (generator.inFlightAtEnd + generator.unsentAtEnd > 0) {
       deps.log.info(
         `${label}: the end of the window cut off ${generator.inFlightAtEnd} request(s) in flight${generator.unsentAtEnd > 0 ? ` and ${generator.unsentAtEnd} due but unsent` : ""}; their wait up to the end is in the latency.`

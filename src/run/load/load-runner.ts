@@ -190,6 +190,13 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
     } else if (generator.saturated) {
       deps.log.warn(`${label}: the load generator was saturated (${generator.saturatedBecause}); latency verdicts of this trial cannot fail.`)
     }
+    const lateLine = scenario.ratePerSecond && (outcome.lateSends > 0.01 * recorder.attempted || generator.saturated)
+    if (scenario.ratePerSecond && !lateLine && generator.unsentAtEnd > 0.01 * recorder.attempted) {
+      // Sends owed at the end but never made (every connection held): as telling as late sends, with the same causes.
+      deps.log.warn(
+        `${label}: ${generator.unsentAtEnd} requests due before the end were never sent: ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, Math.max(p99Ms, (generator.unsentAtEnd * 1000) / scenario.ratePerSecond), p50Ms)}.`
+      )
+    }
     if (generator.inFlightAtEnd + generator.unsentAtEnd > 0) {
       deps.log.info(
         `${label}: the end of the window cut off ${generator.inFlightAtEnd} request(s) in flight${generator.unsentAtEnd > 0 ? ` and ${generator.unsentAtEnd} due but unsent` : ''}; their wait up to the end is in the latency.`
