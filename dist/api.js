@@ -72855,7 +72855,7 @@ var ProcessTreeMemory = class _ProcessTreeMemory {
   stopped = false;
   /**
    * Starts sampling `rootPid`'s tree; undefined where /proc is not there (not Linux) or the pid is unknown. A command
-   * that is still starting its processes wants the tree looked up at every sample (`treeRefreshMs` 0).
+   * that is still starting its processes wants the tree looked up more often than a server (`treeRefreshMs`).
    */
   static watch(rootPid, { intervalMs = MEMORY_SAMPLE_MS, treeRefreshMs = PROCESS_TREE_REFRESH_MS } = {}) {
     if (rootPid === void 0 || process.platform !== "linux") return void 0;
@@ -72945,6 +72945,7 @@ async function rssBytes(pids) {
 // src/run/command.ts
 var TAIL_LINES = 30;
 var COMMAND_MEMORY_SAMPLE_MS = 100;
+var COMMAND_TREE_REFRESH_MS = 500;
 var MAX_STDOUT_BYTES = 64 * 1024 * 1024;
 async function runCommand(spec, log, signal) {
   const started = Date.now();
@@ -72982,7 +72983,7 @@ async function runCommand(spec, log, signal) {
   };
   relay(child2.stdout, true);
   relay(child2.stderr, false);
-  const memory = spec.sampleMemory ? ProcessTreeMemory.watch(child2.pid, { intervalMs: COMMAND_MEMORY_SAMPLE_MS, treeRefreshMs: 0 }) : void 0;
+  const memory = spec.sampleMemory ? ProcessTreeMemory.watch(child2.pid, { intervalMs: COMMAND_MEMORY_SAMPLE_MS, treeRefreshMs: COMMAND_TREE_REFRESH_MS }) : void 0;
   let timedOut = false;
   let cancelled = false;
   let stopping;

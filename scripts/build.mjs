@@ -20,8 +20,7 @@ const { version } = JSON.parse(await readFile(new URL('../package.json', import.
 
 // uPlot for the HTML report, inlined into the page it writes (src/report/html/uplot-assets.ts), its MIT notice kept.
 const uplotFile = (file) => readFile(new URL(`../node_modules/uplot/${file}`, import.meta.url), 'utf8')
-const uplotLicense = (await uplotFile('LICENSE')).replace(/\*\//g, '* /').trim()
-const uplot = { js: `/*!\n${uplotLicense}\n*/\n${await uplotFile('dist/uPlot.iife.min.js')}`, css: await uplotFile('dist/uPlot.min.css') }
+const uplot = { js: await uplotFile('dist/uPlot.iife.min.js'), css: await uplotFile('dist/uPlot.min.css'), license: await uplotFile('LICENSE') }
 
 const common = {
   bundle: true,

@@ -42,7 +42,7 @@ export class ProcessTreeMemory {
 
   /**
    * Starts sampling `rootPid`'s tree; undefined where /proc is not there (not Linux) or the pid is unknown. A command
-   * that is still starting its processes wants the tree looked up at every sample (`treeRefreshMs` 0).
+   * that is still starting its processes wants the tree looked up more often than a server (`treeRefreshMs`).
    */
   static watch(
     rootPid: number | undefined,

@@ -9,16 +9,14 @@
  */
 import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
+import type { WebSocketScenarioSettings } from '../../config/settings.js'
 import type { WebSocketFailureKind, WebSocketTrialRecorder } from './ws-trial-recorder.js'
 
-export interface WebSocketPassOptions {
-  url: string
-  message: string
-  clients: number
-  connectRatePerSecond?: number
-  messageRatePerSecond?: number
-  durationSeconds: number
-  timeoutSeconds: number
+/** One pass of a scenario: its connection knobs as configured, how long, and where to record. */
+export type WebSocketPassOptions = Pick<
+  WebSocketScenarioSettings,
+  'url' | 'message' | 'clients' | 'connectRatePerSecond' | 'messageRatePerSecond' | 'durationSeconds' | 'timeoutSeconds'
+> & {
   recorder: WebSocketTrialRecorder
   signal?: AbortSignal
 }
