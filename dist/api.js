@@ -62429,13 +62429,13 @@ var config_schema_default = {
           minItems: 1,
           maxItems: 10,
           items: { type: "integer", minimum: 2, maximum: 200 },
-          description: "Pair counts at which the data is looked at, increasing. Default: [10, 20, 40, 80] for suites (one command run per arm) and duet slices; [6, 12, 20] for sequential load arms."
+          description: "Pair counts at which the data is looked at, increasing. Default: [10, 20, 40, 80] for suites (one command run per arm) and load slices (slices, duet); [6, 12, 20] for sequential load arms."
         },
         budget: { $ref: "#/definitions/duration", description: "Time budget for the pairs (the build excluded). Default: 15m." },
         "build-timeout": { $ref: "#/definitions/duration", description: "Time limit of the build command. Default: 20m." },
         method: {
-          enum: ["sequential", "duet"],
-          description: "How a load A/B measures: sequential (each pair starts a fresh server per arm, one after the other; the default) or duet (both servers side by side, loaded together in 1 s slices; the server must listen on the port perf-gate gives it in PORT). Suites are always sequential."
+          enum: ["auto", "sequential", "slices", "duet"],
+          description: "How a load A/B measures: duet (both servers up side by side, each on the free port perf-gate gives it in PORT, loaded in the same 1 s slices at one open-loop rate; compares latencies only), slices (both up, loaded in turn in 1 s slices with the scenario's connections; compares every metric), sequential (each pair starts a fresh server per arm, one after the other), or auto (the default: the duet when every metric to confirm is a latency, else slices; sequential when the server does not listen on PORT). Suites are always sequential."
         }
       }
     },
@@ -63507,6 +63507,7 @@ var DEFAULT_HISTORY_LIMIT = 20;
 var DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1e3;
 var DEFAULT_CONFIRM_LOOKS = [6, 12, 20];
 var DEFAULT_SUITE_LOOKS = [10, 20, 40, 80];
+var DEFAULT_CONFIRM_METHOD = "auto";
 var DEFAULT_DUET_LOOKS = [10, 20, 40, 80];
 var DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1e3;
 var DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1e3;
@@ -64565,8 +64566,8 @@ function resolveConfirm(edge, config, where) {
   const compareTo = choice(edge.compareTo, ["stored", "base-commit"], "input 'compare-to'") ?? config["compare-to"] ?? "stored";
   const when = choice(edge.confirm, ["on-regression", "never"], "input 'confirm'") ?? config.confirm?.when ?? "on-regression";
   const budget = edge.confirmBudget ? parseDurationMs(edge.confirmBudget, "input 'confirm-budget'") : config.confirm?.budget !== void 0 ? parseDurationMs(config.confirm.budget, `${where}: /confirm/budget`) : DEFAULT_CONFIRM_BUDGET_MS;
-  const method = config.confirm?.method ?? "sequential";
-  const looks = config.confirm?.looks ?? (method === "duet" ? DEFAULT_DUET_LOOKS : DEFAULT_CONFIRM_LOOKS);
+  const method = config.confirm?.method ?? DEFAULT_CONFIRM_METHOD;
+  const looks = config.confirm?.looks ?? DEFAULT_CONFIRM_LOOKS;
   if (looks.some((n, i) => i > 0 && n <= looks[i - 1])) {
     throw new InputError(`${where}: /confirm/looks: ${JSON.stringify(looks)} must be pair counts in increasing order, e.g. [6, 12, 20]`);
   }
@@ -64576,7 +64577,8 @@ function resolveConfirm(edge, config, where) {
     buildTimeoutMs: config.confirm?.["build-timeout"] !== void 0 ? parseDurationMs(config.confirm["build-timeout"], `${where}: /confirm/build-timeout`) : DEFAULT_BUILD_TIMEOUT_MS,
     looks,
     budgetMs: budget,
-    method
+    method,
+    duetLooks: config.confirm?.looks ?? DEFAULT_DUET_LOOKS
   };
   const build2 = edge.build || config.build;
   if (build2) settings.build = build2;
@@ -73399,8 +73401,11 @@ var ManagedServer = class {
     if (this.exitDescription === void 0) return void 0;
     return `the server (\`${this.settings.start}\`) ${this.exitDescription} during the load run.${this.outputTail()}`;
   }
-  /** Starts the server and waits until `readyUrl` answers (any status below 500). */
-  async start(readyUrl) {
+  /**
+   * Starts the server and waits until `readyUrl` answers (any status below 500). With `ignoredPortUrl` (the URL the
+   * server would answer at if it ignored the PORT it was given), an answer there first is a PortIgnoredError.
+   */
+  async start(readyUrl, ignoredPortUrl) {
     if (this.child) await this.stop();
     this.tail.length = 0;
     this.ready = false;
@@ -73430,7 +73435,7 @@ var ManagedServer = class {
       });
     });
     this.startMemorySampling(child2.pid);
-    await this.waitUntilReady(readyUrl);
+    await this.waitUntilReady(readyUrl, ignoredPortUrl);
   }
   relay(stream) {
     let pending = "";
@@ -73462,7 +73467,7 @@ var ManagedServer = class {
 Last output:
 ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
   }
-  async waitUntilReady(readyUrl) {
+  async waitUntilReady(readyUrl, ignoredPortUrl) {
     const started = Date.now();
     const deadline = started + this.settings.readyTimeoutMs;
     let lastProblem = "no answer yet";
@@ -73488,6 +73493,10 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
       } catch (error) {
         const cause = error.cause;
         lastProblem = cause?.code ?? error.message;
+      }
+      if (ignoredPortUrl && await answers(ignoredPortUrl)) {
+        await this.stop();
+        throw new PortIgnoredError(`answered at ${ignoredPortUrl}, not at ${readyUrl} (the port given in its PORT environment variable)`);
       }
       await new Promise((resolve4) => setTimeout(resolve4, READY_POLL_MS));
     }
@@ -73532,6 +73541,17 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
     this.memorySampler?.stop();
   }
 };
+var PortIgnoredError = class extends RunError {
+};
+async function answers(url) {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(500) });
+    await response.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // src/run/load/trial-recorder.ts
 init_define_PERF_GATE_UPLOT();
@@ -74824,7 +74844,7 @@ ${outcome.outputTail}`);
   }
 }
 
-// src/confirm/duet/start-duet.ts
+// src/confirm/duet/side-by-side-plan.ts
 init_define_PERF_GATE_UPLOT();
 
 // src/confirm/duet/duet-load.ts
@@ -74852,24 +74872,26 @@ var MIN_WARMUP_SECONDS = 2;
 var SATURATED_SHARE = 0.9;
 var MAX_FAILURE_FRACTION2 = 0.5;
 var DuetSession = class _DuetSession {
-  constructor(sides, log, signal) {
+  constructor(sides, log, signal, options) {
     this.sides = sides;
     this.log = log;
     this.signal = signal;
+    this.options = options;
   }
   sides;
   log;
   signal;
-  /** Per scenario: the open-loop rate each arm is offered. */
+  options;
+  /** Per scenario: the open-loop rate each arm is offered; none for a closed loop. */
   rates = /* @__PURE__ */ new Map();
   saturatedSlices = 0;
   slices = 0;
   /** Starts both servers on free ports (passed as PORT), waits for both, and warms them up together. */
-  static async start(arms, log, signal) {
+  static async start(arms, options, log, signal) {
     const sides = {};
     try {
       for (const arm2 of ["base", "head"]) sides[arm2] = await startSide(arm2, arms[arm2], log, signal);
-      const session = new _DuetSession(sides, log, signal);
+      const session = new _DuetSession(sides, log, signal, options);
       await session.warmUp();
       return session;
     } catch (error) {
@@ -74877,22 +74899,25 @@ var DuetSession = class _DuetSession {
       throw error;
     }
   }
-  /** What the report should say about how the duet was run. */
+  /** What the report should say about how the arms were run. */
   describe() {
-    const rates = [...this.rates].map(([scenario, rate]) => `${scenario} at ${rate} req/s per arm`).join(", ");
+    const loads = this.sides.base.scenarios.map((scenario) => {
+      const rate = this.rates.get(scenario.name);
+      return rate ? `${scenario.name} at ${rate} req/s per arm` : `${scenario.name} with ${scenario.connections} connections per arm`;
+    }).join(", ");
     const saturated = this.saturatedSlices > 0 ? `; ${this.saturatedSlices} of ${this.slices} slice(s) had an arm behind the offered rate` : "";
-    return `duet: base and head servers side by side, loaded together in ${DUET_SLICE_SECONDS} s slices (${rates})${saturated}`;
+    const how = this.options.layout === "together" ? "loaded together" : "loaded in turn (ABBA)";
+    return `${this.options.layout === "together" ? "duet" : "interleaved slices"}: base and head servers side by side, ${how} in ${DUET_SLICE_SECONDS} s slices (${loads})${saturated}`;
   }
   /** Measures one slice of every scenario on both arms at once: one trial per scenario and arm. */
   async slice() {
     const trials = { base: [], head: [] };
     for (const [index, scenario] of this.sides.base.scenarios.entries()) {
       const rate = this.rates.get(scenario.name);
-      const [base, head] = await Promise.all(
-        ["base", "head"].map((arm2) => this.measure(arm2, this.sides[arm2].scenarios[index], DUET_SLICE_SECONDS, rate))
-      );
+      const measureArm = (arm2) => this.measure(arm2, this.sides[arm2].scenarios[index], DUET_SLICE_SECONDS, rate);
+      const [base, head] = this.options.layout === "together" ? await this.together(measureArm) : await this.alternate(measureArm);
       this.slices++;
-      if ([base, head].some((recorded) => recorded.metrics.rps.value < SATURATED_SHARE * rate)) this.saturatedSlices++;
+      if (rate && [base, head].some((recorded) => recorded.metrics.rps.value < SATURATED_SHARE * rate)) this.saturatedSlices++;
       trials.base.push({ name: scenario.name, trial: base });
       trials.head.push({ name: scenario.name, trial: head });
     }
@@ -74904,26 +74929,45 @@ var DuetSession = class _DuetSession {
     );
     return { base: results("base"), head: results("head") };
   }
+  /**
+   * Both arms at once. Which arm's pass starts first alternates (ABBA): the first gets its connections open and its
+   * first requests out a moment earlier, and with the base always first, identical servers measured a steady 5–10 %
+   * apart on a busy machine.
+   */
+  async together(measureArm) {
+    if (this.slices % 2 === 0) return Promise.all([measureArm("base"), measureArm("head")]);
+    const [head, base] = await Promise.all([measureArm("head"), measureArm("base")]);
+    return [base, head];
+  }
+  /** One arm after the other, base first in even slices and head first in odd ones (ABBA). */
+  async alternate(measureArm) {
+    if (this.slices % 2 === 0) {
+      const base = await measureArm("base");
+      return [base, await measureArm("head")];
+    }
+    const head = await measureArm("head");
+    return [await measureArm("base"), head];
+  }
   async stop() {
     await Promise.all([this.sides.base.server.stop(), this.sides.head.server.stop()]);
   }
-  /** Both arms warm up together in closed loop; their rates then set the offered load (unless a rate is fixed). */
+  /** Both arms warm up together in closed loop; for an open loop, their rates then set the offered load (unless a rate is fixed). */
   async warmUp() {
     for (const [index, scenario] of this.sides.base.scenarios.entries()) {
       const seconds3 = Math.max(MIN_WARMUP_SECONDS, scenario.warmupSeconds);
       const [base, head] = await Promise.all(["base", "head"].map((arm2) => this.measure(arm2, this.sides[arm2].scenarios[index], seconds3)));
       const capacity = Math.min(base.metrics.rps.value, head.metrics.rps.value);
-      const rate = scenario.ratePerSecond ?? Math.max(1, Math.floor(OFFERED_SHARE_OF_CAPACITY * capacity));
-      this.rates.set(scenario.name, rate);
+      const rate = scenario.ratePerSecond ?? (this.options.loop === "open" ? Math.max(1, Math.floor(OFFERED_SHARE_OF_CAPACITY * capacity)) : void 0);
+      if (rate) this.rates.set(scenario.name, rate);
       this.log.info(
-        `duet ${scenario.name}: warmed up together (base ${base.metrics.rps.value.toFixed(0)} req/s, head ${head.metrics.rps.value.toFixed(0)} req/s closed loop); offering ${rate} req/s to each arm`
+        `${scenario.name}: both servers warmed up together (base ${base.metrics.rps.value.toFixed(0)} req/s, head ${head.metrics.rps.value.toFixed(0)} req/s closed loop); ${rate ? `offering ${rate} req/s to each arm` : `${scenario.connections} connections on each arm`}`
       );
     }
   }
   /** One pass on one arm; a pass where most requests failed, or a server that died, is a run failure naming the arm. */
   async measure(arm2, scenario, seconds3, rate) {
     const side = this.sides[arm2];
-    const recorder = new TrialRecorder();
+    const recorder = new TrialRecorder(scenario.endpoints.map((endpoint) => endpoint.name));
     try {
       const outcome = await runLoadPass({
         endpoints: scenario.endpoints,
@@ -74934,11 +74978,11 @@ var DuetSession = class _DuetSession {
         recorder,
         signal: this.signal ? AbortSignal.any([this.signal, side.server.deathSignal]) : side.server.deathSignal
       });
-      if (side.server.failure) throw new RunError(`duet A/B: the ${arm2} arm's ${side.server.failure}`);
-      if (outcome.cancelled) throw new RunError(`duet A/B: cancelled while loading the ${arm2} arm`);
+      if (side.server.failure) throw new RunError(`side-by-side A/B: in the ${arm2} arm, ${side.server.failure}`);
+      if (outcome.cancelled) throw new RunError(`side-by-side A/B: cancelled while loading the ${arm2} arm`);
       if (recorder.attempted === 0 || recorder.failureFraction > MAX_FAILURE_FRACTION2) {
         throw new RunError(
-          `duet A/B: the ${arm2} arm's server failed ${recorder.attempted === 0 ? "to answer any request" : `${(100 * recorder.failureFraction).toFixed(0)}% of requests (${recorder.describeFailures()})`} at ${scenario.endpoints[0].url}.${side.server.outputTail()}`
+          `side-by-side A/B: the ${arm2} arm's server failed ${recorder.attempted === 0 ? "to answer any request" : `${(100 * recorder.failureFraction).toFixed(0)}% of requests (${recorder.describeFailures()})`} at ${scenario.endpoints[0].url}.${side.server.outputTail()}`
         );
       }
       return recorder.toTrial(outcome.durationSeconds, outcome.startedAt, outcome.generator);
@@ -74948,7 +74992,7 @@ var DuetSession = class _DuetSession {
   }
 };
 async function startSide(arm2, source, log, signal) {
-  if (!source.server) throw new RunError("duet A/B needs a server perf-gate starts (load.server.start)");
+  if (!source.server) throw new RunError("side-by-side A/B needs a server perf-gate starts (load.server.start)");
   const port = await freeLoopbackPort();
   const onPort = (url) => {
     const parsed = new URL(url);
@@ -74959,33 +75003,81 @@ async function startSide(arm2, source, log, signal) {
     ...scenario,
     endpoints: scenario.endpoints.map((endpoint) => ({ ...endpoint, url: onPort(endpoint.url) }))
   }));
-  const readyUrl = onPort(source.server.readyUrl ?? new URL(scenarios[0].endpoints[0].url).origin + "/");
+  const configuredReadyUrl = source.server.readyUrl ?? new URL(source.scenarios[0].endpoints[0].url).origin + "/";
+  const readyUrl = onPort(configuredReadyUrl);
   const server = new ManagedServer({ ...source.server, env: { ...source.server.env, PORT: String(port) } }, log, signal);
   try {
-    await server.start(readyUrl);
+    await server.start(readyUrl, configuredReadyUrl === readyUrl ? void 0 : configuredReadyUrl);
   } catch (error) {
     await server.stop();
     const message = error instanceof Error ? error.message : String(error);
-    throw new RunError(
-      `duet A/B: the ${arm2} arm's server did not answer at ${readyUrl}: ${message}
-In duet A/B both servers run at once, so perf-gate gives each a free port in the PORT environment variable; make the server listen on process.env.PORT (or set confirm.method: sequential).`
-    );
+    const advice = "Side by side, both servers run at once, so perf-gate gives each a free port in the PORT environment variable; make the server listen on process.env.PORT (or set confirm.method: sequential).";
+    if (error instanceof PortIgnoredError) {
+      throw new PortIgnoredError(`side-by-side A/B: the ${arm2} arm's server (\`${source.server.start}\`) ${message}.
+${advice}`);
+    }
+    throw new RunError(`side-by-side A/B: the ${arm2} arm's server did not answer at ${readyUrl}: ${message}
+${advice}`);
   }
   return { server, scenarios };
 }
 
-// src/confirm/duet/start-duet.ts
-async function startDuetIfAsked(settings, base, head, log, signal) {
-  if (settings.confirm.method !== "duet") return void 0;
-  if (base.kind !== "load" || head.kind !== "load" || !base.server || !head.server) {
-    log.info("confirm.method duet applies to load with a server perf-gate starts; this A/B runs sequentially.");
-    return void 0;
+// src/confirm/duet/side-by-side-plan.ts
+var DUET = { layout: "together", loop: "open" };
+var SLICES = { layout: "alternating", loop: "closed" };
+function whyNotSideBySide(source) {
+  if (source.kind !== "load" || !source.server) return "side-by-side A/B applies to load with a server perf-gate starts";
+  if (source.websocketScenarios?.length) return "side-by-side A/B loads HTTP endpoints only, and this gate has WebSocket scenarios";
+  return void 0;
+}
+function planDuet(settings, targets, unitOf3) {
+  const method = settings.confirm.method;
+  const sequential = (note) => ({ targets, skipped: [], ...note ? { note } : {} });
+  if (method === "sequential") return sequential();
+  const why = whyNotSideBySide(settings.source);
+  if (why) return sequential(method === "auto" ? void 0 : `${why}: the A/B ran sequentially.`);
+  const source = settings.source;
+  const fixedRate = source.scenarios.some((scenario) => scenario.ratePerSecond !== void 0);
+  const latencies = targets.filter((target) => unitOf3(target) === "ms");
+  const others = targets.filter((target) => !latencies.includes(target));
+  const distinct = [...new Set(others.map((target) => target.metric))];
+  const names = distinct.join(", ");
+  const options = method === "duet" ? DUET : method === "slices" ? SLICES : others.length === 0 || fixedRate ? DUET : SLICES;
+  if (options.loop === "closed" && !fixedRate) {
+    const note = method === "auto" ? `Interleaved slices, not the duet: ${names} ${distinct.length > 1 ? "are" : "is"} among the metrics, and the duet (one rate for both arms) compares latencies only.` : void 0;
+    return { sideBySide: options, targets, skipped: [], ...note ? { note } : {} };
   }
-  if (head.websocketScenarios?.length) {
-    log.info("confirm.method duet loads HTTP endpoints only; with WebSocket scenarios this A/B runs sequentially.");
-    return void 0;
+  if (others.length === 0) return { sideBySide: options, targets, skipped: [] };
+  if (latencies.length === 0) return sequential(`Sequential A/B: both arms side by side would be offered the same rate, so ${names} could not compare.`);
+  return {
+    sideBySide: options,
+    targets: latencies,
+    skipped: others,
+    note: `The A/B compared latencies; ${names} kept the stored comparison (both arms were offered the same rate).`
+  };
+}
+async function startSideBySide(settings, options, base, head, log, signal) {
+  if (base.kind !== "load" || head.kind !== "load") return {};
+  try {
+    return { session: await DuetSession.start({ base, head }, options, log, signal) };
+  } catch (error) {
+    if (!(error instanceof PortIgnoredError) || settings.confirm.method !== "auto") throw error;
+    const why = error.message.split("\n")[0].replace(/^side-by-side A\/B: /, "").replace(/\.$/, "");
+    log.info(`${why}: the A/B runs sequentially.`);
+    return {
+      note: `Sequential A/B: ${why}. Make the server listen on process.env.PORT for the duet, which decides faster on a busy runner (or set confirm.method: sequential).`
+    };
   }
-  return DuetSession.start({ base, head }, log, signal);
+}
+function markSkippedByDuet(verdict, skipped) {
+  if (skipped.length === 0) return verdict;
+  const left = new Set(skipped.map((target) => `${target.scenario}\0${target.metric}`));
+  return {
+    ...verdict,
+    metrics: verdict.metrics.map(
+      (metric) => left.has(`${metric.scenario}\0${metric.metric}`) ? { ...metric, reason: `${metric.reason} Not A/B-tested: both arms were offered the same rate, so only latencies were compared.` } : metric
+    )
+  };
 }
 
 // src/confirm/duet/duet-runner.ts
@@ -75268,8 +75360,9 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
   const repoTop = await repositoryTop(settings.rootDir).catch(() => void 0);
   if (!repoTop) return cannotRun(`${settings.rootDir} is not a git checkout`);
   if (!relocateSource(settings.source, repoTop, repoTop)) return cannotRun("results read from a file cannot be re-measured on the base commit");
+  const plan = planDuet(settings, targets, (target) => unitOf2(current, target));
   const short = baseSha.slice(0, 7);
-  deps.log.info(`Confirming ${targets.length} metric(s) on this runner against the base commit ${short}...`);
+  deps.log.info(`Confirming ${plan.targets.length} metric(s) on this runner against the base commit ${short}...`);
   let worktree;
   let duet;
   try {
@@ -75290,21 +75383,24 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
     const headSource = armSource(settings.source);
     const baseRoot = join3(worktree.dir, relative4(repoTop, settings.rootDir));
     const runDeps = (rootDir) => ({ log: deps.log, rootDir, ...deps.signal ? { signal: deps.signal } : {} });
-    duet = await startDuetIfAsked(settings, baseSource, headSource, deps.log, deps.signal);
+    const started = plan.sideBySide ? await startSideBySide(settings, plan.sideBySide, baseSource, headSource, deps.log, deps.signal) : {};
+    duet = started.session;
     const runArm = (arm2) => arm2 === "base" ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(headSource, runDeps(settings.rootDir));
     const interleaved = settings.source.kind === "suites" ? interleavedArmRunner(runArm, new InterleavedSchedule(deps.scheduleSeed ?? randomScheduleSeed())) : void 0;
     const result = await confirmOnSameRunner({
-      targets,
+      targets: duet ? plan.targets : targets,
       runner: duet ? duetArmRunner(duet) : interleaved ?? { run: runArm },
       decide: deps.decide,
-      looks: settings.confirm.looks,
+      looks: duet ? settings.confirm.duetLooks : settings.confirm.looks,
       log: deps.log,
       deadline: deps.now() + settings.confirm.budgetMs,
       now: deps.now
     });
     const seconds3 = (result.elapsedMs / 1e3).toFixed(0);
-    const note = `Same-runner A/B against the base commit ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds3} s (${(result.elapsedMs / 1e3 / Math.max(1, targets.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ""}${interleaved ? `; ${interleaved.describe()}` : ""}.`;
-    return { verdict: applyConfirmation(verdict, result, hasBaseline), note, result };
+    const methodNote = plan.sideBySide && !duet ? started.note : plan.note;
+    const note = `Same-runner A/B against the base commit ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds3} s (${(result.elapsedMs / 1e3 / Math.max(1, result.confirmations.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ""}${interleaved ? `; ${interleaved.describe()}` : ""}.` + (methodNote ? ` ${methodNote}` : "");
+    const confirmed = applyConfirmation(verdict, result, hasBaseline);
+    return { verdict: duet ? markSkippedByDuet(confirmed, plan.skipped) : confirmed, note, result };
   } catch (error) {
     if (deps.signal?.aborted) throw error;
     const why = messageOf(error);
@@ -75323,6 +75419,10 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
     await duet?.stop();
     await worktree?.remove().catch((error) => deps.log.warn(`could not remove the base checkout: ${messageOf(error)}`));
   }
+}
+function unitOf2(current, target) {
+  const scenario = current.scenarios.find((candidate) => candidate.name === target.scenario);
+  return scenario && metricSeries(scenario, target.metric)?.unit;
 }
 function firstLine(text) {
   return text.split("\n")[0];
@@ -75355,8 +75455,13 @@ function createPairedDecider(rule = DEFAULT_DECISION_OPTIONS) {
     const last2 = look.index >= look.count - 1;
     const decision = (outcome, reason = judged.reason) => ({ outcome, change: judged.change, reason });
     if (judged.outcome === "regressed") {
+      const floorLog = Math.log1p(rule.noiseFloor);
       const typicalPair = worseLog(median(logRatios), target.direction);
-      if (typicalPair > Math.log1p(rule.noiseFloor)) return decision(look.index === 0 && !last2 ? "continue" : "fail");
+      if (typicalPair > floorLog) {
+        if (look.index > 0 || last2) return decision("fail");
+        const agreeing = logRatios.filter((ratio) => worseLog(ratio, target.direction) > floorLog).length;
+        return decision(agreeing >= logRatios.length - 1 ? "fail" : "continue");
+      }
       const why = `${judged.reason} But the median pair is not beyond the ${(rule.noiseFloor * 100).toFixed(0)}% noise floor: a few disturbed pairs carry the estimate.`;
       return decision(last2 ? "inconclusive" : "continue", why);
     }

@@ -137,7 +137,7 @@ Starts a small HTTP server for trying load gates: /fast answers after the latenc
 Prints "listening on http://127.0.0.1:PORT" when ready; stops on Ctrl-C.
 
 Options:
-      --port <n>           port (default 0: any free port)
+      --port <n>           port (default: the PORT environment variable, else 0: any free port)
       --latency-ms <ms>    base latency of /fast (default 1)
       --factor <x>         multiplies every latency (default 1, or PERF_GATE_DEMO_FACTOR)`,
   history: HISTORY_HELP,

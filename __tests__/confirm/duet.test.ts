@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCliEntry, scratchDir } from '../support/spawn-dist.js'
 import { freePort } from '../support/free-port.js'
@@ -16,19 +16,31 @@ function git(cwd: string, ...args: string[]): string {
     .trim()
 }
 
-/** A server answering /work after `delayMs`; it listens on PORT (or a fixed port when `ignorePort`). */
-function server(delayMs: number, fixedPort: number, ignorePort = false): string {
-  const port = ignorePort ? String(fixedPort) : `process.env.PORT ?? ${fixedPort}`
-  return `import { createServer } from 'node:http'\nconst delay = ${delayMs}\ncreateServer((req, res) => setTimeout(() => res.end('ok'), req.url === '/work' ? delay : 0)).listen(Number(${port}), '127.0.0.1')\n`
+interface ServerCode {
+  delayMs: number
+  /** Listens on a fixed port, not PORT. */
+  ignorePort?: boolean
+  /** Prints a line and exits with code 3 this many ms after its first /work request. */
+  crashAfterMs?: number
 }
 
-async function repo(baseDelay: number, headDelay: number, ignorePort = false): Promise<string> {
-  // A server that ignores PORT never answers on its arm's port: a short ready timeout keeps that test quick.
-  const readyTimeout = ignorePort ? ['    ready-timeout: 5s'] : []
+/** A server answering /work after `delayMs`; it listens on PORT (or on `fixedPort` when it ignores PORT). */
+function server(code: ServerCode, fixedPort: number): string {
+  const port = code.ignorePort ? String(fixedPort) : `process.env.PORT ?? ${fixedPort}`
+  const crash = code.crashAfterMs
+    ? `if (req.url === '/work' && !dying) dying = setTimeout(() => { console.log('base gave up'); process.exit(3) }, ${code.crashAfterMs})\n`
+    : ''
+  return `import { createServer } from 'node:http'\nlet dying\ncreateServer((req, res) => {\n${crash}setTimeout(() => res.end('ok'), req.url === '/work' ? ${code.delayMs} : 0)\n}).listen(Number(${port}), '127.0.0.1')\n`
+}
+
+/** A scratch repository whose base and head commits run the given servers; no `method`: the default. */
+async function repo(base: ServerCode, head: ServerCode, gate: { method?: string; thresholds?: string[] } = { method: 'duet' }): Promise<string> {
+  // A server that ignores PORT never answers on its arm's port: a short ready timeout bounds that test.
+  const readyTimeout = base.ignorePort ? ['    ready-timeout: 5s'] : []
   const dir = scratchDir()
   const port = await freePort()
   git(dir, 'init', '-q')
-  writeFileSync(join(dir, 'server.mjs'), server(baseDelay, port, ignorePort))
+  writeFileSync(join(dir, 'server.mjs'), server(base, port))
   writeFileSync(
     join(dir, 'perf-gate.yml'),
     [
@@ -44,41 +56,114 @@ async function repo(baseDelay: number, headDelay: number, ignorePort = false): P
       '  scenarios:',
       '    - endpoints: [{ path: /work }]',
       'confirm:',
-      '  method: duet',
+      ...(gate.method ? [`  method: ${gate.method}`] : []),
       '  looks: [6, 12]',
       'thresholds:',
-      '  p50: +20%',
+      ...(gate.thresholds ?? ['p50: +20%']).map((rule) => `  ${rule}`),
       ''
     ].join('\n')
   )
   git(dir, 'add', '.')
   git(dir, 'commit', '-qm', 'base')
-  writeFileSync(join(dir, 'server.mjs'), server(headDelay, port, ignorePort))
+  writeFileSync(join(dir, 'server.mjs'), server(head, port))
   git(dir, 'commit', '-qam', 'head', '--allow-empty')
   return dir
 }
 
-describe('duet A/B', () => {
-  test('a head that is twice as slow fails on slices measured side by side; the note says how the duet ran', async () => {
-    const dir = await repo(5, 10)
+/** The report's note on the A/B. */
+function abNote(report: { notes: string[] }): string {
+  return report.notes.find((line) => line.startsWith('Same-runner A/B against the base commit')) ?? report.notes.join('\n')
+}
+
+describe('side-by-side A/B', () => {
+  test('with rps gated, by default a head twice as slow fails on interleaved slices: p50 and rps both A/B-tested in closed loop', async () => {
+    const dir = await repo({ delayMs: 5 }, { delayMs: 10 }, { thresholds: ['p50: +20%', 'rps: 20%'] })
     const run = await runCliEntry(['run', '--config', 'perf-gate.yml', '--compare-to', 'base-commit', '--base', 'HEAD~1', '--json', 'report.json'], dir)
     assert.equal(run.exitCode, 1, run.stderr + run.stdout)
-    const report = JSON.parse(execFileSync('cat', [join(dir, 'report.json')]).toString())
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))
+    for (const metric of ['p50', 'rps']) {
+      const row = report.metrics.find((m: { metric: string }) => m.metric === metric)
+      assert.equal(row.status, 'fail', `${metric}: ${row.reason}`)
+      assert.match(row.reason, /^Same-runner A\/B, \d+ pairs/)
+    }
+    assert.match(
+      abNote(report),
+      /interleaved slices: base and head servers side by side, loaded in turn \(ABBA\) in 1 s slices \(GET \/work with 2 connections per arm\)/
+    )
+    assert.match(
+      abNote(report),
+      /Interleaved slices, not the duet: rps is among the metrics, and the duet \(one rate for both arms\) compares latencies only\./
+    )
+  })
+
+  test('with latencies gated, by default the A/B is a duet: both servers loaded in the same slices', async () => {
+    const dir = await repo({ delayMs: 5 }, { delayMs: 10 }, {})
+    const run = await runCliEntry(['run', '--config', 'perf-gate.yml', '--compare-to', 'base-commit', '--base', 'HEAD~1', '--json', 'report.json'], dir)
+    assert.equal(run.exitCode, 1, run.stderr + run.stdout)
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))
     const p50 = report.metrics.find((m: { metric: string }) => m.metric === 'p50')
     assert.equal(p50.status, 'fail', p50.reason)
-    assert.ok(
-      report.notes.some((note: string) =>
-        /duet: base and head servers side by side, loaded together in 1 s slices \(GET \/work at \d+ req\/s per arm\)/.test(note)
-      ),
-      report.notes.join('\n')
-    )
-    assert.match(run.stderr, /duet GET \/work: warmed up together/)
+    assert.match(abNote(report), /duet: base and head servers side by side, loaded together in 1 s slices \(GET \/work at \d+ req\/s per arm\)/)
+  })
+
+  test('an explicit duet compares latencies; rps keeps the stored comparison and says so', async () => {
+    const dir = await repo({ delayMs: 5 }, { delayMs: 10 }, { method: 'duet', thresholds: ['p50: +20%', 'rps: 20%'] })
+    const run = await runCliEntry(['run', '--config', 'perf-gate.yml', '--compare-to', 'base-commit', '--base', 'HEAD~1', '--json', 'report.json'], dir)
+    assert.equal(run.exitCode, 1, run.stderr + run.stdout)
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))
+    const p50 = report.metrics.find((m: { metric: string }) => m.metric === 'p50')
+    const rps = report.metrics.find((m: { metric: string }) => m.metric === 'rps')
+    assert.equal(p50.status, 'fail', p50.reason)
+    assert.doesNotMatch(rps.reason, /^Same-runner A\/B/)
+    assert.match(rps.reason, /Not A\/B-tested: both arms were offered the same rate, so only latencies were compared\./)
+    assert.match(abNote(report), /duet: base and head servers side by side, loaded together in 1 s slices \(GET \/work at \d+ req\/s per arm\)/)
+    assert.match(abNote(report), /The A\/B compared latencies; rps kept the stored comparison/)
+    assert.match(run.stderr, /GET \/work: both servers warmed up together .* offering \d+ req\/s to each arm/)
     assert.doesNotMatch(git(dir, 'worktree', 'list'), /perf-gate-base/, 'the base checkout is removed')
   })
 
   test('a server that ignores PORT gets a clear error naming PORT', async () => {
-    const dir = await repo(1, 1, true)
+    const dir = await repo({ delayMs: 1, ignorePort: true }, { delayMs: 1, ignorePort: true })
     const run = await runCliEntry(['run', '--config', 'perf-gate.yml', '--compare-to', 'base-commit', '--base', 'HEAD~1'], dir)
+    assert.equal(run.exitCode, 2, run.stderr + run.stdout)
+    assert.match(
+      run.stderr + run.stdout,
+      /the base arm's server \(`node server\.mjs`\) answered at http:\/\/127\.0\.0\.1:\d+\/, not at .* \(the port given in its PORT environment variable\)/
+    )
     assert.match(run.stderr + run.stdout, /both servers run at once, so perf-gate gives each a free port in the PORT environment variable/)
+    assert.doesNotMatch(git(dir, 'worktree', 'list'), /perf-gate-base/, 'the base checkout is removed')
+  })
+
+  test('by default a server that ignores PORT gets sequential arms, and the note says how to get the duet', async () => {
+    const dir = await repo({ delayMs: 5, ignorePort: true }, { delayMs: 25, ignorePort: true }, {})
+    const run = await runCliEntry(
+      ['run', '--config', 'perf-gate.yml', '--compare-to', 'base-commit', '--base', 'HEAD~1', '--json', 'report.json'],
+      dir,
+      {},
+      150000
+    )
+    assert.equal(run.exitCode, 1, run.stderr + run.stdout)
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))
+    const p50 = report.metrics.find((m: { metric: string }) => m.metric === 'p50')
+    assert.equal(p50.status, 'fail', p50.reason)
+    assert.match(p50.reason, /^Same-runner A\/B, \d+ pairs/)
+    const note = report.notes.find((line: string) => line.startsWith('Same-runner A/B against the base commit'))
+    assert.match(
+      note,
+      /Sequential A\/B: the base arm's server \(`node server\.mjs`\) answered at http:\/\/127\.0\.0\.1:\d+\/, not at http:\/\/127\.0\.0\.1:\d+\/ \(the port given in its PORT environment variable\)\. Make the server listen on process\.env\.PORT for the duet/
+    )
+    assert.doesNotMatch(note, /duet: base and head servers side by side/)
+  })
+
+  test('a base server that dies during the duet ends the A/B as a run failure naming the arm, with its last output', async () => {
+    // Warm-up takes at least 2 s: the base dies in the first slices.
+    const dir = await repo({ delayMs: 5, crashAfterMs: 3500 }, { delayMs: 5 })
+    const run = await runCliEntry(['run', '--config', 'perf-gate.yml', '--compare-to', 'base-commit', '--base', 'HEAD~1'], dir)
+    assert.equal(run.exitCode, 2, run.stderr + run.stdout)
+    assert.match(
+      run.stderr,
+      /side-by-side A\/B: in the base arm, the server \(`node server\.mjs`\) exited with code 3 during the load run\.\nLast output:\n {2}base gave up/
+    )
+    assert.doesNotMatch(git(dir, 'worktree', 'list'), /perf-gate-base/, 'the base checkout is removed')
   })
 })

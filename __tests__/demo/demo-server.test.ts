@@ -36,6 +36,13 @@ describe('demo server', () => {
     assert.throws(() => parseDemoServerArgs({ port: '70000' }, {}), /--port: "70000" is not a port number/)
   })
 
+  test('the port comes from --port, else PORT (as side-by-side A/B gives it), else any free port', () => {
+    assert.equal(parseDemoServerArgs({ port: '4100' }, { PORT: '4200' }).port, 4100)
+    assert.equal(parseDemoServerArgs({}, { PORT: '4200' }).port, 4200)
+    assert.equal(parseDemoServerArgs({}, {}).port, 0)
+    assert.throws(() => parseDemoServerArgs({}, { PORT: 'http' }), /PORT: "http" is not a port number/)
+  })
+
   test('`perf-gate demo-server` prints where it listens and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'demo-server', '--port', '0', '--latency-ms', '1', '--factor', '1.0'], {
       stdio: ['ignore', 'pipe', 'pipe']

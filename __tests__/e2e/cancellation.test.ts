@@ -50,6 +50,24 @@ function cancelWhen(ready: () => boolean | Promise<boolean>, what: string): (chi
   }
 }
 
+/** A scratch git workspace: a base commit with `files`, and a head commit on top of it that changes nothing else. */
+function baseAndHead(files: Record<string, string>): { ws: string; git: (...args: string[]) => string; baseSha: string } {
+  const ws = scratchDir('perf-gate-ws-')
+  const git = (...args: string[]): string =>
+    execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: ws })
+      .toString()
+      .trim()
+  git('init', '-q')
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(ws, name), text)
+  git('add', '.')
+  git('commit', '-qm', 'base')
+  const baseSha = git('rev-parse', 'HEAD')
+  writeFileSync(join(ws, 'change.txt'), 'head\n')
+  git('add', '.')
+  git('commit', '-qm', 'head')
+  return { ws, git, baseSha }
+}
+
 const linuxOnly = process.platform === 'linux' ? {} : { skip: 'reads /proc' }
 
 describe('cancellation of the Action', linuxOnly, () => {
@@ -113,19 +131,7 @@ describe('cancellation of the Action', linuxOnly, () => {
 
 describe('cancellation during same-runner A/B', linuxOnly, () => {
   test('SIGINT while the base commit builds: the build group is gone, the base worktree removed, summary says cancelled', async () => {
-    const ws = scratchDir('perf-gate-ws-')
-    const git = (...args: string[]): string =>
-      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: ws })
-        .toString()
-        .trim()
-    git('init', '-q')
-    writeFileSync(join(ws, 'results.json'), JSON.stringify(resultsWith({ s: { time: { values: around(10, 3), unit: 'ms' } } })))
-    git('add', '.')
-    git('commit', '-qm', 'base')
-    const baseSha = git('rev-parse', 'HEAD')
-    writeFileSync(join(ws, 'change.txt'), 'head\n')
-    git('add', '.')
-    git('commit', '-qm', 'head')
+    const { ws, git, baseSha } = baseAndHead({ 'results.json': JSON.stringify(resultsWith({ s: { time: { values: around(10, 3), unit: 'ms' } } })) })
     const marker = scratchDir('perf-gate-build-')
     const pgidFile = join(marker, 'build.pgid')
     const run = await runActionEntry({
@@ -147,6 +153,49 @@ describe('cancellation during same-runner A/B', linuxOnly, () => {
     assert.equal(run.exitCode, 2, run.stdout + run.stderr)
     assert.match(run.summary, /perf-gate: cancelled/)
     assert.deepEqual(groupMembers(Number(readFileSync(pgidFile, 'utf8'))), [], 'no survivor of the base build group')
+    assert.doesNotMatch(git('worktree', 'list'), /perf-gate-base/, 'the base worktree was removed')
+  })
+})
+
+describe('cancellation during side-by-side load A/B', linuxOnly, () => {
+  test('SIGINT while base and head servers run side by side: both groups are gone, the base worktree removed', async () => {
+    const port = await freePort()
+    const { ws, git, baseSha } = baseAndHead({
+      'server.mjs': `import { createServer } from 'node:http'\ncreateServer((q, s) => s.end('ok')).listen(Number(process.env.PORT ?? ${port}), '127.0.0.1')\n`
+    })
+    // Every server started (the head's own run, then both arms side by side) appends its process group id.
+    const pgidFile = join(scratchDir('perf-gate-servers-'), 'servers.pgid')
+    const pgids = (): number[] => (existsSync(pgidFile) ? readFileSync(pgidFile, 'utf8').split('\n').filter(Boolean).map(Number) : [])
+    let sideBySideSince: number | undefined
+    const run = await runActionEntry({
+      workspace: ws,
+      event: 'pull_request',
+      payload: pullRequestPayload({ baseSha }),
+      inputs: {
+        name: 'ab',
+        'baseline-store': 'file',
+        url: `http://127.0.0.1:${port}/`,
+        start: `${STUBBORN} echo $$ >> "${pgidFile}"; exec node server.mjs`,
+        connections: '2',
+        duration: '1s',
+        trials: '2',
+        profile: 'smoke',
+        thresholds: 'p50: +20%',
+        'compare-to': 'base-commit'
+      },
+      timeoutMs: 60000,
+      onSpawn: cancelWhen(() => {
+        // Both arms' servers are up (three started in all) and slices have been running for a moment.
+        if (pgids().length < 3) return false
+        sideBySideSince ??= Date.now()
+        return Date.now() - sideBySideSince > 2500
+      }, 'both servers to run side by side')
+    })
+    assert.equal(run.exitCode, 2, run.stdout + run.stderr)
+    assert.match(run.summary, /perf-gate: cancelled/)
+    assert.match(run.stdout, /both servers warmed up together/)
+    assert.equal(pgids().length, 3, readFileSync(pgidFile, 'utf8'))
+    for (const pgid of pgids()) assert.deepEqual(groupMembers(pgid), [], `no survivor of server group ${pgid}`)
     assert.doesNotMatch(git('worktree', 'list'), /perf-gate-base/, 'the base worktree was removed')
   })
 })

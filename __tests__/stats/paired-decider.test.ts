@@ -19,8 +19,16 @@ describe('the same-runner paired rule', () => {
     assert.equal(decision.change.sampleSize, 6)
     assert.match(decision.reason, /within \+10% \(90% interval .*6 same-runner pairs\)/)
   })
-  test('a clear regression is confirmed by the next look before it fails', () => {
-    assert.equal(decide(pairs(1.3, 6), latency, look(0)).outcome, 'continue')
+  test('a clear regression fails at the first look when all pairs but one agree, as early as a clear pass', () => {
+    const early = decide(pairs(1.3, 6), latency, look(0))
+    assert.equal(early.outcome, 'fail')
+    assert.match(early.reason, /^30\.0% higher: beyond \+10% and beyond noise/)
+    const oneDissenting = [...pairs(1.3, 5), Math.log(0.99)]
+    assert.equal(decide(oneDissenting, latency, look(0)).outcome, 'fail', 'one pair against it does not hold a clear failure back')
+  })
+  test('at the first look, a regression that two pairs contradict waits for the next look to confirm it', () => {
+    const twoDissenting = [...pairs(1.3, 8), Math.log(1.01), Math.log(0.99)]
+    assert.equal(decide(twoDissenting, latency, look(0)).outcome, 'continue')
     const failed = decide(pairs(1.3, 12), latency, look(1))
     assert.equal(failed.outcome, 'fail')
     assert.match(failed.reason, /^30\.0% higher: beyond \+10% and beyond noise/)

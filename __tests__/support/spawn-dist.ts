@@ -32,7 +32,10 @@ export function runNode(
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     const timer = setTimeout(() => {
-      child.kill('SIGKILL')
+      // SIGTERM first, as a runner cancels a step: perf-gate stops the servers and checkouts it started; SIGKILL
+      // only if it has not exited after a grace period (a SIGKILL alone would orphan them).
+      child.kill('SIGTERM')
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref()
       reject(new Error(`${script} ${args.join(' ')} did not finish within ${options.timeoutMs ?? 60000} ms\n${stdout}\n${stderr}`))
     }, options.timeoutMs ?? 60000)
     child.on('error', reject)

@@ -42,7 +42,13 @@ export interface ConfigFile {
   removed?: RemovedPolicy | Record<string, RemovedPolicy>
   'compare-to'?: 'stored' | 'base-commit'
   build?: string
-  confirm?: { when?: 'on-regression' | 'never'; looks?: number[]; budget?: number | string; 'build-timeout'?: number | string; method?: 'sequential' | 'duet' }
+  confirm?: {
+    when?: 'on-regression' | 'never'
+    looks?: number[]
+    budget?: number | string
+    'build-timeout'?: number | string
+    method?: 'auto' | 'sequential' | 'slices' | 'duet'
+  }
 }
 
 /** Load knobs that a scenario sets or inherits from `load:` (and from a profile). */

@@ -21,6 +21,7 @@ import {
   DEFAULT_CONFIG_PATH,
   DEFAULT_GATE_NAME,
   DEFAULT_HISTORY_LIMIT,
+  DEFAULT_CONFIRM_METHOD,
   DEFAULT_SUITE_TIMEOUT_MS,
   type BaselineStoreKind,
   type ConfirmSettings,
@@ -179,8 +180,8 @@ function resolveConfirm(edge: EdgeSettings, config: ConfigFile, where: string): 
     : config.confirm?.budget !== undefined
       ? parseDurationMs(config.confirm.budget, `${where}: /confirm/budget`)
       : DEFAULT_CONFIRM_BUDGET_MS
-  const method = config.confirm?.method ?? 'sequential'
-  const looks = config.confirm?.looks ?? (method === 'duet' ? DEFAULT_DUET_LOOKS : DEFAULT_CONFIRM_LOOKS)
+  const method = config.confirm?.method ?? DEFAULT_CONFIRM_METHOD
+  const looks = config.confirm?.looks ?? DEFAULT_CONFIRM_LOOKS
   if (looks.some((n, i) => i > 0 && n <= looks[i - 1]!)) {
     throw new InputError(`${where}: /confirm/looks: ${JSON.stringify(looks)} must be pair counts in increasing order, e.g. [6, 12, 20]`)
   }
@@ -193,7 +194,8 @@ function resolveConfirm(edge: EdgeSettings, config: ConfigFile, where: string): 
         : DEFAULT_BUILD_TIMEOUT_MS,
     looks,
     budgetMs: budget,
-    method
+    method,
+    duetLooks: config.confirm?.looks ?? DEFAULT_DUET_LOOKS
   }
   const build = edge.build || config.build
   if (build) settings.build = build

@@ -184,9 +184,18 @@ export interface ConfirmSettings {
   budgetMs: number
   /** The base commit or ref, when the event does not say (CLI: --base). */
   base?: string
-  /** Load A/B: arms one after the other with a fresh server each (sequential), or both servers loaded together (duet). */
-  method: 'sequential' | 'duet'
+  /**
+   * Load A/B: `sequential`, arms one after the other, a fresh server each; `duet`, both servers up side by side and
+   * loaded in the same 1 s slices at one open-loop rate (latencies only); `slices`, both up, loaded in turn in 1 s
+   * slices, closed loop (every metric); `auto`, the duet when every metric to confirm is a latency, else slices, and
+   * sequential where the server ignores the PORT it is given.
+   */
+  method: ConfirmMethod
+  /** Pair counts at which slices and the duet look (a pair is a 1 s slice): the configured looks, else DEFAULT_DUET_LOOKS. */
+  duetLooks: number[]
 }
+
+export type ConfirmMethod = 'auto' | 'sequential' | 'slices' | 'duet'
 
 export interface GateSettings {
   /** Tells several gates in one repository apart (sticky comment, baseline keys). */
@@ -228,6 +237,7 @@ export const DEFAULT_CONFIRM_LOOKS = [6, 12, 20]
  */
 export const DEFAULT_SUITE_LOOKS = [10, 20, 40, 80]
 /** Duet slices are cheap (1 s, no server restart): more of them. */
+export const DEFAULT_CONFIRM_METHOD: ConfirmMethod = 'auto'
 export const DEFAULT_DUET_LOOKS = [10, 20, 40, 80]
 export const DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1000
 export const DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1000

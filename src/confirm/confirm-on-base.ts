@@ -11,14 +11,14 @@ import { RunError, messageOf } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { Results } from '../results/model.js'
 import type { RunDeps } from '../run/run-source.js'
-import { methodOf, summarize } from '../verdict/evaluate.js'
+import { methodOf, metricSeries, summarize } from '../verdict/evaluate.js'
 import { labelOf } from '../verdict/labels.js'
 import type { ChangeEstimate, GateVerdict, MetricStatus, MetricVerdict } from '../verdict/types.js'
 import { DEFAULT_NOISE_FLOOR } from '../stats/error-budget.js'
 import { prepareBaseWorktree, repositoryTop, type BaseWorktree } from './base-worktree.js'
 import type { BaseBuildCache } from './base-build-cache.js'
 import { MissingInstallError } from './base-dependencies.js'
-import { startDuetIfAsked } from './duet/start-duet.js'
+import { markSkippedByDuet, planDuet, startSideBySide } from './duet/side-by-side-plan.js'
 import type { DuetSession } from './duet/duet-load.js'
 import { duetArmRunner } from './duet/duet-runner.js'
 import { InterleavedSchedule, interleavedArmRunner, randomScheduleSeed } from './interleaved-runs.js'
@@ -213,8 +213,9 @@ export async function confirmOnBaseCommit(
   if (!repoTop) return cannotRun(`${settings.rootDir} is not a git checkout`)
   if (!relocateSource(settings.source, repoTop, repoTop)) return cannotRun('results read from a file cannot be re-measured on the base commit')
 
+  const plan = planDuet(settings, targets, (target) => unitOf(current, target))
   const short = baseSha.slice(0, 7)
-  deps.log.info(`Confirming ${targets.length} metric(s) on this runner against the base commit ${short}...`)
+  deps.log.info(`Confirming ${plan.targets.length} metric(s) on this runner against the base commit ${short}...`)
   let worktree: BaseWorktree | undefined
   let duet: DuetSession | undefined
   try {
@@ -238,25 +239,30 @@ export async function confirmOnBaseCommit(
     const headSource = armSource(settings.source)
     const baseRoot = join(worktree.dir, relative(repoTop, settings.rootDir))
     const runDeps = (rootDir: string): RunDeps => ({ log: deps.log, rootDir, ...(deps.signal ? { signal: deps.signal } : {}) })
-    duet = await startDuetIfAsked(settings, baseSource, headSource, deps.log, deps.signal)
+    const started = plan.sideBySide ? await startSideBySide(settings, plan.sideBySide, baseSource, headSource, deps.log, deps.signal) : {}
+    duet = started.session
     const runArm = (arm: 'base' | 'head') =>
       arm === 'base' ? deps.produce(baseSource, runDeps(baseRoot)) : deps.produce(headSource, runDeps(settings.rootDir))
     const interleaved =
       settings.source.kind === 'suites' ? interleavedArmRunner(runArm, new InterleavedSchedule(deps.scheduleSeed ?? randomScheduleSeed())) : undefined
     const result = await confirmOnSameRunner({
-      targets,
+      targets: duet ? plan.targets : targets,
       runner: duet ? duetArmRunner(duet) : (interleaved ?? { run: runArm }),
       decide: deps.decide,
-      looks: settings.confirm.looks,
+      looks: duet ? settings.confirm.duetLooks : settings.confirm.looks,
       log: deps.log,
       deadline: deps.now() + settings.confirm.budgetMs,
       now: deps.now
     })
     const seconds = (result.elapsedMs / 1000).toFixed(0)
+    // Why the A/B ran sequentially after all, or what a side-by-side run left out.
+    const methodNote = plan.sideBySide && !duet ? started.note : plan.note
     const note =
       `Same-runner A/B against the base commit ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds} s ` +
-      `(${(result.elapsedMs / 1000 / Math.max(1, targets.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ''}${interleaved ? `; ${interleaved.describe()}` : ''}.`
-    return { verdict: applyConfirmation(verdict, result, hasBaseline), note, result }
+      `(${(result.elapsedMs / 1000 / Math.max(1, result.confirmations.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ''}${interleaved ? `; ${interleaved.describe()}` : ''}.` +
+      (methodNote ? ` ${methodNote}` : '')
+    const confirmed = applyConfirmation(verdict, result, hasBaseline)
+    return { verdict: duet ? markSkippedByDuet(confirmed, plan.skipped) : confirmed, note, result }
   } catch (error) {
     if (deps.signal?.aborted) throw error
     const why = messageOf(error)
@@ -279,6 +285,12 @@ export async function confirmOnBaseCommit(
     await duet?.stop()
     await worktree?.remove().catch((error: unknown) => deps.log.warn(`could not remove the base checkout: ${messageOf(error)}`))
   }
+}
+
+/** The unit of a metric to confirm, as this run measured it. */
+function unitOf(current: Results, target: ConfirmTarget): string | undefined {
+  const scenario = current.scenarios.find((candidate) => candidate.name === target.scenario)
+  return scenario && metricSeries(scenario, target.metric)?.unit
 }
 
 function firstLine(text: string): string {

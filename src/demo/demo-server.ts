@@ -30,7 +30,7 @@ export const DEMO_FACTOR_ENV = 'PERF_GATE_DEMO_FACTOR'
 const ITEMS = Array.from({ length: 20 }, (_, index) => ({ id: index + 1, name: `item ${index + 1}`, price: Math.round((index + 1) * 3.7 * 100) / 100 }))
 const ITEMS_JSON = JSON.stringify({ items: ITEMS })
 
-/** Options from `demo-server` flags; the factor falls back to PERF_GATE_DEMO_FACTOR, then 1. */
+/** Options from `demo-server` flags; the port falls back to PORT, then any free port; the factor to PERF_GATE_DEMO_FACTOR, then 1. */
 export function parseDemoServerArgs(values: Record<string, string | undefined>, env: Record<string, string | undefined>): DemoServerOptions {
   const number = (raw: string | undefined, where: string, fallback: number, check: (n: number) => boolean, allowed: string): number => {
     if (raw === undefined || raw.trim() === '') return fallback
@@ -41,7 +41,11 @@ export function parseDemoServerArgs(values: Record<string, string | undefined>, 
   const envFactor = env[DEMO_FACTOR_ENV]
   return {
     host: '127.0.0.1',
-    port: number(values.port, '--port', 0, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'a port number (0 for any free port)'),
+    // Without --port, PORT (the convention side-by-side A/B relies on), else any free port.
+    port:
+      values.port !== undefined
+        ? number(values.port, '--port', 0, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'a port number (0 for any free port)')
+        : number(env.PORT, 'PORT', 0, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'a port number (0 for any free port)'),
     latencyMs: number(values['latency-ms'], '--latency-ms', 1, (n) => n >= 0 && n <= 60_000, 'a latency in milliseconds (0 to 60000)'),
     factor:
       values.factor !== undefined

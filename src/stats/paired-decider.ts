@@ -40,10 +40,16 @@ export function createPairedDecider(rule: PairedRuleOptions = DEFAULT_DECISION_O
     const decision = (outcome: PairedDecision['outcome'], reason = judged.reason): PairedDecision => ({ outcome, change: judged.change, reason })
 
     if (judged.outcome === 'regressed') {
+      const floorLog = Math.log1p(rule.noiseFloor)
       const typicalPair = worseLog(median(logRatios), target.direction)
-      // A failure is confirmed by the next look's pairs before it is reported: failures are rare, so this costs
-      // little, and it keeps an unlucky first handful of pairs from failing a PR on its own.
-      if (typicalPair > Math.log1p(rule.noiseFloor)) return decision(look.index === 0 && !last ? 'continue' : 'fail')
+      if (typicalPair > floorLog) {
+        if (look.index > 0 || last) return decision('fail')
+        // At the first look a failure stands at once only when all pairs but one are worse beyond the noise floor,
+        // so that no two disturbed pairs can carry it (a clear failure stops as early as a clear pass); otherwise the
+        // next look's pairs confirm it.
+        const agreeing = logRatios.filter((ratio) => worseLog(ratio, target.direction) > floorLog).length
+        return decision(agreeing >= logRatios.length - 1 ? 'fail' : 'continue')
+      }
       const why = `${judged.reason} But the median pair is not beyond the ${(rule.noiseFloor * 100).toFixed(0)}% noise floor: a few disturbed pairs carry the estimate.`
       return decision(last ? 'inconclusive' : 'continue', why)
     }

@@ -53,8 +53,11 @@ export class ManagedServer {
     return `the server (\`${this.settings.start}\`) ${this.exitDescription} during the load run.${this.outputTail()}`
   }
 
-  /** Starts the server and waits until `readyUrl` answers (any status below 500). */
-  async start(readyUrl: string): Promise<void> {
+  /**
+   * Starts the server and waits until `readyUrl` answers (any status below 500). With `ignoredPortUrl` (the URL the
+   * server would answer at if it ignored the PORT it was given), an answer there first is a PortIgnoredError.
+   */
+  async start(readyUrl: string, ignoredPortUrl?: string): Promise<void> {
     if (this.child) await this.stop()
     this.tail.length = 0
     this.ready = false
@@ -84,7 +87,7 @@ export class ManagedServer {
       })
     })
     this.startMemorySampling(child.pid)
-    await this.waitUntilReady(readyUrl)
+    await this.waitUntilReady(readyUrl, ignoredPortUrl)
   }
 
   private relay(stream: NodeJS.ReadableStream): void {
@@ -120,7 +123,7 @@ export class ManagedServer {
     return this.tail.length > 0 ? `\nLast output:\n${this.tail.map((line) => `  ${line}`).join('\n')}` : '\n(It printed nothing.)'
   }
 
-  private async waitUntilReady(readyUrl: string): Promise<void> {
+  private async waitUntilReady(readyUrl: string, ignoredPortUrl: string | undefined): Promise<void> {
     const started = Date.now()
     const deadline = started + this.settings.readyTimeoutMs
     let lastProblem = 'no answer yet'
@@ -146,6 +149,10 @@ export class ManagedServer {
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause
         lastProblem = cause?.code ?? (error as Error).message
+      }
+      if (ignoredPortUrl && (await answers(ignoredPortUrl))) {
+        await this.stop()
+        throw new PortIgnoredError(`answered at ${ignoredPortUrl}, not at ${readyUrl} (the port given in its PORT environment variable)`)
       }
       await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS))
     }
@@ -195,5 +202,19 @@ export class ManagedServer {
 
   private stopMemorySampling(): void {
     this.memorySampler?.stop()
+  }
+}
+
+/** A started server listened on its configured port, not on the PORT perf-gate gave it. */
+export class PortIgnoredError extends RunError {}
+
+/** Whether `url` answers at all (any HTTP status) within a short wait. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(500) })
+    await response.body?.cancel()
+    return true
+  } catch {
+    return false
   }
 }

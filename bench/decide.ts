@@ -1,0 +1,213 @@
+/**
+ * How fast and how right load A/B decides on a busy runner, for each way of running the arms, side by side in one run:
+ *   npm run bench:decide                        (DECISIONS=20 per cell for the full table: hours on 2 cores)
+ *   DECISIONS=3 BUDGET=180 npm run bench:decide  (a short look; METHODS=sequential,slices,slices-open,duet,duet-closed
+ *                                                 for every variant)
+ *
+ * The machine is kept busy by the bench itself: one process spins on a core all the time (a CPU hog) and another
+ * spins in random bursts of 0.1–2 s with pauses as long (a noisy neighbour). The server under test is CPU-bound: each
+ * request spins for 1 ms times the arm's factor, so a factor of 1.3 is a +30 % slowdown of the work a request does.
+ * Each decision is one same-runner A/B of p50 and p95 through the gate's own code (the paired rule, its looks and its
+ * error budget), with a time budget; the methods take turns decision by decision, so the runner's mood hits them
+ * alike:
+ *   - sequential: today's arms, one after the other, each a fresh server, a 1 s warm-up and a 3 s trial (shorter
+ *     than the gate's standard 3 s + 10 s, which only favours it here); looks at 6, 12 and 20 pairs;
+ *   - slices: both servers up side by side, one arm loaded per 1 s slice in ABBA order ("interleaved slices"), with
+ *     the scenario's 4 connections (closed loop); slices-open: the same at one open-loop rate (half the slower arm's
+ *     capacity);
+ *   - duet: both servers loaded in the same 1 s slices at one open-loop rate (half the slower arm's capacity), which
+ *     arm starts first alternating; duet-closed: the same with 4 connections on each arm;
+ *   slices and duets look at 10, 20, 40 and 80 slices.
+ * Cases (issue 16): unchanged code and +30 % at the default threshold (+20 %), +15 % at +10 %. A decision is "fail"
+ * when any metric fails, "pass" when every metric passes (or is improved), else "inconclusive". Seconds are
+ * wall-clock from the A/B's start (servers and warm-up included) to its decision.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { median } from 'simple-statistics'
+import { resolveSettings } from '../src/config/resolve-settings.js'
+import type { LoadSource } from '../src/config/settings.js'
+import { DEFAULT_CONFIRM_LOOKS, DEFAULT_DUET_LOOKS } from '../src/config/settings.js'
+import { armSource } from '../src/confirm/confirm-on-base.js'
+import { DuetSession, type DuetOptions } from '../src/confirm/duet/duet-load.js'
+import { duetArmRunner } from '../src/confirm/duet/duet-runner.js'
+import { confirmOnSameRunner, type ArmRunner, type ConfirmTarget } from '../src/confirm/paired-runs.js'
+import { MemoryLogger } from '../src/log.js'
+import { freeLoopbackPort } from '../src/run/load/free-port.js'
+import { produceResults } from '../src/run/run-source.js'
+import { createPairedDecider } from '../src/stats/paired-decider.js'
+
+const DECISIONS = Number(process.env.DECISIONS ?? 20)
+const BUDGET_SECONDS = Number(process.env.BUDGET ?? 300)
+/** The cases of issue 16: unchanged and +30 % at the default threshold (+20 %), +15 % at +10 %. */
+const CASES = [
+  { name: 'unchanged', factor: 1, threshold: 0.2 },
+  { name: '+30 %', factor: 1.3, threshold: 0.2 },
+  { name: '+15 % (at +10 %)', factor: 1.15, threshold: 0.1 }
+] as const
+/** Each duet method's layout and load (sequential is today's arms). */
+const DUET_METHODS: Record<string, DuetOptions> = {
+  slices: { layout: 'alternating', loop: 'closed' },
+  'slices-open': { layout: 'alternating', loop: 'open' },
+  duet: { layout: 'together', loop: 'open' },
+  'duet-closed': { layout: 'together', loop: 'closed' }
+}
+type Method = 'sequential' | keyof typeof DUET_METHODS
+const METHODS: Method[] = (process.env.METHODS ?? 'sequential,slices,duet').split(',').filter((m) => m === 'sequential' || m in DUET_METHODS)
+
+/** A CPU-bound server: each request spins 1 ms x FACTOR, on the port in PORT. */
+const SERVER = `import { createServer } from 'node:http'
+import { performance } from 'node:perf_hooks'
+const busyMs = 1 * Number(process.env.FACTOR)
+createServer((request, response) => {
+  request.resume()
+  const until = performance.now() + busyMs
+  while (performance.now() < until) {}
+  response.end('ok')
+}).listen(Number(process.env.PORT), '127.0.0.1')
+`
+
+/** The bench's own background load: one core spun all the time, and a neighbour that spins in random bursts. */
+const HOG = 'for (;;) {}'
+const NEIGHBOUR = `const spin = (ms) => { const until = Date.now() + ms; while (Date.now() < until) {} }
+const next = () => { const ms = 100 + Math.random() * 1900; if (Math.random() < 0.5) { spin(ms); setImmediate(next) } else setTimeout(next, ms) }
+next()`
+
+interface Decision {
+  outcome: 'fail' | 'pass' | 'inconclusive'
+  seconds: number
+  pairs: number
+}
+
+/** Aborted on Ctrl-C or SIGTERM: the A/B under way stops its servers, then the bench stops its background load. */
+const interrupted = new AbortController()
+const signal = interrupted.signal
+
+function startBackground(): ChildProcess[] {
+  const children = [HOG, NEIGHBOUR].map((code) => spawn(process.execPath, ['-e', code], { stdio: 'ignore' }))
+  process.once('exit', () => children.forEach((child) => child.kill('SIGKILL')))
+  for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => interrupted.abort())
+  return children
+}
+
+async function loadSource(dir: string, factor: number, port: number, method: Method): Promise<LoadSource> {
+  const sequential = method === 'sequential'
+  await writeFile(
+    join(dir, 'perf-gate.yml'),
+    [
+      'load:',
+      `  base-url: http://127.0.0.1:${port}`,
+      '  connections: 4',
+      `  duration: ${sequential ? '3s' : '1s'}`,
+      `  warmup: ${sequential ? '1s' : '2s'}`,
+      '  trials: 1',
+      '  server:',
+      `    start: node server.mjs`,
+      `    env: { FACTOR: "${factor}", PORT: "${port}" }`,
+      '  scenarios:',
+      '    - endpoints: [{ path: /work }]',
+      ''
+    ].join('\n')
+  )
+  const settings = await resolveSettings({
+    rootDir: dir,
+    configExplicit: true,
+    configPath: 'perf-gate.yml',
+    defaultBaselineStore: 'file',
+    failOnRegression: true
+  })
+  if (settings.source.kind !== 'load') throw new Error('the bench config is not a load')
+  return settings.source
+}
+
+async function decide(method: Method, factor: number, threshold: number, dir: string, port: number): Promise<Decision> {
+  const log = new MemoryLogger()
+  const base = await loadSource(dir, 1, port, method)
+  const head = await loadSource(dir, factor, port, method)
+  const targets: ConfirmTarget[] = ['p50', 'p95'].map((metric) => ({
+    scenario: base.scenarios[0]!.name,
+    metric,
+    direction: 'lower' as const,
+    worseFraction: threshold,
+    text: `+${threshold * 100}%`
+  }))
+  const started = Date.now()
+  let duet: DuetSession | undefined
+  try {
+    let runner: ArmRunner
+    if (method === 'sequential') {
+      const arms = { base: armSource(base), head: armSource(head) }
+      runner = { run: (arm) => produceResults(arms[arm], { log, rootDir: dir, signal }) }
+    } else {
+      duet = await DuetSession.start({ base, head }, DUET_METHODS[method]!, log, signal)
+      runner = duetArmRunner(duet)
+    }
+    const result = await confirmOnSameRunner({
+      targets,
+      runner,
+      decide: createPairedDecider(),
+      looks: method === 'sequential' ? DEFAULT_CONFIRM_LOOKS : DEFAULT_DUET_LOOKS,
+      log,
+      deadline: started + BUDGET_SECONDS * 1000
+    })
+    const outcomes = result.confirmations.map((c) => c.outcome)
+    const outcome = outcomes.includes('fail') ? 'fail' : outcomes.every((o) => o === 'pass' || o === 'improved') ? 'pass' : 'inconclusive'
+    return { outcome, seconds: (Date.now() - started) / 1000, pairs: result.pairs }
+  } finally {
+    await duet?.stop()
+  }
+}
+
+function row(method: Method, caseName: string, decisions: Decision[]): string {
+  const count = (outcome: Decision['outcome']): number => decisions.filter((d) => d.outcome === outcome).length
+  const decided = decisions.filter((d) => d.outcome !== 'inconclusive')
+  const seconds = (list: Decision[]): string => (list.length ? median(list.map((d) => d.seconds)).toFixed(0) : '-')
+  const pairs = decisions.length ? median(decisions.map((d) => d.pairs)).toFixed(0) : '-'
+  return `| ${method} | ${caseName} | ${count('fail')} | ${count('pass')} | ${count('inconclusive')} | ${seconds(decided)} | ${seconds(decisions)} | ${pairs} |`
+}
+
+/** The table so far: printed after every round, so an interrupted bench still shows what it measured. */
+function printTable(results: Map<string, Decision[]>, rounds: number, startedAt: number): void {
+  console.log(
+    `\nLoad A/B on a busy 2-core runner (a CPU hog + a bursty neighbour), CPU-bound endpoint, p50 and p95; ` +
+      `${rounds} decision(s) per cell, budget ${BUDGET_SECONDS} s each, ${((Date.now() - startedAt) / 60000).toFixed(0)} min so far:\n`
+  )
+  console.log('| method | change | fail | pass | inconclusive | median s to a decision | median s overall | median pairs |')
+  console.log('|---|---|---|---|---|---|---|---|')
+  for (const testCase of CASES) for (const method of METHODS) console.log(row(method, testCase.name, results.get(`${method}\u0000${testCase.name}`) ?? []))
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'perf-gate-decide-'))
+  await writeFile(join(dir, 'server.mjs'), SERVER)
+  const background = startBackground()
+  const results = new Map<string, Decision[]>()
+  const benchStarted = Date.now()
+  try {
+    for (let round = 1; round <= DECISIONS && !signal.aborted; round++) {
+      for (const testCase of CASES) {
+        for (const method of METHODS) {
+          if (signal.aborted) break
+          const decision = await decide(method, testCase.factor, testCase.threshold, dir, await freeLoopbackPort()).catch((error: unknown) => {
+            if (signal.aborted) return undefined
+            throw error
+          })
+          if (!decision) break
+          const key = `${method}\u0000${testCase.name}`
+          results.set(key, [...(results.get(key) ?? []), decision])
+          console.error(
+            `round ${round}/${DECISIONS} ${testCase.name} ${method}: ${decision.outcome} after ${decision.seconds.toFixed(0)} s, ${decision.pairs} pairs`
+          )
+        }
+      }
+      if (!signal.aborted) printTable(results, round, benchStarted)
+    }
+  } finally {
+    background.forEach((child) => child.kill('SIGKILL'))
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+await main()
