@@ -62596,7 +62596,7 @@ var config_schema_default = {
         "build-timeout": { $ref: "#/definitions/duration", description: "Time limit of the build command. Default: 20m." },
         method: {
           enum: ["auto", "sequential", "slices", "duet"],
-          description: "How a load A/B measures: duet (both servers up side by side, each on the free port perf-gate gives it in PORT, loaded in the same 1 s slices at one open-loop rate; compares latencies only), slices (both up, loaded in turn in 1 s slices with the scenario's connections; compares every metric), sequential (each pair starts a fresh server per arm, one after the other), or auto (the default: the duet when every metric to confirm is a latency, else slices; sequential when the server does not listen on PORT). Suites are always sequential."
+          description: "How a load A/B measures: slices (both servers up side by side, each on the free port perf-gate gives it in PORT, loaded in turn in 1 s slices with the scenario's connections; compares every metric), duet (both loaded in the same 1 s slices at one open-loop rate; compares latencies only), sequential (each pair starts a fresh server per arm, one after the other), or auto (the default: slices; sequential when the server does not listen on PORT). Suites are always sequential."
         }
       }
     },
@@ -75427,13 +75427,9 @@ function planDuet(settings, targets, unitOf3) {
   const fixedRate = source.scenarios.some((scenario) => scenario.ratePerSecond !== void 0);
   const latencies = targets.filter((target) => unitOf3(target) === "ms");
   const others = targets.filter((target) => !latencies.includes(target));
-  const distinct = [...new Set(others.map((target) => target.metric))];
-  const names = distinct.join(", ");
-  const options = method === "duet" ? DUET : method === "slices" ? SLICES : others.length === 0 || fixedRate ? DUET : SLICES;
-  if (options.loop === "closed" && !fixedRate) {
-    const note = method === "auto" ? `Interleaved slices, not the duet: ${names} ${distinct.length > 1 ? "are" : "is"} among the metrics, and the duet (one rate for both arms) compares latencies only.` : void 0;
-    return { sideBySide: options, targets, skipped: [], ...note ? { note } : {} };
-  }
+  const names = [...new Set(others.map((target) => target.metric))].join(", ");
+  const options = method === "duet" ? DUET : SLICES;
+  if (options.loop === "closed" && !fixedRate) return { sideBySide: options, targets, skipped: [] };
   if (others.length === 0) return { sideBySide: options, targets, skipped: [] };
   if (latencies.length === 0) return sequential(`Sequential A/B: both arms side by side would be offered the same rate, so ${names} could not compare.`);
   return {
@@ -75452,7 +75448,7 @@ async function startSideBySide(settings, options, base, head, log, signal) {
     const why = error.message.split("\n")[0].replace(/^side-by-side A\/B: /, "").replace(/\.$/, "");
     log.info(`${why}: the A/B runs sequentially.`);
     return {
-      note: `Sequential A/B: ${why}. Make the server listen on process.env.PORT for the duet, which decides faster on a busy runner (or set confirm.method: sequential).`
+      note: `Sequential A/B: ${why}. Make the server listen on process.env.PORT for interleaved slices, which decide faster on a busy runner (or set confirm.method: sequential).`
     };
   }
 }

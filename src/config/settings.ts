@@ -185,10 +185,9 @@ export interface ConfirmSettings {
   /** The base commit or ref, when the event does not say (CLI: --base). */
   base?: string
   /**
-   * Load A/B: `sequential`, arms one after the other, a fresh server each; `duet`, both servers up side by side and
-   * loaded in the same 1 s slices at one open-loop rate (latencies only); `slices`, both up, loaded in turn in 1 s
-   * slices, closed loop (every metric); `auto`, the duet when every metric to confirm is a latency, else slices, and
-   * sequential where the server ignores the PORT it is given.
+   * Load A/B: `sequential`, arms one after the other, a fresh server each; `slices`, both servers up side by side,
+   * loaded in turn in 1 s slices, closed loop (every metric); `duet`, both loaded in the same 1 s slices at one
+   * open-loop rate (latencies only); `auto`, slices, and sequential where the server ignores the PORT it is given.
    */
   method: ConfirmMethod
   /** Pair counts at which slices and the duet look (a pair is a 1 s slice): the configured looks, else DEFAULT_DUET_LOOKS. */

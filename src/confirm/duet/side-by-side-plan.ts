@@ -1,9 +1,10 @@
 /**
  * Whether a same-runner load A/B runs its servers side by side, and how, and starting them. confirm.method auto (the
- * default) runs the duet when every metric to confirm is a latency, interleaved slices in closed loop when throughput
- * is among them (the duet offers both arms one rate, so it cannot compare throughput), and sequential arms where the
- * server ignores the PORT it is given or the load has WebSocket scenarios. An explicit `slices` or `duet` fails on a
- * server that ignores PORT, and says what it could not compare.
+ * default) runs interleaved slices in closed loop (one server loaded at a time, every metric compared, the same
+ * quantity the gate's own closed-loop trials measure), and sequential arms where the server ignores the PORT it is
+ * given or the load has WebSocket scenarios. `duet` is opt-in: it decided faster on a busy runner, but its open loop
+ * passed one of three +30 % slowdowns (bench/decide.ts). An explicit `slices` or `duet` fails on a server that
+ * ignores PORT, and says what it could not compare.
  */
 import type { GateSettings, RunSource } from '../../config/settings.js'
 import type { Logger } from '../../log.js'
@@ -12,7 +13,7 @@ import type { GateVerdict } from '../../verdict/types.js'
 import type { ConfirmTarget } from '../paired-runs.js'
 import { DuetSession, type DuetOptions } from './duet-load.js'
 
-/** The duet: both arms in the same second at one open-loop rate. On a busy 2-core runner it decided fastest (bench/decide.ts). */
+/** The duet: both arms in the same second at one open-loop rate (opt-in: see docs/ab-testing.md for what it missed). */
 const DUET: DuetOptions = { layout: 'together', loop: 'open' }
 /** Interleaved slices in closed loop: one arm at a time, so every metric compares, throughput included. */
 const SLICES: DuetOptions = { layout: 'alternating', loop: 'closed' }
@@ -50,16 +51,9 @@ export function planDuet(settings: GateSettings, targets: ConfirmTarget[], unitO
   const fixedRate = source.scenarios.some((scenario) => scenario.ratePerSecond !== undefined)
   const latencies = targets.filter((target) => unitOf(target) === 'ms')
   const others = targets.filter((target) => !latencies.includes(target))
-  const distinct = [...new Set(others.map((target) => target.metric))]
-  const names = distinct.join(', ')
-  const options = method === 'duet' ? DUET : method === 'slices' ? SLICES : others.length === 0 || fixedRate ? DUET : SLICES
-  if (options.loop === 'closed' && !fixedRate) {
-    const note =
-      method === 'auto'
-        ? `Interleaved slices, not the duet: ${names} ${distinct.length > 1 ? 'are' : 'is'} among the metrics, and the duet (one rate for both arms) compares latencies only.`
-        : undefined
-    return { sideBySide: options, targets, skipped: [], ...(note ? { note } : {}) }
-  }
+  const names = [...new Set(others.map((target) => target.metric))].join(', ')
+  const options = method === 'duet' ? DUET : SLICES
+  if (options.loop === 'closed' && !fixedRate) return { sideBySide: options, targets, skipped: [] }
   if (others.length === 0) return { sideBySide: options, targets, skipped: [] }
   if (latencies.length === 0) return sequential(`Sequential A/B: both arms side by side would be offered the same rate, so ${names} could not compare.`)
   return {
@@ -93,7 +87,7 @@ export async function startSideBySide(
       .replace(/\.$/, '')
     log.info(`${why}: the A/B runs sequentially.`)
     return {
-      note: `Sequential A/B: ${why}. Make the server listen on process.env.PORT for the duet, which decides faster on a busy runner (or set confirm.method: sequential).`
+      note: `Sequential A/B: ${why}. Make the server listen on process.env.PORT for interleaved slices, which decide faster on a busy runner (or set confirm.method: sequential).`
     }
   }
 }
