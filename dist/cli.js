@@ -65161,7 +65161,13 @@ function parseDemoServerArgs(values, env) {
   return {
     host: "127.0.0.1",
     // Without --port, PORT (the convention side-by-side A/B relies on), else any free port.
-    port: values.port !== void 0 ? number2(values.port, "--port", 0, (n) => Number.isInteger(n) && n >= 0 && n < 65536, "a port number (0 for any free port)") : number2(env.PORT, "PORT", 0, (n) => Number.isInteger(n) && n >= 0 && n < 65536, "a port number (0 for any free port)"),
+    port: number2(
+      values.port ?? env.PORT,
+      values.port !== void 0 ? "--port" : "PORT",
+      0,
+      (n) => Number.isInteger(n) && n >= 0 && n < 65536,
+      "a port number (0 for any free port)"
+    ),
     latencyMs: number2(values["latency-ms"], "--latency-ms", 1, (n) => n >= 0 && n <= 6e4, "a latency in milliseconds (0 to 60000)"),
     factor: values.factor !== void 0 ? number2(values.factor, "--factor", 1, (n) => n > 0 && n <= 1e3, "a positive factor such as 1.5") : number2(envFactor, DEMO_FACTOR_ENV, 1, (n) => n > 0 && n <= 1e3, "a positive factor such as 1.5")
   };

@@ -235,8 +235,8 @@ export const DEFAULT_CONFIRM_LOOKS = [6, 12, 20]
  * (bench/interleaved-cost.ts: on a busy runner fewer runs and more decisions than whole-suite arms at 6/12/20).
  */
 export const DEFAULT_SUITE_LOOKS = [10, 20, 40, 80]
-/** Duet slices are cheap (1 s, no server restart): more of them. */
 export const DEFAULT_CONFIRM_METHOD: ConfirmMethod = 'auto'
+/** Side-by-side slices are cheap (1 s, no server restart): more of them. */
 export const DEFAULT_DUET_LOOKS = [10, 20, 40, 80]
 export const DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1000
 export const DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1000

@@ -42,10 +42,13 @@ export function parseDemoServerArgs(values: Record<string, string | undefined>, 
   return {
     host: '127.0.0.1',
     // Without --port, PORT (the convention side-by-side A/B relies on), else any free port.
-    port:
-      values.port !== undefined
-        ? number(values.port, '--port', 0, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'a port number (0 for any free port)')
-        : number(env.PORT, 'PORT', 0, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'a port number (0 for any free port)'),
+    port: number(
+      values.port ?? env.PORT,
+      values.port !== undefined ? '--port' : 'PORT',
+      0,
+      (n) => Number.isInteger(n) && n >= 0 && n < 65536,
+      'a port number (0 for any free port)'
+    ),
     latencyMs: number(values['latency-ms'], '--latency-ms', 1, (n) => n >= 0 && n <= 60_000, 'a latency in milliseconds (0 to 60000)'),
     factor:
       values.factor !== undefined

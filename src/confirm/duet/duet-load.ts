@@ -113,8 +113,8 @@ export class DuetSession {
       const [base, head] = this.options.layout === 'together' ? await this.together(measureArm) : await this.alternate(measureArm)
       this.slices++
       if (rate && [base, head].some((recorded) => recorded.metrics.rps!.value < SATURATED_SHARE * rate)) this.saturatedSlices++
-      trials.base.push({ name: scenario.name, trial: base! })
-      trials.head.push({ name: scenario.name, trial: head! })
+      trials.base.push({ name: scenario.name, trial: base })
+      trials.head.push({ name: scenario.name, trial: head })
     }
     const results = (arm: Arm): Results =>
       buildResults(
