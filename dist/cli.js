@@ -20570,8 +20570,8 @@ var require_main59 = __commonJS({
   "node_modules/@stdlib/math-base-special-round/lib/main.js"(exports2, module2) {
     "use strict";
     init_define_PERF_GATE_UPLOT();
-    var round2 = Math.round;
-    module2.exports = round2;
+    var round3 = Math.round;
+    module2.exports = round3;
   }
 });
 
@@ -20590,7 +20590,7 @@ var require_rempio2_medium = __commonJS({
   "node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports2, module2) {
     "use strict";
     init_define_PERF_GATE_UPLOT();
-    var round2 = require_lib84();
+    var round3 = require_lib84();
     var getHighWord = require_lib28();
     var INVPIO2 = 0.6366197723675814;
     var PIO2_1 = 1.5707963267341256;
@@ -20608,7 +20608,7 @@ var require_rempio2_medium = __commonJS({
       var w;
       var i;
       var j;
-      n = round2(x * INVPIO2);
+      n = round3(x * INVPIO2);
       r = x - n * PIO2_1;
       w = n * PIO2_1T;
       j = ix >> 20 | 0;
@@ -25858,7 +25858,7 @@ var require_inverse_students_t = __commonJS({
     var erfcinv = require_lib125();
     var floor = require_lib37();
     var ldexp = require_lib57();
-    var round2 = require_lib84();
+    var round3 = require_lib84();
     var acos = require_lib126();
     var sqrt = require_lib39();
     var abs = require_lib42();
@@ -25948,7 +25948,7 @@ var require_inverse_students_t = __commonJS({
                 result = inverseStudentsTTailSeries(df, u);
               }
             } else {
-              crossover = ldexp(1, round2(df / -0.654));
+              crossover = ldexp(1, round3(df / -0.654));
               if (u > crossover) {
                 result = inverseStudentsTHill(df, u);
               } else {
@@ -25966,7 +25966,7 @@ var require_inverse_students_t = __commonJS({
           result = inverseStudentsTTailSeries(df, u);
         }
       } else {
-        crossover = ldexp(1, round2(df / -0.654));
+        crossover = ldexp(1, round3(df / -0.654));
         if (u > crossover) {
           result = inverseStudentsTHill(df, u);
         } else {
@@ -29023,16 +29023,16 @@ var require_Histogram = __commonJS({
     exports2.NO_TAG = "NO TAG";
     var toSummary = (histogram) => {
       const { totalCount, maxValue, numberOfSignificantValueDigits } = histogram;
-      const round2 = (0, formatters_1.keepSignificantDigits)(numberOfSignificantValueDigits);
+      const round3 = (0, formatters_1.keepSignificantDigits)(numberOfSignificantValueDigits);
       return {
-        p50: round2(histogram.getValueAtPercentile(50)),
-        p75: round2(histogram.getValueAtPercentile(75)),
-        p90: round2(histogram.getValueAtPercentile(90)),
-        p97_5: round2(histogram.getValueAtPercentile(97.5)),
-        p99: round2(histogram.getValueAtPercentile(99)),
-        p99_9: round2(histogram.getValueAtPercentile(99.9)),
-        p99_99: round2(histogram.getValueAtPercentile(99.99)),
-        p99_999: round2(histogram.getValueAtPercentile(99.999)),
+        p50: round3(histogram.getValueAtPercentile(50)),
+        p75: round3(histogram.getValueAtPercentile(75)),
+        p90: round3(histogram.getValueAtPercentile(90)),
+        p97_5: round3(histogram.getValueAtPercentile(97.5)),
+        p99: round3(histogram.getValueAtPercentile(99)),
+        p99_9: round3(histogram.getValueAtPercentile(99.9)),
+        p99_99: round3(histogram.getValueAtPercentile(99.99)),
+        p99_999: round3(histogram.getValueAtPercentile(99.999)),
         max: maxValue,
         totalCount
       };
@@ -50552,7 +50552,7 @@ var require_get_intrinsic = __commonJS({
     var max3 = require_max();
     var min2 = require_min();
     var pow = require_pow();
-    var round2 = require_round();
+    var round3 = require_round();
     var sign = require_sign();
     var $gOPD = require_gopd();
     var $defineProperty = require_es_define_property();
@@ -50659,7 +50659,7 @@ var require_get_intrinsic = __commonJS({
       "%Math.max%": max3,
       "%Math.min%": min2,
       "%Math.pow%": pow,
-      "%Math.round%": round2,
+      "%Math.round%": round3,
       "%Math.sign%": sign,
       "%Reflect.getPrototypeOf%": $ReflectGPO
     };
@@ -62417,6 +62417,41 @@ function containedPath(root, ...parts) {
   return path;
 }
 
+// src/config/settings.ts
+init_define_PERF_GATE_UPLOT();
+var LOAD_SUITE_NAME = "load";
+var DEFAULT_GATE_NAME = "default";
+var DEFAULT_CONFIG_PATH = ".github/perf-gate.yml";
+var DEFAULT_BASELINE_DIR = ".perf-gate";
+var DEFAULT_HISTORY_LIMIT = 50;
+var DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1e3;
+var DEFAULT_CONFIRM_LOOKS = [6, 12, 20];
+var DEFAULT_SUITE_LOOKS = [10, 20, 40, 80];
+var DEFAULT_CONFIRM_METHOD = "auto";
+var DEFAULT_DUET_LOOKS = [10, 20, 40, 80];
+var DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1e3;
+var DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1e3;
+
+// src/baselines/compact-record.ts
+init_define_PERF_GATE_UPLOT();
+var FULL_RECORDS = 3;
+function hasDistributions(record) {
+  return record.results.scenarios.some((scenario) => scenario.trials.some((trial) => trial.distributions !== void 0));
+}
+function compactRecord(record) {
+  if (!hasDistributions(record)) return record;
+  return {
+    ...record,
+    results: {
+      ...record.results,
+      scenarios: record.results.scenarios.map((scenario) => ({
+        ...scenario,
+        trials: scenario.trials.map(({ distributions: _dropped, ...trial }) => trial)
+      }))
+    }
+  };
+}
+
 // src/baselines/record-file.ts
 init_define_PERF_GATE_UPLOT();
 import { constants as fsConstants, createWriteStream } from "node:fs";
@@ -62550,7 +62585,7 @@ var config_schema_default = {
       properties: {
         store: { enum: ["file", "cache", "artifact"], description: "Where baselines live. CLI default: file; Action default: cache." },
         dir: { type: "string", minLength: 1, description: "Directory of the file store, relative to the working directory (the CLI's current directory; the Action's working-directory input). Default: .perf-gate" },
-        history: { type: "integer", minimum: 1, maximum: 200, description: "How many past baselines to keep. Default: 20." },
+        history: { type: "integer", minimum: 1, maximum: 200, description: "How many past baselines to keep (runs after the newest 3 keep their trials' numbers, not their latency histograms). Default: 50." },
         name: { $ref: "#/definitions/baselineName" },
         "fail-on-missing": {
           type: "boolean",
@@ -62614,12 +62649,45 @@ var config_schema_default = {
           duration: { $ref: "#/definitions/duration" },
           warmup: { $ref: "#/definitions/duration" },
           trials: { type: "integer", minimum: 1, maximum: 100 },
-          rate: { type: "number", exclusiveMinimum: 0, description: "Fixed arrival rate in requests/s over all connections (open loop)." }
+          rate: { type: "number", exclusiveMinimum: 0, description: "Fixed arrival rate in requests/s over all connections (open loop)." },
+          scale: { $ref: "#/definitions/loadScale" }
         }
       }
     }
   },
   definitions: {
+    loadStages: {
+      type: "array",
+      minItems: 1,
+      description: "A load that changes over each trial (k6 stages, Locust's spawn rate): each stage moves linearly from the previous stage's target (0 before the first) to its own over its duration. Users (closed loop) or rate (open loop), the same kind throughout. Replaces duration (and connections or rate: the peak). Only the steady stages are measured unless measure: all.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["duration"],
+        properties: {
+          duration: { $ref: "#/definitions/duration" },
+          users: { type: "integer", minimum: 0, maximum: 1e4, description: "Concurrent users (connections) to reach by the end of the stage." },
+          rate: { type: "number", minimum: 0, description: "Requests per second to reach by the end of the stage." }
+        }
+      }
+    },
+    thinkTime: {
+      description: "A pause per user between a response and the next request (closed loop only): a duration (1s), a range (500ms-2s, uniform), or { min, max }.",
+      anyOf: [
+        { type: "number", minimum: 0 },
+        { type: "string", minLength: 1 },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["min", "max"],
+          properties: { min: { type: ["number", "string"] }, max: { type: ["number", "string"] } }
+        }
+      ]
+    },
+    loadScale: {
+      description: "Multiplies the configured load (connections, rate, stage targets): 2x for a stress variant of the same scenario.",
+      type: ["number", "string"]
+    },
     load: {
       type: "object",
       additionalProperties: false,
@@ -62673,6 +62741,13 @@ var config_schema_default = {
           exclusiveMinimum: 0,
           description: "Fixed arrival rate in requests per second over all connections (open loop); latency then counts from each request's intended send time."
         },
+        stages: { $ref: "#/definitions/loadStages" },
+        measure: {
+          enum: ["steady", "all"],
+          description: "With stages: steady (default) measures only the stages that hold their target, one scenario per distinct level; all measures the whole trial, ramps included."
+        },
+        "think-time": { $ref: "#/definitions/thinkTime" },
+        scale: { $ref: "#/definitions/loadScale" },
         timeout: {
           $ref: "#/definitions/duration",
           description: "Per-request time limit (at least 1s). Default: 10s."
@@ -62786,6 +62861,13 @@ var config_schema_default = {
           exclusiveMinimum: 0,
           description: "Fixed arrival rate in requests per second over all connections (open loop); latency then counts from each request's intended send time."
         },
+        stages: { $ref: "#/definitions/loadStages" },
+        measure: {
+          enum: ["steady", "all"],
+          description: "With stages: steady (default) measures only the stages that hold their target, one scenario per distinct level; all measures the whole trial, ramps included."
+        },
+        "think-time": { $ref: "#/definitions/thinkTime" },
+        scale: { $ref: "#/definitions/loadScale" },
         timeout: {
           $ref: "#/definitions/duration",
           description: "Per-request time limit (at least 1s). Default: 10s."
@@ -63646,7 +63728,7 @@ function absenceOf(trouble) {
 
 // src/baselines/file-store.ts
 var FileBaselineStore = class {
-  constructor(dir, displayDir = dir, historyLimit = 20) {
+  constructor(dir, displayDir = dir, historyLimit = DEFAULT_HISTORY_LIMIT) {
     this.dir = dir;
     this.historyLimit = historyLimit;
     this.description = `file store at ${displayDir}`;
@@ -63690,6 +63772,7 @@ var FileBaselineStore = class {
       const path = this.historyPath(saved.gate, saved.id);
       if (await writeRecordFile(path, saved, { exclusive: true })) {
         await this.prune(saved.gate, this.historyLimit);
+        await this.compactPast(saved.gate);
         return { id: saved.id, location: relative2(process.cwd(), path) || path };
       }
       if (attempt >= 5) throw new Error(`baseline ${path} already exists, and so did ${attempt} fresh ids; nothing was overwritten`);
@@ -63711,6 +63794,19 @@ var FileBaselineStore = class {
     const doomed = ours.slice(0, Math.max(0, ours.length - keep));
     for (const id of doomed) await rm2(this.historyPath(gate, id), { force: true });
     return doomed;
+  }
+  /**
+   * Drops the distributions of the run that this save pushed out of the newest FULL_RECORDS (see compact-record.ts).
+   * One record is read and rewritten per save, whatever the depth of the store; a record that cannot be read or is
+   * not ours is left as it is.
+   */
+  async compactPast(gate) {
+    const ids = await this.historyIds(gate);
+    const id = ids[ids.length - 1 - FULL_RECORDS];
+    if (id === void 0) return;
+    const path = this.historyPath(gate, id);
+    const record = await this.readRecord(path, []);
+    if (record && hasDistributions(record)) await writeRecordFile(path, compactRecord(record));
   }
   async list(gate) {
     const summaries = [];
@@ -63801,6 +63897,41 @@ function givenBaselineStore(record, description) {
     },
     list: async () => []
   };
+}
+
+// src/baselines/stored-run.ts
+init_define_PERF_GATE_UPLOT();
+async function findStoredRun(store, gate, idOrName, historyLimit) {
+  const lookup = await store.load({ gate, historyLimit: Number.MAX_SAFE_INTEGER });
+  const found = await store.read(gate, idOrName);
+  const atCommit = /^[0-9a-f]{7,40}$/i.test(idOrName) ? lookup.history.find((run) => run.source.sha?.startsWith(idOrName.toLowerCase())) : void 0;
+  if (!found.record && atCommit) found.record = atCommit;
+  if (!found.record) {
+    const held = (await store.list(gate)).slice(0, 5).map((summary) => summary.name ?? summary.id);
+    const hint = held.length > 0 ? ` (the newest: ${held.join(", ")}; \`perf-gate baseline list\` shows them all)` : "";
+    throw new InputError(`${found.problems.join("; ")}${hint}`);
+  }
+  const record = found.record;
+  const earlier = lookup.history.filter((other) => other.id < record.id).slice(0, historyLimit);
+  const description = `${store.description} (the runs saved before ${record.id})`;
+  const before = {
+    description,
+    load: async (query) => {
+      const trouble = {};
+      const problems = [];
+      if (earlier.length === 0) {
+        const reason = `run ${record.id} is the oldest stored run of gate "${gate}": nothing was saved before it to compare it with`;
+        problems.push(reason);
+        noteTrouble(trouble, "not-saved", reason);
+      }
+      return chooseBaseline(earlier, { gate: query.gate, historyLimit: query.historyLimit }, description, problems, trouble);
+    },
+    save: async () => {
+      throw new Error(`${description}: a stored run seen again is never saved`);
+    },
+    list: async () => []
+  };
+  return { record, earlier, before };
 }
 
 // src/config/names.ts
@@ -63926,20 +64057,6 @@ function parseDurationMs(value, where, { allowZero = false } = {}) {
   if (ms !== void 0 && (ms > 0 || allowZero && ms === 0)) return ms;
   throw new InputError(`${where}: "${value}" is not a duration; write e.g. 500ms, 30s, 10m or 1h`);
 }
-
-// src/config/settings.ts
-init_define_PERF_GATE_UPLOT();
-var DEFAULT_GATE_NAME = "default";
-var DEFAULT_CONFIG_PATH = ".github/perf-gate.yml";
-var DEFAULT_BASELINE_DIR = ".perf-gate";
-var DEFAULT_HISTORY_LIMIT = 20;
-var DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1e3;
-var DEFAULT_CONFIRM_LOOKS = [6, 12, 20];
-var DEFAULT_SUITE_LOOKS = [10, 20, 40, 80];
-var DEFAULT_CONFIRM_METHOD = "auto";
-var DEFAULT_DUET_LOOKS = [10, 20, 40, 80];
-var DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1e3;
-var DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1e3;
 
 // src/config/load-settings.ts
 init_define_PERF_GATE_UPLOT();
@@ -64459,6 +64576,108 @@ function urlScenarioName(url) {
   }
 }
 
+// src/config/load-shape-settings.ts
+init_define_PERF_GATE_UPLOT();
+var MAX_USERS = 1e4;
+function parseStages(stages, measure) {
+  const { value, at } = stages;
+  if (value.length === 0) throw new InputError(`${at}: give at least one stage ({ duration: 30s, users: 50 }), or remove stages`);
+  const units = new Set(value.map((stage, index) => stageUnit(stage, `${at}/${index}`)));
+  if (units.size > 1) throw new InputError(`${at}: every stage sets users, or every stage sets rate; a shape cannot mix the two`);
+  const unit = [...units][0];
+  const shape = {
+    unit,
+    stages: value.map((stage, index) => ({
+      durationSeconds: parseDurationMs(stage.duration, `${at}/${index}/duration`) / 1e3,
+      target: unit === "users" ? stage.users : stage.rate
+    })),
+    measure: measure?.value ?? "steady"
+  };
+  if (shape.stages.every((stage) => stage.target === 0)) throw new InputError(`${at}: every stage has a target of 0; nothing would be sent`);
+  if (shape.measure === "steady" && !shape.stages.some((stage, index) => stage.target > 0 && stage.target === (shape.stages[index - 1]?.target ?? 0))) {
+    const peak = Math.max(...shape.stages.map((stage) => stage.target));
+    throw new InputError(
+      `${at}: the stages never reach a steady part (a stage that keeps the target of the stage before it), which is what is measured; add one, e.g. { duration: 30s, ${unit}: ${peak} } after the ramp, or set measure: all to measure the ramps too`
+    );
+  }
+  return shape;
+}
+function stageUnit(stage, at) {
+  if (stage.users !== void 0 && stage.rate !== void 0) throw new InputError(`${at}: give users or rate, not both`);
+  if (stage.users !== void 0) {
+    if (!Number.isInteger(stage.users) || stage.users < 0 || stage.users > MAX_USERS)
+      throw new InputError(`${at}/users: ${stage.users} is not a whole number of users from 0 to ${MAX_USERS}`);
+    return "users";
+  }
+  if (stage.rate !== void 0) {
+    if (!Number.isFinite(stage.rate) || stage.rate < 0) throw new InputError(`${at}/rate: ${stage.rate} is not a rate of 0 or more requests per second`);
+    return "rate";
+  }
+  throw new InputError(`${at}: a stage needs users (concurrent users to ramp to) or rate (requests per second to ramp to)`);
+}
+function parseThinkTime(picked) {
+  const { value, at } = picked;
+  const negative = typeof value === "number" ? value < 0 : typeof value === "string" && /^\s*-/.test(value);
+  if (negative) throw new InputError(`${at}: "${value}" is negative; a think time is 0 or more, e.g. 1s or 500ms-2s`);
+  let min2;
+  let max3;
+  if (typeof value === "object") {
+    min2 = parseDurationMs(value.min, `${at}/min`, { allowZero: true }) / 1e3;
+    max3 = parseDurationMs(value.max, `${at}/max`, { allowZero: true }) / 1e3;
+  } else {
+    const range = typeof value === "string" ? /^\s*([^-\s]+)\s*-\s*([^-\s]+)\s*$/.exec(value) : null;
+    if (range) {
+      min2 = parseDurationMs(range[1], at, { allowZero: true }) / 1e3;
+      max3 = parseDurationMs(range[2], at, { allowZero: true }) / 1e3;
+    } else {
+      min2 = max3 = parseDurationMs(value, at, { allowZero: true }) / 1e3;
+    }
+  }
+  if (min2 > max3) throw new InputError(`${at}: the shortest think time (${min2}s) is longer than the longest (${max3}s); write min-max, e.g. 500ms-2s`);
+  return { minSeconds: min2, maxSeconds: max3 };
+}
+function parseScale(picked) {
+  const { value, at } = picked;
+  const factor = typeof value === "number" ? value : /^\s*(\d+(?:\.\d+)?)\s*x?\s*$/i.exec(value)?.[1];
+  const scale = Number(factor);
+  if (factor === void 0 || !Number.isFinite(scale) || scale <= 0 || scale > 100)
+    throw new InputError(`${at}: "${value}" is not a load factor; write e.g. 2x (twice the load) or 0.5x, up to 100x`);
+  return scale;
+}
+function scaledUsers(users, scale, at) {
+  const scaled2 = users === 0 ? 0 : Math.ceil(users * scale - 1e-9);
+  if (scaled2 > MAX_USERS) throw new InputError(`${at}: scale ${scale}x makes ${scaled2} users (connections), more than ${MAX_USERS}`);
+  return scaled2;
+}
+function scaleShape(shape, scale, at) {
+  if (scale === 1) return shape;
+  return {
+    ...shape,
+    stages: shape.stages.map((stage) => ({
+      ...stage,
+      target: shape.unit === "users" ? scaledUsers(stage.target, scale, at) : stage.target * scale
+    }))
+  };
+}
+function describeShape(shape) {
+  const unit = shape.unit === "users" ? "users" : "req/s";
+  let previous = 0;
+  return shape.stages.map((stage) => {
+    const from = previous;
+    previous = stage.target;
+    const seconds3 = `${Number(stage.durationSeconds.toFixed(3))}s`;
+    if (from === stage.target) return `${round(stage.target)} ${unit} for ${seconds3}${stage.target > 0 && shape.measure === "steady" ? " (measured)" : ""}`;
+    return `${round(from)}→${round(stage.target)} ${unit} in ${seconds3}`;
+  }).join(", ");
+}
+function round(value) {
+  return Number(value.toFixed(2)).toString();
+}
+function describeThinkTime(think) {
+  const shown = (seconds3) => seconds3 < 1 ? `${Number((seconds3 * 1e3).toFixed(1))}ms` : `${Number(seconds3.toFixed(3))}s`;
+  return think.minSeconds === think.maxSeconds ? shown(think.minSeconds) : `${shown(think.minSeconds)}–${shown(think.maxSeconds)}`;
+}
+
 // src/config/websocket-settings.ts
 init_define_PERF_GATE_UPLOT();
 var DEFAULT_WEBSOCKET_MESSAGE = "ping";
@@ -64573,6 +64792,11 @@ function resolveLoadSource(edge, config, where, rootDir, env, customProfiles = {
       if (scenario.websocket && scenario.endpoints) throw new InputError(`${at}: give either endpoints (HTTP) or websocket, not both; make two scenarios`);
       if (scenario.websocket) {
         const knobs = resolveKnobs(scenario, config, edge, edgeProfile, at, profiles);
+        const shaped = knobs.shape ?? knobs.thinkTime;
+        if (shaped)
+          throw new InputError(
+            `${shaped.at}: stages and think-time apply to HTTP scenarios; a WebSocket scenario ramps its clients with websocket.connect-rate and paces them with websocket.message-rate`
+          );
         const fallback = websocketScenarioName(scenario.websocket.url);
         const name2 = scenario.name ?? (single ? fallback : `${fallback} #${index + 1}`);
         claim(name2);
@@ -64635,6 +64859,7 @@ function profileTable(custom, where) {
       trials: own.trials ?? LOAD_PROFILES.standard.trials
     };
     if (own.rate !== void 0) profile.ratePerSecond = own.rate;
+    if (own.scale !== void 0) profile.scale = parseScale({ value: own.scale, at: `${at}/scale` });
     table.set(name, profile);
   }
   return table;
@@ -64650,24 +64875,67 @@ function resolveKnobs(own, config, edge, edgeProfile, at, profiles) {
   const section = config ?? {};
   const sectionAt = at.replace(/\/scenarios\/\d+$/, "");
   const pick = (key2) => own[key2] !== void 0 ? { value: own[key2], at: `${at}/${key2}` } : section[key2] !== void 0 ? { value: section[key2], at: `${sectionAt}/${key2}` } : void 0;
-  const connections = edge.connections?.trim() ? wholeNumber(edge.connections, "input 'connections'", 1, 1e4) : pick("connections")?.value ?? profile.connections;
-  const duration2 = seconds(edge.duration?.trim() ? { value: edge.duration, at: "input 'duration'" } : pick("duration")) ?? profile.durationSeconds;
+  const scalePicked = pick("scale");
+  const scale = scalePicked ? parseScale(scalePicked) : profile.scale ?? 1;
+  const scaleAt = scalePicked?.at ?? "the profile";
+  const pickedConnections = edge.connections?.trim() ? { at: "input 'connections'" } : pick("connections");
+  const connections = scaledUsers(
+    edge.connections?.trim() ? wholeNumber(edge.connections, "input 'connections'", 1, 1e4) : pick("connections")?.value ?? profile.connections,
+    scale,
+    scaleAt
+  );
+  const durationPicked = edge.duration?.trim() ? { value: edge.duration, at: "input 'duration'" } : pick("duration");
+  const duration2 = seconds(durationPicked) ?? profile.durationSeconds;
   const trials = edge.trials?.trim() ? wholeNumber(edge.trials, "input 'trials'", 1, 100) : pick("trials")?.value ?? profile.trials;
   const warmupSeconds = seconds(pick("warmup"), { allowZero: true }) ?? profile.warmupSeconds;
   const timeout = pick("timeout");
   const timeoutSeconds = seconds(timeout) ?? DEFAULT_LOAD_TIMEOUT_SECONDS;
   if (timeoutSeconds < 1) throw new InputError(`${timeout.at}: "${timeout.value}" is too short; a request timeout is at least 1s`);
-  const knobs = { connections, durationSeconds: duration2, warmupSeconds, trials, timeoutSeconds };
+  const explicit = {};
+  if (durationPicked) explicit.duration = durationPicked.at;
+  if (pickedConnections) explicit.connections = pickedConnections.at;
+  const knobs = { connections, durationSeconds: duration2, warmupSeconds, trials, timeoutSeconds, scale, explicit };
   const pickedRate = pick("rate");
   if (edge.rate?.trim()) knobs.rate = { value: positiveNumber(edge.rate, "input 'rate'"), at: "input 'rate'" };
   else if (pickedRate) knobs.rate = pickedRate;
   else if (profile.ratePerSecond !== void 0) knobs.rate = { value: profile.ratePerSecond, at: "the profile" };
+  if (knobs.rate) knobs.rate = { ...knobs.rate, value: knobs.rate.value * scale };
   const requests = edge.duration?.trim() ? void 0 : pick("requests");
   if (requests) knobs.requests = requests;
+  const stages = pick("stages");
+  if (stages) {
+    const measure = pick("measure");
+    knobs.shape = { value: scaleShape(parseStages(stages, measure), scale, scaleAt), at: stages.at };
+  }
+  const think = pick("think-time");
+  if (think) knobs.thinkTime = { value: parseThinkTime(think), at: think.at };
   return knobs;
+}
+function checkShape(knobs) {
+  const think = knobs.thinkTime;
+  const shape = knobs.shape;
+  if (think && (knobs.rate || shape?.value.unit === "rate"))
+    throw new InputError(
+      `${think.at}: think time is a pause between one user's requests (closed loop); with a rate (${knobs.rate?.at ?? shape.at}) the arrival schedule sets the pace. Use users stages or connections instead of a rate, or remove think-time`
+    );
+  if (!shape) return;
+  const at = shape.at;
+  if (knobs.requests) throw new InputError(`${at}: stages set each trial's length; remove requests (${knobs.requests.at})`);
+  if (knobs.explicit.duration) throw new InputError(`${at}: stages set each trial's length; remove duration (${knobs.explicit.duration})`);
+  if (shape.value.unit === "users") {
+    if (knobs.rate && knobs.rate.at !== "the profile")
+      throw new InputError(`${at}: users stages are a closed loop; a fixed rate (${knobs.rate.at}) cannot apply too. Use rate stages for an open loop`);
+    const connectionsAt = knobs.explicit.connections;
+    const parentOf = (path) => path.slice(0, path.lastIndexOf("/"));
+    if (connectionsAt && (connectionsAt.startsWith("input") || parentOf(connectionsAt) === parentOf(at)))
+      throw new InputError(`${at}: the stages set the users (connections); remove connections (${connectionsAt}), or use scale to scale the stages`);
+  } else if (knobs.rate && knobs.rate.at !== "the profile") {
+    throw new InputError(`${at}: rate stages set the rate; remove rate (${knobs.rate.at})`);
+  }
 }
 function buildScenario(name, endpoints, own, config, edge, edgeProfile, at, profiles) {
   const knobs = resolveKnobs(own, config, edge, edgeProfile, at, profiles);
+  checkShape(knobs);
   const scenario = {
     name,
     endpoints,
@@ -64677,8 +64945,21 @@ function buildScenario(name, endpoints, own, config, edge, edgeProfile, at, prof
     trials: knobs.trials,
     timeoutSeconds: knobs.timeoutSeconds
   };
+  if (knobs.scale !== 1) scenario.scale = knobs.scale;
   if (knobs.requests !== void 0) scenario.requests = knobs.requests.value;
   if (knobs.rate !== void 0) scenario.ratePerSecond = knobs.rate.value;
+  if (knobs.thinkTime) scenario.thinkTime = knobs.thinkTime.value;
+  const shape = knobs.shape?.value;
+  if (shape) {
+    scenario.shape = shape;
+    scenario.durationSeconds = shape.stages.reduce((sum2, stage) => sum2 + stage.durationSeconds, 0);
+    const peak = Math.max(...shape.stages.map((stage) => stage.target));
+    if (shape.unit === "users") {
+      scenario.connections = peak;
+      delete scenario.ratePerSecond;
+    } else scenario.ratePerSecond = peak;
+    if (own.warmup === void 0 && config?.warmup === void 0) scenario.warmupSeconds = 0;
+  }
   return scenario;
 }
 function seconds(picked, options) {
@@ -64930,7 +65211,22 @@ function defaultThresholdsOf(source) {
   if (source.scenarios.length === 0) return DEFAULT_WEBSOCKET_THRESHOLDS;
   return { ...DEFAULT_LOAD_THRESHOLDS, ...DEFAULT_WEBSOCKET_THRESHOLDS };
 }
+function defaultRules(source) {
+  const rule = (of, suite) => ({
+    metrics: parseThresholdMap(defaultThresholdsOf(of), "default thresholds"),
+    isDefault: true,
+    ...suite ? { suite } : {}
+  });
+  if (source.kind !== "suites" || !source.load) return [rule(source)];
+  return [...source.suites.map((suite) => rule({ kind: "suites", suites: [suite] }, suite.name)), rule(source.load, LOAD_SUITE_NAME)];
+}
 function defaultThresholdsNote(source) {
+  if (source.kind === "suites" && source.load) {
+    return `No thresholds are configured, so in the suites ${defaultClauses({ kind: "suites", suites: source.suites })}, and in the load scenarios ${defaultClauses(source.load)} (set \`thresholds\` to choose).`;
+  }
+  return `No thresholds are configured, so ${defaultClauses(source)} (set \`thresholds\` to choose).`;
+}
+function defaultClauses(source) {
   const metricsByRule = /* @__PURE__ */ new Map();
   for (const [metric, rule] of Object.entries(defaultThresholdsOf(source))) metricsByRule.set(rule, [...metricsByRule.get(rule) ?? [], metric]);
   const clauses = [...metricsByRule].map(([rule, metrics], index) => {
@@ -64939,7 +65235,7 @@ function defaultThresholdsNote(source) {
     const how = /^\+?\d+(\.\d+)?%$/.test(rule) ? `a ${rule.replace(/^\+/, "")} change for the worse` : rule;
     return `${who}${gated} on ${how}`;
   });
-  return `No thresholds are configured, so ${listWords(clauses)} (set \`thresholds\` to choose).`;
+  return listWords(clauses);
 }
 function listWords(words) {
   return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
@@ -65045,17 +65341,16 @@ function resolveSource(edge, config, where) {
   }
   if (edge.resultsPath) return { kind: "results-file", path: resolve3(edge.rootDir, edge.resultsPath), format };
   const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {}, config.profiles);
-  if (load) {
-    if (config.load && config.suites && config.suites.length > 0) {
-      throw new InputError(`${where}: has both suites and load; a gate runs one of them. Give each its own config file and gate name.`);
-    }
-    return load;
-  }
+  if (load && !(config.load && config.suites && config.suites.length > 0 && !edge.load?.url?.trim())) return load;
   if (config.suites && config.suites.length > 0) {
     const names = /* @__PURE__ */ new Set();
     const suites = config.suites.map((suite, index) => {
       const name = suite.name ?? (config.suites.length === 1 ? "suite" : `suite-${index + 1}`);
       if (names.has(name)) throw new InputError(`${where}: /suites/${index}/name: "${name}" is used by two suites`);
+      if (load && name === LOAD_SUITE_NAME)
+        throw new InputError(
+          `${where}: /suites/${index}/name: "${name}" is what the load section goes by in a config with suites (--suite ${name}); rename the suite`
+        );
       names.add(name);
       const cwd = resolve3(edge.rootDir, suite.cwd ?? ".");
       const settings = {
@@ -65072,7 +65367,7 @@ function resolveSource(edge, config, where) {
       if (repeat !== void 0) settings.repeat = repeat;
       return settings;
     });
-    return { kind: "suites", suites };
+    return load ? { kind: "suites", suites, load } : { kind: "suites", suites };
   }
   if (edge.sourceOptional) return { kind: "none" };
   const misplaced = where === "config" ? MISPLACED_CONFIG_NAMES.find((name) => existsSync(resolve3(edge.rootDir, name))) : void 0;
@@ -65103,7 +65398,7 @@ function resolveThresholds(edge, config, where, source) {
     rules.push({ metrics: parseInlineThresholds(edge.thresholdsText, edge.thresholdsSource ?? "thresholds") });
   }
   if (!hasAnyThreshold(rules)) {
-    rules.unshift({ metrics: parseThresholdMap(defaultThresholdsOf(source), "default thresholds"), isDefault: true });
+    rules.unshift(...defaultRules(source));
   }
   return rules;
 }
@@ -71893,14 +72188,16 @@ function selectSuites(settings, names) {
       `--suite needs suites in the config (${settings.configPath ?? "none read"}); this gate runs ${source.kind === "load" ? "load scenarios" : "no suites"}`
     );
   }
-  const known = source.suites.map((suite) => suite.name);
+  const known = [...source.suites.map((suite) => suite.name), ...source.load ? [LOAD_SUITE_NAME] : []];
   for (const name of names) {
     if (known.includes(name)) continue;
     const near = closestName(name, known);
     throw new InputError(`--suite ${name}: no such suite${near ? ` (did you mean "${near}"?)` : ""}; suites: ${known.join(", ")}`);
   }
   const wanted = new Set(names);
-  return { ...settings, source: { kind: "suites", suites: source.suites.filter((suite) => wanted.has(suite.name)) }, suiteScope: [...wanted] };
+  const selected = { kind: "suites", suites: source.suites.filter((suite) => wanted.has(suite.name)) };
+  if (source.load && wanted.has(LOAD_SUITE_NAME)) selected.load = source.load;
+  return { ...settings, source: selected, suiteScope: [...wanted] };
 }
 function scopeToSuites(results, suites) {
   if (!suites) return results;
@@ -73475,15 +73772,15 @@ var GeneratorHealthMonitor = class {
     const cpu = process.cpuUsage(this.cpuStart);
     const cpuShare = wallMicros > 0 ? (cpu.user + cpu.system) / wallMicros : 0;
     const health = {
-      cpu: round(cpuShare, 3),
-      eventLoopDelayP99Ms: round(this.loopDelay.percentile(99) / 1e6, 3),
+      cpu: round2(cpuShare, 3),
+      eventLoopDelayP99Ms: round2(this.loopDelay.percentile(99) / 1e6, 3),
       inFlightAtEnd: unfinished.inFlight,
       unsentAtEnd: unfinished.unsent,
       saturated: false
     };
     if (openLoop && this.sends > 0) {
-      health.lagP99Ms = round(this.lagMicros.getValueAtPercentile(99) / 1e3, 3);
-      health.queuedLateFraction = round(this.queuedLate / this.sends, 4);
+      health.lagP99Ms = round2(this.lagMicros.getValueAtPercentile(99) / 1e3, 3);
+      health.queuedLateFraction = round2(this.queuedLate / this.sends, 4);
     }
     const reasons = [];
     if (cpuShare > SATURATED_CPU) reasons.push(`generator CPU at ${(cpuShare * 100).toFixed(0)}% of a core`);
@@ -73497,7 +73794,7 @@ var GeneratorHealthMonitor = class {
     return health;
   }
 };
-function round(value, digits) {
+function round2(value, digits) {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
 }
@@ -73508,6 +73805,72 @@ function describeLateSends(health, connections, ratePerSecond, p99Ms, p50Ms) {
     return `the server stalled (p99 ${p99Ms.toFixed(1)} ms against p50 ${p50Ms.toFixed(2)} ms) and held every connection; the wait is in the latency, as users would see it`;
   }
   return `${connections} connection(s) cannot carry ${ratePerSecond} requests/s at this latency (about ${needed} needed at the median); raise connections to measure the server at this rate`;
+}
+
+// src/run/load/load-shape.ts
+init_define_PERF_GATE_UPLOT();
+function spans(shape) {
+  let time = 0;
+  let previous = 0;
+  return shape.stages.map((stage) => {
+    const span = { from: time, to: time + stage.durationSeconds, startTarget: previous, endTarget: stage.target };
+    time = span.to;
+    previous = stage.target;
+    return span;
+  });
+}
+function planShape(shape) {
+  const all = spans(shape);
+  const totalSeconds = all.at(-1).to;
+  const peak = Math.max(...shape.stages.map((stage) => stage.target));
+  if (shape.measure === "all")
+    return { totalSeconds, peak, windows: [{ fromSeconds: 0, toSeconds: totalSeconds, part: 0 }], parts: [Math.max(...shape.configuredTargets ?? [peak])] };
+  const parts = [];
+  const windows = [];
+  for (const [index, span] of all.entries()) {
+    if (span.endTarget <= 0 || span.startTarget !== span.endTarget) continue;
+    const level = shape.configuredTargets?.[index] ?? span.endTarget;
+    let part = parts.indexOf(level);
+    if (part < 0) part = parts.push(level) - 1;
+    const last2 = windows.at(-1);
+    if (last2 && last2.part === part && last2.toSeconds === span.from) last2.toSeconds = span.to;
+    else windows.push({ fromSeconds: span.from, toSeconds: span.to, part });
+  }
+  return { totalSeconds, peak, windows, parts };
+}
+function targetAt(shape, t) {
+  for (const span of spans(shape)) {
+    if (t < span.to) return span.startTarget + (span.endTarget - span.startTarget) * Math.max(0, t - span.from) / (span.to - span.from);
+  }
+  return shape.stages.at(-1).target;
+}
+function nextActiveTime(shape, level, t) {
+  for (const span of spans(shape)) {
+    if (span.to <= t) continue;
+    const from = Math.max(t, span.from);
+    if (targetAt(shape, from) >= level - 1e-9) return from;
+    if (span.endTarget >= level && span.endTarget > span.startTarget) {
+      const reach = span.from + (level - span.startTarget) / (span.endTarget - span.startTarget) * (span.to - span.from);
+      if (reach >= from && reach < span.to) return reach;
+    }
+  }
+  return void 0;
+}
+function dueSeconds(shape, k) {
+  let asked = 0;
+  for (const span of spans(shape)) {
+    const length = span.to - span.from;
+    const inSpan = (span.startTarget + span.endTarget) / 2 * length;
+    if (asked + inSpan > k) {
+      const wanted = k - asked;
+      const slope = (span.endTarget - span.startTarget) / (2 * length);
+      const r0 = span.startTarget;
+      const tau = wanted === 0 ? 0 : 2 * wanted / (r0 + Math.sqrt(Math.max(0, r0 * r0 + 4 * slope * wanted)));
+      return span.from + Math.min(length, tau);
+    }
+    asked += inSpan;
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 // src/run/load/load-pass.ts
@@ -73529,6 +73892,23 @@ var ArrivalSchedule = class {
   claimOverdue(endMs) {
     const overdue = [];
     while (this.startMs + this.next * 1e3 / this.ratePerSecond <= endMs) overdue.push(this.claim());
+    return overdue;
+  }
+};
+var ShapedSchedule = class {
+  constructor(startMs, shape) {
+    this.startMs = startMs;
+    this.shape = shape;
+  }
+  startMs;
+  shape;
+  next = 0;
+  claim() {
+    return this.startMs + 1e3 * dueSeconds(this.shape, this.next++);
+  }
+  claimOverdue(endMs) {
+    const overdue = [];
+    while (this.startMs + 1e3 * dueSeconds(this.shape, this.next) <= endMs) overdue.push(this.claim());
     return overdue;
   }
 };
@@ -73564,7 +73944,19 @@ async function runLoadPass(options) {
     };
   });
   const startMs = performance2.now();
-  const schedule = options.ratePerSecond ? new ArrivalSchedule(startMs, options.ratePerSecond) : void 0;
+  const shape = options.shape;
+  const schedule = shape?.unit === "rate" ? new ShapedSchedule(startMs, shape) : options.ratePerSecond && !shape ? new ArrivalSchedule(startMs, options.ratePerSecond) : void 0;
+  const users = shape?.unit === "users" ? shape : void 0;
+  const think = options.thinkTime;
+  const thinkMs = think ? () => 1e3 * (think.minSeconds + Math.random() * (think.maxSeconds - think.minSeconds)) : void 0;
+  const measured2 = options.measured;
+  const partAt = (atMs) => {
+    if (!measured2) return void 0;
+    const t = (atMs - startMs) / 1e3;
+    const window2 = measured2.windows.find((span) => t >= span.fromSeconds && t < span.toSeconds);
+    return window2 ? measured2.recorders[window2.part] : void 0;
+  };
+  let clients = 0;
   const cancelWaits = [];
   const owedSince = [];
   const health = new GeneratorHealthMonitor();
@@ -73573,6 +73965,7 @@ async function runLoadPass(options) {
   let lateSends = 0;
   const setupClient = (client) => {
     const connection = client;
+    const user = ++clients;
     let started;
     let dueTime;
     let sentAt;
@@ -73600,6 +73993,10 @@ async function runLoadPass(options) {
         if (connection.destroyed || !recording || timer !== void 0) return;
         due = schedule.claim();
         const now = performance2.now();
+        if (!Number.isFinite(due)) {
+          connection.timeoutTicker.reschedule(options.durationSeconds * 1e3 + connection.timeout);
+          return;
+        }
         const waitMs = due - now;
         if (waitMs >= 1) {
           connection.timeoutTicker.reschedule(waitMs + connection.timeout);
@@ -73613,11 +74010,16 @@ async function runLoadPass(options) {
       owedSince.push(() => started ?? (timer !== void 0 ? due : void 0));
     } else {
       owedSince.push(() => started);
+      if (users || thinkMs) holdClosedLoopSends(connection, user);
     }
     const connect2 = connection._connect.bind(connection);
     connection._connect = () => {
       if (connection.pipelinedRequests.size() > 0) {
-        if (recording && !closeAnnounced) recorder.recordConnectionError("connection closed by the server with a request in flight");
+        if (recording && !closeAnnounced) {
+          const cause = "connection closed by the server with a request in flight";
+          recorder.recordConnectionError(cause);
+          partAt(started ?? performance2.now())?.recordConnectionError(cause);
+        }
         connection.pipelinedRequests.clear();
       }
       closeAnnounced = false;
@@ -73651,6 +74053,7 @@ async function runLoadPass(options) {
       const endpoint = endpointOf[connection.requestIterator.currentRequestIndex];
       const expected = sharedCheck ? sharedCheck(statusCode) : checks[endpoint](statusCode);
       recorder.recordResponse(now - start, statusCode, bytes, expected, endpoint);
+      partAt(start)?.recordResponse(now - start, statusCode, bytes, expected, endpoint);
       endWhenCounted();
     });
     connection.on("timeout", () => {
@@ -73659,6 +74062,7 @@ async function runLoadPass(options) {
       if (!recording) return;
       lastOutcomeMs = performance2.now();
       recorder.recordTimeout(start === void 0 ? void 0 : lastOutcomeMs - start, timedOutEndpoint);
+      partAt(start ?? lastOutcomeMs)?.recordTimeout(start === void 0 ? void 0 : lastOutcomeMs - start, timedOutEndpoint);
       endWhenCounted();
     });
     connection.on("connError", (error) => {
@@ -73667,9 +74071,43 @@ async function runLoadPass(options) {
       if (!recording) return;
       lastOutcomeMs = performance2.now();
       recorder.recordConnectionError(error.code ?? error.message, endpointOf[connection.requestIterator.currentRequestIndex]);
+      partAt(lastOutcomeMs)?.recordConnectionError(error.code ?? error.message, endpointOf[connection.requestIterator.currentRequestIndex]);
       endWhenCounted();
     });
   };
+  function holdClosedLoopSends(connection, user) {
+    const send = connection._doRequest.bind(connection);
+    let timer;
+    let first = true;
+    connection._doRequest = () => {
+      if (connection.destroyed || !recording || timer !== void 0) return;
+      const now = performance2.now();
+      let at = now + (first || !thinkMs ? 0 : thinkMs());
+      first = false;
+      if (users) {
+        const active = nextActiveTime(users, user, (at - startMs) / 1e3);
+        if (active === void 0) {
+          connection.timeoutTicker.reschedule(options.durationSeconds * 1e3 + connection.timeout);
+          return;
+        }
+        at = startMs + active * 1e3;
+      }
+      const waitMs = at - now;
+      if (waitMs < 1) {
+        send();
+        return;
+      }
+      connection.timeoutTicker.reschedule(waitMs + connection.timeout);
+      timer = setTimeout(() => {
+        timer = void 0;
+        if (!connection.destroyed && recording) send();
+      }, Math.floor(waitMs));
+    };
+    cancelWaits.push(() => {
+      if (timer !== void 0) clearTimeout(timer);
+      timer = void 0;
+    });
+  }
   const amount = options.requests;
   const endWhenCounted = () => {
     if (amount !== void 0 && recorder.attempted >= amount) finish2();
@@ -73706,10 +74144,12 @@ async function runLoadPass(options) {
       if (start === void 0 || start > endMs) continue;
       inFlight++;
       recorder.recordCutOff(endMs - start);
+      partAt(start)?.recordCutOff(endMs - start);
     }
     for (const due of schedule?.claimOverdue(endMs) ?? []) {
       unsent++;
       recorder.recordCutOff(endMs - due);
+      partAt(due)?.recordCutOff(endMs - due);
     }
     return { inFlight, unsent };
   };
@@ -74506,13 +74946,17 @@ function formatMicros(micros) {
 var MAX_FAILURE_FRACTION = 0.5;
 async function runLoad(source, deps) {
   for (const secret of source.secrets) deps.log.addSecret(secret);
+  for (const scenario of source.scenarios) {
+    const shape = shapeNote(scenario);
+    if (shape) deps.notes?.push(shape);
+  }
   const scenarios = [];
   const server = source.server ? new ManagedServer(source.server, deps.log, deps.signal) : void 0;
   let waited = false;
   try {
     if (server && !source.server.freshPerTrial) await server.start(readyUrlOf(source));
     for (const scenario of scenarioPlans(source, deps, server)) {
-      const trials = [];
+      const trials = scenario.parts.map(() => []);
       for (let index = 0; index < scenario.trials; index++) {
         if (server && source.server.freshPerTrial) await server.start(readyUrlOf(source));
         if (index === 0) await scenario.checkReachable();
@@ -74521,10 +74965,11 @@ async function runLoad(source, deps) {
           await deps.beforeFirstLoad?.();
           if (server?.failure) throw new RunError(`load ${scenario.name}: ${server.failure}`);
         }
-        trials.push(await scenario.runTrial(index));
+        const parts = await scenario.runTrial(index);
+        parts.forEach((trial, part) => trials[part].push(trial));
         if (server && source.server.freshPerTrial) await server.stop();
       }
-      scenarios.push({ name: scenario.name, kind: "load", trials, labels: scenario.labels });
+      scenario.parts.forEach((name, part) => scenarios.push({ name, kind: "load", trials: trials[part], labels: scenario.labels }));
     }
   } finally {
     await server?.stop();
@@ -74534,6 +74979,7 @@ async function runLoad(source, deps) {
 function scenarioPlans(source, deps, server) {
   const http = source.scenarios.map((scenario) => ({
     name: scenario.name,
+    parts: partNames(scenario),
     trials: scenario.trials,
     labels: scenarioLabels(scenario),
     checkReachable: () => checkReachable(scenario, server),
@@ -74541,10 +74987,11 @@ function scenarioPlans(source, deps, server) {
   }));
   const websocket = (source.websocketScenarios ?? []).map((scenario) => ({
     name: scenario.name,
+    parts: [scenario.name],
     trials: scenario.trials,
     labels: websocketScenarioLabels(scenario),
     checkReachable: () => checkWebSocketReachable(scenario, server),
-    runTrial: (index) => runWebSocketTrial(scenario, index, deps, server)
+    runTrial: async (index) => [await runWebSocketTrial(scenario, index, deps, server)]
   }));
   return [...http, ...websocket];
 }
@@ -74553,13 +75000,33 @@ function readyUrlOf(source) {
   const first = source.scenarios[0];
   return first ? new URL(first.endpoints[0].url).origin + "/" : httpOriginOf(source.websocketScenarios[0].url);
 }
+function partNames(scenario) {
+  if (!scenario.shape) return [scenario.name];
+  const { parts } = planShape(scenario.shape);
+  if (parts.length === 1) return [scenario.name];
+  const unit = scenario.shape.unit === "users" ? "users" : "req/s";
+  return parts.map((target) => `${scenario.name} @ ${Number(target.toFixed(2))} ${unit}`);
+}
 function scenarioLabels(scenario) {
   return {
     endpoints: describeEndpoints(scenario),
     connections: String(scenario.connections),
-    ...scenario.ratePerSecond ? { rate: `${scenario.ratePerSecond}/s` } : {},
-    ...scenario.requests ? { requests: String(scenario.requests) } : { duration: `${scenario.durationSeconds}s` }
+    ...scenario.ratePerSecond && !scenario.shape ? { rate: `${scenario.ratePerSecond}/s` } : {},
+    ...scenario.requests ? { requests: String(scenario.requests) } : { duration: `${scenario.durationSeconds}s` },
+    ...scenario.shape ? { stages: describeShape(scenario.shape) } : {},
+    ...scenario.thinkTime ? { "think-time": describeThinkTime(scenario.thinkTime) } : {},
+    ...scenario.scale ? { scale: `${scenario.scale}x` } : {}
   };
+}
+function shapeNote(scenario) {
+  if (!scenario.shape && !scenario.thinkTime && !scenario.scale) return void 0;
+  const parts = [
+    scenario.shape ? describeShape(scenario.shape) : `${scenario.ratePerSecond ? `${scenario.ratePerSecond} req/s` : `${scenario.connections} users`} for ${scenario.durationSeconds}s`,
+    ...scenario.thinkTime ? [`think time ${describeThinkTime(scenario.thinkTime)} per user`] : [],
+    ...scenario.scale ? [`scaled ${scenario.scale}x`] : []
+  ];
+  const measured2 = scenario.shape?.measure === "all" ? " (the whole trial is measured)" : "";
+  return `Load ${scenario.name}: ${parts.join("; ")}${measured2}.`;
 }
 function describeEndpoints(scenario) {
   return scenario.endpoints.map((endpoint) => `${endpoint.method} ${new URL(endpoint.url).pathname}`).join(", ");
@@ -74571,6 +75038,7 @@ async function runTrial2(scenario, index, deps, server) {
     endpoints: scenario.endpoints,
     connections: scenario.connections,
     ...scenario.ratePerSecond ? { ratePerSecond: scenario.ratePerSecond } : {},
+    ...scenario.thinkTime ? { thinkTime: scenario.thinkTime } : {},
     timeoutSeconds: scenario.timeoutSeconds,
     ...signals.length > 0 ? { signal: AbortSignal.any(signals) } : {}
   };
@@ -74594,7 +75062,10 @@ async function runTrial2(scenario, index, deps, server) {
     }
   }
   server?.resetMemory();
-  const recorder = new TrialRecorder(scenario.endpoints.map((endpoint) => endpoint.name));
+  const endpointNames = scenario.endpoints.map((endpoint) => endpoint.name);
+  const recorder = new TrialRecorder(endpointNames);
+  const plan = scenario.shape ? planShape(scenario.shape) : void 0;
+  const parts = plan ? plan.parts.map(() => new TrialRecorder(endpointNames)) : [];
   try {
     const laterSeconds = (scenario.trials - index - 1) * (scenario.durationSeconds + scenario.warmupSeconds);
     const progress = startProgress2(label, recorder, deps, {
@@ -74608,6 +75079,7 @@ async function runTrial2(scenario, index, deps, server) {
         ...pass,
         durationSeconds: scenario.durationSeconds,
         ...scenario.requests ? { requests: scenario.requests } : {},
+        ...plan ? { shape: scenario.shape, measured: { windows: plan.windows, recorders: parts } } : {},
         recorder
       });
     } finally {
@@ -74655,12 +75127,24 @@ async function runTrial2(scenario, index, deps, server) {
     deps.log.info(
       `${label}: ${recorder.attempted} requests in ${outcome.durationSeconds.toFixed(1)} s, ${(recorder.completed / outcome.durationSeconds).toFixed(0)} req/s, p50 ${formatMicros2(recorder.latencyMicros.getValueAtPercentile(50))}, p99 ${formatMicros2(recorder.latencyMicros.getValueAtPercentile(99))}, ${recorder.failed} errors; generator CPU ${(generator.cpu * 100).toFixed(0)}%`
     );
-    const trial = recorder.toTrial(outcome.durationSeconds, outcome.startedAt, generator);
-    if (server) addMemoryMetrics(trial, server.memory());
-    return trial;
+    const trials = plan ? shapedTrials(scenario, plan, parts, outcome, label) : [recorder.toTrial(outcome.durationSeconds, outcome.startedAt, generator)];
+    if (server) for (const trial of trials) addMemoryMetrics(trial, server.memory());
+    return trials;
   } finally {
     recorder.destroy();
+    for (const part of parts) part.destroy();
   }
+}
+function shapedTrials(scenario, plan, parts, outcome, label) {
+  const names = partNames(scenario);
+  return parts.map((part, index) => {
+    const seconds3 = plan.windows.filter((window2) => window2.part === index).reduce((sum2, window2) => sum2 + window2.toSeconds - window2.fromSeconds, 0);
+    if (part.attempted === 0)
+      throw new RunError(
+        `${label}: no request completed in the measured part of ${names[index]} (${seconds3}s at ${Number(plan.parts[index].toFixed(2))} ${scenario.shape.unit === "users" ? "users" : "req/s"})`
+      );
+    return part.toTrial(seconds3, outcome.startedAt, outcome.generator);
+  });
 }
 function startProgress2(label, recorder, deps, plan) {
   let lastCount = 0;
@@ -74770,6 +75254,20 @@ async function produceResults(source, deps) {
       }
       origin2.set(scenario.name, suite.name);
       scenarios.push({ ...scenario, labels: { ...scenario.labels, suite: suite.name } });
+    }
+  }
+  if (source.load) {
+    let load;
+    try {
+      load = await runLoad(source.load, deps);
+    } catch (error) {
+      throw attachMeasured(error, first ? { ...first, scenarios } : void 0);
+    }
+    first ??= load;
+    for (const scenario of load.scenarios) {
+      const clash = origin2.get(scenario.name);
+      if (clash) throw new InputError(`scenario "${scenario.name}" is produced by both suite "${clash}" and the load section; names must be unique`);
+      scenarios.push({ ...scenario, labels: { ...scenario.labels, suite: LOAD_SUITE_NAME } });
     }
   }
   return { ...first, scenarios };
@@ -75366,7 +75864,7 @@ var DuetSession = class _DuetSession {
         endpoints: scenario.endpoints,
         connections: scenario.connections,
         durationSeconds: seconds3,
-        ...rate ? { ratePerSecond: rate } : {},
+        ...rate ? { ratePerSecond: rate } : !rate && scenario.thinkTime ? { thinkTime: scenario.thinkTime } : {},
         timeoutSeconds: scenario.timeoutSeconds,
         recorder,
         signal: this.signal ? AbortSignal.any([this.signal, side.server.deathSignal]) : side.server.deathSignal
@@ -75421,6 +75919,8 @@ var SLICES = { layout: "alternating", loop: "closed" };
 function whyNotSideBySide(source) {
   if (source.kind !== "load" || !source.server) return "side-by-side A/B applies to load with a server perf-gate starts";
   if (source.websocketScenarios?.length) return "side-by-side A/B loads HTTP endpoints only, and this gate has WebSocket scenarios";
+  const shaped = source.scenarios.find((scenario) => scenario.shape);
+  if (shaped) return `side-by-side A/B loads steady 1 s slices, and scenario "${shaped.name}" has stages`;
   return void 0;
 }
 function planDuet(settings, targets, unitOf3) {
@@ -75660,15 +76160,16 @@ function relocateSource(source, repoTop, checkoutDir) {
     return rel.startsWith("..") || isAbsolute4(rel) ? path : join3(checkoutDir, rel);
   };
   switch (source.kind) {
-    case "suites":
-      return {
-        kind: "suites",
-        suites: source.suites.map((suite) => ({
-          ...suite,
-          cwd: move(suite.cwd),
-          ...suite.resultsPath ? { resultsPath: move(suite.resultsPath) } : {}
-        }))
-      };
+    case "suites": {
+      const suites = source.suites.map((suite) => ({
+        ...suite,
+        cwd: move(suite.cwd),
+        ...suite.resultsPath ? { resultsPath: move(suite.resultsPath) } : {}
+      }));
+      if (!source.load) return { kind: "suites", suites };
+      const load = relocateSource(source.load, repoTop, checkoutDir);
+      return load?.kind === "load" ? { kind: "suites", suites, load } : void 0;
+    }
     case "load":
       return source.server ? { ...source, server: { ...source.server, cwd: move(source.server.cwd) } } : void 0;
     default:
@@ -75676,7 +76177,11 @@ function relocateSource(source, repoTop, checkoutDir) {
   }
 }
 function armSource(source) {
-  if (source.kind === "suites") return { ...source, suites: oneRunEach(source.suites) };
+  if (source.kind === "suites") {
+    const suites = oneRunEach(source.suites);
+    const load = source.load ? armSource(source.load) : void 0;
+    return load?.kind === "load" ? { ...source, suites, load } : { ...source, suites };
+  }
   if (source.kind !== "load") return source;
   return {
     ...source,
@@ -76471,7 +76976,7 @@ function renderHtmlReport(report) {
   const sections = scenarioNames(report).map((scenario, index) => scenarioSection(report, scenario, index, charts));
   const headline = `${GATE_ICON[report.verdict]} ${escapeHtml(report.gate)}: ${escapeHtml(headlineStatus(report).toUpperCase())}`;
   const parts = headlineParts(report).map((part) => `${part.icon} ${escapeHtml(part.text)}`).join(" · ");
-  const baseline = report.baseline ? `Baseline ${escapeHtml(report.baseline.id)}${report.baseline.sha ? ` (${escapeHtml(report.baseline.sha.slice(0, 7))})` : ""}, ${escapeHtml(report.baseline.store)}; ${report.baseline.historySize} stored run(s).` : report.baselineAbsence ? `No baseline: ${escapeHtml(report.baselineAbsence.reason)}` : "No baseline.";
+  const baseline = report.baseline ? `Baseline ${escapeHtml(report.baseline.id)}${report.baseline.sha ? ` (${escapeHtml(report.baseline.sha.slice(0, 7))})` : ""}, ${escapeHtml(report.baseline.store)}; ${report.baseline.historySize} stored run(s).` : report.baselineAbsence ? `No baseline: ${escapeHtml(report.baselineAbsence.reason.replace(/[.!]?$/, "."))}` : "No baseline.";
   const assets = uplotAssets();
   return `<!doctype html>
 <html lang="en">
@@ -76753,6 +77258,7 @@ function capitalize2(text) {
 init_define_PERF_GATE_UPLOT();
 import { readFile as readFile7 } from "node:fs/promises";
 var REPORT_HELP = `Usage: perf-gate report <report.json> (--html <file> | --markdown <file>)
+       perf-gate report --baseline <id|name|commit|latest> (--html <file> | --markdown <file> | --json <file>)
 
 Renders a JSON report written by --json (or the Action's report-json output) again,
 without measuring or comparing anything:
@@ -76761,7 +77267,16 @@ without measuring or comparing anything:
                            every trial as a dot with the estimate and interval, and the
                            history of each gated metric
       --markdown <file>    the Markdown table of the PR comment
-Use - as the file for standard output.`;
+Use - as the file for standard output.
+
+With --baseline, the report is of a run the file store holds (an id from
+'perf-gate baseline list', a pinned name, a commit, or latest): nothing is measured; the run
+is judged against the runs saved before it with the gate's thresholds, as its push
+was, and the history drawn is the history up to it.
+  -c, --config <file>      config file for the gate's thresholds and history
+  -n, --name <gate>        gate name (default: from the config, else "default")
+  -t, --thresholds <rules> inline thresholds, repeatable, e.g. "p95: +20%"
+      --baseline-dir <dir> file store directory (default .perf-gate in the current directory)`;
 async function readGateReport(path, shown) {
   let text;
   try {
@@ -76822,38 +77337,49 @@ function describeGateSetup(settings, options) {
         `    results  ${suite.resultsPath ? shown(suite.resultsPath) : "standard output"}, format ${suite.format}, time limit ${formatSeconds(suite.timeoutMs / 1e3)}`
       );
     }
+    if (source.load) lines.push(...describeLoad(source.load, ` (suite "${LOAD_SUITE_NAME}", run after the suites)`));
   } else if (source.kind === "load") {
-    lines.push("", `Load scenarios (${source.scenarios.length + (source.websocketScenarios?.length ?? 0)}):`);
-    for (const scenario of source.scenarios) {
-      const shape = scenario.requests ? `${scenario.requests} requests` : `${formatSeconds(scenario.durationSeconds)} after ${formatSeconds(scenario.warmupSeconds)} warm-up`;
-      const pace = scenario.ratePerSecond ? `${scenario.ratePerSecond} req/s over ${scenario.connections} connections` : `${scenario.connections} connections`;
-      lines.push(`  ${scenario.name}: ${scenario.trials} trial(s) of ${shape}, ${pace}`);
-      for (const endpoint of scenario.endpoints) lines.push(`    ${endpoint.method} ${endpoint.url}`);
-    }
-    for (const scenario of source.websocketScenarios ?? []) {
-      const ramp = scenario.connectRatePerSecond ? `, connecting ${scenario.connectRatePerSecond}/s` : "";
-      const pace = scenario.messageRatePerSecond ? `${scenario.messageRatePerSecond} messages/s per client` : "each message after the reply";
-      lines.push(
-        `  ${scenario.name}: ${scenario.trials} trial(s) of ${formatSeconds(scenario.durationSeconds)} after ${formatSeconds(scenario.warmupSeconds)} warm-up, ${scenario.clients} WebSocket clients${ramp}, ${pace}`
-      );
-      lines.push(`    WS ${scenario.url.split("?")[0]}`);
-    }
-    if (source.server) lines.push(`  server: ${source.server.start}${source.server.readyUrl ? ` (ready at ${source.server.readyUrl})` : ""}`);
+    lines.push(...describeLoad(source));
   } else if (source.kind === "results-file") {
     lines.push("", `Results file: ${shown(source.path)} (format ${source.format})`);
   } else {
     lines.push("", "Nothing to run is configured (no suites, no load).");
   }
   lines.push("", "Load profiles (--profile, profile:):");
-  const profiles = (source.kind === "load" ? source.profiles : void 0) ?? LOAD_PROFILES;
+  const profiles = (source.kind === "load" ? source.profiles : source.kind === "suites" ? source.load?.profiles : void 0) ?? LOAD_PROFILES;
   for (const [name, profile] of Object.entries(profiles)) {
     const pace = profile.ratePerSecond ? `${profile.ratePerSecond} req/s over ${profile.connections} connections` : `${profile.connections} connections`;
     lines.push(
-      `  ${name.padEnd(9)} ${profile.trials} trial(s) × ${formatSeconds(profile.durationSeconds)} after ${formatSeconds(profile.warmupSeconds)} warm-up, ${pace}`
+      `  ${name.padEnd(9)} ${profile.trials} trial(s) × ${formatSeconds(profile.durationSeconds)} after ${formatSeconds(profile.warmupSeconds)} warm-up, ${pace}${profile.scale ? `, load scaled ${profile.scale}x` : ""}`
     );
   }
   return `${lines.join("\n")}
 `;
+}
+function describeLoad(source, suffix = "") {
+  const lines = ["", `Load scenarios (${source.scenarios.length + (source.websocketScenarios?.length ?? 0)})${suffix}:`];
+  for (const scenario of source.scenarios) {
+    const length = scenario.shape ? `stages ${describeShape(scenario.shape)}` : scenario.requests ? `${scenario.requests} requests` : `${formatSeconds(scenario.durationSeconds)} after ${formatSeconds(scenario.warmupSeconds)} warm-up`;
+    const pace = scenario.shape ? scenario.shape.unit === "rate" ? `over ${scenario.connections} connections` : "" : scenario.ratePerSecond ? `${scenario.ratePerSecond} req/s over ${scenario.connections} connections` : `${scenario.connections} connections`;
+    const extras = [
+      pace,
+      ...scenario.thinkTime ? [`think time ${describeThinkTime(scenario.thinkTime)}`] : [],
+      ...scenario.scale ? [`scaled ${scenario.scale}x`] : []
+    ].filter((part) => part !== "");
+    lines.push(`  ${scenario.name}: ${scenario.trials} trial(s) of ${length}${extras.length > 0 ? `, ${extras.join(", ")}` : ""}`);
+    for (const endpoint of scenario.endpoints)
+      lines.push(`    ${endpoint.method} ${endpoint.url}${scenario.endpoints.length > 1 ? ` (weight ${endpoint.weight})` : ""}`);
+  }
+  for (const scenario of source.websocketScenarios ?? []) {
+    const ramp = scenario.connectRatePerSecond ? `, connecting ${scenario.connectRatePerSecond}/s` : "";
+    const pace = scenario.messageRatePerSecond ? `${scenario.messageRatePerSecond} messages/s per client` : "each message after the reply";
+    lines.push(
+      `  ${scenario.name}: ${scenario.trials} trial(s) of ${formatSeconds(scenario.durationSeconds)} after ${formatSeconds(scenario.warmupSeconds)} warm-up, ${scenario.clients} WebSocket clients${ramp}, ${pace}`
+    );
+    lines.push(`    WS ${scenario.url.split("?")[0]}`);
+  }
+  if (source.server) lines.push(`  server: ${source.server.start}${source.server.readyUrl ? ` (ready at ${source.server.readyUrl})` : ""}`);
+  return lines;
 }
 function formatSeconds(seconds3) {
   return seconds3 >= 60 && seconds3 % 60 === 0 ? `${seconds3 / 60} min` : `${Number(seconds3.toFixed(2))} s`;
@@ -77525,7 +78051,8 @@ Usage: perf-gate <command> [options]
 Commands:
   run                 run the configured suite, compare with the baseline, report
   compare             compare two results files (no suite is run)
-  report <file>       render a JSON report again: --html (charts) or --markdown
+  report <file>       render a JSON report again (or a stored run: --baseline <id>)
+                      as --html (charts) or --markdown
   list                what the config defines: suites, load scenarios, profiles
   baseline list       list stored baselines
   baseline show [id]  print a stored baseline (default: latest)
@@ -77988,14 +78515,47 @@ async function historyCliCommand(args, io) {
   return historyCommand(settings, fileStore(settings), values, io);
 }
 async function reportCliCommand(args, io) {
-  const { values, positionals } = parse(args, { html: COMMON_OPTIONS.html, markdown: COMMON_OPTIONS.markdown, help: COMMON_OPTIONS.help }, true);
+  const { values, positionals } = parse(
+    args,
+    {
+      html: COMMON_OPTIONS.html,
+      markdown: COMMON_OPTIONS.markdown,
+      json: COMMON_OPTIONS.json,
+      baseline: { type: "string" },
+      config: COMMON_OPTIONS.config,
+      name: COMMON_OPTIONS.name,
+      thresholds: COMMON_OPTIONS.thresholds,
+      "baseline-dir": COMMON_OPTIONS["baseline-dir"],
+      help: COMMON_OPTIONS.help
+    },
+    true
+  );
   if (values.help) return help(io, "report");
-  if (positionals.length !== 1) throw new InputError("report takes one JSON report file (written by --json); see --help");
-  if (typeof values.html !== "string" && typeof values.markdown !== "string")
-    throw new InputError("report needs --html <file> or --markdown <file>; see --help");
-  const report = await readGateReport(resolve4(io.cwd, positionals[0]), positionals[0]);
+  const stored = typeof values.baseline === "string";
+  if (stored ? positionals.length !== 0 : positionals.length !== 1)
+    throw new InputError("report takes one JSON report file (written by --json), or --baseline <id> for a stored run, not both; see --help");
+  if (typeof values.html !== "string" && typeof values.markdown !== "string" && !(stored && typeof values.json === "string"))
+    throw new InputError(`report needs --html <file> or --markdown <file>${stored ? " (or --json <file>)" : ""}; see --help`);
+  if (!stored && typeof values.json === "string") throw new InputError("report --json is for a stored run (--baseline <id>): a JSON report is already JSON");
+  const report = stored ? await storedRunReport(values.baseline, values, io) : await readGateReport(resolve4(io.cwd, positionals[0]), positionals[0]);
   await writeReports(report, values, io);
   return EXIT_PASS;
+}
+async function storedRunReport(idOrName, values, io) {
+  const settings = await settingsFromFlags(values, io, { sourceOptional: true, confirm: "never" });
+  const { record, earlier, before } = await findStoredRun(fileStore(settings), settings.name, idOrName, settings.baseline.historyLimit);
+  const commit = record.source.sha ? `commit ${record.source.sha.slice(0, 7)}, ` : "";
+  const then = record.verdict ? `; when it was saved, its verdict was ${record.verdict.status.toUpperCase()}` : "";
+  const note = `Stored run ${record.name ?? record.id} (${commit}saved ${record.savedAt}), judged again with the gate's thresholds against the ${earlier.length} run(s) saved before it${then}.`;
+  const context = { event: record.source.event ?? "stored", runner: record.environment?.runner ?? "local" };
+  if (record.source.sha) context.sha = record.source.sha;
+  if (record.source.ref) context.ref = record.source.ref;
+  const outcome = await runGate(
+    settings,
+    { log: cliLogger(io, true), store: before, context, now: () => new Date(record.savedAt), produce: async () => record.results },
+    { save: "never", notes: [note] }
+  );
+  return outcome.report;
 }
 async function settingsForStore(values, io) {
   return settingsFromFlags(values, io, { sourceOptional: true });

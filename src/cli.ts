@@ -12,6 +12,7 @@ import { FileBaselineStore } from './baselines/file-store.js'
 import { validateBaselineText } from './baselines/select.js'
 import type { BaselineRecord } from './baselines/store.js'
 import { givenBaselineStore, unsavedBaselineRecord } from './baselines/given-baseline.js'
+import { findStoredRun } from './baselines/stored-run.js'
 import type { LoadEdgeSettings } from './config/load-settings.js'
 import { checkStoreName } from './config/names.js'
 import { inlineThresholdMap, resolveSettings, type EdgeSettings } from './config/resolve-settings.js'
@@ -71,7 +72,8 @@ Usage: perf-gate <command> [options]
 Commands:
   run                 run the configured suite, compare with the baseline, report
   compare             compare two results files (no suite is run)
-  report <file>       render a JSON report again: --html (charts) or --markdown
+  report <file>       render a JSON report again (or a stored run: --baseline <id>)
+                      as --html (charts) or --markdown
   list                what the config defines: suites, load scenarios, profiles
   baseline list       list stored baselines
   baseline show [id]  print a stored baseline (default: latest)
@@ -566,16 +568,51 @@ async function historyCliCommand(args: string[], io: CliIo): Promise<number> {
   return historyCommand(settings, fileStore(settings), values, io)
 }
 
-/** `perf-gate report <report.json> --html <file>`: a written report rendered again. */
+/** `perf-gate report <report.json> --html <file>`: a written report rendered again; or a stored run, judged again. */
 async function reportCliCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { html: COMMON_OPTIONS.html, markdown: COMMON_OPTIONS.markdown, help: COMMON_OPTIONS.help }, true)
+  const { values, positionals } = parse(
+    args,
+    {
+      html: COMMON_OPTIONS.html,
+      markdown: COMMON_OPTIONS.markdown,
+      json: COMMON_OPTIONS.json,
+      baseline: { type: 'string' },
+      config: COMMON_OPTIONS.config,
+      name: COMMON_OPTIONS.name,
+      thresholds: COMMON_OPTIONS.thresholds,
+      'baseline-dir': COMMON_OPTIONS['baseline-dir'],
+      help: COMMON_OPTIONS.help
+    },
+    true
+  )
   if (values.help) return help(io, 'report')
-  if (positionals.length !== 1) throw new InputError('report takes one JSON report file (written by --json); see --help')
-  if (typeof values.html !== 'string' && typeof values.markdown !== 'string')
-    throw new InputError('report needs --html <file> or --markdown <file>; see --help')
-  const report = await readGateReport(resolve(io.cwd, positionals[0]!), positionals[0]!)
+  const stored = typeof values.baseline === 'string'
+  if (stored ? positionals.length !== 0 : positionals.length !== 1)
+    throw new InputError('report takes one JSON report file (written by --json), or --baseline <id> for a stored run, not both; see --help')
+  if (typeof values.html !== 'string' && typeof values.markdown !== 'string' && !(stored && typeof values.json === 'string'))
+    throw new InputError(`report needs --html <file> or --markdown <file>${stored ? ' (or --json <file>)' : ''}; see --help`)
+  if (!stored && typeof values.json === 'string') throw new InputError('report --json is for a stored run (--baseline <id>): a JSON report is already JSON')
+  const report = stored ? await storedRunReport(values.baseline as string, values, io) : await readGateReport(resolve(io.cwd, positionals[0]!), positionals[0]!)
   await writeReports(report, values, io)
   return EXIT_PASS
+}
+
+/** A stored run judged against the runs saved before it (see baselines/stored-run.ts); nothing is measured or saved. */
+async function storedRunReport(idOrName: string, values: Record<string, string | boolean | undefined>, io: CliIo): Promise<GateReport> {
+  const settings = await settingsFromFlags(values, io, { sourceOptional: true, confirm: 'never' })
+  const { record, earlier, before } = await findStoredRun(fileStore(settings), settings.name, idOrName, settings.baseline.historyLimit)
+  const commit = record.source.sha ? `commit ${record.source.sha.slice(0, 7)}, ` : ''
+  const then = record.verdict ? `; when it was saved, its verdict was ${record.verdict.status.toUpperCase()}` : ''
+  const note = `Stored run ${record.name ?? record.id} (${commit}saved ${record.savedAt}), judged again with the gate's thresholds against the ${earlier.length} run(s) saved before it${then}.`
+  const context: RunContext = { event: record.source.event ?? 'stored', runner: record.environment?.runner ?? 'local' }
+  if (record.source.sha) context.sha = record.source.sha
+  if (record.source.ref) context.ref = record.source.ref
+  const outcome = await runGate(
+    settings,
+    { log: cliLogger(io, true), store: before, context, now: () => new Date(record.savedAt), produce: async () => record.results },
+    { save: 'never', notes: [note] }
+  )
+  return outcome.report
 }
 
 /** Settings for commands that only touch the store: a missing suite is fine there. */

@@ -104,6 +104,35 @@ describe('Actions cache baseline store', () => {
     assert.deepEqual(lookup.problems, [])
   })
 
+  test('the entry carries the newest runs whole and older ones without their distributions', async () => {
+    const withLatencies = {
+      ...results,
+      scenarios: results.scenarios.map((scenario) => ({
+        ...scenario,
+        trials: scenario.trials.map((trial) => ({ ...trial, distributions: { latency: { unit: 'ms', samples: [19, 20, 24] } } }))
+      }))
+    }
+    const store = new CacheBaselineStore(workspace, 5)
+    for (const digit of [1, 2, 3, 4, 5, 6]) {
+      asJob(80 + digit, MAIN)
+      await store.save(baselineRecord('compact', withLatencies, push(digit), at(30 + digit)))
+    }
+    asJob(90, PULL)
+    const lookup = await new CacheBaselineStore(workspace, 5).load({ gate: 'compact', historyLimit: 20 })
+    assert.deepEqual(
+      lookup.history.map((r) => [r.source.sha![0], r.results.scenarios[0]!.trials.every((trial) => trial.distributions !== undefined)]),
+      [
+        ['6', true],
+        ['5', true],
+        ['4', true],
+        ['3', false],
+        ['2', false]
+      ]
+    )
+    // A compacted run keeps every trial's numbers: verdicts and history read those.
+    assert.deepEqual(lookup.history[4]!.results.scenarios[0]!.trials, results.scenarios[0]!.trials)
+  })
+
   test('a PR cannot see caches saved by another PR; nothing saved yet is reported', async () => {
     asJob(20, [
       { scope: 'refs/pull/8/merge', permission: 3 },

@@ -32,6 +32,34 @@ describe('file baseline store', () => {
     assert.match(missingBase.problems[0]!, /no baseline saved at the base commit fffffff; using the newest one/)
   })
 
+  test('a run pushed out of the newest three loses its distributions, keeps its numbers; pinned ones stay whole', async () => {
+    const dir = scratchDir()
+    const store = new FileBaselineStore(dir, '.perf-gate', 50)
+    const whole = {
+      ...results,
+      scenarios: results.scenarios.map((scenario) => ({
+        ...scenario,
+        trials: scenario.trials.map((trial) => ({ ...trial, distributions: { latency: { unit: 'ms', samples: [1, 2, 9] } } }))
+      }))
+    }
+    await store.save({ ...baselineRecord('api', whole, context('p'.repeat(40)), at(0)), name: 'release-1' })
+    for (let i = 0; i < 5; i++) await store.save(baselineRecord('api', whole, context(`${i}`.repeat(40)), at(i)))
+    const lookup = await store.load({ gate: 'api', historyLimit: 10 })
+    assert.deepEqual(
+      lookup.history.map((r) => [r.source.sha![0], r.results.scenarios[0]!.trials.some((trial) => trial.distributions !== undefined)]),
+      [
+        ['4', true],
+        ['3', true],
+        ['2', true],
+        ['1', false],
+        ['0', false]
+      ]
+    )
+    assert.deepEqual(lookup.history[4]!.results.scenarios[0]!.trials, results.scenarios[0]!.trials)
+    const pinned = await store.read('api', 'release-1')
+    assert.ok(pinned.record!.results.scenarios[0]!.trials.every((trial) => trial.distributions !== undefined))
+  })
+
   test('no baseline yet is reported, not silent', async () => {
     const lookup = await new FileBaselineStore(scratchDir(), '.perf-gate').load({ gate: 'api', historyLimit: 5 })
     assert.equal(lookup.baseline, undefined)

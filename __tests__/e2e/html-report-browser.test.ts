@@ -135,6 +135,32 @@ thresholds:
       await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }])
       await page.screenshot({ path: join(shots, 'html-report-dark.png'), fullPage: true })
       assert.ok(existsSync(join(shots, 'html-report-dark.png')))
+
+      // A stored run seen again: the newest saved run, judged against the two before it, drawn the same way.
+      const newest = readdirSync(join(dir, '.perf-gate/shop/history'))
+        .sort()
+        .at(-1)!
+        .replace(/\.json$/, '')
+      const stored = await runCliEntry(['report', '--baseline', newest, '--html', 'stored.html', '--json', 'stored.json'], dir)
+      assert.equal(stored.exitCode, 0, stored.stderr)
+      const storedReport = JSON.parse(readFileSync(join(dir, 'stored.json'), 'utf8')) as { notes: string[]; trends: Array<{ points: unknown[] }> }
+      assert.match(storedReport.notes.join('\n'), new RegExp(`Stored run ${newest} .*judged again .* against the 2 run\\(s\\) saved before it`))
+      await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }])
+      await page.goto(`file://${join(dir, 'stored.html')}`)
+      await page.waitForFunction('Array.isArray(window.perfGateCharts)', { timeout: 15_000 })
+      const storedCharts = (await page.evaluate('window.perfGateCharts')) as DrawnChart[]
+      assert.deepEqual(
+        storedCharts.filter((chart) => chart.kind === 'distribution').map((chart) => [chart.series, chart.points, chart.canvas]),
+        [
+          [2, 16, true],
+          [2, 16, true]
+        ],
+        'the stored run and the run before it, each with its latency histogram'
+      )
+      const storedHistories = storedCharts.filter((chart) => chart.kind === 'history')
+      assert.equal(storedHistories.length, storedReport.trends.length)
+      for (const chart of storedHistories) assert.equal(chart.points, 3, `the history up to the stored run: ${chart.id}`)
+      assert.deepEqual(errors, [], 'no console errors on the page of the stored run')
     } finally {
       await browser.close()
     }

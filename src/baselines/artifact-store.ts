@@ -30,6 +30,8 @@ import {
 } from './store.js'
 
 const DEFAULT_ARTIFACT_RETENTION_DAYS = 90
+/** Artifact downloads in flight at once during a load. */
+const PARALLEL_DOWNLOADS = 4
 
 /** The fields of GET /repos/{owner}/{repo}/actions/artifacts this store reads. */
 export interface ListedArtifact {
@@ -123,9 +125,20 @@ export class ArtifactBaselineStore implements BaselineStore {
     const wanted = query.name ? candidates.slice(0, 1) : candidates.slice(0, Math.max(1, query.historyLimit))
     if (atBase && !wanted.includes(atBase)) wanted.push(atBase)
     const records: BaselineRecord[] = []
-    for (const artifact of wanted) {
-      const record = await this.fetchRecord(artifact, problems, trouble)
-      if (record) records.push(record)
+    // A few downloads at a time (a history of 50 read one by one adds up to tens of seconds per job); what each
+    // one reports is merged in the listing's order, so the report reads the same whatever finished first.
+    for (let start = 0; start < wanted.length; start += PARALLEL_DOWNLOADS) {
+      const fetched = await Promise.all(
+        wanted.slice(start, start + PARALLEL_DOWNLOADS).map(async (artifact) => {
+          const own = { problems: [] as string[], trouble: {} as LookupTrouble }
+          return { record: await this.fetchRecord(artifact, own.problems, own.trouble), ...own }
+        })
+      )
+      for (const one of fetched) {
+        if (one.record) records.push(one.record)
+        problems.push(...one.problems)
+        for (const [kind, cause] of Object.entries(one.trouble)) noteTrouble(trouble, kind as keyof LookupTrouble, cause.reason, cause.advice)
+      }
     }
     if (records.length === 0 && problems.length === 0 && wanted.length > 0) {
       // Every listed artifact was gone by the time it was downloaded (skipped with debug lines): none to read.

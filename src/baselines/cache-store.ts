@@ -24,9 +24,11 @@ import { createHash } from 'node:crypto'
 import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as cache from '@actions/cache'
+import { DEFAULT_HISTORY_LIMIT } from '../config/settings.js'
 import { RunError, isRateLimited, messageOf } from '../errors.js'
 import { createOctokit, type RepositoryRef } from '../github/octokit-client.js'
 import type { EnvironmentFingerprint } from '../results/model.js'
+import { compactHistory } from './compact-record.js'
 import { readRecordFile, writeRecordFile } from './record-file.js'
 import { SAVE_ADVICE, chooseBaseline, promoteAdvice, summarizeBaseline, validateBaselineText } from './select.js'
 import {
@@ -122,7 +124,7 @@ export class CacheBaselineStore implements BaselineStore {
     /** The directory CACHE_PATHS are relative to: the step's working directory (the workspace). */
     workingDir: string,
     /** How many past baselines each entry carries. */
-    private readonly historyLimit = 20,
+    private readonly historyLimit = DEFAULT_HISTORY_LIMIT,
     private readonly client: CacheClient = toolkitCacheClient,
     private readonly extras: CacheStoreExtras = {}
   ) {
@@ -168,7 +170,7 @@ export class CacheBaselineStore implements BaselineStore {
     if (!record.name) {
       const previous = this.newestRolling?.gate === record.gate ? this.newestRolling.records : await this.restoreRecords(rollingPrefix(record.gate), [])
       const lookup = chooseBaseline(previous, { gate: record.gate, historyLimit: this.historyLimit }, this.description, [])
-      records = [record, ...lookup.history].slice(0, Math.max(1, this.historyLimit))
+      records = compactHistory([record, ...lookup.history].slice(0, Math.max(1, this.historyLimit)))
     }
     const key = cacheKeyOf(record)
     await this.writeEntry(records)

@@ -10,6 +10,8 @@ import { readdir, rm } from 'node:fs/promises'
 import { relative } from 'node:path'
 import { newBaselineId } from './baseline-id.js'
 import { containedPath } from './contained-path.js'
+import { DEFAULT_HISTORY_LIMIT } from '../config/settings.js'
+import { FULL_RECORDS, compactRecord, hasDistributions } from './compact-record.js'
 import { readRecordFile, readRecordVersion, writeRecordFile } from './record-file.js'
 import { chooseBaseline, summarizeBaseline, validateBaselineText } from './select.js'
 import {
@@ -31,7 +33,7 @@ export class FileBaselineStore implements BaselineStore {
     private readonly dir: string,
     displayDir = dir,
     /** Rolling baselines beyond this many are deleted after a save. */
-    private readonly historyLimit = 20
+    private readonly historyLimit = DEFAULT_HISTORY_LIMIT
   ) {
     this.description = `file store at ${displayDir}`
   }
@@ -74,6 +76,7 @@ export class FileBaselineStore implements BaselineStore {
       const path = this.historyPath(saved.gate, saved.id)
       if (await writeRecordFile(path, saved, { exclusive: true })) {
         await this.prune(saved.gate, this.historyLimit)
+        await this.compactPast(saved.gate)
         return { id: saved.id, location: relative(process.cwd(), path) || path }
       }
       if (attempt >= 5) throw new Error(`baseline ${path} already exists, and so did ${attempt} fresh ids; nothing was overwritten`)
@@ -96,6 +99,20 @@ export class FileBaselineStore implements BaselineStore {
     const doomed = ours.slice(0, Math.max(0, ours.length - keep))
     for (const id of doomed) await rm(this.historyPath(gate, id), { force: true })
     return doomed
+  }
+
+  /**
+   * Drops the distributions of the run that this save pushed out of the newest FULL_RECORDS (see compact-record.ts).
+   * One record is read and rewritten per save, whatever the depth of the store; a record that cannot be read or is
+   * not ours is left as it is.
+   */
+  private async compactPast(gate: string): Promise<void> {
+    const ids = await this.historyIds(gate)
+    const id = ids[ids.length - 1 - FULL_RECORDS]
+    if (id === undefined) return
+    const path = this.historyPath(gate, id)
+    const record = await this.readRecord(path, [])
+    if (record && hasDistributions(record)) await writeRecordFile(path, compactRecord(record))
   }
 
   async list(gate: string): Promise<BaselineSummary[]> {

@@ -60,6 +60,17 @@ export interface LoadKnobsConfig {
   trials?: number
   rate?: number
   timeout?: number | string
+  stages?: LoadStageConfig[]
+  measure?: 'steady' | 'all'
+  'think-time'?: number | string | { min: number | string; max: number | string }
+  scale?: number | string
+}
+
+/** One stage: a duration and the target it ramps to (users, or rate in requests per second). */
+export interface LoadStageConfig {
+  duration: number | string
+  users?: number
+  rate?: number
 }
 
 export interface LoadEndpointConfig {
@@ -99,6 +110,7 @@ export interface LoadProfileConfig {
   warmup?: number | string
   trials?: number
   rate?: number
+  scale?: number | string
 }
 
 /** The `load:` section. */

@@ -8,9 +8,19 @@
 import { resolve } from 'node:path'
 import { InputError } from '../errors.js'
 import { urlScenarioName } from '../formats/results-builder.js'
-import type { LoadConfig, LoadEndpointConfig, LoadKnobsConfig, LoadProfileConfig, LoadProfileName } from './config-file.js'
+import type { LoadConfig, LoadEndpointConfig, LoadKnobsConfig, LoadProfileConfig, LoadProfileName, LoadStageConfig } from './config-file.js'
 import { parseDurationMs } from './durations.js'
-import type { LoadEndpointSettings, LoadProfileSettings, LoadScenarioSettings, LoadSource, ServerSettings, WebSocketScenarioSettings } from './settings.js'
+import { parseScale, parseStages, parseThinkTime, scaledUsers, scaleShape, type Picked } from './load-shape-settings.js'
+import type {
+  LoadEndpointSettings,
+  LoadProfileSettings,
+  LoadScenarioSettings,
+  LoadShapeSettings,
+  LoadSource,
+  ServerSettings,
+  ThinkTimeSettings,
+  WebSocketScenarioSettings
+} from './settings.js'
 import { buildWebSocketScenario, httpOriginOf, isWebSocketUrl, websocketScenarioName } from './websocket-settings.js'
 
 /** What the Action inputs / CLI flags say about load (all raw text, as given). */
@@ -99,6 +109,11 @@ export function resolveLoadSource(
       if (scenario.websocket && scenario.endpoints) throw new InputError(`${at}: give either endpoints (HTTP) or websocket, not both; make two scenarios`)
       if (scenario.websocket) {
         const knobs = resolveKnobs(scenario, config, edge, edgeProfile, at, profiles)
+        const shaped = knobs.shape ?? knobs.thinkTime
+        if (shaped)
+          throw new InputError(
+            `${shaped.at}: stages and think-time apply to HTTP scenarios; a WebSocket scenario ramps its clients with websocket.connect-rate and paces them with websocket.message-rate`
+          )
         const fallback = websocketScenarioName(scenario.websocket.url)
         const name = scenario.name ?? (single ? fallback : `${fallback} #${index + 1}`)
         claim(name)
@@ -173,6 +188,7 @@ function profileTable(custom: Record<string, LoadProfileConfig>, where: string):
       trials: own.trials ?? LOAD_PROFILES.standard.trials
     }
     if (own.rate !== undefined) profile.ratePerSecond = own.rate
+    if (own.scale !== undefined) profile.scale = parseScale({ value: own.scale, at: `${at}/scale` })
     table.set(name, profile)
   }
   return table
@@ -196,6 +212,13 @@ export interface ResolvedLoadKnobs {
   rate?: { value: number; at: string }
   /** A request count instead of a duration, and where it was set. */
   requests?: { value: number; at: string }
+  /** The factor connections and rate were multiplied by (`scale`), 1 when not set. */
+  scale: number
+  /** Stages (already scaled), think time, and where each was set. */
+  shape?: { value: LoadShapeSettings; at: string }
+  thinkTime?: { value: ThinkTimeSettings; at: string }
+  /** Where an explicit duration and connections came from (they conflict with stages). */
+  explicit: { duration?: string; connections?: string }
 }
 
 /** Precedence for each knob: input/flag > the scenario's field > the `load:` field > the profile. */
@@ -218,23 +241,70 @@ function resolveKnobs(
         ? { value: section[key], at: `${sectionAt}/${key}` }
         : undefined
 
-  const connections = edge.connections?.trim()
-    ? wholeNumber(edge.connections, "input 'connections'", 1, 10_000)
-    : ((pick('connections')?.value as number | undefined) ?? profile.connections)
-  const duration = seconds(edge.duration?.trim() ? { value: edge.duration, at: "input 'duration'" } : pick('duration')) ?? profile.durationSeconds
+  const scalePicked = pick('scale') as Picked<number | string> | undefined
+  const scale = scalePicked ? parseScale(scalePicked) : (profile.scale ?? 1)
+  const scaleAt = scalePicked?.at ?? 'the profile'
+  const pickedConnections = edge.connections?.trim() ? { at: "input 'connections'" } : pick('connections')
+  const connections = scaledUsers(
+    edge.connections?.trim()
+      ? wholeNumber(edge.connections, "input 'connections'", 1, 10_000)
+      : ((pick('connections')?.value as number | undefined) ?? profile.connections),
+    scale,
+    scaleAt
+  )
+  const durationPicked = edge.duration?.trim() ? { value: edge.duration, at: "input 'duration'" } : pick('duration')
+  const duration = seconds(durationPicked) ?? profile.durationSeconds
   const trials = edge.trials?.trim() ? wholeNumber(edge.trials, "input 'trials'", 1, 100) : ((pick('trials')?.value as number | undefined) ?? profile.trials)
   const warmupSeconds = seconds(pick('warmup'), { allowZero: true }) ?? profile.warmupSeconds
   const timeout = pick('timeout')
   const timeoutSeconds = seconds(timeout) ?? DEFAULT_LOAD_TIMEOUT_SECONDS
   if (timeoutSeconds < 1) throw new InputError(`${timeout!.at}: "${timeout!.value}" is too short; a request timeout is at least 1s`)
-  const knobs: ResolvedLoadKnobs = { connections, durationSeconds: duration, warmupSeconds, trials, timeoutSeconds }
+  const explicit: ResolvedLoadKnobs['explicit'] = {}
+  if (durationPicked) explicit.duration = durationPicked.at
+  if (pickedConnections) explicit.connections = pickedConnections.at
+  const knobs: ResolvedLoadKnobs = { connections, durationSeconds: duration, warmupSeconds, trials, timeoutSeconds, scale, explicit }
   const pickedRate = pick('rate') as { value: number; at: string } | undefined
   if (edge.rate?.trim()) knobs.rate = { value: positiveNumber(edge.rate, "input 'rate'"), at: "input 'rate'" }
   else if (pickedRate) knobs.rate = pickedRate
   else if (profile.ratePerSecond !== undefined) knobs.rate = { value: profile.ratePerSecond, at: 'the profile' }
+  if (knobs.rate) knobs.rate = { ...knobs.rate, value: knobs.rate.value * scale }
   const requests = edge.duration?.trim() ? undefined : (pick('requests') as { value: number; at: string } | undefined)
   if (requests) knobs.requests = requests
+  const stages = pick('stages') as Picked<LoadStageConfig[]> | undefined
+  if (stages) {
+    const measure = pick('measure') as Picked<'steady' | 'all'> | undefined
+    knobs.shape = { value: scaleShape(parseStages(stages, measure), scale, scaleAt), at: stages.at }
+  }
+  const think = pick('think-time') as Picked<number | string | { min: number | string; max: number | string }> | undefined
+  if (think) knobs.thinkTime = { value: parseThinkTime(think), at: think.at }
   return knobs
+}
+
+/**
+ * A scenario's shape against its other knobs: the stages set the length and the users (or the rate), so an explicit
+ * duration, request count, or connection count (rate) beside them is a contradiction, named with both paths.
+ */
+function checkShape(knobs: ResolvedLoadKnobs): void {
+  const think = knobs.thinkTime
+  const shape = knobs.shape
+  if (think && (knobs.rate || shape?.value.unit === 'rate'))
+    throw new InputError(
+      `${think.at}: think time is a pause between one user's requests (closed loop); with a rate (${knobs.rate?.at ?? shape!.at}) the arrival schedule sets the pace. Use users stages or connections instead of a rate, or remove think-time`
+    )
+  if (!shape) return
+  const at = shape.at
+  if (knobs.requests) throw new InputError(`${at}: stages set each trial's length; remove requests (${knobs.requests.at})`)
+  if (knobs.explicit.duration) throw new InputError(`${at}: stages set each trial's length; remove duration (${knobs.explicit.duration})`)
+  if (shape.value.unit === 'users') {
+    if (knobs.rate && knobs.rate.at !== 'the profile')
+      throw new InputError(`${at}: users stages are a closed loop; a fixed rate (${knobs.rate.at}) cannot apply too. Use rate stages for an open loop`)
+    const connectionsAt = knobs.explicit.connections
+    const parentOf = (path: string): string => path.slice(0, path.lastIndexOf('/'))
+    if (connectionsAt && (connectionsAt.startsWith('input') || parentOf(connectionsAt) === parentOf(at)))
+      throw new InputError(`${at}: the stages set the users (connections); remove connections (${connectionsAt}), or use scale to scale the stages`)
+  } else if (knobs.rate && knobs.rate.at !== 'the profile') {
+    throw new InputError(`${at}: rate stages set the rate; remove rate (${knobs.rate.at})`)
+  }
 }
 
 function buildScenario(
@@ -248,6 +318,7 @@ function buildScenario(
   profiles: Map<string, LoadProfile>
 ): LoadScenarioSettings {
   const knobs = resolveKnobs(own, config, edge, edgeProfile, at, profiles)
+  checkShape(knobs)
   const scenario: LoadScenarioSettings = {
     name,
     endpoints,
@@ -257,8 +328,23 @@ function buildScenario(
     trials: knobs.trials,
     timeoutSeconds: knobs.timeoutSeconds
   }
+  if (knobs.scale !== 1) scenario.scale = knobs.scale
   if (knobs.requests !== undefined) scenario.requests = knobs.requests.value
   if (knobs.rate !== undefined) scenario.ratePerSecond = knobs.rate.value
+  if (knobs.thinkTime) scenario.thinkTime = knobs.thinkTime.value
+  const shape = knobs.shape?.value
+  if (shape) {
+    // The stages replace the constant load: the trial lasts as long as they do, and its peak sizes the generator.
+    scenario.shape = shape
+    scenario.durationSeconds = shape.stages.reduce((sum, stage) => sum + stage.durationSeconds, 0)
+    const peak = Math.max(...shape.stages.map((stage) => stage.target))
+    if (shape.unit === 'users') {
+      scenario.connections = peak
+      delete scenario.ratePerSecond
+    } else scenario.ratePerSecond = peak
+    // A profile's warm-up stands in for a ramp the user did not write; with stages, the ramp is the warm-up.
+    if (own.warmup === undefined && config?.warmup === undefined) scenario.warmupSeconds = 0
+  }
   return scenario
 }
 

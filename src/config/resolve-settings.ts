@@ -23,6 +23,7 @@ import {
   DEFAULT_HISTORY_LIMIT,
   DEFAULT_CONFIRM_METHOD,
   DEFAULT_SUITE_TIMEOUT_MS,
+  LOAD_SUITE_NAME,
   type BaselineStoreKind,
   type ConfirmSettings,
   type GateSettings,
@@ -98,10 +99,32 @@ function defaultThresholdsOf(source: RunSource): Record<string, string> {
 }
 
 /**
+ * The default rules: one for the whole source, or in a config with suites and load, the suites' default for each
+ * suite and the load default for the load section's scenarios (each kind gated as it would be alone).
+ */
+function defaultRules(source: RunSource): ThresholdRule[] {
+  const rule = (of: RunSource, suite?: string): ThresholdRule => ({
+    metrics: parseThresholdMap(defaultThresholdsOf(of), 'default thresholds'),
+    isDefault: true,
+    ...(suite ? { suite } : {})
+  })
+  if (source.kind !== 'suites' || !source.load) return [rule(source)]
+  return [...source.suites.map((suite) => rule({ kind: 'suites', suites: [suite] }, suite.name)), rule(source.load, LOAD_SUITE_NAME)]
+}
+
+/**
  * The note a report carries when the default thresholds are in use, written from them: "No thresholds are
  * configured, so p50, p95 and rps are gated on a 20% change for the worse and errors on < 1% (...)".
  */
 export function defaultThresholdsNote(source: RunSource): string {
+  if (source.kind === 'suites' && source.load) {
+    return `No thresholds are configured, so in the suites ${defaultClauses({ kind: 'suites', suites: source.suites })}, and in the load scenarios ${defaultClauses(source.load)} (set \`thresholds\` to choose).`
+  }
+  return `No thresholds are configured, so ${defaultClauses(source)} (set \`thresholds\` to choose).`
+}
+
+/** "p50, p95 and rps are gated on a 20% change for the worse and errors on < 1%". */
+function defaultClauses(source: RunSource): string {
   const metricsByRule = new Map<string, string[]>()
   for (const [metric, rule] of Object.entries(defaultThresholdsOf(source))) metricsByRule.set(rule, [...(metricsByRule.get(rule) ?? []), metric])
   const clauses = [...metricsByRule].map(([rule, metrics], index) => {
@@ -110,7 +133,7 @@ export function defaultThresholdsNote(source: RunSource): string {
     const how = /^\+?\d+(\.\d+)?%$/.test(rule) ? `a ${rule.replace(/^\+/, '')} change for the worse` : rule
     return `${who}${gated} on ${how}`
   })
-  return `No thresholds are configured, so ${listWords(clauses)} (set \`thresholds\` to choose).`
+  return listWords(clauses)
 }
 
 /** "a", "a and b", "a, b and c". */
@@ -238,17 +261,17 @@ function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): R
   }
   if (edge.resultsPath) return { kind: 'results-file', path: resolve(edge.rootDir, edge.resultsPath), format }
   const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {}, config.profiles)
-  if (load) {
-    if (config.load && config.suites && config.suites.length > 0) {
-      throw new InputError(`${where}: has both suites and load; a gate runs one of them. Give each its own config file and gate name.`)
-    }
-    return load
-  }
+  // A URL given at the edge is a load of its own; the config's suites are for a run without one.
+  if (load && !(config.load && config.suites && config.suites.length > 0 && !edge.load?.url?.trim())) return load
   if (config.suites && config.suites.length > 0) {
     const names = new Set<string>()
     const suites = config.suites.map((suite, index) => {
       const name = suite.name ?? (config.suites!.length === 1 ? 'suite' : `suite-${index + 1}`)
       if (names.has(name)) throw new InputError(`${where}: /suites/${index}/name: "${name}" is used by two suites`)
+      if (load && name === LOAD_SUITE_NAME)
+        throw new InputError(
+          `${where}: /suites/${index}/name: "${name}" is what the load section goes by in a config with suites (--suite ${name}); rename the suite`
+        )
       names.add(name)
       const cwd = resolve(edge.rootDir, suite.cwd ?? '.')
       const settings: SuiteSettings = {
@@ -270,7 +293,7 @@ function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): R
       if (repeat !== undefined) settings.repeat = repeat
       return settings
     })
-    return { kind: 'suites', suites }
+    return load ? { kind: 'suites', suites, load } : { kind: 'suites', suites }
   }
   if (edge.sourceOptional) return { kind: 'none' }
   const misplaced = where === 'config' ? MISPLACED_CONFIG_NAMES.find((name) => existsSync(resolve(edge.rootDir, name))) : undefined
@@ -306,7 +329,7 @@ function resolveThresholds(edge: EdgeSettings, config: ConfigFile, where: string
     rules.push({ metrics: parseInlineThresholds(edge.thresholdsText, edge.thresholdsSource ?? 'thresholds') })
   }
   if (!hasAnyThreshold(rules)) {
-    rules.unshift({ metrics: parseThresholdMap(defaultThresholdsOf(source), 'default thresholds'), isDefault: true })
+    rules.unshift(...defaultRules(source))
   }
   return rules
 }

@@ -4,7 +4,7 @@
  */
 import { InputError } from '../errors.js'
 import type { Results } from '../results/model.js'
-import type { GateSettings } from './settings.js'
+import { LOAD_SUITE_NAME, type GateSettings, type SuitesSource } from './settings.js'
 import { closestName } from './closest-name.js'
 
 /** The settings with only the named suites; `names` empty or undefined keeps every suite. */
@@ -16,14 +16,16 @@ export function selectSuites(settings: GateSettings, names: string[] | undefined
       `--suite needs suites in the config (${settings.configPath ?? 'none read'}); this gate runs ${source.kind === 'load' ? 'load scenarios' : 'no suites'}`
     )
   }
-  const known = source.suites.map((suite) => suite.name)
+  const known = [...source.suites.map((suite) => suite.name), ...(source.load ? [LOAD_SUITE_NAME] : [])]
   for (const name of names) {
     if (known.includes(name)) continue
     const near = closestName(name, known)
     throw new InputError(`--suite ${name}: no such suite${near ? ` (did you mean "${near}"?)` : ''}; suites: ${known.join(', ')}`)
   }
   const wanted = new Set(names)
-  return { ...settings, source: { kind: 'suites', suites: source.suites.filter((suite) => wanted.has(suite.name)) }, suiteScope: [...wanted] }
+  const selected: SuitesSource = { kind: 'suites', suites: source.suites.filter((suite) => wanted.has(suite.name)) }
+  if (source.load && wanted.has(LOAD_SUITE_NAME)) selected.load = source.load
+  return { ...settings, source: selected, suiteScope: [...wanted] }
 }
 
 /** Results with only the scenarios of the suites in scope (scenarios carry their suite as a label). */

@@ -25,12 +25,23 @@ export interface SuiteSettings {
 
 /** What produces the current results. */
 export type RunSource =
-  | { kind: 'suites'; suites: SuiteSettings[] }
+  | SuitesSource
   | { kind: 'results-file'; path: string; format: string }
   /** HTTP endpoint load with autocannon (src/run/load). */
   | LoadSource
   /** Commands that only touch the baseline store need nothing to run. */
   | { kind: 'none' }
+
+/** Command suites, and (a config with both) the load section run after them in the same gate: one run, one report. */
+export interface SuitesSource {
+  kind: 'suites'
+  suites: SuiteSettings[]
+  /** The config's load scenarios; their scenarios carry the suite label LOAD_SUITE_NAME. */
+  load?: LoadSource
+}
+
+/** The name the load section of a config with suites goes by (`--suite load`, `suite: load` in rules). */
+export const LOAD_SUITE_NAME = 'load'
 
 /** One endpoint of a load scenario; requests cycle through a scenario's endpoints in order. */
 export interface LoadEndpointSettings {
@@ -63,6 +74,37 @@ export interface LoadScenarioSettings {
   ratePerSecond?: number
   /** Per-request time limit. */
   timeoutSeconds: number
+  /** Stages (ramps and plateaus) instead of one constant load; `connections` (users) or `ratePerSecond` is their peak. */
+  shape?: LoadShapeSettings
+  /** Closed loop: each connection (user) pauses this long after a response before its next request. */
+  thinkTime?: ThinkTimeSettings
+  /** The `scale` the configured load was multiplied by, when not 1 (for the report's labels). */
+  scale?: number
+}
+
+/**
+ * A load that changes over a trial, as k6's `stages` and Locust's spawn rate: each stage moves linearly from the
+ * previous stage's target (0 before the first) to its own over its duration.
+ */
+export interface LoadShapeSettings {
+  /** users: concurrent connections, closed loop; rate: requests per second over all connections, open loop. */
+  unit: 'users' | 'rate'
+  stages: LoadStageSettings[]
+  /** steady: only the stages that hold their target are measured (one part per distinct target); all: the whole trial. */
+  measure: 'steady' | 'all'
+  /** A shard's share of a shape: the configured target of each stage, which names the parts the same on every shard. */
+  configuredTargets?: number[]
+}
+
+export interface LoadStageSettings {
+  durationSeconds: number
+  target: number
+}
+
+/** A pause between a user's requests: fixed (min = max) or uniform in [min, max]. */
+export interface ThinkTimeSettings {
+  minSeconds: number
+  maxSeconds: number
 }
 
 /** A server perf-gate starts, waits for, watches and stops. */
@@ -118,6 +160,8 @@ export interface LoadProfileSettings {
   warmupSeconds: number
   trials: number
   ratePerSecond?: number
+  /** Multiplies connections, rate and stage targets (a stress variant of the same scenarios). */
+  scale?: number
 }
 
 /** One parsed threshold expression. */
@@ -227,7 +271,8 @@ export interface RemovedRule {
 export const DEFAULT_GATE_NAME = 'default'
 export const DEFAULT_CONFIG_PATH = '.github/perf-gate.yml'
 export const DEFAULT_BASELINE_DIR = '.perf-gate'
-export const DEFAULT_HISTORY_LIMIT = 20
+/** Enough stored runs for change points to see a step with room on both sides (older runs are compacted). */
+export const DEFAULT_HISTORY_LIMIT = 50
 export const DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1000
 export const DEFAULT_CONFIRM_LOOKS = [6, 12, 20]
 /**

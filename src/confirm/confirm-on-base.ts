@@ -83,15 +83,16 @@ export function relocateSource(source: RunSource, repoTop: string, checkoutDir: 
     return rel.startsWith('..') || isAbsolute(rel) ? path : join(checkoutDir, rel)
   }
   switch (source.kind) {
-    case 'suites':
-      return {
-        kind: 'suites',
-        suites: source.suites.map((suite) => ({
-          ...suite,
-          cwd: move(suite.cwd),
-          ...(suite.resultsPath ? { resultsPath: move(suite.resultsPath) } : {})
-        }))
-      }
+    case 'suites': {
+      const suites = source.suites.map((suite) => ({
+        ...suite,
+        cwd: move(suite.cwd),
+        ...(suite.resultsPath ? { resultsPath: move(suite.resultsPath) } : {})
+      }))
+      if (!source.load) return { kind: 'suites', suites }
+      const load = relocateSource(source.load, repoTop, checkoutDir)
+      return load?.kind === 'load' ? { kind: 'suites', suites, load } : undefined
+    }
     case 'load':
       // Only a server perf-gate starts can be the base commit's: an external URL serves whatever runs there.
       return source.server ? { ...source, server: { ...source.server, cwd: move(source.server.cwd) } } : undefined
@@ -107,7 +108,11 @@ export function relocateSource(source: RunSource, repoTop: string, checkoutDir: 
  * of each command (interleaved-runs.ts): its repeats become pairs.
  */
 export function armSource(source: RunSource): RunSource {
-  if (source.kind === 'suites') return { ...source, suites: oneRunEach(source.suites) }
+  if (source.kind === 'suites') {
+    const suites = oneRunEach(source.suites)
+    const load = source.load ? armSource(source.load) : undefined
+    return load?.kind === 'load' ? { ...source, suites, load } : { ...source, suites }
+  }
   if (source.kind !== 'load') return source
   return {
     ...source,

@@ -1,7 +1,8 @@
 /**
  * `perf-gate report <report.json>`: renders a JSON report written earlier (by `--json`, or the Action's `report-json`
  * output, or downloaded from its artifact) again: as an HTML page with the charts, or as Markdown. Nothing is
- * measured or compared again: the verdicts are the ones the report holds.
+ * measured or compared again: the verdicts are the ones the report holds. (`--baseline <id>`, a stored run seen
+ * again, is composed in cli.ts: it runs the gate over the stored results.)
  */
 import { readFile } from 'node:fs/promises'
 import { InputError } from '../errors.js'
@@ -9,6 +10,7 @@ import { schemaProblems } from '../schemas.js'
 import type { GateReport } from './report-model.js'
 
 export const REPORT_HELP = `Usage: perf-gate report <report.json> (--html <file> | --markdown <file>)
+       perf-gate report --baseline <id|name|commit|latest> (--html <file> | --markdown <file> | --json <file>)
 
 Renders a JSON report written by --json (or the Action's report-json output) again,
 without measuring or comparing anything:
@@ -17,7 +19,16 @@ without measuring or comparing anything:
                            every trial as a dot with the estimate and interval, and the
                            history of each gated metric
       --markdown <file>    the Markdown table of the PR comment
-Use - as the file for standard output.`
+Use - as the file for standard output.
+
+With --baseline, the report is of a run the file store holds (an id from
+'perf-gate baseline list', a pinned name, a commit, or latest): nothing is measured; the run
+is judged against the runs saved before it with the gate's thresholds, as its push
+was, and the history drawn is the history up to it.
+  -c, --config <file>      config file for the gate's thresholds and history
+  -n, --name <gate>        gate name (default: from the config, else "default")
+  -t, --thresholds <rules> inline thresholds, repeatable, e.g. "p95: +20%"
+      --baseline-dir <dir> file store directory (default .perf-gate in the current directory)`
 
 /** Reads and checks a JSON report; bad input names the file and the first problems. */
 export async function readGateReport(path: string, shown: string): Promise<GateReport> {

@@ -3,7 +3,7 @@
  * someone else produced. Every failure here is a run failure (exit 2) or bad input (exit 3), never a verdict.
  */
 import { readFile, stat } from 'node:fs/promises'
-import type { RunSource, SuiteSettings } from '../config/settings.js'
+import { LOAD_SUITE_NAME, type RunSource, type SuiteSettings } from '../config/settings.js'
 import { InputError, RunError, attachMeasured } from '../errors.js'
 import { parseResultsText } from '../formats/registry.js'
 import { decodeResultsBytes } from '../formats/results-file.js'
@@ -55,6 +55,21 @@ export async function produceResults(source: RunSource, deps: RunDeps): Promise<
       }
       origin.set(scenario.name, suite.name)
       scenarios.push({ ...scenario, labels: { ...scenario.labels, suite: suite.name } })
+    }
+  }
+  if (source.load) {
+    // The config's load section, after the suites: one run, one report. A load that fails keeps what the suites measured.
+    let load: Results
+    try {
+      load = await runLoad(source.load, deps)
+    } catch (error) {
+      throw attachMeasured(error, first ? { ...first, scenarios } : undefined)
+    }
+    first ??= load
+    for (const scenario of load.scenarios) {
+      const clash = origin.get(scenario.name)
+      if (clash) throw new InputError(`scenario "${scenario.name}" is produced by both suite "${clash}" and the load section; names must be unique`)
+      scenarios.push({ ...scenario, labels: { ...scenario.labels, suite: LOAD_SUITE_NAME } })
     }
   }
   return { ...first!, scenarios }

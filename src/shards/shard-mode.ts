@@ -47,6 +47,11 @@ export function shardShare(
   splitLoad?: (source: RunSource, shard: ShardSpec) => RunSource | undefined
 ): { source: RunSource; split: ShardReport['split'] } {
   if (source.kind === 'suites') {
+    if (source.load) {
+      throw new InputError(
+        `shard ${formatShard(shard)}: this gate runs suites and load together, which shard mode cannot split yet; shard a gate of suites alone or of load alone`
+      )
+    }
     if (source.suites.length < shard.total) {
       throw new InputError(
         `shard ${formatShard(shard)}: there are ${source.suites.length} suite(s) to split over ${shard.total} shards; use at most ${source.suites.length} shards, or split a load scenario instead`

@@ -168,7 +168,20 @@ describe('load settings', () => {
       `load:\n  scenarios: [{ name: a, endpoints: [{ url: "http://h/" }] }, { name: a, endpoints: [{ url: "http://h/" }] }]\n`,
       /\/load\/scenarios\/1\/name: "a" is used by two load scenarios/
     )
-    await rejectsWith(`suites: [{ command: "true" }]\nload:\n  scenarios: [{ endpoints: [{ url: "http://h/" }] }]\n`, /has both suites and load/)
+    await assert.rejects(
+      resolveSettings({
+        rootDir: (() => {
+          const root = scratchDir()
+          mkdirSync(join(root, '.github'), { recursive: true })
+          writeFileSync(join(root, FILE), `suites: [{ name: load, command: "true" }]\nload:\n  scenarios: [{ endpoints: [{ url: "http://h/" }] }]\n`)
+          return root
+        })(),
+        configExplicit: false,
+        defaultBaselineStore: 'file',
+        failOnRegression: true
+      }),
+      /\/suites\/0\/name: "load" is what the load section goes by in a config with suites \(--suite load\); rename the suite/
+    )
     await rejectsWith(scenarioWith('{ url: "http://h/" }'), /input 'connections' must be a whole number from 1 to 10000, got "many"/, {
       load: { connections: 'many' }
     })
@@ -244,6 +257,131 @@ describe('load settings', () => {
 `,
       /weight/
     )
+  })
+
+  test('stages, think time and scale: the stages set the length and the peak; scale multiplies the load; a profile may scale', async () => {
+    const source = await loadFrom(`load:
+  base-url: http://127.0.0.1:3000
+  profile: smoke
+  scenarios:
+    - name: browse
+      endpoints: [{ path: /a }]
+      stages:
+        - { duration: 10s, users: 25 }
+        - { duration: 30s, users: 25 }
+        - { duration: 5s, users: 0 }
+      think-time: 500ms-2s
+      scale: 2x
+    - name: api
+      endpoints: [{ path: /b }]
+      stages: [{ duration: 5s, rate: 100 }, { duration: 20s, rate: 100 }]
+      measure: all
+    - name: stress
+      profile: heavy
+      endpoints: [{ path: /c }]
+profiles:
+  heavy: { connections: 20, duration: 5s, scale: 3 }
+`)
+    const [browse, api, stress] = source.scenarios
+    assert.deepEqual(
+      { ...browse, endpoints: undefined },
+      {
+        name: 'browse',
+        endpoints: undefined,
+        connections: 50,
+        durationSeconds: 45,
+        warmupSeconds: 0,
+        trials: 3,
+        timeoutSeconds: 10,
+        scale: 2,
+        thinkTime: { minSeconds: 0.5, maxSeconds: 2 },
+        shape: {
+          unit: 'users',
+          measure: 'steady',
+          stages: [
+            { durationSeconds: 10, target: 50 },
+            { durationSeconds: 30, target: 50 },
+            { durationSeconds: 5, target: 0 }
+          ]
+        }
+      }
+    )
+    assert.deepEqual([api!.ratePerSecond, api!.durationSeconds, api!.connections, api!.shape!.measure], [100, 25, 5, 'all'])
+    assert.deepEqual([stress!.connections, stress!.scale, stress!.durationSeconds], [60, 3, 5])
+  })
+
+  test('bad stages, think time and scale: a clear message with the config path', async () => {
+    const base = (scenario: string): string => `load:
+  base-url: http://127.0.0.1:3000
+  scenarios:
+    - name: s
+      endpoints: [{ path: /a }]
+${scenario}`
+    await rejectsWith(
+      base('      stages: [{ duration: 10s, users: 10 }, { duration: 5s, users: 20 }]\n'),
+      /\/load\/scenarios\/0\/stages: the stages never reach a steady part .* e\.g\. \{ duration: 30s, users: 20 \} .* or set measure: all/
+    )
+    await rejectsWith(
+      base('      stages: [{ duration: 10s, users: 10 }, { duration: 5s, rate: 20 }]\n'),
+      /\/stages: every stage sets users, or every stage sets rate/
+    )
+    await rejectsWith(base('      stages: [{ duration: 10s }]\n'), /\/stages\/0: a stage needs users .* or rate/)
+    await rejectsWith(base('      stages: [{ duration: 0s, users: 3 }]\n'), /\/stages\/0\/duration: "0s" is not a duration/)
+    await rejectsWith(base('      stages: [{ duration: 1s, users: 0 }, { duration: 1s, users: 0 }]\n'), /every stage has a target of 0; nothing would be sent/)
+    await rejectsWith(base('      think-time: -1s\n'), /\/load\/scenarios\/0\/think-time: "-1s" is negative/)
+    await rejectsWith(base('      think-time: 2s-1s\n'), /think-time: the shortest think time \(2s\) is longer than the longest \(1s\)/)
+    await rejectsWith(
+      base('      think-time: 1s\n      rate: 50\n'),
+      /think-time: think time is a pause between one user's requests \(closed loop\); with a rate \(.*\/rate\)/
+    )
+    await rejectsWith(base('      scale: lots\n'), /\/scale: "lots" is not a load factor; write e\.g\. 2x/)
+    await rejectsWith(base('      scale: 0\n'), /\/scale: "0" is not a load factor/)
+    await rejectsWith(
+      base('      stages: [{ duration: 1s, users: 3 }, { duration: 1s, users: 3 }]\n      duration: 10s\n'),
+      /\/stages: stages set each trial's length; remove duration \(.*\/load\/scenarios\/0\/duration\)/
+    )
+    await rejectsWith(
+      base('      stages: [{ duration: 1s, users: 3 }, { duration: 1s, users: 3 }]\n      connections: 9\n'),
+      /the stages set the users \(connections\); remove connections \(.*\/connections\)/
+    )
+    await rejectsWith(base('      stages: [{ duration: 1s, rate: 3 }, { duration: 1s, rate: 3 }]\n      rate: 9\n'), /rate stages set the rate; remove rate/)
+    await rejectsWith(
+      `load:
+  scenarios:
+    - websocket: { url: ws://127.0.0.1:3000/ws }
+      stages: [{ duration: 1s, users: 3 }, { duration: 1s, users: 3 }]
+`,
+      /\/stages: stages and think-time apply to HTTP scenarios; a WebSocket scenario ramps its clients with websocket\.connect-rate/
+    )
+  })
+
+  test('suites and load in one config: one source, the load run after the suites; each kind keeps its default thresholds', async () => {
+    const root = scratchDir()
+    mkdirSync(join(root, '.github'), { recursive: true })
+    writeFileSync(
+      join(root, FILE),
+      `suites: [{ name: bench, command: "true" }]\nload:\n  scenarios: [{ name: api, endpoints: [{ url: "http://127.0.0.1:9/" }] }]\n`
+    )
+    const settings = await resolveSettings({ rootDir: root, configExplicit: false, defaultBaselineStore: 'file', failOnRegression: true })
+    assert.equal(settings.source.kind, 'suites')
+    const source = settings.source as Extract<typeof settings.source, { kind: 'suites' }>
+    assert.deepEqual([source.suites.map((suite) => suite.name), source.load?.scenarios.map((scenario) => scenario.name)], [['bench'], ['api']])
+    assert.deepEqual(
+      settings.thresholds.map((rule) => [rule.suite, Object.keys(rule.metrics).join(','), rule.isDefault]),
+      [
+        ['bench', '*', true],
+        ['load', 'p50,p95,rps,errors', true]
+      ]
+    )
+    // A URL at the edge is a load of its own, as before.
+    const edge = await resolveSettings({
+      rootDir: root,
+      configExplicit: false,
+      defaultBaselineStore: 'file',
+      failOnRegression: true,
+      load: { url: 'http://127.0.0.1:9/x' }
+    })
+    assert.equal(edge.source.kind, 'load')
   })
 
   test('the schema rejects unknown load keys with the line', () => {

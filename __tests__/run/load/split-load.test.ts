@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { LoadSource } from '../../../src/config/settings.js'
 import { InputError } from '../../../src/errors.js'
+import { partNames } from '../../../src/run/load/load-runner.js'
 import { splitLoadSource } from '../../../src/run/load/split-load.js'
 import { shardShare } from '../../../src/shards/shard-mode.js'
 import { endpoint, scenario } from './test-server.js'
@@ -22,6 +23,39 @@ describe('splitting load over shards', () => {
     assert.deepEqual(
       shares.map((s) => s.requests),
       [334, 333, 333]
+    )
+  })
+
+  test('stages divide target by target; every shard names its parts by the configured levels', () => {
+    const shape = {
+      unit: 'users' as const,
+      measure: 'steady' as const,
+      stages: [
+        { durationSeconds: 1, target: 50 },
+        { durationSeconds: 2, target: 50 },
+        { durationSeconds: 1, target: 100 },
+        { durationSeconds: 2, target: 100 }
+      ]
+    }
+    const shares = [1, 2, 3].map((index) => (splitLoadSource(source({ connections: 100, shape }), { index, total: 3 }) as LoadSource).scenarios[0]!)
+    assert.deepEqual(
+      shares.map((s) => s.shape!.stages.map((stage) => stage.target)),
+      [
+        [17, 17, 34, 34],
+        [17, 17, 33, 33],
+        [16, 16, 33, 33]
+      ]
+    )
+    assert.deepEqual(
+      shares.map((s) => [s.connections, partNames(s)]),
+      shares.map((s) => [s.shape!.stages[2]!.target, ['s @ 50 users', 's @ 100 users']])
+    )
+    const rate = (splitLoadSource(source({ connections: 8, ratePerSecond: 300, shape: { ...shape, unit: 'rate' } }), { index: 1, total: 4 }) as LoadSource)
+      .scenarios[0]!
+    assert.deepEqual([rate.shape!.stages.map((stage) => stage.target), rate.ratePerSecond, rate.connections], [[12.5, 12.5, 25, 25], 25, 2])
+    assert.throws(
+      () => splitLoadSource(source({ shape: { ...shape, stages: [{ durationSeconds: 1, target: 2 }] } }), { index: 1, total: 3 }),
+      /fewer users than the 3 shards/
     )
   })
 

@@ -7,6 +7,8 @@ export interface TestServer {
   url: string
   /** Requests seen, by "METHOD /path", with the last headers and body of each. */
   seen: Map<string, { count: number; headers: IncomingMessage['headers']; body: string }>
+  /** Every request's arrival (Date.now()) and how many requests were in flight with it (itself included). */
+  arrivals: Array<{ at: number; inFlight: number }>
   close(): Promise<void>
 }
 
@@ -18,9 +20,13 @@ export interface TestServer {
  */
 export async function startTestServer(): Promise<TestServer> {
   const seen: TestServer['seen'] = new Map()
+  const arrivals: TestServer['arrivals'] = []
+  let inFlight = 0
   let counter = 0
   let stallOrigin: number | undefined
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    arrivals.push({ at: Date.now(), inFlight: ++inFlight })
+    response.once('close', () => inFlight--)
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
@@ -77,6 +83,7 @@ export async function startTestServer(): Promise<TestServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
+    arrivals,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

@@ -174,7 +174,7 @@ export class DuetSession {
         endpoints: scenario.endpoints,
         connections: scenario.connections,
         durationSeconds: seconds,
-        ...(rate ? { ratePerSecond: rate } : {}),
+        ...(rate ? { ratePerSecond: rate } : !rate && scenario.thinkTime ? { thinkTime: scenario.thinkTime } : {}),
         timeoutSeconds: scenario.timeoutSeconds,
         recorder,
         signal: this.signal ? AbortSignal.any([this.signal, side.server.deathSignal]) : side.server.deathSignal

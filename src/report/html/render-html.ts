@@ -57,7 +57,7 @@ export function renderHtmlReport(report: GateReport): string {
   const baseline = report.baseline
     ? `Baseline ${escapeHtml(report.baseline.id)}${report.baseline.sha ? ` (${escapeHtml(report.baseline.sha.slice(0, 7))})` : ''}, ${escapeHtml(report.baseline.store)}; ${report.baseline.historySize} stored run(s).`
     : report.baselineAbsence
-      ? `No baseline: ${escapeHtml(report.baselineAbsence.reason)}`
+      ? `No baseline: ${escapeHtml(report.baselineAbsence.reason.replace(/[.!]?$/, '.'))}`
       : 'No baseline.'
   const assets = uplotAssets()
   return `<!doctype html>

@@ -20,9 +20,10 @@
  */
 import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
-import type { LoadEndpointSettings } from '../../config/settings.js'
+import type { LoadEndpointSettings, LoadShapeSettings, ThinkTimeSettings } from '../../config/settings.js'
 import type { GeneratorHealth } from '../../results/model.js'
 import { GeneratorHealthMonitor } from './generator-health.js'
+import { dueSeconds, nextActiveTime, type MeasuredWindow } from './load-shape.js'
 import type { TrialRecorder } from './trial-recorder.js'
 
 export interface LoadPassOptions {
@@ -34,8 +35,18 @@ export interface LoadPassOptions {
   requests?: number
   ratePerSecond?: number
   timeoutSeconds: number
+  /** Everything the pass sends (the watchdog and the failure checks read it). */
   recorder: TrialRecorder
   signal?: AbortSignal
+  /**
+   * Stages: users become active as their ramp reaches them (closed loop), or the due times follow the ramping rate
+   * (open loop, instead of `ratePerSecond`). `durationSeconds` is then the shape's length.
+   */
+  shape?: LoadShapeSettings
+  /** Closed loop: each connection pauses this long (uniform in the range) after a response before its next request. */
+  thinkTime?: ThinkTimeSettings
+  /** The measured spans of a shape and a recorder per part: a request counts in the part its start falls in. */
+  measured?: { windows: MeasuredWindow[]; recorders: TrialRecorder[] }
 }
 
 export interface LoadPassOutcome {
@@ -78,8 +89,14 @@ interface AutocannonConnection {
   on(event: 'headers', listener: (info: { shouldKeepAlive?: boolean }) => void): void
 }
 
+/** When an open loop's requests are due (ms on the performance clock); Infinity when no more are due. */
+interface DueTimes {
+  claim(): number
+  claimOverdue(endMs: number): number[]
+}
+
 /** Due times of an open-loop schedule: request k at start + k / rate (ms on the performance clock). */
-export class ArrivalSchedule {
+export class ArrivalSchedule implements DueTimes {
   private next = 0
   constructor(
     private readonly startMs: number,
@@ -95,6 +112,25 @@ export class ArrivalSchedule {
   claimOverdue(endMs: number): number[] {
     const overdue: number[] = []
     while (this.startMs + (this.next * 1000) / this.ratePerSecond <= endMs) overdue.push(this.claim())
+    return overdue
+  }
+}
+
+/** Due times of a ramping rate (rate stages): request k when the integral of the rate reaches k. */
+export class ShapedSchedule implements DueTimes {
+  private next = 0
+  constructor(
+    private readonly startMs: number,
+    private readonly shape: LoadShapeSettings
+  ) {}
+
+  claim(): number {
+    return this.startMs + 1000 * dueSeconds(this.shape, this.next++)
+  }
+
+  claimOverdue(endMs: number): number[] {
+    const overdue: number[] = []
+    while (this.startMs + 1000 * dueSeconds(this.shape, this.next) <= endMs) overdue.push(this.claim())
     return overdue
   }
 }
@@ -141,7 +177,26 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
     }
   })
   const startMs = performance.now()
-  const schedule = options.ratePerSecond ? new ArrivalSchedule(startMs, options.ratePerSecond) : undefined
+  const shape = options.shape
+  const schedule: DueTimes | undefined =
+    shape?.unit === 'rate'
+      ? new ShapedSchedule(startMs, shape)
+      : options.ratePerSecond && !shape
+        ? new ArrivalSchedule(startMs, options.ratePerSecond)
+        : undefined
+  /** Closed loop with users stages: user n (from 1) sends only while the ramp has reached n. */
+  const users = shape?.unit === 'users' ? shape : undefined
+  const think = options.thinkTime
+  const thinkMs = think ? (): number => 1000 * (think.minSeconds + Math.random() * (think.maxSeconds - think.minSeconds)) : undefined
+  /** The part a request started at `atMs` counts for, if it falls in a measured window. */
+  const measured = options.measured
+  const partAt = (atMs: number): TrialRecorder | undefined => {
+    if (!measured) return undefined
+    const t = (atMs - startMs) / 1000
+    const window = measured.windows.find((span) => t >= span.fromSeconds && t < span.toSeconds)
+    return window ? measured.recorders[window.part] : undefined
+  }
+  let clients = 0
   /** Per connection (open loop): cancels its waiting send. */
   const cancelWaits: Array<() => void> = []
   /** Per connection: when the request it owes started waiting (in flight, or due and waiting to be sent), if any. */
@@ -153,6 +208,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
 
   const setupClient = (client: autocannon.Client): void => {
     const connection = client as unknown as AutocannonConnection
+    const user = ++clients
     /**
      * When the request in flight's latency starts (due time in open loop, write time otherwise). With pipelining 1
      * a connection has at most one request in flight.
@@ -192,6 +248,11 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
         if (connection.destroyed || !recording || timer !== undefined) return
         due = schedule.claim()
         const now = performance.now()
+        if (!Number.isFinite(due)) {
+          // The shape asks for nothing more: this connection idles to the end (its time limit must not fire).
+          connection.timeoutTicker.reschedule(options.durationSeconds * 1000 + connection.timeout)
+          return
+        }
         const waitMs = due - now
         if (waitMs >= 1) {
           // autocannon's time limit runs from the last write: waiting for the due time is not a request taking
@@ -208,6 +269,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       owedSince.push(() => started ?? (timer !== undefined ? due : undefined))
     } else {
       owedSince.push(() => started)
+      if (users || thinkMs) holdClosedLoopSends(connection, user)
     }
     const connect = connection._connect.bind(connection)
     connection._connect = () => {
@@ -215,7 +277,11 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       if (connection.pipelinedRequests.size() > 0) {
         // A server that answers with "Connection: close" closes after every response; autocannon has already
         // written the next request on that connection by then. That one was never going to be served: no error.
-        if (recording && !closeAnnounced) recorder.recordConnectionError('connection closed by the server with a request in flight')
+        if (recording && !closeAnnounced) {
+          const cause = 'connection closed by the server with a request in flight'
+          recorder.recordConnectionError(cause)
+          partAt(started ?? performance.now())?.recordConnectionError(cause)
+        }
         connection.pipelinedRequests.clear()
       }
       closeAnnounced = false
@@ -253,6 +319,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       const endpoint = endpointOf[connection.requestIterator.currentRequestIndex]
       const expected = sharedCheck ? sharedCheck(statusCode) : checks[endpoint!]!(statusCode)
       recorder.recordResponse(now - start, statusCode, bytes, expected, endpoint)
+      partAt(start)?.recordResponse(now - start, statusCode, bytes, expected, endpoint)
       endWhenCounted()
     })
     connection.on('timeout', () => {
@@ -261,6 +328,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       if (!recording) return
       lastOutcomeMs = performance.now()
       recorder.recordTimeout(start === undefined ? undefined : lastOutcomeMs - start, timedOutEndpoint)
+      partAt(start ?? lastOutcomeMs)?.recordTimeout(start === undefined ? undefined : lastOutcomeMs - start, timedOutEndpoint)
       endWhenCounted()
     })
     connection.on('connError', (error) => {
@@ -271,7 +339,48 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       if (!recording) return
       lastOutcomeMs = performance.now()
       recorder.recordConnectionError(error.code ?? error.message, endpointOf[connection.requestIterator.currentRequestIndex])
+      partAt(lastOutcomeMs)?.recordConnectionError(error.code ?? error.message, endpointOf[connection.requestIterator.currentRequestIndex])
       endWhenCounted()
+    })
+  }
+
+  /**
+   * Closed loop with a ramp or think time: the next request of connection `user` waits for the user's think time
+   * after the last response, and for the ramp to reach the user; a user the ramp has left idles until it comes back
+   * (or the end). The request's latency starts when it is written, as any closed-loop request.
+   */
+  function holdClosedLoopSends(connection: AutocannonConnection, user: number): void {
+    const send = connection._doRequest.bind(connection)
+    let timer: NodeJS.Timeout | undefined
+    let first = true
+    connection._doRequest = () => {
+      if (connection.destroyed || !recording || timer !== undefined) return
+      const now = performance.now()
+      let at = now + (first || !thinkMs ? 0 : thinkMs())
+      first = false
+      if (users) {
+        const active = nextActiveTime(users, user, (at - startMs) / 1000)
+        if (active === undefined) {
+          connection.timeoutTicker.reschedule(options.durationSeconds * 1000 + connection.timeout)
+          return
+        }
+        at = startMs + active * 1000
+      }
+      const waitMs = at - now
+      if (waitMs < 1) {
+        send()
+        return
+      }
+      // autocannon's time limit runs from the last write: a user thinking or waiting for the ramp is not a request taking long.
+      connection.timeoutTicker.reschedule(waitMs + connection.timeout)
+      timer = setTimeout(() => {
+        timer = undefined
+        if (!connection.destroyed && recording) send()
+      }, Math.floor(waitMs))
+    }
+    cancelWaits.push(() => {
+      if (timer !== undefined) clearTimeout(timer)
+      timer = undefined
     })
   }
 
@@ -321,10 +430,12 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       if (start === undefined || start > endMs) continue
       inFlight++
       recorder.recordCutOff(endMs - start)
+      partAt(start)?.recordCutOff(endMs - start)
     }
     for (const due of schedule?.claimOverdue(endMs) ?? []) {
       unsent++
       recorder.recordCutOff(endMs - due)
+      partAt(due)?.recordCutOff(endMs - due)
     }
     return { inFlight, unsent }
   }

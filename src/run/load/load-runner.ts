@@ -10,7 +10,9 @@ import { RunError } from '../../errors.js'
 import { buildResults } from '../../formats/results-builder.js'
 import type { Logger } from '../../log.js'
 import type { Results, Scenario, Trial } from '../../results/model.js'
-import { FAILING_SECONDS_TO_STOP, runLoadPass } from './load-pass.js'
+import { FAILING_SECONDS_TO_STOP, runLoadPass, type LoadPassOutcome } from './load-pass.js'
+import { describeShape, describeThinkTime } from '../../config/load-shape-settings.js'
+import { planShape, type ShapePlan } from './load-shape.js'
 import { describeLateSends } from './generator-health.js'
 import { addMemoryMetrics, ManagedServer } from './server.js'
 import { TrialRecorder } from './trial-recorder.js'
@@ -28,6 +30,8 @@ export interface LoadRunDeps {
    * included): a load shard waits here for the agreed start of all shards (src/shards/start-barrier.ts).
    */
   beforeFirstLoad?: () => Promise<void>
+  /** Lines for the report's notes: the shape of each scenario with stages or think time. */
+  notes?: string[]
 }
 
 /** More than this fraction of failed requests makes a trial a failed run. */
@@ -36,13 +40,17 @@ const MAX_FAILURE_FRACTION = 0.5
 /** Runs every scenario's trials and returns them as load scenarios of one Results. */
 export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Results> {
   for (const secret of source.secrets) deps.log.addSecret(secret)
+  for (const scenario of source.scenarios) {
+    const shape = shapeNote(scenario)
+    if (shape) deps.notes?.push(shape)
+  }
   const scenarios: Scenario[] = []
   const server = source.server ? new ManagedServer(source.server, deps.log, deps.signal) : undefined
   let waited = false
   try {
     if (server && !source.server!.freshPerTrial) await server.start(readyUrlOf(source))
     for (const scenario of scenarioPlans(source, deps, server)) {
-      const trials: Trial[] = []
+      const trials: Trial[][] = scenario.parts.map(() => [])
       for (let index = 0; index < scenario.trials; index++) {
         if (server && source.server!.freshPerTrial) await server.start(readyUrlOf(source))
         if (index === 0) await scenario.checkReachable()
@@ -52,10 +60,11 @@ export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Re
           // A server that died while this shard waited is a failure now, not a trial of connection errors.
           if (server?.failure) throw new RunError(`load ${scenario.name}: ${server.failure}`)
         }
-        trials.push(await scenario.runTrial(index))
+        const parts = await scenario.runTrial(index)
+        parts.forEach((trial, part) => trials[part]!.push(trial))
         if (server && source.server!.freshPerTrial) await server.stop()
       }
-      scenarios.push({ name: scenario.name, kind: 'load', trials, labels: scenario.labels })
+      scenario.parts.forEach((name, part) => scenarios.push({ name, kind: 'load', trials: trials[part]!, labels: scenario.labels }))
     }
   } finally {
     await server?.stop()
@@ -66,16 +75,20 @@ export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Re
 /** One scenario of either kind, as the trial loop above sees it. */
 interface ScenarioPlan {
   name: string
+  /** The scenarios of the results it makes: itself, or one per steady level of its stages. */
+  parts: string[]
   trials: number
   labels: Record<string, string>
   checkReachable(): Promise<void>
-  runTrial(index: number): Promise<Trial>
+  /** One trial of each part. */
+  runTrial(index: number): Promise<Trial[]>
 }
 
 /** HTTP scenarios first, then WebSocket ones (src/run/ws), all against the same server. */
 function scenarioPlans(source: LoadSource, deps: LoadRunDeps, server: ManagedServer | undefined): ScenarioPlan[] {
   const http = source.scenarios.map((scenario): ScenarioPlan => ({
     name: scenario.name,
+    parts: partNames(scenario),
     trials: scenario.trials,
     labels: scenarioLabels(scenario),
     checkReachable: () => checkReachable(scenario, server),
@@ -83,10 +96,11 @@ function scenarioPlans(source: LoadSource, deps: LoadRunDeps, server: ManagedSer
   }))
   const websocket = (source.websocketScenarios ?? []).map((scenario): ScenarioPlan => ({
     name: scenario.name,
+    parts: [scenario.name],
     trials: scenario.trials,
     labels: websocketScenarioLabels(scenario),
     checkReachable: () => checkWebSocketReachable(scenario, server),
-    runTrial: (index) => runWebSocketTrial(scenario, index, deps, server)
+    runTrial: async (index) => [await runWebSocketTrial(scenario, index, deps, server)]
   }))
   return [...http, ...websocket]
 }
@@ -97,14 +111,43 @@ function readyUrlOf(source: LoadSource): string {
   return first ? new URL(first.endpoints[0]!.url).origin + '/' : httpOriginOf(source.websocketScenarios![0]!.url)
 }
 
+/**
+ * The scenarios a scenario's trials make: itself, or with stages that hold different levels, one per level
+ * ("checkout @ 50 users"), each gated like any scenario.
+ */
+export function partNames(scenario: LoadScenarioSettings): string[] {
+  if (!scenario.shape) return [scenario.name]
+  const { parts } = planShape(scenario.shape)
+  if (parts.length === 1) return [scenario.name]
+  const unit = scenario.shape.unit === 'users' ? 'users' : 'req/s'
+  return parts.map((target) => `${scenario.name} @ ${Number(target.toFixed(2))} ${unit}`)
+}
+
 /** How the scenario was loaded, so that a report can tell when a baseline was measured differently. */
 function scenarioLabels(scenario: LoadScenarioSettings): Record<string, string> {
   return {
     endpoints: describeEndpoints(scenario),
     connections: String(scenario.connections),
-    ...(scenario.ratePerSecond ? { rate: `${scenario.ratePerSecond}/s` } : {}),
-    ...(scenario.requests ? { requests: String(scenario.requests) } : { duration: `${scenario.durationSeconds}s` })
+    ...(scenario.ratePerSecond && !scenario.shape ? { rate: `${scenario.ratePerSecond}/s` } : {}),
+    ...(scenario.requests ? { requests: String(scenario.requests) } : { duration: `${scenario.durationSeconds}s` }),
+    ...(scenario.shape ? { stages: describeShape(scenario.shape) } : {}),
+    ...(scenario.thinkTime ? { 'think-time': describeThinkTime(scenario.thinkTime) } : {}),
+    ...(scenario.scale ? { scale: `${scenario.scale}x` } : {})
   }
+}
+
+/** "Load browse: 0→10 users in 2s, 10 users for 2s (measured), …; think time 0.05s–0.15s per user; scaled 2x." */
+function shapeNote(scenario: LoadScenarioSettings): string | undefined {
+  if (!scenario.shape && !scenario.thinkTime && !scenario.scale) return undefined
+  const parts = [
+    scenario.shape
+      ? describeShape(scenario.shape)
+      : `${scenario.ratePerSecond ? `${scenario.ratePerSecond} req/s` : `${scenario.connections} users`} for ${scenario.durationSeconds}s`,
+    ...(scenario.thinkTime ? [`think time ${describeThinkTime(scenario.thinkTime)} per user`] : []),
+    ...(scenario.scale ? [`scaled ${scenario.scale}x`] : [])
+  ]
+  const measured = scenario.shape?.measure === 'all' ? ' (the whole trial is measured)' : ''
+  return `Load ${scenario.name}: ${parts.join('; ')}${measured}.`
 }
 
 /** Method and path of every endpoint, never the host, query secrets or headers: "GET /items, POST /orders". */
@@ -112,13 +155,14 @@ function describeEndpoints(scenario: LoadScenarioSettings): string {
   return scenario.endpoints.map((endpoint) => `${endpoint.method} ${new URL(endpoint.url).pathname}`).join(', ')
 }
 
-async function runTrial(scenario: LoadScenarioSettings, index: number, deps: LoadRunDeps, server: ManagedServer | undefined): Promise<Trial> {
+async function runTrial(scenario: LoadScenarioSettings, index: number, deps: LoadRunDeps, server: ManagedServer | undefined): Promise<Trial[]> {
   const label = `load ${scenario.name} trial ${index + 1}/${scenario.trials}`
   const signals = [deps.signal, server?.deathSignal].filter((signal): signal is AbortSignal => signal !== undefined)
   const pass = {
     endpoints: scenario.endpoints,
     connections: scenario.connections,
     ...(scenario.ratePerSecond ? { ratePerSecond: scenario.ratePerSecond } : {}),
+    ...(scenario.thinkTime ? { thinkTime: scenario.thinkTime } : {}),
     timeoutSeconds: scenario.timeoutSeconds,
     ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {})
   }
@@ -142,7 +186,10 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
     }
   }
   server?.resetMemory()
-  const recorder = new TrialRecorder(scenario.endpoints.map((endpoint) => endpoint.name))
+  const endpointNames = scenario.endpoints.map((endpoint) => endpoint.name)
+  const recorder = new TrialRecorder(endpointNames)
+  const plan = scenario.shape ? planShape(scenario.shape) : undefined
+  const parts = plan ? plan.parts.map(() => new TrialRecorder(endpointNames)) : []
   try {
     const laterSeconds = (scenario.trials - index - 1) * (scenario.durationSeconds + scenario.warmupSeconds)
     const progress = startProgress(label, recorder, deps, {
@@ -156,6 +203,7 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
         ...pass,
         durationSeconds: scenario.durationSeconds,
         ...(scenario.requests ? { requests: scenario.requests } : {}),
+        ...(plan ? { shape: scenario.shape!, measured: { windows: plan.windows, recorders: parts } } : {}),
         recorder
       })
     } finally {
@@ -205,12 +253,26 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
     deps.log.info(
       `${label}: ${recorder.attempted} requests in ${outcome.durationSeconds.toFixed(1)} s, ${(recorder.completed / outcome.durationSeconds).toFixed(0)} req/s, p50 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(50))}, p99 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(99))}, ${recorder.failed} errors; generator CPU ${(generator.cpu * 100).toFixed(0)}%`
     )
-    const trial = recorder.toTrial(outcome.durationSeconds, outcome.startedAt, generator)
-    if (server) addMemoryMetrics(trial, server.memory())
-    return trial
+    const trials = plan ? shapedTrials(scenario, plan, parts, outcome, label) : [recorder.toTrial(outcome.durationSeconds, outcome.startedAt, generator)]
+    if (server) for (const trial of trials) addMemoryMetrics(trial, server.memory())
+    return trials
   } finally {
     recorder.destroy()
+    for (const part of parts) part.destroy()
   }
+}
+
+/** A shaped trial's measured parts, each a trial of its own scenario; a part that measured nothing is a failed run. */
+function shapedTrials(scenario: LoadScenarioSettings, plan: ShapePlan, parts: TrialRecorder[], outcome: LoadPassOutcome, label: string): Trial[] {
+  const names = partNames(scenario)
+  return parts.map((part, index) => {
+    const seconds = plan.windows.filter((window) => window.part === index).reduce((sum, window) => sum + window.toSeconds - window.fromSeconds, 0)
+    if (part.attempted === 0)
+      throw new RunError(
+        `${label}: no request completed in the measured part of ${names[index]} (${seconds}s at ${Number(plan.parts[index]!.toFixed(2))} ${scenario.shape!.unit === 'users' ? 'users' : 'req/s'})`
+      )
+    return part.toTrial(seconds, outcome.startedAt, outcome.generator)
+  })
 }
 
 function startProgress(label: string, recorder: TrialRecorder, deps: LoadRunDeps, plan: Omit<ProgressState, 'elapsedSeconds' | 'done'>): { stop(): void } {

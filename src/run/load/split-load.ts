@@ -24,6 +24,28 @@ export function splitLoadSource(source: RunSource, shard: ShardSpec): RunSource 
 
 function splitScenario(scenario: LoadScenarioSettings, shard: ShardSpec): LoadScenarioSettings {
   const split: LoadScenarioSettings = { ...scenario }
+  if (scenario.shape) {
+    // Every stage's target divides, so the shards together ramp as the stages say (users: whole shares, the
+    // remainder to the first shards, as connections).
+    const users = scenario.shape.unit === 'users'
+    if (users && Math.max(...scenario.shape.stages.map((stage) => stage.target)) < shard.total) {
+      throw new InputError(
+        `load scenario "${scenario.name}": its stages reach fewer users than the ${shard.total} shards; give them at least ${shard.total} users`
+      )
+    }
+    split.shape = {
+      ...scenario.shape,
+      configuredTargets: scenario.shape.configuredTargets ?? scenario.shape.stages.map((stage) => stage.target),
+      stages: scenario.shape.stages.map((stage) => ({ ...stage, target: users ? shareOf(stage.target, shard) : stage.target / shard.total }))
+    }
+    const peak = Math.max(...split.shape.stages.map((stage) => stage.target))
+    if (users) split.connections = peak
+    else {
+      split.ratePerSecond = peak
+      split.connections = Math.max(1, Math.ceil(scenario.connections / shard.total))
+    }
+    return split
+  }
   if (scenario.ratePerSecond !== undefined) {
     // Open loop: the rate divides; each shard keeps enough connections to carry its rate.
     split.ratePerSecond = scenario.ratePerSecond / shard.total
