@@ -40657,7 +40657,7 @@ var require_manager = __commonJS({
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
-    var { Worker } = require_worker_threads();
+    var { Worker: Worker2 } = require_worker_threads();
     function initWorkers(opts, tracker, cb) {
       tracker = tracker || new EE();
       const workers = [];
@@ -40711,7 +40711,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker(path.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker2(path.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -62949,6 +62949,7 @@ var results_schema_default = {
       properties: {
         cpu: { type: "number", minimum: 0, description: "CPU time of the generator over the trial, as a share of one core." },
         eventLoopDelayP99Ms: { type: "number", minimum: 0 },
+        lagP50Ms: { type: "number", minimum: 0, description: "Open loop: median of how late a send left its due time while its connection was free." },
         lagP99Ms: { type: "number", minimum: 0, description: "Open loop: p99 of how late a send left its due time while its connection was free." },
         queuedLateFraction: { type: "number", minimum: 0, maximum: 1, description: "Open loop: share of sends that left late because every connection was busy." },
         inFlightAtEnd: { type: "integer", minimum: 0, description: "Requests in flight when the trial ended; their wait up to the end is in the latency histogram." },
@@ -73272,7 +73273,7 @@ import { connect } from "node:net";
 // src/run/load/load-pass.ts
 init_define_PERF_GATE_UPLOT();
 var import_autocannon2 = __toESM(require_autocannon(), 1);
-import { performance } from "node:perf_hooks";
+import { performance as performance2 } from "node:perf_hooks";
 
 // src/run/load/generator-health.ts
 init_define_PERF_GATE_UPLOT();
@@ -73315,6 +73316,7 @@ var GeneratorHealthMonitor = class {
       saturated: false
     };
     if (openLoop && this.sends > 0) {
+      health.lagP50Ms = round2(this.lagMicros.getValueAtPercentile(50) / 1e3, 3);
       health.lagP99Ms = round2(this.lagMicros.getValueAtPercentile(99) / 1e3, 3);
       health.queuedLateFraction = round2(this.queuedLate / this.sends, 4);
     }
@@ -73409,6 +73411,146 @@ function dueSeconds(shape, k) {
   return Number.POSITIVE_INFINITY;
 }
 
+// src/run/load/pacer.ts
+init_define_PERF_GATE_UPLOT();
+import { performance } from "node:perf_hooks";
+import { Worker } from "node:worker_threads";
+var WAKE_EARLY_MS = 0.06;
+var WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const control = new Int32Array(workerData, 0, 2)
+const wake = new BigInt64Array(workerData, 8, 1)
+for (;;) {
+  const generation = Atomics.load(control, 0)
+  if (Atomics.load(control, 1) !== 0) break
+  const at = Atomics.load(wake, 0)
+  if (at === 0n) {
+    Atomics.wait(control, 0, generation)
+    continue
+  }
+  const now = process.hrtime.bigint()
+  if (now < at) {
+    Atomics.wait(control, 0, generation, Number(at - now) / 1e6)
+    continue
+  }
+  if (Atomics.compareExchange(wake, 0, at, 0n) === at) parentPort.postMessage(0)
+}
+`;
+var Pacer = class {
+  /** A binary min-heap by due time; cancelled entries are dropped when they reach the top. */
+  heap = [];
+  shared = new SharedArrayBuffer(16);
+  control = new Int32Array(this.shared, 0, 2);
+  wake = new BigInt64Array(this.shared, 8, 1);
+  worker;
+  /** The due time the worker is set to wake for (Infinity: none). */
+  armedFor = Number.POSITIVE_INFINITY;
+  stopped = false;
+  /** Whether the worker holds the process open (while sends wait). */
+  holding = false;
+  /** performance.now() and hrtime nanoseconds at one moment: converts due times to the worker's clock. */
+  origin = { performance: performance.now(), hrtime: process.hrtime.bigint() };
+  constructor() {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: this.shared });
+    this.worker.on("message", this.turn);
+    this.worker.on("error", () => this.fallBack());
+    this.worker.on("exit", () => this.fallBack());
+    this.worker.unref();
+  }
+  /** Calls `fire(now)` at `due` (ms on the performance clock); the answer cancels it. */
+  at(due, fire) {
+    const waiting = { due, fire, cancelled: false };
+    this.push(waiting);
+    if (due < this.armedFor) this.arm();
+    return () => {
+      waiting.cancelled = true;
+      if (waiting.due === this.armedFor) this.arm();
+    };
+  }
+  /** Drops every waiting send and stops the worker; nothing fires after this. */
+  stop() {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.heap.length = 0;
+    if (this.fallBackTimer) clearTimeout(this.fallBackTimer);
+    Atomics.store(this.control, 1, 1);
+    Atomics.add(this.control, 0, 1);
+    Atomics.notify(this.control, 0);
+    void this.worker.terminate();
+  }
+  turn = () => {
+    this.armedFor = Number.POSITIVE_INFINITY;
+    if (this.stopped) return;
+    const now = performance.now();
+    for (let top = this.top(); top && top.due <= now + WAKE_EARLY_MS; top = this.top()) {
+      this.pop();
+      top.fire(now);
+    }
+    this.arm();
+  };
+  /** Sets the worker to wake for the earliest waiting send. */
+  arm() {
+    if (this.stopped) return;
+    const top = this.top();
+    if (top !== void 0 !== this.holding) {
+      this.holding = top !== void 0;
+      if (this.holding) this.worker.ref();
+      else this.worker.unref();
+    }
+    this.armedFor = top ? top.due : Number.POSITIVE_INFINITY;
+    const at = top ? this.origin.hrtime + BigInt(Math.round((top.due - WAKE_EARLY_MS - this.origin.performance) * 1e6)) : 0n;
+    Atomics.store(this.wake, 0, at);
+    Atomics.add(this.control, 0, 1);
+    Atomics.notify(this.control, 0);
+  }
+  fallBackTimer;
+  fallBack() {
+    if (this.stopped || this.fallBackTimer) return;
+    const tick = () => {
+      this.turn();
+      if (!this.stopped) this.fallBackTimer = setTimeout(tick, 1);
+    };
+    this.fallBackTimer = setTimeout(tick, 1);
+  }
+  top() {
+    while (this.heap.length > 0 && this.heap[0].cancelled) this.pop();
+    return this.heap[0];
+  }
+  push(waiting) {
+    const heap = this.heap;
+    heap.push(waiting);
+    let index = heap.length - 1;
+    while (index > 0) {
+      const parent = index - 1 >> 1;
+      if (heap[parent].due <= waiting.due) break;
+      heap[index] = heap[parent];
+      index = parent;
+    }
+    heap[index] = waiting;
+  }
+  pop() {
+    const heap = this.heap;
+    const last2 = heap.pop();
+    if (heap.length === 0) return;
+    let index = 0;
+    for (; ; ) {
+      const left = 2 * index + 1;
+      if (left >= heap.length) break;
+      const right = left + 1;
+      const child2 = right < heap.length && heap[right].due < heap[left].due ? right : left;
+      if (heap[child2].due >= last2.due) break;
+      heap[index] = heap[child2];
+      index = child2;
+    }
+    heap[index] = last2;
+  }
+};
+var shared;
+function sharedPacer() {
+  shared ??= new Pacer();
+  return shared;
+}
+
 // src/run/load/load-pass.ts
 var FAILING_SECONDS_TO_STOP = 3;
 var LATE_MS = 2;
@@ -73479,9 +73621,10 @@ async function runLoadPass(options) {
       ...endpoint.body !== void 0 ? { body: endpoint.body } : {}
     };
   });
-  const startMs = performance.now();
+  const startMs = performance2.now();
   const shape = options.shape;
   const schedule = shape?.unit === "rate" ? new ShapedSchedule(startMs, shape) : options.ratePerSecond && !shape ? new ArrivalSchedule(startMs, options.ratePerSecond) : void 0;
+  const pacer = schedule && options.pacing !== "timers" ? sharedPacer() : void 0;
   const users = shape?.unit === "users" ? shape : void 0;
   const think = options.thinkTime;
   const thinkMs = think ? () => 1e3 * (think.minSeconds + Math.random() * (think.maxSeconds - think.minSeconds)) : void 0;
@@ -73510,40 +73653,44 @@ async function runLoadPass(options) {
     let closeAnnounced = false;
     let arrivedAt;
     const stampArrival = () => {
-      arrivedAt = performance.now();
+      arrivedAt = performance2.now();
     };
     if (schedule) {
       const send = connection._doRequest.bind(connection);
       let due = 0;
-      let timer;
-      const fire = (now = performance.now(), fromTimer = true) => {
-        timer = void 0;
+      let waiting;
+      const fire = (now = performance2.now(), paced = true) => {
+        waiting = void 0;
         if (connection.destroyed || !recording) return;
         dueTime = due;
         sentAt = now;
         send();
-        if (fromTimer) health.recordTimedSend(now - due);
+        if (paced) health.recordTimedSend(now - due);
         else health.recordImmediateSend(now - due, LATE_MS);
       };
       connection._doRequest = () => {
-        if (connection.destroyed || !recording || timer !== void 0) return;
+        if (connection.destroyed || !recording || waiting !== void 0) return;
         due = schedule.claim();
-        const now = performance.now();
+        const now = performance2.now();
         if (!Number.isFinite(due)) {
           connection.timeoutTicker.reschedule(options.durationSeconds * 1e3 + connection.timeout);
           return;
         }
         const waitMs = due - now;
-        if (waitMs >= 1) {
+        if (waitMs > 0) {
           connection.timeoutTicker.reschedule(waitMs + connection.timeout);
-          timer = setTimeout(fire, Math.floor(waitMs));
+          if (pacer) waiting = pacer.at(due, fire);
+          else {
+            const timer = setTimeout(fire, Math.floor(waitMs));
+            waiting = () => clearTimeout(timer);
+          }
         } else fire(now, false);
       };
       cancelWaits.push(() => {
-        if (timer !== void 0) clearTimeout(timer);
-        timer = void 0;
+        waiting?.();
+        waiting = void 0;
       });
-      owedSince.push(() => started ?? (timer !== void 0 ? due : void 0));
+      owedSince.push(() => started ?? (waiting !== void 0 ? due : void 0));
     } else {
       owedSince.push(() => started);
       if (users || thinkMs) holdClosedLoopSends(connection, user);
@@ -73554,7 +73701,7 @@ async function runLoadPass(options) {
         if (recording && !closeAnnounced) {
           const cause = "connection closed by the server with a request in flight";
           recorder.recordConnectionError(cause);
-          partAt(started ?? performance.now())?.recordConnectionError(cause);
+          partAt(started ?? performance2.now())?.recordConnectionError(cause);
         }
         connection.pipelinedRequests.clear();
       }
@@ -73570,7 +73717,7 @@ async function runLoadPass(options) {
     });
     connection.on("request", () => {
       if (dueTime === void 0) {
-        started = performance.now();
+        started = performance2.now();
         return;
       }
       const now = sentAt;
@@ -73580,7 +73727,7 @@ async function runLoadPass(options) {
       sentAt = void 0;
     });
     connection.on("response", (statusCode, bytes) => {
-      const now = arrivedAt ?? performance.now();
+      const now = arrivedAt ?? performance2.now();
       arrivedAt = void 0;
       const start = started;
       started = void 0;
@@ -73596,16 +73743,17 @@ async function runLoadPass(options) {
       const start = timedOutStart;
       timedOutStart = void 0;
       if (!recording) return;
-      lastOutcomeMs = performance.now();
-      recorder.recordTimeout(start === void 0 ? void 0 : lastOutcomeMs - start, timedOutEndpoint);
-      partAt(start ?? lastOutcomeMs)?.recordTimeout(start === void 0 ? void 0 : lastOutcomeMs - start, timedOutEndpoint);
+      lastOutcomeMs = performance2.now();
+      const waited = start === void 0 ? void 0 : Math.max(lastOutcomeMs - start, connection.timeout);
+      recorder.recordTimeout(waited, timedOutEndpoint);
+      partAt(start ?? lastOutcomeMs)?.recordTimeout(waited, timedOutEndpoint);
       endWhenCounted();
     });
     connection.on("connError", (error) => {
       started = void 0;
       connection.pipelinedRequests.clear();
       if (!recording) return;
-      lastOutcomeMs = performance.now();
+      lastOutcomeMs = performance2.now();
       recorder.recordConnectionError(error.code ?? error.message, endpointOf[connection.requestIterator.currentRequestIndex]);
       partAt(lastOutcomeMs)?.recordConnectionError(error.code ?? error.message, endpointOf[connection.requestIterator.currentRequestIndex]);
       endWhenCounted();
@@ -73617,7 +73765,7 @@ async function runLoadPass(options) {
     let first = true;
     connection._doRequest = () => {
       if (connection.destroyed || !recording || timer !== void 0) return;
-      const now = performance.now();
+      const now = performance2.now();
       let at = now + (first || !thinkMs ? 0 : thinkMs());
       first = false;
       if (users) {
@@ -73666,7 +73814,7 @@ async function runLoadPass(options) {
   let endedAtMs;
   const finish = (atDeadline = false) => {
     if (endedAtMs !== void 0) return;
-    endedAtMs = performance.now();
+    endedAtMs = performance2.now();
     if (atDeadline) cutOff = accountCutOff(endedAtMs);
     recording = false;
     for (const cancel of cancelWaits) cancel();
@@ -73719,7 +73867,7 @@ async function runLoadPass(options) {
     clearInterval(watchdog);
     options.signal?.removeEventListener("abort", onAbort);
   }
-  endedAtMs ??= lastOutcomeMs ?? performance.now();
+  endedAtMs ??= lastOutcomeMs ?? performance2.now();
   recording = false;
   return {
     startedAt,
@@ -74097,11 +74245,11 @@ var wrapper_default = import_websocket.default;
 
 // src/run/ws/ws-pass.ts
 init_define_PERF_GATE_UPLOT();
-import { performance as performance2 } from "node:perf_hooks";
+import { performance as performance3 } from "node:perf_hooks";
 var CLOSE_GRACE_MS = 1e3;
 async function runWebSocketPass(options) {
   const startedAt = /* @__PURE__ */ new Date();
-  const passStart = performance2.now();
+  const passStart = performance3.now();
   const clients = /* @__PURE__ */ new Set();
   const everyClient = [];
   let finished = false;
@@ -74142,7 +74290,7 @@ async function runWebSocketPass(options) {
   } else {
     const rate = options.connectRatePerSecond;
     const startDue = () => {
-      const due = Math.min(options.clients, Math.floor((performance2.now() - passStart) / 1e3 * rate) + 1);
+      const due = Math.min(options.clients, Math.floor((performance3.now() - passStart) / 1e3 * rate) + 1);
       while (options.clients - connectsLeft < due && !finished) startClient();
       if (connectsLeft === 0 && rampTimer) clearInterval(rampTimer);
     };
@@ -74150,7 +74298,7 @@ async function runWebSocketPass(options) {
     if (connectsLeft > 0) rampTimer = setInterval(startDue, 10);
   }
   await done;
-  const durationSeconds = (performance2.now() - passStart) / 1e3;
+  const durationSeconds = (performance3.now() - passStart) / 1e3;
   clearTimeout(windowTimer);
   if (rampTimer) clearInterval(rampTimer);
   options.signal?.removeEventListener("abort", onAbort);
@@ -74165,7 +74313,7 @@ var WebSocketClient = class {
     this.socket = new wrapper_default(options.url, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
     this.closed = new Promise((resolve4) => this.socket.once("close", () => resolve4()));
     this.socket.on("open", () => {
-      this.openedAt = performance2.now();
+      this.openedAt = performance3.now();
       options.recorder.recordConnect(this.openedAt - this.createdAt);
       this.sendNext();
     });
@@ -74176,7 +74324,7 @@ var WebSocketClient = class {
   options;
   onEnded;
   socket;
-  createdAt = performance2.now();
+  createdAt = performance3.now();
   openedAt;
   sent = 0;
   /** When the message awaiting its reply was due (its round trip counts from then); undefined when none is. */
@@ -74188,7 +74336,7 @@ var WebSocketClient = class {
   sendNext() {
     if (this.outcome !== "running") return;
     const rate = this.options.messageRatePerSecond;
-    const now = performance2.now();
+    const now = performance3.now();
     const due = rate === void 0 ? now : this.openedAt + this.sent * 1e3 / rate;
     if (due > now) {
       this.nextTimer = setTimeout(() => this.sendNext(), due - now);
@@ -74205,7 +74353,7 @@ var WebSocketClient = class {
   }
   onReply() {
     if (this.outcome !== "running" || this.awaitingSince === void 0) return;
-    this.options.recorder.recordReply(performance2.now() - this.awaitingSince);
+    this.options.recorder.recordReply(performance3.now() - this.awaitingSince);
     this.awaitingSince = void 0;
     clearTimeout(this.replyTimer);
     this.sendNext();
@@ -74215,7 +74363,7 @@ var WebSocketClient = class {
     if (this.outcome !== "running") return;
     this.outcome = "failed";
     this.clearTimers();
-    if (this.awaitingSince !== void 0) this.options.recorder.recordUnanswered(performance2.now() - this.awaitingSince);
+    if (this.awaitingSince !== void 0) this.options.recorder.recordUnanswered(performance3.now() - this.awaitingSince);
     this.options.recorder.recordFailure(kind, detail);
     this.socket.terminate();
     this.onEnded(this);
@@ -74229,7 +74377,7 @@ var WebSocketClient = class {
     if (this.outcome === "running") {
       this.outcome = "stopped";
       this.clearTimers();
-      const now = performance2.now();
+      const now = performance3.now();
       const recorder = this.options.recorder;
       if (this.openedAt === void 0) {
         if (counts) recorder.recordConnect(now - this.createdAt);
@@ -76641,6 +76789,9 @@ function guidanceFor(report) {
   }
   return GATE_GUIDANCE[report.verdict];
 }
+function decidedByAB(report) {
+  return report.metrics.some((metric) => metric.decidedBy === "paired");
+}
 function problemsBesideAbsence(report) {
   const reason = report.baselineAbsence?.reason;
   return reason ? report.baselineProblems.filter((problem) => !problem.includes(reason)) : report.baselineProblems;
@@ -76778,6 +76929,7 @@ function describeAbsence(report) {
   const advice = absence.advice ? ` ${absence.advice}` : "";
   switch (absence.kind) {
     case "not-saved":
+      if (decidedByAB(report)) return `**No stored baseline yet**: ${reason}; the same-runner A/B against the base commit checked the relative thresholds.`;
       return `**No baseline yet**: ${reason}; relative thresholds were not checked (absolute budgets were).${advice}`;
     case "unreadable":
       return `⚠️ **No baseline: the ${escapeMarkdown(absence.store)} could not be read** (${reason}); nothing was compared with a baseline (absolute budgets were still checked), and one may well exist.${advice}`;
@@ -77150,6 +77302,7 @@ function describeAbsence2(report) {
   const advice = absence.advice ? ` ${escapeTerminal(absence.advice, 1e3).replace(/`/g, "")}` : "";
   switch (absence.kind) {
     case "not-saved":
+      if (decidedByAB(report)) return `no stored baseline yet: ${reason}; the same-runner A/B against the base commit checked the relative thresholds.`;
       return `no baseline yet: ${reason}; relative thresholds were not checked.${advice}`;
     case "unreadable":
       return `no baseline: the ${escapeTerminal(absence.store)} could not be read (${reason}); nothing was compared.${advice}`;

@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { renderHtmlReport } from '../../src/report/html/render-html.js'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
 import { renderMarkdownReport } from '../../src/report/markdown.js'
@@ -152,6 +153,24 @@ describe('a missing baseline, by cause', () => {
     assert.equal(unreadable.match(/503/g)?.length, 1)
     assert.match(renderTerminalReport(cases.rejected, { color: false }), /^no baseline: the stored baseline was rejected \(/m)
     assert.match(renderMarkdownReport(noBaseline(undefined, [])), /^\*\*No baseline\*\*: relative thresholds were not checked/m)
+  })
+
+  test('with no stored baseline but rows decided by A/B against the base commit, the thresholds were checked and it says so', () => {
+    const decided: GateReport = { ...cases['not-saved'], metrics: [row('a', 'fail', { decidedBy: 'paired' })], verdict: 'fail' }
+    const markdown = renderMarkdownReport(decided)
+    assert.match(
+      markdown,
+      /^\*\*No stored baseline yet\*\*: nothing has been saved for gate "api" in the Actions cache yet; the same-runner A\/B against the base commit checked the relative thresholds\.$/m
+    )
+    assert.doesNotMatch(markdown, /were not checked/)
+    assert.match(
+      renderTerminalReport(decided, { color: false }),
+      /^no stored baseline yet: .*; the same-runner A\/B against the base commit checked the relative thresholds\.$/m
+    )
+    assert.match(
+      renderHtmlReport(decided),
+      /No stored baseline: nothing has been saved .* The same-runner A\/B against the base commit checked the relative thresholds\./
+    )
   })
 })
 

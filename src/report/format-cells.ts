@@ -222,6 +222,14 @@ export function guidanceFor(report: GateReport): string {
   return GATE_GUIDANCE[report.verdict]
 }
 
+/**
+ * Whether same-runner A/B against the base commit decided rows: then "relative thresholds were not checked" would be
+ * untrue of a run without a stored baseline (`--compare-to base-commit`, or a PR before the first save).
+ */
+export function decidedByAB(report: GateReport): boolean {
+  return report.metrics.some((metric) => metric.decidedBy === 'paired')
+}
+
 /** The baseline problems still worth a line of their own: the one the absence headline already tells is left out. */
 export function problemsBesideAbsence(report: GateReport): string[] {
   const reason = report.baselineAbsence?.reason

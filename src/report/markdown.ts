@@ -6,6 +6,7 @@
 import type { MetricVerdict } from '../verdict/types.js'
 import { escapeMarkdown } from './escape.js'
 import {
+  decidedByAB,
   GATE_ICON,
   STATUS_ICON,
   confirmationFailureLine,
@@ -209,6 +210,7 @@ function describeAbsence(report: GateReport): string {
   const advice = absence.advice ? ` ${absence.advice}` : ''
   switch (absence.kind) {
     case 'not-saved':
+      if (decidedByAB(report)) return `**No stored baseline yet**: ${reason}; the same-runner A/B against the base commit checked the relative thresholds.`
       return `**No baseline yet**: ${reason}; relative thresholds were not checked (absolute budgets were).${advice}`
     case 'unreadable':
       return `⚠️ **No baseline: the ${escapeMarkdown(absence.store)} could not be read** (${reason}); nothing was compared with a baseline (absolute budgets were still checked), and one may well exist.${advice}`

@@ -4,6 +4,7 @@
 import type { MetricStatus } from '../verdict/types.js'
 import { escapeTerminal } from './escape.js'
 import {
+  decidedByAB,
   confirmationFailureLine,
   describeContext,
   describeStatistic,
@@ -117,6 +118,7 @@ function describeAbsence(report: GateReport): string {
   const advice = absence.advice ? ` ${escapeTerminal(absence.advice, 1000).replace(/`/g, '')}` : ''
   switch (absence.kind) {
     case 'not-saved':
+      if (decidedByAB(report)) return `no stored baseline yet: ${reason}; the same-runner A/B against the base commit checked the relative thresholds.`
       return `no baseline yet: ${reason}; relative thresholds were not checked.${advice}`
     case 'unreadable':
       return `no baseline: the ${escapeTerminal(absence.store)} could not be read (${reason}); nothing was compared.${advice}`

@@ -32,6 +32,8 @@ export interface GeneratorHealth {
   cpu: number
   /** p99 of the generator's event-loop delay. */
   eventLoopDelayP99Ms: number
+  /** Open loop: median of how late a send left its due time while its connection was free. */
+  lagP50Ms?: number
   /** Open loop: p99 of how late a send left its due time while its connection was free (the generator's own lag). */
   lagP99Ms?: number
   /** Open loop: share of sends that left late because every connection was busy (a slow server or too few connections). */

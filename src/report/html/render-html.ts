@@ -9,6 +9,7 @@
  */
 import type { MetricVerdict } from '../../verdict/types.js'
 import {
+  decidedByAB,
   GATE_ICON,
   STATUS_ICON,
   formatChange,
@@ -57,7 +58,7 @@ export function renderHtmlReport(report: GateReport): string {
   const baseline = report.baseline
     ? `Baseline ${escapeHtml(report.baseline.id)}${report.baseline.sha ? ` (${escapeHtml(report.baseline.sha.slice(0, 7))})` : ''}, ${escapeHtml(report.baseline.store)}; ${report.baseline.historySize} stored run(s).`
     : report.baselineAbsence
-      ? `No baseline: ${escapeHtml(report.baselineAbsence.reason.replace(/[.!]?$/, '.'))}`
+      ? `No ${decidedByAB(report) ? 'stored ' : ''}baseline: ${escapeHtml(report.baselineAbsence.reason.replace(/[.!]?$/, '.'))}${decidedByAB(report) ? ' The same-runner A/B against the base commit checked the relative thresholds.' : ''}`
       : 'No baseline.'
   const assets = uplotAssets()
   return `<!doctype html>

@@ -60,6 +60,7 @@ export class GeneratorHealthMonitor {
       saturated: false
     }
     if (openLoop && this.sends > 0) {
+      health.lagP50Ms = round(this.lagMicros.getValueAtPercentile(50) / 1000, 3)
       health.lagP99Ms = round(this.lagMicros.getValueAtPercentile(99) / 1000, 3)
       health.queuedLateFraction = round(this.queuedLate / this.sends, 4)
     }

@@ -8,7 +8,8 @@
  *   one request in flight, whose write time it keeps; each response's latency goes into our HdrHistogram in
  *   microseconds;
  * - with a fixed arrival rate (open loop) perf-gate paces the requests itself, like wrk2: request k of the pass is
- *   due at start + k / rate. A connection that is ready to send claims the next due time and waits for it; when
+ *   due at start + k / rate. A connection that is ready to send claims the next due time and waits for it (on the
+ *   pacer, pacer.ts: to within about a tenth of a millisecond, where one timer per send would burst); when
  *   every connection is busy the due times pass and requests go out late. Latency is measured from the due
  *   (intended) time, not from the actual write, so the wait behind a slow server counts: that is the honest
  *   answer to coordinated omission. autocannon's `overallRate` is deliberately not passed (it would add its
@@ -24,6 +25,7 @@ import type { LoadEndpointSettings, LoadShapeSettings, ThinkTimeSettings } from 
 import type { GeneratorHealth } from '../../results/model.js'
 import { GeneratorHealthMonitor } from './generator-health.js'
 import { dueSeconds, nextActiveTime, type MeasuredWindow } from './load-shape.js'
+import { sharedPacer } from './pacer.js'
 import type { TrialRecorder } from './trial-recorder.js'
 
 export interface LoadPassOptions {
@@ -47,6 +49,8 @@ export interface LoadPassOptions {
   thinkTime?: ThinkTimeSettings
   /** The measured spans of a shape and a recorder per part: a request counts in the part its start falls in. */
   measured?: { windows: MeasuredWindow[]; recorders: TrialRecorder[] }
+  /** Open loop: the pacer (default: sends within tens of µs of their due time), or one ms-granular timer per send. */
+  pacing?: 'pacer' | 'timers'
 }
 
 export interface LoadPassOutcome {
@@ -184,6 +188,8 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       : options.ratePerSecond && !shape
         ? new ArrivalSchedule(startMs, options.ratePerSecond)
         : undefined
+  // bench/pacing.ts compares the pacer with one whole-millisecond timer per send (`pacing: 'timers'`).
+  const pacer = schedule && options.pacing !== 'timers' ? sharedPacer() : undefined
   /** Closed loop with users stages: user n (from 1) sends only while the ramp has reached n. */
   const users = shape?.unit === 'users' ? shape : undefined
   const think = options.thinkTime
@@ -230,22 +236,22 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
     }
     if (schedule) {
       const send = connection._doRequest.bind(connection)
-      /** The claimed due time of the next send, and the timer that waits for it (one per connection). */
+      /** The claimed due time of the next send, and how to cancel its wait (one per connection). */
       let due = 0
-      let timer: NodeJS.Timeout | undefined
-      const fire = (now: number = performance.now(), fromTimer = true): void => {
-        timer = undefined
+      let waiting: (() => void) | undefined
+      const fire = (now: number = performance.now(), paced = true): void => {
+        waiting = undefined
         if (connection.destroyed || !recording) return
         dueTime = due
         sentAt = now
         send()
         // Bookkeeping after the write, so that it adds nothing to the latency measured from `sentAt`.
-        if (fromTimer) health.recordTimedSend(now - due)
+        if (paced) health.recordTimedSend(now - due)
         else health.recordImmediateSend(now - due, LATE_MS)
       }
       connection._doRequest = () => {
         // A reconnect while the next send waits for its due time: that send goes out on the new socket.
-        if (connection.destroyed || !recording || timer !== undefined) return
+        if (connection.destroyed || !recording || waiting !== undefined) return
         due = schedule.claim()
         const now = performance.now()
         if (!Number.isFinite(due)) {
@@ -254,19 +260,23 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
           return
         }
         const waitMs = due - now
-        if (waitMs >= 1) {
+        if (waitMs > 0) {
           // autocannon's time limit runs from the last write: waiting for the due time is not a request taking
           // long (at a low rate per connection the wait can exceed the limit).
           connection.timeoutTicker.reschedule(waitMs + connection.timeout)
-          timer = setTimeout(fire, Math.floor(waitMs))
+          if (pacer) waiting = pacer.at(due, fire)
+          else {
+            const timer = setTimeout(fire, Math.floor(waitMs))
+            waiting = () => clearTimeout(timer)
+          }
         } else fire(now, false)
       }
       cancelWaits.push(() => {
-        if (timer !== undefined) clearTimeout(timer)
-        timer = undefined
+        waiting?.()
+        waiting = undefined
       })
-      // A send still waiting on its timer although its due time passed (the event loop was busy) is owed too.
-      owedSince.push(() => started ?? (timer !== undefined ? due : undefined))
+      // A send still waiting for its due time although it passed (the event loop was busy) is owed too.
+      owedSince.push(() => started ?? (waiting !== undefined ? due : undefined))
     } else {
       owedSince.push(() => started)
       if (users || thinkMs) holdClosedLoopSends(connection, user)
@@ -302,8 +312,8 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
         return
       }
       const now = sentAt!
-      // Late (every connection was busy): from the due time, so the wait counts. Early (timers fire on whole
-      // milliseconds, so a request may leave up to 1 ms before it is due): from the actual send.
+      // Late (every connection was busy): from the due time, so the wait counts. Early (the pacer wakes up to
+      // WAKE_EARLY_MS before a due time): from the actual send.
       if (recording && now - dueTime > LATE_MS) lateSends++
       started = Math.min(dueTime, now)
       dueTime = undefined
@@ -327,8 +337,11 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       timedOutStart = undefined
       if (!recording) return
       lastOutcomeMs = performance.now()
-      recorder.recordTimeout(start === undefined ? undefined : lastOutcomeMs - start, timedOutEndpoint)
-      partAt(start ?? lastOutcomeMs)?.recordTimeout(start === undefined ? undefined : lastOutcomeMs - start, timedOutEndpoint)
+      // autocannon's time limit starts at the write, a little before our stamp of it: a timed-out request waited at
+      // least the limit, whatever the two clocks say.
+      const waited = start === undefined ? undefined : Math.max(lastOutcomeMs - start, connection.timeout)
+      recorder.recordTimeout(waited, timedOutEndpoint)
+      partAt(start ?? lastOutcomeMs)?.recordTimeout(waited, timedOutEndpoint)
       endWhenCounted()
     })
     connection.on('connError', (error) => {

@@ -1,0 +1,48 @@
+/** The open-loop pacer: sends fire in due-time order, never before their due time by more than the wake-up margin. */
+import assert from 'node:assert/strict'
+import { performance } from 'node:perf_hooks'
+import { after, describe, test } from 'node:test'
+import { Pacer, WAKE_EARLY_MS } from '../../../src/run/load/pacer.js'
+
+describe('pacer', () => {
+  const pacer = new Pacer()
+  after(() => pacer.stop())
+
+  test('fires in due order, whatever the order of asking; a cancelled send never fires', async () => {
+    const start = performance.now() + 20
+    const fired: Array<{ index: number; early: number }> = []
+    const dues = [7, 3, 9, 0, 5, 1, 8, 2, 6, 4].map((index) => ({ index, due: start + index * 0.3 }))
+    const cancels = new Map<number, () => void>()
+    await new Promise<void>((resolve) => {
+      for (const { index, due } of dues) {
+        cancels.set(
+          index,
+          pacer.at(due, (now) => {
+            fired.push({ index, early: due - now })
+            if (fired.length === 8) resolve()
+          })
+        )
+      }
+      cancels.get(5)!()
+      cancels.get(2)!()
+    })
+    // Nothing more fires once the rest is done.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    assert.deepEqual(
+      fired.map((f) => f.index),
+      [0, 1, 3, 4, 6, 7, 8, 9]
+    )
+    for (const { index, early } of fired) assert.ok(early <= WAKE_EARLY_MS + 1e-6, `send ${index} left ${early} ms before its due time`)
+  })
+
+  test('a send asked for in the past fires at once; stop drops what still waits', async () => {
+    const now = await new Promise<number>((resolve) => pacer.at(performance.now() - 5, resolve))
+    assert.ok(now > 0)
+    const stopped = new Pacer()
+    let fired = false
+    stopped.at(performance.now() + 5, () => (fired = true))
+    stopped.stop()
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    assert.equal(fired, false)
+  })
+})
