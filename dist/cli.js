@@ -64915,22 +64915,25 @@ function resolveKnobs(own, config, edge, edgeProfile, at, profiles) {
 function checkShape(knobs) {
   const think = knobs.thinkTime;
   const shape = knobs.shape;
-  if (think && (knobs.rate || shape?.value.unit === "rate"))
+  const parentOf = (path) => path.slice(0, path.lastIndexOf("/"));
+  const beside = (path) => path !== void 0 && shape !== void 0 && (path.startsWith("input") || parentOf(path) === parentOf(shape.at));
+  const rateApplies = knobs.rate !== void 0 && (shape?.value.unit !== "users" || beside(knobs.rate.at));
+  if (think && (rateApplies || shape?.value.unit === "rate"))
     throw new InputError(
-      `${think.at}: think time is a pause between one user's requests (closed loop); with a rate (${knobs.rate?.at ?? shape.at}) the arrival schedule sets the pace. Use users stages or connections instead of a rate, or remove think-time`
+      `${think.at}: think time is a pause between one user's requests (closed loop); with a rate (${rateApplies ? knobs.rate.at : shape.at}) the arrival schedule sets the pace. Use users stages or connections instead of a rate, or remove think-time`
     );
   if (!shape) return;
   const at = shape.at;
-  if (knobs.requests) throw new InputError(`${at}: stages set each trial's length; remove requests (${knobs.requests.at})`);
-  if (knobs.explicit.duration) throw new InputError(`${at}: stages set each trial's length; remove duration (${knobs.explicit.duration})`);
+  if (beside(knobs.requests?.at)) throw new InputError(`${at}: stages set each trial's length; remove requests (${knobs.requests.at})`);
+  if (beside(knobs.explicit.duration)) throw new InputError(`${at}: stages set each trial's length; remove duration (${knobs.explicit.duration})`);
   if (shape.value.unit === "users") {
-    if (knobs.rate && knobs.rate.at !== "the profile")
+    if (beside(knobs.rate?.at))
       throw new InputError(`${at}: users stages are a closed loop; a fixed rate (${knobs.rate.at}) cannot apply too. Use rate stages for an open loop`);
-    const connectionsAt = knobs.explicit.connections;
-    const parentOf = (path) => path.slice(0, path.lastIndexOf("/"));
-    if (connectionsAt && (connectionsAt.startsWith("input") || parentOf(connectionsAt) === parentOf(at)))
-      throw new InputError(`${at}: the stages set the users (connections); remove connections (${connectionsAt}), or use scale to scale the stages`);
-  } else if (knobs.rate && knobs.rate.at !== "the profile") {
+    if (beside(knobs.explicit.connections))
+      throw new InputError(
+        `${at}: the stages set the users (connections); remove connections (${knobs.explicit.connections}), or use scale to scale the stages`
+      );
+  } else if (beside(knobs.rate?.at)) {
     throw new InputError(`${at}: rate stages set the rate; remove rate (${knobs.rate.at})`);
   }
 }
@@ -64947,7 +64950,7 @@ function buildScenario(name, endpoints, own, config, edge, edgeProfile, at, prof
     timeoutSeconds: knobs.timeoutSeconds
   };
   if (knobs.scale !== 1) scenario.scale = knobs.scale;
-  if (knobs.requests !== void 0) scenario.requests = knobs.requests.value;
+  if (knobs.requests !== void 0 && !knobs.shape) scenario.requests = knobs.requests.value;
   if (knobs.rate !== void 0) scenario.ratePerSecond = knobs.rate.value;
   if (knobs.thinkTime) scenario.thinkTime = knobs.thinkTime.value;
   const shape = knobs.shape?.value;

@@ -281,29 +281,35 @@ function resolveKnobs(
 }
 
 /**
- * A scenario's shape against its other knobs: the stages set the length and the users (or the rate), so an explicit
- * duration, request count, or connection count (rate) beside them is a contradiction, named with both paths.
+ * A scenario's shape against its other knobs: the stages set the length and the users (or the rate), so a duration,
+ * request count, connection count or rate given beside them (on the same object, or as an input) is a contradiction,
+ * named with both paths. The same knob on `load:` or in a profile is a default for other scenarios: stages win.
  */
 function checkShape(knobs: ResolvedLoadKnobs): void {
   const think = knobs.thinkTime
   const shape = knobs.shape
-  if (think && (knobs.rate || shape?.value.unit === 'rate'))
+  const parentOf = (path: string): string => path.slice(0, path.lastIndexOf('/'))
+  const beside = (path: string | undefined): path is string =>
+    path !== undefined && shape !== undefined && (path.startsWith('input') || parentOf(path) === parentOf(shape.at))
+  // Users stages replace a rate set elsewhere (a default for other scenarios); any other rate applies.
+  const rateApplies = knobs.rate !== undefined && (shape?.value.unit !== 'users' || beside(knobs.rate.at))
+  if (think && (rateApplies || shape?.value.unit === 'rate'))
     throw new InputError(
-      `${think.at}: think time is a pause between one user's requests (closed loop); with a rate (${knobs.rate?.at ?? shape!.at}) the arrival schedule sets the pace. Use users stages or connections instead of a rate, or remove think-time`
+      `${think.at}: think time is a pause between one user's requests (closed loop); with a rate (${rateApplies ? knobs.rate!.at : shape!.at}) the arrival schedule sets the pace. Use users stages or connections instead of a rate, or remove think-time`
     )
   if (!shape) return
   const at = shape.at
-  if (knobs.requests) throw new InputError(`${at}: stages set each trial's length; remove requests (${knobs.requests.at})`)
-  if (knobs.explicit.duration) throw new InputError(`${at}: stages set each trial's length; remove duration (${knobs.explicit.duration})`)
+  if (beside(knobs.requests?.at)) throw new InputError(`${at}: stages set each trial's length; remove requests (${knobs.requests!.at})`)
+  if (beside(knobs.explicit.duration)) throw new InputError(`${at}: stages set each trial's length; remove duration (${knobs.explicit.duration})`)
   if (shape.value.unit === 'users') {
-    if (knobs.rate && knobs.rate.at !== 'the profile')
-      throw new InputError(`${at}: users stages are a closed loop; a fixed rate (${knobs.rate.at}) cannot apply too. Use rate stages for an open loop`)
-    const connectionsAt = knobs.explicit.connections
-    const parentOf = (path: string): string => path.slice(0, path.lastIndexOf('/'))
-    if (connectionsAt && (connectionsAt.startsWith('input') || parentOf(connectionsAt) === parentOf(at)))
-      throw new InputError(`${at}: the stages set the users (connections); remove connections (${connectionsAt}), or use scale to scale the stages`)
-  } else if (knobs.rate && knobs.rate.at !== 'the profile') {
-    throw new InputError(`${at}: rate stages set the rate; remove rate (${knobs.rate.at})`)
+    if (beside(knobs.rate?.at))
+      throw new InputError(`${at}: users stages are a closed loop; a fixed rate (${knobs.rate!.at}) cannot apply too. Use rate stages for an open loop`)
+    if (beside(knobs.explicit.connections))
+      throw new InputError(
+        `${at}: the stages set the users (connections); remove connections (${knobs.explicit.connections}), or use scale to scale the stages`
+      )
+  } else if (beside(knobs.rate?.at)) {
+    throw new InputError(`${at}: rate stages set the rate; remove rate (${knobs.rate!.at})`)
   }
 }
 
@@ -329,7 +335,7 @@ function buildScenario(
     timeoutSeconds: knobs.timeoutSeconds
   }
   if (knobs.scale !== 1) scenario.scale = knobs.scale
-  if (knobs.requests !== undefined) scenario.requests = knobs.requests.value
+  if (knobs.requests !== undefined && !knobs.shape) scenario.requests = knobs.requests.value
   if (knobs.rate !== undefined) scenario.ratePerSecond = knobs.rate.value
   if (knobs.thinkTime) scenario.thinkTime = knobs.thinkTime.value
   const shape = knobs.shape?.value

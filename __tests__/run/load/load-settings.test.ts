@@ -308,6 +308,27 @@ profiles:
     )
     assert.deepEqual([api!.ratePerSecond, api!.durationSeconds, api!.connections, api!.shape!.measure], [100, 25, 5, 'all'])
     assert.deepEqual([stress!.connections, stress!.scale, stress!.durationSeconds], [60, 3, 5])
+    // The section's duration, connections and rate are defaults for other scenarios: a scenario's stages win.
+    const defaults = await loadFrom(`load:
+  base-url: http://127.0.0.1:3000
+  duration: 5s
+  connections: 7
+  rate: 50
+  scenarios:
+    - name: ramp
+      endpoints: [{ path: /a }]
+      stages: [{ duration: 1s, users: 4 }, { duration: 2s, users: 4 }]
+      think-time: 10ms
+    - name: plain
+      endpoints: [{ path: /b }]
+`)
+    assert.deepEqual(
+      defaults.scenarios.map((s) => [s.name, s.durationSeconds, s.connections, s.ratePerSecond]),
+      [
+        ['ramp', 3, 4, undefined],
+        ['plain', 5, 7, 50]
+      ]
+    )
   })
 
   test('bad stages, think time and scale: a clear message with the config path', async () => {
