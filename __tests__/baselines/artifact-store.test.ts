@@ -87,7 +87,9 @@ describe('workflow artifact baseline store', () => {
     asRun(mainRun(42, 2))
     await store().save(baselineRecord('gone', results, push(2), at(51)))
     const debug: string[] = []
-    fake.fail('rest-zip', 410, 1)
+    // The newest one's download (downloads run in parallel: the failure names it).
+    const newest = Math.max(...fake.artifacts.filter((artifact) => artifact.name === 'perf-gate-baseline-gone').map((artifact) => artifact.id))
+    fake.fail(`rest-zip:${newest}`, 410, 1)
     const lookup = await new artifacts.ArtifactBaselineStore({
       repository: REPOSITORY,
       defaultBranch: 'main',

@@ -53,7 +53,10 @@ export interface FakeArtifact {
   expiresAt?: string
 }
 
-/** Routes failures can be injected on: a Twirp method name, 'blob-put', 'blob-get', 'rest-list', 'rest-zip', 'rest-caches'. */
+/**
+ * Routes failures can be injected on: a Twirp method name, 'blob-put', 'blob-get', 'rest-list', 'rest-zip' (or
+ * 'rest-zip:<artifact id>' for one artifact's download: downloads run in parallel), 'rest-caches'.
+ */
 export type FakeRoute = string
 
 interface Failure {
@@ -315,7 +318,7 @@ export class FakeActionsStorage {
     if (!/^(token|bearer) \S+/i.test(request.headers.authorization ?? '')) return send(response, 401, { message: 'Requires authentication' })
     const zip = /^\/repos\/[^/]+\/[^/]+\/actions\/artifacts\/(\d+)\/zip$/.exec(url.pathname)
     if (zip) {
-      if (this.injected('rest-zip', response)) return
+      if (this.injected(`rest-zip:${zip[1]}`, response) || this.injected('rest-zip', response)) return
       const artifact = this.artifacts.find((a) => a.id === Number(zip[1]) && a.finalized)
       if (!artifact) return send(response, 404, { message: 'Not Found' })
       if (isExpired(artifact)) return send(response, 410, { message: 'Artifact has expired' })
