@@ -64162,15 +64162,29 @@ function scaleShape(shape, scale, at) {
     }))
   };
 }
+var spansOfShape = /* @__PURE__ */ new WeakMap();
+function stageSpans(shape) {
+  let spans = spansOfShape.get(shape);
+  if (!spans) {
+    let time = 0;
+    let previous = 0;
+    spans = shape.stages.map((stage) => {
+      const span = { from: time, to: time + stage.durationSeconds, startTarget: previous, endTarget: stage.target };
+      time = span.to;
+      previous = stage.target;
+      return span;
+    });
+    spansOfShape.set(shape, spans);
+  }
+  return spans;
+}
 function describeShape(shape) {
   const unit = shape.unit === "users" ? "users" : "req/s";
-  let previous = 0;
-  return shape.stages.map((stage) => {
-    const from = previous;
-    previous = stage.target;
-    const seconds3 = `${Number(stage.durationSeconds.toFixed(3))}s`;
-    if (from === stage.target) return `${round(stage.target)} ${unit} for ${seconds3}${stage.target > 0 && shape.measure === "steady" ? " (measured)" : ""}`;
-    return `${round(from)}→${round(stage.target)} ${unit} in ${seconds3}`;
+  return stageSpans(shape).map((span) => {
+    const seconds3 = `${Number((span.to - span.from).toFixed(3))}s`;
+    if (span.startTarget === span.endTarget)
+      return `${round(span.endTarget)} ${unit} for ${seconds3}${span.endTarget > 0 && shape.measure === "steady" ? " (measured)" : ""}`;
+    return `${round(span.startTarget)}→${round(span.endTarget)} ${unit} in ${seconds3}`;
   }).join(", ");
 }
 function round(value) {
@@ -73350,18 +73364,8 @@ function describeLateSends(health, connections, ratePerSecond, p99Ms, p50Ms) {
 
 // src/run/load/load-shape.ts
 init_define_PERF_GATE_UPLOT();
-function spans(shape) {
-  let time = 0;
-  let previous = 0;
-  return shape.stages.map((stage) => {
-    const span = { from: time, to: time + stage.durationSeconds, startTarget: previous, endTarget: stage.target };
-    time = span.to;
-    previous = stage.target;
-    return span;
-  });
-}
 function planShape(shape) {
-  const all = spans(shape);
+  const all = stageSpans(shape);
   const totalSeconds = all.at(-1).to;
   const peak = Math.max(...shape.stages.map((stage) => stage.target));
   if (shape.measure === "all")
@@ -73380,13 +73384,13 @@ function planShape(shape) {
   return { totalSeconds, peak, windows, parts };
 }
 function targetAt(shape, t) {
-  for (const span of spans(shape)) {
+  for (const span of stageSpans(shape)) {
     if (t < span.to) return span.startTarget + (span.endTarget - span.startTarget) * Math.max(0, t - span.from) / (span.to - span.from);
   }
   return shape.stages.at(-1).target;
 }
 function nextActiveTime(shape, level, t) {
-  for (const span of spans(shape)) {
+  for (const span of stageSpans(shape)) {
     if (span.to <= t) continue;
     const from = Math.max(t, span.from);
     if (targetAt(shape, from) >= level - 1e-9) return from;
@@ -73399,7 +73403,7 @@ function nextActiveTime(shape, level, t) {
 }
 function dueSeconds(shape, k) {
   let asked = 0;
-  for (const span of spans(shape)) {
+  for (const span of stageSpans(shape)) {
     const length = span.to - span.from;
     const inSpan = (span.startTarget + span.endTarget) / 2 * length;
     if (asked + inSpan > k) {

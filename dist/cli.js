@@ -63903,17 +63903,17 @@ function givenBaselineStore(record, description) {
 // src/baselines/stored-run.ts
 init_define_PERF_GATE_UPLOT();
 async function findStoredRun(store, gate, idOrName, historyLimit) {
-  const lookup = await store.load({ gate, historyLimit: Number.MAX_SAFE_INTEGER });
-  const found = await store.read(gate, idOrName);
-  const atCommit = /^[0-9a-f]{7,40}$/i.test(idOrName) ? lookup.history.find((run) => run.source.sha?.startsWith(idOrName.toLowerCase())) : void 0;
-  if (!found.record && atCommit) found.record = atCommit;
+  const { history } = await store.load({ gate, historyLimit: Number.MAX_SAFE_INTEGER });
+  const atCommit = (run) => /^[0-9a-f]{7,40}$/i.test(idOrName) && run.source.sha?.startsWith(idOrName.toLowerCase()) === true;
+  const rolling = idOrName === "latest" ? history[0] : history.find((run) => run.id === idOrName) ?? history.find(atCommit);
+  const found = rolling ? { record: rolling, problems: [] } : await store.read(gate, idOrName);
   if (!found.record) {
-    const held = (await store.list(gate)).slice(0, 5).map((summary) => summary.name ?? summary.id);
+    const held = history.slice(0, 5).map((run) => run.id);
     const hint = held.length > 0 ? ` (the newest: ${held.join(", ")}; \`perf-gate baseline list\` shows them all)` : "";
     throw new InputError(`${found.problems.join("; ")}${hint}`);
   }
   const record = found.record;
-  const earlier = lookup.history.filter((other) => other.id < record.id).slice(0, historyLimit);
+  const earlier = history.filter((other) => other.id < record.id).slice(0, historyLimit);
   const description = `${store.description} (the runs saved before ${record.id})`;
   const before = {
     description,
@@ -64660,15 +64660,29 @@ function scaleShape(shape, scale, at) {
     }))
   };
 }
+var spansOfShape = /* @__PURE__ */ new WeakMap();
+function stageSpans(shape) {
+  let spans = spansOfShape.get(shape);
+  if (!spans) {
+    let time = 0;
+    let previous = 0;
+    spans = shape.stages.map((stage) => {
+      const span = { from: time, to: time + stage.durationSeconds, startTarget: previous, endTarget: stage.target };
+      time = span.to;
+      previous = stage.target;
+      return span;
+    });
+    spansOfShape.set(shape, spans);
+  }
+  return spans;
+}
 function describeShape(shape) {
   const unit = shape.unit === "users" ? "users" : "req/s";
-  let previous = 0;
-  return shape.stages.map((stage) => {
-    const from = previous;
-    previous = stage.target;
-    const seconds3 = `${Number(stage.durationSeconds.toFixed(3))}s`;
-    if (from === stage.target) return `${round(stage.target)} ${unit} for ${seconds3}${stage.target > 0 && shape.measure === "steady" ? " (measured)" : ""}`;
-    return `${round(from)}→${round(stage.target)} ${unit} in ${seconds3}`;
+  return stageSpans(shape).map((span) => {
+    const seconds3 = `${Number((span.to - span.from).toFixed(3))}s`;
+    if (span.startTarget === span.endTarget)
+      return `${round(span.endTarget)} ${unit} for ${seconds3}${span.endTarget > 0 && shape.measure === "steady" ? " (measured)" : ""}`;
+    return `${round(span.startTarget)}→${round(span.endTarget)} ${unit} in ${seconds3}`;
   }).join(", ");
 }
 function round(value) {
@@ -73814,18 +73828,8 @@ function describeLateSends(health, connections, ratePerSecond, p99Ms, p50Ms) {
 
 // src/run/load/load-shape.ts
 init_define_PERF_GATE_UPLOT();
-function spans(shape) {
-  let time = 0;
-  let previous = 0;
-  return shape.stages.map((stage) => {
-    const span = { from: time, to: time + stage.durationSeconds, startTarget: previous, endTarget: stage.target };
-    time = span.to;
-    previous = stage.target;
-    return span;
-  });
-}
 function planShape(shape) {
-  const all = spans(shape);
+  const all = stageSpans(shape);
   const totalSeconds = all.at(-1).to;
   const peak = Math.max(...shape.stages.map((stage) => stage.target));
   if (shape.measure === "all")
@@ -73844,13 +73848,13 @@ function planShape(shape) {
   return { totalSeconds, peak, windows, parts };
 }
 function targetAt(shape, t) {
-  for (const span of spans(shape)) {
+  for (const span of stageSpans(shape)) {
     if (t < span.to) return span.startTarget + (span.endTarget - span.startTarget) * Math.max(0, t - span.from) / (span.to - span.from);
   }
   return shape.stages.at(-1).target;
 }
 function nextActiveTime(shape, level, t) {
-  for (const span of spans(shape)) {
+  for (const span of stageSpans(shape)) {
     if (span.to <= t) continue;
     const from = Math.max(t, span.from);
     if (targetAt(shape, from) >= level - 1e-9) return from;
@@ -73863,7 +73867,7 @@ function nextActiveTime(shape, level, t) {
 }
 function dueSeconds(shape, k) {
   let asked = 0;
-  for (const span of spans(shape)) {
+  for (const span of stageSpans(shape)) {
     const length = span.to - span.from;
     const inSpan = (span.startTarget + span.endTarget) / 2 * length;
     if (asked + inSpan > k) {

@@ -22,19 +22,21 @@ export interface StoredRun {
  * A run the store does not hold throws with the store's own words (and the ids it does hold, to pick from).
  */
 export async function findStoredRun(store: FileBaselineStore, gate: string, idOrName: string, historyLimit: number): Promise<StoredRun> {
-  const lookup = await store.load({ gate, historyLimit: Number.MAX_SAFE_INTEGER })
-  const found = await store.read(gate, idOrName)
+  // Every rolling run, newest first, read once: the run asked for is usually among them, and so are the runs before it.
+  const { history } = await store.load({ gate, historyLimit: Number.MAX_SAFE_INTEGER })
   // A commit (7+ hex digits, as the history table and the PR comment show it) names the newest run saved at it.
-  const atCommit = /^[0-9a-f]{7,40}$/i.test(idOrName) ? lookup.history.find((run) => run.source.sha?.startsWith(idOrName.toLowerCase())) : undefined
-  if (!found.record && atCommit) found.record = atCommit
+  const atCommit = (run: BaselineRecord): boolean => /^[0-9a-f]{7,40}$/i.test(idOrName) && run.source.sha?.startsWith(idOrName.toLowerCase()) === true
+  const rolling = idOrName === 'latest' ? history[0] : (history.find((run) => run.id === idOrName) ?? history.find(atCommit))
+  // Otherwise a pinned name (read from its own file), or the store's words for why there is none.
+  const found = rolling ? { record: rolling, problems: [] } : await store.read(gate, idOrName)
   if (!found.record) {
-    const held = (await store.list(gate)).slice(0, 5).map((summary) => summary.name ?? summary.id)
+    const held = history.slice(0, 5).map((run) => run.id)
     const hint = held.length > 0 ? ` (the newest: ${held.join(', ')}; \`perf-gate baseline list\` shows them all)` : ''
     throw new InputError(`${found.problems.join('; ')}${hint}`)
   }
   const record = found.record
   // Ids sort by time (see baseline-id.ts): the runs before this one, as many as the history it was judged with.
-  const earlier = lookup.history.filter((other) => other.id < record.id).slice(0, historyLimit)
+  const earlier = history.filter((other) => other.id < record.id).slice(0, historyLimit)
   const description = `${store.description} (the runs saved before ${record.id})`
   const before: BaselineStore = {
     description,

@@ -111,17 +111,42 @@ export function scaleShape(shape: LoadShapeSettings, scale: number, at: string):
   }
 }
 
+/** One stage on the trial's clock: when it starts and ends (seconds), and the target it moves from and to. */
+export interface StageSpan {
+  from: number
+  to: number
+  startTarget: number
+  endTarget: number
+}
+
+const spansOfShape = new WeakMap<LoadShapeSettings, StageSpan[]>()
+
+/** The stages on the trial's clock; computed once per shape (the load pass asks at every send). */
+export function stageSpans(shape: LoadShapeSettings): StageSpan[] {
+  let spans = spansOfShape.get(shape)
+  if (!spans) {
+    let time = 0
+    let previous = 0
+    spans = shape.stages.map((stage) => {
+      const span = { from: time, to: time + stage.durationSeconds, startTarget: previous, endTarget: stage.target }
+      time = span.to
+      previous = stage.target
+      return span
+    })
+    spansOfShape.set(shape, spans)
+  }
+  return spans
+}
+
 /** The shape in words for the report: "0→50 users in 10s, 50 users for 30s (measured), 50→0 users in 5s". */
 export function describeShape(shape: LoadShapeSettings): string {
   const unit = shape.unit === 'users' ? 'users' : 'req/s'
-  let previous = 0
-  return shape.stages
-    .map((stage) => {
-      const from = previous
-      previous = stage.target
-      const seconds = `${Number(stage.durationSeconds.toFixed(3))}s`
-      if (from === stage.target) return `${round(stage.target)} ${unit} for ${seconds}${stage.target > 0 && shape.measure === 'steady' ? ' (measured)' : ''}`
-      return `${round(from)}→${round(stage.target)} ${unit} in ${seconds}`
+  return stageSpans(shape)
+    .map((span) => {
+      const seconds = `${Number((span.to - span.from).toFixed(3))}s`
+      if (span.startTarget === span.endTarget)
+        return `${round(span.endTarget)} ${unit} for ${seconds}${span.endTarget > 0 && shape.measure === 'steady' ? ' (measured)' : ''}`
+      return `${round(span.startTarget)}→${round(span.endTarget)} ${unit} in ${seconds}`
     })
     .join(', ')
 }

@@ -3,6 +3,7 @@
  * a user may send, the due times of a ramping arrival rate, and which parts of a trial are measured. Pure: times are
  * seconds from the start of the trial.
  */
+import { stageSpans as spans } from '../../config/load-shape-settings.js'
 import type { LoadShapeSettings } from '../../config/settings.js'
 
 /** A span of the trial that is measured, and the part (one per distinct steady target) its requests count for. */
@@ -18,18 +19,6 @@ export interface ShapePlan {
   windows: MeasuredWindow[]
   /** The target each part holds, as configured (measure: all: one part, the peak). */
   parts: number[]
-}
-
-/** Stage start times and the target each starts from. */
-function spans(shape: LoadShapeSettings): Array<{ from: number; to: number; startTarget: number; endTarget: number }> {
-  let time = 0
-  let previous = 0
-  return shape.stages.map((stage) => {
-    const span = { from: time, to: time + stage.durationSeconds, startTarget: previous, endTarget: stage.target }
-    time = span.to
-    previous = stage.target
-    return span
-  })
 }
 
 /** The measured windows: every stage that holds a target above 0 (adjacent ones joined), or the whole trial. */
