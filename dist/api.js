@@ -40657,7 +40657,7 @@ var require_manager = __commonJS({
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
-    var { Worker: Worker2 } = require_worker_threads();
+    var { Worker: Worker3 } = require_worker_threads();
     function initWorkers(opts, tracker, cb) {
       tracker = tracker || new EE();
       const workers = [];
@@ -40711,7 +40711,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker2(path.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker3(path.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error } = msg;
             if (cmd === "RESULT") {
@@ -57416,7 +57416,7 @@ var require_run = __commonJS({
     var reInterval = require_reinterval();
     var EE = __require("events").EventEmitter;
     var Client = require_httpClient();
-    var { isMainThread } = require_worker_threads();
+    var { isMainThread: isMainThread2 } = require_worker_threads();
     var { ofURL } = require_url();
     var aggregateResult = require_aggregateResult();
     var { getHistograms, encodeHist } = require_histUtil();
@@ -57536,7 +57536,7 @@ var require_run = __commonJS({
           statusCodes.forEach((code, index) => {
             result[index + 1 + "xx"] = code;
           });
-          const resultObj = isMainThread && !opts.skipAggregateResult ? aggregateResult(result, opts, histograms) : result;
+          const resultObj = isMainThread2 && !opts.skipAggregateResult ? aggregateResult(result, opts, histograms) : result;
           if (opts.forever) {
             tracker.emit("done", resultObj);
           } else {
@@ -57569,7 +57569,7 @@ var require_run = __commonJS({
             tracker.emit("start");
           };
           setImmediate(() => {
-            if (opts.forever && restart && isMainThread) restartFn();
+            if (opts.forever && restart && isMainThread2) restartFn();
           });
         }
       }
@@ -57861,7 +57861,7 @@ var require_progressTracker = __commonJS({
     var testColorSupport = require_color_support();
     var charSpinner = require_spin();
     var printResult = require_printResult();
-    var { isMainThread } = require_worker_threads();
+    var { isMainThread: isMainThread2 } = require_worker_threads();
     var defaults = {
       // use stderr as its progressBar's default
       outputStream: process.stderr,
@@ -57883,7 +57883,7 @@ var require_progressTracker = __commonJS({
       let addedListeners = false;
       let spinner;
       instance.on("start", () => {
-        if (opts.renderProgressBar && isMainThread) {
+        if (opts.renderProgressBar && isMainThread2) {
           const socketPath = iOpts.socketPath ? ` (${iOpts.socketPath})` : "";
           let msg = `${iOpts.connections} connections`;
           if (iOpts.pipelining > 1) {
@@ -57963,7 +57963,7 @@ ${msg}
         }
       }
       function logToStream(msg) {
-        if (!isMainThread) return;
+        if (!isMainThread2) return;
         opts.outputStream.write(msg + "\n");
       }
     }
@@ -58001,7 +58001,7 @@ var require_init = __commonJS({
     "use strict";
     init_define_PERF_GATE_UPLOT();
     var EE = __require("events").EventEmitter;
-    var { isMainThread } = require_worker_threads();
+    var { isMainThread: isMainThread2 } = require_worker_threads();
     var initWorkers = require_manager();
     var validateOpts = require_validate2();
     var noop = require_noop();
@@ -58074,7 +58074,7 @@ var require_init = __commonJS({
         return tracker;
       }
       tracker.opts = opts;
-      if (opts.workers && isMainThread) {
+      if (opts.workers && isMainThread2) {
         initWorkers(opts, tracker, _cb);
       } else {
         runTracker(opts, tracker, _cb);
@@ -62545,6 +62545,7 @@ var config_schema_default = {
           exclusiveMinimum: 0,
           description: "Fixed arrival rate in requests per second over all connections (open loop); latency then counts from each request's intended send time."
         },
+        workers: { $ref: "#/definitions/loadWorkers" },
         stages: { $ref: "#/definitions/loadStages" },
         measure: {
           enum: ["steady", "all"],
@@ -62665,6 +62666,7 @@ var config_schema_default = {
           exclusiveMinimum: 0,
           description: "Fixed arrival rate in requests per second over all connections (open loop); latency then counts from each request's intended send time."
         },
+        workers: { $ref: "#/definitions/loadWorkers" },
         stages: { $ref: "#/definitions/loadStages" },
         measure: {
           enum: ["steady", "all"],
@@ -62677,6 +62679,13 @@ var config_schema_default = {
           description: "Per-request time limit (at least 1s). Default: 10s."
         }
       }
+    },
+    loadWorkers: {
+      oneOf: [
+        { type: "integer", minimum: 1, maximum: 64 },
+        { const: "auto" }
+      ],
+      description: "Generator worker threads sharing the load of an HTTP scenario (connections and arrival schedule split between them, histograms added exactly), for a target that scales past one core: a number, or auto (one per core, less one when the target runs on this machine). Default: 1, the generator on one thread."
     },
     loadWebSocket: {
       type: "object",
@@ -62947,7 +62956,8 @@ var results_schema_default = {
       required: ["cpu", "eventLoopDelayP99Ms", "inFlightAtEnd", "unsentAtEnd", "saturated"],
       additionalProperties: false,
       properties: {
-        cpu: { type: "number", minimum: 0, description: "CPU time of the generator over the trial, as a share of one core." },
+        cpu: { type: "number", minimum: 0, description: "CPU time of the generator over the trial, as a share of one core (summed over its worker threads: can pass 1)." },
+        workers: { type: "integer", minimum: 2, description: "Generator worker threads that shared the load, when more than one." },
         eventLoopDelayP99Ms: { type: "number", minimum: 0 },
         lagP50Ms: { type: "number", minimum: 0, description: "Open loop: median of how late a send left its due time while its connection was free." },
         lagP99Ms: { type: "number", minimum: 0, description: "Open loop: p99 of how late a send left its due time while its connection was free." },
@@ -63564,6 +63574,7 @@ var DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1e3;
 // src/config/load-settings.ts
 init_define_PERF_GATE_UPLOT();
 import { resolve } from "node:path";
+import { availableParallelism } from "node:os";
 
 // src/formats/results-builder.ts
 init_define_PERF_GATE_UPLOT();
@@ -64218,6 +64229,8 @@ function buildWebSocketScenario(name, config, knobs, own, at, placeholders) {
     throw new InputError(`${at}/rate: a WebSocket scenario paces each client, not all of them: use websocket.message-rate (messages per second per client)`);
   }
   if (own.requests !== void 0) throw new InputError(`${at}/requests: a WebSocket scenario is measured over a duration; use duration instead`);
+  if (own.workers !== void 0)
+    throw new InputError(`${at}/workers: generator worker threads drive HTTP scenarios; a WebSocket scenario's clients run on one thread. Remove workers`);
   const raw = config.message ?? DEFAULT_WEBSOCKET_MESSAGE;
   const message = typeof raw === "string" ? placeholders(raw, `${at}/websocket/message`) : JSON.stringify(raw);
   if (message === "") throw new InputError(`${at}/websocket/message: the message is empty; an echo of nothing cannot be told from no reply`);
@@ -64426,6 +64439,13 @@ function resolveKnobs(own, config, edge, edgeProfile, at, profiles) {
   }
   const think = pick("think-time");
   if (think) knobs.thinkTime = { value: parseThinkTime(think), at: think.at };
+  if (edge.workers?.trim()) {
+    const raw = edge.workers.trim();
+    knobs.workers = { value: raw === "auto" ? "auto" : wholeNumber(raw, "input 'workers'", 1, 64), at: "input 'workers'" };
+  } else {
+    const workers = pick("workers");
+    if (workers) knobs.workers = workers;
+  }
   return knobs;
 }
 function checkShape(knobs) {
@@ -64480,7 +64500,14 @@ function buildScenario(name, endpoints, own, config, edge, edgeProfile, at, prof
     } else scenario.ratePerSecond = peak;
     if (own.warmup === void 0 && config?.warmup === void 0) scenario.warmupSeconds = 0;
   }
+  const workers = knobs.workers?.value === "auto" ? autoWorkers(endpoints[0].url, config?.server !== void 0) : knobs.workers?.value;
+  if (workers !== void 0 && workers > 1) scenario.workers = workers;
   return scenario;
+}
+function autoWorkers(url, startsServer) {
+  const host = new URL(url).hostname;
+  const local = startsServer || host === "localhost" || host === "[::1]" || /^127\./.test(host);
+  return Math.max(1, availableParallelism() - (local ? 1 : 0));
 }
 function seconds(picked, options) {
   return picked?.value === void 0 ? void 0 : parseDurationMs(picked.value, picked.at, options) / 1e3;
@@ -73286,21 +73313,40 @@ async function waitForStreams(...streams) {
 // src/run/load/load-runner.ts
 init_define_PERF_GATE_UPLOT();
 import { connect } from "node:net";
+import { availableParallelism as availableParallelism2 } from "node:os";
 
 // src/run/load/load-pass.ts
 init_define_PERF_GATE_UPLOT();
 var import_autocannon2 = __toESM(require_autocannon(), 1);
-import { performance as performance2 } from "node:perf_hooks";
+import { performance as performance3 } from "node:perf_hooks";
 
 // src/run/load/generator-health.ts
 init_define_PERF_GATE_UPLOT();
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { isMainThread } from "node:worker_threads";
 var SATURATED_CPU = 0.9;
 var SATURATED_LAG_MS = 1;
 var SATURATED_LAG_SHARE_OF_MEDIAN = 0.1;
 var LAG_HIGHEST_MICROS = 6e7;
+function generatorCpuClock() {
+  if (isMainThread) {
+    return () => {
+      const usage = process.cpuUsage();
+      return usage.user + usage.system;
+    };
+  }
+  const threadCpuUsage = process.threadCpuUsage;
+  if (threadCpuUsage) {
+    return () => {
+      const usage = threadCpuUsage.call(process);
+      return usage.user + usage.system;
+    };
+  }
+  return () => performance.eventLoopUtilization().active * 1e3;
+}
 var GeneratorHealthMonitor = class {
-  cpuStart = process.cpuUsage();
+  cpuClock = generatorCpuClock();
+  cpuStart = this.cpuClock();
   wallStart = process.hrtime.bigint();
   loopDelay = monitorEventLoopDelay({ resolution: 10 });
   lagMicros = buildHistogram(LAG_HIGHEST_MICROS);
@@ -73323,8 +73369,7 @@ var GeneratorHealthMonitor = class {
   finish(openLoop, unfinished, medianLatencyMs) {
     this.loopDelay.disable();
     const wallMicros = Number(process.hrtime.bigint() - this.wallStart) / 1e3;
-    const cpu = process.cpuUsage(this.cpuStart);
-    const cpuShare = wallMicros > 0 ? (cpu.user + cpu.system) / wallMicros : 0;
+    const cpuShare = wallMicros > 0 ? (this.cpuClock() - this.cpuStart) / wallMicros : 0;
     const health = {
       cpu: round2(cpuShare, 3),
       eventLoopDelayP99Ms: round2(this.loopDelay.percentile(99) / 1e6, 3),
@@ -73349,6 +73394,39 @@ var GeneratorHealthMonitor = class {
     return health;
   }
 };
+function workersAdvice(health, cores) {
+  const workers = health.workers ?? 1;
+  if (!health.saturated || health.cpu / workers <= SATURATED_CPU || cores <= workers) return "";
+  return ` This machine has ${cores} cores: spread the generator over more threads with workers: ${Math.min(cores, 2 * workers)} (or auto).`;
+}
+function combineGeneratorHealth(workers) {
+  if (workers.length === 1) return workers[0];
+  const max3 = (pick) => {
+    const values = workers.map(pick).filter((value) => value !== void 0);
+    return values.length > 0 ? Math.max(...values) : void 0;
+  };
+  const sum2 = (pick) => workers.reduce((total, health) => total + pick(health), 0);
+  const combined = {
+    cpu: round2(
+      sum2((health) => health.cpu),
+      3
+    ),
+    eventLoopDelayP99Ms: max3((health) => health.eventLoopDelayP99Ms),
+    inFlightAtEnd: sum2((health) => health.inFlightAtEnd),
+    unsentAtEnd: sum2((health) => health.unsentAtEnd),
+    saturated: workers.some((health) => health.saturated),
+    workers: workers.length
+  };
+  const lagP50Ms = max3((health) => health.lagP50Ms);
+  const lagP99Ms = max3((health) => health.lagP99Ms);
+  if (lagP50Ms !== void 0) combined.lagP50Ms = lagP50Ms;
+  if (lagP99Ms !== void 0) combined.lagP99Ms = lagP99Ms;
+  const queued = workers.map((health) => health.queuedLateFraction).filter((value) => value !== void 0);
+  if (queued.length > 0) combined.queuedLateFraction = round2(queued.reduce((total, value) => total + value, 0) / queued.length, 4);
+  const because = workers.flatMap((health, index) => health.saturated ? [`worker ${index + 1} of ${workers.length}: ${health.saturatedBecause}`] : []);
+  if (because.length > 0) combined.saturatedBecause = because.join("; ");
+  return combined;
+}
 function round2(value, digits) {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
@@ -73420,7 +73498,7 @@ function dueSeconds(shape, k) {
 
 // src/run/load/pacer.ts
 init_define_PERF_GATE_UPLOT();
-import { performance } from "node:perf_hooks";
+import { performance as performance2 } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 var WAKE_EARLY_MS = 0.06;
 var WORKER_SOURCE = `
@@ -73456,7 +73534,7 @@ var Pacer = class {
   /** Whether the worker holds the process open (while sends wait). */
   holding = false;
   /** performance.now() and hrtime nanoseconds at one moment: converts due times to the worker's clock. */
-  origin = { performance: performance.now(), hrtime: process.hrtime.bigint() };
+  origin = { performance: performance2.now(), hrtime: process.hrtime.bigint() };
   constructor() {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: this.shared });
     this.worker.on("message", this.turn);
@@ -73488,7 +73566,7 @@ var Pacer = class {
   turn = () => {
     this.armedFor = Number.POSITIVE_INFINITY;
     if (this.stopped) return;
-    const now = performance.now();
+    const now = performance2.now();
     for (let top = this.top(); top && top.due <= now + WAKE_EARLY_MS; top = this.top()) {
       this.pop();
       top.fire(now);
@@ -73559,41 +73637,52 @@ function sharedPacer() {
 }
 
 // src/run/load/load-pass.ts
+var WHOLE = { every: 1, offset: 0 };
 var FAILING_SECONDS_TO_STOP = 3;
 var LATE_MS = 2;
 var ArrivalSchedule = class {
-  constructor(startMs, ratePerSecond) {
+  constructor(startMs, ratePerSecond, stride = WHOLE) {
     this.startMs = startMs;
     this.ratePerSecond = ratePerSecond;
+    this.stride = stride;
   }
   startMs;
   ratePerSecond;
+  stride;
   next = 0;
+  dueOf(index) {
+    return this.startMs + (index * this.stride.every + this.stride.offset) * 1e3 / this.ratePerSecond;
+  }
   /** Claims the next request's due time. */
   claim() {
-    return this.startMs + this.next++ * 1e3 / this.ratePerSecond;
+    return this.dueOf(this.next++);
   }
   /** Claims every due time up to `endMs` that no connection claimed: requests the schedule owed but never sent. */
   claimOverdue(endMs) {
     const overdue = [];
-    while (this.startMs + this.next * 1e3 / this.ratePerSecond <= endMs) overdue.push(this.claim());
+    while (this.dueOf(this.next) <= endMs) overdue.push(this.claim());
     return overdue;
   }
 };
 var ShapedSchedule = class {
-  constructor(startMs, shape) {
+  constructor(startMs, shape, stride = WHOLE) {
     this.startMs = startMs;
     this.shape = shape;
+    this.stride = stride;
   }
   startMs;
   shape;
+  stride;
   next = 0;
+  dueOf(index) {
+    return this.startMs + 1e3 * dueSeconds(this.shape, index * this.stride.every + this.stride.offset);
+  }
   claim() {
-    return this.startMs + 1e3 * dueSeconds(this.shape, this.next++);
+    return this.dueOf(this.next++);
   }
   claimOverdue(endMs) {
     const overdue = [];
-    while (this.startMs + 1e3 * dueSeconds(this.shape, this.next) <= endMs) overdue.push(this.claim());
+    while (this.dueOf(this.next) <= endMs) overdue.push(this.claim());
     return overdue;
   }
 };
@@ -73628,9 +73717,10 @@ async function runLoadPass(options) {
       ...endpoint.body !== void 0 ? { body: endpoint.body } : {}
     };
   });
-  const startMs = performance2.now();
+  const startMs = performance3.now();
   const shape = options.shape;
-  const schedule = shape?.unit === "rate" ? new ShapedSchedule(startMs, shape) : options.ratePerSecond && !shape ? new ArrivalSchedule(startMs, options.ratePerSecond) : void 0;
+  const stride = options.stride ?? WHOLE;
+  const schedule = shape?.unit === "rate" ? new ShapedSchedule(startMs, shape, stride) : options.ratePerSecond && !shape ? new ArrivalSchedule(startMs, options.ratePerSecond, stride) : void 0;
   const pacer = schedule && options.pacing !== "timers" ? sharedPacer() : void 0;
   const users = shape?.unit === "users" ? shape : void 0;
   const think = options.thinkTime;
@@ -73651,7 +73741,7 @@ async function runLoadPass(options) {
   let lateSends = 0;
   const setupClient = (client) => {
     const connection = client;
-    const user = ++clients;
+    const user = clients++ * stride.every + stride.offset + 1;
     let started;
     let dueTime;
     let sentAt;
@@ -73660,13 +73750,13 @@ async function runLoadPass(options) {
     let closeAnnounced = false;
     let arrivedAt;
     const stampArrival = () => {
-      arrivedAt = performance2.now();
+      arrivedAt = performance3.now();
     };
     if (schedule) {
       const send = connection._doRequest.bind(connection);
       let due = 0;
       let waiting;
-      const fire = (now = performance2.now(), paced = true) => {
+      const fire = (now = performance3.now(), paced = true) => {
         waiting = void 0;
         if (connection.destroyed || !recording) return;
         dueTime = due;
@@ -73678,7 +73768,7 @@ async function runLoadPass(options) {
       connection._doRequest = () => {
         if (connection.destroyed || !recording || waiting !== void 0) return;
         due = schedule.claim();
-        const now = performance2.now();
+        const now = performance3.now();
         if (!Number.isFinite(due)) {
           connection.timeoutTicker.reschedule(options.durationSeconds * 1e3 + connection.timeout);
           return;
@@ -73708,7 +73798,7 @@ async function runLoadPass(options) {
         if (recording && !closeAnnounced) {
           const cause = "connection closed by the server with a request in flight";
           recorder.recordConnectionError(cause);
-          partAt(started ?? performance2.now())?.recordConnectionError(cause);
+          partAt(started ?? performance3.now())?.recordConnectionError(cause);
         }
         connection.pipelinedRequests.clear();
       }
@@ -73724,7 +73814,7 @@ async function runLoadPass(options) {
     });
     connection.on("request", () => {
       if (dueTime === void 0) {
-        started = performance2.now();
+        started = performance3.now();
         return;
       }
       const now = sentAt;
@@ -73734,7 +73824,7 @@ async function runLoadPass(options) {
       sentAt = void 0;
     });
     connection.on("response", (statusCode, bytes) => {
-      const now = arrivedAt ?? performance2.now();
+      const now = arrivedAt ?? performance3.now();
       arrivedAt = void 0;
       const start = started;
       started = void 0;
@@ -73750,7 +73840,7 @@ async function runLoadPass(options) {
       const start = timedOutStart;
       timedOutStart = void 0;
       if (!recording) return;
-      lastOutcomeMs = performance2.now();
+      lastOutcomeMs = performance3.now();
       const waited = start === void 0 ? void 0 : Math.max(lastOutcomeMs - start, connection.timeout);
       recorder.recordTimeout(waited, timedOutEndpoint);
       partAt(start ?? lastOutcomeMs)?.recordTimeout(waited, timedOutEndpoint);
@@ -73760,7 +73850,7 @@ async function runLoadPass(options) {
       started = void 0;
       connection.pipelinedRequests.clear();
       if (!recording) return;
-      lastOutcomeMs = performance2.now();
+      lastOutcomeMs = performance3.now();
       recorder.recordConnectionError(error.code ?? error.message, endpointOf[connection.requestIterator.currentRequestIndex]);
       partAt(lastOutcomeMs)?.recordConnectionError(error.code ?? error.message, endpointOf[connection.requestIterator.currentRequestIndex]);
       endWhenCounted();
@@ -73772,7 +73862,7 @@ async function runLoadPass(options) {
     let first = true;
     connection._doRequest = () => {
       if (connection.destroyed || !recording || timer !== void 0) return;
-      const now = performance2.now();
+      const now = performance3.now();
       let at = now + (first || !thinkMs ? 0 : thinkMs());
       first = false;
       if (users) {
@@ -73821,7 +73911,7 @@ async function runLoadPass(options) {
   let endedAtMs;
   const finish = (atDeadline = false) => {
     if (endedAtMs !== void 0) return;
-    endedAtMs = performance2.now();
+    endedAtMs = performance3.now();
     if (atDeadline) cutOff = accountCutOff(endedAtMs);
     recording = false;
     for (const cancel of cancelWaits) cancel();
@@ -73874,7 +73964,7 @@ async function runLoadPass(options) {
     clearInterval(watchdog);
     options.signal?.removeEventListener("abort", onAbort);
   }
-  endedAtMs ??= lastOutcomeMs ?? performance2.now();
+  endedAtMs ??= lastOutcomeMs ?? performance3.now();
   recording = false;
   return {
     startedAt,
@@ -74207,6 +74297,36 @@ var TrialRecorder = class _TrialRecorder {
     metrics[`${name} errors`] = metricValue(100 * this.failed / this.attempted, "%");
     return metrics;
   }
+  /** Everything recorded, as data for another thread (see RecorderSnapshot). */
+  snapshot() {
+    const snapshot = {
+      latencyHistogram: encodeHistogram(this.latencyMicros),
+      ...this.counts(),
+      bytes: this.bytes,
+      unexpectedStatusCounts: [...this.unexpectedStatusCounts.entries()],
+      endpoints: this.endpoints.map(({ recorder }) => recorder.snapshot())
+    };
+    if (this.firstConnectionError !== void 0) snapshot.firstConnectionError = this.firstConnectionError;
+    return snapshot;
+  }
+  counts() {
+    return { succeeded: this.succeeded, unexpectedStatus: this.unexpectedStatus, timeouts: this.timeouts, connectionErrors: this.connectionErrors };
+  }
+  /** Adds another recorder's snapshot (of the same endpoints) into this one: latencies bucket by bucket, counts summed. */
+  absorb(snapshot) {
+    const histogram = decodeHistogram(snapshot.latencyHistogram, "a load generator worker");
+    this.latencyMicros.add(histogram);
+    histogram.destroy();
+    this.succeeded += snapshot.succeeded;
+    this.unexpectedStatus += snapshot.unexpectedStatus;
+    this.timeouts += snapshot.timeouts;
+    this.connectionErrors += snapshot.connectionErrors;
+    this.bytes += snapshot.bytes;
+    for (const [status, count] of snapshot.unexpectedStatusCounts)
+      this.unexpectedStatusCounts.set(status, (this.unexpectedStatusCounts.get(status) ?? 0) + count);
+    this.firstConnectionError ??= snapshot.firstConnectionError;
+    snapshot.endpoints.forEach((endpoint, index) => this.endpoints[index]?.recorder.absorb(endpoint));
+  }
   /** Frees the histograms' memory (hdr-histogram-js may hold WebAssembly memory). */
   destroy() {
     this.latencyMicros.destroy();
@@ -74252,11 +74372,11 @@ var wrapper_default = import_websocket.default;
 
 // src/run/ws/ws-pass.ts
 init_define_PERF_GATE_UPLOT();
-import { performance as performance3 } from "node:perf_hooks";
+import { performance as performance4 } from "node:perf_hooks";
 var CLOSE_GRACE_MS = 1e3;
 async function runWebSocketPass(options) {
   const startedAt = /* @__PURE__ */ new Date();
-  const passStart = performance3.now();
+  const passStart = performance4.now();
   const clients = /* @__PURE__ */ new Set();
   const everyClient = [];
   let finished = false;
@@ -74297,7 +74417,7 @@ async function runWebSocketPass(options) {
   } else {
     const rate = options.connectRatePerSecond;
     const startDue = () => {
-      const due = Math.min(options.clients, Math.floor((performance3.now() - passStart) / 1e3 * rate) + 1);
+      const due = Math.min(options.clients, Math.floor((performance4.now() - passStart) / 1e3 * rate) + 1);
       while (options.clients - connectsLeft < due && !finished) startClient();
       if (connectsLeft === 0 && rampTimer) clearInterval(rampTimer);
     };
@@ -74305,7 +74425,7 @@ async function runWebSocketPass(options) {
     if (connectsLeft > 0) rampTimer = setInterval(startDue, 10);
   }
   await done;
-  const durationSeconds = (performance3.now() - passStart) / 1e3;
+  const durationSeconds = (performance4.now() - passStart) / 1e3;
   clearTimeout(windowTimer);
   if (rampTimer) clearInterval(rampTimer);
   options.signal?.removeEventListener("abort", onAbort);
@@ -74320,7 +74440,7 @@ var WebSocketClient = class {
     this.socket = new wrapper_default(options.url, { handshakeTimeout: timeoutMs, perMessageDeflate: false });
     this.closed = new Promise((resolve4) => this.socket.once("close", () => resolve4()));
     this.socket.on("open", () => {
-      this.openedAt = performance3.now();
+      this.openedAt = performance4.now();
       options.recorder.recordConnect(this.openedAt - this.createdAt);
       this.sendNext();
     });
@@ -74331,7 +74451,7 @@ var WebSocketClient = class {
   options;
   onEnded;
   socket;
-  createdAt = performance3.now();
+  createdAt = performance4.now();
   openedAt;
   sent = 0;
   /** When the message awaiting its reply was due (its round trip counts from then); undefined when none is. */
@@ -74343,7 +74463,7 @@ var WebSocketClient = class {
   sendNext() {
     if (this.outcome !== "running") return;
     const rate = this.options.messageRatePerSecond;
-    const now = performance3.now();
+    const now = performance4.now();
     const due = rate === void 0 ? now : this.openedAt + this.sent * 1e3 / rate;
     if (due > now) {
       this.nextTimer = setTimeout(() => this.sendNext(), due - now);
@@ -74360,7 +74480,7 @@ var WebSocketClient = class {
   }
   onReply() {
     if (this.outcome !== "running" || this.awaitingSince === void 0) return;
-    this.options.recorder.recordReply(performance3.now() - this.awaitingSince);
+    this.options.recorder.recordReply(performance4.now() - this.awaitingSince);
     this.awaitingSince = void 0;
     clearTimeout(this.replyTimer);
     this.sendNext();
@@ -74370,7 +74490,7 @@ var WebSocketClient = class {
     if (this.outcome !== "running") return;
     this.outcome = "failed";
     this.clearTimers();
-    if (this.awaitingSince !== void 0) this.options.recorder.recordUnanswered(performance3.now() - this.awaitingSince);
+    if (this.awaitingSince !== void 0) this.options.recorder.recordUnanswered(performance4.now() - this.awaitingSince);
     this.options.recorder.recordFailure(kind, detail);
     this.socket.terminate();
     this.onEnded(this);
@@ -74384,7 +74504,7 @@ var WebSocketClient = class {
     if (this.outcome === "running") {
       this.outcome = "stopped";
       this.clearTimers();
-      const now = performance3.now();
+      const now = performance4.now();
       const recorder = this.options.recorder;
       if (this.openedAt === void 0) {
         if (counts) recorder.recordConnect(now - this.createdAt);
@@ -74633,6 +74753,142 @@ function formatMicros(micros) {
   return micros < 1e3 ? `${micros} µs` : `${(micros / 1e3).toFixed(2)} ms`;
 }
 
+// src/run/load/workers/worker-pass.ts
+init_define_PERF_GATE_UPLOT();
+import { Worker as Worker2 } from "node:worker_threads";
+
+// src/run/load/workers/split-pass.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/run/load/even-share.ts
+init_define_PERF_GATE_UPLOT();
+function evenShare(total, index, count) {
+  return Math.floor(total / count) + (index < total % count ? 1 : 0);
+}
+
+// src/run/load/workers/split-pass.ts
+function usableWorkers(plan, requested) {
+  return Math.max(1, Math.min(requested, plan.connections, plan.requests ?? Infinity));
+}
+function splitPass(plan, requested) {
+  const count = usableWorkers(plan, requested);
+  return Array.from({ length: count }, (_, offset) => {
+    const share = { ...plan, connections: evenShare(plan.connections, offset, count), stride: { every: count, offset } };
+    if (plan.requests !== void 0) share.requests = evenShare(plan.requests, offset, count);
+    return share;
+  });
+}
+
+// src/run/load/workers/worker-pass.ts
+var WorkerCounts = class {
+  latest = [];
+  update(worker, counts) {
+    this.latest[worker] = counts;
+  }
+  sum(pick) {
+    return this.latest.reduce((total, counts) => total + (counts ? pick(counts) : 0), 0);
+  }
+  get completed() {
+    return this.sum((counts) => counts.succeeded + counts.unexpectedStatus);
+  }
+  get attempted() {
+    return this.sum((counts) => counts.succeeded + counts.unexpectedStatus + counts.timeouts + counts.connectionErrors);
+  }
+  get failed() {
+    return this.sum((counts) => counts.unexpectedStatus + counts.timeouts + counts.connectionErrors);
+  }
+};
+async function runLoadPassOnWorkers(options, workers, counts) {
+  const { recorder, signal, measured: measured2, ...rest } = options;
+  const plan = { ...rest, ...measured2 ? { measuredWindows: measured2.windows } : {} };
+  const shares = splitPass(plan, workers);
+  if (shares.length === 1) return runLoadPass(options);
+  const endpointNames = options.endpoints.map((endpoint) => endpoint.name);
+  const threads = shares.map((share) => startWorker({ plan: share, endpointNames, parts: measured2?.recorders.length ?? 0 }));
+  const stopAll = () => {
+    for (const thread of threads) thread.send({ type: "stop" });
+  };
+  try {
+    await Promise.all(threads.map((thread) => thread.ready));
+    signal?.addEventListener("abort", stopAll, { once: true });
+    for (const thread of threads) thread.send({ type: "go" });
+    if (signal?.aborted) stopAll();
+    threads.forEach((thread, index) => thread.onCounts((latest) => counts?.update(index, latest)));
+    const done = await Promise.all(
+      threads.map(
+        (thread) => thread.done.catch((error) => {
+          stopAll();
+          throw error;
+        })
+      )
+    );
+    for (const { recorder: snapshot, parts } of done) {
+      recorder.absorb(snapshot);
+      parts.forEach((part, index) => measured2?.recorders[index]?.absorb(part));
+    }
+    return combineOutcomes(done.map((result) => result.outcome));
+  } finally {
+    signal?.removeEventListener("abort", stopAll);
+    await Promise.all(threads.map((thread) => thread.terminate()));
+  }
+}
+function combineOutcomes(outcomes) {
+  return {
+    startedAt: new Date(Math.min(...outcomes.map((outcome) => Date.parse(outcome.startedAt)))),
+    durationSeconds: Math.max(...outcomes.map((outcome) => outcome.durationSeconds)),
+    cancelled: outcomes.some((outcome) => outcome.cancelled),
+    lateSends: outcomes.reduce((total, outcome) => total + outcome.lateSends, 0),
+    stoppedFailing: outcomes.some((outcome) => outcome.stoppedFailing),
+    generator: combineGeneratorHealth(outcomes.map((outcome) => outcome.generator))
+  };
+}
+function startWorker(init) {
+  const { script, evaluated } = workerScript();
+  const worker = new Worker2(script, { eval: evaluated, workerData: init });
+  const name = `load generator worker ${init.plan.stride.offset + 1} of ${init.plan.stride.every}`;
+  let countsListener;
+  let markReady;
+  let settle;
+  const ready = new Promise((resolve4) => markReady = resolve4);
+  const done = new Promise((resolve4, reject) => settle = { resolve: resolve4, reject });
+  done.catch(() => void 0);
+  let finished = false;
+  const fail = (message) => {
+    if (finished) return;
+    finished = true;
+    settle.reject(new RunError(`${name}: ${message}`));
+    markReady();
+  };
+  worker.on("message", (message) => {
+    if (message.type === "ready") markReady();
+    else if (message.type === "counts") countsListener?.(message.counts);
+    else if (message.type === "failed") fail(message.message);
+    else if (!finished) {
+      finished = true;
+      settle.resolve(message);
+    }
+  });
+  worker.on("error", (error) => fail(error.message));
+  worker.on("exit", (code) => fail(`stopped (exit code ${code}) before its pass ended`));
+  return {
+    // A worker that failed while loading is ready in the sense that waiting is over; `done` carries its error.
+    ready: ready.then(() => finished ? done.then(() => void 0) : void 0),
+    done,
+    send: (message) => worker.postMessage(message),
+    onCounts: (listener) => countsListener = listener,
+    terminate: async () => {
+      finished = true;
+      await worker.terminate();
+    }
+  };
+}
+function workerScript() {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return { script: new URL("./load-worker.js", here), evaluated: false };
+  const entry = new URL("./load-worker.ts", here).href;
+  return { script: `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}) })`, evaluated: true };
+}
+
 // src/run/load/load-runner.ts
 var MAX_FAILURE_FRACTION = 0.5;
 async function runLoad(source, deps) {
@@ -74706,8 +74962,12 @@ function scenarioLabels(scenario) {
     ...scenario.requests ? { requests: String(scenario.requests) } : { duration: `${scenario.durationSeconds}s` },
     ...scenario.shape ? { stages: describeShape(scenario.shape) } : {},
     ...scenario.thinkTime ? { "think-time": describeThinkTime(scenario.thinkTime) } : {},
-    ...scenario.scale ? { scale: `${scenario.scale}x` } : {}
+    ...scenario.scale ? { scale: `${scenario.scale}x` } : {},
+    ...generatorWorkers(scenario) > 1 ? { workers: String(generatorWorkers(scenario)) } : {}
   };
+}
+function generatorWorkers(scenario) {
+  return usableWorkers(scenario, scenario.workers ?? 1);
 }
 function shapeNote(scenario) {
   if (!scenario.shape && !scenario.thinkTime && !scenario.scale) return void 0;
@@ -74725,6 +74985,8 @@ function describeEndpoints(scenario) {
 async function runTrial2(scenario, index, deps, server) {
   const label = `load ${scenario.name} trial ${index + 1}/${scenario.trials}`;
   const signals = [deps.signal, server?.deathSignal].filter((signal) => signal !== void 0);
+  const workers = generatorWorkers(scenario);
+  const runPass = (options, live) => workers > 1 ? runLoadPassOnWorkers(options, workers, live) : runLoadPass(options);
   const pass = {
     endpoints: scenario.endpoints,
     connections: scenario.connections,
@@ -74740,7 +75002,7 @@ async function runTrial2(scenario, index, deps, server) {
   if (scenario.warmupSeconds > 0) {
     const warmup = new TrialRecorder();
     try {
-      const outcome = await runLoadPass({ ...pass, durationSeconds: scenario.warmupSeconds, recorder: warmup });
+      const outcome = await runPass({ ...pass, durationSeconds: scenario.warmupSeconds, recorder: warmup });
       checkServer();
       if (outcome.cancelled) throw new RunError(`${label} was cancelled during warm-up`);
       if (outcome.stoppedFailing) {
@@ -74759,20 +75021,24 @@ async function runTrial2(scenario, index, deps, server) {
   const parts = plan ? plan.parts.map(() => new TrialRecorder(endpointNames)) : [];
   try {
     const laterSeconds = (scenario.trials - index - 1) * (scenario.durationSeconds + scenario.warmupSeconds);
-    const progress = startProgress2(label, recorder, deps, {
+    const live = workers > 1 ? new WorkerCounts() : void 0;
+    const progress = startProgress2(label, live ?? recorder, deps, {
       plannedSeconds: scenario.durationSeconds,
       ...scenario.requests ? { planned: scenario.requests } : {},
       laterSeconds
     });
     let outcome;
     try {
-      outcome = await runLoadPass({
-        ...pass,
-        durationSeconds: scenario.durationSeconds,
-        ...scenario.requests ? { requests: scenario.requests } : {},
-        ...plan ? { shape: scenario.shape, measured: { windows: plan.windows, recorders: parts } } : {},
-        recorder
-      });
+      outcome = await runPass(
+        {
+          ...pass,
+          durationSeconds: scenario.durationSeconds,
+          ...scenario.requests ? { requests: scenario.requests } : {},
+          ...plan ? { shape: scenario.shape, measured: { windows: plan.windows, recorders: parts } } : {},
+          recorder
+        },
+        live
+      );
     } finally {
       progress.stop();
     }
@@ -74799,10 +75065,12 @@ async function runTrial2(scenario, index, deps, server) {
     const p99Ms = recorder.latencyMicros.getValueAtPercentile(99) / 1e3;
     if (scenario.ratePerSecond && (outcome.lateSends > 0.01 * recorder.attempted || generator.saturated)) {
       deps.log.warn(
-        `${label}: ${outcome.lateSends} of ${recorder.attempted} requests left late (latency counts from the due time): ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, p99Ms, p50Ms)}.`
+        `${label}: ${outcome.lateSends} of ${recorder.attempted} requests left late (latency counts from the due time): ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, p99Ms, p50Ms)}.${workersAdvice(generator, availableParallelism2())}`
       );
     } else if (generator.saturated) {
-      deps.log.warn(`${label}: the load generator was saturated (${generator.saturatedBecause}); latency verdicts of this trial cannot fail.`);
+      deps.log.warn(
+        `${label}: the load generator was saturated (${generator.saturatedBecause}); latency verdicts of this trial cannot fail.${workersAdvice(generator, availableParallelism2())}`
+      );
     }
     const lateLine = scenario.ratePerSecond && (outcome.lateSends > 0.01 * recorder.attempted || generator.saturated);
     if (scenario.ratePerSecond && !lateLine && generator.unsentAtEnd > 0.01 * recorder.attempted) {
@@ -74816,7 +75084,7 @@ async function runTrial2(scenario, index, deps, server) {
       );
     }
     deps.log.info(
-      `${label}: ${recorder.attempted} requests in ${outcome.durationSeconds.toFixed(1)} s, ${(recorder.completed / outcome.durationSeconds).toFixed(0)} req/s, p50 ${formatMicros2(recorder.latencyMicros.getValueAtPercentile(50))}, p99 ${formatMicros2(recorder.latencyMicros.getValueAtPercentile(99))}, ${recorder.failed} errors; generator CPU ${(generator.cpu * 100).toFixed(0)}%`
+      `${label}: ${recorder.attempted} requests in ${outcome.durationSeconds.toFixed(1)} s, ${(recorder.completed / outcome.durationSeconds).toFixed(0)} req/s, p50 ${formatMicros2(recorder.latencyMicros.getValueAtPercentile(50))}, p99 ${formatMicros2(recorder.latencyMicros.getValueAtPercentile(99))}, ${recorder.failed} errors; generator CPU ${(generator.cpu * 100).toFixed(0)}%${generator.workers ? ` over ${generator.workers} worker threads` : ""}`
     );
     const trials = plan ? shapedTrials(scenario, plan, parts, outcome, label) : [recorder.toTrial(outcome.durationSeconds, outcome.startedAt, generator)];
     if (server) for (const trial of trials) addMemoryMetrics(trial, server.memory());

@@ -1,4 +1,5 @@
-// Bundles the Action (dist/index.js), the CLI (dist/cli.js) and the programmatic API (dist/api.js) with esbuild.
+// Bundles the Action (dist/index.js), the CLI (dist/cli.js), the programmatic API (dist/api.js) and the load
+// generator's worker thread (dist/load-worker.js) with esbuild.
 // Usage: node scripts/build.mjs [--outdir <dir>]
 // esbuild rather than Rollup: one deterministic pass in about a second, so `check-dist` is cheap enough to run
 // in CI and before every stop; CommonJS dependencies (autocannon) get a real `require` from the banner below.
@@ -38,3 +39,6 @@ await build({ ...common, entryPoints: ['src/bin.ts'], outfile: `${outdir}/cli.js
 // The package's `exports`: importing it must run nothing, so no entry code and no CommonJS shim beyond what the
 // bundled modules need.
 await build({ ...common, entryPoints: ['src/api.ts'], outfile: `${outdir}/api.js`, banner: { js: requireShim } })
+// A load generator worker thread (`workers: N`) runs this bundle; the others start it from the file beside them
+// (src/run/load/workers/worker-pass.ts).
+await build({ ...common, entryPoints: ['src/run/load/workers/load-worker.ts'], outfile: `${outdir}/load-worker.js`, banner: { js: requireShim } })

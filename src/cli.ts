@@ -105,6 +105,7 @@ Options:
       --duration <d>       load: length of each trial (e.g. 10s)
       --rate <n>           load: fixed arrival rate in requests/s (open loop)
       --trials <n>         load: number of trials
+      --workers <n|auto>   load: generator threads sharing the load (default 1; auto: one per core)
       --profile <name>     load preset: smoke (quick), standard, stress, soak
       --start <cmd>        load: command that starts the server (stopped at the end)
       --ready-url <url>    load: URL (or path) polled until the server answers
@@ -337,6 +338,7 @@ const LOAD_FLAGS: Array<[string, keyof LoadEdgeSettings]> = [
   ['duration', 'duration'],
   ['rate', 'rate'],
   ['trials', 'trials'],
+  ['workers', 'workers'],
   ['profile', 'profile'],
   ['start', 'start'],
   ['ready-url', 'readyUrl']

@@ -122,6 +122,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
         duration: core.getInput('duration'),
         rate: core.getInput('rate'),
         trials: core.getInput('trials'),
+        workers: core.getInput('workers'),
         profile: core.getInput('profile'),
         start: core.getInput('start'),
         readyUrl: core.getInput('ready-url')

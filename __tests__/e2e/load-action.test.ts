@@ -84,6 +84,35 @@ describe('Action entry with load', () => {
     assertSecretKeptOut(run, apiKey)
   })
 
+  test('input workers: 2: the load runs on two generator threads (dist/load-worker.js beside the entry), recorded as one', async () => {
+    const ws = scratchDir('perf-gate-ws-')
+    const port = await freePort()
+    const run = await runActionEntry({
+      workspace: ws,
+      event: 'push',
+      payload: pushPayload(),
+      inputs: {
+        name: 'api',
+        'baseline-store': 'file',
+        url: `http://127.0.0.1:${port}/items`,
+        start: `node "${CLI_ENTRY}" demo-server --port ${port} --latency-ms 1`,
+        'ready-url': '/health',
+        connections: '4',
+        duration: '0.5s',
+        trials: '2',
+        workers: '2',
+        profile: 'smoke'
+      }
+    })
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr)
+    assert.match(run.stdout, /generator CPU \d+% over 2 worker threads/)
+    const results = savedResults(ws, 'api')
+    assertLoadTrials(results, '/items', 2, 1000)
+    const scenario = results.scenarios[0]!
+    assert.equal(scenario.labels?.workers, '2')
+    for (const trial of scenario.trials) assert.equal(trial.generator?.workers, 2)
+  })
+
   test('a config file with a secret header: the value reaches no output, summary or file', async () => {
     const ws = scratchDir('perf-gate-ws-')
     const port = await freePort()

@@ -64,6 +64,7 @@ export interface LoadKnobsConfig {
   measure?: 'steady' | 'all'
   'think-time'?: number | string | { min: number | string; max: number | string }
   scale?: number | string
+  workers?: number | 'auto'
 }
 
 /** One stage: a duration and the target it ramps to (users, or rate in requests per second). */

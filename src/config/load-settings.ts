@@ -6,6 +6,7 @@
  * profile, else the scenario's, else the section's, else `standard`). Messages name the JSON path.
  */
 import { resolve } from 'node:path'
+import { availableParallelism } from 'node:os'
 import { InputError } from '../errors.js'
 import { urlScenarioName } from '../formats/results-builder.js'
 import type { LoadConfig, LoadEndpointConfig, LoadKnobsConfig, LoadProfileConfig, LoadProfileName, LoadStageConfig } from './config-file.js'
@@ -30,6 +31,7 @@ export interface LoadEdgeSettings {
   duration?: string
   rate?: string
   trials?: string
+  workers?: string
   profile?: string
   start?: string
   readyUrl?: string
@@ -219,6 +221,8 @@ export interface ResolvedLoadKnobs {
   thinkTime?: { value: ThinkTimeSettings; at: string }
   /** Where an explicit duration and connections came from (they conflict with stages). */
   explicit: { duration?: string; connections?: string }
+  /** Generator worker threads as configured (auto is resolved per scenario, knowing its target). */
+  workers?: { value: number | 'auto'; at: string }
 }
 
 /** Precedence for each knob: input/flag > the scenario's field > the `load:` field > the profile. */
@@ -277,6 +281,13 @@ function resolveKnobs(
   }
   const think = pick('think-time') as Picked<number | string | { min: number | string; max: number | string }> | undefined
   if (think) knobs.thinkTime = { value: parseThinkTime(think), at: think.at }
+  if (edge.workers?.trim()) {
+    const raw = edge.workers.trim()
+    knobs.workers = { value: raw === 'auto' ? 'auto' : wholeNumber(raw, "input 'workers'", 1, 64), at: "input 'workers'" }
+  } else {
+    const workers = pick('workers') as Picked<number | 'auto'> | undefined
+    if (workers) knobs.workers = workers
+  }
   return knobs
 }
 
@@ -351,7 +362,19 @@ function buildScenario(
     // A profile's warm-up stands in for a ramp the user did not write; with stages, the ramp is the warm-up.
     if (own.warmup === undefined && config?.warmup === undefined) scenario.warmupSeconds = 0
   }
+  const workers = knobs.workers?.value === 'auto' ? autoWorkers(endpoints[0]!.url, config?.server !== undefined) : knobs.workers?.value
+  if (workers !== undefined && workers > 1) scenario.workers = workers
   return scenario
+}
+
+/**
+ * `workers: auto`: a generator thread per core, less one when the target runs on this machine (a server perf-gate
+ * starts, or a loopback URL), so that the server keeps a core of its own.
+ */
+function autoWorkers(url: string, startsServer: boolean): number {
+  const host = new URL(url).hostname
+  const local = startsServer || host === 'localhost' || host === '[::1]' || /^127\./.test(host)
+  return Math.max(1, availableParallelism() - (local ? 1 : 0))
 }
 
 /** A picked duration in seconds; undefined when not set. */

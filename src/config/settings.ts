@@ -80,6 +80,8 @@ export interface LoadScenarioSettings {
   thinkTime?: ThinkTimeSettings
   /** The `scale` the configured load was multiplied by, when not 1 (for the report's labels). */
   scale?: number
+  /** Generator worker threads sharing each pass (src/run/load/workers); 1 (this thread) when not set. */
+  workers?: number
 }
 
 /**

@@ -48,6 +48,8 @@ export function buildWebSocketScenario(
     throw new InputError(`${at}/rate: a WebSocket scenario paces each client, not all of them: use websocket.message-rate (messages per second per client)`)
   }
   if (own.requests !== undefined) throw new InputError(`${at}/requests: a WebSocket scenario is measured over a duration; use duration instead`)
+  if (own.workers !== undefined)
+    throw new InputError(`${at}/workers: generator worker threads drive HTTP scenarios; a WebSocket scenario's clients run on one thread. Remove workers`)
   const raw = config.message ?? DEFAULT_WEBSOCKET_MESSAGE
   const message = typeof raw === 'string' ? placeholders(raw, `${at}/websocket/message`) : JSON.stringify(raw)
   if (message === '') throw new InputError(`${at}/websocket/message: the message is empty; an echo of nothing cannot be told from no reply`)

@@ -28,8 +28,10 @@ export interface Distribution {
 
 /** How healthy perf-gate's own load generator was during a trial (load runs only). */
 export interface GeneratorHealth {
-  /** CPU time of the generator's process over the trial, as a share of one core. */
+  /** CPU time of the generator over the trial, as a share of one core (summed over its worker threads: can pass 1). */
   cpu: number
+  /** Generator worker threads that shared the load, when more than one. */
+  workers?: number
   /** p99 of the generator's event-loop delay. */
   eventLoopDelayP99Ms: number
   /** Open loop: median of how late a send left its due time while its connection was free. */

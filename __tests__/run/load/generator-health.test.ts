@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { GeneratorHealth } from '../../../src/results/model.js'
-import { GeneratorHealthMonitor, describeLateSends } from '../../../src/run/load/generator-health.js'
+import { GeneratorHealthMonitor, describeLateSends, workersAdvice } from '../../../src/run/load/generator-health.js'
 
 const healthy: GeneratorHealth = {
   cpu: 0.3,
@@ -21,6 +21,22 @@ describe('generator health', () => {
     assert.match(describeLateSends(healthy, 1, 200, 25, 20), /1 connection\(s\) cannot carry 200 requests\/s .*about 4 needed/)
     const saturated = { ...healthy, saturated: true, saturatedBecause: 'generator CPU at 97% of a core' }
     assert.match(describeLateSends(saturated, 10, 1000, 500, 1), /generator was saturated \(generator CPU at 97% of a core\)/)
+  })
+
+  test('a generator held by its own CPU on a machine with cores to spare is told to use more threads, and only then', () => {
+    const cpuBound = { ...healthy, cpu: 0.97, saturated: true, saturatedBecause: 'generator CPU at 97% of a core' }
+    assert.equal(workersAdvice(cpuBound, 8), ' This machine has 8 cores: spread the generator over more threads with workers: 2 (or auto).')
+    assert.equal(
+      workersAdvice({ ...cpuBound, cpu: 3.8, workers: 4 }, 8),
+      ' This machine has 8 cores: spread the generator over more threads with workers: 8 (or auto).'
+    )
+    assert.equal(workersAdvice(cpuBound, 1), '', 'no core to spare')
+    assert.equal(
+      workersAdvice({ ...cpuBound, cpu: 0.4, lagP99Ms: 4, saturatedBecause: 'sends left up to 4 ms off schedule' }, 8),
+      '',
+      'lag without a busy CPU: more threads are not the cure'
+    )
+    assert.equal(workersAdvice(healthy, 8), '')
   })
 
   test('a generator whose timers fire off schedule while connections are free is saturated; queueing behind busy connections is not', () => {

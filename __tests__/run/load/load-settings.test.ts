@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { parseConfigText } from '../../../src/config/config-file.js'
@@ -120,6 +121,37 @@ describe('load settings', () => {
     await rejectsWith(yaml, /input 'profile' must be one of smoke, standard, stress, soak, quick \(define your own under profiles:\); got "heavy"/, {
       load: { profile: 'heavy' }
     })
+  })
+
+  test('workers: a number per scenario or on load:, auto per core (less one for a local target), the input wins; bad values name the path', async () => {
+    const source = await loadFrom(`load:
+  workers: 3
+  scenarios:
+    - endpoints: [{ url: http://127.0.0.1:8080/a }]
+    - endpoints: [{ url: http://127.0.0.1:8080/b }]
+      workers: 1
+    - endpoints: [{ url: https://api.example.test/c }]
+      workers: auto
+    - endpoints: [{ url: http://127.0.0.1:8080/d }]
+      workers: auto
+`)
+    const cores = availableParallelism()
+    assert.deepEqual(
+      source.scenarios.map((scenario) => scenario.workers),
+      [3, undefined, cores > 1 ? cores : undefined, cores > 2 ? cores - 1 : undefined]
+    )
+    const { source: fromInputs } = await loadFromInputs({ url: 'http://127.0.0.1:8080/x', workers: '2' })
+    assert.equal(fromInputs.scenarios[0]!.workers, 2)
+    await assert.rejects(loadFromInputs({ url: 'http://127.0.0.1:8080/x', workers: 'many' }), /input 'workers' must be a whole number from 1 to 64, got "many"/)
+    await rejectsWith(`load:\n  scenarios:\n    - endpoints: [{ url: http://127.0.0.1:8080/a }]\n      workers: 0\n`, /\/load\/scenarios\/0\/workers/)
+    await rejectsWith(
+      `load:
+  scenarios:
+    - websocket: { url: ws://127.0.0.1:3000/ws }
+      workers: 2
+`,
+      /\/workers: generator worker threads drive HTTP scenarios; a WebSocket scenario's clients run on one thread/
+    )
   })
 
   test('the url input is a one-endpoint scenario named by its path, with start and ready-url', async () => {

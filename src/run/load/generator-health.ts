@@ -6,7 +6,8 @@
  * - queueing: every connection was busy when the request was due (a slow or stalled server, or too few
  *   connections): the wait is part of the latency, as it would be for users, and is not the generator's fault.
  */
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks'
+import { isMainThread } from 'node:worker_threads'
 import { buildHistogram } from '../../results/histogram.js'
 import type { GeneratorHealth } from '../../results/model.js'
 
@@ -21,9 +22,35 @@ const SATURATED_LAG_SHARE_OF_MEDIAN = 0.1
 
 const LAG_HIGHEST_MICROS = 60_000_000
 
+/** CPU time so far, in µs, of what generates the load. */
+type CpuClock = () => number
+
+/**
+ * On the main thread, the process's CPU (the generator and its pacer thread). A generator worker thread
+ * (src/run/load/workers) sees the whole process in `process.cpuUsage()`, so it reads its own thread's CPU where
+ * Node tells it (`process.threadCpuUsage`, Node 23.9+), else its event loop's busy time, which is what saturates.
+ */
+function generatorCpuClock(): CpuClock {
+  if (isMainThread) {
+    return () => {
+      const usage = process.cpuUsage()
+      return usage.user + usage.system
+    }
+  }
+  const threadCpuUsage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage
+  if (threadCpuUsage) {
+    return () => {
+      const usage = threadCpuUsage.call(process)
+      return usage.user + usage.system
+    }
+  }
+  return () => performance.eventLoopUtilization().active * 1000
+}
+
 /** Watches one pass: CPU of this process, event-loop delay, and (open loop) each send's lateness by cause. */
 export class GeneratorHealthMonitor {
-  private readonly cpuStart = process.cpuUsage()
+  private readonly cpuClock = generatorCpuClock()
+  private readonly cpuStart = this.cpuClock()
   private readonly wallStart = process.hrtime.bigint()
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 })
   private readonly lagMicros = buildHistogram(LAG_HIGHEST_MICROS)
@@ -50,8 +77,7 @@ export class GeneratorHealthMonitor {
   finish(openLoop: boolean, unfinished: { inFlight: number; unsent: number }, medianLatencyMs: number): GeneratorHealth {
     this.loopDelay.disable()
     const wallMicros = Number(process.hrtime.bigint() - this.wallStart) / 1000
-    const cpu = process.cpuUsage(this.cpuStart)
-    const cpuShare = wallMicros > 0 ? (cpu.user + cpu.system) / wallMicros : 0
+    const cpuShare = wallMicros > 0 ? (this.cpuClock() - this.cpuStart) / wallMicros : 0
     const health: GeneratorHealth = {
       cpu: round(cpuShare, 3),
       eventLoopDelayP99Ms: round(this.loopDelay.percentile(99) / 1e6, 3),
@@ -75,6 +101,50 @@ export class GeneratorHealthMonitor {
     this.lagMicros.destroy()
     return health
   }
+}
+
+/**
+ * What to set when the generator's own CPU was the limit and this machine has cores to spare ('' otherwise): more
+ * generator threads (src/run/load/workers).
+ */
+export function workersAdvice(health: GeneratorHealth, cores: number): string {
+  const workers = health.workers ?? 1
+  if (!health.saturated || health.cpu / workers <= SATURATED_CPU || cores <= workers) return ''
+  return ` This machine has ${cores} cores: spread the generator over more threads with workers: ${Math.min(cores, 2 * workers)} (or auto).`
+}
+
+/**
+ * The health of one load spread over generator workers: CPU adds up (it can pass one core), the worst lag and
+ * event-loop delay stand for all, what the end cut off adds up, and one saturated worker saturates the trial (its
+ * share of the requests measured the generator).
+ */
+export function combineGeneratorHealth(workers: GeneratorHealth[]): GeneratorHealth {
+  if (workers.length === 1) return workers[0]!
+  const max = (pick: (health: GeneratorHealth) => number | undefined): number | undefined => {
+    const values = workers.map(pick).filter((value): value is number => value !== undefined)
+    return values.length > 0 ? Math.max(...values) : undefined
+  }
+  const sum = (pick: (health: GeneratorHealth) => number): number => workers.reduce((total, health) => total + pick(health), 0)
+  const combined: GeneratorHealth = {
+    cpu: round(
+      sum((health) => health.cpu),
+      3
+    ),
+    eventLoopDelayP99Ms: max((health) => health.eventLoopDelayP99Ms)!,
+    inFlightAtEnd: sum((health) => health.inFlightAtEnd),
+    unsentAtEnd: sum((health) => health.unsentAtEnd),
+    saturated: workers.some((health) => health.saturated),
+    workers: workers.length
+  }
+  const lagP50Ms = max((health) => health.lagP50Ms)
+  const lagP99Ms = max((health) => health.lagP99Ms)
+  if (lagP50Ms !== undefined) combined.lagP50Ms = lagP50Ms
+  if (lagP99Ms !== undefined) combined.lagP99Ms = lagP99Ms
+  const queued = workers.map((health) => health.queuedLateFraction).filter((value): value is number => value !== undefined)
+  if (queued.length > 0) combined.queuedLateFraction = round(queued.reduce((total, value) => total + value, 0) / queued.length, 4)
+  const because = workers.flatMap((health, index) => (health.saturated ? [`worker ${index + 1} of ${workers.length}: ${health.saturatedBecause}`] : []))
+  if (because.length > 0) combined.saturatedBecause = because.join('; ')
+  return combined
 }
 
 function round(value: number, digits: number): number {

@@ -51,7 +51,21 @@ export interface LoadPassOptions {
   measured?: { windows: MeasuredWindow[]; recorders: TrialRecorder[] }
   /** Open loop: the pacer (default: sends within tens of µs of their due time), or one ms-granular timer per send. */
   pacing?: 'pacer' | 'timers'
+  /**
+   * This pass is one of several generators sharing one load (worker threads, src/run/load/workers): it takes every
+   * `every`-th request of the whole schedule from `offset` on (open loop), and its connections are users
+   * offset+1, offset+1+every, … of the whole ramp (users stages), so together they send the configured load.
+   */
+  stride?: Stride
 }
+
+/** Generator `offset` (from 0) of `every`: its share of one schedule. */
+export interface Stride {
+  every: number
+  offset: number
+}
+
+const WHOLE: Stride = { every: 1, offset: 0 }
 
 export interface LoadPassOutcome {
   startedAt: Date
@@ -99,42 +113,55 @@ interface DueTimes {
   claimOverdue(endMs: number): number[]
 }
 
-/** Due times of an open-loop schedule: request k at start + k / rate (ms on the performance clock). */
+/**
+ * Due times of an open-loop schedule: request k at start + k / rate (ms on the performance clock); with a stride,
+ * only requests offset, offset + every, … of it.
+ */
 export class ArrivalSchedule implements DueTimes {
   private next = 0
   constructor(
     private readonly startMs: number,
-    private readonly ratePerSecond: number
+    private readonly ratePerSecond: number,
+    private readonly stride: Stride = WHOLE
   ) {}
+
+  private dueOf(index: number): number {
+    return this.startMs + ((index * this.stride.every + this.stride.offset) * 1000) / this.ratePerSecond
+  }
 
   /** Claims the next request's due time. */
   claim(): number {
-    return this.startMs + (this.next++ * 1000) / this.ratePerSecond
+    return this.dueOf(this.next++)
   }
 
   /** Claims every due time up to `endMs` that no connection claimed: requests the schedule owed but never sent. */
   claimOverdue(endMs: number): number[] {
     const overdue: number[] = []
-    while (this.startMs + (this.next * 1000) / this.ratePerSecond <= endMs) overdue.push(this.claim())
+    while (this.dueOf(this.next) <= endMs) overdue.push(this.claim())
     return overdue
   }
 }
 
-/** Due times of a ramping rate (rate stages): request k when the integral of the rate reaches k. */
+/** Due times of a ramping rate (rate stages): request k when the integral of the rate reaches k (with a stride, as above). */
 export class ShapedSchedule implements DueTimes {
   private next = 0
   constructor(
     private readonly startMs: number,
-    private readonly shape: LoadShapeSettings
+    private readonly shape: LoadShapeSettings,
+    private readonly stride: Stride = WHOLE
   ) {}
 
+  private dueOf(index: number): number {
+    return this.startMs + 1000 * dueSeconds(this.shape, index * this.stride.every + this.stride.offset)
+  }
+
   claim(): number {
-    return this.startMs + 1000 * dueSeconds(this.shape, this.next++)
+    return this.dueOf(this.next++)
   }
 
   claimOverdue(endMs: number): number[] {
     const overdue: number[] = []
-    while (this.startMs + 1000 * dueSeconds(this.shape, this.next) <= endMs) overdue.push(this.claim())
+    while (this.dueOf(this.next) <= endMs) overdue.push(this.claim())
     return overdue
   }
 }
@@ -182,11 +209,12 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
   })
   const startMs = performance.now()
   const shape = options.shape
+  const stride = options.stride ?? WHOLE
   const schedule: DueTimes | undefined =
     shape?.unit === 'rate'
-      ? new ShapedSchedule(startMs, shape)
+      ? new ShapedSchedule(startMs, shape, stride)
       : options.ratePerSecond && !shape
-        ? new ArrivalSchedule(startMs, options.ratePerSecond)
+        ? new ArrivalSchedule(startMs, options.ratePerSecond, stride)
         : undefined
   // bench/pacing.ts compares the pacer with one whole-millisecond timer per send (`pacing: 'timers'`).
   const pacer = schedule && options.pacing !== 'timers' ? sharedPacer() : undefined
@@ -214,7 +242,8 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
 
   const setupClient = (client: autocannon.Client): void => {
     const connection = client as unknown as AutocannonConnection
-    const user = ++clients
+    /** This connection's user number (from 1) in the whole ramp. */
+    const user = clients++ * stride.every + stride.offset + 1
     /**
      * When the request in flight's latency starts (due time in open loop, write time otherwise). With pipelining 1
      * a connection has at most one request in flight.

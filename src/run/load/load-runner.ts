@@ -5,20 +5,23 @@
  * and stopped here.
  */
 import { connect } from 'node:net'
+import { availableParallelism } from 'node:os'
 import type { LoadScenarioSettings, LoadSource } from '../../config/settings.js'
 import { RunError } from '../../errors.js'
 import { buildResults } from '../../formats/results-builder.js'
 import type { Logger } from '../../log.js'
 import type { Results, Scenario, Trial } from '../../results/model.js'
-import { FAILING_SECONDS_TO_STOP, runLoadPass, type LoadPassOutcome } from './load-pass.js'
+import { FAILING_SECONDS_TO_STOP, runLoadPass, type LoadPassOptions, type LoadPassOutcome } from './load-pass.js'
 import { describeShape, describeThinkTime } from '../../config/load-shape-settings.js'
 import { planShape, type ShapePlan } from './load-shape.js'
-import { describeLateSends } from './generator-health.js'
+import { describeLateSends, workersAdvice } from './generator-health.js'
 import { addMemoryMetrics, ManagedServer } from './server.js'
 import { TrialRecorder } from './trial-recorder.js'
 import { describeProgress, type ProgressState } from '../progress-text.js'
 import { httpOriginOf } from '../../config/websocket-settings.js'
 import { checkWebSocketReachable, runWebSocketTrial, websocketScenarioLabels } from '../ws/ws-runner.js'
+import { runLoadPassOnWorkers, WorkerCounts, type LiveCounts } from './workers/worker-pass.js'
+import { usableWorkers } from './workers/split-pass.js'
 
 export interface LoadRunDeps {
   log: Logger
@@ -132,8 +135,14 @@ function scenarioLabels(scenario: LoadScenarioSettings): Record<string, string> 
     ...(scenario.requests ? { requests: String(scenario.requests) } : { duration: `${scenario.durationSeconds}s` }),
     ...(scenario.shape ? { stages: describeShape(scenario.shape) } : {}),
     ...(scenario.thinkTime ? { 'think-time': describeThinkTime(scenario.thinkTime) } : {}),
-    ...(scenario.scale ? { scale: `${scenario.scale}x` } : {})
+    ...(scenario.scale ? { scale: `${scenario.scale}x` } : {}),
+    ...(generatorWorkers(scenario) > 1 ? { workers: String(generatorWorkers(scenario)) } : {})
   }
+}
+
+/** The generator threads a scenario's passes run on (`workers`, never more than its connections or requests). */
+function generatorWorkers(scenario: LoadScenarioSettings): number {
+  return usableWorkers(scenario, scenario.workers ?? 1)
 }
 
 /** "Load browse: 0→10 users in 2s, 10 users for 2s (measured), …; think time 0.05s–0.15s per user; scaled 2x." */
@@ -158,6 +167,10 @@ function describeEndpoints(scenario: LoadScenarioSettings): string {
 async function runTrial(scenario: LoadScenarioSettings, index: number, deps: LoadRunDeps, server: ManagedServer | undefined): Promise<Trial[]> {
   const label = `load ${scenario.name} trial ${index + 1}/${scenario.trials}`
   const signals = [deps.signal, server?.deathSignal].filter((signal): signal is AbortSignal => signal !== undefined)
+  const workers = generatorWorkers(scenario)
+  /** One pass on this thread, or spread over worker threads whose counts `live` follows. */
+  const runPass = (options: LoadPassOptions, live?: WorkerCounts): Promise<LoadPassOutcome> =>
+    workers > 1 ? runLoadPassOnWorkers(options, workers, live) : runLoadPass(options)
   const pass = {
     endpoints: scenario.endpoints,
     connections: scenario.connections,
@@ -173,7 +186,7 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
   if (scenario.warmupSeconds > 0) {
     const warmup = new TrialRecorder()
     try {
-      const outcome = await runLoadPass({ ...pass, durationSeconds: scenario.warmupSeconds, recorder: warmup })
+      const outcome = await runPass({ ...pass, durationSeconds: scenario.warmupSeconds, recorder: warmup })
       checkServer()
       if (outcome.cancelled) throw new RunError(`${label} was cancelled during warm-up`)
       if (outcome.stoppedFailing) {
@@ -192,20 +205,24 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
   const parts = plan ? plan.parts.map(() => new TrialRecorder(endpointNames)) : []
   try {
     const laterSeconds = (scenario.trials - index - 1) * (scenario.durationSeconds + scenario.warmupSeconds)
-    const progress = startProgress(label, recorder, deps, {
+    const live = workers > 1 ? new WorkerCounts() : undefined
+    const progress = startProgress(label, live ?? recorder, deps, {
       plannedSeconds: scenario.durationSeconds,
       ...(scenario.requests ? { planned: scenario.requests } : {}),
       laterSeconds
     })
     let outcome
     try {
-      outcome = await runLoadPass({
-        ...pass,
-        durationSeconds: scenario.durationSeconds,
-        ...(scenario.requests ? { requests: scenario.requests } : {}),
-        ...(plan ? { shape: scenario.shape!, measured: { windows: plan.windows, recorders: parts } } : {}),
-        recorder
-      })
+      outcome = await runPass(
+        {
+          ...pass,
+          durationSeconds: scenario.durationSeconds,
+          ...(scenario.requests ? { requests: scenario.requests } : {}),
+          ...(plan ? { shape: scenario.shape!, measured: { windows: plan.windows, recorders: parts } } : {}),
+          recorder
+        },
+        live
+      )
     } finally {
       progress.stop()
     }
@@ -233,10 +250,12 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
     // Any share of late sends is worth a line: it is part of the latency, and its cause decides what to do.
     if (scenario.ratePerSecond && (outcome.lateSends > 0.01 * recorder.attempted || generator.saturated)) {
       deps.log.warn(
-        `${label}: ${outcome.lateSends} of ${recorder.attempted} requests left late (latency counts from the due time): ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, p99Ms, p50Ms)}.`
+        `${label}: ${outcome.lateSends} of ${recorder.attempted} requests left late (latency counts from the due time): ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, p99Ms, p50Ms)}.${workersAdvice(generator, availableParallelism())}`
       )
     } else if (generator.saturated) {
-      deps.log.warn(`${label}: the load generator was saturated (${generator.saturatedBecause}); latency verdicts of this trial cannot fail.`)
+      deps.log.warn(
+        `${label}: the load generator was saturated (${generator.saturatedBecause}); latency verdicts of this trial cannot fail.${workersAdvice(generator, availableParallelism())}`
+      )
     }
     const lateLine = scenario.ratePerSecond && (outcome.lateSends > 0.01 * recorder.attempted || generator.saturated)
     if (scenario.ratePerSecond && !lateLine && generator.unsentAtEnd > 0.01 * recorder.attempted) {
@@ -251,7 +270,7 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
       )
     }
     deps.log.info(
-      `${label}: ${recorder.attempted} requests in ${outcome.durationSeconds.toFixed(1)} s, ${(recorder.completed / outcome.durationSeconds).toFixed(0)} req/s, p50 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(50))}, p99 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(99))}, ${recorder.failed} errors; generator CPU ${(generator.cpu * 100).toFixed(0)}%`
+      `${label}: ${recorder.attempted} requests in ${outcome.durationSeconds.toFixed(1)} s, ${(recorder.completed / outcome.durationSeconds).toFixed(0)} req/s, p50 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(50))}, p99 ${formatMicros(recorder.latencyMicros.getValueAtPercentile(99))}, ${recorder.failed} errors; generator CPU ${(generator.cpu * 100).toFixed(0)}%${generator.workers ? ` over ${generator.workers} worker threads` : ''}`
     )
     const trials = plan ? shapedTrials(scenario, plan, parts, outcome, label) : [recorder.toTrial(outcome.durationSeconds, outcome.startedAt, generator)]
     if (server) for (const trial of trials) addMemoryMetrics(trial, server.memory())
@@ -275,7 +294,7 @@ function shapedTrials(scenario: LoadScenarioSettings, plan: ShapePlan, parts: Tr
   })
 }
 
-function startProgress(label: string, recorder: TrialRecorder, deps: LoadRunDeps, plan: Omit<ProgressState, 'elapsedSeconds' | 'done'>): { stop(): void } {
+function startProgress(label: string, recorder: LiveCounts, deps: LoadRunDeps, plan: Omit<ProgressState, 'elapsedSeconds' | 'done'>): { stop(): void } {
   let lastCount = 0
   const startedAt = Date.now()
   let lastAt = startedAt

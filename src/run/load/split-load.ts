@@ -6,10 +6,11 @@
 import type { LoadScenarioSettings, RunSource } from '../../config/settings.js'
 import { InputError } from '../../errors.js'
 import type { ShardSpec } from '../../shards/shard-spec.js'
+import { evenShare } from './even-share.js'
 
 /** This shard's part of `total` whole units: the remainder goes to the first shards. */
 function shareOf(total: number, shard: ShardSpec): number {
-  return Math.floor(total / shard.total) + (shard.index - 1 < total % shard.total ? 1 : 0)
+  return evenShare(total, shard.index - 1, shard.total)
 }
 
 /** The load source scaled down to one shard's share; undefined for sources that are not load. */

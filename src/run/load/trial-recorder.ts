@@ -5,7 +5,7 @@
  * throughput, errors in %), plus p95 and per-kind error rates autocannon itself does not give.
  */
 import { metricValue } from '../../formats/results-builder.js'
-import { buildHistogram, encodeHistogram, histogramMetric } from '../../results/histogram.js'
+import { buildHistogram, decodeHistogram, encodeHistogram, histogramMetric } from '../../results/histogram.js'
 import type { GeneratorHealth, MetricValue, Trial } from '../../results/model.js'
 
 /** 1 µs .. 60 s at 3 significant digits: every latency a request can have before its timeout. */
@@ -32,6 +32,25 @@ const ERROR_RATE_METRIC: Readonly<Record<FailureKind, string>> = {
 function toMicros(ms: number): number {
   return Math.min(LATENCY_HIGHEST_MICROS, Math.max(LATENCY_LOWEST_MICROS, Math.round(ms * 1000)))
 }
+
+/**
+ * What a recorder holds, as plain data that crosses threads: a generator worker's recorder sent to the main thread,
+ * which adds it into one (src/run/load/workers). The histogram travels encoded; counts per bucket add exactly.
+ */
+export interface RecorderSnapshot {
+  latencyHistogram: string
+  succeeded: number
+  unexpectedStatus: number
+  timeouts: number
+  connectionErrors: number
+  bytes: number
+  unexpectedStatusCounts: Array<[number, number]>
+  firstConnectionError?: string
+  endpoints: RecorderSnapshot[]
+}
+
+/** The counts alone, as a generator worker reports them while it runs (for progress lines). */
+export type RecorderCounts = Pick<RecorderSnapshot, 'succeeded' | 'unexpectedStatus' | 'timeouts' | 'connectionErrors'>
 
 /** Counts and latencies of one measured part (or of a warm-up, which is then thrown away). */
 export class TrialRecorder {
@@ -161,6 +180,39 @@ export class TrialRecorder {
     metrics[`${name} rps`] = metricValue(this.completed / seconds, 'req/s')
     metrics[`${name} errors`] = metricValue((100 * this.failed) / this.attempted, '%')
     return metrics
+  }
+
+  /** Everything recorded, as data for another thread (see RecorderSnapshot). */
+  snapshot(): RecorderSnapshot {
+    const snapshot: RecorderSnapshot = {
+      latencyHistogram: encodeHistogram(this.latencyMicros),
+      ...this.counts(),
+      bytes: this.bytes,
+      unexpectedStatusCounts: [...this.unexpectedStatusCounts.entries()],
+      endpoints: this.endpoints.map(({ recorder }) => recorder.snapshot())
+    }
+    if (this.firstConnectionError !== undefined) snapshot.firstConnectionError = this.firstConnectionError
+    return snapshot
+  }
+
+  counts(): RecorderCounts {
+    return { succeeded: this.succeeded, unexpectedStatus: this.unexpectedStatus, timeouts: this.timeouts, connectionErrors: this.connectionErrors }
+  }
+
+  /** Adds another recorder's snapshot (of the same endpoints) into this one: latencies bucket by bucket, counts summed. */
+  absorb(snapshot: RecorderSnapshot): void {
+    const histogram = decodeHistogram(snapshot.latencyHistogram, 'a load generator worker')
+    this.latencyMicros.add(histogram)
+    histogram.destroy()
+    this.succeeded += snapshot.succeeded
+    this.unexpectedStatus += snapshot.unexpectedStatus
+    this.timeouts += snapshot.timeouts
+    this.connectionErrors += snapshot.connectionErrors
+    this.bytes += snapshot.bytes
+    for (const [status, count] of snapshot.unexpectedStatusCounts)
+      this.unexpectedStatusCounts.set(status, (this.unexpectedStatusCounts.get(status) ?? 0) + count)
+    this.firstConnectionError ??= snapshot.firstConnectionError
+    snapshot.endpoints.forEach((endpoint, index) => this.endpoints[index]?.recorder.absorb(endpoint))
   }
 
   /** Frees the histograms' memory (hdr-histogram-js may hold WebAssembly memory). */
