@@ -62435,7 +62435,7 @@ var config_schema_default = {
         "build-timeout": { $ref: "#/definitions/duration", description: "Time limit of the build command. Default: 20m." },
         method: {
           enum: ["auto", "sequential", "slices", "duet"],
-          description: "How a load A/B measures: slices (both servers up side by side, each on the free port perf-gate gives it in PORT, loaded in turn in 1 s slices with the scenario's connections; compares every metric), duet (both loaded in the same 1 s slices at one open-loop rate; compares latencies only), sequential (each pair starts a fresh server per arm, one after the other), or auto (the default: slices; sequential when the server does not listen on PORT). Suites are always sequential."
+          description: "How a load A/B measures: slices (both servers up side by side, each on the free port perf-gate gives it in PORT, loaded in turn in short slices (0.25 s, or long enough for 200 requests, up to 2 s) with the scenario's connections; compares every metric), duet (both loaded in the same 1 s slices at one open-loop rate; compares latencies only), sequential (each pair starts a fresh server per arm, one after the other), or auto (the default: slices; sequential when the server does not listen on PORT). Suites are always sequential."
         }
       }
     },
@@ -75717,6 +75717,9 @@ async function freeLoopbackPort() {
 
 // src/confirm/duet/duet-load.ts
 var DUET_SLICE_SECONDS = 1;
+var MIN_INTERLEAVED_SLICE_SECONDS = 0.25;
+var MIN_REQUESTS_PER_SLICE = 200;
+var MAX_INTERLEAVED_SLICE_SECONDS = 2;
 var OFFERED_SHARE_OF_CAPACITY = 0.5;
 var MIN_WARMUP_SECONDS = 2;
 var SATURATED_SHARE = 0.9;
@@ -75734,6 +75737,8 @@ var DuetSession = class _DuetSession {
   options;
   /** Per scenario: the open-loop rate each arm is offered; none for a closed loop. */
   rates = /* @__PURE__ */ new Map();
+  /** Per scenario: the length of its slices. */
+  sliceSeconds = /* @__PURE__ */ new Map();
   saturatedSlices = 0;
   slices = 0;
   /** Starts both servers on free ports (passed as PORT), waits for both, and warms them up together. */
@@ -75753,18 +75758,19 @@ var DuetSession = class _DuetSession {
   describe() {
     const loads = this.sides.base.scenarios.map((scenario) => {
       const rate = this.rates.get(scenario.name);
-      return rate ? `${scenario.name} at ${rate} req/s per arm` : `${scenario.name} with ${scenario.connections} connections per arm`;
+      const load = rate ? `${scenario.name} at ${rate} req/s per arm` : `${scenario.name} with ${scenario.connections} connections per arm`;
+      return `${load} in ${this.sliceSeconds.get(scenario.name)} s slices`;
     }).join(", ");
     const saturated = this.saturatedSlices > 0 ? `; ${this.saturatedSlices} of ${this.slices} slice(s) had an arm behind the offered rate` : "";
     const how = this.options.layout === "together" ? "loaded together" : "loaded in turn (ABBA)";
-    return `${this.options.layout === "together" ? "duet" : "interleaved slices"}: base and head servers side by side, ${how} in ${DUET_SLICE_SECONDS} s slices (${loads})${saturated}`;
+    return `${this.options.layout === "together" ? "duet" : "interleaved slices"}: base and head servers side by side, ${how} in slices (${loads})${saturated}`;
   }
   /** Measures one slice of every scenario on both arms at once: one trial per scenario and arm. */
   async slice() {
     const trials = { base: [], head: [] };
     for (const [index, scenario] of this.sides.base.scenarios.entries()) {
       const rate = this.rates.get(scenario.name);
-      const measureArm = (arm2) => this.measure(arm2, this.sides[arm2].scenarios[index], DUET_SLICE_SECONDS, rate);
+      const measureArm = (arm2) => this.measure(arm2, this.sides[arm2].scenarios[index], this.sliceSeconds.get(scenario.name), rate);
       const [base, head] = this.options.layout === "together" ? await this.together(measureArm) : await this.alternate(measureArm);
       this.slices++;
       if (rate && [base, head].some((recorded) => recorded.metrics.rps.value < SATURATED_SHARE * rate)) this.saturatedSlices++;
@@ -75809,10 +75815,23 @@ var DuetSession = class _DuetSession {
       const capacity = Math.min(base.metrics.rps.value, head.metrics.rps.value);
       const rate = scenario.ratePerSecond ?? (this.options.loop === "open" ? Math.max(1, Math.floor(OFFERED_SHARE_OF_CAPACITY * capacity)) : void 0);
       if (rate) this.rates.set(scenario.name, rate);
+      const slice = this.options.sliceSeconds ?? await this.sliceLength(index, rate);
+      this.sliceSeconds.set(scenario.name, slice);
       this.log.info(
-        `${scenario.name}: both servers warmed up together (base ${base.metrics.rps.value.toFixed(0)} req/s, head ${head.metrics.rps.value.toFixed(0)} req/s closed loop); ${rate ? `offering ${rate} req/s to each arm` : `${scenario.connections} connections on each arm`}`
+        `${scenario.name}: both servers warmed up together (base ${base.metrics.rps.value.toFixed(0)} req/s, head ${head.metrics.rps.value.toFixed(0)} req/s closed loop); ${rate ? `offering ${rate} req/s to each arm` : `${scenario.connections} connections on each arm`} in ${slice} s slices`
       );
     }
+  }
+  /**
+   * The duet's 1 s, or an interleaved slice as short as holds enough requests (see above) at the scenario's rate, or
+   * in closed loop at the rate one arm reaches alone: the warm-up loaded both at once, which halves it on a busy
+   * runner, so a shortest slice of the base arm measures it.
+   */
+  async sliceLength(index, rate) {
+    if (this.options.layout === "together") return DUET_SLICE_SECONDS;
+    const alone = rate ?? (await this.measure("base", this.sides.base.scenarios[index], MIN_INTERLEAVED_SLICE_SECONDS)).metrics.rps.value;
+    const seconds3 = Math.ceil(20 * MIN_REQUESTS_PER_SLICE / Math.max(alone, 1e-9)) / 20;
+    return Math.min(MAX_INTERLEAVED_SLICE_SECONDS, Math.max(MIN_INTERLEAVED_SLICE_SECONDS, seconds3));
   }
   /** One pass on one arm; a pass where most requests failed, or a server that died, is a run failure naming the arm. */
   async measure(arm2, scenario, seconds3, rate) {
@@ -75879,7 +75898,7 @@ function whyNotSideBySide(source) {
   if (source.kind !== "load" || !source.server) return "side-by-side A/B applies to load with a server perf-gate starts";
   if (source.websocketScenarios?.length) return "side-by-side A/B loads HTTP endpoints only, and this gate has WebSocket scenarios";
   const shaped = source.scenarios.find((scenario) => scenario.shape);
-  if (shaped) return `side-by-side A/B loads steady 1 s slices, and scenario "${shaped.name}" has stages`;
+  if (shaped) return `side-by-side A/B loads steady slices of a second or less, and scenario "${shaped.name}" has stages`;
   return void 0;
 }
 function planDuet(settings, targets, unitOf3) {

@@ -1,6 +1,6 @@
 /**
  * Duet A/B through the bundled CLI: a scratch git repository whose base and head commits serve the same endpoint at
- * different speeds; both servers run side by side on ports perf-gate picks (PORT), loaded together in 1 s slices.
+ * different speeds; both servers run side by side on ports perf-gate picks (PORT), loaded together in 1 s slices (interleaved slices: a quarter of a second, or long enough for 200 requests).
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -88,7 +88,7 @@ describe('side-by-side A/B', () => {
     }
     assert.match(
       abNote(report),
-      /interleaved slices: base and head servers side by side, loaded in turn \(ABBA\) in 1 s slices \(GET \/work with 2 connections per arm\)/
+      /interleaved slices: base and head servers side by side, loaded in turn \(ABBA\) in slices \(GET \/work with 2 connections per arm in (0\.25|0\.[3-9]\d?|1(\.\d+)?|2) s slices\)/
     )
   })
 
@@ -102,7 +102,7 @@ describe('side-by-side A/B', () => {
     assert.equal(p50.status, 'fail', p50.reason)
     assert.doesNotMatch(rps.reason, /^Same-runner A\/B/)
     assert.match(rps.reason, /Not A\/B-tested: both arms were offered the same rate, so only latencies were compared\./)
-    assert.match(abNote(report), /duet: base and head servers side by side, loaded together in 1 s slices \(GET \/work at \d+ req\/s per arm\)/)
+    assert.match(abNote(report), /duet: base and head servers side by side, loaded together in slices \(GET \/work at \d+ req\/s per arm in 1 s slices\)/)
     assert.match(abNote(report), /The A\/B compared latencies; rps kept the stored comparison/)
     assert.match(run.stderr, /GET \/work: both servers warmed up together .* offering \d+ req\/s to each arm/)
     assert.doesNotMatch(git(dir, 'worktree', 'list'), /perf-gate-base/, 'the base checkout is removed')

@@ -232,11 +232,11 @@ export interface ConfirmSettings {
   base?: string
   /**
    * Load A/B: `sequential`, arms one after the other, a fresh server each; `slices`, both servers up side by side,
-   * loaded in turn in 1 s slices, closed loop (every metric); `duet`, both loaded in the same 1 s slices at one
+   * loaded in turn in short slices, closed loop (every metric); `duet`, both loaded in the same 1 s slices at one
    * open-loop rate (latencies only); `auto`, slices, and sequential where the server ignores the PORT it is given.
    */
   method: ConfirmMethod
-  /** Pair counts at which slices and the duet look (a pair is a 1 s slice): the configured looks, else DEFAULT_DUET_LOOKS. */
+  /** Pair counts at which slices and the duet look (a pair is a slice of each arm): the configured looks, else DEFAULT_DUET_LOOKS. */
   duetLooks: number[]
 }
 

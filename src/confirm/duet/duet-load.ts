@@ -3,7 +3,8 @@
  * within seconds and without a server start between them. Two layouts:
  *   - together, the duet (Bulej et al., "Duet Benchmarking", ICPE 2020): both arms loaded in the same 1 s slice by
  *     one process, so whatever the runner does in that second hits both alike;
- *   - alternating, interleaved slices: one arm loaded per 1 s slice, in ABBA order, the other server idle meanwhile.
+ *   - alternating, interleaved slices: one arm loaded per slice (a quarter of a second, or as long as it takes to
+ *     hold 200 requests, up to 2 s), in ABBA order, the other server idle meanwhile.
  * Each slice of both arms is one pair; the paired rule decides on the slices with its sequential looks.
  *
  * Loaded together, the arms share the CPU, so a saturating closed loop would let a slower server steal CPU from the
@@ -23,8 +24,19 @@ import { ManagedServer, PortIgnoredError } from '../../run/load/server.js'
 import { TrialRecorder } from '../../run/load/trial-recorder.js'
 import type { Arm } from '../paired-runs.js'
 
-/** Length of one paired slice. */
+/** Length of one paired slice of the duet (both arms loaded in it). */
 export const DUET_SLICE_SECONDS = 1
+/**
+ * Interleaved slices are as short as this: a busy runner's noise comes and goes within seconds (a neighbour's bursts),
+ * and it lands on both arms of a pair only when they alternate quickly. On the benches' busy 2-core machine the p95
+ * of 0.25–0.5 s slices varied 3–5× less per second of measuring than that of 1 s slices (bench/slice-noise.ts: a
+ * pair's winsorized variance times its seconds), and load A/B decided in a median 53 s (bench/decide.ts).
+ */
+const MIN_INTERLEAVED_SLICE_SECONDS = 0.25
+/** ... but long enough to hold this many requests per arm (a p95 rests on the slowest twentieth of them) ... */
+const MIN_REQUESTS_PER_SLICE = 200
+/** ... and no longer than this, for slow endpoints: a pair must stay short next to the runner's changes. */
+const MAX_INTERLEAVED_SLICE_SECONDS = 2
 /** Offered load as a share of the slower arm's capacity when both run at once. */
 const OFFERED_SHARE_OF_CAPACITY = 0.5
 /** Warm-up of both arms together, at least this long: it also measures their capacity. */
@@ -55,6 +67,8 @@ export type DuetLoop = 'open' | 'closed'
 export interface DuetOptions {
   layout: DuetLayout
   loop: DuetLoop
+  /** Length of one slice; when not set, 1 s for the duet and from the arms' rate for interleaved slices. */
+  sliceSeconds?: number
 }
 
 /** One arm's server and the scenarios pointed at its own port. */
@@ -67,6 +81,8 @@ interface ArmSide {
 export class DuetSession {
   /** Per scenario: the open-loop rate each arm is offered; none for a closed loop. */
   private readonly rates = new Map<string, number>()
+  /** Per scenario: the length of its slices. */
+  private readonly sliceSeconds = new Map<string, number>()
   private saturatedSlices = 0
   private slices = 0
 
@@ -96,12 +112,13 @@ export class DuetSession {
     const loads = this.sides.base.scenarios
       .map((scenario) => {
         const rate = this.rates.get(scenario.name)
-        return rate ? `${scenario.name} at ${rate} req/s per arm` : `${scenario.name} with ${scenario.connections} connections per arm`
+        const load = rate ? `${scenario.name} at ${rate} req/s per arm` : `${scenario.name} with ${scenario.connections} connections per arm`
+        return `${load} in ${this.sliceSeconds.get(scenario.name)} s slices`
       })
       .join(', ')
     const saturated = this.saturatedSlices > 0 ? `; ${this.saturatedSlices} of ${this.slices} slice(s) had an arm behind the offered rate` : ''
     const how = this.options.layout === 'together' ? 'loaded together' : 'loaded in turn (ABBA)'
-    return `${this.options.layout === 'together' ? 'duet' : 'interleaved slices'}: base and head servers side by side, ${how} in ${DUET_SLICE_SECONDS} s slices (${loads})${saturated}`
+    return `${this.options.layout === 'together' ? 'duet' : 'interleaved slices'}: base and head servers side by side, ${how} in slices (${loads})${saturated}`
   }
 
   /** Measures one slice of every scenario on both arms at once: one trial per scenario and arm. */
@@ -109,7 +126,7 @@ export class DuetSession {
     const trials: Record<Arm, Array<{ name: string; trial: Trial }>> = { base: [], head: [] }
     for (const [index, scenario] of this.sides.base.scenarios.entries()) {
       const rate = this.rates.get(scenario.name)
-      const measureArm = (arm: Arm): Promise<Trial> => this.measure(arm, this.sides[arm].scenarios[index]!, DUET_SLICE_SECONDS, rate)
+      const measureArm = (arm: Arm): Promise<Trial> => this.measure(arm, this.sides[arm].scenarios[index]!, this.sliceSeconds.get(scenario.name)!, rate)
       const [base, head] = this.options.layout === 'together' ? await this.together(measureArm) : await this.alternate(measureArm)
       this.slices++
       if (rate && [base, head].some((recorded) => recorded.metrics.rps!.value < SATURATED_SHARE * rate)) this.saturatedSlices++
@@ -159,10 +176,24 @@ export class DuetSession {
       const capacity = Math.min(base!.metrics.rps!.value, head!.metrics.rps!.value)
       const rate = scenario.ratePerSecond ?? (this.options.loop === 'open' ? Math.max(1, Math.floor(OFFERED_SHARE_OF_CAPACITY * capacity)) : undefined)
       if (rate) this.rates.set(scenario.name, rate)
+      const slice = this.options.sliceSeconds ?? (await this.sliceLength(index, rate))
+      this.sliceSeconds.set(scenario.name, slice)
       this.log.info(
-        `${scenario.name}: both servers warmed up together (base ${base!.metrics.rps!.value.toFixed(0)} req/s, head ${head!.metrics.rps!.value.toFixed(0)} req/s closed loop); ${rate ? `offering ${rate} req/s to each arm` : `${scenario.connections} connections on each arm`}`
+        `${scenario.name}: both servers warmed up together (base ${base!.metrics.rps!.value.toFixed(0)} req/s, head ${head!.metrics.rps!.value.toFixed(0)} req/s closed loop); ${rate ? `offering ${rate} req/s to each arm` : `${scenario.connections} connections on each arm`} in ${slice} s slices`
       )
     }
+  }
+
+  /**
+   * The duet's 1 s, or an interleaved slice as short as holds enough requests (see above) at the scenario's rate, or
+   * in closed loop at the rate one arm reaches alone: the warm-up loaded both at once, which halves it on a busy
+   * runner, so a shortest slice of the base arm measures it.
+   */
+  private async sliceLength(index: number, rate: number | undefined): Promise<number> {
+    if (this.options.layout === 'together') return DUET_SLICE_SECONDS
+    const alone = rate ?? (await this.measure('base', this.sides.base.scenarios[index]!, MIN_INTERLEAVED_SLICE_SECONDS)).metrics.rps!.value
+    const seconds = Math.ceil((20 * MIN_REQUESTS_PER_SLICE) / Math.max(alone, 1e-9)) / 20
+    return Math.min(MAX_INTERLEAVED_SLICE_SECONDS, Math.max(MIN_INTERLEAVED_SLICE_SECONDS, seconds))
   }
 
   /** One pass on one arm; a pass where most requests failed, or a server that died, is a run failure naming the arm. */
