@@ -64500,7 +64500,8 @@ function buildScenario(name, endpoints, own, config, edge, edgeProfile, at, prof
     } else scenario.ratePerSecond = peak;
     if (own.warmup === void 0 && config?.warmup === void 0) scenario.warmupSeconds = 0;
   }
-  const workers = knobs.workers?.value === "auto" ? autoWorkers(endpoints[0].url, config?.server !== void 0) : knobs.workers?.value;
+  const configured = knobs.workers?.value === "auto" ? autoWorkers(endpoints[0].url, config?.server !== void 0) : knobs.workers?.value;
+  const workers = configured === void 0 ? void 0 : Math.min(configured, scenario.connections, scenario.requests ?? Infinity);
   if (workers !== void 0 && workers > 1) scenario.workers = workers;
   return scenario;
 }

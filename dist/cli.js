@@ -64998,7 +64998,8 @@ function buildScenario(name, endpoints, own, config, edge, edgeProfile, at, prof
     } else scenario.ratePerSecond = peak;
     if (own.warmup === void 0 && config?.warmup === void 0) scenario.warmupSeconds = 0;
   }
-  const workers = knobs.workers?.value === "auto" ? autoWorkers(endpoints[0].url, config?.server !== void 0) : knobs.workers?.value;
+  const configured = knobs.workers?.value === "auto" ? autoWorkers(endpoints[0].url, config?.server !== void 0) : knobs.workers?.value;
+  const workers = configured === void 0 ? void 0 : Math.min(configured, scenario.connections, scenario.requests ?? Infinity);
   if (workers !== void 0 && workers > 1) scenario.workers = workers;
   return scenario;
 }
@@ -77810,7 +77811,8 @@ function describeLoad(source, suffix = "") {
     const extras = [
       pace,
       ...scenario.thinkTime ? [`think time ${describeThinkTime(scenario.thinkTime)}`] : [],
-      ...scenario.scale ? [`scaled ${scenario.scale}x`] : []
+      ...scenario.scale ? [`scaled ${scenario.scale}x`] : [],
+      ...scenario.workers ? [`generator on ${scenario.workers} threads`] : []
     ].filter((part) => part !== "");
     lines.push(`  ${scenario.name}: ${scenario.trials} trial(s) of ${length}${extras.length > 0 ? `, ${extras.join(", ")}` : ""}`);
     for (const endpoint of scenario.endpoints)

@@ -84,6 +84,12 @@ describe("load profiles of one's own", () => {
     assert.match(light.stdout, /heavy\s+5 trial\(s\) × 10 s after 3 s warm-up, 500 req\/s over 50 connections/)
     const heavy = await runCliInProcess(['list', '--config', 'perf-gate.yml', '--profile', 'heavy'], dir)
     assert.match(heavy.stdout, /GET \/items: 5 trial\(s\) of 10 s after 3 s warm-up, 500 req\/s over 50 connections/)
+    // Generator threads: as many as asked, never more than the connections.
+    writeFileSync(join(dir, 'perf-gate.yml'), config.replace('  profile: light\n', '  profile: light\n  workers: 4\n'))
+    const threads = await runCliInProcess(['list', '--config', 'perf-gate.yml', '--profile', 'heavy'], dir)
+    assert.match(threads.stdout, /GET \/items: 5 trial\(s\) of 10 s after 3 s warm-up, 500 req\/s over 50 connections, generator on 4 threads/)
+    const capped = await runCliInProcess(['list', '--config', 'perf-gate.yml'], dir)
+    assert.match(capped.stdout, /GET \/items: 2 trial\(s\) of 1 s after 0 s warm-up, 2 connections, generator on 2 threads/)
   })
 
   test('an unknown profile names the ones that exist (exit 3)', async () => {

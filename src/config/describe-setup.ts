@@ -58,7 +58,8 @@ function describeLoad(source: LoadSource, suffix = ''): string[] {
     const extras = [
       pace,
       ...(scenario.thinkTime ? [`think time ${describeThinkTime(scenario.thinkTime)}`] : []),
-      ...(scenario.scale ? [`scaled ${scenario.scale}x`] : [])
+      ...(scenario.scale ? [`scaled ${scenario.scale}x`] : []),
+      ...(scenario.workers ? [`generator on ${scenario.workers} threads`] : [])
     ].filter((part) => part !== '')
     lines.push(`  ${scenario.name}: ${scenario.trials} trial(s) of ${length}${extras.length > 0 ? `, ${extras.join(', ')}` : ''}`)
     for (const endpoint of scenario.endpoints)

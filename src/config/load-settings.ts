@@ -362,7 +362,9 @@ function buildScenario(
     // A profile's warm-up stands in for a ramp the user did not write; with stages, the ramp is the warm-up.
     if (own.warmup === undefined && config?.warmup === undefined) scenario.warmupSeconds = 0
   }
-  const workers = knobs.workers?.value === 'auto' ? autoWorkers(endpoints[0]!.url, config?.server !== undefined) : knobs.workers?.value
+  const configured = knobs.workers?.value === 'auto' ? autoWorkers(endpoints[0]!.url, config?.server !== undefined) : knobs.workers?.value
+  // Every thread holds a connection and has requests to send: never more threads than either.
+  const workers = configured === undefined ? undefined : Math.min(configured, scenario.connections, scenario.requests ?? Infinity)
   if (workers !== undefined && workers > 1) scenario.workers = workers
   return scenario
 }
