@@ -176,11 +176,10 @@ export class DuetSession {
       const capacity = Math.min(base!.metrics.rps!.value, head!.metrics.rps!.value)
       const rate = scenario.ratePerSecond ?? (this.options.loop === 'open' ? Math.max(1, Math.floor(OFFERED_SHARE_OF_CAPACITY * capacity)) : undefined)
       if (rate) this.rates.set(scenario.name, rate)
-      const slice = this.options.sliceSeconds ?? (await this.sliceLength(index, rate))
-      this.sliceSeconds.set(scenario.name, slice)
       this.log.info(
-        `${scenario.name}: both servers warmed up together (base ${base!.metrics.rps!.value.toFixed(0)} req/s, head ${head!.metrics.rps!.value.toFixed(0)} req/s closed loop); ${rate ? `offering ${rate} req/s to each arm` : `${scenario.connections} connections on each arm`} in ${slice} s slices`
+        `${scenario.name}: both servers warmed up together (base ${base!.metrics.rps!.value.toFixed(0)} req/s, head ${head!.metrics.rps!.value.toFixed(0)} req/s closed loop); ${rate ? `offering ${rate} req/s to each arm` : `${scenario.connections} connections on each arm`}`
       )
+      this.sliceSeconds.set(scenario.name, this.options.sliceSeconds ?? (await this.sliceLength(index, rate)))
     }
   }
 
