@@ -62428,7 +62428,7 @@ var DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1e3;
 var DEFAULT_CONFIRM_LOOKS = [6, 12, 20];
 var DEFAULT_SUITE_LOOKS = [10, 20, 40, 80];
 var DEFAULT_CONFIRM_METHOD = "auto";
-var DEFAULT_DUET_LOOKS = [10, 20, 40, 80];
+var DEFAULT_DUET_LOOKS = [10, 20, 40, 80, 160];
 var DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1e3;
 var DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1e3;
 
@@ -62625,7 +62625,7 @@ var config_schema_default = {
           minItems: 1,
           maxItems: 10,
           items: { type: "integer", minimum: 2, maximum: 200 },
-          description: "Pair counts at which the data is looked at, increasing. Default: [10, 20, 40, 80] for suites (one command run per arm) and load slices (slices, duet); [6, 12, 20] for sequential load arms."
+          description: "Pair counts at which the data is looked at, increasing. Default: [10, 20, 40, 80] for suites (one command run per arm), [10, 20, 40, 80, 160] for load slices (slices, duet); [6, 12, 20] for sequential load arms."
         },
         budget: { $ref: "#/definitions/duration", description: "Time budget for the pairs (the build excluded). Default: 15m." },
         "build-timeout": { $ref: "#/definitions/duration", description: "Time limit of the build command. Default: 20m." },
@@ -75275,10 +75275,10 @@ async function runLoadPassOnWorkers(options, workers, counts) {
   };
   try {
     await Promise.all(threads.map((thread) => thread.ready));
+    threads.forEach((thread, index) => thread.onCounts((latest) => counts?.update(index, latest)));
     signal?.addEventListener("abort", stopAll, { once: true });
     for (const thread of threads) thread.send({ type: "go" });
     if (signal?.aborted) stopAll();
-    threads.forEach((thread, index) => thread.onCounts((latest) => counts?.update(index, latest)));
     const done = await Promise.all(
       threads.map(
         (thread) => thread.done.catch((error) => {
@@ -76772,6 +76772,7 @@ function tail(text) {
 init_define_PERF_GATE_UPLOT();
 function createPairedDecider(rule = DEFAULT_DECISION_OPTIONS) {
   return (logRatios, target, look) => {
+    const splitPassAlpha = rule.passAlpha / Math.max(1, look.count);
     const options = {
       alpha: alphaPerTest(rule.alpha, look.metricsGated, look.count),
       passAlpha: rule.passAlpha,
@@ -76801,7 +76802,16 @@ function createPairedDecider(rule = DEFAULT_DECISION_OPTIONS) {
       const why = `${judged.reason} But the median pair is not beyond the ${(rule.noiseFloor * 100).toFixed(0)}% noise floor: a few disturbed pairs carry the estimate.`;
       return decision(last2 ? "inconclusive" : "continue", why);
     }
-    if (judged.outcome === "within") return decision("pass");
+    if (judged.outcome === "within") {
+      const bounds = boundsAt(estimate, splitPassAlpha);
+      const limitLog2 = worseLimitLog(target.worseFraction, target.direction);
+      const worstCase = target.direction === "lower" ? bounds.high : -bounds.low;
+      const agreeing = logRatios.filter((ratio) => worseLog(ratio, target.direction) < limitLog2).length;
+      if (worstCase < limitLog2 && (look.index > 0 || last2 || agreeing >= logRatios.length - 1)) return decision("pass");
+      const probably = judged.reason.replace(`: within ${limit.text} (`, `: probably within ${limit.text} (`);
+      const why = worstCase < limitLog2 ? `${logRatios.length - agreeing} of ${logRatios.length} pairs are beyond ${limit.text}: the next look decides.` : `A pass needs ${formatConfidence(1 - splitPassAlpha)} certainty at each of ${look.count} looks.`;
+      return decision("continue", `${probably} ${why}`);
+    }
     if (judged.outcome === "improved") return decision("improved");
     if (last2) return decision("inconclusive");
     if (look.index === 0) return decision("continue");

@@ -19,6 +19,25 @@ describe('the same-runner paired rule', () => {
     assert.equal(decision.change.sampleSize, 6)
     assert.match(decision.reason, /within \+10% \(90% interval .*6 same-runner pairs\)/)
   })
+  test('a pass needs the threshold ruled out at the pass error split across the looks', () => {
+    // Around +3%, ±4-6% per pair: the 90% interval stays within +10%, the 98.3% one (5% over three looks) does not.
+    const wobbly = Array.from({ length: 12 }, (_, i) => Math.log(1.03) + (i % 2 === 0 ? 0.04 : -0.04) * (1 + (i % 3) / 2))
+    const undecided = decide(wobbly, latency, look(1))
+    assert.equal(undecided.outcome, 'continue')
+    assert.match(undecided.reason, /^3\.0% higher: probably within \+10% \(90% interval .*\+8\.0%.*\)\. A pass needs 98\.3% certainty at each of 3 looks\.$/)
+    const singleLook = decide(wobbly, latency, { index: 0, count: 1, metricsGated: 1, plannedPairs: 12 })
+    assert.equal(singleLook.outcome, 'pass', 'with one look, the whole 5% is spent there, and it is the last word')
+  })
+  test('at the first look a pass, like a failure, needs all pairs but one to agree', () => {
+    // Centred on no change, tight enough to rule +10% out, but two of ten pairs are beyond it (a noisy runner whose
+    // first ten pairs happened to look tight): the next look decides.
+    const twoBeyond = [...pairs(1.0, 8, 0.005), Math.log(1.12), Math.log(1.13)]
+    const waited = decide(twoBeyond, latency, { index: 0, count: 5, metricsGated: 1, plannedPairs: 160 })
+    assert.equal(waited.outcome, 'continue')
+    assert.match(waited.reason, /2 of 10 pairs are beyond \+10%: the next look decides\.$/)
+    const oneBeyond = [...pairs(1.0, 9, 0.005), Math.log(1.12)]
+    assert.equal(decide(oneBeyond, latency, { index: 0, count: 5, metricsGated: 1, plannedPairs: 160 }).outcome, 'pass')
+  })
   test('a clear regression fails at the first look when all pairs but one agree, as early as a clear pass', () => {
     const early = decide(pairs(1.3, 6), latency, look(0))
     assert.equal(early.outcome, 'fail')

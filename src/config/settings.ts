@@ -283,7 +283,11 @@ export const DEFAULT_CONFIRM_LOOKS = [6, 12, 20]
  */
 export const DEFAULT_SUITE_LOOKS = [10, 20, 40, 80]
 export const DEFAULT_CONFIRM_METHOD: ConfirmMethod = 'auto'
-/** Side-by-side slices are cheap (1 s, no server restart): more of them. */
-export const DEFAULT_DUET_LOOKS = [10, 20, 40, 80]
+/**
+ * Side-by-side slices are cheap (a quarter second, no server restart): more of them. A quarter-second slice's p95
+ * scatters by about a third per pair on a busy runner (bench/slice-noise.ts), so ruling out +10 % on unchanged code
+ * can need 160 pairs (80 s of measuring); at 80 pairs the last look left 2 of 14 unchanged decisions inconclusive.
+ */
+export const DEFAULT_DUET_LOOKS = [10, 20, 40, 80, 160]
 export const DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1000
 export const DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1000

@@ -59,10 +59,10 @@ export async function runLoadPassOnWorkers(options: LoadPassOptions, workers: nu
   }
   try {
     await Promise.all(threads.map((thread) => thread.ready))
+    threads.forEach((thread, index) => thread.onCounts((latest) => counts?.update(index, latest)))
     signal?.addEventListener('abort', stopAll, { once: true })
     for (const thread of threads) thread.send({ type: 'go' })
     if (signal?.aborted) stopAll()
-    threads.forEach((thread, index) => thread.onCounts((latest) => counts?.update(index, latest)))
     const done = await Promise.all(
       threads.map((thread) =>
         thread.done.catch((error: Error) => {
