@@ -7,7 +7,7 @@
  * The machine is kept busy by the bench itself (bench/busy-runner.ts: a CPU hog and a neighbour spinning in random
  * bursts of 0.1–2 s). The server under test is CPU-bound: each
  * request spins for 1 ms times the arm's factor, calibrated first on the idle machine so that the endpoint's measured
- * latency changes by the case's amount (+30 % latency takes about 1.36× the work: HTTP handling costs both alike).
+ * latency changes by the case's amount (+30 % latency took 1.33–1.34× the work: HTTP handling costs both alike).
  * Each decision is one same-runner A/B of p50 and p95 through the gate's own code (the paired rule, its looks and its
  * error budget), with a time budget; the methods take turns decision by decision, so the runner's mood hits them
  * alike:

@@ -75898,7 +75898,7 @@ function whyNotSideBySide(source) {
   if (source.kind !== "load" || !source.server) return "side-by-side A/B applies to load with a server perf-gate starts";
   if (source.websocketScenarios?.length) return "side-by-side A/B loads HTTP endpoints only, and this gate has WebSocket scenarios";
   const shaped = source.scenarios.find((scenario) => scenario.shape);
-  if (shaped) return `side-by-side A/B loads steady slices of a second or less, and scenario "${shaped.name}" has stages`;
+  if (shaped) return `side-by-side A/B loads steady slices of at most 2 s, and scenario "${shaped.name}" has stages`;
   return void 0;
 }
 function planDuet(settings, targets, unitOf3) {

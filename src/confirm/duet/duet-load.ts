@@ -30,7 +30,8 @@ export const DUET_SLICE_SECONDS = 1
  * Interleaved slices are as short as this: a busy runner's noise comes and goes within seconds (a neighbour's bursts),
  * and it lands on both arms of a pair only when they alternate quickly. On the benches' busy 2-core machine the p95
  * of 0.25–0.5 s slices varied 3–5× less per second of measuring than that of 1 s slices (bench/slice-noise.ts: a
- * pair's winsorized variance times its seconds), and load A/B decided in a median 53 s (bench/decide.ts).
+ * pair's winsorized variance times its seconds), and load A/B decided faster than with sequential arms
+ * (bench/decide.ts; docs/ab-testing.md quotes the runs).
  */
 const MIN_INTERLEAVED_SLICE_SECONDS = 0.25
 /** ... but long enough to hold this many requests per arm (a p95 rests on the slowest twentieth of them) ... */

@@ -33,9 +33,10 @@ export interface DuetPlan {
 function whyNotSideBySide(source: RunSource): string | undefined {
   if (source.kind !== 'load' || !source.server) return 'side-by-side A/B applies to load with a server perf-gate starts'
   if (source.websocketScenarios?.length) return 'side-by-side A/B loads HTTP endpoints only, and this gate has WebSocket scenarios'
-  // A slice is a second or less of steady load: a ramp does not fit in it, and a part of the stages measured alone is another load.
+  // A slice is a short stretch (at most 2 s) of steady load: a ramp does not fit in it, and a part of the stages measured
+  // alone is another load.
   const shaped = source.scenarios.find((scenario) => scenario.shape)
-  if (shaped) return `side-by-side A/B loads steady slices of a second or less, and scenario "${shaped.name}" has stages`
+  if (shaped) return `side-by-side A/B loads steady slices of at most 2 s, and scenario "${shaped.name}" has stages`
   return undefined
 }
 
