@@ -76851,6 +76851,7 @@ function cancelOnSignals(options = {}) {
       return received;
     },
     dispose: () => {
+      if (received) return;
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
     }

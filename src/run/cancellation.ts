@@ -15,7 +15,7 @@ export interface Cancellation {
   signal: AbortSignal
   /** The signal that cancelled the run; undefined while it runs on. */
   readonly receivedSignal: NodeJS.Signals | undefined
-  /** Removes the handlers (the run is over). */
+  /** Removes the handlers (the run is over); after a cancellation they stay, absorbing signals until the exit. */
   dispose(): void
 }
 
@@ -38,6 +38,9 @@ export function cancelOnSignals(options: { exitDeadlineMs?: number } = {}): Canc
       return received
     },
     dispose: () => {
+      // A cancelled run unwinds and exits: the runner's SIGTERM may land between the two, and must not turn the exit
+      // code of a clean stop (2) into a death by signal.
+      if (received) return
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
     }

@@ -155,10 +155,11 @@ describe('load generator workers against a real server', () => {
     const trial = only!.trials[0]!
     const seen = server.seen.get('GET /sleep')!.count - seenBefore
     const recorded = trial.metrics.requests!.value
-    // Nothing is recorded twice (never more than the server saw), and no worker's share is lost: the server also saw
-    // only what the end of the window cut off (one in flight per connection) and what connections wrote as the
-    // generator stopped (after the window: not recorded, on one thread as on two; a few more on a busy machine).
-    assert.ok(seen >= recorded && seen - recorded <= Math.max(8, 0.05 * recorded), `server saw ${seen}, recorded ${recorded}`)
+    // Nothing is recorded twice (never more than the server saw), and no worker's share is lost (that would be half of
+    // what the server saw): the server also saw what the end of the window cut off (one in flight per connection) and
+    // what connections wrote as the generator stopped, after the window and not recorded. A busy machine can take
+    // tens of milliseconds to stop a thread (the CI of record: 38 more than recorded, 5.6 %).
+    assert.ok(seen >= recorded && seen - recorded <= Math.max(8, 0.2 * seen), `server saw ${seen}, recorded ${recorded}`)
     assert.ok(recorded > 200, `4 connections at ~5 ms for 1 s: ${recorded} requests`)
     assert.equal(trial.generator?.workers, 2)
     assert.equal(only!.labels!.workers, '2')
