@@ -2,14 +2,16 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { cancelOnSignals } from '../../src/run/cancellation.js'
 
-/** The handlers a test added, so it can take them off again (the process of the test runner outlives it). */
-function addedListeners(before: { SIGINT: Function[]; SIGTERM: Function[] }): void {
+type Listeners = Record<'SIGINT' | 'SIGTERM', NodeJS.SignalsListener[]>
+
+/** Takes off the handlers a test added (the process of the test runner outlives it). */
+function removeAddedListeners(before: Listeners): void {
   for (const name of ['SIGINT', 'SIGTERM'] as const)
-    for (const listener of process.listeners(name)) if (!before[name].includes(listener)) process.off(name, listener as () => void)
+    for (const listener of process.listeners(name)) if (!before[name].includes(listener)) process.off(name, listener)
 }
 
 test('a run that was not cancelled takes its signal handlers off when it ends', () => {
-  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') }
+  const before: Listeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') }
   const cancellation = cancelOnSignals()
   assert.equal(process.listenerCount('SIGTERM'), before.SIGTERM.length + 1)
   cancellation.dispose()
@@ -19,7 +21,7 @@ test('a run that was not cancelled takes its signal handlers off when it ends', 
 })
 
 test('after SIGINT, the SIGTERM that follows is absorbed even once the run has unwound (exit 2, not death by signal)', () => {
-  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') }
+  const before: Listeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') }
   // A deadline far away: the test process must not exit.
   const cancellation = cancelOnSignals({ exitDeadlineMs: 2 ** 31 - 1 })
   try {
@@ -32,6 +34,6 @@ test('after SIGINT, the SIGTERM that follows is absorbed even once the run has u
     process.emit('SIGTERM', 'SIGTERM')
     assert.equal(cancellation.receivedSignal, 'SIGINT', 'the first signal is the one reported')
   } finally {
-    addedListeners(before)
+    removeAddedListeners(before)
   }
 })
