@@ -19,7 +19,9 @@
  *     capacity);
  *   - duet: both servers loaded in the same 1 s slices at one open-loop rate (half the slower arm's capacity), which
  *     arm starts first alternating; duet-closed: the same with 4 connections on each arm;
- *   slices and duets look at 10, 20, 40 and 80 slices.
+ *   slices and duets look at the shipped DEFAULT_DUET_LOOKS (10, 20, 40, 80 and 160 slices).
+ * As in the gate, the A/B stops once a metric fails (that fails the gate); each decision's line says how each metric
+ * ended and at how many pairs.
  * Cases (issue 16): unchanged code and +30 % at the default threshold (+20 %), +15 % at +10 %. A decision is "fail"
  * when any metric fails, "pass" when every metric passes (or is improved), else "inconclusive". Seconds are
  * wall-clock from the A/B's start (servers and warm-up included) to its decision.
@@ -33,11 +35,11 @@ import { DEFAULT_CONFIRM_LOOKS, DEFAULT_DUET_LOOKS } from '../src/config/setting
 import { armSource } from '../src/confirm/confirm-on-base.js'
 import { DuetSession, type DuetOptions } from '../src/confirm/duet/duet-load.js'
 import { duetArmRunner } from '../src/confirm/duet/duet-runner.js'
-import { confirmOnSameRunner, type ArmRunner, type ConfirmTarget } from '../src/confirm/paired-runs.js'
+import { confirmOnSameRunner, type ArmRunner } from '../src/confirm/paired-runs.js'
 import { MemoryLogger } from '../src/log.js'
 import { freeLoopbackPort } from '../src/run/load/free-port.js'
 import { produceResults } from '../src/run/run-source.js'
-import { createPairedDecider } from '../src/stats/paired-decider.js'
+import { createPairedDecider, type ConfirmTarget } from '../src/verdict/paired-decider.js'
 import { interruptSignal, serverLoad, startBackground, writeServer } from './busy-runner.js'
 
 const DECISIONS = Number(process.env.DECISIONS ?? 20)
@@ -70,6 +72,8 @@ interface Decision {
   outcome: 'fail' | 'pass' | 'inconclusive'
   seconds: number
   pairs: number
+  /** How each metric ended, e.g. "p50 fail at 20, p95 inconclusive at 20". */
+  metrics: string
 }
 
 const signal = interruptSignal
@@ -111,7 +115,8 @@ async function decide(method: Method, factor: number, threshold: number, dir: st
     })
     const outcomes = result.confirmations.map((c) => c.outcome)
     const outcome = outcomes.includes('fail') ? 'fail' : outcomes.every((o) => o === 'pass' || o === 'improved') ? 'pass' : 'inconclusive'
-    return { outcome, seconds: (Date.now() - started) / 1000, pairs: result.pairs }
+    const metrics = result.confirmations.map((c) => `${c.target.metric} ${c.outcome} at ${c.pairs}`).join(', ')
+    return { outcome, seconds: (Date.now() - started) / 1000, pairs: result.pairs, metrics }
   } finally {
     await duet?.stop()
   }
@@ -178,7 +183,7 @@ async function main(): Promise<void> {
           const key = `${method}\u0000${testCase.name}`
           results.set(key, [...(results.get(key) ?? []), decision])
           console.error(
-            `round ${round}/${DECISIONS} ${testCase.name} ${method}: ${decision.outcome} after ${decision.seconds.toFixed(0)} s, ${decision.pairs} pairs`
+            `round ${round}/${DECISIONS} ${testCase.name} ${method}: ${decision.outcome} after ${decision.seconds.toFixed(0)} s, ${decision.pairs} pairs (${decision.metrics})`
           )
         }
       }

@@ -16,10 +16,10 @@
 import { parseArgs } from 'node:util'
 import { DEFAULT_SUITE_LOOKS } from '../src/config/settings.js'
 import { InterleavedSchedule, interleavedArmRunner } from '../src/confirm/interleaved-runs.js'
-import { confirmOnSameRunner, type Arm, type ArmRunner, type ConfirmTarget } from '../src/confirm/paired-runs.js'
+import { confirmOnSameRunner, type Arm, type ArmRunner } from '../src/confirm/paired-runs.js'
 import { MemoryLogger } from '../src/log.js'
 import type { Results } from '../src/results/model.js'
-import { createPairedDecider } from '../src/stats/paired-decider.js'
+import { createPairedDecider, type ConfirmTarget } from '../src/verdict/paired-decider.js'
 import { seededRandom } from './seeded-random.js'
 
 const { values: flags } = parseArgs({ options: { reps: { type: 'string', default: '1000' }, seed: { type: 'string', default: '1' } } })

@@ -76500,6 +76500,9 @@ function withLevels(change, baseLogs) {
   const baseline = Math.exp(baseLogs.reduce((a, b) => a + b, 0) / baseLogs.length);
   return { ...change, levels: { baseline, current: baseline * change.ratio } };
 }
+function nameOf(target, all) {
+  return new Set(all.map((t) => t.scenario)).size > 1 ? `${target.scenario} ${target.metric}` : target.metric;
+}
 async function confirmOnSameRunner(options) {
   const now = options.now ?? Date.now;
   const started = now();
@@ -76537,32 +76540,36 @@ async function confirmOnSameRunner(options) {
     if (pairs < 2) break;
     looksTaken++;
     const last2 = lookIndex === looks.length - 1 || outOfTime;
-    for (const target of [...pending.values()]) {
-      const logRatios = ratios.get(key(target));
-      const decision = options.decide(logRatios, target, {
+    const decisions = [...pending.values()].map((target) => ({
+      target,
+      decision: options.decide(ratios.get(key(target)), target, {
         index: lookIndex,
         count: looks.length,
         metricsGated: options.targets.length,
         plannedPairs: looks[looks.length - 1]
+      })
+    }));
+    const failed = [...done, ...decisions.map(({ target, decision }) => ({ target, outcome: decision.outcome }))].find((d) => d.outcome === "fail");
+    for (const { target, decision } of decisions) {
+      if (decision.outcome === "continue" && !last2 && !failed) continue;
+      const logRatios = ratios.get(key(target));
+      const outcome = decision.outcome === "continue" ? "inconclusive" : decision.outcome;
+      const reason = decision.outcome !== "continue" ? decision.reason : failed && !last2 ? `${decision.reason} Not decided further: the A/B stopped at ${pairs} pairs, when ${nameOf(failed.target, options.targets)} failed the gate.` : `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? " (time budget spent)" : ""}.`;
+      done.push({
+        target,
+        outcome,
+        change: withLevels(decision.change, baseLogs.get(key(target))),
+        reason,
+        pairs: logRatios.length,
+        arms: arms.get(key(target))
       });
-      if (decision.outcome !== "continue" || last2) {
-        const outcome = decision.outcome === "continue" ? "inconclusive" : decision.outcome;
-        const reason = decision.outcome === "continue" ? `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? " (time budget spent)" : ""}.` : decision.reason;
-        done.push({
-          target,
-          outcome,
-          change: withLevels(decision.change, baseLogs.get(key(target))),
-          reason,
-          pairs: logRatios.length,
-          arms: arms.get(key(target))
-        });
-        pending.delete(key(target));
-      }
+      pending.delete(key(target));
     }
+    const undecided = failed && !last2 ? decisions.filter(({ decision }) => decision.outcome === "continue").length : 0;
     options.log.info(
-      `Confirmation look ${looksTaken} at ${pairs} pairs: ${options.targets.length - pending.size} of ${options.targets.length} metric(s) decided.`
+      undecided > 0 ? `Confirmation look ${looksTaken} at ${pairs} pairs: ${nameOf(failed.target, options.targets)} failed the gate, so the A/B stops (${undecided} metric(s) left undecided).` : `Confirmation look ${looksTaken} at ${pairs} pairs: ${options.targets.length - pending.size} of ${options.targets.length} metric(s) decided.`
     );
-    if (last2) break;
+    if (last2 || failed) break;
   }
   options.log.progressDone();
   for (const target of pending.values()) {
@@ -76768,7 +76775,7 @@ function tail(text) {
   return lines.length <= 16 ? text : [lines[0], "…", ...lines.slice(-15)].join("\n");
 }
 
-// src/stats/paired-decider.ts
+// src/verdict/paired-decider.ts
 init_define_PERF_GATE_UPLOT();
 function createPairedDecider(rule = DEFAULT_DECISION_OPTIONS) {
   return (logRatios, target, look) => {

@@ -32,8 +32,7 @@ import { checkScenariosOverlap } from './verdict/scenario-overlap.js'
 import { baseCommitOf, confirmOnBaseCommit } from './confirm/confirm-on-base.js'
 import type { BaseWorktree } from './confirm/base-worktree.js'
 import type { BaseBuildCache } from './confirm/base-build-cache.js'
-import type { PairedDecider } from './confirm/paired-runs.js'
-import { createPairedDecider } from './stats/paired-decider.js'
+import { createPairedDecider, type PairedDecider } from './verdict/paired-decider.js'
 import { throwIfCancelled } from './run/cancellation.js'
 import { checkStoreName } from './config/names.js'
 
@@ -45,7 +44,7 @@ export interface GateDeps {
   signal?: AbortSignal
   /** Produces the current results; defaults to running the configured source. */
   produce?: (source: RunSource, deps: RunDeps) => Promise<Results>
-  /** Decides a metric from same-runner A/B pairs; defaults to the shipped rule of src/stats/paired-decider.ts. */
+  /** Decides a metric from same-runner A/B pairs; defaults to the shipped rule of src/verdict/paired-decider.ts. */
   decide?: PairedDecider
   /** Checks out and builds the base commit for A/B; defaults to a git worktree beside the workspace. */
   prepareWorktree?: (repoTop: string, sha: string) => Promise<BaseWorktree>

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { confirmOnSameRunner, type Arm, type PairedDecider } from '../../src/confirm/paired-runs.js'
+import { confirmOnSameRunner, type Arm } from '../../src/confirm/paired-runs.js'
+import type { PairedDecider } from '../../src/verdict/paired-decider.js'
 import { MemoryLogger } from '../../src/log.js'
 import { resultsWith } from '../support/results-builder.js'
 
@@ -69,5 +70,56 @@ describe('same-runner confirmation', () => {
     assert.equal(result.pairs, 3)
     assert.equal(result.confirmations[0]!.outcome, 'inconclusive')
     assert.match(result.confirmations[0]!.reason, /time budget spent/)
+  })
+
+  test('a failed metric ends the A/B: the others stay undecided with the estimate of that look, named in the reason', async () => {
+    const run = async (arm: Arm, pair: number) => {
+      const wobble = 1 + 0.01 * Math.sin(pair * 7 + (arm === 'head' ? 1 : 0))
+      const p50 = 10 * wobble * (arm === 'head' ? 1.3 : 1)
+      return resultsWith({ s: { p50: { values: [p50], unit: 'ms' }, p95: { values: [p50 * 2], unit: 'ms' } } })
+    }
+    // p50 decides at 4 pairs; p95 would need 100.
+    const decide: PairedDecider = (logRatios, which, look) => (which.metric === 'p50' ? decideAfter(4) : decideAfter(100))(logRatios, which, look)
+    const log = new MemoryLogger()
+    const result = await confirmOnSameRunner({
+      targets: [{ ...target, metric: 'p50' }, target],
+      runner: { run },
+      decide,
+      looks: [4, 8, 12],
+      log
+    })
+    assert.equal(result.pairs, 4)
+    const [p50, p95] = ['p50', 'p95'].map((metric) => result.confirmations.find((c) => c.target.metric === metric)!)
+    assert.equal(p50!.outcome, 'fail')
+    assert.equal(p95!.outcome, 'inconclusive')
+    assert.equal(p95!.pairs, 4)
+    assert.ok(Math.abs(p95!.change!.ratio - 1.3) < 0.02, 'the estimate so far is kept')
+    assert.match(p95!.reason, /^need more\. Not decided further: the A\/B stopped at 4 pairs, when p50 failed the gate\.$/)
+    assert.ok(
+      log.lines.some((line) => /p50 failed the gate, so the A\/B stops \(1 metric\(s\) left undecided\)/.test(line)),
+      log.lines.join('\n')
+    )
+  })
+
+  test('a passed metric does not end the A/B: the others are measured on until they decide', async () => {
+    const decide: PairedDecider = (logRatios, which, look) => (which.metric === 'p50' ? decideAfter(4) : decideAfter(8))(logRatios, which, look)
+    const result = await confirmOnSameRunner({
+      targets: [{ ...target, metric: 'p50' }, target],
+      runner: {
+        run: async (arm: Arm, pair: number) =>
+          resultsWith({ s: { p50: { values: [10 + (pair % 3)], unit: 'ms' }, p95: { values: [20 + (pair % 2)], unit: 'ms' } } })
+      },
+      decide,
+      looks: [4, 8, 12],
+      log: new MemoryLogger()
+    })
+    assert.equal(result.pairs, 8)
+    assert.deepEqual(
+      result.confirmations.map((c) => [c.target.metric, c.outcome, c.pairs]),
+      [
+        ['p50', 'pass', 4],
+        ['p95', 'pass', 8]
+      ]
+    )
   })
 })

@@ -23,7 +23,8 @@ import type { DuetSession } from './duet/duet-load.js'
 import { duetArmRunner } from './duet/duet-runner.js'
 import { InterleavedSchedule, interleavedArmRunner, randomScheduleSeed } from './interleaved-runs.js'
 import { oneRunEach } from '../run/suite-repeats.js'
-import { confirmOnSameRunner, type ConfirmTarget, type ConfirmationResult, type PairedDecider } from './paired-runs.js'
+import { confirmOnSameRunner, type ConfirmationResult } from './paired-runs.js'
+import type { ConfirmTarget, PairedDecider } from '../verdict/paired-decider.js'
 
 export interface ConfirmDeps {
   log: Logger

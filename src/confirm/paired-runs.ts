@@ -1,14 +1,16 @@
 /**
  * Same-runner confirmation: base and head run alternately on this machine, in pairs with ABBA order
  * (pair 1: base→head, pair 2: head→base, ...), so slow drifts of the runner hit both arms alike. After each planned
- * look, every undecided metric is judged on the pairs so far; measuring stops when all are decided, at the last
- * look, or when the time budget is spent. A pair's evidence is one log-ratio per metric: ln(head / base) of the
+ * look, every undecided metric is judged on the pairs so far; measuring stops when all are decided, when one has
+ * failed (that decides the gate: the others keep the estimate of that look, undecided), at the last look, or when the
+ * time budget is spent. A pair's evidence is one log-ratio per metric: ln(head / base) of the
  * medians of that run's trials.
  */
 import { median } from 'simple-statistics'
 import type { Logger } from '../log.js'
-import type { Direction, Results } from '../results/model.js'
+import type { Results } from '../results/model.js'
 import type { ChangeEstimate } from '../verdict/types.js'
+import type { ConfirmTarget, PairedDecider, PairedOutcome } from '../verdict/paired-decider.js'
 import { metricSeries } from '../verdict/evaluate.js'
 
 export type Arm = 'base' | 'head'
@@ -17,30 +19,6 @@ export type Arm = 'base' | 'head'
 export interface ArmRunner {
   run(arm: Arm, pairIndex: number): Promise<Results>
 }
-
-/** A metric to confirm: its threshold as a "worse by" fraction, and as the user wrote it. */
-export interface ConfirmTarget {
-  scenario: string
-  metric: string
-  direction: Direction
-  worseFraction: number
-  text: string
-}
-
-export type PairedOutcome = 'fail' | 'pass' | 'improved' | 'continue' | 'inconclusive'
-
-export interface PairedDecision {
-  outcome: PairedOutcome
-  change: ChangeEstimate
-  reason: string
-}
-
-/** Judges one metric on the pairs so far (`logRatios[i] = ln(head_i / base_i)`) at look `look` of `looks`. */
-export type PairedDecider = (
-  logRatios: number[],
-  target: ConfirmTarget,
-  look: { index: number; count: number; metricsGated: number; plannedPairs: number }
-) => PairedDecision
 
 export interface ConfirmationOptions {
   targets: ConfirmTarget[]
@@ -93,6 +71,11 @@ function withLevels(change: ChangeEstimate, baseLogs: number[]): ChangeEstimate 
   return { ...change, levels: { baseline, current: baseline * change.ratio } }
 }
 
+/** A target as a reader finds it: its metric, with the scenario when more than one scenario is confirmed. */
+function nameOf(target: ConfirmTarget, all: ConfirmTarget[]): string {
+  return new Set(all.map((t) => t.scenario)).size > 1 ? `${target.scenario} ${target.metric}` : target.metric
+}
+
 export async function confirmOnSameRunner(options: ConfirmationOptions): Promise<ConfirmationResult> {
   const now = options.now ?? Date.now
   const started = now()
@@ -131,35 +114,44 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
     if (pairs < 2) break
     looksTaken++
     const last = lookIndex === looks.length - 1 || outOfTime
-    for (const target of [...pending.values()]) {
-      const logRatios = ratios.get(key(target))!
-      const decision = options.decide(logRatios, target, {
+    const decisions = [...pending.values()].map((target) => ({
+      target,
+      decision: options.decide(ratios.get(key(target))!, target, {
         index: lookIndex,
         count: looks.length,
         metricsGated: options.targets.length,
         plannedPairs: looks[looks.length - 1]!
       })
-      if (decision.outcome !== 'continue' || last) {
-        const outcome = decision.outcome === 'continue' ? 'inconclusive' : decision.outcome
-        const reason =
-          decision.outcome === 'continue'
-            ? `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? ' (time budget spent)' : ''}.`
-            : decision.reason
-        done.push({
-          target,
-          outcome,
-          change: withLevels(decision.change, baseLogs.get(key(target))!),
-          reason,
-          pairs: logRatios.length,
-          arms: arms.get(key(target))!
-        })
-        pending.delete(key(target))
-      }
+    }))
+    // A failed metric fails the gate whatever the others do: measuring on would only spend the runner's time.
+    const failed = [...done, ...decisions.map(({ target, decision }) => ({ target, outcome: decision.outcome }))].find((d) => d.outcome === 'fail')
+    for (const { target, decision } of decisions) {
+      if (decision.outcome === 'continue' && !last && !failed) continue
+      const logRatios = ratios.get(key(target))!
+      const outcome = decision.outcome === 'continue' ? 'inconclusive' : decision.outcome
+      const reason =
+        decision.outcome !== 'continue'
+          ? decision.reason
+          : failed && !last
+            ? `${decision.reason} Not decided further: the A/B stopped at ${pairs} pairs, when ${nameOf(failed.target, options.targets)} failed the gate.`
+            : `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? ' (time budget spent)' : ''}.`
+      done.push({
+        target,
+        outcome,
+        change: withLevels(decision.change, baseLogs.get(key(target))!),
+        reason,
+        pairs: logRatios.length,
+        arms: arms.get(key(target))!
+      })
+      pending.delete(key(target))
     }
+    const undecided = failed && !last ? decisions.filter(({ decision }) => decision.outcome === 'continue').length : 0
     options.log.info(
-      `Confirmation look ${looksTaken} at ${pairs} pairs: ${options.targets.length - pending.size} of ${options.targets.length} metric(s) decided.`
+      undecided > 0
+        ? `Confirmation look ${looksTaken} at ${pairs} pairs: ${nameOf(failed!.target, options.targets)} failed the gate, so the A/B stops (${undecided} metric(s) left undecided).`
+        : `Confirmation look ${looksTaken} at ${pairs} pairs: ${options.targets.length - pending.size} of ${options.targets.length} metric(s) decided.`
     )
-    if (last) break
+    if (last || failed) break
   }
   options.log.progressDone()
   for (const target of pending.values()) {

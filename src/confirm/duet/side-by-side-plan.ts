@@ -10,7 +10,7 @@ import type { GateSettings, RunSource } from '../../config/settings.js'
 import type { Logger } from '../../log.js'
 import { PortIgnoredError } from '../../run/load/server.js'
 import type { GateVerdict } from '../../verdict/types.js'
-import type { ConfirmTarget } from '../paired-runs.js'
+import type { ConfirmTarget } from '../../verdict/paired-decider.js'
 import { DuetSession, type DuetOptions } from './duet-load.js'
 
 /** The duet: both arms in the same second at one open-loop rate (opt-in: see docs/ab-testing.md for what it missed). */

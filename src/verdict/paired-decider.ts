@@ -9,12 +9,37 @@
  * seen so far: the runner is too noisy for the threshold asked, and more pairs would only spend the budget.
  */
 import { median } from 'simple-statistics'
-import type { PairedDecider, PairedDecision } from '../confirm/paired-runs.js'
-import { DEFAULT_DECISION_OPTIONS, formatConfidence, judgeLogEstimate, type DecisionOptions } from '../verdict/relative-change.js'
-import { alphaPerTest } from './error-budget.js'
-import { worseLimitLog, worseLog } from './decision-rule.js'
-import { boundsAt, trimmedPairedLogEstimate } from './log-ratio-intervals.js'
-import { studentTQuantile } from './t-distribution.js'
+import type { Direction } from '../results/model.js'
+import { DEFAULT_DECISION_OPTIONS, formatConfidence, judgeLogEstimate, type DecisionOptions } from './relative-change.js'
+import { alphaPerTest } from '../stats/error-budget.js'
+import { worseLimitLog, worseLog } from '../stats/decision-rule.js'
+import { boundsAt, trimmedPairedLogEstimate } from '../stats/log-ratio-intervals.js'
+import { studentTQuantile } from '../stats/t-distribution.js'
+import type { ChangeEstimate } from './types.js'
+
+/** A metric to confirm: its threshold as a "worse by" fraction, and as the user wrote it. */
+export interface ConfirmTarget {
+  scenario: string
+  metric: string
+  direction: Direction
+  worseFraction: number
+  text: string
+}
+
+export type PairedOutcome = 'fail' | 'pass' | 'improved' | 'continue' | 'inconclusive'
+
+export interface PairedDecision {
+  outcome: PairedOutcome
+  change: ChangeEstimate
+  reason: string
+}
+
+/** Judges one metric on the pairs so far (`logRatios[i] = ln(head_i / base_i)`) at look `look` of `looks`. */
+export type PairedDecider = (
+  logRatios: number[],
+  target: ConfirmTarget,
+  look: { index: number; count: number; metricsGated: number; plannedPairs: number }
+) => PairedDecision
 
 /** The decision options of stored comparisons; `alpha` is the whole budget of one confirmation (split across its metrics and looks). */
 export type PairedRuleOptions = Omit<DecisionOptions, 'sameMachine'>

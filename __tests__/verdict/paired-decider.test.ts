@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createPairedDecider } from '../../src/stats/paired-decider.js'
-import type { ConfirmTarget } from '../../src/confirm/paired-runs.js'
+import { createPairedDecider, type ConfirmTarget } from '../../src/verdict/paired-decider.js'
 
 const decide = createPairedDecider()
 const latency: ConfirmTarget = { scenario: 'GET /items', metric: 'latency_p95', direction: 'lower', worseFraction: 0.1, text: '+10%' }
