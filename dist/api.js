@@ -63400,8 +63400,10 @@ function describeErrors(errors, data) {
     seen.add(message);
   };
   for (const [pointer, group] of byPath) {
-    const specific = group.filter((error) => !generic.has(error.keyword));
-    if (specific.length > 0) {
+    const alternatives = missingAlternatives(group);
+    if (alternatives) add(pointer, alternatives);
+    const specific = group.filter((error) => !generic.has(error.keyword) && !(alternatives && isAlternativeRequired(error)));
+    if (specific.length > 0 || alternatives) {
       for (const error of specific) {
         const unknownKey = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : void 0;
         add(pointer, describeError(error, data), unknownKey);
@@ -63415,6 +63417,19 @@ function describeErrors(errors, data) {
   return problems.filter(
     (problem) => !problems.some((other) => other !== problem && other.pointer.startsWith(`${problem.pointer}/`) && /anyOf|must match a schema/.test(problem.message))
   ).slice(0, 20);
+}
+function isAlternativeRequired(error) {
+  return error.keyword === "required" && /\/(anyOf|oneOf)\/\d+\/required$/.test(error.schemaPath);
+}
+function missingAlternatives(group) {
+  const missing = group.filter(isAlternativeRequired);
+  if (missing.length < 2) return void 0;
+  const keys = [...new Set(missing.map((error) => `"${String(error.params.missingProperty)}"`))];
+  const branches = missing[0].schemaPath.replace(/\/\d+\/required$/, "");
+  const holder = group.find((error) => (error.keyword === "anyOf" || error.keyword === "oneOf") && error.schemaPath === branches);
+  const described = holder?.parentSchema?.description;
+  const path = missing[0].instancePath || "/";
+  return `${path}: needs one of the keys ${keys.slice(0, -1).join(", ")} or ${keys.at(-1)}${described ? ` (${described})` : ""}`;
 }
 function describeError(error, data) {
   const path = error.instancePath || "/";

@@ -85,8 +85,10 @@ function describeErrors(errors: ErrorObject[], data: unknown): SchemaProblem[] {
     seen.add(message)
   }
   for (const [pointer, group] of byPath) {
-    const specific = group.filter((error) => !generic.has(error.keyword))
-    if (specific.length > 0) {
+    const alternatives = missingAlternatives(group)
+    if (alternatives) add(pointer, alternatives)
+    const specific = group.filter((error) => !generic.has(error.keyword) && !(alternatives && isAlternativeRequired(error)))
+    if (specific.length > 0 || alternatives) {
       for (const error of specific) {
         const unknownKey = error.keyword === 'additionalProperties' ? String((error.params as { additionalProperty: unknown }).additionalProperty) : undefined
         add(pointer, describeError(error, data), unknownKey)
@@ -104,6 +106,27 @@ function describeErrors(errors: ErrorObject[], data: unknown): SchemaProblem[] {
         !problems.some((other) => other !== problem && other.pointer.startsWith(`${problem.pointer}/`) && /anyOf|must match a schema/.test(problem.message))
     )
     .slice(0, 20)
+}
+
+/** A `required` inside one branch of an anyOf/oneOf: one of several keys will do. */
+function isAlternativeRequired(error: ErrorObject): boolean {
+  return error.keyword === 'required' && /\/(anyOf|oneOf)\/\d+\/required$/.test(error.schemaPath)
+}
+
+/**
+ * "needs one of …" for an object that has none of the keys an anyOf accepts (a load scenario without endpoints or
+ * websocket), instead of one "missing required key" line per branch, as if both were needed.
+ */
+function missingAlternatives(group: ErrorObject[]): string | undefined {
+  const missing = group.filter(isAlternativeRequired)
+  if (missing.length < 2) return undefined
+  const keys = [...new Set(missing.map((error) => `"${String((error.params as { missingProperty: unknown }).missingProperty)}"`))]
+  // The schema that holds the anyOf says what the alternatives mean.
+  const branches = missing[0]!.schemaPath.replace(/\/\d+\/required$/, '')
+  const holder = group.find((error) => (error.keyword === 'anyOf' || error.keyword === 'oneOf') && error.schemaPath === branches)
+  const described = (holder?.parentSchema as { description?: string } | undefined)?.description
+  const path = missing[0]!.instancePath || '/'
+  return `${path}: needs one of the keys ${keys.slice(0, -1).join(', ')} or ${keys.at(-1)!}${described ? ` (${described})` : ''}`
 }
 
 function describeError(error: ErrorObject, data: unknown): string {

@@ -7,6 +7,17 @@ import { defaultThresholdsNote, parseInlineThresholds, resolveSettings, type Edg
 import { InputError } from '../../src/errors.js'
 import { scratchDir } from '../support/spawn-dist.js'
 
+/** The message a config is rejected with (an InputError). */
+function rejectionOf(text: string): string {
+  try {
+    parseConfigText(text, 'perf-gate.yml')
+  } catch (error) {
+    assert.ok(error instanceof InputError, String(error))
+    return error.message
+  }
+  assert.fail('the config was accepted')
+}
+
 function rejects(text: string, ...patterns: RegExp[]): void {
   assert.throws(
     () => parseConfigText(text, 'perf-gate.yml'),
@@ -57,6 +68,12 @@ strict: true
       'threshold:\n  p95: +20%\n',
       /perf-gate\.yml:1: \(top level\): unknown key "threshold"; allowed: \$schema, version, name, suites, thresholds, overrides, baseline, strict/
     )
+  })
+
+  test('a scenario with neither alternative is told it needs one of them, in one line', () => {
+    const message = rejectionOf('load:\n  scenarios:\n    - name: api\n      connections: 2\n')
+    assert.match(message, /perf-gate\.yml:3: \/load\/scenarios\/0: needs one of the keys "endpoints" or "websocket" \(A load scenario: HTTP endpoints/)
+    assert.doesNotMatch(message, /missing required key|must match a schema/)
   })
 
   test('wrong types show the bad value', () => {
