@@ -76564,7 +76564,7 @@ async function confirmOnSameRunner(options) {
         plannedPairs: looks[looks.length - 1]
       })
     }));
-    const failed = [...done, ...decisions.map(({ target, decision }) => ({ target, outcome: decision.outcome }))].find((d) => d.outcome === "fail");
+    const failed = decisions.find(({ decision }) => decision.outcome === "fail");
     for (const { target, decision } of decisions) {
       if (decision.outcome === "continue" && !last2 && !failed) continue;
       const logRatios = ratios.get(key(target));

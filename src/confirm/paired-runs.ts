@@ -124,7 +124,8 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
       })
     }))
     // A failed metric fails the gate whatever the others do: measuring on would only spend the runner's time.
-    const failed = [...done, ...decisions.map(({ target, decision }) => ({ target, outcome: decision.outcome }))].find((d) => d.outcome === 'fail')
+    // (A failure at an earlier look ended measuring there, so only this look's decisions can hold one.)
+    const failed = decisions.find(({ decision }) => decision.outcome === 'fail')
     for (const { target, decision } of decisions) {
       if (decision.outcome === 'continue' && !last && !failed) continue
       const logRatios = ratios.get(key(target))!
