@@ -64974,6 +64974,14 @@ function parseInlineThresholds(text, source) {
   }
   return parseThresholdMap(data, source);
 }
+function flowMapping(text) {
+  try {
+    const data = (0, import_yaml2.parse)(`{${text}}`);
+    return typeof data === "object" && data !== null && !Array.isArray(data) ? data : void 0;
+  } catch {
+    return void 0;
+  }
+}
 function inlineThresholdMap(text, source) {
   let data;
   const looksLikePairs = !text.includes(":") && text.includes("=");
@@ -64989,7 +64997,13 @@ function inlineThresholdMap(text, source) {
     try {
       data = (0, import_yaml2.parse)(text);
     } catch (error) {
-      throw new InputError(`${source}: not valid YAML: ${error.message.split("\n")[0]}`);
+      data = text.includes(",") && !text.trim().includes("\n") ? flowMapping(text) : void 0;
+      if (data === void 0) {
+        throw new InputError(
+          `${source}: not valid YAML: ${error.message.split("\n")[0]}
+  Write one rule per line ("p95: +20%"), or several on one line separated by commas ("p50: +20%, p95: +20%").`
+        );
+      }
     }
   }
   if (typeof data === "string" && /^[^:\s]+:\S/.test(data.trim())) {

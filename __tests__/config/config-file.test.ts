@@ -177,6 +177,12 @@ describe('settings', () => {
     assert.deepEqual(Object.keys(parseInlineThresholds('p95: +20%\np99: < 300ms', 'input')), ['p95', 'p99'])
     const pairs = parseInlineThresholds('p95=+20%, p99=<300ms', '--thresholds')
     assert.equal(pairs.p99!.fail[0]!.kind, 'absolute')
+    // Several YAML rules on one line, as a command line gets them.
+    const oneLine = parseInlineThresholds('p50: +20%, p95: +10%, p99: < 300ms', '--thresholds')
+    assert.deepEqual(Object.keys(oneLine), ['p50', 'p95', 'p99'])
+    assert.equal(oneLine.p95!.fail[0]!.text, '+10%')
+    assert.equal(oneLine.p99!.fail[0]!.kind, 'absolute')
+    assert.throws(() => parseInlineThresholds('p50: +20%: p95', '--thresholds'), /--thresholds: not valid YAML: .*\n\s+Write one rule per line/)
     assert.throws(() => parseInlineThresholds('- p95', 'input'), /input: expected a map of metric to rule/)
     assert.throws(
       () => parseInlineThresholds('p95: { fail: +20%, colour: red }', 'input'),

@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCliEntry, scratchDir } from '../support/spawn-dist.js'
 import { nodeProjectRepo } from '../support/node-project.js'
@@ -108,5 +108,57 @@ writeFileSync('results.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ n
     assert.doesNotMatch(run.stderr, /Cannot find|ERR_MODULE_NOT_FOUND/, 'not a cryptic module-not-found')
     assert.equal((run.stdout + run.stderr).match(/Running suite/g)?.length ?? 0, 1, 'only the head ran, never the base')
     assert.doesNotMatch(git(repo, 'worktree', 'list'), /perf-gate-base/)
+  })
+
+  test('once p50 fails the gate the A/B stops: p95, still undecided, is reported so, naming why it stopped', async () => {
+    const repo = scratchDir()
+    git(repo, 'init', '-q')
+    writeFileSync(join(repo, '.gitignore'), '.perf-gate\nreport.json\n')
+    // One run: p50 steady (30 % slower on the head), p95 scattered by ±60 % on both commits: it cannot decide early.
+    writeFileSync(
+      join(repo, 'bench.mjs'),
+      `import { readFileSync } from 'node:fs'
+const work = Number(readFileSync('work.txt', 'utf8'))
+const p50 = 10 * work * (1 + (Math.random() - 0.5) * 0.02)
+const p95 = 30 * (1 + (Math.random() - 0.5) * 1.2)
+console.log(JSON.stringify({ schemaVersion: 1, scenarios: [{ name: 'parse', trials: [{ metrics: { p50: { value: p50, unit: 'ms' }, p95: { value: p95, unit: 'ms' } } }] }] }))
+`
+    )
+    writeFileSync(join(repo, 'work.txt'), '1')
+    git(repo, 'add', '.')
+    git(repo, 'commit', '-qm', 'base')
+    writeFileSync(join(repo, 'work.txt'), '1.3')
+    git(repo, 'commit', '-qam', 'head')
+    const run = await runCliEntry(
+      [
+        'run',
+        '--command',
+        'node bench.mjs',
+        '--format',
+        'perf-gate',
+        '--thresholds',
+        'p50: +20%, p95: +20%',
+        '--compare-to',
+        'base-commit',
+        '--base',
+        'HEAD~1',
+        '--json',
+        'report.json'
+      ],
+      repo,
+      {},
+      120000
+    )
+    assert.equal(run.exitCode, 1, run.stdout + run.stderr)
+    const report = JSON.parse(readFileSync(join(repo, 'report.json'), 'utf8')) as {
+      metrics: { metric: string; status: string; reason: string; change?: { ratio: number } }[]
+    }
+    const [p50, p95] = ['p50', 'p95'].map((name) => report.metrics.find((m) => m.metric === name)!)
+    assert.equal(p50!.status, 'fail')
+    assert.equal(p95!.status, 'inconclusive')
+    const pairs = /Same-runner A\/B, (\d+) pairs/.exec(p95!.reason)?.[1]
+    assert.match(p95!.reason, new RegExp(`Not decided further: the A/B stopped at ${pairs} pairs, when p50 failed the gate\\.`))
+    assert.ok(p95!.change && Number.isFinite(p95!.change.ratio), 'the estimate of that look is shown')
+    assert.match(run.stdout + run.stderr, /p50 failed the gate, so the A\/B stops \(1 metric\(s\) left undecided\)/)
   })
 })

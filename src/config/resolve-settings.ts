@@ -344,7 +344,17 @@ export function parseInlineThresholds(text: string, source: string): ThresholdRu
   return parseThresholdMap(data as Record<string, RawThresholdRule>, source)
 }
 
-/** Inline rules as written ("p95: +20%" in YAML, or "p95=+20%,p99=<300ms") as a map of metric to rule, unchecked. */
+/** `text` read as the inside of a YAML flow mapping ("p50: +20%, p95: +20%"), or undefined when it is not one. */
+function flowMapping(text: string): Record<string, unknown> | undefined {
+  try {
+    const data: unknown = parseYaml(`{${text}}`)
+    return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Inline rules as written ("p95: +20%" in YAML, "p50: +20%, p95: +20%", or "p95=+20%,p99=<300ms") as a map of metric to rule, unchecked. */
 export function inlineThresholdMap(text: string, source: string): Record<string, unknown> {
   let data: unknown
   const looksLikePairs = !text.includes(':') && text.includes('=')
@@ -364,7 +374,13 @@ export function inlineThresholdMap(text: string, source: string): Record<string,
     try {
       data = parseYaml(text)
     } catch (error) {
-      throw new InputError(`${source}: not valid YAML: ${(error as Error).message.split('\n')[0]}`)
+      // "p50: +20%, p95: +20%" on one line (a command line, a one-line input) is a flow mapping without its braces.
+      data = text.includes(',') && !text.trim().includes('\n') ? flowMapping(text) : undefined
+      if (data === undefined) {
+        throw new InputError(
+          `${source}: not valid YAML: ${(error as Error).message.split('\n')[0]}\n  Write one rule per line ("p95: +20%"), or several on one line separated by commas ("p50: +20%, p95: +20%").`
+        )
+      }
     }
   }
   if (typeof data === 'string' && /^[^:\s]+:\S/.test(data.trim())) {
