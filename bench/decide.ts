@@ -20,7 +20,7 @@
  *   - duet: both servers loaded in the same 1 s slices at one open-loop rate (half the slower arm's capacity), which
  *     arm starts first alternating; duet-closed: the same with 4 connections on each arm;
  *   slices and duets look at the shipped DEFAULT_DUET_LOOKS (10, 20, 40, 80 and 160 slices).
- * As in the gate, the A/B stops once a metric fails (that fails the gate); each decision's line says how each metric
+ * As in the gate, the A/B stops once the scenario has a failed metric (that fails the gate); each decision's line says how each metric
  * ended and at how many pairs.
  * Cases (issue 16): unchanged code and +30 % at the default threshold (+20 %), +15 % at +10 %. A decision is "fail"
  * when any metric fails, "pass" when every metric passes (or is improved), else "inconclusive". Seconds are

@@ -76114,12 +76114,16 @@ async function confirmOnSameRunner(options) {
         plannedPairs: looks[looks.length - 1]
       })
     }));
-    const failed = decisions.find(({ decision }) => decision.outcome === "fail");
+    const failedIn = /* @__PURE__ */ new Map();
+    for (const confirmation of done) if (confirmation.outcome === "fail") failedIn.set(confirmation.target.scenario, confirmation.target);
+    for (const { target, decision } of decisions) if (decision.outcome === "fail" && !failedIn.has(target.scenario)) failedIn.set(target.scenario, target);
+    const stillOpen = decisions.filter(({ decision }) => decision.outcome === "continue");
+    const stopped = !last2 && stillOpen.length > 0 && stillOpen.every(({ target }) => failedIn.has(target.scenario));
     for (const { target, decision } of decisions) {
-      if (decision.outcome === "continue" && !last2 && !failed) continue;
+      if (decision.outcome === "continue" && !last2 && !stopped) continue;
       const logRatios = ratios.get(key(target));
       const outcome = decision.outcome === "continue" ? "inconclusive" : decision.outcome;
-      const reason = decision.outcome !== "continue" ? decision.reason : failed && !last2 ? `${decision.reason} Not decided further: the A/B stopped at ${pairs} pairs, when ${nameOf(failed.target, options.targets)} failed the gate.` : `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? " (time budget spent)" : ""}.`;
+      const reason = decision.outcome !== "continue" ? decision.reason : stopped ? `${decision.reason} Not decided further: the A/B stopped at ${pairs} pairs, when ${nameOf(failedIn.get(target.scenario), options.targets)} failed the gate.` : `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? " (time budget spent)" : ""}.`;
       done.push({
         target,
         outcome,
@@ -76130,11 +76134,11 @@ async function confirmOnSameRunner(options) {
       });
       pending.delete(key(target));
     }
-    const undecided = failed && !last2 ? decisions.filter(({ decision }) => decision.outcome === "continue").length : 0;
+    const failedNames = () => [...new Set(stillOpen.map(({ target }) => nameOf(failedIn.get(target.scenario), options.targets)))].join(", ");
     options.log.info(
-      undecided > 0 ? `Confirmation look ${looksTaken} at ${pairs} pairs: ${nameOf(failed.target, options.targets)} failed the gate, so the A/B stops (${undecided} metric(s) left undecided).` : `Confirmation look ${looksTaken} at ${pairs} pairs: ${options.targets.length - pending.size} of ${options.targets.length} metric(s) decided.`
+      stopped ? `Confirmation look ${looksTaken} at ${pairs} pairs: ${failedNames()} failed the gate, so the A/B stops (${stillOpen.length} metric(s) left undecided).` : `Confirmation look ${looksTaken} at ${pairs} pairs: ${options.targets.length - pending.size} of ${options.targets.length} metric(s) decided.`
     );
-    if (last2 || failed) break;
+    if (last2 || stopped) break;
   }
   options.log.progressDone();
   for (const target of pending.values()) {

@@ -122,4 +122,33 @@ describe('same-runner confirmation', () => {
       ]
     )
   })
+
+  test('a scenario without a failure of its own is measured on: the A/B stops once every undecided scenario has failed', async () => {
+    const run = async (arm: Arm, pair: number) => {
+      const slower = arm === 'head' ? 1.3 : 1
+      const value = (base: number) => ({ values: [base * slower * (1 + 0.01 * Math.sin(pair * 7 + (arm === 'head' ? 1 : 0)))], unit: 'ms' })
+      return resultsWith({ a: { p50: value(10), p95: value(20) }, b: { p95: value(40) } })
+    }
+    // a's p50 decides at 4 pairs, b's p95 at 8, a's p95 would need 100.
+    const needs: Record<string, number> = { 'a p50': 4, 'b p95': 8, 'a p95': 100 }
+    const decide: PairedDecider = (logRatios, which, look) => decideAfter(needs[`${which.scenario} ${which.metric}`]!)(logRatios, which, look)
+    const result = await confirmOnSameRunner({
+      targets: [
+        { ...target, scenario: 'a', metric: 'p50' },
+        { ...target, scenario: 'a' },
+        { ...target, scenario: 'b' }
+      ],
+      runner: { run },
+      decide,
+      looks: [4, 8, 12],
+      log: new MemoryLogger()
+    })
+    assert.equal(result.pairs, 8, 'b had not failed at 4 pairs: measuring went on')
+    const byName = new Map(result.confirmations.map((c) => [`${c.target.scenario} ${c.target.metric}`, c]))
+    assert.equal(byName.get('a p50')!.outcome, 'fail')
+    assert.equal(byName.get('a p50')!.pairs, 4)
+    assert.equal(byName.get('b p95')!.outcome, 'fail')
+    assert.equal(byName.get('a p95')!.outcome, 'inconclusive')
+    assert.match(byName.get('a p95')!.reason, /Not decided further: the A\/B stopped at 8 pairs, when a p50 failed the gate\.$/)
+  })
 })

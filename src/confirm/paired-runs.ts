@@ -1,9 +1,9 @@
 /**
  * Same-runner confirmation: base and head run alternately on this machine, in pairs with ABBA order
  * (pair 1: base→head, pair 2: head→base, ...), so slow drifts of the runner hit both arms alike. After each planned
- * look, every undecided metric is judged on the pairs so far; measuring stops when all are decided, when one has
- * failed (that decides the gate: the others keep the estimate of that look, undecided), at the last look, or when the
- * time budget is spent. A pair's evidence is one log-ratio per metric: ln(head / base) of the
+ * look, every undecided metric is judged on the pairs so far; measuring stops when all are decided, when every
+ * scenario still undecided has a failed metric (the gate has failed, and so has each of them: their other metrics
+ * keep the estimate of that look, undecided), at the last look, or when the time budget is spent. A pair's evidence is one log-ratio per metric: ln(head / base) of the
  * medians of that run's trials.
  */
 import { median } from 'simple-statistics'
@@ -123,18 +123,23 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
         plannedPairs: looks[looks.length - 1]!
       })
     }))
-    // A failed metric fails the gate whatever the others do: measuring on would only spend the runner's time.
-    // (A failure at an earlier look ended measuring there, so only this look's decisions can hold one.)
-    const failed = decisions.find(({ decision }) => decision.outcome === 'fail')
+    // Once every scenario still being measured has a failed metric, the gate has failed and each of those scenarios
+    // is known to have regressed: measuring its other metrics on would only spend the runner's time. A scenario
+    // without a failure is measured on (its own regression is what the report must show).
+    const failedIn = new Map<string, ConfirmTarget>()
+    for (const confirmation of done) if (confirmation.outcome === 'fail') failedIn.set(confirmation.target.scenario, confirmation.target)
+    for (const { target, decision } of decisions) if (decision.outcome === 'fail' && !failedIn.has(target.scenario)) failedIn.set(target.scenario, target)
+    const stillOpen = decisions.filter(({ decision }) => decision.outcome === 'continue')
+    const stopped = !last && stillOpen.length > 0 && stillOpen.every(({ target }) => failedIn.has(target.scenario))
     for (const { target, decision } of decisions) {
-      if (decision.outcome === 'continue' && !last && !failed) continue
+      if (decision.outcome === 'continue' && !last && !stopped) continue
       const logRatios = ratios.get(key(target))!
       const outcome = decision.outcome === 'continue' ? 'inconclusive' : decision.outcome
       const reason =
         decision.outcome !== 'continue'
           ? decision.reason
-          : failed && !last
-            ? `${decision.reason} Not decided further: the A/B stopped at ${pairs} pairs, when ${nameOf(failed.target, options.targets)} failed the gate.`
+          : stopped
+            ? `${decision.reason} Not decided further: the A/B stopped at ${pairs} pairs, when ${nameOf(failedIn.get(target.scenario)!, options.targets)} failed the gate.`
             : `${decision.reason} Still undecided after ${pairs} pairs${outOfTime ? ' (time budget spent)' : ''}.`
       done.push({
         target,
@@ -146,13 +151,13 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
       })
       pending.delete(key(target))
     }
-    const undecided = failed && !last ? decisions.filter(({ decision }) => decision.outcome === 'continue').length : 0
+    const failedNames = (): string => [...new Set(stillOpen.map(({ target }) => nameOf(failedIn.get(target.scenario)!, options.targets)))].join(', ')
     options.log.info(
-      undecided > 0
-        ? `Confirmation look ${looksTaken} at ${pairs} pairs: ${nameOf(failed!.target, options.targets)} failed the gate, so the A/B stops (${undecided} metric(s) left undecided).`
+      stopped
+        ? `Confirmation look ${looksTaken} at ${pairs} pairs: ${failedNames()} failed the gate, so the A/B stops (${stillOpen.length} metric(s) left undecided).`
         : `Confirmation look ${looksTaken} at ${pairs} pairs: ${options.targets.length - pending.size} of ${options.targets.length} metric(s) decided.`
     )
-    if (last || failed) break
+    if (last || stopped) break
   }
   options.log.progressDone()
   for (const target of pending.values()) {
