@@ -11,6 +11,15 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd, encoding: 'utf8' }).trim()
 }
 
+/** Commits the files written so far with work.txt at 1 (the base), then a head that does 1.3 times the work. */
+function commitBaseAndSlowerHead(repo: string): void {
+  writeFileSync(join(repo, 'work.txt'), '1')
+  git(repo, 'add', '.')
+  git(repo, 'commit', '-qm', 'base')
+  writeFileSync(join(repo, 'work.txt'), '1.3')
+  git(repo, 'commit', '-qam', 'head')
+}
+
 describe('perf-gate run --compare-to base-commit', () => {
   test('a base checkout that cannot run (its dependencies are not installed) exits 2 with its error and what to set', async () => {
     const repo = scratchDir()
@@ -29,11 +38,7 @@ const trials = [0.99, 1.01, 1].map((w) => ({ metrics: { mean: { value: work * 10
 writeFileSync('results.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ name: 'parse', trials }] }))
 `
     )
-    writeFileSync(join(repo, 'work.txt'), '1')
-    git(repo, 'add', '.')
-    git(repo, 'commit', '-qm', 'base')
-    writeFileSync(join(repo, 'work.txt'), '1.3')
-    git(repo, 'commit', '-qam', 'head')
+    commitBaseAndSlowerHead(repo)
     const run = await runCliEntry(
       [
         'run',
@@ -124,11 +129,7 @@ const p95 = 30 * (1 + (Math.random() - 0.5) * 1.2)
 console.log(JSON.stringify({ schemaVersion: 1, scenarios: [{ name: 'parse', trials: [{ metrics: { p50: { value: p50, unit: 'ms' }, p95: { value: p95, unit: 'ms' } } }] }] }))
 `
     )
-    writeFileSync(join(repo, 'work.txt'), '1')
-    git(repo, 'add', '.')
-    git(repo, 'commit', '-qm', 'base')
-    writeFileSync(join(repo, 'work.txt'), '1.3')
-    git(repo, 'commit', '-qam', 'head')
+    commitBaseAndSlowerHead(repo)
     const run = await runCliEntry(
       [
         'run',
