@@ -3,8 +3,8 @@
  * (pair 1: base→head, pair 2: head→base, ...), so slow drifts of the runner hit both arms alike. After each planned
  * look, every undecided metric is judged on the pairs so far; measuring stops when all are decided, when every
  * scenario still undecided has a failed metric (the gate has failed, and so has each of them: their other metrics
- * keep the estimate of that look, undecided), at the last look, or when the time budget is spent. A pair's evidence is one log-ratio per metric: ln(head / base) of the
- * medians of that run's trials.
+ * keep the estimate of that look, undecided), at the last look, or when the time budget is spent. A pair's evidence
+ * is one log-ratio per metric: ln(head / base) of the medians of that run's trials.
  */
 import { median } from 'simple-statistics'
 import type { Logger } from '../log.js'
