@@ -14,6 +14,8 @@ export const CLI_ENTRY = join(REPO_ROOT, 'dist', 'cli.js')
 
 export interface ProcessResult {
   exitCode: number | null
+  /** The signal that ended the process, when one did (then `exitCode` is null). */
+  signal: NodeJS.Signals | null
   stdout: string
   stderr: string
 }
@@ -39,9 +41,9 @@ export function runNode(
       reject(new Error(`${script} ${args.join(' ')} did not finish within ${options.timeoutMs ?? 60000} ms\n${stdout}\n${stderr}`))
     }, options.timeoutMs ?? 60000)
     child.on('error', reject)
-    child.on('close', (exitCode) => {
+    child.on('close', (exitCode, signal) => {
       clearTimeout(timer)
-      resolvePromise({ exitCode, stdout, stderr })
+      resolvePromise({ exitCode, signal, stdout, stderr })
     })
   })
 }
