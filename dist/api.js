@@ -65800,11 +65800,16 @@ function judgeRelativeChange(evidence, best, limit, options) {
   if (judged.outcome !== "inconclusive" && shifted.every((s) => s.outcome === judged.outcome)) {
     return {
       ...judged,
-      reason: `${judged.reason} ${capitalize(side)} trials drift ${(Math.expm1(span) * 100).toFixed(1)}% over the run (${advice}); the verdict holds across it.`
+      reason: `${judged.reason} ${capitalize(side)} trials drift ${formatSpan(span)} over the run (${advice}); the verdict holds across it.`
     };
   }
   const fix = getting === "better" ? "lengthen warm-up" : "check for a leak or throttling";
-  return { outcome: "inconclusive", reason: `${capitalize(side)} trials ${advice}: ${fix}; they are not independent evidence.`, change: judged.change };
+  const size = `${capitalize(describeRatio(judged.change.ratio))} (${evidenceWords(judged.change)})`;
+  return {
+    outcome: "inconclusive",
+    reason: `${size}, but the ${side} trials are ${advice} (${formatSpan(span)} over the run): ${fix}. Drifting trials are not independent evidence, and the verdict does not hold across the drift.`,
+    change: judged.change
+  };
 }
 function judgeSingleValues(evidence, limit) {
   const change = pointChange(evidence);
@@ -65850,6 +65855,9 @@ function judgeLogEstimate(estimate, method, limit, direction, options) {
   }
   const certainty = decision === "regressed" ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : "";
   return { outcome: outcomeOf(decision), reason: `${words}: ${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`, change };
+}
+function formatSpan(span) {
+  return `${(Math.expm1(span) * 100).toFixed(1)}%`;
 }
 function adviceForNoise(method) {
   switch (method) {

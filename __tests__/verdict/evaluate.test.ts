@@ -200,7 +200,10 @@ describe('verdicts', () => {
     // The smoke run of issue 14: a fresh server still warming up, each trial faster than the last.
     const warming = judge([1929, 3178, 4738])
     assert.equal(warming.status, 'inconclusive')
-    assert.equal(warming.reason, 'Current trials still getting faster: lengthen warm-up; they are not independent evidence.')
+    assert.match(
+      warming.reason,
+      /^[\d.]+% lower \(3 trials per side\), but the current trials are still getting faster \([\d.]+% over the run\): lengthen warm-up\. Drifting trials are not independent evidence, and the verdict does not hold across the drift\.$/
+    )
     // One slow first trial, then steady: dropped, and the steady trials decide.
     const warmUp = judge([2500, 4780, 4800, 4760, 4790])
     assert.equal(warmUp.status, 'pass', warmUp.reason)
@@ -222,7 +225,10 @@ describe('verdicts', () => {
     assert.doesNotMatch(againstHistory.reason, /getting/)
     const leaking = judge([4800, 4200, 3700, 3200, 2800])
     assert.equal(leaking.status, 'inconclusive')
-    assert.match(leaking.reason, /^Current trials getting slower from one to the next: check for a leak or throttling/)
+    assert.match(
+      leaking.reason,
+      /^[\d.]+% lower \(\d+ trials per side\), but the current trials are getting slower from one to the next \([\d.]+% over the run\): check for a leak or throttling\./
+    )
   })
 
   test('a drift decides nothing unless the verdict holds across the whole drift either way', () => {
@@ -246,7 +252,10 @@ describe('verdicts', () => {
     assert.match(slower.reason, /Baseline trials drift [\d.]+% over the run \(still getting faster\); the verdict holds across it\./)
     const near = judge(1.12)
     assert.equal(near.status, 'inconclusive', near.reason)
-    assert.equal(near.reason, 'Baseline trials still getting faster: lengthen warm-up; they are not independent evidence.')
+    assert.match(
+      near.reason,
+      /^[\d.]+% higher \(\d+ trials per side\), but the baseline trials are still getting faster \([\d.]+% over the run\): lengthen warm-up\./
+    )
   })
 
   test('one shocked trial among five does not hide a regression: it is set aside on the worse side only', () => {

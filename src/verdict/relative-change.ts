@@ -210,11 +210,18 @@ export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstima
   if (judged.outcome !== 'inconclusive' && shifted.every((s) => s.outcome === judged.outcome)) {
     return {
       ...judged,
-      reason: `${judged.reason} ${capitalize(side)} trials drift ${(Math.expm1(span) * 100).toFixed(1)}% over the run (${advice}); the verdict holds across it.`
+      reason: `${judged.reason} ${capitalize(side)} trials drift ${formatSpan(span)} over the run (${advice}); the verdict holds across it.`
     }
   }
   const fix = getting === 'better' ? 'lengthen warm-up' : 'check for a leak or throttling'
-  return { outcome: 'inconclusive', reason: `${capitalize(side)} trials ${advice}: ${fix}; they are not independent evidence.`, change: judged.change }
+  // The size comes first: a reader who sees "+6800%" called inconclusive must see at once that the change was
+  // measured, and that the trials' drift (not the code) is what could not be told apart from it.
+  const size = `${capitalize(describeRatio(judged.change.ratio))} (${evidenceWords(judged.change)})`
+  return {
+    outcome: 'inconclusive',
+    reason: `${size}, but the ${side} trials are ${advice} (${formatSpan(span)} over the run): ${fix}. Drifting trials are not independent evidence, and the verdict does not hold across the drift.`,
+    change: judged.change
+  }
 }
 
 /**
@@ -277,6 +284,11 @@ export function judgeLogEstimate(
   }
   const certainty = decision === 'regressed' ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : ''
   return { outcome: outcomeOf(decision), reason: `${words}: ${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`, change }
+}
+
+/** A drift's log span as a percentage: "10.3%". */
+function formatSpan(span: number): string {
+  return `${(Math.expm1(span) * 100).toFixed(1)}%`
 }
 
 /** What gives more evidence, by the evidence that was too noisy (no advice to use what was used). */
