@@ -63971,6 +63971,39 @@ function checkStoreName(name, what, source) {
   return name;
 }
 
+// src/config/closest-name.ts
+init_define_PERF_GATE_UPLOT();
+function closestName(pattern2, names) {
+  const lower = pattern2.toLowerCase();
+  const sameCase = names.find((name) => name.toLowerCase() === lower);
+  if (sameCase) return sameCase;
+  let best;
+  for (const name of names) {
+    const distance = editDistance(lower, name.toLowerCase());
+    const gap = characterGap(lower, name.toLowerCase());
+    if (distance > Math.min(2, Math.floor(pattern2.length / 3) || 1)) continue;
+    if (!best || distance < best.distance || distance === best.distance && gap < best.gap) best = { name, distance, gap };
+  }
+  if (best) return best.name;
+  const literal = lower.split(/[*?[\]{}(),!]+/).map((part) => part.replace(/[_.\-/\s]+$/, "")).sort((a, b) => b.length - a.length)[0] ?? "";
+  return literal.length >= 3 ? names.find((name) => name.toLowerCase().includes(literal)) : void 0;
+}
+function characterGap(a, b) {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+  let gap = 0;
+  for (let i = 0; i < a.length; i++) gap += Math.abs(a.charCodeAt(i) - b.charCodeAt(i));
+  return gap;
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
 // src/config/resolve-settings.ts
 init_define_PERF_GATE_UPLOT();
 var import_yaml2 = __toESM(require_dist2(), 1);
@@ -72220,41 +72253,6 @@ function decideBaselineSave(context, request) {
 
 // src/config/select-suites.ts
 init_define_PERF_GATE_UPLOT();
-
-// src/config/closest-name.ts
-init_define_PERF_GATE_UPLOT();
-function closestName(pattern2, names) {
-  const lower = pattern2.toLowerCase();
-  const sameCase = names.find((name) => name.toLowerCase() === lower);
-  if (sameCase) return sameCase;
-  let best;
-  for (const name of names) {
-    const distance = editDistance(lower, name.toLowerCase());
-    const gap = characterGap(lower, name.toLowerCase());
-    if (distance > Math.min(2, Math.floor(pattern2.length / 3) || 1)) continue;
-    if (!best || distance < best.distance || distance === best.distance && gap < best.gap) best = { name, distance, gap };
-  }
-  if (best) return best.name;
-  const literal = lower.split(/[*?[\]{}(),!]+/).map((part) => part.replace(/[_.\-/\s]+$/, "")).sort((a, b) => b.length - a.length)[0] ?? "";
-  return literal.length >= 3 ? names.find((name) => name.toLowerCase().includes(literal)) : void 0;
-}
-function characterGap(a, b) {
-  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
-  let gap = 0;
-  for (let i = 0; i < a.length; i++) gap += Math.abs(a.charCodeAt(i) - b.charCodeAt(i));
-  return gap;
-}
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    previous = row;
-  }
-  return previous[b.length];
-}
-
-// src/config/select-suites.ts
 function selectSuites(settings, names) {
   if (!names || names.length === 0) return settings;
   const source = settings.source;
@@ -78720,8 +78718,14 @@ function parse(args, options, allowPositionals = false) {
     return { values, positionals: parsed.positionals };
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`${messageOf(error).replace(/^TypeError \[[A-Z_]+\]: /, "")}; see --help`);
+    throw new InputError(`${messageOf(error).replace(/^TypeError \[[A-Z_]+\]: /, "")}${optionHint(error, options)}; see --help`);
   }
+}
+function optionHint(error, options) {
+  if (error.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return "";
+  const given = /'--([^'=]+)/.exec(messageOf(error))?.[1];
+  const near = given === void 0 ? void 0 : closestName(given, Object.keys(options));
+  return near ? ` (did you mean "--${near}"?)` : "";
 }
 function joinedThresholdFlags(flags) {
   if (flags.length === 1) return flags[0];

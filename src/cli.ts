@@ -15,6 +15,7 @@ import { givenBaselineStore, unsavedBaselineRecord } from './baselines/given-bas
 import { findStoredRun } from './baselines/stored-run.js'
 import type { LoadEdgeSettings } from './config/load-settings.js'
 import { checkStoreName } from './config/names.js'
+import { closestName } from './config/closest-name.js'
 import { inlineThresholdMap, resolveSettings, type EdgeSettings } from './config/resolve-settings.js'
 import { parseDemoServerArgs, startDemoServer } from './demo/demo-server.js'
 import { DEFAULT_CONFIG_PATH, type GateSettings } from './config/settings.js'
@@ -237,8 +238,16 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(
     return { values: values as Record<string, string | boolean | undefined>, positionals: parsed.positionals }
   } catch (error) {
     if (error instanceof InputError) throw error
-    throw new InputError(`${messageOf(error).replace(/^TypeError \[[A-Z_]+\]: /, '')}; see --help`)
+    throw new InputError(`${messageOf(error).replace(/^TypeError \[[A-Z_]+\]: /, '')}${optionHint(error, options)}; see --help`)
   }
+}
+
+/** ` (did you mean "--thresholds"?)` for an unknown option near a known one. */
+function optionHint(error: unknown, options: NonNullable<ParseArgsConfig['options']>): string {
+  if ((error as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return ''
+  const given = /'--([^'=]+)/.exec(messageOf(error))?.[1]
+  const near = given === undefined ? undefined : closestName(given, Object.keys(options))
+  return near ? ` (did you mean "--${near}"?)` : ''
 }
 
 /**
