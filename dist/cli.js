@@ -63257,7 +63257,7 @@ var report_schema_default = {
     },
     method: { enum: ["paired", "history", "trials", "single", "budget", "none"] },
     labelKind: {
-      enum: ["regression", "warning", "inconclusive", "improved", "within threshold", "unchanged", "target met", "no baseline", "new", "removed", "not gated"]
+      enum: ["regression", "warning", "inconclusive", "not decided", "improved", "within threshold", "unchanged", "target met", "no baseline", "new", "removed", "not gated"]
     },
     environment: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json#/properties/environment" },
     summaryValue: {
@@ -72583,6 +72583,7 @@ var LABEL_ORDER = [
   "regression",
   "warning",
   "inconclusive",
+  "not decided",
   "improved",
   "no baseline",
   "new",
@@ -76600,7 +76601,8 @@ async function confirmOnSameRunner(options) {
         change: withLevels(decision.change, baseLogs.get(key(target))),
         reason,
         pairs: logRatios.length,
-        arms: arms.get(key(target))
+        arms: arms.get(key(target)),
+        ...decision.outcome === "continue" && stopped ? { notDecided: true } : {}
       });
       pending.delete(key(target));
     }
@@ -76709,7 +76711,7 @@ function applyConfirmation(verdict, result, hasBaseline, noiseFloor = DEFAULT_NO
         ...metric.change ? { change: metric.change } : {}
       };
     }
-    row.label = labelOf(row, noiseFloor);
+    row.label = confirmation.notDecided ? { kind: "not decided", text: "not decided" } : labelOf(row, noiseFloor);
     if (row.status === "pass" && row.label.kind === "improved") row.status = "improved";
     return row;
   });
@@ -77126,7 +77128,17 @@ var GATE_ICON = {
   "no-baseline": "⚪",
   pass: "✅"
 };
-var NOTABLE_ORDER = ["regression", "warning", "inconclusive", "improved", "no baseline", "new", "removed", "target met"];
+var NOTABLE_ORDER = [
+  "regression",
+  "warning",
+  "inconclusive",
+  "not decided",
+  "improved",
+  "no baseline",
+  "new",
+  "removed",
+  "target met"
+];
 var FOLDED_ORDER = ["target met", "within threshold", "unchanged", "not gated"];
 function isNotable(verdict, showMetTargets = false) {
   const kind = labelKindOf(verdict);
@@ -77223,6 +77235,7 @@ function headlineParts(report) {
     { icon: STATUS_ICON.fail, text: pluralize(counts.regression, "regression"), count: counts.regression },
     { icon: STATUS_ICON.warn, text: pluralize(counts.warning, "warning"), count: counts.warning },
     { icon: STATUS_ICON.inconclusive, text: `${counts.inconclusive} inconclusive`, count: counts.inconclusive },
+    { icon: STATUS_ICON.inconclusive, text: `${counts["not decided"]} not decided`, count: counts["not decided"] },
     { icon: STATUS_ICON.improved, text: `${counts.improved} improved`, count: counts.improved },
     { icon: STATUS_ICON["no-baseline"], text: `${counts["no baseline"]} without baseline`, count: counts["no baseline"] },
     { icon: "💾", text: `${pluralize(recorded, "metric")} recorded as the first baseline`, count: recorded },

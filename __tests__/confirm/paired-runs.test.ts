@@ -53,6 +53,7 @@ describe('same-runner confirmation', () => {
     assert.equal(result.pairs, 4)
     assert.equal(result.confirmations[0]!.outcome, 'inconclusive')
     assert.match(result.confirmations[0]!.reason, /Still undecided after 4 pairs/)
+    assert.equal(result.confirmations[0]!.notDecided, undefined, 'the noise left it undecided: inconclusive, not "not decided"')
   })
 
   test('the time budget ends measuring early', async () => {
@@ -95,6 +96,8 @@ describe('same-runner confirmation', () => {
     assert.equal(p95!.pairs, 4)
     assert.ok(Math.abs(p95!.change!.ratio - 1.3) < 0.02, 'the estimate so far is kept')
     assert.match(p95!.reason, /^need more\. Not decided further: the A\/B stopped at 4 pairs, when p50 failed the gate\.$/)
+    assert.equal(p95!.notDecided, true, 'left undecided by the stop, not by noise')
+    assert.equal(p50!.notDecided, undefined)
     assert.ok(
       log.lines.some((line) => /p50 failed the gate, so the A\/B stops \(1 metric\(s\) left undecided\)/.test(line)),
       log.lines.join('\n')

@@ -152,7 +152,7 @@ console.log(JSON.stringify({ schemaVersion: 1, scenarios: [{ name: 'parse', tria
     )
     assert.equal(run.exitCode, 1, run.stdout + run.stderr)
     const report = JSON.parse(readFileSync(join(repo, 'report.json'), 'utf8')) as {
-      metrics: { metric: string; status: string; reason: string; change?: { ratio: number } }[]
+      metrics: { metric: string; status: string; reason: string; label?: { kind: string }; change?: { ratio: number } }[]
     }
     const [p50, p95] = ['p50', 'p95'].map((name) => report.metrics.find((m) => m.metric === name)!)
     assert.equal(p50!.status, 'fail')
@@ -160,6 +160,10 @@ console.log(JSON.stringify({ schemaVersion: 1, scenarios: [{ name: 'parse', tria
     const pairs = /Same-runner A\/B, (\d+) pairs/.exec(p95!.reason)?.[1]
     assert.match(p95!.reason, new RegExp(`Not decided further: the A/B stopped at ${pairs} pairs, when p50 failed the gate\\.`))
     assert.ok(p95!.change && Number.isFinite(p95!.change.ratio), 'the estimate of that look is shown')
+    // The table and the headline say it was not decided (the gate had failed), not that the runner was too noisy.
+    assert.equal(p95!.label?.kind, 'not decided')
+    assert.match(run.stdout, /1 regression · 1 not decided/)
+    assert.match(run.stdout, /\?\s+parse\s+p95\s.*not decided/)
     assert.match(run.stdout + run.stderr, /p50 failed the gate, so the A\/B stops \(1 metric\(s\) left undecided\)/)
   })
 })

@@ -158,7 +158,7 @@ export function applyConfirmation(verdict: GateVerdict, result: ConfirmationResu
         ...(metric.change ? { change: metric.change } : {})
       }
     }
-    row.label = labelOf(row, noiseFloor)
+    row.label = confirmation.notDecided ? { kind: 'not decided', text: 'not decided' } : labelOf(row, noiseFloor)
     if (row.status === 'pass' && row.label.kind === 'improved') row.status = 'improved'
     return row
   })

@@ -41,6 +41,11 @@ export interface TargetConfirmation {
   pairs: number
   /** Each arm's value per pair (median of that run's trials), in pair order: the A/B arms as the report shows them. */
   arms: { base: number[]; head: number[] }
+  /**
+   * Left undecided because its scenario had already failed the gate and the A/B stopped measuring (not because the
+   * runner was too noisy): the report labels it "not decided" rather than "inconclusive".
+   */
+  notDecided?: true
 }
 
 export interface ConfirmationResult {
@@ -147,7 +152,8 @@ export async function confirmOnSameRunner(options: ConfirmationOptions): Promise
         change: withLevels(decision.change, baseLogs.get(key(target))!),
         reason,
         pairs: logRatios.length,
-        arms: arms.get(key(target))!
+        arms: arms.get(key(target))!,
+        ...(decision.outcome === 'continue' && stopped ? { notDecided: true as const } : {})
       })
       pending.delete(key(target))
     }

@@ -27,7 +27,17 @@ export const GATE_ICON: Record<GateStatus, string> = {
 }
 
 /** Rows a reviewer must see first, in this order (met targets when the gate is targets-only: read as a ✓ list). */
-export const NOTABLE_ORDER: readonly LabelKind[] = ['regression', 'warning', 'inconclusive', 'improved', 'no baseline', 'new', 'removed', 'target met']
+export const NOTABLE_ORDER: readonly LabelKind[] = [
+  'regression',
+  'warning',
+  'inconclusive',
+  'not decided',
+  'improved',
+  'no baseline',
+  'new',
+  'removed',
+  'target met'
+]
 /** Rows folded away: passing without news, and metrics nobody set a threshold for. */
 const FOLDED_ORDER: readonly LabelKind[] = ['target met', 'within threshold', 'unchanged', 'not gated']
 
@@ -163,6 +173,7 @@ export function headlineParts(
     { icon: STATUS_ICON.fail, text: pluralize(counts.regression, 'regression'), count: counts.regression },
     { icon: STATUS_ICON.warn, text: pluralize(counts.warning, 'warning'), count: counts.warning },
     { icon: STATUS_ICON.inconclusive, text: `${counts.inconclusive} inconclusive`, count: counts.inconclusive },
+    { icon: STATUS_ICON.inconclusive, text: `${counts['not decided']} not decided`, count: counts['not decided'] },
     { icon: STATUS_ICON.improved, text: `${counts.improved} improved`, count: counts.improved },
     { icon: STATUS_ICON['no-baseline'], text: `${counts['no baseline']} without baseline`, count: counts['no baseline'] },
     { icon: '💾', text: `${pluralize(recorded, 'metric')} recorded as the first baseline`, count: recorded },

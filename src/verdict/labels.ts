@@ -42,6 +42,7 @@ export const LABEL_ORDER: readonly LabelKind[] = [
   'regression',
   'warning',
   'inconclusive',
+  'not decided',
   'improved',
   'no baseline',
   'new',

@@ -42,7 +42,18 @@ export type EvidenceMethod = 'paired' | 'history' | 'trials' | 'single' | 'budge
  * only when its interval lies within the noise floor on both sides), or the budget it was held to.
  */
 export type LabelKind =
-  'regression' | 'warning' | 'inconclusive' | 'improved' | 'within threshold' | 'unchanged' | 'target met' | 'no baseline' | 'new' | 'removed' | 'not gated'
+  | 'regression'
+  | 'warning'
+  | 'inconclusive'
+  | 'not decided'
+  | 'improved'
+  | 'within threshold'
+  | 'unchanged'
+  | 'target met'
+  | 'no baseline'
+  | 'new'
+  | 'removed'
+  | 'not gated'
 
 export interface RowLabel {
   kind: LabelKind
