@@ -77128,18 +77128,8 @@ var GATE_ICON = {
   "no-baseline": "⚪",
   pass: "✅"
 };
-var NOTABLE_ORDER = [
-  "regression",
-  "warning",
-  "inconclusive",
-  "not decided",
-  "improved",
-  "no baseline",
-  "new",
-  "removed",
-  "target met"
-];
-var FOLDED_ORDER = ["target met", "within threshold", "unchanged", "not gated"];
+var NOTABLE_ORDER = LABEL_ORDER.slice(0, LABEL_ORDER.indexOf("target met") + 1);
+var FOLDED_ORDER = LABEL_ORDER.slice(LABEL_ORDER.indexOf("target met"));
 function isNotable(verdict, showMetTargets = false) {
   const kind = labelKindOf(verdict);
   if (kind === "target met") return showMetTargets;

@@ -3,7 +3,7 @@
  */
 import { formatPercentChange, formatQuantity } from '../results/units.js'
 import type { ContextEvidence, EvidenceMethod, GateStatus, LabelKind, MetricStatus, MetricVerdict } from '../verdict/types.js'
-import { countLabels, labelKindOf } from '../verdict/labels.js'
+import { LABEL_ORDER, countLabels, labelKindOf } from '../verdict/labels.js'
 import type { GateReport } from './report-model.js'
 
 export const STATUS_ICON: Record<MetricStatus, string> = {
@@ -26,20 +26,12 @@ export const GATE_ICON: Record<GateStatus, string> = {
   pass: '✅'
 }
 
-/** Rows a reviewer must see first, in this order (met targets when the gate is targets-only: read as a ✓ list). */
-export const NOTABLE_ORDER: readonly LabelKind[] = [
-  'regression',
-  'warning',
-  'inconclusive',
-  'not decided',
-  'improved',
-  'no baseline',
-  'new',
-  'removed',
-  'target met'
-]
-/** Rows folded away: passing without news, and metrics nobody set a threshold for. */
-const FOLDED_ORDER: readonly LabelKind[] = ['target met', 'within threshold', 'unchanged', 'not gated']
+/**
+ * Rows a reviewer must see first, in the headline's order up to met targets (shown when the gate is targets-only:
+ * read as a ✓ list); the rest are folded away: passing without news, and metrics nobody set a threshold for.
+ */
+export const NOTABLE_ORDER: readonly LabelKind[] = LABEL_ORDER.slice(0, LABEL_ORDER.indexOf('target met') + 1)
+const FOLDED_ORDER: readonly LabelKind[] = LABEL_ORDER.slice(LABEL_ORDER.indexOf('target met'))
 
 /** Shown rows: notable labels, and rows where the deciding evidence overruled another (A/B against stored). */
 export function isNotable(verdict: MetricVerdict, showMetTargets = false): boolean {
