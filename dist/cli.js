@@ -72882,7 +72882,7 @@ function judgeSingleValues(evidence, limit) {
     change
   };
 }
-function judgeLogEstimate(estimate, method, limit, direction, options) {
+function judgeLogEstimate(estimate, method, limit, direction, options, tentative = false) {
   const bounds = boundsOf(estimate, options);
   const change = changeEstimateOf(estimate, bounds, method, direction, options);
   const limitLog = worseLimitLog(limit.worseFraction, direction);
@@ -72916,7 +72916,11 @@ function judgeLogEstimate(estimate, method, limit, direction, options) {
     };
   }
   const certainty = decision === "regressed" ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : "";
-  return { outcome: outcomeOf(decision), reason: `${words}: ${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`, change };
+  return {
+    outcome: outcomeOf(decision),
+    reason: `${words}: ${tentative && decision === "within" ? "probably " : ""}${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`,
+    change
+  };
 }
 function formatSpan(span) {
   return `${(Math.expm1(span) * 100).toFixed(1)}%`;
@@ -76856,7 +76860,7 @@ function createPairedDecider(rule = DEFAULT_DECISION_OPTIONS) {
       const worstCase = target.direction === "lower" ? bounds.high : -bounds.low;
       const agreeing = logRatios.filter((ratio) => worseLog(ratio, target.direction) < limitLog2).length;
       if (worstCase < limitLog2 && (look.index > 0 || last2 || agreeing >= logRatios.length - 1)) return decision("pass");
-      const probably = judged.reason.replace(`: within ${limit.text} (`, `: probably within ${limit.text} (`);
+      const probably = judgeLogEstimate(estimate, "paired", limit, target.direction, options, true).reason;
       const why = worstCase < limitLog2 ? `${logRatios.length - agreeing} of ${logRatios.length} pairs are beyond ${limit.text}: the next look decides.` : `A pass needs ${formatConfidence(1 - splitPassAlpha)} certainty at each of ${look.count} looks.`;
       return decision("continue", `${probably} ${why}`);
     }

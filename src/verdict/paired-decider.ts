@@ -92,7 +92,7 @@ export function createPairedDecider(rule: PairedRuleOptions = DEFAULT_DECISION_O
       const worstCase = target.direction === 'lower' ? bounds.high : -bounds.low
       const agreeing = logRatios.filter((ratio) => worseLog(ratio, target.direction) < limitLog).length
       if (worstCase < limitLog && (look.index > 0 || last || agreeing >= logRatios.length - 1)) return decision('pass')
-      const probably = judged.reason.replace(`: within ${limit.text} (`, `: probably within ${limit.text} (`)
+      const probably = judgeLogEstimate(estimate, 'paired', limit, target.direction, options, true).reason
       const why =
         worstCase < limitLog
           ? `${logRatios.length - agreeing} of ${logRatios.length} pairs are beyond ${limit.text}: the next look decides.`

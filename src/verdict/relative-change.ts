@@ -245,7 +245,9 @@ export function judgeLogEstimate(
   method: Exclude<ChangeEstimate['method'], 'point'>,
   limit: RelativeLimit,
   direction: Direction,
-  options: DecisionOptions
+  options: DecisionOptions,
+  /** A "within" that a later look must still confirm reads "probably within". */
+  tentative = false
 ): Judgement {
   const bounds = boundsOf(estimate, options)
   const change = changeEstimateOf(estimate, bounds, method, direction, options)
@@ -283,7 +285,11 @@ export function judgeLogEstimate(
     }
   }
   const certainty = decision === 'regressed' ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : ''
-  return { outcome: outcomeOf(decision), reason: `${words}: ${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`, change }
+  return {
+    outcome: outcomeOf(decision),
+    reason: `${words}: ${tentative && decision === 'within' ? 'probably ' : ''}${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`,
+    change
+  }
 }
 
 /** A drift's log span as a percentage: "10.3%". */
