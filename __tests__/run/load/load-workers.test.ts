@@ -178,10 +178,13 @@ describe('load generator workers against a real server', () => {
     )
     const trial = results.scenarios[0]!.trials[0]!
     assert.ok(Math.abs(trial.metrics.rps!.value - 400) < 20, `rps ${trial.metrics.rps!.value}`)
-    // Every 100 ms holds about 40 arrivals: the strides interleave rather than doubling up.
+    // 100 ms windows hold about 40 arrivals: the strides interleave rather than doubling up (80) or losing a worker's
+    // share (20). The median window: a busy machine can starve both threads for a moment, after which the open loop
+    // rightly sends what fell due (the CI of record once saw 9, 8, 12, 60, 181, 48, 40, 40).
     const first = server.arrivals[0]!.at
     const windows = [1, 2, 3, 4, 5, 6, 7, 8].map((k) => server.arrivals.filter((a) => a.at >= first + k * 100 && a.at < first + (k + 1) * 100).length)
-    for (const count of windows) assert.ok(count >= 30 && count <= 50, `arrivals per 100 ms: ${windows.join(', ')}`)
+    const medianWindow = [...windows].sort((a, b) => a - b)[4]!
+    assert.ok(medianWindow >= 30 && medianWindow <= 50, `arrivals per 100 ms: ${windows.join(', ')}`)
   })
 
   test('users stages on 2 workers: the workers share one ramp (user n of the whole ramp starts when it reaches n)', async () => {
