@@ -65814,12 +65814,9 @@ function judgeRelativeChange(evidence, best, limit, options) {
 }
 function judgeSingleValues(evidence, limit) {
   const change = pointChange(evidence);
-  const sides = evidence.baseline.length === 1 && evidence.current.length === 1 ? "one value per side" : `${evidence.baseline.length} vs ${evidence.current.length} trials`;
-  return {
-    outcome: "inconclusive",
-    reason: `${formatPercentChange(change.ratio)} on ${sides}: no measure of noise to judge ${limit.text}. Add \`repeat\`, 3+ stored runs or A/B.`,
-    change
-  };
+  const { baseline, current } = evidence;
+  const why = baseline.length === 1 && current.length === 1 ? `one value per side: no measure of noise to judge ${limit.text}` : `${baseline.length} vs ${current.length} trials: the one trial ${baseline.length === 1 ? "of the baseline" : "of this run"} could be one slow trial, so ${limit.text} is not judged on it`;
+  return { outcome: "inconclusive", reason: `${formatPercentChange(change.ratio)} on ${why}. Add \`repeat\`, 3+ stored runs or A/B.`, change };
 }
 function judgeLogEstimate(estimate, method, limit, direction, options, tentative = false) {
   const bounds = boundsOf(estimate, options);
@@ -66165,7 +66162,7 @@ function evaluateExpression(expression, level, context) {
       reason: context.baselineScenarioExists ? `New metric: the baseline does not have it, so ${expression.text} was not checked.` : `New scenario: the baseline does not have it, so ${expression.text} was not checked.`
     };
   }
-  if (!allPositive(context.evidence)) return judgeNonPositive(context.evidence, expression, level);
+  if (!allPositive(context.evidence)) return judgeNonPositive(context.evidence, expression, level, context.current.unit);
   const judged = judgeRelativeChange(context.evidence, context.best, expression, context.options);
   const status = judged.outcome === "regressed" ? level : judged.outcome === "improved" ? "improved" : judged.outcome === "inconclusive" ? "inconclusive" : "pass";
   return { status: level === "warn" && status === "inconclusive" ? "pass" : status, reason: judged.reason, change: judged.change };
@@ -66188,24 +66185,31 @@ function checkSign(expression, context) {
 function allPositive(evidence) {
   return evidence.baseline.every((v) => v > 0) && evidence.current.every((v) => v > 0);
 }
-function judgeNonPositive(evidence, expression, level) {
+function judgeNonPositive(evidence, expression, level, unit) {
   const base = median(evidence.baseline);
   const current = median(evidence.current);
-  if (base < 0 || current < 0) {
+  const show2 = (value) => value === 0 ? "0" : formatQuantity(value, unit);
+  if ([...evidence.baseline, ...evidence.current].some((value) => value < 0)) {
     return { status: "inconclusive", reason: `A relative threshold (${expression.text}) cannot judge values below zero; use an absolute budget.` };
   }
-  if (base === current) return { status: "pass", reason: `Unchanged at ${current}.` };
+  const levels = { baseline: base, current };
+  if (base > 0 && current > 0) {
+    const ratio = current / base;
+    const zeros = ["baseline", "current"].map((side) => ({ side, count: evidence[side].filter((value) => value === 0).length, of: evidence[side].length })).filter(({ count }) => count > 0).map(({ side, count, of }) => `${count} of ${of} ${side} trials ${count === 1 ? "is" : "are"} 0`).join(" and ");
+    return {
+      status: "inconclusive",
+      reason: `${formatPercentChange(ratio)} on the median trials, but ${zeros}: a trial that measured nothing, or a unit too coarse for the metric. A ratio needs positive values, so ${expression.text} was not judged; fix that trial or report a finer unit.`,
+      change: { ratio, method: "point", levels }
+    };
+  }
+  if (base === current) return { status: "pass", reason: `Unchanged at ${show2(current)}.` };
   const rose = current > base;
   const worse = evidence.direction === "lower" ? rose : !rose;
   if (base > 0) {
-    const ratio = current / base;
-    return worse ? {
-      status: level,
-      reason: `Fell from ${base} to 0, beyond the ${expression.text} threshold.`,
-      change: { ratio, method: "point", levels: { baseline: base, current } }
-    } : { status: "improved", reason: `Fell from ${base} to 0.`, change: { ratio, method: "point", levels: { baseline: base, current } } };
+    const change = { ratio: current / base, method: "point", levels };
+    return worse ? { status: level, reason: `Fell from ${show2(base)} to ${show2(current)}, beyond the ${expression.text} threshold.`, change } : { status: "improved", reason: `Fell from ${show2(base)} to ${show2(current)}.`, change };
   }
-  return worse ? { status: level, reason: `Rose from 0 to ${current}: any rise from zero is beyond the ${expression.text} threshold.` } : { status: "improved", reason: `Rose from 0 to ${current}.` };
+  return worse ? { status: level, reason: `Rose from ${show2(base)} to ${show2(current)}: any rise from zero is beyond the ${expression.text} threshold.` } : { status: "improved", reason: `Rose from ${show2(base)} to ${show2(current)}.` };
 }
 function evaluateBudget(expression, level, context) {
   const unit = context.current.unit;
@@ -77051,7 +77055,7 @@ var METHOD_WORDS = {
   paired: "same-runner A/B",
   history: "stored baselines",
   trials: "stored baseline (trials)",
-  single: "stored baseline (one value per side)",
+  single: "stored baseline (median trial of each side, no interval)",
   budget: "budget",
   none: "nothing compared"
 };
@@ -77067,7 +77071,7 @@ function describeStatistic(rows) {
   if (methods.has("trials")) parts.push("geometric mean of trials (trials)");
   if (methods.has("history")) parts.push("median of the run, spread from stored runs (history)");
   if (methods.has("paired")) parts.push("geometric mean of each arm over same-runner A/B pairs (paired)");
-  if (methods.has("single")) parts.push("the one value per side (single)");
+  if (methods.has("single")) parts.push("the median trial of each side, no interval (single)");
   const setAside = rows.some((row) => row.baseline?.used !== void 0 || row.current?.used !== void 0);
   const counts = `(n×) counts trials or pairs${setAside ? "; (k of n×): k used, a warm-up or outlying trial set aside" : ""}`;
   return parts.length > 0 ? `Baseline and Current are the values the estimate compared: ${parts.join("; ")}; ${counts}.` : void 0;

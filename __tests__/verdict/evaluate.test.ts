@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { formatPercentChange } from '../../src/results/units.js'
 import { evaluate } from '../../src/verdict/evaluate.js'
 import { parseThresholdMap } from '../../src/config/thresholds.js'
 import type { ThresholdRule } from '../../src/config/settings.js'
@@ -91,7 +92,7 @@ describe('verdicts', () => {
       'p95'
     )
     assert.equal(lopsided.status, 'inconclusive')
-    assert.match(lopsided.reason, /on 6 vs 1 trials: no measure of noise/)
+    assert.match(lopsided.reason, /on 6 vs 1 trials: the one trial of this run could be one slow trial, so \+20% is not judged on it\. Add `repeat`/)
   })
 
   test('with a history of stored runs, a change must stand out from the run-to-run noise of main', () => {
@@ -432,6 +433,34 @@ describe('verdicts', () => {
     assert.match(rose.reason, /Rose from 0 to 3/)
     assert.equal(judge([3, 3, 3], [0, 0, 0]).status, 'improved')
     assert.equal(judge([-5, -4, -6], [-1, -2, -1]).status, 'inconclusive')
+  })
+
+  test('a trial of 0 among positive trials is judged by nothing: the medians are shown, the reason names the zeros', () => {
+    const times = (values: number[]) => resultsWith({ w: { p95: { values, unit: 'ms' } } })
+    const judge = (before: number[], after: number[]) =>
+      verdictOf(evaluate({ current: times(after), baseline: times(before), history: [], rules: rules({ p95: '+10%' }), sameMachine: true }), 'w', 'p95')
+    const steady = [260, 261, 259, 258, 262]
+    // An outsider's data: one baseline trial of 0 once failed "Fell from 259 to 0" on a row showing +0.4%.
+    for (const [before, after, side] of [
+      [[258, 0, 259, 262, 260], steady, '1 of 5 baseline trials is 0'],
+      [steady, [258, 0, 259, 262, 260], '1 of 5 current trials is 0']
+    ] as const) {
+      const verdict = judge([...before], [...after])
+      assert.equal(verdict.status, 'inconclusive', verdict.reason)
+      assert.equal(
+        verdict.reason,
+        `${formatPercentChange(verdict.change!.ratio)} on the median trials, but ${side}: a trial that measured nothing, or a unit too coarse for the metric. A ratio needs positive values, so +10% was not judged; fix that trial or report a finer unit.`
+      )
+      assert.ok(Math.abs(verdict.change!.ratio - verdict.current!.value / verdict.baseline!.value) < 1e-12, 'the cells agree with the change')
+    }
+    // Doubled, with a zero: not judged either (the zero could be anything), and the reason says what was seen.
+    const doubled = judge([1, 0, 1, 1, 1], [2, 2, 2, 2, 2])
+    assert.equal(doubled.status, 'inconclusive')
+    assert.match(doubled.reason, /^\+100% on the median trials, but 1 of 5 baseline trials is 0/)
+    // Mostly zero on one side: the medians decide as for counts, in the metric's unit.
+    const vanished = judge([2, 2, 2], [0, 0, 1])
+    assert.equal(vanished.status, 'improved')
+    assert.equal(vanished.reason, 'Fell from 2.00 ms to 0.')
   })
 
   test('the gate status is led by the worst metric', () => {

@@ -93,7 +93,7 @@ const METHOD_WORDS: Record<EvidenceMethod, string> = {
   paired: 'same-runner A/B',
   history: 'stored baselines',
   trials: 'stored baseline (trials)',
-  single: 'stored baseline (one value per side)',
+  single: 'stored baseline (median trial of each side, no interval)',
   budget: 'budget',
   none: 'nothing compared'
 }
@@ -113,7 +113,7 @@ export function describeStatistic(rows: MetricVerdict[]): string | undefined {
   if (methods.has('trials')) parts.push('geometric mean of trials (trials)')
   if (methods.has('history')) parts.push('median of the run, spread from stored runs (history)')
   if (methods.has('paired')) parts.push('geometric mean of each arm over same-runner A/B pairs (paired)')
-  if (methods.has('single')) parts.push('the one value per side (single)')
+  if (methods.has('single')) parts.push('the median trial of each side, no interval (single)')
   const setAside = rows.some((row) => row.baseline?.used !== undefined || row.current?.used !== undefined)
   const counts = `(n×) counts trials or pairs${setAside ? '; (k of n×): k used, a warm-up or outlying trial set aside' : ''}`
   return parts.length > 0 ? `Baseline and Current are the values the estimate compared: ${parts.join('; ')}; ${counts}.` : undefined

@@ -380,7 +380,7 @@ function evaluateExpression(expression: ThresholdExpression, level: 'fail' | 'wa
         : `New scenario: the baseline does not have it, so ${expression.text} was not checked.`
     }
   }
-  if (!allPositive(context.evidence)) return judgeNonPositive(context.evidence, expression, level)
+  if (!allPositive(context.evidence)) return judgeNonPositive(context.evidence, expression, level, context.current.unit)
   const judged = judgeRelativeChange(context.evidence, context.best, expression, context.options)
   const status: MetricStatus =
     judged.outcome === 'regressed' ? level : judged.outcome === 'improved' ? 'improved' : judged.outcome === 'inconclusive' ? 'inconclusive' : 'pass'
@@ -415,34 +415,50 @@ function allPositive(evidence: RelativeEvidence): boolean {
 
 /**
  * Counts such as allocations or errors are often 0, where a ratio means nothing: 0 → 0 is no change, 0 → 3 is a
- * regression of a lower-is-better metric, and values that can be negative only work with absolute budgets.
+ * regression of a lower-is-better metric, and values that can be negative only work with absolute budgets. A 0
+ * among positive trials (a p95 of [258, 0, 259, 262, 260] ms) is another thing: a trial that measured nothing, or a
+ * unit too coarse for the metric (whole milliseconds for a sub-millisecond time). The medians' ratio is shown, but
+ * nothing is judged on it: one such trial must not fail, pass or improve a gate.
  */
 function judgeNonPositive(
   evidence: RelativeEvidence,
   expression: Extract<ThresholdExpression, { kind: 'relative' }>,
-  level: 'fail' | 'warn'
+  level: 'fail' | 'warn',
+  unit: string
 ): ExpressionOutcome {
   const base = median(evidence.baseline)
   const current = median(evidence.current)
-  if (base < 0 || current < 0) {
+  // Zero needs no unit (a time would scale it to "0 ns").
+  const show = (value: number): string => (value === 0 ? '0' : formatQuantity(value, unit))
+  if ([...evidence.baseline, ...evidence.current].some((value) => value < 0)) {
     return { status: 'inconclusive', reason: `A relative threshold (${expression.text}) cannot judge values below zero; use an absolute budget.` }
   }
-  if (base === current) return { status: 'pass', reason: `Unchanged at ${current}.` }
+  const levels = { baseline: base, current }
+  if (base > 0 && current > 0) {
+    const ratio = current / base
+    const zeros = (['baseline', 'current'] as const)
+      .map((side) => ({ side, count: evidence[side].filter((value) => value === 0).length, of: evidence[side].length }))
+      .filter(({ count }) => count > 0)
+      .map(({ side, count, of }) => `${count} of ${of} ${side} trials ${count === 1 ? 'is' : 'are'} 0`)
+      .join(' and ')
+    return {
+      status: 'inconclusive',
+      reason: `${formatPercentChange(ratio)} on the median trials, but ${zeros}: a trial that measured nothing, or a unit too coarse for the metric. A ratio needs positive values, so ${expression.text} was not judged; fix that trial or report a finer unit.`,
+      change: { ratio, method: 'point', levels }
+    }
+  }
+  if (base === current) return { status: 'pass', reason: `Unchanged at ${show(current)}.` }
   const rose = current > base
   const worse = evidence.direction === 'lower' ? rose : !rose
   if (base > 0) {
-    const ratio = current / base
+    const change = { ratio: current / base, method: 'point' as const, levels }
     return worse
-      ? {
-          status: level,
-          reason: `Fell from ${base} to 0, beyond the ${expression.text} threshold.`,
-          change: { ratio, method: 'point', levels: { baseline: base, current } }
-        }
-      : { status: 'improved', reason: `Fell from ${base} to 0.`, change: { ratio, method: 'point', levels: { baseline: base, current } } }
+      ? { status: level, reason: `Fell from ${show(base)} to ${show(current)}, beyond the ${expression.text} threshold.`, change }
+      : { status: 'improved', reason: `Fell from ${show(base)} to ${show(current)}.`, change }
   }
   return worse
-    ? { status: level, reason: `Rose from 0 to ${current}: any rise from zero is beyond the ${expression.text} threshold.` }
-    : { status: 'improved', reason: `Rose from 0 to ${current}.` }
+    ? { status: level, reason: `Rose from ${show(base)} to ${show(current)}: any rise from zero is beyond the ${expression.text} threshold.` }
+    : { status: 'improved', reason: `Rose from ${show(base)} to ${show(current)}.` }
 }
 
 function evaluateBudget(expression: Extract<ThresholdExpression, { kind: 'absolute' }>, level: 'fail' | 'warn', context: ExpressionContext): ExpressionOutcome {

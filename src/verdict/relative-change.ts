@@ -226,17 +226,17 @@ export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstima
 
 /**
  * One value per side (or one trial against several): nothing shows how much the number moves by itself, so the
- * threshold is not judged at all: a naive "+12% > +10%" fails unchanged code a few times in a hundred.
+ * threshold is not judged at all: a naive "+12% > +10%" fails unchanged code a few times in a hundred. Against
+ * several trials, the one trial is still one draw: a single slow trial (a noisy neighbour) looks the same.
  */
 function judgeSingleValues(evidence: RelativeEvidence, limit: RelativeLimit): Judgement {
   const change = pointChange(evidence)
-  const sides =
-    evidence.baseline.length === 1 && evidence.current.length === 1 ? 'one value per side' : `${evidence.baseline.length} vs ${evidence.current.length} trials`
-  return {
-    outcome: 'inconclusive',
-    reason: `${formatPercentChange(change.ratio)} on ${sides}: no measure of noise to judge ${limit.text}. Add \`repeat\`, 3+ stored runs or A/B.`,
-    change
-  }
+  const { baseline, current } = evidence
+  const why =
+    baseline.length === 1 && current.length === 1
+      ? `one value per side: no measure of noise to judge ${limit.text}`
+      : `${baseline.length} vs ${current.length} trials: the one trial ${baseline.length === 1 ? 'of the baseline' : 'of this run'} could be one slow trial, so ${limit.text} is not judged on it`
+  return { outcome: 'inconclusive', reason: `${formatPercentChange(change.ratio)} on ${why}. Add \`repeat\`, 3+ stored runs or A/B.`, change }
 }
 
 /** The decision rule on one estimate (history, trials or same-runner pairs), with a reason a reviewer can act on. */
