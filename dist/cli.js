@@ -73075,8 +73075,11 @@ function summarize(metrics, hasBaseline) {
   if (counts.fail > 0) status = "fail";
   else if (counts.warn > 0) status = "warn";
   else if (counts.inconclusive > 0) status = "inconclusive";
-  else if (!targetsOnly && (!hasBaseline || counts["no-baseline"] > 0)) status = "no-baseline";
+  else if (!targetsOnly && (!hasBaseline || counts["no-baseline"] > 0 || comparedNothing(gated))) status = "no-baseline";
   return { status, metrics, counts, ...targetsOnly ? { targetsOnly } : {} };
+}
+function comparedNothing(gated) {
+  return gated.length > 0 && gated.every((m) => m.status === "new" || m.status === "no-baseline");
 }
 function scenarioRef(scenario) {
   const suite = scenario.labels?.suite;
@@ -73502,6 +73505,13 @@ function buildReport(input) {
     if (record.source.runUrl) baseline.runUrl = record.source.runUrl;
     if (record.environment) baseline.environment = record.environment;
     report.baseline = baseline;
+    if (verdict.status === "no-baseline") {
+      const fresh = verdict.metrics.filter((m) => m.gated && m.status === "new");
+      const names = [...new Set(fresh.map((m) => m.metric))].join(", ");
+      report.baselineProblems.push(
+        `nothing was compared: the baseline has none of this run's gated metrics (${fresh.length} new: ${names}), so no threshold was checked`
+      );
+    }
     if (difference) {
       report.baselineProblems.push(
         `the baseline was measured on a different kind of machine (${difference}); differences may come from the runner, not the code`

@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCliEntry, scratchDir } from '../support/spawn-dist.js'
 
@@ -44,6 +44,23 @@ describe('nothing compared is never a pass (dist/cli.js)', () => {
     const ignored = await compare(dir)
     assert.equal(ignored.exitCode, 0, ignored.stderr)
     assert.match(ignored.stdout, /PASS/)
+  })
+
+  test('a shared scenario whose gated metric the baseline lacks compared nothing: no-baseline, never a pass', async () => {
+    const dir = scratchDir()
+    const only = (metric: string) => ({
+      schemaVersion: 1,
+      scenarios: [{ name: 'parse', trials: [10, 10.1, 9.9].map((value) => ({ metrics: { [metric]: { value, unit: 'ms' } } })) }]
+    })
+    writeFileSync(join(dir, 'base.json'), JSON.stringify(only('p50')))
+    writeFileSync(join(dir, 'head.json'), JSON.stringify(only('p95')))
+    const run = await compare(dir, '--thresholds', 'p95: +10%', '--json', 'report.json')
+    assert.equal(run.exitCode, 0, run.stderr)
+    assert.match(run.stdout, /perf-gate · default: NO-BASELINE/)
+    assert.doesNotMatch(run.stdout, /PASS/)
+    assert.match(run.stdout, /nothing was compared: the baseline has none of this run's gated metrics \(1 new: p95\), so no threshold was checked/)
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { verdict: string }
+    assert.equal(report.verdict, 'no-baseline')
   })
 
   test('baseline and current sharing no scenario is exit 3 naming both sets', async () => {

@@ -73,6 +73,13 @@ export function buildReport(input: ReportInput): GateReport {
     if (record.source.runUrl) baseline.runUrl = record.source.runUrl
     if (record.environment) baseline.environment = record.environment
     report.baseline = baseline
+    if (verdict.status === 'no-baseline') {
+      const fresh = verdict.metrics.filter((m) => m.gated && m.status === 'new')
+      const names = [...new Set(fresh.map((m) => m.metric))].join(', ')
+      report.baselineProblems.push(
+        `nothing was compared: the baseline has none of this run's gated metrics (${fresh.length} new: ${names}), so no threshold was checked`
+      )
+    }
     if (difference) {
       report.baselineProblems.push(
         `the baseline was measured on a different kind of machine (${difference}); differences may come from the runner, not the code`

@@ -180,8 +180,16 @@ export function summarize(metrics: MetricVerdict[], hasBaseline: boolean): GateV
   if (counts.fail > 0) status = 'fail'
   else if (counts.warn > 0) status = 'warn'
   else if (counts.inconclusive > 0) status = 'inconclusive'
-  else if (!targetsOnly && (!hasBaseline || counts['no-baseline'] > 0)) status = 'no-baseline'
+  else if (!targetsOnly && (!hasBaseline || counts['no-baseline'] > 0 || comparedNothing(gated))) status = 'no-baseline'
   return { status, metrics, counts, ...(targetsOnly ? { targetsOnly } : {}) }
+}
+
+/**
+ * Every gated metric is new (the baseline has other metrics of the same scenarios): nothing was judged, and a run that
+ * compared nothing is never a pass; it is as if there were no baseline, which is what the report says.
+ */
+export function comparedNothing(gated: MetricVerdict[]): boolean {
+  return gated.length > 0 && gated.every((m) => m.status === 'new' || m.status === 'no-baseline')
 }
 
 function scenarioRef(scenario: Scenario): { name: string; suite?: string } {
