@@ -40487,61 +40487,61 @@ var require_printResult = __commonJS({
       }
       return strResult;
     };
-    function asLowRow(name, stat3) {
+    function asLowRow(name, stat4) {
       return [
         name,
-        stat3.p2_5,
-        stat3.p50,
-        stat3.p97_5,
-        stat3.p99,
-        stat3.average,
-        stat3.stddev,
-        typeof stat3.max === "string" ? stat3.max : Math.floor(stat3.max * 100) / 100
+        stat4.p2_5,
+        stat4.p50,
+        stat4.p97_5,
+        stat4.p99,
+        stat4.average,
+        stat4.stddev,
+        typeof stat4.max === "string" ? stat4.max : Math.floor(stat4.max * 100) / 100
       ];
     }
-    function asHighRow(name, stat3) {
+    function asHighRow(name, stat4) {
       return [
         name,
-        stat3.p1,
-        stat3.p2_5,
-        stat3.p50,
-        stat3.p97_5,
-        stat3.average,
-        stat3.stddev,
-        typeof stat3.min === "string" ? stat3.min : Math.floor(stat3.min * 100) / 100
+        stat4.p1,
+        stat4.p2_5,
+        stat4.p50,
+        stat4.p97_5,
+        stat4.average,
+        stat4.stddev,
+        typeof stat4.min === "string" ? stat4.min : Math.floor(stat4.min * 100) / 100
       ];
     }
     function asColor(colorise, row) {
       return row.map((entry) => colorise(entry));
     }
-    function asMs(stat3) {
+    function asMs(stat4) {
       const result = /* @__PURE__ */ Object.create(null);
-      for (const k of Object.keys(stat3)) {
-        result[k] = `${stat3[k]} ms`;
+      for (const k of Object.keys(stat4)) {
+        result[k] = `${stat4[k]} ms`;
       }
-      result.max = typeof stat3.max === "string" ? stat3.max : `${Math.floor(stat3.max * 100) / 100} ms`;
+      result.max = typeof stat4.max === "string" ? stat4.max : `${Math.floor(stat4.max * 100) / 100} ms`;
       return result;
     }
-    function asNumber(stat3) {
+    function asNumber(stat4) {
       const result = /* @__PURE__ */ Object.create(null);
-      for (const k of Object.keys(stat3)) {
-        result[k] = stat3[k].toLocaleString(void 0, {
+      for (const k of Object.keys(stat4)) {
+        result[k] = stat4[k].toLocaleString(void 0, {
           // to show all digits
           maximumFractionDigits: 20
         });
       }
       return result;
     }
-    function asBytes(stat3) {
-      const result = Object.create(stat3);
+    function asBytes(stat4) {
+      const result = Object.create(stat4);
       for (const p of percentiles) {
         const key2 = `p${p}`.replace(".", "_");
-        result[key2] = prettyBytes(stat3[key2]);
+        result[key2] = prettyBytes(stat4[key2]);
       }
-      result.average = prettyBytes(stat3.average);
-      result.stddev = prettyBytes(stat3.stddev);
-      result.max = prettyBytes(stat3.max);
-      result.min = prettyBytes(stat3.min);
+      result.average = prettyBytes(stat4.average);
+      result.stddev = prettyBytes(stat4.stddev);
+      result.max = prettyBytes(stat4.max);
+      result.min = prettyBytes(stat4.min);
       return result;
     }
     function colorizeByStatusCode(chalk, statusCode) {
@@ -50998,12 +50998,12 @@ var require_form_data = __commonJS({
         if (value.end != void 0 && value.end != Infinity && value.start != void 0) {
           callback(null, value.end + 1 - (value.start ? value.start : 0));
         } else {
-          fs.stat(value.path, function(err, stat3) {
+          fs.stat(value.path, function(err, stat4) {
             if (err) {
               callback(err);
               return;
             }
-            var fileSize = stat3.size - (value.start ? value.start : 0);
+            var fileSize = stat4.size - (value.start ? value.start : 0);
             callback(null, fileSize);
           });
         }
@@ -73140,8 +73140,8 @@ async function readProcessTable() {
   await Promise.all(
     names.map(async (name) => {
       try {
-        const stat3 = await readFile2(`/proc/${name}/stat`, "utf8");
-        const fields = stat3.slice(stat3.lastIndexOf(")") + 2).split(" ");
+        const stat4 = await readFile2(`/proc/${name}/stat`, "utf8");
+        const fields = stat4.slice(stat4.lastIndexOf(")") + 2).split(" ");
         table.set(Number(name), { state: fields[0], ppid: Number(fields[1]), pgrp: Number(fields[2]) });
       } catch {
       }
@@ -76554,8 +76554,7 @@ async function lookupBaseline(settings, deps, saving) {
     const lookup = await deps.store.load(query);
     const firstSave = saving && !lookup.baseline && lookup.absence?.kind === "not-saved";
     for (const problem of lookup.problems) {
-      if (firstSave) deps.log.info(`Baseline: ${problem}`);
-      else deps.log.warn(`Baseline: ${problem}`);
+      if (!firstSave) deps.log.warn(`Baseline: ${problem}`);
     }
     return lookup;
   } catch (error) {
@@ -76642,8 +76641,8 @@ var VERSION = true ? "0.1.0" : JSON.parse(readFileSync(new URL("../package.json"
 
 // src/baselines/file-store.ts
 init_define_PERF_GATE_UPLOT();
-import { readdir as readdir2, rm as rm3 } from "node:fs/promises";
-import { relative as relative6 } from "node:path";
+import { mkdir as mkdir2, readdir as readdir2, rename as rename2, rm as rm3, stat as stat3 } from "node:fs/promises";
+import { dirname as dirname3, relative as relative6 } from "node:path";
 
 // src/baselines/contained-path.ts
 init_define_PERF_GATE_UPLOT();
@@ -76876,8 +76875,17 @@ var FileBaselineStore = class {
   async save(record) {
     if (record.name) {
       const path = this.pinnedPath(record.gate, record.name);
+      let replaced;
+      if (await exists(path)) {
+        const previous = await this.readRecord(path, []);
+        const id = previous?.id ?? `unreadable-${newBaselineId(/* @__PURE__ */ new Date(), void 0)}`;
+        const keptAt = containedPath(this.dir, record.gate, "pinned", "replaced", `${record.name}@${id}.json`);
+        await mkdir2(dirname3(keptAt), { recursive: true });
+        await rename2(path, keptAt);
+        replaced = { id, savedAt: previous?.savedAt ?? "unknown", keptAt: relative6(process.cwd(), keptAt) || keptAt };
+      }
       await writeRecordFile(path, record);
-      return { id: record.id, location: relative6(process.cwd(), path) || path };
+      return { id: record.id, location: relative6(process.cwd(), path) || path, ...replaced ? { replaced } : {} };
     }
     let saved = record;
     for (let attempt = 0; ; attempt++) {
@@ -76983,6 +76991,15 @@ async function listJson(dir) {
     if (error.code === "ENOENT") return [];
     throw error;
   }
+}
+async function exists(path) {
+  return stat3(path).then(
+    () => true,
+    (error) => {
+      if (error.code === "ENOENT") return false;
+      throw error;
+    }
+  );
 }
 
 // src/report/markdown.ts

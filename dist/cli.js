@@ -40490,61 +40490,61 @@ var require_printResult = __commonJS({
       }
       return strResult;
     };
-    function asLowRow(name, stat4) {
+    function asLowRow(name, stat5) {
       return [
         name,
-        stat4.p2_5,
-        stat4.p50,
-        stat4.p97_5,
-        stat4.p99,
-        stat4.average,
-        stat4.stddev,
-        typeof stat4.max === "string" ? stat4.max : Math.floor(stat4.max * 100) / 100
+        stat5.p2_5,
+        stat5.p50,
+        stat5.p97_5,
+        stat5.p99,
+        stat5.average,
+        stat5.stddev,
+        typeof stat5.max === "string" ? stat5.max : Math.floor(stat5.max * 100) / 100
       ];
     }
-    function asHighRow(name, stat4) {
+    function asHighRow(name, stat5) {
       return [
         name,
-        stat4.p1,
-        stat4.p2_5,
-        stat4.p50,
-        stat4.p97_5,
-        stat4.average,
-        stat4.stddev,
-        typeof stat4.min === "string" ? stat4.min : Math.floor(stat4.min * 100) / 100
+        stat5.p1,
+        stat5.p2_5,
+        stat5.p50,
+        stat5.p97_5,
+        stat5.average,
+        stat5.stddev,
+        typeof stat5.min === "string" ? stat5.min : Math.floor(stat5.min * 100) / 100
       ];
     }
     function asColor(colorise, row) {
       return row.map((entry) => colorise(entry));
     }
-    function asMs(stat4) {
+    function asMs(stat5) {
       const result = /* @__PURE__ */ Object.create(null);
-      for (const k of Object.keys(stat4)) {
-        result[k] = `${stat4[k]} ms`;
+      for (const k of Object.keys(stat5)) {
+        result[k] = `${stat5[k]} ms`;
       }
-      result.max = typeof stat4.max === "string" ? stat4.max : `${Math.floor(stat4.max * 100) / 100} ms`;
+      result.max = typeof stat5.max === "string" ? stat5.max : `${Math.floor(stat5.max * 100) / 100} ms`;
       return result;
     }
-    function asNumber(stat4) {
+    function asNumber(stat5) {
       const result = /* @__PURE__ */ Object.create(null);
-      for (const k of Object.keys(stat4)) {
-        result[k] = stat4[k].toLocaleString(void 0, {
+      for (const k of Object.keys(stat5)) {
+        result[k] = stat5[k].toLocaleString(void 0, {
           // to show all digits
           maximumFractionDigits: 20
         });
       }
       return result;
     }
-    function asBytes(stat4) {
-      const result = Object.create(stat4);
+    function asBytes(stat5) {
+      const result = Object.create(stat5);
       for (const p of percentiles) {
         const key2 = `p${p}`.replace(".", "_");
-        result[key2] = prettyBytes(stat4[key2]);
+        result[key2] = prettyBytes(stat5[key2]);
       }
-      result.average = prettyBytes(stat4.average);
-      result.stddev = prettyBytes(stat4.stddev);
-      result.max = prettyBytes(stat4.max);
-      result.min = prettyBytes(stat4.min);
+      result.average = prettyBytes(stat5.average);
+      result.stddev = prettyBytes(stat5.stddev);
+      result.max = prettyBytes(stat5.max);
+      result.min = prettyBytes(stat5.min);
       return result;
     }
     function colorizeByStatusCode(chalk, statusCode) {
@@ -51001,12 +51001,12 @@ var require_form_data = __commonJS({
         if (value.end != void 0 && value.end != Infinity && value.start != void 0) {
           callback(null, value.end + 1 - (value.start ? value.start : 0));
         } else {
-          fs.stat(value.path, function(err, stat4) {
+          fs.stat(value.path, function(err, stat5) {
             if (err) {
               callback(err);
               return;
             }
-            var fileSize = stat4.size - (value.start ? value.start : 0);
+            var fileSize = stat5.size - (value.start ? value.start : 0);
             callback(null, fileSize);
           });
         }
@@ -62262,14 +62262,14 @@ init_define_PERF_GATE_UPLOT();
 // src/cli.ts
 init_define_PERF_GATE_UPLOT();
 import { execFileSync } from "node:child_process";
-import { mkdir as mkdir2, readFile as readFile8, stat as stat3, writeFile } from "node:fs/promises";
-import { basename, dirname as dirname3, resolve as resolve4 } from "node:path";
+import { mkdir as mkdir3, readFile as readFile8, stat as stat4, writeFile } from "node:fs/promises";
+import { basename, dirname as dirname4, resolve as resolve4 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/baselines/file-store.ts
 init_define_PERF_GATE_UPLOT();
-import { readdir, rm as rm2 } from "node:fs/promises";
-import { relative as relative2 } from "node:path";
+import { mkdir as mkdir2, readdir, rename as rename2, rm as rm2, stat } from "node:fs/promises";
+import { dirname as dirname2, relative as relative2 } from "node:path";
 
 // src/baselines/baseline-id.ts
 init_define_PERF_GATE_UPLOT();
@@ -63790,8 +63790,17 @@ var FileBaselineStore = class {
   async save(record) {
     if (record.name) {
       const path = this.pinnedPath(record.gate, record.name);
+      let replaced;
+      if (await exists(path)) {
+        const previous = await this.readRecord(path, []);
+        const id = previous?.id ?? `unreadable-${newBaselineId(/* @__PURE__ */ new Date(), void 0)}`;
+        const keptAt = containedPath(this.dir, record.gate, "pinned", "replaced", `${record.name}@${id}.json`);
+        await mkdir2(dirname2(keptAt), { recursive: true });
+        await rename2(path, keptAt);
+        replaced = { id, savedAt: previous?.savedAt ?? "unknown", keptAt: relative2(process.cwd(), keptAt) || keptAt };
+      }
       await writeRecordFile(path, record);
-      return { id: record.id, location: relative2(process.cwd(), path) || path };
+      return { id: record.id, location: relative2(process.cwd(), path) || path, ...replaced ? { replaced } : {} };
     }
     let saved = record;
     for (let attempt = 0; ; attempt++) {
@@ -63897,6 +63906,15 @@ async function listJson(dir) {
     if (error.code === "ENOENT") return [];
     throw error;
   }
+}
+async function exists(path) {
+  return stat(path).then(
+    () => true,
+    (error) => {
+      if (error.code === "ENOENT") return false;
+      throw error;
+    }
+  );
 }
 
 // src/baselines/given-baseline.ts
@@ -73562,7 +73580,7 @@ function statusRank(status) {
 
 // src/run/run-source.ts
 init_define_PERF_GATE_UPLOT();
-import { readFile as readFile5, stat } from "node:fs/promises";
+import { readFile as readFile5, stat as stat2 } from "node:fs/promises";
 
 // src/run/command.ts
 init_define_PERF_GATE_UPLOT();
@@ -73602,8 +73620,8 @@ async function readProcessTable() {
   await Promise.all(
     names.map(async (name) => {
       try {
-        const stat4 = await readFile3(`/proc/${name}/stat`, "utf8");
-        const fields = stat4.slice(stat4.lastIndexOf(")") + 2).split(" ");
+        const stat5 = await readFile3(`/proc/${name}/stat`, "utf8");
+        const fields = stat5.slice(stat5.lastIndexOf(")") + 2).split(" ");
         table.set(Number(name), { state: fields[0], ppid: Number(fields[1]), pgrp: Number(fields[2]) });
       } catch {
       }
@@ -75830,7 +75848,7 @@ async function readResultsFile(path, shown) {
 }
 async function modifiedAt(path) {
   try {
-    return (await stat(path)).mtimeMs;
+    return (await stat2(path)).mtimeMs;
   } catch {
     return void 0;
   }
@@ -75958,8 +75976,8 @@ init_define_PERF_GATE_UPLOT();
 import { execFile } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
 import { constants } from "node:fs";
-import { cp, readFile as readFile6, stat as stat2 } from "node:fs/promises";
-import { dirname as dirname2, isAbsolute as isAbsolute3, join, relative as relative4, sep as sep3 } from "node:path";
+import { cp, readFile as readFile6, stat as stat3 } from "node:fs/promises";
+import { dirname as dirname3, isAbsolute as isAbsolute3, join, relative as relative4, sep as sep3 } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
 var LOCKFILES = [
@@ -76101,7 +76119,7 @@ async function readIfFile(path) {
 }
 async function isDirectory(path) {
   try {
-    return (await stat2(path)).isDirectory();
+    return (await stat3(path)).isDirectory();
   } catch {
     return false;
   }
@@ -76111,7 +76129,7 @@ function normalizeRel(rel) {
   return clean === "." ? "" : clean;
 }
 function parentRel(rel) {
-  const parent = dirname2(rel);
+  const parent = dirname3(rel);
   return parent === "." ? "" : parent;
 }
 function projectRelative(repoTop, projectDir) {
@@ -77041,8 +77059,7 @@ async function lookupBaseline(settings, deps, saving) {
     const lookup = await deps.store.load(query);
     const firstSave = saving && !lookup.baseline && lookup.absence?.kind === "not-saved";
     for (const problem of lookup.problems) {
-      if (firstSave) deps.log.info(`Baseline: ${problem}`);
-      else deps.log.warn(`Baseline: ${problem}`);
+      if (!firstSave) deps.log.warn(`Baseline: ${problem}`);
     }
     return lookup;
   } catch (error) {
@@ -78972,7 +78989,7 @@ async function readResultsArgument(path, shown, format) {
     gate: "compare",
     id: basename(shown).replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[^A-Za-z0-9]+/, "") || "file",
     // A plain results file has no save time; its modification time is the honest stand-in.
-    savedAt: new Date((await stat3(path)).mtimeMs).toISOString(),
+    savedAt: new Date((await stat4(path)).mtimeMs).toISOString(),
     event: "file"
   });
   return { results, record };
@@ -79026,6 +79043,11 @@ async function baselineCommand(args, io) {
       if (!outcome.saved) throw new InputError(`the baseline was not saved: ${outcome.saveDecision.reason}`);
       io.stdout.write(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location}
 `);
+      const replaced = outcome.saved.replaced;
+      if (replaced) {
+        io.stdout.write(`It replaces pinned "${values.as}" ${replaced.id} (saved ${replaced.savedAt}), which is kept at ${replaced.keptAt}.
+`);
+      }
       return EXIT_PASS;
     }
     default:
@@ -79109,7 +79131,7 @@ async function writeFailureJson(gate, error, values, io, cancelled) {
   if (values.json === "-") io.stdout.write(text);
   else {
     const path = resolve4(io.cwd, values.json);
-    await mkdir2(dirname3(path), { recursive: true });
+    await mkdir3(dirname4(path), { recursive: true });
     await writeFile(path, text);
   }
 }
@@ -79129,7 +79151,7 @@ async function writeReports(report, values, io) {
       continue;
     }
     const path = resolve4(io.cwd, target);
-    await mkdir2(dirname3(path), { recursive: true });
+    await mkdir3(dirname4(path), { recursive: true });
     await writeFile(path, render());
   }
 }

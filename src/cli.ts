@@ -555,6 +555,10 @@ async function baselineCommand(args: string[], io: CliIo): Promise<number> {
       if (outcome.saveFailure) throw new RunError(`the baseline was not saved: ${outcome.saveFailure}`)
       if (!outcome.saved) throw new InputError(`the baseline was not saved: ${outcome.saveDecision.reason}`)
       io.stdout.write(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location}\n`)
+      const replaced = outcome.saved.replaced
+      if (replaced) {
+        io.stdout.write(`It replaces pinned "${values.as}" ${replaced.id} (saved ${replaced.savedAt}), which is kept at ${replaced.keptAt}.\n`)
+      }
       return EXIT_PASS
     }
     default:

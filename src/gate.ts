@@ -212,8 +212,8 @@ async function lookupBaseline(settings: GateSettings, deps: GateDeps, saving: bo
     // A run that saves the first baseline is how it should go: no warning annotation for "none saved yet".
     const firstSave = saving && !lookup.baseline && lookup.absence?.kind === 'not-saved'
     for (const problem of lookup.problems) {
-      if (firstSave) deps.log.info(`Baseline: ${problem}`)
-      else deps.log.warn(`Baseline: ${problem}`)
+      // The save that follows says what happened; "nothing saved yet" just before it reads as a contradiction.
+      if (!firstSave) deps.log.warn(`Baseline: ${problem}`)
     }
     return lookup
   } catch (error) {

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { FileBaselineStore } from '../../src/baselines/file-store.js'
 import { baselineRecord } from '../../src/gate.js'
 import type { RunContext } from '../../src/context.js'
@@ -114,6 +114,29 @@ describe('file baseline store', () => {
       list.map((s) => s.name ?? s.sha![0]),
       ['3', 'release-1.4']
     )
+  })
+
+  test('promoting a pinned name again replaces it, and keeps the one it replaced aside (never lost)', async () => {
+    const dir = scratchDir()
+    const store = new FileBaselineStore(dir, '.perf-gate', 5)
+    const first = await store.save(baselineRecord('api', results, context('1'.repeat(40)), at(1), 'release-1.4'))
+    assert.equal(first.replaced, undefined)
+    const second = await store.save(baselineRecord('api', results, context('2'.repeat(40)), at(2), 'release-1.4'))
+    assert.equal(second.replaced?.id, first.id)
+    const kept = JSON.parse(readFileSync(resolve(second.replaced!.keptAt), 'utf8')) as { source: { sha: string } }
+    assert.equal(kept.source.sha[0], '1', 'the replaced record is kept whole')
+    const pinned = await store.load({ gate: 'api', historyLimit: 5, name: 'release-1.4' })
+    assert.equal(pinned.baseline!.source.sha![0], '2')
+    assert.deepEqual(
+      (await store.list('api')).map((s) => s.name),
+      ['release-1.4'],
+      'the kept one is not another pinned baseline'
+    )
+    // An unreadable pinned file is kept aside too.
+    writeFileSync(resolve(second.location), '{"trunc')
+    const third = await store.save(baselineRecord('api', results, context('3'.repeat(40)), at(3), 'release-1.4'))
+    assert.match(third.replaced!.id, /^unreadable-/)
+    assert.equal(readFileSync(resolve(third.replaced!.keptAt), 'utf8'), '{"trunc')
   })
 
   test('pruning keeps the records it cannot tell are its own (a newer perf-gate record, an unknown head) and deletes old ones of its own', async () => {

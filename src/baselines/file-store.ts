@@ -6,8 +6,8 @@
  * records are gzip-compressed (see record-file.ts). A rolling baseline is never written over another: the move is
  * an exclusive create, and on a clash the record gets a new id.
  */
-import { readdir, rm } from 'node:fs/promises'
-import { relative } from 'node:path'
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { dirname, relative } from 'node:path'
 import { newBaselineId } from './baseline-id.js'
 import { containedPath } from './contained-path.js'
 import { DEFAULT_HISTORY_LIMIT } from '../config/settings.js'
@@ -66,10 +66,21 @@ export class FileBaselineStore implements BaselineStore {
 
   async save(record: BaselineRecord): Promise<SavedBaseline> {
     if (record.name) {
-      // Promoting a named baseline replaces it on purpose.
+      // Promoting a named baseline again replaces it (re-measuring a release is why one does it), but the one it
+      // replaces is kept aside, never lost: a name typed twice by mistake must not cost the older measurement.
       const path = this.pinnedPath(record.gate, record.name)
+      let replaced: SavedBaseline['replaced']
+      if (await exists(path)) {
+        // An unreadable one is kept too (under the time of its replacement): what is wrong with it is for a person to see.
+        const previous = await this.readRecord(path, [])
+        const id = previous?.id ?? `unreadable-${newBaselineId(new Date(), undefined)}`
+        const keptAt = containedPath(this.dir, record.gate, 'pinned', 'replaced', `${record.name}@${id}.json`)
+        await mkdir(dirname(keptAt), { recursive: true })
+        await rename(path, keptAt)
+        replaced = { id, savedAt: previous?.savedAt ?? 'unknown', keptAt: relative(process.cwd(), keptAt) || keptAt }
+      }
       await writeRecordFile(path, record)
-      return { id: record.id, location: relative(process.cwd(), path) || path }
+      return { id: record.id, location: relative(process.cwd(), path) || path, ...(replaced ? { replaced } : {}) }
     }
     let saved = record
     for (let attempt = 0; ; attempt++) {
@@ -185,4 +196,14 @@ async function listJson(dir: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
     throw error
   }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false
+      throw error
+    }
+  )
 }

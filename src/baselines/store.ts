@@ -90,6 +90,8 @@ export interface SavedBaseline {
   id: string
   /** Where it went, for the log and report (a path, a cache key, an artifact name). */
   location: string
+  /** A pinned baseline of the same name that this one replaced, and where it was kept. */
+  replaced?: { id: string; savedAt: string; keptAt: string }
 }
 
 export interface BaselineSummary {
