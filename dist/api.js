@@ -66685,8 +66685,9 @@ function readV2(aggregate, collector) {
       const endpoint = name.slice(ENDPOINT_PREFIX.length);
       const metrics = summaryMetrics(summary, "ms");
       const prefix = `plugins.metrics-by-endpoint.${endpoint}.`;
-      const requests = counterNames.filter((key2) => key2.startsWith(`${prefix}codes.`)).reduce((sum2, key2) => sum2 + (counter(key2) ?? 0), 0);
-      const share = failureShare(prefix, requests, 0);
+      const sumOf = (start) => counterNames.filter((key2) => key2.startsWith(start)).reduce((sum2, key2) => sum2 + (counter(key2) ?? 0), 0);
+      const noResponse = sumOf(`${prefix}errors.`);
+      const share = failureShare(prefix, sumOf(`${prefix}codes.`) + noResponse, noResponse);
       if (share) metrics.errors = share;
       collector.addTrial(endpoint, withDuration(metrics), { kind: "load" });
     } else if (name === "vusers.session_length") {

@@ -19,6 +19,36 @@ describe('Artillery JSON report', () => {
     assert.ok(Math.abs(scenarioNamed(results, '/items').trials[0]!.metrics.errors!.value - (100 * 2) / 98) < 1e-9)
   })
 
+  test('v2: requests of an endpoint that got no response (its errors.ETIMEDOUT counter) are failures of that endpoint', () => {
+    const summary = { min: 220, max: 618, count: 1263, mean: 242.2, p50: 232.8, median: 232.8, p75: 247.2, p90: 252.2, p95: 257.3, p99: 415.8, p999: 620.3 }
+    const report = {
+      aggregate: {
+        counters: {
+          'http.requests': 4323,
+          'http.codes.200': 2526,
+          'http.responses': 2526,
+          'plugins.metrics-by-endpoint./dino.codes.200': 1263,
+          'plugins.metrics-by-endpoint./armadillo.codes.200': 1263,
+          'plugins.metrics-by-endpoint./dino.errors.ETIMEDOUT': 1797,
+          'errors.ETIMEDOUT': 1797
+        },
+        firstCounterAt: 1737045325030,
+        lastCounterAt: 1737045694150,
+        summaries: {
+          'http.response_time': summary,
+          'plugins.metrics-by-endpoint.response_time./dino': summary,
+          'plugins.metrics-by-endpoint.response_time./armadillo': summary
+        }
+      },
+      intermediate: []
+    }
+    const results = parseChecked(JSON.stringify(report), 'artillery')
+    // An outsider's real run: /dino timed out 1797 times against 1263 responses, and showed 0% errors.
+    assert.ok(Math.abs(scenarioNamed(results, '/dino').trials[0]!.metrics.errors!.value - (100 * 1797) / (1263 + 1797)) < 1e-9)
+    assert.equal(scenarioNamed(results, '/armadillo').trials[0]!.metrics.errors!.value, 0)
+    assert.ok(Math.abs(scenarioNamed(results, 'http.response_time').trials[0]!.metrics.errors!.value - (100 * 1797) / 4323) < 1e-9)
+  })
+
   test('v1 layout with raw latencies keeps them as a distribution; a report without requests is an error', () => {
     const v1 = {
       aggregate: {

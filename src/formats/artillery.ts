@@ -88,8 +88,11 @@ function readV2(aggregate: JsonNode, collector: ScenarioCollector): void {
       const endpoint = name.slice(ENDPOINT_PREFIX.length)
       const metrics = summaryMetrics(summary, 'ms')
       const prefix = `plugins.metrics-by-endpoint.${endpoint}.`
-      const requests = counterNames.filter((key) => key.startsWith(`${prefix}codes.`)).reduce((sum, key) => sum + (counter(key) ?? 0), 0)
-      const share = failureShare(prefix, requests, 0)
+      const sumOf = (start: string): number => counterNames.filter((key) => key.startsWith(start)).reduce((sum, key) => sum + (counter(key) ?? 0), 0)
+      // Requests that got no response (ETIMEDOUT, ECONNRESET) are counted per endpoint as `<prefix>errors.<code>`:
+      // they are failures, and requests, though no status code counts them.
+      const noResponse = sumOf(`${prefix}errors.`)
+      const share = failureShare(prefix, sumOf(`${prefix}codes.`) + noResponse, noResponse)
       if (share) metrics.errors = share
       collector.addTrial(endpoint, withDuration(metrics), { kind: 'load' })
     } else if (name === 'vusers.session_length') {
