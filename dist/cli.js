@@ -78953,6 +78953,14 @@ async function compareCommand(args, io) {
   const baselinePath = values.baseline;
   const currentPath = values.current;
   if (!baselinePath || !currentPath) throw new InputError("compare needs both --baseline <file> and --current <file>");
+  try {
+    return await compareFiles(baselinePath, currentPath, values, io);
+  } catch (error) {
+    await writeFailureJson(typeof values.name === "string" ? values.name : "default", error, values, io, false);
+    throw error;
+  }
+}
+async function compareFiles(baselinePath, currentPath, values, io) {
   const format = values.format ?? "auto";
   const current = await readResultsArgument(resolve4(io.cwd, currentPath), currentPath, format);
   const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: "", confirm: "never" });

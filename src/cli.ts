@@ -461,6 +461,16 @@ async function compareCommand(args: string[], io: CliIo): Promise<number> {
   const baselinePath = values.baseline as string | undefined
   const currentPath = values.current as string | undefined
   if (!baselinePath || !currentPath) throw new InputError('compare needs both --baseline <file> and --current <file>')
+  try {
+    return await compareFiles(baselinePath, currentPath, values, io)
+  } catch (error) {
+    // --help promises the JSON on failure too: a file that cannot be read or a tool that reported a failure.
+    await writeFailureJson(typeof values.name === 'string' ? values.name : 'default', error, values, io, false)
+    throw error
+  }
+}
+
+async function compareFiles(baselinePath: string, currentPath: string, values: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
   const format = (values.format as string | undefined) ?? 'auto'
   const current = await readResultsArgument(resolve(io.cwd, currentPath), currentPath, format)
   const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: '', confirm: 'never' })
