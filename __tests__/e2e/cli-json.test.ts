@@ -5,7 +5,6 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCliEntry, scratchDir } from '../support/spawn-dist.js'
 import { around, resultsWith } from '../support/results-builder.js'
-import { schemaProblems } from '../../src/schemas.js'
 
 const baseline = resultsWith({
   'GET /users': { p50: { values: around(8, 5), unit: 'ms' }, p95: { values: around(10, 5), unit: 'ms' }, errors: { values: [0, 0, 0, 0, 0], unit: '%' } }
