@@ -65794,21 +65794,23 @@ function judgeRelativeChange(evidence, best, limit, options) {
   }
   if (!best.drift) return judged;
   const { side, getting, span } = best.drift;
-  const advice = getting === "better" ? "still getting faster" : "getting slower from one to the next";
+  const advice = getting === "better" ? "still improving" : "getting worse from one to the next";
+  const falling = getting === "better" === (evidence.direction === "lower");
+  const drift = falling ? `${formatPercentChange(Math.exp(-span), "−")}` : `${formatPercentChange(Math.exp(span))}`;
   const shifted = [-span, span].map(
     (shift) => judgeLogEstimate({ ...best.estimate, estimate: best.estimate.estimate + shift }, best.method, limit, evidence.direction, options)
   );
   if (judged.outcome !== "inconclusive" && shifted.every((s) => s.outcome === judged.outcome)) {
     return {
       ...judged,
-      reason: `${judged.reason} ${capitalize(side)} trials drift ${formatSpan(span)} over the run (${advice}); the verdict holds across it.`
+      reason: `${judged.reason} ${capitalize(side)} trials drift ${drift} over the run (${advice}); the verdict holds across it.`
     };
   }
   const fix = getting === "better" ? "lengthen warm-up" : "check for a leak or throttling";
   const size = `${capitalize(describeRatio(judged.change.ratio))} (${evidenceWords(judged.change)})`;
   return {
     outcome: "inconclusive",
-    reason: `${size}, but the ${side} trials are ${advice} (${formatSpan(span)} over the run): ${fix}. Drifting trials are not independent evidence, and the verdict does not hold across the drift.`,
+    reason: `${size}, but the ${side} trials are ${advice} (${drift} over the run): ${fix}. Drifting trials are not independent evidence, and the verdict does not hold across the drift.`,
     change: judged.change
   };
 }
@@ -65858,9 +65860,6 @@ function judgeLogEstimate(estimate, method, limit, direction, options, tentative
     change
   };
 }
-function formatSpan(span) {
-  return `${(Math.expm1(span) * 100).toFixed(1)}%`;
-}
 function adviceForNoise(method) {
   switch (method) {
     case "paired":
@@ -65892,7 +65891,7 @@ function evidenceWords(estimate) {
     case "history":
       return `${n} stored runs`;
     case "trials":
-      return `${n} trials per side`;
+      return estimate.used && estimate.used.baseline !== estimate.used.current ? `${estimate.used.baseline} vs ${estimate.used.current} trials` : `${n} trials per side`;
     case "paired":
       return `${n} same-runner pairs`;
     case "point":

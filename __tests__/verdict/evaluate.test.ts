@@ -203,7 +203,7 @@ describe('verdicts', () => {
     assert.equal(warming.status, 'inconclusive')
     assert.match(
       warming.reason,
-      /^[\d.]+% lower \(3 trials per side\), but the current trials are still getting faster \([\d.]+% over the run\): lengthen warm-up\. Drifting trials are not independent evidence, and the verdict does not hold across the drift\.$/
+      /^[\d.]+% lower \(5 vs 3 trials\), but the current trials are still improving \(\+146% over the run\): lengthen warm-up\. Drifting trials are not independent evidence, and the verdict does not hold across the drift\.$/
     )
     // One slow first trial, then steady: dropped, and the steady trials decide.
     const warmUp = judge([2500, 4780, 4800, 4760, 4790])
@@ -228,7 +228,7 @@ describe('verdicts', () => {
     assert.equal(leaking.status, 'inconclusive')
     assert.match(
       leaking.reason,
-      /^[\d.]+% lower \(\d+ trials per side\), but the current trials are getting slower from one to the next \([\d.]+% over the run\): check for a leak or throttling\./
+      /^[\d.]+% lower \(5 vs 4 trials\), but the current trials are getting worse from one to the next \(−41\.7% over the run\): check for a leak or throttling\./
     )
   })
 
@@ -250,12 +250,12 @@ describe('verdicts', () => {
       )
     const slower = judge(1.35)
     assert.equal(slower.status, 'fail', slower.reason)
-    assert.match(slower.reason, /Baseline trials drift [\d.]+% over the run \(still getting faster\); the verdict holds across it\./)
+    assert.match(slower.reason, /Baseline trials drift −[\d.]+% over the run \(still improving\); the verdict holds across it\./)
     const near = judge(1.12)
     assert.equal(near.status, 'inconclusive', near.reason)
     assert.match(
       near.reason,
-      /^[\d.]+% higher \(\d+ trials per side\), but the baseline trials are still getting faster \([\d.]+% over the run\): lengthen warm-up\./
+      /^[\d.]+% higher \(\d+ vs \d+ trials\), but the baseline trials are still improving \(−[\d.]+% over the run\): lengthen warm-up\./
     )
   })
 

@@ -201,7 +201,11 @@ export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstima
   }
   if (!best.drift) return judged
   const { side, getting, span } = best.drift
-  const advice = getting === 'better' ? 'still getting faster' : 'getting slower from one to the next'
+  // Told in the metric's own terms (a stdev or a throughput does not get "faster"), with the signed change from the
+  // first trial to the last: a fall to a third is −67%, not "+208%".
+  const advice = getting === 'better' ? 'still improving' : 'getting worse from one to the next'
+  const falling = (getting === 'better') === (evidence.direction === 'lower')
+  const drift = falling ? `${formatPercentChange(Math.exp(-span), '−')}` : `${formatPercentChange(Math.exp(span))}`
   // Drifting trials are not independent evidence, so the interval alone cannot decide. The verdict stands only when
   // it holds wherever in the drift the true level lies: the estimate moved by the whole drift either way.
   const shifted = [-span, span].map((shift) =>
@@ -210,7 +214,7 @@ export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstima
   if (judged.outcome !== 'inconclusive' && shifted.every((s) => s.outcome === judged.outcome)) {
     return {
       ...judged,
-      reason: `${judged.reason} ${capitalize(side)} trials drift ${formatSpan(span)} over the run (${advice}); the verdict holds across it.`
+      reason: `${judged.reason} ${capitalize(side)} trials drift ${drift} over the run (${advice}); the verdict holds across it.`
     }
   }
   const fix = getting === 'better' ? 'lengthen warm-up' : 'check for a leak or throttling'
@@ -219,7 +223,7 @@ export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstima
   const size = `${capitalize(describeRatio(judged.change.ratio))} (${evidenceWords(judged.change)})`
   return {
     outcome: 'inconclusive',
-    reason: `${size}, but the ${side} trials are ${advice} (${formatSpan(span)} over the run): ${fix}. Drifting trials are not independent evidence, and the verdict does not hold across the drift.`,
+    reason: `${size}, but the ${side} trials are ${advice} (${drift} over the run): ${fix}. Drifting trials are not independent evidence, and the verdict does not hold across the drift.`,
     change: judged.change
   }
 }
@@ -292,11 +296,6 @@ export function judgeLogEstimate(
   }
 }
 
-/** A drift's log span as a percentage: "10.3%". */
-function formatSpan(span: number): string {
-  return `${(Math.expm1(span) * 100).toFixed(1)}%`
-}
-
 /** What gives more evidence, by the evidence that was too noisy (no advice to use what was used). */
 function adviceForNoise(method: Exclude<ChangeEstimate['method'], 'point'>): string {
   switch (method) {
@@ -332,7 +331,10 @@ function evidenceWords(estimate: ChangeEstimate): string {
     case 'history':
       return `${n} stored runs`
     case 'trials':
-      return `${n} trials per side`
+      // Sides of different sizes are told apart: "1233 vs 1096 trials" (after any trial set aside).
+      return estimate.used && estimate.used.baseline !== estimate.used.current
+        ? `${estimate.used.baseline} vs ${estimate.used.current} trials`
+        : `${n} trials per side`
     case 'paired':
       return `${n} same-runner pairs`
     case 'point':
