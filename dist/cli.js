@@ -77322,7 +77322,9 @@ function escapeTerminal(text, maxLength = MAX_NAME_LENGTH) {
   return clip(text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").replace(/[\u0000-\u001f\u007f-\u009f]+/g, " "), maxLength);
 }
 function clip(text, maxLength) {
-  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+  if (text.length <= maxLength) return text;
+  const head = Math.floor((maxLength - 1) * 0.4);
+  return `${text.slice(0, head)}…${text.slice(text.length - (maxLength - 1 - head))}`;
 }
 function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);

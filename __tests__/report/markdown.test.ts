@@ -52,6 +52,11 @@ describe('Markdown report', () => {
     assert.match(rows[0]![1]!, /GET \/a\|b &lt;img src=x onerror=alert\(1\)&gt; @.*octocat `x` \*\*bold\*\* \[link\]\(javascript:alert\(1\)\) next line/)
     assert.equal(escapeTerminal('evil\u001b[2J\u001b]0;title\u0007name'), 'evil ]0;title name')
     assert.equal(escapeMarkdown('a'.repeat(300)).length, 200)
+    // Long names are cut in the middle: what tells benchmarks of one class apart is at the end.
+    const names = ['Reflection_ResolveSimple', 'SourceGen_ResolveSimple'].map((method) =>
+      escapeTerminal(`NexusLabs.Needlr.Benchmarks.Benchmarks.SimpleServiceResolutionBenchmarks.Needlr_${method}`, 60)
+    )
+    assert.deepEqual(names, ['NexusLabs.Needlr.Benchm…arks.Needlr_Reflection_ResolveSimple', 'NexusLabs.Needlr.Benchm…marks.Needlr_SourceGen_ResolveSimple'])
   })
 
   test('size guard: 5,000 rows stay under a comment limit and say where the full table is', () => {

@@ -25,8 +25,14 @@ export function escapeTerminal(text: string, maxLength = MAX_NAME_LENGTH): strin
   return clip(text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' '), maxLength)
 }
 
+/**
+ * Cut in the middle: long benchmark names share their start (a namespace) and differ at the end (the method), so a
+ * cut at the end made three BenchmarkDotNet benchmarks print as the same name.
+ */
 function clip(text: string, maxLength: number): string {
-  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text
+  if (text.length <= maxLength) return text
+  const head = Math.floor((maxLength - 1) * 0.4)
+  return `${text.slice(0, head)}…${text.slice(text.length - (maxLength - 1 - head))}`
 }
 
 /** Text for HTML (element content and quoted attribute values). */
