@@ -64544,6 +64544,7 @@ var BYTE_DISPLAY = [
 function formatQuantity(value, unit) {
   if (!Number.isFinite(value)) return String(value);
   const known = lookupUnit(unit);
+  if (value === 0 && known && known.family !== "count" && known.family !== "ratio") return `0 ${canonicalUnit(unit)}`;
   if (known?.family === "time") return scaled(value * known.factor, TIME_DISPLAY, "");
   if (known?.family === "bytes") return scaled(value * known.factor, BYTE_DISPLAY, "");
   if (known?.family === "rate" && rateKind(known.canonical) === "bytes") return scaled(value * known.factor, BYTE_DISPLAY, "/s");
@@ -72166,7 +72167,7 @@ function valueProblem(value, unit) {
   if (!Number.isFinite(value)) return `${value} is not a finite number`;
   if (Math.abs(value) > LARGEST_VALUE) return `${value} is out of range (beyond ±1e100)`;
   const family = unitFamily(unit);
-  if (value < 0 && (family === "time" || family === "bytes" || family === "rate")) return `${value} ${unit} is negative; a ${family} cannot be`;
+  if (value < 0 && (family === "time" || family === "bytes" || family === "rate")) return `${value} ${unit} is negative, which a ${family} cannot be`;
   return void 0;
 }
 function detectFormat(text, source) {

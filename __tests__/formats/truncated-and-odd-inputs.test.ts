@@ -121,7 +121,13 @@ describe('values that are no measurement are refused with where they sit (exit 3
   })
 
   test('negative latencies and huge text values name scenario, trial and metric', () => {
-    assertParseError(hyperfine('1, -2'), 'hyperfine', 'h.json', /^h\.json: scenario "x", trial 2, metric time: -2 s is negative; a time cannot be$/, InputError)
+    assertParseError(
+      hyperfine('1, -2'),
+      'hyperfine',
+      'h.json',
+      /^h\.json: scenario "x", trial 2, metric time: -2 s is negative, which a time cannot be$/,
+      InputError
+    )
     const go = 'BenchmarkA-8   1000   1e308 ns/op\nBenchmarkA-8   1000   2 ns/op\nPASS\n'
     assertParseError(go, 'go', 'go.txt', /^go\.txt: scenario "BenchmarkA", trial 1, metric time: 1e\+308 is out of range/, InputError)
     const csv = fixtureText('hey.csv').replace(/\n(\d)/, '\n-$1')

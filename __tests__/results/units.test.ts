@@ -19,6 +19,7 @@ test('units: conversion, direction, parsing and display', () => {
   assert.equal(formatQuantity(850, 'us'), '850 µs')
   assert.equal(formatQuantity(1250, 'us'), '1.25 ms')
   assert.equal(formatQuantity(0.2, 'ms'), '200 µs')
+  assert.equal(formatQuantity(0, 'ms'), '0 ms', 'zero in the unit the tool wrote, not "0 ns"')
   assert.equal(formatQuantity(3_500_000, 'B'), '3.34 MiB')
   assert.equal(formatQuantity(12345, 'req/s'), '12,345 req/s')
   assert.equal(formatQuantity(183_086, 'B/s'), '179 KiB/s')

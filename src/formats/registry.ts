@@ -108,7 +108,7 @@ function valueProblem(value: number, unit: string): string | undefined {
   if (!Number.isFinite(value)) return `${value} is not a finite number`
   if (Math.abs(value) > LARGEST_VALUE) return `${value} is out of range (beyond ±1e100)`
   const family = unitFamily(unit)
-  if (value < 0 && (family === 'time' || family === 'bytes' || family === 'rate')) return `${value} ${unit} is negative; a ${family} cannot be`
+  if (value < 0 && (family === 'time' || family === 'bytes' || family === 'rate')) return `${value} ${unit} is negative, which a ${family} cannot be`
   return undefined
 }
 

@@ -101,6 +101,8 @@ const BYTE_DISPLAY: Array<[string, number]> = [
 export function formatQuantity(value: number, unit: string): string {
   if (!Number.isFinite(value)) return String(value)
   const known = lookupUnit(unit)
+  // Zero has no best scale: in the unit the tool wrote ("0 ms", not "0 ns").
+  if (value === 0 && known && known.family !== 'count' && known.family !== 'ratio') return `0 ${canonicalUnit(unit)}`
   if (known?.family === 'time') return scaled(value * known.factor, TIME_DISPLAY, '')
   if (known?.family === 'bytes') return scaled(value * known.factor, BYTE_DISPLAY, '')
   if (known?.family === 'rate' && rateKind(known.canonical) === 'bytes') return scaled(value * known.factor, BYTE_DISPLAY, '/s')
