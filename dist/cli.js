@@ -75871,7 +75871,8 @@ function saturatedScenarios(current) {
   for (const scenario of current.scenarios) {
     const trials = scenario.trials.filter((trial) => trial.generator?.saturated);
     if (trials.length === 0) continue;
-    saturated.set(scenario.name, `${trials.length} of ${scenario.trials.length} trial(s): ${trials[0].generator.saturatedBecause ?? "saturated"}`);
+    const worst = trials.map((trial) => trial.generator).reduce((a, b) => (b.lagP99Ms ?? 0) > (a.lagP99Ms ?? 0) || (b.lagP99Ms ?? 0) === (a.lagP99Ms ?? 0) && b.cpu > a.cpu ? b : a);
+    saturated.set(scenario.name, `${trials.length} of ${scenario.trials.length} trial(s): ${worst.saturatedBecause ?? "saturated"}`);
   }
   return saturated;
 }
@@ -75883,8 +75884,11 @@ function distrustSaturatedGenerator(verdict, current, hasBaseline) {
     if (!why || !DISTORTED.has(metric.metric) || metric.status !== "fail" && metric.status !== "warn") return metric;
     return { ...metric, status: "inconclusive", reason: `The load generator was saturated (${why}), so this cannot fail: ${metric.reason}` };
   });
-  const notes = [...saturated].map(([scenario, why]) => `${scenario}: the load generator was saturated in ${why}; give it more CPU or lower the load.`);
+  const notes = [...saturated].map(([scenario, why]) => `${scenario}: the load generator was saturated in ${why}; ${adviceFor(why)}`);
   return { verdict: summarize(metrics, hasBaseline), notes };
+}
+function adviceFor(why) {
+  return /generator CPU at/.test(why) ? "give it more CPU (workers, a bigger runner) or lower the load." : "the generator itself was not busy, so the machine was (other processes, a shared or throttled runner): run on a quieter machine or lower the load.";
 }
 
 // src/verdict/rule-coverage.ts

@@ -33,7 +33,30 @@ describe('a saturated load generator', () => {
     assert.match(p95.reason, /generator was saturated \(5 of 5 trial\(s\): generator CPU at 98% of a core\)/)
     assert.equal(trusted.verdict.status, 'inconclusive')
     assert.deepEqual(trusted.notes, [
-      'GET /: the load generator was saturated in 5 of 5 trial(s): generator CPU at 98% of a core; give it more CPU or lower the load.'
+      'GET /: the load generator was saturated in 5 of 5 trial(s): generator CPU at 98% of a core; give it more CPU (workers, a bigger runner) or lower the load.'
+    ])
+  })
+  test('quotes the worst trial, and blames the machine when the generator itself was not busy', () => {
+    const lagging = (lagP99Ms: number, saturated: boolean) => ({
+      metrics: { p95: { value: 20, unit: 'ms', direction: 'lower' as const } },
+      generator: {
+        cpu: 0.12,
+        eventLoopDelayP99Ms: 1,
+        inFlightAtEnd: 0,
+        unsentAtEnd: 0,
+        lagP99Ms,
+        saturated,
+        ...(saturated ? { saturatedBecause: `sends left up to ${lagP99Ms} ms off schedule (p99) with connections free` } : {})
+      }
+    })
+    const current: Results = {
+      schemaVersion: 1,
+      scenarios: [{ name: 'GET /', kind: 'load', trials: [lagging(1.367, true), lagging(0.2, false), lagging(3.315, true)] }]
+    }
+    const baseline = load(10, false)
+    const verdict = evaluate({ current, baseline, history: [baseline], rules, sameMachine: true })
+    assert.deepEqual(distrustSaturatedGenerator(verdict, current, true).notes, [
+      'GET /: the load generator was saturated in 2 of 3 trial(s): sends left up to 3.315 ms off schedule (p99) with connections free; the generator itself was not busy, so the machine was (other processes, a shared or throttled runner): run on a quieter machine or lower the load.'
     ])
   })
   test('leaves a healthy generator’s failure alone', () => {
