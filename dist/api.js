@@ -76933,9 +76933,9 @@ var FileBaselineStore = class {
     const record = await this.readRecord(path, []);
     if (record && hasDistributions(record)) await writeRecordFile(path, compactRecord(record));
   }
-  async list(gate) {
+  /** Every stored record of `gate`, newest rolling first, then the pinned ones; what cannot be read goes to `problems`. */
+  async list(gate, problems = []) {
     const summaries = [];
-    const problems = [];
     const add = (record) => {
       if (record) summaries.push(summarizeBaseline(record));
     };

@@ -63843,9 +63843,9 @@ var FileBaselineStore = class {
     const record = await this.readRecord(path, []);
     if (record && hasDistributions(record)) await writeRecordFile(path, compactRecord(record));
   }
-  async list(gate) {
+  /** Every stored record of `gate`, newest rolling first, then the pinned ones; what cannot be read goes to `problems`. */
+  async list(gate, problems = []) {
     const summaries = [];
-    const problems = [];
     const add = (record) => {
       if (record) summaries.push(summarizeBaseline(record));
     };
@@ -78569,12 +78569,22 @@ async function historyCommand(settings, store, values, io) {
 `);
     return EXIT_PASS;
   }
+  checkScenarioGlobs(scenarios, lookup.history);
   const table = buildHistoryTable(lookup.history, { rules: settings.thresholds, scenarios });
   if (values.json) io.stdout.write(`${JSON.stringify(historyJson(table), null, 2)}
 `);
   else if (values.markdown) io.stdout.write(historyMarkdown(table, last2 === void 0 ? {} : { lastRuns: last2 }));
   else io.stdout.write(historyText(table, last2));
   return EXIT_PASS;
+}
+function checkScenarioGlobs(globs, history) {
+  const names = [...new Set(history.flatMap((record) => record.results.scenarios.map((scenario) => scenario.name)))];
+  for (const glob of globs) {
+    if (names.some((name) => globMatches(glob, name))) continue;
+    const near = closestName(glob, names);
+    const shown = names.slice(0, 8).map((name) => `"${name}"`).join(", ") + (names.length > 8 ? ` and ${names.length - 8} more` : "");
+    throw new InputError(`history: --scenario "${glob}" matches no stored scenario${near ? ` (did you mean "${near}"?)` : ""}; stored: ${shown}`);
+  }
 }
 
 // src/cli.ts
@@ -79021,7 +79031,10 @@ async function baselineCommand(args, io) {
   switch (action) {
     case "list": {
       const settings = await settingsForStore(values, io);
-      const summaries = await fileStore(settings).list(settings.name);
+      const problems = [];
+      const summaries = await fileStore(settings).list(settings.name, problems);
+      for (const problem of problems) io.stderr.write(`perf-gate: warning: ${problem}
+`);
       if (summaries.length === 0) {
         io.stdout.write(`No baselines for gate "${settings.name}" in ${displayPath(io.cwd, settings.baseline.dir)}.
 `);
@@ -79038,9 +79051,13 @@ async function baselineCommand(args, io) {
     }
     case "show": {
       const settings = await settingsForStore(values, io);
-      const found = await fileStore(settings).read(settings.name, positionals[0] ?? "latest");
-      if (!found.record) throw new InputError(found.problems.join("; "));
-      io.stdout.write(`${JSON.stringify(found.record, null, 2)}
+      const store = fileStore(settings);
+      const idOrName = positionals[0] ?? "latest";
+      const { problems } = await store.load({ gate: settings.name, historyLimit: Number.MAX_SAFE_INTEGER });
+      for (const problem of problems) io.stderr.write(`perf-gate: warning: ${problem}
+`);
+      const { record } = await findStoredRun(store, settings.name, idOrName, settings.baseline.historyLimit);
+      io.stdout.write(`${JSON.stringify(record, null, 2)}
 `);
       return EXIT_PASS;
     }

@@ -532,7 +532,10 @@ async function baselineCommand(args: string[], io: CliIo): Promise<number> {
   switch (action) {
     case 'list': {
       const settings = await settingsForStore(values, io)
-      const summaries = await fileStore(settings).list(settings.name)
+      const problems: string[] = []
+      const summaries = await fileStore(settings).list(settings.name, problems)
+      // A record that cannot be read is left out of the list, and said so: a silent gap reads as "never saved".
+      for (const problem of problems) io.stderr.write(`perf-gate: warning: ${problem}\n`)
       if (summaries.length === 0) {
         io.stdout.write(`No baselines for gate "${settings.name}" in ${displayPath(io.cwd, settings.baseline.dir)}.\n`)
         return EXIT_PASS
@@ -547,9 +550,14 @@ async function baselineCommand(args: string[], io: CliIo): Promise<number> {
     }
     case 'show': {
       const settings = await settingsForStore(values, io)
-      const found = await fileStore(settings).read(settings.name, positionals[0] ?? 'latest')
-      if (!found.record) throw new InputError(found.problems.join('; '))
-      io.stdout.write(`${JSON.stringify(found.record, null, 2)}\n`)
+      const store = fileStore(settings)
+      const idOrName = positionals[0] ?? 'latest'
+      // The same names as `report --baseline`: latest, an id, a pinned name or a commit. Records skipped on the way
+      // (a corrupt newer one, when "latest" is asked for) are said, not passed over in silence.
+      const { problems } = await store.load({ gate: settings.name, historyLimit: Number.MAX_SAFE_INTEGER })
+      for (const problem of problems) io.stderr.write(`perf-gate: warning: ${problem}\n`)
+      const { record } = await findStoredRun(store, settings.name, idOrName, settings.baseline.historyLimit)
+      io.stdout.write(`${JSON.stringify(record, null, 2)}\n`)
       return EXIT_PASS
     }
     case 'promote': {

@@ -61,6 +61,12 @@ describe('perf-gate history', () => {
     const markdown = await cli(['history', '--markdown', '--thresholds', 'p95: +10%'], dir)
     assert.match(markdown.stdout, /^\| Run \| Commit \| Date \| Runner \| GET \/a · p95 \|$/m)
     assert.match(markdown.stdout, /\*\*Change points\*\*/)
+
+    // A --scenario glob that matches nothing stored is a typo (exit 3), not "no gated metrics".
+    const typo = await cli(['history', '--scenario', 'get /a', '--thresholds', 'p95: +10%'], dir)
+    assert.equal(typo.code, 3)
+    assert.match(typo.stderr, /history: --scenario "get \/a" matches no stored scenario \(did you mean "GET \/a"\?\); stored: "GET \/a"/)
+    assert.equal((await cli(['history', '--scenario', 'GET *', '--thresholds', 'p95: +10%'], dir)).code, 0)
   })
 
   test('an empty store says so; bad flags exit 3', async () => {

@@ -126,9 +126,9 @@ export class FileBaselineStore implements BaselineStore {
     if (record && hasDistributions(record)) await writeRecordFile(path, compactRecord(record))
   }
 
-  async list(gate: string): Promise<BaselineSummary[]> {
+  /** Every stored record of `gate`, newest rolling first, then the pinned ones; what cannot be read goes to `problems`. */
+  async list(gate: string, problems: string[] = []): Promise<BaselineSummary[]> {
     const summaries: BaselineSummary[] = []
-    const problems: string[] = []
     const add = (record: BaselineRecord | undefined): void => {
       if (record) summaries.push(summarizeBaseline(record))
     }

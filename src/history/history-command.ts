@@ -6,6 +6,9 @@ import type { BaselineStore } from '../baselines/store.js'
 import type { GateSettings } from '../config/settings.js'
 import { EXIT_PASS, InputError, RunError } from '../errors.js'
 import { buildHistoryTable } from './history-table.js'
+import type { BaselineRecord } from '../baselines/store.js'
+import { globMatches } from '../config/thresholds.js'
+import { closestName } from '../config/closest-name.js'
 import { historyJson, historyMarkdown, historyText } from './render-history.js'
 
 export const HISTORY_HELP = `Usage: perf-gate history [options]
@@ -55,9 +58,25 @@ export async function historyCommand(
     else io.stdout.write(`No stored runs for gate "${settings.name}" in ${store.description}.\n`)
     return EXIT_PASS
   }
+  checkScenarioGlobs(scenarios, lookup.history)
   const table = buildHistoryTable(lookup.history, { rules: settings.thresholds, scenarios })
   if (values.json) io.stdout.write(`${JSON.stringify(historyJson(table), null, 2)}\n`)
   else if (values.markdown) io.stdout.write(historyMarkdown(table, last === undefined ? {} : { lastRuns: last }))
   else io.stdout.write(historyText(table, last))
   return EXIT_PASS
+}
+
+/** A --scenario glob that matches no stored scenario is a typo, not "no gated metrics" (exit 3, with what is stored). */
+function checkScenarioGlobs(globs: string[], history: readonly BaselineRecord[]): void {
+  const names = [...new Set(history.flatMap((record) => record.results.scenarios.map((scenario) => scenario.name)))]
+  for (const glob of globs) {
+    if (names.some((name) => globMatches(glob, name))) continue
+    const near = closestName(glob, names)
+    const shown =
+      names
+        .slice(0, 8)
+        .map((name) => `"${name}"`)
+        .join(', ') + (names.length > 8 ? ` and ${names.length - 8} more` : '')
+    throw new InputError(`history: --scenario "${glob}" matches no stored scenario${near ? ` (did you mean "${near}"?)` : ''}; stored: ${shown}`)
+  }
 }
