@@ -77228,6 +77228,9 @@ function describeStatistic(rows) {
   if (methods.has("history")) parts.push("median of the run, spread from stored runs (history)");
   if (methods.has("paired")) parts.push("geometric mean of each arm over same-runner A/B pairs (paired)");
   if (methods.has("single")) parts.push("the median trial of each side, no interval (single)");
+  const uncompared = rows.some((row) => !row.change?.levels && [row.baseline, row.current].some((arm2) => (arm2?.values.length ?? 0) > 1));
+  if (uncompared && parts.length > 0) parts.push("the median trial where nothing was compared");
+  else if (uncompared) return "Values are the median trial (nothing was compared); (n×) counts trials.";
   const setAside = rows.some((row) => row.baseline?.used !== void 0 || row.current?.used !== void 0);
   const counts = `(n×) counts trials or pairs${setAside ? "; (k of n×): k used, a warm-up or outlying trial set aside" : ""}`;
   return parts.length > 0 ? `Baseline and Current are the values the estimate compared: ${parts.join("; ")}; ${counts}.` : void 0;

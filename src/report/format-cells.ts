@@ -114,6 +114,11 @@ export function describeStatistic(rows: MetricVerdict[]): string | undefined {
   if (methods.has('history')) parts.push('median of the run, spread from stored runs (history)')
   if (methods.has('paired')) parts.push('geometric mean of each arm over same-runner A/B pairs (paired)')
   if (methods.has('single')) parts.push('the median trial of each side, no interval (single)')
+  // Rows with nothing to compare (no baseline, new) show the median trial: say so, or the next run's geometric mean
+  // of the same trials reads as a change.
+  const uncompared = rows.some((row) => !row.change?.levels && [row.baseline, row.current].some((arm) => (arm?.values.length ?? 0) > 1))
+  if (uncompared && parts.length > 0) parts.push('the median trial where nothing was compared')
+  else if (uncompared) return 'Values are the median trial (nothing was compared); (n×) counts trials.'
   const setAside = rows.some((row) => row.baseline?.used !== undefined || row.current?.used !== undefined)
   const counts = `(n×) counts trials or pairs${setAside ? '; (k of n×): k used, a warm-up or outlying trial set aside' : ''}`
   return parts.length > 0 ? `Baseline and Current are the values the estimate compared: ${parts.join('; ')}; ${counts}.` : undefined
