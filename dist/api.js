@@ -76295,7 +76295,15 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
   const targets = confirmationTargets(verdict, current, settings);
   if (targets.length === 0) return { verdict };
   if (!baseSha) {
-    return settings.confirm.compareTo === "base-commit" ? { verdict, note: "compare-to base-commit needs a base commit: run on a pull request, or pass --base <commit> to the CLI." } : { verdict };
+    const why = `${targets.length} suspected regression(s) or inconclusive metric(s)`;
+    if (settings.confirm.compareTo === "base-commit") {
+      return { verdict, note: "compare-to base-commit needs a base commit: run on a pull request, or pass --base <commit> to the CLI." };
+    }
+    if (!relocateSource(settings.source, settings.rootDir, settings.rootDir)) return { verdict };
+    return {
+      verdict,
+      note: `Same-runner confirmation of ${why} did not run: there is no base commit to measure (on a pull request the Action uses its base; with the CLI pass --base <commit>, e.g. --base origin/main).`
+    };
   }
   const requested = settings.confirm.compareTo === "base-commit";
   const cannotRun = (why) => {

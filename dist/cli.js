@@ -76775,7 +76775,15 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
   const targets = confirmationTargets(verdict, current, settings);
   if (targets.length === 0) return { verdict };
   if (!baseSha) {
-    return settings.confirm.compareTo === "base-commit" ? { verdict, note: "compare-to base-commit needs a base commit: run on a pull request, or pass --base <commit> to the CLI." } : { verdict };
+    const why = `${targets.length} suspected regression(s) or inconclusive metric(s)`;
+    if (settings.confirm.compareTo === "base-commit") {
+      return { verdict, note: "compare-to base-commit needs a base commit: run on a pull request, or pass --base <commit> to the CLI." };
+    }
+    if (!relocateSource(settings.source, settings.rootDir, settings.rootDir)) return { verdict };
+    return {
+      verdict,
+      note: `Same-runner confirmation of ${why} did not run: there is no base commit to measure (on a pull request the Action uses its base; with the CLI pass --base <commit>, e.g. --base origin/main).`
+    };
   }
   const requested = settings.confirm.compareTo === "base-commit";
   const cannotRun = (why) => {
@@ -78661,8 +78669,9 @@ Options:
                            corrupt or from a newer perf-gate) instead of reporting
                            without one (config: baseline.fail-on-missing)
       --compare-to <what>  stored (default): stored baselines, confirming suspected
-                           regressions on this machine; base-commit: measure --base and
-                           this checkout alternately and decide every metric from the pairs
+                           regressions on this machine against --base (when given);
+                           base-commit: measure --base and this checkout alternately and
+                           decide every metric from the pairs
       --base <ref>         the base commit for A/B (e.g. origin/main)
       --build <cmd>        builds the base commit's checkout before it is measured
       --confirm <when>     on-regression (default) or never

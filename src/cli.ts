@@ -120,8 +120,9 @@ Options:
                            corrupt or from a newer perf-gate) instead of reporting
                            without one (config: baseline.fail-on-missing)
       --compare-to <what>  stored (default): stored baselines, confirming suspected
-                           regressions on this machine; base-commit: measure --base and
-                           this checkout alternately and decide every metric from the pairs
+                           regressions on this machine against --base (when given);
+                           base-commit: measure --base and this checkout alternately and
+                           decide every metric from the pairs
       --base <ref>         the base commit for A/B (e.g. origin/main)
       --build <cmd>        builds the base commit's checkout before it is measured
       --confirm <when>     on-regression (default) or never

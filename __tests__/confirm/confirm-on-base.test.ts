@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FileBaselineStore } from '../../src/baselines/file-store.js'
-import { applyConfirmation, armSource, confirmationTargets, relocateSource } from '../../src/confirm/confirm-on-base.js'
+import { applyConfirmation, armSource, confirmOnBaseCommit, confirmationTargets, relocateSource } from '../../src/confirm/confirm-on-base.js'
 import type { PairedDecider } from '../../src/verdict/paired-decider.js'
 import { resolveSettings } from '../../src/config/resolve-settings.js'
 import { baselineRecord, runGate } from '../../src/gate.js'
@@ -204,6 +204,41 @@ describe('confirmation targets and relocation', () => {
     )
     const everything = confirmationTargets(verdict, current, { ...settings, confirm: { ...settings.confirm, compareTo: 'base-commit' } })
     assert.deepEqual(everything.map((t) => `${t.metric}:${t.worseFraction}`).sort(), ['p95:0.1', 'rps:0.15'])
+  })
+
+  test('without a base commit a suspected regression stays as it was, and the report says A/B did not run and how to make it', async () => {
+    const dir = scratchDir()
+    const settings = await settingsFor(dir)
+    const baseline = resultsWith({ bench: { mean: { values: [100, 101, 99], unit: 'ms' } } })
+    const current = resultsWith({ bench: { mean: { values: [130, 131, 129], unit: 'ms' } } })
+    const verdict = evaluate({ current, baseline, history: [baseline], rules: settings.thresholds })
+    const outcome = await confirmOnBaseCommit(settings, verdict, current, undefined, true, {
+      log: new MemoryLogger(),
+      now: Date.now,
+      produce: () => Promise.reject(new Error('nothing is measured without a base')),
+      decide: meanRatioDecider
+    })
+    assert.equal(outcome.verdict, verdict)
+    assert.equal(
+      outcome.note,
+      'Same-runner confirmation of 1 suspected regression(s) or inconclusive metric(s) did not run: there is no base commit to measure (on a pull request the Action uses its base; with the CLI pass --base <commit>, e.g. --base origin/main).'
+    )
+    // Results read from a file could not be re-measured anyway: nothing to suggest.
+    const fromFile = await resolveSettings({
+      rootDir: dir,
+      configExplicit: false,
+      resultsPath: 'r.json',
+      thresholdsText: 'mean: +10%',
+      defaultBaselineStore: 'file',
+      failOnRegression: true
+    })
+    const quiet = await confirmOnBaseCommit(fromFile, verdict, current, undefined, true, {
+      log: new MemoryLogger(),
+      now: Date.now,
+      produce: () => Promise.reject(new Error('unused')),
+      decide: meanRatioDecider
+    })
+    assert.equal(quiet.note, undefined)
   })
 
   test('paths under the repository move to the base checkout; results files cannot be re-measured', () => {
