@@ -63568,6 +63568,7 @@ function parseDurationMs(value, where, { allowZero = false } = {}) {
     if (match) ms = Number(match[1]) * UNIT_MS[match[2] ?? "s"];
   }
   if (ms !== void 0 && (ms > 0 || allowZero && ms === 0)) return ms;
+  if (ms !== void 0) throw new InputError(`${where}: "${value}" must be longer than zero; write e.g. 500ms, 30s, 10m or 1h`);
   throw new InputError(`${where}: "${value}" is not a duration; write e.g. 500ms, 30s, 10m or 1h`);
 }
 
@@ -64968,6 +64969,13 @@ function resolveThresholds(edge, config, where, source) {
 }
 function parseInlineThresholds(text, source) {
   const data = inlineThresholdMap(text, source);
+  for (const [metric, rule] of Object.entries(data)) {
+    if (typeof rule === "number") {
+      throw new InputError(
+        `${source}: "${metric}: ${rule}" is a bare number; write "${metric}: +${rule}%" (worse by ${rule}% fails) or "${metric}: < ${rule}ms" (a budget)`
+      );
+    }
+  }
   const problems = thresholdsProblems(data);
   if (problems.length > 0) {
     throw new InputError(`${source} is invalid:
@@ -67632,6 +67640,12 @@ function validateResults(data, source) {
   if (typeof version === "number" && version > RESULTS_SCHEMA_VERSION) {
     throw new InputError(`${source}: schemaVersion ${version} is newer than this perf-gate understands (${RESULTS_SCHEMA_VERSION}); upgrade perf-gate`);
   }
+  const keys = Object.keys(data);
+  if (keys.includes("verdict") && keys.includes("metrics")) {
+    throw new InputError(
+      `${source} is a perf-gate report (written by --json), not results: give the results it was made from, or render it with \`perf-gate report ${source} --html <file>\``
+    );
+  }
   const problems = schemaProblems("results", data);
   if (problems.length > 0) {
     throw new InputError(`${source} is not valid perf-gate results:
@@ -67782,6 +67796,8 @@ function readConsoleTable(text, source, collector) {
     const row = header.map((name2, index) => [name2, cells[index] ?? ""]);
     const name = row.find(([key2]) => /^Task [Nn]ame$/.test(key2))?.[1];
     if (!name) continue;
+    const error = row.find(([key2]) => /^Error$/i.test(key2))?.[1];
+    if (error) throw new RunError(`${source}:${line.number}: task "${name}" did not complete (error: ${error})`);
     collector.addTrial(name, { metrics: tableMetrics(row, `${source}:${line.number}`) }, { kind: "benchmark" });
   }
   if (open2) throw new InputError(`${source}:${open2.number}: the table that opens here has no closing "└" border; the file looks truncated`);

@@ -64132,6 +64132,7 @@ function parseDurationMs(value, where, { allowZero = false } = {}) {
     if (match) ms = Number(match[1]) * UNIT_MS[match[2] ?? "s"];
   }
   if (ms !== void 0 && (ms > 0 || allowZero && ms === 0)) return ms;
+  if (ms !== void 0) throw new InputError(`${where}: "${value}" must be longer than zero; write e.g. 500ms, 30s, 10m or 1h`);
   throw new InputError(`${where}: "${value}" is not a duration; write e.g. 500ms, 30s, 10m or 1h`);
 }
 
@@ -65517,6 +65518,13 @@ function resolveThresholds(edge, config, where, source) {
 }
 function parseInlineThresholds(text, source) {
   const data = inlineThresholdMap(text, source);
+  for (const [metric, rule] of Object.entries(data)) {
+    if (typeof rule === "number") {
+      throw new InputError(
+        `${source}: "${metric}: ${rule}" is a bare number; write "${metric}: +${rule}%" (worse by ${rule}% fails) or "${metric}: < ${rule}ms" (a budget)`
+      );
+    }
+  }
   const problems = thresholdsProblems(data);
   if (problems.length > 0) {
     throw new InputError(`${source} is invalid:
@@ -66773,6 +66781,12 @@ function validateResults(data, source) {
   if (typeof version === "number" && version > RESULTS_SCHEMA_VERSION) {
     throw new InputError(`${source}: schemaVersion ${version} is newer than this perf-gate understands (${RESULTS_SCHEMA_VERSION}); upgrade perf-gate`);
   }
+  const keys = Object.keys(data);
+  if (keys.includes("verdict") && keys.includes("metrics")) {
+    throw new InputError(
+      `${source} is a perf-gate report (written by --json), not results: give the results it was made from, or render it with \`perf-gate report ${source} --html <file>\``
+    );
+  }
   const problems = schemaProblems("results", data);
   if (problems.length > 0) {
     throw new InputError(`${source} is not valid perf-gate results:
@@ -66923,6 +66937,8 @@ function readConsoleTable(text, source, collector) {
     const row = header.map((name2, index) => [name2, cells[index] ?? ""]);
     const name = row.find(([key2]) => /^Task [Nn]ame$/.test(key2))?.[1];
     if (!name) continue;
+    const error = row.find(([key2]) => /^Error$/i.test(key2))?.[1];
+    if (error) throw new RunError(`${source}:${line.number}: task "${name}" did not complete (error: ${error})`);
     collector.addTrial(name, { metrics: tableMetrics(row, `${source}:${line.number}`) }, { kind: "benchmark" });
   }
   if (open2) throw new InputError(`${source}:${open2.number}: the table that opens here has no closing "└" border; the file looks truncated`);
@@ -77854,11 +77870,17 @@ async function readGateReport(path, shown) {
   if (data?.verdict === "error" && failure) {
     throw new InputError(`report ${shown} is the report of a run that failed (${String(failure.message)}): it holds no verdicts to render`);
   }
+  const keys = data !== null && typeof data === "object" ? Object.keys(data) : [];
+  if (keys.includes("scenarios") && !keys.includes("verdict")) {
+    throw new InputError(
+      `report ${shown} is a results file, not a report: compare it (\`perf-gate compare --baseline <file> --current ${shown}\`) or gate it (\`perf-gate run --results ${shown}\`), with --html <file>`
+    );
+  }
   const problems = schemaProblems("report", data);
   if (problems.length > 0) {
     throw new InputError(
       `report ${shown} is not a perf-gate report:
-  ${problems.slice(0, 5).map((p) => `${p.pointer || "/"}: ${p.message}`).join("\n  ")}`
+  ${problems.slice(0, 5).map((p) => p.message).join("\n  ")}`
     );
   }
   return data;

@@ -188,5 +188,9 @@ describe('settings', () => {
       () => parseInlineThresholds('p95: { fail: +20%, colour: red }', 'input'),
       /input is invalid:\n\s+\/p95: unknown key "colour"; allowed: warn, fail, direction/
     )
+    assert.throws(
+      () => parseInlineThresholds('p95: 10', '--thresholds'),
+      /^InputError: --thresholds: "p95: 10" is a bare number; write "p95: \+10%" \(worse by 10% fails\) or "p95: < 10ms" \(a budget\)$/
+    )
   })
 })

@@ -26,6 +26,16 @@ describe('tinybench', () => {
 
   test('an errored task is a run failure; a bad cell names its row and column', () => {
     assertParseError('[{"name":"t","result":{"state":"errored","error":{}}}]', 'tinybench', 't.json', /t\.json: \/0: task "t" did not complete/, RunError)
+    // console.table of a run where a task threw (tinybench 6: an Error and a Stack column, empty figures).
+    const table = [
+      '┌─────────┬───────────┬──────────────────┬──────────────────┬─────────┬──────────┬──────────┐',
+      '│ (index) │ Task name │ Latency avg (ns) │ Latency med (ns) │ Samples │ Error    │ Stack    │',
+      '├─────────┼───────────┼──────────────────┼──────────────────┼─────────┼──────────┼──────────┤',
+      "│ 0       │ 'ok task' │ '45.10 ± 1.87%'  │ '40.00 ± 0.00'   │ 1108674 │          │          │",
+      "│ 1       │ 'throws'  │                  │                  │         │ 'kaboom' │ 'Error'  │",
+      '└─────────┴───────────┴──────────────────┴──────────────────┴─────────┴──────────┴──────────┘'
+    ].join('\n')
+    assertParseError(table, 'tinybench', 'bench.txt', /^bench\.txt:5: task "throws" did not complete \(error: kaboom\)$/, RunError)
     assertParseError(
       '[{"Task name":"t","Latency avg (ns)":"fast","Samples":1}]',
       'tinybench',

@@ -15,5 +15,6 @@ export function parseDurationMs(value: number | string, where: string, { allowZe
     if (match) ms = Number(match[1]) * UNIT_MS[match[2] ?? 's']!
   }
   if (ms !== undefined && (ms > 0 || (allowZero && ms === 0))) return ms
+  if (ms !== undefined) throw new InputError(`${where}: "${value}" must be longer than zero; write e.g. 500ms, 30s, 10m or 1h`)
   throw new InputError(`${where}: "${value}" is not a duration; write e.g. 500ms, 30s, 10m or 1h`)
 }

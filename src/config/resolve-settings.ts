@@ -337,6 +337,14 @@ function resolveThresholds(edge: EdgeSettings, config: ConfigFile, where: string
 /** Inline thresholds: a YAML or JSON map such as "p95: +20%\np99: < 300ms", or "p95=+20%, p99=<300ms". */
 export function parseInlineThresholds(text: string, source: string): ThresholdRule['metrics'] {
   const data = inlineThresholdMap(text, source)
+  // A bare number ("p95: 10") is a rule without its kind: say the two it could have meant.
+  for (const [metric, rule] of Object.entries(data)) {
+    if (typeof rule === 'number') {
+      throw new InputError(
+        `${source}: "${metric}: ${rule}" is a bare number; write "${metric}: +${rule}%" (worse by ${rule}% fails) or "${metric}: < ${rule}ms" (a budget)`
+      )
+    }
+  }
   const problems = thresholdsProblems(data)
   if (problems.length > 0) {
     throw new InputError(`${source} is invalid:\n  ${problems.map((p) => p.message).join('\n  ')}`)

@@ -25,6 +25,12 @@ export function validateResults(data: unknown, source: string): Results {
   if (typeof version === 'number' && version > RESULTS_SCHEMA_VERSION) {
     throw new InputError(`${source}: schemaVersion ${version} is newer than this perf-gate understands (${RESULTS_SCHEMA_VERSION}); upgrade perf-gate`)
   }
+  const keys = Object.keys(data)
+  if (keys.includes('verdict') && keys.includes('metrics')) {
+    throw new InputError(
+      `${source} is a perf-gate report (written by --json), not results: give the results it was made from, or render it with \`perf-gate report ${source} --html <file>\``
+    )
+  }
   const problems = schemaProblems('results', data)
   if (problems.length > 0) {
     throw new InputError(`${source} is not valid perf-gate results:\n  ${problems.map((p) => p.message).join('\n  ')}`)

@@ -84,6 +84,9 @@ function readConsoleTable(text: string, source: string, collector: ScenarioColle
     const row = header.map((name, index): [string, string] => [name, cells[index] ?? ''])
     const name = row.find(([key]) => /^Task [Nn]ame$/.test(key))?.[1]
     if (!name) continue
+    // A task that threw has an Error cell and empty figures: a failed run (exit 2), as in the JSON forms.
+    const error = row.find(([key]) => /^Error$/i.test(key))?.[1]
+    if (error) throw new RunError(`${source}:${line.number}: task "${name}" did not complete (error: ${error})`)
     collector.addTrial(name, { metrics: tableMetrics(row, `${source}:${line.number}`) }, { kind: 'benchmark' })
   }
   if (open) throw new InputError(`${source}:${open.number}: the table that opens here has no closing "└" border; the file looks truncated`)

@@ -49,12 +49,18 @@ export async function readGateReport(path: string, shown: string): Promise<GateR
   if ((data as { verdict?: unknown } | null)?.verdict === 'error' && failure) {
     throw new InputError(`report ${shown} is the report of a run that failed (${String(failure.message)}): it holds no verdicts to render`)
   }
+  const keys = data !== null && typeof data === 'object' ? Object.keys(data) : []
+  if (keys.includes('scenarios') && !keys.includes('verdict')) {
+    throw new InputError(
+      `report ${shown} is a results file, not a report: compare it (\`perf-gate compare --baseline <file> --current ${shown}\`) or gate it (\`perf-gate run --results ${shown}\`), with --html <file>`
+    )
+  }
   const problems = schemaProblems('report', data)
   if (problems.length > 0) {
     throw new InputError(
       `report ${shown} is not a perf-gate report:\n  ${problems
         .slice(0, 5)
-        .map((p) => `${p.pointer || '/'}: ${p.message}`)
+        .map((p) => p.message)
         .join('\n  ')}`
     )
   }

@@ -189,8 +189,8 @@ describe('load settings', () => {
       /\/load\/scenarios\/0\/timeout: "500ms" is too short; a request timeout is at least 1s/
     )
     await rejectsWith(scenarioWith('{ url: "http://h/" }', '      duration: soon\n'), /perf-gate\.yml:\d+.*\/load\/scenarios\/0\/duration/s)
-    await rejectsWith(scenarioWith('{ url: "http://h/" }', '      duration: 0s\n'), /\/load\/scenarios\/0\/duration: "0s" is not a duration/)
-    await rejectsWith(scenarioWith('{ url: "http://h/" }'), /input 'duration': "0ms" is not a duration/, { load: { duration: '0ms' } })
+    await rejectsWith(scenarioWith('{ url: "http://h/" }', '      duration: 0s\n'), /\/load\/scenarios\/0\/duration: "0s" must be longer than zero/)
+    await rejectsWith(scenarioWith('{ url: "http://h/" }'), /input 'duration': "0ms" must be longer than zero/, { load: { duration: '0ms' } })
     await rejectsWith(
       scenarioWith('{ url: "http://a/" }\n        - { url: "http://b/" }'),
       /\/load\/scenarios\/0\/endpoints: all endpoints of a scenario must be on one server/
@@ -379,7 +379,7 @@ ${scenario}`
       /\/stages: every stage sets users, or every stage sets rate/
     )
     await rejectsWith(base('      stages: [{ duration: 10s }]\n'), /\/stages\/0: a stage needs users .* or rate/)
-    await rejectsWith(base('      stages: [{ duration: 0s, users: 3 }]\n'), /\/stages\/0\/duration: "0s" is not a duration/)
+    await rejectsWith(base('      stages: [{ duration: 0s, users: 3 }]\n'), /\/stages\/0\/duration: "0s" must be longer than zero/)
     await rejectsWith(base('      stages: [{ duration: 1s, users: 0 }, { duration: 1s, users: 0 }]\n'), /every stage has a target of 0; nothing would be sent/)
     await rejectsWith(base('      think-time: -1s\n'), /\/load\/scenarios\/0\/think-time: "-1s" is negative/)
     await rejectsWith(base('      think-time: 2s-1s\n'), /think-time: the shortest think time \(2s\) is longer than the longest \(1s\)/)
