@@ -65805,7 +65805,7 @@ function judgeRelativeChange(evidence, best, limit, options) {
   const { side, getting, span } = best.drift;
   const advice = getting === "better" ? "still improving" : "getting worse from one to the next";
   const falling = getting === "better" === (evidence.direction === "lower");
-  const drift = falling ? `${formatPercentChange(Math.exp(-span), "−")}` : `${formatPercentChange(Math.exp(span))}`;
+  const drift = falling ? formatPercentChange(Math.exp(-span), "−") : formatPercentChange(Math.exp(span));
   const shifted = [-span, span].map(
     (shift) => judgeLogEstimate({ ...best.estimate, estimate: best.estimate.estimate + shift }, best.method, limit, evidence.direction, options)
   );
@@ -66199,7 +66199,7 @@ function allPositive(evidence) {
 function judgeNonPositive(evidence, expression, level, unit) {
   const base = median(evidence.baseline);
   const current = median(evidence.current);
-  const show2 = (value) => value === 0 ? "0" : formatQuantity(value, unit);
+  const show2 = (value) => formatQuantity(value, unit);
   if ([...evidence.baseline, ...evidence.current].some((value) => value < 0)) {
     return { status: "inconclusive", reason: `A relative threshold (${expression.text}) cannot judge values below zero; use an absolute budget.` };
   }

@@ -460,7 +460,7 @@ describe('verdicts', () => {
     // Mostly zero on one side: the medians decide as for counts, in the metric's unit.
     const vanished = judge([2, 2, 2], [0, 0, 1])
     assert.equal(vanished.status, 'improved')
-    assert.equal(vanished.reason, 'Fell from 2.00 ms to 0.')
+    assert.equal(vanished.reason, 'Fell from 2.00 ms to 0 ms.')
   })
 
   test('the gate status is led by the worst metric', () => {

@@ -188,7 +188,7 @@ export function summarize(metrics: MetricVerdict[], hasBaseline: boolean): GateV
  * Every gated metric is new (the baseline has other metrics of the same scenarios): nothing was judged, and a run that
  * compared nothing is never a pass; it is as if there were no baseline, which is what the report says.
  */
-export function comparedNothing(gated: MetricVerdict[]): boolean {
+function comparedNothing(gated: MetricVerdict[]): boolean {
   return gated.length > 0 && gated.every((m) => m.status === 'new' || m.status === 'no-baseline')
 }
 
@@ -436,8 +436,7 @@ function judgeNonPositive(
 ): ExpressionOutcome {
   const base = median(evidence.baseline)
   const current = median(evidence.current)
-  // Zero needs no unit (a time would scale it to "0 ns").
-  const show = (value: number): string => (value === 0 ? '0' : formatQuantity(value, unit))
+  const show = (value: number): string => formatQuantity(value, unit)
   if ([...evidence.baseline, ...evidence.current].some((value) => value < 0)) {
     return { status: 'inconclusive', reason: `A relative threshold (${expression.text}) cannot judge values below zero; use an absolute budget.` }
   }

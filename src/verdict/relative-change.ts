@@ -205,7 +205,7 @@ export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstima
   // first trial to the last: a fall to a third is −67%, not "+208%".
   const advice = getting === 'better' ? 'still improving' : 'getting worse from one to the next'
   const falling = (getting === 'better') === (evidence.direction === 'lower')
-  const drift = falling ? `${formatPercentChange(Math.exp(-span), '−')}` : `${formatPercentChange(Math.exp(span))}`
+  const drift = falling ? formatPercentChange(Math.exp(-span), '−') : formatPercentChange(Math.exp(span))
   // Drifting trials are not independent evidence, so the interval alone cannot decide. The verdict stands only when
   // it holds wherever in the drift the true level lies: the estimate moved by the whole drift either way.
   const shifted = [-span, span].map((shift) =>
