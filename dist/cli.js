@@ -66718,7 +66718,8 @@ var locustFormat = {
       return match && Number(match[1]) < 100 ? [{ index, percent: Number(match[1]) }] : [];
     });
     const collector = new ScenarioCollector();
-    for (const record of records.slice(1)) {
+    const rows = records.slice(1);
+    for (const record of rows) {
       if (record.fields.length !== columns.length) {
         throw new InputError(`${source}:${record.line}: expected ${columns.length} fields as in the header, got ${record.fields.length}`);
       }
@@ -66746,6 +66747,10 @@ var locustFormat = {
       const failures = cell(at.failures, "a failure count");
       if (failures !== void 0) metrics.errors = metricValue(100 * failures / requests, "%");
       collector.addTrial(name, { metrics }, { kind: "load", ...type ? { labels: { type } } : {} });
+    }
+    const last2 = rows.at(-1);
+    if (!last2 || !/^(Aggregated|Total)$/.test(last2.fields[at.name].trim())) {
+      throw new InputError(`${source}:${last2?.line ?? header.line}: the last row is not Locust's "Aggregated" row; the file looks truncated`);
     }
     return buildResults("locust", collector.scenarios(), source, { nothingFound: "no request rows with requests in this Locust stats file" });
   }

@@ -42,7 +42,17 @@ describe('Locust --csv stats', () => {
       /_stats_history\.csv .*give the _stats\.csv/,
       InputError
     )
-    assertParseError(`${header}\n`, 'locust', 's.csv', /no request rows/, InputError)
+    assertParseError(`${header}\n`, 'locust', 's.csv', /^s\.csv:1: the last row is not Locust's "Aggregated" row; the file looks truncated$/, InputError)
+    assertParseError(`${header}\n,Aggregated,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n`, 'locust', 's.csv', /no request rows/, InputError)
+    // Cut at a line end: the rows after the cut, and the "Aggregated" row Locust always writes last, are missing.
+    const full = fixtureText('locust_stats.csv').trimEnd().split('\n')
+    assertParseError(
+      `${full.slice(0, 2).join('\n')}\n`,
+      'locust',
+      's.csv',
+      /^s\.csv:2: the last row is not Locust's "Aggregated" row; the file looks truncated$/,
+      InputError
+    )
   })
 
   test('real files: default and custom percentile columns', needsShared, () => {

@@ -60,7 +60,8 @@ export const locustFormat: ResultsFormat = {
       return match && Number(match[1]) < 100 ? [{ index, percent: Number(match[1]) }] : []
     })
     const collector = new ScenarioCollector()
-    for (const record of records.slice(1)) {
+    const rows = records.slice(1)
+    for (const record of rows) {
       if (record.fields.length !== columns.length) {
         throw new InputError(`${source}:${record.line}: expected ${columns.length} fields as in the header, got ${record.fields.length}`)
       }
@@ -88,6 +89,12 @@ export const locustFormat: ResultsFormat = {
       const failures = cell(at.failures, 'a failure count')
       if (failures !== undefined) metrics.errors = metricValue((100 * failures) / requests, '%')
       collector.addTrial(name, { metrics }, { kind: 'load', ...(type ? { labels: { type } } : {}) })
+    }
+    // Locust writes the "Aggregated" row (before 1.0: "Total") last, whatever was measured: without it the file was
+    // cut at a line end, and the rows after the cut would be lost unseen.
+    const last = rows.at(-1)
+    if (!last || !/^(Aggregated|Total)$/.test(last.fields[at.name]!.trim())) {
+      throw new InputError(`${source}:${last?.line ?? header.line}: the last row is not Locust's "Aggregated" row; the file looks truncated`)
     }
     return buildResults('locust', collector.scenarios(), source, { nothingFound: 'no request rows with requests in this Locust stats file' })
   }
