@@ -75962,10 +75962,12 @@ function checkScenariosOverlap(current, baseline, baselineLabel) {
   if (current.scenarios.length === 0 || baseline.scenarios.length === 0) return;
   const currentNames = new Set(current.scenarios.map((s) => s.name));
   if (baseline.scenarios.some((s) => currentNames.has(s.name))) return;
+  const formats = [current, baseline].map((results) => results.producer?.format);
+  const tools = formats[0] && formats[1] && formats[0] !== formats[1] ? ` They come from different tools (${formats[0]} and ${formats[1]}).` : "";
   throw new InputError(
-    `this run and the baseline (${baselineLabel}) share no scenario, so nothing can be compared.
-  this run: ${few(current.scenarios.map((s) => s.name))}
-  baseline: ${few(baseline.scenarios.map((s) => s.name))}
+    `this run and the baseline (${baselineLabel}) share no scenario, so nothing can be compared.${tools}
+  this run: ${few(current.scenarios.map((s) => s.name))}${formats[0] ? ` (${formats[0]})` : ""}
+  baseline: ${few(baseline.scenarios.map((s) => s.name))}${formats[1] ? ` (${formats[1]})` : ""}
 Compare results of the same benchmarks (scenario names must match), or give this gate another name to start a new baseline.`
   );
 }

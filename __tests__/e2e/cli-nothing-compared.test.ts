@@ -71,6 +71,18 @@ describe('nothing compared is never a pass (dist/cli.js)', () => {
     assert.match(run.stderr, /this run: "hey-head\.txt"/)
     assert.match(run.stderr, /baseline: "hey-base\.txt", "other"/)
     assert.doesNotMatch(run.stdout, /PASS/)
+    // Two tools' results never share names: the message says that first.
+    writeFileSync(join(dir, 'go.txt'), 'BenchmarkParse-8   \t 1000000\t      1052 ns/op\nPASS\nok  \texample.com/p\t1.2s\n')
+    writeFileSync(
+      join(dir, 'lib.txt'),
+      'running 1 test\ntest parse ... bench:       1,052 ns/iter (+/- 12)\n\ntest result: ok. 0 passed; 0 failed; 0 ignored; 1 measured; 0 filtered out; finished in 0.52s\n\n'
+    )
+    const tools = await runCliEntry(['compare', '--baseline', 'go.txt', '--current', 'lib.txt'], dir)
+    assert.equal(tools.exitCode, 3)
+    assert.match(
+      tools.stderr,
+      /share no scenario, so nothing can be compared\. They come from different tools \(libtest and go\)\.\n  this run: "parse" \(libtest\)\n  baseline: "BenchmarkParse" \(go\)/
+    )
   })
 
   test('a typo in a rule is exit 3 with the metrics that exist and a did-you-mean', async () => {
