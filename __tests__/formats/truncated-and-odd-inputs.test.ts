@@ -40,6 +40,12 @@ describe('truncated reports are refused, naming the file', () => {
     assertParseError(cut, 'auto', 'h.json', /h\.json/, InputError)
   })
 
+  test("Python's bare Infinity or NaN (not JSON) is pointed at by line and column", () => {
+    const text = '{\n  "benchmarks": [\n    {"name": "t", "stats": {"data": [1.5e-05, Infinity]}}\n  ]\n}\n'
+    assertParseError(text, 'pytest-benchmark', 'p.json', /^p\.json:3:47: Infinity is not JSON \(Python writes it for a value that is not finite\)/, InputError)
+    assertParseError(text.replace('Infinity', 'NaN'), 'pytest-benchmark', 'p.json', /^p\.json:3:47: NaN is not JSON/, InputError)
+  })
+
   test('hey: a report cut before its status code block, or mid-line', () => {
     const text = fixtureText('hey.txt')
     assertParseError(

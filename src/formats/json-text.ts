@@ -21,6 +21,15 @@ export function parseJsonText(text: string, source: string): unknown {
     if (/Unexpected end of JSON input/.test(message) || (offset && Number(offset[1]) >= end)) {
       throw new InputError(`${source}:${lineColumnAt(text, end)}: the JSON ends before it is complete; the file looks truncated`)
     }
+    // Python's json writes a value that is not finite as a bare NaN or Infinity, which is not JSON (V8 then names no
+    // position): point at it.
+    const bare = offset ? undefined : /[:,[]\s*(-?(?:NaN|Infinity))\b/.exec(text)
+    if (bare) {
+      const at = bare.index + bare[0].length - bare[1]!.length
+      throw new InputError(
+        `${source}:${lineColumnAt(text, at)}: ${bare[1]} is not JSON (Python writes it for a value that is not finite); the tool measured nothing usable there`
+      )
+    }
     const where = offset ? `${source}:${lineColumnAt(text, Number(offset[1]))}` : source
     throw new InputError(`${where}: not valid JSON (${message.replace(/ in JSON at position \d+.*$/, '')})`)
   }
