@@ -66557,7 +66557,9 @@ function parseJsonText(text, source) {
     const bare = offset ? void 0 : /[:,[]\s*(-?(?:NaN|Infinity))\b/.exec(text);
     if (bare) {
       const at = bare.index + bare[0].length - bare[1].length;
-      throw new InputError(`${source}:${lineColumnAt(text, at)}: ${bare[1]} is not JSON (Python writes it for a value that is not finite); the tool measured nothing usable there`);
+      throw new InputError(
+        `${source}:${lineColumnAt(text, at)}: ${bare[1]} is not JSON (Python writes it for a value that is not finite); the tool measured nothing usable there`
+      );
     }
     const where = offset ? `${source}:${lineColumnAt(text, Number(offset[1]))}` : source;
     throw new InputError(`${where}: not valid JSON (${message.replace(/ in JSON at position \d+.*$/, "")})`);
