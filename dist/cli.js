@@ -66074,7 +66074,7 @@ function benchmarkIdFromPath(source) {
   if (match) return match[1];
   const folder = /(?:^|\/)([^/]+)\/(?:new|base)\/[^/]+$/.exec(normalized);
   if (folder) return folder[1];
-  return normalized.split("/").pop().replace(/\.json$/, "") || "criterion";
+  return "criterion";
 }
 
 // src/formats/go-bench.ts

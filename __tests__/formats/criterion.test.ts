@@ -27,6 +27,10 @@ describe('Criterion.rs', () => {
     assert.equal(metrics.mean!.value, 24991.2)
     assert.equal(metrics.stdev!.value, 545.9)
     assert.equal(metrics.mad!.value, 240.5)
+    // Outside Criterion's folders the file names nothing: a fixed name, never the file's (a renamed copy must compare).
+    for (const path of ['crit-base/estimates.json', 'criterion-estimates-copy.json']) {
+      assert.equal(parseChecked(fixtureText(`${FOLDER}/estimates.json`), 'criterion', path).scenarios[0]!.name, 'criterion')
+    }
   })
 
   test('files that hold no times are explained', () => {

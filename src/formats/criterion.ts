@@ -95,17 +95,15 @@ function estimateMetrics(root: JsonNode): Record<string, MetricValue> {
   return { time: metricValue(headline, 'ns'), ...metrics }
 }
 
-/** `target/criterion/fib/20/new/estimates.json` → `fib/20`; otherwise the file name without extension. */
+/**
+ * `target/criterion/fib/20/new/estimates.json` → `fib/20`; elsewhere "criterion": the file holds no name, and a name
+ * made from the file's own name would keep a renamed copy from ever comparing with the original.
+ */
 function benchmarkIdFromPath(source: string): string {
   const normalized = source.replace(/\\/g, '/')
   const match = /^(?:.*\/)?criterion\/(.+?)\/(?:new|base)\/[^/]+$/.exec(normalized)
   if (match) return match[1]!
   const folder = /(?:^|\/)([^/]+)\/(?:new|base)\/[^/]+$/.exec(normalized)
   if (folder) return folder[1]!
-  return (
-    normalized
-      .split('/')
-      .pop()!
-      .replace(/\.json$/, '') || 'criterion'
-  )
+  return 'criterion'
 }
