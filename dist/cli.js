@@ -64542,13 +64542,22 @@ var BYTE_DISPLAY = [
   ["KiB", 1024],
   ["B", 1]
 ];
+var DECIMAL_BYTE_DISPLAY = [
+  ["GB", 1e9],
+  ["MB", 1e6],
+  ["kB", 1e3],
+  ["B", 1]
+];
+function byteDisplayOf(canonical) {
+  return /^[kMG]B(\/s)?$/.test(canonical) ? DECIMAL_BYTE_DISPLAY : BYTE_DISPLAY;
+}
 function formatQuantity(value, unit) {
   if (!Number.isFinite(value)) return String(value);
   const known = lookupUnit(unit);
   if (value === 0 && known && known.family !== "count" && known.family !== "ratio") return `0 ${canonicalUnit(unit)}`;
   if (known?.family === "time") return scaled(value * known.factor, TIME_DISPLAY, "");
-  if (known?.family === "bytes") return scaled(value * known.factor, BYTE_DISPLAY, "");
-  if (known?.family === "rate" && rateKind(known.canonical) === "bytes") return scaled(value * known.factor, BYTE_DISPLAY, "/s");
+  if (known?.family === "bytes") return scaled(value * known.factor, byteDisplayOf(known.canonical), "");
+  if (known?.family === "rate" && rateKind(known.canonical) === "bytes") return scaled(value * known.factor, byteDisplayOf(known.canonical), "/s");
   if (known?.family === "ratio") return `${formatNumber(value)}%`;
   const shown = known?.family === "count" ? "" : canonicalUnit(unit);
   return shown ? `${formatNumber(value)} ${shown}` : formatNumber(value);
@@ -65316,7 +65325,9 @@ function hasAnyThreshold(rules) {
 }
 
 // src/config/resolve-settings.ts
-var DEFAULT_THRESHOLDS = { "*": "20%" };
+var UNGATED_BY_DEFAULT = "!(stdev|max|p98|p99*)";
+var UNGATED_BY_DEFAULT_WORDS = "stdev, max and percentiles from p98 up";
+var DEFAULT_THRESHOLDS = { [UNGATED_BY_DEFAULT]: "20%" };
 var DEFAULT_LOAD_THRESHOLDS = { p50: "20%", p95: "20%", rps: "20%", errors: "< 1%" };
 var DEFAULT_WEBSOCKET_THRESHOLDS = { "rtt p50": "20%", "rtt p95": "20%", "messages/s": "20%", errors: "< 1%" };
 function defaultThresholdsOf(source) {
@@ -65344,7 +65355,7 @@ function defaultClauses(source) {
   const metricsByRule = /* @__PURE__ */ new Map();
   for (const [metric, rule] of Object.entries(defaultThresholdsOf(source))) metricsByRule.set(rule, [...metricsByRule.get(rule) ?? [], metric]);
   const clauses = [...metricsByRule].map(([rule, metrics], index) => {
-    const who = metrics.includes("*") ? "every metric" : listWords(metrics);
+    const who = metrics.includes(UNGATED_BY_DEFAULT) ? `every metric except ${UNGATED_BY_DEFAULT_WORDS}` : listWords(metrics);
     const gated = index > 0 ? "" : metrics.length > 1 ? " are gated" : " is gated";
     const how = /^\+?\d+(\.\d+)?%$/.test(rule) ? `a ${rule.replace(/^\+/, "")} change for the worse` : rule;
     return `${who}${gated} on ${how}`;

@@ -148,6 +148,7 @@ Options:
   history: HISTORY_HELP,
   report: REPORT_HELP,
   compare: `Usage: perf-gate compare --baseline <file> --current <file> [options]
+       perf-gate compare <baseline file> <current file> [options]
 
 Compares two results files (or saved baseline files) with the thresholds of the
 config file or --thresholds. Runs nothing and saves nothing.
@@ -452,16 +453,14 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 async function compareCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, {
-    ...COMMON_OPTIONS,
-    baseline: { type: 'string' },
-    current: { type: 'string' },
-    'fail-on-missing-baseline': { type: 'boolean' }
-  })
+  const { values, positionals } = parse(
+    args,
+    { ...COMMON_OPTIONS, baseline: { type: 'string' }, current: { type: 'string' }, 'fail-on-missing-baseline': { type: 'boolean' } },
+    true
+  )
   if (values.help) return help(io, 'compare')
-  const baselinePath = values.baseline as string | undefined
-  const currentPath = values.current as string | undefined
-  if (!baselinePath || !currentPath) throw new InputError('compare needs both --baseline <file> and --current <file>')
+  const { baselinePath, currentPath } = comparedPaths(values, positionals)
+  if (!baselinePath || !currentPath) throw new InputError('compare needs both --baseline <file> and --current <file> (or the two files in that order)')
   try {
     return await compareFiles(baselinePath, currentPath, values, io)
   } catch (error) {
@@ -469,6 +468,18 @@ async function compareCommand(args: string[], io: CliIo): Promise<number> {
     await writeFailureJson(typeof values.name === 'string' ? values.name : 'default', error, values, io, false)
     throw error
   }
+}
+
+/** `compare old.json new.json`, as benchstat and diff take them, or the flags; never both for one side. */
+function comparedPaths(values: Record<string, string | boolean | undefined>, positionals: string[]): { baselinePath?: string; currentPath?: string } {
+  const flagged = [values.baseline, values.current].filter((value) => typeof value === 'string').length
+  if (positionals.length > 2 - flagged) {
+    throw new InputError(`Unexpected argument '${positionals[2 - flagged]}': compare takes a baseline and a current file, by --baseline/--current or in that order; see --help`)
+  }
+  const rest = [...positionals]
+  const baselinePath = typeof values.baseline === 'string' ? values.baseline : rest.shift()
+  const currentPath = typeof values.current === 'string' ? values.current : rest.shift()
+  return { ...(baselinePath ? { baselinePath } : {}), ...(currentPath ? { currentPath } : {}) }
 }
 
 async function compareFiles(baselinePath: string, currentPath: string, values: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { parseConfigText, loadConfigFile } from '../../src/config/config-file.js'
 import { defaultThresholdsNote, parseInlineThresholds, resolveSettings, type EdgeSettings } from '../../src/config/resolve-settings.js'
 import { InputError } from '../../src/errors.js'
+import { resolveThreshold } from '../../src/config/thresholds.js'
 import { scratchDir } from '../support/spawn-dist.js'
 
 /** The message a config is rejected with (an InputError). */
@@ -116,10 +117,12 @@ describe('settings', () => {
     assert.equal(settings.baseline.dir, join(dir, '.perf-gate'))
     assert.equal(settings.thresholds.length, 1, 'the default rule')
     assert.equal(settings.thresholds[0]!.isDefault, true)
-    assert.equal(settings.thresholds[0]!.metrics['*']!.fail[0]!.text, '20%')
+    const rule = settings.thresholds[0]!
+    for (const gated of ['time', 'mean', 'p50', 'p95', 'ops', 'bytes']) assert.ok(resolveThreshold([rule], { name: 'fib' }, gated), gated)
+    for (const spread of ['stdev', 'max', 'p98', 'p99', 'p99.9']) assert.equal(resolveThreshold([rule], { name: 'fib' }, spread), undefined, spread)
     assert.equal(
       defaultThresholdsNote(settings.source),
-      'No thresholds are configured, so every metric is gated on a 20% change for the worse (set `thresholds` to choose).'
+      'No thresholds are configured, so every metric except stdev, max and percentiles from p98 up is gated on a 20% change for the worse (set `thresholds` to choose).'
     )
   })
 

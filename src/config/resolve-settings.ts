@@ -76,8 +76,16 @@ export interface EdgeSettings {
   env?: Record<string, string | undefined>
 }
 
-/** The default when nothing sets a threshold: gate every metric on a 20% change for the worse. */
-const DEFAULT_THRESHOLDS: Record<string, string> = { '*': '20%' }
+/**
+ * Spread and extremes, which the default does not gate: a stdev, a max or a p99 of one run swings with a few slow
+ * iterations, so gated by default they filled reports with inconclusive rows (tinybench prints ten metrics a task,
+ * four of these) and turned a decided gate inconclusive. They are still measured and shown; a threshold gates them.
+ */
+const UNGATED_BY_DEFAULT = '!(stdev|max|p98|p99*)'
+const UNGATED_BY_DEFAULT_WORDS = 'stdev, max and percentiles from p98 up'
+
+/** The default when nothing sets a threshold: every metric but spread and extremes, on a 20% change for the worse. */
+const DEFAULT_THRESHOLDS: Record<string, string> = { [UNGATED_BY_DEFAULT]: '20%' }
 
 /**
  * The default for endpoint load: the latencies and throughput a service owner watches, and an error budget.
@@ -128,7 +136,7 @@ function defaultClauses(source: RunSource): string {
   const metricsByRule = new Map<string, string[]>()
   for (const [metric, rule] of Object.entries(defaultThresholdsOf(source))) metricsByRule.set(rule, [...(metricsByRule.get(rule) ?? []), metric])
   const clauses = [...metricsByRule].map(([rule, metrics], index) => {
-    const who = metrics.includes('*') ? 'every metric' : listWords(metrics)
+    const who = metrics.includes(UNGATED_BY_DEFAULT) ? `every metric except ${UNGATED_BY_DEFAULT_WORDS}` : listWords(metrics)
     const gated = index > 0 ? '' : metrics.length > 1 ? ' are gated' : ' is gated'
     const how = /^\+?\d+(\.\d+)?%$/.test(rule) ? `a ${rule.replace(/^\+/, '')} change for the worse` : rule
     return `${who}${gated} on ${how}`

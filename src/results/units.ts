@@ -96,16 +96,30 @@ const BYTE_DISPLAY: Array<[string, number]> = [
   ['KiB', 1024],
   ['B', 1]
 ]
+const DECIMAL_BYTE_DISPLAY: Array<[string, number]> = [
+  ['GB', 1e9],
+  ['MB', 1e6],
+  ['kB', 1e3],
+  ['B', 1]
+]
 
-/** Formats a value for people: time in the largest unit that keeps it ≥ 1 (µs/ms/s), bytes and bytes/s in binary units. */
+/** Bytes in the kind of multiple the tool wrote: Go and libtest print decimal MB/s, which must not read as MiB/s. */
+function byteDisplayOf(canonical: string): Array<[string, number]> {
+  return /^[kMG]B(\/s)?$/.test(canonical) ? DECIMAL_BYTE_DISPLAY : BYTE_DISPLAY
+}
+
+/**
+ * Formats a value for people: time in the largest unit that keeps it ≥ 1 (µs/ms/s), bytes and bytes/s in binary
+ * units, or decimal ones when the tool wrote decimal (kB, MB, GB).
+ */
 export function formatQuantity(value: number, unit: string): string {
   if (!Number.isFinite(value)) return String(value)
   const known = lookupUnit(unit)
   // Zero has no best scale: in the unit the tool wrote ("0 ms", not "0 ns").
   if (value === 0 && known && known.family !== 'count' && known.family !== 'ratio') return `0 ${canonicalUnit(unit)}`
   if (known?.family === 'time') return scaled(value * known.factor, TIME_DISPLAY, '')
-  if (known?.family === 'bytes') return scaled(value * known.factor, BYTE_DISPLAY, '')
-  if (known?.family === 'rate' && rateKind(known.canonical) === 'bytes') return scaled(value * known.factor, BYTE_DISPLAY, '/s')
+  if (known?.family === 'bytes') return scaled(value * known.factor, byteDisplayOf(known.canonical), '')
+  if (known?.family === 'rate' && rateKind(known.canonical) === 'bytes') return scaled(value * known.factor, byteDisplayOf(known.canonical), '/s')
   if (known?.family === 'ratio') return `${formatNumber(value)}%`
   const shown = known?.family === 'count' ? '' : canonicalUnit(unit)
   return shown ? `${formatNumber(value)} ${shown}` : formatNumber(value)
