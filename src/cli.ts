@@ -474,7 +474,9 @@ async function compareCommand(args: string[], io: CliIo): Promise<number> {
 function comparedPaths(values: Record<string, string | boolean | undefined>, positionals: string[]): { baselinePath?: string; currentPath?: string } {
   const flagged = [values.baseline, values.current].filter((value) => typeof value === 'string').length
   if (positionals.length > 2 - flagged) {
-    throw new InputError(`Unexpected argument '${positionals[2 - flagged]}': compare takes a baseline and a current file, by --baseline/--current or in that order; see --help`)
+    throw new InputError(
+      `Unexpected argument '${positionals[2 - flagged]}': compare takes a baseline and a current file, by --baseline/--current or in that order; see --help`
+    )
   }
   const rest = [...positionals]
   const baselinePath = typeof values.baseline === 'string' ? values.baseline : rest.shift()

@@ -89,10 +89,18 @@ describe('file baseline store', () => {
     writeFileSync(join(historyDir, '20261123T110000Z-truncated.json'), goodText.slice(0, goodText.length / 2))
     writeFileSync(join(historyDir, '20261123T120000Z-newer.json'), JSON.stringify({ ...JSON.parse(goodText), schemaVersion: 9 }))
     writeFileSync(join(historyDir, '20261123T130000Z-invalid.json'), JSON.stringify({ ...JSON.parse(goodText), results: { scenarios: 'no' } }))
+    // Valid to the schema, but a time cannot be negative: a hand-edited or damaged record is not compared.
+    const negative = JSON.parse(goodText)
+    negative.results.scenarios[0].trials[1].metrics.p95.value = -5
+    writeFileSync(join(historyDir, '20261123T140000Z-negative.json'), JSON.stringify(negative))
     const lookup = await store.load({ gate: 'api', historyLimit: 10 })
     assert.equal(lookup.baseline!.id, good.id)
     assert.equal(lookup.history.length, 1)
-    assert.equal(lookup.problems.length, 3)
+    assert.equal(lookup.problems.length, 4)
+    assert.match(
+      lookup.problems.join('\n'),
+      /negative\.json holds a value that is not a measurement \(scenario "s", trial 2, metric p95: -5 ms is negative, which a time cannot be\); ignoring it/
+    )
     assert.match(lookup.problems.join('\n'), /truncated\.json is corrupt or truncated/)
     assert.match(lookup.problems.join('\n'), /newer\.json was written by a newer perf-gate \(schemaVersion 9\)/)
     assert.match(lookup.problems.join('\n'), /invalid\.json is invalid \(\/results/)

@@ -5,6 +5,7 @@
  * (see BaselineAbsence): never saved, could not be read, or rejected.
  */
 import { schemaProblems } from '../schemas.js'
+import { firstValueProblem } from '../results/value-check.js'
 import {
   BASELINE_SCHEMA_VERSION,
   noteTrouble,
@@ -49,7 +50,10 @@ export function validateBaselineText(text: string, source: string, problems: str
         .map((p) => p.message)
         .join('; ')})`
     )
-  return data as BaselineRecord
+  const record = data as BaselineRecord
+  const impossible = firstValueProblem(record.results)
+  if (impossible) return reject(`baseline ${source} holds a value that is not a measurement (${impossible})`)
+  return record
 }
 
 /** One line of `baseline list`: what every store says about a record it holds. */

@@ -5,7 +5,7 @@
 import { InputError } from '../errors.js'
 import { normalizeResults } from '../results/normalize.js'
 import type { Results } from '../results/model.js'
-import { unitFamily } from '../results/units.js'
+import { firstValueProblem } from '../results/value-check.js'
 import type { ParseContext, ResultsFormat } from './format.js'
 import { artilleryFormat } from './artillery.js'
 import { autocannonFormat } from './autocannon.js'
@@ -83,33 +83,10 @@ export function parseResultsText(text: string, format: string, source: string, c
   return normalizeResults(results, parser.name)
 }
 
-/** Largest magnitude accepted: beyond it sums of squares overflow and no tool measures anything that large. */
-const LARGEST_VALUE = 1e100
-
 /** Rejects non-finite, out-of-range and negative-time values, naming scenario, trial and metric (exit 3). */
 function checkValues(results: Results, source: string): void {
-  for (const scenario of results.scenarios) {
-    scenario.trials.forEach((trial, index) => {
-      const where = (what: string): string => `${source}: scenario "${scenario.name}", trial ${index + 1}, ${what}`
-      for (const [name, metric] of Object.entries(trial.metrics)) {
-        const problem = valueProblem(metric.value, metric.unit)
-        if (problem) throw new InputError(`${where(`metric ${name}`)}: ${problem}`)
-      }
-      for (const [name, distribution] of Object.entries(trial.distributions ?? {})) {
-        const samples = distribution.samples ?? []
-        const bad = samples.findIndex((sample) => valueProblem(sample, distribution.unit) !== undefined)
-        if (bad >= 0) throw new InputError(`${where(`${name} sample ${bad + 1}`)}: ${valueProblem(samples[bad]!, distribution.unit)}`)
-      }
-    })
-  }
-}
-
-function valueProblem(value: number, unit: string): string | undefined {
-  if (!Number.isFinite(value)) return `${value} is not a finite number`
-  if (Math.abs(value) > LARGEST_VALUE) return `${value} is out of range (beyond ±1e100)`
-  const family = unitFamily(unit)
-  if (value < 0 && (family === 'time' || family === 'bytes' || family === 'rate')) return `${value} ${unit} is negative, which a ${family} cannot be`
-  return undefined
+  const problem = firstValueProblem(results)
+  if (problem) throw new InputError(`${source}: ${problem}`)
 }
 
 function detectFormat(text: string, source: string): ResultsFormat {
