@@ -65735,6 +65735,9 @@ function trialTrend(values) {
 }
 
 // src/verdict/relative-change.ts
+function moreTrialsSetting(kind) {
+  return kind === "load" ? "`trials: 5`" : "`repeat: 5`";
+}
 var MIN_TRIALS_TO_FAIL_ON_HISTORY = 3;
 var DEFAULT_DECISION_OPTIONS = {
   noiseFloor: DEFAULT_NOISE_FLOOR,
@@ -65799,7 +65802,11 @@ function judgeRelativeChange(evidence, best, limit, options) {
   const judged = judgeLogEstimate(best.estimate, best.method, limit, evidence.direction, options);
   if (judged.outcome === "regressed" && best.method === "history" && best.currentTrials < MIN_TRIALS_TO_FAIL_ON_HISTORY) {
     const words = `${formatPercentChange(judged.change.ratio)} on ${best.currentTrials} trial${best.currentTrials === 1 ? "" : "s"} of this run`;
-    return { outcome: "inconclusive", reason: `${words}: one slow trial looks the same. \`repeat: 5\` or A/B can decide.`, change: judged.change };
+    return {
+      outcome: "inconclusive",
+      reason: `${words}: one slow trial looks the same. ${moreTrialsSetting(evidence.kind)} or A/B can decide.`,
+      change: judged.change
+    };
   }
   if (judged.outcome === "regressed" && best.method === "trials") {
     const typical = worseLog(Math.log(median(evidence.current) / median(evidence.baseline)), evidence.direction);
@@ -65838,7 +65845,8 @@ function judgeSingleValues(evidence, limit) {
   const change = pointChange(evidence);
   const { baseline, current } = evidence;
   const why = baseline.length === 1 && current.length === 1 ? `one value per side: no measure of noise to judge ${limit.text}` : `${baseline.length} vs ${current.length} trials: the one trial ${baseline.length === 1 ? "of the baseline" : "of this run"} could be one slow trial, so ${limit.text} is not judged on it`;
-  return { outcome: "inconclusive", reason: `${formatPercentChange(change.ratio)} on ${why}. Add \`repeat\`, 3+ stored runs or A/B.`, change };
+  const more = evidence.kind === "load" ? "`trials`" : "`repeat`";
+  return { outcome: "inconclusive", reason: `${formatPercentChange(change.ratio)} on ${why}. Add ${more}, 3+ stored runs or A/B.`, change };
 }
 function judgeLogEstimate(estimate, method, limit, direction, options, tentative = false) {
   const bounds = boundsOf(estimate, options);
@@ -65857,7 +65865,8 @@ function judgeLogEstimate(estimate, method, limit, direction, options, tentative
       change
     };
   }
-  if (decision === "undecided" && tooNoisyFor(badness, limitLog)) {
+  const intervalPastLimit = Math.min(worseLog(Math.log(change.interval.low), direction), worseLog(Math.log(change.interval.high), direction)) >= limitLog;
+  if (decision === "undecided" && tooNoisyFor(badness, limitLog) && !intervalPastLimit) {
     return {
       outcome: "inconclusive",
       reason: `${words} (${interval}): too noisy to judge ${limit.text} at ±${(change.noise * 100).toFixed(1)}% per ${unitOfNoise(change)} (${evidence}).${adviceForNoise(method)}`,
@@ -66022,7 +66031,13 @@ function relativeEvidence(input, scenario, baselineScenario, metric, direction) 
   if (!baseline) return void 0;
   const converted = baseline.values.map((value) => convertValue(value, baseline.unit, current.unit));
   if (!converted.every((value) => value !== void 0)) return void 0;
-  return { baseline: converted, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction };
+  return {
+    baseline: converted,
+    current: current.values,
+    history: historyValues(input, scenario.name, metric, current.unit),
+    direction,
+    ...scenario.kind ? { kind: scenario.kind } : {}
+  };
 }
 function summarize(metrics, hasBaseline) {
   const counts = Object.fromEntries(METRIC_STATUS_ORDER.map((status2) => [status2, 0]));
@@ -66095,7 +66110,13 @@ function evaluateMetric(input, scenario, baselineScenario, metric, options) {
       }
     }
   }
-  const evidence = baselineValues ? { baseline: baselineValues, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction } : void 0;
+  const evidence = baselineValues ? {
+    baseline: baselineValues,
+    current: current.values,
+    history: historyValues(input, scenario.name, metric, current.unit),
+    direction,
+    ...scenario.kind ? { kind: scenario.kind } : {}
+  } : void 0;
   const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : void 0;
   if (evidence && allPositive(evidence)) showEstimate(verdict, estimateChange(evidence, best, options));
   if (!threshold) {
@@ -66487,13 +66508,16 @@ function buildTrends(input) {
   const history = [...input.lookup.history].reverse();
   if (history.length === 0) return [];
   const interesting = input.verdict.metrics.filter((m) => m.gated && m.current).sort((a, b) => statusRank(a.status) - statusRank(b.status)).slice(0, MAX_TREND_SERIES);
+  const days = history.map((record) => record.savedAt.slice(0, 10));
+  const withTime = new Set(days).size < days.length;
+  const labelOf2 = (record) => record.source.sha?.slice(0, 7) ?? (withTime ? record.savedAt.slice(5, 16).replace("T", " ") : record.savedAt.slice(5, 10));
   return interesting.map((metric) => {
     const points = [];
     for (const record of history) {
       const scenario = scenariosByName(record.results).get(metric.scenario);
       const series2 = scenario && metricSeries(scenario, metric.metric, metric.unit);
       if (!series2) continue;
-      const point = { label: record.source.sha?.slice(0, 7) ?? record.savedAt.slice(5, 10), value: median(series2.values) };
+      const point = { label: labelOf2(record), value: median(series2.values) };
       points.push(record.id === input.lookup.baseline?.id ? { ...point, role: "baseline" } : point);
     }
     const current = input.current.scenarios.find((s) => s.name === metric.scenario);
@@ -66543,6 +66567,34 @@ function normalizeResults(results, format) {
       })
     }))
   };
+}
+
+// src/results/value-check.ts
+init_define_PERF_GATE_UPLOT();
+var LARGEST_VALUE = 1e100;
+function firstValueProblem(results) {
+  for (const scenario of results.scenarios) {
+    for (const [index, trial] of scenario.trials.entries()) {
+      const where = (what) => `scenario "${scenario.name}", trial ${index + 1}, ${what}`;
+      for (const [name, metric] of Object.entries(trial.metrics)) {
+        const problem = valueProblem(metric.value, metric.unit);
+        if (problem) return `${where(`metric ${name}`)}: ${problem}`;
+      }
+      for (const [name, distribution] of Object.entries(trial.distributions ?? {})) {
+        const samples = distribution.samples ?? [];
+        const bad = samples.findIndex((sample2) => valueProblem(sample2, distribution.unit) !== void 0);
+        if (bad >= 0) return `${where(`${name} sample ${bad + 1}`)}: ${valueProblem(samples[bad], distribution.unit)}`;
+      }
+    }
+  }
+  return void 0;
+}
+function valueProblem(value, unit) {
+  if (!Number.isFinite(value)) return `${value} is not a finite number`;
+  if (Math.abs(value) > LARGEST_VALUE) return `${value} is out of range (beyond ±1e100)`;
+  const family = unitFamily(unit);
+  if (value < 0 && (family === "time" || family === "bytes" || family === "rate")) return `${value} ${unit} is negative, which a ${family} cannot be`;
+  return void 0;
 }
 
 // src/formats/artillery.ts
@@ -73044,29 +73096,9 @@ function parseResultsText(text, format, source, context = {}) {
   checkValues(results, source);
   return normalizeResults(results, parser.name);
 }
-var LARGEST_VALUE = 1e100;
 function checkValues(results, source) {
-  for (const scenario of results.scenarios) {
-    scenario.trials.forEach((trial, index) => {
-      const where = (what) => `${source}: scenario "${scenario.name}", trial ${index + 1}, ${what}`;
-      for (const [name, metric] of Object.entries(trial.metrics)) {
-        const problem = valueProblem(metric.value, metric.unit);
-        if (problem) throw new InputError(`${where(`metric ${name}`)}: ${problem}`);
-      }
-      for (const [name, distribution] of Object.entries(trial.distributions ?? {})) {
-        const samples = distribution.samples ?? [];
-        const bad = samples.findIndex((sample2) => valueProblem(sample2, distribution.unit) !== void 0);
-        if (bad >= 0) throw new InputError(`${where(`${name} sample ${bad + 1}`)}: ${valueProblem(samples[bad], distribution.unit)}`);
-      }
-    });
-  }
-}
-function valueProblem(value, unit) {
-  if (!Number.isFinite(value)) return `${value} is not a finite number`;
-  if (Math.abs(value) > LARGEST_VALUE) return `${value} is out of range (beyond ±1e100)`;
-  const family = unitFamily(unit);
-  if (value < 0 && (family === "time" || family === "bytes" || family === "rate")) return `${value} ${unit} is negative, which a ${family} cannot be`;
-  return void 0;
+  const problem = firstValueProblem(results);
+  if (problem) throw new InputError(`${source}: ${problem}`);
 }
 function detectFormat(text, source) {
   if (text.trim() === "") throw new InputError(`${source}: the results are empty`);
@@ -76840,7 +76872,10 @@ function validateBaselineText(text, source, problems, trouble) {
     return reject(
       `baseline ${source} is invalid (${invalid.slice(0, 3).map((p) => p.message).join("; ")})`
     );
-  return data;
+  const record = data;
+  const impossible = firstValueProblem(record.results);
+  if (impossible) return reject(`baseline ${source} holds a value that is not a measurement (${impossible})`);
+  return record;
 }
 function summarizeBaseline(record) {
   return {

@@ -63668,6 +63668,147 @@ function show(value) {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+// src/results/value-check.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/results/units.ts
+init_define_PERF_GATE_UPLOT();
+var KNOWN_UNITS = {};
+function define2(family, canonical, factor, aliases) {
+  for (const name of [canonical, ...aliases]) KNOWN_UNITS[name.toLowerCase()] = { family, factor, canonical };
+}
+define2("time", "ns", 1e-3, ["nanoseconds", "nanosecond", "nsec"]);
+define2("time", "µs", 1, ["us", "μs", "microseconds", "microsecond", "usec"]);
+define2("time", "ms", 1e3, ["milliseconds", "millisecond", "msec"]);
+define2("time", "s", 1e6, ["sec", "secs", "seconds", "second"]);
+define2("time", "min", 6e7, ["minutes", "minute"]);
+define2("bytes", "B", 1, ["bytes", "byte"]);
+define2("bytes", "kB", 1e3, ["kb"]);
+define2("bytes", "KiB", 1024, []);
+define2("bytes", "MB", 1e6, []);
+define2("bytes", "MiB", 1024 ** 2, []);
+define2("bytes", "GB", 1e9, []);
+define2("bytes", "GiB", 1024 ** 3, []);
+define2("rate", "ops/s", 1, ["op/s", "ops", "hz", "iterations/s", "it/s"]);
+define2("rate", "req/s", 1, ["rps", "requests/s"]);
+define2("rate", "msg/s", 1, ["messages/s"]);
+define2("rate", "B/s", 1, ["bytes/s"]);
+define2("rate", "kB/s", 1e3, []);
+define2("rate", "MB/s", 1e6, []);
+define2("rate", "MiB/s", 1024 ** 2, []);
+define2("ratio", "%", 1, ["percent"]);
+define2("count", "count", 1, ["1", "n", "x"]);
+function lookupUnit(unit) {
+  return KNOWN_UNITS[unit.trim().toLowerCase()];
+}
+function unitFamily(unit) {
+  return lookupUnit(unit)?.family ?? "opaque";
+}
+function canonicalUnit(unit) {
+  return lookupUnit(unit)?.canonical ?? unit.trim();
+}
+function inferDirection(unit) {
+  const known = lookupUnit(unit);
+  if (known) return known.family === "rate" ? "higher" : "lower";
+  return /\/\s*s(ec)?$/i.test(unit.trim()) ? "higher" : "lower";
+}
+function convertValue(value, from, to) {
+  const a = lookupUnit(from);
+  const b = lookupUnit(to);
+  if (!a || !b) return canonicalUnit(from) === canonicalUnit(to) ? value : void 0;
+  if (a.family !== b.family) return void 0;
+  if (a.family === "rate" && rateKind(a.canonical) !== rateKind(b.canonical)) return void 0;
+  return value * a.factor / b.factor;
+}
+function rateKind(canonical) {
+  return canonical.endsWith("B/s") ? "bytes" : canonical;
+}
+function parseQuantity(text) {
+  const match = /^\s*([-+]?(?:\d[\d_,]*\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([^\d\s].*?)?\s*$/i.exec(text);
+  if (!match) return void 0;
+  const value = Number(match[1].replace(/[_,]/g, ""));
+  if (!Number.isFinite(value)) return void 0;
+  return { value, unit: match[2] ?? "" };
+}
+var TIME_DISPLAY = [
+  ["s", 1e6],
+  ["ms", 1e3],
+  ["µs", 1],
+  ["ns", 1e-3]
+];
+var BYTE_DISPLAY = [
+  ["GiB", 1024 ** 3],
+  ["MiB", 1024 ** 2],
+  ["KiB", 1024],
+  ["B", 1]
+];
+var DECIMAL_BYTE_DISPLAY = [
+  ["GB", 1e9],
+  ["MB", 1e6],
+  ["kB", 1e3],
+  ["B", 1]
+];
+function byteDisplayOf(canonical) {
+  return /^[kMG]B(\/s)?$/.test(canonical) ? DECIMAL_BYTE_DISPLAY : BYTE_DISPLAY;
+}
+function formatQuantity(value, unit) {
+  if (!Number.isFinite(value)) return String(value);
+  const known = lookupUnit(unit);
+  if (value === 0 && known && known.family !== "count" && known.family !== "ratio") return `0 ${canonicalUnit(unit)}`;
+  if (known?.family === "time") return scaled(value * known.factor, TIME_DISPLAY, "");
+  if (known?.family === "bytes") return scaled(value * known.factor, byteDisplayOf(known.canonical), "");
+  if (known?.family === "rate" && rateKind(known.canonical) === "bytes") return scaled(value * known.factor, byteDisplayOf(known.canonical), "/s");
+  if (known?.family === "ratio") return `${formatNumber(value)}%`;
+  const shown = known?.family === "count" ? "" : canonicalUnit(unit);
+  return shown ? `${formatNumber(value)} ${shown}` : formatNumber(value);
+}
+function scaled(base, scale, suffix) {
+  const [name, factor] = scale.find(([, f]) => Math.abs(base) >= f) ?? scale[scale.length - 1];
+  return `${formatNumber(base / factor)} ${name}${suffix}`;
+}
+function formatNumber(value) {
+  if (value === 0) return "0";
+  const magnitude2 = Math.abs(Number(value.toPrecision(3)));
+  if (magnitude2 >= 1e3) return Math.round(value).toLocaleString("en-US");
+  if (magnitude2 >= 100) return value.toFixed(0);
+  if (magnitude2 >= 10) return value.toFixed(1);
+  if (magnitude2 >= 1) return value.toFixed(2);
+  return value.toPrecision(3);
+}
+function formatPercentChange(ratio, minus = "-") {
+  const percent = (ratio - 1) * 100;
+  const text = Math.abs(percent).toFixed(Math.abs(percent) >= 100 ? 0 : 1);
+  if (Number(text) === 0) return `${text}%`;
+  return `${percent < 0 ? minus : "+"}${text}%`;
+}
+
+// src/results/value-check.ts
+var LARGEST_VALUE = 1e100;
+function firstValueProblem(results) {
+  for (const scenario of results.scenarios) {
+    for (const [index, trial] of scenario.trials.entries()) {
+      const where = (what) => `scenario "${scenario.name}", trial ${index + 1}, ${what}`;
+      for (const [name, metric] of Object.entries(trial.metrics)) {
+        const problem = valueProblem(metric.value, metric.unit);
+        if (problem) return `${where(`metric ${name}`)}: ${problem}`;
+      }
+      for (const [name, distribution] of Object.entries(trial.distributions ?? {})) {
+        const samples = distribution.samples ?? [];
+        const bad = samples.findIndex((sample2) => valueProblem(sample2, distribution.unit) !== void 0);
+        if (bad >= 0) return `${where(`${name} sample ${bad + 1}`)}: ${valueProblem(samples[bad], distribution.unit)}`;
+      }
+    }
+  }
+  return void 0;
+}
+function valueProblem(value, unit) {
+  if (!Number.isFinite(value)) return `${value} is not a finite number`;
+  if (Math.abs(value) > LARGEST_VALUE) return `${value} is out of range (beyond ±1e100)`;
+  const family = unitFamily(unit);
+  if (value < 0 && (family === "time" || family === "bytes" || family === "rate")) return `${value} ${unit} is negative, which a ${family} cannot be`;
+  return void 0;
+}
+
 // src/baselines/store.ts
 init_define_PERF_GATE_UPLOT();
 var BASELINE_SCHEMA_VERSION = 1;
@@ -63701,7 +63842,10 @@ function validateBaselineText(text, source, problems, trouble) {
     return reject(
       `baseline ${source} is invalid (${invalid.slice(0, 3).map((p) => p.message).join("; ")})`
     );
-  return data;
+  const record = data;
+  const impossible = firstValueProblem(record.results);
+  if (impossible) return reject(`baseline ${source} holds a value that is not a measurement (${impossible})`);
+  return record;
 }
 function summarizeBaseline(record) {
   return {
@@ -64470,117 +64614,6 @@ PerceptronModel.prototype.train = function train2(features, label) {
 // src/results/model.ts
 init_define_PERF_GATE_UPLOT();
 var RESULTS_SCHEMA_VERSION = 1;
-
-// src/results/units.ts
-init_define_PERF_GATE_UPLOT();
-var KNOWN_UNITS = {};
-function define2(family, canonical, factor, aliases) {
-  for (const name of [canonical, ...aliases]) KNOWN_UNITS[name.toLowerCase()] = { family, factor, canonical };
-}
-define2("time", "ns", 1e-3, ["nanoseconds", "nanosecond", "nsec"]);
-define2("time", "µs", 1, ["us", "μs", "microseconds", "microsecond", "usec"]);
-define2("time", "ms", 1e3, ["milliseconds", "millisecond", "msec"]);
-define2("time", "s", 1e6, ["sec", "secs", "seconds", "second"]);
-define2("time", "min", 6e7, ["minutes", "minute"]);
-define2("bytes", "B", 1, ["bytes", "byte"]);
-define2("bytes", "kB", 1e3, ["kb"]);
-define2("bytes", "KiB", 1024, []);
-define2("bytes", "MB", 1e6, []);
-define2("bytes", "MiB", 1024 ** 2, []);
-define2("bytes", "GB", 1e9, []);
-define2("bytes", "GiB", 1024 ** 3, []);
-define2("rate", "ops/s", 1, ["op/s", "ops", "hz", "iterations/s", "it/s"]);
-define2("rate", "req/s", 1, ["rps", "requests/s"]);
-define2("rate", "msg/s", 1, ["messages/s"]);
-define2("rate", "B/s", 1, ["bytes/s"]);
-define2("rate", "kB/s", 1e3, []);
-define2("rate", "MB/s", 1e6, []);
-define2("rate", "MiB/s", 1024 ** 2, []);
-define2("ratio", "%", 1, ["percent"]);
-define2("count", "count", 1, ["1", "n", "x"]);
-function lookupUnit(unit) {
-  return KNOWN_UNITS[unit.trim().toLowerCase()];
-}
-function unitFamily(unit) {
-  return lookupUnit(unit)?.family ?? "opaque";
-}
-function canonicalUnit(unit) {
-  return lookupUnit(unit)?.canonical ?? unit.trim();
-}
-function inferDirection(unit) {
-  const known = lookupUnit(unit);
-  if (known) return known.family === "rate" ? "higher" : "lower";
-  return /\/\s*s(ec)?$/i.test(unit.trim()) ? "higher" : "lower";
-}
-function convertValue(value, from, to) {
-  const a = lookupUnit(from);
-  const b = lookupUnit(to);
-  if (!a || !b) return canonicalUnit(from) === canonicalUnit(to) ? value : void 0;
-  if (a.family !== b.family) return void 0;
-  if (a.family === "rate" && rateKind(a.canonical) !== rateKind(b.canonical)) return void 0;
-  return value * a.factor / b.factor;
-}
-function rateKind(canonical) {
-  return canonical.endsWith("B/s") ? "bytes" : canonical;
-}
-function parseQuantity(text) {
-  const match = /^\s*([-+]?(?:\d[\d_,]*\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([^\d\s].*?)?\s*$/i.exec(text);
-  if (!match) return void 0;
-  const value = Number(match[1].replace(/[_,]/g, ""));
-  if (!Number.isFinite(value)) return void 0;
-  return { value, unit: match[2] ?? "" };
-}
-var TIME_DISPLAY = [
-  ["s", 1e6],
-  ["ms", 1e3],
-  ["µs", 1],
-  ["ns", 1e-3]
-];
-var BYTE_DISPLAY = [
-  ["GiB", 1024 ** 3],
-  ["MiB", 1024 ** 2],
-  ["KiB", 1024],
-  ["B", 1]
-];
-var DECIMAL_BYTE_DISPLAY = [
-  ["GB", 1e9],
-  ["MB", 1e6],
-  ["kB", 1e3],
-  ["B", 1]
-];
-function byteDisplayOf(canonical) {
-  return /^[kMG]B(\/s)?$/.test(canonical) ? DECIMAL_BYTE_DISPLAY : BYTE_DISPLAY;
-}
-function formatQuantity(value, unit) {
-  if (!Number.isFinite(value)) return String(value);
-  const known = lookupUnit(unit);
-  if (value === 0 && known && known.family !== "count" && known.family !== "ratio") return `0 ${canonicalUnit(unit)}`;
-  if (known?.family === "time") return scaled(value * known.factor, TIME_DISPLAY, "");
-  if (known?.family === "bytes") return scaled(value * known.factor, byteDisplayOf(known.canonical), "");
-  if (known?.family === "rate" && rateKind(known.canonical) === "bytes") return scaled(value * known.factor, byteDisplayOf(known.canonical), "/s");
-  if (known?.family === "ratio") return `${formatNumber(value)}%`;
-  const shown = known?.family === "count" ? "" : canonicalUnit(unit);
-  return shown ? `${formatNumber(value)} ${shown}` : formatNumber(value);
-}
-function scaled(base, scale, suffix) {
-  const [name, factor] = scale.find(([, f]) => Math.abs(base) >= f) ?? scale[scale.length - 1];
-  return `${formatNumber(base / factor)} ${name}${suffix}`;
-}
-function formatNumber(value) {
-  if (value === 0) return "0";
-  const magnitude2 = Math.abs(Number(value.toPrecision(3)));
-  if (magnitude2 >= 1e3) return Math.round(value).toLocaleString("en-US");
-  if (magnitude2 >= 100) return value.toFixed(0);
-  if (magnitude2 >= 10) return value.toFixed(1);
-  if (magnitude2 >= 1) return value.toFixed(2);
-  return value.toPrecision(3);
-}
-function formatPercentChange(ratio, minus = "-") {
-  const percent = (ratio - 1) * 100;
-  const text = Math.abs(percent).toFixed(Math.abs(percent) >= 100 ? 0 : 1);
-  if (Number(text) === 0) return `${text}%`;
-  return `${percent < 0 ? minus : "+"}${text}%`;
-}
 
 // src/formats/results-builder.ts
 function metricValue(value, unit, direction) {
@@ -72185,29 +72218,9 @@ function parseResultsText(text, format, source, context = {}) {
   checkValues(results, source);
   return normalizeResults(results, parser.name);
 }
-var LARGEST_VALUE = 1e100;
 function checkValues(results, source) {
-  for (const scenario of results.scenarios) {
-    scenario.trials.forEach((trial, index) => {
-      const where = (what) => `${source}: scenario "${scenario.name}", trial ${index + 1}, ${what}`;
-      for (const [name, metric] of Object.entries(trial.metrics)) {
-        const problem = valueProblem(metric.value, metric.unit);
-        if (problem) throw new InputError(`${where(`metric ${name}`)}: ${problem}`);
-      }
-      for (const [name, distribution] of Object.entries(trial.distributions ?? {})) {
-        const samples = distribution.samples ?? [];
-        const bad = samples.findIndex((sample2) => valueProblem(sample2, distribution.unit) !== void 0);
-        if (bad >= 0) throw new InputError(`${where(`${name} sample ${bad + 1}`)}: ${valueProblem(samples[bad], distribution.unit)}`);
-      }
-    });
-  }
-}
-function valueProblem(value, unit) {
-  if (!Number.isFinite(value)) return `${value} is not a finite number`;
-  if (Math.abs(value) > LARGEST_VALUE) return `${value} is out of range (beyond ±1e100)`;
-  const family = unitFamily(unit);
-  if (value < 0 && (family === "time" || family === "bytes" || family === "rate")) return `${value} ${unit} is negative, which a ${family} cannot be`;
-  return void 0;
+  const problem = firstValueProblem(results);
+  if (problem) throw new InputError(`${source}: ${problem}`);
 }
 function detectFormat(text, source) {
   if (text.trim() === "") throw new InputError(`${source}: the results are empty`);
@@ -72835,6 +72848,9 @@ function trialTrend(values) {
 }
 
 // src/verdict/relative-change.ts
+function moreTrialsSetting(kind) {
+  return kind === "load" ? "`trials: 5`" : "`repeat: 5`";
+}
 var MIN_TRIALS_TO_FAIL_ON_HISTORY = 3;
 var DEFAULT_DECISION_OPTIONS = {
   noiseFloor: DEFAULT_NOISE_FLOOR,
@@ -72899,7 +72915,11 @@ function judgeRelativeChange(evidence, best, limit, options) {
   const judged = judgeLogEstimate(best.estimate, best.method, limit, evidence.direction, options);
   if (judged.outcome === "regressed" && best.method === "history" && best.currentTrials < MIN_TRIALS_TO_FAIL_ON_HISTORY) {
     const words = `${formatPercentChange(judged.change.ratio)} on ${best.currentTrials} trial${best.currentTrials === 1 ? "" : "s"} of this run`;
-    return { outcome: "inconclusive", reason: `${words}: one slow trial looks the same. \`repeat: 5\` or A/B can decide.`, change: judged.change };
+    return {
+      outcome: "inconclusive",
+      reason: `${words}: one slow trial looks the same. ${moreTrialsSetting(evidence.kind)} or A/B can decide.`,
+      change: judged.change
+    };
   }
   if (judged.outcome === "regressed" && best.method === "trials") {
     const typical = worseLog(Math.log(median(evidence.current) / median(evidence.baseline)), evidence.direction);
@@ -72938,7 +72958,8 @@ function judgeSingleValues(evidence, limit) {
   const change = pointChange(evidence);
   const { baseline, current } = evidence;
   const why = baseline.length === 1 && current.length === 1 ? `one value per side: no measure of noise to judge ${limit.text}` : `${baseline.length} vs ${current.length} trials: the one trial ${baseline.length === 1 ? "of the baseline" : "of this run"} could be one slow trial, so ${limit.text} is not judged on it`;
-  return { outcome: "inconclusive", reason: `${formatPercentChange(change.ratio)} on ${why}. Add \`repeat\`, 3+ stored runs or A/B.`, change };
+  const more = evidence.kind === "load" ? "`trials`" : "`repeat`";
+  return { outcome: "inconclusive", reason: `${formatPercentChange(change.ratio)} on ${why}. Add ${more}, 3+ stored runs or A/B.`, change };
 }
 function judgeLogEstimate(estimate, method, limit, direction, options, tentative = false) {
   const bounds = boundsOf(estimate, options);
@@ -72957,7 +72978,8 @@ function judgeLogEstimate(estimate, method, limit, direction, options, tentative
       change
     };
   }
-  if (decision === "undecided" && tooNoisyFor(badness, limitLog)) {
+  const intervalPastLimit = Math.min(worseLog(Math.log(change.interval.low), direction), worseLog(Math.log(change.interval.high), direction)) >= limitLog;
+  if (decision === "undecided" && tooNoisyFor(badness, limitLog) && !intervalPastLimit) {
     return {
       outcome: "inconclusive",
       reason: `${words} (${interval}): too noisy to judge ${limit.text} at ±${(change.noise * 100).toFixed(1)}% per ${unitOfNoise(change)} (${evidence}).${adviceForNoise(method)}`,
@@ -73122,7 +73144,13 @@ function relativeEvidence(input, scenario, baselineScenario, metric, direction) 
   if (!baseline) return void 0;
   const converted = baseline.values.map((value) => convertValue(value, baseline.unit, current.unit));
   if (!converted.every((value) => value !== void 0)) return void 0;
-  return { baseline: converted, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction };
+  return {
+    baseline: converted,
+    current: current.values,
+    history: historyValues(input, scenario.name, metric, current.unit),
+    direction,
+    ...scenario.kind ? { kind: scenario.kind } : {}
+  };
 }
 function summarize(metrics, hasBaseline) {
   const counts = Object.fromEntries(METRIC_STATUS_ORDER.map((status2) => [status2, 0]));
@@ -73195,7 +73223,13 @@ function evaluateMetric(input, scenario, baselineScenario, metric, options) {
       }
     }
   }
-  const evidence = baselineValues ? { baseline: baselineValues, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction } : void 0;
+  const evidence = baselineValues ? {
+    baseline: baselineValues,
+    current: current.values,
+    history: historyValues(input, scenario.name, metric, current.unit),
+    direction,
+    ...scenario.kind ? { kind: scenario.kind } : {}
+  } : void 0;
   const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : void 0;
   if (evidence && allPositive(evidence)) showEstimate(verdict, estimateChange(evidence, best, options));
   if (!threshold) {
@@ -73587,13 +73621,16 @@ function buildTrends(input) {
   const history = [...input.lookup.history].reverse();
   if (history.length === 0) return [];
   const interesting = input.verdict.metrics.filter((m) => m.gated && m.current).sort((a, b) => statusRank(a.status) - statusRank(b.status)).slice(0, MAX_TREND_SERIES);
+  const days = history.map((record) => record.savedAt.slice(0, 10));
+  const withTime = new Set(days).size < days.length;
+  const labelOf2 = (record) => record.source.sha?.slice(0, 7) ?? (withTime ? record.savedAt.slice(5, 16).replace("T", " ") : record.savedAt.slice(5, 10));
   return interesting.map((metric) => {
     const points = [];
     for (const record of history) {
       const scenario = scenariosByName(record.results).get(metric.scenario);
       const series2 = scenario && metricSeries(scenario, metric.metric, metric.unit);
       if (!series2) continue;
-      const point = { label: record.source.sha?.slice(0, 7) ?? record.savedAt.slice(5, 10), value: median(series2.values) };
+      const point = { label: labelOf2(record), value: median(series2.values) };
       points.push(record.id === input.lookup.baseline?.id ? { ...point, role: "baseline" } : point);
     }
     const current = input.current.scenarios.find((s) => s.name === metric.scenario);
@@ -78744,6 +78781,7 @@ Options:
   history: HISTORY_HELP,
   report: REPORT_HELP,
   compare: `Usage: perf-gate compare --baseline <file> --current <file> [options]
+       perf-gate compare <baseline file> <current file> [options]
 
 Compares two results files (or saved baseline files) with the thresholds of the
 config file or --thresholds. Runs nothing and saves nothing.
@@ -79018,22 +79056,32 @@ async function runCommand2(args, io) {
   }
 }
 async function compareCommand(args, io) {
-  const { values } = parse(args, {
-    ...COMMON_OPTIONS,
-    baseline: { type: "string" },
-    current: { type: "string" },
-    "fail-on-missing-baseline": { type: "boolean" }
-  });
+  const { values, positionals } = parse(
+    args,
+    { ...COMMON_OPTIONS, baseline: { type: "string" }, current: { type: "string" }, "fail-on-missing-baseline": { type: "boolean" } },
+    true
+  );
   if (values.help) return help(io, "compare");
-  const baselinePath = values.baseline;
-  const currentPath = values.current;
-  if (!baselinePath || !currentPath) throw new InputError("compare needs both --baseline <file> and --current <file>");
+  const { baselinePath, currentPath } = comparedPaths(values, positionals);
+  if (!baselinePath || !currentPath) throw new InputError("compare needs both --baseline <file> and --current <file> (or the two files in that order)");
   try {
     return await compareFiles(baselinePath, currentPath, values, io);
   } catch (error) {
     await writeFailureJson(typeof values.name === "string" ? values.name : "default", error, values, io, false);
     throw error;
   }
+}
+function comparedPaths(values, positionals) {
+  const flagged = [values.baseline, values.current].filter((value) => typeof value === "string").length;
+  if (positionals.length > 2 - flagged) {
+    throw new InputError(
+      `Unexpected argument '${positionals[2 - flagged]}': compare takes a baseline and a current file, by --baseline/--current or in that order; see --help`
+    );
+  }
+  const rest = [...positionals];
+  const baselinePath = typeof values.baseline === "string" ? values.baseline : rest.shift();
+  const currentPath = typeof values.current === "string" ? values.current : rest.shift();
+  return { ...baselinePath ? { baselinePath } : {}, ...currentPath ? { currentPath } : {} };
 }
 async function compareFiles(baselinePath, currentPath, values, io) {
   const format = values.format ?? "auto";

@@ -148,6 +148,27 @@ describe('verdicts', () => {
     )
   })
 
+  test('a wide interval wholly past the threshold is "not sure enough", never "too noisy to judge" it', () => {
+    // Four stored load runs at about ±7% apart and this run +65%: the 90% interval is wider than the threshold, yet
+    // lies past it. "Too noisy to judge 20%" beside "+37.6% … +99.5%" read as a contradiction.
+    const history = [100, 112, 97, 108].map((m) => resultsWith({ s: { p95: { values: around(m, 3, 0.01), unit: 'ms' } } }))
+    const current = resultsWith({ s: { p95: { values: around(170, 3, 0.01), unit: 'ms' } } })
+    for (const results of [current, ...history]) results.scenarios[0]!.kind = 'load'
+    const verdict = verdictOf(evaluate({ current, baseline: history[0]!, history, rules: rules({ p95: '+20%' }) }), 's', 'p95')
+    assert.equal(verdict.status, 'inconclusive')
+    const { low, high } = verdict.change!.interval!
+    assert.ok(low > 1.2 && Math.log(high / verdict.change!.ratio) >= Math.log(1.2), `wide, and past +20%: ${low} … ${high}`)
+    assert.match(
+      verdict.reason,
+      /^\d+\.\d% higher: beyond \+20% on the estimate \(90% interval .*, 4 stored runs\), but not 99\.\d+% sure it is beyond the 3% floor/
+    )
+    // Two trials of a load run: more trials are added by `trials`, not by a suite's `repeat`.
+    const twoTrials = resultsWith({ s: { p95: { values: [170, 171], unit: 'ms' } } })
+    twoTrials.scenarios[0]!.kind = 'load'
+    const few = verdictOf(evaluate({ current: twoTrials, baseline: history[0]!, history: [...history, ...history], rules: rules({ p95: '+20%' }) }), 's', 'p95')
+    assert.match(few.reason, /on 2 trials of this run: one slow trial looks the same\. `trials: 5` or A\/B can decide\.$/)
+  })
+
   test('stored history: identical values never give a zero-width interval, one wild run moves nothing, one-trial runs never fail', () => {
     const stored = (values: number[]) => values.map((v) => resultsWith({ s: { p95: { values: [v], unit: 'ms' } } }))
     // Quantized percentiles: three identical stored values. The floor keeps an unchanged-looking +10.6% from failing.

@@ -3,7 +3,7 @@
  */
 import { median } from 'simple-statistics'
 import type { RunContext } from '../context.js'
-import type { BaselineLookup } from '../baselines/store.js'
+import type { BaselineLookup, BaselineRecord } from '../baselines/store.js'
 import { describeEnvironmentDifference } from '../results/environment.js'
 import { scenariosByName } from '../results/scenario-index.js'
 import type { Results } from '../results/model.js'
@@ -106,13 +106,18 @@ function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
     .filter((m) => m.gated && m.current)
     .sort((a, b) => statusRank(a.status) - statusRank(b.status))
     .slice(0, MAX_TREND_SERIES)
+  // Runs without a commit are labelled by date, and by the minute too when two fall on one day (a local store).
+  const days = history.map((record) => record.savedAt.slice(0, 10))
+  const withTime = new Set(days).size < days.length
+  const labelOf = (record: BaselineRecord): string =>
+    record.source.sha?.slice(0, 7) ?? (withTime ? record.savedAt.slice(5, 16).replace('T', ' ') : record.savedAt.slice(5, 10))
   return interesting.map((metric) => {
     const points: NonNullable<GateReport['trends']>[number]['points'] = []
     for (const record of history) {
       const scenario = scenariosByName(record.results).get(metric.scenario)
       const series = scenario && metricSeries(scenario, metric.metric, metric.unit)
       if (!series) continue
-      const point = { label: record.source.sha?.slice(0, 7) ?? record.savedAt.slice(5, 10), value: median(series.values) }
+      const point = { label: labelOf(record), value: median(series.values) }
       points.push(record.id === input.lookup.baseline?.id ? { ...point, role: 'baseline' as const } : point)
     }
     const current = input.current.scenarios.find((s) => s.name === metric.scenario)

@@ -164,7 +164,13 @@ function relativeEvidence(
   if (!baseline) return undefined
   const converted = baseline.values.map((value) => convertValue(value, baseline.unit, current.unit))
   if (!converted.every((value): value is number => value !== undefined)) return undefined
-  return { baseline: converted, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction }
+  return {
+    baseline: converted,
+    current: current.values,
+    history: historyValues(input, scenario.name, metric, current.unit),
+    direction,
+    ...(scenario.kind ? { kind: scenario.kind } : {})
+  }
 }
 
 /**
@@ -269,7 +275,13 @@ function evaluateMetric(
     }
   }
   const evidence: RelativeEvidence | undefined = baselineValues
-    ? { baseline: baselineValues, current: current.values, history: historyValues(input, scenario.name, metric, current.unit), direction }
+    ? {
+        baseline: baselineValues,
+        current: current.values,
+        history: historyValues(input, scenario.name, metric, current.unit),
+        direction,
+        ...(scenario.kind ? { kind: scenario.kind } : {})
+      }
     : undefined
   const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : undefined
   if (evidence && allPositive(evidence)) showEstimate(verdict, estimateChange(evidence, best, options))

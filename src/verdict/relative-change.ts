@@ -40,6 +40,13 @@ export interface RelativeEvidence {
   /** Per-trial values of stored baselines (newest first, the chosen baseline included), for run-to-run noise. */
   history: number[][]
   direction: Direction
+  /** What was measured: load trials are added by `trials`, suite runs by `repeat` (the advice names the right one). */
+  kind?: 'benchmark' | 'load'
+}
+
+/** The setting that gives a side more trials, as the reader would write it. */
+function moreTrialsSetting(kind: RelativeEvidence['kind']): string {
+  return kind === 'load' ? '`trials: 5`' : '`repeat: 5`'
 }
 
 /** Trials this run needs before stored history may fail it (its median must shrug off one slow trial). */
@@ -184,7 +191,11 @@ export function judgeRelativeChange(evidence: RelativeEvidence, best: BestEstima
   // regression, and the stored runs cannot tell them apart. The median of 3+ trials shrugs one off.
   if (judged.outcome === 'regressed' && best.method === 'history' && best.currentTrials < MIN_TRIALS_TO_FAIL_ON_HISTORY) {
     const words = `${formatPercentChange(judged.change.ratio)} on ${best.currentTrials} trial${best.currentTrials === 1 ? '' : 's'} of this run`
-    return { outcome: 'inconclusive', reason: `${words}: one slow trial looks the same. \`repeat: 5\` or A/B can decide.`, change: judged.change }
+    return {
+      outcome: 'inconclusive',
+      reason: `${words}: one slow trial looks the same. ${moreTrialsSetting(evidence.kind)} or A/B can decide.`,
+      change: judged.change
+    }
   }
   // Most trials must agree: the medians too must differ by the threshold, so that one or two slow trials that
   // escaped the outlier rule cannot carry a failure on their own (as for same-runner pairs).
@@ -240,7 +251,8 @@ function judgeSingleValues(evidence: RelativeEvidence, limit: RelativeLimit): Ju
     baseline.length === 1 && current.length === 1
       ? `one value per side: no measure of noise to judge ${limit.text}`
       : `${baseline.length} vs ${current.length} trials: the one trial ${baseline.length === 1 ? 'of the baseline' : 'of this run'} could be one slow trial, so ${limit.text} is not judged on it`
-  return { outcome: 'inconclusive', reason: `${formatPercentChange(change.ratio)} on ${why}. Add \`repeat\`, 3+ stored runs or A/B.`, change }
+  const more = evidence.kind === 'load' ? '`trials`' : '`repeat`'
+  return { outcome: 'inconclusive', reason: `${formatPercentChange(change.ratio)} on ${why}. Add ${more}, 3+ stored runs or A/B.`, change }
 }
 
 /** The decision rule on one estimate (history, trials or same-runner pairs), with a reason a reviewer can act on. */
@@ -270,7 +282,10 @@ export function judgeLogEstimate(
       change
     }
   }
-  if (decision === 'undecided' && tooNoisyFor(badness, limitLog)) {
+  // The whole shown interval past the threshold: "too noisy to judge" would contradict it; the next reason says what
+  // is missing (the failure bar's certainty).
+  const intervalPastLimit = Math.min(worseLog(Math.log(change.interval!.low), direction), worseLog(Math.log(change.interval!.high), direction)) >= limitLog
+  if (decision === 'undecided' && tooNoisyFor(badness, limitLog) && !intervalPastLimit) {
     return {
       outcome: 'inconclusive',
       reason: `${words} (${interval}): too noisy to judge ${limit.text} at ±${(change.noise! * 100).toFixed(1)}% per ${unitOfNoise(change)} (${evidence}).${adviceForNoise(method)}`,
