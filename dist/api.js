@@ -66593,7 +66593,7 @@ function valueProblem(value, unit) {
   if (!Number.isFinite(value)) return `${value} is not a finite number`;
   if (Math.abs(value) > LARGEST_VALUE) return `${value} is out of range (beyond ±1e100)`;
   const family = unitFamily(unit);
-  if (value < 0 && (family === "time" || family === "bytes" || family === "rate")) return `${value} ${unit} is negative, which a ${family} cannot be`;
+  if (value < 0 && (family === "time" || family === "rate")) return `${value} ${unit} is negative, which a ${family} cannot be`;
   return void 0;
 }
 

@@ -63805,7 +63805,7 @@ function valueProblem(value, unit) {
   if (!Number.isFinite(value)) return `${value} is not a finite number`;
   if (Math.abs(value) > LARGEST_VALUE) return `${value} is out of range (beyond ±1e100)`;
   const family = unitFamily(unit);
-  if (value < 0 && (family === "time" || family === "bytes" || family === "rate")) return `${value} ${unit} is negative, which a ${family} cannot be`;
+  if (value < 0 && (family === "time" || family === "rate")) return `${value} ${unit} is negative, which a ${family} cannot be`;
   return void 0;
 }
 
@@ -78870,7 +78870,8 @@ function parse(args, options, allowPositionals = false) {
     return { values, positionals: parsed.positionals };
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`${messageOf(error).replace(/^TypeError \[[A-Z_]+\]: /, "")}${optionHint(error, options)}; see --help`);
+    const message = messageOf(error).replace(/^TypeError \[[A-Z_]+\]: /, "").replace(/\. To specify a positional argument starting with a '-'.*$/s, "");
+    throw new InputError(`${message}${optionHint(error, options)}; see --help`);
   }
 }
 function optionHint(error, options) {

@@ -240,7 +240,12 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(
     return { values: values as Record<string, string | boolean | undefined>, positionals: parsed.positionals }
   } catch (error) {
     if (error instanceof InputError) throw error
-    throw new InputError(`${messageOf(error).replace(/^TypeError \[[A-Z_]+\]: /, '')}${optionHint(error, options)}; see --help`)
+    // Node adds advice on positionals that start with '-' where a command takes positionals; a mistyped option is far
+    // more likely than a file named "--threshold".
+    const message = messageOf(error)
+      .replace(/^TypeError \[[A-Z_]+\]: /, '')
+      .replace(/\. To specify a positional argument starting with a '-'.*$/s, '')
+    throw new InputError(`${message}${optionHint(error, options)}; see --help`)
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Whether every number in a results document is a measurement: finite, in range, and no negative time, size or rate.
+ * Whether every number in a results document is a measurement: finite, in range, and no negative time or rate.
  * Checked where results come in: a parsed file and a stored baseline (a hand-edited or damaged record compared as if
  * a time could be −5 ns).
  */
@@ -32,6 +32,7 @@ function valueProblem(value: number, unit: string): string | undefined {
   if (!Number.isFinite(value)) return `${value} is not a finite number`
   if (Math.abs(value) > LARGEST_VALUE) return `${value} is out of range (beyond ±1e100)`
   const family = unitFamily(unit)
-  if (value < 0 && (family === 'time' || family === 'bytes' || family === 'rate')) return `${value} ${unit} is negative, which a ${family} cannot be`
+  // Bytes may be negative: a growth (server_rss_growth) is a difference, and shrinking is a measurement too.
+  if (value < 0 && (family === 'time' || family === 'rate')) return `${value} ${unit} is negative, which a ${family} cannot be`
   return undefined
 }
