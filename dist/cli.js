@@ -74180,13 +74180,29 @@ var Pacer = class {
   turn = () => {
     this.armedFor = Number.POSITIVE_INFINITY;
     if (this.stopped) return;
-    const now = performance3.now();
+    this.fireDue(performance3.now());
+    this.arm();
+  };
+  /**
+   * Sends what is due, from whatever the main thread is doing anyway (a load pass calls it on every response). At
+   * high rates the event loop is seldom idle: a send that falls due while it works through a run of responses would
+   * otherwise wait behind them for the worker's message. The worker needs no new time: it is set for the earliest
+   * send, no later than anything still waiting, and the turn its message starts sets it for the next.
+   */
+  poll() {
+    if (this.stopped) return;
+    const top = this.top();
+    if (top && top.due <= performance3.now() + WAKE_EARLY_MS) this.fireDue(performance3.now());
+  }
+  fireDue(now) {
     for (let top = this.top(); top && top.due <= now + WAKE_EARLY_MS; top = this.top()) {
       this.pop();
       top.fire(now);
     }
-    this.arm();
-  };
+  }
+  hrtimeOf(due) {
+    return this.origin.hrtime + BigInt(Math.round((due - WAKE_EARLY_MS - this.origin.performance) * 1e6));
+  }
   /** Sets the worker to wake for the earliest waiting send. */
   arm() {
     if (this.stopped) return;
@@ -74197,7 +74213,7 @@ var Pacer = class {
       else this.worker.unref();
     }
     this.armedFor = top ? top.due : Number.POSITIVE_INFINITY;
-    const at = top ? this.origin.hrtime + BigInt(Math.round((top.due - WAKE_EARLY_MS - this.origin.performance) * 1e6)) : 0n;
+    const at = top ? this.hrtimeOf(top.due) : 0n;
     Atomics.store(this.wake, 0, at);
     Atomics.add(this.control, 0, 1);
     Atomics.notify(this.control, 0);
@@ -74449,6 +74465,7 @@ async function runLoadPass(options) {
       recorder.recordResponse(now - start, statusCode, bytes, expected, endpoint);
       partAt(start)?.recordResponse(now - start, statusCode, bytes, expected, endpoint);
       endWhenCounted();
+      pacer?.poll();
     });
     connection.on("timeout", () => {
       const start = timedOutStart;

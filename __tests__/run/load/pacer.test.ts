@@ -35,6 +35,25 @@ describe('pacer', () => {
     for (const { index, early } of fired) assert.ok(early <= WAKE_EARLY_MS + 1e-6, `send ${index} left ${early} ms before its due time`)
   })
 
+  test('a poll from a busy main thread sends what is due at once; the worker still wakes for the rest', async () => {
+    const start = performance.now()
+    const fired: string[] = []
+    pacer.at(start + 2, () => fired.push('due while busy'))
+    const later = new Promise<number>((resolve) => pacer.at(start + 15, (now) => resolve(now)))
+    // The main thread works through something long (a run of responses): the worker's message waits behind it.
+    while (performance.now() < start + 4) {
+      /* busy */
+    }
+    assert.deepEqual(fired, [], 'nothing fires while the main thread is busy and nobody polls')
+    pacer.poll()
+    assert.deepEqual(fired, ['due while busy'], 'the poll sent it at once')
+    pacer.poll()
+    assert.deepEqual(fired, ['due while busy'], 'once')
+    const firedAt = await later
+    assert.ok(firedAt >= start + 15 - WAKE_EARLY_MS - 1e-6, 'the later send waited for its time')
+    assert.deepEqual(fired, ['due while busy'], "the worker's message for the polled send fired nothing twice")
+  })
+
   test('a send asked for in the past fires at once; stop drops what still waits', async () => {
     const now = await new Promise<number>((resolve) => pacer.at(performance.now() - 5, resolve))
     assert.ok(now > 0)

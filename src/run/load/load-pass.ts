@@ -360,6 +360,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       recorder.recordResponse(now - start, statusCode, bytes, expected, endpoint)
       partAt(start)?.recordResponse(now - start, statusCode, bytes, expected, endpoint)
       endWhenCounted()
+      pacer?.poll()
     })
     connection.on('timeout', () => {
       const start = timedOutStart
