@@ -74965,6 +74965,24 @@ var TrialRecorder = class _TrialRecorder {
   }
 };
 
+// src/run/load/warm-up-trial.ts
+init_define_PERF_GATE_UPLOT();
+var WATCHED_METRICS = ["p50", "p95", "rps", "rtt p50", "rtt p95", "messages/s"];
+function warmUpFirstTrial(trials) {
+  if (trials.length < 3) return void 0;
+  for (const metric of WATCHED_METRICS) {
+    const values = trials.map((trial) => trial.metrics[metric]);
+    if (values.some((value) => value === void 0)) continue;
+    const trend = trialTrend(values.map((value) => value.value));
+    if (trend.kind !== "warm-up") continue;
+    const worse = values[0].direction === "lower" ? "up" : "down";
+    if (trend.direction !== worse) continue;
+    const apart = Math.abs(values[0].value / median(values.slice(1).map((value) => value.value)) - 1);
+    return `${metric} ${(apart * 100).toFixed(0)}% ${worse === "up" ? "above" : "below"} the others`;
+  }
+  return void 0;
+}
+
 // src/run/progress-text.ts
 init_define_PERF_GATE_UPLOT();
 function describeProgress(state) {
@@ -75535,7 +75553,8 @@ async function runLoad(source, deps) {
     if (server && !source.server.freshPerTrial) await server.start(readyUrlOf(source));
     for (const scenario of scenarioPlans(source, deps, server)) {
       const trials = scenario.parts.map(() => []);
-      for (let index = 0; index < scenario.trials; index++) {
+      let planned = scenario.trials;
+      for (let index = 0; index < planned; index++) {
         if (server && source.server.freshPerTrial) await server.start(readyUrlOf(source));
         if (index === 0) await scenario.checkReachable();
         if (!waited) {
@@ -75543,9 +75562,21 @@ async function runLoad(source, deps) {
           await deps.beforeFirstLoad?.();
           if (server?.failure) throw new RunError(`load ${scenario.name}: ${server.failure}`);
         }
-        const parts = await scenario.runTrial(index);
+        const parts = await scenario.runTrial(index, planned);
         parts.forEach((trial, part) => trials[part].push(trial));
         if (server && source.server.freshPerTrial) await server.stop();
+        if (!deps.fixedTrials && index === scenario.trials - 1 && planned === scenario.trials) {
+          const warmUp = trials.map(warmUpFirstTrial).find((found) => found !== void 0);
+          if (warmUp) {
+            planned++;
+            deps.log.info(
+              `load ${scenario.name}: trial 1 looks like a warm-up (${warmUp}) and will be set aside; one more trial, so that ${scenario.trials} are compared.`
+            );
+            deps.notes?.push(
+              `Load ${scenario.name}: trial 1 was still warming up (${warmUp}), so a trial ${planned} was run and trial 1 is set aside; a longer \`warmup\` avoids it.`
+            );
+          }
+        }
       }
       scenario.parts.forEach((name, part) => scenarios.push({ name, kind: "load", trials: trials[part], labels: scenario.labels }));
     }
@@ -75561,7 +75592,7 @@ function scenarioPlans(source, deps, server) {
     trials: scenario.trials,
     labels: scenarioLabels(scenario),
     checkReachable: () => checkReachable(scenario, server),
-    runTrial: (index) => runTrial2(scenario, index, deps, server)
+    runTrial: (index, of) => runTrial2({ ...scenario, trials: of }, index, deps, server)
   }));
   const websocket = (source.websocketScenarios ?? []).map((scenario) => ({
     name: scenario.name,
@@ -75569,7 +75600,7 @@ function scenarioPlans(source, deps, server) {
     trials: scenario.trials,
     labels: websocketScenarioLabels(scenario),
     checkReachable: () => checkWebSocketReachable(scenario, server),
-    runTrial: async (index) => [await runWebSocketTrial(scenario, index, deps, server)]
+    runTrial: async (index, of) => [await runWebSocketTrial({ ...scenario, trials: of }, index, deps, server)]
   }));
   return [...http, ...websocket];
 }

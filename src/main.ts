@@ -251,6 +251,7 @@ async function runShardMode(settings: GateSettings, context: RunContext, shard: 
       log: actionLogger,
       rootDir: settings.rootDir,
       signal,
+      fixedTrials: true,
       ...optional('beforeFirstLoad', barrier ? async () => void (await barrier.wait()) : undefined)
     })
   } catch (error) {

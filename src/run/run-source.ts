@@ -21,6 +21,8 @@ export interface RunDeps {
   signal?: AbortSignal
   /** Load only: awaited once right before the first load (see LoadRunDeps.beforeFirstLoad). */
   beforeFirstLoad?: () => Promise<void>
+  /** Load only: exactly the configured trials, never one more for a warm-up (see LoadRunDeps.fixedTrials). */
+  fixedTrials?: boolean
   /** Lines for the report's notes (e.g. how many times a suite's command ran). */
   notes?: string[]
 }

@@ -16,6 +16,7 @@ export interface TestServer {
  * Routes: /fast (immediate 200), /sleep?ms=N (200 after N ms), /fail (500), /mostly-fail (500 three times out of
  * four), /close (destroys the socket without answering), /one-per-connection (answers with Connection: close),
  * /created (201), /stall-after?after=A&until=U (fast for A ms after its first request, then held until U ms),
+ * /cold?for=T&slow=S&warm=W (answers after S ms for T ms after its first request, then after W ms: a warm-up),
  * anything else 404.
  */
 export async function startTestServer(): Promise<TestServer> {
@@ -24,6 +25,7 @@ export async function startTestServer(): Promise<TestServer> {
   let inFlight = 0
   let counter = 0
   let stallOrigin: number | undefined
+  let coldOrigin: number | undefined
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     arrivals.push({ at: Date.now(), inFlight: ++inFlight })
     response.once('close', () => inFlight--)
@@ -66,6 +68,12 @@ export async function startTestServer(): Promise<TestServer> {
           const until = Number(url.searchParams.get('until') ?? 0)
           if (elapsed < Number(url.searchParams.get('after') ?? 0)) response.end('ok')
           else setTimeout(() => response.end('late'), Math.max(0, until - elapsed))
+          return
+        }
+        case '/cold': {
+          coldOrigin ??= Date.now()
+          const cold = Date.now() - coldOrigin < Number(url.searchParams.get('for') ?? 0)
+          setTimeout(() => response.end('ok'), Number(url.searchParams.get(cold ? 'slow' : 'warm') ?? 0))
           return
         }
         case '/created':

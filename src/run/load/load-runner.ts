@@ -1,6 +1,6 @@
 /**
  * Runs a load source: for every scenario, N trials, each a warm-up (load applied, then discarded) and a measured
- * part recorded by perf-gate (see load-pass.ts). A trial in which most requests failed is a failed run, never a
+ * part recorded by perf-gate (see load-pass.ts); one more when the first trial was still warming up (warm-up-trial.ts). A trial in which most requests failed is a failed run, never a
  * fast result. While perf-gate owns the server (a `start` command), it is started, waited for, watched for memory
  * and stopped here.
  */
@@ -17,6 +17,7 @@ import { planShape, type ShapePlan } from './load-shape.js'
 import { describeLateSends, workersAdvice } from './generator-health.js'
 import { addMemoryMetrics, ManagedServer } from './server.js'
 import { TrialRecorder } from './trial-recorder.js'
+import { warmUpFirstTrial } from './warm-up-trial.js'
 import { describeProgress, type ProgressState } from '../progress-text.js'
 import { httpOriginOf } from '../../config/websocket-settings.js'
 import { checkWebSocketReachable, runWebSocketTrial, websocketScenarioLabels } from '../ws/ws-runner.js'
@@ -35,6 +36,8 @@ export interface LoadRunDeps {
   beforeFirstLoad?: () => Promise<void>
   /** Lines for the report's notes: the shape of each scenario with stages or think time. */
   notes?: string[]
+  /** Exactly the configured trials (load shards: their trials are merged one by one, so every shard runs as many). */
+  fixedTrials?: boolean
 }
 
 /** More than this fraction of failed requests makes a trial a failed run. */
@@ -54,7 +57,8 @@ export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Re
     if (server && !source.server!.freshPerTrial) await server.start(readyUrlOf(source))
     for (const scenario of scenarioPlans(source, deps, server)) {
       const trials: Trial[][] = scenario.parts.map(() => [])
-      for (let index = 0; index < scenario.trials; index++) {
+      let planned = scenario.trials
+      for (let index = 0; index < planned; index++) {
         if (server && source.server!.freshPerTrial) await server.start(readyUrlOf(source))
         if (index === 0) await scenario.checkReachable()
         if (!waited) {
@@ -63,9 +67,21 @@ export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Re
           // A server that died while this shard waited is a failure now, not a trial of connection errors.
           if (server?.failure) throw new RunError(`load ${scenario.name}: ${server.failure}`)
         }
-        const parts = await scenario.runTrial(index)
+        const parts = await scenario.runTrial(index, planned)
         parts.forEach((trial, part) => trials[part]!.push(trial))
         if (server && source.server!.freshPerTrial) await server.stop()
+        if (!deps.fixedTrials && index === scenario.trials - 1 && planned === scenario.trials) {
+          const warmUp = trials.map(warmUpFirstTrial).find((found) => found !== undefined)
+          if (warmUp) {
+            planned++
+            deps.log.info(
+              `load ${scenario.name}: trial 1 looks like a warm-up (${warmUp}) and will be set aside; one more trial, so that ${scenario.trials} are compared.`
+            )
+            deps.notes?.push(
+              `Load ${scenario.name}: trial 1 was still warming up (${warmUp}), so a trial ${planned} was run and trial 1 is set aside; a longer \`warmup\` avoids it.`
+            )
+          }
+        }
       }
       scenario.parts.forEach((name, part) => scenarios.push({ name, kind: 'load', trials: trials[part]!, labels: scenario.labels }))
     }
@@ -83,8 +99,8 @@ interface ScenarioPlan {
   trials: number
   labels: Record<string, string>
   checkReachable(): Promise<void>
-  /** One trial of each part. */
-  runTrial(index: number): Promise<Trial[]>
+  /** One trial of each part; `of`: the trials now planned (one more than configured after a warm-up trial). */
+  runTrial(index: number, of: number): Promise<Trial[]>
 }
 
 /** HTTP scenarios first, then WebSocket ones (src/run/ws), all against the same server. */
@@ -95,7 +111,7 @@ function scenarioPlans(source: LoadSource, deps: LoadRunDeps, server: ManagedSer
     trials: scenario.trials,
     labels: scenarioLabels(scenario),
     checkReachable: () => checkReachable(scenario, server),
-    runTrial: (index) => runTrial(scenario, index, deps, server)
+    runTrial: (index, of) => runTrial({ ...scenario, trials: of }, index, deps, server)
   }))
   const websocket = (source.websocketScenarios ?? []).map((scenario): ScenarioPlan => ({
     name: scenario.name,
@@ -103,7 +119,7 @@ function scenarioPlans(source: LoadSource, deps: LoadRunDeps, server: ManagedSer
     trials: scenario.trials,
     labels: websocketScenarioLabels(scenario),
     checkReachable: () => checkWebSocketReachable(scenario, server),
-    runTrial: async (index) => [await runWebSocketTrial(scenario, index, deps, server)]
+    runTrial: async (index, of) => [await runWebSocketTrial({ ...scenario, trials: of }, index, deps, server)]
   }))
   return [...http, ...websocket]
 }

@@ -1,0 +1,60 @@
+/** A first trial still warming up is replaced: one more trial, so that as many as configured are compared. */
+import assert from 'node:assert/strict'
+import { after, describe, test } from 'node:test'
+import { MemoryLogger } from '../../../src/log.js'
+import type { Trial } from '../../../src/results/model.js'
+import { runLoad } from '../../../src/run/load/load-runner.js'
+import { warmUpFirstTrial } from '../../../src/run/load/warm-up-trial.js'
+import { endpoint, scenario, startTestServer, type TestServer } from './test-server.js'
+
+const trials = (p50s: number[], rps?: number[]): Trial[] =>
+  p50s.map((p50, i) => ({
+    metrics: {
+      p50: { value: p50, unit: 'ms', direction: 'lower' },
+      ...(rps ? { rps: { value: rps[i]!, unit: 'req/s', direction: 'higher' } } : {})
+    }
+  }))
+
+test('the first trial is a warm-up when it stands apart on the worse side from steady others', () => {
+  assert.equal(warmUpFirstTrial(trials([2.7, 2.34, 2.33])), 'p50 16% above the others')
+  assert.equal(warmUpFirstTrial(trials([2.3, 2.34, 2.33])), undefined, 'steady')
+  assert.equal(warmUpFirstTrial(trials([1.9, 2.34, 2.33])), undefined, 'faster first: not a warm-up')
+  assert.equal(warmUpFirstTrial(trials([2.7, 2.34])), undefined, 'two trials cannot tell')
+  assert.equal(warmUpFirstTrial(trials([2.3, 2.34, 2.33], [1200, 2000, 2010])), 'rps 40% below the others')
+})
+
+describe('load runner: a warm-up first trial', () => {
+  const servers: TestServer[] = []
+  after(async () => {
+    for (const server of servers) await server.close()
+  })
+
+  /** A fresh server slow (8 ms) for 0.4 s after its first request, then quick (1 ms), loaded for 3 trials of 0.5 s. */
+  async function coldStart(fixedTrials: boolean) {
+    const server = await startTestServer()
+    servers.push(server)
+    const log = new MemoryLogger()
+    const notes: string[] = []
+    const load = scenario('cold start', [endpoint(`${server.url}/cold?for=400&slow=8&warm=1`)], { trials: 3, durationSeconds: 0.5 })
+    const results = await runLoad({ kind: 'load', scenarios: [load], secrets: [] }, { log, notes, fixedTrials })
+    return { log: log.lines.join('\n'), notes: notes.join('\n'), p50s: results.scenarios[0]!.trials.map((trial) => trial.metrics.p50!.value) }
+  }
+
+  test('gets one more trial, named in the log and the notes', async () => {
+    const { log, notes, p50s } = await coldStart(false)
+    assert.equal(p50s.length, 4, `trial 1 cold, three warm ones compared: ${p50s.join(', ')}`)
+    assert.ok(p50s[0]! > 2 * Math.max(...p50s.slice(1)), p50s.join(', '))
+    assert.match(
+      log,
+      /load cold start: trial 1 looks like a warm-up \((p50|p95) \d+% above the others\) and will be set aside; one more trial, so that 3 are compared\./
+    )
+    assert.match(log, /load cold start trial 4\/4/)
+    assert.match(notes, /Load cold start: trial 1 was still warming up .*, so a trial 4 was run and trial 1 is set aside; a longer `warmup` avoids it\./)
+  })
+
+  test('load shards run exactly the configured trials (they are merged trial by trial)', async () => {
+    const { log, p50s } = await coldStart(true)
+    assert.equal(p50s.length, 3)
+    assert.doesNotMatch(log, /one more trial/)
+  })
+})

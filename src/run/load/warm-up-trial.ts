@@ -1,0 +1,28 @@
+/**
+ * A first trial that the verdict will set aside as a warm-up (src/stats/trial-trend.ts: it stands apart from steady
+ * others, on the worse side) leaves one trial fewer than asked for, and with the smoke profile's three that is two:
+ * too few for stored history to fail on (one slow trial looks the same). The load runner then runs one more trial, so
+ * that the trials compared are as many as configured. Looked at on the metrics the load defaults gate: the middle
+ * and tail of latency and the rate, for HTTP and WebSocket alike.
+ */
+import { median } from 'simple-statistics'
+import type { Trial } from '../../results/model.js'
+import { trialTrend } from '../../stats/trial-trend.js'
+
+const WATCHED_METRICS = ['p50', 'p95', 'rps', 'rtt p50', 'rtt p95', 'messages/s'] as const
+
+/** "p50 23% above the others": the first watched metric whose first trial is a warm-up; undefined when none is. */
+export function warmUpFirstTrial(trials: Trial[]): string | undefined {
+  if (trials.length < 3) return undefined
+  for (const metric of WATCHED_METRICS) {
+    const values = trials.map((trial) => trial.metrics[metric])
+    if (values.some((value) => value === undefined)) continue
+    const trend = trialTrend(values.map((value) => value!.value))
+    if (trend.kind !== 'warm-up') continue
+    const worse = values[0]!.direction === 'lower' ? 'up' : 'down'
+    if (trend.direction !== worse) continue
+    const apart = Math.abs(values[0]!.value / median(values.slice(1).map((value) => value!.value)) - 1)
+    return `${metric} ${(apart * 100).toFixed(0)}% ${worse === 'up' ? 'above' : 'below'} the others`
+  }
+  return undefined
+}
