@@ -65495,7 +65495,13 @@ function resolveSource(edge, config, where) {
     const repeat = edgeRepeat(edge);
     if (repeat !== void 0) suite.repeat = repeat;
     if (edge.resultsPath) suite.resultsPath = resolve3(edge.rootDir, edge.resultsPath);
-    return { kind: "suites", suites: [suite] };
+    const load2 = edge.load?.url?.trim() ? resolveLoadSource(edge.load, void 0, where, edge.rootDir, edge.env ?? {}, config.profiles) : void 0;
+    return load2?.kind === "load" ? { kind: "suites", suites: [suite], load: load2 } : { kind: "suites", suites: [suite] };
+  }
+  if (edge.resultsPath && edge.load?.url?.trim()) {
+    throw new InputError(
+      `results and url: a results file (input 'results' / --results) is gated as it is, and a URL (input 'url' / --url) is loaded; give one of them, or a command that writes the results with the url`
+    );
   }
   if (edge.resultsPath) return { kind: "results-file", path: resolve3(edge.rootDir, edge.resultsPath), format };
   const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {}, config.profiles);
@@ -72542,15 +72548,16 @@ var DEFAULT_NOISE_FLOOR = 0.03;
 function alphaPerTest(alpha, gatedMetrics, looks = 1) {
   return alpha / (Math.max(1, gatedMetrics) * Math.max(1, looks));
 }
-function holmAlphas(pValues, alpha) {
+function hochbergAlphas(pValues, alpha) {
   const m = pValues.length;
   const order = pValues.map((p, index) => ({ p, index })).sort((a, b) => a.p - b.p);
+  let certain = 0;
+  order.forEach(({ p }, rank) => {
+    if (p <= alpha / (m - rank)) certain = rank + 1;
+  });
   const levels = new Array(m);
-  let stopped;
-  order.forEach(({ p, index }, rank) => {
-    const level = stopped ?? alpha / (m - rank);
-    if (stopped === void 0 && p > level) stopped = level;
-    levels[index] = level;
+  order.forEach(({ index }, rank) => {
+    levels[index] = rank < certain ? alpha / (m - certain + 1) : alpha / (m - rank);
   });
   return levels;
 }
@@ -73135,7 +73142,7 @@ function familyAlphas(input, baselineScenarios, options) {
       pValues.push(best ? pWorseThanFloor(best.estimate, evidence.direction, floorLog) : 1);
     }
   }
-  const alphas = holmAlphas(pValues, options.alpha);
+  const alphas = hochbergAlphas(pValues, options.alpha);
   return new Map(keys.map((key2, i) => [key2, alphas[i]]));
 }
 function relativeEvidence(input, scenario, baselineScenario, metric, direction) {
@@ -73562,13 +73569,14 @@ function buildReport(input) {
     verdict: verdict.status,
     generatedAt: input.now.toISOString(),
     counts: verdict.counts,
-    regressions: verdict.counts.fail,
+    // Metrics that failed their threshold; a removed metric fails the gate by its policy, not by a threshold.
+    regressions: verdict.metrics.filter((row) => row.status === "fail" && labelKindOf(row) === "regression").length,
     current: { scenarios: input.current.scenarios.length },
     baselineProblems: [...lookup.problems],
     notes: [...input.notes],
     links: {},
     metrics: verdict.metrics,
-    hasRegressions: verdict.counts.fail > 0,
+    hasRegressions: verdict.metrics.some((row) => row.status === "fail" && labelKindOf(row) === "regression"),
     scenarios: summarizeScenarios(input.current),
     labelCounts: countLabels(verdict.metrics)
   };
@@ -78766,7 +78774,8 @@ Commands:
 
 Exit codes: 0 pass (warn and inconclusive too, unless --strict), 1 regression,
 2 the run itself failed or timed out, 3 bad configuration or input.
-Run 'perf-gate <command> --help' for the options of a command.`,
+Run 'perf-gate <command> --help' for the options of a command; every command takes
+--no-color (NO_COLOR and FORCE_COLOR are honoured too).`,
   run: `Usage: perf-gate run [options]
 
 Runs the suite from the config file (default ${DEFAULT_CONFIG_PATH}) or --command,
@@ -78911,7 +78920,7 @@ async function runCli(argv, io) {
 }
 function parse(args, options, allowPositionals = false) {
   try {
-    const parsed = parseArgs({ args, options, allowPositionals, strict: true });
+    const parsed = parseArgs({ args, options: { "no-color": { type: "boolean" }, ...options }, allowPositionals, strict: true });
     const values = Object.fromEntries(
       Object.entries(parsed.values).map(([key2, value]) => [key2, key2 === "thresholds" && Array.isArray(value) ? joinedThresholdFlags(value) : value])
     );

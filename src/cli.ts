@@ -85,7 +85,8 @@ Commands:
 
 Exit codes: 0 pass (warn and inconclusive too, unless --strict), 1 regression,
 2 the run itself failed or timed out, 3 bad configuration or input.
-Run 'perf-gate <command> --help' for the options of a command.`,
+Run 'perf-gate <command> --help' for the options of a command; every command takes
+--no-color (NO_COLOR and FORCE_COLOR are honoured too).`,
   run: `Usage: perf-gate run [options]
 
 Runs the suite from the config file (default ${DEFAULT_CONFIG_PATH}) or --command,
@@ -233,7 +234,8 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(
   allowPositionals = false
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    const parsed = parseArgs({ args, options, allowPositionals, strict: true })
+    // --no-color is taken by every command (a habit, or an alias that adds it), whether or not it prints colour.
+    const parsed = parseArgs({ args, options: { 'no-color': { type: 'boolean' }, ...options }, allowPositionals, strict: true })
     const values = Object.fromEntries(
       Object.entries(parsed.values).map(([key, value]) => [key, key === 'thresholds' && Array.isArray(value) ? joinedThresholdFlags(value as string[]) : value])
     )

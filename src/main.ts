@@ -21,6 +21,7 @@ import { runGate, stampIdentity, type GateDeps, type GateOutcome } from './gate.
 import type { RunContext } from './context.js'
 import { produceResults } from './run/run-source.js'
 import { escapeMarkdown } from './report/escape.js'
+import { whatFailed } from './report/build-report.js'
 import { ArtifactShardTransport } from './shards/artifact-transport.js'
 import { splitLoadSource } from './run/load/split-load.js'
 import { collectShards, shardShare, uploadShard } from './shards/shard-mode.js'
@@ -33,7 +34,7 @@ import { SUMMARY_LIMIT_BYTES, renderMarkdownReport, renderReportWithTrends } fro
 import { displayPath } from './paths.js'
 import { COMMENT_MODES } from './github/pr-comment.js'
 import { parseRepository } from './github/octokit-client.js'
-import { githubTokenInput, publishReviewerView, runCommentModeAction, type ReviewerViewInput } from './github/action-comment.js'
+import { githubTokenInput, publishReviewerView, replaceCommentWithFailure, runCommentModeAction, type ReviewerViewInput } from './github/action-comment.js'
 import { COMMENT_BODY_LIMIT_CHARS, type CommentSettings } from './github/publish-comment.js'
 import { pushHistory } from './history/push-summary.js'
 
@@ -83,11 +84,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
   // A cancelled job (SIGINT, then SIGTERM) stops every process group the run started and saves nothing.
   const cancellation = cancelOnSignals()
   const { signal } = cancellation
+  /** For a run that fails: the PR and gate whose comment must not keep an earlier commit's verdict. */
+  let failed: { context?: RunContext; name: string } = { name: core.getInput('name').trim() || 'default' }
   try {
     const workspace = env.GITHUB_WORKSPACE || process.cwd()
     const rootDir = join(workspace, core.getInput('working-directory') || '.')
     const payload = await readEventPayload(env.GITHUB_EVENT_PATH)
     const context = contextFromActionsEnv(env, payload)
+    failed = { ...failed, context }
     if (choiceInput('mode', ACTION_MODES) === 'comment')
       return await runCommentModeAction(env, payload, core.getInput('name').trim() || undefined, commentSettings(), log)
     const configInput = core.getInput('config')
@@ -129,6 +133,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
       },
       env
     })
+    failed = { ...failed, name: settings.name }
     const mode = choiceInput('mode', ACTION_MODES) ?? 'gate'
     const workDir = join(env.RUNNER_TEMP || settings.rootDir, 'perf-gate')
     if (mode === 'shard') return await runShardMode(settings, context, shardInput(), workDir, signal)
@@ -170,6 +175,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
     core.setFailed(`perf-gate: ${kind}: ${messageOf(error)}`)
     await writeFailureSummary(kind, messageOf(error))
     core.setOutput('error', messageOf(error))
+    if (failed.context && core.getInput('mode').trim() !== 'comment') await replaceStaleComment(failed.name, kind, messageOf(error), failed.context, env)
     return exitCode
   } finally {
     cancellation.dispose()
@@ -393,8 +399,19 @@ async function publish(
   if (outcome.exitCode === EXIT_RUN_FAILED)
     core.setFailed('perf-gate: fail-on-missing-baseline: no baseline could be read (or the due one saved); see the report notes')
   if (outcome.exitCode === EXIT_REGRESSION) {
-    core.setFailed(report.verdict === 'fail' ? `perf-gate: ${report.regressions} regression(s) beyond threshold` : `perf-gate: ${report.verdict} (strict mode)`)
+    core.setFailed(report.verdict === 'fail' ? `perf-gate: ${whatFailed(report)}` : `perf-gate: ${report.verdict} (strict mode)`)
   }
+}
+
+/** The PR comment of this gate, if any, says that this run reached no verdict (a bad 'comment' input: left alone). */
+async function replaceStaleComment(name: string, kind: string, message: string, context: RunContext, env: NodeJS.ProcessEnv): Promise<void> {
+  let settings: CommentSettings
+  try {
+    settings = commentSettings()
+  } catch {
+    return
+  }
+  await replaceCommentWithFailure({ name, kind, message, context, env, settings, log: actionLogger })
 }
 
 async function writeFailureSummary(kind: string, message: string): Promise<void> {

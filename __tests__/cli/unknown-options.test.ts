@@ -24,3 +24,11 @@ test('an unknown option near a known one says which one it was probably meant to
   assert.equal(far.code, 3)
   assert.equal(far.stderr.trim(), "perf-gate: Unknown option '--zzz'; see --help")
 })
+
+test('every command takes --no-color, whether or not it prints colour', async () => {
+  const dir = scratchDir()
+  for (const command of [['list'], ['history'], ['report', 'r.json'], ['baseline', 'list'], ['compare', 'a.json', 'b.json'], ['demo-server', '--help']]) {
+    const run = await runCliInProcess([...command, '--no-color'], dir)
+    assert.doesNotMatch(run.stderr, /Unknown option/, `${command.join(' ')}: ${run.stderr}`)
+  }
+})

@@ -114,6 +114,37 @@ describe('PR comment through the bundled Action', () => {
     assert.equal(third.outputs['comment-url'], comment.html_url)
   })
 
+  test('a run that reaches no verdict replaces the earlier verdict in the comment; with no comment yet it creates none', async () => {
+    const ws = benchWorkspace()
+    const pr = (number: number) => ({
+      workspace: ws,
+      event: 'pull_request',
+      payload: pullRequestPayload({ number, baseSha: BASE_SHA }),
+      ref: `refs/pull/${number}/merge`,
+      sha: HEAD_SHA
+    })
+    const earlier = api.seedComment(27, commentBody('api', '### ✅ perf-gate · api: pass\n\nAn earlier commit.'))
+    const badConfig = await run({ ...pr(27), inputs: { ...gateInputs, thresholds: 'p95: +abc%' } })
+    assert.equal(badConfig.exitCode, 3, badConfig.stdout + badConfig.stderr)
+    const body = api.issueComments.get(27)!.find((c) => c.id === earlier.id)!.body
+    assert.match(body, /^<!-- perf-gate:api -->\n### ❗ perf-gate · api: configuration error\n/)
+    assert.match(
+      body,
+      /The latest run \(commit ccccccc\) reached no verdict \(\[the run\]\(https:\/\/github\.com\/octo\/shop\/actions\/runs\/\d+\)\), so the table this comment showed, for an earlier commit, is gone\./
+    )
+    assert.match(body, /```\ninput 'thresholds' is invalid:[\s\S]*abc/)
+    assert.match(badConfig.stdout, /the PR comment now says this run reached no verdict/)
+
+    const crashed = await run({ ...pr(27), inputs: { ...gateInputs, command: 'node -e "process.exit(3)"' } })
+    assert.equal(crashed.exitCode, 2, crashed.stdout + crashed.stderr)
+    assert.match(api.issueComments.get(27)![0]!.body, /### ❗ perf-gate · api: the run failed\n/)
+    assert.equal(api.issueComments.get(27)!.length, 1)
+
+    const none = await run({ ...pr(28), inputs: { ...gateInputs, thresholds: 'p95: +abc%' } })
+    assert.equal(none.exitCode, 3)
+    assert.equal(api.issueComments.get(28)?.length ?? 0, 0, 'no comment is created for a run without a verdict')
+  })
+
   test('duplicate comments left by racing jobs converge: the oldest is updated, the other bot duplicate deleted', async () => {
     const ws = benchWorkspace()
     const pr = {

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCliEntry, scratchDir } from '../support/spawn-dist.js'
+import { whatFailed } from '../../src/report/build-report.js'
+import type { GateReport } from '../../src/report/report-model.js'
 
 const scenario = (name: string, p95: number) => ({
   name,
@@ -29,8 +31,12 @@ const compare = (dir: string, ...extra: string[]) => runCliEntry(['compare', '--
 describe('nothing compared is never a pass (dist/cli.js)', () => {
   test('a suite that lost a benchmark fails naming it; `removed` relaxes it per scenario glob', async () => {
     const dir = files(['parse', 'render', 'legacy/old'], ['parse', 'render'], 'thresholds:\n  p95: +10%\n')
-    const lost = await compare(dir)
+    const lost = await compare(dir, '--json', 'lost.json')
     assert.equal(lost.exitCode, 1, lost.stderr)
+    // It fails the gate, but it is no regression beyond a threshold: the counts agree with the headline.
+    const report = JSON.parse(readFileSync(join(dir, 'lost.json'), 'utf8')) as { verdict: string; regressions: number; hasRegressions: boolean }
+    assert.deepEqual([report.verdict, report.regressions, report.hasRegressions], ['fail', 0, false])
+    assert.equal(whatFailed(report as unknown as GateReport), '1 removed metric(s) (baseline scenarios this run did not measure)', "the Action's failure line")
     assert.match(lost.stdout, /FAIL/)
     assert.match(lost.stdout, /✗  legacy\/old\s+p95\s+10\.0 ms \(5×\)\s+—.*removed/)
     assert.match(lost.stdout, /legacy\/old · p95: Gated in the baseline but missing here \(the scenario did not run\)/)

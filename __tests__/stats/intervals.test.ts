@@ -13,7 +13,7 @@ import {
   withinRunSpread,
   withoutOutlyingTrials
 } from '../../src/stats/log-ratio-intervals.js'
-import { alphaPerTest, holmAlphas } from '../../src/stats/error-budget.js'
+import { alphaPerTest, hochbergAlphas } from '../../src/stats/error-budget.js'
 
 function close(actual: number, expected: number, tolerance: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} is not ${expected} ± ${tolerance}`)
@@ -116,12 +116,17 @@ describe('intervals against R reference values', () => {
     const estimate = trialsLogEstimate([1, 1, 1], [2, 2, 2])!
     assert.deepEqual(boundsAt(estimate, 0.01), { low: 1, high: 1 })
   })
-  test('Holm: the most certain comparison at alpha / m, the next at alpha / (m − 1) while each is rejected', () => {
-    assert.deepEqual(holmAlphas([0.0001, 0.5, 0.002], 0.006), [0.002, 0.006, 0.003], 'by p: 0.002/2 rejected, so the least certain gets 0.006')
-    assert.deepEqual(holmAlphas([0.0001, 0.004, 0.5], 0.006), [0.002, 0.003, 0.003], '0.004 is not below 0.003: the rest stop there')
-    assert.deepEqual(holmAlphas([0.0001, 0.0002, 0.001], 0.006), [0.002, 0.003, 0.006], 'all rejected: the last gets the whole budget')
-    assert.deepEqual(holmAlphas([0.9, 0.8], 0.01), [0.005, 0.005], 'none certain: every one stays at Bonferroni')
-    assert.deepEqual(holmAlphas([], 0.01), [])
+  test('Hochberg: from the least certain, the first rank k certain at alpha / (m − k + 1) takes every more certain one with it', () => {
+    assert.deepEqual(
+      hochbergAlphas([0.0001, 0.5, 0.002], 0.006),
+      [0.003, 0.006, 0.003],
+      'by p: the least certain is not; the next is at 0.006/2, and so is the first'
+    )
+    assert.deepEqual(hochbergAlphas([0.0001, 0.004, 0.5], 0.006), [0.002, 0.003, 0.006], '0.004 is not below 0.003: only the first is certain')
+    assert.deepEqual(hochbergAlphas([0.0001, 0.0002, 0.001], 0.006), [0.006, 0.006, 0.006], 'the least certain is at 0.006: so are all')
+    assert.deepEqual(hochbergAlphas([0.004, 0.004, 0.004], 0.006), [0.006, 0.006, 0.006], 'the same evidence three times is judged as once (Holm: 0.002, none)')
+    assert.deepEqual(hochbergAlphas([0.9, 0.8], 0.01), [0.01, 0.005], 'none certain: each at its own step')
+    assert.deepEqual(hochbergAlphas([], 0.01), [])
   })
   test('t distribution function inverts the quantile', () => {
     close(studentTCdf(studentTQuantile(0.975, 5), 5), 0.975, 1e-9, 'cdf(quantile)')

@@ -265,7 +265,14 @@ function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): R
     const repeat = edgeRepeat(edge)
     if (repeat !== undefined) suite.repeat = repeat
     if (edge.resultsPath) suite.resultsPath = resolve(edge.rootDir, edge.resultsPath)
-    return { kind: 'suites', suites: [suite] }
+    // A command and a URL: both run, the command first, as a config with suites and load does (never one in silence).
+    const load = edge.load?.url?.trim() ? resolveLoadSource(edge.load, undefined, where, edge.rootDir, edge.env ?? {}, config.profiles) : undefined
+    return load?.kind === 'load' ? { kind: 'suites', suites: [suite], load } : { kind: 'suites', suites: [suite] }
+  }
+  if (edge.resultsPath && edge.load?.url?.trim()) {
+    throw new InputError(
+      `results and url: a results file (input 'results' / --results) is gated as it is, and a URL (input 'url' / --url) is loaded; give one of them, or a command that writes the results with the url`
+    )
   }
   if (edge.resultsPath) return { kind: 'results-file', path: resolve(edge.rootDir, edge.resultsPath), format }
   const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {}, config.profiles)

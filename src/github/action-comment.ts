@@ -13,6 +13,8 @@ import type { GateReport } from '../report/report-model.js'
 import { buildReportArtifact, reportArtifactName, runCommentMode } from './comment-mode.js'
 import { OctokitCommentClient, createOctokit, parseRepository } from './octokit-client.js'
 import { publishComments, type CommentSettings } from './publish-comment.js'
+import { replaceWithRunFailure } from './pr-comment.js'
+import { escapeMarkdown } from '../report/escape.js'
 import { ActionsReportArtifactSource, uploadReportArtifact } from './report-artifact-store.js'
 
 /** The token for the GitHub API: input 'github-token' (trimmed), else the GITHUB_TOKEN variable; '' when neither is set. */
@@ -61,6 +63,50 @@ export async function publishReviewerView(input: ReviewerViewInput): Promise<str
     log.warn(`perf-gate: commenting failed: ${messageOf(error)}`)
     return undefined
   }
+}
+
+/** What the comment says when a run reached no verdict. */
+export function runFailureMarkdown(name: string, kind: string, message: string, context: RunContext): string {
+  const commit = context.pullRequest?.headSha ?? context.sha
+  const fence = '`'.repeat(Math.max(3, ...(message.match(/`+/g) ?? []).map((run) => run.length + 1)))
+  const run = context.runUrl ? ` ([the run](${context.runUrl}))` : ''
+  return [
+    `### ❗ perf-gate · ${escapeMarkdown(name)}: ${kind}`,
+    '',
+    `The latest run${commit ? ` (commit ${commit.slice(0, 7)})` : ''} reached no verdict${run}, so the table this comment showed, for an earlier commit, is gone. Nothing was saved.`,
+    '',
+    fence,
+    message,
+    fence
+  ].join('\n')
+}
+
+/**
+ * On a pull request, a run that reached no verdict replaces this gate's comment (if any) with what went wrong.
+ * Never throws: the failure itself is already reported.
+ */
+export async function replaceCommentWithFailure(input: {
+  name: string
+  kind: string
+  message: string
+  context: RunContext
+  env: NodeJS.ProcessEnv
+  settings: CommentSettings
+  log: Logger
+}): Promise<void> {
+  const pr = input.context.pullRequest
+  if (!pr || input.settings.mode === 'never') return
+  const client = commentClient(input.env, input.log)
+  if (!client) return
+  const outcome = await replaceWithRunFailure(
+    client,
+    pr.number,
+    input.name,
+    runFailureMarkdown(input.name, input.kind, input.message, input.context),
+    input.settings.author
+  )
+  if (outcome.action === 'updated') input.log.info(`perf-gate: the PR comment now says this run reached no verdict: ${outcome.url}`)
+  else if (outcome.action === 'forbidden' || outcome.action === 'failed') input.log.warn(`perf-gate: ${outcome.message}`)
 }
 
 function commentClient(env: NodeJS.ProcessEnv, log: Logger): OctokitCommentClient | undefined {

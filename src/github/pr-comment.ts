@@ -199,6 +199,22 @@ function withDuplicates<T extends object>(outcome: T, duplicates: { deleted: num
   return duplicates ? { ...outcome, duplicates } : outcome
 }
 
+/**
+ * A run that reached no verdict (bad configuration, a suite that crashed) replaces the body of this gate's comment,
+ * if there is one, so that reviewers do not read an earlier commit's verdict as this one's. It never creates a
+ * comment: the failed job already says so where a PR without one looks. Never throws.
+ */
+export async function replaceWithRunFailure(client: CommentClient, issue: number, name: string, markdown: string, author?: string): Promise<SyncOutcome> {
+  try {
+    const ours = (await client.listIssueComments(issue)).find((comment) => isOurComment(comment, name, author))
+    if (!ours) return { action: 'skipped', reason: 'this gate has no comment on the pull request' }
+    const written = await client.updateIssueComment(ours.id, commentBody(name, markdown))
+    return { action: 'updated', ...written, short: false }
+  } catch (error) {
+    return classifyFailure(error, 'update the comment on the pull request')
+  }
+}
+
 /** Posts a commit comment (e.g. when a regression landed on the default branch), or updates ours on a re-run. Never throws. */
 export async function postCommitComment(client: CommentClient, sha: string, name: string, markdown: string, author?: string): Promise<SyncOutcome> {
   const body = commentBody(name, markdown)

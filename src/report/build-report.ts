@@ -10,7 +10,7 @@ import type { Results } from '../results/model.js'
 import type { GateVerdict, MetricVerdict } from '../verdict/types.js'
 import { metricSeries } from '../verdict/evaluate.js'
 import { summarizeScenarios } from './scenario-summary.js'
-import { countLabels } from '../verdict/labels.js'
+import { countLabels, labelKindOf } from '../verdict/labels.js'
 import { REPORT_SCHEMA_VERSION, type GateReport, type ReportBaseline } from './report-model.js'
 import { latencyDistributions } from './latency-distributions.js'
 import { STEP_MAX_P, STEP_MIN_RUNS, detectChangePoints } from '../stats/change-points.js'
@@ -37,13 +37,14 @@ export function buildReport(input: ReportInput): GateReport {
     verdict: verdict.status,
     generatedAt: input.now.toISOString(),
     counts: verdict.counts,
-    regressions: verdict.counts.fail,
+    // Metrics that failed their threshold; a removed metric fails the gate by its policy, not by a threshold.
+    regressions: verdict.metrics.filter((row) => row.status === 'fail' && labelKindOf(row) === 'regression').length,
     current: { scenarios: input.current.scenarios.length },
     baselineProblems: [...lookup.problems],
     notes: [...input.notes],
     links: {},
     metrics: verdict.metrics,
-    hasRegressions: verdict.counts.fail > 0,
+    hasRegressions: verdict.metrics.some((row) => row.status === 'fail' && labelKindOf(row) === 'regression'),
     scenarios: summarizeScenarios(input.current),
     labelCounts: countLabels(verdict.metrics)
   }
@@ -146,4 +147,14 @@ function storedChangePoints(points: Array<{ value: number }>, metric: MetricVerd
 const RANK = ['fail', 'warn', 'inconclusive', 'improved', 'pass', 'new', 'no-baseline', 'removed', 'info']
 function statusRank(status: string): number {
   return RANK.indexOf(status)
+}
+
+/** "1 regression(s) beyond threshold, 2 removed metric(s)": what failed the gate, as the headline counts it. */
+export function whatFailed(report: GateReport): string {
+  const removed = report.metrics.filter((row) => row.status === 'fail' && row.label?.kind === 'removed').length
+  const parts = [
+    ...(report.regressions > 0 || removed === 0 ? [`${report.regressions} regression(s) beyond threshold`] : []),
+    ...(removed > 0 ? [`${removed} removed metric(s) (baseline scenarios this run did not measure)`] : [])
+  ]
+  return parts.join(', ')
 }

@@ -53,7 +53,7 @@ export function worseLimitLog(worseFraction: number, direction: Direction): numb
 
 /**
  * One-sided p-value of "no worse than the noise floor" on one estimate: small when the change is surely worse than the
- * floor. The family's error budget is split on these (Holm).
+ * floor. The family's error budget is split on these (Hochberg).
  */
 export function pWorseThanFloor(estimate: LogEstimate, direction: Direction, floorLog: number): number {
   const beyond = worseLog(estimate.estimate, direction) - floorLog

@@ -3,7 +3,7 @@
  */
 import { median } from 'simple-statistics'
 import { STEP_MAX_P, STEP_MIN_RUNS, detectChangePoints } from '../stats/change-points.js'
-import { DEFAULT_NOISE_FLOOR, holmAlphas } from '../stats/error-budget.js'
+import { DEFAULT_NOISE_FLOOR, hochbergAlphas } from '../stats/error-budget.js'
 import { pWorseThanFloor } from '../stats/decision-rule.js'
 import { resolveThreshold } from '../config/thresholds.js'
 import type { MetricThreshold, RemovedRule, ThresholdExpression, ThresholdRule } from '../config/settings.js'
@@ -128,7 +128,7 @@ function comparisonKey(scenario: string, metric: string): string {
 
 /**
  * The family the error budget covers: every scenario × metric a relative threshold will judge. Each gets its alpha
- * by Holm's step-down on its p-value of "worse than the noise floor" (src/stats/error-budget.ts); a comparison with
+ * by Hochberg's step-up on its p-value of "worse than the noise floor" (src/stats/error-budget.ts); a comparison with
  * no estimate (one value per side, values ≤ 0) counts as a member that is never certain.
  */
 function familyAlphas(input: EvaluationInput, baselineScenarios: Map<string, Scenario>, options: DecisionOptions): Map<string, number> {
@@ -147,7 +147,7 @@ function familyAlphas(input: EvaluationInput, baselineScenarios: Map<string, Sce
       pValues.push(best ? pWorseThanFloor(best.estimate, evidence!.direction, floorLog) : 1)
     }
   }
-  const alphas = holmAlphas(pValues, options.alpha)
+  const alphas = hochbergAlphas(pValues, options.alpha)
   return new Map(keys.map((key, i) => [key, alphas[i]!]))
 }
 

@@ -72,6 +72,53 @@ describe('perf-gate run with load', () => {
     }
   })
 
+  test('--command with --url runs both, the command first (never the load dropped in silence); --results with --url is refused', async () => {
+    const server = await startTestServer()
+    const dir = scratchDir()
+    try {
+      writeFileSync(join(dir, 'bench.mjs'), `console.log(JSON.stringify({ results: [{ command: 'sum', mean: 0.01, times: [0.01, 0.0101, 0.0099] }] }))`)
+      const both = await cli(
+        [
+          'run',
+          '--command',
+          'node bench.mjs',
+          '--format',
+          'hyperfine',
+          '--url',
+          `${server.url}/fast`,
+          '--duration',
+          '0.3s',
+          '--trials',
+          '2',
+          '--json',
+          'report.json'
+        ],
+        dir
+      )
+      assert.equal(both.code, 0, both.stderr + both.stdout)
+      const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { scenarios: Array<{ scenario: string; suite?: string }> }
+      assert.deepEqual(
+        report.scenarios.map((s) => [s.scenario, s.suite]),
+        [
+          ['sum', 'command'],
+          ['/fast', 'load']
+        ]
+      )
+      writeFileSync(
+        join(dir, 'r.json'),
+        JSON.stringify({ schemaVersion: 1, scenarios: [{ name: 'x', trials: [{ metrics: { time: { value: 1, unit: 'ms' } } }] }] })
+      )
+      const refused = await cli(['run', '--results', 'r.json', '--url', `${server.url}/fast`], dir)
+      assert.equal(refused.code, 3)
+      assert.match(
+        refused.stderr,
+        /results and url: a results file \(input 'results' \/ --results\) is gated as it is, and a URL \(input 'url' \/ --url\) is loaded; give one of them/
+      )
+    } finally {
+      await server.close()
+    }
+  })
+
   test('config with a start command and a secret header: the secret is in no file perf-gate writes', async () => {
     const dir = scratchDir()
     const port = await freePort()
