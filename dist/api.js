@@ -73185,6 +73185,7 @@ function decodeResultsBytes(bytes, shown) {
 // src/run/command.ts
 init_define_PERF_GATE_UPLOT();
 import { spawn } from "node:child_process";
+import { statSync } from "node:fs";
 
 // src/run/process-group.ts
 init_define_PERF_GATE_UPLOT();
@@ -73358,6 +73359,9 @@ var COMMAND_MEMORY_SAMPLE_MS = 100;
 var COMMAND_TREE_REFRESH_MS = 500;
 var MAX_STDOUT_BYTES = 64 * 1024 * 1024;
 async function runCommand(spec, log, signal) {
+  if (!statSync(spec.cwd, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InputError(`cannot run \`${spec.command}\`: its working directory ${spec.cwd} does not exist (a suite's cwd, or input 'working-directory')`);
+  }
   const started = Date.now();
   const child2 = spawn(spec.command, {
     shell: true,
@@ -76648,12 +76652,15 @@ async function runGate(settings, deps, options) {
     record.verdict = recordedVerdict(verdict);
     try {
       outcome.saved = await deps.store.save(record);
-      report.saved = { id: outcome.saved.id, first: !lookup.baseline, ...record.source.sha ? { sha: record.source.sha } : {} };
+      report.saved = { id: outcome.saved.id, first: isFirstBaseline(lookup, settings), ...record.source.sha ? { sha: record.source.sha } : {} };
       outcome.history = [record, ...lookup.history.filter((stored2) => stored2.id !== record.id)];
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`);
     } catch (error) {
       outcome.saveFailure = messageOf(error);
       report.notes.push(`The baseline was not saved: ${outcome.saveFailure}`);
+      if (report.baselineAbsence?.kind === "not-saved" && isFirstBaseline(lookup, settings)) {
+        report.baselineAbsence.advice = "This run was to save the first one, but the save failed (see the note below); the next save (a push to the default branch) tries again.";
+      }
       deps.log.warn(`Baseline not saved: ${outcome.saveFailure}`);
     }
   } else if (options.save === "never" && deps.context.event === "local") {
@@ -76685,6 +76692,9 @@ function missingBaselineFailure(settings, lookup, save, saveFailure) {
   if (lookup.baseline || save.save) return void 0;
   return `fail-on-missing-baseline: no baseline could be read (${lookup.problems.join("; ") || "none stored"}), so the run fails (exit 2).`;
 }
+function isFirstBaseline(lookup, settings) {
+  return !lookup.baseline && lookup.absence?.kind === "not-saved" && settings.baseline.name === void 0;
+}
 async function lookupBaseline(settings, deps, saving) {
   const query = {
     gate: settings.name,
@@ -76694,7 +76704,7 @@ async function lookupBaseline(settings, deps, saving) {
   };
   try {
     const lookup = await deps.store.load(query);
-    const firstSave = saving && !lookup.baseline && lookup.absence?.kind === "not-saved";
+    const firstSave = saving && isFirstBaseline(lookup, settings);
     for (const problem of lookup.problems) {
       if (!firstSave) deps.log.warn(`Baseline: ${problem}`);
     }

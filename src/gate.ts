@@ -148,13 +148,18 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     record.verdict = recordedVerdict(verdict)
     try {
       outcome.saved = await deps.store.save(record)
-      report.saved = { id: outcome.saved.id, first: !lookup.baseline, ...(record.source.sha ? { sha: record.source.sha } : {}) }
+      report.saved = { id: outcome.saved.id, first: isFirstBaseline(lookup, settings), ...(record.source.sha ? { sha: record.source.sha } : {}) }
       outcome.history = [record, ...lookup.history.filter((stored) => stored.id !== record.id)]
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
     } catch (error) {
       // A storage outage does not fail the run (the verdict stands) unless fail-on-missing-baseline asks for it.
       outcome.saveFailure = messageOf(error)
       report.notes.push(`The baseline was not saved: ${outcome.saveFailure}`)
+      // "A push to the default branch saves the first one" would be untrue of the push whose save just failed.
+      if (report.baselineAbsence?.kind === 'not-saved' && isFirstBaseline(lookup, settings)) {
+        report.baselineAbsence.advice =
+          'This run was to save the first one, but the save failed (see the note below); the next save (a push to the default branch) tries again.'
+      }
       deps.log.warn(`Baseline not saved: ${outcome.saveFailure}`)
     }
   } else if (options.save === 'never' && deps.context.event === 'local') {
@@ -200,6 +205,15 @@ function missingBaselineFailure(settings: GateSettings, lookup: BaselineLookup, 
 }
 
 /** A storage failure never fails the run: it becomes a problem in the report, and the gate goes on without. */
+/**
+ * Nothing has been saved for this gate: the save of this run is its first baseline. A pinned baseline that does not
+ * exist is not that (a typo in `baseline:`, or a release not pinned yet): it is warned about, and what is saved is
+ * one more rolling run, not "the first baseline".
+ */
+function isFirstBaseline(lookup: BaselineLookup, settings: GateSettings): boolean {
+  return !lookup.baseline && lookup.absence?.kind === 'not-saved' && settings.baseline.name === undefined
+}
+
 async function lookupBaseline(settings: GateSettings, deps: GateDeps, saving: boolean): Promise<BaselineLookup> {
   const query = {
     gate: settings.name,
@@ -210,7 +224,7 @@ async function lookupBaseline(settings: GateSettings, deps: GateDeps, saving: bo
   try {
     const lookup = await deps.store.load(query)
     // A run that saves the first baseline is how it should go: no warning annotation for "none saved yet".
-    const firstSave = saving && !lookup.baseline && lookup.absence?.kind === 'not-saved'
+    const firstSave = saving && isFirstBaseline(lookup, settings)
     for (const problem of lookup.problems) {
       // The save that follows says what happened; "nothing saved yet" just before it reads as a contradiction.
       if (!firstSave) deps.log.warn(`Baseline: ${problem}`)

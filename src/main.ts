@@ -3,7 +3,8 @@
  * the gate run; then the job summary, annotations, outputs and exit code.
  */
 import { readFile, writeFile, mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { statSync } from 'node:fs'
 import * as core from '@actions/core'
 import { ArtifactBaselineStore } from './baselines/artifact-store.js'
 import { htmlReportLine, publishHtmlReport } from './github/html-report-artifact.js'
@@ -67,6 +68,20 @@ function choiceInput<T extends string>(name: string, choices: readonly T[]): T |
   return raw as T
 }
 
+/** Input 'working-directory': a directory inside the workspace (a command run in "/" by `../..` measures nothing of it). */
+function workingDirectory(workspace: string): string {
+  const given = core.getInput('working-directory').trim() || '.'
+  const dir = resolve(workspace, given)
+  const inside = relative(resolve(workspace), dir)
+  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    throw new InputError(`input 'working-directory': "${given}" leads outside the workspace ${workspace}; give a path inside it`)
+  }
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InputError(`input 'working-directory': "${given}" is not a directory in the workspace (${dir})`)
+  }
+  return dir
+}
+
 function positiveIntegerInput(name: string): number | undefined {
   const raw = core.getInput(name).trim()
   if (raw === '') return undefined
@@ -88,7 +103,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
   let failed: { context?: RunContext; name: string } = { name: core.getInput('name').trim() || 'default' }
   try {
     const workspace = env.GITHUB_WORKSPACE || process.cwd()
-    const rootDir = join(workspace, core.getInput('working-directory') || '.')
+    const rootDir = workingDirectory(workspace)
     const payload = await readEventPayload(env.GITHUB_EVENT_PATH)
     const context = contextFromActionsEnv(env, payload)
     failed = { ...failed, context }

@@ -186,6 +186,18 @@ describe('Action entry with cache and artifact baselines', () => {
     assert.doesNotMatch(pr.summary, /No baseline yet|could not be read/)
   })
 
+  test('cache: a first save that fails is said as such, never "a push to the default branch saves the first one"', async () => {
+    fake.fail('CreateCacheEntry', 400, 1)
+    const push = await job({ gate: 'outage', store: 'cache', push: sha('a') })
+    assert.equal(push.exitCode, 0, push.stdout + push.stderr)
+    assert.match(push.stdout, /::warning::Baseline not saved/)
+    assert.match(
+      push.summary,
+      /This run was to save the first one, but the save failed \(see the note below\); the next save \(a push to the default branch\) tries again\./
+    )
+    assert.doesNotMatch(push.summary, /A push to the default branch saves the first one/)
+  })
+
   test('cache: a 403 degrades to no baseline with a message; fail-on-missing-baseline makes it exit 2', async () => {
     await job({ gate: 'down', store: 'cache', push: sha('f') })
     fake.fail('GetCacheEntryDownloadURL', 403, 1)

@@ -1,7 +1,7 @@
 /** The bundled Action (dist/index.js) run as the Actions runner runs it. */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pullRequestPayload, pushPayload, runActionEntry, scratchDir } from '../support/spawn-dist.js'
 import { SLOWDOWN_BENCH_SCRIPT } from '../support/bench-script.js'
@@ -158,5 +158,24 @@ describe('Action entry', () => {
     assert.equal(run.exitCode, 1, run.stdout)
     assert.equal(run.outputs.verdict, 'fail')
     assert.match(run.summary, /120 ms breaks the budget &lt; 100ms/)
+  })
+})
+
+describe('Action entry: working-directory', () => {
+  test('a missing directory or one outside the workspace is a configuration error naming the input; a subdirectory works', async () => {
+    const ws = scratchDir('perf-gate-ws-')
+    mkdirSync(join(ws, 'bench'))
+    writeFileSync(join(ws, 'bench', 'bench.mjs'), SLOWDOWN_BENCH_SCRIPT)
+    const run = (dir: string) =>
+      runActionEntry({ workspace: ws, inputs: { ...inputs, 'working-directory': dir }, event: 'push', payload: pushPayload(), sha: BASE_SHA })
+    const missing = await run('nope')
+    assert.equal(missing.exitCode, 3, missing.stdout)
+    assert.match(missing.stdout, /::error::perf-gate: configuration error: input 'working-directory': "nope" is not a directory in the workspace/)
+    const outside = await run('../..')
+    assert.equal(outside.exitCode, 3, outside.stdout)
+    assert.match(outside.stdout, /input 'working-directory': "\.\.\/\.\." leads outside the workspace/)
+    const sub = await run('bench')
+    assert.equal(sub.exitCode, 0, sub.stdout + sub.stderr)
+    assert.ok(existsSync(join(ws, 'bench', '.perf-gate')), 'the file store is in the working directory')
   })
 })

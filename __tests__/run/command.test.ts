@@ -30,6 +30,15 @@ describe('command runner', () => {
     assert.deepEqual(outcome.outputTail.split('\n').sort(), ['err', 'hi', 'out'])
   })
 
+  test('a working directory that does not exist is named (exit 3), not blamed on the shell', async () => {
+    const cwd = `${scratchDir()}/nope`
+    await assert.rejects(runCommand({ command: 'true', cwd, env: {}, timeoutMs: 10000 }, new MemoryLogger()), (error: Error) => {
+      assert.equal(error.name, 'InputError')
+      assert.equal(error.message, `cannot run \`true\`: its working directory ${cwd} does not exist (a suite's cwd, or input 'working-directory')`)
+      return true
+    })
+  })
+
   test('at the time limit the whole process group dies, grandchildren included', async () => {
     const dir = scratchDir()
     const outcome = await runCommand({ command: 'sleep 60 & echo $! > child.pid; sleep 60', cwd: dir, env: {}, timeoutMs: 500 }, new MemoryLogger())

@@ -4,7 +4,9 @@
  * process group is killed: benchmark suites often start servers and workers of their own.
  */
 import { spawn } from 'node:child_process'
+import { statSync } from 'node:fs'
 import type { Logger } from '../log.js'
+import { InputError } from '../errors.js'
 import { stopGroup } from './process-group.js'
 import { ProcessTreeMemory, type TreeMemory } from './process-memory.js'
 
@@ -36,6 +38,10 @@ const COMMAND_TREE_REFRESH_MS = 500
 const MAX_STDOUT_BYTES = 64 * 1024 * 1024
 
 export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortSignal): Promise<CommandOutcome> {
+  // Node reports a missing cwd as "spawn /bin/sh ENOENT", which blames the shell.
+  if (!statSync(spec.cwd, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InputError(`cannot run \`${spec.command}\`: its working directory ${spec.cwd} does not exist (a suite's cwd, or input 'working-directory')`)
+  }
   const started = Date.now()
   const child = spawn(spec.command, {
     shell: true,
