@@ -76441,11 +76441,17 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
   const requested = settings.confirm.compareTo === "base-commit";
   const cannotRun = (why) => {
     if (requested) throw new RunError(`compare-to base-commit: the same-runner A/B against ${baseSha.slice(0, 7)} could not run: ${why}`);
-    return { verdict, failure: why, note: `Same-runner confirmation could not run, so the stored-baseline verdicts stand: ${why}` };
+    return { verdict, failure: why };
   };
+  if (!relocateSource(settings.source, settings.rootDir, settings.rootDir)) {
+    if (requested) return cannotRun("results read from a file cannot be re-measured on the base commit");
+    return {
+      verdict,
+      note: `Same-runner confirmation does not apply to results read from a file (they cannot be re-measured on the base commit ${baseSha.slice(0, 7)}); the stored-baseline verdicts stand. To confirm, let perf-gate run the benchmark (\`command\`).`
+    };
+  }
   const repoTop = await repositoryTop(settings.rootDir).catch(() => void 0);
   if (!repoTop) return cannotRun(`${settings.rootDir} is not a git checkout`);
-  if (!relocateSource(settings.source, repoTop, repoTop)) return cannotRun("results read from a file cannot be re-measured on the base commit");
   const plan = planDuet(settings, targets, (target) => unitOf2(current, target));
   const short = baseSha.slice(0, 7);
   deps.log.info(`Confirming ${plan.targets.length} metric(s) on this runner against the base commit ${short}...`);
@@ -76495,11 +76501,10 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
     if (requested) {
       throw new RunError(`compare-to base-commit: the same-runner A/B against ${short} could not run: ${tail(why)}${advice}`);
     }
-    deps.log.warn(`Same-runner confirmation could not run: ${why}`);
+    if (firstLine(why) !== why) deps.log.info(`Same-runner confirmation against ${short}, in full: ${why}`);
     return {
       verdict,
-      failure: `${firstLine(why)}${settings.confirm.build || named ? "" : " (set `build:` if the base checkout needs installing or building)"}`,
-      note: `Same-runner confirmation against ${short} could not run, so the stored-baseline verdicts stand: ${firstLine(why)}`
+      failure: `${firstLine(why)}${settings.confirm.build || named ? "" : " (set `build:` if the base checkout needs installing or building)"}`
     };
   } finally {
     await duet?.stop();

@@ -47,7 +47,7 @@ const HISTORY_SUMMARY_CHARS = 20_000
 /** @actions/core, with the output of started processes folded into groups (github/action-log.ts). */
 export const actionLogger = createActionLogger()
 
-/** Reads a boolean input strictly: true/false (any case) or empty for the default. */
+/** Reads a boolean input strictly: true/false, yes/no, on/off, 1/0 (any case) or empty for the default. */
 function booleanInput(name: string, fallback: boolean): boolean {
   return optionalBooleanInput(name) ?? fallback
 }
@@ -58,7 +58,7 @@ function optionalBooleanInput(name: string): boolean | undefined {
   if (raw === '') return undefined
   if (['true', 'yes', 'on', '1'].includes(raw)) return true
   if (['false', 'no', 'off', '0'].includes(raw)) return false
-  throw new InputError(`input '${name}' must be true or false, got "${core.getInput(name)}"`)
+  throw new InputError(`input '${name}' must be true or false (yes/no, on/off and 1/0 are read too), got "${core.getInput(name)}"`)
 }
 
 function choiceInput<T extends string>(name: string, choices: readonly T[]): T | undefined {

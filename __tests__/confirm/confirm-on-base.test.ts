@@ -180,6 +180,43 @@ describe('same-runner confirmation in the gate', () => {
   })
 })
 
+describe('results read from a file', () => {
+  test('on a pull request: one note that confirmation does not apply, never "confirmation failed"', async () => {
+    const dir = scratchDir()
+    const current = resultsWith({ parse: { mean: { values: [130, 131, 129], unit: 'us' } } })
+    writeFileSync(join(dir, 'r.json'), JSON.stringify(current))
+    const settings = await resolveSettings({
+      rootDir: dir,
+      resultsPath: 'r.json',
+      thresholdsText: 'mean: +10%',
+      defaultBaselineStore: 'file',
+      failOnRegression: true
+    })
+    const store = new FileBaselineStore(settings.baseline.dir, '.perf-gate', 20)
+    const baseSha = 'a'.repeat(40)
+    const base = resultsWith({ parse: { mean: { values: [100, 101, 99], unit: 'us' } } })
+    await store.save(baselineRecord(settings.name, base, { event: 'push', runner: 'other', sha: baseSha }, new Date()))
+    const outcome = await runGate(
+      settings,
+      {
+        log: new MemoryLogger(),
+        store,
+        context: { event: 'pull_request', runner: 'local', pullRequest: { number: 3, baseSha, isFork: false } },
+        now: () => new Date()
+      },
+      { save: 'auto' }
+    )
+    assert.equal(outcome.report.confirmationFailure, undefined)
+    const notes = outcome.report.notes.filter((note) => /confirmation/i.test(note))
+    assert.equal(notes.length, 1, notes.join('\n'))
+    assert.match(
+      notes[0]!,
+      /^Same-runner confirmation does not apply to results read from a file \(they cannot be re-measured on the base commit aaaaaaa\); the stored-baseline verdicts stand\./
+    )
+    assert.doesNotMatch(renderMarkdownReport(outcome.report), /confirmation failed/)
+  })
+})
+
 describe('confirmation targets and relocation', () => {
   test('only suspected, gated metrics with a relative level are confirmed; budgets never', async () => {
     const settings = await resolveSettings({

@@ -131,7 +131,7 @@ describe('Action entry', () => {
     const ws = workspace()
     const badBoolean = await runActionEntry({ workspace: ws, inputs: { ...inputs, 'fail-on-regression': 'maybe' }, event: 'push', payload: pushPayload() })
     assert.equal(badBoolean.exitCode, 3)
-    assert.match(badBoolean.stdout, /input 'fail-on-regression' must be true or false, got "maybe"/)
+    assert.match(badBoolean.stdout, /input 'fail-on-regression' must be true or false \(yes\/no, on\/off and 1\/0 are read too\), got "maybe"/)
     const badThresholds = await runActionEntry({ workspace: ws, inputs: { ...inputs, thresholds: 'p95: +20 percent' }, event: 'push', payload: pushPayload() })
     assert.equal(badThresholds.exitCode, 3)
     assert.match(badThresholds.stdout, /input 'thresholds' is invalid/)

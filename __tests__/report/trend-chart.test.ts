@@ -30,7 +30,7 @@ describe('trend table', () => {
     ])
     const rows = text.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Scenario'))
     assert.equal(rows.length, 3, 'each metric is its own named row')
-    assert.equal(rows[0], '| GET /cart · p95 | `▁▂◆●█` | 10.0 ms | ◆ 11.0 ms (bbbbbbb) | ● 15.1 ms | \\+51.2% |')
+    assert.equal(rows[0], '| GET /cart · p95 | `▁◆▂●█` | 10.0 ms | ◆ 11.0 ms (bbbbbbb) | ● 15.1 ms | \\+51.2% |')
     assert.match(rows[1]!, /^\| GET /, 'a 0.3 ms series gets the full height of its own sparkline')
     assert.match(rows[1]!, /`▅█●▁`/)
     assert.match(rows[2]!, /-34\.0%|\\-34\.0%/)

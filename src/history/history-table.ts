@@ -3,6 +3,7 @@
  * change to the previous row, the marks of the verdict recorded with each run and the change points of each column.
  * Pure: records in, model out (the CLI and the Action render it).
  */
+import { median } from 'simple-statistics'
 import type { BaselineRecord } from '../baselines/store.js'
 import { globMatches, resolveThreshold } from '../config/thresholds.js'
 import type { ThresholdRule } from '../config/settings.js'
@@ -29,7 +30,10 @@ export interface HistoryRun {
   commit?: string
   time: string
   runner?: string
-  /** Per column (same order as `columns`): the run's level (geometric mean of its trials), or null when absent. */
+  /**
+   * Per column (same order as `columns`): the run's level, the median of its trials (as the stored-history comparison
+   * and the report's trend chart take it: one cold trial does not move it), or null when absent.
+   */
   values: (number | null)[]
   /** Per column: the mark of the verdict recorded with this run, if any. */
   marks: (RunMark | undefined)[]
@@ -60,11 +64,6 @@ export interface HistoryOptions {
   rules: ThresholdRule[]
   /** Scenario name globs; all scenarios when empty. */
   scenarios?: string[]
-}
-
-function geometricMean(values: number[]): number {
-  if (values.some((value) => !(value > 0))) return values.reduce((sum, value) => sum + value, 0) / values.length
-  return Math.exp(values.reduce((sum, value) => sum + Math.log(value), 0) / values.length)
 }
 
 /** The smallest relative worse-by fraction among the metric's warn and fail levels; undefined when it has none. */
@@ -110,7 +109,7 @@ export function buildHistoryTable(records: readonly BaselineRecord[], options: H
       values: columns.map((column) => {
         const scenario = record.results.scenarios.find((candidate) => candidate.name === column.scenario)
         const series = scenario && metricSeries(scenario, column.metric, column.unit)
-        return series ? geometricMean(series.values) : null
+        return series ? median(series.values) : null
       }),
       marks: columns.map((column) => marks.get(JSON.stringify([column.scenario, column.metric])))
     }

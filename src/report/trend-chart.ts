@@ -62,7 +62,10 @@ function stepsText(trend: Trend): string {
     .join('')
 }
 
-/** One bar per point, scaled to the series' own min–max; ◆ after the compared baseline's bar, ● before this run's. */
+/**
+ * One bar per point, scaled to the series' own min–max; each marker stands before the bar it marks (◆ the compared
+ * baseline, ● this run), so that two side by side cannot be read as marking one bar.
+ */
 export function sparkline(points: Trend['points']): string {
   const values = points.map((point) => point.value).filter(Number.isFinite)
   const low = Math.min(...values)
@@ -72,7 +75,7 @@ export function sparkline(points: Trend['points']): string {
       const level = high > low ? Math.round(((point.value - low) / (high - low)) * (BARS.length - 1)) : 3
       const bar = BARS[Math.max(0, Math.min(BARS.length - 1, level))]!
       if (index === points.length - 1) return `●${bar}`
-      return point.role === 'baseline' ? `${bar}◆` : bar
+      return point.role === 'baseline' ? `◆${bar}` : bar
     })
     .join('')
 }
