@@ -187,6 +187,7 @@ describe('results read from a file', () => {
     writeFileSync(join(dir, 'r.json'), JSON.stringify(current))
     const settings = await resolveSettings({
       rootDir: dir,
+      configExplicit: false,
       resultsPath: 'r.json',
       thresholdsText: 'mean: +10%',
       defaultBaselineStore: 'file',
