@@ -73707,7 +73707,7 @@ var Pacer = class {
   turn = () => {
     this.armedFor = Number.POSITIVE_INFINITY;
     if (this.stopped) return;
-    this.fireDue(performance2.now());
+    this.fireDue(performance2.now(), WAKE_EARLY_MS);
     this.arm();
   };
   /**
@@ -73719,10 +73719,10 @@ var Pacer = class {
   poll() {
     if (this.stopped) return;
     const top = this.top();
-    if (top && top.due <= performance2.now() + WAKE_EARLY_MS) this.fireDue(performance2.now());
+    if (top && top.due <= performance2.now()) this.fireDue(performance2.now(), 0);
   }
-  fireDue(now) {
-    for (let top = this.top(); top && top.due <= now + WAKE_EARLY_MS; top = this.top()) {
+  fireDue(now, early) {
+    for (let top = this.top(); top && top.due <= now + early; top = this.top()) {
       this.pop();
       top.fire(now);
     }

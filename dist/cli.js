@@ -74192,7 +74192,7 @@ var Pacer = class {
   turn = () => {
     this.armedFor = Number.POSITIVE_INFINITY;
     if (this.stopped) return;
-    this.fireDue(performance3.now());
+    this.fireDue(performance3.now(), WAKE_EARLY_MS);
     this.arm();
   };
   /**
@@ -74204,10 +74204,10 @@ var Pacer = class {
   poll() {
     if (this.stopped) return;
     const top = this.top();
-    if (top && top.due <= performance3.now() + WAKE_EARLY_MS) this.fireDue(performance3.now());
+    if (top && top.due <= performance3.now()) this.fireDue(performance3.now(), 0);
   }
-  fireDue(now) {
-    for (let top = this.top(); top && top.due <= now + WAKE_EARLY_MS; top = this.top()) {
+  fireDue(now, early) {
+    for (let top = this.top(); top && top.due <= now + early; top = this.top()) {
       this.pop();
       top.fire(now);
     }

@@ -98,7 +98,7 @@ export class Pacer {
   private readonly turn = (): void => {
     this.armedFor = Number.POSITIVE_INFINITY
     if (this.stopped) return
-    this.fireDue(performance.now())
+    this.fireDue(performance.now(), WAKE_EARLY_MS)
     this.arm()
   }
 
@@ -111,11 +111,13 @@ export class Pacer {
   poll(): void {
     if (this.stopped) return
     const top = this.top()
-    if (top && top.due <= performance.now() + WAKE_EARLY_MS) this.fireDue(performance.now())
+    // Only what is due: the worker's early margin makes up for its own wake-up, which a poll does not have, and sends
+    // taken early here would go out in bursts.
+    if (top && top.due <= performance.now()) this.fireDue(performance.now(), 0)
   }
 
-  private fireDue(now: number): void {
-    for (let top = this.top(); top && top.due <= now + WAKE_EARLY_MS; top = this.top()) {
+  private fireDue(now: number, early: number): void {
+    for (let top = this.top(); top && top.due <= now + early; top = this.top()) {
       this.pop()
       top.fire(now)
     }
