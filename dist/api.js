@@ -66038,8 +66038,11 @@ function relativeEvidence(input, scenario, baselineScenario, metric, direction) 
   if (!baseline) return void 0;
   const converted = baseline.values.map((value) => convertValue(value, baseline.unit, current.unit));
   if (!converted.every((value) => value !== void 0)) return void 0;
+  return evidenceOf(input, scenario, metric, converted, current, direction);
+}
+function evidenceOf(input, scenario, metric, baseline, current, direction) {
   return {
-    baseline: converted,
+    baseline,
     current: current.values,
     history: historyValues(input, scenario.name, metric, current.unit),
     direction,
@@ -66117,13 +66120,7 @@ function evaluateMetric(input, scenario, baselineScenario, metric, options) {
       }
     }
   }
-  const evidence = baselineValues ? {
-    baseline: baselineValues,
-    current: current.values,
-    history: historyValues(input, scenario.name, metric, current.unit),
-    direction,
-    ...scenario.kind ? { kind: scenario.kind } : {}
-  } : void 0;
+  const evidence = baselineValues ? evidenceOf(input, scenario, metric, baselineValues, current, direction) : void 0;
   const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : void 0;
   if (evidence && allPositive(evidence)) showEstimate(verdict, estimateChange(evidence, best, options));
   if (!threshold) {

@@ -164,8 +164,20 @@ function relativeEvidence(
   if (!baseline) return undefined
   const converted = baseline.values.map((value) => convertValue(value, baseline.unit, current.unit))
   if (!converted.every((value): value is number => value !== undefined)) return undefined
+  return evidenceOf(input, scenario, metric, converted, current, direction)
+}
+
+/** The baseline's values (already in the current unit) with this run's and the stored history's. */
+function evidenceOf(
+  input: EvaluationInput,
+  scenario: Scenario,
+  metric: string,
+  baseline: number[],
+  current: { values: number[]; unit: string },
+  direction: Direction
+): RelativeEvidence {
   return {
-    baseline: converted,
+    baseline,
     current: current.values,
     history: historyValues(input, scenario.name, metric, current.unit),
     direction,
@@ -274,15 +286,7 @@ function evaluateMetric(
       }
     }
   }
-  const evidence: RelativeEvidence | undefined = baselineValues
-    ? {
-        baseline: baselineValues,
-        current: current.values,
-        history: historyValues(input, scenario.name, metric, current.unit),
-        direction,
-        ...(scenario.kind ? { kind: scenario.kind } : {})
-      }
-    : undefined
+  const evidence = baselineValues ? evidenceOf(input, scenario, metric, baselineValues, current, direction) : undefined
   const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : undefined
   if (evidence && allPositive(evidence)) showEstimate(verdict, estimateChange(evidence, best, options))
 
