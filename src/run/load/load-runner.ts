@@ -1,8 +1,8 @@
 /**
  * Runs a load source: for every scenario, N trials, each a warm-up (load applied, then discarded) and a measured
- * part recorded by perf-gate (see load-pass.ts); one more when the first trial was still warming up (warm-up-trial.ts). A trial in which most requests failed is a failed run, never a
- * fast result. While perf-gate owns the server (a `start` command), it is started, waited for, watched for memory
- * and stopped here.
+ * part recorded by perf-gate (see load-pass.ts); one more when the first trial was still warming up
+ * (warm-up-trial.ts). A trial in which most requests failed is a failed run, never a fast result. While perf-gate
+ * owns the server (a `start` command), it is started, waited for, watched for memory and stopped here.
  */
 import { connect } from 'node:net'
 import { availableParallelism } from 'node:os'
