@@ -63000,8 +63000,8 @@ var config_schema_default = {
         { type: "number", exclusiveMinimum: 0, description: "seconds" },
         {
           type: "string",
-          pattern: "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|min|h)?\\s*$",
-          description: "a duration such as 500ms, 30s, 10m or 1h"
+          pattern: "^\\s*(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?\\s*([Mm][Ss]|[Mm]secs?|[Mm]illiseconds?|[Ss]|[Ss]ecs?|[Ss]econds?|[Mm]|[Mm]ins?|[Mm]inutes?|[Hh]|[Hh]rs?|[Hh]ours?)\\s*)+)\\s*$",
+          description: "a duration such as 500ms, 30s, 10m, 1h, 1m30s or 10 minutes (a bare number is seconds)"
         }
       ]
     },
@@ -64267,17 +64267,48 @@ function locate(document2, lineCounter, problem, displayPath2) {
 // src/config/durations.ts
 init_define_PERF_GATE_UPLOT();
 var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, min: 6e4, h: 36e5 };
+var UNIT_WORDS = {
+  msec: "ms",
+  msecs: "ms",
+  millisecond: "ms",
+  milliseconds: "ms",
+  sec: "s",
+  secs: "s",
+  second: "s",
+  seconds: "s",
+  mins: "min",
+  minute: "min",
+  minutes: "min",
+  hr: "h",
+  hrs: "h",
+  hour: "h",
+  hours: "h"
+};
+var PART = /(\d+(?:\.\d+)?)\s*([a-z]+)?\s*/giy;
 function parseDurationMs(value, where, { allowZero = false } = {}) {
-  let ms;
-  if (typeof value === "number") {
-    if (Number.isFinite(value)) ms = value * 1e3;
-  } else {
-    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/.exec(value);
-    if (match) ms = Number(match[1]) * UNIT_MS[match[2] ?? "s"];
-  }
+  const ms = typeof value === "number" ? Number.isFinite(value) ? value * 1e3 : void 0 : durationTextMs(value);
   if (ms !== void 0 && (ms > 0 || allowZero && ms === 0)) return ms;
   if (ms !== void 0) throw new InputError(`${where}: "${value}" must be longer than zero; write e.g. 500ms, 30s, 10m or 1h`);
-  throw new InputError(`${where}: "${value}" is not a duration; write e.g. 500ms, 30s, 10m or 1h`);
+  throw new InputError(`${where}: "${value}" is not a duration; write e.g. 500ms, 30s, 10m, 1h or 1m30s`);
+}
+function durationTextMs(text) {
+  const trimmed = text.trim();
+  if (trimmed === "") return void 0;
+  let total = 0;
+  let parts = 0;
+  PART.lastIndex = 0;
+  while (PART.lastIndex < trimmed.length) {
+    const at = PART.lastIndex;
+    const match = PART.exec(trimmed);
+    if (!match || match.index !== at) return void 0;
+    const written = match[2]?.toLowerCase();
+    const unit = written === void 0 ? "s" : UNIT_WORDS[written] ?? written;
+    if (UNIT_MS[unit] === void 0 || written === void 0 && parts > 0) return void 0;
+    total += Number(match[1]) * UNIT_MS[unit];
+    parts++;
+    if (written === void 0 && PART.lastIndex < trimmed.length) return void 0;
+  }
+  return total;
 }
 
 // src/config/load-settings.ts
