@@ -72588,7 +72588,7 @@ function hochbergAlphas(pValues, alpha) {
   });
   const levels = new Array(m);
   order.forEach(({ index }, rank) => {
-    levels[index] = rank < certain ? alpha / (m - certain + 1) : alpha / (m - rank);
+    levels[index] = rank < certain ? alpha / (m - certain + 1) : alpha / (m - certain);
   });
   return levels;
 }

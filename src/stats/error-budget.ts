@@ -24,13 +24,16 @@ export function alphaPerTest(alpha: number, gatedMetrics: number, looks = 1): nu
 /**
  * Hochberg's levels (1988): for one-sided p-values of the family (one per gated comparison, "worse than the noise
  * floor"), the alpha each is judged at. Sorted by p, the step-up finds the largest rank k (from 1) with
- * p ≤ alpha / (m − k + 1); every comparison up to it is judged at that level (all of them certain), each after it at
- * its own alpha / (m − k' + 1) (none of them is). Where Holm's step-down stops at the first comparison that is not
- * certain enough, Hochberg's looks from the least certain: three metrics of one scenario with the same evidence
- * (a slower build moves them together) are judged as one would be, where Holm judged all three at alpha / 3 and,
- * with three stored runs behind them (Student's t of 2 degrees of freedom), let a doubling go undecided. It holds the
- * family-wise error when the comparisons are independent or move together (positive dependence, as metrics of one
- * run and scenarios of one build do); bench/verdict-simulation.ts measures it under heavy-tailed noise.
+ * p ≤ alpha / (m − k + 1); every comparison up to it is judged at that level (all of them certain), the rest at
+ * alpha / (m − k), where the next one failed (none of them is certain there; an improvement is judged at that level
+ * too, as under Holm, never at a budget freed by the comparisons that are not certain).
+ *
+ * Where Holm's step-down stops at the first comparison that is not certain enough, Hochberg's looks from the least
+ * certain: three metrics of one scenario with the same evidence (a slower build moves them together) are judged as
+ * one would be, where Holm judged all three at alpha / 3 and, with three stored runs behind them (Student's t of 2
+ * degrees of freedom), let a doubling go undecided. It holds the family-wise error when the comparisons are
+ * independent or move together (positive dependence, as metrics of one run and scenarios of one build do);
+ * bench/verdict-simulation.ts measures it under heavy-tailed noise.
  */
 export function hochbergAlphas(pValues: number[], alpha: number): number[] {
   const m = pValues.length
@@ -41,7 +44,7 @@ export function hochbergAlphas(pValues: number[], alpha: number): number[] {
   })
   const levels = new Array<number>(m)
   order.forEach(({ index }, rank) => {
-    levels[index] = rank < certain ? alpha / (m - certain + 1) : alpha / (m - rank)
+    levels[index] = rank < certain ? alpha / (m - certain + 1) : alpha / (m - certain)
   })
   return levels
 }
