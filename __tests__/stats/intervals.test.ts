@@ -122,7 +122,11 @@ describe('intervals against R reference values', () => {
       [0.003, 0.006, 0.003],
       'by p: the least certain is not; the next is at 0.006/2, and so is the first'
     )
-    assert.deepEqual(hochbergAlphas([0.0001, 0.004, 0.5], 0.006), [0.002, 0.003, 0.003], '0.004 is not below 0.003: only the first is certain; the rest at 0.003')
+    assert.deepEqual(
+      hochbergAlphas([0.0001, 0.004, 0.5], 0.006),
+      [0.002, 0.003, 0.003],
+      '0.004 is not below 0.003: only the first is certain; the rest at 0.003'
+    )
     assert.deepEqual(hochbergAlphas([0.0001, 0.0002, 0.001], 0.006), [0.006, 0.006, 0.006], 'the least certain is at 0.006: so are all')
     assert.deepEqual(hochbergAlphas([0.004, 0.004, 0.004], 0.006), [0.006, 0.006, 0.006], 'the same evidence three times is judged as once (Holm: 0.002, none)')
     assert.deepEqual(hochbergAlphas([0.9, 0.8], 0.01), [0.005, 0.005], 'none certain: every one at Bonferroni')
