@@ -65352,9 +65352,18 @@ function looserThan(warn, fail) {
 }
 function parseThresholdMap(raw, where) {
   const metrics = {};
+  const problems = [];
   for (const [metric, rule] of Object.entries(raw)) {
-    metrics[metric] = parseMetricThreshold(rule, `${where}/${escapePointer(metric)}`);
+    try {
+      metrics[metric] = parseMetricThreshold(rule, `${where}/${escapePointer(metric)}`);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(error.message);
+    }
   }
+  if (problems.length === 1) throw new InputError(problems[0]);
+  if (problems.length > 1) throw new InputError(`${problems.length} thresholds are invalid:
+  ${problems.join("\n  ")}`);
   return metrics;
 }
 function escapePointer(key2) {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { globMatches, parseMetricThreshold, parseThresholdExpression, resolveThreshold } from '../../src/config/thresholds.js'
+import { globMatches, parseMetricThreshold, parseThresholdExpression, parseThresholdMap, resolveThreshold } from '../../src/config/thresholds.js'
 import { InputError } from '../../src/errors.js'
 import type { ThresholdRule } from '../../src/config/settings.js'
 
@@ -68,4 +68,15 @@ describe('which rule applies', () => {
     assert.equal(resolveThreshold(rules, { name: 'GET /report/pdf', suite: 'slow' }, 'p95')!.fail[0]!.text, '+50%')
     assert.equal(resolveThreshold([rule({ p95: '+10%' })], { name: 'x' }, 'rps'), undefined)
   })
+})
+
+test('every bad rule of a map is named at once', () => {
+  assert.throws(
+    () => parseThresholdMap({ p95: '< 3 parsecs', p50: '+20%', p99: '< 4 lightyears' }, 'thresholds'),
+    (error: Error) => {
+      assert.match(error.message, /^2 thresholds are invalid:\n {2}thresholds\/p95: threshold "< 3 parsecs" has unknown unit "parsecs"/)
+      assert.match(error.message, /\n {2}thresholds\/p99: threshold "< 4 lightyears" has unknown unit "lightyears"/)
+      return true
+    }
+  )
 })

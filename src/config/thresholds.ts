@@ -86,12 +86,20 @@ function looserThan(warn: ThresholdExpression, fail: ThresholdExpression): boole
   return false
 }
 
-/** Parses a metric → rule map. */
+/** Parses a metric → rule map; every bad rule is named at once (fixing them one run at a time is slow). */
 export function parseThresholdMap(raw: Record<string, RawThresholdRule>, where: string): Record<string, MetricThreshold> {
   const metrics: Record<string, MetricThreshold> = {}
+  const problems: string[] = []
   for (const [metric, rule] of Object.entries(raw)) {
-    metrics[metric] = parseMetricThreshold(rule, `${where}/${escapePointer(metric)}`)
+    try {
+      metrics[metric] = parseMetricThreshold(rule, `${where}/${escapePointer(metric)}`)
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error
+      problems.push(error.message)
+    }
   }
+  if (problems.length === 1) throw new InputError(problems[0]!)
+  if (problems.length > 1) throw new InputError(`${problems.length} thresholds are invalid:\n  ${problems.join('\n  ')}`)
   return metrics
 }
 
