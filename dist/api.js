@@ -77433,6 +77433,10 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
   const confirmationFailure = confirmationFailureLine(report);
   if (confirmationFailure) lines.push(`> ❗ ${escapeMarkdown(confirmationFailure, 1e3)}`, "");
   lines.push(describeBaseline(report));
+  if (report.saved && !report.saved.first) {
+    const commit = report.saved.sha ? `, commit ${commitLink(report, report.saved.sha)}` : "";
+    lines.push(`💾 This run is saved as a baseline (\`${escapeMarkdown(report.saved.id)}\`${commit}).`);
+  }
   const problems = problemsBesideAbsence(report);
   for (const problem of problems) lines.push(`> ⚠️ ${escapeMarkdown(capitalize2(problem), 1e3)}`);
   for (const note of report.notes) lines.push(`> ℹ️ ${note}`);

@@ -188,7 +188,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
     const exitCode = exitCodeOf(error)
     const kind = exitCode === EXIT_BAD_INPUT ? 'configuration error' : 'the run failed'
     core.setFailed(`perf-gate: ${kind}: ${messageOf(error)}`)
-    await writeFailureSummary(kind, messageOf(error))
+    await writeFailureSummary(failed.name, kind, messageOf(error))
     core.setOutput('error', messageOf(error))
     if (failed.context && core.getInput('mode').trim() !== 'comment') await replaceStaleComment(failed.name, kind, messageOf(error), failed.context, env)
     return exitCode
@@ -429,11 +429,13 @@ async function replaceStaleComment(name: string, kind: string, message: string, 
   await replaceCommentWithFailure({ name, kind, message, context, env, settings, log: actionLogger })
 }
 
-async function writeFailureSummary(kind: string, message: string): Promise<void> {
+async function writeFailureSummary(name: string, kind: string, message: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
     const fence = '`'.repeat(Math.max(3, ...(message.match(/`+/g) ?? []).map((run) => run.length + 1)))
-    await core.summary.addRaw(`### ❗ perf-gate: ${kind}\n\nNo verdict was reached and no baseline was written.\n\n${fence}\n${message}\n${fence}\n`).write()
+    await core.summary
+      .addRaw(`### ❗ perf-gate · ${escapeMarkdown(name)}: ${kind}\n\nNo verdict was reached and no baseline was written.\n\n${fence}\n${message}\n${fence}\n`)
+      .write()
   } catch {
     // A summary is a courtesy here; the failure itself is already reported.
   }

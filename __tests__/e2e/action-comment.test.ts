@@ -130,7 +130,7 @@ describe('PR comment through the bundled Action', () => {
     assert.match(body, /^<!-- perf-gate:api -->\n### ❗ perf-gate · api: configuration error\n/)
     assert.match(
       body,
-      /The latest run \(commit ccccccc\) reached no verdict \(\[the run\]\(https:\/\/github\.com\/octo\/shop\/actions\/runs\/\d+\)\), so the table this comment showed, for an earlier commit, is gone\./
+      /The latest run \(commit ccccccc\) reached no verdict \(\[the run\]\(https:\/\/github\.com\/octo\/shop\/actions\/runs\/\d+\)\): what this comment showed before is withdrawn, and nothing was saved\./
     )
     assert.match(body, /```\ninput 'thresholds' is invalid:[\s\S]*abc/)
     assert.match(badConfig.stdout, /the PR comment now says this run reached no verdict/)

@@ -121,7 +121,7 @@ describe('Action entry', () => {
     })
     assert.equal(run.exitCode, 2)
     assert.match(run.stdout, /::error::perf-gate: the run failed: suite "command" failed: `echo compiling; exit 3` exited with code 3/)
-    assert.match(run.summary, /perf-gate: the run failed/)
+    assert.match(run.summary, /### ❗ perf-gate · api: the run failed/)
     assert.match(run.summary, /no baseline was written/)
     assert.equal(run.outputs.verdict, undefined)
     assert.equal(existsSync(join(ws, '.perf-gate')), false)

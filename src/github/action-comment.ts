@@ -73,7 +73,7 @@ export function runFailureMarkdown(name: string, kind: string, message: string, 
   return [
     `### ❗ perf-gate · ${escapeMarkdown(name)}: ${kind}`,
     '',
-    `The latest run${commit ? ` (commit ${commit.slice(0, 7)})` : ''} reached no verdict${run}, so the table this comment showed, for an earlier commit, is gone. Nothing was saved.`,
+    `The latest run${commit ? ` (commit ${commit.slice(0, 7)})` : ''} reached no verdict${run}: what this comment showed before is withdrawn, and nothing was saved.`,
     '',
     fence,
     message,

@@ -106,6 +106,11 @@ function compose(
   const confirmationFailure = confirmationFailureLine(report)
   if (confirmationFailure) lines.push(`> ❗ ${escapeMarkdown(confirmationFailure, 1000)}`, '')
   lines.push(describeBaseline(report))
+  // A save that is not the first: the maintainer sees which run the next pull requests compare against.
+  if (report.saved && !report.saved.first) {
+    const commit = report.saved.sha ? `, commit ${commitLink(report, report.saved.sha)}` : ''
+    lines.push(`💾 This run is saved as a baseline (\`${escapeMarkdown(report.saved.id)}\`${commit}).`)
+  }
   const problems = problemsBesideAbsence(report)
   for (const problem of problems) lines.push(`> ⚠️ ${escapeMarkdown(capitalize(problem), 1000)}`)
   // Notes are perf-gate's own sentences (no names from results), so they keep their Markdown.
