@@ -65228,8 +65228,13 @@ function decideBaselineSave(context, request) {
   }
   if (context.ref?.startsWith("refs/tags/")) return { save: false, reason: "tag builds never write baselines" };
   if (request.mode === "promote") {
-    if (event === "local" || event === "workflow_dispatch") return { save: true, reason: "explicit promotion" };
-    return { save: false, reason: `promotion is only allowed from workflow_dispatch or the CLI, not from ${event}` };
+    if (event === "local" || event === "workflow_dispatch") return { save: true, reason: "explicit promotion", promotion: true };
+    const asUsual = decideBaselineSave(context, { ...request, mode: "auto" });
+    const ignored = `promotion is only allowed from workflow_dispatch or the CLI, not from ${event}`;
+    return {
+      ...asUsual,
+      reason: asUsual.save ? `${asUsual.reason}; ${ignored}, so this is the usual save, pinned under no name` : `${ignored}; ${asUsual.reason}`
+    };
   }
   if (event === "local") return { save: false, reason: "local runs save only with --save-baseline" };
   if (event !== "push") return { save: false, reason: `${event} runs do not write baselines (only pushes to the default branch)` };
@@ -76636,9 +76641,9 @@ async function runGate(settings, deps, options) {
   const runDeps = { log: deps.log, rootDir: settings.rootDir, notes: runNotes };
   if (deps.signal) runDeps.signal = deps.signal;
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context);
-  const saveDue = decideBaselineSave(deps.context, { mode: options.save, complete: true }).save;
-  const lookup = await lookupBaseline(settings, deps, saveDue);
-  if (lookup.baseline && options.save !== "promote") checkScenariosOverlap(results, lookup.baseline.results, lookup.baseline.id);
+  const due = decideBaselineSave(deps.context, { mode: options.save, complete: true });
+  const lookup = await lookupBaseline(settings, deps, due.save);
+  if (lookup.baseline && !due.promotion) checkScenariosOverlap(results, lookup.baseline.results, lookup.baseline.id);
   checkRulesMatch(settings.thresholds, lookup.baseline ? [results, lookup.baseline.results] : [results]);
   const evaluated = evaluate({
     current: results,
@@ -76690,7 +76695,7 @@ async function runGate(settings, deps, options) {
   }
   const outcome = { results, report, exitCode: exitCodeFor(report, settings), saveDecision };
   if (saveDecision.save) {
-    const record = baselineRecord(settings.name, results, deps.context, deps.now(), options.save === "promote" ? options.promoteAs : void 0);
+    const record = baselineRecord(settings.name, results, deps.context, deps.now(), saveDecision.promotion ? options.promoteAs : void 0);
     record.verdict = recordedVerdict(verdict);
     try {
       outcome.saved = await deps.store.save(record);
@@ -76710,7 +76715,7 @@ async function runGate(settings, deps, options) {
   } else {
     deps.log.info(`Baseline not saved: ${saveDecision.reason}.`);
   }
-  if (outcome.saveFailure && options.save === "promote") {
+  if (outcome.saveFailure && saveDecision.promotion) {
     deps.log.error(`The baseline was asked for and not saved, so the run fails (exit 2): ${outcome.saveFailure}`);
     outcome.exitCode = EXIT_RUN_FAILED;
   }

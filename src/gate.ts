@@ -86,10 +86,10 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
 
   // Whether a save is due decides only how "no baseline yet" is logged (a first save is how it should go); the
   // decision that counts is made below, once the run's verdict is known.
-  const saveDue = decideBaselineSave(deps.context, { mode: options.save, complete: true }).save
-  const lookup = await lookupBaseline(settings, deps, saveDue)
-  // An explicit save (promote) may start over with new scenario names; every other run must compare something.
-  if (lookup.baseline && options.save !== 'promote') checkScenariosOverlap(results, lookup.baseline.results, lookup.baseline.id)
+  const due = decideBaselineSave(deps.context, { mode: options.save, complete: true })
+  const lookup = await lookupBaseline(settings, deps, due.save)
+  // An explicit promotion may start over with new scenario names; every other run must compare something.
+  if (lookup.baseline && !due.promotion) checkScenariosOverlap(results, lookup.baseline.results, lookup.baseline.id)
   checkRulesMatch(settings.thresholds, lookup.baseline ? [results, lookup.baseline.results] : [results])
   const evaluated = evaluate({
     current: results,
@@ -144,7 +144,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   }
   const outcome: GateOutcome = { results, report, exitCode: exitCodeFor(report, settings), saveDecision }
   if (saveDecision.save) {
-    const record = baselineRecord(settings.name, results, deps.context, deps.now(), options.save === 'promote' ? options.promoteAs : undefined)
+    const record = baselineRecord(settings.name, results, deps.context, deps.now(), saveDecision.promotion ? options.promoteAs : undefined)
     record.verdict = recordedVerdict(verdict)
     try {
       outcome.saved = await deps.store.save(record)
@@ -168,7 +168,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   } else {
     deps.log.info(`Baseline not saved: ${saveDecision.reason}.`)
   }
-  if (outcome.saveFailure && options.save === 'promote') {
+  if (outcome.saveFailure && saveDecision.promotion) {
     // A save that was asked for (promotion, --save-baseline) and did not happen is a failed run, not a pass.
     deps.log.error(`The baseline was asked for and not saved, so the run fails (exit 2): ${outcome.saveFailure}`)
     outcome.exitCode = EXIT_RUN_FAILED

@@ -93,6 +93,24 @@ describe('Action entry', () => {
     assert.match(pr.summary, /fail-on-regression is off/)
   })
 
+  test('promote left on for a push: the push saves its usual rolling baseline, pinned under no name, and says why', async () => {
+    const ws = workspace()
+    const push = await runActionEntry({
+      workspace: ws,
+      inputs: { ...inputs, promote: 'true', 'promote-as': 'release-1' },
+      event: 'push',
+      payload: pushPayload(),
+      sha: BASE_SHA
+    })
+    assert.equal(push.exitCode, 0, push.stdout + push.stderr)
+    assert.match(
+      push.stdout,
+      /Saved baseline .* \(push to the default branch main; promotion is only allowed from workflow_dispatch or the CLI, not from push, so this is the usual save, pinned under no name\)/
+    )
+    assert.equal(readdirSync(join(ws, '.perf-gate/api/history')).length, 1)
+    assert.equal(existsSync(join(ws, '.perf-gate/api/pinned')), false, 'nothing pinned from a push')
+  })
+
   test('pushes to other branches and tags, and pull requests from forks never save', async () => {
     const ws = workspace()
     const branch = await runActionEntry({ workspace: ws, inputs, event: 'push', payload: pushPayload(), ref: 'refs/heads/feature' })

@@ -16,6 +16,8 @@ export interface SaveRequest {
 export interface SaveDecision {
   save: boolean
   reason: string
+  /** An explicit promotion (workflow_dispatch, the CLI): the only save that may pin a name (`promote-as`). */
+  promotion?: boolean
 }
 
 export function decideBaselineSave(context: RunContext, request: SaveRequest): SaveDecision {
@@ -28,8 +30,14 @@ export function decideBaselineSave(context: RunContext, request: SaveRequest): S
   }
   if (context.ref?.startsWith('refs/tags/')) return { save: false, reason: 'tag builds never write baselines' }
   if (request.mode === 'promote') {
-    if (event === 'local' || event === 'workflow_dispatch') return { save: true, reason: 'explicit promotion' }
-    return { save: false, reason: `promotion is only allowed from workflow_dispatch or the CLI, not from ${event}` }
+    if (event === 'local' || event === 'workflow_dispatch') return { save: true, reason: 'explicit promotion', promotion: true }
+    // `promote: true` left on for every event must not cost a push its usual save: the push is judged as one.
+    const asUsual = decideBaselineSave(context, { ...request, mode: 'auto' })
+    const ignored = `promotion is only allowed from workflow_dispatch or the CLI, not from ${event}`
+    return {
+      ...asUsual,
+      reason: asUsual.save ? `${asUsual.reason}; ${ignored}, so this is the usual save, pinned under no name` : `${ignored}; ${asUsual.reason}`
+    }
   }
   if (event === 'local') return { save: false, reason: 'local runs save only with --save-baseline' }
   if (event !== 'push') return { save: false, reason: `${event} runs do not write baselines (only pushes to the default branch)` }
