@@ -62805,7 +62805,7 @@ var config_schema_default = {
         {
           type: "string",
           pattern: "^\\s*(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?\\s*([Mm][Ss]|[Mm]secs?|[Mm]illiseconds?|[Ss]|[Ss]ecs?|[Ss]econds?|[Mm]|[Mm]ins?|[Mm]inutes?|[Hh]|[Hh]rs?|[Hh]ours?)\\s*)+)\\s*$",
-          description: "a duration such as 500ms, 30s, 10m, 1h, 1m30s or 10 minutes (a bare number is seconds)"
+          description: "a duration such as 500ms, 30s, 10m, 1h, 1m30s or 10 minutes; a bare number is seconds"
         }
       ]
     },

@@ -197,7 +197,10 @@ writeFileSync('results.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ n
     const dir = project('suites:\n  - command: "x"\n    timeout: soon\nthresholds:\n  p95: "+20 percent"\nbaseline:\n  store: s3\n  colour: red\n')
     const run = await runCliEntry(['run'], dir)
     assert.equal(run.exitCode, 3)
-    assert.match(run.stderr, /perf-gate\.yml:3: \/suites\/0\/timeout: "soon" is not valid \(a duration such as 500ms, 30s, 10m or 1h\)/)
+    assert.match(
+      run.stderr,
+      /perf-gate\.yml:3: \/suites\/0\/timeout: "soon" is not valid \(a duration such as 500ms, 30s, 10m, 1h, 1m30s or 10 minutes; a bare number is seconds\)/
+    )
     assert.match(run.stderr, /perf-gate\.yml:5: \/thresholds\/p95: "\+20 percent" is not valid/)
     assert.match(run.stderr, /perf-gate\.yml:7: \/baseline\/store: "s3" is not allowed; allowed: "file", "cache", "artifact"/)
     assert.match(run.stderr, /\/baseline: unknown key "colour"; allowed: store, dir, history, name/)
