@@ -21,7 +21,7 @@ import { EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION, EXIT_RUN_FAILED, InputError
 import { runGate, stampIdentity, type GateDeps, type GateOutcome } from './gate.js'
 import type { RunContext } from './context.js'
 import { produceResults } from './run/run-source.js'
-import { escapeMarkdown } from './report/escape.js'
+import { codeFenceFor, escapeMarkdown } from './report/escape.js'
 import { whatFailed } from './report/build-report.js'
 import { ArtifactShardTransport } from './shards/artifact-transport.js'
 import { splitLoadSource } from './run/load/split-load.js'
@@ -432,7 +432,7 @@ async function replaceStaleComment(name: string, kind: string, message: string, 
 async function writeFailureSummary(name: string, kind: string, message: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
-    const fence = '`'.repeat(Math.max(3, ...(message.match(/`+/g) ?? []).map((run) => run.length + 1)))
+    const fence = codeFenceFor(message)
     await core.summary
       .addRaw(`### ❗ perf-gate · ${escapeMarkdown(name)}: ${kind}\n\nNo verdict was reached and no baseline was written.\n\n${fence}\n${message}\n${fence}\n`)
       .write()

@@ -14,7 +14,7 @@ import { buildReportArtifact, reportArtifactName, runCommentMode } from './comme
 import { OctokitCommentClient, createOctokit, parseRepository } from './octokit-client.js'
 import { publishComments, type CommentSettings } from './publish-comment.js'
 import { replaceWithRunFailure } from './pr-comment.js'
-import { escapeMarkdown } from '../report/escape.js'
+import { codeFenceFor, escapeMarkdown } from '../report/escape.js'
 import { ActionsReportArtifactSource, uploadReportArtifact } from './report-artifact-store.js'
 
 /** The token for the GitHub API: input 'github-token' (trimmed), else the GITHUB_TOKEN variable; '' when neither is set. */
@@ -68,7 +68,7 @@ export async function publishReviewerView(input: ReviewerViewInput): Promise<str
 /** What the comment says when a run reached no verdict. */
 export function runFailureMarkdown(name: string, kind: string, message: string, context: RunContext): string {
   const commit = context.pullRequest?.headSha ?? context.sha
-  const fence = '`'.repeat(Math.max(3, ...(message.match(/`+/g) ?? []).map((run) => run.length + 1)))
+  const fence = codeFenceFor(message)
   const run = context.runUrl ? ` ([the run](${context.runUrl}))` : ''
   return [
     `### ❗ perf-gate · ${escapeMarkdown(name)}: ${kind}`,

@@ -39,3 +39,8 @@ function clip(text: string, maxLength: number): string {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 }
+
+/** A Markdown code fence longer than any run of backticks in `text`, so that the text cannot close it early. */
+export function codeFenceFor(text: string): string {
+  return '`'.repeat(Math.max(3, ...(text.match(/`+/g) ?? []).map((run) => run.length + 1)))
+}
