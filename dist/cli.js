@@ -75019,12 +75019,11 @@ var TrialRecorder = class _TrialRecorder {
   }
 };
 
-// src/run/load/warm-up-trial.ts
+// src/run/warm-up-trial.ts
 init_define_PERF_GATE_UPLOT();
-var WATCHED_METRICS = ["p50", "p95", "rps", "rtt p50", "rtt p95", "messages/s"];
-function warmUpFirstTrial(trials) {
+function warmUpFirstTrial(trials, watched) {
   if (trials.length < 3) return void 0;
-  for (const metric of WATCHED_METRICS) {
+  for (const metric of Object.keys(trials[0].metrics).filter(watched)) {
     const values = trials.map((trial) => trial.metrics[metric]);
     if (values.some((value) => value === void 0)) continue;
     const trend = trialTrend(values.map((value) => value.value));
@@ -75594,6 +75593,8 @@ function workerScript() {
 
 // src/run/load/load-runner.ts
 var MAX_FAILURE_FRACTION = 0.5;
+var WARM_UP_WATCHED = /* @__PURE__ */ new Set(["p50", "p95", "rps", "rtt p50", "rtt p95", "messages/s"]);
+var isWatchedLoadMetric = (metric) => WARM_UP_WATCHED.has(metric);
 async function runLoad(source, deps) {
   for (const secret of source.secrets) deps.log.addSecret(secret);
   for (const scenario of source.scenarios) {
@@ -75620,7 +75621,7 @@ async function runLoad(source, deps) {
         parts.forEach((trial, part) => trials[part].push(trial));
         if (server && source.server.freshPerTrial) await server.stop();
         if (!deps.fixedTrials && index === scenario.trials - 1 && planned === scenario.trials) {
-          const warmUp = trials.map(warmUpFirstTrial).find((found) => found !== void 0);
+          const warmUp = trials.map((partTrials) => warmUpFirstTrial(partTrials, isWatchedLoadMetric)).find((found) => found !== void 0);
           if (warmUp) {
             planned++;
             deps.log.info(
@@ -75891,6 +75892,14 @@ function mergeRuns(runs) {
   }
   return { ...runs[0], scenarios: [...byName.values()] };
 }
+function coldFirstRun(runs, isJudged) {
+  if (runs.length < 3 || !runs.every(holdsOneValuePerScenario)) return void 0;
+  for (const scenario of mergeRuns(runs).scenarios) {
+    const found = warmUpFirstTrial(scenario.trials, (metric) => isJudged(scenario.name, metric));
+    if (found) return `${scenario.name}: ${found}`;
+  }
+  return void 0;
+}
 function repeatNote(suite, runs, configured) {
   if (runs === 1) return `Suite "${suite}": the command ran once${configured === 1 ? " (repeat: 1)" : ""}.`;
   const why = configured !== void 0 ? `repeat: ${configured}` : "each run reports one value per benchmark, so it was repeated to measure the noise; set repeat to change";
@@ -75949,11 +75958,22 @@ async function produceResults(source, deps) {
 }
 async function runSuiteRepeated(suite, deps) {
   const runs = [await runSuite(suite, deps, 1, suite.repeat)];
-  const total = plannedRuns(suite.repeat, runs[0]);
+  let total = plannedRuns(suite.repeat, runs[0]);
   for (let run = 2; run <= total; run++) runs.push(await runSuite(suite, deps, run, total));
+  const warmUp = deps.fixedTrials ? void 0 : coldFirstRun(runs, (scenario, metric) => deps.isJudged?.({ name: scenario, suite: suite.name }, metric) ?? true);
+  if (warmUp) {
+    total++;
+    deps.log.info(`Suite "${suite.name}": run 1 looks like a warm-up (${warmUp}) and will be set aside; one more run, so that ${total - 1} are compared.`);
+    runs.push(await runSuite(suite, deps, total, total));
+  }
   const note = repeatNote(suite.name, total, suite.repeat);
   if (total > 1) deps.log.info(note);
   if (total > 1 || suite.repeat !== void 0) deps.notes?.push(note);
+  if (warmUp) {
+    deps.notes?.push(
+      `Suite "${suite.name}": run 1 was still warming up (${warmUp}), so a run ${total} was made and run 1 is set aside; a warm-up step in the benchmark avoids it.`
+    );
+  }
   return mergeRuns(runs);
 }
 async function runSuite(suite, deps, run, total) {
@@ -77148,7 +77168,12 @@ async function runGate(settings, deps, options) {
   if (options.promoteAs !== void 0) checkStoreName(options.promoteAs, "baseline name", "promote as");
   const produce = deps.produce ?? produceResults;
   const runNotes = [];
-  const runDeps = { log: deps.log, rootDir: settings.rootDir, notes: runNotes };
+  const runDeps = {
+    log: deps.log,
+    rootDir: settings.rootDir,
+    notes: runNotes,
+    isJudged: (scenario, metric) => resolveThreshold(settings.thresholds, scenario, metric) !== void 0
+  };
   if (deps.signal) runDeps.signal = deps.signal;
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context);
   const due = decideBaselineSave(deps.context, { mode: options.save, complete: true });
@@ -77214,9 +77239,9 @@ async function runGate(settings, deps, options) {
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`);
     } catch (error) {
       outcome.saveFailure = messageOf(error);
-      report.notes.push(`The baseline was not saved: ${outcome.saveFailure}`);
+      report.baselineProblems.push(`this run was due to be saved as a baseline and was not: ${outcome.saveFailure}`);
       if (report.baselineAbsence?.kind === "not-saved" && isFirstBaseline(lookup, settings)) {
-        report.baselineAbsence.advice = "This run was to save the first one, but the save failed (see the note below); the next save (a push to the default branch) tries again.";
+        report.baselineAbsence.advice = "This run was to save the first one, but the save failed (see below); the next save (a push to the default branch) tries again.";
       }
       deps.log.warn(`Baseline not saved: ${outcome.saveFailure}`);
     }
@@ -77725,8 +77750,15 @@ function renderHtmlReport(report) {
   const sections = scenarioNames(report).map((scenario, index) => scenarioSection(report, scenario, index, charts));
   const headline = `${GATE_ICON[report.verdict]} ${escapeHtml(report.gate)}: ${escapeHtml(headlineStatus(report).toUpperCase())}`;
   const parts = headlineParts(report).map((part) => `${part.icon} ${escapeHtml(part.text)}`).join(" · ");
-  const baseline = report.baseline ? `Baseline ${escapeHtml(report.baseline.id)}${report.baseline.sha ? ` (${escapeHtml(report.baseline.sha.slice(0, 7))})` : ""}, ${escapeHtml(report.baseline.store)}; ${report.baseline.historySize} stored run(s).` : report.baselineAbsence ? `No ${decidedByAB(report) ? "stored " : ""}baseline: ${escapeHtml(report.baselineAbsence.reason.replace(/[.!]?$/, "."))}${decidedByAB(report) ? " The same-runner A/B against the base commit checked the relative thresholds." : ""}` : "No baseline.";
+  const savedAs = report.saved ? `${escapeHtml(report.saved.id)}${report.saved.sha ? `, commit ${escapeHtml(report.saved.sha.slice(0, 7))}` : ""}` : "";
+  const baseline = report.saved?.first ? `Baseline saved (${savedAs}): the next pull request compares against it.` : report.baseline ? `Baseline ${escapeHtml(report.baseline.id)}${report.baseline.sha ? ` (${escapeHtml(report.baseline.sha.slice(0, 7))})` : ""}, ${escapeHtml(report.baseline.store)}; ${report.baseline.historySize} stored run(s).` : report.baselineAbsence ? `No ${decidedByAB(report) ? "stored " : ""}baseline: ${escapeHtml(report.baselineAbsence.reason.replace(/[.!]?$/, "."))}${decidedByAB(report) ? " The same-runner A/B against the base commit checked the relative thresholds." : ""}` : "No baseline.";
   const assets = uplotAssets();
+  const confirmationFailure = confirmationFailureLine(report);
+  const saved = report.saved && !report.saved.first ? `<p>💾 This run is saved as a baseline (${savedAs}).</p>` : "";
+  const warnings = [
+    ...confirmationFailure ? [`❗ ${confirmationFailure}`] : [],
+    ...problemsBesideAbsence(report).map((problem) => `⚠️ ${problem.charAt(0).toUpperCase()}${problem.slice(1)}`)
+  ];
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -77742,6 +77774,7 @@ function renderHtmlReport(report) {
 <h1>${headline}</h1>
 <p class="parts">${parts}</p>
 <p>${baseline} Generated ${escapeHtml(report.generatedAt)}.</p>
+${saved}${warnings.length > 0 ? `<ul class="warnings">${warnings.map((warning) => `<li>${escapeHtml(warning)}</li>`).join("")}</ul>` : ""}
 <p class="guidance">${escapeHtml(guidanceFor(report))}</p>
 ${report.notes.length > 0 ? `<ul class="notes">${report.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join("")}</ul>` : ""}
 </header>
@@ -77825,7 +77858,7 @@ var PAGE_CSS = `
 }
 body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; max-width: 1100px; padding: 16px 24px 48px; }
 h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 32px; } h3 { font-size: 15px; margin: 16px 0 4px; }
-.parts, .guidance { margin: 4px 0; } details.ungated { margin-top: 8px; } details.ungated summary { cursor: pointer; color: var(--muted); } .notes { color: var(--muted); }
+.parts, .guidance { margin: 4px 0; } details.ungated { margin-top: 8px; } details.ungated summary { cursor: pointer; color: var(--muted); } .notes { color: var(--muted); } .warnings { font-weight: 600; }
 table.verdicts { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 table.verdicts th, table.verdicts td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 table.verdicts td.num { text-align: right; white-space: nowrap; }

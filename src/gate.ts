@@ -23,6 +23,7 @@ import { buildReport } from './report/build-report.js'
 import type { GateReport } from './report/report-model.js'
 import { currentEnvironment, describeEnvironmentDifference } from './results/environment.js'
 import type { Results } from './results/model.js'
+import { resolveThreshold } from './config/thresholds.js'
 import { produceResults, type RunDeps } from './run/run-source.js'
 import { evaluate } from './verdict/evaluate.js'
 import type { GateVerdict, MetricVerdict } from './verdict/types.js'
@@ -80,7 +81,12 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   if (options.promoteAs !== undefined) checkStoreName(options.promoteAs, 'baseline name', 'promote as')
   const produce = deps.produce ?? produceResults
   const runNotes: string[] = []
-  const runDeps: RunDeps = { log: deps.log, rootDir: settings.rootDir, notes: runNotes }
+  const runDeps: RunDeps = {
+    log: deps.log,
+    rootDir: settings.rootDir,
+    notes: runNotes,
+    isJudged: (scenario, metric) => resolveThreshold(settings.thresholds, scenario, metric) !== undefined
+  }
   if (deps.signal) runDeps.signal = deps.signal
   const results = stampIdentity(await produce(settings.source, runDeps), deps.context)
 
@@ -154,11 +160,12 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     } catch (error) {
       // A storage outage does not fail the run (the verdict stands) unless fail-on-missing-baseline asks for it.
       outcome.saveFailure = messageOf(error)
-      report.notes.push(`The baseline was not saved: ${outcome.saveFailure}`)
+      // A warning, not a note: the next pull requests compare against an older baseline than the reader expects.
+      report.baselineProblems.push(`this run was due to be saved as a baseline and was not: ${outcome.saveFailure}`)
       // "A push to the default branch saves the first one" would be untrue of the push whose save just failed.
       if (report.baselineAbsence?.kind === 'not-saved' && isFirstBaseline(lookup, settings)) {
         report.baselineAbsence.advice =
-          'This run was to save the first one, but the save failed (see the note below); the next save (a push to the default branch) tries again.'
+          'This run was to save the first one, but the save failed (see below); the next save (a push to the default branch) tries again.'
       }
       deps.log.warn(`Baseline not saved: ${outcome.saveFailure}`)
     }

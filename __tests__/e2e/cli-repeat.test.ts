@@ -4,12 +4,16 @@
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runCliEntry, scratchDir } from '../support/spawn-dist.js'
 
 const TINYBENCH_STYLE_SCRIPT = `import { appendFileSync } from 'node:fs'
-const factor = Number(process.env.SLOWDOWN ?? 1)
+import { existsSync, writeFileSync } from 'node:fs'
+// A run in a directory without "warm" is cold (40% slower), as a first run with cold caches is.
+const cold = !existsSync('warm')
+writeFileSync('warm', '')
+const factor = Number(process.env.SLOWDOWN ?? 1) * (cold ? 1.4 : 1)
 const noise = () => 1 + 0.03 * (Math.random() * 2 - 1)
 const row = (name, ns) => {
   const latency = ns * factor * noise()
@@ -31,11 +35,15 @@ function project(repeatLine: string): string {
   return dir
 }
 
+/** The next run of the command in `dir` starts warm (or, with `false`, cold). */
+const warm = (dir: string, isWarm = true): void => (isWarm ? writeFileSync(join(dir, 'warm'), '') : rmSync(join(dir, 'warm'), { force: true }))
+
 const runsIn = (dir: string): number => readFileSync(join(dir, 'runs.log'), 'utf8').trim().split('\n').length
 
 describe('perf-gate run with repeat (dist/cli.js, tinybench-style suite)', () => {
   test('repeat: 5 decides A/A as pass and a 30 % slowdown as fail, and says how many runs were made', { timeout: 120000 }, async () => {
     const dir = project('    repeat: 5\n')
+    warm(dir)
     const saved = await runCliEntry(['run', '--save-baseline'], dir)
     assert.equal(saved.exitCode, 0, saved.stderr)
     assert.equal(runsIn(dir), 5, 'the command ran five times')
@@ -60,8 +68,30 @@ describe('perf-gate run with repeat (dist/cli.js, tinybench-style suite)', () =>
     assert.match(slower.stdout, /render\s+mean/)
   })
 
+  test('a cold first run is set aside and replaced by one more run, and the report says so', { timeout: 120000 }, async () => {
+    const dir = project('    repeat: 5\n')
+    warm(dir)
+    assert.equal((await runCliEntry(['run', '--save-baseline'], dir)).exitCode, 0)
+    warm(dir, false)
+    const cold = await runCliEntry(['run'], dir)
+    assert.equal(cold.exitCode, 0, `${cold.stdout}\n${cold.stderr}`)
+    assert.equal(runsIn(dir), 11, 'five runs, then six: the cold one and five warm ones')
+    assert.match(
+      cold.stderr,
+      /Suite "tiny": run 1 looks like a warm-up \(parse: mean \d+% above the others\) and will be set aside; one more run, so that 5 are compared\./
+    )
+    assert.match(cold.stderr, /Running suite "tiny" \(run 6 of 6\)/)
+    assert.match(cold.stdout, /note: Suite "tiny": the command ran 6 times \(repeat: 5\)/)
+    assert.match(
+      cold.stdout,
+      /note: Suite "tiny": run 1 was still warming up \(parse: mean \d+% above the others\), so a run 6 was made and run 1 is set aside/
+    )
+    assert.match(cold.stdout, /PASS/)
+  })
+
   test('without repeat, a tool that reports one value per run is run 5 times; --repeat overrides the config', { timeout: 120000 }, async () => {
     const dir = project('')
+    warm(dir)
     const auto = await runCliEntry(['run'], dir)
     assert.equal(auto.exitCode, 0, auto.stderr)
     assert.equal(runsIn(dir), 5)

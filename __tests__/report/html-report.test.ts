@@ -24,6 +24,22 @@ describe('HTML report', () => {
     assert.equal(chartsOf(html)[0]!.title, `${hostile}: latency by percentile`, 'the data round-trips intact')
   })
 
+  test('the header tells what the comment tells: a failed save, a failed confirmation, a saved run', () => {
+    const warned = renderHtmlReport(
+      report([row('GET /a', 'pass')], {
+        baselineProblems: ['this run was due to be saved as a baseline and was not: Cache reservation failed <x>'],
+        confirmationFailure: 'the base commit could not be built'
+      })
+    )
+    assert.match(warned, /<li>⚠️ This run was due to be saved as a baseline and was not: Cache reservation failed &lt;x&gt;<\/li>/)
+    assert.match(warned, /<li>❗ Same-runner confirmation failed, so the verdicts against the stored baseline stand: the base commit could not be built<\/li>/)
+    const saved = renderHtmlReport(report([row('GET /a', 'pass')], { saved: { id: 'b-20261203', sha: 'd'.repeat(40), first: false } }))
+    assert.match(saved, /💾 This run is saved as a baseline \(b-20261203, commit ddddddd\)/)
+    const first = renderHtmlReport(report([row('GET /a', 'no-baseline')], { baseline: undefined, saved: { id: 'b-1', first: true } }))
+    assert.match(first, /Baseline saved \(b-1\): the next pull request compares against it\./)
+    assert.doesNotMatch(first, /No baseline|This run is saved/)
+  })
+
   test('charts per scenario: a distribution with both sides in ms, history with the compared and the current run marked', () => {
     const html = renderHtmlReport(
       report([row('GET /a', 'fail'), row('GET /b', 'pass')], {

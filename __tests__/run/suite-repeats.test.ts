@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { DEFAULT_SINGLE_VALUE_RUNS, mergeRuns, plannedRuns } from '../../src/run/suite-repeats.js'
+import { coldFirstRun, DEFAULT_SINGLE_VALUE_RUNS, mergeRuns, plannedRuns } from '../../src/run/suite-repeats.js'
 import { resultsWith } from '../support/results-builder.js'
 
 describe('suite repeats', () => {
@@ -27,5 +27,16 @@ describe('suite repeats', () => {
     assert.equal(plannedRuns(undefined, repeated), 1)
     assert.equal(plannedRuns(1, single), 1)
     assert.equal(plannedRuns(3, repeated), 3)
+  })
+  test('a cold first run of one-value runs is found on a judged metric only, and only from three runs', () => {
+    const runsOf = (means: number[], maxes: number[]) =>
+      means.map((mean, i) => resultsWith({ 'fib(20)': { mean: { values: [mean], unit: 'ms' }, max: { values: [maxes[i]!], unit: 'ms' } } }))
+    const judged = (_scenario: string, metric: string) => metric !== 'max'
+    assert.equal(coldFirstRun(runsOf([13, 10, 10.1, 9.9, 10], [20, 20, 20, 20, 20]), judged), 'fib(20): mean 30% above the others')
+    assert.equal(coldFirstRun(runsOf([10, 10, 10.1, 9.9, 10], [40, 20, 20, 20, 20]), judged), undefined, 'a cold max alone is not judged')
+    assert.equal(coldFirstRun(runsOf([13, 10], [20, 20]), judged), undefined, 'two runs cannot tell')
+    assert.equal(coldFirstRun(runsOf([8, 10, 10.1, 9.9, 10], [20, 20, 20, 20, 20]), judged), undefined, 'a faster first run is no warm-up')
+    const ownRepeats = [13, 10, 10].map((first) => resultsWith({ a: { mean: { values: [first, 10, 10.1], unit: 'ms' } } }))
+    assert.equal(coldFirstRun(ownRepeats, judged), undefined, "a tool's own repetitions are not runs")
   })
 })

@@ -13,7 +13,7 @@ import type { Results, Scenario } from '../results/model.js'
 import { runCommand } from './command.js'
 import type { TreeMemory } from './process-memory.js'
 import { runLoad } from './load/load-runner.js'
-import { mergeRuns, plannedRuns, repeatNote } from './suite-repeats.js'
+import { coldFirstRun, mergeRuns, plannedRuns, repeatNote } from './suite-repeats.js'
 
 export interface RunDeps {
   log: Logger
@@ -25,6 +25,8 @@ export interface RunDeps {
   fixedTrials?: boolean
   /** Lines for the report's notes (e.g. how many times a suite's command ran). */
   notes?: string[]
+  /** Whether the gate judges a metric of a suite's scenario: a cold first run of a suite is looked for on those. */
+  isJudged?: (scenario: { name: string; suite: string }, metric: string) => boolean
 }
 
 /** Runs every suite (or reads the results file) and merges their scenarios into one Results. */
@@ -80,11 +82,22 @@ export async function produceResults(source: RunSource, deps: RunDeps): Promise<
 /** Runs a suite's command `repeat` times (or, unset, once and then to the default when each run gives one value). */
 async function runSuiteRepeated(suite: SuiteSettings, deps: RunDeps): Promise<Results> {
   const runs = [await runSuite(suite, deps, 1, suite.repeat)]
-  const total = plannedRuns(suite.repeat, runs[0]!)
+  let total = plannedRuns(suite.repeat, runs[0]!)
   for (let run = 2; run <= total; run++) runs.push(await runSuite(suite, deps, run, total))
+  const warmUp = deps.fixedTrials ? undefined : coldFirstRun(runs, (scenario, metric) => deps.isJudged?.({ name: scenario, suite: suite.name }, metric) ?? true)
+  if (warmUp) {
+    total++
+    deps.log.info(`Suite "${suite.name}": run 1 looks like a warm-up (${warmUp}) and will be set aside; one more run, so that ${total - 1} are compared.`)
+    runs.push(await runSuite(suite, deps, total, total))
+  }
   const note = repeatNote(suite.name, total, suite.repeat)
   if (total > 1) deps.log.info(note)
   if (total > 1 || suite.repeat !== undefined) deps.notes?.push(note)
+  if (warmUp) {
+    deps.notes?.push(
+      `Suite "${suite.name}": run 1 was still warming up (${warmUp}), so a run ${total} was made and run 1 is set aside; a warm-up step in the benchmark avoids it.`
+    )
+  }
   return mergeRuns(runs)
 }
 

@@ -6,6 +6,7 @@
  */
 import type { SuiteSettings } from '../config/settings.js'
 import type { Results, Scenario } from '../results/model.js'
+import { warmUpFirstTrial } from './warm-up-trial.js'
 
 /**
  * Runs of a suite without `repeat` whose first run gave one value per benchmark. Five runs is the smallest count at
@@ -39,6 +40,21 @@ export function mergeRuns(runs: Results[]): Results {
     }
   }
   return { ...runs[0]!, scenarios: [...byName.values()] }
+}
+
+/**
+ * "bench fib(20): mean 31% above the others": the first scenario whose first run was still warming up (cold caches,
+ * a JIT not yet warm) on a metric the gate judges, when every run gave one value per benchmark and there are 3+ runs.
+ * The verdict sets such a trial aside (src/stats/trial-trend.ts), so the suite makes one more run to compare as many as
+ * configured. A tool that repeats on its own (several trials per run) is left alone: its first trial is not a run.
+ */
+export function coldFirstRun(runs: Results[], isJudged: (scenario: string, metric: string) => boolean): string | undefined {
+  if (runs.length < 3 || !runs.every(holdsOneValuePerScenario)) return undefined
+  for (const scenario of mergeRuns(runs).scenarios) {
+    const found = warmUpFirstTrial(scenario.trials, (metric) => isJudged(scenario.name, metric))
+    if (found) return `${scenario.name}: ${found}`
+  }
+  return undefined
 }
 
 /** The report's note on how a suite's results were made. */

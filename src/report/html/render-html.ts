@@ -9,6 +9,7 @@
  */
 import type { MetricVerdict } from '../../verdict/types.js'
 import {
+  confirmationFailureLine,
   decidedByAB,
   GATE_ICON,
   STATUS_ICON,
@@ -20,7 +21,8 @@ import {
   guidanceFor,
   headlineParts,
   headlineStatus,
-  orderRows
+  orderRows,
+  problemsBesideAbsence
 } from '../format-cells.js'
 import { escapeHtml } from '../escape.js'
 import type { GateReport } from '../report-model.js'
@@ -55,12 +57,22 @@ export function renderHtmlReport(report: GateReport): string {
   const parts = headlineParts(report)
     .map((part) => `${part.icon} ${escapeHtml(part.text)}`)
     .join(' · ')
-  const baseline = report.baseline
-    ? `Baseline ${escapeHtml(report.baseline.id)}${report.baseline.sha ? ` (${escapeHtml(report.baseline.sha.slice(0, 7))})` : ''}, ${escapeHtml(report.baseline.store)}; ${report.baseline.historySize} stored run(s).`
-    : report.baselineAbsence
-      ? `No ${decidedByAB(report) ? 'stored ' : ''}baseline: ${escapeHtml(report.baselineAbsence.reason.replace(/[.!]?$/, '.'))}${decidedByAB(report) ? ' The same-runner A/B against the base commit checked the relative thresholds.' : ''}`
-      : 'No baseline.'
+  const savedAs = report.saved ? `${escapeHtml(report.saved.id)}${report.saved.sha ? `, commit ${escapeHtml(report.saved.sha.slice(0, 7))}` : ''}` : ''
+  const baseline = report.saved?.first
+    ? `Baseline saved (${savedAs}): the next pull request compares against it.`
+    : report.baseline
+      ? `Baseline ${escapeHtml(report.baseline.id)}${report.baseline.sha ? ` (${escapeHtml(report.baseline.sha.slice(0, 7))})` : ''}, ${escapeHtml(report.baseline.store)}; ${report.baseline.historySize} stored run(s).`
+      : report.baselineAbsence
+        ? `No ${decidedByAB(report) ? 'stored ' : ''}baseline: ${escapeHtml(report.baselineAbsence.reason.replace(/[.!]?$/, '.'))}${decidedByAB(report) ? ' The same-runner A/B against the base commit checked the relative thresholds.' : ''}`
+        : 'No baseline.'
   const assets = uplotAssets()
+  // The lines the PR comment and the terminal put under the headline: the page must not tell less than they do.
+  const confirmationFailure = confirmationFailureLine(report)
+  const saved = report.saved && !report.saved.first ? `<p>💾 This run is saved as a baseline (${savedAs}).</p>` : ''
+  const warnings = [
+    ...(confirmationFailure ? [`❗ ${confirmationFailure}`] : []),
+    ...problemsBesideAbsence(report).map((problem) => `⚠️ ${problem.charAt(0).toUpperCase()}${problem.slice(1)}`)
+  ]
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -76,6 +88,7 @@ export function renderHtmlReport(report: GateReport): string {
 <h1>${headline}</h1>
 <p class="parts">${parts}</p>
 <p>${baseline} Generated ${escapeHtml(report.generatedAt)}.</p>
+${saved}${warnings.length > 0 ? `<ul class="warnings">${warnings.map((warning) => `<li>${escapeHtml(warning)}</li>`).join('')}</ul>` : ''}
 <p class="guidance">${escapeHtml(guidanceFor(report))}</p>
 ${report.notes.length > 0 ? `<ul class="notes">${report.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>` : ''}
 </header>
@@ -174,7 +187,7 @@ const PAGE_CSS = `
 }
 body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; max-width: 1100px; padding: 16px 24px 48px; }
 h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 32px; } h3 { font-size: 15px; margin: 16px 0 4px; }
-.parts, .guidance { margin: 4px 0; } details.ungated { margin-top: 8px; } details.ungated summary { cursor: pointer; color: var(--muted); } .notes { color: var(--muted); }
+.parts, .guidance { margin: 4px 0; } details.ungated { margin-top: 8px; } details.ungated summary { cursor: pointer; color: var(--muted); } .notes { color: var(--muted); } .warnings { font-weight: 600; }
 table.verdicts { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 table.verdicts th, table.verdicts td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 table.verdicts td.num { text-align: right; white-space: nowrap; }

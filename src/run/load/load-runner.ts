@@ -17,7 +17,7 @@ import { planShape, type ShapePlan } from './load-shape.js'
 import { describeLateSends, workersAdvice } from './generator-health.js'
 import { addMemoryMetrics, ManagedServer } from './server.js'
 import { TrialRecorder } from './trial-recorder.js'
-import { warmUpFirstTrial } from './warm-up-trial.js'
+import { warmUpFirstTrial } from '../warm-up-trial.js'
 import { describeProgress, type ProgressState } from '../progress-text.js'
 import { httpOriginOf } from '../../config/websocket-settings.js'
 import { checkWebSocketReachable, runWebSocketTrial, websocketScenarioLabels } from '../ws/ws-runner.js'
@@ -42,6 +42,10 @@ export interface LoadRunDeps {
 
 /** More than this fraction of failed requests makes a trial a failed run. */
 const MAX_FAILURE_FRACTION = 0.5
+
+/** The metrics a warm-up first trial is looked for on: what load gates by default, for HTTP and WebSocket alike. */
+const WARM_UP_WATCHED = new Set(['p50', 'p95', 'rps', 'rtt p50', 'rtt p95', 'messages/s'])
+const isWatchedLoadMetric = (metric: string): boolean => WARM_UP_WATCHED.has(metric)
 
 /** Runs every scenario's trials and returns them as load scenarios of one Results. */
 export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Results> {
@@ -71,7 +75,7 @@ export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Re
         parts.forEach((trial, part) => trials[part]!.push(trial))
         if (server && source.server!.freshPerTrial) await server.stop()
         if (!deps.fixedTrials && index === scenario.trials - 1 && planned === scenario.trials) {
-          const warmUp = trials.map(warmUpFirstTrial).find((found) => found !== undefined)
+          const warmUp = trials.map((partTrials) => warmUpFirstTrial(partTrials, isWatchedLoadMetric)).find((found) => found !== undefined)
           if (warmUp) {
             planned++
             deps.log.info(

@@ -1,11 +1,11 @@
-/** A first trial still warming up is replaced: one more trial, so that as many as configured are compared. */
+/** A first trial still warming up is replaced: one more trial (load) or run (suites), so that as many as configured are compared. */
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
-import { MemoryLogger } from '../../../src/log.js'
-import type { Trial } from '../../../src/results/model.js'
-import { runLoad } from '../../../src/run/load/load-runner.js'
-import { warmUpFirstTrial } from '../../../src/run/load/warm-up-trial.js'
-import { endpoint, scenario, startTestServer, type TestServer } from './test-server.js'
+import { MemoryLogger } from '../../src/log.js'
+import type { Trial } from '../../src/results/model.js'
+import { runLoad } from '../../src/run/load/load-runner.js'
+import { warmUpFirstTrial } from '../../src/run/warm-up-trial.js'
+import { endpoint, scenario, startTestServer, type TestServer } from './load/test-server.js'
 
 const trials = (p50s: number[], rps?: number[]): Trial[] =>
   p50s.map((p50, i) => ({
@@ -15,12 +15,18 @@ const trials = (p50s: number[], rps?: number[]): Trial[] =>
     }
   }))
 
-test('the first trial is a warm-up when it stands apart on the worse side from steady others', () => {
-  assert.equal(warmUpFirstTrial(trials([2.7, 2.34, 2.33])), 'p50 16% above the others')
-  assert.equal(warmUpFirstTrial(trials([2.3, 2.34, 2.33])), undefined, 'steady')
-  assert.equal(warmUpFirstTrial(trials([1.9, 2.34, 2.33])), undefined, 'faster first: not a warm-up')
-  assert.equal(warmUpFirstTrial(trials([2.7, 2.34])), undefined, 'two trials cannot tell')
-  assert.equal(warmUpFirstTrial(trials([2.3, 2.34, 2.33], [1200, 2000, 2010])), 'rps 40% below the others')
+test('the first trial is a warm-up when it stands apart on the worse side from steady others, on a watched metric', () => {
+  const all = (): boolean => true
+  assert.equal(warmUpFirstTrial(trials([2.7, 2.34, 2.33]), all), 'p50 16% above the others')
+  assert.equal(warmUpFirstTrial(trials([2.3, 2.34, 2.33]), all), undefined, 'steady')
+  assert.equal(warmUpFirstTrial(trials([1.9, 2.34, 2.33]), all), undefined, 'faster first: not a warm-up')
+  assert.equal(warmUpFirstTrial(trials([2.7, 2.34]), all), undefined, 'two trials cannot tell')
+  assert.equal(warmUpFirstTrial(trials([2.3, 2.34, 2.33], [1200, 2000, 2010]), all), 'rps 40% below the others')
+  assert.equal(
+    warmUpFirstTrial(trials([2.3, 2.34, 2.33], [1200, 2000, 2010]), (metric) => metric === 'p50'),
+    undefined,
+    'rps not watched'
+  )
 })
 
 describe('load runner: a warm-up first trial', () => {
