@@ -63445,6 +63445,13 @@ var report_schema_default = {
               properties: { label: { type: "string" }, value: { type: "number" }, role: { enum: ["baseline", "current"] } }
             }
           },
+          comparedWith: {
+            type: "object",
+            description: "The level this run was compared with, as the table shows it, and what it is (a commit, or the median of the stored runs).",
+            required: ["value", "what"],
+            additionalProperties: false,
+            properties: { value: { type: "number" }, what: { type: "string" } }
+          },
           changePoints: {
             type: "array",
             items: {
@@ -72404,6 +72411,85 @@ function scopeToSuites(results, suites) {
 // src/report/build-report.ts
 init_define_PERF_GATE_UPLOT();
 
+// src/stats/trial-trend.ts
+init_define_PERF_GATE_UPLOT();
+var MIN_DRIFT = Math.log(1.1);
+var TREND_P = 0.01;
+function mannKendallS(values) {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) s += Math.sign(values[j] - values[i]);
+  return s;
+}
+function mannKendallP(s, n) {
+  if (n < 2) return 1;
+  let counts = [1];
+  for (let m = 2; m <= n; m++) {
+    const next = new Array(counts.length + m - 1).fill(0);
+    for (let k = 0; k < counts.length; k++) for (let add = 0; add < m; add++) next[k + add] += counts[k];
+    counts = next;
+  }
+  const pairs = n * (n - 1) / 2;
+  const total = counts.reduce((a, b) => a + b, 0);
+  let tail2 = 0;
+  counts.forEach((count, inversions) => {
+    if (Math.abs(pairs - 2 * inversions) >= Math.abs(s)) tail2 += count;
+  });
+  return tail2 / total;
+}
+function senSlope(values) {
+  const slopes = [];
+  for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) slopes.push((values[j] - values[i]) / (j - i));
+  return slopes.length === 0 ? 0 : median(slopes);
+}
+function driftOf(logs) {
+  const n = logs.length;
+  if (n < 3) return void 0;
+  const steps = logs.slice(1).map((x, i) => x - logs[i]);
+  const firstToLast = Math.abs(logs[n - 1] - logs[0]);
+  if (steps.every((step) => step >= MIN_DRIFT)) return { direction: "up", span: firstToLast };
+  if (steps.every((step) => step <= -MIN_DRIFT)) return { direction: "down", span: firstToLast };
+  if (n < 5) return void 0;
+  const slope = senSlope(logs);
+  const span = Math.abs(slope) * (n - 1);
+  if (span < MIN_DRIFT || mannKendallP(mannKendallS(logs), n) > TREND_P) return void 0;
+  return { direction: slope > 0 ? "up" : "down", span };
+}
+var MAX_TREND_POINTS = 64;
+function blockMeans(logs, blocks) {
+  const means = [];
+  for (let b = 0; b < blocks; b++) {
+    const start = Math.floor(b * logs.length / blocks);
+    const end = Math.floor((b + 1) * logs.length / blocks);
+    let sum2 = 0;
+    for (let i = start; i < end; i++) sum2 += logs[i];
+    means.push(sum2 / (end - start));
+  }
+  return means;
+}
+function trialTrend(values) {
+  if (values.length < 3 || values.some((v) => !(v > 0))) return { kind: "steady" };
+  if (values.length > MAX_TREND_POINTS) {
+    const drift2 = driftOf(blockMeans(values.map(Math.log), MAX_TREND_POINTS));
+    return drift2 ? { kind: "drift", ...drift2 } : { kind: "steady" };
+  }
+  const logs = values.map(Math.log);
+  const rest = logs.slice(1);
+  const first = logs[0];
+  const gap = Math.max(MIN_DRIFT, 2 * (Math.max(...rest) - Math.min(...rest)));
+  const above = first - Math.max(...rest) >= gap;
+  const below = Math.min(...rest) - first >= gap;
+  const drift = driftOf(logs);
+  if ((above || below) && !driftOf(rest) && (!drift || rest.length >= 3)) return { kind: "warm-up", direction: above ? "up" : "down" };
+  return drift ? { kind: "drift", ...drift } : { kind: "steady" };
+}
+function withoutWarmUp(values, direction) {
+  const trend = trialTrend(values);
+  return trend.kind === "warm-up" && trend.direction === "up" === (direction === "lower") ? values.slice(1) : values;
+}
+function runLevel(values, direction) {
+  return median(withoutWarmUp(values, direction));
+}
+
 // src/results/environment.ts
 init_define_PERF_GATE_UPLOT();
 import { arch, cpus, platform, totalmem } from "node:os";
@@ -72827,78 +72913,6 @@ function runLog(values) {
   return Math.log(median(values));
 }
 
-// src/stats/trial-trend.ts
-init_define_PERF_GATE_UPLOT();
-var MIN_DRIFT = Math.log(1.1);
-var TREND_P = 0.01;
-function mannKendallS(values) {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) s += Math.sign(values[j] - values[i]);
-  return s;
-}
-function mannKendallP(s, n) {
-  if (n < 2) return 1;
-  let counts = [1];
-  for (let m = 2; m <= n; m++) {
-    const next = new Array(counts.length + m - 1).fill(0);
-    for (let k = 0; k < counts.length; k++) for (let add = 0; add < m; add++) next[k + add] += counts[k];
-    counts = next;
-  }
-  const pairs = n * (n - 1) / 2;
-  const total = counts.reduce((a, b) => a + b, 0);
-  let tail2 = 0;
-  counts.forEach((count, inversions) => {
-    if (Math.abs(pairs - 2 * inversions) >= Math.abs(s)) tail2 += count;
-  });
-  return tail2 / total;
-}
-function senSlope(values) {
-  const slopes = [];
-  for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) slopes.push((values[j] - values[i]) / (j - i));
-  return slopes.length === 0 ? 0 : median(slopes);
-}
-function driftOf(logs) {
-  const n = logs.length;
-  if (n < 3) return void 0;
-  const steps = logs.slice(1).map((x, i) => x - logs[i]);
-  const firstToLast = Math.abs(logs[n - 1] - logs[0]);
-  if (steps.every((step) => step >= MIN_DRIFT)) return { direction: "up", span: firstToLast };
-  if (steps.every((step) => step <= -MIN_DRIFT)) return { direction: "down", span: firstToLast };
-  if (n < 5) return void 0;
-  const slope = senSlope(logs);
-  const span = Math.abs(slope) * (n - 1);
-  if (span < MIN_DRIFT || mannKendallP(mannKendallS(logs), n) > TREND_P) return void 0;
-  return { direction: slope > 0 ? "up" : "down", span };
-}
-var MAX_TREND_POINTS = 64;
-function blockMeans(logs, blocks) {
-  const means = [];
-  for (let b = 0; b < blocks; b++) {
-    const start = Math.floor(b * logs.length / blocks);
-    const end = Math.floor((b + 1) * logs.length / blocks);
-    let sum2 = 0;
-    for (let i = start; i < end; i++) sum2 += logs[i];
-    means.push(sum2 / (end - start));
-  }
-  return means;
-}
-function trialTrend(values) {
-  if (values.length < 3 || values.some((v) => !(v > 0))) return { kind: "steady" };
-  if (values.length > MAX_TREND_POINTS) {
-    const drift2 = driftOf(blockMeans(values.map(Math.log), MAX_TREND_POINTS));
-    return drift2 ? { kind: "drift", ...drift2 } : { kind: "steady" };
-  }
-  const logs = values.map(Math.log);
-  const rest = logs.slice(1);
-  const first = logs[0];
-  const gap = Math.max(MIN_DRIFT, 2 * (Math.max(...rest) - Math.min(...rest)));
-  const above = first - Math.max(...rest) >= gap;
-  const below = Math.min(...rest) - first >= gap;
-  const drift = driftOf(logs);
-  if ((above || below) && !driftOf(rest) && (!drift || rest.length >= 3)) return { kind: "warm-up", direction: above ? "up" : "down" };
-  return drift ? { kind: "drift", ...drift } : { kind: "steady" };
-}
-
 // src/verdict/relative-change.ts
 function moreTrialsSetting(kind) {
   return kind === "load" ? "`trials: 5`" : "`repeat: 5`";
@@ -72914,11 +72928,10 @@ function steadyTrials(evidence) {
   const drifts = [];
   const steady = (side, values) => {
     const trend = trialTrend(values);
-    if (trend.kind === "warm-up") return trend.direction === "up" === (evidence.direction === "lower") ? values.slice(1) : values;
     if (trend.kind === "drift") {
       drifts.push({ side, getting: trend.direction === "down" === (evidence.direction === "lower") ? "better" : "worse", span: trend.span });
     }
-    return values;
+    return withoutWarmUp(values, evidence.direction);
   };
   return { baseline: steady("baseline", evidence.baseline), current: steady("current", evidence.current), drifts };
 }
@@ -72926,7 +72939,11 @@ function bestEstimate(evidence) {
   const { baseline, current, drifts } = steadyTrials(evidence);
   const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0));
   const trialsFloor = withinRunSpread([current, ...history]) * Math.sqrt(Math.PI / (2 * current.length));
-  const fromHistory = historyLogEstimate(runLog(current), history.map(runLog), trialsFloor);
+  const fromHistory = historyLogEstimate(
+    runLog(current),
+    history.map((run) => Math.log(runLevel(run, evidence.direction))),
+    trialsFloor
+  );
   if (fromHistory) {
     const drift = drifts.find((d) => d.side === "current");
     const used = { baseline: evidence.baseline.length, current: current.length };
@@ -73129,8 +73146,10 @@ function metricNames(scenario) {
   for (const trial of scenario.trials) for (const name of Object.keys(trial.metrics)) names.add(name);
   return [...names];
 }
-function arm(values, level, used) {
-  return { value: level ?? median(values), values, ...used !== void 0 && used < values.length ? { used } : {} };
+function arm(values, direction, level, used) {
+  const shownUsed = level === void 0 ? withoutWarmUp(values, direction).length : used;
+  const value = level ?? runLevel(values, direction);
+  return { value, values, ...shownUsed !== void 0 && shownUsed < values.length ? { used: shownUsed } : {} };
 }
 function methodOf(change) {
   if (!change) return "none";
@@ -73202,7 +73221,7 @@ function evidenceOf(input, scenario, metric, baseline, current, direction) {
   return {
     baseline,
     current: current.values,
-    history: historyValues(input, scenario.name, metric, current.unit),
+    history: historyValues(input, scenario.name, metric, current.unit, direction),
     direction,
     ...scenario.kind ? { kind: scenario.kind } : {}
   };
@@ -73240,7 +73259,7 @@ function removedMetric(input, scenario, metric, why) {
     direction: threshold?.direction ?? series.direction,
     status: "removed",
     gated: threshold !== void 0,
-    baseline: arm(series.values),
+    baseline: arm(series.values, series.direction),
     reason: `In the baseline but not in this run: ${why}.`,
     decidedBy: "none",
     label: { kind: "removed", text: "removed" }
@@ -73260,7 +73279,7 @@ function evaluateMetric(input, scenario, baselineScenario, metric, options) {
     direction,
     status: "info",
     gated: threshold !== void 0,
-    current: arm(current.values),
+    current: arm(current.values, direction),
     reason: ""
   };
   if (threshold) verdict.threshold = thresholdTexts(threshold);
@@ -73272,7 +73291,7 @@ function evaluateMetric(input, scenario, baselineScenario, metric, options) {
       const converted = baseline.values.map((value) => convertValue(value, baseline.unit, current.unit));
       if (converted.every((value) => value !== void 0)) {
         baselineValues = converted;
-        verdict.baseline = arm(converted);
+        verdict.baseline = arm(converted, direction);
       } else {
         comparisonProblem = `the unit changed from ${baseline.unit} to ${current.unit}, which do not convert`;
       }
@@ -73319,8 +73338,8 @@ function severity(status) {
 function showEstimate(verdict, change) {
   verdict.change = change;
   if (change.levels && verdict.baseline && verdict.current) {
-    verdict.baseline = arm(verdict.baseline.values, change.levels.baseline, change.used?.baseline);
-    verdict.current = arm(verdict.current.values, change.levels.current, change.used?.current);
+    verdict.baseline = arm(verdict.baseline.values, verdict.direction, change.levels.baseline, change.used?.baseline);
+    verdict.current = arm(verdict.current.values, verdict.direction, change.levels.current, change.used?.current);
   }
 }
 function composeRow(verdict, outcomes, currentValues, noiseFloor) {
@@ -73342,7 +73361,7 @@ function composeRow(verdict, outcomes, currentValues, noiseFloor) {
     }
     delete verdict.baseline;
     delete verdict.change;
-    verdict.current = arm(currentValues);
+    verdict.current = arm(currentValues, verdict.direction);
     verdict.decidedBy = "budget";
   } else {
     if (deciding.change) showEstimate(verdict, deciding.change);
@@ -73424,21 +73443,21 @@ function evaluateBudget(expression, level, context) {
       `${context.definedAt}: budget "${expression.text}" is in ${expression.unit}, but metric "${context.metric}" is measured in ${unit}; they do not convert`
     );
   }
-  const value = median(context.current.values);
+  const value = runLevel(context.current.values, context.direction);
   const holds = expression.operator === "<" ? value < limit : expression.operator === "<=" ? value <= limit : expression.operator === ">" ? value > limit : value >= limit;
   const shown = formatQuantity(value, unit);
   const budget = expression.text;
   if (holds) return { status: "pass", reason: `${shown} is within the budget ${budget}.`, budget };
   return { status: level, reason: `${shown} breaks the ${level === "fail" ? "" : "warn "}budget ${budget}.`, budget };
 }
-function historyValues(input, scenario, metric, unit) {
+function historyValues(input, scenario, metric, unit, direction) {
   const history = [];
   for (const results of input.history) {
     const found = scenariosByName(results).get(scenario);
     const series = found && metricSeries(found, metric, unit);
     if (series) history.push(series.values);
   }
-  return sinceLastStep(history);
+  return sinceLastStep(history, direction);
 }
 function mayHoldStep(series, minMagnitude, minRuns) {
   const total = series.reduce((sum2, v) => sum2 + v, 0);
@@ -73451,10 +73470,10 @@ function mayHoldStep(series, minMagnitude, minRuns) {
   }
   return false;
 }
-function sinceLastStep(history) {
+function sinceLastStep(history, direction) {
   const runs = history.filter((values) => values.length > 0 && values.every((v) => v > 0));
   if (runs.length !== history.length || runs.length < 2 * STEP_MIN_RUNS) return history;
-  const oldestFirst = runs.map((values) => median(values)).reverse();
+  const oldestFirst = runs.map((values) => runLevel(values, direction)).reverse();
   if (!mayHoldStep(oldestFirst, DEFAULT_NOISE_FLOOR, STEP_MIN_RUNS)) return history;
   const steps = detectChangePoints(oldestFirst, { maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS, minMagnitude: DEFAULT_NOISE_FLOOR });
   const last2 = steps.at(-1);
@@ -73480,7 +73499,7 @@ function summarizeScenario(scenario) {
   if (scenario.labels?.suite) summary.suite = scenario.labels.suite;
   const medianOf = (metric) => {
     const series = metricSeries(scenario, metric);
-    return series ? { value: median(series.values), unit: series.unit } : void 0;
+    return series ? { value: runLevel(series.values, series.direction), unit: series.unit } : void 0;
   };
   for (const metric of TYPICAL) {
     const value = medianOf(metric);
@@ -73675,18 +73694,21 @@ function buildTrends(input) {
   const withTime = new Set(days).size < days.length;
   const labelOf2 = (record) => record.source.sha?.slice(0, 7) ?? (withTime ? record.savedAt.slice(5, 16).replace("T", " ") : record.savedAt.slice(5, 10));
   return interesting.map((metric) => {
+    const againstHistory = metric.change?.method === "history";
     const points = [];
     for (const record of history) {
       const scenario = scenariosByName(record.results).get(metric.scenario);
-      const series2 = scenario && metricSeries(scenario, metric.metric, metric.unit);
-      if (!series2) continue;
-      const point = { label: labelOf2(record), value: median(series2.values) };
-      points.push(record.id === input.lookup.baseline?.id ? { ...point, role: "baseline" } : point);
+      const series = scenario && metricSeries(scenario, metric.metric, metric.unit);
+      if (!series) continue;
+      const point = { label: labelOf2(record), value: runLevel(series.values, series.direction) };
+      points.push(record.id === input.lookup.baseline?.id && !againstHistory ? { ...point, role: "baseline" } : point);
     }
-    const current = input.current.scenarios.find((s) => s.name === metric.scenario);
-    const series = current && metricSeries(current, metric.metric, metric.unit);
-    points.push({ label: "this run", value: series ? median(series.values) : metric.current.value, role: "current" });
+    points.push({ label: "this run", value: metric.current.value, role: "current" });
     const trend = { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points };
+    const compared = points.find((point) => point.role === "baseline");
+    if (metric.baseline && (againstHistory || compared)) {
+      trend.comparedWith = { value: metric.baseline.value, what: againstHistory ? `median of ${metric.change.sampleSize} stored runs` : compared.label };
+    }
     const changePoints = storedChangePoints(points.slice(0, -1), metric);
     if (changePoints.length > 0) trend.changePoints = changePoints;
     return trend;
@@ -77609,6 +77631,13 @@ function chartScript() {
         });
       });
     }
+    if (spec.compared) {
+      // Compared with the median of the stored runs, which no one run is: a dashed level across the chart.
+      series.push({
+        label: spec.compared.label, stroke: colour('baseline'), width: 1.5, dash: [8, 5], points: { show: false },
+        value: function (u, v) { return fmt(v, spec.unit); }
+      });
+    }
     if (spec.steps) {
       // Where a step found among the stored runs starts: a large ring in the failure colour, named in the legend.
       series.push({
@@ -77625,6 +77654,7 @@ function chartScript() {
         data.push(spec.series[0].values.map(function (v, i) { return i === at ? v : null; }));
       });
     }
+    if (spec.compared) data.push(spec.x.map(function () { return spec.compared.value; }));
     if (spec.steps) data.push(spec.series[0].values.map(function (v, i) { return spec.steps.indexOf(i) >= 0 ? v : null; }));
     var axes = [
       { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid },
@@ -77835,6 +77865,7 @@ function scenarioSection(report, scenario, index, charts) {
       labels: trend.points.map((p) => p.label),
       series: [{ name: trend.metric, role: "current", values: trend.points.map((p) => p.value) }],
       marks: { ...baselineAt >= 0 ? { baseline: baselineAt } : {}, ...currentAt >= 0 ? { current: currentAt } : {} },
+      ...trend.comparedWith && baselineAt < 0 ? { compared: { value: trend.comparedWith.value, label: `compared with: ${trend.comparedWith.what}` } } : {},
       ...trend.changePoints?.length ? { steps: trend.changePoints.map((step) => step.index) } : {}
     });
     parts.push(`<h3>History of ${escapeHtml(trend.metric)}</h3><div class="chart" id="${id}" data-chart="history"></div>`);
@@ -78628,7 +78659,7 @@ function buildHistoryTable(records, options) {
       values: columns.map((column) => {
         const scenario = record.results.scenarios.find((candidate) => candidate.name === column.scenario);
         const series = scenario && metricSeries(scenario, column.metric, column.unit);
-        return series ? median(series.values) : null;
+        return series ? runLevel(series.values, series.direction) : null;
       }),
       marks: columns.map((column) => marks.get(JSON.stringify([column.scenario, column.metric])))
     };
@@ -78714,7 +78745,7 @@ function historyMarkdown(table, options = {}) {
     for (let i = table.runs.length - 1; i >= Math.max(0, table.runs.length - count2); i--) {
       const run = table.runs[i];
       const cells = [
-        `\`${escapeMarkdown(run.id, 60).replace(/\\/g, "")}\``,
+        `\`${escapeMarkdown(run.id, 120).replace(/\\/g, "")}\``,
         run.commit ? `\`${run.commit.slice(0, 7).replace(/[^0-9a-zA-Z]/g, "")}\`` : "—",
         run.time.slice(0, 16).replace("T", " "),
         run.runner ? escapeMarkdown(run.runner, 40) : "—",

@@ -40,6 +40,30 @@ describe('HTML report', () => {
     assert.doesNotMatch(first, /No baseline|This run is saved/)
   })
 
+  test('history compared with the median of the stored runs: a dashed level named as such, no run marked', () => {
+    const html = renderHtmlReport(
+      report([row('GET /a', 'pass')], {
+        trends: [
+          {
+            scenario: 'GET /a',
+            metric: 'p95',
+            unit: 'ms',
+            points: [
+              { label: 'aaaaaaa', value: 10 },
+              { label: 'bbbbbbb', value: 10.4 },
+              { label: 'ccccccc', value: 10.2 },
+              { label: 'this run', value: 10.3, role: 'current' }
+            ],
+            comparedWith: { value: 10.2, what: 'median of 3 stored runs' }
+          }
+        ]
+      })
+    )
+    const history = chartsOf(html).find((chart) => chart.kind === 'history')!
+    assert.deepEqual(history.compared, { value: 10.2, label: 'compared with: median of 3 stored runs' })
+    assert.deepEqual(history.marks, { current: 3 })
+  })
+
   test('charts per scenario: a distribution with both sides in ms, history with the compared and the current run marked', () => {
     const html = renderHtmlReport(
       report([row('GET /a', 'fail'), row('GET /b', 'pass')], {

@@ -37,3 +37,42 @@ test('stored runs of one day are told apart by the minute; of different days by 
   const pushed: RunContext = { event: 'push', runner: 'local', sha: 'abcdef0123456789abcdef0123456789abcdef01', ref: 'refs/heads/main' }
   assert.deepEqual(trendLabels(sameDay, pushed), ['abcdef0', 'abcdef0', 'abcdef0', 'this run'])
 })
+
+test('a run reads the same in the table, the trend and the history: its median, a cold first trial set aside', () => {
+  const run = (values: number[]) => resultsWith({ s: { p95: { values, unit: 'ms' } } })
+  const at = (minute: number) => new Date(`2026-12-04T09:${String(minute).padStart(2, '0')}:00Z`)
+  // Newest first; the middle stored run started cold (14 ms, then steady near 10 ms).
+  const history = [run([10.4, 10.5, 10.3]), run([14, 10.1, 10.2, 10]), run([9.9, 10, 9.8])].map((results, i) =>
+    baselineRecord('api', results, local, at(30 - i))
+  )
+  const current = run([15, 10.6, 10.7, 10.5, 10.6])
+  const rules = [{ metrics: parseThresholdMap({ p95: '+20%' }, 'test') }]
+  const verdict = evaluate({ current, baseline: history[0]!.results, history: history.map((r) => r.results), rules })
+  const report = buildReport({
+    gate: 'api',
+    verdict,
+    current,
+    lookup: { baseline: history[0]!, history, problems: [] },
+    storeDescription: 'file store',
+    context: local,
+    now: new Date(),
+    notes: []
+  })
+  const row = report.metrics[0]!
+  const trend = report.trends![0]!
+  assert.equal(row.change?.method, 'history')
+  assert.equal(row.current!.value, 10.6, 'this run: the median of its four warm trials')
+  assert.equal(row.current!.used, 4)
+  assert.deepEqual(
+    trend.points.map((point) => point.value),
+    [9.9, 10.1, 10.4, 10.6],
+    'each stored run at its level (the cold 14 ms set aside), this run as its row shows it'
+  )
+  assert.equal(row.baseline!.value, 10.1, 'compared with the median of the three stored levels')
+  assert.deepEqual(trend.comparedWith, { value: 10.1, what: 'median of 3 stored runs' })
+  assert.equal(
+    trend.points.some((point) => point.role === 'baseline'),
+    false,
+    'no one stored run is marked as the one compared with'
+  )
+})

@@ -1,8 +1,17 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mannKendallP, mannKendallS, senSlope, trialTrend } from '../../src/stats/trial-trend.js'
+import { mannKendallP, mannKendallS, runLevel, senSlope, trialTrend, withoutWarmUp } from '../../src/stats/trial-trend.js'
 
 describe("trend across a side's trials", () => {
+  test("a run's level: the median, a cold first trial set aside on the worse side only", () => {
+    assert.deepEqual(withoutWarmUp([14, 10.1, 10.2, 10], 'lower'), [10.1, 10.2, 10])
+    assert.deepEqual(withoutWarmUp([14, 10.1, 10.2, 10], 'higher'), [14, 10.1, 10.2, 10], 'a higher rate first is no warm-up')
+    assert.equal(runLevel([14, 10.1, 10.2, 10], 'lower'), 10.1)
+    assert.equal(runLevel([700, 1000, 1010, 990], 'higher'), 1000, 'a slow first rate is one')
+    assert.equal(runLevel([10.4, 10.5, 10.3], 'lower'), 10.4, 'steady: the median')
+    assert.equal(runLevel([14, 10], 'lower'), 12, 'two trials cannot tell a warm-up')
+  })
+
   test('Mann–Kendall: S and its exact two-sided p-value', () => {
     assert.equal(mannKendallS([1, 2, 3, 4, 5]), 10)
     assert.equal(mannKendallS([5, 4, 3, 2, 1]), -10)

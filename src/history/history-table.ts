@@ -3,7 +3,7 @@
  * change to the previous row, the marks of the verdict recorded with each run and the change points of each column.
  * Pure: records in, model out (the CLI and the Action render it).
  */
-import { median } from 'simple-statistics'
+import { runLevel } from '../stats/trial-trend.js'
 import type { BaselineRecord } from '../baselines/store.js'
 import { globMatches, resolveThreshold } from '../config/thresholds.js'
 import type { ThresholdRule } from '../config/settings.js'
@@ -31,7 +31,7 @@ export interface HistoryRun {
   time: string
   runner?: string
   /**
-   * Per column (same order as `columns`): the run's level, the median of its trials (as the stored-history comparison
+   * Per column (same order as `columns`): the run's level (`runLevel`: the median of its trials, a cold first one set aside, as the stored-history comparison
    * and the report's trend chart take it: one cold trial does not move it), or null when absent.
    */
   values: (number | null)[]
@@ -109,7 +109,7 @@ export function buildHistoryTable(records: readonly BaselineRecord[], options: H
       values: columns.map((column) => {
         const scenario = record.results.scenarios.find((candidate) => candidate.name === column.scenario)
         const series = scenario && metricSeries(scenario, column.metric, column.unit)
-        return series ? median(series.values) : null
+        return series ? runLevel(series.values, series.direction) : null
       }),
       marks: columns.map((column) => marks.get(JSON.stringify([column.scenario, column.metric])))
     }

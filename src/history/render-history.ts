@@ -73,8 +73,9 @@ export function historyMarkdown(table: HistoryTable, options: { lastRuns?: numbe
     const rows: string[] = []
     for (let i = table.runs.length - 1; i >= Math.max(0, table.runs.length - count); i--) {
       const run = table.runs[i]!
+      // Whole: an id cut in its middle cannot be copied into `perf-gate baseline` commands.
       const cells = [
-        `\`${escapeMarkdown(run.id, 60).replace(/\\/g, '')}\``,
+        `\`${escapeMarkdown(run.id, 120).replace(/\\/g, '')}\``,
         run.commit ? `\`${run.commit.slice(0, 7).replace(/[^0-9a-zA-Z]/g, '')}\`` : '—',
         run.time.slice(0, 16).replace('T', ' '),
         run.runner ? escapeMarkdown(run.runner, 40) : '—',

@@ -1,7 +1,7 @@
 /**
  * Builds the report model from the verdicts, the current results and the baseline lookup.
  */
-import { median } from 'simple-statistics'
+import { runLevel } from '../stats/trial-trend.js'
 import type { RunContext } from '../context.js'
 import type { BaselineLookup, BaselineRecord } from '../baselines/store.js'
 import { describeEnvironmentDifference } from '../results/environment.js'
@@ -96,9 +96,9 @@ export function buildReport(input: ReportInput): GateReport {
 }
 
 /**
- * Per gated metric: the median of each stored baseline (oldest first), then this run's median (the same statistic,
- * so the points compare; the row's own cells may show another evidence's levels). The baseline compared with is
- * marked.
+ * Per gated metric: the level of each stored baseline (oldest first, `runLevel`: the median, a cold first trial set
+ * aside), then this run at the value its row shows; the level it was compared with, as its row shows it. Against
+ * stored history that is the median of the stored runs (no point is marked); else the one baseline run, marked.
  */
 function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
   const history = [...input.lookup.history].reverse()
@@ -113,18 +113,23 @@ function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
   const labelOf = (record: BaselineRecord): string =>
     record.source.sha?.slice(0, 7) ?? (withTime ? record.savedAt.slice(5, 16).replace('T', ' ') : record.savedAt.slice(5, 10))
   return interesting.map((metric) => {
+    // Against stored history this run was compared with the median of several runs, which no one point is.
+    const againstHistory = metric.change?.method === 'history'
     const points: NonNullable<GateReport['trends']>[number]['points'] = []
     for (const record of history) {
       const scenario = scenariosByName(record.results).get(metric.scenario)
       const series = scenario && metricSeries(scenario, metric.metric, metric.unit)
       if (!series) continue
-      const point = { label: labelOf(record), value: median(series.values) }
-      points.push(record.id === input.lookup.baseline?.id ? { ...point, role: 'baseline' as const } : point)
+      const point = { label: labelOf(record), value: runLevel(series.values, series.direction) }
+      points.push(record.id === input.lookup.baseline?.id && !againstHistory ? { ...point, role: 'baseline' as const } : point)
     }
-    const current = input.current.scenarios.find((s) => s.name === metric.scenario)
-    const series = current && metricSeries(current, metric.metric, metric.unit)
-    points.push({ label: 'this run', value: series ? median(series.values) : metric.current!.value, role: 'current' })
+    // This run at the value its row shows, so that the trend and the table agree on it.
+    points.push({ label: 'this run', value: metric.current!.value, role: 'current' })
     const trend: NonNullable<GateReport['trends']>[number] = { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points }
+    const compared = points.find((point) => point.role === 'baseline')
+    if (metric.baseline && (againstHistory || compared)) {
+      trend.comparedWith = { value: metric.baseline.value, what: againstHistory ? `median of ${metric.change!.sampleSize} stored runs` : compared!.label }
+    }
     const changePoints = storedChangePoints(points.slice(0, -1), metric)
     if (changePoints.length > 0) trend.changePoints = changePoints
     return trend

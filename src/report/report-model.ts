@@ -74,7 +74,10 @@ export interface GateReport {
     scenario: string
     metric: string
     unit: string
+    /** Each run's level (`runLevel`); `baseline` marks the one stored run this run was compared with, when it was one run. */
     points: Array<{ label: string; value: number; role?: 'baseline' | 'current' }>
+    /** The level this run was compared with, as the table shows it, and what it is ("abc1234", "median of 5 stored runs"). */
+    comparedWith?: { value: number; what: string }
     /** Steps in the stored runs (E-Divisive, p ≤ 0.001, at least the threshold): where each starts, its size and p. */
     changePoints?: Array<{ index: number; change: number; pValue: number }>
   }>

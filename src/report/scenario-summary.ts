@@ -1,8 +1,8 @@
 /**
  * A per-scenario summary for machine readers (agents, later workflow steps): the figures people ask for first,
- * each the median over the scenario's trials, without walking every metric row.
+ * each the run's level (the median of its trials, a cold first one set aside), without walking every metric row.
  */
-import { median } from 'simple-statistics'
+import { runLevel } from '../stats/trial-trend.js'
 import type { Results, Scenario } from '../results/model.js'
 import { metricSeries } from '../verdict/evaluate.js'
 
@@ -47,7 +47,7 @@ function summarizeScenario(scenario: Scenario): ScenarioSummary {
   if (scenario.labels?.suite) summary.suite = scenario.labels.suite
   const medianOf = (metric: string): SummaryValue | undefined => {
     const series = metricSeries(scenario, metric)
-    return series ? { value: median(series.values), unit: series.unit } : undefined
+    return series ? { value: runLevel(series.values, series.direction), unit: series.unit } : undefined
   }
   for (const metric of TYPICAL) {
     const value = medianOf(metric)

@@ -33,7 +33,7 @@ export function renderTrendCharts(trends: GateReport['trends'], options: TrendCh
     '|---|---|---|---|---|---|',
     ...rows.map(renderRow),
     '',
-    '<sub>Each sparkline spans its own metric’s range; ◆ marks the stored baseline this run was compared with, ● this run. Values are medians of each run’s trials.</sub>',
+    '<sub>Each sparkline spans its own metric’s range; ◆ marks the stored baseline this run was compared with, ● this run. A run’s value is the median of its trials (a cold first trial set aside); Compared with and This run are the values in the table above.</sub>',
     '',
     '</details>'
   ].join('\n')
@@ -43,12 +43,14 @@ function renderRow(trend: Trend): string {
   const points = trend.points
   const first = points[0]!
   const last = points[points.length - 1]!
-  const compared = points.find((point) => point.role === 'baseline')
+  const marked = points.find((point) => point.role === 'baseline')
+  // A report made before `comparedWith` (an artifact of an older run) only marks the run compared with.
+  const compared = trend.comparedWith ?? (marked ? { value: marked.value, what: marked.label } : undefined)
   const cells = [
     `${escapeMarkdown(trend.scenario)} · ${escapeMarkdown(trend.metric)}`,
     `\`${sparkline(points)}\`${stepsText(trend)}`,
     escapeMarkdown(formatQuantity(first.value, trend.unit)),
-    compared ? `◆ ${escapeMarkdown(formatQuantity(compared.value, trend.unit))} (${escapeMarkdown(compared.label)})` : '—',
+    compared ? `${marked ? '◆ ' : ''}${escapeMarkdown(formatQuantity(compared.value, trend.unit))} (${escapeMarkdown(compared.what)})` : '—',
     `● ${escapeMarkdown(formatQuantity(last.value, trend.unit))}`,
     first.value > 0 && last.value > 0 ? escapeMarkdown(formatPercentChange(last.value / first.value)) : '—'
   ]

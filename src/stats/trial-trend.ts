@@ -10,6 +10,7 @@
  *   leaves steady trials.
  */
 import { median } from 'simple-statistics'
+import type { Direction } from '../results/model.js'
 
 /** Smallest drift worth flagging, as a log change (about 10%): well above the few-% spread of steady trials. */
 export const MIN_DRIFT = Math.log(1.1)
@@ -116,4 +117,22 @@ export function trialTrend(values: number[]): TrialTrend {
   // The first trial alone is off (the others steady, and enough of them to tell): a warm-up that one trial absorbed.
   if ((above || below) && !driftOf(rest) && (!drift || rest.length >= 3)) return { kind: 'warm-up', direction: above ? 'up' : 'down' }
   return drift ? { kind: 'drift', ...drift } : { kind: 'steady' }
+}
+
+/**
+ * A run's trials without a cold first one: a first trial that stands apart from steady others on the worse side is a
+ * warm-up and is set aside; one on the better side is kept (a cold start only ever slows).
+ */
+export function withoutWarmUp(values: number[], direction: Direction): number[] {
+  const trend = trialTrend(values)
+  return trend.kind === 'warm-up' && (trend.direction === 'up') === (direction === 'lower') ? values.slice(1) : values
+}
+
+/**
+ * One number for a run: the median of its trials, a cold first trial set aside (`withoutWarmUp`). The verdict on
+ * stored history, the trend, the history table and absolute budgets all use it, so that a run reads the same
+ * wherever it is shown.
+ */
+export function runLevel(values: number[], direction: Direction): number {
+  return median(withoutWarmUp(values, direction))
 }

@@ -3,6 +3,7 @@
  */
 import { median } from 'simple-statistics'
 import { STEP_MAX_P, STEP_MIN_RUNS, detectChangePoints } from '../stats/change-points.js'
+import { runLevel, withoutWarmUp } from '../stats/trial-trend.js'
 import { DEFAULT_NOISE_FLOOR, hochbergAlphas } from '../stats/error-budget.js'
 import { pWorseThanFloor } from '../stats/decision-rule.js'
 import { resolveThreshold } from '../config/thresholds.js'
@@ -77,9 +78,14 @@ function metricNames(scenario: Scenario): string[] {
   return [...names]
 }
 
-/** An arm shown at `level` (the estimator's representative value), else at the median of its values. */
-function arm(values: number[], level?: number, used?: number): ArmSummary {
-  return { value: level ?? median(values), values, ...(used !== undefined && used < values.length ? { used } : {}) }
+/**
+ * An arm shown at `level` (the estimator's representative value), else at the run's level (`runLevel`: the median, a
+ * cold first trial set aside, as the trend and the history show the run).
+ */
+function arm(values: number[], direction: Direction, level?: number, used?: number): ArmSummary {
+  const shownUsed = level === undefined ? withoutWarmUp(values, direction).length : used
+  const value = level ?? runLevel(values, direction)
+  return { value, values, ...(shownUsed !== undefined && shownUsed < values.length ? { used: shownUsed } : {}) }
 }
 
 /** The evidence kind of an estimate. */
@@ -179,7 +185,7 @@ function evidenceOf(
   return {
     baseline,
     current: current.values,
-    history: historyValues(input, scenario.name, metric, current.unit),
+    history: historyValues(input, scenario.name, metric, current.unit, direction),
     direction,
     ...(scenario.kind ? { kind: scenario.kind } : {})
   }
@@ -231,7 +237,7 @@ function removedMetric(input: EvaluationInput, scenario: Scenario, metric: strin
     direction: threshold?.direction ?? series.direction,
     status: 'removed',
     gated: threshold !== undefined,
-    baseline: arm(series.values),
+    baseline: arm(series.values, series.direction),
     reason: `In the baseline but not in this run: ${why}.`,
     decidedBy: 'none',
     label: { kind: 'removed', text: 'removed' }
@@ -266,7 +272,7 @@ function evaluateMetric(
     direction,
     status: 'info',
     gated: threshold !== undefined,
-    current: arm(current.values),
+    current: arm(current.values, direction),
     reason: ''
   }
   if (threshold) verdict.threshold = thresholdTexts(threshold)
@@ -280,7 +286,7 @@ function evaluateMetric(
       const converted = baseline.values.map((value) => convertValue(value, baseline.unit, current.unit))
       if (converted.every((value): value is number => value !== undefined)) {
         baselineValues = converted
-        verdict.baseline = arm(converted)
+        verdict.baseline = arm(converted, direction)
       } else {
         comparisonProblem = `the unit changed from ${baseline.unit} to ${current.unit}, which do not convert`
       }
@@ -332,8 +338,8 @@ function severity(status: MetricStatus): number {
 function showEstimate(verdict: MetricVerdict, change: ChangeEstimate): void {
   verdict.change = change
   if (change.levels && verdict.baseline && verdict.current) {
-    verdict.baseline = arm(verdict.baseline.values, change.levels.baseline, change.used?.baseline)
-    verdict.current = arm(verdict.current.values, change.levels.current, change.used?.current)
+    verdict.baseline = arm(verdict.baseline.values, verdict.direction, change.levels.baseline, change.used?.baseline)
+    verdict.current = arm(verdict.current.values, verdict.direction, change.levels.current, change.used?.current)
   }
 }
 
@@ -361,7 +367,7 @@ function composeRow(verdict: MetricVerdict, outcomes: ExpressionOutcome[], curre
     }
     delete verdict.baseline
     delete verdict.change
-    verdict.current = arm(currentValues)
+    verdict.current = arm(currentValues, verdict.direction)
     verdict.decidedBy = 'budget'
   } else {
     if (deciding.change) showEstimate(verdict, deciding.change)
@@ -492,7 +498,8 @@ function evaluateBudget(expression: Extract<ThresholdExpression, { kind: 'absolu
       `${context.definedAt}: budget "${expression.text}" is in ${expression.unit}, but metric "${context.metric}" is measured in ${unit}; they do not convert`
     )
   }
-  const value = median(context.current.values)
+  // The run's level, as every surface shows it: a cold first trial does not move a budget's verdict.
+  const value = runLevel(context.current.values, context.direction)
   const holds =
     expression.operator === '<' ? value < limit : expression.operator === '<=' ? value <= limit : expression.operator === '>' ? value > limit : value >= limit
   const shown = formatQuantity(value, unit)
@@ -501,14 +508,14 @@ function evaluateBudget(expression: Extract<ThresholdExpression, { kind: 'absolu
   return { status: level, reason: `${shown} breaks the ${level === 'fail' ? '' : 'warn '}budget ${budget}.`, budget }
 }
 
-function historyValues(input: EvaluationInput, scenario: string, metric: string, unit: string): number[][] {
+function historyValues(input: EvaluationInput, scenario: string, metric: string, unit: string, direction: Direction): number[][] {
   const history: number[][] = []
   for (const results of input.history) {
     const found = scenariosByName(results).get(scenario)
     const series = found && metricSeries(found, metric, unit)
     if (series) history.push(series.values)
   }
-  return sinceLastStep(history)
+  return sinceLastStep(history, direction)
 }
 
 /**
@@ -533,10 +540,10 @@ function mayHoldStep(series: number[], minMagnitude: number, minRuns: number): b
  * no change can stand out from ("too noisy", push after push). Steps are found as `perf-gate history` finds them
  * (E-Divisive means, p ≤ 0.001, 3+ runs a side), from the noise floor up.
  */
-function sinceLastStep(history: number[][]): number[][] {
+function sinceLastStep(history: number[][], direction: Direction): number[][] {
   const runs = history.filter((values) => values.length > 0 && values.every((v) => v > 0))
   if (runs.length !== history.length || runs.length < 2 * STEP_MIN_RUNS) return history
-  const oldestFirst = runs.map((values) => median(values)).reverse()
+  const oldestFirst = runs.map((values) => runLevel(values, direction)).reverse()
   if (!mayHoldStep(oldestFirst, DEFAULT_NOISE_FLOOR, STEP_MIN_RUNS)) return history
   const steps = detectChangePoints(oldestFirst, { maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS, minMagnitude: DEFAULT_NOISE_FLOOR })
   const last = steps.at(-1)

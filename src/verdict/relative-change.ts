@@ -29,7 +29,7 @@ import {
   withoutOutlyingTrials,
   type LogEstimate
 } from '../stats/log-ratio-intervals.js'
-import { trialTrend } from '../stats/trial-trend.js'
+import { runLevel, trialTrend, withoutWarmUp } from '../stats/trial-trend.js'
 import type { ChangeEstimate } from './types.js'
 import { formatPercentChange } from '../results/units.js'
 
@@ -109,12 +109,10 @@ export function steadyTrials(evidence: RelativeEvidence): { baseline: number[]; 
   const drifts: Drift[] = []
   const steady = (side: Drift['side'], values: number[]): number[] => {
     const trend = trialTrend(values)
-    // A cold first trial is worse than the rest; one that is better is not a warm-up, and is kept.
-    if (trend.kind === 'warm-up') return (trend.direction === 'up') === (evidence.direction === 'lower') ? values.slice(1) : values
     if (trend.kind === 'drift') {
       drifts.push({ side, getting: (trend.direction === 'down') === (evidence.direction === 'lower') ? 'better' : 'worse', span: trend.span })
     }
-    return values
+    return withoutWarmUp(values, evidence.direction)
   }
   return { baseline: steady('baseline', evidence.baseline), current: steady('current', evidence.current), drifts }
 }
@@ -128,7 +126,11 @@ export function bestEstimate(evidence: RelativeEvidence): BestEstimate | undefin
   const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0))
   // The trials' own spread, as it moves the median of this run's trials (π/2 · σ² / n for a median).
   const trialsFloor = withinRunSpread([current, ...history]) * Math.sqrt(Math.PI / (2 * current.length))
-  const fromHistory = historyLogEstimate(runLog(current), history.map(runLog), trialsFloor)
+  const fromHistory = historyLogEstimate(
+    runLog(current),
+    history.map((run) => Math.log(runLevel(run, evidence.direction))),
+    trialsFloor
+  )
   if (fromHistory) {
     // Against history only this run's trials are evidence; the chosen baseline's trials are not used.
     const drift = drifts.find((d) => d.side === 'current')

@@ -49,6 +49,13 @@ export function chartScript(): string {
         });
       });
     }
+    if (spec.compared) {
+      // Compared with the median of the stored runs, which no one run is: a dashed level across the chart.
+      series.push({
+        label: spec.compared.label, stroke: colour('baseline'), width: 1.5, dash: [8, 5], points: { show: false },
+        value: function (u, v) { return fmt(v, spec.unit); }
+      });
+    }
     if (spec.steps) {
       // Where a step found among the stored runs starts: a large ring in the failure colour, named in the legend.
       series.push({
@@ -65,6 +72,7 @@ export function chartScript(): string {
         data.push(spec.series[0].values.map(function (v, i) { return i === at ? v : null; }));
       });
     }
+    if (spec.compared) data.push(spec.x.map(function () { return spec.compared.value; }));
     if (spec.steps) data.push(spec.series[0].values.map(function (v, i) { return spec.steps.indexOf(i) >= 0 ? v : null; }));
     var axes = [
       { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid },

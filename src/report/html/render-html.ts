@@ -45,6 +45,8 @@ export interface ChartSpec {
   marks?: { baseline?: number; current?: number }
   /** History: where steps found among the stored runs start. */
   steps?: number[]
+  /** History: the level this run was compared with when it is no one run (the median of the stored runs), as a line. */
+  compared?: { value: number; label: string }
 }
 
 export function renderHtmlReport(report: GateReport): string {
@@ -157,6 +159,7 @@ function scenarioSection(report: GateReport, scenario: string, index: number, ch
       labels: trend.points.map((p) => p.label),
       series: [{ name: trend.metric, role: 'current', values: trend.points.map((p) => p.value) }],
       marks: { ...(baselineAt >= 0 ? { baseline: baselineAt } : {}), ...(currentAt >= 0 ? { current: currentAt } : {}) },
+      ...(trend.comparedWith && baselineAt < 0 ? { compared: { value: trend.comparedWith.value, label: `compared with: ${trend.comparedWith.what}` } } : {}),
       ...(trend.changePoints?.length ? { steps: trend.changePoints.map((step) => step.index) } : {})
     })
     parts.push(`<h3>History of ${escapeHtml(trend.metric)}</h3><div class="chart" id="${id}" data-chart="history"></div>`)
