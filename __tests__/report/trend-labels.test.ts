@@ -6,17 +6,19 @@ import { baselineRecord } from '../../src/gate.js'
 import { evaluate } from '../../src/verdict/evaluate.js'
 import { parseThresholdMap } from '../../src/config/thresholds.js'
 import type { RunContext } from '../../src/context.js'
+import type { BaselineRecord } from '../../src/baselines/store.js'
+import type { GateReport } from '../../src/report/report-model.js'
+import type { Results } from '../../src/results/model.js'
 import { resultsWith } from '../support/results-builder.js'
 
 const local: RunContext = { event: 'local', runner: 'local' }
 const results = (value: number) => resultsWith({ s: { p95: { values: [value, value + 1, value - 1], unit: 'ms' } } })
 
-function trendLabels(savedAt: Date[], context: RunContext): string[] {
-  const history = savedAt.map((at, i) => baselineRecord('api', results(100 + i), context, at)).reverse()
-  const current = results(101)
+/** The report of `current` against stored runs (newest first), gated on p95 +20%. */
+function reportAgainst(history: BaselineRecord[], current: Results): GateReport {
   const rules = [{ metrics: parseThresholdMap({ p95: '+20%' }, 'test') }]
   const verdict = evaluate({ current, baseline: history[0]!.results, history: history.map((r) => r.results), rules })
-  const report = buildReport({
+  return buildReport({
     gate: 'api',
     verdict,
     current,
@@ -26,7 +28,11 @@ function trendLabels(savedAt: Date[], context: RunContext): string[] {
     now: new Date(),
     notes: []
   })
-  return report.trends![0]!.points.map((point) => point.label)
+}
+
+function trendLabels(savedAt: Date[], context: RunContext): string[] {
+  const history = savedAt.map((at, i) => baselineRecord('api', results(100 + i), context, at)).reverse()
+  return reportAgainst(history, results(101)).trends![0]!.points.map((point) => point.label)
 }
 
 test('stored runs of one day are told apart by the minute; of different days by the date; with a commit by its sha', () => {
@@ -45,19 +51,7 @@ test('a run reads the same in the table, the trend and the history: its median, 
   const history = [run([10.4, 10.5, 10.3]), run([14, 10.1, 10.2, 10]), run([9.9, 10, 9.8])].map((results, i) =>
     baselineRecord('api', results, local, at(30 - i))
   )
-  const current = run([15, 10.6, 10.7, 10.5, 10.6])
-  const rules = [{ metrics: parseThresholdMap({ p95: '+20%' }, 'test') }]
-  const verdict = evaluate({ current, baseline: history[0]!.results, history: history.map((r) => r.results), rules })
-  const report = buildReport({
-    gate: 'api',
-    verdict,
-    current,
-    lookup: { baseline: history[0]!, history, problems: [] },
-    storeDescription: 'file store',
-    context: local,
-    now: new Date(),
-    notes: []
-  })
+  const report = reportAgainst(history, run([15, 10.6, 10.7, 10.5, 10.6]))
   const row = report.metrics[0]!
   const trend = report.trends![0]!
   assert.equal(row.change?.method, 'history')
