@@ -76517,10 +76517,8 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
       return { verdict, note: "compare-to base-commit needs a base commit: run on a pull request, or pass --base <commit> to the CLI." };
     }
     if (!relocateSource(settings.source, settings.rootDir, settings.rootDir)) return { verdict };
-    return {
-      verdict,
-      note: `Same-runner confirmation of ${why} did not run: there is no base commit to measure (on a pull request the Action uses its base; with the CLI pass --base <commit>, e.g. --base origin/main).`
-    };
+    const how = deps.event === "local" ? "pass --base <commit> (e.g. --base origin/main) to measure them again, base and head in turns on this machine" : deps.event === "pull_request" || deps.event === "pull_request_target" ? "the event payload names no base commit" : `a ${deps.event ?? "run"} event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit`;
+    return { verdict, note: `Same-runner confirmation of ${why} did not run: ${how}.` };
   }
   const requested = settings.confirm.compareTo === "base-commit";
   const cannotRun = (why) => {
@@ -76713,6 +76711,7 @@ async function runGate(settings, deps, options) {
       now: deps.clock ?? Date.now,
       produce,
       decide: deps.decide ?? createPairedDecider(),
+      event: deps.context.event,
       ...deps.signal ? { signal: deps.signal } : {},
       ...deps.prepareWorktree ? { prepareWorktree: deps.prepareWorktree } : {},
       ...deps.baseBuildCache ? { baseBuildCache: deps.baseBuildCache } : {}

@@ -118,6 +118,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
       now: deps.clock ?? Date.now,
       produce,
       decide: deps.decide ?? createPairedDecider(),
+      event: deps.context.event,
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.prepareWorktree ? { prepareWorktree: deps.prepareWorktree } : {}),
       ...(deps.baseBuildCache ? { baseBuildCache: deps.baseBuildCache } : {})

@@ -250,16 +250,23 @@ describe('confirmation targets and relocation', () => {
     const baseline = resultsWith({ bench: { mean: { values: [100, 101, 99], unit: 'ms' } } })
     const current = resultsWith({ bench: { mean: { values: [130, 131, 129], unit: 'ms' } } })
     const verdict = evaluate({ current, baseline, history: [baseline], rules: settings.thresholds })
-    const outcome = await confirmOnBaseCommit(settings, verdict, current, undefined, true, {
-      log: new MemoryLogger(),
-      now: Date.now,
-      produce: () => Promise.reject(new Error('nothing is measured without a base')),
-      decide: meanRatioDecider
-    })
+    const withoutBase = (event: string) =>
+      confirmOnBaseCommit(settings, verdict, current, undefined, true, {
+        log: new MemoryLogger(),
+        now: Date.now,
+        produce: () => Promise.reject(new Error('nothing is measured without a base')),
+        decide: meanRatioDecider,
+        event
+      })
+    const outcome = await withoutBase('local')
     assert.equal(outcome.verdict, verdict)
     assert.equal(
       outcome.note,
-      'Same-runner confirmation of 1 suspected regression(s) or inconclusive metric(s) did not run: there is no base commit to measure (on a pull request the Action uses its base; with the CLI pass --base <commit>, e.g. --base origin/main).'
+      'Same-runner confirmation of 1 suspected regression(s) or inconclusive metric(s) did not run: pass --base <commit> (e.g. --base origin/main) to measure them again, base and head in turns on this machine.'
+    )
+    assert.equal(
+      (await withoutBase('push')).note,
+      'Same-runner confirmation of 1 suspected regression(s) or inconclusive metric(s) did not run: a push event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit.'
     )
     // Results read from a file could not be re-measured anyway: nothing to suggest.
     const fromFile = await resolveSettings({

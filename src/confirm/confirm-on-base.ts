@@ -38,6 +38,8 @@ export interface ConfirmDeps {
   scheduleSeed?: number
   /** Keeps base builds across runs (the Action's cache); without it every run builds the base. */
   baseBuildCache?: BaseBuildCache
+  /** The run's event ('local' for the CLI): what to suggest when there is no base commit. */
+  event?: string
 }
 
 export interface ConfirmOutcome {
@@ -213,10 +215,15 @@ export async function confirmOnBaseCommit(
       return { verdict, note: 'compare-to base-commit needs a base commit: run on a pull request, or pass --base <commit> to the CLI.' }
     }
     if (!relocateSource(settings.source, settings.rootDir, settings.rootDir)) return { verdict }
-    return {
-      verdict,
-      note: `Same-runner confirmation of ${why} did not run: there is no base commit to measure (on a pull request the Action uses its base; with the CLI pass --base <commit>, e.g. --base origin/main).`
-    }
+    // A push or a scheduled run has no base to compare with: there the stored history decides, and saying how a pull
+    // request or the CLI gets one is all there is to say. In a terminal, --base is the way.
+    const how =
+      deps.event === 'local'
+        ? 'pass --base <commit> (e.g. --base origin/main) to measure them again, base and head in turns on this machine'
+        : deps.event === 'pull_request' || deps.event === 'pull_request_target'
+          ? 'the event payload names no base commit'
+          : `a ${deps.event ?? 'run'} event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit`
+    return { verdict, note: `Same-runner confirmation of ${why} did not run: ${how}.` }
   }
   const requested = settings.confirm.compareTo === 'base-commit'
   const cannotRun = (why: string): ConfirmOutcome => {
