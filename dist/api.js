@@ -63056,6 +63056,11 @@ var report_schema_default = {
           additionalProperties: false,
           required: ["baseline", "current"],
           properties: { baseline: { type: "number" }, current: { type: "number" } }
+        },
+        storedLevels: {
+          description: "History: each stored run's level (newest first, in the metric's unit), the baseline side the estimate compared with.",
+          type: "array",
+          items: { type: "number" }
         }
       }
     },
@@ -65826,22 +65831,21 @@ function bestEstimate(evidence) {
   const { baseline, current, drifts } = steadyTrials(evidence);
   const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0));
   const trialsFloor = withinRunSpread([current, ...history]) * Math.sqrt(Math.PI / (2 * current.length));
-  const fromHistory = historyLogEstimate(
-    runLog(current),
-    history.map((run) => Math.log(runLevel(run, evidence.direction))),
-    trialsFloor
-  );
+  const storedLevels = history.map((run) => runLevel(run, evidence.direction));
+  const fromHistory = historyLogEstimate(runLog(current), storedLevels.map(Math.log), trialsFloor);
   if (fromHistory) {
     const drift = drifts.find((d) => d.side === "current");
-    const used = { baseline: evidence.baseline.length, current: current.length };
-    return { estimate: { ...fromHistory, used }, method: "history", currentTrials: current.length, ...drift ? { drift } : {} };
+    const used = { baseline: storedLevels.length, current: current.length };
+    return { estimate: { ...fromHistory, used }, method: "history", currentTrials: current.length, storedLevels, ...drift ? { drift } : {} };
   }
   const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === "lower" ? 1 : -1);
   const fromTrials = trialsLogEstimate(steadyLogs.baseline, steadyLogs.current);
   return fromTrials ? { estimate: fromTrials, method: "trials", currentTrials: current.length, ...drifts[0] ? { drift: drifts[0] } : {} } : void 0;
 }
 function estimateChange(evidence, best, options) {
-  return best ? changeEstimateOf(best.estimate, boundsOf(best.estimate, options), best.method, evidence.direction, options) : pointChange(evidence);
+  if (!best) return pointChange(evidence);
+  const change = changeEstimateOf(best.estimate, boundsOf(best.estimate, options), best.method, evidence.direction, options);
+  return best.storedLevels ? { ...change, storedLevels: best.storedLevels } : change;
 }
 function pointChange(evidence) {
   const levels = { baseline: median(evidence.baseline), current: median(evidence.current) };
@@ -66225,7 +66229,8 @@ function severity(status) {
 function showEstimate(verdict, change) {
   verdict.change = change;
   if (change.levels && verdict.baseline && verdict.current) {
-    verdict.baseline = arm(verdict.baseline.values, verdict.direction, change.levels.baseline, change.used?.baseline);
+    const baselineValues = change.storedLevels ?? verdict.baseline.values;
+    verdict.baseline = arm(baselineValues, verdict.direction, change.levels.baseline, change.storedLevels ? void 0 : change.used?.baseline);
     verdict.current = arm(verdict.current.values, verdict.direction, change.levels.current, change.used?.current);
   }
 }
@@ -77346,7 +77351,7 @@ function describeStatistic(rows) {
   const methods = new Set(rows.filter((row) => row.change?.levels).map((row) => row.decidedBy));
   const parts = [];
   if (methods.has("trials")) parts.push("geometric mean of trials (trials)");
-  if (methods.has("history")) parts.push("median of the run, spread from stored runs (history)");
+  if (methods.has("history")) parts.push("the median of the stored runs (n× counts runs) and of this run’s trials, spread from the stored runs (history)");
   if (methods.has("paired")) parts.push("geometric mean of each arm over same-runner A/B pairs (paired)");
   if (methods.has("single")) parts.push("the median trial of each side, no interval (single)");
   const uncompared = rows.some((row) => !row.change?.levels && [row.baseline, row.current].some((arm2) => (arm2?.values.length ?? 0) > 1));

@@ -2,6 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildReport } from '../../src/report/build-report.js'
+import { formatValue } from '../../src/report/format-cells.js'
 import { baselineRecord } from '../../src/gate.js'
 import { evaluate } from '../../src/verdict/evaluate.js'
 import { parseThresholdMap } from '../../src/config/thresholds.js'
@@ -63,6 +64,9 @@ test('a run reads the same in the table, the trend and the history: its median, 
     'each stored run at its level (the cold 14 ms set aside), this run as its row shows it'
   )
   assert.equal(row.baseline!.value, 10.1, 'compared with the median of the three stored levels')
+  assert.deepEqual(row.baseline!.values, [10.4, 10.1, 9.9], "the baseline side is the stored runs, not the newest run's trials")
+  assert.equal(formatValue(row, 'baseline'), '10.1 ms (3×)')
+  assert.equal(formatValue(row, 'current'), '10.6 ms (4 of 5×)')
   assert.deepEqual(trend.comparedWith, { value: 10.1, what: 'median of 3 stored runs' })
   assert.equal(
     trend.points.some((point) => point.role === 'baseline'),

@@ -111,7 +111,7 @@ export function describeStatistic(rows: MetricVerdict[]): string | undefined {
   const methods = new Set(rows.filter((row) => row.change?.levels).map((row) => row.decidedBy))
   const parts: string[] = []
   if (methods.has('trials')) parts.push('geometric mean of trials (trials)')
-  if (methods.has('history')) parts.push('median of the run, spread from stored runs (history)')
+  if (methods.has('history')) parts.push('the median of the stored runs (n× counts runs) and of this run’s trials, spread from the stored runs (history)')
   if (methods.has('paired')) parts.push('geometric mean of each arm over same-runner A/B pairs (paired)')
   if (methods.has('single')) parts.push('the median trial of each side, no interval (single)')
   // Rows with nothing to compare (no baseline, new) show the median trial: say so, or the next run's geometric mean

@@ -338,7 +338,9 @@ function severity(status: MetricStatus): number {
 function showEstimate(verdict: MetricVerdict, change: ChangeEstimate): void {
   verdict.change = change
   if (change.levels && verdict.baseline && verdict.current) {
-    verdict.baseline = arm(verdict.baseline.values, verdict.direction, change.levels.baseline, change.used?.baseline)
+    // Against stored history the baseline side is the stored runs (one level each), not the newest run's trials.
+    const baselineValues = change.storedLevels ?? verdict.baseline.values
+    verdict.baseline = arm(baselineValues, verdict.direction, change.levels.baseline, change.storedLevels ? undefined : change.used?.baseline)
     verdict.current = arm(verdict.current.values, verdict.direction, change.levels.current, change.used?.current)
   }
 }

@@ -94,6 +94,8 @@ export interface BestEstimate {
   drift?: Drift
   /** Trials of this run behind the estimate (after a warm-up trial was dropped). */
   currentTrials: number
+  /** History: the level of each stored run compared with (newest first), the baseline side's evidence. */
+  storedLevels?: number[]
 }
 
 /** Which side's trials drift, and whether that made the metric better or worse from trial to trial. */
@@ -126,16 +128,14 @@ export function bestEstimate(evidence: RelativeEvidence): BestEstimate | undefin
   const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0))
   // The trials' own spread, as it moves the median of this run's trials (π/2 · σ² / n for a median).
   const trialsFloor = withinRunSpread([current, ...history]) * Math.sqrt(Math.PI / (2 * current.length))
-  const fromHistory = historyLogEstimate(
-    runLog(current),
-    history.map((run) => Math.log(runLevel(run, evidence.direction))),
-    trialsFloor
-  )
+  const storedLevels = history.map((run) => runLevel(run, evidence.direction))
+  const fromHistory = historyLogEstimate(runLog(current), storedLevels.map(Math.log), trialsFloor)
   if (fromHistory) {
-    // Against history only this run's trials are evidence; the chosen baseline's trials are not used.
+    // Against history only this run's trials are evidence; the chosen baseline's trials are not used: the baseline
+    // side is the stored runs, one level each.
     const drift = drifts.find((d) => d.side === 'current')
-    const used = { baseline: evidence.baseline.length, current: current.length }
-    return { estimate: { ...fromHistory, used }, method: 'history', currentTrials: current.length, ...(drift ? { drift } : {}) }
+    const used = { baseline: storedLevels.length, current: current.length }
+    return { estimate: { ...fromHistory, used }, method: 'history', currentTrials: current.length, storedLevels, ...(drift ? { drift } : {}) }
   }
   const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === 'lower' ? 1 : -1)
   const fromTrials = trialsLogEstimate(steadyLogs.baseline, steadyLogs.current)
@@ -144,7 +144,9 @@ export function bestEstimate(evidence: RelativeEvidence): BestEstimate | undefin
 
 /** The change from baseline to current with an interval from the strongest evidence available (for display). */
 export function estimateChange(evidence: RelativeEvidence, best: BestEstimate | undefined, options: DecisionOptions): ChangeEstimate {
-  return best ? changeEstimateOf(best.estimate, boundsOf(best.estimate, options), best.method, evidence.direction, options) : pointChange(evidence)
+  if (!best) return pointChange(evidence)
+  const change = changeEstimateOf(best.estimate, boundsOf(best.estimate, options), best.method, evidence.direction, options)
+  return best.storedLevels ? { ...change, storedLevels: best.storedLevels } : change
 }
 
 function pointChange(evidence: RelativeEvidence): ChangeEstimate {

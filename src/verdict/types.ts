@@ -100,6 +100,8 @@ export interface ChangeEstimate {
    * trials, the median of stored runs): `levels.current / levels.baseline === ratio` up to float rounding.
    */
   levels?: { baseline: number; current: number }
+  /** History: each stored run's level (newest first, in the metric's unit), the baseline side the estimate compared with. */
+  storedLevels?: number[]
 }
 
 /** One scenario × metric. */
