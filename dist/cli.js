@@ -77261,7 +77261,7 @@ async function runGate(settings, deps, options) {
     try {
       outcome.saved = await deps.store.save(record);
       report.saved = { id: outcome.saved.id, first: isFirstBaseline(lookup, settings), ...record.source.sha ? { sha: record.source.sha } : {} };
-      outcome.history = [record, ...lookup.history.filter((stored2) => stored2.id !== record.id)];
+      outcome.history = [record, ...(await rollingHistory(settings, deps, lookup)).filter((stored2) => stored2.id !== record.id)];
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`);
     } catch (error) {
       outcome.saveFailure = messageOf(error);
@@ -77326,6 +77326,15 @@ async function lookupBaseline(settings, deps, saving) {
       problems: [problem],
       absence: { kind: "unreadable", reason, advice: "Re-run the job; if it keeps failing, report it with this message." }
     };
+  }
+}
+async function rollingHistory(settings, deps, lookup) {
+  if (!settings.baseline.name) return lookup.history;
+  try {
+    return (await deps.store.load({ gate: settings.name, historyLimit: settings.baseline.historyLimit })).history;
+  } catch (error) {
+    deps.log.warn(`The default branch's stored runs could not be read for the history: ${messageOf(error)}`);
+    return [];
   }
 }
 function measuredOnThisMachine(context, current, baseline) {

@@ -156,7 +156,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     try {
       outcome.saved = await deps.store.save(record)
       report.saved = { id: outcome.saved.id, first: isFirstBaseline(lookup, settings), ...(record.source.sha ? { sha: record.source.sha } : {}) }
-      outcome.history = [record, ...lookup.history.filter((stored) => stored.id !== record.id)]
+      outcome.history = [record, ...(await rollingHistory(settings, deps, lookup)).filter((stored) => stored.id !== record.id)]
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
     } catch (error) {
       // A storage outage does not fail the run (the verdict stands) unless fail-on-missing-baseline asks for it.
@@ -247,6 +247,21 @@ async function lookupBaseline(settings: GateSettings, deps: GateDeps, saving: bo
       problems: [problem],
       absence: { kind: 'unreadable', reason, advice: 'Re-run the job; if it keeps failing, report it with this message.' }
     }
+  }
+}
+
+/**
+ * The default branch's stored runs, for the history a saving push shows. A gate compared against a pinned baseline
+ * (`baseline: release-9`) looked up only that one record, so the history read for the verdict is not the branch's:
+ * it is read again (the push summary showed one or two runs). A store that cannot be read then gives none.
+ */
+async function rollingHistory(settings: GateSettings, deps: GateDeps, lookup: BaselineLookup): Promise<BaselineRecord[]> {
+  if (!settings.baseline.name) return lookup.history
+  try {
+    return (await deps.store.load({ gate: settings.name, historyLimit: settings.baseline.historyLimit })).history
+  } catch (error) {
+    deps.log.warn(`The default branch's stored runs could not be read for the history: ${messageOf(error)}`)
+    return []
   }
 }
 

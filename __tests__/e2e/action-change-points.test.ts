@@ -30,7 +30,7 @@ describe('Action: change points on the default branch', () => {
   })
   after(async () => fake.close())
 
-  function push(index: number): Promise<ActionRun> {
+  function push(index: number, extraInputs: Record<string, string> = {}): Promise<ActionRun> {
     const ws = scratchDir('perf-gate-ws-')
     writeFileSync(join(ws, 'bench.mjs'), BENCH_SCRIPT)
     const sha = shaOf(index)
@@ -42,7 +42,8 @@ describe('Action: change points on the default branch', () => {
       thresholds: 'p95: +10%',
       name: 'drift',
       'baseline-store': 'cache',
-      'github-token': 'ghs_test'
+      'github-token': 'ghs_test',
+      ...extraInputs
     }
     const env = { ...fake.env(run, MAIN_SCOPES), GITHUB_RUN_ID: String(500 + index), SLOWDOWN: String(slowdown) }
     return runActionEntry({ entry, workspace: ws, inputs, event: 'push', payload: pushPayload(), sha, env })
@@ -78,5 +79,14 @@ describe('Action: change points on the default branch', () => {
       )
     )
     assert.match(runs.at(-1)!.summary, /\*\*Change points\*\*[^]*📉 GET \/cart · p95/, 'still listed on later pushes')
+  })
+
+  test('a gate compared against a pinned baseline still shows the branch history on a push', async () => {
+    // A pinned name that was never promoted: each push warns, saves its rolling run, and the history has them all.
+    const inputs = { name: 'pinned-gate', baseline: 'release-9' }
+    const runs: ActionRun[] = []
+    for (let index = 0; index < 4; index++) runs.push(await push(index, inputs))
+    for (const run of runs) assert.match(run.outputs['baseline-saved'] ?? '', /./, run.stdout + run.stderr)
+    assert.match(runs.at(-1)!.summary, /4 of 4 stored run\(s\), newest first/, runs.at(-1)!.summary)
   })
 })
