@@ -72944,6 +72944,10 @@ function bestEstimate(evidence) {
   const { baseline, current, drifts } = steadyTrials(evidence);
   const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0));
   const trialsFloor = withinRunSpread([current, ...history]) * Math.sqrt(Math.PI / (2 * current.length));
+  const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === "lower" ? 1 : -1);
+  const fromTrials = trialsLogEstimate(steadyLogs.baseline, steadyLogs.current);
+  const fromTrialsBest = fromTrials ? { estimate: fromTrials, method: "trials", currentTrials: current.length, ...drifts[0] ? { drift: drifts[0] } : {} } : void 0;
+  if (evidence.sameMachine && fromTrialsBest) return fromTrialsBest;
   const storedLevels = history.map((run) => runLevel(run, evidence.direction));
   const fromHistory = historyLogEstimate(runLog(current), storedLevels.map(Math.log), trialsFloor);
   if (fromHistory) {
@@ -72951,9 +72955,7 @@ function bestEstimate(evidence) {
     const used = { baseline: storedLevels.length, current: current.length };
     return { estimate: { ...fromHistory, used }, method: "history", currentTrials: current.length, storedLevels, ...drift ? { drift } : {} };
   }
-  const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === "lower" ? 1 : -1);
-  const fromTrials = trialsLogEstimate(steadyLogs.baseline, steadyLogs.current);
-  return fromTrials ? { estimate: fromTrials, method: "trials", currentTrials: current.length, ...drifts[0] ? { drift: drifts[0] } : {} } : void 0;
+  return fromTrialsBest;
 }
 function estimateChange(evidence, best, options) {
   if (!best) return pointChange(evidence);
@@ -73227,7 +73229,8 @@ function evidenceOf(input, scenario, metric, baseline, current, direction) {
     current: current.values,
     history: historyValues(input, scenario.name, metric, current.unit, direction),
     direction,
-    ...scenario.kind ? { kind: scenario.kind } : {}
+    ...scenario.kind ? { kind: scenario.kind } : {},
+    ...input.sameMachine ? { sameMachine: true } : {}
   };
 }
 function summarize(metrics, hasBaseline) {

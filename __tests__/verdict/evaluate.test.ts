@@ -21,6 +21,28 @@ function verdictOf(gate: ReturnType<typeof evaluate>, scenario: string, metric: 
 describe('verdicts', () => {
   const base = resultsWith({ s: { p95: { values: around(100, 6), unit: 'ms' }, rps: { values: around(1000, 6), unit: 'req/s' } } })
 
+  test('across runners, stored history with a step: the verdict uses the runs since the step', () => {
+    // Newest first: five runs at 13 ms after five at 10 ms (+30% from the sixth).
+    const levels = [13.05, 13, 12.9, 13.1, 13, 10.05, 10, 9.9, 10.1, 10]
+    const stored = levels.map((level) => resultsWith({ api: { p95: { values: around(level, 5), unit: 'ms' } } }))
+    const current = resultsWith({ api: { p95: { values: around(13, 5), unit: 'ms' } } })
+    const p95 = verdictOf(evaluate({ current, baseline: stored[0]!, history: stored, rules: rules({ p95: '+20%' }) }), 'api', 'p95')
+    assert.deepEqual([p95.status, p95.change!.method, p95.change!.sampleSize], ['pass', 'history', 5], p95.reason)
+  })
+
+  test('same machine with 3 stored runs: the trials decide (3 stored runs alone leave +28% inconclusive)', () => {
+    const stored = [99, 101, 100].map((level) => resultsWith({ s: { mean: { values: around(level, 5, 0.02), unit: 'µs' } } }))
+    const current = resultsWith({ s: { mean: { values: around(128, 5, 0.02), unit: 'µs' } } })
+    const judge = (sameMachine: boolean) =>
+      verdictOf(evaluate({ current, baseline: stored[0]!, history: stored, rules: rules({ mean: '+10%' }), sameMachine }), 's', 'mean')
+    const local = judge(true)
+    assert.equal(local.change!.method, 'trials')
+    assert.equal(local.status, 'fail', local.reason)
+    const acrossRunners = judge(false)
+    assert.equal(acrossRunners.change!.method, 'history', 'on CI the stored runs are the evidence')
+    assert.equal(acrossRunners.status, 'inconclusive', acrossRunners.reason)
+  })
+
   test('same machine: a relative regression beyond the fail level fails, between warn and fail warns, within passes', () => {
     const current = (p95: number) => resultsWith({ s: { p95: { values: around(p95, 6), unit: 'ms' } } })
     const thresholds = rules({ p95: { warn: '+10%', fail: '+25%' } })

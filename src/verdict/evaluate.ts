@@ -187,7 +187,8 @@ function evidenceOf(
     current: current.values,
     history: historyValues(input, scenario.name, metric, current.unit, direction),
     direction,
-    ...(scenario.kind ? { kind: scenario.kind } : {})
+    ...(scenario.kind ? { kind: scenario.kind } : {}),
+    ...(input.sameMachine ? { sameMachine: true } : {})
   }
 }
 

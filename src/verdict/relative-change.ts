@@ -42,6 +42,12 @@ export interface RelativeEvidence {
   direction: Direction
   /** What was measured: load trials are added by `trials`, suite runs by `repeat` (the advice names the right one). */
   kind?: 'benchmark' | 'load'
+  /**
+   * Both sides were measured on this very machine (local runs): the chosen baseline's trials are then the evidence,
+   * however many runs are stored. Against history only this run's trials count, and 3 stored runs (Student's t of 2
+   * degrees of freedom) left a +28% slowdown on 5 steady trials a side inconclusive where 1 or 2 stored runs failed it.
+   */
+  sameMachine?: boolean
 }
 
 /** The setting that gives a side more trials, as the reader would write it. */
@@ -120,14 +126,21 @@ export function steadyTrials(evidence: RelativeEvidence): { baseline: number[]; 
 }
 
 /**
- * The strongest estimate the evidence allows: history of stored runs, else trials, else none (one value per side).
- * Computed once per metric; the displayed change and every threshold level are judged on it.
+ * The strongest estimate the evidence allows: history of stored runs, else trials, else none (one value per side);
+ * on one machine (local runs) the trials first. Computed once per metric; the displayed change and every threshold
+ * level are judged on it.
  */
 export function bestEstimate(evidence: RelativeEvidence): BestEstimate | undefined {
   const { baseline, current, drifts } = steadyTrials(evidence)
   const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0))
   // The trials' own spread, as it moves the median of this run's trials (π/2 · σ² / n for a median).
   const trialsFloor = withinRunSpread([current, ...history]) * Math.sqrt(Math.PI / (2 * current.length))
+  const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === 'lower' ? 1 : -1)
+  const fromTrials = trialsLogEstimate(steadyLogs.baseline, steadyLogs.current)
+  const fromTrialsBest: BestEstimate | undefined = fromTrials
+    ? { estimate: fromTrials, method: 'trials', currentTrials: current.length, ...(drifts[0] ? { drift: drifts[0] } : {}) }
+    : undefined
+  if (evidence.sameMachine && fromTrialsBest) return fromTrialsBest
   const storedLevels = history.map((run) => runLevel(run, evidence.direction))
   const fromHistory = historyLogEstimate(runLog(current), storedLevels.map(Math.log), trialsFloor)
   if (fromHistory) {
@@ -137,9 +150,7 @@ export function bestEstimate(evidence: RelativeEvidence): BestEstimate | undefin
     const used = { baseline: storedLevels.length, current: current.length }
     return { estimate: { ...fromHistory, used }, method: 'history', currentTrials: current.length, storedLevels, ...(drift ? { drift } : {}) }
   }
-  const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === 'lower' ? 1 : -1)
-  const fromTrials = trialsLogEstimate(steadyLogs.baseline, steadyLogs.current)
-  return fromTrials ? { estimate: fromTrials, method: 'trials', currentTrials: current.length, ...(drifts[0] ? { drift: drifts[0] } : {}) } : undefined
+  return fromTrialsBest
 }
 
 /** The change from baseline to current with an interval from the strongest evidence available (for display). */
