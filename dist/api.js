@@ -65374,8 +65374,7 @@ function trialTrend(values) {
   if ((above || below) && !driftOf(rest) && (!drift || rest.length >= 3)) return { kind: "warm-up", direction: above ? "up" : "down" };
   return drift ? { kind: "drift", ...drift } : { kind: "steady" };
 }
-function withoutWarmUp(values, direction) {
-  const trend = trialTrend(values);
+function withoutWarmUp(values, direction, trend = trialTrend(values)) {
   return trend.kind === "warm-up" && trend.direction === "up" === (direction === "lower") ? values.slice(1) : values;
 }
 function runLevel(values, direction) {
@@ -65823,18 +65822,21 @@ function steadyTrials(evidence) {
     if (trend.kind === "drift") {
       drifts.push({ side, getting: trend.direction === "down" === (evidence.direction === "lower") ? "better" : "worse", span: trend.span });
     }
-    return withoutWarmUp(values, evidence.direction);
+    return withoutWarmUp(values, evidence.direction, trend);
   };
   return { baseline: steady("baseline", evidence.baseline), current: steady("current", evidence.current), drifts };
 }
 function bestEstimate(evidence) {
   const { baseline, current, drifts } = steadyTrials(evidence);
+  const fromTrials = () => {
+    const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === "lower" ? 1 : -1);
+    const estimate = trialsLogEstimate(steadyLogs.baseline, steadyLogs.current);
+    return estimate ? { estimate, method: "trials", currentTrials: current.length, ...drifts[0] ? { drift: drifts[0] } : {} } : void 0;
+  };
+  const sameMachineTrials = evidence.sameMachine ? fromTrials() : void 0;
+  if (sameMachineTrials) return sameMachineTrials;
   const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0));
   const trialsFloor = withinRunSpread([current, ...history]) * Math.sqrt(Math.PI / (2 * current.length));
-  const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === "lower" ? 1 : -1);
-  const fromTrials = trialsLogEstimate(steadyLogs.baseline, steadyLogs.current);
-  const fromTrialsBest = fromTrials ? { estimate: fromTrials, method: "trials", currentTrials: current.length, ...drifts[0] ? { drift: drifts[0] } : {} } : void 0;
-  if (evidence.sameMachine && fromTrialsBest) return fromTrialsBest;
   const storedLevels = history.map((run) => runLevel(run, evidence.direction));
   const fromHistory = historyLogEstimate(runLog(current), storedLevels.map(Math.log), trialsFloor);
   if (fromHistory) {
@@ -65842,7 +65844,7 @@ function bestEstimate(evidence) {
     const used = { baseline: storedLevels.length, current: current.length };
     return { estimate: { ...fromHistory, used }, method: "history", currentTrials: current.length, storedLevels, ...drift ? { drift } : {} };
   }
-  return fromTrialsBest;
+  return evidence.sameMachine ? void 0 : fromTrials();
 }
 function estimateChange(evidence, best, options) {
   if (!best) return pointChange(evidence);
@@ -66040,8 +66042,9 @@ function metricNames(scenario) {
   return [...names];
 }
 function arm(values, direction, level, used) {
-  const shownUsed = level === void 0 ? withoutWarmUp(values, direction).length : used;
-  const value = level ?? runLevel(values, direction);
+  const steady = level === void 0 ? withoutWarmUp(values, direction) : void 0;
+  const value = level ?? median(steady);
+  const shownUsed = steady ? steady.length : used;
   return { value, values, ...shownUsed !== void 0 && shownUsed < values.length ? { used: shownUsed } : {} };
 }
 function methodOf(change) {

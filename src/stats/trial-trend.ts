@@ -121,10 +121,10 @@ export function trialTrend(values: number[]): TrialTrend {
 
 /**
  * A run's trials without a cold first one: a first trial that stands apart from steady others on the worse side is a
- * warm-up and is set aside; one on the better side is kept (a cold start only ever slows).
+ * warm-up and is set aside; one on the better side is kept (a cold start only ever slows). `trend`: the trials'
+ * trend, when the caller has it already.
  */
-export function withoutWarmUp(values: number[], direction: Direction): number[] {
-  const trend = trialTrend(values)
+export function withoutWarmUp(values: number[], direction: Direction, trend: TrialTrend = trialTrend(values)): number[] {
   return trend.kind === 'warm-up' && (trend.direction === 'up') === (direction === 'lower') ? values.slice(1) : values
 }
 

@@ -83,8 +83,9 @@ function metricNames(scenario: Scenario): string[] {
  * cold first trial set aside, as the trend and the history show the run).
  */
 function arm(values: number[], direction: Direction, level?: number, used?: number): ArmSummary {
-  const shownUsed = level === undefined ? withoutWarmUp(values, direction).length : used
-  const value = level ?? runLevel(values, direction)
+  const steady = level === undefined ? withoutWarmUp(values, direction) : undefined
+  const value = level ?? median(steady!)
+  const shownUsed = steady ? steady.length : used
   return { value, values, ...(shownUsed !== undefined && shownUsed < values.length ? { used: shownUsed } : {}) }
 }
 

@@ -120,7 +120,7 @@ export function steadyTrials(evidence: RelativeEvidence): { baseline: number[]; 
     if (trend.kind === 'drift') {
       drifts.push({ side, getting: (trend.direction === 'down') === (evidence.direction === 'lower') ? 'better' : 'worse', span: trend.span })
     }
-    return withoutWarmUp(values, evidence.direction)
+    return withoutWarmUp(values, evidence.direction, trend)
   }
   return { baseline: steady('baseline', evidence.baseline), current: steady('current', evidence.current), drifts }
 }
@@ -132,15 +132,16 @@ export function steadyTrials(evidence: RelativeEvidence): { baseline: number[]; 
  */
 export function bestEstimate(evidence: RelativeEvidence): BestEstimate | undefined {
   const { baseline, current, drifts } = steadyTrials(evidence)
+  const fromTrials = (): BestEstimate | undefined => {
+    const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === 'lower' ? 1 : -1)
+    const estimate = trialsLogEstimate(steadyLogs.baseline, steadyLogs.current)
+    return estimate ? { estimate, method: 'trials', currentTrials: current.length, ...(drifts[0] ? { drift: drifts[0] } : {}) } : undefined
+  }
+  const sameMachineTrials = evidence.sameMachine ? fromTrials() : undefined
+  if (sameMachineTrials) return sameMachineTrials
   const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0))
   // The trials' own spread, as it moves the median of this run's trials (π/2 · σ² / n for a median).
   const trialsFloor = withinRunSpread([current, ...history]) * Math.sqrt(Math.PI / (2 * current.length))
-  const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === 'lower' ? 1 : -1)
-  const fromTrials = trialsLogEstimate(steadyLogs.baseline, steadyLogs.current)
-  const fromTrialsBest: BestEstimate | undefined = fromTrials
-    ? { estimate: fromTrials, method: 'trials', currentTrials: current.length, ...(drifts[0] ? { drift: drifts[0] } : {}) }
-    : undefined
-  if (evidence.sameMachine && fromTrialsBest) return fromTrialsBest
   const storedLevels = history.map((run) => runLevel(run, evidence.direction))
   const fromHistory = historyLogEstimate(runLog(current), storedLevels.map(Math.log), trialsFloor)
   if (fromHistory) {
@@ -150,7 +151,7 @@ export function bestEstimate(evidence: RelativeEvidence): BestEstimate | undefin
     const used = { baseline: storedLevels.length, current: current.length }
     return { estimate: { ...fromHistory, used }, method: 'history', currentTrials: current.length, storedLevels, ...(drift ? { drift } : {}) }
   }
-  return fromTrialsBest
+  return evidence.sameMachine ? undefined : fromTrials()
 }
 
 /** The change from baseline to current with an interval from the strongest evidence available (for display). */
