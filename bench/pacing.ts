@@ -1,19 +1,24 @@
 /**
- * Does an open loop send on schedule? perf-gate's pacer (src/run/load/pacer.ts) against one whole-millisecond
- * `setTimeout` per send (what load passes did before it), taking turns on the same server in one run.
+ * Does an open loop send on schedule? perf-gate's pacer (src/run/load/pacer.ts) against the same pacer never staying
+ * awake between sends (what it did before: the worker wakes the event loop for every send) and against one
+ * whole-millisecond `setTimeout` per send (what load passes did before the pacer), taking turns on the same server in
+ * one run.
  *
  * The server runs in a child process and stamps every request's arrival (process.hrtime); the figures:
  * - send lag p50 and p99: how late a send left its due time with its connection free (the generator's own figures,
  *   in every trial's generator health; a pacer send may leave up to 60 µs early, which counts as 0);
  * - arrival gaps at the server: p50 and p90 of the time between consecutive requests, and the share under 25 µs
  *   (requests that arrived in a burst; at 10,000 req/s the schedule spaces them 100 µs apart);
- * - the generator's CPU (this process, the pacer's sleeping worker included).
+ * - the generator's CPU: all of this process's (the pacer's worker and the awake turns included), and the busy share
+ *   its health reports (awake turns that found nothing to do left out), which is what flags a saturated generator.
  *
- * Usage: node --import tsx bench/pacing.ts [--rates 1000,10000] [--seconds 3] [--rounds 3] [--connections 50]
+ * Usage: node --import tsx bench/pacing.ts [--rates 1000,10000] [--seconds 3] [--rounds 3] [--connections 50] [--each-round]
+ * (--each-round: every round's send lag p99 and gap p90 on stderr, to see how much a p99 moves between rounds)
  */
 import { spawn } from 'node:child_process'
 import { parseArgs } from 'node:util'
 import { runLoadPass } from '../src/run/load/load-pass.js'
+import { Pacer } from '../src/run/load/pacer.js'
 import { TrialRecorder } from '../src/run/load/trial-recorder.js'
 
 const { values: flags } = parseArgs({
@@ -21,7 +26,8 @@ const { values: flags } = parseArgs({
     rates: { type: 'string', default: '1000,10000' },
     seconds: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' }
+    connections: { type: 'string', default: '50' },
+    'each-round': { type: 'boolean', default: false }
   }
 })
 
@@ -44,6 +50,10 @@ createServer((request, response) => {
 }).listen(0, '127.0.0.1', function () { console.log(this.address().port) })
 `
 
+const PACINGS = ['timers', 'pacer, always asleep', 'pacer'] as const
+/** The pacer as it was before it stayed awake between close sends: the worker wakes the event loop for each one. */
+const asleep = new Pacer(0)
+
 const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] })
 const stopServer = (): void => {
   child.kill('SIGTERM')
@@ -65,7 +75,7 @@ try {
   for (const rate of flags.rates.split(',').map(Number)) {
     const figures = new Map<string, number[][]>()
     for (let round = 0; round < Number(flags.rounds); round++) {
-      for (const pacing of round % 2 === 0 ? (['timers', 'pacer'] as const) : (['pacer', 'timers'] as const)) {
+      for (const pacing of round % 2 === 0 ? PACINGS : [...PACINGS].reverse()) {
         const recorder = new TrialRecorder()
         await fetch(`${url}stats`).then((response) => response.text())
         const cpuStart = process.cpuUsage()
@@ -76,7 +86,8 @@ try {
           ratePerSecond: rate,
           timeoutSeconds: 10,
           recorder,
-          pacing
+          pacing: pacing === 'timers' ? 'timers' : 'pacer',
+          ...(pacing === 'pacer, always asleep' ? { pacer: asleep } : {})
         })
         const cpu = process.cpuUsage(cpuStart)
         const gaps = (await fetch(`${url}stats`).then((response) => response.json())) as { p50: number; p90: number; burst: number }
@@ -87,8 +98,11 @@ try {
           gaps.p90,
           gaps.burst,
           (cpu.user + cpu.system) / 1e6 / outcome.durationSeconds,
+          outcome.generator.cpu,
           recorder.completed / outcome.durationSeconds
         ]
+        if (flags['each-round'])
+          console.error(`round ${round + 1}: ${rate} req/s, ${pacing}: send lag p99 ${(row[1]! * 1000).toFixed(0)} µs, gap p90 ${row[3]!.toFixed(0)} µs`)
         figures.set(pacing, [...(figures.get(pacing) ?? []), row])
         recorder.destroy()
       }
@@ -96,14 +110,17 @@ try {
     for (const [pacing, runs] of figures) {
       const median = (index: number): number => runs.map((run) => run[index]!).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!
       rows.push(
-        `| ${rate} | ${pacing} | ${(median(0) * 1000).toFixed(0)} µs | ${(median(1) * 1000).toFixed(0)} µs | ${median(2).toFixed(0)} µs | ${median(3).toFixed(0)} µs | ${(median(4) * 100).toFixed(1)} % | ${(median(5) * 100).toFixed(0)} % | ${median(6).toFixed(0)} |`
+        `| ${rate} | ${pacing} | ${(median(0) * 1000).toFixed(0)} µs | ${(median(1) * 1000).toFixed(0)} µs | ${median(2).toFixed(0)} µs | ${median(3).toFixed(0)} µs | ${(median(4) * 100).toFixed(1)} % | ${(median(5) * 100).toFixed(0)} % | ${(median(6) * 100).toFixed(0)} % | ${median(7).toFixed(0)} |`
       )
     }
   }
   console.log(`${flags.connections} connections, ${flags.seconds} s per pass, median of ${flags.rounds} rounds (pacings take turns):\n`)
-  console.log('| rate (req/s) | pacing | send lag p50 | send lag p99 | arrival gap p50 | gap p90 | gaps < 25 µs | generator CPU | achieved req/s |')
-  console.log('|---|---|---|---|---|---|---|---|---|')
+  console.log(
+    '| rate (req/s) | pacing | send lag p50 | send lag p99 | arrival gap p50 | gap p90 | gaps < 25 µs | process CPU | generator busy | achieved req/s |'
+  )
+  console.log('|---|---|---|---|---|---|---|---|---|---|')
   for (const row of rows) console.log(row)
 } finally {
+  asleep.stop()
   stopServer()
 }

@@ -74046,16 +74046,21 @@ function generatorCpuClock() {
   return () => performance2.eventLoopUtilization().active * 1e3;
 }
 var GeneratorHealthMonitor = class {
+  constructor(idleTurnsMs = () => 0) {
+    this.idleTurnsMs = idleTurnsMs;
+    this.cpuStart = this.cpuClock();
+    this.idleTurnsStart = idleTurnsMs();
+    this.loopDelay.enable();
+  }
+  idleTurnsMs;
   cpuClock = generatorCpuClock();
-  cpuStart = this.cpuClock();
+  cpuStart;
+  idleTurnsStart;
   wallStart = process.hrtime.bigint();
   loopDelay = monitorEventLoopDelay({ resolution: 10 });
   lagMicros = buildHistogram(LAG_HIGHEST_MICROS);
   sends = 0;
   queuedLate = 0;
-  constructor() {
-    this.loopDelay.enable();
-  }
   /** A send that waited on a timer for its due time: how late the timer fired. */
   recordTimedSend(lagMs) {
     this.sends++;
@@ -74070,7 +74075,8 @@ var GeneratorHealthMonitor = class {
   finish(openLoop, unfinished, medianLatencyMs) {
     this.loopDelay.disable();
     const wallMicros = Number(process.hrtime.bigint() - this.wallStart) / 1e3;
-    const cpuShare = wallMicros > 0 ? (this.cpuClock() - this.cpuStart) / wallMicros : 0;
+    const idleMicros = (this.idleTurnsMs() - this.idleTurnsStart) * 1e3;
+    const cpuShare = wallMicros > 0 ? Math.max(0, this.cpuClock() - this.cpuStart - idleMicros) / wallMicros : 0;
     const health = {
       cpu: round2(cpuShare, 3),
       eventLoopDelayP99Ms: round2(this.loopDelay.percentile(99) / 1e6, 3),
@@ -74202,6 +74208,7 @@ init_define_PERF_GATE_UPLOT();
 import { performance as performance3 } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 var WAKE_EARLY_MS = 0.06;
+var AWAKE_WITHIN_MS = 0.15;
 var WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const control = new Int32Array(workerData, 0, 2)
@@ -74223,6 +74230,16 @@ for (;;) {
 }
 `;
 var Pacer = class {
+  /** `awakeWithinMs`: how soon a send must be due for the event loop to wait for it awake (0: always sleep). */
+  constructor(awakeWithinMs = AWAKE_WITHIN_MS) {
+    this.awakeWithinMs = awakeWithinMs;
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: this.shared });
+    this.worker.on("message", this.turn);
+    this.worker.on("error", () => this.fallBack());
+    this.worker.on("exit", () => this.fallBack());
+    this.worker.unref();
+  }
+  awakeWithinMs;
   /** A binary min-heap by due time; cancelled entries are dropped when they reach the top. */
   heap = [];
   shared = new SharedArrayBuffer(16);
@@ -74234,15 +74251,16 @@ var Pacer = class {
   stopped = false;
   /** Whether the worker holds the process open (while sends wait). */
   holding = false;
+  /** Whether an awake turn of the event loop is asked for (the next send is due within `awakeWithinMs`). */
+  awake = false;
+  /** When the last awake turn ran (or was asked for), and the polls counted then: a turn after no poll and no send found nothing to do. */
+  lastTurnAt = 0;
+  polls = 0;
+  pollsAtLastTurn = 0;
+  /** Time spent turning the event loop while nothing was due or answered (ms): waiting, not work. */
+  idleTurnsMs = 0;
   /** performance.now() and hrtime nanoseconds at one moment: converts due times to the worker's clock. */
   origin = { performance: performance3.now(), hrtime: process.hrtime.bigint() };
-  constructor() {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: this.shared });
-    this.worker.on("message", this.turn);
-    this.worker.on("error", () => this.fallBack());
-    this.worker.on("exit", () => this.fallBack());
-    this.worker.unref();
-  }
   /** Calls `fire(now)` at `due` (ms on the performance clock); the answer cancels it. */
   at(due, fire) {
     const waiting = { due, fire, cancelled: false };
@@ -74264,10 +74282,28 @@ var Pacer = class {
     Atomics.notify(this.control, 0);
     void this.worker.terminate();
   }
+  /** The worker's wake-up: sends what is due, and the send it woke for up to its margin early. */
   turn = () => {
+    const wokeFor = this.armedFor;
     this.armedFor = Number.POSITIVE_INFINITY;
     if (this.stopped) return;
-    this.fireDue(performance3.now(), WAKE_EARLY_MS);
+    const now = performance3.now();
+    const next = this.fireDue(now, 0) === 0 ? this.top() : void 0;
+    if (next && next.due === wokeFor && next.due <= now + WAKE_EARLY_MS) {
+      this.pop();
+      next.fire(now);
+    }
+    this.arm();
+  };
+  /** One awake turn of the event loop: sends what is due, then turns again or lets the worker wake it. */
+  awakeTurn = () => {
+    this.awake = false;
+    if (this.stopped) return;
+    const now = performance3.now();
+    const sent = this.fireDue(now, 0);
+    if (sent === 0 && this.polls === this.pollsAtLastTurn) this.idleTurnsMs += now - this.lastTurnAt;
+    this.pollsAtLastTurn = this.polls;
+    this.lastTurnAt = performance3.now();
     this.arm();
   };
   /**
@@ -74278,22 +74314,38 @@ var Pacer = class {
    */
   poll() {
     if (this.stopped) return;
+    this.polls++;
     const top = this.top();
     if (top && top.due <= performance3.now()) this.fireDue(performance3.now(), 0);
   }
+  /** Fires every send due by `now + early`; answers how many. */
   fireDue(now, early) {
+    let fired = 0;
     for (let top = this.top(); top && top.due <= now + early; top = this.top()) {
       this.pop();
       top.fire(now);
+      fired++;
     }
+    return fired;
   }
   hrtimeOf(due) {
     return this.origin.hrtime + BigInt(Math.round((due - WAKE_EARLY_MS - this.origin.performance) * 1e6));
   }
-  /** Sets the worker to wake for the earliest waiting send. */
+  /** Sets the worker to wake for the earliest waiting send, or turns the event loop when it is due too soon to sleep. */
   arm() {
     if (this.stopped) return;
     const top = this.top();
+    if (top && this.awakeWithinMs > 0 && top.due - performance3.now() <= this.awakeWithinMs) {
+      this.armedFor = Number.POSITIVE_INFINITY;
+      Atomics.store(this.wake, 0, 0n);
+      if (!this.awake) {
+        this.awake = true;
+        this.lastTurnAt = performance3.now();
+        this.pollsAtLastTurn = this.polls;
+        setImmediate(this.awakeTurn);
+      }
+      return;
+    }
     if (top !== void 0 !== this.holding) {
       this.holding = top !== void 0;
       if (this.holding) this.worker.ref();
@@ -74438,7 +74490,7 @@ async function runLoadPass(options) {
   const shape = options.shape;
   const stride = options.stride ?? WHOLE;
   const schedule = shape?.unit === "rate" ? new ShapedSchedule(startMs, shape, stride) : options.ratePerSecond && !shape ? new ArrivalSchedule(startMs, options.ratePerSecond, stride) : void 0;
-  const pacer = schedule && options.pacing !== "timers" ? sharedPacer() : void 0;
+  const pacer = schedule && options.pacing !== "timers" ? options.pacer ?? sharedPacer() : void 0;
   const users = shape?.unit === "users" ? shape : void 0;
   const think = options.thinkTime;
   const thinkMs = think ? () => 1e3 * (think.minSeconds + Math.random() * (think.maxSeconds - think.minSeconds)) : void 0;
@@ -74452,7 +74504,7 @@ async function runLoadPass(options) {
   let clients = 0;
   const cancelWaits = [];
   const owedSince = [];
-  const health = new GeneratorHealthMonitor();
+  const health = new GeneratorHealthMonitor(() => pacer?.idleTurnsMs ?? 0);
   let cutOff = { inFlight: 0, unsent: 0 };
   let lastOutcomeMs;
   let lateSends = 0;

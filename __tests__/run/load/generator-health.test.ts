@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { performance } from 'node:perf_hooks'
 import { describe, test } from 'node:test'
 import type { GeneratorHealth } from '../../../src/results/model.js'
 import { GeneratorHealthMonitor, describeLateSends, workersAdvice } from '../../../src/run/load/generator-health.js'
@@ -58,5 +59,27 @@ describe('generator health', () => {
     const slowEndpoint = new GeneratorHealthMonitor()
     for (let i = 0; i < 100; i++) slowEndpoint.recordTimedSend(3)
     assert.ok(!slowEndpoint.finish(true, { inFlight: 0, unsent: 0 }, 200).saturatedBecause?.includes('off schedule'))
+  })
+
+  test('time the pacer spent turning the event loop awake with nothing to do is not counted as generator CPU', () => {
+    // A busy-wait stands for the awake turns: all of it was waiting, which the pacer reports as idle.
+    let idleMs = 0
+    const waiting = new GeneratorHealthMonitor(() => idleMs)
+    const spinStart = performance.now()
+    while (performance.now() - spinStart < 60) {
+      /* turning the event loop with nothing due */
+    }
+    idleMs = performance.now() - spinStart
+    const idle = waiting.finish(true, { inFlight: 0, unsent: 0 }, 1)
+    assert.ok(idle.cpu < 0.5, `waiting counted as ${idle.cpu} of a core`)
+    assert.equal(idle.saturated, false)
+
+    const working = new GeneratorHealthMonitor()
+    const workStart = performance.now()
+    while (performance.now() - workStart < 60) {
+      /* the same CPU, as work */
+    }
+    const busy = working.finish(true, { inFlight: 0, unsent: 0 }, 1)
+    assert.ok(busy.cpu > idle.cpu + 0.3, `work ${busy.cpu} against waiting ${idle.cpu}`)
   })
 })

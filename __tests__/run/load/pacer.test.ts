@@ -1,8 +1,11 @@
-/** The open-loop pacer: sends fire in due-time order, never before their due time by more than the wake-up margin. */
+/**
+ * The open-loop pacer: sends fire in due-time order, never before their due time by more than the wake-up margin;
+ * sends due closer together than a wake-up takes are waited for awake, and that waiting is counted apart.
+ */
 import assert from 'node:assert/strict'
 import { performance } from 'node:perf_hooks'
 import { after, describe, test } from 'node:test'
-import { Pacer, WAKE_EARLY_MS } from '../../../src/run/load/pacer.js'
+import { AWAKE_WITHIN_MS, Pacer, WAKE_EARLY_MS } from '../../../src/run/load/pacer.js'
 
 describe('pacer', () => {
   const pacer = new Pacer()
@@ -63,5 +66,40 @@ describe('pacer', () => {
     stopped.stop()
     await new Promise((resolve) => setTimeout(resolve, 30))
     assert.equal(fired, false)
+  })
+
+  test('sends due closer together than a wake-up are waited for awake: none leaves early, the waiting is counted as idle', async () => {
+    const rate = 10_000
+    const count = 500
+    const start = performance.now() + 10
+    const idleBefore = pacer.idleTurnsMs
+    const lateness: number[] = []
+    await new Promise<void>((resolve) => {
+      for (let k = 0; k < count; k++) {
+        const due = start + (k * 1000) / rate
+        pacer.at(due, (now) => {
+          lateness.push(now - due)
+          if (lateness.length === count) resolve()
+        })
+      }
+    })
+    assert.equal(lateness.length, count)
+    // The first send comes from the worker's wake-up (up to its margin early); from then on the loop stays awake.
+    assert.ok(lateness[0]! >= -WAKE_EARLY_MS - 1e-6)
+    const early = lateness.slice(1).filter((late) => late < -1e-6)
+    assert.deepEqual(early, [], 'an awake turn sends at the due time, never early')
+    // 500 sends 0.1 ms apart span 50 ms, most of it waiting between sends (how much depends on how busy the machine is).
+    const idle = pacer.idleTurnsMs - idleBefore
+    assert.ok(idle > 0 && idle < 60, `awake waiting counted as ${idle} ms over a 50 ms schedule`)
+
+    // The same schedule on a pacer that never stays awake: the worker wakes the loop for each send, nothing turns idle.
+    const asleep = new Pacer(0)
+    let fired = 0
+    await new Promise<void>((resolve) => {
+      for (let k = 0; k < 50; k++) asleep.at(performance.now() + 5 + k * 0.1, () => ++fired === 50 && resolve())
+    })
+    asleep.stop()
+    assert.equal(asleep.idleTurnsMs, 0)
+    assert.ok(AWAKE_WITHIN_MS > (1000 / rate) * 1, 'the schedule above is one the pacer waits for awake')
   })
 })

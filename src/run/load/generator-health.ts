@@ -47,17 +47,24 @@ function generatorCpuClock(): CpuClock {
   return () => performance.eventLoopUtilization().active * 1000
 }
 
-/** Watches one pass: CPU of this process, event-loop delay, and (open loop) each send's lateness by cause. */
+/**
+ * Watches one pass: CPU of this process, event-loop delay, and (open loop) each send's lateness by cause. The CPU
+ * leaves out the time the pacer kept the event loop turning awake while nothing was due (`idleTurnsMs`, ms so far):
+ * at high rates it does not sleep between sends, and that waiting is not work the generator could not keep up with.
+ */
 export class GeneratorHealthMonitor {
   private readonly cpuClock = generatorCpuClock()
-  private readonly cpuStart = this.cpuClock()
+  private readonly cpuStart: number
+  private readonly idleTurnsStart: number
   private readonly wallStart = process.hrtime.bigint()
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 })
   private readonly lagMicros = buildHistogram(LAG_HIGHEST_MICROS)
   private sends = 0
   private queuedLate = 0
 
-  constructor() {
+  constructor(private readonly idleTurnsMs: () => number = () => 0) {
+    this.cpuStart = this.cpuClock()
+    this.idleTurnsStart = idleTurnsMs()
     this.loopDelay.enable()
   }
 
@@ -77,7 +84,8 @@ export class GeneratorHealthMonitor {
   finish(openLoop: boolean, unfinished: { inFlight: number; unsent: number }, medianLatencyMs: number): GeneratorHealth {
     this.loopDelay.disable()
     const wallMicros = Number(process.hrtime.bigint() - this.wallStart) / 1000
-    const cpuShare = wallMicros > 0 ? (this.cpuClock() - this.cpuStart) / wallMicros : 0
+    const idleMicros = (this.idleTurnsMs() - this.idleTurnsStart) * 1000
+    const cpuShare = wallMicros > 0 ? Math.max(0, this.cpuClock() - this.cpuStart - idleMicros) / wallMicros : 0
     const health: GeneratorHealth = {
       cpu: round(cpuShare, 3),
       eventLoopDelayP99Ms: round(this.loopDelay.percentile(99) / 1e6, 3),

@@ -25,7 +25,7 @@ import type { LoadEndpointSettings, LoadShapeSettings, ThinkTimeSettings } from 
 import type { GeneratorHealth } from '../../results/model.js'
 import { GeneratorHealthMonitor } from './generator-health.js'
 import { dueSeconds, nextActiveTime, type MeasuredWindow } from './load-shape.js'
-import { sharedPacer } from './pacer.js'
+import { sharedPacer, type Pacer } from './pacer.js'
 import type { TrialRecorder } from './trial-recorder.js'
 
 export interface LoadPassOptions {
@@ -49,8 +49,12 @@ export interface LoadPassOptions {
   thinkTime?: ThinkTimeSettings
   /** The measured spans of a shape and a recorder per part: a request counts in the part its start falls in. */
   measured?: { windows: MeasuredWindow[]; recorders: TrialRecorder[] }
-  /** Open loop: the pacer (default: sends within tens of µs of their due time), or one ms-granular timer per send. */
+  /**
+   * Open loop: the pacer (default: sends within tens of µs of their due time), or one ms-granular timer per send;
+   * `pacer` sets which (bench/pacing.ts: one that never stays awake).
+   */
   pacing?: 'pacer' | 'timers'
+  pacer?: Pacer
   /**
    * This pass is one of several generators sharing one load (worker threads, src/run/load/workers): it takes every
    * `every`-th request of the whole schedule from `offset` on (open loop), and its connections are users
@@ -216,8 +220,8 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       : options.ratePerSecond && !shape
         ? new ArrivalSchedule(startMs, options.ratePerSecond, stride)
         : undefined
-  // bench/pacing.ts compares the pacer with one whole-millisecond timer per send (`pacing: 'timers'`).
-  const pacer = schedule && options.pacing !== 'timers' ? sharedPacer() : undefined
+  // bench/pacing.ts compares the pacer with one that never stays awake and with one whole-millisecond timer per send.
+  const pacer = schedule && options.pacing !== 'timers' ? (options.pacer ?? sharedPacer()) : undefined
   /** Closed loop with users stages: user n (from 1) sends only while the ramp has reached n. */
   const users = shape?.unit === 'users' ? shape : undefined
   const think = options.thinkTime
@@ -235,7 +239,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
   const cancelWaits: Array<() => void> = []
   /** Per connection: when the request it owes started waiting (in flight, or due and waiting to be sent), if any. */
   const owedSince: Array<() => number | undefined> = []
-  const health = new GeneratorHealthMonitor()
+  const health = new GeneratorHealthMonitor(() => pacer?.idleTurnsMs ?? 0)
   let cutOff = { inFlight: 0, unsent: 0 }
   let lastOutcomeMs: number | undefined
   let lateSends = 0
