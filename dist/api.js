@@ -62333,13 +62333,1716 @@ function checkStoreName(name, what, source) {
   return name;
 }
 
-// src/paths.ts
+// src/formats/registry.ts
 init_define_PERF_GATE_UPLOT();
-import { isAbsolute, relative } from "node:path";
-function displayPath(rootDir, path) {
-  const shown = relative(rootDir, path);
-  return shown && !shown.startsWith("..") && !isAbsolute(shown) ? shown : path;
+
+// src/closest-name.ts
+init_define_PERF_GATE_UPLOT();
+function closestName(pattern2, names) {
+  const lower = pattern2.toLowerCase();
+  const sameCase = names.find((name) => name.toLowerCase() === lower);
+  if (sameCase) return sameCase;
+  let best;
+  for (const name of names) {
+    const distance = editDistance(lower, name.toLowerCase());
+    const gap = characterGap(lower, name.toLowerCase());
+    if (distance > Math.min(2, Math.floor(pattern2.length / 3) || 1)) continue;
+    if (!best || distance < best.distance || distance === best.distance && gap < best.gap) best = { name, distance, gap };
+  }
+  if (best) return best.name;
+  const literal = lower.split(/[*?[\]{}(),!]+/).map((part) => part.replace(/[_.\-/\s]+$/, "")).sort((a, b) => b.length - a.length)[0] ?? "";
+  return literal.length >= 3 ? names.find((name) => name.toLowerCase().includes(literal)) : void 0;
 }
+function characterGap(a, b) {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+  let gap = 0;
+  for (let i = 0; i < a.length; i++) gap += Math.abs(a.charCodeAt(i) - b.charCodeAt(i));
+  return gap;
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+// src/results/normalize.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/results/units.ts
+init_define_PERF_GATE_UPLOT();
+var KNOWN_UNITS = {};
+function define2(family, canonical, factor, aliases) {
+  for (const name of [canonical, ...aliases]) KNOWN_UNITS[name.toLowerCase()] = { family, factor, canonical };
+}
+define2("time", "ns", 1e-3, ["nanoseconds", "nanosecond", "nsec"]);
+define2("time", "µs", 1, ["us", "μs", "microseconds", "microsecond", "usec"]);
+define2("time", "ms", 1e3, ["milliseconds", "millisecond", "msec"]);
+define2("time", "s", 1e6, ["sec", "secs", "seconds", "second"]);
+define2("time", "min", 6e7, ["minutes", "minute"]);
+define2("bytes", "B", 1, ["bytes", "byte"]);
+define2("bytes", "kB", 1e3, ["kb"]);
+define2("bytes", "KiB", 1024, []);
+define2("bytes", "MB", 1e6, []);
+define2("bytes", "MiB", 1024 ** 2, []);
+define2("bytes", "GB", 1e9, []);
+define2("bytes", "GiB", 1024 ** 3, []);
+define2("rate", "ops/s", 1, ["op/s", "ops", "hz", "iterations/s", "it/s"]);
+define2("rate", "req/s", 1, ["rps", "requests/s"]);
+define2("rate", "msg/s", 1, ["messages/s"]);
+define2("rate", "B/s", 1, ["bytes/s"]);
+define2("rate", "kB/s", 1e3, []);
+define2("rate", "MB/s", 1e6, []);
+define2("rate", "MiB/s", 1024 ** 2, []);
+define2("ratio", "%", 1, ["percent"]);
+define2("count", "count", 1, ["1", "n", "x"]);
+function lookupUnit(unit) {
+  return KNOWN_UNITS[unit.trim().toLowerCase()];
+}
+function unitFamily(unit) {
+  return lookupUnit(unit)?.family ?? "opaque";
+}
+function canonicalUnit(unit) {
+  return lookupUnit(unit)?.canonical ?? unit.trim();
+}
+function inferDirection(unit) {
+  const known = lookupUnit(unit);
+  if (known) return known.family === "rate" ? "higher" : "lower";
+  return /\/\s*s(ec)?$/i.test(unit.trim()) ? "higher" : "lower";
+}
+function convertValue(value, from, to) {
+  const a = lookupUnit(from);
+  const b = lookupUnit(to);
+  if (!a || !b) return canonicalUnit(from) === canonicalUnit(to) ? value : void 0;
+  if (a.family !== b.family) return void 0;
+  if (a.family === "rate" && rateKind(a.canonical) !== rateKind(b.canonical)) return void 0;
+  return value * a.factor / b.factor;
+}
+function rateKind(canonical) {
+  return canonical.endsWith("B/s") ? "bytes" : canonical;
+}
+function parseQuantity(text) {
+  const match = /^\s*([-+]?(?:\d[\d_,]*\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([^\d\s].*?)?\s*$/i.exec(text);
+  if (!match) return void 0;
+  const value = Number(match[1].replace(/[_,]/g, ""));
+  if (!Number.isFinite(value)) return void 0;
+  return { value, unit: match[2] ?? "" };
+}
+var TIME_DISPLAY = [
+  ["s", 1e6],
+  ["ms", 1e3],
+  ["µs", 1],
+  ["ns", 1e-3]
+];
+var BYTE_DISPLAY = [
+  ["GiB", 1024 ** 3],
+  ["MiB", 1024 ** 2],
+  ["KiB", 1024],
+  ["B", 1]
+];
+var DECIMAL_BYTE_DISPLAY = [
+  ["GB", 1e9],
+  ["MB", 1e6],
+  ["kB", 1e3],
+  ["B", 1]
+];
+function byteDisplayOf(canonical) {
+  return /^[kMG]B(\/s)?$/.test(canonical) ? DECIMAL_BYTE_DISPLAY : BYTE_DISPLAY;
+}
+function formatQuantity(value, unit) {
+  if (!Number.isFinite(value)) return String(value);
+  const known = lookupUnit(unit);
+  if (value === 0 && known && known.family !== "count" && known.family !== "ratio") return `0 ${canonicalUnit(unit)}`;
+  if (known?.family === "time") return scaled(value * known.factor, TIME_DISPLAY, "");
+  if (known?.family === "bytes") return scaled(value * known.factor, byteDisplayOf(known.canonical), "");
+  if (known?.family === "rate" && rateKind(known.canonical) === "bytes") return scaled(value * known.factor, byteDisplayOf(known.canonical), "/s");
+  if (known?.family === "ratio") return `${formatNumber(value)}%`;
+  const shown = known?.family === "count" ? "" : canonicalUnit(unit);
+  return shown ? `${formatNumber(value)} ${shown}` : formatNumber(value);
+}
+function scaled(base, scale, suffix) {
+  const [name, factor] = scale.find(([, f]) => Math.abs(base) >= f) ?? scale[scale.length - 1];
+  return `${formatNumber(base / factor)} ${name}${suffix}`;
+}
+function formatNumber(value) {
+  if (value === 0) return "0";
+  const magnitude2 = Math.abs(Number(value.toPrecision(3)));
+  if (magnitude2 >= 1e3) return Math.round(value).toLocaleString("en-US");
+  if (magnitude2 >= 100) return value.toFixed(0);
+  if (magnitude2 >= 10) return value.toFixed(1);
+  if (magnitude2 >= 1) return value.toFixed(2);
+  return value.toPrecision(3);
+}
+function formatPercentChange(ratio, minus = "-") {
+  const percent = (ratio - 1) * 100;
+  const text = Math.abs(percent).toFixed(Math.abs(percent) >= 100 ? 0 : 1);
+  if (Number(text) === 0) return `${text}%`;
+  return `${percent < 0 ? minus : "+"}${text}%`;
+}
+
+// src/results/normalize.ts
+function normalizeResults(results, format) {
+  return {
+    ...results,
+    producer: results.producer ?? { name: format, format },
+    scenarios: results.scenarios.map((scenario) => ({
+      ...scenario,
+      trials: scenario.trials.map((trial) => {
+        const metrics = {};
+        for (const name of Object.keys(trial.metrics)) {
+          const metric = trial.metrics[name];
+          metrics[name] = metric.direction ? { ...metric } : { ...metric, direction: inferDirection(metric.unit) };
+        }
+        return { ...trial, metrics };
+      })
+    }))
+  };
+}
+
+// src/results/value-check.ts
+init_define_PERF_GATE_UPLOT();
+var LARGEST_VALUE = 1e100;
+function firstValueProblem(results) {
+  for (const scenario of results.scenarios) {
+    for (const [index, trial] of scenario.trials.entries()) {
+      const where = (what) => `scenario "${scenario.name}", trial ${index + 1}, ${what}`;
+      for (const [name, metric] of Object.entries(trial.metrics)) {
+        const problem = valueProblem(metric.value, metric.unit);
+        if (problem) return `${where(`metric ${name}`)}: ${problem}`;
+      }
+      for (const [name, distribution] of Object.entries(trial.distributions ?? {})) {
+        const samples = distribution.samples ?? [];
+        const bad = samples.findIndex((sample2) => valueProblem(sample2, distribution.unit) !== void 0);
+        if (bad >= 0) return `${where(`${name} sample ${bad + 1}`)}: ${valueProblem(samples[bad], distribution.unit)}`;
+      }
+    }
+  }
+  return void 0;
+}
+function valueProblem(value, unit) {
+  if (!Number.isFinite(value)) return `${value} is not a finite number`;
+  if (Math.abs(value) > LARGEST_VALUE) return `${value} is out of range (beyond ±1e100)`;
+  const family = unitFamily(unit);
+  if (value < 0 && (family === "time" || family === "rate")) return `${value} ${unit} is negative, which a ${family} cannot be`;
+  return void 0;
+}
+
+// src/formats/artillery.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/formats/json-text.ts
+init_define_PERF_GATE_UPLOT();
+function lineColumnAt(text, offset) {
+  const before = text.slice(0, offset);
+  return `${before.split("\n").length}:${before.length - before.lastIndexOf("\n")}`;
+}
+function parseJsonText(text, source) {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = error.message;
+    if (text.trim() === "") throw new InputError(`${source}: the file is empty; expected JSON`);
+    const offset = /position (\d+)/.exec(message);
+    const end = text.trimEnd().length;
+    if (/Unexpected end of JSON input/.test(message) || offset && Number(offset[1]) >= end) {
+      throw new InputError(`${source}:${lineColumnAt(text, end)}: the JSON ends before it is complete; the file looks truncated`);
+    }
+    const bare = offset ? void 0 : /[:,[]\s*(-?(?:NaN|Infinity))\b/.exec(text);
+    if (bare) {
+      const at = bare.index + bare[0].length - bare[1].length;
+      throw new InputError(
+        `${source}:${lineColumnAt(text, at)}: ${bare[1]} is not JSON (Python writes it for a value that is not finite); the tool measured nothing usable there`
+      );
+    }
+    const where = offset ? `${source}:${lineColumnAt(text, Number(offset[1]))}` : source;
+    throw new InputError(`${where}: not valid JSON (${message.replace(/ in JSON at position \d+.*$/, "")})`);
+  }
+}
+
+// src/formats/json-reader.ts
+init_define_PERF_GATE_UPLOT();
+function jsonRoot(value, source) {
+  return { value, pointer: "", source };
+}
+function describeJsonValue(value) {
+  if (value === void 0) return "nothing";
+  if (value === null) return "null";
+  if (typeof value === "number" && !Number.isFinite(value)) return `${value} (out of range)`;
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+function jsonError(node, expected) {
+  return new InputError(`${node.source}: ${node.pointer || "/"}: expected ${expected}, got ${describeJsonValue(node.value)}`);
+}
+function escapePointer(key2) {
+  return key2.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function isJsonObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function asObject(node, expected = "an object") {
+  if (!isJsonObject(node.value)) throw jsonError(node, expected);
+  return node.value;
+}
+function child(node, key2) {
+  const value = isJsonObject(node.value) ? node.value[key2] : void 0;
+  return { value, pointer: `${node.pointer}/${escapePointer(key2)}`, source: node.source };
+}
+function entries(node, expected = "an object") {
+  return Object.keys(asObject(node, expected)).map((key2) => [key2, child(node, key2)]);
+}
+function items(node, expected = "an array") {
+  if (!Array.isArray(node.value)) throw jsonError(node, expected);
+  return node.value.map((value, index) => ({ value, pointer: `${node.pointer}/${index}`, source: node.source }));
+}
+function numberAt(node, options = {}) {
+  const value = node.value;
+  let number2;
+  if (typeof value === "number") number2 = value;
+  else if (options.numericString && typeof value === "string" && /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(value)) number2 = Number(value);
+  if (number2 === void 0) throw jsonError(node, "a number");
+  if (!Number.isFinite(number2) || Math.abs(number2) > 1e100) throw jsonError(node, "a finite number within ±1e100");
+  return number2;
+}
+function optionalNumberAt(node, options = {}) {
+  return node.value === void 0 || node.value === null ? void 0 : numberAt(node, options);
+}
+function stringAt(node) {
+  if (typeof node.value !== "string" || node.value.trim() === "") throw jsonError(node, "a non-empty string");
+  return node.value;
+}
+function optionalStringAt(node) {
+  return node.value === void 0 || node.value === null ? void 0 : stringAt(node);
+}
+function numbersAt(node) {
+  return items(node, "an array of numbers").map((item) => numberAt(item));
+}
+
+// src/formats/results-builder.ts
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/simple-statistics/dist/simple-statistics.mjs
+init_define_PERF_GATE_UPLOT();
+function sum(x) {
+  if (x.length === 0) {
+    return 0;
+  }
+  var sum2 = x[0];
+  var correction = 0;
+  var transition;
+  if (typeof sum2 !== "number") {
+    return Number.NaN;
+  }
+  for (var i = 1; i < x.length; i++) {
+    if (typeof x[i] !== "number") {
+      return Number.NaN;
+    }
+    transition = sum2 + x[i];
+    if (Math.abs(sum2) >= Math.abs(x[i])) {
+      correction += sum2 - transition + x[i];
+    } else {
+      correction += x[i] - transition + sum2;
+    }
+    sum2 = transition;
+  }
+  return sum2 + correction;
+}
+function mean(x) {
+  if (x.length === 0) {
+    throw new Error("mean requires at least one data point");
+  }
+  return sum(x) / x.length;
+}
+function sumNthPowerDeviations(x, n) {
+  var meanValue = mean(x);
+  var sum2 = 0;
+  var tempValue;
+  var i;
+  if (n === 2) {
+    for (i = 0; i < x.length; i++) {
+      tempValue = x[i] - meanValue;
+      sum2 += tempValue * tempValue;
+    }
+  } else {
+    for (i = 0; i < x.length; i++) {
+      sum2 += Math.pow(x[i] - meanValue, n);
+    }
+  }
+  return sum2;
+}
+function sampleVariance(x) {
+  if (x.length < 2) {
+    throw new Error("sampleVariance requires at least two data points");
+  }
+  var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
+  var besselsCorrection = x.length - 1;
+  return sumSquaredDeviationsValue / besselsCorrection;
+}
+function sampleStandardDeviation(x) {
+  var sampleVarianceX = sampleVariance(x);
+  return Math.sqrt(sampleVarianceX);
+}
+function max2(x) {
+  if (x.length === 0) {
+    throw new Error("max requires at least one data point");
+  }
+  var value = x[0];
+  for (var i = 1; i < x.length; i++) {
+    if (x[i] > value) {
+      value = x[i];
+    }
+  }
+  return value;
+}
+function min(x) {
+  if (x.length === 0) {
+    throw new Error("min requires at least one data point");
+  }
+  var value = x[0];
+  for (var i = 1; i < x.length; i++) {
+    if (x[i] < value) {
+      value = x[i];
+    }
+  }
+  return value;
+}
+function quantileSorted(x, p) {
+  var idx = (x.length - 1) * p;
+  if (x.length === 0) {
+    throw new Error("quantile requires at least one data point.");
+  } else if (p < 0 || p > 1) {
+    throw new Error("quantiles must be between 0 and 1");
+  } else if (p === 1) {
+    return x[x.length - 1];
+  } else if (p === 0) {
+    return x[0];
+  } else if (idx % 1 !== 0) {
+    var lower = Math.floor(idx);
+    var upper = Math.ceil(idx);
+    var fraction = idx - lower;
+    return x[lower] + fraction * (x[upper] - x[lower]);
+  } else {
+    return x[idx];
+  }
+}
+function quickselect(arr, k, left, right) {
+  left = left || 0;
+  right = right || arr.length - 1;
+  while (right > left) {
+    if (right - left > 600) {
+      var n = right - left + 1;
+      var m = k - left + 1;
+      var z2 = Math.log(n);
+      var s = 0.5 * Math.exp(2 * z2 / 3);
+      var sd = 0.5 * Math.sqrt(z2 * s * (n - s) / n);
+      if (m - n / 2 < 0) {
+        sd *= -1;
+      }
+      var newLeft = Math.max(left, Math.floor(k - m * s / n + sd));
+      var newRight = Math.min(
+        right,
+        Math.floor(k + (n - m) * s / n + sd)
+      );
+      quickselect(arr, k, newLeft, newRight);
+    }
+    var t = arr[k];
+    var i = left;
+    var j = right;
+    swap(arr, left, k);
+    if (arr[right] > t) {
+      swap(arr, left, right);
+    }
+    while (i < j) {
+      swap(arr, i, j);
+      i++;
+      j--;
+      while (arr[i] < t) {
+        i++;
+      }
+      while (arr[j] > t) {
+        j--;
+      }
+    }
+    if (arr[left] === t) {
+      swap(arr, left, j);
+    } else {
+      j++;
+      swap(arr, j, right);
+    }
+    if (j <= k) {
+      left = j + 1;
+    }
+    if (k <= j) {
+      right = j - 1;
+    }
+  }
+}
+function swap(arr, i, j) {
+  var tmp = arr[i];
+  arr[i] = arr[j];
+  arr[j] = tmp;
+}
+function quantile(x, p) {
+  var copy = x.slice();
+  if (Array.isArray(p)) {
+    multiQuantileSelect(copy, p);
+    var results = [];
+    for (var i = 0; i < p.length; i++) {
+      results[i] = quantileSorted(copy, p[i]);
+    }
+    return results;
+  } else {
+    var idx = quantileIndex(copy.length, p);
+    quantileSelect(copy, idx, 0, copy.length - 1);
+    return quantileSorted(copy, p);
+  }
+}
+function quantileSelect(arr, k, left, right) {
+  if (k % 1 === 0) {
+    quickselect(arr, k, left, right);
+  } else {
+    k = Math.floor(k);
+    quickselect(arr, k, left, right);
+    quickselect(arr, k + 1, k + 1, right);
+  }
+}
+function multiQuantileSelect(arr, p) {
+  var positions = /* @__PURE__ */ new Set();
+  for (var i = 0; i < p.length; i++) {
+    var idx = quantileIndex(arr.length, p[i]);
+    positions.add(Math.floor(idx));
+    positions.add(Math.ceil(idx));
+  }
+  var indices = Array.from(positions).sort(compare);
+  multiselect(arr, indices, 0, indices.length - 1, 0, arr.length - 1);
+}
+function multiselect(arr, indices, lo, hi, left, right) {
+  if (lo > hi) {
+    return;
+  }
+  var mid = lo + hi >> 1;
+  quickselect(arr, indices[mid], left, right);
+  multiselect(arr, indices, lo, mid - 1, left, indices[mid] - 1);
+  multiselect(arr, indices, mid + 1, hi, indices[mid] + 1, right);
+}
+function compare(a, b) {
+  return a - b;
+}
+function quantileIndex(len, p) {
+  var idx = (len - 1) * p;
+  if (p === 1) {
+    return len - 1;
+  } else if (p === 0) {
+    return 0;
+  } else if (idx % 1 !== 0) {
+    return idx;
+  } else {
+    return idx;
+  }
+}
+function median(x) {
+  return +quantile(x, 0.5);
+}
+var BayesianClassifier = function BayesianClassifier2() {
+  this.totalCount = 0;
+  this.data = {};
+};
+BayesianClassifier.prototype.train = function train(item, category) {
+  if (!this.data[category]) {
+    this.data[category] = {};
+  }
+  for (var k in item) {
+    var v = item[k];
+    if (this.data[category][k] === void 0) {
+      this.data[category][k] = {};
+    }
+    if (this.data[category][k][v] === void 0) {
+      this.data[category][k][v] = 0;
+    }
+    this.data[category][k][v]++;
+  }
+  this.totalCount++;
+};
+BayesianClassifier.prototype.score = function score(item) {
+  var odds = {};
+  var category;
+  for (var k in item) {
+    var v = item[k];
+    for (category in this.data) {
+      if (odds[category] === void 0) {
+        odds[category] = {};
+      }
+      if (this.data[category][k]) {
+        odds[category][k + "_" + v] = (this.data[category][k][v] || 0) / this.totalCount;
+      } else {
+        odds[category][k + "_" + v] = 0;
+      }
+    }
+  }
+  var oddsSums = {};
+  for (category in odds) {
+    oddsSums[category] = 0;
+    for (var combination in odds[category]) {
+      oddsSums[category] += odds[category][combination];
+    }
+  }
+  return oddsSums;
+};
+var g = 607 / 128;
+var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
+var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
+function cumulativeDistribution(z2) {
+  var sum2 = z2;
+  var tmp = z2;
+  for (var i = 1; i < 30; i++) {
+    tmp *= z2 * z2 / (2 * i + 1);
+    sum2 += tmp;
+  }
+  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z2 * z2 / 2)) * 1e4) / 1e4;
+}
+var standardNormalTable = [];
+for (z = 0; z <= 3.09; z += 0.01) {
+  standardNormalTable.push(cumulativeDistribution(z));
+}
+var z;
+var SQRT_2PI = Math.sqrt(2 * Math.PI);
+var PerceptronModel = function PerceptronModel2() {
+  this.weights = [];
+  this.bias = 0;
+};
+PerceptronModel.prototype.predict = function predict(features) {
+  if (features.length !== this.weights.length) {
+    return null;
+  }
+  var score2 = 0;
+  for (var i = 0; i < this.weights.length; i++) {
+    score2 += this.weights[i] * features[i];
+  }
+  score2 += this.bias;
+  if (score2 > 0) {
+    return 1;
+  } else {
+    return 0;
+  }
+};
+PerceptronModel.prototype.train = function train2(features, label) {
+  if (label !== 0 && label !== 1) {
+    return null;
+  }
+  if (features.length !== this.weights.length) {
+    this.weights = features.slice();
+    this.bias = 1;
+  }
+  var prediction = this.predict(features);
+  if (typeof prediction === "number" && prediction !== label) {
+    var gradient = label - prediction;
+    for (var i = 0; i < this.weights.length; i++) {
+      this.weights[i] += gradient * features[i];
+    }
+    this.bias += gradient;
+  }
+  return this;
+};
+
+// src/results/model.ts
+init_define_PERF_GATE_UPLOT();
+var RESULTS_SCHEMA_VERSION = 1;
+
+// src/formats/results-builder.ts
+function metricValue(value, unit, direction) {
+  const canonical = canonicalUnit(unit);
+  return { value, unit: canonical, direction: direction ?? inferDirection(canonical) };
+}
+function percentileMetricName(percent) {
+  return `p${Number(percent.toFixed(6))}`;
+}
+var ScenarioCollector = class {
+  byName = /* @__PURE__ */ new Map();
+  /** Appends a trial to the scenario `name`, creating it with `kind` and `labels` the first time. */
+  addTrial(name, trial, options = {}) {
+    if (Object.keys(trial.metrics).length === 0) return;
+    let scenario = this.byName.get(name);
+    if (!scenario) {
+      scenario = { name, ...options.kind ? { kind: options.kind } : {}, trials: [] };
+      if (options.labels && Object.keys(options.labels).length > 0) scenario.labels = { ...options.labels };
+      this.byName.set(name, scenario);
+    }
+    scenario.trials.push(trial);
+  }
+  get size() {
+    return this.byName.size;
+  }
+  scenarios() {
+    return [...this.byName.values()];
+  }
+};
+function buildResults(format, scenarios, source, extra = {}) {
+  if (scenarios.length === 0) {
+    throw new InputError(`${source}: ${extra.nothingFound ?? `no benchmarks found in this ${format} output`}`);
+  }
+  const environment = extra.environment && Object.keys(extra.environment).length > 0 ? normalizeEnvironment(extra.environment) : void 0;
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    producer: { name: format, format, ...extra.producerVersion ? { version: extra.producerVersion } : {} },
+    ...extra.createdAt ? { createdAt: extra.createdAt } : {},
+    ...environment ? { environment } : {},
+    scenarios
+  };
+}
+var OS_NAMES = { windows: "win32", macos: "darwin", osx: "darwin", "mac os x": "darwin" };
+var ARCH_NAMES = { x86_64: "x64", amd64: "x64", aarch64: "arm64", arm64: "arm64", i386: "ia32", i686: "ia32", x86: "ia32" };
+function normalizeEnvironment(environment) {
+  const normalized = { ...environment };
+  if (normalized.os) {
+    const os = normalized.os.trim().toLowerCase();
+    normalized.os = OS_NAMES[os] ?? os;
+  }
+  if (normalized.arch) {
+    const arch2 = normalized.arch.trim().toLowerCase();
+    normalized.arch = ARCH_NAMES[arch2] ?? arch2;
+  }
+  return normalized;
+}
+var SUMMARY_PERCENTILES = [50, 90, 95, 99, 99.9];
+function summarizeSamples(samples, unit) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const metrics = {
+    mean: metricValue(mean(sorted), unit),
+    min: metricValue(min(sorted), unit),
+    max: metricValue(max2(sorted), unit)
+  };
+  if (sorted.length > 1) metrics.stdev = metricValue(sampleStandardDeviation(sorted), unit);
+  for (const percent of SUMMARY_PERCENTILES) {
+    metrics[percentileMetricName(percent)] = metricValue(quantileSorted(sorted, percent / 100), unit);
+  }
+  return metrics;
+}
+function isoTimestamp(value) {
+  if (typeof value !== "string" && typeof value !== "number") return void 0;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? void 0 : date.toISOString();
+}
+function urlScenarioName(url) {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return url;
+  }
+}
+
+// src/formats/artillery.ts
+var SUMMARY_STATS = {
+  min: "min",
+  max: "max",
+  mean: "mean",
+  median: "p50",
+  p50: "p50",
+  p75: "p75",
+  p90: "p90",
+  p95: "p95",
+  p99: "p99",
+  p999: "p99.9"
+};
+var ENDPOINT_PREFIX = "plugins.metrics-by-endpoint.response_time.";
+var artilleryFormat = {
+  name: "artillery",
+  description: "Artillery run --output JSON report (v2, and the 1.x layout)",
+  detect(text) {
+    if (!/^\s*\{/.test(text) || !/"aggregate"\s*:\s*\{/.test(text)) return false;
+    return /"summaries"\s*:/.test(text) || /"latency"\s*:/.test(text) && /"rps"\s*:/.test(text);
+  },
+  parse(text, source) {
+    const root = jsonRoot(parseJsonText(text, source), source);
+    asObject(root, "an Artillery report object");
+    const aggregate = child(root, "aggregate");
+    asObject(aggregate, 'the "aggregate" report object');
+    const collector = new ScenarioCollector();
+    if (isJsonObject(child(aggregate, "summaries").value)) readV2(aggregate, collector);
+    else readV1(aggregate, child(root, "intermediate"), collector);
+    const first = optionalNumberAt(child(aggregate, "firstCounterAt"));
+    const createdAt = isoTimestamp(child(aggregate, "timestamp").value) ?? (first !== void 0 ? isoTimestamp(first) : void 0);
+    return buildResults("artillery", collector.scenarios(), source, {
+      ...createdAt ? { createdAt } : {},
+      nothingFound: "no response times in the Artillery report (did any request complete?)"
+    });
+  }
+};
+function summaryMetrics(summary, unit) {
+  const metrics = {};
+  for (const [key2, value] of entries(summary)) {
+    const name = SUMMARY_STATS[key2];
+    if (!name) continue;
+    const number2 = optionalNumberAt(value);
+    if (number2 !== void 0) metrics[name] = metricValue(number2, unit);
+  }
+  return metrics;
+}
+function readV2(aggregate, collector) {
+  const counters = child(aggregate, "counters");
+  const counter = (name) => optionalNumberAt(child(counters, name));
+  const counterNames = isJsonObject(counters.value) ? Object.keys(counters.value) : [];
+  const first = optionalNumberAt(child(aggregate, "firstCounterAt"));
+  const last2 = optionalNumberAt(child(aggregate, "lastCounterAt"));
+  const durationSeconds = first !== void 0 && last2 !== void 0 && last2 > first ? (last2 - first) / 1e3 : void 0;
+  const failureShare = (prefix, requests, extraErrors) => {
+    if (!requests) return void 0;
+    const non2xx = counterNames.filter((name) => name.startsWith(`${prefix}codes.`) && !name.slice(`${prefix}codes.`.length).startsWith("2")).reduce((sum2, name) => sum2 + (counter(name) ?? 0), 0);
+    return metricValue(100 * (non2xx + extraErrors) / requests, "%");
+  };
+  const withDuration = (metrics) => ({ metrics, ...durationSeconds ? { durationSeconds } : {} });
+  for (const [name, summary] of entries(child(aggregate, "summaries"))) {
+    if (name === "http.response_time") {
+      const metrics = summaryMetrics(summary, "ms");
+      const requests = counter("http.requests");
+      if (requests !== void 0 && durationSeconds) metrics.rps = metricValue(requests / durationSeconds, "req/s");
+      const errors = counterNames.filter((key2) => key2.startsWith("errors.")).reduce((sum2, key2) => sum2 + (counter(key2) ?? 0), 0);
+      const share = failureShare("http.", requests, errors);
+      if (share) metrics.errors = share;
+      collector.addTrial(name, withDuration(metrics), { kind: "load" });
+    } else if (name.startsWith(ENDPOINT_PREFIX)) {
+      const endpoint = name.slice(ENDPOINT_PREFIX.length);
+      const metrics = summaryMetrics(summary, "ms");
+      const prefix = `plugins.metrics-by-endpoint.${endpoint}.`;
+      const sumOf = (start) => counterNames.filter((key2) => key2.startsWith(start)).reduce((sum2, key2) => sum2 + (counter(key2) ?? 0), 0);
+      const noResponse = sumOf(`${prefix}errors.`);
+      const share = failureShare(prefix, sumOf(`${prefix}codes.`) + noResponse, noResponse);
+      if (share) metrics.errors = share;
+      collector.addTrial(endpoint, withDuration(metrics), { kind: "load" });
+    } else if (name === "vusers.session_length") {
+      collector.addTrial(name, withDuration(summaryMetrics(summary, "ms")), { kind: "load" });
+    }
+  }
+}
+function readV1(aggregate, intermediate, collector) {
+  const metrics = summaryMetrics(child(aggregate, "latency"), "ms");
+  if (Object.keys(metrics).length === 0) return;
+  const rps = optionalNumberAt(child(child(aggregate, "rps"), "mean"));
+  if (rps !== void 0) metrics.rps = metricValue(rps, "req/s");
+  const completed = optionalNumberAt(child(aggregate, "requestsCompleted"));
+  if (completed) {
+    const codes = isJsonObject(child(aggregate, "codes").value) ? entries(child(aggregate, "codes")) : [];
+    const non2xx = codes.filter(([code]) => !code.startsWith("2")).reduce((sum2, [, count]) => sum2 + numberAt(count), 0);
+    const errors = isJsonObject(child(aggregate, "errors").value) ? entries(child(aggregate, "errors")).reduce((sum2, [, count]) => sum2 + numberAt(count), 0) : 0;
+    metrics.errors = metricValue(100 * (non2xx + errors) / (completed + errors), "%");
+  }
+  const trial = { metrics };
+  const raw = child(aggregate, "latencies").value;
+  const periods = Array.isArray(intermediate.value) ? intermediate.value : [];
+  const requests = Array.isArray(raw) && raw.length > 0 ? raw : periods.flatMap((period) => isJsonObject(period) && Array.isArray(period.latencies) ? period.latencies : []);
+  const samples = requests.flatMap((entry) => Array.isArray(entry) && typeof entry[2] === "number" ? [entry[2]] : []);
+  if (samples.length > 0) trial.distributions = { latency: { unit: "ns", samples } };
+  collector.addTrial("http.response_time", trial, { kind: "load" });
+}
+
+// src/formats/autocannon.ts
+init_define_PERF_GATE_UPLOT();
+var LATENCY_PERCENTILES = [
+  ["p50", 50],
+  ["p75", 75],
+  ["p90", 90],
+  ["p97_5", 97.5],
+  ["p99", 99],
+  ["p99_9", 99.9]
+];
+var autocannonFormat = {
+  name: "autocannon",
+  description: "autocannon --json output (one JSON per line; several runs become trials)",
+  detect(text) {
+    return /^\s*\{/.test(text) && /"latency"\s*:\s*\{/.test(text) && /"requests"\s*:\s*\{/.test(text) && /"throughput"\s*:\s*\{/.test(text) && /"p97_5"\s*:/.test(text);
+  },
+  parse(text, source) {
+    const collector = new ScenarioCollector();
+    for (const document2 of jsonDocuments(text, source)) {
+      asObject(document2, "an autocannon result object");
+      const url = optionalStringAt(child(document2, "url"));
+      const name = optionalStringAt(child(document2, "title")) ?? (url ? urlScenarioName(url) : void 0);
+      if (!name) throw jsonError(child(document2, "url"), "the URL (or a title) the run targeted");
+      collector.addTrial(name, trialOf(document2), { kind: "load", ...url ? { labels: { url } } : {} });
+    }
+    const createdAt = collector.scenarios().flatMap((scenario) => scenario.trials.map((trial) => trial.startedAt)).find((at) => at !== void 0);
+    return buildResults("autocannon", collector.scenarios(), source, createdAt ? { createdAt } : {});
+  }
+};
+function jsonDocuments(text, source) {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
+  if (lines.length > 1 && lines.every((line) => /^\s*\{.*\}\s*$/.test(line))) {
+    return text.split(/\r?\n/).flatMap((line, index) => {
+      if (line.trim() === "") return [];
+      const where = `${source}:${index + 1}`;
+      return [jsonRoot(parseJsonText(line, where), where)];
+    });
+  }
+  return [jsonRoot(parseJsonText(text, source), source)];
+}
+function trialOf(document2) {
+  const latency = child(document2, "latency");
+  asObject(latency);
+  const metrics = {};
+  for (const [key2, percent] of LATENCY_PERCENTILES) {
+    const value = optionalNumberAt(child(latency, key2));
+    if (value !== void 0) metrics[percentileMetricName(percent)] = metricValue(value, "ms");
+  }
+  metrics.mean = metricValue(numberAt(child(latency, "mean")), "ms");
+  for (const [key2, name] of [
+    ["stddev", "stdev"],
+    ["min", "min"],
+    ["max", "max"]
+  ]) {
+    const value = optionalNumberAt(child(latency, key2));
+    if (value !== void 0) metrics[name] = metricValue(value, "ms");
+  }
+  const durationSeconds = numberAt(child(document2, "duration"));
+  if (durationSeconds <= 0) throw jsonError(child(document2, "duration"), "a positive duration in seconds");
+  const requests = child(document2, "requests");
+  const completed = numberAt(child(requests, "total"));
+  metrics.rps = metricValue(completed / durationSeconds, "req/s");
+  const bytes = optionalNumberAt(child(child(document2, "throughput"), "total"));
+  if (bytes !== void 0) metrics.throughput = metricValue(bytes / durationSeconds, "B/s");
+  const failed = (optionalNumberAt(child(document2, "errors")) ?? 0) + (optionalNumberAt(child(document2, "non2xx")) ?? 0);
+  const attempted = Math.max(optionalNumberAt(child(requests, "sent")) ?? 0, completed + (optionalNumberAt(child(document2, "errors")) ?? 0));
+  if (attempted > 0) metrics.errors = metricValue(100 * failed / attempted, "%");
+  const trial = { metrics, durationSeconds };
+  const startedAt = isJsonObject(document2.value) ? isoTimestamp(document2.value.start) : void 0;
+  if (startedAt) trial.startedAt = startedAt;
+  if (completed === 0 && failed === 0) throw new InputError(`${document2.source}: ${document2.pointer || "/"}: the run completed no requests`);
+  return trial;
+}
+
+// src/formats/benchmarkjs.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/formats/text-lines.ts
+init_define_PERF_GATE_UPLOT();
+function numberedLines(text) {
+  return text.split(/\r?\n/).map((line, index) => ({ number: index + 1, text: line }));
+}
+function quoteLine(text) {
+  const trimmed = text.trim();
+  return JSON.stringify(trimmed.length > 100 ? `${trimmed.slice(0, 97)}...` : trimmed);
+}
+function lineError(source, line, expected) {
+  return new InputError(`${source}:${line.number}: expected ${expected}, got ${quoteLine(line.text)}`);
+}
+
+// src/formats/benchmarkjs.ts
+var RESULT_LINE = /^(.+?) x ([\d,]+(?:\.\d+)?) ops\/sec (?:±|\+-)(\d+(?:\.\d+)?)% \((\d+) runs? sampled\)$/;
+var benchmarkJsFormat = {
+  name: "benchmarkjs",
+  description: 'benchmark.js cycle lines ("name x 1,234 ops/sec ±0.5% (90 runs sampled)")',
+  detect(text) {
+    return /^.+ x [\d,]+(\.\d+)? ops\/sec (±|\+-)[\d.]+% \(\d+ runs? sampled\)\s*$/m.test(text);
+  },
+  parse(text, source) {
+    const collector = new ScenarioCollector();
+    const lines = numberedLines(text);
+    const last2 = [...lines].reverse().find((line) => line.text.trim() !== "");
+    if (last2 && !RESULT_LINE.test(last2.text.trim()) && /^.+ x \d[\d,.]*/.test(last2.text.trim())) {
+      throw lineError(source, last2, '"name x 1,234 ops/sec ±0.5% (90 runs sampled)"; the file looks truncated');
+    }
+    for (const line of lines) {
+      const trimmed = line.text.trim();
+      const match = RESULT_LINE.exec(trimmed);
+      if (!match) {
+        if (/ x [\d,.]+ ops\/sec/.test(trimmed)) throw lineError(source, line, '"name x 1,234 ops/sec ±0.5% (90 runs sampled)"');
+        continue;
+      }
+      const [, name, hz] = match;
+      collector.addTrial(name, { metrics: { ops: metricValue(Number(hz.replace(/,/g, "")), "ops/s") } }, { kind: "benchmark" });
+    }
+    return buildResults("benchmarkjs", collector.scenarios(), source, { nothingFound: 'no "name x N ops/sec ±X% (N runs sampled)" lines' });
+  }
+};
+
+// src/formats/criterion.ts
+init_define_PERF_GATE_UPLOT();
+var ESTIMATES = [
+  [["mean", "Mean"], "mean"],
+  [["median", "Median"], "median"],
+  [["std_dev", "StdDev"], "stdev"],
+  [["median_abs_dev", "MedianAbsDev"], "mad"]
+];
+var criterionFormat = {
+  name: "criterion",
+  description: "Criterion.rs: cargo-criterion --message-format=json, or new/sample.json or new/estimates.json",
+  detect(text) {
+    if (/"reason"\s*:\s*"benchmark-complete"/.test(text)) return true;
+    if (/^\s*\{\s*"(Mean|mean)"\s*:\s*\{\s*"confidence_interval"/.test(text)) return true;
+    if (/^\s*\{/.test(text) && /"iters"\s*:\s*\[/.test(text) && /"times"\s*:\s*\[/.test(text)) return true;
+    if (/^\s*\{\s*"group_id"\s*:/.test(text) && /"full_id"\s*:/.test(text)) return true;
+    return /^\s*\[\s*\[\s*[\d.]/.test(text);
+  },
+  parse(text, source) {
+    const collector = new ScenarioCollector();
+    if (/"reason"\s*:/.test(text) && /^\s*\{[^\n]*"reason"/.test(text)) {
+      readMessages(text, source, collector);
+      return buildResults("criterion", collector.scenarios(), source, { nothingFound: 'no "benchmark-complete" messages from cargo-criterion' });
+    }
+    const root = jsonRoot(parseJsonText(text, source), source);
+    const name = benchmarkIdFromPath(source);
+    if (Array.isArray(root.value)) {
+      const [iters, times] = items(root, "sample.json: [[iterations...], [times...]]");
+      if (!iters || !times) throw jsonError(root, "two arrays: iteration counts and measured times");
+      addSamples(collector, name, iters, times);
+    } else {
+      const document2 = asObject(root, "a Criterion sample.json or estimates.json object");
+      if ("iters" in document2 || "times" in document2) addSamples(collector, name, child(root, "iters"), child(root, "times"));
+      else if ("group_id" in document2 && "full_id" in document2) {
+        throw new InputError(`${source}: this is Criterion's benchmark.json, which holds no measurements; give new/sample.json or new/estimates.json`);
+      } else collector.addTrial(name, { metrics: estimateMetrics(root) }, { kind: "benchmark" });
+    }
+    return buildResults("criterion", collector.scenarios(), source);
+  }
+};
+function readMessages(text, source, collector) {
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (line.trim() === "") return;
+    const where = `${source}:${index + 1}`;
+    const message = jsonRoot(parseJsonText(line, where), where);
+    if (!isJsonObject(message.value) || message.value.reason !== "benchmark-complete") return;
+    const id = stringAt(child(message, "id"));
+    const unit = optionalStringAt(child(message, "unit")) ?? "ns";
+    addSamples(collector, id, child(message, "iteration_count"), child(message, "measured_values"), unit);
+  });
+}
+function addSamples(collector, name, itersNode, timesNode, unit = "ns") {
+  const iters = numbersAt(itersNode);
+  const times = numbersAt(timesNode);
+  if (iters.length !== times.length) throw jsonError(timesNode, `${iters.length} measured times, one per iteration count`);
+  iters.forEach((count, index) => {
+    if (count <= 0) throw jsonError({ ...itersNode, pointer: `${itersNode.pointer}/${index}`, value: count }, "a positive iteration count");
+    collector.addTrial(name, { metrics: { time: metricValue(times[index] / count, unit) } }, { kind: "benchmark" });
+  });
+}
+function estimateMetrics(root) {
+  const document2 = asObject(root);
+  const keys = Object.keys(document2);
+  if (keys.length > 0 && keys.every((key2) => ["mean", "Mean", "median", "Median"].includes(key2))) {
+    throw new InputError(`${root.source}: this looks like Criterion's change/estimates.json (relative changes, not times); give new/estimates.json`);
+  }
+  const point = (key2) => numberAt(child(child(root, key2), "point_estimate"));
+  const metrics = {};
+  for (const [names, metric] of ESTIMATES) {
+    const key2 = names.find((name) => isJsonObject(document2[name]));
+    if (key2) metrics[metric] = metricValue(point(key2), "ns");
+  }
+  const slopeKey = ["slope", "Slope"].find((name) => isJsonObject(document2[name]));
+  const headline = slopeKey ? point(slopeKey) : metrics.mean?.value;
+  if (headline === void 0) throw jsonError(child(root, "mean"), "an estimate object with point_estimate");
+  return { time: metricValue(headline, "ns"), ...metrics };
+}
+function benchmarkIdFromPath(source) {
+  const normalized = source.replace(/\\/g, "/");
+  const match = /^(?:.*\/)?criterion\/(.+?)\/(?:new|base)\/[^/]+$/.exec(normalized);
+  if (match) return match[1];
+  const folder = /(?:^|\/)([^/]+)\/(?:new|base)\/[^/]+$/.exec(normalized);
+  if (folder) return folder[1];
+  return "criterion";
+}
+
+// src/formats/go-bench.ts
+init_define_PERF_GATE_UPLOT();
+var RESULT_LINE2 = /^(Benchmark\S*)\s+(\d+)\s+(\S.*)$/;
+var NAME_ONLY_LINE = /^Benchmark\S*\s*$/;
+var EXPECTED_LINE = '"BenchmarkName-8  N  X ns/op [Y unit ...]"';
+var GO_UNITS = {
+  "ns/op": { name: "time", unit: "ns" },
+  "B/op": { name: "bytes", unit: "B" },
+  "allocs/op": { name: "allocs", unit: "allocs/op" },
+  "MB/s": { name: "throughput", unit: "MB/s" }
+};
+var goBenchFormat = {
+  name: "go",
+  description: "`go test -bench` output, text or -json (-count repeats become trials; -benchmem and custom metrics)",
+  detect(text) {
+    if (isGoTestJson(text)) return /"Output":"Benchmark[^"]*ns\/op/.test(text);
+    return /^Benchmark\S*\s+\d+\s+[\d.]+(e[-+]?\d+)? ns\/op/m.test(text);
+  },
+  parse(text, source) {
+    const plain2 = isGoTestJson(text) ? goTestJsonOutput(text, source) : text;
+    const environment = {};
+    const results = [];
+    let pkg;
+    for (const line of numberedLines(plain2)) {
+      const trimmed = line.text.trim();
+      const header = /^(goos|goarch|pkg|cpu):\s*(.*)$/.exec(trimmed);
+      if (header) {
+        const [, key2, value] = header;
+        if (key2 === "goos") environment.os = value;
+        else if (key2 === "goarch") environment.arch = value;
+        else if (key2 === "cpu") environment.cpuModel = value;
+        else pkg = value;
+        continue;
+      }
+      if (/^--- FAIL: Benchmark/.test(trimmed) || /^FAIL\s/.test(trimmed) || /^panic: /.test(trimmed)) {
+        throw new RunError(`${source}:${line.number}: go test reported a failure: ${quoteLine(trimmed)}`);
+      }
+      if (!trimmed.startsWith("Benchmark") || NAME_ONLY_LINE.test(trimmed)) continue;
+      results.push({ ...parseResultLine(line, trimmed, source), ...pkg ? { pkg } : {} });
+    }
+    const packages = new Set(results.map((result) => result.pkg));
+    const collector = new ScenarioCollector();
+    for (const result of results) {
+      const name = packages.size > 1 && result.pkg ? `${result.pkg}.${result.name}` : result.name;
+      const labels = {};
+      if (result.pkg) labels.pkg = result.pkg;
+      if (result.procs) labels.procs = result.procs;
+      collector.addTrial(name, { metrics: result.metrics }, { kind: "benchmark", labels });
+    }
+    return buildResults("go", collector.scenarios(), source, {
+      environment,
+      nothingFound: 'no benchmark result lines found (expected lines like "BenchmarkName-8  1000  123 ns/op"); was -bench given?'
+    });
+  }
+};
+function parseResultLine(line, trimmed, source) {
+  const match = RESULT_LINE2.exec(trimmed);
+  if (!match) throw lineError(source, line, EXPECTED_LINE);
+  const [, fullName, , rest] = match;
+  const procsMatch = /^(.*\S)-(\d+)$/.exec(fullName);
+  const name = procsMatch ? procsMatch[1] : fullName;
+  const tokens = rest.trim().split(/\s+/);
+  if (tokens.length % 2 !== 0) throw lineError(source, line, `${EXPECTED_LINE} (value and unit pairs)`);
+  const metrics = {};
+  for (let i = 0; i < tokens.length; i += 2) {
+    const value = Number(tokens[i]);
+    const unit = tokens[i + 1];
+    if (!Number.isFinite(value) || /^[-+\d.]/.test(unit)) {
+      throw lineError(source, line, `${EXPECTED_LINE}; "${tokens[i]} ${unit}" is not a number and a unit`);
+    }
+    const known = GO_UNITS[unit];
+    metrics[known?.name ?? unit] = metricValue(value, known?.unit ?? unit);
+  }
+  return { name, ...procsMatch ? { procs: procsMatch[2] } : {}, metrics };
+}
+function isGoTestJson(text) {
+  return /^\s*\{"Time":"[^"]*","Action":"/.test(text) || /^\s*\{"Action":"/.test(text);
+}
+function goTestJsonOutput(text, source) {
+  let output = "";
+  for (const line of numberedLines(text)) {
+    if (line.text.trim() === "") continue;
+    let event;
+    try {
+      event = JSON.parse(line.text);
+    } catch {
+      throw lineError(source, line, "a `go test -json` event (one JSON object per line)");
+    }
+    const field = event.Output;
+    if (typeof field === "string") output += field;
+  }
+  return output;
+}
+
+// src/formats/google-benchmark.ts
+init_define_PERF_GATE_UPLOT();
+var ROW_FIELDS = /* @__PURE__ */ new Set([
+  "name",
+  "family_index",
+  "per_family_instance_index",
+  "run_name",
+  "run_type",
+  "repetitions",
+  "repetition_index",
+  "threads",
+  "iterations",
+  "real_time",
+  "cpu_time",
+  "time_unit",
+  "aggregate_name",
+  "aggregate_unit",
+  "error_occurred",
+  "error_message",
+  "skipped",
+  "skip_message",
+  "label",
+  "big_o",
+  "rms",
+  "complexity_n"
+]);
+var KNOWN_COUNTERS = { bytes_per_second: "B/s", items_per_second: "items/s" };
+var AGGREGATE_SUFFIX = /^(.+)_(mean|median|stddev|cv)$/;
+var RATE_COUNTER = /(_per_second|PerSecond|\/s|_rate)$/;
+var googleBenchmarkFormat = {
+  name: "google-benchmark",
+  description: "Google Benchmark JSON (repetitions become trials; aggregates when only they were reported)",
+  detect(text) {
+    return /^\s*\{/.test(text) && /"benchmarks"\s*:/.test(text) && /"context"\s*:/.test(text) && /"real_time"\s*:/.test(text);
+  },
+  parse(text, source) {
+    const root = jsonRoot(parseJsonText(text, source), source);
+    asObject(root, 'an object with "context" and "benchmarks" (Google Benchmark JSON)');
+    const rows = items(child(root, "benchmarks")).map((node) => readRow(node)).filter((row) => row !== void 0);
+    const runNames = [...new Set(rows.map((row) => row.runName))];
+    const collector = new ScenarioCollector();
+    for (const runName of runNames) {
+      const own = rows.filter((row) => row.runName === runName);
+      const iterations = own.filter((row) => row.runType === "iteration");
+      if (iterations.length > 0) {
+        for (const row of iterations) collector.addTrial(runName, { metrics: rowMetrics(row.node) }, { kind: "benchmark" });
+        continue;
+      }
+      const byAggregate = new Map(own.map((row) => [row.aggregateName, row]));
+      const mean3 = byAggregate.get("mean");
+      if (!mean3) continue;
+      const metrics = rowMetrics(mean3.node);
+      const median2 = byAggregate.get("median");
+      if (median2) metrics.median = timeMetric(median2.node, "real_time");
+      const stddev = byAggregate.get("stddev");
+      if (stddev) metrics.stdev = timeMetric(stddev.node, "real_time");
+      collector.addTrial(runName, { metrics }, { kind: "benchmark" });
+    }
+    const context = child(root, "context");
+    return buildResults("google-benchmark", collector.scenarios(), source, {
+      environment: environmentOf(context),
+      createdAt: isJsonObject(context.value) ? isoTimestamp(context.value.date) : void 0,
+      producerVersion: isJsonObject(context.value) && typeof context.value.library_version === "string" ? context.value.library_version : void 0
+    });
+  }
+};
+function readRow(node) {
+  const row = asObject(node);
+  const name = stringAt(child(node, "name"));
+  if (row.error_occurred === true) {
+    const message = typeof row.error_message === "string" ? row.error_message : "no message";
+    throw new RunError(`${node.source}: ${node.pointer}: benchmark "${name}" reported an error: ${message}`);
+  }
+  if (row.skipped === true || typeof row.skipped === "string" && row.skipped !== "NotSkipped") return void 0;
+  const suffix = AGGREGATE_SUFFIX.exec(name);
+  const runType = row.run_type === void 0 ? suffix && row.run_name === void 0 ? "aggregate" : "iteration" : row.run_type;
+  if (runType !== "iteration" && runType !== "aggregate") throw jsonError(child(node, "run_type"), '"iteration" or "aggregate"');
+  const aggregateName = typeof row.aggregate_name === "string" ? row.aggregate_name : runType === "aggregate" ? suffix?.[2] : void 0;
+  const runName = optionalStringAt(child(node, "run_name")) ?? (runType === "aggregate" && suffix ? suffix[1] : name);
+  return { node, runName, runType, ...aggregateName ? { aggregateName } : {} };
+}
+function timeMetric(row, field) {
+  return metricValue(numberAt(child(row, field)), stringAt(child(row, "time_unit")));
+}
+function rowMetrics(row) {
+  const metrics = { time: timeMetric(row, "real_time"), cpu: timeMetric(row, "cpu_time") };
+  for (const [field, value] of entries(row)) {
+    if (ROW_FIELDS.has(field) || typeof value.value !== "number") continue;
+    metrics[field] = metricValue(numberAt(value), KNOWN_COUNTERS[field] ?? (RATE_COUNTER.test(field) ? "/s" : ""));
+  }
+  return metrics;
+}
+function environmentOf(context) {
+  if (!isJsonObject(context.value)) return {};
+  const cores = context.value.num_cpus;
+  return typeof cores === "number" && Number.isInteger(cores) && cores > 0 ? { cores } : {};
+}
+
+// src/formats/hey.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/formats/csv.ts
+init_define_PERF_GATE_UPLOT();
+function parseCsv(text, source) {
+  const records = [];
+  let fields = [];
+  let field = "";
+  let line = 1;
+  let recordLine = 1;
+  let quoted = false;
+  let quoteLine2 = 0;
+  let index = 0;
+  const endRecord = () => {
+    fields.push(field);
+    if (!(fields.length === 1 && fields[0].trim() === "")) records.push({ line: recordLine, fields });
+    fields = [];
+    field = "";
+  };
+  while (index < text.length) {
+    const char = text[index];
+    if (quoted) {
+      if (char === '"' && text[index + 1] === '"') {
+        field += '"';
+        index += 2;
+        continue;
+      }
+      if (char === '"') quoted = false;
+      else {
+        if (char === "\n") line++;
+        field += char;
+      }
+      index++;
+      continue;
+    }
+    if (char === '"' && field === "") {
+      quoted = true;
+      quoteLine2 = line;
+    } else if (char === ",") {
+      fields.push(field);
+      field = "";
+    } else if (char === "\n" || char === "\r") {
+      if (char === "\r" && text[index + 1] === "\n") index++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else field += char;
+    index++;
+  }
+  if (quoted) throw new InputError(`${source}:${quoteLine2}: a quoted field is not closed before the end of the file`);
+  if (field !== "" || fields.length > 0) endRecord();
+  return records;
+}
+
+// src/formats/hey.ts
+var CSV_HEADER = "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset";
+var heyFormat = {
+  name: "hey",
+  description: "hey text report or hey -o csv",
+  detect(text) {
+    if (text.trimStart().startsWith(CSV_HEADER)) return true;
+    return /^Summary:\s*$/m.test(text) && /^\s*Requests\/sec:\s/m.test(text) && /^\s*Total:\s+[\d.]+ secs/m.test(text);
+  },
+  parse(text, source, context = {}) {
+    const name = context.suite ?? "hey";
+    const csv = text.trimStart().startsWith(CSV_HEADER);
+    if (!/\n\s*$/.test(text)) {
+      const lines = numberedLines(text.trimEnd());
+      throw lineError(source, lines[lines.length - 1], `a complete ${csv ? "CSV row" : "line"} ending in a line break; the file looks truncated`);
+    }
+    const trials = csv ? [csvTrial(text, source)] : textTrials(text, source);
+    const collector = new ScenarioCollector();
+    for (const trial of trials) collector.addTrial(name, trial, { kind: "load" });
+    return buildResults("hey", collector.scenarios(), source, { nothingFound: 'no hey report found (expected a "Summary:" section)' });
+  }
+};
+function textTrials(text, source) {
+  const lines = numberedLines(text);
+  const starts = lines.filter((line) => /^Summary:\s*$/.test(line.text.trim()));
+  return starts.map((start, index) => {
+    const end = starts[index + 1]?.number ?? lines.length + 1;
+    return textTrial(lines.slice(start.number, end - 1), start, source);
+  });
+}
+function seconds(line, text, source, expected) {
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw lineError(source, line, expected);
+  return value;
+}
+function textTrial(lines, start, source) {
+  const metrics = {};
+  let durationSeconds;
+  let section = "summary";
+  let statusTotal = 0;
+  let non2xx = 0;
+  let errorTotal = 0;
+  for (const line of lines) {
+    const trimmed = line.text.trim();
+    if (trimmed === "") continue;
+    if (/^[A-Z][^:]*:$/.test(trimmed)) {
+      section = trimmed.slice(0, -1).toLowerCase();
+      continue;
+    }
+    if (section === "summary") {
+      const field = /^(Total|Slowest|Fastest|Average|Requests\/sec):\s*(\S+)/.exec(trimmed);
+      if (!field) continue;
+      const value = seconds(line, field[2], source, `"${field[1]}: <number>${field[1] === "Requests/sec" ? "" : " secs"}"`);
+      if (field[1] === "Total") durationSeconds = value;
+      else if (field[1] === "Slowest") metrics.max = metricValue(value, "s");
+      else if (field[1] === "Fastest") metrics.min = metricValue(value, "s");
+      else if (field[1] === "Average") metrics.mean = metricValue(value, "s");
+      else metrics.rps = metricValue(value, "req/s");
+    } else if (section === "latency distribution") {
+      const match = /^(\d+(?:\.\d+)?)%\s+in\s+(\S+)\s+secs$/.exec(trimmed);
+      if (!match) throw lineError(source, line, '"NN% in X secs"');
+      metrics[percentileMetricName(Number(match[1]))] = metricValue(seconds(line, match[2], source, '"NN% in X secs"'), "s");
+    } else if (section === "status code distribution") {
+      const match = /^\[(\d+)\]\s+(\d+)\s+responses?$/.exec(trimmed);
+      if (!match) throw lineError(source, line, '"[200] N responses"');
+      const count = Number(match[2]);
+      statusTotal += count;
+      if (!match[1].startsWith("2")) non2xx += count;
+    } else if (section === "error distribution") {
+      const match = /^\[(\d+)\]\s/.exec(trimmed);
+      if (!match) throw lineError(source, line, '"[N] error message"');
+      errorTotal += Number(match[1]);
+    }
+  }
+  if (metrics.rps === void 0 || durationSeconds === void 0) {
+    throw new InputError(`${source}:${start.number}: the hey report is incomplete: expected "Total: X secs" and "Requests/sec: N" in its Summary`);
+  }
+  if (statusTotal + errorTotal === 0) {
+    throw new InputError(
+      `${source}:${start.number}: the hey report that starts here has no "Status code distribution:" or "Error distribution:" block, its end; the file looks truncated`
+    );
+  }
+  const attempted = statusTotal + errorTotal;
+  if (attempted > 0) metrics.errors = metricValue(100 * (non2xx + errorTotal) / attempted, "%");
+  return { metrics, durationSeconds };
+}
+function csvTrial(text, source) {
+  const records = parseCsv(text.trimStart(), source).slice(1);
+  const latencies = [];
+  let endSeconds = 0;
+  let non2xx = 0;
+  for (const record of records) {
+    const [responseTime, , , , , , status, offset] = record.fields.map((field) => Number(field));
+    if (record.fields.length !== 8 || !Number.isFinite(responseTime) || !Number.isFinite(status) || !Number.isFinite(offset)) {
+      throw new InputError(`${source}:${record.line}: expected 8 numbers as in the header (${CSV_HEADER}), got ${JSON.stringify(record.fields.join(","))}`);
+    }
+    latencies.push(responseTime);
+    endSeconds = Math.max(endSeconds, offset + responseTime);
+    if (status < 200 || status >= 300) non2xx++;
+  }
+  if (latencies.length === 0) throw new InputError(`${source}: the hey CSV has a header but no request rows`);
+  const metrics = summarizeSamples(latencies, "s");
+  if (endSeconds > 0) metrics.rps = metricValue(latencies.length / endSeconds, "req/s");
+  metrics.errors = metricValue(100 * non2xx / latencies.length, "%");
+  return {
+    metrics,
+    ...endSeconds > 0 ? { durationSeconds: endSeconds } : {},
+    distributions: { latency: { unit: "s", samples: latencies } }
+  };
+}
+
+// src/formats/hyperfine.ts
+init_define_PERF_GATE_UPLOT();
+var hyperfineFormat = {
+  name: "hyperfine",
+  description: "hyperfine --export-json (each run is a trial)",
+  detect(text) {
+    return /^\s*\{/.test(text) && /"results"\s*:\s*\[/.test(text) && /"command"\s*:/.test(text) && /"times"\s*:/.test(text);
+  },
+  parse(text, source) {
+    const root = jsonRoot(parseJsonText(text, source), source);
+    asObject(root, 'an object with "results" (hyperfine --export-json)');
+    const collector = new ScenarioCollector();
+    for (const result of items(child(root, "results"))) {
+      asObject(result);
+      const command = stringAt(child(result, "command"));
+      const times = numbersAt(child(result, "times"));
+      const memoryNode = child(result, "memory_usage_byte");
+      const memory = memoryNode.value === void 0 || memoryNode.value === null ? void 0 : numbersAt(memoryNode);
+      if (memory && memory.length !== times.length) throw jsonError(memoryNode, `${times.length} values, one per run`);
+      const labels = parameterLabels(child(result, "parameters"));
+      if (times.length === 0) {
+        const mean3 = optionalNumberAt(child(result, "mean"));
+        if (mean3 === void 0) throw jsonError(child(result, "times"), "per-run times (or at least a mean)");
+        collector.addTrial(command, { metrics: { time: metricValue(mean3, "s") } }, { kind: "benchmark", labels });
+        continue;
+      }
+      times.forEach((seconds3, run) => {
+        const trial = { metrics: { time: metricValue(seconds3, "s") } };
+        if (memory) trial.metrics.memory = metricValue(memory[run], "B");
+        collector.addTrial(command, trial, { kind: "benchmark", labels });
+      });
+    }
+    return buildResults("hyperfine", collector.scenarios(), source, { nothingFound: 'no benchmark results in "results"' });
+  }
+};
+function parameterLabels(node) {
+  if (node.value === void 0 || node.value === null) return {};
+  return Object.fromEntries(entries(node).map(([key2, value]) => [`parameter.${key2}`, String(value.value)]));
+}
+
+// src/formats/jmh.ts
+init_define_PERF_GATE_UPLOT();
+var RATE_FACTORS = { s: 1, ms: 1e3, us: 1e6, µs: 1e6, ns: 1e9, min: 1 / 60 };
+var jmhFormat = {
+  name: "jmh",
+  description: "JMH -rf json (every measurement iteration is a trial)",
+  detect(text) {
+    return /^\s*\[/.test(text) && /"primaryMetric"\s*:/.test(text) && /"benchmark"\s*:/.test(text);
+  },
+  parse(text, source) {
+    const root = jsonRoot(parseJsonText(text, source), source);
+    const benchmarks = items(root, "an array of JMH benchmark results");
+    const names = benchmarks.map((node) => baseName(node));
+    const collector = new ScenarioCollector();
+    benchmarks.forEach((node, index) => {
+      const mode = stringAt(child(node, "mode"));
+      const name = names.filter((other) => other === names[index]).length > 1 ? `${names[index]} [${mode}]` : names[index];
+      const primary = child(node, "primaryMetric");
+      asObject(primary);
+      const primaryName = mode === "thrpt" ? "ops" : "time";
+      const series = [
+        { name: primaryName, values: metricValues(primary, mode === "thrpt" ? "higher" : "lower") }
+      ];
+      const secondaries = child(node, "secondaryMetrics");
+      if (isJsonObject(secondaries.value)) {
+        for (const [key2, metric] of entries(secondaries)) {
+          const unit = typeof child(metric, "scoreUnit").value === "string" ? child(metric, "scoreUnit").value : "";
+          series.push({ name: key2.replace(/^[·.]+/, ""), values: metricValues(metric, /^ops\//.test(unit) ? "higher" : "lower") });
+        }
+      }
+      const trials = series[0].values.length;
+      for (let trial = 0; trial < trials; trial++) {
+        const metrics = {};
+        for (const entry of series) {
+          const value = entry.values.length === trials ? entry.values[trial] : void 0;
+          if (value) metrics[entry.name] = value;
+        }
+        collector.addTrial(name, { metrics }, { kind: "benchmark", labels: { mode } });
+      }
+      for (const entry of series.slice(1).filter((other) => other.values.length !== trials)) {
+        for (const value of entry.values)
+          if (value) collector.addTrial(`${name}:${entry.name}`, { metrics: { [entry.name]: value } }, { kind: "benchmark", labels: { mode } });
+      }
+    });
+    return buildResults("jmh", collector.scenarios(), source, { nothingFound: "no JMH benchmark results with finite scores" });
+  }
+};
+function baseName(node) {
+  const benchmark = stringAt(child(node, "benchmark"));
+  const params = child(node, "params");
+  if (!isJsonObject(params.value) || Object.keys(params.value).length === 0) return benchmark;
+  return `${benchmark}(${entries(params).map(([key2, value]) => `${key2}=${String(value.value)}`).join(", ")})`;
+}
+function jmhNumber(node) {
+  if (typeof node.value === "number" && Number.isFinite(node.value)) return node.value;
+  if (node.value === "NaN" || node.value === "+INF" || node.value === "-INF" || node.value === "Infinity" || node.value === "-Infinity") return void 0;
+  throw jsonError(node, 'a number (or "NaN", "+INF", "-INF")');
+}
+function unitOf(scoreUnit) {
+  const rate = /^ops\/(s|ms|us|µs|ns|min)$/.exec(scoreUnit);
+  if (rate) return { unit: "ops/s", factor: RATE_FACTORS[rate[1]] };
+  const time = /^(s|ms|us|µs|ns|min)\/op$/.exec(scoreUnit);
+  if (time) return { unit: time[1], factor: 1 };
+  return { unit: scoreUnit, factor: 1 };
+}
+function metricValues(metric, direction) {
+  const { unit, factor } = unitOf(stringAt(child(metric, "scoreUnit")));
+  const make = (value) => value === void 0 ? void 0 : metricValue(value * factor, unit, direction);
+  const raw = child(metric, "rawData");
+  if (Array.isArray(raw.value) && raw.value.length > 0) {
+    return items(raw).flatMap((fork) => items(fork, "an array of iteration scores").map((value) => make(jmhNumber(value))));
+  }
+  const histogram = child(metric, "rawDataHistogram");
+  if (Array.isArray(histogram.value) && histogram.value.length > 0) {
+    return items(histogram).flatMap(
+      (fork) => items(fork).map((iteration) => {
+        let total = 0;
+        let count = 0;
+        for (const pair of items(iteration, "an array of [value, count] pairs")) {
+          const [value, times] = items(pair, "a [value, count] pair").map((entry) => jmhNumber(entry));
+          if (value === void 0 || times === void 0) continue;
+          total += value * times;
+          count += times;
+        }
+        return make(count > 0 ? total / count : void 0);
+      })
+    );
+  }
+  return [make(jmhNumber(child(metric, "score")))];
+}
+
+// src/formats/k6.ts
+init_define_PERF_GATE_UPLOT();
+var BUILTIN_TIME_TRENDS = /^(http_req_[a-z_]+|iteration_duration|group_duration|ws_[a-z_]+|grpc_req_duration|browser_[a-z_]+)(\{.*\})?$/;
+var TREND_STATS = { avg: "mean", min: "min", max: "max", med: "p50" };
+var k6Format = {
+  name: "k6",
+  description: "k6 --summary-export JSON (legacy), handleSummary JSON, or the machine-readable summary",
+  detect(text) {
+    if (!/^\s*\{/.test(text) || !/"metrics"\s*:/.test(text)) return false;
+    return /"root_group"\s*:/.test(text) || /"k6Version"\s*:/.test(text) || /"type"\s*:\s*"trend"/.test(text) && /"contains"\s*:/.test(text);
+  },
+  resembles(text) {
+    return /^\s*\{/.test(text) && /"metrics"\s*:/.test(text) && /"(http_req_duration|iteration_duration|vus|data_received)"/.test(text);
+  },
+  parse(text, source) {
+    const root = jsonRoot(parseJsonText(text, source), source);
+    asObject(root, "a k6 summary object");
+    const metrics = readMetrics(root);
+    const byName = new Map(metrics.map((metric) => [metric.name, metric]));
+    const durationSeconds = testDurationSeconds(root);
+    const collector = new ScenarioCollector();
+    for (const metric of metrics) {
+      if (metric.type !== "trend") continue;
+      const trial = { metrics: trendMetrics(metric), ...durationSeconds !== void 0 ? { durationSeconds } : {} };
+      if (metric.name === "http_req_duration") {
+        const requests = byName.get("http_reqs");
+        if (requests && typeof child(requests.values, "rate").value === "number") {
+          trial.metrics.rps = metricValue(numberAt(child(requests.values, "rate")), "req/s");
+        }
+        const failed = byName.get("http_req_failed");
+        if (failed) trial.metrics.errors = metricValue(100 * rateValue(failed), "%");
+      }
+      if (metric.name === "iteration_duration") {
+        const iterations = byName.get("iterations");
+        if (iterations && typeof child(iterations.values, "rate").value === "number") {
+          trial.metrics.ops = metricValue(numberAt(child(iterations.values, "rate")), "ops/s");
+        }
+      }
+      collector.addTrial(metric.name, trial, { kind: "load" });
+    }
+    const k6Version = child(child(root, "metadata"), "k6Version").value;
+    return buildResults("k6", collector.scenarios(), source, {
+      nothingFound: "no Trend metrics (such as http_req_duration) in this k6 summary",
+      producerVersion: typeof k6Version === "string" ? k6Version : void 0
+    });
+  }
+};
+function readMetrics(root) {
+  const results = child(root, "results");
+  if (isJsonObject(results.value) && Array.isArray(results.value.metrics)) {
+    return items(child(results, "metrics")).map((node) => ({
+      name: stringAt(child(node, "name")),
+      type: metricType(child(node, "type")),
+      contains: typeof child(node, "contains").value === "string" ? child(node, "contains").value : void 0,
+      values: objectNode(child(node, "values"))
+    }));
+  }
+  return entries(child(root, "metrics"), "an object of k6 metrics").map(([name, node]) => {
+    const metric = asObject(node);
+    if ("values" in metric) {
+      return {
+        name,
+        type: metricType(child(node, "type")),
+        contains: typeof metric.contains === "string" ? metric.contains : void 0,
+        values: objectNode(child(node, "values"))
+      };
+    }
+    return { name, type: legacyType(node), values: node };
+  });
+}
+function objectNode(node) {
+  asObject(node);
+  return node;
+}
+function metricType(node) {
+  const type = node.value;
+  if (type === "trend" || type === "counter" || type === "rate" || type === "gauge") return type;
+  throw jsonError(node, 'one of "trend", "counter", "rate", "gauge"');
+}
+function legacyType(node) {
+  const values = asObject(node);
+  if ("avg" in values || "med" in values || Object.keys(values).some((key2) => /^p\(/.test(key2))) return "trend";
+  if ("passes" in values || "fails" in values) return "rate";
+  if ("count" in values) return "counter";
+  return "gauge";
+}
+function trendMetrics(metric) {
+  const unit = metric.contains === "time" ? "ms" : metric.contains === "data" ? "B" : metric.contains === void 0 && BUILTIN_TIME_TRENDS.test(metric.name) ? "ms" : "";
+  const metrics = {};
+  for (const [key2, value] of entries(metric.values)) {
+    if (key2 === "thresholds" || key2 === "count") continue;
+    const percentile = /^p\((\d+(?:\.\d+)?)\)$/.exec(key2);
+    const name = percentile ? `p${Number(percentile[1])}` : TREND_STATS[key2];
+    if (!name) continue;
+    metrics[name] = metricValue(numberAt(value), unit);
+  }
+  return metrics;
+}
+function rateValue(metric) {
+  const values = asObject(metric.values);
+  return numberAt(child(metric.values, "rate" in values ? "rate" : "value"));
+}
+function testDurationSeconds(root) {
+  const ms = child(child(root, "state"), "testRunDurationMs").value;
+  if (typeof ms === "number" && ms >= 0) return ms / 1e3;
+  const seconds3 = child(child(root, "config"), "duration").value;
+  return typeof seconds3 === "number" && seconds3 >= 0 ? seconds3 : void 0;
+}
+
+// src/formats/locust.ts
+init_define_PERF_GATE_UPLOT();
+var COLUMNS = {
+  type: ["type", "method"],
+  name: ["name"],
+  requests: ["request count", "# requests"],
+  failures: ["failure count", "# failures"],
+  mean: ["average response time"],
+  min: ["min response time"],
+  max: ["max response time"],
+  rps: ["requests/s"]
+};
+var locustFormat = {
+  name: "locust",
+  description: "Locust --csv statistics (<prefix>_stats.csv)",
+  detect(text) {
+    return /^\uFEFF?"?(Type|Method)"?,"?Name"?,"?(Request Count|# requests)"?,/.test(text) || /^\uFEFF?Timestamp,User Count,Type,Name,/.test(text);
+  },
+  parse(text, source) {
+    const records = parseCsv(text.replace(/^\uFEFF/, ""), source);
+    const header = records[0];
+    if (!header) throw new InputError(`${source}: the file is empty; expected Locust's _stats.csv`);
+    const columns = header.fields.map((field) => field.trim().toLowerCase());
+    if (columns[0] === "timestamp") {
+      throw new InputError(`${source}: this is Locust's _stats_history.csv (a time series); give the _stats.csv file written next to it`);
+    }
+    const column = (names, required) => {
+      const index = columns.findIndex((name) => names.includes(name));
+      if (index < 0 && required) {
+        throw new InputError(
+          `${source}:${header.line}: expected a "${names[0]}" column in the Locust stats header, got ${JSON.stringify(header.fields.join(","))}`
+        );
+      }
+      return index < 0 ? void 0 : index;
+    };
+    const at = {
+      type: column(COLUMNS.type, false),
+      name: column(COLUMNS.name, true),
+      requests: column(COLUMNS.requests, true),
+      failures: column(COLUMNS.failures, false),
+      mean: column(COLUMNS.mean, true),
+      min: column(COLUMNS.min, false),
+      max: column(COLUMNS.max, false),
+      rps: column(COLUMNS.rps, false)
+    };
+    const percentiles = columns.flatMap((name, index) => {
+      const match = /^(\d+(?:\.\d+)?)%$/.exec(name);
+      return match && Number(match[1]) < 100 ? [{ index, percent: Number(match[1]) }] : [];
+    });
+    const collector = new ScenarioCollector();
+    const rows = records.slice(1);
+    for (const record of rows) {
+      if (record.fields.length !== columns.length) {
+        throw new InputError(`${source}:${record.line}: expected ${columns.length} fields as in the header, got ${record.fields.length}`);
+      }
+      const cell = (index, what) => readCell(record, index, what, source);
+      const requests = cell(at.requests, "a request count");
+      if (requests === 0) continue;
+      const type = at.type === void 0 ? "" : record.fields[at.type].trim();
+      const rowName = record.fields[at.name].trim();
+      const name = type ? `${type} ${rowName}` : rowName;
+      const metrics = {};
+      for (const { index, percent } of percentiles) {
+        const value = cell(index, `a response time in ms for ${columns[index]}`);
+        if (value !== void 0) metrics[percentileMetricName(percent)] = metricValue(value, "ms");
+      }
+      for (const [key2, index] of [
+        ["mean", at.mean],
+        ["min", at.min],
+        ["max", at.max]
+      ]) {
+        const value = cell(index, `a response time in ms`);
+        if (value !== void 0) metrics[key2] = metricValue(value, "ms");
+      }
+      const rps = cell(at.rps, "requests per second");
+      if (rps !== void 0) metrics.rps = metricValue(rps, "req/s");
+      const failures = cell(at.failures, "a failure count");
+      if (failures !== void 0) metrics.errors = metricValue(100 * failures / requests, "%");
+      collector.addTrial(name, { metrics }, { kind: "load", ...type ? { labels: { type } } : {} });
+    }
+    const last2 = rows.at(-1);
+    if (!last2 || !/^(Aggregated|Total)$/.test(last2.fields[at.name].trim())) {
+      throw new InputError(`${source}:${last2?.line ?? header.line}: the last row is not Locust's "Aggregated" row; the file looks truncated`);
+    }
+    return buildResults("locust", collector.scenarios(), source, { nothingFound: "no request rows with requests in this Locust stats file" });
+  }
+};
+function readCell(record, index, what, source) {
+  if (index === void 0) return void 0;
+  const text = record.fields[index].trim();
+  if (text === "" || text === "N/A") return void 0;
+  const value = Number(text);
+  if (!Number.isFinite(value)) {
+    throw new InputError(`${source}:${record.line}: field ${index + 1}: expected ${what}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+// src/formats/perf-gate.ts
+init_define_PERF_GATE_UPLOT();
 
 // src/schemas.ts
 init_define_PERF_GATE_UPLOT();
@@ -63451,12 +65154,19 @@ function describeError(error, data) {
     case "additionalProperties": {
       const allowed = Object.keys(error.parentSchema?.properties ?? {});
       const where = error.instancePath || "(top level)";
-      return `${where}: unknown key "${String(params.additionalProperty)}"${allowed.length ? `; allowed: ${allowed.join(", ")}` : ""}`;
+      const key2 = String(params.additionalProperty);
+      return `${where}: unknown key "${key2}"${didYouMean(key2, allowed)}${allowed.length ? `; allowed: ${allowed.join(", ")}` : ""}`;
     }
     case "required":
       return `${path}: missing required key "${String(params.missingProperty)}"`;
-    case "enum":
-      return `${path}: ${show(value)} is not allowed; allowed: ${params.allowedValues.map(show).join(", ")}`;
+    case "enum": {
+      const allowed = params.allowedValues;
+      const near = typeof value === "string" ? didYouMean(
+        value,
+        allowed.filter((option) => typeof option === "string")
+      ) : "";
+      return `${path}: ${show(value)} is not allowed${near}; allowed: ${allowed.map(show).join(", ")}`;
+    }
     case "const":
       return `${path}: ${show(value)} is not allowed; expected ${show(params.allowedValue)}`;
     case "type":
@@ -63468,6 +65178,10 @@ function describeError(error, data) {
     default:
       return `${path}: ${show(value)} ${error.message ?? "is invalid"}`;
   }
+}
+function didYouMean(written, allowed) {
+  const near = closestName(written, allowed);
+  return near ? ` (did you mean "${near}"?)` : "";
 }
 function valueAt(data, pointer) {
   let node = data;
@@ -63484,4302 +65198,7 @@ function show(value) {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-// src/config/config-file.ts
-init_define_PERF_GATE_UPLOT();
-var import_yaml = __toESM(require_dist(), 1);
-import { readFile } from "node:fs/promises";
-async function loadConfigFile(path, displayPath2 = path) {
-  let text;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    const code = error.code;
-    throw new InputError(
-      code === "ENOENT" ? `config file ${displayPath2} does not exist` : `config file ${displayPath2} cannot be read: ${error.message}`
-    );
-  }
-  return parseConfigText(text, displayPath2);
-}
-function parseConfigText(text, displayPath2) {
-  const lineCounter = new import_yaml.LineCounter();
-  const document2 = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (document2.errors.length > 0) {
-    const messages = document2.errors.slice(0, 5).map((error) => {
-      const position = lineCounter.linePos(error.pos[0]);
-      const where = `${displayPath2}:${position.line}:${position.col}`;
-      const opened = /quote/i.test(error.message) ? unclosedQuoteStart(document2, error.pos[0]) : void 0;
-      const openedAt = opened === void 0 ? "" : ` (the quote opened at ${displayPath2}:${lineCounter.linePos(opened).line}:${lineCounter.linePos(opened).col})`;
-      return `${where}: ${error.message.split("\n")[0]}${openedAt}`;
-    });
-    throw new InputError(`config file is not valid YAML/JSON:
-  ${messages.join("\n  ")}`);
-  }
-  const data = document2.toJS() ?? {};
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new InputError(`${displayPath2}: the config must be a mapping of keys (name, suites, thresholds, ...)`);
-  }
-  const problems = schemaProblems("config", data);
-  if (problems.length > 0) {
-    const lines = problems.map((problem) => `${locate(document2, lineCounter, problem, displayPath2)}: ${problem.message}`);
-    throw new InputError(`config file ${displayPath2} is invalid:
-  ${lines.join("\n  ")}`);
-  }
-  locators.set(data, (pointer) => lineOf(document2, lineCounter, pointer));
-  return data;
-}
-function unclosedQuoteStart(document2, errorOffset) {
-  let start;
-  (0, import_yaml.visit)(document2, {
-    Scalar(_key, node) {
-      if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && node.range && node.range[1] >= errorOffset) start ??= node.range[0];
-    }
-  });
-  return start;
-}
-var locators = /* @__PURE__ */ new WeakMap();
-function withConfigLine(error, config, where) {
-  if (!(error instanceof InputError)) return error;
-  const prefix = `${where}: /`;
-  if (!error.message.startsWith(prefix)) return error;
-  const pointer = /^\/[^:\s]*/.exec(error.message.slice(prefix.length - 1))?.[0];
-  const line = pointer === void 0 ? void 0 : locators.get(config)?.(pointer);
-  if (line === void 0) return error;
-  return new InputError(`${where}:${line}: ${error.message.slice(where.length + 2)}`);
-}
-function lineOf(document2, lineCounter, pointer) {
-  const path = pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
-  for (let length = path.length; length >= 0; length--) {
-    const node = document2.getIn(path.slice(0, length), true);
-    if ((0, import_yaml.isNode)(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-  }
-  return void 0;
-}
-function locate(document2, lineCounter, problem, displayPath2) {
-  const path = problem.pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
-  if (problem.key !== void 0) {
-    const parent = path.length === 0 ? document2.contents : document2.getIn(path, true);
-    const pair = (0, import_yaml.isMap)(parent) ? parent.items.find((item) => (0, import_yaml.isScalar)(item.key) && item.key.value === problem.key) : void 0;
-    if (pair && (0, import_yaml.isNode)(pair.key) && pair.key.range) return `${displayPath2}:${lineCounter.linePos(pair.key.range[0]).line}`;
-  }
-  for (let length = path.length; length >= 0; length--) {
-    const node = document2.getIn(path.slice(0, length), true);
-    if ((0, import_yaml.isNode)(node) && node.range) return `${displayPath2}:${lineCounter.linePos(node.range[0]).line}`;
-  }
-  return displayPath2;
-}
-
-// src/config/durations.ts
-init_define_PERF_GATE_UPLOT();
-var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, min: 6e4, h: 36e5 };
-var UNIT_WORDS = {
-  msec: "ms",
-  msecs: "ms",
-  millisecond: "ms",
-  milliseconds: "ms",
-  sec: "s",
-  secs: "s",
-  second: "s",
-  seconds: "s",
-  mins: "min",
-  minute: "min",
-  minutes: "min",
-  hr: "h",
-  hrs: "h",
-  hour: "h",
-  hours: "h"
-};
-var PART = /(\d+(?:\.\d+)?)\s*([a-z]+)?\s*/giy;
-function parseDurationMs(value, where, { allowZero = false } = {}) {
-  const ms = typeof value === "number" ? Number.isFinite(value) ? value * 1e3 : void 0 : durationTextMs(value);
-  if (ms !== void 0 && (ms > 0 || allowZero && ms === 0)) return ms;
-  if (ms !== void 0) throw new InputError(`${where}: "${value}" must be longer than zero; write e.g. 500ms, 30s, 10m or 1h`);
-  throw new InputError(`${where}: "${value}" is not a duration; write e.g. 500ms, 30s, 10m, 1h or 1m30s`);
-}
-function durationTextMs(text) {
-  const trimmed = text.trim();
-  if (trimmed === "") return void 0;
-  let total = 0;
-  let parts = 0;
-  PART.lastIndex = 0;
-  while (PART.lastIndex < trimmed.length) {
-    const at = PART.lastIndex;
-    const match = PART.exec(trimmed);
-    if (!match || match.index !== at) return void 0;
-    const written = match[2]?.toLowerCase();
-    const unit = written === void 0 ? "s" : UNIT_WORDS[written] ?? written;
-    if (UNIT_MS[unit] === void 0 || written === void 0 && parts > 0) return void 0;
-    total += Number(match[1]) * UNIT_MS[unit];
-    parts++;
-    if (written === void 0 && PART.lastIndex < trimmed.length) return void 0;
-  }
-  return total;
-}
-
-// src/config/settings.ts
-init_define_PERF_GATE_UPLOT();
-var LOAD_SUITE_NAME = "load";
-var DEFAULT_GATE_NAME = "default";
-var DEFAULT_CONFIG_PATH = ".github/perf-gate.yml";
-var DEFAULT_BASELINE_DIR = ".perf-gate";
-var DEFAULT_HISTORY_LIMIT = 50;
-var DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1e3;
-var DEFAULT_CONFIRM_LOOKS = [6, 12, 20];
-var DEFAULT_SUITE_LOOKS = [10, 20, 40, 80];
-var DEFAULT_CONFIRM_METHOD = "auto";
-var DEFAULT_DUET_LOOKS = [10, 20, 40, 80, 160];
-var DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1e3;
-var DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1e3;
-
-// src/config/load-settings.ts
-init_define_PERF_GATE_UPLOT();
-import { resolve } from "node:path";
-import { availableParallelism } from "node:os";
-
-// src/formats/results-builder.ts
-init_define_PERF_GATE_UPLOT();
-
-// node_modules/simple-statistics/dist/simple-statistics.mjs
-init_define_PERF_GATE_UPLOT();
-function sum(x) {
-  if (x.length === 0) {
-    return 0;
-  }
-  var sum2 = x[0];
-  var correction = 0;
-  var transition;
-  if (typeof sum2 !== "number") {
-    return Number.NaN;
-  }
-  for (var i = 1; i < x.length; i++) {
-    if (typeof x[i] !== "number") {
-      return Number.NaN;
-    }
-    transition = sum2 + x[i];
-    if (Math.abs(sum2) >= Math.abs(x[i])) {
-      correction += sum2 - transition + x[i];
-    } else {
-      correction += x[i] - transition + sum2;
-    }
-    sum2 = transition;
-  }
-  return sum2 + correction;
-}
-function mean(x) {
-  if (x.length === 0) {
-    throw new Error("mean requires at least one data point");
-  }
-  return sum(x) / x.length;
-}
-function sumNthPowerDeviations(x, n) {
-  var meanValue = mean(x);
-  var sum2 = 0;
-  var tempValue;
-  var i;
-  if (n === 2) {
-    for (i = 0; i < x.length; i++) {
-      tempValue = x[i] - meanValue;
-      sum2 += tempValue * tempValue;
-    }
-  } else {
-    for (i = 0; i < x.length; i++) {
-      sum2 += Math.pow(x[i] - meanValue, n);
-    }
-  }
-  return sum2;
-}
-function sampleVariance(x) {
-  if (x.length < 2) {
-    throw new Error("sampleVariance requires at least two data points");
-  }
-  var sumSquaredDeviationsValue = sumNthPowerDeviations(x, 2);
-  var besselsCorrection = x.length - 1;
-  return sumSquaredDeviationsValue / besselsCorrection;
-}
-function sampleStandardDeviation(x) {
-  var sampleVarianceX = sampleVariance(x);
-  return Math.sqrt(sampleVarianceX);
-}
-function max2(x) {
-  if (x.length === 0) {
-    throw new Error("max requires at least one data point");
-  }
-  var value = x[0];
-  for (var i = 1; i < x.length; i++) {
-    if (x[i] > value) {
-      value = x[i];
-    }
-  }
-  return value;
-}
-function min(x) {
-  if (x.length === 0) {
-    throw new Error("min requires at least one data point");
-  }
-  var value = x[0];
-  for (var i = 1; i < x.length; i++) {
-    if (x[i] < value) {
-      value = x[i];
-    }
-  }
-  return value;
-}
-function quantileSorted(x, p) {
-  var idx = (x.length - 1) * p;
-  if (x.length === 0) {
-    throw new Error("quantile requires at least one data point.");
-  } else if (p < 0 || p > 1) {
-    throw new Error("quantiles must be between 0 and 1");
-  } else if (p === 1) {
-    return x[x.length - 1];
-  } else if (p === 0) {
-    return x[0];
-  } else if (idx % 1 !== 0) {
-    var lower = Math.floor(idx);
-    var upper = Math.ceil(idx);
-    var fraction = idx - lower;
-    return x[lower] + fraction * (x[upper] - x[lower]);
-  } else {
-    return x[idx];
-  }
-}
-function quickselect(arr, k, left, right) {
-  left = left || 0;
-  right = right || arr.length - 1;
-  while (right > left) {
-    if (right - left > 600) {
-      var n = right - left + 1;
-      var m = k - left + 1;
-      var z2 = Math.log(n);
-      var s = 0.5 * Math.exp(2 * z2 / 3);
-      var sd = 0.5 * Math.sqrt(z2 * s * (n - s) / n);
-      if (m - n / 2 < 0) {
-        sd *= -1;
-      }
-      var newLeft = Math.max(left, Math.floor(k - m * s / n + sd));
-      var newRight = Math.min(
-        right,
-        Math.floor(k + (n - m) * s / n + sd)
-      );
-      quickselect(arr, k, newLeft, newRight);
-    }
-    var t = arr[k];
-    var i = left;
-    var j = right;
-    swap(arr, left, k);
-    if (arr[right] > t) {
-      swap(arr, left, right);
-    }
-    while (i < j) {
-      swap(arr, i, j);
-      i++;
-      j--;
-      while (arr[i] < t) {
-        i++;
-      }
-      while (arr[j] > t) {
-        j--;
-      }
-    }
-    if (arr[left] === t) {
-      swap(arr, left, j);
-    } else {
-      j++;
-      swap(arr, j, right);
-    }
-    if (j <= k) {
-      left = j + 1;
-    }
-    if (k <= j) {
-      right = j - 1;
-    }
-  }
-}
-function swap(arr, i, j) {
-  var tmp = arr[i];
-  arr[i] = arr[j];
-  arr[j] = tmp;
-}
-function quantile(x, p) {
-  var copy = x.slice();
-  if (Array.isArray(p)) {
-    multiQuantileSelect(copy, p);
-    var results = [];
-    for (var i = 0; i < p.length; i++) {
-      results[i] = quantileSorted(copy, p[i]);
-    }
-    return results;
-  } else {
-    var idx = quantileIndex(copy.length, p);
-    quantileSelect(copy, idx, 0, copy.length - 1);
-    return quantileSorted(copy, p);
-  }
-}
-function quantileSelect(arr, k, left, right) {
-  if (k % 1 === 0) {
-    quickselect(arr, k, left, right);
-  } else {
-    k = Math.floor(k);
-    quickselect(arr, k, left, right);
-    quickselect(arr, k + 1, k + 1, right);
-  }
-}
-function multiQuantileSelect(arr, p) {
-  var positions = /* @__PURE__ */ new Set();
-  for (var i = 0; i < p.length; i++) {
-    var idx = quantileIndex(arr.length, p[i]);
-    positions.add(Math.floor(idx));
-    positions.add(Math.ceil(idx));
-  }
-  var indices = Array.from(positions).sort(compare);
-  multiselect(arr, indices, 0, indices.length - 1, 0, arr.length - 1);
-}
-function multiselect(arr, indices, lo, hi, left, right) {
-  if (lo > hi) {
-    return;
-  }
-  var mid = lo + hi >> 1;
-  quickselect(arr, indices[mid], left, right);
-  multiselect(arr, indices, lo, mid - 1, left, indices[mid] - 1);
-  multiselect(arr, indices, mid + 1, hi, indices[mid] + 1, right);
-}
-function compare(a, b) {
-  return a - b;
-}
-function quantileIndex(len, p) {
-  var idx = (len - 1) * p;
-  if (p === 1) {
-    return len - 1;
-  } else if (p === 0) {
-    return 0;
-  } else if (idx % 1 !== 0) {
-    return idx;
-  } else {
-    return idx;
-  }
-}
-function median(x) {
-  return +quantile(x, 0.5);
-}
-var BayesianClassifier = function BayesianClassifier2() {
-  this.totalCount = 0;
-  this.data = {};
-};
-BayesianClassifier.prototype.train = function train(item, category) {
-  if (!this.data[category]) {
-    this.data[category] = {};
-  }
-  for (var k in item) {
-    var v = item[k];
-    if (this.data[category][k] === void 0) {
-      this.data[category][k] = {};
-    }
-    if (this.data[category][k][v] === void 0) {
-      this.data[category][k][v] = 0;
-    }
-    this.data[category][k][v]++;
-  }
-  this.totalCount++;
-};
-BayesianClassifier.prototype.score = function score(item) {
-  var odds = {};
-  var category;
-  for (var k in item) {
-    var v = item[k];
-    for (category in this.data) {
-      if (odds[category] === void 0) {
-        odds[category] = {};
-      }
-      if (this.data[category][k]) {
-        odds[category][k + "_" + v] = (this.data[category][k][v] || 0) / this.totalCount;
-      } else {
-        odds[category][k + "_" + v] = 0;
-      }
-    }
-  }
-  var oddsSums = {};
-  for (category in odds) {
-    oddsSums[category] = 0;
-    for (var combination in odds[category]) {
-      oddsSums[category] += odds[category][combination];
-    }
-  }
-  return oddsSums;
-};
-var g = 607 / 128;
-var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
-var SQRT_2PI$1 = Math.sqrt(2 * Math.PI);
-function cumulativeDistribution(z2) {
-  var sum2 = z2;
-  var tmp = z2;
-  for (var i = 1; i < 30; i++) {
-    tmp *= z2 * z2 / (2 * i + 1);
-    sum2 += tmp;
-  }
-  return Math.round((0.5 + sum2 / SQRT_2PI$1 * Math.exp(-z2 * z2 / 2)) * 1e4) / 1e4;
-}
-var standardNormalTable = [];
-for (z = 0; z <= 3.09; z += 0.01) {
-  standardNormalTable.push(cumulativeDistribution(z));
-}
-var z;
-var SQRT_2PI = Math.sqrt(2 * Math.PI);
-var PerceptronModel = function PerceptronModel2() {
-  this.weights = [];
-  this.bias = 0;
-};
-PerceptronModel.prototype.predict = function predict(features) {
-  if (features.length !== this.weights.length) {
-    return null;
-  }
-  var score2 = 0;
-  for (var i = 0; i < this.weights.length; i++) {
-    score2 += this.weights[i] * features[i];
-  }
-  score2 += this.bias;
-  if (score2 > 0) {
-    return 1;
-  } else {
-    return 0;
-  }
-};
-PerceptronModel.prototype.train = function train2(features, label) {
-  if (label !== 0 && label !== 1) {
-    return null;
-  }
-  if (features.length !== this.weights.length) {
-    this.weights = features.slice();
-    this.bias = 1;
-  }
-  var prediction = this.predict(features);
-  if (typeof prediction === "number" && prediction !== label) {
-    var gradient = label - prediction;
-    for (var i = 0; i < this.weights.length; i++) {
-      this.weights[i] += gradient * features[i];
-    }
-    this.bias += gradient;
-  }
-  return this;
-};
-
-// src/results/model.ts
-init_define_PERF_GATE_UPLOT();
-var RESULTS_SCHEMA_VERSION = 1;
-
-// src/results/units.ts
-init_define_PERF_GATE_UPLOT();
-var KNOWN_UNITS = {};
-function define2(family, canonical, factor, aliases) {
-  for (const name of [canonical, ...aliases]) KNOWN_UNITS[name.toLowerCase()] = { family, factor, canonical };
-}
-define2("time", "ns", 1e-3, ["nanoseconds", "nanosecond", "nsec"]);
-define2("time", "µs", 1, ["us", "μs", "microseconds", "microsecond", "usec"]);
-define2("time", "ms", 1e3, ["milliseconds", "millisecond", "msec"]);
-define2("time", "s", 1e6, ["sec", "secs", "seconds", "second"]);
-define2("time", "min", 6e7, ["minutes", "minute"]);
-define2("bytes", "B", 1, ["bytes", "byte"]);
-define2("bytes", "kB", 1e3, ["kb"]);
-define2("bytes", "KiB", 1024, []);
-define2("bytes", "MB", 1e6, []);
-define2("bytes", "MiB", 1024 ** 2, []);
-define2("bytes", "GB", 1e9, []);
-define2("bytes", "GiB", 1024 ** 3, []);
-define2("rate", "ops/s", 1, ["op/s", "ops", "hz", "iterations/s", "it/s"]);
-define2("rate", "req/s", 1, ["rps", "requests/s"]);
-define2("rate", "msg/s", 1, ["messages/s"]);
-define2("rate", "B/s", 1, ["bytes/s"]);
-define2("rate", "kB/s", 1e3, []);
-define2("rate", "MB/s", 1e6, []);
-define2("rate", "MiB/s", 1024 ** 2, []);
-define2("ratio", "%", 1, ["percent"]);
-define2("count", "count", 1, ["1", "n", "x"]);
-function lookupUnit(unit) {
-  return KNOWN_UNITS[unit.trim().toLowerCase()];
-}
-function unitFamily(unit) {
-  return lookupUnit(unit)?.family ?? "opaque";
-}
-function canonicalUnit(unit) {
-  return lookupUnit(unit)?.canonical ?? unit.trim();
-}
-function inferDirection(unit) {
-  const known = lookupUnit(unit);
-  if (known) return known.family === "rate" ? "higher" : "lower";
-  return /\/\s*s(ec)?$/i.test(unit.trim()) ? "higher" : "lower";
-}
-function convertValue(value, from, to) {
-  const a = lookupUnit(from);
-  const b = lookupUnit(to);
-  if (!a || !b) return canonicalUnit(from) === canonicalUnit(to) ? value : void 0;
-  if (a.family !== b.family) return void 0;
-  if (a.family === "rate" && rateKind(a.canonical) !== rateKind(b.canonical)) return void 0;
-  return value * a.factor / b.factor;
-}
-function rateKind(canonical) {
-  return canonical.endsWith("B/s") ? "bytes" : canonical;
-}
-function parseQuantity(text) {
-  const match = /^\s*([-+]?(?:\d[\d_,]*\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([^\d\s].*?)?\s*$/i.exec(text);
-  if (!match) return void 0;
-  const value = Number(match[1].replace(/[_,]/g, ""));
-  if (!Number.isFinite(value)) return void 0;
-  return { value, unit: match[2] ?? "" };
-}
-var TIME_DISPLAY = [
-  ["s", 1e6],
-  ["ms", 1e3],
-  ["µs", 1],
-  ["ns", 1e-3]
-];
-var BYTE_DISPLAY = [
-  ["GiB", 1024 ** 3],
-  ["MiB", 1024 ** 2],
-  ["KiB", 1024],
-  ["B", 1]
-];
-var DECIMAL_BYTE_DISPLAY = [
-  ["GB", 1e9],
-  ["MB", 1e6],
-  ["kB", 1e3],
-  ["B", 1]
-];
-function byteDisplayOf(canonical) {
-  return /^[kMG]B(\/s)?$/.test(canonical) ? DECIMAL_BYTE_DISPLAY : BYTE_DISPLAY;
-}
-function formatQuantity(value, unit) {
-  if (!Number.isFinite(value)) return String(value);
-  const known = lookupUnit(unit);
-  if (value === 0 && known && known.family !== "count" && known.family !== "ratio") return `0 ${canonicalUnit(unit)}`;
-  if (known?.family === "time") return scaled(value * known.factor, TIME_DISPLAY, "");
-  if (known?.family === "bytes") return scaled(value * known.factor, byteDisplayOf(known.canonical), "");
-  if (known?.family === "rate" && rateKind(known.canonical) === "bytes") return scaled(value * known.factor, byteDisplayOf(known.canonical), "/s");
-  if (known?.family === "ratio") return `${formatNumber(value)}%`;
-  const shown = known?.family === "count" ? "" : canonicalUnit(unit);
-  return shown ? `${formatNumber(value)} ${shown}` : formatNumber(value);
-}
-function scaled(base, scale, suffix) {
-  const [name, factor] = scale.find(([, f]) => Math.abs(base) >= f) ?? scale[scale.length - 1];
-  return `${formatNumber(base / factor)} ${name}${suffix}`;
-}
-function formatNumber(value) {
-  if (value === 0) return "0";
-  const magnitude2 = Math.abs(Number(value.toPrecision(3)));
-  if (magnitude2 >= 1e3) return Math.round(value).toLocaleString("en-US");
-  if (magnitude2 >= 100) return value.toFixed(0);
-  if (magnitude2 >= 10) return value.toFixed(1);
-  if (magnitude2 >= 1) return value.toFixed(2);
-  return value.toPrecision(3);
-}
-function formatPercentChange(ratio, minus = "-") {
-  const percent = (ratio - 1) * 100;
-  const text = Math.abs(percent).toFixed(Math.abs(percent) >= 100 ? 0 : 1);
-  if (Number(text) === 0) return `${text}%`;
-  return `${percent < 0 ? minus : "+"}${text}%`;
-}
-
-// src/formats/results-builder.ts
-function metricValue(value, unit, direction) {
-  const canonical = canonicalUnit(unit);
-  return { value, unit: canonical, direction: direction ?? inferDirection(canonical) };
-}
-function percentileMetricName(percent) {
-  return `p${Number(percent.toFixed(6))}`;
-}
-var ScenarioCollector = class {
-  byName = /* @__PURE__ */ new Map();
-  /** Appends a trial to the scenario `name`, creating it with `kind` and `labels` the first time. */
-  addTrial(name, trial, options = {}) {
-    if (Object.keys(trial.metrics).length === 0) return;
-    let scenario = this.byName.get(name);
-    if (!scenario) {
-      scenario = { name, ...options.kind ? { kind: options.kind } : {}, trials: [] };
-      if (options.labels && Object.keys(options.labels).length > 0) scenario.labels = { ...options.labels };
-      this.byName.set(name, scenario);
-    }
-    scenario.trials.push(trial);
-  }
-  get size() {
-    return this.byName.size;
-  }
-  scenarios() {
-    return [...this.byName.values()];
-  }
-};
-function buildResults(format, scenarios, source, extra = {}) {
-  if (scenarios.length === 0) {
-    throw new InputError(`${source}: ${extra.nothingFound ?? `no benchmarks found in this ${format} output`}`);
-  }
-  const environment = extra.environment && Object.keys(extra.environment).length > 0 ? normalizeEnvironment(extra.environment) : void 0;
-  return {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    producer: { name: format, format, ...extra.producerVersion ? { version: extra.producerVersion } : {} },
-    ...extra.createdAt ? { createdAt: extra.createdAt } : {},
-    ...environment ? { environment } : {},
-    scenarios
-  };
-}
-var OS_NAMES = { windows: "win32", macos: "darwin", osx: "darwin", "mac os x": "darwin" };
-var ARCH_NAMES = { x86_64: "x64", amd64: "x64", aarch64: "arm64", arm64: "arm64", i386: "ia32", i686: "ia32", x86: "ia32" };
-function normalizeEnvironment(environment) {
-  const normalized = { ...environment };
-  if (normalized.os) {
-    const os = normalized.os.trim().toLowerCase();
-    normalized.os = OS_NAMES[os] ?? os;
-  }
-  if (normalized.arch) {
-    const arch2 = normalized.arch.trim().toLowerCase();
-    normalized.arch = ARCH_NAMES[arch2] ?? arch2;
-  }
-  return normalized;
-}
-var SUMMARY_PERCENTILES = [50, 90, 95, 99, 99.9];
-function summarizeSamples(samples, unit) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const metrics = {
-    mean: metricValue(mean(sorted), unit),
-    min: metricValue(min(sorted), unit),
-    max: metricValue(max2(sorted), unit)
-  };
-  if (sorted.length > 1) metrics.stdev = metricValue(sampleStandardDeviation(sorted), unit);
-  for (const percent of SUMMARY_PERCENTILES) {
-    metrics[percentileMetricName(percent)] = metricValue(quantileSorted(sorted, percent / 100), unit);
-  }
-  return metrics;
-}
-function isoTimestamp(value) {
-  if (typeof value !== "string" && typeof value !== "number") return void 0;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? void 0 : date.toISOString();
-}
-function urlScenarioName(url) {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.pathname}${parsed.search}`;
-  } catch {
-    return url;
-  }
-}
-
-// src/config/load-shape-settings.ts
-init_define_PERF_GATE_UPLOT();
-var MAX_USERS = 1e4;
-function parseStages(stages, measure) {
-  const { value, at } = stages;
-  if (value.length === 0) throw new InputError(`${at}: give at least one stage ({ duration: 30s, users: 50 }), or remove stages`);
-  const units = new Set(value.map((stage, index) => stageUnit(stage, `${at}/${index}`)));
-  if (units.size > 1) throw new InputError(`${at}: every stage sets users, or every stage sets rate; a shape cannot mix the two`);
-  const unit = [...units][0];
-  const shape = {
-    unit,
-    stages: value.map((stage, index) => ({
-      durationSeconds: parseDurationMs(stage.duration, `${at}/${index}/duration`) / 1e3,
-      target: unit === "users" ? stage.users : stage.rate
-    })),
-    measure: measure?.value ?? "steady"
-  };
-  if (shape.stages.every((stage) => stage.target === 0)) throw new InputError(`${at}: every stage has a target of 0; nothing would be sent`);
-  if (shape.measure === "steady" && !shape.stages.some((stage, index) => stage.target > 0 && stage.target === (shape.stages[index - 1]?.target ?? 0))) {
-    const peak = Math.max(...shape.stages.map((stage) => stage.target));
-    throw new InputError(
-      `${at}: the stages never reach a steady part (a stage that keeps the target of the stage before it), which is what is measured; add one, e.g. { duration: 30s, ${unit}: ${peak} } after the ramp, or set measure: all to measure the ramps too`
-    );
-  }
-  return shape;
-}
-function stageUnit(stage, at) {
-  if (stage.users !== void 0 && stage.rate !== void 0) throw new InputError(`${at}: give users or rate, not both`);
-  if (stage.users !== void 0) {
-    if (!Number.isInteger(stage.users) || stage.users < 0 || stage.users > MAX_USERS)
-      throw new InputError(`${at}/users: ${stage.users} is not a whole number of users from 0 to ${MAX_USERS}`);
-    return "users";
-  }
-  if (stage.rate !== void 0) {
-    if (!Number.isFinite(stage.rate) || stage.rate < 0) throw new InputError(`${at}/rate: ${stage.rate} is not a rate of 0 or more requests per second`);
-    return "rate";
-  }
-  throw new InputError(`${at}: a stage needs users (concurrent users to ramp to) or rate (requests per second to ramp to)`);
-}
-function parseThinkTime(picked) {
-  const { value, at } = picked;
-  const negative = typeof value === "number" ? value < 0 : typeof value === "string" && /^\s*-/.test(value);
-  if (negative) throw new InputError(`${at}: "${value}" is negative; a think time is 0 or more, e.g. 1s or 500ms-2s`);
-  let min2;
-  let max3;
-  if (typeof value === "object") {
-    min2 = parseDurationMs(value.min, `${at}/min`, { allowZero: true }) / 1e3;
-    max3 = parseDurationMs(value.max, `${at}/max`, { allowZero: true }) / 1e3;
-  } else {
-    const range = typeof value === "string" ? /^\s*([^-\s]+)\s*-\s*([^-\s]+)\s*$/.exec(value) : null;
-    if (range) {
-      min2 = parseDurationMs(range[1], at, { allowZero: true }) / 1e3;
-      max3 = parseDurationMs(range[2], at, { allowZero: true }) / 1e3;
-    } else {
-      min2 = max3 = parseDurationMs(value, at, { allowZero: true }) / 1e3;
-    }
-  }
-  if (min2 > max3) throw new InputError(`${at}: the shortest think time (${min2}s) is longer than the longest (${max3}s); write min-max, e.g. 500ms-2s`);
-  return { minSeconds: min2, maxSeconds: max3 };
-}
-function parseScale(picked) {
-  const { value, at } = picked;
-  const factor = typeof value === "number" ? value : /^\s*(\d+(?:\.\d+)?)\s*x?\s*$/i.exec(value)?.[1];
-  const scale = Number(factor);
-  if (factor === void 0 || !Number.isFinite(scale) || scale <= 0 || scale > 100)
-    throw new InputError(`${at}: "${value}" is not a load factor; write e.g. 2x (twice the load) or 0.5x, up to 100x`);
-  return scale;
-}
-function scaledUsers(users, scale, at) {
-  const scaled2 = users === 0 ? 0 : Math.ceil(users * scale - 1e-9);
-  if (scaled2 > MAX_USERS) throw new InputError(`${at}: scale ${scale}x makes ${scaled2} users (connections), more than ${MAX_USERS}`);
-  return scaled2;
-}
-function scaleShape(shape, scale, at) {
-  if (scale === 1) return shape;
-  return {
-    ...shape,
-    stages: shape.stages.map((stage) => ({
-      ...stage,
-      target: shape.unit === "users" ? scaledUsers(stage.target, scale, at) : stage.target * scale
-    }))
-  };
-}
-var spansOfShape = /* @__PURE__ */ new WeakMap();
-function stageSpans(shape) {
-  let spans = spansOfShape.get(shape);
-  if (!spans) {
-    let time = 0;
-    let previous = 0;
-    spans = shape.stages.map((stage) => {
-      const span = { from: time, to: time + stage.durationSeconds, startTarget: previous, endTarget: stage.target };
-      time = span.to;
-      previous = stage.target;
-      return span;
-    });
-    spansOfShape.set(shape, spans);
-  }
-  return spans;
-}
-function describeShape(shape) {
-  const unit = shape.unit === "users" ? "users" : "req/s";
-  return stageSpans(shape).map((span) => {
-    const seconds3 = `${Number((span.to - span.from).toFixed(3))}s`;
-    if (span.startTarget === span.endTarget)
-      return `${round(span.endTarget)} ${unit} for ${seconds3}${span.endTarget > 0 && shape.measure === "steady" ? " (measured)" : ""}`;
-    return `${round(span.startTarget)}→${round(span.endTarget)} ${unit} in ${seconds3}`;
-  }).join(", ");
-}
-function round(value) {
-  return Number(value.toFixed(2)).toString();
-}
-function describeThinkTime(think) {
-  const shown = (seconds3) => seconds3 < 1 ? `${Number((seconds3 * 1e3).toFixed(1))}ms` : `${Number(seconds3.toFixed(3))}s`;
-  return think.minSeconds === think.maxSeconds ? shown(think.minSeconds) : `${shown(think.minSeconds)}–${shown(think.maxSeconds)}`;
-}
-
-// src/config/websocket-settings.ts
-init_define_PERF_GATE_UPLOT();
-var DEFAULT_WEBSOCKET_MESSAGE = "ping";
-function isWebSocketUrl(url) {
-  return /^wss?:\/\//i.test(url.trim());
-}
-function httpOriginOf(websocketUrl2) {
-  const url = new URL(websocketUrl2);
-  return `${url.protocol === "wss:" ? "https:" : "http:"}//${url.host}/`;
-}
-function websocketScenarioName(url) {
-  try {
-    return `WS ${new URL(url).pathname}`;
-  } catch {
-    return `WS ${url}`;
-  }
-}
-function buildWebSocketScenario(name, config, knobs, own, at, placeholders) {
-  const url = websocketUrl(config.url, `${at}${at.startsWith("input") ? "" : "/websocket/url"}`);
-  if (own.rate !== void 0) {
-    throw new InputError(`${at}/rate: a WebSocket scenario paces each client, not all of them: use websocket.message-rate (messages per second per client)`);
-  }
-  if (own.requests !== void 0) throw new InputError(`${at}/requests: a WebSocket scenario is measured over a duration; use duration instead`);
-  if (own.workers !== void 0)
-    throw new InputError(`${at}/workers: generator worker threads drive HTTP scenarios; a WebSocket scenario's clients run on one thread. Remove workers`);
-  const raw = config.message ?? DEFAULT_WEBSOCKET_MESSAGE;
-  const message = typeof raw === "string" ? placeholders(raw, `${at}/websocket/message`) : JSON.stringify(raw);
-  if (message === "") throw new InputError(`${at}/websocket/message: the message is empty; an echo of nothing cannot be told from no reply`);
-  const scenario = {
-    name,
-    url,
-    message,
-    clients: knobs.connections,
-    durationSeconds: knobs.durationSeconds,
-    warmupSeconds: knobs.warmupSeconds,
-    trials: knobs.trials,
-    timeoutSeconds: knobs.timeoutSeconds
-  };
-  const messageRate = config["message-rate"];
-  if (messageRate !== void 0) scenario.messageRatePerSecond = positiveRate(messageRate, `${at}/websocket/message-rate`, "messages per second per client");
-  const connectRate = config["connect-rate"];
-  if (connectRate !== void 0) scenario.connectRatePerSecond = positiveRate(connectRate, `${at}/websocket/connect-rate`, "new connections per second");
-  return scenario;
-}
-function positiveRate(value, at, what) {
-  if (!Number.isFinite(value) || value <= 0) throw new InputError(`${at}: ${value} is not a positive number of ${what}`);
-  return value;
-}
-function websocketUrl(raw, at) {
-  let url;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InputError(`${at}: "${raw}" is not an absolute URL; write e.g. ws://127.0.0.1:8080/chat`);
-  }
-  if (url.protocol !== "ws:" && url.protocol !== "wss:") {
-    throw new InputError(`${at}: "${url.href}" must be ws:// or wss:// for a WebSocket scenario (an http(s) endpoint goes under endpoints)`);
-  }
-  if (url.username || url.password) throw new InputError(`${at}: put credentials in the message or a query token, not in the URL (they would be logged)`);
-  return url.href;
-}
-
-// src/config/load-settings.ts
-var LOAD_PROFILES = {
-  /** Does it work at all, and roughly how fast: seconds per scenario. */
-  smoke: { connections: 5, durationSeconds: 3, warmupSeconds: 1, trials: 3 },
-  /** The PR gate default: enough trials for a confidence interval in about a minute per scenario. */
-  standard: { connections: 10, durationSeconds: 10, warmupSeconds: 3, trials: 5 },
-  /** Many connections: behaviour near saturation. */
-  stress: { connections: 100, durationSeconds: 30, warmupSeconds: 5, trials: 3 },
-  /** Long and moderate: memory growth and slow degradation. */
-  soak: { connections: 10, durationSeconds: 600, warmupSeconds: 30, trials: 1 }
-};
-var DEFAULT_LOAD_PROFILE = "standard";
-var DEFAULT_LOAD_TIMEOUT_SECONDS = 10;
-var DEFAULT_READY_TIMEOUT_MS = 3e4;
-var METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-var HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-var SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|token|key|secret|password|session/i;
-var SECRET_PARAM = /token|key|secret|password|session|auth|signature|sig$/i;
-var PLACEHOLDER = /\$\{\{\s*(env|secrets)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-function resolveLoadSource(edge, config, where, rootDir, env, customProfiles = {}) {
-  const url = edge.url?.trim();
-  if (!url && !config) return void 0;
-  const secrets = /* @__PURE__ */ new Set();
-  const profiles = profileTable(customProfiles, where);
-  const profileName = (raw, at) => checkProfileName(raw, at, profiles);
-  const edgeProfile = profileName(edge.profile, "input 'profile'");
-  profileName(config?.profile, `${where}: /load/profile`);
-  config?.scenarios.forEach((scenario, index) => profileName(scenario.profile, `${where}: /load/scenarios/${index}/profile`));
-  const baseUrl = config?.["base-url"];
-  const placeholders = (text, at) => {
-    const filled = interpolate(text, at, env);
-    if (filled.interpolated) secrets.add(filled.text);
-    return filled.text;
-  };
-  let scenarios = [];
-  const websocketScenarios = [];
-  if (url && isWebSocketUrl(url)) {
-    const knobs = resolveKnobs({}, config, edge, edgeProfile, "input 'url'", profiles);
-    websocketScenarios.push(buildWebSocketScenario(websocketScenarioName(url), { url }, knobs, {}, "input 'url'", placeholders));
-  } else if (url) {
-    const endpoint = parseEndpoint({ url }, "input 'url'", baseUrl, env, secrets);
-    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'", profiles)];
-  } else {
-    const names = /* @__PURE__ */ new Set();
-    const single = config.scenarios.length === 1;
-    config.scenarios.forEach((scenario, index) => {
-      const at = `${where}: /load/scenarios/${index}`;
-      const claim = (name2) => {
-        if (names.has(name2)) throw new InputError(`${at}/name: "${name2}" is used by two load scenarios`);
-        names.add(name2);
-      };
-      if (scenario.websocket && scenario.endpoints) throw new InputError(`${at}: give either endpoints (HTTP) or websocket, not both; make two scenarios`);
-      if (scenario.websocket) {
-        const knobs = resolveKnobs(scenario, config, edge, edgeProfile, at, profiles);
-        const shaped = knobs.shape ?? knobs.thinkTime;
-        if (shaped)
-          throw new InputError(
-            `${shaped.at}: stages and think-time apply to HTTP scenarios; a WebSocket scenario ramps its clients with websocket.connect-rate and paces them with websocket.message-rate`
-          );
-        const fallback = websocketScenarioName(scenario.websocket.url);
-        const name2 = scenario.name ?? (single ? fallback : `${fallback} #${index + 1}`);
-        claim(name2);
-        websocketScenarios.push(buildWebSocketScenario(name2, scenario.websocket, knobs, scenario, at, placeholders));
-        return;
-      }
-      const endpoints = (scenario.endpoints ?? []).map((endpoint, e) => parseEndpoint(endpoint, `${at}/endpoints/${e}`, baseUrl, env, secrets));
-      const origins = new Set(endpoints.map((endpoint) => new URL(endpoint.url).origin));
-      if (origins.size > 1) {
-        throw new InputError(
-          `${at}/endpoints: all endpoints of a scenario must be on one server; found ${[...origins].join(", ")}. Make one scenario per server.`
-        );
-      }
-      nameEndpoints(endpoints, scenario.endpoints ?? [], at);
-      const name = scenario.name ?? (single ? defaultName(endpoints) : `${defaultName(endpoints)} #${index + 1}`);
-      claim(name);
-      scenarios.push(buildScenario(name, endpoints, scenario, config, edge, edgeProfile, at, profiles));
-    });
-  }
-  const source = { kind: "load", scenarios, secrets: [...secrets], profiles: Object.fromEntries(profiles) };
-  if (websocketScenarios.length > 0) source.websocketScenarios = websocketScenarios;
-  for (const websocket of websocketScenarios) for (const secret of querySecrets(websocket.url)) secrets.add(secret);
-  source.secrets = [...secrets];
-  const firstOrigin = scenarios[0] ? new URL(scenarios[0].endpoints[0].url).origin + "/" : httpOriginOf(websocketScenarios[0].url);
-  const server = resolveServer(edge, config, where, rootDir, firstOrigin);
-  if (server) source.server = server;
-  return source;
-}
-function nameEndpoints(endpoints, configured, at) {
-  const taken = /* @__PURE__ */ new Set();
-  endpoints.forEach((endpoint, index) => {
-    if (configured[index]?.name !== void 0 && taken.has(endpoint.name)) {
-      throw new InputError(`${at}/endpoints/${index}/name: "${endpoint.name}" names two endpoints of the scenario; their metrics would mix`);
-    }
-    let name = endpoint.name;
-    for (let n = 2; taken.has(name); n++) name = `${endpoint.name} #${n}`;
-    endpoint.name = name;
-    taken.add(name);
-  });
-}
-function defaultName(endpoints) {
-  const first = endpoints[0];
-  return `${first.method} ${redactedPath(first.url)}`;
-}
-function redactedPath(url) {
-  const parsed = new URL(url);
-  const names = [...parsed.searchParams.keys()].filter((name) => SECRET_PARAM.test(name));
-  for (const name of names) parsed.searchParams.set(name, "***");
-  return urlScenarioName(parsed.href);
-}
-function profileTable(custom, where) {
-  const table = new Map(Object.entries(LOAD_PROFILES));
-  table.set("quick", LOAD_PROFILES.smoke);
-  for (const [name, own] of Object.entries(custom)) {
-    const at = `${where}: /profiles/${name}`;
-    const profile = {
-      connections: own.connections ?? LOAD_PROFILES.standard.connections,
-      durationSeconds: seconds(own.duration === void 0 ? void 0 : { value: own.duration, at: `${at}/duration` }) ?? LOAD_PROFILES.standard.durationSeconds,
-      warmupSeconds: seconds(own.warmup === void 0 ? void 0 : { value: own.warmup, at: `${at}/warmup` }, { allowZero: true }) ?? LOAD_PROFILES.standard.warmupSeconds,
-      trials: own.trials ?? LOAD_PROFILES.standard.trials
-    };
-    if (own.rate !== void 0) profile.ratePerSecond = own.rate;
-    if (own.scale !== void 0) profile.scale = parseScale({ value: own.scale, at: `${at}/scale` });
-    table.set(name, profile);
-  }
-  return table;
-}
-function checkProfileName(raw, where, profiles) {
-  const value = raw?.trim();
-  if (!value) return void 0;
-  if (profiles.has(value)) return value;
-  throw new InputError(`${where} must be one of ${[...profiles.keys()].join(", ")} (define your own under profiles:); got "${value}"`);
-}
-function resolveKnobs(own, config, edge, edgeProfile, at, profiles) {
-  const profile = profiles.get(edgeProfile ?? own.profile ?? config?.profile ?? DEFAULT_LOAD_PROFILE);
-  const section = config ?? {};
-  const sectionAt = at.replace(/\/scenarios\/\d+$/, "");
-  const pick = (key2) => own[key2] !== void 0 ? { value: own[key2], at: `${at}/${key2}` } : section[key2] !== void 0 ? { value: section[key2], at: `${sectionAt}/${key2}` } : void 0;
-  const scalePicked = pick("scale");
-  const scale = scalePicked ? parseScale(scalePicked) : profile.scale ?? 1;
-  const scaleAt = scalePicked?.at ?? "the profile";
-  const pickedConnections = edge.connections?.trim() ? { at: "input 'connections'" } : pick("connections");
-  const connections = scaledUsers(
-    edge.connections?.trim() ? wholeNumber(edge.connections, "input 'connections'", 1, 1e4) : pick("connections")?.value ?? profile.connections,
-    scale,
-    scaleAt
-  );
-  const durationPicked = edge.duration?.trim() ? { value: edge.duration, at: "input 'duration'" } : pick("duration");
-  const duration2 = seconds(durationPicked) ?? profile.durationSeconds;
-  const trials = edge.trials?.trim() ? wholeNumber(edge.trials, "input 'trials'", 1, 100) : pick("trials")?.value ?? profile.trials;
-  const warmupSeconds = seconds(pick("warmup"), { allowZero: true }) ?? profile.warmupSeconds;
-  const timeout = pick("timeout");
-  const timeoutSeconds = seconds(timeout) ?? DEFAULT_LOAD_TIMEOUT_SECONDS;
-  if (timeoutSeconds < 1) throw new InputError(`${timeout.at}: "${timeout.value}" is too short; a request timeout is at least 1s`);
-  const explicit = {};
-  if (durationPicked) explicit.duration = durationPicked.at;
-  if (pickedConnections) explicit.connections = pickedConnections.at;
-  const knobs = { connections, durationSeconds: duration2, warmupSeconds, trials, timeoutSeconds, scale, explicit };
-  const pickedRate = pick("rate");
-  if (edge.rate?.trim()) knobs.rate = { value: positiveNumber(edge.rate, "input 'rate'"), at: "input 'rate'" };
-  else if (pickedRate) knobs.rate = pickedRate;
-  else if (profile.ratePerSecond !== void 0) knobs.rate = { value: profile.ratePerSecond, at: "the profile" };
-  if (knobs.rate) knobs.rate = { ...knobs.rate, value: knobs.rate.value * scale };
-  const requests = edge.duration?.trim() ? void 0 : pick("requests");
-  if (requests) knobs.requests = requests;
-  const stages = pick("stages");
-  if (stages) {
-    const measure = pick("measure");
-    knobs.shape = { value: scaleShape(parseStages(stages, measure), scale, scaleAt), at: stages.at };
-  }
-  const think = pick("think-time");
-  if (think) knobs.thinkTime = { value: parseThinkTime(think), at: think.at };
-  if (edge.workers?.trim()) {
-    const raw = edge.workers.trim();
-    knobs.workers = { value: raw === "auto" ? "auto" : wholeNumber(raw, "input 'workers'", 1, 64), at: "input 'workers'" };
-  } else {
-    const workers = pick("workers");
-    if (workers) knobs.workers = workers;
-  }
-  return knobs;
-}
-function checkShape(knobs) {
-  const think = knobs.thinkTime;
-  const shape = knobs.shape;
-  const parentOf = (path) => path.slice(0, path.lastIndexOf("/"));
-  const beside = (path) => path !== void 0 && shape !== void 0 && (path.startsWith("input") || parentOf(path) === parentOf(shape.at));
-  const rateApplies = knobs.rate !== void 0 && (shape?.value.unit !== "users" || beside(knobs.rate.at));
-  if (think && (rateApplies || shape?.value.unit === "rate"))
-    throw new InputError(
-      `${think.at}: think time is a pause between one user's requests (closed loop); with a rate (${rateApplies ? knobs.rate.at : shape.at}) the arrival schedule sets the pace. Use users stages or connections instead of a rate, or remove think-time`
-    );
-  if (!shape) return;
-  const at = shape.at;
-  if (beside(knobs.requests?.at)) throw new InputError(`${at}: stages set each trial's length; remove requests (${knobs.requests.at})`);
-  if (beside(knobs.explicit.duration)) throw new InputError(`${at}: stages set each trial's length; remove duration (${knobs.explicit.duration})`);
-  if (shape.value.unit === "users") {
-    if (beside(knobs.rate?.at))
-      throw new InputError(`${at}: users stages are a closed loop; a fixed rate (${knobs.rate.at}) cannot apply too. Use rate stages for an open loop`);
-    if (beside(knobs.explicit.connections))
-      throw new InputError(
-        `${at}: the stages set the users (connections); remove connections (${knobs.explicit.connections}), or use scale to scale the stages`
-      );
-  } else if (beside(knobs.rate?.at)) {
-    throw new InputError(`${at}: rate stages set the rate; remove rate (${knobs.rate.at})`);
-  }
-}
-function buildScenario(name, endpoints, own, config, edge, edgeProfile, at, profiles) {
-  const knobs = resolveKnobs(own, config, edge, edgeProfile, at, profiles);
-  checkShape(knobs);
-  const scenario = {
-    name,
-    endpoints,
-    connections: knobs.connections,
-    durationSeconds: knobs.durationSeconds,
-    warmupSeconds: knobs.warmupSeconds,
-    trials: knobs.trials,
-    timeoutSeconds: knobs.timeoutSeconds
-  };
-  if (knobs.scale !== 1) scenario.scale = knobs.scale;
-  if (knobs.requests !== void 0 && !knobs.shape) scenario.requests = knobs.requests.value;
-  if (knobs.rate !== void 0) scenario.ratePerSecond = knobs.rate.value;
-  if (knobs.thinkTime) scenario.thinkTime = knobs.thinkTime.value;
-  const shape = knobs.shape?.value;
-  if (shape) {
-    scenario.shape = shape;
-    scenario.durationSeconds = shape.stages.reduce((sum2, stage) => sum2 + stage.durationSeconds, 0);
-    const peak = Math.max(...shape.stages.map((stage) => stage.target));
-    if (shape.unit === "users") {
-      scenario.connections = peak;
-      delete scenario.ratePerSecond;
-    } else scenario.ratePerSecond = peak;
-    if (own.warmup === void 0 && config?.warmup === void 0) scenario.warmupSeconds = 0;
-  }
-  const configured = knobs.workers?.value === "auto" ? autoWorkers(endpoints[0].url, config?.server !== void 0) : knobs.workers?.value;
-  const workers = configured === void 0 ? void 0 : Math.min(configured, scenario.connections, scenario.requests ?? Infinity);
-  if (workers !== void 0 && workers > 1) scenario.workers = workers;
-  return scenario;
-}
-function autoWorkers(url, startsServer) {
-  const host = new URL(url).hostname;
-  const local = startsServer || host === "localhost" || host === "[::1]" || /^127\./.test(host);
-  return Math.max(1, availableParallelism() - (local ? 1 : 0));
-}
-function seconds(picked, options) {
-  return picked?.value === void 0 ? void 0 : parseDurationMs(picked.value, picked.at, options) / 1e3;
-}
-function wholeNumber(raw, where, min2, max3) {
-  const value = Number(raw.trim());
-  if (!Number.isInteger(value) || value < min2 || value > max3) {
-    throw new InputError(`${where} must be a whole number from ${min2} to ${max3}, got "${raw}"`);
-  }
-  return value;
-}
-function positiveNumber(raw, where) {
-  const value = Number(raw.trim());
-  if (!Number.isFinite(value) || value <= 0) throw new InputError(`${where} must be a positive number of requests per second, got "${raw}"`);
-  return value;
-}
-function parseEndpoint(endpoint, at, baseUrl, env, secrets) {
-  const method = (endpoint.method ?? "GET").trim().toUpperCase();
-  if (method === "HEAD")
-    throw new InputError(`${at}/method: HEAD cannot be load-tested here (the load generator would wait for a body after every response); use GET`);
-  if (!METHODS.includes(method)) {
-    throw new InputError(`${at}/method: "${endpoint.method}" is not an HTTP method; use one of ${METHODS.join(", ")}`);
-  }
-  const url = endpointUrl(endpoint, at, baseUrl);
-  for (const secret of querySecrets(url)) secrets.add(secret);
-  const headers = {};
-  for (const [name, raw] of Object.entries(endpoint.headers ?? {})) {
-    if (!HEADER_NAME.test(name)) throw new InputError(`${at}/headers: "${name}" is not a valid header name (letters, digits and !#$%&'*+.^_\`|~-)`);
-    const { text, interpolated } = interpolate(raw, `${at}/headers/${name}`, env);
-    if (/[\r\n\0]/.test(text)) throw new InputError(`${at}/headers/${name}: the value contains a line break or NUL, which HTTP headers cannot carry`);
-    if (interpolated || SECRET_HEADER.test(name)) {
-      secrets.add(text);
-      for (const word of text.split(/\s+/)) if (word.length >= 8) secrets.add(word);
-    }
-    headers[name] = text;
-  }
-  const settings = {
-    method,
-    url,
-    headers,
-    expectedStatus: expectedStatuses(endpoint.status),
-    name: endpoint.name ?? `${method} ${new URL(url).pathname}`,
-    weight: endpoint.weight ?? 1
-  };
-  if (endpoint.body !== void 0) {
-    if (method === "GET") throw new InputError(`${at}/body: a ${method} request has no body; use POST, PUT or PATCH, or remove the body`);
-    if (typeof endpoint.body === "string") {
-      const { text, interpolated } = interpolate(endpoint.body, `${at}/body`, env);
-      if (interpolated) secrets.add(text);
-      settings.body = text;
-    } else {
-      settings.body = JSON.stringify(endpoint.body);
-      if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
-    }
-  }
-  return settings;
-}
-function endpointUrl(endpoint, at, baseUrl) {
-  if (endpoint.url !== void 0 && endpoint.path !== void 0) throw new InputError(`${at}: give either url or path, not both`);
-  let url;
-  if (endpoint.url !== void 0) {
-    try {
-      url = new URL(endpoint.url);
-    } catch {
-      throw new InputError(`${at}/url: "${endpoint.url}" is not an absolute URL; write e.g. http://127.0.0.1:3000/items, or use path with load.base-url`);
-    }
-  } else if (endpoint.path !== void 0) {
-    if (!baseUrl) throw new InputError(`${at}/path: "${endpoint.path}" needs load.base-url (e.g. base-url: http://127.0.0.1:3000), or give a full url`);
-    try {
-      url = new URL(endpoint.path, baseUrl);
-    } catch {
-      throw new InputError(`${at}/path: "${endpoint.path}" does not resolve against base-url "${baseUrl}"`);
-    }
-  } else {
-    throw new InputError(`${at}: an endpoint needs url (absolute) or path (on load.base-url)`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    const hint = isWebSocketUrl(url.href) ? " (for WebSocket load, give the scenario websocket: { url } instead of endpoints)" : "";
-    throw new InputError(`${at}/url: "${url.href}" must be http:// or https://${hint}`);
-  }
-  if (url.username || url.password) throw new InputError(`${at}/url: put credentials in an Authorization header, not in the URL (they would be logged)`);
-  return url.href;
-}
-function querySecrets(url) {
-  return [...new URL(url).searchParams].filter(([name, value]) => SECRET_PARAM.test(name) && value !== "").map(([, value]) => value);
-}
-function expectedStatuses(status) {
-  if (status === void 0) return [];
-  return Array.isArray(status) ? status : [status];
-}
-function interpolate(text, at, env) {
-  let interpolated = false;
-  const result = text.replace(PLACEHOLDER, (whole, _kind, name) => {
-    const value = env[name];
-    if (value === void 0 || value === "") {
-      throw new InputError(`${at}: ${whole} is not set; put ${name} in the environment of the perf-gate step (env: ${name}: \${{ secrets.${name} }})`);
-    }
-    interpolated = true;
-    return value;
-  });
-  return { text: result, interpolated };
-}
-function resolveServer(edge, config, where, rootDir, firstOrigin) {
-  const configured = config?.server;
-  const start = edge.start?.trim() || configured?.start;
-  if (!start) {
-    if (edge.readyUrl?.trim()) throw new InputError(`input 'ready-url' needs a start command (input 'start'): perf-gate only waits for servers it starts`);
-    return void 0;
-  }
-  const base = config?.["base-url"] ?? firstOrigin;
-  const rawReady = edge.readyUrl?.trim() || configured?.["ready-url"];
-  const readyAt = edge.readyUrl?.trim() ? "input 'ready-url'" : `${where}: /load/server/ready-url`;
-  let readyUrl;
-  if (rawReady) {
-    try {
-      readyUrl = new URL(rawReady, base).href;
-    } catch {
-      throw new InputError(`${readyAt}: "${rawReady}" is neither a URL nor a path on ${base}`);
-    }
-  }
-  const server = {
-    start,
-    cwd: resolve(rootDir, configured?.cwd ?? "."),
-    env: configured?.env ?? {},
-    readyTimeoutMs: configured?.["ready-timeout"] !== void 0 ? parseDurationMs(configured["ready-timeout"], `${where}: /load/server/ready-timeout`) : DEFAULT_READY_TIMEOUT_MS,
-    freshPerTrial: configured?.["fresh-per-trial"] ?? false
-  };
-  if (readyUrl) server.readyUrl = readyUrl;
-  return server;
-}
-
-// src/config/thresholds.ts
-init_define_PERF_GATE_UPLOT();
-var import_picomatch = __toESM(require_picomatch2(), 1);
-function parseThresholdExpression(text, where) {
-  const trimmed = text.trim();
-  const relative7 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
-  if (relative7) {
-    const percent = Number(relative7[2]);
-    if (percent <= 0) throw new InputError(`${where}: threshold "${text}" must be a change above 0%`);
-    const sign = relative7[1];
-    return { kind: "relative", worseFraction: percent / 100, ...sign ? { sign } : {}, text: trimmed };
-  }
-  const absolute = /^(<=|>=|<|>)\s*(.+)$/.exec(trimmed);
-  if (absolute) {
-    const quantity = parseQuantity(absolute[2]);
-    if (!quantity) {
-      throw new InputError(`${where}: threshold "${text}" has no number after "${absolute[1]}"; write e.g. "< 300ms" or ">= 1000 req/s"`);
-    }
-    const unit = quantity.unit.trim();
-    if (unit !== "" && !lookupUnit(unit)) {
-      throw new InputError(
-        `${where}: threshold "${text}" has unknown unit "${unit}"; allowed: ns, us, ms, s, min, B, kB, KiB, MB, MiB, GB, GiB, ops/s, req/s, msg/s, B/s, MB/s, %, count (or no unit: the metric's own)`
-      );
-    }
-    return {
-      kind: "absolute",
-      operator: absolute[1],
-      value: quantity.value,
-      unit,
-      text: trimmed
-    };
-  }
-  throw new InputError(`${where}: threshold "${text}" is not understood; write a relative change such as "+20%" or an absolute budget such as "< 300ms"`);
-}
-function asList(value) {
-  if (value === void 0) return [];
-  return Array.isArray(value) ? value : [value];
-}
-function parseMetricThreshold(raw, where) {
-  if (typeof raw === "string" || Array.isArray(raw)) {
-    return {
-      warn: [],
-      fail: asList(raw).map((text, i) => parseThresholdExpression(text, Array.isArray(raw) ? `${where}/${i}` : where)),
-      definedAt: where
-    };
-  }
-  const parseLevel = (level) => {
-    const value = raw[level];
-    return asList(value).map((text, i) => parseThresholdExpression(text, Array.isArray(value) ? `${where}/${level}/${i}` : `${where}/${level}`));
-  };
-  const threshold = { warn: parseLevel("warn"), fail: parseLevel("fail"), definedAt: where };
-  if (raw.direction) threshold.direction = raw.direction;
-  for (const warn of threshold.warn) {
-    for (const fail of threshold.fail) {
-      if (looserThan(warn, fail)) {
-        throw new InputError(
-          `${where}: warn "${warn.text}" is looser than fail "${fail.text}", so it could never warn before failing; the warn level must be reached first (e.g. warn: "+10%", fail: "+30%")`
-        );
-      }
-    }
-  }
-  return threshold;
-}
-function looserThan(warn, fail) {
-  if (warn.kind === "relative" && fail.kind === "relative") return warn.sign === fail.sign && warn.worseFraction > fail.worseFraction;
-  if (warn.kind === "absolute" && fail.kind === "absolute") {
-    if (warn.unit !== fail.unit || warn.operator[0] !== fail.operator[0]) return false;
-    return warn.operator.startsWith("<") ? warn.value > fail.value : warn.value < fail.value;
-  }
-  return false;
-}
-function parseThresholdMap(raw, where) {
-  const metrics = {};
-  const problems = [];
-  for (const [metric, rule] of Object.entries(raw)) {
-    try {
-      metrics[metric] = parseMetricThreshold(rule, `${where}/${escapePointer(metric)}`);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push(error.message);
-    }
-  }
-  if (problems.length === 1) throw new InputError(problems[0]);
-  if (problems.length > 1) throw new InputError(`${problems.length} thresholds are invalid:
-  ${problems.join("\n  ")}`);
-  return metrics;
-}
-function escapePointer(key2) {
-  return key2.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-function globMatches(pattern2, name) {
-  if (pattern2 === name) return true;
-  let matcher = compiledGlobs.get(pattern2);
-  if (!matcher) {
-    matcher = (0, import_picomatch.default)(pattern2, { bash: true, dot: true });
-    compiledGlobs.set(pattern2, matcher);
-  }
-  return matcher(name);
-}
-var compiledGlobs = /* @__PURE__ */ new Map();
-function matchMetric(metrics, metric) {
-  if (Object.hasOwn(metrics, metric)) return metrics[metric];
-  const globs = Object.keys(metrics).filter((pattern2) => globMatches(pattern2, metric)).sort((a, b) => b.length - a.length);
-  return globs.length > 0 ? metrics[globs[0]] : void 0;
-}
-function resolveThreshold(rules, scenario, metric) {
-  let found;
-  for (const rule of rules) {
-    if (rule.suite !== void 0 && rule.suite !== scenario.suite) continue;
-    if (rule.scenarios && !rule.scenarios.some((pattern2) => globMatches(pattern2, scenario.name))) continue;
-    found = matchMetric(rule.metrics, metric) ?? found;
-  }
-  return found;
-}
-function hasAnyThreshold(rules) {
-  return rules.some((rule) => Object.keys(rule.metrics).length > 0);
-}
-
-// src/config/resolve-settings.ts
-var UNGATED_BY_DEFAULT = "!(stdev|max|p98|p99*)";
-var UNGATED_BY_DEFAULT_WORDS = "stdev, max and percentiles from p98 up";
-var DEFAULT_THRESHOLDS = { [UNGATED_BY_DEFAULT]: "20%" };
-var DEFAULT_LOAD_THRESHOLDS = { p50: "20%", p95: "20%", rps: "20%", errors: "< 1%" };
-var DEFAULT_WEBSOCKET_THRESHOLDS = { "rtt p50": "20%", "rtt p95": "20%", "messages/s": "20%", errors: "< 1%" };
-function defaultThresholdsOf(source) {
-  if (source.kind !== "load") return DEFAULT_THRESHOLDS;
-  if (!source.websocketScenarios?.length) return DEFAULT_LOAD_THRESHOLDS;
-  if (source.scenarios.length === 0) return DEFAULT_WEBSOCKET_THRESHOLDS;
-  return { ...DEFAULT_LOAD_THRESHOLDS, ...DEFAULT_WEBSOCKET_THRESHOLDS };
-}
-function defaultRules(source) {
-  const rule = (of, suite) => ({
-    metrics: parseThresholdMap(defaultThresholdsOf(of), "default thresholds"),
-    isDefault: true,
-    ...suite ? { suite } : {}
-  });
-  if (source.kind !== "suites" || !source.load) return [rule(source)];
-  return [...source.suites.map((suite) => rule({ kind: "suites", suites: [suite] }, suite.name)), rule(source.load, LOAD_SUITE_NAME)];
-}
-function defaultThresholdsNote(source) {
-  if (source.kind === "suites" && source.load) {
-    return `No thresholds are configured, so in the suites ${defaultClauses({ kind: "suites", suites: source.suites })}, and in the load scenarios ${defaultClauses(source.load)} (set \`thresholds\` to choose).`;
-  }
-  return `No thresholds are configured, so ${defaultClauses(source)} (set \`thresholds\` to choose).`;
-}
-function defaultClauses(source) {
-  const metricsByRule = /* @__PURE__ */ new Map();
-  for (const [metric, rule] of Object.entries(defaultThresholdsOf(source))) metricsByRule.set(rule, [...metricsByRule.get(rule) ?? [], metric]);
-  const clauses = [...metricsByRule].map(([rule, metrics], index) => {
-    const who = metrics.includes(UNGATED_BY_DEFAULT) ? `every metric except ${UNGATED_BY_DEFAULT_WORDS}` : listWords(metrics);
-    const gated = index > 0 ? "" : metrics.length > 1 ? " are gated" : " is gated";
-    const how = /^\+?\d+(\.\d+)?%$/.test(rule) ? `a ${rule.replace(/^\+/, "")} change for the worse` : rule;
-    return `${who}${gated} on ${how}`;
-  });
-  return listWords(clauses);
-}
-function listWords(words) {
-  return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
-}
-async function resolveSettings(edge) {
-  const configRelative = edge.configPath ?? DEFAULT_CONFIG_PATH;
-  const configPath = resolve2(edge.rootDir, configRelative);
-  let config = {};
-  let configUsed;
-  if (existsSync(configPath) || edge.configExplicit) {
-    config = await loadConfigFile(configPath, displayPath(edge.rootDir, configPath));
-    configUsed = configPath;
-  }
-  const where = configUsed ? displayPath(edge.rootDir, configUsed) : "config";
-  try {
-    return settingsFrom(edge, config, where, configUsed);
-  } catch (error) {
-    throw withConfigLine(error, config, where);
-  }
-}
-function settingsFrom(edge, config, where, configUsed) {
-  const source = resolveSource(edge, config, where);
-  const thresholds = resolveThresholds(edge, config, where, source);
-  const name = edge.name || config.name || DEFAULT_GATE_NAME;
-  checkStoreName(name, "gate name");
-  const historyLimit = edge.historyLimit ?? config.baseline?.history ?? DEFAULT_HISTORY_LIMIT;
-  const baselineName = edge.baselineName || config.baseline?.name;
-  if (baselineName) checkStoreName(baselineName, "baseline name");
-  const settings = {
-    name,
-    rootDir: edge.rootDir,
-    source,
-    thresholds,
-    baseline: {
-      store: edge.baselineStore ?? config.baseline?.store ?? edge.defaultBaselineStore,
-      dir: resolve2(edge.rootDir, edge.baselineDir ?? config.baseline?.dir ?? DEFAULT_BASELINE_DIR),
-      historyLimit,
-      ...baselineName ? { name: baselineName } : {},
-      ...edge.failOnMissingBaseline ?? config.baseline?.["fail-on-missing"] ? { failOnMissing: true } : {},
-      ...config.baseline?.["save-over-error-budget"] ? { saveOverErrorBudget: true } : {},
-      ...edge.artifactRetentionDays ? { retentionDays: edge.artifactRetentionDays } : {}
-    },
-    strict: edge.strict ?? config.strict ?? false,
-    failOnRegression: edge.failOnRegression,
-    confirm: resolveConfirm(edge, config, where),
-    removed: typeof config.removed === "string" ? [{ scenarios: "*", policy: config.removed }] : Object.entries(config.removed ?? {}).map(([scenarios, policy]) => ({ scenarios, policy }))
-  };
-  if (configUsed) settings.configPath = configUsed;
-  if (source.kind === "suites" && config.confirm?.looks === void 0) settings.confirm.looks = DEFAULT_SUITE_LOOKS;
-  return settings;
-}
-function resolveConfirm(edge, config, where) {
-  const compareTo = choice(edge.compareTo, ["stored", "base-commit"], "input 'compare-to'") ?? config["compare-to"] ?? "stored";
-  const when = choice(edge.confirm, ["on-regression", "never"], "input 'confirm'") ?? config.confirm?.when ?? "on-regression";
-  const budget = edge.confirmBudget ? parseDurationMs(edge.confirmBudget, "input 'confirm-budget'") : config.confirm?.budget !== void 0 ? parseDurationMs(config.confirm.budget, `${where}: /confirm/budget`) : DEFAULT_CONFIRM_BUDGET_MS;
-  const method = config.confirm?.method ?? DEFAULT_CONFIRM_METHOD;
-  const looks = config.confirm?.looks ?? DEFAULT_CONFIRM_LOOKS;
-  if (looks.some((n, i) => i > 0 && n <= looks[i - 1])) {
-    throw new InputError(`${where}: /confirm/looks: ${JSON.stringify(looks)} must be pair counts in increasing order, e.g. [6, 12, 20]`);
-  }
-  const settings = {
-    compareTo,
-    when,
-    buildTimeoutMs: config.confirm?.["build-timeout"] !== void 0 ? parseDurationMs(config.confirm["build-timeout"], `${where}: /confirm/build-timeout`) : DEFAULT_BUILD_TIMEOUT_MS,
-    looks,
-    budgetMs: budget,
-    method,
-    duetLooks: config.confirm?.looks ?? DEFAULT_DUET_LOOKS
-  };
-  const build2 = edge.build || config.build;
-  if (build2) settings.build = build2;
-  if (edge.base) settings.base = edge.base;
-  return settings;
-}
-function choice(raw, choices, where) {
-  const value = raw?.trim();
-  if (!value) return void 0;
-  if (!choices.includes(value)) throw new InputError(`${where} must be one of ${choices.join(", ")}, got "${value}"`);
-  return value;
-}
-function edgeRepeat(edge) {
-  const raw = edge.repeat?.trim();
-  if (!raw) return void 0;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 1e3) throw new InputError(`repeat must be a whole number from 1 to 1000, got "${raw}"`);
-  return value;
-}
-function resolveSource(edge, config, where) {
-  const format = edge.format || "auto";
-  if (edge.command) {
-    const suite = {
-      name: "command",
-      command: edge.command,
-      format,
-      timeoutMs: edge.timeout ? parseDurationMs(edge.timeout, "timeout") : DEFAULT_SUITE_TIMEOUT_MS,
-      cwd: edge.rootDir,
-      env: {}
-    };
-    const repeat = edgeRepeat(edge);
-    if (repeat !== void 0) suite.repeat = repeat;
-    if (edge.resultsPath) suite.resultsPath = resolve2(edge.rootDir, edge.resultsPath);
-    const load2 = edge.load?.url?.trim() ? resolveLoadSource(edge.load, void 0, where, edge.rootDir, edge.env ?? {}, config.profiles) : void 0;
-    return load2?.kind === "load" ? { kind: "suites", suites: [suite], load: load2 } : { kind: "suites", suites: [suite] };
-  }
-  if (edge.resultsPath && edge.load?.url?.trim()) {
-    throw new InputError(
-      `results and url: a results file (input 'results' / --results) is gated as it is, and a URL (input 'url' / --url) is loaded; give one of them, or a command that writes the results with the url`
-    );
-  }
-  if (edge.resultsPath) return { kind: "results-file", path: resolve2(edge.rootDir, edge.resultsPath), format };
-  const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {}, config.profiles);
-  if (load && !(config.load && config.suites && config.suites.length > 0 && !edge.load?.url?.trim())) return load;
-  if (config.suites && config.suites.length > 0) {
-    const names = /* @__PURE__ */ new Set();
-    const suites = config.suites.map((suite, index) => {
-      const name = suite.name ?? (config.suites.length === 1 ? "suite" : `suite-${index + 1}`);
-      if (names.has(name)) throw new InputError(`${where}: /suites/${index}/name: "${name}" is used by two suites`);
-      if (load && name === LOAD_SUITE_NAME)
-        throw new InputError(
-          `${where}: /suites/${index}/name: "${name}" is what the load section goes by in a config with suites (--suite ${name}); rename the suite`
-        );
-      names.add(name);
-      const cwd = resolve2(edge.rootDir, suite.cwd ?? ".");
-      const settings = {
-        name,
-        command: suite.command,
-        format: edge.format || suite.format || "auto",
-        timeoutMs: suite.timeout !== void 0 ? parseDurationMs(suite.timeout, `${where}: /suites/${index}/timeout`) : edge.timeout ? parseDurationMs(edge.timeout, "timeout") : DEFAULT_SUITE_TIMEOUT_MS,
-        cwd,
-        env: suite.env ?? {},
-        ...suite.memory ? { memory: true } : {}
-      };
-      if (suite.results) settings.resultsPath = resolve2(cwd, suite.results);
-      const repeat = edgeRepeat(edge) ?? suite.repeat;
-      if (repeat !== void 0) settings.repeat = repeat;
-      return settings;
-    });
-    return load ? { kind: "suites", suites, load } : { kind: "suites", suites };
-  }
-  if (edge.sourceOptional) return { kind: "none" };
-  const misplaced = where === "config" ? MISPLACED_CONFIG_NAMES.find((name) => existsSync(resolve2(edge.rootDir, name))) : void 0;
-  const hint = misplaced ? ` (${misplaced} is here, but perf-gate reads ${DEFAULT_CONFIG_PATH}: move it there or pass --config ${misplaced} / input 'config')` : "";
-  throw new InputError(
-    `nothing to run: give a benchmark command (input 'command' / --command), a results file (input 'results' / --results), a URL to load (input 'url' / --url), or suites or load in ${where === "config" ? DEFAULT_CONFIG_PATH : where}${hint}`
-  );
-}
-var MISPLACED_CONFIG_NAMES = ["perf-gate.yml", "perf-gate.yaml", ".perf-gate.yml", ".perf-gate.yaml", "perf-gate.json", ".github/perf-gate.yaml"];
-function resolveThresholds(edge, config, where, source) {
-  const rules = [];
-  if (config.thresholds) rules.push({ metrics: parseThresholdMap(config.thresholds, `${where}: /thresholds`) });
-  if (source.kind === "suites") {
-    config.suites?.forEach((suite, index) => {
-      const suiteName = source.suites[index]?.name;
-      if (suite.thresholds && suiteName) {
-        rules.push({ suite: suiteName, metrics: parseThresholdMap(suite.thresholds, `${where}: /suites/${index}/thresholds`) });
-      }
-    });
-  }
-  config.overrides?.forEach((override, index) => {
-    rules.push({
-      scenarios: Array.isArray(override.scenarios) ? override.scenarios : [override.scenarios],
-      metrics: parseThresholdMap(override.thresholds, `${where}: /overrides/${index}/thresholds`)
-    });
-  });
-  if (edge.thresholdsText && edge.thresholdsText.trim() !== "") {
-    rules.push({ metrics: parseInlineThresholds(edge.thresholdsText, edge.thresholdsSource ?? "thresholds") });
-  }
-  if (!hasAnyThreshold(rules)) {
-    rules.unshift(...defaultRules(source));
-  }
-  return rules;
-}
-function parseInlineThresholds(text, source) {
-  const data = inlineThresholdMap(text, source);
-  for (const [metric, rule] of Object.entries(data)) {
-    if (typeof rule === "number") {
-      throw new InputError(
-        `${source}: "${metric}: ${rule}" is a bare number; write "${metric}: +${rule}%" (worse by ${rule}% fails) or "${metric}: < ${rule}ms" (a budget)`
-      );
-    }
-  }
-  const problems = thresholdsProblems(data);
-  if (problems.length > 0) {
-    throw new InputError(`${source} is invalid:
-  ${problems.map((p) => p.message).join("\n  ")}`);
-  }
-  return parseThresholdMap(data, source);
-}
-function flowMapping(text) {
-  try {
-    const data = (0, import_yaml2.parse)(`{${text}}`);
-    return typeof data === "object" && data !== null && !Array.isArray(data) ? data : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function inlineThresholdMap(text, source) {
-  let data;
-  const looksLikePairs = !text.includes(":") && text.includes("=");
-  if (looksLikePairs) {
-    data = Object.fromEntries(
-      text.split(/[,\n]/).map((part) => part.trim()).filter(Boolean).map((part) => {
-        const at = part.indexOf("=");
-        if (at <= 0) throw new InputError(`${source}: "${part}" is not metric=rule (e.g. p95=+20%)`);
-        return [part.slice(0, at).trim(), part.slice(at + 1).trim()];
-      })
-    );
-  } else {
-    try {
-      data = (0, import_yaml2.parse)(text);
-    } catch (error) {
-      data = text.includes(",") && !text.trim().includes("\n") ? flowMapping(text) : void 0;
-      if (data === void 0) {
-        throw new InputError(
-          `${source}: not valid YAML: ${error.message.split("\n")[0]}
-  Write one rule per line ("p95: +20%"), or several on one line separated by commas ("p50: +20%, p95: +20%").`
-        );
-      }
-    }
-  }
-  if (typeof data === "string" && /^[^:\s]+:\S/.test(data.trim())) {
-    throw new InputError(`${source}: "${data.trim()}" needs a space after the colon ("p95: +20%"), or write p95=+20%`);
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new InputError(`${source}: expected a map of metric to rule, e.g. "p95: +20%"`);
-  }
-  return data;
-}
-
-// src/log.ts
-init_define_PERF_GATE_UPLOT();
-var MemoryLogger = class {
-  lines = [];
-  secrets = [];
-  info(message) {
-    this.lines.push(`info: ${this.mask(message)}`);
-  }
-  warn(message) {
-    this.lines.push(`warn: ${this.mask(message)}`);
-  }
-  error(message) {
-    this.lines.push(`error: ${this.mask(message)}`);
-  }
-  debug(message) {
-    this.lines.push(`debug: ${this.mask(message)}`);
-  }
-  addSecret(value) {
-    if (value) this.secrets.push(value);
-  }
-  progress(line) {
-    this.lines.push(`progress: ${this.mask(line)}`);
-  }
-  progressDone() {
-  }
-  mask(text) {
-    return this.secrets.reduce((masked, secret) => masked.split(secret).join("***"), text);
-  }
-};
-
-// src/gate.ts
-init_define_PERF_GATE_UPLOT();
-
-// src/baselines/baseline-id.ts
-init_define_PERF_GATE_UPLOT();
-import { randomInt } from "node:crypto";
-
-// node_modules/uuid/dist/esm/index.js
-init_define_PERF_GATE_UPLOT();
-
-// node_modules/uuid/dist/esm/stringify.js
-init_define_PERF_GATE_UPLOT();
-var byteToHex = [];
-for (let i = 0; i < 256; ++i) {
-  byteToHex.push((i + 256).toString(16).slice(1));
-}
-function unsafeStringify(arr, offset = 0) {
-  return (byteToHex[arr[offset + 0]] + byteToHex[arr[offset + 1]] + byteToHex[arr[offset + 2]] + byteToHex[arr[offset + 3]] + "-" + byteToHex[arr[offset + 4]] + byteToHex[arr[offset + 5]] + "-" + byteToHex[arr[offset + 6]] + byteToHex[arr[offset + 7]] + "-" + byteToHex[arr[offset + 8]] + byteToHex[arr[offset + 9]] + "-" + byteToHex[arr[offset + 10]] + byteToHex[arr[offset + 11]] + byteToHex[arr[offset + 12]] + byteToHex[arr[offset + 13]] + byteToHex[arr[offset + 14]] + byteToHex[arr[offset + 15]]).toLowerCase();
-}
-
-// node_modules/uuid/dist/esm/rng.js
-init_define_PERF_GATE_UPLOT();
-import { randomFillSync } from "crypto";
-var rnds8Pool = new Uint8Array(256);
-var poolPtr = rnds8Pool.length;
-function rng() {
-  if (poolPtr > rnds8Pool.length - 16) {
-    randomFillSync(rnds8Pool);
-    poolPtr = 0;
-  }
-  return rnds8Pool.slice(poolPtr, poolPtr += 16);
-}
-
-// node_modules/uuid/dist/esm/v7.js
-init_define_PERF_GATE_UPLOT();
-var _state = {};
-function v7(options, buf, offset) {
-  let bytes;
-  if (options) {
-    bytes = v7Bytes(options.random ?? options.rng?.() ?? rng(), options.msecs, options.seq, buf, offset);
-  } else {
-    const now = Date.now();
-    const rnds = rng();
-    updateV7State(_state, now, rnds);
-    bytes = v7Bytes(rnds, _state.msecs, _state.seq, buf, offset);
-  }
-  return buf ?? unsafeStringify(bytes);
-}
-function updateV7State(state, now, rnds) {
-  state.msecs ??= -Infinity;
-  state.seq ??= 0;
-  if (now > state.msecs) {
-    state.seq = rnds[6] << 23 | rnds[7] << 16 | rnds[8] << 8 | rnds[9];
-    state.msecs = now;
-  } else {
-    state.seq = state.seq + 1 | 0;
-    if (state.seq === 0) {
-      state.msecs++;
-    }
-  }
-  return state;
-}
-function v7Bytes(rnds, msecs, seq, buf, offset = 0) {
-  if (rnds.length < 16) {
-    throw new Error("Random bytes length must be >= 16");
-  }
-  if (!buf) {
-    buf = new Uint8Array(16);
-    offset = 0;
-  } else {
-    if (offset < 0 || offset + 16 > buf.length) {
-      throw new RangeError(`UUID byte range ${offset}:${offset + 15} is out of buffer bounds`);
-    }
-  }
-  msecs ??= Date.now();
-  seq ??= rnds[6] * 127 << 24 | rnds[7] << 16 | rnds[8] << 8 | rnds[9];
-  buf[offset++] = msecs / 1099511627776 & 255;
-  buf[offset++] = msecs / 4294967296 & 255;
-  buf[offset++] = msecs / 16777216 & 255;
-  buf[offset++] = msecs / 65536 & 255;
-  buf[offset++] = msecs / 256 & 255;
-  buf[offset++] = msecs & 255;
-  buf[offset++] = 112 | seq >>> 28 & 15;
-  buf[offset++] = seq >>> 20 & 255;
-  buf[offset++] = 128 | seq >>> 14 & 63;
-  buf[offset++] = seq >>> 6 & 255;
-  buf[offset++] = seq << 2 & 255 | rnds[10] & 3;
-  buf[offset++] = rnds[11];
-  buf[offset++] = rnds[12];
-  buf[offset++] = rnds[13];
-  buf[offset++] = rnds[14];
-  buf[offset++] = rnds[15];
-  return buf;
-}
-var v7_default = v7;
-
-// src/baselines/baseline-id.ts
-var last = { msecs: -1, seq: 0 };
-function newBaselineId(now, sha) {
-  const msecs = now.getTime();
-  last = msecs === last.msecs ? { msecs, seq: last.seq + 1 >>> 0 } : { msecs, seq: randomInt(0, 2 ** 31) };
-  const stamp = now.toISOString().replace(/[-:.]/g, "");
-  return `${stamp}-${v7_default({ msecs, seq: last.seq })}-${sha ? sha.slice(0, 7) : "local"}`;
-}
-
-// src/baselines/save-policy.ts
-init_define_PERF_GATE_UPLOT();
-function decideBaselineSave(context, request) {
-  if (!request.complete) return { save: false, reason: "the run did not complete, so its results are not a baseline" };
-  if (request.notABaseline) return { save: false, reason: request.notABaseline };
-  if (request.mode === "never") return { save: false, reason: "saving baselines is turned off" };
-  const event = context.event;
-  if (event === "pull_request" || event === "pull_request_target" || context.pullRequest) {
-    return { save: false, reason: "pull request runs never write baselines" };
-  }
-  if (context.ref?.startsWith("refs/tags/")) return { save: false, reason: "tag builds never write baselines" };
-  if (request.mode === "promote") {
-    if (event === "local" || event === "workflow_dispatch") return { save: true, reason: "explicit promotion", promotion: true };
-    const asUsual = decideBaselineSave(context, { ...request, mode: "auto" });
-    const ignored = `promotion is only allowed from workflow_dispatch or the CLI, not from ${event}`;
-    return {
-      ...asUsual,
-      reason: asUsual.save ? `${asUsual.reason}; ${ignored}, so this is the usual save, pinned under no name` : `${ignored}; ${asUsual.reason}`
-    };
-  }
-  if (event === "local") return { save: false, reason: "local runs save only with --save-baseline" };
-  if (event !== "push") return { save: false, reason: `${event} runs do not write baselines (only pushes to the default branch)` };
-  if (!context.defaultBranch) return { save: false, reason: "the default branch is unknown (no repository in the event payload)" };
-  if (context.ref !== `refs/heads/${context.defaultBranch}`) {
-    return { save: false, reason: `${context.ref ?? "this ref"} is not the default branch ${context.defaultBranch}` };
-  }
-  return { save: true, reason: `push to the default branch ${context.defaultBranch}` };
-}
-
-// src/config/select-suites.ts
-init_define_PERF_GATE_UPLOT();
-
-// src/config/closest-name.ts
-init_define_PERF_GATE_UPLOT();
-function closestName(pattern2, names) {
-  const lower = pattern2.toLowerCase();
-  const sameCase = names.find((name) => name.toLowerCase() === lower);
-  if (sameCase) return sameCase;
-  let best;
-  for (const name of names) {
-    const distance = editDistance(lower, name.toLowerCase());
-    const gap = characterGap(lower, name.toLowerCase());
-    if (distance > Math.min(2, Math.floor(pattern2.length / 3) || 1)) continue;
-    if (!best || distance < best.distance || distance === best.distance && gap < best.gap) best = { name, distance, gap };
-  }
-  if (best) return best.name;
-  const literal = lower.split(/[*?[\]{}(),!]+/).map((part) => part.replace(/[_.\-/\s]+$/, "")).sort((a, b) => b.length - a.length)[0] ?? "";
-  return literal.length >= 3 ? names.find((name) => name.toLowerCase().includes(literal)) : void 0;
-}
-function characterGap(a, b) {
-  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
-  let gap = 0;
-  for (let i = 0; i < a.length; i++) gap += Math.abs(a.charCodeAt(i) - b.charCodeAt(i));
-  return gap;
-}
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    previous = row;
-  }
-  return previous[b.length];
-}
-
-// src/config/select-suites.ts
-function scopeToSuites(results, suites) {
-  if (!suites) return results;
-  const wanted = new Set(suites);
-  return { ...results, scenarios: results.scenarios.filter((scenario) => scenario.labels?.suite !== void 0 && wanted.has(scenario.labels.suite)) };
-}
-
-// src/report/build-report.ts
-init_define_PERF_GATE_UPLOT();
-
-// src/stats/trial-trend.ts
-init_define_PERF_GATE_UPLOT();
-var MIN_DRIFT = Math.log(1.1);
-var TREND_P = 0.01;
-function mannKendallS(values) {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) s += Math.sign(values[j] - values[i]);
-  return s;
-}
-function mannKendallP(s, n) {
-  if (n < 2) return 1;
-  let counts = [1];
-  for (let m = 2; m <= n; m++) {
-    const next = new Array(counts.length + m - 1).fill(0);
-    for (let k = 0; k < counts.length; k++) for (let add = 0; add < m; add++) next[k + add] += counts[k];
-    counts = next;
-  }
-  const pairs = n * (n - 1) / 2;
-  const total = counts.reduce((a, b) => a + b, 0);
-  let tail2 = 0;
-  counts.forEach((count, inversions) => {
-    if (Math.abs(pairs - 2 * inversions) >= Math.abs(s)) tail2 += count;
-  });
-  return tail2 / total;
-}
-function senSlope(values) {
-  const slopes = [];
-  for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) slopes.push((values[j] - values[i]) / (j - i));
-  return slopes.length === 0 ? 0 : median(slopes);
-}
-function driftOf(logs) {
-  const n = logs.length;
-  if (n < 3) return void 0;
-  const steps = logs.slice(1).map((x, i) => x - logs[i]);
-  const firstToLast = Math.abs(logs[n - 1] - logs[0]);
-  if (steps.every((step) => step >= MIN_DRIFT)) return { direction: "up", span: firstToLast };
-  if (steps.every((step) => step <= -MIN_DRIFT)) return { direction: "down", span: firstToLast };
-  if (n < 5) return void 0;
-  const slope = senSlope(logs);
-  const span = Math.abs(slope) * (n - 1);
-  if (span < MIN_DRIFT || mannKendallP(mannKendallS(logs), n) > TREND_P) return void 0;
-  return { direction: slope > 0 ? "up" : "down", span };
-}
-var MAX_TREND_POINTS = 64;
-function blockMeans(logs, blocks) {
-  const means = [];
-  for (let b = 0; b < blocks; b++) {
-    const start = Math.floor(b * logs.length / blocks);
-    const end = Math.floor((b + 1) * logs.length / blocks);
-    let sum2 = 0;
-    for (let i = start; i < end; i++) sum2 += logs[i];
-    means.push(sum2 / (end - start));
-  }
-  return means;
-}
-function trialTrend(values) {
-  if (values.length < 3 || values.some((v) => !(v > 0))) return { kind: "steady" };
-  if (values.length > MAX_TREND_POINTS) {
-    const drift2 = driftOf(blockMeans(values.map(Math.log), MAX_TREND_POINTS));
-    return drift2 ? { kind: "drift", ...drift2 } : { kind: "steady" };
-  }
-  const logs = values.map(Math.log);
-  const rest = logs.slice(1);
-  const first = logs[0];
-  const gap = Math.max(MIN_DRIFT, 2 * (Math.max(...rest) - Math.min(...rest)));
-  const above = first - Math.max(...rest) >= gap;
-  const below = Math.min(...rest) - first >= gap;
-  const drift = driftOf(logs);
-  if ((above || below) && !driftOf(rest) && (!drift || rest.length >= 3)) return { kind: "warm-up", direction: above ? "up" : "down" };
-  return drift ? { kind: "drift", ...drift } : { kind: "steady" };
-}
-function withoutWarmUp(values, direction, trend = trialTrend(values)) {
-  return trend.kind === "warm-up" && trend.direction === "up" === (direction === "lower") ? values.slice(1) : values;
-}
-function runLevel(values, direction) {
-  return median(withoutWarmUp(values, direction));
-}
-
-// src/results/environment.ts
-init_define_PERF_GATE_UPLOT();
-import { arch, cpus, platform, totalmem } from "node:os";
-function currentEnvironment(runner) {
-  const processors = cpus();
-  const environment = {
-    os: platform(),
-    arch: arch(),
-    cores: Math.max(1, processors.length),
-    memoryBytes: totalmem(),
-    runner,
-    node: process.version
-  };
-  const model = processors[0]?.model?.trim();
-  if (model) environment.cpuModel = model;
-  return environment;
-}
-function describeEnvironmentDifference(a, b) {
-  if (!a || !b) return void 0;
-  const differences = [];
-  if (a.os && b.os && a.os !== b.os) differences.push(`OS ${a.os} vs ${b.os}`);
-  if (a.cpuModel && b.cpuModel && a.cpuModel !== b.cpuModel) differences.push(`CPU ${a.cpuModel} vs ${b.cpuModel}`);
-  if (a.cores && b.cores && a.cores !== b.cores) differences.push(`${a.cores} vs ${b.cores} cores`);
-  return differences.length > 0 ? differences.join(", ") : void 0;
-}
-
-// src/results/scenario-index.ts
-init_define_PERF_GATE_UPLOT();
-var indexes = /* @__PURE__ */ new WeakMap();
-function scenariosByName(results) {
-  let index = indexes.get(results);
-  if (!index) {
-    index = /* @__PURE__ */ new Map();
-    for (const scenario of results.scenarios) if (!index.has(scenario.name)) index.set(scenario.name, scenario);
-    indexes.set(results, index);
-  }
-  return index;
-}
-
-// src/verdict/evaluate.ts
-init_define_PERF_GATE_UPLOT();
-
-// src/stats/change-points.ts
-init_define_PERF_GATE_UPLOT();
-var import_stats_base_dists_t_cdf = __toESM(require_lib124(), 1);
-var STEP_MAX_P = 1e-3;
-var STEP_MIN_RUNS = 3;
-function distancePrefix(series) {
-  const n = series.length;
-  const prefix = [new Float64Array(n)];
-  for (let i = 0; i < n; i++) {
-    const row = new Float64Array(n);
-    const previous = prefix[i];
-    for (let j = 0; j < n; j++) row[j] = previous[j] + Math.abs(series[i] - series[j]);
-    prefix.push(row);
-  }
-  return prefix;
-}
-function bestSplit(series, segment, prefix = distancePrefix(series)) {
-  const { start, end } = segment;
-  const between = (from, to, column) => prefix[to][column] - prefix[from][column];
-  let best = { index: start + 1, qHat: Number.NEGATIVE_INFINITY };
-  let withinX = 0;
-  for (let tau = start + 1; tau < end; tau++) {
-    if (tau > start + 1) withinX += between(start, tau - 1, tau - 1);
-    const n = tau - start;
-    let across = 0;
-    let withinY = 0;
-    for (let kappa = start + 2; kappa <= end; kappa++) {
-      let q = 0;
-      if (kappa > tau) {
-        const last2 = kappa - 1;
-        across += between(start, tau, last2);
-        withinY += between(tau, last2, last2);
-        const m = kappa - tau;
-        q = 2 / (m + n) * across - (n > 1 ? 2 * m / ((m + n) * (n - 1)) * withinX : 0) - (m > 1 ? 2 * n / ((m + n) * (m - 1)) * withinY : 0);
-      }
-      if (q > best.qHat) best = { index: tau, qHat: q };
-    }
-  }
-  return best;
-}
-function mean2(values) {
-  let sum2 = 0;
-  for (const value of values) sum2 += value;
-  return sum2 / values.length;
-}
-function populationSd(values, average) {
-  if (values.length < 2) return 0;
-  let sum2 = 0;
-  for (const value of values) sum2 += (value - average) ** 2;
-  return Math.sqrt(sum2 / values.length);
-}
-function compareSegments(left, right) {
-  if (left.length === 0 || right.length === 0) throw new RangeError("change points: a segment is empty");
-  const meanBefore = mean2(left);
-  const meanAfter = mean2(right);
-  const n1 = left.length;
-  const n2 = right.length;
-  if (n1 + n2 <= 2) return { pValue: 1, meanBefore, meanAfter };
-  const sd1 = populationSd(left, meanBefore);
-  const sd2 = populationSd(right, meanAfter);
-  const df = n1 + n2 - 2;
-  const pooled = ((n1 - 1) * sd1 ** 2 + (n2 - 1) * sd2 ** 2) / df;
-  const t = (meanBefore - meanAfter) / Math.sqrt(pooled * (1 / n1 + 1 / n2));
-  const pValue = Number.isNaN(t) ? Number.NaN : 2 * (0, import_stats_base_dists_t_cdf.default)(-Math.abs(t), df);
-  return { pValue, meanBefore, meanAfter };
-}
-function segmentsBetween(indexes2, start, end) {
-  const bounds = [start, ...indexes2, end];
-  const segments = [];
-  for (let i = 0; i + 1 < bounds.length; i++) if (bounds[i] !== bounds[i + 1]) segments.push({ start: bounds[i], end: bounds[i + 1] });
-  return segments;
-}
-function statsAt(series, index, sortedIndexes) {
-  const position = sortedIndexes.indexOf(index);
-  const from = position > 0 ? sortedIndexes[position - 1] : 0;
-  const to = position >= 0 && position + 1 < sortedIndexes.length ? sortedIndexes[position + 1] : series.length;
-  const { pValue, meanBefore, meanAfter } = compareSegments(series.slice(from, index), series.slice(index, to));
-  return { index, pValue, meanBefore, meanAfter, change: meanBefore === 0 ? 0 : meanAfter / meanBefore - 1 };
-}
-function eDivisive(series, maxPValue, start = 0, end = series.length) {
-  const window2 = series.slice(start, end);
-  const prefix = distancePrefix(window2);
-  const found = [];
-  for (; ; ) {
-    const segments = segmentsBetween(found, 0, window2.length).filter((segment) => segment.end - segment.start > 1);
-    if (segments.length === 0) break;
-    let candidate;
-    let home;
-    for (const segment of segments) {
-      const split = bestSplit(window2, segment, prefix);
-      if (candidate === void 0 || split.qHat > candidate.qHat) {
-        candidate = split;
-        home = segment;
-      }
-    }
-    const { pValue } = compareSegments(window2.slice(home.start, candidate.index), window2.slice(candidate.index, home.end));
-    if (!(pValue <= maxPValue)) break;
-    found.push(candidate.index);
-    found.sort((a, b) => a - b);
-  }
-  return found.map((index) => index + start);
-}
-function magnitude(point) {
-  if (point.meanBefore === 0 || point.meanAfter === 0) return 0;
-  return Math.max(Math.abs(point.meanAfter / point.meanBefore - 1), Math.abs(point.meanBefore / point.meanAfter - 1));
-}
-function detectChangePoints(series, options = {}) {
-  const windowLength = options.windowLength ?? 50;
-  const maxPValue = options.maxPValue ?? 1e-3;
-  const minMagnitude = options.minMagnitude ?? 0;
-  const minSegment = options.minSegment ?? 1;
-  if (!(windowLength >= 2)) throw new RangeError(`change points: window length ${windowLength} must be at least 2`);
-  for (const [i, value] of series.entries()) if (!Number.isFinite(value)) throw new RangeError(`change points: value ${i} is ${value}, not a finite number`);
-  const firstPassPValue = maxPValue < 0.05 ? maxPValue * 10 : maxPValue < 0.5 ? maxPValue * 2 : maxPValue;
-  const step = Math.floor(windowLength / 2);
-  const weak = /* @__PURE__ */ new Set();
-  for (let start = 0; start < series.length; ) {
-    const end = Math.min(start + windowLength, series.length);
-    const found = eDivisive(series, firstPassPValue, start, end);
-    for (const index of found) weak.add(index);
-    start = Math.max(found.at(-1) ?? 0, start + step);
-  }
-  const indexes2 = [...weak].sort((a, b) => a - b);
-  const points = indexes2.map((index) => statsAt(series, index, indexes2));
-  const segmentOf = (at) => Math.min(points[at].index - (at > 0 ? points[at - 1].index : 0), (at + 1 < points.length ? points[at + 1].index : series.length) - points[at].index);
-  while (points.length > 0) {
-    const short = points.filter((_, at2) => segmentOf(at2) < minSegment);
-    let weakest = (short.length > 0 ? short : points).reduce((worst, point) => !(point.pValue <= worst.pValue) ? point : worst);
-    if (short.length === 0 && weakest.pValue < maxPValue) {
-      weakest = points.reduce((least, point) => magnitude(point) < magnitude(least) ? point : least);
-      if (magnitude(weakest) > minMagnitude) break;
-    }
-    const at = points.indexOf(weakest);
-    points.splice(at, 1);
-    const remaining = points.map((point) => point.index);
-    for (const neighbour of [at, at + 1]) if (neighbour < points.length) points[neighbour] = statsAt(series, points[neighbour].index, remaining);
-  }
-  return points;
-}
-
-// src/stats/error-budget.ts
-init_define_PERF_GATE_UPLOT();
-var DEFAULT_ALPHA = 2e-3;
-var DEFAULT_NOISE_FLOOR = 0.03;
-function alphaPerTest(alpha, gatedMetrics, looks = 1) {
-  return alpha / (Math.max(1, gatedMetrics) * Math.max(1, looks));
-}
-function hochbergAlphas(pValues, alpha) {
-  const m = pValues.length;
-  const order = pValues.map((p, index) => ({ p, index })).sort((a, b) => a.p - b.p);
-  let certain = 0;
-  order.forEach(({ p }, rank) => {
-    if (p <= alpha / (m - rank)) certain = rank + 1;
-  });
-  const levels = new Array(m);
-  order.forEach(({ index }, rank) => {
-    levels[index] = rank < certain ? alpha / (m - certain + 1) : alpha / (m - certain);
-  });
-  return levels;
-}
-var DEFAULT_PASS_ALPHA = 0.05;
-
-// src/stats/decision-rule.ts
-init_define_PERF_GATE_UPLOT();
-
-// src/stats/t-distribution.ts
-init_define_PERF_GATE_UPLOT();
-var import_stats_base_dists_t_cdf2 = __toESM(require_lib124(), 1);
-var import_stats_base_dists_t_quantile = __toESM(require_lib134(), 1);
-function studentTQuantile(probability, degreesOfFreedom) {
-  if (!(probability > 0 && probability < 1)) throw new RangeError(`t quantile: probability ${probability} is not in (0, 1)`);
-  if (!(degreesOfFreedom > 0)) throw new RangeError(`t quantile: degrees of freedom ${degreesOfFreedom} must be above 0`);
-  return (0, import_stats_base_dists_t_quantile.default)(probability, degreesOfFreedom);
-}
-function studentTCdf(t, degreesOfFreedom) {
-  if (!(degreesOfFreedom > 0)) throw new RangeError(`t distribution: degrees of freedom ${degreesOfFreedom} must be above 0`);
-  return (0, import_stats_base_dists_t_cdf2.default)(t, degreesOfFreedom);
-}
-
-// src/stats/decision-rule.ts
-function worseLog(logRatio, direction) {
-  return direction === "lower" ? logRatio : -logRatio;
-}
-function badnessOf(estimate, bounds, direction) {
-  return direction === "lower" ? { estimate, low: bounds.strict.low, high: bounds.pass.high, strictHigh: bounds.strict.high } : { estimate: -estimate, low: -bounds.strict.high, high: -bounds.pass.low, strictHigh: -bounds.strict.low };
-}
-function worseLimitLog(worseFraction, direction) {
-  if (direction === "lower") return Math.log1p(worseFraction);
-  return worseFraction >= 1 ? Number.POSITIVE_INFINITY : -Math.log1p(-worseFraction);
-}
-function pWorseThanFloor(estimate, direction, floorLog) {
-  const beyond = worseLog(estimate.estimate, direction) - floorLog;
-  if (estimate.standardError === 0) return beyond > 0 ? 0 : 1;
-  return 1 - studentTCdf(beyond / estimate.standardError, estimate.degreesOfFreedom);
-}
-function decide(badness, limitLog, floorLog) {
-  if (badness.estimate >= limitLog && badness.low > floorLog) return "regressed";
-  if ((badness.strictHigh ?? badness.high) < -floorLog) return "improved";
-  if (badness.high < limitLog) return "within";
-  return "undecided";
-}
-function tooNoisyFor(badness, limitLog) {
-  return badness.high - badness.estimate >= limitLog;
-}
-function describeRatio(ratio) {
-  const magnitude2 = formatPercentChange(ratio).replace(/^[-+]/, "");
-  if (magnitude2 === "0.0%") return "unchanged";
-  return `${magnitude2} ${ratio > 1 ? "higher" : "lower"}`;
-}
-function describeRatioInterval(low, high) {
-  return `${formatPercentChange(low, "−")} … ${formatPercentChange(high, "−")}`;
-}
-
-// src/verdict/removed-policy.ts
-init_define_PERF_GATE_UPLOT();
-function removedPolicyFor(rules, scenario) {
-  let policy = "fail";
-  for (const rule of rules) if (globMatches(rule.scenarios, scenario)) policy = rule.policy;
-  return policy;
-}
-function removedStatus(rules, scenario, why) {
-  const policy = removedPolicyFor(rules, scenario);
-  if (policy === "ignore") return { status: "removed", reason: `In the baseline but not in this run: ${why} (removed: ignore).` };
-  const advice = policy === "fail" ? " Dropped on purpose? Set `removed: warn` or `ignore` for it." : "";
-  return { status: policy, reason: `Gated in the baseline but missing here (${why}): nothing compared.${advice}` };
-}
-
-// src/verdict/labels.ts
-init_define_PERF_GATE_UPLOT();
-var BY_STATUS = {
-  fail: "regression",
-  warn: "warning",
-  inconclusive: "inconclusive",
-  improved: "improved",
-  "no-baseline": "no baseline",
-  new: "new",
-  removed: "removed",
-  info: "not gated"
-};
-function labelOf(row, noiseFloor, budget) {
-  if (row.decidedBy === "budget" && budget && (row.status === "pass" || row.status === "fail" || row.status === "warn")) {
-    const mark2 = row.status === "pass" ? "✓" : row.status === "fail" ? "✗" : "!";
-    return { kind: row.status === "pass" ? "target met" : row.status === "fail" ? "regression" : "warning", text: `${mark2} ${budget}` };
-  }
-  if (row.status !== "pass") return plain(BY_STATUS[row.status]);
-  const interval = row.change?.interval;
-  if (!interval) return plain("within threshold");
-  const floor = Math.log1p(noiseFloor);
-  const low = Math.log(interval.low);
-  const high = Math.log(interval.high);
-  if (low >= -floor && high <= floor) return plain("unchanged");
-  const betterBeyond = row.direction === "lower" ? high < -floor : low > floor;
-  return plain(betterBeyond ? "improved" : "within threshold");
-}
-function plain(kind) {
-  return { kind, text: kind };
-}
-var LABEL_ORDER = [
-  "regression",
-  "warning",
-  "inconclusive",
-  "not decided",
-  "improved",
-  "no baseline",
-  "new",
-  "removed",
-  "target met",
-  "within threshold",
-  "unchanged",
-  "not gated"
-];
-function countLabels(rows) {
-  const counts = Object.fromEntries(LABEL_ORDER.map((kind) => [kind, 0]));
-  for (const row of rows) counts[labelKindOf(row)]++;
-  return counts;
-}
-function labelKindOf(row) {
-  return row.label?.kind ?? (row.status === "pass" ? "within threshold" : BY_STATUS[row.status]);
-}
-
-// src/verdict/relative-change.ts
-init_define_PERF_GATE_UPLOT();
-
-// src/stats/log-ratio-intervals.ts
-init_define_PERF_GATE_UPLOT();
-function boundsAt(estimate, alpha) {
-  if (estimate.standardError === 0) return { low: estimate.estimate, high: estimate.estimate };
-  const t = studentTQuantile(1 - alpha, estimate.degreesOfFreedom);
-  return { low: estimate.estimate - t * estimate.standardError, high: estimate.estimate + t * estimate.standardError };
-}
-function pairedLogEstimate(logRatios) {
-  const n = logRatios.length;
-  if (n < 2) return void 0;
-  const noise = sampleStandardDeviation(logRatios);
-  return { estimate: mean(logRatios), standardError: noise / Math.sqrt(n), degreesOfFreedom: n - 1, noise, sampleSize: n };
-}
-function trimmedPairedLogEstimate(logRatios, trim = 0.2) {
-  const n = logRatios.length;
-  const cut = Math.floor(trim * n);
-  if (cut === 0) return pairedLogEstimate(logRatios);
-  const sorted = [...logRatios].sort((a, b) => a - b);
-  const kept = sorted.slice(cut, n - cut);
-  const winsorized = sorted.map((value) => Math.min(Math.max(value, kept[0]), kept[kept.length - 1]));
-  const h = kept.length;
-  const winsorizedVariance = sampleStandardDeviation(winsorized) ** 2;
-  const standardError = Math.sqrt((n - 1) * winsorizedVariance / (h * (h - 1)));
-  return { estimate: mean(kept), standardError, degreesOfFreedom: h - 1, noise: standardError * Math.sqrt(n), sampleSize: n };
-}
-function trialsLogEstimate(baselineLogs, currentLogs) {
-  const nb = baselineLogs.length;
-  const nc = currentLogs.length;
-  if (nb < 2 || nc < 2) return void 0;
-  const sb2 = sampleStandardDeviation(baselineLogs) ** 2;
-  const sc2 = sampleStandardDeviation(currentLogs) ** 2;
-  const degreesOfFreedom = nb + nc - 2;
-  const noise = Math.sqrt(((nb - 1) * sb2 + (nc - 1) * sc2) / degreesOfFreedom);
-  const standardError = noise * Math.sqrt(1 / nb + 1 / nc);
-  const baselineLog = mean(baselineLogs);
-  return {
-    estimate: mean(currentLogs) - baselineLog,
-    standardError,
-    degreesOfFreedom,
-    noise,
-    sampleSize: Math.min(nb, nc),
-    baselineLog,
-    used: { baseline: nb, current: nc }
-  };
-}
-var OUTLYING_TRIAL_SDS = 4;
-var OUTLYING_TRIAL_MIN = Math.log(1.05);
-function withoutOutlyingTrials(baselineLogs, currentLogs, worse) {
-  const deviations = (logs) => {
-    const center = median(logs);
-    return logs.map((x) => x - center);
-  };
-  const sides = [baselineLogs, currentLogs].map((logs) => ({ logs, deviations: deviations(logs) }));
-  const pooled = sides.flatMap((side) => side.deviations.map(Math.abs));
-  const cutoff = Math.max(OUTLYING_TRIAL_SDS * 1.4826 * median(pooled), OUTLYING_TRIAL_MIN);
-  const [baseline, current] = sides.map(({ logs, deviations: deviations2 }) => {
-    if (logs.length < 4) return logs;
-    let worst = 0;
-    for (let i = 1; i < logs.length; i++) if (worse * deviations2[i] > worse * deviations2[worst]) worst = i;
-    return worse * deviations2[worst] > cutoff ? logs.filter((_, i) => i !== worst) : logs;
-  });
-  return { baseline, current };
-}
-var MIN_HISTORY_RUNS = 3;
-var MIN_RUN_NOISE = 0.02;
-var WINSORIZE_FROM = 8;
-function robustSpread(logs) {
-  const n = logs.length;
-  if (n < 2) return { spread: 0, degreesOfFreedom: 0 };
-  if (n < WINSORIZE_FROM) return { spread: sampleStandardDeviation(logs), degreesOfFreedom: n - 1 };
-  const sorted = [...logs].sort((a, b) => a - b);
-  sorted[0] = sorted[1];
-  sorted[n - 1] = sorted[n - 2];
-  return { spread: sampleStandardDeviation(sorted) * (1 + 1.7 / (n - 2.57)), degreesOfFreedom: n - 3 };
-}
-function historyLogEstimate(currentLog, historyLogs, withinRunNoise = 0) {
-  const n = historyLogs.length;
-  if (n < MIN_HISTORY_RUNS) return void 0;
-  const baselineLog = median(historyLogs);
-  const { spread, degreesOfFreedom } = robustSpread(historyLogs);
-  const noise = Math.max(spread, withinRunNoise, MIN_RUN_NOISE);
-  const standardError = noise * Math.sqrt(1 + Math.PI / (2 * n));
-  return { estimate: currentLog - baselineLog, standardError, degreesOfFreedom, noise, sampleSize: n, baselineLog };
-}
-function withinRunSpread(runs) {
-  const deviations = [];
-  for (const run of runs) {
-    if (run.length < 2) continue;
-    const logs = run.map(Math.log);
-    const center = median(logs);
-    for (const x of logs) deviations.push(Math.abs(x - center));
-  }
-  return deviations.length === 0 ? 0 : 1.4826 * median(deviations);
-}
-function runLog(values) {
-  return Math.log(median(values));
-}
-
-// src/verdict/relative-change.ts
-function moreTrialsSetting(kind) {
-  return kind === "load" ? "`trials: 5`" : "`repeat: 5`";
-}
-var MIN_TRIALS_TO_FAIL_ON_HISTORY = 3;
-var DEFAULT_DECISION_OPTIONS = {
-  noiseFloor: DEFAULT_NOISE_FLOOR,
-  alpha: DEFAULT_ALPHA,
-  passAlpha: DEFAULT_PASS_ALPHA,
-  sameMachine: false
-};
-function steadyTrials(evidence) {
-  const drifts = [];
-  const steady = (side, values) => {
-    const trend = trialTrend(values);
-    if (trend.kind === "drift") {
-      drifts.push({ side, getting: trend.direction === "down" === (evidence.direction === "lower") ? "better" : "worse", span: trend.span });
-    }
-    return withoutWarmUp(values, evidence.direction, trend);
-  };
-  return { baseline: steady("baseline", evidence.baseline), current: steady("current", evidence.current), drifts };
-}
-function bestEstimate(evidence) {
-  const { baseline, current, drifts } = steadyTrials(evidence);
-  const fromTrials = () => {
-    const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === "lower" ? 1 : -1);
-    const estimate = trialsLogEstimate(steadyLogs.baseline, steadyLogs.current);
-    return estimate ? { estimate, method: "trials", currentTrials: current.length, ...drifts[0] ? { drift: drifts[0] } : {} } : void 0;
-  };
-  const sameMachineTrials = evidence.sameMachine ? fromTrials() : void 0;
-  if (sameMachineTrials) return sameMachineTrials;
-  const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0));
-  const trialsFloor = withinRunSpread([current, ...history]) * Math.sqrt(Math.PI / (2 * current.length));
-  const storedLevels = history.map((run) => runLevel(run, evidence.direction));
-  const fromHistory = historyLogEstimate(runLog(current), storedLevels.map(Math.log), trialsFloor);
-  if (fromHistory) {
-    const drift = drifts.find((d) => d.side === "current");
-    const used = { baseline: storedLevels.length, current: current.length };
-    return { estimate: { ...fromHistory, used }, method: "history", currentTrials: current.length, storedLevels, ...drift ? { drift } : {} };
-  }
-  return evidence.sameMachine ? void 0 : fromTrials();
-}
-function estimateChange(evidence, best, options) {
-  if (!best) return pointChange(evidence);
-  const change = changeEstimateOf(best.estimate, boundsOf(best.estimate, options), best.method, evidence.direction, options);
-  return best.storedLevels ? { ...change, storedLevels: best.storedLevels } : change;
-}
-function pointChange(evidence) {
-  const levels = { baseline: median(evidence.baseline), current: median(evidence.current) };
-  return { ratio: levels.current / levels.baseline, method: "point", sampleSize: Math.min(evidence.baseline.length, evidence.current.length), levels };
-}
-function boundsOf(estimate, options) {
-  return { strict: boundsAt(estimate, options.alpha), pass: boundsAt(estimate, options.passAlpha) };
-}
-function changeEstimateOf(estimate, bounds, method, direction, options) {
-  return {
-    ratio: Math.exp(estimate.estimate),
-    interval: { low: Math.exp(bounds.pass.low), high: Math.exp(bounds.pass.high), confidence: 1 - 2 * options.passAlpha },
-    strictBound: { ratio: Math.exp(direction === "lower" ? bounds.strict.low : bounds.strict.high), confidence: 1 - options.alpha },
-    method,
-    noise: estimate.noise,
-    sampleSize: estimate.sampleSize,
-    ...estimate.used ? { used: estimate.used } : {},
-    ...estimate.baselineLog === void 0 ? {} : { levels: levelsOf(estimate.baselineLog, estimate.estimate) }
-  };
-}
-function levelsOf(baselineLog, estimate) {
-  const baseline = Math.exp(baselineLog);
-  return { baseline, current: baseline * Math.exp(estimate) };
-}
-function judgeRelativeChange(evidence, best, limit, options) {
-  if (!best) return judgeSingleValues(evidence, limit);
-  const judged = judgeLogEstimate(best.estimate, best.method, limit, evidence.direction, options);
-  if (judged.outcome === "regressed" && best.method === "history" && best.currentTrials < MIN_TRIALS_TO_FAIL_ON_HISTORY) {
-    const words = `${formatPercentChange(judged.change.ratio)} on ${best.currentTrials} trial${best.currentTrials === 1 ? "" : "s"} of this run`;
-    return {
-      outcome: "inconclusive",
-      reason: `${words}: one slow trial looks the same. ${moreTrialsSetting(evidence.kind)} or A/B can decide.`,
-      change: judged.change
-    };
-  }
-  if (judged.outcome === "regressed" && best.method === "trials") {
-    const typical = worseLog(Math.log(median(evidence.current) / median(evidence.baseline)), evidence.direction);
-    if (typical < worseLimitLog(limit.worseFraction, evidence.direction)) {
-      const ratio = formatPercentChange(judged.change.ratio);
-      return {
-        outcome: "inconclusive",
-        reason: `${ratio} on average, but the median trial is within ${limit.text}: a few slow trials carry the change. More trials or A/B can decide.`,
-        change: judged.change
-      };
-    }
-  }
-  if (!best.drift) return judged;
-  const { side, getting, span } = best.drift;
-  const advice = getting === "better" ? "still improving" : "getting worse from one to the next";
-  const falling = getting === "better" === (evidence.direction === "lower");
-  const drift = falling ? formatPercentChange(Math.exp(-span), "−") : formatPercentChange(Math.exp(span));
-  const shifted = [-span, span].map(
-    (shift) => judgeLogEstimate({ ...best.estimate, estimate: best.estimate.estimate + shift }, best.method, limit, evidence.direction, options)
-  );
-  if (judged.outcome !== "inconclusive" && shifted.every((s) => s.outcome === judged.outcome)) {
-    return {
-      ...judged,
-      reason: `${judged.reason} ${capitalize(side)} trials drift ${drift} over the run (${advice}); the verdict holds across it.`
-    };
-  }
-  const fix = getting === "better" ? "lengthen warm-up" : "check for a leak or throttling";
-  const size = `${capitalize(describeRatio(judged.change.ratio))} (${evidenceWords(judged.change)})`;
-  return {
-    outcome: "inconclusive",
-    reason: `${size}, but the ${side} trials are ${advice} (${drift} over the run): ${fix}. Drifting trials are not independent evidence, and the verdict does not hold across the drift.`,
-    change: judged.change
-  };
-}
-function judgeSingleValues(evidence, limit) {
-  const change = pointChange(evidence);
-  const { baseline, current } = evidence;
-  const why = baseline.length === 1 && current.length === 1 ? `one value per side: no measure of noise to judge ${limit.text}` : `${baseline.length} vs ${current.length} trials: the one trial ${baseline.length === 1 ? "of the baseline" : "of this run"} could be one slow trial, so ${limit.text} is not judged on it`;
-  const more = evidence.kind === "load" ? "`trials`" : "`repeat`";
-  return { outcome: "inconclusive", reason: `${formatPercentChange(change.ratio)} on ${why}. Add ${more}, 3+ stored runs or A/B.`, change };
-}
-function judgeLogEstimate(estimate, method, limit, direction, options, tentative = false) {
-  const bounds = boundsOf(estimate, options);
-  const change = changeEstimateOf(estimate, bounds, method, direction, options);
-  const limitLog = worseLimitLog(limit.worseFraction, direction);
-  const floorLog = Math.log1p(options.noiseFloor);
-  const badness = badnessOf(estimate.estimate, bounds, direction);
-  const words = capitalize(describeRatio(change.ratio));
-  const interval = `${formatConfidence(change.interval.confidence)} interval ${describeRatioInterval(change.interval.low, change.interval.high)}`;
-  const evidence = evidenceWords(change);
-  const decision = decide(badness, limitLog, floorLog);
-  if (decision === "regressed" && method === "trials" && !options.sameMachine) {
-    return {
-      outcome: "inconclusive",
-      reason: `${words}, beyond ${limit.text} (${interval}), but trials of one run miss runner-to-runner noise: A/B or ${MIN_HISTORY_RUNS}+ stored runs can decide.`,
-      change
-    };
-  }
-  const intervalPastLimit = Math.min(worseLog(Math.log(change.interval.low), direction), worseLog(Math.log(change.interval.high), direction)) >= limitLog;
-  if (decision === "undecided" && tooNoisyFor(badness, limitLog) && !intervalPastLimit) {
-    return {
-      outcome: "inconclusive",
-      reason: `${words} (${interval}): too noisy to judge ${limit.text} at ±${(change.noise * 100).toFixed(1)}% per ${unitOfNoise(change)} (${evidence}).${adviceForNoise(method)}`,
-      change
-    };
-  }
-  const strict = change.strictBound;
-  if (decision === "undecided" && badness.estimate >= limitLog) {
-    const floor = `${(options.noiseFloor * 100).toFixed(0)}% floor`;
-    return {
-      outcome: "inconclusive",
-      reason: `${words}: beyond ${limit.text} on the estimate (${interval}, ${evidence}), but not ${formatConfidence(strict.confidence)} sure it is beyond the ${floor}, the bar for a failure.${method === "history" ? " A/B or more stored runs can decide." : adviceForNoise(method)}`,
-      change
-    };
-  }
-  const certainty = decision === "regressed" ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : "";
-  return {
-    outcome: outcomeOf(decision),
-    reason: `${words}: ${tentative && decision === "within" ? "probably " : ""}${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`,
-    change
-  };
-}
-function adviceForNoise(method) {
-  switch (method) {
-    case "paired":
-      return "";
-    case "history":
-      return " A/B can decide.";
-    case "trials":
-      return " More trials or A/B can decide.";
-  }
-}
-function outcomeOf(decision) {
-  return decision === "undecided" ? "inconclusive" : decision;
-}
-function verdictWords(decision, limitText) {
-  switch (decision) {
-    case "regressed":
-      return `beyond ${limitText} and beyond noise`;
-    case "improved":
-      return "better, beyond noise";
-    case "within":
-      return `within ${limitText}`;
-    case "undecided":
-      return `cannot tell whether it reaches ${limitText}`;
-  }
-}
-function evidenceWords(estimate) {
-  const n = estimate.sampleSize ?? 0;
-  switch (estimate.method) {
-    case "history":
-      return `${n} stored runs`;
-    case "trials":
-      return estimate.used && estimate.used.baseline !== estimate.used.current ? `${estimate.used.baseline} vs ${estimate.used.current} trials` : `${n} trials per side`;
-    case "paired":
-      return `${n} same-runner pairs`;
-    case "point":
-      return "one value per side";
-  }
-}
-function unitOfNoise(estimate) {
-  return estimate.method === "history" ? "run" : estimate.method === "paired" ? "pair" : "trial";
-}
-function formatConfidence(confidence) {
-  for (let digits = 1; digits <= 4; digits++) {
-    const percent = Number.parseFloat((confidence * 100).toFixed(digits));
-    if (percent < 100 || confidence >= 1) return `${percent}%`;
-  }
-  return "> 99.99%";
-}
-function capitalize(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-// src/verdict/types.ts
-init_define_PERF_GATE_UPLOT();
-var METRIC_STATUS_ORDER = ["fail", "warn", "inconclusive", "no-baseline", "removed", "new", "improved", "pass", "info"];
-
-// src/verdict/evaluate.ts
-function metricSeries(scenario, metric, unit) {
-  const values = [];
-  let first;
-  for (const trial of scenario.trials) {
-    const measured2 = trial.metrics[metric];
-    if (!measured2) continue;
-    first ??= { unit: unit ?? measured2.unit, direction: measured2.direction };
-    const converted = convertValue(measured2.value, measured2.unit, first.unit);
-    if (converted === void 0) return void 0;
-    values.push(converted);
-  }
-  return first && values.length > 0 ? { ...first, values } : void 0;
-}
-function metricNames(scenario) {
-  const names = /* @__PURE__ */ new Set();
-  for (const trial of scenario.trials) for (const name of Object.keys(trial.metrics)) names.add(name);
-  return [...names];
-}
-function arm(values, direction, level, used) {
-  const steady = level === void 0 ? withoutWarmUp(values, direction) : void 0;
-  const value = level ?? median(steady);
-  const shownUsed = steady ? steady.length : used;
-  return { value, values, ...shownUsed !== void 0 && shownUsed < values.length ? { used: shownUsed } : {} };
-}
-function methodOf(change) {
-  if (!change) return "none";
-  return change.method === "point" ? "single" : change.method;
-}
-function evaluate(input) {
-  const baselineScenarios = new Map((input.baseline?.scenarios ?? []).map((s) => [s.name, s]));
-  const options = {
-    noiseFloor: input.options?.noiseFloor ?? DEFAULT_DECISION_OPTIONS.noiseFloor,
-    passAlpha: input.options?.passAlpha ?? DEFAULT_DECISION_OPTIONS.passAlpha,
-    alpha: input.options?.alpha ?? DEFAULT_DECISION_OPTIONS.alpha,
-    sameMachine: input.sameMachine ?? false
-  };
-  const alphas = familyAlphas(input, baselineScenarios, options);
-  const metrics = [];
-  for (const scenario of input.current.scenarios) {
-    const baselineScenario = baselineScenarios.get(scenario.name);
-    for (const metric of metricNames(scenario)) {
-      const alpha = alphas.get(comparisonKey(scenario.name, metric)) ?? options.alpha;
-      metrics.push(evaluateMetric(input, scenario, baselineScenario, metric, { ...options, alpha }));
-    }
-    if (baselineScenario) {
-      const currentNames2 = new Set(metricNames(scenario));
-      for (const metric of metricNames(baselineScenario).filter((name) => !currentNames2.has(name))) {
-        metrics.push(removedMetric(input, baselineScenario, metric, "the metric is no longer reported"));
-      }
-    }
-  }
-  const currentNames = new Set(input.current.scenarios.map((s) => s.name));
-  for (const scenario of input.baseline?.scenarios ?? []) {
-    if (currentNames.has(scenario.name)) continue;
-    for (const metric of metricNames(scenario)) {
-      metrics.push(removedMetric(input, scenario, metric, "the scenario did not run"));
-    }
-  }
-  return summarize(metrics, input.baseline !== void 0);
-}
-function comparisonKey(scenario, metric) {
-  return `${scenario}\0${metric}`;
-}
-function familyAlphas(input, baselineScenarios, options) {
-  const keys = [];
-  const pValues = [];
-  const floorLog = Math.log1p(options.noiseFloor);
-  for (const scenario of input.current.scenarios) {
-    const baselineScenario = baselineScenarios.get(scenario.name);
-    if (!baselineScenario) continue;
-    for (const metric of metricNames(scenario)) {
-      const threshold = resolveThreshold(input.rules, scenarioRef(scenario), metric);
-      if (!threshold || ![...threshold.fail, ...threshold.warn].some((e) => e.kind === "relative")) continue;
-      const evidence = relativeEvidence(input, scenario, baselineScenario, metric, threshold.direction ?? metricSeries(scenario, metric).direction);
-      const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : void 0;
-      keys.push(comparisonKey(scenario.name, metric));
-      pValues.push(best ? pWorseThanFloor(best.estimate, evidence.direction, floorLog) : 1);
-    }
-  }
-  const alphas = hochbergAlphas(pValues, options.alpha);
-  return new Map(keys.map((key2, i) => [key2, alphas[i]]));
-}
-function relativeEvidence(input, scenario, baselineScenario, metric, direction) {
-  const current = metricSeries(scenario, metric);
-  const baseline = metricSeries(baselineScenario, metric);
-  if (!baseline) return void 0;
-  const converted = baseline.values.map((value) => convertValue(value, baseline.unit, current.unit));
-  if (!converted.every((value) => value !== void 0)) return void 0;
-  return evidenceOf(input, scenario, metric, converted, current, direction);
-}
-function evidenceOf(input, scenario, metric, baseline, current, direction) {
-  return {
-    baseline,
-    current: current.values,
-    history: historyValues(input, scenario.name, metric, current.unit, direction),
-    direction,
-    ...scenario.kind ? { kind: scenario.kind } : {},
-    ...input.sameMachine ? { sameMachine: true } : {}
-  };
-}
-function summarize(metrics, hasBaseline) {
-  const counts = Object.fromEntries(METRIC_STATUS_ORDER.map((status2) => [status2, 0]));
-  for (const verdict of metrics) counts[verdict.status]++;
-  const gated = metrics.filter((m) => m.gated && m.status !== "removed");
-  const targetsOnly = gated.length > 0 && gated.every((m) => m.threshold?.absoluteOnly === true);
-  let status = "pass";
-  if (counts.fail > 0) status = "fail";
-  else if (counts.warn > 0) status = "warn";
-  else if (counts.inconclusive > 0) status = "inconclusive";
-  else if (!targetsOnly && (!hasBaseline || counts["no-baseline"] > 0 || comparedNothing(gated))) status = "no-baseline";
-  return { status, metrics, counts, ...targetsOnly ? { targetsOnly } : {} };
-}
-function comparedNothing(gated) {
-  return gated.length > 0 && gated.every((m) => m.status === "new" || m.status === "no-baseline");
-}
-function scenarioRef(scenario) {
-  const suite = scenario.labels?.suite;
-  return suite === void 0 ? { name: scenario.name } : { name: scenario.name, suite };
-}
-function thresholdTexts(threshold) {
-  const absoluteOnly = [...threshold.fail, ...threshold.warn].every((e) => e.kind === "absolute");
-  return { warn: threshold.warn.map((e) => e.text), fail: threshold.fail.map((e) => e.text), ...absoluteOnly ? { absoluteOnly } : {} };
-}
-function removedMetric(input, scenario, metric, why) {
-  const series = metricSeries(scenario, metric);
-  const threshold = resolveThreshold(input.rules, scenarioRef(scenario), metric);
-  const verdict = {
-    scenario: scenario.name,
-    metric,
-    unit: series.unit,
-    direction: threshold?.direction ?? series.direction,
-    status: "removed",
-    gated: threshold !== void 0,
-    baseline: arm(series.values, series.direction),
-    reason: `In the baseline but not in this run: ${why}.`,
-    decidedBy: "none",
-    label: { kind: "removed", text: "removed" }
-  };
-  if (threshold) Object.assign(verdict, removedStatus(input.removed ?? [], scenario.name, why));
-  if (threshold) verdict.threshold = thresholdTexts(threshold);
-  return verdict;
-}
-function evaluateMetric(input, scenario, baselineScenario, metric, options) {
-  const current = metricSeries(scenario, metric);
-  const threshold = resolveThreshold(input.rules, scenarioRef(scenario), metric);
-  const direction = threshold?.direction ?? current.direction;
-  const verdict = {
-    scenario: scenario.name,
-    metric,
-    unit: current.unit,
-    direction,
-    status: "info",
-    gated: threshold !== void 0,
-    current: arm(current.values, direction),
-    reason: ""
-  };
-  if (threshold) verdict.threshold = thresholdTexts(threshold);
-  let baselineValues;
-  let comparisonProblem;
-  if (baselineScenario) {
-    const baseline = metricSeries(baselineScenario, metric);
-    if (baseline) {
-      const converted = baseline.values.map((value) => convertValue(value, baseline.unit, current.unit));
-      if (converted.every((value) => value !== void 0)) {
-        baselineValues = converted;
-        verdict.baseline = arm(converted, direction);
-      } else {
-        comparisonProblem = `the unit changed from ${baseline.unit} to ${current.unit}, which do not convert`;
-      }
-    }
-  }
-  const evidence = baselineValues ? evidenceOf(input, scenario, metric, baselineValues, current, direction) : void 0;
-  const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : void 0;
-  if (evidence && allPositive(evidence)) showEstimate(verdict, estimateChange(evidence, best, options));
-  if (!threshold) {
-    verdict.status = verdict.baseline ? "info" : input.baseline ? "new" : "info";
-    verdict.reason = comparisonProblem ? `Not compared: ${comparisonProblem}.` : "Not gated: no threshold applies to this metric.";
-    verdict.decidedBy = methodOf(verdict.change);
-    verdict.label = labelOf(verdict, options.noiseFloor);
-    return verdict;
-  }
-  const outcomes = [];
-  for (const [level, expressions] of [
-    ["fail", threshold.fail],
-    ["warn", threshold.warn]
-  ]) {
-    for (const expression of expressions) {
-      outcomes.push(
-        evaluateExpression(expression, level, {
-          metric,
-          direction,
-          current,
-          evidence,
-          best,
-          hasBaselineRun: input.baseline !== void 0,
-          baselineScenarioExists: baselineScenario !== void 0,
-          comparisonProblem,
-          definedAt: threshold.definedAt,
-          options
-        })
-      );
-    }
-  }
-  composeRow(verdict, outcomes, current.values, options.noiseFloor);
-  return verdict;
-}
-function severity(status) {
-  return METRIC_STATUS_ORDER.indexOf(status);
-}
-function showEstimate(verdict, change) {
-  verdict.change = change;
-  if (change.levels && verdict.baseline && verdict.current) {
-    const baselineValues = change.storedLevels ?? verdict.baseline.values;
-    verdict.baseline = arm(baselineValues, verdict.direction, change.levels.baseline, change.storedLevels ? void 0 : change.used?.baseline);
-    verdict.current = arm(verdict.current.values, verdict.direction, change.levels.current, change.used?.current);
-  }
-}
-function composeRow(verdict, outcomes, currentValues, noiseFloor) {
-  const deciding = outcomes.reduce(
-    (a, b) => severity(b.status) < severity(a.status) || severity(b.status) === severity(a.status) && a.budget !== void 0 && b.budget === void 0 ? b : a
-  );
-  verdict.status = deciding.status;
-  verdict.reason = deciding.reason;
-  if (deciding.budget !== void 0) {
-    if (verdict.change && verdict.baseline) {
-      verdict.context = {
-        method: methodOf(verdict.change),
-        status: "info",
-        reason: `Against the baseline: ${formatPercentChange(verdict.change.ratio)} (not deciding: the budget decides this metric).`,
-        baseline: verdict.baseline,
-        ...verdict.current ? { current: verdict.current } : {},
-        change: verdict.change
-      };
-    }
-    delete verdict.baseline;
-    delete verdict.change;
-    verdict.current = arm(currentValues, verdict.direction);
-    verdict.decidedBy = "budget";
-  } else {
-    if (deciding.change) showEstimate(verdict, deciding.change);
-    verdict.decidedBy = deciding.status === "no-baseline" || deciding.status === "new" ? "none" : methodOf(verdict.change);
-  }
-  verdict.label = labelOf(verdict, noiseFloor, deciding.budget);
-  if (verdict.status === "pass" && verdict.label.kind === "improved") verdict.status = "improved";
-}
-function evaluateExpression(expression, level, context) {
-  if (expression.kind === "absolute") return evaluateBudget(expression, level, context);
-  checkSign(expression, context);
-  if (!context.evidence) {
-    if (context.comparisonProblem) return { status: "inconclusive", reason: `Cannot compare: ${context.comparisonProblem}.` };
-    if (!context.hasBaselineRun) {
-      return {
-        status: "no-baseline",
-        reason: `No baseline to compare against, so ${expression.text} was not checked.`
-      };
-    }
-    return {
-      status: "new",
-      reason: context.baselineScenarioExists ? `New metric: the baseline does not have it, so ${expression.text} was not checked.` : `New scenario: the baseline does not have it, so ${expression.text} was not checked.`
-    };
-  }
-  if (!allPositive(context.evidence)) return judgeNonPositive(context.evidence, expression, level, context.current.unit);
-  const judged = judgeRelativeChange(context.evidence, context.best, expression, context.options);
-  const status = judged.outcome === "regressed" ? level : judged.outcome === "improved" ? "improved" : judged.outcome === "inconclusive" ? "inconclusive" : "pass";
-  return { status: level === "warn" && status === "inconclusive" ? "pass" : status, reason: judged.reason, change: judged.change };
-}
-function checkSign(expression, context) {
-  if (context.direction === "higher" && expression.worseFraction >= 1) {
-    throw new InputError(
-      `${context.definedAt}: "${expression.text}" on metric "${context.metric}" (higher is better) can never be reached: it cannot drop by 100% or more; use a smaller drop such as "-50%" or an absolute budget`
-    );
-  }
-  if (!expression.sign) return;
-  const expected = context.direction === "lower" ? "+" : "-";
-  if (expression.sign !== expected) {
-    const better = context.direction === "lower" ? "lower" : "higher";
-    throw new InputError(
-      `${context.definedAt}: "${expression.text}" on metric "${context.metric}" (${better} is better) would call an improvement a regression; write "${expected}${expression.text.replace(/^[-+]\s*/, "")}" or "${expression.text.replace(/^[-+]\s*/, "")}" (worse by that much)`
-    );
-  }
-}
-function allPositive(evidence) {
-  return evidence.baseline.every((v) => v > 0) && evidence.current.every((v) => v > 0);
-}
-function judgeNonPositive(evidence, expression, level, unit) {
-  const base = median(evidence.baseline);
-  const current = median(evidence.current);
-  const show2 = (value) => formatQuantity(value, unit);
-  if ([...evidence.baseline, ...evidence.current].some((value) => value < 0)) {
-    return { status: "inconclusive", reason: `A relative threshold (${expression.text}) cannot judge values below zero; use an absolute budget.` };
-  }
-  const levels = { baseline: base, current };
-  if (base > 0 && current > 0) {
-    const ratio = current / base;
-    const zeros = ["baseline", "current"].map((side) => ({ side, count: evidence[side].filter((value) => value === 0).length, of: evidence[side].length })).filter(({ count }) => count > 0).map(({ side, count, of }) => `${count} of ${of} ${side} trials ${count === 1 ? "is" : "are"} 0`).join(" and ");
-    return {
-      status: "inconclusive",
-      reason: `${formatPercentChange(ratio)} on the median trials, but ${zeros}: a trial that measured nothing, or a unit too coarse for the metric. A ratio needs positive values, so ${expression.text} was not judged; fix that trial or report a finer unit.`,
-      change: { ratio, method: "point", levels }
-    };
-  }
-  if (base === current) return { status: "pass", reason: `Unchanged at ${show2(current)}.` };
-  const rose = current > base;
-  const worse = evidence.direction === "lower" ? rose : !rose;
-  if (base > 0) {
-    const change = { ratio: current / base, method: "point", levels };
-    return worse ? { status: level, reason: `Fell from ${show2(base)} to ${show2(current)}, beyond the ${expression.text} threshold.`, change } : { status: "improved", reason: `Fell from ${show2(base)} to ${show2(current)}.`, change };
-  }
-  return worse ? { status: level, reason: `Rose from ${show2(base)} to ${show2(current)}: any rise from zero is beyond the ${expression.text} threshold.` } : { status: "improved", reason: `Rose from ${show2(base)} to ${show2(current)}.` };
-}
-function evaluateBudget(expression, level, context) {
-  const unit = context.current.unit;
-  const limit = expression.unit === "" ? expression.value : convertValue(expression.value, expression.unit, unit);
-  if (limit === void 0) {
-    throw new InputError(
-      `${context.definedAt}: budget "${expression.text}" is in ${expression.unit}, but metric "${context.metric}" is measured in ${unit}; they do not convert`
-    );
-  }
-  const value = runLevel(context.current.values, context.direction);
-  const holds = expression.operator === "<" ? value < limit : expression.operator === "<=" ? value <= limit : expression.operator === ">" ? value > limit : value >= limit;
-  const shown = formatQuantity(value, unit);
-  const budget = expression.text;
-  if (holds) return { status: "pass", reason: `${shown} is within the budget ${budget}.`, budget };
-  return { status: level, reason: `${shown} breaks the ${level === "fail" ? "" : "warn "}budget ${budget}.`, budget };
-}
-function historyValues(input, scenario, metric, unit, direction) {
-  const history = [];
-  for (const results of input.history) {
-    const found = scenariosByName(results).get(scenario);
-    const series = found && metricSeries(found, metric, unit);
-    if (series) history.push(series.values);
-  }
-  return sinceLastStep(history, direction);
-}
-function mayHoldStep(series, minMagnitude, minRuns) {
-  const total = series.reduce((sum2, v) => sum2 + v, 0);
-  let before = 0;
-  for (let k = 1; k < series.length; k++) {
-    before += series[k - 1];
-    if (k < minRuns || series.length - k < minRuns) continue;
-    const ratio = (total - before) / (series.length - k) / (before / k);
-    if (Math.abs(ratio - 1) >= minMagnitude || Math.abs(1 / ratio - 1) >= minMagnitude) return true;
-  }
-  return false;
-}
-function sinceLastStep(history, direction) {
-  const runs = history.filter((values) => values.length > 0 && values.every((v) => v > 0));
-  if (runs.length !== history.length || runs.length < 2 * STEP_MIN_RUNS) return history;
-  const oldestFirst = runs.map((values) => runLevel(values, direction)).reverse();
-  if (!mayHoldStep(oldestFirst, DEFAULT_NOISE_FLOOR, STEP_MIN_RUNS)) return history;
-  const steps = detectChangePoints(oldestFirst, { maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS, minMagnitude: DEFAULT_NOISE_FLOOR });
-  const last2 = steps.at(-1);
-  return last2 ? history.slice(0, oldestFirst.length - last2.index) : history;
-}
-
-// src/report/scenario-summary.ts
-init_define_PERF_GATE_UPLOT();
-var TYPICAL = ["p50", "median", "mean"];
-var DIRECT = [
-  ["p90", "p90"],
-  ["p95", "p95"],
-  ["p99", "p99"],
-  ["rps", "rps"],
-  ["memoryGrowth", "server_rss_growth"]
-];
-function summarizeScenarios(results) {
-  return results.scenarios.map(summarizeScenario);
-}
-function summarizeScenario(scenario) {
-  const summary = { scenario: scenario.name, trials: scenario.trials.length };
-  if (scenario.kind) summary.kind = scenario.kind;
-  if (scenario.labels?.suite) summary.suite = scenario.labels.suite;
-  const medianOf = (metric) => {
-    const series = metricSeries(scenario, metric);
-    return series ? { value: runLevel(series.values, series.direction), unit: series.unit } : void 0;
-  };
-  for (const metric of TYPICAL) {
-    const value = medianOf(metric);
-    if (value) {
-      summary.median = value;
-      break;
-    }
-  }
-  for (const [field, metric] of DIRECT) {
-    const value = medianOf(metric);
-    if (value) summary[field] = value;
-  }
-  const errors = medianOf("errors");
-  if (errors && errors.unit === "%") summary.successRate = { value: 100 - errors.value, unit: "%" };
-  return summary;
-}
-
-// src/report/report-model.ts
-init_define_PERF_GATE_UPLOT();
-var REPORT_SCHEMA_VERSION = 1;
-
-// src/report/latency-distributions.ts
-init_define_PERF_GATE_UPLOT();
-
-// src/results/histogram.ts
-init_define_PERF_GATE_UPLOT();
-var hdr = __toESM(require_dist3(), 1);
-function decodeHistogram(base642, where) {
-  try {
-    return hdr.decodeFromCompressedBase64(base642, 32, false);
-  } catch (error) {
-    throw new InputError(`${where}: not an HdrHistogram in the compressed base64 encoding (${error.message})`);
-  }
-}
-function encodeHistogram(histogram) {
-  return hdr.encodeIntoCompressedBase64(histogram);
-}
-function buildHistogram(highestTrackable) {
-  return hdr.build({
-    bitBucketSize: 64,
-    numberOfSignificantValueDigits: 3,
-    lowestDiscernibleValue: 1,
-    ...highestTrackable !== void 0 ? { highestTrackableValue: highestTrackable } : {},
-    autoResize: true
-  });
-}
-function mergeEncodedHistograms(encoded) {
-  const merged = buildHistogram();
-  for (const { base64: base642, where } of encoded) {
-    const histogram = decodeHistogram(base642, where);
-    merged.add(histogram);
-    histogram.destroy();
-  }
-  return merged;
-}
-var PERCENTILE_OF_METRIC = {
-  p50: 50,
-  p75: 75,
-  p90: 90,
-  p95: 95,
-  p97_5: 97.5,
-  p99: 99,
-  "p99.9": 99.9,
-  "p99.99": 99.99
-};
-function histogramMetric(histogram, metric) {
-  const percentile = PERCENTILE_OF_METRIC[metric];
-  if (percentile !== void 0) return histogram.getValueAtPercentile(percentile);
-  switch (metric) {
-    case "mean":
-      return histogram.mean;
-    case "stdev":
-      return histogram.stdDeviation;
-    case "min":
-      return histogram.minNonZeroValue;
-    case "max":
-      return histogram.maxValue;
-    default:
-      return void 0;
-  }
-}
-
-// src/report/latency-distributions.ts
-var CURVE_PERCENTILES = [0, 10, 25, 50, 75, 80, 90, 95, 97.5, 99, 99.5, 99.75, 99.9, 99.95, 99.99, 99.999];
-var MAX_DISTRIBUTION_SCENARIOS = 40;
-function latencyDistributions(scenarios, current, baseline) {
-  const currentByName = new Map(current.scenarios.map((s) => [s.name, s]));
-  const baselineByName = new Map((baseline?.scenarios ?? []).map((s) => [s.name, s]));
-  const distributions = [];
-  for (const name of scenarios) {
-    if (distributions.length >= MAX_DISTRIBUTION_SCENARIOS) break;
-    const now = curveOf(currentByName.get(name));
-    const before = curveOf(baselineByName.get(name));
-    if (!now && !before) continue;
-    const unit = (now ?? before).unit;
-    distributions.push({
-      scenario: name,
-      unit,
-      ...before && before.unit === unit ? { baseline: before.points } : {},
-      ...now ? { current: now.points } : {}
-    });
-  }
-  return distributions;
-}
-function curveOf(scenario) {
-  if (!scenario) return void 0;
-  const encoded = scenario.trials.flatMap((trial, index) => {
-    const latency = trial.distributions?.latency;
-    return latency?.hdrHistogram ? [{ base64: latency.hdrHistogram, where: `${scenario.name} trial ${index + 1}`, unit: latency.unit }] : [];
-  });
-  if (encoded.length === 0 || encoded.some((e) => e.unit !== encoded[0].unit)) return void 0;
-  const merged = mergeEncodedHistograms(encoded);
-  try {
-    if (merged.totalCount === 0) return void 0;
-    return { unit: encoded[0].unit, points: CURVE_PERCENTILES.map((percentile) => ({ percentile, value: merged.getValueAtPercentile(percentile) })) };
-  } finally {
-    merged.destroy();
-  }
-}
-
-// src/report/build-report.ts
-var MAX_TREND_SERIES = 6;
-function buildReport(input) {
-  const { verdict, lookup, context } = input;
-  const report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    gate: input.gate,
-    verdict: verdict.status,
-    generatedAt: input.now.toISOString(),
-    counts: verdict.counts,
-    // Metrics that failed their threshold; a removed metric fails the gate by its policy, not by a threshold.
-    regressions: verdict.metrics.filter((row) => row.status === "fail" && labelKindOf(row) === "regression").length,
-    current: { scenarios: input.current.scenarios.length },
-    baselineProblems: [...lookup.problems],
-    notes: [...input.notes],
-    links: {},
-    metrics: verdict.metrics,
-    hasRegressions: verdict.metrics.some((row) => row.status === "fail" && labelKindOf(row) === "regression"),
-    scenarios: summarizeScenarios(input.current),
-    labelCounts: countLabels(verdict.metrics)
-  };
-  if (verdict.targetsOnly) report.targetsOnly = true;
-  if (context.pullRequest?.headSha) report.current.headSha = context.pullRequest.headSha;
-  if (input.current.git?.sha) report.current.sha = input.current.git.sha;
-  if (input.current.git?.ref) report.current.ref = input.current.git.ref;
-  if (input.current.environment) report.current.environment = input.current.environment;
-  if (context.runUrl) report.links.runUrl = context.runUrl;
-  if (context.repositoryUrl) report.links.repositoryUrl = context.repositoryUrl;
-  const record = lookup.baseline;
-  if (!record && lookup.absence) report.baselineAbsence = { ...lookup.absence, store: input.storeDescription };
-  if (record) {
-    const difference = describeEnvironmentDifference(record.environment, input.current.environment);
-    const baseline = {
-      id: record.id,
-      savedAt: record.savedAt,
-      ageSeconds: Math.max(0, Math.round((input.now.getTime() - Date.parse(record.savedAt)) / 1e3)),
-      store: input.storeDescription,
-      runnerDiffers: difference !== void 0,
-      historySize: lookup.history.length
-    };
-    if (record.source.sha) baseline.sha = record.source.sha;
-    if (record.source.ref) baseline.ref = record.source.ref;
-    if (record.name) baseline.name = record.name;
-    if (record.source.runUrl) baseline.runUrl = record.source.runUrl;
-    if (record.environment) baseline.environment = record.environment;
-    report.baseline = baseline;
-    if (verdict.status === "no-baseline") {
-      const fresh = verdict.metrics.filter((m) => m.gated && m.status === "new");
-      const names = [...new Set(fresh.map((m) => m.metric))].join(", ");
-      report.baselineProblems.push(
-        `nothing was compared: the baseline has none of this run's gated metrics (${fresh.length} new: ${names}), so no threshold was checked`
-      );
-    }
-    if (difference) {
-      report.baselineProblems.push(
-        `the baseline was measured on a different kind of machine (${difference}); differences may come from the runner, not the code`
-      );
-    }
-  }
-  const trends = buildTrends(input);
-  if (trends.length > 0) report.trends = trends;
-  const scenarios = [...new Set(verdict.metrics.filter((m) => m.gated).map((m) => m.scenario))];
-  const distributions = latencyDistributions(scenarios, input.current, record?.results);
-  if (distributions.length > 0) report.distributions = distributions;
-  return report;
-}
-function buildTrends(input) {
-  const history = [...input.lookup.history].reverse();
-  if (history.length === 0) return [];
-  const interesting = input.verdict.metrics.filter((m) => m.gated && m.current).sort((a, b) => statusRank(a.status) - statusRank(b.status)).slice(0, MAX_TREND_SERIES);
-  const days = history.map((record) => record.savedAt.slice(0, 10));
-  const withTime = new Set(days).size < days.length;
-  const labelOf2 = (record) => record.source.sha?.slice(0, 7) ?? (withTime ? record.savedAt.slice(5, 16).replace("T", " ") : record.savedAt.slice(5, 10));
-  return interesting.map((metric) => {
-    const againstHistory = metric.change?.method === "history";
-    const points = [];
-    for (const record of history) {
-      const scenario = scenariosByName(record.results).get(metric.scenario);
-      const series = scenario && metricSeries(scenario, metric.metric, metric.unit);
-      if (!series) continue;
-      const point = { label: labelOf2(record), value: runLevel(series.values, series.direction) };
-      points.push(record.id === input.lookup.baseline?.id && !againstHistory ? { ...point, role: "baseline" } : point);
-    }
-    points.push({ label: "this run", value: metric.current.value, role: "current" });
-    const trend = { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points };
-    const compared = points.find((point) => point.role === "baseline");
-    if (metric.baseline && (againstHistory || compared)) {
-      trend.comparedWith = { value: metric.baseline.value, what: againstHistory ? `median of ${metric.change.sampleSize} stored runs` : compared.label };
-    }
-    const changePoints = storedChangePoints(points.slice(0, -1), metric);
-    if (changePoints.length > 0) trend.changePoints = changePoints;
-    return trend;
-  });
-}
-function storedChangePoints(points, metric) {
-  if (points.length < 2 * STEP_MIN_RUNS) return [];
-  const relative7 = (metric.threshold?.fail ?? []).map((text) => /^[+-]?(\d+(?:\.\d+)?)\s*%$/.exec(text.trim())?.[1]).find((match) => match !== void 0);
-  return detectChangePoints(
-    points.map((point) => point.value),
-    { maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS, minMagnitude: relative7 ? Number(relative7) / 100 : 0.1 }
-  ).map((point) => ({ index: point.index, change: point.change, pValue: point.pValue }));
-}
-var RANK = ["fail", "warn", "inconclusive", "improved", "pass", "new", "no-baseline", "removed", "info"];
-function statusRank(status) {
-  return RANK.indexOf(status);
-}
-
-// src/run/run-source.ts
-init_define_PERF_GATE_UPLOT();
-import { readFile as readFile4, stat } from "node:fs/promises";
-
-// src/formats/registry.ts
-init_define_PERF_GATE_UPLOT();
-
-// src/results/normalize.ts
-init_define_PERF_GATE_UPLOT();
-function normalizeResults(results, format) {
-  return {
-    ...results,
-    producer: results.producer ?? { name: format, format },
-    scenarios: results.scenarios.map((scenario) => ({
-      ...scenario,
-      trials: scenario.trials.map((trial) => {
-        const metrics = {};
-        for (const name of Object.keys(trial.metrics)) {
-          const metric = trial.metrics[name];
-          metrics[name] = metric.direction ? { ...metric } : { ...metric, direction: inferDirection(metric.unit) };
-        }
-        return { ...trial, metrics };
-      })
-    }))
-  };
-}
-
-// src/results/value-check.ts
-init_define_PERF_GATE_UPLOT();
-var LARGEST_VALUE = 1e100;
-function firstValueProblem(results) {
-  for (const scenario of results.scenarios) {
-    for (const [index, trial] of scenario.trials.entries()) {
-      const where = (what) => `scenario "${scenario.name}", trial ${index + 1}, ${what}`;
-      for (const [name, metric] of Object.entries(trial.metrics)) {
-        const problem = valueProblem(metric.value, metric.unit);
-        if (problem) return `${where(`metric ${name}`)}: ${problem}`;
-      }
-      for (const [name, distribution] of Object.entries(trial.distributions ?? {})) {
-        const samples = distribution.samples ?? [];
-        const bad = samples.findIndex((sample2) => valueProblem(sample2, distribution.unit) !== void 0);
-        if (bad >= 0) return `${where(`${name} sample ${bad + 1}`)}: ${valueProblem(samples[bad], distribution.unit)}`;
-      }
-    }
-  }
-  return void 0;
-}
-function valueProblem(value, unit) {
-  if (!Number.isFinite(value)) return `${value} is not a finite number`;
-  if (Math.abs(value) > LARGEST_VALUE) return `${value} is out of range (beyond ±1e100)`;
-  const family = unitFamily(unit);
-  if (value < 0 && (family === "time" || family === "rate")) return `${value} ${unit} is negative, which a ${family} cannot be`;
-  return void 0;
-}
-
-// src/formats/artillery.ts
-init_define_PERF_GATE_UPLOT();
-
-// src/formats/json-text.ts
-init_define_PERF_GATE_UPLOT();
-function lineColumnAt(text, offset) {
-  const before = text.slice(0, offset);
-  return `${before.split("\n").length}:${before.length - before.lastIndexOf("\n")}`;
-}
-function parseJsonText(text, source) {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const message = error.message;
-    if (text.trim() === "") throw new InputError(`${source}: the file is empty; expected JSON`);
-    const offset = /position (\d+)/.exec(message);
-    const end = text.trimEnd().length;
-    if (/Unexpected end of JSON input/.test(message) || offset && Number(offset[1]) >= end) {
-      throw new InputError(`${source}:${lineColumnAt(text, end)}: the JSON ends before it is complete; the file looks truncated`);
-    }
-    const bare = offset ? void 0 : /[:,[]\s*(-?(?:NaN|Infinity))\b/.exec(text);
-    if (bare) {
-      const at = bare.index + bare[0].length - bare[1].length;
-      throw new InputError(
-        `${source}:${lineColumnAt(text, at)}: ${bare[1]} is not JSON (Python writes it for a value that is not finite); the tool measured nothing usable there`
-      );
-    }
-    const where = offset ? `${source}:${lineColumnAt(text, Number(offset[1]))}` : source;
-    throw new InputError(`${where}: not valid JSON (${message.replace(/ in JSON at position \d+.*$/, "")})`);
-  }
-}
-
-// src/formats/json-reader.ts
-init_define_PERF_GATE_UPLOT();
-function jsonRoot(value, source) {
-  return { value, pointer: "", source };
-}
-function describeJsonValue(value) {
-  if (value === void 0) return "nothing";
-  if (value === null) return "null";
-  if (typeof value === "number" && !Number.isFinite(value)) return `${value} (out of range)`;
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") return "an object";
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-function jsonError(node, expected) {
-  return new InputError(`${node.source}: ${node.pointer || "/"}: expected ${expected}, got ${describeJsonValue(node.value)}`);
-}
-function escapePointer2(key2) {
-  return key2.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-function isJsonObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function asObject(node, expected = "an object") {
-  if (!isJsonObject(node.value)) throw jsonError(node, expected);
-  return node.value;
-}
-function child(node, key2) {
-  const value = isJsonObject(node.value) ? node.value[key2] : void 0;
-  return { value, pointer: `${node.pointer}/${escapePointer2(key2)}`, source: node.source };
-}
-function entries(node, expected = "an object") {
-  return Object.keys(asObject(node, expected)).map((key2) => [key2, child(node, key2)]);
-}
-function items(node, expected = "an array") {
-  if (!Array.isArray(node.value)) throw jsonError(node, expected);
-  return node.value.map((value, index) => ({ value, pointer: `${node.pointer}/${index}`, source: node.source }));
-}
-function numberAt(node, options = {}) {
-  const value = node.value;
-  let number2;
-  if (typeof value === "number") number2 = value;
-  else if (options.numericString && typeof value === "string" && /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(value)) number2 = Number(value);
-  if (number2 === void 0) throw jsonError(node, "a number");
-  if (!Number.isFinite(number2) || Math.abs(number2) > 1e100) throw jsonError(node, "a finite number within ±1e100");
-  return number2;
-}
-function optionalNumberAt(node, options = {}) {
-  return node.value === void 0 || node.value === null ? void 0 : numberAt(node, options);
-}
-function stringAt(node) {
-  if (typeof node.value !== "string" || node.value.trim() === "") throw jsonError(node, "a non-empty string");
-  return node.value;
-}
-function optionalStringAt(node) {
-  return node.value === void 0 || node.value === null ? void 0 : stringAt(node);
-}
-function numbersAt(node) {
-  return items(node, "an array of numbers").map((item) => numberAt(item));
-}
-
-// src/formats/artillery.ts
-var SUMMARY_STATS = {
-  min: "min",
-  max: "max",
-  mean: "mean",
-  median: "p50",
-  p50: "p50",
-  p75: "p75",
-  p90: "p90",
-  p95: "p95",
-  p99: "p99",
-  p999: "p99.9"
-};
-var ENDPOINT_PREFIX = "plugins.metrics-by-endpoint.response_time.";
-var artilleryFormat = {
-  name: "artillery",
-  description: "Artillery run --output JSON report (v2, and the 1.x layout)",
-  detect(text) {
-    if (!/^\s*\{/.test(text) || !/"aggregate"\s*:\s*\{/.test(text)) return false;
-    return /"summaries"\s*:/.test(text) || /"latency"\s*:/.test(text) && /"rps"\s*:/.test(text);
-  },
-  parse(text, source) {
-    const root = jsonRoot(parseJsonText(text, source), source);
-    asObject(root, "an Artillery report object");
-    const aggregate = child(root, "aggregate");
-    asObject(aggregate, 'the "aggregate" report object');
-    const collector = new ScenarioCollector();
-    if (isJsonObject(child(aggregate, "summaries").value)) readV2(aggregate, collector);
-    else readV1(aggregate, child(root, "intermediate"), collector);
-    const first = optionalNumberAt(child(aggregate, "firstCounterAt"));
-    const createdAt = isoTimestamp(child(aggregate, "timestamp").value) ?? (first !== void 0 ? isoTimestamp(first) : void 0);
-    return buildResults("artillery", collector.scenarios(), source, {
-      ...createdAt ? { createdAt } : {},
-      nothingFound: "no response times in the Artillery report (did any request complete?)"
-    });
-  }
-};
-function summaryMetrics(summary, unit) {
-  const metrics = {};
-  for (const [key2, value] of entries(summary)) {
-    const name = SUMMARY_STATS[key2];
-    if (!name) continue;
-    const number2 = optionalNumberAt(value);
-    if (number2 !== void 0) metrics[name] = metricValue(number2, unit);
-  }
-  return metrics;
-}
-function readV2(aggregate, collector) {
-  const counters = child(aggregate, "counters");
-  const counter = (name) => optionalNumberAt(child(counters, name));
-  const counterNames = isJsonObject(counters.value) ? Object.keys(counters.value) : [];
-  const first = optionalNumberAt(child(aggregate, "firstCounterAt"));
-  const last2 = optionalNumberAt(child(aggregate, "lastCounterAt"));
-  const durationSeconds = first !== void 0 && last2 !== void 0 && last2 > first ? (last2 - first) / 1e3 : void 0;
-  const failureShare = (prefix, requests, extraErrors) => {
-    if (!requests) return void 0;
-    const non2xx = counterNames.filter((name) => name.startsWith(`${prefix}codes.`) && !name.slice(`${prefix}codes.`.length).startsWith("2")).reduce((sum2, name) => sum2 + (counter(name) ?? 0), 0);
-    return metricValue(100 * (non2xx + extraErrors) / requests, "%");
-  };
-  const withDuration = (metrics) => ({ metrics, ...durationSeconds ? { durationSeconds } : {} });
-  for (const [name, summary] of entries(child(aggregate, "summaries"))) {
-    if (name === "http.response_time") {
-      const metrics = summaryMetrics(summary, "ms");
-      const requests = counter("http.requests");
-      if (requests !== void 0 && durationSeconds) metrics.rps = metricValue(requests / durationSeconds, "req/s");
-      const errors = counterNames.filter((key2) => key2.startsWith("errors.")).reduce((sum2, key2) => sum2 + (counter(key2) ?? 0), 0);
-      const share = failureShare("http.", requests, errors);
-      if (share) metrics.errors = share;
-      collector.addTrial(name, withDuration(metrics), { kind: "load" });
-    } else if (name.startsWith(ENDPOINT_PREFIX)) {
-      const endpoint = name.slice(ENDPOINT_PREFIX.length);
-      const metrics = summaryMetrics(summary, "ms");
-      const prefix = `plugins.metrics-by-endpoint.${endpoint}.`;
-      const sumOf = (start) => counterNames.filter((key2) => key2.startsWith(start)).reduce((sum2, key2) => sum2 + (counter(key2) ?? 0), 0);
-      const noResponse = sumOf(`${prefix}errors.`);
-      const share = failureShare(prefix, sumOf(`${prefix}codes.`) + noResponse, noResponse);
-      if (share) metrics.errors = share;
-      collector.addTrial(endpoint, withDuration(metrics), { kind: "load" });
-    } else if (name === "vusers.session_length") {
-      collector.addTrial(name, withDuration(summaryMetrics(summary, "ms")), { kind: "load" });
-    }
-  }
-}
-function readV1(aggregate, intermediate, collector) {
-  const metrics = summaryMetrics(child(aggregate, "latency"), "ms");
-  if (Object.keys(metrics).length === 0) return;
-  const rps = optionalNumberAt(child(child(aggregate, "rps"), "mean"));
-  if (rps !== void 0) metrics.rps = metricValue(rps, "req/s");
-  const completed = optionalNumberAt(child(aggregate, "requestsCompleted"));
-  if (completed) {
-    const codes = isJsonObject(child(aggregate, "codes").value) ? entries(child(aggregate, "codes")) : [];
-    const non2xx = codes.filter(([code]) => !code.startsWith("2")).reduce((sum2, [, count]) => sum2 + numberAt(count), 0);
-    const errors = isJsonObject(child(aggregate, "errors").value) ? entries(child(aggregate, "errors")).reduce((sum2, [, count]) => sum2 + numberAt(count), 0) : 0;
-    metrics.errors = metricValue(100 * (non2xx + errors) / (completed + errors), "%");
-  }
-  const trial = { metrics };
-  const raw = child(aggregate, "latencies").value;
-  const periods = Array.isArray(intermediate.value) ? intermediate.value : [];
-  const requests = Array.isArray(raw) && raw.length > 0 ? raw : periods.flatMap((period) => isJsonObject(period) && Array.isArray(period.latencies) ? period.latencies : []);
-  const samples = requests.flatMap((entry) => Array.isArray(entry) && typeof entry[2] === "number" ? [entry[2]] : []);
-  if (samples.length > 0) trial.distributions = { latency: { unit: "ns", samples } };
-  collector.addTrial("http.response_time", trial, { kind: "load" });
-}
-
-// src/formats/autocannon.ts
-init_define_PERF_GATE_UPLOT();
-var LATENCY_PERCENTILES = [
-  ["p50", 50],
-  ["p75", 75],
-  ["p90", 90],
-  ["p97_5", 97.5],
-  ["p99", 99],
-  ["p99_9", 99.9]
-];
-var autocannonFormat = {
-  name: "autocannon",
-  description: "autocannon --json output (one JSON per line; several runs become trials)",
-  detect(text) {
-    return /^\s*\{/.test(text) && /"latency"\s*:\s*\{/.test(text) && /"requests"\s*:\s*\{/.test(text) && /"throughput"\s*:\s*\{/.test(text) && /"p97_5"\s*:/.test(text);
-  },
-  parse(text, source) {
-    const collector = new ScenarioCollector();
-    for (const document2 of jsonDocuments(text, source)) {
-      asObject(document2, "an autocannon result object");
-      const url = optionalStringAt(child(document2, "url"));
-      const name = optionalStringAt(child(document2, "title")) ?? (url ? urlScenarioName(url) : void 0);
-      if (!name) throw jsonError(child(document2, "url"), "the URL (or a title) the run targeted");
-      collector.addTrial(name, trialOf(document2), { kind: "load", ...url ? { labels: { url } } : {} });
-    }
-    const createdAt = collector.scenarios().flatMap((scenario) => scenario.trials.map((trial) => trial.startedAt)).find((at) => at !== void 0);
-    return buildResults("autocannon", collector.scenarios(), source, createdAt ? { createdAt } : {});
-  }
-};
-function jsonDocuments(text, source) {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
-  if (lines.length > 1 && lines.every((line) => /^\s*\{.*\}\s*$/.test(line))) {
-    return text.split(/\r?\n/).flatMap((line, index) => {
-      if (line.trim() === "") return [];
-      const where = `${source}:${index + 1}`;
-      return [jsonRoot(parseJsonText(line, where), where)];
-    });
-  }
-  return [jsonRoot(parseJsonText(text, source), source)];
-}
-function trialOf(document2) {
-  const latency = child(document2, "latency");
-  asObject(latency);
-  const metrics = {};
-  for (const [key2, percent] of LATENCY_PERCENTILES) {
-    const value = optionalNumberAt(child(latency, key2));
-    if (value !== void 0) metrics[percentileMetricName(percent)] = metricValue(value, "ms");
-  }
-  metrics.mean = metricValue(numberAt(child(latency, "mean")), "ms");
-  for (const [key2, name] of [
-    ["stddev", "stdev"],
-    ["min", "min"],
-    ["max", "max"]
-  ]) {
-    const value = optionalNumberAt(child(latency, key2));
-    if (value !== void 0) metrics[name] = metricValue(value, "ms");
-  }
-  const durationSeconds = numberAt(child(document2, "duration"));
-  if (durationSeconds <= 0) throw jsonError(child(document2, "duration"), "a positive duration in seconds");
-  const requests = child(document2, "requests");
-  const completed = numberAt(child(requests, "total"));
-  metrics.rps = metricValue(completed / durationSeconds, "req/s");
-  const bytes = optionalNumberAt(child(child(document2, "throughput"), "total"));
-  if (bytes !== void 0) metrics.throughput = metricValue(bytes / durationSeconds, "B/s");
-  const failed = (optionalNumberAt(child(document2, "errors")) ?? 0) + (optionalNumberAt(child(document2, "non2xx")) ?? 0);
-  const attempted = Math.max(optionalNumberAt(child(requests, "sent")) ?? 0, completed + (optionalNumberAt(child(document2, "errors")) ?? 0));
-  if (attempted > 0) metrics.errors = metricValue(100 * failed / attempted, "%");
-  const trial = { metrics, durationSeconds };
-  const startedAt = isJsonObject(document2.value) ? isoTimestamp(document2.value.start) : void 0;
-  if (startedAt) trial.startedAt = startedAt;
-  if (completed === 0 && failed === 0) throw new InputError(`${document2.source}: ${document2.pointer || "/"}: the run completed no requests`);
-  return trial;
-}
-
-// src/formats/benchmarkjs.ts
-init_define_PERF_GATE_UPLOT();
-
-// src/formats/text-lines.ts
-init_define_PERF_GATE_UPLOT();
-function numberedLines(text) {
-  return text.split(/\r?\n/).map((line, index) => ({ number: index + 1, text: line }));
-}
-function quoteLine(text) {
-  const trimmed = text.trim();
-  return JSON.stringify(trimmed.length > 100 ? `${trimmed.slice(0, 97)}...` : trimmed);
-}
-function lineError(source, line, expected) {
-  return new InputError(`${source}:${line.number}: expected ${expected}, got ${quoteLine(line.text)}`);
-}
-
-// src/formats/benchmarkjs.ts
-var RESULT_LINE = /^(.+?) x ([\d,]+(?:\.\d+)?) ops\/sec (?:±|\+-)(\d+(?:\.\d+)?)% \((\d+) runs? sampled\)$/;
-var benchmarkJsFormat = {
-  name: "benchmarkjs",
-  description: 'benchmark.js cycle lines ("name x 1,234 ops/sec ±0.5% (90 runs sampled)")',
-  detect(text) {
-    return /^.+ x [\d,]+(\.\d+)? ops\/sec (±|\+-)[\d.]+% \(\d+ runs? sampled\)\s*$/m.test(text);
-  },
-  parse(text, source) {
-    const collector = new ScenarioCollector();
-    const lines = numberedLines(text);
-    const last2 = [...lines].reverse().find((line) => line.text.trim() !== "");
-    if (last2 && !RESULT_LINE.test(last2.text.trim()) && /^.+ x \d[\d,.]*/.test(last2.text.trim())) {
-      throw lineError(source, last2, '"name x 1,234 ops/sec ±0.5% (90 runs sampled)"; the file looks truncated');
-    }
-    for (const line of lines) {
-      const trimmed = line.text.trim();
-      const match = RESULT_LINE.exec(trimmed);
-      if (!match) {
-        if (/ x [\d,.]+ ops\/sec/.test(trimmed)) throw lineError(source, line, '"name x 1,234 ops/sec ±0.5% (90 runs sampled)"');
-        continue;
-      }
-      const [, name, hz] = match;
-      collector.addTrial(name, { metrics: { ops: metricValue(Number(hz.replace(/,/g, "")), "ops/s") } }, { kind: "benchmark" });
-    }
-    return buildResults("benchmarkjs", collector.scenarios(), source, { nothingFound: 'no "name x N ops/sec ±X% (N runs sampled)" lines' });
-  }
-};
-
-// src/formats/criterion.ts
-init_define_PERF_GATE_UPLOT();
-var ESTIMATES = [
-  [["mean", "Mean"], "mean"],
-  [["median", "Median"], "median"],
-  [["std_dev", "StdDev"], "stdev"],
-  [["median_abs_dev", "MedianAbsDev"], "mad"]
-];
-var criterionFormat = {
-  name: "criterion",
-  description: "Criterion.rs: cargo-criterion --message-format=json, or new/sample.json or new/estimates.json",
-  detect(text) {
-    if (/"reason"\s*:\s*"benchmark-complete"/.test(text)) return true;
-    if (/^\s*\{\s*"(Mean|mean)"\s*:\s*\{\s*"confidence_interval"/.test(text)) return true;
-    if (/^\s*\{/.test(text) && /"iters"\s*:\s*\[/.test(text) && /"times"\s*:\s*\[/.test(text)) return true;
-    if (/^\s*\{\s*"group_id"\s*:/.test(text) && /"full_id"\s*:/.test(text)) return true;
-    return /^\s*\[\s*\[\s*[\d.]/.test(text);
-  },
-  parse(text, source) {
-    const collector = new ScenarioCollector();
-    if (/"reason"\s*:/.test(text) && /^\s*\{[^\n]*"reason"/.test(text)) {
-      readMessages(text, source, collector);
-      return buildResults("criterion", collector.scenarios(), source, { nothingFound: 'no "benchmark-complete" messages from cargo-criterion' });
-    }
-    const root = jsonRoot(parseJsonText(text, source), source);
-    const name = benchmarkIdFromPath(source);
-    if (Array.isArray(root.value)) {
-      const [iters, times] = items(root, "sample.json: [[iterations...], [times...]]");
-      if (!iters || !times) throw jsonError(root, "two arrays: iteration counts and measured times");
-      addSamples(collector, name, iters, times);
-    } else {
-      const document2 = asObject(root, "a Criterion sample.json or estimates.json object");
-      if ("iters" in document2 || "times" in document2) addSamples(collector, name, child(root, "iters"), child(root, "times"));
-      else if ("group_id" in document2 && "full_id" in document2) {
-        throw new InputError(`${source}: this is Criterion's benchmark.json, which holds no measurements; give new/sample.json or new/estimates.json`);
-      } else collector.addTrial(name, { metrics: estimateMetrics(root) }, { kind: "benchmark" });
-    }
-    return buildResults("criterion", collector.scenarios(), source);
-  }
-};
-function readMessages(text, source, collector) {
-  text.split(/\r?\n/).forEach((line, index) => {
-    if (line.trim() === "") return;
-    const where = `${source}:${index + 1}`;
-    const message = jsonRoot(parseJsonText(line, where), where);
-    if (!isJsonObject(message.value) || message.value.reason !== "benchmark-complete") return;
-    const id = stringAt(child(message, "id"));
-    const unit = optionalStringAt(child(message, "unit")) ?? "ns";
-    addSamples(collector, id, child(message, "iteration_count"), child(message, "measured_values"), unit);
-  });
-}
-function addSamples(collector, name, itersNode, timesNode, unit = "ns") {
-  const iters = numbersAt(itersNode);
-  const times = numbersAt(timesNode);
-  if (iters.length !== times.length) throw jsonError(timesNode, `${iters.length} measured times, one per iteration count`);
-  iters.forEach((count, index) => {
-    if (count <= 0) throw jsonError({ ...itersNode, pointer: `${itersNode.pointer}/${index}`, value: count }, "a positive iteration count");
-    collector.addTrial(name, { metrics: { time: metricValue(times[index] / count, unit) } }, { kind: "benchmark" });
-  });
-}
-function estimateMetrics(root) {
-  const document2 = asObject(root);
-  const keys = Object.keys(document2);
-  if (keys.length > 0 && keys.every((key2) => ["mean", "Mean", "median", "Median"].includes(key2))) {
-    throw new InputError(`${root.source}: this looks like Criterion's change/estimates.json (relative changes, not times); give new/estimates.json`);
-  }
-  const point = (key2) => numberAt(child(child(root, key2), "point_estimate"));
-  const metrics = {};
-  for (const [names, metric] of ESTIMATES) {
-    const key2 = names.find((name) => isJsonObject(document2[name]));
-    if (key2) metrics[metric] = metricValue(point(key2), "ns");
-  }
-  const slopeKey = ["slope", "Slope"].find((name) => isJsonObject(document2[name]));
-  const headline = slopeKey ? point(slopeKey) : metrics.mean?.value;
-  if (headline === void 0) throw jsonError(child(root, "mean"), "an estimate object with point_estimate");
-  return { time: metricValue(headline, "ns"), ...metrics };
-}
-function benchmarkIdFromPath(source) {
-  const normalized = source.replace(/\\/g, "/");
-  const match = /^(?:.*\/)?criterion\/(.+?)\/(?:new|base)\/[^/]+$/.exec(normalized);
-  if (match) return match[1];
-  const folder = /(?:^|\/)([^/]+)\/(?:new|base)\/[^/]+$/.exec(normalized);
-  if (folder) return folder[1];
-  return "criterion";
-}
-
-// src/formats/go-bench.ts
-init_define_PERF_GATE_UPLOT();
-var RESULT_LINE2 = /^(Benchmark\S*)\s+(\d+)\s+(\S.*)$/;
-var NAME_ONLY_LINE = /^Benchmark\S*\s*$/;
-var EXPECTED_LINE = '"BenchmarkName-8  N  X ns/op [Y unit ...]"';
-var GO_UNITS = {
-  "ns/op": { name: "time", unit: "ns" },
-  "B/op": { name: "bytes", unit: "B" },
-  "allocs/op": { name: "allocs", unit: "allocs/op" },
-  "MB/s": { name: "throughput", unit: "MB/s" }
-};
-var goBenchFormat = {
-  name: "go",
-  description: "`go test -bench` output, text or -json (-count repeats become trials; -benchmem and custom metrics)",
-  detect(text) {
-    if (isGoTestJson(text)) return /"Output":"Benchmark[^"]*ns\/op/.test(text);
-    return /^Benchmark\S*\s+\d+\s+[\d.]+(e[-+]?\d+)? ns\/op/m.test(text);
-  },
-  parse(text, source) {
-    const plain2 = isGoTestJson(text) ? goTestJsonOutput(text, source) : text;
-    const environment = {};
-    const results = [];
-    let pkg;
-    for (const line of numberedLines(plain2)) {
-      const trimmed = line.text.trim();
-      const header = /^(goos|goarch|pkg|cpu):\s*(.*)$/.exec(trimmed);
-      if (header) {
-        const [, key2, value] = header;
-        if (key2 === "goos") environment.os = value;
-        else if (key2 === "goarch") environment.arch = value;
-        else if (key2 === "cpu") environment.cpuModel = value;
-        else pkg = value;
-        continue;
-      }
-      if (/^--- FAIL: Benchmark/.test(trimmed) || /^FAIL\s/.test(trimmed) || /^panic: /.test(trimmed)) {
-        throw new RunError(`${source}:${line.number}: go test reported a failure: ${quoteLine(trimmed)}`);
-      }
-      if (!trimmed.startsWith("Benchmark") || NAME_ONLY_LINE.test(trimmed)) continue;
-      results.push({ ...parseResultLine(line, trimmed, source), ...pkg ? { pkg } : {} });
-    }
-    const packages = new Set(results.map((result) => result.pkg));
-    const collector = new ScenarioCollector();
-    for (const result of results) {
-      const name = packages.size > 1 && result.pkg ? `${result.pkg}.${result.name}` : result.name;
-      const labels = {};
-      if (result.pkg) labels.pkg = result.pkg;
-      if (result.procs) labels.procs = result.procs;
-      collector.addTrial(name, { metrics: result.metrics }, { kind: "benchmark", labels });
-    }
-    return buildResults("go", collector.scenarios(), source, {
-      environment,
-      nothingFound: 'no benchmark result lines found (expected lines like "BenchmarkName-8  1000  123 ns/op"); was -bench given?'
-    });
-  }
-};
-function parseResultLine(line, trimmed, source) {
-  const match = RESULT_LINE2.exec(trimmed);
-  if (!match) throw lineError(source, line, EXPECTED_LINE);
-  const [, fullName, , rest] = match;
-  const procsMatch = /^(.*\S)-(\d+)$/.exec(fullName);
-  const name = procsMatch ? procsMatch[1] : fullName;
-  const tokens = rest.trim().split(/\s+/);
-  if (tokens.length % 2 !== 0) throw lineError(source, line, `${EXPECTED_LINE} (value and unit pairs)`);
-  const metrics = {};
-  for (let i = 0; i < tokens.length; i += 2) {
-    const value = Number(tokens[i]);
-    const unit = tokens[i + 1];
-    if (!Number.isFinite(value) || /^[-+\d.]/.test(unit)) {
-      throw lineError(source, line, `${EXPECTED_LINE}; "${tokens[i]} ${unit}" is not a number and a unit`);
-    }
-    const known = GO_UNITS[unit];
-    metrics[known?.name ?? unit] = metricValue(value, known?.unit ?? unit);
-  }
-  return { name, ...procsMatch ? { procs: procsMatch[2] } : {}, metrics };
-}
-function isGoTestJson(text) {
-  return /^\s*\{"Time":"[^"]*","Action":"/.test(text) || /^\s*\{"Action":"/.test(text);
-}
-function goTestJsonOutput(text, source) {
-  let output = "";
-  for (const line of numberedLines(text)) {
-    if (line.text.trim() === "") continue;
-    let event;
-    try {
-      event = JSON.parse(line.text);
-    } catch {
-      throw lineError(source, line, "a `go test -json` event (one JSON object per line)");
-    }
-    const field = event.Output;
-    if (typeof field === "string") output += field;
-  }
-  return output;
-}
-
-// src/formats/google-benchmark.ts
-init_define_PERF_GATE_UPLOT();
-var ROW_FIELDS = /* @__PURE__ */ new Set([
-  "name",
-  "family_index",
-  "per_family_instance_index",
-  "run_name",
-  "run_type",
-  "repetitions",
-  "repetition_index",
-  "threads",
-  "iterations",
-  "real_time",
-  "cpu_time",
-  "time_unit",
-  "aggregate_name",
-  "aggregate_unit",
-  "error_occurred",
-  "error_message",
-  "skipped",
-  "skip_message",
-  "label",
-  "big_o",
-  "rms",
-  "complexity_n"
-]);
-var KNOWN_COUNTERS = { bytes_per_second: "B/s", items_per_second: "items/s" };
-var AGGREGATE_SUFFIX = /^(.+)_(mean|median|stddev|cv)$/;
-var RATE_COUNTER = /(_per_second|PerSecond|\/s|_rate)$/;
-var googleBenchmarkFormat = {
-  name: "google-benchmark",
-  description: "Google Benchmark JSON (repetitions become trials; aggregates when only they were reported)",
-  detect(text) {
-    return /^\s*\{/.test(text) && /"benchmarks"\s*:/.test(text) && /"context"\s*:/.test(text) && /"real_time"\s*:/.test(text);
-  },
-  parse(text, source) {
-    const root = jsonRoot(parseJsonText(text, source), source);
-    asObject(root, 'an object with "context" and "benchmarks" (Google Benchmark JSON)');
-    const rows = items(child(root, "benchmarks")).map((node) => readRow(node)).filter((row) => row !== void 0);
-    const runNames = [...new Set(rows.map((row) => row.runName))];
-    const collector = new ScenarioCollector();
-    for (const runName of runNames) {
-      const own = rows.filter((row) => row.runName === runName);
-      const iterations = own.filter((row) => row.runType === "iteration");
-      if (iterations.length > 0) {
-        for (const row of iterations) collector.addTrial(runName, { metrics: rowMetrics(row.node) }, { kind: "benchmark" });
-        continue;
-      }
-      const byAggregate = new Map(own.map((row) => [row.aggregateName, row]));
-      const mean3 = byAggregate.get("mean");
-      if (!mean3) continue;
-      const metrics = rowMetrics(mean3.node);
-      const median2 = byAggregate.get("median");
-      if (median2) metrics.median = timeMetric(median2.node, "real_time");
-      const stddev = byAggregate.get("stddev");
-      if (stddev) metrics.stdev = timeMetric(stddev.node, "real_time");
-      collector.addTrial(runName, { metrics }, { kind: "benchmark" });
-    }
-    const context = child(root, "context");
-    return buildResults("google-benchmark", collector.scenarios(), source, {
-      environment: environmentOf(context),
-      createdAt: isJsonObject(context.value) ? isoTimestamp(context.value.date) : void 0,
-      producerVersion: isJsonObject(context.value) && typeof context.value.library_version === "string" ? context.value.library_version : void 0
-    });
-  }
-};
-function readRow(node) {
-  const row = asObject(node);
-  const name = stringAt(child(node, "name"));
-  if (row.error_occurred === true) {
-    const message = typeof row.error_message === "string" ? row.error_message : "no message";
-    throw new RunError(`${node.source}: ${node.pointer}: benchmark "${name}" reported an error: ${message}`);
-  }
-  if (row.skipped === true || typeof row.skipped === "string" && row.skipped !== "NotSkipped") return void 0;
-  const suffix = AGGREGATE_SUFFIX.exec(name);
-  const runType = row.run_type === void 0 ? suffix && row.run_name === void 0 ? "aggregate" : "iteration" : row.run_type;
-  if (runType !== "iteration" && runType !== "aggregate") throw jsonError(child(node, "run_type"), '"iteration" or "aggregate"');
-  const aggregateName = typeof row.aggregate_name === "string" ? row.aggregate_name : runType === "aggregate" ? suffix?.[2] : void 0;
-  const runName = optionalStringAt(child(node, "run_name")) ?? (runType === "aggregate" && suffix ? suffix[1] : name);
-  return { node, runName, runType, ...aggregateName ? { aggregateName } : {} };
-}
-function timeMetric(row, field) {
-  return metricValue(numberAt(child(row, field)), stringAt(child(row, "time_unit")));
-}
-function rowMetrics(row) {
-  const metrics = { time: timeMetric(row, "real_time"), cpu: timeMetric(row, "cpu_time") };
-  for (const [field, value] of entries(row)) {
-    if (ROW_FIELDS.has(field) || typeof value.value !== "number") continue;
-    metrics[field] = metricValue(numberAt(value), KNOWN_COUNTERS[field] ?? (RATE_COUNTER.test(field) ? "/s" : ""));
-  }
-  return metrics;
-}
-function environmentOf(context) {
-  if (!isJsonObject(context.value)) return {};
-  const cores = context.value.num_cpus;
-  return typeof cores === "number" && Number.isInteger(cores) && cores > 0 ? { cores } : {};
-}
-
-// src/formats/hey.ts
-init_define_PERF_GATE_UPLOT();
-
-// src/formats/csv.ts
-init_define_PERF_GATE_UPLOT();
-function parseCsv(text, source) {
-  const records = [];
-  let fields = [];
-  let field = "";
-  let line = 1;
-  let recordLine = 1;
-  let quoted = false;
-  let quoteLine2 = 0;
-  let index = 0;
-  const endRecord = () => {
-    fields.push(field);
-    if (!(fields.length === 1 && fields[0].trim() === "")) records.push({ line: recordLine, fields });
-    fields = [];
-    field = "";
-  };
-  while (index < text.length) {
-    const char = text[index];
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        field += '"';
-        index += 2;
-        continue;
-      }
-      if (char === '"') quoted = false;
-      else {
-        if (char === "\n") line++;
-        field += char;
-      }
-      index++;
-      continue;
-    }
-    if (char === '"' && field === "") {
-      quoted = true;
-      quoteLine2 = line;
-    } else if (char === ",") {
-      fields.push(field);
-      field = "";
-    } else if (char === "\n" || char === "\r") {
-      if (char === "\r" && text[index + 1] === "\n") index++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else field += char;
-    index++;
-  }
-  if (quoted) throw new InputError(`${source}:${quoteLine2}: a quoted field is not closed before the end of the file`);
-  if (field !== "" || fields.length > 0) endRecord();
-  return records;
-}
-
-// src/formats/hey.ts
-var CSV_HEADER = "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset";
-var heyFormat = {
-  name: "hey",
-  description: "hey text report or hey -o csv",
-  detect(text) {
-    if (text.trimStart().startsWith(CSV_HEADER)) return true;
-    return /^Summary:\s*$/m.test(text) && /^\s*Requests\/sec:\s/m.test(text) && /^\s*Total:\s+[\d.]+ secs/m.test(text);
-  },
-  parse(text, source, context = {}) {
-    const name = context.suite ?? "hey";
-    const csv = text.trimStart().startsWith(CSV_HEADER);
-    if (!/\n\s*$/.test(text)) {
-      const lines = numberedLines(text.trimEnd());
-      throw lineError(source, lines[lines.length - 1], `a complete ${csv ? "CSV row" : "line"} ending in a line break; the file looks truncated`);
-    }
-    const trials = csv ? [csvTrial(text, source)] : textTrials(text, source);
-    const collector = new ScenarioCollector();
-    for (const trial of trials) collector.addTrial(name, trial, { kind: "load" });
-    return buildResults("hey", collector.scenarios(), source, { nothingFound: 'no hey report found (expected a "Summary:" section)' });
-  }
-};
-function textTrials(text, source) {
-  const lines = numberedLines(text);
-  const starts = lines.filter((line) => /^Summary:\s*$/.test(line.text.trim()));
-  return starts.map((start, index) => {
-    const end = starts[index + 1]?.number ?? lines.length + 1;
-    return textTrial(lines.slice(start.number, end - 1), start, source);
-  });
-}
-function seconds2(line, text, source, expected) {
-  const value = Number(text);
-  if (!Number.isFinite(value)) throw lineError(source, line, expected);
-  return value;
-}
-function textTrial(lines, start, source) {
-  const metrics = {};
-  let durationSeconds;
-  let section = "summary";
-  let statusTotal = 0;
-  let non2xx = 0;
-  let errorTotal = 0;
-  for (const line of lines) {
-    const trimmed = line.text.trim();
-    if (trimmed === "") continue;
-    if (/^[A-Z][^:]*:$/.test(trimmed)) {
-      section = trimmed.slice(0, -1).toLowerCase();
-      continue;
-    }
-    if (section === "summary") {
-      const field = /^(Total|Slowest|Fastest|Average|Requests\/sec):\s*(\S+)/.exec(trimmed);
-      if (!field) continue;
-      const value = seconds2(line, field[2], source, `"${field[1]}: <number>${field[1] === "Requests/sec" ? "" : " secs"}"`);
-      if (field[1] === "Total") durationSeconds = value;
-      else if (field[1] === "Slowest") metrics.max = metricValue(value, "s");
-      else if (field[1] === "Fastest") metrics.min = metricValue(value, "s");
-      else if (field[1] === "Average") metrics.mean = metricValue(value, "s");
-      else metrics.rps = metricValue(value, "req/s");
-    } else if (section === "latency distribution") {
-      const match = /^(\d+(?:\.\d+)?)%\s+in\s+(\S+)\s+secs$/.exec(trimmed);
-      if (!match) throw lineError(source, line, '"NN% in X secs"');
-      metrics[percentileMetricName(Number(match[1]))] = metricValue(seconds2(line, match[2], source, '"NN% in X secs"'), "s");
-    } else if (section === "status code distribution") {
-      const match = /^\[(\d+)\]\s+(\d+)\s+responses?$/.exec(trimmed);
-      if (!match) throw lineError(source, line, '"[200] N responses"');
-      const count = Number(match[2]);
-      statusTotal += count;
-      if (!match[1].startsWith("2")) non2xx += count;
-    } else if (section === "error distribution") {
-      const match = /^\[(\d+)\]\s/.exec(trimmed);
-      if (!match) throw lineError(source, line, '"[N] error message"');
-      errorTotal += Number(match[1]);
-    }
-  }
-  if (metrics.rps === void 0 || durationSeconds === void 0) {
-    throw new InputError(`${source}:${start.number}: the hey report is incomplete: expected "Total: X secs" and "Requests/sec: N" in its Summary`);
-  }
-  if (statusTotal + errorTotal === 0) {
-    throw new InputError(
-      `${source}:${start.number}: the hey report that starts here has no "Status code distribution:" or "Error distribution:" block, its end; the file looks truncated`
-    );
-  }
-  const attempted = statusTotal + errorTotal;
-  if (attempted > 0) metrics.errors = metricValue(100 * (non2xx + errorTotal) / attempted, "%");
-  return { metrics, durationSeconds };
-}
-function csvTrial(text, source) {
-  const records = parseCsv(text.trimStart(), source).slice(1);
-  const latencies = [];
-  let endSeconds = 0;
-  let non2xx = 0;
-  for (const record of records) {
-    const [responseTime, , , , , , status, offset] = record.fields.map((field) => Number(field));
-    if (record.fields.length !== 8 || !Number.isFinite(responseTime) || !Number.isFinite(status) || !Number.isFinite(offset)) {
-      throw new InputError(`${source}:${record.line}: expected 8 numbers as in the header (${CSV_HEADER}), got ${JSON.stringify(record.fields.join(","))}`);
-    }
-    latencies.push(responseTime);
-    endSeconds = Math.max(endSeconds, offset + responseTime);
-    if (status < 200 || status >= 300) non2xx++;
-  }
-  if (latencies.length === 0) throw new InputError(`${source}: the hey CSV has a header but no request rows`);
-  const metrics = summarizeSamples(latencies, "s");
-  if (endSeconds > 0) metrics.rps = metricValue(latencies.length / endSeconds, "req/s");
-  metrics.errors = metricValue(100 * non2xx / latencies.length, "%");
-  return {
-    metrics,
-    ...endSeconds > 0 ? { durationSeconds: endSeconds } : {},
-    distributions: { latency: { unit: "s", samples: latencies } }
-  };
-}
-
-// src/formats/hyperfine.ts
-init_define_PERF_GATE_UPLOT();
-var hyperfineFormat = {
-  name: "hyperfine",
-  description: "hyperfine --export-json (each run is a trial)",
-  detect(text) {
-    return /^\s*\{/.test(text) && /"results"\s*:\s*\[/.test(text) && /"command"\s*:/.test(text) && /"times"\s*:/.test(text);
-  },
-  parse(text, source) {
-    const root = jsonRoot(parseJsonText(text, source), source);
-    asObject(root, 'an object with "results" (hyperfine --export-json)');
-    const collector = new ScenarioCollector();
-    for (const result of items(child(root, "results"))) {
-      asObject(result);
-      const command = stringAt(child(result, "command"));
-      const times = numbersAt(child(result, "times"));
-      const memoryNode = child(result, "memory_usage_byte");
-      const memory = memoryNode.value === void 0 || memoryNode.value === null ? void 0 : numbersAt(memoryNode);
-      if (memory && memory.length !== times.length) throw jsonError(memoryNode, `${times.length} values, one per run`);
-      const labels = parameterLabels(child(result, "parameters"));
-      if (times.length === 0) {
-        const mean3 = optionalNumberAt(child(result, "mean"));
-        if (mean3 === void 0) throw jsonError(child(result, "times"), "per-run times (or at least a mean)");
-        collector.addTrial(command, { metrics: { time: metricValue(mean3, "s") } }, { kind: "benchmark", labels });
-        continue;
-      }
-      times.forEach((seconds3, run) => {
-        const trial = { metrics: { time: metricValue(seconds3, "s") } };
-        if (memory) trial.metrics.memory = metricValue(memory[run], "B");
-        collector.addTrial(command, trial, { kind: "benchmark", labels });
-      });
-    }
-    return buildResults("hyperfine", collector.scenarios(), source, { nothingFound: 'no benchmark results in "results"' });
-  }
-};
-function parameterLabels(node) {
-  if (node.value === void 0 || node.value === null) return {};
-  return Object.fromEntries(entries(node).map(([key2, value]) => [`parameter.${key2}`, String(value.value)]));
-}
-
-// src/formats/jmh.ts
-init_define_PERF_GATE_UPLOT();
-var RATE_FACTORS = { s: 1, ms: 1e3, us: 1e6, µs: 1e6, ns: 1e9, min: 1 / 60 };
-var jmhFormat = {
-  name: "jmh",
-  description: "JMH -rf json (every measurement iteration is a trial)",
-  detect(text) {
-    return /^\s*\[/.test(text) && /"primaryMetric"\s*:/.test(text) && /"benchmark"\s*:/.test(text);
-  },
-  parse(text, source) {
-    const root = jsonRoot(parseJsonText(text, source), source);
-    const benchmarks = items(root, "an array of JMH benchmark results");
-    const names = benchmarks.map((node) => baseName(node));
-    const collector = new ScenarioCollector();
-    benchmarks.forEach((node, index) => {
-      const mode = stringAt(child(node, "mode"));
-      const name = names.filter((other) => other === names[index]).length > 1 ? `${names[index]} [${mode}]` : names[index];
-      const primary = child(node, "primaryMetric");
-      asObject(primary);
-      const primaryName = mode === "thrpt" ? "ops" : "time";
-      const series = [
-        { name: primaryName, values: metricValues(primary, mode === "thrpt" ? "higher" : "lower") }
-      ];
-      const secondaries = child(node, "secondaryMetrics");
-      if (isJsonObject(secondaries.value)) {
-        for (const [key2, metric] of entries(secondaries)) {
-          const unit = typeof child(metric, "scoreUnit").value === "string" ? child(metric, "scoreUnit").value : "";
-          series.push({ name: key2.replace(/^[·.]+/, ""), values: metricValues(metric, /^ops\//.test(unit) ? "higher" : "lower") });
-        }
-      }
-      const trials = series[0].values.length;
-      for (let trial = 0; trial < trials; trial++) {
-        const metrics = {};
-        for (const entry of series) {
-          const value = entry.values.length === trials ? entry.values[trial] : void 0;
-          if (value) metrics[entry.name] = value;
-        }
-        collector.addTrial(name, { metrics }, { kind: "benchmark", labels: { mode } });
-      }
-      for (const entry of series.slice(1).filter((other) => other.values.length !== trials)) {
-        for (const value of entry.values)
-          if (value) collector.addTrial(`${name}:${entry.name}`, { metrics: { [entry.name]: value } }, { kind: "benchmark", labels: { mode } });
-      }
-    });
-    return buildResults("jmh", collector.scenarios(), source, { nothingFound: "no JMH benchmark results with finite scores" });
-  }
-};
-function baseName(node) {
-  const benchmark = stringAt(child(node, "benchmark"));
-  const params = child(node, "params");
-  if (!isJsonObject(params.value) || Object.keys(params.value).length === 0) return benchmark;
-  return `${benchmark}(${entries(params).map(([key2, value]) => `${key2}=${String(value.value)}`).join(", ")})`;
-}
-function jmhNumber(node) {
-  if (typeof node.value === "number" && Number.isFinite(node.value)) return node.value;
-  if (node.value === "NaN" || node.value === "+INF" || node.value === "-INF" || node.value === "Infinity" || node.value === "-Infinity") return void 0;
-  throw jsonError(node, 'a number (or "NaN", "+INF", "-INF")');
-}
-function unitOf(scoreUnit) {
-  const rate = /^ops\/(s|ms|us|µs|ns|min)$/.exec(scoreUnit);
-  if (rate) return { unit: "ops/s", factor: RATE_FACTORS[rate[1]] };
-  const time = /^(s|ms|us|µs|ns|min)\/op$/.exec(scoreUnit);
-  if (time) return { unit: time[1], factor: 1 };
-  return { unit: scoreUnit, factor: 1 };
-}
-function metricValues(metric, direction) {
-  const { unit, factor } = unitOf(stringAt(child(metric, "scoreUnit")));
-  const make = (value) => value === void 0 ? void 0 : metricValue(value * factor, unit, direction);
-  const raw = child(metric, "rawData");
-  if (Array.isArray(raw.value) && raw.value.length > 0) {
-    return items(raw).flatMap((fork) => items(fork, "an array of iteration scores").map((value) => make(jmhNumber(value))));
-  }
-  const histogram = child(metric, "rawDataHistogram");
-  if (Array.isArray(histogram.value) && histogram.value.length > 0) {
-    return items(histogram).flatMap(
-      (fork) => items(fork).map((iteration) => {
-        let total = 0;
-        let count = 0;
-        for (const pair of items(iteration, "an array of [value, count] pairs")) {
-          const [value, times] = items(pair, "a [value, count] pair").map((entry) => jmhNumber(entry));
-          if (value === void 0 || times === void 0) continue;
-          total += value * times;
-          count += times;
-        }
-        return make(count > 0 ? total / count : void 0);
-      })
-    );
-  }
-  return [make(jmhNumber(child(metric, "score")))];
-}
-
-// src/formats/k6.ts
-init_define_PERF_GATE_UPLOT();
-var BUILTIN_TIME_TRENDS = /^(http_req_[a-z_]+|iteration_duration|group_duration|ws_[a-z_]+|grpc_req_duration|browser_[a-z_]+)(\{.*\})?$/;
-var TREND_STATS = { avg: "mean", min: "min", max: "max", med: "p50" };
-var k6Format = {
-  name: "k6",
-  description: "k6 --summary-export JSON (legacy), handleSummary JSON, or the machine-readable summary",
-  detect(text) {
-    if (!/^\s*\{/.test(text) || !/"metrics"\s*:/.test(text)) return false;
-    return /"root_group"\s*:/.test(text) || /"k6Version"\s*:/.test(text) || /"type"\s*:\s*"trend"/.test(text) && /"contains"\s*:/.test(text);
-  },
-  resembles(text) {
-    return /^\s*\{/.test(text) && /"metrics"\s*:/.test(text) && /"(http_req_duration|iteration_duration|vus|data_received)"/.test(text);
-  },
-  parse(text, source) {
-    const root = jsonRoot(parseJsonText(text, source), source);
-    asObject(root, "a k6 summary object");
-    const metrics = readMetrics(root);
-    const byName = new Map(metrics.map((metric) => [metric.name, metric]));
-    const durationSeconds = testDurationSeconds(root);
-    const collector = new ScenarioCollector();
-    for (const metric of metrics) {
-      if (metric.type !== "trend") continue;
-      const trial = { metrics: trendMetrics(metric), ...durationSeconds !== void 0 ? { durationSeconds } : {} };
-      if (metric.name === "http_req_duration") {
-        const requests = byName.get("http_reqs");
-        if (requests && typeof child(requests.values, "rate").value === "number") {
-          trial.metrics.rps = metricValue(numberAt(child(requests.values, "rate")), "req/s");
-        }
-        const failed = byName.get("http_req_failed");
-        if (failed) trial.metrics.errors = metricValue(100 * rateValue(failed), "%");
-      }
-      if (metric.name === "iteration_duration") {
-        const iterations = byName.get("iterations");
-        if (iterations && typeof child(iterations.values, "rate").value === "number") {
-          trial.metrics.ops = metricValue(numberAt(child(iterations.values, "rate")), "ops/s");
-        }
-      }
-      collector.addTrial(metric.name, trial, { kind: "load" });
-    }
-    const k6Version = child(child(root, "metadata"), "k6Version").value;
-    return buildResults("k6", collector.scenarios(), source, {
-      nothingFound: "no Trend metrics (such as http_req_duration) in this k6 summary",
-      producerVersion: typeof k6Version === "string" ? k6Version : void 0
-    });
-  }
-};
-function readMetrics(root) {
-  const results = child(root, "results");
-  if (isJsonObject(results.value) && Array.isArray(results.value.metrics)) {
-    return items(child(results, "metrics")).map((node) => ({
-      name: stringAt(child(node, "name")),
-      type: metricType(child(node, "type")),
-      contains: typeof child(node, "contains").value === "string" ? child(node, "contains").value : void 0,
-      values: objectNode(child(node, "values"))
-    }));
-  }
-  return entries(child(root, "metrics"), "an object of k6 metrics").map(([name, node]) => {
-    const metric = asObject(node);
-    if ("values" in metric) {
-      return {
-        name,
-        type: metricType(child(node, "type")),
-        contains: typeof metric.contains === "string" ? metric.contains : void 0,
-        values: objectNode(child(node, "values"))
-      };
-    }
-    return { name, type: legacyType(node), values: node };
-  });
-}
-function objectNode(node) {
-  asObject(node);
-  return node;
-}
-function metricType(node) {
-  const type = node.value;
-  if (type === "trend" || type === "counter" || type === "rate" || type === "gauge") return type;
-  throw jsonError(node, 'one of "trend", "counter", "rate", "gauge"');
-}
-function legacyType(node) {
-  const values = asObject(node);
-  if ("avg" in values || "med" in values || Object.keys(values).some((key2) => /^p\(/.test(key2))) return "trend";
-  if ("passes" in values || "fails" in values) return "rate";
-  if ("count" in values) return "counter";
-  return "gauge";
-}
-function trendMetrics(metric) {
-  const unit = metric.contains === "time" ? "ms" : metric.contains === "data" ? "B" : metric.contains === void 0 && BUILTIN_TIME_TRENDS.test(metric.name) ? "ms" : "";
-  const metrics = {};
-  for (const [key2, value] of entries(metric.values)) {
-    if (key2 === "thresholds" || key2 === "count") continue;
-    const percentile = /^p\((\d+(?:\.\d+)?)\)$/.exec(key2);
-    const name = percentile ? `p${Number(percentile[1])}` : TREND_STATS[key2];
-    if (!name) continue;
-    metrics[name] = metricValue(numberAt(value), unit);
-  }
-  return metrics;
-}
-function rateValue(metric) {
-  const values = asObject(metric.values);
-  return numberAt(child(metric.values, "rate" in values ? "rate" : "value"));
-}
-function testDurationSeconds(root) {
-  const ms = child(child(root, "state"), "testRunDurationMs").value;
-  if (typeof ms === "number" && ms >= 0) return ms / 1e3;
-  const seconds3 = child(child(root, "config"), "duration").value;
-  return typeof seconds3 === "number" && seconds3 >= 0 ? seconds3 : void 0;
-}
-
-// src/formats/locust.ts
-init_define_PERF_GATE_UPLOT();
-var COLUMNS = {
-  type: ["type", "method"],
-  name: ["name"],
-  requests: ["request count", "# requests"],
-  failures: ["failure count", "# failures"],
-  mean: ["average response time"],
-  min: ["min response time"],
-  max: ["max response time"],
-  rps: ["requests/s"]
-};
-var locustFormat = {
-  name: "locust",
-  description: "Locust --csv statistics (<prefix>_stats.csv)",
-  detect(text) {
-    return /^\uFEFF?"?(Type|Method)"?,"?Name"?,"?(Request Count|# requests)"?,/.test(text) || /^\uFEFF?Timestamp,User Count,Type,Name,/.test(text);
-  },
-  parse(text, source) {
-    const records = parseCsv(text.replace(/^\uFEFF/, ""), source);
-    const header = records[0];
-    if (!header) throw new InputError(`${source}: the file is empty; expected Locust's _stats.csv`);
-    const columns = header.fields.map((field) => field.trim().toLowerCase());
-    if (columns[0] === "timestamp") {
-      throw new InputError(`${source}: this is Locust's _stats_history.csv (a time series); give the _stats.csv file written next to it`);
-    }
-    const column = (names, required) => {
-      const index = columns.findIndex((name) => names.includes(name));
-      if (index < 0 && required) {
-        throw new InputError(
-          `${source}:${header.line}: expected a "${names[0]}" column in the Locust stats header, got ${JSON.stringify(header.fields.join(","))}`
-        );
-      }
-      return index < 0 ? void 0 : index;
-    };
-    const at = {
-      type: column(COLUMNS.type, false),
-      name: column(COLUMNS.name, true),
-      requests: column(COLUMNS.requests, true),
-      failures: column(COLUMNS.failures, false),
-      mean: column(COLUMNS.mean, true),
-      min: column(COLUMNS.min, false),
-      max: column(COLUMNS.max, false),
-      rps: column(COLUMNS.rps, false)
-    };
-    const percentiles = columns.flatMap((name, index) => {
-      const match = /^(\d+(?:\.\d+)?)%$/.exec(name);
-      return match && Number(match[1]) < 100 ? [{ index, percent: Number(match[1]) }] : [];
-    });
-    const collector = new ScenarioCollector();
-    const rows = records.slice(1);
-    for (const record of rows) {
-      if (record.fields.length !== columns.length) {
-        throw new InputError(`${source}:${record.line}: expected ${columns.length} fields as in the header, got ${record.fields.length}`);
-      }
-      const cell = (index, what) => readCell(record, index, what, source);
-      const requests = cell(at.requests, "a request count");
-      if (requests === 0) continue;
-      const type = at.type === void 0 ? "" : record.fields[at.type].trim();
-      const rowName = record.fields[at.name].trim();
-      const name = type ? `${type} ${rowName}` : rowName;
-      const metrics = {};
-      for (const { index, percent } of percentiles) {
-        const value = cell(index, `a response time in ms for ${columns[index]}`);
-        if (value !== void 0) metrics[percentileMetricName(percent)] = metricValue(value, "ms");
-      }
-      for (const [key2, index] of [
-        ["mean", at.mean],
-        ["min", at.min],
-        ["max", at.max]
-      ]) {
-        const value = cell(index, `a response time in ms`);
-        if (value !== void 0) metrics[key2] = metricValue(value, "ms");
-      }
-      const rps = cell(at.rps, "requests per second");
-      if (rps !== void 0) metrics.rps = metricValue(rps, "req/s");
-      const failures = cell(at.failures, "a failure count");
-      if (failures !== void 0) metrics.errors = metricValue(100 * failures / requests, "%");
-      collector.addTrial(name, { metrics }, { kind: "load", ...type ? { labels: { type } } : {} });
-    }
-    const last2 = rows.at(-1);
-    if (!last2 || !/^(Aggregated|Total)$/.test(last2.fields[at.name].trim())) {
-      throw new InputError(`${source}:${last2?.line ?? header.line}: the last row is not Locust's "Aggregated" row; the file looks truncated`);
-    }
-    return buildResults("locust", collector.scenarios(), source, { nothingFound: "no request rows with requests in this Locust stats file" });
-  }
-};
-function readCell(record, index, what, source) {
-  if (index === void 0) return void 0;
-  const text = record.fields[index].trim();
-  if (text === "" || text === "N/A") return void 0;
-  const value = Number(text);
-  if (!Number.isFinite(value)) {
-    throw new InputError(`${source}:${record.line}: field ${index + 1}: expected ${what}, got ${JSON.stringify(text)}`);
-  }
-  return value;
-}
-
 // src/formats/perf-gate.ts
-init_define_PERF_GATE_UPLOT();
 var perfGateFormat = {
   name: "perf-gate",
   description: "perf-gate's own results JSON (schemas/results.schema.json)",
@@ -73168,12 +70587,25 @@ var RESULTS_FORMATS = [
 function formatNames() {
   return RESULTS_FORMATS.map((format) => format.name);
 }
+var GITHUB_ACTION_BENCHMARK_TOOLS = {
+  customSmallerIsBetter: "custom-smaller-is-better",
+  customBiggerIsBetter: "custom-bigger-is-better",
+  pytest: "pytest-benchmark",
+  googlecpp: "google-benchmark",
+  cargo: "libtest"
+};
+function resultsFormatName(written, where) {
+  const name = written.trim();
+  if (name === "auto" || formatNames().includes(name)) return name;
+  const alias = GITHUB_ACTION_BENCHMARK_TOOLS[name];
+  if (alias) return alias;
+  const near = closestName(name, ["auto", ...formatNames(), ...Object.keys(GITHUB_ACTION_BENCHMARK_TOOLS)]);
+  const suggestion2 = near ? ` (did you mean "${GITHUB_ACTION_BENCHMARK_TOOLS[near] ?? near}"?)` : "";
+  throw new InputError(`${where}: unknown results format "${name}"${suggestion2}; known formats: auto, ${formatNames().join(", ")}`);
+}
 function parseResultsText(text, format, source, context = {}) {
   binaryCheck(text, source);
-  const parser = format === "auto" ? detectFormat(text, source) : RESULTS_FORMATS.find((f) => f.name === format);
-  if (!parser) {
-    throw new InputError(`unknown results format "${format}"; known formats: auto, ${formatNames().join(", ")}`);
-  }
+  const parser = format === "auto" ? detectFormat(text, source) : RESULTS_FORMATS.find((f) => f.name === resultsFormatName(format, "format"));
   const results = parser.parse(text, source, context);
   if (results.scenarios.length === 0) throw new InputError(`${source}: no benchmarks or scenarios found`);
   checkValues(results, source);
@@ -73235,6 +70667,2600 @@ function escapedPrefix(text) {
   }).join("");
   return text.length > 32 ? `${escaped}…` : escaped;
 }
+
+// src/paths.ts
+init_define_PERF_GATE_UPLOT();
+import { isAbsolute, relative } from "node:path";
+function displayPath(rootDir, path) {
+  const shown = relative(rootDir, path);
+  return shown && !shown.startsWith("..") && !isAbsolute(shown) ? shown : path;
+}
+
+// src/config/config-file.ts
+init_define_PERF_GATE_UPLOT();
+var import_yaml = __toESM(require_dist(), 1);
+import { readFile } from "node:fs/promises";
+async function loadConfigFile(path, displayPath2 = path) {
+  let text;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = error.code;
+    throw new InputError(
+      code === "ENOENT" ? `config file ${displayPath2} does not exist` : `config file ${displayPath2} cannot be read: ${error.message}`
+    );
+  }
+  return parseConfigText(text, displayPath2);
+}
+function parseConfigText(text, displayPath2) {
+  const lineCounter = new import_yaml.LineCounter();
+  const document2 = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document2.errors.length > 0) {
+    const messages = document2.errors.slice(0, 5).map((error) => {
+      const position = lineCounter.linePos(error.pos[0]);
+      const where = `${displayPath2}:${position.line}:${position.col}`;
+      const opened = /quote/i.test(error.message) ? unclosedQuoteStart(document2, error.pos[0]) : void 0;
+      const openedAt = opened === void 0 ? "" : ` (the quote opened at ${displayPath2}:${lineCounter.linePos(opened).line}:${lineCounter.linePos(opened).col})`;
+      return `${where}: ${error.message.split("\n")[0]}${openedAt}`;
+    });
+    throw new InputError(`config file is not valid YAML/JSON:
+  ${messages.join("\n  ")}`);
+  }
+  const data = document2.toJS() ?? {};
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new InputError(`${displayPath2}: the config must be a mapping of keys (name, suites, thresholds, ...)`);
+  }
+  const problems = schemaProblems("config", data);
+  if (problems.length > 0) {
+    const lines = problems.map((problem) => `${locate(document2, lineCounter, problem, displayPath2)}: ${problem.message}`);
+    throw new InputError(`config file ${displayPath2} is invalid:
+  ${lines.join("\n  ")}`);
+  }
+  locators.set(data, (pointer) => lineOf(document2, lineCounter, pointer));
+  return data;
+}
+function unclosedQuoteStart(document2, errorOffset) {
+  let start;
+  (0, import_yaml.visit)(document2, {
+    Scalar(_key, node) {
+      if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && node.range && node.range[1] >= errorOffset) start ??= node.range[0];
+    }
+  });
+  return start;
+}
+var locators = /* @__PURE__ */ new WeakMap();
+function withConfigLine(error, config, where) {
+  if (!(error instanceof InputError)) return error;
+  const prefix = `${where}: /`;
+  if (!error.message.startsWith(prefix)) return error;
+  const pointer = /^\/[^:\s]*/.exec(error.message.slice(prefix.length - 1))?.[0];
+  const line = pointer === void 0 ? void 0 : locators.get(config)?.(pointer);
+  if (line === void 0) return error;
+  return new InputError(`${where}:${line}: ${error.message.slice(where.length + 2)}`);
+}
+function lineOf(document2, lineCounter, pointer) {
+  const path = pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
+  for (let length = path.length; length >= 0; length--) {
+    const node = document2.getIn(path.slice(0, length), true);
+    if ((0, import_yaml.isNode)(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return void 0;
+}
+function locate(document2, lineCounter, problem, displayPath2) {
+  const path = problem.pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
+  if (problem.key !== void 0) {
+    const parent = path.length === 0 ? document2.contents : document2.getIn(path, true);
+    const pair = (0, import_yaml.isMap)(parent) ? parent.items.find((item) => (0, import_yaml.isScalar)(item.key) && item.key.value === problem.key) : void 0;
+    if (pair && (0, import_yaml.isNode)(pair.key) && pair.key.range) return `${displayPath2}:${lineCounter.linePos(pair.key.range[0]).line}`;
+  }
+  for (let length = path.length; length >= 0; length--) {
+    const node = document2.getIn(path.slice(0, length), true);
+    if ((0, import_yaml.isNode)(node) && node.range) return `${displayPath2}:${lineCounter.linePos(node.range[0]).line}`;
+  }
+  return displayPath2;
+}
+
+// src/config/durations.ts
+init_define_PERF_GATE_UPLOT();
+var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, min: 6e4, h: 36e5 };
+var UNIT_WORDS = {
+  msec: "ms",
+  msecs: "ms",
+  millisecond: "ms",
+  milliseconds: "ms",
+  sec: "s",
+  secs: "s",
+  second: "s",
+  seconds: "s",
+  mins: "min",
+  minute: "min",
+  minutes: "min",
+  hr: "h",
+  hrs: "h",
+  hour: "h",
+  hours: "h"
+};
+var PART = /(\d+(?:\.\d+)?)\s*([a-z]+)?\s*/giy;
+function parseDurationMs(value, where, { allowZero = false } = {}) {
+  const ms = typeof value === "number" ? Number.isFinite(value) ? value * 1e3 : void 0 : durationTextMs(value);
+  if (ms !== void 0 && (ms > 0 || allowZero && ms === 0)) return ms;
+  if (ms !== void 0) throw new InputError(`${where}: "${value}" must be longer than zero; write e.g. 500ms, 30s, 10m or 1h`);
+  throw new InputError(`${where}: "${value}" is not a duration; write e.g. 500ms, 30s, 10m, 1h or 1m30s`);
+}
+function durationTextMs(text) {
+  const trimmed = text.trim();
+  if (trimmed === "") return void 0;
+  let total = 0;
+  let parts = 0;
+  PART.lastIndex = 0;
+  while (PART.lastIndex < trimmed.length) {
+    const at = PART.lastIndex;
+    const match = PART.exec(trimmed);
+    if (!match || match.index !== at) return void 0;
+    const written = match[2]?.toLowerCase();
+    const unit = written === void 0 ? "s" : UNIT_WORDS[written] ?? written;
+    if (UNIT_MS[unit] === void 0 || written === void 0 && parts > 0) return void 0;
+    total += Number(match[1]) * UNIT_MS[unit];
+    parts++;
+    if (written === void 0 && PART.lastIndex < trimmed.length) return void 0;
+  }
+  return total;
+}
+
+// src/config/settings.ts
+init_define_PERF_GATE_UPLOT();
+var LOAD_SUITE_NAME = "load";
+var DEFAULT_GATE_NAME = "default";
+var DEFAULT_CONFIG_PATH = ".github/perf-gate.yml";
+var DEFAULT_BASELINE_DIR = ".perf-gate";
+var DEFAULT_HISTORY_LIMIT = 50;
+var DEFAULT_SUITE_TIMEOUT_MS = 10 * 60 * 1e3;
+var DEFAULT_CONFIRM_LOOKS = [6, 12, 20];
+var DEFAULT_SUITE_LOOKS = [10, 20, 40, 80];
+var DEFAULT_CONFIRM_METHOD = "auto";
+var DEFAULT_DUET_LOOKS = [10, 20, 40, 80, 160];
+var DEFAULT_CONFIRM_BUDGET_MS = 15 * 60 * 1e3;
+var DEFAULT_BUILD_TIMEOUT_MS = 20 * 60 * 1e3;
+
+// src/config/load-settings.ts
+init_define_PERF_GATE_UPLOT();
+import { resolve } from "node:path";
+import { availableParallelism } from "node:os";
+
+// src/config/load-shape-settings.ts
+init_define_PERF_GATE_UPLOT();
+var MAX_USERS = 1e4;
+function parseStages(stages, measure) {
+  const { value, at } = stages;
+  if (value.length === 0) throw new InputError(`${at}: give at least one stage ({ duration: 30s, users: 50 }), or remove stages`);
+  const units = new Set(value.map((stage, index) => stageUnit(stage, `${at}/${index}`)));
+  if (units.size > 1) throw new InputError(`${at}: every stage sets users, or every stage sets rate; a shape cannot mix the two`);
+  const unit = [...units][0];
+  const shape = {
+    unit,
+    stages: value.map((stage, index) => ({
+      durationSeconds: parseDurationMs(stage.duration, `${at}/${index}/duration`) / 1e3,
+      target: unit === "users" ? stage.users : stage.rate
+    })),
+    measure: measure?.value ?? "steady"
+  };
+  if (shape.stages.every((stage) => stage.target === 0)) throw new InputError(`${at}: every stage has a target of 0; nothing would be sent`);
+  if (shape.measure === "steady" && !shape.stages.some((stage, index) => stage.target > 0 && stage.target === (shape.stages[index - 1]?.target ?? 0))) {
+    const peak = Math.max(...shape.stages.map((stage) => stage.target));
+    throw new InputError(
+      `${at}: the stages never reach a steady part (a stage that keeps the target of the stage before it), which is what is measured; add one, e.g. { duration: 30s, ${unit}: ${peak} } after the ramp, or set measure: all to measure the ramps too`
+    );
+  }
+  return shape;
+}
+function stageUnit(stage, at) {
+  if (stage.users !== void 0 && stage.rate !== void 0) throw new InputError(`${at}: give users or rate, not both`);
+  if (stage.users !== void 0) {
+    if (!Number.isInteger(stage.users) || stage.users < 0 || stage.users > MAX_USERS)
+      throw new InputError(`${at}/users: ${stage.users} is not a whole number of users from 0 to ${MAX_USERS}`);
+    return "users";
+  }
+  if (stage.rate !== void 0) {
+    if (!Number.isFinite(stage.rate) || stage.rate < 0) throw new InputError(`${at}/rate: ${stage.rate} is not a rate of 0 or more requests per second`);
+    return "rate";
+  }
+  throw new InputError(`${at}: a stage needs users (concurrent users to ramp to) or rate (requests per second to ramp to)`);
+}
+function parseThinkTime(picked) {
+  const { value, at } = picked;
+  const negative = typeof value === "number" ? value < 0 : typeof value === "string" && /^\s*-/.test(value);
+  if (negative) throw new InputError(`${at}: "${value}" is negative; a think time is 0 or more, e.g. 1s or 500ms-2s`);
+  let min2;
+  let max3;
+  if (typeof value === "object") {
+    min2 = parseDurationMs(value.min, `${at}/min`, { allowZero: true }) / 1e3;
+    max3 = parseDurationMs(value.max, `${at}/max`, { allowZero: true }) / 1e3;
+  } else {
+    const range = typeof value === "string" ? /^\s*([^-\s]+)\s*-\s*([^-\s]+)\s*$/.exec(value) : null;
+    if (range) {
+      min2 = parseDurationMs(range[1], at, { allowZero: true }) / 1e3;
+      max3 = parseDurationMs(range[2], at, { allowZero: true }) / 1e3;
+    } else {
+      min2 = max3 = parseDurationMs(value, at, { allowZero: true }) / 1e3;
+    }
+  }
+  if (min2 > max3) throw new InputError(`${at}: the shortest think time (${min2}s) is longer than the longest (${max3}s); write min-max, e.g. 500ms-2s`);
+  return { minSeconds: min2, maxSeconds: max3 };
+}
+function parseScale(picked) {
+  const { value, at } = picked;
+  const factor = typeof value === "number" ? value : /^\s*(\d+(?:\.\d+)?)\s*x?\s*$/i.exec(value)?.[1];
+  const scale = Number(factor);
+  if (factor === void 0 || !Number.isFinite(scale) || scale <= 0 || scale > 100)
+    throw new InputError(`${at}: "${value}" is not a load factor; write e.g. 2x (twice the load) or 0.5x, up to 100x`);
+  return scale;
+}
+function scaledUsers(users, scale, at) {
+  const scaled2 = users === 0 ? 0 : Math.ceil(users * scale - 1e-9);
+  if (scaled2 > MAX_USERS) throw new InputError(`${at}: scale ${scale}x makes ${scaled2} users (connections), more than ${MAX_USERS}`);
+  return scaled2;
+}
+function scaleShape(shape, scale, at) {
+  if (scale === 1) return shape;
+  return {
+    ...shape,
+    stages: shape.stages.map((stage) => ({
+      ...stage,
+      target: shape.unit === "users" ? scaledUsers(stage.target, scale, at) : stage.target * scale
+    }))
+  };
+}
+var spansOfShape = /* @__PURE__ */ new WeakMap();
+function stageSpans(shape) {
+  let spans = spansOfShape.get(shape);
+  if (!spans) {
+    let time = 0;
+    let previous = 0;
+    spans = shape.stages.map((stage) => {
+      const span = { from: time, to: time + stage.durationSeconds, startTarget: previous, endTarget: stage.target };
+      time = span.to;
+      previous = stage.target;
+      return span;
+    });
+    spansOfShape.set(shape, spans);
+  }
+  return spans;
+}
+function describeShape(shape) {
+  const unit = shape.unit === "users" ? "users" : "req/s";
+  return stageSpans(shape).map((span) => {
+    const seconds3 = `${Number((span.to - span.from).toFixed(3))}s`;
+    if (span.startTarget === span.endTarget)
+      return `${round(span.endTarget)} ${unit} for ${seconds3}${span.endTarget > 0 && shape.measure === "steady" ? " (measured)" : ""}`;
+    return `${round(span.startTarget)}→${round(span.endTarget)} ${unit} in ${seconds3}`;
+  }).join(", ");
+}
+function round(value) {
+  return Number(value.toFixed(2)).toString();
+}
+function describeThinkTime(think) {
+  const shown = (seconds3) => seconds3 < 1 ? `${Number((seconds3 * 1e3).toFixed(1))}ms` : `${Number(seconds3.toFixed(3))}s`;
+  return think.minSeconds === think.maxSeconds ? shown(think.minSeconds) : `${shown(think.minSeconds)}–${shown(think.maxSeconds)}`;
+}
+
+// src/config/websocket-settings.ts
+init_define_PERF_GATE_UPLOT();
+var DEFAULT_WEBSOCKET_MESSAGE = "ping";
+function isWebSocketUrl(url) {
+  return /^wss?:\/\//i.test(url.trim());
+}
+function httpOriginOf(websocketUrl2) {
+  const url = new URL(websocketUrl2);
+  return `${url.protocol === "wss:" ? "https:" : "http:"}//${url.host}/`;
+}
+function websocketScenarioName(url) {
+  try {
+    return `WS ${new URL(url).pathname}`;
+  } catch {
+    return `WS ${url}`;
+  }
+}
+function buildWebSocketScenario(name, config, knobs, own, at, placeholders) {
+  const url = websocketUrl(config.url, `${at}${at.startsWith("input") ? "" : "/websocket/url"}`);
+  if (own.rate !== void 0) {
+    throw new InputError(`${at}/rate: a WebSocket scenario paces each client, not all of them: use websocket.message-rate (messages per second per client)`);
+  }
+  if (own.requests !== void 0) throw new InputError(`${at}/requests: a WebSocket scenario is measured over a duration; use duration instead`);
+  if (own.workers !== void 0)
+    throw new InputError(`${at}/workers: generator worker threads drive HTTP scenarios; a WebSocket scenario's clients run on one thread. Remove workers`);
+  const raw = config.message ?? DEFAULT_WEBSOCKET_MESSAGE;
+  const message = typeof raw === "string" ? placeholders(raw, `${at}/websocket/message`) : JSON.stringify(raw);
+  if (message === "") throw new InputError(`${at}/websocket/message: the message is empty; an echo of nothing cannot be told from no reply`);
+  const scenario = {
+    name,
+    url,
+    message,
+    clients: knobs.connections,
+    durationSeconds: knobs.durationSeconds,
+    warmupSeconds: knobs.warmupSeconds,
+    trials: knobs.trials,
+    timeoutSeconds: knobs.timeoutSeconds
+  };
+  const messageRate = config["message-rate"];
+  if (messageRate !== void 0) scenario.messageRatePerSecond = positiveRate(messageRate, `${at}/websocket/message-rate`, "messages per second per client");
+  const connectRate = config["connect-rate"];
+  if (connectRate !== void 0) scenario.connectRatePerSecond = positiveRate(connectRate, `${at}/websocket/connect-rate`, "new connections per second");
+  return scenario;
+}
+function positiveRate(value, at, what) {
+  if (!Number.isFinite(value) || value <= 0) throw new InputError(`${at}: ${value} is not a positive number of ${what}`);
+  return value;
+}
+function websocketUrl(raw, at) {
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InputError(`${at}: "${raw}" is not an absolute URL; write e.g. ws://127.0.0.1:8080/chat`);
+  }
+  if (url.protocol !== "ws:" && url.protocol !== "wss:") {
+    throw new InputError(`${at}: "${url.href}" must be ws:// or wss:// for a WebSocket scenario (an http(s) endpoint goes under endpoints)`);
+  }
+  if (url.username || url.password) throw new InputError(`${at}: put credentials in the message or a query token, not in the URL (they would be logged)`);
+  return url.href;
+}
+
+// src/config/load-settings.ts
+var LOAD_PROFILES = {
+  /** Does it work at all, and roughly how fast: seconds per scenario. */
+  smoke: { connections: 5, durationSeconds: 3, warmupSeconds: 1, trials: 3 },
+  /** The PR gate default: enough trials for a confidence interval in about a minute per scenario. */
+  standard: { connections: 10, durationSeconds: 10, warmupSeconds: 3, trials: 5 },
+  /** Many connections: behaviour near saturation. */
+  stress: { connections: 100, durationSeconds: 30, warmupSeconds: 5, trials: 3 },
+  /** Long and moderate: memory growth and slow degradation. */
+  soak: { connections: 10, durationSeconds: 600, warmupSeconds: 30, trials: 1 }
+};
+var DEFAULT_LOAD_PROFILE = "standard";
+var DEFAULT_LOAD_TIMEOUT_SECONDS = 10;
+var DEFAULT_READY_TIMEOUT_MS = 3e4;
+var METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+var HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+var SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|token|key|secret|password|session/i;
+var SECRET_PARAM = /token|key|secret|password|session|auth|signature|sig$/i;
+var PLACEHOLDER = /\$\{\{\s*(env|secrets)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+function resolveLoadSource(edge, config, where, rootDir, env, customProfiles = {}) {
+  const url = edge.url?.trim();
+  if (!url && !config) return void 0;
+  const secrets = /* @__PURE__ */ new Set();
+  const profiles = profileTable(customProfiles, where);
+  const profileName = (raw, at) => checkProfileName(raw, at, profiles);
+  const edgeProfile = profileName(edge.profile, "input 'profile'");
+  profileName(config?.profile, `${where}: /load/profile`);
+  config?.scenarios.forEach((scenario, index) => profileName(scenario.profile, `${where}: /load/scenarios/${index}/profile`));
+  const baseUrl = config?.["base-url"];
+  const placeholders = (text, at) => {
+    const filled = interpolate(text, at, env);
+    if (filled.interpolated) secrets.add(filled.text);
+    return filled.text;
+  };
+  let scenarios = [];
+  const websocketScenarios = [];
+  if (url && isWebSocketUrl(url)) {
+    const knobs = resolveKnobs({}, config, edge, edgeProfile, "input 'url'", profiles);
+    websocketScenarios.push(buildWebSocketScenario(websocketScenarioName(url), { url }, knobs, {}, "input 'url'", placeholders));
+  } else if (url) {
+    const endpoint = parseEndpoint({ url }, "input 'url'", baseUrl, env, secrets);
+    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'", profiles)];
+  } else {
+    const names = /* @__PURE__ */ new Set();
+    const single = config.scenarios.length === 1;
+    config.scenarios.forEach((scenario, index) => {
+      const at = `${where}: /load/scenarios/${index}`;
+      const claim = (name2) => {
+        if (names.has(name2)) throw new InputError(`${at}/name: "${name2}" is used by two load scenarios`);
+        names.add(name2);
+      };
+      if (scenario.websocket && scenario.endpoints) throw new InputError(`${at}: give either endpoints (HTTP) or websocket, not both; make two scenarios`);
+      if (scenario.websocket) {
+        const knobs = resolveKnobs(scenario, config, edge, edgeProfile, at, profiles);
+        const shaped = knobs.shape ?? knobs.thinkTime;
+        if (shaped)
+          throw new InputError(
+            `${shaped.at}: stages and think-time apply to HTTP scenarios; a WebSocket scenario ramps its clients with websocket.connect-rate and paces them with websocket.message-rate`
+          );
+        const fallback = websocketScenarioName(scenario.websocket.url);
+        const name2 = scenario.name ?? (single ? fallback : `${fallback} #${index + 1}`);
+        claim(name2);
+        websocketScenarios.push(buildWebSocketScenario(name2, scenario.websocket, knobs, scenario, at, placeholders));
+        return;
+      }
+      const endpoints = (scenario.endpoints ?? []).map((endpoint, e) => parseEndpoint(endpoint, `${at}/endpoints/${e}`, baseUrl, env, secrets));
+      const origins = new Set(endpoints.map((endpoint) => new URL(endpoint.url).origin));
+      if (origins.size > 1) {
+        throw new InputError(
+          `${at}/endpoints: all endpoints of a scenario must be on one server; found ${[...origins].join(", ")}. Make one scenario per server.`
+        );
+      }
+      nameEndpoints(endpoints, scenario.endpoints ?? [], at);
+      const name = scenario.name ?? (single ? defaultName(endpoints) : `${defaultName(endpoints)} #${index + 1}`);
+      claim(name);
+      scenarios.push(buildScenario(name, endpoints, scenario, config, edge, edgeProfile, at, profiles));
+    });
+  }
+  const source = { kind: "load", scenarios, secrets: [...secrets], profiles: Object.fromEntries(profiles) };
+  if (websocketScenarios.length > 0) source.websocketScenarios = websocketScenarios;
+  for (const websocket of websocketScenarios) for (const secret of querySecrets(websocket.url)) secrets.add(secret);
+  source.secrets = [...secrets];
+  const firstOrigin = scenarios[0] ? new URL(scenarios[0].endpoints[0].url).origin + "/" : httpOriginOf(websocketScenarios[0].url);
+  const server = resolveServer(edge, config, where, rootDir, firstOrigin);
+  if (server) source.server = server;
+  return source;
+}
+function nameEndpoints(endpoints, configured, at) {
+  const taken = /* @__PURE__ */ new Set();
+  endpoints.forEach((endpoint, index) => {
+    if (configured[index]?.name !== void 0 && taken.has(endpoint.name)) {
+      throw new InputError(`${at}/endpoints/${index}/name: "${endpoint.name}" names two endpoints of the scenario; their metrics would mix`);
+    }
+    let name = endpoint.name;
+    for (let n = 2; taken.has(name); n++) name = `${endpoint.name} #${n}`;
+    endpoint.name = name;
+    taken.add(name);
+  });
+}
+function defaultName(endpoints) {
+  const first = endpoints[0];
+  return `${first.method} ${redactedPath(first.url)}`;
+}
+function redactedPath(url) {
+  const parsed = new URL(url);
+  const names = [...parsed.searchParams.keys()].filter((name) => SECRET_PARAM.test(name));
+  for (const name of names) parsed.searchParams.set(name, "***");
+  return urlScenarioName(parsed.href);
+}
+function profileTable(custom, where) {
+  const table = new Map(Object.entries(LOAD_PROFILES));
+  table.set("quick", LOAD_PROFILES.smoke);
+  for (const [name, own] of Object.entries(custom)) {
+    const at = `${where}: /profiles/${name}`;
+    const profile = {
+      connections: own.connections ?? LOAD_PROFILES.standard.connections,
+      durationSeconds: seconds2(own.duration === void 0 ? void 0 : { value: own.duration, at: `${at}/duration` }) ?? LOAD_PROFILES.standard.durationSeconds,
+      warmupSeconds: seconds2(own.warmup === void 0 ? void 0 : { value: own.warmup, at: `${at}/warmup` }, { allowZero: true }) ?? LOAD_PROFILES.standard.warmupSeconds,
+      trials: own.trials ?? LOAD_PROFILES.standard.trials
+    };
+    if (own.rate !== void 0) profile.ratePerSecond = own.rate;
+    if (own.scale !== void 0) profile.scale = parseScale({ value: own.scale, at: `${at}/scale` });
+    table.set(name, profile);
+  }
+  return table;
+}
+function checkProfileName(raw, where, profiles) {
+  const value = raw?.trim();
+  if (!value) return void 0;
+  if (profiles.has(value)) return value;
+  throw new InputError(`${where} must be one of ${[...profiles.keys()].join(", ")} (define your own under profiles:); got "${value}"`);
+}
+function resolveKnobs(own, config, edge, edgeProfile, at, profiles) {
+  const profile = profiles.get(edgeProfile ?? own.profile ?? config?.profile ?? DEFAULT_LOAD_PROFILE);
+  const section = config ?? {};
+  const sectionAt = at.replace(/\/scenarios\/\d+$/, "");
+  const pick = (key2) => own[key2] !== void 0 ? { value: own[key2], at: `${at}/${key2}` } : section[key2] !== void 0 ? { value: section[key2], at: `${sectionAt}/${key2}` } : void 0;
+  const scalePicked = pick("scale");
+  const scale = scalePicked ? parseScale(scalePicked) : profile.scale ?? 1;
+  const scaleAt = scalePicked?.at ?? "the profile";
+  const pickedConnections = edge.connections?.trim() ? { at: "input 'connections'" } : pick("connections");
+  const connections = scaledUsers(
+    edge.connections?.trim() ? wholeNumber(edge.connections, "input 'connections'", 1, 1e4) : pick("connections")?.value ?? profile.connections,
+    scale,
+    scaleAt
+  );
+  const durationPicked = edge.duration?.trim() ? { value: edge.duration, at: "input 'duration'" } : pick("duration");
+  const duration2 = seconds2(durationPicked) ?? profile.durationSeconds;
+  const trials = edge.trials?.trim() ? wholeNumber(edge.trials, "input 'trials'", 1, 100) : pick("trials")?.value ?? profile.trials;
+  const warmupSeconds = seconds2(pick("warmup"), { allowZero: true }) ?? profile.warmupSeconds;
+  const timeout = pick("timeout");
+  const timeoutSeconds = seconds2(timeout) ?? DEFAULT_LOAD_TIMEOUT_SECONDS;
+  if (timeoutSeconds < 1) throw new InputError(`${timeout.at}: "${timeout.value}" is too short; a request timeout is at least 1s`);
+  const explicit = {};
+  if (durationPicked) explicit.duration = durationPicked.at;
+  if (pickedConnections) explicit.connections = pickedConnections.at;
+  const knobs = { connections, durationSeconds: duration2, warmupSeconds, trials, timeoutSeconds, scale, explicit };
+  const pickedRate = pick("rate");
+  if (edge.rate?.trim()) knobs.rate = { value: positiveNumber(edge.rate, "input 'rate'"), at: "input 'rate'" };
+  else if (pickedRate) knobs.rate = pickedRate;
+  else if (profile.ratePerSecond !== void 0) knobs.rate = { value: profile.ratePerSecond, at: "the profile" };
+  if (knobs.rate) knobs.rate = { ...knobs.rate, value: knobs.rate.value * scale };
+  const requests = edge.duration?.trim() ? void 0 : pick("requests");
+  if (requests) knobs.requests = requests;
+  const stages = pick("stages");
+  if (stages) {
+    const measure = pick("measure");
+    knobs.shape = { value: scaleShape(parseStages(stages, measure), scale, scaleAt), at: stages.at };
+  }
+  const think = pick("think-time");
+  if (think) knobs.thinkTime = { value: parseThinkTime(think), at: think.at };
+  if (edge.workers?.trim()) {
+    const raw = edge.workers.trim();
+    knobs.workers = { value: raw === "auto" ? "auto" : wholeNumber(raw, "input 'workers'", 1, 64), at: "input 'workers'" };
+  } else {
+    const workers = pick("workers");
+    if (workers) knobs.workers = workers;
+  }
+  return knobs;
+}
+function checkShape(knobs) {
+  const think = knobs.thinkTime;
+  const shape = knobs.shape;
+  const parentOf = (path) => path.slice(0, path.lastIndexOf("/"));
+  const beside = (path) => path !== void 0 && shape !== void 0 && (path.startsWith("input") || parentOf(path) === parentOf(shape.at));
+  const rateApplies = knobs.rate !== void 0 && (shape?.value.unit !== "users" || beside(knobs.rate.at));
+  if (think && (rateApplies || shape?.value.unit === "rate"))
+    throw new InputError(
+      `${think.at}: think time is a pause between one user's requests (closed loop); with a rate (${rateApplies ? knobs.rate.at : shape.at}) the arrival schedule sets the pace. Use users stages or connections instead of a rate, or remove think-time`
+    );
+  if (!shape) return;
+  const at = shape.at;
+  if (beside(knobs.requests?.at)) throw new InputError(`${at}: stages set each trial's length; remove requests (${knobs.requests.at})`);
+  if (beside(knobs.explicit.duration)) throw new InputError(`${at}: stages set each trial's length; remove duration (${knobs.explicit.duration})`);
+  if (shape.value.unit === "users") {
+    if (beside(knobs.rate?.at))
+      throw new InputError(`${at}: users stages are a closed loop; a fixed rate (${knobs.rate.at}) cannot apply too. Use rate stages for an open loop`);
+    if (beside(knobs.explicit.connections))
+      throw new InputError(
+        `${at}: the stages set the users (connections); remove connections (${knobs.explicit.connections}), or use scale to scale the stages`
+      );
+  } else if (beside(knobs.rate?.at)) {
+    throw new InputError(`${at}: rate stages set the rate; remove rate (${knobs.rate.at})`);
+  }
+}
+function buildScenario(name, endpoints, own, config, edge, edgeProfile, at, profiles) {
+  const knobs = resolveKnobs(own, config, edge, edgeProfile, at, profiles);
+  checkShape(knobs);
+  const scenario = {
+    name,
+    endpoints,
+    connections: knobs.connections,
+    durationSeconds: knobs.durationSeconds,
+    warmupSeconds: knobs.warmupSeconds,
+    trials: knobs.trials,
+    timeoutSeconds: knobs.timeoutSeconds
+  };
+  if (knobs.scale !== 1) scenario.scale = knobs.scale;
+  if (knobs.requests !== void 0 && !knobs.shape) scenario.requests = knobs.requests.value;
+  if (knobs.rate !== void 0) scenario.ratePerSecond = knobs.rate.value;
+  if (knobs.thinkTime) scenario.thinkTime = knobs.thinkTime.value;
+  const shape = knobs.shape?.value;
+  if (shape) {
+    scenario.shape = shape;
+    scenario.durationSeconds = shape.stages.reduce((sum2, stage) => sum2 + stage.durationSeconds, 0);
+    const peak = Math.max(...shape.stages.map((stage) => stage.target));
+    if (shape.unit === "users") {
+      scenario.connections = peak;
+      delete scenario.ratePerSecond;
+    } else scenario.ratePerSecond = peak;
+    if (own.warmup === void 0 && config?.warmup === void 0) scenario.warmupSeconds = 0;
+  }
+  const configured = knobs.workers?.value === "auto" ? autoWorkers(endpoints[0].url, config?.server !== void 0) : knobs.workers?.value;
+  const workers = configured === void 0 ? void 0 : Math.min(configured, scenario.connections, scenario.requests ?? Infinity);
+  if (workers !== void 0 && workers > 1) scenario.workers = workers;
+  return scenario;
+}
+function autoWorkers(url, startsServer) {
+  const host = new URL(url).hostname;
+  const local = startsServer || host === "localhost" || host === "[::1]" || /^127\./.test(host);
+  return Math.max(1, availableParallelism() - (local ? 1 : 0));
+}
+function seconds2(picked, options) {
+  return picked?.value === void 0 ? void 0 : parseDurationMs(picked.value, picked.at, options) / 1e3;
+}
+function wholeNumber(raw, where, min2, max3) {
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < min2 || value > max3) {
+    throw new InputError(`${where} must be a whole number from ${min2} to ${max3}, got "${raw}"`);
+  }
+  return value;
+}
+function positiveNumber(raw, where) {
+  const value = Number(raw.trim());
+  if (!Number.isFinite(value) || value <= 0) throw new InputError(`${where} must be a positive number of requests per second, got "${raw}"`);
+  return value;
+}
+function parseEndpoint(endpoint, at, baseUrl, env, secrets) {
+  const method = (endpoint.method ?? "GET").trim().toUpperCase();
+  if (method === "HEAD")
+    throw new InputError(`${at}/method: HEAD cannot be load-tested here (the load generator would wait for a body after every response); use GET`);
+  if (!METHODS.includes(method)) {
+    throw new InputError(`${at}/method: "${endpoint.method}" is not an HTTP method; use one of ${METHODS.join(", ")}`);
+  }
+  const url = endpointUrl(endpoint, at, baseUrl);
+  for (const secret of querySecrets(url)) secrets.add(secret);
+  const headers = {};
+  for (const [name, raw] of Object.entries(endpoint.headers ?? {})) {
+    if (!HEADER_NAME.test(name)) throw new InputError(`${at}/headers: "${name}" is not a valid header name (letters, digits and !#$%&'*+.^_\`|~-)`);
+    const { text, interpolated } = interpolate(raw, `${at}/headers/${name}`, env);
+    if (/[\r\n\0]/.test(text)) throw new InputError(`${at}/headers/${name}: the value contains a line break or NUL, which HTTP headers cannot carry`);
+    if (interpolated || SECRET_HEADER.test(name)) {
+      secrets.add(text);
+      for (const word of text.split(/\s+/)) if (word.length >= 8) secrets.add(word);
+    }
+    headers[name] = text;
+  }
+  const settings = {
+    method,
+    url,
+    headers,
+    expectedStatus: expectedStatuses(endpoint.status),
+    name: endpoint.name ?? `${method} ${new URL(url).pathname}`,
+    weight: endpoint.weight ?? 1
+  };
+  if (endpoint.body !== void 0) {
+    if (method === "GET") throw new InputError(`${at}/body: a ${method} request has no body; use POST, PUT or PATCH, or remove the body`);
+    if (typeof endpoint.body === "string") {
+      const { text, interpolated } = interpolate(endpoint.body, `${at}/body`, env);
+      if (interpolated) secrets.add(text);
+      settings.body = text;
+    } else {
+      settings.body = JSON.stringify(endpoint.body);
+      if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
+    }
+  }
+  return settings;
+}
+function endpointUrl(endpoint, at, baseUrl) {
+  if (endpoint.url !== void 0 && endpoint.path !== void 0) throw new InputError(`${at}: give either url or path, not both`);
+  let url;
+  if (endpoint.url !== void 0) {
+    try {
+      url = new URL(endpoint.url);
+    } catch {
+      throw new InputError(`${at}/url: "${endpoint.url}" is not an absolute URL; write e.g. http://127.0.0.1:3000/items, or use path with load.base-url`);
+    }
+  } else if (endpoint.path !== void 0) {
+    if (!baseUrl) throw new InputError(`${at}/path: "${endpoint.path}" needs load.base-url (e.g. base-url: http://127.0.0.1:3000), or give a full url`);
+    try {
+      url = new URL(endpoint.path, baseUrl);
+    } catch {
+      throw new InputError(`${at}/path: "${endpoint.path}" does not resolve against base-url "${baseUrl}"`);
+    }
+  } else {
+    throw new InputError(`${at}: an endpoint needs url (absolute) or path (on load.base-url)`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    const hint = isWebSocketUrl(url.href) ? " (for WebSocket load, give the scenario websocket: { url } instead of endpoints)" : "";
+    throw new InputError(`${at}/url: "${url.href}" must be http:// or https://${hint}`);
+  }
+  if (url.username || url.password) throw new InputError(`${at}/url: put credentials in an Authorization header, not in the URL (they would be logged)`);
+  return url.href;
+}
+function querySecrets(url) {
+  return [...new URL(url).searchParams].filter(([name, value]) => SECRET_PARAM.test(name) && value !== "").map(([, value]) => value);
+}
+function expectedStatuses(status) {
+  if (status === void 0) return [];
+  return Array.isArray(status) ? status : [status];
+}
+function interpolate(text, at, env) {
+  let interpolated = false;
+  const result = text.replace(PLACEHOLDER, (whole, _kind, name) => {
+    const value = env[name];
+    if (value === void 0 || value === "") {
+      throw new InputError(`${at}: ${whole} is not set; put ${name} in the environment of the perf-gate step (env: ${name}: \${{ secrets.${name} }})`);
+    }
+    interpolated = true;
+    return value;
+  });
+  return { text: result, interpolated };
+}
+function resolveServer(edge, config, where, rootDir, firstOrigin) {
+  const configured = config?.server;
+  const start = edge.start?.trim() || configured?.start;
+  if (!start) {
+    if (edge.readyUrl?.trim()) throw new InputError(`input 'ready-url' needs a start command (input 'start'): perf-gate only waits for servers it starts`);
+    return void 0;
+  }
+  const base = config?.["base-url"] ?? firstOrigin;
+  const rawReady = edge.readyUrl?.trim() || configured?.["ready-url"];
+  const readyAt = edge.readyUrl?.trim() ? "input 'ready-url'" : `${where}: /load/server/ready-url`;
+  let readyUrl;
+  if (rawReady) {
+    try {
+      readyUrl = new URL(rawReady, base).href;
+    } catch {
+      throw new InputError(`${readyAt}: "${rawReady}" is neither a URL nor a path on ${base}`);
+    }
+  }
+  const server = {
+    start,
+    cwd: resolve(rootDir, configured?.cwd ?? "."),
+    env: configured?.env ?? {},
+    readyTimeoutMs: configured?.["ready-timeout"] !== void 0 ? parseDurationMs(configured["ready-timeout"], `${where}: /load/server/ready-timeout`) : DEFAULT_READY_TIMEOUT_MS,
+    freshPerTrial: configured?.["fresh-per-trial"] ?? false
+  };
+  if (readyUrl) server.readyUrl = readyUrl;
+  return server;
+}
+
+// src/config/thresholds.ts
+init_define_PERF_GATE_UPLOT();
+var import_picomatch = __toESM(require_picomatch2(), 1);
+function parseThresholdExpression(text, where) {
+  const trimmed = text.trim();
+  const relative7 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
+  if (relative7) {
+    const percent = Number(relative7[2]);
+    if (percent <= 0) throw new InputError(`${where}: threshold "${text}" must be a change above 0%`);
+    const sign = relative7[1];
+    return { kind: "relative", worseFraction: percent / 100, ...sign ? { sign } : {}, text: trimmed };
+  }
+  const absolute = /^(<=|>=|<|>)\s*(.+)$/.exec(trimmed);
+  if (absolute) {
+    const quantity = parseQuantity(absolute[2]);
+    if (!quantity) {
+      throw new InputError(`${where}: threshold "${text}" has no number after "${absolute[1]}"; write e.g. "< 300ms" or ">= 1000 req/s"`);
+    }
+    const unit = quantity.unit.trim();
+    if (unit !== "" && !lookupUnit(unit)) {
+      throw new InputError(
+        `${where}: threshold "${text}" has unknown unit "${unit}"; allowed: ns, us, ms, s, min, B, kB, KiB, MB, MiB, GB, GiB, ops/s, req/s, msg/s, B/s, MB/s, %, count (or no unit: the metric's own)`
+      );
+    }
+    return {
+      kind: "absolute",
+      operator: absolute[1],
+      value: quantity.value,
+      unit,
+      text: trimmed
+    };
+  }
+  throw new InputError(`${where}: threshold "${text}" is not understood; write a relative change such as "+20%" or an absolute budget such as "< 300ms"`);
+}
+function asList(value) {
+  if (value === void 0) return [];
+  return Array.isArray(value) ? value : [value];
+}
+function parseMetricThreshold(raw, where) {
+  if (typeof raw === "string" || Array.isArray(raw)) {
+    return {
+      warn: [],
+      fail: asList(raw).map((text, i) => parseThresholdExpression(text, Array.isArray(raw) ? `${where}/${i}` : where)),
+      definedAt: where
+    };
+  }
+  const parseLevel = (level) => {
+    const value = raw[level];
+    return asList(value).map((text, i) => parseThresholdExpression(text, Array.isArray(value) ? `${where}/${level}/${i}` : `${where}/${level}`));
+  };
+  const threshold = { warn: parseLevel("warn"), fail: parseLevel("fail"), definedAt: where };
+  if (raw.direction) threshold.direction = raw.direction;
+  for (const warn of threshold.warn) {
+    for (const fail of threshold.fail) {
+      if (looserThan(warn, fail)) {
+        throw new InputError(
+          `${where}: warn "${warn.text}" is looser than fail "${fail.text}", so it could never warn before failing; the warn level must be reached first (e.g. warn: "+10%", fail: "+30%")`
+        );
+      }
+    }
+  }
+  return threshold;
+}
+function looserThan(warn, fail) {
+  if (warn.kind === "relative" && fail.kind === "relative") return warn.sign === fail.sign && warn.worseFraction > fail.worseFraction;
+  if (warn.kind === "absolute" && fail.kind === "absolute") {
+    if (warn.unit !== fail.unit || warn.operator[0] !== fail.operator[0]) return false;
+    return warn.operator.startsWith("<") ? warn.value > fail.value : warn.value < fail.value;
+  }
+  return false;
+}
+function parseThresholdMap(raw, where) {
+  const metrics = {};
+  const problems = [];
+  for (const [metric, rule] of Object.entries(raw)) {
+    try {
+      metrics[metric] = parseMetricThreshold(rule, `${where}/${escapePointer2(metric)}`);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length === 1) throw new InputError(problems[0]);
+  if (problems.length > 1) throw new InputError(`${problems.length} thresholds are invalid:
+  ${problems.join("\n  ")}`);
+  return metrics;
+}
+function escapePointer2(key2) {
+  return key2.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function globMatches(pattern2, name) {
+  if (pattern2 === name) return true;
+  let matcher = compiledGlobs.get(pattern2);
+  if (!matcher) {
+    matcher = (0, import_picomatch.default)(pattern2, { bash: true, dot: true });
+    compiledGlobs.set(pattern2, matcher);
+  }
+  return matcher(name);
+}
+var compiledGlobs = /* @__PURE__ */ new Map();
+function matchMetric(metrics, metric) {
+  if (Object.hasOwn(metrics, metric)) return metrics[metric];
+  const globs = Object.keys(metrics).filter((pattern2) => globMatches(pattern2, metric)).sort((a, b) => b.length - a.length);
+  return globs.length > 0 ? metrics[globs[0]] : void 0;
+}
+function resolveThreshold(rules, scenario, metric) {
+  let found;
+  for (const rule of rules) {
+    if (rule.suite !== void 0 && rule.suite !== scenario.suite) continue;
+    if (rule.scenarios && !rule.scenarios.some((pattern2) => globMatches(pattern2, scenario.name))) continue;
+    found = matchMetric(rule.metrics, metric) ?? found;
+  }
+  return found;
+}
+function hasAnyThreshold(rules) {
+  return rules.some((rule) => Object.keys(rule.metrics).length > 0);
+}
+
+// src/config/resolve-settings.ts
+var UNGATED_BY_DEFAULT = "!(stdev|max|p98|p99*)";
+var UNGATED_BY_DEFAULT_WORDS = "stdev, max and percentiles from p98 up";
+var DEFAULT_THRESHOLDS = { [UNGATED_BY_DEFAULT]: "20%" };
+var DEFAULT_LOAD_THRESHOLDS = { p50: "20%", p95: "20%", rps: "20%", errors: "< 1%" };
+var DEFAULT_WEBSOCKET_THRESHOLDS = { "rtt p50": "20%", "rtt p95": "20%", "messages/s": "20%", errors: "< 1%" };
+function defaultThresholdsOf(source) {
+  if (source.kind !== "load") return DEFAULT_THRESHOLDS;
+  if (!source.websocketScenarios?.length) return DEFAULT_LOAD_THRESHOLDS;
+  if (source.scenarios.length === 0) return DEFAULT_WEBSOCKET_THRESHOLDS;
+  return { ...DEFAULT_LOAD_THRESHOLDS, ...DEFAULT_WEBSOCKET_THRESHOLDS };
+}
+function defaultRules(source) {
+  const rule = (of, suite) => ({
+    metrics: parseThresholdMap(defaultThresholdsOf(of), "default thresholds"),
+    isDefault: true,
+    ...suite ? { suite } : {}
+  });
+  if (source.kind !== "suites" || !source.load) return [rule(source)];
+  return [...source.suites.map((suite) => rule({ kind: "suites", suites: [suite] }, suite.name)), rule(source.load, LOAD_SUITE_NAME)];
+}
+function defaultThresholdsNote(source) {
+  if (source.kind === "suites" && source.load) {
+    return `No thresholds are configured, so in the suites ${defaultClauses({ kind: "suites", suites: source.suites })}, and in the load scenarios ${defaultClauses(source.load)} (set \`thresholds\` to choose).`;
+  }
+  return `No thresholds are configured, so ${defaultClauses(source)} (set \`thresholds\` to choose).`;
+}
+function defaultClauses(source) {
+  const metricsByRule = /* @__PURE__ */ new Map();
+  for (const [metric, rule] of Object.entries(defaultThresholdsOf(source))) metricsByRule.set(rule, [...metricsByRule.get(rule) ?? [], metric]);
+  const clauses = [...metricsByRule].map(([rule, metrics], index) => {
+    const who = metrics.includes(UNGATED_BY_DEFAULT) ? `every metric except ${UNGATED_BY_DEFAULT_WORDS}` : listWords(metrics);
+    const gated = index > 0 ? "" : metrics.length > 1 ? " are gated" : " is gated";
+    const how = /^\+?\d+(\.\d+)?%$/.test(rule) ? `a ${rule.replace(/^\+/, "")} change for the worse` : rule;
+    return `${who}${gated} on ${how}`;
+  });
+  return listWords(clauses);
+}
+function listWords(words) {
+  return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}
+async function resolveSettings(edge) {
+  const configRelative = edge.configPath ?? DEFAULT_CONFIG_PATH;
+  const configPath = resolve2(edge.rootDir, configRelative);
+  let config = {};
+  let configUsed;
+  if (existsSync(configPath) || edge.configExplicit) {
+    config = await loadConfigFile(configPath, displayPath(edge.rootDir, configPath));
+    configUsed = configPath;
+  }
+  const where = configUsed ? displayPath(edge.rootDir, configUsed) : "config";
+  try {
+    return settingsFrom(edge, config, where, configUsed);
+  } catch (error) {
+    throw withConfigLine(error, config, where);
+  }
+}
+function settingsFrom(edge, config, where, configUsed) {
+  const source = resolveSource(edge, config, where);
+  const thresholds = resolveThresholds(edge, config, where, source);
+  const name = edge.name || config.name || DEFAULT_GATE_NAME;
+  checkStoreName(name, "gate name");
+  const historyLimit = edge.historyLimit ?? config.baseline?.history ?? DEFAULT_HISTORY_LIMIT;
+  const baselineName = edge.baselineName || config.baseline?.name;
+  if (baselineName) checkStoreName(baselineName, "baseline name");
+  const settings = {
+    name,
+    rootDir: edge.rootDir,
+    source,
+    thresholds,
+    baseline: {
+      store: edge.baselineStore ?? config.baseline?.store ?? edge.defaultBaselineStore,
+      dir: resolve2(edge.rootDir, edge.baselineDir ?? config.baseline?.dir ?? DEFAULT_BASELINE_DIR),
+      historyLimit,
+      ...baselineName ? { name: baselineName } : {},
+      ...edge.failOnMissingBaseline ?? config.baseline?.["fail-on-missing"] ? { failOnMissing: true } : {},
+      ...config.baseline?.["save-over-error-budget"] ? { saveOverErrorBudget: true } : {},
+      ...edge.artifactRetentionDays ? { retentionDays: edge.artifactRetentionDays } : {}
+    },
+    strict: edge.strict ?? config.strict ?? false,
+    failOnRegression: edge.failOnRegression,
+    confirm: resolveConfirm(edge, config, where),
+    removed: typeof config.removed === "string" ? [{ scenarios: "*", policy: config.removed }] : Object.entries(config.removed ?? {}).map(([scenarios, policy]) => ({ scenarios, policy }))
+  };
+  if (configUsed) settings.configPath = configUsed;
+  if (source.kind === "suites" && config.confirm?.looks === void 0) settings.confirm.looks = DEFAULT_SUITE_LOOKS;
+  return settings;
+}
+function resolveConfirm(edge, config, where) {
+  const compareTo = choice(edge.compareTo, ["stored", "base-commit"], "input 'compare-to'") ?? config["compare-to"] ?? "stored";
+  const when = choice(edge.confirm, ["on-regression", "never"], "input 'confirm'") ?? config.confirm?.when ?? "on-regression";
+  const budget = edge.confirmBudget ? parseDurationMs(edge.confirmBudget, "input 'confirm-budget'") : config.confirm?.budget !== void 0 ? parseDurationMs(config.confirm.budget, `${where}: /confirm/budget`) : DEFAULT_CONFIRM_BUDGET_MS;
+  const method = config.confirm?.method ?? DEFAULT_CONFIRM_METHOD;
+  const looks = config.confirm?.looks ?? DEFAULT_CONFIRM_LOOKS;
+  if (looks.some((n, i) => i > 0 && n <= looks[i - 1])) {
+    throw new InputError(`${where}: /confirm/looks: ${JSON.stringify(looks)} must be pair counts in increasing order, e.g. [6, 12, 20]`);
+  }
+  const settings = {
+    compareTo,
+    when,
+    buildTimeoutMs: config.confirm?.["build-timeout"] !== void 0 ? parseDurationMs(config.confirm["build-timeout"], `${where}: /confirm/build-timeout`) : DEFAULT_BUILD_TIMEOUT_MS,
+    looks,
+    budgetMs: budget,
+    method,
+    duetLooks: config.confirm?.looks ?? DEFAULT_DUET_LOOKS
+  };
+  const build2 = edge.build || config.build;
+  if (build2) settings.build = build2;
+  if (edge.base) settings.base = edge.base;
+  return settings;
+}
+function choice(raw, choices, where) {
+  const value = raw?.trim();
+  if (!value) return void 0;
+  if (!choices.includes(value)) throw new InputError(`${where} must be one of ${choices.join(", ")}, got "${value}"`);
+  return value;
+}
+function edgeRepeat(edge) {
+  const raw = edge.repeat?.trim();
+  if (!raw) return void 0;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 1e3) throw new InputError(`repeat must be a whole number from 1 to 1000, got "${raw}"`);
+  return value;
+}
+function resolveSource(edge, config, where) {
+  const format = edge.format ? resultsFormatName(edge.format, "format (input 'format' / --format)") : "auto";
+  if (edge.command) {
+    const suite = {
+      name: "command",
+      command: edge.command,
+      format,
+      timeoutMs: edge.timeout ? parseDurationMs(edge.timeout, "timeout") : DEFAULT_SUITE_TIMEOUT_MS,
+      cwd: edge.rootDir,
+      env: {}
+    };
+    const repeat = edgeRepeat(edge);
+    if (repeat !== void 0) suite.repeat = repeat;
+    if (edge.resultsPath) suite.resultsPath = resolve2(edge.rootDir, edge.resultsPath);
+    const load2 = edge.load?.url?.trim() ? resolveLoadSource(edge.load, void 0, where, edge.rootDir, edge.env ?? {}, config.profiles) : void 0;
+    return load2?.kind === "load" ? { kind: "suites", suites: [suite], load: load2 } : { kind: "suites", suites: [suite] };
+  }
+  if (edge.resultsPath && edge.load?.url?.trim()) {
+    throw new InputError(
+      `results and url: a results file (input 'results' / --results) is gated as it is, and a URL (input 'url' / --url) is loaded; give one of them, or a command that writes the results with the url`
+    );
+  }
+  if (edge.resultsPath) return { kind: "results-file", path: resolve2(edge.rootDir, edge.resultsPath), format };
+  const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {}, config.profiles);
+  if (load && !(config.load && config.suites && config.suites.length > 0 && !edge.load?.url?.trim())) return load;
+  if (config.suites && config.suites.length > 0) {
+    const names = /* @__PURE__ */ new Set();
+    const suites = config.suites.map((suite, index) => {
+      const name = suite.name ?? (config.suites.length === 1 ? "suite" : `suite-${index + 1}`);
+      if (names.has(name)) throw new InputError(`${where}: /suites/${index}/name: "${name}" is used by two suites`);
+      if (load && name === LOAD_SUITE_NAME)
+        throw new InputError(
+          `${where}: /suites/${index}/name: "${name}" is what the load section goes by in a config with suites (--suite ${name}); rename the suite`
+        );
+      names.add(name);
+      const cwd = resolve2(edge.rootDir, suite.cwd ?? ".");
+      const settings = {
+        name,
+        command: suite.command,
+        format: edge.format ? format : suite.format ? resultsFormatName(suite.format, `${where}: /suites/${index}/format`) : "auto",
+        timeoutMs: suite.timeout !== void 0 ? parseDurationMs(suite.timeout, `${where}: /suites/${index}/timeout`) : edge.timeout ? parseDurationMs(edge.timeout, "timeout") : DEFAULT_SUITE_TIMEOUT_MS,
+        cwd,
+        env: suite.env ?? {},
+        ...suite.memory ? { memory: true } : {}
+      };
+      if (suite.results) settings.resultsPath = resolve2(cwd, suite.results);
+      const repeat = edgeRepeat(edge) ?? suite.repeat;
+      if (repeat !== void 0) settings.repeat = repeat;
+      return settings;
+    });
+    return load ? { kind: "suites", suites, load } : { kind: "suites", suites };
+  }
+  if (edge.sourceOptional) return { kind: "none" };
+  const misplaced = where === "config" ? MISPLACED_CONFIG_NAMES.find((name) => existsSync(resolve2(edge.rootDir, name))) : void 0;
+  const hint = misplaced ? ` (${misplaced} is here, but perf-gate reads ${DEFAULT_CONFIG_PATH}: move it there or pass --config ${misplaced} / input 'config')` : "";
+  throw new InputError(
+    `nothing to run: give a benchmark command (input 'command' / --command), a results file (input 'results' / --results), a URL to load (input 'url' / --url), or suites or load in ${where === "config" ? DEFAULT_CONFIG_PATH : where}${hint}`
+  );
+}
+var MISPLACED_CONFIG_NAMES = ["perf-gate.yml", "perf-gate.yaml", ".perf-gate.yml", ".perf-gate.yaml", "perf-gate.json", ".github/perf-gate.yaml"];
+function resolveThresholds(edge, config, where, source) {
+  const rules = [];
+  if (config.thresholds) rules.push({ metrics: parseThresholdMap(config.thresholds, `${where}: /thresholds`) });
+  if (source.kind === "suites") {
+    config.suites?.forEach((suite, index) => {
+      const suiteName = source.suites[index]?.name;
+      if (suite.thresholds && suiteName) {
+        rules.push({ suite: suiteName, metrics: parseThresholdMap(suite.thresholds, `${where}: /suites/${index}/thresholds`) });
+      }
+    });
+  }
+  config.overrides?.forEach((override, index) => {
+    rules.push({
+      scenarios: Array.isArray(override.scenarios) ? override.scenarios : [override.scenarios],
+      metrics: parseThresholdMap(override.thresholds, `${where}: /overrides/${index}/thresholds`)
+    });
+  });
+  if (edge.thresholdsText && edge.thresholdsText.trim() !== "") {
+    rules.push({ metrics: parseInlineThresholds(edge.thresholdsText, edge.thresholdsSource ?? "thresholds") });
+  }
+  if (!hasAnyThreshold(rules)) {
+    rules.unshift(...defaultRules(source));
+  }
+  return rules;
+}
+function parseInlineThresholds(text, source) {
+  const data = inlineThresholdMap(text, source);
+  for (const [metric, rule] of Object.entries(data)) {
+    if (typeof rule === "number") {
+      throw new InputError(
+        `${source}: "${metric}: ${rule}" is a bare number; write "${metric}: +${rule}%" (worse by ${rule}% fails) or "${metric}: < ${rule}ms" (a budget)`
+      );
+    }
+  }
+  const problems = thresholdsProblems(data);
+  if (problems.length > 0) {
+    throw new InputError(`${source} is invalid:
+  ${problems.map((p) => p.message).join("\n  ")}`);
+  }
+  return parseThresholdMap(data, source);
+}
+function flowMapping(text) {
+  try {
+    const data = (0, import_yaml2.parse)(`{${text}}`);
+    return typeof data === "object" && data !== null && !Array.isArray(data) ? data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function inlineThresholdMap(text, source) {
+  let data;
+  const looksLikePairs = !text.includes(":") && text.includes("=");
+  if (looksLikePairs) {
+    data = Object.fromEntries(
+      text.split(/[,\n]/).map((part) => part.trim()).filter(Boolean).map((part) => {
+        const at = part.indexOf("=");
+        if (at <= 0) throw new InputError(`${source}: "${part}" is not metric=rule (e.g. p95=+20%)`);
+        return [part.slice(0, at).trim(), part.slice(at + 1).trim()];
+      })
+    );
+  } else {
+    try {
+      data = (0, import_yaml2.parse)(text);
+    } catch (error) {
+      data = text.includes(",") && !text.trim().includes("\n") ? flowMapping(text) : void 0;
+      if (data === void 0) {
+        throw new InputError(
+          `${source}: not valid YAML: ${error.message.split("\n")[0]}
+  Write one rule per line ("p95: +20%"), or several on one line separated by commas ("p50: +20%, p95: +20%").`
+        );
+      }
+    }
+  }
+  if (typeof data === "string" && /^[^:\s]+:\S/.test(data.trim())) {
+    throw new InputError(`${source}: "${data.trim()}" needs a space after the colon ("p95: +20%"), or write p95=+20%`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new InputError(`${source}: expected a map of metric to rule, e.g. "p95: +20%"`);
+  }
+  return data;
+}
+
+// src/log.ts
+init_define_PERF_GATE_UPLOT();
+var MemoryLogger = class {
+  lines = [];
+  secrets = [];
+  info(message) {
+    this.lines.push(`info: ${this.mask(message)}`);
+  }
+  warn(message) {
+    this.lines.push(`warn: ${this.mask(message)}`);
+  }
+  error(message) {
+    this.lines.push(`error: ${this.mask(message)}`);
+  }
+  debug(message) {
+    this.lines.push(`debug: ${this.mask(message)}`);
+  }
+  addSecret(value) {
+    if (value) this.secrets.push(value);
+  }
+  progress(line) {
+    this.lines.push(`progress: ${this.mask(line)}`);
+  }
+  progressDone() {
+  }
+  mask(text) {
+    return this.secrets.reduce((masked, secret) => masked.split(secret).join("***"), text);
+  }
+};
+
+// src/gate.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/baselines/baseline-id.ts
+init_define_PERF_GATE_UPLOT();
+import { randomInt } from "node:crypto";
+
+// node_modules/uuid/dist/esm/index.js
+init_define_PERF_GATE_UPLOT();
+
+// node_modules/uuid/dist/esm/stringify.js
+init_define_PERF_GATE_UPLOT();
+var byteToHex = [];
+for (let i = 0; i < 256; ++i) {
+  byteToHex.push((i + 256).toString(16).slice(1));
+}
+function unsafeStringify(arr, offset = 0) {
+  return (byteToHex[arr[offset + 0]] + byteToHex[arr[offset + 1]] + byteToHex[arr[offset + 2]] + byteToHex[arr[offset + 3]] + "-" + byteToHex[arr[offset + 4]] + byteToHex[arr[offset + 5]] + "-" + byteToHex[arr[offset + 6]] + byteToHex[arr[offset + 7]] + "-" + byteToHex[arr[offset + 8]] + byteToHex[arr[offset + 9]] + "-" + byteToHex[arr[offset + 10]] + byteToHex[arr[offset + 11]] + byteToHex[arr[offset + 12]] + byteToHex[arr[offset + 13]] + byteToHex[arr[offset + 14]] + byteToHex[arr[offset + 15]]).toLowerCase();
+}
+
+// node_modules/uuid/dist/esm/rng.js
+init_define_PERF_GATE_UPLOT();
+import { randomFillSync } from "crypto";
+var rnds8Pool = new Uint8Array(256);
+var poolPtr = rnds8Pool.length;
+function rng() {
+  if (poolPtr > rnds8Pool.length - 16) {
+    randomFillSync(rnds8Pool);
+    poolPtr = 0;
+  }
+  return rnds8Pool.slice(poolPtr, poolPtr += 16);
+}
+
+// node_modules/uuid/dist/esm/v7.js
+init_define_PERF_GATE_UPLOT();
+var _state = {};
+function v7(options, buf, offset) {
+  let bytes;
+  if (options) {
+    bytes = v7Bytes(options.random ?? options.rng?.() ?? rng(), options.msecs, options.seq, buf, offset);
+  } else {
+    const now = Date.now();
+    const rnds = rng();
+    updateV7State(_state, now, rnds);
+    bytes = v7Bytes(rnds, _state.msecs, _state.seq, buf, offset);
+  }
+  return buf ?? unsafeStringify(bytes);
+}
+function updateV7State(state, now, rnds) {
+  state.msecs ??= -Infinity;
+  state.seq ??= 0;
+  if (now > state.msecs) {
+    state.seq = rnds[6] << 23 | rnds[7] << 16 | rnds[8] << 8 | rnds[9];
+    state.msecs = now;
+  } else {
+    state.seq = state.seq + 1 | 0;
+    if (state.seq === 0) {
+      state.msecs++;
+    }
+  }
+  return state;
+}
+function v7Bytes(rnds, msecs, seq, buf, offset = 0) {
+  if (rnds.length < 16) {
+    throw new Error("Random bytes length must be >= 16");
+  }
+  if (!buf) {
+    buf = new Uint8Array(16);
+    offset = 0;
+  } else {
+    if (offset < 0 || offset + 16 > buf.length) {
+      throw new RangeError(`UUID byte range ${offset}:${offset + 15} is out of buffer bounds`);
+    }
+  }
+  msecs ??= Date.now();
+  seq ??= rnds[6] * 127 << 24 | rnds[7] << 16 | rnds[8] << 8 | rnds[9];
+  buf[offset++] = msecs / 1099511627776 & 255;
+  buf[offset++] = msecs / 4294967296 & 255;
+  buf[offset++] = msecs / 16777216 & 255;
+  buf[offset++] = msecs / 65536 & 255;
+  buf[offset++] = msecs / 256 & 255;
+  buf[offset++] = msecs & 255;
+  buf[offset++] = 112 | seq >>> 28 & 15;
+  buf[offset++] = seq >>> 20 & 255;
+  buf[offset++] = 128 | seq >>> 14 & 63;
+  buf[offset++] = seq >>> 6 & 255;
+  buf[offset++] = seq << 2 & 255 | rnds[10] & 3;
+  buf[offset++] = rnds[11];
+  buf[offset++] = rnds[12];
+  buf[offset++] = rnds[13];
+  buf[offset++] = rnds[14];
+  buf[offset++] = rnds[15];
+  return buf;
+}
+var v7_default = v7;
+
+// src/baselines/baseline-id.ts
+var last = { msecs: -1, seq: 0 };
+function newBaselineId(now, sha) {
+  const msecs = now.getTime();
+  last = msecs === last.msecs ? { msecs, seq: last.seq + 1 >>> 0 } : { msecs, seq: randomInt(0, 2 ** 31) };
+  const stamp = now.toISOString().replace(/[-:.]/g, "");
+  return `${stamp}-${v7_default({ msecs, seq: last.seq })}-${sha ? sha.slice(0, 7) : "local"}`;
+}
+
+// src/baselines/save-policy.ts
+init_define_PERF_GATE_UPLOT();
+function decideBaselineSave(context, request) {
+  if (!request.complete) return { save: false, reason: "the run did not complete, so its results are not a baseline" };
+  if (request.notABaseline) return { save: false, reason: request.notABaseline };
+  if (request.mode === "never") return { save: false, reason: "saving baselines is turned off" };
+  const event = context.event;
+  if (event === "pull_request" || event === "pull_request_target" || context.pullRequest) {
+    return { save: false, reason: "pull request runs never write baselines" };
+  }
+  if (context.ref?.startsWith("refs/tags/")) return { save: false, reason: "tag builds never write baselines" };
+  if (request.mode === "promote") {
+    if (event === "local" || event === "workflow_dispatch") return { save: true, reason: "explicit promotion", promotion: true };
+    const asUsual = decideBaselineSave(context, { ...request, mode: "auto" });
+    const ignored = `promotion is only allowed from workflow_dispatch or the CLI, not from ${event}`;
+    return {
+      ...asUsual,
+      reason: asUsual.save ? `${asUsual.reason}; ${ignored}, so this is the usual save, pinned under no name` : `${ignored}; ${asUsual.reason}`
+    };
+  }
+  if (event === "local") return { save: false, reason: "local runs save only with --save-baseline" };
+  if (event !== "push") return { save: false, reason: `${event} runs do not write baselines (only pushes to the default branch)` };
+  if (!context.defaultBranch) return { save: false, reason: "the default branch is unknown (no repository in the event payload)" };
+  if (context.ref !== `refs/heads/${context.defaultBranch}`) {
+    return { save: false, reason: `${context.ref ?? "this ref"} is not the default branch ${context.defaultBranch}` };
+  }
+  return { save: true, reason: `push to the default branch ${context.defaultBranch}` };
+}
+
+// src/config/select-suites.ts
+init_define_PERF_GATE_UPLOT();
+function scopeToSuites(results, suites) {
+  if (!suites) return results;
+  const wanted = new Set(suites);
+  return { ...results, scenarios: results.scenarios.filter((scenario) => scenario.labels?.suite !== void 0 && wanted.has(scenario.labels.suite)) };
+}
+
+// src/report/build-report.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/stats/trial-trend.ts
+init_define_PERF_GATE_UPLOT();
+var MIN_DRIFT = Math.log(1.1);
+var TREND_P = 0.01;
+function mannKendallS(values) {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) s += Math.sign(values[j] - values[i]);
+  return s;
+}
+function mannKendallP(s, n) {
+  if (n < 2) return 1;
+  let counts = [1];
+  for (let m = 2; m <= n; m++) {
+    const next = new Array(counts.length + m - 1).fill(0);
+    for (let k = 0; k < counts.length; k++) for (let add = 0; add < m; add++) next[k + add] += counts[k];
+    counts = next;
+  }
+  const pairs = n * (n - 1) / 2;
+  const total = counts.reduce((a, b) => a + b, 0);
+  let tail2 = 0;
+  counts.forEach((count, inversions) => {
+    if (Math.abs(pairs - 2 * inversions) >= Math.abs(s)) tail2 += count;
+  });
+  return tail2 / total;
+}
+function senSlope(values) {
+  const slopes = [];
+  for (let i = 0; i < values.length; i++) for (let j = i + 1; j < values.length; j++) slopes.push((values[j] - values[i]) / (j - i));
+  return slopes.length === 0 ? 0 : median(slopes);
+}
+function driftOf(logs) {
+  const n = logs.length;
+  if (n < 3) return void 0;
+  const steps = logs.slice(1).map((x, i) => x - logs[i]);
+  const firstToLast = Math.abs(logs[n - 1] - logs[0]);
+  if (steps.every((step) => step >= MIN_DRIFT)) return { direction: "up", span: firstToLast };
+  if (steps.every((step) => step <= -MIN_DRIFT)) return { direction: "down", span: firstToLast };
+  if (n < 5) return void 0;
+  const slope = senSlope(logs);
+  const span = Math.abs(slope) * (n - 1);
+  if (span < MIN_DRIFT || mannKendallP(mannKendallS(logs), n) > TREND_P) return void 0;
+  return { direction: slope > 0 ? "up" : "down", span };
+}
+var MAX_TREND_POINTS = 64;
+function blockMeans(logs, blocks) {
+  const means = [];
+  for (let b = 0; b < blocks; b++) {
+    const start = Math.floor(b * logs.length / blocks);
+    const end = Math.floor((b + 1) * logs.length / blocks);
+    let sum2 = 0;
+    for (let i = start; i < end; i++) sum2 += logs[i];
+    means.push(sum2 / (end - start));
+  }
+  return means;
+}
+function trialTrend(values) {
+  if (values.length < 3 || values.some((v) => !(v > 0))) return { kind: "steady" };
+  if (values.length > MAX_TREND_POINTS) {
+    const drift2 = driftOf(blockMeans(values.map(Math.log), MAX_TREND_POINTS));
+    return drift2 ? { kind: "drift", ...drift2 } : { kind: "steady" };
+  }
+  const logs = values.map(Math.log);
+  const rest = logs.slice(1);
+  const first = logs[0];
+  const gap = Math.max(MIN_DRIFT, 2 * (Math.max(...rest) - Math.min(...rest)));
+  const above = first - Math.max(...rest) >= gap;
+  const below = Math.min(...rest) - first >= gap;
+  const drift = driftOf(logs);
+  if ((above || below) && !driftOf(rest) && (!drift || rest.length >= 3)) return { kind: "warm-up", direction: above ? "up" : "down" };
+  return drift ? { kind: "drift", ...drift } : { kind: "steady" };
+}
+function withoutWarmUp(values, direction, trend = trialTrend(values)) {
+  return trend.kind === "warm-up" && trend.direction === "up" === (direction === "lower") ? values.slice(1) : values;
+}
+function runLevel(values, direction) {
+  return median(withoutWarmUp(values, direction));
+}
+
+// src/results/environment.ts
+init_define_PERF_GATE_UPLOT();
+import { arch, cpus, platform, totalmem } from "node:os";
+function currentEnvironment(runner) {
+  const processors = cpus();
+  const environment = {
+    os: platform(),
+    arch: arch(),
+    cores: Math.max(1, processors.length),
+    memoryBytes: totalmem(),
+    runner,
+    node: process.version
+  };
+  const model = processors[0]?.model?.trim();
+  if (model) environment.cpuModel = model;
+  return environment;
+}
+function describeEnvironmentDifference(a, b) {
+  if (!a || !b) return void 0;
+  const differences = [];
+  if (a.os && b.os && a.os !== b.os) differences.push(`OS ${a.os} vs ${b.os}`);
+  if (a.cpuModel && b.cpuModel && a.cpuModel !== b.cpuModel) differences.push(`CPU ${a.cpuModel} vs ${b.cpuModel}`);
+  if (a.cores && b.cores && a.cores !== b.cores) differences.push(`${a.cores} vs ${b.cores} cores`);
+  return differences.length > 0 ? differences.join(", ") : void 0;
+}
+
+// src/results/scenario-index.ts
+init_define_PERF_GATE_UPLOT();
+var indexes = /* @__PURE__ */ new WeakMap();
+function scenariosByName(results) {
+  let index = indexes.get(results);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const scenario of results.scenarios) if (!index.has(scenario.name)) index.set(scenario.name, scenario);
+    indexes.set(results, index);
+  }
+  return index;
+}
+
+// src/verdict/evaluate.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/stats/change-points.ts
+init_define_PERF_GATE_UPLOT();
+var import_stats_base_dists_t_cdf = __toESM(require_lib124(), 1);
+var STEP_MAX_P = 1e-3;
+var STEP_MIN_RUNS = 3;
+function distancePrefix(series) {
+  const n = series.length;
+  const prefix = [new Float64Array(n)];
+  for (let i = 0; i < n; i++) {
+    const row = new Float64Array(n);
+    const previous = prefix[i];
+    for (let j = 0; j < n; j++) row[j] = previous[j] + Math.abs(series[i] - series[j]);
+    prefix.push(row);
+  }
+  return prefix;
+}
+function bestSplit(series, segment, prefix = distancePrefix(series)) {
+  const { start, end } = segment;
+  const between = (from, to, column) => prefix[to][column] - prefix[from][column];
+  let best = { index: start + 1, qHat: Number.NEGATIVE_INFINITY };
+  let withinX = 0;
+  for (let tau = start + 1; tau < end; tau++) {
+    if (tau > start + 1) withinX += between(start, tau - 1, tau - 1);
+    const n = tau - start;
+    let across = 0;
+    let withinY = 0;
+    for (let kappa = start + 2; kappa <= end; kappa++) {
+      let q = 0;
+      if (kappa > tau) {
+        const last2 = kappa - 1;
+        across += between(start, tau, last2);
+        withinY += between(tau, last2, last2);
+        const m = kappa - tau;
+        q = 2 / (m + n) * across - (n > 1 ? 2 * m / ((m + n) * (n - 1)) * withinX : 0) - (m > 1 ? 2 * n / ((m + n) * (m - 1)) * withinY : 0);
+      }
+      if (q > best.qHat) best = { index: tau, qHat: q };
+    }
+  }
+  return best;
+}
+function mean2(values) {
+  let sum2 = 0;
+  for (const value of values) sum2 += value;
+  return sum2 / values.length;
+}
+function populationSd(values, average) {
+  if (values.length < 2) return 0;
+  let sum2 = 0;
+  for (const value of values) sum2 += (value - average) ** 2;
+  return Math.sqrt(sum2 / values.length);
+}
+function compareSegments(left, right) {
+  if (left.length === 0 || right.length === 0) throw new RangeError("change points: a segment is empty");
+  const meanBefore = mean2(left);
+  const meanAfter = mean2(right);
+  const n1 = left.length;
+  const n2 = right.length;
+  if (n1 + n2 <= 2) return { pValue: 1, meanBefore, meanAfter };
+  const sd1 = populationSd(left, meanBefore);
+  const sd2 = populationSd(right, meanAfter);
+  const df = n1 + n2 - 2;
+  const pooled = ((n1 - 1) * sd1 ** 2 + (n2 - 1) * sd2 ** 2) / df;
+  const t = (meanBefore - meanAfter) / Math.sqrt(pooled * (1 / n1 + 1 / n2));
+  const pValue = Number.isNaN(t) ? Number.NaN : 2 * (0, import_stats_base_dists_t_cdf.default)(-Math.abs(t), df);
+  return { pValue, meanBefore, meanAfter };
+}
+function segmentsBetween(indexes2, start, end) {
+  const bounds = [start, ...indexes2, end];
+  const segments = [];
+  for (let i = 0; i + 1 < bounds.length; i++) if (bounds[i] !== bounds[i + 1]) segments.push({ start: bounds[i], end: bounds[i + 1] });
+  return segments;
+}
+function statsAt(series, index, sortedIndexes) {
+  const position = sortedIndexes.indexOf(index);
+  const from = position > 0 ? sortedIndexes[position - 1] : 0;
+  const to = position >= 0 && position + 1 < sortedIndexes.length ? sortedIndexes[position + 1] : series.length;
+  const { pValue, meanBefore, meanAfter } = compareSegments(series.slice(from, index), series.slice(index, to));
+  return { index, pValue, meanBefore, meanAfter, change: meanBefore === 0 ? 0 : meanAfter / meanBefore - 1 };
+}
+function eDivisive(series, maxPValue, start = 0, end = series.length) {
+  const window2 = series.slice(start, end);
+  const prefix = distancePrefix(window2);
+  const found = [];
+  for (; ; ) {
+    const segments = segmentsBetween(found, 0, window2.length).filter((segment) => segment.end - segment.start > 1);
+    if (segments.length === 0) break;
+    let candidate;
+    let home;
+    for (const segment of segments) {
+      const split = bestSplit(window2, segment, prefix);
+      if (candidate === void 0 || split.qHat > candidate.qHat) {
+        candidate = split;
+        home = segment;
+      }
+    }
+    const { pValue } = compareSegments(window2.slice(home.start, candidate.index), window2.slice(candidate.index, home.end));
+    if (!(pValue <= maxPValue)) break;
+    found.push(candidate.index);
+    found.sort((a, b) => a - b);
+  }
+  return found.map((index) => index + start);
+}
+function magnitude(point) {
+  if (point.meanBefore === 0 || point.meanAfter === 0) return 0;
+  return Math.max(Math.abs(point.meanAfter / point.meanBefore - 1), Math.abs(point.meanBefore / point.meanAfter - 1));
+}
+function detectChangePoints(series, options = {}) {
+  const windowLength = options.windowLength ?? 50;
+  const maxPValue = options.maxPValue ?? 1e-3;
+  const minMagnitude = options.minMagnitude ?? 0;
+  const minSegment = options.minSegment ?? 1;
+  if (!(windowLength >= 2)) throw new RangeError(`change points: window length ${windowLength} must be at least 2`);
+  for (const [i, value] of series.entries()) if (!Number.isFinite(value)) throw new RangeError(`change points: value ${i} is ${value}, not a finite number`);
+  const firstPassPValue = maxPValue < 0.05 ? maxPValue * 10 : maxPValue < 0.5 ? maxPValue * 2 : maxPValue;
+  const step = Math.floor(windowLength / 2);
+  const weak = /* @__PURE__ */ new Set();
+  for (let start = 0; start < series.length; ) {
+    const end = Math.min(start + windowLength, series.length);
+    const found = eDivisive(series, firstPassPValue, start, end);
+    for (const index of found) weak.add(index);
+    start = Math.max(found.at(-1) ?? 0, start + step);
+  }
+  const indexes2 = [...weak].sort((a, b) => a - b);
+  const points = indexes2.map((index) => statsAt(series, index, indexes2));
+  const segmentOf = (at) => Math.min(points[at].index - (at > 0 ? points[at - 1].index : 0), (at + 1 < points.length ? points[at + 1].index : series.length) - points[at].index);
+  while (points.length > 0) {
+    const short = points.filter((_, at2) => segmentOf(at2) < minSegment);
+    let weakest = (short.length > 0 ? short : points).reduce((worst, point) => !(point.pValue <= worst.pValue) ? point : worst);
+    if (short.length === 0 && weakest.pValue < maxPValue) {
+      weakest = points.reduce((least, point) => magnitude(point) < magnitude(least) ? point : least);
+      if (magnitude(weakest) > minMagnitude) break;
+    }
+    const at = points.indexOf(weakest);
+    points.splice(at, 1);
+    const remaining = points.map((point) => point.index);
+    for (const neighbour of [at, at + 1]) if (neighbour < points.length) points[neighbour] = statsAt(series, points[neighbour].index, remaining);
+  }
+  return points;
+}
+
+// src/stats/error-budget.ts
+init_define_PERF_GATE_UPLOT();
+var DEFAULT_ALPHA = 2e-3;
+var DEFAULT_NOISE_FLOOR = 0.03;
+function alphaPerTest(alpha, gatedMetrics, looks = 1) {
+  return alpha / (Math.max(1, gatedMetrics) * Math.max(1, looks));
+}
+function hochbergAlphas(pValues, alpha) {
+  const m = pValues.length;
+  const order = pValues.map((p, index) => ({ p, index })).sort((a, b) => a.p - b.p);
+  let certain = 0;
+  order.forEach(({ p }, rank) => {
+    if (p <= alpha / (m - rank)) certain = rank + 1;
+  });
+  const levels = new Array(m);
+  order.forEach(({ index }, rank) => {
+    levels[index] = rank < certain ? alpha / (m - certain + 1) : alpha / (m - certain);
+  });
+  return levels;
+}
+var DEFAULT_PASS_ALPHA = 0.05;
+
+// src/stats/decision-rule.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/stats/t-distribution.ts
+init_define_PERF_GATE_UPLOT();
+var import_stats_base_dists_t_cdf2 = __toESM(require_lib124(), 1);
+var import_stats_base_dists_t_quantile = __toESM(require_lib134(), 1);
+function studentTQuantile(probability, degreesOfFreedom) {
+  if (!(probability > 0 && probability < 1)) throw new RangeError(`t quantile: probability ${probability} is not in (0, 1)`);
+  if (!(degreesOfFreedom > 0)) throw new RangeError(`t quantile: degrees of freedom ${degreesOfFreedom} must be above 0`);
+  return (0, import_stats_base_dists_t_quantile.default)(probability, degreesOfFreedom);
+}
+function studentTCdf(t, degreesOfFreedom) {
+  if (!(degreesOfFreedom > 0)) throw new RangeError(`t distribution: degrees of freedom ${degreesOfFreedom} must be above 0`);
+  return (0, import_stats_base_dists_t_cdf2.default)(t, degreesOfFreedom);
+}
+
+// src/stats/decision-rule.ts
+function worseLog(logRatio, direction) {
+  return direction === "lower" ? logRatio : -logRatio;
+}
+function badnessOf(estimate, bounds, direction) {
+  return direction === "lower" ? { estimate, low: bounds.strict.low, high: bounds.pass.high, strictHigh: bounds.strict.high } : { estimate: -estimate, low: -bounds.strict.high, high: -bounds.pass.low, strictHigh: -bounds.strict.low };
+}
+function worseLimitLog(worseFraction, direction) {
+  if (direction === "lower") return Math.log1p(worseFraction);
+  return worseFraction >= 1 ? Number.POSITIVE_INFINITY : -Math.log1p(-worseFraction);
+}
+function pWorseThanFloor(estimate, direction, floorLog) {
+  const beyond = worseLog(estimate.estimate, direction) - floorLog;
+  if (estimate.standardError === 0) return beyond > 0 ? 0 : 1;
+  return 1 - studentTCdf(beyond / estimate.standardError, estimate.degreesOfFreedom);
+}
+function decide(badness, limitLog, floorLog) {
+  if (badness.estimate >= limitLog && badness.low > floorLog) return "regressed";
+  if ((badness.strictHigh ?? badness.high) < -floorLog) return "improved";
+  if (badness.high < limitLog) return "within";
+  return "undecided";
+}
+function tooNoisyFor(badness, limitLog) {
+  return badness.high - badness.estimate >= limitLog;
+}
+function describeRatio(ratio) {
+  const magnitude2 = formatPercentChange(ratio).replace(/^[-+]/, "");
+  if (magnitude2 === "0.0%") return "unchanged";
+  return `${magnitude2} ${ratio > 1 ? "higher" : "lower"}`;
+}
+function describeRatioInterval(low, high) {
+  return `${formatPercentChange(low, "−")} … ${formatPercentChange(high, "−")}`;
+}
+
+// src/verdict/removed-policy.ts
+init_define_PERF_GATE_UPLOT();
+function removedPolicyFor(rules, scenario) {
+  let policy = "fail";
+  for (const rule of rules) if (globMatches(rule.scenarios, scenario)) policy = rule.policy;
+  return policy;
+}
+function removedStatus(rules, scenario, why) {
+  const policy = removedPolicyFor(rules, scenario);
+  if (policy === "ignore") return { status: "removed", reason: `In the baseline but not in this run: ${why} (removed: ignore).` };
+  const advice = policy === "fail" ? " Dropped on purpose? Set `removed: warn` or `ignore` for it." : "";
+  return { status: policy, reason: `Gated in the baseline but missing here (${why}): nothing compared.${advice}` };
+}
+
+// src/verdict/labels.ts
+init_define_PERF_GATE_UPLOT();
+var BY_STATUS = {
+  fail: "regression",
+  warn: "warning",
+  inconclusive: "inconclusive",
+  improved: "improved",
+  "no-baseline": "no baseline",
+  new: "new",
+  removed: "removed",
+  info: "not gated"
+};
+function labelOf(row, noiseFloor, budget) {
+  if (row.decidedBy === "budget" && budget && (row.status === "pass" || row.status === "fail" || row.status === "warn")) {
+    const mark2 = row.status === "pass" ? "✓" : row.status === "fail" ? "✗" : "!";
+    return { kind: row.status === "pass" ? "target met" : row.status === "fail" ? "regression" : "warning", text: `${mark2} ${budget}` };
+  }
+  if (row.status !== "pass") return plain(BY_STATUS[row.status]);
+  const interval = row.change?.interval;
+  if (!interval) return plain("within threshold");
+  const floor = Math.log1p(noiseFloor);
+  const low = Math.log(interval.low);
+  const high = Math.log(interval.high);
+  if (low >= -floor && high <= floor) return plain("unchanged");
+  const betterBeyond = row.direction === "lower" ? high < -floor : low > floor;
+  return plain(betterBeyond ? "improved" : "within threshold");
+}
+function plain(kind) {
+  return { kind, text: kind };
+}
+var LABEL_ORDER = [
+  "regression",
+  "warning",
+  "inconclusive",
+  "not decided",
+  "improved",
+  "no baseline",
+  "new",
+  "removed",
+  "target met",
+  "within threshold",
+  "unchanged",
+  "not gated"
+];
+function countLabels(rows) {
+  const counts = Object.fromEntries(LABEL_ORDER.map((kind) => [kind, 0]));
+  for (const row of rows) counts[labelKindOf(row)]++;
+  return counts;
+}
+function labelKindOf(row) {
+  return row.label?.kind ?? (row.status === "pass" ? "within threshold" : BY_STATUS[row.status]);
+}
+
+// src/verdict/relative-change.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/stats/log-ratio-intervals.ts
+init_define_PERF_GATE_UPLOT();
+function boundsAt(estimate, alpha) {
+  if (estimate.standardError === 0) return { low: estimate.estimate, high: estimate.estimate };
+  const t = studentTQuantile(1 - alpha, estimate.degreesOfFreedom);
+  return { low: estimate.estimate - t * estimate.standardError, high: estimate.estimate + t * estimate.standardError };
+}
+function pairedLogEstimate(logRatios) {
+  const n = logRatios.length;
+  if (n < 2) return void 0;
+  const noise = sampleStandardDeviation(logRatios);
+  return { estimate: mean(logRatios), standardError: noise / Math.sqrt(n), degreesOfFreedom: n - 1, noise, sampleSize: n };
+}
+function trimmedPairedLogEstimate(logRatios, trim = 0.2) {
+  const n = logRatios.length;
+  const cut = Math.floor(trim * n);
+  if (cut === 0) return pairedLogEstimate(logRatios);
+  const sorted = [...logRatios].sort((a, b) => a - b);
+  const kept = sorted.slice(cut, n - cut);
+  const winsorized = sorted.map((value) => Math.min(Math.max(value, kept[0]), kept[kept.length - 1]));
+  const h = kept.length;
+  const winsorizedVariance = sampleStandardDeviation(winsorized) ** 2;
+  const standardError = Math.sqrt((n - 1) * winsorizedVariance / (h * (h - 1)));
+  return { estimate: mean(kept), standardError, degreesOfFreedom: h - 1, noise: standardError * Math.sqrt(n), sampleSize: n };
+}
+function trialsLogEstimate(baselineLogs, currentLogs) {
+  const nb = baselineLogs.length;
+  const nc = currentLogs.length;
+  if (nb < 2 || nc < 2) return void 0;
+  const sb2 = sampleStandardDeviation(baselineLogs) ** 2;
+  const sc2 = sampleStandardDeviation(currentLogs) ** 2;
+  const degreesOfFreedom = nb + nc - 2;
+  const noise = Math.sqrt(((nb - 1) * sb2 + (nc - 1) * sc2) / degreesOfFreedom);
+  const standardError = noise * Math.sqrt(1 / nb + 1 / nc);
+  const baselineLog = mean(baselineLogs);
+  return {
+    estimate: mean(currentLogs) - baselineLog,
+    standardError,
+    degreesOfFreedom,
+    noise,
+    sampleSize: Math.min(nb, nc),
+    baselineLog,
+    used: { baseline: nb, current: nc }
+  };
+}
+var OUTLYING_TRIAL_SDS = 4;
+var OUTLYING_TRIAL_MIN = Math.log(1.05);
+function withoutOutlyingTrials(baselineLogs, currentLogs, worse) {
+  const deviations = (logs) => {
+    const center = median(logs);
+    return logs.map((x) => x - center);
+  };
+  const sides = [baselineLogs, currentLogs].map((logs) => ({ logs, deviations: deviations(logs) }));
+  const pooled = sides.flatMap((side) => side.deviations.map(Math.abs));
+  const cutoff = Math.max(OUTLYING_TRIAL_SDS * 1.4826 * median(pooled), OUTLYING_TRIAL_MIN);
+  const [baseline, current] = sides.map(({ logs, deviations: deviations2 }) => {
+    if (logs.length < 4) return logs;
+    let worst = 0;
+    for (let i = 1; i < logs.length; i++) if (worse * deviations2[i] > worse * deviations2[worst]) worst = i;
+    return worse * deviations2[worst] > cutoff ? logs.filter((_, i) => i !== worst) : logs;
+  });
+  return { baseline, current };
+}
+var MIN_HISTORY_RUNS = 3;
+var MIN_RUN_NOISE = 0.02;
+var WINSORIZE_FROM = 8;
+function robustSpread(logs) {
+  const n = logs.length;
+  if (n < 2) return { spread: 0, degreesOfFreedom: 0 };
+  if (n < WINSORIZE_FROM) return { spread: sampleStandardDeviation(logs), degreesOfFreedom: n - 1 };
+  const sorted = [...logs].sort((a, b) => a - b);
+  sorted[0] = sorted[1];
+  sorted[n - 1] = sorted[n - 2];
+  return { spread: sampleStandardDeviation(sorted) * (1 + 1.7 / (n - 2.57)), degreesOfFreedom: n - 3 };
+}
+function historyLogEstimate(currentLog, historyLogs, withinRunNoise = 0) {
+  const n = historyLogs.length;
+  if (n < MIN_HISTORY_RUNS) return void 0;
+  const baselineLog = median(historyLogs);
+  const { spread, degreesOfFreedom } = robustSpread(historyLogs);
+  const noise = Math.max(spread, withinRunNoise, MIN_RUN_NOISE);
+  const standardError = noise * Math.sqrt(1 + Math.PI / (2 * n));
+  return { estimate: currentLog - baselineLog, standardError, degreesOfFreedom, noise, sampleSize: n, baselineLog };
+}
+function withinRunSpread(runs) {
+  const deviations = [];
+  for (const run of runs) {
+    if (run.length < 2) continue;
+    const logs = run.map(Math.log);
+    const center = median(logs);
+    for (const x of logs) deviations.push(Math.abs(x - center));
+  }
+  return deviations.length === 0 ? 0 : 1.4826 * median(deviations);
+}
+function runLog(values) {
+  return Math.log(median(values));
+}
+
+// src/verdict/relative-change.ts
+function moreTrialsSetting(kind) {
+  return kind === "load" ? "`trials: 5`" : "`repeat: 5`";
+}
+var MIN_TRIALS_TO_FAIL_ON_HISTORY = 3;
+var DEFAULT_DECISION_OPTIONS = {
+  noiseFloor: DEFAULT_NOISE_FLOOR,
+  alpha: DEFAULT_ALPHA,
+  passAlpha: DEFAULT_PASS_ALPHA,
+  sameMachine: false
+};
+function steadyTrials(evidence) {
+  const drifts = [];
+  const steady = (side, values) => {
+    const trend = trialTrend(values);
+    if (trend.kind === "drift") {
+      drifts.push({ side, getting: trend.direction === "down" === (evidence.direction === "lower") ? "better" : "worse", span: trend.span });
+    }
+    return withoutWarmUp(values, evidence.direction, trend);
+  };
+  return { baseline: steady("baseline", evidence.baseline), current: steady("current", evidence.current), drifts };
+}
+function bestEstimate(evidence) {
+  const { baseline, current, drifts } = steadyTrials(evidence);
+  const fromTrials = () => {
+    const steadyLogs = withoutOutlyingTrials(baseline.map(Math.log), current.map(Math.log), evidence.direction === "lower" ? 1 : -1);
+    const estimate = trialsLogEstimate(steadyLogs.baseline, steadyLogs.current);
+    return estimate ? { estimate, method: "trials", currentTrials: current.length, ...drifts[0] ? { drift: drifts[0] } : {} } : void 0;
+  };
+  const sameMachineTrials = evidence.sameMachine ? fromTrials() : void 0;
+  if (sameMachineTrials) return sameMachineTrials;
+  const history = evidence.history.filter((values) => values.length > 0 && values.every((v) => v > 0));
+  const trialsFloor = withinRunSpread([current, ...history]) * Math.sqrt(Math.PI / (2 * current.length));
+  const storedLevels = history.map((run) => runLevel(run, evidence.direction));
+  const fromHistory = historyLogEstimate(runLog(current), storedLevels.map(Math.log), trialsFloor);
+  if (fromHistory) {
+    const drift = drifts.find((d) => d.side === "current");
+    const used = { baseline: storedLevels.length, current: current.length };
+    return { estimate: { ...fromHistory, used }, method: "history", currentTrials: current.length, storedLevels, ...drift ? { drift } : {} };
+  }
+  return evidence.sameMachine ? void 0 : fromTrials();
+}
+function estimateChange(evidence, best, options) {
+  if (!best) return pointChange(evidence);
+  const change = changeEstimateOf(best.estimate, boundsOf(best.estimate, options), best.method, evidence.direction, options);
+  return best.storedLevels ? { ...change, storedLevels: best.storedLevels } : change;
+}
+function pointChange(evidence) {
+  const levels = { baseline: median(evidence.baseline), current: median(evidence.current) };
+  return { ratio: levels.current / levels.baseline, method: "point", sampleSize: Math.min(evidence.baseline.length, evidence.current.length), levels };
+}
+function boundsOf(estimate, options) {
+  return { strict: boundsAt(estimate, options.alpha), pass: boundsAt(estimate, options.passAlpha) };
+}
+function changeEstimateOf(estimate, bounds, method, direction, options) {
+  return {
+    ratio: Math.exp(estimate.estimate),
+    interval: { low: Math.exp(bounds.pass.low), high: Math.exp(bounds.pass.high), confidence: 1 - 2 * options.passAlpha },
+    strictBound: { ratio: Math.exp(direction === "lower" ? bounds.strict.low : bounds.strict.high), confidence: 1 - options.alpha },
+    method,
+    noise: estimate.noise,
+    sampleSize: estimate.sampleSize,
+    ...estimate.used ? { used: estimate.used } : {},
+    ...estimate.baselineLog === void 0 ? {} : { levels: levelsOf(estimate.baselineLog, estimate.estimate) }
+  };
+}
+function levelsOf(baselineLog, estimate) {
+  const baseline = Math.exp(baselineLog);
+  return { baseline, current: baseline * Math.exp(estimate) };
+}
+function judgeRelativeChange(evidence, best, limit, options) {
+  if (!best) return judgeSingleValues(evidence, limit);
+  const judged = judgeLogEstimate(best.estimate, best.method, limit, evidence.direction, options);
+  if (judged.outcome === "regressed" && best.method === "history" && best.currentTrials < MIN_TRIALS_TO_FAIL_ON_HISTORY) {
+    const words = `${formatPercentChange(judged.change.ratio)} on ${best.currentTrials} trial${best.currentTrials === 1 ? "" : "s"} of this run`;
+    return {
+      outcome: "inconclusive",
+      reason: `${words}: one slow trial looks the same. ${moreTrialsSetting(evidence.kind)} or A/B can decide.`,
+      change: judged.change
+    };
+  }
+  if (judged.outcome === "regressed" && best.method === "trials") {
+    const typical = worseLog(Math.log(median(evidence.current) / median(evidence.baseline)), evidence.direction);
+    if (typical < worseLimitLog(limit.worseFraction, evidence.direction)) {
+      const ratio = formatPercentChange(judged.change.ratio);
+      return {
+        outcome: "inconclusive",
+        reason: `${ratio} on average, but the median trial is within ${limit.text}: a few slow trials carry the change. More trials or A/B can decide.`,
+        change: judged.change
+      };
+    }
+  }
+  if (!best.drift) return judged;
+  const { side, getting, span } = best.drift;
+  const advice = getting === "better" ? "still improving" : "getting worse from one to the next";
+  const falling = getting === "better" === (evidence.direction === "lower");
+  const drift = falling ? formatPercentChange(Math.exp(-span), "−") : formatPercentChange(Math.exp(span));
+  const shifted = [-span, span].map(
+    (shift) => judgeLogEstimate({ ...best.estimate, estimate: best.estimate.estimate + shift }, best.method, limit, evidence.direction, options)
+  );
+  if (judged.outcome !== "inconclusive" && shifted.every((s) => s.outcome === judged.outcome)) {
+    return {
+      ...judged,
+      reason: `${judged.reason} ${capitalize(side)} trials drift ${drift} over the run (${advice}); the verdict holds across it.`
+    };
+  }
+  const fix = getting === "better" ? "lengthen warm-up" : "check for a leak or throttling";
+  const size = `${capitalize(describeRatio(judged.change.ratio))} (${evidenceWords(judged.change)})`;
+  return {
+    outcome: "inconclusive",
+    reason: `${size}, but the ${side} trials are ${advice} (${drift} over the run): ${fix}. Drifting trials are not independent evidence, and the verdict does not hold across the drift.`,
+    change: judged.change
+  };
+}
+function judgeSingleValues(evidence, limit) {
+  const change = pointChange(evidence);
+  const { baseline, current } = evidence;
+  const why = baseline.length === 1 && current.length === 1 ? `one value per side: no measure of noise to judge ${limit.text}` : `${baseline.length} vs ${current.length} trials: the one trial ${baseline.length === 1 ? "of the baseline" : "of this run"} could be one slow trial, so ${limit.text} is not judged on it`;
+  const more = evidence.kind === "load" ? "`trials`" : "`repeat`";
+  return { outcome: "inconclusive", reason: `${formatPercentChange(change.ratio)} on ${why}. Add ${more}, 3+ stored runs or A/B.`, change };
+}
+function judgeLogEstimate(estimate, method, limit, direction, options, tentative = false) {
+  const bounds = boundsOf(estimate, options);
+  const change = changeEstimateOf(estimate, bounds, method, direction, options);
+  const limitLog = worseLimitLog(limit.worseFraction, direction);
+  const floorLog = Math.log1p(options.noiseFloor);
+  const badness = badnessOf(estimate.estimate, bounds, direction);
+  const words = capitalize(describeRatio(change.ratio));
+  const interval = `${formatConfidence(change.interval.confidence)} interval ${describeRatioInterval(change.interval.low, change.interval.high)}`;
+  const evidence = evidenceWords(change);
+  const decision = decide(badness, limitLog, floorLog);
+  if (decision === "regressed" && method === "trials" && !options.sameMachine) {
+    return {
+      outcome: "inconclusive",
+      reason: `${words}, beyond ${limit.text} (${interval}), but trials of one run miss runner-to-runner noise: A/B or ${MIN_HISTORY_RUNS}+ stored runs can decide.`,
+      change
+    };
+  }
+  const intervalPastLimit = Math.min(worseLog(Math.log(change.interval.low), direction), worseLog(Math.log(change.interval.high), direction)) >= limitLog;
+  if (decision === "undecided" && tooNoisyFor(badness, limitLog) && !intervalPastLimit) {
+    return {
+      outcome: "inconclusive",
+      reason: `${words} (${interval}): too noisy to judge ${limit.text} at ±${(change.noise * 100).toFixed(1)}% per ${unitOfNoise(change)} (${evidence}).${adviceForNoise(method)}`,
+      change
+    };
+  }
+  const strict = change.strictBound;
+  if (decision === "undecided" && badness.estimate >= limitLog) {
+    const floor = `${(options.noiseFloor * 100).toFixed(0)}% floor`;
+    return {
+      outcome: "inconclusive",
+      reason: `${words}: beyond ${limit.text} on the estimate (${interval}, ${evidence}), but not ${formatConfidence(strict.confidence)} sure it is beyond the ${floor}, the bar for a failure.${method === "history" ? " A/B or more stored runs can decide." : adviceForNoise(method)}`,
+      change
+    };
+  }
+  const certainty = decision === "regressed" ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : "";
+  return {
+    outcome: outcomeOf(decision),
+    reason: `${words}: ${tentative && decision === "within" ? "probably " : ""}${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`,
+    change
+  };
+}
+function adviceForNoise(method) {
+  switch (method) {
+    case "paired":
+      return "";
+    case "history":
+      return " A/B can decide.";
+    case "trials":
+      return " More trials or A/B can decide.";
+  }
+}
+function outcomeOf(decision) {
+  return decision === "undecided" ? "inconclusive" : decision;
+}
+function verdictWords(decision, limitText) {
+  switch (decision) {
+    case "regressed":
+      return `beyond ${limitText} and beyond noise`;
+    case "improved":
+      return "better, beyond noise";
+    case "within":
+      return `within ${limitText}`;
+    case "undecided":
+      return `cannot tell whether it reaches ${limitText}`;
+  }
+}
+function evidenceWords(estimate) {
+  const n = estimate.sampleSize ?? 0;
+  switch (estimate.method) {
+    case "history":
+      return `${n} stored runs`;
+    case "trials":
+      return estimate.used && estimate.used.baseline !== estimate.used.current ? `${estimate.used.baseline} vs ${estimate.used.current} trials` : `${n} trials per side`;
+    case "paired":
+      return `${n} same-runner pairs`;
+    case "point":
+      return "one value per side";
+  }
+}
+function unitOfNoise(estimate) {
+  return estimate.method === "history" ? "run" : estimate.method === "paired" ? "pair" : "trial";
+}
+function formatConfidence(confidence) {
+  for (let digits = 1; digits <= 4; digits++) {
+    const percent = Number.parseFloat((confidence * 100).toFixed(digits));
+    if (percent < 100 || confidence >= 1) return `${percent}%`;
+  }
+  return "> 99.99%";
+}
+function capitalize(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// src/verdict/types.ts
+init_define_PERF_GATE_UPLOT();
+var METRIC_STATUS_ORDER = ["fail", "warn", "inconclusive", "no-baseline", "removed", "new", "improved", "pass", "info"];
+
+// src/verdict/evaluate.ts
+function metricSeries(scenario, metric, unit) {
+  const values = [];
+  let first;
+  for (const trial of scenario.trials) {
+    const measured2 = trial.metrics[metric];
+    if (!measured2) continue;
+    first ??= { unit: unit ?? measured2.unit, direction: measured2.direction };
+    const converted = convertValue(measured2.value, measured2.unit, first.unit);
+    if (converted === void 0) return void 0;
+    values.push(converted);
+  }
+  return first && values.length > 0 ? { ...first, values } : void 0;
+}
+function metricNames(scenario) {
+  const names = /* @__PURE__ */ new Set();
+  for (const trial of scenario.trials) for (const name of Object.keys(trial.metrics)) names.add(name);
+  return [...names];
+}
+function arm(values, direction, level, used) {
+  const steady = level === void 0 ? withoutWarmUp(values, direction) : void 0;
+  const value = level ?? median(steady);
+  const shownUsed = steady ? steady.length : used;
+  return { value, values, ...shownUsed !== void 0 && shownUsed < values.length ? { used: shownUsed } : {} };
+}
+function methodOf(change) {
+  if (!change) return "none";
+  return change.method === "point" ? "single" : change.method;
+}
+function evaluate(input) {
+  const baselineScenarios = new Map((input.baseline?.scenarios ?? []).map((s) => [s.name, s]));
+  const options = {
+    noiseFloor: input.options?.noiseFloor ?? DEFAULT_DECISION_OPTIONS.noiseFloor,
+    passAlpha: input.options?.passAlpha ?? DEFAULT_DECISION_OPTIONS.passAlpha,
+    alpha: input.options?.alpha ?? DEFAULT_DECISION_OPTIONS.alpha,
+    sameMachine: input.sameMachine ?? false
+  };
+  const alphas = familyAlphas(input, baselineScenarios, options);
+  const metrics = [];
+  for (const scenario of input.current.scenarios) {
+    const baselineScenario = baselineScenarios.get(scenario.name);
+    for (const metric of metricNames(scenario)) {
+      const alpha = alphas.get(comparisonKey(scenario.name, metric)) ?? options.alpha;
+      metrics.push(evaluateMetric(input, scenario, baselineScenario, metric, { ...options, alpha }));
+    }
+    if (baselineScenario) {
+      const currentNames2 = new Set(metricNames(scenario));
+      for (const metric of metricNames(baselineScenario).filter((name) => !currentNames2.has(name))) {
+        metrics.push(removedMetric(input, baselineScenario, metric, "the metric is no longer reported"));
+      }
+    }
+  }
+  const currentNames = new Set(input.current.scenarios.map((s) => s.name));
+  for (const scenario of input.baseline?.scenarios ?? []) {
+    if (currentNames.has(scenario.name)) continue;
+    for (const metric of metricNames(scenario)) {
+      metrics.push(removedMetric(input, scenario, metric, "the scenario did not run"));
+    }
+  }
+  return summarize(metrics, input.baseline !== void 0);
+}
+function comparisonKey(scenario, metric) {
+  return `${scenario}\0${metric}`;
+}
+function familyAlphas(input, baselineScenarios, options) {
+  const keys = [];
+  const pValues = [];
+  const floorLog = Math.log1p(options.noiseFloor);
+  for (const scenario of input.current.scenarios) {
+    const baselineScenario = baselineScenarios.get(scenario.name);
+    if (!baselineScenario) continue;
+    for (const metric of metricNames(scenario)) {
+      const threshold = resolveThreshold(input.rules, scenarioRef(scenario), metric);
+      if (!threshold || ![...threshold.fail, ...threshold.warn].some((e) => e.kind === "relative")) continue;
+      const evidence = relativeEvidence(input, scenario, baselineScenario, metric, threshold.direction ?? metricSeries(scenario, metric).direction);
+      const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : void 0;
+      keys.push(comparisonKey(scenario.name, metric));
+      pValues.push(best ? pWorseThanFloor(best.estimate, evidence.direction, floorLog) : 1);
+    }
+  }
+  const alphas = hochbergAlphas(pValues, options.alpha);
+  return new Map(keys.map((key2, i) => [key2, alphas[i]]));
+}
+function relativeEvidence(input, scenario, baselineScenario, metric, direction) {
+  const current = metricSeries(scenario, metric);
+  const baseline = metricSeries(baselineScenario, metric);
+  if (!baseline) return void 0;
+  const converted = baseline.values.map((value) => convertValue(value, baseline.unit, current.unit));
+  if (!converted.every((value) => value !== void 0)) return void 0;
+  return evidenceOf(input, scenario, metric, converted, current, direction);
+}
+function evidenceOf(input, scenario, metric, baseline, current, direction) {
+  return {
+    baseline,
+    current: current.values,
+    history: historyValues(input, scenario.name, metric, current.unit, direction),
+    direction,
+    ...scenario.kind ? { kind: scenario.kind } : {},
+    ...input.sameMachine ? { sameMachine: true } : {}
+  };
+}
+function summarize(metrics, hasBaseline) {
+  const counts = Object.fromEntries(METRIC_STATUS_ORDER.map((status2) => [status2, 0]));
+  for (const verdict of metrics) counts[verdict.status]++;
+  const gated = metrics.filter((m) => m.gated && m.status !== "removed");
+  const targetsOnly = gated.length > 0 && gated.every((m) => m.threshold?.absoluteOnly === true);
+  let status = "pass";
+  if (counts.fail > 0) status = "fail";
+  else if (counts.warn > 0) status = "warn";
+  else if (counts.inconclusive > 0) status = "inconclusive";
+  else if (!targetsOnly && (!hasBaseline || counts["no-baseline"] > 0 || comparedNothing(gated))) status = "no-baseline";
+  return { status, metrics, counts, ...targetsOnly ? { targetsOnly } : {} };
+}
+function comparedNothing(gated) {
+  return gated.length > 0 && gated.every((m) => m.status === "new" || m.status === "no-baseline");
+}
+function scenarioRef(scenario) {
+  const suite = scenario.labels?.suite;
+  return suite === void 0 ? { name: scenario.name } : { name: scenario.name, suite };
+}
+function thresholdTexts(threshold) {
+  const absoluteOnly = [...threshold.fail, ...threshold.warn].every((e) => e.kind === "absolute");
+  return { warn: threshold.warn.map((e) => e.text), fail: threshold.fail.map((e) => e.text), ...absoluteOnly ? { absoluteOnly } : {} };
+}
+function removedMetric(input, scenario, metric, why) {
+  const series = metricSeries(scenario, metric);
+  const threshold = resolveThreshold(input.rules, scenarioRef(scenario), metric);
+  const verdict = {
+    scenario: scenario.name,
+    metric,
+    unit: series.unit,
+    direction: threshold?.direction ?? series.direction,
+    status: "removed",
+    gated: threshold !== void 0,
+    baseline: arm(series.values, series.direction),
+    reason: `In the baseline but not in this run: ${why}.`,
+    decidedBy: "none",
+    label: { kind: "removed", text: "removed" }
+  };
+  if (threshold) Object.assign(verdict, removedStatus(input.removed ?? [], scenario.name, why));
+  if (threshold) verdict.threshold = thresholdTexts(threshold);
+  return verdict;
+}
+function evaluateMetric(input, scenario, baselineScenario, metric, options) {
+  const current = metricSeries(scenario, metric);
+  const threshold = resolveThreshold(input.rules, scenarioRef(scenario), metric);
+  const direction = threshold?.direction ?? current.direction;
+  const verdict = {
+    scenario: scenario.name,
+    metric,
+    unit: current.unit,
+    direction,
+    status: "info",
+    gated: threshold !== void 0,
+    current: arm(current.values, direction),
+    reason: ""
+  };
+  if (threshold) verdict.threshold = thresholdTexts(threshold);
+  let baselineValues;
+  let comparisonProblem;
+  if (baselineScenario) {
+    const baseline = metricSeries(baselineScenario, metric);
+    if (baseline) {
+      const converted = baseline.values.map((value) => convertValue(value, baseline.unit, current.unit));
+      if (converted.every((value) => value !== void 0)) {
+        baselineValues = converted;
+        verdict.baseline = arm(converted, direction);
+      } else {
+        comparisonProblem = `the unit changed from ${baseline.unit} to ${current.unit}, which do not convert`;
+      }
+    }
+  }
+  const evidence = baselineValues ? evidenceOf(input, scenario, metric, baselineValues, current, direction) : void 0;
+  const best = evidence && allPositive(evidence) ? bestEstimate(evidence) : void 0;
+  if (evidence && allPositive(evidence)) showEstimate(verdict, estimateChange(evidence, best, options));
+  if (!threshold) {
+    verdict.status = verdict.baseline ? "info" : input.baseline ? "new" : "info";
+    verdict.reason = comparisonProblem ? `Not compared: ${comparisonProblem}.` : "Not gated: no threshold applies to this metric.";
+    verdict.decidedBy = methodOf(verdict.change);
+    verdict.label = labelOf(verdict, options.noiseFloor);
+    return verdict;
+  }
+  const outcomes = [];
+  for (const [level, expressions] of [
+    ["fail", threshold.fail],
+    ["warn", threshold.warn]
+  ]) {
+    for (const expression of expressions) {
+      outcomes.push(
+        evaluateExpression(expression, level, {
+          metric,
+          direction,
+          current,
+          evidence,
+          best,
+          hasBaselineRun: input.baseline !== void 0,
+          baselineScenarioExists: baselineScenario !== void 0,
+          comparisonProblem,
+          definedAt: threshold.definedAt,
+          options
+        })
+      );
+    }
+  }
+  composeRow(verdict, outcomes, current.values, options.noiseFloor);
+  return verdict;
+}
+function severity(status) {
+  return METRIC_STATUS_ORDER.indexOf(status);
+}
+function showEstimate(verdict, change) {
+  verdict.change = change;
+  if (change.levels && verdict.baseline && verdict.current) {
+    const baselineValues = change.storedLevels ?? verdict.baseline.values;
+    verdict.baseline = arm(baselineValues, verdict.direction, change.levels.baseline, change.storedLevels ? void 0 : change.used?.baseline);
+    verdict.current = arm(verdict.current.values, verdict.direction, change.levels.current, change.used?.current);
+  }
+}
+function composeRow(verdict, outcomes, currentValues, noiseFloor) {
+  const deciding = outcomes.reduce(
+    (a, b) => severity(b.status) < severity(a.status) || severity(b.status) === severity(a.status) && a.budget !== void 0 && b.budget === void 0 ? b : a
+  );
+  verdict.status = deciding.status;
+  verdict.reason = deciding.reason;
+  if (deciding.budget !== void 0) {
+    if (verdict.change && verdict.baseline) {
+      verdict.context = {
+        method: methodOf(verdict.change),
+        status: "info",
+        reason: `Against the baseline: ${formatPercentChange(verdict.change.ratio)} (not deciding: the budget decides this metric).`,
+        baseline: verdict.baseline,
+        ...verdict.current ? { current: verdict.current } : {},
+        change: verdict.change
+      };
+    }
+    delete verdict.baseline;
+    delete verdict.change;
+    verdict.current = arm(currentValues, verdict.direction);
+    verdict.decidedBy = "budget";
+  } else {
+    if (deciding.change) showEstimate(verdict, deciding.change);
+    verdict.decidedBy = deciding.status === "no-baseline" || deciding.status === "new" ? "none" : methodOf(verdict.change);
+  }
+  verdict.label = labelOf(verdict, noiseFloor, deciding.budget);
+  if (verdict.status === "pass" && verdict.label.kind === "improved") verdict.status = "improved";
+}
+function evaluateExpression(expression, level, context) {
+  if (expression.kind === "absolute") return evaluateBudget(expression, level, context);
+  checkSign(expression, context);
+  if (!context.evidence) {
+    if (context.comparisonProblem) return { status: "inconclusive", reason: `Cannot compare: ${context.comparisonProblem}.` };
+    if (!context.hasBaselineRun) {
+      return {
+        status: "no-baseline",
+        reason: `No baseline to compare against, so ${expression.text} was not checked.`
+      };
+    }
+    return {
+      status: "new",
+      reason: context.baselineScenarioExists ? `New metric: the baseline does not have it, so ${expression.text} was not checked.` : `New scenario: the baseline does not have it, so ${expression.text} was not checked.`
+    };
+  }
+  if (!allPositive(context.evidence)) return judgeNonPositive(context.evidence, expression, level, context.current.unit);
+  const judged = judgeRelativeChange(context.evidence, context.best, expression, context.options);
+  const status = judged.outcome === "regressed" ? level : judged.outcome === "improved" ? "improved" : judged.outcome === "inconclusive" ? "inconclusive" : "pass";
+  return { status: level === "warn" && status === "inconclusive" ? "pass" : status, reason: judged.reason, change: judged.change };
+}
+function checkSign(expression, context) {
+  if (context.direction === "higher" && expression.worseFraction >= 1) {
+    throw new InputError(
+      `${context.definedAt}: "${expression.text}" on metric "${context.metric}" (higher is better) can never be reached: it cannot drop by 100% or more; use a smaller drop such as "-50%" or an absolute budget`
+    );
+  }
+  if (!expression.sign) return;
+  const expected = context.direction === "lower" ? "+" : "-";
+  if (expression.sign !== expected) {
+    const better = context.direction === "lower" ? "lower" : "higher";
+    throw new InputError(
+      `${context.definedAt}: "${expression.text}" on metric "${context.metric}" (${better} is better) would call an improvement a regression; write "${expected}${expression.text.replace(/^[-+]\s*/, "")}" or "${expression.text.replace(/^[-+]\s*/, "")}" (worse by that much)`
+    );
+  }
+}
+function allPositive(evidence) {
+  return evidence.baseline.every((v) => v > 0) && evidence.current.every((v) => v > 0);
+}
+function judgeNonPositive(evidence, expression, level, unit) {
+  const base = median(evidence.baseline);
+  const current = median(evidence.current);
+  const show2 = (value) => formatQuantity(value, unit);
+  if ([...evidence.baseline, ...evidence.current].some((value) => value < 0)) {
+    return { status: "inconclusive", reason: `A relative threshold (${expression.text}) cannot judge values below zero; use an absolute budget.` };
+  }
+  const levels = { baseline: base, current };
+  if (base > 0 && current > 0) {
+    const ratio = current / base;
+    const zeros = ["baseline", "current"].map((side) => ({ side, count: evidence[side].filter((value) => value === 0).length, of: evidence[side].length })).filter(({ count }) => count > 0).map(({ side, count, of }) => `${count} of ${of} ${side} trials ${count === 1 ? "is" : "are"} 0`).join(" and ");
+    return {
+      status: "inconclusive",
+      reason: `${formatPercentChange(ratio)} on the median trials, but ${zeros}: a trial that measured nothing, or a unit too coarse for the metric. A ratio needs positive values, so ${expression.text} was not judged; fix that trial or report a finer unit.`,
+      change: { ratio, method: "point", levels }
+    };
+  }
+  if (base === current) return { status: "pass", reason: `Unchanged at ${show2(current)}.` };
+  const rose = current > base;
+  const worse = evidence.direction === "lower" ? rose : !rose;
+  if (base > 0) {
+    const change = { ratio: current / base, method: "point", levels };
+    return worse ? { status: level, reason: `Fell from ${show2(base)} to ${show2(current)}, beyond the ${expression.text} threshold.`, change } : { status: "improved", reason: `Fell from ${show2(base)} to ${show2(current)}.`, change };
+  }
+  return worse ? { status: level, reason: `Rose from ${show2(base)} to ${show2(current)}: any rise from zero is beyond the ${expression.text} threshold.` } : { status: "improved", reason: `Rose from ${show2(base)} to ${show2(current)}.` };
+}
+function evaluateBudget(expression, level, context) {
+  const unit = context.current.unit;
+  const limit = expression.unit === "" ? expression.value : convertValue(expression.value, expression.unit, unit);
+  if (limit === void 0) {
+    throw new InputError(
+      `${context.definedAt}: budget "${expression.text}" is in ${expression.unit}, but metric "${context.metric}" is measured in ${unit}; they do not convert`
+    );
+  }
+  const value = runLevel(context.current.values, context.direction);
+  const holds = expression.operator === "<" ? value < limit : expression.operator === "<=" ? value <= limit : expression.operator === ">" ? value > limit : value >= limit;
+  const shown = formatQuantity(value, unit);
+  const budget = expression.text;
+  if (holds) return { status: "pass", reason: `${shown} is within the budget ${budget}.`, budget };
+  return { status: level, reason: `${shown} breaks the ${level === "fail" ? "" : "warn "}budget ${budget}.`, budget };
+}
+function historyValues(input, scenario, metric, unit, direction) {
+  const history = [];
+  for (const results of input.history) {
+    const found = scenariosByName(results).get(scenario);
+    const series = found && metricSeries(found, metric, unit);
+    if (series) history.push(series.values);
+  }
+  return sinceLastStep(history, direction);
+}
+function mayHoldStep(series, minMagnitude, minRuns) {
+  const total = series.reduce((sum2, v) => sum2 + v, 0);
+  let before = 0;
+  for (let k = 1; k < series.length; k++) {
+    before += series[k - 1];
+    if (k < minRuns || series.length - k < minRuns) continue;
+    const ratio = (total - before) / (series.length - k) / (before / k);
+    if (Math.abs(ratio - 1) >= minMagnitude || Math.abs(1 / ratio - 1) >= minMagnitude) return true;
+  }
+  return false;
+}
+function sinceLastStep(history, direction) {
+  const runs = history.filter((values) => values.length > 0 && values.every((v) => v > 0));
+  if (runs.length !== history.length || runs.length < 2 * STEP_MIN_RUNS) return history;
+  const oldestFirst = runs.map((values) => runLevel(values, direction)).reverse();
+  if (!mayHoldStep(oldestFirst, DEFAULT_NOISE_FLOOR, STEP_MIN_RUNS)) return history;
+  const steps = detectChangePoints(oldestFirst, { maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS, minMagnitude: DEFAULT_NOISE_FLOOR });
+  const last2 = steps.at(-1);
+  return last2 ? history.slice(0, oldestFirst.length - last2.index) : history;
+}
+
+// src/report/scenario-summary.ts
+init_define_PERF_GATE_UPLOT();
+var TYPICAL = ["p50", "median", "mean"];
+var DIRECT = [
+  ["p90", "p90"],
+  ["p95", "p95"],
+  ["p99", "p99"],
+  ["rps", "rps"],
+  ["memoryGrowth", "server_rss_growth"]
+];
+function summarizeScenarios(results) {
+  return results.scenarios.map(summarizeScenario);
+}
+function summarizeScenario(scenario) {
+  const summary = { scenario: scenario.name, trials: scenario.trials.length };
+  if (scenario.kind) summary.kind = scenario.kind;
+  if (scenario.labels?.suite) summary.suite = scenario.labels.suite;
+  const medianOf = (metric) => {
+    const series = metricSeries(scenario, metric);
+    return series ? { value: runLevel(series.values, series.direction), unit: series.unit } : void 0;
+  };
+  for (const metric of TYPICAL) {
+    const value = medianOf(metric);
+    if (value) {
+      summary.median = value;
+      break;
+    }
+  }
+  for (const [field, metric] of DIRECT) {
+    const value = medianOf(metric);
+    if (value) summary[field] = value;
+  }
+  const errors = medianOf("errors");
+  if (errors && errors.unit === "%") summary.successRate = { value: 100 - errors.value, unit: "%" };
+  return summary;
+}
+
+// src/report/report-model.ts
+init_define_PERF_GATE_UPLOT();
+var REPORT_SCHEMA_VERSION = 1;
+
+// src/report/latency-distributions.ts
+init_define_PERF_GATE_UPLOT();
+
+// src/results/histogram.ts
+init_define_PERF_GATE_UPLOT();
+var hdr = __toESM(require_dist3(), 1);
+function decodeHistogram(base642, where) {
+  try {
+    return hdr.decodeFromCompressedBase64(base642, 32, false);
+  } catch (error) {
+    throw new InputError(`${where}: not an HdrHistogram in the compressed base64 encoding (${error.message})`);
+  }
+}
+function encodeHistogram(histogram) {
+  return hdr.encodeIntoCompressedBase64(histogram);
+}
+function buildHistogram(highestTrackable) {
+  return hdr.build({
+    bitBucketSize: 64,
+    numberOfSignificantValueDigits: 3,
+    lowestDiscernibleValue: 1,
+    ...highestTrackable !== void 0 ? { highestTrackableValue: highestTrackable } : {},
+    autoResize: true
+  });
+}
+function mergeEncodedHistograms(encoded) {
+  const merged = buildHistogram();
+  for (const { base64: base642, where } of encoded) {
+    const histogram = decodeHistogram(base642, where);
+    merged.add(histogram);
+    histogram.destroy();
+  }
+  return merged;
+}
+var PERCENTILE_OF_METRIC = {
+  p50: 50,
+  p75: 75,
+  p90: 90,
+  p95: 95,
+  p97_5: 97.5,
+  p99: 99,
+  "p99.9": 99.9,
+  "p99.99": 99.99
+};
+function histogramMetric(histogram, metric) {
+  const percentile = PERCENTILE_OF_METRIC[metric];
+  if (percentile !== void 0) return histogram.getValueAtPercentile(percentile);
+  switch (metric) {
+    case "mean":
+      return histogram.mean;
+    case "stdev":
+      return histogram.stdDeviation;
+    case "min":
+      return histogram.minNonZeroValue;
+    case "max":
+      return histogram.maxValue;
+    default:
+      return void 0;
+  }
+}
+
+// src/report/latency-distributions.ts
+var CURVE_PERCENTILES = [0, 10, 25, 50, 75, 80, 90, 95, 97.5, 99, 99.5, 99.75, 99.9, 99.95, 99.99, 99.999];
+var MAX_DISTRIBUTION_SCENARIOS = 40;
+function latencyDistributions(scenarios, current, baseline) {
+  const currentByName = new Map(current.scenarios.map((s) => [s.name, s]));
+  const baselineByName = new Map((baseline?.scenarios ?? []).map((s) => [s.name, s]));
+  const distributions = [];
+  for (const name of scenarios) {
+    if (distributions.length >= MAX_DISTRIBUTION_SCENARIOS) break;
+    const now = curveOf(currentByName.get(name));
+    const before = curveOf(baselineByName.get(name));
+    if (!now && !before) continue;
+    const unit = (now ?? before).unit;
+    distributions.push({
+      scenario: name,
+      unit,
+      ...before && before.unit === unit ? { baseline: before.points } : {},
+      ...now ? { current: now.points } : {}
+    });
+  }
+  return distributions;
+}
+function curveOf(scenario) {
+  if (!scenario) return void 0;
+  const encoded = scenario.trials.flatMap((trial, index) => {
+    const latency = trial.distributions?.latency;
+    return latency?.hdrHistogram ? [{ base64: latency.hdrHistogram, where: `${scenario.name} trial ${index + 1}`, unit: latency.unit }] : [];
+  });
+  if (encoded.length === 0 || encoded.some((e) => e.unit !== encoded[0].unit)) return void 0;
+  const merged = mergeEncodedHistograms(encoded);
+  try {
+    if (merged.totalCount === 0) return void 0;
+    return { unit: encoded[0].unit, points: CURVE_PERCENTILES.map((percentile) => ({ percentile, value: merged.getValueAtPercentile(percentile) })) };
+  } finally {
+    merged.destroy();
+  }
+}
+
+// src/report/build-report.ts
+var MAX_TREND_SERIES = 6;
+function buildReport(input) {
+  const { verdict, lookup, context } = input;
+  const report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    gate: input.gate,
+    verdict: verdict.status,
+    generatedAt: input.now.toISOString(),
+    counts: verdict.counts,
+    // Metrics that failed their threshold; a removed metric fails the gate by its policy, not by a threshold.
+    regressions: verdict.metrics.filter((row) => row.status === "fail" && labelKindOf(row) === "regression").length,
+    current: { scenarios: input.current.scenarios.length },
+    baselineProblems: [...lookup.problems],
+    notes: [...input.notes],
+    links: {},
+    metrics: verdict.metrics,
+    hasRegressions: verdict.metrics.some((row) => row.status === "fail" && labelKindOf(row) === "regression"),
+    scenarios: summarizeScenarios(input.current),
+    labelCounts: countLabels(verdict.metrics)
+  };
+  if (verdict.targetsOnly) report.targetsOnly = true;
+  if (context.pullRequest?.headSha) report.current.headSha = context.pullRequest.headSha;
+  if (input.current.git?.sha) report.current.sha = input.current.git.sha;
+  if (input.current.git?.ref) report.current.ref = input.current.git.ref;
+  if (input.current.environment) report.current.environment = input.current.environment;
+  if (context.runUrl) report.links.runUrl = context.runUrl;
+  if (context.repositoryUrl) report.links.repositoryUrl = context.repositoryUrl;
+  const record = lookup.baseline;
+  if (!record && lookup.absence) report.baselineAbsence = { ...lookup.absence, store: input.storeDescription };
+  if (record) {
+    const difference = describeEnvironmentDifference(record.environment, input.current.environment);
+    const baseline = {
+      id: record.id,
+      savedAt: record.savedAt,
+      ageSeconds: Math.max(0, Math.round((input.now.getTime() - Date.parse(record.savedAt)) / 1e3)),
+      store: input.storeDescription,
+      runnerDiffers: difference !== void 0,
+      historySize: lookup.history.length
+    };
+    if (record.source.sha) baseline.sha = record.source.sha;
+    if (record.source.ref) baseline.ref = record.source.ref;
+    if (record.name) baseline.name = record.name;
+    if (record.source.runUrl) baseline.runUrl = record.source.runUrl;
+    if (record.environment) baseline.environment = record.environment;
+    report.baseline = baseline;
+    if (verdict.status === "no-baseline") {
+      const fresh = verdict.metrics.filter((m) => m.gated && m.status === "new");
+      const names = [...new Set(fresh.map((m) => m.metric))].join(", ");
+      report.baselineProblems.push(
+        `nothing was compared: the baseline has none of this run's gated metrics (${fresh.length} new: ${names}), so no threshold was checked`
+      );
+    }
+    if (difference) {
+      report.baselineProblems.push(
+        `the baseline was measured on a different kind of machine (${difference}); differences may come from the runner, not the code`
+      );
+    }
+  }
+  const trends = buildTrends(input);
+  if (trends.length > 0) report.trends = trends;
+  const scenarios = [...new Set(verdict.metrics.filter((m) => m.gated).map((m) => m.scenario))];
+  const distributions = latencyDistributions(scenarios, input.current, record?.results);
+  if (distributions.length > 0) report.distributions = distributions;
+  return report;
+}
+function buildTrends(input) {
+  const history = [...input.lookup.history].reverse();
+  if (history.length === 0) return [];
+  const interesting = input.verdict.metrics.filter((m) => m.gated && m.current).sort((a, b) => statusRank(a.status) - statusRank(b.status)).slice(0, MAX_TREND_SERIES);
+  const days = history.map((record) => record.savedAt.slice(0, 10));
+  const withTime = new Set(days).size < days.length;
+  const labelOf2 = (record) => record.source.sha?.slice(0, 7) ?? (withTime ? record.savedAt.slice(5, 16).replace("T", " ") : record.savedAt.slice(5, 10));
+  return interesting.map((metric) => {
+    const againstHistory = metric.change?.method === "history";
+    const points = [];
+    for (const record of history) {
+      const scenario = scenariosByName(record.results).get(metric.scenario);
+      const series = scenario && metricSeries(scenario, metric.metric, metric.unit);
+      if (!series) continue;
+      const point = { label: labelOf2(record), value: runLevel(series.values, series.direction) };
+      points.push(record.id === input.lookup.baseline?.id && !againstHistory ? { ...point, role: "baseline" } : point);
+    }
+    points.push({ label: "this run", value: metric.current.value, role: "current" });
+    const trend = { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points };
+    const compared = points.find((point) => point.role === "baseline");
+    if (metric.baseline && (againstHistory || compared)) {
+      trend.comparedWith = { value: metric.baseline.value, what: againstHistory ? `median of ${metric.change.sampleSize} stored runs` : compared.label };
+    }
+    const changePoints = storedChangePoints(points.slice(0, -1), metric);
+    if (changePoints.length > 0) trend.changePoints = changePoints;
+    return trend;
+  });
+}
+function storedChangePoints(points, metric) {
+  if (points.length < 2 * STEP_MIN_RUNS) return [];
+  const relative7 = (metric.threshold?.fail ?? []).map((text) => /^[+-]?(\d+(?:\.\d+)?)\s*%$/.exec(text.trim())?.[1]).find((match) => match !== void 0);
+  return detectChangePoints(
+    points.map((point) => point.value),
+    { maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS, minMagnitude: relative7 ? Number(relative7) / 100 : 0.1 }
+  ).map((point) => ({ index: point.index, change: point.change, pValue: point.pValue }));
+}
+var RANK = ["fail", "warn", "inconclusive", "improved", "pass", "new", "no-baseline", "removed", "info"];
+function statusRank(status) {
+  return RANK.indexOf(status);
+}
+
+// src/run/run-source.ts
+init_define_PERF_GATE_UPLOT();
+import { readFile as readFile4, stat } from "node:fs/promises";
 
 // src/formats/results-file.ts
 init_define_PERF_GATE_UPLOT();
@@ -76485,6 +76511,22 @@ function confirmationTargets(verdict, current, settings) {
   }
   return targets;
 }
+function describeTargets(targets, verdict) {
+  const statusOf = new Map(verdict.metrics.map((metric) => [`${metric.scenario}\0${metric.metric}`, metric.status]));
+  const counts = { regression: 0, warning: 0, inconclusive: 0 };
+  for (const target of targets) {
+    const status = statusOf.get(`${target.scenario}\0${target.metric}`);
+    if (status === "fail") counts.regression++;
+    else if (status === "warn") counts.warning++;
+    else counts.inconclusive++;
+  }
+  const parts = [
+    counts.regression ? `${counts.regression} regression${counts.regression === 1 ? "" : "s"}` : "",
+    counts.warning ? `${counts.warning} warning${counts.warning === 1 ? "" : "s"}` : "",
+    counts.inconclusive ? `${counts.inconclusive} inconclusive metric${counts.inconclusive === 1 ? "" : "s"}` : ""
+  ].filter(Boolean);
+  return `the ${parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0]}`;
+}
 function relocateSource(source, repoTop, checkoutDir) {
   const move = (path) => {
     const rel = relative4(repoTop, path);
@@ -76575,13 +76617,16 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
   const targets = confirmationTargets(verdict, current, settings);
   if (targets.length === 0) return { verdict };
   if (!baseSha) {
-    const why = `${targets.length} suspected regression(s) or inconclusive metric(s)`;
+    const what = describeTargets(targets, verdict);
     if (settings.confirm.compareTo === "base-commit") {
       return { verdict, note: "compare-to base-commit needs a base commit: run on a pull request, or pass --base <commit> to the CLI." };
     }
     if (!relocateSource(settings.source, settings.rootDir, settings.rootDir)) return { verdict };
-    const how = deps.event === "local" ? "pass --base <commit> (e.g. --base origin/main) to measure them again, base and head in turns on this machine" : deps.event === "pull_request" || deps.event === "pull_request_target" ? "the event payload names no base commit" : `a ${deps.event ?? "run"} event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit`;
-    return { verdict, note: `Same-runner confirmation of ${why} did not run: ${how}.` };
+    if (deps.event === "local") {
+      return { verdict, note: `To measure ${what} again, base and head in turns on this machine, pass --base <commit> (e.g. --base origin/main).` };
+    }
+    const how = deps.event === "pull_request" || deps.event === "pull_request_target" ? "the event payload names no base commit" : `a ${deps.event ?? "run"} event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit`;
+    return { verdict, note: `Same-runner confirmation of ${what} did not run: ${how}.` };
   }
   const requested = settings.confirm.compareTo === "base-commit";
   const cannotRun = (why) => {

@@ -63572,6 +63572,39 @@ var shard_schema_default = {
   }
 };
 
+// src/closest-name.ts
+init_define_PERF_GATE_UPLOT();
+function closestName(pattern2, names) {
+  const lower = pattern2.toLowerCase();
+  const sameCase = names.find((name) => name.toLowerCase() === lower);
+  if (sameCase) return sameCase;
+  let best;
+  for (const name of names) {
+    const distance = editDistance(lower, name.toLowerCase());
+    const gap = characterGap(lower, name.toLowerCase());
+    if (distance > Math.min(2, Math.floor(pattern2.length / 3) || 1)) continue;
+    if (!best || distance < best.distance || distance === best.distance && gap < best.gap) best = { name, distance, gap };
+  }
+  if (best) return best.name;
+  const literal = lower.split(/[*?[\]{}(),!]+/).map((part) => part.replace(/[_.\-/\s]+$/, "")).sort((a, b) => b.length - a.length)[0] ?? "";
+  return literal.length >= 3 ? names.find((name) => name.toLowerCase().includes(literal)) : void 0;
+}
+function characterGap(a, b) {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+  let gap = 0;
+  for (let i = 0; i < a.length; i++) gap += Math.abs(a.charCodeAt(i) - b.charCodeAt(i));
+  return gap;
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
 // src/schemas.ts
 var addFormats = import_ajv_formats.default.default ?? import_ajv_formats.default;
 var AJV_OPTIONS = { allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true };
@@ -63647,12 +63680,19 @@ function describeError(error, data) {
     case "additionalProperties": {
       const allowed = Object.keys(error.parentSchema?.properties ?? {});
       const where = error.instancePath || "(top level)";
-      return `${where}: unknown key "${String(params.additionalProperty)}"${allowed.length ? `; allowed: ${allowed.join(", ")}` : ""}`;
+      const key2 = String(params.additionalProperty);
+      return `${where}: unknown key "${key2}"${didYouMean(key2, allowed)}${allowed.length ? `; allowed: ${allowed.join(", ")}` : ""}`;
     }
     case "required":
       return `${path}: missing required key "${String(params.missingProperty)}"`;
-    case "enum":
-      return `${path}: ${show(value)} is not allowed; allowed: ${params.allowedValues.map(show).join(", ")}`;
+    case "enum": {
+      const allowed = params.allowedValues;
+      const near = typeof value === "string" ? didYouMean(
+        value,
+        allowed.filter((option) => typeof option === "string")
+      ) : "";
+      return `${path}: ${show(value)} is not allowed${near}; allowed: ${allowed.map(show).join(", ")}`;
+    }
     case "const":
       return `${path}: ${show(value)} is not allowed; expected ${show(params.allowedValue)}`;
     case "type":
@@ -63664,6 +63704,10 @@ function describeError(error, data) {
     default:
       return `${path}: ${show(value)} ${error.message ?? "is invalid"}`;
   }
+}
+function didYouMean(written, allowed) {
+  const near = closestName(written, allowed);
+  return near ? ` (did you mean "${near}"?)` : "";
 }
 function valueAt(data, pointer) {
   let node = data;
@@ -64145,188 +64189,127 @@ function checkStoreName(name, what, source) {
   return name;
 }
 
-// src/config/closest-name.ts
-init_define_PERF_GATE_UPLOT();
-function closestName(pattern2, names) {
-  const lower = pattern2.toLowerCase();
-  const sameCase = names.find((name) => name.toLowerCase() === lower);
-  if (sameCase) return sameCase;
-  let best;
-  for (const name of names) {
-    const distance = editDistance(lower, name.toLowerCase());
-    const gap = characterGap(lower, name.toLowerCase());
-    if (distance > Math.min(2, Math.floor(pattern2.length / 3) || 1)) continue;
-    if (!best || distance < best.distance || distance === best.distance && gap < best.gap) best = { name, distance, gap };
-  }
-  if (best) return best.name;
-  const literal = lower.split(/[*?[\]{}(),!]+/).map((part) => part.replace(/[_.\-/\s]+$/, "")).sort((a, b) => b.length - a.length)[0] ?? "";
-  return literal.length >= 3 ? names.find((name) => name.toLowerCase().includes(literal)) : void 0;
-}
-function characterGap(a, b) {
-  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
-  let gap = 0;
-  for (let i = 0; i < a.length; i++) gap += Math.abs(a.charCodeAt(i) - b.charCodeAt(i));
-  return gap;
-}
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    previous = row;
-  }
-  return previous[b.length];
-}
-
 // src/config/resolve-settings.ts
 init_define_PERF_GATE_UPLOT();
 var import_yaml2 = __toESM(require_dist2(), 1);
 import { existsSync } from "node:fs";
 import { resolve as resolve3 } from "node:path";
 
-// src/paths.ts
+// src/formats/registry.ts
 init_define_PERF_GATE_UPLOT();
-import { isAbsolute as isAbsolute2, relative as relative3 } from "node:path";
-function displayPath(rootDir, path) {
-  const shown = relative3(rootDir, path);
-  return shown && !shown.startsWith("..") && !isAbsolute2(shown) ? shown : path;
+
+// src/results/normalize.ts
+init_define_PERF_GATE_UPLOT();
+function normalizeResults(results, format) {
+  return {
+    ...results,
+    producer: results.producer ?? { name: format, format },
+    scenarios: results.scenarios.map((scenario) => ({
+      ...scenario,
+      trials: scenario.trials.map((trial) => {
+        const metrics = {};
+        for (const name of Object.keys(trial.metrics)) {
+          const metric = trial.metrics[name];
+          metrics[name] = metric.direction ? { ...metric } : { ...metric, direction: inferDirection(metric.unit) };
+        }
+        return { ...trial, metrics };
+      })
+    }))
+  };
 }
 
-// src/config/config-file.ts
+// src/formats/artillery.ts
 init_define_PERF_GATE_UPLOT();
-var import_yaml = __toESM(require_dist2(), 1);
-import { readFile as readFile2 } from "node:fs/promises";
-async function loadConfigFile(path, displayPath2 = path) {
-  let text;
+
+// src/formats/json-text.ts
+init_define_PERF_GATE_UPLOT();
+function lineColumnAt(text, offset) {
+  const before = text.slice(0, offset);
+  return `${before.split("\n").length}:${before.length - before.lastIndexOf("\n")}`;
+}
+function parseJsonText(text, source) {
   try {
-    text = await readFile2(path, "utf8");
+    return JSON.parse(text);
   } catch (error) {
-    const code = error.code;
-    throw new InputError(
-      code === "ENOENT" ? `config file ${displayPath2} does not exist` : `config file ${displayPath2} cannot be read: ${error.message}`
-    );
-  }
-  return parseConfigText(text, displayPath2);
-}
-function parseConfigText(text, displayPath2) {
-  const lineCounter = new import_yaml.LineCounter();
-  const document2 = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (document2.errors.length > 0) {
-    const messages = document2.errors.slice(0, 5).map((error) => {
-      const position = lineCounter.linePos(error.pos[0]);
-      const where = `${displayPath2}:${position.line}:${position.col}`;
-      const opened = /quote/i.test(error.message) ? unclosedQuoteStart(document2, error.pos[0]) : void 0;
-      const openedAt = opened === void 0 ? "" : ` (the quote opened at ${displayPath2}:${lineCounter.linePos(opened).line}:${lineCounter.linePos(opened).col})`;
-      return `${where}: ${error.message.split("\n")[0]}${openedAt}`;
-    });
-    throw new InputError(`config file is not valid YAML/JSON:
-  ${messages.join("\n  ")}`);
-  }
-  const data = document2.toJS() ?? {};
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new InputError(`${displayPath2}: the config must be a mapping of keys (name, suites, thresholds, ...)`);
-  }
-  const problems = schemaProblems("config", data);
-  if (problems.length > 0) {
-    const lines = problems.map((problem) => `${locate(document2, lineCounter, problem, displayPath2)}: ${problem.message}`);
-    throw new InputError(`config file ${displayPath2} is invalid:
-  ${lines.join("\n  ")}`);
-  }
-  locators.set(data, (pointer) => lineOf(document2, lineCounter, pointer));
-  return data;
-}
-function unclosedQuoteStart(document2, errorOffset) {
-  let start;
-  (0, import_yaml.visit)(document2, {
-    Scalar(_key, node) {
-      if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && node.range && node.range[1] >= errorOffset) start ??= node.range[0];
+    const message = error.message;
+    if (text.trim() === "") throw new InputError(`${source}: the file is empty; expected JSON`);
+    const offset = /position (\d+)/.exec(message);
+    const end = text.trimEnd().length;
+    if (/Unexpected end of JSON input/.test(message) || offset && Number(offset[1]) >= end) {
+      throw new InputError(`${source}:${lineColumnAt(text, end)}: the JSON ends before it is complete; the file looks truncated`);
     }
-  });
-  return start;
-}
-var locators = /* @__PURE__ */ new WeakMap();
-function withConfigLine(error, config, where) {
-  if (!(error instanceof InputError)) return error;
-  const prefix = `${where}: /`;
-  if (!error.message.startsWith(prefix)) return error;
-  const pointer = /^\/[^:\s]*/.exec(error.message.slice(prefix.length - 1))?.[0];
-  const line = pointer === void 0 ? void 0 : locators.get(config)?.(pointer);
-  if (line === void 0) return error;
-  return new InputError(`${where}:${line}: ${error.message.slice(where.length + 2)}`);
-}
-function lineOf(document2, lineCounter, pointer) {
-  const path = pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
-  for (let length = path.length; length >= 0; length--) {
-    const node = document2.getIn(path.slice(0, length), true);
-    if ((0, import_yaml.isNode)(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    const bare = offset ? void 0 : /[:,[]\s*(-?(?:NaN|Infinity))\b/.exec(text);
+    if (bare) {
+      const at = bare.index + bare[0].length - bare[1].length;
+      throw new InputError(
+        `${source}:${lineColumnAt(text, at)}: ${bare[1]} is not JSON (Python writes it for a value that is not finite); the tool measured nothing usable there`
+      );
+    }
+    const where = offset ? `${source}:${lineColumnAt(text, Number(offset[1]))}` : source;
+    throw new InputError(`${where}: not valid JSON (${message.replace(/ in JSON at position \d+.*$/, "")})`);
   }
-  return void 0;
-}
-function locate(document2, lineCounter, problem, displayPath2) {
-  const path = problem.pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
-  if (problem.key !== void 0) {
-    const parent = path.length === 0 ? document2.contents : document2.getIn(path, true);
-    const pair = (0, import_yaml.isMap)(parent) ? parent.items.find((item) => (0, import_yaml.isScalar)(item.key) && item.key.value === problem.key) : void 0;
-    if (pair && (0, import_yaml.isNode)(pair.key) && pair.key.range) return `${displayPath2}:${lineCounter.linePos(pair.key.range[0]).line}`;
-  }
-  for (let length = path.length; length >= 0; length--) {
-    const node = document2.getIn(path.slice(0, length), true);
-    if ((0, import_yaml.isNode)(node) && node.range) return `${displayPath2}:${lineCounter.linePos(node.range[0]).line}`;
-  }
-  return displayPath2;
 }
 
-// src/config/durations.ts
+// src/formats/json-reader.ts
 init_define_PERF_GATE_UPLOT();
-var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, min: 6e4, h: 36e5 };
-var UNIT_WORDS = {
-  msec: "ms",
-  msecs: "ms",
-  millisecond: "ms",
-  milliseconds: "ms",
-  sec: "s",
-  secs: "s",
-  second: "s",
-  seconds: "s",
-  mins: "min",
-  minute: "min",
-  minutes: "min",
-  hr: "h",
-  hrs: "h",
-  hour: "h",
-  hours: "h"
-};
-var PART = /(\d+(?:\.\d+)?)\s*([a-z]+)?\s*/giy;
-function parseDurationMs(value, where, { allowZero = false } = {}) {
-  const ms = typeof value === "number" ? Number.isFinite(value) ? value * 1e3 : void 0 : durationTextMs(value);
-  if (ms !== void 0 && (ms > 0 || allowZero && ms === 0)) return ms;
-  if (ms !== void 0) throw new InputError(`${where}: "${value}" must be longer than zero; write e.g. 500ms, 30s, 10m or 1h`);
-  throw new InputError(`${where}: "${value}" is not a duration; write e.g. 500ms, 30s, 10m, 1h or 1m30s`);
+function jsonRoot(value, source) {
+  return { value, pointer: "", source };
 }
-function durationTextMs(text) {
-  const trimmed = text.trim();
-  if (trimmed === "") return void 0;
-  let total = 0;
-  let parts = 0;
-  PART.lastIndex = 0;
-  while (PART.lastIndex < trimmed.length) {
-    const at = PART.lastIndex;
-    const match = PART.exec(trimmed);
-    if (!match || match.index !== at) return void 0;
-    const written = match[2]?.toLowerCase();
-    const unit = written === void 0 ? "s" : UNIT_WORDS[written] ?? written;
-    if (UNIT_MS[unit] === void 0 || written === void 0 && parts > 0) return void 0;
-    total += Number(match[1]) * UNIT_MS[unit];
-    parts++;
-    if (written === void 0 && PART.lastIndex < trimmed.length) return void 0;
-  }
-  return total;
+function describeJsonValue(value) {
+  if (value === void 0) return "nothing";
+  if (value === null) return "null";
+  if (typeof value === "number" && !Number.isFinite(value)) return `${value} (out of range)`;
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
-
-// src/config/load-settings.ts
-init_define_PERF_GATE_UPLOT();
-import { resolve as resolve2 } from "node:path";
-import { availableParallelism } from "node:os";
+function jsonError(node, expected) {
+  return new InputError(`${node.source}: ${node.pointer || "/"}: expected ${expected}, got ${describeJsonValue(node.value)}`);
+}
+function escapePointer(key2) {
+  return key2.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function isJsonObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function asObject(node, expected = "an object") {
+  if (!isJsonObject(node.value)) throw jsonError(node, expected);
+  return node.value;
+}
+function child(node, key2) {
+  const value = isJsonObject(node.value) ? node.value[key2] : void 0;
+  return { value, pointer: `${node.pointer}/${escapePointer(key2)}`, source: node.source };
+}
+function entries(node, expected = "an object") {
+  return Object.keys(asObject(node, expected)).map((key2) => [key2, child(node, key2)]);
+}
+function items(node, expected = "an array") {
+  if (!Array.isArray(node.value)) throw jsonError(node, expected);
+  return node.value.map((value, index) => ({ value, pointer: `${node.pointer}/${index}`, source: node.source }));
+}
+function numberAt(node, options = {}) {
+  const value = node.value;
+  let number2;
+  if (typeof value === "number") number2 = value;
+  else if (options.numericString && typeof value === "string" && /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(value)) number2 = Number(value);
+  if (number2 === void 0) throw jsonError(node, "a number");
+  if (!Number.isFinite(number2) || Math.abs(number2) > 1e100) throw jsonError(node, "a finite number within ±1e100");
+  return number2;
+}
+function optionalNumberAt(node, options = {}) {
+  return node.value === void 0 || node.value === null ? void 0 : numberAt(node, options);
+}
+function stringAt(node) {
+  if (typeof node.value !== "string" || node.value.trim() === "") throw jsonError(node, "a non-empty string");
+  return node.value;
+}
+function optionalStringAt(node) {
+  return node.value === void 0 || node.value === null ? void 0 : stringAt(node);
+}
+function numbersAt(node) {
+  return items(node, "an array of numbers").map((item) => numberAt(item));
+}
 
 // src/formats/results-builder.ts
 init_define_PERF_GATE_UPLOT();
@@ -64739,1135 +64722,6 @@ function urlScenarioName(url) {
   } catch {
     return url;
   }
-}
-
-// src/config/load-shape-settings.ts
-init_define_PERF_GATE_UPLOT();
-var MAX_USERS = 1e4;
-function parseStages(stages, measure) {
-  const { value, at } = stages;
-  if (value.length === 0) throw new InputError(`${at}: give at least one stage ({ duration: 30s, users: 50 }), or remove stages`);
-  const units = new Set(value.map((stage, index) => stageUnit(stage, `${at}/${index}`)));
-  if (units.size > 1) throw new InputError(`${at}: every stage sets users, or every stage sets rate; a shape cannot mix the two`);
-  const unit = [...units][0];
-  const shape = {
-    unit,
-    stages: value.map((stage, index) => ({
-      durationSeconds: parseDurationMs(stage.duration, `${at}/${index}/duration`) / 1e3,
-      target: unit === "users" ? stage.users : stage.rate
-    })),
-    measure: measure?.value ?? "steady"
-  };
-  if (shape.stages.every((stage) => stage.target === 0)) throw new InputError(`${at}: every stage has a target of 0; nothing would be sent`);
-  if (shape.measure === "steady" && !shape.stages.some((stage, index) => stage.target > 0 && stage.target === (shape.stages[index - 1]?.target ?? 0))) {
-    const peak = Math.max(...shape.stages.map((stage) => stage.target));
-    throw new InputError(
-      `${at}: the stages never reach a steady part (a stage that keeps the target of the stage before it), which is what is measured; add one, e.g. { duration: 30s, ${unit}: ${peak} } after the ramp, or set measure: all to measure the ramps too`
-    );
-  }
-  return shape;
-}
-function stageUnit(stage, at) {
-  if (stage.users !== void 0 && stage.rate !== void 0) throw new InputError(`${at}: give users or rate, not both`);
-  if (stage.users !== void 0) {
-    if (!Number.isInteger(stage.users) || stage.users < 0 || stage.users > MAX_USERS)
-      throw new InputError(`${at}/users: ${stage.users} is not a whole number of users from 0 to ${MAX_USERS}`);
-    return "users";
-  }
-  if (stage.rate !== void 0) {
-    if (!Number.isFinite(stage.rate) || stage.rate < 0) throw new InputError(`${at}/rate: ${stage.rate} is not a rate of 0 or more requests per second`);
-    return "rate";
-  }
-  throw new InputError(`${at}: a stage needs users (concurrent users to ramp to) or rate (requests per second to ramp to)`);
-}
-function parseThinkTime(picked) {
-  const { value, at } = picked;
-  const negative = typeof value === "number" ? value < 0 : typeof value === "string" && /^\s*-/.test(value);
-  if (negative) throw new InputError(`${at}: "${value}" is negative; a think time is 0 or more, e.g. 1s or 500ms-2s`);
-  let min2;
-  let max3;
-  if (typeof value === "object") {
-    min2 = parseDurationMs(value.min, `${at}/min`, { allowZero: true }) / 1e3;
-    max3 = parseDurationMs(value.max, `${at}/max`, { allowZero: true }) / 1e3;
-  } else {
-    const range = typeof value === "string" ? /^\s*([^-\s]+)\s*-\s*([^-\s]+)\s*$/.exec(value) : null;
-    if (range) {
-      min2 = parseDurationMs(range[1], at, { allowZero: true }) / 1e3;
-      max3 = parseDurationMs(range[2], at, { allowZero: true }) / 1e3;
-    } else {
-      min2 = max3 = parseDurationMs(value, at, { allowZero: true }) / 1e3;
-    }
-  }
-  if (min2 > max3) throw new InputError(`${at}: the shortest think time (${min2}s) is longer than the longest (${max3}s); write min-max, e.g. 500ms-2s`);
-  return { minSeconds: min2, maxSeconds: max3 };
-}
-function parseScale(picked) {
-  const { value, at } = picked;
-  const factor = typeof value === "number" ? value : /^\s*(\d+(?:\.\d+)?)\s*x?\s*$/i.exec(value)?.[1];
-  const scale = Number(factor);
-  if (factor === void 0 || !Number.isFinite(scale) || scale <= 0 || scale > 100)
-    throw new InputError(`${at}: "${value}" is not a load factor; write e.g. 2x (twice the load) or 0.5x, up to 100x`);
-  return scale;
-}
-function scaledUsers(users, scale, at) {
-  const scaled2 = users === 0 ? 0 : Math.ceil(users * scale - 1e-9);
-  if (scaled2 > MAX_USERS) throw new InputError(`${at}: scale ${scale}x makes ${scaled2} users (connections), more than ${MAX_USERS}`);
-  return scaled2;
-}
-function scaleShape(shape, scale, at) {
-  if (scale === 1) return shape;
-  return {
-    ...shape,
-    stages: shape.stages.map((stage) => ({
-      ...stage,
-      target: shape.unit === "users" ? scaledUsers(stage.target, scale, at) : stage.target * scale
-    }))
-  };
-}
-var spansOfShape = /* @__PURE__ */ new WeakMap();
-function stageSpans(shape) {
-  let spans = spansOfShape.get(shape);
-  if (!spans) {
-    let time = 0;
-    let previous = 0;
-    spans = shape.stages.map((stage) => {
-      const span = { from: time, to: time + stage.durationSeconds, startTarget: previous, endTarget: stage.target };
-      time = span.to;
-      previous = stage.target;
-      return span;
-    });
-    spansOfShape.set(shape, spans);
-  }
-  return spans;
-}
-function describeShape(shape) {
-  const unit = shape.unit === "users" ? "users" : "req/s";
-  return stageSpans(shape).map((span) => {
-    const seconds3 = `${Number((span.to - span.from).toFixed(3))}s`;
-    if (span.startTarget === span.endTarget)
-      return `${round(span.endTarget)} ${unit} for ${seconds3}${span.endTarget > 0 && shape.measure === "steady" ? " (measured)" : ""}`;
-    return `${round(span.startTarget)}→${round(span.endTarget)} ${unit} in ${seconds3}`;
-  }).join(", ");
-}
-function round(value) {
-  return Number(value.toFixed(2)).toString();
-}
-function describeThinkTime(think) {
-  const shown = (seconds3) => seconds3 < 1 ? `${Number((seconds3 * 1e3).toFixed(1))}ms` : `${Number(seconds3.toFixed(3))}s`;
-  return think.minSeconds === think.maxSeconds ? shown(think.minSeconds) : `${shown(think.minSeconds)}–${shown(think.maxSeconds)}`;
-}
-
-// src/config/websocket-settings.ts
-init_define_PERF_GATE_UPLOT();
-var DEFAULT_WEBSOCKET_MESSAGE = "ping";
-function isWebSocketUrl(url) {
-  return /^wss?:\/\//i.test(url.trim());
-}
-function httpOriginOf(websocketUrl2) {
-  const url = new URL(websocketUrl2);
-  return `${url.protocol === "wss:" ? "https:" : "http:"}//${url.host}/`;
-}
-function websocketScenarioName(url) {
-  try {
-    return `WS ${new URL(url).pathname}`;
-  } catch {
-    return `WS ${url}`;
-  }
-}
-function buildWebSocketScenario(name, config, knobs, own, at, placeholders) {
-  const url = websocketUrl(config.url, `${at}${at.startsWith("input") ? "" : "/websocket/url"}`);
-  if (own.rate !== void 0) {
-    throw new InputError(`${at}/rate: a WebSocket scenario paces each client, not all of them: use websocket.message-rate (messages per second per client)`);
-  }
-  if (own.requests !== void 0) throw new InputError(`${at}/requests: a WebSocket scenario is measured over a duration; use duration instead`);
-  if (own.workers !== void 0)
-    throw new InputError(`${at}/workers: generator worker threads drive HTTP scenarios; a WebSocket scenario's clients run on one thread. Remove workers`);
-  const raw = config.message ?? DEFAULT_WEBSOCKET_MESSAGE;
-  const message = typeof raw === "string" ? placeholders(raw, `${at}/websocket/message`) : JSON.stringify(raw);
-  if (message === "") throw new InputError(`${at}/websocket/message: the message is empty; an echo of nothing cannot be told from no reply`);
-  const scenario = {
-    name,
-    url,
-    message,
-    clients: knobs.connections,
-    durationSeconds: knobs.durationSeconds,
-    warmupSeconds: knobs.warmupSeconds,
-    trials: knobs.trials,
-    timeoutSeconds: knobs.timeoutSeconds
-  };
-  const messageRate = config["message-rate"];
-  if (messageRate !== void 0) scenario.messageRatePerSecond = positiveRate(messageRate, `${at}/websocket/message-rate`, "messages per second per client");
-  const connectRate = config["connect-rate"];
-  if (connectRate !== void 0) scenario.connectRatePerSecond = positiveRate(connectRate, `${at}/websocket/connect-rate`, "new connections per second");
-  return scenario;
-}
-function positiveRate(value, at, what) {
-  if (!Number.isFinite(value) || value <= 0) throw new InputError(`${at}: ${value} is not a positive number of ${what}`);
-  return value;
-}
-function websocketUrl(raw, at) {
-  let url;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InputError(`${at}: "${raw}" is not an absolute URL; write e.g. ws://127.0.0.1:8080/chat`);
-  }
-  if (url.protocol !== "ws:" && url.protocol !== "wss:") {
-    throw new InputError(`${at}: "${url.href}" must be ws:// or wss:// for a WebSocket scenario (an http(s) endpoint goes under endpoints)`);
-  }
-  if (url.username || url.password) throw new InputError(`${at}: put credentials in the message or a query token, not in the URL (they would be logged)`);
-  return url.href;
-}
-
-// src/config/load-settings.ts
-var LOAD_PROFILES = {
-  /** Does it work at all, and roughly how fast: seconds per scenario. */
-  smoke: { connections: 5, durationSeconds: 3, warmupSeconds: 1, trials: 3 },
-  /** The PR gate default: enough trials for a confidence interval in about a minute per scenario. */
-  standard: { connections: 10, durationSeconds: 10, warmupSeconds: 3, trials: 5 },
-  /** Many connections: behaviour near saturation. */
-  stress: { connections: 100, durationSeconds: 30, warmupSeconds: 5, trials: 3 },
-  /** Long and moderate: memory growth and slow degradation. */
-  soak: { connections: 10, durationSeconds: 600, warmupSeconds: 30, trials: 1 }
-};
-var DEFAULT_LOAD_PROFILE = "standard";
-var DEFAULT_LOAD_TIMEOUT_SECONDS = 10;
-var DEFAULT_READY_TIMEOUT_MS = 3e4;
-var METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-var HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-var SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|token|key|secret|password|session/i;
-var SECRET_PARAM = /token|key|secret|password|session|auth|signature|sig$/i;
-var PLACEHOLDER = /\$\{\{\s*(env|secrets)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-function resolveLoadSource(edge, config, where, rootDir, env, customProfiles = {}) {
-  const url = edge.url?.trim();
-  if (!url && !config) return void 0;
-  const secrets = /* @__PURE__ */ new Set();
-  const profiles = profileTable(customProfiles, where);
-  const profileName = (raw, at) => checkProfileName(raw, at, profiles);
-  const edgeProfile = profileName(edge.profile, "input 'profile'");
-  profileName(config?.profile, `${where}: /load/profile`);
-  config?.scenarios.forEach((scenario, index) => profileName(scenario.profile, `${where}: /load/scenarios/${index}/profile`));
-  const baseUrl = config?.["base-url"];
-  const placeholders = (text, at) => {
-    const filled = interpolate(text, at, env);
-    if (filled.interpolated) secrets.add(filled.text);
-    return filled.text;
-  };
-  let scenarios = [];
-  const websocketScenarios = [];
-  if (url && isWebSocketUrl(url)) {
-    const knobs = resolveKnobs({}, config, edge, edgeProfile, "input 'url'", profiles);
-    websocketScenarios.push(buildWebSocketScenario(websocketScenarioName(url), { url }, knobs, {}, "input 'url'", placeholders));
-  } else if (url) {
-    const endpoint = parseEndpoint({ url }, "input 'url'", baseUrl, env, secrets);
-    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'", profiles)];
-  } else {
-    const names = /* @__PURE__ */ new Set();
-    const single = config.scenarios.length === 1;
-    config.scenarios.forEach((scenario, index) => {
-      const at = `${where}: /load/scenarios/${index}`;
-      const claim = (name2) => {
-        if (names.has(name2)) throw new InputError(`${at}/name: "${name2}" is used by two load scenarios`);
-        names.add(name2);
-      };
-      if (scenario.websocket && scenario.endpoints) throw new InputError(`${at}: give either endpoints (HTTP) or websocket, not both; make two scenarios`);
-      if (scenario.websocket) {
-        const knobs = resolveKnobs(scenario, config, edge, edgeProfile, at, profiles);
-        const shaped = knobs.shape ?? knobs.thinkTime;
-        if (shaped)
-          throw new InputError(
-            `${shaped.at}: stages and think-time apply to HTTP scenarios; a WebSocket scenario ramps its clients with websocket.connect-rate and paces them with websocket.message-rate`
-          );
-        const fallback = websocketScenarioName(scenario.websocket.url);
-        const name2 = scenario.name ?? (single ? fallback : `${fallback} #${index + 1}`);
-        claim(name2);
-        websocketScenarios.push(buildWebSocketScenario(name2, scenario.websocket, knobs, scenario, at, placeholders));
-        return;
-      }
-      const endpoints = (scenario.endpoints ?? []).map((endpoint, e) => parseEndpoint(endpoint, `${at}/endpoints/${e}`, baseUrl, env, secrets));
-      const origins = new Set(endpoints.map((endpoint) => new URL(endpoint.url).origin));
-      if (origins.size > 1) {
-        throw new InputError(
-          `${at}/endpoints: all endpoints of a scenario must be on one server; found ${[...origins].join(", ")}. Make one scenario per server.`
-        );
-      }
-      nameEndpoints(endpoints, scenario.endpoints ?? [], at);
-      const name = scenario.name ?? (single ? defaultName(endpoints) : `${defaultName(endpoints)} #${index + 1}`);
-      claim(name);
-      scenarios.push(buildScenario(name, endpoints, scenario, config, edge, edgeProfile, at, profiles));
-    });
-  }
-  const source = { kind: "load", scenarios, secrets: [...secrets], profiles: Object.fromEntries(profiles) };
-  if (websocketScenarios.length > 0) source.websocketScenarios = websocketScenarios;
-  for (const websocket of websocketScenarios) for (const secret of querySecrets(websocket.url)) secrets.add(secret);
-  source.secrets = [...secrets];
-  const firstOrigin = scenarios[0] ? new URL(scenarios[0].endpoints[0].url).origin + "/" : httpOriginOf(websocketScenarios[0].url);
-  const server = resolveServer(edge, config, where, rootDir, firstOrigin);
-  if (server) source.server = server;
-  return source;
-}
-function nameEndpoints(endpoints, configured, at) {
-  const taken = /* @__PURE__ */ new Set();
-  endpoints.forEach((endpoint, index) => {
-    if (configured[index]?.name !== void 0 && taken.has(endpoint.name)) {
-      throw new InputError(`${at}/endpoints/${index}/name: "${endpoint.name}" names two endpoints of the scenario; their metrics would mix`);
-    }
-    let name = endpoint.name;
-    for (let n = 2; taken.has(name); n++) name = `${endpoint.name} #${n}`;
-    endpoint.name = name;
-    taken.add(name);
-  });
-}
-function defaultName(endpoints) {
-  const first = endpoints[0];
-  return `${first.method} ${redactedPath(first.url)}`;
-}
-function redactedPath(url) {
-  const parsed = new URL(url);
-  const names = [...parsed.searchParams.keys()].filter((name) => SECRET_PARAM.test(name));
-  for (const name of names) parsed.searchParams.set(name, "***");
-  return urlScenarioName(parsed.href);
-}
-function profileTable(custom, where) {
-  const table = new Map(Object.entries(LOAD_PROFILES));
-  table.set("quick", LOAD_PROFILES.smoke);
-  for (const [name, own] of Object.entries(custom)) {
-    const at = `${where}: /profiles/${name}`;
-    const profile = {
-      connections: own.connections ?? LOAD_PROFILES.standard.connections,
-      durationSeconds: seconds(own.duration === void 0 ? void 0 : { value: own.duration, at: `${at}/duration` }) ?? LOAD_PROFILES.standard.durationSeconds,
-      warmupSeconds: seconds(own.warmup === void 0 ? void 0 : { value: own.warmup, at: `${at}/warmup` }, { allowZero: true }) ?? LOAD_PROFILES.standard.warmupSeconds,
-      trials: own.trials ?? LOAD_PROFILES.standard.trials
-    };
-    if (own.rate !== void 0) profile.ratePerSecond = own.rate;
-    if (own.scale !== void 0) profile.scale = parseScale({ value: own.scale, at: `${at}/scale` });
-    table.set(name, profile);
-  }
-  return table;
-}
-function checkProfileName(raw, where, profiles) {
-  const value = raw?.trim();
-  if (!value) return void 0;
-  if (profiles.has(value)) return value;
-  throw new InputError(`${where} must be one of ${[...profiles.keys()].join(", ")} (define your own under profiles:); got "${value}"`);
-}
-function resolveKnobs(own, config, edge, edgeProfile, at, profiles) {
-  const profile = profiles.get(edgeProfile ?? own.profile ?? config?.profile ?? DEFAULT_LOAD_PROFILE);
-  const section = config ?? {};
-  const sectionAt = at.replace(/\/scenarios\/\d+$/, "");
-  const pick = (key2) => own[key2] !== void 0 ? { value: own[key2], at: `${at}/${key2}` } : section[key2] !== void 0 ? { value: section[key2], at: `${sectionAt}/${key2}` } : void 0;
-  const scalePicked = pick("scale");
-  const scale = scalePicked ? parseScale(scalePicked) : profile.scale ?? 1;
-  const scaleAt = scalePicked?.at ?? "the profile";
-  const pickedConnections = edge.connections?.trim() ? { at: "input 'connections'" } : pick("connections");
-  const connections = scaledUsers(
-    edge.connections?.trim() ? wholeNumber(edge.connections, "input 'connections'", 1, 1e4) : pick("connections")?.value ?? profile.connections,
-    scale,
-    scaleAt
-  );
-  const durationPicked = edge.duration?.trim() ? { value: edge.duration, at: "input 'duration'" } : pick("duration");
-  const duration2 = seconds(durationPicked) ?? profile.durationSeconds;
-  const trials = edge.trials?.trim() ? wholeNumber(edge.trials, "input 'trials'", 1, 100) : pick("trials")?.value ?? profile.trials;
-  const warmupSeconds = seconds(pick("warmup"), { allowZero: true }) ?? profile.warmupSeconds;
-  const timeout = pick("timeout");
-  const timeoutSeconds = seconds(timeout) ?? DEFAULT_LOAD_TIMEOUT_SECONDS;
-  if (timeoutSeconds < 1) throw new InputError(`${timeout.at}: "${timeout.value}" is too short; a request timeout is at least 1s`);
-  const explicit = {};
-  if (durationPicked) explicit.duration = durationPicked.at;
-  if (pickedConnections) explicit.connections = pickedConnections.at;
-  const knobs = { connections, durationSeconds: duration2, warmupSeconds, trials, timeoutSeconds, scale, explicit };
-  const pickedRate = pick("rate");
-  if (edge.rate?.trim()) knobs.rate = { value: positiveNumber(edge.rate, "input 'rate'"), at: "input 'rate'" };
-  else if (pickedRate) knobs.rate = pickedRate;
-  else if (profile.ratePerSecond !== void 0) knobs.rate = { value: profile.ratePerSecond, at: "the profile" };
-  if (knobs.rate) knobs.rate = { ...knobs.rate, value: knobs.rate.value * scale };
-  const requests = edge.duration?.trim() ? void 0 : pick("requests");
-  if (requests) knobs.requests = requests;
-  const stages = pick("stages");
-  if (stages) {
-    const measure = pick("measure");
-    knobs.shape = { value: scaleShape(parseStages(stages, measure), scale, scaleAt), at: stages.at };
-  }
-  const think = pick("think-time");
-  if (think) knobs.thinkTime = { value: parseThinkTime(think), at: think.at };
-  if (edge.workers?.trim()) {
-    const raw = edge.workers.trim();
-    knobs.workers = { value: raw === "auto" ? "auto" : wholeNumber(raw, "input 'workers'", 1, 64), at: "input 'workers'" };
-  } else {
-    const workers = pick("workers");
-    if (workers) knobs.workers = workers;
-  }
-  return knobs;
-}
-function checkShape(knobs) {
-  const think = knobs.thinkTime;
-  const shape = knobs.shape;
-  const parentOf = (path) => path.slice(0, path.lastIndexOf("/"));
-  const beside = (path) => path !== void 0 && shape !== void 0 && (path.startsWith("input") || parentOf(path) === parentOf(shape.at));
-  const rateApplies = knobs.rate !== void 0 && (shape?.value.unit !== "users" || beside(knobs.rate.at));
-  if (think && (rateApplies || shape?.value.unit === "rate"))
-    throw new InputError(
-      `${think.at}: think time is a pause between one user's requests (closed loop); with a rate (${rateApplies ? knobs.rate.at : shape.at}) the arrival schedule sets the pace. Use users stages or connections instead of a rate, or remove think-time`
-    );
-  if (!shape) return;
-  const at = shape.at;
-  if (beside(knobs.requests?.at)) throw new InputError(`${at}: stages set each trial's length; remove requests (${knobs.requests.at})`);
-  if (beside(knobs.explicit.duration)) throw new InputError(`${at}: stages set each trial's length; remove duration (${knobs.explicit.duration})`);
-  if (shape.value.unit === "users") {
-    if (beside(knobs.rate?.at))
-      throw new InputError(`${at}: users stages are a closed loop; a fixed rate (${knobs.rate.at}) cannot apply too. Use rate stages for an open loop`);
-    if (beside(knobs.explicit.connections))
-      throw new InputError(
-        `${at}: the stages set the users (connections); remove connections (${knobs.explicit.connections}), or use scale to scale the stages`
-      );
-  } else if (beside(knobs.rate?.at)) {
-    throw new InputError(`${at}: rate stages set the rate; remove rate (${knobs.rate.at})`);
-  }
-}
-function buildScenario(name, endpoints, own, config, edge, edgeProfile, at, profiles) {
-  const knobs = resolveKnobs(own, config, edge, edgeProfile, at, profiles);
-  checkShape(knobs);
-  const scenario = {
-    name,
-    endpoints,
-    connections: knobs.connections,
-    durationSeconds: knobs.durationSeconds,
-    warmupSeconds: knobs.warmupSeconds,
-    trials: knobs.trials,
-    timeoutSeconds: knobs.timeoutSeconds
-  };
-  if (knobs.scale !== 1) scenario.scale = knobs.scale;
-  if (knobs.requests !== void 0 && !knobs.shape) scenario.requests = knobs.requests.value;
-  if (knobs.rate !== void 0) scenario.ratePerSecond = knobs.rate.value;
-  if (knobs.thinkTime) scenario.thinkTime = knobs.thinkTime.value;
-  const shape = knobs.shape?.value;
-  if (shape) {
-    scenario.shape = shape;
-    scenario.durationSeconds = shape.stages.reduce((sum2, stage) => sum2 + stage.durationSeconds, 0);
-    const peak = Math.max(...shape.stages.map((stage) => stage.target));
-    if (shape.unit === "users") {
-      scenario.connections = peak;
-      delete scenario.ratePerSecond;
-    } else scenario.ratePerSecond = peak;
-    if (own.warmup === void 0 && config?.warmup === void 0) scenario.warmupSeconds = 0;
-  }
-  const configured = knobs.workers?.value === "auto" ? autoWorkers(endpoints[0].url, config?.server !== void 0) : knobs.workers?.value;
-  const workers = configured === void 0 ? void 0 : Math.min(configured, scenario.connections, scenario.requests ?? Infinity);
-  if (workers !== void 0 && workers > 1) scenario.workers = workers;
-  return scenario;
-}
-function autoWorkers(url, startsServer) {
-  const host = new URL(url).hostname;
-  const local = startsServer || host === "localhost" || host === "[::1]" || /^127\./.test(host);
-  return Math.max(1, availableParallelism() - (local ? 1 : 0));
-}
-function seconds(picked, options) {
-  return picked?.value === void 0 ? void 0 : parseDurationMs(picked.value, picked.at, options) / 1e3;
-}
-function wholeNumber(raw, where, min2, max3) {
-  const value = Number(raw.trim());
-  if (!Number.isInteger(value) || value < min2 || value > max3) {
-    throw new InputError(`${where} must be a whole number from ${min2} to ${max3}, got "${raw}"`);
-  }
-  return value;
-}
-function positiveNumber(raw, where) {
-  const value = Number(raw.trim());
-  if (!Number.isFinite(value) || value <= 0) throw new InputError(`${where} must be a positive number of requests per second, got "${raw}"`);
-  return value;
-}
-function parseEndpoint(endpoint, at, baseUrl, env, secrets) {
-  const method = (endpoint.method ?? "GET").trim().toUpperCase();
-  if (method === "HEAD")
-    throw new InputError(`${at}/method: HEAD cannot be load-tested here (the load generator would wait for a body after every response); use GET`);
-  if (!METHODS.includes(method)) {
-    throw new InputError(`${at}/method: "${endpoint.method}" is not an HTTP method; use one of ${METHODS.join(", ")}`);
-  }
-  const url = endpointUrl(endpoint, at, baseUrl);
-  for (const secret of querySecrets(url)) secrets.add(secret);
-  const headers = {};
-  for (const [name, raw] of Object.entries(endpoint.headers ?? {})) {
-    if (!HEADER_NAME.test(name)) throw new InputError(`${at}/headers: "${name}" is not a valid header name (letters, digits and !#$%&'*+.^_\`|~-)`);
-    const { text, interpolated } = interpolate(raw, `${at}/headers/${name}`, env);
-    if (/[\r\n\0]/.test(text)) throw new InputError(`${at}/headers/${name}: the value contains a line break or NUL, which HTTP headers cannot carry`);
-    if (interpolated || SECRET_HEADER.test(name)) {
-      secrets.add(text);
-      for (const word of text.split(/\s+/)) if (word.length >= 8) secrets.add(word);
-    }
-    headers[name] = text;
-  }
-  const settings = {
-    method,
-    url,
-    headers,
-    expectedStatus: expectedStatuses(endpoint.status),
-    name: endpoint.name ?? `${method} ${new URL(url).pathname}`,
-    weight: endpoint.weight ?? 1
-  };
-  if (endpoint.body !== void 0) {
-    if (method === "GET") throw new InputError(`${at}/body: a ${method} request has no body; use POST, PUT or PATCH, or remove the body`);
-    if (typeof endpoint.body === "string") {
-      const { text, interpolated } = interpolate(endpoint.body, `${at}/body`, env);
-      if (interpolated) secrets.add(text);
-      settings.body = text;
-    } else {
-      settings.body = JSON.stringify(endpoint.body);
-      if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
-    }
-  }
-  return settings;
-}
-function endpointUrl(endpoint, at, baseUrl) {
-  if (endpoint.url !== void 0 && endpoint.path !== void 0) throw new InputError(`${at}: give either url or path, not both`);
-  let url;
-  if (endpoint.url !== void 0) {
-    try {
-      url = new URL(endpoint.url);
-    } catch {
-      throw new InputError(`${at}/url: "${endpoint.url}" is not an absolute URL; write e.g. http://127.0.0.1:3000/items, or use path with load.base-url`);
-    }
-  } else if (endpoint.path !== void 0) {
-    if (!baseUrl) throw new InputError(`${at}/path: "${endpoint.path}" needs load.base-url (e.g. base-url: http://127.0.0.1:3000), or give a full url`);
-    try {
-      url = new URL(endpoint.path, baseUrl);
-    } catch {
-      throw new InputError(`${at}/path: "${endpoint.path}" does not resolve against base-url "${baseUrl}"`);
-    }
-  } else {
-    throw new InputError(`${at}: an endpoint needs url (absolute) or path (on load.base-url)`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    const hint = isWebSocketUrl(url.href) ? " (for WebSocket load, give the scenario websocket: { url } instead of endpoints)" : "";
-    throw new InputError(`${at}/url: "${url.href}" must be http:// or https://${hint}`);
-  }
-  if (url.username || url.password) throw new InputError(`${at}/url: put credentials in an Authorization header, not in the URL (they would be logged)`);
-  return url.href;
-}
-function querySecrets(url) {
-  return [...new URL(url).searchParams].filter(([name, value]) => SECRET_PARAM.test(name) && value !== "").map(([, value]) => value);
-}
-function expectedStatuses(status) {
-  if (status === void 0) return [];
-  return Array.isArray(status) ? status : [status];
-}
-function interpolate(text, at, env) {
-  let interpolated = false;
-  const result = text.replace(PLACEHOLDER, (whole, _kind, name) => {
-    const value = env[name];
-    if (value === void 0 || value === "") {
-      throw new InputError(`${at}: ${whole} is not set; put ${name} in the environment of the perf-gate step (env: ${name}: \${{ secrets.${name} }})`);
-    }
-    interpolated = true;
-    return value;
-  });
-  return { text: result, interpolated };
-}
-function resolveServer(edge, config, where, rootDir, firstOrigin) {
-  const configured = config?.server;
-  const start = edge.start?.trim() || configured?.start;
-  if (!start) {
-    if (edge.readyUrl?.trim()) throw new InputError(`input 'ready-url' needs a start command (input 'start'): perf-gate only waits for servers it starts`);
-    return void 0;
-  }
-  const base = config?.["base-url"] ?? firstOrigin;
-  const rawReady = edge.readyUrl?.trim() || configured?.["ready-url"];
-  const readyAt = edge.readyUrl?.trim() ? "input 'ready-url'" : `${where}: /load/server/ready-url`;
-  let readyUrl;
-  if (rawReady) {
-    try {
-      readyUrl = new URL(rawReady, base).href;
-    } catch {
-      throw new InputError(`${readyAt}: "${rawReady}" is neither a URL nor a path on ${base}`);
-    }
-  }
-  const server = {
-    start,
-    cwd: resolve2(rootDir, configured?.cwd ?? "."),
-    env: configured?.env ?? {},
-    readyTimeoutMs: configured?.["ready-timeout"] !== void 0 ? parseDurationMs(configured["ready-timeout"], `${where}: /load/server/ready-timeout`) : DEFAULT_READY_TIMEOUT_MS,
-    freshPerTrial: configured?.["fresh-per-trial"] ?? false
-  };
-  if (readyUrl) server.readyUrl = readyUrl;
-  return server;
-}
-
-// src/config/thresholds.ts
-init_define_PERF_GATE_UPLOT();
-var import_picomatch = __toESM(require_picomatch2(), 1);
-function parseThresholdExpression(text, where) {
-  const trimmed = text.trim();
-  const relative8 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
-  if (relative8) {
-    const percent = Number(relative8[2]);
-    if (percent <= 0) throw new InputError(`${where}: threshold "${text}" must be a change above 0%`);
-    const sign = relative8[1];
-    return { kind: "relative", worseFraction: percent / 100, ...sign ? { sign } : {}, text: trimmed };
-  }
-  const absolute = /^(<=|>=|<|>)\s*(.+)$/.exec(trimmed);
-  if (absolute) {
-    const quantity = parseQuantity(absolute[2]);
-    if (!quantity) {
-      throw new InputError(`${where}: threshold "${text}" has no number after "${absolute[1]}"; write e.g. "< 300ms" or ">= 1000 req/s"`);
-    }
-    const unit = quantity.unit.trim();
-    if (unit !== "" && !lookupUnit(unit)) {
-      throw new InputError(
-        `${where}: threshold "${text}" has unknown unit "${unit}"; allowed: ns, us, ms, s, min, B, kB, KiB, MB, MiB, GB, GiB, ops/s, req/s, msg/s, B/s, MB/s, %, count (or no unit: the metric's own)`
-      );
-    }
-    return {
-      kind: "absolute",
-      operator: absolute[1],
-      value: quantity.value,
-      unit,
-      text: trimmed
-    };
-  }
-  throw new InputError(`${where}: threshold "${text}" is not understood; write a relative change such as "+20%" or an absolute budget such as "< 300ms"`);
-}
-function asList(value) {
-  if (value === void 0) return [];
-  return Array.isArray(value) ? value : [value];
-}
-function parseMetricThreshold(raw, where) {
-  if (typeof raw === "string" || Array.isArray(raw)) {
-    return {
-      warn: [],
-      fail: asList(raw).map((text, i) => parseThresholdExpression(text, Array.isArray(raw) ? `${where}/${i}` : where)),
-      definedAt: where
-    };
-  }
-  const parseLevel = (level) => {
-    const value = raw[level];
-    return asList(value).map((text, i) => parseThresholdExpression(text, Array.isArray(value) ? `${where}/${level}/${i}` : `${where}/${level}`));
-  };
-  const threshold = { warn: parseLevel("warn"), fail: parseLevel("fail"), definedAt: where };
-  if (raw.direction) threshold.direction = raw.direction;
-  for (const warn of threshold.warn) {
-    for (const fail of threshold.fail) {
-      if (looserThan(warn, fail)) {
-        throw new InputError(
-          `${where}: warn "${warn.text}" is looser than fail "${fail.text}", so it could never warn before failing; the warn level must be reached first (e.g. warn: "+10%", fail: "+30%")`
-        );
-      }
-    }
-  }
-  return threshold;
-}
-function looserThan(warn, fail) {
-  if (warn.kind === "relative" && fail.kind === "relative") return warn.sign === fail.sign && warn.worseFraction > fail.worseFraction;
-  if (warn.kind === "absolute" && fail.kind === "absolute") {
-    if (warn.unit !== fail.unit || warn.operator[0] !== fail.operator[0]) return false;
-    return warn.operator.startsWith("<") ? warn.value > fail.value : warn.value < fail.value;
-  }
-  return false;
-}
-function parseThresholdMap(raw, where) {
-  const metrics = {};
-  const problems = [];
-  for (const [metric, rule] of Object.entries(raw)) {
-    try {
-      metrics[metric] = parseMetricThreshold(rule, `${where}/${escapePointer(metric)}`);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push(error.message);
-    }
-  }
-  if (problems.length === 1) throw new InputError(problems[0]);
-  if (problems.length > 1) throw new InputError(`${problems.length} thresholds are invalid:
-  ${problems.join("\n  ")}`);
-  return metrics;
-}
-function escapePointer(key2) {
-  return key2.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-function globMatches(pattern2, name) {
-  if (pattern2 === name) return true;
-  let matcher = compiledGlobs.get(pattern2);
-  if (!matcher) {
-    matcher = (0, import_picomatch.default)(pattern2, { bash: true, dot: true });
-    compiledGlobs.set(pattern2, matcher);
-  }
-  return matcher(name);
-}
-var compiledGlobs = /* @__PURE__ */ new Map();
-function matchMetric(metrics, metric) {
-  if (Object.hasOwn(metrics, metric)) return metrics[metric];
-  const globs = Object.keys(metrics).filter((pattern2) => globMatches(pattern2, metric)).sort((a, b) => b.length - a.length);
-  return globs.length > 0 ? metrics[globs[0]] : void 0;
-}
-function resolveThreshold(rules, scenario, metric) {
-  let found;
-  for (const rule of rules) {
-    if (rule.suite !== void 0 && rule.suite !== scenario.suite) continue;
-    if (rule.scenarios && !rule.scenarios.some((pattern2) => globMatches(pattern2, scenario.name))) continue;
-    found = matchMetric(rule.metrics, metric) ?? found;
-  }
-  return found;
-}
-function hasAnyThreshold(rules) {
-  return rules.some((rule) => Object.keys(rule.metrics).length > 0);
-}
-
-// src/config/resolve-settings.ts
-var UNGATED_BY_DEFAULT = "!(stdev|max|p98|p99*)";
-var UNGATED_BY_DEFAULT_WORDS = "stdev, max and percentiles from p98 up";
-var DEFAULT_THRESHOLDS = { [UNGATED_BY_DEFAULT]: "20%" };
-var DEFAULT_LOAD_THRESHOLDS = { p50: "20%", p95: "20%", rps: "20%", errors: "< 1%" };
-var DEFAULT_WEBSOCKET_THRESHOLDS = { "rtt p50": "20%", "rtt p95": "20%", "messages/s": "20%", errors: "< 1%" };
-function defaultThresholdsOf(source) {
-  if (source.kind !== "load") return DEFAULT_THRESHOLDS;
-  if (!source.websocketScenarios?.length) return DEFAULT_LOAD_THRESHOLDS;
-  if (source.scenarios.length === 0) return DEFAULT_WEBSOCKET_THRESHOLDS;
-  return { ...DEFAULT_LOAD_THRESHOLDS, ...DEFAULT_WEBSOCKET_THRESHOLDS };
-}
-function defaultRules(source) {
-  const rule = (of, suite) => ({
-    metrics: parseThresholdMap(defaultThresholdsOf(of), "default thresholds"),
-    isDefault: true,
-    ...suite ? { suite } : {}
-  });
-  if (source.kind !== "suites" || !source.load) return [rule(source)];
-  return [...source.suites.map((suite) => rule({ kind: "suites", suites: [suite] }, suite.name)), rule(source.load, LOAD_SUITE_NAME)];
-}
-function defaultThresholdsNote(source) {
-  if (source.kind === "suites" && source.load) {
-    return `No thresholds are configured, so in the suites ${defaultClauses({ kind: "suites", suites: source.suites })}, and in the load scenarios ${defaultClauses(source.load)} (set \`thresholds\` to choose).`;
-  }
-  return `No thresholds are configured, so ${defaultClauses(source)} (set \`thresholds\` to choose).`;
-}
-function defaultClauses(source) {
-  const metricsByRule = /* @__PURE__ */ new Map();
-  for (const [metric, rule] of Object.entries(defaultThresholdsOf(source))) metricsByRule.set(rule, [...metricsByRule.get(rule) ?? [], metric]);
-  const clauses = [...metricsByRule].map(([rule, metrics], index) => {
-    const who = metrics.includes(UNGATED_BY_DEFAULT) ? `every metric except ${UNGATED_BY_DEFAULT_WORDS}` : listWords(metrics);
-    const gated = index > 0 ? "" : metrics.length > 1 ? " are gated" : " is gated";
-    const how = /^\+?\d+(\.\d+)?%$/.test(rule) ? `a ${rule.replace(/^\+/, "")} change for the worse` : rule;
-    return `${who}${gated} on ${how}`;
-  });
-  return listWords(clauses);
-}
-function listWords(words) {
-  return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
-}
-async function resolveSettings(edge) {
-  const configRelative = edge.configPath ?? DEFAULT_CONFIG_PATH;
-  const configPath = resolve3(edge.rootDir, configRelative);
-  let config = {};
-  let configUsed;
-  if (existsSync(configPath) || edge.configExplicit) {
-    config = await loadConfigFile(configPath, displayPath(edge.rootDir, configPath));
-    configUsed = configPath;
-  }
-  const where = configUsed ? displayPath(edge.rootDir, configUsed) : "config";
-  try {
-    return settingsFrom(edge, config, where, configUsed);
-  } catch (error) {
-    throw withConfigLine(error, config, where);
-  }
-}
-function settingsFrom(edge, config, where, configUsed) {
-  const source = resolveSource(edge, config, where);
-  const thresholds = resolveThresholds(edge, config, where, source);
-  const name = edge.name || config.name || DEFAULT_GATE_NAME;
-  checkStoreName(name, "gate name");
-  const historyLimit = edge.historyLimit ?? config.baseline?.history ?? DEFAULT_HISTORY_LIMIT;
-  const baselineName = edge.baselineName || config.baseline?.name;
-  if (baselineName) checkStoreName(baselineName, "baseline name");
-  const settings = {
-    name,
-    rootDir: edge.rootDir,
-    source,
-    thresholds,
-    baseline: {
-      store: edge.baselineStore ?? config.baseline?.store ?? edge.defaultBaselineStore,
-      dir: resolve3(edge.rootDir, edge.baselineDir ?? config.baseline?.dir ?? DEFAULT_BASELINE_DIR),
-      historyLimit,
-      ...baselineName ? { name: baselineName } : {},
-      ...edge.failOnMissingBaseline ?? config.baseline?.["fail-on-missing"] ? { failOnMissing: true } : {},
-      ...config.baseline?.["save-over-error-budget"] ? { saveOverErrorBudget: true } : {},
-      ...edge.artifactRetentionDays ? { retentionDays: edge.artifactRetentionDays } : {}
-    },
-    strict: edge.strict ?? config.strict ?? false,
-    failOnRegression: edge.failOnRegression,
-    confirm: resolveConfirm(edge, config, where),
-    removed: typeof config.removed === "string" ? [{ scenarios: "*", policy: config.removed }] : Object.entries(config.removed ?? {}).map(([scenarios, policy]) => ({ scenarios, policy }))
-  };
-  if (configUsed) settings.configPath = configUsed;
-  if (source.kind === "suites" && config.confirm?.looks === void 0) settings.confirm.looks = DEFAULT_SUITE_LOOKS;
-  return settings;
-}
-function resolveConfirm(edge, config, where) {
-  const compareTo = choice(edge.compareTo, ["stored", "base-commit"], "input 'compare-to'") ?? config["compare-to"] ?? "stored";
-  const when = choice(edge.confirm, ["on-regression", "never"], "input 'confirm'") ?? config.confirm?.when ?? "on-regression";
-  const budget = edge.confirmBudget ? parseDurationMs(edge.confirmBudget, "input 'confirm-budget'") : config.confirm?.budget !== void 0 ? parseDurationMs(config.confirm.budget, `${where}: /confirm/budget`) : DEFAULT_CONFIRM_BUDGET_MS;
-  const method = config.confirm?.method ?? DEFAULT_CONFIRM_METHOD;
-  const looks = config.confirm?.looks ?? DEFAULT_CONFIRM_LOOKS;
-  if (looks.some((n, i) => i > 0 && n <= looks[i - 1])) {
-    throw new InputError(`${where}: /confirm/looks: ${JSON.stringify(looks)} must be pair counts in increasing order, e.g. [6, 12, 20]`);
-  }
-  const settings = {
-    compareTo,
-    when,
-    buildTimeoutMs: config.confirm?.["build-timeout"] !== void 0 ? parseDurationMs(config.confirm["build-timeout"], `${where}: /confirm/build-timeout`) : DEFAULT_BUILD_TIMEOUT_MS,
-    looks,
-    budgetMs: budget,
-    method,
-    duetLooks: config.confirm?.looks ?? DEFAULT_DUET_LOOKS
-  };
-  const build2 = edge.build || config.build;
-  if (build2) settings.build = build2;
-  if (edge.base) settings.base = edge.base;
-  return settings;
-}
-function choice(raw, choices, where) {
-  const value = raw?.trim();
-  if (!value) return void 0;
-  if (!choices.includes(value)) throw new InputError(`${where} must be one of ${choices.join(", ")}, got "${value}"`);
-  return value;
-}
-function edgeRepeat(edge) {
-  const raw = edge.repeat?.trim();
-  if (!raw) return void 0;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 1e3) throw new InputError(`repeat must be a whole number from 1 to 1000, got "${raw}"`);
-  return value;
-}
-function resolveSource(edge, config, where) {
-  const format = edge.format || "auto";
-  if (edge.command) {
-    const suite = {
-      name: "command",
-      command: edge.command,
-      format,
-      timeoutMs: edge.timeout ? parseDurationMs(edge.timeout, "timeout") : DEFAULT_SUITE_TIMEOUT_MS,
-      cwd: edge.rootDir,
-      env: {}
-    };
-    const repeat = edgeRepeat(edge);
-    if (repeat !== void 0) suite.repeat = repeat;
-    if (edge.resultsPath) suite.resultsPath = resolve3(edge.rootDir, edge.resultsPath);
-    const load2 = edge.load?.url?.trim() ? resolveLoadSource(edge.load, void 0, where, edge.rootDir, edge.env ?? {}, config.profiles) : void 0;
-    return load2?.kind === "load" ? { kind: "suites", suites: [suite], load: load2 } : { kind: "suites", suites: [suite] };
-  }
-  if (edge.resultsPath && edge.load?.url?.trim()) {
-    throw new InputError(
-      `results and url: a results file (input 'results' / --results) is gated as it is, and a URL (input 'url' / --url) is loaded; give one of them, or a command that writes the results with the url`
-    );
-  }
-  if (edge.resultsPath) return { kind: "results-file", path: resolve3(edge.rootDir, edge.resultsPath), format };
-  const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {}, config.profiles);
-  if (load && !(config.load && config.suites && config.suites.length > 0 && !edge.load?.url?.trim())) return load;
-  if (config.suites && config.suites.length > 0) {
-    const names = /* @__PURE__ */ new Set();
-    const suites = config.suites.map((suite, index) => {
-      const name = suite.name ?? (config.suites.length === 1 ? "suite" : `suite-${index + 1}`);
-      if (names.has(name)) throw new InputError(`${where}: /suites/${index}/name: "${name}" is used by two suites`);
-      if (load && name === LOAD_SUITE_NAME)
-        throw new InputError(
-          `${where}: /suites/${index}/name: "${name}" is what the load section goes by in a config with suites (--suite ${name}); rename the suite`
-        );
-      names.add(name);
-      const cwd = resolve3(edge.rootDir, suite.cwd ?? ".");
-      const settings = {
-        name,
-        command: suite.command,
-        format: edge.format || suite.format || "auto",
-        timeoutMs: suite.timeout !== void 0 ? parseDurationMs(suite.timeout, `${where}: /suites/${index}/timeout`) : edge.timeout ? parseDurationMs(edge.timeout, "timeout") : DEFAULT_SUITE_TIMEOUT_MS,
-        cwd,
-        env: suite.env ?? {},
-        ...suite.memory ? { memory: true } : {}
-      };
-      if (suite.results) settings.resultsPath = resolve3(cwd, suite.results);
-      const repeat = edgeRepeat(edge) ?? suite.repeat;
-      if (repeat !== void 0) settings.repeat = repeat;
-      return settings;
-    });
-    return load ? { kind: "suites", suites, load } : { kind: "suites", suites };
-  }
-  if (edge.sourceOptional) return { kind: "none" };
-  const misplaced = where === "config" ? MISPLACED_CONFIG_NAMES.find((name) => existsSync(resolve3(edge.rootDir, name))) : void 0;
-  const hint = misplaced ? ` (${misplaced} is here, but perf-gate reads ${DEFAULT_CONFIG_PATH}: move it there or pass --config ${misplaced} / input 'config')` : "";
-  throw new InputError(
-    `nothing to run: give a benchmark command (input 'command' / --command), a results file (input 'results' / --results), a URL to load (input 'url' / --url), or suites or load in ${where === "config" ? DEFAULT_CONFIG_PATH : where}${hint}`
-  );
-}
-var MISPLACED_CONFIG_NAMES = ["perf-gate.yml", "perf-gate.yaml", ".perf-gate.yml", ".perf-gate.yaml", "perf-gate.json", ".github/perf-gate.yaml"];
-function resolveThresholds(edge, config, where, source) {
-  const rules = [];
-  if (config.thresholds) rules.push({ metrics: parseThresholdMap(config.thresholds, `${where}: /thresholds`) });
-  if (source.kind === "suites") {
-    config.suites?.forEach((suite, index) => {
-      const suiteName = source.suites[index]?.name;
-      if (suite.thresholds && suiteName) {
-        rules.push({ suite: suiteName, metrics: parseThresholdMap(suite.thresholds, `${where}: /suites/${index}/thresholds`) });
-      }
-    });
-  }
-  config.overrides?.forEach((override, index) => {
-    rules.push({
-      scenarios: Array.isArray(override.scenarios) ? override.scenarios : [override.scenarios],
-      metrics: parseThresholdMap(override.thresholds, `${where}: /overrides/${index}/thresholds`)
-    });
-  });
-  if (edge.thresholdsText && edge.thresholdsText.trim() !== "") {
-    rules.push({ metrics: parseInlineThresholds(edge.thresholdsText, edge.thresholdsSource ?? "thresholds") });
-  }
-  if (!hasAnyThreshold(rules)) {
-    rules.unshift(...defaultRules(source));
-  }
-  return rules;
-}
-function parseInlineThresholds(text, source) {
-  const data = inlineThresholdMap(text, source);
-  for (const [metric, rule] of Object.entries(data)) {
-    if (typeof rule === "number") {
-      throw new InputError(
-        `${source}: "${metric}: ${rule}" is a bare number; write "${metric}: +${rule}%" (worse by ${rule}% fails) or "${metric}: < ${rule}ms" (a budget)`
-      );
-    }
-  }
-  const problems = thresholdsProblems(data);
-  if (problems.length > 0) {
-    throw new InputError(`${source} is invalid:
-  ${problems.map((p) => p.message).join("\n  ")}`);
-  }
-  return parseThresholdMap(data, source);
-}
-function flowMapping(text) {
-  try {
-    const data = (0, import_yaml2.parse)(`{${text}}`);
-    return typeof data === "object" && data !== null && !Array.isArray(data) ? data : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function inlineThresholdMap(text, source) {
-  let data;
-  const looksLikePairs = !text.includes(":") && text.includes("=");
-  if (looksLikePairs) {
-    data = Object.fromEntries(
-      text.split(/[,\n]/).map((part) => part.trim()).filter(Boolean).map((part) => {
-        const at = part.indexOf("=");
-        if (at <= 0) throw new InputError(`${source}: "${part}" is not metric=rule (e.g. p95=+20%)`);
-        return [part.slice(0, at).trim(), part.slice(at + 1).trim()];
-      })
-    );
-  } else {
-    try {
-      data = (0, import_yaml2.parse)(text);
-    } catch (error) {
-      data = text.includes(",") && !text.trim().includes("\n") ? flowMapping(text) : void 0;
-      if (data === void 0) {
-        throw new InputError(
-          `${source}: not valid YAML: ${error.message.split("\n")[0]}
-  Write one rule per line ("p95: +20%"), or several on one line separated by commas ("p50: +20%, p95: +20%").`
-        );
-      }
-    }
-  }
-  if (typeof data === "string" && /^[^:\s]+:\S/.test(data.trim())) {
-    throw new InputError(`${source}: "${data.trim()}" needs a space after the colon ("p95: +20%"), or write p95=+20%`);
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new InputError(`${source}: expected a map of metric to rule, e.g. "p95: +20%"`);
-  }
-  return data;
-}
-
-// src/demo/demo-server.ts
-init_define_PERF_GATE_UPLOT();
-import { createServer } from "node:http";
-import { performance } from "node:perf_hooks";
-var DEMO_FACTOR_ENV = "PERF_GATE_DEMO_FACTOR";
-var ITEMS = Array.from({ length: 20 }, (_, index) => ({ id: index + 1, name: `item ${index + 1}`, price: Math.round((index + 1) * 3.7 * 100) / 100 }));
-var ITEMS_JSON = JSON.stringify({ items: ITEMS });
-function parseDemoServerArgs(values, env) {
-  const number2 = (raw, where, fallback, check, allowed) => {
-    if (raw === void 0 || raw.trim() === "") return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || !check(value)) throw new InputError(`${where}: "${raw}" is not ${allowed}`);
-    return value;
-  };
-  const envFactor = env[DEMO_FACTOR_ENV];
-  return {
-    host: "127.0.0.1",
-    // Without --port, PORT (the convention side-by-side A/B relies on), else any free port.
-    port: number2(
-      values.port ?? env.PORT,
-      values.port !== void 0 ? "--port" : "PORT",
-      0,
-      (n) => Number.isInteger(n) && n >= 0 && n < 65536,
-      "a port number (0 for any free port)"
-    ),
-    latencyMs: number2(values["latency-ms"], "--latency-ms", 1, (n) => n >= 0 && n <= 6e4, "a latency in milliseconds (0 to 60000)"),
-    factor: values.factor !== void 0 ? number2(values.factor, "--factor", 1, (n) => n > 0 && n <= 1e3, "a positive factor such as 1.5") : number2(envFactor, DEMO_FACTOR_ENV, 1, (n) => n > 0 && n <= 1e3, "a positive factor such as 1.5")
-  };
-}
-async function startDemoServer(options) {
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? "/", "http://demo");
-    const delayed = (ms, send) => wait(ms * options.factor, send);
-    request.resume();
-    switch (url.pathname) {
-      case "/health":
-        response.end("ok");
-        return;
-      case "/fast": {
-        const ms = url.searchParams.has("ms") ? Number(url.searchParams.get("ms")) : options.latencyMs;
-        delayed(Number.isFinite(ms) && ms >= 0 ? ms : options.latencyMs, () => response.end("ok"));
-        return;
-      }
-      case "/items":
-        delayed(2 * options.latencyMs, () => {
-          response.setHeader("content-type", "application/json");
-          response.end(ITEMS_JSON);
-        });
-        return;
-      default:
-        response.statusCode = 404;
-        response.end("not found: try /fast, /items or /health");
-    }
-  });
-  server.keepAliveTimeout = 3e4;
-  await new Promise((resolve5, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => resolve5());
-  });
-  const port = server.address().port;
-  return {
-    url: `http://${options.host}:${port}`,
-    port,
-    close: () => new Promise((resolve5) => {
-      server.closeAllConnections();
-      server.close(() => resolve5());
-    })
-  };
-}
-function wait(ms, then) {
-  if (ms <= 0) then();
-  else if (ms < 1) {
-    const until = performance.now() + ms;
-    while (performance.now() < until) {
-    }
-    then();
-  } else setTimeout(then, Math.round(ms));
-}
-
-// src/formats/registry.ts
-init_define_PERF_GATE_UPLOT();
-
-// src/results/normalize.ts
-init_define_PERF_GATE_UPLOT();
-function normalizeResults(results, format) {
-  return {
-    ...results,
-    producer: results.producer ?? { name: format, format },
-    scenarios: results.scenarios.map((scenario) => ({
-      ...scenario,
-      trials: scenario.trials.map((trial) => {
-        const metrics = {};
-        for (const name of Object.keys(trial.metrics)) {
-          const metric = trial.metrics[name];
-          metrics[name] = metric.direction ? { ...metric } : { ...metric, direction: inferDirection(metric.unit) };
-        }
-        return { ...trial, metrics };
-      })
-    }))
-  };
-}
-
-// src/formats/artillery.ts
-init_define_PERF_GATE_UPLOT();
-
-// src/formats/json-text.ts
-init_define_PERF_GATE_UPLOT();
-function lineColumnAt(text, offset) {
-  const before = text.slice(0, offset);
-  return `${before.split("\n").length}:${before.length - before.lastIndexOf("\n")}`;
-}
-function parseJsonText(text, source) {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const message = error.message;
-    if (text.trim() === "") throw new InputError(`${source}: the file is empty; expected JSON`);
-    const offset = /position (\d+)/.exec(message);
-    const end = text.trimEnd().length;
-    if (/Unexpected end of JSON input/.test(message) || offset && Number(offset[1]) >= end) {
-      throw new InputError(`${source}:${lineColumnAt(text, end)}: the JSON ends before it is complete; the file looks truncated`);
-    }
-    const bare = offset ? void 0 : /[:,[]\s*(-?(?:NaN|Infinity))\b/.exec(text);
-    if (bare) {
-      const at = bare.index + bare[0].length - bare[1].length;
-      throw new InputError(
-        `${source}:${lineColumnAt(text, at)}: ${bare[1]} is not JSON (Python writes it for a value that is not finite); the tool measured nothing usable there`
-      );
-    }
-    const where = offset ? `${source}:${lineColumnAt(text, Number(offset[1]))}` : source;
-    throw new InputError(`${where}: not valid JSON (${message.replace(/ in JSON at position \d+.*$/, "")})`);
-  }
-}
-
-// src/formats/json-reader.ts
-init_define_PERF_GATE_UPLOT();
-function jsonRoot(value, source) {
-  return { value, pointer: "", source };
-}
-function describeJsonValue(value) {
-  if (value === void 0) return "nothing";
-  if (value === null) return "null";
-  if (typeof value === "number" && !Number.isFinite(value)) return `${value} (out of range)`;
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") return "an object";
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-function jsonError(node, expected) {
-  return new InputError(`${node.source}: ${node.pointer || "/"}: expected ${expected}, got ${describeJsonValue(node.value)}`);
-}
-function escapePointer2(key2) {
-  return key2.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-function isJsonObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function asObject(node, expected = "an object") {
-  if (!isJsonObject(node.value)) throw jsonError(node, expected);
-  return node.value;
-}
-function child(node, key2) {
-  const value = isJsonObject(node.value) ? node.value[key2] : void 0;
-  return { value, pointer: `${node.pointer}/${escapePointer2(key2)}`, source: node.source };
-}
-function entries(node, expected = "an object") {
-  return Object.keys(asObject(node, expected)).map((key2) => [key2, child(node, key2)]);
-}
-function items(node, expected = "an array") {
-  if (!Array.isArray(node.value)) throw jsonError(node, expected);
-  return node.value.map((value, index) => ({ value, pointer: `${node.pointer}/${index}`, source: node.source }));
-}
-function numberAt(node, options = {}) {
-  const value = node.value;
-  let number2;
-  if (typeof value === "number") number2 = value;
-  else if (options.numericString && typeof value === "string" && /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(value)) number2 = Number(value);
-  if (number2 === void 0) throw jsonError(node, "a number");
-  if (!Number.isFinite(number2) || Math.abs(number2) > 1e100) throw jsonError(node, "a finite number within ±1e100");
-  return number2;
-}
-function optionalNumberAt(node, options = {}) {
-  return node.value === void 0 || node.value === null ? void 0 : numberAt(node, options);
-}
-function stringAt(node) {
-  if (typeof node.value !== "string" || node.value.trim() === "") throw jsonError(node, "a non-empty string");
-  return node.value;
-}
-function optionalStringAt(node) {
-  return node.value === void 0 || node.value === null ? void 0 : stringAt(node);
-}
-function numbersAt(node) {
-  return items(node, "an array of numbers").map((item) => numberAt(item));
 }
 
 // src/formats/artillery.ts
@@ -66456,7 +65310,7 @@ function textTrials(text, source) {
     return textTrial(lines.slice(start.number, end - 1), start, source);
   });
 }
-function seconds2(line, text, source, expected) {
+function seconds(line, text, source, expected) {
   const value = Number(text);
   if (!Number.isFinite(value)) throw lineError(source, line, expected);
   return value;
@@ -66478,7 +65332,7 @@ function textTrial(lines, start, source) {
     if (section === "summary") {
       const field = /^(Total|Slowest|Fastest|Average|Requests\/sec):\s*(\S+)/.exec(trimmed);
       if (!field) continue;
-      const value = seconds2(line, field[2], source, `"${field[1]}: <number>${field[1] === "Requests/sec" ? "" : " secs"}"`);
+      const value = seconds(line, field[2], source, `"${field[1]}: <number>${field[1] === "Requests/sec" ? "" : " secs"}"`);
       if (field[1] === "Total") durationSeconds = value;
       else if (field[1] === "Slowest") metrics.max = metricValue(value, "s");
       else if (field[1] === "Fastest") metrics.min = metricValue(value, "s");
@@ -66487,7 +65341,7 @@ function textTrial(lines, start, source) {
     } else if (section === "latency distribution") {
       const match = /^(\d+(?:\.\d+)?)%\s+in\s+(\S+)\s+secs$/.exec(trimmed);
       if (!match) throw lineError(source, line, '"NN% in X secs"');
-      metrics[percentileMetricName(Number(match[1]))] = metricValue(seconds2(line, match[2], source, '"NN% in X secs"'), "s");
+      metrics[percentileMetricName(Number(match[1]))] = metricValue(seconds(line, match[2], source, '"NN% in X secs"'), "s");
     } else if (section === "status code distribution") {
       const match = /^\[(\d+)\]\s+(\d+)\s+responses?$/.exec(trimmed);
       if (!match) throw lineError(source, line, '"[200] N responses"');
@@ -72265,12 +71119,25 @@ var RESULTS_FORMATS = [
 function formatNames() {
   return RESULTS_FORMATS.map((format) => format.name);
 }
+var GITHUB_ACTION_BENCHMARK_TOOLS = {
+  customSmallerIsBetter: "custom-smaller-is-better",
+  customBiggerIsBetter: "custom-bigger-is-better",
+  pytest: "pytest-benchmark",
+  googlecpp: "google-benchmark",
+  cargo: "libtest"
+};
+function resultsFormatName(written, where) {
+  const name = written.trim();
+  if (name === "auto" || formatNames().includes(name)) return name;
+  const alias = GITHUB_ACTION_BENCHMARK_TOOLS[name];
+  if (alias) return alias;
+  const near = closestName(name, ["auto", ...formatNames(), ...Object.keys(GITHUB_ACTION_BENCHMARK_TOOLS)]);
+  const suggestion2 = near ? ` (did you mean "${GITHUB_ACTION_BENCHMARK_TOOLS[near] ?? near}"?)` : "";
+  throw new InputError(`${where}: unknown results format "${name}"${suggestion2}; known formats: auto, ${formatNames().join(", ")}`);
+}
 function parseResultsText(text, format, source, context = {}) {
   binaryCheck(text, source);
-  const parser = format === "auto" ? detectFormat(text, source) : RESULTS_FORMATS.find((f) => f.name === format);
-  if (!parser) {
-    throw new InputError(`unknown results format "${format}"; known formats: auto, ${formatNames().join(", ")}`);
-  }
+  const parser = format === "auto" ? detectFormat(text, source) : RESULTS_FORMATS.find((f) => f.name === resultsFormatName(format, "format"));
   const results = parser.parse(text, source, context);
   if (results.scenarios.length === 0) throw new InputError(`${source}: no benchmarks or scenarios found`);
   checkValues(results, source);
@@ -72331,6 +71198,1163 @@ function escapedPrefix(text) {
     return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
   }).join("");
   return text.length > 32 ? `${escaped}…` : escaped;
+}
+
+// src/paths.ts
+init_define_PERF_GATE_UPLOT();
+import { isAbsolute as isAbsolute2, relative as relative3 } from "node:path";
+function displayPath(rootDir, path) {
+  const shown = relative3(rootDir, path);
+  return shown && !shown.startsWith("..") && !isAbsolute2(shown) ? shown : path;
+}
+
+// src/config/config-file.ts
+init_define_PERF_GATE_UPLOT();
+var import_yaml = __toESM(require_dist2(), 1);
+import { readFile as readFile2 } from "node:fs/promises";
+async function loadConfigFile(path, displayPath2 = path) {
+  let text;
+  try {
+    text = await readFile2(path, "utf8");
+  } catch (error) {
+    const code = error.code;
+    throw new InputError(
+      code === "ENOENT" ? `config file ${displayPath2} does not exist` : `config file ${displayPath2} cannot be read: ${error.message}`
+    );
+  }
+  return parseConfigText(text, displayPath2);
+}
+function parseConfigText(text, displayPath2) {
+  const lineCounter = new import_yaml.LineCounter();
+  const document2 = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document2.errors.length > 0) {
+    const messages = document2.errors.slice(0, 5).map((error) => {
+      const position = lineCounter.linePos(error.pos[0]);
+      const where = `${displayPath2}:${position.line}:${position.col}`;
+      const opened = /quote/i.test(error.message) ? unclosedQuoteStart(document2, error.pos[0]) : void 0;
+      const openedAt = opened === void 0 ? "" : ` (the quote opened at ${displayPath2}:${lineCounter.linePos(opened).line}:${lineCounter.linePos(opened).col})`;
+      return `${where}: ${error.message.split("\n")[0]}${openedAt}`;
+    });
+    throw new InputError(`config file is not valid YAML/JSON:
+  ${messages.join("\n  ")}`);
+  }
+  const data = document2.toJS() ?? {};
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new InputError(`${displayPath2}: the config must be a mapping of keys (name, suites, thresholds, ...)`);
+  }
+  const problems = schemaProblems("config", data);
+  if (problems.length > 0) {
+    const lines = problems.map((problem) => `${locate(document2, lineCounter, problem, displayPath2)}: ${problem.message}`);
+    throw new InputError(`config file ${displayPath2} is invalid:
+  ${lines.join("\n  ")}`);
+  }
+  locators.set(data, (pointer) => lineOf(document2, lineCounter, pointer));
+  return data;
+}
+function unclosedQuoteStart(document2, errorOffset) {
+  let start;
+  (0, import_yaml.visit)(document2, {
+    Scalar(_key, node) {
+      if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && node.range && node.range[1] >= errorOffset) start ??= node.range[0];
+    }
+  });
+  return start;
+}
+var locators = /* @__PURE__ */ new WeakMap();
+function withConfigLine(error, config, where) {
+  if (!(error instanceof InputError)) return error;
+  const prefix = `${where}: /`;
+  if (!error.message.startsWith(prefix)) return error;
+  const pointer = /^\/[^:\s]*/.exec(error.message.slice(prefix.length - 1))?.[0];
+  const line = pointer === void 0 ? void 0 : locators.get(config)?.(pointer);
+  if (line === void 0) return error;
+  return new InputError(`${where}:${line}: ${error.message.slice(where.length + 2)}`);
+}
+function lineOf(document2, lineCounter, pointer) {
+  const path = pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
+  for (let length = path.length; length >= 0; length--) {
+    const node = document2.getIn(path.slice(0, length), true);
+    if ((0, import_yaml.isNode)(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return void 0;
+}
+function locate(document2, lineCounter, problem, displayPath2) {
+  const path = problem.pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
+  if (problem.key !== void 0) {
+    const parent = path.length === 0 ? document2.contents : document2.getIn(path, true);
+    const pair = (0, import_yaml.isMap)(parent) ? parent.items.find((item) => (0, import_yaml.isScalar)(item.key) && item.key.value === problem.key) : void 0;
+    if (pair && (0, import_yaml.isNode)(pair.key) && pair.key.range) return `${displayPath2}:${lineCounter.linePos(pair.key.range[0]).line}`;
+  }
+  for (let length = path.length; length >= 0; length--) {
+    const node = document2.getIn(path.slice(0, length), true);
+    if ((0, import_yaml.isNode)(node) && node.range) return `${displayPath2}:${lineCounter.linePos(node.range[0]).line}`;
+  }
+  return displayPath2;
+}
+
+// src/config/durations.ts
+init_define_PERF_GATE_UPLOT();
+var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, min: 6e4, h: 36e5 };
+var UNIT_WORDS = {
+  msec: "ms",
+  msecs: "ms",
+  millisecond: "ms",
+  milliseconds: "ms",
+  sec: "s",
+  secs: "s",
+  second: "s",
+  seconds: "s",
+  mins: "min",
+  minute: "min",
+  minutes: "min",
+  hr: "h",
+  hrs: "h",
+  hour: "h",
+  hours: "h"
+};
+var PART = /(\d+(?:\.\d+)?)\s*([a-z]+)?\s*/giy;
+function parseDurationMs(value, where, { allowZero = false } = {}) {
+  const ms = typeof value === "number" ? Number.isFinite(value) ? value * 1e3 : void 0 : durationTextMs(value);
+  if (ms !== void 0 && (ms > 0 || allowZero && ms === 0)) return ms;
+  if (ms !== void 0) throw new InputError(`${where}: "${value}" must be longer than zero; write e.g. 500ms, 30s, 10m or 1h`);
+  throw new InputError(`${where}: "${value}" is not a duration; write e.g. 500ms, 30s, 10m, 1h or 1m30s`);
+}
+function durationTextMs(text) {
+  const trimmed = text.trim();
+  if (trimmed === "") return void 0;
+  let total = 0;
+  let parts = 0;
+  PART.lastIndex = 0;
+  while (PART.lastIndex < trimmed.length) {
+    const at = PART.lastIndex;
+    const match = PART.exec(trimmed);
+    if (!match || match.index !== at) return void 0;
+    const written = match[2]?.toLowerCase();
+    const unit = written === void 0 ? "s" : UNIT_WORDS[written] ?? written;
+    if (UNIT_MS[unit] === void 0 || written === void 0 && parts > 0) return void 0;
+    total += Number(match[1]) * UNIT_MS[unit];
+    parts++;
+    if (written === void 0 && PART.lastIndex < trimmed.length) return void 0;
+  }
+  return total;
+}
+
+// src/config/load-settings.ts
+init_define_PERF_GATE_UPLOT();
+import { resolve as resolve2 } from "node:path";
+import { availableParallelism } from "node:os";
+
+// src/config/load-shape-settings.ts
+init_define_PERF_GATE_UPLOT();
+var MAX_USERS = 1e4;
+function parseStages(stages, measure) {
+  const { value, at } = stages;
+  if (value.length === 0) throw new InputError(`${at}: give at least one stage ({ duration: 30s, users: 50 }), or remove stages`);
+  const units = new Set(value.map((stage, index) => stageUnit(stage, `${at}/${index}`)));
+  if (units.size > 1) throw new InputError(`${at}: every stage sets users, or every stage sets rate; a shape cannot mix the two`);
+  const unit = [...units][0];
+  const shape = {
+    unit,
+    stages: value.map((stage, index) => ({
+      durationSeconds: parseDurationMs(stage.duration, `${at}/${index}/duration`) / 1e3,
+      target: unit === "users" ? stage.users : stage.rate
+    })),
+    measure: measure?.value ?? "steady"
+  };
+  if (shape.stages.every((stage) => stage.target === 0)) throw new InputError(`${at}: every stage has a target of 0; nothing would be sent`);
+  if (shape.measure === "steady" && !shape.stages.some((stage, index) => stage.target > 0 && stage.target === (shape.stages[index - 1]?.target ?? 0))) {
+    const peak = Math.max(...shape.stages.map((stage) => stage.target));
+    throw new InputError(
+      `${at}: the stages never reach a steady part (a stage that keeps the target of the stage before it), which is what is measured; add one, e.g. { duration: 30s, ${unit}: ${peak} } after the ramp, or set measure: all to measure the ramps too`
+    );
+  }
+  return shape;
+}
+function stageUnit(stage, at) {
+  if (stage.users !== void 0 && stage.rate !== void 0) throw new InputError(`${at}: give users or rate, not both`);
+  if (stage.users !== void 0) {
+    if (!Number.isInteger(stage.users) || stage.users < 0 || stage.users > MAX_USERS)
+      throw new InputError(`${at}/users: ${stage.users} is not a whole number of users from 0 to ${MAX_USERS}`);
+    return "users";
+  }
+  if (stage.rate !== void 0) {
+    if (!Number.isFinite(stage.rate) || stage.rate < 0) throw new InputError(`${at}/rate: ${stage.rate} is not a rate of 0 or more requests per second`);
+    return "rate";
+  }
+  throw new InputError(`${at}: a stage needs users (concurrent users to ramp to) or rate (requests per second to ramp to)`);
+}
+function parseThinkTime(picked) {
+  const { value, at } = picked;
+  const negative = typeof value === "number" ? value < 0 : typeof value === "string" && /^\s*-/.test(value);
+  if (negative) throw new InputError(`${at}: "${value}" is negative; a think time is 0 or more, e.g. 1s or 500ms-2s`);
+  let min2;
+  let max3;
+  if (typeof value === "object") {
+    min2 = parseDurationMs(value.min, `${at}/min`, { allowZero: true }) / 1e3;
+    max3 = parseDurationMs(value.max, `${at}/max`, { allowZero: true }) / 1e3;
+  } else {
+    const range = typeof value === "string" ? /^\s*([^-\s]+)\s*-\s*([^-\s]+)\s*$/.exec(value) : null;
+    if (range) {
+      min2 = parseDurationMs(range[1], at, { allowZero: true }) / 1e3;
+      max3 = parseDurationMs(range[2], at, { allowZero: true }) / 1e3;
+    } else {
+      min2 = max3 = parseDurationMs(value, at, { allowZero: true }) / 1e3;
+    }
+  }
+  if (min2 > max3) throw new InputError(`${at}: the shortest think time (${min2}s) is longer than the longest (${max3}s); write min-max, e.g. 500ms-2s`);
+  return { minSeconds: min2, maxSeconds: max3 };
+}
+function parseScale(picked) {
+  const { value, at } = picked;
+  const factor = typeof value === "number" ? value : /^\s*(\d+(?:\.\d+)?)\s*x?\s*$/i.exec(value)?.[1];
+  const scale = Number(factor);
+  if (factor === void 0 || !Number.isFinite(scale) || scale <= 0 || scale > 100)
+    throw new InputError(`${at}: "${value}" is not a load factor; write e.g. 2x (twice the load) or 0.5x, up to 100x`);
+  return scale;
+}
+function scaledUsers(users, scale, at) {
+  const scaled2 = users === 0 ? 0 : Math.ceil(users * scale - 1e-9);
+  if (scaled2 > MAX_USERS) throw new InputError(`${at}: scale ${scale}x makes ${scaled2} users (connections), more than ${MAX_USERS}`);
+  return scaled2;
+}
+function scaleShape(shape, scale, at) {
+  if (scale === 1) return shape;
+  return {
+    ...shape,
+    stages: shape.stages.map((stage) => ({
+      ...stage,
+      target: shape.unit === "users" ? scaledUsers(stage.target, scale, at) : stage.target * scale
+    }))
+  };
+}
+var spansOfShape = /* @__PURE__ */ new WeakMap();
+function stageSpans(shape) {
+  let spans = spansOfShape.get(shape);
+  if (!spans) {
+    let time = 0;
+    let previous = 0;
+    spans = shape.stages.map((stage) => {
+      const span = { from: time, to: time + stage.durationSeconds, startTarget: previous, endTarget: stage.target };
+      time = span.to;
+      previous = stage.target;
+      return span;
+    });
+    spansOfShape.set(shape, spans);
+  }
+  return spans;
+}
+function describeShape(shape) {
+  const unit = shape.unit === "users" ? "users" : "req/s";
+  return stageSpans(shape).map((span) => {
+    const seconds3 = `${Number((span.to - span.from).toFixed(3))}s`;
+    if (span.startTarget === span.endTarget)
+      return `${round(span.endTarget)} ${unit} for ${seconds3}${span.endTarget > 0 && shape.measure === "steady" ? " (measured)" : ""}`;
+    return `${round(span.startTarget)}→${round(span.endTarget)} ${unit} in ${seconds3}`;
+  }).join(", ");
+}
+function round(value) {
+  return Number(value.toFixed(2)).toString();
+}
+function describeThinkTime(think) {
+  const shown = (seconds3) => seconds3 < 1 ? `${Number((seconds3 * 1e3).toFixed(1))}ms` : `${Number(seconds3.toFixed(3))}s`;
+  return think.minSeconds === think.maxSeconds ? shown(think.minSeconds) : `${shown(think.minSeconds)}–${shown(think.maxSeconds)}`;
+}
+
+// src/config/websocket-settings.ts
+init_define_PERF_GATE_UPLOT();
+var DEFAULT_WEBSOCKET_MESSAGE = "ping";
+function isWebSocketUrl(url) {
+  return /^wss?:\/\//i.test(url.trim());
+}
+function httpOriginOf(websocketUrl2) {
+  const url = new URL(websocketUrl2);
+  return `${url.protocol === "wss:" ? "https:" : "http:"}//${url.host}/`;
+}
+function websocketScenarioName(url) {
+  try {
+    return `WS ${new URL(url).pathname}`;
+  } catch {
+    return `WS ${url}`;
+  }
+}
+function buildWebSocketScenario(name, config, knobs, own, at, placeholders) {
+  const url = websocketUrl(config.url, `${at}${at.startsWith("input") ? "" : "/websocket/url"}`);
+  if (own.rate !== void 0) {
+    throw new InputError(`${at}/rate: a WebSocket scenario paces each client, not all of them: use websocket.message-rate (messages per second per client)`);
+  }
+  if (own.requests !== void 0) throw new InputError(`${at}/requests: a WebSocket scenario is measured over a duration; use duration instead`);
+  if (own.workers !== void 0)
+    throw new InputError(`${at}/workers: generator worker threads drive HTTP scenarios; a WebSocket scenario's clients run on one thread. Remove workers`);
+  const raw = config.message ?? DEFAULT_WEBSOCKET_MESSAGE;
+  const message = typeof raw === "string" ? placeholders(raw, `${at}/websocket/message`) : JSON.stringify(raw);
+  if (message === "") throw new InputError(`${at}/websocket/message: the message is empty; an echo of nothing cannot be told from no reply`);
+  const scenario = {
+    name,
+    url,
+    message,
+    clients: knobs.connections,
+    durationSeconds: knobs.durationSeconds,
+    warmupSeconds: knobs.warmupSeconds,
+    trials: knobs.trials,
+    timeoutSeconds: knobs.timeoutSeconds
+  };
+  const messageRate = config["message-rate"];
+  if (messageRate !== void 0) scenario.messageRatePerSecond = positiveRate(messageRate, `${at}/websocket/message-rate`, "messages per second per client");
+  const connectRate = config["connect-rate"];
+  if (connectRate !== void 0) scenario.connectRatePerSecond = positiveRate(connectRate, `${at}/websocket/connect-rate`, "new connections per second");
+  return scenario;
+}
+function positiveRate(value, at, what) {
+  if (!Number.isFinite(value) || value <= 0) throw new InputError(`${at}: ${value} is not a positive number of ${what}`);
+  return value;
+}
+function websocketUrl(raw, at) {
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InputError(`${at}: "${raw}" is not an absolute URL; write e.g. ws://127.0.0.1:8080/chat`);
+  }
+  if (url.protocol !== "ws:" && url.protocol !== "wss:") {
+    throw new InputError(`${at}: "${url.href}" must be ws:// or wss:// for a WebSocket scenario (an http(s) endpoint goes under endpoints)`);
+  }
+  if (url.username || url.password) throw new InputError(`${at}: put credentials in the message or a query token, not in the URL (they would be logged)`);
+  return url.href;
+}
+
+// src/config/load-settings.ts
+var LOAD_PROFILES = {
+  /** Does it work at all, and roughly how fast: seconds per scenario. */
+  smoke: { connections: 5, durationSeconds: 3, warmupSeconds: 1, trials: 3 },
+  /** The PR gate default: enough trials for a confidence interval in about a minute per scenario. */
+  standard: { connections: 10, durationSeconds: 10, warmupSeconds: 3, trials: 5 },
+  /** Many connections: behaviour near saturation. */
+  stress: { connections: 100, durationSeconds: 30, warmupSeconds: 5, trials: 3 },
+  /** Long and moderate: memory growth and slow degradation. */
+  soak: { connections: 10, durationSeconds: 600, warmupSeconds: 30, trials: 1 }
+};
+var DEFAULT_LOAD_PROFILE = "standard";
+var DEFAULT_LOAD_TIMEOUT_SECONDS = 10;
+var DEFAULT_READY_TIMEOUT_MS = 3e4;
+var METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+var HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+var SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|token|key|secret|password|session/i;
+var SECRET_PARAM = /token|key|secret|password|session|auth|signature|sig$/i;
+var PLACEHOLDER = /\$\{\{\s*(env|secrets)\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+function resolveLoadSource(edge, config, where, rootDir, env, customProfiles = {}) {
+  const url = edge.url?.trim();
+  if (!url && !config) return void 0;
+  const secrets = /* @__PURE__ */ new Set();
+  const profiles = profileTable(customProfiles, where);
+  const profileName = (raw, at) => checkProfileName(raw, at, profiles);
+  const edgeProfile = profileName(edge.profile, "input 'profile'");
+  profileName(config?.profile, `${where}: /load/profile`);
+  config?.scenarios.forEach((scenario, index) => profileName(scenario.profile, `${where}: /load/scenarios/${index}/profile`));
+  const baseUrl = config?.["base-url"];
+  const placeholders = (text, at) => {
+    const filled = interpolate(text, at, env);
+    if (filled.interpolated) secrets.add(filled.text);
+    return filled.text;
+  };
+  let scenarios = [];
+  const websocketScenarios = [];
+  if (url && isWebSocketUrl(url)) {
+    const knobs = resolveKnobs({}, config, edge, edgeProfile, "input 'url'", profiles);
+    websocketScenarios.push(buildWebSocketScenario(websocketScenarioName(url), { url }, knobs, {}, "input 'url'", placeholders));
+  } else if (url) {
+    const endpoint = parseEndpoint({ url }, "input 'url'", baseUrl, env, secrets);
+    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'", profiles)];
+  } else {
+    const names = /* @__PURE__ */ new Set();
+    const single = config.scenarios.length === 1;
+    config.scenarios.forEach((scenario, index) => {
+      const at = `${where}: /load/scenarios/${index}`;
+      const claim = (name2) => {
+        if (names.has(name2)) throw new InputError(`${at}/name: "${name2}" is used by two load scenarios`);
+        names.add(name2);
+      };
+      if (scenario.websocket && scenario.endpoints) throw new InputError(`${at}: give either endpoints (HTTP) or websocket, not both; make two scenarios`);
+      if (scenario.websocket) {
+        const knobs = resolveKnobs(scenario, config, edge, edgeProfile, at, profiles);
+        const shaped = knobs.shape ?? knobs.thinkTime;
+        if (shaped)
+          throw new InputError(
+            `${shaped.at}: stages and think-time apply to HTTP scenarios; a WebSocket scenario ramps its clients with websocket.connect-rate and paces them with websocket.message-rate`
+          );
+        const fallback = websocketScenarioName(scenario.websocket.url);
+        const name2 = scenario.name ?? (single ? fallback : `${fallback} #${index + 1}`);
+        claim(name2);
+        websocketScenarios.push(buildWebSocketScenario(name2, scenario.websocket, knobs, scenario, at, placeholders));
+        return;
+      }
+      const endpoints = (scenario.endpoints ?? []).map((endpoint, e) => parseEndpoint(endpoint, `${at}/endpoints/${e}`, baseUrl, env, secrets));
+      const origins = new Set(endpoints.map((endpoint) => new URL(endpoint.url).origin));
+      if (origins.size > 1) {
+        throw new InputError(
+          `${at}/endpoints: all endpoints of a scenario must be on one server; found ${[...origins].join(", ")}. Make one scenario per server.`
+        );
+      }
+      nameEndpoints(endpoints, scenario.endpoints ?? [], at);
+      const name = scenario.name ?? (single ? defaultName(endpoints) : `${defaultName(endpoints)} #${index + 1}`);
+      claim(name);
+      scenarios.push(buildScenario(name, endpoints, scenario, config, edge, edgeProfile, at, profiles));
+    });
+  }
+  const source = { kind: "load", scenarios, secrets: [...secrets], profiles: Object.fromEntries(profiles) };
+  if (websocketScenarios.length > 0) source.websocketScenarios = websocketScenarios;
+  for (const websocket of websocketScenarios) for (const secret of querySecrets(websocket.url)) secrets.add(secret);
+  source.secrets = [...secrets];
+  const firstOrigin = scenarios[0] ? new URL(scenarios[0].endpoints[0].url).origin + "/" : httpOriginOf(websocketScenarios[0].url);
+  const server = resolveServer(edge, config, where, rootDir, firstOrigin);
+  if (server) source.server = server;
+  return source;
+}
+function nameEndpoints(endpoints, configured, at) {
+  const taken = /* @__PURE__ */ new Set();
+  endpoints.forEach((endpoint, index) => {
+    if (configured[index]?.name !== void 0 && taken.has(endpoint.name)) {
+      throw new InputError(`${at}/endpoints/${index}/name: "${endpoint.name}" names two endpoints of the scenario; their metrics would mix`);
+    }
+    let name = endpoint.name;
+    for (let n = 2; taken.has(name); n++) name = `${endpoint.name} #${n}`;
+    endpoint.name = name;
+    taken.add(name);
+  });
+}
+function defaultName(endpoints) {
+  const first = endpoints[0];
+  return `${first.method} ${redactedPath(first.url)}`;
+}
+function redactedPath(url) {
+  const parsed = new URL(url);
+  const names = [...parsed.searchParams.keys()].filter((name) => SECRET_PARAM.test(name));
+  for (const name of names) parsed.searchParams.set(name, "***");
+  return urlScenarioName(parsed.href);
+}
+function profileTable(custom, where) {
+  const table = new Map(Object.entries(LOAD_PROFILES));
+  table.set("quick", LOAD_PROFILES.smoke);
+  for (const [name, own] of Object.entries(custom)) {
+    const at = `${where}: /profiles/${name}`;
+    const profile = {
+      connections: own.connections ?? LOAD_PROFILES.standard.connections,
+      durationSeconds: seconds2(own.duration === void 0 ? void 0 : { value: own.duration, at: `${at}/duration` }) ?? LOAD_PROFILES.standard.durationSeconds,
+      warmupSeconds: seconds2(own.warmup === void 0 ? void 0 : { value: own.warmup, at: `${at}/warmup` }, { allowZero: true }) ?? LOAD_PROFILES.standard.warmupSeconds,
+      trials: own.trials ?? LOAD_PROFILES.standard.trials
+    };
+    if (own.rate !== void 0) profile.ratePerSecond = own.rate;
+    if (own.scale !== void 0) profile.scale = parseScale({ value: own.scale, at: `${at}/scale` });
+    table.set(name, profile);
+  }
+  return table;
+}
+function checkProfileName(raw, where, profiles) {
+  const value = raw?.trim();
+  if (!value) return void 0;
+  if (profiles.has(value)) return value;
+  throw new InputError(`${where} must be one of ${[...profiles.keys()].join(", ")} (define your own under profiles:); got "${value}"`);
+}
+function resolveKnobs(own, config, edge, edgeProfile, at, profiles) {
+  const profile = profiles.get(edgeProfile ?? own.profile ?? config?.profile ?? DEFAULT_LOAD_PROFILE);
+  const section = config ?? {};
+  const sectionAt = at.replace(/\/scenarios\/\d+$/, "");
+  const pick = (key2) => own[key2] !== void 0 ? { value: own[key2], at: `${at}/${key2}` } : section[key2] !== void 0 ? { value: section[key2], at: `${sectionAt}/${key2}` } : void 0;
+  const scalePicked = pick("scale");
+  const scale = scalePicked ? parseScale(scalePicked) : profile.scale ?? 1;
+  const scaleAt = scalePicked?.at ?? "the profile";
+  const pickedConnections = edge.connections?.trim() ? { at: "input 'connections'" } : pick("connections");
+  const connections = scaledUsers(
+    edge.connections?.trim() ? wholeNumber(edge.connections, "input 'connections'", 1, 1e4) : pick("connections")?.value ?? profile.connections,
+    scale,
+    scaleAt
+  );
+  const durationPicked = edge.duration?.trim() ? { value: edge.duration, at: "input 'duration'" } : pick("duration");
+  const duration2 = seconds2(durationPicked) ?? profile.durationSeconds;
+  const trials = edge.trials?.trim() ? wholeNumber(edge.trials, "input 'trials'", 1, 100) : pick("trials")?.value ?? profile.trials;
+  const warmupSeconds = seconds2(pick("warmup"), { allowZero: true }) ?? profile.warmupSeconds;
+  const timeout = pick("timeout");
+  const timeoutSeconds = seconds2(timeout) ?? DEFAULT_LOAD_TIMEOUT_SECONDS;
+  if (timeoutSeconds < 1) throw new InputError(`${timeout.at}: "${timeout.value}" is too short; a request timeout is at least 1s`);
+  const explicit = {};
+  if (durationPicked) explicit.duration = durationPicked.at;
+  if (pickedConnections) explicit.connections = pickedConnections.at;
+  const knobs = { connections, durationSeconds: duration2, warmupSeconds, trials, timeoutSeconds, scale, explicit };
+  const pickedRate = pick("rate");
+  if (edge.rate?.trim()) knobs.rate = { value: positiveNumber(edge.rate, "input 'rate'"), at: "input 'rate'" };
+  else if (pickedRate) knobs.rate = pickedRate;
+  else if (profile.ratePerSecond !== void 0) knobs.rate = { value: profile.ratePerSecond, at: "the profile" };
+  if (knobs.rate) knobs.rate = { ...knobs.rate, value: knobs.rate.value * scale };
+  const requests = edge.duration?.trim() ? void 0 : pick("requests");
+  if (requests) knobs.requests = requests;
+  const stages = pick("stages");
+  if (stages) {
+    const measure = pick("measure");
+    knobs.shape = { value: scaleShape(parseStages(stages, measure), scale, scaleAt), at: stages.at };
+  }
+  const think = pick("think-time");
+  if (think) knobs.thinkTime = { value: parseThinkTime(think), at: think.at };
+  if (edge.workers?.trim()) {
+    const raw = edge.workers.trim();
+    knobs.workers = { value: raw === "auto" ? "auto" : wholeNumber(raw, "input 'workers'", 1, 64), at: "input 'workers'" };
+  } else {
+    const workers = pick("workers");
+    if (workers) knobs.workers = workers;
+  }
+  return knobs;
+}
+function checkShape(knobs) {
+  const think = knobs.thinkTime;
+  const shape = knobs.shape;
+  const parentOf = (path) => path.slice(0, path.lastIndexOf("/"));
+  const beside = (path) => path !== void 0 && shape !== void 0 && (path.startsWith("input") || parentOf(path) === parentOf(shape.at));
+  const rateApplies = knobs.rate !== void 0 && (shape?.value.unit !== "users" || beside(knobs.rate.at));
+  if (think && (rateApplies || shape?.value.unit === "rate"))
+    throw new InputError(
+      `${think.at}: think time is a pause between one user's requests (closed loop); with a rate (${rateApplies ? knobs.rate.at : shape.at}) the arrival schedule sets the pace. Use users stages or connections instead of a rate, or remove think-time`
+    );
+  if (!shape) return;
+  const at = shape.at;
+  if (beside(knobs.requests?.at)) throw new InputError(`${at}: stages set each trial's length; remove requests (${knobs.requests.at})`);
+  if (beside(knobs.explicit.duration)) throw new InputError(`${at}: stages set each trial's length; remove duration (${knobs.explicit.duration})`);
+  if (shape.value.unit === "users") {
+    if (beside(knobs.rate?.at))
+      throw new InputError(`${at}: users stages are a closed loop; a fixed rate (${knobs.rate.at}) cannot apply too. Use rate stages for an open loop`);
+    if (beside(knobs.explicit.connections))
+      throw new InputError(
+        `${at}: the stages set the users (connections); remove connections (${knobs.explicit.connections}), or use scale to scale the stages`
+      );
+  } else if (beside(knobs.rate?.at)) {
+    throw new InputError(`${at}: rate stages set the rate; remove rate (${knobs.rate.at})`);
+  }
+}
+function buildScenario(name, endpoints, own, config, edge, edgeProfile, at, profiles) {
+  const knobs = resolveKnobs(own, config, edge, edgeProfile, at, profiles);
+  checkShape(knobs);
+  const scenario = {
+    name,
+    endpoints,
+    connections: knobs.connections,
+    durationSeconds: knobs.durationSeconds,
+    warmupSeconds: knobs.warmupSeconds,
+    trials: knobs.trials,
+    timeoutSeconds: knobs.timeoutSeconds
+  };
+  if (knobs.scale !== 1) scenario.scale = knobs.scale;
+  if (knobs.requests !== void 0 && !knobs.shape) scenario.requests = knobs.requests.value;
+  if (knobs.rate !== void 0) scenario.ratePerSecond = knobs.rate.value;
+  if (knobs.thinkTime) scenario.thinkTime = knobs.thinkTime.value;
+  const shape = knobs.shape?.value;
+  if (shape) {
+    scenario.shape = shape;
+    scenario.durationSeconds = shape.stages.reduce((sum2, stage) => sum2 + stage.durationSeconds, 0);
+    const peak = Math.max(...shape.stages.map((stage) => stage.target));
+    if (shape.unit === "users") {
+      scenario.connections = peak;
+      delete scenario.ratePerSecond;
+    } else scenario.ratePerSecond = peak;
+    if (own.warmup === void 0 && config?.warmup === void 0) scenario.warmupSeconds = 0;
+  }
+  const configured = knobs.workers?.value === "auto" ? autoWorkers(endpoints[0].url, config?.server !== void 0) : knobs.workers?.value;
+  const workers = configured === void 0 ? void 0 : Math.min(configured, scenario.connections, scenario.requests ?? Infinity);
+  if (workers !== void 0 && workers > 1) scenario.workers = workers;
+  return scenario;
+}
+function autoWorkers(url, startsServer) {
+  const host = new URL(url).hostname;
+  const local = startsServer || host === "localhost" || host === "[::1]" || /^127\./.test(host);
+  return Math.max(1, availableParallelism() - (local ? 1 : 0));
+}
+function seconds2(picked, options) {
+  return picked?.value === void 0 ? void 0 : parseDurationMs(picked.value, picked.at, options) / 1e3;
+}
+function wholeNumber(raw, where, min2, max3) {
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < min2 || value > max3) {
+    throw new InputError(`${where} must be a whole number from ${min2} to ${max3}, got "${raw}"`);
+  }
+  return value;
+}
+function positiveNumber(raw, where) {
+  const value = Number(raw.trim());
+  if (!Number.isFinite(value) || value <= 0) throw new InputError(`${where} must be a positive number of requests per second, got "${raw}"`);
+  return value;
+}
+function parseEndpoint(endpoint, at, baseUrl, env, secrets) {
+  const method = (endpoint.method ?? "GET").trim().toUpperCase();
+  if (method === "HEAD")
+    throw new InputError(`${at}/method: HEAD cannot be load-tested here (the load generator would wait for a body after every response); use GET`);
+  if (!METHODS.includes(method)) {
+    throw new InputError(`${at}/method: "${endpoint.method}" is not an HTTP method; use one of ${METHODS.join(", ")}`);
+  }
+  const url = endpointUrl(endpoint, at, baseUrl);
+  for (const secret of querySecrets(url)) secrets.add(secret);
+  const headers = {};
+  for (const [name, raw] of Object.entries(endpoint.headers ?? {})) {
+    if (!HEADER_NAME.test(name)) throw new InputError(`${at}/headers: "${name}" is not a valid header name (letters, digits and !#$%&'*+.^_\`|~-)`);
+    const { text, interpolated } = interpolate(raw, `${at}/headers/${name}`, env);
+    if (/[\r\n\0]/.test(text)) throw new InputError(`${at}/headers/${name}: the value contains a line break or NUL, which HTTP headers cannot carry`);
+    if (interpolated || SECRET_HEADER.test(name)) {
+      secrets.add(text);
+      for (const word of text.split(/\s+/)) if (word.length >= 8) secrets.add(word);
+    }
+    headers[name] = text;
+  }
+  const settings = {
+    method,
+    url,
+    headers,
+    expectedStatus: expectedStatuses(endpoint.status),
+    name: endpoint.name ?? `${method} ${new URL(url).pathname}`,
+    weight: endpoint.weight ?? 1
+  };
+  if (endpoint.body !== void 0) {
+    if (method === "GET") throw new InputError(`${at}/body: a ${method} request has no body; use POST, PUT or PATCH, or remove the body`);
+    if (typeof endpoint.body === "string") {
+      const { text, interpolated } = interpolate(endpoint.body, `${at}/body`, env);
+      if (interpolated) secrets.add(text);
+      settings.body = text;
+    } else {
+      settings.body = JSON.stringify(endpoint.body);
+      if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
+    }
+  }
+  return settings;
+}
+function endpointUrl(endpoint, at, baseUrl) {
+  if (endpoint.url !== void 0 && endpoint.path !== void 0) throw new InputError(`${at}: give either url or path, not both`);
+  let url;
+  if (endpoint.url !== void 0) {
+    try {
+      url = new URL(endpoint.url);
+    } catch {
+      throw new InputError(`${at}/url: "${endpoint.url}" is not an absolute URL; write e.g. http://127.0.0.1:3000/items, or use path with load.base-url`);
+    }
+  } else if (endpoint.path !== void 0) {
+    if (!baseUrl) throw new InputError(`${at}/path: "${endpoint.path}" needs load.base-url (e.g. base-url: http://127.0.0.1:3000), or give a full url`);
+    try {
+      url = new URL(endpoint.path, baseUrl);
+    } catch {
+      throw new InputError(`${at}/path: "${endpoint.path}" does not resolve against base-url "${baseUrl}"`);
+    }
+  } else {
+    throw new InputError(`${at}: an endpoint needs url (absolute) or path (on load.base-url)`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    const hint = isWebSocketUrl(url.href) ? " (for WebSocket load, give the scenario websocket: { url } instead of endpoints)" : "";
+    throw new InputError(`${at}/url: "${url.href}" must be http:// or https://${hint}`);
+  }
+  if (url.username || url.password) throw new InputError(`${at}/url: put credentials in an Authorization header, not in the URL (they would be logged)`);
+  return url.href;
+}
+function querySecrets(url) {
+  return [...new URL(url).searchParams].filter(([name, value]) => SECRET_PARAM.test(name) && value !== "").map(([, value]) => value);
+}
+function expectedStatuses(status) {
+  if (status === void 0) return [];
+  return Array.isArray(status) ? status : [status];
+}
+function interpolate(text, at, env) {
+  let interpolated = false;
+  const result = text.replace(PLACEHOLDER, (whole, _kind, name) => {
+    const value = env[name];
+    if (value === void 0 || value === "") {
+      throw new InputError(`${at}: ${whole} is not set; put ${name} in the environment of the perf-gate step (env: ${name}: \${{ secrets.${name} }})`);
+    }
+    interpolated = true;
+    return value;
+  });
+  return { text: result, interpolated };
+}
+function resolveServer(edge, config, where, rootDir, firstOrigin) {
+  const configured = config?.server;
+  const start = edge.start?.trim() || configured?.start;
+  if (!start) {
+    if (edge.readyUrl?.trim()) throw new InputError(`input 'ready-url' needs a start command (input 'start'): perf-gate only waits for servers it starts`);
+    return void 0;
+  }
+  const base = config?.["base-url"] ?? firstOrigin;
+  const rawReady = edge.readyUrl?.trim() || configured?.["ready-url"];
+  const readyAt = edge.readyUrl?.trim() ? "input 'ready-url'" : `${where}: /load/server/ready-url`;
+  let readyUrl;
+  if (rawReady) {
+    try {
+      readyUrl = new URL(rawReady, base).href;
+    } catch {
+      throw new InputError(`${readyAt}: "${rawReady}" is neither a URL nor a path on ${base}`);
+    }
+  }
+  const server = {
+    start,
+    cwd: resolve2(rootDir, configured?.cwd ?? "."),
+    env: configured?.env ?? {},
+    readyTimeoutMs: configured?.["ready-timeout"] !== void 0 ? parseDurationMs(configured["ready-timeout"], `${where}: /load/server/ready-timeout`) : DEFAULT_READY_TIMEOUT_MS,
+    freshPerTrial: configured?.["fresh-per-trial"] ?? false
+  };
+  if (readyUrl) server.readyUrl = readyUrl;
+  return server;
+}
+
+// src/config/thresholds.ts
+init_define_PERF_GATE_UPLOT();
+var import_picomatch = __toESM(require_picomatch2(), 1);
+function parseThresholdExpression(text, where) {
+  const trimmed = text.trim();
+  const relative8 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
+  if (relative8) {
+    const percent = Number(relative8[2]);
+    if (percent <= 0) throw new InputError(`${where}: threshold "${text}" must be a change above 0%`);
+    const sign = relative8[1];
+    return { kind: "relative", worseFraction: percent / 100, ...sign ? { sign } : {}, text: trimmed };
+  }
+  const absolute = /^(<=|>=|<|>)\s*(.+)$/.exec(trimmed);
+  if (absolute) {
+    const quantity = parseQuantity(absolute[2]);
+    if (!quantity) {
+      throw new InputError(`${where}: threshold "${text}" has no number after "${absolute[1]}"; write e.g. "< 300ms" or ">= 1000 req/s"`);
+    }
+    const unit = quantity.unit.trim();
+    if (unit !== "" && !lookupUnit(unit)) {
+      throw new InputError(
+        `${where}: threshold "${text}" has unknown unit "${unit}"; allowed: ns, us, ms, s, min, B, kB, KiB, MB, MiB, GB, GiB, ops/s, req/s, msg/s, B/s, MB/s, %, count (or no unit: the metric's own)`
+      );
+    }
+    return {
+      kind: "absolute",
+      operator: absolute[1],
+      value: quantity.value,
+      unit,
+      text: trimmed
+    };
+  }
+  throw new InputError(`${where}: threshold "${text}" is not understood; write a relative change such as "+20%" or an absolute budget such as "< 300ms"`);
+}
+function asList(value) {
+  if (value === void 0) return [];
+  return Array.isArray(value) ? value : [value];
+}
+function parseMetricThreshold(raw, where) {
+  if (typeof raw === "string" || Array.isArray(raw)) {
+    return {
+      warn: [],
+      fail: asList(raw).map((text, i) => parseThresholdExpression(text, Array.isArray(raw) ? `${where}/${i}` : where)),
+      definedAt: where
+    };
+  }
+  const parseLevel = (level) => {
+    const value = raw[level];
+    return asList(value).map((text, i) => parseThresholdExpression(text, Array.isArray(value) ? `${where}/${level}/${i}` : `${where}/${level}`));
+  };
+  const threshold = { warn: parseLevel("warn"), fail: parseLevel("fail"), definedAt: where };
+  if (raw.direction) threshold.direction = raw.direction;
+  for (const warn of threshold.warn) {
+    for (const fail of threshold.fail) {
+      if (looserThan(warn, fail)) {
+        throw new InputError(
+          `${where}: warn "${warn.text}" is looser than fail "${fail.text}", so it could never warn before failing; the warn level must be reached first (e.g. warn: "+10%", fail: "+30%")`
+        );
+      }
+    }
+  }
+  return threshold;
+}
+function looserThan(warn, fail) {
+  if (warn.kind === "relative" && fail.kind === "relative") return warn.sign === fail.sign && warn.worseFraction > fail.worseFraction;
+  if (warn.kind === "absolute" && fail.kind === "absolute") {
+    if (warn.unit !== fail.unit || warn.operator[0] !== fail.operator[0]) return false;
+    return warn.operator.startsWith("<") ? warn.value > fail.value : warn.value < fail.value;
+  }
+  return false;
+}
+function parseThresholdMap(raw, where) {
+  const metrics = {};
+  const problems = [];
+  for (const [metric, rule] of Object.entries(raw)) {
+    try {
+      metrics[metric] = parseMetricThreshold(rule, `${where}/${escapePointer2(metric)}`);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length === 1) throw new InputError(problems[0]);
+  if (problems.length > 1) throw new InputError(`${problems.length} thresholds are invalid:
+  ${problems.join("\n  ")}`);
+  return metrics;
+}
+function escapePointer2(key2) {
+  return key2.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function globMatches(pattern2, name) {
+  if (pattern2 === name) return true;
+  let matcher = compiledGlobs.get(pattern2);
+  if (!matcher) {
+    matcher = (0, import_picomatch.default)(pattern2, { bash: true, dot: true });
+    compiledGlobs.set(pattern2, matcher);
+  }
+  return matcher(name);
+}
+var compiledGlobs = /* @__PURE__ */ new Map();
+function matchMetric(metrics, metric) {
+  if (Object.hasOwn(metrics, metric)) return metrics[metric];
+  const globs = Object.keys(metrics).filter((pattern2) => globMatches(pattern2, metric)).sort((a, b) => b.length - a.length);
+  return globs.length > 0 ? metrics[globs[0]] : void 0;
+}
+function resolveThreshold(rules, scenario, metric) {
+  let found;
+  for (const rule of rules) {
+    if (rule.suite !== void 0 && rule.suite !== scenario.suite) continue;
+    if (rule.scenarios && !rule.scenarios.some((pattern2) => globMatches(pattern2, scenario.name))) continue;
+    found = matchMetric(rule.metrics, metric) ?? found;
+  }
+  return found;
+}
+function hasAnyThreshold(rules) {
+  return rules.some((rule) => Object.keys(rule.metrics).length > 0);
+}
+
+// src/config/resolve-settings.ts
+var UNGATED_BY_DEFAULT = "!(stdev|max|p98|p99*)";
+var UNGATED_BY_DEFAULT_WORDS = "stdev, max and percentiles from p98 up";
+var DEFAULT_THRESHOLDS = { [UNGATED_BY_DEFAULT]: "20%" };
+var DEFAULT_LOAD_THRESHOLDS = { p50: "20%", p95: "20%", rps: "20%", errors: "< 1%" };
+var DEFAULT_WEBSOCKET_THRESHOLDS = { "rtt p50": "20%", "rtt p95": "20%", "messages/s": "20%", errors: "< 1%" };
+function defaultThresholdsOf(source) {
+  if (source.kind !== "load") return DEFAULT_THRESHOLDS;
+  if (!source.websocketScenarios?.length) return DEFAULT_LOAD_THRESHOLDS;
+  if (source.scenarios.length === 0) return DEFAULT_WEBSOCKET_THRESHOLDS;
+  return { ...DEFAULT_LOAD_THRESHOLDS, ...DEFAULT_WEBSOCKET_THRESHOLDS };
+}
+function defaultRules(source) {
+  const rule = (of, suite) => ({
+    metrics: parseThresholdMap(defaultThresholdsOf(of), "default thresholds"),
+    isDefault: true,
+    ...suite ? { suite } : {}
+  });
+  if (source.kind !== "suites" || !source.load) return [rule(source)];
+  return [...source.suites.map((suite) => rule({ kind: "suites", suites: [suite] }, suite.name)), rule(source.load, LOAD_SUITE_NAME)];
+}
+function defaultThresholdsNote(source) {
+  if (source.kind === "suites" && source.load) {
+    return `No thresholds are configured, so in the suites ${defaultClauses({ kind: "suites", suites: source.suites })}, and in the load scenarios ${defaultClauses(source.load)} (set \`thresholds\` to choose).`;
+  }
+  return `No thresholds are configured, so ${defaultClauses(source)} (set \`thresholds\` to choose).`;
+}
+function defaultClauses(source) {
+  const metricsByRule = /* @__PURE__ */ new Map();
+  for (const [metric, rule] of Object.entries(defaultThresholdsOf(source))) metricsByRule.set(rule, [...metricsByRule.get(rule) ?? [], metric]);
+  const clauses = [...metricsByRule].map(([rule, metrics], index) => {
+    const who = metrics.includes(UNGATED_BY_DEFAULT) ? `every metric except ${UNGATED_BY_DEFAULT_WORDS}` : listWords(metrics);
+    const gated = index > 0 ? "" : metrics.length > 1 ? " are gated" : " is gated";
+    const how = /^\+?\d+(\.\d+)?%$/.test(rule) ? `a ${rule.replace(/^\+/, "")} change for the worse` : rule;
+    return `${who}${gated} on ${how}`;
+  });
+  return listWords(clauses);
+}
+function listWords(words) {
+  return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}
+async function resolveSettings(edge) {
+  const configRelative = edge.configPath ?? DEFAULT_CONFIG_PATH;
+  const configPath = resolve3(edge.rootDir, configRelative);
+  let config = {};
+  let configUsed;
+  if (existsSync(configPath) || edge.configExplicit) {
+    config = await loadConfigFile(configPath, displayPath(edge.rootDir, configPath));
+    configUsed = configPath;
+  }
+  const where = configUsed ? displayPath(edge.rootDir, configUsed) : "config";
+  try {
+    return settingsFrom(edge, config, where, configUsed);
+  } catch (error) {
+    throw withConfigLine(error, config, where);
+  }
+}
+function settingsFrom(edge, config, where, configUsed) {
+  const source = resolveSource(edge, config, where);
+  const thresholds = resolveThresholds(edge, config, where, source);
+  const name = edge.name || config.name || DEFAULT_GATE_NAME;
+  checkStoreName(name, "gate name");
+  const historyLimit = edge.historyLimit ?? config.baseline?.history ?? DEFAULT_HISTORY_LIMIT;
+  const baselineName = edge.baselineName || config.baseline?.name;
+  if (baselineName) checkStoreName(baselineName, "baseline name");
+  const settings = {
+    name,
+    rootDir: edge.rootDir,
+    source,
+    thresholds,
+    baseline: {
+      store: edge.baselineStore ?? config.baseline?.store ?? edge.defaultBaselineStore,
+      dir: resolve3(edge.rootDir, edge.baselineDir ?? config.baseline?.dir ?? DEFAULT_BASELINE_DIR),
+      historyLimit,
+      ...baselineName ? { name: baselineName } : {},
+      ...edge.failOnMissingBaseline ?? config.baseline?.["fail-on-missing"] ? { failOnMissing: true } : {},
+      ...config.baseline?.["save-over-error-budget"] ? { saveOverErrorBudget: true } : {},
+      ...edge.artifactRetentionDays ? { retentionDays: edge.artifactRetentionDays } : {}
+    },
+    strict: edge.strict ?? config.strict ?? false,
+    failOnRegression: edge.failOnRegression,
+    confirm: resolveConfirm(edge, config, where),
+    removed: typeof config.removed === "string" ? [{ scenarios: "*", policy: config.removed }] : Object.entries(config.removed ?? {}).map(([scenarios, policy]) => ({ scenarios, policy }))
+  };
+  if (configUsed) settings.configPath = configUsed;
+  if (source.kind === "suites" && config.confirm?.looks === void 0) settings.confirm.looks = DEFAULT_SUITE_LOOKS;
+  return settings;
+}
+function resolveConfirm(edge, config, where) {
+  const compareTo = choice(edge.compareTo, ["stored", "base-commit"], "input 'compare-to'") ?? config["compare-to"] ?? "stored";
+  const when = choice(edge.confirm, ["on-regression", "never"], "input 'confirm'") ?? config.confirm?.when ?? "on-regression";
+  const budget = edge.confirmBudget ? parseDurationMs(edge.confirmBudget, "input 'confirm-budget'") : config.confirm?.budget !== void 0 ? parseDurationMs(config.confirm.budget, `${where}: /confirm/budget`) : DEFAULT_CONFIRM_BUDGET_MS;
+  const method = config.confirm?.method ?? DEFAULT_CONFIRM_METHOD;
+  const looks = config.confirm?.looks ?? DEFAULT_CONFIRM_LOOKS;
+  if (looks.some((n, i) => i > 0 && n <= looks[i - 1])) {
+    throw new InputError(`${where}: /confirm/looks: ${JSON.stringify(looks)} must be pair counts in increasing order, e.g. [6, 12, 20]`);
+  }
+  const settings = {
+    compareTo,
+    when,
+    buildTimeoutMs: config.confirm?.["build-timeout"] !== void 0 ? parseDurationMs(config.confirm["build-timeout"], `${where}: /confirm/build-timeout`) : DEFAULT_BUILD_TIMEOUT_MS,
+    looks,
+    budgetMs: budget,
+    method,
+    duetLooks: config.confirm?.looks ?? DEFAULT_DUET_LOOKS
+  };
+  const build2 = edge.build || config.build;
+  if (build2) settings.build = build2;
+  if (edge.base) settings.base = edge.base;
+  return settings;
+}
+function choice(raw, choices, where) {
+  const value = raw?.trim();
+  if (!value) return void 0;
+  if (!choices.includes(value)) throw new InputError(`${where} must be one of ${choices.join(", ")}, got "${value}"`);
+  return value;
+}
+function edgeRepeat(edge) {
+  const raw = edge.repeat?.trim();
+  if (!raw) return void 0;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 1e3) throw new InputError(`repeat must be a whole number from 1 to 1000, got "${raw}"`);
+  return value;
+}
+function resolveSource(edge, config, where) {
+  const format = edge.format ? resultsFormatName(edge.format, "format (input 'format' / --format)") : "auto";
+  if (edge.command) {
+    const suite = {
+      name: "command",
+      command: edge.command,
+      format,
+      timeoutMs: edge.timeout ? parseDurationMs(edge.timeout, "timeout") : DEFAULT_SUITE_TIMEOUT_MS,
+      cwd: edge.rootDir,
+      env: {}
+    };
+    const repeat = edgeRepeat(edge);
+    if (repeat !== void 0) suite.repeat = repeat;
+    if (edge.resultsPath) suite.resultsPath = resolve3(edge.rootDir, edge.resultsPath);
+    const load2 = edge.load?.url?.trim() ? resolveLoadSource(edge.load, void 0, where, edge.rootDir, edge.env ?? {}, config.profiles) : void 0;
+    return load2?.kind === "load" ? { kind: "suites", suites: [suite], load: load2 } : { kind: "suites", suites: [suite] };
+  }
+  if (edge.resultsPath && edge.load?.url?.trim()) {
+    throw new InputError(
+      `results and url: a results file (input 'results' / --results) is gated as it is, and a URL (input 'url' / --url) is loaded; give one of them, or a command that writes the results with the url`
+    );
+  }
+  if (edge.resultsPath) return { kind: "results-file", path: resolve3(edge.rootDir, edge.resultsPath), format };
+  const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {}, config.profiles);
+  if (load && !(config.load && config.suites && config.suites.length > 0 && !edge.load?.url?.trim())) return load;
+  if (config.suites && config.suites.length > 0) {
+    const names = /* @__PURE__ */ new Set();
+    const suites = config.suites.map((suite, index) => {
+      const name = suite.name ?? (config.suites.length === 1 ? "suite" : `suite-${index + 1}`);
+      if (names.has(name)) throw new InputError(`${where}: /suites/${index}/name: "${name}" is used by two suites`);
+      if (load && name === LOAD_SUITE_NAME)
+        throw new InputError(
+          `${where}: /suites/${index}/name: "${name}" is what the load section goes by in a config with suites (--suite ${name}); rename the suite`
+        );
+      names.add(name);
+      const cwd = resolve3(edge.rootDir, suite.cwd ?? ".");
+      const settings = {
+        name,
+        command: suite.command,
+        format: edge.format ? format : suite.format ? resultsFormatName(suite.format, `${where}: /suites/${index}/format`) : "auto",
+        timeoutMs: suite.timeout !== void 0 ? parseDurationMs(suite.timeout, `${where}: /suites/${index}/timeout`) : edge.timeout ? parseDurationMs(edge.timeout, "timeout") : DEFAULT_SUITE_TIMEOUT_MS,
+        cwd,
+        env: suite.env ?? {},
+        ...suite.memory ? { memory: true } : {}
+      };
+      if (suite.results) settings.resultsPath = resolve3(cwd, suite.results);
+      const repeat = edgeRepeat(edge) ?? suite.repeat;
+      if (repeat !== void 0) settings.repeat = repeat;
+      return settings;
+    });
+    return load ? { kind: "suites", suites, load } : { kind: "suites", suites };
+  }
+  if (edge.sourceOptional) return { kind: "none" };
+  const misplaced = where === "config" ? MISPLACED_CONFIG_NAMES.find((name) => existsSync(resolve3(edge.rootDir, name))) : void 0;
+  const hint = misplaced ? ` (${misplaced} is here, but perf-gate reads ${DEFAULT_CONFIG_PATH}: move it there or pass --config ${misplaced} / input 'config')` : "";
+  throw new InputError(
+    `nothing to run: give a benchmark command (input 'command' / --command), a results file (input 'results' / --results), a URL to load (input 'url' / --url), or suites or load in ${where === "config" ? DEFAULT_CONFIG_PATH : where}${hint}`
+  );
+}
+var MISPLACED_CONFIG_NAMES = ["perf-gate.yml", "perf-gate.yaml", ".perf-gate.yml", ".perf-gate.yaml", "perf-gate.json", ".github/perf-gate.yaml"];
+function resolveThresholds(edge, config, where, source) {
+  const rules = [];
+  if (config.thresholds) rules.push({ metrics: parseThresholdMap(config.thresholds, `${where}: /thresholds`) });
+  if (source.kind === "suites") {
+    config.suites?.forEach((suite, index) => {
+      const suiteName = source.suites[index]?.name;
+      if (suite.thresholds && suiteName) {
+        rules.push({ suite: suiteName, metrics: parseThresholdMap(suite.thresholds, `${where}: /suites/${index}/thresholds`) });
+      }
+    });
+  }
+  config.overrides?.forEach((override, index) => {
+    rules.push({
+      scenarios: Array.isArray(override.scenarios) ? override.scenarios : [override.scenarios],
+      metrics: parseThresholdMap(override.thresholds, `${where}: /overrides/${index}/thresholds`)
+    });
+  });
+  if (edge.thresholdsText && edge.thresholdsText.trim() !== "") {
+    rules.push({ metrics: parseInlineThresholds(edge.thresholdsText, edge.thresholdsSource ?? "thresholds") });
+  }
+  if (!hasAnyThreshold(rules)) {
+    rules.unshift(...defaultRules(source));
+  }
+  return rules;
+}
+function parseInlineThresholds(text, source) {
+  const data = inlineThresholdMap(text, source);
+  for (const [metric, rule] of Object.entries(data)) {
+    if (typeof rule === "number") {
+      throw new InputError(
+        `${source}: "${metric}: ${rule}" is a bare number; write "${metric}: +${rule}%" (worse by ${rule}% fails) or "${metric}: < ${rule}ms" (a budget)`
+      );
+    }
+  }
+  const problems = thresholdsProblems(data);
+  if (problems.length > 0) {
+    throw new InputError(`${source} is invalid:
+  ${problems.map((p) => p.message).join("\n  ")}`);
+  }
+  return parseThresholdMap(data, source);
+}
+function flowMapping(text) {
+  try {
+    const data = (0, import_yaml2.parse)(`{${text}}`);
+    return typeof data === "object" && data !== null && !Array.isArray(data) ? data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function inlineThresholdMap(text, source) {
+  let data;
+  const looksLikePairs = !text.includes(":") && text.includes("=");
+  if (looksLikePairs) {
+    data = Object.fromEntries(
+      text.split(/[,\n]/).map((part) => part.trim()).filter(Boolean).map((part) => {
+        const at = part.indexOf("=");
+        if (at <= 0) throw new InputError(`${source}: "${part}" is not metric=rule (e.g. p95=+20%)`);
+        return [part.slice(0, at).trim(), part.slice(at + 1).trim()];
+      })
+    );
+  } else {
+    try {
+      data = (0, import_yaml2.parse)(text);
+    } catch (error) {
+      data = text.includes(",") && !text.trim().includes("\n") ? flowMapping(text) : void 0;
+      if (data === void 0) {
+        throw new InputError(
+          `${source}: not valid YAML: ${error.message.split("\n")[0]}
+  Write one rule per line ("p95: +20%"), or several on one line separated by commas ("p50: +20%, p95: +20%").`
+        );
+      }
+    }
+  }
+  if (typeof data === "string" && /^[^:\s]+:\S/.test(data.trim())) {
+    throw new InputError(`${source}: "${data.trim()}" needs a space after the colon ("p95: +20%"), or write p95=+20%`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new InputError(`${source}: expected a map of metric to rule, e.g. "p95: +20%"`);
+  }
+  return data;
+}
+
+// src/demo/demo-server.ts
+init_define_PERF_GATE_UPLOT();
+import { createServer } from "node:http";
+import { performance } from "node:perf_hooks";
+var DEMO_FACTOR_ENV = "PERF_GATE_DEMO_FACTOR";
+var ITEMS = Array.from({ length: 20 }, (_, index) => ({ id: index + 1, name: `item ${index + 1}`, price: Math.round((index + 1) * 3.7 * 100) / 100 }));
+var ITEMS_JSON = JSON.stringify({ items: ITEMS });
+function parseDemoServerArgs(values, env) {
+  const number2 = (raw, where, fallback, check, allowed) => {
+    if (raw === void 0 || raw.trim() === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || !check(value)) throw new InputError(`${where}: "${raw}" is not ${allowed}`);
+    return value;
+  };
+  const envFactor = env[DEMO_FACTOR_ENV];
+  return {
+    host: "127.0.0.1",
+    // Without --port, PORT (the convention side-by-side A/B relies on), else any free port.
+    port: number2(
+      values.port ?? env.PORT,
+      values.port !== void 0 ? "--port" : "PORT",
+      0,
+      (n) => Number.isInteger(n) && n >= 0 && n < 65536,
+      "a port number (0 for any free port)"
+    ),
+    latencyMs: number2(values["latency-ms"], "--latency-ms", 1, (n) => n >= 0 && n <= 6e4, "a latency in milliseconds (0 to 60000)"),
+    factor: values.factor !== void 0 ? number2(values.factor, "--factor", 1, (n) => n > 0 && n <= 1e3, "a positive factor such as 1.5") : number2(envFactor, DEMO_FACTOR_ENV, 1, (n) => n > 0 && n <= 1e3, "a positive factor such as 1.5")
+  };
+}
+async function startDemoServer(options) {
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://demo");
+    const delayed = (ms, send) => wait(ms * options.factor, send);
+    request.resume();
+    switch (url.pathname) {
+      case "/health":
+        response.end("ok");
+        return;
+      case "/fast": {
+        const ms = url.searchParams.has("ms") ? Number(url.searchParams.get("ms")) : options.latencyMs;
+        delayed(Number.isFinite(ms) && ms >= 0 ? ms : options.latencyMs, () => response.end("ok"));
+        return;
+      }
+      case "/items":
+        delayed(2 * options.latencyMs, () => {
+          response.setHeader("content-type", "application/json");
+          response.end(ITEMS_JSON);
+        });
+        return;
+      default:
+        response.statusCode = 404;
+        response.end("not found: try /fast, /items or /health");
+    }
+  });
+  server.keepAliveTimeout = 3e4;
+  await new Promise((resolve5, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve5());
+  });
+  const port = server.address().port;
+  return {
+    url: `http://${options.host}:${port}`,
+    port,
+    close: () => new Promise((resolve5) => {
+      server.closeAllConnections();
+      server.close(() => resolve5());
+    })
+  };
+}
+function wait(ms, then) {
+  if (ms <= 0) then();
+  else if (ms < 1) {
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+    }
+    then();
+  } else setTimeout(then, Math.round(ms));
 }
 
 // src/formats/results-file.ts
@@ -76970,6 +76994,22 @@ function confirmationTargets(verdict, current, settings) {
   }
   return targets;
 }
+function describeTargets(targets, verdict) {
+  const statusOf = new Map(verdict.metrics.map((metric) => [`${metric.scenario}\0${metric.metric}`, metric.status]));
+  const counts = { regression: 0, warning: 0, inconclusive: 0 };
+  for (const target of targets) {
+    const status = statusOf.get(`${target.scenario}\0${target.metric}`);
+    if (status === "fail") counts.regression++;
+    else if (status === "warn") counts.warning++;
+    else counts.inconclusive++;
+  }
+  const parts = [
+    counts.regression ? `${counts.regression} regression${counts.regression === 1 ? "" : "s"}` : "",
+    counts.warning ? `${counts.warning} warning${counts.warning === 1 ? "" : "s"}` : "",
+    counts.inconclusive ? `${counts.inconclusive} inconclusive metric${counts.inconclusive === 1 ? "" : "s"}` : ""
+  ].filter(Boolean);
+  return `the ${parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0]}`;
+}
 function relocateSource(source, repoTop, checkoutDir) {
   const move = (path) => {
     const rel = relative6(repoTop, path);
@@ -77060,13 +77100,16 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
   const targets = confirmationTargets(verdict, current, settings);
   if (targets.length === 0) return { verdict };
   if (!baseSha) {
-    const why = `${targets.length} suspected regression(s) or inconclusive metric(s)`;
+    const what = describeTargets(targets, verdict);
     if (settings.confirm.compareTo === "base-commit") {
       return { verdict, note: "compare-to base-commit needs a base commit: run on a pull request, or pass --base <commit> to the CLI." };
     }
     if (!relocateSource(settings.source, settings.rootDir, settings.rootDir)) return { verdict };
-    const how = deps.event === "local" ? "pass --base <commit> (e.g. --base origin/main) to measure them again, base and head in turns on this machine" : deps.event === "pull_request" || deps.event === "pull_request_target" ? "the event payload names no base commit" : `a ${deps.event ?? "run"} event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit`;
-    return { verdict, note: `Same-runner confirmation of ${why} did not run: ${how}.` };
+    if (deps.event === "local") {
+      return { verdict, note: `To measure ${what} again, base and head in turns on this machine, pass --base <commit> (e.g. --base origin/main).` };
+    }
+    const how = deps.event === "pull_request" || deps.event === "pull_request_target" ? "the event payload names no base commit" : `a ${deps.event ?? "run"} event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit`;
+    return { verdict, note: `Same-runner confirmation of ${what} did not run: ${how}.` };
   }
   const requested = settings.confirm.compareTo === "base-commit";
   const cannotRun = (why) => {
@@ -79062,7 +79105,8 @@ Run one suite with 'perf-gate run --suite <name>'.`,
   list                     list stored baselines of the gate, newest first
   show [id|name|latest]    print one stored baseline as JSON (default: latest)
   promote [results-file]   save a results file as the new baseline; without a file,
-                           run the configured suite and save its results
+                           run the configured suite and save its results (prints the
+                           saved baseline's id on stdout)
       --as <name>          save as a pinned (named) baseline, e.g. release-1.4
 
 Options:
@@ -79334,7 +79378,7 @@ function comparedPaths(values, positionals) {
   return { ...baselinePath ? { baselinePath } : {}, ...currentPath ? { currentPath } : {} };
 }
 async function compareFiles(baselinePath, currentPath, values, io) {
-  const format = values.format ?? "auto";
+  const format = resultsFormatName(values.format ?? "auto", "--format");
   const current = await readResultsArgument(resolve4(io.cwd, currentPath), currentPath, format);
   const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: "", confirm: "never" });
   let baseline;
@@ -79430,7 +79474,7 @@ async function baselineCommand(args, io) {
       );
       if (outcome.saveFailure) throw new RunError(`the baseline was not saved: ${outcome.saveFailure}`);
       if (!outcome.saved) throw new InputError(`the baseline was not saved: ${outcome.saveDecision.reason}`);
-      io.stdout.write(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location}
+      io.stdout.write(`${outcome.saved.id}
 `);
       const replaced = outcome.saved.replaced;
       if (replaced) {

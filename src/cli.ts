@@ -15,13 +15,13 @@ import { givenBaselineStore, unsavedBaselineRecord } from './baselines/given-bas
 import { findStoredRun } from './baselines/stored-run.js'
 import type { LoadEdgeSettings } from './config/load-settings.js'
 import { checkStoreName } from './config/names.js'
-import { closestName } from './config/closest-name.js'
+import { closestName } from './closest-name.js'
 import { inlineThresholdMap, resolveSettings, type EdgeSettings } from './config/resolve-settings.js'
 import { parseDemoServerArgs, startDemoServer } from './demo/demo-server.js'
 import { DEFAULT_CONFIG_PATH, type GateSettings } from './config/settings.js'
 import type { RunContext } from './context.js'
 import { EXIT_BAD_INPUT, EXIT_PASS, InputError, RunError, exitCodeOf, messageOf } from './errors.js'
-import { formatNames, parseResultsText } from './formats/registry.js'
+import { formatNames, parseResultsText, resultsFormatName } from './formats/registry.js'
 import { decodeResultsBytes } from './formats/results-file.js'
 import { runGate, type GateOutcome } from './gate.js'
 import type { Logger } from './log.js'
@@ -181,7 +181,8 @@ Run one suite with 'perf-gate run --suite <name>'.`,
   list                     list stored baselines of the gate, newest first
   show [id|name|latest]    print one stored baseline as JSON (default: latest)
   promote [results-file]   save a results file as the new baseline; without a file,
-                           run the configured suite and save its results
+                           run the configured suite and save its results (prints the
+                           saved baseline's id on stdout)
       --as <name>          save as a pinned (named) baseline, e.g. release-1.4
 
 Options:
@@ -492,7 +493,7 @@ function comparedPaths(values: Record<string, string | boolean | undefined>, pos
 }
 
 async function compareFiles(baselinePath: string, currentPath: string, values: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
-  const format = (values.format as string | undefined) ?? 'auto'
+  const format = resultsFormatName((values.format as string | undefined) ?? 'auto', '--format')
   const current = await readResultsArgument(resolve(io.cwd, currentPath), currentPath, format)
   const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: '', confirm: 'never' })
   let baseline: { results: Results; record: BaselineRecord }
@@ -593,7 +594,8 @@ async function baselineCommand(args: string[], io: CliIo): Promise<number> {
       )
       if (outcome.saveFailure) throw new RunError(`the baseline was not saved: ${outcome.saveFailure}`)
       if (!outcome.saved) throw new InputError(`the baseline was not saved: ${outcome.saveDecision.reason}`)
-      io.stdout.write(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location}\n`)
+      // The log (stderr) has said where it went and why; stdout answers the id alone, for a script to keep.
+      io.stdout.write(`${outcome.saved.id}\n`)
       const replaced = outcome.saved.replaced
       if (replaced) {
         io.stdout.write(`It replaces pinned "${values.as}" ${replaced.id} (saved ${replaced.savedAt}), which is kept at ${replaced.keptAt}.\n`)

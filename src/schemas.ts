@@ -9,6 +9,7 @@ import resultsSchema from '../schemas/results.schema.json' with { type: 'json' }
 import reportSchema from '../schemas/report.schema.json' with { type: 'json' }
 import baselineSchema from '../schemas/baseline.schema.json' with { type: 'json' }
 import shardSchema from '../schemas/shard.schema.json' with { type: 'json' }
+import { closestName } from './closest-name.js'
 
 // ajv-formats is CommonJS with a default export; under ESM interop the function may sit one level down.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv
@@ -137,12 +138,22 @@ function describeError(error: ErrorObject, data: unknown): string {
     case 'additionalProperties': {
       const allowed = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {})
       const where = error.instancePath || '(top level)'
-      return `${where}: unknown key "${String(params.additionalProperty)}"${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`
+      const key = String(params.additionalProperty)
+      return `${where}: unknown key "${key}"${didYouMean(key, allowed)}${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`
     }
     case 'required':
       return `${path}: missing required key "${String(params.missingProperty)}"`
-    case 'enum':
-      return `${path}: ${show(value)} is not allowed; allowed: ${(params.allowedValues as unknown[]).map(show).join(', ')}`
+    case 'enum': {
+      const allowed = params.allowedValues as unknown[]
+      const near =
+        typeof value === 'string'
+          ? didYouMean(
+              value,
+              allowed.filter((option): option is string => typeof option === 'string')
+            )
+          : ''
+      return `${path}: ${show(value)} is not allowed${near}; allowed: ${allowed.map(show).join(', ')}`
+    }
     case 'const':
       return `${path}: ${show(value)} is not allowed; expected ${show(params.allowedValue)}`
     case 'type':
@@ -154,6 +165,12 @@ function describeError(error: ErrorObject, data: unknown): string {
     default:
       return `${path}: ${show(value)} ${error.message ?? 'is invalid'}`
   }
+}
+
+/** ` (did you mean "suites"?)` for a key or value near an allowed one, else ''. */
+function didYouMean(written: string, allowed: readonly string[]): string {
+  const near = closestName(written, allowed)
+  return near ? ` (did you mean "${near}"?)` : ''
 }
 
 function valueAt(data: unknown, pointer: string): unknown {

@@ -63,11 +63,18 @@ strict: true
   test('unknown keys name the path, the line and the allowed keys', () => {
     rejects(
       'suites:\n  - command: x\n    comand: y\n',
-      /perf-gate\.yml:3: \/suites\/0: unknown key "comand"; allowed: name, command, results, format, timeout, repeat, cwd, env, memory, thresholds/
+      /perf-gate\.yml:3: \/suites\/0: unknown key "comand" \(did you mean "command"\?\); allowed: name, command, results, format, timeout, repeat, cwd, env, memory, thresholds/
     )
     rejects(
       'threshold:\n  p95: +20%\n',
-      /perf-gate\.yml:1: \(top level\): unknown key "threshold"; allowed: \$schema, version, name, suites, thresholds, overrides, baseline, strict/
+      /perf-gate\.yml:1: \(top level\): unknown key "threshold" \(did you mean "thresholds"\?\); allowed: \$schema, version, name, suites, thresholds, overrides, baseline, strict/
+    )
+  })
+
+  test('a value outside an enum names the nearest allowed one', () => {
+    rejects(
+      'confirm:\n  method: dut\n',
+      /perf-gate\.yml:2: \/confirm\/method: "dut" is not allowed \(did you mean "duet"\?\); allowed: "auto", "sequential", "slices", "duet"/
     )
   })
 

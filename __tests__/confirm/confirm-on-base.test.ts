@@ -244,7 +244,7 @@ describe('confirmation targets and relocation', () => {
     assert.deepEqual(everything.map((t) => `${t.metric}:${t.worseFraction}`).sort(), ['p95:0.1', 'rps:0.15'])
   })
 
-  test('without a base commit a suspected regression stays as it was, and the report says A/B did not run and how to make it', async () => {
+  test('without a base commit a suspected regression stays as it was; a terminal is offered --base, a push is told the stored history decides', async () => {
     const dir = scratchDir()
     const settings = await settingsFor(dir)
     const baseline = resultsWith({ bench: { mean: { values: [100, 101, 99], unit: 'ms' } } })
@@ -262,12 +262,29 @@ describe('confirmation targets and relocation', () => {
     assert.equal(outcome.verdict, verdict)
     assert.equal(
       outcome.note,
-      'Same-runner confirmation of 1 suspected regression(s) or inconclusive metric(s) did not run: pass --base <commit> (e.g. --base origin/main) to measure them again, base and head in turns on this machine.'
+      'To measure the 1 inconclusive metric again, base and head in turns on this machine, pass --base <commit> (e.g. --base origin/main).'
     )
     assert.equal(
       (await withoutBase('push')).note,
-      'Same-runner confirmation of 1 suspected regression(s) or inconclusive metric(s) did not run: a push event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit.'
+      'Same-runner confirmation of the 1 inconclusive metric did not run: a push event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit.'
     )
+    // Counted by status: a regression (as a local run on this machine's own baseline decides it) and an undecided one.
+    const twoBaseline = resultsWith({ bench: { mean: { values: [100, 101, 99], unit: 'ms' } }, other: { mean: { values: [100, 101, 99], unit: 'ms' } } })
+    const twoCurrent = resultsWith({ bench: { mean: { values: [130, 131, 129], unit: 'ms' } }, other: { mean: { values: [130, 131, 129], unit: 'ms' } } })
+    const both = evaluate({ current: twoCurrent, baseline: twoBaseline, history: [twoBaseline], rules: settings.thresholds })
+    const mixed = { ...both, metrics: both.metrics.map((metric) => (metric.scenario === 'bench' ? { ...metric, status: 'fail' as const } : metric)) }
+    assert.deepEqual(
+      mixed.metrics.map((metric) => `${metric.scenario}:${metric.status}`),
+      ['bench:fail', 'other:inconclusive']
+    )
+    const mixedNote = await confirmOnBaseCommit(settings, mixed, twoCurrent, undefined, true, {
+      log: new MemoryLogger(),
+      now: Date.now,
+      produce: () => Promise.reject(new Error('nothing is measured without a base')),
+      decide: meanRatioDecider,
+      event: 'local'
+    })
+    assert.match(mixedNote.note!, /^To measure the 1 regression and 1 inconclusive metric again,/)
     // Results read from a file could not be re-measured anyway: nothing to suggest.
     const fromFile = await resolveSettings({
       rootDir: dir,

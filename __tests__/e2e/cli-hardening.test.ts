@@ -1,7 +1,7 @@
 /** Small hardening through the bundled CLI (dist/cli.js): broken pipes, contradictory thresholds, config positions. */
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { CLI_ENTRY, runCliEntry, scratchDir } from '../support/spawn-dist.js'
@@ -87,5 +87,30 @@ describe('CLI hardening', () => {
     const run = await runCliEntry(['run', '-c', 'perf-gate.yml'], dir)
     assert.equal(run.exitCode, 3, run.stdout + run.stderr)
     assert.match(run.stderr, /Missing closing "quote \(the quote opened at perf-gate\.yml:3:8\)/)
+  })
+
+  test('a results format is checked before the suite runs: a typo names the line and the nearest format; github-action-benchmark tool names work', async () => {
+    const dir = scratchDir()
+    // The command leaves a mark if it runs: a long suite must not run to the end before its format is refused.
+    writeFileSync(join(dir, 'bench.js'), "require('fs').writeFileSync('ran', '1')\nconsole.log(JSON.stringify([{ name: 'parse', unit: 'ms', value: 10 }]))\n")
+    const suite = (format: string): string => `suites:\n  - name: parse\n    command: node bench.js\n    format: ${format}\n`
+    writeFileSync(join(dir, 'perf-gate.yml'), suite('custom-smaler-is-better'))
+    const typo = await runCliEntry(['run', '-c', 'perf-gate.yml'], dir)
+    assert.equal(typo.exitCode, 3, typo.stdout + typo.stderr)
+    assert.match(
+      typo.stderr,
+      /perf-gate\.yml:4: \/suites\/0\/format: unknown results format "custom-smaler-is-better" \(did you mean "custom-smaller-is-better"\?\); known formats: auto, /
+    )
+    assert.equal(existsSync(join(dir, 'ran')), false, 'the suite did not run')
+
+    writeFileSync(join(dir, 'perf-gate.yml'), suite('customSmallerIsBetter'))
+    const migrated = await runCliEntry(['baseline', 'promote', '-c', 'perf-gate.yml'], dir)
+    assert.equal(migrated.exitCode, 0, migrated.stdout + migrated.stderr)
+    assert.match(migrated.stdout.trim(), /^\d{8}T\d{9}Z-[0-9a-f-]+-local$/, 'promote answers the saved id on stdout')
+    assert.equal((migrated.stderr.match(/Saved baseline/g) ?? []).length, 1, 'said once')
+
+    const flag = await runCliEntry(['compare', 'a.json', 'b.json', '--format', 'pytset'], dir)
+    assert.equal(flag.exitCode, 3)
+    assert.match(flag.stderr, /--format: unknown results format "pytset" \(did you mean "pytest-benchmark"\?\)/)
   })
 })

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdirSync } from 'node:fs'
 import { InputError } from '../../src/errors.js'
-import { formatNames, parseResultsText, RESULTS_FORMATS } from '../../src/formats/registry.js'
+import { formatNames, GITHUB_ACTION_BENCHMARK_TOOLS, parseResultsText, RESULTS_FORMATS, resultsFormatName } from '../../src/formats/registry.js'
 import { assertParseError, fixtureText, needsShared, SHARED_FIXTURES_DIR, sharedFixtureText } from '../support/format-fixtures.js'
 
 /** Committed fixtures and the format `auto` must pick for each. */
@@ -131,6 +131,26 @@ describe('format registry', () => {
       if (!format) continue
       assert.deepEqual(detected(sharedFixtureText(name)!), [format], name)
     }
+  })
+
+  test("a format is named as perf-gate names it or as github-action-benchmark's tool: input does; a typo gets the nearest", () => {
+    assert.equal(resultsFormatName('auto', 'format'), 'auto')
+    assert.equal(resultsFormatName('criterion', 'format'), 'criterion')
+    assert.equal(resultsFormatName('customSmallerIsBetter', 'format'), 'custom-smaller-is-better')
+    assert.equal(resultsFormatName('customBiggerIsBetter', 'format'), 'custom-bigger-is-better')
+    assert.equal(resultsFormatName('pytest', 'format'), 'pytest-benchmark')
+    assert.equal(resultsFormatName('googlecpp', 'format'), 'google-benchmark')
+    assert.equal(resultsFormatName('cargo', 'format'), 'libtest')
+    for (const alias of Object.values(GITHUB_ACTION_BENCHMARK_TOOLS)) assert.ok(formatNames().includes(alias), alias)
+    assert.throws(
+      () => resultsFormatName('Criterion', 'perf-gate.yml: /suites/0/format'),
+      /^InputError: perf-gate\.yml: \/suites\/0\/format: unknown results format "Criterion" \(did you mean "criterion"\?\)/
+    )
+    assert.throws(() => resultsFormatName('googlecp', 'format'), /did you mean "google-benchmark"\?/)
+    assert.throws(
+      () => resultsFormatName('gatling', 'format'),
+      (error: Error) => !error.message.includes('did you mean')
+    )
   })
 
   test('unknown formats and undetectable text are input errors that list the formats', () => {

@@ -7,6 +7,7 @@ import { resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { checkStoreName } from './names.js'
 import { InputError } from '../errors.js'
+import { resultsFormatName } from '../formats/registry.js'
 import { displayPath } from '../paths.js'
 import { thresholdsProblems } from '../schemas.js'
 import { loadConfigFile, withConfigLine, type ConfigFile } from './config-file.js'
@@ -252,7 +253,7 @@ function edgeRepeat(edge: EdgeSettings): number | undefined {
 }
 
 function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): RunSource {
-  const format = edge.format || 'auto'
+  const format = edge.format ? resultsFormatName(edge.format, "format (input 'format' / --format)") : 'auto'
   if (edge.command) {
     const suite: SuiteSettings = {
       name: 'command',
@@ -292,7 +293,7 @@ function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): R
       const settings: SuiteSettings = {
         name,
         command: suite.command,
-        format: edge.format || suite.format || 'auto',
+        format: edge.format ? format : suite.format ? resultsFormatName(suite.format, `${where}: /suites/${index}/format`) : 'auto',
         timeoutMs:
           suite.timeout !== undefined
             ? parseDurationMs(suite.timeout, `${where}: /suites/${index}/timeout`)

@@ -5,7 +5,7 @@
 import { InputError } from '../errors.js'
 import type { Results } from '../results/model.js'
 import { LOAD_SUITE_NAME, type GateSettings, type SuitesSource } from './settings.js'
-import { closestName } from './closest-name.js'
+import { closestName } from '../closest-name.js'
 
 /** The settings with only the named suites; `names` empty or undefined keeps every suite. */
 export function selectSuites(settings: GateSettings, names: string[] | undefined): GateSettings {

@@ -76,6 +76,24 @@ export function confirmationTargets(verdict: GateVerdict, current: Results, sett
   return targets
 }
 
+/** "the 1 regression and 2 inconclusive metrics": what confirmation would measure again, by status. */
+function describeTargets(targets: ConfirmTarget[], verdict: GateVerdict): string {
+  const statusOf = new Map(verdict.metrics.map((metric) => [`${metric.scenario}\u0000${metric.metric}`, metric.status]))
+  const counts = { regression: 0, warning: 0, inconclusive: 0 }
+  for (const target of targets) {
+    const status = statusOf.get(`${target.scenario}\u0000${target.metric}`)
+    if (status === 'fail') counts.regression++
+    else if (status === 'warn') counts.warning++
+    else counts.inconclusive++
+  }
+  const parts = [
+    counts.regression ? `${counts.regression} regression${counts.regression === 1 ? '' : 's'}` : '',
+    counts.warning ? `${counts.warning} warning${counts.warning === 1 ? '' : 's'}` : '',
+    counts.inconclusive ? `${counts.inconclusive} inconclusive metric${counts.inconclusive === 1 ? '' : 's'}` : ''
+  ].filter(Boolean)
+  return `the ${parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0]}`
+}
+
 /**
  * The same source, run from the base checkout: every path under the repository's top level moves to the same
  * place under the checkout. A results file someone else produced cannot be re-measured: undefined.
@@ -210,20 +228,21 @@ export async function confirmOnBaseCommit(
   if (!baseSha) {
     // Said either way: a suspected regression left to the stored comparison must not look as if A/B had been tried.
     // (Results read from a file cannot be re-measured at all: nothing to suggest.)
-    const why = `${targets.length} suspected regression(s) or inconclusive metric(s)`
+    const what = describeTargets(targets, verdict)
     if (settings.confirm.compareTo === 'base-commit') {
       return { verdict, note: 'compare-to base-commit needs a base commit: run on a pull request, or pass --base <commit> to the CLI.' }
     }
     if (!relocateSource(settings.source, settings.rootDir, settings.rootDir)) return { verdict }
-    // A push or a scheduled run has no base to compare with: there the stored history decides, and saying how a pull
-    // request or the CLI gets one is all there is to say. In a terminal, --base is the way.
+    // In a terminal the verdict stands on its evidence and --base is an offer, not a missing step; a push or a
+    // scheduled run has no base at all, the stored history decides there; only a pull request should have had one.
+    if (deps.event === 'local') {
+      return { verdict, note: `To measure ${what} again, base and head in turns on this machine, pass --base <commit> (e.g. --base origin/main).` }
+    }
     const how =
-      deps.event === 'local'
-        ? 'pass --base <commit> (e.g. --base origin/main) to measure them again, base and head in turns on this machine'
-        : deps.event === 'pull_request' || deps.event === 'pull_request_target'
-          ? 'the event payload names no base commit'
-          : `a ${deps.event ?? 'run'} event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit`
-    return { verdict, note: `Same-runner confirmation of ${why} did not run: ${how}.` }
+      deps.event === 'pull_request' || deps.event === 'pull_request_target'
+        ? 'the event payload names no base commit'
+        : `a ${deps.event ?? 'run'} event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit`
+    return { verdict, note: `Same-runner confirmation of ${what} did not run: ${how}.` }
   }
   const requested = settings.confirm.compareTo === 'base-commit'
   const cannotRun = (why: string): ConfirmOutcome => {

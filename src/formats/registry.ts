@@ -2,6 +2,7 @@
  * The list of results formats. `format: auto` picks the single format whose detect() accepts the text;
  * none or several is an error that lists the choices.
  */
+import { closestName } from '../closest-name.js'
 import { InputError } from '../errors.js'
 import { normalizeResults } from '../results/normalize.js'
 import type { Results } from '../results/model.js'
@@ -67,16 +68,40 @@ export function formatNames(): string[] {
 }
 
 /**
+ * github-action-benchmark's `tool:` names for the formats perf-gate reads too, so that a migrating workflow keeps its
+ * value (its cargo tool reads `cargo bench` output, libtest's lines).
+ */
+export const GITHUB_ACTION_BENCHMARK_TOOLS: Readonly<Record<string, string>> = {
+  customSmallerIsBetter: 'custom-smaller-is-better',
+  customBiggerIsBetter: 'custom-bigger-is-better',
+  pytest: 'pytest-benchmark',
+  googlecpp: 'google-benchmark',
+  cargo: 'libtest'
+}
+
+/**
+ * The format a user named, checked where it was written (`where`: the config field or the input) before anything
+ * runs: a format name, `auto`, or one of github-action-benchmark's tool names (answered as perf-gate's name). An
+ * unknown name is an InputError with the nearest known one.
+ */
+export function resultsFormatName(written: string, where: string): string {
+  const name = written.trim()
+  if (name === 'auto' || formatNames().includes(name)) return name
+  const alias = GITHUB_ACTION_BENCHMARK_TOOLS[name]
+  if (alias) return alias
+  const near = closestName(name, ['auto', ...formatNames(), ...Object.keys(GITHUB_ACTION_BENCHMARK_TOOLS)])
+  const suggestion = near ? ` (did you mean "${GITHUB_ACTION_BENCHMARK_TOOLS[near] ?? near}"?)` : ''
+  throw new InputError(`${where}: unknown results format "${name}"${suggestion}; known formats: auto, ${formatNames().join(', ')}`)
+}
+
+/**
  * Parses results text in a named format (or 'auto'), checks every value is a measurement (finite, in range, no
  * negative time), then normalises directions and units. `context.suite` names the suite whose output this is: formats
  * whose output names no target (hey) name their scenario after it.
  */
 export function parseResultsText(text: string, format: string, source: string, context: ParseContext = {}): Results {
   binaryCheck(text, source)
-  const parser = format === 'auto' ? detectFormat(text, source) : RESULTS_FORMATS.find((f) => f.name === format)
-  if (!parser) {
-    throw new InputError(`unknown results format "${format}"; known formats: auto, ${formatNames().join(', ')}`)
-  }
+  const parser = format === 'auto' ? detectFormat(text, source) : RESULTS_FORMATS.find((f) => f.name === resultsFormatName(format, 'format'))!
   const results = parser.parse(text, source, context)
   if (results.scenarios.length === 0) throw new InputError(`${source}: no benchmarks or scenarios found`)
   checkValues(results, source)

@@ -8,7 +8,7 @@ import { EXIT_PASS, InputError, RunError } from '../errors.js'
 import { buildHistoryTable } from './history-table.js'
 import type { BaselineRecord } from '../baselines/store.js'
 import { globMatches } from '../config/thresholds.js'
-import { closestName } from '../config/closest-name.js'
+import { closestName } from '../closest-name.js'
 import { historyJson, historyMarkdown, historyText } from './render-history.js'
 
 export const HISTORY_HELP = `Usage: perf-gate history [options]

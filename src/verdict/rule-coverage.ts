@@ -4,7 +4,7 @@
  * metric of at least one scenario it applies to, in this run or the baseline (a glob that matches in some scenarios
  * but not others is fine). Built-in default rules are exempt: they name every metric a source may produce.
  */
-import { closestName } from '../config/closest-name.js'
+import { closestName } from '../closest-name.js'
 import { globMatches } from '../config/thresholds.js'
 import type { ThresholdRule } from '../config/settings.js'
 import { InputError } from '../errors.js'
