@@ -77808,6 +77808,7 @@ function trialStrip(row) {
   const baseline = row.baseline?.values ?? [];
   const current = row.current?.values ?? [];
   if (baseline.length === 0 && current.length === 0) return "";
+  const baselineSide = row.change?.method === "history" ? "stored runs" : "baseline";
   const change = row.change;
   const band = change?.interval && row.baseline ? { low: row.baseline.value * change.interval.low, high: row.baseline.value * change.interval.high } : void 0;
   const all = [...baseline, ...current, ...row.baseline ? [row.baseline.value] : [], ...row.current ? [row.current.value] : []];
@@ -77827,7 +77828,7 @@ function trialStrip(row) {
   const axisY = rowY.current + 18;
   const shapes = [];
   shapes.push(`<line class="axis" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${axisY}" y2="${axisY}"/>`);
-  shapes.push(`<text x="4" y="${rowY.baseline + 4}">baseline</text><text x="4" y="${rowY.current + 4}">current</text>`);
+  shapes.push(`<text x="4" y="${rowY.baseline + 4}">${baselineSide}</text><text x="4" y="${rowY.current + 4}">current</text>`);
   if (band) {
     const from = x(Math.min(band.low, band.high));
     shapes.push(
@@ -77850,7 +77851,8 @@ function trialStrip(row) {
   shapes.push(`<text x="${LEFT}" y="${axisY + 14}">${escapeHtml(formatQuantity(min2 + pad, row.unit))}</text>`);
   shapes.push(`<text x="${WIDTH - RIGHT}" y="${axisY + 14}" text-anchor="end">${escapeHtml(formatQuantity(max3 - pad, row.unit))}</text>`);
   const height = axisY + 20;
-  const summary = change ? `${formatPercentChange(change.ratio)}${change.interval ? `, interval ${formatInterval(row)}` : ""}; ${baseline.length} baseline and ${current.length} current value(s)` : `${baseline.length} baseline and ${current.length} current value(s)`;
+  const counts = baselineSide === "stored runs" ? `${baseline.length} stored run${baseline.length === 1 ? "" : "s"} and ${current.length} current value(s)` : `${baseline.length} baseline and ${current.length} current value(s)`;
+  const summary = change ? `${formatPercentChange(change.ratio)}${change.interval ? `, interval ${formatInterval(row)}` : ""}; ${counts}` : counts;
   const title = `${row.scenario} · ${row.metric}: ${summary}`;
   return `<figure class="strip" data-metric="${escapeHtml(row.metric)}" data-baseline-points="${baseline.length}" data-current-points="${current.length}">
 <figcaption><strong>${escapeHtml(row.metric)}</strong>: ${escapeHtml(summary)}</figcaption>

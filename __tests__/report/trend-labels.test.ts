@@ -2,6 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildReport } from '../../src/report/build-report.js'
+import { trialStrip } from '../../src/report/html/trial-strip.js'
 import { formatValue } from '../../src/report/format-cells.js'
 import { baselineRecord } from '../../src/gate.js'
 import { evaluate } from '../../src/verdict/evaluate.js'
@@ -65,6 +66,9 @@ test('a run reads the same in the table, the trend and the history: its median, 
   )
   assert.equal(row.baseline!.value, 10.1, 'compared with the median of the three stored levels')
   assert.deepEqual(row.baseline!.values, [10.4, 10.1, 9.9], "the baseline side is the stored runs, not the newest run's trials")
+  const strip = trialStrip(row)
+  assert.match(strip, /<text x="4" y="\d+">stored runs<\/text>/, "the HTML strip's baseline row is named for what it holds")
+  assert.match(strip, /; 3 stored runs and 5 current value\(s\)<\/figcaption>/)
   assert.equal(formatValue(row, 'baseline'), '10.1 ms (3×)')
   assert.equal(formatValue(row, 'current'), '10.6 ms (4 of 5×)')
   assert.deepEqual(trend.comparedWith, { value: 10.1, what: 'median of 3 stored runs' })
