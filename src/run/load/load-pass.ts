@@ -49,11 +49,9 @@ export interface LoadPassOptions {
   thinkTime?: ThinkTimeSettings
   /** The measured spans of a shape and a recorder per part: a request counts in the part its start falls in. */
   measured?: { windows: MeasuredWindow[]; recorders: TrialRecorder[] }
-  /**
-   * Open loop: the pacer (default: sends within tens of µs of their due time), or one ms-granular timer per send;
-   * `pacer` sets which (bench/pacing.ts: one that never stays awake).
-   */
+  /** Open loop: the pacer (default: sends within tens of µs of their due time), or one ms-granular timer per send. */
   pacing?: 'pacer' | 'timers'
+  /** Which pacer: the process's shared one by default; bench/pacing.ts passes one that never stays awake. */
   pacer?: Pacer
   /**
    * This pass is one of several generators sharing one load (worker threads, src/run/load/workers): it takes every
