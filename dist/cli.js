@@ -74534,6 +74534,9 @@ async function runLoadPass(options) {
   let lateSends = 0;
   const setupClient = (client) => {
     const connection = client;
+    connection.requestIterator.resetContext = function() {
+      this.context = {};
+    };
     const user = clients++ * stride.every + stride.offset + 1;
     let started;
     let dueTime;
