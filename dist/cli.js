@@ -72437,6 +72437,17 @@ function scopeToSuites(results, suites) {
   return { ...results, scenarios: results.scenarios.filter((scenario) => scenario.labels?.suite !== void 0 && wanted.has(scenario.labels.suite)) };
 }
 
+// src/context.ts
+init_define_PERF_GATE_UPLOT();
+function baseCommitOfEvent(context) {
+  if (context.pullRequest?.baseSha) return { sha: context.pullRequest.baseSha, what: "the base commit" };
+  if (context.previousSha && isDefaultBranchPush(context)) return { sha: context.previousSha, what: "the commit before this push" };
+  return void 0;
+}
+function isDefaultBranchPush(context) {
+  return context.event === "push" && context.defaultBranch !== void 0 && context.ref === `refs/heads/${context.defaultBranch}`;
+}
+
 // src/report/build-report.ts
 init_define_PERF_GATE_UPLOT();
 
@@ -77094,15 +77105,15 @@ function pairedLevels(change, base) {
 function withoutConfirmationAdvice(reason) {
   return reason.replace(/Use same-runner confirmation, more trials, or a larger threshold\./, "More pairs (more or later confirm looks) or a larger threshold can decide.").replace(/,? ?(or )?(use |let )?same-runner confirmation( decide)?/gi, "");
 }
-function baseCommitOf(settings, pullRequestBaseSha) {
-  return settings.confirm.base ?? pullRequestBaseSha;
+function baseCommitOf(settings, ofEvent) {
+  return settings.confirm.base ? { sha: settings.confirm.base, what: "the base commit" } : ofEvent;
 }
-async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBaseline, deps) {
+async function confirmOnBaseCommit(settings, verdict, current, base, hasBaseline, deps) {
   const wanted = settings.confirm.compareTo === "base-commit" || settings.confirm.when === "on-regression";
   if (!wanted) return { verdict };
   const targets = confirmationTargets(verdict, current, settings);
   if (targets.length === 0) return { verdict };
-  if (!baseSha) {
+  if (!base) {
     const what = describeTargets(targets, verdict);
     if (settings.confirm.compareTo === "base-commit") {
       return { verdict, note: "compare-to base-commit needs a base commit: run on a pull request, or pass --base <commit> to the CLI." };
@@ -77111,9 +77122,10 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
     if (deps.event === "local") {
       return { verdict, note: `To measure ${what} again, base and head in turns on this machine, pass --base <commit> (e.g. --base origin/main).` };
     }
-    const how = deps.event === "pull_request" || deps.event === "pull_request_target" ? "the event payload names no base commit" : `a ${deps.event ?? "run"} event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit`;
+    const how = deps.event === "pull_request" || deps.event === "pull_request_target" ? "the event payload names no base commit" : deps.event === "push" ? "a push is measured again only on the default branch, against the commit before it (the event's `before`), and this one has none, so the stored history decides" : `a ${deps.event ?? "run"} event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit`;
     return { verdict, note: `Same-runner confirmation of ${what} did not run: ${how}.` };
   }
+  const baseSha = base.sha;
   const requested = settings.confirm.compareTo === "base-commit";
   const cannotRun = (why) => {
     if (requested) throw new RunError(`compare-to base-commit: the same-runner A/B against ${baseSha.slice(0, 7)} could not run: ${why}`);
@@ -77130,7 +77142,7 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
   if (!repoTop) return cannotRun(`${settings.rootDir} is not a git checkout`);
   const plan = planDuet(settings, targets, (target) => unitOf2(current, target));
   const short = baseSha.slice(0, 7);
-  deps.log.info(`Confirming ${plan.targets.length} metric(s) on this runner against the base commit ${short}...`);
+  deps.log.info(`Confirming ${plan.targets.length} metric(s) on this runner against ${base.what} ${short}...`);
   let worktree;
   let duet;
   try {
@@ -77166,7 +77178,7 @@ async function confirmOnBaseCommit(settings, verdict, current, baseSha, hasBasel
     });
     const seconds3 = (result.elapsedMs / 1e3).toFixed(0);
     const methodNote = plan.sideBySide && !duet ? started.note : plan.note;
-    const note = `Same-runner A/B against the base commit ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds3} s (${(result.elapsedMs / 1e3 / Math.max(1, result.confirmations.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ""}${interleaved ? `; ${interleaved.describe()}` : ""}.` + (methodNote ? ` ${methodNote}` : "");
+    const note = `Same-runner A/B against ${base.what} ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds3} s (${(result.elapsedMs / 1e3 / Math.max(1, result.confirmations.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ""}${interleaved ? `; ${interleaved.describe()}` : ""}.` + (methodNote ? ` ${methodNote}` : "");
     const confirmed = applyConfirmation(verdict, result, hasBaseline);
     return { verdict: duet ? markSkippedByDuet(confirmed, plan.skipped) : confirmed, note, result };
   } catch (error) {
@@ -77323,7 +77335,7 @@ async function runGate(settings, deps, options) {
     settings,
     stored,
     results,
-    baseCommitOf(settings, deps.context.pullRequest?.baseSha),
+    baseCommitOf(settings, baseCommitOfEvent(deps.context)),
     lookup.baseline !== void 0,
     {
       log: deps.log,

@@ -11,6 +11,8 @@ export interface RunContext {
   defaultBranch?: string
   /** For pull requests: the base commit and branch, and the PR number. */
   pullRequest?: { number: number; baseSha?: string; baseRef?: string; headSha?: string; isFork: boolean }
+  /** For a push: the commit the branch pointed at before it (the event's `before`; absent for a new branch). */
+  previousSha?: string
   /** Links for the report. */
   repositoryUrl?: string
   runUrl?: string
@@ -19,6 +21,18 @@ export interface RunContext {
   runAttempt?: number
   /** Runner label for the environment fingerprint ("github-actions:ubuntu24", "local"). */
   runner: string
+}
+
+/**
+ * The commit a same-runner A/B measures this run against: a pull request's base; on a push to the default branch,
+ * the commit before the push (the stored history there is the default branch's, so the question is the same: did
+ * this change make it slower). A push to another branch is judged against the default branch's history, which its
+ * own previous commit does not stand for: none.
+ */
+export function baseCommitOfEvent(context: RunContext): { sha: string; what: string } | undefined {
+  if (context.pullRequest?.baseSha) return { sha: context.pullRequest.baseSha, what: 'the base commit' }
+  if (context.previousSha && isDefaultBranchPush(context)) return { sha: context.previousSha, what: 'the commit before this push' }
+  return undefined
 }
 
 /** True for a push to the repository's default branch. */

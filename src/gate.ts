@@ -16,7 +16,7 @@ import {
 } from './baselines/store.js'
 import type { GateSettings, RunSource } from './config/settings.js'
 import { defaultThresholdsNote } from './config/resolve-settings.js'
-import type { RunContext } from './context.js'
+import { baseCommitOfEvent, type RunContext } from './context.js'
 import { EXIT_PASS, EXIT_REGRESSION, EXIT_RUN_FAILED, messageOf } from './errors.js'
 import type { Logger } from './log.js'
 import { buildReport } from './report/build-report.js'
@@ -111,7 +111,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     settings,
     stored,
     results,
-    baseCommitOf(settings, deps.context.pullRequest?.baseSha),
+    baseCommitOf(settings, baseCommitOfEvent(deps.context)),
     lookup.baseline !== undefined,
     {
       log: deps.log,

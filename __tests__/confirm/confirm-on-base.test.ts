@@ -266,7 +266,7 @@ describe('confirmation targets and relocation', () => {
     )
     assert.equal(
       (await withoutBase('push')).note,
-      'Same-runner confirmation of the 1 inconclusive metric did not run: a push event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit.'
+      "Same-runner confirmation of the 1 inconclusive metric did not run: a push is measured again only on the default branch, against the commit before it (the event's `before`), and this one has none, so the stored history decides."
     )
     // Counted by status: a regression (as a local run on this machine's own baseline decides it) and an undecided one.
     const twoBaseline = resultsWith({ bench: { mean: { values: [100, 101, 99], unit: 'ms' } }, other: { mean: { values: [100, 101, 99], unit: 'ms' } } })

@@ -202,9 +202,15 @@ function withoutConfirmationAdvice(reason: string): string {
     .replace(/,? ?(or )?(use |let )?same-runner confirmation( decide)?/gi, '')
 }
 
-/** The base commit to measure: the PR's base, else the configured one (CLI --base), else none. */
-export function baseCommitOf(settings: GateSettings, pullRequestBaseSha: string | undefined): string | undefined {
-  return settings.confirm.base ?? pullRequestBaseSha
+/** A commit to measure this run against, and how the report names it ("the base commit"). */
+export interface BaseCommit {
+  sha: string
+  what: string
+}
+
+/** The base commit to measure: the configured one (CLI --base), else the event's (baseCommitOfEvent), else none. */
+export function baseCommitOf(settings: GateSettings, ofEvent: BaseCommit | undefined): BaseCommit | undefined {
+  return settings.confirm.base ? { sha: settings.confirm.base, what: 'the base commit' } : ofEvent
 }
 
 /**
@@ -217,7 +223,7 @@ export async function confirmOnBaseCommit(
   settings: GateSettings,
   verdict: GateVerdict,
   current: Results,
-  baseSha: string | undefined,
+  base: BaseCommit | undefined,
   hasBaseline: boolean,
   deps: ConfirmDeps
 ): Promise<ConfirmOutcome> {
@@ -225,7 +231,7 @@ export async function confirmOnBaseCommit(
   if (!wanted) return { verdict }
   const targets = confirmationTargets(verdict, current, settings)
   if (targets.length === 0) return { verdict }
-  if (!baseSha) {
+  if (!base) {
     // Said either way: a suspected regression left to the stored comparison must not look as if A/B had been tried.
     // (Results read from a file cannot be re-measured at all: nothing to suggest.)
     const what = describeTargets(targets, verdict)
@@ -241,9 +247,12 @@ export async function confirmOnBaseCommit(
     const how =
       deps.event === 'pull_request' || deps.event === 'pull_request_target'
         ? 'the event payload names no base commit'
-        : `a ${deps.event ?? 'run'} event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit`
+        : deps.event === 'push'
+          ? "a push is measured again only on the default branch, against the commit before it (the event's `before`), and this one has none, so the stored history decides"
+          : `a ${deps.event ?? 'run'} event has no base to compare with, so the stored history decides; pull requests are confirmed against their base commit`
     return { verdict, note: `Same-runner confirmation of ${what} did not run: ${how}.` }
   }
+  const baseSha = base.sha
   const requested = settings.confirm.compareTo === 'base-commit'
   const cannotRun = (why: string): ConfirmOutcome => {
     if (requested) throw new RunError(`compare-to base-commit: the same-runner A/B against ${baseSha.slice(0, 7)} could not run: ${why}`)
@@ -263,7 +272,7 @@ export async function confirmOnBaseCommit(
 
   const plan = planDuet(settings, targets, (target) => unitOf(current, target))
   const short = baseSha.slice(0, 7)
-  deps.log.info(`Confirming ${plan.targets.length} metric(s) on this runner against the base commit ${short}...`)
+  deps.log.info(`Confirming ${plan.targets.length} metric(s) on this runner against ${base.what} ${short}...`)
   let worktree: BaseWorktree | undefined
   let duet: DuetSession | undefined
   try {
@@ -306,7 +315,7 @@ export async function confirmOnBaseCommit(
     // Why the A/B ran sequentially after all, or what a side-by-side run left out.
     const methodNote = plan.sideBySide && !duet ? started.note : plan.note
     const note =
-      `Same-runner A/B against the base commit ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds} s ` +
+      `Same-runner A/B against ${base.what} ${short}: ${result.pairs} pairs in ${result.looks} look(s), ${seconds} s ` +
       `(${(result.elapsedMs / 1000 / Math.max(1, result.confirmations.length)).toFixed(1)} s of measuring per verdict)${duet ? `; ${duet.describe()}` : ''}${interleaved ? `; ${interleaved.describe()}` : ''}.` +
       (methodNote ? ` ${methodNote}` : '')
     const confirmed = applyConfirmation(verdict, result, hasBaseline)

@@ -5,6 +5,8 @@
 import type { RunContext } from '../context.js'
 
 interface EventPayload {
+  /** push: the commit the ref pointed at before the push (forty zeros for a new branch). */
+  before?: string
   repository?: { default_branch?: string; full_name?: string; html_url?: string }
   pull_request?: {
     number?: number
@@ -30,6 +32,9 @@ export function contextFromActionsEnv(env: NodeJS.ProcessEnv, payload: unknown):
     context.runId = env.GITHUB_RUN_ID
     if (env.GITHUB_RUN_ATTEMPT && /^\d+$/.test(env.GITHUB_RUN_ATTEMPT)) context.runAttempt = Number(env.GITHUB_RUN_ATTEMPT)
     context.runUrl = `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}${env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : ''}`
+  }
+  if (context.event === 'push' && typeof event.before === 'string' && /^[0-9a-f]{40}$/.test(event.before) && !/^0+$/.test(event.before)) {
+    context.previousSha = event.before
   }
   const pr = event.pull_request
   if (pr && typeof pr.number === 'number') {
