@@ -72819,11 +72819,12 @@ function labelOf(row, noiseFloor, budget) {
   const interval = row.change?.interval;
   if (!interval) return plain("within threshold");
   const floor = Math.log1p(noiseFloor);
-  const low = Math.log(interval.low);
-  const high = Math.log(interval.high);
-  if (low >= -floor && high <= floor) return plain("unchanged");
-  const betterBeyond = row.direction === "lower" ? high < -floor : low > floor;
-  return plain(betterBeyond ? "improved" : "within threshold");
+  if (Math.log(interval.low) >= -floor && Math.log(interval.high) <= floor) return plain("unchanged");
+  return plain(betterBeyondFloor(interval, row.direction, noiseFloor) ? "improved" : "within threshold");
+}
+function betterBeyondFloor(interval, direction, noiseFloor) {
+  const floor = Math.log1p(noiseFloor);
+  return direction === "lower" ? Math.log(interval.high) < -floor : Math.log(interval.low) > floor;
 }
 function plain(kind) {
   return { kind, text: kind };
@@ -73108,9 +73109,10 @@ function judgeLogEstimate(estimate, method, limit, direction, options, tentative
     };
   }
   const certainty = decision === "regressed" ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : "";
+  const said = decision === "within" && betterBeyondFloor(change.interval, direction, options.noiseFloor) ? verdictWords("improved", limit.text) : `${tentative && decision === "within" ? "probably " : ""}${verdictWords(decision, limit.text)}`;
   return {
     outcome: outcomeOf(decision),
-    reason: `${words}: ${tentative && decision === "within" ? "probably " : ""}${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`,
+    reason: `${words}: ${said} (${interval}, ${evidence}${certainty}).`,
     change
   };
 }

@@ -43,6 +43,17 @@ describe('verdicts', () => {
     assert.equal(acrossRunners.status, 'inconclusive', acrossRunners.reason)
   })
 
+  test('an improvement the shown interval proves but the strict bound does not: the label and the reason both say improved', () => {
+    // Trials ±15% apart: a 20% drop has its 90% interval beyond the 3% floor, its 99.8% one not (see the reason).
+    const baseline = resultsWith({ s: { mean: { values: around(100, 5, 0.15), unit: 'µs' } } })
+    const current = resultsWith({ s: { mean: { values: around(80, 5, 0.15), unit: 'µs' } } })
+    const row = verdictOf(evaluate({ current, baseline, history: [baseline], rules: rules({ mean: '+10%' }), sameMachine: true }), 's', 'mean')
+    assert.ok(row.change!.interval!.high < 0.97, JSON.stringify(row.change))
+    assert.equal(row.status, 'improved')
+    assert.equal(row.label!.kind, 'improved')
+    assert.match(row.reason, /^20\.0% lower: better, beyond noise \(90% interval/)
+  })
+
   test('same machine: a relative regression beyond the fail level fails, between warn and fail warns, within passes', () => {
     const current = (p95: number) => resultsWith({ s: { p95: { values: around(p95, 6), unit: 'ms' } } })
     const thresholds = rules({ p95: { warn: '+10%', fail: '+25%' } })

@@ -3,6 +3,7 @@
  * lies within the noise floor on both sides, "improved" when it lies wholly beyond the floor on the better side,
  * and "within threshold" otherwise; a row decided by a budget is labelled by that budget.
  */
+import type { Direction } from '../results/model.js'
 import type { LabelKind, MetricStatus, MetricVerdict, RowLabel } from './types.js'
 
 const BY_STATUS: Record<Exclude<MetricStatus, 'pass'>, LabelKind> = {
@@ -26,11 +27,17 @@ export function labelOf(row: MetricVerdict, noiseFloor: number, budget?: string)
   const interval = row.change?.interval
   if (!interval) return plain('within threshold')
   const floor = Math.log1p(noiseFloor)
-  const low = Math.log(interval.low)
-  const high = Math.log(interval.high)
-  if (low >= -floor && high <= floor) return plain('unchanged')
-  const betterBeyond = row.direction === 'lower' ? high < -floor : low > floor
-  return plain(betterBeyond ? 'improved' : 'within threshold')
+  if (Math.log(interval.low) >= -floor && Math.log(interval.high) <= floor) return plain('unchanged')
+  return plain(betterBeyondFloor(interval, row.direction, noiseFloor) ? 'improved' : 'within threshold')
+}
+
+/**
+ * Whether a shown interval (ratios) lies wholly beyond the noise floor on the better side: what makes a row
+ * "improved", so the reason's words must say the same.
+ */
+export function betterBeyondFloor(interval: { low: number; high: number }, direction: Direction, noiseFloor: number): boolean {
+  const floor = Math.log1p(noiseFloor)
+  return direction === 'lower' ? Math.log(interval.high) < -floor : Math.log(interval.low) > floor
 }
 
 function plain(kind: LabelKind): RowLabel {

@@ -30,6 +30,7 @@ import {
   type LogEstimate
 } from '../stats/log-ratio-intervals.js'
 import { runLevel, trialTrend, withoutWarmUp } from '../stats/trial-trend.js'
+import { betterBeyondFloor } from './labels.js'
 import type { ChangeEstimate } from './types.js'
 import { formatPercentChange } from '../results/units.js'
 
@@ -320,9 +321,15 @@ export function judgeLogEstimate(
     }
   }
   const certainty = decision === 'regressed' ? `; ${formatConfidence(strict.confidence)} sure it is beyond ${describeRatio(strict.ratio)}` : ''
+  // A pass whose shown interval lies wholly beyond the floor on the better side is labelled "improved" (labels.ts);
+  // "within +10%" beside that label would read as a contradiction.
+  const said =
+    decision === 'within' && betterBeyondFloor(change.interval!, direction, options.noiseFloor)
+      ? verdictWords('improved', limit.text)
+      : `${tentative && decision === 'within' ? 'probably ' : ''}${verdictWords(decision, limit.text)}`
   return {
     outcome: outcomeOf(decision),
-    reason: `${words}: ${tentative && decision === 'within' ? 'probably ' : ''}${verdictWords(decision, limit.text)} (${interval}, ${evidence}${certainty}).`,
+    reason: `${words}: ${said} (${interval}, ${evidence}${certainty}).`,
     change
   }
 }
