@@ -75746,14 +75746,17 @@ async function runLoad(source, deps) {
         parts.forEach((trial, part) => trials[part].push(trial));
         if (server && source.server.freshPerTrial) await server.stop();
         if (!deps.fixedTrials && index === scenario.trials - 1 && planned === scenario.trials) {
-          const warmUp = trials.map((partTrials) => warmUpFirstTrial(partTrials, isWatchedLoadMetric)).find((found) => found !== void 0);
+          const warmUp = trials.map((partTrials, part) => {
+            const found = warmUpFirstTrial(partTrials, isWatchedLoadMetric);
+            return found && scenario.parts.length > 1 ? `${scenario.parts[part]}: ${found}` : found;
+          }).find((found) => found !== void 0);
           if (warmUp) {
             planned++;
             deps.log.info(
               `load ${scenario.name}: trial 1 looks like a warm-up (${warmUp}) and will be set aside; one more trial, so that ${scenario.trials} are compared.`
             );
             deps.notes?.push(
-              `Load ${scenario.name}: trial 1 was still warming up (${warmUp}), so a trial ${planned} was run and trial 1 is set aside; a longer \`warmup\` avoids it.`
+              `Load ${scenario.name}: trial 1 was still warming up (${warmUp}), so a trial ${planned} was run; rows where trial 1 stands apart set it aside ("${scenario.trials} of ${planned}×"); a longer \`warmup\` avoids it.`
             );
           }
         }

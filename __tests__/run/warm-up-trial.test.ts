@@ -60,7 +60,10 @@ describe('load runner: a warm-up first trial', () => {
       /load cold start: trial 1 looks like a warm-up \((p50|p95) \d+% above the others\) and will be set aside; one more trial, so that 4 are compared\./
     )
     assert.match(log, /load cold start trial 5\/5/)
-    assert.match(notes, /Load cold start: trial 1 was still warming up .*, so a trial 5 was run and trial 1 is set aside; a longer `warmup` avoids it\./)
+    assert.match(
+      notes,
+      /Load cold start: trial 1 was still warming up .*, so a trial 5 was run; rows where trial 1 stands apart set it aside \("4 of 5×"\); a longer `warmup` avoids it\./
+    )
   })
 
   test('load shards run exactly the configured trials (they are merged trial by trial)', async () => {
