@@ -63262,7 +63262,7 @@ var report_schema_default = {
     },
     method: { enum: ["paired", "history", "trials", "single", "budget", "none"] },
     labelKind: {
-      enum: ["regression", "warning", "inconclusive", "not decided", "improved", "within threshold", "unchanged", "target met", "no baseline", "new", "removed", "not gated"]
+      enum: ["regression", "target missed", "warning", "inconclusive", "not decided", "improved", "within threshold", "unchanged", "target met", "no baseline", "new", "removed", "not gated"]
     },
     environment: { $ref: "https://raw.githubusercontent.com/perf-gate/perf-gate/main/schemas/results.schema.json#/properties/environment" },
     summaryValue: {
@@ -72813,7 +72813,7 @@ var BY_STATUS = {
 function labelOf(row, noiseFloor, budget) {
   if (row.decidedBy === "budget" && budget && (row.status === "pass" || row.status === "fail" || row.status === "warn")) {
     const mark2 = row.status === "pass" ? "✓" : row.status === "fail" ? "✗" : "!";
-    return { kind: row.status === "pass" ? "target met" : row.status === "fail" ? "regression" : "warning", text: `${mark2} ${budget}` };
+    return { kind: row.status === "pass" ? "target met" : row.status === "fail" ? "target missed" : "warning", text: `${mark2} ${budget}` };
   }
   if (row.status !== "pass") return plain(BY_STATUS[row.status]);
   const interval = row.change?.interval;
@@ -72831,6 +72831,7 @@ function plain(kind) {
 }
 var LABEL_ORDER = [
   "regression",
+  "target missed",
   "warning",
   "inconclusive",
   "not decided",
@@ -73670,6 +73671,9 @@ function curveOf(scenario) {
 
 // src/report/build-report.ts
 var MAX_TREND_SERIES = 6;
+function failedThreshold(row) {
+  return row.status === "fail" && (labelKindOf(row) === "regression" || labelKindOf(row) === "target missed");
+}
 function buildReport(input) {
   const { verdict, lookup, context } = input;
   const report = {
@@ -73678,14 +73682,14 @@ function buildReport(input) {
     verdict: verdict.status,
     generatedAt: input.now.toISOString(),
     counts: verdict.counts,
-    // Metrics that failed their threshold; a removed metric fails the gate by its policy, not by a threshold.
-    regressions: verdict.metrics.filter((row) => row.status === "fail" && labelKindOf(row) === "regression").length,
+    // Metrics that failed their threshold (relative or a budget); a removed metric fails the gate by its policy.
+    regressions: verdict.metrics.filter(failedThreshold).length,
     current: { scenarios: input.current.scenarios.length },
     baselineProblems: [...lookup.problems],
     notes: [...input.notes],
     links: {},
     metrics: verdict.metrics,
-    hasRegressions: verdict.metrics.some((row) => row.status === "fail" && labelKindOf(row) === "regression"),
+    hasRegressions: verdict.metrics.some(failedThreshold),
     scenarios: summarizeScenarios(input.current),
     labelCounts: countLabels(verdict.metrics)
   };
@@ -77646,6 +77650,7 @@ function headlineParts(report) {
   if (recorded > 0) counts["no baseline"] = 0;
   const parts = [
     { icon: STATUS_ICON.fail, text: pluralize(counts.regression, "regression"), count: counts.regression },
+    { icon: STATUS_ICON.fail, text: `${pluralize(counts["target missed"], "target")} missed`, count: counts["target missed"] },
     { icon: STATUS_ICON.warn, text: pluralize(counts.warning, "warning"), count: counts.warning },
     { icon: STATUS_ICON.inconclusive, text: `${counts.inconclusive} inconclusive`, count: counts.inconclusive },
     { icon: STATUS_ICON.inconclusive, text: `${counts["not decided"]} not decided`, count: counts["not decided"] },
@@ -77685,6 +77690,10 @@ function guidanceFor(report) {
       case "not-saved":
         return "Nothing is blocked by relative thresholds until then; absolute budgets still apply.";
     }
+  }
+  const failed = report.metrics.filter((metric) => metric.status === "fail");
+  if (report.verdict === "fail" && failed.length > 0 && failed.every((metric) => metric.label?.kind === "target missed")) {
+    return `A gated metric missed its absolute target: this run's level (the median of its trials) is past it.`;
   }
   if (report.verdict === "fail" && report.metrics.every((metric) => metric.status !== "fail" || metric.current === void 0)) {
     return "A gated metric of the baseline is missing from this run, so it was not compared; run it again, or set `removed:` if it was dropped on purpose.";

@@ -174,5 +174,9 @@ describe('examples/chat-app through dist/cli.js', () => {
     const missed = await runCliEntry(['run', '-c', 'targets.yml', '-q'], dir, { PERF_GATE_PIPELINE_FACTOR: '1.5', ...cpuClock }, 120_000)
     assert.equal(missed.exitCode, 1, missed.stdout + missed.stderr)
     assert.match(missed.stdout, /pipeline rank · median: 3\.\d+ ms breaks the budget < 3\.5ms/)
+    // Nothing earlier was compared: a missed target, not a regression "beyond noise".
+    assert.match(missed.stdout, /FAIL\n1 target missed · 5 targets met\n/)
+    assert.match(missed.stdout, /A gated metric missed its absolute target: this run's level \(the median of its trials\) is past it\./)
+    assert.doesNotMatch(missed.stdout, /regression|rule out noise/)
   })
 })

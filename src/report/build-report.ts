@@ -29,6 +29,10 @@ export interface ReportInput {
 /** How many metric series the trend chart may show. */
 const MAX_TREND_SERIES = 6
 
+function failedThreshold(row: MetricVerdict): boolean {
+  return row.status === 'fail' && (labelKindOf(row) === 'regression' || labelKindOf(row) === 'target missed')
+}
+
 export function buildReport(input: ReportInput): GateReport {
   const { verdict, lookup, context } = input
   const report: GateReport = {
@@ -37,14 +41,14 @@ export function buildReport(input: ReportInput): GateReport {
     verdict: verdict.status,
     generatedAt: input.now.toISOString(),
     counts: verdict.counts,
-    // Metrics that failed their threshold; a removed metric fails the gate by its policy, not by a threshold.
-    regressions: verdict.metrics.filter((row) => row.status === 'fail' && labelKindOf(row) === 'regression').length,
+    // Metrics that failed their threshold (relative or a budget); a removed metric fails the gate by its policy.
+    regressions: verdict.metrics.filter(failedThreshold).length,
     current: { scenarios: input.current.scenarios.length },
     baselineProblems: [...lookup.problems],
     notes: [...input.notes],
     links: {},
     metrics: verdict.metrics,
-    hasRegressions: verdict.metrics.some((row) => row.status === 'fail' && labelKindOf(row) === 'regression'),
+    hasRegressions: verdict.metrics.some(failedThreshold),
     scenarios: summarizeScenarios(input.current),
     labelCounts: countLabels(verdict.metrics)
   }

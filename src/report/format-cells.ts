@@ -168,6 +168,7 @@ export function headlineParts(
   if (recorded > 0) counts['no baseline'] = 0
   const parts: Array<{ icon: string; text: string; count: number }> = [
     { icon: STATUS_ICON.fail, text: pluralize(counts.regression, 'regression'), count: counts.regression },
+    { icon: STATUS_ICON.fail, text: `${pluralize(counts['target missed'], 'target')} missed`, count: counts['target missed'] },
     { icon: STATUS_ICON.warn, text: pluralize(counts.warning, 'warning'), count: counts.warning },
     { icon: STATUS_ICON.inconclusive, text: `${counts.inconclusive} inconclusive`, count: counts.inconclusive },
     { icon: STATUS_ICON.inconclusive, text: `${counts['not decided']} not decided`, count: counts['not decided'] },
@@ -222,6 +223,11 @@ export function guidanceFor(report: GateReport): string {
         // The absence line above already says how the first baseline gets saved.
         return 'Nothing is blocked by relative thresholds until then; absolute budgets still apply.'
     }
+  }
+  // A gate failed only by budgets compared nothing earlier: "got worse … rule out noise" would be untrue.
+  const failed = report.metrics.filter((metric) => metric.status === 'fail')
+  if (report.verdict === 'fail' && failed.length > 0 && failed.every((metric) => metric.label?.kind === 'target missed')) {
+    return `A gated metric missed its absolute target: this run's level (the median of its trials) is past it.`
   }
   // A gate failed only by gated metrics that did not run compared nothing: "got worse" would be untrue.
   if (report.verdict === 'fail' && report.metrics.every((metric) => metric.status !== 'fail' || metric.current === undefined)) {

@@ -21,7 +21,8 @@ const BY_STATUS: Record<Exclude<MetricStatus, 'pass'>, LabelKind> = {
 export function labelOf(row: MetricVerdict, noiseFloor: number, budget?: string): RowLabel {
   if (row.decidedBy === 'budget' && budget && (row.status === 'pass' || row.status === 'fail' || row.status === 'warn')) {
     const mark = row.status === 'pass' ? '✓' : row.status === 'fail' ? '✗' : '!'
-    return { kind: row.status === 'pass' ? 'target met' : row.status === 'fail' ? 'regression' : 'warning', text: `${mark} ${budget}` }
+    // A budget is held to this run alone: missing it is not a regression (nothing earlier was compared).
+    return { kind: row.status === 'pass' ? 'target met' : row.status === 'fail' ? 'target missed' : 'warning', text: `${mark} ${budget}` }
   }
   if (row.status !== 'pass') return plain(BY_STATUS[row.status])
   const interval = row.change?.interval
@@ -47,6 +48,7 @@ function plain(kind: LabelKind): RowLabel {
 /** Headline order: what a reviewer must see first. */
 export const LABEL_ORDER: readonly LabelKind[] = [
   'regression',
+  'target missed',
   'warning',
   'inconclusive',
   'not decided',

@@ -43,6 +43,7 @@ export type EvidenceMethod = 'paired' | 'history' | 'trials' | 'single' | 'budge
  */
 export type LabelKind =
   | 'regression'
+  | 'target missed'
   | 'warning'
   | 'inconclusive'
   | 'not decided'
