@@ -301,7 +301,7 @@ describe('PR comment through the bundled Action', () => {
     assert.equal(result.exitCode, 1, result.stdout.slice(-2000) + result.stderr)
     const body = botComments(24)[0]!.body
     assert.ok(body.length <= 65_536, `${body.length}`)
-    assert.match(body, /❌ 500 regressions/)
+    assert.match(body, /❌ 500 targets missed/)
     assert.match(body, /not shown here to stay within the size limit; the full table is in the job summary/)
     assert.ok(Buffer.byteLength(result.summary) <= 1024 * 1024, `${Buffer.byteLength(result.summary)}`)
     assert.ok(result.outputs.markdown!.length <= 65_536)
@@ -342,7 +342,7 @@ describe('PR comment through the bundled Action', () => {
     const posted = api.commitComments.find((c) => c.sha === sha)
     assert.ok(posted, 'a commit comment was posted')
     assert.equal(result.outputs['comment-url'], posted.html_url)
-    assert.match(posted.body, /❌ 1 regression/)
+    assert.match(posted.body, /❌ 1 target missed/)
     // Re-running the job finds that comment and leaves one comment on the commit.
     const rerun = await run({
       workspace: ws,
