@@ -2,47 +2,22 @@
  * The bundled Action on a PR whose same-runner A/B contradicts the stored baseline: the posted comment's table shows
  * the A/B arms and estimate (the evidence that decided), and the stored comparison only as non-deciding context.
  */
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
-import { bundleActionEntry, pullRequestPayload, pushPayload, runActionEntry, scratchDir, type ActionRunOptions } from '../support/spawn-dist.js'
-import { BOT_LOGIN, FakeGitHubApi } from '../support/fake-github-api.js'
+import { pullRequestPayload, pushPayload } from '../support/spawn-dist.js'
+import { actionWithFakeApi } from '../support/action-harness.js'
+import { BOT_LOGIN } from '../support/fake-github-api.js'
 import { commentMarker } from '../../src/github/pr-comment.js'
+import { git, workBenchRepository, WORK_BENCH_INPUTS } from '../support/bench-script.js'
 
 // A runner factor (RUNNER_SPEED) scales every value: the stored baselines came from runners twice as slow.
-const BENCH = `import { readFileSync, writeFileSync } from 'node:fs'
-const work = Number(readFileSync('work.txt', 'utf8')) * Number(process.env.RUNNER_SPEED ?? 1)
-const trials = [0.99, 1.01, 1, 1.005, 0.995].map((w) => ({ metrics: { p95: { value: work * 100 * w, unit: 'ms', direction: 'lower' } } }))
-writeFileSync('bench.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ name: 'GET /report', trials }] }))
-`
-const inputs = {
-  command: 'node bench.mjs',
-  results: 'bench.json',
-  thresholds: 'p95: +20%',
-  name: 'api',
-  'github-token': 'test-token',
-  'baseline-store': 'file'
-}
+const inputs = WORK_BENCH_INPUTS
 
-let entry = ''
-const api = new FakeGitHubApi()
-before(async () => {
-  entry = bundleActionEntry()
-  await api.start()
-})
-after(() => api.stop())
-
-function run(options: Omit<ActionRunOptions, 'entry'>) {
-  return runActionEntry({ ...options, entry, env: { GITHUB_API_URL: api.url, ...options.env } })
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd, encoding: 'utf8' }).trim()
-}
+const { api, run } = actionWithFakeApi()
 
 function cells(markdown: string): string[][] {
   const html = micromark(markdown, { extensions: [gfm()], htmlExtensions: [gfmHtml()], allowDangerousHtml: true })
@@ -51,13 +26,7 @@ function cells(markdown: string): string[][] {
 
 describe('A/B against a contradicting stored baseline, through the bundled Action', () => {
   test('the comment shows the A/B figures, not the stored comparison', async () => {
-    const ws = scratchDir('perf-gate-ws-')
-    git(ws, 'init', '-q')
-    writeFileSync(join(ws, 'bench.mjs'), BENCH)
-    writeFileSync(join(ws, '.gitignore'), 'bench.json\n.perf-gate\n')
-    writeFileSync(join(ws, 'work.txt'), '1')
-    git(ws, 'add', '.')
-    git(ws, 'commit', '-qm', 'base')
+    const ws = workBenchRepository('base')
     const baseSha = git(ws, 'rev-parse', 'HEAD')
     for (const speed of ['2', '2.02', '1.98', '2.01']) {
       const push = await run({ workspace: ws, inputs, event: 'push', payload: pushPayload(), sha: baseSha, env: { RUNNER_SPEED: speed } })

@@ -2,15 +2,16 @@
  * The reviewer's view through the bundled Action (built fresh into a temp dir), run as the Actions runner runs it,
  * against the local fake GitHub REST API reached by the real Octokit via GITHUB_API_URL.
  */
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { micromark } from 'micromark'
 import { gfm, gfmHtml } from 'micromark-extension-gfm'
-import { bundleActionEntry, pullRequestPayload, pushPayload, runActionEntry, scratchDir, type ActionRunOptions } from '../support/spawn-dist.js'
+import { pullRequestPayload, pushPayload, scratchDir } from '../support/spawn-dist.js'
+import { actionWithFakeApi } from '../support/action-harness.js'
 import { SLOWDOWN_BENCH_SCRIPT } from '../support/bench-script.js'
-import { BOT_LOGIN, FakeGitHubApi } from '../support/fake-github-api.js'
+import { BOT_LOGIN } from '../support/fake-github-api.js'
 import { FakeActionsStorage } from '../support/fake-actions-storage.js'
 import { commentBody, commentMarker } from '../../src/github/pr-comment.js'
 
@@ -26,18 +27,7 @@ const gateInputs = {
   'baseline-store': 'file'
 }
 
-let entry = ''
-const api = new FakeGitHubApi()
-
-before(async () => {
-  entry = bundleActionEntry()
-  await api.start()
-})
-after(() => api.stop())
-
-function run(options: Omit<ActionRunOptions, 'entry'>) {
-  return runActionEntry({ ...options, entry, env: { GITHUB_API_URL: api.url, ...options.env } })
-}
+const { api, run } = actionWithFakeApi()
 
 /** Four pushes to main (the last at BASE_SHA) with a little runner spread: enough history for a verdict. */
 async function seedHistory(ws: string): Promise<void> {

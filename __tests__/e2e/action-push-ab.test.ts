@@ -2,53 +2,21 @@
  * The bundled Action on a push to the default branch whose stored history cannot decide: the same-runner A/B measures
  * this commit against the one before the push (the event's `before`), as a pull request's is measured against its base.
  */
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { bundleActionEntry, pushPayload, runActionEntry, scratchDir, type ActionRunOptions } from '../support/spawn-dist.js'
-import { FakeGitHubApi } from '../support/fake-github-api.js'
+import { pushPayload, scratchDir } from '../support/spawn-dist.js'
+import { actionWithFakeApi } from '../support/action-harness.js'
+import { git, workBenchRepository, WORK_BENCH_INPUTS } from '../support/bench-script.js'
 
-const BENCH = `import { readFileSync, writeFileSync } from 'node:fs'
-const work = Number(readFileSync('work.txt', 'utf8'))
-const trials = [0.99, 1.01, 1, 1.005, 0.995].map((w) => ({ metrics: { p95: { value: work * 100 * w, unit: 'ms', direction: 'lower' } } }))
-writeFileSync('bench.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ name: 'GET /report', trials }] }))
-`
-const inputs = {
-  command: 'node bench.mjs',
-  results: 'bench.json',
-  thresholds: 'p95: +20%',
-  name: 'api',
-  'github-token': 'test-token',
-  'baseline-store': 'file'
-}
+const inputs = WORK_BENCH_INPUTS
 
-let entry = ''
-const api = new FakeGitHubApi()
-before(async () => {
-  entry = bundleActionEntry()
-  await api.start()
-})
-after(() => api.stop())
-
-function run(options: Omit<ActionRunOptions, 'entry'>) {
-  return runActionEntry({ ...options, entry, env: { GITHUB_API_URL: api.url, ...options.env } })
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd, encoding: 'utf8' }).trim()
-}
+const { run } = actionWithFakeApi()
 
 describe('A/B on a push to the default branch, through the bundled Action', () => {
   test('one stored run cannot decide a 30% slowdown; the A/B against the commit before the push fails it', async () => {
-    const ws = scratchDir('perf-gate-ws-')
-    git(ws, 'init', '-q')
-    writeFileSync(join(ws, 'bench.mjs'), BENCH)
-    writeFileSync(join(ws, '.gitignore'), 'bench.json\n.perf-gate\n')
-    writeFileSync(join(ws, 'work.txt'), '1')
-    git(ws, 'add', '.')
-    git(ws, 'commit', '-qm', 'before')
+    const ws = workBenchRepository('before')
     const beforeSha = git(ws, 'rev-parse', 'HEAD')
     const first = await run({ workspace: ws, inputs, event: 'push', payload: pushPayload(), sha: beforeSha })
     assert.equal(first.exitCode, 0, first.stdout + first.stderr)
@@ -77,13 +45,7 @@ describe('A/B on a push to the default branch, through the bundled Action', () =
   })
 
   test('a push without an earlier commit (a new branch) is left to the stored history, and says so', async () => {
-    const ws = scratchDir('perf-gate-ws-')
-    git(ws, 'init', '-q')
-    writeFileSync(join(ws, 'bench.mjs'), BENCH)
-    writeFileSync(join(ws, '.gitignore'), 'bench.json\n.perf-gate\n')
-    writeFileSync(join(ws, 'work.txt'), '1')
-    git(ws, 'add', '.')
-    git(ws, 'commit', '-qm', 'first')
+    const ws = workBenchRepository('first')
     assert.equal((await run({ workspace: ws, inputs, event: 'push', payload: pushPayload(), sha: git(ws, 'rev-parse', 'HEAD') })).exitCode, 0)
     writeFileSync(join(ws, 'work.txt'), '1.3')
     git(ws, 'commit', '-qam', '30% more work')
