@@ -95,7 +95,7 @@ async function runSuiteRepeated(suite: SuiteSettings, deps: RunDeps): Promise<Re
   if (total > 1 || suite.repeat !== undefined) deps.notes?.push(note)
   if (warmUp) {
     deps.notes?.push(
-      `Suite "${suite.name}": run 1 was still warming up (${warmUp}), so a run ${total} was made and run 1 is set aside; a warm-up step in the benchmark avoids it.`
+      `Suite "${suite.name}": run 1 was still warming up (${warmUp}), so a run ${total} was made; rows where run 1 stands apart set it aside ("${total - 1} of ${total}×"); a warm-up step in the benchmark avoids it.`
     )
   }
   return mergeRuns(runs)
