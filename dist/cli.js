@@ -73672,7 +73672,8 @@ function curveOf(scenario) {
 // src/report/build-report.ts
 var MAX_TREND_SERIES = 6;
 function failedThreshold(row) {
-  return row.status === "fail" && (labelKindOf(row) === "regression" || labelKindOf(row) === "target missed");
+  const kind = labelKindOf(row);
+  return row.status === "fail" && (kind === "regression" || kind === "target missed");
 }
 function buildReport(input) {
   const { verdict, lookup, context } = input;
@@ -77693,7 +77694,7 @@ function guidanceFor(report) {
   }
   const failed = report.metrics.filter((metric) => metric.status === "fail");
   if (report.verdict === "fail" && failed.length > 0 && failed.every((metric) => metric.label?.kind === "target missed")) {
-    return `A gated metric missed its absolute target: this run's level (the median of its trials) is past it.`;
+    return "A gated metric missed its absolute target: this run's level (the median of its trials) is past it.";
   }
   if (report.verdict === "fail" && report.metrics.every((metric) => metric.status !== "fail" || metric.current === void 0)) {
     return "A gated metric of the baseline is missing from this run, so it was not compared; run it again, or set `removed:` if it was dropped on purpose.";

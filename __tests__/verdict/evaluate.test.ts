@@ -7,6 +7,8 @@ import type { ThresholdRule } from '../../src/config/settings.js'
 import { InputError } from '../../src/errors.js'
 import type { Results } from '../../src/results/model.js'
 import { around, resultsWith } from '../support/results-builder.js'
+import { boundsAt, trialsLogEstimate } from '../../src/stats/log-ratio-intervals.js'
+import { DEFAULT_ALPHA, DEFAULT_NOISE_FLOOR } from '../../src/stats/error-budget.js'
 
 function rules(map: Record<string, string | string[] | { warn?: string; fail?: string; direction?: 'lower' | 'higher' }>): ThresholdRule[] {
   return [{ metrics: parseThresholdMap(map, 'test') }]
@@ -44,9 +46,12 @@ describe('verdicts', () => {
   })
 
   test('an improvement the shown interval proves but the strict bound does not: the label and the reason both say improved', () => {
-    // Trials ±15% apart: a 20% drop has its 90% interval beyond the 3% floor, its 99.8% one not (see the reason).
-    const baseline = resultsWith({ s: { mean: { values: around(100, 5, 0.15), unit: 'µs' } } })
-    const current = resultsWith({ s: { mean: { values: around(80, 5, 0.15), unit: 'µs' } } })
+    // Trials ±15% apart: a 20% drop has its 90% interval beyond the 3% floor, its 99.8% one not.
+    const [before, after] = [around(100, 5, 0.15), around(80, 5, 0.15)]
+    const strict = boundsAt(trialsLogEstimate(before.map(Math.log), after.map(Math.log))!, DEFAULT_ALPHA)
+    assert.ok(strict.high > -Math.log1p(DEFAULT_NOISE_FLOOR), 'the decision rule alone would not call it improved')
+    const baseline = resultsWith({ s: { mean: { values: before, unit: 'µs' } } })
+    const current = resultsWith({ s: { mean: { values: after, unit: 'µs' } } })
     const row = verdictOf(evaluate({ current, baseline, history: [baseline], rules: rules({ mean: '+10%' }), sameMachine: true }), 's', 'mean')
     assert.ok(row.change!.interval!.high < 0.97, JSON.stringify(row.change))
     assert.equal(row.status, 'improved')

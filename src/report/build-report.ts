@@ -29,8 +29,10 @@ export interface ReportInput {
 /** How many metric series the trend chart may show. */
 const MAX_TREND_SERIES = 6
 
+/** A row that failed its threshold: a relative regression or a missed absolute target (not a removed metric). */
 function failedThreshold(row: MetricVerdict): boolean {
-  return row.status === 'fail' && (labelKindOf(row) === 'regression' || labelKindOf(row) === 'target missed')
+  const kind = labelKindOf(row)
+  return row.status === 'fail' && (kind === 'regression' || kind === 'target missed')
 }
 
 export function buildReport(input: ReportInput): GateReport {

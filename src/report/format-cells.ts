@@ -227,7 +227,7 @@ export function guidanceFor(report: GateReport): string {
   // A gate failed only by budgets compared nothing earlier: "got worse … rule out noise" would be untrue.
   const failed = report.metrics.filter((metric) => metric.status === 'fail')
   if (report.verdict === 'fail' && failed.length > 0 && failed.every((metric) => metric.label?.kind === 'target missed')) {
-    return `A gated metric missed its absolute target: this run's level (the median of its trials) is past it.`
+    return "A gated metric missed its absolute target: this run's level (the median of its trials) is past it."
   }
   // A gate failed only by gated metrics that did not run compared nothing: "got worse" would be untrue.
   if (report.verdict === 'fail' && report.metrics.every((metric) => metric.status !== 'fail' || metric.current === undefined)) {
