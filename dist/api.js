@@ -64612,7 +64612,8 @@ var results_schema_default = {
         cores: { type: "integer", minimum: 1 },
         memoryBytes: { type: "number", minimum: 0 },
         runner: { type: "string" },
-        node: { type: "string" }
+        node: { type: "string" },
+        loadPerCore: { type: "number", minimum: 0 }
       }
     },
     scenarios: {
@@ -64987,7 +64988,12 @@ var report_schema_default = {
           scenario: { type: "string" },
           unit: { type: "string" },
           baseline: { $ref: "#/definitions/percentileCurve" },
-          current: { $ref: "#/definitions/percentileCurve" }
+          current: { $ref: "#/definitions/percentileCurve" },
+          warmUpLeftOut: {
+            type: "array",
+            description: "The sides whose first trial is left out of the curve: it was still warming up (set aside by the verdict).",
+            items: { enum: ["baseline", "current"] }
+          }
         }
       }
     }
@@ -72027,8 +72033,13 @@ function runLevel(values, direction) {
 
 // src/results/environment.ts
 init_define_PERF_GATE_UPLOT();
-import { arch, cpus, platform, totalmem } from "node:os";
-function currentEnvironment(runner) {
+import { arch, cpus, loadavg, platform, totalmem } from "node:os";
+function machineLoadPerCore() {
+  const [oneMinute] = loadavg();
+  if (!oneMinute || oneMinute <= 0) return void 0;
+  return Math.round(oneMinute / Math.max(1, cpus().length) * 100) / 100;
+}
+function currentEnvironment(runner, loadAtStart) {
   const processors = cpus();
   const environment = {
     os: platform(),
@@ -72040,6 +72051,8 @@ function currentEnvironment(runner) {
   };
   const model = processors[0]?.model?.trim();
   if (model) environment.cpuModel = model;
+  const loads = [loadAtStart, machineLoadPerCore()].filter((load) => load !== void 0);
+  if (loads.length > 0) environment.loadPerCore = Math.max(...loads);
   return environment;
 }
 function describeEnvironmentDifference(a, b) {
@@ -72049,6 +72062,17 @@ function describeEnvironmentDifference(a, b) {
   if (a.cpuModel && b.cpuModel && a.cpuModel !== b.cpuModel) differences.push(`CPU ${a.cpuModel} vs ${b.cpuModel}`);
   if (a.cores && b.cores && a.cores !== b.cores) differences.push(`${a.cores} vs ${b.cores} cores`);
   return differences.length > 0 ? differences.join(", ") : void 0;
+}
+var LOAD_GAP_PER_CORE = 0.5;
+var BUSY_LOAD_PER_CORE = 1;
+function describeLoadDifference(baseline, current) {
+  if (baseline?.runner !== "local" || current?.runner !== "local") return void 0;
+  if (describeEnvironmentDifference(baseline, current)) return void 0;
+  const before = baseline.loadPerCore;
+  const now = current.loadPerCore;
+  if (before === void 0 || now === void 0) return void 0;
+  if (Math.abs(before - now) < LOAD_GAP_PER_CORE || Math.max(before, now) < BUSY_LOAD_PER_CORE) return void 0;
+  return { busier: before > now ? "baseline" : "current", baseline: before, current: now };
 }
 
 // src/results/scenario-index.ts
@@ -72584,7 +72608,7 @@ function judgeLogEstimate(estimate, method, limit, direction, options, tentative
   if (decision === "regressed" && method === "trials" && !options.sameMachine) {
     return {
       outcome: "inconclusive",
-      reason: `${words}, beyond ${limit.text} (${interval}), but trials of one run miss runner-to-runner noise: A/B or ${MIN_HISTORY_RUNS}+ stored runs can decide.`,
+      reason: `${words}, beyond ${limit.text} (${interval}), but trials of one run miss the noise between runs (another runner, another load): A/B or ${MIN_HISTORY_RUNS}+ stored runs can decide.`,
       change
     };
   }
@@ -73130,36 +73154,56 @@ function histogramMetric(histogram, metric) {
 // src/report/latency-distributions.ts
 var CURVE_PERCENTILES = [0, 10, 25, 50, 75, 80, 90, 95, 97.5, 99, 99.5, 99.75, 99.9, 99.95, 99.99, 99.999];
 var MAX_DISTRIBUTION_SCENARIOS = 40;
-function latencyDistributions(scenarios, current, baseline) {
+function latencyDistributions(scenarios, current, baseline, gatedMetrics = /* @__PURE__ */ new Map()) {
   const currentByName = new Map(current.scenarios.map((s) => [s.name, s]));
   const baselineByName = new Map((baseline?.scenarios ?? []).map((s) => [s.name, s]));
   const distributions = [];
   for (const name of scenarios) {
     if (distributions.length >= MAX_DISTRIBUTION_SCENARIOS) break;
-    const now = curveOf(currentByName.get(name));
-    const before = curveOf(baselineByName.get(name));
+    const gated = gatedMetrics.get(name) ?? [];
+    const now = curveOf(currentByName.get(name), gated);
+    const before = curveOf(baselineByName.get(name), gated);
     if (!now && !before) continue;
     const unit = (now ?? before).unit;
+    const shownBefore = before && before.unit === unit ? before : void 0;
+    const leftOut = [...shownBefore?.warmUpLeftOut ? ["baseline"] : [], ...now?.warmUpLeftOut ? ["current"] : []];
     distributions.push({
       scenario: name,
       unit,
-      ...before && before.unit === unit ? { baseline: before.points } : {},
-      ...now ? { current: now.points } : {}
+      ...shownBefore ? { baseline: shownBefore.points } : {},
+      ...now ? { current: now.points } : {},
+      ...leftOut.length > 0 ? { warmUpLeftOut: leftOut } : {}
     });
   }
   return distributions;
 }
-function curveOf(scenario) {
+function firstTrialWarmingUp(scenario, gated) {
+  return gated.some((metric) => {
+    const values = scenario.trials.map((trial) => trial.metrics[metric]);
+    if (values.some((value) => value === void 0)) return false;
+    return withoutWarmUp(
+      values.map((value) => value.value),
+      values[0].direction
+    ).length < values.length;
+  });
+}
+function curveOf(scenario, gated) {
   if (!scenario) return void 0;
+  const warmUpLeftOut = firstTrialWarmingUp(scenario, gated);
   const encoded = scenario.trials.flatMap((trial, index) => {
     const latency = trial.distributions?.latency;
+    if (warmUpLeftOut && index === 0) return [];
     return latency?.hdrHistogram ? [{ base64: latency.hdrHistogram, where: `${scenario.name} trial ${index + 1}`, unit: latency.unit }] : [];
   });
   if (encoded.length === 0 || encoded.some((e) => e.unit !== encoded[0].unit)) return void 0;
   const merged = mergeEncodedHistograms(encoded);
   try {
     if (merged.totalCount === 0) return void 0;
-    return { unit: encoded[0].unit, points: CURVE_PERCENTILES.map((percentile) => ({ percentile, value: merged.getValueAtPercentile(percentile) })) };
+    return {
+      unit: encoded[0].unit,
+      points: CURVE_PERCENTILES.map((percentile) => ({ percentile, value: merged.getValueAtPercentile(percentile) })),
+      warmUpLeftOut
+    };
   } finally {
     merged.destroy();
   }
@@ -73227,11 +73271,14 @@ function buildReport(input) {
         `the baseline was measured on a different kind of machine (${difference}); differences may come from the runner, not the code`
       );
     }
+    const load = describeLoadDifference(record.environment, input.current.environment);
+    if (load) report.baselineProblems.push(describeLoadProblem(load));
   }
   const trends = buildTrends(input);
   if (trends.length > 0) report.trends = trends;
-  const scenarios = [...new Set(verdict.metrics.filter((m) => m.gated).map((m) => m.scenario))];
-  const distributions = latencyDistributions(scenarios, input.current, record?.results);
+  const gatedMetrics = /* @__PURE__ */ new Map();
+  for (const row of verdict.metrics.filter((m) => m.gated)) gatedMetrics.set(row.scenario, [...gatedMetrics.get(row.scenario) ?? [], row.metric]);
+  const distributions = latencyDistributions([...gatedMetrics.keys()], input.current, record?.results, gatedMetrics);
   if (distributions.length > 0) report.distributions = distributions;
   return report;
 }
@@ -73274,6 +73321,10 @@ function storedChangePoints(points, metric) {
 var RANK = ["fail", "warn", "inconclusive", "improved", "pass", "new", "no-baseline", "removed", "info"];
 function statusRank(status) {
   return RANK.indexOf(status);
+}
+function describeLoadProblem(load) {
+  const remedy = "compare under the same conditions with --compare-to base-commit (base and head in turns, now)";
+  return load.busier === "baseline" ? `the baseline was measured while this machine was busier (load ${load.baseline.toFixed(2)} per core, ${load.current.toFixed(2)} now): it may read slower than the code is, which hides slowdowns and shows improvements that are not there; ${remedy}, or save a new baseline on a quiet machine` : `this run was measured while this machine was busier than when the baseline was (load ${load.current.toFixed(2)} per core, ${load.baseline.toFixed(2)} then): slowdowns may be the load, not the code, and this run's trials alone do not fail them; ${remedy}`;
 }
 
 // src/run/run-source.ts
@@ -76809,6 +76860,7 @@ function throwIfCancelled(signal, what) {
 // src/gate.ts
 async function runGate(settings, deps, options) {
   if (options.promoteAs !== void 0) checkStoreName(options.promoteAs, "baseline name", "promote as");
+  const loadAtStart = machineLoadPerCore();
   const produce = deps.produce ?? produceResults;
   const runNotes = [];
   const runDeps = {
@@ -76818,7 +76870,7 @@ async function runGate(settings, deps, options) {
     isJudged: (scenario, metric) => resolveThreshold(settings.thresholds, scenario, metric) !== void 0
   };
   if (deps.signal) runDeps.signal = deps.signal;
-  const results = stampIdentity(await produce(settings.source, runDeps), deps.context);
+  const results = stampIdentity(await produce(settings.source, runDeps), deps.context, loadAtStart);
   const due = decideBaselineSave(deps.context, { mode: options.save, complete: true });
   const lookup = await lookupBaseline(settings, deps, due.save);
   if (lookup.baseline && !due.promotion) checkScenariosOverlap(results, lookup.baseline.results, lookup.baseline.id);
@@ -76958,6 +77010,7 @@ async function rollingHistory(settings, deps, lookup) {
 function measuredOnThisMachine(context, current, baseline) {
   if (context.runner !== "local" || !baseline) return false;
   if ((baseline.environment?.runner ?? "local") !== "local") return false;
+  if (describeLoadDifference(baseline.environment, current.environment)?.busier === "current") return false;
   return describeEnvironmentDifference(current.environment, baseline.environment) === void 0;
 }
 function exitCodeFor(report, settings) {
@@ -76972,14 +77025,14 @@ function notesFor(settings) {
   if (!settings.failOnRegression) notes.push("fail-on-regression is off: regressions are reported but do not fail the job.");
   return notes;
 }
-function stampIdentity(results, context) {
+function stampIdentity(results, context, loadAtStart) {
   const git2 = { ...results.git };
   if (!git2.sha && context.sha) git2.sha = context.sha;
   if (!git2.ref && context.ref) git2.ref = context.ref;
   return {
     ...results,
     createdAt: results.createdAt ?? (/* @__PURE__ */ new Date()).toISOString(),
-    environment: results.environment ?? currentEnvironment(context.runner),
+    environment: results.environment ?? currentEnvironment(context.runner, loadAtStart),
     ...git2.sha || git2.ref ? { git: git2 } : {}
   };
 }

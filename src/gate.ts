@@ -21,7 +21,7 @@ import { EXIT_PASS, EXIT_REGRESSION, EXIT_RUN_FAILED, messageOf } from './errors
 import type { Logger } from './log.js'
 import { buildReport } from './report/build-report.js'
 import type { GateReport } from './report/report-model.js'
-import { currentEnvironment, describeEnvironmentDifference } from './results/environment.js'
+import { currentEnvironment, describeEnvironmentDifference, describeLoadDifference, machineLoadPerCore } from './results/environment.js'
 import type { Results } from './results/model.js'
 import { resolveThreshold } from './config/thresholds.js'
 import { produceResults, type RunDeps } from './run/run-source.js'
@@ -79,6 +79,7 @@ export interface GateOutcome {
 export async function runGate(settings: GateSettings, deps: GateDeps, options: GateOptions): Promise<GateOutcome> {
   // Before measuring: a pinned name becomes part of a path, a cache key or an artifact name.
   if (options.promoteAs !== undefined) checkStoreName(options.promoteAs, 'baseline name', 'promote as')
+  const loadAtStart = machineLoadPerCore()
   const produce = deps.produce ?? produceResults
   const runNotes: string[] = []
   const runDeps: RunDeps = {
@@ -88,7 +89,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     isJudged: (scenario, metric) => resolveThreshold(settings.thresholds, scenario, metric) !== undefined
   }
   if (deps.signal) runDeps.signal = deps.signal
-  const results = stampIdentity(await produce(settings.source, runDeps), deps.context)
+  const results = stampIdentity(await produce(settings.source, runDeps), deps.context, loadAtStart)
 
   // Whether a save is due decides only how "no baseline yet" is logged (a first save is how it should go); the
   // decision that counts is made below, once the run's verdict is known.
@@ -267,11 +268,15 @@ async function rollingHistory(settings: GateSettings, deps: GateDeps, lookup: Ba
 
 /**
  * Local runs compare against baselines this same machine measured (the file store, or two files a developer
- * compares): there, within-run trials are the whole noise. On CI every job may land on another machine.
+ * compares): there, within-run trials are the whole noise. On CI every job may land on another machine. A run
+ * measured while the machine was much busier than for its baseline is not the same conditions either: a load slows
+ * it, so its slowdowns are not failed on its trials alone. (A busier baseline leans the other way: a slowdown measured
+ * against it is, if anything, understated, and still fails; its passes are what the report warns about.)
  */
 function measuredOnThisMachine(context: RunContext, current: Results, baseline: Results | undefined): boolean {
   if (context.runner !== 'local' || !baseline) return false
   if ((baseline.environment?.runner ?? 'local') !== 'local') return false
+  if (describeLoadDifference(baseline.environment, current.environment)?.busier === 'current') return false
   return describeEnvironmentDifference(current.environment, baseline.environment) === undefined
 }
 
@@ -290,15 +295,18 @@ function notesFor(settings: GateSettings): string[] {
   return notes
 }
 
-/** Fills in the git identity and the environment when the results do not carry them. */
-export function stampIdentity(results: Results, context: RunContext): Results {
+/**
+ * Fills in the git identity and the environment when the results do not carry them; `loadAtStart` is the machine's
+ * load when the run started (the environment keeps the higher of it and the load now).
+ */
+export function stampIdentity(results: Results, context: RunContext, loadAtStart?: number): Results {
   const git = { ...results.git }
   if (!git.sha && context.sha) git.sha = context.sha
   if (!git.ref && context.ref) git.ref = context.ref
   return {
     ...results,
     createdAt: results.createdAt ?? new Date().toISOString(),
-    environment: results.environment ?? currentEnvironment(context.runner),
+    environment: results.environment ?? currentEnvironment(context.runner, loadAtStart),
     ...(git.sha || git.ref ? { git } : {})
   }
 }

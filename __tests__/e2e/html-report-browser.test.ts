@@ -135,6 +135,17 @@ thresholds:
         trialCounts,
         'a dot for each trial'
       )
+      // With the pointer elsewhere, each legend reads a point's values (p99; this run), not bare series names.
+      const legends = await page.$$eval('.u-legend', (tables) =>
+        tables.map((table) => Array.from(table.querySelectorAll('.u-value'), (cell) => (cell as { textContent: string | null }).textContent ?? ''))
+      )
+      assert.equal(legends.length, drawn.length)
+      for (const [index, values] of legends.entries()) {
+        const chart = drawn[index]!
+        const shown = chart.kind === 'distribution' ? values : values.slice(0, 2)
+        assert.ok(shown.length >= 2 && shown.every((value) => value !== '' && value !== '--'), `${chart.id}: ${JSON.stringify(values)}`)
+        if (chart.kind === 'distribution') assert.equal(values[0], '99%', chart.id)
+      }
       assert.deepEqual(errors, [], 'no console errors')
       assert.deepEqual(requested, [], 'the page asked for nothing beyond its own file')
       // PERF_GATE_SCREENSHOTS=<dir> keeps them (docs/images/html-report.png comes from here).

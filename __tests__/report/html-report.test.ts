@@ -64,6 +64,23 @@ describe('HTML report', () => {
     assert.deepEqual(history.marks, { current: 3 })
   })
 
+  test('a curve without its warm-up trial says so above the chart', () => {
+    const curve = [{ percentile: 50, value: 2000 }]
+    const html = renderHtmlReport(
+      report([row('GET /a', 'pass'), row('GET /b', 'pass')], {
+        distributions: [
+          { scenario: 'GET /a', unit: 'µs', baseline: curve, current: curve, warmUpLeftOut: ['current'] },
+          { scenario: 'GET /b', unit: 'µs', baseline: curve, current: curve }
+        ]
+      })
+    )
+    assert.match(
+      html,
+      /<h3>Latency distribution<\/h3><p class="caption">Trial 1 of this run is left out: it was still warming up, and the verdict set it aside\.<\/p>/
+    )
+    assert.equal((html.match(/class="caption"/g) ?? []).length, 1, 'only the curve that left a trial out says so')
+  })
+
   test('charts per scenario: a distribution with both sides in ms, history with the compared and the current run marked', () => {
     const html = renderHtmlReport(
       report([row('GET /a', 'fail'), row('GET /b', 'pass')], {

@@ -82,7 +82,10 @@ describe('verdicts', () => {
     const current = resultsWith({ s: { p95: { values: around(140, 6), unit: 'ms' } } })
     const p95 = verdictOf(evaluate({ current, baseline: base, history: [base], rules: rules({ p95: '+20%' }) }), 's', 'p95')
     assert.equal(p95.status, 'inconclusive')
-    assert.match(p95.reason, /^40\.0% higher, beyond \+20% \(.*\), but trials of one run miss runner-to-runner noise: A\/B or 3\+ stored runs can decide\.$/)
+    assert.match(
+      p95.reason,
+      /^40\.0% higher, beyond \+20% \(.*\), but trials of one run miss the noise between runs \(another runner, another load\): A\/B or 3\+ stored runs can decide\.$/
+    )
     const fine = verdictOf(
       evaluate({
         current: resultsWith({ s: { p95: { values: around(101, 6), unit: 'ms' } } }),

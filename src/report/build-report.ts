@@ -4,7 +4,7 @@
 import { runLevel } from '../stats/trial-trend.js'
 import type { RunContext } from '../context.js'
 import type { BaselineLookup, BaselineRecord } from '../baselines/store.js'
-import { describeEnvironmentDifference } from '../results/environment.js'
+import { describeEnvironmentDifference, describeLoadDifference, type LoadDifference } from '../results/environment.js'
 import { scenariosByName } from '../results/scenario-index.js'
 import type { Results } from '../results/model.js'
 import type { GateVerdict, MetricVerdict } from '../verdict/types.js'
@@ -92,11 +92,14 @@ export function buildReport(input: ReportInput): GateReport {
         `the baseline was measured on a different kind of machine (${difference}); differences may come from the runner, not the code`
       )
     }
+    const load = describeLoadDifference(record.environment, input.current.environment)
+    if (load) report.baselineProblems.push(describeLoadProblem(load))
   }
   const trends = buildTrends(input)
   if (trends.length > 0) report.trends = trends
-  const scenarios = [...new Set(verdict.metrics.filter((m) => m.gated).map((m) => m.scenario))]
-  const distributions = latencyDistributions(scenarios, input.current, record?.results)
+  const gatedMetrics = new Map<string, string[]>()
+  for (const row of verdict.metrics.filter((m) => m.gated)) gatedMetrics.set(row.scenario, [...(gatedMetrics.get(row.scenario) ?? []), row.metric])
+  const distributions = latencyDistributions([...gatedMetrics.keys()], input.current, record?.results, gatedMetrics)
   if (distributions.length > 0) report.distributions = distributions
   return report
 }
@@ -168,4 +171,12 @@ export function whatFailed(report: GateReport): string {
     ...(removed > 0 ? [`${removed} removed metric(s) (baseline scenarios this run did not measure)`] : [])
   ]
   return parts.join(', ')
+}
+
+/** One machine, two loads: which way the comparison leans, and how to compare under the same conditions. */
+function describeLoadProblem(load: LoadDifference): string {
+  const remedy = 'compare under the same conditions with --compare-to base-commit (base and head in turns, now)'
+  return load.busier === 'baseline'
+    ? `the baseline was measured while this machine was busier (load ${load.baseline.toFixed(2)} per core, ${load.current.toFixed(2)} now): it may read slower than the code is, which hides slowdowns and shows improvements that are not there; ${remedy}, or save a new baseline on a quiet machine`
+    : `this run was measured while this machine was busier than when the baseline was (load ${load.current.toFixed(2)} per core, ${load.baseline.toFixed(2)} then): slowdowns may be the load, not the code, and this run's trials alone do not fail them; ${remedy}`
 }

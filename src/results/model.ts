@@ -77,6 +77,12 @@ export interface EnvironmentFingerprint {
   /** e.g. "github-actions:ubuntu-24.04" or "local". */
   runner?: string
   node?: string
+  /**
+   * How busy the machine was: its 1-minute load average per core, the higher of the readings when the run started
+   * and when it ended (absent where the OS keeps none). Two runs on one machine hours apart are not under the same
+   * conditions when this differs a lot.
+   */
+  loadPerCore?: number
 }
 
 export interface GitIdentity {

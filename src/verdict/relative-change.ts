@@ -295,7 +295,7 @@ export function judgeLogEstimate(
   if (decision === 'regressed' && method === 'trials' && !options.sameMachine) {
     return {
       outcome: 'inconclusive',
-      reason: `${words}, beyond ${limit.text} (${interval}), but trials of one run miss runner-to-runner noise: A/B or ${MIN_HISTORY_RUNS}+ stored runs can decide.`,
+      reason: `${words}, beyond ${limit.text} (${interval}), but trials of one run miss the noise between runs (another runner, another load): A/B or ${MIN_HISTORY_RUNS}+ stored runs can decide.`,
       change
     }
   }

@@ -1,7 +1,8 @@
 /**
  * The page's own script: reads the chart specs from the JSON script element and draws each with uPlot. Distribution
  * charts put the percentile q on a log axis of 1 / (1 − q) (labels "50%", "99%", "99.9%"), so the tail is as wide
- * as the median; latency on a log axis too. History charts mark the run compared with and this run. When every
+ * as the median; latency on a log axis too. History charts mark the run compared with and this run. The legend shows
+ * the values under the pointer, and a resting point's (p99, this run) when the pointer is elsewhere. When every
  * chart is drawn, `window.perfGateCharts` lists what was drawn (series and points per chart), for tests and tools.
  */
 export function chartScript(): string {
@@ -92,9 +93,21 @@ export function chartScript(): string {
         x: distribution ? { time: false, distr: 3, log: 10 } : { time: false },
         y: distribution && positive ? { distr: 3, log: 10 } : {}
       },
-      legend: { live: true }
+      legend: { live: true },
+      hooks: { setLegend: [restLegend] }
     };
+    // With the pointer off the chart the legend shows one point's values instead of bare names: the 99th percentile
+    // of a distribution, this run in a history.
+    var rest = distribution ? Math.max(0, spec.x.indexOf(99)) : spec.marks && spec.marks.current != null ? spec.marks.current : spec.x.length - 1;
+    var resting = false;
+    function restLegend(u) {
+      if (u.legend.idx != null || resting) return;
+      resting = true;
+      u.setLegend({ idx: rest }, false);
+      resting = false;
+    }
     var plot = new uPlot(opts, data, el);
+    restLegend(plot);
     drawn.push({ id: spec.id, kind: spec.kind, series: plot.series.length - 1, points: data[0].length,
       canvas: !!el.querySelector('canvas') });
   });

@@ -141,7 +141,12 @@ function scenarioSection(report: GateReport, scenario: string, index: number, ch
     const inMs = distribution.unit === 'µs' && Math.max(...series.flatMap((s) => s.values.filter((v): v is number => v !== null))) >= 1000
     const shown = inMs ? series.map((s) => ({ ...s, values: s.values.map((v) => (v === null ? null : v / 1000)) })) : series
     charts.push({ id, kind: 'distribution', title: `${scenario}: latency by percentile`, unit: inMs ? 'ms' : distribution.unit, x, series: shown })
-    parts.push(`<h3>Latency distribution</h3><div class="chart" id="${id}" data-chart="distribution"></div>`)
+    const leftOut = distribution.warmUpLeftOut ?? []
+    const caption =
+      leftOut.length > 0
+        ? `<p class="caption">Trial 1 of ${leftOut.length === 2 ? 'both sides' : leftOut[0] === 'current' ? 'this run' : 'the baseline'} is left out: it was still warming up, and the verdict set it aside.</p>`
+        : ''
+    parts.push(`<h3>Latency distribution</h3>${caption}<div class="chart" id="${id}" data-chart="distribution"></div>`)
   }
   const rows = report.metrics.filter((m) => m.scenario === scenario && m.gated)
   const strips = rows.map((row) => trialStrip(row)).filter((strip) => strip !== '')
@@ -190,7 +195,7 @@ const PAGE_CSS = `
 }
 body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; max-width: 1100px; padding: 16px 24px 48px; }
 h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 32px; } h3 { font-size: 15px; margin: 16px 0 4px; }
-.parts, .guidance { margin: 4px 0; } details.ungated { margin-top: 8px; } details.ungated summary { cursor: pointer; color: var(--muted); } .notes { color: var(--muted); } .warnings { font-weight: 600; }
+.parts, .guidance { margin: 4px 0; } details.ungated { margin-top: 8px; } details.ungated summary { cursor: pointer; color: var(--muted); } .notes, .caption { color: var(--muted); } .warnings { font-weight: 600; }
 table.verdicts { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 table.verdicts th, table.verdicts td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 table.verdicts td.num { text-align: right; white-space: nowrap; }
