@@ -13,6 +13,7 @@ import { FileBaselineStore } from './baselines/file-store.js'
 import { actionsBaseBuildCache, type BaseBuildCache } from './confirm/base-build-cache.js'
 import type { BaselineStore } from './baselines/store.js'
 import { checkStoreName } from './config/names.js'
+import { gateNameInBrokenConfig } from './config/config-file.js'
 import { resolveSettings } from './config/resolve-settings.js'
 import { reportAnnotations } from './github/annotations.js'
 import { cancelOnSignals, throwIfCancelled } from './run/cancellation.js'
@@ -100,10 +101,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
   const cancellation = cancelOnSignals()
   const { signal } = cancellation
   /** For a run that fails: the PR and gate whose comment must not keep an earlier commit's verdict. */
-  let failed: { context?: RunContext; name: string } = { name: core.getInput('name').trim() || 'default' }
+  let failed: { context?: RunContext; name: string; settled?: boolean } = { name: core.getInput('name').trim() || 'default' }
+  let configPath: string | undefined
   try {
     const workspace = env.GITHUB_WORKSPACE || process.cwd()
     const rootDir = workingDirectory(workspace)
+    configPath = resolve(rootDir, core.getInput('config') || DEFAULT_CONFIG_PATH)
     const payload = await readEventPayload(env.GITHUB_EVENT_PATH)
     const context = contextFromActionsEnv(env, payload)
     failed = { ...failed, context }
@@ -148,7 +151,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
       },
       env
     })
-    failed = { ...failed, name: settings.name }
+    failed = { ...failed, name: settings.name, settled: true }
     const mode = choiceInput('mode', ACTION_MODES) ?? 'gate'
     const workDir = join(env.RUNNER_TEMP || settings.rootDir, 'perf-gate')
     if (mode === 'shard') return await runShardMode(settings, context, shardInput(), workDir, signal)
@@ -187,6 +190,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
     log.closeGroup()
     const exitCode = exitCodeOf(error)
     const kind = exitCode === EXIT_BAD_INPUT ? 'configuration error' : 'the run failed'
+    // A config that failed to read still names its gate, and so the comment that must not stand (an input name wins).
+    if (!failed.settled && !core.getInput('name').trim() && configPath) failed.name = (await gateNameInBrokenConfig(configPath)) ?? failed.name
     core.setFailed(`perf-gate: ${kind}: ${messageOf(error)}`)
     await writeFailureSummary(failed.name, kind, messageOf(error))
     core.setOutput('error', messageOf(error))

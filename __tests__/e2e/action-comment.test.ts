@@ -133,6 +133,15 @@ describe('PR comment through the bundled Action', () => {
     const none = await run({ ...pr(28), inputs: { ...gateInputs, thresholds: 'p95: +abc%' } })
     assert.equal(none.exitCode, 3)
     assert.equal(api.issueComments.get(28)?.length ?? 0, 0, 'no comment is created for a run without a verdict')
+
+    // The gate named only in a config that no longer reads: its comment is still the one withdrawn.
+    const web = api.seedComment(29, commentBody('web', '### ✅ perf-gate · web: pass\n\nAn earlier commit.'))
+    writeFileSync(join(ws, 'perf-gate.yml'), 'name: web\nsuites:\n  - name: bench\n    command: node bench.mjs\n    results: bench.json\n    thresholdz: {}\n')
+    const { name: _name, command: _command, results: _results, ...withoutName } = gateInputs
+    const brokenConfig = await run({ ...pr(29), inputs: { ...withoutName, config: 'perf-gate.yml' } })
+    assert.equal(brokenConfig.exitCode, 3, brokenConfig.stdout + brokenConfig.stderr)
+    assert.match(brokenConfig.stdout, /thresholdz/)
+    assert.match(api.issueComments.get(29)!.find((c) => c.id === web.id)!.body, /^<!-- perf-gate:web -->\n### ❗ perf-gate · web: configuration error\n/)
   })
 
   test('duplicate comments left by racing jobs converge: the oldest is updated, the other bot duplicate deleted', async () => {

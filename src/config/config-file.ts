@@ -136,6 +136,19 @@ export async function loadConfigFile(path: string, displayPath = path): Promise<
   return parseConfigText(text, displayPath)
 }
 
+/**
+ * The gate's `name:` from a config file that may not parse or validate, for a run that failed before its settings
+ * were read: the PR comment to mark as stale is keyed by that name. Undefined when there is no file or no usable name.
+ */
+export async function gateNameInBrokenConfig(path: string): Promise<string | undefined> {
+  try {
+    const name: unknown = parseDocument(await readFile(path, 'utf8'), { prettyErrors: false }).get('name')
+    return typeof name === 'string' && name.trim() !== '' ? name.trim() : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Parses config text (YAML, of which JSON is a subset) and validates it against the schema. */
 export function parseConfigText(text: string, displayPath: string): ConfigFile {
   const lineCounter = new LineCounter()
