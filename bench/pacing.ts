@@ -1,6 +1,7 @@
 /**
  * Does an open loop send on schedule? perf-gate's pacer (src/run/load/pacer.ts) against the same pacer never staying
- * awake between sends (what it did before: the worker wakes the event loop for every send) and against one
+ * awake between sends (what it did before: the worker wakes the event loop for every send), the pacer whose awake turns
+ * yield at once (before its spin slices: more turns, more garbage), and one
  * whole-millisecond `setTimeout` per send (what load passes did before the pacer), taking turns on the same server in
  * one run.
  *
@@ -10,15 +11,20 @@
  * - arrival gaps at the server: p50 and p90 of the time between consecutive requests, and the share under 25 µs
  *   (requests that arrived in a burst; at 10,000 req/s the schedule spaces them 100 µs apart);
  * - the generator's CPU: all of this process's (the pacer's worker and the awake turns included), and the busy share
- *   its health reports (awake turns that found nothing to do left out), which is what flags a saturated generator.
+ *   its health reports (awake turns that found nothing to do left out), which is what flags a saturated generator;
+ * - garbage collections a second in this process (mostly scavenges; a send due during one leaves after it);
+ * - the latency recorded (p50, mean): an awake turn that spins reads a response that arrived meanwhile up to its
+ *   slice later, which shows here as the price of the slice.
  *
  * Usage: node --import tsx bench/pacing.ts [--rates 1000,10000] [--seconds 3] [--rounds 3] [--connections 50] [--each-round]
+ *   [--spin-slice-us 10] (the pacer's slice; default SPIN_SLICE_MS)
  * (--each-round: every round's send lag p99 and gap p90 on stderr, to see how much a p99 moves between rounds)
  */
 import { spawn } from 'node:child_process'
+import { PerformanceObserver } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { runLoadPass } from '../src/run/load/load-pass.js'
-import { Pacer } from '../src/run/load/pacer.js'
+import { AWAKE_WITHIN_MS, Pacer, SPIN_SLICE_MS } from '../src/run/load/pacer.js'
 import { TrialRecorder } from '../src/run/load/trial-recorder.js'
 
 const { values: flags } = parseArgs({
@@ -27,7 +33,8 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
-    'each-round': { type: 'boolean', default: false }
+    'each-round': { type: 'boolean', default: false },
+    'spin-slice-us': { type: 'string' }
   }
 })
 
@@ -50,9 +57,19 @@ createServer((request, response) => {
 }).listen(0, '127.0.0.1', function () { console.log(this.address().port) })
 `
 
-const PACINGS = ['timers', 'pacer, always asleep', 'pacer'] as const
+const PACINGS = ['timers', 'pacer, always asleep', 'pacer, no spin slices', 'pacer'] as const
 /** The pacer as it was before it stayed awake between close sends: the worker wakes the event loop for each one. */
 const asleep = new Pacer(0)
+/** The pacer as it was before its awake turns waited for the next send: a turn yields at once (more turns, more garbage). */
+const yielding = new Pacer(AWAKE_WITHIN_MS, 0)
+/** The pacer with awake turns of --spin-slice-us (default: the pacer's own, SPIN_SLICE_MS). */
+const pacer = new Pacer(AWAKE_WITHIN_MS, flags['spin-slice-us'] === undefined ? SPIN_SLICE_MS : Number(flags['spin-slice-us']) / 1000)
+
+/** Garbage collections of this process (a send due during one leaves after it): counted per pass. */
+let collections = 0
+new PerformanceObserver((list) => {
+  collections += list.getEntries().length
+}).observe({ entryTypes: ['gc'] })
 
 const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] })
 const stopServer = (): void => {
@@ -79,6 +96,7 @@ try {
         const recorder = new TrialRecorder()
         await fetch(`${url}stats`).then((response) => response.text())
         const cpuStart = process.cpuUsage()
+        const collectionsBefore = collections
         const outcome = await runLoadPass({
           endpoints: [endpoint],
           connections: Number(flags.connections),
@@ -87,7 +105,9 @@ try {
           timeoutSeconds: 10,
           recorder,
           pacing: pacing === 'timers' ? 'timers' : 'pacer',
-          ...(pacing === 'pacer, always asleep' ? { pacer: asleep } : {})
+          ...(pacing === 'pacer, always asleep' ? { pacer: asleep } : {}),
+          ...(pacing === 'pacer, no spin slices' ? { pacer: yielding } : {}),
+          ...(pacing === 'pacer' ? { pacer } : {})
         })
         const cpu = process.cpuUsage(cpuStart)
         const gaps = (await fetch(`${url}stats`).then((response) => response.json())) as { p50: number; p90: number; burst: number }
@@ -99,7 +119,10 @@ try {
           gaps.burst,
           (cpu.user + cpu.system) / 1e6 / outcome.durationSeconds,
           outcome.generator.cpu,
-          recorder.completed / outcome.durationSeconds
+          recorder.completed / outcome.durationSeconds,
+          (collections - collectionsBefore) / outcome.durationSeconds,
+          recorder.latencyMicros.getValueAtPercentile(50),
+          recorder.latencyMicros.mean
         ]
         if (flags['each-round'])
           console.error(`round ${round + 1}: ${rate} req/s, ${pacing}: send lag p99 ${(row[1]! * 1000).toFixed(0)} µs, gap p90 ${row[3]!.toFixed(0)} µs`)
@@ -110,17 +133,19 @@ try {
     for (const [pacing, runs] of figures) {
       const median = (index: number): number => runs.map((run) => run[index]!).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!
       rows.push(
-        `| ${rate} | ${pacing} | ${(median(0) * 1000).toFixed(0)} µs | ${(median(1) * 1000).toFixed(0)} µs | ${median(2).toFixed(0)} µs | ${median(3).toFixed(0)} µs | ${(median(4) * 100).toFixed(1)} % | ${(median(5) * 100).toFixed(0)} % | ${(median(6) * 100).toFixed(0)} % | ${median(7).toFixed(0)} |`
+        `| ${rate} | ${pacing} | ${(median(0) * 1000).toFixed(0)} µs | ${(median(1) * 1000).toFixed(0)} µs | ${median(2).toFixed(0)} µs | ${median(3).toFixed(0)} µs | ${(median(4) * 100).toFixed(1)} % | ${(median(5) * 100).toFixed(0)} % | ${(median(6) * 100).toFixed(0)} % | ${median(7).toFixed(0)} | ${median(8).toFixed(0)} | ${median(9).toFixed(0)} µs | ${median(10).toFixed(0)} µs |`
       )
     }
   }
   console.log(`${flags.connections} connections, ${flags.seconds} s per pass, median of ${flags.rounds} rounds (pacings take turns):\n`)
   console.log(
-    '| rate (req/s) | pacing | send lag p50 | send lag p99 | arrival gap p50 | gap p90 | gaps < 25 µs | process CPU | generator busy | achieved req/s |'
+    '| rate (req/s) | pacing | send lag p50 | send lag p99 | arrival gap p50 | gap p90 | gaps < 25 µs | process CPU | generator busy | achieved req/s | GCs/s | latency p50 | latency mean |'
   )
-  console.log('|---|---|---|---|---|---|---|---|---|---|')
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|')
   for (const row of rows) console.log(row)
 } finally {
   asleep.stop()
+  yielding.stop()
+  pacer.stop()
   stopServer()
 }
