@@ -35,7 +35,7 @@ export const AWAKE_WITHIN_MS = 0.15
  * An awake turn waits this long for the next send before it yields to the event loop. Each yield is a turn, and every
  * turn allocates (Node's Immediate objects): with ~3 µs turns, at 10,000 req/s the turns were ~200,000 a second and
  * most of the generator's garbage, whose scavenges (~1 ms each) hold back the sends due during them. With 10 µs
- * slices the generator collected half as often and the send lag p99 fell in every side-by-side round
+ * slices the generator collected half as often and the send lag p99 fell in every side-by-side bench run
  * (bench/pacing.ts, docs/load.md). The price: a response that arrives during a slice is read up to 10 µs later, and
  * its latency reads as much longer (both sides of a comparison alike).
  */
