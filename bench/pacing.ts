@@ -1,7 +1,6 @@
 /**
  * Does an open loop send on schedule? perf-gate's pacer (src/run/load/pacer.ts) against the same pacer never staying
- * awake between sends (what it did before: the worker wakes the event loop for every send), the pacer whose awake turns
- * yield at once (before its spin slices: more turns, more garbage), and one
+ * awake between sends (what it did before: the worker wakes the event loop for every send) and against one
  * whole-millisecond `setTimeout` per send (what load passes did before the pacer), taking turns on the same server in
  * one run.
  *
@@ -13,18 +12,17 @@
  * - the generator's CPU: all of this process's (the pacer's worker and the awake turns included), and the busy share
  *   its health reports (awake turns that found nothing to do left out), which is what flags a saturated generator;
  * - garbage collections a second in this process (mostly scavenges; a send due during one leaves after it);
- * - the latency recorded (p50, mean): an awake turn that spins reads a response that arrived meanwhile up to its
- *   slice later, which shows here as the price of the slice.
+ * - the latency recorded (p50, mean): whatever delays the event loop's reading of a response (a collection, a turn
+ *   that does not yield) adds to it, so a change to the pacer must leave it where it was.
  *
  * Usage: node --import tsx bench/pacing.ts [--rates 1000,10000] [--seconds 3] [--rounds 3] [--connections 50] [--each-round]
- *   [--spin-slice-us 10] (the pacer's slice; default SPIN_SLICE_MS)
  * (--each-round: every round's send lag p99 and gap p90 on stderr, to see how much a p99 moves between rounds)
  */
 import { spawn } from 'node:child_process'
 import { PerformanceObserver } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { runLoadPass } from '../src/run/load/load-pass.js'
-import { AWAKE_WITHIN_MS, Pacer, SPIN_SLICE_MS } from '../src/run/load/pacer.js'
+import { Pacer } from '../src/run/load/pacer.js'
 import { TrialRecorder } from '../src/run/load/trial-recorder.js'
 
 const { values: flags } = parseArgs({
@@ -33,8 +31,7 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
-    'each-round': { type: 'boolean', default: false },
-    'spin-slice-us': { type: 'string' }
+    'each-round': { type: 'boolean', default: false }
   }
 })
 
@@ -57,13 +54,9 @@ createServer((request, response) => {
 }).listen(0, '127.0.0.1', function () { console.log(this.address().port) })
 `
 
-const PACINGS = ['timers', 'pacer, always asleep', 'pacer, no spin slices', 'pacer'] as const
+const PACINGS = ['timers', 'pacer, always asleep', 'pacer'] as const
 /** The pacer as it was before it stayed awake between close sends: the worker wakes the event loop for each one. */
 const asleep = new Pacer(0)
-/** The pacer as it was before its awake turns waited for the next send: a turn yields at once (more turns, more garbage). */
-const yielding = new Pacer(AWAKE_WITHIN_MS, 0)
-/** The pacer with awake turns of --spin-slice-us (default: the pacer's own, SPIN_SLICE_MS). */
-const pacer = new Pacer(AWAKE_WITHIN_MS, flags['spin-slice-us'] === undefined ? SPIN_SLICE_MS : Number(flags['spin-slice-us']) / 1000)
 
 /** Garbage collections of this process (a send due during one leaves after it): counted per pass. */
 let collections = 0
@@ -105,9 +98,7 @@ try {
           timeoutSeconds: 10,
           recorder,
           pacing: pacing === 'timers' ? 'timers' : 'pacer',
-          ...(pacing === 'pacer, always asleep' ? { pacer: asleep } : {}),
-          ...(pacing === 'pacer, no spin slices' ? { pacer: yielding } : {}),
-          ...(pacing === 'pacer' ? { pacer } : {})
+          ...(pacing === 'pacer, always asleep' ? { pacer: asleep } : {})
         })
         const cpu = process.cpuUsage(cpuStart)
         const gaps = (await fetch(`${url}stats`).then((response) => response.json())) as { p50: number; p90: number; burst: number }
@@ -145,7 +136,5 @@ try {
   for (const row of rows) console.log(row)
 } finally {
   asleep.stop()
-  yielding.stop()
-  pacer.stop()
   stopServer()
 }

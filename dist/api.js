@@ -73819,7 +73819,6 @@ import { performance as performance2 } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 var WAKE_EARLY_MS = 0.06;
 var AWAKE_WITHIN_MS = 0.15;
-var SPIN_SLICE_MS = 0.01;
 var WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const control = new Int32Array(workerData, 0, 2)
@@ -73841,13 +73840,9 @@ for (;;) {
 }
 `;
 var Pacer = class {
-  /**
-   * `awakeWithinMs`: how soon a send must be due for the event loop to wait for it awake (0: always sleep).
-   * `spinSliceMs`: how long an awake turn may wait for the next send without yielding (0: not at all).
-   */
-  constructor(awakeWithinMs = AWAKE_WITHIN_MS, spinSliceMs = SPIN_SLICE_MS) {
+  /** `awakeWithinMs`: how soon a send must be due for the event loop to wait for it awake (0: always sleep). */
+  constructor(awakeWithinMs = AWAKE_WITHIN_MS) {
     this.awakeWithinMs = awakeWithinMs;
-    this.spinSliceNs = BigInt(Math.round(spinSliceMs * 1e6));
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: this.shared });
     this.worker.on("message", this.turn);
     this.worker.on("error", () => this.fallBack());
@@ -73874,9 +73869,6 @@ var Pacer = class {
   pollsAtLastTurn = 0;
   /** Time spent turning the event loop while nothing was due or answered (ms): waiting, not work. */
   idleTurnsMs = 0;
-  /** Awake turns taken (each allocates: fewer is less garbage). */
-  awakeTurns = 0;
-  spinSliceNs;
   /** performance.now() and hrtime nanoseconds at one moment: converts due times to the worker's clock. */
   origin = { performance: performance2.now(), hrtime: process.hrtime.bigint() };
   /** Calls `fire(now)` at `due` (ms on the performance clock); the answer cancels it. */
@@ -73917,30 +73909,13 @@ var Pacer = class {
   awakeTurn = () => {
     this.awake = false;
     if (this.stopped) return;
-    this.awakeTurns++;
-    const spunMs = this.spinSliceNs > 0n ? this.spinTowards(this.top()) : 0;
     const now = performance2.now();
     const sent = this.fireDue(now, 0);
     if (sent === 0 && this.polls === this.pollsAtLastTurn) this.idleTurnsMs += now - this.lastTurnAt;
-    else this.idleTurnsMs += spunMs;
     this.pollsAtLastTurn = this.polls;
     this.lastTurnAt = performance2.now();
     this.arm();
   };
-  /**
-   * Waits without yielding until `next` is due or the spin slice is over. Each yield is an awake turn, and every turn
-   * allocates (Node's Immediate objects), which sets the pace of scavenges: fewer, longer turns allocate less. The wait
-   * compares hrtime bigints, which an optimised loop does not allocate; `performance.now()` boxes every reading on
-   * Node 20 (a 20 µs spin with it doubled the scavenges).
-   */
-  spinTowards(next) {
-    if (!next) return 0;
-    const start = process.hrtime.bigint();
-    const due = this.origin.hrtime + BigInt(Math.round((next.due - this.origin.performance) * 1e6));
-    const until = due < start + this.spinSliceNs ? due : start + this.spinSliceNs;
-    while (process.hrtime.bigint() < until) ;
-    return Number(process.hrtime.bigint() - start) / 1e6;
-  }
   /**
    * Sends what is due, from whatever the main thread is doing anyway (a load pass calls it on every response). At
    * high rates the event loop is seldom idle: a send that falls due while it works through a run of responses would

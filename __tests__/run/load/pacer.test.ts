@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { performance } from 'node:perf_hooks'
 import { after, describe, test } from 'node:test'
-import { AWAKE_WITHIN_MS, Pacer, SPIN_SLICE_MS, WAKE_EARLY_MS } from '../../../src/run/load/pacer.js'
+import { AWAKE_WITHIN_MS, Pacer, WAKE_EARLY_MS } from '../../../src/run/load/pacer.js'
 
 describe('pacer', () => {
   const pacer = new Pacer()
@@ -101,45 +101,5 @@ describe('pacer', () => {
     asleep.stop()
     assert.equal(asleep.idleTurnsMs, 0)
     assert.ok(AWAKE_WITHIN_MS > (1000 / rate) * 1, 'the schedule above is one the pacer waits for awake')
-  })
-
-  test('awake turns wait out their spin slice: fewer turns for the same schedule, never a send early, the spin counted idle', async () => {
-    const schedule = async (paced: Pacer): Promise<number[]> => {
-      // A new pacer's worker takes tens of milliseconds to start: the schedule must not fall due all at once behind it.
-      await new Promise<void>((resolve) => paced.at(performance.now() + 1, () => resolve()))
-      const turnsBefore = paced.awakeTurns
-      const lateness: number[] = []
-      const start = performance.now() + 10
-      await new Promise<void>((resolve) => {
-        for (let k = 0; k < 400; k++) {
-          const due = start + k * 0.1
-          paced.at(due, (now) => {
-            lateness.push(now - due)
-            if (lateness.length === 400) resolve()
-          })
-        }
-      })
-      turns.set(paced, paced.awakeTurns - turnsBefore)
-      return lateness
-    }
-    const turns = new Map<Pacer, number>()
-    const yielding = new Pacer(AWAKE_WITHIN_MS, 0)
-    const spinning = new Pacer(AWAKE_WITHIN_MS, SPIN_SLICE_MS)
-    try {
-      const yieldingLate = await schedule(yielding)
-      const spinningLate = await schedule(spinning)
-      for (const late of [yieldingLate, spinningLate])
-        assert.deepEqual(
-          late.slice(1).filter((value) => value < -1e-6),
-          [],
-          'never early'
-        )
-      const [withSlices, without] = [turns.get(spinning)!, turns.get(yielding)!]
-      assert.ok(withSlices < without, `turns over 40 ms: ${withSlices} with ${SPIN_SLICE_MS * 1000} µs slices, ${without} without`)
-      assert.ok(spinning.idleTurnsMs > 0 && spinning.idleTurnsMs < 50, `spinning counted as ${spinning.idleTurnsMs} ms idle over 40 ms`)
-    } finally {
-      yielding.stop()
-      spinning.stop()
-    }
   })
 })

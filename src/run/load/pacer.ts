@@ -16,8 +16,7 @@
  * millisecond (bench/pacing.ts, figures in docs/load.md: at 10,000 req/s a pacer that slept between sends let arrival
  * gaps spread to a p90 of 169 µs on a 100 µs schedule, and was busy 94 % of a core; awake, 104 µs and 45 %). The
  * turning counts as CPU; the pacer adds up the turns that found nothing to do (`idleTurnsMs`) so that the
- * generator's health can leave them out. Each awake turn waits up to SPIN_SLICE_MS for the next send before it
- * yields: fewer turns, less garbage, fewer collections holding sends back.
+ * generator's health can leave them out.
  */
 import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
@@ -30,16 +29,6 @@ export const WAKE_EARLY_MS = 0.06
 
 /** A send due within this long is waited for awake: a wake-up through the worker takes about as long. */
 export const AWAKE_WITHIN_MS = 0.15
-
-/**
- * An awake turn waits this long for the next send before it yields to the event loop. Each yield is a turn, and every
- * turn allocates (Node's Immediate objects): with ~3 µs turns, at 10,000 req/s the turns were ~200,000 a second and
- * most of the generator's garbage, whose scavenges (~1 ms each) hold back the sends due during them. With 10 µs
- * slices the generator collected half as often and the send lag p99 fell in every side-by-side bench run
- * (bench/pacing.ts, docs/load.md). The price: a response that arrives during a slice is read up to 10 µs later, and
- * its latency reads as much longer (both sides of a comparison alike).
- */
-export const SPIN_SLICE_MS = 0.01
 
 /** Control words shared with the worker: [generation, stop], then the wake-up time in hrtime nanoseconds (0: none). */
 const WORKER_SOURCE = `
@@ -89,21 +78,11 @@ export class Pacer {
   private pollsAtLastTurn = 0
   /** Time spent turning the event loop while nothing was due or answered (ms): waiting, not work. */
   idleTurnsMs = 0
-  /** Awake turns taken (each allocates: fewer is less garbage). */
-  awakeTurns = 0
-  private readonly spinSliceNs: bigint
   /** performance.now() and hrtime nanoseconds at one moment: converts due times to the worker's clock. */
   private readonly origin = { performance: performance.now(), hrtime: process.hrtime.bigint() }
 
-  /**
-   * `awakeWithinMs`: how soon a send must be due for the event loop to wait for it awake (0: always sleep).
-   * `spinSliceMs`: how long an awake turn may wait for the next send without yielding (0: not at all).
-   */
-  constructor(
-    private readonly awakeWithinMs: number = AWAKE_WITHIN_MS,
-    spinSliceMs: number = SPIN_SLICE_MS
-  ) {
-    this.spinSliceNs = BigInt(Math.round(spinSliceMs * 1e6))
+  /** `awakeWithinMs`: how soon a send must be due for the event loop to wait for it awake (0: always sleep). */
+  constructor(private readonly awakeWithinMs: number = AWAKE_WITHIN_MS) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: this.shared })
     this.worker.on('message', this.turn)
     // An exit or error of the worker (never expected) must not go unseen: fall back to firing on a timer.
@@ -156,32 +135,12 @@ export class Pacer {
   private readonly awakeTurn = (): void => {
     this.awake = false
     if (this.stopped) return
-    this.awakeTurns++
-    const spunMs = this.spinSliceNs > 0n ? this.spinTowards(this.top()) : 0
     const now = performance.now()
     const sent = this.fireDue(now, 0)
-    // A turn that found nothing to do was waiting since the last one; one that sent was waiting while it spun.
     if (sent === 0 && this.polls === this.pollsAtLastTurn) this.idleTurnsMs += now - this.lastTurnAt
-    else this.idleTurnsMs += spunMs
     this.pollsAtLastTurn = this.polls
     this.lastTurnAt = performance.now()
     this.arm()
-  }
-
-  /**
-   * Waits without yielding until `next` is due or the spin slice is over. Each yield is an awake turn, and every turn
-   * allocates (Node's Immediate objects), which sets the pace of scavenges: fewer, longer turns allocate less. The wait
-   * compares hrtime bigints, which an optimised loop does not allocate; `performance.now()` boxes every reading on
-   * Node 20 (a 20 µs spin with it doubled the scavenges).
-   */
-  private spinTowards(next: Waiting | undefined): number {
-    if (!next) return 0
-    const start = process.hrtime.bigint()
-    const due = this.origin.hrtime + BigInt(Math.round((next.due - this.origin.performance) * 1e6))
-    const until = due < start + this.spinSliceNs ? due : start + this.spinSliceNs
-    // Compared, never kept: a reading kept across iterations is a heap BigInt each time (42 collections a second).
-    while (process.hrtime.bigint() < until);
-    return Number(process.hrtime.bigint() - start) / 1e6
   }
 
   /**
