@@ -73266,13 +73266,13 @@ function buildReport(input) {
         `nothing was compared: the baseline has none of this run's gated metrics (${fresh.length} new: ${names}), so no threshold was checked`
       );
     }
-    if (difference) {
-      report.baselineProblems.push(
-        `the baseline was measured on a different kind of machine (${difference}); differences may come from the runner, not the code`
-      );
+    const reliance = relianceOnStoredBaseline(verdict);
+    if (difference && reliance !== "none") {
+      const subject = reliance === "gated" ? "the baseline was" : "the rows A/B did not re-measure compare with a baseline";
+      report.baselineProblems.push(`${subject} measured on a different kind of machine (${difference}); differences may come from the runner, not the code`);
     }
     const load = describeLoadDifference(record.environment, input.current.environment);
-    if (load) report.baselineProblems.push(describeLoadProblem(load));
+    if (load && reliance !== "none") report.baselineProblems.push(describeLoadProblem(load, reliance));
   }
   const trends = buildTrends(input);
   if (trends.length > 0) report.trends = trends;
@@ -73322,7 +73322,17 @@ var RANK = ["fail", "warn", "inconclusive", "improved", "pass", "new", "no-basel
 function statusRank(status) {
   return RANK.indexOf(status);
 }
-function describeLoadProblem(load) {
+function relianceOnStoredBaseline(verdict) {
+  const judged = verdict.metrics.filter((m) => m.decidedBy === "history" || m.decidedBy === "trials" || m.decidedBy === "single");
+  if (judged.some((m) => m.gated)) return "gated";
+  return judged.length > 0 ? "ungated" : "none";
+}
+function describeLoadProblem(load, reliance) {
+  if (reliance === "ungated") {
+    const subject = "the rows A/B did not re-measure compare with a baseline measured while this machine was";
+    const rest = "the A/B rows measured both sides here, in turns, and are not affected";
+    return load.busier === "baseline" ? `${subject} busier (load ${load.baseline.toFixed(2)} per core, ${load.current.toFixed(2)} now): they may show improvements that are not there and hide slowdowns; ${rest}` : `${subject} quieter (load ${load.baseline.toFixed(2)} per core then, ${load.current.toFixed(2)} now): their slowdowns may be the load, not the code; ${rest}`;
+  }
   const remedy = "compare under the same conditions with --compare-to base-commit (base and head in turns, now)";
   return load.busier === "baseline" ? `the baseline was measured while this machine was busier (load ${load.baseline.toFixed(2)} per core, ${load.current.toFixed(2)} now): it may read slower than the code is, which hides slowdowns and shows improvements that are not there; ${remedy}, or save a new baseline on a quiet machine` : `this run was measured while this machine was busier than when the baseline was (load ${load.current.toFixed(2)} per core, ${load.baseline.toFixed(2)} then): slowdowns may be the load, not the code, and this run's trials alone do not fail them; ${remedy}`;
 }

@@ -6,6 +6,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { compareResults } from '../../src/api.js'
+import { applyConfirmation } from '../../src/confirm/confirm-on-base.js'
+import { baselineRecord } from '../../src/gate.js'
+import { buildReport } from '../../src/report/build-report.js'
+import { parseThresholdMap } from '../../src/config/thresholds.js'
+import { evaluate } from '../../src/verdict/evaluate.js'
 import { currentEnvironment, describeLoadDifference } from '../../src/results/environment.js'
 import type { EnvironmentFingerprint, Results } from '../../src/results/model.js'
 import { around, resultsWith } from '../support/results-builder.js'
@@ -72,4 +77,81 @@ test('a baseline measured on a busier machine is named as hiding slowdowns; a sl
     rootDir: scratchDir()
   })
   assert.doesNotMatch(ci.report.baselineProblems.join('\n'), /busier/)
+})
+
+/** The report of `current` against one stored local run, every gated row then decided by A/B or not. */
+function reportWithAB(baseline: Results, current: Results, decideByAB: boolean, thresholds: Record<string, string>) {
+  const rules = [{ metrics: parseThresholdMap(thresholds, 'test') }]
+  const stored = evaluate({ current, baseline, history: [baseline], rules })
+  const verdict = decideByAB
+    ? applyConfirmation(
+        stored,
+        {
+          confirmations: [
+            {
+              target: { scenario: 'parse', metric: 'time', direction: 'lower', worseFraction: 0.1, text: '+10%' },
+              outcome: 'fail',
+              reason: 'A/B says 24.8% higher: beyond +10%.',
+              pairs: 6,
+              change: { ratio: 1.248, method: 'paired', interval: { low: 1.2, high: 1.3, confidence: 0.9 } },
+              arms: { base: [100, 101, 99, 100, 102, 100], head: [125, 126, 124, 124, 127, 125] }
+            }
+          ],
+          pairs: 6,
+          looks: 1,
+          elapsedMs: 1
+        },
+        true
+      )
+    : stored
+  const record = baselineRecord('api', baseline, { event: 'local', runner: 'local' }, new Date())
+  return buildReport({
+    gate: 'api',
+    verdict,
+    current,
+    lookup: { baseline: record, history: [record], problems: [] },
+    storeDescription: 'file store',
+    context: { event: 'local', runner: 'local' },
+    now: new Date(),
+    notes: []
+  })
+}
+
+test("when same-runner A/B decided every gated row, the stored baseline's load is not held against them, nor the A/B advised again", () => {
+  const withExtra = (center: number, load: number): Results => ({
+    ...resultsWith({ parse: { time: { values: around(center, 5), unit: 'ms' }, heap: { values: around(50, 5), unit: 'MB' } } }),
+    environment: { ...machine, loadPerCore: load }
+  })
+  const stored = reportWithAB(withExtra(100, 1.45), withExtra(125, 0.2), false, { time: '+10%' })
+  assert.match(stored.baselineProblems.join('\n'), /the baseline was measured while this machine was busier.*--compare-to base-commit/)
+
+  const ab = reportWithAB(withExtra(100, 1.45), withExtra(125, 0.2), true, { time: '+10%' })
+  assert.equal(ab.metrics.find((m) => m.metric === 'time')!.decidedBy, 'paired')
+  const problems = ab.baselineProblems.join('\n')
+  assert.doesNotMatch(problems, /--compare-to base-commit/, 'the reader has just run the A/B')
+  assert.match(
+    problems,
+    /the rows A\/B did not re-measure compare with a baseline measured while this machine was busier \(load 1\.45 per core, 0\.20 now\): they may show improvements that are not there/,
+    'the ungated heap row still compares with the stored baseline'
+  )
+
+  const onlyGated = reportWithAB(measured(100, 1.45), measured(125, 0.2), true, { time: '+10%' })
+  assert.deepEqual(onlyGated.baselineProblems, [], 'no row leans on the stored baseline')
+})
+
+test('a baseline from another kind of machine is named for the rows it judged, and not for rows A/B decided', () => {
+  const on = (center: number, cpuModel: string, withHeap: boolean): Results => ({
+    ...resultsWith({
+      parse: { time: { values: around(center, 5), unit: 'ms' }, ...(withHeap ? { heap: { values: around(50, 5), unit: 'MB' } } : {}) }
+    }),
+    environment: { ...machine, cpuModel }
+  })
+  const stored = reportWithAB(on(100, 'Intel Xeon', true), on(125, 'AMD EPYC', true), false, { time: '+10%' })
+  assert.match(
+    stored.baselineProblems.join('\n'),
+    /^the baseline was measured on a different kind of machine \(.*Intel Xeon.*\); differences may come from the runner/m
+  )
+  const ab = reportWithAB(on(100, 'Intel Xeon', true), on(125, 'AMD EPYC', true), true, { time: '+10%' })
+  assert.match(ab.baselineProblems.join('\n'), /^the rows A\/B did not re-measure compare with a baseline measured on a different kind of machine/m)
+  assert.deepEqual(reportWithAB(on(100, 'Intel Xeon', false), on(125, 'AMD EPYC', false), true, { time: '+10%' }).baselineProblems, [])
 })

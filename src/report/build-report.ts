@@ -87,13 +87,15 @@ export function buildReport(input: ReportInput): GateReport {
         `nothing was compared: the baseline has none of this run's gated metrics (${fresh.length} new: ${names}), so no threshold was checked`
       )
     }
-    if (difference) {
-      report.baselineProblems.push(
-        `the baseline was measured on a different kind of machine (${difference}); differences may come from the runner, not the code`
-      )
+    // The stored baseline's conditions bear only on the rows it decided: a row decided by same-runner A/B measured
+    // both sides here and now, and telling the reader to run the A/B they just ran would be untrue.
+    const reliance = relianceOnStoredBaseline(verdict)
+    if (difference && reliance !== 'none') {
+      const subject = reliance === 'gated' ? 'the baseline was' : 'the rows A/B did not re-measure compare with a baseline'
+      report.baselineProblems.push(`${subject} measured on a different kind of machine (${difference}); differences may come from the runner, not the code`)
     }
     const load = describeLoadDifference(record.environment, input.current.environment)
-    if (load) report.baselineProblems.push(describeLoadProblem(load))
+    if (load && reliance !== 'none') report.baselineProblems.push(describeLoadProblem(load, reliance))
   }
   const trends = buildTrends(input)
   if (trends.length > 0) report.trends = trends
@@ -173,8 +175,28 @@ export function whatFailed(report: GateReport): string {
   return parts.join(', ')
 }
 
-/** One machine, two loads: which way the comparison leans, and how to compare under the same conditions. */
-function describeLoadProblem(load: LoadDifference): string {
+/**
+ * Which rows were judged against the stored baseline (not re-measured by same-runner A/B, not held to an absolute
+ * target only): some gated row, only ungated rows (figures shown, nothing failed on them), or none.
+ */
+function relianceOnStoredBaseline(verdict: GateVerdict): 'gated' | 'ungated' | 'none' {
+  const judged = verdict.metrics.filter((m) => m.decidedBy === 'history' || m.decidedBy === 'trials' || m.decidedBy === 'single')
+  if (judged.some((m) => m.gated)) return 'gated'
+  return judged.length > 0 ? 'ungated' : 'none'
+}
+
+/**
+ * One machine, two loads: which way the comparison leans, and how to compare under the same conditions. When A/B
+ * decided every gated row, only the ungated rows lean, and the A/B is not advised again.
+ */
+function describeLoadProblem(load: LoadDifference, reliance: 'gated' | 'ungated'): string {
+  if (reliance === 'ungated') {
+    const subject = 'the rows A/B did not re-measure compare with a baseline measured while this machine was'
+    const rest = 'the A/B rows measured both sides here, in turns, and are not affected'
+    return load.busier === 'baseline'
+      ? `${subject} busier (load ${load.baseline.toFixed(2)} per core, ${load.current.toFixed(2)} now): they may show improvements that are not there and hide slowdowns; ${rest}`
+      : `${subject} quieter (load ${load.baseline.toFixed(2)} per core then, ${load.current.toFixed(2)} now): their slowdowns may be the load, not the code; ${rest}`
+  }
   const remedy = 'compare under the same conditions with --compare-to base-commit (base and head in turns, now)'
   return load.busier === 'baseline'
     ? `the baseline was measured while this machine was busier (load ${load.baseline.toFixed(2)} per core, ${load.current.toFixed(2)} now): it may read slower than the code is, which hides slowdowns and shows improvements that are not there; ${remedy}, or save a new baseline on a quiet machine`
