@@ -4,7 +4,6 @@
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { applyConfirmation } from '../../src/confirm/confirm-on-base.js'
 import { renderMarkdownReport } from '../../src/report/markdown.js'
 import { renderTerminalReport } from '../../src/report/terminal.js'
 import { formatChange, formatValue } from '../../src/report/format-cells.js'
@@ -13,6 +12,7 @@ import type { ThresholdRule } from '../../src/config/settings.js'
 import type { GateVerdict } from '../../src/verdict/types.js'
 import { resultsWith } from '../support/results-builder.js'
 import { report } from '../support/report-builder.js'
+import { withABDecision } from '../support/confirmation-builder.js'
 
 const relative = (text: string, worseFraction: number) => ({ kind: 'relative' as const, worseFraction, text })
 const rules: ThresholdRule[] = [
@@ -37,25 +37,14 @@ function verdicts(): GateVerdict[] {
     resultsWith({ s: { p95: { values: [27 + i, 26 + i, 40], unit: 'ms' }, heap: { values: [100], unit: 'ms' }, other: { values: [5], unit: 'ms' } } })
   )
   const withHistory = evaluate({ current: skewedHead, baseline: history[0]!, history, rules })
-  const ab = applyConfirmation(
-    trials,
-    {
-      confirmations: [
-        {
-          target: { scenario: 's', metric: 'p95', direction: 'lower', worseFraction: 0.2, text: '+20%' },
-          outcome: 'pass',
-          reason: 'A/B says 14.5% higher: within +20%.',
-          pairs: 6,
-          change: { ratio: 1.145, method: 'paired', interval: { low: 1.086, high: 1.206, confidence: 0.9 } },
-          arms: { base: [20, 21, 19, 20.5, 22, 20], head: [23, 24, 22, 23.5, 25, 23] }
-        }
-      ],
-      pairs: 6,
-      looks: 1,
-      elapsedMs: 1
-    },
-    true
-  )
+  const ab = withABDecision(trials, {
+    target: { scenario: 's', metric: 'p95', direction: 'lower', worseFraction: 0.2, text: '+20%' },
+    outcome: 'pass',
+    reason: 'A/B says 14.5% higher: within +20%.',
+    pairs: 6,
+    change: { ratio: 1.145, method: 'paired', interval: { low: 1.086, high: 1.206, confidence: 0.9 } },
+    arms: { base: [20, 21, 19, 20.5, 22, 20], head: [23, 24, 22, 23.5, 25, 23] }
+  })
   return [trials, withHistory, ab]
 }
 

@@ -6,7 +6,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { compareResults } from '../../src/api.js'
-import { applyConfirmation } from '../../src/confirm/confirm-on-base.js'
 import { baselineRecord } from '../../src/gate.js'
 import { buildReport } from '../../src/report/build-report.js'
 import { parseThresholdMap } from '../../src/config/thresholds.js'
@@ -15,6 +14,7 @@ import { currentEnvironment, describeLoadDifference } from '../../src/results/en
 import type { EnvironmentFingerprint, Results } from '../../src/results/model.js'
 import { around, resultsWith } from '../support/results-builder.js'
 import { scratchDir } from '../support/spawn-dist.js'
+import { withABDecision } from '../support/confirmation-builder.js'
 
 const machine: EnvironmentFingerprint = { os: 'linux', arch: 'x64', cpuModel: 'AMD EPYC', cores: 2, runner: 'local' }
 
@@ -84,25 +84,14 @@ function reportWithAB(baseline: Results, current: Results, decideByAB: boolean, 
   const rules = [{ metrics: parseThresholdMap(thresholds, 'test') }]
   const stored = evaluate({ current, baseline, history: [baseline], rules })
   const verdict = decideByAB
-    ? applyConfirmation(
-        stored,
-        {
-          confirmations: [
-            {
-              target: { scenario: 'parse', metric: 'time', direction: 'lower', worseFraction: 0.1, text: '+10%' },
-              outcome: 'fail',
-              reason: 'A/B says 24.8% higher: beyond +10%.',
-              pairs: 6,
-              change: { ratio: 1.248, method: 'paired', interval: { low: 1.2, high: 1.3, confidence: 0.9 } },
-              arms: { base: [100, 101, 99, 100, 102, 100], head: [125, 126, 124, 124, 127, 125] }
-            }
-          ],
-          pairs: 6,
-          looks: 1,
-          elapsedMs: 1
-        },
-        true
-      )
+    ? withABDecision(stored, {
+        target: { scenario: 'parse', metric: 'time', direction: 'lower', worseFraction: 0.1, text: '+10%' },
+        outcome: 'fail',
+        reason: 'A/B says 24.8% higher: beyond +10%.',
+        pairs: 6,
+        change: { ratio: 1.248, method: 'paired', interval: { low: 1.2, high: 1.3, confidence: 0.9 } },
+        arms: { base: [100, 101, 99, 100, 102, 100], head: [125, 126, 124, 124, 127, 125] }
+      })
     : stored
   const record = baselineRecord('api', baseline, { event: 'local', runner: 'local' }, new Date())
   return buildReport({
