@@ -63161,6 +63161,7 @@ var results_schema_default = {
         queuedLateFraction: { type: "number", minimum: 0, maximum: 1, description: "Open loop: share of sends that left late because every connection was busy." },
         inFlightAtEnd: { type: "integer", minimum: 0, description: "Requests in flight when the trial ended; their wait up to the end is in the latency histogram." },
         unsentAtEnd: { type: "integer", minimum: 0, description: "Open loop: requests due before the end but never sent; their wait up to the end is in the latency histogram." },
+        longestCutOffMs: { type: "number", minimum: 0, description: "The longest wait among the requests the end cut off (in flight or unsent), in ms: past the trial's p99, the server stalled across the end." },
         saturated: { type: "boolean" },
         saturatedBecause: { type: "string" }
       }
@@ -74187,6 +74188,7 @@ var GeneratorHealthMonitor = class {
       unsentAtEnd: unfinished.unsent,
       saturated: false
     };
+    if (unfinished.inFlight + unfinished.unsent > 0) health.longestCutOffMs = round2(unfinished.longestMs, 3);
     if (openLoop && this.sends > 0) {
       health.lagP50Ms = round2(this.lagMicros.getValueAtPercentile(50) / 1e3, 3);
       health.lagP99Ms = round2(this.lagMicros.getValueAtPercentile(99) / 1e3, 3);
@@ -74227,6 +74229,8 @@ function combineGeneratorHealth(workers) {
     saturated: workers.some((health) => health.saturated),
     workers: workers.length
   };
+  const longestCutOffMs = max3((health) => health.longestCutOffMs);
+  if (longestCutOffMs !== void 0) combined.longestCutOffMs = longestCutOffMs;
   const lagP50Ms = max3((health) => health.lagP50Ms);
   const lagP99Ms = max3((health) => health.lagP99Ms);
   if (lagP50Ms !== void 0) combined.lagP50Ms = lagP50Ms;
@@ -74608,7 +74612,7 @@ async function runLoadPass(options) {
   const cancelWaits = [];
   const owedSince = [];
   const health = new GeneratorHealthMonitor(() => pacer?.idleTurnsMs ?? 0);
-  let cutOff = { inFlight: 0, unsent: 0 };
+  let cutOff = { inFlight: 0, unsent: 0, longestMs: 0 };
   let lastOutcomeMs;
   let lateSends = 0;
   const setupClient = (client) => {
@@ -74796,19 +74800,22 @@ async function runLoadPass(options) {
   const accountCutOff = (endMs) => {
     let inFlight = 0;
     let unsent = 0;
+    let longestMs = 0;
     for (const since of owedSince) {
       const start = since();
       if (start === void 0 || start > endMs) continue;
       inFlight++;
+      longestMs = Math.max(longestMs, endMs - start);
       recorder.recordCutOff(endMs - start);
       partAt(start)?.recordCutOff(endMs - start);
     }
     for (const due of schedule?.claimOverdue(endMs) ?? []) {
       unsent++;
+      longestMs = Math.max(longestMs, endMs - due);
       recorder.recordCutOff(endMs - due);
       partAt(due)?.recordCutOff(endMs - due);
     }
-    return { inFlight, unsent };
+    return { inFlight, unsent, longestMs };
   };
   const deadline = amount ? void 0 : setTimeout(() => finish2(true), options.durationSeconds * 1e3);
   let failingSeconds = 0;
@@ -75989,9 +75996,10 @@ async function runTrial2(scenario, index, deps, server) {
         `${label}: ${generator.unsentAtEnd} requests due before the end were never sent: ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, Math.max(p99Ms, generator.unsentAtEnd * 1e3 / scenario.ratePerSecond), p50Ms)}.`
       );
     }
-    if (generator.inFlightAtEnd + generator.unsentAtEnd > 0) {
+    const stalledAtEnd = (generator.longestCutOffMs ?? 0) > p99Ms;
+    if (stalledAtEnd || generator.unsentAtEnd > 0) {
       deps.log.info(
-        `${label}: the end of the window cut off ${generator.inFlightAtEnd} request(s) in flight${generator.unsentAtEnd > 0 ? ` and ${generator.unsentAtEnd} due but unsent` : ""}; their wait up to the end is in the latency.`
+        `${label}: the end of the window cut off ${generator.inFlightAtEnd} request(s) in flight${generator.unsentAtEnd > 0 ? ` and ${generator.unsentAtEnd} due but unsent` : ""}, the longest waiting ${formatMicros2((generator.longestCutOffMs ?? 0) * 1e3)}${stalledAtEnd ? " (past the p99: the server stalled at the end)" : ""}; their wait up to the end is in the latency.`
       );
     }
     deps.log.info(

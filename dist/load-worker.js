@@ -30026,6 +30026,7 @@ var GeneratorHealthMonitor = class {
       unsentAtEnd: unfinished.unsent,
       saturated: false
     };
+    if (unfinished.inFlight + unfinished.unsent > 0) health.longestCutOffMs = round(unfinished.longestMs, 3);
     if (openLoop && this.sends > 0) {
       health.lagP50Ms = round(this.lagMicros.getValueAtPercentile(50) / 1e3, 3);
       health.lagP99Ms = round(this.lagMicros.getValueAtPercentile(99) / 1e3, 3);
@@ -30408,7 +30409,7 @@ async function runLoadPass(options) {
   const cancelWaits = [];
   const owedSince = [];
   const health = new GeneratorHealthMonitor(() => pacer?.idleTurnsMs ?? 0);
-  let cutOff = { inFlight: 0, unsent: 0 };
+  let cutOff = { inFlight: 0, unsent: 0, longestMs: 0 };
   let lastOutcomeMs;
   let lateSends = 0;
   const setupClient = (client) => {
@@ -30596,19 +30597,22 @@ async function runLoadPass(options) {
   const accountCutOff = (endMs) => {
     let inFlight = 0;
     let unsent = 0;
+    let longestMs = 0;
     for (const since of owedSince) {
       const start = since();
       if (start === void 0 || start > endMs) continue;
       inFlight++;
+      longestMs = Math.max(longestMs, endMs - start);
       recorder.recordCutOff(endMs - start);
       partAt(start)?.recordCutOff(endMs - start);
     }
     for (const due of schedule?.claimOverdue(endMs) ?? []) {
       unsent++;
+      longestMs = Math.max(longestMs, endMs - due);
       recorder.recordCutOff(endMs - due);
       partAt(due)?.recordCutOff(endMs - due);
     }
-    return { inFlight, unsent };
+    return { inFlight, unsent, longestMs };
   };
   const deadline = amount ? void 0 : setTimeout(() => finish(true), options.durationSeconds * 1e3);
   let failingSeconds = 0;

@@ -44,6 +44,8 @@ export interface GeneratorHealth {
   inFlightAtEnd: number
   /** Open loop: requests due before the end but never sent: their wait up to the end is in the latency histogram. */
   unsentAtEnd: number
+  /** The longest of those waits (ms), when the end cut any off: past the trial's p99, the server stalled at the end. */
+  longestCutOffMs?: number
   /** The generator, not the server, set the pace: latency verdicts of this trial are not trusted to fail. */
   saturated: boolean
   saturatedBecause?: string

@@ -43,22 +43,24 @@ describe('generator health', () => {
   test('a generator whose timers fire off schedule while connections are free is saturated; queueing behind busy connections is not', () => {
     const lagging = new GeneratorHealthMonitor()
     for (let i = 0; i < 100; i++) lagging.recordTimedSend(i < 5 ? 8 : 0.1)
-    const lagged = lagging.finish(true, { inFlight: 0, unsent: 0 }, 2)
+    const lagged = lagging.finish(true, { inFlight: 0, unsent: 0, longestMs: 0 }, 2)
     assert.equal(lagged.saturated, true)
     assert.match(lagged.saturatedBecause!, /off schedule/)
 
     const queueing = new GeneratorHealthMonitor()
     for (let i = 0; i < 100; i++) queueing.recordImmediateSend(50, 2)
-    const queued = queueing.finish(true, { inFlight: 2, unsent: 40 }, 2)
+    const queued = queueing.finish(true, { inFlight: 2, unsent: 40, longestMs: 250 }, 2)
     assert.equal(queued.queuedLateFraction, 1)
     assert.equal(queued.inFlightAtEnd, 2)
     assert.equal(queued.unsentAtEnd, 40)
+    assert.equal(queued.longestCutOffMs, 250)
+    assert.equal(lagged.longestCutOffMs, undefined, 'nothing cut off, no longest wait')
     assert.ok(!queued.saturatedBecause?.includes('off schedule'), 'waiting for a busy connection is the server’s time, not the generator’s')
 
     // A lag that is small next to the latency measured does not make a slow endpoint's figures untrustworthy.
     const slowEndpoint = new GeneratorHealthMonitor()
     for (let i = 0; i < 100; i++) slowEndpoint.recordTimedSend(3)
-    assert.ok(!slowEndpoint.finish(true, { inFlight: 0, unsent: 0 }, 200).saturatedBecause?.includes('off schedule'))
+    assert.ok(!slowEndpoint.finish(true, { inFlight: 0, unsent: 0, longestMs: 0 }, 200).saturatedBecause?.includes('off schedule'))
   })
 
   test('time the pacer spent turning the event loop awake with nothing to do is not counted as generator CPU', () => {
@@ -77,7 +79,7 @@ describe('generator health', () => {
     const waiting = new GeneratorHealthMonitor(() => idleMs)
     const waited = spin(60)
     idleMs = waited.wallMs
-    const idle = waiting.finish(true, { inFlight: 0, unsent: 0 }, 1)
+    const idle = waiting.finish(true, { inFlight: 0, unsent: 0, longestMs: 0 }, 1)
     // All of the spin was waiting; what is left is the CPU around it and the process's background threads (compiling
     // the spin, a GC helper), up to 0.16 of a core on a first run here.
     assert.ok(idle.cpu < 0.5, `waiting counted as ${idle.cpu} of a core (the spin got ${waited.cpuMs.toFixed(1)} ms of CPU in ${waited.wallMs.toFixed(1)} ms)`)
@@ -85,7 +87,7 @@ describe('generator health', () => {
 
     const working = new GeneratorHealthMonitor()
     const worked = spin(60)
-    const busy = working.finish(true, { inFlight: 0, unsent: 0 }, 1)
+    const busy = working.finish(true, { inFlight: 0, unsent: 0, longestMs: 0 }, 1)
     const got = worked.cpuMs / worked.wallMs
     assert.ok(Math.abs(busy.cpu - got) < 0.15, `work counted as ${busy.cpu} of a core; the spin got ${got.toFixed(3)}`)
   })

@@ -343,19 +343,40 @@ describe('load runner against a real server', () => {
     test('closed loop: the requests in flight at the end keep their wait', async () => {
       const stalling = await startTestServer()
       try {
+        const log = new MemoryLogger()
         const results = await runLoad(
           source(scenario('stall', [endpoint(`${stalling.url}/stall-after?after=800&until=3000`)], { durationSeconds: 1.4, trials: 1 })),
-          {
-            log: new MemoryLogger()
-          }
+          { log }
         )
         const trial = results.scenarios[0]!.trials[0]!
         assert.equal(trial.generator!.inFlightAtEnd, 2, 'both connections were waiting')
         assert.equal(trial.generator!.unsentAtEnd, 0)
         assert.ok(metric(trial, 'max') >= 0.8 * frozenSeconds * 1000, `max ${metric(trial, 'max')} ms`)
+        assert.ok(trial.generator!.longestCutOffMs! >= 0.8 * frozenSeconds * 1000, `longest cut off ${trial.generator!.longestCutOffMs} ms`)
+        assert.ok(
+          log.lines.some((line) =>
+            /cut off 2 request\(s\) in flight, the longest waiting [\d.]+ (ms|s) \(past the p99: the server stalled at the end\)/.test(line)
+          ),
+          log.lines.join('\n')
+        )
       } finally {
         await stalling.close()
       }
+    })
+    test('closed loop without a stall: the requests every trial ends with in flight are not worth a line', async () => {
+      const log = new MemoryLogger()
+      const results = await runLoad(source(scenario('fast', [endpoint(`${server.url}/fast`)], { durationSeconds: 0.5, trials: 1 })), { log })
+      const generator = results.scenarios[0]!.trials[0]!.generator!
+      assert.ok(generator.inFlightAtEnd >= 1, `a closed loop ends with requests in flight (${generator.inFlightAtEnd})`)
+      assert.ok(generator.longestCutOffMs !== undefined, 'the longest cut-off wait is kept')
+      const p99 = metric(results.scenarios[0]!.trials[0]!, 'p99')
+      // A wait within rounding of the p99 could go either way: the rule is tested on either side of it.
+      if (Math.abs(generator.longestCutOffMs - p99) < 0.01 * p99) return
+      assert.equal(
+        log.lines.some((line) => /the end of the window cut off/.test(line)),
+        generator.longestCutOffMs > p99,
+        `the line is there exactly when the longest cut-off wait (${generator.longestCutOffMs} ms) passed the p99 (${p99} ms): ${log.lines.join('\n')}`
+      )
     })
     test('every trial says how healthy its generator was', async () => {
       const results = await runLoad(source(scenario('fast', [endpoint(`${server.url}/fast`)], { trials: 1, ratePerSecond: 100 })), { log: new MemoryLogger() })

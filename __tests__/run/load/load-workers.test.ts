@@ -105,6 +105,7 @@ describe('load generator workers: adding up what they recorded', () => {
       queuedLateFraction: 0,
       inFlightAtEnd: 3,
       unsentAtEnd: 0,
+      longestCutOffMs: 4.5,
       saturated: false
     }
     const busy: GeneratorHealth = {
@@ -126,6 +127,7 @@ describe('load generator workers: adding up what they recorded', () => {
       queuedLateFraction: 0.05,
       inFlightAtEnd: 5,
       unsentAtEnd: 4,
+      longestCutOffMs: 4.5,
       saturated: true,
       saturatedBecause: 'worker 2 of 2: generator CPU at 95% of a core',
       workers: 2

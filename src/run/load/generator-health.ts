@@ -81,7 +81,7 @@ export class GeneratorHealthMonitor {
   }
 
   /** Stops watching and sums up; `openLoop` says whether sends followed a schedule. */
-  finish(openLoop: boolean, unfinished: { inFlight: number; unsent: number }, medianLatencyMs: number): GeneratorHealth {
+  finish(openLoop: boolean, unfinished: { inFlight: number; unsent: number; longestMs: number }, medianLatencyMs: number): GeneratorHealth {
     this.loopDelay.disable()
     const wallMicros = Number(process.hrtime.bigint() - this.wallStart) / 1000
     const idleMicros = (this.idleTurnsMs() - this.idleTurnsStart) * 1000
@@ -93,6 +93,7 @@ export class GeneratorHealthMonitor {
       unsentAtEnd: unfinished.unsent,
       saturated: false
     }
+    if (unfinished.inFlight + unfinished.unsent > 0) health.longestCutOffMs = round(unfinished.longestMs, 3)
     if (openLoop && this.sends > 0) {
       health.lagP50Ms = round(this.lagMicros.getValueAtPercentile(50) / 1000, 3)
       health.lagP99Ms = round(this.lagMicros.getValueAtPercentile(99) / 1000, 3)
@@ -144,6 +145,8 @@ export function combineGeneratorHealth(workers: GeneratorHealth[]): GeneratorHea
     saturated: workers.some((health) => health.saturated),
     workers: workers.length
   }
+  const longestCutOffMs = max((health) => health.longestCutOffMs)
+  if (longestCutOffMs !== undefined) combined.longestCutOffMs = longestCutOffMs
   const lagP50Ms = max((health) => health.lagP50Ms)
   const lagP99Ms = max((health) => health.lagP99Ms)
   if (lagP50Ms !== undefined) combined.lagP50Ms = lagP50Ms

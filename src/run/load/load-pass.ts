@@ -238,7 +238,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
   /** Per connection: when the request it owes started waiting (in flight, or due and waiting to be sent), if any. */
   const owedSince: Array<() => number | undefined> = []
   const health = new GeneratorHealthMonitor(() => pacer?.idleTurnsMs ?? 0)
-  let cutOff = { inFlight: 0, unsent: 0 }
+  let cutOff = { inFlight: 0, unsent: 0, longestMs: 0 }
   let lastOutcomeMs: number | undefined
   let lateSends = 0
 
@@ -473,22 +473,25 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
    * would hide a server that stalls across the end of a trial; their wait up to the end is a lower bound of their
    * latency, and it goes into the histogram.
    */
-  const accountCutOff = (endMs: number): { inFlight: number; unsent: number } => {
+  const accountCutOff = (endMs: number): { inFlight: number; unsent: number; longestMs: number } => {
     let inFlight = 0
     let unsent = 0
+    let longestMs = 0
     for (const since of owedSince) {
       const start = since()
       if (start === undefined || start > endMs) continue
       inFlight++
+      longestMs = Math.max(longestMs, endMs - start)
       recorder.recordCutOff(endMs - start)
       partAt(start)?.recordCutOff(endMs - start)
     }
     for (const due of schedule?.claimOverdue(endMs) ?? []) {
       unsent++
+      longestMs = Math.max(longestMs, endMs - due)
       recorder.recordCutOff(endMs - due)
       partAt(due)?.recordCutOff(endMs - due)
     }
-    return { inFlight, unsent }
+    return { inFlight, unsent, longestMs }
   }
   const deadline = amount ? undefined : setTimeout(() => finish(true), options.durationSeconds * 1000)
   // A server that stops answering mid-run (one perf-gate does not own) would otherwise be hammered with
