@@ -165,6 +165,11 @@ export class FileBaselineStore implements BaselineStore {
     return containedPath(this.historyDir(gate), `${id}.json`)
   }
 
+  /** The names pinned for `gate`, whether or not their files read. */
+  async pinnedNames(gate: string): Promise<string[]> {
+    return (await listJson(containedPath(this.dir, gate, 'pinned'))).map((file) => file.replace(/\.json$/, '')).sort()
+  }
+
   private pinnedPath(gate: string, name: string): string {
     return containedPath(this.dir, gate, 'pinned', `${name}.json`)
   }
