@@ -64085,6 +64085,10 @@ var FileBaselineStore = class {
   historyPath(gate, id) {
     return containedPath(this.historyDir(gate), `${id}.json`);
   }
+  /** The names pinned for `gate`, whether or not their files read. */
+  async pinnedNames(gate) {
+    return (await listJson(containedPath(this.dir, gate, "pinned"))).map((file) => file.replace(/\.json$/, "")).sort();
+  }
   pinnedPath(gate, name) {
     return containedPath(this.dir, gate, "pinned", `${name}.json`);
   }
@@ -71219,6 +71223,23 @@ function displayPath(rootDir, path) {
 init_define_PERF_GATE_UPLOT();
 var import_yaml = __toESM(require_dist2(), 1);
 import { readFile as readFile2 } from "node:fs/promises";
+
+// src/config/yaml-indicators.ts
+init_define_PERF_GATE_UPLOT();
+var YAML_INDICATOR = /^[>|*&!%@`]/;
+var FLAT_RULE = /^(\s*)([^\s'"#-][^:]*?)\s*:\s+(\S.*?)\s*$/;
+var MEANING = { ">": "a folded block", "|": "a literal block", "*": "an alias", "&": "an anchor", "!": "a tag" };
+function indicatorAdvice(line) {
+  const match = FLAT_RULE.exec(line);
+  if (!match) return "";
+  const [, , key2, value] = match;
+  const part = YAML_INDICATOR.test(key2) ? key2 : YAML_INDICATOR.test(value) ? value : void 0;
+  if (part === void 0) return "";
+  const quote = (text) => YAML_INDICATOR.test(text) ? `'${text}'` : text;
+  return ` (YAML reads a leading "${part[0]}" as ${MEANING[part[0]] ?? "syntax"}: quote it, ${quote(key2)}: ${quote(value)})`;
+}
+
+// src/config/config-file.ts
 async function loadConfigFile(path, displayPath2 = path) {
   let text;
   try {
@@ -71235,12 +71256,16 @@ function parseConfigText(text, displayPath2) {
   const lineCounter = new import_yaml.LineCounter();
   const document2 = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document2.errors.length > 0) {
+    const lines = text.split("\n");
+    const advised = /* @__PURE__ */ new Set();
     const messages = document2.errors.slice(0, 5).map((error) => {
       const position = lineCounter.linePos(error.pos[0]);
       const where = `${displayPath2}:${position.line}:${position.col}`;
       const opened = /quote/i.test(error.message) ? unclosedQuoteStart(document2, error.pos[0]) : void 0;
       const openedAt = opened === void 0 ? "" : ` (the quote opened at ${displayPath2}:${lineCounter.linePos(opened).line}:${lineCounter.linePos(opened).col})`;
-      return `${where}: ${error.message.split("\n")[0]}${openedAt}`;
+      const advice = advised.has(position.line) ? "" : indicatorAdvice(lines[position.line - 1] ?? "");
+      advised.add(position.line);
+      return `${where}: ${error.message.split("\n")[0]}${openedAt}${advice}`;
     });
     throw new InputError(`config file is not valid YAML/JSON:
   ${messages.join("\n  ")}`);
@@ -72252,6 +72277,35 @@ function flowMapping(text) {
     return void 0;
   }
 }
+function ruleLines(text) {
+  const oneLine = !text.trim().includes("\n") && text.includes(",") && !/[{[]/.test(text);
+  return oneLine ? text.split(",").map((part) => part.trim()) : text.split("\n");
+}
+function quoteRuleIndicators(text) {
+  let quoted = false;
+  const written = ruleLines(text).map((line) => {
+    const match = FLAT_RULE.exec(line);
+    if (!match || !(YAML_INDICATOR.test(match[2]) || YAML_INDICATOR.test(match[3]))) return line;
+    quoted = true;
+    const quote = (part) => YAML_INDICATOR.test(part) ? JSON.stringify(part) : part;
+    return `${match[1]}${quote(match[2])}: ${quote(match[3])}`;
+  });
+  return quoted ? written.join("\n") : text;
+}
+function checkRepeatedMetric(text, source) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const line of ruleLines(text)) {
+    const match = FLAT_RULE.exec(line);
+    if (!match || match[1] !== "") continue;
+    const earlier = seen.get(match[2]);
+    if (earlier !== void 0) {
+      throw new InputError(
+        `${source}: "${match[2]}" has two rules ("${earlier}" and "${match[3]}"); give one, or the two levels as ${match[2]}: { warn: …, fail: … }`
+      );
+    }
+    seen.set(match[2], match[3]);
+  }
+}
 function inlineThresholdMap(text, source) {
   let data;
   const looksLikePairs = !text.includes(":") && text.includes("=");
@@ -72264,8 +72318,9 @@ function inlineThresholdMap(text, source) {
       })
     );
   } else {
+    checkRepeatedMetric(text, source);
     try {
-      data = (0, import_yaml2.parse)(text);
+      data = (0, import_yaml2.parse)(quoteRuleIndicators(text));
     } catch (error) {
       data = text.includes(",") && !text.trim().includes("\n") ? flowMapping(text) : void 0;
       if (data === void 0) {
@@ -79411,6 +79466,14 @@ async function settingsFromFlags(values, io, extra = {}) {
 function fileStore(settings) {
   return new FileBaselineStore(settings.baseline.dir, displayPath(settings.rootDir, settings.baseline.dir), settings.baseline.historyLimit);
 }
+async function requirePinnedBaseline(store, settings) {
+  const name = settings.baseline.name;
+  if (!name) return;
+  const pinned = await store.pinnedNames(settings.name);
+  if (pinned.includes(name)) return;
+  const known = pinned.length > 0 ? `pinned for gate "${settings.name}": ${pinned.join(", ")}` : `nothing is pinned for gate "${settings.name}"`;
+  throw new InputError(`pinned baseline "${name}" does not exist in the ${store.description} (${known}). ${promoteAdvice(name)}`);
+}
 async function runCommand2(args, io) {
   const { values } = parse(args, {
     ...COMMON_OPTIONS,
@@ -79450,12 +79513,19 @@ async function runCommand2(args, io) {
     await writeFailureJson(text("name") ?? "default", error, values, io, false);
     throw error;
   }
+  const store = fileStore(settings);
+  try {
+    await requirePinnedBaseline(store, settings);
+  } catch (error) {
+    await writeFailureJson(settings.name, error, values, io, false);
+    throw error;
+  }
   const log = cliLogger(io, values.quiet === true);
   const controller = cancelOnSignals();
   try {
     const outcome = await runGate(
       settings,
-      { log, store: fileStore(settings), context: localContext(io.cwd), now: () => /* @__PURE__ */ new Date(), signal: controller.signal },
+      { log, store, context: localContext(io.cwd), now: () => /* @__PURE__ */ new Date(), signal: controller.signal },
       { save: values["save-baseline"] ? "promote" : "never" }
     );
     return await finish(outcome, values, io);

@@ -99,6 +99,22 @@ strict: true
     rejects('name: a\nname: b\n', /perf-gate\.yml:2:1: Map keys must be unique/)
   })
 
+  test('a rule YAML reads as syntax (a leading > or *) is named with how to quote it, once per line', () => {
+    const text = 'thresholds:\n  rps: >= 900 req/s\n  *: +5%\n'
+    assert.throws(
+      () => parseConfigText(text, 'perf-gate.yml'),
+      (error: Error) => {
+        assert.match(error.message, /perf-gate\.yml:2:\d+: .*\(YAML reads a leading ">" as a folded block: quote it, rps: '>= 900 req\/s'\)/)
+        assert.equal(error.message.match(/YAML reads a leading ">"/g)?.length, 1, error.message)
+        return true
+      }
+    )
+    assert.throws(
+      () => parseConfigText('thresholds:\n  *: +5%\n', 'perf-gate.yml'),
+      /perf-gate\.yml:2:\d+: .*YAML reads a leading "\*" as an alias: quote it, '\*': \+5%/
+    )
+  })
+
   test('a missing file names the file', async () => {
     await assert.rejects(loadConfigFile('/nonexistent/perf-gate.yml', 'perf-gate.yml'), /config file perf-gate\.yml does not exist/)
   })
@@ -193,6 +209,12 @@ describe('settings', () => {
     assert.equal(oneLine.p95!.fail[0]!.text, '+10%')
     assert.equal(oneLine.p99!.fail[0]!.kind, 'absolute')
     assert.throws(() => parseInlineThresholds('p50: +20%: p95', '--thresholds'), /--thresholds: not valid YAML: .*\n\s+Write one rule per line/)
+    // Rules as people write them, though YAML reads ">" as a block and "*" as an alias.
+    const budgets = parseInlineThresholds('rps: >= 900 req/s\n*: +100%', 'input')
+    assert.equal(budgets.rps!.fail[0]!.kind, 'absolute')
+    assert.equal(budgets['*']!.fail[0]!.text, '+100%')
+    assert.deepEqual(Object.keys(parseInlineThresholds('rps: > 900 req/s, p95: +20%', '--thresholds')), ['rps', 'p95'])
+    assert.throws(() => parseInlineThresholds('p95: 20%, p95: 30%', '--thresholds'), /--thresholds: "p95" has two rules \("20%" and "30%"\)/)
     assert.throws(() => parseInlineThresholds('- p95', 'input'), /input: expected a map of metric to rule/)
     assert.throws(
       () => parseInlineThresholds('p95: { fail: +20%, colour: red }', 'input'),

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { LineCounter, parseDocument, isMap, isNode, isScalar, visit, type Document } from 'yaml'
 import { InputError } from '../errors.js'
+import { indicatorAdvice } from './yaml-indicators.js'
 import { schemaProblems, type SchemaProblem } from '../schemas.js'
 import type { RemovedPolicy } from './settings.js'
 import type { RawThresholdRule } from './thresholds.js'
@@ -154,6 +155,8 @@ export function parseConfigText(text: string, displayPath: string): ConfigFile {
   const lineCounter = new LineCounter()
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
   if (document.errors.length > 0) {
+    const lines = text.split('\n')
+    const advised = new Set<number>()
     const messages = document.errors.slice(0, 5).map((error) => {
       const position = lineCounter.linePos(error.pos[0])
       const where = `${displayPath}:${position.line}:${position.col}`
@@ -161,7 +164,10 @@ export function parseConfigText(text: string, displayPath: string): ConfigFile {
       const opened = /quote/i.test(error.message) ? unclosedQuoteStart(document, error.pos[0]) : undefined
       const openedAt =
         opened === undefined ? '' : ` (the quote opened at ${displayPath}:${lineCounter.linePos(opened).line}:${lineCounter.linePos(opened).col})`
-      return `${where}: ${error.message.split('\n')[0]}${openedAt}`
+      // One line may hold several errors: its advice once.
+      const advice = advised.has(position.line) ? '' : indicatorAdvice(lines[position.line - 1] ?? '')
+      advised.add(position.line)
+      return `${where}: ${error.message.split('\n')[0]}${openedAt}${advice}`
     })
     throw new InputError(`config file is not valid YAML/JSON:\n  ${messages.join('\n  ')}`)
   }

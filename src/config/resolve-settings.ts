@@ -11,6 +11,7 @@ import { resultsFormatName } from '../formats/registry.js'
 import { displayPath } from '../paths.js'
 import { thresholdsProblems } from '../schemas.js'
 import { loadConfigFile, withConfigLine, type ConfigFile } from './config-file.js'
+import { FLAT_RULE, YAML_INDICATOR } from './yaml-indicators.js'
 import { parseDurationMs } from './durations.js'
 import {
   DEFAULT_BASELINE_DIR,
@@ -378,6 +379,45 @@ function flowMapping(text: string): Record<string, unknown> | undefined {
   }
 }
 
+/** The lines of inline rules: a one-line text without braces has its rules separated by commas. */
+function ruleLines(text: string): string[] {
+  const oneLine = !text.trim().includes('\n') && text.includes(',') && !/[{[]/.test(text)
+  return oneLine ? text.split(',').map((part) => part.trim()) : text.split('\n')
+}
+
+/**
+ * Rules are written as people read them ("rps: >= 900 req/s", "*: +100%"), which YAML does not take as plain text.
+ * Each flat `metric: rule` line whose metric or rule starts with such a character is quoted before parsing; nested
+ * rules and quoted text are left as written.
+ */
+export function quoteRuleIndicators(text: string): string {
+  let quoted = false
+  const written = ruleLines(text).map((line) => {
+    const match = FLAT_RULE.exec(line)
+    if (!match || !(YAML_INDICATOR.test(match[2]!) || YAML_INDICATOR.test(match[3]!))) return line
+    quoted = true
+    const quote = (part: string): string => (YAML_INDICATOR.test(part) ? JSON.stringify(part) : part)
+    return `${match[1]}${quote(match[2]!)}: ${quote(match[3]!)}`
+  })
+  return quoted ? written.join('\n') : text
+}
+
+/** The same metric given two flat rules in one text: YAML would only say its keys must be unique. */
+function checkRepeatedMetric(text: string, source: string): void {
+  const seen = new Map<string, string>()
+  for (const line of ruleLines(text)) {
+    const match = FLAT_RULE.exec(line)
+    if (!match || match[1] !== '') continue
+    const earlier = seen.get(match[2]!)
+    if (earlier !== undefined) {
+      throw new InputError(
+        `${source}: "${match[2]}" has two rules ("${earlier}" and "${match[3]}"); give one, or the two levels as ${match[2]}: { warn: …, fail: … }`
+      )
+    }
+    seen.set(match[2]!, match[3]!)
+  }
+}
+
 /** Inline rules as written ("p95: +20%" in YAML, "p50: +20%, p95: +20%", or "p95=+20%,p99=<300ms") as a map of metric to rule, unchecked. */
 export function inlineThresholdMap(text: string, source: string): Record<string, unknown> {
   let data: unknown
@@ -395,8 +435,9 @@ export function inlineThresholdMap(text: string, source: string): Record<string,
         })
     )
   } else {
+    checkRepeatedMetric(text, source)
     try {
-      data = parseYaml(text)
+      data = parseYaml(quoteRuleIndicators(text))
     } catch (error) {
       // "p50: +20%, p95: +20%" on one line (a command line, a one-line input) is a flow mapping without its braces.
       data = text.includes(',') && !text.trim().includes('\n') ? flowMapping(text) : undefined
