@@ -77712,6 +77712,11 @@ function problemsBesideAbsence(report) {
   const reason = report.baselineAbsence?.reason;
   return reason ? report.baselineProblems.filter((problem) => !problem.includes(reason)) : report.baselineProblems;
 }
+function savedDespiteFailure(report) {
+  if (!report.saved || report.verdict !== "fail") return "";
+  const what = report.regressions > 0 ? `${report.regressions} regression(s)` : "its gate";
+  return ` although it failed (${what}): later runs are compared with it, so what it measured becomes the reference`;
+}
 
 // src/report/markdown.ts
 var SUMMARY_LIMIT_BYTES = 1024 * 1024 - 1024;
@@ -77759,7 +77764,7 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
   lines.push(describeBaseline(report));
   if (report.saved && !report.saved.first) {
     const commit = report.saved.sha ? `, commit ${commitLink(report, report.saved.sha)}` : "";
-    lines.push(`💾 This run is saved as a baseline (\`${escapeMarkdown(report.saved.id)}\`${commit}).`);
+    lines.push(`💾 This run is saved as a baseline (\`${escapeMarkdown(report.saved.id)}\`${commit})${savedDespiteFailure(report)}.`);
   }
   const problems = problemsBesideAbsence(report);
   for (const problem of problems) lines.push(`> ⚠️ ${escapeMarkdown(capitalize2(problem), 1e3)}`);
@@ -78176,6 +78181,11 @@ function renderTerminalReport(report, options) {
     lines.push(paint(DIM, `baseline ${what}, saved ${formatAge(b.ageSeconds)} ago (${escapeTerminal(b.store)})`));
   } else {
     lines.push(paint(COLORS.warn, describeAbsence2(report)));
+  }
+  if (report.saved && !report.saved.first) {
+    const despite = savedDespiteFailure(report);
+    const line = `saved as a baseline (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ""})${despite}`;
+    lines.push(despite ? paint(COLORS.warn, `! ${line}`) : paint(DIM, line));
   }
   for (const problem of problemsBesideAbsence(report)) lines.push(paint(COLORS.warn, `! ${escapeTerminal(problem, 1e3)}`));
   for (const note of report.notes) lines.push(paint(DIM, `note: ${escapeTerminal(note, 1e3)}`));

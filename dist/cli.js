@@ -77834,6 +77834,11 @@ function problemsBesideAbsence(report) {
   const reason = report.baselineAbsence?.reason;
   return reason ? report.baselineProblems.filter((problem) => !problem.includes(reason)) : report.baselineProblems;
 }
+function savedDespiteFailure(report) {
+  if (!report.saved || report.verdict !== "fail") return "";
+  const what = report.regressions > 0 ? `${report.regressions} regression(s)` : "its gate";
+  return ` although it failed (${what}): later runs are compared with it, so what it measured becomes the reference`;
+}
 
 // src/report/escape.ts
 init_define_PERF_GATE_UPLOT();
@@ -78068,7 +78073,7 @@ function renderHtmlReport(report) {
   const baseline = report.saved?.first ? `Baseline saved (${savedAs}): the next pull request compares against it.` : report.baseline ? `Baseline ${escapeHtml(report.baseline.id)}${report.baseline.sha ? ` (${escapeHtml(report.baseline.sha.slice(0, 7))})` : ""}, ${escapeHtml(report.baseline.store)}; ${report.baseline.historySize} stored run(s).` : report.baselineAbsence ? `No ${decidedByAB(report) ? "stored " : ""}baseline: ${escapeHtml(report.baselineAbsence.reason.replace(/[.!]?$/, "."))}${decidedByAB(report) ? " The same-runner A/B against the base commit checked the relative thresholds." : ""}` : "No baseline.";
   const assets = uplotAssets();
   const confirmationFailure = confirmationFailureLine(report);
-  const saved = report.saved && !report.saved.first ? `<p>💾 This run is saved as a baseline (${savedAs}).</p>` : "";
+  const saved = report.saved && !report.saved.first ? `<p>💾 This run is saved as a baseline (${savedAs})${escapeHtml(savedDespiteFailure(report))}.</p>` : "";
   const warnings = [
     ...confirmationFailure ? [`❗ ${confirmationFailure}`] : [],
     ...problemsBesideAbsence(report).map((problem) => `⚠️ ${problem.charAt(0).toUpperCase()}${problem.slice(1)}`)
@@ -78235,7 +78240,7 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
   lines.push(describeBaseline(report));
   if (report.saved && !report.saved.first) {
     const commit = report.saved.sha ? `, commit ${commitLink(report, report.saved.sha)}` : "";
-    lines.push(`💾 This run is saved as a baseline (\`${escapeMarkdown(report.saved.id)}\`${commit}).`);
+    lines.push(`💾 This run is saved as a baseline (\`${escapeMarkdown(report.saved.id)}\`${commit})${savedDespiteFailure(report)}.`);
   }
   const problems = problemsBesideAbsence(report);
   for (const problem of problems) lines.push(`> ⚠️ ${escapeMarkdown(capitalize2(problem), 1e3)}`);
@@ -78808,6 +78813,11 @@ function renderTerminalReport(report, options) {
     lines.push(paint(DIM, `baseline ${what}, saved ${formatAge(b.ageSeconds)} ago (${escapeTerminal(b.store)})`));
   } else {
     lines.push(paint(COLORS.warn, describeAbsence2(report)));
+  }
+  if (report.saved && !report.saved.first) {
+    const despite = savedDespiteFailure(report);
+    const line = `saved as a baseline (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ""})${despite}`;
+    lines.push(despite ? paint(COLORS.warn, `! ${line}`) : paint(DIM, line));
   }
   for (const problem of problemsBesideAbsence(report)) lines.push(paint(COLORS.warn, `! ${escapeTerminal(problem, 1e3)}`));
   for (const note of report.notes) lines.push(paint(DIM, `note: ${escapeTerminal(note, 1e3)}`));

@@ -249,3 +249,13 @@ export function problemsBesideAbsence(report: GateReport): string[] {
   const reason = report.baselineAbsence?.reason
   return reason ? report.baselineProblems.filter((problem) => !problem.includes(reason)) : report.baselineProblems
 }
+
+/**
+ * A failing run saved as a baseline (a push to the default branch, an explicit promotion) is worth a warning: the
+ * runs after it compare with its figures, so what failed becomes the reference. '' when the run did not fail.
+ */
+export function savedDespiteFailure(report: GateReport): string {
+  if (!report.saved || report.verdict !== 'fail') return ''
+  const what = report.regressions > 0 ? `${report.regressions} regression(s)` : 'its gate'
+  return ` although it failed (${what}): later runs are compared with it, so what it measured becomes the reference`
+}

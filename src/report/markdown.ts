@@ -7,6 +7,7 @@ import type { MetricVerdict } from '../verdict/types.js'
 import { escapeMarkdown } from './escape.js'
 import {
   decidedByAB,
+  savedDespiteFailure,
   GATE_ICON,
   STATUS_ICON,
   confirmationFailureLine,
@@ -109,7 +110,7 @@ function compose(
   // A save that is not the first: the maintainer sees which run the next pull requests compare against.
   if (report.saved && !report.saved.first) {
     const commit = report.saved.sha ? `, commit ${commitLink(report, report.saved.sha)}` : ''
-    lines.push(`💾 This run is saved as a baseline (\`${escapeMarkdown(report.saved.id)}\`${commit}).`)
+    lines.push(`💾 This run is saved as a baseline (\`${escapeMarkdown(report.saved.id)}\`${commit})${savedDespiteFailure(report)}.`)
   }
   const problems = problemsBesideAbsence(report)
   for (const problem of problems) lines.push(`> ⚠️ ${escapeMarkdown(capitalize(problem), 1000)}`)

@@ -5,6 +5,7 @@ import type { MetricStatus } from '../verdict/types.js'
 import { escapeTerminal } from './escape.js'
 import {
   decidedByAB,
+  savedDespiteFailure,
   confirmationFailureLine,
   describeContext,
   describeStatistic,
@@ -66,6 +67,11 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
     lines.push(paint(DIM, `baseline ${what}, saved ${formatAge(b.ageSeconds)} ago (${escapeTerminal(b.store)})`))
   } else {
     lines.push(paint(COLORS.warn, describeAbsence(report)))
+  }
+  if (report.saved && !report.saved.first) {
+    const despite = savedDespiteFailure(report)
+    const line = `saved as a baseline (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ''})${despite}`
+    lines.push(despite ? paint(COLORS.warn, `! ${line}`) : paint(DIM, line))
   }
   for (const problem of problemsBesideAbsence(report)) lines.push(paint(COLORS.warn, `! ${escapeTerminal(problem, 1000)}`))
   for (const note of report.notes) lines.push(paint(DIM, `note: ${escapeTerminal(note, 1000)}`))

@@ -11,6 +11,7 @@ import type { MetricVerdict } from '../../verdict/types.js'
 import {
   confirmationFailureLine,
   decidedByAB,
+  savedDespiteFailure,
   GATE_ICON,
   STATUS_ICON,
   formatChange,
@@ -70,7 +71,7 @@ export function renderHtmlReport(report: GateReport): string {
   const assets = uplotAssets()
   // The lines the PR comment and the terminal put under the headline: the page must not tell less than they do.
   const confirmationFailure = confirmationFailureLine(report)
-  const saved = report.saved && !report.saved.first ? `<p>💾 This run is saved as a baseline (${savedAs}).</p>` : ''
+  const saved = report.saved && !report.saved.first ? `<p>💾 This run is saved as a baseline (${savedAs})${escapeHtml(savedDespiteFailure(report))}.</p>` : ''
   const warnings = [
     ...(confirmationFailure ? [`❗ ${confirmationFailure}`] : []),
     ...problemsBesideAbsence(report).map((problem) => `⚠️ ${problem.charAt(0).toUpperCase()}${problem.slice(1)}`)
