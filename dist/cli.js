@@ -71239,6 +71239,127 @@ function indicatorAdvice(line) {
   return ` (YAML reads a leading "${part[0]}" as ${MEANING[part[0]] ?? "syntax"}: quote it, ${quote(key2)}: ${quote(value)})`;
 }
 
+// src/config/thresholds.ts
+init_define_PERF_GATE_UPLOT();
+var import_picomatch = __toESM(require_picomatch2(), 1);
+function parseThresholdExpression(text, where) {
+  const trimmed = text.trim();
+  const relative8 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
+  if (relative8) {
+    const percent = Number(relative8[2]);
+    if (percent <= 0) throw new InputError(`${where}: threshold "${text}" must be a change above 0%`);
+    const sign = relative8[1];
+    return { kind: "relative", worseFraction: percent / 100, ...sign ? { sign } : {}, text: trimmed };
+  }
+  const absolute = /^(<=|>=|<|>)\s*(.+)$/.exec(trimmed);
+  if (absolute) {
+    const quantity = parseQuantity(absolute[2]);
+    if (!quantity) {
+      throw new InputError(`${where}: threshold "${text}" has no number after "${absolute[1]}"; write e.g. "< 300ms" or ">= 1000 req/s"`);
+    }
+    const unit = quantity.unit.trim();
+    if (unit !== "" && !lookupUnit(unit)) {
+      throw new InputError(
+        `${where}: threshold "${text}" has unknown unit "${unit}"; allowed: ns, us, ms, s, min, B, kB, KiB, MB, MiB, GB, GiB, ops/s, req/s, msg/s, B/s, MB/s, %, count (or no unit: the metric's own)`
+      );
+    }
+    return {
+      kind: "absolute",
+      operator: absolute[1],
+      value: quantity.value,
+      unit,
+      text: trimmed
+    };
+  }
+  throw new InputError(`${where}: threshold "${text}" is not understood; write a relative change such as "+20%" or an absolute budget such as "< 300ms"`);
+}
+function asList(value) {
+  if (value === void 0) return [];
+  return Array.isArray(value) ? value : [value];
+}
+function bareNumberAdvice(metric, value) {
+  return `"${metric}: ${value}" is a bare number; write "${metric}: +${value}%" (worse by ${value}% fails) or "${metric}: < ${value}ms" (a budget)`;
+}
+function parseMetricThreshold(raw, where) {
+  if (typeof raw === "string" || Array.isArray(raw)) {
+    return {
+      warn: [],
+      fail: asList(raw).map((text, i) => parseThresholdExpression(text, Array.isArray(raw) ? `${where}/${i}` : where)),
+      definedAt: where
+    };
+  }
+  const parseLevel = (level) => {
+    const value = raw[level];
+    return asList(value).map((text, i) => parseThresholdExpression(text, Array.isArray(value) ? `${where}/${level}/${i}` : `${where}/${level}`));
+  };
+  const threshold = { warn: parseLevel("warn"), fail: parseLevel("fail"), definedAt: where };
+  if (raw.direction) threshold.direction = raw.direction;
+  for (const warn of threshold.warn) {
+    for (const fail of threshold.fail) {
+      if (looserThan(warn, fail)) {
+        throw new InputError(
+          `${where}: warn "${warn.text}" is looser than fail "${fail.text}", so it could never warn before failing; the warn level must be reached first (e.g. warn: "+10%", fail: "+30%")`
+        );
+      }
+    }
+  }
+  return threshold;
+}
+function looserThan(warn, fail) {
+  if (warn.kind === "relative" && fail.kind === "relative") return warn.sign === fail.sign && warn.worseFraction > fail.worseFraction;
+  if (warn.kind === "absolute" && fail.kind === "absolute") {
+    if (warn.unit !== fail.unit || warn.operator[0] !== fail.operator[0]) return false;
+    return warn.operator.startsWith("<") ? warn.value > fail.value : warn.value < fail.value;
+  }
+  return false;
+}
+function parseThresholdMap(raw, where) {
+  const metrics = {};
+  const problems = [];
+  for (const [metric, rule] of Object.entries(raw)) {
+    try {
+      metrics[metric] = parseMetricThreshold(rule, `${where}/${escapePointer2(metric)}`);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length === 1) throw new InputError(problems[0]);
+  if (problems.length > 1) throw new InputError(`${problems.length} thresholds are invalid:
+  ${problems.join("\n  ")}`);
+  return metrics;
+}
+function escapePointer2(key2) {
+  return key2.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+function globMatches(pattern2, name) {
+  if (pattern2 === name) return true;
+  let matcher = compiledGlobs.get(pattern2);
+  if (!matcher) {
+    matcher = (0, import_picomatch.default)(pattern2, { bash: true, dot: true });
+    compiledGlobs.set(pattern2, matcher);
+  }
+  return matcher(name);
+}
+var compiledGlobs = /* @__PURE__ */ new Map();
+function matchMetric(metrics, metric) {
+  if (Object.hasOwn(metrics, metric)) return metrics[metric];
+  const globs = Object.keys(metrics).filter((pattern2) => globMatches(pattern2, metric)).sort((a, b) => b.length - a.length);
+  return globs.length > 0 ? metrics[globs[0]] : void 0;
+}
+function resolveThreshold(rules, scenario, metric) {
+  let found;
+  for (const rule of rules) {
+    if (rule.suite !== void 0 && rule.suite !== scenario.suite) continue;
+    if (rule.scenarios && !rule.scenarios.some((pattern2) => globMatches(pattern2, scenario.name))) continue;
+    found = matchMetric(rule.metrics, metric) ?? found;
+  }
+  return found;
+}
+function hasAnyThreshold(rules) {
+  return rules.some((rule) => Object.keys(rule.metrics).length > 0);
+}
+
 // src/config/config-file.ts
 async function loadConfigFile(path, displayPath2 = path) {
   let text;
@@ -71274,7 +71395,8 @@ function parseConfigText(text, displayPath2) {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new InputError(`${displayPath2}: the config must be a mapping of keys (name, suites, thresholds, ...)`);
   }
-  const problems = schemaProblems("config", data);
+  const bare = bareNumberRules(data);
+  const problems = [...bare, ...schemaProblems("config", data).filter((problem) => !bare.some((b) => b.pointer === problem.pointer))];
   if (problems.length > 0) {
     const lines = problems.map((problem) => `${locate(document2, lineCounter, problem, displayPath2)}: ${problem.message}`);
     throw new InputError(`config file ${displayPath2} is invalid:
@@ -71295,12 +71417,15 @@ function unclosedQuoteStart(document2, errorOffset) {
 var locators = /* @__PURE__ */ new WeakMap();
 function withConfigLine(error, config, where) {
   if (!(error instanceof InputError)) return error;
+  const located = locatedInConfig(error.message, config, where);
+  return located === error.message ? error : new InputError(located);
+}
+function locatedInConfig(text, config, where) {
   const prefix = `${where}: /`;
-  if (!error.message.startsWith(prefix)) return error;
-  const pointer = /^\/[^:\s]*/.exec(error.message.slice(prefix.length - 1))?.[0];
+  if (!text.startsWith(prefix)) return text;
+  const pointer = /^\/[^:\s]*/.exec(text.slice(prefix.length - 1))?.[0];
   const line = pointer === void 0 ? void 0 : locators.get(config)?.(pointer);
-  if (line === void 0) return error;
-  return new InputError(`${where}:${line}: ${error.message.slice(where.length + 2)}`);
+  return line === void 0 ? text : `${where}:${line}: ${text.slice(where.length + 2)}`;
 }
 function lineOf(document2, lineCounter, pointer) {
   const path = pointer.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
@@ -71322,6 +71447,20 @@ function locate(document2, lineCounter, problem, displayPath2) {
     if ((0, import_yaml.isNode)(node) && node.range) return `${displayPath2}:${lineCounter.linePos(node.range[0]).line}`;
   }
   return displayPath2;
+}
+function bareNumberRules(data) {
+  const maps = [["/thresholds", data.thresholds]];
+  for (const [list, items2] of [
+    ["suites", data.suites],
+    ["overrides", data.overrides]
+  ]) {
+    if (Array.isArray(items2)) items2.forEach((item, index) => maps.push([`/${list}/${index}/thresholds`, item?.thresholds]));
+  }
+  return maps.flatMap(
+    ([pointer, map]) => typeof map === "object" && map !== null && !Array.isArray(map) ? Object.entries(map).flatMap(
+      ([metric, rule]) => typeof rule === "number" ? [{ pointer: `${pointer}/${metric.replace(/~/g, "~0").replace(/\//g, "~1")}`, message: `${pointer}/${metric}: ${bareNumberAdvice(metric, rule)}` }] : []
+    ) : []
+  );
 }
 
 // src/config/durations.ts
@@ -71926,124 +72065,6 @@ function resolveServer(edge, config, where, rootDir, firstOrigin) {
   return server;
 }
 
-// src/config/thresholds.ts
-init_define_PERF_GATE_UPLOT();
-var import_picomatch = __toESM(require_picomatch2(), 1);
-function parseThresholdExpression(text, where) {
-  const trimmed = text.trim();
-  const relative8 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
-  if (relative8) {
-    const percent = Number(relative8[2]);
-    if (percent <= 0) throw new InputError(`${where}: threshold "${text}" must be a change above 0%`);
-    const sign = relative8[1];
-    return { kind: "relative", worseFraction: percent / 100, ...sign ? { sign } : {}, text: trimmed };
-  }
-  const absolute = /^(<=|>=|<|>)\s*(.+)$/.exec(trimmed);
-  if (absolute) {
-    const quantity = parseQuantity(absolute[2]);
-    if (!quantity) {
-      throw new InputError(`${where}: threshold "${text}" has no number after "${absolute[1]}"; write e.g. "< 300ms" or ">= 1000 req/s"`);
-    }
-    const unit = quantity.unit.trim();
-    if (unit !== "" && !lookupUnit(unit)) {
-      throw new InputError(
-        `${where}: threshold "${text}" has unknown unit "${unit}"; allowed: ns, us, ms, s, min, B, kB, KiB, MB, MiB, GB, GiB, ops/s, req/s, msg/s, B/s, MB/s, %, count (or no unit: the metric's own)`
-      );
-    }
-    return {
-      kind: "absolute",
-      operator: absolute[1],
-      value: quantity.value,
-      unit,
-      text: trimmed
-    };
-  }
-  throw new InputError(`${where}: threshold "${text}" is not understood; write a relative change such as "+20%" or an absolute budget such as "< 300ms"`);
-}
-function asList(value) {
-  if (value === void 0) return [];
-  return Array.isArray(value) ? value : [value];
-}
-function parseMetricThreshold(raw, where) {
-  if (typeof raw === "string" || Array.isArray(raw)) {
-    return {
-      warn: [],
-      fail: asList(raw).map((text, i) => parseThresholdExpression(text, Array.isArray(raw) ? `${where}/${i}` : where)),
-      definedAt: where
-    };
-  }
-  const parseLevel = (level) => {
-    const value = raw[level];
-    return asList(value).map((text, i) => parseThresholdExpression(text, Array.isArray(value) ? `${where}/${level}/${i}` : `${where}/${level}`));
-  };
-  const threshold = { warn: parseLevel("warn"), fail: parseLevel("fail"), definedAt: where };
-  if (raw.direction) threshold.direction = raw.direction;
-  for (const warn of threshold.warn) {
-    for (const fail of threshold.fail) {
-      if (looserThan(warn, fail)) {
-        throw new InputError(
-          `${where}: warn "${warn.text}" is looser than fail "${fail.text}", so it could never warn before failing; the warn level must be reached first (e.g. warn: "+10%", fail: "+30%")`
-        );
-      }
-    }
-  }
-  return threshold;
-}
-function looserThan(warn, fail) {
-  if (warn.kind === "relative" && fail.kind === "relative") return warn.sign === fail.sign && warn.worseFraction > fail.worseFraction;
-  if (warn.kind === "absolute" && fail.kind === "absolute") {
-    if (warn.unit !== fail.unit || warn.operator[0] !== fail.operator[0]) return false;
-    return warn.operator.startsWith("<") ? warn.value > fail.value : warn.value < fail.value;
-  }
-  return false;
-}
-function parseThresholdMap(raw, where) {
-  const metrics = {};
-  const problems = [];
-  for (const [metric, rule] of Object.entries(raw)) {
-    try {
-      metrics[metric] = parseMetricThreshold(rule, `${where}/${escapePointer2(metric)}`);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push(error.message);
-    }
-  }
-  if (problems.length === 1) throw new InputError(problems[0]);
-  if (problems.length > 1) throw new InputError(`${problems.length} thresholds are invalid:
-  ${problems.join("\n  ")}`);
-  return metrics;
-}
-function escapePointer2(key2) {
-  return key2.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-function globMatches(pattern2, name) {
-  if (pattern2 === name) return true;
-  let matcher = compiledGlobs.get(pattern2);
-  if (!matcher) {
-    matcher = (0, import_picomatch.default)(pattern2, { bash: true, dot: true });
-    compiledGlobs.set(pattern2, matcher);
-  }
-  return matcher(name);
-}
-var compiledGlobs = /* @__PURE__ */ new Map();
-function matchMetric(metrics, metric) {
-  if (Object.hasOwn(metrics, metric)) return metrics[metric];
-  const globs = Object.keys(metrics).filter((pattern2) => globMatches(pattern2, metric)).sort((a, b) => b.length - a.length);
-  return globs.length > 0 ? metrics[globs[0]] : void 0;
-}
-function resolveThreshold(rules, scenario, metric) {
-  let found;
-  for (const rule of rules) {
-    if (rule.suite !== void 0 && rule.suite !== scenario.suite) continue;
-    if (rule.scenarios && !rule.scenarios.some((pattern2) => globMatches(pattern2, scenario.name))) continue;
-    found = matchMetric(rule.metrics, metric) ?? found;
-  }
-  return found;
-}
-function hasAnyThreshold(rules) {
-  return rules.some((rule) => Object.keys(rule.metrics).length > 0);
-}
-
 // src/config/resolve-settings.ts
 var UNGATED_BY_DEFAULT = "!(stdev|max|p98|p99*)";
 var UNGATED_BY_DEFAULT_WORDS = "stdev, max and percentiles from p98 up";
@@ -72096,7 +72117,11 @@ async function resolveSettings(edge) {
   }
   const where = configUsed ? displayPath(edge.rootDir, configUsed) : "config";
   try {
-    return settingsFrom(edge, config, where, configUsed);
+    const settings = settingsFrom(edge, config, where, configUsed);
+    for (const rule of settings.thresholds) {
+      for (const threshold of Object.values(rule.metrics)) threshold.definedAt = locatedInConfig(threshold.definedAt, config, where);
+    }
+    return settings;
   } catch (error) {
     throw withConfigLine(error, config, where);
   }
@@ -72256,11 +72281,7 @@ function resolveThresholds(edge, config, where, source) {
 function parseInlineThresholds(text, source) {
   const data = inlineThresholdMap(text, source);
   for (const [metric, rule] of Object.entries(data)) {
-    if (typeof rule === "number") {
-      throw new InputError(
-        `${source}: "${metric}: ${rule}" is a bare number; write "${metric}: +${rule}%" (worse by ${rule}% fails) or "${metric}: < ${rule}ms" (a budget)`
-      );
-    }
+    if (typeof rule === "number") throw new InputError(`${source}: ${bareNumberAdvice(metric, rule)}`);
   }
   const problems = thresholdsProblems(data);
   if (problems.length > 0) {

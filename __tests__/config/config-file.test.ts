@@ -99,6 +99,23 @@ strict: true
     rejects('name: a\nname: b\n', /perf-gate\.yml:2:1: Map keys must be unique/)
   })
 
+  test('a rule written as a bare number (p95: +20 reads as 20) is named with the two things it could mean, at its line', () => {
+    rejects(
+      'suites:\n  - name: a\n    command: echo\n    thresholds:\n      p99: 5\nthresholds:\n  p95: +20\n',
+      /perf-gate\.yml:7: \/thresholds\/p95: "p95: 20" is a bare number; write "p95: \+20%" \(worse by 20% fails\) or "p95: < 20ms" \(a budget\)/,
+      /perf-gate\.yml:5: \/suites\/0\/thresholds\/p99: "p99: 5" is a bare number/
+    )
+  })
+
+  test('a rule that matches no metric is named with its line in the config file', async () => {
+    const dir = scratchDir()
+    writeFileSync(join(dir, 'perf-gate.yml'), 'suites:\n  - name: a\n    command: echo\nthresholds:\n  p95: +20%\n  nope: +20%\n')
+    const edgeSettings: EdgeSettings = { rootDir: dir, configPath: 'perf-gate.yml', configExplicit: true, defaultBaselineStore: 'file', failOnRegression: true }
+    const settings = await resolveSettings(edgeSettings)
+    const nope = settings.thresholds.flatMap((rule) => Object.values(rule.metrics)).find((threshold) => threshold.definedAt.includes('/nope'))
+    assert.equal(nope?.definedAt, 'perf-gate.yml:6: /thresholds/nope')
+  })
+
   test('a rule YAML reads as syntax (a leading > or *) is named with how to quote it, once per line', () => {
     const text = 'thresholds:\n  rps: >= 900 req/s\n  *: +5%\n'
     assert.throws(

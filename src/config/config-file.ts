@@ -8,7 +8,7 @@ import { InputError } from '../errors.js'
 import { indicatorAdvice } from './yaml-indicators.js'
 import { schemaProblems, type SchemaProblem } from '../schemas.js'
 import type { RemovedPolicy } from './settings.js'
-import type { RawThresholdRule } from './thresholds.js'
+import { bareNumberAdvice, type RawThresholdRule } from './thresholds.js'
 
 /** The config file as written (after schema validation). */
 export interface ConfigFile {
@@ -175,7 +175,8 @@ export function parseConfigText(text: string, displayPath: string): ConfigFile {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new InputError(`${displayPath}: the config must be a mapping of keys (name, suites, thresholds, ...)`)
   }
-  const problems = schemaProblems('config', data)
+  const bare = bareNumberRules(data as Record<string, unknown>)
+  const problems = [...bare, ...schemaProblems('config', data).filter((problem) => !bare.some((b) => b.pointer === problem.pointer))]
   if (problems.length > 0) {
     const lines = problems.map((problem) => `${locate(document, lineCounter, problem, displayPath)}: ${problem.message}`)
     throw new InputError(`config file ${displayPath} is invalid:\n  ${lines.join('\n  ')}`)
@@ -204,12 +205,17 @@ const locators = new WeakMap<object, (pointer: string) => number | undefined>()
  */
 export function withConfigLine(error: unknown, config: ConfigFile, where: string): unknown {
   if (!(error instanceof InputError)) return error
+  const located = locatedInConfig(error.message, config, where)
+  return located === error.message ? error : new InputError(located)
+}
+
+/** "perf-gate.yml: /thresholds/p95…" as "perf-gate.yml:12: /thresholds/p95…" when the config holds that path. */
+export function locatedInConfig(text: string, config: ConfigFile, where: string): string {
   const prefix = `${where}: /`
-  if (!error.message.startsWith(prefix)) return error
-  const pointer = /^\/[^:\s]*/.exec(error.message.slice(prefix.length - 1))?.[0]
+  if (!text.startsWith(prefix)) return text
+  const pointer = /^\/[^:\s]*/.exec(text.slice(prefix.length - 1))?.[0]
   const line = pointer === undefined ? undefined : locators.get(config)?.(pointer)
-  if (line === undefined) return error
-  return new InputError(`${where}:${line}: ${error.message.slice(where.length + 2)}`)
+  return line === undefined ? text : `${where}:${line}: ${text.slice(where.length + 2)}`
 }
 
 function lineOf(document: Document, lineCounter: LineCounter, pointer: string): number | undefined {
@@ -243,4 +249,27 @@ function locate(document: Document, lineCounter: LineCounter, problem: SchemaPro
     if (isNode(node) && node.range) return `${displayPath}:${lineCounter.linePos(node.range[0]).line}`
   }
   return displayPath
+}
+
+/**
+ * Threshold rules written as bare numbers (`p95: +20` reads as the number 20): the schema would only say "expected
+ * string"; the advice says what the number could have meant. The schema's own problem at that place is then left out.
+ */
+function bareNumberRules(data: Record<string, unknown>): SchemaProblem[] {
+  const maps: Array<[string, unknown]> = [['/thresholds', data.thresholds]]
+  for (const [list, items] of [
+    ['suites', data.suites],
+    ['overrides', data.overrides]
+  ] as const) {
+    if (Array.isArray(items)) items.forEach((item, index) => maps.push([`/${list}/${index}/thresholds`, (item as { thresholds?: unknown } | null)?.thresholds]))
+  }
+  return maps.flatMap(([pointer, map]) =>
+    typeof map === 'object' && map !== null && !Array.isArray(map)
+      ? Object.entries(map).flatMap(([metric, rule]) =>
+          typeof rule === 'number'
+            ? [{ pointer: `${pointer}/${metric.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: `${pointer}/${metric}: ${bareNumberAdvice(metric, rule)}` }]
+            : []
+        )
+      : []
+  )
 }

@@ -10,7 +10,7 @@ import { InputError } from '../errors.js'
 import { resultsFormatName } from '../formats/registry.js'
 import { displayPath } from '../paths.js'
 import { thresholdsProblems } from '../schemas.js'
-import { loadConfigFile, withConfigLine, type ConfigFile } from './config-file.js'
+import { loadConfigFile, locatedInConfig, withConfigLine, type ConfigFile } from './config-file.js'
 import { FLAT_RULE, YAML_INDICATOR } from './yaml-indicators.js'
 import { parseDurationMs } from './durations.js'
 import {
@@ -34,7 +34,7 @@ import {
   type ThresholdRule
 } from './settings.js'
 import { resolveLoadSource, type LoadEdgeSettings } from './load-settings.js'
-import { hasAnyThreshold, parseThresholdMap, type RawThresholdRule } from './thresholds.js'
+import { bareNumberAdvice, hasAnyThreshold, parseThresholdMap, type RawThresholdRule } from './thresholds.js'
 
 /** What an entry point (Action or CLI) says, before the config file is merged in. */
 export interface EdgeSettings {
@@ -162,7 +162,12 @@ export async function resolveSettings(edge: EdgeSettings): Promise<GateSettings>
   }
   const where = configUsed ? displayPath(edge.rootDir, configUsed) : 'config'
   try {
-    return settingsFrom(edge, config, where, configUsed)
+    const settings = settingsFrom(edge, config, where, configUsed)
+    // Rules are checked against the metrics only after the run: their messages then name the line too.
+    for (const rule of settings.thresholds) {
+      for (const threshold of Object.values(rule.metrics)) threshold.definedAt = locatedInConfig(threshold.definedAt, config, where)
+    }
+    return settings
   } catch (error) {
     // Values the schema accepts but the settings refuse (a unit, a duration) are named by JSON path: add the line.
     throw withConfigLine(error, config, where)
@@ -354,13 +359,8 @@ function resolveThresholds(edge: EdgeSettings, config: ConfigFile, where: string
 /** Inline thresholds: a YAML or JSON map such as "p95: +20%\np99: < 300ms", or "p95=+20%, p99=<300ms". */
 export function parseInlineThresholds(text: string, source: string): ThresholdRule['metrics'] {
   const data = inlineThresholdMap(text, source)
-  // A bare number ("p95: 10") is a rule without its kind: say the two it could have meant.
   for (const [metric, rule] of Object.entries(data)) {
-    if (typeof rule === 'number') {
-      throw new InputError(
-        `${source}: "${metric}: ${rule}" is a bare number; write "${metric}: +${rule}%" (worse by ${rule}% fails) or "${metric}: < ${rule}ms" (a budget)`
-      )
-    }
+    if (typeof rule === 'number') throw new InputError(`${source}: ${bareNumberAdvice(metric, rule)}`)
   }
   const problems = thresholdsProblems(data)
   if (problems.length > 0) {

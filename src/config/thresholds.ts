@@ -49,6 +49,11 @@ function asList(value: string | string[] | undefined): string[] {
   return Array.isArray(value) ? value : [value]
 }
 
+/** A bare number ("p95: 10", or "p95: +20", which YAML reads as 20) is a rule without its kind: the two it could mean. */
+export function bareNumberAdvice(metric: string, value: number): string {
+  return `"${metric}: ${value}" is a bare number; write "${metric}: +${value}%" (worse by ${value}% fails) or "${metric}: < ${value}ms" (a budget)`
+}
+
 /** Parses one metric's rule. A bare expression or list means the fail level. */
 export function parseMetricThreshold(raw: RawThresholdRule, where: string): MetricThreshold {
   if (typeof raw === 'string' || Array.isArray(raw)) {
