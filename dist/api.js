@@ -71711,7 +71711,8 @@ function resolveSource(edge, config, where) {
       const settings = {
         name,
         command: suite.command,
-        format: edge.format ? format : suite.format ? resultsFormatName(suite.format, `${where}: /suites/${index}/format`) : "auto",
+        // "auto" at the edge is the input's default (the Action always passes it): it must not hide a suite's format.
+        format: edge.format && edge.format !== "auto" ? format : suite.format ? resultsFormatName(suite.format, `${where}: /suites/${index}/format`) : "auto",
         timeoutMs: suite.timeout !== void 0 ? parseDurationMs(suite.timeout, `${where}: /suites/${index}/timeout`) : edge.timeout ? parseDurationMs(edge.timeout, "timeout") : DEFAULT_SUITE_TIMEOUT_MS,
         cwd,
         env: suite.env ?? {},
@@ -73834,13 +73835,14 @@ function round2(value, digits) {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
 }
-function describeLateSends(health, connections, ratePerSecond, p99Ms, p50Ms) {
+function describeLateSends(health, connections, ratePerSecond, p99Ms, serviceMs) {
   if (health.saturated) return `the generator was saturated (${health.saturatedBecause}); its figures describe the generator, not the server`;
-  const needed = Math.ceil(ratePerSecond * p50Ms / 1e3);
-  if (needed < connections && p99Ms > 10 * Math.max(p50Ms, 1e-3)) {
-    return `the server stalled (p99 ${p99Ms.toFixed(1)} ms against p50 ${p50Ms.toFixed(2)} ms) and held every connection; the wait is in the latency, as users would see it`;
+  const busy = ratePerSecond * serviceMs / 1e3;
+  if (busy < 0.8 * connections) {
+    return `the server stalled (p99 ${p99Ms.toFixed(1)} ms, against ${serviceMs.toFixed(2)} ms per request on average) and held every connection; the wait is in the latency, as users would see it`;
   }
-  return `${connections} connection(s) cannot carry ${ratePerSecond} requests/s at this latency (about ${needed} needed at the median); raise connections to measure the server at this rate`;
+  const suggested = Math.max(connections + 1, Math.ceil(busy * 1.5));
+  return `${connections} connection(s) cannot carry ${ratePerSecond} requests/s at ${serviceMs.toFixed(2)} ms per request (about ${Math.ceil(busy)} busy on average); raise connections (e.g. ${suggested}) to measure the server at this rate`;
 }
 
 // src/run/load/load-shape.ts
@@ -74204,6 +74206,7 @@ async function runLoadPass(options) {
   let cutOff = { inFlight: 0, unsent: 0, longestMs: 0 };
   let lastOutcomeMs;
   let lateSends = 0;
+  const service = { totalMs: 0, count: 0 };
   const setupClient = (client) => {
     const connection = client;
     connection.requestIterator.resetContext = function() {
@@ -74211,6 +74214,7 @@ async function runLoadPass(options) {
     };
     const user = clients++ * stride.every + stride.offset + 1;
     let started;
+    let sentReally;
     let dueTime;
     let sentAt;
     let timedOutStart;
@@ -74283,9 +74287,11 @@ async function runLoadPass(options) {
     connection.on("request", () => {
       if (dueTime === void 0) {
         started = performance3.now();
+        sentReally = started;
         return;
       }
       const now = sentAt;
+      sentReally = now;
       if (recording && now - dueTime > LATE_MS) lateSends++;
       started = Math.min(dueTime, now);
       dueTime = void 0;
@@ -74297,6 +74303,10 @@ async function runLoadPass(options) {
       const start = started;
       started = void 0;
       if (!recording || start === void 0) return;
+      if (sentReally !== void 0) {
+        service.totalMs += now - sentReally;
+        service.count++;
+      }
       lastOutcomeMs = now;
       const endpoint = endpointOf[connection.requestIterator.currentRequestIndex];
       const expected = sharedCheck ? sharedCheck(statusCode) : checks[endpoint](statusCode);
@@ -74443,6 +74453,7 @@ async function runLoadPass(options) {
     durationSeconds: (endedAtMs - startMs) / 1e3,
     cancelled,
     lateSends,
+    service,
     stoppedFailing,
     generator: health.finish(schedule !== void 0, cutOff, recorder.latencyMicros.getValueAtPercentile(50) / 1e3)
   };
@@ -75327,6 +75338,10 @@ function combineOutcomes(outcomes) {
     durationSeconds: Math.max(...outcomes.map((outcome) => outcome.durationSeconds)),
     cancelled: outcomes.some((outcome) => outcome.cancelled),
     lateSends: outcomes.reduce((total, outcome) => total + outcome.lateSends, 0),
+    service: {
+      totalMs: outcomes.reduce((total, outcome) => total + outcome.service.totalMs, 0),
+      count: outcomes.reduce((total, outcome) => total + outcome.service.count, 0)
+    },
     stoppedFailing: outcomes.some((outcome) => outcome.stoppedFailing),
     generator: combineGeneratorHealth(outcomes.map((outcome) => outcome.generator))
   };
@@ -75570,19 +75585,21 @@ async function runTrial2(scenario, index, deps, server) {
     const generator = outcome.generator;
     const p50Ms = recorder.latencyMicros.getValueAtPercentile(50) / 1e3;
     const p99Ms = recorder.latencyMicros.getValueAtPercentile(99) / 1e3;
-    if (scenario.ratePerSecond && (outcome.lateSends > 0.01 * recorder.attempted || generator.saturated)) {
+    const serviceMs = outcome.service.count > 0 ? outcome.service.totalMs / outcome.service.count : p50Ms;
+    const sent = recorder.attempted + generator.inFlightAtEnd;
+    if (scenario.ratePerSecond && (outcome.lateSends > 0.01 * sent || generator.saturated)) {
       deps.log.warn(
-        `${label}: ${outcome.lateSends} of ${recorder.attempted} requests left late (latency counts from the due time): ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, p99Ms, p50Ms)}.${workersAdvice(generator, availableParallelism2())}`
+        `${label}: ${outcome.lateSends} of ${sent} requests sent left late (latency counts from the due time): ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, p99Ms, serviceMs)}.${workersAdvice(generator, availableParallelism2())}`
       );
     } else if (generator.saturated) {
       deps.log.warn(
         `${label}: the load generator was saturated (${generator.saturatedBecause}); latency verdicts of this trial cannot fail.${workersAdvice(generator, availableParallelism2())}`
       );
     }
-    const lateLine = scenario.ratePerSecond && (outcome.lateSends > 0.01 * recorder.attempted || generator.saturated);
+    const lateLine = scenario.ratePerSecond && (outcome.lateSends > 0.01 * sent || generator.saturated);
     if (scenario.ratePerSecond && !lateLine && generator.unsentAtEnd > 0.01 * recorder.attempted) {
       deps.log.warn(
-        `${label}: ${generator.unsentAtEnd} requests due before the end were never sent: ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, Math.max(p99Ms, generator.unsentAtEnd * 1e3 / scenario.ratePerSecond), p50Ms)}.`
+        `${label}: ${generator.unsentAtEnd} requests due before the end were never sent: ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, Math.max(p99Ms, generator.unsentAtEnd * 1e3 / scenario.ratePerSecond), serviceMs)}.`
       );
     }
     const stalledAtEnd = (generator.longestCutOffMs ?? 0) > p99Ms;

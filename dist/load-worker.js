@@ -30412,6 +30412,7 @@ async function runLoadPass(options) {
   let cutOff = { inFlight: 0, unsent: 0, longestMs: 0 };
   let lastOutcomeMs;
   let lateSends = 0;
+  const service = { totalMs: 0, count: 0 };
   const setupClient = (client) => {
     const connection = client;
     connection.requestIterator.resetContext = function() {
@@ -30419,6 +30420,7 @@ async function runLoadPass(options) {
     };
     const user = clients++ * stride.every + stride.offset + 1;
     let started;
+    let sentReally;
     let dueTime;
     let sentAt;
     let timedOutStart;
@@ -30491,9 +30493,11 @@ async function runLoadPass(options) {
     connection.on("request", () => {
       if (dueTime === void 0) {
         started = performance3.now();
+        sentReally = started;
         return;
       }
       const now = sentAt;
+      sentReally = now;
       if (recording && now - dueTime > LATE_MS) lateSends++;
       started = Math.min(dueTime, now);
       dueTime = void 0;
@@ -30505,6 +30509,10 @@ async function runLoadPass(options) {
       const start = started;
       started = void 0;
       if (!recording || start === void 0) return;
+      if (sentReally !== void 0) {
+        service.totalMs += now - sentReally;
+        service.count++;
+      }
       lastOutcomeMs = now;
       const endpoint = endpointOf[connection.requestIterator.currentRequestIndex];
       const expected = sharedCheck ? sharedCheck(statusCode) : checks[endpoint](statusCode);
@@ -30651,6 +30659,7 @@ async function runLoadPass(options) {
     durationSeconds: (endedAtMs - startMs) / 1e3,
     cancelled,
     lateSends,
+    service,
     stoppedFailing,
     generator: health.finish(schedule !== void 0, cutOff, recorder.latencyMicros.getValueAtPercentile(50) / 1e3)
   };

@@ -30,7 +30,8 @@ const result = spawnSync(
     'tsx',
     '--test',
     '--test-concurrency=2',
-    '--test-timeout=300000',
+    // Per test, and a file counts as one: the largest e2e files take 2–4 min on a shared 2-core machine.
+    '--test-timeout=600000',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',

@@ -5,6 +5,7 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { statSync } from 'node:fs'
+import { buildFailureReport } from './report/failure-report.js'
 import * as core from '@actions/core'
 import { ArtifactBaselineStore } from './baselines/artifact-store.js'
 import { htmlReportLine, publishHtmlReport } from './github/html-report-artifact.js'
@@ -186,6 +187,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
     await publish(settings, outcome, env, context, reviewerInputs)
     return outcome.exitCode
   } catch (error) {
+    await writeFailureReport(failed.name, error, cancellation.receivedSignal !== undefined)
     if (cancellation.receivedSignal) return await reportCancelled(cancellation.receivedSignal)
     log.closeGroup()
     const exitCode = exitCodeOf(error)
@@ -199,6 +201,23 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<number>
     return exitCode
   } finally {
     cancellation.dispose()
+  }
+}
+
+/**
+ * A run that reached no verdict still leaves a JSON report (verdict "error", the message, what was measured before)
+ * where `report-json` points: a later step must not read an earlier run's report there as this one's.
+ */
+async function writeFailureReport(name: string, error: unknown, cancelled: boolean): Promise<void> {
+  try {
+    const dir = join(process.env.RUNNER_TEMP || process.env.GITHUB_WORKSPACE || process.cwd(), 'perf-gate')
+    await mkdir(dir, { recursive: true })
+    // The name may come from a config that failed to read: nothing in it may lead out of the directory.
+    const path = join(dir, `${name.replace(/[^\w.-]+/g, '-').replace(/^\.+/, '')}-report.json`)
+    await writeFile(path, `${JSON.stringify(buildFailureReport(name, error, new Date(), cancelled), null, 2)}\n`)
+    core.setOutput('report-json', path)
+  } catch (writeError) {
+    core.warning(`perf-gate: the failure report could not be written: ${messageOf(writeError)}`)
   }
 }
 

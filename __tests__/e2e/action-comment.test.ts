@@ -129,6 +129,10 @@ describe('PR comment through the bundled Action', () => {
     assert.equal(crashed.exitCode, 2, crashed.stdout + crashed.stderr)
     assert.match(api.issueComments.get(27)![0]!.body, /### ❗ perf-gate · api: the run failed\n/)
     assert.equal(api.issueComments.get(27)!.length, 1)
+    // The JSON report is this run's, where report-json points, not an earlier run's left in RUNNER_TEMP.
+    const failureReport = JSON.parse(readFileSync(crashed.outputs['report-json']!, 'utf8')) as { verdict: string; error: { exitCode: number; kind: string } }
+    assert.equal(crashed.outputs['report-json'], join(crashed.runnerTemp, 'perf-gate', 'api-report.json'))
+    assert.deepEqual([failureReport.verdict, failureReport.error.exitCode, failureReport.error.kind], ['error', 2, 'run failed'])
 
     const none = await run({ ...pr(28), inputs: { ...gateInputs, thresholds: 'p95: +abc%' } })
     assert.equal(none.exitCode, 3)

@@ -7,6 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { parse as parseYaml } from 'yaml'
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..')
 export const ACTION_ENTRY = join(REPO_ROOT, 'dist', 'index.js')
@@ -120,7 +121,8 @@ export async function runActionEntry(options: ActionRunOptions): Promise<ActionR
     RUNNER_OS: 'Linux',
     ...options.env
   })
-  for (const [name, value] of Object.entries(options.inputs)) {
+  // The runner sets every input that has a default in action.yml (format: auto, ...), then the step's own values.
+  for (const [name, value] of Object.entries({ ...actionInputDefaults(), ...options.inputs })) {
     // The runner's mangling: spaces become underscores, upper case; hyphens stay.
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
@@ -137,6 +139,16 @@ export async function runActionEntry(options: ActionRunOptions): Promise<ActionR
     workspace: options.workspace,
     runnerTemp
   }
+}
+
+/** The inputs action.yml gives a default, as the runner passes them (expressions such as the token are left out). */
+export function actionInputDefaults(): Record<string, string> {
+  const action = parseYaml(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: unknown }> }
+  return Object.fromEntries(
+    Object.entries(action.inputs).flatMap(([name, input]) =>
+      input.default === undefined || String(input.default).includes('${{') ? [] : [[name, String(input.default)]]
+    )
+  )
 }
 
 /** Parses the GITHUB_OUTPUT file: name<<DELIMITER ... DELIMITER blocks (and name=value lines). */

@@ -299,7 +299,8 @@ function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): R
       const settings: SuiteSettings = {
         name,
         command: suite.command,
-        format: edge.format ? format : suite.format ? resultsFormatName(suite.format, `${where}: /suites/${index}/format`) : 'auto',
+        // "auto" at the edge is the input's default (the Action always passes it): it must not hide a suite's format.
+        format: edge.format && edge.format !== 'auto' ? format : suite.format ? resultsFormatName(suite.format, `${where}: /suites/${index}/format`) : 'auto',
         timeoutMs:
           suite.timeout !== undefined
             ? parseDurationMs(suite.timeout, `${where}: /suites/${index}/timeout`)

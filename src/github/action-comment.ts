@@ -106,7 +106,7 @@ export async function replaceCommentWithFailure(input: {
     input.settings.author
   )
   if (outcome.action === 'updated') input.log.info(`perf-gate: the PR comment now says this run reached no verdict: ${outcome.url}`)
-  else if (outcome.action === 'forbidden' || outcome.action === 'failed') input.log.warn(`perf-gate: ${outcome.message}`)
+  else if (outcome.action === 'forbidden' || outcome.action === 'failed') input.log.warn(outcome.message)
 }
 
 function commentClient(env: NodeJS.ProcessEnv, log: Logger): OctokitCommentClient | undefined {

@@ -16,10 +16,14 @@ const healthy: GeneratorHealth = {
 
 describe('generator health', () => {
   test('late sends are put down to the likely cause', () => {
-    // Enough connections at the median latency, but a tail 100× the median held them all: a stall.
-    assert.match(describeLateSends(healthy, 10, 1000, 500, 1), /server stalled \(p99 500\.0 ms against p50 1\.00 ms\)/)
-    // 1 connection, 200 req/s at 20 ms: 4 connections are needed at the median.
-    assert.match(describeLateSends(healthy, 1, 200, 25, 20), /1 connection\(s\) cannot carry 200 requests\/s .*about 4 needed/)
+    // Enough connections for 1 ms per request at 1,000 req/s (one busy on average of 10), yet sends waited: a stall.
+    assert.match(describeLateSends(healthy, 10, 1000, 500, 1), /server stalled \(p99 500\.0 ms, against 1\.00 ms per request on average\)/)
+    // 2 connections, 200 req/s at 20 ms of the server's own time: 4 busy on average, 6 with headroom. (The latency
+    // counted from the due time, queueing included, reads hundreds of ms: by it, 100+ connections would be asked for.)
+    assert.match(
+      describeLateSends(healthy, 2, 200, 900, 20),
+      /2 connection\(s\) cannot carry 200 requests\/s at 20\.00 ms per request \(about 4 busy on average\); raise connections \(e\.g\. 6\)/
+    )
     const saturated = { ...healthy, saturated: true, saturatedBecause: 'generator CPU at 97% of a core' }
     assert.match(describeLateSends(saturated, 10, 1000, 500, 1), /generator was saturated \(generator CPU at 97% of a core\)/)
   })

@@ -268,9 +268,17 @@ describe('load runner against a real server', () => {
     )
     assert.ok(metric(behind.scenarios[0]!.trials[0]!, 'p99') > 100, `p99 ${metric(behind.scenarios[0]!.trials[0]!, 'p99')} ms`)
     assert.ok(
-      log.lines.some((line) => /^warn: load behind trial 1\/1: \d+ of \d+ requests left late .*: 1 connection\(s\) cannot carry 200 requests\/s/.test(line)),
+      log.lines.some((line) =>
+        /^warn: load behind trial 1\/1: \d+ of \d+ requests sent left late .*: 1 connection\(s\) cannot carry 200 requests\/s/.test(line)
+      ),
       log.lines.join('\n')
     )
+    // The advice follows the server's own ~20 ms a request (4 busy on average at 200/s), not the queued latency.
+    const advice = log.lines.find((line) => /cannot carry/.test(line))!
+    const busy = Number(/about (\d+) busy on average/.exec(advice)?.[1])
+    assert.ok(busy >= 4 && busy <= 8, advice)
+    const [late, sent] = /(\d+) of (\d+) requests sent left late/.exec(advice)!.slice(1).map(Number)
+    assert.ok(late! <= sent!, advice)
   })
 
   test('fixed arrival rate against a server that closes the connection after every response: one request at a time, none lost', async () => {

@@ -164,15 +164,18 @@ function round(value: number, digits: number): number {
 }
 
 /**
- * The likely cause of late sends, for the log: a generator that could not keep up, a server that stalled (a few
- * very slow answers held every connection), or simply too few connections for the rate at this latency.
+ * The likely cause of late sends, for the log: a generator that could not keep up, too few connections for the rate
+ * at the server's own time per request, or a server that stalled (a few very slow answers held every connection).
+ * `serviceMs` is the mean time from a request's actual send to its response: the latency counted from the due time
+ * includes the queueing itself, and Little's law on it would ask for far too many connections.
  */
-export function describeLateSends(health: GeneratorHealth, connections: number, ratePerSecond: number, p99Ms: number, p50Ms: number): string {
+export function describeLateSends(health: GeneratorHealth, connections: number, ratePerSecond: number, p99Ms: number, serviceMs: number): string {
   if (health.saturated) return `the generator was saturated (${health.saturatedBecause}); its figures describe the generator, not the server`
-  // Little's law: the connections needed at the median latency. If they suffice, a stall (slow tail) held them.
-  const needed = Math.ceil((ratePerSecond * p50Ms) / 1000)
-  if (needed < connections && p99Ms > 10 * Math.max(p50Ms, 0.001)) {
-    return `the server stalled (p99 ${p99Ms.toFixed(1)} ms against p50 ${p50Ms.toFixed(2)} ms) and held every connection; the wait is in the latency, as users would see it`
+  // Little's law: connections busy on average at this rate and service time.
+  const busy = (ratePerSecond * serviceMs) / 1000
+  if (busy < 0.8 * connections) {
+    return `the server stalled (p99 ${p99Ms.toFixed(1)} ms, against ${serviceMs.toFixed(2)} ms per request on average) and held every connection; the wait is in the latency, as users would see it`
   }
-  return `${connections} connection(s) cannot carry ${ratePerSecond} requests/s at this latency (about ${needed} needed at the median); raise connections to measure the server at this rate`
+  const suggested = Math.max(connections + 1, Math.ceil(busy * 1.5))
+  return `${connections} connection(s) cannot carry ${ratePerSecond} requests/s at ${serviceMs.toFixed(2)} ms per request (about ${Math.ceil(busy)} busy on average); raise connections (e.g. ${suggested}) to measure the server at this rate`
 }

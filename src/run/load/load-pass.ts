@@ -76,6 +76,11 @@ export interface LoadPassOutcome {
   cancelled: boolean
   /** Open loop: requests sent more than LATE_MS after their due time (every connection was busy). */
   lateSends: number
+  /**
+   * The server's own time: from each request's actual send to its response, summed over the recorded responses. In
+   * open loop the latency counts from the due time, queueing included; connections needed follow from this instead.
+   */
+  service: { totalMs: number; count: number }
   /** Ended early: every request failed for FAILING_SECONDS_TO_STOP seconds in a row. */
   stoppedFailing: boolean
   /** How healthy the generator was, and what the end of the window cut off. */
@@ -241,6 +246,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
   let cutOff = { inFlight: 0, unsent: 0, longestMs: 0 }
   let lastOutcomeMs: number | undefined
   let lateSends = 0
+  const service = { totalMs: 0, count: 0 }
 
   const setupClient = (client: autocannon.Client): void => {
     const connection = client as unknown as AutocannonConnection
@@ -257,6 +263,8 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
      * a connection has at most one request in flight.
      */
     let started: number | undefined
+    /** When the request in flight actually left (started may be its earlier due time). */
+    let sentReally: number | undefined
     /** Open loop: the due time and actual send time of the request being written. */
     let dueTime: number | undefined
     let sentAt: number | undefined
@@ -346,9 +354,11 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
     connection.on('request', () => {
       if (dueTime === undefined) {
         started = performance.now()
+        sentReally = started
         return
       }
       const now = sentAt!
+      sentReally = now
       // Late (every connection was busy): from the due time, so the wait counts. Early (the pacer wakes up to
       // WAKE_EARLY_MS before a due time): from the actual send.
       if (recording && now - dueTime > LATE_MS) lateSends++
@@ -362,6 +372,10 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
       const start = started
       started = undefined
       if (!recording || start === undefined) return
+      if (sentReally !== undefined) {
+        service.totalMs += now - sentReally
+        service.count++
+      }
       lastOutcomeMs = now
       const endpoint = endpointOf[connection.requestIterator.currentRequestIndex]
       const expected = sharedCheck ? sharedCheck(statusCode) : checks[endpoint!]!(statusCode)
@@ -534,6 +548,7 @@ export async function runLoadPass(options: LoadPassOptions): Promise<LoadPassOut
     durationSeconds: (endedAtMs - startMs) / 1000,
     cancelled,
     lateSends,
+    service,
     stoppedFailing,
     generator: health.finish(schedule !== undefined, cutOff, recorder.latencyMicros.getValueAtPercentile(50) / 1000)
   }

@@ -273,21 +273,25 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
     const generator = outcome.generator
     const p50Ms = recorder.latencyMicros.getValueAtPercentile(50) / 1000
     const p99Ms = recorder.latencyMicros.getValueAtPercentile(99) / 1000
+    // The server's own time per request (send to response), for how many connections the rate needs.
+    const serviceMs = outcome.service.count > 0 ? outcome.service.totalMs / outcome.service.count : p50Ms
+    // Late sends count every request sent, those still in flight at the end too.
+    const sent = recorder.attempted + generator.inFlightAtEnd
     // Any share of late sends is worth a line: it is part of the latency, and its cause decides what to do.
-    if (scenario.ratePerSecond && (outcome.lateSends > 0.01 * recorder.attempted || generator.saturated)) {
+    if (scenario.ratePerSecond && (outcome.lateSends > 0.01 * sent || generator.saturated)) {
       deps.log.warn(
-        `${label}: ${outcome.lateSends} of ${recorder.attempted} requests left late (latency counts from the due time): ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, p99Ms, p50Ms)}.${workersAdvice(generator, availableParallelism())}`
+        `${label}: ${outcome.lateSends} of ${sent} requests sent left late (latency counts from the due time): ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, p99Ms, serviceMs)}.${workersAdvice(generator, availableParallelism())}`
       )
     } else if (generator.saturated) {
       deps.log.warn(
         `${label}: the load generator was saturated (${generator.saturatedBecause}); latency verdicts of this trial cannot fail.${workersAdvice(generator, availableParallelism())}`
       )
     }
-    const lateLine = scenario.ratePerSecond && (outcome.lateSends > 0.01 * recorder.attempted || generator.saturated)
+    const lateLine = scenario.ratePerSecond && (outcome.lateSends > 0.01 * sent || generator.saturated)
     if (scenario.ratePerSecond && !lateLine && generator.unsentAtEnd > 0.01 * recorder.attempted) {
       // Sends owed at the end but never made (every connection held): as telling as late sends, with the same causes.
       deps.log.warn(
-        `${label}: ${generator.unsentAtEnd} requests due before the end were never sent: ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, Math.max(p99Ms, (generator.unsentAtEnd * 1000) / scenario.ratePerSecond), p50Ms)}.`
+        `${label}: ${generator.unsentAtEnd} requests due before the end were never sent: ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, Math.max(p99Ms, (generator.unsentAtEnd * 1000) / scenario.ratePerSecond), serviceMs)}.`
       )
     }
     // Every closed-loop trial ends with its connections' requests in flight: worth a line only when one of them had

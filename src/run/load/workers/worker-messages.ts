@@ -20,6 +20,7 @@ export interface WorkerOutcome {
   durationSeconds: number
   cancelled: boolean
   lateSends: number
+  service: { totalMs: number; count: number }
   stoppedFailing: boolean
   generator: GeneratorHealth
 }

@@ -89,6 +89,10 @@ function combineOutcomes(outcomes: WorkerOutcome[]): LoadPassOutcome {
     durationSeconds: Math.max(...outcomes.map((outcome) => outcome.durationSeconds)),
     cancelled: outcomes.some((outcome) => outcome.cancelled),
     lateSends: outcomes.reduce((total, outcome) => total + outcome.lateSends, 0),
+    service: {
+      totalMs: outcomes.reduce((total, outcome) => total + outcome.service.totalMs, 0),
+      count: outcomes.reduce((total, outcome) => total + outcome.service.count, 0)
+    },
     stoppedFailing: outcomes.some((outcome) => outcome.stoppedFailing),
     generator: combineGeneratorHealth(outcomes.map((outcome) => outcome.generator))
   }
