@@ -25,6 +25,40 @@ describe('hyperfine --export-json', () => {
     assert.equal(results.scenarios[0]!.trials[0]!.metrics.memory!.unit, 'B')
   })
 
+  test('results sharing a command (-n build -P threads 1 4) are told apart by their parameters', () => {
+    const result = (threads: string, times: number[]): object => ({
+      command: 'build',
+      mean: times.reduce((sum, time) => sum + time, 0) / times.length,
+      times,
+      exit_codes: times.map(() => 0),
+      parameters: { threads }
+    })
+    const text = JSON.stringify({ results: [result('1', [2, 2.02, 2.04]), result('4', [0.6, 0.61, 0.62])] }, null, 2)
+    const results = parseChecked(text, 'hyperfine')
+    assert.deepEqual(
+      results.scenarios.map((s) => [s.name, trialValues(s, 'time')]),
+      [
+        ['build (threads=1)', [2, 2.02, 2.04]],
+        ['build (threads=4)', [0.6, 0.61, 0.62]]
+      ]
+    )
+    assert.deepEqual(scenarioNamed(results, 'build (threads=4)').labels, { 'parameter.threads': '4' })
+    // A command that differs by parameter already names itself: unchanged.
+    scenarioNamed(parseChecked(fixtureText('hyperfine-params.json'), 'hyperfine'), 'sleep 0.005')
+  })
+
+  test('two results of one command and parameters are refused, naming the file and the command', () => {
+    const data = JSON.parse(fixtureText('hyperfine.json'))
+    data.results[1] = { ...data.results[0], times: data.results[0].times.map((time: number) => time * 2) }
+    assertParseError(
+      JSON.stringify(data),
+      'hyperfine',
+      'dup.json',
+      /^dup\.json: \/results\/1: a second benchmark named "sleep 0\.01" \(the first is at \/results\/0\); .*give them different names$/,
+      InputError
+    )
+  })
+
   test('errors name the JSON path; no results is an error', () => {
     assertParseError(
       '{"results":[{"command":"x","times":[1,"2"]}]}',

@@ -52,7 +52,7 @@ export const benchmarkDotNetFormat: ResultsFormat = {
       const repeated = fullNames.filter((name) => name === fullName).length > 1
       const name = repeated && job ? `${fullName} [${job}]` : fullName
       const trials = benchmarkTrials(benchmark, name, source)
-      trials.forEach((trial) => collector.addTrial(name, trial, { kind: 'benchmark', ...(job ? { labels: { job } } : {}) }))
+      collector.addBenchmark(name, trials, { source, at: benchmark.pointer }, { kind: 'benchmark', ...(job ? { labels: { job } } : {}) })
       if (trials.length === 0) throw new InputError(`${source}: /Benchmarks/${index}: benchmark "${name}" has no time`)
     })
     return buildResults('benchmarkdotnet', collector.scenarios(), source, {
