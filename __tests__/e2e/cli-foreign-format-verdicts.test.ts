@@ -1,6 +1,7 @@
 /**
  * Foreign-format files whose reading once hid a regression or a failed run, compared through the bundled CLI as a
- * new user would: distinct benchmarks pooled under one name (exit 0 on a +50% change).
+ * new user would: distinct benchmarks pooled under one name (exit 0 on a +50% change), failed runs read as
+ * measurements and a report of nothing but failures.
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -41,5 +42,27 @@ describe('foreign formats: verdicts that were wrong (dist/cli.js)', () => {
     const refused = await compare(passing, JSON.stringify(duplicate), 'hyperfine.json')
     assert.equal(refused.exitCode, 3, refused.stdout + refused.stderr)
     assert.match(refused.stderr, /hyperfine\.json: \/results\/1: a second benchmark named "sleep 0\.01" \(the first is at \/results\/0\)/)
+  })
+
+  test('hyperfine: runs that exited non-zero (hyperfine -i) fail the run (exit 2)', async () => {
+    const passing = fixtureText('hyperfine.json')
+    const failing = JSON.parse(passing)
+    failing.results[0].exit_codes[2] = 1
+    const failed = await compare(passing, JSON.stringify(failing), 'hyperfine.json')
+    assert.equal(failed.exitCode, 2, failed.stdout + failed.stderr)
+    assert.match(failed.stderr, /hyperfine\.json: \/results\/0\/exit_codes: command "sleep 0\.01" failed in 1 of 5 runs \(exit codes: 1\)/)
+  })
+
+  test('hey: a report where every request failed is a run failure (exit 2), not malformed input', async () => {
+    const allFailed = fixtureText('hey.txt')
+      .replace(/Average:\t[\d.]+ secs/, 'Average:\tNaN secs')
+      .replace(/Latency distribution:\n(?:\s+\d.*\n)+/, 'Latency distribution:\n')
+      .replace(
+        /Status code distribution:\n(?:.*\n)+/,
+        'Status code distribution:\n\nError distribution:\n  [400]\tGet "http://127.0.0.1:18080/api/items": dial tcp 127.0.0.1:18080: connect: connection refused\n\n'
+      )
+    const run = await compare(fixtureText('hey.txt'), allFailed, 'hey.txt')
+    assert.equal(run.exitCode, 2, run.stdout + run.stderr)
+    assert.match(run.stderr, /hey\.txt:2: all 400 requests of this hey run failed; the first error: Get "http:\/\/127\.0\.0\.1:18080\/api\/items"/)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { InputError } from '../../src/errors.js'
+import { InputError, RunError } from '../../src/errors.js'
 import { assertParseError, fixtureText, needsShared, parseChecked, scenarioNamed, sharedFixtureText, trialValues } from '../support/format-fixtures.js'
 
 describe('hyperfine --export-json', () => {
@@ -56,6 +56,18 @@ describe('hyperfine --export-json', () => {
       'dup.json',
       /^dup\.json: \/results\/1: a second benchmark named "sleep 0\.01" \(the first is at \/results\/0\); .*give them different names$/,
       InputError
+    )
+  })
+
+  test('runs that exited non-zero (hyperfine -i) are a run failure naming the command and the count', () => {
+    const data = JSON.parse(fixtureText('hyperfine.json'))
+    data.results[1].exit_codes = data.results[1].exit_codes.map((_: number, run: number) => (run === 1 ? 1 : run === 3 ? null : 0))
+    assertParseError(
+      JSON.stringify(data),
+      'hyperfine',
+      'cur.json',
+      /^cur\.json: \/results\/1\/exit_codes: command "sleep 0\.02" failed in 2 of 5 runs \(exit codes: 1, killed by a signal\)/,
+      RunError
     )
   })
 
