@@ -1,7 +1,7 @@
 /**
  * Foreign-format files whose reading once hid a regression or a failed run, compared through the bundled CLI as a
  * new user would: distinct benchmarks pooled under one name (exit 0 on a +50% change), failed runs read as
- * measurements and a report of nothing but failures.
+ * measurements, a report of nothing but failures, and a BenchmarkDotNet -brief report read as one value.
  */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -64,5 +64,16 @@ describe('foreign formats: verdicts that were wrong (dist/cli.js)', () => {
     const run = await compare(fixtureText('hey.txt'), allFailed, 'hey.txt')
     assert.equal(run.exitCode, 2, run.stdout + run.stderr)
     assert.match(run.stderr, /hey\.txt:2: all 400 requests of this hey run failed; the first error: Get "http:\/\/127\.0\.0\.1:18080\/api\/items"/)
+  })
+
+  test('BenchmarkDotNet -brief: the original values are trials, so a +30% change is a regression, not inconclusive', async () => {
+    const baseline = fixtureText('benchmarkdotnet-report-brief.json')
+    const slower = JSON.parse(baseline)
+    const statistics = slower.Benchmarks[0].Statistics
+    statistics.OriginalValues = statistics.OriginalValues.map((nanoseconds: number) => nanoseconds * 1.3)
+    statistics.Mean *= 1.3
+    const run = await compare(baseline, JSON.stringify(slower), 'report-brief.json')
+    assert.equal(run.exitCode, 1, run.stdout + run.stderr)
+    assert.match(run.stdout, /GenerateString\s+time\s+1\.39 ms \(82×\)\s+1\.80 ms \(82×\)\s+\+30\.0%.*regression/)
   })
 })
