@@ -102,6 +102,18 @@ describe('benchmarks that share a name', () => {
     )
   })
 
+  test('Locust: a second row of one type and name is refused, naming the lines (a load scenario, not a benchmark)', () => {
+    const lines = fixtureText('locust_stats.csv').split('\n')
+    const text = [...lines.slice(0, 2), lines[1]!.replace(',120,0,12,', ',120,0,30,'), ...lines.slice(2)].join('\n')
+    assertParseError(
+      text,
+      'locust',
+      'locust_stats.csv',
+      /^locust_stats\.csv: line 3: a second scenario named "GET \/items" \(the first is at line 2\)/,
+      InputError
+    )
+  })
+
   test('Google Benchmark: repetitions stay trials; a second row of one run_name and repetition_index is refused', () => {
     const repetitions = parseChecked(fixtureText('google-benchmark-repetitions.json'), 'google-benchmark')
     assert.equal(scenarioNamed(repetitions, 'BM_StringCopy/64').trials.length, 3)

@@ -61,8 +61,9 @@ export class ScenarioCollector {
   ): void {
     const first = this.recordedAt.get(name)
     if (first !== undefined) {
+      const what = options.kind === 'load' ? 'scenario' : 'benchmark'
       throw new InputError(
-        `${where.source}: ${where.at}: a second benchmark named "${name}" (the first is at ${first}); perf-gate matches benchmarks by name, so the two would be pooled as one: give them different names`
+        `${where.source}: ${where.at}: a second ${what} named "${name}" (the first is at ${first}); perf-gate matches ${what}s by name, so the two would be pooled as one: give them different names`
       )
     }
     this.recordedAt.set(name, where.at)
