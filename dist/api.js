@@ -62963,6 +62963,8 @@ function percentileMetricName(percent) {
 }
 var ScenarioCollector = class {
   byName = /* @__PURE__ */ new Map();
+  /** Where in the file each name's whole-benchmark record was read, for addBenchmark's refusal. */
+  recordedAt = /* @__PURE__ */ new Map();
   /** Appends a trial to the scenario `name`, creating it with `kind` and `labels` the first time. */
   addTrial(name, trial, options = {}) {
     if (Object.keys(trial.metrics).length === 0) return;
@@ -62973,6 +62975,22 @@ var ScenarioCollector = class {
       this.byName.set(name, scenario);
     }
     scenario.trials.push(trial);
+  }
+  /**
+   * Adds one whole benchmark's trials, read from `source` at `at` (a JSON pointer, or `line N`). A second record with
+   * the same name is a different benchmark, not more trials: pooled, its values would widen the spread until a real
+   * regression of either reads as noise. It is refused (exit 3), as perf-gate's own format refuses duplicate names.
+   */
+  addBenchmark(name, trials, where, options = {}) {
+    const first = this.recordedAt.get(name);
+    if (first !== void 0) {
+      const what = options.kind === "load" ? "scenario" : "benchmark";
+      throw new InputError(
+        `${where.source}: ${where.at}: a second ${what} named "${name}" (the first is at ${first}); perf-gate matches ${what}s by name, so the two would be pooled as one: give them different names`
+      );
+    }
+    this.recordedAt.set(name, where.at);
+    for (const trial of trials) this.addTrial(name, trial, options);
   }
   get size() {
     return this.byName.size;
@@ -63288,10 +63306,11 @@ var criterionFormat = {
     if (Array.isArray(root.value)) {
       const [iters, times] = items(root, "sample.json: [[iterations...], [times...]]");
       if (!iters || !times) throw jsonError(root, "two arrays: iteration counts and measured times");
-      addSamples(collector, name, iters, times);
+      collector.addBenchmark(name, sampleTrials(iters, times), { source, at: "/" }, { kind: "benchmark" });
     } else {
       const document2 = asObject(root, "a Criterion sample.json or estimates.json object");
-      if ("iters" in document2 || "times" in document2) addSamples(collector, name, child(root, "iters"), child(root, "times"));
+      if ("iters" in document2 || "times" in document2)
+        collector.addBenchmark(name, sampleTrials(child(root, "iters"), child(root, "times")), { source, at: "/" }, { kind: "benchmark" });
       else if ("group_id" in document2 && "full_id" in document2) {
         throw new InputError(`${source}: this is Criterion's benchmark.json, which holds no measurements; give new/sample.json or new/estimates.json`);
       } else collector.addTrial(name, { metrics: estimateMetrics(root) }, { kind: "benchmark" });
@@ -63307,16 +63326,23 @@ function readMessages(text, source, collector) {
     if (!isJsonObject(message.value) || message.value.reason !== "benchmark-complete") return;
     const id = stringAt(child(message, "id"));
     const unit = optionalStringAt(child(message, "unit")) ?? "ns";
-    addSamples(collector, id, child(message, "iteration_count"), child(message, "measured_values"), unit);
+    collector.addBenchmark(
+      id,
+      sampleTrials(child(message, "iteration_count"), child(message, "measured_values"), unit),
+      { source, at: `line ${index + 1}` },
+      {
+        kind: "benchmark"
+      }
+    );
   });
 }
-function addSamples(collector, name, itersNode, timesNode, unit = "ns") {
+function sampleTrials(itersNode, timesNode, unit = "ns") {
   const iters = numbersAt(itersNode);
   const times = numbersAt(timesNode);
   if (iters.length !== times.length) throw jsonError(timesNode, `${iters.length} measured times, one per iteration count`);
-  iters.forEach((count, index) => {
+  return iters.map((count, index) => {
     if (count <= 0) throw jsonError({ ...itersNode, pointer: `${itersNode.pointer}/${index}`, value: count }, "a positive iteration count");
-    collector.addTrial(name, { metrics: { time: metricValue(times[index] / count, unit) } }, { kind: "benchmark" });
+    return { metrics: { time: metricValue(times[index] / count, unit) } };
   });
 }
 function estimateMetrics(root) {
@@ -63386,12 +63412,19 @@ var goBenchFormat = {
       results.push({ ...parseResultLine(line, trimmed, source), ...pkg ? { pkg } : {} });
     }
     const packages = new Set(results.map((result) => result.pkg));
+    const qualified = (result, name) => packages.size > 1 && result.pkg ? `${result.pkg}.${name}` : name;
+    const printedNames = /* @__PURE__ */ new Map();
+    for (const result of results) {
+      const stripped = qualified(result, result.name);
+      printedNames.set(stripped, (printedNames.get(stripped) ?? /* @__PURE__ */ new Set()).add(result.fullName));
+    }
     const collector = new ScenarioCollector();
     for (const result of results) {
-      const name = packages.size > 1 && result.pkg ? `${result.pkg}.${result.name}` : result.name;
+      const keepSuffix = printedNames.get(qualified(result, result.name)).size > 1;
+      const name = qualified(result, keepSuffix ? result.fullName : result.name);
       const labels = {};
       if (result.pkg) labels.pkg = result.pkg;
-      if (result.procs) labels.procs = result.procs;
+      if (result.procs && !keepSuffix) labels.procs = result.procs;
       collector.addTrial(name, { metrics: result.metrics }, { kind: "benchmark", labels });
     }
     return buildResults("go", collector.scenarios(), source, {
@@ -63418,7 +63451,7 @@ function parseResultLine(line, trimmed, source) {
     const known = GO_UNITS[unit];
     metrics[known?.name ?? unit] = metricValue(value, known?.unit ?? unit);
   }
-  return { name, ...procsMatch ? { procs: procsMatch[2] } : {}, metrics };
+  return { fullName, name, ...procsMatch ? { procs: procsMatch[2] } : {}, metrics };
 }
 function isGoTestJson(text) {
   return /^\s*\{"Time":"[^"]*","Action":"/.test(text) || /^\s*\{"Action":"/.test(text);
@@ -63483,6 +63516,7 @@ var googleBenchmarkFormat = {
     for (const runName of runNames) {
       const own = rows.filter((row) => row.runName === runName);
       const iterations = own.filter((row) => row.runType === "iteration");
+      refuseDuplicateRows(own, runName);
       if (iterations.length > 0) {
         for (const row of iterations) collector.addTrial(runName, { metrics: rowMetrics(row.node) }, { kind: "benchmark" });
         continue;
@@ -63519,6 +63553,21 @@ function readRow(node) {
   const aggregateName = typeof row.aggregate_name === "string" ? row.aggregate_name : runType === "aggregate" ? suffix?.[2] : void 0;
   const runName = optionalStringAt(child(node, "run_name")) ?? (runType === "aggregate" && suffix ? suffix[1] : name);
   return { node, runName, runType, ...aggregateName ? { aggregateName } : {} };
+}
+function refuseDuplicateRows(rows, runName) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const row of rows) {
+    const index = child(row.node, "repetition_index").value;
+    const key2 = row.runType === "aggregate" ? `aggregate ${row.aggregateName ?? ""}` : typeof index === "number" ? `repetition ${index}` : void 0;
+    if (key2 === void 0) continue;
+    const first = seen.get(key2);
+    if (first) {
+      throw new InputError(
+        `${row.node.source}: ${row.node.pointer}: a second benchmark named "${runName}" (the first is at ${first.node.pointer}, the same ${key2}); perf-gate matches benchmarks by name, so the two would be pooled as one: give them different names`
+      );
+    }
+    seen.set(key2, row);
+  }
 }
 function timeMetric(row, field) {
   return metricValue(numberAt(child(row, field)), stringAt(child(row, "time_unit")));
@@ -63634,6 +63683,8 @@ function textTrial(lines, start, source) {
   let statusTotal = 0;
   let non2xx = 0;
   let errorTotal = 0;
+  let firstError;
+  let nanAverage;
   for (const line of lines) {
     const trimmed = line.text.trim();
     if (trimmed === "") continue;
@@ -63644,6 +63695,10 @@ function textTrial(lines, start, source) {
     if (section === "summary") {
       const field = /^(Total|Slowest|Fastest|Average|Requests\/sec):\s*(\S+)/.exec(trimmed);
       if (!field) continue;
+      if (field[1] === "Average" && field[2] === "NaN") {
+        nanAverage = line;
+        continue;
+      }
       const value = seconds(line, field[2], source, `"${field[1]}: <number>${field[1] === "Requests/sec" ? "" : " secs"}"`);
       if (field[1] === "Total") durationSeconds = value;
       else if (field[1] === "Slowest") metrics.max = metricValue(value, "s");
@@ -63664,6 +63719,7 @@ function textTrial(lines, start, source) {
       const match = /^\[(\d+)\]\s/.exec(trimmed);
       if (!match) throw lineError(source, line, '"[N] error message"');
       errorTotal += Number(match[1]);
+      firstError ??= trimmed.replace(/^\[\d+\]\s+/, "");
     }
   }
   if (metrics.rps === void 0 || durationSeconds === void 0) {
@@ -63674,6 +63730,10 @@ function textTrial(lines, start, source) {
       `${source}:${start.number}: the hey report that starts here has no "Status code distribution:" or "Error distribution:" block, its end; the file looks truncated`
     );
   }
+  if (statusTotal === 0) {
+    throw new RunError(`${source}:${start.number}: all ${errorTotal} requests of this hey run failed; the first error: ${firstError}`);
+  }
+  if (nanAverage) throw lineError(source, nanAverage, '"Average: <number> secs" (NaN only when every request failed)');
   const attempted = statusTotal + errorTotal;
   if (attempted > 0) metrics.errors = metricValue(100 * (non2xx + errorTotal) / attempted, "%");
   return { metrics, durationSeconds };
@@ -63714,33 +63774,53 @@ var hyperfineFormat = {
   parse(text, source) {
     const root = jsonRoot(parseJsonText(text, source), source);
     asObject(root, 'an object with "results" (hyperfine --export-json)');
-    const collector = new ScenarioCollector();
-    for (const result of items(child(root, "results"))) {
+    const results = items(child(root, "results"));
+    const commands = results.map((result) => {
       asObject(result);
-      const command = stringAt(child(result, "command"));
+      return stringAt(child(result, "command"));
+    });
+    const collector = new ScenarioCollector();
+    results.forEach((result, index) => {
+      const command = commands[index];
       const times = numbersAt(child(result, "times"));
       const memoryNode = child(result, "memory_usage_byte");
       const memory = memoryNode.value === void 0 || memoryNode.value === null ? void 0 : numbersAt(memoryNode);
       if (memory && memory.length !== times.length) throw jsonError(memoryNode, `${times.length} values, one per run`);
-      const labels = parameterLabels(child(result, "parameters"));
+      checkExitCodes(child(result, "exit_codes"), command);
+      const parameters = parameterEntries(child(result, "parameters"));
+      const labels = Object.fromEntries(parameters.map(([key2, value]) => [`parameter.${key2}`, value]));
+      const shared2 = commands.filter((other) => other === command).length > 1;
+      const name = shared2 && parameters.length > 0 ? `${command} (${parameters.map(([key2, value]) => `${key2}=${value}`).join(", ")})` : command;
+      let trials;
       if (times.length === 0) {
         const mean3 = optionalNumberAt(child(result, "mean"));
         if (mean3 === void 0) throw jsonError(child(result, "times"), "per-run times (or at least a mean)");
-        collector.addTrial(command, { metrics: { time: metricValue(mean3, "s") } }, { kind: "benchmark", labels });
-        continue;
+        trials = [{ metrics: { time: metricValue(mean3, "s") } }];
+      } else {
+        trials = times.map((seconds3, run) => {
+          const trial = { metrics: { time: metricValue(seconds3, "s") } };
+          if (memory) trial.metrics.memory = metricValue(memory[run], "B");
+          return trial;
+        });
       }
-      times.forEach((seconds3, run) => {
-        const trial = { metrics: { time: metricValue(seconds3, "s") } };
-        if (memory) trial.metrics.memory = metricValue(memory[run], "B");
-        collector.addTrial(command, trial, { kind: "benchmark", labels });
-      });
-    }
+      collector.addBenchmark(name, trials, { source, at: result.pointer }, { kind: "benchmark", labels });
+    });
     return buildResults("hyperfine", collector.scenarios(), source, { nothingFound: 'no benchmark results in "results"' });
   }
 };
-function parameterLabels(node) {
-  if (node.value === void 0 || node.value === null) return {};
-  return Object.fromEntries(entries(node).map(([key2, value]) => [`parameter.${key2}`, String(value.value)]));
+function parameterEntries(node) {
+  if (node.value === void 0 || node.value === null) return [];
+  return entries(node).map(([key2, value]) => [key2, String(value.value)]);
+}
+function checkExitCodes(node, command) {
+  if (!Array.isArray(node.value)) return;
+  const codes = node.value;
+  const failed = codes.filter((code) => code !== 0);
+  if (failed.length === 0) return;
+  const shown = [...new Set(failed.map((code) => code === null ? "killed by a signal" : String(code)))].join(", ");
+  throw new RunError(
+    `${node.source}: ${node.pointer}: command "${command}" failed in ${failed.length} of ${codes.length} runs (exit codes: ${shown}); hyperfine -i timed the failed runs too`
+  );
 }
 
 // src/formats/jmh.ts
@@ -63774,14 +63854,15 @@ var jmhFormat = {
         }
       }
       const trials = series[0].values.length;
-      for (let trial = 0; trial < trials; trial++) {
+      const iterations = Array.from({ length: trials }, (_, trial) => {
         const metrics = {};
         for (const entry of series) {
           const value = entry.values.length === trials ? entry.values[trial] : void 0;
           if (value) metrics[entry.name] = value;
         }
-        collector.addTrial(name, { metrics }, { kind: "benchmark", labels: { mode } });
-      }
+        return { metrics };
+      });
+      collector.addBenchmark(name, iterations, { source, at: node.pointer }, { kind: "benchmark", labels: { mode } });
       for (const entry of series.slice(1).filter((other) => other.values.length !== trials)) {
         for (const value of entry.values)
           if (value) collector.addTrial(`${name}:${entry.name}`, { metrics: { [entry.name]: value } }, { kind: "benchmark", labels: { mode } });
@@ -64021,7 +64102,7 @@ var locustFormat = {
       if (rps !== void 0) metrics.rps = metricValue(rps, "req/s");
       const failures = cell(at.failures, "a failure count");
       if (failures !== void 0) metrics.errors = metricValue(100 * failures / requests, "%");
-      collector.addTrial(name, { metrics }, { kind: "load", ...type ? { labels: { type } } : {} });
+      collector.addBenchmark(name, [{ metrics }], { source, at: `line ${record.line}` }, { kind: "load", ...type ? { labels: { type } } : {} });
     }
     const last2 = rows.at(-1);
     if (!last2 || !/^(Aggregated|Total)$/.test(last2.fields[at.name].trim())) {
@@ -65269,13 +65350,8 @@ var pytestBenchmarkFormat = {
       const stats = child(benchmark, "stats");
       asObject(stats);
       const data = child(stats, "data");
-      if (data.value !== void 0 && data.value !== null) {
-        for (const seconds3 of numbersAt(data)) {
-          collector.addTrial(name, { metrics: { time: metricValue(seconds3, "s") } }, { kind: "benchmark", labels });
-        }
-        continue;
-      }
-      collector.addTrial(name, { metrics: aggregateMetrics(stats) }, { kind: "benchmark", labels });
+      const trials = data.value !== void 0 && data.value !== null ? numbersAt(data).map((seconds3) => ({ metrics: { time: metricValue(seconds3, "s") } })) : [{ metrics: aggregateMetrics(stats) }];
+      collector.addBenchmark(name, trials, { source, at: benchmark.pointer }, { kind: "benchmark", labels });
     }
     return buildResults("pytest-benchmark", collector.scenarios(), source, {
       environment: environmentOf2(child(root, "machine_info")),
@@ -65340,20 +65416,15 @@ var tinybenchFormat = {
       for (const row of items(root, "an array of tinybench rows or tasks")) {
         asObject(row);
         const table = asObject(row);
-        if ("result" in table) collector.addTrial(stringAt(child(row, "name")), taskTrial(row), { kind: "benchmark" });
+        if ("result" in table) collector.addBenchmark(stringAt(child(row, "name")), [taskTrial(row)], { source, at: row.pointer }, { kind: "benchmark" });
         else {
           const name = String(table["Task name"] ?? table["Task Name"] ?? "");
           if (!name) throw new InputError(`${source}: ${row.pointer}: expected a "Task name" field`);
-          collector.addTrial(
-            name,
-            {
-              metrics: tableMetrics(
-                Object.entries(table).map(([key2, value]) => [key2, String(value)]),
-                `${source}: ${row.pointer}`
-              )
-            },
-            { kind: "benchmark" }
+          const metrics = tableMetrics(
+            Object.entries(table).map(([key2, value]) => [key2, String(value)]),
+            `${source}: ${row.pointer}`
           );
+          collector.addBenchmark(name, [{ metrics }], { source, at: row.pointer }, { kind: "benchmark" });
         }
       }
     } else {
@@ -65594,7 +65665,7 @@ var vitestBenchFormat = {
         for (const benchmark of items(child(group, "benchmarks"))) {
           asObject(benchmark);
           const name = `${groupName} > ${stringAt(child(benchmark, "name"))}`;
-          collector.addTrial(name, benchmarkTrial(benchmark), { kind: "benchmark" });
+          collector.addBenchmark(name, [benchmarkTrial(benchmark)], { source, at: benchmark.pointer }, { kind: "benchmark" });
         }
       }
     }
@@ -65652,7 +65723,7 @@ var mitataFormat = {
         if (error !== void 0 && error !== null) {
           throw new RunError(`${source}: ${run.pointer}: benchmark "${name}" failed: ${isJsonObject(error) ? String(error.message ?? "error") : String(error)}`);
         }
-        collector.addTrial(`${prefix}${name}`, runTrial(child(run, "stats")), { kind: "benchmark" });
+        collector.addBenchmark(`${prefix}${name}`, [runTrial(child(run, "stats"))], { source, at: run.pointer }, { kind: "benchmark" });
       }
     }
     return buildResults("mitata", collector.scenarios(), source, { nothingFound: "no mitata benchmark runs found" });
@@ -70096,6 +70167,7 @@ var denoBenchFormat = {
       asObject(bench);
       const group = optionalStringAt(child(bench, "group"));
       const name = `${group ? `${group} > ` : ""}${stringAt(child(bench, "name"))}`;
+      const trials = [];
       for (const result of items(child(bench, "results"))) {
         const failed = child(result, "failed").value;
         if (failed !== void 0)
@@ -70108,8 +70180,9 @@ var denoBenchFormat = {
           if (value !== void 0) metrics[metric] = metricValue(value, "ns");
         }
         if (metrics.time.value > 0) metrics.ops = metricValue(1e9 / metrics.time.value, "ops/s");
-        collector.addTrial(name, { metrics }, { kind: "benchmark" });
+        trials.push({ metrics });
       }
+      collector.addBenchmark(name, trials, { source, at: bench.pointer }, { kind: "benchmark" });
     }
     const document2 = asObject(root);
     const environment = {};
@@ -70228,7 +70301,7 @@ var benchmarkDotNetFormat = {
       const repeated = fullNames.filter((name2) => name2 === fullName).length > 1;
       const name = repeated && job ? `${fullName} [${job}]` : fullName;
       const trials = benchmarkTrials(benchmark, name, source);
-      trials.forEach((trial) => collector.addTrial(name, trial, { kind: "benchmark", ...job ? { labels: { job } } : {} }));
+      collector.addBenchmark(name, trials, { source, at: benchmark.pointer }, { kind: "benchmark", ...job ? { labels: { job } } : {} });
       if (trials.length === 0) throw new InputError(`${source}: /Benchmarks/${index}: benchmark "${name}" has no time`);
     });
     return buildResults("benchmarkdotnet", collector.scenarios(), source, {
@@ -70261,7 +70334,9 @@ function benchmarkTrials(benchmark, name, source) {
       `${source}: ${benchmark.pointer}: benchmark "${name}" has no results (Statistics is null): BenchmarkDotNet could not run it; see its log`
     );
   }
-  const trials = measured2.length > 0 ? measured2.map((measurement) => ({ metrics: { time: metricValue(perOperation(measurement), "ns") } })) : [statisticsTrial(statistics)];
+  const original = child(statistics, "OriginalValues");
+  const originalValues = Array.isArray(original.value) && original.value.length > 0 ? numbersAt(original) : [];
+  const trials = measured2.length > 0 ? measured2.map((measurement) => ({ metrics: { time: metricValue(perOperation(measurement), "ns") } })) : originalValues.length > 0 ? originalValues.map((nanoseconds) => ({ metrics: { time: metricValue(nanoseconds, "ns") } })) : [statisticsTrial(statistics)];
   const once = onceMeasured(benchmark);
   if (trials[0] && Object.keys(once).length > 0) trials[0].metrics = { ...trials[0].metrics, ...once };
   return trials;

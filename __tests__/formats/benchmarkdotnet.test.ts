@@ -86,10 +86,30 @@ describe('BenchmarkDotNet reports of other shapes (real runs)', () => {
     assert.equal(net9.trials.length, raw[3].Statistics.N)
   })
 
-  test('a report without measurements (-brief) is one trial of its statistics: time (Mean), median, min, max, stdev, p90, p95', () => {
+  test('a report without measurements (-brief) gives a trial per Statistics.OriginalValues value (ns per operation)', () => {
     const text = fixtureText('benchmarkdotnet-report-brief.json')
-    const statistics = JSON.parse(text).Benchmarks[0].Statistics
-    const [trial] = parseChecked(text, 'benchmarkdotnet').scenarios[0]!.trials
+    const [benchmark] = JSON.parse(text).Benchmarks
+    const scenario = parseChecked(text, 'benchmarkdotnet').scenarios[0]!
+    assert.equal(scenario.trials.length, benchmark.Statistics.N)
+    assert.deepEqual(trialValues(scenario, 'time'), benchmark.Statistics.OriginalValues)
+    assert.equal(scenario.trials[0]!.metrics.time!.unit, 'ns')
+    const mean = trialValues(scenario, 'time').reduce((sum, value) => sum + value, 0) / benchmark.Statistics.N
+    assert.ok(Math.abs(mean - benchmark.Statistics.Mean) < 1e-6 * benchmark.Statistics.Mean, "the trials average to the report's Mean")
+    assert.equal(scenario.trials[0]!.metrics.bytes!.value, benchmark.Memory.BytesAllocatedPerOperation)
+  })
+
+  test("a full report's OriginalValues are its Workload/Result measurements, which stay the trials", () => {
+    const text = fixtureText('benchmarkdotnet-report-full.json')
+    const [benchmark] = JSON.parse(text).Benchmarks
+    const scenario = parseChecked(text, 'benchmarkdotnet').scenarios[0]!
+    assert.deepEqual(trialValues(scenario, 'time'), benchmark.Statistics.OriginalValues)
+  })
+
+  test('a report with neither measurements nor OriginalValues is one trial of its statistics: time (Mean), median, min, max, stdev, p90, p95', () => {
+    const data = JSON.parse(fixtureText('benchmarkdotnet-report-brief.json'))
+    const statistics = data.Benchmarks[0].Statistics
+    delete statistics.OriginalValues
+    const [trial] = parseChecked(JSON.stringify(data), 'benchmarkdotnet').scenarios[0]!.trials
     assert.deepEqual(Object.fromEntries(Object.entries(trial!.metrics).map(([name, metric]) => [name, metric.value])), {
       time: statistics.Mean,
       median: statistics.Median,
@@ -98,7 +118,7 @@ describe('BenchmarkDotNet reports of other shapes (real runs)', () => {
       stdev: statistics.StandardDeviation,
       p90: statistics.Percentiles.P90,
       p95: statistics.Percentiles.P95,
-      bytes: JSON.parse(text).Benchmarks[0].Memory.BytesAllocatedPerOperation
+      bytes: data.Benchmarks[0].Memory.BytesAllocatedPerOperation
     })
   })
 

@@ -39,6 +39,41 @@ describe('go test -bench', () => {
     )
   })
 
+  test('-cpu 1,2,4: lines that differ in their -N suffix are different benchmarks and keep their whole names', () => {
+    const header = 'goos: linux\ngoarch: amd64\npkg: example.com/sorting\ncpu: AMD EPYC 7763 64-Core Processor\n'
+    const rounds = [1, 2, 3].map(
+      (round) =>
+        `BenchmarkSort      \t   10000\t    1000${round} ns/op\nBenchmarkSort-2    \t   10000\t     600${round} ns/op\nBenchmarkSort-4    \t   10000\t     400${round} ns/op\n`
+    )
+    const results = parseChecked(`${header}${rounds.join('')}PASS\nok  \texample.com/sorting\t1.234s\n`, 'go')
+    assert.deepEqual(
+      results.scenarios.map((s) => [s.name, s.trials.length]),
+      [
+        ['BenchmarkSort', 3],
+        ['BenchmarkSort-2', 3],
+        ['BenchmarkSort-4', 3]
+      ]
+    )
+    assert.deepEqual(trialValues(scenarioNamed(results, 'BenchmarkSort-2'), 'time'), [6001, 6002, 6003])
+    // The name carries the suffix: a procs label could be wrong (see below), so there is none.
+    assert.deepEqual(scenarioNamed(results, 'BenchmarkSort-4').labels, { pkg: 'example.com/sorting' })
+  })
+
+  test('GOMAXPROCS=1 prints no suffix: sub-benchmarks ending in -<number> are not merged', () => {
+    const lines = [1, 2].flatMap((round) => [
+      `BenchmarkSort/size-1024   \t   10000\t     1000${round} ns/op`,
+      `BenchmarkSort/size-65536 \t     100\t   90000${round} ns/op`
+    ])
+    const results = parseChecked(`goos: linux\ngoarch: amd64\n${lines.join('\n')}\nPASS\n`, 'go')
+    assert.deepEqual(
+      results.scenarios.map((s) => [s.name, trialValues(s, 'time')]),
+      [
+        ['BenchmarkSort/size-1024', [10001, 10002]],
+        ['BenchmarkSort/size-65536', [900001, 900002]]
+      ]
+    )
+  })
+
   test('a malformed result line names the line and the expected shape', () => {
     assertParseError(
       'BenchmarkA-4  10  5 ns/op\nBenchmarkB-4  10  fast ns/op\n',

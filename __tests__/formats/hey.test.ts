@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { InputError } from '../../src/errors.js'
+import { InputError, RunError } from '../../src/errors.js'
 import { parseResultsText } from '../../src/formats/registry.js'
 import { assertParseError, fixtureText, needsShared, parseChecked, sharedFixtureText } from '../support/format-fixtures.js'
 
@@ -46,6 +46,52 @@ describe('hey', () => {
     assert.equal(trial.metrics.max!.value, Math.max(...rows.map((row) => row[0]!)))
     assert.ok(trial.metrics.p50!.value <= trial.metrics.p99!.value)
     assert.equal(trial.metrics.rps!.unit, 'req/s')
+  })
+
+  test('a run where every request failed is a run failure naming the count and the first error, never a pass', () => {
+    // hey 0.1.4 against a port nothing listens on: no latency at all, "Average: NaN secs", only an error distribution.
+    const allFailed = `
+Summary:
+  Total:\t0.0123 secs
+  Slowest:\t0.0000 secs
+  Fastest:\t0.0000 secs
+  Average:\tNaN secs
+  Requests/sec:\t32520.3252
+  
+
+Response time histogram:
+
+
+Latency distribution:
+
+Details (average, fastest, slowest):
+  DNS+dialup:\tNaN secs, 0.0000 secs, 0.0000 secs
+  DNS-lookup:\tNaN secs, 0.0000 secs, 0.0000 secs
+  req write:\tNaN secs, 0.0000 secs, 0.0000 secs
+  resp wait:\tNaN secs, 0.0000 secs, 0.0000 secs
+  resp read:\tNaN secs, 0.0000 secs, 0.0000 secs
+
+Status code distribution:
+
+Error distribution:
+  [400]\tGet "http://127.0.0.1:18080/api/items": dial tcp 127.0.0.1:18080: connect: connection refused
+
+`
+    assertParseError(
+      allFailed,
+      'hey',
+      'c.txt',
+      /^c\.txt:2: all 400 requests of this hey run failed; the first error: Get "http:\/\/127\.0\.0\.1:18080\/api\/items": dial tcp .*connection refused$/,
+      RunError
+    )
+    // NaN in a report that has successful responses is no hey report.
+    assertParseError(
+      fixtureText('hey.txt').replace(/Average:\t[\d.]+ secs/, 'Average:\tNaN secs'),
+      'hey',
+      'hey.txt',
+      /^hey\.txt:\d+: expected "Average: <number> secs" \(NaN only when every request failed\), got "Average:\\tNaN secs"$/,
+      InputError
+    )
   })
 
   test('truncated and malformed reports name the line', () => {

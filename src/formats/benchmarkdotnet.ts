@@ -5,8 +5,9 @@
  *
  * Trials: every `Workload`/`Result` measurement (BenchmarkDotNet's actual workload iterations with its overhead
  * estimate subtracted, upper outliers removed: the values its own Mean/StdDev table is computed from) is a trial of
- * `time`, ns per operation (Nanoseconds / Operations). Reports without measurements (`-brief`) give one trial from
- * `Statistics`: `time` (Mean), `median` `min` `max` `stdev` `p90` `p95`. Allocated bytes per operation (`bytes`), GC
+ * `time`, ns per operation (Nanoseconds / Operations). Reports without measurements (`-brief`) keep the same values
+ * in `Statistics.OriginalValues` (ns per operation): each is a trial of `time`. A report with neither gives one trial
+ * from `Statistics`: `time` (Mean), `median` `min` `max` `stdev` `p90` `p95`. Allocated bytes per operation (`bytes`), GC
  * collections per 1000 operations (`gen0` `gen1` `gen2`) and other diagnosers' metrics are measured once per benchmark:
  * they sit in the first trial only (one value per run, never more trials than were measured). A benchmark without
  * statistics is one BenchmarkDotNet could not run: a run failure.
@@ -15,7 +16,7 @@ import { InputError, RunError } from '../errors.js'
 import type { EnvironmentFingerprint, MetricValue, Trial } from '../results/model.js'
 import type { ResultsFormat } from './format.js'
 import { parseJsonText } from './json-text.js'
-import { asObject, child, isJsonObject, items, jsonRoot, numberAt, optionalNumberAt, optionalStringAt, type JsonNode } from './json-reader.js'
+import { asObject, child, isJsonObject, items, jsonRoot, numberAt, numbersAt, optionalNumberAt, optionalStringAt, type JsonNode } from './json-reader.js'
 import { buildResults, metricValue, ScenarioCollector } from './results-builder.js'
 
 /** `Statistics` fields of a report without measurements, as perf-gate metrics (ns). */
@@ -52,7 +53,7 @@ export const benchmarkDotNetFormat: ResultsFormat = {
       const repeated = fullNames.filter((name) => name === fullName).length > 1
       const name = repeated && job ? `${fullName} [${job}]` : fullName
       const trials = benchmarkTrials(benchmark, name, source)
-      trials.forEach((trial) => collector.addTrial(name, trial, { kind: 'benchmark', ...(job ? { labels: { job } } : {}) }))
+      collector.addBenchmark(name, trials, { source, at: benchmark.pointer }, { kind: 'benchmark', ...(job ? { labels: { job } } : {}) })
       if (trials.length === 0) throw new InputError(`${source}: /Benchmarks/${index}: benchmark "${name}" has no time`)
     })
     return buildResults('benchmarkdotnet', collector.scenarios(), source, {
@@ -93,8 +94,16 @@ function benchmarkTrials(benchmark: JsonNode, name: string, source: string): Tri
       `${source}: ${benchmark.pointer}: benchmark "${name}" has no results (Statistics is null): BenchmarkDotNet could not run it; see its log`
     )
   }
+  const original = child(statistics, 'OriginalValues')
+  // -brief reports drop Measurements but keep OriginalValues: the same workload results (ns per operation) the
+  // statistics were computed from. One trial of the Mean alone would leave a real change "inconclusive".
+  const originalValues = Array.isArray(original.value) && original.value.length > 0 ? numbersAt(original) : []
   const trials: Trial[] =
-    measured.length > 0 ? measured.map((measurement) => ({ metrics: { time: metricValue(perOperation(measurement), 'ns') } })) : [statisticsTrial(statistics)]
+    measured.length > 0
+      ? measured.map((measurement) => ({ metrics: { time: metricValue(perOperation(measurement), 'ns') } }))
+      : originalValues.length > 0
+        ? originalValues.map((nanoseconds) => ({ metrics: { time: metricValue(nanoseconds, 'ns') } }))
+        : [statisticsTrial(statistics)]
   const once = onceMeasured(benchmark)
   if (trials[0] && Object.keys(once).length > 0) trials[0].metrics = { ...trials[0].metrics, ...once }
   return trials

@@ -5,7 +5,7 @@
  * its benchmark, so the id is taken from the path (`target/criterion/<id>/new/estimates.json`).
  */
 import { InputError } from '../errors.js'
-import type { MetricValue } from '../results/model.js'
+import type { MetricValue, Trial } from '../results/model.js'
 import type { ResultsFormat } from './format.js'
 import { parseJsonText } from './json-text.js'
 import { asObject, child, isJsonObject, items, jsonError, jsonRoot, numberAt, numbersAt, optionalStringAt, stringAt, type JsonNode } from './json-reader.js'
@@ -41,10 +41,11 @@ export const criterionFormat: ResultsFormat = {
       // Pre-0.3 sample.json: [[iterations...], [total times in ns...]].
       const [iters, times] = items(root, 'sample.json: [[iterations...], [times...]]')
       if (!iters || !times) throw jsonError(root, 'two arrays: iteration counts and measured times')
-      addSamples(collector, name, iters, times)
+      collector.addBenchmark(name, sampleTrials(iters, times), { source, at: '/' }, { kind: 'benchmark' })
     } else {
       const document = asObject(root, 'a Criterion sample.json or estimates.json object')
-      if ('iters' in document || 'times' in document) addSamples(collector, name, child(root, 'iters'), child(root, 'times'))
+      if ('iters' in document || 'times' in document)
+        collector.addBenchmark(name, sampleTrials(child(root, 'iters'), child(root, 'times')), { source, at: '/' }, { kind: 'benchmark' })
       else if ('group_id' in document && 'full_id' in document) {
         throw new InputError(`${source}: this is Criterion's benchmark.json, which holds no measurements; give new/sample.json or new/estimates.json`)
       } else collector.addTrial(name, { metrics: estimateMetrics(root) }, { kind: 'benchmark' })
@@ -61,18 +62,25 @@ function readMessages(text: string, source: string, collector: ScenarioCollector
     if (!isJsonObject(message.value) || message.value.reason !== 'benchmark-complete') return
     const id = stringAt(child(message, 'id'))
     const unit = optionalStringAt(child(message, 'unit')) ?? 'ns'
-    addSamples(collector, id, child(message, 'iteration_count'), child(message, 'measured_values'), unit)
+    collector.addBenchmark(
+      id,
+      sampleTrials(child(message, 'iteration_count'), child(message, 'measured_values'), unit),
+      { source, at: `line ${index + 1}` },
+      {
+        kind: 'benchmark'
+      }
+    )
   })
 }
 
 /** Each sample (a measured time for a count of iterations) becomes one trial of time per iteration. */
-function addSamples(collector: ScenarioCollector, name: string, itersNode: JsonNode, timesNode: JsonNode, unit = 'ns'): void {
+function sampleTrials(itersNode: JsonNode, timesNode: JsonNode, unit = 'ns'): Trial[] {
   const iters = numbersAt(itersNode)
   const times = numbersAt(timesNode)
   if (iters.length !== times.length) throw jsonError(timesNode, `${iters.length} measured times, one per iteration count`)
-  iters.forEach((count, index) => {
+  return iters.map((count, index) => {
     if (count <= 0) throw jsonError({ ...itersNode, pointer: `${itersNode.pointer}/${index}`, value: count }, 'a positive iteration count')
-    collector.addTrial(name, { metrics: { time: metricValue(times[index]! / count, unit) } }, { kind: 'benchmark' })
+    return { metrics: { time: metricValue(times[index]! / count, unit) } }
   })
 }
 

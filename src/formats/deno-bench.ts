@@ -4,7 +4,7 @@
  * `p99.9`, and `ops` (1e9 / avg). Deno writes no samples. A bench whose result is `failed` is a run failure.
  */
 import { RunError } from '../errors.js'
-import type { EnvironmentFingerprint, MetricValue } from '../results/model.js'
+import type { EnvironmentFingerprint, MetricValue, Trial } from '../results/model.js'
 import type { ResultsFormat } from './format.js'
 import { parseJsonText } from './json-text.js'
 import { asObject, child, isJsonObject, items, jsonRoot, numberAt, optionalNumberAt, optionalStringAt, stringAt } from './json-reader.js'
@@ -34,6 +34,7 @@ export const denoBenchFormat: ResultsFormat = {
       asObject(bench)
       const group = optionalStringAt(child(bench, 'group'))
       const name = `${group ? `${group} > ` : ''}${stringAt(child(bench, 'name'))}`
+      const trials: Trial[] = []
       for (const result of items(child(bench, 'results'))) {
         const failed = child(result, 'failed').value
         if (failed !== undefined)
@@ -46,8 +47,9 @@ export const denoBenchFormat: ResultsFormat = {
           if (value !== undefined) metrics[metric] = metricValue(value, 'ns')
         }
         if (metrics.time!.value > 0) metrics.ops = metricValue(1e9 / metrics.time!.value, 'ops/s')
-        collector.addTrial(name, { metrics }, { kind: 'benchmark' })
+        trials.push({ metrics })
       }
+      collector.addBenchmark(name, trials, { source, at: bench.pointer }, { kind: 'benchmark' })
     }
     const document = asObject(root)
     const environment: EnvironmentFingerprint = {}

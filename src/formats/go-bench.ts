@@ -22,6 +22,9 @@ const GO_UNITS: Record<string, { name: string; unit: string }> = {
 }
 
 interface GoResultLine {
+  /** The name as printed, with its -N suffix. */
+  fullName: string
+  /** The name without its -N suffix. */
   name: string
   procs?: string
   pkg?: string
@@ -59,12 +62,23 @@ export const goBenchFormat: ResultsFormat = {
     }
     // With several packages in one file, the same benchmark name may appear in each: qualify names by package.
     const packages = new Set(results.map((result) => result.pkg))
+    const qualified = (result: GoResultLine, name: string): string => (packages.size > 1 && result.pkg ? `${result.pkg}.${name}` : name)
+    // Lines of one name are its -count repeats, so the -N suffix is stripped for names to match across machines
+    // (BenchmarkSort-4 here, BenchmarkSort-2 there). Lines that differ in it are different benchmarks: -cpu 1,2,4
+    // prints BenchmarkSort, BenchmarkSort-2 and BenchmarkSort-4; with GOMAXPROCS=1 no suffix is printed and
+    // BenchmarkSort/size-1024 and BenchmarkSort/size-65536 end in a size. Those keep their names whole.
+    const printedNames = new Map<string, Set<string>>()
+    for (const result of results) {
+      const stripped = qualified(result, result.name)
+      printedNames.set(stripped, (printedNames.get(stripped) ?? new Set()).add(result.fullName))
+    }
     const collector = new ScenarioCollector()
     for (const result of results) {
-      const name = packages.size > 1 && result.pkg ? `${result.pkg}.${result.name}` : result.name
+      const keepSuffix = printedNames.get(qualified(result, result.name))!.size > 1
+      const name = qualified(result, keepSuffix ? result.fullName : result.name)
       const labels: Record<string, string> = {}
       if (result.pkg) labels.pkg = result.pkg
-      if (result.procs) labels.procs = result.procs
+      if (result.procs && !keepSuffix) labels.procs = result.procs
       collector.addTrial(name, { metrics: result.metrics }, { kind: 'benchmark', labels })
     }
     return buildResults('go', collector.scenarios(), source, {
@@ -93,7 +107,7 @@ function parseResultLine(line: TextLine, trimmed: string, source: string): Omit<
     const known = GO_UNITS[unit]
     metrics[known?.name ?? unit] = metricValue(value, known?.unit ?? unit)
   }
-  return { name, ...(procsMatch ? { procs: procsMatch[2]! } : {}), metrics }
+  return { fullName: fullName!, name, ...(procsMatch ? { procs: procsMatch[2]! } : {}), metrics }
 }
 
 function isGoTestJson(text: string): boolean {

@@ -3,7 +3,7 @@
  * row (one per `--benchmark_repetitions` repetition) is a trial. When only aggregates were reported
  * (`--benchmark_report_aggregates_only`), one trial holds the mean, median and stddev.
  */
-import { RunError } from '../errors.js'
+import { InputError, RunError } from '../errors.js'
 import type { EnvironmentFingerprint, MetricValue } from '../results/model.js'
 import type { ResultsFormat } from './format.js'
 import { parseJsonText } from './json-text.js'
@@ -72,6 +72,7 @@ export const googleBenchmarkFormat: ResultsFormat = {
     for (const runName of runNames) {
       const own = rows.filter((row) => row.runName === runName)
       const iterations = own.filter((row) => row.runType === 'iteration')
+      refuseDuplicateRows(own, runName)
       if (iterations.length > 0) {
         for (const row of iterations) collector.addTrial(runName, { metrics: rowMetrics(row.node) }, { kind: 'benchmark' })
         continue
@@ -110,6 +111,28 @@ function readRow(node: JsonNode): Row | undefined {
   const aggregateName = typeof row.aggregate_name === 'string' ? row.aggregate_name : runType === 'aggregate' ? suffix?.[2] : undefined
   const runName = optionalStringAt(child(node, 'run_name')) ?? (runType === 'aggregate' && suffix ? suffix[1]! : name)
   return { node, runName, runType, ...(aggregateName ? { aggregateName } : {}) }
+}
+
+/**
+ * Rows of one run_name are the repetitions of one benchmark (`repetition_index` 0, 1, …) and its aggregates. Two rows
+ * of one run_name with the same repetition index or aggregate are two benchmarks registered under one name: pooled, a
+ * real change of either would read as noise. They are refused (exit 3), naming both rows.
+ */
+function refuseDuplicateRows(rows: readonly Row[], runName: string): void {
+  const seen = new Map<string, Row>()
+  for (const row of rows) {
+    const index = child(row.node, 'repetition_index').value
+    // Versions before repetition_index number nothing: their repeated rows are repetitions.
+    const key = row.runType === 'aggregate' ? `aggregate ${row.aggregateName ?? ''}` : typeof index === 'number' ? `repetition ${index}` : undefined
+    if (key === undefined) continue
+    const first = seen.get(key)
+    if (first) {
+      throw new InputError(
+        `${row.node.source}: ${row.node.pointer}: a second benchmark named "${runName}" (the first is at ${first.node.pointer}, the same ${key}); perf-gate matches benchmarks by name, so the two would be pooled as one: give them different names`
+      )
+    }
+    seen.set(key, row)
+  }
 }
 
 function timeMetric(row: JsonNode, field: 'real_time' | 'cpu_time'): MetricValue {

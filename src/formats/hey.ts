@@ -4,7 +4,7 @@
  * hey does not print the URL, so the scenario is named after the suite that ran it, else "hey": never after the file
  * name, so that a baseline and a current result saved under different names still meet.
  */
-import { InputError } from '../errors.js'
+import { InputError, RunError } from '../errors.js'
 import type { MetricValue, Trial } from '../results/model.js'
 import { parseCsv } from './csv.js'
 import type { ResultsFormat } from './format.js'
@@ -57,6 +57,9 @@ function textTrial(lines: TextLine[], start: TextLine, source: string): Trial {
   let statusTotal = 0
   let non2xx = 0
   let errorTotal = 0
+  let firstError: string | undefined
+  // hey averages the successful requests only: with none, it prints "Average: NaN secs".
+  let nanAverage: TextLine | undefined
   for (const line of lines) {
     const trimmed = line.text.trim()
     if (trimmed === '') continue
@@ -67,6 +70,10 @@ function textTrial(lines: TextLine[], start: TextLine, source: string): Trial {
     if (section === 'summary') {
       const field = /^(Total|Slowest|Fastest|Average|Requests\/sec):\s*(\S+)/.exec(trimmed)
       if (!field) continue
+      if (field[1] === 'Average' && field[2] === 'NaN') {
+        nanAverage = line
+        continue
+      }
       const value = seconds(line, field[2]!, source, `"${field[1]}: <number>${field[1] === 'Requests/sec' ? '' : ' secs'}"`)
       if (field[1] === 'Total') durationSeconds = value
       else if (field[1] === 'Slowest') metrics.max = metricValue(value, 's')
@@ -87,6 +94,7 @@ function textTrial(lines: TextLine[], start: TextLine, source: string): Trial {
       const match = /^\[(\d+)\]\s/.exec(trimmed)
       if (!match) throw lineError(source, line, '"[N] error message"')
       errorTotal += Number(match[1])
+      firstError ??= trimmed.replace(/^\[\d+\]\s+/, '')
     }
   }
   if (metrics.rps === undefined || durationSeconds === undefined) {
@@ -98,6 +106,12 @@ function textTrial(lines: TextLine[], start: TextLine, source: string): Trial {
       `${source}:${start.number}: the hey report that starts here has no "Status code distribution:" or "Error distribution:" block, its end; the file looks truncated`
     )
   }
+  // Every request failed: no latency was measured, and the rps counts failures. The run failed (exit 2), as a
+  // crashed benchmark does in other formats; it must never gate as a pass.
+  if (statusTotal === 0) {
+    throw new RunError(`${source}:${start.number}: all ${errorTotal} requests of this hey run failed; the first error: ${firstError}`)
+  }
+  if (nanAverage) throw lineError(source, nanAverage, '"Average: <number> secs" (NaN only when every request failed)')
   const attempted = statusTotal + errorTotal
   if (attempted > 0) metrics.errors = metricValue((100 * (non2xx + errorTotal)) / attempted, '%')
   return { metrics, durationSeconds }

@@ -3,7 +3,7 @@
  * trial (`ops` in throughput mode, `time` in the others). Secondary metrics (e.g. `-prof gc`) join the same
  * trials. JMH writes non-finite numbers as the strings "NaN", "+INF" and "-INF"; those values are left out.
  */
-import type { MetricValue } from '../results/model.js'
+import type { MetricValue, Trial } from '../results/model.js'
 import type { ResultsFormat } from './format.js'
 import { parseJsonText } from './json-text.js'
 import { asObject, child, entries, isJsonObject, items, jsonError, jsonRoot, stringAt, type JsonNode } from './json-reader.js'
@@ -41,14 +41,15 @@ export const jmhFormat: ResultsFormat = {
         }
       }
       const trials = series[0]!.values.length
-      for (let trial = 0; trial < trials; trial++) {
+      const iterations = Array.from({ length: trials }, (_, trial): Trial => {
         const metrics: Record<string, MetricValue> = {}
         for (const entry of series) {
           const value = entry.values.length === trials ? entry.values[trial] : undefined
           if (value) metrics[entry.name] = value
         }
-        collector.addTrial(name, { metrics }, { kind: 'benchmark', labels: { mode } })
-      }
+        return { metrics }
+      })
+      collector.addBenchmark(name, iterations, { source, at: node.pointer }, { kind: 'benchmark', labels: { mode } })
       // A secondary metric sampled a different number of times (gc.count only in iterations that collected…) cannot
       // share the primary's trials: its values are the trials of a scenario of their own, "<benchmark>:<metric>".
       for (const entry of series.slice(1).filter((other) => other.values.length !== trials)) {

@@ -88,7 +88,7 @@ export const locustFormat: ResultsFormat = {
       if (rps !== undefined) metrics.rps = metricValue(rps, 'req/s')
       const failures = cell(at.failures, 'a failure count')
       if (failures !== undefined) metrics.errors = metricValue((100 * failures) / requests, '%')
-      collector.addTrial(name, { metrics }, { kind: 'load', ...(type ? { labels: { type } } : {}) })
+      collector.addBenchmark(name, [{ metrics }], { source, at: `line ${record.line}` }, { kind: 'load', ...(type ? { labels: { type } } : {}) })
     }
     // Locust writes the "Aggregated" row (before 1.0: "Total") last, whatever was measured: without it the file was
     // cut at a line end, and the rows after the cut would be lost unseen.

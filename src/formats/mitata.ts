@@ -45,7 +45,7 @@ export const mitataFormat: ResultsFormat = {
         if (error !== undefined && error !== null) {
           throw new RunError(`${source}: ${run.pointer}: benchmark "${name}" failed: ${isJsonObject(error) ? String(error.message ?? 'error') : String(error)}`)
         }
-        collector.addTrial(`${prefix}${name}`, runTrial(child(run, 'stats')), { kind: 'benchmark' })
+        collector.addBenchmark(`${prefix}${name}`, [runTrial(child(run, 'stats'))], { source, at: run.pointer }, { kind: 'benchmark' })
       }
     }
     return buildResults('mitata', collector.scenarios(), source, { nothingFound: 'no mitata benchmark runs found' })

@@ -41,13 +41,11 @@ export const pytestBenchmarkFormat: ResultsFormat = {
       const stats = child(benchmark, 'stats')
       asObject(stats)
       const data = child(stats, 'data')
-      if (data.value !== undefined && data.value !== null) {
-        for (const seconds of numbersAt(data)) {
-          collector.addTrial(name, { metrics: { time: metricValue(seconds, 's') } }, { kind: 'benchmark', labels })
-        }
-        continue
-      }
-      collector.addTrial(name, { metrics: aggregateMetrics(stats) }, { kind: 'benchmark', labels })
+      const trials =
+        data.value !== undefined && data.value !== null
+          ? numbersAt(data).map((seconds) => ({ metrics: { time: metricValue(seconds, 's') } }))
+          : [{ metrics: aggregateMetrics(stats) }]
+      collector.addBenchmark(name, trials, { source, at: benchmark.pointer }, { kind: 'benchmark', labels })
     }
     return buildResults('pytest-benchmark', collector.scenarios(), source, {
       environment: environmentOf(child(root, 'machine_info')),

@@ -26,9 +26,15 @@ export function percentileMetricName(percent: number): string {
   return `p${Number(percent.toFixed(6))}`
 }
 
-/** Collects scenarios by name in first-seen order; each added trial is appended to its scenario. */
+/**
+ * Collects scenarios by name in first-seen order; each added trial is appended to its scenario. addTrial pools
+ * repeats of a name (a benchmark's lines of `go test -count 5`, runs appended to one file); addBenchmark is for
+ * formats where one record is one whole benchmark, and refuses a second record of a name.
+ */
 export class ScenarioCollector {
   private readonly byName = new Map<string, Scenario>()
+  /** Where in the file each name's whole-benchmark record was read, for addBenchmark's refusal. */
+  private readonly recordedAt = new Map<string, string>()
 
   /** Appends a trial to the scenario `name`, creating it with `kind` and `labels` the first time. */
   addTrial(name: string, trial: Trial, options: { kind?: Scenario['kind']; labels?: Record<string, string> } = {}): void {
@@ -40,6 +46,28 @@ export class ScenarioCollector {
       this.byName.set(name, scenario)
     }
     scenario.trials.push(trial)
+  }
+
+  /**
+   * Adds one whole benchmark's trials, read from `source` at `at` (a JSON pointer, or `line N`). A second record with
+   * the same name is a different benchmark, not more trials: pooled, its values would widen the spread until a real
+   * regression of either reads as noise. It is refused (exit 3), as perf-gate's own format refuses duplicate names.
+   */
+  addBenchmark(
+    name: string,
+    trials: readonly Trial[],
+    where: { source: string; at: string },
+    options: { kind?: Scenario['kind']; labels?: Record<string, string> } = {}
+  ): void {
+    const first = this.recordedAt.get(name)
+    if (first !== undefined) {
+      const what = options.kind === 'load' ? 'scenario' : 'benchmark'
+      throw new InputError(
+        `${where.source}: ${where.at}: a second ${what} named "${name}" (the first is at ${first}); perf-gate matches ${what}s by name, so the two would be pooled as one: give them different names`
+      )
+    }
+    this.recordedAt.set(name, where.at)
+    for (const trial of trials) this.addTrial(name, trial, options)
   }
 
   get size(): number {

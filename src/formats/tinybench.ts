@@ -39,20 +39,15 @@ export const tinybenchFormat: ResultsFormat = {
       for (const row of items(root, 'an array of tinybench rows or tasks')) {
         asObject(row)
         const table = asObject(row)
-        if ('result' in table) collector.addTrial(stringAt(child(row, 'name')), taskTrial(row), { kind: 'benchmark' })
+        if ('result' in table) collector.addBenchmark(stringAt(child(row, 'name')), [taskTrial(row)], { source, at: row.pointer }, { kind: 'benchmark' })
         else {
           const name = String(table['Task name'] ?? table['Task Name'] ?? '')
           if (!name) throw new InputError(`${source}: ${row.pointer}: expected a "Task name" field`)
-          collector.addTrial(
-            name,
-            {
-              metrics: tableMetrics(
-                Object.entries(table).map(([key, value]) => [key, String(value)]),
-                `${source}: ${row.pointer}`
-              )
-            },
-            { kind: 'benchmark' }
+          const metrics = tableMetrics(
+            Object.entries(table).map(([key, value]) => [key, String(value)]),
+            `${source}: ${row.pointer}`
           )
+          collector.addBenchmark(name, [{ metrics }], { source, at: row.pointer }, { kind: 'benchmark' })
         }
       }
     } else {

@@ -1,7 +1,7 @@
 /**
  * vitest bench `--outputJson` (vitest 1 to 4): files → groups → benchmarks, each a tinybench result in ms. One
  * scenario per benchmark, named `<group fullName> > <name>` (the group's full name starts with the file's path
- * relative to the project). One trial per benchmark; raw samples, when the file has them (vitest 4 writes `[]`),
+ * relative to the project). One trial per benchmark (two benchmarks of one name in one group are refused); raw samples, when the file has them (vitest 4 writes `[]`),
  * are kept as the `latency` distribution.
  */
 import type { MetricValue, Trial } from '../results/model.js'
@@ -39,7 +39,7 @@ export const vitestBenchFormat: ResultsFormat = {
         for (const benchmark of items(child(group, 'benchmarks'))) {
           asObject(benchmark)
           const name = `${groupName} > ${stringAt(child(benchmark, 'name'))}`
-          collector.addTrial(name, benchmarkTrial(benchmark), { kind: 'benchmark' })
+          collector.addBenchmark(name, [benchmarkTrial(benchmark)], { source, at: benchmark.pointer }, { kind: 'benchmark' })
         }
       }
     }
