@@ -77948,9 +77948,13 @@ function problemsBesideAbsence(report) {
   return reason ? report.baselineProblems.filter((problem) => !problem.includes(reason)) : report.baselineProblems;
 }
 function savedDespiteFailure(report) {
-  if (!report.saved || report.verdict !== "fail") return "";
-  const what = report.regressions > 0 ? `${report.regressions} regression(s)` : "its gate";
-  return ` although it failed (${what}): later runs are compared with it, so what it measured becomes the reference`;
+  if (!report.saved) return "";
+  if (report.verdict === "fail") {
+    const what = report.regressions > 0 ? `${report.regressions} regression(s)` : "its gate";
+    return ` although it failed (${what}): later runs are compared with it, so what it measured becomes the reference`;
+  }
+  const undecided = report.metrics.filter((metric) => metric.gated && metric.status === "inconclusive").length;
+  return undecided > 0 ? ` with ${undecided} metric(s) undecided: if they did get worse, later runs are compared with it all the same` : "";
 }
 
 // src/report/escape.ts

@@ -252,10 +252,16 @@ export function problemsBesideAbsence(report: GateReport): string[] {
 
 /**
  * A failing run saved as a baseline (a push to the default branch, an explicit promotion) is worth a warning: the
- * runs after it compare with its figures, so what failed becomes the reference. '' when the run did not fail.
+ * runs after it compare with its figures, so what failed becomes the reference. So is one with undecided metrics.
+ * '' when neither.
  */
 export function savedDespiteFailure(report: GateReport): string {
-  if (!report.saved || report.verdict !== 'fail') return ''
-  const what = report.regressions > 0 ? `${report.regressions} regression(s)` : 'its gate'
-  return ` although it failed (${what}): later runs are compared with it, so what it measured becomes the reference`
+  if (!report.saved) return ''
+  if (report.verdict === 'fail') {
+    const what = report.regressions > 0 ? `${report.regressions} regression(s)` : 'its gate'
+    return ` although it failed (${what}): later runs are compared with it, so what it measured becomes the reference`
+  }
+  // An undecided slowdown saved is as much the new reference as a decided one: the reader may want to re-run first.
+  const undecided = report.metrics.filter((metric) => metric.gated && metric.status === 'inconclusive').length
+  return undecided > 0 ? ` with ${undecided} metric(s) undecided: if they did get worse, later runs are compared with it all the same` : ''
 }
