@@ -63,7 +63,7 @@ export function renderHtmlReport(report: GateReport): string {
   const baseline = report.saved?.first
     ? `Baseline saved (${savedAs}): the next pull request compares against it.`
     : report.baseline
-      ? `Baseline ${escapeHtml(report.baseline.id)}${report.baseline.sha ? ` (${escapeHtml(report.baseline.sha.slice(0, 7))})` : ''}, ${escapeHtml(report.baseline.store)}; ${report.baseline.historySize} stored run(s).`
+      ? describeBaseline(report.baseline)
       : report.baselineAbsence
         ? `No ${decidedByAB(report) ? 'stored ' : ''}baseline: ${escapeHtml(report.baselineAbsence.reason.replace(/[.!]?$/, '.'))}${decidedByAB(report) ? ' The same-runner A/B against the base commit checked the relative thresholds.' : ''}`
         : 'No baseline.'
@@ -121,6 +121,19 @@ function summaryTable(rows: MetricVerdict[]): string {
     )
     .join('\n')
   return `<table class="verdicts"><thead><tr>${header.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>\n${body}\n</tbody></table>`
+}
+
+/**
+ * The baseline line. A baseline handed over as a file (`compare`) is named as that file: it is no store's, has no
+ * stored history, and a results file's modification time is no save time.
+ */
+function describeBaseline(baseline: NonNullable<GateReport['baseline']>): string {
+  const commit = baseline.sha ? ` (${escapeHtml(baseline.sha.slice(0, 7))})` : ''
+  if (baseline.given) {
+    const saved = baseline.given === 'saved record' ? `, saved ${escapeHtml(baseline.savedAt)}` : ''
+    return `Baseline: ${escapeHtml(baseline.store)}${commit}${saved}.`
+  }
+  return `Baseline ${escapeHtml(baseline.id)}${commit}, ${escapeHtml(baseline.store)}; ${baseline.historySize} stored run(s).`
 }
 
 /** Scenarios with a gated metric, in the order of the report's rows. */
