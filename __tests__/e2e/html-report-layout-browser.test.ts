@@ -25,6 +25,7 @@ interface DrawnChart {
   kind: 'distribution' | 'history'
   title: string
   yAxis: { size: number; labels: string[]; font: string; room: number; pxRatio: number; min: number; max: number }
+  xAxis: { labels: string[]; plotRight: number; width: number }
 }
 
 /** A results file of perf-gate's own format: five trials per scenario, `slower` times the timings of the first. */
@@ -105,14 +106,22 @@ describe('HTML report of compare in a browser, as a new user reads it', { skip: 
           span.style.font = chart.yAxis.font.replace(/([\\d.]+)px/, (_, px) => Number(px) / chart.yAxis.pxRatio + 'px')
           return chart.yAxis.labels.filter((label) => label !== '').map((label) => ((span.textContent = label), span.getBoundingClientRect().width))
         })
+        // The x axis's last label is centred on the plot's right edge: half of it must fit beside the plot.
+        const lastX = window.perfGateCharts.map((chart) => {
+          span.style.font = chart.yAxis.font.replace(/([\\d.]+)px/, (_, px) => Number(px) / chart.yAxis.pxRatio + 'px')
+          span.textContent = chart.xAxis.labels.filter((label) => label !== '').at(-1) ?? ''
+          return span.getBoundingClientRect().width
+        })
         span.remove()
-        return measured
-      })()`)) as number[][]
+        return { measured, lastX }
+      })()`)) as { measured: number[][]; lastX: number[] }
       for (const [index, chart] of drawn.entries()) {
         const labels = chart.yAxis.labels.filter((label) => label !== '')
         assert.ok(labels.length >= 2, `${chart.id}: ${JSON.stringify(chart.yAxis)}`)
         assert.equal(new Set(labels).size, labels.length, `${chart.id}: no two ticks read the same: ${labels.join(' | ')}`)
-        const widest = Math.max(...widths[index]!)
+        const widest = Math.max(...widths.measured[index]!)
+        const lastX = widths.lastX[index]!
+        assert.ok(chart.xAxis.plotRight + lastX / 2 <= chart.xAxis.width, `${chart.id}: the last x label (${lastX} px) fits: ${JSON.stringify(chart.xAxis)}`)
         assert.ok(widest > 20, `${chart.id}: measured ${widest}`)
         assert.ok(
           chart.yAxis.size >= widest + chart.yAxis.room,

@@ -136,6 +136,8 @@ export function chartScript(): string {
     ];
     var opts = {
       title: spec.title, width: width, height: 300, series: series, axes: axes,
+      // Room on the right for the last x label ("99.999%", "this run"), which is centred on the plot's edge.
+      padding: [null, 28, null, null],
       scales: {
         x: distribution ? { time: false, distr: 3, log: 10 } : { time: false },
         y: distribution && positive ? { distr: 3, log: 10 } : { range: historyRange }
@@ -164,7 +166,8 @@ export function chartScript(): string {
       var plot = chart.plot, y = plot.axes[1];
       return { id: chart.id, kind: chart.kind, title: chart.title, series: chart.series, points: chart.points, canvas: chart.canvas,
         yAxis: { size: y._size, labels: (y._values || []).map(String), font: y.font[0], room: y.ticks.size + y.gap, pxRatio: uPlot.pxRatio,
-          min: plot.scales.y.min, max: plot.scales.y.max } };
+          min: plot.scales.y.min, max: plot.scales.y.max },
+        xAxis: { labels: (plot.axes[0]._values || []).map(String), plotRight: (plot.bbox.left + plot.bbox.width) / uPlot.pxRatio, width: plot.width } };
     });
   }, 0);
 })();`
