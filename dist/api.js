@@ -62280,9 +62280,10 @@ function unsavedBaselineRecord(results, origin2) {
   if (results.environment) record.environment = results.environment;
   return record;
 }
-function givenBaselineStore(record, description) {
+function givenBaselineStore(record, description, given = "results") {
   return {
     description,
+    given,
     load: async () => ({ baseline: record, history: [record], problems: [] }),
     save: async () => {
       throw new Error(`${description}: a given baseline is never saved`);
@@ -64946,7 +64947,11 @@ var report_schema_default = {
         store: { type: "string" },
         environment: { $ref: "#/definitions/environment" },
         runnerDiffers: { type: "boolean" },
-        historySize: { type: "integer", minimum: 0 }
+        historySize: { type: "integer", minimum: 0 },
+        given: {
+          enum: ["results", "saved record"],
+          description: "Handed over directly, not read from a store (compare's baseline file, the API's results): 'results' is a plain results file, whose savedAt is only its modification time; 'saved record' a baseline record perf-gate saved."
+        }
       }
     },
     baselineProblems: { type: "array", items: { type: "string" } },
@@ -65042,7 +65047,7 @@ var report_schema_default = {
           },
           comparedWith: {
             type: "object",
-            description: "The level this run was compared with, as the table shows it, and what it is (a commit, or the median of the stored runs).",
+            description: "What this run was compared with (a commit, or the median of the stored runs) and its value on the points' statistic: the marked run's level, or the median of the stored runs' levels.",
             required: ["value", "what"],
             additionalProperties: false,
             properties: { value: { type: "number" }, what: { type: "string" } }
@@ -73407,6 +73412,7 @@ function buildReport(input) {
     if (record.name) baseline.name = record.name;
     if (record.source.runUrl) baseline.runUrl = record.source.runUrl;
     if (record.environment) baseline.environment = record.environment;
+    if (input.givenBaseline) baseline.given = input.givenBaseline;
     report.baseline = baseline;
     if (verdict.status === "no-baseline") {
       const fresh = verdict.metrics.filter((m) => m.gated && m.status === "new");
@@ -73438,6 +73444,7 @@ function buildTrends(input) {
   const days = history.map((record) => record.savedAt.slice(0, 10));
   const withTime = new Set(days).size < days.length;
   const labelOf2 = (record) => record.source.sha?.slice(0, 7) ?? (withTime ? record.savedAt.slice(5, 16).replace("T", " ") : record.savedAt.slice(5, 10));
+  const currentScenarios = scenariosByName(input.current);
   return interesting.map((metric) => {
     const againstHistory = metric.change?.method === "history";
     const points = [];
@@ -73448,11 +73455,16 @@ function buildTrends(input) {
       const point = { label: labelOf2(record), value: runLevel(series.values, series.direction) };
       points.push(record.id === input.lookup.baseline?.id && !againstHistory ? { ...point, role: "baseline" } : point);
     }
-    points.push({ label: "this run", value: metric.current.value, role: "current" });
+    const currentScenario = currentScenarios.get(metric.scenario);
+    const currentSeries = currentScenario && metricSeries(currentScenario, metric.metric, metric.unit);
+    const currentLevel = currentSeries ? runLevel(currentSeries.values, currentSeries.direction) : metric.current.value;
+    points.push({ label: "this run", value: currentLevel, role: "current" });
     const trend = { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points };
     const compared = points.find((point) => point.role === "baseline");
-    if (metric.baseline && (againstHistory || compared)) {
-      trend.comparedWith = { value: metric.baseline.value, what: againstHistory ? `median of ${metric.change.sampleSize} stored runs` : compared.label };
+    if (againstHistory && metric.baseline) {
+      trend.comparedWith = { value: metric.baseline.value, what: `median of ${metric.change.sampleSize} stored runs` };
+    } else if (compared && metric.baseline) {
+      trend.comparedWith = { value: compared.value, what: compared.label };
     }
     const changePoints = storedChangePoints(points.slice(0, -1), metric);
     if (changePoints.length > 0) trend.changePoints = changePoints;
@@ -77093,6 +77105,7 @@ async function runGate(settings, deps, options) {
     current: results,
     lookup,
     storeDescription: deps.store.description,
+    ...deps.store.given ? { givenBaseline: deps.store.given } : {},
     context: deps.context,
     now: deps.now(),
     notes
@@ -77962,6 +77975,10 @@ function describeBaseline(report) {
   const runner = baseline.environment ? `, measured on ${escapeMarkdown(describeRunner(baseline.environment))}` : "";
   const run = baseline.runUrl ? ` ([run](${safeUrl(baseline.runUrl)}))` : "";
   const history = baseline.historySize > 1 ? `; ${baseline.historySize} stored baselines inform the noise estimate` : "";
+  if (baseline.given) {
+    const saved = baseline.given === "saved record" ? `, saved ${formatAge(baseline.ageSeconds)} ago` : "";
+    return `Baseline: ${escapeMarkdown(baseline.store)}${baseline.sha ? ` (commit ${commitLink(report, baseline.sha)})` : ""}${saved}${runner}.`;
+  }
   return `Baseline: ${commit}${named}${branch}, saved ${formatAge(baseline.ageSeconds)} ago${runner}${run}${history}.`;
 }
 function describeAbsence(report) {
@@ -78295,7 +78312,10 @@ function renderTerminalReport(report, options) {
   } else if (report.baseline) {
     const b = report.baseline;
     const what = b.name ? `pinned "${escapeTerminal(b.name)}"` : b.sha ? b.sha.slice(0, 7) : escapeTerminal(b.id);
-    lines.push(paint(DIM, `baseline ${what}, saved ${formatAge(b.ageSeconds)} ago (${escapeTerminal(b.store)})`));
+    if (b.given) {
+      const saved = b.given === "saved record" ? `, saved ${formatAge(b.ageSeconds)} ago` : "";
+      lines.push(paint(DIM, `baseline: ${escapeTerminal(b.store)}${b.sha ? ` (${b.sha.slice(0, 7)})` : ""}${saved}`));
+    } else lines.push(paint(DIM, `baseline ${what}, saved ${formatAge(b.ageSeconds)} ago (${escapeTerminal(b.store)})`));
   } else {
     lines.push(paint(COLORS.warn, describeAbsence2(report)));
   }

@@ -9771,9 +9771,9 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
         const node = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node.minFractionDigits = str.length - dot - 1;
+        const dot2 = str.indexOf(".");
+        if (dot2 !== -1 && str[str.length - 1] === "0")
+          node.minFractionDigits = str.length - dot2 - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -10219,9 +10219,9 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
         const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
-        if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+        const dot2 = str.indexOf(".");
+        if (dot2 !== -1) {
+          const f = str.substring(dot2 + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -63358,7 +63358,11 @@ var report_schema_default = {
         store: { type: "string" },
         environment: { $ref: "#/definitions/environment" },
         runnerDiffers: { type: "boolean" },
-        historySize: { type: "integer", minimum: 0 }
+        historySize: { type: "integer", minimum: 0 },
+        given: {
+          enum: ["results", "saved record"],
+          description: "Handed over directly, not read from a store (compare's baseline file, the API's results): 'results' is a plain results file, whose savedAt is only its modification time; 'saved record' a baseline record perf-gate saved."
+        }
       }
     },
     baselineProblems: { type: "array", items: { type: "string" } },
@@ -63454,7 +63458,7 @@ var report_schema_default = {
           },
           comparedWith: {
             type: "object",
-            description: "The level this run was compared with, as the table shows it, and what it is (a commit, or the median of the stored runs).",
+            description: "What this run was compared with (a commit, or the median of the stored runs) and its value on the points' statistic: the marked run's level, or the median of the stored runs' levels.",
             required: ["value", "what"],
             additionalProperties: false,
             properties: { value: { type: "number" }, what: { type: "string" } }
@@ -63825,6 +63829,22 @@ function formatQuantity(value, unit) {
   const shown = known?.family === "count" ? "" : canonicalUnit(unit);
   return shown ? `${formatNumber(value)} ${shown}` : formatNumber(value);
 }
+function displayUnit(value, unit) {
+  const known = lookupUnit(unit);
+  const pick = (scale, suffix) => {
+    const base = value * known.factor;
+    const [name, factor] = scale.find(([, f]) => Math.abs(base) >= f) ?? scale[scale.length - 1];
+    return { divisor: factor / known.factor, name: `${name}${suffix}`, space: true };
+  };
+  if (!Number.isFinite(value) || value === 0 && known && known.family !== "count" && known.family !== "ratio") {
+    return { divisor: 1, name: known?.family === "count" ? "" : canonicalUnit(unit), space: true };
+  }
+  if (known?.family === "time") return pick(TIME_DISPLAY, "");
+  if (known?.family === "bytes") return pick(byteDisplayOf(known.canonical), "");
+  if (known?.family === "rate" && rateKind(known.canonical) === "bytes") return pick(byteDisplayOf(known.canonical), "/s");
+  if (known?.family === "ratio") return { divisor: 1, name: "%", space: false };
+  return { divisor: 1, name: known?.family === "count" ? "" : canonicalUnit(unit), space: true };
+}
 function scaled(base, scale, suffix) {
   const [name, factor] = scale.find(([, f]) => Math.abs(base) >= f) ?? scale[scale.length - 1];
   return `${formatNumber(base / factor)} ${name}${suffix}`;
@@ -64143,9 +64163,10 @@ function unsavedBaselineRecord(results, origin2) {
   if (results.environment) record.environment = results.environment;
   return record;
 }
-function givenBaselineStore(record, description) {
+function givenBaselineStore(record, description, given = "results") {
   return {
     description,
+    given,
     load: async () => ({ baseline: record, history: [record], problems: [] }),
     save: async () => {
       throw new Error(`${description}: a given baseline is never saved`);
@@ -73915,6 +73936,7 @@ function buildReport(input) {
     if (record.name) baseline.name = record.name;
     if (record.source.runUrl) baseline.runUrl = record.source.runUrl;
     if (record.environment) baseline.environment = record.environment;
+    if (input.givenBaseline) baseline.given = input.givenBaseline;
     report.baseline = baseline;
     if (verdict.status === "no-baseline") {
       const fresh = verdict.metrics.filter((m) => m.gated && m.status === "new");
@@ -73946,6 +73968,7 @@ function buildTrends(input) {
   const days = history.map((record) => record.savedAt.slice(0, 10));
   const withTime = new Set(days).size < days.length;
   const labelOf2 = (record) => record.source.sha?.slice(0, 7) ?? (withTime ? record.savedAt.slice(5, 16).replace("T", " ") : record.savedAt.slice(5, 10));
+  const currentScenarios = scenariosByName(input.current);
   return interesting.map((metric) => {
     const againstHistory = metric.change?.method === "history";
     const points = [];
@@ -73956,11 +73979,16 @@ function buildTrends(input) {
       const point = { label: labelOf2(record), value: runLevel(series.values, series.direction) };
       points.push(record.id === input.lookup.baseline?.id && !againstHistory ? { ...point, role: "baseline" } : point);
     }
-    points.push({ label: "this run", value: metric.current.value, role: "current" });
+    const currentScenario = currentScenarios.get(metric.scenario);
+    const currentSeries = currentScenario && metricSeries(currentScenario, metric.metric, metric.unit);
+    const currentLevel = currentSeries ? runLevel(currentSeries.values, currentSeries.direction) : metric.current.value;
+    points.push({ label: "this run", value: currentLevel, role: "current" });
     const trend = { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points };
     const compared = points.find((point) => point.role === "baseline");
-    if (metric.baseline && (againstHistory || compared)) {
-      trend.comparedWith = { value: metric.baseline.value, what: againstHistory ? `median of ${metric.change.sampleSize} stored runs` : compared.label };
+    if (againstHistory && metric.baseline) {
+      trend.comparedWith = { value: metric.baseline.value, what: `median of ${metric.change.sampleSize} stored runs` };
+    } else if (compared && metric.baseline) {
+      trend.comparedWith = { value: compared.value, what: compared.label };
     }
     const changePoints = storedChangePoints(points.slice(0, -1), metric);
     if (changePoints.length > 0) trend.changePoints = changePoints;
@@ -77605,6 +77633,7 @@ async function runGate(settings, deps, options) {
     current: results,
     lookup,
     storeDescription: deps.store.description,
+    ...deps.store.given ? { givenBaseline: deps.store.given } : {},
     context: deps.context,
     now: deps.now(),
     notes
@@ -77988,11 +78017,50 @@ function chartScript() {
   var drawn = [];
   var odds = function (p) { return 1 / (1 - Math.min(p, 99.9999) / 100); };
   var percentLabel = function (p) { return (p >= 99 ? String(+p.toFixed(4)) : String(+p.toFixed(1))) + '%'; };
-  var fmt = function (v, unit) {
+  // Values read in the unit the table's cells use (spec.scale: "28.5 µs", not "28.5k ns"), three significant digits
+  // as formatNumber writes them; axis ticks get as many decimals as their step needs, so that no two read the same.
+  var withUnit = function (text, scale) { return scale.name ? text + (scale.space ? ' ' : '') + scale.name : text; };
+  var fmt = function (v, scale) {
     if (v == null) return '';
-    var a = Math.abs(v);
-    var text = a >= 1e6 ? (v / 1e6).toPrecision(3) + 'M' : a >= 1e4 ? (v / 1e3).toPrecision(3) + 'k' : a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : +v.toPrecision(3) + '';
-    return text + ' ' + unit;
+    var x = v / scale.divisor, m = Math.abs(Number(x.toPrecision(3)));
+    var text = x === 0 ? '0' : m >= 1000 ? Math.round(x).toLocaleString('en-US') : m >= 100 ? x.toFixed(0) : m >= 10 ? x.toFixed(1) : m >= 1 ? x.toFixed(2) : x.toPrecision(3);
+    return withUnit(text, scale);
+  };
+  var displayIncrs = function (scale) {
+    var incrs = [];
+    for (var e = -12; e <= 15; e++) [1, 2, 5].forEach(function (m) { incrs.push(Number((m + 'e' + e)) * scale.divisor); });
+    return incrs;
+  };
+  var decimalsFor = function (step) {
+    for (var d = 0; d < 9; d++) if (Math.abs(Number(step.toFixed(d)) - step) <= step * 1e-6) return d;
+    return 9;
+  };
+  var tickLabels = function (splits, scale) {
+    var step = splits.length > 1 ? Math.abs(splits[1] - splits[0]) / scale.divisor : 0;
+    var d = step > 0 ? decimalsFor(step) : 2;
+    return splits.map(function (s) {
+      return s == null ? '' : withUnit((s / scale.divisor).toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }), scale);
+    });
+  };
+  // An axis as wide as its widest label (uPlot's fixed default cut "2,000,000 ops/s" to ",000 ops/s"): measured with
+  // the canvas in the axis's own font; uPlot calls this again after the labels change, until the size settles.
+  var axisSize = function (u, values, axisIdx, cycle) {
+    var axis = u.axes[axisIdx];
+    if (cycle > 1) return axis._size;
+    var widest = 0;
+    u.ctx.save();
+    u.ctx.font = axis.font[0];
+    (values || []).forEach(function (text) { if (text) widest = Math.max(widest, u.ctx.measureText(text).width); });
+    u.ctx.restore();
+    return Math.ceil(widest / uPlot.pxRatio + axis.ticks.size + axis.gap + 4);
+  };
+  // A linear y range with room around the values, and at least ±3% around their middle: a flat series (a metric
+  // that did not move) then looks flat, instead of float noise stretched over the whole height.
+  var historyRange = function (u, min, max) {
+    if (min == null || max == null) return [0, 1];
+    var mid = (min + max) / 2, least = Math.abs(mid) * 0.03 || 1;
+    if ((max - min) / 2 >= least) return uPlot.rangeNum(min, max, 0.1, true);
+    return [mid - least, mid + least];
   };
   specs.forEach(function (spec) {
     var el = document.getElementById(spec.id);
@@ -78008,18 +78076,20 @@ function chartScript() {
       series.push({
         label: s.name, stroke: colour(s.role), width: 2, dash: baseline ? [8, 5] : undefined,
         points: { show: true, size: baseline ? 7 : 6, fill: baseline ? 'transparent' : colour(s.role), stroke: colour(s.role) },
-        value: function (u, v) { return fmt(v, spec.unit); }
+        value: function (u, v) { return fmt(v, spec.scale); }
       });
     });
     if (!distribution && spec.marks) {
       // The run compared with and this run, as points of their own (square and diamond-free dot), not by colour alone.
+      // Each is one run: its legend entry shows that run's value wherever the pointer is, not a blank off that run.
       ['baseline', 'current'].forEach(function (role) {
         var at = spec.marks[role];
         if (at == null) return;
+        var marked = spec.series[0].values[at];
         series.push({
           label: role === 'baseline' ? 'compared with' : 'this run', stroke: colour(role), width: 0,
           points: { show: true, size: 11, fill: role === 'baseline' ? 'transparent' : colour(role), stroke: colour(role), width: 2 },
-          value: function (u, v) { return fmt(v, spec.unit); }
+          value: function () { return fmt(marked, spec.scale); }
         });
       });
     }
@@ -78027,7 +78097,7 @@ function chartScript() {
       // Compared with the median of the stored runs, which no one run is: a dashed level across the chart.
       series.push({
         label: spec.compared.label, stroke: colour('baseline'), width: 1.5, dash: [8, 5], points: { show: false },
-        value: function (u, v) { return fmt(v, spec.unit); }
+        value: function () { return fmt(spec.compared.value, spec.scale); }
       });
     }
     if (spec.steps) {
@@ -78035,7 +78105,7 @@ function chartScript() {
       series.push({
         label: 'step starts', stroke: css.getPropertyValue('--fail').trim(), width: 0,
         points: { show: true, size: 16, fill: 'transparent', stroke: css.getPropertyValue('--fail').trim(), width: 2 },
-        value: function (u, v) { return fmt(v, spec.unit); }
+        value: function (u, v) { return fmt(v, spec.scale); }
       });
     }
     var data = [xs].concat(spec.series.map(function (s) { return s.values; }));
@@ -78048,6 +78118,7 @@ function chartScript() {
     }
     if (spec.compared) data.push(spec.x.map(function () { return spec.compared.value; }));
     if (spec.steps) data.push(spec.series[0].values.map(function (v, i) { return spec.steps.indexOf(i) >= 0 ? v : null; }));
+    var positive = data.slice(1).every(function (s) { return s.every(function (v) { return v == null || v > 0; }); });
     var axes = [
       { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid },
         splits: distribution ? function () { return [0, 50, 90, 99, 99.9, 99.99, 99.999].map(odds); } : undefined,
@@ -78056,15 +78127,21 @@ function chartScript() {
         values: distribution
           ? function (u, splits) { return splits.map(function (s) { return s == null ? '' : percentLabel(100 * (1 - 1 / s)); }); }
           : function (u, splits) { return splits.map(function (s) { return Number.isInteger(s) && spec.labels[s] != null ? spec.labels[s] : ''; }); } },
-      { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 84,
-        values: function (u, splits) { return splits.map(function (v) { return fmt(v, spec.unit); }); } }
+      { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: axisSize,
+        // Ticks 1, 2 or 5 × 10ⁿ apart in the display unit (0.05 KiB, not 50 B, which reads 0.0488 KiB).
+        incrs: distribution && positive ? undefined : displayIncrs(spec.scale),
+        // A log axis's ticks are 1-2-5 steps apart, each read to three digits; a linear one's by its step.
+        values: function (u, splits) {
+          return distribution && positive ? splits.map(function (v) { return fmt(v, spec.scale); }) : tickLabels(splits, spec.scale);
+        } }
     ];
-    var positive = data.slice(1).every(function (s) { return s.every(function (v) { return v == null || v > 0; }); });
     var opts = {
       title: spec.title, width: width, height: 300, series: series, axes: axes,
+      // Room on the right for the last x label ("99.999%", "this run"), which is centred on the plot's edge.
+      padding: [null, 28, null, null],
       scales: {
         x: distribution ? { time: false, distr: 3, log: 10 } : { time: false },
-        y: distribution && positive ? { distr: 3, log: 10 } : {}
+        y: distribution && positive ? { distr: 3, log: 10 } : { range: historyRange }
       },
       legend: { live: true },
       hooks: { setLegend: [restLegend] }
@@ -78081,11 +78158,67 @@ function chartScript() {
     }
     var plot = new uPlot(opts, data, el);
     restLegend(plot);
-    drawn.push({ id: spec.id, kind: spec.kind, series: plot.series.length - 1, points: data[0].length,
-      canvas: !!el.querySelector('canvas') });
+    drawn.push({ id: spec.id, kind: spec.kind, title: spec.title, series: plot.series.length - 1, points: data[0].length,
+      canvas: !!el.querySelector('canvas'), plot: plot });
   });
-  window.perfGateCharts = drawn;
+  // uPlot lays a chart out in a microtask after it is made: the y axis's size and labels are known after that.
+  setTimeout(function () {
+    window.perfGateCharts = drawn.map(function (chart) {
+      var plot = chart.plot, y = plot.axes[1];
+      return { id: chart.id, kind: chart.kind, title: chart.title, series: chart.series, points: chart.points, canvas: chart.canvas,
+        yAxis: { size: y._size, labels: (y._values || []).map(String), font: y.font[0], room: y.ticks.size + y.gap, pxRatio: uPlot.pxRatio,
+          min: plot.scales.y.min, max: plot.scales.y.max },
+        xAxis: { labels: (plot.axes[0]._values || []).map(String), plotRight: (plot.bbox.left + plot.bbox.width) / uPlot.pxRatio, width: plot.width } };
+    });
+  }, 0);
 })();`;
+}
+
+// src/report/html/icons.ts
+init_define_PERF_GATE_UPLOT();
+var LABEL = {
+  fail: "fail",
+  warn: "warning",
+  inconclusive: "inconclusive",
+  "no-baseline": "no baseline",
+  new: "new",
+  removed: "removed",
+  improved: "improved",
+  pass: "pass",
+  info: "note",
+  saved: "saved",
+  alert: "alert"
+};
+var WHITE = 'fill="none" stroke="#fff" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"';
+var circle = (colour) => `<circle cx="8" cy="8" r="7.5" fill="${colour}"/>`;
+var dot = (y) => `<circle cx="8" cy="${y}" r="1.1" fill="#fff"/>`;
+var SHAPE2 = {
+  fail: `${circle("#cf222e")}<path d="M5.3 5.3l5.4 5.4M10.7 5.3l-5.4 5.4" ${WHITE}/>`,
+  warn: `<path d="M8 1.2L15.3 14.3H.7z" fill="#bf8700" stroke="#bf8700" stroke-linejoin="round"/><path d="M8 5.6v4" ${WHITE}/>${dot(11.9)}`,
+  inconclusive: `${circle("#6e7781")}<path d="M5.9 6.1a2.1 2.1 0 1 1 2.9 1.9c-.5.3-.8.6-.8 1.3v.4" ${WHITE}/>${dot(11.8)}`,
+  "no-baseline": `<circle cx="8" cy="8" r="6.6" fill="none" stroke="#8c959f" stroke-width="1.8"/>`,
+  new: `<rect x=".5" y="2.5" width="15" height="11" rx="2.5" fill="#0969da"/><path d="M8 5v6M5 8h6" ${WHITE}/>`,
+  removed: `${circle("#6e7781")}<path d="M4.8 8h6.4" ${WHITE}/>`,
+  improved: `${circle("#8250df")}<path d="M8 11.6V4.6M5 7.4l3-3 3 3" ${WHITE}/>`,
+  pass: `${circle("#1a7f37")}<path d="M4.7 8.3l2.2 2.2 4.4-4.7" ${WHITE}/>`,
+  info: `${circle("#0969da")}<path d="M8 7.2v4.4" ${WHITE}/>${dot(4.6)}`,
+  saved: `<rect x="1" y="1" width="14" height="14" rx="2" fill="#0969da"/><rect x="4" y="2.5" width="8" height="4.5" rx=".5" fill="#fff"/><rect x="4" y="9.5" width="8" height="4" rx=".5" fill="#fff" opacity=".6"/>`,
+  alert: `${circle("#cf222e")}<path d="M8 4.3v4.6" ${WHITE}/>${dot(11.6)}`
+};
+function iconSvg(name) {
+  const label = LABEL[name];
+  return `<svg class="icon" viewBox="0 0 16 16" width="16" height="16" role="img" aria-label="${label}"><title>${label}</title>${SHAPE2[name]}</svg>`;
+}
+var BY_EMOJI = new Map([...Object.entries(STATUS_ICON).map(([status, emoji]) => [emoji, status]), ["💾", "saved"]]);
+function iconForEmoji(emoji) {
+  const name = BY_EMOJI.get(emoji);
+  return name ? iconSvg(name) : emoji;
+}
+
+// src/report/html/inline-code.ts
+init_define_PERF_GATE_UPLOT();
+function htmlWithCode(text) {
+  return text.split(/(`[^`\n]+`)/).map((part) => /^`[^`\n]+`$/.test(part) ? `<code>${escapeHtml(part.slice(1, -1))}</code>` : escapeHtml(part)).join("");
 }
 
 // src/report/html/trial-strip.ts
@@ -78104,15 +78237,7 @@ function trialStrip(row) {
   const all = [...baseline, ...current, ...row.baseline ? [row.baseline.value] : [], ...row.current ? [row.current.value] : []];
   if (band) all.push(band.low, band.high);
   const finite = all.filter(Number.isFinite);
-  let min2 = Math.min(...finite);
-  let max3 = Math.max(...finite);
-  if (min2 === max3) {
-    min2 -= Math.abs(min2) * 0.05 || 1;
-    max3 += Math.abs(max3) * 0.05 || 1;
-  }
-  const pad = (max3 - min2) * 0.05;
-  min2 -= pad;
-  max3 += pad;
+  const { min: min2, max: max3 } = axisRange(Math.min(...finite), Math.max(...finite));
   const x = (value) => LEFT + (value - min2) / (max3 - min2) * (WIDTH - LEFT - RIGHT);
   const rowY = { baseline: 18, current: 18 + ROW };
   const axisY = rowY.current + 18;
@@ -78138,8 +78263,9 @@ function trialStrip(row) {
       shapes.push(`<line class="estimate" x1="${x(level).toFixed(1)}" x2="${x(level).toFixed(1)}" y1="${y - 10}" y2="${y + 10}"/>`);
     }
   }
-  shapes.push(`<text x="${LEFT}" y="${axisY + 14}">${escapeHtml(formatQuantity(min2 + pad, row.unit))}</text>`);
-  shapes.push(`<text x="${WIDTH - RIGHT}" y="${axisY + 14}" text-anchor="end">${escapeHtml(formatQuantity(max3 - pad, row.unit))}</text>`);
+  const [low, high] = endLabels(min2, max3, row.unit);
+  shapes.push(`<text x="${LEFT}" y="${axisY + 14}">${escapeHtml(low)}</text>`);
+  shapes.push(`<text x="${WIDTH - RIGHT}" y="${axisY + 14}" text-anchor="end">${escapeHtml(high)}</text>`);
   const height = axisY + 20;
   const counts = baselineSide === "stored runs" ? `${baseline.length} stored run${baseline.length === 1 ? "" : "s"} and ${current.length} current value(s)` : `${baseline.length} baseline and ${current.length} current value(s)`;
   const summary = change ? `${formatPercentChange(change.ratio)}${change.interval ? `, interval ${formatInterval(row)}` : ""}; ${counts}` : counts;
@@ -78147,8 +78273,25 @@ function trialStrip(row) {
   return `<figure class="strip" data-metric="${escapeHtml(row.metric)}" data-baseline-points="${baseline.length}" data-current-points="${current.length}">
 <figcaption><strong>${escapeHtml(row.metric)}</strong>: ${escapeHtml(summary)}</figcaption>
 <svg viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${escapeHtml(title)}">${shapes.join("")}</svg>
-<p>${escapeHtml(row.reason)}</p>
+<p>${htmlWithCode(row.reason)}</p>
 </figure>`;
+}
+function axisRange(low, high) {
+  const centre = (low + high) / 2;
+  const half = Math.max((high - low) / 2 * 1.1, Math.abs(centre) * 0.01 || 1);
+  return { min: centre - half, max: centre + half };
+}
+function endLabels(min2, max3, unit) {
+  const scale = displayUnit(Math.max(Math.abs(min2), Math.abs(max3)), unit);
+  const text = (value, digits) => {
+    const scaled2 = value / scale.divisor;
+    const number2 = scaled2.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    return scale.name ? `${number2}${scale.space ? " " : ""}${scale.name}` : number2;
+  };
+  const same = formatQuantity(min2, unit) === formatQuantity(max3, unit);
+  if (!same) return [formatQuantity(min2, unit), formatQuantity(max3, unit)];
+  for (let digits = 0; digits < 8; digits++) if (text(min2, digits) !== text(max3, digits)) return [text(min2, digits), text(max3, digits)];
+  return [text(min2, 8), text(max3, 8)];
 }
 function jitter(index) {
   return (index % 5 - 2) * 1.5;
@@ -78184,16 +78327,16 @@ function renderHtmlReport(report) {
   const ungated = unchanged.filter((row) => !row.gated);
   const charts = [];
   const sections = scenarioNames(report).map((scenario, index) => scenarioSection(report, scenario, index, charts));
-  const headline = `${GATE_ICON[report.verdict]} ${escapeHtml(report.gate)}: ${escapeHtml(headlineStatus(report).toUpperCase())}`;
-  const parts = headlineParts(report).map((part) => `${part.icon} ${escapeHtml(part.text)}`).join(" · ");
+  const headline = `${iconSvg(report.verdict)} ${escapeHtml(report.gate)}: ${escapeHtml(headlineStatus(report).toUpperCase())}`;
+  const parts = headlineParts(report).map((part) => `${iconForEmoji(part.icon)} ${escapeHtml(part.text)}`).join(" · ");
   const savedAs = report.saved ? `${escapeHtml(report.saved.id)}${report.saved.sha ? `, commit ${escapeHtml(report.saved.sha.slice(0, 7))}` : ""}` : "";
-  const baseline = report.saved?.first ? `Baseline saved (${savedAs}): the next pull request compares against it.` : report.baseline ? `Baseline ${escapeHtml(report.baseline.id)}${report.baseline.sha ? ` (${escapeHtml(report.baseline.sha.slice(0, 7))})` : ""}, ${escapeHtml(report.baseline.store)}; ${report.baseline.historySize} stored run(s).` : report.baselineAbsence ? `No ${decidedByAB(report) ? "stored " : ""}baseline: ${escapeHtml(report.baselineAbsence.reason.replace(/[.!]?$/, "."))}${decidedByAB(report) ? " The same-runner A/B against the base commit checked the relative thresholds." : ""}` : "No baseline.";
+  const baseline = report.saved?.first ? `Baseline saved (${savedAs}): the next pull request compares against it.` : report.baseline ? describeBaseline(report.baseline) : report.baselineAbsence ? `No ${decidedByAB(report) ? "stored " : ""}baseline: ${htmlWithCode(report.baselineAbsence.reason.replace(/[.!]?$/, "."))}${decidedByAB(report) ? " The same-runner A/B against the base commit checked the relative thresholds." : ""}` : "No baseline.";
   const assets = uplotAssets();
   const confirmationFailure = confirmationFailureLine(report);
-  const saved = report.saved && !report.saved.first ? `<p>💾 This run is saved as a baseline (${savedAs})${escapeHtml(savedDespiteFailure(report))}.</p>` : "";
+  const saved = report.saved && !report.saved.first ? `<p>${iconSvg("saved")} This run is saved as a baseline (${savedAs})${escapeHtml(savedDespiteFailure(report))}.</p>` : "";
   const warnings = [
-    ...confirmationFailure ? [`❗ ${confirmationFailure}`] : [],
-    ...problemsBesideAbsence(report).map((problem) => `⚠️ ${problem.charAt(0).toUpperCase()}${problem.slice(1)}`)
+    ...confirmationFailure ? [`${iconSvg("alert")} ${htmlWithCode(confirmationFailure)}`] : [],
+    ...problemsBesideAbsence(report).map((problem) => `${iconSvg("warn")} ${htmlWithCode(`${problem.charAt(0).toUpperCase()}${problem.slice(1)}`)}`)
   ];
   return `<!doctype html>
 <html lang="en">
@@ -78210,9 +78353,9 @@ function renderHtmlReport(report) {
 <h1>${headline}</h1>
 <p class="parts">${parts}</p>
 <p>${baseline} Generated ${escapeHtml(report.generatedAt)}.</p>
-${saved}${warnings.length > 0 ? `<ul class="warnings">${warnings.map((warning) => `<li>${escapeHtml(warning)}</li>`).join("")}</ul>` : ""}
-<p class="guidance">${escapeHtml(guidanceFor(report))}</p>
-${report.notes.length > 0 ? `<ul class="notes">${report.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join("")}</ul>` : ""}
+${saved}${warnings.length > 0 ? `<ul class="warnings">${warnings.map((warning) => `<li>${warning}</li>`).join("")}</ul>` : ""}
+<p class="guidance">${htmlWithCode(guidanceFor(report))}</p>
+${report.notes.length > 0 ? `<ul class="notes">${report.notes.map((note) => `<li>${htmlWithCode(note)}</li>`).join("")}</ul>` : ""}
 </header>
 <main>
 <h2>Verdicts</h2>
@@ -78232,11 +78375,22 @@ ${sections.join("\n")}
 function summaryTable(rows) {
   const header = ["", "Scenario", "Metric", "Baseline", "Current", "Change", "Interval", "Threshold", "Verdict"];
   const body = rows.map(
-    (row) => `<tr class="status-${row.status}"><td aria-label="${row.status}">${STATUS_ICON[row.status]}</td><td>${escapeHtml(row.scenario)}</td><td>${escapeHtml(row.metric)}</td><td class="num">${escapeHtml(formatValue(row, "baseline"))}</td><td class="num">${escapeHtml(formatValue(row, "current"))}</td><td class="num">${escapeHtml(formatChange(row))}</td><td class="num">${escapeHtml(formatInterval(row))}</td><td>${escapeHtml(formatThreshold(row))}</td><td>${escapeHtml(formatLabel(row))}</td></tr>`
+    (row) => `<tr class="status-${row.status}"><td class="icon">${iconSvg(row.status)}</td><td class="scenario">${breakable(row.scenario)}</td><td class="metric">${escapeHtml(row.metric)}</td><td class="num">${escapeHtml(formatValue(row, "baseline"))}</td><td class="num">${escapeHtml(formatValue(row, "current"))}</td><td class="num">${escapeHtml(formatChange(row))}</td><td class="num">${escapeHtml(formatInterval(row))}</td><td>${escapeHtml(formatThreshold(row))}</td><td>${escapeHtml(formatLabel(row))}</td></tr>`
   ).join("\n");
   return `<table class="verdicts"><thead><tr>${header.map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>
 ${body}
 </tbody></table>`;
+}
+function describeBaseline(baseline) {
+  const commit = baseline.sha ? ` (${escapeHtml(baseline.sha.slice(0, 7))})` : "";
+  if (baseline.given) {
+    const saved = baseline.given === "saved record" ? `, saved ${escapeHtml(baseline.savedAt)}` : "";
+    return `Baseline: ${escapeHtml(baseline.store)}${commit}${saved}.`;
+  }
+  return `Baseline ${escapeHtml(baseline.id)}${commit}, ${escapeHtml(baseline.store)}; ${baseline.historySize} stored run(s).`;
+}
+function breakable(name) {
+  return escapeHtml(name).replace(/([/:_.,=[\]()-]+)(?=[^/:_.,=[\]()-])/g, "$1<wbr>");
 }
 function scenarioNames(report) {
   return [...new Set(report.metrics.filter((m) => m.gated).map((m) => m.scenario))];
@@ -78252,7 +78406,8 @@ function scenarioSection(report, scenario, index, charts) {
     if (distribution.current) series.push({ name: "current", role: "current", values: valuesAt(distribution.current, x) });
     const inMs = distribution.unit === "µs" && Math.max(...series.flatMap((s) => s.values.filter((v) => v !== null))) >= 1e3;
     const shown = inMs ? series.map((s) => ({ ...s, values: s.values.map((v) => v === null ? null : v / 1e3) })) : series;
-    charts.push({ id, kind: "distribution", title: `${scenario}: latency by percentile`, unit: inMs ? "ms" : distribution.unit, x, series: shown });
+    const unit = inMs ? "ms" : distribution.unit;
+    charts.push({ id, kind: "distribution", title: `${scenario}: latency by percentile`, unit, scale: scaleOf(shown, unit), x, series: shown });
     const leftOut = distribution.warmUpLeftOut ?? [];
     const caption = leftOut.length > 0 ? `<p class="caption">Trial 1 of ${leftOut.length === 2 ? "both sides" : leftOut[0] === "current" ? "this run" : "the baseline"} is left out: it was still warming up, and the verdict set it aside.</p>` : "";
     parts.push(`<h3>Latency distribution</h3>${caption}<div class="chart" id="${id}" data-chart="distribution"></div>`);
@@ -78264,22 +78419,31 @@ function scenarioSection(report, scenario, index, charts) {
     const id = `history-${index}-${position}`;
     const baselineAt = trend.points.findIndex((p) => p.role === "baseline");
     const currentAt = trend.points.findIndex((p) => p.role === "current");
+    const series = [{ name: trend.metric, role: "current", values: trend.points.map((p) => p.value) }];
     charts.push({
       id,
       kind: "history",
       title: `${scenario} · ${trend.metric}: stored runs and this run`,
       unit: trend.unit,
+      scale: scaleOf(series, trend.unit),
       x: trend.points.map((_, i) => i),
       labels: trend.points.map((p) => p.label),
-      series: [{ name: trend.metric, role: "current", values: trend.points.map((p) => p.value) }],
+      series,
       marks: { ...baselineAt >= 0 ? { baseline: baselineAt } : {}, ...currentAt >= 0 ? { current: currentAt } : {} },
       ...trend.comparedWith && baselineAt < 0 ? { compared: { value: trend.comparedWith.value, label: `compared with: ${trend.comparedWith.what}` } } : {},
       ...trend.changePoints?.length ? { steps: trend.changePoints.map((step) => step.index) } : {}
     });
-    parts.push(`<h3>History of ${escapeHtml(trend.metric)}</h3><div class="chart" id="${id}" data-chart="history"></div>`);
+    const row = rows.find((candidate) => candidate.metric === trend.metric);
+    const otherEstimate = row?.decidedBy === "trials" || row?.decidedBy === "paired";
+    const caption = `<p class="caption">Each point is a run's level: the median of its trials (a cold first trial set aside)${otherEstimate ? "; the table compares the geometric means of the trials, so its values can differ from these" : ""}.</p>`;
+    parts.push(`<h3>History of ${escapeHtml(trend.metric)}</h3>${caption}<div class="chart" id="${id}" data-chart="history"></div>`);
   }
   parts.push("</section>");
   return parts.join("\n");
+}
+function scaleOf(series, unit) {
+  const largest = Math.max(0, ...series.flatMap((s) => s.values.filter((v) => v !== null && Number.isFinite(v)).map(Math.abs)));
+  return displayUnit(largest, unit);
 }
 function valuesAt(points, x) {
   const byPercentile = new Map(points.map((p) => [p.percentile, p.value]));
@@ -78290,7 +78454,7 @@ function jsonForScript(value) {
 }
 var PAGE_CSS = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --baseline: #0969da; --current: #bc4c00;
-  --fail: #cf222e; --pass: #1a7f37; --band: rgba(188, 76, 0, 0.18); }
+  --fail: #cf222e; --pass: #1a7f37; --band: rgba(188, 76, 0, 0.18); --code: rgba(129, 139, 152, 0.15); }
 @media (prefers-color-scheme: dark) {
   :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --line: #3d444d; --baseline: #4493f8; --current: #f0883e;
     --fail: #ff7b72; --pass: #3fb950; --band: rgba(240, 136, 62, 0.25); }
@@ -78301,9 +78465,16 @@ h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; border-bottom: 1px 
 table.verdicts { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 table.verdicts th, table.verdicts td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 table.verdicts td.num { text-align: right; white-space: nowrap; }
+/* A 110-character pytest id or JMH name must wrap, not push Change and Verdict off the page: at its separators where
+   it can (<wbr>), anywhere if it must. A metric name wraps only when it cannot fit at all. */
+table.verdicts td.scenario, section.scenario h2, .strip figcaption, .u-title { overflow-wrap: anywhere; }
+table.verdicts td.metric { overflow-wrap: break-word; }
+table.verdicts td.icon { width: 16px; }
+svg.icon { display: inline-block; width: 1em; height: 1em; vertical-align: -0.15em; }
+code { font: 0.92em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--code); padding: 0.1em 0.3em; border-radius: 4px; }
 tr.status-fail td { color: var(--fail); font-weight: 600; }
 .chart { margin: 4px 0 12px; min-height: 300px; }
-.strip { margin: 6px 0 14px; } .strip svg { display: block; max-width: 100%; } .strip p { margin: 2px 0; color: var(--muted); }
+.strip { margin: 6px 0 14px; } .caption { margin: 2px 0; } .strip svg { display: block; max-width: 100%; } .strip p { margin: 2px 0; color: var(--muted); }
 .strip .dot-baseline { fill: none; stroke: var(--baseline); stroke-width: 1.5; } .strip .dot-current { fill: var(--current); }
 .strip .estimate { stroke: var(--fg); stroke-width: 2; } .strip .interval { fill: var(--band); } .strip .axis { stroke: var(--line); }
 .strip text { fill: var(--muted); font-size: 11px; }
@@ -78354,7 +78525,7 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
   lines.push("");
   const confirmationFailure = confirmationFailureLine(report);
   if (confirmationFailure) lines.push(`> ❗ ${escapeMarkdown(confirmationFailure, 1e3)}`, "");
-  lines.push(describeBaseline(report));
+  lines.push(describeBaseline2(report));
   if (report.saved && !report.saved.first) {
     const commit = report.saved.sha ? `, commit ${commitLink(report, report.saved.sha)}` : "";
     lines.push(`💾 This run is saved as a baseline (\`${escapeMarkdown(report.saved.id)}\`${commit})${savedDespiteFailure(report)}.`);
@@ -78424,7 +78595,7 @@ function renderRow(row) {
   ];
   return `| ${cells.join(" | ")} |`;
 }
-function describeBaseline(report) {
+function describeBaseline2(report) {
   const baseline = report.baseline;
   if (report.saved?.first) {
     const commit2 = report.saved.sha ? `, commit ${commitLink(report, report.saved.sha)}` : "";
@@ -78438,6 +78609,10 @@ function describeBaseline(report) {
   const runner = baseline.environment ? `, measured on ${escapeMarkdown(describeRunner(baseline.environment))}` : "";
   const run = baseline.runUrl ? ` ([run](${safeUrl(baseline.runUrl)}))` : "";
   const history = baseline.historySize > 1 ? `; ${baseline.historySize} stored baselines inform the noise estimate` : "";
+  if (baseline.given) {
+    const saved = baseline.given === "saved record" ? `, saved ${formatAge(baseline.ageSeconds)} ago` : "";
+    return `Baseline: ${escapeMarkdown(baseline.store)}${baseline.sha ? ` (commit ${commitLink(report, baseline.sha)})` : ""}${saved}${runner}.`;
+  }
   return `Baseline: ${commit}${named}${branch}, saved ${formatAge(baseline.ageSeconds)} ago${runner}${run}${history}.`;
 }
 function describeAbsence(report) {
@@ -78927,7 +79102,10 @@ function renderTerminalReport(report, options) {
   } else if (report.baseline) {
     const b = report.baseline;
     const what = b.name ? `pinned "${escapeTerminal(b.name)}"` : b.sha ? b.sha.slice(0, 7) : escapeTerminal(b.id);
-    lines.push(paint(DIM, `baseline ${what}, saved ${formatAge(b.ageSeconds)} ago (${escapeTerminal(b.store)})`));
+    if (b.given) {
+      const saved = b.given === "saved record" ? `, saved ${formatAge(b.ageSeconds)} ago` : "";
+      lines.push(paint(DIM, `baseline: ${escapeTerminal(b.store)}${b.sha ? ` (${b.sha.slice(0, 7)})` : ""}${saved}`));
+    } else lines.push(paint(DIM, `baseline ${what}, saved ${formatAge(b.ageSeconds)} ago (${escapeTerminal(b.store)})`));
   } else {
     lines.push(paint(COLORS.warn, describeAbsence2(report)));
   }
@@ -79702,7 +79880,7 @@ async function compareFiles(baselinePath, currentPath, values, io) {
     if (!settings.baseline.failOnMissing || !(error instanceof InputError)) throw error;
     throw new RunError(`fail-on-missing-baseline: no baseline could be read (${messageOf(error)}), so the run fails (exit 2).`);
   }
-  const store = givenBaselineStore(baseline.record, `file ${baselinePath}`);
+  const store = givenBaselineStore(baseline.record, `file ${baselinePath}`, baseline.savedRecord ? "saved record" : "results");
   const outcome = await runGate(
     settings,
     { log: cliLogger(io, true), store, context: { event: "local", runner: "local" }, now: () => /* @__PURE__ */ new Date(), produce: async () => current.results },
@@ -79722,7 +79900,7 @@ async function readResultsArgument(path, shown, format) {
     const problems = [];
     const record2 = validateBaselineText(text, shown, problems);
     if (!record2) throw new InputError(problems.join("; "));
-    return { results: record2.results, record: record2 };
+    return { results: record2.results, record: record2, savedRecord: true };
   }
   const results = parseResultsText(text, format, shown);
   const record = unsavedBaselineRecord(results, {
@@ -79732,7 +79910,7 @@ async function readResultsArgument(path, shown, format) {
     savedAt: new Date((await stat4(path)).mtimeMs).toISOString(),
     event: "file"
   });
-  return { results, record };
+  return { results, record, savedRecord: false };
 }
 async function baselineCommand(args, io) {
   const [action, ...rest] = args;

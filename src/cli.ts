@@ -516,7 +516,7 @@ async function compareFiles(baselinePath: string, currentPath: string, values: R
   const format = resultsFormatName((values.format as string | undefined) ?? 'auto', '--format')
   const current = await readResultsArgument(resolve(io.cwd, currentPath), currentPath, format)
   const settings = await settingsFromFlags(values, io, { resultsPath: currentPath, baselineName: '', confirm: 'never' })
-  let baseline: { results: Results; record: BaselineRecord }
+  let baseline: { results: Results; record: BaselineRecord; savedRecord: boolean }
   try {
     baseline = await readResultsArgument(resolve(io.cwd, baselinePath), baselinePath, format)
   } catch (error) {
@@ -524,7 +524,7 @@ async function compareFiles(baselinePath: string, currentPath: string, values: R
     if (!settings.baseline.failOnMissing || !(error instanceof InputError)) throw error
     throw new RunError(`fail-on-missing-baseline: no baseline could be read (${messageOf(error)}), so the run fails (exit 2).`)
   }
-  const store = givenBaselineStore(baseline.record, `file ${baselinePath}`)
+  const store = givenBaselineStore(baseline.record, `file ${baselinePath}`, baseline.savedRecord ? 'saved record' : 'results')
   const outcome = await runGate(
     settings,
     { log: cliLogger(io, true), store, context: { event: 'local', runner: 'local' }, now: () => new Date(), produce: async () => current.results },
@@ -534,7 +534,7 @@ async function compareFiles(baselinePath: string, currentPath: string, values: R
 }
 
 /** A results file in any format, or a saved baseline record (whose results are used). */
-async function readResultsArgument(path: string, shown: string, format: string): Promise<{ results: Results; record: BaselineRecord }> {
+async function readResultsArgument(path: string, shown: string, format: string): Promise<{ results: Results; record: BaselineRecord; savedRecord: boolean }> {
   let text: string
   try {
     text = decodeResultsBytes(await readFile(path), shown)
@@ -546,7 +546,7 @@ async function readResultsArgument(path: string, shown: string, format: string):
     const problems: string[] = []
     const record = validateBaselineText(text, shown, problems)
     if (!record) throw new InputError(problems.join('; '))
-    return { results: record.results, record }
+    return { results: record.results, record, savedRecord: true }
   }
   const results = parseResultsText(text, format, shown)
   const record = unsavedBaselineRecord(results, {
@@ -559,7 +559,7 @@ async function readResultsArgument(path: string, shown: string, format: string):
     savedAt: new Date((await stat(path)).mtimeMs).toISOString(),
     event: 'file'
   })
-  return { results, record }
+  return { results, record, savedRecord: false }
 }
 
 async function baselineCommand(args: string[], io: CliIo): Promise<number> {

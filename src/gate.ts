@@ -134,6 +134,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     current: results,
     lookup,
     storeDescription: deps.store.description,
+    ...(deps.store.given ? { givenBaseline: deps.store.given } : {}),
     context: deps.context,
     now: deps.now(),
     notes

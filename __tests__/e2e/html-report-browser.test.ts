@@ -146,6 +146,20 @@ thresholds:
         assert.ok(shown.length >= 2 && shown.every((value) => value !== '' && value !== '--'), `${chart.id}: ${JSON.stringify(values)}`)
         if (chart.kind === 'distribution') assert.equal(values[0], '99%', chart.id)
       }
+      // The last x label ("99.999%", "this run") is centred on the plot's right edge: half of it must fit beside it.
+      const lastLabels = (await page.evaluate(`(() => {
+        const span = document.body.appendChild(document.createElement('span'))
+        span.style.whiteSpace = 'pre'
+        span.style.position = 'absolute'
+        const fits = window.perfGateCharts.map((chart) => {
+          span.style.font = chart.yAxis.font.replace(/([\\d.]+)px/, (_, px) => Number(px) / chart.yAxis.pxRatio + 'px')
+          span.textContent = chart.xAxis.labels.filter((label) => label !== '').at(-1) ?? ''
+          return { id: chart.id, label: span.textContent, right: chart.xAxis.plotRight + span.getBoundingClientRect().width / 2, width: chart.xAxis.width }
+        })
+        span.remove()
+        return fits
+      })()`)) as Array<{ id: string; label: string; right: number; width: number }>
+      for (const last of lastLabels) assert.ok(last.label !== '' && last.right <= last.width, JSON.stringify(last))
       assert.deepEqual(errors, [], 'no console errors')
       assert.deepEqual(requested, [], 'the page asked for nothing beyond its own file')
       // PERF_GATE_SCREENSHOTS=<dir> keeps them (docs/images/html-report.png comes from here).

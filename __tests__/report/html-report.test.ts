@@ -31,10 +31,16 @@ describe('HTML report', () => {
         confirmationFailure: 'the base commit could not be built'
       })
     )
-    assert.match(warned, /<li>⚠️ This run was due to be saved as a baseline and was not: Cache reservation failed &lt;x&gt;<\/li>/)
-    assert.match(warned, /<li>❗ Same-runner confirmation failed, so the verdicts against the stored baseline stand: the base commit could not be built<\/li>/)
+    assert.match(
+      warned,
+      /<li><svg [^>]*aria-label="warning">.*?<\/svg> This run was due to be saved as a baseline and was not: Cache reservation failed &lt;x&gt;<\/li>/
+    )
+    assert.match(
+      warned,
+      /<li><svg [^>]*aria-label="alert">.*?<\/svg> Same-runner confirmation failed, so the verdicts against the stored baseline stand: the base commit could not be built<\/li>/
+    )
     const saved = renderHtmlReport(report([row('GET /a', 'pass')], { saved: { id: 'b-20261203', sha: 'd'.repeat(40), first: false } }))
-    assert.match(saved, /💾 This run is saved as a baseline \(b-20261203, commit ddddddd\)/)
+    assert.match(saved, /<svg [^>]*aria-label="saved">.*?<\/svg> This run is saved as a baseline \(b-20261203, commit ddddddd\)/)
     const first = renderHtmlReport(report([row('GET /a', 'no-baseline')], { baseline: undefined, saved: { id: 'b-1', first: true } }))
     assert.match(first, /Baseline saved \(b-1\): the next pull request compares against it\./)
     assert.doesNotMatch(first, /No baseline|This run is saved/)
@@ -126,6 +132,6 @@ describe('HTML report', () => {
     assert.equal((html.match(/<section class="scenario">/g) ?? []).length, 2)
     assert.equal((html.match(/<figure class="strip"/g) ?? []).length, 2)
     assert.equal((html.match(/<tr class="status-/g) ?? []).length, 2)
-    assert.match(html, /<h1>❌ api: FAIL<\/h1>/)
+    assert.match(html, /<h1><svg [^>]*aria-label="fail">.*?<\/svg> api: FAIL<\/h1>/)
   })
 })

@@ -1,9 +1,14 @@
-/** Trend points of stored runs are labelled by commit, else by date, and by the minute when two share a day. */
+/**
+ * Trend points of stored runs are labelled by commit, else by date, and by the minute when two share a day; every
+ * point is a run's level; a baseline handed over as a file is named as the file.
+ */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildReport } from '../../src/report/build-report.js'
 import { trialStrip } from '../../src/report/html/trial-strip.js'
 import { formatValue } from '../../src/report/format-cells.js'
+import { renderMarkdownReport } from '../../src/report/markdown.js'
+import { renderTerminalReport } from '../../src/report/terminal.js'
 import { baselineRecord } from '../../src/gate.js'
 import { evaluate } from '../../src/verdict/evaluate.js'
 import { parseThresholdMap } from '../../src/config/thresholds.js'
@@ -77,4 +82,66 @@ test('a run reads the same in the table, the trend and the history: its median, 
     false,
     'no one stored run is marked as the one compared with'
   )
+})
+
+test('a row decided on trials: this run is drawn at its level like the stored runs, not at the geometric mean its row shows', () => {
+  // Go's BenchmarkEncode/small, byte-identical on both sides: the geometric mean (1012.39) is not the median (1012).
+  const trials = [1010, 1020, 1005, 1015, 1012]
+  const run = () => resultsWith({ s: { time: { values: trials, unit: 'ns' } } })
+  const stored = baselineRecord('api', run(), local, new Date('2026-12-04T09:00:00Z'))
+  const rules = [{ metrics: parseThresholdMap({ time: '+20%' }, 'test') }]
+  const current = run()
+  const verdict = evaluate({ current, baseline: stored.results, history: [stored.results], rules })
+  const report = buildReport({
+    gate: 'api',
+    verdict,
+    current,
+    lookup: { baseline: stored, history: [stored], problems: [] },
+    storeDescription: 'file base.txt',
+    context: local,
+    now: new Date(),
+    notes: []
+  })
+  const row = report.metrics[0]!
+  assert.equal(row.change?.method, 'trials')
+  assert.notEqual(row.current!.value, 1012, 'the row shows the geometric mean of the trials')
+  const trend = report.trends![0]!
+  assert.deepEqual(
+    trend.points.map((point) => [point.value, point.role]),
+    [
+      [1012, 'baseline'],
+      [1012, 'current']
+    ],
+    'identical runs, one statistic: a flat line'
+  )
+  assert.deepEqual(trend.comparedWith, { value: 1012, what: '12-04' }, "compared with: the marked run's level, as drawn")
+})
+
+test('a baseline file handed to compare is no store: the report says so, and Markdown and terminal name the file without an age', () => {
+  const current = results(100)
+  const given = baselineRecord('compare', results(100), local, new Date('2026-12-04T09:00:00Z'))
+  const rules = [{ metrics: parseThresholdMap({ p95: '+20%' }, 'test') }]
+  const verdict = evaluate({ current, baseline: given.results, history: [given.results], rules })
+  const build = (givenBaseline?: 'results' | 'saved record') =>
+    buildReport({
+      gate: 'api',
+      verdict,
+      current,
+      lookup: { baseline: given, history: [given], problems: [] },
+      storeDescription: 'file base.json',
+      ...(givenBaseline ? { givenBaseline } : {}),
+      context: local,
+      now: new Date('2026-12-04T09:13:00Z'),
+      notes: []
+    })
+  const fromFile = build('results')
+  assert.equal(fromFile.baseline?.given, 'results')
+  assert.equal(build().baseline?.given, undefined, 'a store leaves it unset')
+  const markdown = renderMarkdownReport(fromFile)
+  assert.match(markdown, /^Baseline: file base\.json\.$/m)
+  assert.doesNotMatch(markdown, /ago|stored baselines/)
+  const terminal = renderTerminalReport(fromFile, { color: false })
+  assert.match(terminal, /^baseline: file base\.json$/m)
+  assert.doesNotMatch(terminal, /ago/)
+  assert.match(renderMarkdownReport(build('saved record')), /^Baseline: file base\.json, saved 13 min ago\.$/m, 'a saved record has a true save time')
 })

@@ -21,9 +21,10 @@ export function unsavedBaselineRecord(results: Results, origin: { gate: string; 
 }
 
 /** A store holding exactly `record`; saving through it is a programming error. */
-export function givenBaselineStore(record: BaselineRecord, description: string): BaselineStore {
+export function givenBaselineStore(record: BaselineRecord, description: string, given: 'results' | 'saved record' = 'results'): BaselineStore {
   return {
     description,
+    given,
     load: async () => ({ baseline: record, history: [record], problems: [] }),
     save: async () => {
       throw new Error(`${description}: a given baseline is never saved`)

@@ -106,6 +106,12 @@ export interface BaselineSummary {
 export interface BaselineStore {
   /** One line for the report: "file store at .perf-gate/", "Actions cache", ... */
   readonly description: string
+  /**
+   * Set when the store holds one baseline handed over directly (`compare`'s baseline file, the API's results), not
+   * runs saved over time: reports then name the file and claim no stored history. 'results' is a plain results
+   * file or object, whose save time is unknown; 'saved record' is a baseline record saved by perf-gate.
+   */
+  readonly given?: 'results' | 'saved record'
   /** Answers with problems (and an absence) instead of throwing when the storage fails. */
   load(query: BaselineQuery): Promise<BaselineLookup>
   save(record: BaselineRecord): Promise<SavedBaseline>

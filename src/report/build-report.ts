@@ -21,6 +21,8 @@ export interface ReportInput {
   current: Results
   lookup: BaselineLookup
   storeDescription: string
+  /** The store's `given`: the baseline was handed over directly (a file, the API's results), not stored. */
+  givenBaseline?: 'results' | 'saved record'
   context: RunContext
   now: Date
   notes: string[]
@@ -79,6 +81,7 @@ export function buildReport(input: ReportInput): GateReport {
     if (record.name) baseline.name = record.name
     if (record.source.runUrl) baseline.runUrl = record.source.runUrl
     if (record.environment) baseline.environment = record.environment
+    if (input.givenBaseline) baseline.given = input.givenBaseline
     report.baseline = baseline
     if (verdict.status === 'no-baseline') {
       const fresh = verdict.metrics.filter((m) => m.gated && m.status === 'new')
@@ -108,8 +111,10 @@ export function buildReport(input: ReportInput): GateReport {
 
 /**
  * Per gated metric: the level of each stored baseline (oldest first, `runLevel`: the median, a cold first trial set
- * aside), then this run at the value its row shows; the level it was compared with, as its row shows it. Against
- * stored history that is the median of the stored runs (no point is marked); else the one baseline run, marked.
+ * aside), then this run's level the same way. Every point is one statistic: a row decided on trials shows the
+ * geometric mean of trials, and drawing this run at that value beside medians would show a step where nothing
+ * changed. What this run was compared with is on the same statistic: against stored history the median of the stored
+ * runs' levels (no point is marked), else the one baseline run's level, marked.
  */
 function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
   const history = [...input.lookup.history].reverse()
@@ -123,6 +128,7 @@ function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
   const withTime = new Set(days).size < days.length
   const labelOf = (record: BaselineRecord): string =>
     record.source.sha?.slice(0, 7) ?? (withTime ? record.savedAt.slice(5, 16).replace('T', ' ') : record.savedAt.slice(5, 10))
+  const currentScenarios = scenariosByName(input.current)
   return interesting.map((metric) => {
     // Against stored history this run was compared with the median of several runs, which no one point is.
     const againstHistory = metric.change?.method === 'history'
@@ -134,12 +140,17 @@ function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
       const point = { label: labelOf(record), value: runLevel(series.values, series.direction) }
       points.push(record.id === input.lookup.baseline?.id && !againstHistory ? { ...point, role: 'baseline' as const } : point)
     }
-    // This run at the value its row shows, so that the trend and the table agree on it.
-    points.push({ label: 'this run', value: metric.current!.value, role: 'current' })
+    const currentScenario = currentScenarios.get(metric.scenario)
+    const currentSeries = currentScenario && metricSeries(currentScenario, metric.metric, metric.unit)
+    const currentLevel = currentSeries ? runLevel(currentSeries.values, currentSeries.direction) : metric.current!.value
+    points.push({ label: 'this run', value: currentLevel, role: 'current' })
     const trend: NonNullable<GateReport['trends']>[number] = { scenario: metric.scenario, metric: metric.metric, unit: metric.unit, points }
     const compared = points.find((point) => point.role === 'baseline')
-    if (metric.baseline && (againstHistory || compared)) {
-      trend.comparedWith = { value: metric.baseline.value, what: againstHistory ? `median of ${metric.change!.sampleSize} stored runs` : compared!.label }
+    // Against stored history the row's baseline is already on the run-level statistic: the median of the runs' levels.
+    if (againstHistory && metric.baseline) {
+      trend.comparedWith = { value: metric.baseline.value, what: `median of ${metric.change!.sampleSize} stored runs` }
+    } else if (compared && metric.baseline) {
+      trend.comparedWith = { value: compared.value, what: compared.label }
     }
     const changePoints = storedChangePoints(points.slice(0, -1), metric)
     if (changePoints.length > 0) trend.changePoints = changePoints

@@ -204,6 +204,11 @@ function describeBaseline(report: GateReport): string {
   const runner = baseline.environment ? `, measured on ${escapeMarkdown(describeRunner(baseline.environment))}` : ''
   const run = baseline.runUrl ? ` ([run](${safeUrl(baseline.runUrl)}))` : ''
   const history = baseline.historySize > 1 ? `; ${baseline.historySize} stored baselines inform the noise estimate` : ''
+  // A baseline handed over as a file is that file: a results file's age would be its modification time, not a save.
+  if (baseline.given) {
+    const saved = baseline.given === 'saved record' ? `, saved ${formatAge(baseline.ageSeconds)} ago` : ''
+    return `Baseline: ${escapeMarkdown(baseline.store)}${baseline.sha ? ` (commit ${commitLink(report, baseline.sha)})` : ''}${saved}${runner}.`
+  }
   return `Baseline: ${commit}${named}${branch}, saved ${formatAge(baseline.ageSeconds)} ago${runner}${run}${history}.`
 }
 

@@ -25,6 +25,12 @@ export interface ReportBaseline {
   runnerDiffers: boolean
   /** How many stored baselines the verdicts could draw on (history). */
   historySize: number
+  /**
+   * Handed over directly, not read from a store (`compare`'s baseline file, the API's results): `store` names the
+   * file and there is no stored history. 'results': a plain results file, whose `savedAt` is only its modification
+   * time, so no age is claimed; 'saved record': a baseline record perf-gate saved, whose `savedAt` is true.
+   */
+  given?: 'results' | 'saved record'
 }
 
 export interface ReportBaselineAbsence {
@@ -74,9 +80,15 @@ export interface GateReport {
     scenario: string
     metric: string
     unit: string
-    /** Each run's level (`runLevel`); `baseline` marks the one stored run this run was compared with, when it was one run. */
+    /**
+     * Each run's level (`runLevel`), this run's too, so that every point is the same statistic; `baseline` marks the
+     * one stored run this run was compared with, when it was one run.
+     */
     points: Array<{ label: string; value: number; role?: 'baseline' | 'current' }>
-    /** The level this run was compared with, as the table shows it, and what it is ("abc1234", "median of 5 stored runs"). */
+    /**
+     * What this run was compared with ("abc1234", "median of 5 stored runs") and its value on the chart's statistic:
+     * the marked run's level, or the median of the stored runs' levels.
+     */
     comparedWith?: { value: number; what: string }
     /** Steps in the stored runs (E-Divisive, p ≤ 0.001, at least the threshold): where each starts, its size and p. */
     changePoints?: Array<{ index: number; change: number; pValue: number }>

@@ -64,7 +64,11 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
   } else if (report.baseline) {
     const b = report.baseline
     const what = b.name ? `pinned "${escapeTerminal(b.name)}"` : b.sha ? b.sha.slice(0, 7) : escapeTerminal(b.id)
-    lines.push(paint(DIM, `baseline ${what}, saved ${formatAge(b.ageSeconds)} ago (${escapeTerminal(b.store)})`))
+    // A baseline handed over as a file is that file: a results file's age would be its modification time, not a save.
+    if (b.given) {
+      const saved = b.given === 'saved record' ? `, saved ${formatAge(b.ageSeconds)} ago` : ''
+      lines.push(paint(DIM, `baseline: ${escapeTerminal(b.store)}${b.sha ? ` (${b.sha.slice(0, 7)})` : ''}${saved}`))
+    } else lines.push(paint(DIM, `baseline ${what}, saved ${formatAge(b.ageSeconds)} ago (${escapeTerminal(b.store)})`))
   } else {
     lines.push(paint(COLORS.warn, describeAbsence(report)))
   }

@@ -125,6 +125,28 @@ export function formatQuantity(value: number, unit: string): string {
   return shown ? `${formatNumber(value)} ${shown}` : formatNumber(value)
 }
 
+/**
+ * The display unit `formatQuantity` writes `value` in: divide by `divisor` and append `name` (after a space unless
+ * `space` is false: "12.5%"). A chart scales its ticks by the unit its largest value gets, so that its axis reads in
+ * the unit the table's cells use ("28.5 µs", not "28.5k ns").
+ */
+export function displayUnit(value: number, unit: string): { divisor: number; name: string; space: boolean } {
+  const known = lookupUnit(unit)
+  const pick = (scale: Array<[string, number]>, suffix: string): { divisor: number; name: string; space: boolean } => {
+    const base = value * known!.factor
+    const [name, factor] = scale.find(([, f]) => Math.abs(base) >= f) ?? scale[scale.length - 1]!
+    return { divisor: factor / known!.factor, name: `${name}${suffix}`, space: true }
+  }
+  if (!Number.isFinite(value) || (value === 0 && known && known.family !== 'count' && known.family !== 'ratio')) {
+    return { divisor: 1, name: known?.family === 'count' ? '' : canonicalUnit(unit), space: true }
+  }
+  if (known?.family === 'time') return pick(TIME_DISPLAY, '')
+  if (known?.family === 'bytes') return pick(byteDisplayOf(known.canonical), '')
+  if (known?.family === 'rate' && rateKind(known.canonical) === 'bytes') return pick(byteDisplayOf(known.canonical), '/s')
+  if (known?.family === 'ratio') return { divisor: 1, name: '%', space: false }
+  return { divisor: 1, name: known?.family === 'count' ? '' : canonicalUnit(unit), space: true }
+}
+
 /** A value in its family's base unit, in the largest display unit that keeps it ≥ 1. */
 function scaled(base: number, scale: Array<[string, number]>, suffix: string): string {
   const [name, factor] = scale.find(([, f]) => Math.abs(base) >= f) ?? scale[scale.length - 1]!

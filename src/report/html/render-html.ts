@@ -12,8 +12,6 @@ import {
   confirmationFailureLine,
   decidedByAB,
   savedDespiteFailure,
-  GATE_ICON,
-  STATUS_ICON,
   formatChange,
   formatInterval,
   formatLabel,
@@ -27,7 +25,10 @@ import {
 } from '../format-cells.js'
 import { escapeHtml } from '../escape.js'
 import type { GateReport } from '../report-model.js'
+import { displayUnit } from '../../results/units.js'
 import { chartScript } from './chart-script.js'
+import { iconForEmoji, iconSvg } from './icons.js'
+import { htmlWithCode } from './inline-code.js'
 import { trialStrip } from './trial-strip.js'
 import { uplotAssets } from './uplot-assets.js'
 
@@ -37,6 +38,8 @@ export interface ChartSpec {
   kind: 'distribution' | 'history'
   title: string
   unit: string
+  /** The display unit the table's cells would use for the chart's largest value: ticks and legend read in it. */
+  scale: { divisor: number; name: string; space: boolean }
   /** x values shared by the series (percentiles, or run positions). */
   x: number[]
   /** x tick labels for history charts (commit or date). */
@@ -56,25 +59,28 @@ export function renderHtmlReport(report: GateReport): string {
   const ungated = unchanged.filter((row) => !row.gated)
   const charts: ChartSpec[] = []
   const sections = scenarioNames(report).map((scenario, index) => scenarioSection(report, scenario, index, charts))
-  const headline = `${GATE_ICON[report.verdict]} ${escapeHtml(report.gate)}: ${escapeHtml(headlineStatus(report).toUpperCase())}`
+  const headline = `${iconSvg(report.verdict)} ${escapeHtml(report.gate)}: ${escapeHtml(headlineStatus(report).toUpperCase())}`
   const parts = headlineParts(report)
-    .map((part) => `${part.icon} ${escapeHtml(part.text)}`)
+    .map((part) => `${iconForEmoji(part.icon)} ${escapeHtml(part.text)}`)
     .join(' · ')
   const savedAs = report.saved ? `${escapeHtml(report.saved.id)}${report.saved.sha ? `, commit ${escapeHtml(report.saved.sha.slice(0, 7))}` : ''}` : ''
   const baseline = report.saved?.first
     ? `Baseline saved (${savedAs}): the next pull request compares against it.`
     : report.baseline
-      ? `Baseline ${escapeHtml(report.baseline.id)}${report.baseline.sha ? ` (${escapeHtml(report.baseline.sha.slice(0, 7))})` : ''}, ${escapeHtml(report.baseline.store)}; ${report.baseline.historySize} stored run(s).`
+      ? describeBaseline(report.baseline)
       : report.baselineAbsence
-        ? `No ${decidedByAB(report) ? 'stored ' : ''}baseline: ${escapeHtml(report.baselineAbsence.reason.replace(/[.!]?$/, '.'))}${decidedByAB(report) ? ' The same-runner A/B against the base commit checked the relative thresholds.' : ''}`
+        ? `No ${decidedByAB(report) ? 'stored ' : ''}baseline: ${htmlWithCode(report.baselineAbsence.reason.replace(/[.!]?$/, '.'))}${decidedByAB(report) ? ' The same-runner A/B against the base commit checked the relative thresholds.' : ''}`
         : 'No baseline.'
   const assets = uplotAssets()
   // The lines the PR comment and the terminal put under the headline: the page must not tell less than they do.
   const confirmationFailure = confirmationFailureLine(report)
-  const saved = report.saved && !report.saved.first ? `<p>💾 This run is saved as a baseline (${savedAs})${escapeHtml(savedDespiteFailure(report))}.</p>` : ''
+  const saved =
+    report.saved && !report.saved.first
+      ? `<p>${iconSvg('saved')} This run is saved as a baseline (${savedAs})${escapeHtml(savedDespiteFailure(report))}.</p>`
+      : ''
   const warnings = [
-    ...(confirmationFailure ? [`❗ ${confirmationFailure}`] : []),
-    ...problemsBesideAbsence(report).map((problem) => `⚠️ ${problem.charAt(0).toUpperCase()}${problem.slice(1)}`)
+    ...(confirmationFailure ? [`${iconSvg('alert')} ${htmlWithCode(confirmationFailure)}`] : []),
+    ...problemsBesideAbsence(report).map((problem) => `${iconSvg('warn')} ${htmlWithCode(`${problem.charAt(0).toUpperCase()}${problem.slice(1)}`)}`)
   ]
   return `<!doctype html>
 <html lang="en">
@@ -91,9 +97,9 @@ export function renderHtmlReport(report: GateReport): string {
 <h1>${headline}</h1>
 <p class="parts">${parts}</p>
 <p>${baseline} Generated ${escapeHtml(report.generatedAt)}.</p>
-${saved}${warnings.length > 0 ? `<ul class="warnings">${warnings.map((warning) => `<li>${escapeHtml(warning)}</li>`).join('')}</ul>` : ''}
-<p class="guidance">${escapeHtml(guidanceFor(report))}</p>
-${report.notes.length > 0 ? `<ul class="notes">${report.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>` : ''}
+${saved}${warnings.length > 0 ? `<ul class="warnings">${warnings.map((warning) => `<li>${warning}</li>`).join('')}</ul>` : ''}
+<p class="guidance">${htmlWithCode(guidanceFor(report))}</p>
+${report.notes.length > 0 ? `<ul class="notes">${report.notes.map((note) => `<li>${htmlWithCode(note)}</li>`).join('')}</ul>` : ''}
 </header>
 <main>
 <h2>Verdicts</h2>
@@ -115,13 +121,31 @@ function summaryTable(rows: MetricVerdict[]): string {
   const body = rows
     .map(
       (row) =>
-        `<tr class="status-${row.status}"><td aria-label="${row.status}">${STATUS_ICON[row.status]}</td><td>${escapeHtml(row.scenario)}</td><td>${escapeHtml(row.metric)}</td>` +
+        `<tr class="status-${row.status}"><td class="icon">${iconSvg(row.status)}</td><td class="scenario">${breakable(row.scenario)}</td><td class="metric">${escapeHtml(row.metric)}</td>` +
         `<td class="num">${escapeHtml(formatValue(row, 'baseline'))}</td><td class="num">${escapeHtml(formatValue(row, 'current'))}</td>` +
         `<td class="num">${escapeHtml(formatChange(row))}</td><td class="num">${escapeHtml(formatInterval(row))}</td>` +
         `<td>${escapeHtml(formatThreshold(row))}</td><td>${escapeHtml(formatLabel(row))}</td></tr>`
     )
     .join('\n')
   return `<table class="verdicts"><thead><tr>${header.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>\n${body}\n</tbody></table>`
+}
+
+/**
+ * The baseline line. A baseline handed over as a file (`compare`) is named as that file: it is no store's, has no
+ * stored history, and a results file's modification time is no save time.
+ */
+function describeBaseline(baseline: NonNullable<GateReport['baseline']>): string {
+  const commit = baseline.sha ? ` (${escapeHtml(baseline.sha.slice(0, 7))})` : ''
+  if (baseline.given) {
+    const saved = baseline.given === 'saved record' ? `, saved ${escapeHtml(baseline.savedAt)}` : ''
+    return `Baseline: ${escapeHtml(baseline.store)}${commit}${saved}.`
+  }
+  return `Baseline ${escapeHtml(baseline.id)}${commit}, ${escapeHtml(baseline.store)}; ${baseline.historySize} stored run(s).`
+}
+
+/** A name as text that may wrap after its separators ("::", "/", "_", "[", "-", "."), where a reader expects it to. */
+function breakable(name: string): string {
+  return escapeHtml(name).replace(/([/:_.,=[\]()-]+)(?=[^/:_.,=[\]()-])/g, '$1<wbr>')
 }
 
 /** Scenarios with a gated metric, in the order of the report's rows. */
@@ -141,7 +165,8 @@ function scenarioSection(report: GateReport, scenario: string, index: number, ch
     // Latency is recorded in µs; read in ms (the table's unit for latencies) unless it is that small.
     const inMs = distribution.unit === 'µs' && Math.max(...series.flatMap((s) => s.values.filter((v): v is number => v !== null))) >= 1000
     const shown = inMs ? series.map((s) => ({ ...s, values: s.values.map((v) => (v === null ? null : v / 1000)) })) : series
-    charts.push({ id, kind: 'distribution', title: `${scenario}: latency by percentile`, unit: inMs ? 'ms' : distribution.unit, x, series: shown })
+    const unit = inMs ? 'ms' : distribution.unit
+    charts.push({ id, kind: 'distribution', title: `${scenario}: latency by percentile`, unit, scale: scaleOf(shown, unit), x, series: shown })
     const leftOut = distribution.warmUpLeftOut ?? []
     const caption =
       leftOut.length > 0
@@ -156,22 +181,34 @@ function scenarioSection(report: GateReport, scenario: string, index: number, ch
     const id = `history-${index}-${position}`
     const baselineAt = trend.points.findIndex((p) => p.role === 'baseline')
     const currentAt = trend.points.findIndex((p) => p.role === 'current')
+    const series: ChartSpec['series'] = [{ name: trend.metric, role: 'current', values: trend.points.map((p) => p.value) }]
     charts.push({
       id,
       kind: 'history',
       title: `${scenario} · ${trend.metric}: stored runs and this run`,
       unit: trend.unit,
+      scale: scaleOf(series, trend.unit),
       x: trend.points.map((_, i) => i),
       labels: trend.points.map((p) => p.label),
-      series: [{ name: trend.metric, role: 'current', values: trend.points.map((p) => p.value) }],
+      series,
       marks: { ...(baselineAt >= 0 ? { baseline: baselineAt } : {}), ...(currentAt >= 0 ? { current: currentAt } : {}) },
       ...(trend.comparedWith && baselineAt < 0 ? { compared: { value: trend.comparedWith.value, label: `compared with: ${trend.comparedWith.what}` } } : {}),
       ...(trend.changePoints?.length ? { steps: trend.changePoints.map((step) => step.index) } : {})
     })
-    parts.push(`<h3>History of ${escapeHtml(trend.metric)}</h3><div class="chart" id="${id}" data-chart="history"></div>`)
+    const row = rows.find((candidate) => candidate.metric === trend.metric)
+    // The table's Baseline and Current may be another estimate (the geometric mean of trials): say which the points are.
+    const otherEstimate = row?.decidedBy === 'trials' || row?.decidedBy === 'paired'
+    const caption = `<p class="caption">Each point is a run's level: the median of its trials (a cold first trial set aside)${otherEstimate ? '; the table compares the geometric means of the trials, so its values can differ from these' : ''}.</p>`
+    parts.push(`<h3>History of ${escapeHtml(trend.metric)}</h3>${caption}<div class="chart" id="${id}" data-chart="history"></div>`)
   }
   parts.push('</section>')
   return parts.join('\n')
+}
+
+/** The unit the table would write the chart's largest value in. */
+function scaleOf(series: ChartSpec['series'], unit: string): ChartSpec['scale'] {
+  const largest = Math.max(0, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)).map(Math.abs)))
+  return displayUnit(largest, unit)
 }
 
 function valuesAt(points: Array<{ percentile: number; value: number }>, x: number[]): Array<number | null> {
@@ -189,7 +226,7 @@ function jsonForScript(value: unknown): string {
 
 const PAGE_CSS = `
 :root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --baseline: #0969da; --current: #bc4c00;
-  --fail: #cf222e; --pass: #1a7f37; --band: rgba(188, 76, 0, 0.18); }
+  --fail: #cf222e; --pass: #1a7f37; --band: rgba(188, 76, 0, 0.18); --code: rgba(129, 139, 152, 0.15); }
 @media (prefers-color-scheme: dark) {
   :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --line: #3d444d; --baseline: #4493f8; --current: #f0883e;
     --fail: #ff7b72; --pass: #3fb950; --band: rgba(240, 136, 62, 0.25); }
@@ -200,9 +237,16 @@ h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; border-bottom: 1px 
 table.verdicts { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 table.verdicts th, table.verdicts td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 table.verdicts td.num { text-align: right; white-space: nowrap; }
+/* A 110-character pytest id or JMH name must wrap, not push Change and Verdict off the page: at its separators where
+   it can (<wbr>), anywhere if it must. A metric name wraps only when it cannot fit at all. */
+table.verdicts td.scenario, section.scenario h2, .strip figcaption, .u-title { overflow-wrap: anywhere; }
+table.verdicts td.metric { overflow-wrap: break-word; }
+table.verdicts td.icon { width: 16px; }
+svg.icon { display: inline-block; width: 1em; height: 1em; vertical-align: -0.15em; }
+code { font: 0.92em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--code); padding: 0.1em 0.3em; border-radius: 4px; }
 tr.status-fail td { color: var(--fail); font-weight: 600; }
 .chart { margin: 4px 0 12px; min-height: 300px; }
-.strip { margin: 6px 0 14px; } .strip svg { display: block; max-width: 100%; } .strip p { margin: 2px 0; color: var(--muted); }
+.strip { margin: 6px 0 14px; } .caption { margin: 2px 0; } .strip svg { display: block; max-width: 100%; } .strip p { margin: 2px 0; color: var(--muted); }
 .strip .dot-baseline { fill: none; stroke: var(--baseline); stroke-width: 1.5; } .strip .dot-current { fill: var(--current); }
 .strip .estimate { stroke: var(--fg); stroke-width: 2; } .strip .interval { fill: var(--band); } .strip .axis { stroke: var(--line); }
 .strip text { fill: var(--muted); font-size: 11px; }

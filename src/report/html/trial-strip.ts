@@ -3,10 +3,11 @@
  * a shared axis, each side's level as a tick, and the change's interval as a band on the current row. Drawn as
  * static SVG (no script needed): the reader sees how far apart the sides are against how much each side scatters.
  */
-import { formatPercentChange, formatQuantity } from '../../results/units.js'
+import { displayUnit, formatPercentChange, formatQuantity } from '../../results/units.js'
 import type { MetricVerdict } from '../../verdict/types.js'
 import { escapeHtml } from '../escape.js'
 import { formatInterval } from '../format-cells.js'
+import { htmlWithCode } from './inline-code.js'
 
 const WIDTH = 720
 const LEFT = 90
@@ -25,15 +26,7 @@ export function trialStrip(row: MetricVerdict): string {
   const all = [...baseline, ...current, ...(row.baseline ? [row.baseline.value] : []), ...(row.current ? [row.current.value] : [])]
   if (band) all.push(band.low, band.high)
   const finite = all.filter(Number.isFinite)
-  let min = Math.min(...finite)
-  let max = Math.max(...finite)
-  if (min === max) {
-    min -= Math.abs(min) * 0.05 || 1
-    max += Math.abs(max) * 0.05 || 1
-  }
-  const pad = (max - min) * 0.05
-  min -= pad
-  max += pad
+  const { min, max } = axisRange(Math.min(...finite), Math.max(...finite))
   const x = (value: number): number => LEFT + ((value - min) / (max - min)) * (WIDTH - LEFT - RIGHT)
   const rowY = { baseline: 18, current: 18 + ROW }
   const axisY = rowY.current + 18
@@ -59,8 +52,9 @@ export function trialStrip(row: MetricVerdict): string {
       shapes.push(`<line class="estimate" x1="${x(level).toFixed(1)}" x2="${x(level).toFixed(1)}" y1="${y - 10}" y2="${y + 10}"/>`)
     }
   }
-  shapes.push(`<text x="${LEFT}" y="${axisY + 14}">${escapeHtml(formatQuantity(min + pad, row.unit))}</text>`)
-  shapes.push(`<text x="${WIDTH - RIGHT}" y="${axisY + 14}" text-anchor="end">${escapeHtml(formatQuantity(max - pad, row.unit))}</text>`)
+  const [low, high] = endLabels(min, max, row.unit)
+  shapes.push(`<text x="${LEFT}" y="${axisY + 14}">${escapeHtml(low)}</text>`)
+  shapes.push(`<text x="${WIDTH - RIGHT}" y="${axisY + 14}" text-anchor="end">${escapeHtml(high)}</text>`)
   const height = axisY + 20
   const counts =
     baselineSide === 'stored runs'
@@ -71,8 +65,34 @@ export function trialStrip(row: MetricVerdict): string {
   return `<figure class="strip" data-metric="${escapeHtml(row.metric)}" data-baseline-points="${baseline.length}" data-current-points="${current.length}">
 <figcaption><strong>${escapeHtml(row.metric)}</strong>: ${escapeHtml(summary)}</figcaption>
 <svg viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="${escapeHtml(title)}">${shapes.join('')}</svg>
-<p>${escapeHtml(row.reason)}</p>
+<p>${htmlWithCode(row.reason)}</p>
 </figure>`
+}
+
+/**
+ * The axis's ends: the values' range with 5% to spare on each side, and at least ±1% around its centre. Identical
+ * trials (whose interval band differs from them by float rounding only: 4095.999999999997 to 4096) would otherwise
+ * stretch nothing across the whole axis, putting one side's tick at the far left and every dot at the far right;
+ * widened, they sit mid-axis and read as what they are, the same.
+ */
+export function axisRange(low: number, high: number): { min: number; max: number } {
+  const centre = (low + high) / 2
+  const half = Math.max(((high - low) / 2) * 1.1, Math.abs(centre) * 0.01 || 1)
+  return { min: centre - half, max: centre + half }
+}
+
+/** The axis's end labels, in the table's unit, with as many digits as it takes for them to differ. */
+export function endLabels(min: number, max: number, unit: string): [string, string] {
+  const scale = displayUnit(Math.max(Math.abs(min), Math.abs(max)), unit)
+  const text = (value: number, digits: number): string => {
+    const scaled = value / scale.divisor
+    const number = scaled.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    return scale.name ? `${number}${scale.space ? ' ' : ''}${scale.name}` : number
+  }
+  const same = formatQuantity(min, unit) === formatQuantity(max, unit)
+  if (!same) return [formatQuantity(min, unit), formatQuantity(max, unit)]
+  for (let digits = 0; digits < 8; digits++) if (text(min, digits) !== text(max, digits)) return [text(min, digits), text(max, digits)]
+  return [text(min, 8), text(max, 8)]
 }
 
 /** A small vertical offset so that equal values stay visible as several dots. */
