@@ -54325,8 +54325,8 @@ var require_uuid_node = __commonJS({
   "node_modules/hyperid/uuid-node.js"(exports2, module2) {
     "use strict";
     init_define_PERF_GATE_UPLOT();
-    var { randomUUID } = __require("crypto");
-    module2.exports = randomUUID;
+    var { randomUUID: randomUUID2 } = __require("crypto");
+    module2.exports = randomUUID2;
   }
 });
 
@@ -73500,7 +73500,7 @@ function describeLoadProblem(load, reliance) {
 
 // src/run/run-source.ts
 init_define_PERF_GATE_UPLOT();
-import { readFile as readFile4, stat } from "node:fs/promises";
+import { readFile as readFile5, stat } from "node:fs/promises";
 
 // src/formats/results-file.ts
 init_define_PERF_GATE_UPLOT();
@@ -73794,7 +73794,7 @@ async function waitForStreams(...streams) {
 
 // src/run/load/load-runner.ts
 init_define_PERF_GATE_UPLOT();
-import { connect } from "node:net";
+import { connect as connect2 } from "node:net";
 import { availableParallelism as availableParallelism2 } from "node:os";
 
 // src/run/load/load-pass.ts
@@ -74351,7 +74351,7 @@ async function runLoadPass(options) {
       owedSince.push(() => started);
       if (users || thinkMs) holdClosedLoopSends(connection, user);
     }
-    const connect2 = connection._connect.bind(connection);
+    const connect3 = connection._connect.bind(connection);
     connection._connect = () => {
       if (connection.pipelinedRequests.size() > 0) {
         if (recording && !closeAnnounced) {
@@ -74365,7 +74365,7 @@ async function runLoadPass(options) {
       timedOutStart = started;
       timedOutEndpoint = endpointOf[connection.requestIterator.currentRequestIndex];
       started = void 0;
-      connect2();
+      connect3();
       connection.conn.prependListener("data", stampArrival);
     };
     connection.on("headers", (info) => {
@@ -74549,10 +74549,80 @@ async function runLoadPass(options) {
 // src/run/load/server.ts
 init_define_PERF_GATE_UPLOT();
 import { spawn as spawn2 } from "node:child_process";
+import { connect } from "node:net";
+
+// src/run/marked-processes.ts
+init_define_PERF_GATE_UPLOT();
+import { randomUUID } from "node:crypto";
+import { readdir as readdir2, readFile as readFile4 } from "node:fs/promises";
+var SERVER_MARKER_VARIABLE = "PERF_GATE_SERVER_ID";
+var POLL_MS2 = 25;
+var KILLED_WAIT_MS2 = 1e3;
+function newMarker(variable = SERVER_MARKER_VARIABLE) {
+  return { variable, value: randomUUID() };
+}
+function markerEnv(marker) {
+  return { [marker.variable]: marker.value };
+}
+async function findMarked(marker) {
+  let names;
+  try {
+    names = (await readdir2("/proc")).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return void 0;
+  }
+  const entry = `${marker.variable}=${marker.value}`;
+  const found = [];
+  await Promise.all(
+    names.map(async (name) => {
+      const pid = Number(name);
+      if (pid === process.pid) return;
+      try {
+        const environ = await readFile4(`/proc/${name}/environ`, "utf8");
+        if (!environ.split("\0").includes(entry)) return;
+        const stat4 = await readFile4(`/proc/${name}/stat`, "utf8");
+        const fields = stat4.slice(stat4.lastIndexOf(")") + 2).split(" ");
+        if (fields[0] === "Z") return;
+        found.push({ pid, pgrp: Number(fields[2]) });
+      } catch {
+      }
+    })
+  );
+  return found.sort((a, b) => a.pid - b.pid);
+}
+async function stopMarked(marker, graceMs) {
+  const first = await findMarked(marker);
+  if (first === void 0) return void 0;
+  const seen = /* @__PURE__ */ new Map();
+  const signalAll = (processes, signal) => {
+    for (const found of processes) {
+      if (signal === "SIGTERM" && seen.has(found.pid)) continue;
+      seen.set(found.pid, found);
+      try {
+        process.kill(found.pid, signal);
+      } catch {
+      }
+    }
+  };
+  signalAll(first, "SIGTERM");
+  const killAt = Date.now() + graceMs;
+  const giveUpAt = killAt + KILLED_WAIT_MS2;
+  let remaining = first;
+  while (remaining.length > 0 && Date.now() < giveUpAt) {
+    await new Promise((resolve4) => setTimeout(resolve4, POLL_MS2));
+    remaining = await findMarked(marker) ?? [];
+    signalAll(remaining, Date.now() >= killAt ? "SIGKILL" : "SIGTERM");
+  }
+  return [...seen.values()].sort((a, b) => a.pid - b.pid);
+}
+
+// src/run/load/server.ts
 var TAIL_LINES2 = 30;
 var LINES_SHOWN_AFTER_READY = 20;
 var KILL_GRACE_MS2 = 3e3;
 var READY_POLL_MS = 100;
+var PIPE_DRAIN_MS = 300;
+var PORT_CHECK_MS = 1e3;
 function addMemoryMetrics(trial, memory) {
   if (!memory) return;
   trial.metrics.server_rss_peak = { value: memory.peakMiB, unit: "MiB", direction: "lower" };
@@ -74570,12 +74640,16 @@ var ManagedServer = class {
   child;
   exited = Promise.resolve();
   exitDescription;
+  /** Said after the exit description: what to change in the start command. */
+  exitAdvice = "";
   death = new AbortController();
   tail = [];
   memorySampler;
   memoryUnsupportedNoted = false;
   ready = false;
   linesShownAfterReady = 0;
+  marker = newMarker();
+  escapeUnsupportedNoted = false;
   /** Aborted when the server exits by itself: load against it stops at once. */
   get deathSignal() {
     return this.death.signal;
@@ -74583,7 +74657,7 @@ var ManagedServer = class {
   /** Why the server stopped on its own, with its last output; undefined while it runs. */
   get failure() {
     if (this.exitDescription === void 0) return void 0;
-    return `the server (\`${this.settings.start}\`) ${this.exitDescription} during the load run.${this.outputTail()}`;
+    return `the server (\`${this.settings.start}\`) ${this.exitDescription} during the load run.${this.exitAdvice}${this.outputTail()}`;
   }
   /**
    * Starts the server and waits until `readyUrl` answers (any status below 500). With `ignoredPortUrl` (the URL the
@@ -74595,12 +74669,15 @@ var ManagedServer = class {
     this.ready = false;
     this.linesShownAfterReady = 0;
     this.exitDescription = void 0;
+    this.exitAdvice = "";
     this.death = new AbortController();
+    await this.refuseTakenPort(readyUrl);
     this.log.info(`Starting server: ${this.settings.start}`);
+    this.marker = newMarker();
     const child2 = spawn2(this.settings.start, {
       shell: true,
       cwd: this.settings.cwd,
-      env: { ...process.env, ...this.settings.env },
+      env: { ...process.env, ...this.settings.env, ...markerEnv(this.marker) },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"]
     });
@@ -74613,13 +74690,35 @@ var ManagedServer = class {
         resolve4();
       });
       child2.once("exit", (code, signal) => {
-        this.exitDescription ??= signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        if (this.child === child2) this.death.abort();
-        resolve4();
+        if (this.child !== child2 || code !== 0) {
+          this.exitDescription ??= signal ? `was killed by ${signal}` : `exited with code ${code}`;
+          if (this.child === child2) this.death.abort();
+          resolve4();
+          return;
+        }
+        void findMarked(this.marker).then((left) => {
+          this.exitDescription ??= "exited with code 0";
+          const background = left?.length ? ` It left its server running in the background (pid ${left.map((found) => found.pid).join(", ")}); perf-gate stops it.` : "";
+          this.exitAdvice = `${background} ${FOREGROUND_ADVICE}`;
+          if (this.child === child2) this.death.abort();
+          resolve4();
+        });
       });
     });
     this.startMemorySampling(child2.pid);
     await this.waitUntilReady(readyUrl, ignoredPortUrl);
+  }
+  /**
+   * Something already listening where the started server should answer would be measured instead of it (and the
+   * started one would fail on the taken port, or be ignored): refuse before starting anything.
+   */
+  async refuseTakenPort(readyUrl) {
+    const url = new URL(readyUrl);
+    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+    if (!await acceptsConnections(url.hostname, port)) return;
+    throw new RunError(
+      `port ${port} on ${url.hostname} already accepts connections before the server (\`${this.settings.start}\`) was started: perf-gate would measure that process instead of the one it starts. Stop the process on port ${port} (a server left from an earlier run?), or use a free port in the URL and have the start command listen there.`
+    );
   }
   relay(stream) {
     let pending = "";
@@ -74663,7 +74762,7 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
       if (this.exitDescription !== void 0) {
         const description = this.exitDescription;
         await this.stop();
-        throw new RunError(`the server (\`${this.settings.start}\`) ${description} before it answered at ${readyUrl}.${this.outputTail()}`);
+        throw new RunError(`the server (\`${this.settings.start}\`) ${description} before it answered at ${readyUrl}.${this.exitAdvice}${this.outputTail()}`);
       }
       try {
         const response = await fetch(readyUrl, { signal: AbortSignal.timeout(Math.max(100, Math.min(2e3, deadline - Date.now()))) });
@@ -74689,7 +74788,10 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
       `the server (\`${this.settings.start}\`) did not answer at ${readyUrl} within ${(this.settings.readyTimeoutMs / 1e3).toFixed(1)} s (last: ${lastProblem}); its process group was stopped. Check the ready URL, or raise the ready timeout.${this.outputTail()}`
     );
   }
-  /** Stops the whole process group: SIGTERM, then SIGKILL after a grace period. */
+  /**
+   * Stops the whole process group and every descendant that left it (found by the marker): SIGTERM, then SIGKILL
+   * after a grace period. Never waits on pipes an escaped process may still hold.
+   */
   async stop() {
     const child2 = this.child;
     this.stopMemorySampling();
@@ -74697,6 +74799,7 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
     this.child = void 0;
     signalGroup(child2.pid, "SIGTERM");
     const killTimer = setTimeout(() => signalGroup(child2.pid, "SIGKILL"), KILL_GRACE_MS2);
+    const escapedStop = stopMarked(this.marker, KILL_GRACE_MS2);
     await this.exited;
     clearTimeout(killTimer);
     signalGroup(child2.pid, "SIGKILL");
@@ -74704,6 +74807,25 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
       const deadline = Date.now() + KILL_GRACE_MS2;
       while (Date.now() < deadline && await groupAlive(child2.pid)) await new Promise((resolve4) => setTimeout(resolve4, 20));
     }
+    const marked = await escapedStop;
+    const late = marked === void 0 ? void 0 : await stopMarked(this.marker, 500);
+    if (marked === void 0) {
+      if (!this.escapeUnsupportedNoted) {
+        this.log.warn(
+          "Processes of the server that left its process group (setsid, a daemon) cannot be found on this platform (no /proc): keep the start command in the foreground, or they keep running after perf-gate."
+        );
+        this.escapeUnsupportedNoted = true;
+      }
+    } else {
+      const escaped = [...marked, ...late ?? []].filter((found) => found.pgrp !== child2.pid);
+      const pids = [...new Set(escaped.map((found) => found.pid))];
+      if (pids.length > 0) {
+        this.log.info(
+          `The server (\`${this.settings.start}\`) had left its process group (setsid or a daemon); stopped it by its marker (pid ${pids.join(", ")}).`
+        );
+      }
+    }
+    await closePipes(child2);
   }
   /** Starts a new memory window (after warm-up). */
   resetMemory() {
@@ -74725,6 +74847,29 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
     this.memorySampler?.stop();
   }
 };
+var FOREGROUND_ADVICE = "The start command must keep running in the foreground as long as the server runs (perf-gate stops it, and everything it started, at the end): drop a trailing `&`, nohup or a daemon option.";
+async function closePipes(child2) {
+  const streams = [child2.stdout, child2.stderr].filter((stream) => stream !== null);
+  await Promise.race([
+    Promise.all(
+      streams.map((stream) => new Promise((resolve4) => stream.readableEnded || stream.destroyed ? resolve4() : stream.once("close", () => resolve4())))
+    ),
+    new Promise((resolve4) => setTimeout(resolve4, PIPE_DRAIN_MS).unref())
+  ]);
+  for (const stream of streams) stream.destroy();
+}
+async function acceptsConnections(host, port) {
+  return new Promise((resolve4) => {
+    const socket = connect({ host: host.replace(/^\[|\]$/g, ""), port, timeout: PORT_CHECK_MS });
+    const done = (result) => {
+      socket.destroy();
+      resolve4(result);
+    };
+    socket.once("connect", () => done(true));
+    socket.once("timeout", () => done(false));
+    socket.once("error", () => done(false));
+  });
+}
 var PortIgnoredError = class extends RunError {
 };
 async function answers(url) {
@@ -75746,7 +75891,7 @@ async function checkReachable(scenario, server) {
   const url = new URL(scenario.endpoints[0].url);
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
   const problem = await new Promise((resolve4) => {
-    const socket = connect({ host: url.hostname, port, timeout: 5e3 });
+    const socket = connect2({ host: url.hostname, port, timeout: 5e3 });
     socket.once("connect", () => {
       socket.destroy();
       resolve4(void 0);
@@ -75933,7 +76078,7 @@ function processScenarioName(suite) {
 }
 async function readResultsFile(path, shown) {
   try {
-    return decodeResultsBytes(await readFile4(path), shown);
+    return decodeResultsBytes(await readFile5(path), shown);
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = error.code;
@@ -76076,7 +76221,7 @@ init_define_PERF_GATE_UPLOT();
 import { execFile } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
 import { constants } from "node:fs";
-import { cp, readFile as readFile5, stat as stat2 } from "node:fs/promises";
+import { cp, readFile as readFile6, stat as stat2 } from "node:fs/promises";
 import { dirname, isAbsolute as isAbsolute2, join, relative as relative2, sep as sep2 } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
@@ -76212,7 +76357,7 @@ function sha256(bytes) {
 }
 async function readIfFile(path) {
   try {
-    return await readFile5(path);
+    return await readFile6(path);
   } catch {
     return void 0;
   }
@@ -77276,7 +77421,7 @@ var VERSION = true ? "0.1.0" : JSON.parse(readFileSync(new URL("../package.json"
 
 // src/baselines/file-store.ts
 init_define_PERF_GATE_UPLOT();
-import { mkdir as mkdir2, readdir as readdir2, rename as rename2, rm as rm3, stat as stat3 } from "node:fs/promises";
+import { mkdir as mkdir2, readdir as readdir3, rename as rename2, rm as rm3, stat as stat3 } from "node:fs/promises";
 import { dirname as dirname3, relative as relative6 } from "node:path";
 
 // src/baselines/contained-path.ts
@@ -77315,7 +77460,7 @@ function compactRecord(record) {
 // src/baselines/record-file.ts
 init_define_PERF_GATE_UPLOT();
 import { constants as fsConstants, createWriteStream } from "node:fs";
-import { copyFile, link, mkdir, open, readFile as readFile6, rename, rm as rm2 } from "node:fs/promises";
+import { copyFile, link, mkdir, open, readFile as readFile7, rename, rm as rm2 } from "node:fs/promises";
 import { dirname as dirname2 } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -77355,7 +77500,7 @@ async function placeExclusively(temporary, path) {
   }
 }
 async function readRecordFile(path) {
-  const bytes = await readFile6(path);
+  const bytes = await readFile7(path);
   return (isGzip(bytes) ? gunzipSync2(bytes) : bytes).toString("utf8");
 }
 var HEAD_BYTES = 4096;
@@ -77628,7 +77773,7 @@ var FileBaselineStore = class {
 };
 async function listJson(dir) {
   try {
-    return (await readdir2(dir)).filter((file) => file.endsWith(".json"));
+    return (await readdir3(dir)).filter((file) => file.endsWith(".json"));
   } catch (error) {
     if (error.code === "ENOENT") return [];
     throw error;

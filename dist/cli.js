@@ -54328,8 +54328,8 @@ var require_uuid_node = __commonJS({
   "node_modules/hyperid/uuid-node.js"(exports2, module2) {
     "use strict";
     init_define_PERF_GATE_UPLOT();
-    var { randomUUID } = __require("crypto");
-    module2.exports = randomUUID;
+    var { randomUUID: randomUUID2 } = __require("crypto");
+    module2.exports = randomUUID2;
   }
 });
 
@@ -62262,7 +62262,7 @@ init_define_PERF_GATE_UPLOT();
 // src/cli.ts
 init_define_PERF_GATE_UPLOT();
 import { execFileSync } from "node:child_process";
-import { mkdir as mkdir3, readFile as readFile8, stat as stat4, writeFile } from "node:fs/promises";
+import { mkdir as mkdir3, readFile as readFile9, stat as stat4, writeFile } from "node:fs/promises";
 import { basename, dirname as dirname4, resolve as resolve4 } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -74024,7 +74024,7 @@ function describeLoadProblem(load, reliance) {
 
 // src/run/run-source.ts
 init_define_PERF_GATE_UPLOT();
-import { readFile as readFile5, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile6, stat as stat2 } from "node:fs/promises";
 
 // src/run/command.ts
 init_define_PERF_GATE_UPLOT();
@@ -74297,7 +74297,7 @@ async function waitForStreams(...streams) {
 
 // src/run/load/load-runner.ts
 init_define_PERF_GATE_UPLOT();
-import { connect } from "node:net";
+import { connect as connect2 } from "node:net";
 import { availableParallelism as availableParallelism2 } from "node:os";
 
 // src/run/load/load-pass.ts
@@ -74854,7 +74854,7 @@ async function runLoadPass(options) {
       owedSince.push(() => started);
       if (users || thinkMs) holdClosedLoopSends(connection, user);
     }
-    const connect2 = connection._connect.bind(connection);
+    const connect3 = connection._connect.bind(connection);
     connection._connect = () => {
       if (connection.pipelinedRequests.size() > 0) {
         if (recording && !closeAnnounced) {
@@ -74868,7 +74868,7 @@ async function runLoadPass(options) {
       timedOutStart = started;
       timedOutEndpoint = endpointOf[connection.requestIterator.currentRequestIndex];
       started = void 0;
-      connect2();
+      connect3();
       connection.conn.prependListener("data", stampArrival);
     };
     connection.on("headers", (info) => {
@@ -75052,10 +75052,80 @@ async function runLoadPass(options) {
 // src/run/load/server.ts
 init_define_PERF_GATE_UPLOT();
 import { spawn as spawn2 } from "node:child_process";
+import { connect } from "node:net";
+
+// src/run/marked-processes.ts
+init_define_PERF_GATE_UPLOT();
+import { randomUUID } from "node:crypto";
+import { readdir as readdir3, readFile as readFile5 } from "node:fs/promises";
+var SERVER_MARKER_VARIABLE = "PERF_GATE_SERVER_ID";
+var POLL_MS2 = 25;
+var KILLED_WAIT_MS2 = 1e3;
+function newMarker(variable = SERVER_MARKER_VARIABLE) {
+  return { variable, value: randomUUID() };
+}
+function markerEnv(marker) {
+  return { [marker.variable]: marker.value };
+}
+async function findMarked(marker) {
+  let names;
+  try {
+    names = (await readdir3("/proc")).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return void 0;
+  }
+  const entry = `${marker.variable}=${marker.value}`;
+  const found = [];
+  await Promise.all(
+    names.map(async (name) => {
+      const pid = Number(name);
+      if (pid === process.pid) return;
+      try {
+        const environ = await readFile5(`/proc/${name}/environ`, "utf8");
+        if (!environ.split("\0").includes(entry)) return;
+        const stat5 = await readFile5(`/proc/${name}/stat`, "utf8");
+        const fields = stat5.slice(stat5.lastIndexOf(")") + 2).split(" ");
+        if (fields[0] === "Z") return;
+        found.push({ pid, pgrp: Number(fields[2]) });
+      } catch {
+      }
+    })
+  );
+  return found.sort((a, b) => a.pid - b.pid);
+}
+async function stopMarked(marker, graceMs) {
+  const first = await findMarked(marker);
+  if (first === void 0) return void 0;
+  const seen = /* @__PURE__ */ new Map();
+  const signalAll = (processes, signal) => {
+    for (const found of processes) {
+      if (signal === "SIGTERM" && seen.has(found.pid)) continue;
+      seen.set(found.pid, found);
+      try {
+        process.kill(found.pid, signal);
+      } catch {
+      }
+    }
+  };
+  signalAll(first, "SIGTERM");
+  const killAt = Date.now() + graceMs;
+  const giveUpAt = killAt + KILLED_WAIT_MS2;
+  let remaining = first;
+  while (remaining.length > 0 && Date.now() < giveUpAt) {
+    await new Promise((resolve5) => setTimeout(resolve5, POLL_MS2));
+    remaining = await findMarked(marker) ?? [];
+    signalAll(remaining, Date.now() >= killAt ? "SIGKILL" : "SIGTERM");
+  }
+  return [...seen.values()].sort((a, b) => a.pid - b.pid);
+}
+
+// src/run/load/server.ts
 var TAIL_LINES2 = 30;
 var LINES_SHOWN_AFTER_READY = 20;
 var KILL_GRACE_MS2 = 3e3;
 var READY_POLL_MS = 100;
+var PIPE_DRAIN_MS = 300;
+var PORT_CHECK_MS = 1e3;
 function addMemoryMetrics(trial, memory) {
   if (!memory) return;
   trial.metrics.server_rss_peak = { value: memory.peakMiB, unit: "MiB", direction: "lower" };
@@ -75073,12 +75143,16 @@ var ManagedServer = class {
   child;
   exited = Promise.resolve();
   exitDescription;
+  /** Said after the exit description: what to change in the start command. */
+  exitAdvice = "";
   death = new AbortController();
   tail = [];
   memorySampler;
   memoryUnsupportedNoted = false;
   ready = false;
   linesShownAfterReady = 0;
+  marker = newMarker();
+  escapeUnsupportedNoted = false;
   /** Aborted when the server exits by itself: load against it stops at once. */
   get deathSignal() {
     return this.death.signal;
@@ -75086,7 +75160,7 @@ var ManagedServer = class {
   /** Why the server stopped on its own, with its last output; undefined while it runs. */
   get failure() {
     if (this.exitDescription === void 0) return void 0;
-    return `the server (\`${this.settings.start}\`) ${this.exitDescription} during the load run.${this.outputTail()}`;
+    return `the server (\`${this.settings.start}\`) ${this.exitDescription} during the load run.${this.exitAdvice}${this.outputTail()}`;
   }
   /**
    * Starts the server and waits until `readyUrl` answers (any status below 500). With `ignoredPortUrl` (the URL the
@@ -75098,12 +75172,15 @@ var ManagedServer = class {
     this.ready = false;
     this.linesShownAfterReady = 0;
     this.exitDescription = void 0;
+    this.exitAdvice = "";
     this.death = new AbortController();
+    await this.refuseTakenPort(readyUrl);
     this.log.info(`Starting server: ${this.settings.start}`);
+    this.marker = newMarker();
     const child2 = spawn2(this.settings.start, {
       shell: true,
       cwd: this.settings.cwd,
-      env: { ...process.env, ...this.settings.env },
+      env: { ...process.env, ...this.settings.env, ...markerEnv(this.marker) },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"]
     });
@@ -75116,13 +75193,35 @@ var ManagedServer = class {
         resolve5();
       });
       child2.once("exit", (code, signal) => {
-        this.exitDescription ??= signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        if (this.child === child2) this.death.abort();
-        resolve5();
+        if (this.child !== child2 || code !== 0) {
+          this.exitDescription ??= signal ? `was killed by ${signal}` : `exited with code ${code}`;
+          if (this.child === child2) this.death.abort();
+          resolve5();
+          return;
+        }
+        void findMarked(this.marker).then((left) => {
+          this.exitDescription ??= "exited with code 0";
+          const background = left?.length ? ` It left its server running in the background (pid ${left.map((found) => found.pid).join(", ")}); perf-gate stops it.` : "";
+          this.exitAdvice = `${background} ${FOREGROUND_ADVICE}`;
+          if (this.child === child2) this.death.abort();
+          resolve5();
+        });
       });
     });
     this.startMemorySampling(child2.pid);
     await this.waitUntilReady(readyUrl, ignoredPortUrl);
+  }
+  /**
+   * Something already listening where the started server should answer would be measured instead of it (and the
+   * started one would fail on the taken port, or be ignored): refuse before starting anything.
+   */
+  async refuseTakenPort(readyUrl) {
+    const url = new URL(readyUrl);
+    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+    if (!await acceptsConnections(url.hostname, port)) return;
+    throw new RunError(
+      `port ${port} on ${url.hostname} already accepts connections before the server (\`${this.settings.start}\`) was started: perf-gate would measure that process instead of the one it starts. Stop the process on port ${port} (a server left from an earlier run?), or use a free port in the URL and have the start command listen there.`
+    );
   }
   relay(stream) {
     let pending = "";
@@ -75166,7 +75265,7 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
       if (this.exitDescription !== void 0) {
         const description = this.exitDescription;
         await this.stop();
-        throw new RunError(`the server (\`${this.settings.start}\`) ${description} before it answered at ${readyUrl}.${this.outputTail()}`);
+        throw new RunError(`the server (\`${this.settings.start}\`) ${description} before it answered at ${readyUrl}.${this.exitAdvice}${this.outputTail()}`);
       }
       try {
         const response = await fetch(readyUrl, { signal: AbortSignal.timeout(Math.max(100, Math.min(2e3, deadline - Date.now()))) });
@@ -75192,7 +75291,10 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
       `the server (\`${this.settings.start}\`) did not answer at ${readyUrl} within ${(this.settings.readyTimeoutMs / 1e3).toFixed(1)} s (last: ${lastProblem}); its process group was stopped. Check the ready URL, or raise the ready timeout.${this.outputTail()}`
     );
   }
-  /** Stops the whole process group: SIGTERM, then SIGKILL after a grace period. */
+  /**
+   * Stops the whole process group and every descendant that left it (found by the marker): SIGTERM, then SIGKILL
+   * after a grace period. Never waits on pipes an escaped process may still hold.
+   */
   async stop() {
     const child2 = this.child;
     this.stopMemorySampling();
@@ -75200,6 +75302,7 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
     this.child = void 0;
     signalGroup(child2.pid, "SIGTERM");
     const killTimer = setTimeout(() => signalGroup(child2.pid, "SIGKILL"), KILL_GRACE_MS2);
+    const escapedStop = stopMarked(this.marker, KILL_GRACE_MS2);
     await this.exited;
     clearTimeout(killTimer);
     signalGroup(child2.pid, "SIGKILL");
@@ -75207,6 +75310,25 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
       const deadline = Date.now() + KILL_GRACE_MS2;
       while (Date.now() < deadline && await groupAlive(child2.pid)) await new Promise((resolve5) => setTimeout(resolve5, 20));
     }
+    const marked = await escapedStop;
+    const late = marked === void 0 ? void 0 : await stopMarked(this.marker, 500);
+    if (marked === void 0) {
+      if (!this.escapeUnsupportedNoted) {
+        this.log.warn(
+          "Processes of the server that left its process group (setsid, a daemon) cannot be found on this platform (no /proc): keep the start command in the foreground, or they keep running after perf-gate."
+        );
+        this.escapeUnsupportedNoted = true;
+      }
+    } else {
+      const escaped = [...marked, ...late ?? []].filter((found) => found.pgrp !== child2.pid);
+      const pids = [...new Set(escaped.map((found) => found.pid))];
+      if (pids.length > 0) {
+        this.log.info(
+          `The server (\`${this.settings.start}\`) had left its process group (setsid or a daemon); stopped it by its marker (pid ${pids.join(", ")}).`
+        );
+      }
+    }
+    await closePipes(child2);
   }
   /** Starts a new memory window (after warm-up). */
   resetMemory() {
@@ -75228,6 +75350,29 @@ ${this.tail.map((line) => `  ${line}`).join("\n")}` : "\n(It printed nothing.)";
     this.memorySampler?.stop();
   }
 };
+var FOREGROUND_ADVICE = "The start command must keep running in the foreground as long as the server runs (perf-gate stops it, and everything it started, at the end): drop a trailing `&`, nohup or a daemon option.";
+async function closePipes(child2) {
+  const streams = [child2.stdout, child2.stderr].filter((stream) => stream !== null);
+  await Promise.race([
+    Promise.all(
+      streams.map((stream) => new Promise((resolve5) => stream.readableEnded || stream.destroyed ? resolve5() : stream.once("close", () => resolve5())))
+    ),
+    new Promise((resolve5) => setTimeout(resolve5, PIPE_DRAIN_MS).unref())
+  ]);
+  for (const stream of streams) stream.destroy();
+}
+async function acceptsConnections(host, port) {
+  return new Promise((resolve5) => {
+    const socket = connect({ host: host.replace(/^\[|\]$/g, ""), port, timeout: PORT_CHECK_MS });
+    const done = (result) => {
+      socket.destroy();
+      resolve5(result);
+    };
+    socket.once("connect", () => done(true));
+    socket.once("timeout", () => done(false));
+    socket.once("error", () => done(false));
+  });
+}
 var PortIgnoredError = class extends RunError {
 };
 async function answers(url) {
@@ -76249,7 +76394,7 @@ async function checkReachable(scenario, server) {
   const url = new URL(scenario.endpoints[0].url);
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
   const problem = await new Promise((resolve5) => {
-    const socket = connect({ host: url.hostname, port, timeout: 5e3 });
+    const socket = connect2({ host: url.hostname, port, timeout: 5e3 });
     socket.once("connect", () => {
       socket.destroy();
       resolve5(void 0);
@@ -76436,7 +76581,7 @@ function processScenarioName(suite) {
 }
 async function readResultsFile(path, shown) {
   try {
-    return decodeResultsBytes(await readFile5(path), shown);
+    return decodeResultsBytes(await readFile6(path), shown);
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = error.code;
@@ -76579,7 +76724,7 @@ init_define_PERF_GATE_UPLOT();
 import { execFile } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
 import { constants } from "node:fs";
-import { cp, readFile as readFile6, stat as stat3 } from "node:fs/promises";
+import { cp, readFile as readFile7, stat as stat3 } from "node:fs/promises";
 import { dirname as dirname3, isAbsolute as isAbsolute3, join, relative as relative4, sep as sep3 } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
@@ -76715,7 +76860,7 @@ function sha256(bytes) {
 }
 async function readIfFile(path) {
   try {
-    return await readFile6(path);
+    return await readFile7(path);
   } catch {
     return void 0;
   }
@@ -78657,7 +78802,7 @@ function capitalize2(text) {
 
 // src/report/report-command.ts
 init_define_PERF_GATE_UPLOT();
-import { readFile as readFile7 } from "node:fs/promises";
+import { readFile as readFile8 } from "node:fs/promises";
 var REPORT_HELP = `Usage: perf-gate report <report.json> (--html <file> | --markdown <file>)
        perf-gate report --baseline <id|name|commit|latest> (--html <file> | --markdown <file> | --json <file>)
 
@@ -78681,7 +78826,7 @@ was, and the history drawn is the history up to it.
 async function readGateReport(path, shown) {
   let text;
   try {
-    text = await readFile7(path, "utf8");
+    text = await readFile8(path, "utf8");
   } catch (error) {
     const code = error.code;
     throw new InputError(code === "ENOENT" ? `report ${shown} does not exist` : `report ${shown} cannot be read: ${error.message}`);
@@ -79510,7 +79655,7 @@ Options:
       --trials <n>         load: number of trials
       --workers <n|auto>   load: generator threads sharing the load (default 1; auto: one per core)
       --profile <name>     load preset: smoke (quick), standard, stress, soak
-      --start <cmd>        load: command that starts the server (stopped at the end)
+      --start <cmd>        load: command that starts the server, in the foreground (stopped at the end)
       --ready-url <url>    load: URL (or path) polled until the server answers
   -t, --thresholds <rules> inline thresholds, repeatable: "p95: +20%" or "p95=+20%,p99=<300ms"
   -n, --name <gate>        gate name (default: the config's name, or "default")
@@ -79891,7 +80036,7 @@ async function compareFiles(baselinePath, currentPath, values, io) {
 async function readResultsArgument(path, shown, format) {
   let text;
   try {
-    text = decodeResultsBytes(await readFile8(path), shown);
+    text = decodeResultsBytes(await readFile9(path), shown);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(error.code === "ENOENT" ? `${shown} does not exist` : `${shown} cannot be read: ${messageOf(error)}`);

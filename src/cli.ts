@@ -109,7 +109,7 @@ Options:
       --trials <n>         load: number of trials
       --workers <n|auto>   load: generator threads sharing the load (default 1; auto: one per core)
       --profile <name>     load preset: smoke (quick), standard, stress, soak
-      --start <cmd>        load: command that starts the server (stopped at the end)
+      --start <cmd>        load: command that starts the server, in the foreground (stopped at the end)
       --ready-url <url>    load: URL (or path) polled until the server answers
   -t, --thresholds <rules> inline thresholds, repeatable: "p95: +20%" or "p95=+20%,p99=<300ms"
   -n, --name <gate>        gate name (default: the config's name, or "default")

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { describe, test } from 'node:test'
 import type { LoadSource, ServerSettings } from '../../../src/config/settings.js'
@@ -11,6 +13,14 @@ import { freePort } from '../../support/free-port.js'
 import { endpoint, scenario } from './test-server.js'
 
 const FIXTURE = fileURLToPath(new URL('./fixture-server.mjs', import.meta.url))
+
+/** Servers that leave their process group are found through /proc, and `setsid` (util-linux) makes one. */
+const setsidSkip =
+  process.platform !== 'linux'
+    ? { skip: 'processes that left their group are found through /proc (Linux only)' }
+    : spawnSync('setsid', ['--version']).status !== 0
+      ? { skip: 'setsid (util-linux) is not installed' }
+      : {}
 
 /** Whether a process still runs (a zombie waiting for a parent that never reaps it counts as gone). */
 function alive(pid: number): boolean {
@@ -181,6 +191,109 @@ describe('server lifecycle', () => {
     setTimeout(() => controller.abort(), 800)
     await assert.rejects(run, /load cancel trial 1\/1 was cancelled/)
     for (const pid of fixturePids(log)) assert.equal(alive(pid), false)
+  })
+
+  test('a server started with setsid (it leaves the process group) is stopped by its marker, and the log says so', setsidSkip, async () => {
+    const port = await freePort()
+    const log = new MemoryLogger()
+    await runLoad(
+      {
+        kind: 'load',
+        scenarios: [scenario('escaped', [endpoint(`http://127.0.0.1:${port}/`)], { durationSeconds: 0.4, trials: 1 })],
+        server: serverSettings(`setsid node ${FIXTURE} ${port}`),
+        secrets: []
+      },
+      { log }
+    )
+    const pids = fixturePids(log)
+    assert.equal(pids.length, 2, log.lines.join('\n'))
+    for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} was stopped`)
+    assert.ok(
+      log.lines.some((line) => /had left its process group \(setsid or a daemon\); stopped it by its marker \(pid \d+/.test(line)),
+      log.lines.join('\n')
+    )
+  })
+
+  test('cancellation stops a server that left its process group too', setsidSkip, async () => {
+    const port = await freePort()
+    const log = new MemoryLogger()
+    const controller = new AbortController()
+    const run = runLoad(
+      {
+        kind: 'load',
+        scenarios: [scenario('cancel-escaped', [endpoint(`http://127.0.0.1:${port}/`)], { durationSeconds: 20, trials: 1 })],
+        server: serverSettings(`setsid node ${FIXTURE} ${port}`),
+        secrets: []
+      },
+      { log, signal: controller.signal }
+    )
+    setTimeout(() => controller.abort(), 800)
+    await assert.rejects(run, /was cancelled/)
+    const pids = fixturePids(log)
+    assert.equal(pids.length, 2, log.lines.join('\n'))
+    for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} was stopped`)
+  })
+
+  test('a start command that puts the server in the background and exits 0 is refused, and the server is stopped', setsidSkip, async () => {
+    const port = await freePort()
+    const log = new MemoryLogger()
+    await assert.rejects(
+      runLoad(
+        {
+          kind: 'load',
+          scenarios: [scenario('daemon', [endpoint(`http://127.0.0.1:${port}/`)], { durationSeconds: 3, trials: 1 })],
+          // The server answers before the command exits: whichever comes first, the outcome is the same.
+          server: serverSettings(`setsid node ${FIXTURE} ${port} > /dev/null 2>&1 & sleep 0.5; exit 0`),
+          secrets: []
+        },
+        { log }
+      ),
+      (error: unknown) => {
+        assert.ok(error instanceof RunError)
+        assert.match(error.message, /exited with code 0 (before it answered|during the load run)/)
+        assert.match(
+          error.message,
+          /It left its server running in the background \(pid [\d, ]+\); perf-gate stops it\. The start command must keep running in the foreground/
+        )
+        const pids = /in the background \(pid ([\d, ]+)\)/.exec(error.message)![1]!.split(', ').map(Number)
+        for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} was stopped`)
+        return true
+      }
+    )
+  })
+
+  test('a port that already accepts connections is refused before the start command runs', async () => {
+    const stale = createServer((_request, response) => response.end('stale'))
+    await new Promise<void>((resolve) => stale.listen(0, '127.0.0.1', resolve))
+    const port = (stale.address() as { port: number }).port
+    const log = new MemoryLogger()
+    try {
+      await assert.rejects(
+        runLoad(
+          {
+            kind: 'load',
+            scenarios: [scenario('stale', [endpoint(`http://127.0.0.1:${port}/`)], { durationSeconds: 0.4, trials: 1 })],
+            server: serverSettings(`node -e "console.log('started pid', process.pid); setInterval(() => {}, 1000)"`),
+            secrets: []
+          },
+          { log }
+        ),
+        (error: unknown) => {
+          assert.ok(error instanceof RunError)
+          assert.equal(error.exitCode, 2)
+          assert.match(
+            error.message,
+            new RegExp(
+              `port ${port} on 127\\.0\\.0\\.1 already accepts connections before the server .* was started: perf-gate would measure that process instead of the one it starts`
+            )
+          )
+          return true
+        }
+      )
+      assert.ok(!log.lines.some((line) => line.includes('Starting server') || line.includes('started pid')), log.lines.join('\n'))
+    } finally {
+      await new Promise((resolve) => stale.close(resolve))
+    }
   })
 
   test('resident memory of a process tree is read from /proc', { skip: process.platform !== 'linux' }, async () => {
