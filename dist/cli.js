@@ -74031,12 +74031,77 @@ init_define_PERF_GATE_UPLOT();
 import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
 
+// src/run/marked-processes.ts
+init_define_PERF_GATE_UPLOT();
+import { randomUUID } from "node:crypto";
+import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
+var SERVER_MARKER_VARIABLE = "PERF_GATE_SERVER_ID";
+var POLL_MS = 25;
+var KILLED_WAIT_MS = 1e3;
+function newMarker(variable = SERVER_MARKER_VARIABLE) {
+  return { variable, value: randomUUID() };
+}
+function markerEnv(marker) {
+  return { [marker.variable]: marker.value };
+}
+async function findMarked(marker) {
+  let names;
+  try {
+    names = (await readdir2("/proc")).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return void 0;
+  }
+  const entry = `${marker.variable}=${marker.value}`;
+  const found = [];
+  await Promise.all(
+    names.map(async (name) => {
+      const pid = Number(name);
+      if (pid === process.pid) return;
+      try {
+        const environ = await readFile3(`/proc/${name}/environ`, "utf8");
+        if (!environ.split("\0").includes(entry)) return;
+        const stat5 = await readFile3(`/proc/${name}/stat`, "utf8");
+        const fields = stat5.slice(stat5.lastIndexOf(")") + 2).split(" ");
+        if (fields[0] === "Z") return;
+        found.push({ pid, pgrp: Number(fields[2]) });
+      } catch {
+      }
+    })
+  );
+  return found.sort((a, b) => a.pid - b.pid);
+}
+async function stopMarked(marker, graceMs) {
+  const first = await findMarked(marker);
+  if (first === void 0) return void 0;
+  const seen = /* @__PURE__ */ new Map();
+  const signalAll = (processes, signal) => {
+    for (const found of processes) {
+      if (signal === "SIGTERM" && seen.has(found.pid)) continue;
+      seen.set(found.pid, found);
+      try {
+        process.kill(found.pid, signal);
+      } catch {
+      }
+    }
+  };
+  signalAll(first, "SIGTERM");
+  const killAt = Date.now() + graceMs;
+  const giveUpAt = killAt + KILLED_WAIT_MS;
+  let remaining = first;
+  while (remaining.length > 0 && Date.now() < giveUpAt) {
+    await new Promise((resolve5) => setTimeout(resolve5, POLL_MS));
+    remaining = await findMarked(marker) ?? [];
+    signalAll(remaining, Date.now() >= killAt ? "SIGKILL" : "SIGTERM");
+  }
+  return [...seen.values()].sort((a, b) => a.pid - b.pid);
+}
+
 // src/run/process-group.ts
 init_define_PERF_GATE_UPLOT();
-import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
+import { readdir as readdir3, readFile as readFile4 } from "node:fs/promises";
 var KILL_GRACE_MS = 3e3;
-var KILLED_WAIT_MS = 1e3;
-var POLL_MS = 25;
+var KILLED_WAIT_MS2 = 1e3;
+var POLL_MS2 = 25;
 function signalGroup(pid, signal) {
   if (pid === void 0) return;
   try {
@@ -74049,23 +74114,23 @@ async function stopGroup(pid, graceMs = KILL_GRACE_MS) {
   signalGroup(pid, "SIGTERM");
   if (await waitForGroupExit(pid, graceMs)) return;
   signalGroup(pid, "SIGKILL");
-  await waitForGroupExit(pid, KILLED_WAIT_MS);
+  await waitForGroupExit(pid, KILLED_WAIT_MS2);
 }
 async function waitForGroupExit(pgid, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (; ; ) {
     if (!await groupAlive(pgid)) return true;
     if (Date.now() >= deadline) return false;
-    await new Promise((resolve5) => setTimeout(resolve5, POLL_MS));
+    await new Promise((resolve5) => setTimeout(resolve5, POLL_MS2));
   }
 }
 async function readProcessTable() {
-  const names = (await readdir2("/proc")).filter((name) => /^\d+$/.test(name));
+  const names = (await readdir3("/proc")).filter((name) => /^\d+$/.test(name));
   const table = /* @__PURE__ */ new Map();
   await Promise.all(
     names.map(async (name) => {
       try {
-        const stat5 = await readFile3(`/proc/${name}/stat`, "utf8");
+        const stat5 = await readFile4(`/proc/${name}/stat`, "utf8");
         const fields = stat5.slice(stat5.lastIndexOf(")") + 2).split(" ");
         table.set(Number(name), { state: fields[0], ppid: Number(fields[1]), pgrp: Number(fields[2]) });
       } catch {
@@ -74092,7 +74157,7 @@ async function groupAlive(pgid) {
 
 // src/run/process-memory.ts
 init_define_PERF_GATE_UPLOT();
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 var MEMORY_SAMPLE_MS = 250;
 var PROCESS_TREE_REFRESH_MS = 2e3;
 var ProcessTreeMemory = class _ProcessTreeMemory {
@@ -74185,7 +74250,7 @@ async function rssBytes(pids) {
   let found = false;
   for (const pid of pids) {
     try {
-      const status = await readFile4(`/proc/${pid}/status`, "utf8");
+      const status = await readFile5(`/proc/${pid}/status`, "utf8");
       const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
       if (match) {
         total += Number(match[1]) * 1024;
@@ -74207,10 +74272,11 @@ async function runCommand(spec, log, signal) {
     throw new InputError(`cannot run \`${spec.command}\`: its working directory ${spec.cwd} does not exist (a suite's cwd, or input 'working-directory')`);
   }
   const started = Date.now();
+  const marker = newMarker("PERF_GATE_COMMAND_ID");
   const child2 = spawn(spec.command, {
     shell: true,
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
+    env: { ...process.env, ...spec.env, ...markerEnv(marker) },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"]
   });
@@ -74245,7 +74311,11 @@ async function runCommand(spec, log, signal) {
   let timedOut = false;
   let cancelled = false;
   let stopping;
-  const stop = () => stopping ??= stopGroup(child2.pid);
+  const stop = () => stopping ??= Promise.all([stopGroup(child2.pid), stopMarked(marker, KILL_GRACE_MS)]).then(([, marked]) => {
+    const escaped = [...new Set((marked ?? []).filter((found) => found.pgrp !== child2.pid).map((found) => found.pid))];
+    if (escaped.length > 0)
+      log.warn(`\`${spec.command}\` left process(es) outside its process group (setsid or a daemon); stopped them (pid ${escaped.join(", ")}).`);
+  });
   const limit = setTimeout(() => {
     timedOut = true;
     void stop();
@@ -74263,6 +74333,7 @@ async function runCommand(spec, log, signal) {
     });
     child2.on("exit", (code, exitSignal2) => resolve5({ exitCode: code, exitSignal: exitSignal2 }));
   });
+  const durationMs = Date.now() - started;
   clearTimeout(limit);
   memory?.stop();
   signal?.removeEventListener("abort", onAbort);
@@ -74277,7 +74348,7 @@ async function runCommand(spec, log, signal) {
     cancelled,
     stdout: Buffer.concat(stdoutChunks).toString("utf8"),
     outputTail: tail2.join("\n"),
-    durationMs: Date.now() - started,
+    durationMs,
     ...memory?.read() ? { memory: memory.read() } : {}
   };
 }
@@ -75053,73 +75124,6 @@ async function runLoadPass(options) {
 init_define_PERF_GATE_UPLOT();
 import { spawn as spawn2 } from "node:child_process";
 import { connect } from "node:net";
-
-// src/run/marked-processes.ts
-init_define_PERF_GATE_UPLOT();
-import { randomUUID } from "node:crypto";
-import { readdir as readdir3, readFile as readFile5 } from "node:fs/promises";
-var SERVER_MARKER_VARIABLE = "PERF_GATE_SERVER_ID";
-var POLL_MS2 = 25;
-var KILLED_WAIT_MS2 = 1e3;
-function newMarker(variable = SERVER_MARKER_VARIABLE) {
-  return { variable, value: randomUUID() };
-}
-function markerEnv(marker) {
-  return { [marker.variable]: marker.value };
-}
-async function findMarked(marker) {
-  let names;
-  try {
-    names = (await readdir3("/proc")).filter((name) => /^\d+$/.test(name));
-  } catch {
-    return void 0;
-  }
-  const entry = `${marker.variable}=${marker.value}`;
-  const found = [];
-  await Promise.all(
-    names.map(async (name) => {
-      const pid = Number(name);
-      if (pid === process.pid) return;
-      try {
-        const environ = await readFile5(`/proc/${name}/environ`, "utf8");
-        if (!environ.split("\0").includes(entry)) return;
-        const stat5 = await readFile5(`/proc/${name}/stat`, "utf8");
-        const fields = stat5.slice(stat5.lastIndexOf(")") + 2).split(" ");
-        if (fields[0] === "Z") return;
-        found.push({ pid, pgrp: Number(fields[2]) });
-      } catch {
-      }
-    })
-  );
-  return found.sort((a, b) => a.pid - b.pid);
-}
-async function stopMarked(marker, graceMs) {
-  const first = await findMarked(marker);
-  if (first === void 0) return void 0;
-  const seen = /* @__PURE__ */ new Map();
-  const signalAll = (processes, signal) => {
-    for (const found of processes) {
-      if (signal === "SIGTERM" && seen.has(found.pid)) continue;
-      seen.set(found.pid, found);
-      try {
-        process.kill(found.pid, signal);
-      } catch {
-      }
-    }
-  };
-  signalAll(first, "SIGTERM");
-  const killAt = Date.now() + graceMs;
-  const giveUpAt = killAt + KILLED_WAIT_MS2;
-  let remaining = first;
-  while (remaining.length > 0 && Date.now() < giveUpAt) {
-    await new Promise((resolve5) => setTimeout(resolve5, POLL_MS2));
-    remaining = await findMarked(marker) ?? [];
-    signalAll(remaining, Date.now() >= killAt ? "SIGKILL" : "SIGTERM");
-  }
-  return [...seen.values()].sort((a, b) => a.pid - b.pid);
-}
-
-// src/run/load/server.ts
 var TAIL_LINES2 = 30;
 var LINES_SHOWN_AFTER_READY = 20;
 var KILL_GRACE_MS2 = 3e3;

@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process'
 import { statSync } from 'node:fs'
 import type { Logger } from '../log.js'
 import { InputError } from '../errors.js'
-import { stopGroup } from './process-group.js'
+import { markerEnv, newMarker, stopMarked } from './marked-processes.js'
+import { KILL_GRACE_MS, stopGroup } from './process-group.js'
 import { ProcessTreeMemory, type TreeMemory } from './process-memory.js'
 
 export interface CommandSpec {
@@ -43,10 +44,12 @@ export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortS
     throw new InputError(`cannot run \`${spec.command}\`: its working directory ${spec.cwd} does not exist (a suite's cwd, or input 'working-directory')`)
   }
   const started = Date.now()
+  // Descendants that leave the process group (setsid, a daemon) keep this in their environment: stop() finds them.
+  const marker = newMarker('PERF_GATE_COMMAND_ID')
   const child = spawn(spec.command, {
     shell: true,
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
+    env: { ...process.env, ...spec.env, ...markerEnv(marker) },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -88,7 +91,12 @@ export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortS
   let cancelled = false
   // One stop for the group, whoever asks first (time limit, cancellation, or the leader's exit).
   let stopping: Promise<void> | undefined
-  const stop = (): Promise<void> => (stopping ??= stopGroup(child.pid))
+  const stop = (): Promise<void> =>
+    (stopping ??= Promise.all([stopGroup(child.pid), stopMarked(marker, KILL_GRACE_MS)]).then(([, marked]) => {
+      const escaped = [...new Set((marked ?? []).filter((found) => found.pgrp !== child.pid).map((found) => found.pid))]
+      if (escaped.length > 0)
+        log.warn(`\`${spec.command}\` left process(es) outside its process group (setsid or a daemon); stopped them (pid ${escaped.join(', ')}).`)
+    }))
   const limit = setTimeout(() => {
     timedOut = true
     void stop()
@@ -107,6 +115,7 @@ export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortS
     })
     child.on('exit', (code, exitSignal) => resolve({ exitCode: code, exitSignal }))
   })
+  const durationMs = Date.now() - started
   clearTimeout(limit)
   memory?.stop()
   signal?.removeEventListener('abort', onAbort)
@@ -124,7 +133,7 @@ export async function runCommand(spec: CommandSpec, log: Logger, signal?: AbortS
     cancelled,
     stdout: Buffer.concat(stdoutChunks).toString('utf8'),
     outputTail: tail.join('\n'),
-    durationMs: Date.now() - started,
+    durationMs,
     ...(memory?.read() ? { memory: memory.read()! } : {})
   }
 }
