@@ -4,32 +4,15 @@
  * that already answers before the start command runs is refused: perf-gate would measure that process instead.
  */
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { freePort } from '../support/free-port.js'
 import { CLI_ENTRY, REPO_ROOT, baseEnv, runCliEntry, runNode, scratchDir } from '../support/spawn-dist.js'
+import { alive, setsidSkip } from '../support/processes.js'
 
 const FIXTURE_SERVER = join(REPO_ROOT, '__tests__/run/load/fixture-server.mjs')
-
-const setsidSkip =
-  process.platform !== 'linux'
-    ? { skip: 'processes that left their group are found through /proc (Linux only)' }
-    : spawnSync('setsid', ['--version']).status !== 0
-      ? { skip: 'setsid (util-linux) is not installed' }
-      : {}
-
-/** Whether a process still runs (zombies count as gone). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return false
-  }
-}
 
 /** The pids the fixture printed ("server pid N helper pid M"), relayed in perf-gate's log. */
 function fixturePids(output: string): number[] {

@@ -1,20 +1,11 @@
 import { describe, test } from 'node:test'
-import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import assert from 'node:assert/strict'
 import { runCommand } from '../../src/run/command.js'
 import { KILL_GRACE_MS } from '../../src/run/process-group.js'
 import { MemoryLogger } from '../../src/log.js'
 import { scratchDir } from '../support/spawn-dist.js'
-
-/** Running (not a zombie waiting to be reaped by whoever adopted it). */
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
-  } catch {
-    return false
-  }
-}
+import { alive, setsidSkip } from '../support/processes.js'
 
 describe('command runner', () => {
   test('streams output to the log, keeps stdout, and reports the exit code', async () => {
@@ -82,26 +73,22 @@ describe('command runner', () => {
     assert.equal(alive(leftover), false, 'the leftover was killed')
   })
 
-  test(
-    'a descendant that left the process group (setsid) is stopped by its marker after the suite ends, and the log says so',
-    process.platform !== 'linux' || spawnSync('setsid', ['--version']).status !== 0 ? { skip: 'needs Linux /proc and setsid (util-linux)' } : {},
-    async () => {
-      const dir = scratchDir()
-      const log = new MemoryLogger()
-      // setsid forks when the shell made it a group leader: the pid file is written by the escaped process itself.
-      const outcome = await runCommand(
-        { command: `setsid sh -c 'echo $$ > escaped.pid; exec sleep 60' > /dev/null 2>&1 & sleep 0.3; echo done`, cwd: dir, env: {}, timeoutMs: 60000 },
-        log
-      )
-      assert.equal(outcome.exitCode, 0)
-      const escaped = Number(readFileSync(`${dir}/escaped.pid`, 'utf8'))
-      assert.equal(alive(escaped), false, 'the process that left the group was stopped')
-      assert.ok(
-        log.lines.some((line) =>
-          new RegExp(`left process\\(es\\) outside its process group \\(setsid or a daemon\\); stopped them \\(pid ${escaped}\\)`).test(line)
-        ),
-        log.lines.join('\n')
-      )
-    }
-  )
+  test('a descendant that left the process group (setsid) is stopped by its marker after the suite ends, and the log says so', setsidSkip, async () => {
+    const dir = scratchDir()
+    const log = new MemoryLogger()
+    // setsid forks when the shell made it a group leader: the pid file is written by the escaped process itself.
+    const outcome = await runCommand(
+      { command: `setsid sh -c 'echo $$ > escaped.pid; exec sleep 60' > /dev/null 2>&1 & sleep 0.3; echo done`, cwd: dir, env: {}, timeoutMs: 60000 },
+      log
+    )
+    assert.equal(outcome.exitCode, 0)
+    const escaped = Number(readFileSync(`${dir}/escaped.pid`, 'utf8'))
+    assert.equal(alive(escaped), false, 'the process that left the group was stopped')
+    assert.ok(
+      log.lines.some((line) =>
+        new RegExp(`left process\\(es\\) outside its process group \\(setsid or a daemon\\); stopped them \\(pid ${escaped}\\)`).test(line)
+      ),
+      log.lines.join('\n')
+    )
+  })
 })

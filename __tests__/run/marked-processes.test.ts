@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+
 import { describe, test } from 'node:test'
 import { findMarked, markerEnv, newMarker, stopMarked } from '../../src/run/marked-processes.js'
+import { alive } from '../support/processes.js'
 
 const linuxOnly = process.platform === 'linux' ? {} : { skip: 'marked processes are found through /proc (Linux only)' }
-
-/** Whether a process still runs (zombies count as gone). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return false
-  }
-}
 
 /** Starts `script` under node, detached in a session of its own (as setsid would), with `env`. */
 function startDetached(script: string, env: Record<string, string>): number {

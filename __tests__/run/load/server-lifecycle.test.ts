@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+
 import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { describe, test } from 'node:test'
@@ -11,31 +10,9 @@ import { runLoad } from '../../../src/run/load/load-runner.js'
 import { processTreeRssBytes } from '../../../src/run/process-memory.js'
 import { freePort } from '../../support/free-port.js'
 import { endpoint, scenario } from './test-server.js'
+import { alive, setsidSkip } from '../../support/processes.js'
 
 const FIXTURE = fileURLToPath(new URL('./fixture-server.mjs', import.meta.url))
-
-/** Servers that leave their process group are found through /proc, and `setsid` (util-linux) makes one. */
-const setsidSkip =
-  process.platform !== 'linux'
-    ? { skip: 'processes that left their group are found through /proc (Linux only)' }
-    : spawnSync('setsid', ['--version']).status !== 0
-      ? { skip: 'setsid (util-linux) is not installed' }
-      : {}
-
-/** Whether a process still runs (a zombie waiting for a parent that never reaps it counts as gone). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return process.platform === 'linux' ? false : true
-  }
-}
 
 function serverSettings(start: string, extra: Partial<ServerSettings> = {}): ServerSettings {
   return { start, cwd: process.cwd(), env: {}, readyTimeoutMs: 10_000, freshPerTrial: false, ...extra }
