@@ -62455,18 +62455,25 @@ function byteDisplayOf(canonical) {
 }
 function formatQuantity(value, unit) {
   if (!Number.isFinite(value)) return String(value);
-  const known = lookupUnit(unit);
-  if (value === 0 && known && known.family !== "count" && known.family !== "ratio") return `0 ${canonicalUnit(unit)}`;
-  if (known?.family === "time") return scaled(value * known.factor, TIME_DISPLAY, "");
-  if (known?.family === "bytes") return scaled(value * known.factor, byteDisplayOf(known.canonical), "");
-  if (known?.family === "rate" && rateKind(known.canonical) === "bytes") return scaled(value * known.factor, byteDisplayOf(known.canonical), "/s");
-  if (known?.family === "ratio") return `${formatNumber(value)}%`;
-  const shown = known?.family === "count" ? "" : canonicalUnit(unit);
-  return shown ? `${formatNumber(value)} ${shown}` : formatNumber(value);
+  const shown = displayUnit(value, unit);
+  const number2 = formatNumber(shown.toDisplay(value));
+  return shown.name ? `${number2}${shown.space ? " " : ""}${shown.name}` : number2;
 }
-function scaled(base, scale, suffix) {
-  const [name, factor] = scale.find(([, f]) => Math.abs(base) >= f) ?? scale[scale.length - 1];
-  return `${formatNumber(base / factor)} ${name}${suffix}`;
+function displayUnit(value, unit) {
+  const known = lookupUnit(unit);
+  const same = { divisor: 1, toDisplay: (v) => v, space: true };
+  if (!known || !Number.isFinite(value) || value === 0 && known.family !== "count" && known.family !== "ratio") {
+    return { ...same, name: known?.family === "count" ? "" : canonicalUnit(unit) };
+  }
+  const pick = (scale, suffix) => {
+    const [name, factor] = scale.find(([, f]) => Math.abs(value * known.factor) >= f) ?? scale[scale.length - 1];
+    return { divisor: factor / known.factor, toDisplay: (v) => v * known.factor / factor, name: `${name}${suffix}`, space: true };
+  };
+  if (known.family === "time") return pick(TIME_DISPLAY, "");
+  if (known.family === "bytes") return pick(byteDisplayOf(known.canonical), "");
+  if (known.family === "rate" && rateKind(known.canonical) === "bytes") return pick(byteDisplayOf(known.canonical), "/s");
+  if (known.family === "ratio") return { ...same, name: "%", space: false };
+  return { ...same, name: known.family === "count" ? "" : canonicalUnit(unit) };
 }
 function formatNumber(value) {
   if (value === 0) return "0";
@@ -71143,9 +71150,9 @@ function parseScale(picked) {
   return scale;
 }
 function scaledUsers(users, scale, at) {
-  const scaled2 = users === 0 ? 0 : Math.ceil(users * scale - 1e-9);
-  if (scaled2 > MAX_USERS) throw new InputError(`${at}: scale ${scale}x makes ${scaled2} users (connections), more than ${MAX_USERS}`);
-  return scaled2;
+  const scaled = users === 0 ? 0 : Math.ceil(users * scale - 1e-9);
+  if (scaled > MAX_USERS) throw new InputError(`${at}: scale ${scale}x makes ${scaled} users (connections), more than ${MAX_USERS}`);
+  return scaled;
 }
 function scaleShape(shape, scale, at) {
   if (scale === 1) return shape;
@@ -75823,7 +75830,8 @@ async function runTrial2(scenario, index, deps, server) {
     const p99Ms = recorder.latencyMicros.getValueAtPercentile(99) / 1e3;
     const serviceMs = outcome.service.count > 0 ? outcome.service.totalMs / outcome.service.count : p50Ms;
     const sent = recorder.attempted + generator.inFlightAtEnd;
-    if (scenario.ratePerSecond && (outcome.lateSends > 0.01 * sent || generator.saturated)) {
+    const lateLine = scenario.ratePerSecond && (outcome.lateSends > 0.01 * sent || generator.saturated);
+    if (lateLine && scenario.ratePerSecond) {
       deps.log.warn(
         `${label}: ${outcome.lateSends} of ${sent} requests sent left late (latency counts from the due time): ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, p99Ms, serviceMs)}.${workersAdvice(generator, availableParallelism2())}`
       );
@@ -75832,7 +75840,6 @@ async function runTrial2(scenario, index, deps, server) {
         `${label}: the load generator was saturated (${generator.saturatedBecause}); latency verdicts of this trial cannot fail.${workersAdvice(generator, availableParallelism2())}`
       );
     }
-    const lateLine = scenario.ratePerSecond && (outcome.lateSends > 0.01 * sent || generator.saturated);
     if (scenario.ratePerSecond && !lateLine && generator.unsentAtEnd > 0.01 * recorder.attempted) {
       deps.log.warn(
         `${label}: ${generator.unsentAtEnd} requests due before the end were never sent: ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, Math.max(p99Ms, generator.unsentAtEnd * 1e3 / scenario.ratePerSecond), serviceMs)}.`

@@ -114,43 +114,41 @@ function byteDisplayOf(canonical: string): Array<[string, number]> {
  */
 export function formatQuantity(value: number, unit: string): string {
   if (!Number.isFinite(value)) return String(value)
-  const known = lookupUnit(unit)
-  // Zero has no best scale: in the unit the tool wrote ("0 ms", not "0 ns").
-  if (value === 0 && known && known.family !== 'count' && known.family !== 'ratio') return `0 ${canonicalUnit(unit)}`
-  if (known?.family === 'time') return scaled(value * known.factor, TIME_DISPLAY, '')
-  if (known?.family === 'bytes') return scaled(value * known.factor, byteDisplayOf(known.canonical), '')
-  if (known?.family === 'rate' && rateKind(known.canonical) === 'bytes') return scaled(value * known.factor, byteDisplayOf(known.canonical), '/s')
-  if (known?.family === 'ratio') return `${formatNumber(value)}%`
-  const shown = known?.family === 'count' ? '' : canonicalUnit(unit)
-  return shown ? `${formatNumber(value)} ${shown}` : formatNumber(value)
+  const shown = displayUnit(value, unit)
+  const number = formatNumber(shown.toDisplay(value))
+  return shown.name ? `${number}${shown.space ? ' ' : ''}${shown.name}` : number
 }
 
 /**
- * The display unit `formatQuantity` writes `value` in: divide by `divisor` and append `name` (after a space unless
- * `space` is false: "12.5%"). A chart scales its ticks by the unit its largest value gets, so that its axis reads in
- * the unit the table's cells use ("28.5 µs", not "28.5k ns").
+ * The display unit `formatQuantity` writes `value` in: `toDisplay` converts a value of `unit` into it, `name` follows
+ * (after a space unless `space` is false: "12.5%"). A chart scales its ticks by the unit its largest value gets, so
+ * that its axis reads in the unit the table's cells use ("28.5 µs", not "28.5k ns").
  */
-export function displayUnit(value: number, unit: string): { divisor: number; name: string; space: boolean } {
+export function displayUnit(value: number, unit: string): DisplayUnit {
   const known = lookupUnit(unit)
-  const pick = (scale: Array<[string, number]>, suffix: string): { divisor: number; name: string; space: boolean } => {
-    const base = value * known!.factor
-    const [name, factor] = scale.find(([, f]) => Math.abs(base) >= f) ?? scale[scale.length - 1]!
-    return { divisor: factor / known!.factor, name: `${name}${suffix}`, space: true }
+  const same = { divisor: 1, toDisplay: (v: number) => v, space: true }
+  // Zero has no best scale: in the unit the tool wrote ("0 ms", not "0 ns").
+  if (!known || !Number.isFinite(value) || (value === 0 && known.family !== 'count' && known.family !== 'ratio')) {
+    return { ...same, name: known?.family === 'count' ? '' : canonicalUnit(unit) }
   }
-  if (!Number.isFinite(value) || (value === 0 && known && known.family !== 'count' && known.family !== 'ratio')) {
-    return { divisor: 1, name: known?.family === 'count' ? '' : canonicalUnit(unit), space: true }
+  const pick = (scale: Array<[string, number]>, suffix: string): DisplayUnit => {
+    const [name, factor] = scale.find(([, f]) => Math.abs(value * known.factor) >= f) ?? scale[scale.length - 1]!
+    return { divisor: factor / known.factor, toDisplay: (v) => (v * known.factor) / factor, name: `${name}${suffix}`, space: true }
   }
-  if (known?.family === 'time') return pick(TIME_DISPLAY, '')
-  if (known?.family === 'bytes') return pick(byteDisplayOf(known.canonical), '')
-  if (known?.family === 'rate' && rateKind(known.canonical) === 'bytes') return pick(byteDisplayOf(known.canonical), '/s')
-  if (known?.family === 'ratio') return { divisor: 1, name: '%', space: false }
-  return { divisor: 1, name: known?.family === 'count' ? '' : canonicalUnit(unit), space: true }
+  if (known.family === 'time') return pick(TIME_DISPLAY, '')
+  if (known.family === 'bytes') return pick(byteDisplayOf(known.canonical), '')
+  if (known.family === 'rate' && rateKind(known.canonical) === 'bytes') return pick(byteDisplayOf(known.canonical), '/s')
+  if (known.family === 'ratio') return { ...same, name: '%', space: false }
+  return { ...same, name: known.family === 'count' ? '' : canonicalUnit(unit) }
 }
 
-/** A value in its family's base unit, in the largest display unit that keeps it ≥ 1. */
-function scaled(base: number, scale: Array<[string, number]>, suffix: string): string {
-  const [name, factor] = scale.find(([, f]) => Math.abs(base) >= f) ?? scale[scale.length - 1]!
-  return `${formatNumber(base / factor)} ${name}${suffix}`
+export interface DisplayUnit {
+  /** Values of the unit asked for, divided by this, are in the display unit (for a chart's scaling). */
+  divisor: number
+  /** A value of the unit asked for in the display unit, computed as the table's cells compute it. */
+  toDisplay: (value: number) => number
+  name: string
+  space: boolean
 }
 
 /** Three significant digits, with thousands separators for large values. */

@@ -273,10 +273,11 @@ describe('load runner against a real server', () => {
       ),
       log.lines.join('\n')
     )
-    // The advice follows the server's own ~20 ms a request (4 busy on average at 200/s), not the queued latency.
+    // The advice follows the server's own ~20 ms a request (4 busy on average at 200/s), not the queued latency
+    // (hundreds of ms by the end of the pass: 40+). The upper bound leaves a busy machine 5× the server's time.
     const advice = log.lines.find((line) => /cannot carry/.test(line))!
     const busy = Number(/about (\d+) busy on average/.exec(advice)?.[1])
-    assert.ok(busy >= 4 && busy <= 8, advice)
+    assert.ok(busy >= 4 && busy <= 20, advice)
     const [late, sent] = /(\d+) of (\d+) requests sent left late/.exec(advice)!.slice(1).map(Number)
     assert.ok(late! <= sent!, advice)
   })

@@ -208,7 +208,8 @@ function scenarioSection(report: GateReport, scenario: string, index: number, ch
 /** The unit the table would write the chart's largest value in. */
 function scaleOf(series: ChartSpec['series'], unit: string): ChartSpec['scale'] {
   const largest = Math.max(0, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)).map(Math.abs)))
-  return displayUnit(largest, unit)
+  const { divisor, name, space } = displayUnit(largest, unit)
+  return { divisor, name, space }
 }
 
 function valuesAt(points: Array<{ percentile: number; value: number }>, x: number[]): Array<number | null> {

@@ -85,7 +85,7 @@ export function axisRange(low: number, high: number): { min: number; max: number
 export function endLabels(min: number, max: number, unit: string): [string, string] {
   const scale = displayUnit(Math.max(Math.abs(min), Math.abs(max)), unit)
   const text = (value: number, digits: number): string => {
-    const scaled = value / scale.divisor
+    const scaled = scale.toDisplay(value)
     const number = scaled.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
     return scale.name ? `${number}${scale.space ? ' ' : ''}${scale.name}` : number
   }

@@ -278,7 +278,8 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
     // Late sends count every request sent, those still in flight at the end too.
     const sent = recorder.attempted + generator.inFlightAtEnd
     // Any share of late sends is worth a line: it is part of the latency, and its cause decides what to do.
-    if (scenario.ratePerSecond && (outcome.lateSends > 0.01 * sent || generator.saturated)) {
+    const lateLine = scenario.ratePerSecond && (outcome.lateSends > 0.01 * sent || generator.saturated)
+    if (lateLine && scenario.ratePerSecond) {
       deps.log.warn(
         `${label}: ${outcome.lateSends} of ${sent} requests sent left late (latency counts from the due time): ${describeLateSends(generator, scenario.connections, scenario.ratePerSecond, p99Ms, serviceMs)}.${workersAdvice(generator, availableParallelism())}`
       )
@@ -287,7 +288,6 @@ async function runTrial(scenario: LoadScenarioSettings, index: number, deps: Loa
         `${label}: the load generator was saturated (${generator.saturatedBecause}); latency verdicts of this trial cannot fail.${workersAdvice(generator, availableParallelism())}`
       )
     }
-    const lateLine = scenario.ratePerSecond && (outcome.lateSends > 0.01 * sent || generator.saturated)
     if (scenario.ratePerSecond && !lateLine && generator.unsentAtEnd > 0.01 * recorder.attempted) {
       // Sends owed at the end but never made (every connection held): as telling as late sends, with the same causes.
       deps.log.warn(
