@@ -63760,7 +63760,11 @@ function csvTrial(text, source) {
     endSeconds = Math.max(endSeconds, offset + responseTime);
     if (status < 200 || status >= 300) non2xx++;
   }
-  if (latencies.length === 0) throw new InputError(`${source}: the hey CSV has a header but no request rows`);
+  if (latencies.length === 0) {
+    throw new RunError(
+      `${source}: the hey CSV has a header but no request rows: hey writes rows only for answered requests, so every request of this run failed (hey's text report names the errors)`
+    );
+  }
   const metrics = summarizeSamples(latencies, "s");
   if (endSeconds > 0) metrics.rps = metricValue(latencies.length / endSeconds, "req/s");
   metrics.errors = metricValue(100 * non2xx / latencies.length, "%");
@@ -71867,7 +71871,7 @@ function flowMapping(text) {
 }
 function ruleLines(text) {
   const oneLine = !text.trim().includes("\n") && text.includes(",") && !/[{[]/.test(text);
-  return oneLine ? text.split(",").map((part) => part.trim()) : text.split("\n");
+  return oneLine ? text.split(/(?<!\d),|,(?!\d)/).map((part) => part.trim()) : text.split("\n");
 }
 function quoteRuleIndicators(text) {
   let quoted = false;
@@ -73444,13 +73448,37 @@ function buildReport(input) {
   if (distributions.length > 0) report.distributions = distributions;
   return report;
 }
+function runLabels(records) {
+  const stamp = (record, end2) => record.savedAt.slice(5, end2).replace("T", " ");
+  const clock = (record, end2) => record.savedAt.slice(11, end2);
+  const repeated = (labels2) => new Set(labels2.filter((label, index) => labels2.indexOf(label) !== index));
+  const dated = records.filter((record) => record.source.sha === void 0);
+  const end = [10, 16, 19].find((at) => repeated(dated.map((record) => stamp(record, at))).size === 0) ?? 19;
+  let labels = records.map((record) => record.source.sha?.slice(0, 7) ?? stamp(record, end));
+  for (const at of [16, 19]) {
+    const twice2 = repeated(labels);
+    if (twice2.size === 0) break;
+    labels = labels.map((label, index) => {
+      const sha = records[index].source.sha;
+      return sha !== void 0 && twice2.has(label) ? `${sha.slice(0, 7)} ${clock(records[index], at)}` : label;
+    });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  const twice = repeated(labels);
+  return labels.map((label) => {
+    if (!twice.has(label)) return label;
+    const count = (seen.get(label) ?? 0) + 1;
+    seen.set(label, count);
+    return `${label} #${count}`;
+  });
+}
 function buildTrends(input) {
   const history = [...input.lookup.history].reverse();
   if (history.length === 0) return [];
   const interesting = input.verdict.metrics.filter((m) => m.gated && m.current).sort((a, b) => statusRank(a.status) - statusRank(b.status)).slice(0, MAX_TREND_SERIES);
-  const days = history.map((record) => record.savedAt.slice(0, 10));
-  const withTime = new Set(days).size < days.length;
-  const labelOf2 = (record) => record.source.sha?.slice(0, 7) ?? (withTime ? record.savedAt.slice(5, 16).replace("T", " ") : record.savedAt.slice(5, 10));
+  const labelList = runLabels(history);
+  const labels = new Map(history.map((record, index) => [record, labelList[index]]));
+  const labelOf2 = (record) => labels.get(record);
   const currentScenarios = scenariosByName(input.current);
   return interesting.map((metric) => {
     const againstHistory = metric.change?.method === "history";

@@ -231,6 +231,11 @@ describe('settings', () => {
     assert.equal(budgets.rps!.fail[0]!.kind, 'absolute')
     assert.equal(budgets['*']!.fail[0]!.text, '+100%')
     assert.deepEqual(Object.keys(parseInlineThresholds('rps: > 900 req/s, p95: +20%', '--thresholds')), ['rps', 'p95'])
+    // A comma between digits groups thousands, as in a config file's rule; it does not separate rules.
+    const grouped = parseInlineThresholds('rps: >= 1,000 req/s, p95: +20%,p99: < 1,500us', '--thresholds')
+    assert.deepEqual(Object.keys(grouped), ['rps', 'p95', 'p99'])
+    assert.equal(grouped.rps!.fail[0]!.text, '>= 1,000 req/s')
+    assert.equal(grouped.p99!.fail[0]!.text, '< 1,500us')
     assert.throws(() => parseInlineThresholds('p95: 20%, p95: 30%', '--thresholds'), /--thresholds: "p95" has two rules \("20%" and "30%"\)/)
     assert.throws(() => parseInlineThresholds('- p95', 'input'), /input: expected a map of metric to rule/)
     assert.throws(

@@ -2,7 +2,8 @@
  * The HTML report in a real browser (Debian's chromium, driven by puppeteer-core), as a reviewer opens it: made by
  * the bundled CLI from a real load run against demo servers on 127.0.0.1 (three stored runs, then one slower), opened
  * from disk with every network request refused. Every scenario's charts must render with the expected series and
- * points, and the page must log no error. A screenshot is written for people to look at.
+ * points, and the page must log no error. A screenshot is written for people to look at. A second page, rendered from a
+ * report built here, holds a stored history with a step, whose legend and x labels must read as a reader needs them.
  *
  * Without chromium the test is skipped locally; .ci/run installs it and sets PERF_GATE_REQUIRE_CHROMIUM, so that CI
  * fails rather than skips when it is missing.
@@ -14,6 +15,15 @@ import { describe, test } from 'node:test'
 import puppeteer from 'puppeteer-core'
 import { freePort } from '../support/free-port.js'
 import { CLI_ENTRY, runCliEntry, scratchDir } from '../support/spawn-dist.js'
+import { resultsWith } from '../support/results-builder.js'
+import { baselineRecord } from '../../src/gate.js'
+import { parseThresholdMap } from '../../src/config/thresholds.js'
+import { buildReport } from '../../src/report/build-report.js'
+import { renderHtmlReport } from '../../src/report/html/render-html.js'
+import { evaluate } from '../../src/verdict/evaluate.js'
+import type { RunContext } from '../../src/context.js'
+
+const local: RunContext = { event: 'local', runner: 'local' }
 
 const CHROMIUM = process.env.PERF_GATE_CHROMIUM ?? '/usr/bin/chromium'
 const haveChromium = existsSync(CHROMIUM)
@@ -195,6 +205,62 @@ thresholds:
       assert.equal(storedHistories.length, storedReport.trends.length)
       for (const chart of storedHistories) assert.equal(chart.points, 3, `the history up to the stored run: ${chart.id}`)
       assert.deepEqual(errors, [], 'no console errors on the page of the stored run')
+    } finally {
+      await browser.close()
+    }
+  })
+
+  test('a history with a step: the legend names the run it starts at, and runs saved within a minute read apart', async () => {
+    // Twelve stored runs of one day, two a minute, p95 10 ms then 13 ms from the seventh on: a step among them.
+    const at = (index: number) => new Date(Date.UTC(2026, 11, 4, 9, Math.floor(index / 2), (index % 2) * 30))
+    const history = Array.from({ length: 12 }, (_, index) => {
+      const level = index < 6 ? 10 : 13
+      return baselineRecord('api', resultsWith({ s: { p95: { values: [level, level + 0.1, level - 0.1], unit: 'ms' } } }), local, at(index))
+    }).reverse()
+    const current = resultsWith({ s: { p95: { values: [13, 13.1, 12.9], unit: 'ms' } } })
+    const rules = [{ metrics: parseThresholdMap({ p95: '+20%' }, 'test') }]
+    const verdict = evaluate({ current, baseline: history[0]!.results, history: history.map((r) => r.results), rules })
+    const report = buildReport({
+      gate: 'api',
+      verdict,
+      current,
+      lookup: { baseline: history[0]!, history, problems: [] },
+      storeDescription: 'file store',
+      context: local,
+      now: new Date(),
+      notes: []
+    })
+    const trend = report.trends![0]!
+    assert.deepEqual(
+      trend.changePoints?.map((step) => trend.points[step.index]!.label),
+      ['12-04 09:03:00'],
+      'the step starts at the seventh run'
+    )
+    const dir = scratchDir('perf-gate-html-steps-')
+    writeFileSync(join(dir, 'steps.html'), renderHtmlReport(report))
+    const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] })
+    try {
+      const page = await browser.newPage()
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(String(error)))
+      await page.goto(`file://${join(dir, 'steps.html')}`)
+      await page.waitForFunction('Array.isArray(window.perfGateCharts)', { timeout: 15_000 })
+      const charts = (await page.evaluate('window.perfGateCharts')) as Array<DrawnChart & { xAxis: { labels: string[] } }>
+      const history = charts.find((chart) => chart.kind === 'history')!
+      const shownLabels = history.xAxis.labels.filter((label) => label !== '')
+      assert.equal(new Set(shownLabels).size, shownLabels.length, `no x label repeats: ${JSON.stringify(shownLabels)}`)
+      const legend = await page.$$eval('.u-legend', (tables) =>
+        tables.map((table) =>
+          Array.from(table.querySelectorAll('tr'), (row) =>
+            ['.u-label', '.u-value'].map(
+              (selector) => (row as { querySelector(s: string): { textContent: string | null } | null }).querySelector(selector)?.textContent ?? ''
+            )
+          )
+        )
+      )
+      const stepEntry = legend.flat().find(([label]) => label === 'step starts')
+      assert.deepEqual(stepEntry, ['step starts', 'at 12-04 09:03:00'], 'resting on this run, the legend names where the step starts')
+      assert.deepEqual(errors, [])
     } finally {
       await browser.close()
     }

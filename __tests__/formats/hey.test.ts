@@ -84,6 +84,14 @@ Error distribution:
       /^c\.txt:2: all 400 requests of this hey run failed; the first error: Get "http:\/\/127\.0\.0\.1:18080\/api\/items": dial tcp .*connection refused$/,
       RunError
     )
+    // The CSV of the same run: hey writes rows only for answered requests, so the header stands alone.
+    assertParseError(
+      'response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n',
+      'hey',
+      'c.csv',
+      /^c\.csv: the hey CSV has a header but no request rows: .*every request of this run failed/,
+      RunError
+    )
     // NaN in a report that has successful responses is no hey report.
     assertParseError(
       fixtureText('hey.txt').replace(/Average:\t[\d.]+ secs/, 'Average:\tNaN secs'),

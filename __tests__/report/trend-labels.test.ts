@@ -1,10 +1,11 @@
 /**
- * Trend points of stored runs are labelled by commit, else by date, and by the minute when two share a day; every
- * point is a run's level; a baseline handed over as a file is named as the file.
+ * Trend points of stored runs are labelled by commit, else by date, and by the minute (the second) when two share a day
+ * (a minute), so that no two read alike; every point is a run's level; a baseline handed over as a file is named as the
+ * file.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildReport } from '../../src/report/build-report.js'
+import { buildReport, runLabels } from '../../src/report/build-report.js'
 import { trialStrip } from '../../src/report/html/trial-strip.js'
 import { formatValue } from '../../src/report/format-cells.js'
 import { renderMarkdownReport } from '../../src/report/markdown.js'
@@ -48,7 +49,23 @@ test('stored runs of one day are told apart by the minute; of different days by 
   const days = [new Date('2026-12-01T09:15:00Z'), new Date('2026-12-02T10:30:00Z'), new Date('2026-12-03T11:45:00Z')]
   assert.deepEqual(trendLabels(days, local), ['12-01', '12-02', '12-03', 'this run'])
   const pushed: RunContext = { event: 'push', runner: 'local', sha: 'abcdef0123456789abcdef0123456789abcdef01', ref: 'refs/heads/main' }
-  assert.deepEqual(trendLabels(sameDay, pushed), ['abcdef0', 'abcdef0', 'abcdef0', 'this run'])
+  // One commit measured three times (re-runs): each point names its time, not the same sha three times.
+  assert.deepEqual(trendLabels(sameDay, pushed), ['abcdef0 09:15', 'abcdef0 10:30', 'abcdef0 11:45', 'this run'])
+})
+
+test('runs saved within one minute are told apart by the second; a label that would still repeat is numbered', () => {
+  const oneMinute = [new Date('2026-12-04T09:15:05Z'), new Date('2026-12-04T09:15:40Z'), new Date('2026-12-05T08:00:00Z')]
+  assert.deepEqual(trendLabels(oneMinute, local), ['12-04 09:15:05', '12-04 09:15:40', '12-05 08:00:00', 'this run'])
+  const oneSecond = [new Date('2026-12-04T09:15:05.100Z'), new Date('2026-12-04T09:15:05.900Z')]
+  assert.deepEqual(trendLabels(oneSecond, local), ['12-04 09:15:05 #1', '12-04 09:15:05 #2', 'this run'])
+  const sha = (digit: string) => digit.repeat(40)
+  const mixed = [
+    { ...baselineRecord('api', results(100), local, new Date('2026-12-04T09:15:00Z')), source: { sha: sha('a') } },
+    { ...baselineRecord('api', results(100), local, new Date('2026-12-04T09:16:00Z')), source: { sha: sha('b') } },
+    { ...baselineRecord('api', results(100), local, new Date('2026-12-04T09:17:00Z')), source: { sha: sha('b') } },
+    baselineRecord('api', results(100), local, new Date('2026-12-04T09:18:00Z'))
+  ]
+  assert.deepEqual(runLabels(mixed), ['aaaaaaa', 'bbbbbbb 09:16', 'bbbbbbb 09:17', '12-04'])
 })
 
 test('a run reads the same in the table, the trend and the history: its median, a cold first trial set aside', () => {

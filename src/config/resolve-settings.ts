@@ -380,10 +380,13 @@ function flowMapping(text: string): Record<string, unknown> | undefined {
   }
 }
 
-/** The lines of inline rules: a one-line text without braces has its rules separated by commas. */
+/**
+ * The lines of inline rules: a one-line text without braces has its rules separated by commas. A comma between
+ * digits groups thousands (">= 1,000 req/s"), as a config file's rule may, and separates nothing.
+ */
 function ruleLines(text: string): string[] {
   const oneLine = !text.trim().includes('\n') && text.includes(',') && !/[{[]/.test(text)
-  return oneLine ? text.split(',').map((part) => part.trim()) : text.split('\n')
+  return oneLine ? text.split(/(?<!\d),|,(?!\d)/).map((part) => part.trim()) : text.split('\n')
 }
 
 /**

@@ -131,7 +131,12 @@ function csvTrial(text: string, source: string): Trial {
     endSeconds = Math.max(endSeconds, offset! + responseTime!)
     if (status! < 200 || status! >= 300) non2xx++
   }
-  if (latencies.length === 0) throw new InputError(`${source}: the hey CSV has a header but no request rows`)
+  // hey writes a CSV row only for a request that was answered: a header alone is a run in which every request failed.
+  if (latencies.length === 0) {
+    throw new RunError(
+      `${source}: the hey CSV has a header but no request rows: hey writes rows only for answered requests, so every request of this run failed (hey's text report names the errors)`
+    )
+  }
   const metrics = summarizeSamples(latencies, 's')
   if (endSeconds > 0) metrics.rps = metricValue(latencies.length / endSeconds, 'req/s')
   metrics.errors = metricValue((100 * non2xx) / latencies.length, '%')

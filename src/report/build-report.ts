@@ -116,6 +116,37 @@ export function buildReport(input: ReportInput): GateReport {
  * changed. What this run was compared with is on the same statistic: against stored history the median of the stored
  * runs' levels (no point is marked), else the one baseline run's level, marked.
  */
+/**
+ * The x labels of stored runs, oldest first: a run's commit, else its date, told apart wherever two would read alike.
+ * Dates gain the time (to the minute, then the second) when two runs fall on one day or one minute (a local store);
+ * a commit measured twice (a re-run) gains its time the same way. A label that still repeats is numbered.
+ */
+export function runLabels(records: BaselineRecord[]): string[] {
+  const stamp = (record: BaselineRecord, end: number): string => record.savedAt.slice(5, end).replace('T', ' ')
+  const clock = (record: BaselineRecord, end: number): string => record.savedAt.slice(11, end)
+  const repeated = (labels: string[]): Set<string> => new Set(labels.filter((label, index) => labels.indexOf(label) !== index))
+  const dated = records.filter((record) => record.source.sha === undefined)
+  // One precision for every date label, the coarsest that tells them apart: the axis reads one format.
+  const end = [10, 16, 19].find((at) => repeated(dated.map((record) => stamp(record, at))).size === 0) ?? 19
+  let labels = records.map((record) => record.source.sha?.slice(0, 7) ?? stamp(record, end))
+  for (const at of [16, 19]) {
+    const twice = repeated(labels)
+    if (twice.size === 0) break
+    labels = labels.map((label, index) => {
+      const sha = records[index]!.source.sha
+      return sha !== undefined && twice.has(label) ? `${sha.slice(0, 7)} ${clock(records[index]!, at)}` : label
+    })
+  }
+  const seen = new Map<string, number>()
+  const twice = repeated(labels)
+  return labels.map((label) => {
+    if (!twice.has(label)) return label
+    const count = (seen.get(label) ?? 0) + 1
+    seen.set(label, count)
+    return `${label} #${count}`
+  })
+}
+
 function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
   const history = [...input.lookup.history].reverse()
   if (history.length === 0) return []
@@ -123,11 +154,9 @@ function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
     .filter((m) => m.gated && m.current)
     .sort((a, b) => statusRank(a.status) - statusRank(b.status))
     .slice(0, MAX_TREND_SERIES)
-  // Runs without a commit are labelled by date, and by the minute too when two fall on one day (a local store).
-  const days = history.map((record) => record.savedAt.slice(0, 10))
-  const withTime = new Set(days).size < days.length
-  const labelOf = (record: BaselineRecord): string =>
-    record.source.sha?.slice(0, 7) ?? (withTime ? record.savedAt.slice(5, 16).replace('T', ' ') : record.savedAt.slice(5, 10))
+  const labelList = runLabels(history)
+  const labels = new Map(history.map((record, index) => [record, labelList[index]!]))
+  const labelOf = (record: BaselineRecord): string => labels.get(record)!
   const currentScenarios = scenariosByName(input.current)
   return interesting.map((metric) => {
     // Against stored history this run was compared with the median of several runs, which no one point is.

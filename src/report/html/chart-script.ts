@@ -100,11 +100,13 @@ export function chartScript(): string {
       });
     }
     if (spec.steps) {
-      // Where a step found among the stored runs starts: a large ring in the failure colour, named in the legend.
+      // Where a step found among the stored runs starts: a large ring in the failure colour, named in the legend. The
+      // legend names the run(s) it starts at wherever the pointer is (a run off the step would read "--").
+      var stepRuns = spec.steps.map(function (i) { return spec.labels[i]; }).join(', ');
       series.push({
         label: 'step starts', stroke: css.getPropertyValue('--fail').trim(), width: 0,
         points: { show: true, size: 16, fill: 'transparent', stroke: css.getPropertyValue('--fail').trim(), width: 2 },
-        value: function (u, v) { return fmt(v, spec.scale); }
+        value: function (u, v) { return v == null ? 'at ' + stepRuns : fmt(v, spec.scale); }
       });
     }
     var data = [xs].concat(spec.series.map(function (s) { return s.values; }));
