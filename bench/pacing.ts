@@ -16,7 +16,9 @@
  *   that does not yield) adds to it, so a change to the pacer must leave it where it was.
  *
  * Usage: node --import tsx bench/pacing.ts [--rates 1000,10000] [--seconds 3] [--rounds 3] [--connections 50] [--each-round]
- * (--each-round: every round's send lag p99 and gap p90 on stderr, to see how much a p99 moves between rounds)
+ *   [--pacings timers,asleep,pacer]
+ * (--each-round: every round's send lag p99 and gap p90 on stderr, to see how much a p99 moves between rounds;
+ * --pacings: which of the three to run, e.g. pacer alone to trace its collections with --trace-gc)
  */
 import { spawn } from 'node:child_process'
 import { PerformanceObserver } from 'node:perf_hooks'
@@ -31,6 +33,7 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
+    pacings: { type: 'string', default: 'timers,asleep,pacer' },
     'each-round': { type: 'boolean', default: false }
   }
 })
@@ -54,7 +57,12 @@ createServer((request, response) => {
 }).listen(0, '127.0.0.1', function () { console.log(this.address().port) })
 `
 
-const PACINGS = ['timers', 'pacer, always asleep', 'pacer'] as const
+const ALL_PACINGS = { timers: 'timers', asleep: 'pacer, always asleep', pacer: 'pacer' } as const
+const PACINGS = flags.pacings.split(',').map((key) => {
+  const pacing = ALL_PACINGS[key.trim() as keyof typeof ALL_PACINGS]
+  if (!pacing) throw new Error(`--pacings: "${key}" is none of ${Object.keys(ALL_PACINGS).join(', ')}`)
+  return pacing
+})
 /** The pacer as it was before it stayed awake between close sends: the worker wakes the event loop for each one. */
 const asleep = new Pacer(0)
 
