@@ -17,10 +17,8 @@ import { freePort } from '../support/free-port.js'
 import { CLI_ENTRY, runCliEntry, scratchDir } from '../support/spawn-dist.js'
 import { resultsWith } from '../support/results-builder.js'
 import { baselineRecord } from '../../src/gate.js'
-import { parseThresholdMap } from '../../src/config/thresholds.js'
-import { buildReport } from '../../src/report/build-report.js'
 import { renderHtmlReport } from '../../src/report/html/render-html.js'
-import { evaluate } from '../../src/verdict/evaluate.js'
+import { reportAgainst } from '../support/report-builder.js'
 import type { RunContext } from '../../src/context.js'
 
 const local: RunContext = { event: 'local', runner: 'local' }
@@ -218,18 +216,7 @@ thresholds:
       return baselineRecord('api', resultsWith({ s: { p95: { values: [level, level + 0.1, level - 0.1], unit: 'ms' } } }), local, at(index))
     }).reverse()
     const current = resultsWith({ s: { p95: { values: [13, 13.1, 12.9], unit: 'ms' } } })
-    const rules = [{ metrics: parseThresholdMap({ p95: '+20%' }, 'test') }]
-    const verdict = evaluate({ current, baseline: history[0]!.results, history: history.map((r) => r.results), rules })
-    const report = buildReport({
-      gate: 'api',
-      verdict,
-      current,
-      lookup: { baseline: history[0]!, history, problems: [] },
-      storeDescription: 'file store',
-      context: local,
-      now: new Date(),
-      notes: []
-    })
+    const report = reportAgainst(history, current)
     const trend = report.trends![0]!
     assert.deepEqual(
       trend.changePoints?.map((step) => trend.points[step.index]!.label),

@@ -14,29 +14,11 @@ import { baselineRecord } from '../../src/gate.js'
 import { evaluate } from '../../src/verdict/evaluate.js'
 import { parseThresholdMap } from '../../src/config/thresholds.js'
 import type { RunContext } from '../../src/context.js'
-import type { BaselineRecord } from '../../src/baselines/store.js'
-import type { GateReport } from '../../src/report/report-model.js'
-import type { Results } from '../../src/results/model.js'
 import { resultsWith } from '../support/results-builder.js'
+import { reportAgainst } from '../support/report-builder.js'
 
 const local: RunContext = { event: 'local', runner: 'local' }
 const results = (value: number) => resultsWith({ s: { p95: { values: [value, value + 1, value - 1], unit: 'ms' } } })
-
-/** The report of `current` against stored runs (newest first), gated on p95 +20%. */
-function reportAgainst(history: BaselineRecord[], current: Results): GateReport {
-  const rules = [{ metrics: parseThresholdMap({ p95: '+20%' }, 'test') }]
-  const verdict = evaluate({ current, baseline: history[0]!.results, history: history.map((r) => r.results), rules })
-  return buildReport({
-    gate: 'api',
-    verdict,
-    current,
-    lookup: { baseline: history[0]!, history, problems: [] },
-    storeDescription: 'file store',
-    context: local,
-    now: new Date(),
-    notes: []
-  })
-}
 
 function trendLabels(savedAt: Date[], context: RunContext): string[] {
   const history = savedAt.map((at, i) => baselineRecord('api', results(100 + i), context, at)).reverse()

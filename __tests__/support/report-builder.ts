@@ -1,8 +1,30 @@
 /** Small GateReport and MetricVerdict builders for report and comment tests. */
+import type { BaselineRecord } from '../../src/baselines/store.js'
+import { parseThresholdMap } from '../../src/config/thresholds.js'
+import type { RunContext } from '../../src/context.js'
+import { buildReport } from '../../src/report/build-report.js'
 import type { GateReport } from '../../src/report/report-model.js'
+import type { Results } from '../../src/results/model.js'
 import type { MetricStatus, MetricVerdict } from '../../src/verdict/types.js'
-import { summarize } from '../../src/verdict/evaluate.js'
+import { evaluate, summarize } from '../../src/verdict/evaluate.js'
 import { labelOf } from '../../src/verdict/labels.js'
+
+/** The report of a local run of `current` against stored runs (newest first), gated on p95 +20%. */
+export function reportAgainst(history: BaselineRecord[], current: Results): GateReport {
+  const rules = [{ metrics: parseThresholdMap({ p95: '+20%' }, 'test') }]
+  const verdict = evaluate({ current, baseline: history[0]!.results, history: history.map((r) => r.results), rules })
+  const context: RunContext = { event: 'local', runner: 'local' }
+  return buildReport({
+    gate: 'api',
+    verdict,
+    current,
+    lookup: { baseline: history[0]!, history, problems: [] },
+    storeDescription: 'file store',
+    context,
+    now: new Date(),
+    notes: []
+  })
+}
 
 /** One p95 row of `scenario` with `status` (fail rows are +50%, others +1%). */
 export function row(scenario: string, status: MetricStatus, extra: Partial<MetricVerdict> = {}): MetricVerdict {
