@@ -63431,6 +63431,8 @@ var report_schema_default = {
     },
     targetsOnly: { type: "boolean" },
     confirmationFailure: { type: "string" },
+    strict: { type: "boolean", description: "Strict mode: a warn or inconclusive verdict fails the gate (exit 1) as a regression does." },
+    runFailure: { type: "string", description: "Why the run fails (exit 2) whatever its verdict: fail-on-missing-baseline found no baseline, or a due save failed." },
     saved: {
       type: "object",
       required: ["id", "first"],
@@ -64024,9 +64026,13 @@ var FileBaselineStore = class {
     for (let attempt = 0; ; attempt++) {
       const path = this.historyPath(saved.gate, saved.id);
       if (await writeRecordFile(path, saved, { exclusive: true })) {
-        await this.prune(saved.gate, this.historyLimit);
+        const pruned = await this.prune(saved.gate, this.historyLimit);
         await this.compactPast(saved.gate);
-        return { id: saved.id, location: relative2(process.cwd(), path) || path };
+        return {
+          id: saved.id,
+          location: relative2(process.cwd(), path) || path,
+          ...pruned.length > 0 ? { pruned: { count: pruned.length, keep: this.historyLimit } } : {}
+        };
       }
       if (attempt >= 5) throw new Error(`baseline ${path} already exists, and so did ${attempt} fresh ids; nothing was overwritten`);
       saved = { ...saved, id: newBaselineId(new Date(Date.parse(saved.savedAt) || Date.now()), saved.source.sha) };
@@ -71809,7 +71815,7 @@ function resolveLoadSource(edge, config, where, rootDir, env, customProfiles = {
   const secrets = /* @__PURE__ */ new Set();
   const profiles = profileTable(customProfiles, where);
   const profileName = (raw, at) => checkProfileName(raw, at, profiles);
-  const edgeProfile = profileName(edge.profile, "input 'profile'");
+  const edgeProfile = profileName(edge.profile, "input 'profile' / --profile");
   profileName(config?.profile, `${where}: /load/profile`);
   config?.scenarios.forEach((scenario, index) => profileName(scenario.profile, `${where}: /load/scenarios/${index}/profile`));
   const baseUrl = config?.["base-url"];
@@ -71821,11 +71827,11 @@ function resolveLoadSource(edge, config, where, rootDir, env, customProfiles = {
   let scenarios = [];
   const websocketScenarios = [];
   if (url && isWebSocketUrl(url)) {
-    const knobs = resolveKnobs({}, config, edge, edgeProfile, "input 'url'", profiles);
-    websocketScenarios.push(buildWebSocketScenario(websocketScenarioName(url), { url }, knobs, {}, "input 'url'", placeholders));
+    const knobs = resolveKnobs({}, config, edge, edgeProfile, "input 'url' / --url", profiles);
+    websocketScenarios.push(buildWebSocketScenario(websocketScenarioName(url), { url }, knobs, {}, "input 'url' / --url", placeholders));
   } else if (url) {
-    const endpoint = parseEndpoint({ url }, "input 'url'", baseUrl, env, secrets);
-    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'", profiles)];
+    const endpoint = parseEndpoint({ url }, "input 'url' / --url", baseUrl, env, secrets);
+    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url' / --url", profiles)];
   } else {
     const names = /* @__PURE__ */ new Set();
     const single = config.scenarios.length === 1;
@@ -71924,15 +71930,15 @@ function resolveKnobs(own, config, edge, edgeProfile, at, profiles) {
   const scalePicked = pick("scale");
   const scale = scalePicked ? parseScale(scalePicked) : profile.scale ?? 1;
   const scaleAt = scalePicked?.at ?? "the profile";
-  const pickedConnections = edge.connections?.trim() ? { at: "input 'connections'" } : pick("connections");
+  const pickedConnections = edge.connections?.trim() ? { at: "input 'connections' / --connections" } : pick("connections");
   const connections = scaledUsers(
-    edge.connections?.trim() ? wholeNumber(edge.connections, "input 'connections'", 1, 1e4) : pick("connections")?.value ?? profile.connections,
+    edge.connections?.trim() ? wholeNumber(edge.connections, "input 'connections' / --connections", 1, 1e4) : pick("connections")?.value ?? profile.connections,
     scale,
     scaleAt
   );
-  const durationPicked = edge.duration?.trim() ? { value: edge.duration, at: "input 'duration'" } : pick("duration");
+  const durationPicked = edge.duration?.trim() ? { value: edge.duration, at: "input 'duration' / --duration" } : pick("duration");
   const duration2 = seconds2(durationPicked) ?? profile.durationSeconds;
-  const trials = edge.trials?.trim() ? wholeNumber(edge.trials, "input 'trials'", 1, 100) : pick("trials")?.value ?? profile.trials;
+  const trials = edge.trials?.trim() ? wholeNumber(edge.trials, "input 'trials' / --trials", 1, 100) : pick("trials")?.value ?? profile.trials;
   const warmupSeconds = seconds2(pick("warmup"), { allowZero: true }) ?? profile.warmupSeconds;
   const timeout = pick("timeout");
   const timeoutSeconds = seconds2(timeout) ?? DEFAULT_LOAD_TIMEOUT_SECONDS;
@@ -71942,7 +71948,7 @@ function resolveKnobs(own, config, edge, edgeProfile, at, profiles) {
   if (pickedConnections) explicit.connections = pickedConnections.at;
   const knobs = { connections, durationSeconds: duration2, warmupSeconds, trials, timeoutSeconds, scale, explicit };
   const pickedRate = pick("rate");
-  if (edge.rate?.trim()) knobs.rate = { value: positiveNumber(edge.rate, "input 'rate'"), at: "input 'rate'" };
+  if (edge.rate?.trim()) knobs.rate = { value: positiveNumber(edge.rate, "input 'rate' / --rate"), at: "input 'rate' / --rate" };
   else if (pickedRate) knobs.rate = pickedRate;
   else if (profile.ratePerSecond !== void 0) knobs.rate = { value: profile.ratePerSecond, at: "the profile" };
   if (knobs.rate) knobs.rate = { ...knobs.rate, value: knobs.rate.value * scale };
@@ -71957,7 +71963,7 @@ function resolveKnobs(own, config, edge, edgeProfile, at, profiles) {
   if (think) knobs.thinkTime = { value: parseThinkTime(think), at: think.at };
   if (edge.workers?.trim()) {
     const raw = edge.workers.trim();
-    knobs.workers = { value: raw === "auto" ? "auto" : wholeNumber(raw, "input 'workers'", 1, 64), at: "input 'workers'" };
+    knobs.workers = { value: raw === "auto" ? "auto" : wholeNumber(raw, "input 'workers' / --workers", 1, 64), at: "input 'workers' / --workers" };
   } else {
     const workers = pick("workers");
     if (workers) knobs.workers = workers;
@@ -72136,7 +72142,7 @@ function resolveServer(edge, config, where, rootDir, firstOrigin) {
   }
   const base = config?.["base-url"] ?? firstOrigin;
   const rawReady = edge.readyUrl?.trim() || configured?.["ready-url"];
-  const readyAt = edge.readyUrl?.trim() ? "input 'ready-url'" : `${where}: /load/server/ready-url`;
+  const readyAt = edge.readyUrl?.trim() ? "input 'ready-url' / --ready-url" : `${where}: /load/server/ready-url`;
   let readyUrl;
   if (rawReady) {
     try {
@@ -72249,9 +72255,9 @@ function settingsFrom(edge, config, where, configUsed) {
   return settings;
 }
 function resolveConfirm(edge, config, where) {
-  const compareTo = choice(edge.compareTo, ["stored", "base-commit"], "input 'compare-to'") ?? config["compare-to"] ?? "stored";
-  const when = choice(edge.confirm, ["on-regression", "never"], "input 'confirm'") ?? config.confirm?.when ?? "on-regression";
-  const budget = edge.confirmBudget ? parseDurationMs(edge.confirmBudget, "input 'confirm-budget'") : config.confirm?.budget !== void 0 ? parseDurationMs(config.confirm.budget, `${where}: /confirm/budget`) : DEFAULT_CONFIRM_BUDGET_MS;
+  const compareTo = choice(edge.compareTo, ["stored", "base-commit"], "input 'compare-to' / --compare-to") ?? config["compare-to"] ?? "stored";
+  const when = choice(edge.confirm, ["on-regression", "never"], "input 'confirm' / --confirm") ?? config.confirm?.when ?? "on-regression";
+  const budget = edge.confirmBudget ? parseDurationMs(edge.confirmBudget, "input 'confirm-budget' / --confirm-budget") : config.confirm?.budget !== void 0 ? parseDurationMs(config.confirm.budget, `${where}: /confirm/budget`) : DEFAULT_CONFIRM_BUDGET_MS;
   const method = config.confirm?.method ?? DEFAULT_CONFIRM_METHOD;
   const looks = config.confirm?.looks ?? DEFAULT_CONFIRM_LOOKS;
   if (looks.some((n, i) => i > 0 && n <= looks[i - 1])) {
@@ -72284,6 +72290,25 @@ function edgeRepeat(edge) {
   if (!Number.isInteger(value) || value < 1 || value > 1e3) throw new InputError(`repeat must be a whole number from 1 to 1000, got "${raw}"`);
   return value;
 }
+function refuseRunSettings(edge) {
+  const given = [
+    ["repeat", edge.repeat],
+    ["timeout", edge.timeout],
+    ["connections", edge.load?.connections],
+    ["duration", edge.load?.duration],
+    ["rate", edge.load?.rate],
+    ["trials", edge.load?.trials],
+    ["workers", edge.load?.workers],
+    ["profile", edge.load?.profile],
+    ["start", edge.load?.start],
+    ["ready-url", edge.load?.readyUrl]
+  ];
+  const names = given.filter(([, value]) => value?.trim()).map(([name]) => `'${name}' / --${name}`);
+  if (names.length === 0) return;
+  throw new InputError(
+    `results (input 'results' / --results) is a file gated as it is, and nothing runs, so ${names.join(", ")} would do nothing; drop ${names.length > 1 ? "them" : "it"}, or give the command that writes the results (input 'command' / --command)`
+  );
+}
 function resolveSource(edge, config, where) {
   const format = edge.format ? resultsFormatName(edge.format, "format (input 'format' / --format)") : "auto";
   if (edge.command) {
@@ -72306,7 +72331,10 @@ function resolveSource(edge, config, where) {
       `results and url: a results file (input 'results' / --results) is gated as it is, and a URL (input 'url' / --url) is loaded; give one of them, or a command that writes the results with the url`
     );
   }
-  if (edge.resultsPath) return { kind: "results-file", path: resolve3(edge.rootDir, edge.resultsPath), format };
+  if (edge.resultsPath) {
+    refuseRunSettings(edge);
+    return { kind: "results-file", path: resolve3(edge.rootDir, edge.resultsPath), format };
+  }
   const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {}, config.profiles);
   if (load && !(config.load && config.suites && config.suites.length > 0 && !edge.load?.url?.trim())) return load;
   if (config.suites && config.suites.length > 0) {
@@ -73942,11 +73970,11 @@ function buildReport(input) {
     }
     const reliance = relianceOnStoredBaseline(verdict);
     if (difference && reliance !== "none") {
-      const subject = reliance === "gated" ? "the baseline was" : "the rows A/B did not re-measure compare with a baseline";
+      const subject = reliance === "gated" ? "the baseline was" : `the ${ungatedRows(verdict)} compare with a baseline`;
       report.baselineProblems.push(`${subject} measured on a different kind of machine (${difference}); differences may come from the runner, not the code`);
     }
     const load = describeLoadDifference(record.environment, input.current.environment);
-    if (load && reliance !== "none") report.baselineProblems.push(describeLoadProblem(load, reliance));
+    if (load && reliance !== "none") report.baselineProblems.push(describeLoadProblem(load, reliance, ungatedRows(verdict)));
   }
   const trends = buildTrends(input);
   if (trends.length > 0) report.trends = trends;
@@ -74031,10 +74059,13 @@ function relianceOnStoredBaseline(verdict) {
   if (judged.some((m) => m.gated)) return "gated";
   return judged.length > 0 ? "ungated" : "none";
 }
-function describeLoadProblem(load, reliance) {
+function ungatedRows(verdict) {
+  return verdict.metrics.some((m) => m.decidedBy === "paired") ? "rows A/B did not re-measure" : "ungated rows";
+}
+function describeLoadProblem(load, reliance, ungated) {
   if (reliance === "ungated") {
-    const subject = "the rows A/B did not re-measure compare with a baseline measured while this machine was";
-    const rest = "the A/B rows measured both sides here, in turns, and are not affected";
+    const subject = `the ${ungated} compare with a baseline measured while this machine was`;
+    const rest = ungated === "ungated rows" ? "no gated row depends on that baseline" : "the A/B rows measured both sides here, in turns, and are not affected";
     return load.busier === "baseline" ? `${subject} busier (load ${load.baseline.toFixed(2)} per core, ${load.current.toFixed(2)} now): they may show improvements that are not there and hide slowdowns; ${rest}` : `${subject} quieter (load ${load.baseline.toFixed(2)} per core then, ${load.current.toFixed(2)} now): their slowdowns may be the load, not the code; ${rest}`;
   }
   const remedy = "compare under the same conditions with --compare-to base-commit (base and head in turns, now)";
@@ -77807,6 +77838,7 @@ async function runGate(settings, deps, options) {
     notes
   });
   if (confirmed.failure) report.confirmationFailure = confirmed.failure;
+  if (settings.strict) report.strict = true;
   throwIfCancelled(deps.signal, "before the baseline was saved");
   const overBudget = settings.baseline.saveOverErrorBudget ? void 0 : errorBudgetBreach(verdict.metrics);
   const partial = settings.suiteScope ? `only suite(s) ${settings.suiteScope.join(", ")} ran (--suite), and a baseline holds every suite` : void 0;
@@ -77824,6 +77856,12 @@ async function runGate(settings, deps, options) {
       report.saved = { id: outcome.saved.id, first: isFirstBaseline(lookup, settings), ...record.source.sha ? { sha: record.source.sha } : {} };
       outcome.history = [record, ...(await rollingHistory(settings, deps, lookup)).filter((stored2) => stored2.id !== record.id)];
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`);
+      const pruned = outcome.saved.pruned;
+      if (pruned && pruned.count > 1) {
+        deps.log.warn(`Deleted the ${pruned.count} oldest stored runs to keep the newest ${pruned.keep} (history: ${pruned.keep}).`);
+      } else if (pruned) {
+        deps.log.info(`The oldest stored run was deleted to keep the newest ${pruned.keep} (history: ${pruned.keep}).`);
+      }
     } catch (error) {
       outcome.saveFailure = messageOf(error);
       report.baselineProblems.push(`this run was due to be saved as a baseline and was not: ${outcome.saveFailure}`);
@@ -77843,7 +77881,7 @@ async function runGate(settings, deps, options) {
   }
   const missing = verdict.targetsOnly ? void 0 : missingBaselineFailure(settings, lookup, saveDecision, outcome.saveFailure);
   if (missing) {
-    report.notes.push(missing);
+    report.runFailure = missing;
     deps.log.error(missing);
     outcome.exitCode = EXIT_RUN_FAILED;
   }
@@ -78112,12 +78150,16 @@ var GATE_GUIDANCE = {
   "no-baseline": "There is no baseline to compare against yet, so relative thresholds were not checked. A baseline is saved by the next push to the default branch (or `perf-gate baseline promote`).",
   pass: "Every gated metric is within its threshold."
 };
-function confirmationFailureLine(report) {
-  return report.confirmationFailure ? `Same-runner confirmation failed, so the verdicts against the stored baseline stand: ${report.confirmationFailure}` : void 0;
+function headlineAlerts(report) {
+  return [
+    ...report.runFailure ? [report.runFailure] : [],
+    ...report.confirmationFailure ? [`Same-runner confirmation failed, so the verdicts against the stored baseline stand: ${report.confirmationFailure}`] : []
+  ];
 }
 function guidanceFor(report) {
   if (report.targetsOnly && report.verdict === "pass") return "Every threshold is an absolute target, so no baseline is needed; every target is met.";
   if (report.saved?.first) return "Relative thresholds are checked from the next pull request on; absolute budgets were checked now.";
+  if (report.runFailure) return "This run fails (exit 2) because fail-on-missing-baseline is set and no baseline could be used (see above).";
   if (report.verdict === "no-baseline") {
     switch (report.baselineAbsence?.kind) {
       case "unreadable":
@@ -78134,6 +78176,10 @@ function guidanceFor(report) {
   }
   if (report.verdict === "fail" && report.metrics.every((metric) => metric.status !== "fail" || metric.current === void 0)) {
     return "A gated metric of the baseline is missing from this run, so it was not compared; run it again, or set `removed:` if it was dropped on purpose.";
+  }
+  if (report.strict && report.verdict === "warn") return "A metric crossed a warn level, and in strict mode a warning fails the gate.";
+  if (report.strict && report.verdict === "inconclusive") {
+    return "Some changes could not be told apart from runner noise, and in strict mode that fails the gate; re-run the job or add trials to decide.";
   }
   return GATE_GUIDANCE[report.verdict];
 }
@@ -78502,10 +78548,9 @@ function renderHtmlReport(report) {
   const savedAs = report.saved ? `${escapeHtml(report.saved.id)}${report.saved.sha ? `, commit ${escapeHtml(report.saved.sha.slice(0, 7))}` : ""}` : "";
   const baseline = report.saved?.first ? `Baseline saved (${savedAs}): the next pull request compares against it.` : report.baseline ? describeBaseline(report.baseline) : report.baselineAbsence ? `No ${decidedByAB(report) ? "stored " : ""}baseline: ${htmlWithCode(report.baselineAbsence.reason.replace(/[.!]?$/, "."))}${decidedByAB(report) ? " The same-runner A/B against the base commit checked the relative thresholds." : ""}` : "No baseline.";
   const assets = uplotAssets();
-  const confirmationFailure = confirmationFailureLine(report);
   const saved = report.saved && !report.saved.first ? `<p>${iconSvg("saved")} This run is saved as a baseline (${savedAs})${escapeHtml(savedDespiteFailure(report))}.</p>` : "";
   const warnings = [
-    ...confirmationFailure ? [`${iconSvg("alert")} ${htmlWithCode(confirmationFailure)}`] : [],
+    ...headlineAlerts(report).map((alert) => `${iconSvg("alert")} ${htmlWithCode(alert)}`),
     ...problemsBesideAbsence(report).map((problem) => `${iconSvg("warn")} ${htmlWithCode(`${problem.charAt(0).toUpperCase()}${problem.slice(1)}`)}`)
   ];
   return `<!doctype html>
@@ -78694,8 +78739,7 @@ function compose(report, notable, unchanged, notableShown, unchangedShown, optio
     `**${headlineParts(report).map((p) => `${p.icon} ${p.text}`).join(" · ") || "no gated metrics"}**`
   );
   lines.push("");
-  const confirmationFailure = confirmationFailureLine(report);
-  if (confirmationFailure) lines.push(`> ❗ ${escapeMarkdown(confirmationFailure, 1e3)}`, "");
+  for (const alert of headlineAlerts(report)) lines.push(`> ❗ ${escapeMarkdown(alert, 1e3)}`, "");
   lines.push(describeBaseline2(report));
   if (report.saved && !report.saved.first) {
     const commit = report.saved.sha ? `, commit ${commitLink(report, report.saved.sha)}` : "";
@@ -79262,8 +79306,7 @@ function renderTerminalReport(report, options) {
   lines.push(
     headlineParts(report).map((p) => p.text).join(" · ") || "no gated metrics"
   );
-  const confirmationFailure = confirmationFailureLine(report);
-  if (confirmationFailure) lines.push(paint(COLORS.fail, `! ${escapeTerminal(confirmationFailure, 1e3)}`));
+  for (const alert of headlineAlerts(report)) lines.push(paint(COLORS.fail, `! ${escapeTerminal(alert, 1e3)}`));
   if (report.saved?.first) {
     lines.push(
       `baseline saved (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ""}): the next PR compares against it`
@@ -79985,6 +80028,11 @@ async function runCommand2(args, io) {
       throw new InputError("--save-baseline with --suite would save only some suites as the baseline; run every suite to save one");
     }
     settings = selectSuites(settings, suites);
+    if (settings.confirm.compareTo === "base-commit" && !settings.confirm.base) {
+      throw new InputError(
+        `compare-to base-commit${text("compare-to") ? "" : " (from the config file)"} measures the base commit and this one in turns on this machine: name the base with --base <commit> (e.g. --base origin/main)`
+      );
+    }
   } catch (error) {
     await writeFailureJson(text("name") ?? "default", error, values, io, false);
     throw error;

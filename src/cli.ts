@@ -452,6 +452,13 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
       throw new InputError('--save-baseline with --suite would save only some suites as the baseline; run every suite to save one')
     }
     settings = selectSuites(settings, suites)
+    // A terminal has no pull request to name the base: without --base the A/B that was asked for could not run, and
+    // the stored comparison it would fall back to is not what was asked for.
+    if (settings.confirm.compareTo === 'base-commit' && !settings.confirm.base) {
+      throw new InputError(
+        `compare-to base-commit${text('compare-to') ? '' : ' (from the config file)'} measures the base commit and this one in turns on this machine: name the base with --base <commit> (e.g. --base origin/main)`
+      )
+    }
   } catch (error) {
     await writeFailureJson(text('name') ?? 'default', error, values, io, false)
     throw error

@@ -140,6 +140,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     notes
   })
   if (confirmed.failure) report.confirmationFailure = confirmed.failure
+  if (settings.strict) report.strict = true
 
   // A cancelled run unwinds here at the latest: whatever it measured is not saved.
   throwIfCancelled(deps.signal, 'before the baseline was saved')
@@ -160,6 +161,13 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
       report.saved = { id: outcome.saved.id, first: isFirstBaseline(lookup, settings), ...(record.source.sha ? { sha: record.source.sha } : {}) }
       outcome.history = [record, ...(await rollingHistory(settings, deps, lookup)).filter((stored) => stored.id !== record.id)]
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
+      const pruned = outcome.saved.pruned
+      // One run out for one in is the store at its depth; more at once is history someone lowered: say what went.
+      if (pruned && pruned.count > 1) {
+        deps.log.warn(`Deleted the ${pruned.count} oldest stored runs to keep the newest ${pruned.keep} (history: ${pruned.keep}).`)
+      } else if (pruned) {
+        deps.log.info(`The oldest stored run was deleted to keep the newest ${pruned.keep} (history: ${pruned.keep}).`)
+      }
     } catch (error) {
       // A storage outage does not fail the run (the verdict stands) unless fail-on-missing-baseline asks for it.
       outcome.saveFailure = messageOf(error)
@@ -185,7 +193,7 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
   }
   const missing = verdict.targetsOnly ? undefined : missingBaselineFailure(settings, lookup, saveDecision, outcome.saveFailure)
   if (missing) {
-    report.notes.push(missing)
+    report.runFailure = missing
     deps.log.error(missing)
     outcome.exitCode = EXIT_RUN_FAILED
   }

@@ -435,8 +435,11 @@ async function publish(
     log: actionLogger
   })
   core.setOutput('comment-url', commentUrl ?? '')
-  if (outcome.exitCode === EXIT_RUN_FAILED)
-    core.setFailed('perf-gate: fail-on-missing-baseline: no baseline could be read (or the due one saved); see the report notes')
+  if (outcome.exitCode === EXIT_RUN_FAILED) {
+    // The log's error line already says why in full (an annotation); this one marks the step failed.
+    core.setFailed('perf-gate: fail-on-missing-baseline: no baseline could be read (or the due one saved); see the report')
+    core.setOutput('error', report.runFailure ?? 'fail-on-missing-baseline: no baseline could be read (or the due one saved)')
+  }
   if (outcome.exitCode === EXIT_REGRESSION) {
     core.setFailed(report.verdict === 'fail' ? `perf-gate: ${whatFailed(report)}` : `perf-gate: ${report.verdict} (strict mode)`)
   }

@@ -32,6 +32,20 @@ describe('file baseline store', () => {
     assert.match(missingBase.problems[0]!, /no baseline saved at the base commit fffffff; using the newest one/)
   })
 
+  test('a save says how many older runs it deleted: one for one at the depth, all beyond a lowered history', async () => {
+    const dir = scratchDir()
+    const store = new FileBaselineStore(dir, '.perf-gate', 3)
+    const saves = []
+    for (let i = 0; i < 4; i++) saves.push(await store.save(baselineRecord('api', results, context(`${i}`.repeat(40)), at(i))))
+    assert.deepEqual(
+      saves.map((saved) => saved.pruned),
+      [undefined, undefined, undefined, { count: 1, keep: 3 }]
+    )
+    const lowered = await new FileBaselineStore(dir, '.perf-gate', 1).save(baselineRecord('api', results, context('9'.repeat(40)), at(9)))
+    assert.deepEqual(lowered.pruned, { count: 3, keep: 1 })
+    assert.deepEqual(readdirSync(join(dir, 'api/history')), [`${lowered.id}.json`])
+  })
+
   test('a run pushed out of the newest three loses its distributions, keeps its numbers; pinned ones stay whole', async () => {
     const dir = scratchDir()
     const store = new FileBaselineStore(dir, '.perf-gate', 50)

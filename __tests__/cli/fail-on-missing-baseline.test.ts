@@ -30,6 +30,9 @@ describe('fail-on-missing-baseline on the CLI', () => {
       /error: fail-on-missing-baseline: no baseline could be read \(nothing has been saved for gate "default" in file store at \.perf-gate yet\), so the run fails \(exit 2\)\./
     )
     assert.match(strict.stdout, /no baseline yet/, 'the report is still printed')
+    assert.match(strict.stdout, /^! fail-on-missing-baseline: no baseline could be read .*, so the run fails \(exit 2\)\.$/m, 'under the headline')
+    assert.match(strict.stdout, /This run fails \(exit 2\) because fail-on-missing-baseline is set and no baseline could be used/)
+    assert.doesNotMatch(strict.stdout, /Nothing is blocked/)
 
     // Saving the first baseline is not a failure for having none; the next run has one.
     const save = await cli(['run', '--results', 'results.json', '--thresholds', 'p95: +20%', '--fail-on-missing-baseline', '--save-baseline'], dir)

@@ -146,6 +146,21 @@ describe('settings', () => {
     ...extra
   })
 
+  test('a results file runs nothing: settings of a run given with it are refused, naming each, never dropped', async () => {
+    const dir = scratchDir()
+    await assert.rejects(
+      resolveSettings(edge(dir, { resultsPath: 'r.json', repeat: 'zero', load: { profile: 'smok' } })),
+      (error: Error) =>
+        error instanceof InputError &&
+        /^results \(input 'results' \/ --results\) is a file gated as it is, and nothing runs, so 'repeat' \/ --repeat, 'profile' \/ --profile would do nothing; drop them, or give the command/.test(
+          error.message
+        )
+    )
+    await assert.rejects(resolveSettings(edge(dir, { resultsPath: 'r.json', timeout: 'bananas' })), /so 'timeout' \/ --timeout would do nothing; drop it/)
+    const plain = await resolveSettings(edge(dir, { resultsPath: 'r.json', repeat: ' ' }))
+    assert.equal(plain.source.kind, 'results-file', 'an empty input (the Action passes every input) is not given')
+  })
+
   test('a missing default config is fine when a command is given; defaults fill the rest', async () => {
     const dir = scratchDir()
     const settings = await resolveSettings(edge(dir, { command: 'make bench', resultsPath: 'out.json' }))

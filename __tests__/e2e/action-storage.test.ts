@@ -86,7 +86,9 @@ describe('Action entry with cache and artifact baselines', () => {
   }
 
   const keysOf = (gate: string): string[] => fake.cacheEntries.filter((e) => e.finalized && e.key.startsWith(`perf-gate/v1/${gate}/`)).map((e) => e.key)
-  const reportOf = (run: ActionRun): { baseline?: { sha?: string; historySize: number; ageSeconds: number }; baselineProblems: string[]; notes: string[] } =>
+  const reportOf = (
+    run: ActionRun
+  ): { baseline?: { sha?: string; historySize: number; ageSeconds: number }; baselineProblems: string[]; notes: string[]; runFailure?: string } =>
     JSON.parse(readFileSync(run.outputs['report-json']!, 'utf8'))
 
   test('cache: pushes save under new keys and history grows; a PR restores its base commit and never saves', async () => {
@@ -218,7 +220,10 @@ describe('Action entry with cache and artifact baselines', () => {
     const strict = await job({ gate: 'down', store: 'cache', baseSha: sha('f'), inputs: { 'fail-on-missing-baseline': 'true' } })
     assert.equal(strict.exitCode, 2, strict.stdout + strict.stderr)
     assert.match(strict.stdout, /::error::perf-gate: fail-on-missing-baseline/)
-    assert.match(reportOf(strict).notes.join('\n'), /fail-on-missing-baseline: no baseline could be read \(the Actions cache could not be read/)
+    assert.match(reportOf(strict).runFailure ?? '', /^fail-on-missing-baseline: no baseline could be read \(the Actions cache could not be read/)
+    assert.equal(strict.outputs.error, reportOf(strict).runFailure, 'the error output says why the step failed')
+    assert.match(strict.summary, /^> ❗ fail\\-on\\-missing\\-baseline: no baseline could be read/m)
+    assert.doesNotMatch(strict.summary, /ℹ️ fail-on-missing-baseline/)
 
     const firstPush = await job({ gate: 'fresh', store: 'cache', push: sha('a'), inputs: { 'fail-on-missing-baseline': 'true' } })
     assert.equal(firstPush.exitCode, 0, 'the push that saves the first baseline does not fail for having none')

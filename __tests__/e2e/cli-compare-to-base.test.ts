@@ -86,6 +86,19 @@ writeFileSync('results.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ n
     'HEAD~1'
   ]
 
+  test('--compare-to base-commit without --base is refused before anything runs (exit 3), never the stored comparison', async () => {
+    const dir = scratchDir()
+    writeFileSync(join(dir, 'bench.mjs'), "require('node:fs').writeFileSync('ran', '')\n")
+    const run = await runCliEntry(['run', '--command', 'node bench.mjs', '--thresholds', 'mean: +10%', '--compare-to', 'base-commit'], dir)
+    assert.equal(run.exitCode, 3, run.stderr + run.stdout)
+    assert.match(run.stderr, /compare-to base-commit measures the base commit and this one in turns on this machine: name the base with --base <commit>/)
+    assert.ok(!existsSync(join(dir, 'ran')), 'the suite did not run')
+    writeFileSync(join(dir, 'perf-gate.yml'), 'compare-to: base-commit\nthresholds:\n  mean: +10%\nsuites:\n  - command: node bench.mjs\n')
+    const fromConfig = await runCliEntry(['run', '-c', 'perf-gate.yml'], dir)
+    assert.equal(fromConfig.exitCode, 3, fromConfig.stderr + fromConfig.stdout)
+    assert.match(fromConfig.stderr, /compare-to base-commit \(from the config file\) measures/)
+  })
+
   test("the base's lockfile is the head's: its node_modules is reused, the install step of build: skipped, and the A/B decides", async () => {
     const { repo } = nodeProjectRepo({ lockfileChanges: false })
     // The bench also reads the build output: the base's build step (only) still runs.

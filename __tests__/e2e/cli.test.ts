@@ -67,6 +67,21 @@ describe('perf-gate compare', () => {
     assert.match(run.stdout, /PASS/)
   })
 
+  test('--strict: a warning fails the gate, and the report says it does (never "nothing is blocked")', async () => {
+    const dir = scratchDir()
+    writeJson(join(dir, 'base.json'), baseline)
+    writeJson(join(dir, 'current.json'), slower)
+    const rules = ['--thresholds', 'p95: { warn: +20%, fail: +100% }', '--markdown', 'r.md']
+    const lenient = await runCliEntry(['compare', 'base.json', 'current.json', ...rules], dir)
+    assert.equal(lenient.exitCode, 0, lenient.stderr + lenient.stdout)
+    assert.match(lenient.stdout, /A metric crossed a warn level; nothing is blocked\./)
+    const strict = await runCliEntry(['compare', 'base.json', 'current.json', ...rules, '--strict', '--json', 'r.json'], dir)
+    assert.equal(strict.exitCode, 1, strict.stderr + strict.stdout)
+    assert.match(strict.stdout, /A metric crossed a warn level, and in strict mode a warning fails the gate\./)
+    assert.doesNotMatch(strict.stdout + readFileSync(join(dir, 'r.md'), 'utf8'), /nothing is blocked/i)
+    assert.equal(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).strict, true)
+  })
+
   test('a results file that is not JSON is bad input (exit 3) with its name and position', async () => {
     const dir = scratchDir()
     writeJson(join(dir, 'base.json'), baseline)

@@ -126,6 +126,13 @@ test("when same-runner A/B decided every gated row, the stored baseline's load i
 
   const onlyGated = reportWithAB(measured(100, 1.45), measured(125, 0.2), true, { time: '+10%' })
   assert.deepEqual(onlyGated.baselineProblems, [], 'no row leans on the stored baseline')
+
+  // No A/B ran and every gate is an absolute target: the warning names the ungated rows, and no A/B rows.
+  const budgets = reportWithAB(withExtra(100, 3.5), withExtra(100, 0.6), false, { time: '< 200ms' })
+  const budgetProblems = budgets.baselineProblems.join('\n')
+  assert.match(budgetProblems, /^the ungated rows compare with a baseline measured while this machine was busier \(load 3\.50 per core, 0\.60 now\)/m)
+  assert.match(budgetProblems, /no gated row depends on that baseline/)
+  assert.doesNotMatch(budgetProblems, /A\/B/, 'no A/B ran')
 })
 
 test('a baseline from another kind of machine is named for the rows it judged, and not for rows A/B decided', () => {

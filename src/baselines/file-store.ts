@@ -86,9 +86,13 @@ export class FileBaselineStore implements BaselineStore {
     for (let attempt = 0; ; attempt++) {
       const path = this.historyPath(saved.gate, saved.id)
       if (await writeRecordFile(path, saved, { exclusive: true })) {
-        await this.prune(saved.gate, this.historyLimit)
+        const pruned = await this.prune(saved.gate, this.historyLimit)
         await this.compactPast(saved.gate)
-        return { id: saved.id, location: relative(process.cwd(), path) || path }
+        return {
+          id: saved.id,
+          location: relative(process.cwd(), path) || path,
+          ...(pruned.length > 0 ? { pruned: { count: pruned.length, keep: this.historyLimit } } : {})
+        }
       }
       if (attempt >= 5) throw new Error(`baseline ${path} already exists, and so did ${attempt} fresh ids; nothing was overwritten`)
       saved = { ...saved, id: newBaselineId(new Date(Date.parse(saved.savedAt) || Date.now()), saved.source.sha) }

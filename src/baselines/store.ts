@@ -92,6 +92,8 @@ export interface SavedBaseline {
   location: string
   /** A pinned baseline of the same name that this one replaced, and where it was kept. */
   replaced?: { id: string; savedAt: string; keptAt: string }
+  /** Older stored runs this save deleted to keep the store at its `history` depth (a store that prunes). */
+  pruned?: { count: number; keep: number }
 }
 
 export interface BaselineSummary {

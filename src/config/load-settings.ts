@@ -81,7 +81,7 @@ export function resolveLoadSource(
   const secrets = new Set<string>()
   const profiles = profileTable(customProfiles, where)
   const profileName = (raw: string | undefined, at: string): LoadProfileName | undefined => checkProfileName(raw, at, profiles)
-  const edgeProfile = profileName(edge.profile, "input 'profile'")
+  const edgeProfile = profileName(edge.profile, "input 'profile' / --profile")
   profileName(config?.profile, `${where}: /load/profile`)
   config?.scenarios.forEach((scenario, index) => profileName(scenario.profile, `${where}: /load/scenarios/${index}/profile`))
   const baseUrl = config?.['base-url']
@@ -94,11 +94,11 @@ export function resolveLoadSource(
   let scenarios: LoadScenarioSettings[] = []
   const websocketScenarios: WebSocketScenarioSettings[] = []
   if (url && isWebSocketUrl(url)) {
-    const knobs = resolveKnobs({}, config, edge, edgeProfile, "input 'url'", profiles)
-    websocketScenarios.push(buildWebSocketScenario(websocketScenarioName(url), { url }, knobs, {}, "input 'url'", placeholders))
+    const knobs = resolveKnobs({}, config, edge, edgeProfile, "input 'url' / --url", profiles)
+    websocketScenarios.push(buildWebSocketScenario(websocketScenarioName(url), { url }, knobs, {}, "input 'url' / --url", placeholders))
   } else if (url) {
-    const endpoint = parseEndpoint({ url }, "input 'url'", baseUrl, env, secrets)
-    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url'", profiles)]
+    const endpoint = parseEndpoint({ url }, "input 'url' / --url", baseUrl, env, secrets)
+    scenarios = [buildScenario(redactedPath(endpoint.url), [endpoint], {}, config, edge, edgeProfile, "input 'url' / --url", profiles)]
   } else {
     const names = new Set<string>()
     const single = config!.scenarios.length === 1
@@ -248,17 +248,19 @@ function resolveKnobs(
   const scalePicked = pick('scale') as Picked<number | string> | undefined
   const scale = scalePicked ? parseScale(scalePicked) : (profile.scale ?? 1)
   const scaleAt = scalePicked?.at ?? 'the profile'
-  const pickedConnections = edge.connections?.trim() ? { at: "input 'connections'" } : pick('connections')
+  const pickedConnections = edge.connections?.trim() ? { at: "input 'connections' / --connections" } : pick('connections')
   const connections = scaledUsers(
     edge.connections?.trim()
-      ? wholeNumber(edge.connections, "input 'connections'", 1, 10_000)
+      ? wholeNumber(edge.connections, "input 'connections' / --connections", 1, 10_000)
       : ((pick('connections')?.value as number | undefined) ?? profile.connections),
     scale,
     scaleAt
   )
-  const durationPicked = edge.duration?.trim() ? { value: edge.duration, at: "input 'duration'" } : pick('duration')
+  const durationPicked = edge.duration?.trim() ? { value: edge.duration, at: "input 'duration' / --duration" } : pick('duration')
   const duration = seconds(durationPicked) ?? profile.durationSeconds
-  const trials = edge.trials?.trim() ? wholeNumber(edge.trials, "input 'trials'", 1, 100) : ((pick('trials')?.value as number | undefined) ?? profile.trials)
+  const trials = edge.trials?.trim()
+    ? wholeNumber(edge.trials, "input 'trials' / --trials", 1, 100)
+    : ((pick('trials')?.value as number | undefined) ?? profile.trials)
   const warmupSeconds = seconds(pick('warmup'), { allowZero: true }) ?? profile.warmupSeconds
   const timeout = pick('timeout')
   const timeoutSeconds = seconds(timeout) ?? DEFAULT_LOAD_TIMEOUT_SECONDS
@@ -268,7 +270,7 @@ function resolveKnobs(
   if (pickedConnections) explicit.connections = pickedConnections.at
   const knobs: ResolvedLoadKnobs = { connections, durationSeconds: duration, warmupSeconds, trials, timeoutSeconds, scale, explicit }
   const pickedRate = pick('rate') as { value: number; at: string } | undefined
-  if (edge.rate?.trim()) knobs.rate = { value: positiveNumber(edge.rate, "input 'rate'"), at: "input 'rate'" }
+  if (edge.rate?.trim()) knobs.rate = { value: positiveNumber(edge.rate, "input 'rate' / --rate"), at: "input 'rate' / --rate" }
   else if (pickedRate) knobs.rate = pickedRate
   else if (profile.ratePerSecond !== undefined) knobs.rate = { value: profile.ratePerSecond, at: 'the profile' }
   if (knobs.rate) knobs.rate = { ...knobs.rate, value: knobs.rate.value * scale }
@@ -283,7 +285,7 @@ function resolveKnobs(
   if (think) knobs.thinkTime = { value: parseThinkTime(think), at: think.at }
   if (edge.workers?.trim()) {
     const raw = edge.workers.trim()
-    knobs.workers = { value: raw === 'auto' ? 'auto' : wholeNumber(raw, "input 'workers'", 1, 64), at: "input 'workers'" }
+    knobs.workers = { value: raw === 'auto' ? 'auto' : wholeNumber(raw, "input 'workers' / --workers", 1, 64), at: "input 'workers' / --workers" }
   } else {
     const workers = pick('workers') as Picked<number | 'auto'> | undefined
     if (workers) knobs.workers = workers
@@ -512,7 +514,7 @@ function resolveServer(
   }
   const base = config?.['base-url'] ?? firstOrigin
   const rawReady = edge.readyUrl?.trim() || configured?.['ready-url']
-  const readyAt = edge.readyUrl?.trim() ? "input 'ready-url'" : `${where}: /load/server/ready-url`
+  const readyAt = edge.readyUrl?.trim() ? "input 'ready-url' / --ready-url" : `${where}: /load/server/ready-url`
   let readyUrl: string | undefined
   if (rawReady) {
     try {

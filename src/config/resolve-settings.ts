@@ -211,10 +211,10 @@ function settingsFrom(edge: EdgeSettings, config: ConfigFile, where: string, con
 }
 
 function resolveConfirm(edge: EdgeSettings, config: ConfigFile, where: string): ConfirmSettings {
-  const compareTo = choice(edge.compareTo, ['stored', 'base-commit'] as const, "input 'compare-to'") ?? config['compare-to'] ?? 'stored'
-  const when = choice(edge.confirm, ['on-regression', 'never'] as const, "input 'confirm'") ?? config.confirm?.when ?? 'on-regression'
+  const compareTo = choice(edge.compareTo, ['stored', 'base-commit'] as const, "input 'compare-to' / --compare-to") ?? config['compare-to'] ?? 'stored'
+  const when = choice(edge.confirm, ['on-regression', 'never'] as const, "input 'confirm' / --confirm") ?? config.confirm?.when ?? 'on-regression'
   const budget = edge.confirmBudget
-    ? parseDurationMs(edge.confirmBudget, "input 'confirm-budget'")
+    ? parseDurationMs(edge.confirmBudget, "input 'confirm-budget' / --confirm-budget")
     : config.confirm?.budget !== undefined
       ? parseDurationMs(config.confirm.budget, `${where}: /confirm/budget`)
       : DEFAULT_CONFIRM_BUDGET_MS
@@ -258,6 +258,30 @@ function edgeRepeat(edge: EdgeSettings): number | undefined {
   return value
 }
 
+/**
+ * A results file is gated as it is: nothing runs, so settings of a run given with it would be dropped in silence (and
+ * a bad value in them never seen). Each is named as the input and the flag.
+ */
+function refuseRunSettings(edge: EdgeSettings): void {
+  const given: Array<[string, string | undefined]> = [
+    ['repeat', edge.repeat],
+    ['timeout', edge.timeout],
+    ['connections', edge.load?.connections],
+    ['duration', edge.load?.duration],
+    ['rate', edge.load?.rate],
+    ['trials', edge.load?.trials],
+    ['workers', edge.load?.workers],
+    ['profile', edge.load?.profile],
+    ['start', edge.load?.start],
+    ['ready-url', edge.load?.readyUrl]
+  ]
+  const names = given.filter(([, value]) => value?.trim()).map(([name]) => `'${name}' / --${name}`)
+  if (names.length === 0) return
+  throw new InputError(
+    `results (input 'results' / --results) is a file gated as it is, and nothing runs, so ${names.join(', ')} would do nothing; drop ${names.length > 1 ? 'them' : 'it'}, or give the command that writes the results (input 'command' / --command)`
+  )
+}
+
 function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): RunSource {
   const format = edge.format ? resultsFormatName(edge.format, "format (input 'format' / --format)") : 'auto'
   if (edge.command) {
@@ -281,7 +305,10 @@ function resolveSource(edge: EdgeSettings, config: ConfigFile, where: string): R
       `results and url: a results file (input 'results' / --results) is gated as it is, and a URL (input 'url' / --url) is loaded; give one of them, or a command that writes the results with the url`
     )
   }
-  if (edge.resultsPath) return { kind: 'results-file', path: resolve(edge.rootDir, edge.resultsPath), format }
+  if (edge.resultsPath) {
+    refuseRunSettings(edge)
+    return { kind: 'results-file', path: resolve(edge.rootDir, edge.resultsPath), format }
+  }
   const load = resolveLoadSource(edge.load ?? {}, config.load, where, edge.rootDir, edge.env ?? {}, config.profiles)
   // A URL given at the edge is a load of its own; the config's suites are for a run without one.
   if (load && !(config.load && config.suites && config.suites.length > 0 && !edge.load?.url?.trim())) return load

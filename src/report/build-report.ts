@@ -94,11 +94,11 @@ export function buildReport(input: ReportInput): GateReport {
     // both sides here and now, and telling the reader to run the A/B they just ran would be untrue.
     const reliance = relianceOnStoredBaseline(verdict)
     if (difference && reliance !== 'none') {
-      const subject = reliance === 'gated' ? 'the baseline was' : 'the rows A/B did not re-measure compare with a baseline'
+      const subject = reliance === 'gated' ? 'the baseline was' : `the ${ungatedRows(verdict)} compare with a baseline`
       report.baselineProblems.push(`${subject} measured on a different kind of machine (${difference}); differences may come from the runner, not the code`)
     }
     const load = describeLoadDifference(record.environment, input.current.environment)
-    if (load && reliance !== 'none') report.baselineProblems.push(describeLoadProblem(load, reliance))
+    if (load && reliance !== 'none') report.baselineProblems.push(describeLoadProblem(load, reliance, ungatedRows(verdict)))
   }
   const trends = buildTrends(input)
   if (trends.length > 0) report.trends = trends
@@ -226,13 +226,21 @@ function relianceOnStoredBaseline(verdict: GateVerdict): 'gated' | 'ungated' | '
 }
 
 /**
- * One machine, two loads: which way the comparison leans, and how to compare under the same conditions. When A/B
- * decided every gated row, only the ungated rows lean, and the A/B is not advised again.
+ * The rows still judged against the stored baseline when no gated one is: those A/B did not re-measure, or (no A/B
+ * ran, every gated row held to an absolute target) the ungated ones.
  */
-function describeLoadProblem(load: LoadDifference, reliance: 'gated' | 'ungated'): string {
+function ungatedRows(verdict: GateVerdict): string {
+  return verdict.metrics.some((m) => m.decidedBy === 'paired') ? 'rows A/B did not re-measure' : 'ungated rows'
+}
+
+/**
+ * One machine, two loads: which way the comparison leans, and how to compare under the same conditions. When A/B
+ * decided every gated row (or budgets did), only the ungated rows lean, and the A/B is not advised again.
+ */
+function describeLoadProblem(load: LoadDifference, reliance: 'gated' | 'ungated', ungated: string): string {
   if (reliance === 'ungated') {
-    const subject = 'the rows A/B did not re-measure compare with a baseline measured while this machine was'
-    const rest = 'the A/B rows measured both sides here, in turns, and are not affected'
+    const subject = `the ${ungated} compare with a baseline measured while this machine was`
+    const rest = ungated === 'ungated rows' ? 'no gated row depends on that baseline' : 'the A/B rows measured both sides here, in turns, and are not affected'
     return load.busier === 'baseline'
       ? `${subject} busier (load ${load.baseline.toFixed(2)} per core, ${load.current.toFixed(2)} now): they may show improvements that are not there and hide slowdowns; ${rest}`
       : `${subject} quieter (load ${load.baseline.toFixed(2)} per core then, ${load.current.toFixed(2)} now): their slowdowns may be the load, not the code; ${rest}`

@@ -202,17 +202,23 @@ export const GATE_GUIDANCE: Record<GateStatus, string> = {
   pass: 'Every gated metric is within its threshold.'
 }
 
-/** The line under the headline when confirm: on-regression could not run. */
-export function confirmationFailureLine(report: GateReport): string | undefined {
-  return report.confirmationFailure
-    ? `Same-runner confirmation failed, so the verdicts against the stored baseline stand: ${report.confirmationFailure}`
-    : undefined
+/**
+ * The lines under the headline a reader must not miss: why the run fails whatever its verdict (fail-on-missing-baseline),
+ * and a confirm: on-regression that could not run.
+ */
+export function headlineAlerts(report: GateReport): string[] {
+  return [
+    ...(report.runFailure ? [report.runFailure] : []),
+    ...(report.confirmationFailure ? [`Same-runner confirmation failed, so the verdicts against the stored baseline stand: ${report.confirmationFailure}`] : [])
+  ]
 }
 
 /** The guidance line for this report: a missing baseline that could not be read is not "none saved yet". */
 export function guidanceFor(report: GateReport): string {
   if (report.targetsOnly && report.verdict === 'pass') return 'Every threshold is an absolute target, so no baseline is needed; every target is met.'
   if (report.saved?.first) return 'Relative thresholds are checked from the next pull request on; absolute budgets were checked now.'
+  // fail-on-missing-baseline fails the run (exit 2): "nothing is blocked" or "fix and re-run" alone would be untrue.
+  if (report.runFailure) return 'This run fails (exit 2) because fail-on-missing-baseline is set and no baseline could be used (see above).'
   if (report.verdict === 'no-baseline') {
     switch (report.baselineAbsence?.kind) {
       case 'unreadable':
@@ -232,6 +238,11 @@ export function guidanceFor(report: GateReport): string {
   // A gate failed only by gated metrics that did not run compared nothing: "got worse" would be untrue.
   if (report.verdict === 'fail' && report.metrics.every((metric) => metric.status !== 'fail' || metric.current === undefined)) {
     return 'A gated metric of the baseline is missing from this run, so it was not compared; run it again, or set `removed:` if it was dropped on purpose.'
+  }
+  // Strict mode fails these verdicts (exit 1): "nothing is blocked" would be untrue.
+  if (report.strict && report.verdict === 'warn') return 'A metric crossed a warn level, and in strict mode a warning fails the gate.'
+  if (report.strict && report.verdict === 'inconclusive') {
+    return 'Some changes could not be told apart from runner noise, and in strict mode that fails the gate; re-run the job or add trials to decide.'
   }
   return GATE_GUIDANCE[report.verdict]
 }

@@ -10,7 +10,7 @@ import {
   savedDespiteFailure,
   GATE_ICON,
   STATUS_ICON,
-  confirmationFailureLine,
+  headlineAlerts,
   describeContext,
   describeStatistic,
   formatLabel,
@@ -104,8 +104,7 @@ function compose(
     }**`
   )
   lines.push('')
-  const confirmationFailure = confirmationFailureLine(report)
-  if (confirmationFailure) lines.push(`> ❗ ${escapeMarkdown(confirmationFailure, 1000)}`, '')
+  for (const alert of headlineAlerts(report)) lines.push(`> ❗ ${escapeMarkdown(alert, 1000)}`, '')
   lines.push(describeBaseline(report))
   // A save that is not the first: the maintainer sees which run the next pull requests compare against.
   if (report.saved && !report.saved.first) {

@@ -65,6 +65,10 @@ export interface GateReport {
   metrics: MetricVerdict[]
   /** True when any gated metric failed: the one flag an agent or a later step needs. */
   hasRegressions?: boolean
+  /** Strict mode: a warn or inconclusive verdict fails the gate (exit 1) as a regression does. */
+  strict?: boolean
+  /** Why the run fails (exit 2) whatever its verdict: fail-on-missing-baseline found no baseline, or a due save failed. */
+  runFailure?: string
   /** Per scenario: the figures asked for first (median, p90/p95/p99, rps, success rate, memory growth). */
   scenarios?: ScenarioSummary[]
   /** How many rows carry each label: what the headline counts (ungated rows only in the folded section). */

@@ -6,7 +6,7 @@ import { escapeTerminal } from './escape.js'
 import {
   decidedByAB,
   savedDespiteFailure,
-  confirmationFailureLine,
+  headlineAlerts,
   describeContext,
   describeStatistic,
   formatLabel,
@@ -53,8 +53,7 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
       .map((p) => p.text)
       .join(' · ') || 'no gated metrics'
   )
-  const confirmationFailure = confirmationFailureLine(report)
-  if (confirmationFailure) lines.push(paint(COLORS.fail, `! ${escapeTerminal(confirmationFailure, 1000)}`))
+  for (const alert of headlineAlerts(report)) lines.push(paint(COLORS.fail, `! ${escapeTerminal(alert, 1000)}`))
   if (report.saved?.first) {
     lines.push(
       `baseline saved (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ''}): the next PR compares against it`

@@ -118,9 +118,13 @@ describe('load settings', () => {
       { connections: standard.connections, durationSeconds: standard.durationSeconds, warmupSeconds: standard.warmupSeconds, trials: standard.trials },
       LOAD_PROFILES.standard
     )
-    await rejectsWith(yaml, /input 'profile' must be one of smoke, standard, stress, soak, quick \(define your own under profiles:\); got "heavy"/, {
-      load: { profile: 'heavy' }
-    })
+    await rejectsWith(
+      yaml,
+      /input 'profile' \/ --profile must be one of smoke, standard, stress, soak, quick \(define your own under profiles:\); got "heavy"/,
+      {
+        load: { profile: 'heavy' }
+      }
+    )
   })
 
   test('workers: a number per scenario or on load:, auto per core (less one for a local target), the input wins; bad values name the path', async () => {
@@ -142,7 +146,10 @@ describe('load settings', () => {
     )
     const { source: fromInputs } = await loadFromInputs({ url: 'http://127.0.0.1:8080/x', workers: '2' })
     assert.equal(fromInputs.scenarios[0]!.workers, 2)
-    await assert.rejects(loadFromInputs({ url: 'http://127.0.0.1:8080/x', workers: 'many' }), /input 'workers' must be a whole number from 1 to 64, got "many"/)
+    await assert.rejects(
+      loadFromInputs({ url: 'http://127.0.0.1:8080/x', workers: 'many' }),
+      /input 'workers' \/ --workers must be a whole number from 1 to 64, got "many"/
+    )
     await rejectsWith(`load:\n  scenarios:\n    - endpoints: [{ url: http://127.0.0.1:8080/a }]\n      workers: 0\n`, /\/load\/scenarios\/0\/workers/)
     await rejectsWith(
       `load:
@@ -190,7 +197,7 @@ describe('load settings', () => {
     )
     await rejectsWith(scenarioWith('{ url: "http://h/" }', '      duration: soon\n'), /perf-gate\.yml:\d+.*\/load\/scenarios\/0\/duration/s)
     await rejectsWith(scenarioWith('{ url: "http://h/" }', '      duration: 0s\n'), /\/load\/scenarios\/0\/duration: "0s" must be longer than zero/)
-    await rejectsWith(scenarioWith('{ url: "http://h/" }'), /input 'duration': "0ms" must be longer than zero/, { load: { duration: '0ms' } })
+    await rejectsWith(scenarioWith('{ url: "http://h/" }'), /input 'duration' \/ --duration: "0ms" must be longer than zero/, { load: { duration: '0ms' } })
     await rejectsWith(
       scenarioWith('{ url: "http://a/" }\n        - { url: "http://b/" }'),
       /\/load\/scenarios\/0\/endpoints: all endpoints of a scenario must be on one server/
@@ -214,7 +221,7 @@ describe('load settings', () => {
       }),
       /\/suites\/0\/name: "load" is what the load section goes by in a config with suites \(--suite load\); rename the suite/
     )
-    await rejectsWith(scenarioWith('{ url: "http://h/" }'), /input 'connections' must be a whole number from 1 to 10000, got "many"/, {
+    await rejectsWith(scenarioWith('{ url: "http://h/" }'), /input 'connections' \/ --connections must be a whole number from 1 to 10000, got "many"/, {
       load: { connections: 'many' }
     })
   })

@@ -9,7 +9,7 @@
  */
 import type { MetricVerdict } from '../../verdict/types.js'
 import {
-  confirmationFailureLine,
+  headlineAlerts,
   decidedByAB,
   savedDespiteFailure,
   formatChange,
@@ -73,13 +73,12 @@ export function renderHtmlReport(report: GateReport): string {
         : 'No baseline.'
   const assets = uplotAssets()
   // The lines the PR comment and the terminal put under the headline: the page must not tell less than they do.
-  const confirmationFailure = confirmationFailureLine(report)
   const saved =
     report.saved && !report.saved.first
       ? `<p>${iconSvg('saved')} This run is saved as a baseline (${savedAs})${escapeHtml(savedDespiteFailure(report))}.</p>`
       : ''
   const warnings = [
-    ...(confirmationFailure ? [`${iconSvg('alert')} ${htmlWithCode(confirmationFailure)}`] : []),
+    ...headlineAlerts(report).map((alert) => `${iconSvg('alert')} ${htmlWithCode(alert)}`),
     ...problemsBesideAbsence(report).map((problem) => `${iconSvg('warn')} ${htmlWithCode(`${problem.charAt(0).toUpperCase()}${problem.slice(1)}`)}`)
   ]
   return `<!doctype html>
