@@ -63437,7 +63437,12 @@ var report_schema_default = {
       type: "object",
       required: ["id", "first"],
       additionalProperties: false,
-      properties: { id: { type: "string" }, sha: { type: "string" }, first: { type: "boolean" } }
+      properties: {
+        id: { type: "string" },
+        sha: { type: "string" },
+        first: { type: "boolean" },
+        local: { type: "boolean", description: "Saved by a run in a terminal: the next run there compares with it, not a pull request." }
+      }
     },
     trends: {
       type: "array",
@@ -73499,13 +73504,13 @@ function summarize(metrics, hasBaseline) {
   const counts = Object.fromEntries(METRIC_STATUS_ORDER.map((status2) => [status2, 0]));
   for (const verdict of metrics) counts[verdict.status]++;
   const gated = metrics.filter((m) => m.gated && m.status !== "removed");
-  const targetsOnly = gated.length > 0 && gated.every((m) => m.threshold?.absoluteOnly === true);
+  const targetsOnly2 = gated.length > 0 && gated.every((m) => m.threshold?.absoluteOnly === true);
   let status = "pass";
   if (counts.fail > 0) status = "fail";
   else if (counts.warn > 0) status = "warn";
   else if (counts.inconclusive > 0) status = "inconclusive";
-  else if (!targetsOnly && (!hasBaseline || counts["no-baseline"] > 0 || comparedNothing(gated))) status = "no-baseline";
-  return { status, metrics, counts, ...targetsOnly ? { targetsOnly } : {} };
+  else if (!targetsOnly2 && (!hasBaseline || counts["no-baseline"] > 0 || comparedNothing(gated))) status = "no-baseline";
+  return { status, metrics, counts, ...targetsOnly2 ? { targetsOnly: targetsOnly2 } : {} };
 }
 function comparedNothing(gated) {
   return gated.length > 0 && gated.every((m) => m.status === "new" || m.status === "no-baseline");
@@ -77853,7 +77858,12 @@ async function runGate(settings, deps, options) {
     record.verdict = recordedVerdict(verdict);
     try {
       outcome.saved = await deps.store.save(record);
-      report.saved = { id: outcome.saved.id, first: isFirstBaseline(lookup, settings), ...record.source.sha ? { sha: record.source.sha } : {} };
+      report.saved = {
+        id: outcome.saved.id,
+        first: isFirstBaseline(lookup, settings),
+        ...record.source.sha ? { sha: record.source.sha } : {},
+        ...deps.context.event === "local" ? { local: true } : {}
+      };
       outcome.history = [record, ...(await rollingHistory(settings, deps, lookup)).filter((stored2) => stored2.id !== record.id)];
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`);
       const pruned = outcome.saved.pruned;
@@ -77902,6 +77912,10 @@ function missingBaselineFailure(settings, lookup, save, saveFailure) {
 function isFirstBaseline(lookup, settings) {
   return !lookup.baseline && lookup.absence?.kind === "not-saved" && settings.baseline.name === void 0;
 }
+function targetsOnly(rules) {
+  const thresholds = rules.flatMap((rule) => Object.values(rule.metrics));
+  return thresholds.length > 0 && thresholds.every((threshold) => [...threshold.warn, ...threshold.fail].every((level) => level.kind === "absolute"));
+}
 async function lookupBaseline(settings, deps, saving) {
   const query = {
     gate: settings.name,
@@ -77912,8 +77926,9 @@ async function lookupBaseline(settings, deps, saving) {
   try {
     const lookup = await deps.store.load(query);
     const firstSave = saving && isFirstBaseline(lookup, settings);
+    const needsNone = !lookup.baseline && lookup.absence?.kind === "not-saved" && targetsOnly(settings.thresholds);
     for (const problem of lookup.problems) {
-      if (!firstSave) deps.log.warn(`Baseline: ${problem}`);
+      if (!firstSave && !needsNone) deps.log.warn(`Baseline: ${problem}`);
     }
     return lookup;
   } catch (error) {
@@ -78158,8 +78173,13 @@ function headlineAlerts(report) {
 }
 function guidanceFor(report) {
   if (report.targetsOnly && report.verdict === "pass") return "Every threshold is an absolute target, so no baseline is needed; every target is met.";
-  if (report.saved?.first) return "Relative thresholds are checked from the next pull request on; absolute budgets were checked now.";
+  if (report.saved?.first) {
+    return `Relative thresholds are checked from the next ${report.saved.local ? "run" : "pull request"} on; absolute budgets were checked now.`;
+  }
   if (report.runFailure) return "This run fails (exit 2) because fail-on-missing-baseline is set and no baseline could be used (see above).";
+  if (report.verdict === "no-baseline" && report.baseline && !report.baselineAbsence) {
+    return "Relative thresholds were not checked: the baseline holds none of the gated metrics this run measured. Absolute budgets still apply.";
+  }
   if (report.verdict === "no-baseline") {
     switch (report.baselineAbsence?.kind) {
       case "unreadable":
@@ -78176,6 +78196,10 @@ function guidanceFor(report) {
   }
   if (report.verdict === "fail" && report.metrics.every((metric) => metric.status !== "fail" || metric.current === void 0)) {
     return "A gated metric of the baseline is missing from this run, so it was not compared; run it again, or set `removed:` if it was dropped on purpose.";
+  }
+  const warned = report.metrics.filter((metric) => metric.status === "warn");
+  if (report.verdict === "warn" && warned.length > 0 && warned.every((metric) => metric.label?.kind === "removed")) {
+    return `A gated metric of the baseline is missing from this run (removed: warn)${report.strict ? ", and in strict mode a warning fails the gate." : "; nothing is blocked."}`;
   }
   if (report.strict && report.verdict === "warn") return "A metric crossed a warn level, and in strict mode a warning fails the gate.";
   if (report.strict && report.verdict === "inconclusive") {
@@ -78546,7 +78570,7 @@ function renderHtmlReport(report) {
   const headline = `${iconSvg(report.verdict)} ${escapeHtml(report.gate)}: ${escapeHtml(headlineStatus(report).toUpperCase())}`;
   const parts = headlineParts(report).map((part) => `${iconForEmoji(part.icon)} ${escapeHtml(part.text)}`).join(" · ");
   const savedAs = report.saved ? `${escapeHtml(report.saved.id)}${report.saved.sha ? `, commit ${escapeHtml(report.saved.sha.slice(0, 7))}` : ""}` : "";
-  const baseline = report.saved?.first ? `Baseline saved (${savedAs}): the next pull request compares against it.` : report.baseline ? describeBaseline(report.baseline) : report.baselineAbsence ? `No ${decidedByAB(report) ? "stored " : ""}baseline: ${htmlWithCode(report.baselineAbsence.reason.replace(/[.!]?$/, "."))}${decidedByAB(report) ? " The same-runner A/B against the base commit checked the relative thresholds." : ""}` : "No baseline.";
+  const baseline = report.saved?.first ? `Baseline saved (${savedAs}): the next ${report.saved.local ? "run" : "pull request"} compares against it.` : report.baseline ? describeBaseline(report.baseline) : report.baselineAbsence ? `No ${decidedByAB(report) ? "stored " : ""}baseline: ${htmlWithCode(report.baselineAbsence.reason.replace(/[.!]?$/, "."))}${decidedByAB(report) ? " The same-runner A/B against the base commit checked the relative thresholds." : ""}` : "No baseline.";
   const assets = uplotAssets();
   const saved = report.saved && !report.saved.first ? `<p>${iconSvg("saved")} This run is saved as a baseline (${savedAs})${escapeHtml(savedDespiteFailure(report))}.</p>` : "";
   const warnings = [
@@ -78814,7 +78838,7 @@ function describeBaseline2(report) {
   const baseline = report.baseline;
   if (report.saved?.first) {
     const commit2 = report.saved.sha ? `, commit ${commitLink(report, report.saved.sha)}` : "";
-    return `**Baseline saved** (\`${escapeMarkdown(report.saved.id)}\`${commit2}): the next pull request compares against it.`;
+    return `**Baseline saved** (\`${escapeMarkdown(report.saved.id)}\`${commit2}): the next ${report.saved.local ? "run" : "pull request"} compares against it.`;
   }
   if (!baseline && report.targetsOnly) return "No baseline needed: every threshold is an absolute target.";
   if (!baseline) return describeAbsence(report);
@@ -79309,7 +79333,7 @@ function renderTerminalReport(report, options) {
   for (const alert of headlineAlerts(report)) lines.push(paint(COLORS.fail, `! ${escapeTerminal(alert, 1e3)}`));
   if (report.saved?.first) {
     lines.push(
-      `baseline saved (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ""}): the next PR compares against it`
+      `baseline saved (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ""}): the next ${report.saved.local ? "run" : "PR"} compares against it`
     );
   } else if (!report.baseline && report.targetsOnly) {
     lines.push(paint(DIM, "no baseline needed: every threshold is an absolute target"));

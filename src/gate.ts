@@ -14,7 +14,7 @@ import {
   type RecordedVerdict,
   type SavedBaseline
 } from './baselines/store.js'
-import type { GateSettings, RunSource } from './config/settings.js'
+import type { GateSettings, RunSource, ThresholdRule } from './config/settings.js'
 import { defaultThresholdsNote } from './config/resolve-settings.js'
 import { baseCommitOfEvent, type RunContext } from './context.js'
 import { EXIT_PASS, EXIT_REGRESSION, EXIT_RUN_FAILED, messageOf } from './errors.js'
@@ -158,7 +158,12 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
     record.verdict = recordedVerdict(verdict)
     try {
       outcome.saved = await deps.store.save(record)
-      report.saved = { id: outcome.saved.id, first: isFirstBaseline(lookup, settings), ...(record.source.sha ? { sha: record.source.sha } : {}) }
+      report.saved = {
+        id: outcome.saved.id,
+        first: isFirstBaseline(lookup, settings),
+        ...(record.source.sha ? { sha: record.source.sha } : {}),
+        ...(deps.context.event === 'local' ? { local: true } : {})
+      }
       outcome.history = [record, ...(await rollingHistory(settings, deps, lookup)).filter((stored) => stored.id !== record.id)]
       deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
       const pruned = outcome.saved.pruned
@@ -232,6 +237,12 @@ function isFirstBaseline(lookup: BaselineLookup, settings: GateSettings): boolea
   return !lookup.baseline && lookup.absence?.kind === 'not-saved' && settings.baseline.name === undefined
 }
 
+/** Every configured threshold is an absolute target (`p95: < 300ms`): the gate compares with no baseline. */
+function targetsOnly(rules: ThresholdRule[]): boolean {
+  const thresholds = rules.flatMap((rule) => Object.values(rule.metrics))
+  return thresholds.length > 0 && thresholds.every((threshold) => [...threshold.warn, ...threshold.fail].every((level) => level.kind === 'absolute'))
+}
+
 async function lookupBaseline(settings: GateSettings, deps: GateDeps, saving: boolean): Promise<BaselineLookup> {
   const query = {
     gate: settings.name,
@@ -241,11 +252,13 @@ async function lookupBaseline(settings: GateSettings, deps: GateDeps, saving: bo
   }
   try {
     const lookup = await deps.store.load(query)
-    // A run that saves the first baseline is how it should go: no warning annotation for "none saved yet".
+    // A run that saves the first baseline is how it should go: no warning annotation for "none saved yet"; nor for a
+    // gate whose every threshold is an absolute target, which needs none ("no baseline needed", its report says).
     const firstSave = saving && isFirstBaseline(lookup, settings)
+    const needsNone = !lookup.baseline && lookup.absence?.kind === 'not-saved' && targetsOnly(settings.thresholds)
     for (const problem of lookup.problems) {
       // The save that follows says what happened; "nothing saved yet" just before it reads as a contradiction.
-      if (!firstSave) deps.log.warn(`Baseline: ${problem}`)
+      if (!firstSave && !needsNone) deps.log.warn(`Baseline: ${problem}`)
     }
     return lookup
   } catch (error) {

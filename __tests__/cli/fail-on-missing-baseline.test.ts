@@ -45,6 +45,7 @@ describe('fail-on-missing-baseline on the CLI', () => {
     const run = await cli(['run', '--results', 'results.json', '--thresholds', 'p95: < 50ms', '--fail-on-missing-baseline', '--no-color'], dir)
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stdout, /perf-gate · default: PASS\nall 1 target met\nno baseline needed: every threshold is an absolute target/)
+    assert.doesNotMatch(run.stderr, /warning: Baseline:/, 'no warning about a baseline the gate does not need')
     assert.match(run.stdout, /✓\s+GET \/a\s+p95\s+—\s+10\.0 ms \(5×\)\s+—\s+—\s+< 50ms\s+✓ < 50ms/)
     assert.doesNotMatch(run.stderr, /fail-on-missing-baseline/)
     const broken = await cli(['run', '--results', 'results.json', '--thresholds', 'p95: < 5ms', '--fail-on-missing-baseline', '--no-color'], dir)

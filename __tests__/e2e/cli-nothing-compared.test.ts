@@ -46,6 +46,8 @@ describe('nothing compared is never a pass (dist/cli.js)', () => {
     const warned = await compare(dir)
     assert.equal(warned.exitCode, 0, warned.stderr)
     assert.match(warned.stdout, /WARN/)
+    assert.match(warned.stdout, /A gated metric of the baseline is missing from this run \(removed: warn\); nothing is blocked\./)
+    assert.doesNotMatch(warned.stdout, /crossed a warn level/, 'no warn level was crossed')
     writeFileSync(join(dir, '.github/perf-gate.yml'), 'thresholds:\n  p95: +10%\nremoved: ignore\n')
     const ignored = await compare(dir)
     assert.equal(ignored.exitCode, 0, ignored.stderr)
@@ -65,6 +67,8 @@ describe('nothing compared is never a pass (dist/cli.js)', () => {
     assert.match(run.stdout, /perf-gate · default: NO-BASELINE/)
     assert.doesNotMatch(run.stdout, /PASS/)
     assert.match(run.stdout, /nothing was compared: the baseline has none of this run's gated metrics \(1 new: p95\), so no threshold was checked/)
+    assert.match(run.stdout, /Relative thresholds were not checked: the baseline holds none of the gated metrics this run measured\./)
+    assert.doesNotMatch(run.stdout, /saved by the next push/, 'the baseline was given: no push will change it')
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { verdict: string }
     assert.equal(report.verdict, 'no-baseline')
   })

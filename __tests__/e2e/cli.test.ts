@@ -153,6 +153,8 @@ writeFileSync('results.json', JSON.stringify({ schemaVersion: 1, scenarios: [{ n
     const first = await runCliEntry(['run', '--save-baseline'], dir)
     assert.equal(first.exitCode, 0, first.stderr)
     assert.match(first.stdout, /FIRST BASELINE SAVED/)
+    assert.match(first.stdout, /: the next run compares against it$/m, 'a terminal has no pull request: its next run compares')
+    assert.match(first.stdout, /Relative thresholds are checked from the next run on/)
     assert.match(first.stderr, /benchmarking\.\.\./, 'the suite output is streamed')
     assert.match(first.stderr, /Saved baseline/)
     const history = readdirSync(join(dir, '.perf-gate/api/history'))

@@ -216,9 +216,16 @@ export function headlineAlerts(report: GateReport): string[] {
 /** The guidance line for this report: a missing baseline that could not be read is not "none saved yet". */
 export function guidanceFor(report: GateReport): string {
   if (report.targetsOnly && report.verdict === 'pass') return 'Every threshold is an absolute target, so no baseline is needed; every target is met.'
-  if (report.saved?.first) return 'Relative thresholds are checked from the next pull request on; absolute budgets were checked now.'
+  if (report.saved?.first) {
+    return `Relative thresholds are checked from the next ${report.saved.local ? 'run' : 'pull request'} on; absolute budgets were checked now.`
+  }
   // fail-on-missing-baseline fails the run (exit 2): "nothing is blocked" or "fix and re-run" alone would be untrue.
   if (report.runFailure) return 'This run fails (exit 2) because fail-on-missing-baseline is set and no baseline could be used (see above).'
+  // A baseline was there (a file handed to compare, a stored run) but holds none of the gated metrics: "saved by the
+  // next push" would be untrue, and not the fix.
+  if (report.verdict === 'no-baseline' && report.baseline && !report.baselineAbsence) {
+    return 'Relative thresholds were not checked: the baseline holds none of the gated metrics this run measured. Absolute budgets still apply.'
+  }
   if (report.verdict === 'no-baseline') {
     switch (report.baselineAbsence?.kind) {
       case 'unreadable':
@@ -238,6 +245,11 @@ export function guidanceFor(report: GateReport): string {
   // A gate failed only by gated metrics that did not run compared nothing: "got worse" would be untrue.
   if (report.verdict === 'fail' && report.metrics.every((metric) => metric.status !== 'fail' || metric.current === undefined)) {
     return 'A gated metric of the baseline is missing from this run, so it was not compared; run it again, or set `removed:` if it was dropped on purpose.'
+  }
+  // A warning that is only a metric the config lets go (removed: warn) crossed no warn level.
+  const warned = report.metrics.filter((metric) => metric.status === 'warn')
+  if (report.verdict === 'warn' && warned.length > 0 && warned.every((metric) => metric.label?.kind === 'removed')) {
+    return `A gated metric of the baseline is missing from this run (removed: warn)${report.strict ? ', and in strict mode a warning fails the gate.' : '; nothing is blocked.'}`
   }
   // Strict mode fails these verdicts (exit 1): "nothing is blocked" would be untrue.
   if (report.strict && report.verdict === 'warn') return 'A metric crossed a warn level, and in strict mode a warning fails the gate.'

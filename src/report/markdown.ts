@@ -193,7 +193,7 @@ function describeBaseline(report: GateReport): string {
   const baseline = report.baseline
   if (report.saved?.first) {
     const commit = report.saved.sha ? `, commit ${commitLink(report, report.saved.sha)}` : ''
-    return `**Baseline saved** (\`${escapeMarkdown(report.saved.id)}\`${commit}): the next pull request compares against it.`
+    return `**Baseline saved** (\`${escapeMarkdown(report.saved.id)}\`${commit}): the next ${report.saved.local ? 'run' : 'pull request'} compares against it.`
   }
   if (!baseline && report.targetsOnly) return 'No baseline needed: every threshold is an absolute target.'
   if (!baseline) return describeAbsence(report)

@@ -78,7 +78,8 @@ export interface GateReport {
   /** confirm: on-regression could not run: why (the stored-baseline verdicts stand). */
   confirmationFailure?: string
   /** The baseline this run saved; first when there was none to compare against. */
-  saved?: { id: string; sha?: string; first: boolean }
+  /** `local`: saved by a run in a terminal (the CLI), whose next run compares with it (not a pull request). */
+  saved?: { id: string; sha?: string; first: boolean; local?: boolean }
   /** Per-scenario, per-metric history values (oldest first) for trend charts. */
   trends?: Array<{
     scenario: string

@@ -56,7 +56,7 @@ export function renderTerminalReport(report: GateReport, options: TerminalOption
   for (const alert of headlineAlerts(report)) lines.push(paint(COLORS.fail, `! ${escapeTerminal(alert, 1000)}`))
   if (report.saved?.first) {
     lines.push(
-      `baseline saved (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ''}): the next PR compares against it`
+      `baseline saved (${escapeTerminal(report.saved.id)}${report.saved.sha ? `, ${report.saved.sha.slice(0, 7)}` : ''}): the next ${report.saved.local ? 'run' : 'PR'} compares against it`
     )
   } else if (!report.baseline && report.targetsOnly) {
     lines.push(paint(DIM, 'no baseline needed: every threshold is an absolute target'))

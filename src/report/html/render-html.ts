@@ -65,7 +65,7 @@ export function renderHtmlReport(report: GateReport): string {
     .join(' · ')
   const savedAs = report.saved ? `${escapeHtml(report.saved.id)}${report.saved.sha ? `, commit ${escapeHtml(report.saved.sha.slice(0, 7))}` : ''}` : ''
   const baseline = report.saved?.first
-    ? `Baseline saved (${savedAs}): the next pull request compares against it.`
+    ? `Baseline saved (${savedAs}): the next ${report.saved.local ? 'run' : 'pull request'} compares against it.`
     : report.baseline
       ? describeBaseline(report.baseline)
       : report.baselineAbsence
