@@ -5,6 +5,7 @@
  * 3 bad configuration or input.
  */
 import { execFileSync } from 'node:child_process'
+import { realpathSync } from 'node:fs'
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
@@ -19,7 +20,7 @@ import { closestName } from './closest-name.js'
 import { inlineThresholdMap, resolveSettings, type EdgeSettings } from './config/resolve-settings.js'
 import { parseDemoServerArgs, startDemoServer } from './demo/demo-server.js'
 import { DEFAULT_CONFIG_PATH, type GateSettings } from './config/settings.js'
-import type { RunContext } from './context.js'
+import { changedTrackedPaths, type RunContext } from './context.js'
 import { EXIT_BAD_INPUT, EXIT_PASS, InputError, RunError, exitCodeOf, messageOf } from './errors.js'
 import { formatNames, parseResultsText, resultsFormatName } from './formats/registry.js'
 import { decodeResultsBytes } from './formats/results-file.js'
@@ -318,25 +319,43 @@ function cliLogger(io: CliIo, quiet: boolean): Logger {
   }
 }
 
-/** The local context: git's commit and branch when inside a repository. */
-function localContext(cwd: string): RunContext {
-  const git = (...args: string[]): string | undefined => {
+/**
+ * The local context: git's commit and branch when inside a repository. For a run saved into the file store at
+ * `saveInto`, also whether tracked files (outside that store) have uncommitted changes, which make the commit the
+ * wrong name for what is measured; a run that is not saved skips the look (git status can take seconds in a large
+ * repository).
+ */
+function localContext(cwd: string, saveInto?: string): RunContext {
+  // Untrimmed: a status line starts with a space when only the working tree changed.
+  const gitOutput = (...args: string[]): string | undefined => {
     try {
-      return (
-        execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
-          .toString()
-          .trim() || undefined
-      )
+      return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 }).toString()
     } catch {
       return undefined
     }
   }
+  const git = (...args: string[]): string | undefined => gitOutput(...args)?.trim() || undefined
   const context: RunContext = { event: 'local', runner: 'local' }
   const sha = git('rev-parse', 'HEAD')
   const branch = git('symbolic-ref', '-q', 'HEAD')
   if (sha) context.sha = sha
   if (branch) context.ref = branch
+  if (sha && saveInto !== undefined) {
+    const top = git('rev-parse', '--show-toplevel')
+    // --no-optional-locks: a status run beside the user's own git commands must not take the index lock from them.
+    const status = top ? gitOutput('--no-optional-locks', 'status', '--porcelain', '-z', '--untracked-files=no') : undefined
+    if (top && status && changedTrackedPaths(status, top, realPathOrUndefined(saveInto)).length > 0) context.dirty = true
+  }
   return context
+}
+
+/** The real path (git names the top of a repository by it), or undefined while it does not exist: nothing tracked there. */
+function realPathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path)
+  } catch {
+    return undefined
+  }
 }
 
 /** A commit for --base: any ref git knows (origin/main, a tag, a sha). */
@@ -468,7 +487,13 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
   try {
     const outcome = await runGate(
       settings,
-      { log, store, context: localContext(io.cwd), now: () => new Date(), signal: controller.signal },
+      {
+        log,
+        store,
+        context: localContext(io.cwd, values['save-baseline'] ? settings.baseline.dir : undefined),
+        now: () => new Date(),
+        signal: controller.signal
+      },
       { save: values['save-baseline'] ? 'promote' : 'never' }
     )
     return await finish(outcome, values, io)
@@ -586,7 +611,9 @@ async function baselineCommand(args: string[], io: CliIo): Promise<number> {
       for (const summary of summaries) {
         const age = formatAge(Math.round((now - Date.parse(summary.savedAt)) / 1000))
         const what = summary.name ? `pinned "${summary.name}"` : summary.id
-        io.stdout.write(`${what}\t${summary.savedAt} (${age} ago)\t${summary.sha?.slice(0, 7) ?? '-'}\t${summary.scenarios} scenario(s)\n`)
+        // Last, so the columns before it stay where scripts read them.
+        const dirty = summary.dirty ? '\tmeasured with uncommitted changes (not what its commit measures)' : ''
+        io.stdout.write(`${what}\t${summary.savedAt} (${age} ago)\t${summary.sha?.slice(0, 7) ?? '-'}\t${summary.scenarios} scenario(s)${dirty}\n`)
       }
       return EXIT_PASS
     }
@@ -609,7 +636,7 @@ async function baselineCommand(args: string[], io: CliIo): Promise<number> {
       const log = cliLogger(io, values.quiet === true)
       const outcome = await runGate(
         settings,
-        { log, store: fileStore(settings), context: localContext(io.cwd), now: () => new Date() },
+        { log, store: fileStore(settings), context: localContext(io.cwd, settings.baseline.dir), now: () => new Date() },
         { save: 'promote', ...(typeof values.as === 'string' ? { promoteAs: values.as } : {}) }
       )
       if (outcome.saveFailure) throw new RunError(`the baseline was not saved: ${outcome.saveFailure}`)
