@@ -65125,6 +65125,10 @@ var baseline_schema_default = {
       additionalProperties: false,
       properties: {
         sha: { type: "string" },
+        dirty: {
+          const: true,
+          description: "Measured in a working tree with uncommitted changes to tracked files: not what sha measures, so never taken as the baseline at that commit. Absent otherwise."
+        },
         ref: { type: "string" },
         event: { type: "string" },
         runId: { type: "string" },
@@ -77349,7 +77353,13 @@ async function runGate(settings, deps, options) {
         ...deps.context.event === "local" ? { local: true } : {}
       };
       outcome.history = [record, ...(await rollingHistory(settings, deps, lookup)).filter((stored2) => stored2.id !== record.id)];
-      deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`);
+      const saved = `Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason})`;
+      if (record.source.dirty) {
+        const commit = record.source.sha.slice(0, 7);
+        const what = `from a working tree with uncommitted changes: it is not what ${commit} measures`;
+        deps.log.warn(`${saved} ${what}, and a pull request based on ${commit} does not take it as its base commit's baseline.`);
+        report.notes.push(`This run was saved as a baseline ${what} (commit the changes, then save, for a baseline that its commit stands for).`);
+      } else deps.log.info(`${saved}.`);
       const pruned = outcome.saved.pruned;
       if (pruned && pruned.count > 1) {
         deps.log.warn(`Deleted the ${pruned.count} oldest stored runs to keep the newest ${pruned.keep} (history: ${pruned.keep}).`);
@@ -77491,6 +77501,8 @@ function baselineRecord(gate, results, context, now, pinnedName) {
     source: {
       event: context.event,
       ...sha ? { sha } : {},
+      // Only the tree this run stands in was seen: results that name another commit carry no word on it.
+      ...sha && context.dirty && sha === context.sha ? { dirty: true } : {},
       ...results.git?.ref ?? context.ref ? { ref: results.git?.ref ?? context.ref } : {},
       ...context.runId ? { runId: context.runId } : {},
       ...context.runUrl ? { runUrl: context.runUrl } : {}
@@ -77666,6 +77678,7 @@ function summarizeBaseline(record) {
     scenarios: record.results.scenarios.length,
     ...record.name ? { name: record.name } : {},
     ...record.source.sha ? { sha: record.source.sha } : {},
+    ...record.source.dirty ? { dirty: true } : {},
     ...record.source.ref ? { ref: record.source.ref } : {}
   };
 }
@@ -77689,9 +77702,11 @@ function chooseBaseline(records, query, storeDescription, problems = [], trouble
   }
   if (query.name) return { baseline: candidates[0], history: [candidates[0]], problems };
   const history = candidates.slice(0, Math.max(1, query.historyLimit));
-  const atBase = query.preferSha ? candidates.find((record) => record.source.sha === query.preferSha) : void 0;
+  const atSha = query.preferSha ? candidates.filter((record) => record.source.sha === query.preferSha) : [];
+  const atBase = atSha.find((record) => !record.source.dirty);
   if (query.preferSha && !atBase) {
-    problems.push(`no baseline saved at the base commit ${query.preferSha.slice(0, 7)}; using the newest one`);
+    const dirtyOnly = atSha.length > 0 ? " (the one saved there was measured with uncommitted changes, so it is not what that commit measures)" : "";
+    problems.push(`no baseline saved at the base commit ${query.preferSha.slice(0, 7)}${dirtyOnly}; using the newest one`);
   }
   if (atBase && !history.includes(atBase)) history.push(atBase);
   return { baseline: atBase ?? history[0], history, problems };

@@ -3954,50 +3954,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative8, options, skipNormalization) {
+    function resolveComponent(base, relative9, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse2(serialize(base, options), options);
-        relative8 = parse2(serialize(relative8, options), options);
+        relative9 = parse2(serialize(relative9, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative8.scheme) {
-        target.scheme = relative8.scheme;
-        target.userinfo = relative8.userinfo;
-        target.host = relative8.host;
-        target.port = relative8.port;
-        target.path = removeDotSegments(relative8.path || "");
-        target.query = relative8.query;
+      if (!options.tolerant && relative9.scheme) {
+        target.scheme = relative9.scheme;
+        target.userinfo = relative9.userinfo;
+        target.host = relative9.host;
+        target.port = relative9.port;
+        target.path = removeDotSegments(relative9.path || "");
+        target.query = relative9.query;
       } else {
-        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
-          target.userinfo = relative8.userinfo;
-          target.host = relative8.host;
-          target.port = relative8.port;
-          target.path = removeDotSegments(relative8.path || "");
-          target.query = relative8.query;
+        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
+          target.userinfo = relative9.userinfo;
+          target.host = relative9.host;
+          target.port = relative9.port;
+          target.path = removeDotSegments(relative9.path || "");
+          target.query = relative9.query;
         } else {
-          if (!relative8.path) {
+          if (!relative9.path) {
             target.path = base.path;
-            if (relative8.query !== void 0) {
-              target.query = relative8.query;
+            if (relative9.query !== void 0) {
+              target.query = relative9.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative8.path[0] === "/") {
-              target.path = removeDotSegments(relative8.path);
+            if (relative9.path[0] === "/") {
+              target.path = removeDotSegments(relative9.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative8.path;
+                target.path = "/" + relative9.path;
               } else if (!base.path) {
-                target.path = relative8.path;
+                target.path = relative9.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative8.query;
+            target.query = relative9.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -4005,7 +4005,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative8.fragment;
+      target.fragment = relative9.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -11358,10 +11358,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key: key2, sep: sep4, value } = collItem;
+        const { start, key: key2, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep4?.[0],
+          next: key2 ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -11375,7 +11375,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -11399,7 +11399,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -11415,7 +11415,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -11508,7 +11508,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -11522,13 +11522,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep4 + cb;
-              sep4 = "";
+                comment += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -11572,18 +11572,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key: key2, sep: sep4, value } = collItem;
+        const { start, key: key2, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep4?.[0],
+          next: key2 ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -11637,8 +11637,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap2 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -11650,7 +11650,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -11661,8 +11661,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -11679,7 +11679,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -11861,7 +11861,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -11878,24 +11878,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent2.slice(trimIndent) + content;
-          sep4 = "\n";
+          value += sep5 + indent2.slice(trimIndent) + content;
+          sep5 = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent2.slice(trimIndent) + content;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent2.slice(trimIndent) + content;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep4 + content;
-          sep4 = " ";
+          value += sep5 + content;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -12079,25 +12079,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last2 = /[ \t]*(.*)/sy;
       last2.lastIndex = pos;
       match = last2.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -12914,14 +12914,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key: key2, sep: sep4, value }) {
+    function stringifyItem({ start, key: key2, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key2)
         res += stringifyToken(key2);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -14093,18 +14093,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -14257,15 +14257,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key2 = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key: key2, sep: sep4 }]
+                    items: [{ start: start2, key: key2, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -14459,13 +14459,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -62262,6 +62262,7 @@ init_define_PERF_GATE_UPLOT();
 // src/cli.ts
 init_define_PERF_GATE_UPLOT();
 import { execFileSync } from "node:child_process";
+import { realpathSync } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile9, stat as stat4, writeFile } from "node:fs/promises";
 import { basename, dirname as dirname4, resolve as resolve4 } from "node:path";
 import { parseArgs } from "node:util";
@@ -63525,6 +63526,10 @@ var baseline_schema_default = {
       additionalProperties: false,
       properties: {
         sha: { type: "string" },
+        dirty: {
+          const: true,
+          description: "Measured in a working tree with uncommitted changes to tracked files: not what sha measures, so never taken as the baseline at that commit. Absent otherwise."
+        },
         ref: { type: "string" },
         event: { type: "string" },
         runId: { type: "string" },
@@ -63935,6 +63940,7 @@ function summarizeBaseline(record) {
     scenarios: record.results.scenarios.length,
     ...record.name ? { name: record.name } : {},
     ...record.source.sha ? { sha: record.source.sha } : {},
+    ...record.source.dirty ? { dirty: true } : {},
     ...record.source.ref ? { ref: record.source.ref } : {}
   };
 }
@@ -63958,9 +63964,11 @@ function chooseBaseline(records, query, storeDescription, problems = [], trouble
   }
   if (query.name) return { baseline: candidates[0], history: [candidates[0]], problems };
   const history = candidates.slice(0, Math.max(1, query.historyLimit));
-  const atBase = query.preferSha ? candidates.find((record) => record.source.sha === query.preferSha) : void 0;
+  const atSha = query.preferSha ? candidates.filter((record) => record.source.sha === query.preferSha) : [];
+  const atBase = atSha.find((record) => !record.source.dirty);
   if (query.preferSha && !atBase) {
-    problems.push(`no baseline saved at the base commit ${query.preferSha.slice(0, 7)}; using the newest one`);
+    const dirtyOnly = atSha.length > 0 ? " (the one saved there was measured with uncommitted changes, so it is not what that commit measures)" : "";
+    problems.push(`no baseline saved at the base commit ${query.preferSha.slice(0, 7)}${dirtyOnly}; using the newest one`);
   }
   if (atBase && !history.includes(atBase)) history.push(atBase);
   return { baseline: atBase ?? history[0], history, problems };
@@ -64210,6 +64218,13 @@ async function findStoredRun(store, gate, idOrName, historyLimit) {
     list: async () => []
   };
   return { record, earlier, before };
+}
+function storedRunContext(record, event) {
+  const context = { event, runner: record.environment?.runner ?? "local" };
+  if (record.source.sha) context.sha = record.source.sha;
+  if (record.source.ref) context.ref = record.source.ref;
+  if (record.source.dirty) context.dirty = true;
+  return context;
 }
 
 // src/config/names.ts
@@ -68825,21 +68840,21 @@ var Matcher = class {
    * @returns {string}
    */
   toString(separator, includeNamespace = true) {
-    const sep4 = separator || this.separator;
-    const isDefault = sep4 === this.separator && includeNamespace === true;
+    const sep5 = separator || this.separator;
+    const isDefault = sep5 === this.separator && includeNamespace === true;
     if (isDefault) {
       if (this._pathStringCache !== null) {
         return this._pathStringCache;
       }
       const result = this.path.map(
         (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-      ).join(sep4);
+      ).join(sep5);
       this._pathStringCache = result;
       return result;
     }
     return this.path.map(
       (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-    ).join(sep4);
+    ).join(sep5);
   }
   /**
    * Get path as array of tag names.
@@ -70371,8 +70386,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep4 = exp.search(/\s/);
-            const name = sep4 === -1 ? exp : exp.substring(0, sep4);
+            const sep5 = exp.search(/\s/);
+            const name = sep5 === -1 ? exp : exp.substring(0, sep5);
             if (name === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -71346,11 +71361,11 @@ init_define_PERF_GATE_UPLOT();
 var import_picomatch = __toESM(require_picomatch2(), 1);
 function parseThresholdExpression(text, where) {
   const trimmed = text.trim();
-  const relative8 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
-  if (relative8) {
-    const percent = Number(relative8[2]);
+  const relative9 = /^([-+])?\s*(\d+(?:\.\d+)?)\s*%$/.exec(trimmed);
+  if (relative9) {
+    const percent = Number(relative9[2]);
     if (percent <= 0) throw new InputError(`${where}: threshold "${text}" must be a change above 0%`);
-    const sign = relative8[1];
+    const sign = relative9[1];
     return { kind: "relative", worseFraction: percent / 100, ...sign ? { sign } : {}, text: trimmed };
   }
   const absolute = /^(<=|>=|<|>)\s*(.+)$/.exec(trimmed);
@@ -72565,6 +72580,32 @@ function wait(ms, then) {
   } else setTimeout(then, Math.round(ms));
 }
 
+// src/context.ts
+init_define_PERF_GATE_UPLOT();
+import { isAbsolute as isAbsolute3, relative as relative4, sep as sep3 } from "node:path";
+function baseCommitOfEvent(context) {
+  if (context.pullRequest?.baseSha) return { sha: context.pullRequest.baseSha, what: "the base commit" };
+  if (context.previousSha && isDefaultBranchPush(context)) return { sha: context.previousSha, what: "the commit before this push" };
+  return void 0;
+}
+function isDefaultBranchPush(context) {
+  return context.event === "push" && context.defaultBranch !== void 0 && context.ref === `refs/heads/${context.defaultBranch}`;
+}
+function changedTrackedPaths(statusZ, repoTop, storeDir) {
+  const entries2 = statusZ.split("\0");
+  const paths = [];
+  for (let index = 0; index < entries2.length; index++) {
+    const entry = entries2[index];
+    if (entry.length < 4) continue;
+    if (/[RC]/.test(entry.slice(0, 2))) index++;
+    paths.push(entry.slice(3));
+  }
+  if (storeDir === void 0) return paths;
+  const store = relative4(repoTop, storeDir).split(sep3).join("/");
+  if (store === "" || store.startsWith("..") || isAbsolute3(store)) return paths;
+  return paths.filter((path) => path !== store && !path.startsWith(`${store}/`));
+}
+
 // src/formats/results-file.ts
 init_define_PERF_GATE_UPLOT();
 import { gunzipSync as gunzipSync2 } from "node:zlib";
@@ -72643,17 +72684,6 @@ function scopeToSuites(results, suites) {
   if (!suites) return results;
   const wanted = new Set(suites);
   return { ...results, scenarios: results.scenarios.filter((scenario) => scenario.labels?.suite !== void 0 && wanted.has(scenario.labels.suite)) };
-}
-
-// src/context.ts
-init_define_PERF_GATE_UPLOT();
-function baseCommitOfEvent(context) {
-  if (context.pullRequest?.baseSha) return { sha: context.pullRequest.baseSha, what: "the base commit" };
-  if (context.previousSha && isDefaultBranchPush(context)) return { sha: context.previousSha, what: "the commit before this push" };
-  return void 0;
-}
-function isDefaultBranchPush(context) {
-  return context.event === "push" && context.defaultBranch !== void 0 && context.ref === `refs/heads/${context.defaultBranch}`;
 }
 
 // src/report/build-report.ts
@@ -74049,10 +74079,10 @@ function buildTrends(input) {
 }
 function storedChangePoints(points, metric) {
   if (points.length < 2 * STEP_MIN_RUNS) return [];
-  const relative8 = (metric.threshold?.fail ?? []).map((text) => /^[+-]?(\d+(?:\.\d+)?)\s*%$/.exec(text.trim())?.[1]).find((match) => match !== void 0);
+  const relative9 = (metric.threshold?.fail ?? []).map((text) => /^[+-]?(\d+(?:\.\d+)?)\s*%$/.exec(text.trim())?.[1]).find((match) => match !== void 0);
   return detectChangePoints(
     points.map((point) => point.value),
-    { maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS, minMagnitude: relative8 ? Number(relative8) / 100 : 0.1 }
+    { maxPValue: STEP_MAX_P, minSegment: STEP_MIN_RUNS, minMagnitude: relative9 ? Number(relative9) / 100 : 0.1 }
   ).map((point) => ({ index: point.index, change: point.change, pValue: point.pValue }));
 }
 var RANK = ["fail", "warn", "inconclusive", "improved", "pass", "new", "no-baseline", "removed", "info"];
@@ -76757,14 +76787,14 @@ function few(names, max3 = 5) {
 
 // src/confirm/confirm-on-base.ts
 init_define_PERF_GATE_UPLOT();
-import { relative as relative6, join as join3, isAbsolute as isAbsolute4 } from "node:path";
+import { relative as relative7, join as join3, isAbsolute as isAbsolute5 } from "node:path";
 
 // src/confirm/base-worktree.ts
 init_define_PERF_GATE_UPLOT();
 import { execFile as execFile2 } from "node:child_process";
 import { mkdtemp, rm as rm3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join2, relative as relative5 } from "node:path";
+import { join as join2, relative as relative6 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 
 // src/confirm/base-build-cache.ts
@@ -76784,7 +76814,7 @@ import { execFile } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
 import { constants } from "node:fs";
 import { cp, readFile as readFile7, stat as stat3 } from "node:fs/promises";
-import { dirname as dirname3, isAbsolute as isAbsolute3, join, relative as relative4, sep as sep3 } from "node:path";
+import { dirname as dirname3, isAbsolute as isAbsolute4, join, relative as relative5, sep as sep4 } from "node:path";
 import { promisify } from "node:util";
 var execFileAsync = promisify(execFile);
 var LOCKFILES = [
@@ -76932,7 +76962,7 @@ async function isDirectory(path) {
   }
 }
 function normalizeRel(rel) {
-  const clean = rel.split(sep3).join("/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+  const clean = rel.split(sep4).join("/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
   return clean === "." ? "" : clean;
 }
 function parentRel(rel) {
@@ -76940,8 +76970,8 @@ function parentRel(rel) {
   return parent === "." ? "" : parent;
 }
 function projectRelative(repoTop, projectDir) {
-  const rel = normalizeRel(relative4(repoTop, projectDir));
-  return rel === ".." || rel.startsWith("../") || isAbsolute3(rel) ? "" : rel;
+  const rel = normalizeRel(relative5(repoTop, projectDir));
+  return rel === ".." || rel.startsWith("../") || isAbsolute4(rel) ? "" : rel;
 }
 var MissingInstallError = class extends RunError {
   constructor(projectRel, build2, notReused) {
@@ -77030,7 +77060,7 @@ ${outcome.outputTail}`);
   }
   if (signal?.aborted) return;
   if (key2) {
-    const leaveOut = plan.reuse ? [relative5(dir, plan.reuse.to)] : [];
+    const leaveOut = plan.reuse ? [relative6(dir, plan.reuse.to)] : [];
     const saved = await build2.cache.save(dir, key2, leaveOut).catch((error) => ({ saved: false, problem: messageOf(error) }));
     log.info(
       saved.saved ? `Base build of ${short}: saved to the Actions cache (key ${key2}); the next run of this pull request restores it.` : `Base build of ${short}: not saved to the Actions cache: ${saved.problem}`
@@ -77480,9 +77510,9 @@ function confirmationTargets(verdict, current, settings) {
     const suite = suites.get(metric.scenario);
     const threshold = resolveThreshold(settings.thresholds, { name: metric.scenario, ...suite ? { suite } : {} }, metric.metric);
     const levels = [...threshold?.fail ?? [], ...threshold?.fail.length ? [] : threshold?.warn ?? []];
-    const relative8 = levels.flatMap((level) => level.kind === "relative" ? [level] : []);
-    if (relative8.length === 0) continue;
-    const tightest = relative8.reduce((a, b) => b.worseFraction < a.worseFraction ? b : a);
+    const relative9 = levels.flatMap((level) => level.kind === "relative" ? [level] : []);
+    if (relative9.length === 0) continue;
+    const tightest = relative9.reduce((a, b) => b.worseFraction < a.worseFraction ? b : a);
     targets.push({ scenario: metric.scenario, metric: metric.metric, direction: metric.direction, worseFraction: tightest.worseFraction, text: tightest.text });
   }
   return targets;
@@ -77505,8 +77535,8 @@ function describeTargets(targets, verdict) {
 }
 function relocateSource(source, repoTop, checkoutDir) {
   const move = (path) => {
-    const rel = relative6(repoTop, path);
-    return rel.startsWith("..") || isAbsolute4(rel) ? path : join3(checkoutDir, rel);
+    const rel = relative7(repoTop, path);
+    return rel.startsWith("..") || isAbsolute5(rel) ? path : join3(checkoutDir, rel);
   };
   switch (source.kind) {
     case "suites": {
@@ -77640,7 +77670,7 @@ async function confirmOnBaseCommit(settings, verdict, current, base, hasBaseline
     worktree = await prepare(repoTop, baseSha);
     const baseSource = armSource(relocateSource(settings.source, repoTop, worktree.dir));
     const headSource = armSource(settings.source);
-    const baseRoot = join3(worktree.dir, relative6(repoTop, settings.rootDir));
+    const baseRoot = join3(worktree.dir, relative7(repoTop, settings.rootDir));
     const runDeps = (rootDir) => ({ log: deps.log, rootDir, ...deps.signal ? { signal: deps.signal } : {} });
     const started = plan.sideBySide ? await startSideBySide(settings, plan.sideBySide, baseSource, headSource, deps.log, deps.signal) : {};
     duet = started.session;
@@ -77865,7 +77895,13 @@ async function runGate(settings, deps, options) {
         ...deps.context.event === "local" ? { local: true } : {}
       };
       outcome.history = [record, ...(await rollingHistory(settings, deps, lookup)).filter((stored2) => stored2.id !== record.id)];
-      deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`);
+      const saved = `Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason})`;
+      if (record.source.dirty) {
+        const commit = record.source.sha.slice(0, 7);
+        const what = `from a working tree with uncommitted changes: it is not what ${commit} measures`;
+        deps.log.warn(`${saved} ${what}, and a pull request based on ${commit} does not take it as its base commit's baseline.`);
+        report.notes.push(`This run was saved as a baseline ${what} (commit the changes, then save, for a baseline that its commit stands for).`);
+      } else deps.log.info(`${saved}.`);
       const pruned = outcome.saved.pruned;
       if (pruned && pruned.count > 1) {
         deps.log.warn(`Deleted the ${pruned.count} oldest stored runs to keep the newest ${pruned.keep} (history: ${pruned.keep}).`);
@@ -78007,6 +78043,8 @@ function baselineRecord(gate, results, context, now, pinnedName) {
     source: {
       event: context.event,
       ...sha ? { sha } : {},
+      // Only the tree this run stands in was seen: results that name another commit carry no word on it.
+      ...sha && context.dirty && sha === context.sha ? { dirty: true } : {},
       ...results.git?.ref ?? context.ref ? { ref: results.git?.ref ?? context.ref } : {},
       ...context.runId ? { runId: context.runId } : {},
       ...context.runUrl ? { runUrl: context.runUrl } : {}
@@ -78969,11 +79007,11 @@ function buildFailureReport(gate, error, now, cancelled = false) {
 
 // src/config/describe-setup.ts
 init_define_PERF_GATE_UPLOT();
-import { relative as relative7 } from "node:path";
+import { relative as relative8 } from "node:path";
 function describeGateSetup(settings, options) {
-  const lines = [`Gate "${settings.name}"${settings.configPath ? ` from ${relative7(options.cwd, settings.configPath) || settings.configPath}` : ""}`];
+  const lines = [`Gate "${settings.name}"${settings.configPath ? ` from ${relative8(options.cwd, settings.configPath) || settings.configPath}` : ""}`];
   const source = settings.source;
-  const shown = (path) => relative7(options.cwd, path) || ".";
+  const shown = (path) => relative8(options.cwd, path) || ".";
   if (source.kind === "suites") {
     lines.push("", `Suites (${source.suites.length}):`);
     for (const suite of source.suites) {
@@ -79524,10 +79562,11 @@ init_define_PERF_GATE_UPLOT();
 var MARK_ICON = { fail: "❌", warn: "⚠️", improved: "🚀" };
 var STEP_WORSE = "📉";
 var STEP_BETTER = "📈";
-function historyJson(table) {
+function historyJson(table, lastRuns) {
   return {
+    storedRuns: table.runs.length,
     columns: table.columns.map(({ scenario, metric, unit, direction, minMagnitude }) => ({ scenario, metric, unit, direction, minMagnitude })),
-    runs: table.runs.map((run) => {
+    runs: table.runs.slice(lastRuns === void 0 ? 0 : Math.max(0, table.runs.length - lastRuns)).map((run) => {
       const values = {};
       table.columns.forEach((column, index) => {
         values[column.scenario] ??= {};
@@ -79643,7 +79682,8 @@ p ≤ 0.001, step at least the metric's threshold).
 Options:
       --scenario <glob>    only these scenarios (repeatable)
       --last <n>           show the last n runs (change points use every stored run)
-      --json               print JSON: runs (id, commit, time, runner, values) and
+      --json               print JSON: storedRuns (how many in all), runs (id, commit,
+                           time, runner, values; the last n with --last) and
                            changePoints (scenario, metric, id, commit, size, pValue)
       --markdown           print a Markdown table
   -c, --config <file>      config file (thresholds, gate name, store)
@@ -79664,15 +79704,19 @@ async function historyCommand(settings, store, values, io) {
   if (lookup.history.length === 0) {
     if (lookup.absence && lookup.absence.kind !== "not-saved")
       throw new RunError(`history: the stored runs of gate "${settings.name}" could not be read: ${lookup.absence.reason}`);
-    if (values.json) io.stdout.write(`${JSON.stringify({ columns: [], runs: [], changePoints: [] }, null, 2)}
+    if (values.json) io.stdout.write(`${JSON.stringify({ storedRuns: 0, columns: [], runs: [], changePoints: [] }, null, 2)}
 `);
     else io.stdout.write(`No stored runs for gate "${settings.name}" in ${store.description}.
 `);
     return EXIT_PASS;
   }
   checkScenarioGlobs(scenarios, lookup.history);
+  checkRulesMatch(
+    settings.thresholds,
+    lookup.history.map((record) => record.results)
+  );
   const table = buildHistoryTable(lookup.history, { rules: settings.thresholds, scenarios });
-  if (values.json) io.stdout.write(`${JSON.stringify(historyJson(table), null, 2)}
+  if (values.json) io.stdout.write(`${JSON.stringify(historyJson(table, last2), null, 2)}
 `);
   else if (values.markdown) io.stdout.write(historyMarkdown(table, last2 === void 0 ? {} : { lastRuns: last2 }));
   else io.stdout.write(historyText(table, last2));
@@ -79717,7 +79761,7 @@ Commands:
   list                what the config defines: suites, load scenarios, profiles
   baseline list       list stored baselines
   baseline show [id]  print a stored baseline (default: latest)
-  baseline promote    save results as the new baseline (a file, or run the suite)
+  baseline promote    save results as the new baseline (a file, a stored run, or run the suite)
   history             stored runs × gated metrics, with change points
   demo-server         start the built-in demo HTTP server (for examples and trying load)
   help [command]      show help for a command
@@ -79819,9 +79863,11 @@ Run one suite with 'perf-gate run --suite <name>'.`,
 
   list                     list stored baselines of the gate, newest first
   show [id|name|latest]    print one stored baseline as JSON (default: latest)
-  promote [results-file]   save a results file as the new baseline; without a file,
-                           run the configured suite and save its results (prints the
-                           saved baseline's id on stdout)
+  promote [file|id]        save a results file as the new baseline; or a stored run (a
+                           baseline record file, or latest, an id, a pinned name or a
+                           commit, as show takes them), its results, commit and branch
+                           kept; without either, run the configured suite and save its
+                           results (prints the saved baseline's id on stdout)
       --as <name>          save as a pinned (named) baseline, e.g. release-1.4
 
 Options:
@@ -79940,20 +79986,33 @@ function cliLogger(io, quiet) {
     progressIntervalMs: live ? 1e3 : 5e3
   };
 }
-function localContext(cwd) {
-  const git2 = (...args) => {
+function localContext(cwd, saveInto) {
+  const gitOutput = (...args) => {
     try {
-      return execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "ignore"] }).toString().trim() || void 0;
+      return execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "ignore"], maxBuffer: 64 * 1024 * 1024 }).toString();
     } catch {
       return void 0;
     }
   };
+  const git2 = (...args) => gitOutput(...args)?.trim() || void 0;
   const context = { event: "local", runner: "local" };
   const sha = git2("rev-parse", "HEAD");
   const branch = git2("symbolic-ref", "-q", "HEAD");
   if (sha) context.sha = sha;
   if (branch) context.ref = branch;
+  if (sha && saveInto !== void 0) {
+    const top = git2("rev-parse", "--show-toplevel");
+    const status = top ? gitOutput("--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=no") : void 0;
+    if (top && status && changedTrackedPaths(status, top, realPathOrUndefined(saveInto)).length > 0) context.dirty = true;
+  }
   return context;
+}
+function realPathOrUndefined(path) {
+  try {
+    return realpathSync(path);
+  } catch {
+    return void 0;
+  }
 }
 function resolveCommit(ref, cwd) {
   try {
@@ -80073,7 +80132,13 @@ async function runCommand2(args, io) {
   try {
     const outcome = await runGate(
       settings,
-      { log, store, context: localContext(io.cwd), now: () => /* @__PURE__ */ new Date(), signal: controller.signal },
+      {
+        log,
+        store,
+        context: localContext(io.cwd, values["save-baseline"] ? settings.baseline.dir : void 0),
+        now: () => /* @__PURE__ */ new Date(),
+        signal: controller.signal
+      },
       { save: values["save-baseline"] ? "promote" : "never" }
     );
     return await finish(outcome, values, io);
@@ -80132,19 +80197,9 @@ async function compareFiles(baselinePath, currentPath, values, io) {
   return finish(outcome, values, io);
 }
 async function readResultsArgument(path, shown, format) {
-  let text;
-  try {
-    text = decodeResultsBytes(await readFile9(path), shown);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(error.code === "ENOENT" ? `${shown} does not exist` : `${shown} cannot be read: ${messageOf(error)}`);
-  }
-  if (/^\s*\{/.test(text) && /"gate"\s*:/.test(text) && /"results"\s*:/.test(text) && /"savedAt"\s*:/.test(text)) {
-    const problems = [];
-    const record2 = validateBaselineText(text, shown, problems);
-    if (!record2) throw new InputError(problems.join("; "));
-    return { results: record2.results, record: record2, savedRecord: true };
-  }
+  const text = await readArgumentText(path, shown);
+  const saved = savedRecordIn(text, shown);
+  if (saved) return { results: saved.results, record: saved, savedRecord: true };
   const results = parseResultsText(text, format, shown);
   const record = unsavedBaselineRecord(results, {
     gate: "compare",
@@ -80154,6 +80209,47 @@ async function readResultsArgument(path, shown, format) {
     event: "file"
   });
   return { results, record, savedRecord: false };
+}
+async function readArgumentText(path, shown) {
+  try {
+    return decodeResultsBytes(await readFile9(path), shown);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(error.code === "ENOENT" ? `${shown} does not exist` : `${shown} cannot be read: ${messageOf(error)}`);
+  }
+}
+function savedRecordIn(text, shown) {
+  if (!(/^\s*\{/.test(text) && /"gate"\s*:/.test(text) && /"results"\s*:/.test(text) && /"savedAt"\s*:/.test(text))) return void 0;
+  const problems = [];
+  const record = validateBaselineText(text, shown, problems);
+  if (!record) throw new InputError(problems.join("; "));
+  return record;
+}
+async function storedRunToPromote(argument, values, io) {
+  const path = resolve4(io.cwd, argument);
+  const isFile = await stat4(path).then(
+    (found) => found.isFile(),
+    () => false
+  );
+  const saved = isFile ? savedRecordIn(await readArgumentText(path, argument), argument) : void 0;
+  if (isFile && !saved) return void 0;
+  const settings = await settingsFromFlags(values, io, { sourceOptional: true, confirm: "never" });
+  let record = saved;
+  if (!record) {
+    try {
+      record = (await findStoredRun(fileStore(settings), settings.name, argument, settings.baseline.historyLimit)).record;
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      if (/[/\\]|\.(json|gz|csv|txt|xml|out|log)$/i.test(argument)) throw new InputError(`baseline promote: ${argument} does not exist`);
+      throw new InputError(`baseline promote: "${argument}" is neither a file nor a stored run of gate "${settings.name}": ${messageOf(error)}`);
+    }
+  }
+  if (record.gate !== settings.name) {
+    throw new InputError(
+      `baseline promote: ${argument} is a baseline of gate "${record.gate}", not of gate "${settings.name}"; give -n ${record.gate} to promote it within its own gate`
+    );
+  }
+  return { record, settings };
 }
 async function baselineCommand(args, io) {
   const [action, ...rest] = args;
@@ -80180,7 +80276,8 @@ async function baselineCommand(args, io) {
       for (const summary of summaries) {
         const age = formatAge(Math.round((now - Date.parse(summary.savedAt)) / 1e3));
         const what = summary.name ? `pinned "${summary.name}"` : summary.id;
-        io.stdout.write(`${what}	${summary.savedAt} (${age} ago)	${summary.sha?.slice(0, 7) ?? "-"}	${summary.scenarios} scenario(s)
+        const dirty = summary.dirty ? "	measured with uncommitted changes (not what its commit measures)" : "";
+        io.stdout.write(`${what}	${summary.savedAt} (${age} ago)	${summary.sha?.slice(0, 7) ?? "-"}	${summary.scenarios} scenario(s)${dirty}
 `);
       }
       return EXIT_PASS;
@@ -80198,13 +80295,21 @@ async function baselineCommand(args, io) {
       return EXIT_PASS;
     }
     case "promote": {
-      const file = positionals[0];
+      const argument = positionals[0];
       if (typeof values.as === "string") checkStoreName(values.as, "baseline name", "--as");
-      const settings = await settingsFromFlags(file ? { ...values, results: file, command: void 0 } : values, io, { confirm: "never" });
       const log = cliLogger(io, values.quiet === true);
+      const stored = argument === void 0 ? void 0 : await storedRunToPromote(argument, values, io);
+      const settings = stored?.settings ?? await settingsFromFlags(argument ? { ...values, results: argument, command: void 0 } : values, io, { confirm: "never" });
+      const measured2 = stored ? { context: storedRunContext(stored.record, "local"), produce: async () => stored.record.results } : { context: localContext(io.cwd, settings.baseline.dir) };
+      if (stored) {
+        const { record } = stored;
+        log.info(
+          `Promoting stored run ${record.name ? `"${record.name}" ` : ""}${record.id} (${record.source.sha ? `commit ${record.source.sha.slice(0, 7)}, ` : ""}saved ${record.savedAt}).`
+        );
+      }
       const outcome = await runGate(
         settings,
-        { log, store: fileStore(settings), context: localContext(io.cwd), now: () => /* @__PURE__ */ new Date() },
+        { log, store: fileStore(settings), ...measured2, now: () => /* @__PURE__ */ new Date() },
         { save: "promote", ...typeof values.as === "string" ? { promoteAs: values.as } : {} }
       );
       if (outcome.saveFailure) throw new RunError(`the baseline was not saved: ${outcome.saveFailure}`);
@@ -80271,9 +80376,7 @@ async function storedRunReport(idOrName, values, io) {
   const commit = record.source.sha ? `commit ${record.source.sha.slice(0, 7)}, ` : "";
   const then = record.verdict ? `; when it was saved, its verdict was ${record.verdict.status.toUpperCase()}` : "";
   const note = `Stored run ${record.name ?? record.id} (${commit}saved ${record.savedAt}), judged again with the gate's thresholds against the ${earlier.length} run(s) saved before it${then}.`;
-  const context = { event: record.source.event ?? "stored", runner: record.environment?.runner ?? "local" };
-  if (record.source.sha) context.sha = record.source.sha;
-  if (record.source.ref) context.ref = record.source.ref;
+  const context = storedRunContext(record, record.source.event ?? "stored");
   const outcome = await runGate(
     settings,
     { log: cliLogger(io, true), store: before, context, now: () => new Date(record.savedAt), produce: async () => record.results },

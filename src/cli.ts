@@ -5,6 +5,7 @@
  * 3 bad configuration or input.
  */
 import { execFileSync } from 'node:child_process'
+import { realpathSync } from 'node:fs'
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
@@ -12,18 +13,18 @@ import { FileBaselineStore } from './baselines/file-store.js'
 import { promoteAdvice, validateBaselineText } from './baselines/select.js'
 import type { BaselineRecord } from './baselines/store.js'
 import { givenBaselineStore, unsavedBaselineRecord } from './baselines/given-baseline.js'
-import { findStoredRun } from './baselines/stored-run.js'
+import { findStoredRun, storedRunContext } from './baselines/stored-run.js'
 import type { LoadEdgeSettings } from './config/load-settings.js'
 import { checkStoreName } from './config/names.js'
 import { closestName } from './closest-name.js'
 import { inlineThresholdMap, resolveSettings, type EdgeSettings } from './config/resolve-settings.js'
 import { parseDemoServerArgs, startDemoServer } from './demo/demo-server.js'
 import { DEFAULT_CONFIG_PATH, type GateSettings } from './config/settings.js'
-import type { RunContext } from './context.js'
+import { changedTrackedPaths, type RunContext } from './context.js'
 import { EXIT_BAD_INPUT, EXIT_PASS, InputError, RunError, exitCodeOf, messageOf } from './errors.js'
 import { formatNames, parseResultsText, resultsFormatName } from './formats/registry.js'
 import { decodeResultsBytes } from './formats/results-file.js'
-import { runGate, type GateOutcome } from './gate.js'
+import { runGate, type GateDeps, type GateOutcome } from './gate.js'
 import type { Logger } from './log.js'
 import { displayPath } from './paths.js'
 import { cancelOnSignals } from './run/cancellation.js'
@@ -78,7 +79,7 @@ Commands:
   list                what the config defines: suites, load scenarios, profiles
   baseline list       list stored baselines
   baseline show [id]  print a stored baseline (default: latest)
-  baseline promote    save results as the new baseline (a file, or run the suite)
+  baseline promote    save results as the new baseline (a file, a stored run, or run the suite)
   history             stored runs × gated metrics, with change points
   demo-server         start the built-in demo HTTP server (for examples and trying load)
   help [command]      show help for a command
@@ -180,9 +181,11 @@ Run one suite with 'perf-gate run --suite <name>'.`,
 
   list                     list stored baselines of the gate, newest first
   show [id|name|latest]    print one stored baseline as JSON (default: latest)
-  promote [results-file]   save a results file as the new baseline; without a file,
-                           run the configured suite and save its results (prints the
-                           saved baseline's id on stdout)
+  promote [file|id]        save a results file as the new baseline; or a stored run (a
+                           baseline record file, or latest, an id, a pinned name or a
+                           commit, as show takes them), its results, commit and branch
+                           kept; without either, run the configured suite and save its
+                           results (prints the saved baseline's id on stdout)
       --as <name>          save as a pinned (named) baseline, e.g. release-1.4
 
 Options:
@@ -318,25 +321,43 @@ function cliLogger(io: CliIo, quiet: boolean): Logger {
   }
 }
 
-/** The local context: git's commit and branch when inside a repository. */
-function localContext(cwd: string): RunContext {
-  const git = (...args: string[]): string | undefined => {
+/**
+ * The local context: git's commit and branch when inside a repository. For a run saved into the file store at
+ * `saveInto`, also whether tracked files (outside that store) have uncommitted changes, which make the commit the
+ * wrong name for what is measured; a run that is not saved skips the look (git status can take seconds in a large
+ * repository).
+ */
+function localContext(cwd: string, saveInto?: string): RunContext {
+  // Untrimmed: a status line starts with a space when only the working tree changed.
+  const gitOutput = (...args: string[]): string | undefined => {
     try {
-      return (
-        execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
-          .toString()
-          .trim() || undefined
-      )
+      return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 }).toString()
     } catch {
       return undefined
     }
   }
+  const git = (...args: string[]): string | undefined => gitOutput(...args)?.trim() || undefined
   const context: RunContext = { event: 'local', runner: 'local' }
   const sha = git('rev-parse', 'HEAD')
   const branch = git('symbolic-ref', '-q', 'HEAD')
   if (sha) context.sha = sha
   if (branch) context.ref = branch
+  if (sha && saveInto !== undefined) {
+    const top = git('rev-parse', '--show-toplevel')
+    // --no-optional-locks: a status run beside the user's own git commands must not take the index lock from them.
+    const status = top ? gitOutput('--no-optional-locks', 'status', '--porcelain', '-z', '--untracked-files=no') : undefined
+    if (top && status && changedTrackedPaths(status, top, realPathOrUndefined(saveInto)).length > 0) context.dirty = true
+  }
   return context
+}
+
+/** The real path (git names the top of a repository by it), or undefined while it does not exist: nothing tracked there. */
+function realPathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path)
+  } catch {
+    return undefined
+  }
 }
 
 /** A commit for --base: any ref git knows (origin/main, a tag, a sha). */
@@ -475,7 +496,13 @@ async function runCommand(args: string[], io: CliIo): Promise<number> {
   try {
     const outcome = await runGate(
       settings,
-      { log, store, context: localContext(io.cwd), now: () => new Date(), signal: controller.signal },
+      {
+        log,
+        store,
+        context: localContext(io.cwd, values['save-baseline'] ? settings.baseline.dir : undefined),
+        now: () => new Date(),
+        signal: controller.signal
+      },
       { save: values['save-baseline'] ? 'promote' : 'never' }
     )
     return await finish(outcome, values, io)
@@ -542,19 +569,9 @@ async function compareFiles(baselinePath: string, currentPath: string, values: R
 
 /** A results file in any format, or a saved baseline record (whose results are used). */
 async function readResultsArgument(path: string, shown: string, format: string): Promise<{ results: Results; record: BaselineRecord; savedRecord: boolean }> {
-  let text: string
-  try {
-    text = decodeResultsBytes(await readFile(path), shown)
-  } catch (error) {
-    if (error instanceof InputError) throw error
-    throw new InputError((error as NodeJS.ErrnoException).code === 'ENOENT' ? `${shown} does not exist` : `${shown} cannot be read: ${messageOf(error)}`)
-  }
-  if (/^\s*\{/.test(text) && /"gate"\s*:/.test(text) && /"results"\s*:/.test(text) && /"savedAt"\s*:/.test(text)) {
-    const problems: string[] = []
-    const record = validateBaselineText(text, shown, problems)
-    if (!record) throw new InputError(problems.join('; '))
-    return { results: record.results, record, savedRecord: true }
-  }
+  const text = await readArgumentText(path, shown)
+  const saved = savedRecordIn(text, shown)
+  if (saved) return { results: saved.results, record: saved, savedRecord: true }
   const results = parseResultsText(text, format, shown)
   const record = unsavedBaselineRecord(results, {
     gate: 'compare',
@@ -567,6 +584,62 @@ async function readResultsArgument(path: string, shown: string, format: string):
     event: 'file'
   })
   return { results, record, savedRecord: false }
+}
+
+async function readArgumentText(path: string, shown: string): Promise<string> {
+  try {
+    return decodeResultsBytes(await readFile(path), shown)
+  } catch (error) {
+    if (error instanceof InputError) throw error
+    throw new InputError((error as NodeJS.ErrnoException).code === 'ENOENT' ? `${shown} does not exist` : `${shown} cannot be read: ${messageOf(error)}`)
+  }
+}
+
+/** The baseline record `text` holds (validated; an invalid one is bad input), or undefined for any other file. */
+function savedRecordIn(text: string, shown: string): BaselineRecord | undefined {
+  if (!(/^\s*\{/.test(text) && /"gate"\s*:/.test(text) && /"results"\s*:/.test(text) && /"savedAt"\s*:/.test(text))) return undefined
+  const problems: string[] = []
+  const record = validateBaselineText(text, shown, problems)
+  if (!record) throw new InputError(problems.join('; '))
+  return record
+}
+
+/**
+ * What `baseline promote <argument>` names when it is not a results file: a baseline record file (one of the store's
+ * own, or a copy), or a run the store holds by id, pinned name, commit or "latest" (as `report --baseline` finds
+ * them). Undefined for a results file, which is promoted as it always was. A record of another gate is refused: its
+ * numbers were gated with other rules, and saved here they would stand for a gate that never measured them.
+ */
+async function storedRunToPromote(
+  argument: string,
+  values: Record<string, string | boolean | undefined>,
+  io: CliIo
+): Promise<{ record: BaselineRecord; settings: GateSettings } | undefined> {
+  const path = resolve(io.cwd, argument)
+  const isFile = await stat(path).then(
+    (found) => found.isFile(),
+    () => false
+  )
+  const saved = isFile ? savedRecordIn(await readArgumentText(path, argument), argument) : undefined
+  if (isFile && !saved) return undefined
+  const settings = await settingsFromFlags(values, io, { sourceOptional: true, confirm: 'never' })
+  let record = saved
+  if (!record) {
+    try {
+      record = (await findStoredRun(fileStore(settings), settings.name, argument, settings.baseline.historyLimit)).record
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error
+      // A path or a file name was meant as a file: "no baseline" would answer a question that was not asked.
+      if (/[/\\]|\.(json|gz|csv|txt|xml|out|log)$/i.test(argument)) throw new InputError(`baseline promote: ${argument} does not exist`)
+      throw new InputError(`baseline promote: "${argument}" is neither a file nor a stored run of gate "${settings.name}": ${messageOf(error)}`)
+    }
+  }
+  if (record.gate !== settings.name) {
+    throw new InputError(
+      `baseline promote: ${argument} is a baseline of gate "${record.gate}", not of gate "${settings.name}"; give -n ${record.gate} to promote it within its own gate`
+    )
+  }
+  return { record, settings }
 }
 
 async function baselineCommand(args: string[], io: CliIo): Promise<number> {
@@ -593,7 +666,9 @@ async function baselineCommand(args: string[], io: CliIo): Promise<number> {
       for (const summary of summaries) {
         const age = formatAge(Math.round((now - Date.parse(summary.savedAt)) / 1000))
         const what = summary.name ? `pinned "${summary.name}"` : summary.id
-        io.stdout.write(`${what}\t${summary.savedAt} (${age} ago)\t${summary.sha?.slice(0, 7) ?? '-'}\t${summary.scenarios} scenario(s)\n`)
+        // Last, so the columns before it stay where scripts read them.
+        const dirty = summary.dirty ? '\tmeasured with uncommitted changes (not what its commit measures)' : ''
+        io.stdout.write(`${what}\t${summary.savedAt} (${age} ago)\t${summary.sha?.slice(0, 7) ?? '-'}\t${summary.scenarios} scenario(s)${dirty}\n`)
       }
       return EXIT_PASS
     }
@@ -610,13 +685,25 @@ async function baselineCommand(args: string[], io: CliIo): Promise<number> {
       return EXIT_PASS
     }
     case 'promote': {
-      const file = positionals[0]
+      const argument = positionals[0]
       if (typeof values.as === 'string') checkStoreName(values.as, 'baseline name', '--as')
-      const settings = await settingsFromFlags(file ? { ...values, results: file, command: undefined } : values, io, { confirm: 'never' })
       const log = cliLogger(io, values.quiet === true)
+      const stored = argument === undefined ? undefined : await storedRunToPromote(argument, values, io)
+      const settings =
+        stored?.settings ?? (await settingsFromFlags(argument ? { ...values, results: argument, command: undefined } : values, io, { confirm: 'never' }))
+      // A stored run is saved again as it was measured: its results, commit and branch, not this checkout's.
+      const measured: Pick<GateDeps, 'context' | 'produce'> = stored
+        ? { context: storedRunContext(stored.record, 'local'), produce: async () => stored.record.results }
+        : { context: localContext(io.cwd, settings.baseline.dir) }
+      if (stored) {
+        const { record } = stored
+        log.info(
+          `Promoting stored run ${record.name ? `"${record.name}" ` : ''}${record.id} (${record.source.sha ? `commit ${record.source.sha.slice(0, 7)}, ` : ''}saved ${record.savedAt}).`
+        )
+      }
       const outcome = await runGate(
         settings,
-        { log, store: fileStore(settings), context: localContext(io.cwd), now: () => new Date() },
+        { log, store: fileStore(settings), ...measured, now: () => new Date() },
         { save: 'promote', ...(typeof values.as === 'string' ? { promoteAs: values.as } : {}) }
       )
       if (outcome.saveFailure) throw new RunError(`the baseline was not saved: ${outcome.saveFailure}`)
@@ -687,9 +774,7 @@ async function storedRunReport(idOrName: string, values: Record<string, string |
   const commit = record.source.sha ? `commit ${record.source.sha.slice(0, 7)}, ` : ''
   const then = record.verdict ? `; when it was saved, its verdict was ${record.verdict.status.toUpperCase()}` : ''
   const note = `Stored run ${record.name ?? record.id} (${commit}saved ${record.savedAt}), judged again with the gate's thresholds against the ${earlier.length} run(s) saved before it${then}.`
-  const context: RunContext = { event: record.source.event ?? 'stored', runner: record.environment?.runner ?? 'local' }
-  if (record.source.sha) context.sha = record.source.sha
-  if (record.source.ref) context.ref = record.source.ref
+  const context = storedRunContext(record, record.source.event ?? 'stored')
   const outcome = await runGate(
     settings,
     { log: cliLogger(io, true), store: before, context, now: () => new Date(record.savedAt), produce: async () => record.results },

@@ -1,3 +1,5 @@
+import { isAbsolute, relative, sep } from 'node:path'
+
 /**
  * Where and why this run happens: a GitHub event or a local terminal. Parsed once at the edge (action.ts from
  * GITHUB_* variables and the event payload; cli.ts from git), then passed down.
@@ -6,6 +8,11 @@ export interface RunContext {
   /** push, pull_request, workflow_dispatch, schedule, ..., or "local" for the CLI. */
   event: string
   sha?: string
+  /**
+   * Local runs: tracked files had uncommitted changes when the run was measured, so it measured something `sha` does
+   * not hold. Its record is marked (`source.dirty`) and is never taken as the baseline at that commit.
+   */
+  dirty?: boolean
   /** Full ref, e.g. refs/heads/main or refs/pull/12/merge. */
   ref?: string
   defaultBranch?: string
@@ -38,4 +45,27 @@ export function baseCommitOfEvent(context: RunContext): { sha: string; what: str
 /** True for a push to the repository's default branch. */
 export function isDefaultBranchPush(context: RunContext): boolean {
   return context.event === 'push' && context.defaultBranch !== undefined && context.ref === `refs/heads/${context.defaultBranch}`
+}
+
+/**
+ * The tracked paths with uncommitted changes, from `git status --porcelain -z --untracked-files=no` run in
+ * `repoTop` (porcelain paths are relative to the repository's top), leaving out those under `storeDir`: a file store
+ * committed with the code changes with every save (a record added, an old one pruned or compacted), which says
+ * nothing about the code measured.
+ */
+export function changedTrackedPaths(statusZ: string, repoTop: string, storeDir?: string): string[] {
+  const entries = statusZ.split('\0')
+  const paths: string[] = []
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]!
+    if (entry.length < 4) continue
+    // A rename or copy is followed by its original path, which is not an entry of its own.
+    if (/[RC]/.test(entry.slice(0, 2))) index++
+    paths.push(entry.slice(3))
+  }
+  if (storeDir === undefined) return paths
+  const store = relative(repoTop, storeDir).split(sep).join('/')
+  // A store outside the repository (or its very top, which would hide every change) leaves nothing out.
+  if (store === '' || store.startsWith('..') || isAbsolute(store)) return paths
+  return paths.filter((path) => path !== store && !path.startsWith(`${store}/`))
 }

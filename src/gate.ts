@@ -165,7 +165,14 @@ export async function runGate(settings: GateSettings, deps: GateDeps, options: G
         ...(deps.context.event === 'local' ? { local: true } : {})
       }
       outcome.history = [record, ...(await rollingHistory(settings, deps, lookup)).filter((stored) => stored.id !== record.id)]
-      deps.log.info(`Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason}).`)
+      const saved = `Saved baseline ${outcome.saved.id} to ${outcome.saved.location} (${saveDecision.reason})`
+      if (record.source.dirty) {
+        // A warning, shown with --quiet too: the record's commit does not hold what it measured.
+        const commit = record.source.sha!.slice(0, 7)
+        const what = `from a working tree with uncommitted changes: it is not what ${commit} measures`
+        deps.log.warn(`${saved} ${what}, and a pull request based on ${commit} does not take it as its base commit's baseline.`)
+        report.notes.push(`This run was saved as a baseline ${what} (commit the changes, then save, for a baseline that its commit stands for).`)
+      } else deps.log.info(`${saved}.`)
       const pruned = outcome.saved.pruned
       // One run out for one in is the store at its depth; more at once is history someone lowered: say what went.
       if (pruned && pruned.count > 1) {
@@ -367,6 +374,8 @@ export function baselineRecord(gate: string, results: Results, context: RunConte
     source: {
       event: context.event,
       ...(sha ? { sha } : {}),
+      // Only the tree this run stands in was seen: results that name another commit carry no word on it.
+      ...(sha && context.dirty && sha === context.sha ? { dirty: true } : {}),
       ...((results.git?.ref ?? context.ref) ? { ref: (results.git?.ref ?? context.ref)! } : {}),
       ...(context.runId ? { runId: context.runId } : {}),
       ...(context.runUrl ? { runUrl: context.runUrl } : {})

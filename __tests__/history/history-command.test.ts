@@ -51,6 +51,17 @@ describe('perf-gate history', () => {
     assert.ok(step.pValue <= 0.001)
     assert.equal(step.worse, true)
 
+    // --last trims the JSON's runs as it trims the table; the change points are still found on every stored run.
+    const last = JSON.parse((await cli(['history', '--json', '--last', '3', '--thresholds', 'p95: +10%'], dir)).stdout)
+    assert.equal(last.storedRuns, wiggle.length)
+    assert.deepEqual(
+      last.runs.map((run: { commit: string }) => run.commit),
+      [17, 18, 19].map(sha),
+      'the last 3, oldest first'
+    )
+    assert.deepEqual(last.changePoints, history.changePoints)
+    assert.equal(history.storedRuns, wiggle.length)
+
     const text = await cli(['history', '--thresholds', 'p95: +10%', '--last', '10'], dir)
     assert.equal(text.code, 0, text.stderr)
     const stepRow = text.stdout.split('\n').find((line) => line.includes(sha(STEP_AT).slice(0, 7)))!
@@ -67,6 +78,16 @@ describe('perf-gate history', () => {
     assert.equal(typo.code, 3)
     assert.match(typo.stderr, /history: --scenario "get \/a" matches no stored scenario \(did you mean "GET \/a"\?\); stored: "GET \/a"/)
     assert.equal((await cli(['history', '--scenario', 'GET *', '--thresholds', 'p95: +10%'], dir)).code, 0)
+
+    // So is a rule that matches no stored metric, as it is for `run`: exit 3, with what is stored.
+    const rule = await cli(['history', '--thresholds', 'p96: +10%'], dir)
+    assert.equal(rule.code, 3)
+    assert.match(rule.stderr, /rule "p96" matches no metric; metrics here: p95, p50 \(did you mean "p95"\?\)/)
+    assert.equal(rule.stdout, '')
+    writeFileSync(join(dir, 'perf-gate.yml'), 'thresholds:\n  p95: +10%\n')
+    const withConfig = await cli(['history', '-c', 'perf-gate.yml', '--thresholds', 'p96: +10%', '--json'], dir)
+    assert.equal(withConfig.code, 3, withConfig.stdout)
+    assert.match(withConfig.stderr, /rule "p96" matches no metric/)
   })
 
   test('an empty store says so; bad flags exit 3', async () => {
@@ -74,6 +95,7 @@ describe('perf-gate history', () => {
     const empty = await cli(['history', '--thresholds', 'p95: +10%'], dir)
     assert.equal(empty.code, 0)
     assert.match(empty.stdout, /No stored runs for gate "default"/)
+    assert.deepEqual(JSON.parse((await cli(['history', '--json', '--last', '3'], dir)).stdout), { storedRuns: 0, columns: [], runs: [], changePoints: [] })
     assert.equal((await cli(['history', '--last', '0'], dir)).code, 3)
     assert.equal((await cli(['history', '--json', '--markdown'], dir)).code, 3)
   })

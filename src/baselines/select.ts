@@ -64,6 +64,7 @@ export function summarizeBaseline(record: BaselineRecord): BaselineSummary {
     scenarios: record.results.scenarios.length,
     ...(record.name ? { name: record.name } : {}),
     ...(record.source.sha ? { sha: record.source.sha } : {}),
+    ...(record.source.dirty ? { dirty: true } : {}),
     ...(record.source.ref ? { ref: record.source.ref } : {})
   }
 }
@@ -107,9 +108,12 @@ export function chooseBaseline(
   }
   if (query.name) return { baseline: candidates[0]!, history: [candidates[0]!], problems }
   const history = candidates.slice(0, Math.max(1, query.historyLimit))
-  const atBase = query.preferSha ? candidates.find((record) => record.source.sha === query.preferSha) : undefined
+  // A record measured with uncommitted changes holds numbers of code that was never committed: not the base commit's.
+  const atSha = query.preferSha ? candidates.filter((record) => record.source.sha === query.preferSha) : []
+  const atBase = atSha.find((record) => !record.source.dirty)
   if (query.preferSha && !atBase) {
-    problems.push(`no baseline saved at the base commit ${query.preferSha.slice(0, 7)}; using the newest one`)
+    const dirtyOnly = atSha.length > 0 ? ' (the one saved there was measured with uncommitted changes, so it is not what that commit measures)' : ''
+    problems.push(`no baseline saved at the base commit ${query.preferSha.slice(0, 7)}${dirtyOnly}; using the newest one`)
   }
   if (atBase && !history.includes(atBase)) history.push(atBase)
   return { baseline: atBase ?? history[0]!, history, problems }

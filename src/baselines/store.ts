@@ -9,6 +9,11 @@ export const BASELINE_SCHEMA_VERSION = 1
 /** Where a baseline came from. */
 export interface BaselineSource {
   sha?: string
+  /**
+   * Set (only ever to true) when the run was measured in a working tree with uncommitted changes to tracked files:
+   * the numbers are not what `sha` measures, so the record is never taken as the baseline at that commit.
+   */
+  dirty?: boolean
   ref?: string
   /** e.g. push, workflow_dispatch, local. */
   event?: string
@@ -102,6 +107,8 @@ export interface BaselineSummary {
   name?: string
   sha?: string
   ref?: string
+  /** Measured in a working tree with uncommitted changes (see BaselineSource.dirty). */
+  dirty?: boolean
   scenarios: number
 }
 

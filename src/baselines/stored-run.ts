@@ -3,6 +3,7 @@
  * trials, the history up to it) by judging it, under the gate's rules, against the runs saved before it, which is
  * how its push was judged. The view of the store it is judged against holds those earlier runs alone.
  */
+import type { RunContext } from '../context.js'
 import type { FileBaselineStore } from './file-store.js'
 import { InputError } from '../errors.js'
 import { chooseBaseline } from './select.js'
@@ -56,4 +57,16 @@ export async function findStoredRun(store: FileBaselineStore, gate: string, idOr
     list: async () => []
   }
   return { record, earlier, before }
+}
+
+/**
+ * The context a stored run was measured in, as far as its record says (its commit, branch, runner, and whether the
+ * tree had uncommitted changes); `event` is what happens to it now (judged again, promoted).
+ */
+export function storedRunContext(record: BaselineRecord, event: string): RunContext {
+  const context: RunContext = { event, runner: record.environment?.runner ?? 'local' }
+  if (record.source.sha) context.sha = record.source.sha
+  if (record.source.ref) context.ref = record.source.ref
+  if (record.source.dirty) context.dirty = true
+  return context
 }

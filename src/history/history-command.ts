@@ -9,6 +9,7 @@ import { buildHistoryTable } from './history-table.js'
 import type { BaselineRecord } from '../baselines/store.js'
 import { globMatches } from '../config/thresholds.js'
 import { closestName } from '../closest-name.js'
+import { checkRulesMatch } from '../verdict/rule-coverage.js'
 import { historyJson, historyMarkdown, historyText } from './render-history.js'
 
 export const HISTORY_HELP = `Usage: perf-gate history [options]
@@ -23,7 +24,8 @@ p ≤ 0.001, step at least the metric's threshold).
 Options:
       --scenario <glob>    only these scenarios (repeatable)
       --last <n>           show the last n runs (change points use every stored run)
-      --json               print JSON: runs (id, commit, time, runner, values) and
+      --json               print JSON: storedRuns (how many in all), runs (id, commit,
+                           time, runner, values; the last n with --last) and
                            changePoints (scenario, metric, id, commit, size, pValue)
       --markdown           print a Markdown table
   -c, --config <file>      config file (thresholds, gate name, store)
@@ -54,13 +56,18 @@ export async function historyCommand(
   if (lookup.history.length === 0) {
     if (lookup.absence && lookup.absence.kind !== 'not-saved')
       throw new RunError(`history: the stored runs of gate "${settings.name}" could not be read: ${lookup.absence.reason}`)
-    if (values.json) io.stdout.write(`${JSON.stringify({ columns: [], runs: [], changePoints: [] }, null, 2)}\n`)
+    if (values.json) io.stdout.write(`${JSON.stringify({ storedRuns: 0, columns: [], runs: [], changePoints: [] }, null, 2)}\n`)
     else io.stdout.write(`No stored runs for gate "${settings.name}" in ${store.description}.\n`)
     return EXIT_PASS
   }
   checkScenarioGlobs(scenarios, lookup.history)
+  // A rule that matches no stored metric is a typo (`p96`), as it is for `run` (exit 3), not "no gated metrics".
+  checkRulesMatch(
+    settings.thresholds,
+    lookup.history.map((record) => record.results)
+  )
   const table = buildHistoryTable(lookup.history, { rules: settings.thresholds, scenarios })
-  if (values.json) io.stdout.write(`${JSON.stringify(historyJson(table), null, 2)}\n`)
+  if (values.json) io.stdout.write(`${JSON.stringify(historyJson(table, last), null, 2)}\n`)
   else if (values.markdown) io.stdout.write(historyMarkdown(table, last === undefined ? {} : { lastRuns: last }))
   else io.stdout.write(historyText(table, last))
   return EXIT_PASS

@@ -11,15 +11,22 @@ const STEP_WORSE = '📉'
 const STEP_BETTER = '📈'
 
 export interface HistoryJson {
+  /** How many runs are stored in all; `runs` holds the last of them when --last asks for fewer. */
+  storedRuns: number
   columns: { scenario: string; metric: string; unit: string; direction: string; minMagnitude: number }[]
   runs: { id: string; commit: string | null; time: string; runner: string | null; values: Record<string, Record<string, number | null>> }[]
   changePoints: { scenario: string; metric: string; id: string; commit: string | null; size: number; pValue: number; worse: boolean }[]
 }
 
-export function historyJson(table: HistoryTable): HistoryJson {
+/**
+ * The table as JSON, oldest run first; with `lastRuns`, only the last that many runs (as the table shows them), while
+ * the change points are still every one found on all stored runs (one may start at a run left out).
+ */
+export function historyJson(table: HistoryTable, lastRuns?: number): HistoryJson {
   return {
+    storedRuns: table.runs.length,
     columns: table.columns.map(({ scenario, metric, unit, direction, minMagnitude }) => ({ scenario, metric, unit, direction, minMagnitude })),
-    runs: table.runs.map((run) => {
+    runs: table.runs.slice(lastRuns === undefined ? 0 : Math.max(0, table.runs.length - lastRuns)).map((run) => {
       const values: Record<string, Record<string, number | null>> = {}
       table.columns.forEach((column, index) => {
         values[column.scenario] ??= {}
