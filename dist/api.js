@@ -77274,6 +77274,8 @@ function throwIfCancelled(signal, what) {
 // src/gate.ts
 async function runGate(settings, deps, options) {
   if (options.promoteAs !== void 0) checkStoreName(options.promoteAs, "baseline name", "promote as");
+  const name = settings.baseline.name;
+  if (name && options.promoteAs !== name) await deps.store.requirePinned?.(settings.name, name);
   const loadAtStart = machineLoadPerCore();
   const produce = deps.produce ?? produceResults;
   const runNotes = [];
@@ -77642,8 +77644,19 @@ function* streamedJson(record) {
 // src/baselines/select.ts
 init_define_PERF_GATE_UPLOT();
 var REJECTED_ADVICE = "perf-gate ignores it; the next push to the default branch saves a fresh baseline (or promote one with `perf-gate baseline promote`).";
-function validateBaselineText(text, source, problems, trouble) {
-  const reject = (reason, advice = REJECTED_ADVICE) => {
+function rejectedPinnedAdvice(name, source) {
+  return `perf-gate ignores it; promote it again to replace ${source}: \`perf-gate baseline promote <results> --as ${name}\` (in the Action: \`promote: true\` with \`promote-as: ${name}\` on a workflow_dispatch run).`;
+}
+function misplacement(record, place) {
+  if (record.gate !== place.gate) return `holds gate "${record.gate}", not "${place.gate}"`;
+  if (place.name === void 0 && record.name !== void 0) return `is pinned baseline "${record.name}", not a rolling one`;
+  if (place.name !== void 0 && record.name === void 0) return `is a rolling baseline, not pinned baseline "${place.name}"`;
+  if (place.name !== void 0 && record.name !== place.name) return `is pinned baseline "${record.name}", not "${place.name}"`;
+  return void 0;
+}
+var MISPLACED_ADVICE = "perf-gate ignores it: move the file to the folder of the gate and kind it holds, or delete it.";
+function validateBaselineText(text, source, problems, trouble, place) {
+  const reject = (reason, advice = place?.name !== void 0 ? rejectedPinnedAdvice(place.name, source) : REJECTED_ADVICE) => {
     problems.push(`${reason}; ignoring it`);
     noteTrouble(trouble, "rejected", reason, advice);
     return void 0;
@@ -77669,6 +77682,8 @@ function validateBaselineText(text, source, problems, trouble) {
   const record = data;
   const impossible = firstValueProblem(record.results);
   if (impossible) return reject(`baseline ${source} holds a value that is not a measurement (${impossible})`);
+  const misplaced = place ? misplacement(record, place) : void 0;
+  if (misplaced) return reject(`baseline ${source} ${misplaced}`, MISPLACED_ADVICE);
   return record;
 }
 function summarizeBaseline(record) {
@@ -77682,12 +77697,22 @@ function summarizeBaseline(record) {
     ...record.source.ref ? { ref: record.source.ref } : {}
   };
 }
-function newestFirst(a, b) {
-  return b.savedAt.localeCompare(a.savedAt) || b.id.localeCompare(a.id);
+function distinctNewestFirst(records) {
+  const seen = /* @__PURE__ */ new Set();
+  return [...records].sort((a, b) => b.savedAt.localeCompare(a.savedAt) || b.id.localeCompare(a.id)).filter((record) => !seen.has(record.id) && seen.add(record.id));
 }
 function chooseBaseline(records, query, storeDescription, problems = [], trouble = {}) {
-  const seen = /* @__PURE__ */ new Set();
-  const candidates = records.filter((record) => record.gate === query.gate && (query.name ? record.name === query.name : !record.name)).sort(newestFirst).filter((record) => !seen.has(record.id) && seen.add(record.id));
+  const place = { gate: query.gate, ...query.name ? { name: query.name } : {} };
+  const candidates = distinctNewestFirst(
+    records.filter((record) => {
+      const misplaced = misplacement(record, place);
+      if (!misplaced) return true;
+      const reason = `baseline ${record.id} in the ${storeDescription} ${misplaced}`;
+      problems.push(`${reason}; ignoring it`);
+      noteTrouble(trouble, "rejected", reason, MISPLACED_ADVICE);
+      return false;
+    })
+  );
   if (candidates.length === 0) {
     if (!trouble.unreadable && !trouble.rejected && !trouble["not-saved"]) {
       if (problems.length > 0) {
@@ -77701,15 +77726,19 @@ function chooseBaseline(records, query, storeDescription, problems = [], trouble
     return { history: [], problems, absence: absenceOf(trouble) };
   }
   if (query.name) return { baseline: candidates[0], history: [candidates[0]], problems };
-  const history = candidates.slice(0, Math.max(1, query.historyLimit));
-  const atSha = query.preferSha ? candidates.filter((record) => record.source.sha === query.preferSha) : [];
-  const atBase = atSha.find((record) => !record.source.dirty);
-  if (query.preferSha && !atBase) {
-    const dirtyOnly = atSha.length > 0 ? " (the one saved there was measured with uncommitted changes, so it is not what that commit measures)" : "";
+  const limit = Math.max(1, query.historyLimit);
+  const history = query.preferSha ? runsUpToCommit(candidates, query.preferSha).slice(0, limit) : candidates.slice(0, limit);
+  if (query.preferSha && history.length === 0) {
+    const dirtyOnly = candidates.some((record) => record.source.sha === query.preferSha) ? " (the one saved there was measured with uncommitted changes, so it is not what that commit measures)" : "";
     problems.push(`no baseline saved at the base commit ${query.preferSha.slice(0, 7)}${dirtyOnly}; using the newest one`);
+    history.push(...candidates.slice(0, limit));
   }
-  if (atBase && !history.includes(atBase)) history.push(atBase);
-  return { baseline: atBase ?? history[0], history, problems };
+  return { baseline: history[0], history, problems };
+}
+function runsUpToCommit(newestFirst, sha) {
+  const atCommit = newestFirst.filter((record) => record.source.sha === sha && !record.source.dirty);
+  if (atCommit.length === 0) return [];
+  return [...atCommit, ...newestFirst.slice(newestFirst.indexOf(atCommit[atCommit.length - 1]) + 1)];
 }
 var SAVE_ADVICE = "A push to the default branch saves the first one (locally: `perf-gate run --save-baseline`).";
 function promoteAdvice(name) {
@@ -77738,7 +77767,7 @@ var FileBaselineStore = class {
     const trouble = {};
     const records = [];
     if (query.name) {
-      const record = await this.readRecord(this.pinnedPath(query.gate, query.name), problems, trouble);
+      const record = await this.readRecord(this.pinnedPath(query.gate, query.name), problems, trouble, { gate: query.gate, name: query.name });
       if (record) records.push(record);
     } else {
       let ids;
@@ -77751,9 +77780,9 @@ var FileBaselineStore = class {
         ids = [];
       }
       for (const id of ids.reverse()) {
-        const record = await this.readRecord(this.historyPath(query.gate, id), problems, trouble);
+        const record = await this.readRecord(this.historyPath(query.gate, id), problems, trouble, { gate: query.gate });
         if (record) records.push(record);
-        if (records.length >= query.historyLimit) break;
+        if (!query.preferSha && records.length >= query.historyLimit) break;
       }
     }
     return chooseBaseline(records, query, this.description, problems, trouble);
@@ -77815,7 +77844,7 @@ var FileBaselineStore = class {
     const id = ids[ids.length - 1 - FULL_RECORDS];
     if (id === void 0) return;
     const path = this.historyPath(gate, id);
-    const record = await this.readRecord(path, []);
+    const record = await this.readRecord(path, [], void 0, { gate });
     if (record && hasDistributions(record)) await writeRecordFile(path, compactRecord(record));
   }
   /** Every stored record of `gate`, newest rolling first, then the pinned ones; what cannot be read goes to `problems`. */
@@ -77825,10 +77854,10 @@ var FileBaselineStore = class {
       if (record) summaries.push(summarizeBaseline(record));
     };
     for (const id of (await this.historyIds(gate)).reverse()) {
-      add(await this.readRecord(this.historyPath(gate, id), problems));
+      add(await this.readRecord(this.historyPath(gate, id), problems, void 0, { gate }));
     }
     for (const file of await listJson(containedPath(this.dir, gate, "pinned"))) {
-      add(await this.readRecord(containedPath(this.dir, gate, "pinned", file), problems));
+      add(await this.readRecord(containedPath(this.dir, gate, "pinned", file), problems, void 0, { gate, name: file.replace(/\.json$/, "") }));
     }
     return summaries;
   }
@@ -77839,9 +77868,9 @@ var FileBaselineStore = class {
       const lookup = await this.load({ gate, historyLimit: 1 });
       return lookup.baseline ? { record: lookup.baseline, problems: lookup.problems } : { problems: lookup.problems };
     }
-    const pinned = await this.readRecord(this.pinnedPath(gate, idOrName), problems);
+    const pinned = await this.readRecord(this.pinnedPath(gate, idOrName), problems, void 0, { gate, name: idOrName });
     if (pinned) return { record: pinned, problems };
-    const rolling = await this.readRecord(this.historyPath(gate, idOrName), problems);
+    const rolling = await this.readRecord(this.historyPath(gate, idOrName), problems, void 0, { gate });
     if (rolling) return { record: rolling, problems };
     if (problems.length === 0) problems.push(`no baseline "${idOrName}" for gate "${gate}" in ${this.description}`);
     return { problems };
@@ -77853,6 +77882,16 @@ var FileBaselineStore = class {
   historyPath(gate, id) {
     return containedPath(this.historyDir(gate), `${id}.json`);
   }
+  /**
+   * Refuses a pinned name the store does not hold, naming the ones it does: files are never evicted, so a name that
+   * is not there is a typo or a release not pinned yet, and a run against it would compare nothing.
+   */
+  async requirePinned(gate, name) {
+    const pinned = await this.pinnedNames(gate);
+    if (pinned.includes(name)) return;
+    const known = pinned.length > 0 ? `pinned for gate "${gate}": ${pinned.join(", ")}` : `nothing is pinned for gate "${gate}"`;
+    throw new InputError(`pinned baseline "${name}" does not exist in the ${this.description} (${known}). ${promoteAdvice(name)}`);
+  }
   /** The names pinned for `gate`, whether or not their files read. */
   async pinnedNames(gate) {
     return (await listJson(containedPath(this.dir, gate, "pinned"))).map((file) => file.replace(/\.json$/, "")).sort();
@@ -77863,8 +77902,11 @@ var FileBaselineStore = class {
   async historyIds(gate) {
     return (await listJson(this.historyDir(gate))).map((file) => file.slice(0, -".json".length)).sort();
   }
-  /** Reads and validates a record; a corrupt, truncated or newer one is reported in `problems` and skipped. */
-  async readRecord(path, problems, trouble) {
+  /**
+   * Reads and validates a record; a corrupt, truncated or newer one, or one that does not belong at `place` (another
+   * gate's, a pinned one among the rolling ones), is reported in `problems` and skipped.
+   */
+  async readRecord(path, problems, trouble, place) {
     let text;
     try {
       text = await readRecordFile(path);
@@ -77875,7 +77917,7 @@ var FileBaselineStore = class {
       noteTrouble(trouble, "unreadable", reason, "Check that the baseline directory is readable by this job.");
       return void 0;
     }
-    return validateBaselineText(text, path, problems, trouble);
+    return validateBaselineText(text, path, problems, trouble, place);
   }
 };
 async function listJson(dir) {
@@ -78078,7 +78120,7 @@ function guidanceFor(report) {
       case "unreadable":
         return "Relative thresholds were not checked because the stored baselines could not be read, which is not the same as having none. Fix the cause above and re-run the job.";
       case "rejected":
-        return "Relative thresholds were not checked because the stored baseline was rejected. The next push to the default branch saves a fresh one.";
+        return "Relative thresholds were not checked because the stored baseline was rejected; what to do about it is said above.";
       case "not-saved":
         return "Nothing is blocked by relative thresholds until then; absolute budgets still apply.";
     }

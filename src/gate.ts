@@ -79,6 +79,10 @@ export interface GateOutcome {
 export async function runGate(settings: GateSettings, deps: GateDeps, options: GateOptions): Promise<GateOutcome> {
   // Before measuring: a pinned name becomes part of a path, a cache key or an artifact name.
   if (options.promoteAs !== undefined) checkStoreName(options.promoteAs, 'baseline name', 'promote as')
+  // A pinned name to compare with must exist before anything is measured, where a store can tell (files): a typo
+  // would compare nothing after a long run. A promotion under that very name is what pins it, so it may be missing then.
+  const name = settings.baseline.name
+  if (name && options.promoteAs !== name) await deps.store.requirePinned?.(settings.name, name)
   const loadAtStart = machineLoadPerCore()
   const produce = deps.produce ?? produceResults
   const runNotes: string[] = []

@@ -62,7 +62,8 @@ describe('Actions cache baseline store', () => {
     assert.equal(atBase.baseline?.source.sha, sha(1), 'the base commit wins over the newer one')
     assert.deepEqual(
       atBase.history.map((r) => r.source.sha),
-      [sha(2), sha(1)]
+      [sha(1)],
+      'the history is the runs up to the base commit: the newer push is not what the PR branched from'
     )
     const newest = await store.load({ gate: 'api', historyLimit: 20 })
     assert.equal(newest.baseline?.source.sha, sha(2))
@@ -79,7 +80,14 @@ describe('Actions cache baseline store', () => {
     assert.equal(lookup.baseline?.source.sha, sha(4))
     assert.deepEqual(
       lookup.history.map((r) => r.source.sha),
-      [sha(6), sha(5), sha(4)]
+      [sha(4)],
+      'the runs up to the base commit (it was the first), not the newer pushes'
+    )
+    const atFive = await store.load({ gate: 'web', historyLimit: 2, preferSha: sha(5) })
+    assert.deepEqual(
+      atFive.history.map((r) => r.source.sha),
+      [sha(5), sha(4)],
+      "the base commit's own entry holds the runs before it that the newest entry's window cut off"
     )
     const missing = await store.load({ gate: 'web', historyLimit: 2, preferSha: sha(9) })
     assert.equal(missing.baseline?.source.sha, sha(6))

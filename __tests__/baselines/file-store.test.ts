@@ -27,6 +27,11 @@ describe('file baseline store', () => {
     assert.deepEqual(newest.problems, [])
     const atBase = await store.load({ gate: 'api', historyLimit: 10, preferSha: '3'.repeat(40) })
     assert.equal(atBase.baseline!.source.sha![0], '3')
+    assert.deepEqual(
+      atBase.history.map((r) => r.source.sha![0]),
+      ['3', '2'],
+      'a pull request is judged against the runs up to its base, not the newer one'
+    )
     const missingBase = await store.load({ gate: 'api', historyLimit: 10, preferSha: 'f'.repeat(40) })
     assert.equal(missingBase.baseline!.source.sha![0], '4')
     assert.match(missingBase.problems[0]!, /no baseline saved at the base commit fffffff; using the newest one/)
@@ -178,5 +183,75 @@ describe('file baseline store', () => {
     assert.ok(!left.includes('20200101T000002Z-truncated.json'), 'an old record of ours goes, readable or not')
     assert.equal(left.length, 4, `two records of ours kept (the limit), plus the two that are not ours: ${left.join(', ')}`)
     assert.equal(readFileSync(join(historyDir, '20200101T000000Z-newer.json'), 'utf8'), newer)
+  })
+
+  test('a record of another gate or kind in a folder is rejected by name, never dropped unsaid', async () => {
+    const dir = scratchDir()
+    const store = new FileBaselineStore(dir, '.perf-gate')
+    const api = await store.save(baselineRecord('api', results, context('a'.repeat(40)), at(1)))
+    await store.save(baselineRecord('api', results, context('b'.repeat(40)), at(2), 'rel-1'))
+    // Copied by hand into another gate's folder: used, it would compare "web" with the numbers of "api".
+    mkdirSync(join(dir, 'web/history'), { recursive: true })
+    const copied = join(dir, 'web/history', `${api.id}.json`)
+    writeFileSync(copied, readFileSync(join(dir, 'api/history', `${api.id}.json`)))
+    const lookup = await store.load({ gate: 'web', historyLimit: 5 })
+    assert.equal(lookup.baseline, undefined)
+    assert.equal(lookup.absence?.kind, 'rejected', 'not "nothing has been saved"')
+    assert.equal(lookup.absence?.reason, `baseline ${copied} holds gate "api", not "web"`)
+    assert.match(lookup.absence?.advice ?? '', /move the file to the folder of the gate and kind it holds, or delete it/)
+    assert.doesNotMatch(lookup.problems.join('\n'), /nothing has been saved/)
+    const listed: string[] = []
+    assert.deepEqual(await store.list('web', listed), [])
+    assert.deepEqual(listed, [`baseline ${copied} holds gate "api", not "web"; ignoring it`])
+    const shown = await store.read('web', api.id)
+    assert.equal(shown.record, undefined)
+    assert.deepEqual(shown.problems, listed)
+
+    // A pinned record among the rolling ones, and a rolling one (or another name) among the pinned ones.
+    writeFileSync(join(dir, 'api/history', '20261123T120000Z-pinned.json'), readFileSync(join(dir, 'api/pinned/rel-1.json')))
+    writeFileSync(join(dir, 'api/pinned/rel-2.json'), readFileSync(join(dir, 'api/history', `${api.id}.json`)))
+    writeFileSync(join(dir, 'api/pinned/rel-3.json'), readFileSync(join(dir, 'api/pinned/rel-1.json')))
+    const rolling = await store.load({ gate: 'api', historyLimit: 5 })
+    assert.equal(rolling.baseline?.id, api.id, 'the rolling run is still used')
+    assert.match(rolling.problems.join('\n'), /20261123T120000Z-pinned\.json is pinned baseline "rel-1", not a rolling one; ignoring it/)
+    const rel2 = await store.load({ gate: 'api', historyLimit: 5, name: 'rel-2' })
+    assert.equal(rel2.absence?.kind, 'rejected')
+    assert.match(rel2.absence!.reason, /rel-2\.json is a rolling baseline, not pinned baseline "rel-2"$/)
+    const rel3 = await store.read('api', 'rel-3')
+    assert.match(rel3.problems.join('\n'), /rel-3\.json is pinned baseline "rel-1", not "rel-3"/)
+    assert.deepEqual(
+      (await store.list('api')).map((s) => s.name ?? s.id),
+      [api.id, 'rel-1']
+    )
+  })
+
+  test('a corrupt pinned baseline is to be promoted again (a push saves a rolling one), its file named', async () => {
+    const dir = scratchDir()
+    const store = new FileBaselineStore(dir, '.perf-gate')
+    mkdirSync(join(dir, 'api/pinned'), { recursive: true })
+    writeFileSync(join(dir, 'api/pinned/rel-1.json'), '{"broken\n')
+    const lookup = await store.load({ gate: 'api', historyLimit: 5, name: 'rel-1' })
+    assert.equal(lookup.absence?.kind, 'rejected')
+    assert.match(lookup.absence!.reason, /rel-1\.json is corrupt or truncated/)
+    const advice = lookup.absence!.advice ?? ''
+    assert.ok(advice.includes(`promote it again to replace ${join(dir, 'api/pinned/rel-1.json')}`), advice)
+    assert.match(advice, /`perf-gate baseline promote <results> --as rel-1` \(in the Action: `promote: true` with `promote-as: rel-1`/)
+    assert.doesNotMatch(advice, /next push/)
+  })
+
+  test('a pinned name the store does not hold is refused, naming the ones it does', async () => {
+    const dir = scratchDir()
+    const store = new FileBaselineStore(dir, '.perf-gate')
+    await assert.rejects(
+      store.requirePinned('api', 'rel-8'),
+      /pinned baseline "rel-8" does not exist in the file store at \.perf-gate \(nothing is pinned for gate "api"\)/
+    )
+    await store.save(baselineRecord('api', results, context('b'.repeat(40)), at(2), 'rel-9'))
+    await store.requirePinned('api', 'rel-9')
+    await assert.rejects(store.requirePinned('api', 'rel-8'), (error: Error) => {
+      assert.equal(error.name, 'InputError')
+      assert.match(error.message, /\(pinned for gate "api": rel-9\)\. Pin it first: .*promote-as: rel-8/)
+      return true
+    })
   })
 })

@@ -117,8 +117,9 @@ describe('Action entry with cache and artifact baselines', () => {
     assert.equal((await job({ gate: 'api', store: 'cache', push: sha('8') })).exitCode, 0)
 
     // Three identical stored runs prove little about the runner-to-runner noise (2 degrees of freedom, a 2% floor):
-    // +50% stays inconclusive there (docs/verdicts.md), a doubling fails.
-    const pr = await job({ gate: 'api', store: 'cache', baseSha: sha('b'), env: { SLOWDOWN: '2' } })
+    // +50% stays inconclusive there (docs/verdicts.md), a doubling fails. The PR is based on the newest push: its
+    // history is the runs up to its base commit, all three.
+    const pr = await job({ gate: 'api', store: 'cache', baseSha: sha('8'), env: { SLOWDOWN: '2' } })
     assert.equal(
       pr.exitCode,
       1,
@@ -131,7 +132,7 @@ describe('Action entry with cache and artifact baselines', () => {
     assert.equal(pr.outputs.verdict, 'fail')
     assert.match(
       pr.summary,
-      /Baseline: \[`bbbbbbb`\]\(https:\/\/github\.com\/octo\/shop\/commit\/b{40}\) on main, saved .* ago/,
+      /Baseline: \[`8888888`\]\(https:\/\/github\.com\/octo\/shop\/commit\/8{40}\) on main, saved .* ago/,
       'the report names the base commit and its age'
     )
     assert.match(pr.summary, /3 stored baselines inform the noise estimate/, 'history grew to three')
@@ -151,7 +152,8 @@ describe('Action entry with cache and artifact baselines', () => {
     assert.notEqual(keys[0], keys[1])
 
     // The token may list cache keys (the fake grants it): the sibling the newest entry lacks is restored by its key.
-    const pr = await job({ gate: 'race', store: 'cache', baseSha: sha('1') })
+    // (The base is a commit with no run of its own, so the newest runs are used: which racer saved last is by chance.)
+    const pr = await job({ gate: 'race', store: 'cache', baseSha: sha('e') })
     assert.equal(pr.exitCode, 0, pr.stdout + pr.stderr)
     assert.equal(reportOf(pr).baseline?.historySize, 2, 'both racing baselines are in the history')
     assert.match(pr.stdout, /::debug::Baseline \(Actions cache\): cache entry perf-gate\/v1\/race\/rolling\/.* was saved beside the newest one/)

@@ -15,6 +15,7 @@ function workspace(): string {
 
 const inputs = { command: 'node bench.mjs', results: 'bench.json', thresholds: 'p95: +20%\nrps: -20%', name: 'api', 'baseline-store': 'file' }
 const BASE_SHA = 'b'.repeat(40)
+const FIRST_SHA = 'f'.repeat(40)
 
 /**
  * Four pushes to main, the last at BASE_SHA, each on a "runner" a little faster or slower: the history whose
@@ -31,7 +32,9 @@ async function seedHistory(ws: string): Promise<void> {
 describe('Action entry', () => {
   test('a push to the default branch saves a baseline; a pull request compares against it and fails on a regression', async () => {
     const ws = workspace()
-    const push = await runActionEntry({ workspace: ws, inputs, event: 'push', payload: pushPayload(), sha: BASE_SHA })
+    // The first push is of an earlier commit than the history's BASE_SHA: a PR is judged against the runs up to its
+    // base commit, and runs of other commits saved between two runs of one commit are after it.
+    const push = await runActionEntry({ workspace: ws, inputs, event: 'push', payload: pushPayload(), sha: FIRST_SHA })
     assert.equal(push.exitCode, 0, push.stdout + push.stderr)
     assert.equal(push.outputs.verdict, 'no-baseline')
     assert.equal(push.outputs.regressions, '0')
@@ -40,7 +43,7 @@ describe('Action entry', () => {
     const saved = readdirSync(join(ws, '.perf-gate/api/history'))
     assert.equal(saved.length, 1)
     const record = JSON.parse(readFileSync(join(ws, '.perf-gate/api/history', saved[0]!), 'utf8'))
-    assert.equal(record.source.sha, BASE_SHA)
+    assert.equal(record.source.sha, FIRST_SHA)
     assert.equal(record.source.event, 'push')
     assert.match(record.source.runUrl, /^https:\/\/github\.com\/octo\/shop\/actions\/runs\/4242$/)
 
@@ -48,7 +51,7 @@ describe('Action entry', () => {
       workspace: ws,
       inputs,
       event: 'pull_request',
-      payload: pullRequestPayload({ baseSha: BASE_SHA }),
+      payload: pullRequestPayload({ baseSha: FIRST_SHA }),
       env: { SLOWDOWN: '1.5' }
     })
     assert.equal(alone.outputs.verdict, 'inconclusive', 'one stored run from another runner never fails a PR on its own')

@@ -120,10 +120,12 @@ export class ArtifactBaselineStore implements BaselineStore {
       return chooseBaseline([], query, this.description, problems, trouble)
     }
     const candidates = this.trusted(listed, query.name !== undefined, problems, trouble)
-    // The base commit's artifact first, then the newest ones, until the history is full.
-    const atBase = query.preferSha ? candidates.find((artifact) => artifact.workflow_run?.head_sha === query.preferSha) : undefined
-    const wanted = query.name ? candidates.slice(0, 1) : candidates.slice(0, Math.max(1, query.historyLimit))
-    if (atBase && !wanted.includes(atBase)) wanted.push(atBase)
+    // A PR is judged against the runs up to its base (see chooseBaseline): the base commit's artifacts and those made
+    // before them; without one at the base, the newest ones. Either way, until the history is full.
+    const limit = Math.max(1, query.historyLimit)
+    const atBase = query.preferSha ? candidates.filter((artifact) => artifact.workflow_run?.head_sha === query.preferSha) : []
+    const upToBase = atBase.length > 0 ? [...atBase, ...candidates.slice(candidates.indexOf(atBase[atBase.length - 1]!) + 1)] : candidates
+    const wanted = query.name ? candidates.slice(0, 1) : upToBase.slice(0, limit)
     const records: BaselineRecord[] = []
     // A few downloads at a time (a history of 50 read one by one adds up to tens of seconds per job); what each
     // one reports is merged in the listing's order, so the report reads the same whatever finished first.

@@ -30,7 +30,7 @@ import { createOctokit, type RepositoryRef } from '../github/octokit-client.js'
 import type { EnvironmentFingerprint } from '../results/model.js'
 import { compactHistory } from './compact-record.js'
 import { readRecordFile, writeRecordFile } from './record-file.js'
-import { SAVE_ADVICE, chooseBaseline, promoteAdvice, summarizeBaseline, validateBaselineText } from './select.js'
+import { SAVE_ADVICE, chooseBaseline, distinctNewestFirst, promoteAdvice, runsUpToCommit, summarizeBaseline, validateBaselineText } from './select.js'
 import {
   noteTrouble,
   type BaselineLookup,
@@ -114,6 +114,11 @@ export interface CacheStoreExtras {
 const NOT_AVAILABLE =
   'the Actions cache is not available to this step (ACTIONS_RESULTS_URL is not set: is it running outside GitHub Actions, or on a GitHub Enterprise Server without the cache?)'
 
+/** Whether `records` hold the run at `sha` and `historyLimit` runs up to it (see runsUpToCommit). */
+function reachesBackFrom(records: BaselineRecord[], sha: string, historyLimit: number): boolean {
+  return runsUpToCommit(distinctNewestFirst(records), sha).length >= Math.max(1, historyLimit)
+}
+
 export class CacheBaselineStore implements BaselineStore {
   readonly description = 'Actions cache'
   private readonly dir: string
@@ -146,8 +151,9 @@ export class CacheBaselineStore implements BaselineStore {
       // A push loads, then saves: the save extends the history read here instead of restoring it again.
       this.newestRolling = { gate: query.gate, records: [...records] }
     }
-    if (query.preferSha && !query.name && !records.some((record) => record.source.sha === query.preferSha) && !trouble.unreadable) {
-      // The newest entry's history does not reach back to the base commit: look for that commit's own entry.
+    if (query.preferSha && !query.name && !trouble.unreadable && !reachesBackFrom(records, query.preferSha, query.historyLimit)) {
+      // A PR is judged against the runs up to its base (see chooseBaseline). The newest entry's history does not
+      // reach back to the base commit, or not far enough past it: that commit's own entry holds the runs before it.
       const atBase = await this.restoreRecords(`${rollingPrefix(query.gate)}${query.preferSha}/`, problems, trouble)
       if (atBase.length === 0)
         this.debug(`no cache entry for the base commit ${query.preferSha.slice(0, 7)} (none saved there, or evicted after 7 days unused)`)

@@ -13,7 +13,8 @@ import { containedPath } from './contained-path.js'
 import { DEFAULT_HISTORY_LIMIT } from '../config/settings.js'
 import { FULL_RECORDS, compactRecord, hasDistributions } from './compact-record.js'
 import { readRecordFile, readRecordVersion, writeRecordFile } from './record-file.js'
-import { chooseBaseline, summarizeBaseline, validateBaselineText } from './select.js'
+import { InputError } from '../errors.js'
+import { chooseBaseline, promoteAdvice, summarizeBaseline, validateBaselineText, type RecordPlace } from './select.js'
 import {
   BASELINE_SCHEMA_VERSION,
   type BaselineLookup,
@@ -43,7 +44,7 @@ export class FileBaselineStore implements BaselineStore {
     const trouble: LookupTrouble = {}
     const records: BaselineRecord[] = []
     if (query.name) {
-      const record = await this.readRecord(this.pinnedPath(query.gate, query.name), problems, trouble)
+      const record = await this.readRecord(this.pinnedPath(query.gate, query.name), problems, trouble, { gate: query.gate, name: query.name })
       if (record) records.push(record)
     } else {
       let ids: string[]
@@ -56,9 +57,11 @@ export class FileBaselineStore implements BaselineStore {
         ids = []
       }
       for (const id of ids.reverse()) {
-        const record = await this.readRecord(this.historyPath(query.gate, id), problems, trouble)
+        const record = await this.readRecord(this.historyPath(query.gate, id), problems, trouble, { gate: query.gate })
         if (record) records.push(record)
-        if (records.length >= query.historyLimit) break
+        // A pull request's base may be further back than the newest runs, and its history is the runs before it:
+        // every stored run is read then (saves prune the store to the history limit, so that is about as many).
+        if (!query.preferSha && records.length >= query.historyLimit) break
       }
     }
     return chooseBaseline(records, query, this.description, problems, trouble)
@@ -126,7 +129,7 @@ export class FileBaselineStore implements BaselineStore {
     const id = ids[ids.length - 1 - FULL_RECORDS]
     if (id === undefined) return
     const path = this.historyPath(gate, id)
-    const record = await this.readRecord(path, [])
+    const record = await this.readRecord(path, [], undefined, { gate })
     if (record && hasDistributions(record)) await writeRecordFile(path, compactRecord(record))
   }
 
@@ -137,10 +140,10 @@ export class FileBaselineStore implements BaselineStore {
       if (record) summaries.push(summarizeBaseline(record))
     }
     for (const id of (await this.historyIds(gate)).reverse()) {
-      add(await this.readRecord(this.historyPath(gate, id), problems))
+      add(await this.readRecord(this.historyPath(gate, id), problems, undefined, { gate }))
     }
     for (const file of await listJson(containedPath(this.dir, gate, 'pinned'))) {
-      add(await this.readRecord(containedPath(this.dir, gate, 'pinned', file), problems))
+      add(await this.readRecord(containedPath(this.dir, gate, 'pinned', file), problems, undefined, { gate, name: file.replace(/\.json$/, '') }))
     }
     return summaries
   }
@@ -152,9 +155,9 @@ export class FileBaselineStore implements BaselineStore {
       const lookup = await this.load({ gate, historyLimit: 1 })
       return lookup.baseline ? { record: lookup.baseline, problems: lookup.problems } : { problems: lookup.problems }
     }
-    const pinned = await this.readRecord(this.pinnedPath(gate, idOrName), problems)
+    const pinned = await this.readRecord(this.pinnedPath(gate, idOrName), problems, undefined, { gate, name: idOrName })
     if (pinned) return { record: pinned, problems }
-    const rolling = await this.readRecord(this.historyPath(gate, idOrName), problems)
+    const rolling = await this.readRecord(this.historyPath(gate, idOrName), problems, undefined, { gate })
     if (rolling) return { record: rolling, problems }
     if (problems.length === 0) problems.push(`no baseline "${idOrName}" for gate "${gate}" in ${this.description}`)
     return { problems }
@@ -167,6 +170,17 @@ export class FileBaselineStore implements BaselineStore {
 
   private historyPath(gate: string, id: string): string {
     return containedPath(this.historyDir(gate), `${id}.json`)
+  }
+
+  /**
+   * Refuses a pinned name the store does not hold, naming the ones it does: files are never evicted, so a name that
+   * is not there is a typo or a release not pinned yet, and a run against it would compare nothing.
+   */
+  async requirePinned(gate: string, name: string): Promise<void> {
+    const pinned = await this.pinnedNames(gate)
+    if (pinned.includes(name)) return
+    const known = pinned.length > 0 ? `pinned for gate "${gate}": ${pinned.join(', ')}` : `nothing is pinned for gate "${gate}"`
+    throw new InputError(`pinned baseline "${name}" does not exist in the ${this.description} (${known}). ${promoteAdvice(name)}`)
   }
 
   /** The names pinned for `gate`, whether or not their files read. */
@@ -182,8 +196,11 @@ export class FileBaselineStore implements BaselineStore {
     return (await listJson(this.historyDir(gate))).map((file) => file.slice(0, -'.json'.length)).sort()
   }
 
-  /** Reads and validates a record; a corrupt, truncated or newer one is reported in `problems` and skipped. */
-  private async readRecord(path: string, problems: string[], trouble?: LookupTrouble): Promise<BaselineRecord | undefined> {
+  /**
+   * Reads and validates a record; a corrupt, truncated or newer one, or one that does not belong at `place` (another
+   * gate's, a pinned one among the rolling ones), is reported in `problems` and skipped.
+   */
+  private async readRecord(path: string, problems: string[], trouble?: LookupTrouble, place?: RecordPlace): Promise<BaselineRecord | undefined> {
     let text: string
     try {
       text = await readRecordFile(path)
@@ -194,7 +211,7 @@ export class FileBaselineStore implements BaselineStore {
       noteTrouble(trouble, 'unreadable', reason, 'Check that the baseline directory is readable by this job.')
       return undefined
     }
-    return validateBaselineText(text, path, problems, trouble)
+    return validateBaselineText(text, path, problems, trouble, place)
   }
 }
 

@@ -125,4 +125,10 @@ export interface BaselineStore {
   load(query: BaselineQuery): Promise<BaselineLookup>
   save(record: BaselineRecord): Promise<SavedBaseline>
   list(gate: string): Promise<BaselineSummary[]>
+  /**
+   * Throws an InputError naming the pinned baselines there are when `name` is not pinned for `gate`. Only a store
+   * whose entries are never evicted has it (files); where entries expire (the Actions cache, artifacts) a missing
+   * name may have been pinned once, so the run goes on and reports `no-baseline`.
+   */
+  requirePinned?(gate: string, name: string): Promise<void>
 }

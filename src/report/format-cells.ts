@@ -231,7 +231,8 @@ export function guidanceFor(report: GateReport): string {
       case 'unreadable':
         return 'Relative thresholds were not checked because the stored baselines could not be read, which is not the same as having none. Fix the cause above and re-run the job.'
       case 'rejected':
-        return 'Relative thresholds were not checked because the stored baseline was rejected. The next push to the default branch saves a fresh one.'
+        // What replaces it depends on what it was (a push saves a rolling one; a pinned one is promoted again): the line above says.
+        return 'Relative thresholds were not checked because the stored baseline was rejected; what to do about it is said above.'
       case 'not-saved':
         // The absence line above already says how the first baseline gets saved.
         return 'Nothing is blocked by relative thresholds until then; absolute budgets still apply.'
