@@ -75737,15 +75737,16 @@ async function runLoad(source, deps) {
           if (warmUp) {
             planned++;
             deps.log.info(
-              `load ${scenario.name}: trial 1 looks like a warm-up (${warmUp}) and will be set aside; one more trial, so that ${scenario.trials} are compared.`
+              `load ${scenario.name}: trial 1 looks like a warm-up (${warmUp}) and is left out; one more trial, so that ${scenario.trials} are compared.`
             );
             deps.notes?.push(
-              `Load ${scenario.name}: trial 1 was still warming up (${warmUp}), so a trial ${planned} was run; rows where trial 1 stands apart set it aside ("${scenario.trials} of ${planned}×"); a longer \`warmup\` avoids it.`
+              `Load ${scenario.name}: trial 1 was still warming up (${warmUp}), so it is left out of every row and a trial ${planned} was run: ${scenario.trials} trials are compared; a longer \`warmup\` avoids it.`
             );
           }
         }
       }
-      scenario.parts.forEach((name, part) => scenarios.push({ name, kind: "load", trials: trials[part], labels: scenario.labels }));
+      const measured2 = (part) => planned > scenario.trials ? trials[part].slice(1) : trials[part];
+      scenario.parts.forEach((name, part) => scenarios.push({ name, kind: "load", trials: measured2(part), labels: scenario.labels }));
     }
   } finally {
     await server?.stop();
@@ -76078,7 +76079,7 @@ async function runSuiteRepeated(suite, deps) {
   const warmUp = deps.fixedTrials ? void 0 : coldFirstRun(runs, (scenario, metric) => deps.isJudged?.({ name: scenario, suite: suite.name }, metric) ?? true);
   if (warmUp) {
     total++;
-    deps.log.info(`Suite "${suite.name}": run 1 looks like a warm-up (${warmUp}) and will be set aside; one more run, so that ${total - 1} are compared.`);
+    deps.log.info(`Suite "${suite.name}": run 1 looks like a warm-up (${warmUp}) and is left out; one more run, so that ${total - 1} are compared.`);
     runs.push(await runSuite(suite, deps, total, total));
   }
   const note = repeatNote(suite.name, total, suite.repeat);
@@ -76086,10 +76087,10 @@ async function runSuiteRepeated(suite, deps) {
   if (total > 1 || suite.repeat !== void 0) deps.notes?.push(note);
   if (warmUp) {
     deps.notes?.push(
-      `Suite "${suite.name}": run 1 was still warming up (${warmUp}), so a run ${total} was made; rows where run 1 stands apart set it aside ("${total - 1} of ${total}×"); a warm-up step in the benchmark avoids it.`
+      `Suite "${suite.name}": run 1 was still warming up (${warmUp}), so it is left out of every row and a run ${total} was made: ${total - 1} runs are compared; a warm-up step in the benchmark avoids it.`
     );
   }
-  return mergeRuns(runs);
+  return mergeRuns(warmUp ? runs.slice(1) : runs);
 }
 async function runSuite(suite, deps, run, total) {
   const before = suite.resultsPath ? await modifiedAt(suite.resultsPath) : void 0;
@@ -77742,7 +77743,7 @@ function runsUpToCommit(newestFirst, sha) {
 }
 var SAVE_ADVICE = "A push to the default branch saves the first one (locally: `perf-gate run --save-baseline`).";
 function promoteAdvice(name) {
-  return `Pin it first: \`promote: true\` with \`promote-as: ${name}\` on a workflow_dispatch run (locally: \`perf-gate baseline promote --as ${name}\`).`;
+  return `Pin it first: \`promote: true\` with \`promote-as: ${name}\` on a workflow_dispatch run (locally: \`perf-gate baseline promote --as ${name}\`, which runs the gate, or \`perf-gate baseline promote <results file or stored run> --as ${name}\`).`;
 }
 function absenceOf(trouble) {
   for (const kind of ["unreadable", "rejected", "not-saved"]) {

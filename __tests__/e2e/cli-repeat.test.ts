@@ -68,24 +68,28 @@ describe('perf-gate run with repeat (dist/cli.js, tinybench-style suite)', () =>
     assert.match(slower.stdout, /render\s+mean/)
   })
 
-  test('a cold first run is set aside and replaced by one more run, and the report says so', { timeout: 120000 }, async () => {
+  test('a cold first run is left out and replaced by one more run, every row compares five, and the report says so', { timeout: 120000 }, async () => {
     const dir = project('    repeat: 5\n')
     warm(dir)
     assert.equal((await runCliEntry(['run', '--save-baseline'], dir)).exitCode, 0)
     warm(dir, false)
-    const cold = await runCliEntry(['run'], dir)
+    const cold = await runCliEntry(['run', '--all', '--json', 'cold.json'], dir)
     assert.equal(cold.exitCode, 0, `${cold.stdout}\n${cold.stderr}`)
     assert.equal(runsIn(dir), 11, 'five runs, then six: the cold one and five warm ones')
     assert.match(
       cold.stderr,
-      /Suite "tiny": run 1 looks like a warm-up \(parse: mean \d+% above the others\) and will be set aside; one more run, so that 5 are compared\./
+      /Suite "tiny": run 1 looks like a warm-up \(parse: mean \d+% above the others\) and is left out; one more run, so that 5 are compared\./
     )
     assert.match(cold.stderr, /Running suite "tiny" \(run 6 of 6\)/)
     assert.match(cold.stdout, /note: Suite "tiny": the command ran 6 times \(repeat: 5\)/)
     assert.match(
       cold.stdout,
-      /note: Suite "tiny": run 1 was still warming up \(parse: mean \d+% above the others\), so a run 6 was made; rows where run 1 stands apart set it aside \("5 of 6×"\)/
+      /note: Suite "tiny": run 1 was still warming up \(parse: mean \d+% above the others\), so it is left out of every row and a run 6 was made: 5 runs are compared/
     )
+    // Every row, the one that showed the cold run included, compares the five warm runs: none keeps run 1.
+    const rows = (JSON.parse(readFileSync(join(dir, 'cold.json'), 'utf8')) as { metrics: Array<{ metric: string; current?: { values: number[] } }> }).metrics
+    for (const row of rows.filter((m) => m.current)) assert.equal(row.current!.values.length, 5, row.metric)
+    assert.doesNotMatch(cold.stdout, /of 6×/)
     assert.match(cold.stdout, /PASS/)
   })
 

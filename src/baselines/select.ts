@@ -187,7 +187,7 @@ export const SAVE_ADVICE = 'A push to the default branch saves the first one (lo
 
 /** What to do when a pinned baseline does not exist. */
 export function promoteAdvice(name: string): string {
-  return `Pin it first: \`promote: true\` with \`promote-as: ${name}\` on a workflow_dispatch run (locally: \`perf-gate baseline promote --as ${name}\`).`
+  return `Pin it first: \`promote: true\` with \`promote-as: ${name}\` on a workflow_dispatch run (locally: \`perf-gate baseline promote --as ${name}\`, which runs the gate, or \`perf-gate baseline promote <results file or stored run> --as ${name}\`).`
 }
 
 /** The absence to report: a read failure first (a baseline may exist), then a rejected record, then none saved. */

@@ -87,7 +87,7 @@ async function runSuiteRepeated(suite: SuiteSettings, deps: RunDeps): Promise<Re
   const warmUp = deps.fixedTrials ? undefined : coldFirstRun(runs, (scenario, metric) => deps.isJudged?.({ name: scenario, suite: suite.name }, metric) ?? true)
   if (warmUp) {
     total++
-    deps.log.info(`Suite "${suite.name}": run 1 looks like a warm-up (${warmUp}) and will be set aside; one more run, so that ${total - 1} are compared.`)
+    deps.log.info(`Suite "${suite.name}": run 1 looks like a warm-up (${warmUp}) and is left out; one more run, so that ${total - 1} are compared.`)
     runs.push(await runSuite(suite, deps, total, total))
   }
   const note = repeatNote(suite.name, total, suite.repeat)
@@ -95,10 +95,13 @@ async function runSuiteRepeated(suite: SuiteSettings, deps: RunDeps): Promise<Re
   if (total > 1 || suite.repeat !== undefined) deps.notes?.push(note)
   if (warmUp) {
     deps.notes?.push(
-      `Suite "${suite.name}": run 1 was still warming up (${warmUp}), so a run ${total} was made; rows where run 1 stands apart set it aside ("${total - 1} of ${total}×"); a warm-up step in the benchmark avoids it.`
+      `Suite "${suite.name}": run 1 was still warming up (${warmUp}), so it is left out of every row and a run ${total} was made: ${total - 1} runs are compared; a warm-up step in the benchmark avoids it.`
     )
   }
-  return mergeRuns(runs)
+  // The cold run is left out of the results, not only of the rows where it stands apart: with the run made to replace
+  // it, it may no longer stand apart on the metric that showed it (the new run widens the others' range), and a row
+  // that kept it would contradict this note.
+  return mergeRuns(warmUp ? runs.slice(1) : runs)
 }
 
 async function runSuite(suite: SuiteSettings, deps: RunDeps, run: number, total: number | undefined): Promise<Results> {

@@ -85,15 +85,17 @@ export async function runLoad(source: LoadSource, deps: LoadRunDeps): Promise<Re
           if (warmUp) {
             planned++
             deps.log.info(
-              `load ${scenario.name}: trial 1 looks like a warm-up (${warmUp}) and will be set aside; one more trial, so that ${scenario.trials} are compared.`
+              `load ${scenario.name}: trial 1 looks like a warm-up (${warmUp}) and is left out; one more trial, so that ${scenario.trials} are compared.`
             )
             deps.notes?.push(
-              `Load ${scenario.name}: trial 1 was still warming up (${warmUp}), so a trial ${planned} was run; rows where trial 1 stands apart set it aside ("${scenario.trials} of ${planned}×"); a longer \`warmup\` avoids it.`
+              `Load ${scenario.name}: trial 1 was still warming up (${warmUp}), so it is left out of every row and a trial ${planned} was run: ${scenario.trials} trials are compared; a longer \`warmup\` avoids it.`
             )
           }
         }
       }
-      scenario.parts.forEach((name, part) => scenarios.push({ name, kind: 'load', trials: trials[part]!, labels: scenario.labels }))
+      // A cold first trial replaced by one more is left out of every part's results (as a suite's cold run is, and why).
+      const measured = (part: number): Trial[] => (planned > scenario.trials ? trials[part]!.slice(1) : trials[part]!)
+      scenario.parts.forEach((name, part) => scenarios.push({ name, kind: 'load', trials: measured(part), labels: scenario.labels }))
     }
   } finally {
     await server?.stop()
