@@ -71516,6 +71516,9 @@ function resolveThreshold(rules, scenario, metric) {
 function hasAnyThreshold(rules) {
   return rules.some((rule) => Object.keys(rule.metrics).length > 0);
 }
+function isAbsoluteOnly(threshold) {
+  return [...threshold.warn, ...threshold.fail].every((level) => level.kind === "absolute");
+}
 
 // src/config/config-file.ts
 async function loadConfigFile(path, displayPath2 = path) {
@@ -73590,7 +73593,7 @@ function scenarioRef(scenario) {
   return suite === void 0 ? { name: scenario.name } : { name: scenario.name, suite };
 }
 function thresholdTexts(threshold) {
-  const absoluteOnly = [...threshold.fail, ...threshold.warn].every((e) => e.kind === "absolute");
+  const absoluteOnly = isAbsoluteOnly(threshold);
   return { warn: threshold.warn.map((e) => e.text), fail: threshold.fail.map((e) => e.text), ...absoluteOnly ? { absoluteOnly } : {} };
 }
 function removedMetric(input, scenario, metric, why) {
@@ -74044,12 +74047,13 @@ function buildReport(input) {
       );
     }
     const reliance = relianceOnStoredBaseline(verdict);
+    const abRan = verdict.metrics.some((m) => m.decidedBy === "paired");
     if (difference && reliance !== "none") {
-      const subject = reliance === "gated" ? "the baseline was" : `the ${ungatedRows(verdict)} compare with a baseline`;
+      const subject = reliance === "gated" ? "the baseline was" : `the ${ungatedRows(abRan)} compare with a baseline`;
       report.baselineProblems.push(`${subject} measured on a different kind of machine (${difference}); differences may come from the runner, not the code`);
     }
     const load = describeLoadDifference(record.environment, input.current.environment);
-    if (load && reliance !== "none") report.baselineProblems.push(describeLoadProblem(load, reliance, ungatedRows(verdict)));
+    if (load && reliance !== "none") report.baselineProblems.push(describeLoadProblem(load, reliance, abRan));
   }
   const trends = buildTrends(input);
   if (trends.length > 0) report.trends = trends;
@@ -74087,18 +74091,16 @@ function buildTrends(input) {
   const history = [...input.lookup.history].reverse();
   if (history.length === 0) return [];
   const interesting = input.verdict.metrics.filter((m) => m.gated && m.current).sort((a, b) => statusRank(a.status) - statusRank(b.status)).slice(0, MAX_TREND_SERIES);
-  const labelList = runLabels(history);
-  const labels = new Map(history.map((record, index) => [record, labelList[index]]));
-  const labelOf2 = (record) => labels.get(record);
+  const labels = runLabels(history);
   const currentScenarios = scenariosByName(input.current);
   return interesting.map((metric) => {
     const againstHistory = metric.change?.method === "history";
     const points = [];
-    for (const record of history) {
+    for (const [index, record] of history.entries()) {
       const scenario = scenariosByName(record.results).get(metric.scenario);
       const series = scenario && metricSeries(scenario, metric.metric, metric.unit);
       if (!series) continue;
-      const point = { label: labelOf2(record), value: runLevel(series.values, series.direction) };
+      const point = { label: labels[index], value: runLevel(series.values, series.direction) };
       points.push(record.id === input.lookup.baseline?.id && !againstHistory ? { ...point, role: "baseline" } : point);
     }
     const currentScenario = currentScenarios.get(metric.scenario);
@@ -74134,13 +74136,13 @@ function relianceOnStoredBaseline(verdict) {
   if (judged.some((m) => m.gated)) return "gated";
   return judged.length > 0 ? "ungated" : "none";
 }
-function ungatedRows(verdict) {
-  return verdict.metrics.some((m) => m.decidedBy === "paired") ? "rows A/B did not re-measure" : "ungated rows";
+function ungatedRows(abRan) {
+  return abRan ? "rows A/B did not re-measure" : "ungated rows";
 }
-function describeLoadProblem(load, reliance, ungated) {
+function describeLoadProblem(load, reliance, abRan) {
   if (reliance === "ungated") {
-    const subject = `the ${ungated} compare with a baseline measured while this machine was`;
-    const rest = ungated === "ungated rows" ? "no gated row depends on that baseline" : "the A/B rows measured both sides here, in turns, and are not affected";
+    const subject = `the ${ungatedRows(abRan)} compare with a baseline measured while this machine was`;
+    const rest = abRan ? "the A/B rows measured both sides here, in turns, and are not affected" : "no gated row depends on that baseline";
     return load.busier === "baseline" ? `${subject} busier (load ${load.baseline.toFixed(2)} per core, ${load.current.toFixed(2)} now): they may show improvements that are not there and hide slowdowns; ${rest}` : `${subject} quieter (load ${load.baseline.toFixed(2)} per core then, ${load.current.toFixed(2)} now): their slowdowns may be the load, not the code; ${rest}`;
   }
   const remedy = "compare under the same conditions with --compare-to base-commit (base and head in turns, now)";
@@ -77993,7 +77995,7 @@ function isFirstBaseline(lookup, settings) {
 }
 function targetsOnly(rules) {
   const thresholds = rules.flatMap((rule) => Object.values(rule.metrics));
-  return thresholds.length > 0 && thresholds.every((threshold) => [...threshold.warn, ...threshold.fail].every((level) => level.kind === "absolute"));
+  return thresholds.length > 0 && thresholds.every(isAbsoluteOnly);
 }
 async function lookupBaseline(settings, deps, saving) {
   const query = {

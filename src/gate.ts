@@ -23,7 +23,7 @@ import { buildReport } from './report/build-report.js'
 import type { GateReport } from './report/report-model.js'
 import { currentEnvironment, describeEnvironmentDifference, describeLoadDifference, machineLoadPerCore } from './results/environment.js'
 import type { Results } from './results/model.js'
-import { resolveThreshold } from './config/thresholds.js'
+import { isAbsoluteOnly, resolveThreshold } from './config/thresholds.js'
 import { produceResults, type RunDeps } from './run/run-source.js'
 import { evaluate } from './verdict/evaluate.js'
 import type { GateVerdict, MetricVerdict } from './verdict/types.js'
@@ -251,7 +251,7 @@ function isFirstBaseline(lookup: BaselineLookup, settings: GateSettings): boolea
 /** Every configured threshold is an absolute target (`p95: < 300ms`): the gate compares with no baseline. */
 function targetsOnly(rules: ThresholdRule[]): boolean {
   const thresholds = rules.flatMap((rule) => Object.values(rule.metrics))
-  return thresholds.length > 0 && thresholds.every((threshold) => [...threshold.warn, ...threshold.fail].every((level) => level.kind === 'absolute'))
+  return thresholds.length > 0 && thresholds.every(isAbsoluteOnly)
 }
 
 async function lookupBaseline(settings: GateSettings, deps: GateDeps, saving: boolean): Promise<BaselineLookup> {

@@ -20,27 +20,16 @@ function fixturePids(output: string): number[] {
   return match ? [Number(match[1]), Number(match[2])] : []
 }
 
+/** `run` against a server started with setsid (it leaves perf-gate's process group), one trial of `duration`. */
+function setsidRun(port: number, duration: string): string[] {
+  const start = `setsid node "${FIXTURE_SERVER}" ${port}`
+  return ['run', '--url', `http://127.0.0.1:${port}/`, '--start', start, '--profile', 'smoke', '--duration', duration, '--trials', '1']
+}
+
 describe('a started server that leaves its process group', setsidSkip, () => {
   test('the run ends after the report, and the setsid server is stopped by its marker', async () => {
     const port = await freePort()
-    const run = await runCliEntry(
-      [
-        'run',
-        '--url',
-        `http://127.0.0.1:${port}/`,
-        '--start',
-        `setsid node "${FIXTURE_SERVER}" ${port}`,
-        '--profile',
-        'smoke',
-        '--duration',
-        '0.5s',
-        '--trials',
-        '1'
-      ],
-      scratchDir(),
-      {},
-      30000
-    )
+    const run = await runCliEntry(setsidRun(port, '0.5s'), scratchDir(), {}, 30000)
     const output = run.stdout + run.stderr
     assert.equal(run.exitCode, 0, `signal ${run.signal}\n${output}`)
     assert.match(output, /had left its process group \(setsid or a daemon\); stopped it by its marker/)
@@ -52,37 +41,21 @@ describe('a started server that leaves its process group', setsidSkip, () => {
   test('SIGINT mid-load: the setsid server is stopped too, exit 2', async () => {
     const port = await freePort()
     let sent = false
-    const run = await runNode(
-      CLI_ENTRY,
-      [
-        'run',
-        '--url',
-        `http://127.0.0.1:${port}/`,
-        '--start',
-        `setsid node "${FIXTURE_SERVER}" ${port}`,
-        '--profile',
-        'smoke',
-        '--duration',
-        '30s',
-        '--trials',
-        '1'
-      ],
-      {
-        cwd: scratchDir(),
-        env: baseEnv(),
-        timeoutMs: 30000,
-        onSpawn: (child) => {
-          // The log (with "Server ready") goes to stderr.
-          const onOutput = (chunk: Buffer): void => {
-            if (sent || !chunk.toString().includes('Server ready')) return
-            sent = true
-            setTimeout(() => child.kill('SIGINT'), 1000)
-          }
-          child.stdout?.on('data', onOutput)
-          child.stderr?.on('data', onOutput)
+    const run = await runNode(CLI_ENTRY, setsidRun(port, '30s'), {
+      cwd: scratchDir(),
+      env: baseEnv(),
+      timeoutMs: 30000,
+      onSpawn: (child) => {
+        // The log (with "Server ready") goes to stderr.
+        const onOutput = (chunk: Buffer): void => {
+          if (sent || !chunk.toString().includes('Server ready')) return
+          sent = true
+          setTimeout(() => child.kill('SIGINT'), 1000)
         }
+        child.stdout?.on('data', onOutput)
+        child.stderr?.on('data', onOutput)
       }
-    )
+    })
     const output = run.stdout + run.stderr
     assert.equal(run.exitCode, 2, `signal ${run.signal}\n${output}`)
     assert.match(output, /cancelled/)

@@ -155,3 +155,8 @@ export function resolveThreshold(rules: ThresholdRule[], scenario: { name: strin
 export function hasAnyThreshold(rules: ThresholdRule[]): boolean {
   return rules.some((rule) => Object.keys(rule.metrics).length > 0)
 }
+
+/** Every level of `threshold` is an absolute budget (`< 300ms`): it needs no baseline. */
+export function isAbsoluteOnly(threshold: MetricThreshold): boolean {
+  return [...threshold.warn, ...threshold.fail].every((level) => level.kind === 'absolute')
+}

@@ -93,12 +93,13 @@ export function buildReport(input: ReportInput): GateReport {
     // The stored baseline's conditions bear only on the rows it decided: a row decided by same-runner A/B measured
     // both sides here and now, and telling the reader to run the A/B they just ran would be untrue.
     const reliance = relianceOnStoredBaseline(verdict)
+    const abRan = verdict.metrics.some((m) => m.decidedBy === 'paired')
     if (difference && reliance !== 'none') {
-      const subject = reliance === 'gated' ? 'the baseline was' : `the ${ungatedRows(verdict)} compare with a baseline`
+      const subject = reliance === 'gated' ? 'the baseline was' : `the ${ungatedRows(abRan)} compare with a baseline`
       report.baselineProblems.push(`${subject} measured on a different kind of machine (${difference}); differences may come from the runner, not the code`)
     }
     const load = describeLoadDifference(record.environment, input.current.environment)
-    if (load && reliance !== 'none') report.baselineProblems.push(describeLoadProblem(load, reliance, ungatedRows(verdict)))
+    if (load && reliance !== 'none') report.baselineProblems.push(describeLoadProblem(load, reliance, abRan))
   }
   const trends = buildTrends(input)
   if (trends.length > 0) report.trends = trends
@@ -109,13 +110,6 @@ export function buildReport(input: ReportInput): GateReport {
   return report
 }
 
-/**
- * Per gated metric: the level of each stored baseline (oldest first, `runLevel`: the median, a cold first trial set
- * aside), then this run's level the same way. Every point is one statistic: a row decided on trials shows the
- * geometric mean of trials, and drawing this run at that value beside medians would show a step where nothing
- * changed. What this run was compared with is on the same statistic: against stored history the median of the stored
- * runs' levels (no point is marked), else the one baseline run's level, marked.
- */
 /**
  * The x labels of stored runs, oldest first: a run's commit, else its date, told apart wherever two would read alike.
  * Dates gain the time (to the minute, then the second) when two runs fall on one day or one minute (a local store);
@@ -147,6 +141,13 @@ export function runLabels(records: BaselineRecord[]): string[] {
   })
 }
 
+/**
+ * Per gated metric: the level of each stored baseline (oldest first, `runLevel`: the median, a cold first trial set
+ * aside), then this run's level the same way. Every point is one statistic: a row decided on trials shows the
+ * geometric mean of trials, and drawing this run at that value beside medians would show a step where nothing
+ * changed. What this run was compared with is on the same statistic: against stored history the median of the stored
+ * runs' levels (no point is marked), else the one baseline run's level, marked.
+ */
 function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
   const history = [...input.lookup.history].reverse()
   if (history.length === 0) return []
@@ -154,19 +155,17 @@ function buildTrends(input: ReportInput): NonNullable<GateReport['trends']> {
     .filter((m) => m.gated && m.current)
     .sort((a, b) => statusRank(a.status) - statusRank(b.status))
     .slice(0, MAX_TREND_SERIES)
-  const labelList = runLabels(history)
-  const labels = new Map(history.map((record, index) => [record, labelList[index]!]))
-  const labelOf = (record: BaselineRecord): string => labels.get(record)!
+  const labels = runLabels(history)
   const currentScenarios = scenariosByName(input.current)
   return interesting.map((metric) => {
     // Against stored history this run was compared with the median of several runs, which no one point is.
     const againstHistory = metric.change?.method === 'history'
     const points: NonNullable<GateReport['trends']>[number]['points'] = []
-    for (const record of history) {
+    for (const [index, record] of history.entries()) {
       const scenario = scenariosByName(record.results).get(metric.scenario)
       const series = scenario && metricSeries(scenario, metric.metric, metric.unit)
       if (!series) continue
-      const point = { label: labelOf(record), value: runLevel(series.values, series.direction) }
+      const point = { label: labels[index]!, value: runLevel(series.values, series.direction) }
       points.push(record.id === input.lookup.baseline?.id && !againstHistory ? { ...point, role: 'baseline' as const } : point)
     }
     const currentScenario = currentScenarios.get(metric.scenario)
@@ -229,18 +228,18 @@ function relianceOnStoredBaseline(verdict: GateVerdict): 'gated' | 'ungated' | '
  * The rows still judged against the stored baseline when no gated one is: those A/B did not re-measure, or (no A/B
  * ran, every gated row held to an absolute target) the ungated ones.
  */
-function ungatedRows(verdict: GateVerdict): string {
-  return verdict.metrics.some((m) => m.decidedBy === 'paired') ? 'rows A/B did not re-measure' : 'ungated rows'
+function ungatedRows(abRan: boolean): string {
+  return abRan ? 'rows A/B did not re-measure' : 'ungated rows'
 }
 
 /**
  * One machine, two loads: which way the comparison leans, and how to compare under the same conditions. When A/B
  * decided every gated row (or budgets did), only the ungated rows lean, and the A/B is not advised again.
  */
-function describeLoadProblem(load: LoadDifference, reliance: 'gated' | 'ungated', ungated: string): string {
+function describeLoadProblem(load: LoadDifference, reliance: 'gated' | 'ungated', abRan: boolean): string {
   if (reliance === 'ungated') {
-    const subject = `the ${ungated} compare with a baseline measured while this machine was`
-    const rest = ungated === 'ungated rows' ? 'no gated row depends on that baseline' : 'the A/B rows measured both sides here, in turns, and are not affected'
+    const subject = `the ${ungatedRows(abRan)} compare with a baseline measured while this machine was`
+    const rest = abRan ? 'the A/B rows measured both sides here, in turns, and are not affected' : 'no gated row depends on that baseline'
     return load.busier === 'baseline'
       ? `${subject} busier (load ${load.baseline.toFixed(2)} per core, ${load.current.toFixed(2)} now): they may show improvements that are not there and hide slowdowns; ${rest}`
       : `${subject} quieter (load ${load.baseline.toFixed(2)} per core then, ${load.current.toFixed(2)} now): their slowdowns may be the load, not the code; ${rest}`

@@ -6,7 +6,7 @@ import { STEP_MAX_P, STEP_MIN_RUNS, detectChangePoints } from '../stats/change-p
 import { runLevel, withoutWarmUp } from '../stats/trial-trend.js'
 import { DEFAULT_NOISE_FLOOR, hochbergAlphas } from '../stats/error-budget.js'
 import { pWorseThanFloor } from '../stats/decision-rule.js'
-import { resolveThreshold } from '../config/thresholds.js'
+import { isAbsoluteOnly, resolveThreshold } from '../config/thresholds.js'
 import type { MetricThreshold, RemovedRule, ThresholdExpression, ThresholdRule } from '../config/settings.js'
 import { removedStatus } from './removed-policy.js'
 import { InputError } from '../errors.js'
@@ -224,7 +224,7 @@ function scenarioRef(scenario: Scenario): { name: string; suite?: string } {
 }
 
 function thresholdTexts(threshold: MetricThreshold): NonNullable<MetricVerdict['threshold']> {
-  const absoluteOnly = [...threshold.fail, ...threshold.warn].every((e) => e.kind === 'absolute')
+  const absoluteOnly = isAbsoluteOnly(threshold)
   return { warn: threshold.warn.map((e) => e.text), fail: threshold.fail.map((e) => e.text), ...(absoluteOnly ? { absoluteOnly } : {}) }
 }
 
